@@ -1,0 +1,50 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# The test suite runs in services mode: PostgreSQL for every alias, Redis for the rest.
+# Django creates and drops its own `test_*` databases on this server.
+TEST_PG    ?= postgresql://postgres@127.0.0.1:5432
+TEST_REDIS ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test lint check-services migrate seed clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	PYTHON=$(BIN)/python scripts/run.sh
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate_all
+
+seed: $(STAMP)
+	$(BIN)/python manage.py seed_demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: export DATABASE_URL_ACCOUNTS ?= $(TEST_PG)/autosalon_accounts
+test: export DATABASE_URL_CATALOG ?= $(TEST_PG)/autosalon_catalog
+test: export DATABASE_URL_ORDERS ?= $(TEST_PG)/autosalon_orders
+test: export DATABASE_URL_PAYMENTS ?= $(TEST_PG)/autosalon_payments
+test: export DATABASE_URL_FINANCING ?= $(TEST_PG)/autosalon_financing
+test: export DATABASE_URL_INSURANCE ?= $(TEST_PG)/autosalon_insurance
+test: export REDIS_URL ?= $(TEST_REDIS)
+test: export DJANGO_SETTINGS_MODULE = config.settings.test
+test: export AUTOSALON_ENV_FILE = /dev/null
+test: $(STAMP)
+	$(BIN)/python scripts/check_services.py
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,104 @@
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from accounts.choices import ActivityType, Role
+from accounts.models import ActivityLog, User
+
+
+class UserOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "phone",
+            "role",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class UserRegisterInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    phone = PhoneNumberField(required=False, allow_blank=True, default="")
+
+
+class UserMeUpdateInputSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = PhoneNumberField(required=False, allow_blank=True)
+
+
+class UserRoleInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class TokenObtainInputSerializer(serializers.Serializer):
+    """`{email, password}` as JSON, or the OAuth2 password form with `username`."""
+
+    email = serializers.CharField(max_length=254, required=False)
+    username = serializers.CharField(
+        max_length=254, required=False, help_text="OAuth2 form alias of `email`."
+    )
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    def validate(self, attrs):
+        email = attrs.get("email") or attrs.get("username")
+        if not email:
+            raise serializers.ValidationError({"email": ["This field is required."]})
+        return {"email": email, "password": attrs["password"]}
+
+
+class TokenPairOutputSerializer(serializers.Serializer):
+    access_token = serializers.CharField()
+    refresh_token = serializers.CharField()
+    token_type = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+
+
+class RefreshTokenInputSerializer(serializers.Serializer):
+    refresh_token = serializers.CharField(max_length=4096)
+
+
+class TokenVerifyInputSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=4096)
+
+
+class TokenVerifyOutputSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    user_id = serializers.UUIDField(allow_null=True)
+    email = serializers.EmailField(allow_null=True)
+    role = serializers.ChoiceField(choices=Role.choices, allow_null=True)
+
+
+class WsTicketOutputSerializer(serializers.Serializer):
+    ticket = serializers.CharField()
+    expires_in = serializers.IntegerField()
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class PasswordResetInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmInputSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class ActivityOutputSerializer(serializers.ModelSerializer):
+    type = serializers.ChoiceField(choices=ActivityType.choices)
+
+    class Meta:
+        model = ActivityLog
+        fields = ["id", "type", "ip_address", "details", "created_at"]
+        read_only_fields = fields

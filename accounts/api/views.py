@@ -1,0 +1,210 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.api import serializers as s
+from accounts.filters import UserFilter
+from common.permissions import IsAdminRole
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+class PublicAuthView(APIView):
+    """Endpoints that work without an access token; a stale header must not get in the way."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    def validated(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class RegisterView(PublicAuthView):
+    @extend_schema(
+        request=s.UserRegisterInputSerializer,
+        responses={201: s.UserOutputSerializer},
+        summary="Register a client",
+    )
+    def post(self, request):
+        user = services.user_register(**self.validated(s.UserRegisterInputSerializer))
+        return Response(s.UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenObtainView(PublicAuthView):
+    @extend_schema(
+        request=s.TokenObtainInputSerializer,
+        responses={200: s.TokenPairOutputSerializer},
+        summary="Obtain an access and a refresh token",
+    )
+    def post(self, request):
+        data = self.validated(s.TokenObtainInputSerializer)
+        return Response(services.token_obtain(**data, ip_address=_ip(request)))
+
+
+class TokenRefreshView(PublicAuthView):
+    @extend_schema(
+        request=s.RefreshTokenInputSerializer,
+        responses={200: s.TokenPairOutputSerializer},
+        summary="Rotate a refresh token into a new pair",
+    )
+    def post(self, request):
+        data = self.validated(s.RefreshTokenInputSerializer)
+        return Response(services.token_refresh(**data))
+
+
+class TokenVerifyView(PublicAuthView):
+    throttle_classes: list = []
+
+    @extend_schema(
+        request=s.TokenVerifyInputSerializer,
+        responses={200: s.TokenVerifyOutputSerializer},
+        summary="Check a token",
+    )
+    def post(self, request):
+        data = self.validated(s.TokenVerifyInputSerializer)
+        return Response(s.TokenVerifyOutputSerializer(services.token_verify(**data)).data)
+
+
+class LogoutView(PublicAuthView):
+    throttle_classes: list = []
+
+    @extend_schema(
+        request=s.RefreshTokenInputSerializer,
+        responses={204: None},
+        summary="Revoke a refresh token",
+    )
+    def post(self, request):
+        data = self.validated(s.RefreshTokenInputSerializer)
+        services.logout(**data, ip_address=_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(PublicAuthView):
+    @extend_schema(
+        request=s.PasswordResetInputSerializer,
+        responses={
+            202: OpenApiResponse(description="Accepted, whether the e-mail is known or not")
+        },
+        summary="E-mail a password reset link",
+    )
+    def post(self, request):
+        services.password_reset_request(
+            **self.validated(s.PasswordResetInputSerializer), ip_address=_ip(request)
+        )
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicAuthView):
+    @extend_schema(
+        request=s.PasswordResetConfirmInputSerializer,
+        responses={204: None},
+        summary="Set a new password with the e-mailed token",
+    )
+    def post(self, request):
+        services.password_reset_confirm(
+            **self.validated(s.PasswordResetConfirmInputSerializer), ip_address=_ip(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeView(APIView):
+    @extend_schema(
+        request=s.PasswordChangeInputSerializer,
+        responses={204: None},
+        summary="Change the password; every refresh token stops working",
+    )
+    def post(self, request):
+        serializer = s.PasswordChangeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_change(
+            user=request.user, **serializer.validated_data, ip_address=_ip(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WsTicketView(APIView):
+    @extend_schema(
+        request=None,
+        responses={201: s.WsTicketOutputSerializer},
+        summary="Issue a one-time WebSocket ticket",
+    )
+    def post(self, request):
+        ticket = services.ws_ticket_issue(user=request.user)
+        return Response(s.WsTicketOutputSerializer(ticket).data, status=status.HTTP_201_CREATED)
+
+
+class UserMeView(APIView):
+    @extend_schema(responses={200: s.UserOutputSerializer}, summary="The current user")
+    def get(self, request):
+        return Response(s.UserOutputSerializer(request.user).data)
+
+    @extend_schema(
+        request=s.UserMeUpdateInputSerializer,
+        responses={200: s.UserOutputSerializer},
+        summary="Update the current user's name or phone",
+    )
+    def patch(self, request):
+        serializer = s.UserMeUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_profile_update(user=request.user, **serializer.validated_data)
+        return Response(s.UserOutputSerializer(user).data)
+
+
+class UserListView(generics.ListAPIView):
+    permission_classes = [IsAdminRole]
+    serializer_class = s.UserOutputSerializer
+    filterset_class = UserFilter
+
+    def get_queryset(self):
+        return selectors.user_list()
+
+
+class UserDetailView(APIView):
+    permission_classes = [IsAdminRole]
+
+    @extend_schema(responses={200: s.UserOutputSerializer}, summary="A user")
+    def get(self, request, pk):
+        return Response(s.UserOutputSerializer(selectors.user_get(user_id=pk)).data)
+
+    @extend_schema(responses={204: None}, summary="Delete a user")
+    def delete(self, request, pk):
+        services.user_delete(actor=request.user, user=selectors.user_get(user_id=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserRoleView(APIView):
+    permission_classes = [IsAdminRole]
+
+    @extend_schema(
+        request=s.UserRoleInputSerializer,
+        responses={200: s.UserOutputSerializer},
+        summary="Change a user's role",
+    )
+    def patch(self, request, pk):
+        serializer = s.UserRoleInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_role_set(
+            actor=request.user,
+            user=selectors.user_get(user_id=pk),
+            role=serializer.validated_data["role"],
+        )
+        return Response(s.UserOutputSerializer(user).data)
+
+
+class UserActivityView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.ActivityOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.activity_list(actor=self.request.user, user_id=self.kwargs["pk"])

@@ -1,0 +1,28 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CLIENT = "client", "Client"
+    MANAGER = "manager", "Manager"
+    ADMIN = "admin", "Admin"
+
+
+# Staff status follows the role; nothing else sets it.
+ROLE_FLAGS = {
+    Role.CLIENT: {"is_staff": False, "is_superuser": False},
+    Role.MANAGER: {"is_staff": True, "is_superuser": False},
+    Role.ADMIN: {"is_staff": True, "is_superuser": True},
+}
+
+
+class ActivityType(models.TextChoices):
+    REGISTERED = "registered", "Registered"
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Failed login"
+    LOGOUT = "logout", "Logged out"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    PROFILE_UPDATED = "profile_updated", "Profile updated"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    ORDER_PLACED = "order_placed", "Order placed"

@@ -1,0 +1,43 @@
+"""Demo users for `manage.py seed_demo`. The passwords are documented in the README."""
+
+from accounts.choices import Role
+from accounts.models import User
+
+DEMO_USERS = [
+    {
+        "email": "admin@autosalon.local",
+        "password": "Admin-demo-2026",
+        "full_name": "Anna Admin",
+        "role": Role.ADMIN,
+    },
+    {
+        "email": "manager@autosalon.local",
+        "password": "Manager-demo-2026",
+        "full_name": "Maxim Manager",
+        "role": Role.MANAGER,
+    },
+    {
+        "email": "client@autosalon.local",
+        "password": "Client-demo-2026",
+        "full_name": "Ivan Klientov",
+        "role": Role.CLIENT,
+        "phone": "+79161234567",
+    },
+    {
+        "email": "client2@autosalon.local",
+        "password": "Client2-demo-2026",
+        "full_name": "Olga Pokupatel",
+        "role": Role.CLIENT,
+    },
+]
+
+
+def seed(stdout) -> None:
+    for spec in DEMO_USERS:
+        fields = {key: value for key, value in spec.items() if key not in {"email", "password"}}
+        user, created = User.objects.update_or_create(email=spec["email"], defaults=fields)
+        user.set_password(spec["password"])
+        user.save(update_fields=["password"])
+        stdout.write(
+            f"  {user.role:<8} {user.email} / {spec['password']}{' (new)' if created else ''}"
+        )

@@ -1,0 +1,25 @@
+"""Reads of the accounts domain, scoped to who asks."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import ActivityLog, User
+
+
+def user_list() -> QuerySet[User]:
+    return User.objects.all()
+
+
+def user_get(*, user_id) -> User:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def activity_list(*, actor: User, user_id) -> QuerySet[ActivityLog]:
+    """A user's own activity, or anyone's for an admin. Anyone else's is a 404."""
+    if not (actor.is_superuser or str(actor.pk) == str(user_id)):
+        raise Http404
+    user = user_get(user_id=user_id)
+    return ActivityLog.objects.filter(user=user)

@@ -1,0 +1,297 @@
+"""Writes of the accounts domain: registration, tokens, passwords, roles and activity."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
+from rest_framework_simplejwt.utils import get_md5_hash_password
+
+from accounts.choices import ActivityType, Role
+from accounts.error_codes import AccountErrorCode
+from accounts.models import ActivityLog, User
+from common.exceptions import ApplicationError
+
+DB = "default"
+WS_TICKET_PREFIX = "ws-ticket:"
+
+
+def activity_record(*, user: User, type: ActivityType, ip_address=None, **details) -> ActivityLog:
+    return ActivityLog.objects.create(
+        user=user, type=type, ip_address=ip_address or None, details=details
+    )
+
+
+# USERS
+# ------------------------------------------------------------------------------
+def _validate_password(password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except Exception as exc:
+        raise ApplicationError(
+            "The password is too weak.",
+            code="validation_error",
+            details={"password": list(getattr(exc, "messages", [str(exc)]))},
+        ) from exc
+
+
+def user_register(*, email: str, password: str, full_name: str = "", phone="") -> User:
+    """A new client. The role is always `client`, whatever the caller asked for."""
+    user = User(email=email, full_name=full_name, phone=phone, role=Role.CLIENT)
+    _validate_password(password, user)
+    user.set_password(password)
+    if User.objects.filter(email__iexact=user.email).exists():
+        raise _email_taken()
+    try:
+        with transaction.atomic(using=DB):
+            user.save(using=DB)
+            activity_record(user=user, type=ActivityType.REGISTERED)
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise _email_taken() from exc
+    return user
+
+
+def _email_taken() -> ApplicationError:
+    return ApplicationError(
+        "A user with this e-mail already exists.",
+        code=AccountErrorCode.EMAIL_TAKEN,
+        status=409,
+        details={"email": ["A user with this e-mail already exists."]},
+    )
+
+
+def user_profile_update(*, user: User, **fields) -> User:
+    changed = sorted(name for name, value in fields.items() if getattr(user, name) != value)
+    if not changed:
+        return user
+    for name in changed:
+        setattr(user, name, fields[name])
+    with transaction.atomic(using=DB):
+        user.save(update_fields=[*changed, "updated_at"])
+        activity_record(user=user, type=ActivityType.PROFILE_UPDATED, fields=changed)
+    return user
+
+
+def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
+    """`actor` is the admin acting, or None for an operator at the command line."""
+    if actor is not None and actor.pk == user.pk:
+        raise ApplicationError(
+            "Admins cannot change their own role.",
+            code=AccountErrorCode.CANNOT_CHANGE_OWN_ROLE,
+            status=409,
+        )
+    previous = user.role
+    if previous == role:
+        return user
+    user.role = role
+    with transaction.atomic(using=DB):
+        user.save(update_fields=["role", "is_staff", "is_superuser", "updated_at"])
+        activity_record(
+            user=user,
+            type=ActivityType.ROLE_CHANGED,
+            by=str(actor.pk) if actor else "command line",
+            to=role,
+            **{"from": previous},
+        )
+    return user
+
+
+def user_delete(*, actor: User, user: User) -> None:
+    if actor.pk == user.pk:
+        raise ApplicationError(
+            "Admins cannot delete themselves.", code=AccountErrorCode.CANNOT_DELETE_SELF, status=409
+        )
+    with transaction.atomic(using=DB):
+        tokens_revoke_all(user=user)
+        user.delete()
+
+
+# TOKENS
+# ------------------------------------------------------------------------------
+def _token_pair(user: User) -> dict:
+    refresh = RefreshToken.for_user(user)
+    refresh["role"] = user.role
+    access = refresh.access_token
+    return {
+        "access_token": str(access),
+        "refresh_token": str(refresh),
+        "token_type": "Bearer",
+        "expires_in": int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()),
+    }
+
+
+def _invalid_credentials() -> ApplicationError:
+    return ApplicationError(
+        "E-mail or password is wrong.", code=AccountErrorCode.INVALID_CREDENTIALS, status=401
+    )
+
+
+def _invalid_refresh() -> ApplicationError:
+    return ApplicationError(
+        "The refresh token is invalid, expired or already used.",
+        code=AccountErrorCode.REFRESH_TOKEN_INVALID,
+        status=401,
+    )
+
+
+def token_obtain(*, email: str, password: str, ip_address=None) -> dict:
+    user = authenticate(username=email, password=password)
+    if user is None:
+        known = User.objects.filter(email__iexact=User.objects.normalize_email(email)).first()
+        if known is not None:
+            activity_record(user=known, type=ActivityType.LOGIN_FAILED, ip_address=ip_address)
+        raise _invalid_credentials()
+    with transaction.atomic(using=DB):
+        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+        activity_record(user=user, type=ActivityType.LOGIN, ip_address=ip_address)
+        return _token_pair(user)
+
+
+def _refresh_token_user(refresh: RefreshToken) -> User:
+    user = User.objects.filter(pk=refresh.get("user_id"), is_active=True).first()
+    if user is None or refresh.get("hash_password") != get_md5_hash_password(user.password):
+        raise _invalid_refresh()
+    return user
+
+
+def token_refresh(*, refresh_token: str) -> dict:
+    """Rotate a refresh token. Of any number of concurrent calls with one token, exactly one
+    succeeds: blacklisting is an insert guarded by a unique constraint, and only the call
+    whose insert created the row mints the new pair."""
+    try:
+        refresh = RefreshToken(refresh_token)  # signature, expiry and blacklist
+    except TokenError as exc:
+        raise _invalid_refresh() from exc
+    user = _refresh_token_user(refresh)
+    with transaction.atomic(using=DB):
+        _, created = refresh.blacklist()
+        if not created:
+            raise _invalid_refresh()
+        return _token_pair(user)
+
+
+def token_verify(*, token: str) -> dict:
+    invalid = {"valid": False, "user_id": None, "email": None, "role": None}
+    try:
+        verified = UntypedToken(token)
+    except TokenError:
+        return invalid
+    user = User.objects.filter(pk=verified.get("user_id"), is_active=True).first()
+    if user is None or verified.get("hash_password") != get_md5_hash_password(user.password):
+        return invalid
+    return {"valid": True, "user_id": user.pk, "email": user.email, "role": user.role}
+
+
+def logout(*, refresh_token: str, ip_address=None) -> None:
+    try:
+        refresh = RefreshToken(refresh_token)
+    except TokenError as exc:
+        raise _invalid_refresh() from exc
+    user = _refresh_token_user(refresh)
+    with transaction.atomic(using=DB):
+        refresh.blacklist()
+        activity_record(user=user, type=ActivityType.LOGOUT, ip_address=ip_address)
+
+
+def tokens_revoke_all(*, user: User) -> int:
+    """Blacklist every unexpired refresh token of the user."""
+    outstanding = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    )
+    blacklisted = BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
+    )
+    return len(blacklisted)
+
+
+# PASSWORDS
+# ------------------------------------------------------------------------------
+def _password_set(*, user: User, password: str, activity: ActivityType, ip_address=None) -> None:
+    _validate_password(password, user)
+    user.set_password(password)
+    with transaction.atomic(using=DB):
+        user.save(update_fields=["password", "updated_at"])
+        tokens_revoke_all(user=user)
+        activity_record(user=user, type=activity, ip_address=ip_address)
+
+
+def password_change(*, user: User, old_password: str, new_password: str, ip_address=None) -> None:
+    if not user.check_password(old_password):
+        raise ApplicationError(
+            "The current password is wrong.",
+            code=AccountErrorCode.WRONG_PASSWORD,
+            status=400,
+            details={"old_password": ["The current password is wrong."]},
+        )
+    _password_set(
+        user=user,
+        password=new_password,
+        activity=ActivityType.PASSWORD_CHANGED,
+        ip_address=ip_address,
+    )
+
+
+def password_reset_request(*, email: str, ip_address=None) -> None:
+    """Sends a reset link if the e-mail belongs to an active user; silent otherwise."""
+    from accounts.tasks import password_reset_email_send_task
+
+    user = User.objects.filter(
+        email__iexact=User.objects.normalize_email(email), is_active=True
+    ).first()
+    if user is None:
+        return
+    with transaction.atomic(using=DB):
+        activity_record(
+            user=user, type=ActivityType.PASSWORD_RESET_REQUESTED, ip_address=ip_address
+        )
+        transaction.on_commit(lambda: password_reset_email_send_task.delay(str(user.pk)), using=DB)
+
+
+def password_reset_confirm(*, uid: str, token: str, new_password: str, ip_address=None) -> None:
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uid)), is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist) as exc:
+        raise _reset_token_invalid() from exc
+    if not default_token_generator.check_token(user, token):
+        raise _reset_token_invalid()
+    _password_set(
+        user=user,
+        password=new_password,
+        activity=ActivityType.PASSWORD_RESET,
+        ip_address=ip_address,
+    )
+
+
+def _reset_token_invalid() -> ApplicationError:
+    return ApplicationError(
+        "The password reset link is invalid or has expired.",
+        code=AccountErrorCode.RESET_TOKEN_INVALID,
+        status=400,
+    )
+
+
+# WEBSOCKET TICKETS
+# ------------------------------------------------------------------------------
+def ws_ticket_issue(*, user: User) -> dict:
+    ticket = secrets.token_urlsafe(32)
+    ttl = settings.WS_TICKET_TTL_SECONDS
+    cache.set(f"{WS_TICKET_PREFIX}{ticket}", str(user.pk), timeout=ttl)
+    return {"ticket": ticket, "expires_in": ttl}
+
+
+def ws_ticket_consume(*, ticket: str) -> str | None:
+    """The user id the ticket was issued to, once; None for an unknown, used or expired one.
+    Of concurrent consumers only the one whose delete removed the key gets the id."""
+    key = f"{WS_TICKET_PREFIX}{ticket}"
+    user_id = cache.get(key)
+    if user_id is None or not cache.delete(key):
+        return None
+    return user_id

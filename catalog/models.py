@@ -1,0 +1,1 @@
+"""Models of the catalog domain; they live in the `catalog` database (see config/routers.py)."""

@@ -1,0 +1,36 @@
+"""Send every model to the database of the domain that owns it (DESIGN.md §3.1)."""
+
+from django.conf import settings
+
+# Apps with a database of their own. Everything else (accounts, auth, contenttypes, admin,
+# sessions, the token blacklist) lives in `default`, the accounts database.
+APP_DATABASES = {
+    "catalog": "catalog",
+    "orders": "orders",
+    "payments": "payments",
+    "financing": "financing",
+    "insurance": "insurance",
+}
+
+
+def database_for_app(app_label: str) -> str:
+    return APP_DATABASES.get(app_label, "default")
+
+
+def apps_for_database(alias: str) -> list[str]:
+    """The domain apps whose models live in `alias`."""
+    return [app for app in settings.DOMAIN_APPS if database_for_app(app) == alias]
+
+
+class DomainRouter:
+    def db_for_read(self, model, **hints):
+        return database_for_app(model._meta.app_label)
+
+    def db_for_write(self, model, **hints):
+        return database_for_app(model._meta.app_label)
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return database_for_app(obj1._meta.app_label) == database_for_app(obj2._meta.app_label)
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == database_for_app(app_label)

@@ -1,0 +1,14 @@
+"""Settings for the test suite: services mode (PostgreSQL and Redis), mail kept in memory."""
+
+from .base import *  # noqa: F403
+from .base import REST_FRAMEWORK
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Tasks run in-process unless a test starts a real worker of its own.
+CELERY_TASK_ALWAYS_EAGER = True
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"auth": "10000/min"},
+}

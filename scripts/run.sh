@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Start the whole system: migrate every database, load demo data, serve HTTP and WebSocket.
+# In services mode (REDIS_URL and the DATABASE_URL_* variables set, e.g. in .env) a Celery
+# worker and beat start too. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-.venv/bin/python}
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+
+"$PYTHON" manage.py migrate_all
+"$PYTHON" manage.py collectstatic --noinput --verbosity 0
+
+children=()
+cleanup() { [ ${#children[@]} -eq 0 ] || kill "${children[@]}" 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+mode=$("$PYTHON" manage.py shell --no-imports --verbosity 0 -c "from django.conf import settings; print('services' if settings.SERVICES_MODE else 'embedded')")
+if [ "$mode" = services ]; then
+  "$PYTHON" -m celery -A config worker --loglevel=INFO --concurrency=2 &
+  children+=($!)
+  "$PYTHON" -m celery -A config beat --loglevel=INFO &
+  children+=($!)
+fi
+
+cat <<INFO
+
+Autosalon is starting in $mode mode on http://$HOST:$PORT
+  API           http://$HOST:$PORT/api/v1/
+  Swagger UI    http://$HOST:$PORT/api/docs/
+  ReDoc         http://$HOST:$PORT/api/redoc/
+  Admin         http://$HOST:$PORT/admin/
+  Health        http://$HOST:$PORT/health  and  /health/ready
+Demo logins (role, e-mail / password):
+INFO
+"$PYTHON" manage.py seed_demo
+echo
+
+"$PYTHON" -m daphne --bind "$HOST" --port "$PORT" config.asgi:application &
+children+=($!)
+wait "${children[-1]}"
