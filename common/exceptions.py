@@ -7,6 +7,7 @@ exceptions and Django's into that shape. Clients branch on `code`, never on `mes
 """
 
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -72,7 +73,7 @@ def _from_api_exception(exc: exceptions.APIException) -> Response:
         details = {}
         message = str(exc.detail) if not isinstance(exc.detail, dict | list) else exc.default_detail
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            extra["retry_after"] = int(exc.wait) + 1
+            extra["retry_after"] = max(math.ceil(exc.wait), 1)
             headers["Retry-After"] = str(extra["retry_after"])
     if isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="api"'

@@ -218,6 +218,7 @@ FRONTEND_PASSWORD_RESET_URL = env.str(
 # ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
 # REST FRAMEWORK

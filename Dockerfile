@@ -1,0 +1,28 @@
+# Production image: Daphne serves HTTP and WebSocket; the same image runs the Celery worker
+# and beat (see docker-compose.yml). All configuration comes from the environment.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+
+# Static files are baked into the image (whitenoise serves them from var/static). The secret
+# is a throw-away value: collectstatic needs settings to load, never a real key.
+RUN DJANGO_SECRET_KEY=collectstatic-build-only-dummy-secret \
+    python manage.py collectstatic --noinput --verbosity 0 \
+    && useradd --system --create-home --uid 10001 autosalon \
+    && chown -R autosalon:autosalon /app/var
+
+USER autosalon
+
+EXPOSE 8000
+
+CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "config.asgi:application"]

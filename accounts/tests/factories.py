@@ -1,0 +1,16 @@
+import factory
+
+from accounts.models import User
+
+PASSWORD = "Sturdy-pass-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name")
+    role = "client"
+    password = factory.django.Password(PASSWORD)

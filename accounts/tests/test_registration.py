@@ -1,0 +1,70 @@
+import pytest
+from django.urls import reverse
+
+from accounts.choices import ActivityType, Role
+from accounts.models import ActivityLog, User
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("auth-register")
+VALID = {"email": "Buyer@Example.com", "password": "Sturdy-pass-2026", "full_name": "Pyotr Buyer"}
+
+
+def test_registration_creates_a_client_with_an_argon2_password(api_client):
+    response = api_client.post(URL, {**VALID, "phone": "+7 916 123-45-67"})
+
+    assert response.status_code == 201, response.json()
+    user = User.objects.get()
+    assert response.json()["id"] == str(user.pk)
+    assert user.email == "buyer@example.com"
+    assert str(user.phone) == "+79161234567"
+    assert user.role == Role.CLIENT
+    assert user.password.startswith("argon2")
+    assert user.check_password(VALID["password"])
+    assert ActivityLog.objects.filter(user=user, type=ActivityType.REGISTERED).count() == 1
+    assert "password" not in response.json()
+
+
+def test_registering_with_admin_role_and_staff_flags_creates_a_plain_client(api_client):
+    response = api_client.post(
+        URL, {**VALID, "role": "admin", "is_staff": True, "is_superuser": True, "id": "x"}
+    )
+
+    assert response.status_code == 201
+    user = User.objects.get(email="buyer@example.com")
+    assert (user.role, user.is_staff, user.is_superuser) == (Role.CLIENT, False, False)
+    assert response.json()["role"] == "client"
+
+
+def test_email_is_unique_case_insensitively(api_client):
+    api_client.post(URL, VALID)
+
+    response = api_client.post(URL, {**VALID, "email": "BUYER@example.COM"})
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "email_taken"
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**VALID, "password": "12345678"}, "password"),
+        ({**VALID, "password": "buyer@example.com"}, "password"),
+        ({**VALID, "email": "not-an-email"}, "email"),
+        ({**VALID, "email": "a" * 300 + "@example.com"}, "email"),
+        ({**VALID, "phone": "12"}, "phone"),
+        ({**VALID, "full_name": "x" * 5000}, "full_name"),
+        ({**VALID, "email": ["buyer@example.com"]}, "email"),
+        ({"password": "Sturdy-pass-2026"}, "email"),
+        ({"email": "buyer@example.com"}, "password"),
+    ],
+)
+def test_invalid_registration_is_rejected_field_by_field_and_saves_nothing(api_client, body, field):
+    response = api_client.post(URL, body, format="json")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert field in error["details"]
+    assert User.objects.count() == 0

@@ -1,0 +1,78 @@
+"""Fixtures shared by every app's tests. The suite runs in services mode: PostgreSQL for
+each database alias and Redis for the cache (see `make test`)."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    engines = {alias: db["ENGINE"] for alias, db in settings.DATABASES.items()}
+    not_postgres = [alias for alias, engine in engines.items() if "postgresql" not in engine]
+    if not_postgres or not settings.SERVICES_MODE:
+        pytest.exit(
+            "The test suite runs on PostgreSQL and Redis: set DATABASE_URL_* and REDIS_URL "
+            f"(`make test` does). Not on PostgreSQL: {not_postgres or 'none'}; "
+            f"REDIS_URL set: {settings.SERVICES_MODE}.",
+            returncode=2,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Redis outlives a test; tickets and throttle counters must not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    """An API client that sends a fresh access token of `user`."""
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+    return client
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory(role="client")
+
+
+@pytest.fixture
+def other_customer(db):
+    return UserFactory(role="client")
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(role="manager")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(role="admin")
+
+
+@pytest.fixture
+def customer_client(customer) -> APIClient:
+    return client_for(customer)
+
+
+@pytest.fixture
+def manager_client(manager) -> APIClient:
+    return client_for(manager)
+
+
+@pytest.fixture
+def admin_client(admin_user) -> APIClient:
+    return client_for(admin_user)

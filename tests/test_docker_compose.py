@@ -1,0 +1,131 @@
+"""docker-compose.yml agrees with the settings it feeds and with `.env.example`."""
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import environ
+import pytest
+import yaml
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+SERVICES = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+DB_SERVICES = ["auth_db", "catalog_db", "order_db", "payment_db", "financing_db", "insurance_db"]
+APP_SERVICES = ["web", "worker", "beat"]
+POSTGRES_FIELDS = [
+    ("POSTGRES_DB", "NAME"),
+    ("POSTGRES_USER", "USER"),
+    ("POSTGRES_PASSWORD", "PASSWORD"),
+]
+ENV_EXAMPLE_NAME = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
+SETTINGS_SOURCE = (ROOT / "config" / "settings" / "base.py").read_text()
+
+
+def environment(name: str) -> dict[str, str]:
+    env = SERVICES[name].get("environment") or {}
+    if isinstance(env, list):  # the `- NAME=value` form
+        env = dict(item.split("=", 1) for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def command(name: str) -> str:
+    cmd = SERVICES[name].get("command") or ""
+    return " ".join(cmd) if isinstance(cmd, list) else cmd
+
+
+def test_every_service_is_defined():
+    missing = {*DB_SERVICES, "redis", *APP_SERVICES} - SERVICES.keys()
+    assert not missing, f"docker-compose.yml lacks services: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_database_urls_point_at_their_own_postgres_service(service):
+    env = environment(service)
+    hosts = {}
+    for alias in settings.DATABASES:
+        variable = settings.DATABASE_ENV_VARS[alias]
+        assert variable in env, f"{service}: {variable} (database '{alias}') is not set"
+        url = environ.Env.db_url_config(env[variable])
+        host = hosts[alias] = url["HOST"]
+        assert host in SERVICES, f"{service}: {variable} points at unknown service {host!r}"
+        image = SERVICES[host].get("image", "")
+        assert image.startswith("postgres"), f"{variable}: {host} runs {image!r}, not postgres"
+        assert url["PORT"] == 5432, f"{variable}: port {url['PORT']!r}, expected 5432"
+        db_env = environment(host)
+        for key, field in POSTGRES_FIELDS:
+            assert url[field] == db_env.get(key), (
+                f"{service}: {variable} has {field}={url[field]!r} but {host} has {key}="
+                f"{db_env.get(key)!r}"
+            )
+    assert len(set(hosts.values())) == len(hosts), f"{service}: aliases share a server: {hosts}"
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_redis_url_points_at_the_redis_service(service):
+    url = urlparse(environment(service).get("REDIS_URL", ""))
+    assert (url.scheme, url.hostname, url.port) == ("redis", "redis", 6379), (
+        f"{service}: REDIS_URL={url.geturl()!r}, expected redis://redis:6379/<db>"
+    )
+    assert SERVICES["redis"].get("image", "").startswith("redis"), "redis service image"
+
+
+def env_example_names() -> set[str]:
+    return set(ENV_EXAMPLE_NAME.findall((ROOT / ".env.example").read_text()))
+
+
+def test_compose_variables_are_documented_in_env_example():
+    used = {name for service in APP_SERVICES for name in environment(service)}
+    undocumented = used - env_example_names()
+    assert not undocumented, f"missing from .env.example: {sorted(undocumented)}"
+
+
+def test_env_example_names_are_read_by_settings():
+    unknown = {name for name in env_example_names() if f'"{name}"' not in SETTINGS_SOURCE}
+    assert not unknown, f".env.example documents names base.py never reads: {sorted(unknown)}"
+
+
+def test_every_variable_settings_read_is_in_env_example():
+    read = set(
+        re.findall(r'(?:env\.\w+|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]*)"', SETTINGS_SOURCE)
+    )
+    read |= set(settings.DATABASE_ENV_VARS.values())
+    missing = read - env_example_names()
+    assert not missing, f"base.py reads variables .env.example omits: {sorted(missing)}"
+
+
+@pytest.mark.parametrize(
+    ("service", "probe"), [(db, "pg_isready") for db in DB_SERVICES] + [("redis", "redis-cli")]
+)
+def test_backing_services_have_healthchecks(service, probe):
+    test = SERVICES[service].get("healthcheck", {}).get("test", "")
+    test = " ".join(test) if isinstance(test, list) else test
+    assert probe in test, f"{service}: healthcheck {test!r} does not run {probe}"
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_app_services_wait_for_healthy_backing_services(service):
+    depends_on = SERVICES[service].get("depends_on") or {}
+    assert isinstance(depends_on, dict), f"{service}: depends_on needs conditions, not a list"
+    for dependency in [*DB_SERVICES, "redis"]:
+        condition = (depends_on.get(dependency) or {}).get("condition")
+        assert condition == "service_healthy", (
+            f"{service}: depends_on {dependency} has condition {condition!r}"
+        )
+
+
+def test_web_migrates_then_serves_daphne_on_8000():
+    ports = [str(port) for port in SERVICES["web"].get("ports", [])]
+    assert "8000:8000" in ports, f"web publishes {ports}, expected 8000:8000"
+    cmd = command("web")
+    assert "migrate_all" in cmd and "daphne" in cmd, f"web command: {cmd!r}"
+    assert cmd.index("migrate_all") < cmd.index("daphne"), "web must migrate before serving"
+    assert "config.asgi:application" in cmd[cmd.index("daphne") :], f"web command: {cmd!r}"
+    healthcheck = " ".join(SERVICES["web"].get("healthcheck", {}).get("test", []))
+    assert "http://localhost:8000/health" in healthcheck, f"web healthcheck: {healthcheck!r}"
+
+
+@pytest.mark.parametrize("service", ["worker", "beat"])
+def test_celery_services_run_the_config_app(service):
+    cmd = command(service)
+    assert f"celery -A config {service}" in cmd, f"{service} command: {cmd!r}"
