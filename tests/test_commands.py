@@ -1,0 +1,64 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.choices import ActivityType, Role
+from accounts.demo import DEMO_USERS
+from accounts.models import ActivityLog, User
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable():
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+
+    assert User.objects.count() == len(DEMO_USERS)
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    for spec in DEMO_USERS:
+        user = User.objects.get(email=spec["email"])
+        assert user.check_password(spec["password"])
+        assert user.role == spec["role"]
+
+
+@pytest.mark.parametrize(("role", "superuser"), [("manager", False), ("admin", True)])
+def test_create_staff_creates_a_manager_or_an_admin(role, superuser):
+    call_command(
+        "accounts_create_staff",
+        email="Boss@Example.com",
+        role=role,
+        full_name="Boss",
+        password="Sturdy-pass-2026",
+        stdout=StringIO(),
+    )
+
+    user = User.objects.get(email="boss@example.com")
+    assert (user.role, user.is_staff, user.is_superuser) == (role, True, superuser)
+    assert user.check_password("Sturdy-pass-2026")
+
+
+def test_create_staff_promotes_an_existing_user_and_logs_it():
+    user = UserFactory(role=Role.CLIENT)
+
+    call_command("accounts_create_staff", email=user.email, role="manager", stdout=StringIO())
+
+    user.refresh_from_db()
+    assert user.role == Role.MANAGER and user.is_staff
+    activity = ActivityLog.objects.get(user=user, type=ActivityType.ROLE_CHANGED)
+    assert activity.details["by"] == "command line"
+
+
+def test_create_staff_refuses_a_weak_password():
+    with pytest.raises(CommandError):
+        call_command("accounts_create_staff", email="x@example.com", role="admin", password="123")
+
+    assert not User.objects.exists()
+
+
+def test_createsuperuser_makes_an_admin():
+    User.objects.create_superuser("root@example.com", "Sturdy-pass-2026")
+
+    user = User.objects.get(email="root@example.com")
+    assert (user.role, user.is_staff, user.is_superuser) == (Role.ADMIN, True, True)

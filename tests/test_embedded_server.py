@@ -1,0 +1,107 @@
+"""`make run`'s server in embedded mode, started as a real process in a temporary copy of the
+project, answering over real HTTP. Nothing but Python is needed: SQLite files, in-memory
+layers and eager Celery."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICE_VARIABLES = ("DATABASE_URL_", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def embedded_server(tmp_path):
+    project = tmp_path / "autosalon"
+    shutil.copytree(
+        ROOT,
+        project,
+        ignore=shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", "*.sqlite3", ".env"),
+    )
+    port = free_port()
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith(SERVICE_VARIABLES)
+    }
+    environment.update(PYTHON=sys.executable, PORT=str(port), AUTOSALON_ENV_FILE="/dev/null")
+    log = (tmp_path / "server.log").open("w+")
+    process = subprocess.Popen(
+        ["scripts/run.sh"],
+        cwd=project,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"server did not start:\n{log.read()[-3000:]}")
+            try:
+                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        yield base_url, project
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+        log.close()
+
+
+@pytest.mark.slow
+def test_embedded_server_serves_register_token_and_me(embedded_server):
+    base_url, project = embedded_server
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        assert http.get("/health").json() == {"status": "up"}
+        ready = http.get("/health/ready")
+        registered = http.post(
+            "/api/v1/auth/register",
+            json={"email": "new@example.com", "password": "Sturdy-pass-2026", "full_name": "New"},
+        )
+        token = http.post(
+            "/api/v1/auth/token",
+            data={"username": "new@example.com", "password": "Sturdy-pass-2026"},
+        )
+        me = http.get(
+            "/api/v1/users/me",
+            headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+        )
+        demo_login = http.post(
+            "/api/v1/auth/token",
+            json={"email": "manager@autosalon.local", "password": "Manager-demo-2026"},
+        )
+
+    assert ready.status_code == 200
+    assert "redis" not in ready.json()["components"]
+    assert registered.status_code == 201, registered.text
+    assert token.status_code == 200, token.text
+    assert me.status_code == 200
+    assert me.json()["email"] == "new@example.com"
+    assert me.json()["role"] == "client"
+    assert demo_login.status_code == 200
+    sqlite_files = sorted(path.name for path in (project / "var").glob("*.sqlite3"))
+    assert sqlite_files == [
+        "accounts.sqlite3",
+        "catalog.sqlite3",
+        "financing.sqlite3",
+        "insurance.sqlite3",
+        "orders.sqlite3",
+        "payments.sqlite3",
+    ]
