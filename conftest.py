@@ -76,3 +76,21 @@ def manager_client(manager) -> APIClient:
 @pytest.fixture
 def admin_client(admin_user) -> APIClient:
     return client_for(admin_user)
+
+
+@pytest.fixture
+def run_on_commit():
+    """Inside a test transaction nothing commits: run the on-commit callbacks of every
+    database (event publishing, cache invalidation) when the block ends."""
+    from contextlib import ExitStack, contextmanager
+
+    from django.test import TestCase
+
+    @contextmanager
+    def capture():
+        with ExitStack() as stack:
+            for alias in settings.DATABASES:
+                stack.enter_context(TestCase.captureOnCommitCallbacks(using=alias, execute=True))
+            yield
+
+    return capture

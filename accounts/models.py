@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.choices import ROLE_FLAGS, ActivityType, Role
+from common.models import InboxEventBase, OutboxEventBase
 
 
 class UserManager(BaseUserManager):
@@ -95,3 +96,13 @@ class ActivityLog(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OutboxEvent(OutboxEventBase):
+    class Meta(OutboxEventBase.Meta):
+        pass
+
+
+class InboxEvent(InboxEventBase):
+    class Meta(InboxEventBase.Meta):
+        pass

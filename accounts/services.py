@@ -15,6 +15,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from accounts import events
 from accounts.choices import ActivityType, Role
 from accounts.error_codes import AccountErrorCode
 from accounts.models import ActivityLog, User
@@ -54,6 +55,7 @@ def user_register(*, email: str, password: str, full_name: str = "", phone="") -
         with transaction.atomic(using=DB):
             user.save(using=DB)
             activity_record(user=user, type=ActivityType.REGISTERED)
+            events.USER_CREATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
     except IntegrityError as exc:  # a concurrent registration won the race
         raise _email_taken() from exc
     return user
@@ -77,6 +79,7 @@ def user_profile_update(*, user: User, **fields) -> User:
     with transaction.atomic(using=DB):
         user.save(update_fields=[*changed, "updated_at"])
         activity_record(user=user, type=ActivityType.PROFILE_UPDATED, fields=changed)
+        events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
     return user
 
 
@@ -101,6 +104,7 @@ def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
             to=role,
             **{"from": previous},
         )
+        events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
     return user
 
 
@@ -111,6 +115,7 @@ def user_delete(*, actor: User, user: User) -> None:
         )
     with transaction.atomic(using=DB):
         tokens_revoke_all(user=user)
+        events.USER_DELETED.emit(aggregate_id=user.pk, payload={"id": str(user.pk)})
         user.delete()
 
 

@@ -1,5 +1,6 @@
 """Request ids: every request carries one, so that logs and events can be traced back."""
 
+import contextlib
 import contextvars
 import logging
 import re
@@ -11,7 +12,8 @@ _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", 
 
 
 def current_request_id() -> str:
-    return _request_id.get()
+    request_id = _request_id.get()
+    return "" if request_id == "-" else request_id
 
 
 class RequestIdMiddleware:
@@ -37,3 +39,14 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record):
         record.request_id = current_request_id()
         return True
+
+
+@contextlib.contextmanager
+def request_id_bound(request_id: str):
+    """Run a block (a Celery task handling an event, say) under the id of the request that
+    caused it, so that the events it emits in turn carry the same id."""
+    token = _request_id.set(request_id or "-")
+    try:
+        yield
+    finally:
+        _request_id.reset(token)

@@ -1,11 +1,15 @@
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+
+def _is_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_staff)
 
 
 class IsStaffRole(BasePermission):
     """Managers and admins."""
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+        return _is_staff(request.user)
 
 
 class IsAdminRole(BasePermission):
@@ -13,3 +17,10 @@ class IsAdminRole(BasePermission):
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.is_superuser)
+
+
+class IsStaffOrReadOnly(BasePermission):
+    """Anyone reads; managers and admins write."""
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or _is_staff(request.user)

@@ -7,6 +7,8 @@ from common.views import api_not_found
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("catalog.api.urls")),
+    path("", include("orders.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,1 +1,13 @@
 """Models of the insurance domain; they live in the `insurance` database (see config/routers.py)."""
+
+from common.models import InboxEventBase, OutboxEventBase
+
+
+class OutboxEvent(OutboxEventBase):
+    class Meta(OutboxEventBase.Meta):
+        pass
+
+
+class InboxEvent(InboxEventBase):
+    class Meta(InboxEventBase.Meta):
+        pass

@@ -1,1 +1,117 @@
-"""Models of the orders domain; they live in the `orders` database (see config/routers.py)."""
+"""Models of the orders domain; they live in the `orders` database. Customers and products
+belong to other databases: they are referenced by id, with a snapshot of what must not
+change later (DESIGN.md §3.1)."""
+
+import uuid
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from orders.choices import OrderStatus
+
+
+class Order(TimestampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    customer_id = models.UUIDField(db_index=True)
+    customer_email = models.CharField(max_length=254, blank=True)
+    customer_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING, db_index=True
+    )
+    currency = models.CharField(max_length=3)
+    total_quantity = models.PositiveIntegerField(default=0)
+    total_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    paid_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    notes = models.TextField(blank=True, max_length=2000)
+    # Grows with every change, so that a live client can notice a missed update.
+    sequence = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_amount__gte=0), name="orders_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0), name="orders_paid_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer_id", "-created_at"]),
+            models.Index(fields=["status", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"Order {self.pk} [{self.status}]"
+
+
+class OrderItem(TimestampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product_id = models.UUIDField()
+    product_name = models.CharField(max_length=200)
+    unit_price = models.DecimalField(max_digits=14, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["product_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "product_id"], name="orders_item_unique_product"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="orders_item_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_name}"
+
+
+class OrderStatusHistory(TimestampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=16, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=OrderStatus.choices)
+    changed_by_id = models.UUIDField(null=True, blank=True)
+    changed_by_role = models.CharField(max_length=16)
+    reason = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "order status history"
+
+    def __str__(self):
+        return f"{self.order_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class OrderIdempotencyKey(TimestampedModel):
+    """A client's `Idempotency-Key` on order creation, with a fingerprint of the request."""
+
+    id = models.BigAutoField(primary_key=True)
+    customer_id = models.UUIDField()
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    order_id = models.UUIDField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer_id", "key"], name="orders_idempotency_once")
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id}:{self.key}"
+
+
+class OutboxEvent(OutboxEventBase):
+    class Meta(OutboxEventBase.Meta):
+        pass
+
+
+class InboxEvent(InboxEventBase):
+    class Meta(InboxEventBase.Meta):
+        pass

@@ -164,7 +164,38 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A request that commits while the broker is down must not hang: its events stay in the
+# outbox and the relay sends them later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BEAT_SCHEDULE = {
+    "events-relay": {"task": "common.tasks.events_relay_task", "schedule": 10.0},
+    "orders-reservations-sweep": {
+        "task": "orders.tasks.order_reservations_sweep_task",
+        "schedule": 300.0,
+    },
+}
+
+# EVENTS
+# ------------------------------------------------------------------------------
+EVENTS_MAX_RETRIES = env.int("EVENTS_MAX_RETRIES", default=5)
+EVENTS_RETRY_BACKOFF = env.int("EVENTS_RETRY_BACKOFF", default=2)
+# The relay leaves fresh rows to the publisher that runs on commit.
+EVENTS_RELAY_GRACE_SECONDS = env.int("EVENTS_RELAY_GRACE_SECONDS", default=5)
+
+# ORDERS
+# ------------------------------------------------------------------------------
+# A reservation whose order has not appeared in the orders database after this long belongs
+# to an order that never committed; the sweep gives its stock back.
+ORDERS_RESERVATION_SWEEP_AFTER_SECONDS = env.int(
+    "ORDERS_RESERVATION_SWEEP_AFTER_SECONDS", default=600
+)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # AUTHENTICATION
@@ -257,6 +288,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.choices.OrderStatus",
+        "RoleEnum": "accounts.choices.Role",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.schema.add_error_envelope",

@@ -1,0 +1,19 @@
+"""Events the accounts domain emits (DESIGN.md §3.4)."""
+
+from accounts.models import User
+from common.events import DomainEvent
+
+USER_CREATED = DomainEvent("user.created", app_label="accounts")
+USER_UPDATED = DomainEvent("user.updated", app_label="accounts")
+USER_DELETED = DomainEvent("user.deleted", app_label="accounts")
+
+
+def user_payload(user: User) -> dict:
+    return {
+        "id": str(user.pk),
+        "email": user.email,
+        "full_name": user.full_name,
+        "phone": str(user.phone or ""),
+        "role": user.role,
+        "is_active": user.is_active,
+    }

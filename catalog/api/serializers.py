@@ -1,0 +1,74 @@
+from rest_framework import serializers
+
+from catalog.models import Category, Product
+from catalog.validators import validate_vin
+
+CURRENCY_REGEX = r"^[A-Z]{3}$"
+
+
+class CategoryOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "description", "parent", "level", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class CategoryInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True
+    )
+
+
+class CategoryTreeNodeSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    level = serializers.IntegerField()
+    children = serializers.ListField(
+        child=serializers.DictField(), help_text="Nodes of this shape."
+    )
+
+
+class ProductOutputSerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name")
+    in_stock = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "name",
+            "description",
+            "price",
+            "currency",
+            "stock_quantity",
+            "in_stock",
+            "category",
+            "category_name",
+            "make",
+            "model",
+            "year",
+            "vin",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_in_stock(self, product) -> bool:
+        return product.stock_quantity > 0
+
+
+class ProductInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    currency = serializers.RegexField(CURRENCY_REGEX, required=False, help_text="ISO 4217 code")
+    stock_quantity = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    make = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    model = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    year = serializers.IntegerField(min_value=1886, max_value=2100, required=False, allow_null=True)
+    vin = serializers.CharField(
+        max_length=17, required=False, allow_null=True, validators=[validate_vin]
+    )

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class CatalogErrorCode(StrEnum):
+    INSUFFICIENT_STOCK = "insufficient_stock"
+    PRODUCT_UNAVAILABLE = "product_unavailable"
+    CATEGORY_CYCLE = "category_cycle"
+    CATEGORY_NOT_EMPTY = "category_not_empty"
+    VIN_TAKEN = "vin_taken"

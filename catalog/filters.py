@@ -1,0 +1,50 @@
+import django_filters
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Q
+
+from catalog.models import Category, Product
+
+
+class ProductFilter(django_filters.FilterSet):
+    category = django_filters.UUIDFilter(
+        method="filter_category", label="Category, with descendants"
+    )
+    min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
+    max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
+    make = django_filters.CharFilter(field_name="make", lookup_expr="iexact")
+    model = django_filters.CharFilter(field_name="model", lookup_expr="iexact")
+    year = django_filters.NumberFilter(field_name="year")
+    in_stock = django_filters.BooleanFilter(method="filter_in_stock")
+    search = django_filters.CharFilter(method="filter_search", max_length=200)
+    ordering = django_filters.OrderingFilter(
+        fields=["price", "created_at", "name", "year", "stock_quantity"]
+    )
+
+    class Meta:
+        model = Product
+        fields = ["category", "min_price", "max_price", "make", "model", "year", "in_stock"]
+
+    def filter_category(self, queryset, name, value):
+        path = Category.objects.filter(pk=value).values_list("path", flat=True).first()
+        if path is None:
+            return queryset.none()
+        return queryset.filter(category__path__startswith=path)
+
+    def filter_in_stock(self, queryset, name, value):
+        return queryset.filter(stock_quantity__gt=0) if value else queryset.filter(stock_quantity=0)
+
+    def filter_search(self, queryset, name, value):
+        if settings.DATABASES["catalog"]["ENGINE"].endswith("postgresql"):
+            vector = SearchVector("name", "make", "model", "description", config="simple")
+            query = SearchQuery(value, search_type="websearch", config="simple")
+            return queryset.annotate(search=vector).filter(search=query)
+        words = value.split()
+        for word in words:  # the embedded fallback: every word somewhere
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(make__icontains=word)
+                | Q(model__icontains=word)
+                | Q(description__icontains=word)
+            )
+        return queryset

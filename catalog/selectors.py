@@ -1,0 +1,62 @@
+"""Reads of the catalog."""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from catalog.choices import ReservationStatus
+from catalog.models import Category, Product, StockReservation
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def category_get(*, category_id) -> Category:
+    category = Category.objects.filter(pk=category_id).first()
+    if category is None:
+        raise Http404
+    return category
+
+
+def category_tree() -> list[dict]:
+    """The whole tree as nested dicts, from one query."""
+    nodes = {}
+    roots = []
+    for category in Category.objects.order_by("level", "name"):
+        node = {
+            "id": category.pk,
+            "name": category.name,
+            "level": category.level,
+            "children": [],
+        }
+        nodes[category.pk] = node
+        parent = nodes.get(category.parent_id)
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def product_list() -> QuerySet[Product]:
+    return Product.objects.filter(is_active=True).select_related("category")
+
+
+def product_get(*, product_id) -> Product:
+    product = product_list().filter(pk=product_id).first()
+    if product is None:
+        raise Http404
+    return product
+
+
+def product_stock(*, product_id: UUID) -> int:
+    return Product.objects.values_list("stock_quantity", flat=True).get(pk=product_id)
+
+
+def reservation_order_ids_active_before(*, before: datetime) -> set[UUID]:
+    """Orders that still hold stock reserved before `before`."""
+    return set(
+        StockReservation.objects.filter(
+            status=ReservationStatus.ACTIVE, created_at__lt=before
+        ).values_list("order_id", flat=True)
+    )

@@ -1,0 +1,258 @@
+"""Writes of the catalog: categories, products and stock. Stock changes only here."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+
+from catalog import events
+from catalog.choices import ReservationStatus
+from catalog.error_codes import CatalogErrorCode
+from catalog.models import PATH_SEPARATOR, Category, Product, StockReservation
+from catalog.validators import normalize_vin
+from common.exceptions import ApplicationError
+
+DB = "catalog"
+
+
+# CATEGORIES
+# ------------------------------------------------------------------------------
+def _place(category: Category, parent: Category | None) -> None:
+    category.parent = parent
+    prefix = parent.path if parent else ""
+    category.path = f"{prefix}{category.pk.hex}{PATH_SEPARATOR}"
+    category.level = parent.level + 1 if parent else 0
+
+
+def _name_taken(exc: IntegrityError) -> ApplicationError:
+    return ApplicationError(
+        "A category with this name already exists at this place in the tree.",
+        code="validation_error",
+        details={"name": ["A category with this name already exists here."]},
+    )
+
+
+def category_create(
+    *, name: str, description: str = "", parent: Category | None = None
+) -> Category:
+    category = Category(name=name, description=description)
+    _place(category, parent)
+    try:
+        with transaction.atomic(using=DB):
+            category.save(using=DB)
+    except IntegrityError as exc:
+        raise _name_taken(exc) from exc
+    return category
+
+
+def category_update(*, category: Category, **fields) -> Category:
+    """Rename, describe or move a category; a move carries its whole subtree along."""
+    moving = "parent" in fields and fields["parent"] != category.parent
+    try:
+        with transaction.atomic(using=DB):
+            if moving:
+                category = _category_move(category, fields.pop("parent"))
+            fields.pop("parent", None)
+            for name, value in fields.items():
+                setattr(category, name, value)
+            category.save(using=DB)
+    except IntegrityError as exc:
+        raise _name_taken(exc) from exc
+    return category
+
+
+def _category_move(category: Category, new_parent: Category | None) -> Category:
+    ids = sorted(pk for pk in [category.pk, getattr(new_parent, "pk", None)] if pk)
+    locked = {c.pk: c for c in Category.objects.using(DB).select_for_update().filter(pk__in=ids)}
+    category = locked[category.pk]
+    new_parent = locked.get(getattr(new_parent, "pk", None))
+    if new_parent is not None and new_parent.path.startswith(category.path):
+        raise ApplicationError(
+            "A category cannot move under itself or one of its descendants.",
+            code=CatalogErrorCode.CATEGORY_CYCLE,
+            status=409,
+        )
+    old_path, old_level = category.path, category.level
+    _place(category, new_parent)
+    Category.objects.using(DB).filter(path__startswith=old_path).exclude(pk=category.pk).update(
+        path=Concat(Value(category.path), Substr("path", len(old_path) + 1)),
+        level=F("level") + (category.level - old_level),
+    )
+    return category
+
+
+def category_delete(*, category: Category) -> None:
+    with transaction.atomic(using=DB):
+        if category.children.exists() or category.products.exists():
+            raise ApplicationError(
+                "Only a category without subcategories and products can be deleted.",
+                code=CatalogErrorCode.CATEGORY_NOT_EMPTY,
+                status=409,
+            )
+        category.delete(using=DB)
+
+
+# PRODUCTS
+# ------------------------------------------------------------------------------
+def _vin_taken() -> ApplicationError:
+    return ApplicationError(
+        "A product with this VIN already exists.",
+        code=CatalogErrorCode.VIN_TAKEN,
+        status=409,
+        details={"vin": ["A product with this VIN already exists."]},
+    )
+
+
+def _save_product(product: Product, event) -> Product:
+    if product.vin is not None:
+        product.vin = normalize_vin(product.vin) or None
+    try:
+        with transaction.atomic(using=DB):
+            product.save(using=DB)
+            event.emit(aggregate_id=product.pk, payload=events.product_payload(product))
+    except IntegrityError as exc:
+        if product.vin and "vin" in str(exc):
+            raise _vin_taken() from exc
+        raise
+    return product
+
+
+def product_create(**fields) -> Product:
+    if fields.get("vin") and Product.objects.filter(vin=normalize_vin(fields["vin"])).exists():
+        raise _vin_taken()
+    return _save_product(Product(**fields), events.PRODUCT_CREATED)
+
+
+def product_update(*, product: Product, **fields) -> Product:
+    """Change a product. A manager's `stock_quantity` is a count of what is on the lot: it
+    replaces the stored number under a row lock."""
+    with transaction.atomic(using=DB):
+        product = Product.objects.using(DB).select_for_update().get(pk=product.pk)
+        vin = normalize_vin(fields.get("vin") or "")
+        if vin and Product.objects.using(DB).filter(vin=vin).exclude(pk=product.pk).exists():
+            raise _vin_taken()
+        for name, value in fields.items():
+            setattr(product, name, value)
+        return _save_product(product, events.PRODUCT_UPDATED)
+
+
+def product_deactivate(*, product: Product) -> Product:
+    """Products are withdrawn, not erased: orders and reservations still point at them."""
+    return product_update(product=product, is_active=False)
+
+
+# STOCK
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReservedLine:
+    """What an order needs to know about a reserved product, at the moment of reserving."""
+
+    product_id: UUID
+    product_name: str
+    unit_price: Decimal
+    currency: str
+    quantity: int
+
+
+def _insufficient_stock(product: Product) -> ApplicationError:
+    return ApplicationError(
+        f"Not enough stock of {product.name}.",
+        code=CatalogErrorCode.INSUFFICIENT_STOCK,
+        status=409,
+        details={"product_id": str(product.pk)},
+    )
+
+
+def _take(product: Product, quantity: int) -> None:
+    """The conditional update that never oversells: it changes a row only if enough is left."""
+    taken = (
+        Product.objects.using(DB)
+        .filter(pk=product.pk, stock_quantity__gte=quantity)
+        .update(stock_quantity=F("stock_quantity") - quantity, updated_at=timezone.now())
+    )
+    if not taken:
+        raise _insufficient_stock(product)
+
+
+def _put_back(product_id, quantity: int) -> None:
+    Product.objects.using(DB).filter(pk=product_id).update(
+        stock_quantity=F("stock_quantity") + quantity, updated_at=timezone.now()
+    )
+
+
+def stock_reserve(*, order_id: UUID, items: dict[UUID, int]) -> list[ReservedLine]:
+    """Reserve every item for `order_id` in one catalog transaction: all or nothing.
+    Reserving again for the same order returns the existing reservation."""
+    with transaction.atomic(using=DB):
+        existing = list(
+            StockReservation.objects.using(DB)
+            .filter(order_id=order_id, status=ReservationStatus.ACTIVE)
+            .select_related("product")
+        )
+        if existing:
+            return [_line(reservation.product, reservation.quantity) for reservation in existing]
+        products = Product.objects.using(DB).in_bulk(list(items))
+        unavailable = [str(pk) for pk in items if pk not in products or not products[pk].is_active]
+        if unavailable:
+            raise ApplicationError(
+                "Some products do not exist or are no longer sold.",
+                code=CatalogErrorCode.PRODUCT_UNAVAILABLE,
+                status=400,
+                details={"product_ids": unavailable},
+            )
+        lines = []
+        for product_id in sorted(items):  # a fixed order: concurrent orders cannot deadlock
+            product, quantity = products[product_id], items[product_id]
+            _take(product, quantity)
+            StockReservation.objects.using(DB).create(
+                order_id=order_id, product=product, quantity=quantity
+            )
+            lines.append(_line(product, quantity))
+        return lines
+
+
+def _line(product: Product, quantity: int) -> ReservedLine:
+    return ReservedLine(product.pk, product.name, product.price, product.currency, quantity)
+
+
+def stock_release(*, order_id: UUID) -> int:
+    """Give back every unit still reserved for `order_id`; a second call gives back nothing.
+    Returns the number of units released."""
+    released = 0
+    with transaction.atomic(using=DB):
+        reservations = (
+            StockReservation.objects.using(DB)
+            .select_for_update()
+            .filter(order_id=order_id, status=ReservationStatus.ACTIVE)
+            .order_by("product_id")
+        )
+        for reservation in reservations:
+            _put_back(reservation.product_id, reservation.quantity)
+            reservation.status = ReservationStatus.RELEASED
+            reservation.released_at = timezone.now()
+            reservation.save(using=DB, update_fields=["status", "released_at", "updated_at"])
+            released += reservation.quantity
+    return released
+
+
+def stock_adjust(*, order_id: UUID, product_id: UUID, quantity: int) -> None:
+    """Change how many units of one product an order holds, taking or giving back the
+    difference."""
+    with transaction.atomic(using=DB):
+        reservation = (
+            StockReservation.objects.using(DB)
+            .select_for_update()
+            .select_related("product")
+            .get(order_id=order_id, product_id=product_id, status=ReservationStatus.ACTIVE)
+        )
+        delta = quantity - reservation.quantity
+        if delta > 0:
+            _take(reservation.product, delta)
+        elif delta < 0:
+            _put_back(product_id, -delta)
+        reservation.quantity = quantity
+        reservation.save(using=DB, update_fields=["quantity", "updated_at"])

@@ -1,0 +1,31 @@
+from django.core.management import BaseCommand
+
+from common.events import bus
+
+
+class Command(BaseCommand):
+    help = "List the events that a consumer gave up on, and replay them."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--replay",
+            nargs="*",
+            metavar="EVENT_ID",
+            help="Replay these event ids (all dead letters when none are given).",
+        )
+
+    def handle(self, *args, replay, **options):
+        letters = bus.dead_letters()
+        if replay is None:
+            for row in letters:
+                self.stdout.write(
+                    f"{row.event_id}  {row.event_type:<24} {row.consumer:<40} "
+                    f"attempts={row.attempts}  {row.last_error[:80]}"
+                )
+            self.stdout.write(f"{len(letters)} dead letters.")
+            return
+        chosen = [row for row in letters if not replay or str(row.event_id) in replay]
+        applied = sum(bus.dead_letter_replay(row) for row in chosen)
+        failed = len(chosen) - applied
+        style = self.style.SUCCESS if not failed else self.style.ERROR
+        self.stdout.write(style(f"Replayed {len(chosen)}: {applied} applied, {failed} failed."))

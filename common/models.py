@@ -1,0 +1,67 @@
+"""Abstract models shared by every domain app. Each app declares the concrete tables in its
+own `models.py`, so that they live in its own database (DESIGN.md §3.4)."""
+
+import uuid
+
+from django.db import models
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboxEventBase(TimestampedModel):
+    """An event written in the same transaction as the change that caused it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(max_length=64)
+    aggregate_id = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    occurred_at = models.DateTimeField()
+    request_id = models.CharField(max_length=64, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["occurred_at"]
+        indexes = [models.Index(fields=["published_at", "occurred_at"])]
+
+    def __str__(self):
+        return f"{self.type} {self.aggregate_id} ({self.id})"
+
+
+class InboxEventBase(TimestampedModel):
+    """One event as seen by one consumer: applied, or given up on (a dead letter).
+
+    The row is inserted in the same transaction as the consumer's effect; the unique
+    (event_id, consumer) pair makes a second delivery a no-op."""
+
+    class Status(models.TextChoices):
+        PROCESSED = "processed", "Processed"
+        DEAD = "dead", "Dead letter"
+
+    id = models.BigAutoField(primary_key=True)
+    event_id = models.UUIDField()
+    consumer = models.CharField(max_length=100)
+    event_type = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    event = models.JSONField(default=dict)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_id", "consumer"], name="%(app_label)s_inbox_once"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.consumer} {self.event_type} {self.event_id} [{self.status}]"

@@ -1,0 +1,123 @@
+from rest_framework import serializers
+
+from orders.choices import OrderStatus
+from orders.models import Order, OrderItem, OrderStatusHistory
+
+
+class OrderItemInputSerializer(serializers.Serializer):
+    product_id = serializers.UUIDField()
+    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+
+
+class OrderCreateInputSerializer(serializers.Serializer):
+    """Only products and quantities: prices, totals, status and customer come from the server."""
+
+    items = OrderItemInputSerializer(many=True, allow_empty=False, max_length=50)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class OrderItemQuantityInputSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+
+
+class OrderStatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class OrderItemOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderItem
+        fields = ["id", "product_id", "product_name", "unit_price", "quantity", "line_total"]
+        read_only_fields = fields
+
+
+class OrderOutputSerializer(serializers.ModelSerializer):
+    items = OrderItemOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "customer_id",
+            "status",
+            "items",
+            "total_quantity",
+            "total_amount",
+            "paid_amount",
+            "currency",
+            "notes",
+            "sequence",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OrderHistoryOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderStatusHistory
+        fields = [
+            "id",
+            "from_status",
+            "to_status",
+            "changed_by_id",
+            "changed_by_role",
+            "reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class _StatusCountsSerializer(serializers.Serializer):
+    pending = serializers.IntegerField()
+    paid = serializers.IntegerField()
+    processing = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+
+
+class OrderStatsMyOutputSerializer(serializers.Serializer):
+    total_orders = serializers.IntegerField()
+    by_status = _StatusCountsSerializer()
+    total_spent = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2),
+        help_text="Amount paid per ISO currency code.",
+    )
+
+
+class OrderStatsDayOutputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    orders = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+
+
+class OrderStatsInputSerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if (
+            attrs.get("date_from")
+            and attrs.get("date_to")
+            and attrs["date_from"] > attrs["date_to"]
+        ):
+            raise serializers.ValidationError({"date_from": ["Must not be after date_to."]})
+        return attrs
+
+
+class OrderStatsOutputSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    total_orders = serializers.IntegerField()
+    by_status = _StatusCountsSerializer()
+    revenue = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2),
+        help_text="Amount paid per ISO currency code.",
+    )
+    average_order = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2),
+        help_text="Average total of orders not cancelled, per ISO currency code.",
+    )
+    by_day = OrderStatsDayOutputSerializer(many=True)

@@ -1,0 +1,30 @@
+from django.db import models
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PAID = "paid", "Paid"
+    PROCESSING = "processing", "Processing"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Actor(models.TextChoices):
+    """Who may make a transition: the order's own customer, staff, or the system (payments)."""
+
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+# (from, to) -> who may make that move. Nothing else is a legal transition.
+TRANSITIONS: dict[tuple[str, str], set[str]] = {
+    (OrderStatus.PENDING, OrderStatus.PAID): {Actor.SYSTEM},
+    (OrderStatus.PENDING, OrderStatus.CANCELLED): {Actor.CUSTOMER, Actor.STAFF, Actor.SYSTEM},
+    (OrderStatus.PAID, OrderStatus.PROCESSING): {Actor.STAFF},
+    (OrderStatus.PAID, OrderStatus.CANCELLED): {Actor.CUSTOMER, Actor.STAFF, Actor.SYSTEM},
+    (OrderStatus.PROCESSING, OrderStatus.COMPLETED): {Actor.STAFF},
+}
+
+PAID_STATUSES = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.COMPLETED)
+OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PROCESSING)

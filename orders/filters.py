@@ -1,0 +1,15 @@
+import django_filters
+
+from orders.choices import OrderStatus
+from orders.models import Order
+
+
+class OrderFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    ordering = django_filters.OrderingFilter(fields=["created_at", "total_amount"])
+
+    class Meta:
+        model = Order
+        fields = ["status", "created_after", "created_before"]

@@ -1,0 +1,90 @@
+"""Reads of the orders domain, scoped to who asks: a client sees only their own orders."""
+
+from datetime import date, timedelta
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils import timezone
+
+from orders.choices import OrderStatus
+from orders.models import Order, OrderStatusHistory
+
+
+def order_list(*, user) -> QuerySet[Order]:
+    orders = Order.objects.prefetch_related("items")
+    return orders if user.is_staff else orders.filter(customer_id=user.pk)
+
+
+def order_get(*, user, order_id) -> Order:
+    """Another client's order is a 404, exactly like a missing one."""
+    order = order_list(user=user).filter(pk=order_id).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+def order_history(*, user, order_id) -> QuerySet[OrderStatusHistory]:
+    order = order_get(user=user, order_id=order_id)
+    return OrderStatusHistory.objects.filter(order=order)
+
+
+def _by_status(orders: QuerySet[Order]) -> dict[str, int]:
+    counts = dict.fromkeys(OrderStatus.values, 0)
+    for row in orders.values("status").annotate(count=Count("pk")):
+        counts[row["status"]] = row["count"]
+    return counts
+
+
+def _sum_by_currency(orders: QuerySet[Order], field: str) -> dict[str, str]:
+    rows = orders.values("currency").annotate(amount=Sum(field)).order_by("currency")
+    return {row["currency"]: str(row["amount"]) for row in rows}
+
+
+def order_stats_for_customer(*, user) -> dict:
+    orders = Order.objects.filter(customer_id=user.pk)
+    return {
+        "total_orders": orders.count(),
+        "by_status": _by_status(orders),
+        "total_spent": _sum_by_currency(orders.filter(paid_amount__gt=0), "paid_amount"),
+    }
+
+
+def order_stats(*, date_from: date | None = None, date_to: date | None = None) -> dict:
+    """Counts, revenue and average order for staff, overall and by day (last 30 days unless
+    a range is given)."""
+    today = timezone.localdate()
+    date_from = date_from or today - timedelta(days=29)
+    date_to = date_to or today
+    orders = Order.objects.filter(created_at__date__gte=date_from, created_at__date__lte=date_to)
+    not_cancelled = orders.exclude(status=OrderStatus.CANCELLED)
+    averages = (
+        not_cancelled.values("currency").annotate(avg=Avg("total_amount")).order_by("currency")
+    )
+    by_day = (
+        orders.annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(
+            orders=Count("pk"),
+            cancelled=Count("pk", filter=Q(status=OrderStatus.CANCELLED)),
+            revenue=Sum("paid_amount"),
+        )
+        .order_by("day")
+    )
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "total_orders": orders.count(),
+        "by_status": _by_status(orders),
+        "revenue": _sum_by_currency(orders.filter(paid_amount__gt=0), "paid_amount"),
+        "average_order": {row["currency"]: str(round(row["avg"], 2)) for row in averages},
+        "by_day": [
+            {
+                "date": row["day"],
+                "orders": row["orders"],
+                "cancelled": row["cancelled"],
+                "revenue": str(row["revenue"]),
+            }
+            for row in by_day
+        ],
+    }

@@ -1,0 +1,294 @@
+"""Writes of the orders domain. `order_status_set` is the only code that changes a status."""
+
+import hashlib
+import json
+import logging
+import uuid
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+
+from catalog import selectors as catalog_selectors
+from catalog import services as catalog_services
+from common.exceptions import ApplicationError
+from orders import cache, events
+from orders.choices import OPEN_STATUSES, TRANSITIONS, Actor, OrderStatus
+from orders.error_codes import OrderErrorCode
+from orders.models import Order, OrderIdempotencyKey, OrderItem, OrderStatusHistory
+
+DB = "orders"
+logger = logging.getLogger(__name__)
+
+
+def _changed(order: Order) -> None:
+    """Every change of an order: a new sequence number, and the cache dropped on commit."""
+    order.sequence += 1
+    transaction.on_commit(lambda: cache.detail_invalidate(order.pk), using=DB)
+
+
+def _history(order: Order, *, from_status: str, user, actor: str, reason: str = "") -> None:
+    OrderStatusHistory.objects.using(DB).create(
+        order=order,
+        from_status=from_status,
+        to_status=order.status,
+        changed_by_id=getattr(user, "pk", None),
+        changed_by_role=getattr(user, "role", None) or actor,
+        reason=reason,
+    )
+
+
+# CREATE
+# ------------------------------------------------------------------------------
+class _KeyTaken(Exception):
+    pass
+
+
+def _fingerprint(items: dict, notes: str) -> str:
+    canonical = json.dumps(
+        {"items": sorted((str(pk), qty) for pk, qty in items.items()), "notes": notes},
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(customer_id, key: str, fingerprint: str) -> Order | None:
+    record = OrderIdempotencyKey.objects.using(DB).filter(customer_id=customer_id, key=key).first()
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise ApplicationError(
+            "This Idempotency-Key was already used with a different request.",
+            code=OrderErrorCode.IDEMPOTENCY_KEY_REUSED,
+            status=422,
+        )
+    return Order.objects.using(DB).get(pk=record.order_id)
+
+
+def order_create(
+    *, customer, items: list[dict], notes: str = "", idempotency_key: str | None = None
+) -> tuple[Order, bool]:
+    """Create an order from catalog prices, reserving its stock. Returns (order, created):
+    a repeated `idempotency_key` with the same request returns the first order.
+
+    Saga: the reservation commits in the catalog first; if anything fails before the order
+    commits, the reservation is released again. A crash in between is cleaned up by the
+    reservation sweep."""
+    quantities: dict[uuid.UUID, int] = {}
+    for item in items:
+        quantities[item["product_id"]] = quantities.get(item["product_id"], 0) + item["quantity"]
+    fingerprint = _fingerprint(quantities, notes)
+    if idempotency_key and (order := _replay(customer.pk, idempotency_key, fingerprint)):
+        return order, False
+
+    order_id = uuid.uuid4()
+    try:
+        with transaction.atomic(using=DB):
+            if idempotency_key:
+                _idempotency_key_claim(customer.pk, idempotency_key, fingerprint, order_id)
+            lines = catalog_services.stock_reserve(order_id=order_id, items=quantities)
+            order = _order_insert(order_id, customer, lines, notes)
+    except _KeyTaken:
+        return _replay(customer.pk, idempotency_key, fingerprint), False
+    except BaseException:
+        catalog_services.stock_release(order_id=order_id)
+        raise
+    return order, True
+
+
+def _idempotency_key_claim(customer_id, key: str, fingerprint: str, order_id) -> None:
+    """Insert the key first: a concurrent request with the same key waits on the unique index
+    until this transaction ends, then finds the finished order."""
+    try:
+        with transaction.atomic(using=DB):
+            OrderIdempotencyKey.objects.using(DB).create(
+                customer_id=customer_id, key=key, fingerprint=fingerprint, order_id=order_id
+            )
+    except IntegrityError as exc:
+        raise _KeyTaken from exc
+
+
+def _order_insert(order_id, customer, lines, notes: str) -> Order:
+    currencies = {line.currency for line in lines}
+    if len(currencies) != 1:
+        raise ApplicationError(
+            "All products of one order must be priced in the same currency.",
+            code=OrderErrorCode.CURRENCY_MISMATCH,
+            status=400,
+        )
+    order = Order(
+        id=order_id,
+        customer_id=customer.pk,
+        customer_email=customer.email,
+        customer_name=customer.full_name,
+        currency=currencies.pop(),
+        notes=notes,
+        total_quantity=sum(line.quantity for line in lines),
+        total_amount=sum((line.unit_price * line.quantity for line in lines), Decimal("0.00")),
+    )
+    order.save(using=DB)
+    OrderItem.objects.using(DB).bulk_create(
+        [
+            OrderItem(
+                order=order,
+                product_id=line.product_id,
+                product_name=line.product_name,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                line_total=line.unit_price * line.quantity,
+            )
+            for line in lines
+        ]
+    )
+    _history(order, from_status="", user=customer, actor=Actor.CUSTOMER)
+    events.ORDER_CREATED.emit(
+        aggregate_id=order.pk,
+        payload=events.order_payload(
+            order,
+            items=[
+                {"product_id": str(line.product_id), "quantity": line.quantity} for line in lines
+            ],
+        ),
+    )
+    return order
+
+
+# STATUS
+# ------------------------------------------------------------------------------
+def _actor(order: Order, user) -> str:
+    if user is None:
+        return Actor.SYSTEM
+    if user.is_staff:
+        return Actor.STAFF
+    return Actor.CUSTOMER if order.customer_id == user.pk else ""
+
+
+def order_status_set(*, order_id, status: str, user=None, reason: str = "") -> Order:
+    """Move an order along its lifecycle. `user` is None when the system acts (payments)."""
+    with transaction.atomic(using=DB):
+        order = Order.objects.using(DB).select_for_update().get(pk=order_id)
+        allowed = TRANSITIONS.get((order.status, status))
+        if allowed is None:
+            raise ApplicationError(
+                f"An order cannot go from {order.status} to {status}.",
+                code=OrderErrorCode.INVALID_TRANSITION,
+                status=409,
+            )
+        actor = _actor(order, user)
+        if actor not in allowed:
+            raise ApplicationError(
+                f"You may not move an order from {order.status} to {status}.",
+                code=OrderErrorCode.TRANSITION_NOT_ALLOWED,
+                status=403,
+            )
+        from_status, order.status = order.status, status
+        _changed(order)
+        order.save(using=DB, update_fields=["status", "sequence", "updated_at"])
+        _history(order, from_status=from_status, user=user, actor=actor, reason=reason)
+        payload = events.order_payload(order, from_status=from_status, reason=reason)
+        events.ORDER_STATUS_CHANGED.emit(aggregate_id=order.pk, payload=payload)
+        if status == OrderStatus.CANCELLED:
+            events.ORDER_CANCELLED.emit(aggregate_id=order.pk, payload=payload)
+    return order
+
+
+# ITEMS
+# ------------------------------------------------------------------------------
+def order_item_quantity_set(*, order_id, item_id, quantity: int) -> Order:
+    """Change an item's quantity while the order is pending; the reservation follows."""
+    reserved_before: tuple | None = None  # (product_id, quantity) once the catalog committed
+    try:
+        with transaction.atomic(using=DB):
+            order = Order.objects.using(DB).select_for_update().get(pk=order_id)
+            if order.status != OrderStatus.PENDING:
+                raise ApplicationError(
+                    "Items can only change while the order is pending.",
+                    code=OrderErrorCode.ORDER_NOT_EDITABLE,
+                    status=409,
+                )
+            item = OrderItem.objects.using(DB).filter(order=order, pk=item_id).first()
+            if item is None:
+                raise Http404
+            if item.quantity == quantity:
+                return order
+            catalog_services.stock_adjust(
+                order_id=order.pk, product_id=item.product_id, quantity=quantity
+            )
+            reserved_before = (item.product_id, item.quantity)
+            delta = quantity - item.quantity
+            item.quantity = quantity
+            item.line_total = item.unit_price * quantity
+            item.save(using=DB, update_fields=["quantity", "line_total", "updated_at"])
+            order.total_quantity += delta
+            order.total_amount += item.unit_price * delta
+            _changed(order)
+            order.save(
+                using=DB,
+                update_fields=["total_quantity", "total_amount", "sequence", "updated_at"],
+            )
+    except BaseException:
+        if reserved_before is not None:  # give the catalog its previous reservation back
+            product_id, previous = reserved_before
+            catalog_services.stock_adjust(
+                order_id=order_id, product_id=product_id, quantity=previous
+            )
+        raise
+    return order
+
+
+# DELETE AND CUSTOMER DATA
+# ------------------------------------------------------------------------------
+DELETABLE = (OrderStatus.PENDING, OrderStatus.CANCELLED)
+
+
+def order_delete(*, order_id) -> None:
+    """Admins remove pending or cancelled orders; stock still held is released."""
+    with transaction.atomic(using=DB):
+        order = Order.objects.using(DB).select_for_update().get(pk=order_id)
+        if order.status not in DELETABLE:
+            raise ApplicationError(
+                "Only pending or cancelled orders can be deleted.",
+                code=OrderErrorCode.ORDER_NOT_DELETABLE,
+                status=409,
+            )
+        order.delete(using=DB)
+        transaction.on_commit(lambda: cache.detail_invalidate(order_id), using=DB)
+        transaction.on_commit(
+            lambda: catalog_services.stock_release(order_id=order_id), using=DB, robust=True
+        )
+
+
+def _customer_snapshot_set(orders, **fields) -> int:
+    ids = list(orders.values_list("pk", flat=True))
+    updated = (
+        Order.objects.using(DB).filter(pk__in=ids).update(**fields, sequence=F("sequence") + 1)
+    )
+    for order_id in ids:
+        transaction.on_commit(lambda order_id=order_id: cache.detail_invalidate(order_id), using=DB)
+    return updated
+
+
+def order_customer_refresh(*, customer_id, email: str, full_name: str) -> int:
+    """A customer changed their contact data: open orders follow, finished ones keep history."""
+    orders = Order.objects.using(DB).filter(customer_id=customer_id, status__in=OPEN_STATUSES)
+    return _customer_snapshot_set(orders, customer_email=email, customer_name=full_name)
+
+
+def order_customer_scrub(*, customer_id) -> int:
+    """A customer was deleted: their orders stay, their personal data goes."""
+    orders = Order.objects.using(DB).filter(customer_id=customer_id)
+    return _customer_snapshot_set(orders, customer_email="", customer_name="", notes="")
+
+
+def order_reservations_sweep(*, older_than) -> int:
+    """Release stock reserved for orders that never committed (a crash mid-saga)."""
+    cutoff = timezone.now() - older_than
+    candidates = catalog_selectors.reservation_order_ids_active_before(before=cutoff)
+    existing = set(Order.objects.using(DB).filter(pk__in=candidates).values_list("pk", flat=True))
+    released = 0
+    for order_id in candidates - existing:
+        logger.warning("Releasing stock of order %s, which never committed", order_id)
+        released += catalog_services.stock_release(order_id=order_id)
+    return released

@@ -1,0 +1,13 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+
+
+@shared_task(acks_late=True)
+def order_reservations_sweep_task() -> int:
+    from orders.services import order_reservations_sweep
+
+    return order_reservations_sweep(
+        older_than=timedelta(seconds=settings.ORDERS_RESERVATION_SWEEP_AFTER_SECONDS)
+    )
