@@ -157,7 +157,9 @@ else:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not SERVICES_MODE
-CELERY_TASK_EAGER_PROPAGATES = True
+# Eager tasks behave like real ones: retries, then on_failure (dead letters), no exception
+# thrown into the code that enqueued them.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,0 +1,145 @@
+"""The event backbone: outbox in the emitter's transaction, at-most-once consumers, relay
+and dead letters (DESIGN.md §3.4)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from common.events import DomainEvent, bus, consumer
+from common.middleware import request_id_bound
+from common.tasks import event_deliver_task
+from orders.models import InboxEvent, OutboxEvent
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+PING = DomainEvent("test.ping", app_label="orders")
+applied: list[str] = []
+failures = {"remaining": 0}
+
+
+@consumer("test.ping", name="orders.test_ping_counter", app_label="orders")
+def count_ping(event):
+    if failures["remaining"]:
+        failures["remaining"] -= 1
+        raise RuntimeError("consumer is down")
+    applied.append(event.id)
+    OutboxEvent.objects.using("orders").filter(pk=event.id).update(aggregate_id="applied")
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    applied.clear()
+    failures["remaining"] = 0
+
+
+def emit(payload=None):
+    with transaction.atomic(using="orders"):
+        return PING.emit(aggregate_id="agg-1", payload=payload or {"n": 1})
+
+
+@pytest.mark.django_db(transaction=True, databases=["orders"])
+def test_emitting_outside_a_transaction_of_its_database_is_refused():
+    with pytest.raises(RuntimeError, match="inside atomic"):
+        PING.emit(aggregate_id="x", payload={})
+
+
+def test_an_event_is_written_with_the_change_and_rolled_back_with_it():
+    with pytest.raises(ZeroDivisionError), transaction.atomic(using="orders"):
+        PING.emit(aggregate_id="lost", payload={})
+        1 / 0  # noqa: B018
+
+    event = emit({"n": 2})
+
+    row = OutboxEvent.objects.get()
+    assert str(row.id) == event.id
+    assert (row.type, row.aggregate_id, row.payload) == ("test.ping", "agg-1", {"n": 2})
+    assert row.published_at is None
+
+
+def test_the_event_carries_the_request_id_and_is_sent_as_a_signal():
+    received = []
+
+    def listener(sender, event, **kwargs):
+        received.append(event)
+
+    PING.signal.connect(listener)
+    try:
+        with request_id_bound("req-123"):
+            event = emit()
+    finally:
+        PING.signal.disconnect(listener)
+
+    assert event.request_id == "req-123"
+    assert OutboxEvent.objects.get().request_id == "req-123"
+    assert [e.id for e in received] == [event.id]
+
+
+def test_after_commit_the_event_is_published_and_applied(run_on_commit):
+    with run_on_commit():
+        event = emit()
+
+    assert applied == [event.id]
+    assert OutboxEvent.objects.get().published_at is not None
+    assert InboxEvent.objects.get(event_id=event.id).status == InboxEvent.Status.PROCESSED
+
+
+def test_a_second_delivery_of_the_same_event_changes_nothing():
+    event = emit()
+
+    first = bus.deliver("orders.test_ping_counter", event.as_dict())
+    second = bus.deliver("orders.test_ping_counter", event.as_dict())
+
+    assert (first, second) == (True, False)
+    assert applied == [event.id]
+    assert InboxEvent.objects.filter(event_id=event.id).count() == 1
+
+
+def test_a_failing_consumer_leaves_no_inbox_row_so_a_retry_applies_it():
+    event = emit()
+    failures["remaining"] = 1
+
+    with pytest.raises(RuntimeError):
+        bus.deliver("orders.test_ping_counter", event.as_dict())
+    assert not InboxEvent.objects.exists()
+
+    assert bus.deliver("orders.test_ping_counter", event.as_dict()) is True
+    assert applied == [event.id]
+
+
+def test_relay_publishes_what_is_still_unpublished():
+    event = emit()  # the on-commit publisher never ran: as if the process had crashed
+
+    call_command("events_relay", stdout=StringIO())
+
+    assert OutboxEvent.objects.get().published_at is not None
+    assert applied == [event.id]
+    call_command("events_relay", stdout=StringIO())
+    assert applied == [event.id]
+
+
+def test_after_the_last_retry_the_event_is_a_dead_letter_and_can_be_replayed():
+    event = emit()
+    failures["remaining"] = 100
+
+    result = event_deliver_task.apply(args=["orders.test_ping_counter", event.as_dict()])
+
+    assert result.failed()
+
+    dead = InboxEvent.objects.get(event_id=event.id)
+    assert dead.status == InboxEvent.Status.DEAD
+    assert dead.attempts == event_deliver_task.max_retries + 1
+    assert "consumer is down" in dead.last_error
+    listing = StringIO()
+    call_command("events_dead_letters", stdout=listing)
+    assert event.id in listing.getvalue()
+
+    failures["remaining"] = 0
+    out = StringIO()
+    call_command("events_dead_letters", "--replay", event.id, stdout=out)
+
+    assert "1 applied" in out.getvalue()
+    assert applied == [event.id]
+    assert InboxEvent.objects.get(event_id=event.id).status == InboxEvent.Status.PROCESSED
+    assert bus.deliver("orders.test_ping_counter", event.as_dict()) is False
