@@ -21,12 +21,21 @@ def pytest_configure(config):
         )
 
 
+def _cache_clear():
+    """Drop this project's cache keys only: the same Redis database carries the Celery
+    broker's queues, which a worker started by a test is listening on."""
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Redis outlives a test; tickets and throttle counters must not leak between tests."""
-    cache.clear()
+    _cache_clear()
     yield
-    cache.clear()
+    _cache_clear()
 
 
 @pytest.fixture
@@ -94,3 +103,28 @@ def run_on_commit():
             yield
 
     return capture
+
+
+def run_concurrently(count: int, call):
+    """Run `call()` in `count` threads released at the same moment; return the results.
+    Each thread closes its own database connections, as a request thread would."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def worker(index):
+        barrier.wait()
+        try:
+            results[index] = call()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -1,9 +1,7 @@
-import threading
 import time
 
 import jwt
 import pytest
-from django.db import connections
 from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -12,7 +10,7 @@ from accounts import services
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog
 from accounts.tests.factories import PASSWORD, UserFactory
-from conftest import client_for
+from conftest import client_for, run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -116,28 +114,16 @@ def test_an_access_token_is_not_a_refresh_token(api_client, customer):
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_refreshes_of_one_token_mint_exactly_one_pair(customer):
     token = services.token_obtain(email=customer.email, password=PASSWORD)["refresh_token"]
-    barrier = threading.Barrier(20)
-    responses = []
+    client = Client()
 
-    def worker():
-        client = Client()
-        barrier.wait()
-        try:
-            responses.append(
-                client.post(
-                    reverse("auth-token-refresh"),
-                    {"refresh_token": token},
-                    content_type="application/json",
-                )
-            )
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    responses = run_concurrently(
+        20,
+        lambda: client.post(
+            reverse("auth-token-refresh"),
+            {"refresh_token": token},
+            content_type="application/json",
+        ),
+    )
 
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200] + [401] * 19

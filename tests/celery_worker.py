@@ -1,0 +1,92 @@
+"""A real Celery worker process for tests, consuming from the test Redis and writing to the
+test databases."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+from django.conf import settings
+from django.db import connections
+
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Worker:
+    def __init__(self, log_path: Path):
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def environment(self) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL_")}
+        for alias, variable in settings.DATABASE_ENV_VARS.items():
+            db = connections[alias].settings_dict
+            env[variable] = f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings.base",
+            REDIS_URL=settings.REDIS_URL,
+            AUTOSALON_ENV_FILE="/dev/null",
+            EVENTS_RETRY_BACKOFF="1",
+        )
+        return env
+
+    def start(self) -> "Worker":
+        self.log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "config", "worker",
+                "--loglevel=INFO", "--concurrency=1", "--without-gossip", "--without-mingle",
+                "--hostname", f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=self.environment(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited:\n{self.log_path.read_text()[-3000:]}")
+            if celery_app.control.ping(timeout=0.5):
+                return
+        raise RuntimeError(f"worker never answered:\n{self.log_path.read_text()[-3000:]}")
+
+    def stop(self, sig: int | None = None) -> None:
+        if self.process and self.process.poll() is None:
+            if sig is None:
+                self.process.terminate()
+            else:
+                self.process.send_signal(sig)
+            self.process.wait(timeout=30)
+        self.log.close()
+
+    def wait_idle(self, timeout: float = 30) -> None:
+        """Until the queue is empty and the worker runs nothing."""
+        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if broker.llen("celery") == 0:
+                active = celery_app.control.inspect(timeout=0.5).active() or {}
+                reserved = celery_app.control.inspect(timeout=0.5).reserved() or {}
+                if active and not any(active.values()) and not any(reserved.values()):
+                    return
+            time.sleep(0.1)
+        raise TimeoutError("the worker did not become idle")
+
+
+def wait_for(predicate, timeout: float = 30, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise TimeoutError(f"timed out waiting for {message}")
