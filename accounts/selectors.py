@@ -23,3 +23,7 @@ def activity_list(*, actor: User, user_id) -> QuerySet[ActivityLog]:
         raise Http404
     user = user_get(user_id=user_id)
     return ActivityLog.objects.filter(user=user)
+
+
+def user_get_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()

@@ -276,3 +276,24 @@ def test_an_oversized_idempotency_key_is_400(customer_client):
 
     assert response.status_code == 400
     assert not Order.objects.exists()
+
+
+def test_the_sweep_releases_stock_of_orders_that_never_committed(customer, settings):
+    import uuid
+    from datetime import timedelta
+
+    from orders.tasks import order_reservations_sweep_task
+
+    car = product_make(stock=5)
+    kept = services.order_create(customer=customer, items=[{"product_id": car.pk, "quantity": 1}])[0]
+    # A crash between the catalog's commit and the order's: a reservation with no order.
+    catalog_services.stock_reserve(order_id=uuid.uuid4(), items={car.pk: 2})
+    assert stock(car) == 2
+    settings.ORDERS_RESERVATION_SWEEP_AFTER_SECONDS = 0
+
+    released = order_reservations_sweep_task.apply().get()
+
+    assert released == 2
+    assert stock(car) == 4  # the committed order keeps its unit
+    assert services.order_reservations_sweep(older_than=timedelta(0)) == 0
+    assert Order.objects.get().pk == kept.pk
