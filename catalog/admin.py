@@ -33,7 +33,16 @@ class CategoryAdmin(CatalogAdmin):
 
 @admin.register(Product)
 class ProductAdmin(CatalogAdmin):
-    list_display = ["name", "make", "model", "year", "price", "currency", "stock_quantity", "is_active"]
+    list_display = [
+        "name",
+        "make",
+        "model",
+        "year",
+        "price",
+        "currency",
+        "stock_quantity",
+        "is_active",
+    ]
     list_filter = ["is_active", "make", "category"]
     search_fields = ["name", "make", "model", "vin"]
     list_select_related = ["category"]

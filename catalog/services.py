@@ -10,6 +10,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from catalog import events
+from catalog.cache import product_list_invalidate_on_commit
 from catalog.choices import ReservationStatus
 from catalog.error_codes import CatalogErrorCode
 from catalog.models import PATH_SEPARATOR, Category, Product, StockReservation
@@ -114,6 +115,7 @@ def _save_product(product: Product, event) -> Product:
         with transaction.atomic(using=DB):
             product.save(using=DB)
             event.emit(aggregate_id=product.pk, payload=events.product_payload(product))
+            product_list_invalidate_on_commit()
     except IntegrityError as exc:
         if product.vin and "vin" in str(exc):
             raise _vin_taken() from exc
@@ -186,15 +188,8 @@ def _put_back(product_id, quantity: int) -> None:
 
 def stock_reserve(*, order_id: UUID, items: dict[UUID, int]) -> list[ReservedLine]:
     """Reserve every item for `order_id` in one catalog transaction: all or nothing.
-    Reserving again for the same order returns the existing reservation."""
+    An order reserves once: a second reservation for it fails on a unique constraint."""
     with transaction.atomic(using=DB):
-        existing = list(
-            StockReservation.objects.using(DB)
-            .filter(order_id=order_id, status=ReservationStatus.ACTIVE)
-            .select_related("product")
-        )
-        if existing:
-            return [_line(reservation.product, reservation.quantity) for reservation in existing]
         products = Product.objects.using(DB).in_bulk(list(items))
         unavailable = [str(pk) for pk in items if pk not in products or not products[pk].is_active]
         if unavailable:
@@ -211,12 +206,11 @@ def stock_reserve(*, order_id: UUID, items: dict[UUID, int]) -> list[ReservedLin
             StockReservation.objects.using(DB).create(
                 order_id=order_id, product=product, quantity=quantity
             )
-            lines.append(_line(product, quantity))
+            lines.append(
+                ReservedLine(product.pk, product.name, product.price, product.currency, quantity)
+            )
+        product_list_invalidate_on_commit()
         return lines
-
-
-def _line(product: Product, quantity: int) -> ReservedLine:
-    return ReservedLine(product.pk, product.name, product.price, product.currency, quantity)
 
 
 def stock_release(*, order_id: UUID) -> int:
@@ -236,6 +230,8 @@ def stock_release(*, order_id: UUID) -> int:
             reservation.released_at = timezone.now()
             reservation.save(using=DB, update_fields=["status", "released_at", "updated_at"])
             released += reservation.quantity
+        if released:
+            product_list_invalidate_on_commit()
     return released
 
 
@@ -256,3 +252,4 @@ def stock_adjust(*, order_id: UUID, product_id: UUID, quantity: int) -> None:
             _put_back(product_id, -delta)
         reservation.quantity = quantity
         reservation.save(using=DB, update_fields=["quantity", "updated_at"])
+        product_list_invalidate_on_commit()

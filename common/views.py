@@ -1,6 +1,11 @@
 """Error pages in the envelope, for requests that never reach a DRF view."""
 
 from django.views import defaults
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from common.error_codes import CommonErrorCode
 from common.exceptions import json_error
@@ -17,7 +22,30 @@ def page_not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_error(CommonErrorCode.BAD_REQUEST, "The request could not be understood.", 400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_error(CommonErrorCode.PERMISSION_DENIED, "You may not do this.", 403)
+    return defaults.permission_denied(request, exception)
+
+
 def server_error(request):
     if request.path.startswith("/api/"):
         return json_error(CommonErrorCode.SERVER_ERROR, "An unexpected error occurred.", 500)
     return defaults.server_error(request)
+
+
+class PingView(APIView):
+    """The cheapest DRF endpoint: the baseline the benchmarks compare against."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: inline_serializer("Pong", {"pong": serializers.BooleanField()})})
+    def get(self, request):
+        return Response({"pong": True})

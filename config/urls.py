@@ -3,9 +3,10 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from common import health
-from common.views import api_not_found
+from common.views import PingView, api_not_found
 
 api_v1 = [
+    path("ping", PingView.as_view(), name="ping"),
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("orders.api.urls")),
@@ -22,5 +23,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
 ]
 
+handler400 = "common.views.bad_request"
+handler403 = "common.views.permission_denied"
 handler404 = "common.views.page_not_found"
 handler500 = "common.views.server_error"

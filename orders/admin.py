@@ -17,7 +17,14 @@ class OrderStatusHistoryInline(admin.TabularInline):
     model = OrderStatusHistory
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "changed_by_id", "changed_by_role", "reason", "created_at"]
+    readonly_fields = [
+        "from_status",
+        "to_status",
+        "changed_by_id",
+        "changed_by_role",
+        "reason",
+        "created_at",
+    ]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -27,7 +34,15 @@ class OrderStatusHistoryInline(admin.TabularInline):
 class OrderAdmin(admin.ModelAdmin):
     """Orders live in the `orders` database. Status changes only through the service."""
 
-    list_display = ["id", "customer_email", "status", "total_amount", "paid_amount", "currency", "created_at"]
+    list_display = [
+        "id",
+        "customer_email",
+        "status",
+        "total_amount",
+        "paid_amount",
+        "currency",
+        "created_at",
+    ]
     list_filter = ["status", "currency"]
     search_fields = ["=id", "customer_email", "customer_name"]
     date_hierarchy = "created_at"

@@ -24,4 +24,6 @@ def seed(stdout) -> None:
     services.order_status_set(
         order_id=cancelled.pk, status="cancelled", user=client, reason="Demo: changed my mind"
     )
-    stdout.write(f"  {Order.objects.filter(customer_id=client.pk).count()} orders of {client.email}")
+    stdout.write(
+        f"  {Order.objects.filter(customer_id=client.pk).count()} orders of {client.email}"
+    )

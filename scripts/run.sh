@@ -37,6 +37,6 @@ INFO
 "$PYTHON" manage.py seed_demo
 echo
 
-"$PYTHON" -m daphne --bind "$HOST" --port "$PORT" config.asgi:application &
+"$PYTHON" -m uvicorn config.asgi:application --host "$HOST" --port "$PORT" --no-access-log &
 children+=($!)
 wait "${children[-1]}"

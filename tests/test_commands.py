@@ -7,15 +7,21 @@ from accounts.choices import ActivityType, Role
 from accounts.demo import DEMO_USERS
 from accounts.models import ActivityLog, User
 from accounts.tests.factories import UserFactory
+from catalog import selectors as catalog_selectors
+from catalog.demo import ACCESSORIES, VEHICLES
+from orders import selectors as orders_selectors
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable():
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
+    client = User.objects.get(email="client@autosalon.local")
 
     assert User.objects.count() == len(DEMO_USERS)
+    assert catalog_selectors.product_list().count() == len(VEHICLES) + len(ACCESSORIES)
+    assert orders_selectors.order_stats_for_customer(user=client)["total_orders"] == 2
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     for spec in DEMO_USERS:
         user = User.objects.get(email=spec["email"])

@@ -114,13 +114,13 @@ def test_app_services_wait_for_healthy_backing_services(service):
         )
 
 
-def test_web_migrates_then_serves_daphne_on_8000():
+def test_web_migrates_then_serves_uvicorn_on_8000():
     ports = [str(port) for port in SERVICES["web"].get("ports", [])]
     assert "8000:8000" in ports, f"web publishes {ports}, expected 8000:8000"
     cmd = command("web")
-    assert "migrate_all" in cmd and "daphne" in cmd, f"web command: {cmd!r}"
-    assert cmd.index("migrate_all") < cmd.index("daphne"), "web must migrate before serving"
-    assert "config.asgi:application" in cmd[cmd.index("daphne") :], f"web command: {cmd!r}"
+    assert "migrate_all" in cmd and "uvicorn" in cmd, f"web command: {cmd!r}"
+    assert cmd.index("migrate_all") < cmd.index("uvicorn"), "web must migrate before serving"
+    assert "config.asgi:application" in cmd[cmd.index("uvicorn") :], f"web command: {cmd!r}"
     healthcheck = " ".join(SERVICES["web"].get("healthcheck", {}).get("test", []))
     assert "http://localhost:8000/health" in healthcheck, f"web healthcheck: {healthcheck!r}"
 

@@ -81,6 +81,10 @@ def test_unknown_api_path_is_404_in_the_envelope(api_client, path):
     assert_envelope(api_client.get(path), 404, "not_found")
 
 
+def test_a_disallowed_host_header_is_400_in_the_envelope(api_client):
+    assert_envelope(api_client.get("/api/v1/ping", HTTP_HOST="evil.example"), 400, "bad_request")
+
+
 def test_wrong_method_is_405(customer_client):
     assert_envelope(customer_client.delete(reverse("users-me")), 405, "method_not_allowed")
 

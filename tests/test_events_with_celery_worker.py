@@ -67,7 +67,8 @@ def test_cancelling_releases_stock_through_the_worker_once_even_if_delivered_twi
     assert row.published_at is not None
     # The broker redelivers the same event: nothing changes.
     event_deliver_task.delay(
-        "catalog.release_stock_of_cancelled_order", bus._row_to_event(row, "orders").as_dict()
+        "catalog.release_stock_of_cancelled_order",
+        bus.event_from_outbox_row(row, "orders").as_dict(),
     )
     worker.wait_idle()
     assert stock(car) == 3

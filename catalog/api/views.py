@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from catalog import selectors, services
 from catalog.api import serializers as s
+from catalog.cache import product_list_get_or_build
 from catalog.filters import ProductFilter
 from common.permissions import IsStaffOrReadOnly
 
@@ -53,6 +54,13 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return selectors.product_list()
+
+    def list(self, request, *args, **kwargs):
+        """Public and the same for everyone: pages are served from the cache."""
+        body = product_list_get_or_build(
+            request.build_absolute_uri(), lambda: super(ProductViewSet, self).list(request).data
+        )
+        return Response(body)
 
     def get_object(self):
         return selectors.product_get(product_id=self.kwargs["pk"])

@@ -80,7 +80,7 @@ class DomainEvent:
         )
         self.signal.send(sender=self, event=event)
         transaction.on_commit(
-            lambda: publish(self.app_label, [event.id]), using=self.using, robust=True
+            lambda: publish(self.app_label, [event]), using=self.using, robust=True
         )
         return event
 
@@ -125,7 +125,7 @@ def consumers_for(event_type: str) -> list[Consumer]:
 
 # PUBLISHING
 # ------------------------------------------------------------------------------
-def _row_to_event(row, app_label: str) -> Event:
+def event_from_outbox_row(row, app_label: str) -> Event:
     return Event(
         id=str(row.id),
         type=row.type,
@@ -137,25 +137,26 @@ def _row_to_event(row, app_label: str) -> Event:
     )
 
 
-def publish(app_label: str, event_ids: list[str]) -> int:
-    """Hand outbox rows to Celery, one delivery task per consumer, and mark them published.
-    A broker failure leaves the rows unpublished for the relay. Returns how many went out."""
+def publish(app_label: str, events: list[Event]) -> int:
+    """Hand committed events to Celery, one delivery task per consumer, and mark them
+    published. A broker failure leaves them unpublished for the relay. Returns how many
+    went out."""
     from common.tasks import event_deliver_task
 
-    using = database_for_app(app_label)
-    Outbox = outbox_model(app_label)
-    published = 0
-    for row in Outbox.objects.using(using).filter(pk__in=event_ids, published_at__isnull=True):
-        event = _row_to_event(row, app_label)
+    sent = []
+    for event in events:
         try:
             for registered in consumers_for(event.type):
                 event_deliver_task.apply_async(args=[registered.name, event.as_dict()])
         except Exception:
             logger.exception("Could not publish %s %s; the relay will retry", event.type, event.id)
             continue
-        Outbox.objects.using(using).filter(pk=row.pk).update(published_at=timezone.now())
-        published += 1
-    return published
+        sent.append(event.id)
+    if sent:
+        outbox_model(app_label).objects.using(database_for_app(app_label)).filter(
+            pk__in=sent, published_at__isnull=True
+        ).update(published_at=timezone.now())
+    return len(sent)
 
 
 def relay(*, older_than_seconds: float = 0, batch_size: int = 500) -> dict[str, int]:
@@ -167,14 +168,13 @@ def relay(*, older_than_seconds: float = 0, batch_size: int = 500) -> dict[str, 
             Outbox = outbox_model(app_config.label)
         except LookupError:
             continue
-        using = database_for_app(app_config.label)
-        ids = list(
-            Outbox.objects.using(using)
+        rows = (
+            Outbox.objects.using(database_for_app(app_config.label))
             .filter(published_at__isnull=True, occurred_at__lte=cutoff)
-            .order_by("occurred_at")
-            .values_list("pk", flat=True)[:batch_size]
+            .order_by("occurred_at")[:batch_size]
         )
-        results[app_config.label] = publish(app_config.label, ids) if ids else 0
+        events = [event_from_outbox_row(row, app_config.label) for row in rows]
+        results[app_config.label] = publish(app_config.label, events) if events else 0
     return results
 
 

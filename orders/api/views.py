@@ -58,7 +58,6 @@ class OrderListCreateView(generics.ListAPIView):
             idempotency_key=_idempotency_key(request),
             **serializer.validated_data,
         )
-        order = selectors.order_get(user=request.user, order_id=order.pk)
         headers = {} if created else {"Idempotent-Replayed": "true"}
         return Response(_order_body(order), status=status.HTTP_201_CREATED, headers=headers)
 

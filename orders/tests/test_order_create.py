@@ -285,7 +285,9 @@ def test_the_sweep_releases_stock_of_orders_that_never_committed(customer, setti
     from orders.tasks import order_reservations_sweep_task
 
     car = product_make(stock=5)
-    kept = services.order_create(customer=customer, items=[{"product_id": car.pk, "quantity": 1}])[0]
+    kept = services.order_create(customer=customer, items=[{"product_id": car.pk, "quantity": 1}])[
+        0
+    ]
     # A crash between the catalog's commit and the order's: a reservation with no order.
     catalog_services.stock_reserve(order_id=uuid.uuid4(), items={car.pk: 2})
     assert stock(car) == 2

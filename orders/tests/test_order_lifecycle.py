@@ -55,7 +55,7 @@ def test_delivering_order_cancelled_twice_releases_stock_once(customer):
     order = order_make(customer, (car, 2))
     services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
     event = OutboxEvent.objects.get(type="order.cancelled")
-    data = bus._row_to_event(event, "orders").as_dict()
+    data = bus.event_from_outbox_row(event, "orders").as_dict()
 
     first = bus.deliver("catalog.release_stock_of_cancelled_order", data)
     second = bus.deliver("catalog.release_stock_of_cancelled_order", data)

@@ -1,0 +1,220 @@
+"""Throughput of the product list and of order creation, as ratios to a bare DRF endpoint.
+
+Everything runs in one go on this machine: PostgreSQL databases of its own (created and
+dropped), Redis, one ASGI server (uvicorn with a worker process per core, as in
+docker-compose.yml) and a load generator (aiohttp) with a fixed number of concurrent
+keep-alive connections. No Celery worker runs: order events wait in Redis. Targets (issue #3): product list
+at least 0.4x and order creation at least 0.2x the bare endpoint's throughput.
+
+    .venv/bin/python bench/http_throughput.py [--seconds 10] [--concurrency 8]
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+APPS = ["accounts", "catalog", "orders", "payments", "financing", "insurance"]
+
+
+def environment(port: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL_")}
+    for app in APPS:
+        env[f"DATABASE_URL_{app.upper()}"] = f"{PG}/autosalon_bench_{app}"
+    env.update(
+        REDIS_URL=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13"),
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        AUTOSALON_ENV_FILE="/dev/null",
+        THROTTLE_RATE_AUTH="100000/min",
+        LOG_LEVEL="WARNING",
+        PORT=str(port),
+    )
+    return env
+
+
+def databases(action: str) -> None:
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        for app in APPS:
+            connection.execute(f"DROP DATABASE IF EXISTS autosalon_bench_{app} WITH (FORCE)")
+            if action == "create":
+                connection.execute(f"CREATE DATABASE autosalon_bench_{app}")
+
+
+SEED = """
+from decimal import Decimal
+from catalog import services
+from accounts import services as accounts
+tree = services.category_create(name="Cars")
+for i in range(5):
+    sub = services.category_create(name=f"Line {i}", parent=tree)
+    for j in range(40):
+        services.product_create(name=f"Car {i}-{j}", make="Make", model=f"M{j}", year=2024,
+            price=Decimal("1000000.00") + j, stock_quantity=1_000_000, category=sub)
+accounts.user_register(email="bench@example.com", password="Bench-pass-2026", full_name="Bench")
+"""
+
+
+def manage(env: dict, *args: str, stdin: str | None = None) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def load(client, make_request, seconds: float, concurrency: int) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def user():
+        nonlocal errors
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            async with make_request(client) as response:
+                await response.read()
+            latencies.append(time.perf_counter() - started)
+            errors += response.status >= 400
+
+    started = time.perf_counter()
+    await asyncio.gather(*(user() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    quantiles = statistics.quantiles(latencies, n=100)
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50": quantiles[49] * 1000,
+        "p95": quantiles[94] * 1000,
+    }
+
+
+async def run(base_url: str, seconds: float, concurrency: int) -> dict:
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(base_url, connector=connector) as client:
+        credentials = {"email": "bench@example.com", "password": "Bench-pass-2026"}
+        async with client.post("/api/v1/auth/token", json=credentials) as response:
+            auth = {"Authorization": f"Bearer {(await response.json())['access_token']}"}
+        async with client.get("/api/v1/catalog/products/", params={"page_size": 100}) as response:
+            product_ids = [p["id"] for p in (await response.json())["results"]]
+
+        def bare(c):
+            return c.get("/api/v1/ping")
+
+        def product_list(c):
+            return c.get("/api/v1/catalog/products/", params={"page_size": 20})
+
+        def order_create(c):
+            item = {"product_id": random.choice(product_ids), "quantity": 1}
+            return c.post("/api/v1/orders/", json={"items": [item]}, headers=auth)
+
+        scenarios = {
+            "bare DRF endpoint": bare,
+            "product list (20)": product_list,
+            "order creation": order_create,
+        }
+        for make_request in scenarios.values():  # warm up every code path and the pools
+            await load(client, make_request, 1, concurrency)
+        return {
+            name: await load(client, make_request, seconds, concurrency)
+            for name, make_request in scenarios.items()
+        }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    port = free_port()
+    env = environment(port)
+    databases("create")
+    server = None
+    try:
+        manage(env, "migrate_all")
+        manage(env, "shell", "--no-imports", stdin=SEED)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--no-access-log",
+                "config.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        results = asyncio.run(run(base_url, args.seconds, args.concurrency))
+    finally:
+        if server:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+        databases("drop")
+
+    baseline = results["bare DRF endpoint"]["rps"]
+    targets = {"product list (20)": 0.4, "order creation": 0.2}
+    print(
+        f"{'scenario':<20} {'req/s':>8} {'ratio':>6} {'target':>7} {'p50 ms':>7} "
+        f"{'p95 ms':>7} {'errors':>6}"
+    )
+    ok = True
+    for name, r in results.items():
+        ratio = r["rps"] / baseline
+        target = targets.get(name)
+        ok &= target is None or ratio >= target
+        print(
+            f"{name:<20} {r['rps']:>8.1f} {ratio:>6.2f} "
+            f"{(f'>={target}' if target else '-'):>7} {r['p50']:>7.1f} {r['p95']:>7.1f} "
+            f"{r['errors']:>6}"
+        )
+    print(
+        f"concurrency {args.concurrency}, {args.seconds:.0f} s per scenario, "
+        f"uvicorn with {args.workers} worker processes"
+    )
+    print("targets met" if ok else "TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
