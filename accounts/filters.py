@@ -1,11 +1,12 @@
 import django_filters
 from django.db.models import Q
+from django_filters.rest_framework import FilterSet
 
 from accounts.choices import Role
 from accounts.models import User
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="E-mail, name or phone")
     role = django_filters.ChoiceFilter(choices=Role.choices)
     is_active = django_filters.BooleanFilter()

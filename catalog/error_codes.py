@@ -6,4 +6,5 @@ class CatalogErrorCode(StrEnum):
     PRODUCT_UNAVAILABLE = "product_unavailable"
     CATEGORY_CYCLE = "category_cycle"
     CATEGORY_NOT_EMPTY = "category_not_empty"
+    CATEGORY_TOO_DEEP = "category_too_deep"
     VIN_TAKEN = "vin_taken"

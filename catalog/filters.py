@@ -1,12 +1,18 @@
 import django_filters
+from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Q
+from django_filters.rest_framework import FilterSet
 
 from catalog.models import Category, Product
 
 
-class ProductFilter(django_filters.FilterSet):
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ProductFilter(FilterSet):
     category = django_filters.UUIDFilter(
         method="filter_category", label="Category, with descendants"
     )
@@ -14,8 +20,10 @@ class ProductFilter(django_filters.FilterSet):
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
     make = django_filters.CharFilter(field_name="make", lookup_expr="iexact")
     model = django_filters.CharFilter(field_name="model", lookup_expr="iexact")
-    year = django_filters.NumberFilter(field_name="year")
-    in_stock = django_filters.BooleanFilter(method="filter_in_stock")
+    year = IntegerFilter(field_name="year")
+    in_stock = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_in_stock"
+    )
     search = django_filters.CharFilter(method="filter_search", max_length=200)
     ordering = django_filters.OrderingFilter(
         fields=["price", "created_at", "name", "year", "stock_quantity"]
@@ -32,7 +40,9 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(category__path__startswith=path)
 
     def filter_in_stock(self, queryset, name, value):
-        return queryset.filter(stock_quantity__gt=0) if value else queryset.filter(stock_quantity=0)
+        if value == "true":
+            return queryset.filter(stock_quantity__gt=0)
+        return queryset.filter(stock_quantity=0)
 
     def filter_search(self, queryset, name, value):
         if settings.DATABASES["catalog"]["ENGINE"].endswith("postgresql"):

@@ -23,7 +23,8 @@ class Category(TimestampedModel):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=4000, editable=False, db_index=True)
+    # 20 levels of 32-character ids and a separator (services.MAX_DEPTH).
+    path = models.CharField(max_length=660, editable=False, db_index=True)
     level = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:

@@ -22,14 +22,24 @@ DB = "catalog"
 
 # CATEGORIES
 # ------------------------------------------------------------------------------
+MAX_DEPTH = 20
+
+
 def _place(category: Category, parent: Category | None) -> None:
+    if parent is not None and parent.level + 1 >= MAX_DEPTH:
+        raise ApplicationError(
+            f"Categories nest at most {MAX_DEPTH} levels deep.",
+            code=CatalogErrorCode.CATEGORY_TOO_DEEP,
+            status=400,
+            details={"parent": [f"At most {MAX_DEPTH} levels."]},
+        )
     category.parent = parent
     prefix = parent.path if parent else ""
     category.path = f"{prefix}{category.pk.hex}{PATH_SEPARATOR}"
     category.level = parent.level + 1 if parent else 0
 
 
-def _name_taken(exc: IntegrityError) -> ApplicationError:
+def _name_taken() -> ApplicationError:
     return ApplicationError(
         "A category with this name already exists at this place in the tree.",
         code="validation_error",
@@ -45,8 +55,9 @@ def category_create(
     try:
         with transaction.atomic(using=DB):
             category.save(using=DB)
+            product_list_invalidate_on_commit()
     except IntegrityError as exc:
-        raise _name_taken(exc) from exc
+        raise _name_taken() from exc
     return category
 
 
@@ -61,8 +72,9 @@ def category_update(*, category: Category, **fields) -> Category:
             for name, value in fields.items():
                 setattr(category, name, value)
             category.save(using=DB)
+            product_list_invalidate_on_commit()  # lists show category names and trees
     except IntegrityError as exc:
-        raise _name_taken(exc) from exc
+        raise _name_taken() from exc
     return category
 
 
@@ -95,6 +107,7 @@ def category_delete(*, category: Category) -> None:
                 status=409,
             )
         category.delete(using=DB)
+        product_list_invalidate_on_commit()
 
 
 # PRODUCTS

@@ -1,10 +1,11 @@
 import django_filters
+from django_filters.rest_framework import FilterSet
 
 from orders.choices import OrderStatus
 from orders.models import Order
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")

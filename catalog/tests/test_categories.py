@@ -322,3 +322,17 @@ def test_the_tree_takes_one_catalog_query_at_any_depth(api_client, depth):
     assert response.status_code == 200
     assert tree_depth(response.json()) == depth
     assert len(queries) == 1, [query["sql"] for query in queries.captured_queries]
+
+
+def test_categories_nest_at_most_twenty_levels(manager_client):
+    parent = None
+    for depth in range(services.MAX_DEPTH):
+        parent = services.category_create(name=f"Level {depth}", parent=parent)
+
+    response = manager_client.post(
+        reverse("categories-list"), {"name": "Too deep", "parent": str(parent.pk)}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "category_too_deep"
+    assert not Category.objects.filter(name="Too deep").exists()

@@ -253,3 +253,13 @@ def test_the_filtered_product_list_takes_three_catalog_queries_for_any_page_size
     assert response.json()["count"] == 34
     assert len(response.json()["results"]) == min(page_size, 34)
     assert len(queries) == 3, [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"), [({"year": "2020.5"}, "year"), ({"in_stock": "maybe"}, "in_stock")]
+)
+def test_malformed_filter_values_are_400(api_client, params, field):
+    response = api_client.get(reverse("products-list"), params)
+
+    assert response.status_code == 400
+    assert field in response.json()["error"]["details"]

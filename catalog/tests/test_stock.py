@@ -118,16 +118,16 @@ def test_reserving_an_unknown_product_is_refused_and_takes_nothing():
     assert not StockReservation.objects.exists()
 
 
-def test_reserving_again_for_the_same_order_reserves_nothing_more():
+def test_reserving_again_for_the_same_order_is_refused_and_reserves_nothing_more():
     product = ProductFactory(stock_quantity=5)
     order_id = uuid.uuid4()
     services.stock_reserve(order_id=order_id, items={product.pk: 2})
 
-    lines = services.stock_reserve(order_id=order_id, items={product.pk: 2})
+    with pytest.raises(IntegrityError):
+        services.stock_reserve(order_id=order_id, items={product.pk: 2})
 
     assert stock_of(product) == 3
-    assert StockReservation.objects.filter(order_id=order_id).count() == 1
-    assert [(line.product_id, line.quantity) for line in lines] == [(product.pk, 2)]
+    assert StockReservation.objects.get(order_id=order_id).quantity == 2
 
 
 def test_reservations_of_different_orders_add_up():
