@@ -147,8 +147,9 @@ async def run(base_url: str, seconds: float, concurrency: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--server", choices=["uvicorn", "gunicorn"], default="uvicorn")
     args = parser.parse_args()
 
     port = free_port()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -18,6 +18,7 @@ from catalog.validators import normalize_vin
 from common.exceptions import ApplicationError
 
 DB = "catalog"
+CENT = Decimal("0.01")
 
 
 # CATEGORIES
@@ -182,15 +183,50 @@ def _insufficient_stock(product: Product) -> ApplicationError:
     )
 
 
-def _take(product: Product, quantity: int) -> None:
-    """The conditional update that never oversells: it changes a row only if enough is left."""
-    taken = (
-        Product.objects.using(DB)
-        .filter(pk=product.pk, stock_quantity__gte=quantity)
-        .update(stock_quantity=F("stock_quantity") - quantity, updated_at=timezone.now())
-    )
-    if not taken:
-        raise _insufficient_stock(product)
+_TAKE_SQL = f"""
+    UPDATE {Product._meta.db_table}
+       SET stock_quantity = stock_quantity - %s, updated_at = %s
+     WHERE id = %s AND is_active AND stock_quantity >= %s
+ RETURNING name, price, currency
+"""
+
+
+def _take(product_id: UUID, quantity: int) -> ReservedLine | None:
+    """The conditional update that never oversells: it takes the units only from a product
+    that is still sold and has enough left, and returns what the order must remember of it,
+    in one round trip. None when it took nothing."""
+    connection = connections[DB]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TAKE_SQL,
+            [
+                quantity,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                Product._meta.pk.get_db_prep_value(product_id, connection),
+                quantity,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    name, price, currency = row
+    return ReservedLine(product_id, name, Decimal(str(price)).quantize(CENT), currency, quantity)
+
+
+def _reservation_refused(items: dict[UUID, int]) -> ApplicationError:
+    """Why a take failed: a product is gone, or there is not enough of it."""
+    products = Product.objects.using(DB).in_bulk(list(items))
+    unavailable = [str(pk) for pk in items if pk not in products or not products[pk].is_active]
+    if unavailable:
+        return ApplicationError(
+            "Some products do not exist or are no longer sold.",
+            code=CatalogErrorCode.PRODUCT_UNAVAILABLE,
+            status=400,
+            details={"product_ids": unavailable},
+        )
+    ordered = sorted(items)
+    short = next((pk for pk in ordered if products[pk].stock_quantity < items[pk]), ordered[0])
+    return _insufficient_stock(products[short])
 
 
 def _put_back(product_id, quantity: int) -> None:
@@ -202,28 +238,28 @@ def _put_back(product_id, quantity: int) -> None:
 def stock_reserve(*, order_id: UUID, items: dict[UUID, int]) -> list[ReservedLine]:
     """Reserve every item for `order_id` in one catalog transaction: all or nothing.
     An order reserves once: a second reservation for it fails on a unique constraint."""
-    with transaction.atomic(using=DB):
-        products = Product.objects.using(DB).in_bulk(list(items))
-        unavailable = [str(pk) for pk in items if pk not in products or not products[pk].is_active]
-        if unavailable:
-            raise ApplicationError(
-                "Some products do not exist or are no longer sold.",
-                code=CatalogErrorCode.PRODUCT_UNAVAILABLE,
-                status=400,
-                details={"product_ids": unavailable},
+    try:
+        with transaction.atomic(using=DB):
+            lines = []
+            for product_id in sorted(items):  # a fixed order: concurrent orders cannot deadlock
+                line = _take(product_id, items[product_id])
+                if line is None:
+                    raise _NothingTaken
+                lines.append(line)
+            StockReservation.objects.using(DB).bulk_create(
+                StockReservation(
+                    order_id=order_id, product_id=line.product_id, quantity=line.quantity
+                )
+                for line in lines
             )
-        lines = []
-        for product_id in sorted(items):  # a fixed order: concurrent orders cannot deadlock
-            product, quantity = products[product_id], items[product_id]
-            _take(product, quantity)
-            StockReservation.objects.using(DB).create(
-                order_id=order_id, product=product, quantity=quantity
-            )
-            lines.append(
-                ReservedLine(product.pk, product.name, product.price, product.currency, quantity)
-            )
-        product_list_invalidate_on_commit()
-        return lines
+            product_list_invalidate_on_commit()
+            return lines
+    except _NothingTaken:
+        raise _reservation_refused(items) from None
+
+
+class _NothingTaken(Exception):
+    pass
 
 
 def stock_release(*, order_id: UUID) -> int:
@@ -259,9 +295,9 @@ def stock_adjust(*, order_id: UUID, product_id: UUID, quantity: int) -> None:
             .get(order_id=order_id, product_id=product_id, status=ReservationStatus.ACTIVE)
         )
         delta = quantity - reservation.quantity
-        if delta > 0:
-            _take(reservation.product, delta)
-        elif delta < 0:
+        if delta > 0 and _take(product_id, delta) is None:
+            raise _insufficient_stock(reservation.product)
+        if delta < 0:
             _put_back(product_id, -delta)
         reservation.quantity = quantity
         reservation.save(using=DB, update_fields=["quantity", "updated_at"])
