@@ -24,9 +24,12 @@ from pathlib import Path
 import aiohttp
 import httpx
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
+ROUNDS = 5
 APPS = ["accounts", "catalog", "orders", "payments", "financing", "insurance"]
 
 
@@ -35,7 +38,7 @@ def environment(port: int) -> dict:
     for app in APPS:
         env[f"DATABASE_URL_{app.upper()}"] = f"{PG}/autosalon_bench_{app}"
     env.update(
-        REDIS_URL=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13"),
+        REDIS_URL=REDIS,
         DJANGO_SETTINGS_MODULE="config.settings.base",
         AUTOSALON_ENV_FILE="/dev/null",
         THROTTLE_RATE_AUTH="100000/min",
@@ -46,6 +49,8 @@ def environment(port: int) -> dict:
 
 
 def databases(action: str) -> None:
+    """The benchmark's own PostgreSQL databases and Redis database, fresh each run."""
+    redis.Redis.from_url(REDIS).flushdb()
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
         for app in APPS:
             connection.execute(f"DROP DATABASE IF EXISTS autosalon_bench_{app} WITH (FORCE)")
@@ -85,7 +90,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def load(client, make_request, seconds: float, concurrency: int) -> dict:
+async def load(client, make_request, seconds: float, concurrency: int) -> tuple[list, int, float]:
+    """Keep `concurrency` requests in flight for `seconds`: latencies, errors, elapsed."""
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
@@ -101,7 +107,10 @@ async def load(client, make_request, seconds: float, concurrency: int) -> dict:
 
     started = time.perf_counter()
     await asyncio.gather(*(user() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
+    return latencies, errors, time.perf_counter() - started
+
+
+def summary(latencies: list[float], errors: int, elapsed: float) -> dict:
     quantiles = statistics.quantiles(latencies, n=100)
     return {
         "requests": len(latencies),
@@ -138,10 +147,17 @@ async def run(base_url: str, seconds: float, concurrency: int) -> dict:
         }
         for make_request in scenarios.values():  # warm up every code path and the pools
             await load(client, make_request, 1, concurrency)
-        return {
-            name: await load(client, make_request, seconds, concurrency)
-            for name, make_request in scenarios.items()
-        }
+        # Interleave short slices of every scenario, so that whatever else the machine does
+        # weighs on all of them alike.
+        totals = {name: ([], 0, 0.0) for name in scenarios}
+        for _ in range(ROUNDS):
+            for name, make_request in scenarios.items():
+                latencies, errors, elapsed = await load(
+                    client, make_request, seconds / ROUNDS, concurrency
+                )
+                seen, failed, spent = totals[name]
+                totals[name] = (seen + latencies, failed + errors, spent + elapsed)
+        return {name: summary(*total) for name, total in totals.items()}
 
 
 def main() -> int:

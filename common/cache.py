@@ -1,11 +1,12 @@
 """Cached reads that are never stale after a write.
 
-Entries live under a version number kept in the cache. A write bumps the version after its
+Entries live under a version token kept in the cache. A write replaces the token after its
 transaction commits, so every read that starts after the write misses the old entries; a
-body built from a read that raced with the write can only land under a version nobody asks
+body built from a read that raced with the write can only land under a token nobody asks
 for any more, and expires."""
 
 import hashlib
+import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -23,7 +24,7 @@ class VersionedCache:
 
     def get_or_build(self, scope, key: str, build: Callable[[], object]):
         """`scope` is what a write invalidates (one order, or the whole catalog)."""
-        version = cache.get(self._version_key(scope), 0)
+        version = cache.get(self._version_key(scope), "0")
         digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
         entry_key = f"{self.namespace}:{scope}:{version}:{digest}"
         body = cache.get(entry_key)
@@ -33,9 +34,4 @@ class VersionedCache:
         return body
 
     def invalidate(self, scope) -> None:
-        key = self._version_key(scope)
-        try:
-            cache.incr(key)
-        except ValueError:  # no version yet, or it expired
-            if not cache.add(key, 1, VERSION_TTL):
-                cache.incr(key)
+        cache.set(self._version_key(scope), uuid.uuid4().hex, VERSION_TTL)

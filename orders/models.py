@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.db.models import Q
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
@@ -45,6 +46,12 @@ class Order(TimestampedModel):
 
     def __str__(self):
         return f"Order {self.pk} [{self.status}]"
+
+    @cached_property
+    def line_items(self) -> list["OrderItem"]:
+        """The items, read once (from a prefetch when there is one). A service that has just
+        written them sets this instead of reading them back."""
+        return list(self.items.all())
 
 
 class OrderItem(TimestampedModel):

@@ -129,7 +129,7 @@ def _order_insert(order_id, customer, lines, notes: str) -> Order:
         total_amount=sum((line.unit_price * line.quantity for line in lines), Decimal("0.00")),
     )
     order.save(using=DB)
-    OrderItem.objects.using(DB).bulk_create(
+    order.line_items = OrderItem.objects.using(DB).bulk_create(
         [
             OrderItem(
                 order=order,

@@ -33,7 +33,7 @@ class OrderItemOutputSerializer(serializers.ModelSerializer):
 
 
 class OrderOutputSerializer(serializers.ModelSerializer):
-    items = OrderItemOutputSerializer(many=True, read_only=True)
+    items = OrderItemOutputSerializer(many=True, read_only=True, source="line_items")
 
     class Meta:
         model = Order
