@@ -1,12 +1,13 @@
 """Throughput of the product list and of order creation, as ratios to a bare DRF endpoint.
 
 Everything runs in one go on this machine: PostgreSQL databases of its own (created and
-dropped), Redis, one ASGI server (uvicorn with a worker process per core, as in
-docker-compose.yml) and a load generator (aiohttp) with a fixed number of concurrent
-keep-alive connections. No Celery worker runs: order events wait in Redis. Targets (issue #3): product list
-at least 0.4x and order creation at least 0.2x the bare endpoint's throughput.
+dropped), a Redis database of its own, one ASGI server (uvicorn with 4 worker processes, as
+in docker-compose.yml) and a load generator (aiohttp) with a fixed number of concurrent
+keep-alive connections. No Celery worker runs: order events wait in Redis. Targets (issue
+#3): product list at least 0.4x and order creation at least 0.2x the bare endpoint's
+throughput. See BENCHMARKS.md.
 
-    .venv/bin/python bench/http_throughput.py [--seconds 10] [--concurrency 8]
+    .venv/bin/python bench/http_throughput.py [--seconds 10] [--concurrency 4] [--workers 4]
 """
 
 import argparse
@@ -165,7 +166,6 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--server", choices=["uvicorn", "gunicorn"], default="uvicorn")
     args = parser.parse_args()
 
     port = free_port()

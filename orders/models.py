@@ -6,8 +6,8 @@ import uuid
 from decimal import Decimal
 
 from django.db import models
-from django.utils.functional import cached_property
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from orders.choices import OrderStatus
