@@ -1,8 +1,8 @@
 """Liveness and readiness (DESIGN.md §4, operations).
 
 `/health` answers while the process serves requests. `/health/ready` checks every
-database alias and, in services mode, Redis; it answers 503 and names each failing
-component. Later domains add their components (the broker, circuit breakers) with
+database alias and, in services mode, Redis and the Celery broker; it answers 503 and names
+each failing component. Later domains add their components (the broker, circuit breakers) with
 `register_readiness_check`.
 """
 
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 _extra_checks: dict[str, Callable[[], None]] = {}
 
@@ -38,10 +39,16 @@ def _check_redis() -> None:
         client.close()
 
 
+def _check_broker() -> None:
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as connection:
+        connection.ensure_connection(max_retries=1)
+
+
 def readiness_checks() -> dict[str, Callable[[], None]]:
     checks = {f"database:{alias}": _check_database(alias) for alias in settings.DATABASES}
     if settings.SERVICES_MODE:
         checks["redis"] = _check_redis
+        checks["broker"] = _check_broker
     return {**checks, **_extra_checks}
 
 

@@ -38,7 +38,7 @@ def test_readiness_checks_every_database_and_redis(client):
     assert response.status_code == 200
     body = response.json()
     assert body["failing"] == []
-    expected = {f"database:{alias}" for alias in settings.DATABASES} | {"redis"}
+    expected = {f"database:{alias}" for alias in settings.DATABASES} | {"redis", "broker"}
     assert set(body["components"]) == expected
     assert all(state["status"] == "up" for state in body["components"].values())
 
@@ -64,3 +64,22 @@ def test_readiness_is_503_when_redis_is_down(client, settings):
 
     assert response.status_code == 503
     assert response.json()["failing"] == ["redis"]
+
+
+@ALL
+def test_readiness_is_503_when_the_broker_is_down(client, settings):
+    settings.CELERY_BROKER_URL = "amqp://guest:guest@127.0.0.1:1//"
+
+    response = client.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["broker"]
+
+
+def test_metrics_are_exposed_for_prometheus(client):
+    client.get("/health")
+
+    response = client.get("/metrics")
+
+    assert response.status_code == 200
+    assert b"django_http_requests_total_by_method_total" in response.content
