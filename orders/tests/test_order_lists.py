@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import selectors as accounts_selectors
 from accounts.choices import ActivityType
-from accounts.models import ActivityLog
 from orders import services
 from orders.models import Order, OutboxEvent
 from orders.tests.factories import order_make, product_make
@@ -142,7 +142,9 @@ def test_placing_an_order_lands_in_the_customers_activity_log(customer, run_on_c
     with run_on_commit():
         order = order_make(customer, (product_make(), 1))
 
-    activity = ActivityLog.objects.get(user=customer, type=ActivityType.ORDER_PLACED)
+    activity = accounts_selectors.activity_list(actor=customer, user_id=customer.pk).get(
+        type=ActivityType.ORDER_PLACED
+    )
     assert activity.details["order_id"] == str(order.pk)
 
 
