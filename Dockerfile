@@ -1,4 +1,4 @@
-# Production image: Daphne serves HTTP and WebSocket; the same image runs the Celery worker
+# Production image: uvicorn serves HTTP and WebSocket (ASGI); the same image runs the Celery worker
 # and beat (see docker-compose.yml). All configuration comes from the environment.
 FROM python:3.11-slim
 

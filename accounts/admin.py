@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from accounts import services
 from accounts.models import ActivityLog, User
 
 
@@ -10,7 +11,8 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "full_name", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["email", "full_name", "phone"]
-    readonly_fields = ["id", "last_login", "created_at", "updated_at"]
+    # Roles change through the API or `accounts_create_staff`, which log and announce it.
+    readonly_fields = ["id", "role", "last_login", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
         ("Profile", {"fields": ["full_name", "phone"]}),
@@ -27,6 +29,13 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     filter_horizontal: list = []
+
+    def delete_model(self, request, obj):
+        services.user_delete(actor=request.user, user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.user_delete(actor=request.user, user=user)
 
 
 @admin.register(ActivityLog)

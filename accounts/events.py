@@ -16,4 +16,5 @@ def user_payload(user: User) -> dict:
         "phone": str(user.phone or ""),
         "role": user.role,
         "is_active": user.is_active,
+        "updated_at": user.updated_at.isoformat(),
     }

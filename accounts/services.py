@@ -19,6 +19,7 @@ from accounts import events
 from accounts.choices import ActivityType, Role
 from accounts.error_codes import AccountErrorCode
 from accounts.models import ActivityLog, User
+from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 
 DB = "default"
@@ -39,7 +40,7 @@ def _validate_password(password: str, user: User) -> None:
     except Exception as exc:
         raise ApplicationError(
             "The password is too weak.",
-            code="validation_error",
+            code=CommonErrorCode.VALIDATION_ERROR,
             details={"password": list(getattr(exc, "messages", [str(exc)]))},
         ) from exc
 
@@ -160,9 +161,17 @@ def token_obtain(*, email: str, password: str, ip_address=None) -> dict:
         return _token_pair(user)
 
 
+def _token_user(token) -> User | None:
+    """The active user a token was issued to, if their password has not changed since."""
+    user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
+    if user is None or token.get("hash_password") != get_md5_hash_password(user.password):
+        return None
+    return user
+
+
 def _refresh_token_user(refresh: RefreshToken) -> User:
-    user = User.objects.filter(pk=refresh.get("user_id"), is_active=True).first()
-    if user is None or refresh.get("hash_password") != get_md5_hash_password(user.password):
+    user = _token_user(refresh)
+    if user is None:
         raise _invalid_refresh()
     return user
 
@@ -189,8 +198,8 @@ def token_verify(*, token: str) -> dict:
         verified = UntypedToken(token)
     except TokenError:
         return invalid
-    user = User.objects.filter(pk=verified.get("user_id"), is_active=True).first()
-    if user is None or verified.get("hash_password") != get_md5_hash_password(user.password):
+    user = _token_user(verified)
+    if user is None:
         return invalid
     return {"valid": True, "user_id": user.pk, "email": user.email, "role": user.role}
 

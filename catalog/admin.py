@@ -25,10 +25,14 @@ class CategoryAdmin(CatalogAdmin):
         if change:
             services.category_update(category=obj, **fields)
         else:
-            services.category_create(**fields)
+            services.category_create(id=obj.pk, **fields)
 
     def delete_model(self, request, obj):
         services.category_delete(category=obj)
+
+    def delete_queryset(self, request, queryset):
+        for category in queryset:
+            services.category_delete(category=category)
 
 
 @admin.register(Product)
@@ -49,11 +53,14 @@ class ProductAdmin(CatalogAdmin):
     readonly_fields = ["created_at", "updated_at"]
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
         if change:
-            services.product_update(product=obj, **fields)
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.product_update(product=obj, **changed)
         else:
-            services.product_create(**form.cleaned_data)
+            services.product_create(id=obj.pk, **form.cleaned_data)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # products are withdrawn (is_active), never erased
 
 
 @admin.register(StockReservation)
@@ -68,4 +75,7 @@ class StockReservationAdmin(CatalogAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,7 +1,5 @@
 """Product list pages cached in Redis for a minute; any catalog write drops them all."""
 
-from django.db import transaction
-
 from common.cache import VersionedCache
 
 product_list_cache = VersionedCache("catalog:products", ttl=60)
@@ -13,4 +11,4 @@ def product_list_get_or_build(url: str, build) -> dict:
 
 
 def product_list_invalidate_on_commit() -> None:
-    transaction.on_commit(lambda: product_list_cache.invalidate(SCOPE), using="catalog")
+    product_list_cache.invalidate_on_commit(SCOPE, using="catalog")

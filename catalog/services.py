@@ -15,6 +15,7 @@ from catalog.choices import ReservationStatus
 from catalog.error_codes import CatalogErrorCode
 from catalog.models import PATH_SEPARATOR, Category, Product, StockReservation
 from catalog.validators import normalize_vin
+from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 
 DB = "catalog"
@@ -26,32 +27,39 @@ CENT = Decimal("0.01")
 MAX_DEPTH = 20
 
 
-def _place(category: Category, parent: Category | None) -> None:
-    if parent is not None and parent.level + 1 >= MAX_DEPTH:
-        raise ApplicationError(
-            f"Categories nest at most {MAX_DEPTH} levels deep.",
-            code=CatalogErrorCode.CATEGORY_TOO_DEEP,
-            status=400,
-            details={"parent": [f"At most {MAX_DEPTH} levels."]},
-        )
+def _too_deep() -> ApplicationError:
+    return ApplicationError(
+        f"Categories nest at most {MAX_DEPTH} levels deep.",
+        code=CatalogErrorCode.CATEGORY_TOO_DEEP,
+        status=400,
+        details={"parent": [f"At most {MAX_DEPTH} levels."]},
+    )
+
+
+def _place(category: Category, parent: Category | None, *, subtree_height: int = 0) -> None:
+    """Put `category` under `parent`; its deepest descendant is `subtree_height` below it."""
+    level = parent.level + 1 if parent else 0
+    if level + subtree_height >= MAX_DEPTH:
+        raise _too_deep()
     category.parent = parent
-    prefix = parent.path if parent else ""
-    category.path = f"{prefix}{category.pk.hex}{PATH_SEPARATOR}"
-    category.level = parent.level + 1 if parent else 0
+    category.path = f"{parent.path if parent else ''}{category.pk.hex}{PATH_SEPARATOR}"
+    category.level = level
 
 
 def _name_taken() -> ApplicationError:
     return ApplicationError(
         "A category with this name already exists at this place in the tree.",
-        code="validation_error",
+        code=CommonErrorCode.VALIDATION_ERROR,
         details={"name": ["A category with this name already exists here."]},
     )
 
 
 def category_create(
-    *, name: str, description: str = "", parent: Category | None = None
+    *, name: str, description: str = "", parent: Category | None = None, id=None
 ) -> Category:
     category = Category(name=name, description=description)
+    if id is not None:
+        category.pk = id
     _place(category, parent)
     try:
         with transaction.atomic(using=DB):
@@ -63,40 +71,44 @@ def category_create(
 
 
 def category_update(*, category: Category, **fields) -> Category:
-    """Rename, describe or move a category; a move carries its whole subtree along."""
-    moving = "parent" in fields and fields["parent"] != category.parent
+    """Rename, describe or move a category; a move carries its whole subtree along. Works on
+    the stored row, locked, whatever the caller's copy says."""
+    moving = "parent" in fields
+    new_parent_id = getattr(fields.pop("parent", None), "pk", None)
     try:
         with transaction.atomic(using=DB):
-            if moving:
-                category = _category_move(category, fields.pop("parent"))
-            fields.pop("parent", None)
+            ids = [pk for pk in (category.pk, new_parent_id) if pk]
+            locked = Category.objects.using(DB).select_for_update().filter(pk__in=ids)
+            rows = {row.pk: row for row in locked.order_by("pk")}
+            category = rows[category.pk]
+            if moving and new_parent_id != category.parent_id:
+                _category_move(category, rows.get(new_parent_id))
             for name, value in fields.items():
                 setattr(category, name, value)
-            category.save(using=DB)
+            category.save(
+                using=DB, update_fields=[*fields, "parent", "path", "level", "updated_at"]
+            )
             product_list_invalidate_on_commit()  # lists show category names and trees
     except IntegrityError as exc:
         raise _name_taken() from exc
     return category
 
 
-def _category_move(category: Category, new_parent: Category | None) -> Category:
-    ids = sorted(pk for pk in [category.pk, getattr(new_parent, "pk", None)] if pk)
-    locked = {c.pk: c for c in Category.objects.using(DB).select_for_update().filter(pk__in=ids)}
-    category = locked[category.pk]
-    new_parent = locked.get(getattr(new_parent, "pk", None))
+def _category_move(category: Category, new_parent: Category | None) -> None:
     if new_parent is not None and new_parent.path.startswith(category.path):
         raise ApplicationError(
             "A category cannot move under itself or one of its descendants.",
             code=CatalogErrorCode.CATEGORY_CYCLE,
             status=409,
         )
+    subtree = Category.objects.using(DB).filter(path__startswith=category.path)
+    height = max(subtree.values_list("level", flat=True)) - category.level
     old_path, old_level = category.path, category.level
-    _place(category, new_parent)
-    Category.objects.using(DB).filter(path__startswith=old_path).exclude(pk=category.pk).update(
+    _place(category, new_parent, subtree_height=height)
+    subtree.exclude(pk=category.pk).update(
         path=Concat(Value(category.path), Substr("path", len(old_path) + 1)),
         level=F("level") + (category.level - old_level),
     )
-    return category
 
 
 def category_delete(*, category: Category) -> None:

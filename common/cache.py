@@ -1,17 +1,23 @@
-"""Cached reads that are never stale after a write.
+"""Cached reads that are never stale after a write, and never in the way of one.
 
 Entries live under a version token kept in the cache. A write replaces the token after its
 transaction commits, so every read that starts after the write misses the old entries; a
 body built from a read that raced with the write can only land under a token nobody asks
-for any more, and expires."""
+for any more, and expires. When the cache is down, reads are built from the database and
+writes go on: only speed is lost."""
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.db import transaction
+from redis.exceptions import RedisError
 
+logger = logging.getLogger(__name__)
 VERSION_TTL = 24 * 3600
+CACHE_ERRORS = (RedisError, OSError)
 
 
 class VersionedCache:
@@ -22,16 +28,36 @@ class VersionedCache:
     def _version_key(self, scope) -> str:
         return f"{self.namespace}:version:{scope}"
 
+    def _version(self, scope) -> str:
+        key = self._version_key(scope)
+        version = cache.get(key)
+        if version is None:  # never written, or evicted: start a token nobody has used
+            version = uuid.uuid4().hex
+            if not cache.add(key, version, VERSION_TTL):
+                version = cache.get(key)
+        return version
+
     def get_or_build(self, scope, key: str, build: Callable[[], object]):
         """`scope` is what a write invalidates (one order, or the whole catalog)."""
-        version = cache.get(self._version_key(scope), "0")
-        digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
-        entry_key = f"{self.namespace}:{scope}:{version}:{digest}"
-        body = cache.get(entry_key)
+        try:
+            digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+            entry_key = f"{self.namespace}:{scope}:{self._version(scope)}:{digest}"
+            body = cache.get(entry_key)
+        except CACHE_ERRORS:
+            logger.warning("Cache unavailable; reading %s from the database", self.namespace)
+            return build()
         if body is None:
             body = build()
-            cache.set(entry_key, body, self.ttl)
+            try:
+                cache.set(entry_key, body, self.ttl)
+            except CACHE_ERRORS:
+                logger.warning("Cache unavailable; %s not stored", self.namespace)
         return body
 
     def invalidate(self, scope) -> None:
         cache.set(self._version_key(scope), uuid.uuid4().hex, VERSION_TTL)
+
+    def invalidate_on_commit(self, scope, *, using: str) -> None:
+        """Drop `scope` once the transaction on `using` commits. A cache that is down then
+        holds nothing fresh either, so its failure is logged and the write stands."""
+        transaction.on_commit(lambda: self.invalidate(scope), using=using, robust=True)

@@ -1,36 +1,41 @@
 """Celery tasks of the event backbone. Thin: they take primitives and call `common.events`."""
 
-from celery import Task, shared_task
+import random
+
+from celery import shared_task
+from celery.exceptions import Reject
 from django.conf import settings
+from django.db import DatabaseError
 
 from common.events import bus
 
 
-class EventDeliveryTask(Task):
-    """After the last retry, the delivery is kept as a dead letter for an operator."""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        consumer_name, event_data = args
-        bus.dead_letter_record(
-            consumer_name,
-            event_data,
-            f"{type(exc).__name__}: {exc}",
-            attempts=self.request.retries + 1,
-        )
+def _backoff(retries: int) -> float:
+    """Exponential, capped at five minutes, with jitter."""
+    delay = min(settings.EVENTS_RETRY_BACKOFF * 2**retries, 300)
+    return delay / 2 + random.uniform(0, delay / 2)
 
 
 @shared_task(
-    base=EventDeliveryTask,
+    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
     max_retries=settings.EVENTS_MAX_RETRIES,
-    retry_backoff=settings.EVENTS_RETRY_BACKOFF,
-    retry_backoff_max=60,
-    retry_jitter=True,
 )
-def event_deliver_task(consumer_name: str, event: dict) -> bool:
-    return bus.deliver(consumer_name, event)
+def event_deliver_task(self, consumer_name: str, event: dict) -> bool:
+    try:
+        return bus.deliver(consumer_name, event)
+    except Exception as exc:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+        error = f"{type(exc).__name__}: {exc}"
+        try:
+            bus.dead_letter_record(consumer_name, event, error, attempts=self.request.retries + 1)
+        except DatabaseError as dead_letter_exc:
+            # The message is the only copy left (its outbox row counts as published): put
+            # it back on the queue rather than lose it.
+            raise Reject(dead_letter_exc, requeue=True) from exc
+        raise
 
 
 @shared_task(acks_late=True)

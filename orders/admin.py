@@ -32,7 +32,8 @@ class OrderStatusHistoryInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    """Orders live in the `orders` database. Status changes only through the service."""
+    """Orders live in the `orders` database; this page only shows them. Every change goes
+    through the order services (status actions come with the managers' admin)."""
 
     list_display = [
         "id",
@@ -46,11 +47,17 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ["status", "currency"]
     search_fields = ["=id", "customer_email", "customer_name"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in Order._meta.fields if f.name != "notes"]
+    readonly_fields = [f.name for f in Order._meta.fields]
     inlines = [OrderItemInline, OrderStatusHistoryInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).using("orders")
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

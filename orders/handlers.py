@@ -1,5 +1,7 @@
 """The orders domain's reactions to other domains' events."""
 
+from django.utils.dateparse import parse_datetime
+
 from common.events import Event, consumer
 from orders import services
 
@@ -10,6 +12,7 @@ def refresh_customer_snapshot(event: Event) -> None:
         customer_id=event.aggregate_id,
         email=event.payload["email"],
         full_name=event.payload["full_name"],
+        as_of=parse_datetime(event.payload["updated_at"]),
     )
 
 

@@ -18,6 +18,10 @@ class Order(TimestampedModel):
     customer_id = models.UUIDField(db_index=True)
     customer_email = models.CharField(max_length=254, blank=True)
     customer_name = models.CharField(max_length=200, blank=True)
+    # When the accounts data in the snapshot was last updated, so that a late `user.updated`
+    # never overwrites a newer one; a scrubbed snapshot stays scrubbed.
+    customer_synced_at = models.DateTimeField(null=True, blank=True)
+    customer_scrubbed = models.BooleanField(default=False)
     status = models.CharField(
         max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING, db_index=True
     )

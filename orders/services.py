@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 def _changed(order: Order) -> None:
     """Every change of an order: a new sequence number, and the cache dropped on commit."""
     order.sequence += 1
-    transaction.on_commit(lambda: cache.detail_invalidate(order.pk), using=DB)
+    cache.detail_invalidate_on_commit(order.pk)
 
 
 def _history(order: Order, *, from_status: str, user, actor: str, reason: str = "") -> None:
@@ -254,7 +254,8 @@ def order_delete(*, order_id) -> None:
                 status=409,
             )
         order.delete(using=DB)
-        transaction.on_commit(lambda: cache.detail_invalidate(order_id), using=DB)
+        OrderIdempotencyKey.objects.using(DB).filter(order_id=order_id).delete()
+        cache.detail_invalidate_on_commit(order_id)
         transaction.on_commit(
             lambda: catalog_services.stock_release(order_id=order_id), using=DB, robust=True
         )
@@ -266,20 +267,30 @@ def _customer_snapshot_set(orders, **fields) -> int:
         Order.objects.using(DB).filter(pk__in=ids).update(**fields, sequence=F("sequence") + 1)
     )
     for order_id in ids:
-        transaction.on_commit(lambda order_id=order_id: cache.detail_invalidate(order_id), using=DB)
+        cache.detail_invalidate_on_commit(order_id)
     return updated
 
 
-def order_customer_refresh(*, customer_id, email: str, full_name: str) -> int:
-    """A customer changed their contact data: open orders follow, finished ones keep history."""
-    orders = Order.objects.using(DB).filter(customer_id=customer_id, status__in=OPEN_STATUSES)
-    return _customer_snapshot_set(orders, customer_email=email, customer_name=full_name)
+def order_customer_refresh(*, customer_id, email: str, full_name: str, as_of) -> int:
+    """A customer changed their contact data: open orders follow, finished ones keep history.
+    A change older than the one already applied, or one after the customer was deleted,
+    changes nothing."""
+    orders = (
+        Order.objects.using(DB)
+        .filter(customer_id=customer_id, status__in=OPEN_STATUSES, customer_scrubbed=False)
+        .filter(Q(customer_synced_at__isnull=True) | Q(customer_synced_at__lt=as_of))
+    )
+    return _customer_snapshot_set(
+        orders, customer_email=email, customer_name=full_name, customer_synced_at=as_of
+    )
 
 
 def order_customer_scrub(*, customer_id) -> int:
-    """A customer was deleted: their orders stay, their personal data goes."""
+    """A customer was deleted: their orders stay, their personal data goes, for good."""
     orders = Order.objects.using(DB).filter(customer_id=customer_id)
-    return _customer_snapshot_set(orders, customer_email="", customer_name="", notes="")
+    return _customer_snapshot_set(
+        orders, customer_email="", customer_name="", notes="", customer_scrubbed=True
+    )
 
 
 def order_reservations_sweep(*, older_than) -> int:

@@ -8,7 +8,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 def assert_envelope(response, status: int, code: str) -> dict:
@@ -109,3 +109,32 @@ def test_throttled_request_says_when_to_retry(api_client, monkeypatch):
     error = assert_envelope(response, 429, "throttled")
     assert 0 < error["retry_after"] <= 60
     assert response["Retry-After"] == str(error["retry_after"])
+
+
+def test_with_the_cache_down_orders_are_still_placed_and_read(
+    customer_client, settings, run_on_commit
+):
+    from orders.models import Order
+    from orders.tests.factories import product_make
+
+    product = product_make(stock=2)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    with run_on_commit():  # cache invalidations run, and fail, after commit
+        created = customer_client.post(
+            "/api/v1/orders/",
+            {"items": [{"product_id": str(product.pk), "quantity": 1}]},
+            format="json",
+        )
+    detail = customer_client.get(f"/api/v1/orders/{created.json()['id']}/")
+    listed = customer_client.get("/api/v1/catalog/products/")
+
+    assert created.status_code == 201
+    assert detail.json()["status"] == "pending"
+    assert listed.json()["results"][0]["stock_quantity"] == 1
+    assert Order.objects.count() == 1

@@ -336,3 +336,22 @@ def test_categories_nest_at_most_twenty_levels(manager_client):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "category_too_deep"
     assert not Category.objects.filter(name="Too deep").exists()
+
+
+def test_a_move_that_would_push_the_subtree_too_deep_is_refused(manager_client):
+    deep = None
+    for depth in range(services.MAX_DEPTH - 2):
+        deep = services.category_create(name=f"Deep {depth}", parent=deep)
+    branch = services.category_create(name="Branch")
+    leaf = services.category_create(
+        name="Leaf", parent=services.category_create(name="Mid", parent=branch)
+    )
+
+    response = manager_client.patch(
+        reverse("categories-detail", args=[branch.pk]), {"parent": str(deep.pk)}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "category_too_deep"
+    leaf.refresh_from_db()
+    assert leaf.level == 2

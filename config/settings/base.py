@@ -189,7 +189,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # EVENTS
 # ------------------------------------------------------------------------------
-EVENTS_MAX_RETRIES = env.int("EVENTS_MAX_RETRIES", default=5)
+# Ten retries with the default back-off span about half an hour.
+EVENTS_MAX_RETRIES = env.int("EVENTS_MAX_RETRIES", default=10)
 EVENTS_RETRY_BACKOFF = env.int("EVENTS_RETRY_BACKOFF", default=2)
 # The relay leaves fresh rows to the publisher that runs on commit.
 EVENTS_RELAY_GRACE_SECONDS = env.int("EVENTS_RELAY_GRACE_SECONDS", default=5)
@@ -279,6 +280,8 @@ REST_FRAMEWORK = {
         "auth": env.str("THROTTLE_RATE_AUTH", default="30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Proxies in front of the app; throttling trusts X-Forwarded-For only that far.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {

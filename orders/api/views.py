@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 from common.permissions import IsAdminRole, IsStaffRole
 from orders import cache, selectors, services
@@ -27,7 +28,7 @@ def _idempotency_key(request) -> str | None:
     if not 1 <= len(key) <= 255 or not key.isprintable():
         raise ApplicationError(
             "Idempotency-Key must be 1 to 255 printable characters.",
-            code="validation_error",
+            code=CommonErrorCode.VALIDATION_ERROR,
             details={"Idempotency-Key": ["1 to 255 printable characters."]},
         )
     return key

@@ -159,3 +159,29 @@ def test_order_events_carry_the_request_id(customer_client):
     )
 
     assert OutboxEvent.objects.get(type="order.created").request_id == "trace-42"
+
+
+def test_a_late_profile_update_never_undoes_a_newer_one_or_a_scrub(customer):
+    from datetime import timedelta
+
+    order = order_make(customer, (product_make(), 1))
+    now = timezone.now()
+
+    services.order_customer_refresh(
+        customer_id=customer.pk, email="new@example.com", full_name="New", as_of=now
+    )
+    services.order_customer_refresh(
+        customer_id=customer.pk, email="old@example.com", full_name="Old", as_of=now - timedelta(1)
+    )
+    order.refresh_from_db()
+    assert (order.customer_email, order.customer_name) == ("new@example.com", "New")
+
+    services.order_customer_scrub(customer_id=customer.pk)
+    services.order_customer_refresh(
+        customer_id=customer.pk,
+        email="back@example.com",
+        full_name="Back",
+        as_of=now + timedelta(1),
+    )
+    order.refresh_from_db()
+    assert (order.customer_email, order.customer_name) == ("", "")
