@@ -20,8 +20,8 @@ logger = logging.getLogger(__name__)
 _extra_checks: dict[str, Callable[[], None]] = {}
 
 
-def register_readiness_check(name: str, check: Callable[[], None]) -> None:
-    """A check raises to report its component as down."""
+def register_readiness_check(name: str, check: Callable[[], dict | None]) -> None:
+    """A check raises to report its component as down; what it returns is shown with it."""
     _extra_checks[name] = check
 
 
@@ -58,12 +58,12 @@ def readiness_report() -> dict:
     components = {}
     for name, check in readiness_checks().items():
         try:
-            check()
+            details = check() or {}
         except Exception:
             logger.exception("Readiness check %s failed", name)
             components[name] = {"status": "down"}  # details stay in the log, not in public
         else:
-            components[name] = {"status": "up"}
+            components[name] = {"status": "up", **details}
     failing = sorted(name for name, state in components.items() if state["status"] != "up")
     return {"status": "down" if failing else "up", "failing": failing, "components": components}
 

@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("payments.api.urls")),
 ]
 
 urlpatterns = [

@@ -4,6 +4,7 @@ from django.utils.dateparse import parse_datetime
 
 from common.events import Event, consumer
 from orders import services
+from payments import selectors as payments_selectors
 
 
 @consumer("user.updated", name="orders.refresh_customer_snapshot", app_label="orders")
@@ -19,3 +20,13 @@ def refresh_customer_snapshot(event: Event) -> None:
 @consumer("user.deleted", name="orders.scrub_deleted_customer", app_label="orders")
 def scrub_deleted_customer(event: Event) -> None:
     services.order_customer_scrub(customer_id=event.aggregate_id)
+
+
+@consumer("payment.completed", name="orders.paid_amount_on_payment_completed", app_label="orders")
+@consumer("payment.refunded", name="orders.paid_amount_on_payment_refunded", app_label="orders")
+def recompute_paid_amount(event: Event) -> None:
+    """Payments is the source of truth for money: ask it what the order has captured."""
+    order_id = event.payload["order_id"]
+    services.order_paid_amount_set(
+        order_id=order_id, paid_amount=payments_selectors.order_paid_amount(order_id=order_id)
+    )

@@ -194,6 +194,24 @@ def order_status_set(*, order_id, status: str, user=None, reason: str = "") -> O
     return order
 
 
+# PAYMENT
+# ------------------------------------------------------------------------------
+def order_paid_amount_set(*, order_id, paid_amount: Decimal) -> Order:
+    """Record what payments has captured for the order; once it covers the total, a pending
+    order becomes `paid` through the one status door."""
+    with transaction.atomic(using=DB):
+        order = Order.objects.using(DB).select_for_update().get(pk=order_id)
+        if order.paid_amount != paid_amount:
+            order.paid_amount = paid_amount
+            _changed(order)
+            order.save(using=DB, update_fields=["paid_amount", "sequence", "updated_at"])
+        if order.status == OrderStatus.PENDING and paid_amount >= order.total_amount:
+            order = order_status_set(
+                order_id=order.pk, status=OrderStatus.PAID, reason="Paid in full"
+            )
+    return order
+
+
 # ITEMS
 # ------------------------------------------------------------------------------
 def order_item_quantity_set(*, order_id, item_id, quantity: int) -> Order:

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = "Payments"
+
+    def ready(self):
+        from common.health import register_readiness_check
+        from payments.breaker import breaker_state
+
+        register_readiness_check("breaker:payment_provider", breaker_state)

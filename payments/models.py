@@ -1,6 +1,101 @@
-"""Models of the payments domain; they live in the `payments` database (see config/routers.py)."""
+"""Models of the payments domain; they live in the `payments` database. Orders and users
+belong to other databases and are referenced by id (DESIGN.md §3.1)."""
 
-from common.models import InboxEventBase, OutboxEventBase
+import uuid
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+
+from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from payments.choices import PaymentMethodType, PaymentStatus, TransactionType
+
+
+class PayableOrder(TimestampedModel):
+    """What payments knows of an order: who owes how much. Its row is the lock that
+    serialises payments of one order, so that together they never exceed the total."""
+
+    order_id = models.UUIDField(primary_key=True)
+    customer_id = models.UUIDField(db_index=True)
+    total_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.total_amount} {self.currency}"
+
+
+class Payment(TimestampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order_id = models.UUIDField(db_index=True)
+    customer_id = models.UUIDField(db_index=True)
+    created_by_id = models.UUIDField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    refunded_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(max_length=3)
+    method = models.CharField(max_length=16, choices=PaymentMethodType.choices)
+    description = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=24, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    failure_reason = models.CharField(max_length=500, blank=True)
+    provider_reference = models.CharField(max_length=100, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=F("amount")),
+                name="payments_refunded_within_amount",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"Payment {self.pk} {self.amount} {self.currency} [{self.status}]"
+
+
+class LedgerTransaction(TimestampedModel):
+    """One row per money movement: a charge adds, a refund subtracts. The rows of a payment
+    sum to its net amount."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="transactions")
+    order_id = models.UUIDField(db_index=True)
+    customer_id = models.UUIDField(db_index=True)
+    type = models.CharField(max_length=16, choices=TransactionType.choices)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.amount} {self.currency} ({self.payment_id})"
+
+
+class PaymentIdempotencyKey(TimestampedModel):
+    """A user's `Idempotency-Key`, the fingerprint of the request and its first response."""
+
+    id = models.BigAutoField(primary_key=True)
+    user_id = models.UUIDField()
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "key"], name="payments_idempotency_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"
 
 
 class OutboxEvent(OutboxEventBase):

@@ -195,6 +195,16 @@ EVENTS_RETRY_BACKOFF = env.int("EVENTS_RETRY_BACKOFF", default=2)
 # The relay leaves fresh rows to the publisher that runs on commit.
 EVENTS_RELAY_GRACE_SECONDS = env.int("EVENTS_RELAY_GRACE_SECONDS", default=5)
 
+# PAYMENTS
+# ------------------------------------------------------------------------------
+PAYMENTS_BREAKER_FAIL_MAX = env.int("PAYMENTS_BREAKER_FAIL_MAX", default=5)
+PAYMENTS_BREAKER_RESET_SECONDS = env.int("PAYMENTS_BREAKER_RESET_SECONDS", default=30)
+# Attempts while the provider is unavailable before a payment fails, and the pause between.
+PAYMENTS_MAX_RETRIES = env.int("PAYMENTS_MAX_RETRIES", default=20)
+PAYMENTS_RETRY_SECONDS = env.int("PAYMENTS_RETRY_SECONDS", default=15)
+FAKE_PROVIDER_LATENCY_MS = env.int("FAKE_PROVIDER_LATENCY_MS", default=50)
+FAKE_PROVIDER_FAILURE_RATE = env.float("FAKE_PROVIDER_FAILURE_RATE", default=0.0)
+
 # ORDERS
 # ------------------------------------------------------------------------------
 # A reservation whose order has not appeared in the orders database after this long belongs

@@ -1,0 +1,62 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+
+from common.exceptions import ApplicationError
+from payments import selectors, services
+from payments.api import serializers as s
+from payments.error_codes import PaymentErrorCode
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="Required. The same key and body replay the first response.",
+)
+
+
+def _idempotency_key(request) -> str:
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise ApplicationError(
+            "An Idempotency-Key header of 1 to 255 printable characters is required.",
+            code=PaymentErrorCode.IDEMPOTENCY_KEY_REQUIRED,
+            status=400,
+        )
+    return key
+
+
+class PaymentListCreateView(generics.ListAPIView):
+    serializer_class = s.PaymentOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.payment_list(user=self.request.user)
+
+    @extend_schema(
+        request=s.PaymentCreateInputSerializer,
+        responses={201: s.PaymentOutputSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        summary="Pay for an order, in full or in part; processing happens in the background",
+    )
+    def post(self, request):
+        key = _idempotency_key(request)
+        serializer = s.PaymentCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        status, body, created = services.payment_create(
+            user=request.user,
+            idempotency_key=key,
+            render=lambda payment: s.PaymentOutputSerializer(payment).data,
+            **serializer.validated_data,
+        )
+        headers = {} if created else {"Idempotent-Replayed": "true"}
+        return Response(body, status=status, headers=headers)
+
+
+class PaymentDetailView(generics.RetrieveAPIView):
+    serializer_class = s.PaymentOutputSerializer
+
+    def get_object(self):
+        return selectors.payment_get(user=self.request.user, payment_id=self.kwargs["pk"])

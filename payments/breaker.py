@@ -1,0 +1,34 @@
+"""A circuit breaker around the payment provider (pybreaker). Its state lives in Redis in
+services mode, so that every worker sees the same breaker, and shows in `/health/ready`."""
+
+from functools import cache
+
+import pybreaker
+import redis
+from django.conf import settings
+
+from payments.providers import ChargeDeclined
+
+NAME = "payment-provider"
+
+
+@cache
+def provider_breaker() -> pybreaker.CircuitBreaker:
+    if settings.REDIS_URL:
+        storage = pybreaker.CircuitRedisStorage(
+            pybreaker.STATE_CLOSED, redis.Redis.from_url(settings.REDIS_URL), namespace=NAME
+        )
+    else:
+        storage = pybreaker.CircuitMemoryStorage(pybreaker.STATE_CLOSED)
+    return pybreaker.CircuitBreaker(
+        fail_max=settings.PAYMENTS_BREAKER_FAIL_MAX,
+        reset_timeout=settings.PAYMENTS_BREAKER_RESET_SECONDS,
+        exclude=[ChargeDeclined],  # a declined card says nothing about the provider's health
+        state_storage=storage,
+        name=NAME,
+    )
+
+
+def breaker_state() -> dict:
+    """For `/health/ready`: the breaker is information, not a reason to stop serving."""
+    return {"state": provider_breaker().current_state}

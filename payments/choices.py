@@ -1,0 +1,27 @@
+from django.db import models
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    REFUNDED = "refunded", "Refunded"
+
+
+class PaymentMethodType(models.TextChoices):
+    CARD = "card", "Card"
+    CASH = "cash", "Cash"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+
+
+class TransactionType(models.TextChoices):
+    CHARGE = "charge", "Charge"
+    REFUND = "refund", "Refund"
+
+
+CAPTURED_STATUSES = (
+    PaymentStatus.COMPLETED,
+    PaymentStatus.PARTIALLY_REFUNDED,
+    PaymentStatus.REFUNDED,
+)

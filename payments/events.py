@@ -1,0 +1,21 @@
+"""Events the payments domain emits (DESIGN.md §3.4)."""
+
+from common.events import DomainEvent
+from payments.models import Payment
+
+PAYMENT_CREATED = DomainEvent("payment.created", app_label="payments")
+PAYMENT_COMPLETED = DomainEvent("payment.completed", app_label="payments")
+PAYMENT_FAILED = DomainEvent("payment.failed", app_label="payments")
+PAYMENT_REFUNDED = DomainEvent("payment.refunded", app_label="payments")
+
+
+def payment_payload(payment: Payment) -> dict:
+    return {
+        "id": str(payment.pk),
+        "order_id": str(payment.order_id),
+        "customer_id": str(payment.customer_id),
+        "amount": str(payment.amount),
+        "refunded_amount": str(payment.refunded_amount),
+        "currency": payment.currency,
+        "status": payment.status,
+    }

@@ -1,0 +1,30 @@
+"""Reads of the payments domain, scoped to who asks."""
+
+from decimal import Decimal
+
+from django.db.models import F, QuerySet, Sum
+from django.http import Http404
+
+from payments.choices import CAPTURED_STATUSES
+from payments.models import Payment
+
+
+def payment_list(*, user) -> QuerySet[Payment]:
+    payments = Payment.objects.all()
+    return payments if user.is_staff else payments.filter(customer_id=user.pk)
+
+
+def payment_get(*, user, payment_id) -> Payment:
+    """Another client's payment is a 404, like a missing one."""
+    payment = payment_list(user=user).filter(pk=payment_id).first()
+    if payment is None:
+        raise Http404
+    return payment
+
+
+def order_paid_amount(*, order_id) -> Decimal:
+    """What has been captured for an order, net of refunds."""
+    paid = Payment.objects.filter(order_id=order_id, status__in=CAPTURED_STATUSES).aggregate(
+        paid=Sum(F("amount") - F("refunded_amount"))
+    )["paid"]
+    return paid or Decimal("0.00")

@@ -1,0 +1,203 @@
+"""Writes of the payments domain. Money moves only here."""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from common.exceptions import ApplicationError
+from orders import selectors as orders_selectors
+from payments import events
+from payments.breaker import provider_breaker
+from payments.choices import PaymentStatus, TransactionType
+from payments.error_codes import PaymentErrorCode
+from payments.models import LedgerTransaction, PayableOrder, Payment, PaymentIdempotencyKey
+from payments.providers import ChargeDeclined, get_provider
+
+DB = "payments"
+logger = logging.getLogger(__name__)
+# Payments that still count against what an order owes.
+OUTSTANDING = (PaymentStatus.PENDING, PaymentStatus.COMPLETED, PaymentStatus.PARTIALLY_REFUNDED)
+
+
+# CREATE
+# ------------------------------------------------------------------------------
+class _KeyTaken(Exception):
+    pass
+
+
+def _fingerprint(**request) -> str:
+    canonical = json.dumps(request, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(user_id, key: str, fingerprint: str) -> tuple[int, dict] | None:
+    record = PaymentIdempotencyKey.objects.using(DB).filter(user_id=user_id, key=key).first()
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise ApplicationError(
+            "This Idempotency-Key was already used with a different request.",
+            code=PaymentErrorCode.IDEMPOTENCY_KEY_REUSED,
+            status=422,
+        )
+    return record.response_status, record.response_body
+
+
+def payment_create(
+    *,
+    user,
+    order_id,
+    amount: Decimal,
+    method: str,
+    description: str = "",
+    idempotency_key: str,
+    render: Callable[[Payment], dict],
+) -> tuple[int, dict, bool]:
+    """Create a pending payment and have Celery process it. Returns (status, body, created).
+
+    The key is scoped to the user and stored with a fingerprint of the request and the first
+    response (`render(payment)`): the same key and request replay that response; a
+    concurrent duplicate waits on the key's unique index, then replays it too."""
+    fingerprint = _fingerprint(
+        order_id=order_id, amount=amount, method=method, description=description
+    )
+    if replayed := _replay(user.pk, idempotency_key, fingerprint):
+        return (*replayed, False)
+    order = orders_selectors.order_get(user=user, order_id=order_id)  # 404 for others' orders
+    try:
+        with transaction.atomic(using=DB):
+            key = _idempotency_key_claim(user.pk, idempotency_key, fingerprint)
+            payable = _payable_order_locked(order)
+            _check_balance(order, payable, amount)
+            payment = Payment.objects.using(DB).create(
+                order_id=order.pk,
+                customer_id=order.customer_id,
+                created_by_id=user.pk,
+                amount=amount,
+                currency=payable.currency,
+                method=method,
+                description=description,
+            )
+            events.PAYMENT_CREATED.emit(
+                aggregate_id=payment.pk, payload=events.payment_payload(payment)
+            )
+            key.response_status, key.response_body = 201, render(payment)
+            key.save(using=DB, update_fields=["response_status", "response_body", "updated_at"])
+            transaction.on_commit(lambda: _enqueue(payment.pk), using=DB, robust=True)
+    except _KeyTaken:
+        return (*_replay(user.pk, idempotency_key, fingerprint), False)
+    return key.response_status, key.response_body, True
+
+
+def _idempotency_key_claim(user_id, key: str, fingerprint: str) -> PaymentIdempotencyKey:
+    try:
+        with transaction.atomic(using=DB):
+            return PaymentIdempotencyKey.objects.using(DB).create(
+                user_id=user_id, key=key, fingerprint=fingerprint
+            )
+    except IntegrityError as exc:
+        raise _KeyTaken from exc
+
+
+def _payable_order_locked(order) -> PayableOrder:
+    PayableOrder.objects.using(DB).get_or_create(
+        order_id=order.pk,
+        defaults={
+            "customer_id": order.customer_id,
+            "total_amount": order.total_amount,
+            "currency": order.currency,
+        },
+    )
+    return PayableOrder.objects.using(DB).select_for_update().get(order_id=order.pk)
+
+
+def _check_balance(order, payable: PayableOrder, amount: Decimal) -> None:
+    if order.status != "pending":
+        raise ApplicationError(
+            f"An order that is {order.status} cannot be paid.",
+            code=PaymentErrorCode.ORDER_NOT_PAYABLE,
+            status=409,
+        )
+    committed = Payment.objects.using(DB).filter(
+        order_id=order.pk, status__in=OUTSTANDING
+    ).aggregate(total=Sum(F("amount") - F("refunded_amount")))["total"] or Decimal("0")
+    owed = payable.total_amount - committed
+    if amount > owed:
+        raise ApplicationError(
+            f"The order still owes {owed} {payable.currency}.",
+            code=PaymentErrorCode.AMOUNT_EXCEEDS_BALANCE,
+            status=409,
+            details={"amount": [f"At most {owed}."], "owed": str(owed)},
+        )
+
+
+def _enqueue(payment_id) -> None:
+    from payments.tasks import payment_process_task
+
+    payment_process_task.delay(str(payment_id))
+
+
+# PROCESS
+# ------------------------------------------------------------------------------
+def payment_process(*, payment_id) -> Payment:
+    """Charge a pending payment through the breaker. Provider outages (including an open
+    breaker) propagate, for the task to retry; a decline fails the payment."""
+    payment = Payment.objects.using(DB).get(pk=payment_id)
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    try:
+        result = provider_breaker().call(
+            get_provider().charge,
+            payment_id=str(payment.pk),
+            amount=payment.amount,
+            currency=payment.currency,
+        )
+    except ChargeDeclined as exc:
+        return payment_fail(payment_id=payment.pk, reason=str(exc))
+    return _payment_complete(payment_id=payment.pk, reference=result.reference)
+
+
+def _payment_complete(*, payment_id, reference: str) -> Payment:
+    with transaction.atomic(using=DB):
+        payment = Payment.objects.using(DB).select_for_update().get(pk=payment_id)
+        if payment.status != PaymentStatus.PENDING:
+            return payment
+        payment.status = PaymentStatus.COMPLETED
+        payment.provider_reference = reference
+        payment.processed_at = timezone.now()
+        payment.save(
+            using=DB, update_fields=["status", "provider_reference", "processed_at", "updated_at"]
+        )
+        LedgerTransaction.objects.using(DB).create(
+            payment=payment,
+            order_id=payment.order_id,
+            customer_id=payment.customer_id,
+            type=TransactionType.CHARGE,
+            amount=payment.amount,
+            currency=payment.currency,
+        )
+        events.PAYMENT_COMPLETED.emit(
+            aggregate_id=payment.pk, payload=events.payment_payload(payment)
+        )
+    return payment
+
+
+def payment_fail(*, payment_id, reason: str) -> Payment:
+    with transaction.atomic(using=DB):
+        payment = Payment.objects.using(DB).select_for_update().get(pk=payment_id)
+        if payment.status != PaymentStatus.PENDING:
+            return payment
+        payment.status = PaymentStatus.FAILED
+        payment.failure_reason = reason[:500]
+        payment.processed_at = timezone.now()
+        payment.save(
+            using=DB, update_fields=["status", "failure_reason", "processed_at", "updated_at"]
+        )
+        events.PAYMENT_FAILED.emit(aggregate_id=payment.pk, payload=events.payment_payload(payment))
+    return payment
