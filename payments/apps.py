@@ -7,6 +7,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from common.health import register_readiness_check
+        from payments import handlers  # noqa: F401  (registers the event consumers)
         from payments.breaker import breaker_state
 
         register_readiness_check("breaker:payment_provider", breaker_state)

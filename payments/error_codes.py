@@ -6,3 +6,6 @@ class PaymentErrorCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     ORDER_NOT_PAYABLE = "order_not_payable"
     AMOUNT_EXCEEDS_BALANCE = "amount_exceeds_balance"
+    PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
+    REFUND_EXCEEDS_CAPTURED = "refund_exceeds_captured"
+    PROVIDER_UNAVAILABLE = "provider_unavailable"

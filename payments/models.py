@@ -59,9 +59,27 @@ class Payment(TimestampedModel):
         return f"Payment {self.pk} {self.amount} {self.currency} [{self.status}]"
 
 
+class Refund(TimestampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reason = models.CharField(max_length=500)
+    created_by_id = models.UUIDField(null=True, blank=True)  # None: the system (a saga)
+    provider_reference = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_positive")
+        ]
+
+    def __str__(self):
+        return f"Refund {self.amount} of {self.payment_id}"
+
+
 class LedgerTransaction(TimestampedModel):
-    """One row per money movement: a charge adds, a refund subtracts. The rows of a payment
-    sum to its net amount."""
+    """One row per money movement, signed: a charge is positive, a refund negative. The rows
+    of a payment sum to its net amount."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="transactions")

@@ -32,6 +32,9 @@ class PaymentProvider(Protocol):
     def charge(self, *, payment_id: str, amount: Decimal, currency: str) -> ChargeResult:
         """Charge once per `payment_id`, however often it is called."""
 
+    def refund(self, *, refund_id: str, charge_reference: str, amount: Decimal) -> ChargeResult:
+        """Refund once per `refund_id`, however often it is called."""
+
 
 class FakeProvider:
     """Records every charge it receives, keyed by payment id (so a repeated call returns the
@@ -62,9 +65,20 @@ class FakeProvider:
         value = self.redis.get(f"{self.PREFIX}:{name}") if self.redis else None
         return float(value) if value is not None else default
 
+    def records(self, kind: str) -> dict[str, dict]:
+        """What the provider holds: `charges` or `refunds`, by payment or refund id."""
+        if self.redis is not None:
+            stored = self.redis.hgetall(f"{self.PREFIX}:{kind}")
+            return {_text(key): json.loads(value) for key, value in stored.items()}
+        prefix = f"{kind}:"
+        return {
+            key.removeprefix(prefix): json.loads(value)
+            for key, value in self._memory.items()
+            if key.startswith(prefix)
+        }
+
     def charges(self) -> dict[str, dict]:
-        stored = self.redis.hgetall(f"{self.PREFIX}:charges") if self.redis else self._memory
-        return {_text(key): json.loads(value) for key, value in stored.items()}
+        return self.records("charges")
 
     def reset(self) -> None:
         if self.redis is not None:
@@ -90,12 +104,25 @@ class FakeProvider:
         time.sleep(self._control("latency_ms", settings.FAKE_PROVIDER_LATENCY_MS) / 1000)
         return ChargeResult(reference=self.charges()[payment_id]["reference"])
 
-    def _record_once(self, payment_id: str, record: str) -> None:
+    def refund(self, *, refund_id: str, charge_reference: str, amount: Decimal) -> ChargeResult:
+        if self._control("failing", 0):
+            raise ProviderUnavailable("The fake provider is failing.")
+        record = json.dumps(
+            {
+                "reference": f"fake_re_{uuid.uuid4().hex[:16]}",
+                "charge": charge_reference,
+                "amount": str(amount),
+            }
+        )
+        self._record_once(refund_id, record, kind="refunds")
+        return ChargeResult(reference=self.records("refunds")[refund_id]["reference"])
+
+    def _record_once(self, key: str, record: str, *, kind: str = "charges") -> None:
         if self.redis is not None:
-            self.redis.hsetnx(f"{self.PREFIX}:charges", payment_id, record)
+            self.redis.hsetnx(f"{self.PREFIX}:{kind}", key, record)
             return
         with self._memory_lock:
-            self._memory.setdefault(payment_id, record)
+            self._memory.setdefault(f"{kind}:{key}", record)
 
 
 def _text(value) -> str:

@@ -6,7 +6,7 @@ from django.db.models import F, QuerySet, Sum
 from django.http import Http404
 
 from payments.choices import CAPTURED_STATUSES
-from payments.models import Payment
+from payments.models import LedgerTransaction, Payment
 
 
 def payment_list(*, user) -> QuerySet[Payment]:
@@ -28,3 +28,8 @@ def order_paid_amount(*, order_id) -> Decimal:
         paid=Sum(F("amount") - F("refunded_amount"))
     )["paid"]
     return paid or Decimal("0.00")
+
+
+def ledger_list(*, user) -> QuerySet[LedgerTransaction]:
+    rows = LedgerTransaction.objects.all()
+    return rows if user.is_staff else rows.filter(customer_id=user.pk)

@@ -3,12 +3,14 @@
 import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from pybreaker import CircuitBreakerError
 
 from common.exceptions import ApplicationError
 from orders import selectors as orders_selectors
@@ -16,8 +18,14 @@ from payments import events
 from payments.breaker import provider_breaker
 from payments.choices import PaymentStatus, TransactionType
 from payments.error_codes import PaymentErrorCode
-from payments.models import LedgerTransaction, PayableOrder, Payment, PaymentIdempotencyKey
-from payments.providers import ChargeDeclined, get_provider
+from payments.models import (
+    LedgerTransaction,
+    PayableOrder,
+    Payment,
+    PaymentIdempotencyKey,
+    Refund,
+)
+from payments.providers import ChargeDeclined, ProviderUnavailable, get_provider
 
 DB = "payments"
 logger = logging.getLogger(__name__)
@@ -143,6 +151,18 @@ def _enqueue(payment_id) -> None:
     payment_process_task.delay(str(payment_id))
 
 
+def payments_pending_requeue(*, older_than) -> int:
+    """Enqueue processing again for payments pending longer than `older_than`. Processing is
+    idempotent (the provider charges once per payment), so a payment already queued is safe."""
+    stuck = Payment.objects.using(DB).filter(
+        status=PaymentStatus.PENDING, created_at__lt=timezone.now() - older_than
+    )
+    ids = list(stuck.values_list("pk", flat=True))
+    for payment_id in ids:
+        _enqueue(payment_id)
+    return len(ids)
+
+
 # PROCESS
 # ------------------------------------------------------------------------------
 def payment_process(*, payment_id) -> Payment:
@@ -174,18 +194,22 @@ def _payment_complete(*, payment_id, reference: str) -> Payment:
         payment.save(
             using=DB, update_fields=["status", "provider_reference", "processed_at", "updated_at"]
         )
-        LedgerTransaction.objects.using(DB).create(
-            payment=payment,
-            order_id=payment.order_id,
-            customer_id=payment.customer_id,
-            type=TransactionType.CHARGE,
-            amount=payment.amount,
-            currency=payment.currency,
-        )
+        _ledger_record(payment, TransactionType.CHARGE, payment.amount)
         events.PAYMENT_COMPLETED.emit(
             aggregate_id=payment.pk, payload=events.payment_payload(payment)
         )
     return payment
+
+
+def _ledger_record(payment: Payment, type: TransactionType, amount: Decimal) -> None:
+    LedgerTransaction.objects.using(DB).create(
+        payment=payment,
+        order_id=payment.order_id,
+        customer_id=payment.customer_id,
+        type=type,
+        amount=amount,
+        currency=payment.currency,
+    )
 
 
 def payment_fail(*, payment_id, reason: str) -> Payment:
@@ -201,3 +225,84 @@ def payment_fail(*, payment_id, reason: str) -> Payment:
         )
         events.PAYMENT_FAILED.emit(aggregate_id=payment.pk, payload=events.payment_payload(payment))
     return payment
+
+
+# REFUND
+# ------------------------------------------------------------------------------
+REFUNDABLE = (PaymentStatus.COMPLETED, PaymentStatus.PARTIALLY_REFUNDED)
+
+
+def payment_refund(
+    *, payment_id, reason: str, amount: Decimal | None = None, user=None, refund_id=None
+) -> Refund:
+    """Give back part or all of a captured payment (all that is left when `amount` is None).
+    The payment row is locked, so concurrent refunds never add up to more than was captured.
+    `user` is None when the system refunds; a retried caller passes the same `refund_id`, so
+    the provider, idempotent on it, refunds once."""
+    with transaction.atomic(using=DB):
+        payment = Payment.objects.using(DB).select_for_update().get(pk=payment_id)
+        if payment.status not in REFUNDABLE:
+            raise ApplicationError(
+                f"A {payment.status} payment cannot be refunded.",
+                code=PaymentErrorCode.PAYMENT_NOT_REFUNDABLE,
+                status=409,
+            )
+        remaining = payment.amount - payment.refunded_amount
+        amount = remaining if amount is None else amount
+        if not Decimal("0") < amount <= remaining:
+            raise ApplicationError(
+                f"At most {remaining} {payment.currency} can still be refunded.",
+                code=PaymentErrorCode.REFUND_EXCEEDS_CAPTURED,
+                status=409,
+                details={"amount": [f"At most {remaining}."]},
+            )
+        refund = Refund.objects.using(DB).create(
+            id=refund_id or uuid.uuid4(),
+            payment=payment,
+            amount=amount,
+            reason=reason,
+            created_by_id=getattr(user, "pk", None),
+        )
+        try:
+            result = provider_breaker().call(
+                get_provider().refund,
+                refund_id=str(refund.pk),
+                charge_reference=payment.provider_reference,
+                amount=amount,
+            )
+        except (ProviderUnavailable, CircuitBreakerError) as exc:
+            raise ApplicationError(
+                "The payment provider is unavailable; try the refund again later.",
+                code=PaymentErrorCode.PROVIDER_UNAVAILABLE,
+                status=503,
+            ) from exc
+        refund.provider_reference = result.reference
+        refund.save(using=DB, update_fields=["provider_reference", "updated_at"])
+        payment.refunded_amount += amount
+        payment.status = (
+            PaymentStatus.REFUNDED
+            if payment.refunded_amount == payment.amount
+            else PaymentStatus.PARTIALLY_REFUNDED
+        )
+        payment.save(using=DB, update_fields=["refunded_amount", "status", "updated_at"])
+        _ledger_record(payment, TransactionType.REFUND, -amount)
+        events.PAYMENT_REFUNDED.emit(
+            aggregate_id=payment.pk,
+            payload={**events.payment_payload(payment), "refund_amount": str(amount)},
+        )
+    return refund
+
+
+def order_payments_settle_cancelled(*, order_id) -> None:
+    """The cancellation saga: refund in full every captured payment of the order, and fail
+    the ones still pending. Running it twice changes nothing more."""
+    pending = Payment.objects.using(DB).filter(order_id=order_id, status=PaymentStatus.PENDING)
+    for payment_id in pending.values_list("pk", flat=True):
+        payment_fail(payment_id=payment_id, reason="The order was cancelled.")
+    refundable = Payment.objects.using(DB).filter(order_id=order_id, status__in=REFUNDABLE)
+    for payment_id in refundable.values_list("pk", flat=True):
+        payment_refund(
+            payment_id=payment_id,
+            reason="The order was cancelled.",
+            refund_id=uuid.uuid5(uuid.NAMESPACE_URL, f"order-cancelled:{payment_id}"),
+        )

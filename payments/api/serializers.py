@@ -3,7 +3,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from payments.choices import PaymentMethodType
-from payments.models import Payment
+from payments.models import LedgerTransaction, Payment, Refund
 
 
 class PaymentCreateInputSerializer(serializers.Serializer):
@@ -33,5 +33,35 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
             "failure_reason",
             "created_at",
             "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PaymentRefundInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    reason = serializers.CharField(max_length=500)
+
+
+class RefundOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Refund
+        fields = ["id", "payment", "amount", "reason", "created_by_id", "created_at"]
+        read_only_fields = fields
+
+
+class LedgerTransactionOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LedgerTransaction
+        fields = [
+            "id",
+            "payment",
+            "order_id",
+            "customer_id",
+            "type",
+            "amount",
+            "currency",
+            "created_at",
         ]
         read_only_fields = fields

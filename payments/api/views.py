@@ -1,12 +1,15 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import generics, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from common.exceptions import ApplicationError
+from common.permissions import IsStaffRole
 from payments import selectors, services
 from payments.api import serializers as s
 from payments.error_codes import PaymentErrorCode
+from payments.filters import LedgerTransactionFilter
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -45,14 +48,14 @@ class PaymentListCreateView(generics.ListAPIView):
         key = _idempotency_key(request)
         serializer = s.PaymentCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        status, body, created = services.payment_create(
+        code, body, created = services.payment_create(
             user=request.user,
             idempotency_key=key,
             render=lambda payment: s.PaymentOutputSerializer(payment).data,
             **serializer.validated_data,
         )
         headers = {} if created else {"Idempotent-Replayed": "true"}
-        return Response(body, status=status, headers=headers)
+        return Response(body, status=code, headers=headers)
 
 
 class PaymentDetailView(generics.RetrieveAPIView):
@@ -60,3 +63,29 @@ class PaymentDetailView(generics.RetrieveAPIView):
 
     def get_object(self):
         return selectors.payment_get(user=self.request.user, payment_id=self.kwargs["pk"])
+
+
+class PaymentRefundView(APIView):
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(
+        request=s.PaymentRefundInputSerializer,
+        responses={201: s.RefundOutputSerializer},
+        summary="Refund a payment in full or in part (staff)",
+    )
+    def post(self, request, pk):
+        serializer = s.PaymentRefundInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment = selectors.payment_get(user=request.user, payment_id=pk)
+        refund = services.payment_refund(
+            payment_id=payment.pk, user=request.user, **serializer.validated_data
+        )
+        return Response(s.RefundOutputSerializer(refund).data, status=status.HTTP_201_CREATED)
+
+
+class LedgerTransactionListView(generics.ListAPIView):
+    serializer_class = s.LedgerTransactionOutputSerializer
+    filterset_class = LedgerTransactionFilter
+
+    def get_queryset(self):
+        return selectors.ledger_list(user=self.request.user)

@@ -1,0 +1,179 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from catalog import selectors as catalog_selectors
+from orders import selectors as orders_selectors
+from orders import services as orders_services
+from orders.tests.factories import order_make, product_make
+from payments import services
+from payments.models import LedgerTransaction, Payment, Refund
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+@pytest.fixture
+def paid_order(customer, customer_client, run_on_commit):
+    """An order of 1000.00, paid in full by one completed payment."""
+    car = product_make(stock=2, price="1000.00")
+    order = order_make(customer, (car, 1))
+    with run_on_commit():
+        customer_client.post(
+            reverse("payments-list"),
+            {"order_id": str(order.pk), "amount": "1000.00", "method": "card"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="pay",
+        )
+    order.car = car
+    return order
+
+
+def refund_url(payment):
+    return reverse("payments-refund", args=[payment.pk])
+
+
+def ledger_sum(payment) -> Decimal:
+    return sum(LedgerTransaction.objects.filter(payment=payment).values_list("amount", flat=True))
+
+
+def test_partial_then_full_refund_with_ledger_rows(manager_client, paid_order, run_on_commit):
+    payment = Payment.objects.get()
+
+    with run_on_commit():
+        partial = manager_client.post(refund_url(payment), {"amount": "300.00", "reason": "dent"})
+    payment.refresh_from_db()
+    assert partial.status_code == 201
+    assert (payment.status, payment.refunded_amount) == ("partially_refunded", Decimal("300.00"))
+    assert ledger_sum(payment) == Decimal("700.00")
+    order = orders_selectors.order_get(user=payment_owner(payment), order_id=paid_order.pk)
+    assert order.paid_amount == Decimal("700.00")
+
+    with run_on_commit():
+        rest = manager_client.post(refund_url(payment), {"reason": "returned"})
+    payment.refresh_from_db()
+    assert rest.json()["amount"] == "700.00"
+    assert (payment.status, payment.refunded_amount) == ("refunded", Decimal("1000.00"))
+    assert ledger_sum(payment) == Decimal("0.00")
+    assert list(
+        LedgerTransaction.objects.filter(payment=payment)
+        .order_by("created_at")
+        .values_list("type", flat=True)
+    ) == ["charge", "refund", "refund"]
+
+
+def payment_owner(payment):
+    from accounts.selectors import user_get
+
+    return user_get(user_id=payment.customer_id)
+
+
+def test_refunding_more_than_was_captured_is_refused(manager_client, paid_order):
+    payment = Payment.objects.get()
+
+    response = manager_client.post(refund_url(payment), {"amount": "1000.01", "reason": "x"})
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "refund_exceeds_captured"
+    payment.refresh_from_db()
+    assert payment.refunded_amount == Decimal("0")
+    assert not Refund.objects.exists()
+
+
+def test_a_client_cannot_refund_at_all(customer_client, paid_order):
+    payment = Payment.objects.get()
+
+    response = customer_client.post(refund_url(payment), {"reason": "I want my money"})
+
+    assert response.status_code == 403
+    assert not Refund.objects.exists()
+
+
+def test_a_pending_payment_cannot_be_refunded(manager_client, customer):
+    order = order_make(customer, (product_make(price="10.00"), 1))
+    services.payment_create(
+        user=customer,
+        order_id=order.pk,
+        amount=Decimal("10.00"),
+        method="cash",
+        idempotency_key="k",
+        render=lambda payment: {},
+    )
+
+    response = manager_client.post(refund_url(Payment.objects.get()), {"reason": "x"})
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "payment_not_refundable"
+
+
+def test_cancelling_a_paid_order_refunds_it_releases_stock_and_stays_cancelled(
+    manager_client, paid_order, provider, run_on_commit
+):
+    with run_on_commit():
+        response = manager_client.post(
+            reverse("orders-status", args=[paid_order.pk]), {"status": "cancelled"}
+        )
+
+    assert response.status_code == 200
+    payment = Payment.objects.get()
+    assert (payment.status, payment.refunded_amount) == ("refunded", Decimal("1000.00"))
+    assert list(provider.records("refunds")) == [str(Refund.objects.get().pk)]
+    assert catalog_selectors.product_stock(product_id=paid_order.car.pk) == 2
+    order = orders_selectors.order_get(user=payment_owner(payment), order_id=paid_order.pk)
+    assert (order.status, order.paid_amount) == ("cancelled", Decimal("0.00"))
+
+
+def test_the_cancellation_saga_refunds_once(paid_order, provider):
+    orders_services.order_status_set(order_id=paid_order.pk, status="cancelled", user=None)
+
+    services.order_payments_settle_cancelled(order_id=paid_order.pk)
+    services.order_payments_settle_cancelled(order_id=paid_order.pk)
+
+    assert Refund.objects.count() == 1
+    assert len(provider.records("refunds")) == 1
+
+
+def test_the_ledger_shows_clients_their_own_rows_and_staff_all(
+    customer_client, manager_client, paid_order, other_customer, run_on_commit
+):
+    from conftest import client_for
+
+    other_order = order_make(other_customer, (product_make(price="5.00"), 1))
+    with run_on_commit():
+        client_for(other_customer).post(
+            reverse("payments-list"),
+            {"order_id": str(other_order.pk), "amount": "5.00", "method": "card"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="other",
+        )
+    url = reverse("payments-transactions")
+
+    own = customer_client.get(url).json()
+    everything = manager_client.get(url).json()
+    by_order = manager_client.get(url, {"order_id": str(other_order.pk), "type": "charge"}).json()
+
+    assert [row["amount"] for row in own["results"]] == ["1000.00"]
+    assert everything["count"] == 2
+    assert [row["amount"] for row in by_order["results"]] == ["5.00"]
+
+
+def test_pending_payments_are_enqueued_again(customer, run_on_commit):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    order = order_make(customer, (product_make(price="10.00"), 1))
+    services.payment_create(  # its on-commit enqueue never runs: as if the broker were down
+        user=customer,
+        order_id=order.pk,
+        amount=Decimal("10.00"),
+        method="card",
+        idempotency_key="k",
+        render=lambda payment: {},
+    )
+    Payment.objects.update(created_at=Payment.objects.get().created_at - timedelta(minutes=10))
+
+    with run_on_commit():
+        call_command("payments_retry_pending", "--older-than", "60")
+
+    assert Payment.objects.get().status == "completed"
