@@ -15,6 +15,15 @@ class PaymentMethodType(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", "Bank transfer"
 
 
+class CardBrand(models.TextChoices):
+    VISA = "visa", "Visa"
+    MASTERCARD = "mastercard", "Mastercard"
+    MIR = "mir", "Mir"
+    AMEX = "amex", "American Express"
+    UNIONPAY = "unionpay", "UnionPay"
+    OTHER = "other", "Other"
+
+
 class TransactionType(models.TextChoices):
     CHARGE = "charge", "Charge"
     REFUND = "refund", "Refund"

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
-from payments.choices import PaymentMethodType, PaymentStatus, TransactionType
+from payments.choices import CardBrand, PaymentMethodType, PaymentStatus, TransactionType
 
 
 class PayableOrder(TimestampedModel):
@@ -114,6 +114,32 @@ class PaymentIdempotencyKey(TimestampedModel):
 
     def __str__(self):
         return f"{self.user_id}:{self.key}"
+
+
+class SavedPaymentMethod(TimestampedModel):
+    """A saved card, as little of it as can identify it: never the full number."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner_id = models.UUIDField(db_index=True)
+    brand = models.CharField(max_length=16, choices=CardBrand.choices)
+    last4 = models.CharField(max_length=4)
+    exp_month = models.PositiveSmallIntegerField()
+    exp_year = models.PositiveSmallIntegerField()
+    holder_name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last4__regex=r"^[0-9]{4}$"), name="payments_last4_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(exp_month__gte=1, exp_month__lte=12), name="payments_exp_month_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.brand} •••• {self.last4}"
 
 
 class OutboxEvent(OutboxEventBase):

@@ -6,7 +6,7 @@ from django.db.models import F, QuerySet, Sum
 from django.http import Http404
 
 from payments.choices import CAPTURED_STATUSES
-from payments.models import LedgerTransaction, Payment
+from payments.models import LedgerTransaction, Payment, SavedPaymentMethod
 
 
 def payment_list(*, user) -> QuerySet[Payment]:
@@ -33,3 +33,15 @@ def order_paid_amount(*, order_id) -> Decimal:
 def ledger_list(*, user) -> QuerySet[LedgerTransaction]:
     rows = LedgerTransaction.objects.all()
     return rows if user.is_staff else rows.filter(customer_id=user.pk)
+
+
+def payment_method_list(*, user) -> QuerySet[SavedPaymentMethod]:
+    """Saved cards are their owner's alone, staff included."""
+    return SavedPaymentMethod.objects.filter(owner_id=user.pk)
+
+
+def payment_method_get(*, user, method_id) -> SavedPaymentMethod:
+    method = payment_method_list(user=user).filter(pk=method_id).first()
+    if method is None:
+        raise Http404
+    return method

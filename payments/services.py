@@ -24,6 +24,7 @@ from payments.models import (
     Payment,
     PaymentIdempotencyKey,
     Refund,
+    SavedPaymentMethod,
 )
 from payments.providers import ChargeDeclined, ProviderUnavailable, get_provider
 
@@ -306,3 +307,13 @@ def order_payments_settle_cancelled(*, order_id) -> None:
             reason="The order was cancelled.",
             refund_id=uuid.uuid5(uuid.NAMESPACE_URL, f"order-cancelled:{payment_id}"),
         )
+
+
+# SAVED PAYMENT METHODS
+# ------------------------------------------------------------------------------
+def payment_method_save(*, user, **fields) -> SavedPaymentMethod:
+    return SavedPaymentMethod.objects.using(DB).create(owner_id=user.pk, **fields)
+
+
+def payment_method_delete(*, method: SavedPaymentMethod) -> None:
+    method.delete(using=DB)

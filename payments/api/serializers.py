@@ -1,12 +1,14 @@
 from decimal import Decimal
 
+from django.utils import timezone
 from rest_framework import serializers
 
-from payments.choices import PaymentMethodType
-from payments.models import LedgerTransaction, Payment, Refund
+from payments.choices import CardBrand, PaymentMethodType
+from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
+from payments.validators import NoCardNumbersMixin
 
 
-class PaymentCreateInputSerializer(serializers.Serializer):
+class PaymentCreateInputSerializer(NoCardNumbersMixin, serializers.Serializer):
     """The currency is the order's; status and amounts captured are the server's."""
 
     order_id = serializers.UUIDField()
@@ -64,4 +66,25 @@ class LedgerTransactionOutputSerializer(serializers.ModelSerializer):
             "currency",
             "created_at",
         ]
+        read_only_fields = fields
+
+
+class PaymentMethodInputSerializer(NoCardNumbersMixin, serializers.Serializer):
+    brand = serializers.ChoiceField(choices=CardBrand.choices)
+    last4 = serializers.RegexField(r"^[0-9]{4}$")
+    exp_month = serializers.IntegerField(min_value=1, max_value=12)
+    exp_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    holder_name = serializers.CharField(max_length=100)
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        if (attrs["exp_year"], attrs["exp_month"]) < (today.year, today.month):
+            raise serializers.ValidationError({"exp_year": ["The card has expired."]})
+        return attrs
+
+
+class PaymentMethodOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SavedPaymentMethod
+        fields = ["id", "brand", "last4", "exp_month", "exp_year", "holder_name", "created_at"]
         read_only_fields = fields

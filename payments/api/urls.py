@@ -4,6 +4,12 @@ from payments.api import views
 
 urlpatterns = [
     path("payments/", views.PaymentListCreateView.as_view(), name="payments-list"),
+    path("payments/methods/", views.PaymentMethodListCreateView.as_view(), name="payments-methods"),
+    path(
+        "payments/methods/<uuid:pk>/",
+        views.PaymentMethodDetailView.as_view(),
+        name="payments-method-detail",
+    ),
     path(
         "payments/transactions/",
         views.LedgerTransactionListView.as_view(),

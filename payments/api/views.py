@@ -89,3 +89,32 @@ class LedgerTransactionListView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.ledger_list(user=self.request.user)
+
+
+class PaymentMethodListCreateView(generics.ListAPIView):
+    serializer_class = s.PaymentMethodOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.payment_method_list(user=self.request.user)
+
+    @extend_schema(
+        request=s.PaymentMethodInputSerializer,
+        responses={201: s.PaymentMethodOutputSerializer},
+        summary="Save a card: brand, last four digits, expiry and holder only",
+    )
+    def post(self, request):
+        serializer = s.PaymentMethodInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        method = services.payment_method_save(user=request.user, **serializer.validated_data)
+        return Response(
+            s.PaymentMethodOutputSerializer(method).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PaymentMethodDetailView(APIView):
+    @extend_schema(responses={204: None}, summary="Forget a saved card")
+    def delete(self, request, pk):
+        method = selectors.payment_method_get(user=request.user, method_id=pk)
+        services.payment_method_delete(method=method)
+        return Response(status=status.HTTP_204_NO_CONTENT)
