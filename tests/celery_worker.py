@@ -2,6 +2,7 @@
 test databases."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -31,6 +32,7 @@ class Worker:
             REDIS_URL=settings.REDIS_URL,
             AUTOSALON_ENV_FILE="/dev/null",
             EVENTS_RETRY_BACKOFF="1",
+            CELERY_VISIBILITY_TIMEOUT="5",
         )
         return env
 
@@ -55,6 +57,7 @@ class Worker:
             env=self.environment(),
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.wait_ready()
         return self
@@ -68,13 +71,16 @@ class Worker:
                 return
         raise RuntimeError(f"worker never answered:\n{self.log_path.read_text()[-3000:]}")
 
-    def stop(self, sig: int | None = None) -> None:
+    def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            if sig is None:
-                self.process.terminate()
-            else:
-                self.process.send_signal(sig)
+            self.process.terminate()
             self.process.wait(timeout=30)
+        self.log.close()
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes at once: nothing gets to clean up."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
         self.log.close()
 
     def wait_idle(self, timeout: float = 30) -> None:

@@ -8,45 +8,12 @@ from accounts.models import ActivityLog
 from catalog import selectors as catalog_selectors
 from common.events import bus
 from common.tasks import event_deliver_task
-from config.celery import app as celery_app
 from orders import services
 from orders.models import Order, OutboxEvent
 from orders.tests.factories import order_make, product_make
-from tests.celery_worker import Worker, wait_for
+from tests.celery_worker import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
-
-
-@pytest.fixture
-def broker(monkeypatch, settings):
-    """Publish for real instead of running tasks in-process; `broker.down()` points the
-    publisher at a port where nothing listens, `broker.up()` back at Redis."""
-
-    class Broker:
-        def point_at(self, url):
-            # The app reads Django settings under the CELERY_ namespace.
-            monkeypatch.setattr(celery_app.conf, "CELERY_BROKER_URL", url)
-            celery_app._after_fork()  # drop pooled connections to the old address
-
-        def down(self):
-            self.point_at("redis://127.0.0.1:1/15")
-
-        def up(self):
-            self.point_at(settings.CELERY_BROKER_URL)
-
-    monkeypatch.setattr(celery_app.conf, "CELERY_TASK_ALWAYS_EAGER", False)
-    broker = Broker()
-    broker.up()
-    yield broker
-    broker.up()
-
-
-@pytest.fixture
-def worker(tmp_path, broker):
-    celery_app.control.purge()
-    running = Worker(tmp_path / "worker.log").start()
-    yield running
-    running.stop()
 
 
 def stock(product) -> int:
