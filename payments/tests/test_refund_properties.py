@@ -57,7 +57,7 @@ def test_refunds_never_exceed_captures_and_the_ledger_adds_up(provider, customer
         if at_once == 1:
             refund(payment_id, amount)
         else:
-            run_concurrently(at_once, lambda: refund(payment_id, amount))
+            run_concurrently(at_once, lambda p=payment_id, a=amount: refund(p, a))
 
     for payment in Payment.objects.filter(pk__in=payment_ids):
         refunded = sum(Refund.objects.filter(payment=payment).values_list("amount", flat=True))
