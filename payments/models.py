@@ -36,6 +36,7 @@ class Payment(TimestampedModel):
     refunded_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(max_length=3)
     method = models.CharField(max_length=16, choices=PaymentMethodType.choices)
+    payment_method_id = models.UUIDField(null=True, blank=True)  # a saved card of the payer
     description = models.CharField(max_length=500, blank=True)
     status = models.CharField(
         max_length=24, choices=PaymentStatus.choices, default=PaymentStatus.PENDING

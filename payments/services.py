@@ -14,7 +14,7 @@ from pybreaker import CircuitBreakerError
 
 from common.exceptions import ApplicationError
 from orders import selectors as orders_selectors
-from payments import events
+from payments import events, selectors
 from payments.breaker import provider_breaker
 from payments.choices import PaymentStatus, TransactionType
 from payments.error_codes import PaymentErrorCode
@@ -65,6 +65,7 @@ def payment_create(
     amount: Decimal,
     method: str,
     description: str = "",
+    payment_method_id=None,
     idempotency_key: str,
     render: Callable[[Payment], dict],
 ) -> tuple[int, dict, bool]:
@@ -74,11 +75,17 @@ def payment_create(
     response (`render(payment)`): the same key and request replay that response; a
     concurrent duplicate waits on the key's unique index, then replays it too."""
     fingerprint = _fingerprint(
-        order_id=order_id, amount=amount, method=method, description=description
+        order_id=order_id,
+        amount=amount,
+        method=method,
+        description=description,
+        payment_method_id=payment_method_id,
     )
     if replayed := _replay(user.pk, idempotency_key, fingerprint):
         return (*replayed, False)
     order = orders_selectors.order_get(user=user, order_id=order_id)  # 404 for others' orders
+    if payment_method_id is not None:  # only one's own saved card
+        selectors.payment_method_get(user=user, method_id=payment_method_id)
     try:
         with transaction.atomic(using=DB):
             key = _idempotency_key_claim(user.pk, idempotency_key, fingerprint)
@@ -91,6 +98,7 @@ def payment_create(
                 amount=amount,
                 currency=payable.currency,
                 method=method,
+                payment_method_id=payment_method_id,
                 description=description,
             )
             events.PAYMENT_CREATED.emit(

@@ -39,7 +39,8 @@ def test_readiness_checks_every_database_and_redis(client):
     body = response.json()
     assert body["failing"] == []
     expected = {f"database:{alias}" for alias in settings.DATABASES} | {"redis", "broker"}
-    assert set(body["components"]) == expected
+    assert set(body["components"]) == expected | {"breaker:payment_provider"}
+    assert body["components"]["breaker:payment_provider"]["state"] == "closed"
     assert all(state["status"] == "up" for state in body["components"].values())
 
 

@@ -39,6 +39,23 @@ def order_state(customer, order):
     return order.status, order.paid_amount
 
 
+def test_paying_in_full_makes_the_order_paid(worker, provider, customer):
+    order = order_make(customer, (product_make(price="250.00"), 1))
+
+    response = pay(client_for(customer), order, "250.00", "full")
+
+    assert response.json()["status"] == "pending"
+    wait_for(lambda: order_state(customer, order)[0] == "paid", message="order paid")
+    assert order_state(customer, order) == ("paid", Decimal("250.00"))
+    history = orders_selectors.order_history(user=customer, order_id=order.pk)
+    assert [(h.from_status, h.to_status, h.changed_by_role) for h in history][-1] == (
+        "pending",
+        "paid",
+        "system",
+    )
+    assert Payment.objects.get().status == "completed"
+
+
 def test_paying_in_two_parts_makes_the_order_paid_after_the_second(worker, provider, customer):
     client = client_for(customer)
     order = order_make(customer, (product_make(price="900.00"), 1))

@@ -14,6 +14,9 @@ class PaymentCreateInputSerializer(NoCardNumbersMixin, serializers.Serializer):
     order_id = serializers.UUIDField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     method = serializers.ChoiceField(choices=PaymentMethodType.choices)
+    payment_method_id = serializers.UUIDField(
+        required=False, allow_null=True, default=None, help_text="One of your saved cards."
+    )
     description = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default=""
     )
@@ -30,6 +33,7 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
             "refunded_amount",
             "currency",
             "method",
+            "payment_method_id",
             "description",
             "status",
             "failure_reason",

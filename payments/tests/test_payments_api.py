@@ -163,3 +163,34 @@ def test_fifty_concurrent_requests_with_one_key_make_one_payment_and_one_charge(
     assert Payment.objects.count() == 1
     assert PaymentIdempotencyKey.objects.count() == 1
     assert list(provider.charges()) == [responses[0].json()["id"]]
+
+
+def test_staff_pay_on_a_customers_behalf(manager_client, manager, customer, run_on_commit):
+    order = order_of(customer)
+
+    with run_on_commit():
+        response = pay(manager_client, order, "1000.00")
+
+    payment = Payment.objects.get()
+    assert response.status_code == 201
+    assert (payment.customer_id, payment.created_by_id) == (customer.pk, manager.pk)
+    assert orders_selectors.order_get(user=customer, order_id=order.pk).status == "paid"
+
+
+def test_a_saved_card_must_be_the_payers_own(customer_client, customer, other_customer):
+    from payments import services as payment_services
+
+    theirs = payment_services.payment_method_save(
+        user=other_customer, brand="visa", last4="4242", exp_month=1, exp_year=2031, holder_name="X"
+    )
+    mine = payment_services.payment_method_save(
+        user=customer, brand="mir", last4="1234", exp_month=1, exp_year=2031, holder_name="Y"
+    )
+    order = order_of(customer)
+
+    refused = pay(customer_client, order, "10.00", key="a", payment_method_id=str(theirs.pk))
+    accepted = pay(customer_client, order, "10.00", key="b", payment_method_id=str(mine.pk))
+
+    assert refused.status_code == 404
+    assert accepted.status_code == 201
+    assert Payment.objects.get().payment_method_id == mine.pk
