@@ -19,6 +19,9 @@ class PayableOrder(TimestampedModel):
     customer_id = models.UUIDField(db_index=True)
     total_amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3)
+    # Set by the cancellation saga: nothing more is charged, and a charge already under way
+    # is refunded as soon as it completes.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -123,6 +123,8 @@ def _idempotency_key_claim(user_id, key: str, fingerprint: str) -> PaymentIdempo
 
 
 def _payable_order_locked(order) -> PayableOrder:
+    """The order as payments sees it, brought up to date (a pending order's items may have
+    changed) and locked for the rest of the transaction."""
     PayableOrder.objects.using(DB).get_or_create(
         order_id=order.pk,
         defaults={
@@ -131,7 +133,11 @@ def _payable_order_locked(order) -> PayableOrder:
             "currency": order.currency,
         },
     )
-    return PayableOrder.objects.using(DB).select_for_update().get(order_id=order.pk)
+    payable = PayableOrder.objects.using(DB).select_for_update().get(order_id=order.pk)
+    if payable.total_amount != order.total_amount:
+        payable.total_amount = order.total_amount
+        payable.save(using=DB, update_fields=["total_amount", "updated_at"])
+    return payable
 
 
 def _check_balance(order, payable: PayableOrder, amount: Decimal) -> None:
@@ -180,6 +186,8 @@ def payment_process(*, payment_id) -> Payment:
     payment = Payment.objects.using(DB).get(pk=payment_id)
     if payment.status != PaymentStatus.PENDING:
         return payment
+    if _order_cancelled(payment.order_id):
+        return payment_fail(payment_id=payment.pk, reason="The order was cancelled.")
     try:
         result = provider_breaker().call(
             get_provider().charge,
@@ -207,7 +215,27 @@ def _payment_complete(*, payment_id, reference: str) -> Payment:
         events.PAYMENT_COMPLETED.emit(
             aggregate_id=payment.pk, payload=events.payment_payload(payment)
         )
+        if _order_cancelled(payment.order_id):  # cancelled while the charge was under way
+            payment_refund(
+                payment_id=payment.pk,
+                reason="The order was cancelled.",
+                refund_id=_cancellation_refund_id(payment.pk),
+            )
+            payment.refresh_from_db(using=DB)
     return payment
+
+
+def _order_cancelled(order_id) -> bool:
+    return (
+        PayableOrder.objects.using(DB)
+        .filter(order_id=order_id, cancelled_at__isnull=False)
+        .exists()
+    )
+
+
+def _cancellation_refund_id(payment_id) -> uuid.UUID:
+    """The same id on every retry, so that the provider refunds once."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"order-cancelled:{payment_id}")
 
 
 def _ledger_record(payment: Payment, type: TransactionType, amount: Decimal) -> None:
@@ -303,18 +331,22 @@ def payment_refund(
 
 
 def order_payments_settle_cancelled(*, order_id) -> None:
-    """The cancellation saga: refund in full every captured payment of the order, and fail
-    the ones still pending. Running it twice changes nothing more."""
-    pending = Payment.objects.using(DB).filter(order_id=order_id, status=PaymentStatus.PENDING)
-    for payment_id in pending.values_list("pk", flat=True):
-        payment_fail(payment_id=payment_id, reason="The order was cancelled.")
-    refundable = Payment.objects.using(DB).filter(order_id=order_id, status__in=REFUNDABLE)
-    for payment_id in refundable.values_list("pk", flat=True):
-        payment_refund(
-            payment_id=payment_id,
-            reason="The order was cancelled.",
-            refund_id=uuid.uuid5(uuid.NAMESPACE_URL, f"order-cancelled:{payment_id}"),
+    """The cancellation saga: refund in full what the order's payments captured, once.
+    Payments still pending are failed when their turn comes, or refunded as soon as they
+    complete if their charge was already under way."""
+    with transaction.atomic(using=DB):
+        PayableOrder.objects.using(DB).filter(order_id=order_id, cancelled_at__isnull=True).update(
+            cancelled_at=timezone.now()
         )
+        refundable = Payment.objects.using(DB).filter(order_id=order_id, status__in=REFUNDABLE)
+        for payment_id in refundable.values_list("pk", flat=True):
+            payment = Payment.objects.using(DB).get(pk=payment_id)
+            if payment.refunded_amount < payment.amount:
+                payment_refund(
+                    payment_id=payment_id,
+                    reason="The order was cancelled.",
+                    refund_id=_cancellation_refund_id(payment_id),
+                )
 
 
 # SAVED PAYMENT METHODS

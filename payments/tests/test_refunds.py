@@ -177,3 +177,43 @@ def test_pending_payments_are_enqueued_again(customer, run_on_commit):
         call_command("payments_retry_pending", "--older-than", "60")
 
     assert Payment.objects.get().status == "completed"
+
+
+def test_a_payment_still_pending_when_its_order_is_cancelled_is_never_charged(customer, provider):
+    order = order_make(customer, (product_make(price="10.00"), 1))
+    services.payment_create(
+        user=customer,
+        order_id=order.pk,
+        amount=Decimal("10.00"),
+        method="card",
+        idempotency_key="k",
+        render=lambda payment: {},
+    )
+    orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+    services.order_payments_settle_cancelled(order_id=order.pk)
+
+    payment = services.payment_process(payment_id=Payment.objects.get().pk)
+
+    assert (payment.status, payment.failure_reason) == ("failed", "The order was cancelled.")
+    assert provider.charges() == {}
+
+
+def test_a_charge_that_completes_after_the_cancellation_is_refunded_at_once(customer, provider):
+    order = order_make(customer, (product_make(price="10.00"), 1))
+    services.payment_create(
+        user=customer,
+        order_id=order.pk,
+        amount=Decimal("10.00"),
+        method="card",
+        idempotency_key="k",
+        render=lambda payment: {},
+    )
+    payment = Payment.objects.get()
+    services.order_payments_settle_cancelled(order_id=order.pk)
+
+    # The charge was already under way at the provider when the order was cancelled.
+    services._payment_complete(payment_id=payment.pk, reference="fake_in_flight")
+
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_amount) == ("refunded", Decimal("10.00"))
+    assert ledger_sum(payment) == Decimal("0.00")
