@@ -157,7 +157,7 @@ else:
 
 # CELERY
 # ------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not SERVICES_MODE
 # Eager tasks behave like real ones: retries, then on_failure (dead letters), no exception
