@@ -2,15 +2,13 @@ from django.contrib import admin
 
 from catalog import services
 from catalog.models import Category, Product, StockReservation
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin
 
 
-class CatalogAdmin(admin.ModelAdmin):
-    """Catalog models live in the `catalog` database; saves go through the services."""
+class CatalogAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+    """Saves go through the catalog services."""
 
     using = "catalog"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).using(self.using)
 
 
 @admin.register(Category)
@@ -64,18 +62,9 @@ class ProductAdmin(CatalogAdmin):
 
 
 @admin.register(StockReservation)
-class StockReservationAdmin(CatalogAdmin):
+class StockReservationAdmin(ReadOnlyAdminMixin, CatalogAdmin):
     list_display = ["order_id", "product", "quantity", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["=order_id"]
     list_select_related = ["product"]
     readonly_fields = [f.name for f in StockReservation._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin
 from orders.models import Order, OrderItem, OrderStatusHistory
 
 
@@ -31,7 +32,7 @@ class OrderStatusHistoryInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Orders live in the `orders` database; this page only shows them. Every change goes
     through the order services (status actions come with the managers' admin)."""
 
@@ -49,15 +50,4 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Order._meta.fields]
     inlines = [OrderItemInline, OrderStatusHistoryInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).using("orders")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    using = "orders"

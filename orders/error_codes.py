@@ -7,4 +7,3 @@ class OrderErrorCode(StrEnum):
     ORDER_NOT_EDITABLE = "order_not_editable"
     ORDER_NOT_DELETABLE = "order_not_deletable"
     CURRENCY_MISMATCH = "currency_mismatch"
-    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"

@@ -1,7 +1,5 @@
 """Writes of the orders domain. `order_status_set` is the only code that changes a status."""
 
-import hashlib
-import json
 import logging
 import uuid
 from decimal import Decimal
@@ -13,6 +11,7 @@ from django.utils import timezone
 
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
+from common import idempotency
 from common.exceptions import ApplicationError
 from orders import cache, events
 from orders.choices import OPEN_STATUSES, TRANSITIONS, Actor, OrderStatus
@@ -46,24 +45,12 @@ class _KeyTaken(Exception):
     pass
 
 
-def _fingerprint(items: dict, notes: str) -> str:
-    canonical = json.dumps(
-        {"items": sorted((str(pk), qty) for pk, qty in items.items()), "notes": notes},
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def _replay(customer_id, key: str, fingerprint: str) -> Order | None:
     record = OrderIdempotencyKey.objects.using(DB).filter(customer_id=customer_id, key=key).first()
     if record is None:
         return None
     if record.fingerprint != fingerprint:
-        raise ApplicationError(
-            "This Idempotency-Key was already used with a different request.",
-            code=OrderErrorCode.IDEMPOTENCY_KEY_REUSED,
-            status=422,
-        )
+        raise idempotency.key_reused()
     return Order.objects.using(DB).get(pk=record.order_id)
 
 
@@ -79,7 +66,9 @@ def order_create(
     quantities: dict[uuid.UUID, int] = {}
     for item in items:
         quantities[item["product_id"]] = quantities.get(item["product_id"], 0) + item["quantity"]
-    fingerprint = _fingerprint(quantities, notes)
+    fingerprint = idempotency.fingerprint(
+        {"items": sorted((str(pk), qty) for pk, qty in quantities.items()), "notes": notes}
+    )
     if idempotency_key and (order := _replay(customer.pk, idempotency_key, fingerprint)):
         return order, False
 

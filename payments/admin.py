@@ -1,23 +1,14 @@
 from django.contrib import admin
 
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin
 from payments.models import LedgerTransaction, Payment, Refund
 
 
-class ReadOnlyPaymentsAdmin(admin.ModelAdmin):
-    """Payments live in the `payments` database; money moves only through the services
-    (refund actions come with the managers' admin)."""
+class ReadOnlyPaymentsAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Money moves only through the services (refund actions come with the managers'
+    admin)."""
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).using("payments")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    using = "payments"
 
 
 @admin.register(Payment)

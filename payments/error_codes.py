@@ -2,8 +2,6 @@ from enum import StrEnum
 
 
 class PaymentErrorCode(StrEnum):
-    IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
-    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     ORDER_NOT_PAYABLE = "order_not_payable"
     AMOUNT_EXCEEDS_BALANCE = "amount_exceeds_balance"
     PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"

@@ -61,9 +61,9 @@ class FakeProvider:
             else:
                 self.redis.set(f"{self.PREFIX}:{name}", int(value))
 
-    def _control(self, name: str, default: float) -> float:
+    def _control(self, name: str, default: int) -> int:
         value = self.redis.get(f"{self.PREFIX}:{name}") if self.redis else None
-        return float(value) if value is not None else default
+        return int(value) if value is not None else default
 
     def records(self, kind: str) -> dict[str, dict]:
         """What the provider holds: `charges` or `refunds`, by payment or refund id."""

@@ -1,7 +1,5 @@
 """Writes of the payments domain. Money moves only here."""
 
-import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -12,6 +10,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from pybreaker import CircuitBreakerError
 
+from common import idempotency
 from common.exceptions import ApplicationError
 from orders import selectors as orders_selectors
 from payments import events, selectors
@@ -40,21 +39,12 @@ class _KeyTaken(Exception):
     pass
 
 
-def _fingerprint(**request) -> str:
-    canonical = json.dumps(request, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def _replay(user_id, key: str, fingerprint: str) -> tuple[int, dict] | None:
     record = PaymentIdempotencyKey.objects.using(DB).filter(user_id=user_id, key=key).first()
     if record is None:
         return None
     if record.fingerprint != fingerprint:
-        raise ApplicationError(
-            "This Idempotency-Key was already used with a different request.",
-            code=PaymentErrorCode.IDEMPOTENCY_KEY_REUSED,
-            status=422,
-        )
+        raise idempotency.key_reused()
     return record.response_status, record.response_body
 
 
@@ -74,12 +64,14 @@ def payment_create(
     The key is scoped to the user and stored with a fingerprint of the request and the first
     response (`render(payment)`): the same key and request replay that response; a
     concurrent duplicate waits on the key's unique index, then replays it too."""
-    fingerprint = _fingerprint(
-        order_id=order_id,
-        amount=amount,
-        method=method,
-        description=description,
-        payment_method_id=payment_method_id,
+    fingerprint = idempotency.fingerprint(
+        {
+            "order_id": order_id,
+            "amount": amount,
+            "method": method,
+            "description": description,
+            "payment_method_id": payment_method_id,
+        }
     )
     if replayed := _replay(user.pk, idempotency_key, fingerprint):
         return (*replayed, False)

@@ -5,8 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
+from common.idempotency import idempotency_key
 from common.permissions import IsAdminRole, IsStaffRole
 from orders import cache, selectors, services
 from orders.api import serializers as s
@@ -18,20 +17,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="Repeat the request safely: the same key and body return the same order.",
 )
-
-
-def _idempotency_key(request) -> str | None:
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    key = key.strip()
-    if not 1 <= len(key) <= 255 or not key.isprintable():
-        raise ApplicationError(
-            "Idempotency-Key must be 1 to 255 printable characters.",
-            code=CommonErrorCode.VALIDATION_ERROR,
-            details={"Idempotency-Key": ["1 to 255 printable characters."]},
-        )
-    return key
 
 
 def _order_body(order) -> dict:
@@ -56,7 +41,7 @@ class OrderListCreateView(generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         order, created = services.order_create(
             customer=request.user,
-            idempotency_key=_idempotency_key(request),
+            idempotency_key=idempotency_key(request, required=False),
             **serializer.validated_data,
         )
         headers = {} if created else {"Idempotent-Replayed": "true"}

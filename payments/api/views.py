@@ -4,11 +4,10 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.exceptions import ApplicationError
+from common.idempotency import idempotency_key
 from common.permissions import IsStaffRole
 from payments import selectors, services
 from payments.api import serializers as s
-from payments.error_codes import PaymentErrorCode
 from payments.filters import LedgerTransactionFilter
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -18,17 +17,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     required=True,
     description="Required. The same key and body replay the first response.",
 )
-
-
-def _idempotency_key(request) -> str:
-    key = (request.headers.get("Idempotency-Key") or "").strip()
-    if not 1 <= len(key) <= 255 or not key.isprintable():
-        raise ApplicationError(
-            "An Idempotency-Key header of 1 to 255 printable characters is required.",
-            code=PaymentErrorCode.IDEMPOTENCY_KEY_REQUIRED,
-            status=400,
-        )
-    return key
 
 
 class PaymentListCreateView(generics.ListAPIView):
@@ -45,7 +33,7 @@ class PaymentListCreateView(generics.ListAPIView):
         summary="Pay for an order, in full or in part; processing happens in the background",
     )
     def post(self, request):
-        key = _idempotency_key(request)
+        key = idempotency_key(request, required=True)
         serializer = s.PaymentCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         code, body, created = services.payment_create(

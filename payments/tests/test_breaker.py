@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 import pybreaker
 import pytest
 from django.core.management import call_command
@@ -9,21 +7,14 @@ from payments import services
 from payments.breaker import provider_breaker
 from payments.models import Payment
 from payments.providers import ProviderUnavailable
+from payments.tests.factories import pending_payment_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 def pending_payment(customer, key):
     order = order_make(customer, (product_make(price="100.00"), 1))
-    services.payment_create(
-        user=customer,
-        order_id=order.pk,
-        amount=Decimal("100.00"),
-        method="card",
-        idempotency_key=key,
-        render=lambda payment: {},
-    )
-    return Payment.objects.get(order_id=order.pk)
+    return pending_payment_make(customer, order, "100.00")
 
 
 def test_a_failing_provider_opens_the_breaker_and_recovery_closes_it(

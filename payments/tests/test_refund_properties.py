@@ -12,6 +12,7 @@ from conftest import run_concurrently
 from orders.tests.factories import order_make, product_make
 from payments import services
 from payments.models import LedgerTransaction, Payment, Refund
+from payments.tests.factories import pending_payment_make
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -40,16 +41,8 @@ def test_refunds_never_exceed_captures_and_the_ledger_adds_up(provider, customer
     provider.set_control(latency_ms=0)
     order = order_make(customer, (product_make(price=str(sum(amounts)), stock=1), 1))
     payment_ids = []
-    for number, amount in enumerate(amounts):
-        services.payment_create(
-            user=customer,
-            order_id=order.pk,
-            amount=amount,
-            method="card",
-            idempotency_key=f"{order.pk}-{number}",
-            render=lambda payment: {},
-        )
-        payment_ids.append(Payment.objects.filter(order_id=order.pk).latest("created_at").pk)
+    for amount in amounts:
+        payment_ids.append(pending_payment_make(customer, order, str(amount)).pk)
         services.payment_process(payment_id=payment_ids[-1])
 
     for index, amount, at_once in steps:

@@ -9,6 +9,7 @@ from orders import services as orders_services
 from orders.tests.factories import order_make, product_make
 from payments import services
 from payments.models import LedgerTransaction, Payment, Refund
+from payments.tests.factories import pending_payment_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -91,14 +92,7 @@ def test_a_client_cannot_refund_at_all(customer_client, paid_order):
 
 def test_a_pending_payment_cannot_be_refunded(manager_client, customer):
     order = order_make(customer, (product_make(price="10.00"), 1))
-    services.payment_create(
-        user=customer,
-        order_id=order.pk,
-        amount=Decimal("10.00"),
-        method="cash",
-        idempotency_key="k",
-        render=lambda payment: {},
-    )
+    pending_payment_make(customer, order, method="cash")
 
     response = manager_client.post(refund_url(Payment.objects.get()), {"reason": "x"})
 
@@ -163,14 +157,9 @@ def test_pending_payments_are_enqueued_again(customer, run_on_commit):
     from django.core.management import call_command
 
     order = order_make(customer, (product_make(price="10.00"), 1))
-    services.payment_create(  # its on-commit enqueue never runs: as if the broker were down
-        user=customer,
-        order_id=order.pk,
-        amount=Decimal("10.00"),
-        method="card",
-        idempotency_key="k",
-        render=lambda payment: {},
-    )
+    pending_payment_make(
+        customer, order, method="card"
+    )  # its on-commit enqueue never runs: as if the broker were down
     Payment.objects.update(created_at=Payment.objects.get().created_at - timedelta(minutes=10))
 
     with run_on_commit():
@@ -181,14 +170,7 @@ def test_pending_payments_are_enqueued_again(customer, run_on_commit):
 
 def test_a_payment_still_pending_when_its_order_is_cancelled_is_never_charged(customer, provider):
     order = order_make(customer, (product_make(price="10.00"), 1))
-    services.payment_create(
-        user=customer,
-        order_id=order.pk,
-        amount=Decimal("10.00"),
-        method="card",
-        idempotency_key="k",
-        render=lambda payment: {},
-    )
+    pending_payment_make(customer, order, method="card")
     orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
     services.order_payments_settle_cancelled(order_id=order.pk)
 
@@ -200,14 +182,7 @@ def test_a_payment_still_pending_when_its_order_is_cancelled_is_never_charged(cu
 
 def test_a_charge_that_completes_after_the_cancellation_is_refunded_at_once(customer, provider):
     order = order_make(customer, (product_make(price="10.00"), 1))
-    services.payment_create(
-        user=customer,
-        order_id=order.pk,
-        amount=Decimal("10.00"),
-        method="card",
-        idempotency_key="k",
-        render=lambda payment: {},
-    )
+    pending_payment_make(customer, order, method="card")
     payment = Payment.objects.get()
     services.order_payments_settle_cancelled(order_id=order.pk)
 

@@ -1,0 +1,20 @@
+"""Test data for payments, made through the services."""
+
+import uuid
+from decimal import Decimal
+
+from payments import services
+from payments.models import Payment
+
+
+def pending_payment_make(customer, order, amount="10.00", *, method="card") -> Payment:
+    """A pending payment whose processing was never enqueued (no commit in a test)."""
+    services.payment_create(
+        user=customer,
+        order_id=order.pk,
+        amount=Decimal(amount),
+        method=method,
+        idempotency_key=uuid.uuid4().hex,
+        render=lambda payment: {},
+    )
+    return Payment.objects.filter(order_id=order.pk).latest("created_at")
