@@ -10,5 +10,5 @@ def product_list_get_or_build(url: str, build) -> dict:
     return product_list_cache.get_or_build(SCOPE, url, build)
 
 
-def product_list_invalidate_on_commit() -> None:
+def product_list_invalidate_after_commit() -> None:
     product_list_cache.invalidate_on_commit(SCOPE, using="catalog")

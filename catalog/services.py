@@ -10,7 +10,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from catalog import events
-from catalog.cache import product_list_invalidate_on_commit
+from catalog.cache import product_list_invalidate_after_commit
 from catalog.choices import ReservationStatus
 from catalog.error_codes import CatalogErrorCode
 from catalog.models import PATH_SEPARATOR, Category, Product, StockReservation
@@ -64,7 +64,7 @@ def category_create(
     try:
         with transaction.atomic(using=DB):
             category.save(using=DB)
-            product_list_invalidate_on_commit()
+            product_list_invalidate_after_commit()
     except IntegrityError as exc:
         raise _name_taken() from exc
     return category
@@ -88,7 +88,7 @@ def category_update(*, category: Category, **fields) -> Category:
             category.save(
                 using=DB, update_fields=[*fields, "parent", "path", "level", "updated_at"]
             )
-            product_list_invalidate_on_commit()  # lists show category names and trees
+            product_list_invalidate_after_commit()  # lists show category names and trees
     except IntegrityError as exc:
         raise _name_taken() from exc
     return category
@@ -120,7 +120,7 @@ def category_delete(*, category: Category) -> None:
                 status=409,
             )
         category.delete(using=DB)
-        product_list_invalidate_on_commit()
+        product_list_invalidate_after_commit()
 
 
 # PRODUCTS
@@ -141,7 +141,7 @@ def _save_product(product: Product, event) -> Product:
         with transaction.atomic(using=DB):
             product.save(using=DB)
             event.emit(aggregate_id=product.pk, payload=events.product_payload(product))
-            product_list_invalidate_on_commit()
+            product_list_invalidate_after_commit()
     except IntegrityError as exc:
         if product.vin and "vin" in str(exc):
             raise _vin_taken() from exc
@@ -264,7 +264,7 @@ def stock_reserve(*, order_id: UUID, items: dict[UUID, int]) -> list[ReservedLin
                 )
                 for line in lines
             )
-            product_list_invalidate_on_commit()
+            product_list_invalidate_after_commit()
             return lines
     except _NothingTaken:
         raise _reservation_refused(items) from None
@@ -292,7 +292,7 @@ def stock_release(*, order_id: UUID) -> int:
             reservation.save(using=DB, update_fields=["status", "released_at", "updated_at"])
             released += reservation.quantity
         if released:
-            product_list_invalidate_on_commit()
+            product_list_invalidate_after_commit()
     return released
 
 
@@ -313,4 +313,4 @@ def stock_adjust(*, order_id: UUID, product_id: UUID, quantity: int) -> None:
             _put_back(product_id, -delta)
         reservation.quantity = quantity
         reservation.save(using=DB, update_fields=["quantity", "updated_at"])
-        product_list_invalidate_on_commit()
+        product_list_invalidate_after_commit()

@@ -9,5 +9,5 @@ def detail_get_or_build(order_id, build) -> dict:
     return order_detail_cache.get_or_build(order_id, "detail", build)
 
 
-def detail_invalidate_on_commit(order_id) -> None:
+def detail_invalidate_after_commit(order_id) -> None:
     order_detail_cache.invalidate_on_commit(order_id, using="orders")

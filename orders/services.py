@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 def _changed(order: Order) -> None:
     """Every change of an order: a new sequence number, and the cache dropped on commit."""
     order.sequence += 1
-    cache.detail_invalidate_on_commit(order.pk)
+    cache.detail_invalidate_after_commit(order.pk)
 
 
 def _history(order: Order, *, from_status: str, user, actor: str, reason: str = "") -> None:
@@ -262,7 +262,7 @@ def order_delete(*, order_id) -> None:
             )
         order.delete(using=DB)
         OrderIdempotencyKey.objects.using(DB).filter(order_id=order_id).delete()
-        cache.detail_invalidate_on_commit(order_id)
+        cache.detail_invalidate_after_commit(order_id)
         transaction.on_commit(
             lambda: catalog_services.stock_release(order_id=order_id), using=DB, robust=True
         )
@@ -274,7 +274,7 @@ def _customer_snapshot_set(orders, **fields) -> int:
         Order.objects.using(DB).filter(pk__in=ids).update(**fields, sequence=F("sequence") + 1)
     )
     for order_id in ids:
-        cache.detail_invalidate_on_commit(order_id)
+        cache.detail_invalidate_after_commit(order_id)
     return updated
 
 
