@@ -9,6 +9,12 @@ class PaymentStatus(models.TextChoices):
     REFUNDED = "refunded", "Refunded"
 
 
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
 class PaymentMethodType(models.TextChoices):
     CARD = "card", "Card"
     CASH = "cash", "Cash"

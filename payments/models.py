@@ -8,7 +8,13 @@ from django.db import models
 from django.db.models import F, Q
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
-from payments.choices import CardBrand, PaymentMethodType, PaymentStatus, TransactionType
+from payments.choices import (
+    CardBrand,
+    PaymentMethodType,
+    PaymentStatus,
+    RefundStatus,
+    TransactionType,
+)
 
 
 class PayableOrder(TimestampedModel):
@@ -69,6 +75,9 @@ class Refund(TimestampedModel):
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     reason = models.CharField(max_length=500)
     created_by_id = models.UUIDField(null=True, blank=True)  # None: the system (a saga)
+    status = models.CharField(
+        max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
     provider_reference = models.CharField(max_length=100, blank=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from common.exceptions import ApplicationError
 from orders import selectors as orders_selectors
 from payments import events, selectors
 from payments.breaker import provider_breaker
-from payments.choices import PaymentStatus, TransactionType
+from payments.choices import PaymentStatus, RefundStatus, TransactionType
 from payments.error_codes import PaymentErrorCode
 from payments.models import (
     LedgerTransaction,
@@ -265,9 +265,25 @@ def payment_refund(
     *, payment_id, reason: str, amount: Decimal | None = None, user=None, refund_id=None
 ) -> Refund:
     """Give back part or all of a captured payment (all that is left when `amount` is None).
-    The payment row is locked, so concurrent refunds never add up to more than was captured.
-    `user` is None when the system refunds; a retried caller passes the same `refund_id`, so
-    the provider, idempotent on it, refunds once."""
+
+    Three steps, so that money is never moved without a record: the refund is recorded as
+    pending under the payment's lock (pending refunds count against what is left, so
+    concurrent refunds never exceed what was captured), the provider is asked (idempotent
+    on the refund id), and the refund is completed. A crash between the last two leaves a
+    pending refund that `payments_retry_pending` completes. `user` is None when the system
+    refunds; a retried caller passes the same `refund_id`."""
+    refund = _refund_open(payment_id, reason=reason, amount=amount, user=user, refund_id=refund_id)
+    try:
+        reference = _provider_refund(refund)
+    except ApplicationError:
+        Refund.objects.using(DB).filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+            status=RefundStatus.FAILED, updated_at=timezone.now()
+        )
+        raise
+    return _refund_complete(refund_id=refund.pk, reference=reference)
+
+
+def _refund_open(payment_id, *, reason, amount, user, refund_id) -> Refund:
     with transaction.atomic(using=DB):
         payment = Payment.objects.using(DB).select_for_update().get(pk=payment_id)
         if payment.status not in REFUNDABLE:
@@ -276,7 +292,10 @@ def payment_refund(
                 code=PaymentErrorCode.PAYMENT_NOT_REFUNDABLE,
                 status=409,
             )
-        remaining = payment.amount - payment.refunded_amount
+        in_flight = payment.refunds.filter(status=RefundStatus.PENDING).aggregate(
+            total=Sum("amount")
+        )["total"] or Decimal("0")
+        remaining = payment.amount - payment.refunded_amount - in_flight
         amount = remaining if amount is None else amount
         if not Decimal("0") < amount <= remaining:
             raise ApplicationError(
@@ -285,41 +304,78 @@ def payment_refund(
                 status=409,
                 details={"amount": [f"At most {remaining}."]},
             )
-        refund = Refund.objects.using(DB).create(
+        return Refund.objects.using(DB).create(
             id=refund_id or uuid.uuid4(),
             payment=payment,
             amount=amount,
             reason=reason,
             created_by_id=getattr(user, "pk", None),
         )
-        try:
-            result = provider_breaker().call(
+
+
+def _provider_refund(refund: Refund) -> str:
+    try:
+        return (
+            provider_breaker()
+            .call(
                 get_provider().refund,
                 refund_id=str(refund.pk),
-                charge_reference=payment.provider_reference,
-                amount=amount,
+                charge_reference=refund.payment.provider_reference,
+                amount=refund.amount,
             )
-        except (ProviderUnavailable, CircuitBreakerError) as exc:
-            raise ApplicationError(
-                "The payment provider is unavailable; try the refund again later.",
-                code=PaymentErrorCode.PROVIDER_UNAVAILABLE,
-                status=503,
-            ) from exc
-        refund.provider_reference = result.reference
-        refund.save(using=DB, update_fields=["provider_reference", "updated_at"])
-        payment.refunded_amount += amount
+            .reference
+        )
+    except (ProviderUnavailable, CircuitBreakerError) as exc:
+        raise ApplicationError(
+            "The payment provider is unavailable; try the refund again later.",
+            code=PaymentErrorCode.PROVIDER_UNAVAILABLE,
+            status=503,
+        ) from exc
+
+
+def _refund_complete(*, refund_id, reference: str) -> Refund:
+    with transaction.atomic(using=DB):
+        refund = Refund.objects.using(DB).select_related("payment").get(pk=refund_id)
+        payment = Payment.objects.using(DB).select_for_update().get(pk=refund.payment_id)
+        refund.refresh_from_db(using=DB)
+        if refund.status != RefundStatus.PENDING:
+            return refund
+        refund.status = RefundStatus.COMPLETED
+        refund.provider_reference = reference
+        refund.save(using=DB, update_fields=["status", "provider_reference", "updated_at"])
+        payment.refunded_amount += refund.amount
         payment.status = (
             PaymentStatus.REFUNDED
             if payment.refunded_amount == payment.amount
             else PaymentStatus.PARTIALLY_REFUNDED
         )
         payment.save(using=DB, update_fields=["refunded_amount", "status", "updated_at"])
-        _ledger_record(payment, TransactionType.REFUND, -amount)
+        _ledger_record(payment, TransactionType.REFUND, -refund.amount)
         events.PAYMENT_REFUNDED.emit(
             aggregate_id=payment.pk,
-            payload={**events.payment_payload(payment), "refund_amount": str(amount)},
+            payload={**events.payment_payload(payment), "refund_amount": str(refund.amount)},
         )
     return refund
+
+
+def refunds_pending_complete(*, older_than) -> int:
+    """Finish refunds left pending by a crash: the provider, idempotent on the refund id,
+    refunds at most once."""
+    stuck = (
+        Refund.objects.using(DB)
+        .filter(status=RefundStatus.PENDING, created_at__lt=timezone.now() - older_than)
+        .select_related("payment")
+    )
+    completed = 0
+    for refund in stuck:
+        try:
+            reference = _provider_refund(refund)
+        except ApplicationError:
+            logger.warning("Refund %s still pending: the provider is unavailable", refund.pk)
+            continue
+        _refund_complete(refund_id=refund.pk, reference=reference)
+        completed += 1
+    return completed
 
 
 def order_payments_settle_cancelled(*, order_id) -> None:

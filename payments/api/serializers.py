@@ -53,7 +53,7 @@ class PaymentRefundInputSerializer(serializers.Serializer):
 class RefundOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Refund
-        fields = ["id", "payment", "amount", "reason", "created_by_id", "created_at"]
+        fields = ["id", "payment", "amount", "status", "reason", "created_by_id", "created_at"]
         read_only_fields = fields
 
 

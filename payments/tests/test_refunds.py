@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalog import selectors as catalog_selectors
+from common.exceptions import ApplicationError
 from orders import selectors as orders_selectors
 from orders import services as orders_services
 from orders.tests.factories import order_make, product_make
@@ -192,3 +193,48 @@ def test_a_charge_that_completes_after_the_cancellation_is_refunded_at_once(cust
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_amount) == ("refunded", Decimal("10.00"))
     assert ledger_sum(payment) == Decimal("0.00")
+
+
+def test_a_refund_the_provider_cannot_take_is_failed_and_moves_no_money(
+    manager_client, paid_order, provider
+):
+    payment = Payment.objects.get()
+    provider.set_control(failing=True)
+
+    response = manager_client.post(refund_url(payment), {"amount": "100.00", "reason": "x"})
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "provider_unavailable"
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_amount) == ("completed", Decimal("0"))
+    assert Refund.objects.get().status == "failed"
+    assert ledger_sum(payment) == Decimal("1000.00")
+
+
+def test_a_refund_left_pending_by_a_crash_is_completed_once(paid_order, provider, monkeypatch):
+    from django.core.management import call_command
+
+    payment = Payment.objects.get()
+
+    def crash(**kwargs):
+        raise SystemExit("the process died after the provider refunded")
+
+    monkeypatch.setattr(services, "_refund_complete", crash)
+    with pytest.raises(SystemExit):
+        services.payment_refund(payment_id=payment.pk, amount=Decimal("250.00"), reason="x")
+    monkeypatch.undo()
+    refund = Refund.objects.get()
+    assert refund.status == "pending"
+    assert list(provider.records("refunds")) == [str(refund.pk)]
+    # While it is pending, it still counts against what can be refunded.
+    with pytest.raises(ApplicationError):
+        services.payment_refund(payment_id=payment.pk, amount=Decimal("750.01"), reason="y")
+
+    call_command("payments_retry_pending", "--older-than", "0")
+
+    refund.refresh_from_db()
+    payment.refresh_from_db()
+    assert refund.status == "completed"
+    assert (payment.status, payment.refunded_amount) == ("partially_refunded", Decimal("250.00"))
+    assert list(provider.records("refunds")) == [str(refund.pk)]
+    assert ledger_sum(payment) == Decimal("750.00")

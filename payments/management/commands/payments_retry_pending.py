@@ -6,7 +6,10 @@ from payments import services
 
 
 class Command(BaseCommand):
-    help = "Hand payments stuck in `pending` back to Celery (after a broker outage, say)."
+    help = (
+        "Hand payments stuck in `pending` back to Celery (after a broker outage, say) and "
+        "finish refunds left pending by a crash."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,5 +21,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, older_than, **options):
-        count = services.payments_pending_requeue(older_than=timedelta(seconds=older_than))
-        self.stdout.write(self.style.SUCCESS(f"Re-enqueued {count} pending payments."))
+        age = timedelta(seconds=older_than)
+        payments = services.payments_pending_requeue(older_than=age)
+        refunds = services.refunds_pending_complete(older_than=age)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Re-enqueued {payments} pending payments; completed {refunds} pending refunds."
+            )
+        )
