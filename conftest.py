@@ -39,6 +39,20 @@ def _clean_cache():
 
 
 @pytest.fixture
+def provider():
+    """The fake payment provider with nothing recorded, and its circuit breaker closed."""
+    from payments.breaker import provider_breaker
+    from payments.providers import FakeProvider
+
+    fake = FakeProvider()
+    fake.reset()
+    provider_breaker().close()
+    yield fake
+    fake.reset()
+    provider_breaker().close()
+
+
+@pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
 

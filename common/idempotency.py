@@ -4,10 +4,23 @@ the header, the request fingerprint and the error for a key reused with another 
 import hashlib
 import json
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 
 HEADER = "Idempotency-Key"
+
+
+def openapi_parameter(*, required: bool) -> OpenApiParameter:
+    return OpenApiParameter(
+        HEADER,
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        required=required,
+        description="The same key and body replay the first response; another body is a 422.",
+    )
 
 
 def idempotency_key(request, *, required: bool) -> str | None:

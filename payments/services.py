@@ -192,10 +192,17 @@ def payment_process(*, payment_id) -> Payment:
     return _payment_complete(payment_id=payment.pk, reference=result.reference)
 
 
+def _pending_payment_locked(payment_id) -> tuple[Payment, bool]:
+    """The payment, locked, and whether it is still pending: only a pending payment may
+    complete or fail, whichever of the two comes first."""
+    payment = Payment.objects.using(DB).select_for_update().get(pk=payment_id)
+    return payment, payment.status == PaymentStatus.PENDING
+
+
 def _payment_complete(*, payment_id, reference: str) -> Payment:
     with transaction.atomic(using=DB):
-        payment = Payment.objects.using(DB).select_for_update().get(pk=payment_id)
-        if payment.status != PaymentStatus.PENDING:
+        payment, pending = _pending_payment_locked(payment_id)
+        if not pending:
             return payment
         payment.status = PaymentStatus.COMPLETED
         payment.provider_reference = reference
@@ -243,8 +250,8 @@ def _ledger_record(payment: Payment, type: TransactionType, amount: Decimal) -> 
 
 def payment_fail(*, payment_id, reason: str) -> Payment:
     with transaction.atomic(using=DB):
-        payment = Payment.objects.using(DB).select_for_update().get(pk=payment_id)
-        if payment.status != PaymentStatus.PENDING:
+        payment, pending = _pending_payment_locked(payment_id)
+        if not pending:
             return payment
         payment.status = PaymentStatus.FAILED
         payment.failure_reason = reason[:500]

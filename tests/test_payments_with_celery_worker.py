@@ -8,21 +8,10 @@ import pytest
 from conftest import client_for
 from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, product_make
-from payments.breaker import provider_breaker
 from payments.models import Payment
-from payments.providers import FakeProvider
 from tests.celery_worker import Worker, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
-
-
-@pytest.fixture
-def provider():
-    fake = FakeProvider()
-    fake.reset()
-    provider_breaker().close()
-    yield fake
-    fake.reset()
 
 
 def pay(client, order, amount, key):

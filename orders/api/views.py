@@ -1,22 +1,14 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.idempotency import idempotency_key
+from common.idempotency import idempotency_key, openapi_parameter
 from common.permissions import IsAdminRole, IsStaffRole
 from orders import cache, selectors, services
 from orders.api import serializers as s
 from orders.filters import OrderFilter
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="Repeat the request safely: the same key and body return the same order.",
-)
 
 
 def _order_body(order) -> dict:
@@ -33,7 +25,7 @@ class OrderListCreateView(generics.ListAPIView):
     @extend_schema(
         request=s.OrderCreateInputSerializer,
         responses={201: s.OrderOutputSerializer},
-        parameters=[IDEMPOTENCY_KEY],
+        parameters=[openapi_parameter(required=False)],
         summary="Place an order; prices come from the catalog and stock is reserved",
     )
     def post(self, request):

@@ -1,22 +1,13 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.idempotency import idempotency_key
+from common.idempotency import idempotency_key, openapi_parameter
 from common.permissions import IsStaffRole
 from payments import selectors, services
 from payments.api import serializers as s
 from payments.filters import LedgerTransactionFilter
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="Required. The same key and body replay the first response.",
-)
 
 
 class PaymentListCreateView(generics.ListAPIView):
@@ -29,7 +20,7 @@ class PaymentListCreateView(generics.ListAPIView):
     @extend_schema(
         request=s.PaymentCreateInputSerializer,
         responses={201: s.PaymentOutputSerializer},
-        parameters=[IDEMPOTENCY_KEY],
+        parameters=[openapi_parameter(required=True)],
         summary="Pay for an order, in full or in part; processing happens in the background",
     )
     def post(self, request):
