@@ -25,4 +25,6 @@ class ActivityType(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset"
     PROFILE_UPDATED = "profile_updated", "Profile updated"
     ROLE_CHANGED = "role_changed", "Role changed"
+    DEACTIVATED = "deactivated", "Deactivated"
+    ACTIVATED = "activated", "Activated"
     ORDER_PLACED = "order_placed", "Order placed"

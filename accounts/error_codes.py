@@ -9,3 +9,4 @@ class AccountErrorCode(StrEnum):
     RESET_TOKEN_INVALID = "reset_token_invalid"
     CANNOT_CHANGE_OWN_ROLE = "cannot_change_own_role"
     CANNOT_DELETE_SELF = "cannot_delete_self"
+    CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"

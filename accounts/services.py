@@ -21,6 +21,7 @@ from accounts.error_codes import AccountErrorCode
 from accounts.models import ActivityLog, User
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
+from common.realtime import sessions_close_after_commit
 
 DB = "default"
 WS_TICKET_PREFIX = "ws-ticket:"
@@ -106,6 +107,34 @@ def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
             **{"from": previous},
         )
         events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+        # Open sockets were authorised for the old role; the client reconnects with the new one.
+        sessions_close_after_commit(user.pk, using=DB, reason="role_changed")
+    return user
+
+
+def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
+    """Deactivate or reactivate an account. A deactivated user's refresh tokens and open
+    sockets stop working at once."""
+    if actor is not None and actor.pk == user.pk:
+        raise ApplicationError(
+            "Admins cannot deactivate themselves.",
+            code=AccountErrorCode.CANNOT_DEACTIVATE_SELF,
+            status=409,
+        )
+    if user.is_active == is_active:
+        return user
+    user.is_active = is_active
+    with transaction.atomic(using=DB):
+        user.save(update_fields=["is_active", "updated_at"])
+        activity_record(
+            user=user,
+            type=ActivityType.ACTIVATED if is_active else ActivityType.DEACTIVATED,
+            by=str(actor.pk) if actor else "command line",
+        )
+        events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+        if not is_active:
+            tokens_revoke_all(user=user)
+            sessions_close_after_commit(user.pk, using=DB, reason="deactivated")
     return user
 
 
@@ -117,6 +146,7 @@ def user_delete(*, actor: User, user: User) -> None:
     with transaction.atomic(using=DB):
         tokens_revoke_all(user=user)
         events.USER_DELETED.emit(aggregate_id=user.pk, payload={"id": str(user.pk)})
+        sessions_close_after_commit(user.pk, using=DB, reason="deleted")
         user.delete()
 
 

@@ -1,0 +1,60 @@
+"""Pushes to WebSocket clients through the Channels layer (DESIGN.md §3.5).
+
+Delivery is at most once, the channel layer's own contract: a push goes out after the change
+has committed, and a client that misses one notices the gap in the sequence numbers and
+refetches over REST. A failed push is logged, never raised into the code that committed."""
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# Close codes the feed uses; 4000–4999 are free for applications (RFC 6455 §7.4.2).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+SESSION_CLOSE = "session.close"
+
+
+def user_group(user_id) -> str:
+    """Every socket of a user joins this group, so that all of them can be closed at once."""
+    return f"user.{user_id}"
+
+
+async def _send_all(groups: list[str], message: dict) -> None:
+    layer = get_channel_layer()
+    await asyncio.gather(*(layer.group_send(group, message) for group in groups))
+
+
+def group_send(groups: Iterable[str], message: dict) -> None:
+    if get_channel_layer() is None:
+        return
+    try:
+        async_to_sync(_send_all)(list(groups), message)
+    except Exception:
+        logger.exception("Live push %s to %s failed", message.get("type"), groups)
+
+
+def group_send_after_commit(
+    groups: Iterable[str], message: Callable[[], dict] | dict, *, using: str
+) -> None:
+    """Send once the `using` transaction commits. `message` may be a callable, to build the
+    message from the state the transaction leaves behind."""
+    groups = list(groups)
+
+    def send():
+        group_send(groups, message() if callable(message) else message)
+
+    transaction.on_commit(send, using=using)
+
+
+def sessions_close_after_commit(user_id, *, using: str, reason: str) -> None:
+    """Close every open socket of a user once the change that ends their access commits."""
+    group_send_after_commit(
+        [user_group(user_id)], {"type": SESSION_CLOSE, "reason": reason}, using=using
+    )
