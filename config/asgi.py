@@ -11,6 +11,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.core.handlers.asgi import ASGIHandler  # noqa: E402
 
+from accounts.realtime import TicketAuthMiddleware  # noqa: E402
 from config.websocket_urls import websocket_urlpatterns  # noqa: E402
 
 
@@ -30,6 +31,8 @@ class ProcessThreadASGIHandler(ASGIHandler):
 application = ProtocolTypeRouter(
     {
         "http": ProcessThreadASGIHandler(),
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        "websocket": AllowedHostsOriginValidator(
+            TicketAuthMiddleware(URLRouter(websocket_urlpatterns))
+        ),
     }
 )

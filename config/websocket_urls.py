@@ -1,3 +1,5 @@
-"""WebSocket routes. The order status feed (DESIGN.md §3.5) plugs in here."""
+"""WebSocket routes (DESIGN.md §3.5)."""
 
-websocket_urlpatterns: list = []
+from orders.routing import websocket_urlpatterns as orders_websocket_urlpatterns
+
+websocket_urlpatterns = [*orders_websocket_urlpatterns]

@@ -9,6 +9,14 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class LinkKind(models.TextChoices):
+    """What another domain attached to an order, as its events report it."""
+
+    PAYMENT = "payment", "Payment"
+    FINANCING = "financing", "Loan application"
+    INSURANCE = "insurance", "Insurance"
+
+
 class Actor(models.TextChoices):
     """Who may make a transition: the order's own customer, staff, or the system (payments)."""
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
-from orders.choices import OrderStatus
+from orders.choices import LinkKind, OrderStatus
 
 
 class Order(TimestampedModel):
@@ -97,6 +97,32 @@ class OrderStatusHistory(TimestampedModel):
 
     def __str__(self):
         return f"{self.order_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class OrderLink(TimestampedModel):
+    """A payment, loan application or policy of the order in the state its own domain last
+    reported through an event; the order never reads the other database (DESIGN.md §3.4)."""
+
+    id = models.BigAutoField(primary_key=True)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=16, choices=LinkKind.choices)
+    reference_id = models.UUIDField()
+    status = models.CharField(max_length=32)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    # When the reported change happened, so that a late event never overwrites a newer one.
+    reported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "kind", "reference_id"], name="orders_link_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.reference_id}: {self.status}"
 
 
 class OrderIdempotencyKey(TimestampedModel):

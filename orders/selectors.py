@@ -14,9 +14,12 @@ from orders.models import Order, OrderStatusHistory
 CENT = Decimal("0.01")
 
 
+def _visible(user) -> QuerySet[Order]:
+    return Order.objects.all() if user.is_staff else Order.objects.filter(customer_id=user.pk)
+
+
 def order_list(*, user) -> QuerySet[Order]:
-    orders = Order.objects.prefetch_related("items")
-    return orders if user.is_staff else orders.filter(customer_id=user.pk)
+    return _visible(user).prefetch_related("items", "links")
 
 
 def order_get(*, user, order_id) -> Order:
@@ -25,6 +28,15 @@ def order_get(*, user, order_id) -> Order:
     if order is None:
         raise Http404
     return order
+
+
+def order_live_find(*, user, order_id) -> Order | None:
+    """The order for the live feed, or None when the user may not see it."""
+    return _visible(user).filter(pk=order_id).first()
+
+
+def order_live_recent(*, user, limit: int) -> list[Order]:
+    return list(_visible(user)[:limit])
 
 
 def order_history(*, user, order_id) -> QuerySet[OrderStatusHistory]:

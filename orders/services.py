@@ -13,19 +13,22 @@ from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from common import idempotency
 from common.exceptions import ApplicationError
-from orders import cache, events
+from orders import cache, events, realtime
 from orders.choices import OPEN_STATUSES, TRANSITIONS, Actor, OrderStatus
 from orders.error_codes import OrderErrorCode
-from orders.models import Order, OrderIdempotencyKey, OrderItem, OrderStatusHistory
+from orders.models import Order, OrderIdempotencyKey, OrderItem, OrderLink, OrderStatusHistory
 
 DB = "orders"
+PUSH_UPDATED = "order.updated"  # a live push for a change that is not an event of its own
 logger = logging.getLogger(__name__)
 
 
-def _changed(order: Order) -> None:
-    """Every change of an order: a new sequence number, and the cache dropped on commit."""
+def _changed(order: Order, event: str, link: OrderLink | None = None) -> None:
+    """Every change of an order: a new sequence number, and on commit the cache dropped and
+    the order pushed to its live subscribers. Call it once the order's fields are final."""
     order.sequence += 1
     cache.detail_invalidate_after_commit(order.pk)
+    realtime.order_push_after_commit(order, event, link)
 
 
 def _history(order: Order, *, from_status: str, user, actor: str, reason: str = "") -> None:
@@ -132,6 +135,7 @@ def _order_insert(order_id, customer, lines, notes: str) -> Order:
         ]
     )
     _history(order, from_status="", user=customer, actor=Actor.CUSTOMER)
+    realtime.order_push_after_commit(order, events.ORDER_CREATED.type)
     events.ORDER_CREATED.emit(
         aggregate_id=order.pk,
         payload=events.order_payload(
@@ -173,7 +177,7 @@ def order_status_set(*, order_id, status: str, user=None, reason: str = "") -> O
                 status=403,
             )
         from_status, order.status = order.status, status
-        _changed(order)
+        _changed(order, events.ORDER_STATUS_CHANGED.type)
         order.save(using=DB, update_fields=["status", "sequence", "updated_at"])
         _history(order, from_status=from_status, user=user, actor=actor, reason=reason)
         payload = events.order_payload(order, from_status=from_status, reason=reason)
@@ -192,7 +196,7 @@ def order_paid_amount_set(*, order_id, paid_amount: Decimal) -> Order:
         order = Order.objects.using(DB).select_for_update().get(pk=order_id)
         if order.paid_amount != paid_amount:
             order.paid_amount = paid_amount
-            _changed(order)
+            _changed(order, PUSH_UPDATED)
             order.save(using=DB, update_fields=["paid_amount", "sequence", "updated_at"])
         if order.status == OrderStatus.PENDING and paid_amount >= order.total_amount:
             order = order_status_set(
@@ -230,7 +234,7 @@ def order_item_quantity_set(*, order_id, item_id, quantity: int) -> Order:
             item.save(using=DB, update_fields=["quantity", "line_total", "updated_at"])
             order.total_quantity += delta
             order.total_amount += item.unit_price * delta
-            _changed(order)
+            _changed(order, PUSH_UPDATED)
             order.save(
                 using=DB,
                 update_fields=["total_quantity", "total_amount", "sequence", "updated_at"],
@@ -275,6 +279,7 @@ def _customer_snapshot_set(orders, **fields) -> int:
     )
     for order_id in ids:
         cache.detail_invalidate_after_commit(order_id)
+    realtime.orders_push_after_commit(ids, PUSH_UPDATED)
     return updated
 
 
@@ -298,6 +303,45 @@ def order_customer_scrub(*, customer_id) -> int:
     return _customer_snapshot_set(
         orders, customer_email="", customer_name="", notes="", customer_scrubbed=True
     )
+
+
+# LINKS TO OTHER DOMAINS
+# ------------------------------------------------------------------------------
+def order_link_note(
+    *,
+    order_id,
+    kind: str,
+    reference_id,
+    status: str,
+    reported_at,
+    event: str,
+    amount: Decimal | None = None,
+    currency: str = "",
+) -> OrderLink | None:
+    """Note what another domain reported about the order (a payment, loan application or
+    policy). A report older than the one already noted changes nothing; so does a report
+    about an order that is gone."""
+    with transaction.atomic(using=DB):
+        order = Order.objects.using(DB).select_for_update().filter(pk=order_id).first()
+        if order is None:
+            logger.warning("%s reported for order %s, which does not exist", event, order_id)
+            return None
+        fields = {"status": status, "amount": amount, "currency": currency}
+        link, created = OrderLink.objects.using(DB).get_or_create(
+            order=order,
+            kind=kind,
+            reference_id=reference_id,
+            defaults={**fields, "reported_at": reported_at},
+        )
+        if not created:
+            if link.reported_at >= reported_at:
+                return link
+            for name, value in {**fields, "reported_at": reported_at}.items():
+                setattr(link, name, value)
+            link.save(using=DB)
+        _changed(order, event, link)
+        order.save(using=DB, update_fields=["sequence", "updated_at"])
+    return link
 
 
 def order_reservations_sweep(*, older_than) -> int:

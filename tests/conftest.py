@@ -3,7 +3,7 @@
 import pytest
 
 from config.celery import app as celery_app
-from tests.celery_worker import Worker
+from tests.processes import Worker
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ layers and eager Celery."""
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.processes import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE_VARIABLES = ("DATABASE_URL_", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from common.tasks import event_deliver_task
 from orders import services
 from orders.models import Order, OutboxEvent
 from orders.tests.factories import order_make, product_make
-from tests.celery_worker import wait_for
+from tests.processes import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 

@@ -9,7 +9,7 @@ from conftest import client_for
 from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, product_make
 from payments.models import Payment
-from tests.celery_worker import Worker, wait_for
+from tests.processes import Worker, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 

@@ -218,6 +218,8 @@ FAKE_PROVIDER_FAILURE_RATE = env.float("FAKE_PROVIDER_FAILURE_RATE", default=0.0
 ORDERS_RESERVATION_SWEEP_AFTER_SECONDS = env.int(
     "ORDERS_RESERVATION_SWEEP_AFTER_SECONDS", default=600
 )
+# How many recent orders the live feed sends on connect.
+ORDERS_LIVE_SNAPSHOT_SIZE = env.int("ORDERS_LIVE_SNAPSHOT_SIZE", default=50)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # AUTHENTICATION

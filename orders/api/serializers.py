@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from orders.choices import OrderStatus
-from orders.models import Order, OrderItem, OrderStatusHistory
+from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
 
 
 class OrderItemInputSerializer(serializers.Serializer):
@@ -32,8 +32,16 @@ class OrderItemOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OrderLinkOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLink
+        fields = ["kind", "reference_id", "status", "amount", "currency", "reported_at"]
+        read_only_fields = fields
+
+
 class OrderOutputSerializer(serializers.ModelSerializer):
     items = OrderItemOutputSerializer(many=True, read_only=True, source="line_items")
+    links = OrderLinkOutputSerializer(many=True, read_only=True)
 
     class Meta:
         model = Order
@@ -47,6 +55,7 @@ class OrderOutputSerializer(serializers.ModelSerializer):
             "paid_amount",
             "currency",
             "notes",
+            "links",
             "sequence",
             "created_at",
             "updated_at",

@@ -1,0 +1,60 @@
+"""The live order feed (DESIGN.md §3.5).
+
+`ws/orders/` carries a client's own orders, or every order for staff; `ws/orders/<id>/` one
+order, for its owner or staff. On connect the client gets a snapshot, then a push for every
+change, each with the order's sequence number: a gap means a missed push, and the client
+refetches over REST."""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, user_group
+from orders import realtime, selectors
+
+
+class OrderFeedConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        # Accept first: a close code (4401, 4403) only reaches a client after the handshake.
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        order_id = self.scope["url_route"]["kwargs"].get("order_id")
+        if order_id is not None and not await self._find(user, order_id):
+            await self.close(code=CLOSE_FORBIDDEN)  # missing or another customer's: the same
+            return
+        if order_id is not None:
+            feed = realtime.order_group(order_id)
+        elif user.is_staff:
+            feed = realtime.STAFF_GROUP
+        else:
+            feed = realtime.customer_group(user.pk)
+        # Join before reading the snapshot, so that no change falls between the two.
+        for group in (feed, user_group(user.pk)):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups.append(group)
+        await self.send_json(await self._snapshot(user, order_id))
+
+    @database_sync_to_async
+    def _find(self, user, order_id):
+        return selectors.order_live_find(user=user, order_id=order_id)
+
+    @database_sync_to_async
+    def _snapshot(self, user, order_id) -> dict:
+        if order_id is not None:
+            order = selectors.order_live_find(user=user, order_id=order_id)
+            return {"type": "snapshot", "order": order and realtime.order_live(order)}
+        orders = selectors.order_live_recent(user=user, limit=settings.ORDERS_LIVE_SNAPSHOT_SIZE)
+        return {"type": "snapshot", "orders": [realtime.order_live(order) for order in orders]}
+
+    async def receive_json(self, content, **kwargs):
+        """The feed only talks; anything a client sends is ignored."""
+
+    # Channel-layer messages.
+    async def order_push(self, message):
+        await self.send_json(message["push"])
+
+    async def session_close(self, message):
+        await self.close(code=CLOSE_UNAUTHENTICATED)

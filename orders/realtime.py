@@ -1,0 +1,73 @@
+"""What the live order feed sends (DESIGN.md §3.5): who receives an order's pushes, and the
+message. Every push carries the order's sequence number, so a client can notice a gap."""
+
+from django.db import transaction
+
+from common.realtime import group_send, group_send_after_commit
+from orders.models import Order, OrderLink
+
+DB = "orders"
+PUSH = "order.push"  # the consumer method that forwards a push: `order_push`
+STAFF_GROUP = "orders.staff"
+
+
+def order_group(order_id) -> str:
+    return f"orders.order.{order_id}"
+
+
+def customer_group(customer_id) -> str:
+    return f"orders.customer.{customer_id}"
+
+
+def order_live(order: Order) -> dict:
+    """The order as the feed shows it; the REST resource has the rest."""
+    return {
+        "id": str(order.pk),
+        "customer_id": str(order.customer_id),
+        "customer_email": order.customer_email,
+        "status": order.status,
+        "sequence": order.sequence,
+        "total_quantity": order.total_quantity,
+        "total_amount": str(order.total_amount),
+        "paid_amount": str(order.paid_amount),
+        "currency": order.currency,
+        "created_at": order.created_at.isoformat(),
+        "updated_at": order.updated_at.isoformat(),
+    }
+
+
+def link_live(link: OrderLink) -> dict:
+    return {
+        "kind": link.kind,
+        "reference_id": str(link.reference_id),
+        "status": link.status,
+        "amount": None if link.amount is None else str(link.amount),
+        "currency": link.currency,
+    }
+
+
+def _groups(order: Order) -> list[str]:
+    return [order_group(order.pk), customer_group(order.customer_id), STAFF_GROUP]
+
+
+def _message(order: Order, event: str, link: OrderLink | None = None) -> dict:
+    """A channel-layer message; `push` is what the client receives."""
+    push = {"type": event, "sequence": order.sequence, "order": order_live(order)}
+    if link is not None:
+        push["link"] = link_live(link)
+    return {"type": PUSH, "push": push}
+
+
+def order_push_after_commit(order: Order, event: str, link: OrderLink | None = None) -> None:
+    """Push the order, as this transaction leaves it, to its subscribers once it commits."""
+    group_send_after_commit(_groups(order), lambda: _message(order, event, link), using=DB)
+
+
+def orders_push_after_commit(order_ids: list, event: str) -> None:
+    """Push orders changed in bulk, read back once the transaction commits."""
+
+    def send():
+        for order in Order.objects.using(DB).filter(pk__in=order_ids):
+            group_send(_groups(order), _message(order, event))
+
+    transaction.on_commit(send, using=DB)

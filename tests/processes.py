@@ -1,0 +1,167 @@
+"""Real processes for tests, on the test databases and the test Redis: a Celery worker and
+an ASGI server."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import redis
+from django.conf import settings
+from django.db import connections
+
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment() -> dict:
+    """The test process's services: the test databases (as Django named them) and Redis."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL_")}
+    for alias, variable in settings.DATABASE_ENV_VARS.items():
+        db = connections[alias].settings_dict
+        env[variable] = f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        REDIS_URL=settings.REDIS_URL,
+        AUTOSALON_ENV_FILE="/dev/null",
+        EVENTS_RETRY_BACKOFF="1",
+        CELERY_VISIBILITY_TIMEOUT="5",
+    )
+    return env
+
+
+class _Process:
+    def __init__(self, log_path: Path):
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        raise NotImplementedError
+
+    def start(self):
+        self.log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command(),
+            cwd=ROOT,
+            env=environment(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.wait_ready()
+        return self
+
+    def exited(self) -> bool:
+        if self.process.poll() is None:
+            return False
+        raise RuntimeError(f"{self.command()[2]} exited:\n{self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self.log.close()
+
+
+class AsgiServer(_Process):
+    """The project's ASGI application under uvicorn: HTTP and WebSocket, as in production."""
+
+    def __init__(self, log_path: Path):
+        super().__init__(log_path)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--port",
+            str(self.port),
+        ]
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self.exited():
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server never answered:\n{self.log_path.read_text()[-3000:]}")
+
+
+class Worker(_Process):
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+        ]
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self.exited():
+            if celery_app.control.ping(timeout=0.5):
+                return
+        raise RuntimeError(f"worker never answered:\n{self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self.log.close()
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes at once: nothing gets to clean up."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+    def wait_idle(self, timeout: float = 30) -> None:
+        """Until the queue is empty and the worker runs nothing."""
+        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if broker.llen("celery") == 0:
+                active = celery_app.control.inspect(timeout=0.5).active() or {}
+                reserved = celery_app.control.inspect(timeout=0.5).reserved() or {}
+                if active and not any(active.values()) and not any(reserved.values()):
+                    return
+            time.sleep(0.1)
+        raise TimeoutError("the worker did not become idle")
+
+
+def wait_for(predicate, timeout: float = 30, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise TimeoutError(f"timed out waiting for {message}")

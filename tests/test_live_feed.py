@@ -1,0 +1,201 @@
+"""The live order feed against a real ASGI server process (uvicorn) with the Redis channel
+layer; payments are processed by a real Celery worker. Everything is committed."""
+
+import json
+import time
+
+import httpx
+import pytest
+from django.core.cache import cache
+from rest_framework_simplejwt.tokens import AccessToken
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
+
+from accounts import services as accounts_services
+from accounts.tests.factories import UserFactory
+from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
+from orders import selectors as orders_selectors
+from orders import services as orders_services
+from orders.tests.factories import order_make, product_make
+from tests.processes import AsgiServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker, tmp_path_factory):
+    running = AsgiServer(tmp_path_factory.mktemp("asgi") / "server.log").start()
+    yield running
+    running.stop()
+
+
+def bearer(user) -> dict:
+    return {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
+
+
+def ticket_for(server, user) -> str:
+    response = httpx.post(f"{server.url}/api/v1/auth/ws-ticket", headers=bearer(user))
+    assert response.status_code == 201, response.text
+    return response.json()["ticket"]
+
+
+def subscribe(server, path: str, query: str = "", origin: str | None = None):
+    return connect(
+        f"{server.ws_url}/{path}{'?' + query if query else ''}",
+        origin=origin or server.url,
+        open_timeout=10,
+    )
+
+
+def receive(ws, timeout: float = 10) -> dict:
+    return json.loads(ws.recv(timeout=timeout))
+
+
+def closed_with(ws) -> int:
+    """The close code the server ends the connection with."""
+    with pytest.raises(ConnectionClosed):
+        while True:
+            ws.recv(timeout=10)
+    return ws.close_code
+
+
+def receive_until(ws, predicate, timeout: float = 30) -> list[dict]:
+    messages: list[dict] = []
+    deadline = time.monotonic() + timeout
+    while not messages or not predicate(messages[-1]):
+        messages.append(receive(ws, timeout=max(deadline - time.monotonic(), 0.01)))
+    return messages
+
+
+def test_client_receives_paid_with_its_sequence_number_after_paying(
+    server, worker, provider, customer
+):
+    order = order_make(customer, (product_make(price="250.00"), 1))
+
+    with subscribe(
+        server, f"ws/orders/{order.pk}/", f"ticket={ticket_for(server, customer)}"
+    ) as ws:
+        snapshot = receive(ws)
+        assert snapshot["type"] == "snapshot"
+        assert (snapshot["order"]["status"], snapshot["order"]["sequence"]) == ("pending", 1)
+
+        paid = httpx.post(
+            f"{server.url}/api/v1/payments/",
+            json={"order_id": str(order.pk), "amount": "250.00", "method": "card"},
+            headers={**bearer(customer), "Idempotency-Key": "pay-once"},
+        )
+        assert paid.status_code == 201, paid.text
+        pushes = receive_until(ws, lambda m: m["order"]["status"] == "paid")
+        paid_push = pushes[-1]
+        order.refresh_from_db()
+        # The payment's own note on the order may come before or after the status.
+        if not any(p.get("link", {}).get("status") == "completed" for p in pushes):
+            pushes += receive_until(ws, lambda m: m.get("link", {}).get("status") == "completed")
+
+    assert order.status == "paid"
+    assert paid_push["type"] == "order.status_changed"
+    assert paid_push["sequence"] == paid_push["order"]["sequence"]
+    history = orders_selectors.order_history(user=customer, order_id=order.pk)
+    assert history.last().to_status == "paid"
+    order.refresh_from_db()
+    sequences = [push["sequence"] for push in pushes]
+    assert sequences == sorted(set(sequences)) and sequences[0] > 1
+    assert sequences[-1] == order.sequence  # nothing changed after the last push
+
+
+def test_subscribing_to_another_clients_order_closes_with_4403(server, customer, other_customer):
+    order = order_make(other_customer, (product_make(), 1))
+
+    with subscribe(
+        server, f"ws/orders/{order.pk}/", f"ticket={ticket_for(server, customer)}"
+    ) as ws:
+        assert closed_with(ws) == CLOSE_FORBIDDEN
+
+
+def test_subscribing_to_a_missing_order_closes_like_another_clients(server, customer):
+    missing = "00000000-0000-4000-8000-000000000000"
+    with subscribe(server, f"ws/orders/{missing}/", f"ticket={ticket_for(server, customer)}") as ws:
+        assert closed_with(ws) == CLOSE_FORBIDDEN
+
+
+@pytest.mark.parametrize("parameter", ["token", "access_token", "ticket"])
+def test_a_raw_jwt_in_the_query_string_is_refused(server, customer, parameter):
+    order = order_make(customer, (product_make(), 1))
+
+    jwt = AccessToken.for_user(customer)
+    with subscribe(server, f"ws/orders/{order.pk}/", f"{parameter}={jwt}") as ws:
+        assert closed_with(ws) == CLOSE_UNAUTHENTICATED
+
+
+def test_a_reused_ticket_is_refused(server, customer):
+    order = order_make(customer, (product_make(), 1))
+    ticket = ticket_for(server, customer)
+
+    with subscribe(server, f"ws/orders/{order.pk}/", f"ticket={ticket}") as first:
+        assert receive(first)["type"] == "snapshot"
+        with subscribe(server, f"ws/orders/{order.pk}/", f"ticket={ticket}") as second:
+            assert closed_with(second) == CLOSE_UNAUTHENTICATED
+
+
+def test_no_ticket_or_an_expired_ticket_is_refused(server, customer):
+    expired = accounts_services.ws_ticket_issue(user=customer)["ticket"]
+    cache.touch(f"{accounts_services.WS_TICKET_PREFIX}{expired}", 1)
+    time.sleep(1.1)
+
+    for query in ["", f"ticket={expired}", "ticket=made-up"]:
+        with subscribe(server, "ws/orders/", query) as ws:
+            assert closed_with(ws) == CLOSE_UNAUTHENTICATED
+
+
+def test_a_foreign_origin_is_refused(server, customer):
+    with pytest.raises(InvalidStatus) as refused:
+        subscribe(server, "ws/orders/", origin="https://evil.example")
+    assert refused.value.response.status_code == 403
+
+
+def test_a_client_feed_carries_only_their_own_orders_and_staff_see_all(
+    server, customer, other_customer, manager
+):
+    own = order_make(customer, (product_make(), 1))
+    foreign = order_make(other_customer, (product_make(), 1))
+
+    with (
+        subscribe(server, "ws/orders/", f"ticket={ticket_for(server, customer)}") as client_ws,
+        subscribe(server, "ws/orders/", f"ticket={ticket_for(server, manager)}") as staff_ws,
+    ):
+        client_snapshot, staff_snapshot = receive(client_ws), receive(staff_ws)
+        orders_services.order_status_set(order_id=foreign.pk, status="cancelled", user=manager)
+        orders_services.order_status_set(order_id=own.pk, status="cancelled", user=customer)
+        client_push = receive(client_ws)
+        staff_pushes = [receive(staff_ws), receive(staff_ws)]
+
+    assert [o["id"] for o in client_snapshot["orders"]] == [str(own.pk)]
+    assert {o["id"] for o in staff_snapshot["orders"]} == {str(own.pk), str(foreign.pk)}
+    assert (client_push["order"]["id"], client_push["order"]["status"]) == (
+        str(own.pk),
+        "cancelled",
+    )
+    assert [p["order"]["id"] for p in staff_pushes] == [str(foreign.pk), str(own.pk)]
+
+
+def test_a_deactivated_users_open_socket_is_closed(server, customer, admin_user):
+    order = order_make(customer, (product_make(), 1))
+
+    with subscribe(
+        server, f"ws/orders/{order.pk}/", f"ticket={ticket_for(server, customer)}"
+    ) as ws:
+        assert receive(ws)["type"] == "snapshot"
+        accounts_services.user_active_set(actor=admin_user, user=customer, is_active=False)
+        assert closed_with(ws) == CLOSE_UNAUTHENTICATED
+
+    customer.refresh_from_db()
+    assert customer.is_active is False
+
+
+def test_a_deleted_users_open_socket_is_closed(server, admin_user):
+    doomed = UserFactory(role="client")
+
+    with subscribe(server, "ws/orders/", f"ticket={ticket_for(server, doomed)}") as ws:
+        assert receive(ws) == {"type": "snapshot", "orders": []}
+        accounts_services.user_delete(actor=admin_user, user=doomed)
+        assert closed_with(ws) == CLOSE_UNAUTHENTICATED
