@@ -186,7 +186,7 @@ def test_a_failure_after_adjusting_puts_the_reservation_back(customer, monkeypat
     car = product_make(stock=5)
     order = order_make(customer, (car, 1))
 
-    def broken(order):
+    def broken(order, *args):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(services, "_changed", broken)

@@ -1,0 +1,102 @@
+"""Payments (and later loans and policies) noted on the order through events, never read from
+the other database."""
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from common.events import Event
+from common.events.bus import deliver
+from orders.models import Order, OrderLink
+from orders.tests.factories import order_make, product_make
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def payment_event(order, type: str, status: str, *, payment_id=None, occurred_at=None) -> Event:
+    payment_id = str(payment_id or uuid.uuid4())
+    return Event(
+        type=type,
+        aggregate_id=payment_id,
+        payload={
+            "id": payment_id,
+            "order_id": str(order.pk),
+            "customer_id": str(order.customer_id),
+            "amount": "400.00",
+            "refunded_amount": "0.00",
+            "currency": "RUB",
+            "status": status,
+        },
+        occurred_at=(occurred_at or timezone.now()).isoformat(),
+    )
+
+
+def test_a_payment_event_is_noted_on_the_order_with_a_new_sequence(customer, customer_client):
+    order = order_make(customer, (product_make(price="1000.00"), 1))
+
+    assert deliver(
+        "orders.note_payment_created", payment_event(order, "payment.created", "pending").as_dict()
+    )
+
+    link = OrderLink.objects.get(order=order)
+    assert (link.kind, link.status, link.amount) == ("payment", "pending", Decimal("400.00"))
+    assert Order.objects.get(pk=order.pk).sequence == order.sequence + 1
+    body = customer_client.get(f"/api/v1/orders/{order.pk}/").json()
+    assert body["links"] == [
+        {
+            "kind": "payment",
+            "reference_id": str(link.reference_id),
+            "status": "pending",
+            "amount": "400.00",
+            "currency": "RUB",
+            "reported_at": link.reported_at.isoformat().replace("+00:00", "Z"),
+        }
+    ]
+
+
+def test_a_late_older_report_does_not_overwrite_a_newer_one(customer):
+    order = order_make(customer, (product_make(), 1))
+    payment_id = uuid.uuid4()
+    now = timezone.now()
+    completed = payment_event(
+        order, "payment.completed", "completed", payment_id=payment_id, occurred_at=now
+    )
+    created = payment_event(
+        order,
+        "payment.created",
+        "pending",
+        payment_id=payment_id,
+        occurred_at=now - timedelta(seconds=1),
+    )
+
+    deliver("orders.note_payment_completed", completed.as_dict())
+    sequence = Order.objects.get(pk=order.pk).sequence
+    deliver("orders.note_payment_created", created.as_dict())
+
+    assert list(OrderLink.objects.values_list("status", flat=True)) == ["completed"]
+    assert Order.objects.get(pk=order.pk).sequence == sequence
+
+
+def test_a_redelivered_payment_event_changes_nothing(customer):
+    order = order_make(customer, (product_make(), 1))
+    event = payment_event(order, "payment.failed", "failed").as_dict()
+
+    assert deliver("orders.note_payment_failed", event) is True
+    sequence = Order.objects.get(pk=order.pk).sequence
+    assert deliver("orders.note_payment_failed", event) is False
+
+    assert OrderLink.objects.count() == 1
+    assert Order.objects.get(pk=order.pk).sequence == sequence
+
+
+def test_a_report_about_a_missing_order_is_dropped(customer):
+    order = order_make(customer, (product_make(), 1))
+    event = payment_event(order, "payment.created", "pending")
+    event.payload["order_id"] = str(uuid.uuid4())
+
+    deliver("orders.note_payment_created", event.as_dict())
+
+    assert OrderLink.objects.count() == 0
