@@ -42,6 +42,7 @@ test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: export AUTOSALON_ENV_FILE = /dev/null
 test: $(STAMP)
 	$(BIN)/python scripts/check_services.py
+	scripts/ensure_chromium.sh
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from common import health
 from common.views import PingView, api_not_found
+from orders.views import order_dashboard
 
 api_v1 = [
     path("ping", PingView.as_view(), name="ping"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("health/ready", health.readiness, name="health-ready"),
     path("", include("django_prometheus.urls")),  # /metrics
     path("admin/", admin.site.urls),
+    path("dashboard/orders/", order_dashboard, name="order-dashboard"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

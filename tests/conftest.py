@@ -3,7 +3,7 @@
 import pytest
 
 from config.celery import app as celery_app
-from tests.processes import Worker
+from tests.processes import AsgiServer, Worker
 
 
 @pytest.fixture
@@ -34,5 +34,13 @@ def broker(monkeypatch, settings):
 def worker(tmp_path, broker):
     celery_app.control.purge()
     running = Worker(tmp_path / "worker.log").start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, tmp_path_factory):
+    """The ASGI application served by uvicorn on the test databases and Redis."""
+    running = AsgiServer(tmp_path_factory.mktemp("asgi") / "server.log").start()
     yield running
     running.stop()

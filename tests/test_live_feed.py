@@ -17,16 +17,8 @@ from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 from orders import selectors as orders_selectors
 from orders import services as orders_services
 from orders.tests.factories import order_make, product_make
-from tests.processes import AsgiServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
-
-
-@pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker, tmp_path_factory):
-    running = AsgiServer(tmp_path_factory.mktemp("asgi") / "server.log").start()
-    yield running
-    running.stop()
 
 
 def bearer(user) -> dict:
