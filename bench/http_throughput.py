@@ -12,51 +12,15 @@ throughput. See BENCHMARKS.md.
 
 import argparse
 import asyncio
-import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import aiohttp
-import httpx
-import psycopg
-import redis
+from harness import bench_system
 
-ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
 ROUNDS = 5
-APPS = ["accounts", "catalog", "orders", "payments", "financing", "insurance"]
-
-
-def environment(port: int) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL_")}
-    for app in APPS:
-        env[f"DATABASE_URL_{app.upper()}"] = f"{PG}/autosalon_bench_{app}"
-    env.update(
-        REDIS_URL=REDIS,
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-        AUTOSALON_ENV_FILE="/dev/null",
-        THROTTLE_RATE_AUTH="100000/min",
-        LOG_LEVEL="WARNING",
-        PORT=str(port),
-    )
-    return env
-
-
-def databases(action: str) -> None:
-    """The benchmark's own PostgreSQL databases and Redis database, fresh each run."""
-    redis.Redis.from_url(REDIS).flushdb()
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
-        for app in APPS:
-            connection.execute(f"DROP DATABASE IF EXISTS autosalon_bench_{app} WITH (FORCE)")
-            if action == "create":
-                connection.execute(f"CREATE DATABASE autosalon_bench_{app}")
 
 
 SEED = """
@@ -71,24 +35,6 @@ for i in range(5):
             price=Decimal("1000000.00") + j, stock_quantity=1_000_000, category=sub)
 accounts.user_register(email="bench@example.com", password="Bench-pass-2026", full_name="Bench")
 """
-
-
-def manage(env: dict, *args: str, stdin: str | None = None) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def load(client, make_request, seconds: float, concurrency: int) -> tuple[list, int, float]:
@@ -168,46 +114,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
-    port = free_port()
-    env = environment(port)
-    databases("create")
-    server = None
-    try:
-        manage(env, "migrate_all")
-        manage(env, "shell", "--no-imports", stdin=SEED)
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-                "--no-access-log",
-                "config.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        base_url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+    with bench_system(SEED, args.workers) as (base_url, _):
         results = asyncio.run(run(base_url, args.seconds, args.concurrency))
-    finally:
-        if server:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
-        databases("drop")
 
     baseline = results["bare DRF endpoint"]["rps"]
     targets = {"product list (20)": 0.4, "order creation": 0.2}

@@ -6,10 +6,12 @@ refetches over REST. A failed push is logged, never raised into the code that co
 
 import asyncio
 import logging
+import os
+import threading
 from collections.abc import Callable, Iterable
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -19,6 +21,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 
 SESSION_CLOSE = "session.close"
+PUSH_TIMEOUT_SECONDS = 5
 
 
 def user_group(user_id) -> str:
@@ -26,16 +29,45 @@ def user_group(user_id) -> str:
     return f"user.{user_id}"
 
 
-async def _send_all(groups: list[str], message: dict) -> None:
-    layer = get_channel_layer()
+async def _send_all(layer, groups: list[str], message: dict) -> None:
     await asyncio.gather(*(layer.group_send(group, message) for group in groups))
 
 
+class _PushLoop:
+    """An event loop in a thread of its own, for pushes from synchronous code that runs
+    outside an ASGI server (Celery workers, commands). `async_to_sync` would start a new loop
+    for every push, and the Redis layer a new connection with it. One per process: a forked
+    child starts its own."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def run(self, coroutine, timeout: float):
+        with self._lock:
+            if self._pid != os.getpid():
+                self._loop = asyncio.new_event_loop()
+                threading.Thread(
+                    target=self._loop.run_forever, name="realtime-pushes", daemon=True
+                ).start()
+                self._pid = os.getpid()
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+
+_push_loop = _PushLoop()
+
+
 def group_send(groups: Iterable[str], message: dict) -> None:
-    if get_channel_layer() is None:
+    layer = get_channel_layer()
+    if layer is None:
         return
     try:
-        async_to_sync(_send_all)(list(groups), message)
+        if isinstance(layer, InMemoryChannelLayer):
+            # Its queues belong to the server's loop, which `async_to_sync` goes back to.
+            async_to_sync(_send_all)(layer, list(groups), message)
+        else:
+            _push_loop.run(_send_all(layer, list(groups), message), timeout=PUSH_TIMEOUT_SECONDS)
     except Exception:
         logger.exception("Live push %s to %s failed", message.get("type"), groups)
 

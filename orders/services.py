@@ -159,9 +159,12 @@ def _actor(order: Order, user) -> str:
 
 
 def order_status_set(*, order_id, status: str, user=None, reason: str = "") -> Order:
-    """Move an order along its lifecycle. `user` is None when the system acts (payments)."""
+    """Move an order along its lifecycle. `user` is None when the system acts (payments).
+    Another customer's order is a 404, exactly like a missing one."""
     with transaction.atomic(using=DB):
-        order = Order.objects.using(DB).select_for_update().get(pk=order_id)
+        order = Order.objects.using(DB).select_for_update().filter(pk=order_id).first()
+        if order is None or _actor(order, user) == "":
+            raise Http404
         allowed = TRANSITIONS.get((order.status, status))
         if allowed is None:
             raise ApplicationError(

@@ -10,6 +10,7 @@ Redis for the cache, the channel layer and the Celery broker.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -145,10 +146,16 @@ if SERVICES_MODE:
             "KEY_PREFIX": "autosalon",
         }
     }
+    # Redis pub/sub: a push is one PUBLISH, fanned out to the sockets by each server process.
+    # At most once, the channel layer's contract (DESIGN.md §3.5). Pub/sub channels are
+    # shared by every Redis database, so the prefix names the database in use.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": f"autosalon{urlsplit(REDIS_URL).path.replace('/', '.')}",
+            },
         }
     }
 else:

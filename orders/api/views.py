@@ -84,9 +84,10 @@ class OrderStatusView(APIView):
     def post(self, request, pk):
         serializer = s.OrderStatusInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order = selectors.order_get(user=request.user, order_id=pk)
-        services.order_status_set(order_id=order.pk, user=request.user, **serializer.validated_data)
-        return Response(_order_body(selectors.order_get(user=request.user, order_id=pk)))
+        order = services.order_status_set(
+            order_id=pk, user=request.user, **serializer.validated_data
+        )
+        return Response(_order_body(order))
 
 
 class OrderHistoryView(generics.ListAPIView):
