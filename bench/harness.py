@@ -76,8 +76,9 @@ def open_files_raise() -> int:
 
 @contextlib.contextmanager
 def bench_system(seed: str, workers: int, **settings: str):
-    """Fresh databases, migrated and seeded (`seed` runs in `manage.py shell`, its output is
-    handed back), and a running uvicorn; everything is removed afterwards."""
+    """Fresh databases, migrated and seeded (`seed` runs in `manage.py shell`), and a running
+    uvicorn: yields its URL, the seed's output and the environment it runs in. Everything is
+    removed afterwards."""
     port = free_port()
     env = environment(PORT=str(port), **settings)
     databases("create")
@@ -112,7 +113,7 @@ def bench_system(seed: str, workers: int, **settings: str):
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
-        yield base_url, seeded
+        yield base_url, seeded, env
     finally:
         if server:
             os.killpg(server.pid, signal.SIGTERM)

@@ -114,7 +114,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
-    with bench_system(SEED, args.workers) as (base_url, _):
+    with bench_system(SEED, args.workers) as (base_url, _, _env):
         results = asyncio.run(run(base_url, args.seconds, args.concurrency))
 
     baseline = results["bare DRF endpoint"]["rps"]

@@ -3,15 +3,17 @@
 Everything runs in one go on this machine: databases and a Redis database of its own, the
 ASGI server (uvicorn) with the Redis channel layer, and in this process as many WebSocket
 clients as the open-file limit allows, up to 1,000, each its own customer subscribed to its
-own order on `ws/orders/<id>/`. A manager then moves every order paid → processing →
-completed through the REST API at a fixed rate (at least 200 changes per second).
+own order on `ws/orders/<id>/`. Driver processes then move every order paid → processing →
+completed as a manager at a fixed rate (at least 200 changes per second), through
+`order_status_set`, the code behind the REST endpoint, the admin actions and payments; the
+cost of the HTTP request around it is what bench/http_throughput.py measures.
 
 Latency is measured from the order's `updated_at`, written in the changing transaction just
 before it commits, to the moment the push is read here: an upper bound of commit-to-receive.
 A push is lost when a client never receives the sequence number of a change. Targets
 (issue #5): p95 at most 50 ms, nothing lost. See BENCHMARKS.md.
 
-    .venv/bin/python bench/ws_latency.py [--clients 1000] [--rate 250] [--workers 2]
+    .venv/bin/python bench/ws_latency.py [--clients 1000] [--rate 250] [--workers 2] [--drivers 4]
 """
 
 import argparse
@@ -23,7 +25,7 @@ import time
 from datetime import datetime
 
 import aiohttp
-from harness import bench_system, open_files_raise
+from harness import ROOT, bench_system, open_files_raise
 
 SEED = """
 import json
@@ -46,7 +48,7 @@ for user in users:
     order, _ = orders.order_create(customer=user, items=[{{"product_id": car.pk, "quantity": 1}}])
     orders.order_paid_amount_set(order_id=order.pk, paid_amount=order.total_amount)
     clients.append({{"order": str(order.pk), "token": str(AccessToken.for_user(user))}})
-print(json.dumps({{"manager": str(AccessToken.for_user(manager)), "clients": clients}}))
+print(json.dumps({{"clients": clients}}))
 """
 STEPS = ["processing", "completed"]
 
@@ -79,41 +81,59 @@ class Client:
                 self.sequences.add(push["sequence"])
 
 
-async def drive(session, base_url: str, token: str, order_ids: list[str], rate: float):
-    """Change statuses at `rate` per second, open loop; the sequence numbers the changes made."""
-    headers = {"Authorization": f"Bearer {token}"}
-    made: dict[str, set[int]] = {order_id: set() for order_id in order_ids}
-    errors = 0
-    in_flight = asyncio.Semaphore(64)
-
-    async def change(order_id: str, status: str):
-        nonlocal errors
-        async with (
-            in_flight,
-            session.post(
-                f"{base_url}/api/v1/orders/{order_id}/status",
-                json={"status": status},
-                headers=headers,
-            ) as response,
-        ):
-            body = await response.json()
-            if response.status == 200:
-                made[order_id].add(body["sequence"])
-            else:
-                errors += 1
-
-    started = time.perf_counter()
-    tasks = []
-    for index, (status, order_id) in enumerate((s, o) for s in STEPS for o in order_ids):
-        delay = started + index / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(change(order_id, status)))
-    await asyncio.gather(*tasks)
-    return made, errors, time.perf_counter() - started
+DRIVE = """
+import json, os, time
+from accounts.models import User
+from orders import services
+manager = User.objects.get(email="manager@bench.local")
+order_ids, rate, steps = json.loads(os.environ["BENCH_DRIVE"])
+made, failed = {}, 0
+started = time.perf_counter()
+for index, (status, order_id) in enumerate((s, o) for s in steps for o in order_ids):
+    delay = started + index / rate - time.perf_counter()
+    if delay > 0:
+        time.sleep(delay)
+    try:
+        order = services.order_status_set(order_id=order_id, status=status, user=manager)
+    except Exception:
+        failed += 1
+    else:
+        made.setdefault(order_id, []).append(order.sequence)
+print(json.dumps({"made": made, "failed": failed, "elapsed": time.perf_counter() - started}))
+"""
 
 
-async def run(base_url: str, seeded: dict, rate: float) -> dict:
+async def drive(env: dict, order_ids: list[str], rate: float, drivers: int) -> tuple:
+    """Status changes at `rate` per second in all, open loop, from `drivers` processes that
+    call the order service as a manager: the sequence numbers the changes made."""
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            cwd=ROOT,
+            env={
+                **env,
+                "BENCH_DRIVE": json.dumps([order_ids[part::drivers], rate / drivers, STEPS]),
+            },
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for part in range(drivers)
+    ]
+    outputs = await asyncio.gather(*(p.communicate(DRIVE.encode()) for p in processes))
+    made: dict[str, set[int]] = {}
+    failed, elapsed = 0, 0.0
+    for stdout, _ in outputs:
+        result = json.loads(stdout.decode().strip().splitlines()[-1])
+        made.update({order_id: set(sequences) for order_id, sequences in result["made"].items()})
+        failed += result["failed"]
+        elapsed = max(elapsed, result["elapsed"])
+    return made, failed, elapsed
+
+
+async def run(base_url: str, env: dict, seeded: dict, rate: float, drivers: int) -> dict:
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
         clients = [Client(c["order"]) for c in seeded["clients"]]
@@ -125,9 +145,7 @@ async def run(base_url: str, seeded: dict, rate: float) -> dict:
             )
             await asyncio.sleep(0.002)  # a steady trickle of connects, as after a deploy
         await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), timeout=120)
-        made, errors, elapsed = await drive(
-            session, base_url, seeded["manager"], [c.order_id for c in clients], rate
-        )
+        made, errors, elapsed = await drive(env, [c.order_id for c in clients], rate, drivers)
         await asyncio.sleep(2)  # the last pushes are on their way
         for listener in listeners:
             listener.cancel()
@@ -151,12 +169,14 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=250, help="status changes per second")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--drivers", type=int, default=4, help="processes changing statuses")
     args = parser.parse_args()
 
     # Each client needs a socket here and one in the server; keep room for everything else.
     count = min(args.clients, (open_files_raise() - 200) // 2)
-    with bench_system(SEED.format(count=count), args.workers) as (base_url, seeded):
-        result = asyncio.run(run(base_url, json.loads(seeded.strip().splitlines()[-1]), args.rate))
+    with bench_system(SEED.format(count=count), args.workers) as (base_url, seeded, env):
+        seeded = json.loads(seeded.strip().splitlines()[-1])
+        result = asyncio.run(run(base_url, env, seeded, args.rate, args.drivers))
 
     q = result["quantiles"]
     p50, p95, p99 = (q[i] * 1000 for i in (49, 94, 98))
