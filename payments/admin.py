@@ -1,12 +1,16 @@
 from django.contrib import admin
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action
+from payments import services
 from payments.models import LedgerTransaction, Payment, Refund
 
 
+def _refund(request, payment, reason):
+    services.payment_refund(payment_id=payment.pk, reason=reason, user=request.user)
+
+
 class ReadOnlyPaymentsAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Money moves only through the services (refund actions come with the managers'
-    admin)."""
+    """Money moves only through the services: refunds are an action on the payments."""
 
     using = "payments"
 
@@ -26,6 +30,18 @@ class PaymentAdmin(ReadOnlyPaymentsAdmin):
     list_filter = ["status", "method", "currency"]
     search_fields = ["=id", "=order_id", "=customer_id"]
     date_hierarchy = "created_at"
+    actions = [
+        reason_action(
+            _refund,
+            name="refund",
+            description="Refund what is left of the selected payments",
+            done="Refunded",
+            permission="refund",
+        )
+    ]
+
+    def has_refund_permission(self, request):
+        return request.user.has_perm("payments.add_refund")
 
 
 @admin.register(Refund)
