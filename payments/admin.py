@@ -46,9 +46,10 @@ class PaymentAdmin(ReadOnlyPaymentsAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyPaymentsAdmin):
-    list_display = ["id", "payment", "amount", "reason", "created_at"]
+    list_display = ["id", "payment", "amount", "status", "reason", "created_at"]
+    list_filter = ["status"]
     list_select_related = ["payment"]
-    search_fields = ["=payment__id"]
+    search_fields = ["=payment__id", "=payment__order_id", "reason"]
 
 
 @admin.register(LedgerTransaction)
@@ -56,4 +57,4 @@ class LedgerTransactionAdmin(ReadOnlyPaymentsAdmin):
     list_display = ["created_at", "type", "amount", "currency", "order_id", "payment"]
     list_filter = ["type", "currency"]
     list_select_related = ["payment"]
-    search_fields = ["=order_id", "=payment__id"]
+    search_fields = ["=order_id", "=customer_id", "=payment__id"]
