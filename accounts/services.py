@@ -155,12 +155,14 @@ def user_delete(*, actor: User, user: User) -> None:
 # GROUPS
 # ------------------------------------------------------------------------------
 def managers_group_sync(*, using: str = DB) -> Group:
-    """Give the Managers group exactly the permissions of the apps managers run: those of
-    every model these apps have now, and no others. Runs after each migration of `default`."""
+    """Bring the Managers group to exactly the permissions of the apps managers run (those of
+    every model these apps have now, and no others) and exactly the users whose role is
+    manager. Runs after each migration of `default`."""
     group, _ = Group.objects.db_manager(using).get_or_create(name=MANAGERS_GROUP)
     group.permissions.set(
         Permission.objects.db_manager(using).filter(content_type__app_label__in=MANAGER_APPS)
     )
+    group.user_set.set(User.objects.db_manager(using).filter(role=Role.MANAGER))
     return group
 
 

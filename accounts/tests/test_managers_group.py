@@ -63,12 +63,14 @@ def test_migrating_brings_the_group_back_to_exactly_the_manager_apps_permissions
     assert "accounts.change_user" not in permissions
 
 
-def test_the_group_is_recreated_when_it_was_deleted():
+def test_the_group_is_recreated_with_its_members_when_it_was_deleted(manager, customer):
     Group.objects.filter(name=MANAGERS_GROUP).delete()
 
     call_command("migrate", database="default", verbosity=0, stdout=StringIO())
 
     assert group_permissions() == model_permissions(MANAGER_APPS)
+    members = Group.objects.get(name=MANAGERS_GROUP).user_set.all()
+    assert list(members) == [manager]
 
 
 def test_membership_follows_role_changes():
