@@ -66,6 +66,15 @@ def client_for(user) -> APIClient:
     return client
 
 
+def browser_for(user):
+    """A Django test client logged in as `user`, for the HTML pages (the admin)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def customer(db):
     return UserFactory(role="client")

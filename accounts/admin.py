@@ -30,6 +30,22 @@ class UserAdmin(DjangoUserAdmin):
     ]
     filter_horizontal: list = []
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk == request.user.pk:
+            return [*fields, "is_active"]  # nobody deactivates themselves
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        """`is_active` changes only through `user_active_set`, which logs and announces it
+        and revokes the user's tokens; the other fields save as the form has them."""
+        wanted = obj.is_active
+        if change:  # the plain save keeps the stored flag
+            obj.is_active = User.objects.values_list("is_active", flat=True).get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        if wanted != obj.is_active:
+            services.user_active_set(actor=request.user, user=obj, is_active=wanted)
+
     def delete_model(self, request, obj):
         services.user_delete(actor=request.user, user=obj)
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -6,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from accounts import handlers  # noqa: F401  (registers the event consumers)
+        from accounts import handlers  # registers the event consumers
+
+        post_migrate.connect(
+            handlers.managers_group_sync_after_migrate, dispatch_uid="accounts.managers_group"
+        )

@@ -1,5 +1,6 @@
 """Demo users for `manage.py seed_demo`. The passwords are documented in the README."""
 
+from accounts import services
 from accounts.choices import Role
 from accounts.models import User
 
@@ -38,6 +39,7 @@ def seed(stdout) -> None:
         user, created = User.objects.update_or_create(email=spec["email"], defaults=fields)
         user.set_password(spec["password"])
         user.save(update_fields=["password"])
+        services.user_groups_sync(user=user)
         stdout.write(
             f"  {user.role:<8} {user.email} / {spec['password']}{' (new)' if created else ''}"
         )

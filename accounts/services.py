@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts import events
-from accounts.choices import ActivityType, Role
+from accounts.choices import MANAGER_APPS, MANAGERS_GROUP, ActivityType, Role
 from accounts.error_codes import AccountErrorCode
 from accounts.models import ActivityLog, User
 from common.error_codes import CommonErrorCode
@@ -99,6 +100,7 @@ def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
     user.role = role
     with transaction.atomic(using=DB):
         user.save(update_fields=["role", "is_staff", "is_superuser", "updated_at"])
+        user_groups_sync(user=user)
         activity_record(
             user=user,
             type=ActivityType.ROLE_CHANGED,
@@ -148,6 +150,29 @@ def user_delete(*, actor: User, user: User) -> None:
         events.USER_DELETED.emit(aggregate_id=user.pk, payload={"id": str(user.pk)})
         sessions_close_after_commit(user.pk, using=DB, reason="deleted")
         user.delete()
+
+
+# GROUPS
+# ------------------------------------------------------------------------------
+def managers_group_sync(*, using: str = DB) -> Group:
+    """Bring the Managers group to exactly the permissions of the apps managers run (those of
+    every model these apps have now, and no others) and exactly the users whose role is
+    manager. Runs after each migration of `default`."""
+    group, _ = Group.objects.db_manager(using).get_or_create(name=MANAGERS_GROUP)
+    group.permissions.set(
+        Permission.objects.db_manager(using).filter(content_type__app_label__in=MANAGER_APPS)
+    )
+    group.user_set.set(User.objects.db_manager(using).filter(role=Role.MANAGER))
+    return group
+
+
+def user_groups_sync(*, user: User) -> None:
+    """Group membership follows the role: managers are in the Managers group, nobody else."""
+    group = Group.objects.filter(name=MANAGERS_GROUP).first() or managers_group_sync()
+    if user.role == Role.MANAGER:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
 
 
 # TOKENS

@@ -14,6 +14,7 @@ class CatalogAdmin(DatabaseAdminMixin, admin.ModelAdmin):
 @admin.register(Category)
 class CategoryAdmin(CatalogAdmin):
     list_display = ["name", "level", "parent", "created_at"]
+    list_filter = ["level"]
     search_fields = ["name"]
     list_select_related = ["parent"]
     readonly_fields = ["level", "path", "created_at", "updated_at"]
@@ -37,6 +38,7 @@ class CategoryAdmin(CatalogAdmin):
 class ProductAdmin(CatalogAdmin):
     list_display = [
         "name",
+        "category",
         "make",
         "model",
         "year",
@@ -65,6 +67,6 @@ class ProductAdmin(CatalogAdmin):
 class StockReservationAdmin(ReadOnlyAdminMixin, CatalogAdmin):
     list_display = ["order_id", "product", "quantity", "status", "created_at"]
     list_filter = ["status"]
-    search_fields = ["=order_id"]
+    search_fields = ["=order_id", "product__name"]
     list_select_related = ["product"]
     readonly_fields = [f.name for f in StockReservation._meta.fields]

@@ -1,5 +1,13 @@
 """Admin building blocks shared by the domain apps."""
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import model_ngettext
+from django.template.response import TemplateResponse
+
+from common.exceptions import ApplicationError
+
 
 class DatabaseAdminMixin:
     """A ModelAdmin for a model that lives in another database than `default`."""
@@ -22,3 +30,56 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Kept with each change, in its history and its event.",
+    )
+
+
+def reason_action(apply, *, name: str, description: str, done: str, permission: str):
+    """An admin action that first asks for a reason on an intermediate page, then calls
+    `apply(request, obj, reason)` for each selected row. `apply` calls a service, so history
+    and events are written as through the API. An `ApplicationError` (an illegal
+    transition, say) becomes an error message for its row; the other rows still go on.
+
+    `permission` names the ModelAdmin's `has_<permission>_permission(request)`."""
+
+    def action(modeladmin, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return _reason_page(modeladmin, request, queryset, form, name, description)
+        succeeded = 0
+        for obj in queryset:
+            try:
+                apply(request, obj, form.cleaned_data["reason"])
+            except ApplicationError as exc:
+                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            items = model_ngettext(queryset, succeeded)
+            modeladmin.message_user(request, f"{done}: {succeeded} {items}.", messages.SUCCESS)
+        return None
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=[permission])(action)
+
+
+def _reason_page(modeladmin, request, queryset, form, name, description):
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": description,
+        "opts": opts,
+        "objects": list(queryset),
+        "form": form,
+        "action_name": name,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media,
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "admin/action_with_reason.html", context)

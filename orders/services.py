@@ -357,3 +357,22 @@ def order_reservations_sweep(*, older_than) -> int:
         logger.warning("Releasing stock of order %s, which never committed", order_id)
         released += catalog_services.stock_release(order_id=order_id)
     return released
+
+
+# EXPIRY
+# ------------------------------------------------------------------------------
+def orders_unpaid_expire(*, older_than) -> int:
+    """Cancel, as the system, the pending orders placed more than `older_than` ago; each in
+    its own transaction, and `order.cancelled` gives their stock back. An order paid in the
+    meantime is left alone. Returns how many were cancelled."""
+    cutoff = timezone.now() - older_than
+    reason = f"Not paid within {older_than.total_seconds() / 3600:g} hours"
+    stale = Order.objects.using(DB).filter(status=OrderStatus.PENDING, created_at__lt=cutoff)
+    cancelled = 0
+    for order_id in list(stale.values_list("pk", flat=True)):
+        try:
+            order_status_set(order_id=order_id, status=OrderStatus.CANCELLED, reason=reason)
+        except ApplicationError:  # paid since it was listed
+            continue
+        cancelled += 1
+    return cancelled

@@ -1,12 +1,16 @@
 from django.contrib import admin
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action
+from payments import services
 from payments.models import LedgerTransaction, Payment, Refund
 
 
+def _refund(request, payment, reason):
+    services.payment_refund(payment_id=payment.pk, reason=reason, user=request.user)
+
+
 class ReadOnlyPaymentsAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Money moves only through the services (refund actions come with the managers'
-    admin)."""
+    """Money moves only through the services: refunds are an action on the payments."""
 
     using = "payments"
 
@@ -26,13 +30,26 @@ class PaymentAdmin(ReadOnlyPaymentsAdmin):
     list_filter = ["status", "method", "currency"]
     search_fields = ["=id", "=order_id", "=customer_id"]
     date_hierarchy = "created_at"
+    actions = [
+        reason_action(
+            _refund,
+            name="refund",
+            description="Refund what is left of the selected payments",
+            done="Refunded",
+            permission="refund",
+        )
+    ]
+
+    def has_refund_permission(self, request):
+        return request.user.has_perm("payments.add_refund")
 
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyPaymentsAdmin):
-    list_display = ["id", "payment", "amount", "reason", "created_at"]
+    list_display = ["id", "payment", "amount", "status", "reason", "created_at"]
+    list_filter = ["status"]
     list_select_related = ["payment"]
-    search_fields = ["=payment__id"]
+    search_fields = ["=payment__id", "=payment__order_id", "reason"]
 
 
 @admin.register(LedgerTransaction)
@@ -40,4 +57,4 @@ class LedgerTransactionAdmin(ReadOnlyPaymentsAdmin):
     list_display = ["created_at", "type", "amount", "currency", "order_id", "payment"]
     list_filter = ["type", "currency"]
     list_select_related = ["payment"]
-    search_fields = ["=order_id", "=payment__id"]
+    search_fields = ["=order_id", "=customer_id", "=payment__id"]

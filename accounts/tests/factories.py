@@ -1,5 +1,6 @@
 import factory
 
+from accounts import services
 from accounts.models import User
 
 PASSWORD = "Sturdy-pass-2026"
@@ -14,3 +15,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     role = "client"
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def groups(obj, create, extracted, **kwargs):
+        """Members of the groups of their role, as the services make them."""
+        if create:
+            services.user_groups_sync(user=obj)

@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.order_reservations_sweep_task",
         "schedule": 300.0,
     },
+    "orders-unpaid-expire": {
+        "task": "orders.tasks.orders_unpaid_expire_task",
+        "schedule": 900.0,
+    },
 }
 
 # EVENTS
@@ -227,6 +231,9 @@ ORDERS_RESERVATION_SWEEP_AFTER_SECONDS = env.int(
 )
 # How many recent orders the live feed sends on connect.
 ORDERS_LIVE_SNAPSHOT_SIZE = env.int("ORDERS_LIVE_SNAPSHOT_SIZE", default=50)
+# A pending order not paid after this many hours is cancelled and its stock given back
+# (`orders_expire_unpaid`, and beat every 15 minutes).
+ORDERS_UNPAID_EXPIRE_HOURS = env.int("ORDERS_UNPAID_EXPIRE_HOURS", default=48)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # AUTHENTICATION

@@ -18,3 +18,9 @@ def pending_payment_make(customer, order, amount="10.00", *, method="card") -> P
         render=lambda payment: {},
     )
     return Payment.objects.filter(order_id=order.pk).latest("created_at")
+
+
+def completed_payment_make(customer, order, amount="10.00") -> Payment:
+    """A payment charged through the provider (the fake one in tests)."""
+    payment = pending_payment_make(customer, order, amount)
+    return services.payment_process(payment_id=payment.pk)

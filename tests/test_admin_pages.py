@@ -1,0 +1,110 @@
+"""Every admin page works against the database of its model, and lists cost the same number
+of queries however many rows they show."""
+
+from contextlib import ExitStack
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.utils import quote
+from django.db import connections
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts import services as accounts_services
+from accounts.choices import ActivityType
+from accounts.models import ActivityLog
+from catalog.models import Product, StockReservation
+from conftest import browser_for
+from orders.models import Order
+from orders.tests.factories import order_make, product_make
+from payments import services as payments_services
+from payments.models import LedgerTransaction, Payment, Refund
+from payments.tests.factories import completed_payment_make
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+@pytest.fixture(autouse=True)
+def _fast_provider(settings, provider):
+    settings.FAKE_PROVIDER_LATENCY_MS = 0
+
+
+def rows_make(customer, count: int) -> None:
+    """`count` rows of every model the admin lists, made through the services: a product in
+    its own category, an order reserving it, its payment partly refunded (a charge and a
+    refund in the ledger), a login in the activity log."""
+    for _ in range(count):
+        order = order_make(customer, (product_make(price="100.00"), 1))
+        payment = completed_payment_make(customer, order, "100.00")
+        payments_services.payment_refund(
+            payment_id=payment.pk, amount=Decimal("10.00"), reason="Scratch"
+        )
+        accounts_services.activity_record(user=customer, type=ActivityType.LOGIN)
+    RefreshToken.for_user(customer).blacklist()  # an outstanding and a blacklisted token
+
+
+def url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_admin_page_renders_against_the_database_of_its_model(admin_user, customer):
+    rows_make(customer, 1)
+    browser = browser_for(admin_user)
+    request = RequestFactory().get("/admin/")
+    request.user = admin_user
+
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label
+        row = model._default_manager.first()
+        assert row is not None, f"{label} is in the admin: make a row of it in rows_make()"
+
+        changelist = browser.get(url(model, "changelist"))
+        search = browser.get(url(model, "changelist"), {"q": "nothing-like-this"})
+        change = browser.get(url(model, "change", quote(row.pk)))
+        add = browser.get(url(model, "add"))
+
+        assert changelist.status_code == 200, label
+        assert changelist.context["cl"].result_count >= 1, label
+        assert search.status_code == 200, label
+        assert change.status_code == 200, label
+        assert change.context["original"].pk == row.pk, label
+        can_add = model_admin.has_add_permission(request)
+        assert add.status_code == (200 if can_add else 403), label
+
+
+LISTS = [Order, Payment, Refund, LedgerTransaction, Product, StockReservation, ActivityLog]
+
+
+def changelist_queries(browser) -> dict[str, tuple[int, int]]:
+    """(queries on every database, rows listed) of each list."""
+    counts = {}
+    for model in LISTS:
+        with ExitStack() as stack:
+            captured = [
+                stack.enter_context(CaptureQueriesContext(connections[alias]))
+                for alias in settings.DATABASES
+            ]
+            response = browser.get(url(model, "changelist"))
+        assert response.status_code == 200, model._meta.label
+        queries = sum(len(capture) for capture in captured)
+        counts[model._meta.label] = (queries, response.context["cl"].result_count)
+    return counts
+
+
+def test_lists_make_as_many_queries_for_12_rows_as_for_2(admin_user, customer):
+    browser = browser_for(admin_user)
+    rows_make(customer, 2)
+    few = changelist_queries(browser)
+
+    rows_make(customer, 10)
+    many = changelist_queries(browser)
+
+    for label, (queries, rows) in few.items():
+        assert many[label][1] == rows * 6, f"{label} did not list the new rows"
+        assert many[label][0] == queries, (
+            f"{label}: {queries} queries for 2 rows, {many[label][0]} for 12"
+        )
