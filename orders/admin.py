@@ -3,7 +3,7 @@ from django.contrib import admin
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action
 from orders import services
 from orders.choices import OrderStatus
-from orders.models import Order, OrderItem, OrderStatusHistory
+from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
 
 
 def _status_action(status: OrderStatus, *, description: str, done: str):
@@ -48,6 +48,18 @@ class OrderStatusHistoryInline(admin.TabularInline):
         return False
 
 
+class OrderLinkInline(admin.TabularInline):
+    """Payments, loans and policies as their domains last reported them."""
+
+    model = OrderLink
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "reference_id", "status", "amount", "currency", "reported_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Order)
 class OrderAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Orders live in the `orders` database; this page only shows them. Status changes are
@@ -66,7 +78,7 @@ class OrderAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["=id", "customer_email", "customer_name"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Order._meta.fields]
-    inlines = [OrderItemInline, OrderStatusHistoryInline]
+    inlines = [OrderItemInline, OrderLinkInline, OrderStatusHistoryInline]
     actions = [
         _status_action(
             OrderStatus.PROCESSING,

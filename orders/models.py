@@ -57,6 +57,11 @@ class Order(TimestampedModel):
         written them sets this instead of reading them back."""
         return list(self.items.all())
 
+    @cached_property
+    def link_items(self) -> list["OrderLink"]:
+        """The links, read once, like `line_items`; a new order sets it to []."""
+        return list(self.links.all())
+
 
 class OrderItem(TimestampedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -134,6 +134,7 @@ def _order_insert(order_id, customer, lines, notes: str) -> Order:
             for line in lines
         ]
     )
+    order.link_items = []
     _history(order, from_status="", user=customer, actor=Actor.CUSTOMER)
     realtime.order_push_after_commit(order, events.ORDER_CREATED.type)
     events.ORDER_CREATED.emit(

@@ -2,6 +2,7 @@
 project, answering over real HTTP. Nothing but Python is needed: SQLite files, in-memory
 layers and eager Celery."""
 
+import json
 import os
 import shutil
 import signal
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
 from tests.processes import free_port
 
@@ -19,8 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICE_VARIABLES = ("DATABASE_URL_", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")
 
 
-@pytest.fixture
-def embedded_server(tmp_path):
+@pytest.fixture(scope="module")
+def embedded_server(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("embedded")
     project = tmp_path / "autosalon"
     shutil.copytree(
         ROOT,
@@ -100,3 +103,30 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         "orders.sqlite3",
         "payments.sqlite3",
     ]
+
+
+@pytest.mark.slow
+def test_embedded_server_pushes_a_demo_clients_order_change_over_the_in_memory_layer(
+    embedded_server,
+):
+    base_url, _ = embedded_server
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        login = {"email": "client@autosalon.local", "password": "Client-demo-2026"}
+        auth = {
+            "Authorization": f"Bearer {http.post('/api/v1/auth/token', json=login).json()['access_token']}"
+        }
+        pending = http.get("/api/v1/orders/", params={"status": "pending"}, headers=auth).json()
+        order_id = pending["results"][0]["id"]
+        ticket = http.post("/api/v1/auth/ws-ticket", headers=auth).json()["ticket"]
+        ws_url = f"{base_url.replace('http', 'ws')}/ws/orders/{order_id}/?ticket={ticket}"
+        with connect(ws_url, origin=base_url, open_timeout=10) as ws:
+            snapshot = json.loads(ws.recv(timeout=10))
+            cancelled = http.post(
+                f"/api/v1/orders/{order_id}/status", json={"status": "cancelled"}, headers=auth
+            )
+            push = json.loads(ws.recv(timeout=10))
+
+    assert snapshot["order"]["status"] == "pending"
+    assert cancelled.status_code == 200, cancelled.text
+    assert (push["type"], push["order"]["status"]) == ("order.status_changed", "cancelled")
+    assert push["sequence"] == cancelled.json()["sequence"] == snapshot["order"]["sequence"] + 1

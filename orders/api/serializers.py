@@ -41,7 +41,7 @@ class OrderLinkOutputSerializer(serializers.ModelSerializer):
 
 class OrderOutputSerializer(serializers.ModelSerializer):
     items = OrderItemOutputSerializer(many=True, read_only=True, source="line_items")
-    links = OrderLinkOutputSerializer(many=True, read_only=True)
+    links = OrderLinkOutputSerializer(many=True, read_only=True, source="link_items")
 
     class Meta:
         model = Order
