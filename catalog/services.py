@@ -17,9 +17,9 @@ from catalog.models import PATH_SEPARATOR, Category, Product, StockReservation
 from catalog.validators import normalize_vin
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
+from common.money import to_cents
 
 DB = "catalog"
-CENT = Decimal("0.01")
 
 
 # CATEGORIES
@@ -222,7 +222,7 @@ def _take(product_id: UUID, quantity: int) -> ReservedLine | None:
     if row is None:
         return None
     name, price, currency = row
-    return ReservedLine(product_id, name, Decimal(str(price)).quantize(CENT), currency, quantity)
+    return ReservedLine(product_id, name, to_cents(Decimal(str(price))), currency, quantity)
 
 
 def _reservation_refused(items: dict[UUID, int]) -> ApplicationError:

@@ -13,8 +13,10 @@ class LinkKind(models.TextChoices):
     """What another domain attached to an order, as its events report it."""
 
     PAYMENT = "payment", "Payment"
-    FINANCING = "financing", "Loan application"
-    INSURANCE = "insurance", "Insurance"
+    LOAN_APPLICATION = "loan_application", "Loan application"
+    INSURANCE_QUOTE = "insurance_quote", "Insurance quote"
+    INSURANCE_POLICY = "insurance_policy", "Insurance policy"
+    INSURANCE_CLAIM = "insurance_claim", "Insurance claim"
 
 
 class Actor(models.TextChoices):

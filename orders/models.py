@@ -110,7 +110,7 @@ class OrderLink(TimestampedModel):
 
     id = models.BigAutoField(primary_key=True)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="links")
-    kind = models.CharField(max_length=16, choices=LinkKind.choices)
+    kind = models.CharField(max_length=32, choices=LinkKind.choices)
     reference_id = models.UUIDField()
     status = models.CharField(max_length=32)
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

@@ -1,17 +1,15 @@
 """Reads of the orders domain, scoped to who asks: a client sees only their own orders."""
 
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from common.money import to_cents
 from orders.choices import OrderStatus
 from orders.models import Order, OrderStatusHistory
-
-CENT = Decimal("0.01")
 
 
 def _visible(user) -> QuerySet[Order]:
@@ -92,9 +90,7 @@ def order_stats(*, date_from: date | None = None, date_to: date | None = None) -
         "total_orders": orders.count(),
         "by_status": _by_status(orders),
         "revenue": _sum_by_currency(orders.filter(paid_amount__gt=0), "paid_amount"),
-        "average_order": {
-            row["currency"]: str(row["avg"].quantize(CENT, ROUND_HALF_UP)) for row in averages
-        },
+        "average_order": {row["currency"]: str(to_cents(row["avg"])) for row in averages},
         "by_day": [
             {
                 "date": row["day"],
