@@ -35,19 +35,41 @@ def recompute_paid_amount(event: Event) -> None:
     )
 
 
-@consumer("payment.created", name="orders.note_payment_created", app_label="orders")
-@consumer("payment.completed", name="orders.note_payment_completed", app_label="orders")
-@consumer("payment.failed", name="orders.note_payment_failed", app_label="orders")
-@consumer("payment.refunded", name="orders.note_payment_refunded", app_label="orders")
-def note_payment(event: Event) -> None:
-    payment = event.payload
+# What other domains report about an order: noted as a link, pushed to the live feed. Every
+# such event's payload carries id, order_id, status, amount and currency.
+LINKED_EVENTS = {
+    "payment.created": LinkKind.PAYMENT,
+    "payment.completed": LinkKind.PAYMENT,
+    "payment.failed": LinkKind.PAYMENT,
+    "payment.refunded": LinkKind.PAYMENT,
+    "financing.submitted": LinkKind.LOAN_APPLICATION,
+    "financing.approved": LinkKind.LOAN_APPLICATION,
+    "financing.rejected": LinkKind.LOAN_APPLICATION,
+    "financing.withdrawn": LinkKind.LOAN_APPLICATION,
+    "insurance.quoted": LinkKind.INSURANCE_QUOTE,
+    "insurance.quote_cancelled": LinkKind.INSURANCE_QUOTE,
+    "insurance.purchased": LinkKind.INSURANCE_POLICY,
+    "insurance.cancelled": LinkKind.INSURANCE_POLICY,
+    "insurance.claim_filed": LinkKind.INSURANCE_CLAIM,
+    "insurance.claim_decided": LinkKind.INSURANCE_CLAIM,
+}
+
+
+def note_link(event: Event) -> None:
+    report = event.payload
     services.order_link_note(
-        order_id=payment["order_id"],
-        kind=LinkKind.PAYMENT,
-        reference_id=payment["id"],
-        status=payment["status"],
-        amount=Decimal(payment["amount"]),
-        currency=payment["currency"],
+        order_id=report["order_id"],
+        kind=LINKED_EVENTS[event.type],
+        reference_id=report["id"],
+        status=report["status"],
+        amount=None if report.get("amount") is None else Decimal(report["amount"]),
+        currency=report.get("currency", ""),
         reported_at=event.occurred,
         event=event.type,
+    )
+
+
+for _event_type in LINKED_EVENTS:
+    consumer(_event_type, name=f"orders.note_{_event_type.replace('.', '_')}", app_label="orders")(
+        note_link
     )

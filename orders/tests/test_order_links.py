@@ -16,7 +16,7 @@ from orders.tests.factories import order_make, product_make
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 
-def payment_event(order, type: str, status: str, *, payment_id=None, occurred_at=None) -> Event:
+def reported_event(order, type: str, status: str, *, payment_id=None, occurred_at=None) -> Event:
     payment_id = str(payment_id or uuid.uuid4())
     return Event(
         type=type,
@@ -38,7 +38,7 @@ def test_a_payment_event_is_noted_on_the_order_with_a_new_sequence(customer, cus
     order = order_make(customer, (product_make(price="1000.00"), 1))
 
     assert deliver(
-        "orders.note_payment_created", payment_event(order, "payment.created", "pending").as_dict()
+        "orders.note_payment_created", reported_event(order, "payment.created", "pending").as_dict()
     )
 
     link = OrderLink.objects.get(order=order)
@@ -61,10 +61,10 @@ def test_a_late_older_report_does_not_overwrite_a_newer_one(customer):
     order = order_make(customer, (product_make(), 1))
     payment_id = uuid.uuid4()
     now = timezone.now()
-    completed = payment_event(
+    completed = reported_event(
         order, "payment.completed", "completed", payment_id=payment_id, occurred_at=now
     )
-    created = payment_event(
+    created = reported_event(
         order,
         "payment.created",
         "pending",
@@ -82,7 +82,7 @@ def test_a_late_older_report_does_not_overwrite_a_newer_one(customer):
 
 def test_a_redelivered_payment_event_changes_nothing(customer):
     order = order_make(customer, (product_make(), 1))
-    event = payment_event(order, "payment.failed", "failed").as_dict()
+    event = reported_event(order, "payment.failed", "failed").as_dict()
 
     assert deliver("orders.note_payment_failed", event) is True
     sequence = Order.objects.get(pk=order.pk).sequence
@@ -94,9 +94,32 @@ def test_a_redelivered_payment_event_changes_nothing(customer):
 
 def test_a_report_about_a_missing_order_is_dropped(customer):
     order = order_make(customer, (product_make(), 1))
-    event = payment_event(order, "payment.created", "pending")
+    event = reported_event(order, "payment.created", "pending")
     event.payload["order_id"] = str(uuid.uuid4())
 
     deliver("orders.note_payment_created", event.as_dict())
 
     assert OrderLink.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("event_type", "kind"),
+    [
+        ("financing.approved", "loan_application"),
+        ("insurance.quoted", "insurance_quote"),
+        ("insurance.purchased", "insurance_policy"),
+        ("insurance.claim_decided", "insurance_claim"),
+    ],
+)
+def test_loans_and_insurance_are_noted_by_what_they_are(customer, event_type, kind):
+    order = order_make(customer, (product_make(), 1))
+    event = reported_event(order, event_type, "approved")
+
+    deliver(f"orders.note_{event_type.replace('.', '_')}", event.as_dict())
+
+    link = OrderLink.objects.get(order=order)
+    assert (link.kind, link.status, str(link.reference_id)) == (
+        kind,
+        "approved",
+        event.payload["id"],
+    )
