@@ -49,8 +49,8 @@ class OrderFeedConsumer(AsyncJsonWebsocketConsumer):
         orders = selectors.order_live_recent(user=user, limit=settings.ORDERS_LIVE_SNAPSHOT_SIZE)
         return {"type": "snapshot", "orders": [realtime.order_live(order) for order in orders]}
 
-    async def receive_json(self, content, **kwargs):
-        """The feed only talks; anything a client sends is ignored."""
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """The feed only talks: what a client sends is ignored, not even parsed."""
 
     # Channel-layer messages.
     async def order_push(self, message):

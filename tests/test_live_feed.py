@@ -191,3 +191,18 @@ def test_a_deleted_users_open_socket_is_closed(server, admin_user):
         assert receive(ws) == {"type": "snapshot", "orders": []}
         accounts_services.user_delete(actor=admin_user, user=doomed)
         assert closed_with(ws) == CLOSE_UNAUTHENTICATED
+
+
+def test_what_a_client_sends_is_ignored_and_the_feed_goes_on(server, customer):
+    order = order_make(customer, (product_make(), 1))
+
+    with subscribe(
+        server, f"ws/orders/{order.pk}/", f"ticket={ticket_for(server, customer)}"
+    ) as ws:
+        assert receive(ws)["type"] == "snapshot"
+        ws.send("not json {")
+        ws.send(b"\x00\x01")
+        orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+        push = receive(ws)
+
+    assert (push["type"], push["order"]["status"]) == ("order.status_changed", "cancelled")
