@@ -127,7 +127,7 @@ def application_decide(*, application_id, decision: str, reason: str, user) -> L
         application = LoanApplication.objects.using(DB).select_for_update().get(pk=application_id)
         if application.status != ApplicationStatus.PENDING_REVIEW:
             raise ApplicationError(
-                f"A {application.status} application cannot be decided.",
+                f"Only an application pending review can be decided; this one is {application.status}.",
                 code=FinancingErrorCode.APPLICATION_NOT_PENDING,
                 status=409,
             )
