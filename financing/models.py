@@ -55,10 +55,6 @@ class LoanApplication(TimestampedModel):
                 name="financing_down_payment_below_price",
             ),
             models.CheckConstraint(
-                condition=Q(loan_amount=F("vehicle_price") - F("down_payment")),
-                name="financing_loan_is_price_less_down_payment",
-            ),
-            models.CheckConstraint(
                 condition=Q(term_months__gte=MIN_TERM_MONTHS, term_months__lte=MAX_TERM_MONTHS),
                 name="financing_term_in_range",
             ),

@@ -60,14 +60,13 @@ def loan_offer(
         )
     share = down_payment / vehicle_price
     rate = rates.annual_rate(financing_type, share, term_months)
+    day = None  # the first due date's
     if first_due_date is None:
         first_due_date, day = annuity.months_after(applied_on, 1), applied_on.day
-    else:
-        day = first_due_date.day
     installments = annuity.schedule(
         loan_amount, rate, term_months, first_due_date=first_due_date, day=day
     )
-    payment = installments[0].payment
+    payment = annuity.monthly_payment(loan_amount, rate, term_months)
     dti = ((payment + existing_monthly_debts) * 100 / monthly_income).quantize(
         PERCENT, rounding=ROUND_HALF_UP
     )

@@ -1,8 +1,10 @@
 from decimal import Decimal
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from common.money import MoneyField
+from financing.annuity import months_after
 from financing.choices import ApplicationStatus, Decision, EmploymentStatus, FinancingType
 from financing.models import LoanApplication, LoanInstallment
 from financing.rates import MAX_TERM_MONTHS, MIN_TERM_MONTHS
@@ -30,8 +32,16 @@ class LoanApplicationCreateInputSerializer(LoanTermsInputSerializer):
 
 class LoanCalculatorInputSerializer(LoanTermsInputSerializer):
     first_due_date = serializers.DateField(
-        required=False, help_text="By default a month from today, on today's day of the month."
+        required=False,
+        help_text="From today to a year ahead; by default a month from today, on today's day "
+        "of the month.",
     )
+
+    def validate_first_due_date(self, value):
+        today = timezone.localdate()
+        if not today <= value <= months_after(today, 12):
+            raise serializers.ValidationError("Must be from today to a year ahead.")
+        return value
 
 
 class LoanDecisionInputSerializer(serializers.Serializer):

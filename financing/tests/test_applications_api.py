@@ -3,7 +3,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -276,6 +277,19 @@ def test_clients_list_their_own_applications_and_staff_all(
     assert rejected["count"] == 0
 
 
+@pytest.mark.parametrize("page_size", [1, 5])
+def test_lists_cost_the_same_queries_whatever_the_page_size(customer, customer_client, page_size):
+    applications = [application_make(customer, term_months=6) for _ in range(5)]
+    urls = [LIST_URL, schedule_url(applications[0])]
+
+    with CaptureQueriesContext(connections["financing"]) as queries:
+        pages = [customer_client.get(url, {"page_size": page_size}).json() for url in urls]
+
+    assert [len(page["results"]) for page in pages] == [page_size, page_size]
+    # applications: count and page; schedule: the application, count and page
+    assert len(queries) == 5
+
+
 def test_another_clients_application_is_a_404_like_a_missing_one(
     customer, other_customer, customer_client
 ):
@@ -367,8 +381,10 @@ def test_a_decision_must_be_approve_or_reject_with_a_reason(customer, manager_cl
 
 
 def test_the_calculator_previews_the_offer_and_schedule_and_writes_nothing(customer_client):
+    today = timezone.localdate()
+    first_due_date = date(today.year + (today > date(today.year, 1, 31)), 1, 31)  # the next
     response = customer_client.post(
-        CALCULATOR_URL, {**terms(), "first_due_date": "2027-01-31"}, format="json"
+        CALCULATOR_URL, {**terms(), "first_due_date": first_due_date.isoformat()}, format="json"
     )
 
     assert response.status_code == 200, response.json()
@@ -381,7 +397,12 @@ def test_the_calculator_previews_the_offer_and_schedule_and_writes_nothing(custo
     assert (body["monthly_payment"], body["debt_to_income"]) == ("19411.96", "24.41")
     schedule = body["schedule"]
     assert len(schedule) == 60
-    assert [row["due_date"] for row in schedule[:3]] == ["2027-01-31", "2027-02-28", "2027-03-31"]
+    assert [date.fromisoformat(row["due_date"]) for row in schedule[:3]] == [
+        first_due_date,
+        months_after(first_due_date, 1),  # the last day of February
+        months_after(first_due_date, 2),  # the 31st again
+    ]
+    assert schedule[2]["due_date"].endswith("-03-31")
     assert sum(Decimal(row["interest"]) for row in schedule) == Decimal(body["total_interest"])
     assert schedule[-1]["balance"] == "0.00"
     assert LoanApplication.objects.count() == 0
@@ -394,12 +415,17 @@ def test_the_calculator_starts_a_month_from_today_by_default_and_refuses_bad_ter
 ):
     preview = customer_client.post(CALCULATOR_URL, terms(term_months=6), format="json").json()
     refused = customer_client.post(CALCULATOR_URL, terms(down_payment="1000000.00"), format="json")
+    far_off = customer_client.post(
+        CALCULATOR_URL, {**terms(), "first_due_date": "9999-12-31"}, format="json"
+    )
 
     today = timezone.localdate()
     assert preview["schedule"][0]["due_date"] == months_after(today, 1).isoformat()
     assert date.fromisoformat(preview["schedule"][-1]["due_date"]) == months_after(today, 6)
     assert refused.status_code == 400
     assert refused.json()["error"]["code"] == "down_payment_too_large"
+    assert far_off.status_code == 400
+    assert list(far_off.json()["error"]["details"]) == ["first_due_date"]
     assert LoanApplication.objects.count() == 0
 
 
