@@ -19,6 +19,8 @@ from accounts.choices import ActivityType
 from accounts.models import ActivityLog
 from catalog.models import Product, StockReservation
 from conftest import browser_for
+from financing.models import LoanApplication, LoanInstallment
+from financing.tests.factories import application_make
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from payments import services as payments_services
@@ -35,10 +37,12 @@ def _fast_provider(settings, provider):
 
 def rows_make(customer, count: int) -> None:
     """`count` rows of every model the admin lists, made through the services: a product in
-    its own category, an order reserving it, its payment partly refunded (a charge and a
-    refund in the ledger), a login in the activity log."""
+    its own category, an order reserving it, a loan application with its schedule on it, its
+    payment partly refunded (a charge and a refund in the ledger), a login in the activity
+    log."""
     for _ in range(count):
-        order = order_make(customer, (product_make(price="100.00"), 1))
+        order = order_make(customer, (product_make(price="1100.00"), 1))
+        application_make(customer, order, vehicle_price="1100.00", down_payment="100.00")
         payment = completed_payment_make(customer, order, "100.00")
         payments_services.payment_refund(
             payment_id=payment.pk, amount=Decimal("10.00"), reason="Scratch"
@@ -76,7 +80,17 @@ def test_every_admin_page_renders_against_the_database_of_its_model(admin_user, 
         assert add.status_code == (200 if can_add else 403), label
 
 
-LISTS = [Order, Payment, Refund, LedgerTransaction, Product, StockReservation, ActivityLog]
+LISTS = [
+    Order,
+    Payment,
+    Refund,
+    LedgerTransaction,
+    Product,
+    StockReservation,
+    ActivityLog,
+    LoanApplication,
+    LoanInstallment,
+]
 
 
 def changelist_queries(browser) -> dict[str, tuple[int, int]]:

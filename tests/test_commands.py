@@ -9,6 +9,7 @@ from accounts.models import ActivityLog, User
 from accounts.tests.factories import UserFactory
 from catalog import selectors as catalog_selectors
 from catalog.demo import ACCESSORIES, VEHICLES
+from financing import selectors as financing_selectors
 from orders import selectors as orders_selectors
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -21,7 +22,15 @@ def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable():
 
     assert User.objects.count() == len(DEMO_USERS)
     assert catalog_selectors.product_list().count() == len(VEHICLES) + len(ACCESSORIES)
-    assert orders_selectors.order_stats_for_customer(user=client)["total_orders"] == 2
+    # Two orders of the orders demo, and two more that financing's demo finances.
+    assert orders_selectors.order_stats_for_customer(user=client)["total_orders"] == 4
+    applications = financing_selectors.application_list(user=client)
+    assert sorted(applications.values_list("status", flat=True)) == [
+        "approved",
+        "pending_review",
+        "rejected",
+        "withdrawn",
+    ]
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     for spec in DEMO_USERS:
         user = User.objects.get(email=spec["email"])

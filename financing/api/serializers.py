@@ -1,0 +1,109 @@
+from decimal import Decimal
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from common.money import MoneyField
+from financing.annuity import months_after
+from financing.choices import ApplicationStatus, Decision, EmploymentStatus, FinancingType
+from financing.models import LoanApplication, LoanInstallment
+from financing.rates import MAX_TERM_MONTHS, MIN_TERM_MONTHS
+
+
+class LoanTermsInputSerializer(serializers.Serializer):
+    """What a loan is priced and scored on."""
+
+    vehicle_price = MoneyField(min_value=Decimal("0.01"))
+    down_payment = MoneyField(min_value=Decimal("0.00"))
+    term_months = serializers.IntegerField(min_value=MIN_TERM_MONTHS, max_value=MAX_TERM_MONTHS)
+    financing_type = serializers.ChoiceField(choices=FinancingType.choices)
+    employment_status = serializers.ChoiceField(choices=EmploymentStatus.choices)
+    monthly_income = MoneyField(min_value=Decimal("0.01"))
+    existing_monthly_debts = MoneyField(
+        min_value=Decimal("0.00"), required=False, default=Decimal("0.00")
+    )
+
+
+class LoanApplicationCreateInputSerializer(LoanTermsInputSerializer):
+    """The currency is the order's; the rate, payment and status are the server's."""
+
+    order_id = serializers.UUIDField(help_text="One of your own pending orders.")
+
+
+class LoanCalculatorInputSerializer(LoanTermsInputSerializer):
+    first_due_date = serializers.DateField(
+        required=False,
+        help_text="From today to a year ahead; by default a month from today, on today's day "
+        "of the month.",
+    )
+
+    def validate_first_due_date(self, value):
+        today = timezone.localdate()
+        if not today <= value <= months_after(today, 12):
+            raise serializers.ValidationError("Must be from today to a year ahead.")
+        return value
+
+
+class LoanDecisionInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    reason = serializers.CharField(max_length=500)
+
+
+class LoanInstallmentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LoanInstallment
+        fields = ["number", "due_date", "payment", "principal", "interest", "balance"]
+        read_only_fields = fields
+
+
+class LoanApplicationOutputSerializer(serializers.ModelSerializer):
+    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = LoanApplication
+        fields = [
+            "id",
+            "order_id",
+            "customer_id",
+            "status",
+            "financing_type",
+            "employment_status",
+            "vehicle_price",
+            "down_payment",
+            "loan_amount",
+            "currency",
+            "term_months",
+            "monthly_income",
+            "existing_monthly_debts",
+            "annual_rate",
+            "monthly_payment",
+            "total_interest",
+            "debt_to_income",
+            "reasons",
+            "rate_table_version",
+            "decided_by_id",
+            "decided_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "annual_rate": {"help_text": "Percent a year."},
+            "debt_to_income": {
+                "help_text": "Percent: (monthly payment + existing debts) / monthly income."
+            },
+        }
+
+
+class LoanOfferOutputSerializer(serializers.Serializer):
+    """What an application with these terms would be given today."""
+
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices)
+    loan_amount = MoneyField()
+    annual_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    monthly_payment = MoneyField()
+    total_interest = MoneyField()
+    debt_to_income = serializers.DecimalField(max_digits=20, decimal_places=2)
+    reasons = serializers.ListField(child=serializers.CharField())
+    rate_table_version = serializers.CharField()
+    schedule = LoanInstallmentOutputSerializer(many=True)

@@ -1,0 +1,71 @@
+"""Demo loan applications for `manage.py seed_demo`, on the demo client's orders: one
+rejected then approved on the order waiting for payment, one pending review on a new order,
+and one withdrawn with the new order it was for."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts import selectors as accounts_selectors
+from catalog import selectors as catalog_selectors
+from common.money import to_cents
+from financing import scoring, services
+from financing.models import LoanApplication
+from orders import selectors as orders_selectors
+from orders import services as orders_services
+
+# The client's income as a multiple of the monthly payment: a debt-to-income ratio of 25%
+# is approved, 50% goes to a manager and 80% is rejected.
+APPROVED, REVIEWED, REJECTED = Decimal("4"), Decimal("2"), Decimal("1.25")
+
+
+def seed(stdout) -> None:
+    client = accounts_selectors.user_get_by_email(email="client@autosalon.local")
+    if client is None or LoanApplication.objects.filter(customer_id=client.pk).exists():
+        return
+    pending = orders_selectors.order_list(user=client).filter(status="pending").first()
+    vehicles = list(
+        catalog_selectors.product_list().filter(vin__isnull=False, stock_quantity__gt=1)[:2]
+    )
+    if pending is None or len(vehicles) < 2:
+        return
+    _apply(client, pending, REJECTED)
+    _apply(client, pending, APPROVED)
+    _apply(client, _order(client, vehicles[0]), REVIEWED)
+    cancelled = _order(client, vehicles[1])
+    _apply(client, cancelled, APPROVED)
+    orders_services.order_status_set(
+        order_id=cancelled.pk, status="cancelled", user=client, reason="Demo: bought elsewhere"
+    )
+    # What order.cancelled does, without waiting for a worker to deliver it.
+    services.order_applications_withdraw(order_id=cancelled.pk)
+    stdout.write(
+        f"  {LoanApplication.objects.filter(customer_id=client.pk).count()} loan applications "
+        f"of {client.email}"
+    )
+
+
+def _order(client, vehicle):
+    order, _ = orders_services.order_create(
+        customer=client,
+        items=[{"product_id": vehicle.pk, "quantity": 1}],
+        notes="Demo: to be financed",
+    )
+    return order
+
+
+def _apply(client, order, income_per_payment: Decimal) -> LoanApplication:
+    terms = {
+        "vehicle_price": order.total_amount,
+        "down_payment": to_cents(order.total_amount * Decimal("0.2")),
+        "term_months": 36,
+        "financing_type": "car_loan",
+    }
+    offer = scoring.loan_offer(**terms, monthly_income=Decimal(1), applied_on=timezone.localdate())
+    return services.application_create(
+        user=client,
+        order_id=order.pk,
+        employment_status="employed",
+        monthly_income=to_cents(offer.monthly_payment * income_per_payment),
+        **terms,
+    )

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class FinancingErrorCode(StrEnum):
+    ORDER_NOT_FOUND = "order_not_found"
+    ORDER_NOT_FINANCEABLE = "order_not_financeable"
+    VEHICLE_PRICE_EXCEEDS_ORDER = "vehicle_price_exceeds_order"
+    DOWN_PAYMENT_TOO_LARGE = "down_payment_too_large"
+    LOAN_AMOUNT_TOO_SMALL = "loan_amount_too_small"
+    APPLICATION_ALREADY_OPEN = "application_already_open"
+    APPLICATION_NOT_PENDING = "application_not_pending"

@@ -1,0 +1,100 @@
+"""Scoring: the rate, the schedule and the decision a loan would get. It writes nothing, so
+the calculator previews exactly what an application is given."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from common.exceptions import ApplicationError
+from common.money import to_cents
+from financing import annuity, rates
+from financing.choices import ApplicationStatus, FinancingType
+from financing.error_codes import FinancingErrorCode
+
+# Debt-to-income, in percent: approved up to the first limit, reviewed by staff up to the
+# second, rejected above it.
+APPROVED_UP_TO = Decimal("40")
+REVIEWED_UP_TO = Decimal("60")
+PERCENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class LoanOffer:
+    status: str
+    loan_amount: Decimal
+    annual_rate: Decimal
+    monthly_payment: Decimal
+    total_interest: Decimal
+    debt_to_income: Decimal  # percent
+    reasons: list[str]
+    rate_table_version: str
+    schedule: list[annuity.Installment]
+
+
+def loan_offer(
+    *,
+    vehicle_price: Decimal,
+    down_payment: Decimal,
+    term_months: int,
+    financing_type: str,
+    monthly_income: Decimal,
+    existing_monthly_debts: Decimal = Decimal("0.00"),
+    applied_on: date,
+    first_due_date: date | None = None,
+) -> LoanOffer:
+    """The offer for a loan of `vehicle_price` less `down_payment` applied for on
+    `applied_on`. Its installments fall due monthly from `first_due_date`, on that day of the
+    month; by default from a month after `applied_on`, on the day of the month it was."""
+    if down_payment >= vehicle_price:
+        raise ApplicationError(
+            "The down payment must be less than the vehicle price.",
+            code=FinancingErrorCode.DOWN_PAYMENT_TOO_LARGE,
+            details={"down_payment": [f"Must be less than {vehicle_price}."]},
+        )
+    loan_amount = to_cents(vehicle_price - down_payment)
+    if loan_amount < rates.MIN_LOAN_AMOUNT:
+        raise ApplicationError(
+            f"The vehicle price less the down payment must be at least {rates.MIN_LOAN_AMOUNT}.",
+            code=FinancingErrorCode.LOAN_AMOUNT_TOO_SMALL,
+            details={"loan_amount": [f"At least {rates.MIN_LOAN_AMOUNT}."]},
+        )
+    share = down_payment / vehicle_price
+    rate = rates.annual_rate(financing_type, share, term_months)
+    day = None  # the first due date's
+    if first_due_date is None:
+        first_due_date, day = annuity.months_after(applied_on, 1), applied_on.day
+    installments = annuity.schedule(
+        loan_amount, rate, term_months, first_due_date=first_due_date, day=day
+    )
+    payment = annuity.monthly_payment(loan_amount, rate, term_months)
+    dti = ((payment + existing_monthly_debts) * 100 / monthly_income).quantize(
+        PERCENT, rounding=ROUND_HALF_UP
+    )
+    status, verdict = _decision(dti)
+    return LoanOffer(
+        status=status,
+        loan_amount=loan_amount,
+        annual_rate=rate,
+        monthly_payment=payment,
+        total_interest=sum((row.interest for row in installments), Decimal("0.00")),
+        debt_to_income=dti,
+        reasons=[
+            f"Annual rate {rate}% for a {FinancingType(financing_type).label.lower()} of "
+            f"{term_months} months with {share:.0%} down (rate table {rates.VERSION}).",
+            verdict,
+        ],
+        rate_table_version=rates.VERSION,
+        schedule=installments,
+    )
+
+
+def _decision(dti: Decimal) -> tuple[str, str]:
+    said = f"Debt-to-income ratio {dti}%"
+    if dti <= APPROVED_UP_TO:
+        return ApplicationStatus.APPROVED, f"{said} is within {APPROVED_UP_TO}%."
+    if dti <= REVIEWED_UP_TO:
+        return (
+            ApplicationStatus.PENDING_REVIEW,
+            f"{said} is above {APPROVED_UP_TO}%: a manager reviews the application.",
+        )
+    return ApplicationStatus.REJECTED, f"{said} is above the {REVIEWED_UP_TO}% limit."

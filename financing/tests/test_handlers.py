@@ -1,0 +1,64 @@
+"""order.cancelled withdraws the order's open applications, once."""
+
+import pytest
+
+from common.events import Event
+from common.events.bus import deliver
+from financing.models import InboxEvent, LoanApplication, OutboxEvent
+from financing.tests.factories import application_make, car_order_make
+from financing.tests.test_applications_api import PAYLOAD_KEYS
+from orders import services as orders_services
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+CONSUMER = "financing.withdraw_on_order_cancelled"
+
+
+def test_cancelling_an_order_withdraws_its_open_application_and_says_so(customer, run_on_commit):
+    order = car_order_make(customer)
+    rejected = application_make(customer, order, monthly_income="25000.00")
+    approved = application_make(customer, order)
+    elsewhere = application_make(customer, monthly_income="40000.00")
+
+    with run_on_commit():
+        orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+
+    approved.refresh_from_db()
+    assert approved.status == "withdrawn"
+    assert approved.reasons[-1] == "The order was cancelled."
+    assert LoanApplication.objects.get(pk=rejected.pk).status == "rejected"
+    assert LoanApplication.objects.get(pk=elsewhere.pk).status == "pending_review"
+    event = OutboxEvent.objects.get(type="financing.withdrawn")
+    assert event.aggregate_id == str(approved.pk)
+    assert {key: event.payload[key] for key in PAYLOAD_KEYS} == {
+        "id": str(approved.pk),
+        "order_id": str(order.pk),
+        "customer_id": str(customer.pk),
+        "status": "withdrawn",
+        "amount": "800000.00",
+        "currency": order.currency,
+    }
+    assert InboxEvent.objects.filter(consumer=CONSUMER, status="processed").count() == 1
+
+
+def test_a_second_delivery_of_the_cancellation_changes_nothing(customer, run_on_commit):
+    order = car_order_make(customer)
+    application = application_make(customer, order, monthly_income="40000.00")
+    with run_on_commit():
+        orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+    delivered = InboxEvent.objects.get(consumer=CONSUMER)
+    updated_at = LoanApplication.objects.get(pk=application.pk).updated_at
+    redelivery = Event(
+        id=str(delivered.event_id),
+        type="order.cancelled",
+        aggregate_id=str(order.pk),
+        payload={"id": str(order.pk), "status": "cancelled"},
+    )
+
+    again = deliver(CONSUMER, redelivery.as_dict())
+
+    assert again is False
+    application.refresh_from_db()
+    assert (application.status, application.updated_at) == ("withdrawn", updated_at)
+    assert application.reasons.count("The order was cancelled.") == 1
+    assert OutboxEvent.objects.filter(type="financing.withdrawn").count() == 1
+    assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
