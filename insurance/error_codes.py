@@ -5,6 +5,7 @@ class InsuranceErrorCode(StrEnum):
     ORDER_NOT_FOUND = "order_not_found"
     ORDER_NOT_INSURABLE = "order_not_insurable"
     COVERAGE_EXCEEDS_LIMIT = "coverage_exceeds_limit"
+    COVERAGE_BELOW_MINIMUM = "coverage_below_minimum"
     DRIVER_REQUIRED = "driver_required"
     QUOTE_EXPIRED = "quote_expired"
     QUOTE_ALREADY_PURCHASED = "quote_already_purchased"

@@ -51,6 +51,7 @@ class OsagoRuleset:
     version: str
     currency: str
     source: str
+    coverage_minimum: Decimal
     coverage_limit: Decimal  # the statutory sum insured for damage to property
     base_rate: Decimal  # ТБ, in roubles
     territory: dict[str, Decimal]  # КТ
@@ -72,6 +73,7 @@ class KaskoRuleset:
     version: str
     currency: str
     source: str
+    coverage_minimum: Decimal
     coverage_limit: Decimal
     vehicle_age: tuple[Band, ...]  # the share of the coverage by full years since model year
     make_groups: dict[str, frozenset[str]]  # group -> makes, lower case
@@ -96,6 +98,7 @@ OSAGO_2015 = OsagoRuleset(
     version="osago-3384u-2015.04",
     currency="RUB",
     source="Bank of Russia Directive No. 3384-U of 19.11.2014, in force from 12.04.2015",
+    coverage_minimum=D("0.01"),
     coverage_limit=D("400000.00"),
     base_rate=D("4118.00"),
     territory={
@@ -168,6 +171,7 @@ KASKO_2026 = KaskoRuleset(
     version="kasko-autosalon-2026.1",
     currency="RUB",
     source="Autosalon KASKO tariff, edition 2026.1 (insurance/rulesets.py)",
+    coverage_minimum=D("100000.00"),
     coverage_limit=D("100000000.00"),
     vehicle_age=(
         Band(0, D("0.040")),
@@ -199,7 +203,7 @@ KASKO_2026 = KaskoRuleset(
     ),
     unlimited_drivers=D("1.60"),
     clauses={
-        "coverage_limit": "section 1: the largest sum insured",
+        "coverage_limit": "section 1: sums insured from 100,000 to 100,000,000 RUB",
         "coverage": "section 2: the sum insured the client chose",
         "vehicle_age": "table 1: annual rate by full years since the model year",
         "make_group": "table 2: make group (standard, premium, high theft risk)",

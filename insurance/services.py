@@ -54,11 +54,17 @@ def quote_price(
     today: date,
 ) -> pricing.Price:
     ruleset = rulesets.OSAGO if insurance_type == InsuranceType.OSAGO else rulesets.KASKO
-    if coverage_amount > ruleset.coverage_limit:
-        message = f"At most {ruleset.coverage_limit} {ruleset.currency} ({ruleset.version})."
+    if not ruleset.coverage_minimum <= coverage_amount <= ruleset.coverage_limit:
+        above = coverage_amount > ruleset.coverage_limit
+        message = (
+            f"From {ruleset.coverage_minimum} to {ruleset.coverage_limit} {ruleset.currency}"
+            f" ({ruleset.version})."
+        )
         raise ApplicationError(
-            "The coverage is above what this insurance allows.",
-            code=InsuranceErrorCode.COVERAGE_EXCEEDS_LIMIT,
+            f"The coverage is {'above' if above else 'below'} what this insurance allows.",
+            code=InsuranceErrorCode.COVERAGE_EXCEEDS_LIMIT
+            if above
+            else InsuranceErrorCode.COVERAGE_BELOW_MINIMUM,
             status=400,
             details={"coverage_amount": [message]},
         )
