@@ -19,6 +19,8 @@ from accounts.choices import ActivityType
 from accounts.models import ActivityLog
 from catalog.models import Product, StockReservation
 from conftest import browser_for
+from insurance.models import Claim, Policy, Quote
+from insurance.tests.factories import claim_make, policy_make, quote_make
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from payments import services as payments_services
@@ -36,7 +38,8 @@ def _fast_provider(settings, provider):
 def rows_make(customer, count: int) -> None:
     """`count` rows of every model the admin lists, made through the services: a product in
     its own category, an order reserving it, its payment partly refunded (a charge and a
-    refund in the ledger), a login in the activity log."""
+    refund in the ledger), a login in the activity log, an insurance quote and a policy
+    with a claim on it."""
     for _ in range(count):
         order = order_make(customer, (product_make(price="100.00"), 1))
         payment = completed_payment_make(customer, order, "100.00")
@@ -44,6 +47,8 @@ def rows_make(customer, count: int) -> None:
             payment_id=payment.pk, amount=Decimal("10.00"), reason="Scratch"
         )
         accounts_services.activity_record(user=customer, type=ActivityType.LOGIN)
+        quote_make(customer, order)
+        claim_make(customer, policy_make(customer, order))
     RefreshToken.for_user(customer).blacklist()  # an outstanding and a blacklisted token
 
 
@@ -76,7 +81,18 @@ def test_every_admin_page_renders_against_the_database_of_its_model(admin_user, 
         assert add.status_code == (200 if can_add else 403), label
 
 
-LISTS = [Order, Payment, Refund, LedgerTransaction, Product, StockReservation, ActivityLog]
+LISTS = [
+    Order,
+    Payment,
+    Refund,
+    LedgerTransaction,
+    Product,
+    StockReservation,
+    ActivityLog,
+    Quote,
+    Policy,
+    Claim,
+]
 
 
 def changelist_queries(browser) -> dict[str, tuple[int, int]]:

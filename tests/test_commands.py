@@ -21,7 +21,8 @@ def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable():
 
     assert User.objects.count() == len(DEMO_USERS)
     assert catalog_selectors.product_list().count() == len(VEHICLES) + len(ACCESSORIES)
-    assert orders_selectors.order_stats_for_customer(user=client)["total_orders"] == 2
+    # Two from the orders demo, and the car the insurance demo insures.
+    assert orders_selectors.order_stats_for_customer(user=client)["total_orders"] == 3
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     for spec in DEMO_USERS:
         user = User.objects.get(email=spec["email"])
