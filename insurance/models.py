@@ -103,10 +103,6 @@ class Policy(TimestampedModel):
     def __str__(self):
         return f"Policy {self.number}"
 
-    @property
-    def total_days(self) -> int:
-        return (self.end_date - self.start_date).days + 1
-
 
 class Claim(TimestampedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
