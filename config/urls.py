@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("orders.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("financing.api.urls")),
+    path("", include("insurance.api.urls")),
 ]
 
 urlpatterns = [

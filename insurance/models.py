@@ -1,6 +1,141 @@
-"""Models of the insurance domain; they live in the `insurance` database (see config/routers.py)."""
+"""Models of the insurance domain; they live in the `insurance` database (see config/routers.py).
+Orders and users belong to other databases and are referenced by id (DESIGN.md §3.1)."""
 
-from common.models import InboxEventBase, OutboxEventBase
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from insurance.choices import ClaimStatus, InsuranceType, PolicyStatus, QuoteStatus
+
+
+class Quote(TimestampedModel):
+    """A priced offer for one order's vehicle, with the inputs, every factor applied (name,
+    value, source) and the ruleset version, so that it can be explained later."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order_id = models.UUIDField(db_index=True)
+    customer_id = models.UUIDField(db_index=True)
+    created_by_id = models.UUIDField()
+    insurance_type = models.CharField(max_length=8, choices=InsuranceType.choices)
+    coverage_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    vehicle_make = models.CharField(max_length=60)
+    vehicle_model = models.CharField(max_length=60)
+    vehicle_year = models.PositiveSmallIntegerField()
+    vehicle_vin = models.CharField(max_length=17)
+    driver_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    driver_experience_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    unlimited_drivers = models.BooleanField()
+    # OSAGO inputs; stored for every quote, used by OSAGO pricing only.
+    engine_power_hp = models.PositiveSmallIntegerField(null=True, blank=True)
+    territory = models.CharField(max_length=32)
+    period_months = models.PositiveSmallIntegerField()
+    bonus_malus_class = models.CharField(max_length=2)
+    premium = models.DecimalField(max_digits=14, decimal_places=2)
+    coefficients = models.JSONField()  # [{"code", "name", "value", "source"}], in order
+    ruleset_version = models.CharField(max_length=40)
+    valid_until = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=QuoteStatus.choices, default=QuoteStatus.QUOTED
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(coverage_amount__gt=0), name="insurance_quote_coverage_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(premium__gt=0), name="insurance_quote_premium_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["order_id", "status"])]
+
+    def __str__(self):
+        return f"{self.insurance_type.upper()} quote {self.premium} {self.currency}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == QuoteStatus.QUOTED and self.valid_until <= timezone.now()
+
+
+class Policy(TimestampedModel):
+    """A bought quote. It covers `start_date` to `end_date`, both days included."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # One policy per quote, in the database: a quote bought twice at once fails here.
+    quote = models.OneToOneField(Quote, on_delete=models.PROTECT, related_name="policy")
+    number = models.CharField(max_length=32, unique=True)
+    order_id = models.UUIDField(db_index=True)
+    customer_id = models.UUIDField(db_index=True)
+    insurance_type = models.CharField(max_length=8, choices=InsuranceType.choices)
+    coverage_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    premium = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.ACTIVE
+    )
+    cancelled_on = models.DateField(null=True, blank=True)  # the last day it covered
+    cancelled_by_id = models.UUIDField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=500, blank=True)
+    refund_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="insurance_policy_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(refund_amount__isnull=True)
+                | Q(refund_amount__gte=0, refund_amount__lte=F("premium")),
+                name="insurance_policy_refund_within_premium",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Policy {self.number}"
+
+
+class Claim(TimestampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="claims")
+    order_id = models.UUIDField(db_index=True)
+    customer_id = models.UUIDField(db_index=True)
+    filed_by_id = models.UUIDField()
+    incident_date = models.DateField()
+    description = models.TextField(max_length=5000)
+    amount_claimed = models.DecimalField(max_digits=14, decimal_places=2)
+    amount_approved = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.FILED)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    decided_by_id = models.UUIDField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_claimed__gt=0), name="insurance_claim_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_approved__isnull=True)
+                | Q(amount_approved__gt=0, amount_approved__lte=F("amount_claimed")),
+                name="insurance_claim_approved_within_claimed",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"Claim {self.amount_claimed} {self.currency} on {self.policy_id} [{self.status}]"
 
 
 class OutboxEvent(OutboxEventBase):

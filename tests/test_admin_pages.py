@@ -21,6 +21,8 @@ from catalog.models import Product, StockReservation
 from conftest import browser_for
 from financing.models import LoanApplication, LoanInstallment
 from financing.tests.factories import application_make
+from insurance.models import Claim, Policy, Quote
+from insurance.tests.factories import claim_make, policy_make, quote_make
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from payments import services as payments_services
@@ -39,7 +41,7 @@ def rows_make(customer, count: int) -> None:
     """`count` rows of every model the admin lists, made through the services: a product in
     its own category, an order reserving it, a loan application with its schedule on it, its
     payment partly refunded (a charge and a refund in the ledger), a login in the activity
-    log."""
+    log, an insurance quote and a policy with a claim on it."""
     for _ in range(count):
         order = order_make(customer, (product_make(price="1100.00"), 1))
         application_make(customer, order, vehicle_price="1100.00", down_payment="100.00")
@@ -48,6 +50,8 @@ def rows_make(customer, count: int) -> None:
             payment_id=payment.pk, amount=Decimal("10.00"), reason="Scratch"
         )
         accounts_services.activity_record(user=customer, type=ActivityType.LOGIN)
+        quote_make(customer, order)
+        claim_make(customer, policy_make(customer, order))
     RefreshToken.for_user(customer).blacklist()  # an outstanding and a blacklisted token
 
 
@@ -90,6 +94,9 @@ LISTS = [
     ActivityLog,
     LoanApplication,
     LoanInstallment,
+    Quote,
+    Policy,
+    Claim,
 ]
 
 

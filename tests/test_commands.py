@@ -22,7 +22,8 @@ def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable():
 
     assert User.objects.count() == len(DEMO_USERS)
     assert catalog_selectors.product_list().count() == len(VEHICLES) + len(ACCESSORIES)
-    # Two orders of the orders demo, and two more that financing's demo finances.
+    # Two orders of the orders demo and two that financing's demo finances; the insurance
+    # demo insures the car of one of those.
     assert orders_selectors.order_stats_for_customer(user=client)["total_orders"] == 4
     applications = financing_selectors.application_list(user=client)
     assert sorted(applications.values_list("status", flat=True)) == [

@@ -1,0 +1,197 @@
+from decimal import Decimal
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from catalog.validators import validate_vin
+from common.money import MoneyField
+from insurance import rulesets
+from insurance.choices import ClaimDecision, InsuranceType
+from insurance.models import Claim, Policy, Quote
+
+CENT = Decimal("0.01")
+
+
+class QuoteCreateInputSerializer(serializers.Serializer):
+    """What is insured and who drives. The OSAGO rating inputs have defaults: territory
+    `moscow`, bonus-malus class `3` (a driver with no history, 1.0), 12 months of use, engine
+    power unstated (priced in the top band). With no driver named, anyone may drive."""
+
+    order_id = serializers.UUIDField()
+    insurance_type = serializers.ChoiceField(choices=InsuranceType.choices)
+    coverage_amount = MoneyField(min_value=CENT)
+    vehicle_make = serializers.CharField(max_length=60)
+    vehicle_model = serializers.CharField(max_length=60)
+    vehicle_year = serializers.IntegerField(min_value=1950, help_text="Not in the future.")
+    vehicle_vin = serializers.CharField(max_length=17, validators=[validate_vin])
+    driver_age = serializers.IntegerField(
+        min_value=18, max_value=100, required=False, allow_null=True, default=None
+    )
+    driver_experience_years = serializers.IntegerField(
+        min_value=0, max_value=84, required=False, allow_null=True, default=None
+    )
+    unlimited_drivers = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Anyone may drive. Defaults to true when no driver is named.",
+    )
+    engine_power_hp = serializers.IntegerField(
+        min_value=1, max_value=2000, required=False, allow_null=True, default=None
+    )
+    territory = serializers.ChoiceField(
+        choices=sorted(rulesets.OSAGO.territory), default=rulesets.OSAGO.default_territory
+    )
+    period_months = serializers.IntegerField(
+        min_value=3, max_value=12, default=12, help_text="OSAGO: months of use within the year."
+    )
+    bonus_malus_class = serializers.ChoiceField(
+        choices=list(rulesets.OSAGO.bonus_malus),
+        default=rulesets.OSAGO.default_bonus_malus_class,
+    )
+
+    def validate_vehicle_year(self, year):
+        if year > timezone.localdate().year:
+            raise serializers.ValidationError("The model year is in the future.")
+        return year
+
+    def validate(self, attrs):
+        age, experience = attrs["driver_age"], attrs["driver_experience_years"]
+        if (age is None) != (experience is None):
+            raise serializers.ValidationError(
+                {"driver_age": ["Give the driver's age and experience together."]}
+            )
+        if age is not None and experience > age - 16:
+            raise serializers.ValidationError(
+                {"driver_experience_years": ["More years of driving than the age allows."]}
+            )
+        return attrs
+
+
+class CoefficientOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    value = serializers.CharField(help_text="A decimal, exactly as applied.")
+    source = serializers.CharField()
+
+
+class QuoteOutputSerializer(serializers.ModelSerializer):
+    coefficients = CoefficientOutputSerializer(
+        many=True, read_only=True, help_text="Their product, rounded to kopecks, is the premium."
+    )
+    is_expired = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "order_id",
+            "customer_id",
+            "insurance_type",
+            "coverage_amount",
+            "currency",
+            "vehicle_make",
+            "vehicle_model",
+            "vehicle_year",
+            "vehicle_vin",
+            "driver_age",
+            "driver_experience_years",
+            "unlimited_drivers",
+            "engine_power_hp",
+            "territory",
+            "period_months",
+            "bonus_malus_class",
+            "premium",
+            "coefficients",
+            "ruleset_version",
+            "valid_until",
+            "is_expired",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PolicyOutputSerializer(serializers.ModelSerializer):
+    quote_id = serializers.UUIDField(read_only=True)
+    start_date = serializers.DateField(read_only=True, help_text="First day covered.")
+    end_date = serializers.DateField(read_only=True, help_text="Last day covered (inclusive).")
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "number",
+            "quote_id",
+            "order_id",
+            "customer_id",
+            "insurance_type",
+            "coverage_amount",
+            "premium",
+            "currency",
+            "start_date",
+            "end_date",
+            "status",
+            "cancelled_on",
+            "cancellation_reason",
+            "refund_amount",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PolicyCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ClaimCreateInputSerializer(serializers.Serializer):
+    incident_date = serializers.DateField()
+    description = serializers.CharField(max_length=5000)
+    amount_claimed = MoneyField(min_value=CENT)
+
+
+class ClaimDecisionInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=ClaimDecision.choices)
+    amount_approved = MoneyField(
+        min_value=CENT,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Required to approve; at most the amount claimed.",
+    )
+    reason = serializers.CharField(max_length=500)
+
+    def validate(self, attrs):
+        if attrs["decision"] == ClaimDecision.REJECTED and attrs["amount_approved"] is not None:
+            raise serializers.ValidationError(
+                {"amount_approved": ["A rejection approves no amount."]}
+            )
+        return attrs
+
+
+class ClaimOutputSerializer(serializers.ModelSerializer):
+    policy_id = serializers.UUIDField(read_only=True)
+    policy_number = serializers.CharField(source="policy.number", read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "policy_id",
+            "policy_number",
+            "order_id",
+            "customer_id",
+            "incident_date",
+            "description",
+            "amount_claimed",
+            "amount_approved",
+            "currency",
+            "status",
+            "decision_reason",
+            "decided_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,34 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from insurance.models import Claim, Policy, Quote
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def states() -> dict:
+    return {
+        "quotes": sorted((q.insurance_type, q.status, q.is_expired) for q in Quote.objects.all()),
+        "policies": sorted((p.status, p.refund_amount is not None) for p in Policy.objects.all()),
+        "claims": sorted(Claim.objects.values_list("status", flat=True)),
+    }
+
+
+def test_the_demo_shows_every_state_and_running_it_again_adds_nothing():
+    call_command("seed_demo", stdout=StringIO())
+    first = states()
+    call_command("seed_demo", stdout=StringIO())
+
+    assert first == {
+        "quotes": [
+            ("kasko", "purchased", False),
+            ("kasko", "quoted", True),
+            ("osago", "purchased", False),
+            ("osago", "quoted", False),
+        ],
+        "policies": [("active", False), ("cancelled", True)],
+        "claims": ["approved", "filed", "rejected"],
+    }
+    assert states() == first

@@ -1,0 +1,54 @@
+import pytest
+
+from common.events import Event
+from common.events.bus import deliver
+from insurance.models import InboxEvent, OutboxEvent, Policy, Quote
+from insurance.tests.factories import outbox_payload, policy_make, quote_make
+from orders import services as orders_services
+from orders.tests.factories import order_make, product_make
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+CONSUMER = "insurance.cancel_quotes_of_cancelled_order"
+
+
+def test_cancelling_an_order_cancels_its_unbought_quotes_once(customer, run_on_commit):
+    order = order_make(customer, (product_make(price="1500000.00"), 1))
+    open_quote = quote_make(customer, order)
+    bought = policy_make(customer, order)
+    other_order_quote = quote_make(customer)
+
+    with run_on_commit():
+        orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+
+    open_quote.refresh_from_db()
+    assert (open_quote.status, open_quote.cancelled_at is not None) == ("cancelled", True)
+    assert Quote.objects.get(pk=bought.quote_id).status == "purchased"
+    assert Policy.objects.get(pk=bought.pk).status == "active"
+    assert Quote.objects.get(pk=other_order_quote.pk).status == "quoted"
+    payload = outbox_payload("insurance.quote_cancelled", open_quote)
+    assert (payload["status"], payload["amount"]) == ("cancelled", "64000.00")
+
+    # The broker delivers the same order.cancelled again: nothing changes.
+    inbox = InboxEvent.objects.get(consumer=CONSUMER)
+    again = Event(
+        id=str(inbox.event_id), type="order.cancelled", aggregate_id=str(order.pk), payload={}
+    )
+    assert deliver(CONSUMER, again.as_dict()) is False
+    assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
+    assert OutboxEvent.objects.filter(type="insurance.quote_cancelled").count() == 1
+
+
+def test_a_cancelled_quote_cannot_be_bought(customer, customer_client, run_on_commit):
+    order = order_make(customer, (product_make(price="1500000.00"), 1))
+    quote = quote_make(customer, order)
+    with run_on_commit():
+        orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+
+    response = customer_client.post(f"/api/v1/insurance/quotes/{quote.pk}/purchase")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (
+        409,
+        "quote_not_purchasable",
+    )
+    assert Policy.objects.count() == 0

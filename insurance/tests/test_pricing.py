@@ -1,0 +1,221 @@
+"""The tariffs: OSAGO coefficients from the directive, KASKO by vehicle age and make group,
+the pro-rata refund, and two properties over every input."""
+
+import operator
+from datetime import date
+from decimal import Decimal
+from functools import reduce
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from common.money import to_cents
+from insurance import pricing, rulesets, services
+
+OSAGO_DEFAULTS = {
+    "territory": "moscow",
+    "bonus_malus_class": "3",
+    "unlimited_drivers": False,
+    "driver_age": 35,
+    "driver_experience_years": 10,
+    "engine_power_hp": 100,
+    "period_months": 12,
+}
+
+
+def factor(price: pricing.Price, code: str) -> Decimal:
+    return next(f.value for f in price.factors if f.code == code)
+
+
+@pytest.mark.parametrize(
+    ("hp", "coefficient"),
+    [
+        (1, "0.6"),
+        (50, "0.6"),
+        (51, "1.0"),
+        (70, "1.0"),
+        (71, "1.1"),
+        (100, "1.1"),
+        (101, "1.2"),
+        (120, "1.2"),
+        (121, "1.4"),
+        (150, "1.4"),
+        (151, "1.6"),
+        (2000, "1.6"),
+        (None, "1.6"),  # not stated: the top band
+    ],
+)
+def test_engine_power_coefficient_at_each_bracket_boundary(hp, coefficient):
+    price = pricing.osago_price(**{**OSAGO_DEFAULTS, "engine_power_hp": hp})
+
+    assert factor(price, "engine_power") == Decimal(coefficient)
+    # 4118.00 × 2.0 (Moscow) × 1.0 × 1.0 × 1 × КМ × 1.0
+    assert price.premium == to_cents(Decimal("8236.00") * Decimal(coefficient))
+
+
+def test_a_driver_with_no_history_has_bonus_malus_1():
+    default_class = rulesets.OSAGO.default_bonus_malus_class
+    price = pricing.osago_price(**{**OSAGO_DEFAULTS, "bonus_malus_class": default_class})
+
+    assert default_class == "3"
+    assert factor(price, "bonus_malus") == Decimal("1.0")
+
+
+def test_an_osago_premium_is_the_product_of_every_coefficient_with_its_source():
+    price = pricing.osago_price(
+        territory="saint_petersburg",
+        bonus_malus_class="5",
+        unlimited_drivers=False,
+        driver_age=21,
+        driver_experience_years=2,
+        engine_power_hp=130,
+        period_months=6,
+    )
+
+    assert [(f.code, f.value) for f in price.factors] == [
+        ("base_rate", Decimal("4118.00")),
+        ("territory", Decimal("1.8")),
+        ("bonus_malus", Decimal("0.9")),
+        ("age_experience", Decimal("1.8")),
+        ("unlimited_drivers", Decimal("1")),
+        ("engine_power", Decimal("1.4")),
+        ("period_of_use", Decimal("0.7")),
+    ]
+    # 4118 × 1.8 × 0.9 × 1.8 × 1.4 × 0.7 = 11767.92624 → 11767.93
+    assert price.premium == Decimal("11767.93")
+    assert price.ruleset_version == "osago-3384u-2015.04"
+    assert all("Directive No. 3384-U" in f.source for f in price.factors)
+
+
+def test_osago_with_anyone_driving_applies_the_unlimited_drivers_coefficient():
+    price = pricing.osago_price(**{**OSAGO_DEFAULTS, "unlimited_drivers": True, "driver_age": None})
+
+    assert factor(price, "age_experience") == Decimal("1")
+    assert factor(price, "unlimited_drivers") == Decimal("1.8")
+    assert price.premium == Decimal("16307.28")  # 4118 × 2.0 × 1.8 × 1.1
+
+
+@pytest.mark.parametrize(
+    ("age", "make", "premium"),
+    [
+        (0, "Skoda", "40000.00"),  # 1,000,000 × 0.040 × 1.00
+        (1, "Skoda", "45000.00"),
+        (2, "Lada", "50000.00"),
+        (3, "Lada", "55000.00"),
+        (4, "Lada", "60000.00"),
+        (6, "Lada", "65000.00"),
+        (7, "Lada", "75000.00"),
+        (25, "Lada", "75000.00"),
+        (0, "BMW", "48000.00"),  # premium group 1.20
+        (0, "mercedes-benz", "48000.00"),
+        (0, "Toyota", "52000.00"),  # high theft risk 1.30
+        (5, " land  rover ", "84500.00"),  # 0.065 × 1.30
+    ],
+)
+def test_kasko_premium_by_vehicle_age_and_make_group(age, make, premium):
+    price = pricing.kasko_price(
+        coverage_amount=Decimal("1000000.00"),
+        vehicle_make=make,
+        vehicle_age=age,
+        unlimited_drivers=False,
+        driver_age=40,
+        driver_experience_years=20,
+    )
+
+    assert price.premium == Decimal(premium)
+    assert price.ruleset_version == "kasko-autosalon-2026.1"
+
+
+@pytest.mark.parametrize(
+    ("age", "experience", "coefficient"),
+    [(22, 3, "1.50"), (23, 3, "1.30"), (22, 4, "1.20"), (23, 4, "1.00")],
+)
+def test_kasko_driver_factor_by_age_and_experience(age, experience, coefficient):
+    price = pricing.kasko_price(
+        coverage_amount=Decimal("1000000.00"),
+        vehicle_make="Lada",
+        vehicle_age=0,
+        unlimited_drivers=False,
+        driver_age=age,
+        driver_experience_years=experience,
+    )
+
+    assert factor(price, "age_experience") == Decimal(coefficient)
+    assert price.premium == to_cents(Decimal("40000.00") * Decimal(coefficient))
+
+
+@pytest.mark.parametrize(
+    ("cancelled_on", "refund"),
+    [
+        (date(2025, 12, 31), "1000.00"),  # before the start: nothing was used
+        (date(2026, 1, 1), "997.26"),  # the first day is used: 1000 × 364 / 365
+        (date(2026, 6, 14), "547.95"),  # 200 days left: 1000 × 200 / 365 = 547.945...
+        (date(2026, 12, 30), "2.74"),  # 1000 × 1 / 365 = 2.739...
+        (date(2026, 12, 31), "0.00"),  # the last day is used
+        (date(2027, 3, 1), "0.00"),
+    ],
+)
+def test_the_refund_is_the_premium_of_the_unused_days_rounded_once(cancelled_on, refund):
+    assert pricing.refund_pro_rata(
+        premium=Decimal("1000.00"),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        cancelled_on=cancelled_on,
+    ) == Decimal(refund)
+
+
+# PROPERTIES
+# ------------------------------------------------------------------------------
+# Within both tariffs' range of sums insured.
+coverage = st.decimals(min_value=Decimal("100000.00"), max_value=Decimal("400000.00"), places=2)
+driver = st.one_of(
+    st.just((True, None, None)),
+    st.integers(min_value=18, max_value=100).flatmap(
+        lambda age: st.tuples(
+            st.just(False), st.just(age), st.integers(min_value=0, max_value=age - 16)
+        )
+    ),
+)
+risk = st.fixed_dictionaries(
+    {
+        "insurance_type": st.sampled_from(["osago", "kasko"]),
+        "vehicle_make": st.sampled_from(["Lada", "BMW", "Toyota", "Haval", "Porsche"]),
+        "vehicle_year": st.integers(min_value=1990, max_value=2026),
+        "engine_power_hp": st.one_of(st.none(), st.integers(min_value=1, max_value=2000)),
+        "territory": st.sampled_from(sorted(rulesets.OSAGO.territory)),
+        "period_months": st.integers(min_value=3, max_value=12),
+        "bonus_malus_class": st.sampled_from(list(rulesets.OSAGO.bonus_malus)),
+    }
+)
+
+
+def price_of(risk: dict, driver: tuple, coverage_amount: Decimal) -> pricing.Price:
+    unlimited, age, experience = driver
+    return services.quote_price(
+        **risk,
+        coverage_amount=coverage_amount,
+        unlimited_drivers=unlimited,
+        driver_age=age,
+        driver_experience_years=experience,
+        today=date(2026, 6, 1),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(risk=risk, driver=driver, a=coverage, b=coverage)
+def test_the_premium_never_decreases_when_the_coverage_grows(risk, driver, a, b):
+    low, high = sorted([a, b])
+
+    assert price_of(risk, driver, low).premium <= price_of(risk, driver, high).premium
+
+
+@settings(max_examples=200, deadline=None)
+@given(risk=risk, driver=driver, coverage_amount=coverage)
+def test_the_printed_coefficients_multiply_to_the_premium(risk, driver, coverage_amount):
+    price = price_of(risk, driver, coverage_amount)
+    printed = [factor.as_dict() for factor in price.factors]  # what the quote stores and shows
+
+    product = reduce(operator.mul, (Decimal(f["value"]) for f in printed))
+    assert to_cents(product) == price.premium > 0
+    assert all(f["name"] and f["source"] for f in printed)

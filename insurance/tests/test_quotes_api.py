@@ -1,0 +1,233 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import client_for
+from insurance.models import OutboxEvent, Policy, Quote
+from insurance.tests.factories import VIN, outbox_payload, quote_make
+from orders.tests.factories import order_make, product_make
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+QUOTES = "/api/v1/insurance/quotes/"
+
+
+@pytest.fixture
+def order(customer):
+    return order_make(customer, (product_make(price="2500000.00"), 1))
+
+
+def osago(order, **fields) -> dict:
+    return {
+        "order_id": str(order.pk),
+        "insurance_type": "osago",
+        "coverage_amount": "400000.00",
+        "vehicle_make": "Toyota",
+        "vehicle_model": "Camry",
+        "vehicle_year": 2024,
+        "vehicle_vin": "1M8GDM9AXKP042788",
+        "driver_age": 30,
+        "driver_experience_years": 10,
+        "engine_power_hp": 150,
+        **fields,
+    }
+
+
+def test_an_osago_quote_shows_every_coefficient_its_source_the_version_and_validity(
+    customer_client, customer, order
+):
+    before = timezone.now()
+
+    response = customer_client.post(QUOTES, osago(order), format="json")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    quote = Quote.objects.get()
+    assert body["id"] == str(quote.pk)
+    assert (body["premium"], quote.premium) == ("11530.40", Decimal("11530.40"))
+    assert [(c["code"], c["value"]) for c in body["coefficients"]] == [
+        ("base_rate", "4118.00"),
+        ("territory", "2.0"),  # the default territory: moscow
+        ("bonus_malus", "1.0"),  # the default class 3: no history
+        ("age_experience", "1.0"),
+        ("unlimited_drivers", "1"),
+        ("engine_power", "1.4"),
+        ("period_of_use", "1.0"),  # the default 12 months
+    ]
+    assert all("Bank of Russia Directive No. 3384-U" in c["source"] for c in body["coefficients"])
+    assert body["ruleset_version"] == quote.ruleset_version == "osago-3384u-2015.04"
+    assert before + timedelta(days=30) <= quote.valid_until <= timezone.now() + timedelta(days=30)
+    assert (body["status"], body["is_expired"], body["currency"]) == ("quoted", False, "RUB")
+    assert (quote.customer_id, quote.order_id, quote.created_by_id) == (
+        customer.pk,
+        order.pk,
+        customer.pk,
+    )
+    payload = outbox_payload("insurance.quoted", quote)
+    assert (payload["status"], payload["amount"], payload["currency"]) == (
+        "quoted",
+        "11530.40",
+        "RUB",
+    )
+    assert payload["insurance_type"] == "osago"
+
+
+def test_a_kasko_quote_is_priced_on_the_coverage_vehicle_age_make_and_driver(
+    customer_client, order
+):
+    year = timezone.localdate().year - 1
+    response = customer_client.post(
+        QUOTES,
+        {
+            "order_id": str(order.pk),
+            "insurance_type": "kasko",
+            "coverage_amount": "2000000.00",
+            "vehicle_make": "Toyota",
+            "vehicle_model": "Camry",
+            "vehicle_year": year,
+            "vehicle_vin": "1m8gdm9axkp042788",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    quote = Quote.objects.get()
+    # 2,000,000 × 0.045 (one year old) × 1.30 (Toyota) × 1 × 1.60 (anyone drives)
+    assert quote.premium == Decimal("187200.00")
+    assert (quote.vehicle_vin, quote.unlimited_drivers) == ("1M8GDM9AXKP042788", True)
+    assert response.json()["ruleset_version"] == "kasko-autosalon-2026.1"
+
+
+NEXT_YEAR = timezone.localdate().year + 1
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code", "field"),
+    [
+        ({"coverage_amount": "100.001"}, 400, "validation_error", "coverage_amount"),
+        ({"coverage_amount": "-5.00"}, 400, "validation_error", "coverage_amount"),
+        ({"coverage_amount": "0.00"}, 400, "validation_error", "coverage_amount"),
+        ({"coverage_amount": "1e20"}, 400, "validation_error", "coverage_amount"),
+        ({"coverage_amount": "NaN"}, 400, "validation_error", "coverage_amount"),
+        ({"coverage_amount": [1]}, 400, "validation_error", "coverage_amount"),
+        ({"coverage_amount": "400000.01"}, 400, "coverage_exceeds_limit", "coverage_amount"),
+        (
+            {"insurance_type": "kasko", "coverage_amount": "99999.99"},
+            400,
+            "coverage_below_minimum",
+            "coverage_amount",
+        ),
+        (
+            {"insurance_type": "kasko", "coverage_amount": "100000000.01"},
+            400,
+            "coverage_exceeds_limit",
+            "coverage_amount",
+        ),
+        ({"insurance_type": "life"}, 400, "validation_error", "insurance_type"),
+        ({"vehicle_year": NEXT_YEAR}, 400, "validation_error", "vehicle_year"),
+        ({"vehicle_year": "twenty"}, 400, "validation_error", "vehicle_year"),
+        ({"vehicle_vin": "1HGCM82633A123456"}, 400, "validation_error", "vehicle_vin"),
+        ({"vehicle_vin": "XTA21099OY2766389"}, 400, "validation_error", "vehicle_vin"),
+        ({"vehicle_vin": "XTA21099"}, 400, "validation_error", "vehicle_vin"),
+        ({"driver_age": 17}, 400, "validation_error", "driver_age"),
+        ({"driver_age": "thirty"}, 400, "validation_error", "driver_age"),
+        ({"driver_experience_years": None}, 400, "validation_error", "driver_age"),
+        ({"driver_experience_years": 15}, 400, "validation_error", "driver_experience_years"),
+        ({"engine_power_hp": 0}, 400, "validation_error", "engine_power_hp"),
+        ({"period_months": 2}, 400, "validation_error", "period_months"),
+        ({"territory": "atlantis"}, 400, "validation_error", "territory"),
+        ({"bonus_malus_class": "14"}, 400, "validation_error", "bonus_malus_class"),
+        ({"order_id": "not-a-uuid"}, 400, "validation_error", "order_id"),
+    ],
+)
+def test_invalid_quotes_are_refused_with_a_code_and_nothing_is_written(
+    customer_client, order, change, status, code, field
+):
+    response = customer_client.post(QUOTES, osago(order, **change), format="json")
+
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert field in error["details"]
+    assert Quote.objects.count() == 0
+    assert OutboxEvent.objects.count() == 0
+
+
+def test_named_drivers_need_a_driver(customer_client, order):
+    body = osago(order, driver_age=None, driver_experience_years=None, unlimited_drivers=False)
+
+    response = customer_client.post(QUOTES, body, format="json")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "driver_required")
+    assert Quote.objects.count() == 0
+
+
+def test_quoting_another_clients_or_a_missing_order_is_a_404(
+    customer_client, other_customer, order
+):
+    others = order_make(other_customer, (product_make(), 1))
+    missing = {"order_id": "00000000-0000-0000-0000-000000000000"}
+
+    for body in (osago(others), osago(order, **missing)):
+        response = customer_client.post(QUOTES, body, format="json")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "order_not_found"
+    assert Quote.objects.count() == 0
+
+
+def test_a_cancelled_order_cannot_be_insured(customer_client, customer, order):
+    from orders import services as orders_services
+
+    orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+
+    response = customer_client.post(QUOTES, osago(order), format="json")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (
+        409,
+        "order_not_insurable",
+    )
+    assert Quote.objects.count() == 0
+
+
+def test_clients_list_and_read_their_own_quotes_and_staff_all(
+    customer_client, manager_client, customer, other_customer
+):
+    mine = quote_make(customer)
+    theirs = quote_make(other_customer)
+
+    own = customer_client.get(QUOTES).json()
+    everything = manager_client.get(QUOTES, {"insurance_type": "kasko"}).json()
+    other = customer_client.get(f"{QUOTES}{theirs.pk}/")
+    read = customer_client.get(f"{QUOTES}{mine.pk}/")
+
+    assert [row["id"] for row in own["results"]] == [str(mine.pk)]
+    assert {row["id"] for row in everything["results"]} == {str(mine.pk), str(theirs.pk)}
+    assert (other.status_code, other.json()["error"]["code"]) == (404, "not_found")
+    assert read.json()["premium"] == "64000.00"
+    assert read.json()["vehicle_vin"] == VIN
+
+
+def test_an_expired_quote_cannot_be_bought(customer_client, customer):
+    quote = quote_make(customer)
+    Quote.objects.filter(pk=quote.pk).update(valid_until=timezone.now() - timedelta(seconds=1))
+
+    response = customer_client.post(reverse("insurance-quote-purchase", args=[quote.pk]))
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "quote_expired"
+    assert Policy.objects.count() == 0
+    assert Quote.objects.get(pk=quote.pk).status == "quoted"
+    assert customer_client.get(f"{QUOTES}{quote.pk}/").json()["is_expired"] is True
+
+
+def test_another_client_cannot_buy_my_quote(customer, other_customer):
+    quote = quote_make(customer)
+
+    response = client_for(other_customer).post(reverse("insurance-quote-purchase", args=[quote.pk]))
+
+    assert response.status_code == 404
+    assert Policy.objects.count() == 0
+    assert Quote.objects.get(pk=quote.pk).status == "quoted"
