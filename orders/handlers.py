@@ -57,16 +57,20 @@ LINKED_EVENTS = {
 
 def note_link(event: Event) -> None:
     report = event.payload
-    services.order_link_note(
-        order_id=report["order_id"],
-        kind=LINKED_EVENTS[event.type],
-        reference_id=report["id"],
-        status=report["status"],
-        amount=None if report.get("amount") is None else Decimal(report["amount"]),
-        currency=report.get("currency", ""),
-        reported_at=event.occurred,
-        event=event.type,
-    )
+    notes = [(LINKED_EVENTS[event.type], report["id"], report["status"], report.get("amount"))]
+    if event.type == "insurance.purchased":  # the policy's event is also its quote's end
+        notes.append((LinkKind.INSURANCE_QUOTE, report["quote_id"], "purchased", report["amount"]))
+    for kind, reference_id, status, amount in notes:
+        services.order_link_note(
+            order_id=report["order_id"],
+            kind=kind,
+            reference_id=reference_id,
+            status=status,
+            amount=None if amount is None else Decimal(amount),
+            currency=report.get("currency", ""),
+            reported_at=event.occurred,
+            event=event.type,
+        )
 
 
 for _event_type in LINKED_EVENTS:

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 def reported_event(order, type: str, status: str, *, payment_id=None, occurred_at=None) -> Event:
+    """An event another domain reports about `order` (a payment's, by default)."""
     payment_id = str(payment_id or uuid.uuid4())
     return Event(
         type=type,
@@ -107,7 +108,6 @@ def test_a_report_about_a_missing_order_is_dropped(customer):
     [
         ("financing.approved", "loan_application"),
         ("insurance.quoted", "insurance_quote"),
-        ("insurance.purchased", "insurance_policy"),
         ("insurance.claim_decided", "insurance_claim"),
     ],
 )
@@ -123,3 +123,22 @@ def test_loans_and_insurance_are_noted_by_what_they_are(customer, event_type, ki
         "approved",
         event.payload["id"],
     )
+
+
+def test_a_purchased_policy_also_ends_its_quote(customer):
+    order = order_make(customer, (product_make(), 1))
+    quote_id = str(uuid.uuid4())
+    deliver(
+        "orders.note_insurance_quoted",
+        reported_event(order, "insurance.quoted", "quoted", payment_id=quote_id).as_dict(),
+    )
+    purchased = reported_event(order, "insurance.purchased", "active")
+    purchased.payload["quote_id"] = quote_id
+
+    deliver("orders.note_insurance_purchased", purchased.as_dict())
+
+    links = {(link.kind, str(link.reference_id)): link.status for link in OrderLink.objects.all()}
+    assert links == {
+        ("insurance_quote", quote_id): "purchased",
+        ("insurance_policy", purchased.payload["id"]): "active",
+    }
