@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -83,9 +84,18 @@ def application_create(
             events.FINANCING_SUBMITTED.emit(aggregate_id=application.pk, payload=payload)
             if decided := events.DECIDED.get(application.status):
                 decided.emit(aggregate_id=application.pk, payload=payload)
+            transaction.on_commit(partial(_withdraw_if_order_cancelled, order.pk), using=DB)
     except IntegrityError as exc:  # a concurrent application for the order won the race
         raise _already_open() from exc
     return application
+
+
+def _withdraw_if_order_cancelled(order_id) -> None:
+    """The saga's compensation: an order cancelled while its application was being written
+    (its `order.cancelled` consumed before the application committed) still loses it. After
+    the commit, either this sees the cancellation or the consumer sees the application."""
+    if orders_selectors.order_cancelled(order_id=order_id):
+        order_applications_withdraw(order_id=order_id)
 
 
 def _order_of(user, order_id):

@@ -3,6 +3,7 @@ with its event in the same transaction."""
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -148,7 +149,16 @@ def quote_create(
             valid_until=now + QUOTE_VALIDITY,
         )
         events.QUOTED.emit(aggregate_id=quote.pk, payload=events.quote_payload(quote))
+        transaction.on_commit(partial(_cancel_if_order_cancelled, order.pk), using=DB)
     return quote
+
+
+def _cancel_if_order_cancelled(order_id) -> None:
+    """The saga's compensation: an order cancelled while its quote was being written (its
+    `order.cancelled` consumed before the quote committed) still loses it. After the commit,
+    either this sees the cancellation or the consumer sees the quote."""
+    if orders_selectors.order_cancelled(order_id=order_id):
+        order_quotes_cancel(order_id=order_id)
 
 
 def order_quotes_cancel(*, order_id) -> int:

@@ -33,6 +33,13 @@ def order_live_find(*, user, order_id) -> Order | None:
     return _visible(user).filter(pk=order_id).first()
 
 
+def order_cancelled(*, order_id) -> bool:
+    """Whether the order is cancelled (or gone). Another domain that attached something to it
+    asks after its own commit: had the order been cancelled meanwhile, with `order.cancelled`
+    consumed before that commit, the attachment would outlive the order."""
+    return not Order.objects.filter(pk=order_id).exclude(status=OrderStatus.CANCELLED).exists()
+
+
 def order_live_recent(*, user, limit: int) -> list[Order]:
     return list(_visible(user)[:limit])
 

@@ -4,6 +4,7 @@ import pytest
 
 from common.events import Event
 from common.events.bus import deliver
+from financing import services
 from financing.models import InboxEvent, LoanApplication, OutboxEvent
 from financing.tests.factories import application_make, car_order_make
 from financing.tests.test_applications_api import PAYLOAD_KEYS
@@ -62,3 +63,24 @@ def test_a_second_delivery_of_the_cancellation_changes_nothing(customer, run_on_
     assert application.reasons.count("The order was cancelled.") == 1
     assert OutboxEvent.objects.filter(type="financing.withdrawn").count() == 1
     assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_an_application_written_while_its_order_is_cancelled_is_withdrawn(customer, monkeypatch):
+    # Given an order cancelled after the application was checked but before it committed, so
+    # that `order.cancelled` is consumed while there is nothing to withdraw yet...
+    order = car_order_make(customer)
+    loan_offer = services.scoring.loan_offer
+
+    def cancel_first(**terms):
+        orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+        return loan_offer(**terms)
+
+    monkeypatch.setattr(services.scoring, "loan_offer", cancel_first)
+
+    application = application_make(customer, order)
+
+    # ...the application still ends withdrawn, once its own commit shows the cancellation.
+    assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
+    assert LoanApplication.objects.get(pk=application.pk).status == "withdrawn"
+    assert OutboxEvent.objects.filter(type="financing.withdrawn").count() == 1

@@ -2,6 +2,7 @@ import pytest
 
 from common.events import Event
 from common.events.bus import deliver
+from insurance import services
 from insurance.models import InboxEvent, OutboxEvent, Policy, Quote
 from insurance.tests.factories import outbox_payload, policy_make, quote_make
 from orders import services as orders_services
@@ -52,3 +53,24 @@ def test_a_cancelled_quote_cannot_be_bought(customer, customer_client, run_on_co
         "quote_not_purchasable",
     )
     assert Policy.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_a_quote_written_while_its_order_is_cancelled_is_cancelled(customer, monkeypatch):
+    # Given an order cancelled after the quote was priced but before it committed, so that
+    # `order.cancelled` is consumed while there is no quote to cancel yet...
+    order = order_make(customer, (product_make(price="1500000.00"), 1))
+    quote_price = services.quote_price
+
+    def cancel_first(**inputs):
+        orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+        return quote_price(**inputs)
+
+    monkeypatch.setattr(services, "quote_price", cancel_first)
+
+    quote = quote_make(customer, order)
+
+    # ...the quote still ends cancelled, once its own commit shows the cancellation.
+    assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
+    assert Quote.objects.get(pk=quote.pk).status == "cancelled"
+    assert OutboxEvent.objects.filter(type="insurance.quote_cancelled").count() == 1
