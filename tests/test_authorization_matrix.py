@@ -1,0 +1,231 @@
+"""Who may do what (DESIGN.md §3.6, §5): one row for every operation of the OpenAPI schema,
+one column for every kind of caller. A new endpoint without a row fails the suite.
+
+Outcomes: `OK` means the request got past authentication and authorization (a success, or a
+validation or state error about the request itself); 401, 403 and 404 are refusals. The
+objects in a path belong to `client`; `other_client` is a second client, to whom they are a
+404, exactly like missing ones."""
+
+import json
+from datetime import date
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import UserFactory
+from conftest import client_for
+from financing.tests.factories import application_make
+from insurance.tests.factories import claim_make, policy_make, quote_make
+from orders.tests.factories import category_make, order_make, product_make
+from payments import services as payments_services
+from payments.tests.factories import completed_payment_make
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+ROLES = ["anonymous", "client", "other_client", "manager", "admin"]
+OK = "ok"
+
+
+def row(anonymous, client, other_client, manager, admin) -> dict:
+    return dict(zip(ROLES, [anonymous, client, other_client, manager, admin], strict=True))
+
+
+PUBLIC = row(OK, OK, OK, OK, OK)
+SIGNED_IN = row(401, OK, OK, OK, OK)
+OWNER_OR_STAFF = row(401, OK, 404, OK, OK)
+OWNER_ONLY = row(401, OK, 404, 404, 404)
+STAFF = row(401, 403, 403, OK, OK)
+ADMIN = row(401, 403, 403, 403, OK)
+SELF_OR_ADMIN = row(401, OK, 404, 404, OK)
+
+V1 = "/api/v1"
+MATRIX = {
+    ("POST", f"{V1}/auth/register"): PUBLIC,
+    ("POST", f"{V1}/auth/token"): PUBLIC,
+    ("POST", f"{V1}/auth/token/refresh"): PUBLIC,
+    ("POST", f"{V1}/auth/token/verify"): PUBLIC,
+    ("POST", f"{V1}/auth/logout"): PUBLIC,
+    ("POST", f"{V1}/auth/password/change"): SIGNED_IN,
+    ("POST", f"{V1}/auth/password/reset"): PUBLIC,
+    ("POST", f"{V1}/auth/password/reset/confirm"): PUBLIC,
+    ("POST", f"{V1}/auth/ws-ticket"): SIGNED_IN,
+    ("GET", f"{V1}/ping"): PUBLIC,
+    ("GET", f"{V1}/users/me"): SIGNED_IN,
+    ("PATCH", f"{V1}/users/me"): SIGNED_IN,
+    ("GET", f"{V1}/users/"): ADMIN,
+    ("GET", f"{V1}/users/{{id}}"): ADMIN,
+    ("DELETE", f"{V1}/users/{{id}}"): ADMIN,
+    ("PATCH", f"{V1}/users/{{id}}/role"): ADMIN,
+    ("GET", f"{V1}/users/{{id}}/activity"): SELF_OR_ADMIN,
+    ("GET", f"{V1}/catalog/categories/"): PUBLIC,
+    ("POST", f"{V1}/catalog/categories/"): STAFF,
+    ("GET", f"{V1}/catalog/categories/tree/"): PUBLIC,
+    ("GET", f"{V1}/catalog/categories/{{id}}/"): PUBLIC,
+    ("PATCH", f"{V1}/catalog/categories/{{id}}/"): STAFF,
+    ("DELETE", f"{V1}/catalog/categories/{{id}}/"): STAFF,
+    ("GET", f"{V1}/catalog/products/"): PUBLIC,
+    ("POST", f"{V1}/catalog/products/"): STAFF,
+    ("GET", f"{V1}/catalog/products/{{id}}/"): PUBLIC,
+    ("PATCH", f"{V1}/catalog/products/{{id}}/"): STAFF,
+    ("DELETE", f"{V1}/catalog/products/{{id}}/"): STAFF,
+    ("GET", f"{V1}/orders/"): SIGNED_IN,
+    ("POST", f"{V1}/orders/"): SIGNED_IN,
+    ("GET", f"{V1}/orders/stats/"): STAFF,
+    ("GET", f"{V1}/orders/stats/my"): SIGNED_IN,
+    ("GET", f"{V1}/orders/{{id}}/"): OWNER_OR_STAFF,
+    ("DELETE", f"{V1}/orders/{{id}}/"): ADMIN,
+    ("GET", f"{V1}/orders/{{id}}/history/"): OWNER_OR_STAFF,
+    ("PATCH", f"{V1}/orders/{{id}}/items/{{item_id}}/"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/orders/{{id}}/status"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/payments/"): SIGNED_IN,
+    ("POST", f"{V1}/payments/"): SIGNED_IN,
+    ("GET", f"{V1}/payments/{{id}}/"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/payments/{{id}}/refund"): STAFF,
+    ("GET", f"{V1}/payments/methods/"): SIGNED_IN,
+    ("POST", f"{V1}/payments/methods/"): SIGNED_IN,
+    ("DELETE", f"{V1}/payments/methods/{{id}}/"): OWNER_ONLY,
+    ("GET", f"{V1}/payments/transactions/"): SIGNED_IN,
+    ("GET", f"{V1}/financing/applications/"): SIGNED_IN,
+    ("POST", f"{V1}/financing/applications/"): SIGNED_IN,
+    ("GET", f"{V1}/financing/applications/{{id}}/"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/financing/applications/{{id}}/schedule/"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/financing/applications/{{id}}/decision"): STAFF,
+    ("POST", f"{V1}/financing/calculator"): SIGNED_IN,
+    ("GET", f"{V1}/insurance/quotes/"): SIGNED_IN,
+    ("POST", f"{V1}/insurance/quotes/"): SIGNED_IN,
+    ("GET", f"{V1}/insurance/quotes/{{id}}/"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/insurance/quotes/{{id}}/purchase"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/insurance/policies/"): SIGNED_IN,
+    ("GET", f"{V1}/insurance/policies/{{id}}/"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/insurance/policies/{{id}}/cancel"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/insurance/policies/{{id}}/claims"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/insurance/claims/"): SIGNED_IN,
+    ("GET", f"{V1}/insurance/claims/{{id}}/"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/insurance/claims/{{id}}/decision"): STAFF,
+}
+
+# A body that a permitted caller could send, so that a refusal cannot hide behind a 400.
+BODIES = {
+    ("PATCH", f"{V1}/users/{{id}}/role"): {"role": "manager"},
+    ("PATCH", f"{V1}/catalog/categories/{{id}}/"): {"description": "Updated"},
+    ("PATCH", f"{V1}/catalog/products/{{id}}/"): {"description": "Updated"},
+    ("PATCH", f"{V1}/orders/{{id}}/items/{{item_id}}/"): {"quantity": 2},
+    ("POST", f"{V1}/orders/{{id}}/status"): {"status": "cancelled", "reason": "Matrix"},
+    ("POST", f"{V1}/payments/{{id}}/refund"): {"amount": "1.00", "reason": "Matrix"},
+    ("POST", f"{V1}/financing/applications/{{id}}/decision"): {
+        "decision": "approved",
+        "reason": "Matrix",
+    },
+    ("POST", f"{V1}/insurance/policies/{{id}}/cancel"): {"reason": "Matrix"},
+    ("POST", f"{V1}/insurance/policies/{{id}}/claims"): {
+        "incident_date": date.today().isoformat(),
+        "description": "Matrix",
+        "amount_claimed": "1000.00",
+    },
+    ("POST", f"{V1}/insurance/claims/{{id}}/decision"): {
+        "decision": "approved",
+        "amount_approved": "500.00",
+        "reason": "Matrix",
+    },
+}
+
+
+def schema_operations() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+def test_every_operation_in_the_schema_has_a_row():
+    operations = schema_operations()
+
+    assert operations - MATRIX.keys() == set(), "operations without a row in MATRIX"
+    assert MATRIX.keys() - operations == set(), "rows for operations the API no longer has"
+
+
+class World:
+    """The callers, and the objects of `client` that a path names, made when first asked."""
+
+    def __init__(self):
+        self.users = {
+            "anonymous": None,
+            "client": UserFactory(role="client"),
+            "other_client": UserFactory(role="client"),
+            "manager": UserFactory(role="manager"),
+            "admin": UserFactory(role="admin"),
+        }
+        self.client = self.users["client"]
+
+    def path(self, template: str) -> str:
+        values = {}
+        if "{id}" in template:
+            values["id"] = self._object_id(template)
+        if "{item_id}" in template:
+            values["item_id"] = self.order.line_items[0].pk
+        return template.format(**values)
+
+    def _object_id(self, template: str):
+        section = template.removeprefix(f"{V1}/").split("/{id}")[0]
+        return {
+            "users": lambda: self.client.pk,
+            "catalog/categories": lambda: category_make().pk,
+            "catalog/products": lambda: product_make().pk,
+            "orders": lambda: self.order.pk,
+            "payments": lambda: completed_payment_make(self.client, self.order, "100.00").pk,
+            "payments/methods": lambda: payments_services.payment_method_save(
+                user=self.client,
+                brand="visa",
+                last4="4242",
+                exp_month=12,
+                exp_year=2099,
+                holder_name="Matrix",
+            ).pk,
+            "financing/applications": lambda: application_make(
+                self.client, monthly_income="40000.00"
+            ).pk,
+            "insurance/quotes": lambda: quote_make(self.client).pk,
+            "insurance/policies": lambda: policy_make(self.client).pk,
+            "insurance/claims": lambda: claim_make(self.client).pk,
+        }[section]()
+
+    @property
+    def order(self):
+        if not hasattr(self, "_order"):
+            self._order = order_make(self.client, (product_make(price="1000.00", stock=5), 1))
+        return self._order
+
+    def api(self, role: str) -> APIClient:
+        user = self.users[role]
+        return client_for(user) if user else APIClient()
+
+
+def outcome(status: int) -> int | str:
+    return status if status in (401, 403, 404) else OK
+
+
+@pytest.fixture
+def world(settings, provider):
+    settings.FAKE_PROVIDER_LATENCY_MS = 0
+    # Passwords play no part here (callers carry tokens); hash them cheaply.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return World()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "template"), sorted(MATRIX))
+def test_each_caller_gets_what_the_matrix_says(world, method, template, role):
+    path = world.path(template)
+
+    response = world.api(role).generic(
+        method,
+        path,
+        data=json.dumps(BODIES.get((method, template), {})),
+        content_type="application/json",
+    )
+
+    assert outcome(response.status_code) == MATRIX[method, template][role], response.content[:300]
