@@ -64,6 +64,13 @@ class OrderOutputSerializer(serializers.ModelSerializer):
 
 
 class OrderHistoryOutputSerializer(serializers.ModelSerializer):
+    from_status = serializers.ChoiceField(
+        choices=OrderStatus.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Blank on the first row, when the order was placed.",
+    )
+
     class Meta:
         model = OrderStatusHistory
         fields = [
