@@ -14,7 +14,7 @@ TEST_REDIS ?= redis://127.0.0.1:6379/15
 # that only the tests create.
 MIGRATIONS_CHECK_ENV := $(foreach app,ACCOUNTS CATALOG ORDERS PAYMENTS FINANCING INSURANCE,DATABASE_URL_$(app)=$(TEST_PG)/postgres)
 
-.PHONY: run test lint check-services migrate seed clean
+.PHONY: run test lint fuzz check-services migrate seed clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ migrate: $(STAMP)
 
 seed: $(STAMP)
 	$(BIN)/python manage.py seed_demo
+
+# Schemathesis against a server of its own, for every kind of caller (DESIGN.md §5).
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz_api.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
