@@ -1,4 +1,4 @@
-"""Models of the financing domain; they live in the `financing` database (see config/routers.py).
+"""Models of the financing domain; they live in the `financing` database (see common/databases.py).
 Orders and users belong to other databases and are referenced by id (DESIGN.md §3.1)."""
 
 import uuid

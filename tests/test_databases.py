@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connections, router
 
 from accounts.models import ActivityLog, User
-from config.routers import APP_DATABASES, DomainRouter
+from common.databases import APP_DATABASES, DomainRouter
 
 ALL = pytest.mark.django_db(databases="__all__")
 

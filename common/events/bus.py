@@ -11,8 +11,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from common.databases import database_for_app
 from common.middleware import current_request_id, request_id_bound
-from config.routers import database_for_app
 
 logger = logging.getLogger(__name__)
 

@@ -131,7 +131,7 @@ def _database(alias: str, variable: str) -> dict:
 
 
 DATABASES = {alias: _database(alias, variable) for alias, variable in DATABASE_ENV_VARS.items()}
-DATABASE_ROUTERS = ["config.routers.DomainRouter"]
+DATABASE_ROUTERS = ["common.databases.DomainRouter"]
 
 # REDIS, CACHE, CHANNELS
 # ------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""Send every model to the database of the domain that owns it (DESIGN.md §3.1)."""
+"""Which database each app owns, and the router that sends every model there
+(docs/architecture.md, "One database per domain"). It lives in `common` because the event
+bus needs the map too, and `common` never imports `config`."""
 
 from django.conf import settings
 
