@@ -8,6 +8,8 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 
+pytest_plugins = ["pytester"]  # tests/test_concurrency_helper.py runs a suite of its own
+
 
 def pytest_configure(config):
     engines = {alias: db["ENGINE"] for alias, db in settings.DATABASES.items()}
@@ -142,18 +144,23 @@ def run_on_commit():
 
 def run_concurrently(count: int, call):
     """Run `call()` in `count` threads released at the same moment; return the results.
-    Each thread closes its own database connections, as a request thread would."""
+    Each thread closes its own database connections, as a request thread would. The first
+    exception raised in any thread (a failed assert included) is raised here, after every
+    thread has finished, so that a failure inside a thread fails the test."""
     import threading
 
     from django.db import connections
 
     barrier = threading.Barrier(count)
     results = [None] * count
+    errors: list[BaseException | None] = [None] * count
 
     def worker(index):
-        barrier.wait()
         try:
+            barrier.wait()
             results[index] = call()
+        except BaseException as exc:  # handed to the caller's thread below
+            errors[index] = exc
         finally:
             connections.close_all()
 
@@ -162,4 +169,7 @@ def run_concurrently(count: int, call):
         thread.start()
     for thread in threads:
         thread.join()
+    for error in errors:
+        if error is not None:
+            raise error
     return results
