@@ -159,7 +159,7 @@ def run_concurrently(count: int, call):
         try:
             barrier.wait()
             results[index] = call()
-        except BaseException as exc:  # handed to the caller's thread below
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
             errors[index] = exc
         finally:
             connections.close_all()

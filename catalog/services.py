@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from catalog import events
 from catalog.cache import product_list_invalidate_after_commit
-from catalog.choices import ReservationStatus
+from catalog.choices import RESERVATION_TRANSITIONS, ReservationStatus
 from catalog.error_codes import CatalogErrorCode
 from catalog.models import PATH_SEPARATOR, Category, Product, StockReservation
 from catalog.validators import normalize_vin
@@ -287,7 +287,7 @@ def stock_release(*, order_id: UUID) -> int:
         )
         for reservation in reservations:
             _put_back(reservation.product_id, reservation.quantity)
-            reservation.status = ReservationStatus.RELEASED
+            RESERVATION_TRANSITIONS.apply(reservation, ReservationStatus.RELEASED)
             reservation.released_at = timezone.now()
             reservation.save(using=DB, update_fields=["status", "released_at", "updated_at"])
             released += reservation.quantity

@@ -19,3 +19,4 @@ class CommonErrorCode(StrEnum):
     SERVER_ERROR = "server_error"
     IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    INVALID_TRANSITION = "invalid_transition"

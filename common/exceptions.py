@@ -30,7 +30,7 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = message
         self.code = str(code)
-        self.status = status
+        self.http_status = status
         self.details = details or {}
 
 
@@ -95,7 +95,7 @@ def exception_handler(exc, context):
 
     set_rollback()
     if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.http_status)
     if isinstance(exc, exceptions.APIException):
         return _from_api_exception(exc)
 

@@ -1,9 +1,13 @@
 """`Idempotency-Key` handling shared by every endpoint that creates money or stock effects:
-the header, the request fingerprint and the error for a key reused with another request."""
+the header, the request fingerprint, `run_once` and the error for a key reused with another
+request (docs/conventions.md, "Idempotency")."""
 
 import hashlib
 import json
+from collections.abc import Callable
+from typing import Any
 
+from django.db import IntegrityError, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -57,3 +61,50 @@ def key_reused() -> ApplicationError:
         code=CommonErrorCode.IDEMPOTENCY_KEY_REUSED,
         status=422,
     )
+
+
+class _KeyTaken(Exception):
+    pass
+
+
+def _replay(model, using: str, owner_id, key: str, digest: str):
+    record = model.objects.using(using).filter(owner_id=owner_id, key=key).first()
+    if record is None:
+        return None
+    if record.fingerprint != digest:
+        raise key_reused()
+    return record.resource_id
+
+
+def run_once(
+    *, model, using: str, owner_id, key: str | None, request: dict, create: Callable[[], Any]
+) -> tuple[Any, bool]:
+    """Run `create()` once per (owner, key): returns (the id it returned, True), or for a
+    repeat of the same request (the id the first run returned, False). The same key with
+    another request is a 422.
+
+    `create` runs inside `atomic(using=using)` together with the key's row, so the key is
+    kept only if what it created commits. The key is inserted first: a concurrent request
+    with the same key waits on its unique index until the first one ends, then replays it,
+    or runs afresh if the first one failed. `model` is the app's `IdempotencyKeyBase`
+    table; without a key, `create()` simply runs in a transaction."""
+    if key is None:
+        with transaction.atomic(using=using):
+            return create(), True
+    digest = fingerprint(request)
+    if (resource_id := _replay(model, using, owner_id, key, digest)) is not None:
+        return resource_id, False
+    try:
+        with transaction.atomic(using=using):
+            try:
+                with transaction.atomic(using=using):
+                    record = model.objects.using(using).create(
+                        owner_id=owner_id, key=key, fingerprint=digest
+                    )
+            except IntegrityError as exc:
+                raise _KeyTaken from exc
+            record.resource_id = create()
+            record.save(using=using, update_fields=["resource_id", "updated_at"])
+    except _KeyTaken:
+        return _replay(model, using, owner_id, key, digest), False
+    return record.resource_id, True

@@ -65,3 +65,27 @@ class InboxEventBase(TimestampedModel):
 
     def __str__(self):
         return f"{self.consumer} {self.event_type} {self.event_id} [{self.status}]"
+
+
+class IdempotencyKeyBase(TimestampedModel):
+    """A caller's `Idempotency-Key`: a fingerprint of the request it came with and the id of
+    what that request created. Each app that takes keys declares its own table, so that the
+    key commits with what it created (`common.idempotency.run_once`)."""
+
+    id = models.BigAutoField(primary_key=True)
+    owner_id = models.UUIDField()
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    resource_id = models.UUIDField(null=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_id", "key"], name="%(app_label)s_idempotency_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.owner_id}:{self.key}"

@@ -1,5 +1,8 @@
 from django.db import models
 
+from common.transitions import TransitionMap
+from financing.error_codes import FinancingErrorCode
+
 
 class ApplicationStatus(models.TextChoices):
     PENDING_REVIEW = "pending_review", "Pending review"
@@ -30,3 +33,15 @@ class Decision(models.TextChoices):
 
 # An order has at most one of these at a time (a partial unique index).
 OPEN_STATUSES = (ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED)
+
+APPLICATION_TRANSITIONS = TransitionMap(
+    "loan application",
+    ApplicationStatus,
+    {
+        (ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED): (),
+        (ApplicationStatus.PENDING_REVIEW, ApplicationStatus.REJECTED): (),
+        (ApplicationStatus.PENDING_REVIEW, ApplicationStatus.WITHDRAWN): (),
+        (ApplicationStatus.APPROVED, ApplicationStatus.WITHDRAWN): (),
+    },
+    code=FinancingErrorCode.APPLICATION_NOT_PENDING,
+)

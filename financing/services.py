@@ -5,15 +5,16 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from common.exceptions import ApplicationError
 from financing import events, scoring
-from financing.choices import OPEN_STATUSES, ApplicationStatus
+from financing.choices import APPLICATION_TRANSITIONS, OPEN_STATUSES, ApplicationStatus
 from financing.error_codes import FinancingErrorCode
 from financing.models import LoanApplication, LoanInstallment
 from orders import selectors as orders_selectors
+from orders.choices import OrderStatus
+from orders.selectors import OrderView
 
 DB = "financing"
 
@@ -52,10 +53,10 @@ def application_create(
         existing_monthly_debts=existing_monthly_debts,
         applied_on=timezone.localdate(),
     )
-    if _open_applications(order.pk).exists():
+    if _open_applications(order.id).exists():
         raise _already_open()
     application = LoanApplication(
-        order_id=order.pk,
+        order_id=order.id,
         customer_id=order.customer_id,
         currency=order.currency,
         financing_type=financing_type,
@@ -84,7 +85,7 @@ def application_create(
             events.FINANCING_SUBMITTED.emit(aggregate_id=application.pk, payload=payload)
             if decided := events.DECIDED.get(application.status):
                 decided.emit(aggregate_id=application.pk, payload=payload)
-            transaction.on_commit(partial(_withdraw_if_order_cancelled, order.pk), using=DB)
+            transaction.on_commit(partial(_withdraw_if_order_cancelled, order.id), using=DB)
     except IntegrityError as exc:  # a concurrent application for the order won the race
         raise _already_open() from exc
     return application
@@ -98,17 +99,14 @@ def _withdraw_if_order_cancelled(order_id) -> None:
         order_applications_withdraw(order_id=order_id)
 
 
-def _order_of(user, order_id):
+def _order_of(user, order_id) -> OrderView:
     """The applicant's own pending order; staff apply for their own orders only, too."""
-    try:
-        order = orders_selectors.order_get(user=user, order_id=order_id)
-    except Http404:
-        order = None
-    if order is None or order.customer_id != user.pk:
+    order = orders_selectors.order_view_get(user=user, order_id=order_id)
+    if order.customer_id != user.pk:
         raise ApplicationError(
             "No such order of yours.", code=FinancingErrorCode.ORDER_NOT_FOUND, status=404
         )
-    if order.status != "pending":
+    if order.status is not OrderStatus.PENDING:
         raise ApplicationError(
             f"An order that is {order.status} cannot be financed.",
             code=FinancingErrorCode.ORDER_NOT_FINANCEABLE,
@@ -135,13 +133,13 @@ def application_decide(*, application_id, decision: str, reason: str, user) -> L
     """Staff approve or reject an application that scoring left to them."""
     with transaction.atomic(using=DB):
         application = LoanApplication.objects.using(DB).select_for_update().get(pk=application_id)
-        if application.status != ApplicationStatus.PENDING_REVIEW:
+        if not APPLICATION_TRANSITIONS.allows(application.status, decision):
             raise ApplicationError(
                 f"Only an application pending review can be decided; this one is {application.status}.",
                 code=FinancingErrorCode.APPLICATION_NOT_PENDING,
                 status=409,
             )
-        application.status = decision
+        APPLICATION_TRANSITIONS.apply(application, decision)
         application.reasons = [*application.reasons, f"Staff decision: {reason}"]
         application.decided_by_id = user.pk
         application.decided_at = timezone.now()
@@ -162,7 +160,7 @@ def order_applications_withdraw(*, order_id) -> int:
     with transaction.atomic(using=DB):
         applications = list(_open_applications(order_id).select_for_update())
         for application in applications:
-            application.status = ApplicationStatus.WITHDRAWN
+            APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.WITHDRAWN)
             application.reasons = [*application.reasons, "The order was cancelled."]
             application.save(using=DB, update_fields=["status", "reasons", "updated_at"])
             events.FINANCING_WITHDRAWN.emit(

@@ -2,7 +2,6 @@ from enum import StrEnum
 
 
 class InsuranceErrorCode(StrEnum):
-    ORDER_NOT_FOUND = "order_not_found"
     ORDER_NOT_INSURABLE = "order_not_insurable"
     COVERAGE_EXCEEDS_LIMIT = "coverage_exceeds_limit"
     COVERAGE_BELOW_MINIMUM = "coverage_below_minimum"

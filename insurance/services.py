@@ -6,16 +6,25 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from catalog.validators import normalize_vin
 from common.exceptions import ApplicationError
 from insurance import events, pricing, rulesets
-from insurance.choices import ClaimDecision, ClaimStatus, InsuranceType, PolicyStatus, QuoteStatus
+from insurance.choices import (
+    CLAIM_TRANSITIONS,
+    POLICY_TRANSITIONS,
+    QUOTE_TRANSITIONS,
+    ClaimDecision,
+    InsuranceType,
+    PolicyStatus,
+    QuoteStatus,
+)
 from insurance.error_codes import InsuranceErrorCode
 from insurance.models import Claim, Policy, Quote
 from orders import selectors as orders_selectors
+from orders.choices import OrderStatus
+from orders.selectors import OrderView
 
 DB = "insurance"
 QUOTE_VALIDITY = timedelta(days=30)
@@ -23,14 +32,9 @@ QUOTE_VALIDITY = timedelta(days=30)
 
 # QUOTES
 # ------------------------------------------------------------------------------
-def _insurable_order(*, user, order_id):
-    try:
-        order = orders_selectors.order_get(user=user, order_id=order_id)
-    except Http404:
-        raise ApplicationError(
-            "There is no such order of yours.", code=InsuranceErrorCode.ORDER_NOT_FOUND, status=404
-        ) from None
-    if order.status == "cancelled":
+def _insurable_order(*, user, order_id) -> OrderView:
+    order = orders_selectors.order_view_get(user=user, order_id=order_id)
+    if order.status is OrderStatus.CANCELLED:
         raise ApplicationError(
             "A cancelled order cannot be insured.",
             code=InsuranceErrorCode.ORDER_NOT_INSURABLE,
@@ -137,7 +141,7 @@ def quote_create(
     with transaction.atomic(using=DB):
         quote = Quote.objects.using(DB).create(
             **inputs,
-            order_id=order.pk,
+            order_id=order.id,
             customer_id=order.customer_id,
             created_by_id=user.pk,
             vehicle_model=vehicle_model,
@@ -149,7 +153,7 @@ def quote_create(
             valid_until=now + QUOTE_VALIDITY,
         )
         events.QUOTED.emit(aggregate_id=quote.pk, payload=events.quote_payload(quote))
-        transaction.on_commit(partial(_cancel_if_order_cancelled, order.pk), using=DB)
+        transaction.on_commit(partial(_cancel_if_order_cancelled, order.id), using=DB)
     return quote
 
 
@@ -171,7 +175,7 @@ def order_quotes_cancel(*, order_id) -> int:
             .filter(order_id=order_id, status=QuoteStatus.QUOTED)
         )
         for quote in quotes:
-            quote.status = QuoteStatus.CANCELLED
+            QUOTE_TRANSITIONS.apply(quote, QuoteStatus.CANCELLED)
             quote.cancelled_at = timezone.now()
             quote.save(using=DB, update_fields=["status", "cancelled_at", "updated_at"])
             events.QUOTE_CANCELLED.emit(aggregate_id=quote.pk, payload=events.quote_payload(quote))
@@ -201,11 +205,7 @@ def quote_purchase(*, quote_id) -> Policy:
             raise _quote_conflict(
                 "This quote has already been bought.", InsuranceErrorCode.QUOTE_ALREADY_PURCHASED
             )
-        if quote.status != QuoteStatus.QUOTED:
-            raise _quote_conflict(
-                f"A {quote.status} quote cannot be bought.",
-                InsuranceErrorCode.QUOTE_NOT_PURCHASABLE,
-            )
+        QUOTE_TRANSITIONS.check(quote.status, QuoteStatus.PURCHASED)
         if quote.is_expired:
             raise _quote_conflict(
                 f"The quote expired at {quote.valid_until.isoformat()}; ask for a new one.",
@@ -231,7 +231,7 @@ def quote_purchase(*, quote_id) -> Policy:
             raise _quote_conflict(
                 "This quote has already been bought.", InsuranceErrorCode.QUOTE_ALREADY_PURCHASED
             ) from None
-        quote.status = QuoteStatus.PURCHASED
+        QUOTE_TRANSITIONS.apply(quote, QuoteStatus.PURCHASED)
         quote.save(using=DB, update_fields=["status", "updated_at"])
         events.PURCHASED.emit(aggregate_id=policy.pk, payload=events.policy_payload(policy))
     return policy
@@ -243,13 +243,13 @@ def policy_cancel(*, policy_id, user=None, reason: str = "") -> Policy:
     with transaction.atomic(using=DB):
         policy = Policy.objects.using(DB).select_for_update().get(pk=policy_id)
         today = timezone.localdate()
-        if policy.status != PolicyStatus.ACTIVE or today > policy.end_date:
+        if today > policy.end_date:
             raise ApplicationError(
-                "Only an active policy can be cancelled.",
+                "Only an active policy can be cancelled; this one has ended.",
                 code=InsuranceErrorCode.POLICY_NOT_ACTIVE,
                 status=409,
             )
-        policy.status = PolicyStatus.CANCELLED
+        POLICY_TRANSITIONS.apply(policy, PolicyStatus.CANCELLED)
         policy.cancelled_on = today
         policy.cancelled_by_id = getattr(user, "pk", None)
         policy.cancellation_reason = reason
@@ -321,12 +321,7 @@ def claim_decide(
     """Approve (up to the amount claimed) or reject a filed claim, once."""
     with transaction.atomic(using=DB):
         claim = Claim.objects.using(DB).select_for_update().get(pk=claim_id)
-        if claim.status != ClaimStatus.FILED:
-            raise ApplicationError(
-                f"The claim was already {claim.status}.",
-                code=InsuranceErrorCode.CLAIM_ALREADY_DECIDED,
-                status=409,
-            )
+        CLAIM_TRANSITIONS.check(claim.status, decision)
         if decision == ClaimDecision.APPROVED:
             if amount_approved is None:
                 raise _claim_refused(
@@ -340,7 +335,7 @@ def claim_decide(
                     InsuranceErrorCode.AMOUNT_APPROVED_EXCEEDS_CLAIMED,
                     "amount_approved",
                 )
-        claim.status = decision
+        CLAIM_TRANSITIONS.apply(claim, decision)
         claim.amount_approved = amount_approved if decision == ClaimDecision.APPROVED else None
         claim.decision_reason = reason
         claim.decided_by_id = user.pk

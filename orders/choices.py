@@ -1,5 +1,8 @@
 from django.db import models
 
+from common.transitions import TransitionMap
+from orders.error_codes import OrderErrorCode
+
 
 class OrderStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -28,13 +31,19 @@ class Actor(models.TextChoices):
 
 
 # (from, to) -> who may make that move. Nothing else is a legal transition.
-TRANSITIONS: dict[tuple[str, str], set[str]] = {
-    (OrderStatus.PENDING, OrderStatus.PAID): {Actor.SYSTEM},
-    (OrderStatus.PENDING, OrderStatus.CANCELLED): {Actor.CUSTOMER, Actor.STAFF, Actor.SYSTEM},
-    (OrderStatus.PAID, OrderStatus.PROCESSING): {Actor.STAFF},
-    (OrderStatus.PAID, OrderStatus.CANCELLED): {Actor.CUSTOMER, Actor.STAFF, Actor.SYSTEM},
-    (OrderStatus.PROCESSING, OrderStatus.COMPLETED): {Actor.STAFF},
-}
+ORDER_TRANSITIONS = TransitionMap(
+    "order",
+    OrderStatus,
+    {
+        (OrderStatus.PENDING, OrderStatus.PAID): {Actor.SYSTEM},
+        (OrderStatus.PENDING, OrderStatus.CANCELLED): {Actor.CUSTOMER, Actor.STAFF, Actor.SYSTEM},
+        (OrderStatus.PAID, OrderStatus.PROCESSING): {Actor.STAFF},
+        (OrderStatus.PAID, OrderStatus.CANCELLED): {Actor.CUSTOMER, Actor.STAFF, Actor.SYSTEM},
+        (OrderStatus.PROCESSING, OrderStatus.COMPLETED): {Actor.STAFF},
+    },
+    code=OrderErrorCode.INVALID_TRANSITION,
+    actor_code=OrderErrorCode.TRANSITION_NOT_ALLOWED,
+)
 
 PAID_STATUSES = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.COMPLETED)
 OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PROCESSING)

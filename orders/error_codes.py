@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class OrderErrorCode(StrEnum):
+    ORDER_NOT_FOUND = "order_not_found"
     INVALID_TRANSITION = "invalid_transition"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
     ORDER_NOT_EDITABLE = "order_not_editable"

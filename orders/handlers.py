@@ -7,7 +7,6 @@ from django.utils.dateparse import parse_datetime
 from common.events import Event, consumer
 from orders import services
 from orders.choices import LinkKind
-from payments import selectors as payments_selectors
 
 
 @consumer("user.updated", name="orders.refresh_customer_snapshot", app_label="orders")
@@ -27,11 +26,13 @@ def scrub_deleted_customer(event: Event) -> None:
 
 @consumer("payment.completed", name="orders.paid_amount_on_payment_completed", app_label="orders")
 @consumer("payment.refunded", name="orders.paid_amount_on_payment_refunded", app_label="orders")
-def recompute_paid_amount(event: Event) -> None:
-    """Payments is the source of truth for money: ask it what the order has captured."""
-    order_id = event.payload["order_id"]
+def paid_amount_from_payments(event: Event) -> None:
+    """Payments is the source of truth for money: its event reports what the order has
+    captured, net of refunds, and the version of that figure."""
     services.order_paid_amount_set(
-        order_id=order_id, paid_amount=payments_selectors.order_paid_amount(order_id=order_id)
+        order_id=event.payload["order_id"],
+        paid_amount=Decimal(event.payload["order_paid_amount"]),
+        version=event.payload["order_paid_version"],
     )
 
 

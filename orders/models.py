@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 
-from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from common.models import IdempotencyKeyBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from orders.choices import LinkKind, OrderStatus
 
 
@@ -29,6 +29,9 @@ class Order(TimestampedModel):
     total_quantity = models.PositiveIntegerField(default=0)
     total_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
     paid_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    # The version of payments' report that `paid_amount` comes from (`payment.completed`,
+    # `payment.refunded`): an older report, delivered late, changes nothing.
+    paid_version = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True, max_length=2000)
     # Grows with every change, so that a live client can notice a missed update.
     sequence = models.PositiveIntegerField(default=1)
@@ -130,23 +133,11 @@ class OrderLink(TimestampedModel):
         return f"{self.kind} {self.reference_id}: {self.status}"
 
 
-class OrderIdempotencyKey(TimestampedModel):
-    """A client's `Idempotency-Key` on order creation, with a fingerprint of the request."""
+class OrderIdempotencyKey(IdempotencyKeyBase):
+    """A client's `Idempotency-Key` on order creation; `resource_id` is the order."""
 
-    id = models.BigAutoField(primary_key=True)
-    customer_id = models.UUIDField()
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    order_id = models.UUIDField()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["customer_id", "key"], name="orders_idempotency_once")
-        ]
-
-    def __str__(self):
-        return f"{self.customer_id}:{self.key}"
+    class Meta(IdempotencyKeyBase.Meta):
+        pass
 
 
 class OutboxEvent(OutboxEventBase):

@@ -1,15 +1,38 @@
-"""Reads of the orders domain, scoped to who asks: a client sees only their own orders."""
+"""Reads of the orders domain, scoped to who asks: a client sees only their own orders.
 
+Other apps read orders through `order_view_get` and `order_cancelled` alone: they get an
+`OrderView`, a frozen copy with an enum status, never the model (docs/architecture.md §3.2).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from uuid import UUID
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from common.exceptions import ApplicationError
 from common.money import to_cents
+from orders import cache
 from orders.choices import OrderStatus
+from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderStatusHistory
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order as another domain may see it: data, not a model."""
+
+    id: UUID
+    customer_id: UUID
+    status: OrderStatus
+    currency: str
+    total_amount: Decimal
+    paid_amount: Decimal
 
 
 def _visible(user) -> QuerySet[Order]:
@@ -26,6 +49,33 @@ def order_get(*, user, order_id) -> Order:
     if order is None:
         raise Http404
     return order
+
+
+def order_view_get(*, user, order_id) -> OrderView:
+    """The order for another domain acting for `user`. Another client's order is
+    `order_not_found`, exactly like a missing one."""
+    row = (
+        _visible(user)
+        .filter(pk=order_id)
+        .values("id", "customer_id", "status", "currency", "total_amount", "paid_amount")
+        .first()
+    )
+    if row is None:
+        raise ApplicationError(
+            "There is no such order of yours.", code=OrderErrorCode.ORDER_NOT_FOUND, status=404
+        )
+    return OrderView(**{**row, "status": OrderStatus(row["status"])})
+
+
+def order_detail(*, user, order_id, render: Callable[[Order], dict]) -> dict:
+    """The order as `render` shows it, from the cache when a rendering of its current
+    version is there. Another client's order is a 404, exactly like a missing one."""
+    body = cache.detail_get_or_build(
+        order_id, lambda: render(order_get(user=user, order_id=order_id))
+    )
+    if not user.is_staff and body["customer_id"] != str(user.pk):
+        raise Http404
+    return body
 
 
 def order_live_find(*, user, order_id) -> Order | None:

@@ -4,7 +4,7 @@ import logging
 import uuid
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +14,7 @@ from catalog import services as catalog_services
 from common import idempotency
 from common.exceptions import ApplicationError
 from orders import cache, events, realtime
-from orders.choices import OPEN_STATUSES, TRANSITIONS, Actor, OrderStatus
+from orders.choices import OPEN_STATUSES, ORDER_TRANSITIONS, Actor, OrderStatus
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderIdempotencyKey, OrderItem, OrderLink, OrderStatusHistory
 
@@ -44,19 +44,6 @@ def _history(order: Order, *, from_status: str, user, actor: str, reason: str = 
 
 # CREATE
 # ------------------------------------------------------------------------------
-class _KeyTaken(Exception):
-    pass
-
-
-def _replay(customer_id, key: str, fingerprint: str) -> Order | None:
-    record = OrderIdempotencyKey.objects.using(DB).filter(customer_id=customer_id, key=key).first()
-    if record is None:
-        return None
-    if record.fingerprint != fingerprint:
-        raise idempotency.key_reused()
-    return Order.objects.using(DB).get(pk=record.order_id)
-
-
 def order_create(
     *, customer, items: list[dict], notes: str = "", idempotency_key: str | None = None
 ) -> tuple[Order, bool]:
@@ -69,37 +56,33 @@ def order_create(
     quantities: dict[uuid.UUID, int] = {}
     for item in items:
         quantities[item["product_id"]] = quantities.get(item["product_id"], 0) + item["quantity"]
-    fingerprint = idempotency.fingerprint(
-        {"items": sorted((str(pk), qty) for pk, qty in quantities.items()), "notes": notes}
-    )
-    if idempotency_key and (order := _replay(customer.pk, idempotency_key, fingerprint)):
-        return order, False
-
     order_id = uuid.uuid4()
+    created_order: Order | None = None
+
+    def create() -> uuid.UUID:
+        nonlocal created_order
+        lines = catalog_services.stock_reserve(order_id=order_id, items=quantities)
+        created_order = _order_insert(order_id, customer, lines, notes)
+        return order_id
+
     try:
-        with transaction.atomic(using=DB):
-            if idempotency_key:
-                _idempotency_key_claim(customer.pk, idempotency_key, fingerprint, order_id)
-            lines = catalog_services.stock_reserve(order_id=order_id, items=quantities)
-            order = _order_insert(order_id, customer, lines, notes)
-    except _KeyTaken:
-        return _replay(customer.pk, idempotency_key, fingerprint), False
+        resource_id, created = idempotency.run_once(
+            model=OrderIdempotencyKey,
+            using=DB,
+            owner_id=customer.pk,
+            key=idempotency_key,
+            request={
+                "items": sorted((str(pk), qty) for pk, qty in quantities.items()),
+                "notes": notes,
+            },
+            create=create,
+        )
     except BaseException:
-        catalog_services.stock_release(order_id=order_id)
+        catalog_services.stock_release(order_id=order_id)  # nothing when nothing was reserved
         raise
-    return order, True
-
-
-def _idempotency_key_claim(customer_id, key: str, fingerprint: str, order_id) -> None:
-    """Insert the key first: a concurrent request with the same key waits on the unique index
-    until this transaction ends, then finds the finished order."""
-    try:
-        with transaction.atomic(using=DB):
-            OrderIdempotencyKey.objects.using(DB).create(
-                customer_id=customer_id, key=key, fingerprint=fingerprint, order_id=order_id
-            )
-    except IntegrityError as exc:
-        raise _KeyTaken from exc
+    if created:
+        return created_order, True
+    return Order.objects.using(DB).get(pk=resource_id), False
 
 
 def _order_insert(order_id, customer, lines, notes: str) -> Order:
@@ -166,21 +149,8 @@ def order_status_set(*, order_id, status: str, user=None, reason: str = "") -> O
         order = Order.objects.using(DB).select_for_update().filter(pk=order_id).first()
         if order is None or _actor(order, user) == "":
             raise Http404
-        allowed = TRANSITIONS.get((order.status, status))
-        if allowed is None:
-            raise ApplicationError(
-                f"An order cannot go from {order.status} to {status}.",
-                code=OrderErrorCode.INVALID_TRANSITION,
-                status=409,
-            )
         actor = _actor(order, user)
-        if actor not in allowed:
-            raise ApplicationError(
-                f"You may not move an order from {order.status} to {status}.",
-                code=OrderErrorCode.TRANSITION_NOT_ALLOWED,
-                status=403,
-            )
-        from_status, order.status = order.status, status
+        from_status = ORDER_TRANSITIONS.apply(order, status, actor=actor)
         _changed(order, events.ORDER_STATUS_CHANGED.type)
         order.save(using=DB, update_fields=["status", "sequence", "updated_at"])
         _history(order, from_status=from_status, user=user, actor=actor, reason=reason)
@@ -193,15 +163,21 @@ def order_status_set(*, order_id, status: str, user=None, reason: str = "") -> O
 
 # PAYMENT
 # ------------------------------------------------------------------------------
-def order_paid_amount_set(*, order_id, paid_amount: Decimal) -> Order:
-    """Record what payments has captured for the order; once it covers the total, a pending
-    order becomes `paid` through the one status door."""
+def order_paid_amount_set(*, order_id, paid_amount: Decimal, version: int) -> Order:
+    """Record what payments has captured for the order, as of payments' `version` of that
+    figure (an older version changes nothing); once it covers the total, a pending order
+    becomes `paid` through the one status door."""
     with transaction.atomic(using=DB):
         order = Order.objects.using(DB).select_for_update().get(pk=order_id)
+        if version <= order.paid_version:
+            return order
+        order.paid_version = version
         if order.paid_amount != paid_amount:
             order.paid_amount = paid_amount
             _changed(order, PUSH_UPDATED)
-            order.save(using=DB, update_fields=["paid_amount", "sequence", "updated_at"])
+        order.save(
+            using=DB, update_fields=["paid_amount", "paid_version", "sequence", "updated_at"]
+        )
         if order.status == OrderStatus.PENDING and paid_amount >= order.total_amount:
             order = order_status_set(
                 order_id=order.pk, status=OrderStatus.PAID, reason="Paid in full"
@@ -269,7 +245,7 @@ def order_delete(*, order_id) -> None:
                 status=409,
             )
         order.delete(using=DB)
-        OrderIdempotencyKey.objects.using(DB).filter(order_id=order_id).delete()
+        OrderIdempotencyKey.objects.using(DB).filter(resource_id=order_id).delete()
         cache.detail_invalidate_after_commit(order_id)
         transaction.on_commit(
             lambda: catalog_services.stock_release(order_id=order_id), using=DB, robust=True

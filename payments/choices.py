@@ -1,5 +1,7 @@
 from django.db import models
 
+from common.transitions import TransitionMap
+
 
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -40,3 +42,29 @@ CAPTURED_STATUSES = (
     PaymentStatus.PARTIALLY_REFUNDED,
     PaymentStatus.REFUNDED,
 )
+
+
+PAYMENT_TRANSITIONS = TransitionMap(
+    "payment",
+    PaymentStatus,
+    {
+        (PaymentStatus.PENDING, PaymentStatus.COMPLETED): (),
+        (PaymentStatus.PENDING, PaymentStatus.FAILED): (),
+        (PaymentStatus.COMPLETED, PaymentStatus.PARTIALLY_REFUNDED): (),
+        (PaymentStatus.COMPLETED, PaymentStatus.REFUNDED): (),
+        (PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.PARTIALLY_REFUNDED): (),
+        (PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED): (),
+    },
+)
+
+REFUND_TRANSITIONS = TransitionMap(
+    "refund",
+    RefundStatus,
+    {
+        (RefundStatus.PENDING, RefundStatus.COMPLETED): (),
+        (RefundStatus.PENDING, RefundStatus.FAILED): (),
+    },
+)
+
+# A payment in one of these can still give money back.
+REFUNDABLE_STATUSES = PAYMENT_TRANSITIONS.sources(PaymentStatus.REFUNDED)

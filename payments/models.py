@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 
-from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from common.models import IdempotencyKeyBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from payments.choices import (
     CardBrand,
     PaymentMethodType,
@@ -28,6 +28,10 @@ class PayableOrder(TimestampedModel):
     # Set by the cancellation saga: nothing more is charged, and a charge already under way
     # is refunded as soon as it completes.
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Grows with every change of what the order has captured; the payment events that
+    # report the captured amount carry it, so that orders ignores a report older than one
+    # it has already applied.
+    captured_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -109,24 +113,11 @@ class LedgerTransaction(TimestampedModel):
         return f"{self.type} {self.amount} {self.currency} ({self.payment_id})"
 
 
-class PaymentIdempotencyKey(TimestampedModel):
-    """A user's `Idempotency-Key`, the fingerprint of the request and its first response."""
+class PaymentIdempotencyKey(IdempotencyKeyBase):
+    """A payer's `Idempotency-Key`; `resource_id` is the payment."""
 
-    id = models.BigAutoField(primary_key=True)
-    user_id = models.UUIDField()
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user_id", "key"], name="payments_idempotency_once")
-        ]
-
-    def __str__(self):
-        return f"{self.user_id}:{self.key}"
+    class Meta(IdempotencyKeyBase.Meta):
+        pass
 
 
 class SavedPaymentMethod(TimestampedModel):

@@ -1,11 +1,8 @@
 """Reads of the payments domain, scoped to who asks."""
 
-from decimal import Decimal
-
-from django.db.models import F, QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404
 
-from payments.choices import CAPTURED_STATUSES
 from payments.models import LedgerTransaction, Payment, SavedPaymentMethod
 
 
@@ -20,14 +17,6 @@ def payment_get(*, user, payment_id) -> Payment:
     if payment is None:
         raise Http404
     return payment
-
-
-def order_paid_amount(*, order_id) -> Decimal:
-    """What has been captured for an order, net of refunds."""
-    paid = Payment.objects.filter(order_id=order_id, status__in=CAPTURED_STATUSES).aggregate(
-        paid=Sum(F("amount") - F("refunded_amount"))
-    )["paid"]
-    return paid or Decimal("0.00")
 
 
 def ledger_list(*, user) -> QuerySet[LedgerTransaction]:

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import run_concurrently
 
+
 def test_a_failing_assert_in_one_thread_fails_the_caller():
     finished = []
     lock = threading.Lock()

@@ -173,7 +173,7 @@ def test_the_category_service_refuses_a_cycle_with_category_cycle():
     with pytest.raises(ApplicationError) as caught:
         services.category_update(category=root, parent=child)
 
-    assert (caught.value.code, caught.value.status) == ("category_cycle", 409)
+    assert (caught.value.code, caught.value.http_status) == ("category_cycle", 409)
     assert snapshot() == before
 
 

@@ -66,7 +66,7 @@ def test_asking_for_more_than_is_left_raises_insufficient_stock_and_takes_nothin
     with pytest.raises(ApplicationError) as caught:
         services.stock_reserve(order_id=uuid.uuid4(), items={product.pk: 3})
 
-    assert (caught.value.code, caught.value.status) == ("insufficient_stock", 409)
+    assert (caught.value.code, caught.value.http_status) == ("insufficient_stock", 409)
     assert caught.value.details == {"product_id": str(product.pk)}
     assert stock_of(product) == 2
     assert not StockReservation.objects.exists()

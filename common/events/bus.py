@@ -13,8 +13,17 @@ from django.utils.dateparse import parse_datetime
 
 from common.databases import database_for_app
 from common.middleware import current_request_id, request_id_bound
+from common.models import InboxEventBase
+from common.transitions import TransitionMap
 
 logger = logging.getLogger(__name__)
+
+# A dead letter that a replay applies becomes processed; a processed event stays so.
+INBOX_TRANSITIONS = TransitionMap(
+    "inbox entry",
+    InboxEventBase.Status,
+    {(InboxEventBase.Status.DEAD, InboxEventBase.Status.PROCESSED): ()},
+)
 
 
 @dataclass(frozen=True)
@@ -211,7 +220,7 @@ def deliver(consumer_name: str, event_data: dict) -> bool:
             if row.status == Inbox.Status.PROCESSED:
                 return False
             # A dead letter being replayed: it becomes processed with its effect.
-            row.status = Inbox.Status.PROCESSED
+            INBOX_TRANSITIONS.apply(row, Inbox.Status.PROCESSED)
             row.attempts += 1
             row.last_error = ""
             row.save(using=using, update_fields=["status", "attempts", "last_error", "updated_at"])

@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from common.idempotency import idempotency_key, openapi_parameter
 from common.permissions import IsAdminRole, IsStaffRole
-from orders import cache, selectors, services
+from orders import selectors, services
 from orders.api import serializers as s
 from orders.filters import OrderFilter
 
@@ -46,12 +46,7 @@ class OrderDetailView(APIView):
 
     @extend_schema(responses={200: s.OrderOutputSerializer}, summary="An order")
     def get(self, request, pk):
-        body = cache.detail_get_or_build(
-            pk, lambda: _order_body(selectors.order_get(user=request.user, order_id=pk))
-        )
-        if not request.user.is_staff and body["customer_id"] != str(request.user.pk):
-            body = _order_body(selectors.order_get(user=request.user, order_id=pk))  # 404
-        return Response(body)
+        return Response(selectors.order_detail(user=request.user, order_id=pk, render=_order_body))
 
     @extend_schema(responses={204: None}, summary="Delete a pending or cancelled order (admin)")
     def delete(self, request, pk):

@@ -27,14 +27,13 @@ class PaymentListCreateView(generics.ListAPIView):
         key = idempotency_key(request, required=True)
         serializer = s.PaymentCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        code, body, created = services.payment_create(
-            user=request.user,
-            idempotency_key=key,
-            render=lambda payment: s.PaymentOutputSerializer(payment).data,
-            **serializer.validated_data,
+        payment, created = services.payment_create(
+            user=request.user, idempotency_key=key, **serializer.validated_data
         )
         headers = {} if created else {"Idempotent-Replayed": "true"}
-        return Response(body, status=code, headers=headers)
+        return Response(
+            s.PaymentOutputSerializer(payment).data, status=status.HTTP_201_CREATED, headers=headers
+        )
 
 
 class PaymentDetailView(generics.RetrieveAPIView):
@@ -55,9 +54,10 @@ class PaymentRefundView(APIView):
     def post(self, request, pk):
         serializer = s.PaymentRefundInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        payment = selectors.payment_get(user=request.user, payment_id=pk)
         refund = services.payment_refund(
-            payment_id=payment.pk, user=request.user, **serializer.validated_data
+            payment_id=selectors.payment_get(user=request.user, payment_id=pk).pk,
+            user=request.user,
+            **serializer.validated_data,
         )
         return Response(s.RefundOutputSerializer(refund).data, status=status.HTTP_201_CREATED)
 

@@ -9,15 +9,14 @@ from payments.models import Payment
 
 def pending_payment_make(customer, order, amount="10.00", *, method="card") -> Payment:
     """A pending payment whose processing was never enqueued (no commit in a test)."""
-    services.payment_create(
+    payment, _created = services.payment_create(
         user=customer,
         order_id=order.pk,
         amount=Decimal(amount),
         method=method,
         idempotency_key=uuid.uuid4().hex,
-        render=lambda payment: {},
     )
-    return Payment.objects.filter(order_id=order.pk).latest("created_at")
+    return payment
 
 
 def completed_payment_make(customer, order, amount="10.00") -> Payment:

@@ -118,13 +118,14 @@ def test_cancelling_a_paid_order_refunds_it_releases_stock_and_stays_cancelled(
     assert (order.status, order.paid_amount) == ("cancelled", Decimal("0.00"))
 
 
-def test_the_cancellation_saga_refunds_once(paid_order, provider):
+def test_the_cancellation_saga_refunds_once(paid_order, provider, run_on_commit):
     orders_services.order_status_set(order_id=paid_order.pk, status="cancelled", user=None)
 
-    services.order_payments_settle_cancelled(order_id=paid_order.pk)
-    services.order_payments_settle_cancelled(order_id=paid_order.pk)
+    with run_on_commit():  # the refunds are carried out after each call's commit
+        services.order_payments_settle_cancelled(order_id=paid_order.pk)
+        services.order_payments_settle_cancelled(order_id=paid_order.pk)
 
-    assert Refund.objects.count() == 1
+    assert Refund.objects.get().status == "completed"
     assert len(provider.records("refunds")) == 1
 
 
@@ -181,14 +182,19 @@ def test_a_payment_still_pending_when_its_order_is_cancelled_is_never_charged(cu
     assert provider.charges() == {}
 
 
-def test_a_charge_that_completes_after_the_cancellation_is_refunded_at_once(customer, provider):
+def test_a_charge_that_completes_after_the_cancellation_is_refunded_at_once(
+    customer, provider, run_on_commit
+):
+    from payments.services.payments import _payment_complete
+
     order = order_make(customer, (product_make(price="10.00"), 1))
     pending_payment_make(customer, order, method="card")
     payment = Payment.objects.get()
     services.order_payments_settle_cancelled(order_id=order.pk)
 
     # The charge was already under way at the provider when the order was cancelled.
-    services._payment_complete(payment_id=payment.pk, reference="fake_in_flight")
+    with run_on_commit():
+        _payment_complete(payment_id=payment.pk, reference="fake_in_flight")
 
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_amount) == ("refunded", Decimal("10.00"))
@@ -214,12 +220,14 @@ def test_a_refund_the_provider_cannot_take_is_failed_and_moves_no_money(
 def test_a_refund_left_pending_by_a_crash_is_completed_once(paid_order, provider, monkeypatch):
     from django.core.management import call_command
 
+    from payments.services import refunds
+
     payment = Payment.objects.get()
 
     def crash(**kwargs):
         raise SystemExit("the process died after the provider refunded")
 
-    monkeypatch.setattr(services, "_refund_complete", crash)
+    monkeypatch.setattr(refunds, "_refund_settle", crash)
     with pytest.raises(SystemExit):
         services.payment_refund(payment_id=payment.pk, amount=Decimal("250.00"), reason="x")
     monkeypatch.undo()

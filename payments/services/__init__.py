@@ -1,0 +1,32 @@
+"""Writes of the payments domain. Money moves only here: payments in `payments.py`, refunds in
+`refunds.py`, saved cards in `methods.py`. No provider call runs inside a transaction or
+under a row lock: reserve (commit), call the provider, settle (commit)."""
+
+from payments.services.methods import payment_method_delete, payment_method_save
+from payments.services.payments import (
+    order_payments_settle_cancelled,
+    payment_create,
+    payment_fail,
+    payment_process,
+    payments_pending_requeue,
+)
+from payments.services.refunds import (
+    payment_refund,
+    refund_execute,
+    refund_reserve,
+    refunds_pending_complete,
+)
+
+__all__ = [
+    "order_payments_settle_cancelled",
+    "payment_create",
+    "payment_fail",
+    "payment_method_delete",
+    "payment_method_save",
+    "payment_process",
+    "payment_refund",
+    "payments_pending_requeue",
+    "refund_execute",
+    "refund_reserve",
+    "refunds_pending_complete",
+]

@@ -1,0 +1,185 @@
+"""Refunds in three committed steps, so that money never moves without a record and no
+provider call holds a lock: reserve (a pending refund counts against what is left, so
+concurrent refunds never exceed what was captured), call the provider (idempotent on the
+refund id), settle. A crash between the steps leaves a pending refund that
+`refund_process_task` or `payments_retry_pending` carries out."""
+
+import logging
+import uuid
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from pybreaker import CircuitBreakerError
+
+from common.exceptions import ApplicationError
+from payments import events
+from payments.choices import (
+    PAYMENT_TRANSITIONS,
+    REFUND_TRANSITIONS,
+    REFUNDABLE_STATUSES,
+    PaymentStatus,
+    RefundStatus,
+    TransactionType,
+)
+from payments.error_codes import PaymentErrorCode
+from payments.models import Payment, Refund
+from payments.providers import ProviderUnavailable, get_provider
+from payments.services.ledger import captured_changed, ledger_record, payment_locked, provider_call
+
+DB = "payments"
+CANCELLATION_REASON = "The order was cancelled."
+logger = logging.getLogger(__name__)
+
+
+def payment_refund(*, payment_id, reason: str, amount: Decimal | None = None, user=None) -> Refund:
+    """Staff give back part or all of a captured payment (all that is left when `amount` is
+    None), at once. While the provider is unavailable the refund fails with a 503, and what
+    it reserved is free again."""
+    refund = refund_reserve(payment_id=payment_id, reason=reason, amount=amount, user=user)
+    try:
+        return refund_execute(refund_id=refund.pk)
+    except (ProviderUnavailable, CircuitBreakerError) as exc:
+        _refund_fail(refund.pk)
+        raise ApplicationError(
+            "The payment provider is unavailable; try the refund again later.",
+            code=PaymentErrorCode.PROVIDER_UNAVAILABLE,
+            status=503,
+        ) from exc
+
+
+# RESERVE
+# ------------------------------------------------------------------------------
+def _remaining(payment: Payment) -> Decimal:
+    in_flight = payment.refunds.filter(status=RefundStatus.PENDING).aggregate(total=Sum("amount"))[
+        "total"
+    ] or Decimal("0")
+    return payment.amount - payment.refunded_amount - in_flight
+
+
+def refund_reserve(
+    *, payment_id, reason: str, amount: Decimal | None = None, user=None, refund_id=None
+) -> Refund:
+    """Step one: a pending refund, committed before the provider hears of it. `user` is None
+    when the system refunds; a retried caller passes the same `refund_id`."""
+    with transaction.atomic(using=DB):
+        _payable, payment = payment_locked(payment_id)
+        if refund_id is not None and (known := Refund.objects.using(DB).filter(pk=refund_id)):
+            return known.get()
+        if payment.status not in REFUNDABLE_STATUSES:
+            raise ApplicationError(
+                f"A {payment.status} payment cannot be refunded.",
+                code=PaymentErrorCode.PAYMENT_NOT_REFUNDABLE,
+                status=409,
+            )
+        remaining = _remaining(payment)
+        amount = remaining if amount is None else amount
+        if not Decimal("0") < amount <= remaining:
+            raise ApplicationError(
+                f"At most {remaining} {payment.currency} can still be refunded.",
+                code=PaymentErrorCode.REFUND_EXCEEDS_CAPTURED,
+                status=409,
+                details={"amount": [f"At most {remaining}."]},
+            )
+        return Refund.objects.using(DB).create(
+            id=refund_id or uuid.uuid4(),
+            payment=payment,
+            amount=amount,
+            reason=reason,
+            created_by_id=getattr(user, "pk", None),
+        )
+
+
+def cancellation_refund_reserve(payment: Payment) -> Refund | None:
+    """Reserve the refund of all a payment still holds because its order was cancelled, and
+    carry it out after the commit. The refund id is the same on every attempt, so that the
+    provider refunds once. Call inside the transaction that holds the order's lock."""
+    if _remaining(payment) <= 0:
+        return None
+    refund = refund_reserve(
+        payment_id=payment.pk,
+        reason=CANCELLATION_REASON,
+        refund_id=uuid.uuid5(uuid.NAMESPACE_URL, f"order-cancelled:{payment.pk}"),
+    )
+    if refund.status == RefundStatus.PENDING:
+        transaction.on_commit(lambda: _enqueue(refund.pk), using=DB, robust=True)
+    return refund
+
+
+def _enqueue(refund_id) -> None:
+    from payments.tasks import refund_process_task
+
+    refund_process_task.delay(str(refund_id))
+
+
+# CALL AND SETTLE
+# ------------------------------------------------------------------------------
+def refund_execute(*, refund_id) -> Refund:
+    """Steps two and three for a pending refund: ask the provider, outside any transaction,
+    then settle. Provider outages propagate and leave the refund pending."""
+    refund = Refund.objects.using(DB).select_related("payment").get(pk=refund_id)
+    if not REFUND_TRANSITIONS.allows(refund.status, RefundStatus.COMPLETED):
+        return refund
+    result = provider_call(
+        get_provider().refund,
+        refund_id=str(refund.pk),
+        charge_reference=refund.payment.provider_reference,
+        amount=refund.amount,
+    )
+    return _refund_settle(refund_id=refund.pk, reference=result.reference)
+
+
+def _refund_settle(*, refund_id, reference: str) -> Refund:
+    with transaction.atomic(using=DB):
+        payment_id = Refund.objects.using(DB).values_list("payment_id", flat=True).get(pk=refund_id)
+        payable, payment = payment_locked(payment_id)
+        refund = Refund.objects.using(DB).select_for_update().get(pk=refund_id)
+        if not REFUND_TRANSITIONS.allows(refund.status, RefundStatus.COMPLETED):
+            return refund
+        REFUND_TRANSITIONS.apply(refund, RefundStatus.COMPLETED)
+        refund.provider_reference = reference
+        refund.save(using=DB, update_fields=["status", "provider_reference", "updated_at"])
+        payment.refunded_amount += refund.amount
+        PAYMENT_TRANSITIONS.apply(
+            payment,
+            PaymentStatus.REFUNDED
+            if payment.refunded_amount == payment.amount
+            else PaymentStatus.PARTIALLY_REFUNDED,
+        )
+        payment.save(using=DB, update_fields=["refunded_amount", "status", "updated_at"])
+        ledger_record(payment, TransactionType.REFUND, -refund.amount)
+        events.PAYMENT_REFUNDED.emit(
+            aggregate_id=payment.pk,
+            payload={
+                **events.payment_payload(payment),
+                **captured_changed(payable),
+                "refund_amount": str(refund.amount),
+            },
+        )
+    return refund
+
+
+def _refund_fail(refund_id) -> None:
+    with transaction.atomic(using=DB):
+        refund = Refund.objects.using(DB).select_for_update().get(pk=refund_id)
+        if REFUND_TRANSITIONS.allows(refund.status, RefundStatus.FAILED):
+            REFUND_TRANSITIONS.apply(refund, RefundStatus.FAILED)
+            refund.save(using=DB, update_fields=["status", "updated_at"])
+
+
+def refunds_pending_complete(*, older_than) -> int:
+    """Carry out refunds left pending by a crash or an outage: the provider, idempotent on
+    the refund id, refunds at most once. Returns how many were completed."""
+    stuck = Refund.objects.using(DB).filter(
+        status=RefundStatus.PENDING, created_at__lt=timezone.now() - older_than
+    )
+    completed = 0
+    for refund_id in list(stuck.values_list("pk", flat=True)):
+        try:
+            refund_execute(refund_id=refund_id)
+        except (ProviderUnavailable, CircuitBreakerError):
+            logger.warning("Refund %s still pending: the provider is unavailable", refund_id)
+            continue
+        completed += 1
+    return completed

@@ -1,0 +1,43 @@
+"""The import graph between top-level packages has no cycle: an app never imports one that
+imports it back, and `common` imports neither an app nor `config` (docs/architecture.md
+§3.2). The contracts in pyproject.toml forbid each direction; this reads the whole graph."""
+
+import graphlib
+
+import grimp
+
+PACKAGES = [
+    "config",
+    "common",
+    "accounts",
+    "catalog",
+    "orders",
+    "payments",
+    "financing",
+    "insurance",
+]
+
+
+def _package_edges() -> dict[str, set[str]]:
+    graph = grimp.build_graph(*PACKAGES, include_external_packages=False)
+    edges: dict[str, set[str]] = {package: set() for package in PACKAGES}
+    for module in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(module):
+            source, target = module.split(".")[0], imported.split(".")[0]
+            if source != target:
+                edges[source].add(target)
+    return edges
+
+
+def test_no_cycle_between_top_level_packages():
+    edges = _package_edges()
+    order = list(graphlib.TopologicalSorter(edges).static_order())  # CycleError on a cycle
+    assert set(order) == set(PACKAGES)
+
+
+def test_common_imports_no_app_and_not_config():
+    assert _package_edges()["common"] == set()
+
+
+def test_orders_learns_of_payments_only_through_events():
+    assert "payments" not in _package_edges()["orders"]
