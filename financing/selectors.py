@@ -1,9 +1,40 @@
 """Reads of the financing domain, scoped to who asks: a client sees only their own."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from financing import scoring
 from financing.models import LoanApplication, LoanInstallment
+
+
+def loan_offer_today(
+    *,
+    vehicle_price: Decimal,
+    down_payment: Decimal,
+    term_months: int,
+    financing_type: str,
+    monthly_income: Decimal,
+    existing_monthly_debts: Decimal = Decimal("0.00"),
+    employment_status: str | None = None,
+    first_due_date: date | None = None,
+) -> scoring.LoanOffer:
+    """What scoring offers for these terms if applied for today; it writes nothing. The
+    employment status is kept on an application, but scoring goes by the debt-to-income
+    ratio alone."""
+    return scoring.loan_offer(
+        vehicle_price=vehicle_price,
+        down_payment=down_payment,
+        term_months=term_months,
+        financing_type=financing_type,
+        monthly_income=monthly_income,
+        existing_monthly_debts=existing_monthly_debts,
+        applied_on=timezone.localdate(),
+        first_due_date=first_due_date,
+    )
 
 
 def application_list(*, user) -> QuerySet[LoanApplication]:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.exceptions import ApplicationError
-from financing import events, scoring
+from financing import events, selectors
 from financing.choices import APPLICATION_TRANSITIONS, OPEN_STATUSES, ApplicationStatus
 from financing.error_codes import FinancingErrorCode
 from financing.models import LoanApplication, LoanInstallment
@@ -44,14 +44,13 @@ def application_create(
             code=FinancingErrorCode.VEHICLE_PRICE_EXCEEDS_ORDER,
             details={"vehicle_price": [f"At most {order.total_amount}."]},
         )
-    offer = scoring.loan_offer(
+    offer = selectors.loan_offer_today(
         vehicle_price=vehicle_price,
         down_payment=down_payment,
         term_months=term_months,
         financing_type=financing_type,
         monthly_income=monthly_income,
         existing_monthly_debts=existing_monthly_debts,
-        applied_on=timezone.localdate(),
     )
     if _open_applications(order.id).exists():
         raise _already_open()

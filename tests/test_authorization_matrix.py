@@ -211,8 +211,6 @@ def outcome(status: int) -> int | str:
 @pytest.fixture
 def world(settings, provider):
     settings.FAKE_PROVIDER_LATENCY_MS = 0
-    # Passwords play no part here (callers carry tokens); hash them cheaply.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return World()
 
 

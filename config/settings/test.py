@@ -5,6 +5,10 @@ from .base import REST_FRAMEWORK
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+# Argon2 is slow on purpose; the suite hashes thousands of passwords. The one test that
+# checks the production hasher switches back to base.PASSWORD_HASHERS.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 # Tasks run in-process unless a test starts a real worker of its own.
 CELERY_TASK_ALWAYS_EAGER = True
 

@@ -1,11 +1,10 @@
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.permissions import IsStaffRole
-from financing import scoring, selectors, services
+from financing import selectors, services
 from financing.api import serializers as s
 from financing.filters import LoanApplicationFilter
 
@@ -77,7 +76,5 @@ class LoanCalculatorView(APIView):
     def post(self, request):
         serializer = s.LoanCalculatorInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        terms = serializer.validated_data
-        terms.pop("employment_status")  # scoring goes by the debt-to-income ratio alone
-        offer = scoring.loan_offer(**terms, applied_on=timezone.localdate())
+        offer = selectors.loan_offer_today(**serializer.validated_data)
         return Response(s.LoanOfferOutputSerializer(offer).data)

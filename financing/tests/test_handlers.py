@@ -4,10 +4,9 @@ import pytest
 
 from common.events import Event
 from common.events.bus import deliver
-from financing import services
+from financing import scoring, services
 from financing.models import InboxEvent, LoanApplication, OutboxEvent
-from financing.tests.factories import application_make, car_order_make
-from financing.tests.test_applications_api import PAYLOAD_KEYS
+from financing.tests.factories import PAYLOAD_KEYS, application_make, car_order_make
 from orders import services as orders_services
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -70,13 +69,13 @@ def test_an_application_written_while_its_order_is_cancelled_is_withdrawn(custom
     # Given an order cancelled after the application was checked but before it committed, so
     # that `order.cancelled` is consumed while there is nothing to withdraw yet...
     order = car_order_make(customer)
-    loan_offer = services.scoring.loan_offer
+    loan_offer = scoring.loan_offer
 
     def cancel_first(**terms):
         orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
         return loan_offer(**terms)
 
-    monkeypatch.setattr(services.scoring, "loan_offer", cancel_first)
+    monkeypatch.setattr(scoring, "loan_offer", cancel_first)
 
     application = application_make(customer, order)
 
