@@ -1,10 +1,17 @@
-"""Test data for financing, made through the services."""
+"""Test data for financing, made through the services, and the loan-application API's
+addresses and request body."""
 
 from decimal import Decimal
+
+from django.urls import reverse
 
 from financing import services
 from financing.models import LoanApplication
 from orders.tests.factories import order_make, product_make
+
+LIST_URL = reverse("financing-applications")
+CALCULATOR_URL = reverse("financing-calculator")
+PAYLOAD_KEYS = {"id", "order_id", "customer_id", "status", "amount", "currency"}
 
 
 def car_order_make(customer, price: str = "1000000.00"):
@@ -33,3 +40,33 @@ def application_make(
         employment_status="employed",
         monthly_income=Decimal(monthly_income),
     )
+
+
+def terms(**overrides) -> dict:
+    """800,000.00 over 60 months at 15.90%: 19,411.96 a month, plus 5,000.00 of other debts."""
+    return {
+        "vehicle_price": "1000000.00",
+        "down_payment": "200000.00",
+        "term_months": 60,
+        "financing_type": "car_loan",
+        "employment_status": "employed",
+        "monthly_income": "100000.00",
+        "existing_monthly_debts": "5000.00",
+        **overrides,
+    }
+
+
+def apply(client, order, **overrides):
+    return client.post(LIST_URL, {"order_id": str(order.pk), **terms(**overrides)}, format="json")
+
+
+def detail_url(application) -> str:
+    return reverse("financing-application-detail", args=[application.pk])
+
+
+def decision_url(application) -> str:
+    return reverse("financing-application-decision", args=[application.pk])
+
+
+def schedule_url(application) -> str:
+    return reverse("financing-application-schedule", args=[application.pk])

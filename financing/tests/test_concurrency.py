@@ -4,8 +4,7 @@ import pytest
 
 from conftest import client_for, run_concurrently
 from financing.models import LoanApplication, LoanInstallment, OutboxEvent
-from financing.tests.factories import car_order_make
-from financing.tests.test_applications_api import LIST_URL, terms
+from financing.tests.factories import LIST_URL, car_order_make, terms
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 

@@ -4,7 +4,7 @@ import pytest
 
 from common.events import Event
 from common.events.bus import deliver
-from financing import scoring, services
+from financing import scoring
 from financing.models import InboxEvent, LoanApplication, OutboxEvent
 from financing.tests.factories import PAYLOAD_KEYS, application_make, car_order_make
 from orders import services as orders_services

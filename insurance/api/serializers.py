@@ -1,15 +1,11 @@
-from decimal import Decimal
-
 from django.utils import timezone
 from rest_framework import serializers
 
 from catalog.validators import validate_vin
-from common.money import MoneyField
+from common.money import CENT, MoneyField
 from insurance import rulesets
 from insurance.choices import ClaimDecision, InsuranceType
 from insurance.models import Claim, Policy, Quote
-
-CENT = Decimal("0.01")
 
 
 class QuoteCreateInputSerializer(serializers.Serializer):

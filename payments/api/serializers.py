@@ -1,8 +1,7 @@
-from decimal import Decimal
-
 from django.utils import timezone
 from rest_framework import serializers
 
+from common.money import CENT, MoneyField
 from payments.choices import CardBrand, PaymentMethodType
 from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
 from payments.validators import NoCardNumbersMixin
@@ -12,7 +11,7 @@ class PaymentCreateInputSerializer(NoCardNumbersMixin, serializers.Serializer):
     """The currency is the order's; status and amounts captured are the server's."""
 
     order_id = serializers.UUIDField()
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    amount = MoneyField(min_value=CENT)
     method = serializers.ChoiceField(choices=PaymentMethodType.choices)
     payment_method_id = serializers.UUIDField(
         required=False, allow_null=True, default=None, help_text="One of your saved cards."
@@ -44,9 +43,7 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
 
 
 class PaymentRefundInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
-    )
+    amount = MoneyField(min_value=CENT, required=False, help_text="All that is left by default.")
     reason = serializers.CharField(max_length=500)
 
 
