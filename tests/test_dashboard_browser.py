@@ -32,6 +32,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _server_password_hashers(settings):
+    """The server runs on the base settings: hash the manager's password the way it checks
+    passwords, not with the suite's fast hasher."""
+    from config.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+
+
 @contextmanager
 def chromium_page():
     """Playwright's synchronous API keeps an event loop running in this thread, so Django's

@@ -7,8 +7,8 @@ import pytest
 from django.db import transaction
 
 from common.events.bus import Event, deliver
+from orders import selectors as orders_selectors
 from orders import services as orders_services
-from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from payments import services
 from payments.models import Refund
@@ -39,8 +39,9 @@ def test_a_refund_asked_for_inside_a_transaction_is_refused_before_the_provider_
 
 
 def test_a_charge_inside_a_transaction_is_refused(customer, provider, monkeypatch):
-    from config.celery import app as celery_app
+    from payments.tasks import payment_process_task
 
+    celery_app = payment_process_task.app
     # given: a pending payment whose processing task waits in the broker, no worker taking it
     monkeypatch.setattr(celery_app.conf, "CELERY_TASK_ALWAYS_EAGER", False)
     order = order_make(customer, (product_make(price="50.00"), 1))
@@ -59,7 +60,7 @@ def test_a_charge_inside_a_transaction_is_refused(customer, provider, monkeypatc
     assert payment.status == "pending"
 
 
-def test_the_cancellation_saga_refunds_after_the_consumers_commit(captured, provider):
+def test_the_cancellation_saga_refunds_after_the_consumers_commit(captured, provider, customer):
     # given: the order is cancelled; its event reaches payments' consumer
     orders_services.order_status_set(order_id=captured.order_id, status="cancelled")
     event = Event(
@@ -78,4 +79,5 @@ def test_the_cancellation_saga_refunds_after_the_consumers_commit(captured, prov
     assert list(provider.records("refunds")) == [str(refund.pk)]
     captured.refresh_from_db()
     assert (captured.status, captured.refunded_amount) == ("refunded", Decimal("200.00"))
-    assert Order.objects.get(pk=captured.order_id).paid_amount == Decimal("0.00")
+    order = orders_selectors.order_view_get(user=customer, order_id=captured.order_id)
+    assert order.paid_amount == Decimal("0.00")
