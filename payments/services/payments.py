@@ -221,17 +221,27 @@ def payment_fail(*, payment_id, reason: str) -> Payment:
 
 # CANCELLATION SAGA
 # ------------------------------------------------------------------------------
-def order_payments_settle_cancelled(*, order_id) -> list:
+def order_payments_settle_cancelled(
+    *, order_id, customer_id, total_amount: Decimal, currency: str
+) -> list:
     """The order was cancelled: nothing more is charged, and what its payments captured is
     refunded in full, once. This runs in the consumer's transaction, so it only reserves the
     refunds; each is carried out after the commit. Payments still pending are failed when
     their turn comes, or refunded as soon as they complete if their charge was under way.
-    Returns the refunds reserved."""
+    An order payments has not seen yet is recorded as cancelled, so that a payment whose
+    request read the order just before the cancellation is refused. Returns the refunds
+    reserved."""
     with transaction.atomic(using=DB):
-        payable = PayableOrder.objects.using(DB).select_for_update().filter(order_id=order_id)
-        payable = payable.first()
-        if payable is None:  # nothing was ever paid for it
-            return []
+        PayableOrder.objects.using(DB).get_or_create(
+            order_id=order_id,
+            defaults={
+                "customer_id": customer_id,
+                "total_amount": total_amount,
+                "currency": currency,
+                "cancelled_at": timezone.now(),
+            },
+        )
+        payable = payable_locked(order_id)
         if payable.cancelled_at is None:
             payable.cancelled_at = timezone.now()
             payable.save(using=DB, update_fields=["cancelled_at", "updated_at"])
@@ -240,4 +250,5 @@ def order_payments_settle_cancelled(*, order_id) -> list:
             .select_for_update()
             .filter(order_id=order_id, status__in=REFUNDABLE_STATUSES)
         )
-        return [refunds.cancellation_refund_reserve(payment) for payment in captured]
+        reserved = [refunds.cancellation_refund_reserve(payment) for payment in captured]
+    return [refund for refund in reserved if refund is not None]

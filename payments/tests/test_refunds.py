@@ -31,6 +31,16 @@ def paid_order(customer, customer_client, run_on_commit):
     return order
 
 
+def settle(order):
+    """What payments' consumer of `order.cancelled` does with the event."""
+    return services.order_payments_settle_cancelled(
+        order_id=order.pk,
+        customer_id=order.customer_id,
+        total_amount=order.total_amount,
+        currency=order.currency,
+    )
+
+
 def refund_url(payment):
     return reverse("payments-refund", args=[payment.pk])
 
@@ -122,8 +132,8 @@ def test_the_cancellation_saga_refunds_once(paid_order, provider, run_on_commit)
     orders_services.order_status_set(order_id=paid_order.pk, status="cancelled", user=None)
 
     with run_on_commit():  # the refunds are carried out after each call's commit
-        services.order_payments_settle_cancelled(order_id=paid_order.pk)
-        services.order_payments_settle_cancelled(order_id=paid_order.pk)
+        settle(paid_order)
+        settle(paid_order)
 
     assert Refund.objects.get().status == "completed"
     assert len(provider.records("refunds")) == 1
@@ -174,7 +184,7 @@ def test_a_payment_still_pending_when_its_order_is_cancelled_is_never_charged(cu
     order = order_make(customer, (product_make(price="10.00"), 1))
     pending_payment_make(customer, order, method="card")
     orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
-    services.order_payments_settle_cancelled(order_id=order.pk)
+    settle(order)
 
     payment = services.payment_process(payment_id=Payment.objects.get().pk)
 
@@ -190,7 +200,7 @@ def test_a_charge_that_completes_after_the_cancellation_is_refunded_at_once(
     order = order_make(customer, (product_make(price="10.00"), 1))
     pending_payment_make(customer, order, method="card")
     payment = Payment.objects.get()
-    services.order_payments_settle_cancelled(order_id=order.pk)
+    settle(order)
 
     # The charge was already under way at the provider when the order was cancelled.
     with run_on_commit():
@@ -246,3 +256,26 @@ def test_a_refund_left_pending_by_a_crash_is_completed_once(paid_order, provider
     assert (payment.status, payment.refunded_amount) == ("partially_refunded", Decimal("250.00"))
     assert list(provider.records("refunds")) == [str(refund.pk)]
     assert ledger_sum(payment) == Decimal("750.00")
+
+
+def test_a_payment_asked_for_after_payments_heard_of_the_cancellation_is_refused(
+    customer, customer_client, provider
+):
+    # given: payments consumed `order.cancelled` before it had ever seen the order, while a
+    # payment request read the order as still pending (the orders row is left pending here)
+    order = order_make(customer, (product_make(price="10.00"), 1))
+    assert settle(order) == []
+
+    # when: that request goes on to create the payment
+    response = customer_client.post(
+        reverse("payments-list"),
+        {"order_id": str(order.pk), "amount": "10.00", "method": "card"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="after-cancel",
+    )
+
+    # then: it is refused and nothing is charged
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "order_not_payable"
+    assert not Payment.objects.exists()
+    assert provider.charges() == {}
