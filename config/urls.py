@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from common import health
 from common.views import PingView, api_not_found
+from config.metrics import metrics
 from orders.views import order_dashboard
 
 api_v1 = [
@@ -19,7 +20,7 @@ api_v1 = [
 urlpatterns = [
     path("health", health.liveness, name="health"),
     path("health/ready", health.readiness, name="health-ready"),
-    path("", include("django_prometheus.urls")),  # /metrics
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("dashboard/orders/", order_dashboard, name="order-dashboard"),
     path("api/v1/", include(api_v1)),

@@ -37,6 +37,13 @@ INFO
 "$PYTHON" manage.py seed_demo
 echo
 
-"$PYTHON" -m uvicorn config.asgi:application --host "$HOST" --port "$PORT" --no-access-log &
+# /metrics sums every uvicorn worker's counters, kept in files here (config/metrics.py). The
+# files of the last run go first, before any worker starts.
+metrics_dir=${PROMETHEUS_MULTIPROC_DIR:-${AUTOSALON_VAR_DIR:-var}/prometheus}
+mkdir -p "$metrics_dir"
+rm -f "$metrics_dir"/*.db
+
+PROMETHEUS_MULTIPROC_DIR=$metrics_dir \
+  "$PYTHON" -m uvicorn config.asgi:application --host "$HOST" --port "$PORT" --no-access-log &
 children+=($!)
 wait "${children[-1]}"

@@ -42,8 +42,9 @@ def environment() -> dict:
 
 
 class _Process:
-    def __init__(self, log_path: Path):
+    def __init__(self, log_path: Path, *, env: dict | None = None):
         self.log_path = log_path
+        self.env = env or {}  # on top of `environment()`
         self.process: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
@@ -57,7 +58,7 @@ class _Process:
         self.process = subprocess.Popen(
             self.command(),
             cwd=ROOT,
-            env=environment(),
+            env={**environment(), **self.env},
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -80,8 +81,9 @@ class _Process:
 class AsgiServer(_Process):
     """The project's ASGI application under uvicorn: HTTP and WebSocket, as in production."""
 
-    def __init__(self, log_path: Path):
-        super().__init__(log_path)
+    def __init__(self, log_path: Path, *, workers: int = 1, env: dict | None = None):
+        super().__init__(log_path, env=env)
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -94,6 +96,7 @@ class AsgiServer(_Process):
             "config.asgi:application",
             "--port",
             str(self.port),
+            *(["--workers", str(self.workers)] if self.workers > 1 else []),
         ]
 
     def wait_ready(self, timeout: float = 60) -> None:

@@ -20,6 +20,8 @@ POSTGRES_FIELDS = [
 ]
 ENV_EXAMPLE_NAME = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 SETTINGS_SOURCE = (ROOT / "config" / "settings" / "base.py").read_text()
+# Read by prometheus_client, and by config/metrics.py, not by the settings.
+METRICS_SOURCE = (ROOT / "config" / "metrics.py").read_text()
 
 
 def environment(name: str) -> dict[str, str]:
@@ -81,7 +83,8 @@ def test_compose_variables_are_documented_in_env_example():
 
 
 def test_env_example_names_are_read_by_settings():
-    unknown = {name for name in env_example_names() if f'"{name}"' not in SETTINGS_SOURCE}
+    source = SETTINGS_SOURCE + METRICS_SOURCE
+    unknown = {name for name in env_example_names() if f'"{name}"' not in source}
     assert not unknown, f".env.example documents names base.py never reads: {sorted(unknown)}"
 
 
@@ -123,6 +126,17 @@ def test_web_migrates_then_serves_uvicorn_on_8000():
     assert "config.asgi:application" in cmd[cmd.index("uvicorn") :], f"web command: {cmd!r}"
     healthcheck = " ".join(SERVICES["web"].get("healthcheck", {}).get("test", []))
     assert "http://localhost:8000/health" in healthcheck, f"web healthcheck: {healthcheck!r}"
+
+
+def test_web_empties_the_metrics_directory_before_uvicorn_starts_its_workers():
+    directory = environment("web").get("PROMETHEUS_MULTIPROC_DIR", "")
+    assert directory.startswith("/"), f"web: PROMETHEUS_MULTIPROC_DIR={directory!r}"
+    cmd = command("web")
+    empty = "rm -f $${PROMETHEUS_MULTIPROC_DIR}/*.db"
+    assert empty in cmd, f"web command does not empty the metrics directory: {cmd!r}"
+    assert cmd.index(empty) < cmd.index("uvicorn"), "web must empty it before serving"
+    for service in ["worker", "beat"]:  # they serve no /metrics and nothing empties it for them
+        assert "PROMETHEUS_MULTIPROC_DIR" not in environment(service), service
 
 
 @pytest.mark.parametrize("service", ["worker", "beat"])

@@ -1,0 +1,160 @@
+"""`/metrics` for Prometheus (README, "Metrics").
+
+django-prometheus counts requests in each process. With `PROMETHEUS_MULTIPROC_DIR` set,
+prometheus_client keeps every process's counters in files there and the view sums them, so
+that the answer is the same whichever uvicorn worker gives it. Whoever starts the server
+empties the directory first, before the workers fork (`scripts/run.sh`, `Dockerfile`,
+`docker-compose.yml`). The files of a worker that died stay: its counts belong in the totals.
+`multiprocess.mark_process_dead` would only remove `live*` gauges, which nothing here uses,
+and uvicorn has no hook for a worker's exit anyway.
+
+The domain gauges are read at scrape time from the databases and Redis (`DomainCollector`),
+not kept in any process. `config` may import the apps; `common` may not.
+"""
+
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor, wait
+from datetime import datetime
+
+import pybreaker
+from django.conf import settings
+from django.db import connections
+from django.db.models import Count, Min
+from django.http import HttpResponse
+from django.utils import timezone
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+
+from common.databases import database_for_app
+from common.events.bus import inbox_model, outbox_model
+from payments.breaker import provider_breaker
+
+logger = logging.getLogger(__name__)
+
+# A database that is down makes its pool wait DATABASE_POOL_TIMEOUT for a connection; the
+# scrape does not wait that long for it (Prometheus gives up after 10 s by default).
+DATABASE_DEADLINE_SECONDS = 3.0
+BREAKER_STATES = (pybreaker.STATE_CLOSED, pybreaker.STATE_OPEN, pybreaker.STATE_HALF_OPEN)
+BREAKER_SOURCE = "breaker:payment_provider"  # named as in /health/ready
+
+
+def _event_tables(app: str) -> tuple[int, datetime | None, int]:
+    """Unpublished outbox events, the oldest one's time and dead letters of `app`. Runs in a
+    thread of its own, whose connection goes back to the pool at the end."""
+    alias = database_for_app(app)
+    try:
+        Inbox = inbox_model(app)
+        outbox = (
+            outbox_model(app)
+            .objects.using(alias)
+            .filter(published_at__isnull=True)
+            .aggregate(count=Count("pk"), oldest=Min("occurred_at"))
+        )
+        dead = Inbox.objects.using(alias).filter(status=Inbox.Status.DEAD).count()
+        return outbox["count"], outbox["oldest"], dead
+    finally:
+        connections[alias].close()
+
+
+class DomainCollector:
+    """Outbox backlog and dead letters of each app's database, and the payment provider's
+    circuit breaker. The databases are asked at once, each in a thread; one that fails or
+    does not answer within DATABASE_DEADLINE_SECONDS is logged and left out, and
+    `autosalon_metrics_source_up` says which."""
+
+    def collect(self):
+        labels = ["app", "database"]
+        backlog = GaugeMetricFamily(
+            "autosalon_outbox_unpublished_events",
+            "Outbox events not yet published to the broker.",
+            labels=labels,
+        )
+        oldest = GaugeMetricFamily(
+            "autosalon_outbox_oldest_unpublished_age_seconds",
+            "Age of the oldest unpublished outbox event (0 when there is none).",
+            labels=labels,
+        )
+        dead = GaugeMetricFamily(
+            "autosalon_inbox_dead_letters",
+            "Inbox entries that failed every retry (status dead).",
+            labels=labels,
+        )
+        breaker = GaugeMetricFamily(
+            "autosalon_payments_provider_breaker_state",
+            "The payment provider's circuit breaker: 1 for its current state, 0 for the others.",
+            labels=["state"],
+        )
+        up = GaugeMetricFamily(
+            "autosalon_metrics_source_up",
+            "1 if the source of the gauges above answered this scrape, 0 if it did not.",
+            labels=["source"],
+        )
+        sources_up: dict[str, bool] = {}
+
+        # Threads that outlive the deadline end on their own, when their database gives up.
+        executor = ThreadPoolExecutor(len(settings.DOMAIN_APPS), thread_name_prefix="metrics")
+        futures = {app: executor.submit(_event_tables, app) for app in settings.DOMAIN_APPS}
+        done, _ = wait(futures.values(), timeout=DATABASE_DEADLINE_SECONDS)
+        executor.shutdown(wait=False)
+        now = timezone.now()
+        for app, future in futures.items():
+            alias = database_for_app(app)
+            source = f"database:{alias}"
+            if future not in done:
+                logger.warning(
+                    "Metrics: database %s did not answer in %s s", alias, DATABASE_DEADLINE_SECONDS
+                )
+                sources_up[source] = False
+                continue
+            try:
+                count, oldest_at, dead_letters = future.result()
+            except Exception:
+                logger.exception("Metrics: database %s failed", alias)
+                sources_up[source] = False
+                continue
+            age = (now - oldest_at).total_seconds() if oldest_at else 0
+            backlog.add_metric([app, alias], count)
+            oldest.add_metric([app, alias], max(age, 0))
+            dead.add_metric([app, alias], dead_letters)
+            sources_up.setdefault(source, True)
+
+        try:
+            current = provider_breaker().current_state
+        except Exception:
+            logger.exception("Metrics: the payment provider's breaker is unreadable")
+            sources_up[BREAKER_SOURCE] = False
+        else:
+            for state in BREAKER_STATES:
+                breaker.add_metric([state], 1 if state == current else 0)
+            sources_up[BREAKER_SOURCE] = True
+
+        for source, answered in sources_up.items():
+            up.add_metric([source], 1 if answered else 0)
+        return [backlog, oldest, dead, breaker, up]
+
+
+def multiprocess_dir() -> str:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def metrics_registry() -> CollectorRegistry:
+    """Every worker's files in multiprocess mode, this process's registry otherwise, and the
+    domain gauges in both."""
+    registry = CollectorRegistry()
+    if multiprocess_dir():
+        multiprocess.MultiProcessCollector(registry, path=multiprocess_dir())
+    else:
+        registry.register(REGISTRY)
+    registry.register(DomainCollector())
+    return registry
+
+
+def metrics(request):
+    return HttpResponse(generate_latest(metrics_registry()), content_type=CONTENT_TYPE_LATEST)
