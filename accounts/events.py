@@ -6,6 +6,8 @@ from common.events import DomainEvent
 USER_CREATED = DomainEvent("user.created", app_label="accounts")
 USER_UPDATED = DomainEvent("user.updated", app_label="accounts")
 USER_DELETED = DomainEvent("user.deleted", app_label="accounts")
+# Carries the user's id only: the link and its token are made when the e-mail is sent.
+USER_PASSWORD_RESET_REQUESTED = DomainEvent("user.password_reset_requested", app_label="accounts")
 
 
 def user_payload(user: User) -> dict:

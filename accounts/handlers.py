@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import router
 
 from accounts import services
+from accounts.emails import password_reset_email_send
 from accounts.choices import MANAGER_APPS, ActivityType
 from accounts.models import User
 from common.events import Event, consumer
@@ -19,6 +20,18 @@ def log_order_placed(event: Event) -> None:
             order_id=event.aggregate_id,
             total_amount=event.payload["total_amount"],
         )
+
+
+@consumer(
+    "user.password_reset_requested", name="accounts.send_password_reset", app_label="accounts"
+)
+def send_password_reset(event: Event) -> None:
+    """Sent inside the delivery's transaction, which holds nothing but its inbox row: a mail
+    server that fails rolls the delivery back to be retried, so no request is lost (at
+    worst a retry sends a second link, which works as well as the first)."""
+    user = User.objects.filter(pk=event.payload["id"], is_active=True).first()
+    if user is not None:
+        password_reset_email_send(user=user)
 
 
 def managers_group_sync_after_migrate(sender, using, **kwargs) -> None:

@@ -309,9 +309,8 @@ def password_change(*, user: User, old_password: str, new_password: str, ip_addr
 
 
 def password_reset_request(*, email: str, ip_address=None) -> None:
-    """Sends a reset link if the e-mail belongs to an active user; silent otherwise."""
-    from accounts.tasks import password_reset_email_send_task
-
+    """Has a reset link sent if the e-mail belongs to an active user; silent otherwise. The
+    request is an outbox event, so that it is sent even if the broker is down just now."""
     user = User.objects.filter(
         email__iexact=User.objects.normalize_email(email), is_active=True
     ).first()
@@ -321,7 +320,9 @@ def password_reset_request(*, email: str, ip_address=None) -> None:
         activity_record(
             user=user, type=ActivityType.PASSWORD_RESET_REQUESTED, ip_address=ip_address
         )
-        transaction.on_commit(lambda: password_reset_email_send_task.delay(str(user.pk)), using=DB)
+        events.USER_PASSWORD_RESET_REQUESTED.emit(
+            aggregate_id=user.pk, payload={"id": str(user.pk)}
+        )
 
 
 def password_reset_confirm(*, uid: str, token: str, new_password: str, ip_address=None) -> None:

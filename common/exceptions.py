@@ -9,9 +9,14 @@ exceptions and Django's into that shape. Clients branch on `code`, never on `mes
 import logging
 import math
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -84,8 +89,52 @@ def _from_api_exception(exc: exceptions.APIException) -> Response:
     )
 
 
+# A backing service (a database, Redis, the broker) that cannot be reached: the request may
+# succeed later, so it is a 503 with Retry-After, never a 500 (docs/operations.md, "Faults").
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    BrokerUnavailable,
+)
+
+
+def unavailable_response(exc: Exception, response_class=Response):
+    logger.warning("Service unavailable: %s: %s", type(exc).__name__, exc)
+    retry_after = settings.DATABASE_RETRY_AFTER_SECONDS
+    response = response_class(
+        error_body(
+            CommonErrorCode.SERVICE_UNAVAILABLE,
+            "A service this request needs is unavailable; try again shortly.",
+            retry_after=retry_after,
+        ),
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class ServiceUnavailableMiddleware:
+    """The same 503 for requests outside DRF views (the admin, the dashboard)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, UNAVAILABLE):
+            return unavailable_response(exception, JsonResponse)
+        return None
+
+
 def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: every exception becomes the envelope."""
+    if isinstance(exc, UNAVAILABLE):
+        set_rollback()
+        return unavailable_response(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -4,10 +4,16 @@
 database alias and, in services mode, Redis and the Celery broker; it answers 503 and names
 each failing component. Later domains add their components (the broker, circuit breakers) with
 `register_readiness_check`.
+
+The checks run side by side, each in a thread of its own, and the report is sent after
+READINESS_TIMEOUT_SECONDS at most: a check that has not answered by then is down. A check
+may also report its component as `unknown` (the payment breaker, while Redis that keeps its
+state is down), which is shown but does not fail readiness.
 """
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import redis
 from django.conf import settings
@@ -27,8 +33,11 @@ def register_readiness_check(name: str, check: Callable[[], dict | None]) -> Non
 
 def _check_database(alias: str) -> Callable[[], None]:
     def check() -> None:
-        with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT 1")
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+        finally:
+            connections[alias].close()  # this thread's connection goes back to the pool
 
     return check
 
@@ -54,17 +63,30 @@ def readiness_checks() -> dict[str, Callable[[], None]]:
     return {**checks, **_extra_checks}
 
 
+def _run(name: str, check: Callable) -> dict:
+    try:
+        return {"status": "up", **(check() or {})}
+    except Exception:
+        logger.exception("Readiness check %s failed", name)
+        return {"status": "down"}  # details stay in the log, not in public
+
+
 def readiness_report() -> dict:
+    checks = readiness_checks()
+    executor = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="readiness")
+    futures = {name: executor.submit(_run, name, check) for name, check in checks.items()}
+    wait(futures.values(), timeout=settings.READINESS_TIMEOUT_SECONDS)
+    executor.shutdown(wait=False, cancel_futures=True)  # a hung check must not hold the answer
     components = {}
-    for name, check in readiness_checks().items():
-        try:
-            details = check() or {}
-        except Exception:
-            logger.exception("Readiness check %s failed", name)
-            components[name] = {"status": "down"}  # details stay in the log, not in public
+    for name, future in futures.items():
+        if future.done():
+            components[name] = future.result()
         else:
-            components[name] = {"status": "up", **details}
-    failing = sorted(name for name, state in components.items() if state["status"] != "up")
+            logger.error("Readiness check %s did not answer in time", name)
+            components[name] = {"status": "down"}
+    failing = sorted(
+        name for name, state in components.items() if state["status"] not in ("up", "unknown")
+    )
     return {"status": "down" if failing else "up", "failing": failing, "components": components}
 
 

@@ -23,12 +23,25 @@ class OutboxEventBase(TimestampedModel):
     payload = models.JSONField(default=dict)
     occurred_at = models.DateTimeField()
     request_id = models.CharField(max_length=64, blank=True)
+    # Handed to the broker (first time), and how often.
     published_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # Recorded by every consumer's inbox; until then the relay hands it over again from
+    # `next_attempt_at` on (common.events.bus, "Publishing and redelivery").
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
         ordering = ["occurred_at"]
-        indexes = [models.Index(fields=["published_at", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["published_at", "occurred_at"]),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="%(app_label)s_outbox_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.type} {self.aggregate_id} ({self.id})"

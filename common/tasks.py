@@ -12,7 +12,7 @@ from common.events import bus
 
 def _backoff(retries: int) -> float:
     """Exponential, capped at five minutes, with jitter."""
-    delay = min(settings.EVENTS_RETRY_BACKOFF * 2**retries, 300)
+    delay = min(settings.EVENTS_RETRY_BACKOFF * 2**retries, settings.CELERY_LONGEST_COUNTDOWN)
     return delay / 2 + random.uniform(0, delay / 2)
 
 

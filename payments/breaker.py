@@ -16,7 +16,7 @@ NAME = "payment-provider"
 def provider_breaker() -> pybreaker.CircuitBreaker:
     if settings.REDIS_URL:
         storage = pybreaker.CircuitRedisStorage(
-            pybreaker.STATE_CLOSED, redis.Redis.from_url(settings.REDIS_URL), namespace=NAME
+            pybreaker.STATE_CLOSED, redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1), namespace=NAME
         )
     else:
         storage = pybreaker.CircuitMemoryStorage(pybreaker.STATE_CLOSED)
@@ -30,5 +30,9 @@ def provider_breaker() -> pybreaker.CircuitBreaker:
 
 
 def breaker_state() -> dict:
-    """For `/health/ready`: the breaker is information, not a reason to stop serving."""
-    return {"state": provider_breaker().current_state}
+    """For `/health/ready`: the breaker is information, not a reason to stop serving. Its
+    state lives in Redis: while Redis is down it is unknown (and certainly not open)."""
+    try:
+        return {"state": provider_breaker().current_state}
+    except (redis.RedisError, OSError):
+        return {"status": "unknown", "state": "unknown"}

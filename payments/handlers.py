@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.db import transaction
+
 from common.events import Event, consumer
 from payments import services
 
@@ -13,4 +15,15 @@ def settle_cancelled_order(event: Event) -> None:
         customer_id=event.payload["customer_id"],
         total_amount=Decimal(event.payload["total_amount"]),
         currency=event.payload["currency"],
+    )
+
+
+@consumer("payment.created", name="payments.process_created_payment", app_label="payments")
+def process_created_payment(event: Event) -> None:
+    """Processing starts from the payment's own outbox row: the charge is a network call,
+    so it runs in a task after this delivery commits (and the sweep picks up a payment whose
+    task was lost)."""
+    payment_id = event.aggregate_id
+    transaction.on_commit(
+        lambda: services.payment_process_enqueue(payment_id), using="payments", robust=True
     )

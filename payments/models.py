@@ -57,6 +57,10 @@ class Payment(TimestampedModel):
     failure_reason = models.CharField(max_length=500, blank=True)
     provider_reference = models.CharField(max_length=100, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Charge attempts, each recorded (committed) before the provider hears of it; while the
+    # latest may still be under way, nothing fails the payment (payments.services.payments).
+    provider_attempts = models.PositiveIntegerField(default=0)
+    charge_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

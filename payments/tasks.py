@@ -1,19 +1,28 @@
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from pybreaker import CircuitBreakerError
 
 from payments.providers import ProviderUnavailable
 
+# Tasks that move money are acknowledged only when done and put back if their worker dies;
+# each runs under the global time limit (CELERY_TASK_TIME_LIMIT), which also bounds how
+# long a charge attempt may be under way (payments.services.payments).
+MONEY_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": settings.PAYMENTS_MAX_RETRIES,
+}
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=settings.PAYMENTS_MAX_RETRIES,
-)
+
+@shared_task(**MONEY_TASK)
 def payment_process_task(self, payment_id: str) -> str:
     """Charge a pending payment. While the provider is down (or the breaker open) the
-    payment stays pending and the task tries again; after the retry budget it fails."""
+    payment stays pending and the task tries again; after the retry budget the payment is
+    failed, unless the provider holds its charge (then it completes) or cannot be asked
+    (then it stays pending for the sweep)."""
     from payments import services
 
     try:
@@ -21,20 +30,18 @@ def payment_process_task(self, payment_id: str) -> str:
     except (ProviderUnavailable, CircuitBreakerError) as exc:
         if self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=settings.PAYMENTS_RETRY_SECONDS) from exc
-        return services.payment_fail(
-            payment_id=payment_id, reason=f"The payment provider is unavailable: {exc}"
-        ).status
+        try:
+            return services.payment_reconcile(
+                payment_id=payment_id, reason=f"The payment provider is unavailable: {exc}"
+            ).status
+        except (ProviderUnavailable, CircuitBreakerError):
+            return "pending"
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=settings.PAYMENTS_MAX_RETRIES,
-)
+@shared_task(**MONEY_TASK)
 def refund_process_task(self, refund_id: str) -> str:
     """Carry out a reserved refund. While the provider is down the refund stays pending and
-    the task tries again; after the retry budget `payments_retry_pending` finishes it."""
+    the task tries again; after the retry budget the sweep finishes it."""
     from payments import services
 
     try:
@@ -43,3 +50,15 @@ def refund_process_task(self, refund_id: str) -> str:
         if self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=settings.PAYMENTS_RETRY_SECONDS) from exc
         return "pending"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def payments_pending_sweep_task() -> dict:
+    """Beat: settle payments and refunds left pending (docs/operations.md, "Faults")."""
+    from payments import services
+
+    age = timedelta(seconds=settings.PAYMENTS_PENDING_SWEEP_AFTER_SECONDS)
+    return {
+        **services.payments_pending_sweep(older_than=age),
+        "refunds_completed": services.refunds_pending_complete(older_than=age),
+    }

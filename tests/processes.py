@@ -37,6 +37,7 @@ def environment() -> dict:
         AUTOSALON_ENV_FILE="/dev/null",
         EVENTS_RETRY_BACKOFF="1",
         CELERY_VISIBILITY_TIMEOUT="5",
+        FAKE_PROVIDER_DB=settings.FAKE_PROVIDER_DB,
     )
     return env
 
@@ -111,7 +112,15 @@ class AsgiServer(_Process):
 
 
 class Worker(_Process):
+    """A Celery worker; with `beat=True` it runs the beat schedule too (`-B`), with its
+    schedule file next to its log."""
+
+    def __init__(self, log_path: Path, *, beat: bool = False, env: dict | None = None):
+        super().__init__(log_path, env=env)
+        self.beat = beat
+
     def command(self) -> list[str]:
+        beat = ["-B", "--schedule", str(self.log_path.with_suffix(".schedule"))]
         return [
             sys.executable,
             "-m",
@@ -124,7 +133,8 @@ class Worker(_Process):
             "--without-gossip",
             "--without-mingle",
             "--hostname",
-            f"test-{os.getpid()}@%h",
+            f"test-{os.getpid()}-{id(self)}@%h",
+            *(beat if self.beat else []),
         ]
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -158,6 +168,55 @@ class Worker(_Process):
                     return
             time.sleep(0.1)
         raise TimeoutError("the worker did not become idle")
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, keeping nothing on disk: the one
+    a test may stop, restart or flush (never the machine's)."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        client = redis.Redis.from_url(self.url)
+
+        def answers():
+            try:
+                return client.ping()
+            except redis.ConnectionError:
+                return False
+
+        wait_for(answers, timeout=10, message=f"redis-server on port {self.port}")
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def flush(self) -> None:
+        redis.Redis.from_url(self.url).flushall()
 
 
 def wait_for(predicate, timeout: float = 30, message: str = "condition"):

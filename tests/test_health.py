@@ -1,27 +1,7 @@
 import pytest
 from django.conf import settings
-from django.db import connections
-from django.db.utils import load_backend
 
 ALL = pytest.mark.django_db(databases="__all__")
-
-
-@pytest.fixture
-def broken_database():
-    """Point one alias at a port where no PostgreSQL listens, then restore it."""
-    swapped = {}
-
-    def break_alias(alias: str):
-        original = connections[alias]
-        broken_settings = {**original.settings_dict, "PORT": "1", "OPTIONS": {"connect_timeout": 2}}
-        backend = load_backend(broken_settings["ENGINE"])
-        connections[alias] = backend.DatabaseWrapper(broken_settings, alias)
-        swapped[alias] = original
-
-    yield break_alias
-    for alias, original in swapped.items():
-        connections[alias].close()
-        connections[alias] = original
 
 
 def test_liveness_needs_nothing(client):
@@ -45,10 +25,15 @@ def test_readiness_checks_every_database_and_redis(client):
 
 
 @ALL
-def test_readiness_is_503_and_names_a_database_that_is_down(client, broken_database):
-    broken_database("catalog")
+def test_readiness_is_503_and_names_a_database_known_to_be_down(client):
+    # A database that refuses connections for real: tests/test_faults.py.
+    from common.postgresql.base import breaker_for
 
-    response = client.get("/health/ready")
+    breaker_for("catalog").open()
+    try:
+        response = client.get("/health/ready")
+    finally:
+        breaker_for("catalog").close()
 
     assert response.status_code == 503
     body = response.json()

@@ -93,6 +93,9 @@ def test_a_worker_killed_mid_charge_leaves_exactly_one_charge(
         replacement.stop()
 
     assert list(provider.charges()) == [str(payment.pk)]
-    assert (
-        Payment.objects.get().provider_reference == provider.charges()[str(payment.pk)]["reference"]
-    )
+    payment.refresh_from_db()
+    assert payment.provider_reference == provider.charges()[str(payment.pk)]["reference"]
+    assert payment.provider_attempts == 2  # the second attempt asked before charging
+    assert list(payment.transactions.values_list("type", "amount")) == [
+        ("charge", Decimal("500.00"))
+    ]

@@ -2,13 +2,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.filters import UserFilter
 from common.permissions import IsAdminRole
+from common.throttling import ScopedRateThrottle
 
 
 def _ip(request) -> str | None:

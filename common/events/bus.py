@@ -3,10 +3,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -79,6 +82,8 @@ class DomainEvent:
             request_id=current_request_id(),
             source=self.app_label,
         )
+        # An event nobody consumes is delivered as soon as it is stored.
+        consumed = bool(consumers_for(event.type))
         outbox_model(self.app_label).objects.using(self.using).create(
             id=event.id,
             type=event.type,
@@ -86,11 +91,14 @@ class DomainEvent:
             payload=event.payload,
             occurred_at=event.occurred,
             request_id=event.request_id,
+            published_at=None if consumed else event.occurred,
+            delivered_at=None if consumed else event.occurred,
         )
         self.signal.send(sender=self, event=event)
-        transaction.on_commit(
-            lambda: publish(self.app_label, [event]), using=self.using, robust=True
-        )
+        if consumed:
+            transaction.on_commit(
+                lambda: publish(self.app_label, [event]), using=self.using, robust=True
+            )
         return event
 
 
@@ -132,8 +140,12 @@ def consumers_for(event_type: str) -> list[Consumer]:
     return list(_by_type.get(event_type, []))
 
 
-# PUBLISHING
+# PUBLISHING AND REDELIVERY
 # ------------------------------------------------------------------------------
+# An outbox row is *published* once it has been handed to the broker, and *delivered* once
+# every consumer has recorded it in its inbox (applied, or kept as a dead letter). Until
+# then the relay hands it over again to the consumers that have not recorded it, with
+# backoff: a broker that loses its data loses no event (docs/operations.md, "Faults").
 def event_from_outbox_row(row, app_label: str) -> Event:
     return Event(
         id=str(row.id),
@@ -146,44 +158,140 @@ def event_from_outbox_row(row, app_label: str) -> Event:
     )
 
 
-def publish(app_label: str, events: list[Event]) -> int:
-    """Hand committed events to Celery, one delivery task per consumer, and mark them
-    published. A broker failure leaves them unpublished for the relay. Returns how many
-    went out."""
+def redelivery_delay(attempts: int) -> timedelta:
+    """How long after its `attempts`-th hand-over an unconsumed event is handed over again:
+    doubling from EVENTS_REDELIVER_AFTER_SECONDS, capped at EVENTS_REDELIVER_MAX_SECONDS."""
+    base = settings.EVENTS_REDELIVER_AFTER_SECONDS
+    return timedelta(
+        seconds=min(base * 2 ** max(attempts - 1, 0), settings.EVENTS_REDELIVER_MAX_SECONDS)
+    )
+
+
+def _hand_over(app_label: str, deliveries: list[tuple[Event, list[Consumer]]], attempts=0):
+    """Send each event to the given consumers; record the hand-over of those the broker took.
+    `attempts` is how often they had been handed over before. Returns how many went out."""
     from common.tasks import event_deliver_task
 
     sent = []
-    for event in events:
+    for event, targets in deliveries:
         try:
-            for registered in consumers_for(event.type):
+            for registered in targets:
                 event_deliver_task.apply_async(args=[registered.name, event.as_dict()])
         except Exception:
             logger.exception("Could not publish %s %s; the relay will retry", event.type, event.id)
             continue
         sent.append(event.id)
     if sent:
+        now = timezone.now()
         outbox_model(app_label).objects.using(database_for_app(app_label)).filter(
-            pk__in=sent, published_at__isnull=True
-        ).update(published_at=timezone.now())
+            pk__in=sent
+        ).update(
+            published_at=Coalesce("published_at", Value(now)),
+            attempts=attempts + 1,
+            next_attempt_at=now + redelivery_delay(attempts + 1),
+        )
     return len(sent)
 
 
-def relay(*, older_than_seconds: float = 0, batch_size: int = 500) -> dict[str, int]:
-    """Publish every outbox row still unpublished, in every app database."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    results = {}
+def publish(app_label: str, events: list[Event]) -> int:
+    """Hand committed events to Celery, one delivery task per consumer. A broker failure
+    leaves them unpublished for the relay. Returns how many went out."""
+    return _hand_over(app_label, [(event, consumers_for(event.type)) for event in events])
+
+
+def unconsumed(rows) -> dict[str, list[Consumer]]:
+    """For outbox rows: the consumers that have not recorded each event in their inbox yet,
+    by event id (an empty list once every consumer has)."""
+    missing = {str(row.id): consumers_for(row.type) for row in rows}
+    by_app = defaultdict(set)
+    for targets in missing.values():
+        for registered in targets:
+            by_app[registered.app_label].add(registered.name)
+    recorded = set()
+    for app_label, names in by_app.items():
+        recorded.update(
+            (str(event_id), name)
+            for event_id, name in inbox_model(app_label)
+            .objects.using(database_for_app(app_label))
+            .filter(event_id__in=list(missing), consumer__in=names)
+            .values_list("event_id", "consumer")
+        )
+    return {
+        event_id: [c for c in targets if (event_id, c.name) not in recorded]
+        for event_id, targets in missing.items()
+    }
+
+
+def undelivered(app_label: str, *, due_only: bool, batch_size: int = 500) -> list:
+    """Outbox rows that not every consumer has recorded yet, oldest first; with `due_only`,
+    the published ones whose redelivery time has come."""
+    rows = (
+        outbox_model(app_label)
+        .objects.using(database_for_app(app_label))
+        .filter(delivered_at__isnull=True)
+    )
+    if due_only:
+        rows = rows.filter(
+            Q(next_attempt_at__lte=timezone.now()) | Q(next_attempt_at__isnull=True),
+            published_at__isnull=False,
+        )
+    return list(rows.order_by("occurred_at")[:batch_size])
+
+
+def redeliver(app_label: str, rows) -> dict[str, int]:
+    """Mark the rows every consumer has recorded as delivered; hand the others over again to
+    the consumers that have not. Returns {"confirmed": n, "redelivered": m}."""
+    missing = unconsumed(rows)
+    done = [event_id for event_id, targets in missing.items() if not targets]
+    if done:
+        outbox_model(app_label).objects.using(database_for_app(app_label)).filter(
+            pk__in=done
+        ).update(delivered_at=timezone.now())
+    redelivered = 0
+    for row in rows:
+        if targets := missing[str(row.id)]:
+            logger.warning(
+                "Redelivering %s %s to %s (hand-over %d)",
+                row.type,
+                row.id,
+                ", ".join(c.name for c in targets),
+                row.attempts + 1,
+            )
+            redelivered += _hand_over(
+                app_label, [(event_from_outbox_row(row, app_label), targets)], row.attempts
+            )
+    return {"confirmed": len(done), "redelivered": redelivered}
+
+
+def outbox_apps() -> list[str]:
+    labels = []
     for app_config in apps.get_app_configs():
         try:
-            Outbox = outbox_model(app_config.label)
+            outbox_model(app_config.label)
         except LookupError:
             continue
+        labels.append(app_config.label)
+    return labels
+
+
+def relay(*, older_than_seconds: float = 0, batch_size: int = 500) -> dict[str, dict[str, int]]:
+    """In every app database: publish every outbox row still unpublished, then confirm or
+    redeliver the published ones that are due (unless EVENTS_REDELIVER_AFTER_SECONDS is 0)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    results = {}
+    for app_label in outbox_apps():
         rows = (
-            Outbox.objects.using(database_for_app(app_config.label))
+            outbox_model(app_label)
+            .objects.using(database_for_app(app_label))
             .filter(published_at__isnull=True, occurred_at__lte=cutoff)
             .order_by("occurred_at")[:batch_size]
         )
-        events = [event_from_outbox_row(row, app_config.label) for row in rows]
-        results[app_config.label] = publish(app_config.label, events) if events else 0
+        events = [event_from_outbox_row(row, app_label) for row in rows]
+        counts = {"published": publish(app_label, events) if events else 0}
+        if settings.EVENTS_REDELIVER_AFTER_SECONDS:
+            due = undelivered(app_label, due_only=True, batch_size=batch_size)
+            counts.update(redeliver(app_label, due) if due else {})
+        results[app_label] = counts
     return results
 
 
@@ -262,13 +370,10 @@ def dead_letter_record(consumer_name: str, event_data: dict, error: str, attempt
 def dead_letters() -> list:
     """Every dead letter in every app database, oldest first."""
     rows = []
-    for app_config in apps.get_app_configs():
-        try:
-            Inbox = inbox_model(app_config.label)
-        except LookupError:
-            continue
+    for app_label in outbox_apps():
+        Inbox = inbox_model(app_label)
         rows.extend(
-            Inbox.objects.using(database_for_app(app_config.label)).filter(status=Inbox.Status.DEAD)
+            Inbox.objects.using(database_for_app(app_label)).filter(status=Inbox.Status.DEAD)
         )
     return sorted(rows, key=lambda row: row.created_at)
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "common.middleware.RequestIdMiddleware",
+    "common.exceptions.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,20 +109,31 @@ DATABASE_ENV_VARS = {
 }
 DATABASE_POOL_MIN_SIZE = env.int("DATABASE_POOL_MIN_SIZE", default=1)
 DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=20)
-DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+# One database down is one app down: a request that needs it fails within about two
+# seconds with a 503, and then at once for DATABASE_RETRY_AFTER_SECONDS
+# (common/postgresql/base.py).
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=2)
+DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=2)
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
+# `/health/ready` answers within this, naming whatever has not answered as down.
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.5)
 
 
 def _database(alias: str, variable: str) -> dict:
     file_name = "accounts" if alias == "default" else alias
     config = env.db_url(variable, default=f"sqlite:///{VAR_DIR / f'{file_name}.sqlite3'}")
     if config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = "common.postgresql"
         config["CONN_MAX_AGE"] = 0  # the pool keeps connections
         config["OPTIONS"] = {
             "connect_timeout": DATABASE_CONNECT_TIMEOUT,
             "pool": {
                 "min_size": DATABASE_POOL_MIN_SIZE,
                 "max_size": DATABASE_POOL_MAX_SIZE,
-                "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+                "timeout": DATABASE_POOL_TIMEOUT,
+                # While the server is down the pool retries in the background; past this
+                # it gives up and connects again on demand, as soon as the server is back.
+                "reconnect_timeout": DATABASE_RETRY_AFTER_SECONDS * 6,
             },
         }
         config["TEST"] = {"NAME": f"test_{config['NAME']}"}
@@ -144,6 +156,8 @@ if SERVICES_MODE:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "autosalon",
+            # Redis down is degraded, not hung: every call gives up after a second.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     # Redis pub/sub: a push is one PUBLISH, fanned out to the sockets by each server process.
@@ -185,15 +199,28 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# No task runs longer than this: the worker kills it (and a charge attempt that was under
+# way is known to be over after it, payments.services.payments).
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)
+# The longest a task waits on a worker before it runs: the event delivery's retry back-off
+# is capped at five minutes (common.tasks).
+CELERY_LONGEST_COUNTDOWN = 300
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     # A task taken by a worker that died without acknowledging it goes back to the queue
-    # after this long (acks_late: the worker acknowledges only when the task is done).
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # after this long (acks_late: the worker acknowledges only when the task is done). It
+    # must outlast the longest wait plus the longest run, or a live task runs twice: 300 s
+    # + 120 s, with a margin, makes ten minutes.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
 }
+# How often beat runs the outbox relay (publish, confirm, redeliver).
+EVENTS_RELAY_INTERVAL_SECONDS = env.float("EVENTS_RELAY_INTERVAL_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE = {
-    "events-relay": {"task": "common.tasks.events_relay_task", "schedule": 10.0},
+    "events-relay": {
+        "task": "common.tasks.events_relay_task",
+        "schedule": EVENTS_RELAY_INTERVAL_SECONDS,
+    },
     "orders-reservations-sweep": {
         "task": "orders.tasks.order_reservations_sweep_task",
         "schedule": 300.0,
@@ -201,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
     "orders-unpaid-expire": {
         "task": "orders.tasks.orders_unpaid_expire_task",
         "schedule": 900.0,
+    },
+    "payments-pending-sweep": {
+        "task": "payments.tasks.payments_pending_sweep_task",
+        "schedule": env.float("PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS", default=60),
     },
 }
 
@@ -211,6 +242,11 @@ EVENTS_MAX_RETRIES = env.int("EVENTS_MAX_RETRIES", default=10)
 EVENTS_RETRY_BACKOFF = env.int("EVENTS_RETRY_BACKOFF", default=2)
 # The relay leaves fresh rows to the publisher that runs on commit.
 EVENTS_RELAY_GRACE_SECONDS = env.int("EVENTS_RELAY_GRACE_SECONDS", default=5)
+# An event some consumer has not recorded this long after its hand-over to the broker is
+# handed over again, then after twice as long, up to the maximum. 0 turns redelivery off:
+# an event the broker loses is then lost.
+EVENTS_REDELIVER_AFTER_SECONDS = env.int("EVENTS_REDELIVER_AFTER_SECONDS", default=60)
+EVENTS_REDELIVER_MAX_SECONDS = env.int("EVENTS_REDELIVER_MAX_SECONDS", default=3600)
 
 # PAYMENTS
 # ------------------------------------------------------------------------------
@@ -219,8 +255,13 @@ PAYMENTS_BREAKER_RESET_SECONDS = env.int("PAYMENTS_BREAKER_RESET_SECONDS", defau
 # Attempts while the provider is unavailable before a payment fails, and the pause between.
 PAYMENTS_MAX_RETRIES = env.int("PAYMENTS_MAX_RETRIES", default=20)
 PAYMENTS_RETRY_SECONDS = env.int("PAYMENTS_RETRY_SECONDS", default=15)
+# Beat settles payments and refunds pending longer than this (a lost task, a worker killed
+# mid-charge). Longer than the retry budget above, so that it rarely races a live retry.
+PAYMENTS_PENDING_SWEEP_AFTER_SECONDS = env.int("PAYMENTS_PENDING_SWEEP_AFTER_SECONDS", default=600)
 FAKE_PROVIDER_LATENCY_MS = env.int("FAKE_PROVIDER_LATENCY_MS", default=50)
 FAKE_PROVIDER_FAILURE_RATE = env.float("FAKE_PROVIDER_FAILURE_RATE", default=0.0)
+# The fake provider's books: a file every process shares, as they would share a provider.
+FAKE_PROVIDER_DB = env.str("FAKE_PROVIDER_DB", default=str(VAR_DIR / "fake-provider.sqlite3"))
 
 # ORDERS
 # ------------------------------------------------------------------------------

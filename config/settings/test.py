@@ -1,7 +1,7 @@
 """Settings for the test suite: services mode (PostgreSQL and Redis), mail kept in memory."""
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK
+from .base import REST_FRAMEWORK, VAR_DIR
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -16,3 +16,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"auth": "10000/min"},
 }
+
+# The fake provider's books, apart from those of `make run`.
+FAKE_PROVIDER_DB = str(VAR_DIR / "fake-provider-test.sqlite3")

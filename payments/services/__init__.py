@@ -8,7 +8,9 @@ from payments.services.payments import (
     payment_create,
     payment_fail,
     payment_process,
-    payments_pending_requeue,
+    payment_process_enqueue,
+    payment_reconcile,
+    payments_pending_sweep,
 )
 from payments.services.refunds import (
     payment_refund,
@@ -24,8 +26,10 @@ __all__ = [
     "payment_method_delete",
     "payment_method_save",
     "payment_process",
+    "payment_process_enqueue",
+    "payment_reconcile",
     "payment_refund",
-    "payments_pending_requeue",
+    "payments_pending_sweep",
     "refund_execute",
     "refund_reserve",
     "refunds_pending_complete",

@@ -3,11 +3,14 @@ provider, completed or failed once, and settled when their order is cancelled.""
 
 import logging
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from pybreaker import CircuitBreakerError
 
 from common import idempotency
 from common.exceptions import ApplicationError
@@ -23,7 +26,7 @@ from payments.choices import (
 )
 from payments.error_codes import PaymentErrorCode
 from payments.models import PayableOrder, Payment, PaymentIdempotencyKey
-from payments.providers import ChargeDeclined, get_provider
+from payments.providers import ChargeDeclined, ProviderUnavailable, get_provider
 from payments.services import refunds
 from payments.services.ledger import (
     captured_changed,
@@ -51,8 +54,9 @@ def payment_create(
     payment_method_id=None,
     idempotency_key: str,
 ) -> tuple[Payment, bool]:
-    """Create a pending payment and have Celery process it. Returns (payment, created): the
-    same key and request return the first payment (`common.idempotency.run_once`)."""
+    """Create a pending payment; `payment.created` has Celery process it. Returns (payment,
+    created): the same key and request return the first payment
+    (`common.idempotency.run_once`)."""
 
     def create() -> uuid.UUID:
         order = orders_selectors.order_view_get(user=user, order_id=order_id)
@@ -70,10 +74,11 @@ def payment_create(
             payment_method_id=payment_method_id,
             description=description,
         )
+        # Its processing starts from this outbox row (payments.handlers), so that a payment
+        # created while the broker is down is processed once it is back.
         events.PAYMENT_CREATED.emit(
             aggregate_id=payment.pk, payload=events.payment_payload(payment)
         )
-        transaction.on_commit(lambda: _enqueue(payment.pk), using=DB, robust=True)
         return payment.pk
 
     payment_id, created = idempotency.run_once(
@@ -131,45 +136,124 @@ def _check_balance(order: OrderView, payable: PayableOrder, amount: Decimal) -> 
         )
 
 
-def _enqueue(payment_id) -> None:
+def payment_process_enqueue(payment_id) -> None:
     from payments.tasks import payment_process_task
 
     payment_process_task.delay(str(payment_id))
 
 
-def payments_pending_requeue(*, older_than) -> int:
-    """Enqueue processing again for payments pending longer than `older_than`. Processing is
-    idempotent (the provider charges once per payment), so a payment already queued is safe."""
+def payments_pending_sweep(*, older_than) -> dict[str, int]:
+    """Settle payments left pending longer than `older_than` (a lost task, a worker killed
+    mid-charge): ask the provider, then complete (and refund, if the order was cancelled),
+    fail (cancelled order, no charge), or hand the payment back to Celery. Processing is
+    idempotent, so a payment that is queued already is safe. Returns the count of each."""
     stuck = Payment.objects.using(DB).filter(
         status=PaymentStatus.PENDING, created_at__lt=timezone.now() - older_than
     )
-    ids = list(stuck.values_list("pk", flat=True))
-    for payment_id in ids:
-        _enqueue(payment_id)
-    return len(ids)
+    counts = {"completed": 0, "failed": 0, "requeued": 0, "pending": 0}
+    for payment in list(stuck):
+        cancelled = _order_cancelled(payment.order_id)
+        try:
+            if cancelled:
+                payment = payment_reconcile(
+                    payment_id=payment.pk, reason=refunds.CANCELLATION_REASON
+                )
+            else:
+                payment = payment_settle_if_charged(payment_id=payment.pk)
+        except (ProviderUnavailable, CircuitBreakerError):
+            logger.warning("Payment %s stays pending: the provider is unavailable", payment.pk)
+            counts["pending"] += 1
+            continue
+        if payment.status == PaymentStatus.FAILED:
+            counts["failed"] += 1
+        elif payment.status != PaymentStatus.PENDING:
+            counts["completed"] += 1
+        elif cancelled or _charge_under_way(payment):
+            counts["pending"] += 1
+        else:
+            payment_process_enqueue(payment.pk)
+            counts["requeued"] += 1
+    return counts
 
 
 # PROCESS
 # ------------------------------------------------------------------------------
+# Three committed steps, as for refunds: record the attempt, ask the provider (outside any
+# transaction), settle. A payment is never failed while the provider may hold its charge:
+# every path that would fail it first looks the charge up (`payment_reconcile`), and none
+# fails it while an attempt may still be under way (a worker killed mid-charge leaves one
+# open until the task time limit has passed).
 def payment_process(*, payment_id) -> Payment:
-    """Charge a pending payment through the breaker, outside any transaction. Provider
-    outages (including an open breaker) propagate, for the task to retry; a decline fails
-    the payment."""
+    """Charge a pending payment through the breaker. Provider outages (including an open
+    breaker) propagate, for the task to retry; a decline fails the payment."""
     payment = Payment.objects.using(DB).get(pk=payment_id)
     if not PAYMENT_TRANSITIONS.allows(payment.status, PaymentStatus.COMPLETED):
         return payment
     if _order_cancelled(payment.order_id):
-        return payment_fail(payment_id=payment.pk, reason="The order was cancelled.")
+        return payment_reconcile(payment_id=payment.pk, reason=refunds.CANCELLATION_REASON)
+    attempt = _charge_attempt_start(payment.pk)
+    provider = get_provider()
     try:
-        result = provider_call(
-            get_provider().charge,
-            payment_id=str(payment.pk),
-            amount=payment.amount,
-            currency=payment.currency,
-        )
+        held = None
+        if attempt > 1:  # an earlier attempt may have charged: ask before charging again
+            held = provider_call(provider.charge_lookup, payment_id=str(payment.pk))
+        if held is None:
+            held = provider_call(
+                provider.charge,
+                payment_id=str(payment.pk),
+                amount=payment.amount,
+                currency=payment.currency,
+            )
     except ChargeDeclined as exc:
         return payment_fail(payment_id=payment.pk, reason=str(exc))
-    return _payment_complete(payment_id=payment.pk, reference=result.reference)
+    except BaseException:
+        _charge_attempt_end(payment.pk, attempt)  # this attempt is over, whatever it did
+        raise
+    return _payment_complete(payment_id=payment.pk, reference=held.reference)
+
+
+def payment_settle_if_charged(*, payment_id) -> Payment:
+    """Complete a pending payment if the provider holds its charge; otherwise leave it."""
+    held = provider_call(get_provider().charge_lookup, payment_id=str(payment_id))
+    if held is not None:
+        return _payment_complete(payment_id=payment_id, reference=held.reference)
+    return Payment.objects.using(DB).get(pk=payment_id)
+
+
+def payment_reconcile(*, payment_id, reason: str) -> Payment:
+    """Decide a pending payment that is to be given up on by what the provider holds:
+    completed with the charge the provider took (and refunded next, if its order was
+    cancelled), failed with `reason` if it took none, and left pending while an attempt may
+    still be under way. Provider outages propagate and leave it pending."""
+    payment = payment_settle_if_charged(payment_id=payment_id)
+    if payment.status != PaymentStatus.PENDING or _charge_under_way(payment):
+        return payment
+    return payment_fail(payment_id=payment.pk, reason=reason)
+
+
+def _charge_attempt_start(payment_id) -> int:
+    """Record (and commit) a charge attempt before the provider hears of it; its number."""
+    with transaction.atomic(using=DB):
+        Payment.objects.using(DB).filter(pk=payment_id).update(
+            provider_attempts=F("provider_attempts") + 1, charge_started_at=timezone.now()
+        )
+        return (
+            Payment.objects.using(DB).values_list("provider_attempts", flat=True).get(pk=payment_id)
+        )
+
+
+def _charge_attempt_end(payment_id, attempt: int) -> None:
+    Payment.objects.using(DB).filter(pk=payment_id, provider_attempts=attempt).update(
+        charge_started_at=None
+    )
+
+
+def _charge_under_way(payment: Payment) -> bool:
+    """Whether a charge attempt may still be running: no task outlives its time limit."""
+    started = payment.charge_started_at
+    return started is not None and timezone.now() - started < timedelta(
+        seconds=settings.CELERY_TASK_TIME_LIMIT
+    )
 
 
 def _payment_complete(*, payment_id, reference: str) -> Payment:

@@ -41,12 +41,26 @@ def payment_refund(*, payment_id, reason: str, amount: Decimal | None = None, us
     try:
         return refund_execute(refund_id=refund.pk)
     except (ProviderUnavailable, CircuitBreakerError) as exc:
-        _refund_fail(refund.pk)
+        unavailable = exc
+    # The call failed, but the provider may have refunded before it did: ask before giving up.
+    try:
+        held = provider_call(get_provider().refund_lookup, refund_id=str(refund.pk))
+    except (ProviderUnavailable, CircuitBreakerError):
         raise ApplicationError(
-            "The payment provider is unavailable; try the refund again later.",
+            "The payment provider is unavailable. The refund is pending and will be carried "
+            "out when the provider is back; do not request it again.",
             code=PaymentErrorCode.PROVIDER_UNAVAILABLE,
             status=503,
-        ) from exc
+            details={"refund_id": str(refund.pk)},
+        ) from unavailable
+    if held is not None:
+        return _refund_settle(refund_id=refund.pk, reference=held.reference)
+    _refund_fail(refund.pk)
+    raise ApplicationError(
+        "The payment provider is unavailable; try the refund again later.",
+        code=PaymentErrorCode.PROVIDER_UNAVAILABLE,
+        status=503,
+    ) from unavailable
 
 
 # RESERVE
@@ -121,13 +135,17 @@ def refund_execute(*, refund_id) -> Refund:
     refund = Refund.objects.using(DB).select_related("payment").get(pk=refund_id)
     if not REFUND_TRANSITIONS.allows(refund.status, RefundStatus.COMPLETED):
         return refund
-    result = provider_call(
-        get_provider().refund,
-        refund_id=str(refund.pk),
-        charge_reference=refund.payment.provider_reference,
-        amount=refund.amount,
-    )
-    return _refund_settle(refund_id=refund.pk, reference=result.reference)
+    provider = get_provider()
+    # A retry (after a crash, say) asks first what an earlier attempt did.
+    held = provider_call(provider.refund_lookup, refund_id=str(refund.pk))
+    if held is None:
+        held = provider_call(
+            provider.refund,
+            refund_id=str(refund.pk),
+            charge_reference=refund.payment.provider_reference,
+            amount=refund.amount,
+        )
+    return _refund_settle(refund_id=refund.pk, reference=held.reference)
 
 
 def _refund_settle(*, refund_id, reference: str) -> Refund:

@@ -51,11 +51,36 @@ def test_a_failing_provider_opens_the_breaker_and_recovery_closes_it(
     )
 
 
-def test_a_payment_fails_with_a_reason_after_the_retry_budget(customer, provider, settings):
+def test_after_the_retry_budget_a_payment_the_provider_cannot_be_asked_about_stays_pending(
+    customer, provider, settings
+):
     from payments.tasks import payment_process_task
 
     payment = pending_payment(customer, "k")
-    provider.set_control(failing=True)
+    provider.set_control(failing=True)  # charges and look-ups alike
+    settings.PAYMENTS_RETRY_SECONDS = 0
+
+    payment_process_task.apply(args=[str(payment.pk)])
+
+    payment.refresh_from_db()
+    assert payment.status == "pending"  # it may have been charged: the sweep decides later
+    assert payment.provider_attempts == settings.PAYMENTS_MAX_RETRIES + 1
+    assert payment.charge_started_at is None  # every attempt ended
+
+
+def test_after_the_retry_budget_a_payment_the_provider_holds_no_charge_for_fails(
+    customer, provider, settings, monkeypatch
+):
+    from payments.providers import FakeProvider
+    from payments.tasks import payment_process_task
+
+    payment = pending_payment(customer, "k")
+
+    def charge_unavailable(self, **kwargs):
+        raise ProviderUnavailable("The charge endpoint is down.")
+
+    monkeypatch.setattr(FakeProvider, "charge", charge_unavailable)
+    monkeypatch.setattr(provider_breaker(), "fail_max", 1000)
     settings.PAYMENTS_RETRY_SECONDS = 0
 
     payment_process_task.apply(args=[str(payment.pk)])
@@ -64,3 +89,29 @@ def test_a_payment_fails_with_a_reason_after_the_retry_budget(customer, provider
     assert payment.status == "failed"
     assert "unavailable" in payment.failure_reason
     assert provider.charges() == {}
+
+
+def test_a_retry_after_a_charge_whose_answer_was_lost_asks_the_provider_and_completes(
+    customer, provider, settings, monkeypatch
+):
+    from payments.providers import FakeProvider
+    from payments.tasks import payment_process_task
+
+    payment = pending_payment(customer, "k")
+    charge = FakeProvider.charge
+
+    def charged_but_no_answer(self, **kwargs):
+        charge(self, **kwargs)  # the provider takes the money; its answer never arrives
+        raise ProviderUnavailable("Timed out waiting for the provider.")
+
+    monkeypatch.setattr(FakeProvider, "charge", charged_but_no_answer)
+    settings.PAYMENTS_RETRY_SECONDS = 0
+
+    payment_process_task.apply(args=[str(payment.pk)])
+
+    payment.refresh_from_db()
+    assert payment.status == "completed"
+    assert payment.provider_attempts == 2  # the second asked instead of charging
+    assert payment.provider_reference == provider.charges()[str(payment.pk)]["reference"]
+    assert list(provider.charges()) == [str(payment.pk)]
+    assert payment.transactions.count() == 1

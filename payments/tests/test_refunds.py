@@ -211,11 +211,47 @@ def test_a_charge_that_completes_after_the_cancellation_is_refunded_at_once(
     assert ledger_sum(payment) == Decimal("0.00")
 
 
-def test_a_refund_the_provider_cannot_take_is_failed_and_moves_no_money(
-    manager_client, paid_order, provider
+def test_a_refund_the_provider_cannot_be_asked_about_stays_pending_until_it_answers(
+    manager_client, paid_order, provider, run_on_commit
 ):
+    from django.core.management import call_command
+
     payment = Payment.objects.get()
     provider.set_control(failing=True)
+
+    response = manager_client.post(refund_url(payment), {"amount": "100.00", "reason": "x"})
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "provider_unavailable"
+    refund = Refund.objects.get()
+    assert response.json()["error"]["details"] == {"refund_id": str(refund.pk)}
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_amount) == ("completed", Decimal("0"))
+    assert refund.status == "pending"  # the provider may have refunded: nobody knows yet
+    assert ledger_sum(payment) == Decimal("1000.00")
+
+    provider.set_control(failing=False)
+    with run_on_commit():
+        call_command("payments_retry_pending", "--older-than", "0")
+
+    refund.refresh_from_db()
+    payment.refresh_from_db()
+    assert refund.status == "completed"
+    assert (payment.status, payment.refunded_amount) == ("partially_refunded", Decimal("100.00"))
+    assert ledger_sum(payment) == Decimal("900.00")
+    assert list(provider.records("refunds")) == [str(refund.pk)]
+
+
+def test_a_refund_the_provider_says_it_never_made_is_failed_and_moves_no_money(
+    manager_client, paid_order, provider, monkeypatch
+):
+    from payments.providers import FakeProvider, ProviderUnavailable
+
+    def refund_unavailable(self, **kwargs):
+        raise ProviderUnavailable("The refund endpoint is down.")
+
+    monkeypatch.setattr(FakeProvider, "refund", refund_unavailable)
+    payment = Payment.objects.get()
 
     response = manager_client.post(refund_url(payment), {"amount": "100.00", "reason": "x"})
 
@@ -225,6 +261,7 @@ def test_a_refund_the_provider_cannot_take_is_failed_and_moves_no_money(
     assert (payment.status, payment.refunded_amount) == ("completed", Decimal("0"))
     assert Refund.objects.get().status == "failed"
     assert ledger_sum(payment) == Decimal("1000.00")
+    assert provider.records("refunds") == {}
 
 
 def test_a_refund_left_pending_by_a_crash_is_completed_once(paid_order, provider, monkeypatch):

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management import BaseCommand
 
 from payments import services
@@ -7,25 +8,29 @@ from payments import services
 
 class Command(BaseCommand):
     help = (
-        "Hand payments stuck in `pending` back to Celery (after a broker outage, say) and "
-        "finish refunds left pending by a crash."
+        "Settle payments stuck in `pending` (a lost task, a worker killed mid-charge): ask "
+        "the provider, then complete, fail or hand them back to Celery; and finish refunds "
+        "left pending. Beat runs the same sweep every minute."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--older-than",
             type=int,
-            default=300,
+            default=settings.PAYMENTS_PENDING_SWEEP_AFTER_SECONDS,
             metavar="SECONDS",
-            help="Only payments pending at least this long (default 300).",
+            help="Only payments pending at least this long "
+            f"(default {settings.PAYMENTS_PENDING_SWEEP_AFTER_SECONDS}).",
         )
 
     def handle(self, *args, older_than, **options):
         age = timedelta(seconds=older_than)
-        payments = services.payments_pending_requeue(older_than=age)
+        payments = services.payments_pending_sweep(older_than=age)
         refunds = services.refunds_pending_complete(older_than=age)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Re-enqueued {payments} pending payments; completed {refunds} pending refunds."
+                "Payments: "
+                + ", ".join(f"{what} {count}" for what, count in payments.items())
+                + f"; completed {refunds} pending refunds."
             )
         )

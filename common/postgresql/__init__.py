@@ -1,0 +1,1 @@
+"""The PostgreSQL backend every services-mode alias uses (see `base.py`)."""
