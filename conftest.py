@@ -40,6 +40,15 @@ def _clean_cache():
     _cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _databases_up():
+    """A test that takes a database down must not leave its breaker open for the next."""
+    from common.postgresql.base import breakers_close
+
+    yield
+    breakers_close()
+
+
 @pytest.fixture
 def provider():
     """The fake payment provider with nothing recorded, and its circuit breaker closed."""

@@ -4,8 +4,8 @@ from django.contrib.auth.models import Group
 from django.db import router
 
 from accounts import services
-from accounts.emails import password_reset_email_send
 from accounts.choices import MANAGER_APPS, ActivityType
+from accounts.emails import password_reset_email_send
 from accounts.models import User
 from common.events import Event, consumer
 

@@ -68,24 +68,31 @@ def summary(latencies: list[float], errors: int, elapsed: float) -> dict:
     }
 
 
+async def order_create_request(client):
+    """Signs the seeded client in; returns a request maker for one order of a random car."""
+    credentials = {"email": "bench@example.com", "password": "Bench-pass-2026"}
+    async with client.post("/api/v1/auth/token", json=credentials) as response:
+        auth = {"Authorization": f"Bearer {(await response.json())['access_token']}"}
+    async with client.get("/api/v1/catalog/products/", params={"page_size": 100}) as response:
+        product_ids = [p["id"] for p in (await response.json())["results"]]
+
+    def order_create(c):
+        item = {"product_id": random.choice(product_ids), "quantity": 1}
+        return c.post("/api/v1/orders/", json={"items": [item]}, headers=auth)
+
+    return order_create
+
+
 async def run(base_url: str, seconds: float, concurrency: int) -> dict:
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(base_url, connector=connector) as client:
-        credentials = {"email": "bench@example.com", "password": "Bench-pass-2026"}
-        async with client.post("/api/v1/auth/token", json=credentials) as response:
-            auth = {"Authorization": f"Bearer {(await response.json())['access_token']}"}
-        async with client.get("/api/v1/catalog/products/", params={"page_size": 100}) as response:
-            product_ids = [p["id"] for p in (await response.json())["results"]]
+        order_create = await order_create_request(client)
 
         def bare(c):
             return c.get("/api/v1/ping")
 
         def product_list(c):
             return c.get("/api/v1/catalog/products/", params={"page_size": 20})
-
-        def order_create(c):
-            item = {"product_id": random.choice(product_ids), "quantity": 1}
-            return c.post("/api/v1/orders/", json={"items": [item]}, headers=auth)
 
         scenarios = {
             "bare DRF endpoint": bare,

@@ -16,7 +16,9 @@ NAME = "payment-provider"
 def provider_breaker() -> pybreaker.CircuitBreaker:
     if settings.REDIS_URL:
         storage = pybreaker.CircuitRedisStorage(
-            pybreaker.STATE_CLOSED, redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1), namespace=NAME
+            pybreaker.STATE_CLOSED,
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1),
+            namespace=NAME,
         )
     else:
         storage = pybreaker.CircuitMemoryStorage(pybreaker.STATE_CLOSED)

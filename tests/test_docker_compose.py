@@ -143,3 +143,11 @@ def test_web_empties_the_metrics_directory_before_uvicorn_starts_its_workers():
 def test_celery_services_run_the_config_app(service):
     cmd = command(service)
     assert f"celery -A config {service}" in cmd, f"{service} command: {cmd!r}"
+
+
+def test_redis_keeps_its_data_in_an_append_only_file_on_a_volume():
+    redis = SERVICES["redis"]
+    command = redis.get("command", [])
+    assert command[:1] == ["redis-server"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])

@@ -143,3 +143,91 @@ def test_after_the_last_retry_the_event_is_a_dead_letter_and_can_be_replayed():
     assert applied == [event.id]
     assert InboxEvent.objects.get(event_id=event.id).status == InboxEvent.Status.PROCESSED
     assert bus.deliver("orders.test_ping_counter", event.as_dict()) is False
+
+
+def test_an_event_nobody_consumes_is_stored_as_delivered_and_never_handed_over(run_on_commit):
+    unheard = DomainEvent("test.unheard", app_label="orders")
+    with run_on_commit(), transaction.atomic(using="orders"):
+        unheard.emit(aggregate_id="x", payload={})
+
+    row = OutboxEvent.objects.get()
+    assert row.delivered_at is not None
+    assert (row.published_at, row.attempts) == (row.occurred_at, 0)
+
+
+def handed_over_and_lost(event_id, *, due: bool = True):
+    """What a broker that lost its data leaves behind: a published row nobody consumed."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    OutboxEvent.objects.filter(pk=event_id).update(
+        published_at=now,
+        attempts=1,
+        next_attempt_at=now + timezone.timedelta(seconds=-1 if due else 60),
+    )
+
+
+def test_the_relay_redelivers_an_unconsumed_event_then_confirms_it(settings):
+    from django.utils import timezone
+
+    settings.EVENTS_REDELIVER_AFTER_SECONDS = 30
+    event = emit()
+    handed_over_and_lost(event.id, due=False)
+    call_command("events_relay", stdout=StringIO())
+    assert applied == []  # not due yet
+
+    handed_over_and_lost(event.id)
+    out = StringIO()
+    call_command("events_relay", stdout=out)
+
+    assert applied == [event.id]
+    assert "redelivered 1" in out.getvalue()
+    row = OutboxEvent.objects.get()
+    assert row.attempts == 2
+    assert row.delivered_at is None  # confirmed by the next round that finds it due
+    backoff = (row.next_attempt_at - timezone.now()).total_seconds()
+    assert 55 < backoff <= 60  # twice the first delay
+
+    OutboxEvent.objects.update(next_attempt_at=timezone.now())
+    out = StringIO()
+    call_command("events_relay", stdout=out)
+
+    assert "confirmed 1" in out.getvalue()
+    assert OutboxEvent.objects.get().delivered_at is not None
+    assert applied == [event.id]  # applied once
+
+
+def test_an_event_a_consumer_gave_up_on_counts_as_recorded(settings):
+    event = emit()
+    handed_over_and_lost(event.id)
+    failures["remaining"] = 100
+    event_deliver_task.apply(args=["orders.test_ping_counter", event.as_dict()])
+    assert InboxEvent.objects.get().status == InboxEvent.Status.DEAD
+
+    call_command("events_relay", stdout=StringIO())
+
+    assert OutboxEvent.objects.get().delivered_at is not None  # events_dead_letters has it
+
+
+def test_events_undelivered_lists_what_is_missing_and_redelivers_it_now():
+    event = emit()
+    handed_over_and_lost(event.id, due=False)
+    delivered = emit()
+    bus.deliver("orders.test_ping_counter", delivered.as_dict())
+    handed_over_and_lost(delivered.id, due=False)
+    applied.clear()
+
+    listing = StringIO()
+    call_command("events_undelivered", stdout=listing)
+
+    assert event.id in listing.getvalue()
+    assert "missing: orders.test_ping_counter" in listing.getvalue()
+    assert delivered.id not in listing.getvalue()
+    assert "1 undelivered events." in listing.getvalue()
+    assert applied == []
+
+    call_command("events_undelivered", "--redeliver", stdout=StringIO())
+
+    assert applied == [event.id]
+    assert set(OutboxEvent.objects.values_list("delivered_at", flat=True)) != {None}
+    assert OutboxEvent.objects.get(pk=delivered.id).delivered_at is not None

@@ -311,9 +311,7 @@ def test_a_worker_killed_mid_charge_then_a_cancelled_order_ends_refunded_by_the_
         payment.refresh_from_db()
         assert payment.status == "pending"
         call_command("payments_retry_pending", "--older-than", "0")
-        wait_for(
-            lambda: Payment.objects.get().status == "refunded", message="the charge refunded"
-        )
+        wait_for(lambda: Payment.objects.get().status == "refunded", message="the charge refunded")
     finally:
         replacement.stop()
 

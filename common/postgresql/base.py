@@ -22,8 +22,9 @@ class _PoolCheckOnRecovery(pybreaker.CircuitBreakerListener):
         self.alias = alias
 
     def state_change(self, cb, old_state, new_state):
+        recovered = old_state is not None and old_state.name != pybreaker.STATE_CLOSED
         pool = base.DatabaseWrapper._connection_pools.get(self.alias)
-        if new_state.name == pybreaker.STATE_CLOSED and pool is not None:
+        if recovered and new_state.name == pybreaker.STATE_CLOSED and pool is not None:
             pool.check()
 
 
@@ -39,6 +40,13 @@ def breaker_for(alias: str) -> pybreaker.CircuitBreaker:
             ),
         )
     return _breakers[alias]
+
+
+def breakers_close() -> None:
+    """Forget every outage seen so far (for tests, which take databases down on purpose)."""
+    for breaker in _breakers.values():
+        if breaker.current_state != pybreaker.STATE_CLOSED:
+            breaker.close()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
