@@ -27,4 +27,4 @@ EXPOSE 8000
 
 # /metrics sums the workers' counters, kept in files in PROMETHEUS_MULTIPROC_DIR
 # (config/metrics.py): the files of the last run go before uvicorn starts its workers.
-CMD ["sh", "-c", "export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-/tmp/prometheus} && mkdir -p $PROMETHEUS_MULTIPROC_DIR && rm -f $PROMETHEUS_MULTIPROC_DIR/*.db && exec uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers 4"]
+CMD ["sh", "-c", "export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-/tmp/prometheus} && mkdir -p $PROMETHEUS_MULTIPROC_DIR && rm -f $PROMETHEUS_MULTIPROC_DIR/*.db && exec uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers 4 --no-proxy-headers"]

@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
@@ -67,3 +69,7 @@ class ActivityLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Lockouts (accounts/lockout.py): deleting an account's access attempts unlocks it.
+admin.site.register(AccessAttempt, AccessAttemptAdmin)

@@ -24,6 +24,7 @@ class ActivityType(models.TextChoices):
     REGISTERED = "registered", "Registered"
     LOGIN = "login", "Logged in"
     LOGIN_FAILED = "login_failed", "Failed login"
+    REFRESH_TOKEN_REUSED = "refresh_token_reused", "Rotated refresh token reused; session revoked"
     LOGOUT = "logout", "Logged out"
     PASSWORD_CHANGED = "password_changed", "Password changed"
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.choices import ROLE_FLAGS, ActivityType, Role
-from common.models import InboxEventBase, OutboxEventBase
+from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 
 
 class UserManager(BaseUserManager):
@@ -77,6 +77,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.get_full_name()
+
+
+class TokenFamily(TimestampedModel):
+    """The refresh tokens of one sign-in: the first and each rotation's carry the family's
+    id in their `family` claim. A token that was already rotated coming back means it was
+    stolen (or copied): the family is revoked, and none of its refresh tokens works again
+    (docs/security.md, "Refresh-token families")."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "token families"
+
+    def __str__(self):
+        return f"{self.user_id} {self.id}{' (revoked)' if self.revoked_at else ''}"
 
 
 class ActivityLog(models.Model):

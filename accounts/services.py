@@ -1,7 +1,9 @@
 """Writes of the accounts domain: registration, tokens, passwords, roles and activity."""
 
+import logging
 import secrets
 
+from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import Group, Permission
@@ -16,16 +18,20 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from accounts import events
+from accounts import events, lockout
 from accounts.choices import MANAGER_APPS, MANAGERS_GROUP, ActivityType, Role
 from accounts.error_codes import AccountErrorCode
-from accounts.models import ActivityLog, User
+from accounts.models import ActivityLog, TokenFamily, User
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 from common.realtime import sessions_close_after_commit
+from common.throttling import client_ip
 
 DB = "default"
 WS_TICKET_PREFIX = "ws-ticket:"
+
+
+security_logger = logging.getLogger("autosalon.security")
 
 
 def activity_record(*, user: User, type: ActivityType, ip_address=None, **details) -> ActivityLog:
@@ -177,9 +183,13 @@ def user_groups_sync(*, user: User) -> None:
 
 # TOKENS
 # ------------------------------------------------------------------------------
-def _token_pair(user: User) -> dict:
+def _token_pair(user: User, *, family: str | None = None) -> dict:
+    """A new pair; a sign-in starts a token family, a rotation stays in its own."""
+    if family is None:
+        family = str(TokenFamily.objects.create(user=user).pk)
     refresh = RefreshToken.for_user(user)
     refresh["role"] = user.role
+    refresh["family"] = family
     access = refresh.access_token
     return {
         "access_token": str(access),
@@ -203,8 +213,19 @@ def _invalid_refresh() -> ApplicationError:
     )
 
 
-def token_obtain(*, email: str, password: str, ip_address=None) -> dict:
-    user = authenticate(username=email, password=password)
+def token_obtain(*, request, email: str, password: str) -> dict:
+    """Sign in. `request` is the HTTP request: the lockout (accounts.lockout) counts the
+    failures of the account it names, from any address."""
+    ip_address = client_ip(request)
+    try:
+        user = authenticate(request, username=email, password=password)
+    except AxesBackendPermissionDenied as exc:
+        raise ApplicationError(
+            "Too many failed sign-ins for this account; try again later.",
+            code=AccountErrorCode.LOGIN_LOCKED,
+            status=429,
+            retry_after=lockout.cooloff_seconds(),
+        ) from exc
     if user is None:
         known = User.objects.filter(email__iexact=User.objects.normalize_email(email)).first()
         if known is not None:
@@ -234,9 +255,22 @@ def _refresh_token_user(refresh: RefreshToken) -> User:
 def token_refresh(*, refresh_token: str) -> dict:
     """Rotate a refresh token. Of any number of concurrent calls with one token, exactly one
     succeeds: blacklisting is an insert guarded by a unique constraint, and only the call
-    whose insert created the row mints the new pair."""
+    whose insert created the row mints the new pair. A token that was rotated before comes
+    back only if someone kept a copy: its whole family is revoked."""
     try:
-        refresh = RefreshToken(refresh_token)  # signature, expiry and blacklist
+        claims = UntypedToken(refresh_token)  # signature and expiry
+    except TokenError as exc:
+        raise _invalid_refresh() from exc
+    if claims.get("token_type") != "refresh":
+        raise _invalid_refresh()
+    family = claims.get("family")
+    if BlacklistedToken.objects.filter(token__jti=claims.get("jti")).exists():
+        _token_family_revoke(family=family, user_id=claims.get("user_id"))
+        raise _invalid_refresh()
+    if family and TokenFamily.objects.filter(pk=family, revoked_at__isnull=False).exists():
+        raise _invalid_refresh()
+    try:
+        refresh = RefreshToken(refresh_token)
     except TokenError as exc:
         raise _invalid_refresh() from exc
     user = _refresh_token_user(refresh)
@@ -244,15 +278,40 @@ def token_refresh(*, refresh_token: str) -> dict:
         _, created = refresh.blacklist()
         if not created:
             raise _invalid_refresh()
-        return _token_pair(user)
+        return _token_pair(user, family=family)
+
+
+def _token_family_revoke(*, family: str | None, user_id) -> None:
+    """A rotated refresh token was replayed: none of its family refreshes again. Access
+    tokens already issued run out within their lifetime."""
+    with transaction.atomic(using=DB):
+        revoked = TokenFamily.objects.filter(pk=family, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        user = User.objects.filter(pk=user_id).first()
+        if revoked and user is not None:
+            activity_record(user=user, type=ActivityType.REFRESH_TOKEN_REUSED, family=str(family))
+    security_logger.warning(
+        "Security: a rotated refresh token of user %s was replayed; token family %s revoked",
+        user_id,
+        family,
+    )
 
 
 def token_verify(*, token: str) -> dict:
+    """Whether an access token is good. Another kind of token (a refresh token) is refused
+    outright with a 401: verifying one would be a mistake of the caller's."""
     invalid = {"valid": False, "user_id": None, "email": None, "role": None}
     try:
         verified = UntypedToken(token)
     except TokenError:
         return invalid
+    if verified.get("token_type") != "access":
+        raise ApplicationError(
+            "Only access tokens can be verified.",
+            code=CommonErrorCode.TOKEN_NOT_VALID,
+            status=401,
+        )
     user = _token_user(verified)
     if user is None:
         return invalid
@@ -338,6 +397,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str, ip_addres
         activity=ActivityType.PASSWORD_RESET,
         ip_address=ip_address,
     )
+    lockout.unlock(email=user.email)  # whoever holds the mailbox holds the account
 
 
 def _reset_token_invalid() -> ApplicationError:

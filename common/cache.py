@@ -8,10 +8,13 @@ writes go on: only speed is lost."""
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from redis.exceptions import RedisError
 
@@ -61,3 +64,41 @@ class VersionedCache:
         """Drop `scope` once the transaction on `using` commits. A cache that is down then
         holds nothing fresh either, so its failure is logged and the write stands."""
         transaction.on_commit(lambda: self.invalidate(scope), using=using, robust=True)
+
+
+class FallbackRedisCache(RedisCache):
+    """Django's Redis cache that keeps counting in this process while Redis is unreachable,
+    saying so in the log once a minute. It backs the rate limits (`common.throttling`): a
+    client then gets at most the rate times the number of processes, and an endpoint never
+    fails because its limiter cannot count (docs/operations.md, "Faults")."""
+
+    WARN_EVERY_SECONDS = 60
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self.local = LocMemCache(f"fallback-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+        self._warned_at = 0.0
+
+    def _fallback(self, method: str, exc: Exception, *args, **kwargs):
+        if time.monotonic() - self._warned_at > self.WARN_EVERY_SECONDS:
+            self._warned_at = time.monotonic()
+            logger.warning("Rate limits count locally in this process: Redis is down (%s)", exc)
+        return getattr(self.local, method)(*args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        try:
+            return super().add(*args, **kwargs)
+        except CACHE_ERRORS as exc:
+            return self._fallback("add", exc, *args, **kwargs)
+
+    def incr(self, *args, **kwargs):
+        try:
+            return super().incr(*args, **kwargs)
+        except CACHE_ERRORS as exc:
+            return self._fallback("incr", exc, *args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        try:
+            return super().get(*args, **kwargs)
+        except CACHE_ERRORS as exc:
+            return self._fallback("get", exc, *args, **kwargs)

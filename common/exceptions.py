@@ -11,6 +11,7 @@ import math
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
@@ -31,12 +32,15 @@ logger = logging.getLogger(__name__)
 class ApplicationError(Exception):
     """A domain failure with a stable code, e.g. `order_not_cancellable`."""
 
-    def __init__(self, message: str, *, code: str, status: int = 400, details=None):
+    def __init__(
+        self, message: str, *, code: str, status: int = 400, details=None, retry_after=None
+    ):
         super().__init__(message)
         self.message = message
         self.code = str(code)
         self.http_status = status
         self.details = details or {}
+        self.retry_after = retry_after  # seconds, for a 429 or 503
 
 
 _DRF_CODES = [
@@ -115,8 +119,20 @@ def unavailable_response(exc: Exception, response_class=Response):
     return response
 
 
+def too_large_response(response_class=JsonResponse):
+    limit = settings.REQUEST_MAX_BODY_BYTES
+    return response_class(
+        error_body(
+            CommonErrorCode.REQUEST_TOO_LARGE,
+            f"The request body is larger than {limit} bytes.",
+            {"max_bytes": limit},
+        ),
+        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    )
+
+
 class ServiceUnavailableMiddleware:
-    """The same 503 for requests outside DRF views (the admin, the dashboard)."""
+    """The same 503 (and 413) for requests outside DRF views (the admin, the dashboard)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -127,6 +143,8 @@ class ServiceUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, UNAVAILABLE):
             return unavailable_response(exception, JsonResponse)
+        if isinstance(exception, RequestDataTooBig):
+            return too_large_response()
         return None
 
 
@@ -135,6 +153,8 @@ def exception_handler(exc, context):
     if isinstance(exc, UNAVAILABLE):
         set_rollback()
         return unavailable_response(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return too_large_response(Response)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -144,7 +164,13 @@ def exception_handler(exc, context):
 
     set_rollback()
     if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.code, exc.message, exc.details), status=exc.http_status)
+        if exc.retry_after is None:
+            return Response(error_body(exc.code, exc.message, exc.details), status=exc.http_status)
+        return Response(
+            error_body(exc.code, exc.message, exc.details, retry_after=exc.retry_after),
+            status=exc.http_status,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     if isinstance(exc, exceptions.APIException):
         return _from_api_exception(exc)
 

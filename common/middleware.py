@@ -6,6 +6,8 @@ import logging
 import re
 import uuid
 
+from django.conf import settings
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -50,3 +52,24 @@ def request_id_bound(request_id: str):
         yield
     finally:
         _request_id.reset(token)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a body larger than REQUEST_MAX_BODY_BYTES with a 413 in the envelope, from its
+    Content-Length, before anything reads it. A body sent without one is cut off by
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE (the same number) as it is read, which the error
+    handlers answer with the same 413 (docs/security.md, "Request limits")."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BODY_BYTES:
+            from common.exceptions import too_large_response
+
+            return too_large_response()
+        return self.get_response(request)

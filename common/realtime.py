@@ -90,3 +90,20 @@ def sessions_close_after_commit(user_id, *, using: str, reason: str) -> None:
     group_send_after_commit(
         [user_group(user_id)], {"type": SESSION_CLOSE, "reason": reason}, using=using
     )
+
+
+def origin_checked(application):
+    """Browsers always send `Origin` on a WebSocket: a connection that names one must name
+    an allowed host, so that another site's page cannot use a visitor's session. A client
+    that is not a browser (a mobile app, a script) sends none; it is let through, as it
+    still needs a ticket that only its own access token can get (docs/security.md)."""
+    from channels.security.websocket import AllowedHostsOriginValidator
+
+    validated = AllowedHostsOriginValidator(application)
+
+    async def route(scope, receive, send):
+        if any(name == b"origin" for name, _ in scope.get("headers", [])):
+            return await validated(scope, receive, send)
+        return await application(scope, receive, send)
+
+    return route

@@ -1,50 +1,85 @@
-"""Rate limits that hold while Redis is down.
+"""Rate limits (docs/security.md, "Rate limits").
 
-DRF's throttles count requests in the default cache (Redis in services mode). When it
-cannot be reached they count in this process's memory instead, and say so in the log once
-a minute: each process then limits on its own, so that a client gets at most the rate times
-the number of processes, never an unlimited or a failing endpoint (docs/operations.md,
-"Faults")."""
+Every API call is counted in one bucket, per user when authenticated and per client IP
+otherwise: a view's `throttle_scope` (a scope, or a mapping of HTTP method to scope) names
+its bucket, and any other call counts in `user` or `anon`. The rates are THROTTLE_RATES.
 
-import logging
-import time
+The counting is django-ratelimit's: a fixed window per key, one atomic `INCR` in the shared
+`ratelimit` cache, so that every worker process counts in the same place and concurrent
+requests never count once for two. That cache falls back to process memory while Redis is
+down (`common.cache.FallbackRedisCache`).
 
-from django.core.cache import cache
-from django.core.cache.backends.locmem import LocMemCache
-from rest_framework import throttling
+The client IP is the peer's address, unless the peer is one of TRUSTED_PROXIES: then it is
+the nearest address in `X-Forwarded-For` that is not a trusted proxy itself. A client can
+therefore not choose its own address by sending the header.
+"""
 
-from common.cache import CACHE_ERRORS
+import ipaddress
+from functools import cache
 
-logger = logging.getLogger(__name__)
-
-
-class FallbackCache:
-    """The default cache for `get` and `set`, or a local one while it is unreachable."""
-
-    WARN_EVERY_SECONDS = 60
-
-    def __init__(self):
-        self.local = LocMemCache("throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
-        self._warned_at = 0.0
-
-    def _fallen_back(self, exc: Exception) -> LocMemCache:
-        if time.monotonic() - self._warned_at > self.WARN_EVERY_SECONDS:
-            self._warned_at = time.monotonic()
-            logger.warning("Rate limits count locally in this process: the cache is down (%s)", exc)
-        return self.local
-
-    def get(self, key, default=None):
-        try:
-            return cache.get(key, default)
-        except CACHE_ERRORS as exc:
-            return self._fallen_back(exc).get(key, default)
-
-    def set(self, key, value, timeout=None):
-        try:
-            return cache.set(key, value, timeout)
-        except CACHE_ERRORS as exc:
-            return self._fallen_back(exc).set(key, value, timeout)
+from django.conf import settings
+from django_ratelimit.core import get_usage
+from rest_framework.throttling import BaseThrottle
 
 
-class ScopedRateThrottle(throttling.ScopedRateThrottle):
-    cache = FallbackCache()
+@cache
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def client_ip(request) -> str:
+    """The address of the client that sent `request` (an HttpRequest or a DRF Request)."""
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not _trusted(peer):
+        return peer
+    forwarded = [
+        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop
+    ]
+    for hop in reversed(forwarded):
+        if not _trusted(hop):
+            return hop
+    return forwarded[0] if forwarded else peer
+
+
+def _key(group: str, request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request)}"
+
+
+class RateThrottle(BaseThrottle):
+    """DRF's throttle interface over django-ratelimit's counter."""
+
+    def scope(self, request, view) -> str:
+        scope = getattr(view, "throttle_scope", None)
+        if isinstance(scope, dict):
+            scope = scope.get(request.method)
+        if scope:
+            return scope
+        return "user" if request.user and request.user.is_authenticated else "anon"
+
+    def allow_request(self, request, view) -> bool:
+        scope = self.scope(request, view)
+        usage = get_usage(
+            request,
+            group=f"throttle:{scope}",
+            key=_key,
+            rate=settings.THROTTLE_RATES[scope],
+            increment=True,
+        )
+        if usage is None:
+            return True
+        self.time_left = usage["time_left"]
+        return not usage["should_limit"]
+
+    def wait(self) -> float:
+        return max(self.time_left, 1)

@@ -8,10 +8,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 get_asgi_application()  # set Django up before anything imports models
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.core.handlers.asgi import ASGIHandler  # noqa: E402
 
 from accounts.realtime import TicketAuthMiddleware  # noqa: E402
+from common.realtime import origin_checked  # noqa: E402
 from config.websocket_urls import websocket_urlpatterns  # noqa: E402
 
 
@@ -31,8 +31,6 @@ class ProcessThreadASGIHandler(ASGIHandler):
 application = ProtocolTypeRouter(
     {
         "http": ProcessThreadASGIHandler(),
-        "websocket": AllowedHostsOriginValidator(
-            TicketAuthMiddleware(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": origin_checked(TicketAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

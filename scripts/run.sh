@@ -44,6 +44,7 @@ mkdir -p "$metrics_dir"
 rm -f "$metrics_dir"/*.db
 
 PROMETHEUS_MULTIPROC_DIR=$metrics_dir \
-  "$PYTHON" -m uvicorn config.asgi:application --host "$HOST" --port "$PORT" --no-access-log &
+  "$PYTHON" -m uvicorn config.asgi:application --host "$HOST" --port "$PORT" --no-access-log \
+    --no-proxy-headers &
 children+=($!)
 wait "${children[-1]}"

@@ -17,6 +17,7 @@ from django.db import connections
 from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
+THROTTLE_BUCKETS = ("AUTH", "ORDER_CREATE", "USER", "ANON")
 
 
 def free_port() -> int:
@@ -38,6 +39,8 @@ def environment() -> dict:
         EVENTS_RETRY_BACKOFF="1",
         CELERY_VISIBILITY_TIMEOUT="5",
         FAKE_PROVIDER_DB=settings.FAKE_PROVIDER_DB,
+        # As in the test settings; tests of the limits pass the defaults to their server.
+        **{f"THROTTLE_RATE_{bucket}": "100000/min" for bucket in THROTTLE_BUCKETS},
     )
     return env
 
@@ -95,6 +98,8 @@ class AsgiServer(_Process):
             "-m",
             "uvicorn",
             "config.asgi:application",
+            # The client address is the app's to work out (common/throttling.py).
+            "--no-proxy-headers",
             "--port",
             str(self.port),
             *(["--workers", str(self.workers)] if self.workers > 1 else []),

@@ -18,6 +18,7 @@ from accounts import services as accounts_services
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog
 from catalog.models import Product, StockReservation
+from common.exceptions import ApplicationError
 from conftest import browser_for
 from financing.models import LoanApplication, LoanInstallment
 from financing.tests.factories import application_make
@@ -53,6 +54,12 @@ def rows_make(customer, count: int) -> None:
         quote_make(customer, order)
         claim_make(customer, policy_make(customer, order))
     RefreshToken.for_user(customer).blacklist()  # an outstanding and a blacklisted token
+    with pytest.raises(ApplicationError):  # a failed sign-in: an access attempt
+        accounts_services.token_obtain(
+            request=RequestFactory().post("/api/v1/auth/token"),
+            email="nobody@example.com",
+            password="wrong",
+        )
 
 
 def url(model, view: str, *args) -> str:

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from accounts.choices import ActivityType, Role
 from accounts.models import ActivityLog, User
+from common.cardnumbers import FreeTextField
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -24,12 +25,12 @@ class UserOutputSerializer(serializers.ModelSerializer):
 class UserRegisterInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    full_name = FreeTextField(max_length=200, required=False, allow_blank=True, default="")
     phone = PhoneNumberField(required=False, allow_blank=True, default="")
 
 
 class UserMeUpdateInputSerializer(serializers.Serializer):
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    full_name = FreeTextField(max_length=200, required=False, allow_blank=True)
     phone = PhoneNumberField(required=False, allow_blank=True)
 
 

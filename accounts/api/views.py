@@ -8,20 +8,15 @@ from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.filters import UserFilter
 from common.permissions import IsAdminRole
-from common.throttling import ScopedRateThrottle
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+from common.throttling import client_ip
 
 
 class PublicAuthView(APIView):
-    """Endpoints that work without an access token; a stale header must not get in the way."""
+    """Endpoints that work without an access token; a stale header must not get in the way.
+    Each counts in the rate-limit bucket its `throttle_scope` names (docs/security.md)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
 
     def validated(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)
@@ -30,6 +25,8 @@ class PublicAuthView(APIView):
 
 
 class RegisterView(PublicAuthView):
+    throttle_scope = "register"
+
     @extend_schema(
         request=s.UserRegisterInputSerializer,
         responses={201: s.UserOutputSerializer},
@@ -41,6 +38,8 @@ class RegisterView(PublicAuthView):
 
 
 class TokenObtainView(PublicAuthView):
+    throttle_scope = "login"
+
     @extend_schema(
         request=s.TokenObtainInputSerializer,
         responses={200: s.TokenPairOutputSerializer},
@@ -48,7 +47,7 @@ class TokenObtainView(PublicAuthView):
     )
     def post(self, request):
         data = self.validated(s.TokenObtainInputSerializer)
-        return Response(services.token_obtain(**data, ip_address=_ip(request)))
+        return Response(services.token_obtain(request=request._request, **data))
 
 
 class TokenRefreshView(PublicAuthView):
@@ -63,8 +62,6 @@ class TokenRefreshView(PublicAuthView):
 
 
 class TokenVerifyView(PublicAuthView):
-    throttle_classes: list = []
-
     @extend_schema(
         request=s.TokenVerifyInputSerializer,
         responses={200: s.TokenVerifyOutputSerializer},
@@ -76,8 +73,6 @@ class TokenVerifyView(PublicAuthView):
 
 
 class LogoutView(PublicAuthView):
-    throttle_classes: list = []
-
     @extend_schema(
         request=s.RefreshTokenInputSerializer,
         responses={204: None},
@@ -85,11 +80,13 @@ class LogoutView(PublicAuthView):
     )
     def post(self, request):
         data = self.validated(s.RefreshTokenInputSerializer)
-        services.logout(**data, ip_address=_ip(request))
+        services.logout(**data, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PasswordResetView(PublicAuthView):
+    throttle_scope = "register"  # an anonymous call that sends e-mail, as signing up does
+
     @extend_schema(
         request=s.PasswordResetInputSerializer,
         responses={
@@ -99,12 +96,14 @@ class PasswordResetView(PublicAuthView):
     )
     def post(self, request):
         services.password_reset_request(
-            **self.validated(s.PasswordResetInputSerializer), ip_address=_ip(request)
+            **self.validated(s.PasswordResetInputSerializer), ip_address=client_ip(request)
         )
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
 class PasswordResetConfirmView(PublicAuthView):
+    throttle_scope = "login"  # the e-mailed token is a password for one use
+
     @extend_schema(
         request=s.PasswordResetConfirmInputSerializer,
         responses={204: None},
@@ -112,12 +111,14 @@ class PasswordResetConfirmView(PublicAuthView):
     )
     def post(self, request):
         services.password_reset_confirm(
-            **self.validated(s.PasswordResetConfirmInputSerializer), ip_address=_ip(request)
+            **self.validated(s.PasswordResetConfirmInputSerializer), ip_address=client_ip(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PasswordChangeView(APIView):
+    throttle_scope = "login"
+
     @extend_schema(
         request=s.PasswordChangeInputSerializer,
         responses={204: None},
@@ -127,7 +128,7 @@ class PasswordChangeView(APIView):
         serializer = s.PasswordChangeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.password_change(
-            user=request.user, **serializer.validated_data, ip_address=_ip(request)
+            user=request.user, **serializer.validated_data, ip_address=client_ip(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

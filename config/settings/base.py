@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "django_prometheus",
+    "axes",
     "phonenumber_field",
     "common",
     *DOMAIN_APPS,
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "common.middleware.RequestIdMiddleware",
     "common.exceptions.ServiceUnavailableMiddleware",
+    "common.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -151,14 +154,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 SERVICES_MODE = bool(REDIS_URL)
 
 if SERVICES_MODE:
+    _redis_cache = {
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "autosalon",
+        # Redis down is degraded, not hung: every call gives up after a second.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "autosalon",
-            # Redis down is degraded, not hung: every call gives up after a second.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis_cache},
+        # Rate-limit counters, shared by every process; counted locally while Redis is down.
+        "ratelimit": {"BACKEND": "common.cache.FallbackRedisCache", **_redis_cache},
     }
     # Redis pub/sub: a push is one PUBLISH, fanned out to the sockets by each server process.
     # At most once, the channel layer's contract (DESIGN.md §3.5). Pub/sub channels are
@@ -173,7 +178,10 @@ if SERVICES_MODE:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # CELERY
@@ -280,6 +288,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -342,7 +354,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "common.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -351,13 +363,49 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "auth": env.str("THROTTLE_RATE_AUTH", default="30/min"),
-    },
+    "DEFAULT_THROTTLE_CLASSES": ["common.throttling.RateThrottle"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # Proxies in front of the app; throttling trusts X-Forwarded-For only that far.
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
+
+# ABUSE CONTROLS (docs/security.md)
+# ------------------------------------------------------------------------------
+# Requests per client and window, by bucket (common/throttling.py). Signing up and signing
+# in are separate buckets at the same rate; order creation has its own; every other call
+# counts as `user` (authenticated, per user) or `anon` (per client IP).
+THROTTLE_RATES = {
+    "register": env.str("THROTTLE_RATE_AUTH", default="10/min"),
+    "login": env.str("THROTTLE_RATE_AUTH", default="10/min"),
+    "order_create": env.str("THROTTLE_RATE_ORDER_CREATE", default="20/min"),
+    "user": env.str("THROTTLE_RATE_USER", default="100/min"),
+    "anon": env.str("THROTTLE_RATE_ANON", default="100/min"),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+# Addresses or networks of the reverse proxies in front of the app: only a request whose
+# peer is one of them has its client IP taken from X-Forwarded-For.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Lockout (django-axes): this many failed sign-ins for one account, from any address,
+# lock it for the cool-off; a successful sign-in or password reset, or staff deleting the
+# attempt in the admin, unlocks it.
+AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # the activity log records sign-ins
+AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the access attempts, where staff unlock
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Axes warns that a lockout by username alone ignores the address: that is the point here
+# (guesses from many addresses lock the account), and addresses are limited by the throttle.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Request bodies larger than this are refused with a 413 before they are read, and JSON
+# nested deeper than REQUEST_MAX_JSON_DEPTH with a 400 (common/parsers.py).
+REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+REQUEST_MAX_JSON_DEPTH = 32
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Autosalon API",
@@ -400,4 +448,5 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"axes": {"level": "WARNING"}},
 }

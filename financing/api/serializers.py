@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.utils import timezone
 from rest_framework import serializers
 
+from common.cardnumbers import FreeTextField
 from common.money import MoneyField
 from financing.annuity import months_after
 from financing.choices import ApplicationStatus, Decision, EmploymentStatus, FinancingType
@@ -46,7 +47,7 @@ class LoanCalculatorInputSerializer(LoanTermsInputSerializer):
 
 class LoanDecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
-    reason = serializers.CharField(max_length=500)
+    reason = FreeTextField(max_length=500)
 
 
 class LoanInstallmentOutputSerializer(serializers.ModelSerializer):

@@ -2,6 +2,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from catalog.validators import validate_vin
+from common.cardnumbers import FreeTextField
 from common.money import CENT, MoneyField
 from insurance import rulesets
 from insurance.choices import ClaimDecision, InsuranceType
@@ -16,8 +17,8 @@ class QuoteCreateInputSerializer(serializers.Serializer):
     order_id = serializers.UUIDField()
     insurance_type = serializers.ChoiceField(choices=InsuranceType.choices)
     coverage_amount = MoneyField(min_value=CENT)
-    vehicle_make = serializers.CharField(max_length=60)
-    vehicle_model = serializers.CharField(max_length=60)
+    vehicle_make = FreeTextField(max_length=60)
+    vehicle_model = FreeTextField(max_length=60)
     vehicle_year = serializers.IntegerField(min_value=1950, help_text="Not in the future.")
     vehicle_vin = serializers.CharField(max_length=17, validators=[validate_vin])
     driver_age = serializers.IntegerField(
@@ -139,12 +140,12 @@ class PolicyOutputSerializer(serializers.ModelSerializer):
 
 
 class PolicyCancelInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = FreeTextField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class ClaimCreateInputSerializer(serializers.Serializer):
     incident_date = serializers.DateField()
-    description = serializers.CharField(max_length=5000)
+    description = FreeTextField(max_length=5000)
     amount_claimed = MoneyField(min_value=CENT)
 
 
@@ -157,7 +158,7 @@ class ClaimDecisionInputSerializer(serializers.Serializer):
         default=None,
         help_text="Required to approve; at most the amount claimed.",
     )
-    reason = serializers.CharField(max_length=500)
+    reason = FreeTextField(max_length=500)
 
     def validate(self, attrs):
         if attrs["decision"] == ClaimDecision.REJECTED and attrs["amount_approved"] is not None:

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from common.cardnumbers import FreeTextField
 from orders.choices import OrderStatus
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
 
@@ -13,7 +14,7 @@ class OrderCreateInputSerializer(serializers.Serializer):
     """Only products and quantities: prices, totals, status and customer come from the server."""
 
     items = OrderItemInputSerializer(many=True, allow_empty=False, max_length=50)
-    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    notes = FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class OrderItemQuantityInputSerializer(serializers.Serializer):
@@ -22,7 +23,7 @@ class OrderItemQuantityInputSerializer(serializers.Serializer):
 
 class OrderStatusInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices)
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason = FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class OrderItemOutputSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ def _order_body(order) -> dict:
 
 
 class OrderListCreateView(generics.ListAPIView):
+    throttle_scope = {"POST": "order_create"}  # docs/security.md, "Rate limits"
     serializer_class = s.OrderOutputSerializer
     filterset_class = OrderFilter
 

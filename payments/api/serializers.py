@@ -1,10 +1,10 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from common.cardnumbers import FreeTextField, NoCardNumbersMixin
 from common.money import CENT, MoneyField
 from payments.choices import CardBrand, PaymentMethodType
 from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
-from payments.validators import NoCardNumbersMixin
 
 
 class PaymentCreateInputSerializer(NoCardNumbersMixin, serializers.Serializer):
@@ -44,7 +44,7 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
 
 class PaymentRefundInputSerializer(serializers.Serializer):
     amount = MoneyField(min_value=CENT, required=False, help_text="All that is left by default.")
-    reason = serializers.CharField(max_length=500)
+    reason = FreeTextField(max_length=500)
 
 
 class RefundOutputSerializer(serializers.ModelSerializer):

@@ -3,9 +3,9 @@ import logging
 import pytest
 from django.urls import reverse
 
+from common.cardnumbers import contains_card_number
 from conftest import client_for
 from payments.models import Payment, SavedPaymentMethod
-from payments.validators import contains_card_number
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 URL = reverse("payments-methods")

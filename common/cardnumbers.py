@@ -1,4 +1,6 @@
-"""Full card numbers never enter the system: not stored, not logged, not echoed back."""
+"""Full card numbers never enter the system: not stored, not logged, not echoed back
+(docs/security.md, "Card numbers"). Every free-text field a person writes is a
+`FreeTextField`; the payment serializers refuse a card number in any field at all."""
 
 import re
 
@@ -30,6 +32,24 @@ def contains_card_number(value) -> bool:
         if 13 <= len(digits) <= 19 and luhn_valid(digits):
             return True
     return False
+
+
+REFUSED = "Card numbers are not accepted here; nothing was saved."
+
+
+def no_card_number(value) -> None:
+    """A field validator: refuses a value with a Luhn-valid 13 to 19 digit run in it,
+    without repeating it."""
+    if contains_card_number(value):
+        raise serializers.ValidationError(REFUSED, code="card_number_not_allowed")
+
+
+class FreeTextField(serializers.CharField):
+    """Text a person types (notes, names, descriptions, reasons): no card numbers."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(no_card_number)
 
 
 class NoCardNumbersMixin:
