@@ -14,12 +14,17 @@ the nearest address in `X-Forwarded-For` that is not a trusted proxy itself. A c
 therefore not choose its own address by sending the header.
 """
 
+import functools
 import ipaddress
+import math
 from functools import cache
 
 from django.conf import settings
+from django.http import JsonResponse
 from django_ratelimit.core import get_usage
 from rest_framework.throttling import BaseThrottle
+
+from common.error_codes import CommonErrorCode
 
 
 @cache
@@ -56,6 +61,50 @@ def _key(group: str, request) -> str:
     return f"ip:{client_ip(request)}"
 
 
+def exceeded(request, scope: str) -> float | None:
+    """Count this request in `scope`'s bucket: None while within the rate, otherwise the
+    seconds until the window ends."""
+    usage = get_usage(
+        request,
+        group=f"throttle:{scope}",
+        key=_key,
+        rate=settings.THROTTLE_RATES[scope],
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(usage["time_left"], 1)
+
+
+def throttled(scope: str):
+    """The same limit for a plain Django view (the admin's login form counts in `login`),
+    on POST: a 429 in the envelope."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            wait = exceeded(request, scope) if request.method == "POST" else None
+            if wait is None:
+                return view(request, *args, **kwargs)
+            # Imported here: DRF's settings import this module while common.exceptions loads.
+            from common.exceptions import error_body
+
+            response = JsonResponse(
+                error_body(
+                    CommonErrorCode.THROTTLED,
+                    "Request was throttled.",
+                    retry_after=math.ceil(wait),
+                ),
+                status=429,
+            )
+            response["Retry-After"] = str(math.ceil(wait))
+            return response
+
+        return wrapped
+
+    return decorate
+
+
 class RateThrottle(BaseThrottle):
     """DRF's throttle interface over django-ratelimit's counter."""
 
@@ -68,18 +117,8 @@ class RateThrottle(BaseThrottle):
         return "user" if request.user and request.user.is_authenticated else "anon"
 
     def allow_request(self, request, view) -> bool:
-        scope = self.scope(request, view)
-        usage = get_usage(
-            request,
-            group=f"throttle:{scope}",
-            key=_key,
-            rate=settings.THROTTLE_RATES[scope],
-            increment=True,
-        )
-        if usage is None:
-            return True
-        self.time_left = usage["time_left"]
-        return not usage["should_limit"]
+        self.time_left = exceeded(request, self.scope(request, view))
+        return self.time_left is None
 
-    def wait(self) -> float:
-        return max(self.time_left, 1)
+    def wait(self) -> float | None:
+        return self.time_left
