@@ -16,15 +16,18 @@ COPY . .
 
 # Static files are baked into the image (whitenoise serves them from var/static). The secret
 # is a throw-away value: collectstatic needs settings to load, never a real key.
-RUN DJANGO_SECRET_KEY=collectstatic-build-only-dummy-secret \
+RUN DJANGO_SETTINGS_MODULE=config.settings.local DJANGO_SECRET_KEY=collectstatic-build-only \
     python manage.py collectstatic --noinput --verbosity 0 \
     && useradd --system --create-home --uid 10001 autosalon \
     && chown -R autosalon:autosalon /app/var
 
 USER autosalon
+# The image runs on production settings (config/settings/production.py), which refuse to
+# start without the secrets docker-compose.yml's env file gives them.
+ENV DJANGO_SETTINGS_MODULE=config.settings.production
 
 EXPOSE 8000
 
 # /metrics sums the workers' counters, kept in files in PROMETHEUS_MULTIPROC_DIR
 # (config/metrics.py): the files of the last run go before uvicorn starts its workers.
-CMD ["sh", "-c", "export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-/tmp/prometheus} && mkdir -p $PROMETHEUS_MULTIPROC_DIR && rm -f $PROMETHEUS_MULTIPROC_DIR/*.db && exec uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers 4 --no-proxy-headers"]
+CMD ["sh", "-c", "export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-/tmp/prometheus} && mkdir -p $PROMETHEUS_MULTIPROC_DIR && rm -f $PROMETHEUS_MULTIPROC_DIR/*.db && exec uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers 4 --no-proxy-headers --no-server-header --no-access-log --log-config config/uvicorn-logging.json"]

@@ -2,7 +2,6 @@
 
 import contextlib
 import contextvars
-import logging
 import re
 import uuid
 
@@ -37,21 +36,23 @@ class RequestIdMiddleware:
         return response
 
 
-class RequestIdLogFilter(logging.Filter):
-    def filter(self, record):
-        record.request_id = current_request_id()
-        return True
+def request_id_set(request_id: str) -> contextvars.Token:
+    return _request_id.set(request_id or "-")
+
+
+def request_id_reset(token: contextvars.Token) -> None:
+    _request_id.reset(token)
 
 
 @contextlib.contextmanager
 def request_id_bound(request_id: str):
     """Run a block (a Celery task handling an event, say) under the id of the request that
     caused it, so that the events it emits in turn carry the same id."""
-    token = _request_id.set(request_id or "-")
+    token = request_id_set(request_id)
     try:
         yield
     finally:
-        _request_id.reset(token)
+        request_id_reset(token)
 
 
 class RequestSizeLimitMiddleware:

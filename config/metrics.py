@@ -14,6 +14,7 @@ not kept in any process. `config` may import the apps; `common` may not.
 
 import logging
 import os
+import secrets
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime
 
@@ -21,7 +22,7 @@ import pybreaker
 from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Min
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -157,4 +158,11 @@ def metrics_registry() -> CollectorRegistry:
 
 
 def metrics(request):
+    """With METRICS_TOKEN set (production requires it), only a scraper that sends it as a
+    bearer token gets an answer; anyone else gets a 404, as for a page that is not there."""
+    token = settings.METRICS_TOKEN
+    if token and not secrets.compare_digest(
+        request.headers.get("Authorization", ""), f"Bearer {token}"
+    ):
+        raise Http404
     return HttpResponse(generate_latest(metrics_registry()), content_type=CONTENT_TYPE_LATEST)

@@ -85,9 +85,10 @@ class _Process:
 class AsgiServer(_Process):
     """The project's ASGI application under uvicorn: HTTP and WebSocket, as in production."""
 
-    def __init__(self, log_path: Path, *, workers: int = 1, env: dict | None = None):
+    def __init__(self, log_path: Path, *, workers: int = 1, env: dict | None = None, args=()):
         super().__init__(log_path, env=env)
         self.workers = workers
+        self.args = list(args)  # more uvicorn options
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -103,6 +104,7 @@ class AsgiServer(_Process):
             "--port",
             str(self.port),
             *(["--workers", str(self.workers)] if self.workers > 1 else []),
+            *self.args,
         ]
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -132,6 +134,7 @@ class Worker(_Process):
             "celery",
             "-A",
             "config",
+            "--quiet",  # no banner: every line of its log is a log line
             "worker",
             "--loglevel=INFO",
             "--concurrency=1",

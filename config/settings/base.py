@@ -13,6 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from corsheaders.defaults import default_headers as cors_default_headers
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,10 +31,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 # GENERAL
 # ------------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="embedded-development-key-change-me-in-every-real-deployment-0123456789",
-)
+# For development only: production.py refuses it.
+DEFAULT_SECRET_KEY = "embedded-development-key-change-me-in-every-real-deployment-0123456789"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 LANGUAGE_CODE = "en-us"
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "channels",
     "django_prometheus",
     "axes",
+    "corsheaders",
+    "csp",
     "phonenumber_field",
     "common",
     *DOMAIN_APPS,
@@ -69,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "common.middleware.RequestIdMiddleware",
+    "common.logging.AccessLogMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "common.exceptions.ServiceUnavailableMiddleware",
     "common.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -79,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -195,6 +202,8 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through Django's LOGGING (config/celery.py), not a format of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -330,6 +339,7 @@ WS_TICKET_TTL_SECONDS = 30
 # ------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Autosalon <noreply@autosalon.local>")
 FRONTEND_PASSWORD_RESET_URL = env.str(
     "FRONTEND_PASSWORD_RESET_URL",
@@ -340,6 +350,7 @@ FRONTEND_PASSWORD_RESET_URL = env.str(
 # ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
@@ -347,9 +358,8 @@ WHITENOISE_USE_FINDERS = True
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-        # The staff dashboard's page session: CSRF-checked on every unsafe request.
-        "rest_framework.authentication.SessionAuthentication",
+        "common.authentication.JWTAuthentication",
+        "common.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -407,6 +417,32 @@ REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
 REQUEST_MAX_JSON_DEPTH = 32
 
+# BROWSERS (docs/security.md, "Browsers")
+# ------------------------------------------------------------------------------
+# Front ends on other origins that may call the API; cookies are not sent cross-origin
+# unless CORS_ALLOW_CREDENTIALS is set (the API authenticates with bearer tokens).
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = env.bool("CORS_ALLOW_CREDENTIALS", default=False)
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key", "x-request-id")
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
+# Every page's assets are served from here (drf-spectacular-sidecar for Swagger UI and
+# ReDoc): nothing is allowed from another host, and no inline script anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Autosalon API",
     "DESCRIPTION": "Dealership commerce platform: catalog, orders, payments, financing and "
@@ -430,23 +466,31 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# METRICS
+# ------------------------------------------------------------------------------
+# A bearer token /metrics asks for (config/metrics.py); production requires one.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
 # LOGGING
 # ------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# `json`: one JSON object per line (production); `console`: readable lines (common/logging.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="console")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "common.middleware.RequestIdLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "common.logging.json_formatter"},
+        "console": {"()": "common.logging.console_formatter"},
     },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id"],
-        },
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # uvicorn's own lines in the same format; its access log is ours
+        # (common.logging.AccessLogMiddleware), which redacts secrets in query strings.
+        "uvicorn": {"handlers": ["console"], "propagate": False},
+        "uvicorn.error": {"handlers": ["console"], "propagate": False},
+        "uvicorn.access": {"handlers": [], "propagate": False},
+    },
 }

@@ -1,0 +1,38 @@
+"""The page a password-reset e-mail links to: the confirm step, for people rather than API
+clients (which post to `auth/password/reset/confirm`). A plain form, no script."""
+
+from django import forms
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from common.exceptions import ApplicationError
+from common.throttling import client_ip, throttled
+
+
+class PasswordResetForm(forms.Form):
+    uid = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    token = forms.CharField(max_length=128, widget=forms.HiddenInput)
+    new_password = forms.CharField(
+        max_length=128, strip=False, widget=forms.PasswordInput, label="New password"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@throttled("login")
+def password_reset_page(request):
+    done = False
+    if request.method == "POST":
+        form = PasswordResetForm(request.POST)
+        if form.is_valid():
+            try:
+                services.password_reset_confirm(**form.cleaned_data, ip_address=client_ip(request))
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                for messages in exc.details.values():  # the password validators' reasons
+                    form.add_error(None, messages)
+            else:
+                done = True
+    else:
+        form = PasswordResetForm(initial=request.GET.dict())
+    return render(request, "accounts/reset_password.html", {"form": form, "done": done})

@@ -1,0 +1,160 @@
+"""Structured logs (docs/operations.md, "Logs").
+
+Every process (web, worker, beat) logs through the standard library into one formatter,
+structlog's `ProcessorFormatter`: one JSON object per line in production
+(`LOG_FORMAT=json`), a readable line on a developer's console. Each line carries the time,
+level, logger and event, plus whatever is known of its context: `request_id` and `user_id`
+in a request, `task_id` and `task` in a Celery task, `event_id` and `consumer` in an event
+delivery. The request id travels with what the request causes: outbox events carry it, and
+every task published while it is bound carries it in a message header.
+
+This module imports nothing of Django's settings at import time: uvicorn's own log
+configuration (`config/uvicorn-logging.json`) loads `json_formatter` before Django starts.
+"""
+
+import logging
+import re
+import time
+from urllib.parse import parse_qsl, urlencode
+
+import structlog
+from structlog.contextvars import bind_contextvars, clear_contextvars, reset_contextvars
+
+from common.middleware import current_request_id
+
+access_logger = logging.getLogger("autosalon.access")
+# Query parameters that may carry a secret: their values never reach a log line.
+SECRET_PARAMETERS = frozenset({"token", "ticket", "password", "code", "state"})
+REDACTED = "[redacted]"
+
+
+_SECRET_IN_QUERY = re.compile(
+    rf"\b({'|'.join(sorted(SECRET_PARAMETERS))})=[^&\s\"']+", re.IGNORECASE
+)
+
+
+def _redact(logger, method_name, event_dict):
+    """Secrets in query strings that a library logs (uvicorn's WebSocket lines, Django's
+    warnings about bad requests) are blanked out, as in the access log."""
+    event = event_dict.get("event")
+    if isinstance(event, str) and "=" in event:
+        event_dict["event"] = _SECRET_IN_QUERY.sub(rf"\1={REDACTED}", event)
+    return event_dict
+
+
+def _context(logger, method_name, event_dict):
+    request_id = current_request_id()
+    if request_id:
+        event_dict.setdefault("request_id", request_id)
+    return event_dict
+
+
+PRE_CHAIN = [
+    structlog.contextvars.merge_contextvars,
+    _context,
+    structlog.stdlib.ExtraAdder(),
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    _redact,
+]
+
+
+def _formatter(renderer) -> structlog.stdlib.ProcessorFormatter:
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=PRE_CHAIN,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+    )
+
+
+def json_formatter() -> structlog.stdlib.ProcessorFormatter:
+    return _formatter(structlog.processors.JSONRenderer())
+
+
+def console_formatter() -> structlog.stdlib.ProcessorFormatter:
+    return _formatter(structlog.dev.ConsoleRenderer(colors=False))
+
+
+def redacted_path(request) -> str:
+    """The request's path and query, secrets blanked out."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return request.path
+    pairs = [
+        (name, REDACTED if name.lower() in SECRET_PARAMETERS else value)
+        for name, value in parse_qsl(query, keep_blank_values=True)
+    ]
+    return f"{request.path}?{urlencode(pairs, safe='[]')}"
+
+
+class AccessLogMiddleware:
+    """One line per request, in place of the server's access log: method, path (secrets
+    redacted), status and duration, with the request's context. Clears the context a
+    previous request of this thread left behind."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        clear_contextvars()
+        started = time.perf_counter()
+        response = self.get_response(request)
+        access_logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": redacted_path(request),
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response
+
+
+def user_bind(user) -> None:
+    """Tag the rest of this request's lines with the authenticated user."""
+    bind_contextvars(user_id=str(user.pk))
+
+
+# CELERY
+# ------------------------------------------------------------------------------
+# Connected in config/celery.py. A task published while a request id is bound carries it
+# in a header; the worker binds it (and the task's id) while the task runs, so that its
+# lines, and the events it emits, carry the request's id.
+REQUEST_ID_HEADER = "autosalon_request_id"
+
+
+def celery_task_published(headers=None, **kwargs) -> None:
+    request_id = current_request_id()
+    if headers is not None and request_id:
+        headers.setdefault(REQUEST_ID_HEADER, request_id)
+
+
+EVENT_DELIVERY_TASK = "common.tasks.event_deliver_task"
+
+
+def celery_task_started(task_id=None, task=None, args=None, **kwargs) -> None:
+    from common.middleware import request_id_set
+
+    request = task.request
+    context = {"task_id": task_id, "task": task.name}
+    if task.name == EVENT_DELIVERY_TASK and args:  # (consumer name, event)
+        context.update(consumer=args[0], event_id=args[1].get("id"))
+    request.log_context_tokens = bind_contextvars(**context)
+    # An eager task (embedded mode) runs inside the request that called it: same id.
+    request_id = getattr(request, REQUEST_ID_HEADER, None) or current_request_id()
+    request.request_id_token = request_id_set(request_id)
+
+
+def celery_task_ended(task=None, **kwargs) -> None:
+    from common.middleware import request_id_reset
+
+    request = task.request
+    if (token := getattr(request, "request_id_token", None)) is not None:
+        request_id_reset(token)
+    if (tokens := getattr(request, "log_context_tokens", None)) is not None:
+        reset_contextvars(**tokens)

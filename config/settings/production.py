@@ -1,0 +1,77 @@
+"""Settings for a deployment (docker-compose.yml). Everything that matters comes from the
+environment, and what would be unsafe to guess is refused at start, with the reason
+(docs/operations.md, "Settings")."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import (
+    DATABASES,
+    DEFAULT_SECRET_KEY,
+    EMAIL_CONFIG,
+    LOGGING,
+    SERVICES_MODE,
+    SILENCED_SYSTEM_CHECKS,
+    env,
+)
+
+
+def _refuse(message: str):
+    raise ImproperlyConfigured(f"Production settings: {message}")
+
+
+# GENERAL
+# ------------------------------------------------------------------------------
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY or SECRET_KEY == DEFAULT_SECRET_KEY:
+    _refuse("set DJANGO_SECRET_KEY to a long random string (50 characters or more).")
+if len(SECRET_KEY) < 50:
+    _refuse(f"DJANGO_SECRET_KEY has {len(SECRET_KEY)} characters; it needs 50 or more.")
+if env.bool("DJANGO_DEBUG", default=False):
+    _refuse("DJANGO_DEBUG must be off.")
+DEBUG = False
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+if not ALLOWED_HOSTS:
+    _refuse("set DJANGO_ALLOWED_HOSTS to the host names the site answers to.")
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+if not CSRF_TRUSTED_ORIGINS:
+    _refuse("set DJANGO_CSRF_TRUSTED_ORIGINS to the site's origins (https://…).")
+if not SERVICES_MODE or any(db["ENGINE"] != "common.postgresql" for db in DATABASES.values()):
+    _refuse("set REDIS_URL and a PostgreSQL DATABASE_URL_* for every database.")
+
+# SECURITY
+# ------------------------------------------------------------------------------
+# TLS ends at the reverse proxy, which says so in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# The containers' health checks speak plain HTTP to the process itself.
+SECURE_REDIRECT_EXEMPT = [r"^health"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading is a promise to browsers that is slow to take back: off unless asked for.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [
+    *SILENCED_SYSTEM_CHECKS,
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),  # preload off, on purpose
+]
+
+# E-MAIL
+# ------------------------------------------------------------------------------
+if not EMAIL_CONFIG["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _refuse("set EMAIL_URL to an SMTP server (smtp://, smtp+tls:// or smtp+ssl://).")
+
+# METRICS
+# ------------------------------------------------------------------------------
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if len(METRICS_TOKEN) < 32:
+    _refuse("set METRICS_TOKEN (32 characters or more): /metrics answers only with it.")
+
+# LOGS: one JSON object per line
+# ------------------------------------------------------------------------------
+LOGGING["handlers"]["console"]["formatter"] = "json"

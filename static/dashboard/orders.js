@@ -1,0 +1,120 @@
+"use strict";
+// The live order dashboard (templates/dashboard/orders.html). The feed (docs/architecture.md,
+// "Live feed"): a snapshot on connect, then one push per change, each with the order's
+// sequence number. A gap means a missed push: the order is refetched over REST.
+const page = document.getElementById("dashboard").dataset;
+const CSRF_TOKEN = page.csrfToken;
+const MAX_ROWS = Number(page.snapshotSize);
+const rows = document.getElementById("orders");
+const connection = document.getElementById("connection");
+const orders = new Map();  // id -> order as last shown
+let attempt = 0;
+
+function setConnection(state, text) {
+  connection.dataset.state = state;
+  connection.textContent = text;
+}
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function render(order, highlight) {
+  const known = orders.get(order.id) || {};
+  const shown = Object.assign({}, known, order);
+  orders.set(order.id, shown);
+  const row = document.createElement("tr");
+  row.dataset.orderId = shown.id;
+  row.append(
+    cell(shown.id.slice(0, 8)),
+    cell(shown.customer_email || shown.customer_id),
+    cell(shown.status, "status"),
+    cell(`${shown.total_amount} ${shown.currency}`, "amount"),
+    cell(`${shown.paid_amount} ${shown.currency}`, "amount"),
+    cell(new Date(shown.updated_at).toLocaleString()),
+    cell(String(shown.sequence)),
+  );
+  if (highlight) row.classList.add("changed");
+  const old = rows.querySelector(`tr[data-order-id="${shown.id}"]`);
+  if (old) {
+    old.replaceWith(row);
+  } else {
+    rows.prepend(row);
+    while (rows.children.length > MAX_ROWS) {
+      orders.delete(rows.lastElementChild.dataset.orderId);
+      rows.lastElementChild.remove();
+    }
+  }
+}
+
+async function refetch(orderId) {
+  const response = await fetch(`/api/v1/orders/${orderId}/`, { credentials: "same-origin" });
+  if (response.ok) render(await response.json(), true);
+}
+
+function onPush(push) {
+  const known = orders.get(push.order.id);
+  if (known && push.sequence <= known.sequence) return;  // already shown
+  if (known && push.sequence > known.sequence + 1) {
+    refetch(push.order.id);  // missed at least one change
+    return;
+  }
+  render(push.order, true);
+}
+
+function onSnapshot(snapshot) {
+  orders.clear();
+  rows.replaceChildren();
+  snapshot.orders.slice().reverse().forEach((order) => render(order, false));
+}
+
+async function ticket() {
+  const response = await fetch("/api/v1/auth/ws-ticket", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "X-CSRFToken": CSRF_TOKEN },
+  });
+  if (response.status === 401 || response.status === 403) {
+    window.location.assign(`${page.loginUrl}?next=${window.location.pathname}`);
+    throw new Error("signed out");
+  }
+  if (!response.ok) throw new Error(`ticket: HTTP ${response.status}`);
+  return (await response.json()).ticket;
+}
+
+function reconnectLater() {
+  // Exponential backoff with jitter, at most 30 s, so that a restarted server is not
+  // stampeded by every open dashboard at once.
+  const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+  attempt += 1;
+  setConnection("reconnecting", `reconnecting in ${Math.ceil(delay / 1000)} s…`);
+  setTimeout(connect, delay);
+}
+
+async function connect() {
+  let socket;
+  try {
+    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+    const url = `${scheme}://${window.location.host}/ws/orders/?ticket=${encodeURIComponent(await ticket())}`;
+    socket = new WebSocket(url);
+  } catch (error) {
+    reconnectLater();
+    return;
+  }
+  socket.onmessage = (message) => {
+    const data = JSON.parse(message.data);
+    if (data.type === "snapshot") {
+      attempt = 0;
+      onSnapshot(data);
+      setConnection("live", "live");
+    } else {
+      onPush(data);
+    }
+  };
+  socket.onclose = () => reconnectLater();
+}
+
+connect();

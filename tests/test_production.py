@@ -1,0 +1,302 @@
+"""The production profile: settings that refuse unsafe deployments, browser-facing headers,
+protected metrics, the reset e-mail, docker-compose.yml, and the admin, the dashboard and
+Swagger UI under the Content-Security-Policy in a real browser."""
+
+import json
+import re
+import secrets
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+import yaml
+from django.conf import settings
+from django.core import mail
+from django.db import connections
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import UserFactory
+from tests.processes import ROOT, AsgiServer
+from tests.processes import environment as test_environment
+from tests.test_dashboard_browser import chromium_page, log_in
+
+SECRET = secrets.token_urlsafe(50)
+METRICS_TOKEN = secrets.token_urlsafe(32)
+ALLOWED_ORIGIN = "https://shop.example.com"
+
+
+def production_environment(**overrides) -> dict:
+    """What docker-compose.yml's env file gives the production settings, here pointed at
+    the test databases and Redis."""
+    env = {
+        **test_environment(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_ALLOWED_HOSTS": "autosalon.example.com,127.0.0.1,localhost",
+        "DJANGO_CSRF_TRUSTED_ORIGINS": "https://autosalon.example.com",
+        "EMAIL_URL": "smtp://127.0.0.1:1025",
+        "METRICS_TOKEN": METRICS_TOKEN,
+        "CORS_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
+    }
+    env.update(overrides)
+    return {name: value for name, value in env.items() if value is not None}
+
+
+def check_deploy(**overrides) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=production_environment(**overrides),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# SETTINGS
+# ------------------------------------------------------------------------------
+def test_check_deploy_passes_with_no_warning_on_a_proper_configuration(django_db_setup):
+    result = check_deploy()
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"DJANGO_SECRET_KEY": None}, "set DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": settings.DEFAULT_SECRET_KEY}, "set DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": "x" * 49}, "DJANGO_SECRET_KEY has 49 characters"),
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off"),
+        ({"DJANGO_ALLOWED_HOSTS": None}, "set DJANGO_ALLOWED_HOSTS"),
+        ({"DJANGO_CSRF_TRUSTED_ORIGINS": None}, "set DJANGO_CSRF_TRUSTED_ORIGINS"),
+        ({"EMAIL_URL": "consolemail://"}, "set EMAIL_URL to an SMTP server"),
+        ({"EMAIL_URL": None}, "set EMAIL_URL to an SMTP server"),
+        ({"METRICS_TOKEN": None}, "set METRICS_TOKEN"),
+    ],
+)
+def test_production_refuses_to_start_with_an_unsafe_configuration(
+    django_db_setup, overrides, reason
+):
+    result = check_deploy(**overrides)
+
+    assert result.returncode != 0
+    assert f"Production settings: {reason}" in result.stderr
+
+
+# RESPONSES
+# ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def production_server(django_db_setup, tmp_path_factory):
+    server = AsgiServer(
+        tmp_path_factory.mktemp("production") / "server.log",
+        env=production_environment(),
+        # As docker-compose.yml runs it.
+        args=[
+            "--no-server-header",
+            "--no-access-log",
+            "--log-config",
+            "config/uvicorn-logging.json",
+        ],
+    )
+    # Health checks are exempt from the HTTPS redirect; everything else is served as if
+    # through the TLS proxy.
+    yield server.start()
+    server.stop()
+
+
+def https(server) -> httpx.Client:
+    return httpx.Client(
+        base_url=server.url, headers={"X-Forwarded-Proto": "https"}, follow_redirects=False
+    )
+
+
+@pytest.mark.slow
+def test_production_responses_carry_the_security_headers_and_no_server_name(
+    production_server,
+):
+    response = https(production_server).get("/api/v1/catalog/products/")
+    plain = httpx.get(f"{production_server.url}/api/v1/catalog/products/")
+
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "server" not in response.headers
+    assert plain.status_code == 301  # plain HTTP goes to HTTPS
+    assert plain.headers["Location"].startswith("https://")
+
+
+@pytest.mark.slow
+def test_a_preflight_from_an_allowed_origin_succeeds_and_another_gets_no_allow_headers(
+    production_server,
+):
+    def preflight(origin):
+        return https(production_server).options(
+            "/api/v1/orders/",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, idempotency-key, content-type",
+            },
+        )
+
+    allowed = preflight(ALLOWED_ORIGIN)
+    foreign = preflight("https://evil.example")
+
+    assert allowed.status_code == 200
+    assert allowed.headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
+    allowed_headers = allowed.headers["Access-Control-Allow-Headers"].lower()
+    assert {"authorization", "idempotency-key"} <= set(
+        header.strip() for header in allowed_headers.split(",")
+    )
+    assert "Access-Control-Allow-Credentials" not in allowed.headers
+    assert not any(name.lower().startswith("access-control-allow") for name in foreign.headers)
+
+
+@pytest.mark.slow
+def test_metrics_answer_only_with_the_token(production_server):
+    client = https(production_server)
+
+    anonymous = client.get("/metrics")
+    wrong = client.get("/metrics", headers={"Authorization": "Bearer nope"})
+    scraper = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+
+    assert (anonymous.status_code, wrong.status_code) == (404, 404)
+    assert scraper.status_code == 200
+    assert "django_http_requests_total_by_method_total" in scraper.text
+
+
+@pytest.mark.slow
+def test_production_logs_are_json_lines(production_server):
+    https(production_server).get("/api/v1/catalog/products/", params={"ticket": "s3cret"})
+    lines = production_server.log_path.read_text().splitlines()
+
+    events = [json.loads(line) for line in lines]  # every line parses
+    access = [e for e in events if e.get("logger") == "autosalon.access"]
+    assert access and all({"timestamp", "level", "event", "request_id"} <= e.keys() for e in access)
+    assert "s3cret" not in "\n".join(lines)
+
+
+# THE RESET E-MAIL
+# ------------------------------------------------------------------------------
+@pytest.mark.django_db(databases="__all__")
+def test_the_reset_email_link_opens_the_confirm_step_with_a_working_token(
+    customer, django_capture_on_commit_callbacks
+):
+    client = APIClient()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/api/v1/auth/password/reset", {"email": customer.email})
+
+    message = mail.outbox[-1]
+    link = re.search(r"https?://\S+", message.body).group()
+    html, mime = message.alternatives[0]
+    assert "&amp;" not in link
+    assert mime == "text/html" and link.replace("&", "&amp;") in html
+    page = APIClient().get(f"{urlsplit(link).path}?{urlsplit(link).query}")
+    assert page.status_code == 200
+    assert b'name="token"' in page.content
+
+    form = dict(re.findall(r'name="(uid|token)" value="([^"]+)"', page.content.decode()))
+    browser = APIClient(enforce_csrf_checks=False)
+    done = browser.post(
+        "/reset-password", {**form, "new_password": "Brand-new-pass-2027"}, format="multipart"
+    )
+
+    assert done.status_code == 200
+    assert b'id="done"' in done.content
+    signed_in = client.post(
+        "/api/v1/auth/token", {"email": customer.email, "password": "Brand-new-pass-2027"}
+    )
+    assert signed_in.status_code == 200
+
+
+# DOCKER COMPOSE
+# ------------------------------------------------------------------------------
+COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
+COMPOSE = yaml.safe_load(COMPOSE_TEXT)["services"]
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_KEY$")
+
+
+def test_compose_runs_web_worker_and_beat_on_production_settings_with_an_env_file():
+    for name in ("web", "worker", "beat"):
+        service = COMPOSE[name]
+        assert service["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+        assert service["env_file"] == [".env.production"]
+    assert "--no-server-header" in COMPOSE["web"]["command"]
+    assert "--no-access-log" in COMPOSE["web"]["command"]
+    example = (ROOT / ".env.production.example").read_text()
+    for required in ("DJANGO_SECRET_KEY=", "DJANGO_ALLOWED_HOSTS=", "EMAIL_URL=", "METRICS_TOKEN="):
+        assert re.search(rf"^{required}", example, re.MULTILINE), required
+
+
+def test_compose_has_an_smtp_catcher_that_the_env_file_points_at():
+    example = (ROOT / ".env.production.example").read_text()
+    url = re.search(r"^EMAIL_URL=(.+)$", example, re.MULTILINE).group(1)
+
+    assert url.startswith("smtp://")
+    assert urlsplit(url).hostname in COMPOSE
+    assert "mailpit" in COMPOSE[urlsplit(url).hostname]["image"]
+
+
+def test_no_secret_has_a_default_in_compose():
+    defaults = re.findall(r"\$\{([A-Z_]+):?-", COMPOSE_TEXT)
+    literal_secrets = [
+        f"{service}.{name}"
+        for service, spec in COMPOSE.items()
+        for name, value in (spec.get("environment") or {}).items()
+        if SECRET_NAME.search(name) and "${" not in str(value)
+    ]
+
+    assert not [name for name in defaults if SECRET_NAME.search(name)]
+    assert literal_secrets == []
+    assert ".env.production\n" in (ROOT / ".gitignore").read_text()  # never committed
+
+
+# THE BROWSER UNDER THE CSP
+# ------------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_admin_dashboard_and_swagger_load_under_the_csp_with_no_error_and_no_other_host(
+    server, settings
+):
+    from config.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS  # the server checks passwords its way
+    manager = UserFactory(role="manager")
+    problems: list[str] = []
+    with chromium_page() as page:
+        host = urlsplit(server.url).netloc
+        page.on(
+            "console",
+            lambda m: problems.append(f"console {m.type}: {m.text} {m.location}")
+            if m.type == "error"
+            else None,
+        )
+        page.on(
+            "request",
+            lambda r: problems.append(f"request to {r.url}")
+            if urlsplit(r.url).netloc not in (host, "") and not r.url.startswith("data:")
+            else None,
+        )
+        page.on(
+            "response",
+            lambda r: problems.append(f"{r.status} for {r.url}") if r.status >= 400 else None,
+        )
+        log_in(server, page, manager)  # the admin's login page, then the dashboard
+        page.goto(f"{server.url}/admin/")
+        page.wait_for_selector("#content")
+        page.goto(f"{server.url}/api/docs/")
+        page.wait_for_selector(".swagger-ui .information-container", timeout=20_000)
+        title = page.locator(".swagger-ui .title").first.inner_text()
+    connections.close_all()
+
+    assert "Autosalon API" in title
+    assert problems == []
