@@ -19,7 +19,6 @@ class CommonErrorCode(StrEnum):
     SERVER_ERROR = "server_error"
     SERVICE_UNAVAILABLE = "service_unavailable"
     REQUEST_TOO_LARGE = "request_too_large"
-    CARD_NUMBER_REFUSED = "card_number_refused"
     IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     INVALID_TRANSITION = "invalid_transition"

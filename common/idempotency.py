@@ -1,6 +1,6 @@
 """`Idempotency-Key` handling shared by every endpoint that creates money or stock effects:
 the header, the request fingerprint, `run_once` and the error for a key reused with another
-request (docs/conventions.md, "Idempotency")."""
+request (docs/api.md, "Idempotency")."""
 
 import hashlib
 import json

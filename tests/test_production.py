@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from tests.processes import ROOT, AsgiServer
-from tests.processes import environment as test_environment
+from tests.processes import environment as services_environment
 from tests.test_dashboard_browser import chromium_page, log_in
 
 SECRET = secrets.token_urlsafe(50)
@@ -31,7 +31,7 @@ def production_environment(**overrides) -> dict:
     """What docker-compose.yml's env file gives the production settings, here pointed at
     the test databases and Redis."""
     env = {
-        **test_environment(),
+        **services_environment(),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": SECRET,
         "DJANGO_ALLOWED_HOSTS": "autosalon.example.com,127.0.0.1,localhost",

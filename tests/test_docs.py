@@ -1,0 +1,59 @@
+"""The repository explains itself: its documents exist where the code cites them, the README
+links only inside the repository, and the event catalogue lists every event and consumer."""
+
+import re
+from pathlib import Path
+
+from common.events import bus
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [
+    path
+    for pattern in ("**/*.py", "**/*.md", "**/*.html", "**/*.js", "**/*.yml", "Makefile")
+    for path in ROOT.glob(pattern)
+    if not {".venv", "node_modules", "var", "test-artifacts"} & set(path.parts)
+]
+
+
+def test_every_document_the_code_cites_exists():
+    cited = {
+        match
+        for path in SOURCES
+        for match in re.findall(r"docs/[a-z-]+\.md", path.read_text(errors="ignore"))
+    }
+
+    assert cited
+    assert sorted(name for name in cited if not (ROOT / name).is_file()) == []
+
+
+def test_the_readme_links_only_to_files_inside_the_repository():
+    readme = (ROOT / "README.md").read_text()
+    links = re.findall(r"\]\(([^)]+)\)", readme)
+
+    outside = [link for link in links if link.startswith(("..", "/")) or "DESIGN" in link]
+    missing = [
+        link
+        for link in links
+        if "://" not in link
+        and not link.startswith("#")
+        and not (ROOT / link.split("#")[0]).exists()
+    ]
+    assert links and outside == [] and missing == []
+    assert "DESIGN.md" not in readme and "../shared" not in readme
+
+
+def test_the_event_catalogue_lists_every_event_and_every_consumer():
+    catalogue = (ROOT / "docs" / "events.md").read_text()
+    emitted = set(
+        re.findall(
+            r'DomainEvent\("([a-z_.]+)"',
+            "".join(path.read_text() for path in ROOT.glob("*/events.py")),
+        )
+    )
+    consumers = {  # the apps' own, not those a test registers
+        name for name, c in bus._consumers.items() if c.handler.__module__.endswith(".handlers")
+    }
+
+    assert emitted >= {"order.cancelled", "payment.created", "user.password_reset_requested"}
+    assert sorted(t for t in emitted if f"`{t}`" not in catalogue) == []
+    assert sorted(c for c in consumers if f"`{c}`" not in catalogue) == []
