@@ -17,7 +17,7 @@ ROLE_FLAGS = {
 # Managers run these apps in the Django admin (DESIGN.md §3.6): their group holds every
 # permission of these apps' models and nothing else. Admins are superusers.
 MANAGERS_GROUP = "Managers"
-MANAGER_APPS = ("catalog", "orders", "payments", "financing", "insurance")
+MANAGER_APPS = ("catalog", "orders", "payments", "financing", "insurance", "showroom")
 
 
 class ActivityType(models.TextChoices):

@@ -1,11 +1,9 @@
 import django_filters
 from django import forms
-from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Q
 from django_filters.rest_framework import FilterSet
 
 from catalog.models import Category, Product
+from common.search import text_search
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -45,16 +43,6 @@ class ProductFilter(FilterSet):
         return queryset.filter(stock_quantity=0)
 
     def filter_search(self, queryset, name, value):
-        if settings.DATABASES["catalog"]["ENGINE"].endswith("postgresql"):
-            vector = SearchVector("name", "make", "model", "description", config="simple")
-            query = SearchQuery(value, search_type="websearch", config="simple")
-            return queryset.annotate(search=vector).filter(search=query)
-        words = value.split()
-        for word in words:  # the embedded fallback: every word somewhere
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(make__icontains=word)
-                | Q(model__icontains=word)
-                | Q(description__icontains=word)
-            )
-        return queryset
+        return text_search(
+            queryset, ["name", "make", "model", "description"], value, using="catalog"
+        )

@@ -12,6 +12,7 @@ APP_DATABASES = {
     "payments": "payments",
     "financing": "financing",
     "insurance": "insurance",
+    "showroom": "showroom",
 }
 
 

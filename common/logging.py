@@ -52,7 +52,9 @@ def _context(logger, method_name, event_dict):
 PRE_CHAIN = [
     structlog.contextvars.merge_contextvars,
     _context,
-    structlog.stdlib.ExtraAdder(),
+    # Only the fields this project logs: Django's own extras include the request object,
+    # whose repr carries the query string.
+    structlog.stdlib.ExtraAdder(allow=("method", "path", "status", "duration_ms", "status_code")),
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -85,6 +85,17 @@ def group_send_after_commit(
     transaction.on_commit(send, using=using)
 
 
+# The live feed's consumer (orders/consumers.py) forwards a message of this type to its
+# socket as it is: what any app pushes to a user's open feeds.
+FEED_PUSH = "order.push"
+
+
+def user_push_after_commit(user_id, push: dict, *, using: str) -> None:
+    """Send `push` to every open feed of the user once the transaction on `using` commits
+    (a registration's status, say, which the client sees next to its orders)."""
+    group_send_after_commit([user_group(user_id)], {"type": FEED_PUSH, "push": push}, using=using)
+
+
 def sessions_close_after_commit(user_id, *, using: str, reason: str) -> None:
     """Close every open socket of a user once the change that ends their access commits."""
     group_send_after_commit(

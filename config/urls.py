@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("payments.api.urls")),
     path("", include("financing.api.urls")),
     path("", include("insurance.api.urls")),
+    path("", include("showroom.api.urls")),
 ]
 
 urlpatterns = [

@@ -3,11 +3,11 @@ message. Every push carries the order's sequence number, so a client can notice 
 
 from django.db import transaction
 
-from common.realtime import group_send, group_send_after_commit
+from common.realtime import FEED_PUSH, group_send, group_send_after_commit
 from orders.models import Order, OrderLink
 
 DB = "orders"
-PUSH = "order.push"  # the consumer method that forwards a push: `order_push`
+PUSH = FEED_PUSH  # the consumer method that forwards a push: `order_push`
 STAFF_GROUP = "orders.staff"
 
 

@@ -29,6 +29,9 @@ from orders.tests.factories import order_make, product_make
 from payments import services as payments_services
 from payments.models import LedgerTransaction, Payment, Refund
 from payments.tests.factories import completed_payment_make
+from showroom import services as showroom_services
+from showroom.models import Allocation, Event, Registration, TestDrive
+from showroom.tests.factories import event_make, resource_make, tomorrow_at
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -53,6 +56,7 @@ def rows_make(customer, count: int) -> None:
         accounts_services.activity_record(user=customer, type=ActivityType.LOGIN)
         quote_make(customer, order)
         claim_make(customer, policy_make(customer, order))
+        showroom_rows_make(customer)
     RefreshToken.for_user(customer).blacklist()  # an outstanding and a blacklisted token
     with pytest.raises(ApplicationError):  # a failed sign-in: an access attempt
         accounts_services.token_obtain(
@@ -60,6 +64,20 @@ def rows_make(customer, count: int) -> None:
             email="nobody@example.com",
             password="wrong",
         )
+
+
+def showroom_rows_make(customer) -> None:
+    """An event in a category with a registration, a resource of a type with a test drive
+    (and so an allocation)."""
+    event = event_make()
+    category = showroom_services.category_create(name=f"Launches {event.pk}")
+    showroom_services.event_update(event_id=event.pk, category_id=category.pk)
+    showroom_services.registration_create(event_id=event.pk, user=customer)
+    vehicle = product_make()
+    resource_make(vehicle_id=vehicle.pk)
+    showroom_services.test_drive_book(
+        user=customer, vehicle_id=vehicle.pk, start_time=tomorrow_at(9), end_time=tomorrow_at(10)
+    )
 
 
 def url(model, view: str, *args) -> str:
@@ -92,6 +110,10 @@ def test_every_admin_page_renders_against_the_database_of_its_model(admin_user, 
 
 
 LISTS = [
+    Event,
+    Registration,
+    Allocation,
+    TestDrive,
     Order,
     Payment,
     Refund,

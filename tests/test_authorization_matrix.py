@@ -20,6 +20,8 @@ from insurance.tests.factories import claim_make, policy_make, quote_make
 from orders.tests.factories import category_make, order_make, product_make
 from payments import services as payments_services
 from payments.tests.factories import completed_payment_make
+from showroom import services as showroom_services
+from showroom.tests.factories import event_make, resource_make, tomorrow_at
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -103,6 +105,28 @@ MATRIX = {
     ("GET", f"{V1}/insurance/claims/"): SIGNED_IN,
     ("GET", f"{V1}/insurance/claims/{{id}}/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/insurance/claims/{{id}}/decision"): STAFF,
+    ("GET", f"{V1}/showroom/categories/"): PUBLIC,
+    ("POST", f"{V1}/showroom/categories/"): STAFF,
+    ("GET", f"{V1}/showroom/events/"): PUBLIC,
+    ("POST", f"{V1}/showroom/events/"): STAFF,
+    ("GET", f"{V1}/showroom/events/{{id}}/"): PUBLIC,
+    ("PATCH", f"{V1}/showroom/events/{{id}}/"): STAFF,
+    ("POST", f"{V1}/showroom/events/{{id}}/cancel"): STAFF,
+    ("POST", f"{V1}/showroom/events/{{id}}/register"): SIGNED_IN,
+    ("GET", f"{V1}/showroom/events/{{id}}/registrations"): STAFF,
+    ("GET", f"{V1}/showroom/registrations/"): SIGNED_IN,
+    ("POST", f"{V1}/showroom/registrations/{{id}}/cancel"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/showroom/resource-types/"): SIGNED_IN,
+    ("POST", f"{V1}/showroom/resource-types/"): STAFF,
+    ("GET", f"{V1}/showroom/resources/"): SIGNED_IN,
+    ("POST", f"{V1}/showroom/resources/"): STAFF,
+    ("POST", f"{V1}/showroom/resources/{{id}}/allocate"): STAFF,
+    ("GET", f"{V1}/showroom/allocations/"): SIGNED_IN,
+    ("POST", f"{V1}/showroom/allocations/{{id}}/release"): STAFF,
+    ("GET", f"{V1}/showroom/test-drives/"): SIGNED_IN,
+    ("POST", f"{V1}/showroom/test-drives/"): SIGNED_IN,
+    ("POST", f"{V1}/showroom/test-drives/{{id}}/reschedule"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/showroom/test-drives/{{id}}/cancel"): OWNER_OR_STAFF,
 }
 
 # A body that a permitted caller could send, so that a refusal cannot hide behind a 400.
@@ -127,6 +151,15 @@ BODIES = {
         "decision": "approved",
         "amount_approved": "500.00",
         "reason": "Matrix",
+    },
+    ("PATCH", f"{V1}/showroom/events/{{id}}/"): {"location": "Hall B"},
+    ("POST", f"{V1}/showroom/resources/{{id}}/allocate"): {
+        "start_time": tomorrow_at(9).isoformat(),
+        "end_time": tomorrow_at(10).isoformat(),
+    },
+    ("POST", f"{V1}/showroom/test-drives/{{id}}/reschedule"): {
+        "start_time": tomorrow_at(15).isoformat(),
+        "end_time": tomorrow_at(16).isoformat(),
     },
 }
 
@@ -191,7 +224,30 @@ class World:
             "insurance/quotes": lambda: quote_make(self.client).pk,
             "insurance/policies": lambda: policy_make(self.client).pk,
             "insurance/claims": lambda: claim_make(self.client).pk,
+            "showroom/events": lambda: event_make().pk,
+            "showroom/registrations": lambda: showroom_services.registration_create(
+                event_id=event_make().pk, user=self.client
+            ).pk,
+            "showroom/resources": lambda: resource_make().pk,
+            "showroom/allocations": lambda: showroom_services.allocation_create(
+                resource_id=resource_make().pk,
+                start_time=tomorrow_at(11),
+                end_time=tomorrow_at(12),
+                user=self.client,
+            ).pk,
+            "showroom/test-drives": lambda: self.test_drive.pk,
         }[section]()
+
+    @property
+    def test_drive(self):
+        vehicle = product_make()
+        resource_make(vehicle_id=vehicle.pk)
+        return showroom_services.test_drive_book(
+            user=self.client,
+            vehicle_id=vehicle.pk,
+            start_time=tomorrow_at(13),
+            end_time=tomorrow_at(14),
+        )
 
     @property
     def order(self):

@@ -11,7 +11,15 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 SERVICES = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-DB_SERVICES = ["auth_db", "catalog_db", "order_db", "payment_db", "financing_db", "insurance_db"]
+DB_SERVICES = [
+    "auth_db",
+    "catalog_db",
+    "order_db",
+    "payment_db",
+    "financing_db",
+    "insurance_db",
+    "showroom_db",
+]
 APP_SERVICES = ["web", "worker", "beat"]
 POSTGRES_FIELDS = [
     ("POSTGRES_DB", "NAME"),

@@ -85,6 +85,9 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
             "/api/v1/auth/token",
             json={"email": "manager@autosalon.local", "password": "Manager-demo-2026"},
         )
+        manager = {"Authorization": f"Bearer {demo_login.json()['access_token']}"}
+        showroom_events = http.get("/api/v1/showroom/events/", params={"search": "launch"})
+        test_drives = http.get("/api/v1/showroom/test-drives/", headers=manager)
 
     assert ready.status_code == 200
     assert "redis" not in ready.json()["components"]
@@ -94,6 +97,9 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     assert me.json()["email"] == "new@example.com"
     assert me.json()["role"] == "client"
     assert demo_login.status_code == 200
+    # The showroom on its own SQLite file: the demo launch found by the fallback search.
+    assert [e["title"] for e in showroom_events.json()["results"]] == ["Crossover launch evening"]
+    assert test_drives.json()["count"] == 1
     sqlite_files = sorted(path.name for path in (project / "var").glob("*.sqlite3"))
     assert sqlite_files == [
         "accounts.sqlite3",
@@ -102,6 +108,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         "insurance.sqlite3",
         "orders.sqlite3",
         "payments.sqlite3",
+        "showroom.sqlite3",
     ]
 
 

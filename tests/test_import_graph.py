@@ -15,6 +15,7 @@ PACKAGES = [
     "payments",
     "financing",
     "insurance",
+    "showroom",
 ]
 
 

@@ -28,6 +28,18 @@ from payments.choices import PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
 from payments.choices import PaymentStatus as Pay
 from payments.choices import RefundStatus as R
 from payments.models import Payment, Refund
+from showroom.choices import (
+    ALLOCATION_TRANSITIONS,
+    EVENT_TRANSITIONS,
+    REGISTRATION_TRANSITIONS,
+    TEST_DRIVE_TRANSITIONS,
+    AllocationStatus,
+    TestDriveStatus,
+)
+from showroom.choices import EventStatus as E
+from showroom.choices import RegistrationStatus as Reg
+from showroom.models import Allocation, Registration, TestDrive
+from showroom.models import Event as ShowroomEvent
 
 CUSTOMER, STAFF, SYSTEM = Actor.CUSTOMER, Actor.STAFF, Actor.SYSTEM
 ANYONE = None
@@ -88,6 +100,42 @@ EXPECTED = {
         RESERVATION_TRANSITIONS,
         {(ReservationStatus.ACTIVE, ReservationStatus.RELEASED): ANYONE},
     ),
+    "showroom event": (
+        ShowroomEvent,
+        EVENT_TRANSITIONS,
+        {
+            (E.DRAFT, E.PUBLISHED): ANYONE,
+            (E.DRAFT, E.CANCELLED): ANYONE,
+            (E.PUBLISHED, E.CANCELLED): ANYONE,
+            (E.PUBLISHED, E.FINISHED): ANYONE,
+        },
+    ),
+    "registration": (
+        Registration,
+        REGISTRATION_TRANSITIONS,
+        {
+            (Reg.WAITLISTED, Reg.CONFIRMED): ANYONE,
+            (Reg.WAITLISTED, Reg.PENDING_PAYMENT): ANYONE,
+            (Reg.WAITLISTED, Reg.CANCELLED): ANYONE,
+            (Reg.PENDING_PAYMENT, Reg.CONFIRMED): ANYONE,
+            (Reg.PENDING_PAYMENT, Reg.CANCELLED): ANYONE,
+            (Reg.PENDING_PAYMENT, Reg.EXPIRED): ANYONE,
+            (Reg.CONFIRMED, Reg.CANCELLED): ANYONE,
+        },
+    ),
+    "allocation": (
+        Allocation,
+        ALLOCATION_TRANSITIONS,
+        {(AllocationStatus.ACTIVE, AllocationStatus.RELEASED): ANYONE},
+    ),
+    "test drive": (
+        TestDrive,
+        TEST_DRIVE_TRANSITIONS,
+        {
+            (TestDriveStatus.BOOKED, TestDriveStatus.CANCELLED): ANYONE,
+            (TestDriveStatus.BOOKED, TestDriveStatus.COMPLETED): ANYONE,
+        },
+    ),
     "inbox entry": (
         InboxEvent,
         INBOX_TRANSITIONS,
@@ -141,7 +189,7 @@ def test_every_model_with_a_status_field_has_a_map():
         model
         for model in apps.get_models()
         if model.__module__.split(".")[0]
-        in {"accounts", "catalog", "orders", "payments", "financing", "insurance"}
+        in {"accounts", "catalog", "orders", "payments", "financing", "insurance", "showroom"}
         and "status" in {field.name for field in model._meta.get_fields()}
         and model.__name__ != "OrderLink"  # a copy of what another domain reported
     }

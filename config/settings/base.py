@@ -47,7 +47,7 @@ ASGI_APPLICATION = "config.asgi.application"
 
 # APPS
 # ------------------------------------------------------------------------------
-DOMAIN_APPS = ["accounts", "catalog", "orders", "payments", "financing", "insurance"]
+DOMAIN_APPS = ["accounts", "catalog", "orders", "payments", "financing", "insurance", "showroom"]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -116,6 +116,7 @@ DATABASE_ENV_VARS = {
     "payments": "DATABASE_URL_PAYMENTS",
     "financing": "DATABASE_URL_FINANCING",
     "insurance": "DATABASE_URL_INSURANCE",
+    "showroom": "DATABASE_URL_SHOWROOM",
 }
 DATABASE_POOL_MIN_SIZE = env.int("DATABASE_POOL_MIN_SIZE", default=1)
 DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=20)
@@ -246,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.orders_unpaid_expire_task",
         "schedule": 900.0,
     },
+    "showroom-holds-expire": {
+        "task": "showroom.tasks.registrations_expire_holds_task",
+        "schedule": 60.0,
+    },
     "payments-pending-sweep": {
         "task": "payments.tasks.payments_pending_sweep_task",
         "schedule": env.float("PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS", default=60),
@@ -293,6 +298,11 @@ ORDERS_LIVE_SNAPSHOT_SIZE = env.int("ORDERS_LIVE_SNAPSHOT_SIZE", default=50)
 # (`orders_expire_unpaid`, and beat every 15 minutes).
 ORDERS_UNPAID_EXPIRE_HOURS = env.int("ORDERS_UNPAID_EXPIRE_HOURS", default=48)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# SHOWROOM
+# ------------------------------------------------------------------------------
+# How long a seat at a paid event is held for its payment before it goes to the waitlist.
+SHOWROOM_PAYMENT_HOLD_MINUTES = env.int("SHOWROOM_PAYMENT_HOLD_MINUTES", default=30)
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------

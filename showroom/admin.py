@@ -1,0 +1,138 @@
+"""The showroom in the admin. Categories, resource types and resources are plain data that
+managers edit; events, registrations, allocations and test drives change only through the
+services (their actions here), so that seats, time slots and events stay right. Allocations
+and test drives list by resource and day: the calendar of who has what when."""
+
+from django.contrib import admin, messages
+
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin
+from common.exceptions import ApplicationError
+from showroom import services
+from showroom.models import (
+    Allocation,
+    Event,
+    EventCategory,
+    Registration,
+    Resource,
+    ResourceType,
+    TestDrive,
+)
+
+DB = "showroom"
+
+
+class ShowroomAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+    using = DB
+
+    def save_model(self, request, obj, form, change):
+        obj.save(using=DB)
+
+    def delete_model(self, request, obj):
+        obj.delete(using=DB)
+
+
+class ReadOnlyShowroomAdmin(ReadOnlyAdminMixin, ShowroomAdmin):
+    pass
+
+
+def _service_action(apply, *, description: str, done: str):
+    """An action that calls a service for each selected row; a refusal is that row's error."""
+
+    def action(modeladmin, request, queryset):
+        succeeded = 0
+        for obj in queryset:
+            try:
+                apply(obj)
+            except ApplicationError as exc:
+                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
+
+    action.__name__ = done.lower().replace(" ", "_")
+    return admin.action(description=description, permissions=["view"])(action)
+
+
+@admin.register(EventCategory)
+class EventCategoryAdmin(ShowroomAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(ResourceType)
+class ResourceTypeAdmin(ShowroomAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(ShowroomAdmin):
+    list_display = ["name", "type", "quantity", "opens_at", "closes_at", "vehicle_id", "is_active"]
+    list_filter = ["type", "is_active"]
+    list_select_related = ["type"]
+    search_fields = ["name", "=vehicle_id"]
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyShowroomAdmin):
+    list_display = ["title", "start_date", "end_date", "status", "capacity", "price", "location"]
+    list_filter = ["status", "category"]
+    list_select_related = ["category"]
+    search_fields = ["title", "location"]
+    date_hierarchy = "start_date"
+    actions = [
+        _service_action(
+            lambda event: services.event_cancel(event_id=event.pk),
+            description="Cancel the selected events (registrations cancelled, bookings freed)",
+            done="Cancelled",
+        )
+    ]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ReadOnlyShowroomAdmin):
+    list_display = ["event", "user_id", "status", "position", "hold_expires_at", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["event"]
+    search_fields = ["=user_id", "event__title"]
+    actions = [
+        _service_action(
+            lambda registration: services.registration_cancel(registration_id=registration.pk),
+            description="Cancel the selected registrations (the waitlist moves up)",
+            done="Cancelled",
+        )
+    ]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyShowroomAdmin):
+    list_display = ["resource", "start_time", "end_time", "quantity", "status", "event"]
+    list_filter = ["resource", "status"]
+    list_select_related = ["resource", "event"]
+    date_hierarchy = "start_time"
+    ordering = ["resource__name", "start_time"]
+    actions = [
+        _service_action(
+            lambda allocation: services.allocation_release(allocation_id=allocation.pk),
+            description="Release the selected allocations",
+            done="Released",
+        )
+    ]
+
+
+@admin.register(TestDrive)
+class TestDriveAdmin(ReadOnlyShowroomAdmin):
+    """The day's test drives: pick the day in the date bar."""
+
+    list_display = ["start_time", "end_time", "resource", "user_id", "status", "notes"]
+    list_filter = ["status", "resource"]
+    list_select_related = ["resource"]
+    date_hierarchy = "start_time"
+    actions = [
+        _service_action(
+            lambda test_drive: services.test_drive_cancel(test_drive_id=test_drive.pk),
+            description="Cancel the selected test drives",
+            done="Cancelled",
+        )
+    ]

@@ -1,0 +1,202 @@
+"""Field names follow specification 003's examples (title, start_date, category_id,
+start_time, quantity, …) so that its clients work unchanged."""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from common.cardnumbers import FreeTextField
+from common.money import MoneyField
+from showroom.choices import EventStatus
+from showroom.models import (
+    Allocation,
+    Event,
+    EventCategory,
+    Registration,
+    Resource,
+    ResourceType,
+    TestDrive,
+)
+
+
+class NamedInputSerializer(serializers.Serializer):
+    name = FreeTextField(max_length=100)
+    description = FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class EventCategoryOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EventCategory
+        fields = ["id", "name", "description", "created_at"]
+
+
+class ResourceTypeOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResourceType
+        fields = ["id", "name", "description", "created_at"]
+
+
+class EventInputSerializer(serializers.Serializer):
+    title = FreeTextField(max_length=200)
+    description = FreeTextField(max_length=10000, required=False, allow_blank=True, default="")
+    start_date = serializers.DateTimeField()
+    end_date = serializers.DateTimeField()
+    location = FreeTextField(max_length=200, required=False, allow_blank=True, default="")
+    capacity = serializers.IntegerField(min_value=1, max_value=100_000)
+    waitlist_enabled = serializers.BooleanField(required=False, default=True)
+    price = MoneyField(required=False, allow_null=True, default=None, min_value=Decimal("0.01"))
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="RUB")
+    category_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+    vehicle_ids = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list, max_length=50
+    )
+    status = serializers.ChoiceField(
+        choices=[EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.FINISHED],
+        required=False,
+        default=EventStatus.DRAFT,
+    )
+
+    def validate_vehicle_ids(self, value):
+        return [str(vehicle_id) for vehicle_id in value]
+
+    def validate(self, data):
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end <= start:
+            raise serializers.ValidationError({"end_date": ["The end must come after the start."]})
+        return data
+
+
+class EventOutputSerializer(serializers.ModelSerializer):
+    category_id = serializers.UUIDField(allow_null=True)
+    seats_taken = serializers.IntegerField(read_only=True, default=None)
+    price = MoneyField(allow_null=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "title",
+            "description",
+            "category_id",
+            "start_date",
+            "end_date",
+            "location",
+            "capacity",
+            "seats_taken",
+            "waitlist_enabled",
+            "price",
+            "currency",
+            "status",
+            "vehicle_ids",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class RegistrationOutputSerializer(serializers.ModelSerializer):
+    event_id = serializers.UUIDField()
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "event_id",
+            "user_id",
+            "status",
+            "position",
+            "hold_expires_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ResourceInputSerializer(serializers.Serializer):
+    name = FreeTextField(max_length=200)
+    type_id = serializers.UUIDField()
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
+    opens_at = serializers.TimeField()
+    closes_at = serializers.TimeField()
+    vehicle_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+    def validate(self, data):
+        if data["closes_at"] <= data["opens_at"]:
+            raise serializers.ValidationError({"closes_at": ["It must come after opens_at."]})
+        return data
+
+
+class ResourceOutputSerializer(serializers.ModelSerializer):
+    type_id = serializers.UUIDField()
+
+    class Meta:
+        model = Resource
+        fields = [
+            "id",
+            "name",
+            "type_id",
+            "quantity",
+            "opens_at",
+            "closes_at",
+            "vehicle_id",
+            "is_active",
+            "created_at",
+        ]
+
+
+class AllocationInputSerializer(serializers.Serializer):
+    start_time = serializers.DateTimeField()
+    end_time = serializers.DateTimeField()
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
+    event_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+    registration_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class AllocationOutputSerializer(serializers.ModelSerializer):
+    resource_id = serializers.UUIDField()
+    event_id = serializers.UUIDField(allow_null=True)
+    registration_id = serializers.UUIDField(allow_null=True)
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "id",
+            "resource_id",
+            "start_time",
+            "end_time",
+            "quantity",
+            "status",
+            "event_id",
+            "registration_id",
+            "created_at",
+        ]
+
+
+class TestDriveInputSerializer(serializers.Serializer):
+    vehicle_id = serializers.UUIDField()
+    start_time = serializers.DateTimeField()
+    end_time = serializers.DateTimeField()
+    notes = FreeTextField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class TestDriveRescheduleInputSerializer(serializers.Serializer):
+    start_time = serializers.DateTimeField()
+    end_time = serializers.DateTimeField()
+
+
+class TestDriveOutputSerializer(serializers.ModelSerializer):
+    resource_id = serializers.UUIDField()
+    vehicle_id = serializers.UUIDField(source="resource.vehicle_id")
+
+    class Meta:
+        model = TestDrive
+        fields = [
+            "id",
+            "user_id",
+            "resource_id",
+            "vehicle_id",
+            "start_time",
+            "end_time",
+            "status",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]

@@ -1,0 +1,251 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.permissions import IsStaffOrReadOnly, IsStaffRole
+from showroom import selectors, services
+from showroom.api import serializers as s
+from showroom.filters import AllocationFilter, EventFilter
+
+
+def _created(serializer_class, instance) -> Response:
+    return Response(serializer_class(instance).data, status=status.HTTP_201_CREATED)
+
+
+def _valid(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class CategoryListCreateView(generics.ListAPIView):
+    """Event categories: anyone reads, staff add."""
+
+    permission_classes = [IsStaffOrReadOnly]
+    serializer_class = s.EventCategoryOutputSerializer
+
+    def get_queryset(self):
+        return selectors.category_list()
+
+    @extend_schema(request=s.NamedInputSerializer, responses={201: s.EventCategoryOutputSerializer})
+    def post(self, request):
+        data = _valid(s.NamedInputSerializer, request)
+        return _created(s.EventCategoryOutputSerializer, services.category_create(**data))
+
+
+class EventListCreateView(generics.ListAPIView):
+    """Events: published ones for everyone, every one for staff; staff create."""
+
+    permission_classes = [IsStaffOrReadOnly]
+    serializer_class = s.EventOutputSerializer
+    filterset_class = EventFilter
+
+    def get_queryset(self):
+        return selectors.event_list(user=self.request.user)
+
+    @extend_schema(request=s.EventInputSerializer, responses={201: s.EventOutputSerializer})
+    def post(self, request):
+        data = _valid(s.EventInputSerializer, request)
+        event = services.event_create(user=request.user, **data)
+        return _created(
+            s.EventOutputSerializer, selectors.event_get(user=request.user, event_id=event.pk)
+        )
+
+
+class EventDetailView(APIView):
+    permission_classes = [IsStaffOrReadOnly]
+
+    @extend_schema(responses={200: s.EventOutputSerializer})
+    def get(self, request, pk):
+        return Response(
+            s.EventOutputSerializer(selectors.event_get(user=request.user, event_id=pk)).data
+        )
+
+    @extend_schema(request=s.EventInputSerializer, responses={200: s.EventOutputSerializer})
+    def patch(self, request, pk):
+        data = _valid(s.EventInputSerializer, request, partial=True)
+        services.event_update(
+            event_id=selectors.event_get(user=request.user, event_id=pk).pk, **data
+        )
+        return Response(
+            s.EventOutputSerializer(selectors.event_get(user=request.user, event_id=pk)).data
+        )
+
+
+class EventCancelView(APIView):
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(
+        request=None,
+        responses={200: s.EventOutputSerializer},
+        summary="Cancel an event (staff): its registrations are cancelled, its allocations released",
+    )
+    def post(self, request, pk):
+        services.event_cancel(event_id=selectors.event_get(user=request.user, event_id=pk).pk)
+        return Response(
+            s.EventOutputSerializer(selectors.event_get(user=request.user, event_id=pk)).data
+        )
+
+
+class EventRegisterView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={201: s.RegistrationOutputSerializer},
+        summary="Register for an event: a seat, or a place on the waitlist",
+    )
+    def post(self, request, pk):
+        registration = services.registration_create(event_id=pk, user=request.user)
+        return _created(s.RegistrationOutputSerializer, registration)
+
+
+class EventRegistrationsView(generics.ListAPIView):
+    """An event's registrations, in the order they came (staff)."""
+
+    permission_classes = [IsStaffRole]
+    serializer_class = s.RegistrationOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator asks
+            return selectors.event_registrations(event_id=None)
+        return selectors.event_registrations(
+            event_id=selectors.event_get(user=self.request.user, event_id=self.kwargs["pk"]).pk
+        )
+
+
+class RegistrationListView(generics.ListAPIView):
+    """Your registrations (every one, for staff)."""
+
+    serializer_class = s.RegistrationOutputSerializer
+
+    def get_queryset(self):
+        return selectors.registration_list(user=self.request.user)
+
+
+class RegistrationCancelView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: s.RegistrationOutputSerializer},
+        summary="Give a registration up; its seat goes to the waitlist",
+    )
+    def post(self, request, pk):
+        registration = selectors.registration_get(user=request.user, registration_id=pk)
+        registration = services.registration_cancel(registration_id=registration.pk)
+        return Response(s.RegistrationOutputSerializer(registration).data)
+
+
+class ResourceTypeListCreateView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated, IsStaffOrReadOnly]
+    serializer_class = s.ResourceTypeOutputSerializer
+
+    def get_queryset(self):
+        return selectors.resource_type_list()
+
+    @extend_schema(request=s.NamedInputSerializer, responses={201: s.ResourceTypeOutputSerializer})
+    def post(self, request):
+        data = _valid(s.NamedInputSerializer, request)
+        return _created(s.ResourceTypeOutputSerializer, services.resource_type_create(**data))
+
+
+class ResourceListCreateView(generics.ListAPIView):
+    """Demo cars, bays, rooms: every signed-in user reads (to book a test drive); staff add."""
+
+    permission_classes = [IsAuthenticated, IsStaffOrReadOnly]
+    serializer_class = s.ResourceOutputSerializer
+
+    def get_queryset(self):
+        return selectors.resource_list()
+
+    @extend_schema(request=s.ResourceInputSerializer, responses={201: s.ResourceOutputSerializer})
+    def post(self, request):
+        data = _valid(s.ResourceInputSerializer, request)
+        return _created(s.ResourceOutputSerializer, services.resource_create(**data))
+
+
+class ResourceAllocateView(APIView):
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(
+        request=s.AllocationInputSerializer,
+        responses={201: s.AllocationOutputSerializer},
+        summary="Book part of a resource for a time (staff)",
+    )
+    def post(self, request, pk):
+        data = _valid(s.AllocationInputSerializer, request)
+        resource = selectors.resource_get(resource_id=pk)
+        allocation = services.allocation_create(resource_id=resource.pk, user=request.user, **data)
+        return _created(s.AllocationOutputSerializer, allocation)
+
+
+class AllocationListView(generics.ListAPIView):
+    """Allocations: staff see all; a client those made for them (their test drives)."""
+
+    serializer_class = s.AllocationOutputSerializer
+    filterset_class = AllocationFilter
+
+    def get_queryset(self):
+        return selectors.allocation_list(user=self.request.user)
+
+
+class AllocationReleaseView(APIView):
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(
+        request=None,
+        responses={200: s.AllocationOutputSerializer},
+        summary="Give an allocation back (staff)",
+    )
+    def post(self, request, pk):
+        allocation = selectors.allocation_get(user=request.user, allocation_id=pk)
+        return Response(
+            s.AllocationOutputSerializer(
+                services.allocation_release(allocation_id=allocation.pk)
+            ).data
+        )
+
+
+class TestDriveListCreateView(generics.ListAPIView):
+    """Your test drives (every one, for staff); book one on a vehicle with a demo car."""
+
+    serializer_class = s.TestDriveOutputSerializer
+
+    def get_queryset(self):
+        return selectors.test_drive_list(user=self.request.user)
+
+    @extend_schema(request=s.TestDriveInputSerializer, responses={201: s.TestDriveOutputSerializer})
+    def post(self, request):
+        data = _valid(s.TestDriveInputSerializer, request)
+        return _created(
+            s.TestDriveOutputSerializer, services.test_drive_book(user=request.user, **data)
+        )
+
+
+class TestDriveRescheduleView(APIView):
+    @extend_schema(
+        request=s.TestDriveRescheduleInputSerializer,
+        responses={200: s.TestDriveOutputSerializer},
+        summary="Move a test drive to another slot",
+    )
+    def post(self, request, pk):
+        data = _valid(s.TestDriveRescheduleInputSerializer, request)
+        test_drive = selectors.test_drive_get(user=request.user, test_drive_id=pk)
+        test_drive = services.test_drive_reschedule(test_drive_id=test_drive.pk, **data)
+        return Response(s.TestDriveOutputSerializer(test_drive).data)
+
+
+class TestDriveCancelView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: s.TestDriveOutputSerializer},
+        summary="Cancel a test drive; its slot is free again",
+    )
+    def post(self, request, pk):
+        test_drive = selectors.test_drive_get(user=request.user, test_drive_id=pk)
+        return Response(
+            s.TestDriveOutputSerializer(
+                services.test_drive_cancel(test_drive_id=test_drive.pk)
+            ).data
+        )

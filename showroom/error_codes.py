@@ -1,0 +1,16 @@
+from enum import StrEnum
+
+
+class ShowroomErrorCode(StrEnum):
+    EVENT_NOT_FOUND = "event_not_found"
+    EVENT_NOT_OPEN = "event_not_open"
+    EVENT_FULL = "event_full"
+    EVENT_NOT_EDITABLE = "event_not_editable"
+    ALREADY_REGISTERED = "already_registered"
+    REGISTRATION_NOT_CANCELLABLE = "registration_not_cancellable"
+    RESOURCE_NOT_FOUND = "resource_not_found"
+    RESOURCE_UNAVAILABLE = "resource_unavailable"
+    ALLOCATION_INVALID = "allocation_invalid"
+    ALLOCATION_NOT_ACTIVE = "allocation_not_active"
+    TEST_DRIVE_NOT_CHANGEABLE = "test_drive_not_changeable"
+    NO_DEMO_VEHICLE = "no_demo_vehicle"

@@ -1,0 +1,50 @@
+"""Events the showroom emits (docs/events.md)."""
+
+from common.events import DomainEvent
+from showroom.models import Allocation, Event, Registration
+
+EVENT_CREATED = DomainEvent("event.created", app_label="showroom")
+EVENT_UPDATED = DomainEvent("event.updated", app_label="showroom")
+EVENT_CANCELLED = DomainEvent("event.cancelled", app_label="showroom")
+REGISTRATION_CREATED = DomainEvent("event.registration.created", app_label="showroom")
+REGISTRATION_CANCELLED = DomainEvent("event.registration.cancelled", app_label="showroom")
+REGISTRATION_CHANGED = DomainEvent("event.registration.status_changed", app_label="showroom")
+RESOURCE_ALLOCATED = DomainEvent("resource.allocated", app_label="showroom")
+RESOURCE_RELEASED = DomainEvent("resource.released", app_label="showroom")
+
+
+def event_payload(event: Event) -> dict:
+    return {
+        "id": str(event.pk),
+        "title": event.title,
+        "status": event.status,
+        "start_date": event.start_date.isoformat(),
+        "end_date": event.end_date.isoformat(),
+        "capacity": event.capacity,
+        "price": None if event.price is None else str(event.price),
+        "currency": event.currency,
+        "category_id": str(event.category_id) if event.category_id else None,
+    }
+
+
+def registration_payload(registration: Registration) -> dict:
+    return {
+        "id": str(registration.pk),
+        "event_id": str(registration.event_id),
+        "user_id": str(registration.user_id),
+        "status": registration.status,
+        "position": registration.position,
+    }
+
+
+def allocation_payload(allocation: Allocation) -> dict:
+    return {
+        "id": str(allocation.pk),
+        "resource_id": str(allocation.resource_id),
+        "start_time": allocation.start_time.isoformat(),
+        "end_time": allocation.end_time.isoformat(),
+        "quantity": allocation.quantity,
+        "status": allocation.status,
+        "event_id": str(allocation.event_id) if allocation.event_id else None,
+        "registration_id": str(allocation.registration_id) if allocation.registration_id else None,
+    }

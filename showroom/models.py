@@ -1,0 +1,208 @@
+"""The showroom's data: events customers register for, resources staff book by the hour,
+and test drives. It lives in the `showroom` database; users and catalog vehicles belong to
+other databases and are referenced by id (docs/architecture.md, "3.1 One database per
+domain")."""
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+
+from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from showroom.choices import (
+    ACTIVE_REGISTRATION,
+    AllocationStatus,
+    EventStatus,
+    RegistrationStatus,
+    TestDriveStatus,
+)
+
+
+class EventCategory(TimestampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "event categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Event(TimestampedModel):
+    """A model launch, a test-drive day: `capacity` seats, a waitlist behind them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(
+        EventCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    start_date = models.DateTimeField()
+    end_date = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+    capacity = models.PositiveIntegerField()
+    waitlist_enabled = models.BooleanField(default=True)
+    price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="RUB")
+    status = models.CharField(max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT)
+    # Catalog vehicles featured (product ids; no foreign key across databases).
+    vehicle_ids = models.JSONField(default=list, blank=True)
+    created_by_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")), name="showroom_event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gt=0), name="showroom_event_price"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start_date"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.start_date:%Y-%m-%d})"
+
+
+class Registration(TimestampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
+    user_id = models.UUIDField(db_index=True)
+    status = models.CharField(max_length=16, choices=RegistrationStatus.choices)
+    # The order the waitlist is served in: a sequence per event, given under the event's lock.
+    position = models.PositiveIntegerField()
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user_id"],
+                condition=Q(status__in=ACTIVE_REGISTRATION),
+                name="showroom_one_active_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "position"], name="showroom_registration_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} at {self.event_id} [{self.status}]"
+
+
+class ResourceType(TimestampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Resource(TimestampedModel):
+    """A demo car, a delivery bay, a meeting room: `quantity` of them can be booked at once,
+    within the opening hours (UTC)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="resources")
+    quantity = models.PositiveIntegerField(default=1)
+    opens_at = models.TimeField()
+    closes_at = models.TimeField()
+    vehicle_id = models.UUIDField(null=True, blank=True, db_index=True)  # a catalog product
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="showroom_resource_quantity"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="showroom_resource_hours"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Allocation(TimestampedModel):
+    """Part of a resource for a time. Active allocations of a resource never overlap beyond
+    its quantity: the service checks under the resource's lock, and for a resource of one
+    (`exclusive`) PostgreSQL refuses an overlap itself (an exclusion constraint, migration
+    0002)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="allocations")
+    start_time = models.DateTimeField()
+    end_time = models.DateTimeField()
+    quantity = models.PositiveIntegerField(default=1)
+    exclusive = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=AllocationStatus.choices, default=AllocationStatus.ACTIVE
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+    )
+    registration = models.ForeignKey(
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
+    created_by_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="showroom_allocation_ends_after"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="showroom_allocation_quantity"
+            ),
+        ]
+        indexes = [models.Index(fields=["resource", "status", "start_time"])]
+
+    def __str__(self):
+        return f"{self.resource_id} {self.start_time:%Y-%m-%d %H:%M}–{self.end_time:%H:%M}"
+
+
+class TestDrive(TimestampedModel):
+    """A client's test drive: one allocation of the demo car, taken with it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user_id = models.UUIDField(db_index=True)
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="test_drives")
+    allocation = models.OneToOneField(
+        Allocation, on_delete=models.PROTECT, related_name="test_drive"
+    )
+    start_time = models.DateTimeField()
+    end_time = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=TestDriveStatus.choices, default=TestDriveStatus.BOOKED
+    )
+    notes = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["start_time"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.start_time:%Y-%m-%d %H:%M} [{self.status}]"
+
+
+class OutboxEvent(OutboxEventBase):
+    class Meta(OutboxEventBase.Meta):
+        pass
+
+
+class InboxEvent(InboxEventBase):
+    class Meta(InboxEventBase.Meta):
+        pass

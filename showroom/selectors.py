@@ -1,0 +1,83 @@
+"""Reads of the showroom, scoped to who asks: clients see published events, and only their
+own registrations, allocations and test drives (anyone else's is a 404, like a missing one)."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from showroom.choices import SEAT_HOLDING, EventStatus
+from showroom.models import (
+    Allocation,
+    Event,
+    EventCategory,
+    Registration,
+    Resource,
+    ResourceType,
+    TestDrive,
+)
+
+
+def _visible(queryset: QuerySet, pk):
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def category_list() -> QuerySet[EventCategory]:
+    return EventCategory.objects.all()
+
+
+def event_list(*, user) -> QuerySet[Event]:
+    events = Event.objects.select_related("category").annotate(
+        seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING))
+    )
+    if user is None or not user.is_staff:
+        events = events.filter(status=EventStatus.PUBLISHED)
+    return events.order_by("start_date", "id")  # the count drops the default ordering
+
+
+def event_get(*, user, event_id) -> Event:
+    return _visible(event_list(user=user), event_id)
+
+
+def registration_list(*, user) -> QuerySet[Registration]:
+    registrations = Registration.objects.select_related("event")
+    return registrations if user.is_staff else registrations.filter(user_id=user.pk)
+
+
+def registration_get(*, user, registration_id) -> Registration:
+    return _visible(registration_list(user=user), registration_id)
+
+
+def event_registrations(*, event_id) -> QuerySet[Registration]:
+    return Registration.objects.filter(event_id=event_id).order_by("position")
+
+
+def resource_type_list() -> QuerySet[ResourceType]:
+    return ResourceType.objects.all()
+
+
+def resource_list() -> QuerySet[Resource]:
+    return Resource.objects.select_related("type").filter(is_active=True)
+
+
+def resource_get(*, resource_id) -> Resource:
+    return _visible(resource_list(), resource_id)
+
+
+def allocation_list(*, user) -> QuerySet[Allocation]:
+    allocations = Allocation.objects.select_related("resource")
+    return allocations if user.is_staff else allocations.filter(created_by_id=user.pk)
+
+
+def allocation_get(*, user, allocation_id) -> Allocation:
+    return _visible(allocation_list(user=user), allocation_id)
+
+
+def test_drive_list(*, user) -> QuerySet[TestDrive]:
+    drives = TestDrive.objects.select_related("resource")
+    return drives if user.is_staff else drives.filter(user_id=user.pk)
+
+
+def test_drive_get(*, user, test_drive_id) -> TestDrive:
+    return _visible(test_drive_list(user=user), test_drive_id)

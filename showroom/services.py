@@ -1,0 +1,445 @@
+"""Writes of the showroom: events and their registrations, resources and their allocations,
+test drives. Every state change goes through a transition map (showroom/choices.py) under
+the row lock that serialises it: an event's for its seats, a resource's for its time."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from common.exceptions import ApplicationError
+from common.realtime import user_push_after_commit
+from showroom import events
+from showroom.choices import (
+    ALLOCATION_TRANSITIONS,
+    EVENT_TRANSITIONS,
+    REGISTRATION_TRANSITIONS,
+    SEAT_HOLDING,
+    TEST_DRIVE_TRANSITIONS,
+    AllocationStatus,
+    EventStatus,
+    RegistrationStatus,
+    TestDriveStatus,
+)
+from showroom.error_codes import ShowroomErrorCode
+from showroom.models import (
+    Allocation,
+    Event,
+    EventCategory,
+    Registration,
+    Resource,
+    ResourceType,
+    TestDrive,
+)
+
+DB = "showroom"
+
+
+def _not_found(what: str, code: ShowroomErrorCode) -> ApplicationError:
+    return ApplicationError(f"No such {what}.", code=code, status=404)
+
+
+# EVENTS
+# ------------------------------------------------------------------------------
+def category_create(*, name: str, description: str = "") -> EventCategory:
+    return EventCategory.objects.using(DB).create(name=name, description=description)
+
+
+def resource_type_create(*, name: str, description: str = "") -> ResourceType:
+    return ResourceType.objects.using(DB).create(name=name, description=description)
+
+
+def event_create(*, user, status: str = EventStatus.DRAFT, **fields) -> Event:
+    with transaction.atomic(using=DB):
+        event = Event(created_by_id=getattr(user, "pk", None), **fields)
+        if status != EventStatus.DRAFT:
+            EVENT_TRANSITIONS.apply(event, status)
+        event.save(using=DB)
+        events.EVENT_CREATED.emit(aggregate_id=event.pk, payload=events.event_payload(event))
+    return event
+
+
+def event_update(*, event_id, status: str | None = None, **fields) -> Event:
+    """Change an event's details, or publish or finish it; never below the seats it gave."""
+    with transaction.atomic(using=DB):
+        event = _event_locked(event_id)
+        if event.status in (EventStatus.CANCELLED, EventStatus.FINISHED):
+            raise ApplicationError(
+                f"A {event.status} event cannot change.",
+                code=ShowroomErrorCode.EVENT_NOT_EDITABLE,
+                status=409,
+            )
+        if status == EventStatus.CANCELLED:
+            raise ApplicationError(
+                "Cancel an event with its cancel action.",
+                code=ShowroomErrorCode.EVENT_NOT_EDITABLE,
+                status=409,
+            )
+        held = _seats_held(event)
+        if fields.get("capacity") is not None and fields["capacity"] < held:
+            raise ApplicationError(
+                f"{held} seats are already given; the capacity cannot be less.",
+                code=ShowroomErrorCode.EVENT_NOT_EDITABLE,
+                status=409,
+                details={"capacity": [f"At least {held}."]},
+            )
+        for name, value in fields.items():
+            setattr(event, name, value)
+        if event.end_date <= event.start_date:
+            raise ApplicationError(
+                "The end must come after the start.",
+                code=ShowroomErrorCode.EVENT_NOT_EDITABLE,
+                status=400,
+                details={"end_date": ["The end must come after the start."]},
+            )
+        if status is not None and status != event.status:
+            EVENT_TRANSITIONS.apply(event, status)
+        event.save(using=DB)
+        events.EVENT_UPDATED.emit(aggregate_id=event.pk, payload=events.event_payload(event))
+    return event
+
+
+def event_cancel(*, event_id) -> Event:
+    """Cancel an event, keeping its row: its registrations are cancelled and its allocations
+    released, in the same transaction."""
+    with transaction.atomic(using=DB):
+        event = _event_locked(event_id)
+        EVENT_TRANSITIONS.apply(event, EventStatus.CANCELLED)
+        event.save(using=DB, update_fields=["status", "updated_at"])
+        for registration in event.registrations.filter(
+            status__in=REGISTRATION_TRANSITIONS.sources(RegistrationStatus.CANCELLED)
+        ):
+            _registration_move(registration, RegistrationStatus.CANCELLED)
+        for allocation in event.allocations.filter(status=AllocationStatus.ACTIVE):
+            _allocation_release(allocation)
+        events.EVENT_CANCELLED.emit(aggregate_id=event.pk, payload=events.event_payload(event))
+    return event
+
+
+def _event_locked(event_id) -> Event:
+    event = Event.objects.using(DB).select_for_update().filter(pk=event_id).first()
+    if event is None:
+        raise _not_found("event", ShowroomErrorCode.EVENT_NOT_FOUND)
+    return event
+
+
+def _seats_held(event: Event) -> int:
+    return event.registrations.filter(status__in=SEAT_HOLDING).count()
+
+
+# REGISTRATIONS
+# ------------------------------------------------------------------------------
+def registration_create(*, event_id, user) -> Registration:
+    """Take a seat, or a place on the waitlist. The event's row lock serialises every
+    registration of it, so that seats are counted once: of any number of racing requests
+    for the last seats, exactly as many as there are seats get one, and the rest queue in
+    the order they took the lock."""
+    with transaction.atomic(using=DB):
+        event = (
+            Event.objects.using(DB)
+            .select_for_update()
+            .filter(pk=event_id, status=EventStatus.PUBLISHED)
+            .first()
+        )
+        if event is None:
+            raise _not_found("event", ShowroomErrorCode.EVENT_NOT_FOUND)
+        if timezone.now() >= event.start_date:
+            raise ApplicationError(
+                "Registration closed when the event began.",
+                code=ShowroomErrorCode.EVENT_NOT_OPEN,
+                status=409,
+            )
+        if event.registrations.filter(
+            user_id=user.pk, status__in=(*SEAT_HOLDING, RegistrationStatus.WAITLISTED)
+        ).exists():
+            raise ApplicationError(
+                "You are registered for this event already.",
+                code=ShowroomErrorCode.ALREADY_REGISTERED,
+                status=409,
+            )
+        if _seats_held(event) < event.capacity:
+            status = _seat_status(event)
+        elif event.waitlist_enabled:
+            status = RegistrationStatus.WAITLISTED
+        else:
+            raise ApplicationError(
+                "The event is full.", code=ShowroomErrorCode.EVENT_FULL, status=409
+            )
+        last = event.registrations.aggregate(last=Max("position"))["last"] or 0
+        registration = Registration.objects.using(DB).create(
+            event=event,
+            user_id=user.pk,
+            status=status,
+            position=last + 1,
+            hold_expires_at=_hold_expiry(status),
+        )
+        events.REGISTRATION_CREATED.emit(
+            aggregate_id=registration.pk, payload=events.registration_payload(registration)
+        )
+    return registration
+
+
+def _seat_status(event: Event) -> RegistrationStatus:
+    """A seat of a paid event is held until it is paid; of a free one, confirmed."""
+    if event.price is not None and event.price > Decimal("0"):
+        return RegistrationStatus.PENDING_PAYMENT
+    return RegistrationStatus.CONFIRMED
+
+
+def _hold_expiry(status: str) -> datetime | None:
+    if status != RegistrationStatus.PENDING_PAYMENT:
+        return None
+    return timezone.now() + timedelta(minutes=settings.SHOWROOM_PAYMENT_HOLD_MINUTES)
+
+
+def registration_cancel(*, registration_id, user=None) -> Registration:
+    """The person (or staff) gives the registration up; a seat it held goes to the first on
+    the waitlist."""
+    event_id = (
+        Registration.objects.using(DB).values_list("event_id", flat=True).get(pk=registration_id)
+    )
+    with transaction.atomic(using=DB):
+        event = _event_locked(event_id)
+        registration = Registration.objects.using(DB).select_for_update().get(pk=registration_id)
+        _registration_move(registration, RegistrationStatus.CANCELLED)
+        _waitlist_promote(event)
+    return registration
+
+
+def registrations_expire_holds(*, now=None) -> int:
+    """Seats held for payment past their time go back, to the waitlist first."""
+    now = now or timezone.now()
+    expired = Registration.objects.using(DB).filter(
+        status=RegistrationStatus.PENDING_PAYMENT, hold_expires_at__lt=now
+    )
+    count = 0
+    for registration_id, event_id in list(expired.values_list("pk", "event_id")):
+        with transaction.atomic(using=DB):
+            event = _event_locked(event_id)
+            registration = (
+                Registration.objects.using(DB).select_for_update().get(pk=registration_id)
+            )
+            if registration.status != RegistrationStatus.PENDING_PAYMENT:
+                continue  # paid or cancelled meanwhile
+            _registration_move(registration, RegistrationStatus.EXPIRED)
+            _waitlist_promote(event)
+            count += 1
+    return count
+
+
+def _waitlist_promote(event: Event) -> Registration | None:
+    """Under the event's lock: the first waitlisted registration takes a free seat."""
+    if event.status != EventStatus.PUBLISHED or _seats_held(event) >= event.capacity:
+        return None
+    first = (
+        event.registrations.select_for_update()
+        .filter(status=RegistrationStatus.WAITLISTED)
+        .order_by("position")
+        .first()
+    )
+    if first is not None:
+        _registration_move(first, _seat_status(event))
+    return first
+
+
+def _registration_move(registration: Registration, target: str) -> None:
+    REGISTRATION_TRANSITIONS.apply(registration, target)
+    registration.hold_expires_at = _hold_expiry(target)
+    registration.save(using=DB, update_fields=["status", "hold_expires_at", "updated_at"])
+    event_type = (
+        events.REGISTRATION_CANCELLED
+        if target == RegistrationStatus.CANCELLED
+        else events.REGISTRATION_CHANGED
+    )
+    event_type.emit(aggregate_id=registration.pk, payload=events.registration_payload(registration))
+    user_push_after_commit(
+        registration.user_id,
+        {
+            "type": "event.registration.status_changed",
+            "registration": events.registration_payload(registration),
+        },
+        using=DB,
+    )
+
+
+# RESOURCES AND ALLOCATIONS
+# ------------------------------------------------------------------------------
+def resource_create(**fields) -> Resource:
+    return Resource.objects.using(DB).create(**fields)
+
+
+def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: int) -> None:
+    problems = []
+    if end <= start:
+        problems.append("The end must come after the start.")
+    if start < timezone.now():
+        problems.append("The slot has begun already.")
+    if quantity > resource.quantity:
+        problems.append(f"{resource.name} has {resource.quantity}.")
+    start_utc, end_utc = start.astimezone(UTC), end.astimezone(UTC)
+    if end > start and (
+        start_utc.date() != (end_utc - timedelta(microseconds=1)).date()
+        or start_utc.time() < resource.opens_at
+        or (end_utc.time() > resource.closes_at or end_utc.time() == datetime.min.time())
+    ):
+        problems.append(
+            f"{resource.name} can be booked from {resource.opens_at:%H:%M} to "
+            f"{resource.closes_at:%H:%M} (UTC), within one day."
+        )
+    if problems:
+        raise ApplicationError(
+            " ".join(problems),
+            code=ShowroomErrorCode.ALLOCATION_INVALID,
+            status=400,
+            details={"start_time": problems},
+        )
+
+
+def _peak_use(resource: Resource, start: datetime, end: datetime) -> int:
+    """The most of the resource that active allocations use at any moment of [start, end)."""
+    overlapping = resource.allocations.filter(
+        status=AllocationStatus.ACTIVE, start_time__lt=end, end_time__gt=start
+    )
+    changes = []
+    for a_start, a_end, quantity in overlapping.values_list("start_time", "end_time", "quantity"):
+        changes += [(max(a_start, start), quantity), (min(a_end, end), -quantity)]
+    peak = used = 0
+    for _moment, change in sorted(changes, key=lambda c: (c[0], c[1])):  # ends before starts
+        used += change
+        peak = max(peak, used)
+    return peak
+
+
+def allocation_create(
+    *,
+    resource_id,
+    start_time: datetime,
+    end_time: datetime,
+    quantity: int = 1,
+    event_id=None,
+    registration_id=None,
+    user=None,
+) -> Allocation:
+    """Book part of a resource for a time. The resource's row lock serialises every booking
+    of it, so that overlapping bookings never add up to more than it has; for a resource of
+    one, the database's exclusion constraint refuses an overlap as well. Call it inside the
+    caller's transaction to book together with something else (a test drive)."""
+    with transaction.atomic(using=DB):
+        resource = (
+            Resource.objects.using(DB).select_for_update().filter(pk=resource_id, is_active=True)
+        ).first()
+        if resource is None:
+            raise _not_found("resource", ShowroomErrorCode.RESOURCE_NOT_FOUND)
+        _slot_check(resource, start_time, end_time, quantity)
+        if _peak_use(resource, start_time, end_time) + quantity > resource.quantity:
+            raise _unavailable(resource)
+        try:
+            with transaction.atomic(using=DB):
+                allocation = Allocation.objects.using(DB).create(
+                    resource=resource,
+                    start_time=start_time,
+                    end_time=end_time,
+                    quantity=quantity,
+                    exclusive=resource.quantity == 1,
+                    event_id=event_id,
+                    registration_id=registration_id,
+                    created_by_id=getattr(user, "pk", None),
+                )
+        except IntegrityError as exc:  # the exclusion constraint: never reached through here
+            raise _unavailable(resource) from exc
+        events.RESOURCE_ALLOCATED.emit(
+            aggregate_id=allocation.pk, payload=events.allocation_payload(allocation)
+        )
+    return allocation
+
+
+def _unavailable(resource: Resource) -> ApplicationError:
+    return ApplicationError(
+        f"{resource.name} is booked for that time.",
+        code=ShowroomErrorCode.RESOURCE_UNAVAILABLE,
+        status=409,
+    )
+
+
+def allocation_release(*, allocation_id) -> Allocation:
+    with transaction.atomic(using=DB):
+        allocation = Allocation.objects.using(DB).select_for_update().get(pk=allocation_id)
+        _allocation_release(allocation)
+    return allocation
+
+
+def _allocation_release(allocation: Allocation) -> None:
+    ALLOCATION_TRANSITIONS.apply(allocation, AllocationStatus.RELEASED)
+    allocation.save(using=DB, update_fields=["status", "updated_at"])
+    events.RESOURCE_RELEASED.emit(
+        aggregate_id=allocation.pk, payload=events.allocation_payload(allocation)
+    )
+
+
+# TEST DRIVES
+# ------------------------------------------------------------------------------
+def test_drive_book(*, user, vehicle_id, start_time: datetime, end_time: datetime, notes=""):
+    """One allocation of the vehicle's demo car and the test drive, together or not at all."""
+    resource = Resource.objects.using(DB).filter(vehicle_id=vehicle_id, is_active=True).first()
+    if resource is None:
+        raise ApplicationError(
+            "That vehicle has no demo car for test drives.",
+            code=ShowroomErrorCode.NO_DEMO_VEHICLE,
+            status=409,
+        )
+    with transaction.atomic(using=DB):
+        allocation = allocation_create(
+            resource_id=resource.pk, start_time=start_time, end_time=end_time, user=user
+        )
+        test_drive = TestDrive.objects.using(DB).create(
+            user_id=user.pk,
+            resource=resource,
+            allocation=allocation,
+            start_time=start_time,
+            end_time=end_time,
+            notes=notes,
+        )
+    return test_drive
+
+
+def test_drive_reschedule(*, test_drive_id, start_time: datetime, end_time: datetime):
+    """Move a booked test drive: the old slot is given back and the new one taken in one
+    transaction, so that a refused move leaves the booking as it was."""
+    with transaction.atomic(using=DB):
+        test_drive = TestDrive.objects.using(DB).select_for_update().get(pk=test_drive_id)
+        _test_drive_booked(test_drive)
+        _allocation_release(
+            Allocation.objects.using(DB).select_for_update().get(pk=test_drive.allocation_id)
+        )
+        test_drive.allocation = allocation_create(
+            resource_id=test_drive.resource_id, start_time=start_time, end_time=end_time
+        )
+        test_drive.start_time, test_drive.end_time = start_time, end_time
+        test_drive.save(
+            using=DB, update_fields=["allocation", "start_time", "end_time", "updated_at"]
+        )
+    return test_drive
+
+
+def test_drive_cancel(*, test_drive_id) -> TestDrive:
+    with transaction.atomic(using=DB):
+        test_drive = TestDrive.objects.using(DB).select_for_update().get(pk=test_drive_id)
+        TEST_DRIVE_TRANSITIONS.apply(test_drive, TestDriveStatus.CANCELLED)
+        test_drive.save(using=DB, update_fields=["status", "updated_at"])
+        allocation = (
+            Allocation.objects.using(DB).select_for_update().get(pk=test_drive.allocation_id)
+        )
+        _allocation_release(allocation)
+    return test_drive
+
+
+def _test_drive_booked(test_drive: TestDrive) -> None:
+    if test_drive.status != TestDriveStatus.BOOKED:
+        raise ApplicationError(
+            f"A {test_drive.status} test drive cannot change.",
+            code=ShowroomErrorCode.TEST_DRIVE_NOT_CHANGEABLE,
+            status=409,
+        )
