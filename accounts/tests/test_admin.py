@@ -32,6 +32,7 @@ def test_a_manager_logs_into_the_admin_and_sees_only_the_apps_they_run(manager):
         "insurance",
         "orders",
         "payments",
+        "showroom",
     ]
     assert b"/admin/accounts/" not in index.content
 
