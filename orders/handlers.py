@@ -29,6 +29,8 @@ def scrub_deleted_customer(event: Event) -> None:
 def paid_amount_from_payments(event: Event) -> None:
     """Payments is the source of truth for money: its event reports what the order has
     captured, net of refunds, and the version of that figure."""
+    if not event.payload.get("order_id"):
+        return  # a payment for something else (a showroom registration)
     services.order_paid_amount_set(
         order_id=event.payload["order_id"],
         paid_amount=Decimal(event.payload["order_paid_amount"]),
@@ -58,6 +60,8 @@ LINKED_EVENTS = {
 
 def note_link(event: Event) -> None:
     report = event.payload
+    if not report.get("order_id"):
+        return  # reported about something else (a payment of a showroom registration)
     notes = [(LINKED_EVENTS[event.type], report["id"], report["status"], report.get("amount"))]
     if event.type == "insurance.purchased":  # the policy's event is also its quote's end
         notes.append((LinkKind.INSURANCE_QUOTE, report["quote_id"], "purchased", report["amount"]))

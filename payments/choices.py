@@ -3,6 +3,13 @@ from django.db import models
 from common.transitions import TransitionMap
 
 
+class PayableKind(models.TextChoices):
+    """What a payment settles: an order, or a seat at a paid showroom event."""
+
+    ORDER = "order", "Order"
+    REGISTRATION = "registration", "Event registration"
+
+
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     COMPLETED = "completed", "Completed"

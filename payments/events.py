@@ -1,6 +1,7 @@
 """Events the payments domain emits (DESIGN.md §3.4)."""
 
 from common.events import DomainEvent
+from payments.choices import PayableKind
 from payments.models import Payment
 
 PAYMENT_CREATED = DomainEvent("payment.created", app_label="payments")
@@ -10,9 +11,13 @@ PAYMENT_REFUNDED = DomainEvent("payment.refunded", app_label="payments")
 
 
 def payment_payload(payment: Payment) -> dict:
+    """`kind` says what the payment settles: its `order_id` or its `registration_id`."""
+    registration = payment.kind == PayableKind.REGISTRATION
     return {
         "id": str(payment.pk),
-        "order_id": str(payment.order_id),
+        "kind": payment.kind,
+        "order_id": None if registration else str(payment.order_id),
+        "registration_id": str(payment.order_id) if registration else None,
         "customer_id": str(payment.customer_id),
         "amount": str(payment.amount),
         "refunded_amount": str(payment.refunded_amount),

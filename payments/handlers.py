@@ -27,3 +27,27 @@ def process_created_payment(event: Event) -> None:
     transaction.on_commit(
         lambda: services.payment_process_enqueue(payment_id), using="payments", robust=True
     )
+
+
+@consumer("event.registration.created", name="payments.note_new_registration", app_label="payments")
+@consumer(
+    "event.registration.status_changed",
+    name="payments.note_registration_status",
+    app_label="payments",
+)
+@consumer(
+    "event.registration.cancelled",
+    name="payments.settle_cancelled_registration",
+    app_label="payments",
+)
+def note_registration(event: Event) -> None:
+    """A seat at a paid event is paid like an order: payments learns of it from the
+    showroom's events, never by reading the showroom."""
+    report = event.payload
+    services.registration_payable_note(
+        registration_id=report["id"],
+        customer_id=report["user_id"],
+        status=report["status"],
+        amount=report["amount"],
+        currency=report["currency"],
+    )

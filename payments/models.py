@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from common.models import IdempotencyKeyBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from payments.choices import (
     CardBrand,
+    PayableKind,
     PaymentMethodType,
     PaymentStatus,
     RefundStatus,
@@ -18,10 +19,12 @@ from payments.choices import (
 
 
 class PayableOrder(TimestampedModel):
-    """What payments knows of an order: who owes how much. Its row is the lock that
-    serialises payments of one order, so that together they never exceed the total."""
+    """What payments knows of something owed, an order or an event registration (`kind`;
+    `order_id` is then the registration's id): who owes how much. Its row is the lock that
+    serialises its payments, so that together they never exceed the total."""
 
     order_id = models.UUIDField(primary_key=True)
+    kind = models.CharField(max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER)
     customer_id = models.UUIDField(db_index=True)
     total_amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3)
@@ -42,7 +45,8 @@ class PayableOrder(TimestampedModel):
 
 class Payment(TimestampedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    order_id = models.UUIDField(db_index=True)
+    order_id = models.UUIDField(db_index=True)  # of the payable: an order or a registration
+    kind = models.CharField(max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER)
     customer_id = models.UUIDField(db_index=True)
     created_by_id = models.UUIDField()
     amount = models.DecimalField(max_digits=14, decimal_places=2)

@@ -28,12 +28,16 @@ def event_payload(event: Event) -> dict:
 
 
 def registration_payload(registration: Registration) -> dict:
+    """`amount` is the seat's price at a paid event (payments takes it from here), or None."""
+    event = registration.event
     return {
         "id": str(registration.pk),
         "event_id": str(registration.event_id),
         "user_id": str(registration.user_id),
         "status": registration.status,
         "position": registration.position,
+        "amount": None if event.price is None else str(event.price),
+        "currency": event.currency,
     }
 
 

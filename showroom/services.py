@@ -209,6 +209,30 @@ def registration_cancel(*, registration_id, user=None) -> Registration:
     return registration
 
 
+def registration_paid(*, registration_id, paid_amount: Decimal) -> Registration | None:
+    """Payments reports what a seat's payments captured: once it covers the price, the seat
+    held for payment is confirmed. A seat no longer held (expired, cancelled) stays as it
+    is; payments refunds what it took for it."""
+    event_id = (
+        Registration.objects.using(DB)
+        .filter(pk=registration_id)
+        .values_list("event_id", flat=True)
+        .first()
+    )
+    if event_id is None:
+        return None
+    with transaction.atomic(using=DB):
+        event = _event_locked(event_id)
+        registration = Registration.objects.using(DB).select_for_update().get(pk=registration_id)
+        if (
+            registration.status == RegistrationStatus.PENDING_PAYMENT
+            and event.price is not None
+            and paid_amount >= event.price
+        ):
+            _registration_move(registration, RegistrationStatus.CONFIRMED)
+    return registration
+
+
 def registrations_expire_holds(*, now=None) -> int:
     """Seats held for payment past their time go back, to the waitlist first."""
     now = now or timezone.now()

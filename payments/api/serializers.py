@@ -1,16 +1,20 @@
+import uuid
+
 from django.utils import timezone
 from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField, NoCardNumbersMixin
 from common.money import CENT, MoneyField
-from payments.choices import CardBrand, PaymentMethodType
+from payments.choices import CardBrand, PayableKind, PaymentMethodType
 from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
 
 
 class PaymentCreateInputSerializer(NoCardNumbersMixin, serializers.Serializer):
-    """The currency is the order's; status and amounts captured are the server's."""
+    """Pays an order, or a seat held at a paid showroom event: one of the two ids. The
+    currency is theirs; status and amounts captured are the server's."""
 
-    order_id = serializers.UUIDField()
+    order_id = serializers.UUIDField(required=False, default=None)
+    registration_id = serializers.UUIDField(required=False, default=None)
     amount = MoneyField(min_value=CENT)
     method = serializers.ChoiceField(choices=PaymentMethodType.choices)
     payment_method_id = serializers.UUIDField(
@@ -20,13 +24,25 @@ class PaymentCreateInputSerializer(NoCardNumbersMixin, serializers.Serializer):
         max_length=500, required=False, allow_blank=True, default=""
     )
 
+    def validate(self, data):
+        if (data["order_id"] is None) == (data["registration_id"] is None):
+            raise serializers.ValidationError(
+                {"order_id": ["Give an order_id or a registration_id, not both."]}
+            )
+        return data
+
 
 class PaymentOutputSerializer(serializers.ModelSerializer):
+    order_id = serializers.SerializerMethodField()
+    registration_id = serializers.SerializerMethodField()
+
     class Meta:
         model = Payment
         fields = [
             "id",
+            "kind",
             "order_id",
+            "registration_id",
             "customer_id",
             "amount",
             "refunded_amount",
@@ -40,6 +56,12 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_order_id(self, payment) -> uuid.UUID | None:
+        return payment.order_id if payment.kind == PayableKind.ORDER else None
+
+    def get_registration_id(self, payment) -> uuid.UUID | None:
+        return payment.order_id if payment.kind == PayableKind.REGISTRATION else None
 
 
 class PaymentRefundInputSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from payments.services.payments import (
     payment_process_enqueue,
     payment_reconcile,
     payments_pending_sweep,
+    registration_payable_note,
 )
 from payments.services.refunds import (
     payment_refund,
@@ -33,4 +34,5 @@ __all__ = [
     "refund_execute",
     "refund_reserve",
     "refunds_pending_complete",
+    "registration_payable_note",
 ]

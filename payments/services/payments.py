@@ -21,6 +21,7 @@ from payments import events, selectors
 from payments.choices import (
     PAYMENT_TRANSITIONS,
     REFUNDABLE_STATUSES,
+    PayableKind,
     PaymentStatus,
     TransactionType,
 )
@@ -47,26 +48,33 @@ OUTSTANDING = (PaymentStatus.PENDING, *REFUNDABLE_STATUSES)
 def payment_create(
     *,
     user,
-    order_id,
     amount: Decimal,
     method: str,
+    order_id=None,
+    registration_id=None,
     description: str = "",
     payment_method_id=None,
     idempotency_key: str,
 ) -> tuple[Payment, bool]:
-    """Create a pending payment; `payment.created` has Celery process it. Returns (payment,
-    created): the same key and request return the first payment
-    (`common.idempotency.run_once`)."""
+    """Create a pending payment of an order, or of a seat at a paid event (one of the two
+    ids); `payment.created` has Celery process it. Returns (payment, created): the same key
+    and request return the first payment (`common.idempotency.run_once`)."""
 
     def create() -> uuid.UUID:
-        order = orders_selectors.order_view_get(user=user, order_id=order_id)
         if payment_method_id is not None:  # only one's own saved card
             selectors.payment_method_get(user=user, method_id=payment_method_id)
-        payable = _payable_order_locked(order)
-        _check_balance(order, payable, amount)
+        if registration_id is not None:
+            payable = _payable_registration_locked(user, registration_id)
+            _check_balance(payable, amount)
+        else:
+            order = orders_selectors.order_view_get(user=user, order_id=order_id)
+            payable = _payable_order_locked(order)
+            pending = order.status is OrderStatus.PENDING
+            _check_balance(payable, amount, closed=None if pending else order.status)
         payment = Payment.objects.using(DB).create(
-            order_id=order.id,
-            customer_id=order.customer_id,
+            order_id=payable.order_id,
+            kind=payable.kind,
+            customer_id=payable.customer_id,
             created_by_id=user.pk,
             amount=amount,
             currency=payable.currency,
@@ -88,6 +96,7 @@ def payment_create(
         key=idempotency_key,
         request={
             "order_id": order_id,
+            "registration_id": registration_id,
             "amount": amount,
             "method": method,
             "description": description,
@@ -116,20 +125,43 @@ def _payable_order_locked(order: OrderView) -> PayableOrder:
     return payable
 
 
-def _check_balance(order: OrderView, payable: PayableOrder, amount: Decimal) -> None:
-    if order.status is not OrderStatus.PENDING or payable.cancelled_at is not None:
+def _payable_registration_locked(user, registration_id) -> PayableOrder:
+    """A seat held for payment, as payments learnt of it from the showroom's events; the
+    owner's (or anyone's, for staff), locked."""
+    payable = (
+        PayableOrder.objects.using(DB)
+        .select_for_update()
+        .filter(order_id=registration_id, kind=PayableKind.REGISTRATION)
+        .first()
+    )
+    if payable is None or (payable.customer_id != user.pk and not user.is_staff):
         raise ApplicationError(
-            f"An order that is {order.status} cannot be paid.",
+            "There is no registration of yours waiting for payment.",
+            code=PaymentErrorCode.REGISTRATION_NOT_FOUND,
+            status=404,
+        )
+    return payable
+
+
+def _check_balance(payable: PayableOrder, amount: Decimal, *, closed: str | None = None) -> None:
+    """`closed` says why the payable can no longer be paid (its order's status), if it can't;
+    a cancelled one (by the saga) can't either."""
+    if closed is None and payable.cancelled_at is not None:
+        closed = "cancelled"
+    if closed is not None:
+        noun = "An order" if payable.kind == PayableKind.ORDER else "A registration"
+        raise ApplicationError(
+            f"{noun} that is {closed} cannot be paid.",
             code=PaymentErrorCode.ORDER_NOT_PAYABLE,
             status=409,
         )
     committed = Payment.objects.using(DB).filter(
-        order_id=order.id, status__in=OUTSTANDING
+        order_id=payable.order_id, status__in=OUTSTANDING
     ).aggregate(total=Sum(F("amount") - F("refunded_amount")))["total"] or Decimal("0")
     owed = payable.total_amount - committed
     if amount > owed:
         raise ApplicationError(
-            f"The order still owes {owed} {payable.currency}.",
+            f"{owed} {payable.currency} is still owed.",
             code=PaymentErrorCode.AMOUNT_EXCEEDS_BALANCE,
             status=409,
             details={"amount": [f"At most {owed}."], "owed": str(owed)},
@@ -306,7 +338,7 @@ def payment_fail(*, payment_id, reason: str) -> Payment:
 # CANCELLATION SAGA
 # ------------------------------------------------------------------------------
 def order_payments_settle_cancelled(
-    *, order_id, customer_id, total_amount: Decimal, currency: str
+    *, order_id, customer_id, total_amount: Decimal, currency: str, kind=PayableKind.ORDER
 ) -> list:
     """The order was cancelled: nothing more is charged, and what its payments captured is
     refunded in full, once. This runs in the consumer's transaction, so it only reserves the
@@ -323,6 +355,7 @@ def order_payments_settle_cancelled(
                 "total_amount": total_amount,
                 "currency": currency,
                 "cancelled_at": timezone.now(),
+                "kind": kind,
             },
         )
         payable = payable_locked(order_id)
@@ -336,3 +369,33 @@ def order_payments_settle_cancelled(
         )
         reserved = [refunds.cancellation_refund_reserve(payment) for payment in captured]
     return [refund for refund in reserved if refund is not None]
+
+
+# SHOWROOM REGISTRATIONS
+# ------------------------------------------------------------------------------
+def registration_payable_note(
+    *, registration_id, customer_id, status: str, amount: str | None, currency: str
+) -> None:
+    """What the showroom reports of a registration at a paid event: a seat held for payment
+    becomes payable; a seat given up or expired is settled as a cancelled order is (nothing
+    more charged, what was captured refunded, once)."""
+    if amount is None:
+        return  # a free event: nothing is owed
+    if status == "pending_payment":
+        PayableOrder.objects.using(DB).get_or_create(
+            order_id=registration_id,
+            defaults={
+                "kind": PayableKind.REGISTRATION,
+                "customer_id": customer_id,
+                "total_amount": Decimal(amount),
+                "currency": currency,
+            },
+        )
+    elif status in ("cancelled", "expired"):
+        order_payments_settle_cancelled(
+            order_id=registration_id,
+            customer_id=customer_id,
+            total_amount=Decimal(amount),
+            currency=currency,
+            kind=PayableKind.REGISTRATION,
+        )
