@@ -3,7 +3,7 @@ client, a manager and an admin, each checked for server errors and responses out
 OpenAPI schema. Runs on databases and a Redis database of its own (see bench/harness.py),
 loaded with the demo data; nothing else needs to be running.
 
-    .venv/bin/python scripts/fuzz_api.py [--max-examples 30] [--seed N]
+    .venv/bin/python scripts/fuzz_api.py [--max-examples 30] [--seed N] [--paths REGEX]
 """
 
 import argparse
@@ -40,6 +40,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-examples", type=int, default=30)
     parser.add_argument("--seed", type=int)
+    parser.add_argument(
+        "--paths", metavar="REGEX", help="Only operations whose path matches, e.g. /showroom/"
+    )
     args = parser.parse_args()
 
     schemathesis = Path(sys.executable).parent / "schemathesis"
@@ -60,6 +63,7 @@ def main() -> int:
                 "--workers",
                 "2",
                 *(["--seed", str(args.seed)] if args.seed is not None else []),
+                *(["--include-path-regex", args.paths] if args.paths else []),
             ]
             print(f"--- {caller}", flush=True)
             results[caller] = subprocess.run(command).returncode

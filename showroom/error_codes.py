@@ -14,3 +14,6 @@ class ShowroomErrorCode(StrEnum):
     ALLOCATION_NOT_ACTIVE = "allocation_not_active"
     TEST_DRIVE_NOT_CHANGEABLE = "test_drive_not_changeable"
     NO_DEMO_VEHICLE = "no_demo_vehicle"
+    NAME_TAKEN = "name_taken"
+    CATEGORY_NOT_FOUND = "category_not_found"
+    RESOURCE_TYPE_NOT_FOUND = "resource_type_not_found"

@@ -3,7 +3,7 @@ from django.db.models import F
 
 from common.filters import UtcIsoDateTimeFilter
 from common.search import text_search
-from showroom.models import Allocation, Event
+from showroom.models import Allocation, Event, TestDrive
 
 
 class EventFilter(django_filters.FilterSet):
@@ -37,4 +37,12 @@ class AllocationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Allocation
+        fields = ["status"]
+
+
+class TestDriveFilter(django_filters.FilterSet):
+    date = django_filters.DateFilter(field_name="start_time", lookup_expr="date")
+
+    class Meta:
+        model = TestDrive
         fields = ["status"]

@@ -44,15 +44,45 @@ def _not_found(what: str, code: ShowroomErrorCode) -> ApplicationError:
 
 # EVENTS
 # ------------------------------------------------------------------------------
+def _named_create(model, *, name: str, description: str = ""):
+    """A category or a resource type: its name is unique (a concurrent duplicate too)."""
+    try:
+        with transaction.atomic(using=DB):
+            return model.objects.using(DB).create(name=name, description=description)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            f"There is a {model._meta.verbose_name} named {name!r} already.",
+            code=ShowroomErrorCode.NAME_TAKEN,
+            status=409,
+            details={"name": ["Taken."]},
+        ) from exc
+
+
 def category_create(*, name: str, description: str = "") -> EventCategory:
-    return EventCategory.objects.using(DB).create(name=name, description=description)
+    return _named_create(EventCategory, name=name, description=description)
 
 
 def resource_type_create(*, name: str, description: str = "") -> ResourceType:
-    return ResourceType.objects.using(DB).create(name=name, description=description)
+    return _named_create(ResourceType, name=name, description=description)
+
+
+def _existing(model, pk, field: str, code: ShowroomErrorCode) -> None:
+    if pk is not None and not model.objects.using(DB).filter(pk=pk).exists():
+        raise ApplicationError(
+            f"There is no such {model._meta.verbose_name}.",
+            code=code,
+            status=400,
+            details={field: ["No such one."]},
+        )
 
 
 def event_create(*, user, status: str = EventStatus.DRAFT, **fields) -> Event:
+    _existing(
+        EventCategory,
+        fields.get("category_id"),
+        "category_id",
+        ShowroomErrorCode.CATEGORY_NOT_FOUND,
+    )
     with transaction.atomic(using=DB):
         event = Event(created_by_id=getattr(user, "pk", None), **fields)
         if status != EventStatus.DRAFT:
@@ -64,6 +94,12 @@ def event_create(*, user, status: str = EventStatus.DRAFT, **fields) -> Event:
 
 def event_update(*, event_id, status: str | None = None, **fields) -> Event:
     """Change an event's details, or publish or finish it; never below the seats it gave."""
+    _existing(
+        EventCategory,
+        fields.get("category_id"),
+        "category_id",
+        ShowroomErrorCode.CATEGORY_NOT_FOUND,
+    )
     with transaction.atomic(using=DB):
         event = _event_locked(event_id)
         if event.status in (EventStatus.CANCELLED, EventStatus.FINISHED):
@@ -291,8 +327,9 @@ def _registration_move(registration: Registration, target: str) -> None:
 
 # RESOURCES AND ALLOCATIONS
 # ------------------------------------------------------------------------------
-def resource_create(**fields) -> Resource:
-    return Resource.objects.using(DB).create(**fields)
+def resource_create(*, type_id, **fields) -> Resource:
+    _existing(ResourceType, type_id, "type_id", ShowroomErrorCode.RESOURCE_TYPE_NOT_FOUND)
+    return Resource.objects.using(DB).create(type_id=type_id, **fields)
 
 
 def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: int) -> None:

@@ -260,6 +260,27 @@ def test_no_secret_has_a_default_in_compose():
     assert ".env.production\n" in (ROOT / ".gitignore").read_text()  # never committed
 
 
+def todays_test_drive():
+    """A test drive booked earlier for the first half hour of today (UTC): written directly,
+    as the service books only slots still to come."""
+    from datetime import UTC, datetime, time
+
+    from django.utils import timezone
+
+    from showroom.models import Allocation, TestDrive
+    from showroom.tests.factories import resource_make
+
+    car = resource_make(name="Demo car")
+    start = datetime.combine(timezone.now().date(), time(0), tzinfo=UTC)
+    end = start.replace(minute=30)
+    allocation = Allocation.objects.create(
+        resource=car, start_time=start, end_time=end, exclusive=True
+    )
+    return TestDrive.objects.create(
+        user_id=car.pk, resource=car, allocation=allocation, start_time=start, end_time=end
+    )
+
+
 # THE BROWSER UNDER THE CSP
 # ------------------------------------------------------------------------------
 @pytest.mark.slow
@@ -271,6 +292,7 @@ def test_admin_dashboard_and_swagger_load_under_the_csp_with_no_error_and_no_oth
 
     settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS  # the server checks passwords its way
     manager = UserFactory(role="manager")
+    drive = todays_test_drive()
     problems: list[str] = []
     with chromium_page() as page:
         host = urlsplit(server.url).netloc
@@ -291,6 +313,9 @@ def test_admin_dashboard_and_swagger_load_under_the_csp_with_no_error_and_no_oth
             lambda r: problems.append(f"{r.status} for {r.url}") if r.status >= 400 else None,
         )
         log_in(server, page, manager)  # the admin's login page, then the dashboard
+        row = page.locator(f'tr[data-test-drive-id="{drive.pk}"]')
+        row.wait_for(timeout=10_000)
+        drive_row = row.inner_text()
         page.goto(f"{server.url}/admin/")
         page.wait_for_selector("#content")
         page.goto(f"{server.url}/api/docs/")
@@ -299,4 +324,5 @@ def test_admin_dashboard_and_swagger_load_under_the_csp_with_no_error_and_no_oth
     connections.close_all()
 
     assert "Autosalon API" in title
+    assert "Demo car" in drive_row and "booked" in drive_row  # the day's test drives
     assert problems == []

@@ -1,8 +1,10 @@
 """Field names follow specification 003's examples (title, start_date, category_id,
 start_time, quantity, …) so that its clients work unchanged."""
 
+import re
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField
@@ -17,6 +19,21 @@ from showroom.models import (
     ResourceType,
     TestDrive,
 )
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "example": "08:00:00"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day in UTC, written without an offset (opening hours): not an RFC 3339
+    `time`, which requires one. `Z` is accepted; any other offset is refused."""
+
+    OFFSET = re.compile(r"[+-]\d{2}(:?\d{2})?$")
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and self.OFFSET.search(value.strip()):
+            raise serializers.ValidationError("Give the time in UTC, without an offset.")
+        return super().to_internal_value(value)  # "Z" is UTC already
 
 
 class NamedInputSerializer(serializers.Serializer):
@@ -114,8 +131,8 @@ class ResourceInputSerializer(serializers.Serializer):
     name = FreeTextField(max_length=200)
     type_id = serializers.UUIDField()
     quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
-    opens_at = serializers.TimeField()
-    closes_at = serializers.TimeField()
+    opens_at = ClockTimeField()
+    closes_at = ClockTimeField()
     vehicle_id = serializers.UUIDField(required=False, allow_null=True, default=None)
 
     def validate(self, data):
@@ -126,6 +143,8 @@ class ResourceInputSerializer(serializers.Serializer):
 
 class ResourceOutputSerializer(serializers.ModelSerializer):
     type_id = serializers.UUIDField()
+    opens_at = ClockTimeField()
+    closes_at = ClockTimeField()
 
     class Meta:
         model = Resource
@@ -184,6 +203,7 @@ class TestDriveRescheduleInputSerializer(serializers.Serializer):
 
 class TestDriveOutputSerializer(serializers.ModelSerializer):
     resource_id = serializers.UUIDField()
+    resource_name = serializers.CharField(source="resource.name")
     vehicle_id = serializers.UUIDField(source="resource.vehicle_id")
 
     class Meta:
@@ -192,6 +212,7 @@ class TestDriveOutputSerializer(serializers.ModelSerializer):
             "id",
             "user_id",
             "resource_id",
+            "resource_name",
             "vehicle_id",
             "start_time",
             "end_time",

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from common.permissions import IsStaffOrReadOnly, IsStaffRole
 from showroom import selectors, services
 from showroom.api import serializers as s
-from showroom.filters import AllocationFilter, EventFilter
+from showroom.filters import AllocationFilter, EventFilter, TestDriveFilter
 
 
 def _created(serializer_class, instance) -> Response:
@@ -211,6 +211,7 @@ class TestDriveListCreateView(generics.ListAPIView):
     """Your test drives (every one, for staff); book one on a vehicle with a demo car."""
 
     serializer_class = s.TestDriveOutputSerializer
+    filterset_class = TestDriveFilter
 
     def get_queryset(self):
         return selectors.test_drive_list(user=self.request.user)

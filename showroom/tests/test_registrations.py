@@ -152,3 +152,49 @@ def test_cancelling_an_event_cancels_its_registrations_and_keeps_the_row(manager
     assert response.json()["status"] == "cancelled"
     assert registration.status == "cancelled"
     assert OutboxEvent.objects.filter(type="event.cancelled").count() == 1
+
+
+def test_names_are_unique_and_references_must_exist_found_by_fuzzing(manager_client):
+    first = manager_client.post(reverse("showroom-categories"), {"name": "0"}, format="json")
+    again = manager_client.post(reverse("showroom-categories"), {"name": "0"}, format="json")
+    event = manager_client.post(
+        reverse("showroom-events"),
+        {
+            "title": "Launch",
+            "start_date": "2030-01-01T10:00:00Z",
+            "end_date": "2030-01-01T12:00:00Z",
+            "capacity": 5,
+            "category_id": "00000000-0000-0000-0000-000000000000",
+        },
+        format="json",
+    )
+    resource = manager_client.post(
+        reverse("showroom-resources"),
+        {
+            "name": "Bay",
+            "type_id": "00000000-0000-0000-0000-000000000000",
+            "opens_at": "08:00",
+            "closes_at": "20:00",
+        },
+        format="json",
+    )
+    offset = manager_client.post(
+        reverse("showroom-resources"),
+        {
+            "name": "Bay",
+            "type_id": first.json()["id"],
+            "opens_at": "04:40+04:26",
+            "closes_at": "20:00",
+        },
+        format="json",
+    )
+
+    assert first.status_code == 201
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "name_taken")
+    assert (event.status_code, event.json()["error"]["code"]) == (400, "category_not_found")
+    assert (resource.status_code, resource.json()["error"]["code"]) == (
+        400,
+        "resource_type_not_found",
+    )
+    assert offset.status_code == 400
+    assert "opens_at" in offset.json()["error"]["details"]

@@ -56,6 +56,7 @@ async function refetch(orderId) {
 }
 
 function onPush(push) {
+  if (!push.order) return;  // about something else than an order (a registration)
   const known = orders.get(push.order.id);
   if (known && push.sequence <= known.sequence) return;  // already shown
   if (known && push.sequence > known.sequence + 1) {
@@ -117,4 +118,32 @@ async function connect() {
   socket.onclose = () => reconnectLater();
 }
 
+// Today's test drives (docs/architecture.md, "Live feed"): read over REST, every minute.
+const drives = document.getElementById("test-drives");
+
+async function loadTestDrives() {
+  const today = new Date().toISOString().slice(0, 10);
+  const response = await fetch(`/api/v1/showroom/test-drives/?date=${today}&page_size=100`, {
+    credentials: "same-origin",
+  });
+  if (!response.ok) return;
+  const body = await response.json();
+  drives.replaceChildren(
+    ...body.results.map((drive) => {
+      const tr = document.createElement("tr");
+      tr.dataset.testDriveId = drive.id;
+      const hours = (at) => new Date(at).toISOString().slice(11, 16);
+      tr.append(
+        cell(`${hours(drive.start_time)}–${hours(drive.end_time)} UTC`),
+        cell(drive.resource_name),
+        cell(drive.user_id),
+        cell(drive.status, "status"),
+      );
+      return tr;
+    }),
+  );
+}
+
 connect();
+loadTestDrives();
+setInterval(loadTestDrives, 60_000);
