@@ -463,6 +463,7 @@ def test_drive_book(*, user, vehicle_id, start_time: datetime, end_time: datetim
             end_time=end_time,
             notes=notes,
         )
+        _test_drive_push(test_drive)
     return test_drive
 
 
@@ -482,6 +483,7 @@ def test_drive_reschedule(*, test_drive_id, start_time: datetime, end_time: date
         test_drive.save(
             using=DB, update_fields=["allocation", "start_time", "end_time", "updated_at"]
         )
+        _test_drive_push(test_drive)
     return test_drive
 
 
@@ -494,7 +496,26 @@ def test_drive_cancel(*, test_drive_id) -> TestDrive:
             Allocation.objects.using(DB).select_for_update().get(pk=test_drive.allocation_id)
         )
         _allocation_release(allocation)
+        _test_drive_push(test_drive)
     return test_drive
+
+
+def _test_drive_push(test_drive: TestDrive) -> None:
+    """The client's open feeds hear of their test drive as of their orders."""
+    user_push_after_commit(
+        test_drive.user_id,
+        {
+            "type": "test_drive.status_changed",
+            "test_drive": {
+                "id": str(test_drive.pk),
+                "vehicle_id": str(test_drive.resource.vehicle_id),
+                "start_time": test_drive.start_time.isoformat(),
+                "end_time": test_drive.end_time.isoformat(),
+                "status": test_drive.status,
+            },
+        },
+        using=DB,
+    )
 
 
 def _test_drive_booked(test_drive: TestDrive) -> None:

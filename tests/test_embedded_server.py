@@ -88,6 +88,12 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         manager = {"Authorization": f"Bearer {demo_login.json()['access_token']}"}
         showroom_events = http.get("/api/v1/showroom/events/", params={"search": "launch"})
         test_drives = http.get("/api/v1/showroom/test-drives/", headers=manager)
+        booked = test_drives.json()["results"][0]
+        overlapping = http.post(  # the demo client's slot, taken again: SQLite has no
+            "/api/v1/showroom/test-drives/",  # exclusion constraint, the service refuses
+            json={k: booked[k] for k in ("vehicle_id", "start_time", "end_time")},
+            headers=manager,
+        )
 
     assert ready.status_code == 200
     assert "redis" not in ready.json()["components"]
@@ -100,6 +106,10 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     # The showroom on its own SQLite file: the demo launch found by the fallback search.
     assert [e["title"] for e in showroom_events.json()["results"]] == ["Crossover launch evening"]
     assert test_drives.json()["count"] == 1
+    assert (overlapping.status_code, overlapping.json()["error"]["code"]) == (
+        409,
+        "resource_unavailable",
+    )
     sqlite_files = sorted(path.name for path in (project / "var").glob("*.sqlite3"))
     assert sqlite_files == [
         "accounts.sqlite3",
