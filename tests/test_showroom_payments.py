@@ -1,5 +1,5 @@
-"""Seats at a paid event, paid through payments: the same idempotency, breaker, ledger and
-refunds as orders, learnt of through the showroom's events."""
+"""Seats at a paid showroom event, paid through payments (a cross-app flow): the same
+idempotency, breaker, ledger and refunds as orders, learnt of through the showroom's events."""
 
 from decimal import Decimal
 
