@@ -31,7 +31,7 @@ migrate: $(STAMP)
 seed: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 
-# Schemathesis against a server of its own, for every kind of caller (DESIGN.md §5).
+# Schemathesis against a server of its own, for every kind of caller (docs/conventions.md, "Tests").
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz_api.py
 

@@ -14,7 +14,7 @@ ROLE_FLAGS = {
     Role.ADMIN: {"is_staff": True, "is_superuser": True},
 }
 
-# Managers run these apps in the Django admin (DESIGN.md §3.6): their group holds every
+# Managers run these apps in the Django admin (docs/api.md, "Roles"): their group holds every
 # permission of these apps' models and nothing else. Admins are superusers.
 MANAGERS_GROUP = "Managers"
 MANAGER_APPS = ("catalog", "orders", "payments", "financing", "insurance", "showroom")

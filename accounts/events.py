@@ -1,4 +1,4 @@
-"""Events the accounts domain emits (DESIGN.md §3.4)."""
+"""Events the accounts domain emits (docs/architecture.md §3.4)."""
 
 from accounts.models import User
 from common.events import DomainEvent

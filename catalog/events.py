@@ -1,4 +1,4 @@
-"""Events the catalog emits (DESIGN.md §3.4)."""
+"""Events the catalog emits (docs/architecture.md §3.4)."""
 
 from catalog.models import Product
 from common.events import DomainEvent

@@ -1,4 +1,4 @@
-"""The error envelope of DESIGN.md §3.8, for every error the API can raise.
+"""The error envelope of docs/api.md, "Errors", for every error the API can raise.
 
     {"success": false, "error": {"code": "...", "message": "...", "details": {...}}}
 

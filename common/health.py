@@ -1,4 +1,4 @@
-"""Liveness and readiness (DESIGN.md §4, operations).
+"""Liveness and readiness (docs/operations.md).
 
 `/health` answers while the process serves requests. `/health/ready` checks every
 database alias and, in services mode, Redis and the Celery broker; it answers 503 and names

@@ -1,5 +1,5 @@
 """Abstract models shared by every domain app. Each app declares the concrete tables in its
-own `models.py`, so that they live in its own database (DESIGN.md §3.4)."""
+own `models.py`, so that they live in its own database (docs/architecture.md §3.4)."""
 
 import uuid
 

@@ -1,4 +1,4 @@
-"""Money (DESIGN.md §3.7): `Decimal` only, never float; amounts quantized to kopecks with
+"""Money (docs/api.md, "Money"): `Decimal` only, never float; amounts quantized to kopecks with
 ROUND_HALF_UP, explicitly, wherever a computation can leave more digits."""
 
 from decimal import ROUND_HALF_UP, Decimal

@@ -13,7 +13,7 @@ class IsStaffRole(BasePermission):
 
 
 class IsAdminRole(BasePermission):
-    """Admins only: users and roles are theirs alone (DESIGN.md §3.6)."""
+    """Admins only: users and roles are theirs alone (docs/api.md, "Roles")."""
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.is_superuser)

@@ -1,4 +1,4 @@
-"""Pushes to WebSocket clients through the Channels layer (DESIGN.md §3.5).
+"""Pushes to WebSocket clients through the Channels layer (docs/architecture.md §3.5).
 
 Delivery is at most once, the channel layer's own contract: a push goes out after the change
 has committed, and a client that misses one notices the gap in the sequence numbers and

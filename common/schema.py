@@ -1,4 +1,4 @@
-"""OpenAPI additions: every operation documents the error envelope (DESIGN.md §3.8)."""
+"""OpenAPI additions: every operation documents the error envelope (docs/api.md, "Errors")."""
 
 ERROR_ENVELOPE = {
     "type": "object",

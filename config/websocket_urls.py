@@ -1,4 +1,4 @@
-"""WebSocket routes (DESIGN.md §3.5)."""
+"""WebSocket routes (docs/architecture.md §3.5)."""
 
 from orders.routing import websocket_urlpatterns as orders_websocket_urlpatterns
 

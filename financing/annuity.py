@@ -1,4 +1,4 @@
-"""Annuity schedules, exact to the kopeck (DESIGN.md §3.7).
+"""Annuity schedules, exact to the kopeck (docs/api.md, "Money").
 
 Plain `Decimal` arithmetic on plain values: no model, setting or database, so scoring, the
 calculator and the stored schedules all come from these few functions.

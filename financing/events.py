@@ -1,4 +1,4 @@
-"""Events the financing domain emits (DESIGN.md §3.4). Orders notes each of them on the
+"""Events the financing domain emits (docs/architecture.md §3.4). Orders notes each of them on the
 order and in its live feed, from the payload alone."""
 
 from common.events import DomainEvent

@@ -1,4 +1,4 @@
-"""Events the insurance domain emits (DESIGN.md §3.4). Every payload carries `id` (the
+"""Events the insurance domain emits (docs/architecture.md §3.4). Every payload carries `id` (the
 aggregate: quote, policy or claim), `order_id`, `customer_id`, `status`, `amount` and
 `currency`, which orders notes on the order and pushes to its live feed."""
 

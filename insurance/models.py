@@ -1,5 +1,5 @@
 """Models of the insurance domain; they live in the `insurance` database (see common/databases.py).
-Orders and users belong to other databases and are referenced by id (DESIGN.md §3.1)."""
+Orders and users belong to other databases and are referenced by id (docs/architecture.md §3.1)."""
 
 import uuid
 

@@ -1,4 +1,4 @@
-"""The live order feed (DESIGN.md §3.5).
+"""The live order feed (docs/architecture.md §3.5).
 
 `ws/orders/` carries a client's own orders, or every order for staff; `ws/orders/<id>/` one
 order, for its owner or staff. On connect the client gets a snapshot, then a push for every

@@ -1,4 +1,4 @@
-"""Events the orders domain emits (DESIGN.md §3.4)."""
+"""Events the orders domain emits (docs/architecture.md §3.4)."""
 
 from common.events import DomainEvent
 from orders.models import Order

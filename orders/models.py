@@ -1,6 +1,6 @@
 """Models of the orders domain; they live in the `orders` database. Customers and products
 belong to other databases: they are referenced by id, with a snapshot of what must not
-change later (DESIGN.md §3.1)."""
+change later (docs/architecture.md §3.1)."""
 
 import uuid
 from decimal import Decimal
@@ -109,7 +109,7 @@ class OrderStatusHistory(TimestampedModel):
 
 class OrderLink(TimestampedModel):
     """A payment, loan application or policy of the order in the state its own domain last
-    reported through an event; the order never reads the other database (DESIGN.md §3.4)."""
+    reported through an event; the order never reads the other database (docs/architecture.md §3.4)."""
 
     id = models.BigAutoField(primary_key=True)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="links")

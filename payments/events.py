@@ -1,4 +1,4 @@
-"""Events the payments domain emits (DESIGN.md §3.4)."""
+"""Events the payments domain emits (docs/architecture.md §3.4)."""
 
 from common.events import DomainEvent
 from payments.choices import PayableKind

@@ -1,5 +1,5 @@
 """Models of the payments domain; they live in the `payments` database. Orders and users
-belong to other databases and are referenced by id (DESIGN.md §3.1)."""
+belong to other databases and are referenced by id (docs/architecture.md §3.1)."""
 
 import uuid
 from decimal import Decimal

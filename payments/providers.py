@@ -1,6 +1,6 @@
 """The payment provider behind an adapter. Only `FakeProvider` exists so far: it stands for a
-real provider in development and tests, and it is what tests may steer (DESIGN: mock only
-what lies outside the project)."""
+real provider in development and tests, and it is what tests may steer (docs/conventions.md,
+"Tests": mock only what lies outside the project)."""
 
 import json
 import random

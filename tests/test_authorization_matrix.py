@@ -1,4 +1,4 @@
-"""Who may do what (DESIGN.md §3.6, §5): one row for every operation of the OpenAPI schema,
+"""Who may do what (docs/api.md, "Roles"; docs/conventions.md, "Tests"): one row for every operation of the OpenAPI schema,
 one column for every kind of caller. A new endpoint without a row fails the suite.
 
 Outcomes: `OK` means the request got past authentication and authorization (a success, or a

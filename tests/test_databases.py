@@ -1,4 +1,4 @@
-"""One database per domain (DESIGN.md §3.1), proven on the real PostgreSQL databases."""
+"""One database per domain (docs/architecture.md §3.1), proven on the real PostgreSQL databases."""
 
 import pytest
 from django.apps import apps

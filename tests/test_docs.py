@@ -30,7 +30,7 @@ def test_the_readme_links_only_to_files_inside_the_repository():
     readme = (ROOT / "README.md").read_text()
     links = re.findall(r"\]\(([^)]+)\)", readme)
 
-    outside = [link for link in links if link.startswith(("..", "/")) or "DESIGN" in link]
+    outside = [link for link in links if link.startswith(("..", "/"))]
     missing = [
         link
         for link in links
@@ -39,7 +39,20 @@ def test_the_readme_links_only_to_files_inside_the_repository():
         and not (ROOT / link.split("#")[0]).exists()
     ]
     assert links and outside == [] and missing == []
-    assert "DESIGN.md" not in readme and "../shared" not in readme
+
+
+def test_every_markdown_file_the_code_and_docs_name_is_in_the_repository():
+    named = {
+        (path.relative_to(ROOT), name)
+        for path in SOURCES
+        if path.name != "test_docs.py"
+        for name in re.findall(
+            r"(?<![\w/.-])([\w-]+(?:/[\w-]+)*\.md)\b", path.read_text(errors="ignore")
+        )
+    }
+
+    assert named
+    assert sorted(f"{path}: {name}" for path, name in named if not (ROOT / name).is_file()) == []
 
 
 def test_the_event_catalogue_lists_every_event_and_every_consumer():

@@ -1,4 +1,4 @@
-"""Every error type comes back in the envelope of DESIGN.md §3.8 with a stable code."""
+"""Every error type comes back in the envelope of docs/api.md, "Errors" with a stable code."""
 
 import pytest
 from django.test import Client

@@ -1,5 +1,5 @@
 """The event backbone: outbox in the emitter's transaction, at-most-once consumers, relay
-and dead letters (DESIGN.md §3.4)."""
+and dead letters (docs/architecture.md §3.4)."""
 
 from io import StringIO
 

@@ -107,7 +107,7 @@ TEMPLATES = [
 
 # DATABASES
 # ------------------------------------------------------------------------------
-# One database per domain (DESIGN.md §3.1). `default` is the accounts database; it also
+# One database per domain (docs/architecture.md §3.1). `default` is the accounts database; it also
 # holds Django's auth, contenttypes, admin log, sessions and the token blacklist.
 DATABASE_ENV_VARS = {
     "default": "DATABASE_URL_ACCOUNTS",
@@ -174,7 +174,7 @@ if SERVICES_MODE:
         "ratelimit": {"BACKEND": "common.cache.FallbackRedisCache", **_redis_cache},
     }
     # Redis pub/sub: a push is one PUBLISH, fanned out to the sockets by each server process.
-    # At most once, the channel layer's contract (DESIGN.md §3.5). Pub/sub channels are
+    # At most once, the channel layer's contract (docs/architecture.md §3.5). Pub/sub channels are
     # shared by every Redis database, so the prefix names the database in use.
     CHANNEL_LAYERS = {
         "default": {
