@@ -1,6 +1,6 @@
 """Who is on the other end of a WebSocket: the one-time ticket from `auth/ws-ticket`
-(docs/architecture.md §3.5). A raw access token in the URL is refused without being looked at, so that
-clients never learn to put one where proxies and servers log it."""
+(docs/architecture.md §3.5). A raw access token in the URL is refused without being looked
+at, so that clients never learn to put one where proxies and servers log it."""
 
 import logging
 from urllib.parse import parse_qs

@@ -109,7 +109,8 @@ class OrderStatusHistory(TimestampedModel):
 
 class OrderLink(TimestampedModel):
     """A payment, loan application or policy of the order in the state its own domain last
-    reported through an event; the order never reads the other database (docs/architecture.md §3.4)."""
+    reported through an event; the order never reads the other database
+    (docs/architecture.md §3.4)."""
 
     id = models.BigAutoField(primary_key=True)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="links")

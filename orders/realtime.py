@@ -1,5 +1,6 @@
-"""What the live order feed sends (docs/architecture.md §3.5): who receives an order's pushes, and the
-message. Every push carries the order's sequence number, so a client can notice a gap."""
+"""What the live order feed sends (docs/architecture.md §3.5): who receives an order's
+pushes, and the message. Every push carries the order's sequence number, so a client can
+notice a gap."""
 
 from django.db import transaction
 

@@ -1,6 +1,6 @@
-"""Schemathesis against the API, once for each kind of caller (docs/conventions.md, "Tests"): anonymous, a
-client, a manager and an admin, each checked for server errors and responses outside the
-OpenAPI schema. Runs on databases and a Redis database of its own (see bench/harness.py),
+"""Schemathesis against the API, once for each kind of caller (docs/conventions.md,
+"Tests"): anonymous, a client, a manager and an admin, each checked for server errors and
+responses outside the OpenAPI schema. Runs on databases and a Redis database of its own (see bench/harness.py),
 loaded with the demo data; nothing else needs to be running.
 
     .venv/bin/python scripts/fuzz_api.py [--max-examples 30] [--seed N] [--paths REGEX]

@@ -1,5 +1,6 @@
-"""Who may do what (docs/api.md, "Roles"; docs/conventions.md, "Tests"): one row for every operation of the OpenAPI schema,
-one column for every kind of caller. A new endpoint without a row fails the suite.
+"""Who may do what (docs/api.md, "Roles"; docs/conventions.md, "Tests"): one row for every
+operation of the OpenAPI schema, one column for every kind of caller. A new endpoint without
+a row fails the suite.
 
 Outcomes: `OK` means the request got past authentication and authorization (a success, or a
 validation or state error about the request itself); 401, 403 and 404 are refusals. The

@@ -1,4 +1,5 @@
-"""Events between domains: signal → outbox → Celery → idempotent consumers (docs/architecture.md §3.4).
+"""Events between domains: signal → outbox → Celery → idempotent consumers
+(docs/architecture.md §3.4).
 
 A service emits an event with `SOME_EVENT.emit(...)` inside its own transaction. The event is
 written to the emitting app's outbox table in that transaction and sent as a Django signal.

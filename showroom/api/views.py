@@ -80,7 +80,7 @@ class EventCancelView(APIView):
     @extend_schema(
         request=None,
         responses={200: s.EventOutputSerializer},
-        summary="Cancel an event (staff): its registrations are cancelled, its allocations released",
+        summary="Cancel an event (staff): registrations cancelled, allocations released",
     )
     def post(self, request, pk):
         services.event_cancel(event_id=selectors.event_get(user=request.user, event_id=pk).pk)
