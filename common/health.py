@@ -13,7 +13,7 @@ state is down), which is shown but does not fail readiness.
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from functools import partial
 
 import redis
 from django.conf import settings
@@ -21,6 +21,8 @@ from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from common.deadline import finished_within
 
 logger = logging.getLogger(__name__)
 _extra_checks: dict[str, Callable[[], None]] = {}
@@ -33,11 +35,8 @@ def register_readiness_check(name: str, check: Callable[[], dict | None]) -> Non
 
 def _check_database(alias: str) -> Callable[[], None]:
     def check() -> None:
-        try:
-            with connections[alias].cursor() as cursor:
-                cursor.execute("SELECT 1")
-        finally:
-            connections[alias].close()  # this thread's connection goes back to the pool
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
 
     return check
 
@@ -73,14 +72,14 @@ def _run(name: str, check: Callable) -> dict:
 
 def readiness_report() -> dict:
     checks = readiness_checks()
-    executor = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="readiness")
-    futures = {name: executor.submit(_run, name, check) for name, check in checks.items()}
-    wait(futures.values(), timeout=settings.READINESS_TIMEOUT_SECONDS)
-    executor.shutdown(wait=False, cancel_futures=True)  # a hung check must not hold the answer
+    finished = finished_within(
+        {name: partial(_run, name, check) for name, check in checks.items()},
+        seconds=settings.READINESS_TIMEOUT_SECONDS,
+    )
     components = {}
-    for name, future in futures.items():
-        if future.done():
-            components[name] = future.result()
+    for name in checks:
+        if name in finished:
+            components[name] = finished[name].result()
         else:
             logger.error("Readiness check %s did not answer in time", name)
             components[name] = {"status": "down"}

@@ -15,7 +15,6 @@ configuration (`config/uvicorn-logging.json`) loads `json_formatter` before Djan
 import logging
 import re
 import time
-from urllib.parse import parse_qsl, urlencode
 
 import structlog
 from structlog.contextvars import bind_contextvars, clear_contextvars, reset_contextvars
@@ -33,12 +32,17 @@ _SECRET_IN_QUERY = re.compile(
 )
 
 
+def redact(text: str) -> str:
+    """`text` with the values of secret query parameters blanked out."""
+    return _SECRET_IN_QUERY.sub(rf"\1={REDACTED}", text)
+
+
 def _redact(logger, method_name, event_dict):
     """Secrets in query strings that a library logs (uvicorn's WebSocket lines, Django's
     warnings about bad requests) are blanked out, as in the access log."""
     event = event_dict.get("event")
     if isinstance(event, str) and "=" in event:
-        event_dict["event"] = _SECRET_IN_QUERY.sub(rf"\1={REDACTED}", event)
+        event_dict["event"] = redact(event)
     return event_dict
 
 
@@ -83,14 +87,7 @@ def console_formatter() -> structlog.stdlib.ProcessorFormatter:
 
 def redacted_path(request) -> str:
     """The request's path and query, secrets blanked out."""
-    query = request.META.get("QUERY_STRING", "")
-    if not query:
-        return request.path
-    pairs = [
-        (name, REDACTED if name.lower() in SECRET_PARAMETERS else value)
-        for name, value in parse_qsl(query, keep_blank_values=True)
-    ]
-    return f"{request.path}?{urlencode(pairs, safe='[]')}"
+    return redact(request.get_full_path())
 
 
 class AccessLogMiddleware:

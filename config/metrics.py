@@ -15,12 +15,11 @@ not kept in any process. `config` may import the apps; `common` may not.
 import logging
 import os
 import secrets
-from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime
+from functools import partial
 
 import pybreaker
 from django.conf import settings
-from django.db import connections
 from django.db.models import Count, Min
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -34,6 +33,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 
 from common.databases import database_for_app
+from common.deadline import finished_within
 from common.events.bus import inbox_model, outbox_model
 from payments.breaker import provider_breaker
 
@@ -47,21 +47,17 @@ BREAKER_SOURCE = "breaker:payment_provider"  # named as in /health/ready
 
 
 def _event_tables(app: str) -> tuple[int, datetime | None, int]:
-    """Unpublished outbox events, the oldest one's time and dead letters of `app`. Runs in a
-    thread of its own, whose connection goes back to the pool at the end."""
+    """Unpublished outbox events, the oldest one's time and dead letters of `app`."""
     alias = database_for_app(app)
-    try:
-        Inbox = inbox_model(app)
-        outbox = (
-            outbox_model(app)
-            .objects.using(alias)
-            .filter(published_at__isnull=True)
-            .aggregate(count=Count("pk"), oldest=Min("occurred_at"))
-        )
-        dead = Inbox.objects.using(alias).filter(status=Inbox.Status.DEAD).count()
-        return outbox["count"], outbox["oldest"], dead
-    finally:
-        connections[alias].close()
+    Inbox = inbox_model(app)
+    outbox = (
+        outbox_model(app)
+        .objects.using(alias)
+        .filter(published_at__isnull=True)
+        .aggregate(count=Count("pk"), oldest=Min("occurred_at"))
+    )
+    dead = Inbox.objects.using(alias).filter(status=Inbox.Status.DEAD).count()
+    return outbox["count"], outbox["oldest"], dead
 
 
 class DomainCollector:
@@ -99,16 +95,16 @@ class DomainCollector:
         )
         sources_up: dict[str, bool] = {}
 
-        # Threads that outlive the deadline end on their own, when their database gives up.
-        executor = ThreadPoolExecutor(len(settings.DOMAIN_APPS), thread_name_prefix="metrics")
-        futures = {app: executor.submit(_event_tables, app) for app in settings.DOMAIN_APPS}
-        done, _ = wait(futures.values(), timeout=DATABASE_DEADLINE_SECONDS)
-        executor.shutdown(wait=False)
+        finished = finished_within(
+            {app: partial(_event_tables, app) for app in settings.DOMAIN_APPS},
+            seconds=DATABASE_DEADLINE_SECONDS,
+        )
         now = timezone.now()
-        for app, future in futures.items():
+        for app in settings.DOMAIN_APPS:
             alias = database_for_app(app)
             source = f"database:{alias}"
-            if future not in done:
+            future = finished.get(app)
+            if future is None:
                 logger.warning(
                     "Metrics: database %s did not answer in %s s", alias, DATABASE_DEADLINE_SECONDS
                 )

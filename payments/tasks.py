@@ -58,7 +58,4 @@ def payments_pending_sweep_task() -> dict:
     from payments import services
 
     age = timedelta(seconds=settings.PAYMENTS_PENDING_SWEEP_AFTER_SECONDS)
-    return {
-        **services.payments_pending_sweep(older_than=age),
-        "refunds_completed": services.refunds_pending_complete(older_than=age),
-    }
+    return services.payments_pending_sweep(older_than=age)

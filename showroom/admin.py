@@ -22,13 +22,7 @@ DB = "showroom"
 
 
 class ShowroomAdmin(DatabaseAdminMixin, admin.ModelAdmin):
-    using = DB
-
-    def save_model(self, request, obj, form, change):
-        obj.save(using=DB)
-
-    def delete_model(self, request, obj):
-        obj.delete(using=DB)
+    using = DB  # the router sends the forms' writes there too
 
 
 class ReadOnlyShowroomAdmin(ReadOnlyAdminMixin, ShowroomAdmin):

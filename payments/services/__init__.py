@@ -17,7 +17,6 @@ from payments.services.refunds import (
     payment_refund,
     refund_execute,
     refund_reserve,
-    refunds_pending_complete,
 )
 
 __all__ = [
@@ -33,6 +32,5 @@ __all__ = [
     "payments_pending_sweep",
     "refund_execute",
     "refund_reserve",
-    "refunds_pending_complete",
     "registration_payable_note",
 ]

@@ -178,7 +178,8 @@ def payments_pending_sweep(*, older_than) -> dict[str, int]:
     """Settle payments left pending longer than `older_than` (a lost task, a worker killed
     mid-charge): ask the provider, then complete (and refund, if the order was cancelled),
     fail (cancelled order, no charge), or hand the payment back to Celery. Processing is
-    idempotent, so a payment that is queued already is safe. Returns the count of each."""
+    idempotent, so a payment that is queued already is safe. Refunds left pending are
+    carried out too. Returns the count of each outcome."""
     stuck = Payment.objects.using(DB).filter(
         status=PaymentStatus.PENDING, created_at__lt=timezone.now() - older_than
     )
@@ -205,6 +206,7 @@ def payments_pending_sweep(*, older_than) -> dict[str, int]:
         else:
             payment_process_enqueue(payment.pk)
             counts["requeued"] += 1
+    counts["refunds_completed"] = refunds.refunds_pending_complete(older_than=older_than)
     return counts
 
 

@@ -20,11 +20,9 @@ def register(client, event):
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_fifty_racing_registrations_for_ten_seats_confirm_ten_and_queue_forty_in_order():
     event = event_make(capacity=10)
-    clients = iter([client_for(UserFactory(role="client")) for _ in range(50)])
-    callers = [next(clients) for _ in range(50)]
-    index = iter(range(50))
+    callers = iter([client_for(UserFactory(role="client")) for _ in range(50)])
 
-    responses = run_concurrently(50, lambda: register(callers[next(index)], event))
+    responses = run_concurrently(50, lambda: register(next(callers), event))
 
     assert sorted(r.status_code for r in responses) == [201] * 50
     rows = list(Registration.objects.filter(event=event).order_by("position"))

@@ -24,13 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, older_than, **options):
-        age = timedelta(seconds=older_than)
-        payments = services.payments_pending_sweep(older_than=age)
-        refunds = services.refunds_pending_complete(older_than=age)
+        counts = services.payments_pending_sweep(older_than=timedelta(seconds=older_than))
         self.stdout.write(
-            self.style.SUCCESS(
-                "Payments: "
-                + ", ".join(f"{what} {count}" for what, count in payments.items())
-                + f"; completed {refunds} pending refunds."
-            )
+            self.style.SUCCESS(", ".join(f"{what}: {count}" for what, count in counts.items()))
         )
