@@ -17,7 +17,7 @@ ROLE_FLAGS = {
 # Managers run these apps in the Django admin (docs/api.md, "Roles"): their group holds every
 # permission of these apps' models and nothing else. Admins are superusers.
 MANAGERS_GROUP = "Managers"
-MANAGER_APPS = ("catalog", "orders", "payments", "financing", "insurance", "showroom")
+MANAGER_APPS = ("catalog", "orders", "payments", "financing", "insurance", "showroom", "crm")
 
 
 class ActivityType(models.TextChoices):

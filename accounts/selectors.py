@@ -1,5 +1,7 @@
 """Reads of the accounts domain, scoped to who asks."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -27,3 +29,29 @@ def activity_list(*, actor: User, user_id) -> QuerySet[ActivityLog]:
 
 def user_get_by_email(*, email: str) -> User | None:
     return User.objects.filter(email__iexact=email).first()
+
+
+@dataclass(frozen=True)
+class UserCard:
+    """What other apps may know of a user: who they are and how to reach them."""
+
+    id: str
+    email: str
+    full_name: str
+    phone: str  # E.164, or ""
+    is_staff: bool
+    is_active: bool
+
+
+def user_card(*, user_id) -> UserCard | None:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    return UserCard(
+        id=str(user.pk),
+        email=user.email,
+        full_name=user.full_name,
+        phone=str(user.phone or ""),
+        is_staff=user.is_staff,
+        is_active=user.is_active,
+    )

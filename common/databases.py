@@ -13,6 +13,7 @@ APP_DATABASES = {
     "financing": "financing",
     "insurance": "insurance",
     "showroom": "showroom",
+    "crm": "crm",
 }
 
 

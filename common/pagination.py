@@ -6,3 +6,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class CursorPagination(pagination.CursorPagination):
+    """`?cursor=&page_size=` for timelines: newest first, stable while entries are added.
+    The view's queryset gives the order; `ordering` here is only its default."""
+
+    ordering = "-created_at"
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100

@@ -15,6 +15,7 @@ from common import health
 from common.throttling import throttled
 from common.views import PingView, api_not_found
 from config.metrics import metrics
+from crm.views import my_clients_page
 from orders.views import order_dashboard
 
 api_v1 = [
@@ -26,6 +27,7 @@ api_v1 = [
     path("", include("financing.api.urls")),
     path("", include("insurance.api.urls")),
     path("", include("showroom.api.urls")),
+    path("", include("crm.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +39,7 @@ urlpatterns = [
     path("admin/login/", throttled("login")(admin.site.login)),
     path("admin/", admin.site.urls),
     path("dashboard/orders/", order_dashboard, name="order-dashboard"),
+    path("dashboard/clients/", my_clients_page, name="crm-my-clients"),
     path("reset-password", password_reset_page, name="password-reset-page"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,7 +1,7 @@
 """Events the showroom emits (docs/events.md)."""
 
 from common.events import DomainEvent
-from showroom.models import Allocation, Event, Registration
+from showroom.models import Allocation, Event, Registration, TestDrive
 
 EVENT_CREATED = DomainEvent("event.created", app_label="showroom")
 EVENT_UPDATED = DomainEvent("event.updated", app_label="showroom")
@@ -11,6 +11,9 @@ REGISTRATION_CANCELLED = DomainEvent("event.registration.cancelled", app_label="
 REGISTRATION_CHANGED = DomainEvent("event.registration.status_changed", app_label="showroom")
 RESOURCE_ALLOCATED = DomainEvent("resource.allocated", app_label="showroom")
 RESOURCE_RELEASED = DomainEvent("resource.released", app_label="showroom")
+TEST_DRIVE_BOOKED = DomainEvent("test_drive.booked", app_label="showroom")
+TEST_DRIVE_RESCHEDULED = DomainEvent("test_drive.rescheduled", app_label="showroom")
+TEST_DRIVE_CANCELLED = DomainEvent("test_drive.cancelled", app_label="showroom")
 
 
 def event_payload(event: Event) -> dict:
@@ -33,6 +36,7 @@ def registration_payload(registration: Registration) -> dict:
     return {
         "id": str(registration.pk),
         "event_id": str(registration.event_id),
+        "event_title": event.title,
         "user_id": str(registration.user_id),
         "status": registration.status,
         "position": registration.position,
@@ -51,4 +55,16 @@ def allocation_payload(allocation: Allocation) -> dict:
         "status": allocation.status,
         "event_id": str(allocation.event_id) if allocation.event_id else None,
         "registration_id": str(allocation.registration_id) if allocation.registration_id else None,
+    }
+
+
+def test_drive_payload(test_drive: TestDrive) -> dict:
+    return {
+        "id": str(test_drive.pk),
+        "user_id": str(test_drive.user_id),
+        "vehicle_id": str(test_drive.resource.vehicle_id),
+        "resource_id": str(test_drive.resource_id),
+        "start_time": test_drive.start_time.isoformat(),
+        "end_time": test_drive.end_time.isoformat(),
+        "status": test_drive.status,
     }

@@ -463,7 +463,7 @@ def test_drive_book(*, user, vehicle_id, start_time: datetime, end_time: datetim
             end_time=end_time,
             notes=notes,
         )
-        _test_drive_push(test_drive)
+        _test_drive_changed(test_drive, events.TEST_DRIVE_BOOKED)
     return test_drive
 
 
@@ -483,7 +483,7 @@ def test_drive_reschedule(*, test_drive_id, start_time: datetime, end_time: date
         test_drive.save(
             using=DB, update_fields=["allocation", "start_time", "end_time", "updated_at"]
         )
-        _test_drive_push(test_drive)
+        _test_drive_changed(test_drive, events.TEST_DRIVE_RESCHEDULED)
     return test_drive
 
 
@@ -496,25 +496,18 @@ def test_drive_cancel(*, test_drive_id) -> TestDrive:
             Allocation.objects.using(DB).select_for_update().get(pk=test_drive.allocation_id)
         )
         _allocation_release(allocation)
-        _test_drive_push(test_drive)
+        _test_drive_changed(test_drive, events.TEST_DRIVE_CANCELLED)
     return test_drive
 
 
-def _test_drive_push(test_drive: TestDrive) -> None:
-    """The client's open feeds hear of their test drive as of their orders."""
+def _test_drive_changed(test_drive: TestDrive, event) -> None:
+    """The event for the outbox (the CRM's timeline hears of it), and a push: the client's
+    open feeds hear of their test drive as of their orders."""
+    payload = events.test_drive_payload(test_drive)
+    event.emit(aggregate_id=test_drive.pk, payload=payload)
+    push = {key: payload[key] for key in ("id", "vehicle_id", "start_time", "end_time", "status")}
     user_push_after_commit(
-        test_drive.user_id,
-        {
-            "type": "test_drive.status_changed",
-            "test_drive": {
-                "id": str(test_drive.pk),
-                "vehicle_id": str(test_drive.resource.vehicle_id),
-                "start_time": test_drive.start_time.isoformat(),
-                "end_time": test_drive.end_time.isoformat(),
-                "status": test_drive.status,
-            },
-        },
-        using=DB,
+        test_drive.user_id, {"type": "test_drive.status_changed", "test_drive": push}, using=DB
     )
 
 

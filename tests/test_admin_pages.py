@@ -20,6 +20,8 @@ from accounts.models import ActivityLog
 from catalog.models import Product, StockReservation
 from common.exceptions import ApplicationError
 from conftest import browser_for
+from crm import services as crm_services
+from crm.tests.factories import crm_client_make
 from financing.models import LoanApplication, LoanInstallment
 from financing.tests.factories import application_make
 from insurance.models import Claim, Policy, Quote
@@ -57,6 +59,7 @@ def rows_make(customer, count: int) -> None:
         quote_make(customer, order)
         claim_make(customer, policy_make(customer, order))
         showroom_rows_make(customer)
+        crm_rows_make(customer)
     RefreshToken.for_user(customer).blacklist()  # an outstanding and a blacklisted token
     with pytest.raises(ApplicationError):  # a failed sign-in: an access attempt
         accounts_services.token_obtain(
@@ -77,6 +80,18 @@ def showroom_rows_make(customer) -> None:
     resource_make(vehicle_id=vehicle.pk)
     showroom_services.test_drive_book(
         user=customer, vehicle_id=vehicle.pk, start_time=tomorrow_at(9), end_time=tomorrow_at(10)
+    )
+
+
+def crm_rows_make(customer) -> None:
+    """A tagged client with a contact and a logged call; an erased one with its audit row."""
+    client = crm_client_make(name=f"Fleet {customer.pk}", type="organization", tags=["fleet"])
+    crm_services.contact_add(client_id=client.pk, name="Olga", phone="+79161234567")
+    crm_services.activity_log(
+        client_id=client.pk, author=customer, kind="call", summary="Asked for a fleet offer"
+    )
+    crm_services.client_erase(
+        client_id=crm_client_make().pk, requested_by="Admin pages", reason="Test"
     )
 
 

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from conftest import client_for
+from crm.tests.factories import crm_client_make
 from financing.tests.factories import application_make
 from insurance.tests.factories import claim_make, policy_make, quote_make
 from orders.tests.factories import category_make, order_make, product_make
@@ -128,6 +129,20 @@ MATRIX = {
     ("POST", f"{V1}/showroom/test-drives/"): SIGNED_IN,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/reschedule"): OWNER_OR_STAFF,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/cancel"): OWNER_OR_STAFF,
+    # The CRM's clients are staff's; the one in the path is an unassigned lead (docs/api.md).
+    ("GET", f"{V1}/crm/clients/"): STAFF,
+    ("POST", f"{V1}/crm/clients/"): STAFF,
+    ("GET", f"{V1}/crm/clients/{{id}}/"): STAFF,
+    ("PUT", f"{V1}/crm/clients/{{id}}/"): STAFF,
+    ("PATCH", f"{V1}/crm/clients/{{id}}/"): STAFF,
+    ("DELETE", f"{V1}/crm/clients/{{id}}/"): STAFF,
+    ("POST", f"{V1}/crm/clients/{{id}}/take"): STAFF,
+    ("GET", f"{V1}/crm/clients/{{id}}/contacts"): STAFF,
+    ("POST", f"{V1}/crm/clients/{{id}}/contacts"): STAFF,
+    ("GET", f"{V1}/crm/clients/{{id}}/activity"): STAFF,
+    ("POST", f"{V1}/crm/clients/{{id}}/activity"): STAFF,
+    ("GET", f"{V1}/crm/clients/{{id}}/duplicates"): STAFF,
+    ("POST", f"{V1}/crm/clients/{{id}}/merge"): STAFF,
 }
 
 # A body that a permitted caller could send, so that a refusal cannot hide behind a 400.
@@ -162,6 +177,11 @@ BODIES = {
         "start_time": tomorrow_at(15).isoformat(),
         "end_time": tomorrow_at(16).isoformat(),
     },
+    ("POST", f"{V1}/crm/clients/"): {"name": "Matrix"},
+    ("PUT", f"{V1}/crm/clients/{{id}}/"): {"name": "Matrix", "type": "organization"},
+    ("PATCH", f"{V1}/crm/clients/{{id}}/"): {"industry": "IT"},
+    ("POST", f"{V1}/crm/clients/{{id}}/contacts"): {"name": "Matrix", "phone": "+79161234567"},
+    ("POST", f"{V1}/crm/clients/{{id}}/activity"): {"kind": "note", "summary": "Matrix"},
 }
 
 
@@ -237,6 +257,7 @@ class World:
                 user=self.client,
             ).pk,
             "showroom/test-drives": lambda: self.test_drive.pk,
+            "crm/clients": lambda: crm_client_make(name="Matrix lead").pk,
         }[section]()
 
     @property

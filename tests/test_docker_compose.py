@@ -19,6 +19,7 @@ DB_SERVICES = [
     "financing_db",
     "insurance_db",
     "showroom_db",
+    "crm_db",
 ]
 APP_SERVICES = ["web", "worker", "beat"]
 POSTGRES_FIELDS = [

@@ -114,6 +114,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     assert sqlite_files == [
         "accounts.sqlite3",
         "catalog.sqlite3",
+        "crm.sqlite3",
         "financing.sqlite3",
         "insurance.sqlite3",
         "orders.sqlite3",

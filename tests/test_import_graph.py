@@ -16,6 +16,7 @@ PACKAGES = [
     "financing",
     "insurance",
     "showroom",
+    "crm",
 ]
 
 

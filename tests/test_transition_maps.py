@@ -13,6 +13,9 @@ from catalog.choices import RESERVATION_TRANSITIONS, ReservationStatus
 from catalog.models import StockReservation
 from common.events.bus import INBOX_TRANSITIONS
 from common.exceptions import ApplicationError
+from crm.choices import CLIENT_TRANSITIONS
+from crm.choices import ClientStatus as Cl
+from crm.models import Client
 from financing.choices import APPLICATION_TRANSITIONS
 from financing.choices import ApplicationStatus as A
 from financing.models import LoanApplication
@@ -136,6 +139,16 @@ EXPECTED = {
             (TestDriveStatus.BOOKED, TestDriveStatus.COMPLETED): ANYONE,
         },
     ),
+    "client": (
+        Client,
+        CLIENT_TRANSITIONS,
+        {
+            (Cl.LEAD, Cl.ACTIVE): ANYONE,
+            (Cl.LEAD, Cl.INACTIVE): ANYONE,
+            (Cl.ACTIVE, Cl.INACTIVE): ANYONE,
+            (Cl.INACTIVE, Cl.ACTIVE): ANYONE,
+        },
+    ),
     "inbox entry": (
         InboxEvent,
         INBOX_TRANSITIONS,
@@ -189,7 +202,16 @@ def test_every_model_with_a_status_field_has_a_map():
         model
         for model in apps.get_models()
         if model.__module__.split(".")[0]
-        in {"accounts", "catalog", "orders", "payments", "financing", "insurance", "showroom"}
+        in {
+            "accounts",
+            "catalog",
+            "orders",
+            "payments",
+            "financing",
+            "insurance",
+            "showroom",
+            "crm",
+        }
         and "status" in {field.name for field in model._meta.get_fields()}
         and model.__name__ != "OrderLink"  # a copy of what another domain reported
     }

@@ -28,6 +28,7 @@ def test_a_manager_logs_into_the_admin_and_sees_only_the_apps_they_run(manager):
     assert index.status_code == 200
     assert [app["app_label"] for app in index.context["app_list"]] == [
         "catalog",
+        "crm",
         "financing",
         "insurance",
         "orders",

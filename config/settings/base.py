@@ -47,7 +47,16 @@ ASGI_APPLICATION = "config.asgi.application"
 
 # APPS
 # ------------------------------------------------------------------------------
-DOMAIN_APPS = ["accounts", "catalog", "orders", "payments", "financing", "insurance", "showroom"]
+DOMAIN_APPS = [
+    "accounts",
+    "catalog",
+    "orders",
+    "payments",
+    "financing",
+    "insurance",
+    "showroom",
+    "crm",
+]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -117,6 +126,7 @@ DATABASE_ENV_VARS = {
     "financing": "DATABASE_URL_FINANCING",
     "insurance": "DATABASE_URL_INSURANCE",
     "showroom": "DATABASE_URL_SHOWROOM",
+    "crm": "DATABASE_URL_CRM",
 }
 DATABASE_POOL_MIN_SIZE = env.int("DATABASE_POOL_MIN_SIZE", default=1)
 DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=20)
@@ -303,6 +313,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # ------------------------------------------------------------------------------
 # How long a seat at a paid event is held for its payment before it goes to the waitlist.
 SHOWROOM_PAYMENT_HOLD_MINUTES = env.int("SHOWROOM_PAYMENT_HOLD_MINUTES", default=30)
+
+# CRM
+# ------------------------------------------------------------------------------
+# A lead with no activity for this many days counts as stale on the "my clients" page.
+CRM_STALE_LEAD_DAYS = env.int("CRM_STALE_LEAD_DAYS", default=7)
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""The CRM in the admin. A manager sees the clients the API shows them (their own and the
+unassigned leads); a client's page shows its contacts and its timeline. Records change through
+the services, in the API or the actions here, so that every change has its event."""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html_join
+
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin
+from common.exceptions import ApplicationError
+from crm import selectors, services
+from crm.models import Client, Contact, Erasure, Tag
+
+DB = "crm"
+TIMELINE_SHOWN = 50
+
+
+class CrmAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+    using = DB
+
+
+def _service_action(apply, *, description: str, done: str):
+    """An action calling `apply(request, client)` for each selected row; a refusal is that
+    row's error message."""
+
+    def action(modeladmin, request, queryset):
+        succeeded = 0
+        for obj in queryset:
+            try:
+                apply(request, obj)
+            except ApplicationError as exc:
+                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
+
+    action.__name__ = done.lower().replace(" ", "_")
+    return admin.action(description=description, permissions=["view"])(action)
+
+
+class ContactInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Contact
+    fields = ["name", "role", "phone", "email", "preferred_channel", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Client)
+class ClientAdmin(ReadOnlyAdminMixin, CrmAdmin):
+    list_display = ["name", "type", "status", "source", "manager_id", "last_activity_at"]
+    list_filter = ["type", "status", "source", "tags"]
+    search_fields = ["name", "email", "phone", "contacts__name", "contacts__phone"]
+    ordering = ["-last_activity_at"]
+    inlines = [ContactInline]
+    readonly_fields = ["timeline"]
+    fieldsets = [
+        (None, {"fields": ["type", "name", "status", "source", "manager_id", "user_id"]}),
+        ("Details", {"fields": ["industry", "description", "tax_id", "email", "phone", "tags"]}),
+        ("History", {"fields": ["last_activity_at", "archived_at", "merged_into", "erased_at"]}),
+        ("Timeline", {"fields": ["timeline"]}),
+    ]
+    actions = [
+        _service_action(
+            lambda request, client: services.client_take(actor=request.user, client_id=client.pk),
+            description="Take the selected leads",
+            done="Taken",
+        ),
+        _service_action(
+            lambda request, client: services.client_archive(client_id=client.pk),
+            description="Archive the selected clients",
+            done="Archived",
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.client_list(user=request.user).using(DB)
+
+    def changelist_view(self, request, extra_context=None):
+        mine = selectors.my_clients(user=request.user)
+        stale = selectors.stale_leads(mine).count()
+        extra_context = {**(extra_context or {}), "subtitle": f"{stale} of my leads gone quiet"}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Latest activity")
+    def timeline(self, client):
+        entries = selectors.client_activity(client=client)[:TIMELINE_SHOWN]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
+            (
+                (
+                    f"{a.occurred_at:%Y-%m-%d %H:%M}",
+                    a.get_kind_display(),
+                    a.summary,
+                    a.source_type,
+                    a.source_id,
+                )
+                for a in entries
+            ),
+        )
+        return format_html_join(
+            "",
+            "<table><thead><tr><th>When</th><th>What</th><th>Summary</th><th>Source</th>"
+            "</tr></thead><tbody>{}</tbody></table>",
+            [(rows,)],
+        )
+
+
+@admin.register(Tag)
+class TagAdmin(CrmAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ReadOnlyAdminMixin, CrmAdmin):
+    """The audit of right-to-be-forgotten requests (`manage.py crm_erase`)."""
+
+    list_display = ["client", "requested_by", "reason", "contacts_removed", "created_at"]
+    search_fields = ["=client__id", "requested_by"]

@@ -1,0 +1,112 @@
+"""Clients in and out of CSV files (`manage.py crm_import`, `crm_export`). A row is validated
+exactly as the API validates a request body (crm/api/serializers.py), and a row whose phone or
+e-mail the CRM knows already is refused: importing a file twice adds nothing."""
+
+import csv
+from dataclasses import dataclass, field
+
+from crm import services
+from crm.api.serializers import ClientInputSerializer
+from crm.models import Client
+
+COLUMNS = [
+    "type",
+    "name",
+    "email",
+    "phone",
+    "industry",
+    "description",
+    "tax_id",
+    "tags",
+    "status",
+    "source",
+]
+EXPORT_ONLY = ["id", "manager_id", "user_id", "created_at", "last_activity_at", "archived_at"]
+TAG_SEPARATOR = ";"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    valid: list[dict] = field(default_factory=list)
+    rejected: list[tuple[int, dict]] = field(default_factory=list)  # (line, {field: [why]})
+    imported: int = 0
+
+
+class UnreadableFile(Exception):
+    pass
+
+
+def _row_data(row: dict) -> dict:
+    data = {name: value.strip() for name, value in row.items() if name in COLUMNS and value}
+    data.setdefault("source", "import")
+    if "tags" in data:
+        data["tags"] = [tag.strip() for tag in data["tags"].split(TAG_SEPARATOR) if tag.strip()]
+    return data
+
+
+def clients_read(lines) -> ImportReport:
+    """Validate every row; nothing is written."""
+    reader = csv.DictReader(lines)
+    headers = set(reader.fieldnames or [])
+    unknown = headers - set(COLUMNS) - set(EXPORT_ONLY)
+    if "name" not in headers or unknown:
+        raise UnreadableFile(
+            f"The header must name the columns {', '.join(COLUMNS)} (name at least); "
+            f"unknown: {', '.join(sorted(unknown)) or 'none'}."
+        )
+    phones, emails = services.reachable_by()  # and, as rows are read, theirs
+    report = ImportReport()
+    for row in reader:
+        report.rows += 1
+        if None in row:  # more cells than headers
+            report.rejected.append((reader.line_num, {"row": ["More cells than columns."]}))
+            continue
+        serializer = ClientInputSerializer(data=_row_data(row))
+        if not serializer.is_valid():
+            errors = {name: [str(e) for e in why] for name, why in serializer.errors.items()}
+            report.rejected.append((reader.line_num, errors))
+            continue
+        data = serializer.validated_data
+        phone, email = str(data["phone"] or ""), services.normalise_email(data["email"])
+        known = [
+            name
+            for name, value, seen in (("phone", phone, phones), ("email", email, emails))
+            if value and value in seen
+        ]
+        if known:
+            why = "The CRM, or an earlier row, has a client with it already."
+            report.rejected.append((reader.line_num, {name: [why] for name in known}))
+            continue
+        phones.add(phone)
+        emails.add(email)
+        report.valid.append(dict(data))
+    return report
+
+
+def clients_import(lines, *, dry_run: bool, manager_id=None) -> ImportReport:
+    report = clients_read(lines)
+    if not dry_run and report.valid:
+        report.imported = services.clients_import(report.valid, manager_id=manager_id)
+    return report
+
+
+def clients_write(out, *, archived: bool) -> int:
+    writer = csv.writer(out)
+    writer.writerow([*COLUMNS, *EXPORT_ONLY])
+    clients = Client.objects.prefetch_related("tags").order_by("created_at", "id")
+    if not archived:
+        clients = clients.filter(archived_at__isnull=True)
+    count = 0
+    for client in clients.iterator(chunk_size=500):
+        tags = TAG_SEPARATOR.join(sorted(tag.name for tag in client.tags.all()))
+        values = {
+            **{name: getattr(client, name) for name in COLUMNS if name != "tags"},
+            "tags": tags,
+        }
+        writer.writerow(
+            [str(values[name] or "") for name in COLUMNS]
+            + [str(getattr(client, name) or "") for name in EXPORT_ONLY]
+        )
+        count += 1
+    return count

@@ -1,0 +1,117 @@
+"""The timeline writes itself from other apps' events: one entry per event, whatever number
+of times it is delivered (the inbox, and the entry's unique `event_id`). Each entry names its
+source by type and id (docs/events.md, "crm")."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from common.events import Event, consumer
+from crm import services
+from crm.choices import ActivityKind
+
+
+@dataclass(frozen=True)
+class Feed:
+    kind: ActivityKind
+    source_type: str  # what the entry links to; its id is the payload's `id`
+    account_field: str  # the payload's field holding the account the event is about
+    summary: Callable[[dict], str]
+
+
+def _money(payload: dict, field: str = "amount") -> str:
+    return f"{payload[field]} {payload['currency']}"
+
+
+FEEDS = {
+    "user.created": Feed(ActivityKind.REGISTERED, "user", "id", lambda p: "Registered an account"),
+    "order.created": Feed(
+        ActivityKind.ORDER_PLACED,
+        "order",
+        "customer_id",
+        lambda p: f"Placed an order for {_money(p, 'total_amount')}",
+    ),
+    "order.status_changed": Feed(
+        ActivityKind.ORDER_STATUS_CHANGED,
+        "order",
+        "customer_id",
+        lambda p: f"Order went from {p.get('from_status') or 'new'} to {p['status']}",
+    ),
+    "payment.completed": Feed(
+        ActivityKind.PAYMENT_COMPLETED, "payment", "customer_id", lambda p: f"Paid {_money(p)}"
+    ),
+    "payment.refunded": Feed(
+        ActivityKind.PAYMENT_REFUNDED,
+        "payment",
+        "customer_id",
+        lambda p: f"Refunded {_money(p, 'refunded_amount')} of a {_money(p)} payment",
+    ),
+    "financing.approved": Feed(
+        ActivityKind.LOAN_DECIDED,
+        "loan_application",
+        "customer_id",
+        lambda p: f"Loan of {_money(p)} over {p['term_months']} months approved",
+    ),
+    "financing.rejected": Feed(
+        ActivityKind.LOAN_DECIDED,
+        "loan_application",
+        "customer_id",
+        lambda p: f"Loan of {_money(p)} over {p['term_months']} months rejected",
+    ),
+    "insurance.purchased": Feed(
+        ActivityKind.POLICY_ISSUED,
+        "insurance_policy",
+        "customer_id",
+        lambda p: f"{p['insurance_type'].upper()} policy {p['number']} issued for {_money(p)}",
+    ),
+    "insurance.claim_filed": Feed(
+        ActivityKind.CLAIM_FILED,
+        "insurance_claim",
+        "customer_id",
+        lambda p: f"Insurance claim filed for {_money(p)}",
+    ),
+    "insurance.claim_decided": Feed(
+        ActivityKind.CLAIM_DECIDED,
+        "insurance_claim",
+        "customer_id",
+        lambda p: f"Insurance claim {p['status']}: {_money(p)}",
+    ),
+    "event.registration.created": Feed(
+        ActivityKind.EVENT_REGISTERED,
+        "showroom_registration",
+        "user_id",
+        lambda p: f"Registered for {p.get('event_title', 'an event')} ({p['status']})",
+    ),
+    "test_drive.booked": Feed(
+        ActivityKind.TEST_DRIVE_BOOKED,
+        "test_drive",
+        "user_id",
+        lambda p: f"Test drive booked for {p['start_time'][:16].replace('T', ' ')} UTC",
+    ),
+    "test_drive.cancelled": Feed(
+        ActivityKind.TEST_DRIVE_CANCELLED,
+        "test_drive",
+        "user_id",
+        lambda p: "Test drive cancelled",
+    ),
+}
+
+
+def _recorder(feed: Feed):
+    def record(event: Event) -> None:
+        services.timeline_record(
+            user_id=event.payload[feed.account_field],
+            event=event,
+            kind=feed.kind,
+            source_type=feed.source_type,
+            summary=feed.summary(event.payload),
+        )
+
+    return record
+
+
+def consumer_name(event_type: str) -> str:
+    return "crm.timeline_" + event_type.replace(".", "_")
+
+
+for _type, _feed in FEEDS.items():
+    consumer(_type, name=consumer_name(_type), app_label="crm")(_recorder(_feed))

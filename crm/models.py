@@ -1,0 +1,145 @@
+"""Clients (people and organisations), their contacts and one activity timeline. It lives in
+the `crm` database; users live in accounts, so a client's account and manager are plain ids
+(docs/architecture.md, "One database per domain")."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from phonenumber_field.modelfields import PhoneNumberField
+
+from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from crm.choices import ActivityKind, Channel, ClientSource, ClientStatus, ClientType
+
+
+class Tag(TimestampedModel):
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Client(TimestampedModel):
+    """`email` is stored lower-case and `phone` in E.164, so that duplicates compare equal."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(
+        max_length=16, choices=ClientType.choices, default=ClientType.INDIVIDUAL
+    )
+    name = models.CharField(max_length=200)
+    industry = models.CharField(max_length=100, blank=True)
+    description = models.TextField(max_length=2000, blank=True)
+    tax_id = models.CharField(max_length=12, blank=True)
+    email = models.EmailField(blank=True, db_index=True)
+    phone = PhoneNumberField(blank=True, db_index=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="clients")
+    status = models.CharField(
+        max_length=16, choices=ClientStatus.choices, default=ClientStatus.LEAD
+    )
+    source = models.CharField(
+        max_length=16, choices=ClientSource.choices, default=ClientSource.OTHER
+    )
+    user_id = models.UUIDField(null=True, blank=True)  # the client's account, if any
+    manager_id = models.UUIDField(null=True, blank=True, db_index=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id"],
+                condition=Q(user_id__isnull=False),
+                name="crm_client_one_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(TimestampedModel):
+    """A person to reach at a client: the fleet manager at a company, a spouse, an assistant."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=100, blank=True)
+    phone = PhoneNumberField(blank=True, db_index=True)
+    email = models.EmailField(blank=True, db_index=True)
+    preferred_channel = models.CharField(
+        max_length=16, choices=Channel.choices, default=Channel.PHONE
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(phone="") | ~Q(email=""), name="crm_contact_reachable"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Activity(models.Model):
+    """One entry of a client's timeline: logged by staff (`author_id`), or written from
+    another app's event (`event_id`, at most once), linked to its source by type and id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=32, choices=ActivityKind.choices)
+    summary = models.CharField(max_length=500, blank=True)
+    body = models.TextField(max_length=10000, blank=True)
+    author_id = models.UUIDField(null=True, blank=True)
+    occurred_at = models.DateTimeField()
+    source_type = models.CharField(max_length=32, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    event_id = models.UUIDField(null=True, blank=True, unique=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["client", "-occurred_at", "-id"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class Erasure(models.Model):
+    """The audit row of a right-to-be-forgotten request: who asked, when, why, and what of the
+    client was kept (counts only)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="erasures")
+    requested_by = models.CharField(max_length=200)
+    reason = models.CharField(max_length=500)
+    activity_counts = models.JSONField(default=dict)
+    contacts_removed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Erasure of {self.client_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OutboxEvent(OutboxEventBase):
+    class Meta(OutboxEventBase.Meta):
+        pass
+
+
+class InboxEvent(InboxEventBase):
+    class Meta(InboxEventBase.Meta):
+        pass
