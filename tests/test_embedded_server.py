@@ -87,6 +87,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         )
         manager = {"Authorization": f"Bearer {demo_login.json()['access_token']}"}
         showroom_events = http.get("/api/v1/showroom/events/", params={"search": "launch"})
+        fleet = http.get("/api/v1/crm/clients/", params={"search": "fleet"}, headers=manager)
         test_drives = http.get("/api/v1/showroom/test-drives/", headers=manager)
         booked = test_drives.json()["results"][0]
         overlapping = http.post(  # the demo client's slot, taken again: SQLite has no
@@ -106,6 +107,8 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     # The showroom on its own SQLite file: the demo launch found by the fallback search.
     assert [e["title"] for e in showroom_events.json()["results"]] == ["Crossover launch evening"]
     assert test_drives.json()["count"] == 1
+    # The CRM on its own SQLite file: the demo fleet buyer, found by a contact's name too.
+    assert [c["name"] for c in fleet.json()["results"]] == ["Fleet Logistics LLC"], fleet.text
     assert (overlapping.status_code, overlapping.json()["error"]["code"]) == (
         409,
         "resource_unavailable",

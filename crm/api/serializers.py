@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from common.cardnumbers import FreeTextField, NoCardNumbersMixin
+from common.cardnumbers import FreeTextField
 from crm.choices import (
     LOGGED_KINDS,
     Channel,
@@ -35,7 +35,7 @@ SOURCE_PAGES = {
 }
 
 
-class ClientInputSerializer(NoCardNumbersMixin, serializers.Serializer):
+class ClientInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ClientType.choices, default=ClientType.INDIVIDUAL)
     name = FreeTextField(max_length=200)
     industry = FreeTextField(max_length=100, required=False, allow_blank=True, default="")
@@ -80,7 +80,7 @@ class ClientInputSerializer(NoCardNumbersMixin, serializers.Serializer):
         return data
 
 
-class ContactInputSerializer(NoCardNumbersMixin, serializers.Serializer):
+class ContactInputSerializer(serializers.Serializer):
     name = FreeTextField(max_length=200)
     role = FreeTextField(max_length=100, required=False, allow_blank=True, default="")
     phone = PhoneNumberField(
@@ -97,7 +97,7 @@ class ContactInputSerializer(NoCardNumbersMixin, serializers.Serializer):
         return data
 
 
-class ActivityInputSerializer(NoCardNumbersMixin, serializers.Serializer):
+class ActivityInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in LOGGED_KINDS])
     summary = FreeTextField(max_length=500)
     body = FreeTextField(max_length=10000, required=False, allow_blank=True, default="")

@@ -1,0 +1,63 @@
+"""The admin's client page and the "my clients" page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from conftest import browser_for
+from crm import services
+from crm.models import Client
+from crm.tests.factories import crm_client_make
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def test_a_managers_client_page_shows_contacts_and_the_timeline(manager):
+    client = crm_client_make(actor=manager, name="Fleet Ltd", type="organization")
+    services.contact_add(client_id=client.pk, name="Olga Fleetova", phone="+79161234567")
+    services.activity_log(
+        client_id=client.pk, author=manager, kind="meeting", summary="Showed the vans"
+    )
+    theirs = crm_client_make(actor=UserFactory(role="manager"), name="Not mine")
+    browser = browser_for(manager)
+
+    page = browser.get(reverse("admin:crm_client_change", args=[client.pk]))
+    other = browser.get(reverse("admin:crm_client_change", args=[theirs.pk]))
+
+    assert page.status_code == 200
+    assert b"Olga Fleetova" in page.content and b"+79161234567" in page.content
+    assert b"Showed the vans" in page.content
+    assert other.status_code == 302  # the admin's "does not exist" redirect: not in their list
+
+
+def test_my_clients_lists_the_latest_activity_first_and_counts_quiet_leads(manager):
+    quiet = crm_client_make(actor=manager, name="Quiet lead")
+    Client.objects.filter(pk=quiet.pk).update(created_at=timezone.now() - timedelta(days=8))
+    old = crm_client_make(actor=manager, name="Called last week", status="active")
+    services.activity_log(
+        client_id=old.pk,
+        author=manager,
+        kind="call",
+        summary="Old call",
+        occurred_at=timezone.now() - timedelta(days=6),
+    )
+    fresh = crm_client_make(actor=manager, name="Fresh lead")
+    services.activity_log(client_id=fresh.pk, author=manager, kind="note", summary="Fresh note")
+    crm_client_make(actor=UserFactory(role="manager"), name="Someone else's")
+
+    page = browser_for(manager).get(reverse("crm-my-clients"))
+
+    assert page.status_code == 200
+    names = [c.name for c in page.context["clients"]]
+    assert names == ["Fresh lead", "Called last week", "Quiet lead"]
+    assert page.context["stale_leads"] == 1
+    assert b"Fresh note" in page.content
+
+
+def test_my_clients_is_for_staff_only(customer):
+    page = browser_for(customer).get(reverse("crm-my-clients"))
+
+    assert page.status_code == 302 and "/admin/login/" in page["Location"]

@@ -1,0 +1,88 @@
+"""The timeline from other apps' events, delivered in this process: the account's client is
+found or made whatever the order of arrival, walk-ins are linked by e-mail, and a repeated
+delivery writes nothing."""
+
+import pytest
+
+from accounts import services as accounts_services
+from accounts.tests.factories import PASSWORD
+from common.events import bus
+from crm.handlers import consumer_name
+from crm.models import Activity, Client, OutboxEvent
+from crm.tests.factories import crm_client_make
+from orders.tests.factories import order_make, product_make
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def deliver(app_label: str, event_type: str) -> bool:
+    row = bus.outbox_model(app_label).objects.get(type=event_type)
+    return bus.deliver(
+        consumer_name(event_type), bus.event_from_outbox_row(row, app_label).as_dict()
+    )
+
+
+def register(email="anna@example.com", full_name="Anna Petrova", phone=""):
+    return accounts_services.user_register(
+        email=email, password=PASSWORD, full_name=full_name, phone=phone
+    )
+
+
+def test_a_registering_user_becomes_a_lead_with_a_registered_entry():
+    user = register(phone="+79161234567")
+
+    assert deliver("accounts", "user.created") is True
+
+    client = Client.objects.get(user_id=user.pk)
+    assert (client.name, client.email, str(client.phone)) == (
+        "Anna Petrova",
+        "anna@example.com",
+        "+79161234567",
+    )
+    assert (client.status, client.source, client.manager_id) == ("lead", "registration", None)
+    entry = Activity.objects.get(client=client)
+    assert (entry.kind, entry.source_type, entry.source_id) == ("registered", "user", str(user.pk))
+    assert OutboxEvent.objects.filter(type="client.created", aggregate_id=str(client.pk)).exists()
+
+
+def test_a_walk_in_who_registers_later_is_linked_not_duplicated(manager):
+    walk_in = crm_client_make(actor=manager, name="Anna (walk-in)", email="ANNA@example.com")
+    user = register()
+
+    deliver("accounts", "user.created")
+
+    assert Client.objects.count() == 1
+    walk_in.refresh_from_db()
+    assert str(walk_in.user_id) == str(user.pk)
+    assert walk_in.name == "Anna (walk-in)" and str(walk_in.manager_id) == str(manager.pk)
+    assert walk_in.activities.get().kind == "registered"
+    assert OutboxEvent.objects.get(type="client.updated").payload["changed"] == ["user_id"]
+
+
+def test_an_order_arriving_before_the_registration_makes_one_client_and_the_order_of_events_holds():
+    user = register()
+    order = order_make(user, (product_make(price="500.00"), 1))
+
+    assert deliver("orders", "order.created") is True  # before user.created
+    assert deliver("accounts", "user.created") is True
+    assert deliver("orders", "order.created") is False  # delivered twice
+    assert deliver("accounts", "user.created") is False
+
+    client = Client.objects.get()
+    assert str(client.user_id) == str(user.pk)
+    entries = list(client.activities.order_by("occurred_at"))
+    assert [(e.kind, e.source_id) for e in entries] == [
+        ("registered", str(user.pk)),
+        ("order_placed", str(order.pk)),
+    ]
+    assert entries[1].summary == "Placed an order for 500.00 RUB"
+    assert client.last_activity_at == entries[1].occurred_at
+
+
+def test_an_event_about_an_account_that_is_gone_writes_nothing(admin_user):
+    user = register()
+    accounts_services.user_delete(actor=admin_user, user=user)
+
+    assert deliver("accounts", "user.created") is True  # consumed, with nothing to record
+
+    assert not Client.objects.exists() and not Activity.objects.exists()
