@@ -32,6 +32,26 @@ class ReadOnlyAdminMixin:
         return False
 
 
+def service_action(apply, *, description: str, done: str):
+    """An admin action that calls `apply(request, obj)` (a service) for each selected row;
+    an `ApplicationError` is that row's error message and the other rows still go on."""
+
+    def action(modeladmin, request, queryset):
+        succeeded = 0
+        for obj in queryset:
+            try:
+                apply(request, obj)
+            except ApplicationError as exc:
+                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
+
+    action.__name__ = done.lower().replace(" ", "_")
+    return admin.action(description=description, permissions=["view"])(action)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=500,

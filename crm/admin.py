@@ -2,11 +2,10 @@
 unassigned leads); a client's page shows its contacts and its timeline. Records change through
 the services, in the API or the actions here, so that every change has its event."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.html import format_html_join
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin
-from common.exceptions import ApplicationError
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, service_action
 from crm import selectors, services
 from crm.models import Client, Contact, Erasure, Tag
 
@@ -16,26 +15,6 @@ TIMELINE_SHOWN = 50
 
 class CrmAdmin(DatabaseAdminMixin, admin.ModelAdmin):
     using = DB
-
-
-def _service_action(apply, *, description: str, done: str):
-    """An action calling `apply(request, client)` for each selected row; a refusal is that
-    row's error message."""
-
-    def action(modeladmin, request, queryset):
-        succeeded = 0
-        for obj in queryset:
-            try:
-                apply(request, obj)
-            except ApplicationError as exc:
-                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-            else:
-                succeeded += 1
-        if succeeded:
-            modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
-
-    action.__name__ = done.lower().replace(" ", "_")
-    return admin.action(description=description, permissions=["view"])(action)
 
 
 class ContactInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -60,12 +39,12 @@ class ClientAdmin(ReadOnlyAdminMixin, CrmAdmin):
         ("Timeline", {"fields": ["timeline"]}),
     ]
     actions = [
-        _service_action(
+        service_action(
             lambda request, client: services.client_take(actor=request.user, client_id=client.pk),
             description="Take the selected leads",
             done="Taken",
         ),
-        _service_action(
+        service_action(
             lambda request, client: services.client_archive(client_id=client.pk),
             description="Archive the selected clients",
             done="Archived",

@@ -70,12 +70,16 @@ def _account_checked(user_id, client: Client | None = None):
     if client is not None:
         taken = taken.exclude(pk=client.pk)
     if taken.exists():
-        raise ApplicationError(
-            "That account has a client record already; merge the two instead.",
-            code=CommonErrorCode.VALIDATION_ERROR,
-            details={"user_id": ["That account has a client record already."]},
-        )
+        raise _account_taken()
     return user_id
+
+
+def _account_taken() -> ApplicationError:
+    return ApplicationError(
+        "That account has a client record already; merge the two instead.",
+        code=CommonErrorCode.VALIDATION_ERROR,
+        details={"user_id": ["That account has a client record already."]},
+    )
 
 
 def _tags_set(client: Client, names) -> None:
@@ -100,10 +104,15 @@ def client_create(*, actor, tags=(), **fields) -> Client:
         fields["manager_id"] = actor.pk
     fields["manager_id"] = _manager_checked(actor, fields.get("manager_id"))
     fields["user_id"] = _account_checked(fields.get("user_id"))
-    with transaction.atomic(using=DB):
-        client = Client.objects.using(DB).create(**fields)
-        _tags_set(client, tags)
-        events.CLIENT_CREATED.emit(aggregate_id=client.pk, payload=events.client_payload(client))
+    try:
+        with transaction.atomic(using=DB):
+            client = Client.objects.using(DB).create(**fields)
+            _tags_set(client, tags)
+            events.CLIENT_CREATED.emit(
+                aggregate_id=client.pk, payload=events.client_payload(client)
+            )
+    except IntegrityError as exc:  # the account's record made by a request alongside
+        raise _account_taken() from exc
     return client
 
 
@@ -128,7 +137,11 @@ def client_update(*, actor, client_id, tags=None, **fields) -> Client:
             CLIENT_TRANSITIONS.apply(client, status)
         for name, value in fields.items():
             setattr(client, name, value)
-        client.save(using=DB)
+        try:
+            with transaction.atomic(using=DB):
+                client.save(using=DB)
+        except IntegrityError as exc:  # the account linked to another record alongside
+            raise _account_taken() from exc
         if tags is not None and set(tags) != {tag.name for tag in client.tags.all()}:
             _tags_set(client, tags)
             changed.append("tags")

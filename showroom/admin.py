@@ -3,10 +3,9 @@ managers edit; events, registrations, allocations and test drives change only th
 services (their actions here), so that seats, time slots and events stay right. Allocations
 and test drives list by resource and day: the calendar of who has what when."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin
-from common.exceptions import ApplicationError
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, service_action
 from showroom import services
 from showroom.models import (
     Allocation,
@@ -27,25 +26,6 @@ class ShowroomAdmin(DatabaseAdminMixin, admin.ModelAdmin):
 
 class ReadOnlyShowroomAdmin(ReadOnlyAdminMixin, ShowroomAdmin):
     pass
-
-
-def _service_action(apply, *, description: str, done: str):
-    """An action that calls a service for each selected row; a refusal is that row's error."""
-
-    def action(modeladmin, request, queryset):
-        succeeded = 0
-        for obj in queryset:
-            try:
-                apply(obj)
-            except ApplicationError as exc:
-                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-            else:
-                succeeded += 1
-        if succeeded:
-            modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
-
-    action.__name__ = done.lower().replace(" ", "_")
-    return admin.action(description=description, permissions=["view"])(action)
 
 
 @admin.register(EventCategory)
@@ -76,8 +56,8 @@ class EventAdmin(ReadOnlyShowroomAdmin):
     search_fields = ["title", "location"]
     date_hierarchy = "start_date"
     actions = [
-        _service_action(
-            lambda event: services.event_cancel(event_id=event.pk),
+        service_action(
+            lambda request, event: services.event_cancel(event_id=event.pk),
             description="Cancel the selected events (registrations cancelled, bookings freed)",
             done="Cancelled",
         )
@@ -91,8 +71,10 @@ class RegistrationAdmin(ReadOnlyShowroomAdmin):
     list_select_related = ["event"]
     search_fields = ["=user_id", "event__title"]
     actions = [
-        _service_action(
-            lambda registration: services.registration_cancel(registration_id=registration.pk),
+        service_action(
+            lambda request, registration: services.registration_cancel(
+                registration_id=registration.pk
+            ),
             description="Cancel the selected registrations (the waitlist moves up)",
             done="Cancelled",
         )
@@ -107,8 +89,8 @@ class AllocationAdmin(ReadOnlyShowroomAdmin):
     date_hierarchy = "start_time"
     ordering = ["resource__name", "start_time"]
     actions = [
-        _service_action(
-            lambda allocation: services.allocation_release(allocation_id=allocation.pk),
+        service_action(
+            lambda request, allocation: services.allocation_release(allocation_id=allocation.pk),
             description="Release the selected allocations",
             done="Released",
         )
@@ -124,8 +106,8 @@ class TestDriveAdmin(ReadOnlyShowroomAdmin):
     list_select_related = ["resource"]
     date_hierarchy = "start_time"
     actions = [
-        _service_action(
-            lambda test_drive: services.test_drive_cancel(test_drive_id=test_drive.pk),
+        service_action(
+            lambda request, test_drive: services.test_drive_cancel(test_drive_id=test_drive.pk),
             description="Cancel the selected test drives",
             done="Cancelled",
         )

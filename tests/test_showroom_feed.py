@@ -33,6 +33,7 @@ def test_a_cancellation_promotes_one_registration_and_its_owner_gets_the_push(se
     assert push["registration"] == {
         "id": str(queued.pk),
         "event_id": str(event.pk),
+        "event_title": event.title,
         "user_id": str(waiting.pk),
         "status": "confirmed",
         "position": 2,

@@ -484,6 +484,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.choices.OrderStatus",
         "RoleEnum": "accounts.choices.Role",
         "LoanApplicationStatusEnum": "financing.choices.ApplicationStatus",
+        "ClientStatusEnum": "crm.choices.ClientStatus",
+        "ClientTypeEnum": "crm.choices.ClientType",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -97,7 +97,7 @@ class ContactInputSerializer(serializers.Serializer):
         return data
 
 
-class ActivityInputSerializer(serializers.Serializer):
+class ClientActivityInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in LOGGED_KINDS])
     summary = FreeTextField(max_length=500)
     body = FreeTextField(max_length=10000, required=False, allow_blank=True, default="")
@@ -163,7 +163,7 @@ class ContactOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class ActivityOutputSerializer(serializers.ModelSerializer):
+class ClientActivityOutputSerializer(serializers.ModelSerializer):
     source = serializers.SerializerMethodField()
 
     class Meta:

@@ -108,7 +108,7 @@ class ClientActivityView(StaffView, generics.ListAPIView):
     """The client's timeline, newest first, a cursor page at a time: what staff logged and
     what the other apps' events wrote."""
 
-    serializer_class = s.ActivityOutputSerializer
+    serializer_class = s.ClientActivityOutputSerializer
     pagination_class = CursorPagination
 
     def get_queryset(self):
@@ -120,11 +120,15 @@ class ClientActivityView(StaffView, generics.ListAPIView):
         self.paginator.ordering = ("-occurred_at", "-id")
         return super().paginate_queryset(queryset)
 
-    @extend_schema(request=s.ActivityInputSerializer, responses={201: s.ActivityOutputSerializer})
+    @extend_schema(
+        request=s.ClientActivityInputSerializer, responses={201: s.ClientActivityOutputSerializer}
+    )
     def post(self, request, pk):
-        data = _valid(s.ActivityInputSerializer, request)
+        data = _valid(s.ClientActivityInputSerializer, request)
         activity = services.activity_log(client_id=self.client().pk, author=request.user, **data)
-        return Response(s.ActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.ClientActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ClientDuplicatesView(StaffView, generics.ListAPIView):

@@ -1,10 +1,12 @@
 """The clients API: specification 003's body, contacts in E.164, who sees whom, search and
 filters, taking leads, archiving and logging activity."""
 
+import queue
+
 import pytest
 
 from accounts.tests.factories import UserFactory
-from conftest import client_for
+from conftest import client_for, run_concurrently
 from crm.models import Activity, Client, Contact, OutboxEvent
 from crm.tests.factories import crm_client_make
 
@@ -336,3 +338,32 @@ def test_a_bad_cursor_gets_404_in_the_envelope(manager, manager_client):
 
     assert response.status_code == 404
     assert response.json()["success"] is False
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_two_managers_taking_one_lead_at_once_one_gets_it():
+    lead = crm_client_make(name="Hot lead")
+    managers = [UserFactory(role="manager") for _ in range(2)]
+    callers = queue.SimpleQueue()  # one API client a thread
+    for manager in managers:
+        callers.put(client_for(manager))
+
+    outcomes = run_concurrently(2, lambda: callers.get_nowait().post(url(lead, "take")).status_code)
+
+    assert sorted(outcomes) in ([200, 404], [200, 409])
+    lead.refresh_from_db()
+    assert str(lead.manager_id) in {str(m.pk) for m in managers}
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_two_records_for_one_account_at_once_make_one(customer):
+    admin = UserFactory(role="admin")
+
+    def create():
+        body = {"name": "Twin", "user_id": str(customer.pk)}
+        return client_for(admin).post(CLIENTS, body, format="json").status_code
+
+    outcomes = sorted(run_concurrently(4, create))
+
+    assert outcomes == [201, 400, 400, 400]
+    assert Client.objects.filter(user_id=customer.pk).count() == 1
