@@ -45,6 +45,13 @@ def _row_data(row: dict) -> dict:
     return data
 
 
+def _messages(errors) -> list[str]:
+    """A field's errors, flat: a list's are keyed by the item's index."""
+    if isinstance(errors, dict):
+        return [f"item {key + 1}: {m}" for key, why in errors.items() for m in _messages(why)]
+    return [str(error) for error in errors]
+
+
 def clients_read(lines) -> ImportReport:
     """Validate every row; nothing is written."""
     reader = csv.DictReader(lines)
@@ -64,7 +71,7 @@ def clients_read(lines) -> ImportReport:
             continue
         serializer = ClientInputSerializer(data=_row_data(row))
         if not serializer.is_valid():
-            errors = {name: [str(e) for e in why] for name, why in serializer.errors.items()}
+            errors = {name: _messages(why) for name, why in serializer.errors.items()}
             report.rejected.append((reader.line_num, errors))
             continue
         data = serializer.validated_data

@@ -52,7 +52,13 @@ class ClientInputSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", help_text="Any common format; kept in E.164."
     )
     tags = serializers.ListField(
-        child=serializers.RegexField(TAG, max_length=50),
+        child=serializers.RegexField(
+            TAG,
+            max_length=50,
+            error_messages={
+                "invalid": "Letters, digits, spaces and . & + -, from a letter or digit."
+            },
+        ),
         max_length=20,
         required=False,
         default=list,
@@ -119,7 +125,8 @@ class MergeInputSerializer(serializers.Serializer):
 
 class ClientOutputSerializer(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    phone = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True, help_text="E.164, or empty.")
+    email = serializers.CharField(read_only=True, help_text="Lower-case, or empty.")
 
     class Meta:
         model = Client
@@ -147,7 +154,8 @@ class ClientOutputSerializer(serializers.ModelSerializer):
 
 
 class ContactOutputSerializer(serializers.ModelSerializer):
-    phone = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True, help_text="E.164, or empty.")
+    email = serializers.CharField(read_only=True, help_text="Lower-case, or empty.")
 
     class Meta:
         model = Contact
