@@ -1,14 +1,20 @@
 """Error pages in the envelope, for requests that never reach a DRF view."""
 
+from django.http import JsonResponse
 from django.views import defaults
+from django.views.decorators.cache import cache_control
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common import jwtkeys
 from common.error_codes import CommonErrorCode
 from common.exceptions import json_error
+
+# Less than the shortest access token's life, so that a new key reaches verifiers in time.
+JWKS_MAX_AGE_SECONDS = 300
 
 
 def api_not_found(request, *args, **kwargs):
@@ -49,3 +55,10 @@ class PingView(APIView):
     @extend_schema(responses={200: inline_serializer("Pong", {"pong": serializers.BooleanField()})})
     def get(self, request):
         return Response({"pong": True})
+
+
+@cache_control(public=True, max_age=JWKS_MAX_AGE_SECONDS)
+def jwks(request):
+    """The public keys that verify this system's tokens (common/jwtkeys.py). A verifier may
+    cache them for JWKS_MAX_AGE_SECONDS; a rotation publishes the new key alongside the old."""
+    return JsonResponse(jwtkeys.jwks())

@@ -13,7 +13,7 @@ from drf_spectacular.views import (
 from accounts.views import password_reset_page
 from common import health
 from common.throttling import throttled
-from common.views import PingView, api_not_found
+from common.views import PingView, api_not_found, jwks
 from config.metrics import metrics
 from crm.views import my_clients_page
 from orders.views import order_dashboard
@@ -32,6 +32,7 @@ api_v1 = [
 
 urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path(".well-known/jwks.json", jwks, name="jwks"),
     path("health", health.liveness, name="health"),
     path("health/ready", health.readiness, name="health-ready"),
     path("metrics", metrics, name="metrics"),

@@ -18,12 +18,14 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
+from common import jwtkeys
 from tests.processes import ROOT, AsgiServer
 from tests.processes import environment as services_environment
 from tests.test_dashboard_browser import chromium_page, log_in
 
 SECRET = secrets.token_urlsafe(50)
 METRICS_TOKEN = secrets.token_urlsafe(32)
+JWT_PRIVATE_KEY = jwtkeys.private_key_pem().decode()
 ALLOWED_ORIGIN = "https://shop.example.com"
 
 
@@ -39,6 +41,7 @@ def production_environment(**overrides) -> dict:
         "EMAIL_URL": "smtp://127.0.0.1:1025",
         "METRICS_TOKEN": METRICS_TOKEN,
         "CORS_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
+        "JWT_PRIVATE_KEY": JWT_PRIVATE_KEY,
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -77,6 +80,7 @@ def test_check_deploy_passes_with_no_warning_on_a_proper_configuration(django_db
         ({"EMAIL_URL": "consolemail://"}, "set EMAIL_URL to an SMTP server"),
         ({"EMAIL_URL": None}, "set EMAIL_URL to an SMTP server"),
         ({"METRICS_TOKEN": None}, "set METRICS_TOKEN"),
+        ({"JWT_PRIVATE_KEY": None}, "set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE"),
     ],
 )
 def test_production_refuses_to_start_with_an_unsafe_configuration(
@@ -233,7 +237,13 @@ def test_compose_runs_web_worker_and_beat_on_production_settings_with_an_env_fil
     assert "--no-server-header" in COMPOSE["web"]["command"]
     assert "--no-access-log" in COMPOSE["web"]["command"]
     example = (ROOT / ".env.production.example").read_text()
-    for required in ("DJANGO_SECRET_KEY=", "DJANGO_ALLOWED_HOSTS=", "EMAIL_URL=", "METRICS_TOKEN="):
+    for required in (
+        "DJANGO_SECRET_KEY=",
+        "DJANGO_ALLOWED_HOSTS=",
+        "EMAIL_URL=",
+        "METRICS_TOKEN=",
+        "JWT_PRIVATE_KEY_FILE=",
+    ):
         assert re.search(rf"^{required}", example, re.MULTILINE), required
 
 

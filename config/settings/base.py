@@ -16,6 +16,7 @@ import environ
 from corsheaders.defaults import default_headers as cors_default_headers
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -345,7 +346,19 @@ JWT_ACCESS_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME
 JWT_REFRESH_TOKEN_LIFETIME = timedelta(
     seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 3600)
 )
+# Token keys (common/jwtkeys.py, docs/security.md "Token keys"): RS256 with the private key
+# in JWT_PRIVATE_KEY (PEM) or the file JWT_PRIVATE_KEY_FILE; the public keys of a rotation's
+# previous keys in JWT_PREVIOUS_KEY_FILES. HS256 signs with JWT_SIGNING_KEY instead.
+JWT_ALGORITHM = env.str("JWT_ALGORITHM", default="RS256")
+if JWT_ALGORITHM not in ("RS256", "HS256"):
+    raise ImproperlyConfigured("JWT_ALGORITHM is RS256 or HS256.")
+JWT_PRIVATE_KEY = env.str("JWT_PRIVATE_KEY", default="", multiline=True)
+JWT_PRIVATE_KEY_FILE = env.str("JWT_PRIVATE_KEY_FILE", default=str(VAR_DIR / "jwt-signing-key.pem"))
+JWT_PREVIOUS_KEY_FILES = env.list("JWT_PREVIOUS_KEY_FILES", default=[])
+# A missing key file is made on first use, for `make run` and the tests; production refuses.
+JWT_PRIVATE_KEY_CREATE = True
 SIMPLE_JWT = {
+    "ALGORITHM": JWT_ALGORITHM,
     "ACCESS_TOKEN_LIFETIME": JWT_ACCESS_TOKEN_LIFETIME,
     "REFRESH_TOKEN_LIFETIME": JWT_REFRESH_TOKEN_LIFETIME,
     "ROTATE_REFRESH_TOKENS": True,

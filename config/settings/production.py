@@ -9,6 +9,7 @@ from .base import (
     DATABASES,
     DEFAULT_SECRET_KEY,
     EMAIL_CONFIG,
+    JWT_ALGORITHM,
     LOGGING,
     SERVICES_MODE,
     SILENCED_SYSTEM_CHECKS,
@@ -65,6 +66,16 @@ SILENCED_SYSTEM_CHECKS = [
 # ------------------------------------------------------------------------------
 if not EMAIL_CONFIG["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     _refuse("set EMAIL_URL to an SMTP server (smtp://, smtp+tls:// or smtp+ssl://).")
+
+# TOKEN KEYS
+# ------------------------------------------------------------------------------
+# RS256 needs a private key the operator made (`manage.py jwt_key_create`), never one
+# made on the fly in a container: it would differ between web processes and restarts.
+JWT_PRIVATE_KEY_CREATE = False
+if JWT_ALGORITHM == "RS256" and not (
+    env.str("JWT_PRIVATE_KEY", default="") or env.str("JWT_PRIVATE_KEY_FILE", default="")
+):
+    _refuse("set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE (manage.py jwt_key_create makes one).")
 
 # METRICS
 # ------------------------------------------------------------------------------
