@@ -87,8 +87,19 @@ class ClientAdmin(ReadOnlyAdminMixin, CrmAdmin):
 
 @admin.register(Tag)
 class TagAdmin(CrmAdmin):
+    """Renaming or deleting a tag changes every manager's clients: admins only."""
+
     list_display = ["name", "created_at"]
     search_fields = ["name"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Erasure)

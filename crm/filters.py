@@ -1,12 +1,29 @@
 import re
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 
 from crm import selectors
 from crm.models import Client
 
 _NOT_DIGITS = re.compile(r"\D")
+
+
+class NullsLastOrdering(django_filters.OrderingFilter):
+    """Clients never touched sort after the others either way, and the id breaks ties, so
+    that pages neither repeat nor skip a row."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        fields = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(
+            *(
+                F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True)
+                for f in fields
+            ),
+            "id",
+        )
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -20,7 +37,7 @@ class ClientFilter(django_filters.FilterSet):
     )
     mine = django_filters.BooleanFilter(method="assigned_to_me")
     stale = django_filters.BooleanFilter(method="gone_quiet")
-    ordering = django_filters.OrderingFilter(fields=["created_at", "last_activity_at", "name"])
+    ordering = NullsLastOrdering(fields=["created_at", "last_activity_at", "name"])
 
     class Meta:
         model = Client

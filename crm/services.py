@@ -11,7 +11,7 @@ from common.error_codes import CommonErrorCode
 from common.events import Event
 from common.exceptions import ApplicationError
 from crm import events
-from crm.choices import CLIENT_TRANSITIONS, ActivityKind, ClientSource, ClientStatus
+from crm.choices import CLIENT_TRANSITIONS, ActivityKind, ClientSource, ClientStatus, ClientType
 from crm.error_codes import CrmErrorCode
 from crm.models import Activity, Client, Contact, Erasure, OutboxEvent, Tag
 
@@ -38,8 +38,14 @@ def _live(client: Client) -> None:
 
 
 def _manager_checked(actor, manager_id):
-    """Admins assign any active staff member; a manager only themselves."""
+    """Admins assign any active staff member, or nobody; a manager only themselves."""
     if manager_id is None:
+        if not actor.is_superuser:
+            raise ApplicationError(
+                "Only an admin leaves a client unassigned.",
+                code=CrmErrorCode.ASSIGNMENT_FORBIDDEN,
+                status=403,
+            )
         return None
     if not actor.is_superuser and str(manager_id) != str(actor.pk):
         raise ApplicationError(
@@ -131,6 +137,12 @@ def client_update(*, actor, client_id, tags=None, **fields) -> Client:
                     status=403,
                 )
             _manager_checked(actor, fields["manager_id"])
+        if "status" in changed and client.manager_id is None and not actor.is_superuser:
+            raise ApplicationError(
+                "Take this lead before you change its status.",
+                code=CrmErrorCode.ASSIGNMENT_FORBIDDEN,
+                status=403,
+            )
         if "user_id" in changed:
             _account_checked(fields["user_id"], client)
         if "status" in changed:
@@ -281,13 +293,28 @@ def client_for_user(user_id) -> Client | None:
         return Client.objects.using(DB).get(user_id=user_id)
 
 
+def _account_client_locked(user_id) -> Client | None:
+    """The account's client, locked, and still the account's once locked: a merge or an
+    erasure that held the lock may have moved the account elsewhere meanwhile."""
+    for _attempt in range(3):
+        client = client_for_user(user_id)
+        if client is None:
+            return None
+        locked = (
+            Client.objects.using(DB).select_for_update().filter(pk=client.pk, user_id=user_id)
+        ).first()
+        if locked is not None:
+            return locked
+    raise RuntimeError(f"The client of account {user_id} keeps moving; the delivery retries.")
+
+
 def timeline_record(
     *, user_id, event: Event, kind: str, source_type: str, summary: str
 ) -> Activity | None:
     """One timeline entry for another app's event about an account, at most once per event.
     The entry is dated when the event happened, so the timeline keeps the order of events
     however they arrive."""
-    client = client_for_user(user_id)
+    client = _account_client_locked(user_id)
     if client is None:
         return None
     activity, _ = Activity.objects.using(DB).get_or_create(
@@ -347,6 +374,10 @@ def client_merge(*, actor, client_id, duplicate_id) -> Client:
         for name in _FILLED_ON_MERGE:
             if not getattr(client, name):
                 setattr(client, name, getattr(duplicate, name))
+        if client.type == ClientType.INDIVIDUAL and len(client.tax_id) == 10:
+            client.tax_id = ""  # an organisation's: it stays on the archived duplicate
+        if client.status == ClientStatus.LEAD and duplicate.status == ClientStatus.ACTIVE:
+            CLIENT_TRANSITIONS.apply(client, ClientStatus.ACTIVE)
         user_id, duplicate.user_id = duplicate.user_id, None
         duplicate.archived_at = timezone.now()
         duplicate.merged_into = client
@@ -433,9 +464,22 @@ def reachable_by() -> tuple[set[str], set[str]]:
 
 # ERASURE
 # ------------------------------------------------------------------------------
+def _merged_into(client: Client) -> list[Client]:
+    """The archived duplicates merged into `client`, and those merged into them, locked."""
+    found, frontier = [], [client.pk]
+    while frontier:
+        merged = list(
+            Client.objects.using(DB).select_for_update().filter(merged_into_id__in=frontier)
+        )
+        found.extend(merged)
+        frontier = [record.pk for record in merged]
+    return found
+
+
 def client_erase(*, client_id, requested_by: str, reason: str) -> Erasure:
     """Right to be forgotten: the person's data goes (name, phone, e-mail, tax id, contacts,
-    what the timeline says and the payloads of the CRM's own delivered events); the record,
+    what the timeline says and the payloads of the CRM's own delivered events), from the
+    record and from the duplicates once merged into it; the record,
     its status and how many entries of each kind its timeline had stay, and an audit row says
     who asked and why. The account link is dropped too: the account is accounts' to delete."""
     with transaction.atomic(using=DB):
@@ -456,15 +500,16 @@ def client_erase(*, client_id, requested_by: str, reason: str) -> Erasure:
         if client.status != ClientStatus.INACTIVE:
             CLIENT_TRANSITIONS.apply(client, ClientStatus.INACTIVE)
         now = timezone.now()
-        for name in ("email", "phone", "tax_id", "description"):
-            setattr(client, name, "")
-        client.name, client.user_id, client.erased_at = ERASED_NAME, None, now
-        client.archived_at = client.archived_at or now
-        client.save(using=DB)
-        client.tags.clear()
-        OutboxEvent.objects.using(DB).filter(
-            aggregate_id=str(client.pk), delivered_at__isnull=False
-        ).update(payload={"id": str(client.pk), "erased": True})
+        for record in [client, *_merged_into(client)]:
+            for name in ("email", "phone", "tax_id", "description"):
+                setattr(record, name, "")
+            record.name, record.user_id, record.erased_at = ERASED_NAME, None, now
+            record.archived_at = record.archived_at or now
+            record.save(using=DB)
+            record.tags.clear()
+            OutboxEvent.objects.using(DB).filter(
+                aggregate_id=str(record.pk), delivered_at__isnull=False
+            ).update(payload={"id": str(record.pk), "erased": True})
         erasure = Erasure.objects.using(DB).create(
             client=client,
             requested_by=requested_by,

@@ -367,3 +367,34 @@ def test_two_records_for_one_account_at_once_make_one(customer):
 
     assert outcomes == [201, 400, 400, 400]
     assert Client.objects.filter(user_id=customer.pk).count() == 1
+
+
+def test_a_manager_neither_leaves_a_client_unassigned_nor_moves_a_lead_they_have_not_taken(
+    manager, manager_client
+):
+    lead = crm_client_make(name="Pool lead")  # unassigned
+
+    unassigned = manager_client.post(
+        CLIENTS, {"name": "X", "status": "active", "manager_id": None}, format="json"
+    )
+    moved = manager_client.patch(url(lead), {"status": "active"}, format="json")
+
+    assert unassigned.status_code == 403 and moved.status_code == 403
+    assert not Client.objects.filter(name="X").exists()
+    lead.refresh_from_db()
+    assert lead.status == "lead"
+    assert manager_client.patch(url(lead), {"industry": "IT"}, format="json").status_code == 200
+
+
+def test_my_clients_by_latest_activity_puts_the_untouched_last(manager, manager_client):
+    quiet = crm_client_make(actor=manager, name="Quiet")
+    for name in ("Called", "Met"):
+        client = crm_client_make(actor=manager, name=name)
+        manager_client.post(
+            url(client, "activity"), {"kind": "call", "summary": name}, format="json"
+        )
+
+    listed = manager_client.get(CLIENTS, {"mine": "true", "ordering": "-last_activity_at"})
+
+    assert [c["name"] for c in listed.json()["results"]] == ["Met", "Called", "Quiet"]
+    assert quiet.last_activity_at is None

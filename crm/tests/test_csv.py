@@ -116,3 +116,12 @@ def test_a_file_with_the_wrong_columns_is_refused_whole(tmp_path, content):
     with pytest.raises(CommandError, match="header"):
         run(str(path))
     assert not Client.objects.exists()
+
+
+def test_a_cell_too_large_for_csv_is_a_clear_error(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text('name,description\nA,"' + "x" * 200_000 + '"\n')
+
+    with pytest.raises(CommandError, match="Cannot read"):
+        run(str(path))
+    assert not Client.objects.exists()

@@ -26,8 +26,7 @@ def pair(manager):
         actor=manager,
         name="A. Petrova",
         email="anna@example.com",
-        tax_id="7707083893",
-        type="organization",
+        tax_id="500100732259",
         tags=["fleet"],
     )
     services.contact_add(client_id=first.pk, name="Husband", phone="+79035550000")
@@ -61,7 +60,7 @@ def test_merging_leaves_one_client_with_everything_of_both(pair, manager, manage
     second.refresh_from_db()
     assert (first.email, first.tax_id, str(first.phone)) == (
         "anna@example.com",
-        "7707083893",
+        "500100732259",
         "+79161234567",
     )
     assert second.archived_at is not None and second.merged_into_id == first.pk
@@ -152,3 +151,21 @@ def test_two_merges_of_one_pair_at_once_merge_it_once(manager):
     assert sorted(outcomes) == ["client_archived", "merged"]
     assert Client.objects.filter(archived_at__isnull=True).count() == 1
     assert Activity.objects.filter(summary="Kept").count() == 1
+
+
+def test_a_merge_keeps_the_more_advanced_status_and_only_a_tax_id_that_fits(manager):
+    person = crm_client_make(actor=manager, name="Anna", phone="+79161234567")
+    company = crm_client_make(
+        actor=manager,
+        name="Anna's firm",
+        type="organization",
+        tax_id="7707083893",
+        phone="+79161234567",
+        status="active",
+    )
+
+    services.client_merge(actor=manager, client_id=person.pk, duplicate_id=company.pk)
+
+    person.refresh_from_db()
+    assert (person.status, person.tax_id) == ("active", "")
+    assert Client.objects.get(pk=company.pk).tax_id == "7707083893"  # kept where it fits

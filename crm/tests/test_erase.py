@@ -76,3 +76,25 @@ def test_erasing_twice_or_a_missing_client_is_an_error(manager):
     with pytest.raises(CommandError, match="not a client id"):
         erase("robert'); drop table")
     assert Erasure.objects.count() == 1
+
+
+def test_erasing_a_client_erases_the_duplicates_merged_into_it(manager):
+    client = crm_client_make(actor=manager, name="Anna Petrova", phone="+79161234567")
+    duplicate = crm_client_make(
+        actor=manager, name="A. Petrova", email="anna@example.com", phone="+79161234567"
+    )
+    services.client_merge(actor=manager, client_id=client.pk, duplicate_id=duplicate.pk)
+
+    erase(client.pk)
+
+    duplicate.refresh_from_db()
+    assert (duplicate.name, duplicate.email, str(duplicate.phone or "")) == (
+        "Erased client",
+        "",
+        "",
+    )
+    assert duplicate.erased_at is not None
+    payloads = OutboxEvent.objects.filter(aggregate_id=str(duplicate.pk)).values_list(
+        "payload", flat=True
+    )
+    assert not any("Petrova" in str(p) for p in payloads)

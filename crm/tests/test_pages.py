@@ -61,3 +61,17 @@ def test_my_clients_is_for_staff_only(customer):
     page = browser_for(customer).get(reverse("crm-my-clients"))
 
     assert page.status_code == 302 and "/admin/login/" in page["Location"]
+
+
+def test_tags_are_the_admins_to_change(manager, admin_user):
+    crm_client_make(name="Tagged", tags=["vip"])
+    tag = Client.objects.get().tags.get()
+    change = reverse("admin:crm_tag_change", args=[tag.pk])
+
+    as_manager = browser_for(manager).post(change, {"name": "renamed"})
+    as_admin = browser_for(admin_user).post(change, {"name": "renamed"})
+
+    assert as_manager.status_code == 403
+    assert as_admin.status_code == 302
+    tag.refresh_from_db()
+    assert tag.name == "renamed"

@@ -7,6 +7,7 @@ import pytest
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD
 from common.events import bus
+from crm import services
 from crm.handlers import consumer_name
 from crm.models import Activity, Client, OutboxEvent
 from crm.tests.factories import crm_client_make
@@ -86,3 +87,30 @@ def test_an_event_about_an_account_that_is_gone_writes_nothing(admin_user):
     assert deliver("accounts", "user.created") is True  # consumed, with nothing to record
 
     assert not Client.objects.exists() and not Activity.objects.exists()
+
+
+def test_an_entry_is_written_once_even_without_the_inbox():
+    user = register()
+    row = bus.outbox_model("accounts").objects.get(type="user.created")
+    event = bus.event_from_outbox_row(row, "accounts")
+
+    for _ in range(2):  # straight to the service, as a redelivery past the inbox would
+        services.timeline_record(
+            user_id=user.pk, event=event, kind="registered", source_type="user", summary="Hi"
+        )
+
+    assert Activity.objects.filter(event_id=event.id).count() == 1
+
+
+def test_events_after_a_merge_land_on_the_survivor(manager):
+    user = register()
+    deliver("accounts", "user.created")
+    linked = Client.objects.get(user_id=user.pk)
+    survivor = crm_client_make(actor=manager, name="Anna (walk-in)")
+    services.client_merge(actor=manager, client_id=survivor.pk, duplicate_id=linked.pk)
+    order = order_make(user, (product_make(price="500.00"), 1))
+
+    deliver("orders", "order.created")
+
+    entry = Activity.objects.get(kind="order_placed")
+    assert (entry.client_id, entry.source_id) == (survivor.pk, str(order.pk))

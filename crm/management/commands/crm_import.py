@@ -1,3 +1,5 @@
+import csv
+
 from django.core.management import BaseCommand, CommandError
 
 from accounts import selectors as accounts_selectors
@@ -27,7 +29,7 @@ class Command(BaseCommand):
         try:
             with open(path, newline="", encoding="utf-8-sig") as lines:
                 report = csvfiles.clients_import(lines, dry_run=dry_run, manager_id=manager_id)
-        except (OSError, UnicodeDecodeError, csvfiles.UnreadableFile) as exc:
+        except (OSError, UnicodeDecodeError, csv.Error, csvfiles.UnreadableFile) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         for line, errors in report.rejected:
             reasons = "; ".join(f"{name}: {' '.join(why)}" for name, why in errors.items())
