@@ -2,9 +2,29 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html_join
 
 from accounts import services
-from accounts.models import ActivityLog, User
+from accounts.models import ActivityLog, ExternalIdentity, User
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Linked sign-ins: read-only; an admin unlinks one by deleting it (the API refuses to
+    unlink the last way to sign in, the admin trusts the admin)."""
+
+    list_display = ["user", "provider", "subject", "email", "created_at", "last_login_at"]
+    list_filter = ["provider"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "email", "=subject"]
+    readonly_fields = ["user", "provider", "subject", "email", "created_at", "last_login_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -14,11 +34,11 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["email", "full_name", "phone"]
     # Roles change through the API or `accounts_create_staff`, which log and announce it.
-    readonly_fields = ["id", "role", "last_login", "created_at", "updated_at"]
+    readonly_fields = ["id", "role", "last_login", "linked_identities", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
         ("Profile", {"fields": ["full_name", "phone"]}),
-        ("Access", {"fields": ["role", "is_active"]}),
+        ("Access", {"fields": ["role", "is_active", "linked_identities"]}),
         ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
     ]
     add_fieldsets = [
@@ -31,6 +51,24 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     filter_horizontal: list = []
+
+    @admin.display(description="Linked sign-ins")
+    def linked_identities(self, user):
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{} {}</a>',
+                (
+                    (
+                        reverse("admin:accounts_externalidentity_change", args=[i.pk]),
+                        i.provider,
+                        i.email,
+                    )
+                    for i in user.identities.all()
+                ),
+            )
+            or "none"
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

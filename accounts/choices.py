@@ -34,3 +34,5 @@ class ActivityType(models.TextChoices):
     DEACTIVATED = "deactivated", "Deactivated"
     ACTIVATED = "activated", "Activated"
     ORDER_PLACED = "order_placed", "Order placed"
+    IDENTITY_LINKED = "identity_linked", "External identity linked"
+    IDENTITY_UNLINKED = "identity_unlinked", "External identity unlinked"

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class AccountErrorCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
+    LAST_SIGN_IN_METHOD = "last_sign_in_method"
     LOGIN_LOCKED = "login_locked"
     EMAIL_TAKEN = "email_taken"
     REFRESH_TOKEN_INVALID = "refresh_token_invalid"

@@ -116,6 +116,30 @@ class ActivityLog(models.Model):
         return f"{self.user_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class ExternalIdentity(TimestampedModel):
+    """An account at an identity provider (Google) linked to a user: its subject is the
+    provider's stable id. No provider token is kept. `created_at` is when it was linked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities")
+    provider = models.CharField(max_length=32)
+    subject = models.CharField(max_length=255)
+    email = models.EmailField(blank=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "external identities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="accounts_identity_one_user_per_subject"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.subject}"
+
+
 class OutboxEvent(OutboxEventBase):
     class Meta(OutboxEventBase.Meta):
         pass

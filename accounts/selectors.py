@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import ActivityLog, User
+from accounts.models import ActivityLog, ExternalIdentity, User
 
 
 def user_list() -> QuerySet[User]:
@@ -19,12 +19,22 @@ def user_get(*, user_id) -> User:
     return user
 
 
-def activity_list(*, actor: User, user_id) -> QuerySet[ActivityLog]:
-    """A user's own activity, or anyone's for an admin. Anyone else's is a 404."""
+def user_own_or_admin(*, actor: User, user_id) -> User:
+    """The user `actor` may see the private side of: themselves, or anyone for an admin.
+    Anyone else is a 404, like a missing user."""
     if not (actor.is_superuser or str(actor.pk) == str(user_id)):
         raise Http404
-    user = user_get(user_id=user_id)
-    return ActivityLog.objects.filter(user=user)
+    return user_get(user_id=user_id)
+
+
+def activity_list(*, actor: User, user_id) -> QuerySet[ActivityLog]:
+    """A user's own activity, or anyone's for an admin."""
+    return ActivityLog.objects.filter(user=user_own_or_admin(actor=actor, user_id=user_id))
+
+
+def identity_list(*, actor: User, user_id) -> QuerySet[ExternalIdentity]:
+    """A user's linked identities, for themselves or an admin."""
+    return ExternalIdentity.objects.filter(user=user_own_or_admin(actor=actor, user_id=user_id))
 
 
 def user_get_by_email(*, email: str) -> User | None:

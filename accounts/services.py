@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -21,7 +22,7 @@ from rest_framework_simplejwt.utils import get_md5_hash_password
 from accounts import events, lockout
 from accounts.choices import MANAGER_APPS, MANAGERS_GROUP, ActivityType, Role
 from accounts.error_codes import AccountErrorCode
-from accounts.models import ActivityLog, TokenFamily, User
+from accounts.models import ActivityLog, ExternalIdentity, TokenFamily, User
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 from common.realtime import sessions_close_after_commit
@@ -425,3 +426,44 @@ def ws_ticket_consume(*, ticket: str) -> str | None:
     if user_id is None or not cache.delete(key):
         return None
     return user_id
+
+
+# EXTERNAL IDENTITIES
+# ------------------------------------------------------------------------------
+def identity_link(*, user: User, provider: str, subject: str, email: str) -> ExternalIdentity:
+    """Link an identity the provider vouched for to `user` (once proven theirs); linking it
+    again only notes the sign-in. A subject already linked to someone else is refused."""
+    with transaction.atomic(using=DB):
+        identity, created = ExternalIdentity.objects.using(DB).get_or_create(
+            provider=provider, subject=subject, defaults={"user": user, "email": email}
+        )
+        if identity.user_id != user.pk:
+            raise ApplicationError(
+                "That account is linked to another user.",
+                code=CommonErrorCode.VALIDATION_ERROR,
+                status=409,
+            )
+        identity.email, identity.last_login_at = email, timezone.now()
+        identity.save(using=DB, update_fields=["email", "last_login_at", "updated_at"])
+        if created:
+            activity_record(user=user, type=ActivityType.IDENTITY_LINKED, provider=provider)
+    return identity
+
+
+def identity_unlink(*, user: User, identity_id) -> None:
+    """Unlink one of `user`'s identities, unless it is the only way left to sign in."""
+    with transaction.atomic(using=DB):
+        locked = User.objects.using(DB).select_for_update().get(pk=user.pk)
+        identity = ExternalIdentity.objects.using(DB).filter(pk=identity_id, user=locked).first()
+        if identity is None:
+            raise Http404
+        if not locked.has_usable_password() and locked.identities.count() == 1:
+            raise ApplicationError(
+                "This is your only way to sign in: set a password before you unlink it.",
+                code=AccountErrorCode.LAST_SIGN_IN_METHOD,
+                status=409,
+            )
+        identity.delete()
+        activity_record(
+            user=locked, type=ActivityType.IDENTITY_UNLINKED, provider=identity.provider
+        )

@@ -56,6 +56,9 @@ def rows_make(customer, count: int) -> None:
             payment_id=payment.pk, amount=Decimal("10.00"), reason="Scratch"
         )
         accounts_services.activity_record(user=customer, type=ActivityType.LOGIN)
+        accounts_services.identity_link(
+            user=customer, provider="google", subject=f"sub-{order.pk}", email=customer.email
+        )
         quote_make(customer, order)
         claim_make(customer, policy_make(customer, order))
         showroom_rows_make(customer)

@@ -14,6 +14,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from accounts import services as accounts_services
 from accounts.tests.factories import UserFactory
 from conftest import client_for
 from crm.tests.factories import crm_client_make
@@ -62,6 +63,8 @@ MATRIX = {
     ("DELETE", f"{V1}/users/{{id}}"): ADMIN,
     ("PATCH", f"{V1}/users/{{id}}/role"): ADMIN,
     ("GET", f"{V1}/users/{{id}}/activity"): SELF_OR_ADMIN,
+    ("GET", f"{V1}/users/{{id}}/integrations"): SELF_OR_ADMIN,
+    ("DELETE", f"{V1}/users/{{id}}/integrations/{{identity_id}}"): SELF_OR_ADMIN,
     ("GET", f"{V1}/catalog/categories/"): PUBLIC,
     ("POST", f"{V1}/catalog/categories/"): STAFF,
     ("GET", f"{V1}/catalog/categories/tree/"): PUBLIC,
@@ -221,6 +224,10 @@ class World:
             values["id"] = self._object_id(template)
         if "{item_id}" in template:
             values["item_id"] = self.order.line_items[0].pk
+        if "{identity_id}" in template:
+            values["identity_id"] = accounts_services.identity_link(
+                user=self.client, provider="google", subject="matrix", email=self.client.email
+            ).pk
         return template.format(**values)
 
     def _object_id(self, template: str):

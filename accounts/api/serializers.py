@@ -2,7 +2,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from accounts.choices import ActivityType, Role
-from accounts.models import ActivityLog, User
+from accounts.models import ActivityLog, ExternalIdentity, User
 from common.cardnumbers import FreeTextField
 
 
@@ -94,6 +94,18 @@ class PasswordResetConfirmInputSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
     new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class IntegrationOutputSerializer(serializers.ModelSerializer):
+    """A linked identity; never a provider's token."""
+
+    linked_at = serializers.DateTimeField(source="created_at")
+    email = serializers.CharField(help_text="The e-mail the provider gave, or empty.")
+
+    class Meta:
+        model = ExternalIdentity
+        fields = ["id", "provider", "subject", "email", "linked_at", "last_login_at"]
+        read_only_fields = fields
 
 
 class ActivityOutputSerializer(serializers.ModelSerializer):

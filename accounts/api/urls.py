@@ -21,4 +21,14 @@ urlpatterns = [
     path("users/<uuid:pk>", views.UserDetailView.as_view(), name="users-detail"),
     path("users/<uuid:pk>/role", views.UserRoleView.as_view(), name="users-role"),
     path("users/<uuid:pk>/activity", views.UserActivityView.as_view(), name="users-activity"),
+    path(
+        "users/<uuid:pk>/integrations",
+        views.UserIntegrationsView.as_view(),
+        name="users-integrations",
+    ),
+    path(
+        "users/<uuid:pk>/integrations/<uuid:identity_id>",
+        views.UserIntegrationView.as_view(),
+        name="users-integration",
+    ),
 ]

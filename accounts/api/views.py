@@ -209,3 +209,29 @@ class UserActivityView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.activity_list(actor=self.request.user, user_id=self.kwargs["pk"])
+
+
+class UserIntegrationsView(generics.ListAPIView):
+    """The external identities (Google) linked to a user: theirs, or anyone's for an admin."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.IntegrationOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator asks
+            return selectors.ExternalIdentity.objects.none()
+        return selectors.identity_list(actor=self.request.user, user_id=self.kwargs["pk"])
+
+
+class UserIntegrationView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={204: None},
+        summary="Unlink an external identity, unless it is the only way left to sign in",
+    )
+    def delete(self, request, pk, identity_id):
+        user = selectors.user_own_or_admin(actor=request.user, user_id=pk)
+        services.identity_unlink(user=user, identity_id=identity_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

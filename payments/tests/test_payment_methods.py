@@ -29,6 +29,10 @@ VALID = {
         ("order 123456789012", False),  # too short
         ("+7 916 123-45-67", False),
         ({"nested": ["x", "pay with 4111111111111111 please"]}, True),
+        ("28616897-5777-4ea2-84ec-f727f305cc0b", False),  # an id with a Luhn-valid run
+        ({"order_id": "8f076720-eeab-4e12-8471-30779275d5cb"}, False),
+        ("28616897577741a2b84ecf727f305cc0", False),  # the same, as hex
+        ("order 28616897-5777-4ea2-84ec-f727f305cc0b, card 4111111111111111", True),
     ],
 )
 def test_card_numbers_are_recognised_by_length_and_luhn(value, found):
