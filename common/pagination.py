@@ -10,7 +10,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 class CursorPagination(pagination.CursorPagination):
     """`?cursor=&page_size=` for timelines: newest first, stable while entries are added.
-    The view's queryset gives the order; `ordering` here is only its default."""
+    A timeline names its own `ordering`, ending in a unique field."""
 
     ordering = "-created_at"
     page_size = 20

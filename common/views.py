@@ -13,6 +13,14 @@ from common import jwtkeys
 from common.error_codes import CommonErrorCode
 from common.exceptions import json_error
 
+
+def validated(serializer_class, request, **kwargs) -> dict:
+    """The request body parsed by an input serializer; a 400 in the envelope when invalid."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 # Less than the shortest access token's life, so that a new key reaches verifiers in time.
 JWKS_MAX_AGE_SECONDS = 300
 

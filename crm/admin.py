@@ -3,7 +3,7 @@ unassigned leads); a client's page shows its contacts and its timeline. Records 
 the services, in the API or the actions here, so that every change has its event."""
 
 from django.contrib import admin
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, service_action
 from crm import selectors, services
@@ -77,11 +77,10 @@ class ClientAdmin(ReadOnlyAdminMixin, CrmAdmin):
                 for a in entries
             ),
         )
-        return format_html_join(
-            "",
+        return format_html(
             "<table><thead><tr><th>When</th><th>What</th><th>Summary</th><th>Source</th>"
             "</tr></thead><tbody>{}</tbody></table>",
-            [(rows,)],
+            rows,
         )
 
 

@@ -5,19 +5,9 @@ imports it back, and `common` imports neither an app nor `config` (docs/architec
 import graphlib
 
 import grimp
+from django.conf import settings
 
-PACKAGES = [
-    "config",
-    "common",
-    "accounts",
-    "catalog",
-    "orders",
-    "payments",
-    "financing",
-    "insurance",
-    "showroom",
-    "crm",
-]
+PACKAGES = ["config", "common", *settings.DOMAIN_APPS]
 
 
 def _package_edges() -> dict[str, set[str]]:

@@ -8,18 +8,18 @@ from rest_framework.views import APIView
 
 from common.pagination import CursorPagination
 from common.permissions import IsStaffRole
+from common.views import validated
 from crm import selectors, services
 from crm.api import serializers as s
 from crm.filters import ClientFilter
 
+
+class TimelinePagination(CursorPagination):
+    ordering = ("-occurred_at", "-id")  # entries of one moment in a stable order
+
+
 # What a PUT leaves as it is unless the body names it: the record's state, not its details.
 PUT_KEEPS = ("status", "source", "manager_id", "user_id")
-
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class StaffView(APIView):
@@ -46,7 +46,7 @@ class ClientListCreateView(StaffView, generics.ListAPIView):
 
     @extend_schema(request=s.ClientInputSerializer, responses={201: s.ClientOutputSerializer})
     def post(self, request):
-        data = _valid(s.ClientInputSerializer, request)
+        data = validated(s.ClientInputSerializer, request)
         client = services.client_create(actor=request.user, **data)
         return self.rendered(client.pk, status.HTTP_201_CREATED)
 
@@ -66,7 +66,7 @@ class ClientDetailView(StaffView):
 
     def _update(self, request, *, partial: bool) -> Response:
         client = self.client()
-        data = dict(_valid(s.ClientInputSerializer, request, instance=client, partial=partial))
+        data = dict(validated(s.ClientInputSerializer, request, instance=client, partial=partial))
         if not partial:
             data = {k: v for k, v in data.items() if k not in PUT_KEEPS or k in request.data}
         services.client_update(actor=request.user, client_id=client.pk, **data)
@@ -99,7 +99,7 @@ class ClientContactsView(StaffView, generics.ListAPIView):
 
     @extend_schema(request=s.ContactInputSerializer, responses={201: s.ContactOutputSerializer})
     def post(self, request, pk):
-        data = _valid(s.ContactInputSerializer, request)
+        data = validated(s.ContactInputSerializer, request)
         contact = services.contact_add(client_id=self.client().pk, **data)
         return Response(s.ContactOutputSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -109,22 +109,18 @@ class ClientActivityView(StaffView, generics.ListAPIView):
     what the other apps' events wrote."""
 
     serializer_class = s.ClientActivityOutputSerializer
-    pagination_class = CursorPagination
+    pagination_class = TimelinePagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return selectors.Activity.objects.none()
         return selectors.client_activity(client=self.client())
 
-    def paginate_queryset(self, queryset):
-        self.paginator.ordering = ("-occurred_at", "-id")
-        return super().paginate_queryset(queryset)
-
     @extend_schema(
         request=s.ClientActivityInputSerializer, responses={201: s.ClientActivityOutputSerializer}
     )
     def post(self, request, pk):
-        data = _valid(s.ClientActivityInputSerializer, request)
+        data = validated(s.ClientActivityInputSerializer, request)
         activity = services.activity_log(client_id=self.client().pk, author=request.user, **data)
         return Response(
             s.ClientActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED
@@ -150,7 +146,7 @@ class ClientMergeView(StaffView):
         summary="Fold a duplicate into this client: contacts and timeline move, nothing is lost",
     )
     def post(self, request, pk):
-        data = _valid(s.MergeInputSerializer, request)
+        data = validated(s.MergeInputSerializer, request)
         duplicate = selectors.client_get(user=request.user, client_id=data["duplicate_id"])
         services.client_merge(
             actor=request.user, client_id=self.client().pk, duplicate_id=duplicate.pk

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.permissions import IsStaffOrReadOnly, IsStaffRole
+from common.views import validated
 from showroom import selectors, services
 from showroom.api import serializers as s
 from showroom.filters import AllocationFilter, EventFilter, TestDriveFilter
@@ -12,12 +13,6 @@ from showroom.filters import AllocationFilter, EventFilter, TestDriveFilter
 
 def _created(serializer_class, instance) -> Response:
     return Response(serializer_class(instance).data, status=status.HTTP_201_CREATED)
-
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class CategoryListCreateView(generics.ListAPIView):
@@ -31,7 +26,7 @@ class CategoryListCreateView(generics.ListAPIView):
 
     @extend_schema(request=s.NamedInputSerializer, responses={201: s.EventCategoryOutputSerializer})
     def post(self, request):
-        data = _valid(s.NamedInputSerializer, request)
+        data = validated(s.NamedInputSerializer, request)
         return _created(s.EventCategoryOutputSerializer, services.category_create(**data))
 
 
@@ -47,7 +42,7 @@ class EventListCreateView(generics.ListAPIView):
 
     @extend_schema(request=s.EventInputSerializer, responses={201: s.EventOutputSerializer})
     def post(self, request):
-        data = _valid(s.EventInputSerializer, request)
+        data = validated(s.EventInputSerializer, request)
         event = services.event_create(user=request.user, **data)
         return _created(
             s.EventOutputSerializer, selectors.event_get(user=request.user, event_id=event.pk)
@@ -65,7 +60,7 @@ class EventDetailView(APIView):
 
     @extend_schema(request=s.EventInputSerializer, responses={200: s.EventOutputSerializer})
     def patch(self, request, pk):
-        data = _valid(s.EventInputSerializer, request, partial=True)
+        data = validated(s.EventInputSerializer, request, partial=True)
         services.event_update(
             event_id=selectors.event_get(user=request.user, event_id=pk).pk, **data
         )
@@ -146,7 +141,7 @@ class ResourceTypeListCreateView(generics.ListAPIView):
 
     @extend_schema(request=s.NamedInputSerializer, responses={201: s.ResourceTypeOutputSerializer})
     def post(self, request):
-        data = _valid(s.NamedInputSerializer, request)
+        data = validated(s.NamedInputSerializer, request)
         return _created(s.ResourceTypeOutputSerializer, services.resource_type_create(**data))
 
 
@@ -161,7 +156,7 @@ class ResourceListCreateView(generics.ListAPIView):
 
     @extend_schema(request=s.ResourceInputSerializer, responses={201: s.ResourceOutputSerializer})
     def post(self, request):
-        data = _valid(s.ResourceInputSerializer, request)
+        data = validated(s.ResourceInputSerializer, request)
         return _created(s.ResourceOutputSerializer, services.resource_create(**data))
 
 
@@ -174,7 +169,7 @@ class ResourceAllocateView(APIView):
         summary="Book part of a resource for a time (staff)",
     )
     def post(self, request, pk):
-        data = _valid(s.AllocationInputSerializer, request)
+        data = validated(s.AllocationInputSerializer, request)
         resource = selectors.resource_get(resource_id=pk)
         allocation = services.allocation_create(resource_id=resource.pk, user=request.user, **data)
         return _created(s.AllocationOutputSerializer, allocation)
@@ -218,7 +213,7 @@ class TestDriveListCreateView(generics.ListAPIView):
 
     @extend_schema(request=s.TestDriveInputSerializer, responses={201: s.TestDriveOutputSerializer})
     def post(self, request):
-        data = _valid(s.TestDriveInputSerializer, request)
+        data = validated(s.TestDriveInputSerializer, request)
         return _created(
             s.TestDriveOutputSerializer, services.test_drive_book(user=request.user, **data)
         )
@@ -231,7 +226,7 @@ class TestDriveRescheduleView(APIView):
         summary="Move a test drive to another slot",
     )
     def post(self, request, pk):
-        data = _valid(s.TestDriveRescheduleInputSerializer, request)
+        data = validated(s.TestDriveRescheduleInputSerializer, request)
         test_drive = selectors.test_drive_get(user=request.user, test_drive_id=pk)
         test_drive = services.test_drive_reschedule(test_drive_id=test_drive.pk, **data)
         return Response(s.TestDriveOutputSerializer(test_drive).data)
