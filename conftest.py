@@ -182,3 +182,18 @@ def run_concurrently(count: int, call):
         if error is not None:
             raise error
     return results
+
+
+@pytest.fixture
+def oidc_provider(settings):
+    """A local OpenID provider standing in for Google, and this system configured to use it
+    (tests/oidc_provider.py)."""
+    from tests.oidc_provider import OidcProvider
+
+    stand_in = OidcProvider().start()
+    settings.GOOGLE_CLIENT_ID = stand_in.client_id
+    settings.GOOGLE_CLIENT_SECRET = stand_in.client_secret
+    settings.GOOGLE_DISCOVERY_URL = stand_in.discovery_url
+    settings.GOOGLE_REDIRECT_URI = "http://testserver/api/v1/auth/google/callback"
+    yield stand_in
+    stand_in.stop()

@@ -34,5 +34,6 @@ class ActivityType(models.TextChoices):
     DEACTIVATED = "deactivated", "Deactivated"
     ACTIVATED = "activated", "Activated"
     ORDER_PLACED = "order_placed", "Order placed"
+    IDENTITY_LINK_REQUESTED = "identity_link_requested", "External identity link e-mailed"
     IDENTITY_LINKED = "identity_linked", "External identity linked"
     IDENTITY_UNLINKED = "identity_unlinked", "External identity unlinked"

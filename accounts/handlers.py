@@ -5,7 +5,7 @@ from django.db import router
 
 from accounts import services
 from accounts.choices import MANAGER_APPS, ActivityType
-from accounts.emails import password_reset_email_send
+from accounts.emails import identity_link_email_send, password_reset_email_send
 from accounts.models import User
 from common.events import Event, consumer
 
@@ -32,6 +32,19 @@ def send_password_reset(event: Event) -> None:
     user = User.objects.filter(pk=event.payload["id"], is_active=True).first()
     if user is not None:
         password_reset_email_send(user=user)
+
+
+@consumer("user.identity_link_requested", name="accounts.send_identity_link", app_label="accounts")
+def send_identity_link(event: Event) -> None:
+    """Sent inside the delivery's transaction, as the password reset is."""
+    user = User.objects.filter(pk=event.payload["id"], is_active=True).first()
+    if user is not None:
+        identity_link_email_send(
+            user=user,
+            provider=event.payload["provider"],
+            subject=event.payload["subject"],
+            email=event.payload["email"],
+        )
 
 
 def managers_group_sync_after_migrate(sender, using, **kwargs) -> None:

@@ -2,12 +2,14 @@
 
 import logging
 import secrets
+from dataclasses import dataclass
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -23,6 +25,8 @@ from accounts import events, lockout
 from accounts.choices import MANAGER_APPS, MANAGERS_GROUP, ActivityType, Role
 from accounts.error_codes import AccountErrorCode
 from accounts.models import ActivityLog, ExternalIdentity, TokenFamily, User
+from accounts.oidc import VerifiedIdentity
+from common.cache import cache_take
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 from common.realtime import sessions_close_after_commit
@@ -232,9 +236,14 @@ def token_obtain(*, request, email: str, password: str) -> dict:
         if known is not None:
             activity_record(user=known, type=ActivityType.LOGIN_FAILED, ip_address=ip_address)
         raise _invalid_credentials()
+    return _signed_in(user, ip_address=ip_address)
+
+
+def _signed_in(user: User, *, ip_address, **details) -> dict:
+    """A new token family for `user`, whose identity has just been proven."""
     with transaction.atomic(using=DB):
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-        activity_record(user=user, type=ActivityType.LOGIN, ip_address=ip_address)
+        activity_record(user=user, type=ActivityType.LOGIN, ip_address=ip_address, **details)
         return _token_pair(user)
 
 
@@ -419,17 +428,131 @@ def ws_ticket_issue(*, user: User) -> dict:
 
 
 def ws_ticket_consume(*, ticket: str) -> str | None:
-    """The user id the ticket was issued to, once; None for an unknown, used or expired one.
-    Of concurrent consumers only the one whose delete removed the key gets the id."""
-    key = f"{WS_TICKET_PREFIX}{ticket}"
-    user_id = cache.get(key)
-    if user_id is None or not cache.delete(key):
-        return None
-    return user_id
+    """The user id the ticket was issued to, once; None for an unknown, used or expired one."""
+    return cache_take(f"{WS_TICKET_PREFIX}{ticket}")
 
 
-# EXTERNAL IDENTITIES
+# EXTERNAL IDENTITIES (docs/security.md, "Google sign-in")
 # ------------------------------------------------------------------------------
+IDENTITY_LINK_SALT = "accounts.identity-link"
+
+
+@dataclass(frozen=True)
+class FederatedSignIn:
+    """How a sign-in through a provider ended: signed in with `tokens`, or waiting for the
+    owner of `confirmation_sent_to` to confirm the link from the e-mail sent there."""
+
+    tokens: dict | None = None
+    confirmation_sent_to: str = ""
+
+
+def identity_sign_in(
+    *, identity: VerifiedIdentity, linking_user_id: str = "", ip_address=None
+) -> FederatedSignIn:
+    """The account rules of a provider's sign-in, once the provider has vouched for
+    `identity`:
+
+    - an e-mail the provider has not verified is refused, and nothing is linked or created;
+    - a signed-in user who started the flow (`linking_user_id`) gets the identity linked;
+    - an identity linked before signs in its user;
+    - an e-mail that belongs to a user links only after its owner confirms from an e-mail
+      (whoever holds the mailbox holds the account): nothing happens until then;
+    - anyone else gets a new client account, with no password."""
+    if not (identity.email_verified and identity.email):
+        raise ApplicationError(
+            "The provider has not verified this account's e-mail address; verify it there "
+            "first, or sign up with a password.",
+            code=AccountErrorCode.IDENTITY_EMAIL_UNVERIFIED,
+            status=403,
+        )
+    if linking_user_id:
+        user = User.objects.filter(pk=linking_user_id).first()
+        return _identity_signed_in(user, identity, ip_address=ip_address)
+    linked = (
+        ExternalIdentity.objects.filter(provider=identity.provider, subject=identity.subject)
+        .select_related("user")
+        .first()
+    )
+    if linked is not None:
+        return _identity_signed_in(linked.user, identity, ip_address=ip_address)
+    owner = User.objects.filter(email__iexact=User.objects.normalize_email(identity.email)).first()
+    if owner is not None:
+        identity_link_request(user=owner, identity=identity, ip_address=ip_address)
+        return FederatedSignIn(confirmation_sent_to=owner.email)
+    try:
+        user = _user_from_identity(identity)
+    except IntegrityError:  # a concurrent sign-in created the account or linked the subject
+        return identity_sign_in(identity=identity, ip_address=ip_address)
+    return FederatedSignIn(tokens=_signed_in(user, ip_address=ip_address, via=identity.provider))
+
+
+def _identity_signed_in(user: User | None, identity: VerifiedIdentity, *, ip_address):
+    if user is None or not user.is_active:
+        raise ApplicationError(
+            "This account is deactivated.", code=AccountErrorCode.ACCOUNT_INACTIVE, status=403
+        )
+    identity_link(user=user, **_identity_fields(identity))
+    return FederatedSignIn(tokens=_signed_in(user, ip_address=ip_address, via=identity.provider))
+
+
+def _identity_fields(identity: VerifiedIdentity) -> dict:
+    return {"provider": identity.provider, "subject": identity.subject, "email": identity.email}
+
+
+def _user_from_identity(identity: VerifiedIdentity) -> User:
+    user = User(email=identity.email, full_name=identity.name, role=Role.CLIENT)
+    user.set_unusable_password()  # signs in through the provider until they set one
+    with transaction.atomic(using=DB):
+        user.save(using=DB)
+        activity_record(user=user, type=ActivityType.REGISTERED, via=identity.provider)
+        identity_link(user=user, **_identity_fields(identity))
+        events.USER_CREATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+    return user
+
+
+def identity_link_request(*, user: User, identity: VerifiedIdentity, ip_address=None) -> None:
+    """Have `user` asked by e-mail to confirm that `identity` is theirs. The event carries
+    what the link token is made of, never the token (accounts.emails)."""
+    with transaction.atomic(using=DB):
+        activity_record(
+            user=user,
+            type=ActivityType.IDENTITY_LINK_REQUESTED,
+            ip_address=ip_address,
+            provider=identity.provider,
+        )
+        events.USER_IDENTITY_LINK_REQUESTED.emit(
+            aggregate_id=user.pk, payload={"id": str(user.pk), **_identity_fields(identity)}
+        )
+
+
+def identity_link_token(*, user_id: str, provider: str, subject: str, email: str) -> str:
+    return signing.dumps(
+        {"user_id": user_id, "provider": provider, "subject": subject, "email": email},
+        salt=IDENTITY_LINK_SALT,
+    )
+
+
+def identity_link_confirm(*, token: str) -> ExternalIdentity:
+    """Link the identity an e-mailed token names to the user it was sent to. Confirming
+    again changes nothing; the token expires after IDENTITY_LINK_TTL_SECONDS."""
+    try:
+        claims = signing.loads(
+            token, salt=IDENTITY_LINK_SALT, max_age=settings.IDENTITY_LINK_TTL_SECONDS
+        )
+    except signing.BadSignature as exc:  # SignatureExpired among them
+        raise ApplicationError(
+            "The link is invalid or has expired; sign in with Google again for a new one.",
+            code=AccountErrorCode.LINK_TOKEN_INVALID,
+            status=400,
+        ) from exc
+    user = User.objects.filter(pk=claims.pop("user_id"), is_active=True).first()
+    if user is None:
+        raise ApplicationError(
+            "This account is deactivated.", code=AccountErrorCode.ACCOUNT_INACTIVE, status=403
+        )
+    return identity_link(user=user, **claims)
+
+
 def identity_link(*, user: User, provider: str, subject: str, email: str) -> ExternalIdentity:
     """Link an identity the provider vouched for to `user` (once proven theirs); linking it
     again only notes the sign-in. A subject already linked to someone else is refused."""
@@ -440,7 +563,7 @@ def identity_link(*, user: User, provider: str, subject: str, email: str) -> Ext
         if identity.user_id != user.pk:
             raise ApplicationError(
                 "That account is linked to another user.",
-                code=CommonErrorCode.VALIDATION_ERROR,
+                code=AccountErrorCode.IDENTITY_LINKED_ELSEWHERE,
                 status=409,
             )
         identity.email, identity.last_login_at = email, timezone.now()

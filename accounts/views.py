@@ -36,3 +36,25 @@ def password_reset_page(request):
     else:
         form = PasswordResetForm(initial=request.GET.dict())
     return render(request, "accounts/reset_password.html", {"form": form, "done": done})
+
+
+class IdentityLinkForm(forms.Form):
+    token = forms.CharField(max_length=1024, widget=forms.HiddenInput)
+
+
+@require_http_methods(["GET", "POST"])
+@throttled("login")
+def identity_link_page(request):
+    """The page an identity-link e-mail opens. Linking takes a click (a POST), so that a mail
+    scanner that follows the link links nothing."""
+    identity = None
+    if request.method == "POST":
+        form = IdentityLinkForm(request.POST)
+        if form.is_valid():
+            try:
+                identity = services.identity_link_confirm(**form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+    else:
+        form = IdentityLinkForm(initial=request.GET.dict())
+    return render(request, "accounts/link_account.html", {"form": form, "identity": identity})

@@ -23,6 +23,16 @@ VERSION_TTL = 24 * 3600
 CACHE_ERRORS = (RedisError, OSError)
 
 
+def cache_take(key: str):
+    """The value under `key`, once: of any number of concurrent takers, only the one whose
+    delete removed the key gets it. For one-time tickets and states; None when unknown, taken
+    or expired."""
+    value = cache.get(key)
+    if value is None or not cache.delete(key):
+        return None
+    return value
+
+
 class VersionedCache:
     def __init__(self, namespace: str, *, ttl: int):
         self.namespace = namespace

@@ -10,7 +10,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from accounts.views import password_reset_page
+from accounts.views import identity_link_page, password_reset_page
 from common import health
 from common.throttling import throttled
 from common.views import PingView, api_not_found, jwks
@@ -42,6 +42,7 @@ urlpatterns = [
     path("dashboard/orders/", order_dashboard, name="order-dashboard"),
     path("dashboard/clients/", my_clients_page, name="crm-my-clients"),
     path("reset-password", password_reset_page, name="password-reset-page"),
+    path("link-account", identity_link_page, name="identity-link-page"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI's set-up script is a request of its own: no inline script under the CSP.

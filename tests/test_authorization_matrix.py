@@ -55,6 +55,11 @@ MATRIX = {
     ("POST", f"{V1}/auth/password/reset"): PUBLIC,
     ("POST", f"{V1}/auth/password/reset/confirm"): PUBLIC,
     ("POST", f"{V1}/auth/ws-ticket"): SIGNED_IN,
+    ("GET", f"{V1}/auth/google/start"): PUBLIC,
+    ("POST", f"{V1}/auth/google/start"): PUBLIC,
+    ("GET", f"{V1}/auth/google/callback"): PUBLIC,
+    ("POST", f"{V1}/auth/google/callback"): PUBLIC,
+    ("POST", f"{V1}/auth/identity-link/confirm"): PUBLIC,
     ("GET", f"{V1}/ping"): PUBLIC,
     ("GET", f"{V1}/users/me"): SIGNED_IN,
     ("PATCH", f"{V1}/users/me"): SIGNED_IN,
@@ -294,7 +299,7 @@ def outcome(status: int) -> int | str:
 
 
 @pytest.fixture
-def world(settings, provider):
+def world(settings, provider, oidc_provider):
     settings.FAKE_PROVIDER_LATENCY_MS = 0
     return World()
 

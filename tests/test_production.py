@@ -81,6 +81,15 @@ def test_check_deploy_passes_with_no_warning_on_a_proper_configuration(django_db
         ({"EMAIL_URL": None}, "set EMAIL_URL to an SMTP server"),
         ({"METRICS_TOKEN": None}, "set METRICS_TOKEN"),
         ({"JWT_PRIVATE_KEY": None}, "set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE"),
+        ({"GOOGLE_CLIENT_ID": "id.apps.googleusercontent.com"}, "set GOOGLE_CLIENT_SECRET"),
+        (
+            {
+                "GOOGLE_CLIENT_ID": "id.apps.googleusercontent.com",
+                "GOOGLE_CLIENT_SECRET": "secret",
+                "GOOGLE_REDIRECT_URI": "http://autosalon.example.com/api/v1/auth/google/callback",
+            },
+            "GOOGLE_REDIRECT_URI must be an https://",
+        ),
     ],
 )
 def test_production_refuses_to_start_with_an_unsafe_configuration(

@@ -96,6 +96,38 @@ class PasswordResetConfirmInputSerializer(serializers.Serializer):
     new_password = serializers.CharField(max_length=128, trim_whitespace=False)
 
 
+class GoogleStartOutputSerializer(serializers.Serializer):
+    authorization_url = serializers.URLField(help_text="Send the browser here.")
+    state = serializers.CharField(help_text="Comes back to the callback unchanged.")
+    expires_in = serializers.IntegerField(help_text="Seconds the flow may take.")
+
+
+class GoogleCallbackInputSerializer(serializers.Serializer):
+    """What Google puts on the redirect URI's query string."""
+
+    code = serializers.CharField(max_length=2048, required=False)
+    state = serializers.CharField(max_length=256, required=False, default="")
+    error = serializers.CharField(
+        max_length=128, required=False, help_text="Set by Google when it signed nobody in."
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("error") and not attrs.get("code"):
+            raise serializers.ValidationError({"code": ["This field is required."]})
+        return attrs
+
+
+class LinkConfirmationOutputSerializer(serializers.Serializer):
+    confirmation_sent_to = serializers.EmailField(
+        help_text="The account's e-mail: the link is made once its owner confirms from there."
+    )
+    message = serializers.CharField()
+
+
+class IdentityLinkConfirmInputSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=1024, help_text="From the e-mailed link.")
+
+
 class IntegrationOutputSerializer(serializers.ModelSerializer):
     """A linked identity; never a provider's token."""
 

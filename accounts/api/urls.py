@@ -16,6 +16,13 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="auth-password-reset-confirm",
     ),
+    path("auth/google/start", views.GoogleStartView.as_view(), name="auth-google-start"),
+    path("auth/google/callback", views.GoogleCallbackView.as_view(), name="auth-google-callback"),
+    path(
+        "auth/identity-link/confirm",
+        views.IdentityLinkConfirmView.as_view(),
+        name="auth-identity-link-confirm",
+    ),
     path("users/me", views.UserMeView.as_view(), name="users-me"),
     path("users/", views.UserListView.as_view(), name="users-list"),
     path("users/<uuid:pk>", views.UserDetailView.as_view(), name="users-detail"),

@@ -1,12 +1,16 @@
+from django.conf import settings
+from django.http import HttpResponseRedirect
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import oidc, selectors, services
 from accounts.api import serializers as s
+from accounts.error_codes import AccountErrorCode
 from accounts.filters import UserFilter
+from common.exceptions import ApplicationError
 from common.permissions import IsAdminRole
 from common.throttling import client_ip
 
@@ -114,6 +118,136 @@ class PasswordResetConfirmView(PublicAuthView):
             **self.validated(s.PasswordResetConfirmInputSerializer), ip_address=client_ip(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# The browser that starts a Google sign-in keeps a random value in this cookie; the flow's
+# record holds its hash, so that a callback in any other browser is refused
+# (accounts/oidc.py, docs/security.md "Google sign-in").
+OIDC_COOKIE = "autosalon_oidc"
+OIDC_COOKIE_SALT = "accounts.oidc-binding"
+OIDC_COOKIE_PATH = "/api/v1/auth/"
+
+
+def _bound_to_browser(response, flow: oidc.Flow):
+    response.set_signed_cookie(
+        OIDC_COOKIE,
+        flow.binding,
+        salt=OIDC_COOKIE_SALT,
+        max_age=flow.expires_in,
+        path=OIDC_COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",  # sent on Google's top-level redirect back, not on cross-site posts
+    )
+    return response
+
+
+class GoogleStartView(APIView):
+    """GET sends a browser to Google; POST answers with the URL, for a single-page app, and
+    with an access token it links the Google account to the signed-in user instead."""
+
+    permission_classes = [AllowAny]
+    throttle_scope = "login"
+
+    @extend_schema(
+        request=None,
+        responses={302: OpenApiResponse(description="To Google's sign-in page")},
+        summary="Sign in with Google (redirect)",
+    )
+    def get(self, request):
+        flow = oidc.flow_start()
+        return _bound_to_browser(HttpResponseRedirect(flow.authorization_url), flow)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.GoogleStartOutputSerializer},
+        summary="Sign in with Google, or link it when signed in (URL for a single-page app)",
+    )
+    def post(self, request):
+        user_id = str(request.user.pk) if request.user.is_authenticated else None
+        flow = oidc.flow_start(user_id=user_id)
+        return _bound_to_browser(Response(s.GoogleStartOutputSerializer(flow).data), flow)
+
+
+_CALLBACK_RESPONSES = {
+    200: s.TokenPairOutputSerializer,
+    202: s.LinkConfirmationOutputSerializer,
+}
+
+
+class GoogleCallbackView(PublicAuthView):
+    """Where Google sends the browser back (GET), or where a front end that received the
+    redirect posts its `code` and `state` (POST). Ends with this system's own tokens, or
+    with a 202 when the account's owner must first confirm the link by e-mail."""
+
+    throttle_scope = "login"
+
+    @extend_schema(
+        parameters=[s.GoogleCallbackInputSerializer],
+        responses=_CALLBACK_RESPONSES,
+        summary="Finish signing in with Google (redirect target)",
+    )
+    def get(self, request):
+        return self._finish(request.query_params)
+
+    @extend_schema(
+        request=s.GoogleCallbackInputSerializer,
+        responses=_CALLBACK_RESPONSES,
+        summary="Finish signing in with Google (front end)",
+    )
+    def post(self, request):
+        return self._finish(request.data)
+
+    def _finish(self, data):
+        serializer = s.GoogleCallbackInputSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
+        if params.get("error"):
+            raise ApplicationError(
+                f"Google signed nobody in ({params['error']}).",
+                code=AccountErrorCode.OAUTH_DENIED,
+                status=400,
+            )
+        binding = self.request.get_signed_cookie(
+            OIDC_COOKIE,
+            default=None,
+            salt=OIDC_COOKIE_SALT,
+            max_age=settings.OIDC_STATE_TTL_SECONDS,
+        )
+        identity, linking_user_id = oidc.flow_finish(
+            state=params["state"], code=params["code"], binding=binding
+        )
+        outcome = services.identity_sign_in(
+            identity=identity, linking_user_id=linking_user_id, ip_address=client_ip(self.request)
+        )
+        if outcome.tokens is not None:
+            response = Response(outcome.tokens)
+        else:
+            response = Response(
+                {
+                    "confirmation_sent_to": outcome.confirmation_sent_to,
+                    "message": "This e-mail has an account: open the link we sent there to "
+                    "link your Google account, then sign in with Google again.",
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
+        response.delete_cookie(OIDC_COOKIE, path=OIDC_COOKIE_PATH)
+        return response
+
+
+class IdentityLinkConfirmView(PublicAuthView):
+    throttle_scope = "login"  # the e-mailed token is a password for one purpose
+
+    @extend_schema(
+        request=s.IdentityLinkConfirmInputSerializer,
+        responses={200: s.IntegrationOutputSerializer},
+        summary="Link an external account with the e-mailed token",
+    )
+    def post(self, request):
+        identity = services.identity_link_confirm(
+            **self.validated(s.IdentityLinkConfirmInputSerializer)
+        )
+        return Response(s.IntegrationOutputSerializer(identity).data)
 
 
 class PasswordChangeView(APIView):

@@ -373,6 +373,28 @@ SIMPLE_JWT = {
 }
 WS_TICKET_TTL_SECONDS = 30
 
+# GOOGLE SIGN-IN (accounts/oidc.py, docs/security.md "Google sign-in")
+# ------------------------------------------------------------------------------
+# Off until GOOGLE_CLIENT_ID is set. The endpoints and keys come from the discovery
+# document, which a local stand-in may serve instead of Google's.
+GOOGLE_CLIENT_ID = env.str("GOOGLE_CLIENT_ID", default="")
+GOOGLE_CLIENT_SECRET = env.str("GOOGLE_CLIENT_SECRET", default="")
+GOOGLE_DISCOVERY_URL = env.str(
+    "GOOGLE_DISCOVERY_URL", default="https://accounts.google.com/.well-known/openid-configuration"
+)
+# Where Google sends the browser back: this API's callback, or a front-end page that posts
+# the `code` and `state` it receives to the callback. Registered in Google's console.
+GOOGLE_REDIRECT_URI = env.str(
+    "GOOGLE_REDIRECT_URI", default="http://127.0.0.1:8000/api/v1/auth/google/callback"
+)
+OIDC_STATE_TTL_SECONDS = 600
+OIDC_HTTP_TIMEOUT_SECONDS = env.float("OIDC_HTTP_TIMEOUT_SECONDS", default=5)
+# A Google account whose e-mail is a user's links once that user confirms from an e-mail.
+IDENTITY_LINK_TTL_SECONDS = env.int("IDENTITY_LINK_TTL_SECONDS", default=3600)
+FRONTEND_IDENTITY_LINK_URL = env.str(
+    "FRONTEND_IDENTITY_LINK_URL", default="http://127.0.0.1:8000/link-account?token={token}"
+)
+
 # E-MAIL
 # ------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -9,6 +9,9 @@ from .base import (
     DATABASES,
     DEFAULT_SECRET_KEY,
     EMAIL_CONFIG,
+    GOOGLE_CLIENT_ID,
+    GOOGLE_CLIENT_SECRET,
+    GOOGLE_REDIRECT_URI,
     JWT_ALGORITHM,
     LOGGING,
     SERVICES_MODE,
@@ -76,6 +79,13 @@ if JWT_ALGORITHM == "RS256" and not (
     env.str("JWT_PRIVATE_KEY", default="") or env.str("JWT_PRIVATE_KEY_FILE", default="")
 ):
     _refuse("set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE (manage.py jwt_key_create makes one).")
+
+# GOOGLE SIGN-IN
+# ------------------------------------------------------------------------------
+if GOOGLE_CLIENT_ID and not GOOGLE_CLIENT_SECRET:
+    _refuse("set GOOGLE_CLIENT_SECRET too, since GOOGLE_CLIENT_ID is set.")
+if GOOGLE_CLIENT_ID and not GOOGLE_REDIRECT_URI.startswith("https://"):
+    _refuse("GOOGLE_REDIRECT_URI must be an https:// address of this site.")
 
 # METRICS
 # ------------------------------------------------------------------------------
