@@ -1,6 +1,7 @@
 """Reads of the accounts domain, scoped to who asks."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -65,3 +66,20 @@ def user_card(*, user_id) -> UserCard | None:
         is_staff=user.is_staff,
         is_active=user.is_active,
     )
+
+
+@dataclass(frozen=True)
+class IdentityCard:
+    """A sign-in linked to a user, as staff of other apps may see it: no subject, no token."""
+
+    provider: str
+    email: str
+    linked_at: datetime
+    last_login_at: datetime | None
+
+
+def identity_cards(*, user_id) -> list[IdentityCard]:
+    return [
+        IdentityCard(i.provider, i.email, i.created_at, i.last_login_at)
+        for i in ExternalIdentity.objects.filter(user_id=user_id)
+    ]

@@ -5,6 +5,7 @@ the services, in the API or the actions here, so that every change has its event
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from accounts import selectors as accounts_selectors
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, service_action
 from crm import selectors, services
 from crm.models import Client, Contact, Erasure, Tag
@@ -31,9 +32,17 @@ class ClientAdmin(ReadOnlyAdminMixin, CrmAdmin):
     search_fields = ["name", "email", "phone", "contacts__name", "contacts__phone"]
     ordering = ["-last_activity_at"]
     inlines = [ContactInline]
-    readonly_fields = ["timeline"]
+    readonly_fields = ["account_sign_ins", "timeline"]
     fieldsets = [
-        (None, {"fields": ["type", "name", "status", "source", "manager_id", "user_id"]}),
+        (
+            None,
+            {
+                "fields": [
+                    *["type", "name", "status", "source", "manager_id", "user_id"],
+                    "account_sign_ins",
+                ]
+            },
+        ),
         ("Details", {"fields": ["industry", "description", "tax_id", "email", "phone", "tags"]}),
         ("History", {"fields": ["last_activity_at", "archived_at", "merged_into", "erased_at"]}),
         ("Timeline", {"fields": ["timeline"]}),
@@ -59,6 +68,30 @@ class ClientAdmin(ReadOnlyAdminMixin, CrmAdmin):
         stale = selectors.stale_leads(mine).count()
         extra_context = {**(extra_context or {}), "subtitle": f"{stale} of my leads gone quiet"}
         return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Account's linked sign-ins")
+    def account_sign_ins(self, client):
+        """What the client's account signs in with besides a password; admins unlink on the
+        account's own page."""
+        if client.user_id is None:
+            return "no account"
+        cards = accounts_selectors.identity_cards(user_id=client.user_id)
+        return (
+            format_html_join(
+                ", ",
+                "{} {} (linked {}, last sign-in {})",
+                (
+                    (
+                        c.provider,
+                        c.email,
+                        f"{c.linked_at:%Y-%m-%d}",
+                        f"{c.last_login_at:%Y-%m-%d %H:%M}" if c.last_login_at else "never",
+                    )
+                    for c in cards
+                ),
+            )
+            or "none"
+        )
 
     @admin.display(description="Latest activity")
     def timeline(self, client):

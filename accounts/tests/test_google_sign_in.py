@@ -357,3 +357,15 @@ def test_a_deactivated_users_google_sign_in_is_refused(oidc_provider):
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "account_inactive"
+
+
+def test_the_schema_documents_the_google_endpoints():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+
+    start, callback = paths["/api/v1/auth/google/start"], paths["/api/v1/auth/google/callback"]
+    assert "302" in start["get"]["responses"] and "200" in start["post"]["responses"]
+    assert {"200", "202", "default"} <= set(callback["get"]["responses"])
+    assert {"code", "state", "error"} == {p["name"] for p in callback["get"]["parameters"]}
+    assert "200" in paths["/api/v1/auth/identity-link/confirm"]["post"]["responses"]

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import selectors as accounts_selectors
+from accounts import services as accounts_services
 from accounts.tests.factories import UserFactory
 from conftest import browser_for
 from crm import services
@@ -75,3 +77,23 @@ def test_tags_are_the_admins_to_change(manager, admin_user):
     assert as_admin.status_code == 302
     tag.refresh_from_db()
     assert tag.name == "renamed"
+
+
+def test_a_manager_sees_the_accounts_linked_sign_ins_but_cannot_unlink(manager, customer):
+    identity = accounts_services.identity_link(
+        user=customer, provider="google", subject="g-42", email="anna@gmail.example"
+    )
+    client = crm_client_make(actor=manager, name="Anna", user_id=customer.pk)
+    browser = browser_for(manager)
+
+    page = browser.get(reverse("admin:crm_client_change", args=[client.pk]))
+    unlink = browser.post(
+        reverse("admin:accounts_externalidentity_delete", args=[identity.pk]), {"post": "yes"}
+    )
+
+    assert page.status_code == 200
+    assert b"google anna@gmail.example" in page.content
+    assert unlink.status_code == 403
+    assert [c.email for c in accounts_selectors.identity_cards(user_id=customer.pk)] == [
+        "anna@gmail.example"
+    ]
