@@ -12,7 +12,7 @@ TEST_REDIS ?= redis://127.0.0.1:6379/15
 # `makemigrations --check` reads each alias's migration history: point every alias at the
 # server's `postgres` database, which exists everywhere and has none, instead of databases
 # that only the tests create.
-MIGRATIONS_CHECK_ENV := $(foreach app,ACCOUNTS CATALOG ORDERS PAYMENTS FINANCING INSURANCE SHOWROOM CRM,DATABASE_URL_$(app)=$(TEST_PG)/postgres)
+MIGRATIONS_CHECK_ENV := $(foreach app,ACCOUNTS CATALOG ORDERS PAYMENTS FINANCING INSURANCE SHOWROOM CRM INTEGRATIONS,DATABASE_URL_$(app)=$(TEST_PG)/postgres)
 
 .PHONY: run test lint fuzz check-services migrate seed clean
 
@@ -48,6 +48,7 @@ test: export DATABASE_URL_FINANCING ?= $(TEST_PG)/autosalon_financing
 test: export DATABASE_URL_INSURANCE ?= $(TEST_PG)/autosalon_insurance
 test: export DATABASE_URL_SHOWROOM ?= $(TEST_PG)/autosalon_showroom
 test: export DATABASE_URL_CRM ?= $(TEST_PG)/autosalon_crm
+test: export DATABASE_URL_INTEGRATIONS ?= $(TEST_PG)/autosalon_integrations
 test: export REDIS_URL ?= $(TEST_REDIS)
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: export AUTOSALON_ENV_FILE = /dev/null

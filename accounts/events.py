@@ -7,10 +7,14 @@ USER_CREATED = DomainEvent("user.created", app_label="accounts")
 USER_UPDATED = DomainEvent("user.updated", app_label="accounts")
 USER_DELETED = DomainEvent("user.deleted", app_label="accounts")
 # Carries the user's id only: the link and its token are made when the e-mail is sent.
-USER_PASSWORD_RESET_REQUESTED = DomainEvent("user.password_reset_requested", app_label="accounts")
+USER_PASSWORD_RESET_REQUESTED = DomainEvent(
+    "user.password_reset_requested", app_label="accounts", internal=True
+)
 # A provider's identity waits for the owner of a known e-mail to confirm the link; carries
 # the user's id and the identity, and the link is signed when the e-mail is sent.
-USER_IDENTITY_LINK_REQUESTED = DomainEvent("user.identity_link_requested", app_label="accounts")
+USER_IDENTITY_LINK_REQUESTED = DomainEvent(
+    "user.identity_link_requested", app_label="accounts", internal=True
+)
 
 
 def user_payload(user: User) -> dict:

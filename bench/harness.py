@@ -19,7 +19,17 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
-APPS = ["accounts", "catalog", "orders", "payments", "financing", "insurance", "showroom", "crm"]
+APPS = [
+    "accounts",
+    "catalog",
+    "orders",
+    "payments",
+    "financing",
+    "insurance",
+    "showroom",
+    "crm",
+    "integrations",
+]
 
 
 def environment(**extra: str) -> dict:

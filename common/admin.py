@@ -60,22 +60,25 @@ class ReasonForm(forms.Form):
     )
 
 
-def reason_action(apply, *, name: str, description: str, done: str, permission: str):
+def reason_action(
+    apply, *, name: str, description: str, done: str, permission: str, form_class=ReasonForm
+):
     """An admin action that first asks for a reason on an intermediate page, then calls
-    `apply(request, obj, reason)` for each selected row. `apply` calls a service, so history
+    `apply(request, obj, reason)` for each selected row (with another `form_class`, its
+    fields' values in their order instead of the reason). `apply` calls a service, so history
     and events are written as through the API. An `ApplicationError` (an illegal
     transition, say) becomes an error message for its row; the other rows still go on.
 
     `permission` names the ModelAdmin's `has_<permission>_permission(request)`."""
 
     def action(modeladmin, request, queryset):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        form = form_class(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return _reason_page(modeladmin, request, queryset, form, name, description)
         succeeded = 0
         for obj in queryset:
             try:
-                apply(request, obj, form.cleaned_data["reason"])
+                apply(request, obj, *form.cleaned_data.values())
             except ApplicationError as exc:
                 modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
             else:

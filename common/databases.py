@@ -14,6 +14,7 @@ APP_DATABASES = {
     "insurance": "insurance",
     "showroom": "showroom",
     "crm": "crm",
+    "integrations": "integrations",
 }
 
 

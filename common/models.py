@@ -23,6 +23,7 @@ class OutboxEventBase(TimestampedModel):
     payload = models.JSONField(default=dict)
     occurred_at = models.DateTimeField()
     request_id = models.CharField(max_length=64, blank=True)
+    schema_version = models.PositiveSmallIntegerField(default=1)
     # Handed to the broker (first time), and how often.
     published_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -30,6 +31,9 @@ class OutboxEventBase(TimestampedModel):
     # `next_attempt_at` on (common.events.bus, "Publishing and redelivery").
     delivered_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Confirmed by RabbitMQ (common.events.amqp). An event emitted while EVENTS_AMQP_URL is
+    # unset is never published there: it is stored as if it had been.
+    amqp_published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -40,6 +44,11 @@ class OutboxEventBase(TimestampedModel):
                 fields=["next_attempt_at"],
                 condition=models.Q(delivered_at__isnull=True),
                 name="%(app_label)s_outbox_due",
+            ),
+            models.Index(
+                fields=["occurred_at"],
+                condition=models.Q(amqp_published_at__isnull=True),
+                name="%(app_label)s_outbox_amqp_due",
             ),
         ]
 

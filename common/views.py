@@ -25,6 +25,14 @@ def validated(serializer_class, request, **kwargs) -> dict:
 JWKS_MAX_AGE_SECONDS = 300
 
 
+@cache_control(public=True, max_age=300)
+def asyncapi(request):
+    """The events' AsyncAPI document (common.events.contract), beside the OpenAPI schema."""
+    from common.events.contract import asyncapi_document
+
+    return JsonResponse(asyncapi_document())
+
+
 def api_not_found(request, *args, **kwargs):
     """Catch-all for unknown paths under `/api/`."""
     return json_error(CommonErrorCode.NOT_FOUND, "No such endpoint.", 404)

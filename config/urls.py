@@ -13,7 +13,7 @@ from drf_spectacular.views import (
 from accounts.views import identity_link_page, password_reset_page
 from common import health
 from common.throttling import throttled
-from common.views import PingView, api_not_found, jwks
+from common.views import PingView, api_not_found, asyncapi, jwks
 from config.metrics import metrics
 from crm.views import my_clients_page
 from orders.views import order_dashboard
@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("insurance.api.urls")),
     path("", include("showroom.api.urls")),
     path("", include("crm.api.urls")),
+    path("", include("integrations.api.urls")),
 ]
 
 urlpatterns = [
@@ -45,6 +46,7 @@ urlpatterns = [
     path("link-account", identity_link_page, name="identity-link-page"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/events/", asyncapi, name="events-schema"),
     # Swagger UI's set-up script is a request of its own: no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     # ReDoc styles its page by injecting <style> elements, and parses in a worker.

@@ -478,8 +478,9 @@ def _merged_into(client: Client) -> list[Client]:
 
 def client_erase(*, client_id, requested_by: str, reason: str) -> Erasure:
     """Right to be forgotten: the person's data goes (name, phone, e-mail, tax id, contacts,
-    what the timeline says and the payloads of the CRM's own delivered events), from the
-    record and from the duplicates once merged into it; the record,
+    what the timeline says and the payloads of the CRM's own events, delivered or not: one
+    still on its way goes out erased), from the record and from the duplicates once merged
+    into it; the record,
     its status and how many entries of each kind its timeline had stay, and an audit row says
     who asked and why. The account link is dropped too: the account is accounts' to delete."""
     with transaction.atomic(using=DB):
@@ -507,9 +508,9 @@ def client_erase(*, client_id, requested_by: str, reason: str) -> Erasure:
             record.archived_at = record.archived_at or now
             record.save(using=DB)
             record.tags.clear()
-            OutboxEvent.objects.using(DB).filter(
-                aggregate_id=str(record.pk), delivered_at__isnull=False
-            ).update(payload={"id": str(record.pk), "erased": True})
+            OutboxEvent.objects.using(DB).filter(aggregate_id=str(record.pk)).update(
+                payload={"id": str(record.pk), "erased": True}
+            )
         erasure = Erasure.objects.using(DB).create(
             client=client,
             requested_by=requested_by,

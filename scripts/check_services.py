@@ -14,7 +14,12 @@ DATABASE_VARIABLES = [
     "DATABASE_URL_PAYMENTS",
     "DATABASE_URL_FINANCING",
     "DATABASE_URL_INSURANCE",
+    "DATABASE_URL_SHOWROOM",
+    "DATABASE_URL_CRM",
+    "DATABASE_URL_INTEGRATIONS",
 ]
+# The event tests run on RabbitMQ too, and the events are published to it.
+RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
 
 def check_postgres(variable: str) -> str | None:
@@ -43,8 +48,20 @@ def check_redis() -> str | None:
     return None
 
 
+def check_rabbitmq() -> str | None:
+    from kombu import Connection
+
+    try:
+        with Connection(RABBITMQ_URL, connect_timeout=3) as connection:
+            connection.connect()
+    except OSError as exc:
+        return f"RabbitMQ at {urlparse(RABBITMQ_URL).hostname}:5672 is down: {exc}"
+    return None
+
+
 def main() -> int:
-    problems = [p for p in [*map(check_postgres, DATABASE_VARIABLES), check_redis()] if p]
+    checks = [*map(check_postgres, DATABASE_VARIABLES), check_redis(), check_rabbitmq()]
+    problems = [p for p in checks if p]
     for problem in problems:
         print(f"SERVICE DOWN: {problem}", file=sys.stderr)
     if problems:
@@ -53,7 +70,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    print("PostgreSQL and Redis answer.")
+    print("PostgreSQL, Redis and RabbitMQ answer.")
     return 0
 
 

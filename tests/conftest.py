@@ -1,39 +1,81 @@
 """Fixtures for tests that run a real Celery worker process."""
 
+import os
+
 import pytest
+from kombu import Connection
 
 from config.celery import app as celery_app
 from tests.processes import AsgiServer, Worker
 
+RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
+
 
 @pytest.fixture
-def broker(monkeypatch, settings):
-    """Publish for real instead of running tasks in-process; `broker.down()` points the
-    publisher at a port where nothing listens, `broker.up()` back at Redis."""
+def broker(monkeypatch, settings, request):
+    """Publish for real instead of running tasks in-process, on Redis, or on RabbitMQ where a
+    test asks for it with `@pytest.mark.parametrize("broker", BROKERS, indirect=True)`. On
+    RabbitMQ the tasks go to a queue of the test's own, deleted afterwards. `broker.down()`
+    points the publisher at a port where nothing listens, `broker.up()` back."""
+    kind = getattr(request, "param", "redis")
 
     class Broker:
+        url = settings.CELERY_BROKER_URL if kind == "redis" else RABBITMQ_URL
+        queue = "celery" if kind == "redis" else f"autosalon-test-{os.getpid()}"
+        # What a worker started for this test needs on top of the test environment.
+        env = (
+            {}
+            if kind == "redis"
+            else {
+                "CELERY_BROKER_URL": url,
+                "CELERY_TASK_DEFAULT_QUEUE": queue,
+            }
+        )
+
         def point_at(self, url):
             # The app reads Django settings under the CELERY_ namespace.
             monkeypatch.setattr(celery_app.conf, "CELERY_BROKER_URL", url)
             celery_app._after_fork()  # drop pooled connections to the old address
 
         def down(self):
-            self.point_at("redis://127.0.0.1:1/15")
+            self.point_at(f"{self.url.split('://')[0]}://127.0.0.1:1/")
 
         def up(self):
-            self.point_at(settings.CELERY_BROKER_URL)
+            self.point_at(self.url)
 
-    monkeypatch.setattr(celery_app.conf, "CELERY_TASK_ALWAYS_EAGER", False)
     broker = Broker()
+    if kind == "rabbitmq":
+        services_required_rabbitmq()
+        monkeypatch.setattr(celery_app.conf, "CELERY_TASK_DEFAULT_QUEUE", broker.queue)
+        monkeypatch.setattr(
+            celery_app.conf, "CELERY_BROKER_TRANSPORT_OPTIONS", {"confirm_publish": True}
+        )
+        for cached in ("queues", "default_queue", "router"):  # made from the old queue name
+            monkeypatch.delitem(celery_app.amqp.__dict__, cached, raising=False)
+    monkeypatch.setattr(celery_app.conf, "CELERY_TASK_ALWAYS_EAGER", False)
     broker.up()
     yield broker
     broker.up()
+    if kind == "rabbitmq":
+        with Connection(broker.url) as connection:
+            connection.default_channel.queue_delete(broker.queue)
+
+
+BROKERS = ["redis", "rabbitmq"]
+
+
+def services_required_rabbitmq():
+    try:
+        with Connection(RABBITMQ_URL, connect_timeout=2) as connection:
+            connection.connect()
+    except OSError as exc:
+        pytest.fail(f"RabbitMQ does not answer at {RABBITMQ_URL}: {exc}", pytrace=False)
 
 
 @pytest.fixture
 def worker(tmp_path, broker):
     celery_app.control.purge()
-    running = Worker(tmp_path / "worker.log").start()
+    running = Worker(tmp_path / "worker.log", env=broker.env, queue=broker.queue).start()
     yield running
     running.stop()
 

@@ -7,6 +7,7 @@ signs in is `account`; `id_token_overrides` changes the next ID tokens' claims, 
 `sign_with` the key that signs them, so that a test can hand the client a bad token."""
 
 import base64
+import functools
 import hashlib
 import json
 import secrets
@@ -24,13 +25,16 @@ def _new_key():
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+_provider_key = functools.cache(_new_key)  # one per test run: making RSA keys is slow
+
+
 class OidcProvider:
     client_id = "autosalon-stand-in-client"
     client_secret = "stand-in-secret"
     kid = "stand-in-1"
 
     def __init__(self):
-        self.key = _new_key()
+        self.key = _provider_key()
         self.sign_with = self.key
         self.account = {
             "sub": "110248495921238986420",

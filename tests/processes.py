@@ -11,8 +11,10 @@ from pathlib import Path
 
 import httpx
 import redis
+from amqp.exceptions import ChannelError
 from django.conf import settings
 from django.db import connections
+from kombu import Connection
 
 from config.celery import app as celery_app
 
@@ -122,9 +124,12 @@ class Worker(_Process):
     """A Celery worker; with `beat=True` it runs the beat schedule too (`-B`), with its
     schedule file next to its log."""
 
-    def __init__(self, log_path: Path, *, beat: bool = False, env: dict | None = None):
+    def __init__(
+        self, log_path: Path, *, beat: bool = False, env: dict | None = None, queue="celery"
+    ):
         super().__init__(log_path, env=env)
         self.beat = beat
+        self.queue = queue
 
     def command(self) -> list[str]:
         beat = ["-B", "--schedule", str(self.log_path.with_suffix(".schedule"))]
@@ -166,16 +171,24 @@ class Worker(_Process):
 
     def wait_idle(self, timeout: float = 30) -> None:
         """Until the queue is empty and the worker runs nothing."""
-        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if broker.llen("celery") == 0:
+            if queue_length(self.queue) == 0:
                 active = celery_app.control.inspect(timeout=0.5).active() or {}
                 reserved = celery_app.control.inspect(timeout=0.5).reserved() or {}
                 if active and not any(active.values()) and not any(reserved.values()):
                     return
             time.sleep(0.1)
         raise TimeoutError("the worker did not become idle")
+
+
+def queue_length(queue: str) -> int:
+    """Tasks waiting in `queue` on the broker the app publishes to, Redis or RabbitMQ."""
+    with Connection(celery_app.conf.CELERY_BROKER_URL) as connection:
+        try:
+            return connection.default_channel.queue_declare(queue, passive=True).message_count
+        except ChannelError:  # no such queue: Redis drops an empty list
+            return 0
 
 
 class RedisServer:

@@ -26,6 +26,8 @@ from financing.models import LoanApplication, LoanInstallment
 from financing.tests.factories import application_make
 from insurance.models import Claim, Policy, Quote
 from insurance.tests.factories import claim_make, policy_make, quote_make
+from integrations.models import WebhookDelivery
+from integrations.tests.factories import webhook_delivery_make, webhook_subscription_make
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from payments import services as payments_services
@@ -63,6 +65,7 @@ def rows_make(customer, count: int) -> None:
         claim_make(customer, policy_make(customer, order))
         showroom_rows_make(customer)
         crm_rows_make(customer)
+        webhook_delivery_make(webhook_subscription_make(customer).pk)  # and its subscription
     RefreshToken.for_user(customer).blacklist()  # an outstanding and a blacklisted token
     with pytest.raises(ApplicationError):  # a failed sign-in: an access attempt
         accounts_services.token_obtain(
@@ -144,6 +147,7 @@ LISTS = [
     Quote,
     Policy,
     Claim,
+    WebhookDelivery,
 ]
 
 

@@ -20,6 +20,7 @@ from conftest import client_for
 from crm.tests.factories import crm_client_make
 from financing.tests.factories import application_make
 from insurance.tests.factories import claim_make, policy_make, quote_make
+from integrations.tests.factories import webhook_delivery_make, webhook_subscription_make
 from orders.tests.factories import category_make, order_make, product_make
 from payments import services as payments_services
 from payments.tests.factories import completed_payment_make
@@ -70,6 +71,14 @@ MATRIX = {
     ("GET", f"{V1}/users/{{id}}/activity"): SELF_OR_ADMIN,
     ("GET", f"{V1}/users/{{id}}/integrations"): SELF_OR_ADMIN,
     ("DELETE", f"{V1}/users/{{id}}/integrations/{{identity_id}}"): SELF_OR_ADMIN,
+    ("GET", f"{V1}/integrations/webhooks/"): ADMIN,
+    ("POST", f"{V1}/integrations/webhooks/"): ADMIN,
+    ("GET", f"{V1}/integrations/webhooks/{{id}}/"): ADMIN,
+    ("PATCH", f"{V1}/integrations/webhooks/{{id}}/"): ADMIN,
+    ("DELETE", f"{V1}/integrations/webhooks/{{id}}/"): ADMIN,
+    ("GET", f"{V1}/integrations/webhooks/{{id}}/deliveries"): ADMIN,
+    ("POST", f"{V1}/integrations/webhooks/{{id}}/deliveries/{{delivery_id}}/redeliver"): ADMIN,
+    ("POST", f"{V1}/integrations/webhooks/{{id}}/redeliver"): ADMIN,
     ("GET", f"{V1}/catalog/categories/"): PUBLIC,
     ("POST", f"{V1}/catalog/categories/"): STAFF,
     ("GET", f"{V1}/catalog/categories/tree/"): PUBLIC,
@@ -229,6 +238,8 @@ class World:
             values["id"] = self._object_id(template)
         if "{item_id}" in template:
             values["item_id"] = self.order.line_items[0].pk
+        if "{delivery_id}" in template:
+            values["delivery_id"] = webhook_delivery_make(values["id"]).pk
         if "{identity_id}" in template:
             values["identity_id"] = accounts_services.identity_link(
                 user=self.client, provider="google", subject="matrix", email=self.client.email
@@ -270,6 +281,7 @@ class World:
             ).pk,
             "showroom/test-drives": lambda: self.test_drive.pk,
             "crm/clients": lambda: crm_client_make(name="Matrix lead").pk,
+            "integrations/webhooks": lambda: webhook_subscription_make(self.users["admin"]).pk,
         }[section]()
 
     @property

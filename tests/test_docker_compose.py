@@ -20,6 +20,7 @@ DB_SERVICES = [
     "insurance_db",
     "showroom_db",
     "crm_db",
+    "integrations_db",
 ]
 APP_SERVICES = ["web", "worker", "beat"]
 POSTGRES_FIELDS = [

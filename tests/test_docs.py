@@ -59,7 +59,7 @@ def test_the_event_catalogue_lists_every_event_and_every_consumer():
     catalogue = (ROOT / "docs" / "events.md").read_text()
     emitted = set(
         re.findall(
-            r'DomainEvent\("([a-z_.]+)"',
+            r'DomainEvent\(\s*"([a-z_.]+)"',
             "".join(path.read_text() for path in ROOT.glob("*/events.py")),
         )
     )

@@ -120,6 +120,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         "crm.sqlite3",
         "financing.sqlite3",
         "insurance.sqlite3",
+        "integrations.sqlite3",
         "orders.sqlite3",
         "payments.sqlite3",
         "showroom.sqlite3",

@@ -1,4 +1,5 @@
-"""The event backbone end to end: a real worker process on Redis, committed transactions."""
+"""The event backbone end to end: a real worker process on Redis and on RabbitMQ, committed
+transactions."""
 
 import pytest
 from django.core.management import call_command
@@ -11,9 +12,14 @@ from common.tasks import event_deliver_task
 from orders import services
 from orders.models import Order, OutboxEvent
 from orders.tests.factories import order_make, product_make
+from tests.conftest import BROKERS
 from tests.processes import wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+    pytest.mark.parametrize("broker", BROKERS, indirect=True),
+]
 
 
 def stock(product) -> int:

@@ -101,6 +101,43 @@ def test_production_refuses_to_start_with_an_unsafe_configuration(
     assert f"Production settings: {reason}" in result.stderr
 
 
+TARGET_CHECK = """
+import sys, django
+django.setup()
+from common.exceptions import ApplicationError
+from integrations.targets import target_check
+try:
+    target_check(sys.argv[1])
+except ApplicationError as refused:
+    print(refused.code, refused.message)
+else:
+    print("allowed")
+"""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/",
+        "https://10.0.0.1/",
+        "https://127.0.0.1/hooks",
+        "http://partner.example/hooks",  # https only
+    ],
+)
+def test_production_refuses_webhook_targets_inside_the_network(django_db_setup, url):
+    result = subprocess.run(
+        [sys.executable, "-c", TARGET_CHECK, url],
+        cwd=ROOT,
+        env=production_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.startswith("webhook_target_refused"), result.stdout + result.stderr
+
+
 # RESPONSES
 # ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")

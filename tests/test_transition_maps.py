@@ -25,6 +25,9 @@ from insurance.choices import ClaimStatus as C
 from insurance.choices import PolicyStatus as P
 from insurance.choices import QuoteStatus as Q
 from insurance.models import Claim, Policy, Quote
+from integrations.choices import DELIVERY_TRANSITIONS
+from integrations.choices import DeliveryStatus as Dl
+from integrations.models import WebhookDelivery
 from orders.choices import ORDER_TRANSITIONS, Actor
 from orders.choices import OrderStatus as O
 from orders.models import InboxEvent, Order
@@ -148,6 +151,16 @@ EXPECTED = {
             (Cl.LEAD, Cl.INACTIVE): ANYONE,
             (Cl.ACTIVE, Cl.INACTIVE): ANYONE,
             (Cl.INACTIVE, Cl.ACTIVE): ANYONE,
+        },
+    ),
+    "webhook delivery": (
+        WebhookDelivery,
+        DELIVERY_TRANSITIONS,
+        {
+            (Dl.PENDING, Dl.SUCCEEDED): ANYONE,
+            (Dl.PENDING, Dl.FAILED): ANYONE,
+            (Dl.SUCCEEDED, Dl.PENDING): ANYONE,
+            (Dl.FAILED, Dl.PENDING): ANYONE,
         },
     ),
     "inbox entry": (

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from common.databases import database_for_app
+from common.events import amqp, contract
 from common.middleware import current_request_id, request_id_bound
 from common.models import InboxEventBase
 from common.transitions import TransitionMap
@@ -38,6 +39,7 @@ class Event:
     occurred_at: str = field(default_factory=lambda: timezone.now().isoformat())
     request_id: str = ""
     source: str = ""
+    schema_version: int = 1
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -55,17 +57,27 @@ def inbox_model(app_label: str):
     return apps.get_model(app_label, "InboxEvent")
 
 
+_domain_events: dict[str, "DomainEvent"] = {}  # by type: every one declared so far
+
+
 class DomainEvent:
     """A named event type of one app, e.g. `DomainEvent("order.cancelled", app_label="orders")`.
 
     `signal` is sent with `event=` for in-process listeners, inside the emitting transaction;
     listeners that act outside the database use `transaction.on_commit(..., using=...)`."""
 
-    def __init__(self, type: str, *, app_label: str):
+    def __init__(
+        self, type: str, *, app_label: str, schema_version: int = 1, internal: bool = False
+    ):
         self.type = type
         self.app_label = app_label
+        self.schema_version = schema_version  # of its payload's schema (common.events.contract)
+        # An internal event (a request for an e-mail, say) stays inside: neither RabbitMQ nor
+        # webhooks see it, and it is not part of the published contract.
+        self.internal = internal
         self.using = database_for_app(app_label)
         self.signal = Signal()
+        _domain_events[type] = self
 
     def __repr__(self):
         return f"DomainEvent({self.type!r})"
@@ -75,12 +87,15 @@ class DomainEvent:
         connection = transaction.get_connection(self.using)
         if not connection.in_atomic_block:
             raise RuntimeError(f"{self.type} must be emitted inside atomic(using={self.using!r})")
+        if settings.EVENTS_VALIDATE_PAYLOADS:
+            contract.payload_check(self.app_label, self.type, self.schema_version, payload)
         event = Event(
             type=self.type,
             aggregate_id=str(aggregate_id),
             payload=payload,
             request_id=current_request_id(),
             source=self.app_label,
+            schema_version=self.schema_version,
         )
         # An event nobody consumes is delivered as soon as it is stored.
         consumed = bool(consumers_for(event.type))
@@ -91,6 +106,10 @@ class DomainEvent:
             payload=event.payload,
             occurred_at=event.occurred,
             request_id=event.request_id,
+            schema_version=event.schema_version,
+            amqp_published_at=None
+            if settings.EVENTS_AMQP_URL and not self.internal
+            else event.occurred,
             published_at=None if consumed else event.occurred,
             delivered_at=None if consumed else event.occurred,
         )
@@ -116,12 +135,14 @@ class Consumer:
         return database_for_app(self.app_label)
 
 
+ANY_EVENT = "*"
 _consumers: dict[str, Consumer] = {}
 _by_type: dict[str, list[Consumer]] = defaultdict(list)
 
 
 def consumer(event_type: str, *, name: str, app_label: str):
-    """Register `handler(event)` for `event_type`; it runs inside `atomic(using=<app's db>)`."""
+    """Register `handler(event)` for `event_type` (or `*`: every event but the internal ones);
+    it runs inside `atomic(using=<app's db>)`."""
 
     def register(handler):
         if name in _consumers:
@@ -137,7 +158,15 @@ def consumer(event_type: str, *, name: str, app_label: str):
 
 
 def consumers_for(event_type: str) -> list[Consumer]:
-    return list(_by_type.get(event_type, []))
+    """The consumers of `event_type`, and those of every published one (registered for
+    `*`, such as the webhooks' fan-out)."""
+    every = () if is_internal(event_type) else _by_type.get(ANY_EVENT, ())
+    return [*_by_type.get(event_type, ()), *every]
+
+
+def is_internal(event_type: str) -> bool:
+    declared = _domain_events.get(event_type)
+    return declared is not None and declared.internal
 
 
 # PUBLISHING AND REDELIVERY
@@ -155,6 +184,7 @@ def event_from_outbox_row(row, app_label: str) -> Event:
         occurred_at=row.occurred_at.isoformat(),
         request_id=row.request_id,
         source=app_label,
+        schema_version=row.schema_version,
     )
 
 
@@ -276,7 +306,8 @@ def outbox_apps() -> list[str]:
 
 def relay(*, older_than_seconds: float = 0, batch_size: int = 500) -> dict[str, dict[str, int]]:
     """In every app database: publish every outbox row still unpublished, then confirm or
-    redeliver the published ones that are due (unless EVENTS_REDELIVER_AFTER_SECONDS is 0)."""
+    redeliver the published ones that are due (unless EVENTS_REDELIVER_AFTER_SECONDS is 0);
+    and, with EVENTS_AMQP_URL set, publish to RabbitMQ what it has not confirmed yet."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     results = {}
     for app_label in outbox_apps():
@@ -292,6 +323,8 @@ def relay(*, older_than_seconds: float = 0, batch_size: int = 500) -> dict[str, 
             due = undelivered(app_label, due_only=True, batch_size=batch_size)
             counts.update(redeliver(app_label, due) if due else {})
         results[app_label] = counts
+    if settings.EVENTS_AMQP_URL:
+        results["rabbitmq"] = {"published": amqp.amqp_publish_pending(batch_size=batch_size)}
     return results
 
 

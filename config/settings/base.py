@@ -57,6 +57,7 @@ DOMAIN_APPS = [
     "insurance",
     "showroom",
     "crm",
+    "integrations",
 ]
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -128,6 +129,7 @@ DATABASE_ENV_VARS = {
     "insurance": "DATABASE_URL_INSURANCE",
     "showroom": "DATABASE_URL_SHOWROOM",
     "crm": "DATABASE_URL_CRM",
+    "integrations": "DATABASE_URL_INTEGRATIONS",
 }
 DATABASE_POOL_MIN_SIZE = env.int("DATABASE_POOL_MIN_SIZE", default=1)
 DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=20)
@@ -205,7 +207,10 @@ else:
 
 # CELERY
 # ------------------------------------------------------------------------------
+# Redis (redis://, the default in services mode) or RabbitMQ (amqp://, as docker-compose.yml
+# runs it): docs/operations.md, "Brokers".
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not SERVICES_MODE
 # Eager tasks behave like real ones: retries, then on_failure (dead letters), no exception
@@ -243,6 +248,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # + 120 s, with a margin, makes ten minutes.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
 }
+if CELERY_BROKER_URL.startswith(("amqp://", "pyamqp://", "amqps://")):
+    # RabbitMQ keeps its queues durable and redelivers an unacknowledged task when the
+    # worker's connection drops, without a visibility timeout; a publish returns once the
+    # broker has confirmed it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 # How often beat runs the outbox relay (publish, confirm, redeliver).
 EVENTS_RELAY_INTERVAL_SECONDS = env.float("EVENTS_RELAY_INTERVAL_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE = {
@@ -262,6 +272,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "showroom.tasks.registrations_expire_holds_task",
         "schedule": 60.0,
     },
+    "webhooks-dispatch": {
+        "task": "integrations.tasks.webhooks_dispatch_task",
+        "schedule": env.float("WEBHOOKS_DISPATCH_INTERVAL_SECONDS", default=5),
+    },
     "payments-pending-sweep": {
         "task": "payments.tasks.payments_pending_sweep_task",
         "schedule": env.float("PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS", default=60),
@@ -272,6 +286,14 @@ CELERY_BEAT_SCHEDULE = {
 # ------------------------------------------------------------------------------
 # Ten retries with the default back-off span about half an hour.
 EVENTS_MAX_RETRIES = env.int("EVENTS_MAX_RETRIES", default=10)
+# RabbitMQ publication of every event (common/events/amqp.py, docs/events.md): on when set,
+# e.g. amqp://guest:guest@127.0.0.1:5672//. Events go to the durable topic exchange
+# EVENTS_AMQP_EXCHANGE with their type as the routing key.
+EVENTS_AMQP_URL = env.str("EVENTS_AMQP_URL", default="")
+EVENTS_AMQP_EXCHANGE = env.str("EVENTS_AMQP_EXCHANGE", default="autosalon.events")
+# Check every payload against its event type's JSON Schema when it is emitted (the test
+# suite does; common.events.contract).
+EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=False)
 EVENTS_RETRY_BACKOFF = env.int("EVENTS_RETRY_BACKOFF", default=2)
 # The relay leaves fresh rows to the publisher that runs on commit.
 EVENTS_RELAY_GRACE_SECONDS = env.int("EVENTS_RELAY_GRACE_SECONDS", default=5)
@@ -319,6 +341,23 @@ SHOWROOM_PAYMENT_HOLD_MINUTES = env.int("SHOWROOM_PAYMENT_HOLD_MINUTES", default
 # ------------------------------------------------------------------------------
 # A lead with no activity for this many days counts as stale on the "my clients" page.
 CRM_STALE_LEAD_DAYS = env.int("CRM_STALE_LEAD_DAYS", default=7)
+
+# INTEGRATIONS (docs/integrations.md)
+# ------------------------------------------------------------------------------
+# Webhooks: each attempt waits this long for an answer; failures are retried with
+# exponential back-off and jitter from the base up to the maximum pause, for the retry
+# window; a subscription that fails every delivery for the window is disabled.
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=4 * 3600)
+WEBHOOKS_RETRY_WINDOW_SECONDS = env.int("WEBHOOKS_RETRY_WINDOW_SECONDS", default=24 * 3600)
+WEBHOOKS_DISPATCH_BATCH = 500
+# Targets: https only when required (production), and no private, loopback or link-local
+# address unless it lies in one of these networks (development: this machine).
+WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=False)
+WEBHOOKS_ALLOWED_NETWORKS = env.list(
+    "WEBHOOKS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"]
+)
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------

@@ -87,6 +87,13 @@ if GOOGLE_CLIENT_ID and not GOOGLE_CLIENT_SECRET:
 if GOOGLE_CLIENT_ID and not GOOGLE_REDIRECT_URI.startswith("https://"):
     _refuse("GOOGLE_REDIRECT_URI must be an https:// address of this site.")
 
+# INTEGRATIONS
+# ------------------------------------------------------------------------------
+# Webhooks reach partners over https only, and never an address inside the network
+# (server-side request forgery), unless the operator lists a network on purpose.
+WEBHOOKS_REQUIRE_HTTPS = True
+WEBHOOKS_ALLOWED_NETWORKS = env.list("WEBHOOKS_ALLOWED_NETWORKS", default=[])
+
 # METRICS
 # ------------------------------------------------------------------------------
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

@@ -1,7 +1,7 @@
 """Settings for the test suite: services mode (PostgreSQL and Redis), mail kept in memory."""
 
 from .base import *  # noqa: F403
-from .base import THROTTLE_RATES, VAR_DIR
+from .base import THROTTLE_RATES, VAR_DIR, env
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -11,6 +11,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tasks run in-process unless a test starts a real worker of its own.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Every event emitted anywhere in the suite is checked against its published schema.
+EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=True)
 
 # Tests make many calls a minute as one client. The tests of the limits themselves
 # (tests/test_abuse_controls.py) run on base.THROTTLE_RATES, the defaults.

@@ -1,0 +1,87 @@
+"""Every published event to RabbitMQ, for partners (docs/events.md, "RabbitMQ"): the
+durable topic exchange EVENTS_AMQP_EXCHANGE (`autosalon.events`), the event type as routing
+key, persistent JSON messages whose `message_id` is the event id.
+
+The outbox is the only source. The relay publishes the rows not yet confirmed, oldest first,
+with publisher confirms on: `basic.publish` returns once the broker has the message, and only
+then is the row marked `amqp_published_at`. A broker that cannot be reached, or refuses a
+message, leaves the rows for the next relay: publication is delayed, nothing is lost. A
+crash between the confirm and the mark publishes a row twice; subscribers drop repeats by
+`message_id` (at least once, as inside)."""
+
+import json
+import logging
+
+from amqp.exceptions import AMQPError, MessageNacked
+from django.conf import settings
+from django.utils import timezone
+from kombu import Connection, Exchange, Producer
+from kombu.exceptions import KombuError
+
+from common.databases import database_for_app
+from common.events.contract import envelope
+
+logger = logging.getLogger(__name__)
+CONNECT_TIMEOUT_SECONDS = 5
+BROKER_ERRORS = (OSError, AMQPError, KombuError, MessageNacked)
+
+
+def exchange() -> Exchange:
+    return Exchange(settings.EVENTS_AMQP_EXCHANGE, type="topic", durable=True)
+
+
+def connection() -> Connection:
+    return Connection(
+        settings.EVENTS_AMQP_URL,
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        transport_options={"confirm_publish": True},
+    )
+
+
+def _publish(producer: Producer, event) -> None:
+    producer.publish(
+        json.dumps(envelope(event), separators=(",", ":")),
+        routing_key=event.type,
+        content_type="application/json",
+        content_encoding="utf-8",
+        delivery_mode=2,  # persistent
+        message_id=event.id,
+        type=event.type,
+        headers={"schema_version": event.schema_version},
+        retry=False,
+    )
+
+
+def amqp_publish_pending(*, batch_size: int = 500) -> int:
+    """Publish the outbox rows of every app that RabbitMQ has not confirmed yet. Returns how
+    many it confirmed now; 0 when publication is off or the broker is unreachable."""
+    from common.events.bus import event_from_outbox_row, outbox_apps, outbox_model
+
+    if not settings.EVENTS_AMQP_URL:
+        return 0
+    confirmed = 0
+    try:
+        with connection() as conn:
+            producer = Producer(conn.channel(), exchange=exchange(), auto_declare=True)
+            for app_label in outbox_apps():
+                Outbox = outbox_model(app_label)
+                using = database_for_app(app_label)
+                rows = list(
+                    Outbox.objects.using(using)
+                    .filter(amqp_published_at__isnull=True)
+                    .order_by("occurred_at")[:batch_size]
+                )
+                done = []
+                try:
+                    for row in rows:
+                        _publish(producer, event_from_outbox_row(row, app_label))
+                        done.append(row.pk)  # confirmed: publish returned
+                finally:  # what the broker confirmed stays confirmed, even if the rest failed
+                    if done:
+                        Outbox.objects.using(using).filter(pk__in=done).update(
+                            amqp_published_at=timezone.now()
+                        )
+                        confirmed += len(done)
+    except BROKER_ERRORS as exc:  # an unreachable broker, a refused message: the next relay
+        logger.warning("RabbitMQ publication delayed: %s: %s", type(exc).__name__, exc)
+    return confirmed

@@ -1,0 +1,162 @@
+"""The published contract of the events (docs/events.md, "The contract"): a JSON Schema for
+each event type's payload, versioned, and an AsyncAPI document generated from them.
+
+Each app keeps its schemas beside its code, one file per type and version:
+`<app>/event_schemas/<type>.v<version>.json`, a JSON Schema (draft 2020-12) of the payload.
+`DomainEvent(..., schema_version=N)` says which version an event type emits now; every event
+carries that number in `schema_version`. A change a subscriber could trip on (a field
+removed, renamed or retyped) is a new version, and the old file stays for those who still
+read it. With EVENTS_VALIDATE_PAYLOADS on (the test suite), `emit` refuses a payload that
+does not match its schema, so that a test fails the moment code and contract part."""
+
+import functools
+import json
+from importlib import import_module
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from jsonschema import Draft202012Validator
+
+SCHEMA_DIR = "event_schemas"
+SCHEMA_BASE_URI = "https://autosalon.example/schemas/events/"
+
+
+class PayloadMismatch(ValueError):
+    """A payload that its event type's schema refuses."""
+
+
+def schema_path(app_label: str, type: str, version: int) -> Path:
+    return Path(apps.get_app_config(app_label).path) / SCHEMA_DIR / f"{type}.v{version}.json"
+
+
+@functools.cache
+def schema(app_label: str, type: str, version: int) -> dict:
+    return json.loads(schema_path(app_label, type, version).read_text())
+
+
+@functools.cache
+def _validator(app_label: str, type: str, version: int) -> Draft202012Validator:
+    return Draft202012Validator(schema(app_label, type, version))
+
+
+def payload_check(app_label: str, type: str, version: int, payload: dict) -> None:
+    """Raise PayloadMismatch, naming every difference, when `payload` breaks the schema."""
+    errors = sorted(
+        _validator(app_label, type, version).iter_errors(payload), key=lambda e: list(e.path)
+    )
+    if errors:
+        problems = "; ".join(
+            f"{'/'.join(map(str, e.path)) or '(payload)'}: {e.message}" for e in errors
+        )
+        raise PayloadMismatch(f"{type} v{version} payload does not match its schema: {problems}")
+
+
+def envelope(event) -> dict:
+    """An event as it goes over the wire: the body of a webhook, an AMQP message."""
+    return {
+        "id": event.id,
+        "type": event.type,
+        "schema_version": event.schema_version,
+        "occurred_at": event.occurred_at,
+        "aggregate_id": event.aggregate_id,
+        "request_id": event.request_id,
+        "payload": event.payload,
+    }
+
+
+def envelope_schema(type: str, version: int, payload_ref: str) -> dict:
+    """What goes over the wire (a webhook body, an AMQP message): the event around its
+    payload."""
+    return {
+        "type": "object",
+        "required": ["id", "type", "schema_version", "occurred_at", "aggregate_id", "payload"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid", "description": "Unique per event."},
+            "type": {"const": type},
+            "schema_version": {"const": version},
+            "occurred_at": {"type": "string", "format": "date-time"},
+            "aggregate_id": {"type": "string"},
+            "request_id": {"type": "string", "description": "Traces the request that caused it."},
+            "payload": {"$ref": payload_ref},
+        },
+    }
+
+
+def declared_events() -> list:
+    """Every event type the domain apps declare in their `events` modules (a test's own
+    events are no part of the contract)."""
+    from common.events.bus import DomainEvent
+
+    declared = []
+    for app_label in settings.DOMAIN_APPS:
+        try:
+            module = import_module(f"{app_label}.events")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app_label}.events":
+                raise
+            continue  # an app that emits nothing
+        declared.extend(v for v in vars(module).values() if isinstance(v, DomainEvent))
+    return declared
+
+
+def event_types() -> list[tuple[str, str, int]]:
+    """(app label, type, version) of every published event type, as emitted now."""
+    published = (e for e in declared_events() if not e.internal)
+    return sorted(((e.app_label, e.type, e.schema_version) for e in published), key=lambda t: t[1])
+
+
+def asyncapi_document() -> dict:
+    """An AsyncAPI 3.0 document: one channel per event type on the `autosalon.events` topic
+    exchange (routing key = type), and the same messages as webhooks deliver."""
+    channels, operations, schemas, messages = {}, {}, {}, {}
+    for app_label, type, version in event_types():
+        name = f"{type.replace('.', '_')}_v{version}"
+        schemas[f"{name}_payload"] = schema(app_label, type, version)
+        messages[name] = {
+            "name": type,
+            "title": type,
+            "summary": schema(app_label, type, version).get("description", ""),
+            "contentType": "application/json",
+            "payload": envelope_schema(type, version, f"#/components/schemas/{name}_payload"),
+        }
+        channels[name] = {
+            "address": type,
+            "messages": {name: {"$ref": f"#/components/messages/{name}"}},
+            "bindings": {
+                "amqp": {
+                    "is": "routingKey",
+                    "exchange": {
+                        "name": settings.EVENTS_AMQP_EXCHANGE,
+                        "type": "topic",
+                        "durable": True,
+                    },
+                }
+            },
+        }
+        operations[f"receive_{name}"] = {
+            "action": "receive",
+            "channel": {"$ref": f"#/channels/{name}"},
+            "summary": f"Emitted by {app_label}.",
+        }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "Autosalon events",
+            "version": settings.SPECTACULAR_SETTINGS["VERSION"],
+            "description": "Every domain event, as published to RabbitMQ and delivered to "
+            "webhooks. A subscriber binds a queue to the topic exchange `autosalon.events` "
+            "with a routing key pattern such as `order.#`.",
+        },
+        "servers": {
+            "rabbitmq": {
+                "host": "rabbitmq:5672",
+                "protocol": "amqp",
+                "protocolVersion": "0-9-1",
+            }
+        },
+        "defaultContentType": "application/json",
+        "channels": channels,
+        "operations": operations,
+        "components": {"schemas": schemas, "messages": messages},
+    }

@@ -1,0 +1,108 @@
+"""Webhooks in the admin, for admins: subscriptions with their deliveries and every attempt.
+Sending again goes through the services, as the API does."""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action, service_action
+from integrations import services
+from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+
+DB = "integrations"
+
+
+class SinceForm(forms.Form):
+    since = forms.DateTimeField(help_text="Every delivery of an event from then on (UTC).")
+
+
+class AdminsOnlyMixin:
+    """Integrations reach outside: only admins (superusers) see or change them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(AdminsOnlyMixin, DatabaseAdminMixin, admin.ModelAdmin):
+    using = DB
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "url", "is_active", "failing_since", "disabled_at", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    fields = [
+        "name",
+        "url",
+        "event_types",
+        "is_active",
+        "secret",
+        "owner_id",
+        "failing_since",
+        "disabled_at",
+        "disabled_reason",
+    ]
+    readonly_fields = ["secret", "owner_id", "failing_since", "disabled_at", "disabled_reason"]
+    actions = [
+        reason_action(
+            lambda request, subscription, since: services.subscription_redeliver_since(
+                subscription_id=subscription.pk, since=since
+            ),
+            name="redeliver_since",
+            description="Send again every delivery since a time",
+            done="Sent again for",
+            permission="change",
+            form_class=SinceForm,
+        )
+    ]
+
+    def save_model(self, request, obj, form, change):
+        """Through the services: the target and the event types are checked there."""
+        fields = {
+            name: form.cleaned_data[name] for name in ("name", "url", "event_types", "is_active")
+        }
+        if change:
+            services.subscription_update(
+                subscription=WebhookSubscription.objects.using(DB).get(pk=obj.pk), **fields
+            )
+        else:
+            created = services.subscription_create(owner_id=request.user.pk, **fields)
+            obj.pk = created.pk
+
+    def delete_model(self, request, obj):
+        services.subscription_delete(subscription=obj)
+
+
+class WebhookAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = WebhookAttempt
+    fields = ["number", "created_at", "status_code", "latency_ms", "error", "response_excerpt"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(
+    AdminsOnlyMixin, ReadOnlyAdminMixin, DatabaseAdminMixin, admin.ModelAdmin
+):
+    using = DB
+    list_display = [
+        "event_type",
+        "subscription",
+        "status",
+        "attempts",
+        "occurred_at",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "event_type"]
+    list_select_related = ["subscription"]
+    search_fields = ["=event_id", "=ordering_key"]
+    inlines = [WebhookAttemptInline]
+    actions = [
+        service_action(
+            lambda request, delivery: services.delivery_redeliver(delivery_id=delivery.pk),
+            description="Send the selected deliveries again",
+            done="Sent again",
+        )
+    ]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser

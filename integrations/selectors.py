@@ -1,0 +1,39 @@
+"""Reads of the integrations domain; only admins read it (the API and the admin)."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+
+DB = "integrations"
+
+
+def subscription_list() -> QuerySet[WebhookSubscription]:
+    return WebhookSubscription.objects.using(DB).all()
+
+
+def subscription_get(*, subscription_id) -> WebhookSubscription:
+    subscription = subscription_list().filter(pk=subscription_id).first()
+    if subscription is None:
+        raise Http404
+    return subscription
+
+
+def delivery_list(*, subscription_id) -> QuerySet[WebhookDelivery]:
+    """A subscription's deliveries, newest first, each with its attempts."""
+    subscription = subscription_get(subscription_id=subscription_id)
+    return (
+        WebhookDelivery.objects.using(DB)
+        .filter(subscription=subscription)
+        .prefetch_related(
+            Prefetch("attempt_log", queryset=WebhookAttempt.objects.using(DB).order_by("number"))
+        )
+        .order_by("-occurred_at")
+    )
+
+
+def delivery_get(*, subscription_id, delivery_id) -> WebhookDelivery:
+    delivery = delivery_list(subscription_id=subscription_id).filter(pk=delivery_id).first()
+    if delivery is None:
+        raise Http404
+    return delivery

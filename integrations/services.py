@@ -1,0 +1,349 @@
+"""Writes of the integrations domain: webhook subscriptions, and the deliveries of events
+to them (docs/integrations.md).
+
+A delivery is made from an event the outbox recorded (the fan-out consumer in
+`integrations.handlers`), never from anything else. Sending one follows the rule for calls
+out: claim it (commit), POST outside any transaction, settle it (commit). Deliveries that
+share a subscription and an ordering key go out one at a time, oldest first; everything
+else goes out in parallel, one Celery task each."""
+
+import base64
+import fnmatch
+import json
+import logging
+import random
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
+
+from accounts import selectors as accounts_selectors
+from common.events import Event
+from common.events.contract import envelope, event_types
+from common.exceptions import ApplicationError
+from integrations.choices import DELIVERY_TRANSITIONS, DeliveryStatus
+from integrations.error_codes import IntegrationErrorCode
+from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from integrations.targets import target_check
+
+DB = "integrations"
+RESPONSE_EXCERPT_CHARS = 1000
+USER_AGENT = "Autosalon-Webhooks/1"
+
+logger = logging.getLogger(__name__)
+
+
+# SUBSCRIPTIONS
+# ------------------------------------------------------------------------------
+def event_types_check(patterns: list[str]) -> None:
+    """Every pattern must name at least one published event type."""
+    known = [type for _, type, _ in event_types()]
+    unknown = [p for p in patterns if not fnmatch.filter(known, p)]
+    if unknown or not patterns:
+        raise ApplicationError(
+            "Name at least one event type; these match none: " + ", ".join(unknown)
+            if unknown
+            else "Name at least one event type.",
+            code=IntegrationErrorCode.EVENT_TYPE_UNKNOWN,
+            details={"event_types": [f"{p} matches no event type." for p in unknown]},
+        )
+
+
+def subscription_create(
+    *, owner_id, name: str, url: str, event_types: list[str], is_active: bool = True
+) -> WebhookSubscription:
+    target_check(url)
+    event_types_check(event_types)
+    return WebhookSubscription.objects.using(DB).create(
+        owner_id=owner_id,
+        name=name,
+        url=url,
+        event_types=sorted(set(event_types)),
+        secret=f"whsec_{base64.b64encode(secrets.token_bytes(32)).decode()}",
+        is_active=is_active,
+    )
+
+
+def subscription_update(*, subscription: WebhookSubscription, **fields) -> WebhookSubscription:
+    """Change what the fields name. Turning a disabled subscription on again starts its
+    failure count afresh; its pending deliveries go out."""
+    if "url" in fields:
+        target_check(fields["url"])
+    if "event_types" in fields:
+        event_types_check(fields["event_types"])
+        fields["event_types"] = sorted(set(fields["event_types"]))
+    if fields.get("is_active") and not subscription.is_active:
+        fields.update(failing_since=None, disabled_at=None, disabled_reason="")
+    for name, value in fields.items():
+        setattr(subscription, name, value)
+    subscription.save(using=DB)
+    return subscription
+
+
+def subscription_delete(*, subscription: WebhookSubscription) -> None:
+    """Remove a subscription with its deliveries and their log."""
+    subscription.delete(using=DB)
+
+
+def subscription_disable(*, subscription: WebhookSubscription, reason: str, now) -> None:
+    """Turn a subscription off and tell its owner by e-mail, once it has committed."""
+    subscription.is_active = False
+    subscription.disabled_at = now
+    subscription.disabled_reason = reason[:200]
+    subscription.save(
+        using=DB, update_fields=["is_active", "disabled_at", "disabled_reason", "updated_at"]
+    )
+    logger.warning("Webhook subscription %s disabled: %s", subscription.pk, reason)
+    transaction.on_commit(lambda: _disabled_email_send(subscription), using=DB, robust=True)
+
+
+def _disabled_email_send(subscription: WebhookSubscription) -> None:
+    owner = accounts_selectors.user_card(user_id=subscription.owner_id)
+    if owner is None:
+        return
+    send_mail(
+        subject=f"Autosalon: webhook “{subscription.name}” disabled",
+        message=(
+            f"Hello {owner.full_name or owner.email},\n\n"
+            f"The webhook subscription “{subscription.name}” ({subscription.url}) has failed "
+            f"every delivery since {subscription.failing_since:%Y-%m-%d %H:%M} UTC and is now "
+            f"disabled: {subscription.disabled_reason}\n\n"
+            "Its deliveries are kept. Once the endpoint answers again, turn the subscription "
+            "back on in the admin; what is pending then goes out, and any delivery can be "
+            "sent again from there.\n"
+        ),
+        from_email=None,
+        recipient_list=[owner.email],
+    )
+
+
+def subscriptions_matching(event_type: str) -> list[WebhookSubscription]:
+    return [
+        s
+        for s in WebhookSubscription.objects.using(DB).filter(is_active=True)
+        if any(fnmatch.fnmatchcase(event_type, pattern) for pattern in s.event_types)
+    ]
+
+
+# DELIVERIES
+# ------------------------------------------------------------------------------
+def ordering_key(event: Event) -> str:
+    """The order an event is about, so that one order's events reach a receiver in order."""
+    if event.type.startswith("order."):
+        return event.aggregate_id
+    return str(event.payload.get("order_id") or event.aggregate_id)
+
+
+def deliveries_record(event: Event) -> int:
+    """A delivery of `event` for each active subscription that wants it. Called inside the
+    fan-out consumer's inbox transaction, so each event is recorded once; sending starts
+    after commit. Returns how many."""
+    subscriptions = subscriptions_matching(event.type)
+    if not subscriptions:
+        return 0
+    now = timezone.now()
+    WebhookDelivery.objects.using(DB).bulk_create(
+        [
+            WebhookDelivery(
+                subscription=subscription,
+                event_id=event.id,
+                event_type=event.type,
+                ordering_key=ordering_key(event),
+                occurred_at=event.occurred,
+                body=envelope(event),
+                next_attempt_at=now,
+            )
+            for subscription in subscriptions
+        ],
+        ignore_conflicts=True,
+    )
+    _dispatch_after_commit()
+    return len(subscriptions)
+
+
+def _dispatch_after_commit() -> None:
+    from integrations.tasks import webhooks_dispatch_task
+
+    transaction.on_commit(webhooks_dispatch_task.delay, using=DB, robust=True)
+
+
+def deliveries_due(*, now=None) -> list:
+    """The ids of the deliveries to send now: pending, due, not held by a sender, of an
+    active subscription, and the oldest pending one of their subscription and key."""
+    now = now or timezone.now()
+    earlier_pending = WebhookDelivery.objects.filter(
+        subscription=OuterRef("subscription"),
+        ordering_key=OuterRef("ordering_key"),
+        status=DeliveryStatus.PENDING,
+        occurred_at__lt=OuterRef("occurred_at"),
+    )
+    return list(
+        WebhookDelivery.objects.using(DB)
+        .filter(
+            status=DeliveryStatus.PENDING,
+            subscription__is_active=True,
+            next_attempt_at__lte=now,
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .exclude(Exists(earlier_pending))
+        .order_by("occurred_at")
+        .values_list("id", flat=True)[: settings.WEBHOOKS_DISPATCH_BATCH]
+    )
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential from WEBHOOKS_RETRY_BASE_SECONDS, capped at WEBHOOKS_RETRY_MAX_SECONDS,
+    with "equal jitter" (half fixed, half random) so that receivers coming back up are not
+    hit by every sender at once."""
+    ceiling = min(
+        settings.WEBHOOKS_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
+        settings.WEBHOOKS_RETRY_MAX_SECONDS,
+    )
+    return timedelta(seconds=ceiling / 2 + random.uniform(0, ceiling / 2))
+
+
+def _claim(delivery_id, now) -> WebhookDelivery | None:
+    with transaction.atomic(using=DB):
+        delivery = (
+            WebhookDelivery.objects.using(DB)
+            .select_for_update(skip_locked=True)
+            .select_related("subscription")
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .first()
+        )
+        if delivery is None or not delivery.subscription.is_active:
+            return None
+        hold = settings.WEBHOOKS_TIMEOUT_SECONDS + 60
+        delivery.claimed_until = now + timedelta(seconds=hold)
+        delivery.save(using=DB, update_fields=["claimed_until", "updated_at"])
+    return delivery
+
+
+def signed_headers(subscription: WebhookSubscription, delivery: WebhookDelivery, body: str, now):
+    """Standard Webhooks headers: the event id, the time, and an HMAC-SHA256 of
+    `id.timestamp.body` with the subscription's secret."""
+    stamp = datetime.fromtimestamp(int(now.timestamp()), tz=UTC)
+    return {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        "webhook-id": str(delivery.event_id),
+        "webhook-timestamp": str(int(stamp.timestamp())),
+        "webhook-signature": Webhook(subscription.secret).sign(str(delivery.event_id), stamp, body),
+    }
+
+
+def _post(subscription, delivery, now) -> dict:
+    """One POST, outside any transaction; what to log of it."""
+    body = json.dumps(delivery.body, separators=(",", ":"), ensure_ascii=False)
+    started = time.monotonic()
+    outcome = {"status_code": None, "response_excerpt": "", "error": ""}
+    try:
+        target_check(subscription.url)
+        response = httpx.post(
+            subscription.url,
+            content=body.encode(),
+            headers=signed_headers(subscription, delivery, body, now),
+            timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
+            follow_redirects=False,
+        )
+        outcome["status_code"] = response.status_code
+        outcome["response_excerpt"] = response.text[:RESPONSE_EXCERPT_CHARS]
+    except ApplicationError as exc:
+        outcome["error"] = exc.message
+    except httpx.HTTPError as exc:
+        outcome["error"] = f"{type(exc).__name__}: {exc}"[:500]
+    outcome["latency_ms"] = int((time.monotonic() - started) * 1000)
+    outcome["succeeded"] = (
+        outcome["status_code"] is not None and 200 <= outcome["status_code"] < 300
+    )
+    return outcome
+
+
+def delivery_send(*, delivery_id, now=None) -> bool | None:
+    """Send one delivery if it is still due: True if the receiver took it, False if not,
+    None if there was nothing to send (taken by another sender, or no longer pending).
+    `now` is the clock, for the tests of the retry window."""
+    now = now or timezone.now()
+    delivery = _claim(delivery_id, now)
+    if delivery is None:
+        return None
+    subscription = delivery.subscription
+    outcome = _post(subscription, delivery, now)
+    with transaction.atomic(using=DB):
+        delivery = WebhookDelivery.objects.using(DB).select_for_update().get(pk=delivery.pk)
+        subscription = (
+            WebhookSubscription.objects.using(DB).select_for_update().get(pk=subscription.pk)
+        )
+        delivery.attempts += 1
+        delivery.first_attempt_at = delivery.first_attempt_at or now
+        delivery.claimed_until = None
+        WebhookAttempt.objects.using(DB).create(
+            delivery=delivery, number=delivery.attempts, **outcome
+        )
+        window = timedelta(seconds=settings.WEBHOOKS_RETRY_WINDOW_SECONDS)
+        if outcome["succeeded"]:
+            DELIVERY_TRANSITIONS.apply(delivery, DeliveryStatus.SUCCEEDED)
+            delivery.succeeded_at = now
+            if subscription.failing_since is not None:
+                subscription.failing_since = None
+                subscription.save(using=DB, update_fields=["failing_since", "updated_at"])
+            _dispatch_after_commit()  # the next of its key, at once
+        else:
+            if now - delivery.first_attempt_at >= window:
+                DELIVERY_TRANSITIONS.apply(delivery, DeliveryStatus.FAILED)
+            else:
+                delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+            if subscription.failing_since is None:
+                subscription.failing_since = now
+                subscription.save(using=DB, update_fields=["failing_since", "updated_at"])
+            elif subscription.is_active and now - subscription.failing_since >= window:
+                subscription_disable(
+                    subscription=subscription,
+                    reason=f"every delivery failed for {window}; last: "
+                    f"{outcome['error'] or outcome['status_code']}",
+                    now=now,
+                )
+        delivery.save(using=DB)
+    return outcome["succeeded"]
+
+
+def delivery_redeliver(*, delivery_id) -> WebhookDelivery:
+    """Send a delivery again, whatever became of it, with a fresh retry window."""
+    with transaction.atomic(using=DB):
+        delivery = WebhookDelivery.objects.using(DB).select_for_update().get(pk=delivery_id)
+        _pending_again(delivery)
+        _dispatch_after_commit()
+    return delivery
+
+
+def subscription_redeliver_since(*, subscription_id, since) -> int:
+    """Send again every delivery of a subscription whose event occurred at `since` or later.
+    Returns how many."""
+    with transaction.atomic(using=DB):
+        deliveries = list(
+            WebhookDelivery.objects.using(DB)
+            .select_for_update()
+            .filter(subscription_id=subscription_id, occurred_at__gte=since)
+            .order_by("occurred_at")
+        )
+        for delivery in deliveries:
+            _pending_again(delivery)
+        _dispatch_after_commit()
+    return len(deliveries)
+
+
+def _pending_again(delivery: WebhookDelivery) -> None:
+    if delivery.status != DeliveryStatus.PENDING:
+        DELIVERY_TRANSITIONS.apply(delivery, DeliveryStatus.PENDING)
+    delivery.first_attempt_at = None
+    delivery.next_attempt_at = timezone.now()
+    delivery.claimed_until = None
+    delivery.save(using=DB)

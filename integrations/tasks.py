@@ -1,0 +1,20 @@
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def webhooks_dispatch_task() -> int:
+    """Queue a send for every delivery due now (beat runs it, and every new or redelivered
+    delivery after commit)."""
+    from integrations.services import deliveries_due
+
+    due = deliveries_due()
+    for delivery_id in due:
+        webhook_send_task.delay(str(delivery_id))
+    return len(due)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def webhook_send_task(delivery_id: str) -> None:
+    from integrations.services import delivery_send
+
+    delivery_send(delivery_id=delivery_id)

@@ -1,0 +1,110 @@
+"""Every event published to RabbitMQ from the outbox (common/events/amqp.py), on the real
+broker at 127.0.0.1:5672: an exchange and a queue of this test's own, removed afterwards."""
+
+import json
+import uuid
+
+import pytest
+from kombu import Connection, Exchange, Queue
+
+from common.events import bus
+from common.events.amqp import amqp_publish_pending
+from orders import services as order_services
+from orders.models import OutboxEvent
+from orders.tests.factories import order_make, product_make
+from tests.conftest import RABBITMQ_URL, services_required_rabbitmq
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+@pytest.fixture
+def exchange(settings):
+    """Publication on, to an exchange of this test's own, with a queue bound to `order.#`."""
+    services_required_rabbitmq()
+    settings.EVENTS_AMQP_URL = RABBITMQ_URL
+    settings.EVENTS_AMQP_EXCHANGE = f"autosalon-test-{uuid.uuid4().hex[:12]}"
+    topic = Exchange(settings.EVENTS_AMQP_EXCHANGE, type="topic", durable=True)
+    queue = Queue(f"{settings.EVENTS_AMQP_EXCHANGE}.orders", topic, routing_key="order.#")
+    with Connection(RABBITMQ_URL) as connection:
+        queue(connection.default_channel).declare()  # declares the exchange too
+        yield queue
+        channel = connection.default_channel
+        channel.queue_delete(queue.name)
+        channel.exchange_delete(topic.name)
+
+
+def drain(queue: Queue) -> list:
+    with Connection(RABBITMQ_URL) as connection:
+        bound = queue(connection.default_channel)
+        messages = []
+        while (message := bound.get(no_ack=True)) is not None:
+            messages.append(message)
+        return messages
+
+
+def an_order_flow(customer, manager):
+    order = order_make(customer, (product_make(), 1))
+    order_services.order_status_set(order_id=order.pk, status="cancelled", user=manager)
+    return order
+
+
+def test_a_queue_bound_to_order_hash_gets_every_order_event_with_its_type_as_key(
+    exchange, customer, manager
+):
+    order = an_order_flow(customer, manager)
+    expected = list(OutboxEvent.objects.order_by("occurred_at").values_list("id", "type"))
+    assert [t for _, t in expected] == ["order.created", "order.status_changed", "order.cancelled"]
+
+    published = amqp_publish_pending()
+
+    messages = drain(exchange)
+    assert published >= len(expected)  # the stock and catalog events went out as well
+    assert [(m.delivery_info["routing_key"], m.properties["message_id"]) for m in messages] == [
+        (type, str(id)) for id, type in expected
+    ]
+    bodies = [json.loads(m.body) for m in messages]
+    assert {b["aggregate_id"] for b in bodies} == {str(order.pk)}
+    assert all(b["schema_version"] == 1 for b in bodies)
+    assert all(m.properties["delivery_mode"] == 2 for m in messages)  # persistent
+    assert not OutboxEvent.objects.filter(amqp_published_at__isnull=True).exists()
+    assert amqp_publish_pending() == 0  # nothing twice
+    assert drain(exchange) == []
+
+
+def test_events_wait_in_the_outbox_while_rabbitmq_is_unreachable(
+    exchange, settings, customer, manager
+):
+    an_order_flow(customer, manager)
+    settings.EVENTS_AMQP_URL = "amqp://guest:guest@127.0.0.1:1//"  # nothing listens there
+
+    assert amqp_publish_pending() == 0
+    assert OutboxEvent.objects.filter(amqp_published_at__isnull=True).count() == 3
+    assert drain(exchange) == []
+
+    settings.EVENTS_AMQP_URL = RABBITMQ_URL
+    bus.relay()  # what beat runs
+
+    assert [m.delivery_info["routing_key"] for m in drain(exchange)] == [
+        "order.created",
+        "order.status_changed",
+        "order.cancelled",
+    ]
+    assert not OutboxEvent.objects.filter(amqp_published_at__isnull=True).exists()
+
+
+def test_with_publication_off_events_are_never_published_later(settings, customer, manager):
+    settings.EVENTS_AMQP_URL = ""
+
+    an_order_flow(customer, manager)
+
+    assert not OutboxEvent.objects.filter(amqp_published_at__isnull=True).exists()
+
+
+def test_internal_events_never_reach_rabbitmq(exchange, customer):
+    from accounts import services as account_services
+    from accounts.models import OutboxEvent as AccountsOutbox
+
+    account_services.password_reset_request(email=customer.email)
+
+    row = AccountsOutbox.objects.get(type="user.password_reset_requested")
+    assert row.amqp_published_at is not None  # stored as if published: it never will be
