@@ -77,3 +77,15 @@ def test_the_asyncapi_document_lists_every_published_event_and_no_internal_one(c
     }
     exchange = document["channels"]["order_created_v1"]["bindings"]["amqp"]["exchange"]
     assert exchange == {"name": "autosalon.events", "type": "topic", "durable": True}
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_formats_are_checked_too(customer):
+    product = product_make()
+    order = order_make(customer, (product, 1))
+    created = order_events.ORDER_CREATED
+    payload = order_payload(order, items=[{"product_id": str(product.pk), "quantity": 1}])
+
+    contract.payload_check(created.app_label, created.type, 1, payload)
+    with pytest.raises(contract.PayloadMismatch, match="uuid"):
+        contract.payload_check(created.app_label, created.type, 1, {**payload, "id": "42"})

@@ -37,7 +37,10 @@ def schema(app_label: str, type: str, version: int) -> dict:
 
 @functools.cache
 def _validator(app_label: str, type: str, version: int) -> Draft202012Validator:
-    return Draft202012Validator(schema(app_label, type, version))
+    # Formats too (uuid, date, date-time, email): a string of the wrong kind is a mismatch.
+    return Draft202012Validator(
+        schema(app_label, type, version), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def payload_check(app_label: str, type: str, version: int, payload: dict) -> None:
