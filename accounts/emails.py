@@ -43,9 +43,7 @@ def identity_link_email_send(*, user: User, provider: str, subject: str, email: 
     """The link that confirms a provider's account is this user's (`FRONTEND_IDENTITY_LINK_URL`,
     by default this site's own `/link-account`). The token is signed here, from the event's
     fields, so that it is never stored."""
-    token = identity_link_token(
-        user_id=str(user.pk), provider=provider, subject=subject, email=email
-    )
+    token = identity_link_token(user=user, provider=provider, subject=subject, email=email)
     _send(
         user=user,
         subject="Autosalon: link your Google account",

@@ -92,8 +92,16 @@ def _google():
     )
 
 
+# What a provider that answers nonsense (a discovery document without its endpoints, a body
+# that is not JSON, a key set that is not one) makes Authlib and joserfc raise.
+PROVIDER_NONSENSE = (RuntimeError, ValueError, KeyError, TypeError)
+
+
 def _unavailable(exc: Exception) -> ApplicationError:
-    logger.warning("identity provider unreachable: %s", exc)
+    """The provider cannot be asked now. Its discovery document is fetched afresh next time,
+    in case a bad one was cached."""
+    logger.warning("identity provider unreachable or unreadable: %r", exc)
+    _client.cache_clear()
     return ApplicationError(
         "The sign-in provider does not answer; try again in a moment.",
         code=AccountErrorCode.SIGN_IN_PROVIDER_UNAVAILABLE,
@@ -112,7 +120,7 @@ def flow_start(*, user_id: str | None = None) -> Flow:
     redirect_uri = settings.GOOGLE_REDIRECT_URI
     try:
         started = client.create_authorization_url(redirect_uri=redirect_uri)
-    except requests.RequestException as exc:
+    except (requests.RequestException, *PROVIDER_NONSENSE) as exc:
         raise _unavailable(exc) from exc
     binding = secrets.token_urlsafe(32)
     ttl = settings.OIDC_STATE_TTL_SECONDS
@@ -155,7 +163,7 @@ def flow_finish(*, state: str, code: str, binding: str | None) -> tuple[Verified
             f"The provider refused the authorization code ({exc.error}).",
             AccountErrorCode.OAUTH_CODE_INVALID,
         ) from exc
-    except requests.RequestException as exc:
+    except (requests.RequestException, *PROVIDER_NONSENSE) as exc:
         raise _unavailable(exc) from exc
     claims = _id_token_claims(client, token, nonce=record["nonce"])
     verified = claims.get("email_verified")
@@ -176,7 +184,8 @@ def _id_token_claims(client, token: dict, *, nonce: str) -> dict:
             token,
             nonce=nonce,
             claims_options={
-                "iss": {"essential": True, "value": issuer},
+                # Google's tokens may name the issuer without its scheme.
+                "iss": {"essential": True, "values": [issuer, issuer.removeprefix("https://")]},
                 "aud": {"essential": True, "value": client.client_id},
             },
         )
@@ -185,7 +194,7 @@ def _id_token_claims(client, token: dict, *, nonce: str) -> dict:
             f"The provider's ID token is not valid: {exc.description or exc.error}.",
             AccountErrorCode.ID_TOKEN_INVALID,
         ) from exc
-    except requests.RequestException as exc:
+    except (requests.RequestException, *PROVIDER_NONSENSE) as exc:
         raise _unavailable(exc) from exc
     if claims is None:
         raise _refused("The provider sent no ID token.", AccountErrorCode.ID_TOKEN_INVALID)

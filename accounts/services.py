@@ -525,9 +525,17 @@ def identity_link_request(*, user: User, identity: VerifiedIdentity, ip_address=
         )
 
 
-def identity_link_token(*, user_id: str, provider: str, subject: str, email: str) -> str:
+def identity_link_token(*, user: User, provider: str, subject: str, email: str) -> str:
+    """Signed, never stored; it names the mailbox it was sent to, so that it stops working
+    once the account's e-mail changes."""
     return signing.dumps(
-        {"user_id": user_id, "provider": provider, "subject": subject, "email": email},
+        {
+            "user_id": str(user.pk),
+            "sent_to": user.email,
+            "provider": provider,
+            "subject": subject,
+            "email": email,
+        },
         salt=IDENTITY_LINK_SALT,
     )
 
@@ -549,6 +557,12 @@ def identity_link_confirm(*, token: str) -> ExternalIdentity:
     if user is None:
         raise ApplicationError(
             "This account is deactivated.", code=AccountErrorCode.ACCOUNT_INACTIVE, status=403
+        )
+    if claims.pop("sent_to") != user.email:
+        raise ApplicationError(
+            "The link was sent to an e-mail address this account no longer has.",
+            code=AccountErrorCode.LINK_TOKEN_INVALID,
+            status=400,
         )
     return identity_link(user=user, **claims)
 

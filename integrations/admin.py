@@ -3,11 +3,12 @@ Sending again goes through the services, as the API does."""
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action, service_action
+from common.exceptions import ApplicationError
 from integrations import services
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from integrations.targets import target_check
 
 DB = "integrations"
 
@@ -23,10 +24,33 @@ class AdminsOnlyMixin:
         return request.user.is_superuser
 
 
+class WebhookSubscriptionForm(forms.ModelForm):
+    """The services' checks as form errors, before anything is saved."""
+
+    url = forms.URLField(max_length=2000, assume_scheme="https")
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["name", "url", "event_types", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        patterns = data.get("event_types")
+        try:
+            if "url" in data:
+                target_check(data["url"])
+            if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+                raise forms.ValidationError({"event_types": 'A list of patterns: ["order.*"].'})
+            services.event_types_check(patterns)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return data
+
+
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(AdminsOnlyMixin, DatabaseAdminMixin, admin.ModelAdmin):
     using = DB
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = WebhookSubscriptionForm
     list_display = ["name", "url", "is_active", "failing_since", "disabled_at", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "url"]

@@ -55,6 +55,8 @@ class WebhookDelivery(TimestampedModel):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # A sender holds the delivery until then; another sender leaves it alone.
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Queued for a sender until then: the dispatch does not queue it again meanwhile.
+    queued_until = models.DateTimeField(null=True, blank=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -35,6 +35,8 @@ from integrations.targets import target_check
 
 DB = "integrations"
 RESPONSE_EXCERPT_CHARS = 1000
+# How long a delivery queued for sending is not queued again.
+QUEUED_LEASE_SECONDS = 60
 USER_AGENT = "Autosalon-Webhooks/1"
 
 logger = logging.getLogger(__name__)
@@ -81,6 +83,9 @@ def subscription_update(*, subscription: WebhookSubscription, **fields) -> Webho
         fields["event_types"] = sorted(set(fields["event_types"]))
     if fields.get("is_active") and not subscription.is_active:
         fields.update(failing_since=None, disabled_at=None, disabled_reason="")
+        WebhookDelivery.objects.using(DB).filter(
+            subscription=subscription, status=DeliveryStatus.PENDING
+        ).update(first_attempt_at=None, next_attempt_at=timezone.now())
     for name, value in fields.items():
         setattr(subscription, name, value)
     subscription.save(using=DB)
@@ -175,14 +180,16 @@ def _dispatch_after_commit() -> None:
 
 
 def deliveries_due(*, now=None) -> list:
-    """The ids of the deliveries to send now: pending, due, not held by a sender, of an
-    active subscription, and the oldest pending one of their subscription and key."""
+    """The ids of the deliveries to send now: pending, due, held by no sender nor waiting in
+    the queue, of an active subscription, and the oldest pending one of their subscription
+    and key (by event time, then id)."""
     now = now or timezone.now()
     earlier_pending = WebhookDelivery.objects.filter(
+        Q(occurred_at__lt=OuterRef("occurred_at"))
+        | Q(occurred_at=OuterRef("occurred_at"), id__lt=OuterRef("id")),
         subscription=OuterRef("subscription"),
         ordering_key=OuterRef("ordering_key"),
         status=DeliveryStatus.PENDING,
-        occurred_at__lt=OuterRef("occurred_at"),
     )
     return list(
         WebhookDelivery.objects.using(DB)
@@ -192,10 +199,23 @@ def deliveries_due(*, now=None) -> list:
             next_attempt_at__lte=now,
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter(Q(queued_until__isnull=True) | Q(queued_until__lt=now))
         .exclude(Exists(earlier_pending))
-        .order_by("occurred_at")
+        .order_by("occurred_at", "id")
         .values_list("id", flat=True)[: settings.WEBHOOKS_DISPATCH_BATCH]
     )
+
+
+def deliveries_dispatch() -> list:
+    """The deliveries due now, marked as queued for a while, so that the next dispatch (after
+    the next commit, or beat's) does not queue them again while they wait for a worker."""
+    now = timezone.now()
+    due = deliveries_due(now=now)
+    if due:
+        WebhookDelivery.objects.using(DB).filter(pk__in=due).update(
+            queued_until=now + timedelta(seconds=QUEUED_LEASE_SECONDS)
+        )
+    return due
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -210,10 +230,13 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _claim(delivery_id, now) -> WebhookDelivery | None:
+    """Take a due delivery for one attempt, counted now: a sender that dies before it
+    settles still used its attempt, and the next one comes after the back-off, once the
+    claim has run out. The claim outlasts the longest a task may run."""
     with transaction.atomic(using=DB):
         delivery = (
             WebhookDelivery.objects.using(DB)
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .select_related("subscription")
             .filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
@@ -221,9 +244,11 @@ def _claim(delivery_id, now) -> WebhookDelivery | None:
         )
         if delivery is None or not delivery.subscription.is_active:
             return None
-        hold = settings.WEBHOOKS_TIMEOUT_SECONDS + 60
-        delivery.claimed_until = now + timedelta(seconds=hold)
-        delivery.save(using=DB, update_fields=["claimed_until", "updated_at"])
+        delivery.attempts += 1
+        delivery.first_attempt_at = delivery.first_attempt_at or now
+        delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+        delivery.claimed_until = now + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+        delivery.save(using=DB)
     return delivery
 
 
@@ -247,15 +272,24 @@ def _post(subscription, delivery, now) -> dict:
     outcome = {"status_code": None, "response_excerpt": "", "error": ""}
     try:
         target_check(subscription.url)
-        response = httpx.post(
-            subscription.url,
-            content=body.encode(),
-            headers=signed_headers(subscription, delivery, body, now),
-            timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
-            follow_redirects=False,
-        )
-        outcome["status_code"] = response.status_code
-        outcome["response_excerpt"] = response.text[:RESPONSE_EXCERPT_CHARS]
+        # No proxy from the environment, no redirect: the request goes where it was checked.
+        with (
+            httpx.Client(trust_env=False, follow_redirects=False) as client,
+            client.stream(
+                "POST",
+                subscription.url,
+                content=body.encode(),
+                headers=signed_headers(subscription, delivery, body, now),
+                timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
+            ) as response,
+        ):
+            outcome["status_code"] = response.status_code
+            excerpt = b""
+            for chunk in response.iter_bytes():  # the start of the answer, never all of it
+                excerpt += chunk
+                if len(excerpt) >= RESPONSE_EXCERPT_CHARS * 4:
+                    break
+        outcome["response_excerpt"] = excerpt.decode(errors="replace")[:RESPONSE_EXCERPT_CHARS]
     except ApplicationError as exc:
         outcome["error"] = exc.message
     except httpx.HTTPError as exc:
@@ -272,47 +306,53 @@ def delivery_send(*, delivery_id, now=None) -> bool | None:
     None if there was nothing to send (taken by another sender, or no longer pending).
     `now` is the clock, for the tests of the retry window."""
     now = now or timezone.now()
-    delivery = _claim(delivery_id, now)
-    if delivery is None:
+    claimed = _claim(delivery_id, now)
+    if claimed is None:
         return None
-    subscription = delivery.subscription
-    outcome = _post(subscription, delivery, now)
+    outcome = _post(claimed.subscription, claimed, now)
     with transaction.atomic(using=DB):
-        delivery = WebhookDelivery.objects.using(DB).select_for_update().get(pk=delivery.pk)
-        subscription = (
-            WebhookSubscription.objects.using(DB).select_for_update().get(pk=subscription.pk)
+        delivery = (
+            WebhookDelivery.objects.using(DB).select_for_update(of=("self",)).get(pk=claimed.pk)
         )
-        delivery.attempts += 1
-        delivery.first_attempt_at = delivery.first_attempt_at or now
-        delivery.claimed_until = None
         WebhookAttempt.objects.using(DB).create(
-            delivery=delivery, number=delivery.attempts, **outcome
+            delivery=delivery, number=claimed.attempts, **outcome
         )
-        window = timedelta(seconds=settings.WEBHOOKS_RETRY_WINDOW_SECONDS)
-        if outcome["succeeded"]:
-            DELIVERY_TRANSITIONS.apply(delivery, DeliveryStatus.SUCCEEDED)
-            delivery.succeeded_at = now
-            if subscription.failing_since is not None:
-                subscription.failing_since = None
-                subscription.save(using=DB, update_fields=["failing_since", "updated_at"])
-            _dispatch_after_commit()  # the next of its key, at once
-        else:
-            if now - delivery.first_attempt_at >= window:
-                DELIVERY_TRANSITIONS.apply(delivery, DeliveryStatus.FAILED)
-            else:
-                delivery.next_attempt_at = now + retry_delay(delivery.attempts)
-            if subscription.failing_since is None:
-                subscription.failing_since = now
-                subscription.save(using=DB, update_fields=["failing_since", "updated_at"])
-            elif subscription.is_active and now - subscription.failing_since >= window:
-                subscription_disable(
-                    subscription=subscription,
-                    reason=f"every delivery failed for {window}; last: "
-                    f"{outcome['error'] or outcome['status_code']}",
-                    now=now,
-                )
+        if (
+            delivery.status != DeliveryStatus.PENDING
+            or delivery.claimed_until != claimed.claimed_until
+        ):
+            return outcome["succeeded"]  # sent again meanwhile (an admin): that attempt decides
+        delivery.claimed_until = None
+        _settle(delivery, outcome, now)
         delivery.save(using=DB)
     return outcome["succeeded"]
+
+
+def _settle(delivery: WebhookDelivery, outcome: dict, now) -> None:
+    subscription = (
+        WebhookSubscription.objects.using(DB).select_for_update().get(pk=delivery.subscription_id)
+    )
+    window = timedelta(seconds=settings.WEBHOOKS_RETRY_WINDOW_SECONDS)
+    if outcome["succeeded"]:
+        DELIVERY_TRANSITIONS.apply(delivery, DeliveryStatus.SUCCEEDED)
+        delivery.succeeded_at = now
+        if subscription.failing_since is not None:
+            subscription.failing_since = None
+            subscription.save(using=DB, update_fields=["failing_since", "updated_at"])
+        _dispatch_after_commit()  # the next of its key, at once
+        return
+    if now - (delivery.first_attempt_at or now) >= window:
+        DELIVERY_TRANSITIONS.apply(delivery, DeliveryStatus.FAILED)
+    if subscription.failing_since is None:
+        subscription.failing_since = now
+        subscription.save(using=DB, update_fields=["failing_since", "updated_at"])
+    elif subscription.is_active and now - subscription.failing_since >= window:
+        subscription_disable(
+            subscription=subscription,
+            reason=f"every delivery failed for {window}; last: "
+            f"{outcome['error'] or outcome['status_code']}",
+            now=now,
+        )
 
 
 def delivery_redeliver(*, delivery_id) -> WebhookDelivery:
@@ -341,9 +381,11 @@ def subscription_redeliver_since(*, subscription_id, since) -> int:
 
 
 def _pending_again(delivery: WebhookDelivery) -> None:
+    """Due at once with a fresh retry window. A claim still running stays: its sender
+    settles the attempt under way."""
     if delivery.status != DeliveryStatus.PENDING:
         DELIVERY_TRANSITIONS.apply(delivery, DeliveryStatus.PENDING)
     delivery.first_attempt_at = None
     delivery.next_attempt_at = timezone.now()
-    delivery.claimed_until = None
+    delivery.queued_until = None
     delivery.save(using=DB)

@@ -1,9 +1,10 @@
 """Where the server may send a webhook (docs/integrations.md, "Targets"): server-side
 request forgery is refused. A target must be http(s) (https only where
 WEBHOOKS_REQUIRE_HTTPS, as in production), and every address its host resolves to must be a
-public one, unless it lies in WEBHOOKS_ALLOWED_NETWORKS (loopback, in development). The
-check runs when a subscription is saved and again before every attempt, so that a host
-whose DNS later points inside is refused then too."""
+public one, unless it lies in WEBHOOKS_ALLOWED_NETWORKS (loopback, in development). An IPv6
+address that carries an IPv4 one (mapped, 6to4, Teredo, NAT64) is judged by both. The check
+runs when a subscription is saved and again before every attempt (docs/integrations.md,
+"Targets", says what it cannot catch)."""
 
 import ipaddress
 import socket
@@ -23,6 +24,22 @@ def _refused(url: str, why: str) -> ApplicationError:
     )
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries (mapped, 6to4, Teredo, NAT64, compatible)."""
+    if address.version == 4:
+        return None
+    if address.ipv4_mapped or address.sixtofour:
+        return address.ipv4_mapped or address.sixtofour
+    if address.teredo:
+        return address.teredo[1]
+    if address in NAT64 or int(address) < 2**32:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def _addresses(host: str, port: int) -> set:
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
@@ -31,7 +48,9 @@ def _addresses(host: str, port: int) -> set:
     addresses = set()
     for *_, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0].split("%")[0])
-        addresses.add(getattr(address, "ipv4_mapped", None) or address)
+        addresses.add(address)
+        if (inside := _embedded_ipv4(address)) is not None:
+            addresses.add(inside)
     return addresses
 
 

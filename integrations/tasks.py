@@ -5,9 +5,9 @@ from celery import shared_task
 def webhooks_dispatch_task() -> int:
     """Queue a send for every delivery due now (beat runs it, and every new or redelivered
     delivery after commit)."""
-    from integrations.services import deliveries_due
+    from integrations.services import deliveries_dispatch
 
-    due = deliveries_due()
+    due = deliveries_dispatch()
     for delivery_id in due:
         webhook_send_task.delay(str(delivery_id))
     return len(due)

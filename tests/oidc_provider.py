@@ -51,7 +51,11 @@ class OidcProvider:
         self.discovery_url = f"{self.issuer}/.well-known/openid-configuration"
 
     def start(self) -> "OidcProvider":
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # Polled often, so that stopping takes milliseconds: the authorization matrix starts
+        # one stand-in per test.
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:

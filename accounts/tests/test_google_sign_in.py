@@ -233,6 +233,22 @@ def test_an_unconfigured_provider_is_a_404_in_the_envelope(settings):
     assert response.json()["error"]["code"] == "sign_in_provider_not_configured"
 
 
+@pytest.mark.parametrize("broken", ["issuer", "authorization_endpoint"])
+def test_a_provider_whose_discovery_document_is_broken_is_a_503_and_is_asked_again(
+    oidc_provider, broken
+):
+    healthy = oidc_provider.discovery
+    oidc_provider.discovery = lambda: {k: v for k, v in healthy().items() if k != broken}
+    # A missing issuer is noticed when the ID token is checked, a missing endpoint at once.
+    response = sign_in_with_google(oidc_provider) if broken == "issuer" else APIClient().post(START)
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "sign_in_provider_unavailable"
+    assert not User.objects.filter(email__iexact="anna.petrova@gmail.example").exists()
+    oidc_provider.discovery = healthy  # fixed at the provider: the next sign-in works
+    assert sign_in_with_google(oidc_provider).status_code == 200
+
+
 def test_a_provider_that_does_not_answer_is_a_503(oidc_provider):
     oidc_provider.stop()
 
@@ -298,13 +314,33 @@ def test_the_link_page_links_on_a_click_and_not_on_opening(
     assert ExternalIdentity.objects.get().user_id == owner.pk
 
 
-@pytest.mark.parametrize("token", ["garbage", ""])
-def test_a_forged_link_token_links_nothing(oidc_provider, token):
+@pytest.mark.parametrize(
+    ("token", "code"), [("garbage", "link_token_invalid"), ("", "validation_error")]
+)
+def test_a_forged_link_token_links_nothing(oidc_provider, token, code):
     UserFactory(email="anna.petrova@gmail.example")
 
     response = APIClient().post("/api/v1/auth/identity-link/confirm", {"token": token})
 
     assert response.status_code == 400
+    assert response.json()["error"]["code"] == code
+    assert ExternalIdentity.objects.count() == 0
+
+
+def test_a_link_sent_to_an_e_mail_the_account_no_longer_has_links_nothing(
+    oidc_provider, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(email="anna.petrova@gmail.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_in_with_google(oidc_provider)
+    User.objects.filter(pk=owner.pk).update(email="anna@new-mailbox.example")
+
+    response = APIClient().post(
+        "/api/v1/auth/identity-link/confirm", {"token": link_token(mail.outbox[0])}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "link_token_invalid"
     assert ExternalIdentity.objects.count() == 0
 
 

@@ -23,7 +23,8 @@ from common.events.contract import envelope
 
 logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT_SECONDS = 5
-BROKER_ERRORS = (OSError, AMQPError, KombuError, MessageNacked)
+PUBLISH_TIMEOUT_SECONDS = 10
+BROKER_ERRORS = (OSError, TimeoutError, AMQPError, KombuError, MessageNacked)
 
 
 def exchange() -> Exchange:
@@ -49,6 +50,10 @@ def _publish(producer: Producer, event) -> None:
         type=event.type,
         headers={"schema_version": event.schema_version},
         retry=False,
+        # A broker that blocks publishers (a memory or disk alarm) delays the relay, never
+        # hangs it.
+        timeout=PUBLISH_TIMEOUT_SECONDS,
+        confirm_timeout=PUBLISH_TIMEOUT_SECONDS,
     )
 
 

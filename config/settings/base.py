@@ -252,7 +252,7 @@ if CELERY_BROKER_URL.startswith(("amqp://", "pyamqp://", "amqps://")):
     # RabbitMQ keeps its queues durable and redelivers an unacknowledged task when the
     # worker's connection drops, without a visibility timeout; a publish returns once the
     # broker has confirmed it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "confirm_publish": True}
 # How often beat runs the outbox relay (publish, confirm, redeliver).
 EVENTS_RELAY_INTERVAL_SECONDS = env.float("EVENTS_RELAY_INTERVAL_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE = {

@@ -27,7 +27,9 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self._server.server_port}/hooks/autosalon"
 
     def start(self) -> "Receiver":
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:

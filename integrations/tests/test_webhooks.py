@@ -293,18 +293,21 @@ def test_an_event_type_pattern_that_matches_nothing_is_refused(receiver, admin_c
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "reason"),
     [
-        "http://169.254.169.254/latest/meta-data/",
-        "http://10.0.0.1/",
-        "https://192.168.1.10/hook",
-        "http://[::1]:8080/",
-        "http://127.0.0.1:9/",
-        "http://localhost/",
-        "ftp://partner.example/",
+        ("https://169.254.169.254/latest/meta-data/", "169.254.169.254"),
+        ("https://10.0.0.1/", "10.0.0.1"),
+        ("https://192.168.1.10/hook", "192.168.1.10"),
+        ("https://[::1]:8443/", "::1"),
+        ("https://localhost/", "localhost is a private"),  # a name that resolves inside
+        ("https://[::ffff:10.0.0.1]/", "10.0.0.1"),  # IPv4-mapped
+        ("https://[64:ff9b::a9fe:a9fe]/", "169.254.169.254"),  # NAT64 of the metadata host
+        ("https://[2002:a00:1::]/", "10.0.0.1"),  # 6to4
+        ("http://partner.example/hooks", "https"),
+        ("ftp://partner.example/", "http or https"),
     ],
 )
-def test_private_targets_are_refused_with_production_settings(admin_client, settings, url):
+def test_private_targets_are_refused_with_production_settings(admin_client, settings, url, reason):
     settings.WEBHOOKS_REQUIRE_HTTPS = True
     settings.WEBHOOKS_ALLOWED_NETWORKS = []
     body = {"name": "SSRF", "url": url, "event_types": ["order.*"]}
@@ -312,7 +315,9 @@ def test_private_targets_are_refused_with_production_settings(admin_client, sett
     response = admin_client.post("/api/v1/integrations/webhooks/", body, format="json")
 
     assert response.status_code == 400
-    assert response.json()["error"]["code"] in ("webhook_target_refused", "validation_error")
+    error = response.json()["error"]
+    assert error["code"] == "webhook_target_refused"
+    assert reason in error["message"]
     assert not WebhookSubscription.objects.exists()
 
 
@@ -326,3 +331,73 @@ def test_a_target_that_turns_private_later_is_refused_at_send_time(receiver, adm
     attempt = WebhookAttempt.objects.get()
     assert "not allowed" in attempt.error and attempt.status_code is None
     assert receiver.received == []
+
+
+# SENDERS
+# ------------------------------------------------------------------------------
+def test_a_dispatch_does_not_queue_again_what_waits_for_a_sender(receiver, admin_user):
+    subscribe(admin_user, receiver.url)
+    record(order_event("6d1c7a55-0000-4000-8000-00000000000c", 1))
+
+    first = services.deliveries_dispatch()
+    second = services.deliveries_dispatch()
+
+    assert len(first) == 1 and second == []
+    assert services.delivery_send(delivery_id=first[0]) is True
+
+
+def test_a_sender_that_dies_mid_attempt_has_used_it_and_the_next_comes_after_the_back_off(
+    receiver, admin_user, settings
+):
+    subscribe(admin_user, receiver.url)
+    record(order_event("6d1c7a55-0000-4000-8000-00000000000d", 1))
+    (delivery_id,) = services.deliveries_due()
+    now = timezone.now()
+
+    services._claim(delivery_id, now)  # claimed, then the worker is killed: never settled
+
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.attempts, delivery.first_attempt_at) == (1, now)
+    assert services.deliveries_due(now=delivery.next_attempt_at) == []  # the claim holds
+    after_claim = delivery.claimed_until + timedelta(seconds=1)
+    assert services.deliveries_due(now=after_claim) == [delivery.pk]
+    assert services.delivery_send(delivery_id=delivery.pk, now=after_claim) is True
+    assert WebhookDelivery.objects.get().attempts == 2
+
+
+def test_a_redelivery_while_an_attempt_runs_leaves_it_to_settle_nothing_twice(
+    admin_user, admin_client
+):
+    receiver = Receiver(statuses=[500]).start()
+    try:
+        subscription = subscribe(admin_user, receiver.url)
+        record(order_event("6d1c7a55-0000-4000-8000-00000000000e", 1))
+        delivery = WebhookDelivery.objects.get()
+        now = timezone.now()
+        claimed = services._claim(delivery.pk, now)
+        # An admin sends it again while that attempt is under way, and another sender
+        # settles first: the late attempt is logged and decides nothing.
+        services.delivery_redeliver(delivery_id=delivery.pk)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(claimed_until=None)
+        assert services.delivery_send(delivery_id=delivery.pk) is False  # the 500
+        late = services._post(subscription, claimed, now)
+        assert late["succeeded"] is True
+    finally:
+        receiver.stop()
+
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and delivery.attempts == 2
+
+
+def test_the_admin_form_refuses_a_private_target_with_a_message_not_a_500(admin_user, settings):
+    from conftest import browser_for
+
+    settings.WEBHOOKS_ALLOWED_NETWORKS = []
+    page = browser_for(admin_user).post(
+        "/admin/integrations/webhooksubscription/add/",
+        {"name": "Inside", "url": "http://10.0.0.1/", "event_types": '["order.*"]'},
+    )
+
+    assert page.status_code == 200
+    assert b"private or reserved address" in page.content
+    assert not WebhookSubscription.objects.exists()
