@@ -11,14 +11,15 @@ import functools
 import hashlib
 import json
 import secrets
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.loopback import LoopbackServer
 
 
 def _new_key():
@@ -28,7 +29,7 @@ def _new_key():
 _provider_key = functools.cache(_new_key)  # one per test run: making RSA keys is slow
 
 
-class OidcProvider:
+class OidcProvider(LoopbackServer):
     client_id = "autosalon-stand-in-client"
     client_secret = "stand-in-secret"
     kid = "stand-in-1"
@@ -46,21 +47,9 @@ class OidcProvider:
         self.codes: dict[str, dict] = {}
         self.authorization_requests: list[dict] = []
         self.token_requests: list[dict] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.issuer = f"http://127.0.0.1:{self._server.server_port}"
+        super().__init__(_handler_for(self))
+        self.issuer = self.base_url
         self.discovery_url = f"{self.issuer}/.well-known/openid-configuration"
-
-    def start(self) -> "OidcProvider":
-        # Polled often, so that stopping takes milliseconds: the authorization matrix starts
-        # one stand-in per test.
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     @staticmethod
     def other_key():

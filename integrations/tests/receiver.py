@@ -5,7 +5,9 @@ import json
 import socket
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.loopback import LoopbackServer
 
 
 @dataclass(frozen=True)
@@ -18,23 +20,13 @@ class Received:
         return json.loads(self.body)
 
 
-class Receiver:
+class Receiver(LoopbackServer):
     def __init__(self, statuses=()):
         self.statuses = list(statuses)
         self.received: list[Received] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_port}/hooks/autosalon"
-
-    def start(self) -> "Receiver":
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler())
+        self.url = f"{self.base_url}/hooks/autosalon"
 
     @property
     def events(self) -> list[dict]:
