@@ -53,7 +53,7 @@ def _databases_up():
 def provider():
     """The fake payment provider with nothing recorded, and its circuit breaker closed."""
     from payments.breaker import provider_breaker
-    from payments.providers import FakeProvider
+    from payments.providers.fake import FakeProvider
 
     fake = FakeProvider()
     fake.reset()

@@ -17,6 +17,7 @@ from common.views import PingView, api_not_found, asyncapi, jwks
 from config.metrics import metrics
 from crm.views import my_clients_page
 from orders.views import order_dashboard
+from payments.views import payment_return_page
 
 api_v1 = [
     path("ping", PingView.as_view(), name="ping"),
@@ -44,6 +45,7 @@ urlpatterns = [
     path("dashboard/clients/", my_clients_page, name="crm-my-clients"),
     path("reset-password", password_reset_page, name="password-reset-page"),
     path("link-account", identity_link_page, name="identity-link-page"),
+    path("payments/<uuid:payment_id>/return", payment_return_page, name="payment-return-page"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/schema/events/", asyncapi, name="events-schema"),

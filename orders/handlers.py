@@ -42,6 +42,7 @@ def paid_amount_from_payments(event: Event) -> None:
 # such event's payload carries id, order_id, status, amount and currency.
 LINKED_EVENTS = {
     "payment.created": LinkKind.PAYMENT,
+    "payment.requires_action": LinkKind.PAYMENT,
     "payment.completed": LinkKind.PAYMENT,
     "payment.failed": LinkKind.PAYMENT,
     "payment.refunded": LinkKind.PAYMENT,

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action
 from payments import services
-from payments.models import LedgerTransaction, Payment, Refund
+from payments.models import LedgerTransaction, Payment, ProviderNotification, Refund
 
 
 def _refund(request, payment, reason):
@@ -25,10 +25,11 @@ class PaymentAdmin(ReadOnlyPaymentsAdmin):
         "currency",
         "method",
         "status",
+        "provider",
         "created_at",
     ]
-    list_filter = ["status", "method", "currency"]
-    search_fields = ["=id", "=order_id", "=customer_id"]
+    list_filter = ["status", "method", "currency", "provider"]
+    search_fields = ["=id", "=order_id", "=customer_id", "=provider_reference"]
     date_hierarchy = "created_at"
     actions = [
         reason_action(
@@ -58,3 +59,12 @@ class LedgerTransactionAdmin(ReadOnlyPaymentsAdmin):
     list_filter = ["type", "currency"]
     list_select_related = ["payment"]
     search_fields = ["=order_id", "=customer_id", "=payment__id"]
+
+
+@admin.register(ProviderNotification)
+class ProviderNotificationAdmin(ReadOnlyPaymentsAdmin):
+    """What the provider told us and what became of it: applied, ignored or refused."""
+
+    list_display = ["created_at", "provider", "event_type", "reference", "status", "note"]
+    list_filter = ["provider", "status", "kind"]
+    search_fields = ["=reference", "=ours", "=event_id"]

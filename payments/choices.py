@@ -12,6 +12,7 @@ class PayableKind(models.TextChoices):
 
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    REQUIRES_ACTION = "requires_action", "Requires the customer's action"
     COMPLETED = "completed", "Completed"
     FAILED = "failed", "Failed"
     PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
@@ -39,6 +40,13 @@ class CardBrand(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class NotificationStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    APPLIED = "applied", "Applied"
+    IGNORED = "ignored", "Ignored"  # about nothing of ours
+    REFUSED = "refused", "Refused"  # the provider's own record disagrees with it
+
+
 class TransactionType(models.TextChoices):
     CHARGE = "charge", "Charge"
     REFUND = "refund", "Refund"
@@ -57,6 +65,10 @@ PAYMENT_TRANSITIONS = TransitionMap(
     {
         (PaymentStatus.PENDING, PaymentStatus.COMPLETED): (),
         (PaymentStatus.PENDING, PaymentStatus.FAILED): (),
+        # The provider waits for the customer to confirm (3-D Secure, the bank's page).
+        (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION): (),
+        (PaymentStatus.REQUIRES_ACTION, PaymentStatus.COMPLETED): (),
+        (PaymentStatus.REQUIRES_ACTION, PaymentStatus.FAILED): (),
         (PaymentStatus.COMPLETED, PaymentStatus.PARTIALLY_REFUNDED): (),
         (PaymentStatus.COMPLETED, PaymentStatus.REFUNDED): (),
         (PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.PARTIALLY_REFUNDED): (),
@@ -72,6 +84,9 @@ REFUND_TRANSITIONS = TransitionMap(
         (RefundStatus.PENDING, RefundStatus.FAILED): (),
     },
 )
+
+# A payment in one of these is waiting for the provider's answer.
+UNSETTLED_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
 
 # A payment in one of these can still give money back.
 REFUNDABLE_STATUSES = PAYMENT_TRANSITIONS.sources(PaymentStatus.REFUNDED)

@@ -8,3 +8,5 @@ class PaymentErrorCode(StrEnum):
     PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
     REFUND_EXCEEDS_CAPTURED = "refund_exceeds_captured"
     PROVIDER_UNAVAILABLE = "provider_unavailable"
+    PROVIDER_NOT_CONFIGURED = "provider_not_configured"
+    NOTIFICATION_REFUSED = "notification_refused"

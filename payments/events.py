@@ -8,6 +8,9 @@ PAYMENT_CREATED = DomainEvent("payment.created", app_label="payments")
 PAYMENT_COMPLETED = DomainEvent("payment.completed", app_label="payments")
 PAYMENT_FAILED = DomainEvent("payment.failed", app_label="payments")
 PAYMENT_REFUNDED = DomainEvent("payment.refunded", app_label="payments")
+PAYMENT_REQUIRES_ACTION = DomainEvent("payment.requires_action", app_label="payments")
+# A notification from the provider, applied off the request that received it.
+PROVIDER_NOTIFIED = DomainEvent("payment.provider_notified", app_label="payments", internal=True)
 
 
 def payment_payload(payment: Payment) -> dict:

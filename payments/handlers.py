@@ -6,6 +6,7 @@ from django.db import transaction
 
 from common.events import Event, consumer
 from payments import services
+from payments.services import notifications
 
 
 @consumer("order.cancelled", name="payments.settle_cancelled_order", app_label="payments")
@@ -26,6 +27,19 @@ def process_created_payment(event: Event) -> None:
     payment_id = event.aggregate_id
     transaction.on_commit(
         lambda: services.payment_process_enqueue(payment_id), using="payments", robust=True
+    )
+
+
+@consumer(
+    "payment.provider_notified", name="payments.apply_provider_notification", app_label="payments"
+)
+def apply_provider_notification(event: Event) -> None:
+    """The provider is asked about the notified object in a task, after this commits."""
+    notification_id = event.aggregate_id
+    transaction.on_commit(
+        lambda: notifications.provider_notification_enqueue(notification_id),
+        using="payments",
+        robust=True,
     )
 
 

@@ -4,12 +4,14 @@ belong to other databases and are referenced by id (docs/architecture.md §3.1).
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from common.models import IdempotencyKeyBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from payments.choices import (
     CardBrand,
+    NotificationStatus,
     PayableKind,
     PaymentMethodType,
     PaymentStatus,
@@ -43,6 +45,10 @@ class PayableOrder(TimestampedModel):
         return f"{self.order_id}: {self.total_amount} {self.currency}"
 
 
+def configured_provider() -> str:
+    return settings.PAYMENTS_PROVIDER
+
+
 class Payment(TimestampedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order_id = models.UUIDField(db_index=True)  # of the payable: an order or a registration
@@ -59,7 +65,11 @@ class Payment(TimestampedModel):
         max_length=24, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
     failure_reason = models.CharField(max_length=500, blank=True)
+    # The provider that takes it (PAYMENTS_PROVIDER when it was made) and its id there.
+    provider = models.CharField(max_length=16, default=configured_provider)
     provider_reference = models.CharField(max_length=100, blank=True)
+    # Where the customer confirms the payment while it requires their action.
+    confirmation_url = models.URLField(max_length=2000, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     # Charge attempts, each recorded (committed) before the provider hears of it; while the
     # latest may still be under way, nothing fails the payment (payments.services.payments).
@@ -113,6 +123,8 @@ class LedgerTransaction(TimestampedModel):
     type = models.CharField(max_length=16, choices=TransactionType.choices)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3)
+    # The charge's or refund's id at the provider: what reconciliation matches on.
+    provider_reference = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -152,6 +164,38 @@ class SavedPaymentMethod(TimestampedModel):
 
     def __str__(self):
         return f"{self.brand} •••• {self.last4}"
+
+
+class ProviderNotification(TimestampedModel):
+    """A notification from the payment provider, once per the provider's event id: the
+    provider's inbox (docs/payments.md, "Notifications"). Only what it says about the object
+    is kept (`claims`), never the body, which may carry the cardholder's details."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.CharField(max_length=16)
+    event_id = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16)  # charge or refund
+    reference = models.CharField(max_length=100)  # the object's id at the provider
+    ours = models.CharField(max_length=100, blank=True)  # our payment or refund id, if given
+    claims = models.JSONField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.RECEIVED
+    )
+    note = models.CharField(max_length=500, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"], name="payments_notification_once"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.provider} {self.event_type} {self.reference}"
 
 
 class OutboxEvent(OutboxEventBase):

@@ -52,6 +52,32 @@ def refund_process_task(self, refund_id: str) -> str:
         return "pending"
 
 
+@shared_task(**MONEY_TASK)
+def provider_notification_task(self, notification_id: str) -> str:
+    """Apply a notification from the provider. While the provider cannot be asked, it stays
+    recorded and the task tries again; after the retry budget the sweep hands it back."""
+    from payments.services import notifications
+
+    try:
+        return notifications.provider_notification_apply(notification_id=notification_id).status
+    except (ProviderUnavailable, CircuitBreakerError) as exc:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=settings.PAYMENTS_RETRY_SECONDS) from exc
+        return "received"
+
+
+@shared_task(**MONEY_TASK)
+def payment_lookup_task(self, payment_id: str) -> str:
+    """Ask the provider about an unsettled payment at once: its customer came back from
+    confirming it. The notification, or the sweep, settles it otherwise."""
+    from payments import services
+
+    try:
+        return services.payment_lookup(payment_id=payment_id).status
+    except (ProviderUnavailable, CircuitBreakerError):
+        return "unknown"
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def payments_pending_sweep_task() -> dict:
     """Beat: settle payments and refunds left pending (docs/operations.md, "Faults")."""

@@ -42,6 +42,10 @@ def production_environment(**overrides) -> dict:
         "METRICS_TOKEN": METRICS_TOKEN,
         "CORS_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
         "JWT_PRIVATE_KEY": JWT_PRIVATE_KEY,
+        "PAYMENTS_PROVIDER": "yookassa",
+        "YOOKASSA_SHOP_ID": "100500",
+        "YOOKASSA_SECRET_KEY": "live_secret",
+        "PAYMENTS_RETURN_URL": "https://autosalon.example.com/payments/{payment_id}/return",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -89,6 +93,14 @@ def test_check_deploy_passes_with_no_warning_on_a_proper_configuration(django_db
                 "GOOGLE_REDIRECT_URI": "http://autosalon.example.com/api/v1/auth/google/callback",
             },
             "GOOGLE_REDIRECT_URI must be an https://",
+        ),
+        ({"PAYMENTS_PROVIDER": None}, "PAYMENTS_PROVIDER is 'fake'"),
+        ({"PAYMENTS_PROVIDER": "fake"}, "PAYMENTS_PROVIDER is 'fake'"),
+        ({"YOOKASSA_SECRET_KEY": None}, "set YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY"),
+        ({"PAYMENTS_PROVIDER": "stripe"}, "set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET"),
+        (
+            {"PAYMENTS_RETURN_URL": "http://autosalon.example.com/payments/{payment_id}/return"},
+            "PAYMENTS_RETURN_URL must be an https://",
         ),
     ],
 )
@@ -289,6 +301,8 @@ def test_compose_runs_web_worker_and_beat_on_production_settings_with_an_env_fil
         "EMAIL_URL=",
         "METRICS_TOKEN=",
         "JWT_PRIVATE_KEY_FILE=",
+        "PAYMENTS_PROVIDER=",
+        "PAYMENTS_RETURN_URL=",
     ):
         assert re.search(rf"^{required}", example, re.MULTILINE), required
 

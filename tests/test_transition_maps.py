@@ -70,6 +70,9 @@ EXPECTED = {
         {
             (Pay.PENDING, Pay.COMPLETED): ANYONE,
             (Pay.PENDING, Pay.FAILED): ANYONE,
+            (Pay.PENDING, Pay.REQUIRES_ACTION): ANYONE,
+            (Pay.REQUIRES_ACTION, Pay.COMPLETED): ANYONE,
+            (Pay.REQUIRES_ACTION, Pay.FAILED): ANYONE,
             (Pay.COMPLETED, Pay.PARTIALLY_REFUNDED): ANYONE,
             (Pay.COMPLETED, Pay.REFUNDED): ANYONE,
             (Pay.PARTIALLY_REFUNDED, Pay.PARTIALLY_REFUNDED): ANYONE,

@@ -313,6 +313,33 @@ PAYMENTS_RETRY_SECONDS = env.int("PAYMENTS_RETRY_SECONDS", default=15)
 # Beat settles payments and refunds pending longer than this (a lost task, a worker killed
 # mid-charge). Longer than the retry budget above, so that it rarely races a live retry.
 PAYMENTS_PENDING_SWEEP_AFTER_SECONDS = env.int("PAYMENTS_PENDING_SWEEP_AFTER_SECONDS", default=600)
+# Who takes the money: fake (development and tests), yookassa or stripe (docs/payments.md).
+PAYMENTS_PROVIDER = env.str("PAYMENTS_PROVIDER", default="fake")
+PAYMENTS_PROVIDER_TIMEOUT_SECONDS = env.float("PAYMENTS_PROVIDER_TIMEOUT_SECONDS", default=10)
+# Where the provider sends a customer back after confirming a payment: our own page, which
+# asks the provider at once instead of waiting for its notification.
+PAYMENTS_RETURN_URL = env.str(
+    "PAYMENTS_RETURN_URL", default="http://127.0.0.1:8000/payments/{payment_id}/return"
+)
+YOOKASSA_SHOP_ID = env.str("YOOKASSA_SHOP_ID", default="")
+YOOKASSA_SECRET_KEY = env.str("YOOKASSA_SECRET_KEY", default="")
+YOOKASSA_API_URL = env.str("YOOKASSA_API_URL", default="https://api.yookassa.ru/v3")
+# The networks YooKassa sends notifications from, as it publishes them.
+YOOKASSA_NOTIFICATION_NETWORKS = env.list(
+    "YOOKASSA_NOTIFICATION_NETWORKS",
+    default=[
+        "185.71.76.0/27",
+        "185.71.77.0/27",
+        "77.75.153.0/25",
+        "77.75.156.11/32",
+        "77.75.156.35/32",
+        "77.75.154.128/25",
+        "2a02:5180::/32",
+    ],
+)
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 FAKE_PROVIDER_LATENCY_MS = env.int("FAKE_PROVIDER_LATENCY_MS", default=50)
 FAKE_PROVIDER_FAILURE_RATE = env.float("FAKE_PROVIDER_FAILURE_RATE", default=0.0)
 # The fake provider's books: a file every process shares, as they would share a provider.

@@ -14,8 +14,14 @@ from .base import (
     GOOGLE_REDIRECT_URI,
     JWT_ALGORITHM,
     LOGGING,
+    PAYMENTS_PROVIDER,
+    PAYMENTS_RETURN_URL,
     SERVICES_MODE,
     SILENCED_SYSTEM_CHECKS,
+    STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET,
+    YOOKASSA_SECRET_KEY,
+    YOOKASSA_SHOP_ID,
     env,
 )
 
@@ -86,6 +92,20 @@ if GOOGLE_CLIENT_ID and not GOOGLE_CLIENT_SECRET:
     _refuse("set GOOGLE_CLIENT_SECRET too, since GOOGLE_CLIENT_ID is set.")
 if GOOGLE_CLIENT_ID and not GOOGLE_REDIRECT_URI.startswith("https://"):
     _refuse("GOOGLE_REDIRECT_URI must be an https:// address of this site.")
+
+# PAYMENTS
+# ------------------------------------------------------------------------------
+# The fake provider takes no money: a deployment names a real one and its credentials.
+if PAYMENTS_PROVIDER == "yookassa":
+    if not (YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY):
+        _refuse("set YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY (PAYMENTS_PROVIDER=yookassa).")
+elif PAYMENTS_PROVIDER == "stripe":
+    if not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+        _refuse("set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (PAYMENTS_PROVIDER=stripe).")
+else:
+    _refuse(f"PAYMENTS_PROVIDER is {PAYMENTS_PROVIDER!r}; set it to yookassa or stripe.")
+if not PAYMENTS_RETURN_URL.startswith("https://") or "{payment_id}" not in PAYMENTS_RETURN_URL:
+    _refuse("PAYMENTS_RETURN_URL must be an https:// address of this site with {payment_id}.")
 
 # INTEGRATIONS
 # ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -35,6 +36,13 @@ class PaymentCreateInputSerializer(NoCardNumbersMixin, serializers.Serializer):
 class PaymentOutputSerializer(serializers.ModelSerializer):
     order_id = serializers.SerializerMethodField()
     registration_id = serializers.SerializerMethodField()
+    confirmation_url = serializers.SerializerMethodField(
+        help_text="While the status is requires_action: where the customer confirms the "
+        "payment (the provider's page, 3-D Secure included)."
+    )
+    return_url = serializers.SerializerMethodField(
+        help_text="Our page the provider sends the customer back to after confirming."
+    )
 
     class Meta:
         model = Payment
@@ -51,11 +59,19 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
             "payment_method_id",
             "description",
             "status",
+            "confirmation_url",
+            "return_url",
             "failure_reason",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_confirmation_url(self, payment) -> str | None:
+        return payment.confirmation_url or None
+
+    def get_return_url(self, payment) -> str:
+        return settings.PAYMENTS_RETURN_URL.format(payment_id=payment.pk)
 
     def get_order_id(self, payment) -> uuid.UUID | None:
         return payment.order_id if payment.kind == PayableKind.ORDER else None

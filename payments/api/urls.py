@@ -15,6 +15,11 @@ urlpatterns = [
         views.LedgerTransactionListView.as_view(),
         name="payments-transactions",
     ),
+    path(
+        "payments/notifications/<str:provider>",
+        views.ProviderNotificationView.as_view(),
+        name="payments-notifications",
+    ),
     path("payments/<uuid:pk>/", views.PaymentDetailView.as_view(), name="payments-detail"),
     path("payments/<uuid:pk>/refund", views.PaymentRefundView.as_view(), name="payments-refund"),
 ]

@@ -1,13 +1,24 @@
+import logging
+
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.exceptions import ApplicationError
 from common.idempotency import idempotency_key, openapi_parameter
 from common.permissions import IsStaffRole
+from common.throttling import client_ip
 from payments import selectors, services
 from payments.api import serializers as s
+from payments.error_codes import PaymentErrorCode
 from payments.filters import LedgerTransactionFilter
+from payments.providers import NotificationRefused, get_provider
+from payments.services.notifications import provider_notification_receive
+
+logger = logging.getLogger(__name__)
 
 
 class PaymentListCreateView(generics.ListAPIView):
@@ -97,3 +108,35 @@ class PaymentMethodDetailView(APIView):
         method = selectors.payment_method_get(user=request.user, method_id=pk)
         services.payment_method_delete(method=method)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProviderNotificationView(APIView):
+    """The payment provider's notifications (webhooks): authenticated by the provider's own
+    means, recorded once, answered at once, applied in the background (docs/payments.md,
+    "Notifications"). For the provider, not for API clients: left out of the schema."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []  # the provider retries what we refuse: no rate limit
+
+    @extend_schema(exclude=True)
+    def post(self, request, provider):
+        if provider != settings.PAYMENTS_PROVIDER or provider == "fake":
+            raise ApplicationError(
+                f"No notifications are taken from {provider!r}.",
+                code=PaymentErrorCode.PROVIDER_NOT_CONFIGURED,
+                status=404,
+            )
+        try:
+            notice = get_provider(provider).notification(
+                body=request.body, headers=request.headers, client_ip=client_ip(request)
+            )
+        except NotificationRefused as exc:
+            logger.warning("Notification from %s refused: %s", provider, exc)
+            raise ApplicationError(
+                str(exc), code=PaymentErrorCode.NOTIFICATION_REFUSED, status=exc.http_status
+            ) from exc
+        if notice is None:
+            return Response({"status": "ignored"})
+        created = provider_notification_receive(provider=provider, notice=notice)
+        return Response({"status": "accepted" if created else "duplicate"})

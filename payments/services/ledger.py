@@ -9,6 +9,7 @@ from common.db import outside_transaction
 from payments.breaker import provider_breaker
 from payments.choices import CAPTURED_STATUSES, TransactionType
 from payments.models import LedgerTransaction, PayableOrder, Payment
+from payments.providers import ProviderRecord
 
 DB = "payments"
 
@@ -25,8 +26,11 @@ def payment_locked(payment_id) -> tuple[PayableOrder, Payment]:
     return payable, Payment.objects.using(DB).select_for_update().get(pk=payment_id)
 
 
-def ledger_record(payment: Payment, type: TransactionType, amount: Decimal) -> None:
+def ledger_record(
+    payment: Payment, type: TransactionType, amount: Decimal, *, reference: str
+) -> None:
     LedgerTransaction.objects.using(DB).create(
+        provider_reference=reference,
         payment=payment,
         order_id=payment.order_id,
         customer_id=payment.customer_id,
@@ -48,7 +52,17 @@ def captured_changed(payable: PayableOrder) -> dict:
     return {"order_paid_amount": str(captured), "order_paid_version": payable.captured_version}
 
 
-def provider_call(method, **kwargs):
+def provider_call(method, *args, **kwargs):
     """Call the provider through the circuit breaker, never inside a transaction."""
     outside_transaction(f"The payment provider's {method.__name__}")
-    return provider_breaker().call(method, **kwargs)
+    return provider_breaker().call(method, *args, **kwargs)
+
+
+def disagreement(held: ProviderRecord, *, ours, amount: Decimal, currency: str) -> str:
+    """Why the provider's record cannot be our charge or refund `ours` of `amount` (it is
+    another one's, of another amount), or "" when it can."""
+    if held.ours and held.ours != str(ours):
+        return f"the provider's record {held.reference} belongs to {held.ours}, not {ours}"
+    if held.amount is not None and (held.amount, held.currency) != (amount, currency):
+        return f"the provider holds {held.amount} {held.currency}, not {amount} {currency}"
+    return ""

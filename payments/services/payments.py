@@ -21,16 +21,25 @@ from payments import events, selectors
 from payments.choices import (
     PAYMENT_TRANSITIONS,
     REFUNDABLE_STATUSES,
+    UNSETTLED_STATUSES,
     PayableKind,
     PaymentStatus,
     TransactionType,
 )
 from payments.error_codes import PaymentErrorCode
 from payments.models import PayableOrder, Payment, PaymentIdempotencyKey
-from payments.providers import ChargeDeclined, ProviderUnavailable, get_provider
+from payments.providers import (
+    ChargeDeclined,
+    ChargeRequest,
+    ProviderRecord,
+    ProviderUnavailable,
+    State,
+    get_provider,
+)
 from payments.services import refunds
 from payments.services.ledger import (
     captured_changed,
+    disagreement,
     ledger_record,
     payable_locked,
     payment_locked,
@@ -40,7 +49,7 @@ from payments.services.ledger import (
 DB = "payments"
 logger = logging.getLogger(__name__)
 # Payments that still count against what an order owes.
-OUTSTANDING = (PaymentStatus.PENDING, *REFUNDABLE_STATUSES)
+OUTSTANDING = (*UNSETTLED_STATUSES, *REFUNDABLE_STATUSES)
 
 
 # CREATE
@@ -175,15 +184,18 @@ def payment_process_enqueue(payment_id) -> None:
 
 
 def payments_pending_sweep(*, older_than) -> dict[str, int]:
-    """Settle payments left pending longer than `older_than` (a lost task, a worker killed
-    mid-charge): ask the provider, then complete (and refund, if the order was cancelled),
-    fail (cancelled order, no charge), or hand the payment back to Celery. Processing is
-    idempotent, so a payment that is queued already is safe. Refunds left pending are
-    carried out too. Returns the count of each outcome."""
+    """Settle payments left unsettled longer than `older_than` (a lost task, a worker killed
+    mid-charge, a notification that never came): ask the provider, then complete (and
+    refund, if the order was cancelled), fail (cancelled order, no charge), or hand the
+    payment back to Celery. Processing is idempotent, so a payment that is queued already
+    is safe. Refunds left pending are carried out, and notifications left unapplied are
+    applied. Returns the count of each outcome."""
+    from payments.services.notifications import notifications_unapplied_requeue
+
     stuck = Payment.objects.using(DB).filter(
-        status=PaymentStatus.PENDING, created_at__lt=timezone.now() - older_than
+        status__in=UNSETTLED_STATUSES, created_at__lt=timezone.now() - older_than
     )
-    counts = {"completed": 0, "failed": 0, "requeued": 0, "pending": 0}
+    counts = {"completed": 0, "failed": 0, "requeued": 0, "pending": 0, "requires_action": 0}
     for payment in list(stuck):
         cancelled = _order_cancelled(payment.order_id)
         try:
@@ -192,13 +204,15 @@ def payments_pending_sweep(*, older_than) -> dict[str, int]:
                     payment_id=payment.pk, reason=refunds.CANCELLATION_REASON
                 )
             else:
-                payment = payment_settle_if_charged(payment_id=payment.pk)
+                payment = payment_lookup(payment_id=payment.pk)
         except (ProviderUnavailable, CircuitBreakerError):
-            logger.warning("Payment %s stays pending: the provider is unavailable", payment.pk)
+            logger.warning("Payment %s stays unsettled: the provider is unavailable", payment.pk)
             counts["pending"] += 1
             continue
         if payment.status == PaymentStatus.FAILED:
             counts["failed"] += 1
+        elif payment.status == PaymentStatus.REQUIRES_ACTION:
+            counts["requires_action"] += 1
         elif payment.status != PaymentStatus.PENDING:
             counts["completed"] += 1
         elif cancelled or _charge_under_way(payment):
@@ -207,6 +221,7 @@ def payments_pending_sweep(*, older_than) -> dict[str, int]:
             payment_process_enqueue(payment.pk)
             counts["requeued"] += 1
     counts["refunds_completed"] = refunds.refunds_pending_complete(older_than=older_than)
+    counts["notifications_requeued"] = notifications_unapplied_requeue(older_than=older_than)
     return counts
 
 
@@ -221,45 +236,82 @@ def payment_process(*, payment_id) -> Payment:
     """Charge a pending payment through the breaker. Provider outages (including an open
     breaker) propagate, for the task to retry; a decline fails the payment."""
     payment = Payment.objects.using(DB).get(pk=payment_id)
-    if not PAYMENT_TRANSITIONS.allows(payment.status, PaymentStatus.COMPLETED):
+    if payment.status != PaymentStatus.PENDING:
         return payment
     if _order_cancelled(payment.order_id):
         return payment_reconcile(payment_id=payment.pk, reason=refunds.CANCELLATION_REASON)
     attempt = _charge_attempt_start(payment.pk)
-    provider = get_provider()
+    provider = get_provider(payment.provider)
+    request = charge_request(payment)
     try:
         held = None
         if attempt > 1:  # an earlier attempt may have charged: ask before charging again
-            held = provider_call(provider.charge_lookup, payment_id=str(payment.pk))
+            held = provider_call(provider.charge_lookup, request, payment.provider_reference)
         if held is None:
-            held = provider_call(
-                provider.charge,
-                payment_id=str(payment.pk),
-                amount=payment.amount,
-                currency=payment.currency,
-            )
+            held = provider_call(provider.charge, request)
     except ChargeDeclined as exc:
         return payment_fail(payment_id=payment.pk, reason=str(exc))
     except BaseException:
         _charge_attempt_end(payment.pk, attempt)  # this attempt is over, whatever it did
         raise
-    return _payment_complete(payment_id=payment.pk, reference=held.reference)
+    return payment_settle(payment_id=payment.pk, held=held)
 
 
-def payment_settle_if_charged(*, payment_id) -> Payment:
-    """Complete a pending payment if the provider holds its charge; otherwise leave it."""
-    held = provider_call(get_provider().charge_lookup, payment_id=str(payment_id))
-    if held is not None:
-        return _payment_complete(payment_id=payment_id, reference=held.reference)
-    return Payment.objects.using(DB).get(pk=payment_id)
+def charge_request(payment: Payment) -> ChargeRequest:
+    """The charge as the provider is asked for it: the same on every attempt, so that a
+    repeated create is the same request under the same idempotency key."""
+    return ChargeRequest(
+        payment_id=str(payment.pk),
+        amount=payment.amount,
+        currency=payment.currency,
+        description=payment.description or f"Autosalon payment {str(payment.pk)[:8]}",
+        return_url=settings.PAYMENTS_RETURN_URL.format(payment_id=payment.pk),
+    )
+
+
+def payment_lookup(*, payment_id) -> Payment:
+    """Ask the provider about an unsettled payment and settle it by the answer; a payment
+    the provider took no charge for is left as it is."""
+    payment = Payment.objects.using(DB).get(pk=payment_id)
+    if payment.status not in UNSETTLED_STATUSES:
+        return payment
+    provider = get_provider(payment.provider)
+    held = provider_call(
+        provider.charge_lookup, charge_request(payment), payment.provider_reference
+    )
+    return payment_settle(payment_id=payment_id, held=held)
+
+
+def payment_settle(*, payment_id, held: ProviderRecord | None) -> Payment:
+    """Bring an unsettled payment to where the provider's record of its charge says it is,
+    once: completed, failed, waiting for the customer's action, or as it was (nothing
+    held, or the provider still deciding). A record that is not this payment's charge is
+    logged and changes nothing."""
+    payment = Payment.objects.using(DB).get(pk=payment_id)
+    if held is None:
+        return payment
+    if reason := disagreement(
+        held, ours=payment.pk, amount=payment.amount, currency=payment.currency
+    ):
+        logger.error("Payment %s not settled: %s", payment.pk, reason)
+        return payment
+    if held.state is State.SUCCEEDED:
+        return _payment_complete(payment_id=payment.pk, reference=held.reference)
+    if held.state is State.FAILED:
+        return payment_fail(
+            payment_id=payment.pk, reason=held.failure_reason or "The provider refused the charge."
+        )
+    if held.state is State.REQUIRES_ACTION:
+        return _payment_requires_action(payment_id=payment.pk, held=held)
+    return payment
 
 
 def payment_reconcile(*, payment_id, reason: str) -> Payment:
     """Decide a pending payment that is to be given up on by what the provider holds:
     completed with the charge the provider took (and refunded next, if its order was
-    cancelled), failed with `reason` if it took none, and left pending while an attempt may
-    still be under way. Provider outages propagate and leave it pending."""
-    payment = payment_settle_if_charged(payment_id=payment_id)
+    cancelled), failed with `reason` if it took none, and left as it is while an attempt may
+    still be under way or the customer may still confirm it. Provider outages propagate."""
+    payment = payment_lookup(payment_id=payment_id)
     if payment.status != PaymentStatus.PENDING or _charge_under_way(payment):
         return payment
     return payment_fail(payment_id=payment.pk, reason=reason)
@@ -290,6 +342,25 @@ def _charge_under_way(payment: Payment) -> bool:
     )
 
 
+def _payment_requires_action(*, payment_id, held: ProviderRecord) -> Payment:
+    """The provider waits for the customer: note where they confirm it, once."""
+    with transaction.atomic(using=DB):
+        _payable, payment = payment_locked(payment_id)
+        if not PAYMENT_TRANSITIONS.allows(payment.status, PaymentStatus.REQUIRES_ACTION):
+            return payment
+        PAYMENT_TRANSITIONS.apply(payment, PaymentStatus.REQUIRES_ACTION)
+        payment.provider_reference = held.reference
+        payment.confirmation_url = held.confirmation_url
+        payment.save(
+            using=DB,
+            update_fields=["status", "provider_reference", "confirmation_url", "updated_at"],
+        )
+        events.PAYMENT_REQUIRES_ACTION.emit(
+            aggregate_id=payment.pk, payload=events.payment_payload(payment)
+        )
+    return payment
+
+
 def _payment_complete(*, payment_id, reference: str) -> Payment:
     """Record the charge, once. An order cancelled while the charge was under way gets the
     money back: the refund is reserved in the same transaction and carried out after it."""
@@ -299,11 +370,19 @@ def _payment_complete(*, payment_id, reference: str) -> Payment:
             return payment
         PAYMENT_TRANSITIONS.apply(payment, PaymentStatus.COMPLETED)
         payment.provider_reference = reference
+        payment.confirmation_url = ""
         payment.processed_at = timezone.now()
         payment.save(
-            using=DB, update_fields=["status", "provider_reference", "processed_at", "updated_at"]
+            using=DB,
+            update_fields=[
+                "status",
+                "provider_reference",
+                "confirmation_url",
+                "processed_at",
+                "updated_at",
+            ],
         )
-        ledger_record(payment, TransactionType.CHARGE, payment.amount)
+        ledger_record(payment, TransactionType.CHARGE, payment.amount, reference=reference)
         events.PAYMENT_COMPLETED.emit(
             aggregate_id=payment.pk,
             payload={**events.payment_payload(payment), **captured_changed(payable)},
@@ -322,16 +401,24 @@ def _order_cancelled(order_id) -> bool:
 
 
 def payment_fail(*, payment_id, reason: str) -> Payment:
-    """Fail a pending payment; a payment that is no longer pending stays as it is."""
+    """Fail an unsettled payment; a settled one stays as it is."""
     with transaction.atomic(using=DB):
         _payable, payment = payment_locked(payment_id)
         if not PAYMENT_TRANSITIONS.allows(payment.status, PaymentStatus.FAILED):
             return payment
         PAYMENT_TRANSITIONS.apply(payment, PaymentStatus.FAILED)
         payment.failure_reason = reason[:500]
+        payment.confirmation_url = ""
         payment.processed_at = timezone.now()
         payment.save(
-            using=DB, update_fields=["status", "failure_reason", "processed_at", "updated_at"]
+            using=DB,
+            update_fields=[
+                "status",
+                "failure_reason",
+                "confirmation_url",
+                "processed_at",
+                "updated_at",
+            ],
         )
         events.PAYMENT_FAILED.emit(aggregate_id=payment.pk, payload=events.payment_payload(payment))
     return payment

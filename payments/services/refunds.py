@@ -25,8 +25,20 @@ from payments.choices import (
 )
 from payments.error_codes import PaymentErrorCode
 from payments.models import Payment, Refund
-from payments.providers import ProviderUnavailable, get_provider
-from payments.services.ledger import captured_changed, ledger_record, payment_locked, provider_call
+from payments.providers import (
+    ProviderRecord,
+    ProviderUnavailable,
+    RefundRequest,
+    State,
+    get_provider,
+)
+from payments.services.ledger import (
+    captured_changed,
+    disagreement,
+    ledger_record,
+    payment_locked,
+    provider_call,
+)
 
 DB = "payments"
 CANCELLATION_REASON = "The order was cancelled."
@@ -43,8 +55,9 @@ def payment_refund(*, payment_id, reason: str, amount: Decimal | None = None, us
     except (ProviderUnavailable, CircuitBreakerError) as exc:
         unavailable = exc
     # The call failed, but the provider may have refunded before it did: ask before giving up.
+    provider = get_provider(refund.payment.provider)
     try:
-        held = provider_call(get_provider().refund_lookup, refund_id=str(refund.pk))
+        held = provider_call(provider.refund_lookup, refund_request(refund), "")
     except (ProviderUnavailable, CircuitBreakerError):
         raise ApplicationError(
             "The payment provider is unavailable. The refund is pending and will be carried "
@@ -54,7 +67,7 @@ def payment_refund(*, payment_id, reason: str, amount: Decimal | None = None, us
             details={"refund_id": str(refund.pk)},
         ) from unavailable
     if held is not None:
-        return _refund_settle(refund_id=refund.pk, reference=held.reference)
+        return refund_settle(refund_id=refund.pk, held=held)
     _refund_fail(refund.pk)
     raise ApplicationError(
         "The payment provider is unavailable; try the refund again later.",
@@ -135,20 +148,44 @@ def refund_execute(*, refund_id) -> Refund:
     refund = Refund.objects.using(DB).select_related("payment").get(pk=refund_id)
     if not REFUND_TRANSITIONS.allows(refund.status, RefundStatus.COMPLETED):
         return refund
-    provider = get_provider()
+    provider = get_provider(refund.payment.provider)
+    request = refund_request(refund)
     # A retry (after a crash, say) asks first what an earlier attempt did.
-    held = provider_call(provider.refund_lookup, refund_id=str(refund.pk))
+    held = provider_call(provider.refund_lookup, request, refund.provider_reference)
     if held is None:
-        held = provider_call(
-            provider.refund,
-            refund_id=str(refund.pk),
-            charge_reference=refund.payment.provider_reference,
-            amount=refund.amount,
-        )
-    return _refund_settle(refund_id=refund.pk, reference=held.reference)
+        held = provider_call(provider.refund, request)
+    return refund_settle(refund_id=refund.pk, held=held)
 
 
-def _refund_settle(*, refund_id, reference: str) -> Refund:
+def refund_request(refund: Refund) -> RefundRequest:
+    return RefundRequest(
+        refund_id=str(refund.pk),
+        charge_reference=refund.payment.provider_reference,
+        amount=refund.amount,
+        currency=refund.payment.currency,
+    )
+
+
+def refund_settle(*, refund_id, held: ProviderRecord) -> Refund:
+    """Bring a pending refund to where the provider's record of it says it is, once:
+    completed, failed (what it reserved is free again), or pending while the provider is
+    still deciding. A record that is not this refund's is logged and changes nothing."""
+    refund = Refund.objects.using(DB).select_related("payment").get(pk=refund_id)
+    reason = disagreement(
+        held, ours=refund.pk, amount=refund.amount, currency=refund.payment.currency
+    )
+    if reason:
+        logger.error("Refund %s not settled: %s", refund.pk, reason)
+    elif held.state is State.SUCCEEDED:
+        return _refund_complete(refund_id=refund.pk, reference=held.reference)
+    elif held.state is State.FAILED:
+        _refund_fail(refund.pk)
+    elif held.reference and not refund.provider_reference:
+        Refund.objects.using(DB).filter(pk=refund.pk).update(provider_reference=held.reference)
+    return Refund.objects.using(DB).get(pk=refund.pk)
+
+
+def _refund_complete(*, refund_id, reference: str) -> Refund:
     with transaction.atomic(using=DB):
         payment_id = Refund.objects.using(DB).values_list("payment_id", flat=True).get(pk=refund_id)
         payable, payment = payment_locked(payment_id)
@@ -166,7 +203,7 @@ def _refund_settle(*, refund_id, reference: str) -> Refund:
             else PaymentStatus.PARTIALLY_REFUNDED,
         )
         payment.save(using=DB, update_fields=["refunded_amount", "status", "updated_at"])
-        ledger_record(payment, TransactionType.REFUND, -refund.amount)
+        ledger_record(payment, TransactionType.REFUND, -refund.amount, reference=reference)
         events.PAYMENT_REFUNDED.emit(
             aggregate_id=payment.pk,
             payload={
@@ -195,9 +232,9 @@ def refunds_pending_complete(*, older_than) -> int:
     completed = 0
     for refund_id in list(stuck.values_list("pk", flat=True)):
         try:
-            refund_execute(refund_id=refund_id)
+            refund = refund_execute(refund_id=refund_id)
         except (ProviderUnavailable, CircuitBreakerError):
             logger.warning("Refund %s still pending: the provider is unavailable", refund_id)
             continue
-        completed += 1
+        completed += refund.status == RefundStatus.COMPLETED
     return completed

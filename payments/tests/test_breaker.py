@@ -71,12 +71,12 @@ def test_after_the_retry_budget_a_payment_the_provider_cannot_be_asked_about_sta
 def test_after_the_retry_budget_a_payment_the_provider_holds_no_charge_for_fails(
     customer, provider, settings, monkeypatch
 ):
-    from payments.providers import FakeProvider
+    from payments.providers.fake import FakeProvider
     from payments.tasks import payment_process_task
 
     payment = pending_payment(customer, "k")
 
-    def charge_unavailable(self, **kwargs):
+    def charge_unavailable(self, request):
         raise ProviderUnavailable("The charge endpoint is down.")
 
     monkeypatch.setattr(FakeProvider, "charge", charge_unavailable)
@@ -94,14 +94,14 @@ def test_after_the_retry_budget_a_payment_the_provider_holds_no_charge_for_fails
 def test_a_retry_after_a_charge_whose_answer_was_lost_asks_the_provider_and_completes(
     customer, provider, settings, monkeypatch
 ):
-    from payments.providers import FakeProvider
+    from payments.providers.fake import FakeProvider
     from payments.tasks import payment_process_task
 
     payment = pending_payment(customer, "k")
     charge = FakeProvider.charge
 
-    def charged_but_no_answer(self, **kwargs):
-        charge(self, **kwargs)  # the provider takes the money; its answer never arrives
+    def charged_but_no_answer(self, request):
+        charge(self, request)  # the provider takes the money; its answer never arrives
         raise ProviderUnavailable("Timed out waiting for the provider.")
 
     monkeypatch.setattr(FakeProvider, "charge", charged_but_no_answer)

@@ -245,9 +245,10 @@ def test_a_refund_the_provider_cannot_be_asked_about_stays_pending_until_it_answ
 def test_a_refund_the_provider_says_it_never_made_is_failed_and_moves_no_money(
     manager_client, paid_order, provider, monkeypatch
 ):
-    from payments.providers import FakeProvider, ProviderUnavailable
+    from payments.providers import ProviderUnavailable
+    from payments.providers.fake import FakeProvider
 
-    def refund_unavailable(self, **kwargs):
+    def refund_unavailable(self, request):
         raise ProviderUnavailable("The refund endpoint is down.")
 
     monkeypatch.setattr(FakeProvider, "refund", refund_unavailable)
@@ -274,7 +275,7 @@ def test_a_refund_left_pending_by_a_crash_is_completed_once(paid_order, provider
     def crash(**kwargs):
         raise SystemExit("the process died after the provider refunded")
 
-    monkeypatch.setattr(refunds, "_refund_settle", crash)
+    monkeypatch.setattr(refunds, "refund_settle", crash)
     with pytest.raises(SystemExit):
         services.payment_refund(payment_id=payment.pk, amount=Decimal("250.00"), reason="x")
     monkeypatch.undo()

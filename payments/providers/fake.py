@@ -1,6 +1,6 @@
-"""The payment provider behind an adapter. Only `FakeProvider` exists so far: it stands for a
-real provider in development and tests, and it is what tests may steer (docs/conventions.md,
-"Tests": mock only what lies outside the project)."""
+"""The fake provider: it stands for a real one in development and tests, and it is what tests
+may steer (docs/conventions.md, "Tests": mock only what lies outside the project). It
+answers at once: every charge succeeds or is refused, none needs the customer's action."""
 
 import json
 import random
@@ -8,39 +8,23 @@ import sqlite3
 import time
 import uuid
 from contextlib import closing
-from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
 
 from django.conf import settings
 
+from payments.providers import (
+    ChargeRequest,
+    Kind,
+    NotificationRefused,
+    ProviderRecord,
+    ProviderUnavailable,
+    RefundRequest,
+)
 
-class ProviderUnavailable(Exception):
-    """A transient failure: worth retrying, and counted by the circuit breaker."""
-
-
-class ChargeDeclined(Exception):
-    """A final answer: the charge will not happen."""
-
-
-@dataclass(frozen=True)
-class ChargeResult:
-    reference: str
-
-
-class PaymentProvider(Protocol):
-    def charge(self, *, payment_id: str, amount: Decimal, currency: str) -> ChargeResult:
-        """Charge once per `payment_id`, however often it is called."""
-
-    def charge_lookup(self, *, payment_id: str) -> ChargeResult | None:
-        """The charge the provider holds for `payment_id`, or None if it took none."""
-
-    def refund(self, *, refund_id: str, charge_reference: str, amount: Decimal) -> ChargeResult:
-        """Refund once per `refund_id`, however often it is called."""
-
-    def refund_lookup(self, *, refund_id: str) -> ChargeResult | None:
-        """The refund the provider holds for `refund_id`, or None if it made none."""
+# Its books keep charges and refunds apart.
+BOOKS = {Kind.CHARGE: "charges", Kind.REFUND: "refunds"}
 
 
 class FakeProvider:
@@ -51,6 +35,8 @@ class FakeProvider:
 
     Settings: `FAKE_PROVIDER_LATENCY_MS` and `FAKE_PROVIDER_FAILURE_RATE`. A test can also
     force failures or slow charges down for every process with `set_control()`."""
+
+    name = "fake"
 
     SCHEMA = (
         "CREATE TABLE IF NOT EXISTS records (kind TEXT, key TEXT, body TEXT, "
@@ -97,44 +83,60 @@ class FakeProvider:
             db.execute("DELETE FROM control")
 
     # -- the provider ----------------------------------------------------------------
-    def charge(self, *, payment_id: str, amount: Decimal, currency: str) -> ChargeResult:
+    def charge(self, request: ChargeRequest) -> ProviderRecord:
         self._refuse_if_failing(random.random() < settings.FAKE_PROVIDER_FAILURE_RATE)
         record = {
             "reference": f"fake_{uuid.uuid4().hex[:16]}",
-            "amount": str(amount),
-            "currency": currency,
+            "amount": str(request.amount),
+            "currency": request.currency,
+            "created_at": datetime.now(UTC).isoformat(),
         }
-        stored = self._record_once("charges", payment_id, record)
+        stored = self._record_once("charges", request.payment_id, record)
         # The charge is taken; the answer takes a while to come back.
         time.sleep(self._control("latency_ms", settings.FAKE_PROVIDER_LATENCY_MS) / 1000)
-        return ChargeResult(reference=stored["reference"])
+        return _record(request.payment_id, stored)
 
-    def charge_lookup(self, *, payment_id: str) -> ChargeResult | None:
-        return self._lookup("charges", payment_id)
+    def charge_lookup(self, request: ChargeRequest, reference: str = "") -> ProviderRecord | None:
+        return self._lookup("charges", request.payment_id)
 
-    def refund(self, *, refund_id: str, charge_reference: str, amount: Decimal) -> ChargeResult:
+    def refund(self, request: RefundRequest) -> ProviderRecord:
         self._refuse_if_failing()
         record = {
             "reference": f"fake_re_{uuid.uuid4().hex[:16]}",
-            "charge": charge_reference,
-            "amount": str(amount),
+            "charge": request.charge_reference,
+            "amount": str(request.amount),
+            "currency": request.currency,
+            "created_at": datetime.now(UTC).isoformat(),
         }
-        return ChargeResult(reference=self._record_once("refunds", refund_id, record)["reference"])
+        return _record(request.refund_id, self._record_once("refunds", request.refund_id, record))
 
-    def refund_lookup(self, *, refund_id: str) -> ChargeResult | None:
-        return self._lookup("refunds", refund_id)
+    def refund_lookup(self, request: RefundRequest, reference: str = "") -> ProviderRecord | None:
+        return self._lookup("refunds", request.refund_id)
+
+    def fetch(self, kind: Kind, reference: str) -> ProviderRecord:
+        for ours, body in self.records(BOOKS[kind]).items():
+            if body["reference"] == reference:
+                return _record(ours, body)
+        raise LookupError(f"The fake provider holds no {kind} {reference}.")
+
+    def records_between(self, kind: Kind, start: datetime, end: datetime) -> list[ProviderRecord]:
+        records = [_record(ours, body) for ours, body in self.records(BOOKS[kind]).items()]
+        return [r for r in records if r.created_at is not None and start <= r.created_at < end]
+
+    def notification(self, *, body: bytes, headers, client_ip: str):
+        raise NotificationRefused("The fake provider sends no notifications.", status=404)
 
     def _refuse_if_failing(self, failing: bool = False) -> None:
         if failing or self._control("failing", 0):
             raise ProviderUnavailable("The fake provider is failing.")
 
-    def _lookup(self, kind: str, key: str) -> ChargeResult | None:
+    def _lookup(self, kind: str, key: str) -> ProviderRecord | None:
         self._refuse_if_failing()
         with closing(self._db()) as db:
             row = db.execute(
                 "SELECT body FROM records WHERE kind = ? AND key = ?", (kind, key)
             ).fetchone()
-        return ChargeResult(reference=json.loads(row[0])["reference"]) if row else None
+        return _record(key, json.loads(row[0])) if row else None
 
     def _record_once(self, kind: str, key: str, record: dict) -> dict:
         """Store the record unless one exists for `key`; return the one stored."""
@@ -148,5 +150,11 @@ class FakeProvider:
         return json.loads(body)
 
 
-def get_provider() -> PaymentProvider:
-    return FakeProvider()
+def _record(ours: str, body: dict) -> ProviderRecord:
+    return ProviderRecord(
+        reference=body["reference"],
+        ours=ours,
+        amount=Decimal(body["amount"]),
+        currency=body.get("currency", ""),
+        created_at=datetime.fromisoformat(body["created_at"]) if "created_at" in body else None,
+    )

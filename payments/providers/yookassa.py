@@ -1,0 +1,243 @@
+"""YooKassa (yookassa.ru), through its official SDK. A payment is created with a redirect
+confirmation: the customer confirms it on YooKassa's page (3-D Secure included) and comes
+back to our return URL; YooKassa then notifies us. Amounts are decimal strings in the
+currency's main unit, as the API v3 reference documents them.
+
+Notifications carry no signature: one is accepted only from YooKassa's published networks
+(`YOOKASSA_NOTIFICATION_NETWORKS`), and its object is fetched again from the API before it
+is acted on (docs/payments.md, "Notifications")."""
+
+import functools
+import ipaddress
+import json
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+import requests
+import yookassa
+from django.conf import settings
+from yookassa.client import ApiClient
+from yookassa.domain.exceptions import ApiError, BadRequestError, NotFoundError
+
+from payments.providers import (
+    ChargeDeclined,
+    ChargeRequest,
+    Kind,
+    Notification,
+    NotificationRefused,
+    ProviderRecord,
+    ProviderUnavailable,
+    RefundRequest,
+    RemoteProvider,
+    State,
+)
+
+# The API's statuses: a payment's, then a refund's.
+PAYMENT_STATES = {
+    "pending": State.REQUIRES_ACTION,  # PROCESSING when there is nothing to confirm
+    "waiting_for_capture": State.PROCESSING,
+    "succeeded": State.SUCCEEDED,
+    "canceled": State.FAILED,
+}
+REFUND_STATES = {
+    "pending": State.PROCESSING,
+    "succeeded": State.SUCCEEDED,
+    "canceled": State.FAILED,
+}
+DESCRIPTION_LIMIT = 128  # characters, the API's limit on a payment's description
+LIST_LIMIT = 100  # items per page, the API's maximum
+CENT = Decimal("0.01")
+
+
+class _Client(ApiClient):
+    """The SDK's client with a timeout on every request: it sets none of its own."""
+
+    def get_session(self):
+        session = super().get_session()
+        session.request = functools.partial(
+            session.request, timeout=settings.PAYMENTS_PROVIDER_TIMEOUT_SECONDS
+        )
+        return session
+
+
+class _Payments(yookassa.Payment):
+    def __init__(self):
+        self.client = _Client()
+
+
+class _Refunds(yookassa.Refund):
+    def __init__(self):
+        self.client = _Client()
+
+
+class YooKassaProvider(RemoteProvider):
+    name = "yookassa"
+
+    def __init__(self):
+        # The SDK keeps its configuration in class attributes: one shop per process.
+        yookassa.Configuration.configure(
+            settings.YOOKASSA_SHOP_ID,
+            settings.YOOKASSA_SECRET_KEY,
+            api_url=settings.YOOKASSA_API_URL,
+            max_attempts=1,  # the breaker and the task's retries decide about trying again
+        )
+
+    def charge(self, request: ChargeRequest) -> ProviderRecord:
+        params = {
+            "amount": _amount(request.amount, request.currency),
+            "capture": True,
+            "confirmation": {"type": "redirect", "return_url": request.return_url},
+            "description": request.description[:DESCRIPTION_LIMIT],
+            "metadata": {"payment_id": request.payment_id},
+        }
+        with _errors(declined=True):
+            created = _Payments.create(params, idempotency_key=f"payment-{request.payment_id}")
+        record = _payment_record(dict(created))
+        if record.state is State.FAILED:
+            raise ChargeDeclined(record.failure_reason)
+        return record
+
+    def refund(self, request: RefundRequest) -> ProviderRecord:
+        params = {
+            "payment_id": request.charge_reference,
+            "amount": _amount(request.amount, request.currency),
+            "metadata": {"refund_id": request.refund_id},
+        }
+        with _errors(declined=True):
+            made = _Refunds.create(params, idempotency_key=f"refund-{request.refund_id}")
+        return _refund_record(dict(made))
+
+    def fetch(self, kind: Kind, reference: str) -> ProviderRecord:
+        with _errors():
+            if kind is Kind.CHARGE:
+                return _payment_record(dict(_Payments.find_one(reference)))
+            return _refund_record(dict(_Refunds.find_one(reference)))
+
+    def records_between(self, kind: Kind, start: datetime, end: datetime) -> list[ProviderRecord]:
+        objects, parse = (
+            (_Payments, _payment_record) if kind is Kind.CHARGE else (_Refunds, _refund_record)
+        )
+        params = {
+            "created_at.gte": start.isoformat(),
+            "created_at.lt": end.isoformat(),
+            "status": "succeeded",
+            "limit": LIST_LIMIT,
+        }
+        records = []
+        while True:
+            with _errors():
+                page = dict(objects.list(params))
+            records.extend(parse(dict(item)) for item in page.get("items") or [])
+            if not page.get("next_cursor"):
+                return records
+            params = {**params, "cursor": page["next_cursor"]}
+
+    def notification(self, *, body: bytes, headers, client_ip: str) -> Notification | None:
+        if not _from_yookassa(client_ip):
+            raise NotificationRefused(
+                f"{client_ip} is not one of YooKassa's notification addresses.", status=403
+            )
+        try:
+            data = json.loads(body)
+            event, obj = data["event"], data["object"]
+            if data.get("type") != "notification" or not isinstance(obj, dict):
+                raise ValueError("not a notification")
+            kind = {"payment": Kind.CHARGE, "refund": Kind.REFUND}.get(event.partition(".")[0])
+            if kind is None:
+                return None  # payouts, deals: none of ours
+            claims = (_payment_record if kind is Kind.CHARGE else _refund_record)(obj)
+        except (ValueError, KeyError, TypeError, AttributeError, InvalidOperation) as exc:
+            raise NotificationRefused(f"Not a YooKassa notification: {exc}") from exc
+        # An object has each event once: the event and the object's id are the event's id.
+        return Notification(
+            event_id=f"{event}:{claims.reference}",
+            event_type=event,
+            kind=kind,
+            reference=claims.reference,
+            ours=claims.ours,
+            claims=claims,
+        )
+
+
+def _amount(amount: Decimal, currency: str) -> dict:
+    return {"value": f"{amount:.2f}", "currency": currency}
+
+
+def _money(obj: dict) -> tuple[Decimal, str]:
+    value = Decimal(str(obj["amount"]["value"])).quantize(CENT)
+    return value, str(obj["amount"]["currency"]).upper()
+
+
+def _created_at(obj: dict) -> datetime | None:
+    stamp = obj.get("created_at")
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None
+
+
+def _payment_record(obj: dict) -> ProviderRecord:
+    amount, currency = _money(obj)
+    confirmation = obj.get("confirmation") or {}
+    state = PAYMENT_STATES.get(obj["status"], State.PROCESSING)
+    if state is State.REQUIRES_ACTION and not confirmation.get("confirmation_url"):
+        state = State.PROCESSING
+    reason = (obj.get("cancellation_details") or {}).get("reason", "")
+    return ProviderRecord(
+        reference=str(obj["id"]),
+        state=state,
+        ours=str((obj.get("metadata") or {}).get("payment_id", "")),
+        amount=amount,
+        currency=currency,
+        confirmation_url=confirmation.get("confirmation_url", "")
+        if state is State.REQUIRES_ACTION
+        else "",
+        failure_reason=f"YooKassa cancelled the payment: {reason}" if reason else "",
+        created_at=_created_at(obj),
+    )
+
+
+def _refund_record(obj: dict) -> ProviderRecord:
+    amount, currency = _money(obj)
+    return ProviderRecord(
+        reference=str(obj["id"]),
+        state=REFUND_STATES.get(obj["status"], State.PROCESSING),
+        ours=str((obj.get("metadata") or {}).get("refund_id", "")),
+        amount=amount,
+        currency=currency,
+        created_at=_created_at(obj),
+    )
+
+
+def _from_yookassa(client_ip: str) -> bool:
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return False
+    return any(
+        address in ipaddress.ip_network(network, strict=False)
+        for network in settings.YOOKASSA_NOTIFICATION_NETWORKS
+    )
+
+
+@contextmanager
+def _errors(*, declined: bool = False):
+    """The SDK's failures as the provider interface names them (`declined`: a refused
+    request is a final answer). The SDK reads `.response` off any exception its transport
+    raises, so a timeout reaches us as an AttributeError whose context is the timeout."""
+    try:
+        yield
+    except Exception as exc:
+        cause = exc if isinstance(exc, requests.RequestException) else exc.__context__
+        if isinstance(cause, requests.RequestException):
+            raise ProviderUnavailable(f"YooKassa did not answer: {cause}") from exc
+        if isinstance(exc, NotFoundError):
+            raise LookupError(f"YooKassa holds no such object: {exc.content}") from exc
+        if isinstance(exc, BadRequestError) and declined:
+            raise ChargeDeclined(f"YooKassa refused the request: {_description(exc)}") from exc
+        if isinstance(exc, ApiError):
+            raise ProviderUnavailable(f"YooKassa answered {_description(exc)}") from exc
+        raise
+
+
+def _description(exc: ApiError) -> str:
+    content = exc.content or {}
+    return str(content.get("description") or content.get("code") or type(exc).__name__)
