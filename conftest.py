@@ -63,6 +63,49 @@ def provider():
     provider_breaker().close()
 
 
+def _mocked_provider(settings, **configuration):
+    """The provider that `configuration` configures, its HTTP API mocked with `responses`
+    (payments/tests/provider_api.py has its bodies), and its circuit breaker closed."""
+    import responses
+
+    from payments.breaker import provider_breaker
+
+    for name, value in configuration.items():
+        setattr(settings, name, value)
+    provider_breaker().close()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+    provider_breaker().close()
+
+
+@pytest.fixture
+def yookassa(settings):
+    """YooKassa's API, mocked, as the configured provider."""
+    from payments.tests.provider_api import YOOKASSA_API
+
+    yield from _mocked_provider(
+        settings,
+        PAYMENTS_PROVIDER="yookassa",
+        YOOKASSA_SHOP_ID="100500",
+        YOOKASSA_SECRET_KEY="test_secret",
+        YOOKASSA_API_URL=YOOKASSA_API,
+    )
+
+
+@pytest.fixture
+def stripe_api(settings):
+    """Stripe's API, mocked, as the configured provider."""
+    from payments.tests.provider_api import STRIPE_API, STRIPE_WEBHOOK_SECRET
+
+    yield from _mocked_provider(
+        settings,
+        PAYMENTS_PROVIDER="stripe",
+        STRIPE_SECRET_KEY="sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        STRIPE_WEBHOOK_SECRET=STRIPE_WEBHOOK_SECRET,
+        STRIPE_API_BASE=STRIPE_API,
+    )
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -7,6 +7,7 @@ class PaymentErrorCode(StrEnum):
     AMOUNT_EXCEEDS_BALANCE = "amount_exceeds_balance"
     PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
     REFUND_EXCEEDS_CAPTURED = "refund_exceeds_captured"
+    REFUND_REFUSED = "refund_refused"
     PROVIDER_UNAVAILABLE = "provider_unavailable"
     PROVIDER_NOT_CONFIGURED = "provider_not_configured"
     NOTIFICATION_REFUSED = "notification_refused"

@@ -32,6 +32,8 @@ from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from payments import services as payments_services
 from payments.models import LedgerTransaction, Payment, Refund
+from payments.providers import Kind, Notification
+from payments.services.notifications import provider_notification_receive
 from payments.tests.factories import completed_payment_make
 from showroom import services as showroom_services
 from showroom.models import Allocation, Event, Registration, TestDrive
@@ -56,6 +58,15 @@ def rows_make(customer, count: int) -> None:
         payment = completed_payment_make(customer, order, "100.00")
         payments_services.payment_refund(
             payment_id=payment.pk, amount=Decimal("10.00"), reason="Scratch"
+        )
+        provider_notification_receive(
+            provider="stripe",
+            notice=Notification(
+                event_id=f"evt_{order.pk}",
+                event_type="checkout.session.completed",
+                kind=Kind.CHARGE,
+                reference=f"cs_{order.pk}",
+            ),
         )
         accounts_services.activity_record(user=customer, type=ActivityType.LOGIN)
         accounts_services.identity_link(

@@ -206,3 +206,42 @@ def test_what_a_client_sends_is_ignored_and_the_feed_goes_on(server, customer):
         push = receive(ws)
 
     assert (push["type"], push["order"]["status"]) == ("order.status_changed", "cancelled")
+
+
+def test_a_payment_waiting_for_the_customers_confirmation_is_pushed(server, customer, yookassa):
+    """The payment is processed in this process (eagerly, against YooKassa's mocked API);
+    the push reaches the server's socket through the Redis channel layer."""
+    from django.db import transaction
+
+    from payments import services as payments_services
+    from payments.tests.provider_api import YOOKASSA_API, yookassa_payment
+
+    order = order_make(customer, (product_make(price="800.00"), 1))
+    yookassa.add_callback(
+        "POST",
+        f"{YOOKASSA_API}/payments",
+        callback=lambda request: (200, {}, json.dumps(yookassa_payment(payment))),
+    )
+
+    with subscribe(
+        server, f"ws/orders/{order.pk}/", f"ticket={ticket_for(server, customer)}"
+    ) as ws:
+        receive(ws)  # the snapshot
+        with transaction.atomic(using="payments"):
+            payment, _created = payments_services.payment_create(
+                user=customer,
+                order_id=order.pk,
+                amount=order.total_amount,
+                method="card",
+                idempotency_key="confirm-me",
+            )
+        pushes = receive_until(ws, lambda m: m.get("link", {}).get("status") == "requires_action")
+
+    assert pushes[-1]["link"] == {
+        "kind": "payment",
+        "reference_id": str(payment.pk),
+        "status": "requires_action",
+        "amount": "800.00",
+        "currency": "RUB",
+    }
+    assert pushes[-1]["order"]["status"] == "pending"

@@ -141,14 +141,15 @@ PROVIDERS = ("fake", "yookassa", "stripe")
 
 
 class RemoteProvider:
-    """What the real providers share: a look-up asks for the object by its reference, or,
-    when the answer to the create was lost and the reference with it, repeats the create
-    with the same idempotency key. The provider keeps a key for at least 24 hours, and a
-    payment is settled long before that (the pending sweep, docs/operations.md)."""
+    """What the real providers share: a look-up asks for the object by its reference (one
+    the provider does not know is one it holds nothing under), or, when the answer to the
+    create was lost and the reference with it, repeats the create with the same idempotency
+    key. The provider keeps a key for at least 24 hours, and a payment is settled long
+    before that (the pending sweep, docs/operations.md)."""
 
-    def charge_lookup(self, request: ChargeRequest, reference: str) -> ProviderRecord:
+    def charge_lookup(self, request: ChargeRequest, reference: str) -> ProviderRecord | None:
         if reference:
-            return self.fetch(Kind.CHARGE, reference)
+            return self._fetch_known(Kind.CHARGE, reference)
         try:
             return self.charge(request)
         except ChargeDeclined as exc:
@@ -156,7 +157,13 @@ class RemoteProvider:
                 reference="", state=State.FAILED, ours=request.payment_id, failure_reason=str(exc)
             )
 
-    def refund_lookup(self, request: RefundRequest, reference: str) -> ProviderRecord:
+    def refund_lookup(self, request: RefundRequest, reference: str) -> ProviderRecord | None:
         if reference:
-            return self.fetch(Kind.REFUND, reference)
+            return self._fetch_known(Kind.REFUND, reference)
         return self.refund(request)
+
+    def _fetch_known(self, kind: Kind, reference: str) -> ProviderRecord | None:
+        try:
+            return self.fetch(kind, reference)
+        except LookupError:
+            return None

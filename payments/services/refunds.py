@@ -26,6 +26,7 @@ from payments.choices import (
 from payments.error_codes import PaymentErrorCode
 from payments.models import Payment, Refund
 from payments.providers import (
+    ChargeDeclined,
     ProviderRecord,
     ProviderUnavailable,
     RefundRequest,
@@ -51,9 +52,18 @@ def payment_refund(*, payment_id, reason: str, amount: Decimal | None = None, us
     it reserved is free again."""
     refund = refund_reserve(payment_id=payment_id, reason=reason, amount=amount, user=user)
     try:
-        return refund_execute(refund_id=refund.pk)
+        refund = refund_execute(refund_id=refund.pk)
     except (ProviderUnavailable, CircuitBreakerError) as exc:
         unavailable = exc
+    else:
+        if refund.status == RefundStatus.FAILED:
+            raise ApplicationError(
+                "The payment provider refused the refund; nothing was refunded.",
+                code=PaymentErrorCode.REFUND_REFUSED,
+                status=409,
+                details={"refund_id": str(refund.pk)},
+            )
+        return refund
     # The call failed, but the provider may have refunded before it did: ask before giving up.
     provider = get_provider(refund.payment.provider)
     try:
@@ -144,16 +154,22 @@ def _enqueue(refund_id) -> None:
 # ------------------------------------------------------------------------------
 def refund_execute(*, refund_id) -> Refund:
     """Steps two and three for a pending refund: ask the provider, outside any transaction,
-    then settle. Provider outages propagate and leave the refund pending."""
+    then settle. Provider outages propagate and leave the refund pending; a refund the
+    provider refuses fails, and what it reserved is free again."""
     refund = Refund.objects.using(DB).select_related("payment").get(pk=refund_id)
     if not REFUND_TRANSITIONS.allows(refund.status, RefundStatus.COMPLETED):
         return refund
     provider = get_provider(refund.payment.provider)
     request = refund_request(refund)
-    # A retry (after a crash, say) asks first what an earlier attempt did.
-    held = provider_call(provider.refund_lookup, request, refund.provider_reference)
-    if held is None:
-        held = provider_call(provider.refund, request)
+    try:
+        # A retry (after a crash, say) asks first what an earlier attempt did.
+        held = provider_call(provider.refund_lookup, request, refund.provider_reference)
+        if held is None:
+            held = provider_call(provider.refund, request)
+    except ChargeDeclined as exc:
+        logger.error("Refund %s refused by the provider: %s", refund.pk, exc)
+        _refund_fail(refund.pk)
+        return Refund.objects.using(DB).get(pk=refund.pk)
     return refund_settle(refund_id=refund.pk, held=held)
 
 

@@ -10,7 +10,7 @@ import requests
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from orders.models import Order, OrderLink
+from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, product_make
 from payments import services
 from payments.models import LedgerTransaction, Payment, ProviderNotification, Refund
@@ -108,7 +108,8 @@ def test_a_payment_from_confirmation_to_a_partial_refund(
     assert shown["status"] == "requires_action"
     assert shown["confirmation_url"].startswith("https://yoomoney.ru/api-pages/v2/payment-confirm/")
     assert shown["return_url"] == f"http://127.0.0.1:8000/payments/{payment.pk}/return"
-    link = OrderLink.objects.get(reference_id=payment.pk)
+    order = orders_selectors.order_get(user=customer, order_id=payment.order_id)
+    link = order.links.get(reference_id=payment.pk)
     assert link.status == "requires_action"  # on the order, and pushed to the live feed
     assert LedgerTransaction.objects.count() == 0
 
@@ -121,7 +122,8 @@ def test_a_payment_from_confirmation_to_a_partial_refund(
         Decimal("1000.00"),
         REFERENCE,
     )
-    assert Order.objects.get(pk=payment.order_id).status == "paid"
+    order = orders_selectors.order_get(user=customer, order_id=payment.order_id)
+    assert order.status == "paid"
     assert ProviderNotification.objects.get().status == "applied"
 
     # 6. A partial refund: YooKassa takes it and answers `pending`.
@@ -168,7 +170,8 @@ def test_a_payment_from_confirmation_to_a_partial_refund(
         (Decimal("-300.00"), REFUND_REFERENCE),
         (Decimal("1000.00"), REFERENCE),
     ]
-    assert Order.objects.get(pk=payment.order_id).paid_amount == Decimal("700.00")
+    order = orders_selectors.order_get(user=customer, order_id=payment.order_id)
+    assert order.paid_amount == Decimal("700.00")
 
 
 @pytest.mark.parametrize("address", ["203.0.113.9", "185.71.76.32", "not-an-address"])
