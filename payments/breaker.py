@@ -25,7 +25,9 @@ def provider_breaker() -> pybreaker.CircuitBreaker:
     return pybreaker.CircuitBreaker(
         fail_max=settings.PAYMENTS_BREAKER_FAIL_MAX,
         reset_timeout=settings.PAYMENTS_BREAKER_RESET_SECONDS,
-        exclude=[ChargeDeclined],  # a declined card says nothing about the provider's health
+        # A declined card, or an object the provider does not know, says nothing about the
+        # provider's health.
+        exclude=[ChargeDeclined, LookupError],
         state_storage=storage,
         name=NAME,
     )

@@ -17,25 +17,36 @@ MONEY_TASK = {
 }
 
 
+def _retrying(task, call, *, exhausted):
+    """`call()`; while the provider is unavailable (or the breaker open) the task tries
+    again, and after the retry budget it returns `exhausted(exc)`."""
+    try:
+        return call()
+    except (ProviderUnavailable, CircuitBreakerError) as exc:
+        if task.request.retries < task.max_retries:
+            raise task.retry(exc=exc, countdown=settings.PAYMENTS_RETRY_SECONDS) from exc
+        return exhausted(exc)
+
+
 @shared_task(**MONEY_TASK)
 def payment_process_task(self, payment_id: str) -> str:
-    """Charge a pending payment. While the provider is down (or the breaker open) the
-    payment stays pending and the task tries again; after the retry budget the payment is
-    failed, unless the provider holds its charge (then it completes) or cannot be asked
-    (then it stays pending for the sweep)."""
+    """Charge a pending payment. While the provider is down the payment stays pending and
+    the task tries again; after the retry budget the payment is failed, unless the provider
+    holds its charge (then it completes) or cannot be asked (then it stays pending for the
+    sweep)."""
     from payments import services
 
-    try:
-        return services.payment_process(payment_id=payment_id).status
-    except (ProviderUnavailable, CircuitBreakerError) as exc:
-        if self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=settings.PAYMENTS_RETRY_SECONDS) from exc
+    def give_up(exc) -> str:
         try:
             return services.payment_reconcile(
                 payment_id=payment_id, reason=f"The payment provider is unavailable: {exc}"
             ).status
         except (ProviderUnavailable, CircuitBreakerError):
             return "pending"
+
+    return _retrying(
+        self, lambda: services.payment_process(payment_id=payment_id).status, exhausted=give_up
+    )
 
 
 @shared_task(**MONEY_TASK)
@@ -44,12 +55,11 @@ def refund_process_task(self, refund_id: str) -> str:
     the task tries again; after the retry budget the sweep finishes it."""
     from payments import services
 
-    try:
-        return services.refund_execute(refund_id=refund_id).status
-    except (ProviderUnavailable, CircuitBreakerError) as exc:
-        if self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=settings.PAYMENTS_RETRY_SECONDS) from exc
-        return "pending"
+    return _retrying(
+        self,
+        lambda: services.refund_execute(refund_id=refund_id).status,
+        exhausted=lambda exc: "pending",
+    )
 
 
 @shared_task(**MONEY_TASK)
@@ -58,12 +68,11 @@ def provider_notification_task(self, notification_id: str) -> str:
     recorded and the task tries again; after the retry budget the sweep hands it back."""
     from payments.services import notifications
 
-    try:
-        return notifications.provider_notification_apply(notification_id=notification_id).status
-    except (ProviderUnavailable, CircuitBreakerError) as exc:
-        if self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=settings.PAYMENTS_RETRY_SECONDS) from exc
-        return "received"
+    return _retrying(
+        self,
+        lambda: notifications.provider_notification_apply(notification_id=notification_id).status,
+        exhausted=lambda exc: "received",
+    )
 
 
 @shared_task(**MONEY_TASK)

@@ -162,6 +162,13 @@ class RemoteProvider:
             return self._fetch_known(Kind.REFUND, reference)
         return self.refund(request)
 
+    @staticmethod
+    def _created(record: ProviderRecord) -> ProviderRecord:
+        """A charge the provider refused as it was created is a declined one."""
+        if record.state is State.FAILED:
+            raise ChargeDeclined(record.failure_reason)
+        return record
+
     def _fetch_known(self, kind: Kind, reference: str) -> ProviderRecord | None:
         try:
             return self.fetch(kind, reference)

@@ -47,6 +47,8 @@ ZERO_DECIMAL = frozenset(
 )
 THREE_DECIMAL = frozenset(["BHD", "JOD", "KWD", "OMR", "TND"])
 PAYMENT_INTENT_STATES = {"succeeded": State.SUCCEEDED, "canceled": State.FAILED}
+# A completed session's PaymentIntent in one of these: its delayed payment failed.
+FAILED_INTENT_STATES = ("requires_payment_method", "canceled")
 REFUND_STATES = {
     "succeeded": State.SUCCEEDED,
     "failed": State.FAILED,
@@ -106,10 +108,7 @@ class StripeProvider(RemoteProvider):
             session = self.client.v1.checkout.sessions.create(
                 params, {"idempotency_key": f"payment-{request.payment_id}"}
             )
-        record = _session_record(session.to_dict())
-        if record.state is State.FAILED:
-            raise ChargeDeclined(record.failure_reason)
-        return record
+        return self._created(_session_record(session.to_dict()))
 
     def refund(self, request: RefundRequest) -> ProviderRecord:
         params = {
@@ -128,7 +127,9 @@ class StripeProvider(RemoteProvider):
             if kind is Kind.REFUND:
                 return _refund_record(self.client.v1.refunds.retrieve(reference).to_dict())
             if reference.startswith("cs_"):
-                session = self.client.v1.checkout.sessions.retrieve(reference)
+                session = self.client.v1.checkout.sessions.retrieve(
+                    reference, {"expand": ["payment_intent"]}
+                )
                 return _session_record(session.to_dict())
             intent = self.client.v1.payment_intents.retrieve(reference)
             return _intent_record(intent.to_dict())
@@ -182,17 +183,21 @@ def _created_at(obj: dict) -> datetime | None:
 
 
 def _session_record(session: dict) -> ProviderRecord:
+    """A Checkout Session, its PaymentIntent expanded or not. Paid by a method that settles
+    later (a bank debit), it is complete but unpaid until the PaymentIntent settles."""
     currency = session["currency"].upper()
     intent = session.get("payment_intent")
     intent_id = intent.get("id") if isinstance(intent, dict) else intent
+    intent_failed = isinstance(intent, dict) and intent.get("status") in FAILED_INTENT_STATES
+    state, reference, reason = State.REQUIRES_ACTION, session["id"], ""
     if session.get("payment_status") in ("paid", "no_payment_required"):
         state, reference = State.SUCCEEDED, intent_id or session["id"]
     elif session.get("status") == "expired":
-        state, reference = State.FAILED, session["id"]
-    elif session.get("status") == "complete":  # paid by a method that settles later
-        state, reference = State.PROCESSING, session["id"]
-    else:
-        state, reference = State.REQUIRES_ACTION, session["id"]
+        state, reason = State.FAILED, "The Stripe checkout session expired."
+    elif session.get("status") == "complete" and intent_failed:
+        state, reason = State.FAILED, "The customer's payment method failed."
+    elif session.get("status") == "complete":
+        state = State.PROCESSING
     return ProviderRecord(
         reference=reference,
         state=state,
@@ -200,7 +205,7 @@ def _session_record(session: dict) -> ProviderRecord:
         amount=from_minor(session["amount_total"], currency),
         currency=currency,
         confirmation_url=(session.get("url") or "") if state is State.REQUIRES_ACTION else "",
-        failure_reason="The Stripe checkout session expired." if state is State.FAILED else "",
+        failure_reason=reason,
         created_at=_created_at(session),
     )
 

@@ -93,10 +93,7 @@ class YooKassaProvider(RemoteProvider):
         }
         with _errors(declined=True):
             created = _Payments.create(params, idempotency_key=f"payment-{request.payment_id}")
-        record = _payment_record(dict(created))
-        if record.state is State.FAILED:
-            raise ChargeDeclined(record.failure_reason)
-        return record
+        return self._created(_payment_record(dict(created)))
 
     def refund(self, request: RefundRequest) -> ProviderRecord:
         params = {
@@ -147,7 +144,16 @@ class YooKassaProvider(RemoteProvider):
             if kind is None:
                 return None  # payouts, deals: none of ours
             claims = (_payment_record if kind is Kind.CHARGE else _refund_record)(obj)
-        except (ValueError, KeyError, TypeError, AttributeError, InvalidOperation) as exc:
+            if not claims.reference:
+                raise ValueError("the object has no id")
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            InvalidOperation,
+            RecursionError,
+        ) as exc:
             raise NotificationRefused(f"Not a YooKassa notification: {exc}") from exc
         # An object has each event once: the event and the object's id are the event's id.
         return Notification(
@@ -225,16 +231,16 @@ def _errors(*, declined: bool = False):
     raises, so a timeout reaches us as an AttributeError whose context is the timeout."""
     try:
         yield
-    except Exception as exc:
-        cause = exc if isinstance(exc, requests.RequestException) else exc.__context__
-        if isinstance(cause, requests.RequestException):
-            raise ProviderUnavailable(f"YooKassa did not answer: {cause}") from exc
+    except ApiError as exc:  # the SDK raises it from the HTTPError of an answer it read
         if isinstance(exc, NotFoundError):
             raise LookupError(f"YooKassa holds no such object: {exc.content}") from exc
         if isinstance(exc, BadRequestError) and declined:
             raise ChargeDeclined(f"YooKassa refused the request: {_description(exc)}") from exc
-        if isinstance(exc, ApiError):
-            raise ProviderUnavailable(f"YooKassa answered {_description(exc)}") from exc
+        raise ProviderUnavailable(f"YooKassa answered {_description(exc)}") from exc
+    except Exception as exc:
+        cause = exc if isinstance(exc, requests.RequestException) else exc.__context__
+        if isinstance(cause, requests.RequestException):
+            raise ProviderUnavailable(f"YooKassa did not answer: {cause}") from exc
         raise
 
 

@@ -275,11 +275,19 @@ def payment_lookup(*, payment_id) -> Payment:
     payment = Payment.objects.using(DB).get(pk=payment_id)
     if payment.status not in UNSETTLED_STATUSES:
         return payment
+    return payment_settle(payment_id=payment_id, held=_charge_held(payment))
+
+
+def _charge_held(payment: Payment) -> ProviderRecord | None:
+    """What the provider holds of the payment's charge: nothing, without asking, if no
+    attempt was ever made (a look-up without a reference repeats the create, docs/payments.md,
+    "Providers", which must not open a charge nobody asked for)."""
+    if not payment.provider_reference and payment.provider_attempts == 0:
+        return None
     provider = get_provider(payment.provider)
-    held = provider_call(
+    return provider_call(
         provider.charge_lookup, charge_request(payment), payment.provider_reference
     )
-    return payment_settle(payment_id=payment_id, held=held)
 
 
 def payment_settle(*, payment_id, held: ProviderRecord | None) -> Payment:
@@ -295,6 +303,12 @@ def payment_settle(*, payment_id, held: ProviderRecord | None) -> Payment:
     ):
         logger.error("Payment %s not settled: %s", payment.pk, reason)
         return payment
+    if held.state is State.SUCCEEDED and payment.status == PaymentStatus.FAILED:
+        logger.error(
+            "The provider holds charge %s of payment %s, which failed: refund it by hand",
+            held.reference,
+            payment.pk,
+        )
     if held.state is State.SUCCEEDED:
         return _payment_complete(payment_id=payment.pk, reference=held.reference)
     if held.state is State.FAILED:
@@ -309,10 +323,15 @@ def payment_settle(*, payment_id, held: ProviderRecord | None) -> Payment:
 def payment_reconcile(*, payment_id, reason: str) -> Payment:
     """Decide a pending payment that is to be given up on by what the provider holds:
     completed with the charge the provider took (and refunded next, if its order was
-    cancelled), failed with `reason` if it took none, and left as it is while an attempt may
-    still be under way or the customer may still confirm it. Provider outages propagate."""
-    payment = payment_lookup(payment_id=payment_id)
-    if payment.status != PaymentStatus.PENDING or _charge_under_way(payment):
+    cancelled), failed with `reason` only if it holds none and no attempt may still be under
+    way; left as it is while the provider is deciding or the customer may still confirm it.
+    Provider outages propagate."""
+    payment = Payment.objects.using(DB).get(pk=payment_id)
+    if payment.status not in UNSETTLED_STATUSES:
+        return payment
+    held = _charge_held(payment)
+    payment = payment_settle(payment_id=payment_id, held=held)
+    if held is not None or payment.status != PaymentStatus.PENDING or _charge_under_way(payment):
         return payment
     return payment_fail(payment_id=payment.pk, reason=reason)
 

@@ -6,6 +6,7 @@ refund id), settle. A crash between the steps leaves a pending refund that
 
 import logging
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -43,6 +44,8 @@ from payments.services.ledger import (
 
 DB = "payments"
 CANCELLATION_REASON = "The order was cancelled."
+# How long a provider keeps an idempotency key: YooKassa and Stripe keep one 24 hours.
+KEY_LIFETIME = timedelta(hours=23)
 logger = logging.getLogger(__name__)
 
 
@@ -68,6 +71,8 @@ def payment_refund(*, payment_id, reason: str, amount: Decimal | None = None, us
     provider = get_provider(refund.payment.provider)
     try:
         held = provider_call(provider.refund_lookup, refund_request(refund), "")
+    except ChargeDeclined:
+        held = None
     except (ProviderUnavailable, CircuitBreakerError):
         raise ApplicationError(
             "The payment provider is unavailable. The refund is pending and will be carried "
@@ -158,6 +163,11 @@ def refund_execute(*, refund_id) -> Refund:
     provider refuses fails, and what it reserved is free again."""
     refund = Refund.objects.using(DB).select_related("payment").get(pk=refund_id)
     if not REFUND_TRANSITIONS.allows(refund.status, RefundStatus.COMPLETED):
+        return refund
+    if not refund.provider_reference and timezone.now() - refund.created_at > KEY_LIFETIME:
+        # Its create may have reached the provider, whose key has expired since: sending it
+        # again could refund twice. An operator looks it up at the provider.
+        logger.error("Refund %s is pending past the provider's key lifetime", refund.pk)
         return refund
     provider = get_provider(refund.payment.provider)
     request = refund_request(refund)

@@ -338,3 +338,50 @@ def test_a_refund_stripe_refuses_fails_and_frees_what_it_reserved(
     assert again.status_code == 201
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_amount) == ("refunded", Decimal("1000.00"))
+
+
+def test_a_delayed_payment_that_fails_after_checkout_fails_the_payment(
+    customer, customer_client, client, stripe_api, run_on_commit
+):
+    payment = awaiting_confirmation(customer, customer_client, stripe_api, run_on_commit)
+    complete = {
+        **stripe_session(payment, id=SESSION),
+        "status": "complete",
+        "url": None,
+        "payment_intent": stripe_intent(payment, id=INTENT, status="requires_payment_method"),
+    }
+    stripe_api.get(f"{STRIPE_API}/v1/checkout/sessions/{SESSION}", json=complete)
+
+    with run_on_commit():
+        notify(
+            client, "checkout.session.async_payment_failed", {**complete, "payment_intent": INTENT}
+        )
+
+    payment.refresh_from_db()
+    assert (payment.status, payment.failure_reason) == (
+        "failed",
+        "The customer's payment method failed.",
+    )
+    (fetch,) = requests_to(stripe_api, "GET", f"/v1/checkout/sessions/{SESSION}")
+    assert "expand" in fetch.path_url
+
+
+def test_a_refund_pending_past_the_providers_key_lifetime_is_not_sent_again(
+    customer, customer_client, client, stripe_api, run_on_commit, caplog
+):
+    from datetime import timedelta
+
+    payment = confirmed(
+        client,
+        stripe_api,
+        awaiting_confirmation(customer, customer_client, stripe_api, run_on_commit),
+        run_on_commit,
+    )
+    refund = services.refund_reserve(payment_id=payment.pk, reason="Returned")
+    Refund.objects.filter(pk=refund.pk).update(created_at=timezone.now() - timedelta(hours=25))
+
+    call_command("payments_retry_pending", "--older-than", "0")
+
+    assert Refund.objects.get().status == "pending"
+    assert requests_to(stripe_api, "POST", "/v1/refunds") == []
+    assert "past the provider's key lifetime" in caplog.text

@@ -351,3 +351,69 @@ def test_reconciliation_reports_a_charge_missing_from_the_ledger(
         assert out.getvalue().strip() == f"{day}: the ledger agrees with the provider."
     (listing,) = requests_to(yookassa, "GET", "/payments")
     assert "status=succeeded" in listing.path_url
+
+
+def test_a_payment_yookassa_refuses_to_create_fails_with_its_reason(
+    customer, customer_client, yookassa, run_on_commit
+):
+    order = order_make(customer, (product_make(price="300.00"), 1))
+    refused = {
+        "type": "error",
+        "id": "ab1b4f8e-3b5c-4a86-9f3a-5ec1a7d0c2f1",
+        "code": "invalid_request",
+        "description": "Invalid amount value",
+        "parameter": "amount.value",
+    }
+    yookassa.post(f"{YOOKASSA_API}/payments", status=400, json=refused)
+
+    with run_on_commit():
+        pay(customer_client, order, "300.00")
+
+    payment = Payment.objects.get()
+    assert payment.status == "failed"
+    assert payment.failure_reason == "YooKassa refused the request: Invalid amount value"
+    assert len(requests_to(yookassa, "POST", "/payments")) == 1  # declined, not retried
+
+
+def test_a_notification_about_an_object_yookassa_does_not_know_is_refused(
+    customer, customer_client, client, yookassa, run_on_commit
+):
+    payment = awaiting_confirmation(customer, customer_client, yookassa, run_on_commit)
+    claimed = yookassa_payment(payment, id=REFERENCE, status="succeeded")
+    yookassa.get(
+        f"{YOOKASSA_API}/payments/{REFERENCE}",
+        status=404,
+        json={"type": "error", "code": "not_found", "description": "Payment doesn't exist"},
+    )
+
+    with run_on_commit():
+        assert notify(client, "payment.succeeded", claimed).status_code == 200
+
+    assert ProviderNotification.objects.get().status == "refused"
+    payment.refresh_from_db()
+    assert payment.status == "requires_action"
+
+
+def test_giving_up_on_a_payment_never_sent_asks_nothing_and_fails_it(customer, yookassa):
+    order = order_make(customer, (product_make(price="300.00"), 1))
+    payment = pending_payment_make(customer, order, "300.00")
+
+    payment = services.payment_reconcile(payment_id=payment.pk, reason="The order was cancelled.")
+
+    assert (payment.status, payment.failure_reason) == ("failed", "The order was cancelled.")
+    assert len(yookassa.calls) == 0  # a look-up would have opened a payment at YooKassa
+
+
+def test_a_payment_yookassa_is_still_deciding_is_not_failed(customer, yookassa):
+    order = order_make(customer, (product_make(price="300.00"), 1))
+    payment = pending_payment_make(customer, order, "300.00")
+    yookassa.post(f"{YOOKASSA_API}/payments", body=requests.exceptions.ReadTimeout("no answer"))
+    with pytest.raises(ProviderUnavailable):
+        services.payment_process(payment_id=payment.pk)
+    deciding = yookassa_payment(payment, id=REFERENCE, status="waiting_for_capture")
+    yookassa.replace("POST", f"{YOOKASSA_API}/payments", json=deciding)
+
+    payment = services.payment_reconcile(payment_id=payment.pk, reason="Given up")
+
+    assert payment.status == "pending"
+    assert LedgerTransaction.objects.count() == 0
