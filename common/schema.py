@@ -1,4 +1,9 @@
-"""OpenAPI additions: every operation documents the error envelope (docs/api.md, "Errors")."""
+"""OpenAPI additions: every operation documents the error envelope (docs/api.md, "Errors"),
+and describes itself in its view's own words."""
+
+import inspect
+
+from drf_spectacular import openapi
 
 ERROR_ENVELOPE = {
     "type": "object",
@@ -34,3 +39,16 @@ def add_error_envelope(result, generator, request, public):
         for operation in path_item.values():
             operation.setdefault("responses", {}).setdefault("default", error_response)
     return result
+
+
+class AutoSchema(openapi.AutoSchema):
+    """An operation's description is what its view says of itself: the docstring of its HTTP
+    method or of its class, never one inherited from a base class, which describes the base
+    for the code's readers (docs/api.md, "Schema")."""
+
+    def get_description(self) -> str:
+        view_class = type(self.view)
+        method_name = getattr(self.view, "action", None) or self.method.lower()
+        own = view_class.__dict__
+        method_doc = own[method_name].__doc__ if method_name in own else None
+        return inspect.cleandoc(method_doc or own.get("__doc__") or "")

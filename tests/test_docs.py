@@ -26,6 +26,40 @@ def test_every_document_the_code_cites_exists():
     assert sorted(name for name in cited if not (ROOT / name).is_file()) == []
 
 
+def test_every_section_the_code_cites_is_a_heading_of_its_document():
+    """`docs/architecture.md §3.4` must name a heading `### 3.4 …` of that document; a
+    section number with no document of this repository before it (a design brief outside
+    it) fails too. Standards (`RFC 6455 §7.4.2`) are not ours to check."""
+    wrong = []
+    for path in ROOT.glob("**/*.py"):
+        if {".venv", "var"} & set(path.parts):
+            continue
+        text = path.read_text()
+        for cited in re.finditer(r"§\s*(\d+(?:\.\d+)*)", text):
+            before = text[max(0, cited.start() - 80) : cited.start()]
+            if re.search(r"RFC \d+\s*$", before):
+                continue
+            document = re.search(r"(docs/[a-z-]+\.md)[\s#\"]*$", before)
+            headings = (ROOT / document[1]).read_text() if document else ""
+            if not re.search(rf"^#+ {re.escape(cited[1])}[ .]", headings, re.MULTILINE):
+                wrong.append(f"{path.relative_to(ROOT)}: {document and document[1]} §{cited[1]}")
+
+    assert wrong == []
+
+
+def test_the_readme_layout_names_every_top_level_folder():
+    layout = (ROOT / "README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
+    folders = [
+        path.name
+        for path in ROOT.iterdir()
+        if path.is_dir()
+        and not path.name.startswith((".venv", ".git", ".ruff", ".hypo", ".import", ".grimp"))
+        and path.name not in {"var", "test-artifacts", "node_modules", "__pycache__"}
+    ]
+
+    assert [name for name in folders if f"{name}/" not in layout] == []
+
+
 def test_the_readme_links_only_to_files_inside_the_repository():
     readme = (ROOT / "README.md").read_text()
     links = re.findall(r"\]\(([^)]+)\)", readme)
