@@ -113,7 +113,7 @@ def api_client() -> APIClient:
 
 def client_for(user) -> APIClient:
     """An API client that sends a fresh access token of `user`."""
-    from rest_framework_simplejwt.tokens import AccessToken
+    from accounts.tokens import AccessToken
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")

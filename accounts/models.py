@@ -39,6 +39,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLIENT)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, editable=False)
+    # Every token carries it (accounts/tokens.py); revoking them all makes a new one.
+    token_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,20 +12,22 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
-from rest_framework_simplejwt.utils import get_md5_hash_password
+from rest_framework_simplejwt.tokens import UntypedToken
 
 from accounts import events, lockout
 from accounts.choices import MANAGER_APPS, MANAGERS_GROUP, ActivityType, Role
 from accounts.error_codes import AccountErrorCode
 from accounts.models import ActivityLog, ExternalIdentity, TokenFamily, User
 from accounts.oidc import VerifiedIdentity
+from accounts.tokens import RefreshToken
+from common.authentication import TOKEN_VERSION_CLAIM
 from common.cache import cache_take
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
@@ -248,9 +250,9 @@ def _signed_in(user: User, *, ip_address, **details) -> dict:
 
 
 def _token_user(token) -> User | None:
-    """The active user a token was issued to, if their password has not changed since."""
+    """The active user a token was issued to, if none of their tokens was revoked since."""
     user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
-    if user is None or token.get("hash_password") != get_md5_hash_password(user.password):
+    if user is None or token.get(TOKEN_VERSION_CLAIM) != user.token_version:
         return None
     return user
 
@@ -340,7 +342,10 @@ def logout(*, refresh_token: str, ip_address=None) -> None:
 
 
 def tokens_revoke_all(*, user: User) -> int:
-    """Blacklist every unexpired refresh token of the user."""
+    """Revoke every token of the user: a new token version ends the access tokens at once,
+    and every unexpired refresh token is blacklisted. Returns how many were."""
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
     outstanding = OutstandingToken.objects.filter(
         user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
     )

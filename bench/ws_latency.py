@@ -31,7 +31,7 @@ SEED = """
 import json
 from decimal import Decimal
 from django.contrib.auth.hashers import make_password
-from rest_framework_simplejwt.tokens import AccessToken
+from accounts.tokens import AccessToken
 from accounts.models import User
 from catalog import services as catalog
 from orders import services as orders

@@ -5,6 +5,7 @@ from drf_spectacular import authentication as drf_spectacular_authentication
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework import authentication
 from rest_framework_simplejwt import authentication as jwt
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 from common.logging import user_bind
 
@@ -17,8 +18,17 @@ class _UserLogged:
         return result
 
 
+# The claim that carries the user's token version (accounts/tokens.py): a token whose version
+# is not the user's current one was revoked.
+TOKEN_VERSION_CLAIM = "ver"
+
+
 class JWTAuthentication(_UserLogged, jwt.JWTAuthentication):
-    pass
+    def get_user(self, validated_token):
+        user = super().get_user(validated_token)
+        if validated_token.get(TOKEN_VERSION_CLAIM) != user.token_version:
+            raise InvalidToken("The token was revoked.")
+        return user
 
 
 class SessionAuthentication(_UserLogged, authentication.SessionAuthentication):

@@ -16,13 +16,13 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import AccessToken
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog, TokenFamily
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tokens import AccessToken
 from config.settings import base
 from conftest import client_for
 from orders import services as orders_services

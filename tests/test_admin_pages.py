@@ -12,11 +12,11 @@ from django.db import connections
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import services as accounts_services
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog
+from accounts.tokens import RefreshToken
 from catalog.models import Product, StockReservation
 from common.exceptions import ApplicationError
 from conftest import browser_for

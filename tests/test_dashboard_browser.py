@@ -10,9 +10,9 @@ import pytest
 from django.db import connections
 from django.db.models import F
 from playwright.sync_api import expect, sync_playwright
-from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tokens import AccessToken
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
 

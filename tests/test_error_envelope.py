@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.tests.factories import UserFactory
+from accounts.tokens import AccessToken
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 

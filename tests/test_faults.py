@@ -178,7 +178,7 @@ def timed(call):
 def test_a_database_that_goes_down_takes_down_its_app_only_and_comes_back(
     server, catalog_blocker, customer
 ):
-    from rest_framework_simplejwt.tokens import AccessToken
+    from accounts.tokens import AccessToken
 
     auth = {"Authorization": f"Bearer {AccessToken.for_user(customer)}"}
     http = httpx.Client(base_url=server.url, timeout=40)

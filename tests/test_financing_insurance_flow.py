@@ -6,8 +6,8 @@ import time
 import httpx
 import pytest
 from django.utils import timezone
-from rest_framework_simplejwt.tokens import AccessToken
 
+from accounts.tokens import AccessToken
 from orders.models import OrderLink
 from orders.tests.factories import order_make, product_make
 from tests.test_live_feed import receive, subscribe, ticket_for

@@ -7,12 +7,12 @@ import time
 import httpx
 import pytest
 from django.core.cache import cache
-from rest_framework_simplejwt.tokens import AccessToken
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from accounts import services as accounts_services
 from accounts.tests.factories import UserFactory
+from accounts.tokens import AccessToken
 from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 from orders import selectors as orders_selectors
 from orders import services as orders_services

@@ -5,10 +5,10 @@ import json
 
 import httpx
 import pytest
-from rest_framework_simplejwt.tokens import AccessToken
 from websockets.sync.client import connect
 
 from accounts.tests.factories import UserFactory
+from accounts.tokens import AccessToken
 from showroom import services
 from showroom.models import Registration
 from showroom.tests.factories import event_make

@@ -13,8 +13,8 @@ import jwt
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
-from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from accounts.tokens import AccessToken, RefreshToken
 from common import jwtkeys
 
 pytestmark = pytest.mark.django_db(databases="__all__")

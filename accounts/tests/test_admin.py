@@ -2,11 +2,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog, OutboxEvent, User
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tokens import RefreshToken
 from conftest import browser_for
 
 pytestmark = pytest.mark.django_db(databases="__all__")

@@ -209,3 +209,39 @@ def test_ws_ticket_requires_authentication(api_client):
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_tokens_carry_nothing_derived_from_the_password(api_client, customer):
+    from rest_framework_simplejwt.utils import get_md5_hash_password
+
+    body = obtain(api_client, customer)
+    claims = [
+        jwt.decode(body[name], options={"verify_signature": False})
+        for name in ("access_token", "refresh_token")
+    ]
+
+    for token in claims:
+        assert set(token) <= {"token_type", "exp", "iat", "jti", "user_id", "role", "family", "ver"}
+        assert get_md5_hash_password(customer.password) not in token.values()
+        assert token["ver"] == 0
+
+
+def test_a_token_of_an_earlier_version_is_refused_everywhere(api_client, customer):
+    body = obtain(api_client, customer)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {body['access_token']}")
+    assert api_client.get(reverse("users-me")).status_code == 200
+
+    services.tokens_revoke_all(user=customer)
+
+    customer.refresh_from_db()
+    assert customer.token_version == 1
+    refused = api_client.get(reverse("users-me"))
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "token_not_valid"
+    api_client.credentials()
+    assert refresh(api_client, body["refresh_token"]).status_code == 401
+    verified = api_client.post(reverse("auth-token-verify"), {"token": body["access_token"]})
+    assert verified.json()["valid"] is False
+    fresh = obtain(api_client, customer)  # signing in again gives tokens of the new version
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {fresh['access_token']}")
+    assert api_client.get(reverse("users-me")).status_code == 200

@@ -434,8 +434,9 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
-    # Access tokens carry a hash of the password: changing it invalidates them at once.
-    "CHECK_REVOKE_TOKEN": True,
+    # Tokens carry the user's token version instead of a hash of the password
+    # (accounts/tokens.py): a new version invalidates them at once.
+    "CHECK_REVOKE_TOKEN": False,
 }
 WS_TICKET_TTL_SECONDS = 30
 
