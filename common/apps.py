@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CommonConfig(AppConfig):
@@ -12,3 +13,10 @@ class CommonConfig(AppConfig):
 
         jwtkeys.install()  # tokens signed and verified with the key ring
         setting_changed.connect(jwtkeys.settings_changed)
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin on the Autosalon site (common/admin_site.py)."""
+
+    default = False  # named in INSTALLED_APPS in place of django.contrib.admin
+    default_site = "common.admin_site.AutosalonAdminSite"

@@ -6,6 +6,8 @@ import re
 import uuid
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -74,3 +76,21 @@ class RequestSizeLimitMiddleware:
 
             return too_large_response()
         return self.get_response(request)
+
+
+class PageLocaleMiddleware(LocaleMiddleware):
+    """The language of the admin and the pages: the one a user chose with the admin's switch
+    (a cookie), else the browser's. The API always speaks English, whatever the client's
+    Accept-Language, so that its messages stay what its documentation says."""
+
+    def process_request(self, request):
+        if request.path_info.startswith("/api/"):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            return
+        super().process_request(request)
+
+    def process_response(self, request, response):
+        if request.path_info.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

@@ -14,12 +14,14 @@ from accounts.views import identity_link_page, password_reset_page
 from common import health
 from common.throttling import throttled
 from common.views import PingView, api_not_found, asyncapi, jwks
+from config.landing import ApiRootView, landing_page
 from config.metrics import metrics
 from crm.views import my_clients_page
 from orders.views import order_dashboard
 from payments.views import payment_return_page
 
 api_v1 = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("ping", PingView.as_view(), name="ping"),
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
@@ -33,6 +35,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", landing_page, name="landing"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path(".well-known/jwks.json", jwks, name="jwks"),
     path("health", health.liveness, name="health"),
@@ -41,6 +44,7 @@ urlpatterns = [
     # The admin's login form counts in the sign-in bucket, as the token endpoint does.
     path("admin/login/", throttled("login")(admin.site.login)),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # the admin's language switch
     path("dashboard/orders/", order_dashboard, name="order-dashboard"),
     path("dashboard/clients/", my_clients_page, name="crm-my-clients"),
     path("reset-password", password_reset_page, name="password-reset-page"),

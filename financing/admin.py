@@ -1,6 +1,17 @@
 from django.contrib import admin
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action
+from common.admin import (
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    admin_link,
+    changelist_link,
+    display,
+    money,
+    reason_action,
+    short_id,
+)
 from financing import services
 from financing.choices import Decision
 from financing.models import LoanApplication, LoanInstallment
@@ -36,21 +47,80 @@ class LoanInstallmentInline(admin.TabularInline):
 @admin.register(LoanApplication)
 class LoanApplicationAdmin(ReadOnlyFinancingAdmin):
     list_display = [
-        "id",
-        "order_id",
+        "number",
+        "order",
         "status",
-        "financing_type",
-        "loan_amount",
-        "currency",
-        "term_months",
-        "annual_rate",
-        "monthly_payment",
-        "debt_to_income",
-        "created_at",
+        "loan",
+        "term",
+        "rate",
+        "monthly",
     ]
     list_filter = ["status", "financing_type", "rate_table_version", "currency"]
     search_fields = ["=id", "=order_id", "=customer_id"]
     date_hierarchy = "created_at"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "order",
+                    "customer",
+                    "status",
+                    "reasons",
+                    "financing_type",
+                    "employment_status",
+                ]
+            },
+        ),
+        (
+            _("Terms"),
+            {
+                "fields": [
+                    "vehicle",
+                    "down",
+                    "loan",
+                    "term_months",
+                    "annual_rate",
+                    "monthly",
+                    "interest",
+                    "income",
+                    "debts",
+                    "debt_to_income",
+                ]
+            },
+        ),
+        (
+            _("Technical"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "id",
+                    "order_id",
+                    "customer_id",
+                    "currency",
+                    "rate_table_version",
+                    "decided_by_id",
+                    "decided_at",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+    readonly_fields = [
+        *(f.name for f in LoanApplication._meta.fields),
+        "number",
+        "order",
+        "customer",
+        "vehicle",
+        "down",
+        "loan",
+        "monthly",
+        "interest",
+        "income",
+        "debts",
+    ]
     inlines = [LoanInstallmentInline]
     actions = [
         _decision_action(
@@ -67,6 +137,57 @@ class LoanApplicationAdmin(ReadOnlyFinancingAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm("financing.change_loanapplication")
+
+    @display(_("Application"), ordering="created_at")
+    def number(self, application):
+        return short_id(application.pk)
+
+    @display(_("Order"))
+    def order(self, application):
+        return admin_link(
+            "admin:orders_order_change", application.order_id, short_id(application.order_id)
+        )
+
+    @display(_("Customer"))
+    def customer(self, application):
+        user_id = application.customer_id
+        return changelist_link("admin:crm_client_changelist", short_id(user_id), user_id=user_id)
+
+    @display(_("Term"), ordering="term_months")
+    def term(self, application):
+        return _("%s mo.") % application.term_months
+
+    @display(_("Rate"), ordering="annual_rate")
+    def rate(self, application):
+        return f"{number_format(application.annual_rate, decimal_pos=2, use_l10n=True)}\u00a0%"
+
+    @display(_("Vehicle price"))
+    def vehicle(self, application):
+        return money(application.vehicle_price, application.currency)
+
+    @display(_("Down payment"))
+    def down(self, application):
+        return money(application.down_payment, application.currency)
+
+    @display(_("Loan"), ordering="loan_amount")
+    def loan(self, application):
+        return money(application.loan_amount, application.currency)
+
+    @display(_("Monthly payment"), ordering="monthly_payment")
+    def monthly(self, application):
+        return money(application.monthly_payment, application.currency)
+
+    @display(_("Total interest"))
+    def interest(self, application):
+        return money(application.total_interest, application.currency)
+
+    @display(_("Monthly income"))
+    def income(self, application):
+        return money(application.monthly_income, application.currency)
+
+    @display(_("Existing monthly debts"))
+    def debts(self, application):
+        return money(application.existing_monthly_debts, application.currency)
 
 
 @admin.register(LoanInstallment)

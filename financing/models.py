@@ -5,6 +5,7 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from common.money import MAX_DIGITS
@@ -43,6 +44,8 @@ class LoanApplication(TimestampedModel):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("loan application")
+        verbose_name_plural = _("loan applications")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -65,7 +68,7 @@ class LoanApplication(TimestampedModel):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"Application {self.pk}: {self.loan_amount} {self.currency} [{self.status}]"
+        return f"Application {str(self.pk)[:8]}: {self.loan_amount} {self.currency} [{self.status}]"
 
 
 class LoanInstallment(TimestampedModel):

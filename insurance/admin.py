@@ -1,6 +1,15 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action
+from common.admin import (
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    admin_link,
+    display,
+    money,
+    reason_action,
+    short_id,
+)
 from insurance import services
 from insurance.choices import ClaimDecision
 from insurance.models import Claim, Policy, Quote
@@ -11,6 +20,20 @@ class ReadOnlyInsuranceAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.Model
     cancellations and claim decisions are the actions below."""
 
     using = "insurance"
+
+    @display(_("Order"))
+    def order(self, obj):
+        return admin_link(
+            "admin:orders_order_change", obj.order_id, _("Order %s") % str(obj.order_id)[:8]
+        )
+
+    @display(_("Number"), ordering="created_at")
+    def short_number(self, obj):
+        return short_id(obj.pk)
+
+    @display(_("Premium"), ordering="premium")
+    def premium_shown(self, obj):
+        return money(obj.premium, obj.currency)
 
 
 def _cancel(request, policy, reason):
@@ -36,13 +59,12 @@ def _reject(request, claim, reason):
 @admin.register(Quote)
 class QuoteAdmin(ReadOnlyInsuranceAdmin):
     list_display = [
-        "id",
-        "order_id",
+        "short_number",
+        "order",
         "insurance_type",
         "vehicle_make",
         "vehicle_model",
-        "premium",
-        "currency",
+        "premium_shown",
         "status",
         "valid_until",
         "created_at",
@@ -56,11 +78,10 @@ class QuoteAdmin(ReadOnlyInsuranceAdmin):
 class PolicyAdmin(ReadOnlyInsuranceAdmin):
     list_display = [
         "number",
+        "order",
         "insurance_type",
-        "quote",
-        "premium",
-        "refund_amount",
-        "currency",
+        "premium_shown",
+        "refund",
         "start_date",
         "end_date",
         "status",
@@ -82,16 +103,19 @@ class PolicyAdmin(ReadOnlyInsuranceAdmin):
     def has_cancel_permission(self, request):
         return request.user.has_perm("insurance.change_policy")
 
+    @display(_("Refunded"), ordering="refund_amount")
+    def refund(self, policy):
+        return money(policy.refund_amount, policy.currency)
+
 
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyInsuranceAdmin):
     list_display = [
-        "id",
+        "short_number",
         "policy",
         "incident_date",
-        "amount_claimed",
-        "amount_approved",
-        "currency",
+        "claimed",
+        "approved",
         "status",
         "created_at",
     ]
@@ -118,3 +142,11 @@ class ClaimAdmin(ReadOnlyInsuranceAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm("insurance.change_claim")
+
+    @display(_("Claimed"), ordering="amount_claimed")
+    def claimed(self, claim):
+        return money(claim.amount_claimed, claim.currency)
+
+    @display(_("Approved"), ordering="amount_approved")
+    def approved(self, claim):
+        return money(claim.amount_approved, claim.currency)

@@ -1,8 +1,20 @@
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action
+from common.admin import (
+    CreatedColumnMixin,
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    admin_link,
+    changelist_link,
+    display,
+    money,
+    reason_action,
+    short_id,
+)
 from orders import services
-from orders.choices import OrderStatus
+from orders.choices import LinkKind, OrderStatus
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
 
 
@@ -25,59 +37,125 @@ class OrderItemInline(admin.TabularInline):
     model = OrderItem
     extra = 0
     can_delete = False
-    readonly_fields = ["product_id", "product_name", "unit_price", "quantity", "line_total"]
+    fields = readonly_fields = ["product", "unit_price_shown", "quantity", "line_total_shown"]
+    verbose_name_plural = _("Items")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @display(_("Product"))
+    def product(self, item):
+        return admin_link("admin:catalog_product_change", item.product_id, item.product_name)
+
+    @display(_("Unit price"))
+    def unit_price_shown(self, item):
+        return money(item.unit_price, item.order.currency)
+
+    @display(_("Line total"))
+    def line_total_shown(self, item):
+        return money(item.line_total, item.order.currency)
 
 
 class OrderStatusHistoryInline(admin.TabularInline):
     model = OrderStatusHistory
     extra = 0
     can_delete = False
-    readonly_fields = [
-        "from_status",
-        "to_status",
-        "changed_by_id",
-        "changed_by_role",
-        "reason",
-        "created_at",
-    ]
+    fields = readonly_fields = ["created_at", "from_status", "to_status", "changed_by", "reason"]
+    verbose_name_plural = _("Status history")
+
+    @display(_("Changed by"))
+    def changed_by(self, row):
+        if row.changed_by_id is None:
+            return row.changed_by_role
+        link = admin_link(
+            "admin:accounts_user_change", row.changed_by_id, short_id(row.changed_by_id)
+        )
+        return format_html("{} ({})", link, row.changed_by_role)
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
+# Where the admin shows each kind of linked record.
+LINK_PAGES = {
+    LinkKind.PAYMENT: "admin:payments_payment_change",
+    LinkKind.LOAN_APPLICATION: "admin:financing_loanapplication_change",
+    LinkKind.INSURANCE_QUOTE: "admin:insurance_quote_change",
+    LinkKind.INSURANCE_POLICY: "admin:insurance_policy_change",
+    LinkKind.INSURANCE_CLAIM: "admin:insurance_claim_change",
+}
+
+
 class OrderLinkInline(admin.TabularInline):
-    """Payments, loans and policies as their domains last reported them."""
+    """Payments, loans and policies as their domains last reported them, each a link to
+    its own page."""
 
     model = OrderLink
     extra = 0
     can_delete = False
-    readonly_fields = ["kind", "reference_id", "status", "amount", "currency", "reported_at"]
+    fields = readonly_fields = ["kind", "record", "status", "amount_shown", "reported_at"]
+    verbose_name_plural = _("Payments, loans and insurance")
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    @display(_("Record"))
+    def record(self, link):
+        return admin_link(LINK_PAGES[link.kind], link.reference_id, short_id(link.reference_id))
+
+    @display(_("Amount"))
+    def amount_shown(self, link):
+        return money(link.amount, link.currency)
+
 
 @admin.register(Order)
-class OrderAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class OrderAdmin(CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Orders live in the `orders` database; this page only shows them. Status changes are
     the actions below, through `order_status_set`, as through the API."""
 
     list_display = [
-        "id",
-        "customer_email",
+        "number",
+        "customer",
         "status",
-        "total_amount",
-        "paid_amount",
-        "currency",
-        "created_at",
+        "total",
+        "paid",
+        "created",
     ]
     list_filter = ["status", "currency"]
     search_fields = ["=id", "customer_email", "customer_name"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in Order._meta.fields]
+    fieldsets = [
+        (None, {"fields": ["number", "customer", "status", "total", "paid", "notes"]}),
+        (_("Related"), {"fields": ["payments", "loan_applications", "policies"]}),
+        (
+            _("Technical"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "id",
+                    "customer_id",
+                    "currency",
+                    "total_quantity",
+                    "sequence",
+                    "paid_version",
+                    "customer_synced_at",
+                    "customer_scrubbed",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+    readonly_fields = [
+        *(f.name for f in Order._meta.fields),
+        "number",
+        "customer",
+        "total",
+        "paid",
+        "payments",
+        "loan_applications",
+        "policies",
+    ]
     inlines = [OrderItemInline, OrderLinkInline, OrderStatusHistoryInline]
     actions = [
         _status_action(
@@ -96,3 +174,41 @@ class OrderAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_status_change_permission(self, request):
         return request.user.has_perm("orders.change_order")
+
+    @display(_("Order"), ordering="created_at")
+    def number(self, order):
+        return short_id(order.pk)
+
+    @display(_("Customer"), ordering="customer_name")
+    def customer(self, order):
+        # Their client record in the CRM, which managers see (they never see accounts).
+        name = order.customer_name or order.customer_email or short_id(order.customer_id)
+        return changelist_link("admin:crm_client_changelist", name, user_id=order.customer_id)
+
+    @display(_("Total"), ordering="total_amount")
+    def total(self, order):
+        return money(order.total_amount, order.currency)
+
+    @display(_("Paid"), ordering="paid_amount")
+    def paid(self, order):
+        return money(order.paid_amount, order.currency)
+
+    @display(_("Payments"))
+    def payments(self, order):
+        return changelist_link(
+            "admin:payments_payment_changelist", _("Payments of this order"), order_id=order.pk
+        )
+
+    @display(_("Loan applications"))
+    def loan_applications(self, order):
+        return changelist_link(
+            "admin:financing_loanapplication_changelist",
+            _("Loan applications of this order"),
+            order_id=order.pk,
+        )
+
+    @display(_("Insurance policies"))
+    def policies(self, order):
+        return changelist_link(
+            "admin:insurance_policy_changelist", _("Policies of this order"), order_id=order.pk
+        )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from common.models import IdempotencyKeyBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from orders.choices import LinkKind, OrderStatus
@@ -37,6 +38,8 @@ class Order(TimestampedModel):
     sequence = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -52,7 +55,7 @@ class Order(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"Order {self.pk} [{self.status}]"
+        return f"Order {str(self.pk)[:8]} [{self.status}]"
 
     @cached_property
     def line_items(self) -> list["OrderItem"]:

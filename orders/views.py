@@ -3,6 +3,11 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
+from django.urls import reverse
+
+from orders.choices import OrderStatus
+
+ADMIN_URL_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
 @staff_member_required
@@ -11,5 +16,11 @@ def order_dashboard(request):
     return render(
         request,
         "dashboard/orders.html",
-        {"snapshot_size": settings.ORDERS_LIVE_SNAPSHOT_SIZE},
+        {
+            "snapshot_size": settings.ORDERS_LIVE_SNAPSHOT_SIZE,
+            "statuses": OrderStatus.choices,
+            # The admin page of an order, with this id in place of the order's.
+            "admin_order_url": reverse("admin:orders_order_change", args=[ADMIN_URL_PLACEHOLDER]),
+            "admin_order_placeholder": ADMIN_URL_PLACEHOLDER,
+        },
     )

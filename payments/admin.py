@@ -1,7 +1,18 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action
+from common.admin import (
+    CreatedColumnMixin,
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    admin_link,
+    display,
+    money,
+    reason_action,
+    short_id,
+)
 from payments import services
+from payments.choices import PayableKind
 from payments.models import LedgerTransaction, Payment, ProviderNotification, Refund
 
 
@@ -15,22 +26,81 @@ class ReadOnlyPaymentsAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelA
     using = "payments"
 
 
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["created_at", "amount_shown", "status", "reason"]
+    verbose_name_plural = _("Refunds")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @display(_("Amount"))
+    def amount_shown(self, refund):
+        return money(refund.amount, refund.payment.currency)
+
+
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyPaymentsAdmin):
+class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
     list_display = [
-        "id",
-        "order_id",
-        "amount",
-        "refunded_amount",
-        "currency",
-        "method",
+        "number",
+        "paid_for",
+        "amount_shown",
+        "refunded",
         "status",
-        "provider",
-        "created_at",
+        "created",
     ]
     list_filter = ["status", "method", "currency", "provider"]
     search_fields = ["=id", "=order_id", "=customer_id", "=provider_reference"]
     date_hierarchy = "created_at"
+    inlines = [RefundInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "paid_for",
+                    "amount_shown",
+                    "refunded",
+                    "method",
+                    "status",
+                    "failure_reason",
+                    "description",
+                    "created_at",
+                ]
+            },
+        ),
+        (
+            _("Technical"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "id",
+                    "order_id",
+                    "kind",
+                    "customer_id",
+                    "created_by_id",
+                    "payment_method_id",
+                    "provider",
+                    "provider_reference",
+                    "confirmation_url",
+                    "provider_attempts",
+                    "charge_started_at",
+                    "processed_at",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+    readonly_fields = [
+        *(f.name for f in Payment._meta.fields),
+        "number",
+        "paid_for",
+        "amount_shown",
+        "refunded",
+    ]
     actions = [
         reason_action(
             _refund,
@@ -43,6 +113,28 @@ class PaymentAdmin(ReadOnlyPaymentsAdmin):
 
     def has_refund_permission(self, request):
         return request.user.has_perm("payments.add_refund")
+
+    @display(_("Payment"), ordering="created_at")
+    def number(self, payment):
+        return short_id(payment.pk)
+
+    @display(_("For"))
+    def paid_for(self, payment):
+        if payment.kind == PayableKind.REGISTRATION:
+            page = "admin:showroom_registration_change"
+            return admin_link(
+                page, payment.order_id, _("Event seat %s") % str(payment.order_id)[:8]
+            )
+        page = "admin:orders_order_change"
+        return admin_link(page, payment.order_id, _("Order %s") % str(payment.order_id)[:8])
+
+    @display(_("Amount"), ordering="amount")
+    def amount_shown(self, payment):
+        return money(payment.amount, payment.currency)
+
+    @display(_("Refunded"), ordering="refunded_amount")
+    def refunded(self, payment):
+        return money(payment.refunded_amount, payment.currency)
 
 
 @admin.register(Refund)

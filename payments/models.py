@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from common.models import IdempotencyKeyBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from payments.choices import (
@@ -77,6 +78,8 @@ class Payment(TimestampedModel):
     charge_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_amount_positive"),
@@ -88,7 +91,7 @@ class Payment(TimestampedModel):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"Payment {self.pk} {self.amount} {self.currency} [{self.status}]"
+        return f"Payment {str(self.pk)[:8]} {self.amount} {self.currency} [{self.status}]"
 
 
 class Refund(TimestampedModel):

@@ -18,23 +18,33 @@ trap cleanup EXIT INT TERM
 
 mode=$("$PYTHON" manage.py shell --no-imports --verbosity 0 -c "from django.conf import settings; print('services' if settings.SERVICES_MODE else 'embedded')")
 if [ "$mode" = services ]; then
-  "$PYTHON" -m celery -A config worker --loglevel=INFO --concurrency=2 &
+  # Warnings only: their INFO lines would bury the banner below.
+  "$PYTHON" -m celery -A config worker --loglevel=WARNING --concurrency=2 &
   children+=($!)
-  "$PYTHON" -m celery -A config beat --loglevel=INFO &
+  "$PYTHON" -m celery -A config beat --loglevel=WARNING &
   children+=($!)
 fi
 
+"$PYTHON" manage.py seed_demo --verbosity 0
+url=http://$HOST:$PORT
 cat <<INFO
 
-Autosalon is starting in $mode mode on http://$HOST:$PORT
-  API           http://$HOST:$PORT/api/v1/
-  Swagger UI    http://$HOST:$PORT/api/docs/
-  ReDoc         http://$HOST:$PORT/api/redoc/
-  Admin         http://$HOST:$PORT/admin/
-  Health        http://$HOST:$PORT/health  and  /health/ready
+Autosalon is running in $mode mode on $url
+  Start here    $url/
+  API           $url/api/v1/
+  Swagger UI    $url/api/docs/
+  ReDoc         $url/api/redoc/
+  Admin         $url/admin/
+  Dashboard     $url/dashboard/orders/
+  WebSocket     ws://$HOST:$PORT/ws/orders/  (a ticket from POST /api/v1/auth/ws-ticket)
+  Health        $url/health  and  $url/health/ready
+  Metrics       $url/metrics
 Demo logins (role, e-mail / password):
 INFO
-"$PYTHON" manage.py seed_demo
+"$PYTHON" manage.py shell --no-imports --verbosity 0 -c "
+from accounts.demo import DEMO_USERS
+for user in DEMO_USERS:
+    print(f\"  {user['role']:<8} {user['email']} / {user['password']}\")"
 echo
 
 # /metrics sums every uvicorn worker's counters, kept in files here (config/metrics.py). The
@@ -45,6 +55,6 @@ rm -f "$metrics_dir"/*.db
 
 PROMETHEUS_MULTIPROC_DIR=$metrics_dir \
   "$PYTHON" -m uvicorn config.asgi:application --host "$HOST" --port "$PORT" --no-access-log \
-    --no-proxy-headers &
+    --no-proxy-headers --lifespan off &
 children+=($!)
 wait "${children[-1]}"

@@ -87,3 +87,12 @@ def server(django_db_setup, tmp_path_factory):
     running = AsgiServer(tmp_path_factory.mktemp("asgi") / "server.log").start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def server_password_hashers(settings):
+    """The server runs on the base settings: hash a user's password the way it checks
+    passwords, not with the suite's fast hasher, so that a browser can sign in."""
+    from config.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS

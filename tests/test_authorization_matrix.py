@@ -61,6 +61,7 @@ MATRIX = {
     ("GET", f"{V1}/auth/google/callback"): PUBLIC,
     ("POST", f"{V1}/auth/google/callback"): PUBLIC,
     ("POST", f"{V1}/auth/identity-link/confirm"): PUBLIC,
+    ("GET", f"{V1}/"): PUBLIC,
     ("GET", f"{V1}/ping"): PUBLIC,
     ("GET", f"{V1}/users/me"): SIGNED_IN,
     ("PATCH", f"{V1}/users/me"): SIGNED_IN,

@@ -16,7 +16,11 @@ from accounts.tokens import AccessToken
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+    pytest.mark.usefixtures("server_password_hashers"),
+]
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -30,15 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _server_password_hashers(settings):
-    """The server runs on the base settings: hash the manager's password the way it checks
-    passwords, not with the suite's fast hasher."""
-    from config.settings import base
-
-    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
 
 
 @contextmanager
@@ -148,3 +143,29 @@ def test_the_dashboard_refetches_an_order_when_a_push_was_missed(server, custome
     assert refetch_method == "GET"
     assert changed.json()["sequence"] == 3
     assert shown_status == Order.objects.get(pk=order.pk).status == "cancelled"
+
+
+def test_the_dashboard_formats_amounts_links_orders_and_filters_by_status(server, customer):
+    manager = UserFactory(role="manager")
+    pending = order_make(customer, (product_make(price="1250000.00"), 1))
+    cancelled = order_make(customer, (product_make(price="99.50"), 2))
+    Order.objects.filter(pk=cancelled.pk).update(status="cancelled")
+    with chromium_page() as page:
+        log_in(server, page, manager)
+        row = page.locator(f'tr[data-order-id="{pending.pk}"]')
+        total = row.locator("td.amount").first.inner_text()
+        status_class = row.locator("td.status").get_attribute("class")
+        page.select_option("#status-filter", "cancelled")
+        shown_when_filtered = [
+            page.locator(f'tr[data-order-id="{order.pk}"]').is_visible()
+            for order in (pending, cancelled)
+        ]
+        page.select_option("#status-filter", "")
+        row.locator("td.order a").click()
+        page.wait_for_load_state()
+        admin_url = page.url
+
+    assert total.replace("\xa0", " ") == "RUB 1,250,000.00"
+    assert "status-pending" in status_class
+    assert shown_when_filtered == [False, True]
+    assert admin_url == f"{server.url}/admin/orders/order/{pending.pk}/change/"

@@ -152,3 +152,21 @@ def test_embedded_server_pushes_a_demo_clients_order_change_over_the_in_memory_l
     assert cancelled.status_code == 200, cancelled.text
     assert (push["type"], push["order"]["status"]) == ("order.status_changed", "cancelled")
     assert push["sequence"] == cancelled.json()["sequence"] == snapshot["order"]["sequence"] + 1
+
+
+@pytest.mark.slow
+def test_the_startup_banner_lists_every_entry_point_after_the_noise(embedded_server):
+    base_url, project = embedded_server
+    lines = (project.parent / "server.log").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Autosalon is running"))
+    banner = "\n".join(lines[start : start + 16])
+
+    for entry in ("Start here", "API", "Swagger UI", "ReDoc", "Admin", "Dashboard", "WebSocket"):
+        assert f"  {entry} " in banner, entry
+    assert f"Health        {base_url}/health" in banner
+    assert f"Metrics       {base_url}/metrics" in banner
+    assert banner.index("Metrics") < banner.index("Demo logins")
+    assert "manager@autosalon.local / Manager-demo-2026" in banner
+    before = "\n".join(lines[:start])
+    assert "Seeding" not in before and "INFO" not in before  # seeding and Celery stay quiet
+    assert "lifespan" not in "\n".join(lines).lower()

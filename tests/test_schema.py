@@ -58,3 +58,42 @@ def test_the_check_would_see_an_inherited_docstring():
     from accounts.api.views import PublicAuthView, RegisterView
 
     assert inspect.getdoc(RegisterView) == inspect.getdoc(PublicAuthView)  # what it guards
+
+
+def request_serializers():
+    """(method, path, serializer) of every operation with a request body, as drf-spectacular
+    finds them."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.plumbing import ComponentRegistry
+    from drf_spectacular.settings import spectacular_settings
+
+    generator = SchemaGenerator()
+    generator._initialise_endpoints()
+    for path, path_regex, method, view in generator._get_paths_and_endpoints():
+        if method not in ("POST", "PUT", "PATCH"):
+            continue
+        view.request = spectacular_settings.GET_MOCK_REQUEST(method, path, view, None)
+        view.schema.get_operation(path, path_regex, "", method, ComponentRegistry())
+        yield method, path, view.schema.get_request_serializer()
+
+
+def test_every_request_body_refuses_unknown_fields():
+    """Each operation's body serializer is strict (common.serializers): an unknown field is a
+    400 naming it."""
+    from rest_framework import serializers
+
+    from common.serializers import StrictInputSerializer
+
+    bodies = [
+        (method, path, body if isinstance(body, type) else type(body))
+        for method, path, body in request_serializers()
+        if body is not None
+    ]
+    lenient = [
+        f"{method} {path}: {body.__name__}"
+        for method, path, body in bodies
+        if issubclass(body, serializers.Serializer) and not issubclass(body, StrictInputSerializer)
+    ]
+
+    assert len(bodies) > 40
+    assert lenient == []

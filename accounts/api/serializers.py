@@ -4,6 +4,7 @@ from rest_framework import serializers
 from accounts.choices import ActivityType, Role
 from accounts.models import ActivityLog, ExternalIdentity, User
 from common.cardnumbers import FreeTextField
+from common.serializers import StrictInputSerializer
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -22,23 +23,41 @@ class UserOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UserRegisterInputSerializer(serializers.Serializer):
+class UserRegisterInputSerializer(StrictInputSerializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
     full_name = FreeTextField(max_length=200, required=False, allow_blank=True, default="")
+    name = FreeTextField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="Alias of `full_name`, as specification 002's clients send it; give one or "
+        "the other.",
+    )
     phone = PhoneNumberField(required=False, allow_blank=True, default="")
 
+    def validate(self, attrs):
+        name = attrs.pop("name", None)
+        if name is not None and self.initial_data.get("full_name") not in (None, name):
+            raise serializers.ValidationError(
+                {"name": ["Give `name` or `full_name`, not two different names."]}
+            )
+        if name is not None:
+            attrs["full_name"] = name
+        return attrs
 
-class UserMeUpdateInputSerializer(serializers.Serializer):
+
+class UserMeUpdateInputSerializer(StrictInputSerializer):
     full_name = FreeTextField(max_length=200, required=False, allow_blank=True)
     phone = PhoneNumberField(required=False, allow_blank=True)
 
 
-class UserRoleInputSerializer(serializers.Serializer):
+class UserRoleInputSerializer(StrictInputSerializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class TokenObtainInputSerializer(serializers.Serializer):
+class TokenObtainInputSerializer(StrictInputSerializer):
     """`{email, password}` as JSON, or the OAuth2 password form with `username`."""
 
     email = serializers.CharField(max_length=254, required=False)
@@ -46,6 +65,15 @@ class TokenObtainInputSerializer(serializers.Serializer):
         max_length=254, required=False, help_text="OAuth2 form alias of `email`."
     )
     password = serializers.CharField(max_length=128, trim_whitespace=False)
+    grant_type = serializers.ChoiceField(
+        choices=["password"], required=False, help_text="OAuth2 form: `password`."
+    )
+    scope = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="OAuth2 form; ignored."
+    )
+    client_id = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="OAuth2 form; ignored."
+    )
 
     def validate(self, attrs):
         email = attrs.get("email") or attrs.get("username")
@@ -61,11 +89,11 @@ class TokenPairOutputSerializer(serializers.Serializer):
     expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
 
 
-class RefreshTokenInputSerializer(serializers.Serializer):
+class RefreshTokenInputSerializer(StrictInputSerializer):
     refresh_token = serializers.CharField(max_length=4096)
 
 
-class TokenVerifyInputSerializer(serializers.Serializer):
+class TokenVerifyInputSerializer(StrictInputSerializer):
     token = serializers.CharField(max_length=4096)
 
 
@@ -81,16 +109,16 @@ class WsTicketOutputSerializer(serializers.Serializer):
     expires_in = serializers.IntegerField()
 
 
-class PasswordChangeInputSerializer(serializers.Serializer):
+class PasswordChangeInputSerializer(StrictInputSerializer):
     old_password = serializers.CharField(max_length=128, trim_whitespace=False)
     new_password = serializers.CharField(max_length=128, trim_whitespace=False)
 
 
-class PasswordResetInputSerializer(serializers.Serializer):
+class PasswordResetInputSerializer(StrictInputSerializer):
     email = serializers.EmailField(max_length=254)
 
 
-class PasswordResetConfirmInputSerializer(serializers.Serializer):
+class PasswordResetConfirmInputSerializer(StrictInputSerializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
     new_password = serializers.CharField(max_length=128, trim_whitespace=False)
@@ -102,7 +130,7 @@ class GoogleStartOutputSerializer(serializers.Serializer):
     expires_in = serializers.IntegerField(help_text="Seconds the flow may take.")
 
 
-class GoogleCallbackInputSerializer(serializers.Serializer):
+class GoogleCallbackInputSerializer(StrictInputSerializer):
     """What Google puts on the redirect URI's query string."""
 
     code = serializers.CharField(max_length=2048, required=False)
@@ -124,7 +152,7 @@ class LinkConfirmationOutputSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class IdentityLinkConfirmInputSerializer(serializers.Serializer):
+class IdentityLinkConfirmInputSerializer(StrictInputSerializer):
     token = serializers.CharField(max_length=1024, help_text="From the e-mailed link.")
 
 

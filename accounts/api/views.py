@@ -188,7 +188,10 @@ class GoogleCallbackView(PublicAuthView):
         summary="Finish signing in with Google (redirect target)",
     )
     def get(self, request):
-        return self._finish(request.query_params)
+        # Google's redirect carries parameters of its own too (scope, authuser, prompt, hd):
+        # only ours are read.
+        ours = s.GoogleCallbackInputSerializer().fields
+        return self._finish({k: v for k, v in request.query_params.items() if k in ours})
 
     @extend_schema(
         request=s.GoogleCallbackInputSerializer,

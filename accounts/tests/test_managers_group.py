@@ -116,7 +116,7 @@ def test_demo_seed_puts_the_demo_manager_and_nobody_else_in_the_group():
 def test_a_registered_user_is_in_no_group(api_client):
     response = api_client.post(
         reverse("auth-register"),
-        {"email": "new@example.com", "password": "Sturdy-pass-2026", "role": "manager"},
+        {"email": "new@example.com", "password": "Sturdy-pass-2026"},
     )
 
     assert response.status_code == 201

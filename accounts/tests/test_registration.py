@@ -24,15 +24,48 @@ def test_registration_creates_a_client(api_client):
     assert "password" not in response.json()
 
 
-def test_registering_with_admin_role_and_staff_flags_creates_a_plain_client(api_client):
+def test_registering_with_admin_role_and_staff_flags_is_refused_naming_each(api_client):
     response = api_client.post(
         URL, {**VALID, "role": "admin", "is_staff": True, "is_superuser": True, "id": "x"}
     )
 
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert sorted(error["details"]) == ["id", "is_staff", "is_superuser", "role"]
+    assert User.objects.count() == 0
+
+
+def test_a_misspelt_field_is_named_rather_than_dropped(api_client):
+    response = api_client.post(URL, {**VALID, "ful_name": "Pyotr"})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {
+        "ful_name": ["Unknown field: it is not part of this request."]
+    }
+    assert User.objects.count() == 0
+
+
+def test_name_is_an_alias_of_full_name(api_client):
+    body = {key: value for key, value in VALID.items() if key != "full_name"}
+
+    response = api_client.post(URL, {**body, "name": "Anna Karpova"})
+    conflicting = api_client.post(
+        URL, {**body, "email": "other@example.com", "name": "A", "full_name": "B"}
+    )
+
     assert response.status_code == 201
-    user = User.objects.get(email="buyer@example.com")
-    assert (user.role, user.is_staff, user.is_superuser) == (Role.CLIENT, False, False)
-    assert response.json()["role"] == "client"
+    assert response.json()["full_name"] == "Anna Karpova"
+    assert User.objects.get().full_name == "Anna Karpova"
+    assert conflicting.status_code == 400
+    assert "name" in conflicting.json()["error"]["details"]
+
+
+def test_the_schema_documents_the_name_alias(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    fields = schema["components"]["schemas"]["UserRegisterInputRequest"]["properties"]
+
+    assert "Alias of `full_name`" in fields["name"]["description"]
 
 
 def test_email_is_unique_case_insensitively(api_client):

@@ -16,18 +16,18 @@ def test_me_shows_the_current_user(customer_client, customer):
     assert response.json()["role"] == "client"
 
 
-def test_me_update_changes_name_and_phone_but_never_role_or_email(customer_client, customer):
+def test_me_update_changes_name_and_phone_and_refuses_role_or_email(customer_client, customer):
+    hijack = {"role": "admin", "is_staff": True, "email": "hijack@example.com"}
+
+    refused = customer_client.patch(
+        reverse("users-me"), {"full_name": "New Name", "phone": "+79031112233", **hijack}
+    )
     response = customer_client.patch(
-        reverse("users-me"),
-        {
-            "full_name": "New Name",
-            "phone": "+79031112233",
-            "role": "admin",
-            "is_staff": True,
-            "email": "hijack@example.com",
-        },
+        reverse("users-me"), {"full_name": "New Name", "phone": "+79031112233"}
     )
 
+    assert refused.status_code == 400
+    assert sorted(refused.json()["error"]["details"]) == ["email", "is_staff", "role"]
     assert response.status_code == 200
     customer.refresh_from_db()
     assert customer.full_name == "New Name"

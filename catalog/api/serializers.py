@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from catalog.models import Category, Product
 from catalog.validators import validate_vin
+from common.serializers import StrictInputSerializer
 
 CURRENCY_REGEX = r"^[A-Z]{3}$"
 
@@ -13,7 +14,7 @@ class CategoryOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CategoryInputSerializer(serializers.Serializer):
+class CategoryInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     parent = serializers.PrimaryKeyRelatedField(
@@ -59,7 +60,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
         return product.stock_quantity > 0
 
 
-class ProductInputSerializer(serializers.Serializer):
+class ProductInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)

@@ -37,7 +37,10 @@ DEFAULT_SECRET_KEY = "embedded-development-key-change-me-in-every-real-deploymen
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The admin and the pages speak English and Russian (locale/); the API speaks English.
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -60,7 +63,7 @@ DOMAIN_APPS = [
     "integrations",
 ]
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "common.apps.AdminConfig",  # Django's admin on the Autosalon site (common/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -91,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language a user chose (the admin's switch, a cookie), else the browser's; the
+    # API's is always English.
+    "common.middleware.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -302,6 +308,9 @@ EVENTS_RELAY_GRACE_SECONDS = env.int("EVENTS_RELAY_GRACE_SECONDS", default=5)
 # an event the broker loses is then lost.
 EVENTS_REDELIVER_AFTER_SECONDS = env.int("EVENTS_REDELIVER_AFTER_SECONDS", default=60)
 EVENTS_REDELIVER_MAX_SECONDS = env.int("EVENTS_REDELIVER_MAX_SECONDS", default=3600)
+
+# The landing page lists the demo logins (`make run`'s local settings only).
+LANDING_SHOWS_DEMO_LOGINS = False
 
 # PAYMENTS
 # ------------------------------------------------------------------------------

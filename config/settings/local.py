@@ -5,6 +5,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+LANDING_SHOWS_DEMO_LOGINS = True
 
 # With no EMAIL_URL, mail goes to the console, which shows reset links and their tokens:
 # only while debugging. Otherwise nothing is sent.

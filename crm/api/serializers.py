@@ -11,6 +11,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField
+from common.serializers import StrictInputSerializer
 from crm.choices import (
     LOGGED_KINDS,
     Channel,
@@ -35,7 +36,7 @@ SOURCE_PAGES = {
 }
 
 
-class ClientInputSerializer(serializers.Serializer):
+class ClientInputSerializer(StrictInputSerializer):
     type = serializers.ChoiceField(choices=ClientType.choices, default=ClientType.INDIVIDUAL)
     name = FreeTextField(max_length=200)
     industry = FreeTextField(max_length=100, required=False, allow_blank=True, default="")
@@ -86,7 +87,7 @@ class ClientInputSerializer(serializers.Serializer):
         return data
 
 
-class ContactInputSerializer(serializers.Serializer):
+class ContactInputSerializer(StrictInputSerializer):
     name = FreeTextField(max_length=200)
     role = FreeTextField(max_length=100, required=False, allow_blank=True, default="")
     phone = PhoneNumberField(
@@ -103,7 +104,7 @@ class ContactInputSerializer(serializers.Serializer):
         return data
 
 
-class ClientActivityInputSerializer(serializers.Serializer):
+class ClientActivityInputSerializer(StrictInputSerializer):
     kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in LOGGED_KINDS])
     summary = FreeTextField(max_length=500)
     body = FreeTextField(max_length=10000, required=False, allow_blank=True, default="")
@@ -117,7 +118,7 @@ class ClientActivityInputSerializer(serializers.Serializer):
         return value
 
 
-class MergeInputSerializer(serializers.Serializer):
+class MergeInputSerializer(StrictInputSerializer):
     duplicate_id = serializers.UUIDField(
         help_text="The record folded into this one; it is archived, pointing here."
     )

@@ -5,13 +5,14 @@ from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField
 from common.money import MoneyField
+from common.serializers import StrictInputSerializer
 from financing.annuity import months_after
 from financing.choices import ApplicationStatus, Decision, EmploymentStatus, FinancingType
 from financing.models import LoanApplication, LoanInstallment
 from financing.rates import MAX_TERM_MONTHS, MIN_TERM_MONTHS
 
 
-class LoanTermsInputSerializer(serializers.Serializer):
+class LoanTermsInputSerializer(StrictInputSerializer):
     """What a loan is priced and scored on."""
 
     vehicle_price = MoneyField(min_value=Decimal("0.01"))
@@ -45,7 +46,7 @@ class LoanCalculatorInputSerializer(LoanTermsInputSerializer):
         return value
 
 
-class LoanDecisionInputSerializer(serializers.Serializer):
+class LoanDecisionInputSerializer(StrictInputSerializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     reason = FreeTextField(max_length=500)
 

@@ -113,7 +113,7 @@ def test_a_half_down_short_lease_is_interest_free(customer, customer_client):
     assert (last.payment, last.balance) == (Decimal("41666.63"), Decimal("0.00"))
 
 
-def test_status_and_rates_sent_by_the_client_are_ignored(customer, customer_client):
+def test_status_and_rates_sent_by_the_client_are_refused_by_name(customer, customer_client):
     response = apply(
         customer_client,
         car_order_make(customer),
@@ -124,8 +124,7 @@ def test_status_and_rates_sent_by_the_client_are_ignored(customer, customer_clie
         currency="USD",
     )
 
-    assert response.status_code == 201
-    application = LoanApplication.objects.get()
-    assert (application.status, application.annual_rate) == ("rejected", Decimal("15.90"))
-    assert application.customer_id == customer.pk
-    assert application.currency == "RUB"
+    assert response.status_code == 400
+    details = response.json()["error"]["details"]
+    assert sorted(details) == ["annual_rate", "currency", "customer_id", "status"]
+    assert LoanApplication.objects.count() == 0

@@ -4,12 +4,13 @@ from rest_framework import serializers
 from catalog.validators import validate_vin
 from common.cardnumbers import FreeTextField
 from common.money import CENT, MoneyField
+from common.serializers import StrictInputSerializer
 from insurance import rulesets
 from insurance.choices import ClaimDecision, InsuranceType
 from insurance.models import Claim, Policy, Quote
 
 
-class QuoteCreateInputSerializer(serializers.Serializer):
+class QuoteCreateInputSerializer(StrictInputSerializer):
     """What is insured and who drives. The OSAGO rating inputs have defaults: territory
     `moscow`, bonus-malus class `3` (a driver with no history, 1.0), 12 months of use, engine
     power unstated (priced in the top band). With no driver named, anyone may drive."""
@@ -139,17 +140,17 @@ class PolicyOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PolicyCancelInputSerializer(serializers.Serializer):
+class PolicyCancelInputSerializer(StrictInputSerializer):
     reason = FreeTextField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ClaimCreateInputSerializer(serializers.Serializer):
+class ClaimCreateInputSerializer(StrictInputSerializer):
     incident_date = serializers.DateField()
     description = FreeTextField(max_length=5000)
     amount_claimed = MoneyField(min_value=CENT)
 
 
-class ClaimDecisionInputSerializer(serializers.Serializer):
+class ClaimDecisionInputSerializer(StrictInputSerializer):
     decision = serializers.ChoiceField(choices=ClaimDecision.choices)
     amount_approved = MoneyField(
         min_value=CENT,

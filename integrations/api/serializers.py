@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from common.serializers import StrictInputSerializer
 from integrations.choices import DeliveryStatus
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
@@ -29,7 +30,7 @@ class SubscriptionOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SubscriptionInputSerializer(serializers.Serializer):
+class SubscriptionInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=100)
     url = serializers.URLField(max_length=2000)
     event_types = serializers.ListField(
@@ -87,7 +88,7 @@ class DeliveryOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RedeliverSinceInputSerializer(serializers.Serializer):
+class RedeliverSinceInputSerializer(StrictInputSerializer):
     since = serializers.DateTimeField(help_text="Every delivery of an event from then on.")
 
 

@@ -1,27 +1,28 @@
 from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField
+from common.serializers import StrictInputSerializer
 from orders.choices import OrderStatus
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
 
 
-class OrderItemInputSerializer(serializers.Serializer):
+class OrderItemInputSerializer(StrictInputSerializer):
     product_id = serializers.UUIDField()
     quantity = serializers.IntegerField(min_value=1, max_value=1000)
 
 
-class OrderCreateInputSerializer(serializers.Serializer):
+class OrderCreateInputSerializer(StrictInputSerializer):
     """Only products and quantities: prices, totals, status and customer come from the server."""
 
     items = OrderItemInputSerializer(many=True, allow_empty=False, max_length=50)
     notes = FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class OrderItemQuantityInputSerializer(serializers.Serializer):
+class OrderItemQuantityInputSerializer(StrictInputSerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=1000)
 
 
-class OrderStatusInputSerializer(serializers.Serializer):
+class OrderStatusInputSerializer(StrictInputSerializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices)
     reason = FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
 

@@ -69,7 +69,7 @@ def test_later_price_changes_do_not_touch_the_order_snapshot(customer):
     assert (item.unit_price, item.product_name) == (Decimal("100.00"), car.name)
 
 
-def test_price_status_totals_and_customer_sent_by_the_client_change_nothing(
+def test_price_status_totals_and_customer_sent_by_the_client_are_refused_by_name(
     customer_client, customer, other_customer
 ):
     car = product_make(price="100.00")
@@ -88,16 +88,27 @@ def test_price_status_totals_and_customer_sent_by_the_client_change_nothing(
         format="json",
     )
 
-    assert response.status_code == 201
-    order = Order.objects.get()
-    assert (order.status, order.total_amount, order.paid_amount) == (
-        "pending",
-        Decimal("200.00"),
-        Decimal("0.00"),
+    assert response.status_code == 400
+    details = response.json()["error"]["details"]
+    assert sorted(details) == [
+        "currency",
+        "customer_id",
+        "paid_amount",
+        "price",
+        "status",
+        "total_amount",
+    ]
+    assert Order.objects.count() == 0
+    nested = customer_client.post(
+        URL,
+        {"items": [{"product_id": str(car.pk), "quantity": 2, "unit_price": "0.01"}]},
+        format="json",
     )
-    assert order.customer_id == customer.pk
-    assert order.currency == "RUB"
-    assert OrderItem.objects.get().unit_price == Decimal("100.00")
+    assert nested.status_code == 400
+    assert nested.json()["error"]["details"] == {
+        "items": [{"unit_price": ["Unknown field: it is not part of this request."]}]
+    }
+    assert Order.objects.count() == 0
 
 
 def test_the_same_product_twice_is_one_line(customer_client):

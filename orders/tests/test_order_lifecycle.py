@@ -161,7 +161,10 @@ def test_changing_a_quantity_while_pending_adjusts_the_reservation(customer_clie
     assert stock(car) == 1
     assert up.json()["total_amount"] == "40.00"
 
-    down = customer_client.patch(url, {"quantity": 2, "unit_price": "0.01"})
+    priced = customer_client.patch(url, {"quantity": 2, "unit_price": "0.01"})
+    assert priced.status_code == 400  # the price is not the client's to send
+    assert list(priced.json()["error"]["details"]) == ["unit_price"]
+    down = customer_client.patch(url, {"quantity": 2})
     assert down.status_code == 200
     order.refresh_from_db()
     assert (order.total_quantity, str(order.total_amount), order.sequence) == (2, "20.00", 3)

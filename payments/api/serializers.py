@@ -6,11 +6,12 @@ from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField, NoCardNumbersMixin
 from common.money import CENT, MoneyField
+from common.serializers import StrictInputSerializer
 from payments.choices import CardBrand, PayableKind, PaymentMethodType
 from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
 
 
-class PaymentCreateInputSerializer(NoCardNumbersMixin, serializers.Serializer):
+class PaymentCreateInputSerializer(NoCardNumbersMixin, StrictInputSerializer):
     """Pays an order, or a seat held at a paid showroom event: one of the two ids. The
     currency is theirs; status and amounts captured are the server's."""
 
@@ -80,7 +81,7 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
         return payment.order_id if payment.kind == PayableKind.REGISTRATION else None
 
 
-class PaymentRefundInputSerializer(serializers.Serializer):
+class PaymentRefundInputSerializer(StrictInputSerializer):
     amount = MoneyField(min_value=CENT, required=False, help_text="All that is left by default.")
     reason = FreeTextField(max_length=500)
 
@@ -108,7 +109,7 @@ class LedgerTransactionOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentMethodInputSerializer(NoCardNumbersMixin, serializers.Serializer):
+class PaymentMethodInputSerializer(NoCardNumbersMixin, StrictInputSerializer):
     brand = serializers.ChoiceField(choices=CardBrand.choices)
     last4 = serializers.RegexField(r"^[0-9]{4}$")
     exp_month = serializers.IntegerField(min_value=1, max_value=12)

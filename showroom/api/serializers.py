@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField
 from common.money import MoneyField
+from common.serializers import StrictInputSerializer
 from showroom.choices import EventStatus
 from showroom.models import (
     Allocation,
@@ -36,7 +37,7 @@ class ClockTimeField(serializers.TimeField):
         return super().to_internal_value(value)  # "Z" is UTC already
 
 
-class NamedInputSerializer(serializers.Serializer):
+class NamedInputSerializer(StrictInputSerializer):
     name = FreeTextField(max_length=100)
     description = FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -53,7 +54,7 @@ class ResourceTypeOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "created_at"]
 
 
-class EventInputSerializer(serializers.Serializer):
+class EventInputSerializer(StrictInputSerializer):
     title = FreeTextField(max_length=200)
     description = FreeTextField(max_length=10000, required=False, allow_blank=True, default="")
     start_date = serializers.DateTimeField()
@@ -127,7 +128,7 @@ class RegistrationOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class ResourceInputSerializer(serializers.Serializer):
+class ResourceInputSerializer(StrictInputSerializer):
     name = FreeTextField(max_length=200)
     type_id = serializers.UUIDField()
     quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
@@ -161,7 +162,7 @@ class ResourceOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class AllocationInputSerializer(serializers.Serializer):
+class AllocationInputSerializer(StrictInputSerializer):
     start_time = serializers.DateTimeField()
     end_time = serializers.DateTimeField()
     quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
@@ -189,14 +190,14 @@ class AllocationOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class TestDriveInputSerializer(serializers.Serializer):
+class TestDriveInputSerializer(StrictInputSerializer):
     vehicle_id = serializers.UUIDField()
     start_time = serializers.DateTimeField()
     end_time = serializers.DateTimeField()
     notes = FreeTextField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class TestDriveRescheduleInputSerializer(serializers.Serializer):
+class TestDriveRescheduleInputSerializer(StrictInputSerializer):
     start_time = serializers.DateTimeField()
     end_time = serializers.DateTimeField()
 

@@ -8,16 +8,36 @@ const MAX_ROWS = Number(page.snapshotSize);
 const rows = document.getElementById("orders");
 const connection = document.getElementById("connection");
 const orders = new Map();  // id -> order as last shown
+const statusFilter = document.getElementById("status-filter");
+const locale = document.documentElement.lang || navigator.language;
 let attempt = 0;
+
+function money(amount, currency) {
+  // Thousands separators and the currency, as the page's language writes them.
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(amount));
+}
+
+function orderLink(order) {
+  const a = document.createElement("a");
+  a.href = page.adminOrderUrl.replace(page.adminOrderPlaceholder, order.id);
+  a.textContent = order.id.slice(0, 8);
+  a.title = order.id;
+  return a;
+}
+
+function applyFilter(row) {
+  row.hidden = Boolean(statusFilter.value) && row.dataset.status !== statusFilter.value;
+}
 
 function setConnection(state, text) {
   connection.dataset.state = state;
   connection.textContent = text;
 }
 
-function cell(text, className) {
+function cell(content, className) {
   const td = document.createElement("td");
-  td.textContent = text;
+  if (content instanceof Node) td.append(content);
+  else td.textContent = content;
   if (className) td.className = className;
   return td;
 }
@@ -28,16 +48,18 @@ function render(order, highlight) {
   orders.set(order.id, shown);
   const row = document.createElement("tr");
   row.dataset.orderId = shown.id;
+  row.dataset.status = shown.status;
   row.append(
-    cell(shown.id.slice(0, 8)),
+    cell(orderLink(shown), "order"),
     cell(shown.customer_email || shown.customer_id),
-    cell(shown.status, "status"),
-    cell(`${shown.total_amount} ${shown.currency}`, "amount"),
-    cell(`${shown.paid_amount} ${shown.currency}`, "amount"),
-    cell(new Date(shown.updated_at).toLocaleString()),
+    cell(shown.status, `status status-${shown.status}`),
+    cell(money(shown.total_amount, shown.currency), "amount"),
+    cell(money(shown.paid_amount, shown.currency), "amount"),
+    cell(new Date(shown.updated_at).toLocaleString(locale)),
     cell(String(shown.sequence)),
   );
   if (highlight) row.classList.add("changed");
+  applyFilter(row);
   const old = rows.querySelector(`tr[data-order-id="${shown.id}"]`);
   if (old) {
     old.replaceWith(row);
@@ -144,6 +166,7 @@ async function loadTestDrives() {
   );
 }
 
+statusFilter.addEventListener("change", () => rows.querySelectorAll("tr").forEach(applyFilter));
 connect();
 loadTestDrives();
 setInterval(loadTestDrives, 60_000);

@@ -1,3 +1,5 @@
+import io
+import logging
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -8,13 +10,18 @@ from django.core.management import BaseCommand
 class Command(BaseCommand):
     help = (
         "Load demo data. Each domain app contributes through a `demo.seed(stdout)` function; "
-        "running it again updates the same records instead of adding more."
+        "running it again updates the same records instead of adding more. With "
+        "--verbosity 0 it says nothing but warnings (what `make run` uses)."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args, verbosity=1, **options):
+        out = self.stdout if verbosity else io.StringIO()
+        if verbosity < 2:
+            # The work it sets off (eager tasks in embedded mode) logs a line per task.
+            logging.getLogger("celery").setLevel(logging.WARNING)
         for app in settings.DOMAIN_APPS:
             if find_spec(f"{app}.demo") is None:
                 continue
-            self.stdout.write(f"Seeding {app}")
-            import_module(f"{app}.demo").seed(self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+            out.write(f"Seeding {app}")
+            import_module(f"{app}.demo").seed(out)
+        out.write(self.style.SUCCESS("Demo data is ready."))
