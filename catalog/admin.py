@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from catalog import services
 from catalog.models import Category, Product, StockReservation
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, id_column
 
 
 class CatalogAdmin(DatabaseAdminMixin, admin.ModelAdmin):
@@ -65,7 +66,8 @@ class ProductAdmin(CatalogAdmin):
 
 @admin.register(StockReservation)
 class StockReservationAdmin(ReadOnlyAdminMixin, CatalogAdmin):
-    list_display = ["order_id", "product", "quantity", "status", "created_at"]
+    list_display = ["order", "product", "quantity", "status", "created_at"]
+    order = id_column("order_id", _("Order"), page="admin:orders_order_change")
     list_filter = ["status"]
     search_fields = ["=order_id", "product__name"]
     list_select_related = ["product"]

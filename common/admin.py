@@ -139,6 +139,40 @@ def short_datetime(moment) -> str:
     return f"{date_format(moment, 'SHORT_DATE_FORMAT')} {date_format(moment, 'H:i')}"
 
 
+def money_column(field: str, title, *, currency=lambda obj: obj.currency):
+    """A column or read-only field showing the money in `field` (`money()`); `currency`
+    reads the object's currency."""
+
+    @admin.display(description=title, ordering=field)
+    def column(self, obj):
+        return money(getattr(obj, field), currency(obj))
+
+    return column
+
+
+def id_column(field: str, title, *, page: str | None = None):
+    """A column showing the id in `field` short (`short_id()`), linked to `page` if given."""
+
+    @admin.display(description=title, ordering=field)
+    def column(self, obj):
+        value = getattr(obj, field)
+        if value is None:
+            return "—"
+        return admin_link(page, value, short_id(value)) if page else short_id(value)
+
+    return column
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on their parent's page, never added, changed or removed there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class CreatedColumnMixin:
     """A short "created" column for lists that must fit a 1280 px screen."""
 

@@ -4,9 +4,10 @@ the services, in the API or the actions here, so that every change has its event
 
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, service_action
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, id_column, service_action
 from crm import selectors, services
 from crm.models import Client, Contact, Erasure, Tag
 
@@ -27,7 +28,8 @@ class ContactInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Client)
 class ClientAdmin(ReadOnlyAdminMixin, CrmAdmin):
-    list_display = ["name", "type", "status", "source", "manager_id", "last_activity_at"]
+    list_display = ["name", "type", "status", "source", "manager", "last_activity_at"]
+    manager = id_column("manager_id", _("Manager"))
     list_filter = ["type", "status", "source", "tags"]
     search_fields = ["name", "email", "phone", "contacts__name", "contacts__phone"]
     ordering = ["-last_activity_at"]

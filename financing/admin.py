@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import (
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
+    ReadOnlyInline,
     admin_link,
     changelist_link,
     display,
-    money,
+    money_column,
     reason_action,
     short_id,
 )
@@ -34,14 +35,9 @@ class ReadOnlyFinancingAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.Model
     using = "financing"
 
 
-class LoanInstallmentInline(admin.TabularInline):
+class LoanInstallmentInline(ReadOnlyInline):
     model = LoanInstallment
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["number", "due_date", "payment", "principal", "interest", "balance"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LoanApplication)
@@ -161,33 +157,19 @@ class LoanApplicationAdmin(ReadOnlyFinancingAdmin):
     def rate(self, application):
         return f"{number_format(application.annual_rate, decimal_pos=2, use_l10n=True)}\u00a0%"
 
-    @display(_("Vehicle price"))
-    def vehicle(self, application):
-        return money(application.vehicle_price, application.currency)
+    vehicle = money_column("vehicle_price", _("Vehicle price"))
 
-    @display(_("Down payment"))
-    def down(self, application):
-        return money(application.down_payment, application.currency)
+    down = money_column("down_payment", _("Down payment"))
 
-    @display(_("Loan"), ordering="loan_amount")
-    def loan(self, application):
-        return money(application.loan_amount, application.currency)
+    loan = money_column("loan_amount", _("Loan"))
 
-    @display(_("Monthly payment"), ordering="monthly_payment")
-    def monthly(self, application):
-        return money(application.monthly_payment, application.currency)
+    monthly = money_column("monthly_payment", _("Monthly payment"))
 
-    @display(_("Total interest"))
-    def interest(self, application):
-        return money(application.total_interest, application.currency)
+    interest = money_column("total_interest", _("Total interest"))
 
-    @display(_("Monthly income"))
-    def income(self, application):
-        return money(application.monthly_income, application.currency)
+    income = money_column("monthly_income", _("Monthly income"))
 
-    @display(_("Existing monthly debts"))
-    def debts(self, application):
-        return money(application.existing_monthly_debts, application.currency)
+    debts = money_column("existing_monthly_debts", _("Existing monthly debts"))
 
 
 @admin.register(LoanInstallment)

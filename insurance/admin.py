@@ -6,7 +6,7 @@ from common.admin import (
     ReadOnlyAdminMixin,
     admin_link,
     display,
-    money,
+    money_column,
     reason_action,
     short_id,
 )
@@ -31,9 +31,7 @@ class ReadOnlyInsuranceAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.Model
     def short_number(self, obj):
         return short_id(obj.pk)
 
-    @display(_("Premium"), ordering="premium")
-    def premium_shown(self, obj):
-        return money(obj.premium, obj.currency)
+    premium_shown = money_column("premium", _("Premium"))
 
 
 def _cancel(request, policy, reason):
@@ -103,9 +101,7 @@ class PolicyAdmin(ReadOnlyInsuranceAdmin):
     def has_cancel_permission(self, request):
         return request.user.has_perm("insurance.change_policy")
 
-    @display(_("Refunded"), ordering="refund_amount")
-    def refund(self, policy):
-        return money(policy.refund_amount, policy.currency)
+    refund = money_column("refund_amount", _("Refunded"))
 
 
 @admin.register(Claim)
@@ -143,10 +139,6 @@ class ClaimAdmin(ReadOnlyInsuranceAdmin):
     def has_decide_permission(self, request):
         return request.user.has_perm("insurance.change_claim")
 
-    @display(_("Claimed"), ordering="amount_claimed")
-    def claimed(self, claim):
-        return money(claim.amount_claimed, claim.currency)
+    claimed = money_column("amount_claimed", _("Claimed"))
 
-    @display(_("Approved"), ordering="amount_approved")
-    def approved(self, claim):
-        return money(claim.amount_approved, claim.currency)
+    approved = money_column("amount_approved", _("Approved"))

@@ -6,10 +6,11 @@ from common.admin import (
     CreatedColumnMixin,
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
+    ReadOnlyInline,
     admin_link,
     changelist_link,
     display,
-    money,
+    money_column,
     reason_action,
     short_id,
 )
@@ -33,33 +34,25 @@ def _status_action(status: OrderStatus, *, description: str, done: str):
     )
 
 
-class OrderItemInline(admin.TabularInline):
+class OrderItemInline(ReadOnlyInline):
     model = OrderItem
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["product", "unit_price_shown", "quantity", "line_total_shown"]
     verbose_name_plural = _("Items")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @display(_("Product"))
     def product(self, item):
         return admin_link("admin:catalog_product_change", item.product_id, item.product_name)
 
-    @display(_("Unit price"))
-    def unit_price_shown(self, item):
-        return money(item.unit_price, item.order.currency)
+    unit_price_shown = money_column(
+        "unit_price", _("Unit price"), currency=lambda item: item.order.currency
+    )
+    line_total_shown = money_column(
+        "line_total", _("Line total"), currency=lambda item: item.order.currency
+    )
 
-    @display(_("Line total"))
-    def line_total_shown(self, item):
-        return money(item.line_total, item.order.currency)
 
-
-class OrderStatusHistoryInline(admin.TabularInline):
+class OrderStatusHistoryInline(ReadOnlyInline):
     model = OrderStatusHistory
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["created_at", "from_status", "to_status", "changed_by", "reason"]
     verbose_name_plural = _("Status history")
 
@@ -67,13 +60,7 @@ class OrderStatusHistoryInline(admin.TabularInline):
     def changed_by(self, row):
         if row.changed_by_id is None:
             return row.changed_by_role
-        link = admin_link(
-            "admin:accounts_user_change", row.changed_by_id, short_id(row.changed_by_id)
-        )
-        return format_html("{} ({})", link, row.changed_by_role)
-
-    def has_add_permission(self, request, obj=None):
-        return False
+        return format_html("{} {}", row.changed_by_role, short_id(row.changed_by_id))
 
 
 # Where the admin shows each kind of linked record.
@@ -86,26 +73,19 @@ LINK_PAGES = {
 }
 
 
-class OrderLinkInline(admin.TabularInline):
+class OrderLinkInline(ReadOnlyInline):
     """Payments, loans and policies as their domains last reported them, each a link to
     its own page."""
 
     model = OrderLink
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["kind", "record", "status", "amount_shown", "reported_at"]
     verbose_name_plural = _("Payments, loans and insurance")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @display(_("Record"))
     def record(self, link):
         return admin_link(LINK_PAGES[link.kind], link.reference_id, short_id(link.reference_id))
 
-    @display(_("Amount"))
-    def amount_shown(self, link):
-        return money(link.amount, link.currency)
+    amount_shown = money_column("amount", _("Amount"))
 
 
 @admin.register(Order)
@@ -185,13 +165,9 @@ class OrderAdmin(CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, adm
         name = order.customer_name or order.customer_email or short_id(order.customer_id)
         return changelist_link("admin:crm_client_changelist", name, user_id=order.customer_id)
 
-    @display(_("Total"), ordering="total_amount")
-    def total(self, order):
-        return money(order.total_amount, order.currency)
+    total = money_column("total_amount", _("Total"))
 
-    @display(_("Paid"), ordering="paid_amount")
-    def paid(self, order):
-        return money(order.paid_amount, order.currency)
+    paid = money_column("paid_amount", _("Paid"))
 
     @display(_("Payments"))
     def payments(self, order):

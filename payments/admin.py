@@ -5,9 +5,10 @@ from common.admin import (
     CreatedColumnMixin,
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
+    ReadOnlyInline,
     admin_link,
     display,
-    money,
+    money_column,
     reason_action,
     short_id,
 )
@@ -26,19 +27,14 @@ class ReadOnlyPaymentsAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelA
     using = "payments"
 
 
-class RefundInline(admin.TabularInline):
+class RefundInline(ReadOnlyInline):
     model = Refund
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["created_at", "amount_shown", "status", "reason"]
     verbose_name_plural = _("Refunds")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @display(_("Amount"))
-    def amount_shown(self, refund):
-        return money(refund.amount, refund.payment.currency)
+    amount_shown = money_column(
+        "amount", _("Amount"), currency=lambda refund: refund.payment.currency
+    )
 
 
 @admin.register(Payment)
@@ -128,13 +124,9 @@ class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
         page = "admin:orders_order_change"
         return admin_link(page, payment.order_id, _("Order %s") % str(payment.order_id)[:8])
 
-    @display(_("Amount"), ordering="amount")
-    def amount_shown(self, payment):
-        return money(payment.amount, payment.currency)
+    amount_shown = money_column("amount", _("Amount"))
 
-    @display(_("Refunded"), ordering="refunded_amount")
-    def refunded(self, payment):
-        return money(payment.refunded_amount, payment.currency)
+    refunded = money_column("refunded_amount", _("Refunded"))
 
 
 @admin.register(Refund)

@@ -4,8 +4,9 @@ services (their actions here), so that seats, time slots and events stay right. 
 and test drives list by resource and day: the calendar of who has what when."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, service_action
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, id_column, service_action
 from showroom import services
 from showroom.models import (
     Allocation,
@@ -42,7 +43,8 @@ class ResourceTypeAdmin(ShowroomAdmin):
 
 @admin.register(Resource)
 class ResourceAdmin(ShowroomAdmin):
-    list_display = ["name", "type", "quantity", "opens_at", "closes_at", "vehicle_id", "is_active"]
+    list_display = ["name", "type", "quantity", "opens_at", "closes_at", "vehicle", "is_active"]
+    vehicle = id_column("vehicle_id", _("Vehicle"), page="admin:catalog_product_change")
     list_filter = ["type", "is_active"]
     list_select_related = ["type"]
     search_fields = ["name", "=vehicle_id"]
@@ -66,7 +68,8 @@ class EventAdmin(ReadOnlyShowroomAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(ReadOnlyShowroomAdmin):
-    list_display = ["event", "user_id", "status", "position", "hold_expires_at", "created_at"]
+    list_display = ["event", "user", "status", "position", "hold_expires_at", "created_at"]
+    user = id_column("user_id", _("Client"))
     list_filter = ["status"]
     list_select_related = ["event"]
     search_fields = ["=user_id", "event__title"]
@@ -101,7 +104,8 @@ class AllocationAdmin(ReadOnlyShowroomAdmin):
 class TestDriveAdmin(ReadOnlyShowroomAdmin):
     """The day's test drives: pick the day in the date bar."""
 
-    list_display = ["start_time", "end_time", "resource", "user_id", "status", "notes"]
+    list_display = ["start_time", "end_time", "resource", "user", "status", "notes"]
+    user = id_column("user_id", _("Client"))
     list_filter = ["status", "resource"]
     list_select_related = ["resource"]
     date_hierarchy = "start_time"

@@ -27,6 +27,7 @@ def test_the_local_landing_page_shows_the_demo_logins(client):
     assert "manager@autosalon.local" in html and "Manager-demo-2026" in html
 
 
+@pytest.mark.django_db(databases="__all__")
 def test_the_api_index_lists_the_resources_with_links(client):
     response = client.get("/api/v1/")
 
