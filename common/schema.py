@@ -4,6 +4,9 @@ and describes itself in its view's own words."""
 import inspect
 
 from drf_spectacular import openapi
+from drf_spectacular.plumbing import force_instance
+
+from common.serializers import StrictInputSerializer
 
 ERROR_ENVELOPE = {
     "type": "object",
@@ -44,7 +47,14 @@ def add_error_envelope(result, generator, request, public):
 class AutoSchema(openapi.AutoSchema):
     """An operation's description is what its view says of itself: the docstring of its HTTP
     method or of its class, never one inherited from a base class, which describes the base
-    for the code's readers (docs/api.md, "Schema")."""
+    for the code's readers (docs/api.md, "Schema"). A strict request body says it takes no
+    other fields (docs/api.md, "Request bodies")."""
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(force_instance(serializer), StrictInputSerializer):
+            schema["additionalProperties"] = False
+        return schema
 
     def get_description(self) -> str:
         view_class = type(self.view)
