@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 class AccountsConfig(AppConfig):
@@ -11,4 +11,9 @@ class AccountsConfig(AppConfig):
 
         post_migrate.connect(
             handlers.managers_group_sync_after_migrate, dispatch_uid="accounts.managers_group"
+        )
+        post_save.connect(
+            handlers.user_cache_forget_on_save,
+            sender=self.get_model("User"),
+            dispatch_uid="accounts.user_cache",
         )

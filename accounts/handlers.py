@@ -7,6 +7,7 @@ from accounts import services
 from accounts.choices import MANAGER_APPS, ActivityType
 from accounts.emails import identity_link_email_send, password_reset_email_send
 from accounts.models import User
+from common.authentication import user_cache_forget
 from common.events import Event, consumer
 
 
@@ -53,3 +54,9 @@ def managers_group_sync_after_migrate(sender, using, **kwargs) -> None:
     group is brought up to date. A model added later gets into the group this way."""
     if sender.label in MANAGER_APPS and router.allow_migrate_model(using, Group):
         services.managers_group_sync(using=using)
+
+
+def user_cache_forget_on_save(sender, instance, **kwargs) -> None:
+    """`post_save` receiver of User: a request never sees a role, a deactivation or a
+    profile older than the last save (common.authentication's user cache)."""
+    user_cache_forget(instance)

@@ -27,7 +27,7 @@ from accounts.error_codes import AccountErrorCode
 from accounts.models import ActivityLog, ExternalIdentity, TokenFamily, User
 from accounts.oidc import VerifiedIdentity
 from accounts.tokens import RefreshToken
-from common.authentication import TOKEN_VERSION_CLAIM
+from common.authentication import TOKEN_VERSION_CLAIM, user_cache_forget
 from common.cache import cache_take
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
@@ -330,6 +330,13 @@ def token_verify(*, token: str) -> dict:
     return {"valid": True, "user_id": user.pk, "email": user.email, "role": user.role}
 
 
+def logout_everywhere(*, user: User, ip_address=None) -> None:
+    """Sign the user out of every device: every access and refresh token stops working."""
+    with transaction.atomic(using=DB):
+        tokens_revoke_all(user=user)
+        activity_record(user=user, type=ActivityType.LOGOUT, ip_address=ip_address, everywhere=True)
+
+
 def logout(*, refresh_token: str, ip_address=None) -> None:
     try:
         refresh = RefreshToken(refresh_token)
@@ -344,6 +351,7 @@ def logout(*, refresh_token: str, ip_address=None) -> None:
 def tokens_revoke_all(*, user: User) -> int:
     """Revoke every token of the user: a new token version ends the access tokens at once,
     and every unexpired refresh token is blacklisted. Returns how many were."""
+    user_cache_forget(user)  # the copy of the version that ends here
     User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
     user.refresh_from_db(fields=["token_version"])
     outstanding = OutstandingToken.objects.filter(

@@ -174,11 +174,17 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 class CreatedColumnMixin:
-    """A short "created" column for lists that must fit a 1280 px screen."""
+    """A short "created" column for lists that must fit a 1280 px screen: the day (the time is
+    in its title and on the record's page)."""
 
     @admin.display(description=_("Created"), ordering="created_at")
     def created(self, obj):
-        return short_datetime(obj.created_at)
+        moment = localtime(obj.created_at)
+        return format_html(
+            '<span title="{}">{}</span>',
+            short_datetime(moment),
+            date_format(moment, "SHORT_DATE_FORMAT"),
+        )
 
 
 def admin_link(url_name: str, pk, text) -> str:
@@ -189,7 +195,11 @@ def admin_link(url_name: str, pk, text) -> str:
 
 
 def changelist_link(url_name: str, text, **filters) -> str:
-    return format_html('<a href="{}?{}">{}</a>', reverse(url_name), urlencode(filters), text)
+    """A link to another admin list, filtered; the text is also its title (a long name may be
+    cut short on screen)."""
+    return format_html(
+        '<a href="{}?{}" title="{}">{}</a>', reverse(url_name), urlencode(filters), text, text
+    )
 
 
 def display(description, *, ordering=None):

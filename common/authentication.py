@@ -1,11 +1,17 @@
 """DRF's authentication classes of the API, tagging the request's log lines with the user
 (common/logging.py)."""
 
+import logging
+
+import redis
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
 from drf_spectacular import authentication as drf_spectacular_authentication
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework import authentication
 from rest_framework_simplejwt import authentication as jwt
 from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings
 
 from common.logging import user_bind
 
@@ -23,11 +29,50 @@ class _UserLogged:
 TOKEN_VERSION_CLAIM = "ver"
 
 
+# How long a request may be authenticated from the cached copy of its user rather than the
+# database (docs/security.md, "Tokens"). Every change of the user drops the copy at once; the
+# time bounds what a lost race (a request that read the user just before a change committed)
+# can leave behind.
+USER_CACHE_SECONDS = 60
+logger = logging.getLogger(__name__)
+
+
+def user_cache_key(user_id, version) -> str:
+    return f"auth:user:{user_id}:v{version}"
+
+
+def user_cache_forget(user) -> None:
+    """Drop the cached copy of `user` (of its current token version): at once, and again
+    once the transaction that changes it commits, so that no request caches it in between."""
+    key = user_cache_key(user.pk, user.token_version)
+    _cache_call(cache.delete, key)
+    transaction.on_commit(lambda: _cache_call(cache.delete, key), using=DEFAULT_DB_ALIAS)
+
+
+def _cache_call(method, *args):
+    """The cache is a shortcut: while Redis is down, requests go to the database."""
+    try:
+        return method(*args)
+    except (redis.RedisError, OSError):
+        logger.warning("The user cache is unavailable", exc_info=True)
+        return None
+
+
 class JWTAuthentication(_UserLogged, jwt.JWTAuthentication):
+    """simplejwt's, with the user read from a small cache keyed by user and token version
+    (no query per request) and a token of an earlier version refused."""
+
     def get_user(self, validated_token):
-        user = super().get_user(validated_token)
-        if validated_token.get(TOKEN_VERSION_CLAIM) != user.token_version:
-            raise InvalidToken("The token was revoked.")
+        key = user_cache_key(
+            validated_token.get(api_settings.USER_ID_CLAIM),
+            validated_token.get(TOKEN_VERSION_CLAIM),
+        )
+        user = _cache_call(cache.get, key)
+        if user is None:
+            user = super().get_user(validated_token)
+            if validated_token.get(TOKEN_VERSION_CLAIM) != user.token_version:
+                raise InvalidToken("The token was revoked.")
+            _cache_call(cache.set, key, user, USER_CACHE_SECONDS)
         return user
 
 

@@ -52,6 +52,7 @@ MATRIX = {
     ("POST", f"{V1}/auth/token/refresh"): PUBLIC,
     ("POST", f"{V1}/auth/token/verify"): PUBLIC,
     ("POST", f"{V1}/auth/logout"): PUBLIC,
+    ("POST", f"{V1}/auth/logout-all"): SIGNED_IN,
     ("POST", f"{V1}/auth/password/change"): SIGNED_IN,
     ("POST", f"{V1}/auth/password/reset"): PUBLIC,
     ("POST", f"{V1}/auth/password/reset/confirm"): PUBLIC,

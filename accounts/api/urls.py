@@ -8,6 +8,7 @@ urlpatterns = [
     path("auth/token/refresh", views.TokenRefreshView.as_view(), name="auth-token-refresh"),
     path("auth/token/verify", views.TokenVerifyView.as_view(), name="auth-token-verify"),
     path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all", views.LogoutEverywhereView.as_view(), name="auth-logout-all"),
     path("auth/ws-ticket", views.WsTicketView.as_view(), name="auth-ws-ticket"),
     path("auth/password/change", views.PasswordChangeView.as_view(), name="auth-password-change"),
     path("auth/password/reset", views.PasswordResetView.as_view(), name="auth-password-reset"),

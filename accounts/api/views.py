@@ -88,6 +88,17 @@ class LogoutView(PublicAuthView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class LogoutEverywhereView(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Sign out of every device: every access and refresh token stops working",
+    )
+    def post(self, request):
+        services.logout_everywhere(user=request.user, ip_address=client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class PasswordResetView(PublicAuthView):
     throttle_scope = "register"  # an anonymous call that sends e-mail, as signing up does
 
