@@ -10,7 +10,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from catalog import events
-from catalog.cache import product_list_invalidate_after_commit
+from catalog.cache import product_list_invalidate_after_commit, product_stock_changed_after_commit
 from catalog.choices import RESERVATION_TRANSITIONS, ReservationStatus
 from catalog.error_codes import CatalogErrorCode
 from catalog.models import PATH_SEPARATOR, Category, Product, StockReservation
@@ -264,7 +264,7 @@ def stock_reserve(*, order_id: UUID, items: dict[UUID, int]) -> list[ReservedLin
                 )
                 for line in lines
             )
-            product_list_invalidate_after_commit()
+            product_stock_changed_after_commit()
             return lines
     except _NothingTaken:
         raise _reservation_refused(items) from None
@@ -292,7 +292,7 @@ def stock_release(*, order_id: UUID) -> int:
             reservation.save(using=DB, update_fields=["status", "released_at", "updated_at"])
             released += reservation.quantity
         if released:
-            product_list_invalidate_after_commit()
+            product_stock_changed_after_commit()
     return released
 
 
@@ -313,4 +313,4 @@ def stock_adjust(*, order_id: UUID, product_id: UUID, quantity: int) -> None:
             _put_back(product_id, -delta)
         reservation.quantity = quantity
         reservation.save(using=DB, update_fields=["quantity", "updated_at"])
-        product_list_invalidate_after_commit()
+        product_stock_changed_after_commit()

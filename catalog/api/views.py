@@ -57,9 +57,18 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def list(self, request, *args, **kwargs):
         """Public and the same for everyone: pages are served from the cache."""
-        body = product_list_get_or_build(
-            request.build_absolute_uri(), lambda: super(ProductViewSet, self).list(request).data
+        params = request.query_params
+        body, built = product_list_get_or_build(
+            request.build_absolute_uri(),
+            lambda: super(ProductViewSet, self).list(request).data,
+            stock_dependent="in_stock" in params or "stock" in params.get("ordering", ""),
         )
+        if not built:  # a cached page: its rows stand, their stock is read afresh
+            rows = body["results"]
+            stocks = selectors.product_stocks(product_ids=[row["id"] for row in rows])
+            for row in rows:
+                row["stock_quantity"] = stocks.get(row["id"], row["stock_quantity"])
+                row["in_stock"] = row["stock_quantity"] > 0
         return Response(body)
 
     def get_object(self):
