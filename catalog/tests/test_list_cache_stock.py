@@ -8,7 +8,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from catalog import services
-from orders.tests.factories import product_make
+from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 URL = "/api/v1/catalog/products/"
@@ -22,8 +22,8 @@ def listed(client, run_on_commit, query=""):
 
 
 def test_a_sale_leaves_the_page_cached_and_its_stock_current(client, run_on_commit):
-    car = product_make(stock=1)
-    product_make(stock=5)
+    car = ProductFactory(stock_quantity=1)
+    ProductFactory(stock_quantity=5)
     _first, built_queries = listed(client, run_on_commit)
 
     with run_on_commit():
@@ -36,7 +36,7 @@ def test_a_sale_leaves_the_page_cached_and_its_stock_current(client, run_on_comm
 
 
 def test_pages_that_filter_on_stock_are_built_again(client, run_on_commit):
-    car = product_make(stock=1)
+    car = ProductFactory(stock_quantity=1)
     before, _ = listed(client, run_on_commit, "?in_stock=true")
 
     with run_on_commit():
@@ -48,7 +48,7 @@ def test_pages_that_filter_on_stock_are_built_again(client, run_on_commit):
 
 
 def test_editing_a_product_drops_every_page(client, run_on_commit, admin_client):
-    car = product_make(stock=1, price="100.00")
+    car = ProductFactory(stock_quantity=1, price="100.00")
     listed(client, run_on_commit)
 
     with run_on_commit():
