@@ -3,8 +3,6 @@
 import pytest
 from django.test import override_settings
 
-from tests.test_dashboard_browser import chromium_page
-
 ENTRY_POINTS = ["/api/docs/", "/api/redoc/", "/api/v1/", "/admin/", "/dashboard/orders/", "/health"]
 
 
@@ -39,24 +37,3 @@ def test_the_api_index_lists_the_resources_with_links(client):
     for name, resource in index["resources"].items():  # every link leads somewhere real
         answer = client.get(resource["url"].removeprefix("http://testserver"))
         assert answer.status_code in (200, 401, 405), (name, answer.status_code)
-
-
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True, databases="__all__")
-def test_the_landing_page_renders_in_chromium_with_no_console_error(server):
-    with chromium_page() as page:
-        problems = []
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("requestfailed", lambda request: problems.append(request.url))
-        page.goto(f"{server.url}/")
-        heading = page.locator("h1").inner_text()
-        cards = page.locator("nav a.card").count()
-        page.locator("nav a.card", has_text="API index").click()
-        page.wait_for_load_state()
-        index_url = page.url
-
-    assert heading == "Autosalon"
-    assert cards == 7
-    assert index_url == f"{server.url}/api/v1/"
-    assert problems == []

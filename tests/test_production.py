@@ -21,7 +21,7 @@ from accounts.tests.factories import UserFactory
 from common import jwtkeys
 from tests.processes import ROOT, AsgiServer
 from tests.processes import environment as services_environment
-from tests.test_dashboard_browser import chromium_page, log_in
+from tests.test_browser import chromium_page, log_in
 
 SECRET = secrets.token_urlsafe(50)
 METRICS_TOKEN = secrets.token_urlsafe(32)
