@@ -16,6 +16,15 @@ STRIPE_API = "https://api.stripe.com"
 STRIPE_WEBHOOK_SECRET = "whsec_test_6vQ4hCq0bbJz1H2T"
 
 
+def requests_to(mock, method: str, path: str) -> list:
+    """The requests `mock` received for `method` and `path` (the URL's path, no query)."""
+    return [
+        call.request
+        for call in mock.calls
+        if (call.request.method, call.request.path_url.split("?")[0]) == (method, path)
+    ]
+
+
 def stamp(moment: datetime | None = None) -> str:
     moment = moment or datetime.now(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

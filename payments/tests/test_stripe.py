@@ -19,6 +19,7 @@ from payments.providers import ProviderUnavailable
 from payments.tests.factories import pending_payment_make
 from payments.tests.provider_api import (
     STRIPE_API,
+    requests_to,
     stripe_event,
     stripe_intent,
     stripe_list,
@@ -36,14 +37,6 @@ REFUND = "re_3QxYz2LkdIwHu7ix1e2f3g4h"
 
 def form(request) -> dict:
     return dict(parse_qsl(request.body))
-
-
-def requests_to(mock, method, path):
-    return [
-        c.request
-        for c in mock.calls
-        if (c.request.method, c.request.path_url.split("?")[0]) == (method, path)
-    ]
 
 
 def notify(client, type, obj, *, signature=None):

@@ -15,6 +15,7 @@ from orders.tests.factories import order_make, product_make
 from payments import services
 from payments.models import LedgerTransaction, Payment, ProviderNotification, Refund
 from payments.providers import ProviderUnavailable
+from payments.tests import provider_api
 from payments.tests.factories import pending_payment_make
 from payments.tests.provider_api import (
     YOOKASSA_ADDRESS,
@@ -57,11 +58,7 @@ def answer_creates(mock, reference=REFERENCE, *, status="pending"):
 
 
 def requests_to(mock, method, path):
-    return [
-        c.request
-        for c in mock.calls
-        if (c.request.method, c.request.path_url.split("?")[0]) == (method, f"/v3{path}")
-    ]
+    return provider_api.requests_to(mock, method, f"/v3{path}")  # YooKassa's API is under /v3
 
 
 def awaiting_confirmation(customer, client, mock, run_on_commit, price="1000.00") -> Payment:
