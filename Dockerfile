@@ -1,5 +1,6 @@
-# Production image: uvicorn serves HTTP and WebSocket (ASGI); the same image runs the Celery worker
-# and beat (see docker-compose.yml). All configuration comes from the environment.
+# Production image: granian serves HTTP (WSGI), uvicorn the WebSocket feed (ASGI), behind Caddy
+# (docs/architecture.md §3.7); the same image runs the Celery worker and beat (see
+# docker-compose.yml, which says which). All configuration comes from the environment.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -28,6 +29,7 @@ ENV DJANGO_SETTINGS_MODULE=config.settings.production
 
 EXPOSE 8000
 
-# /metrics sums the workers' counters, kept in files in PROMETHEUS_MULTIPROC_DIR
-# (config/metrics.py): the files of the last run go before uvicorn starts its workers.
-CMD ["sh", "-c", "export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-/tmp/prometheus} && mkdir -p $PROMETHEUS_MULTIPROC_DIR && rm -f $PROMETHEUS_MULTIPROC_DIR/*.db && exec uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers 4 --no-proxy-headers --no-server-header --no-access-log --log-config config/uvicorn-logging.json"]
+# By default the HTTP server; config/servers.py empties the metrics directory before its
+# workers start (config/metrics.py).
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
+CMD ["python", "-m", "config.servers", "http", "--host", "0.0.0.0", "--port", "8000", "--workers", "4"]

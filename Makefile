@@ -55,6 +55,7 @@ test: export AUTOSALON_ENV_FILE = /dev/null
 test: $(STAMP)
 	$(BIN)/python scripts/check_services.py
 	scripts/ensure_chromium.sh
+	scripts/ensure_caddy.sh
 	$(MAKE) --no-print-directory lint
 	$(MIGRATIONS_CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -89,7 +89,7 @@ def open_files_raise() -> int:
 
 
 @contextlib.contextmanager
-def bench_system(seed: str, workers: int, **settings: str):
+def bench_system(seed: str, workers: int, web: str = "uvicorn", **settings: str):
     """Fresh databases, migrated and seeded (`seed` runs in `manage.py shell`), and a running
     uvicorn: yields its URL, the seed's output and the environment it runs in. Everything is
     removed afterwards."""
@@ -100,8 +100,8 @@ def bench_system(seed: str, workers: int, **settings: str):
     try:
         manage(env, "migrate_all")
         seeded = manage(env, "shell", "--no-imports", stdin=seed)
-        server = subprocess.Popen(
-            [
+        commands = {
+            "uvicorn": [
                 sys.executable,
                 "-m",
                 "uvicorn",
@@ -115,6 +115,39 @@ def bench_system(seed: str, workers: int, **settings: str):
                 "--no-access-log",
                 "config.asgi:application",
             ],
+            "granian": [
+                sys.executable,
+                "-m",
+                "granian",
+                "--interface",
+                "wsgi",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--blocking-threads",
+                "1",
+                "config.wsgi:application",
+            ],
+            "gunicorn": [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "1",
+                "config.wsgi:application",
+            ],
+        }
+        server = subprocess.Popen(
+            commands[web],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

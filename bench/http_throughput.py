@@ -119,9 +119,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--web", default="uvicorn")
     args = parser.parse_args()
 
-    with bench_system(SEED, args.workers) as (base_url, _, _env):
+    with bench_system(SEED, args.workers, args.web) as (base_url, _, _env):
         results = asyncio.run(run(base_url, args.seconds, args.concurrency))
 
     baseline = results["bare DRF endpoint"]["rps"]

@@ -8,8 +8,8 @@ in a request, `task_id` and `task` in a Celery task, `event_id` and `consumer` i
 delivery. The request id travels with what the request causes: outbox events carry it, and
 every task published while it is bound carries it in a message header.
 
-This module imports nothing of Django's settings at import time: uvicorn's own log
-configuration (`config/uvicorn-logging.json`) loads `json_formatter` before Django starts.
+This module imports nothing of Django's settings at import time: the servers' own log
+configuration (`config/server-logging.json`) loads `json_formatter` before Django starts.
 """
 
 import logging

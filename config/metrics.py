@@ -2,11 +2,10 @@
 
 django-prometheus counts requests in each process. With `PROMETHEUS_MULTIPROC_DIR` set,
 prometheus_client keeps every process's counters in files there and the view sums them, so
-that the answer is the same whichever uvicorn worker gives it. Whoever starts the server
-empties the directory first, before the workers fork (`scripts/run.sh`, `Dockerfile`,
-`docker-compose.yml`). The files of a worker that died stay: its counts belong in the totals.
+that the answer is the same whichever granian worker gives it. `python -m config.servers`
+empties the directory first, before the workers start (config/servers.py). The files of a worker that died stay: its counts belong in the totals.
 `multiprocess.mark_process_dead` would only remove `live*` gauges, which nothing here uses,
-and uvicorn has no hook for a worker's exit anyway.
+and granian has no hook for a worker's exit anyway.
 
 The domain gauges are read at scrape time from the databases and Redis (`DomainCollector`),
 not kept in any process. `config` may import the apps; `common` may not.

@@ -47,14 +47,27 @@ for user in DEMO_USERS:
     print(f\"  {user['role']:<8} {user['email']} / {user['password']}\")"
 echo
 
-# /metrics sums every uvicorn worker's counters, kept in files here (config/metrics.py). The
-# files of the last run go first, before any worker starts.
-metrics_dir=${PROMETHEUS_MULTIPROC_DIR:-${AUTOSALON_VAR_DIR:-var}/prometheus}
-mkdir -p "$metrics_dir"
-rm -f "$metrics_dir"/*.db
+# /metrics sums every worker's counters, kept in files here (config/metrics.py); the server
+# empties it of the last run's before any worker starts (config/servers.py).
+export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-${AUTOSALON_VAR_DIR:-var}/prometheus}
 
-PROMETHEUS_MULTIPROC_DIR=$metrics_dir \
-  "$PYTHON" -m uvicorn config.asgi:application --host "$HOST" --port "$PORT" --no-access-log \
-    --no-proxy-headers --lifespan off &
-children+=($!)
-wait "${children[-1]}"
+if [ "$mode" = services ]; then
+  # As in production (docs/architecture.md §3.7): granian serves HTTP (WSGI), uvicorn
+  # the WebSocket feed (ASGI), and Caddy both on the one URL above.
+  scripts/ensure_caddy.sh
+  HTTP_PORT=${HTTP_PORT:-$((PORT + 1))}
+  WS_PORT=${WS_PORT:-$((PORT + 2))}
+  export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}  # Caddy, which sets X-Forwarded-For
+  "$PYTHON" -m config.servers http --host 127.0.0.1 --port "$HTTP_PORT" --workers "${WEB_CONCURRENCY:-2}" &
+  children+=($!)
+  "$PYTHON" -m config.servers ws --host 127.0.0.1 --port "$WS_PORT" &
+  children+=($!)
+  "$PYTHON" -m config.servers proxy --site "$url" --http "127.0.0.1:$HTTP_PORT" --ws "127.0.0.1:$WS_PORT" &
+  children+=($!)
+else
+  # Embedded mode: one process for HTTP and WebSocket, as the in-memory channel layer only
+  # reaches the sockets of the process that pushes.
+  "$PYTHON" -m config.servers all --host "$HOST" --port "$PORT" &
+  children+=($!)
+fi
+wait -n "${children[@]}"

@@ -6,7 +6,7 @@ import pytest
 from kombu import Connection
 
 from config.celery import app as celery_app
-from tests.processes import AsgiServer, Worker
+from tests.processes import Site, Worker
 
 # The RabbitMQ the event tests use (make test checks it answers; README, "Testing").
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -83,8 +83,9 @@ def worker(tmp_path, broker):
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, tmp_path_factory):
-    """The ASGI application served by uvicorn on the test databases and Redis."""
-    running = AsgiServer(tmp_path_factory.mktemp("asgi") / "server.log").start()
+    """The whole site on the test databases and Redis, as production serves it: Caddy in front
+    of granian (HTTP) and uvicorn (the WebSocket feed)."""
+    running = Site(tmp_path_factory.mktemp("site")).start()
     yield running
     running.stop()
 

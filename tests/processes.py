@@ -1,7 +1,8 @@
-"""Real processes for tests, on the test databases and the test Redis: a Celery worker and
-an ASGI server."""
+"""Real processes for tests, on the test databases and the test Redis: a Celery worker, the
+HTTP and feed servers, and the whole site behind its proxy."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db import connections
 from kombu import Connection
 
+from config import servers
 from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,13 +86,14 @@ class _Process:
         self.log.close()
 
 
-class AsgiServer(_Process):
-    """The project's ASGI application under uvicorn: HTTP and WebSocket, as in production."""
+class _Server(_Process):
+    """A server started as production starts it, through `python -m config.servers`."""
 
-    def __init__(self, log_path: Path, *, workers: int = 1, env: dict | None = None, args=()):
+    role = ""
+
+    def __init__(self, log_path: Path, *, workers: int = 1, env: dict | None = None):
         super().__init__(log_path, env=env)
         self.workers = workers
-        self.args = list(args)  # more uvicorn options
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -99,14 +102,12 @@ class AsgiServer(_Process):
         return [
             sys.executable,
             "-m",
-            "uvicorn",
-            "config.asgi:application",
-            # The client address is the app's to work out (common/throttling.py).
-            "--no-proxy-headers",
+            "config.servers",
+            self.role,
             "--port",
             str(self.port),
-            *(["--workers", str(self.workers)] if self.workers > 1 else []),
-            *self.args,
+            "--workers",
+            str(self.workers),
         ]
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -118,6 +119,77 @@ class AsgiServer(_Process):
             except httpx.TransportError:
                 time.sleep(0.2)
         raise RuntimeError(f"server never answered:\n{self.log_path.read_text()[-3000:]}")
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes' ids, from the server's own log lines."""
+        pattern = r"Started server process \[(\d+)\]|Spawning worker-\d+ with PID: (\d+)"
+        return [
+            int(first or second) for first, second in re.findall(pattern, self.log_path.read_text())
+        ]
+
+
+class HttpServer(_Server):
+    """HTTP: granian on the WSGI application, as docker-compose.yml's `web`."""
+
+    role = "http"
+
+
+class FeedServer(_Server):
+    """The WebSocket feed: uvicorn on the ASGI application, as docker-compose.yml's `ws`."""
+
+    role = "ws"
+
+
+class Site:
+    """The whole site as production serves it (docs/architecture.md §3.7): Caddy with
+    the repository's Caddyfile in front of an HTTP server and a feed server, on one origin.
+    `log_path` is the HTTP server's log, where the app's own lines go."""
+
+    def __init__(self, directory: Path, *, env: dict | None = None):
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.http = HttpServer(directory / "http.log", env=env)
+        self.feed = FeedServer(directory / "feed.log", env=env)
+        self.log_path = self.http.log_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self.proxy: subprocess.Popen | None = None
+
+    def start(self):
+        self.http.start()
+        self.feed.start()
+        self.proxy_log = (self.directory / "proxy.log").open("ab")
+        self.proxy = subprocess.Popen(
+            servers.proxy_command(),
+            cwd=ROOT,
+            env={
+                **os.environ,
+                **servers.proxy_environment(
+                    self.url, self.http.url[7:], self.feed.url[7:], self.directory / "caddy"
+                ),
+            },
+            stdout=self.proxy_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.proxy.poll() is None:
+            try:
+                httpx.get(f"{self.url}/health", timeout=1).raise_for_status()
+                return self
+            except (httpx.TransportError, httpx.HTTPStatusError):
+                time.sleep(0.1)
+        log = (self.directory / "proxy.log").read_text()[-3000:]
+        raise RuntimeError(f"the proxy never answered:\n{log}")
+
+    def stop(self) -> None:
+        if self.proxy and self.proxy.poll() is None:
+            self.proxy.terminate()
+            self.proxy.wait(timeout=30)
+        self.proxy_log.close()
+        self.feed.stop()
+        self.http.stop()
 
 
 class Worker(_Process):

@@ -1,5 +1,6 @@
 """docker-compose.yml agrees with the settings it feeds and with `.env.example`."""
 
+import ipaddress
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -8,6 +9,8 @@ import environ
 import pytest
 import yaml
 from django.conf import settings
+
+from config import servers
 
 ROOT = Path(settings.BASE_DIR)
 SERVICES = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
@@ -22,7 +25,7 @@ DB_SERVICES = [
     "crm_db",
     "integrations_db",
 ]
-APP_SERVICES = ["web", "worker", "beat"]
+APP_SERVICES = ["web", "ws", "worker", "beat"]
 POSTGRES_FIELDS = [
     ("POSTGRES_DB", "NAME"),
     ("POSTGRES_USER", "USER"),
@@ -135,26 +138,67 @@ def test_app_services_wait_for_healthy_backing_services(service):
         )
 
 
-def test_web_migrates_then_serves_uvicorn_on_8000():
-    ports = [str(port) for port in SERVICES["web"].get("ports", [])]
-    assert "8000:8000" in ports, f"web publishes {ports}, expected 8000:8000"
+def port_of(command_line: str) -> str:
+    return re.search(r"--port (\d+)", command_line).group(1)
+
+
+def test_web_migrates_then_serves_http_through_config_servers():
     cmd = command("web")
-    assert "migrate_all" in cmd and "uvicorn" in cmd, f"web command: {cmd!r}"
-    assert cmd.index("migrate_all") < cmd.index("uvicorn"), "web must migrate before serving"
-    assert "config.asgi:application" in cmd[cmd.index("uvicorn") :], f"web command: {cmd!r}"
-    healthcheck = " ".join(SERVICES["web"].get("healthcheck", {}).get("test", []))
-    assert "http://localhost:8000/health" in healthcheck, f"web healthcheck: {healthcheck!r}"
+    assert "migrate_all" in cmd and "python -m config.servers http" in cmd, f"web: {cmd!r}"
+    assert cmd.index("migrate_all") < cmd.index("config.servers"), "web must migrate first"
+    healthcheck = " ".join(SERVICES["web"]["healthcheck"]["test"])
+    assert f"http://localhost:{port_of(cmd)}/health" in healthcheck, healthcheck
+    assert not SERVICES["web"].get("ports"), "web is reached through the proxy only"
 
 
-def test_web_empties_the_metrics_directory_before_uvicorn_starts_its_workers():
+def test_ws_serves_the_feed_through_config_servers():
+    cmd = command("ws")
+    assert "python -m config.servers ws" in cmd, f"ws: {cmd!r}"
+    healthcheck = " ".join(SERVICES["ws"]["healthcheck"]["test"])
+    assert f"http://localhost:{port_of(cmd)}/health" in healthcheck, healthcheck
+    assert not SERVICES["ws"].get("ports"), "ws is reached through the proxy only"
+
+
+def test_the_proxy_runs_the_repositorys_caddyfile_against_web_and_ws():
+    proxy = SERVICES["proxy"]
+    caddyfile = (ROOT / "config" / "Caddyfile").read_text()
+    env = environment("proxy")
+
+    assert proxy["image"].startswith("caddy:")
+    assert "./config/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert set(re.findall(r"\{\$([A-Z_]+)\}", caddyfile)) == env.keys()
+    assert env["HTTP_UPSTREAM"] == f"web:{port_of(command('web'))}"
+    assert env["WS_UPSTREAM"] == f"ws:{port_of(command('ws'))}"
+    assert {"80:80", "443:443"} <= {str(port) for port in proxy["ports"]}
+    assert {name for name, spec in SERVICES.items() if spec.get("ports")} <= {"proxy", "mailpit"}
+    assert [dependency for dependency in proxy["depends_on"]] == ["web", "ws"]
+
+
+def test_the_app_trusts_the_proxys_fixed_address_only():
+    address = SERVICES["proxy"]["networks"]["default"]["ipv4_address"]
+    subnet = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["networks"]["default"]
+    network = ipaddress.ip_network(subnet["ipam"]["config"][0]["subnet"])
+
+    assert ipaddress.ip_address(address) in network
+    for service in APP_SERVICES:
+        assert environment(service)["TRUSTED_PROXIES"] == address, service
+
+
+def test_web_keeps_its_metrics_files_in_a_directory_of_its_own():
     directory = environment("web").get("PROMETHEUS_MULTIPROC_DIR", "")
     assert directory.startswith("/"), f"web: PROMETHEUS_MULTIPROC_DIR={directory!r}"
-    cmd = command("web")
-    empty = "rm -f $${PROMETHEUS_MULTIPROC_DIR}/*.db"
-    assert empty in cmd, f"web command does not empty the metrics directory: {cmd!r}"
-    assert cmd.index(empty) < cmd.index("uvicorn"), "web must empty it before serving"
-    for service in ["worker", "beat"]:  # they serve no /metrics and nothing empties it for them
+    for service in ["ws", "worker", "beat"]:  # they serve no /metrics
         assert "PROMETHEUS_MULTIPROC_DIR" not in environment(service), service
+
+
+def test_the_servers_empty_the_metrics_directory_before_their_workers_start(tmp_path, monkeypatch):
+    (tmp_path / "counter_123.db").write_bytes(b"stale")
+    (tmp_path / "notes.txt").write_text("kept")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+
+    servers.metrics_files_clear()
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
 
 
 @pytest.mark.parametrize("service", ["worker", "beat"])

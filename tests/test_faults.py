@@ -20,7 +20,7 @@ from orders.models import OutboxEvent as OrderOutboxEvent
 from orders.tests.factories import order_make, product_make
 from payments.models import OutboxEvent as PaymentOutboxEvent
 from payments.models import Payment
-from tests.processes import AsgiServer, RedisServer, Worker, wait_for
+from tests.processes import HttpServer, RedisServer, Worker, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -134,7 +134,7 @@ def test_events_lost_by_a_flushed_broker_are_redelivered_and_applied_once(
 # ------------------------------------------------------------------------------
 @pytest.fixture
 def server(tmp_path):
-    running = AsgiServer(tmp_path / "server.log").start()
+    running = HttpServer(tmp_path / "server.log").start()
     yield running
     running.stop()
 
@@ -228,7 +228,7 @@ def test_with_redis_stopped_sign_up_sign_in_and_reset_work_and_tickets_are_503(
     from accounts.models import OutboxEvent as AccountOutboxEvent
     from accounts.models import User
 
-    server = AsgiServer(
+    server = HttpServer(
         tmp_path / "server.log",
         env={"REDIS_URL": own_redis.url, "THROTTLE_RATE_AUTH": "5/min"},
     ).start()

@@ -16,7 +16,7 @@ from websockets.sync.client import connect
 
 from accounts.models import User
 from orders.tests.factories import product_make
-from tests.processes import AsgiServer, Worker, wait_for
+from tests.processes import Site, Worker, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 PASSWORD = "Flow-pass-2026-sturdy"
@@ -40,11 +40,7 @@ def test_a_whole_flow_logs_json_lines_that_follow_the_request_and_hold_no_secret
     broker, provider, tmp_path
 ):
     car = product_make(price="1500.00", stock=3)
-    server = AsgiServer(
-        tmp_path / "web.log",
-        env=JSON_LOGS,
-        args=["--no-access-log", "--log-config", "config/uvicorn-logging.json"],
-    ).start()
+    server = Site(tmp_path / "site", env=JSON_LOGS).start()
     worker = Worker(tmp_path / "worker.log", env=JSON_LOGS).start()
     order_request = f"order-{uuid.uuid4().hex}"
     secrets_seen: list[str] = [PASSWORD, NEW_PASSWORD, CARD]
@@ -112,7 +108,8 @@ def test_a_whole_flow_logs_json_lines_that_follow_the_request_and_hold_no_secret
         worker.wait_idle()
         # Read before the worker stops: its shutdown notice is written from a signal
         # handler straight to stdout, not through logging.
-        web_log = (tmp_path / "web.log").read_text()
+        # The app's lines: the HTTP server's and the feed server's (the proxy's are Caddy's).
+        web_log = server.http.log_path.read_text() + server.feed.log_path.read_text()
         worker_log = (tmp_path / "worker.log").read_text()
     finally:
         worker.stop()

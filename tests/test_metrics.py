@@ -22,7 +22,7 @@ from common.databases import database_for_app
 from common.events.bus import inbox_model, outbox_model
 from config import metrics
 from payments.breaker import provider_breaker
-from tests.processes import AsgiServer
+from tests.processes import HttpServer
 
 ALL = pytest.mark.django_db(databases="__all__")
 # The view reads each database in a thread of its own: what a test writes must be committed.
@@ -158,10 +158,10 @@ def test_a_database_that_does_not_answer_holds_the_scrape_up_to_the_deadline_onl
 
 @pytest.fixture
 def two_workers(django_db_setup, tmp_path):
-    """uvicorn with two workers on the test databases, its multiprocess directory empty."""
+    """The HTTP server with two workers on the test databases, its multiprocess directory empty."""
     directory = tmp_path / "prometheus"
     directory.mkdir()
-    server = AsgiServer(
+    server = HttpServer(
         tmp_path / "server.log", workers=2, env={"PROMETHEUS_MULTIPROC_DIR": str(directory)}
     )
     try:

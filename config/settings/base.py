@@ -625,10 +625,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "axes": {"level": "WARNING"},
-        # uvicorn's own lines in the same format; its access log is ours
+        # The servers' own lines in the same format; their access log is ours
         # (common.logging.AccessLogMiddleware), which redacts secrets in query strings.
         "uvicorn": {"handlers": ["console"], "propagate": False},
         "uvicorn.error": {"handlers": ["console"], "propagate": False},
         "uvicorn.access": {"handlers": [], "propagate": False},
+        "_granian": {"handlers": ["console"], "propagate": False},
+        "granian.access": {"handlers": [], "propagate": False},
     },
 }

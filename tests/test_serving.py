@@ -1,0 +1,102 @@
+"""The site as production serves it (docs/architecture.md §3.7): Caddy with the
+repository's Caddyfile on one origin, the WebSocket feed to the ASGI server, everything else
+to the WSGI server."""
+
+import json
+
+import httpx
+import pytest
+from websockets.sync.client import connect
+
+from accounts.tests.factories import UserFactory
+from accounts.tokens import AccessToken
+from tests.processes import FeedServer
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+def test_http_goes_to_the_wsgi_server_and_names_no_server(server):
+    through_proxy = httpx.get(f"{server.url}/api/v1/ping")
+    straight_to_feed = httpx.get(f"{server.feed.url}/api/v1/ping")
+
+    assert through_proxy.status_code == 200
+    assert straight_to_feed.status_code == 404  # the feed's server serves no API
+    assert straight_to_feed.json()["error"]["code"] == "not_found"
+    # granian names itself and Caddy would too; the proxy drops both.
+    assert "server" not in through_proxy.headers
+    assert httpx.get(f"{server.http.url}/api/v1/ping").headers["server"] == "granian"
+
+
+def test_the_feed_goes_to_the_asgi_server_on_the_same_origin(server):
+    customer = UserFactory()
+    auth = {"Authorization": f"Bearer {AccessToken.for_user(customer)}"}
+    ticket = httpx.post(f"{server.url}/api/v1/auth/ws-ticket", headers=auth).json()["ticket"]
+
+    with connect(f"{server.ws_url}/ws/orders/?ticket={ticket}", open_timeout=10) as ws:
+        first = json.loads(ws.recv(timeout=10))
+
+    assert first["type"] == "snapshot"
+    assert first["orders"] == []
+
+
+def test_over_http_the_feed_server_answers_its_health_probe_only(tmp_path):
+    feed = FeedServer(tmp_path / "feed.log").start()
+    try:
+        health = httpx.get(f"{feed.url}/health")
+        admin = httpx.get(f"{feed.url}/admin/")
+    finally:
+        feed.stop()
+
+    assert health.status_code == 200 and health.json() == {"status": "up"}
+    assert admin.status_code == 404
+    assert admin.json()["error"]["message"] == "This server carries /ws/ only."
+
+
+def _async_to_sync_calls(handler, monkeypatch) -> int:
+    """How often serving GET /api/v1/ping through `handler` went back from a thread to the
+    event loop (`async_to_sync`), in this process."""
+    import asgiref.sync
+    from asgiref.testing import ApplicationCommunicator
+
+    calls = []
+    original = asgiref.sync.AsyncToSync.__call__
+
+    def counting(self, *args, **kwargs):
+        calls.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(asgiref.sync.AsyncToSync, "__call__", counting)
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/api/v1/ping",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    communicator = ApplicationCommunicator(handler, scope)
+
+    async def exchange():
+        await communicator.send_input({"type": "http.request", "body": b""})
+        start = await communicator.receive_output(timeout=10)
+        await communicator.receive_output(timeout=10)
+        return start["status"]
+
+    from asgiref.sync import async_to_sync as run
+
+    calls_before = len(calls)
+    status = run(exchange)()
+    assert status == 200
+    return len(calls) - calls_before - 1  # the `run` above is one
+
+
+def test_embedded_mode_serves_http_with_no_hop_back_to_the_loop(monkeypatch):
+    from django.core.handlers.asgi import ASGIHandler
+
+    from config.asgi import SyncChainASGIHandler
+
+    # Django's own handler goes back to the loop where sync-only middleware meets
+    # async-capable middleware; ours runs the whole chain in one thread.
+    assert _async_to_sync_calls(ASGIHandler(), monkeypatch) > 0
+    assert _async_to_sync_calls(SyncChainASGIHandler(), monkeypatch) == 0
