@@ -23,6 +23,10 @@ if [ "$mode" = services ]; then
   children+=($!)
   "$PYTHON" -m celery -A config beat --loglevel=WARNING &
   children+=($!)
+  # Publishes each event as its transaction commits (docs/operations.md, "Events: published
+  # by the relay").
+  "$PYTHON" manage.py events_relay --follow --verbosity 0 &
+  children+=($!)
 fi
 
 "$PYTHON" manage.py seed_demo --verbosity 0

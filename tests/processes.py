@@ -43,6 +43,8 @@ def environment() -> dict:
         EVENTS_RETRY_BACKOFF="1",
         CELERY_VISIBILITY_TIMEOUT="5",
         FAKE_PROVIDER_DB=settings.FAKE_PROVIDER_DB,
+        # As in the suite's settings: the relay's own tests run the relay process.
+        EVENTS_PUBLISH_ON_COMMIT=str(settings.EVENTS_PUBLISH_ON_COMMIT),
         # As in the test settings; tests of the limits pass the defaults to their server.
         **{f"THROTTLE_RATE_{bucket}": "100000/min" for bucket in THROTTLE_BUCKETS},
     )
@@ -190,6 +192,21 @@ class Site:
         self.proxy_log.close()
         self.feed.stop()
         self.http.stop()
+
+
+class RelayProcess(_Process):
+    """`manage.py events_relay --follow`: publishes each event as its transaction commits."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "manage.py", "events_relay", "--follow"]
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self.exited():
+            if "The relay listens to" in self.log_path.read_text():
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"the relay never listened:\n{self.log_path.read_text()[-3000:]}")
 
 
 class Worker(_Process):

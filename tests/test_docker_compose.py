@@ -25,7 +25,7 @@ DB_SERVICES = [
     "crm_db",
     "integrations_db",
 ]
-APP_SERVICES = ["web", "ws", "worker", "beat"]
+APP_SERVICES = ["web", "ws", "worker", "beat", "relay"]
 POSTGRES_FIELDS = [
     ("POSTGRES_DB", "NAME"),
     ("POSTGRES_USER", "USER"),
@@ -187,7 +187,7 @@ def test_the_app_trusts_the_proxys_fixed_address_only():
 def test_web_keeps_its_metrics_files_in_a_directory_of_its_own():
     directory = environment("web").get("PROMETHEUS_MULTIPROC_DIR", "")
     assert directory.startswith("/"), f"web: PROMETHEUS_MULTIPROC_DIR={directory!r}"
-    for service in ["ws", "worker", "beat"]:  # they serve no /metrics
+    for service in ["ws", "worker", "beat", "relay"]:  # they serve no /metrics
         assert "PROMETHEUS_MULTIPROC_DIR" not in environment(service), service
 
 
@@ -199,6 +199,10 @@ def test_the_servers_empty_the_metrics_directory_before_their_workers_start(tmp_
     servers.metrics_files_clear()
 
     assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_the_relay_follows_the_outbox():
+    assert command("relay") == "python manage.py events_relay --follow"
 
 
 @pytest.mark.parametrize("service", ["worker", "beat"])

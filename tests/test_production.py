@@ -280,7 +280,7 @@ SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_KEY$")
 
 
 def test_compose_runs_web_worker_and_beat_on_production_settings_with_an_env_file():
-    for name in ("web", "ws", "worker", "beat"):
+    for name in ("web", "ws", "worker", "beat", "relay"):
         service = COMPOSE[name]
         assert service["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
         assert service["env_file"] == [".env.production"]

@@ -22,6 +22,11 @@ from common.transitions import TransitionMap
 
 logger = logging.getLogger(__name__)
 
+# What an emitting transaction NOTIFYs in its database, and the relay LISTENs to.
+RELAY_CHANNEL = "autosalon_outbox"
+# How many rows the relay takes at a time.
+RELAY_BATCH_SIZE = 500
+
 # A dead letter that a replay applies becomes processed; a processed event stays so.
 INBOX_TRANSITIONS = TransitionMap(
     "inbox entry",
@@ -114,10 +119,16 @@ class DomainEvent:
             delivered_at=None if consumed else event.occurred,
         )
         self.signal.send(sender=self, event=event)
-        if consumed:
+        if consumed and settings.EVENTS_PUBLISH_ON_COMMIT:
             transaction.on_commit(
                 lambda: publish(self.app_label, [event]), using=self.using, robust=True
             )
+        elif consumed and connection.vendor == "postgresql":
+            # The relay (`events_relay --follow`) listens; PostgreSQL delivers this when the
+            # transaction commits, and not at all if it rolls back (docs/operations.md,
+            # "Events: published by the relay").
+            with connection.cursor() as cursor:
+                cursor.execute(f"NOTIFY {RELAY_CHANNEL}")
         return event
 
 
@@ -252,7 +263,7 @@ def unconsumed(rows) -> dict[str, list[Consumer]]:
     }
 
 
-def undelivered(app_label: str, *, due_only: bool, batch_size: int = 500) -> list:
+def undelivered(app_label: str, *, due_only: bool, batch_size: int = RELAY_BATCH_SIZE) -> list:
     """Outbox rows that not every consumer has recorded yet, oldest first; with `due_only`,
     the published ones whose redelivery time has come."""
     rows = (
@@ -304,21 +315,35 @@ def outbox_apps() -> list[str]:
     return labels
 
 
-def relay(*, older_than_seconds: float = 0, batch_size: int = 500) -> dict[str, dict[str, int]]:
+def publish_pending(
+    app_label: str, *, older_than_seconds: float = 0, batch_size: int = RELAY_BATCH_SIZE
+) -> int:
+    """Publish the app's outbox rows still unpublished (at least `older_than_seconds` old),
+    oldest first, one batch. Returns how many went out."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    rows = (
+        outbox_model(app_label)
+        .objects.using(database_for_app(app_label))
+        .filter(published_at__isnull=True, occurred_at__lte=cutoff)
+        .order_by("occurred_at")[:batch_size]
+    )
+    events = [event_from_outbox_row(row, app_label) for row in rows]
+    return publish(app_label, events) if events else 0
+
+
+def relay(
+    *, older_than_seconds: float = 0, batch_size: int = RELAY_BATCH_SIZE
+) -> dict[str, dict[str, int]]:
     """In every app database: publish every outbox row still unpublished, then confirm or
     redeliver the published ones that are due (unless EVENTS_REDELIVER_AFTER_SECONDS is 0);
     and, with EVENTS_AMQP_URL set, publish to RabbitMQ what it has not confirmed yet."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     results = {}
     for app_label in outbox_apps():
-        rows = (
-            outbox_model(app_label)
-            .objects.using(database_for_app(app_label))
-            .filter(published_at__isnull=True, occurred_at__lte=cutoff)
-            .order_by("occurred_at")[:batch_size]
-        )
-        events = [event_from_outbox_row(row, app_label) for row in rows]
-        counts = {"published": publish(app_label, events) if events else 0}
+        counts = {
+            "published": publish_pending(
+                app_label, older_than_seconds=older_than_seconds, batch_size=batch_size
+            )
+        }
         if settings.EVENTS_REDELIVER_AFTER_SECONDS:
             due = undelivered(app_label, due_only=True, batch_size=batch_size)
             counts.update(redeliver(app_label, due) if due else {})

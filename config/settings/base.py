@@ -259,7 +259,8 @@ if CELERY_BROKER_URL.startswith(("amqp://", "pyamqp://", "amqps://")):
     # worker's connection drops, without a visibility timeout; a publish returns once the
     # broker has confirmed it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "confirm_publish": True}
-# How often beat runs the outbox relay (publish, confirm, redeliver).
+# How often beat runs the outbox relay (publish, confirm, redeliver), and the relay process
+# its sweep.
 EVENTS_RELAY_INTERVAL_SECONDS = env.float("EVENTS_RELAY_INTERVAL_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE = {
     "events-relay": {
@@ -301,7 +302,13 @@ EVENTS_AMQP_EXCHANGE = env.str("EVENTS_AMQP_EXCHANGE", default="autosalon.events
 # suite does; common.events.contract).
 EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=False)
 EVENTS_RETRY_BACKOFF = env.int("EVENTS_RETRY_BACKOFF", default=2)
-# The relay leaves fresh rows to the publisher that runs on commit.
+# Who hands a committed event to the broker. Services mode: the relay process
+# (`manage.py events_relay --follow`), woken by the emitting transaction's NOTIFY, so that a
+# web request never talks to the broker. Embedded mode, whose tasks run in-process: the
+# emitting code, once its transaction commits (docs/operations.md, "Events: published by the
+# relay").
+EVENTS_PUBLISH_ON_COMMIT = env.bool("EVENTS_PUBLISH_ON_COMMIT", default=CELERY_TASK_ALWAYS_EAGER)
+# Beat's periodic relay leaves fresh rows to the relay process (or the publisher on commit).
 EVENTS_RELAY_GRACE_SECONDS = env.int("EVENTS_RELAY_GRACE_SECONDS", default=5)
 # An event some consumer has not recorded this long after its hand-over to the broker is
 # handed over again, then after twice as long, up to the maximum. 0 turns redelivery off:

@@ -9,8 +9,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # checks the production hasher switches back to base.PASSWORD_HASHERS.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Tasks run in-process unless a test starts a real worker of its own.
+# Tasks run in-process unless a test starts a real worker of its own, and events are
+# published on commit by the code that emits them; the relay's own tests switch this off
+# and run the relay (tests/test_outbox_relay.py).
 CELERY_TASK_ALWAYS_EAGER = True
+EVENTS_PUBLISH_ON_COMMIT = True
 
 # Every event emitted anywhere in the suite is checked against its published schema.
 EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=True)

@@ -1,12 +1,16 @@
+import signal
+
 from django.core.management import BaseCommand
 
 from common.events import bus
+from common.events.relay import Relay
 
 
 class Command(BaseCommand):
     help = (
         "Publish every outbox event that is still unpublished, in every app database, and "
-        "confirm or redeliver the published ones whose consumers are due to have recorded them."
+        "confirm or redeliver the published ones whose consumers are due to have recorded them. "
+        "With --follow, keep running and publish each event as soon as it commits."
     )
 
     def add_arguments(self, parser):
@@ -16,8 +20,16 @@ class Command(BaseCommand):
             default=0,
             help="Only publish events at least this many seconds old (default: all).",
         )
+        parser.add_argument(
+            "--follow",
+            action="store_true",
+            help="Run until stopped (SIGTERM, Ctrl-C), woken by every commit that emits "
+            '(docs/operations.md, "Events: published by the relay").',
+        )
 
-    def handle(self, *args, older_than, **options):
+    def handle(self, *args, older_than, follow, **options):
+        if follow:
+            return self.follow()
         results = bus.relay(older_than_seconds=older_than)
         totals = {}
         for app_label, counts in results.items():
@@ -34,3 +46,14 @@ class Command(BaseCommand):
                 f"redelivered {totals.get('redelivered', 0)}."
             )
         )
+
+    def follow(self):
+        stopping = []
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stopping.append(True))
+        relay = Relay()
+        self.stderr.write(f"The relay listens to {', '.join(relay.apps)}.")
+        try:
+            relay.run(should_stop=lambda: bool(stopping))
+        finally:
+            relay.close()

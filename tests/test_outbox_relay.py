@@ -1,0 +1,89 @@
+"""Events published by the relay process, not by the request (docs/operations.md, "Events:
+published by the relay"): the request commits its outbox row and NOTIFY, and returns; the
+relay, woken at commit, hands the event to the broker and records it; a worker consumes it."""
+
+import httpx
+import pytest
+
+from accounts.models import InboxEvent as AccountsInbox
+from accounts.tokens import AccessToken
+from orders.models import OutboxEvent
+from orders.tests.factories import product_make
+from tests.processes import HttpServer, RelayProcess, queue_length, wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+
+@pytest.fixture
+def off_the_request(settings):
+    """The servers and the relay started by the test run as production does."""
+    settings.EVENTS_PUBLISH_ON_COMMIT = False
+
+
+@pytest.fixture
+def http_server(off_the_request, django_db_setup, tmp_path):
+    running = HttpServer(tmp_path / "http.log").start()
+    yield running
+    running.stop()
+
+
+def order_post(server, customer, car) -> dict:
+    auth = {"Authorization": f"Bearer {AccessToken.for_user(customer)}"}
+    response = httpx.post(
+        f"{server.url}/api/v1/orders/",
+        json={"items": [{"product_id": str(car.pk), "quantity": 1}]},
+        headers=auth,
+        timeout=20,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def consumed(order_id: str) -> bool:
+    """`order.created` of the order, recorded by its accounts consumer."""
+    event = OutboxEvent.objects.get(type="order.created", aggregate_id=order_id)
+    return AccountsInbox.objects.filter(
+        event_id=event.pk, consumer="accounts.log_order_placed"
+    ).exists()
+
+
+def test_the_request_only_commits_the_row_and_the_relay_publishes_it(
+    http_server, worker, customer, tmp_path
+):
+    car = product_make(stock=5)
+
+    order = order_post(http_server, customer, car)
+
+    # The request has returned: nothing went to the broker, the row is as it was written.
+    row = OutboxEvent.objects.get(type="order.created", aggregate_id=order["id"])
+    assert row.published_at is None and row.attempts == 0
+    assert queue_length(worker.queue) == 0
+    assert not consumed(order["id"])
+
+    relay = RelayProcess(tmp_path / "relay.log").start()  # catches up on what it missed
+    try:
+        wait_for(lambda: consumed(order["id"]), message="order.created consumed")
+        row.refresh_from_db()
+        assert row.published_at is not None and row.attempts == 1
+    finally:
+        relay.stop()
+
+
+def test_a_running_relay_is_woken_by_the_commit_not_by_its_sweep(
+    http_server, worker, customer, tmp_path
+):
+    car = product_make(stock=5)
+    # Its sweep runs at start and then not for an hour: only the NOTIFY can wake it.
+    relay = RelayProcess(
+        tmp_path / "relay.log", env={"EVENTS_RELAY_INTERVAL_SECONDS": "3600"}
+    ).start()
+    try:
+        orders = [order_post(http_server, customer, car) for _ in range(3)]
+        for order in orders:
+            wait_for(lambda order=order: consumed(order["id"]), message="consumed")
+    finally:
+        relay.stop()
+
+    rows = OutboxEvent.objects.filter(type="order.created")
+    assert rows.count() == 3
+    assert all(row.published_at is not None and row.attempts == 1 for row in rows)
