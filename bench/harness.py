@@ -1,8 +1,9 @@
 """What every benchmark needs: PostgreSQL databases and a Redis database of its own (fresh
-each run, dropped after), the project's management commands, and the ASGI server under
-uvicorn, as in docker-compose.yml."""
+each run, dropped after), the project's management commands, and the site served as
+docker-compose.yml serves it (docs/architecture.md §3.7)."""
 
 import contextlib
+import dataclasses
 import os
 import resource
 import signal
@@ -88,82 +89,92 @@ def open_files_raise() -> int:
     return soft
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+@dataclasses.dataclass
+class System:
+    url: str  # the proxy: the one origin, as clients see it
+    http_url: str  # the WSGI server itself
+    seeded: str  # what the seed printed
+    env: dict
+    http_pid: int
+    relay_pid: int
+
+
+def _start(command: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _wait_healthy(url: str) -> None:
+    for _ in range(150):
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} never answered")
+
+
 @contextlib.contextmanager
-def bench_system(seed: str, workers: int, web: str = "uvicorn", **settings: str):
-    """Fresh databases, migrated and seeded (`seed` runs in `manage.py shell`), and a running
-    uvicorn: yields its URL, the seed's output and the environment it runs in. Everything is
-    removed afterwards."""
-    port = free_port()
-    env = environment(PORT=str(port), **settings)
+def bench_system(seed: str, workers: int, *, feed_workers: int = 1, **settings: str):
+    """Fresh databases, migrated and seeded (`seed` runs in `manage.py shell`), and the site
+    as docker-compose.yml runs it, through `python -m config.servers`: granian with `workers`
+    processes, uvicorn for the feed, Caddy in front, and the outbox relay. Yields a `System`.
+    Everything is removed afterwards."""
+    http_port, feed_port, proxy_port = free_port(), free_port(), free_port()
+    env = environment(**settings)
     databases("create")
-    server = None
+    processes: list[subprocess.Popen] = []
     try:
         manage(env, "migrate_all")
         seeded = manage(env, "shell", "--no-imports", stdin=seed)
-        commands = {
-            "uvicorn": [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--no-proxy-headers",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--no-access-log",
-                "config.asgi:application",
-            ],
-            "granian": [
-                sys.executable,
-                "-m",
-                "granian",
-                "--interface",
-                "wsgi",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--blocking-threads",
-                "1",
-                "config.wsgi:application",
-            ],
-            "gunicorn": [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                "1",
-                "config.wsgi:application",
-            ],
-        }
-        server = subprocess.Popen(
-            commands[web],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        serve = [sys.executable, "-m", "config.servers"]
+        http = _start([*serve, "http", "--port", str(http_port), "--workers", str(workers)], env)
+        processes.append(http)
+        feed = [*serve, "ws", "--port", str(feed_port), "--workers", str(feed_workers)]
+        processes.append(_start(feed, env))
+        url = f"http://127.0.0.1:{proxy_port}"
+        proxy = [*serve, "proxy", "--site", url]
+        proxy += ["--http", f"127.0.0.1:{http_port}", "--ws", f"127.0.0.1:{feed_port}"]
+        processes.append(
+            _start(proxy, {**env, "AUTOSALON_VAR_DIR": f"/tmp/autosalon-bench-{os.getpid()}"})
         )
-        base_url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield base_url, seeded, env
+        relay = _start([sys.executable, "manage.py", "events_relay", "--follow"], env)
+        processes.append(relay)
+        for each in (f"http://127.0.0.1:{http_port}", f"http://127.0.0.1:{feed_port}", url):
+            _wait_healthy(each)
+        yield System(url, f"http://127.0.0.1:{http_port}", seeded, env, http.pid, relay.pid)
     finally:
-        if server:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
         databases("drop")

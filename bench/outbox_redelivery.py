@@ -1,7 +1,7 @@
 """What confirming and redelivering outbox events costs order creation (issue #12).
 
-One system, as in `http_throughput.py` (uvicorn with 4 processes on databases and a Redis
-database of its own), plus a Celery worker with beat that consumes the events and runs the
+One system, as in `http_throughput.py` (granian with 4 processes and the relay process, on
+databases and a Redis database of its own), plus a Celery worker with beat that consumes the events and runs the
 relay every second. Order creation is measured in alternating slices under two relays:
 
 - "publish only": EVENTS_REDELIVER_AFTER_SECONDS=0, the path before this change: the relay
@@ -87,7 +87,8 @@ def main() -> int:
     args = parser.parse_args()
 
     totals = {name: ([], 0, 0.0) for name in RELAYS}
-    with bench_system(SEED, args.workers, EVENTS_REDELIVER_AFTER_SECONDS="1") as (url, _, env):
+    with bench_system(SEED, args.workers, EVENTS_REDELIVER_AFTER_SECONDS="1") as system:
+        url, env = system.http_url, system.env
         for _ in range(ROUNDS):
             for name, relay in RELAYS.items():
                 worker = worker_start(env, relay)
@@ -113,7 +114,7 @@ def main() -> int:
     ratio = results["redelivery"]["rps"] / baseline
     print(
         f"concurrency {args.concurrency}, {args.seconds:.0f} s per relay in {ROUNDS} rounds, "
-        f"uvicorn with {args.workers} processes, one Celery worker with beat"
+        f"granian with {args.workers} processes, the relay, one Celery worker with beat"
     )
     print(f"after the run: {left}")
     ok = ratio >= 0.90

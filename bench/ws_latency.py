@@ -1,10 +1,11 @@
 """Latency of the live order feed: from a status change's commit to its arrival at the client.
 
 Everything runs in one go on this machine: databases and a Redis database of its own, the
-ASGI server (uvicorn) with the Redis channel layer, and in this process as many WebSocket
-clients as the open-file limit allows, up to 1,000, each its own customer subscribed to its
-own order on `ws/orders/<id>/`. Driver processes then move every order paid → processing →
-completed as a manager at a fixed rate (at least 200 changes per second), through
+site as compose serves it (Caddy in front of uvicorn for the feed) with the Redis channel
+layer, and in this process as many WebSocket clients as the open-file limit allows, up to
+1,000, each its own customer subscribed to its own order on `ws/orders/<id>/`. Driver
+processes then move every order paid → processing → completed as a manager at a fixed rate
+(at least 200 changes per second), through
 `order_status_set`, the code behind the REST endpoint, the admin actions and payments; the
 cost of the HTTP request around it is what bench/http_throughput.py measures.
 
@@ -205,14 +206,14 @@ def main() -> int:
 
     # Each client needs a socket here and one in the server; keep room for everything else.
     count = min(args.clients, (open_files_raise() - 200) // 2)
-    with bench_system(SEED.format(count=count), args.workers) as (base_url, seeded, env):
-        seeded = json.loads(seeded.strip().splitlines()[-1])
-        result = asyncio.run(run(base_url, env, seeded, args.rate, args.drivers))
+    with bench_system(SEED.format(count=count), 2, feed_workers=args.workers) as system:
+        seeded = json.loads(system.seeded.strip().splitlines()[-1])
+        result = asyncio.run(run(system.url, system.env, seeded, args.rate, args.drivers))
 
     print(
         f"{result['clients']} clients, {result['changes']} status changes at "
         f"{result['rate']:.0f}/s (target >= 200), {result['errors']} failed; "
-        f"uvicorn with {args.workers} worker processes, Redis channel layer"
+        f"through Caddy to uvicorn with {args.workers} worker processes, Redis channel layer"
     )
     print(
         f"{'push':<34} {'received':>8} {'lost':>5} {'p50 ms':>7} {'p95 ms':>7} "

@@ -47,7 +47,8 @@ def main() -> int:
 
     schemathesis = Path(sys.executable).parent / "schemathesis"
     results = {}
-    with bench_system(SEED, workers=2) as (base_url, _, _env):
+    with bench_system(SEED, workers=2) as system:
+        base_url = system.http_url
         for caller, credentials in CALLERS.items():
             command = [
                 str(schemathesis),

@@ -60,6 +60,33 @@ class ProductOutputSerializer(serializers.ModelSerializer):
         return product.stock_quantity > 0
 
 
+_money = serializers.DecimalField(max_digits=14, decimal_places=2)
+_moment = serializers.DateTimeField()
+
+
+def product_row(product: Product) -> dict:
+    """`ProductOutputSerializer(product).data`, built directly: a row of the product list
+    (docs/api.md, "Responses"). catalog/tests/test_product_row.py holds the two to the same
+    output."""
+    return {
+        "id": str(product.pk),
+        "name": product.name,
+        "description": product.description,
+        "price": _money.to_representation(product.price),
+        "currency": product.currency,
+        "stock_quantity": product.stock_quantity,
+        "in_stock": product.stock_quantity > 0,
+        "category": str(product.category_id),
+        "category_name": product.category.name,
+        "make": product.make,
+        "model": product.model,
+        "year": product.year,
+        "vin": product.vin,
+        "created_at": _moment.to_representation(product.created_at),
+        "updated_at": _moment.to_representation(product.updated_at),
+    }
+
+
 class ProductInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000, required=False, allow_blank=True)

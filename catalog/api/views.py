@@ -60,7 +60,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         params = request.query_params
         body, built = product_list_get_or_build(
             request.build_absolute_uri(),
-            lambda: super(ProductViewSet, self).list(request).data,
+            self._page,
             stock_dependent="in_stock" in params or "stock" in params.get("ordering", ""),
         )
         if not built:  # a cached page: its rows stand, their stock is read afresh
@@ -70,6 +70,11 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 row["stock_quantity"] = stocks.get(row["id"], row["stock_quantity"])
                 row["in_stock"] = row["stock_quantity"] > 0
         return Response(body)
+
+    def _page(self) -> dict:
+        """What `list` would answer, its rows built directly (`s.product_row`)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([s.product_row(product) for product in page]).data
 
     def get_object(self):
         return selectors.product_get(product_id=self.kwargs["pk"])

@@ -188,7 +188,7 @@ if SERVICES_MODE:
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis_cache},
+        "default": {"BACKEND": "common.cache.SharedClientRedisCache", **_redis_cache},
         # Rate-limit counters, shared by every process; counted locally while Redis is down.
         "ratelimit": {"BACKEND": "common.cache.FallbackRedisCache", **_redis_cache},
     }
@@ -505,7 +505,7 @@ REST_FRAMEWORK = {
         "common.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["common.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "common.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

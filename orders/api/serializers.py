@@ -65,6 +65,56 @@ class OrderOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The fields that format values in the serializer above, to format them the same way below.
+_money = serializers.DecimalField(max_digits=14, decimal_places=2)
+_moment = serializers.DateTimeField()
+
+
+def _money_or_none(value):
+    return None if value is None else _money.to_representation(value)
+
+
+def order_body(order: Order) -> dict:
+    """`OrderOutputSerializer(order).data`, built directly: the body of every order response,
+    order creation's among them (docs/api.md, "Responses"). orders/tests/test_order_body.py
+    holds the two to the same output."""
+    return {
+        "id": str(order.pk),
+        "customer_id": str(order.customer_id),
+        "status": order.status,
+        "items": [
+            {
+                "id": str(item.pk),
+                "product_id": str(item.product_id),
+                "product_name": item.product_name,
+                "unit_price": _money.to_representation(item.unit_price),
+                "quantity": item.quantity,
+                "line_total": _money.to_representation(item.line_total),
+            }
+            for item in order.line_items
+        ],
+        "total_quantity": order.total_quantity,
+        "total_amount": _money.to_representation(order.total_amount),
+        "paid_amount": _money.to_representation(order.paid_amount),
+        "currency": order.currency,
+        "notes": order.notes,
+        "links": [
+            {
+                "kind": link.kind,
+                "reference_id": str(link.reference_id),
+                "status": link.status,
+                "amount": _money_or_none(link.amount),
+                "currency": link.currency,
+                "reported_at": _moment.to_representation(link.reported_at),
+            }
+            for link in order.link_items
+        ],
+        "sequence": order.sequence,
+        "created_at": _moment.to_representation(order.created_at),
+        "updated_at": _moment.to_representation(order.updated_at),
+    }
+
+
 class OrderHistoryOutputSerializer(serializers.ModelSerializer):
     from_status = serializers.ChoiceField(
         choices=OrderStatus.choices,

@@ -11,10 +11,6 @@ from orders.api import serializers as s
 from orders.filters import OrderFilter
 
 
-def _order_body(order) -> dict:
-    return s.OrderOutputSerializer(order).data
-
-
 class OrderListCreateView(generics.ListAPIView):
     throttle_scope = {"POST": "order_create"}  # docs/security.md, "Rate limits"
     serializer_class = s.OrderOutputSerializer
@@ -38,7 +34,7 @@ class OrderListCreateView(generics.ListAPIView):
             **serializer.validated_data,
         )
         headers = {} if created else {"Idempotent-Replayed": "true"}
-        return Response(_order_body(order), status=status.HTTP_201_CREATED, headers=headers)
+        return Response(s.order_body(order), status=status.HTTP_201_CREATED, headers=headers)
 
 
 class OrderDetailView(APIView):
@@ -47,7 +43,7 @@ class OrderDetailView(APIView):
 
     @extend_schema(responses={200: s.OrderOutputSerializer}, summary="An order")
     def get(self, request, pk):
-        return Response(selectors.order_detail(user=request.user, order_id=pk, render=_order_body))
+        return Response(selectors.order_detail(user=request.user, order_id=pk, render=s.order_body))
 
     @extend_schema(responses={204: None}, summary="Delete a pending or cancelled order (admin)")
     def delete(self, request, pk):
@@ -68,7 +64,7 @@ class OrderItemView(APIView):
         services.order_item_quantity_set(
             order_id=order.pk, item_id=item_id, **serializer.validated_data
         )
-        return Response(_order_body(selectors.order_get(user=request.user, order_id=pk)))
+        return Response(s.order_body(selectors.order_get(user=request.user, order_id=pk)))
 
 
 class OrderStatusView(APIView):
@@ -83,7 +79,7 @@ class OrderStatusView(APIView):
         order = services.order_status_set(
             order_id=pk, user=request.user, **serializer.validated_data
         )
-        return Response(_order_body(order))
+        return Response(s.order_body(order))
 
 
 class OrderHistoryView(generics.ListAPIView):

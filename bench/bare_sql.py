@@ -1,0 +1,121 @@
+"""The database's own limit for order creation: the SQL of one `POST /api/v1/orders/`, with
+nothing else around it.
+
+Each process keeps a psycopg 3 pool per database (as the web workers do, config/settings)
+and, in a closed loop, runs what one order creation sends, statement for statement
+(captured from the endpoint; `orders.services.order_create` and `catalog.services`): in the
+catalog database the conditional stock `UPDATE … RETURNING` and the reservation, in the
+orders database the order, its item, its status-history row, the outbox row and the relay's
+`NOTIFY`, each database in a transaction of its own. `http_throughput.py` runs it in slices
+interleaved with the HTTP scenarios, on the same databases and as many processes as the web
+has workers.
+"""
+
+import json
+import random
+import time
+import uuid
+from datetime import UTC, datetime
+
+from psycopg_pool import ConnectionPool
+
+TAKE = """
+    UPDATE catalog_product
+       SET stock_quantity = stock_quantity - %s, updated_at = %s
+     WHERE id = %s AND is_active AND stock_quantity >= %s
+ RETURNING name, price, currency"""
+RESERVE = """
+    INSERT INTO catalog_stockreservation
+        (created_at, updated_at, id, order_id, product_id, quantity, status, released_at)
+    VALUES (%s, %s, %s, %s, %s, %s, 'active', NULL)"""
+ORDER = """
+    INSERT INTO orders_order
+        (created_at, updated_at, id, customer_id, customer_email, customer_name,
+         customer_synced_at, customer_scrubbed, status, currency, total_quantity, total_amount,
+         paid_amount, paid_version, notes, sequence)
+    VALUES (%s, %s, %s, %s, %s, %s, NULL, false, 'pending', %s, %s, %s, 0, 0, '', 1)"""
+ITEM = """
+    INSERT INTO orders_orderitem
+        (created_at, updated_at, id, order_id, product_id, product_name, unit_price, quantity,
+         line_total)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"""
+HISTORY = """
+    INSERT INTO orders_orderstatushistory
+        (created_at, updated_at, id, order_id, from_status, to_status, changed_by_id,
+         changed_by_role, reason)
+    VALUES (%s, %s, %s, %s, '', 'pending', %s, 'client', '')"""
+OUTBOX = """
+    INSERT INTO orders_outboxevent
+        (created_at, updated_at, id, type, aggregate_id, payload, occurred_at, request_id,
+         schema_version, published_at, attempts, delivered_at, next_attempt_at,
+         amqp_published_at)
+    VALUES (%s, %s, %s, 'order.created', %s, %s, %s, %s, 1, NULL, 0, NULL, NULL, %s)"""
+
+
+def order_create(catalog, orders, product_ids: list, customer_id: uuid.UUID) -> None:
+    """One order of one random product, as the endpoint writes it."""
+    now = datetime.now(UTC)
+    order_id, product_id = uuid.uuid4(), random.choice(product_ids)
+    with catalog.connection() as connection, connection.transaction():
+        name, price, currency = connection.execute(TAKE, (1, now, product_id, 1)).fetchone()
+        connection.execute(RESERVE, (now, now, uuid.uuid4(), order_id, product_id, 1))
+    payload = {
+        "id": str(order_id),
+        "customer_id": str(customer_id),
+        "status": "pending",
+        "sequence": 1,
+        "total_amount": str(price),
+        "paid_amount": "0.00",
+        "currency": currency,
+        "items": [{"product_id": str(product_id), "quantity": 1}],
+    }
+    with orders.connection() as connection, connection.transaction():
+        connection.execute(
+            ORDER,
+            (now, now, order_id, customer_id, "bench@example.com", "Bench", currency, 1, price),
+        )
+        connection.execute(
+            ITEM, (now, now, uuid.uuid4(), order_id, product_id, name, price, 1, price)
+        )
+        connection.execute(HISTORY, (now, now, uuid.uuid4(), order_id, customer_id))
+        connection.execute(
+            OUTBOX,
+            (now, now, uuid.uuid4(), str(order_id), json.dumps(payload), now, "", now),
+        )
+        connection.execute("NOTIFY autosalon_outbox")
+
+
+class Limit:
+    """One process's pools, kept across slices."""
+
+    def __init__(self, catalog_url: str, orders_url: str):
+        self.catalog = ConnectionPool(catalog_url, min_size=1, max_size=1, open=True)
+        self.orders = ConnectionPool(orders_url, min_size=1, max_size=1, open=True)
+        with self.catalog.connection() as connection:
+            rows = connection.execute("SELECT id FROM catalog_product WHERE is_active").fetchall()
+        self.product_ids = [row[0] for row in rows]
+        self.customer_id = uuid.uuid4()
+
+    def run(self, seconds: float) -> tuple[list[float], float]:
+        """Orders as fast as they go for `seconds`: their latencies and the time spent."""
+        latencies = []
+        started = time.perf_counter()
+        deadline = started + seconds
+        while time.perf_counter() < deadline:
+            begun = time.perf_counter()
+            order_create(self.catalog, self.orders, self.product_ids, self.customer_id)
+            latencies.append(time.perf_counter() - begun)
+        return latencies, time.perf_counter() - started
+
+
+_limit: Limit | None = None
+
+
+def process_start(catalog_url: str, orders_url: str) -> None:
+    """A pool process's initializer."""
+    global _limit
+    _limit = Limit(catalog_url, orders_url)
+
+
+def process_slice(seconds: float) -> tuple[list[float], float]:
+    return _limit.run(seconds)
