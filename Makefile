@@ -54,8 +54,8 @@ test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: export AUTOSALON_ENV_FILE = /dev/null
 test: $(STAMP)
 	$(BIN)/python scripts/check_services.py
-	scripts/ensure_chromium.sh
-	scripts/ensure_caddy.sh
+	scripts/ensure_package.sh /usr/bin/chromium chromium "the browser tests"
+	scripts/ensure_package.sh caddy caddy "the site's proxy"
 	$(MAKE) --no-print-directory lint
 	$(MIGRATIONS_CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

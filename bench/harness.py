@@ -63,15 +63,17 @@ def databases(action: str) -> None:
 
 
 def manage(env: dict, *args: str, stdin: str | None = None) -> str:
-    return subprocess.run(
+    result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
         input=stdin,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
+    )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
 
 
 def free_port() -> int:
@@ -89,8 +91,8 @@ def open_files_raise() -> int:
     return soft
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process and all its descendants, from /proc."""
+def _processes() -> tuple[dict[int, list[int]], dict[int, float]]:
+    """Every process's children and its user and system CPU seconds, from /proc."""
     children: dict[int, list[int]] = {}
     times: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
@@ -103,6 +105,18 @@ def cpu_seconds(pid: int) -> float:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
         times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return children, times
+
+
+def children_cpu_seconds(pid: int) -> list[float]:
+    """CPU seconds of each direct child (a server's workers), largest first."""
+    children, times = _processes()
+    return sorted((times.get(child, 0.0) for child in children.get(pid, [])), reverse=True)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and all its descendants."""
+    children, times = _processes()
     total, todo = 0.0, [pid]
     while todo:
         current = todo.pop()

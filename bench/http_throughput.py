@@ -36,7 +36,7 @@ import uuid
 
 import aiohttp
 import bare_sql
-from harness import bench_system, cpu_seconds
+from harness import bench_system, children_cpu_seconds, cpu_seconds
 
 ROUNDS = 5
 
@@ -189,6 +189,8 @@ def main() -> int:
 
     with bench_system(SEED, args.workers) as system:
         results = asyncio.run(run(system, args.seconds, concurrency, args.workers, args.rounds))
+        # How evenly the connections spread over the workers: each one's share of the work.
+        spread = children_cpu_seconds(system.http_pid)
 
     limit, bare = results[BARE_SQL]["rps"], results[BARE]["rps"]
     print(
@@ -212,6 +214,7 @@ def main() -> int:
         f"{args.workers} bare-SQL processes, {args.seconds:.0f} s per scenario in "
         f"{args.rounds} interleaved rounds"
     )
+    print("web workers' CPU seconds:", ", ".join(f"{seconds:.1f}" for seconds in spread))
     for target, met in targets.items():
         print(f"{'met   ' if met else 'MISSED'} {target}")
     return 0 if all(targets.values()) else 1

@@ -47,7 +47,7 @@ manager = User.objects.create(email="manager@bench.local", password=password, ro
 clients = []
 for user in users:
     order, _ = orders.order_create(customer=user, items=[{{"product_id": car.pk, "quantity": 1}}])
-    orders.order_paid_amount_set(order_id=order.pk, paid_amount=order.total_amount)
+    orders.order_paid_amount_set(order_id=order.pk, paid_amount=order.total_amount, version=1)
     clients.append({{"order": str(order.pk), "token": str(AccessToken.for_user(user))}})
 print(json.dumps({{"clients": clients}}))
 """

@@ -88,7 +88,7 @@ def proxy_command() -> list[str]:
     caddy = shutil.which("caddy")
     if caddy is None:
         raise SystemExit(
-            "Caddy is missing: run scripts/ensure_caddy.sh (or 'sudo apt-get install caddy')."
+            "Caddy is missing: run 'sudo apt-get install caddy' (scripts/ensure_package.sh)."
         )
     return [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"]
 

@@ -58,7 +58,7 @@ export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-${AUTOSALON_VAR_DIR:
 if [ "$mode" = services ]; then
   # As in production (docs/architecture.md §3.7): granian serves HTTP (WSGI), uvicorn
   # the WebSocket feed (ASGI), and Caddy both on the one URL above.
-  scripts/ensure_caddy.sh
+  scripts/ensure_package.sh caddy caddy "the site's proxy"
   HTTP_PORT=${HTTP_PORT:-$((PORT + 1))}
   WS_PORT=${WS_PORT:-$((PORT + 2))}
   export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}  # Caddy, which sets X-Forwarded-For

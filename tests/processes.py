@@ -79,7 +79,7 @@ class _Process:
     def exited(self) -> bool:
         if self.process.poll() is None:
             return False
-        raise RuntimeError(f"{self.command()[2]} exited:\n{self.log_path.read_text()[-3000:]}")
+        raise RuntimeError(f"{' '.join(self.command()[:4])} exited:\n{self.log_path.read_text()[-3000:]}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -142,56 +142,44 @@ class FeedServer(_Server):
     role = "ws"
 
 
+class ProxyServer(_Server):
+    """Caddy with the repository's Caddyfile in front of an HTTP and a feed server, as
+    docker-compose.yml's `proxy`."""
+
+    def __init__(self, log_path: Path, *, http: HttpServer, feed: FeedServer):
+        super().__init__(log_path)
+        self.env = servers.proxy_environment(
+            self.url,
+            http.url.removeprefix("http://"),
+            feed.url.removeprefix("http://"),
+            log_path.parent / "caddy",
+        )
+
+    def command(self) -> list[str]:
+        return servers.proxy_command()
+
+
 class Site:
-    """The whole site as production serves it (docs/architecture.md §3.7): Caddy with
-    the repository's Caddyfile in front of an HTTP server and a feed server, on one origin.
-    `log_path` is the HTTP server's log, where the app's own lines go."""
+    """The whole site as production serves it (docs/architecture.md §3.7): the proxy in
+    front of an HTTP server and a feed server, on one origin. `log_path` is the HTTP
+    server's log, where the app's own lines go."""
 
     def __init__(self, directory: Path, *, env: dict | None = None):
         directory.mkdir(parents=True, exist_ok=True)
-        self.directory = directory
         self.http = HttpServer(directory / "http.log", env=env)
         self.feed = FeedServer(directory / "feed.log", env=env)
+        self.proxy = ProxyServer(directory / "proxy.log", http=self.http, feed=self.feed)
         self.log_path = self.http.log_path
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.ws_url = f"ws://127.0.0.1:{self.port}"
-        self.proxy: subprocess.Popen | None = None
+        self.url, self.ws_url = self.proxy.url, self.proxy.ws_url
 
     def start(self):
-        self.http.start()
-        self.feed.start()
-        self.proxy_log = (self.directory / "proxy.log").open("ab")
-        self.proxy = subprocess.Popen(
-            servers.proxy_command(),
-            cwd=ROOT,
-            env={
-                **os.environ,
-                **servers.proxy_environment(
-                    self.url, self.http.url[7:], self.feed.url[7:], self.directory / "caddy"
-                ),
-            },
-            stdout=self.proxy_log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self.proxy.poll() is None:
-            try:
-                httpx.get(f"{self.url}/health", timeout=1).raise_for_status()
-                return self
-            except (httpx.TransportError, httpx.HTTPStatusError):
-                time.sleep(0.1)
-        log = (self.directory / "proxy.log").read_text()[-3000:]
-        raise RuntimeError(f"the proxy never answered:\n{log}")
+        for server in (self.http, self.feed, self.proxy):
+            server.start()
+        return self
 
     def stop(self) -> None:
-        if self.proxy and self.proxy.poll() is None:
-            self.proxy.terminate()
-            self.proxy.wait(timeout=30)
-        self.proxy_log.close()
-        self.feed.stop()
-        self.http.stop()
+        for server in (self.proxy, self.feed, self.http):
+            server.stop()
 
 
 class RelayProcess(_Process):
