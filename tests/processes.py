@@ -79,7 +79,9 @@ class _Process:
     def exited(self) -> bool:
         if self.process.poll() is None:
             return False
-        raise RuntimeError(f"{' '.join(self.command()[:4])} exited:\n{self.log_path.read_text()[-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(self.command()[:4])} exited:\n{self.log_path.read_text()[-3000:]}"
+        )
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

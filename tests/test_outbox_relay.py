@@ -4,6 +4,7 @@ relay, woken at commit, hands the event to the broker and records it; a worker c
 
 import httpx
 import pytest
+from django.db import connections
 
 from accounts.models import InboxEvent as AccountsInbox
 from accounts.tokens import AccessToken
@@ -87,3 +88,35 @@ def test_a_running_relay_is_woken_by_the_commit_not_by_its_sweep(
     rows = OutboxEvent.objects.filter(type="order.created")
     assert rows.count() == 3
     assert all(row.published_at is not None and row.attempts == 1 for row in rows)
+
+
+def listening_backends() -> list[int]:
+    """The orders database's connections that LISTEN for the relay."""
+    with connections["orders"].cursor() as cursor:
+        cursor.execute(
+            """SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND query = 'LISTEN autosalon_outbox'"""
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def test_a_relay_that_loses_its_listening_connection_listens_again_and_misses_nothing(
+    http_server, worker, customer, tmp_path
+):
+    car = product_make(stock=5)
+    relay = RelayProcess(tmp_path / "relay.log", env={"EVENTS_RELAY_INTERVAL_SECONDS": "1"})
+    relay.start()
+    try:
+        wait_for(listening_backends, message="the relay listening")
+        (backend,) = listening_backends()
+        with connections["orders"].cursor() as cursor:
+            # The relay's own connection: the relay is this test's process.
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+
+        order = order_post(http_server, customer, car)
+
+        wait_for(lambda: consumed(order["id"]), message="consumed after the connection was lost")
+        wait_for(lambda: listening_backends() not in ([], [backend]), message="listening again")
+    finally:
+        relay.stop()
+    assert "The relay lost orders's database" in relay.log_path.read_text()
