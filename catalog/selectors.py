@@ -3,11 +3,13 @@
 from datetime import datetime
 from uuid import UUID
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import Http404
 
 from catalog.choices import ReservationStatus
 from catalog.models import Category, Product, StockReservation
+from common.databases import database_for_app
 
 
 def category_list() -> QuerySet[Category]:
@@ -50,9 +52,21 @@ def product_get(*, product_id) -> Product:
 
 
 def product_stocks(*, product_ids) -> dict[str, int]:
-    """The current stock of each product, by id: one small read."""
-    rows = Product.objects.filter(pk__in=product_ids).order_by().values_list("pk", "stock_quantity")
-    return {str(pk): stock for pk, stock in rows}
+    """The current stock of each product, by id: one small read, on every cached product page
+    (docs/api.md, "Lists"). In SQL of its own: building the ORM's query was a quarter of
+    such a request's CPU."""
+    if not product_ids:
+        return {}
+    pk = Product._meta.pk
+    connection = connections[database_for_app("catalog")]
+    ids = [pk.get_db_prep_value(pk.to_python(value), connection) for value in product_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, stock_quantity FROM {Product._meta.db_table} "
+            f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
+            ids,
+        )
+        return {str(pk.to_python(row_id)): stock for row_id, stock in cursor.fetchall()}
 
 
 def product_stock(*, product_id: UUID) -> int:

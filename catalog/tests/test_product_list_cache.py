@@ -29,7 +29,7 @@ def test_a_repeated_list_request_is_served_with_only_its_stock_read(api_client):
 
     assert second.json() == first.json()
     (query,) = queries.captured_queries  # the page from the cache, its stock read afresh
-    assert '"catalog_product"."stock_quantity" AS "stock_quantity" FROM' in query["sql"]
+    assert query["sql"].startswith("SELECT id, stock_quantity FROM catalog_product WHERE id IN")
 
 
 def test_a_list_with_other_parameters_is_not_served_from_another_pages_entry(api_client):
