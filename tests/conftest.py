@@ -81,10 +81,12 @@ def worker(tmp_path, broker):
     running.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(django_db_setup, tmp_path_factory):
     """The whole site on the test databases and Redis, as production serves it: Caddy in front
-    of granian (HTTP) and uvicorn (the WebSocket feed)."""
+    of granian (HTTP) and uvicorn (the WebSocket feed). One for the session: a site per
+    module, alive at once when pytest interleaves modules, ran PostgreSQL out of
+    connections."""
     running = Site(tmp_path_factory.mktemp("site")).start()
     yield running
     running.stop()

@@ -43,6 +43,9 @@ def environment() -> dict:
         EVENTS_RETRY_BACKOFF="1",
         CELERY_VISIBILITY_TIMEOUT="5",
         FAKE_PROVIDER_DB=settings.FAKE_PROVIDER_DB,
+        # The suite's processes together stay within PostgreSQL's 100 connections: a
+        # one-thread worker needs one per database, the feed's threads a few more.
+        DATABASE_POOL_MAX_SIZE="4",
         # As in the suite's settings: the relay's own tests run the relay process.
         EVENTS_PUBLISH_ON_COMMIT=str(settings.EVENTS_PUBLISH_ON_COMMIT),
         # As in the test settings; tests of the limits pass the defaults to their server.
