@@ -46,6 +46,7 @@ def environment() -> dict:
         # The suite's processes together stay within PostgreSQL's 100 connections: a
         # one-thread worker needs one per database, the feed's threads a few more.
         DATABASE_POOL_MAX_SIZE="4",
+        DATABASE_POOL_MAX_IDLE_SECONDS="5",
         # As in the suite's settings: the relay's own tests run the relay process.
         EVENTS_PUBLISH_ON_COMMIT=str(settings.EVENTS_PUBLISH_ON_COMMIT),
         # As in the test settings; tests of the limits pass the defaults to their server.

@@ -144,6 +144,8 @@ DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=20)
 # (common/postgresql/base.py).
 DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=2)
 DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=2)
+# Connections above the minimum that stay idle this long are closed (psycopg_pool's default).
+DATABASE_POOL_MAX_IDLE_SECONDS = env.float("DATABASE_POOL_MAX_IDLE_SECONDS", default=600)
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 # `/health/ready` answers within this, naming whatever has not answered as down.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.5)
@@ -161,6 +163,7 @@ def _database(alias: str, variable: str) -> dict:
                 "min_size": DATABASE_POOL_MIN_SIZE,
                 "max_size": DATABASE_POOL_MAX_SIZE,
                 "timeout": DATABASE_POOL_TIMEOUT,
+                "max_idle": DATABASE_POOL_MAX_IDLE_SECONDS,
                 # While the server is down the pool retries in the background; past this
                 # it gives up and connects again on demand, as soon as the server is back.
                 "reconnect_timeout": DATABASE_RETRY_AFTER_SECONDS * 6,

@@ -22,5 +22,11 @@ EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=True)
 # (tests/test_abuse_controls.py) run on base.THROTTLE_RATES, the defaults.
 THROTTLE_RATES = dict.fromkeys(THROTTLE_RATES, "100000/min")
 
+# The suite and the servers it starts share PostgreSQL's 100 connections: a burst of threads
+# in a concurrency test gives its connections back within seconds, not ten minutes.
+for _database in DATABASES.values():  # noqa: F405
+    if "pool" in _database["OPTIONS"]:
+        _database["OPTIONS"]["pool"]["max_idle"] = 5
+
 # The fake provider's books, apart from those of `make run`.
 FAKE_PROVIDER_DB = str(VAR_DIR / "fake-provider-test.sqlite3")
