@@ -44,10 +44,8 @@ def _drain(listener: psycopg.Connection) -> int:
 
 
 class Relay:
-    def __init__(self, *, sweep_seconds: float | None = None):
-        self.sweep_seconds = (
-            settings.EVENTS_RELAY_INTERVAL_SECONDS if sweep_seconds is None else sweep_seconds
-        )
+    def __init__(self):
+        self.sweep_seconds = settings.EVENTS_RELAY_INTERVAL_SECONDS
         self.apps = [
             app_label
             for app_label in bus.outbox_apps()
