@@ -15,6 +15,7 @@ from catalog.choices import RESERVATION_TRANSITIONS, ReservationStatus
 from catalog.error_codes import CatalogErrorCode
 from catalog.models import PATH_SEPARATOR, Category, Product, StockReservation
 from catalog.validators import normalize_vin
+from common.db import insert_rows
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 from common.money import to_cents
@@ -258,11 +259,14 @@ def stock_reserve(*, order_id: UUID, items: dict[UUID, int]) -> list[ReservedLin
                 if line is None:
                     raise _NothingTaken
                 lines.append(line)
-            StockReservation.objects.using(DB).bulk_create(
-                StockReservation(
-                    order_id=order_id, product_id=line.product_id, quantity=line.quantity
-                )
-                for line in lines
+            insert_rows(
+                [
+                    StockReservation(
+                        order_id=order_id, product_id=line.product_id, quantity=line.quantity
+                    )
+                    for line in lines
+                ],
+                using=DB,
             )
             product_stock_changed_after_commit()
             return lines

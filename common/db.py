@@ -1,6 +1,7 @@
 """Small helpers about database transactions (docs/architecture.md §3.3)."""
 
 from django.db import connections
+from django.db.models import Model
 
 
 def in_transaction() -> bool:
@@ -19,3 +20,48 @@ def outside_transaction(what: str) -> None:
     it. Reserve (commit), call, settle (commit)."""
     if in_transaction():
         raise RuntimeError(f"{what} must not run inside a database transaction")
+
+
+_insert_statements: dict[tuple[type[Model], str], tuple[str, tuple]] = {}
+
+
+def _insert_statement(model: type[Model], connection) -> tuple[str, tuple]:
+    """`INSERT INTO table (every column) VALUES (%s, ...)` for one row of `model`, and the
+    fields in column order; built once per model and database vendor."""
+    key = (model, connection.vendor)
+    if key not in _insert_statements:
+        quote = connection.ops.quote_name
+        fields = tuple(model._meta.local_concrete_fields)
+        columns = ", ".join(quote(field.column) for field in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+        _insert_statements[key] = sql, fields
+    return _insert_statements[key]
+
+
+def insert_rows(rows: list[Model], *, using: str, then: str = "") -> None:
+    """Insert new model instances as `save()` would (defaults from the constructor, `auto_now`
+    fields stamped), and run `then` after them, a statement without parameters (a NOTIFY):
+    on PostgreSQL in one round trip, one query of several statements, which Django's
+    client-side parameter binding allows. For the hot write paths only (docs/conventions.md,
+    "Hot paths"): no `pre_save`/`post_save` signal is sent and the primary key is the
+    client's own, never read back."""
+    connection = connections[using]
+    statements = []
+    for row in rows:
+        sql, fields = _insert_statement(type(row), connection)
+        values = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+        statements.append((sql, values))
+        row._state.adding, row._state.db = False, using
+    if then:
+        statements.append((then, []))
+    with connection.cursor() as cursor:
+        options = connection.settings_dict["OPTIONS"]
+        if connection.vendor == "postgresql" and not options.get("server_side_binding"):
+            cursor.execute(
+                ";\n".join(sql for sql, _ in statements),
+                [value for _, values in statements for value in values],
+            )
+        else:
+            for sql, values in statements:
+                cursor.execute(sql, values)

@@ -37,48 +37,42 @@ async def _send_all(layer, groups: list[str], message: dict) -> None:
 
 class _PubSubPublisher:
     """Sends to the groups of a `RedisPubSubChannelLayer` from synchronous code (requests,
-    Celery workers, commands) with redis-py: one pipelined round trip of `PUBLISH`es, the
-    commands the layer's own `group_send` issues, on the channel names and with the
-    serializer of the layer itself. The layer's API is async only: driving it from here took
-    a thread hop and an event loop per push, about a sixth of an order creation's CPU
-    (docs/architecture.md §3.5). Hosts given as sentinels have no publisher: they go through
-    the layer."""
+    Celery workers, commands) with redis-py: the `PUBLISH`es the layer's own `group_send`
+    issues, on its channel names and with its serializer, pipelined into one round trip per
+    Redis host. The layer's API is async only; driving it from here took a thread hop and an
+    event loop per push (docs/architecture.md §3.5). Sentinel hosts have no publisher: their
+    pushes go through the layer."""
 
     def __init__(self, layer: RedisPubSubChannelLayer):
         self._layer = layer
-        # Never connects: it lends the layer's naming and sharding.
+        # Never connects: it lends the layer's channel naming and sharding.
         self._names = RedisPubSubLoopLayer(*layer._args, **layer._kwargs, channel_layer=layer)
-        self._clients = {}
+        self._clients = {id(shard): self._client(shard.host) for shard in self._names._shards}
 
-    def _client(self, host: dict) -> redis.Redis:
-        key = repr(sorted(host.items()))
-        if key not in self._clients:
-            options = {
-                "socket_timeout": PUSH_TIMEOUT_SECONDS,
-                "socket_connect_timeout": PUSH_TIMEOUT_SECONDS,
-                **host,
-            }
-            address = options.pop("address", None)
-            pool = (
-                redis.ConnectionPool.from_url(address, **options)
-                if address
-                else redis.ConnectionPool(**options)
-            )
-            self._clients[key] = redis.Redis(connection_pool=pool)
-        return self._clients[key]
+    @staticmethod
+    def _client(host: dict) -> redis.Redis:
+        """A client for one of the layer's hosts (an `address` URL or connection keywords);
+        its pool connects at the first push."""
+        options = {
+            "socket_timeout": PUSH_TIMEOUT_SECONDS,
+            "socket_connect_timeout": PUSH_TIMEOUT_SECONDS,
+            **host,
+        }
+        if address := options.pop("address", None):
+            return redis.Redis(connection_pool=redis.ConnectionPool.from_url(address, **options))
+        return redis.Redis(connection_pool=redis.ConnectionPool(**options))
 
     def publish(self, groups: list[str], message: dict) -> None:
         payload = self._layer.serialize(message)
-        by_host: dict[int, list[str]] = {}
+        pipelines = {}
         for group in groups:
             name = self._names._get_group_channel_name(group)
-            by_host.setdefault(id(self._names._get_shard(name)), []).append(name)
-        for shard in self._names._shards:
-            if names := by_host.get(id(shard)):
-                pipeline = self._client(shard.host).pipeline(transaction=False)
-                for name in names:
-                    pipeline.publish(name, payload)
-                pipeline.execute()
+            shard = id(self._names._get_shard(name))
+            if shard not in pipelines:
+                pipelines[shard] = self._clients[shard].pipeline(transaction=False)
+            pipelines[shard].publish(name, payload)
+        for pipeline in pipelines.values():
+            pipeline.execute()
 
 
 @functools.cache

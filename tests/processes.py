@@ -68,16 +68,22 @@ class _Process:
         raise NotImplementedError
 
     def start(self):
+        """Start the process and wait until it is ready; one that fails to start (or whose
+        command cannot be built) leaves nothing running behind it."""
         self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.command(),
-            cwd=ROOT,
-            env={**environment(), **self.env},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.wait_ready()
+        try:
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=ROOT,
+                env={**environment(), **self.env},
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def exited(self) -> bool:
@@ -179,8 +185,14 @@ class Site:
         self.url, self.ws_url = self.proxy.url, self.proxy.ws_url
 
     def start(self):
-        for server in (self.http, self.feed, self.proxy):
-            server.start()
+        started = []
+        try:
+            for server in (self.http, self.feed, self.proxy):
+                started.append(server.start())
+        except BaseException:
+            for server in reversed(started):
+                server.stop()
+            raise
         return self
 
     def stop(self) -> None:

@@ -1,20 +1,21 @@
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Value
+from django.db.models import Model, Q, Value
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from common.databases import database_for_app
+from common.db import insert_rows
 from common.events import amqp, contract
 from common.middleware import current_request_id, request_id_bound
 from common.models import InboxEventBase
@@ -87,8 +88,10 @@ class DomainEvent:
     def __repr__(self):
         return f"DomainEvent({self.type!r})"
 
-    def emit(self, *, aggregate_id, payload: dict) -> Event:
-        """Record the event in the outbox; call inside `transaction.atomic(using=self.using)`."""
+    def emit(self, *, aggregate_id, payload: dict, rows: Sequence[Model] = ()) -> Event:
+        """Record the event in the outbox; call inside `transaction.atomic(using=self.using)`.
+        `rows`, new model instances of the change itself, are inserted before the outbox row
+        and in the same round trip (`common.db.insert_rows`: no model signals)."""
         connection = transaction.get_connection(self.using)
         if not connection.in_atomic_block:
             raise RuntimeError(f"{self.type} must be emitted inside atomic(using={self.using!r})")
@@ -104,7 +107,7 @@ class DomainEvent:
         )
         # An event nobody consumes is delivered as soon as it is stored.
         consumed = bool(consumers_for(event.type))
-        outbox_model(self.app_label).objects.using(self.using).create(
+        outbox_row = outbox_model(self.app_label)(
             id=event.id,
             type=event.type,
             aggregate_id=event.aggregate_id,
@@ -118,17 +121,17 @@ class DomainEvent:
             published_at=None if consumed else event.occurred,
             delivered_at=None if consumed else event.occurred,
         )
+        # Published at commit, or by the relay (`events_relay --follow`), which listens:
+        # PostgreSQL delivers the NOTIFY when the transaction commits, and not at all if it
+        # rolls back (docs/operations.md, "Events: published by the relay").
+        by_relay = consumed and not settings.EVENTS_PUBLISH_ON_COMMIT
+        notify = f"NOTIFY {RELAY_CHANNEL}" if by_relay and connection.vendor == "postgresql" else ""
+        insert_rows([*rows, outbox_row], using=self.using, then=notify)
         self.signal.send(sender=self, event=event)
         if consumed and settings.EVENTS_PUBLISH_ON_COMMIT:
             transaction.on_commit(
                 lambda: publish(self.app_label, [event]), using=self.using, robust=True
             )
-        elif consumed and connection.vendor == "postgresql":
-            # The relay (`events_relay --follow`) listens; PostgreSQL delivers this when the
-            # transaction commits, and not at all if it rolls back (docs/operations.md,
-            # "Events: published by the relay").
-            with connection.cursor() as cursor:
-                cursor.execute(f"NOTIFY {RELAY_CHANNEL}")
         return event
 
 
