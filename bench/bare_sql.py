@@ -4,11 +4,11 @@ nothing else around it.
 Each process keeps a psycopg 3 pool per database (as the web workers do, config/settings)
 and, in a closed loop, runs what one order creation sends, statement for statement
 (captured from the endpoint; `orders.services.order_create` and `catalog.services`): in the
-catalog database the conditional stock `UPDATE … RETURNING` and the reservation, in the
-orders database the order, its item, its status-history row, the outbox row and the relay's
-`NOTIFY` in one round trip, each database in a transaction of its own. `http_throughput.py`
-runs it in slices interleaved with the HTTP scenarios, on the same databases and as many
-processes as the web has workers.
+catalog database the conditional stock `UPDATE … RETURNING` and the reservation, one
+statement; in the orders database, in a transaction, the order, its item, its status-history
+row, the outbox row and the relay's `NOTIFY`, one query. `http_throughput.py` runs it in
+slices interleaved with the HTTP scenarios, on the same databases and as many processes as
+the web has workers.
 """
 
 import json
@@ -20,15 +20,20 @@ from datetime import UTC, datetime
 from psycopg import ClientCursor
 from psycopg_pool import ConnectionPool
 
-TAKE = """
-    UPDATE catalog_product
-       SET stock_quantity = stock_quantity - %s, updated_at = %s
-     WHERE id = %s AND is_active AND stock_quantity >= %s
- RETURNING name, price, currency"""
-RESERVE = """
-    INSERT INTO catalog_stockreservation
-        (created_at, updated_at, id, order_id, product_id, quantity, status, released_at)
-    VALUES (%s, %s, %s, %s, %s, %s, 'active', NULL)"""
+TAKE_AND_RESERVE = """
+    WITH taken AS (
+        UPDATE catalog_product
+           SET stock_quantity = stock_quantity - %(quantity)s, updated_at = %(now)s
+         WHERE id = %(product_id)s AND is_active AND stock_quantity >= %(quantity)s
+     RETURNING id, name, price, currency
+    ), reserved AS (
+        INSERT INTO catalog_stockreservation
+            (id, order_id, product_id, quantity, status, released_at, created_at, updated_at)
+        SELECT %(reservation_id)s, %(order_id)s, id, %(quantity)s, 'active', NULL, %(now)s,
+               %(now)s
+          FROM taken
+    )
+    SELECT id, name, price, currency FROM taken"""
 ORDER = """
     INSERT INTO orders_order
         (created_at, updated_at, id, customer_id, customer_email, customer_name,
@@ -57,9 +62,21 @@ def order_create(catalog, orders, product_ids: list, customer_id: uuid.UUID) -> 
     """One order of one random product, as the endpoint writes it."""
     now = datetime.now(UTC)
     order_id, product_id = uuid.uuid4(), random.choice(product_ids)
-    with catalog.connection() as connection, connection.transaction():
-        name, price, currency = connection.execute(TAKE, (1, now, product_id, 1)).fetchone()
-        connection.execute(RESERVE, (now, now, uuid.uuid4(), order_id, product_id, 1))
+    with catalog.connection() as connection:  # one statement, in autocommit
+        _, name, price, currency = (
+            ClientCursor(connection)
+            .execute(
+                TAKE_AND_RESERVE,
+                {
+                    "quantity": 1,
+                    "now": now,
+                    "product_id": product_id,
+                    "reservation_id": uuid.uuid4(),
+                    "order_id": order_id,
+                },
+            )
+            .fetchone()
+        )
     payload = {
         "id": str(order_id),
         "customer_id": str(customer_id),
@@ -89,8 +106,10 @@ class Limit:
     """One process's pools, kept across slices."""
 
     def __init__(self, catalog_url: str, orders_url: str):
-        self.catalog = ConnectionPool(catalog_url, min_size=1, max_size=1, open=True)
-        self.orders = ConnectionPool(orders_url, min_size=1, max_size=1, open=True)
+        # In autocommit, as Django keeps its connections outside `atomic`.
+        options = {"min_size": 1, "max_size": 1, "open": True, "kwargs": {"autocommit": True}}
+        self.catalog = ConnectionPool(catalog_url, **options)
+        self.orders = ConnectionPool(orders_url, **options)
         with self.catalog.connection() as connection:
             rows = connection.execute("SELECT id FROM catalog_product WHERE is_active").fetchall()
         self.product_ids = [row[0] for row in rows]
