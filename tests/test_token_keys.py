@@ -8,11 +8,14 @@ import io
 import json
 import subprocess
 import sys
+import time
+from datetime import timedelta
 
 import jwt
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from rest_framework_simplejwt import backends as simplejwt_backends
 
 from accounts.tokens import AccessToken, RefreshToken
 from common import jwtkeys
@@ -164,3 +167,36 @@ def test_make_run_makes_its_development_key_on_first_use_and_production_never(
     settings.JWT_PRIVATE_KEY_FILE = str(tmp_path / "missing.pem")
     with pytest.raises(ImproperlyConfigured, match="Cannot read JWT_PRIVATE_KEY_FILE"):
         str(AccessToken.for_user(customer))  # signed when written out
+
+
+def test_a_verified_token_is_not_verified_again_until_it_expires(api_client, customer, monkeypatch):
+    verifications = []
+    real_decode = simplejwt_backends.jwt.decode
+
+    def decode(token, *args, **kwargs):
+        verifications.append(token.decode() if isinstance(token, bytes) else token)
+        return real_decode(token, *args, **kwargs)
+
+    monkeypatch.setattr(simplejwt_backends.jwt, "decode", decode)
+    token = AccessToken.for_user(customer)
+    token.set_exp(lifetime=timedelta(seconds=2))
+    token = str(token)
+
+    answers = [bearer(api_client, token).status_code for _ in range(3)]
+    assert answers == [200, 200, 200] and verifications == [token]
+
+    time.sleep(2.5)
+    expired = bearer(api_client, token)
+    assert expired.status_code == 401 and expired.json()["error"]["code"] == "token_not_valid"
+    assert verifications == [token, token]  # verified afresh, and refused
+
+
+def test_a_revoked_token_verified_before_is_refused_at_once(api_client, customer):
+    from accounts import services
+
+    token = str(AccessToken.for_user(customer))
+    assert bearer(api_client, token).status_code == 200
+
+    services.tokens_revoke_all(user=customer)
+
+    assert bearer(api_client, token).status_code == 401
