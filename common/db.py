@@ -1,4 +1,5 @@
-"""Small helpers about database transactions (docs/architecture.md §3.3)."""
+"""Small helpers about database transactions (docs/architecture.md §3.3), and the inserts of
+the hot write paths (docs/conventions.md, "Hot paths")."""
 
 from django.db import connections
 from django.db.models import Model
