@@ -3,6 +3,7 @@ from django import forms
 from django_filters.rest_framework import FilterSet
 
 from catalog.models import Category, Product
+from common.filters import OrderingFilter
 from common.search import text_search
 
 
@@ -23,9 +24,7 @@ class ProductFilter(FilterSet):
         choices=[("true", "true"), ("false", "false")], method="filter_in_stock"
     )
     search = django_filters.CharFilter(method="filter_search", max_length=200)
-    ordering = django_filters.OrderingFilter(
-        fields=["price", "created_at", "name", "year", "stock_quantity"]
-    )
+    ordering = OrderingFilter(fields=["price", "created_at", "name", "year", "stock_quantity"])
 
     class Meta:
         model = Product

@@ -3,20 +3,21 @@ import re
 import django_filters
 from django.db.models import F, Q
 
+from common.filters import OrderingFilter
 from crm import selectors
 from crm.models import Client
 
 _NOT_DIGITS = re.compile(r"\D")
 
 
-class NullsLastOrdering(django_filters.OrderingFilter):
+class NullsLastOrdering(OrderingFilter):
     """Clients never touched sort after the others either way, and the id breaks ties, so
     that pages neither repeat nor skip a row."""
 
     def filter(self, qs, value):
-        if not value:
+        fields = [self.get_ordering_value(param) for param in self.parameters(value)]
+        if not fields:
             return qs
-        fields = [self.get_ordering_value(param) for param in value]
         return qs.order_by(
             *(
                 F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True)
