@@ -1,5 +1,6 @@
 """Reads of the catalog."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -49,6 +50,28 @@ def product_get(*, product_id) -> Product:
     if product is None:
         raise Http404
     return product
+
+
+@dataclass(frozen=True)
+class VehicleView:
+    """A vehicle as another domain may see it (insurance prices it): data, not a model."""
+
+    product_id: UUID
+    make: str
+    model: str
+    year: int | None
+    vin: str
+
+
+def vehicles_get(*, product_ids) -> dict[UUID, VehicleView]:
+    """The vehicles (products with a VIN) among `product_ids`, sold or not, by id."""
+    rows = Product.objects.filter(pk__in=list(product_ids), vin__isnull=False).values(
+        "id", "make", "model", "year", "vin"
+    )
+    return {
+        row["id"]: VehicleView(row["id"], row["make"], row["model"], row["year"], row["vin"])
+        for row in rows
+    }
 
 
 def product_stocks(*, product_ids) -> dict[str, int]:

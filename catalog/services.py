@@ -186,6 +186,9 @@ class ReservedLine:
     unit_price: Decimal
     currency: str
     quantity: int
+    # It has a VIN: orders holds vehicles by rules of their own (docs/operations.md,
+    # "Unpaid orders").
+    is_vehicle: bool
 
 
 def _insufficient_stock(product: Product) -> ApplicationError:
@@ -201,7 +204,7 @@ _TAKE_SQL = f"""
     UPDATE {Product._meta.db_table}
        SET stock_quantity = stock_quantity - %(quantity)s, updated_at = %(now)s
      WHERE id = %(product_id)s AND is_active AND stock_quantity >= %(quantity)s
- RETURNING id, name, price, currency
+ RETURNING id, name, price, currency, vin
 """
 # PostgreSQL only (SQLite has no INSERT or UPDATE inside WITH): the take and the row that
 # reserves what it took, one statement, atomic by itself.
@@ -215,7 +218,7 @@ _TAKE_AND_RESERVE_SQL = f"""
                       %(now)s, %(now)s
                  FROM taken
            )
-    SELECT id, name, price, currency FROM taken
+    SELECT id, name, price, currency, vin FROM taken
 """
 
 
@@ -223,9 +226,9 @@ def _take(
     product_id: UUID, quantity: int, *, reserve_for: UUID | None = None
 ) -> ReservedLine | None:
     """The conditional update that never oversells: it takes the units only from a product
-    that is still sold and has enough left, and returns what the order must remember of it,
-    in one round trip; with `reserve_for`, an order's id, the reservation row too (on
-    PostgreSQL). None when it took nothing."""
+    that is still sold and has enough left, and returns what the order must remember of it
+    (whether it is a vehicle too), in one round trip; with `reserve_for`, an order's id, the
+    reservation row too (on PostgreSQL). None when it took nothing."""
     connection = connections[DB]
     uuid_value = Product._meta.pk.get_db_prep_value
     params = {
@@ -242,8 +245,12 @@ def _take(
         row = cursor.fetchone()
     if row is None:
         return None
-    _, name, price, currency = row
-    return ReservedLine(product_id, name, to_cents(Decimal(str(price))), currency, quantity)
+    # The VIN itself, not `vin IS NOT NULL`: SQLite (3.40) answers that wrongly in this
+    # RETURNING clause.
+    _, name, price, currency, vin = row
+    return ReservedLine(
+        product_id, name, to_cents(Decimal(str(price))), currency, quantity, vin is not None
+    )
 
 
 def _reservation_refused(items: dict[UUID, int]) -> ApplicationError:

@@ -173,6 +173,22 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class DecisionTrailInline(ReadOnlyInline):
+    """Who decided what about a record, and why, first approvals included (four eyes,
+    docs/deal.md "Who decides"); an app's inline names its `DecisionBase` model."""
+
+    fields = readonly_fields = [
+        "created_at",
+        "decided_by_id",
+        "decision",
+        "amount",
+        "final",
+        "reason",
+    ]
+    verbose_name = _("decision")
+    verbose_name_plural = _("decisions (who, what, why)")
+
+
 class CreatedColumnMixin:
     """A short "created" column for lists that must fit a 1280 px screen: the day (the time is
     in its title and on the record's page)."""

@@ -22,3 +22,7 @@ class CommonErrorCode(StrEnum):
     IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     INVALID_TRANSITION = "invalid_transition"
+    # Four eyes (common/four_eyes.py): nobody decides their own record, and an approval above
+    # a threshold needs a second, different staff member.
+    OWN_RECORD = "own_record"
+    SECOND_APPROVER_REQUIRED = "second_approver_required"

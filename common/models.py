@@ -14,6 +14,26 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class DecisionBase(TimestampedModel):
+    """One staff decision about a record that moves money (a loan, a claim, a refund): who,
+    what, why and about how much; the trail the admin shows (common/four_eyes.py). A first
+    approval that waits for a second staff member is one too (`final` false)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    decided_by_id = models.UUIDField(db_index=True)
+    decision = models.CharField(max_length=16)
+    reason = models.CharField(max_length=500)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    final = models.BooleanField()
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.decision} by {self.decided_by_id}"
+
+
 class OutboxEventBase(TimestampedModel):
     """An event written in the same transaction as the change that caused it."""
 

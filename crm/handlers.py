@@ -61,7 +61,8 @@ FEEDS = {
         ActivityKind.POLICY_ISSUED,
         "insurance_policy",
         "customer_id",
-        lambda p: f"{p['insurance_type'].upper()} policy {p['number']} issued for {_money(p)}",
+        lambda p: f"{p['insurance_type'].upper()} policy {p['number']} bought; "
+        f"{_money(p, 'premium')} to pay",
     ),
     "insurance.claim_filed": Feed(
         ActivityKind.CLAIM_FILED,

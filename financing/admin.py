@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import (
     DatabaseAdminMixin,
+    DecisionTrailInline,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     admin_link,
@@ -15,7 +17,7 @@ from common.admin import (
 )
 from financing import services
 from financing.choices import Decision
-from financing.models import LoanApplication, LoanInstallment
+from financing.models import ApplicationDecision, LoanApplication, LoanInstallment
 
 
 def _decision_action(decision: Decision, *, description: str, done: str):
@@ -29,10 +31,33 @@ def _decision_action(decision: Decision, *, description: str, done: str):
     )
 
 
+class DisbursementForm(forms.Form):
+    reference = forms.CharField(
+        max_length=100,
+        label=_("Lender's payment reference"),
+        help_text=_(
+            "The loan amount as approved is recorded; the same reference again changes nothing."
+        ),
+    )
+
+
+def _disburse(request, application, reference):
+    services.application_disburse(
+        application_id=application.pk,
+        amount=application.loan_amount,
+        reference=reference,
+        user=request.user,
+    )
+
+
 class ReadOnlyFinancingAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Applications are scored, decided and withdrawn only through the services."""
 
     using = "financing"
+
+
+class ApplicationDecisionInline(DecisionTrailInline):
+    model = ApplicationDecision
 
 
 class LoanInstallmentInline(ReadOnlyInline):
@@ -66,6 +91,20 @@ class LoanApplicationAdmin(ReadOnlyFinancingAdmin):
                     "reasons",
                     "financing_type",
                     "employment_status",
+                ]
+            },
+        ),
+        (
+            _("Lender"),
+            {
+                "fields": [
+                    "lender",
+                    "lender_reference",
+                    "sent_to_lender_at",
+                    "disbursement_reference",
+                    "disbursed_at",
+                    "disbursed_by_id",
+                    "returned_at",
                 ]
             },
         ),
@@ -117,7 +156,7 @@ class LoanApplicationAdmin(ReadOnlyFinancingAdmin):
         "income",
         "debts",
     ]
-    inlines = [LoanInstallmentInline]
+    inlines = [ApplicationDecisionInline, LoanInstallmentInline]
     actions = [
         _decision_action(
             Decision.APPROVED,
@@ -128,6 +167,14 @@ class LoanApplicationAdmin(ReadOnlyFinancingAdmin):
             Decision.REJECTED,
             description="Reject the selected applications pending review",
             done="Rejected",
+        ),
+        reason_action(
+            _disburse,
+            name="disburse",
+            description="Record the lender's disbursement of the selected approved loan",
+            done="Disbursed",
+            permission="decide",
+            form_class=DisbursementForm,
         ),
     ]
 

@@ -9,6 +9,8 @@ class ApplicationStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    DISBURSED = "disbursed", "Disbursed"  # the lender paid the order
+    RETURNED = "returned", "Returned"  # the order was cancelled: the loan went back
 
 
 class FinancingType(models.TextChoices):
@@ -32,7 +34,11 @@ class Decision(models.TextChoices):
 
 
 # An order has at most one of these at a time (a partial unique index).
-OPEN_STATUSES = (ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED)
+OPEN_STATUSES = (
+    ApplicationStatus.PENDING_REVIEW,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.DISBURSED,
+)
 
 APPLICATION_TRANSITIONS = TransitionMap(
     "loan application",
@@ -42,6 +48,11 @@ APPLICATION_TRANSITIONS = TransitionMap(
         (ApplicationStatus.PENDING_REVIEW, ApplicationStatus.REJECTED): (),
         (ApplicationStatus.PENDING_REVIEW, ApplicationStatus.WITHDRAWN): (),
         (ApplicationStatus.APPROVED, ApplicationStatus.WITHDRAWN): (),
+        # The lender's money (docs/deal.md, "The loan"): disbursed once, returned at most once.
+        (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED): (),
+        (ApplicationStatus.DISBURSED, ApplicationStatus.RETURNED): (),
+        # A disbursement that arrives after the order was cancelled goes straight back.
+        (ApplicationStatus.WITHDRAWN, ApplicationStatus.RETURNED): (),
     },
     code=FinancingErrorCode.APPLICATION_NOT_PENDING,
 )

@@ -9,3 +9,6 @@ class FinancingErrorCode(StrEnum):
     LOAN_AMOUNT_TOO_SMALL = "loan_amount_too_small"
     APPLICATION_ALREADY_OPEN = "application_already_open"
     APPLICATION_NOT_PENDING = "application_not_pending"
+    APPLICATION_NOT_APPROVED = "application_not_approved"
+    ALREADY_DISBURSED = "already_disbursed"
+    DISBURSEMENT_AMOUNT_MISMATCH = "disbursement_amount_mismatch"

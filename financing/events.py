@@ -9,6 +9,10 @@ FINANCING_SUBMITTED = DomainEvent("financing.submitted", app_label="financing")
 FINANCING_APPROVED = DomainEvent("financing.approved", app_label="financing")
 FINANCING_REJECTED = DomainEvent("financing.rejected", app_label="financing")
 FINANCING_WITHDRAWN = DomainEvent("financing.withdrawn", app_label="financing")
+# The lender's part of the deal (docs/deal.md, "The loan").
+FINANCING_SENT_TO_LENDER = DomainEvent("financing.sent_to_lender", app_label="financing")
+FINANCING_DISBURSED = DomainEvent("financing.disbursed", app_label="financing")
+FINANCING_RETURNED = DomainEvent("financing.returned", app_label="financing")
 
 # The event that reports a decision, by the status decided.
 DECIDED = {
@@ -30,4 +34,22 @@ def application_payload(application: LoanApplication) -> dict:
         "annual_rate": str(application.annual_rate),
         "monthly_payment": str(application.monthly_payment),
         "rate_table_version": application.rate_table_version,
+    }
+
+
+def _moment(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def loan_payload(application: LoanApplication, **overrides) -> dict:
+    """An application and where its money stands with the lender; `amount` is the loan."""
+    return {
+        **application_payload(application),
+        "lender": application.lender,
+        "lender_reference": application.lender_reference,
+        "disbursement_reference": application.disbursement_reference,
+        "sent_to_lender_at": _moment(application.sent_to_lender_at),
+        "disbursed_at": _moment(application.disbursed_at),
+        "returned_at": _moment(application.returned_at),
+        **overrides,
     }

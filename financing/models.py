@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from common.models import DecisionBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from common.money import MAX_DIGITS
 from financing.choices import OPEN_STATUSES, ApplicationStatus, EmploymentStatus, FinancingType
 from financing.rates import MAX_TERM_MONTHS, MIN_TERM_MONTHS
@@ -42,6 +42,20 @@ class LoanApplication(TimestampedModel):
     reasons = models.JSONField(default=list)  # why it is in its status, oldest first
     decided_by_id = models.UUIDField(null=True, blank=True)  # the manager, when staff decided
     decided_at = models.DateTimeField(null=True, blank=True)
+    # What the order has received, as payments last reported it (and that report's version):
+    # the approved loan goes to the lender once the down payment is in (docs/deal.md).
+    order_paid_amount = _money(default=0)
+    order_paid_version = models.PositiveIntegerField(default=0)
+    # The lender (FINANCING_LENDER when it was sent) and its reference for the loan.
+    lender = models.CharField(max_length=16, blank=True)
+    lender_reference = models.CharField(max_length=100, blank=True)
+    sent_to_lender_at = models.DateTimeField(null=True, blank=True)
+    # The disbursement, once: its reference at the lender (or the bank transfer's, recorded
+    # by staff), and who recorded it (None: the lender's adapter).
+    disbursement_reference = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    disbursed_at = models.DateTimeField(null=True, blank=True)
+    disbursed_by_id = models.UUIDField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("loan application")
@@ -69,6 +83,17 @@ class LoanApplication(TimestampedModel):
 
     def __str__(self):
         return f"Application {str(self.pk)[:8]}: {self.loan_amount} {self.currency} [{self.status}]"
+
+
+class ApplicationDecision(DecisionBase):
+    """Staff's decisions on an application, first approvals included (common/four_eyes.py)."""
+
+    application = models.ForeignKey(
+        LoanApplication, on_delete=models.CASCADE, related_name="decisions"
+    )
+
+    class Meta(DecisionBase.Meta):
+        pass
 
 
 class LoanInstallment(TimestampedModel):

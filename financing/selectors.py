@@ -38,7 +38,7 @@ def loan_offer_today(
 
 
 def application_list(*, user) -> QuerySet[LoanApplication]:
-    applications = LoanApplication.objects.all()
+    applications = LoanApplication.objects.prefetch_related("decisions")
     return applications if user.is_staff else applications.filter(customer_id=user.pk)
 
 

@@ -1,22 +1,33 @@
-"""Writes of the financing domain: applications are scored, decided and withdrawn only here."""
+"""Writes of the financing domain: applications are scored, decided, sent to the lender,
+disbursed, returned and withdrawn only here (docs/deal.md)."""
 
+import logging
 from dataclasses import asdict
 from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common import four_eyes
 from common.exceptions import ApplicationError
 from financing import events, selectors
-from financing.choices import APPLICATION_TRANSITIONS, OPEN_STATUSES, ApplicationStatus
+from financing.choices import (
+    APPLICATION_TRANSITIONS,
+    OPEN_STATUSES,
+    ApplicationStatus,
+    Decision,
+)
 from financing.error_codes import FinancingErrorCode
-from financing.models import LoanApplication, LoanInstallment
+from financing.lenders import LenderUnavailable, LoanRequest, get_lender
+from financing.models import ApplicationDecision, LoanApplication, LoanInstallment
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
 from orders.selectors import OrderView
 
 DB = "financing"
+logger = logging.getLogger(__name__)
 
 
 # APPLY
@@ -73,6 +84,8 @@ def application_create(
         rate_table_version=offer.rate_table_version,
         status=offer.status,
         reasons=offer.reasons,
+        # What the order had received when it applied; payments' events keep it current.
+        order_paid_amount=order.paid_amount,
     )
     try:
         with transaction.atomic(using=DB):
@@ -84,6 +97,7 @@ def application_create(
             events.FINANCING_SUBMITTED.emit(aggregate_id=application.pk, payload=payload)
             if decided := events.DECIDED.get(application.status):
                 decided.emit(aggregate_id=application.pk, payload=payload)
+            _send_after_commit(application)
             transaction.on_commit(partial(_withdraw_if_order_cancelled, order.id), using=DB)
     except IntegrityError as exc:  # a concurrent application for the order won the race
         raise _already_open() from exc
@@ -129,7 +143,9 @@ def _already_open() -> ApplicationError:
 # DECIDE
 # ------------------------------------------------------------------------------
 def application_decide(*, application_id, decision: str, reason: str, user) -> LoanApplication:
-    """Staff approve or reject an application that scoring left to them."""
+    """Staff approve or reject an application that scoring left to them: never their own,
+    and an approval of a loan above FINANCING_SECOND_APPROVAL_ABOVE only by a second staff
+    member after a first (the application waits in between). Every decision is kept."""
     with transaction.atomic(using=DB):
         application = LoanApplication.objects.using(DB).select_for_update().get(pk=application_id)
         if not APPLICATION_TRANSITIONS.allows(application.status, decision):
@@ -138,6 +154,20 @@ def application_decide(*, application_id, decision: str, reason: str, user) -> L
                 code=FinancingErrorCode.APPLICATION_NOT_PENDING,
                 status=409,
             )
+        ruling = four_eyes.decision_take(
+            what="loan application",
+            owner_id=application.customer_id,
+            user=user,
+            decision=decision,
+            approve=decision == Decision.APPROVED,
+            reason=reason,
+            amount=application.loan_amount,
+            threshold=settings.FINANCING_SECOND_APPROVAL_ABOVE,
+            earlier=list(application.decisions.using(DB)),
+        )
+        ApplicationDecision.objects.using(DB).create(application=application, **ruling.fields)
+        if not ruling.final:
+            return application
         APPLICATION_TRANSITIONS.apply(application, decision)
         application.reasons = [*application.reasons, f"Staff decision: {reason}"]
         application.decided_by_id = user.pk
@@ -149,20 +179,223 @@ def application_decide(*, application_id, decision: str, reason: str, user) -> L
         events.DECIDED[decision].emit(
             aggregate_id=application.pk, payload=events.application_payload(application)
         )
+        _send_after_commit(application)
+    return application
+
+
+# THE LENDER
+# ------------------------------------------------------------------------------
+# An approved application goes to the lender once the order has received its down payment;
+# the lender disburses the loan amount against the order, once (docs/deal.md, "The loan").
+def _ready_to_send(application: LoanApplication) -> bool:
+    return (
+        application.status == ApplicationStatus.APPROVED
+        and application.sent_to_lender_at is None
+        and application.order_paid_amount >= application.down_payment
+    )
+
+
+def _send_after_commit(application: LoanApplication) -> None:
+    if _ready_to_send(application):
+        application_id = application.pk
+        transaction.on_commit(
+            lambda: _enqueue("application_send_task", application_id), using=DB, robust=True
+        )
+
+
+def _enqueue(task_name: str, application_id, countdown: float | None = None) -> None:
+    from financing import tasks
+
+    getattr(tasks, task_name).apply_async((str(application_id),), countdown=countdown)
+
+
+def order_paid_note(*, order_id, paid_amount: Decimal, version: int) -> None:
+    """Payments reported what the order has received (`version` orders the reports): an
+    approved loan whose down payment is now in goes to the lender."""
+    with transaction.atomic(using=DB):
+        application = (
+            LoanApplication.objects.using(DB)
+            .select_for_update()
+            .filter(
+                order_id=order_id,
+                status__in=(ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED),
+            )
+            .first()
+        )
+        if application is None or version <= application.order_paid_version:
+            return
+        application.order_paid_amount = paid_amount
+        application.order_paid_version = version
+        application.save(
+            using=DB, update_fields=["order_paid_amount", "order_paid_version", "updated_at"]
+        )
+        _send_after_commit(application)
+
+
+def _loan_request(application: LoanApplication) -> LoanRequest:
+    return LoanRequest(
+        application_id=str(application.pk),
+        amount=application.loan_amount,
+        currency=application.currency,
+        term_months=application.term_months,
+        customer_id=str(application.customer_id),
+    )
+
+
+def application_send(*, application_id) -> LoanApplication:
+    """Send an approved application whose down payment is in to the lender: the lender is
+    asked outside any transaction (idempotent on the application's id), then the sending is
+    recorded once. The fake lender is asked again when it says it will have paid."""
+    application = LoanApplication.objects.using(DB).get(pk=application_id)
+    if not _ready_to_send(application):
+        return application
+    lender = get_lender()
+    reference = lender.submit(_loan_request(application))
+    with transaction.atomic(using=DB):
+        application = LoanApplication.objects.using(DB).select_for_update().get(pk=application_id)
+        if not _ready_to_send(application):
+            return application
+        application.lender = lender.name
+        application.lender_reference = reference
+        application.sent_to_lender_at = timezone.now()
+        application.save(
+            using=DB,
+            update_fields=["lender", "lender_reference", "sent_to_lender_at", "updated_at"],
+        )
+        events.FINANCING_SENT_TO_LENDER.emit(
+            aggregate_id=application.pk, payload=events.loan_payload(application)
+        )
+        if (delay := lender.next_check_seconds()) is not None:
+            transaction.on_commit(
+                lambda: _enqueue("application_lender_check_task", application_id, delay),
+                using=DB,
+                robust=True,
+            )
+    return application
+
+
+def application_lender_check(*, application_id) -> LoanApplication:
+    """Ask the lender whether it has paid out a loan sent to it; record the disbursement if
+    so. Lender outages propagate."""
+    application = LoanApplication.objects.using(DB).get(pk=application_id)
+    if application.status != ApplicationStatus.APPROVED or application.sent_to_lender_at is None:
+        return application
+    paid = get_lender(application.lender).disbursement(
+        _loan_request(application), application.lender_reference, application.sent_to_lender_at
+    )
+    if paid is None:
+        return application
+    return application_disburse(
+        application_id=application.pk, amount=paid.amount, reference=paid.reference
+    )
+
+
+def lenders_poll() -> int:
+    """Beat: ask the lenders about every loan sent and not yet paid out, and send approved
+    loans whose sending was lost. Returns how many were disbursed."""
+    disbursed = 0
+    waiting = LoanApplication.objects.using(DB).filter(status=ApplicationStatus.APPROVED)
+    for application in list(waiting):
+        try:
+            if application.sent_to_lender_at is None:
+                application_send(application_id=application.pk)
+            elif application_lender_check(application_id=application.pk).disbursed_at:
+                disbursed += 1
+        except LenderUnavailable:
+            logger.warning("The lender is unavailable; application %s waits", application.pk)
+    return disbursed
+
+
+def application_disburse(*, application_id, amount: Decimal, reference: str, user=None):
+    """Record the lender's disbursement of an approved loan, once: the same `reference`
+    again changes nothing, another one is a 409. Staff record it for a lender without an API
+    (`user`); the lender's adapter for one with. Money that arrives for a loan whose order
+    was cancelled meanwhile goes straight back: the application is `returned`, and both
+    movements are reported, so that the ledger nets them out (docs/deal.md, "Cancelling")."""
+    with transaction.atomic(using=DB):
+        application = LoanApplication.objects.using(DB).select_for_update().get(pk=application_id)
+        if application.disbursement_reference == reference:
+            return application
+        if application.disbursement_reference:
+            raise ApplicationError(
+                "This loan has already been disbursed under another reference.",
+                code=FinancingErrorCode.ALREADY_DISBURSED,
+                status=409,
+                details={"reference": [application.disbursement_reference]},
+            )
+        late = application.status == ApplicationStatus.WITHDRAWN
+        if application.status != ApplicationStatus.APPROVED and not late:
+            raise ApplicationError(
+                f"Only an approved loan can be disbursed; this one is {application.status}.",
+                code=FinancingErrorCode.APPLICATION_NOT_APPROVED,
+                status=409,
+            )
+        if amount != application.loan_amount:
+            raise ApplicationError(
+                f"The loan is {application.loan_amount} {application.currency}.",
+                code=FinancingErrorCode.DISBURSEMENT_AMOUNT_MISMATCH,
+                status=400,
+                details={"amount": [f"Exactly {application.loan_amount}."]},
+            )
+        now = timezone.now()
+        application.disbursement_reference = reference
+        application.disbursed_at = now
+        application.disbursed_by_id = getattr(user, "pk", None)
+        if late:
+            application.returned_at = now
+            application.reasons = [
+                *application.reasons,
+                "Disbursed after the order was cancelled: returned to the lender.",
+            ]
+            APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.RETURNED)
+        else:
+            APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.DISBURSED)
+        application.save(using=DB)
+        events.FINANCING_DISBURSED.emit(
+            aggregate_id=application.pk,
+            payload=events.loan_payload(application, status=ApplicationStatus.DISBURSED),
+        )
+        if late:
+            events.FINANCING_RETURNED.emit(
+                aggregate_id=application.pk, payload=events.loan_payload(application)
+            )
     return application
 
 
 # WITHDRAW
 # ------------------------------------------------------------------------------
 def order_applications_withdraw(*, order_id) -> int:
-    """The order was cancelled: its open applications are withdrawn. Returns how many."""
+    """The order was cancelled: its open applications are withdrawn, and a loan the lender
+    has already paid out goes back to it (`returned`, never refunded to the customer).
+    Returns how many applications changed."""
     with transaction.atomic(using=DB):
         applications = list(_open_applications(order_id).select_for_update())
         for application in applications:
+            if application.status == ApplicationStatus.DISBURSED:
+                APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.RETURNED)
+                application.returned_at = timezone.now()
+                application.reasons = [
+                    *application.reasons,
+                    "The order was cancelled: the loan goes back to the lender.",
+                ]
+                application.save(
+                    using=DB, update_fields=["status", "reasons", "returned_at", "updated_at"]
+                )
+                events.FINANCING_RETURNED.emit(
+                    aggregate_id=application.pk, payload=events.loan_payload(application)
+                )
+                continue
             APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.WITHDRAWN)
             application.reasons = [*application.reasons, "The order was cancelled."]
             application.save(using=DB, update_fields=["status", "reasons", "updated_at"])
             events.FINANCING_WITHDRAWN.emit(
                 aggregate_id=application.pk, payload=events.application_payload(application)
             )
+            if application.sent_to_lender_at is not None:
+                cancel = partial(
+                    get_lender(application.lender).cancel,
+                    _loan_request(application),
+                    application.lender_reference,
+                )
+                transaction.on_commit(cancel, using=DB, robust=True)
     return len(applications)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import (
     DatabaseAdminMixin,
+    DecisionTrailInline,
     ReadOnlyAdminMixin,
     admin_link,
     display,
@@ -12,7 +13,7 @@ from common.admin import (
 )
 from insurance import services
 from insurance.choices import ClaimDecision
-from insurance.models import Claim, Policy, Quote
+from insurance.models import Claim, ClaimDecisionRecord, Policy, Quote
 
 
 class ReadOnlyInsuranceAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -104,6 +105,10 @@ class PolicyAdmin(ReadOnlyInsuranceAdmin):
     refund = money_column("refund_amount", _("Refunded"))
 
 
+class ClaimDecisionInline(DecisionTrailInline):
+    model = ClaimDecisionRecord
+
+
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyInsuranceAdmin):
     list_display = [
@@ -119,6 +124,7 @@ class ClaimAdmin(ReadOnlyInsuranceAdmin):
     list_select_related = ["policy"]
     search_fields = ["=id", "=order_id", "=customer_id", "policy__number"]
     date_hierarchy = "created_at"
+    inlines = [ClaimDecisionInline]
     actions = [
         reason_action(
             _approve_in_full,

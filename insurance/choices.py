@@ -16,8 +16,10 @@ class QuoteStatus(models.TextChoices):
 
 
 class PolicyStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", "Pending payment"  # bought, the premium not yet paid
     ACTIVE = "active", "Active"
-    CANCELLED = "cancelled", "Cancelled"
+    CANCELLED = "cancelled", "Cancelled"  # after it was paid: the unused premium refunded
+    LAPSED = "lapsed", "Lapsed"  # never paid: in time, or before its order was cancelled
 
 
 class ClaimStatus(models.TextChoices):
@@ -44,7 +46,12 @@ QUOTE_TRANSITIONS = TransitionMap(
 POLICY_TRANSITIONS = TransitionMap(
     "policy",
     PolicyStatus,
-    {(PolicyStatus.ACTIVE, PolicyStatus.CANCELLED): ()},
+    {
+        # Sold only when paid (docs/deal.md, "Insurance").
+        (PolicyStatus.PENDING_PAYMENT, PolicyStatus.ACTIVE): (),
+        (PolicyStatus.PENDING_PAYMENT, PolicyStatus.LAPSED): (),
+        (PolicyStatus.ACTIVE, PolicyStatus.CANCELLED): (),
+    },
     code=InsuranceErrorCode.POLICY_NOT_ACTIVE,
 )
 

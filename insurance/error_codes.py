@@ -16,3 +16,7 @@ class InsuranceErrorCode(StrEnum):
     CLAIM_ALREADY_DECIDED = "claim_already_decided"
     AMOUNT_APPROVED_REQUIRED = "amount_approved_required"
     AMOUNT_APPROVED_EXCEEDS_CLAIMED = "amount_approved_exceeds_claimed"
+    ORDER_HAS_NO_VEHICLE = "order_has_no_vehicle"
+    VEHICLE_NOT_ON_ORDER = "vehicle_not_on_order"
+    VEHICLE_REQUIRED = "vehicle_required"
+    COVERAGE_EXCEEDS_VEHICLE_PRICE = "coverage_exceeds_vehicle_price"

@@ -10,8 +10,22 @@ from insurance.models import Claim, Policy, Quote
 
 QUOTED = DomainEvent("insurance.quoted", app_label="insurance")
 QUOTE_CANCELLED = DomainEvent("insurance.quote_cancelled", app_label="insurance")
-PURCHASED = DomainEvent("insurance.purchased", app_label="insurance")
-CANCELLED = DomainEvent("insurance.cancelled", app_label="insurance")
+
+
+def _policy_from_v1(payload: dict) -> dict:
+    """A v1 policy payload: its policy was active when bought, its premium taken as paid."""
+    return {**payload, "premium_paid": payload["premium"], "payment_due_by": None}
+
+
+# Version 2: a policy is sold when its premium is paid (docs/deal.md, "Insurance").
+PURCHASED = DomainEvent(
+    "insurance.purchased", app_label="insurance", schema_version=2, upcasters={1: _policy_from_v1}
+)
+ACTIVATED = DomainEvent("insurance.activated", app_label="insurance")
+LAPSED = DomainEvent("insurance.lapsed", app_label="insurance")
+CANCELLED = DomainEvent(
+    "insurance.cancelled", app_label="insurance", schema_version=2, upcasters={1: _policy_from_v1}
+)
 CLAIM_FILED = DomainEvent("insurance.claim_filed", app_label="insurance")
 CLAIM_DECIDED = DomainEvent("insurance.claim_decided", app_label="insurance")
 
@@ -35,19 +49,22 @@ def quote_payload(quote: Quote) -> dict:
 
 
 def policy_payload(policy: Policy) -> dict:
-    """`amount` is the premium, or the refund once the policy is cancelled."""
+    """Only money that moved is an amount here: `amount` is the premium paid, or the refund
+    once a paid policy is cancelled; `premium` is the price, owed until paid."""
     cancelled = policy.refund_amount is not None
     return {
         "id": str(policy.pk),
         "order_id": str(policy.order_id),
         "customer_id": str(policy.customer_id),
         "status": policy.status,
-        "amount": _money(policy.refund_amount if cancelled else policy.premium),
+        "amount": _money(policy.refund_amount if cancelled else policy.premium_paid),
         "currency": policy.currency,
         "insurance_type": policy.insurance_type,
         "number": policy.number,
         "quote_id": str(policy.quote_id),
         "premium": _money(policy.premium),
+        "premium_paid": _money(policy.premium_paid),
+        "payment_due_by": policy.payment_due_by.isoformat() if policy.payment_due_by else None,
         "refund_amount": _money(policy.refund_amount) if cancelled else None,
         "start_date": policy.start_date.isoformat(),
         "end_date": policy.end_date.isoformat(),

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from common.models import DecisionBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from insurance.choices import ClaimStatus, InsuranceType, PolicyStatus, QuoteStatus
 
 
@@ -19,6 +19,10 @@ class Quote(TimestampedModel):
     order_id = models.UUIDField(db_index=True)
     customer_id = models.UUIDField(db_index=True)
     created_by_id = models.UUIDField()
+    # The vehicle on the order (a catalog product), as the catalog described it and the order
+    # priced it: never typed by the customer.
+    product_id = models.UUIDField(null=True, blank=True)
+    vehicle_price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     insurance_type = models.CharField(max_length=8, choices=InsuranceType.choices)
     coverage_amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3)
@@ -79,8 +83,15 @@ class Policy(TimestampedModel):
     start_date = models.DateField()
     end_date = models.DateField()
     status = models.CharField(
-        max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.ACTIVE
+        max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.PENDING_PAYMENT
     )
+    # The premium is paid through payments (a payable of kind `policy`) by this time, or the
+    # policy lapses; what was paid, and when, as payments reported it.
+    payment_due_by = models.DateTimeField(null=True, blank=True)
+    premium_paid = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    paid_version = models.PositiveIntegerField(default=0)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    lapsed_at = models.DateTimeField(null=True, blank=True)
     cancelled_on = models.DateField(null=True, blank=True)  # the last day it covered
     cancelled_by_id = models.UUIDField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=500, blank=True)
@@ -95,8 +106,8 @@ class Policy(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(refund_amount__isnull=True)
-                | Q(refund_amount__gte=0, refund_amount__lte=F("premium")),
-                name="insurance_policy_refund_within_premium",
+                | Q(refund_amount__gte=0, refund_amount__lte=F("premium_paid")),
+                name="insurance_policy_refund_within_paid",
             ),
         ]
 
@@ -136,6 +147,15 @@ class Claim(TimestampedModel):
 
     def __str__(self):
         return f"Claim {self.amount_claimed} {self.currency} on {self.policy_id} [{self.status}]"
+
+
+class ClaimDecisionRecord(DecisionBase):
+    """Staff's decisions on a claim, first approvals included (common/four_eyes.py)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="decisions")
+
+    class Meta(DecisionBase.Meta):
+        pass
 
 
 class OutboxEvent(OutboxEventBase):

@@ -5,10 +5,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from catalog.validators import normalize_vin
+from catalog import selectors as catalog_selectors
+from catalog.selectors import VehicleView
+from common import four_eyes
 from common.exceptions import ApplicationError
 from insurance import events, pricing, rulesets
 from insurance.choices import (
@@ -21,7 +25,7 @@ from insurance.choices import (
     QuoteStatus,
 )
 from insurance.error_codes import InsuranceErrorCode
-from insurance.models import Claim, Policy, Quote
+from insurance.models import Claim, ClaimDecisionRecord, Policy, Quote
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
 from orders.selectors import OrderView
@@ -32,15 +36,58 @@ QUOTE_VALIDITY = timedelta(days=30)
 
 # QUOTES
 # ------------------------------------------------------------------------------
-def _insurable_order(*, user, order_id) -> OrderView:
-    order = orders_selectors.order_view_get(user=user, order_id=order_id)
+def _insurable_vehicle(*, user, order_id, product_id) -> tuple[OrderView, VehicleView, Decimal]:
+    """The order to insure, its vehicle as the catalog describes it, and the price the order
+    pays for it. The vehicle is the order's only one unless `product_id` names one of
+    several; an order without a vehicle cannot be insured."""
+    order, lines = orders_selectors.order_lines_get(user=user, order_id=order_id)
     if order.status is OrderStatus.CANCELLED:
         raise ApplicationError(
             "A cancelled order cannot be insured.",
             code=InsuranceErrorCode.ORDER_NOT_INSURABLE,
             status=409,
         )
-    return order
+    vehicles = catalog_selectors.vehicles_get(product_ids=[line.product_id for line in lines])
+    prices = {line.product_id: line.unit_price for line in lines if line.product_id in vehicles}
+    if not prices:
+        raise ApplicationError(
+            "This order has no vehicle to insure.",
+            code=InsuranceErrorCode.ORDER_HAS_NO_VEHICLE,
+            status=409,
+        )
+    if product_id is None and len(prices) > 1:
+        raise ApplicationError(
+            "This order has several vehicles: name one (product_id).",
+            code=InsuranceErrorCode.VEHICLE_REQUIRED,
+            status=400,
+            details={"product_id": [f"One of {', '.join(map(str, sorted(map(str, prices))))}."]},
+        )
+    product_id = product_id or next(iter(prices))
+    if product_id not in prices:
+        raise ApplicationError(
+            "That vehicle is not on this order.",
+            code=InsuranceErrorCode.VEHICLE_NOT_ON_ORDER,
+            status=400,
+            details={"product_id": ["Not a vehicle of this order."]},
+        )
+    return order, vehicles[product_id], prices[product_id]
+
+
+def _coverage(insurance_type: str, coverage_amount: Decimal | None, price: Decimal) -> Decimal:
+    """OSAGO covers the sum the law fixes; KASKO at most the vehicle's price (all of it when
+    not given)."""
+    if insurance_type == InsuranceType.OSAGO:
+        return rulesets.OSAGO.coverage_limit
+    if coverage_amount is None:
+        return price
+    if coverage_amount > price:
+        raise ApplicationError(
+            "KASKO covers at most the vehicle's price.",
+            code=InsuranceErrorCode.COVERAGE_EXCEEDS_VEHICLE_PRICE,
+            status=400,
+            details={"coverage_amount": [f"At most {price}, the vehicle's price."]},
+        )
+    return coverage_amount
 
 
 def quote_price(
@@ -105,11 +152,8 @@ def quote_create(
     user,
     order_id,
     insurance_type: str,
-    coverage_amount: Decimal,
-    vehicle_make: str,
-    vehicle_model: str,
-    vehicle_year: int,
-    vehicle_vin: str,
+    coverage_amount: Decimal | None = None,
+    product_id=None,
     driver_age: int | None = None,
     driver_experience_years: int | None = None,
     unlimited_drivers: bool | None = None,
@@ -118,17 +162,18 @@ def quote_create(
     period_months: int = 12,
     bonus_malus_class: str = rulesets.OSAGO.default_bonus_malus_class,
 ) -> Quote:
-    """Price insurance for an order's vehicle; the quote can be bought for 30 days. With no
-    driver named, anyone may drive (`unlimited_drivers` defaults to that)."""
-    order = _insurable_order(user=user, order_id=order_id)
+    """Price insurance for the vehicle on an order (make, model, year, VIN and price come from
+    the catalog and the order, never from the customer); the quote can be bought for 30
+    days. With no driver named, anyone may drive (`unlimited_drivers` defaults to that)."""
+    order, vehicle, price = _insurable_vehicle(user=user, order_id=order_id, product_id=product_id)
     if unlimited_drivers is None:
         unlimited_drivers = driver_age is None
     now = timezone.now()
     inputs = {
         "insurance_type": insurance_type,
-        "coverage_amount": coverage_amount,
-        "vehicle_make": vehicle_make,
-        "vehicle_year": vehicle_year,
+        "coverage_amount": _coverage(insurance_type, coverage_amount, price),
+        "vehicle_make": vehicle.make,
+        "vehicle_year": vehicle.year or timezone.localdate(now).year,
         "unlimited_drivers": unlimited_drivers,
         "driver_age": driver_age,
         "driver_experience_years": driver_experience_years,
@@ -137,19 +182,21 @@ def quote_create(
         "period_months": period_months,
         "bonus_malus_class": bonus_malus_class,
     }
-    price = quote_price(**inputs, today=timezone.localdate(now))
+    price_quoted = quote_price(**inputs, today=timezone.localdate(now))
     with transaction.atomic(using=DB):
         quote = Quote.objects.using(DB).create(
             **inputs,
             order_id=order.id,
             customer_id=order.customer_id,
             created_by_id=user.pk,
-            vehicle_model=vehicle_model,
-            vehicle_vin=normalize_vin(vehicle_vin),
-            currency=price.currency,
-            premium=price.premium,
-            coefficients=[factor.as_dict() for factor in price.factors],
-            ruleset_version=price.ruleset_version,
+            product_id=vehicle.product_id,
+            vehicle_price=price,
+            vehicle_model=vehicle.model,
+            vehicle_vin=vehicle.vin,
+            currency=price_quoted.currency,
+            premium=price_quoted.premium,
+            coefficients=[factor.as_dict() for factor in price_quoted.factors],
+            ruleset_version=price_quoted.ruleset_version,
             valid_until=now + QUOTE_VALIDITY,
         )
         events.QUOTED.emit(aggregate_id=quote.pk, payload=events.quote_payload(quote))
@@ -158,16 +205,17 @@ def quote_create(
 
 
 def _cancel_if_order_cancelled(order_id) -> None:
-    """The saga's compensation: an order cancelled while its quote was being written (its
-    `order.cancelled` consumed before the quote committed) still loses it. After the commit,
-    either this sees the cancellation or the consumer sees the quote."""
+    """The saga's compensation: an order cancelled while its quote or policy was being
+    written (its `order.cancelled` consumed before that committed) still loses it. After the
+    commit, either this sees the cancellation or the consumer sees the quote or policy."""
     if orders_selectors.order_cancelled(order_id=order_id):
-        order_quotes_cancel(order_id=order_id)
+        order_insurance_cancel(order_id=order_id)
 
 
-def order_quotes_cancel(*, order_id) -> int:
-    """The order was cancelled: its quotes not yet bought can no longer be. Returns how many
-    were cancelled; a second call cancels none."""
+def order_insurance_cancel(*, order_id) -> int:
+    """The order was cancelled: its quotes not yet bought can no longer be, its unpaid
+    policies lapse, and its paid ones are cancelled with the unused premium refunded
+    (docs/deal.md, "Cancelling"). Returns how many changed; a second call changes none."""
     with transaction.atomic(using=DB):
         quotes = list(
             Quote.objects.using(DB)
@@ -179,11 +227,19 @@ def order_quotes_cancel(*, order_id) -> int:
             quote.cancelled_at = timezone.now()
             quote.save(using=DB, update_fields=["status", "cancelled_at", "updated_at"])
             events.QUOTE_CANCELLED.emit(aggregate_id=quote.pk, payload=events.quote_payload(quote))
-    return len(quotes)
+        unpaid = Q(status=PolicyStatus.PENDING_PAYMENT)
+        covering = Q(status=PolicyStatus.ACTIVE, end_date__gte=timezone.localdate())
+        policies = list(Policy.objects.using(DB).filter(unpaid | covering, order_id=order_id))
+        for policy in policies:
+            policy_cancel(policy_id=policy.pk, reason="The order was cancelled.")
+    return len(quotes) + len(policies)
 
 
 # POLICIES
 # ------------------------------------------------------------------------------
+# A bought quote is a policy waiting for its premium, paid through payments like any
+# payable; it is active, and covers a year, from the day the payment completes
+# (docs/deal.md, "Insurance").
 def _year_later(day: date) -> date:
     try:
         return day.replace(year=day.year + 1)
@@ -191,14 +247,19 @@ def _year_later(day: date) -> date:
         return date(day.year + 1, 3, 1)
 
 
+def _cover_from(policy: Policy, day: date) -> None:
+    """A year of cover from `day`, both ends included."""
+    policy.start_date = day
+    policy.end_date = _year_later(day) - timedelta(days=1)
+
+
 def _quote_conflict(message: str, code: InsuranceErrorCode) -> ApplicationError:
     return ApplicationError(message, code=code, status=409)
 
 
 def quote_purchase(*, quote_id) -> Policy:
-    """Buy a quote: an active policy for one year from today, `start_date` to `end_date`
-    inclusive (today to the day before the same date next year). A quote is bought once,
-    however many requests race for it."""
+    """Buy a quote: a policy waiting for its premium until INSURANCE_PAYMENT_HOLD_HOURS from
+    now, then lapsed. A quote is bought once, however many requests race for it."""
     with transaction.atomic(using=DB):
         quote = Quote.objects.using(DB).select_for_update().get(pk=quote_id)
         if quote.status == QuoteStatus.PURCHASED:
@@ -211,7 +272,7 @@ def quote_purchase(*, quote_id) -> Policy:
                 f"The quote expired at {quote.valid_until.isoformat()}; ask for a new one.",
                 InsuranceErrorCode.QUOTE_EXPIRED,
             )
-        start = timezone.localdate()
+        now = timezone.now()
         policy = Policy(
             quote=quote,
             order_id=quote.order_id,
@@ -220,10 +281,10 @@ def quote_purchase(*, quote_id) -> Policy:
             coverage_amount=quote.coverage_amount,
             premium=quote.premium,
             currency=quote.currency,
-            start_date=start,
-            end_date=_year_later(start) - timedelta(days=1),
+            payment_due_by=now + timedelta(hours=settings.INSURANCE_PAYMENT_HOLD_HOURS),
         )
-        policy.number = f"{quote.insurance_type.upper()}-{start:%Y}-{policy.pk.hex[:10].upper()}"
+        _cover_from(policy, timezone.localdate(now))  # until paid: the cover it would give
+        policy.number = f"{quote.insurance_type.upper()}-{now:%Y}-{policy.pk.hex[:10].upper()}"
         try:
             with transaction.atomic(using=DB):
                 policy.save(using=DB, force_insert=True)
@@ -234,16 +295,69 @@ def quote_purchase(*, quote_id) -> Policy:
         QUOTE_TRANSITIONS.apply(quote, QuoteStatus.PURCHASED)
         quote.save(using=DB, update_fields=["status", "updated_at"])
         events.PURCHASED.emit(aggregate_id=policy.pk, payload=events.policy_payload(policy))
+        transaction.on_commit(partial(_cancel_if_order_cancelled, policy.order_id), using=DB)
     return policy
 
 
+def policy_premium_paid(*, policy_id, paid_amount: Decimal, version: int) -> Policy | None:
+    """Payments reported what the policy's premium has received (`version` orders the
+    reports): once it covers the premium, a policy waiting for it is active for a year from
+    today. A policy that lapsed or was cancelled meanwhile stays so: payments refunds a
+    premium paid too late (docs/deal.md, "Insurance")."""
+    with transaction.atomic(using=DB):
+        policy = Policy.objects.using(DB).select_for_update().filter(pk=policy_id).first()
+        if policy is None or version <= policy.paid_version:
+            return policy
+        policy.paid_version = version
+        if policy.status in (PolicyStatus.PENDING_PAYMENT, PolicyStatus.ACTIVE):
+            policy.premium_paid = paid_amount
+        if policy.status == PolicyStatus.PENDING_PAYMENT and paid_amount >= policy.premium:
+            POLICY_TRANSITIONS.apply(policy, PolicyStatus.ACTIVE)
+            policy.paid_at = timezone.now()
+            _cover_from(policy, timezone.localdate())
+            policy.save(using=DB)
+            events.ACTIVATED.emit(aggregate_id=policy.pk, payload=events.policy_payload(policy))
+            return policy
+        policy.save(using=DB, update_fields=["paid_version", "premium_paid", "updated_at"])
+    return policy
+
+
+def policies_unpaid_lapse(*, now=None) -> int:
+    """Lapse the policies whose premium was not paid in time. Returns how many."""
+    now = now or timezone.now()
+    overdue = Policy.objects.using(DB).filter(
+        status=PolicyStatus.PENDING_PAYMENT, payment_due_by__lt=now
+    )
+    lapsed = 0
+    for policy_id in list(overdue.values_list("pk", flat=True)):
+        with transaction.atomic(using=DB):
+            policy = Policy.objects.using(DB).select_for_update().get(pk=policy_id)
+            if policy.status == PolicyStatus.PENDING_PAYMENT:  # not paid since it was listed
+                _lapse(policy, "The premium was not paid in time.")
+                lapsed += 1
+    return lapsed
+
+
+def _lapse(policy: Policy, reason: str) -> None:
+    POLICY_TRANSITIONS.apply(policy, PolicyStatus.LAPSED)
+    policy.lapsed_at = timezone.now()
+    policy.cancellation_reason = reason
+    policy.save(using=DB)
+    events.LAPSED.emit(aggregate_id=policy.pk, payload=events.policy_payload(policy))
+
+
 def policy_cancel(*, policy_id, user=None, reason: str = "") -> Policy:
-    """Cancel an active policy today and refund the premium of the unused days
-    (`pricing.refund_pro_rata`: today counts as used)."""
+    """Cancel a policy today. A paid one refunds the premium of the unused days of what was
+    paid (`pricing.refund_pro_rata`: today counts as used), through payments, as a refund of
+    the premium's payment; an unpaid one simply lapses."""
     with transaction.atomic(using=DB):
         policy = Policy.objects.using(DB).select_for_update().get(pk=policy_id)
+        if policy.status == PolicyStatus.PENDING_PAYMENT:
+            policy.cancelled_by_id = getattr(user, "pk", None)
+            _lapse(policy, reason or "Cancelled before it was paid.")
+            return policy
         today = timezone.localdate()
-        if today > policy.end_date:
+        if policy.status == PolicyStatus.ACTIVE and today > policy.end_date:
             raise ApplicationError(
                 "Only an active policy can be cancelled; this one has ended.",
                 code=InsuranceErrorCode.POLICY_NOT_ACTIVE,
@@ -254,7 +368,7 @@ def policy_cancel(*, policy_id, user=None, reason: str = "") -> Policy:
         policy.cancelled_by_id = getattr(user, "pk", None)
         policy.cancellation_reason = reason
         policy.refund_amount = pricing.refund_pro_rata(
-            premium=policy.premium,
+            premium=policy.premium_paid,
             start_date=policy.start_date,
             end_date=policy.end_date,
             cancelled_on=today,
@@ -318,11 +432,14 @@ def claim_file(
 def claim_decide(
     *, claim_id, user, decision: str, reason: str, amount_approved: Decimal | None = None
 ) -> Claim:
-    """Approve (up to the amount claimed) or reject a filed claim, once."""
+    """Approve (up to the amount claimed) or reject a filed claim, once: never one's own, and
+    an approval above INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE only by a second staff member
+    after a first (the claim stays filed in between). Every decision is kept."""
     with transaction.atomic(using=DB):
         claim = Claim.objects.using(DB).select_for_update().get(pk=claim_id)
         CLAIM_TRANSITIONS.check(claim.status, decision)
-        if decision == ClaimDecision.APPROVED:
+        approve = decision == ClaimDecision.APPROVED
+        if approve:
             if amount_approved is None:
                 raise _claim_refused(
                     "An approval needs the approved amount.",
@@ -335,8 +452,22 @@ def claim_decide(
                     InsuranceErrorCode.AMOUNT_APPROVED_EXCEEDS_CLAIMED,
                     "amount_approved",
                 )
+        ruling = four_eyes.decision_take(
+            what="claim",
+            owner_id=claim.customer_id,
+            user=user,
+            decision=decision,
+            approve=approve,
+            reason=reason,
+            amount=amount_approved if approve else claim.amount_claimed,
+            threshold=settings.INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE,
+            earlier=list(claim.decisions.using(DB)),
+        )
+        ClaimDecisionRecord.objects.using(DB).create(claim=claim, **ruling.fields)
+        if not ruling.final:
+            return claim
         CLAIM_TRANSITIONS.apply(claim, decision)
-        claim.amount_approved = amount_approved if decision == ClaimDecision.APPROVED else None
+        claim.amount_approved = amount_approved if approve else None
         claim.decision_reason = reason
         claim.decided_by_id = user.pk
         claim.decided_at = timezone.now()

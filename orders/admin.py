@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import (
@@ -16,6 +16,7 @@ from common.admin import (
 )
 from orders import services
 from orders.choices import LinkKind, OrderStatus
+from orders.deal import deal_of
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
 
 
@@ -106,6 +107,7 @@ class OrderAdmin(CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, adm
     date_hierarchy = "created_at"
     fieldsets = [
         (None, {"fields": ["number", "customer", "status", "total", "paid", "notes"]}),
+        (_("The deal"), {"fields": ["deal"]}),
         (_("Related"), {"fields": ["payments", "loan_applications", "policies"]}),
         (
             _("Technical"),
@@ -132,6 +134,7 @@ class OrderAdmin(CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, adm
         "customer",
         "total",
         "paid",
+        "deal",
         "payments",
         "loan_applications",
         "policies",
@@ -169,10 +172,35 @@ class OrderAdmin(CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, adm
 
     paid = money_column("paid_amount", _("Paid"))
 
+    @display(_("At a glance"))
+    def deal(self, order):
+        """What GET orders/{id}/deal answers (docs/deal.md, "The deal at a glance")."""
+        deal = deal_of(order)
+        rows = [
+            (_("Paid (captured and lent)"), f"{order.paid_amount} {order.currency}"),
+            (_("Payments captured"), f"{deal.captured} {order.currency}"),
+            (_("Payments pending"), f"{deal.pending} {order.currency}"),
+            (_("Payments refunded"), f"{deal.refunded} {order.currency}"),
+            (
+                _("Loan"),
+                f"{deal.loan.status}, {deal.loan.amount} {order.currency}" if deal.loan else "—",
+            ),
+            *(
+                (_("Policy"), f"{policy.status}, {_('premium')} {policy.amount} {order.currency}")
+                for policy in deal.policies
+            ),
+            (_("Balance due"), f"{deal.balance_due} {order.currency}"),
+            *((_("Still to come"), step.message) for step in deal.outstanding),
+        ]
+        return format_html(
+            "<table>{}</table>",
+            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+        )
+
     @display(_("Payments"))
     def payments(self, order):
         return changelist_link(
-            "admin:payments_payment_changelist", _("Payments of this order"), order_id=order.pk
+            "admin:payments_payment_changelist", _("Payments of this order"), payable_id=order.pk
         )
 
     @display(_("Loan applications"))

@@ -22,6 +22,11 @@ class LinkKind(models.TextChoices):
     INSURANCE_CLAIM = "insurance_claim", "Insurance claim"
 
 
+# A loan application in one of these states, as financing reports it, finances its order:
+# the order keeps its stock longer (docs/operations.md, "Unpaid orders").
+FINANCED_LOAN_STATUSES = ("approved", "sent_to_lender", "disbursed")
+
+
 class Actor(models.TextChoices):
     """Who may make a transition: the order's own customer, staff, or the system (payments)."""
 

@@ -8,3 +8,4 @@ class OrderErrorCode(StrEnum):
     ORDER_NOT_EDITABLE = "order_not_editable"
     ORDER_NOT_DELETABLE = "order_not_deletable"
     CURRENCY_MISMATCH = "currency_mismatch"
+    UNPAID_VEHICLE_LIMIT = "unpaid_vehicle_limit"

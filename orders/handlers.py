@@ -26,15 +26,17 @@ def scrub_deleted_customer(event: Event) -> None:
 
 @consumer("payment.completed", name="orders.paid_amount_on_payment_completed", app_label="orders")
 @consumer("payment.refunded", name="orders.paid_amount_on_payment_refunded", app_label="orders")
+@consumer("payment.loan_recorded", name="orders.paid_amount_on_loan_recorded", app_label="orders")
 def paid_amount_from_payments(event: Event) -> None:
     """Payments is the source of truth for money: its event reports what the order has
-    captured, net of refunds, and the version of that figure."""
-    if not event.payload.get("order_id"):
-        return  # a payment for something else (a showroom registration)
+    received (captured payments net of refunds, the lender's disbursements net of returns)
+    and the version of that figure."""
+    if event.payload["payable_kind"] != "order":
+        return  # the payment of something else (a showroom seat, a premium)
     services.order_paid_amount_set(
-        order_id=event.payload["order_id"],
-        paid_amount=Decimal(event.payload["order_paid_amount"]),
-        version=event.payload["order_paid_version"],
+        order_id=event.payload["payable_id"],
+        paid_amount=Decimal(event.payload["payable_paid_amount"]),
+        version=event.payload["payable_paid_version"],
     )
 
 
@@ -50,22 +52,35 @@ LINKED_EVENTS = {
     "financing.approved": LinkKind.LOAN_APPLICATION,
     "financing.rejected": LinkKind.LOAN_APPLICATION,
     "financing.withdrawn": LinkKind.LOAN_APPLICATION,
+    "financing.sent_to_lender": LinkKind.LOAN_APPLICATION,
+    "financing.disbursed": LinkKind.LOAN_APPLICATION,
+    "financing.returned": LinkKind.LOAN_APPLICATION,
     "insurance.quoted": LinkKind.INSURANCE_QUOTE,
     "insurance.quote_cancelled": LinkKind.INSURANCE_QUOTE,
     "insurance.purchased": LinkKind.INSURANCE_POLICY,
+    "insurance.activated": LinkKind.INSURANCE_POLICY,
+    "insurance.lapsed": LinkKind.INSURANCE_POLICY,
     "insurance.cancelled": LinkKind.INSURANCE_POLICY,
     "insurance.claim_filed": LinkKind.INSURANCE_CLAIM,
     "insurance.claim_decided": LinkKind.INSURANCE_CLAIM,
 }
 
 
+# A link's status where the event's own says less: a loan with the lender is still approved.
+LINK_STATUS = {"financing.sent_to_lender": "sent_to_lender"}
+
+
 def note_link(event: Event) -> None:
     report = event.payload
-    if not report.get("order_id"):
-        return  # reported about something else (a payment of a showroom registration)
-    notes = [(LINKED_EVENTS[event.type], report["id"], report["status"], report.get("amount"))]
+    if report.get("payable_kind", "order") != "order":
+        return  # a payment of something else (a showroom seat, a premium)
+    kind = LINKED_EVENTS[event.type]
+    status = LINK_STATUS.get(event.type, report["status"])
+    # A policy's link keeps its price; whether it is paid, its status says (docs/deal.md).
+    amount = report["premium"] if kind == LinkKind.INSURANCE_POLICY else report.get("amount")
+    notes = [(kind, report["id"], status, amount)]
     if event.type == "insurance.purchased":  # the policy's event is also its quote's end
-        notes.append((LinkKind.INSURANCE_QUOTE, report["quote_id"], "purchased", report["amount"]))
+        notes.append((LinkKind.INSURANCE_QUOTE, report["quote_id"], "purchased", report["premium"]))
     for kind, reference_id, status, amount in notes:
         services.order_link_note(
             order_id=report["order_id"],

@@ -77,6 +77,9 @@ class OrderItem(TimestampedModel):
     unit_price = models.DecimalField(max_digits=14, decimal_places=2)
     quantity = models.PositiveIntegerField()
     line_total = models.DecimalField(max_digits=14, decimal_places=2)
+    # The product had a VIN when it was ordered: a vehicle, held and limited by rules of its
+    # own (docs/operations.md, "Unpaid orders").
+    is_vehicle = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["product_name", "id"]

@@ -20,7 +20,7 @@ from common.money import to_cents
 from orders import cache
 from orders.choices import OrderStatus
 from orders.error_codes import OrderErrorCode
-from orders.models import Order, OrderStatusHistory
+from orders.models import Order, OrderItem, OrderStatusHistory
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,26 @@ class OrderView:
     currency: str
     total_amount: Decimal
     paid_amount: Decimal
+
+
+@dataclass(frozen=True)
+class OrderLineView:
+    """One line of an order, as another domain may see it."""
+
+    product_id: UUID
+    product_name: str
+    unit_price: Decimal
+    quantity: int
+
+
+def order_lines_get(*, user, order_id) -> tuple[OrderView, list[OrderLineView]]:
+    """The order and its lines, for another domain acting for `user` (insurance prices the
+    vehicle on it). Another client's order is `order_not_found`, like a missing one."""
+    order = order_view_get(user=user, order_id=order_id)
+    lines = OrderItem.objects.filter(order_id=order.id).values_list(
+        "product_id", "product_name", "unit_price", "quantity"
+    )
+    return order, [OrderLineView(*line) for line in lines]
 
 
 def _visible(user) -> QuerySet[Order]:

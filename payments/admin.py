@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import (
     CreatedColumnMixin,
     DatabaseAdminMixin,
+    DecisionTrailInline,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     admin_link,
@@ -13,8 +14,14 @@ from common.admin import (
     short_id,
 )
 from payments import services
-from payments.choices import PayableKind
-from payments.models import LedgerTransaction, Payment, ProviderNotification, Refund
+from payments.choices import PayableKind, RefundDecision
+from payments.models import (
+    LedgerTransaction,
+    Payment,
+    ProviderNotification,
+    Refund,
+    RefundApproval,
+)
 
 
 def _refund(request, payment, reason):
@@ -37,6 +44,14 @@ class RefundInline(ReadOnlyInline):
     )
 
 
+# Where each kind of payable is shown, and how a payment names it.
+PAYABLE_PAGES = {
+    PayableKind.ORDER: ("admin:orders_order_change", _("Order %s")),
+    PayableKind.REGISTRATION: ("admin:showroom_registration_change", _("Event seat %s")),
+    PayableKind.POLICY: ("admin:insurance_policy_change", _("Premium of policy %s")),
+}
+
+
 @admin.register(Payment)
 class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
     list_display = [
@@ -48,7 +63,7 @@ class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
         "created",
     ]
     list_filter = ["status", "method", "currency", "provider"]
-    search_fields = ["=id", "=order_id", "=customer_id", "=provider_reference"]
+    search_fields = ["=id", "=payable_id", "=customer_id", "=provider_reference"]
     date_hierarchy = "created_at"
     inlines = [RefundInline]
     fieldsets = [
@@ -74,8 +89,8 @@ class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
                 "classes": ["collapse"],
                 "fields": [
                     "id",
-                    "order_id",
-                    "kind",
+                    "payable_kind",
+                    "payable_id",
                     "customer_id",
                     "created_by_id",
                     "payment_method_id",
@@ -116,17 +131,31 @@ class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
 
     @display(_("For"))
     def paid_for(self, payment):
-        if payment.kind == PayableKind.REGISTRATION:
-            page = "admin:showroom_registration_change"
-            return admin_link(
-                page, payment.order_id, _("Event seat %s") % str(payment.order_id)[:8]
-            )
-        page = "admin:orders_order_change"
-        return admin_link(page, payment.order_id, _("Order %s") % str(payment.order_id)[:8])
+        page, label = PAYABLE_PAGES[payment.payable_kind]
+        return admin_link(page, payment.payable_id, label % short_id(payment.payable_id))
 
     amount_shown = money_column("amount", _("Amount"))
 
     refunded = money_column("refunded_amount", _("Refunded"))
+
+
+class RefundApprovalInline(DecisionTrailInline):
+    model = RefundApproval
+
+
+def _refund_decision_action(decision: RefundDecision, *, description: str, done: str):
+    def apply(request, refund, reason):
+        services.refund_decide(
+            refund_id=refund.pk, decision=decision, reason=reason, user=request.user
+        )
+
+    return reason_action(
+        apply,
+        name=f"refund_{decision.value}",
+        description=description,
+        done=done,
+        permission="refund",
+    )
 
 
 @admin.register(Refund)
@@ -134,15 +163,40 @@ class RefundAdmin(ReadOnlyPaymentsAdmin):
     list_display = ["id", "payment", "amount", "status", "reason", "created_at"]
     list_filter = ["status"]
     list_select_related = ["payment"]
-    search_fields = ["=payment__id", "=payment__order_id", "reason"]
+    search_fields = ["=payment__id", "=payment__payable_id", "reason"]
+    inlines = [RefundApprovalInline]
+    actions = [
+        _refund_decision_action(
+            RefundDecision.APPROVED,
+            description="Approve the selected refunds awaiting a second staff member",
+            done="Approved",
+        ),
+        _refund_decision_action(
+            RefundDecision.REJECTED,
+            description="Reject the selected refunds awaiting a second staff member",
+            done="Rejected",
+        ),
+    ]
+
+    def has_refund_permission(self, request):
+        return request.user.has_perm("payments.add_refund")
 
 
 @admin.register(LedgerTransaction)
 class LedgerTransactionAdmin(ReadOnlyPaymentsAdmin):
-    list_display = ["created_at", "type", "amount", "currency", "order_id", "payment"]
-    list_filter = ["type", "currency"]
+    list_display = [
+        "created_at",
+        "type",
+        "amount",
+        "currency",
+        "payable_kind",
+        "payable_id",
+        "payment",
+        "loan_application_id",
+    ]
+    list_filter = ["type", "payable_kind", "currency"]
     list_select_related = ["payment"]
-    search_fields = ["=order_id", "=customer_id", "=payment__id"]
+    search_fields = ["=payable_id", "=customer_id", "=payment__id", "=loan_application_id"]
 
 
 @admin.register(ProviderNotification)

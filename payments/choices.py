@@ -4,10 +4,12 @@ from common.transitions import TransitionMap
 
 
 class PayableKind(models.TextChoices):
-    """What a payment settles: an order, or a seat at a paid showroom event."""
+    """What a payment settles (docs/deal.md, "Payables"): an order, a seat at a paid showroom
+    event, or an insurance policy's premium."""
 
     ORDER = "order", "Order"
     REGISTRATION = "registration", "Event registration"
+    POLICY = "policy", "Insurance premium"
 
 
 class PaymentStatus(models.TextChoices):
@@ -20,6 +22,10 @@ class PaymentStatus(models.TextChoices):
 
 
 class RefundStatus(models.TextChoices):
+    # Staff asked for more than PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE: a second staff member
+    # decides (four eyes, docs/deal.md "Who decides"); its amount is held meanwhile.
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting a second approval"
+    REJECTED = "rejected", "Rejected"
     PENDING = "pending", "Pending"
     COMPLETED = "completed", "Completed"
     FAILED = "failed", "Failed"
@@ -50,6 +56,8 @@ class NotificationStatus(models.TextChoices):
 class TransactionType(models.TextChoices):
     CHARGE = "charge", "Charge"
     REFUND = "refund", "Refund"
+    LOAN_DISBURSEMENT = "loan_disbursement", "Loan disbursement"  # the lender paid the order
+    LOAN_RETURN = "loan_return", "Loan return"  # the loan went back to the lender
 
 
 CAPTURED_STATUSES = (
@@ -80,6 +88,8 @@ REFUND_TRANSITIONS = TransitionMap(
     "refund",
     RefundStatus,
     {
+        (RefundStatus.AWAITING_APPROVAL, RefundStatus.PENDING): (),
+        (RefundStatus.AWAITING_APPROVAL, RefundStatus.REJECTED): (),
         (RefundStatus.PENDING, RefundStatus.COMPLETED): (),
         (RefundStatus.PENDING, RefundStatus.FAILED): (),
     },
@@ -87,6 +97,15 @@ REFUND_TRANSITIONS = TransitionMap(
 
 # A payment in one of these is waiting for the provider's answer.
 UNSETTLED_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
+
+# A refund in one of these holds its amount: what is left to refund is net of it.
+REFUND_HELD_STATUSES = (RefundStatus.AWAITING_APPROVAL, RefundStatus.PENDING)
+
+
+class RefundDecision(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
 
 # A payment in one of these can still give money back.
 REFUNDABLE_STATUSES = PAYMENT_TRANSITIONS.sources(PaymentStatus.REFUNDED)

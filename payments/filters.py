@@ -2,16 +2,25 @@ import django_filters
 from django_filters.rest_framework import FilterSet
 
 from common.filters import UtcIsoDateTimeFilter
-from payments.choices import TransactionType
+from payments.choices import PayableKind, TransactionType
 from payments.models import LedgerTransaction
 
 
 class LedgerTransactionFilter(FilterSet):
     type = django_filters.ChoiceFilter(choices=TransactionType.choices)
-    order_id = django_filters.UUIDFilter()
+    payable_kind = django_filters.ChoiceFilter(choices=PayableKind.choices)
+    payable_id = django_filters.UUIDFilter()
+    order_id = django_filters.UUIDFilter(field_name="payable_id", help_text="Same as payable_id.")
     created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = LedgerTransaction
-        fields = ["type", "order_id", "created_after", "created_before"]
+        fields = [
+            "type",
+            "payable_kind",
+            "payable_id",
+            "order_id",
+            "created_after",
+            "created_before",
+        ]

@@ -6,12 +6,14 @@ from django.db import transaction
 
 from common.events import Event, consumer
 from payments import services
+from payments.choices import TransactionType
 from payments.services import notifications
 
 
 @consumer("order.cancelled", name="payments.settle_cancelled_order", app_label="payments")
 def settle_cancelled_order(event: Event) -> None:
-    services.order_payments_settle_cancelled(
+    services.payable_settle_cancelled(
+        payable_id=event.aggregate_id,
         order_id=event.aggregate_id,
         customer_id=event.payload["customer_id"],
         total_amount=Decimal(event.payload["total_amount"]),
@@ -64,4 +66,65 @@ def note_registration(event: Event) -> None:
         status=report["status"],
         amount=report["amount"],
         currency=report["currency"],
+    )
+
+
+@consumer("insurance.purchased", name="payments.note_policy_premium", app_label="payments")
+@consumer("insurance.lapsed", name="payments.settle_lapsed_policy", app_label="payments")
+def note_policy(event: Event) -> None:
+    """A policy's premium is paid like an order (docs/deal.md, "Insurance"): payments learns
+    of it from insurance's events, never by reading insurance."""
+    report = event.payload
+    services.policy_payable_note(
+        policy_id=report["id"],
+        order_id=report["order_id"],
+        customer_id=report["customer_id"],
+        status=report["status"],
+        premium=report["premium"],
+        currency=report["currency"],
+    )
+
+
+@consumer("insurance.cancelled", name="payments.refund_cancelled_policy", app_label="payments")
+def refund_cancelled_policy(event: Event) -> None:
+    """The unused premium of a paid policy goes back through the premium's payments."""
+    report = event.payload
+    if report["refund_amount"] is not None and Decimal(report["refund_amount"]) > 0:
+        services.policy_premium_refund(
+            policy_id=report["id"],
+            amount=Decimal(report["refund_amount"]),
+            reason=f"Policy {report['number']} cancelled: the unused premium.",
+        )
+
+
+@consumer("financing.approved", name="payments.note_approved_loan", app_label="payments")
+@consumer("financing.withdrawn", name="payments.note_withdrawn_loan", app_label="payments")
+def note_loan(event: Event) -> None:
+    """An approved loan is to pay what the down payment leaves: customers pay only that."""
+    report = event.payload
+    services.order_financing_note(
+        order_id=report["order_id"],
+        application_id=report["id"],
+        customer_id=report["customer_id"],
+        status=report["status"],
+        amount=Decimal(report["amount"]),
+        currency=report["currency"],
+    )
+
+
+@consumer("financing.disbursed", name="payments.record_disbursement", app_label="payments")
+@consumer("financing.returned", name="payments.record_loan_return", app_label="payments")
+def record_loan_money(event: Event) -> None:
+    """The lender's money is recorded in the ledger against the order, once."""
+    report = event.payload
+    services.loan_record(
+        order_id=report["order_id"],
+        application_id=report["id"],
+        customer_id=report["customer_id"],
+        type=TransactionType.LOAN_DISBURSEMENT
+        if event.type == "financing.disbursed"
+        else TransactionType.LOAN_RETURN,
+        amount=Decimal(report["amount"]),
+        currency=report["currency"],
+        reference=report["disbursement_reference"],
     )

@@ -9,7 +9,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import IdempotencyKeyBase, InboxEventBase, OutboxEventBase, TimestampedModel
+from common.models import (
+    DecisionBase,
+    IdempotencyKeyBase,
+    InboxEventBase,
+    OutboxEventBase,
+    TimestampedModel,
+)
 from payments.choices import (
     CardBrand,
     NotificationStatus,
@@ -21,29 +27,37 @@ from payments.choices import (
 )
 
 
-class PayableOrder(TimestampedModel):
-    """What payments knows of something owed, an order or an event registration (`kind`;
-    `order_id` is then the registration's id): who owes how much. Its row is the lock that
-    serialises its payments, so that together they never exceed the total."""
+class Payable(TimestampedModel):
+    """Something owed that payments settle (docs/deal.md, "Payables"): an order, a seat at a
+    paid event or an insurance premium, by kind and id; a new kind needs no schema change.
+    Who owes how much; its row is the lock that serialises the money moving against it, so
+    that together it never exceeds the total."""
 
-    order_id = models.UUIDField(primary_key=True)
-    kind = models.CharField(max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER)
+    payable_id = models.UUIDField(primary_key=True)
+    payable_kind = models.CharField(
+        max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
+    )
+    # The order it belongs to: the order itself, or a premium's order (None for a seat).
+    order_id = models.UUIDField(null=True, blank=True, db_index=True)
     customer_id = models.UUIDField(db_index=True)
     total_amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3)
     # Set by the cancellation saga: nothing more is charged, and a charge already under way
     # is refunded as soon as it completes.
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    # Grows with every change of what the order has captured; the payment events that
-    # report the captured amount carry it, so that orders ignores a report older than one
-    # it has already applied.
+    # The lender's approved loan that is to pay the rest (financing's events): customers'
+    # payments may cover only what the loan leaves.
+    financed_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    # Grows with every change of what the payable has received; the events that report the
+    # received amount carry it, so that its owner ignores a report older than one it has
+    # already applied.
     captured_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.order_id}: {self.total_amount} {self.currency}"
+        return f"{self.payable_kind} {self.payable_id}: {self.total_amount} {self.currency}"
 
 
 def configured_provider() -> str:
@@ -52,8 +66,10 @@ def configured_provider() -> str:
 
 class Payment(TimestampedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    order_id = models.UUIDField(db_index=True)  # of the payable: an order or a registration
-    kind = models.CharField(max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER)
+    payable_id = models.UUIDField(db_index=True)
+    payable_kind = models.CharField(
+        max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
+    )
     customer_id = models.UUIDField(db_index=True)
     created_by_id = models.UUIDField()
     amount = models.DecimalField(max_digits=14, decimal_places=2)
@@ -101,7 +117,7 @@ class Refund(TimestampedModel):
     reason = models.CharField(max_length=500)
     created_by_id = models.UUIDField(null=True, blank=True)  # None: the system (a saga)
     status = models.CharField(
-        max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING
+        max_length=20, choices=RefundStatus.choices, default=RefundStatus.PENDING
     )
     provider_reference = models.CharField(max_length=100, blank=True)
 
@@ -115,15 +131,33 @@ class Refund(TimestampedModel):
         return f"Refund {self.amount} of {self.payment_id}"
 
 
+class RefundApproval(DecisionBase):
+    """Staff's decisions on a refund: the request above the threshold is the first approval,
+    and a second staff member's decides it (common/four_eyes.py)."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="decisions")
+
+    class Meta(DecisionBase.Meta):
+        pass
+
+
 class LedgerTransaction(TimestampedModel):
-    """One row per money movement, signed: a charge is positive, a refund negative. The rows
-    of a payment sum to its net amount."""
+    """One row per money movement, signed: what a payable receives is positive (a charge, the
+    lender's disbursement), what goes back negative (a refund, the loan returned). The rows
+    of a payment sum to its net amount; the rows of a payable, to what it holds. The lender's
+    rows have no payment: `loan_application_id` names the loan, once per type."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="transactions")
-    order_id = models.UUIDField(db_index=True)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="transactions", null=True, blank=True
+    )
+    loan_application_id = models.UUIDField(null=True, blank=True)
+    payable_id = models.UUIDField(db_index=True)
+    payable_kind = models.CharField(
+        max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
+    )
     customer_id = models.UUIDField(db_index=True)
-    type = models.CharField(max_length=16, choices=TransactionType.choices)
+    type = models.CharField(max_length=24, choices=TransactionType.choices)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3)
     # The charge's or refund's id at the provider: what reconciliation matches on.
@@ -131,9 +165,20 @@ class LedgerTransaction(TimestampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan_application_id", "type"],
+                condition=Q(loan_application_id__isnull=False),
+                name="payments_ledger_loan_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment__isnull=False) | Q(loan_application_id__isnull=False),
+                name="payments_ledger_has_source",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.type} {self.amount} {self.currency} ({self.payment_id})"
+        return f"{self.type} {self.amount} {self.currency} ({self.payable_kind} {self.payable_id})"
 
 
 class PaymentIdempotencyKey(IdempotencyKeyBase):

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from payments.models import LedgerTransaction, Payment, SavedPaymentMethod
+from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
 
 
 def payment_list(*, user) -> QuerySet[Payment]:
@@ -17,6 +17,14 @@ def payment_get(*, user, payment_id) -> Payment:
     if payment is None:
         raise Http404
     return payment
+
+
+def refund_get(*, user, refund_id) -> Refund:
+    """Refunds are staff's to decide; another's is a 404, like a missing one."""
+    refund = Refund.objects.filter(pk=refund_id, payment__in=payment_list(user=user)).first()
+    if refund is None:
+        raise Http404
+    return refund
 
 
 def ledger_list(*, user) -> QuerySet[LedgerTransaction]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, id_column, service_action
 from showroom import services
+from showroom.choices import TestDriveStatus
 from showroom.models import (
     Allocation,
     Event,
@@ -104,7 +105,15 @@ class AllocationAdmin(ReadOnlyShowroomAdmin):
 class TestDriveAdmin(ReadOnlyShowroomAdmin):
     """The day's test drives: pick the day in the date bar."""
 
-    list_display = ["start_time", "end_time", "resource", "user", "status", "notes"]
+    list_display = [
+        "start_time",
+        "end_time",
+        "resource",
+        "user",
+        "status",
+        "notes",
+        "outcome_note",
+    ]
     user = id_column("user_id", _("Client"))
     list_filter = ["status", "resource"]
     list_select_related = ["resource"]
@@ -114,5 +123,20 @@ class TestDriveAdmin(ReadOnlyShowroomAdmin):
             lambda request, test_drive: services.test_drive_cancel(test_drive_id=test_drive.pk),
             description="Cancel the selected test drives",
             done="Cancelled",
-        )
+        ),
+        # Once a drive has started (docs/state-machines.md); the API takes a note as well.
+        service_action(
+            lambda request, test_drive: services.test_drive_outcome_set(
+                test_drive_id=test_drive.pk, outcome=TestDriveStatus.COMPLETED, user=request.user
+            ),
+            description="Mark the selected test drives completed (once started)",
+            done="Marked completed",
+        ),
+        service_action(
+            lambda request, test_drive: services.test_drive_outcome_set(
+                test_drive_id=test_drive.pk, outcome=TestDriveStatus.NO_SHOW, user=request.user
+            ),
+            description="Mark the selected test drives as no-shows (once started)",
+            done="Marked no show",
+        ),
     ]

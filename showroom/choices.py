@@ -28,6 +28,7 @@ class TestDriveStatus(models.TextChoices):
     BOOKED = "booked", "Booked"
     CANCELLED = "cancelled", "Cancelled"
     COMPLETED = "completed", "Completed"
+    NO_SHOW = "no_show", "No-show"
 
 
 EVENT_TRANSITIONS = TransitionMap(
@@ -74,6 +75,9 @@ TEST_DRIVE_TRANSITIONS = TransitionMap(
     {
         (TestDriveStatus.BOOKED, TestDriveStatus.CANCELLED): (),
         (TestDriveStatus.BOOKED, TestDriveStatus.COMPLETED): (),
+        (TestDriveStatus.BOOKED, TestDriveStatus.NO_SHOW): (),
     },
     code=ShowroomErrorCode.TEST_DRIVE_NOT_CHANGEABLE,
 )
+# What staff record once a drive has started (docs/state-machines.md).
+TEST_DRIVE_OUTCOMES = (TestDriveStatus.COMPLETED, TestDriveStatus.NO_SHOW)

@@ -13,7 +13,7 @@ from showroom.models import Event
 
 
 def _at(days: int, hour: int) -> datetime:
-    day = timezone.now().date() + timedelta(days=days)
+    day = timezone.localdate() + timedelta(days=days)
     return datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
 
 

@@ -14,6 +14,8 @@ RESOURCE_RELEASED = DomainEvent("resource.released", app_label="showroom")
 TEST_DRIVE_BOOKED = DomainEvent("test_drive.booked", app_label="showroom")
 TEST_DRIVE_RESCHEDULED = DomainEvent("test_drive.rescheduled", app_label="showroom")
 TEST_DRIVE_CANCELLED = DomainEvent("test_drive.cancelled", app_label="showroom")
+# Staff recorded how a drive went: completed or no_show (the live feed's push has this name).
+TEST_DRIVE_STATUS_CHANGED = DomainEvent("test_drive.status_changed", app_label="showroom")
 
 
 def event_payload(event: Event) -> dict:

@@ -108,7 +108,8 @@ class ResourceType(TimestampedModel):
 
 class Resource(TimestampedModel):
     """A demo car, a delivery bay, a meeting room: `quantity` of them can be booked at once,
-    within the opening hours (UTC)."""
+    within the opening hours, times of day in the dealership's time zone
+    (`DEALERSHIP_TIME_ZONE`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
@@ -176,7 +177,8 @@ class Allocation(TimestampedModel):
 
 
 class TestDrive(TimestampedModel):
-    """A client's test drive: one allocation of the demo car, taken with it."""
+    """A client's test drive: one allocation of the demo car, taken with it. Once it has
+    started, staff record how it went (`completed` or `no_show`), with a note and who did."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user_id = models.UUIDField(db_index=True)
@@ -190,6 +192,8 @@ class TestDrive(TimestampedModel):
         max_length=16, choices=TestDriveStatus.choices, default=TestDriveStatus.BOOKED
     )
     notes = models.CharField(max_length=500, blank=True)
+    outcome_note = models.CharField(max_length=500, blank=True)
+    outcome_by_id = models.UUIDField(null=True, blank=True)  # the staff member who recorded it
 
     class Meta:
         ordering = ["start_time"]

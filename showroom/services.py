@@ -1,15 +1,18 @@
 """Writes of the showroom: events and their registrations, resources and their allocations,
 test drives. Every state change goes through a transition map (showroom/choices.py) under
-the row lock that serialises it: an event's for its seats, a resource's for its time."""
+the row lock that serialises it: an event's for its seats, a resource's for its time, and a
+person's own lock for their test drives."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 from common.realtime import user_push_after_commit
 from showroom import events
@@ -18,6 +21,7 @@ from showroom.choices import (
     EVENT_TRANSITIONS,
     REGISTRATION_TRANSITIONS,
     SEAT_HOLDING,
+    TEST_DRIVE_OUTCOMES,
     TEST_DRIVE_TRANSITIONS,
     AllocationStatus,
     EventStatus,
@@ -40,6 +44,11 @@ DB = "showroom"
 
 def _not_found(what: str, code: ShowroomErrorCode) -> ApplicationError:
     return ApplicationError(f"No such {what}.", code=code, status=404)
+
+
+def _dealership_zone() -> ZoneInfo:
+    """Where opening hours and calendar days are read (`DEALERSHIP_TIME_ZONE`)."""
+    return ZoneInfo(settings.DEALERSHIP_TIME_ZONE)
 
 
 # EVENTS
@@ -340,15 +349,17 @@ def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: in
         problems.append("The slot has begun already.")
     if quantity > resource.quantity:
         problems.append(f"{resource.name} has {resource.quantity}.")
-    start_utc, end_utc = start.astimezone(UTC), end.astimezone(UTC)
+    # Opening hours are the dealership's wall-clock times, whatever zone the slot is written in.
+    zone = _dealership_zone()
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     if end > start and (
-        start_utc.date() != (end_utc - timedelta(microseconds=1)).date()
-        or start_utc.time() < resource.opens_at
-        or (end_utc.time() > resource.closes_at or end_utc.time() == datetime.min.time())
+        local_start.date() != (local_end - timedelta(microseconds=1)).date()
+        or local_start.time() < resource.opens_at
+        or (local_end.time() > resource.closes_at or local_end.time() == datetime.min.time())
     ):
         problems.append(
             f"{resource.name} can be booked from {resource.opens_at:%H:%M} to "
-            f"{resource.closes_at:%H:%M} (UTC), within one day."
+            f"{resource.closes_at:%H:%M} ({zone.key}), within one day."
         )
     if problems:
         raise ApplicationError(
@@ -443,7 +454,10 @@ def _allocation_release(allocation: Allocation) -> None:
 # TEST DRIVES
 # ------------------------------------------------------------------------------
 def test_drive_book(*, user, vehicle_id, start_time: datetime, end_time: datetime, notes=""):
-    """One allocation of the vehicle's demo car and the test drive, together or not at all."""
+    """One allocation of the vehicle's demo car and the test drive, together or not at all,
+    within the person's limits (docs/api.md, "Test drives"), staff booking for themselves
+    included. The person's lock serialises their bookings, so that racing requests count
+    each other's drives."""
     resource = Resource.objects.using(DB).filter(vehicle_id=vehicle_id, is_active=True).first()
     if resource is None:
         raise ApplicationError(
@@ -451,7 +465,10 @@ def test_drive_book(*, user, vehicle_id, start_time: datetime, end_time: datetim
             code=ShowroomErrorCode.NO_DEMO_VEHICLE,
             status=409,
         )
+    _test_drive_slot_rules(start_time, end_time)
     with transaction.atomic(using=DB):
+        _test_drives_of_user_locked(user.pk)
+        _test_drive_limit_check(user.pk)
         allocation = allocation_create(
             resource_id=resource.pk, start_time=start_time, end_time=end_time, user=user
         )
@@ -469,10 +486,16 @@ def test_drive_book(*, user, vehicle_id, start_time: datetime, end_time: datetim
 
 def test_drive_reschedule(*, test_drive_id, start_time: datetime, end_time: datetime):
     """Move a booked test drive: the old slot is given back and the new one taken in one
-    transaction, so that a refused move leaves the booking as it was."""
+    transaction, so that a refused move leaves the booking as it was. The new slot keeps to
+    the length and horizon of a booking, and a drive moved back into the future still counts
+    against the limit (the drive itself aside)."""
+    user_id = TestDrive.objects.using(DB).values_list("user_id", flat=True).get(pk=test_drive_id)
+    _test_drive_slot_rules(start_time, end_time)
     with transaction.atomic(using=DB):
+        _test_drives_of_user_locked(user_id)
         test_drive = TestDrive.objects.using(DB).select_for_update().get(pk=test_drive_id)
         _test_drive_booked(test_drive)
+        _test_drive_limit_check(user_id, moving=test_drive.pk)
         _allocation_release(
             Allocation.objects.using(DB).select_for_update().get(pk=test_drive.allocation_id)
         )
@@ -498,6 +521,98 @@ def test_drive_cancel(*, test_drive_id) -> TestDrive:
         _allocation_release(allocation)
         _test_drive_changed(test_drive, events.TEST_DRIVE_CANCELLED)
     return test_drive
+
+
+def test_drive_outcome_set(*, test_drive_id, outcome: str, note: str = "", user=None) -> TestDrive:
+    """Staff record how a booked drive went, `completed` or `no_show`, once it has started
+    (its start_time has come); never before, and only once. The allocation stays as it was:
+    the demo car was kept for the client either way."""
+    if outcome not in TEST_DRIVE_OUTCOMES:
+        raise ApplicationError(
+            f"An outcome is one of {', '.join(TEST_DRIVE_OUTCOMES)}.",
+            code=CommonErrorCode.VALIDATION_ERROR,
+            status=400,
+            details={"outcome": [f"One of {', '.join(TEST_DRIVE_OUTCOMES)}."]},
+        )
+    with transaction.atomic(using=DB):
+        test_drive = TestDrive.objects.using(DB).select_for_update().get(pk=test_drive_id)
+        TEST_DRIVE_TRANSITIONS.check(test_drive.status, outcome)
+        if test_drive.start_time > timezone.now():
+            raise ApplicationError(
+                "The test drive has not started yet: record how it went once it has.",
+                code=ShowroomErrorCode.TEST_DRIVE_NOT_STARTED,
+                status=409,
+                details={"start_time": timezone.localtime(test_drive.start_time).isoformat()},
+            )
+        TEST_DRIVE_TRANSITIONS.apply(test_drive, outcome)
+        test_drive.outcome_note = note
+        test_drive.outcome_by_id = getattr(user, "pk", None)
+        test_drive.save(
+            using=DB, update_fields=["status", "outcome_note", "outcome_by_id", "updated_at"]
+        )
+        _test_drive_changed(test_drive, events.TEST_DRIVE_STATUS_CHANGED)
+    return test_drive
+
+
+def _test_drive_slot_rules(start_time: datetime, end_time: datetime) -> None:
+    """A test drive's length and how far ahead it starts (a booking's and a reschedule's);
+    the slot itself (opening hours, not past) is the resource's check."""
+    max_hours = settings.SHOWROOM_TEST_DRIVE_MAX_HOURS
+    if end_time - start_time > timedelta(hours=max_hours):
+        raise ApplicationError(
+            f"A test drive lasts at most {max_hours} hours.",
+            code=ShowroomErrorCode.TEST_DRIVE_TOO_LONG,
+            status=400,
+            details={"end_time": [f"At most {max_hours} hours after start_time."]},
+        )
+    # By the dealership's calendar: bookable through the last day of the horizon.
+    zone = _dealership_zone()
+    last_day = timezone.localdate(timezone.now(), zone) + timedelta(
+        days=settings.SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD
+    )
+    if start_time.astimezone(zone).date() > last_day:
+        raise ApplicationError(
+            f"A test drive can be booked {settings.SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD} days "
+            f"ahead at most: to start on {last_day:%Y-%m-%d} at the latest.",
+            code=ShowroomErrorCode.TEST_DRIVE_TOO_FAR_AHEAD,
+            status=400,
+            details={"start_time": [f"On {last_day:%Y-%m-%d} at the latest."]},
+        )
+
+
+def _test_drives_of_user_locked(user_id) -> None:
+    """Serialise the bookings of one person until the transaction ends. A person with no
+    drive yet has no row to lock, so this is a transaction-scoped advisory lock on a key made
+    from their id; taken before the resource's lock, always in that order. Embedded mode's
+    SQLite has no such lock, as it has no row locks."""
+    connection = connections[DB]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"showroom.test_drives.user:{user_id}"],
+        )
+
+
+def _test_drive_limit_check(user_id, *, moving=None) -> None:
+    """Under the person's lock: fewer than SHOWROOM_TEST_DRIVE_MAX_ACTIVE booked drives
+    still to start, besides the one being moved."""
+    limit = settings.SHOWROOM_TEST_DRIVE_MAX_ACTIVE
+    active = TestDrive.objects.using(DB).filter(
+        user_id=user_id, status=TestDriveStatus.BOOKED, start_time__gt=timezone.now()
+    )
+    if moving is not None:
+        active = active.exclude(pk=moving)
+    count = active.count()
+    if count >= limit:
+        raise ApplicationError(
+            f"{count} test drives are booked already, {limit} at most at once: cancel one, "
+            "or book after one has taken place.",
+            code=ShowroomErrorCode.TEST_DRIVE_LIMIT_REACHED,
+            status=409,
+            details={"active": count, "limit": limit},
+        )
 
 
 def _test_drive_changed(test_drive: TestDrive, event) -> None:

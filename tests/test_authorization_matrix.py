@@ -9,6 +9,7 @@ objects in a path belong to `client`; `other_client` is a second client, to whom
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
@@ -99,12 +100,15 @@ MATRIX = {
     ("GET", f"{V1}/orders/{{id}}/"): OWNER_OR_STAFF,
     ("DELETE", f"{V1}/orders/{{id}}/"): ADMIN,
     ("GET", f"{V1}/orders/{{id}}/history/"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/orders/{{id}}/deal"): OWNER_OR_STAFF,
     ("PATCH", f"{V1}/orders/{{id}}/items/{{item_id}}/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/orders/{{id}}/status"): OWNER_OR_STAFF,
     ("GET", f"{V1}/payments/"): SIGNED_IN,
     ("POST", f"{V1}/payments/"): SIGNED_IN,
     ("GET", f"{V1}/payments/{{id}}/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/payments/{{id}}/refund"): STAFF,
+    # The refund in the path awaits a second staff member: another one asked for it.
+    ("POST", f"{V1}/payments/refunds/{{id}}/decision"): STAFF,
     ("GET", f"{V1}/payments/methods/"): SIGNED_IN,
     ("POST", f"{V1}/payments/methods/"): SIGNED_IN,
     ("DELETE", f"{V1}/payments/methods/{{id}}/"): OWNER_ONLY,
@@ -114,6 +118,7 @@ MATRIX = {
     ("GET", f"{V1}/financing/applications/{{id}}/"): OWNER_OR_STAFF,
     ("GET", f"{V1}/financing/applications/{{id}}/schedule/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/financing/applications/{{id}}/decision"): STAFF,
+    ("POST", f"{V1}/financing/applications/{{id}}/disburse"): STAFF,
     ("POST", f"{V1}/financing/calculator"): SIGNED_IN,
     ("GET", f"{V1}/insurance/quotes/"): SIGNED_IN,
     ("POST", f"{V1}/insurance/quotes/"): SIGNED_IN,
@@ -148,6 +153,7 @@ MATRIX = {
     ("POST", f"{V1}/showroom/test-drives/"): SIGNED_IN,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/reschedule"): OWNER_OR_STAFF,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/cancel"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/showroom/test-drives/{{id}}/outcome"): STAFF,
     # The CRM's clients are staff's; the one in the path is an unassigned lead (docs/api.md).
     ("GET", f"{V1}/crm/clients/"): STAFF,
     ("POST", f"{V1}/crm/clients/"): STAFF,
@@ -176,6 +182,11 @@ BODIES = {
         "decision": "approved",
         "reason": "Matrix",
     },
+    ("POST", f"{V1}/payments/refunds/{{id}}/decision"): {"decision": "approved", "reason": "M"},
+    ("POST", f"{V1}/financing/applications/{{id}}/disburse"): {
+        "amount": "1000.00",
+        "reference": "Matrix",
+    },
     ("POST", f"{V1}/insurance/policies/{{id}}/cancel"): {"reason": "Matrix"},
     ("POST", f"{V1}/insurance/policies/{{id}}/claims"): {
         "incident_date": date.today().isoformat(),
@@ -196,6 +207,7 @@ BODIES = {
         "start_time": tomorrow_at(15).isoformat(),
         "end_time": tomorrow_at(16).isoformat(),
     },
+    ("POST", f"{V1}/showroom/test-drives/{{id}}/outcome"): {"outcome": "completed"},
     ("POST", f"{V1}/crm/clients/"): {"name": "Matrix"},
     ("PUT", f"{V1}/crm/clients/{{id}}/"): {"name": "Matrix", "type": "organization"},
     ("PATCH", f"{V1}/crm/clients/{{id}}/"): {"industry": "IT"},
@@ -256,6 +268,12 @@ class World:
             "catalog/products": lambda: product_make().pk,
             "orders": lambda: self.order.pk,
             "payments": lambda: completed_payment_make(self.client, self.order, "100.00").pk,
+            "payments/refunds": lambda: payments_services.refund_reserve(
+                payment_id=completed_payment_make(self.client, self.order, "100.00").pk,
+                reason="Matrix",
+                amount=Decimal("50.00"),
+                user=UserFactory(role="manager"),
+            ).pk,
             "payments/methods": lambda: payments_services.payment_method_save(
                 user=self.client,
                 brand="visa",
@@ -315,6 +333,7 @@ def outcome(status: int) -> int | str:
 @pytest.fixture
 def world(settings, provider, oidc_provider):
     settings.FAKE_PROVIDER_LATENCY_MS = 0
+    settings.PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE = Decimal("10.00")
     return World()
 
 

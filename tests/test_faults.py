@@ -281,7 +281,7 @@ def test_a_worker_killed_mid_charge_then_a_cancelled_order_ends_refunded_by_the_
 ):
     from django.core.management import call_command
 
-    from payments.models import PayableOrder
+    from payments.models import Payable
 
     client = client_for(customer)
     order = order_make(customer, (product_make(price="500.00"), 1))
@@ -305,7 +305,7 @@ def test_a_worker_killed_mid_charge_then_a_cancelled_order_ends_refunded_by_the_
     ).start()
     try:
         wait_for(
-            lambda: PayableOrder.objects.filter(cancelled_at__isnull=False).exists(),
+            lambda: Payable.objects.filter(cancelled_at__isnull=False).exists(),
             message="payments hearing of the cancellation",
         )
         payment.refresh_from_db()

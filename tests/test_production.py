@@ -322,9 +322,9 @@ def test_no_secret_has_a_default_in_compose():
 
 
 def todays_test_drive():
-    """A test drive booked earlier for the first half hour of today (UTC): written directly,
-    as the service books only slots still to come."""
-    from datetime import UTC, datetime, time
+    """A test drive booked earlier for the first half hour of the dealership's today (the
+    dashboard's day): written directly, as the service books only slots still to come."""
+    from datetime import datetime, time
 
     from django.utils import timezone
 
@@ -332,7 +332,7 @@ def todays_test_drive():
     from showroom.tests.factories import resource_make
 
     car = resource_make(name="Demo car")
-    start = datetime.combine(timezone.now().date(), time(0), tzinfo=UTC)
+    start = datetime.combine(timezone.localdate(), time(0), tzinfo=timezone.get_current_timezone())
     end = start.replace(minute=30)
     allocation = Allocation.objects.create(
         resource=car, start_time=start, end_time=end, exclusive=True

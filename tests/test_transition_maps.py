@@ -82,7 +82,12 @@ EXPECTED = {
     "refund": (
         Refund,
         REFUND_TRANSITIONS,
-        {(R.PENDING, R.COMPLETED): ANYONE, (R.PENDING, R.FAILED): ANYONE},
+        {
+            (R.AWAITING_APPROVAL, R.PENDING): ANYONE,
+            (R.AWAITING_APPROVAL, R.REJECTED): ANYONE,
+            (R.PENDING, R.COMPLETED): ANYONE,
+            (R.PENDING, R.FAILED): ANYONE,
+        },
     ),
     "loan application": (
         LoanApplication,
@@ -92,6 +97,9 @@ EXPECTED = {
             (A.PENDING_REVIEW, A.REJECTED): ANYONE,
             (A.PENDING_REVIEW, A.WITHDRAWN): ANYONE,
             (A.APPROVED, A.WITHDRAWN): ANYONE,
+            (A.APPROVED, A.DISBURSED): ANYONE,
+            (A.DISBURSED, A.RETURNED): ANYONE,
+            (A.WITHDRAWN, A.RETURNED): ANYONE,
         },
     ),
     "quote": (
@@ -99,7 +107,15 @@ EXPECTED = {
         QUOTE_TRANSITIONS,
         {(Q.QUOTED, Q.PURCHASED): ANYONE, (Q.QUOTED, Q.CANCELLED): ANYONE},
     ),
-    "policy": (Policy, POLICY_TRANSITIONS, {(P.ACTIVE, P.CANCELLED): ANYONE}),
+    "policy": (
+        Policy,
+        POLICY_TRANSITIONS,
+        {
+            (P.PENDING_PAYMENT, P.ACTIVE): ANYONE,
+            (P.PENDING_PAYMENT, P.LAPSED): ANYONE,
+            (P.ACTIVE, P.CANCELLED): ANYONE,
+        },
+    ),
     "claim": (
         Claim,
         CLAIM_TRANSITIONS,
@@ -144,6 +160,7 @@ EXPECTED = {
         {
             (TestDriveStatus.BOOKED, TestDriveStatus.CANCELLED): ANYONE,
             (TestDriveStatus.BOOKED, TestDriveStatus.COMPLETED): ANYONE,
+            (TestDriveStatus.BOOKED, TestDriveStatus.NO_SHOW): ANYONE,
         },
     ),
     "client": (

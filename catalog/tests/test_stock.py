@@ -2,7 +2,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog import selectors, services
@@ -38,6 +39,25 @@ def test_reserving_takes_the_units_from_stock_and_records_a_reservation():
     assert [(line.product_id, line.quantity, line.unit_price) for line in lines] == [
         (product.pk, 3, product.price)
     ]
+
+
+def test_reserving_says_which_products_are_vehicles_in_the_statement_that_takes_them():
+    vehicle = ProductFactory(stock_quantity=1, vin="XTA21099012345678")
+    accessory = ProductFactory(stock_quantity=5)
+
+    with CaptureQueriesContext(connections["catalog"]) as queries:
+        lines = services.stock_reserve(
+            order_id=uuid.uuid4(), items={vehicle.pk: 1, accessory.pk: 2}
+        )
+
+    assert {line.product_id: line.is_vehicle for line in lines} == {
+        vehicle.pk: True,
+        accessory.pk: False,
+    }
+    sent = [query["sql"] for query in queries.captured_queries]
+    takes = [sql for sql in sent if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(takes) == 2, sent  # one statement per product, as without the flag
+    assert (stock_of(vehicle), stock_of(accessory)) == (0, 3)
 
 
 def test_reserving_the_whole_stock_leaves_zero():

@@ -2,7 +2,7 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.apps import apps
@@ -73,11 +73,21 @@ class DomainEvent:
     listeners that act outside the database use `transaction.on_commit(..., using=...)`."""
 
     def __init__(
-        self, type: str, *, app_label: str, schema_version: int = 1, internal: bool = False
+        self,
+        type: str,
+        *,
+        app_label: str,
+        schema_version: int = 1,
+        internal: bool = False,
+        upcasters: dict[int, Callable[[dict], dict]] | None = None,
     ):
         self.type = type
         self.app_label = app_label
         self.schema_version = schema_version  # of its payload's schema (common.events.contract)
+        # Version N's payload -> version N+1's, for every version before `schema_version`: an
+        # event stored before a new version shipped reaches consumers in the new shape
+        # (docs/events.md, "The contract").
+        self.upcasters = upcasters or {}
         # An internal event (a request for an e-mail, say) stays inside: neither RabbitMQ nor
         # webhooks see it, and it is not part of the published contract.
         self.internal = internal
@@ -176,6 +186,18 @@ def consumers_for(event_type: str) -> list[Consumer]:
     `*`, such as the webhooks' fan-out)."""
     every = () if is_internal(event_type) else _by_type.get(ANY_EVENT, ())
     return [*_by_type.get(event_type, ()), *every]
+
+
+def upcasted(event: Event) -> Event:
+    """The event as its consumers read it: a payload of an older schema version brought up to
+    the version its type emits now."""
+    declared = _domain_events.get(event.type)
+    if declared is None or event.schema_version >= declared.schema_version:
+        return event
+    payload = event.payload
+    for version in range(event.schema_version, declared.schema_version):
+        payload = declared.upcasters[version](payload)
+    return replace(event, payload=payload, schema_version=declared.schema_version)
 
 
 def is_internal(event_type: str) -> bool:
@@ -364,7 +386,7 @@ def deliver(consumer_name: str, event_data: dict) -> bool:
     if registered is None:
         logger.error("No consumer named %s; dropping event %s", consumer_name, event_data["id"])
         return False
-    event = Event(**event_data)
+    event = upcasted(Event(**event_data))
     Inbox = inbox_model(registered.app_label)
     using = registered.using
     with request_id_bound(event.request_id), transaction.atomic(using=using):

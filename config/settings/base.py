@@ -9,6 +9,7 @@ Redis for the cache, the channel layer and the Celery broker.
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,7 +42,10 @@ LANGUAGE_CODE = "en"
 # The admin and the pages speak English and Russian (locale/); the API speaks English.
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "UTC"
+# The dealership's own time zone: opening hours are read in it, dates such as "today" are its
+# dates, and the API and the admin show times in it. Storage stays UTC (USE_TZ).
+DEALERSHIP_TIME_ZONE = env.str("DEALERSHIP_TIME_ZONE", default="Europe/Moscow")
+TIME_ZONE = DEALERSHIP_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -278,6 +282,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.orders_unpaid_expire_task",
         "schedule": 900.0,
     },
+    "financing-lender-poll": {
+        "task": "financing.tasks.lender_poll_task",
+        "schedule": float(env.int("FINANCING_LENDER_POLL_SECONDS", default=60)),
+    },
+    "insurance-unpaid-policies-lapse": {
+        "task": "insurance.tasks.policies_unpaid_lapse_task",
+        "schedule": 300.0,
+    },
     "showroom-holds-expire": {
         "task": "showroom.tasks.registrations_expire_holds_task",
         "schedule": 60.0,
@@ -364,6 +376,35 @@ FAKE_PROVIDER_FAILURE_RATE = env.float("FAKE_PROVIDER_FAILURE_RATE", default=0.0
 # The fake provider's books: a file every process shares, as they would share a provider.
 FAKE_PROVIDER_DB = env.str("FAKE_PROVIDER_DB", default=str(VAR_DIR / "fake-provider.sqlite3"))
 
+# A staff refund above this many RUB waits for a second staff member's approval (four eyes,
+# docs/deal.md "Who decides").
+PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE = Decimal(
+    env.str("PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE", default="100000")
+)
+
+# FINANCING (docs/deal.md)
+# ------------------------------------------------------------------------------
+# Who disburses approved loans: fake (development and tests; it disburses by itself) or
+# manual (staff record each disbursement: POST financing/applications/{id}/disburse).
+FINANCING_LENDER = env.str("FINANCING_LENDER", default="fake")
+# The fake lender disburses this long after an application is sent to it.
+FAKE_LENDER_DISBURSE_AFTER_SECONDS = env.int("FAKE_LENDER_DISBURSE_AFTER_SECONDS", default=60)
+# How often beat asks the lender about the loans sent to it.
+FINANCING_LENDER_POLL_SECONDS = env.int("FINANCING_LENDER_POLL_SECONDS", default=60)
+# An approval of a loan above this many RUB needs a second staff member (four eyes).
+FINANCING_SECOND_APPROVAL_ABOVE = Decimal(
+    env.str("FINANCING_SECOND_APPROVAL_ABOVE", default="3000000")
+)
+
+# INSURANCE (docs/deal.md)
+# ------------------------------------------------------------------------------
+# A bought policy whose premium is not paid within this many hours lapses.
+INSURANCE_PAYMENT_HOLD_HOURS = env.int("INSURANCE_PAYMENT_HOLD_HOURS", default=72)
+# An approval of a claim above this many RUB needs a second staff member (four eyes).
+INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE = Decimal(
+    env.str("INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE", default="500000")
+)
+
 # ORDERS
 # ------------------------------------------------------------------------------
 # A reservation whose order has not appeared in the orders database after this long belongs
@@ -374,14 +415,33 @@ ORDERS_RESERVATION_SWEEP_AFTER_SECONDS = env.int(
 # How many recent orders the live feed sends on connect.
 ORDERS_LIVE_SNAPSHOT_SIZE = env.int("ORDERS_LIVE_SNAPSHOT_SIZE", default=50)
 # A pending order not paid after this many hours is cancelled and its stock given back
-# (`orders_expire_unpaid`, and beat every 15 minutes).
+# (`orders_expire_unpaid`, and beat every 15 minutes). Vehicles and financed orders have
+# clocks of their own, below (docs/operations.md, "Unpaid orders").
 ORDERS_UNPAID_EXPIRE_HOURS = env.int("ORDERS_UNPAID_EXPIRE_HOURS", default=48)
+# A pending order holding a vehicle (a product with a VIN) is cancelled after this many
+# hours, or ORDERS_UNPAID_EXPIRE_HOURS if that is shorter, unless it is financed.
+ORDERS_VEHICLE_HOLD_HOURS = env.int("ORDERS_VEHICLE_HOLD_HOURS", default=24)
+# A financed pending order (an approved or disbursed loan, or a deposit of at least
+# ORDERS_VEHICLE_DEPOSIT_PERCENT of its vehicles) is cancelled after this many days.
+ORDERS_FINANCED_EXPIRE_DAYS = env.int("ORDERS_FINANCED_EXPIRE_DAYS", default=14)
+# The share of its vehicle lines' total an order must have paid to keep its vehicles for
+# ORDERS_FINANCED_EXPIRE_DAYS.
+ORDERS_VEHICLE_DEPOSIT_PERCENT = env.int("ORDERS_VEHICLE_DEPOSIT_PERCENT", default=10)
+# The most vehicle units one customer may hold on pending orders; an order beyond it is a
+# 409 `unpaid_vehicle_limit`.
+ORDERS_MAX_UNPAID_VEHICLES = env.int("ORDERS_MAX_UNPAID_VEHICLES", default=2)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # SHOWROOM
 # ------------------------------------------------------------------------------
 # How long a seat at a paid event is held for its payment before it goes to the waitlist.
 SHOWROOM_PAYMENT_HOLD_MINUTES = env.int("SHOWROOM_PAYMENT_HOLD_MINUTES", default=30)
+# Test drives (docs/api.md, "Test drives"): a customer, staff too, holds at most this many
+# booked drives still to start, each at most this many hours long, starting at most this
+# many days ahead (by the dealership's calendar). Rescheduling keeps to the same rules.
+SHOWROOM_TEST_DRIVE_MAX_ACTIVE = env.int("SHOWROOM_TEST_DRIVE_MAX_ACTIVE", default=3)
+SHOWROOM_TEST_DRIVE_MAX_HOURS = env.int("SHOWROOM_TEST_DRIVE_MAX_HOURS", default=2)
+SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD = env.int("SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD", default=30)
 
 # CRM
 # ------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField
-from common.money import MoneyField
-from common.serializers import StrictInputSerializer
+from common.money import CENT, MoneyField
+from common.serializers import DecisionOutputSerializer, StrictInputSerializer
 from financing.annuity import months_after
 from financing.choices import ApplicationStatus, Decision, EmploymentStatus, FinancingType
 from financing.models import LoanApplication, LoanInstallment
@@ -51,6 +51,16 @@ class LoanDecisionInputSerializer(StrictInputSerializer):
     reason = FreeTextField(max_length=500)
 
 
+class LoanDisbursementInputSerializer(StrictInputSerializer):
+    """The lender's payment, as staff record it for a lender without an API."""
+
+    amount = MoneyField(min_value=CENT, help_text="The loan amount, exactly.")
+    reference = serializers.CharField(
+        max_length=100,
+        help_text="The lender's payment reference: the same one again changes nothing.",
+    )
+
+
 class LoanInstallmentOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = LoanInstallment
@@ -60,6 +70,9 @@ class LoanInstallmentOutputSerializer(serializers.ModelSerializer):
 
 class LoanApplicationOutputSerializer(serializers.ModelSerializer):
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+    decisions = DecisionOutputSerializer(
+        many=True, read_only=True, help_text="Staff's decisions, first approvals included."
+    )
 
     class Meta:
         model = LoanApplication
@@ -85,6 +98,12 @@ class LoanApplicationOutputSerializer(serializers.ModelSerializer):
             "rate_table_version",
             "decided_by_id",
             "decided_at",
+            "decisions",
+            "lender",
+            "sent_to_lender_at",
+            "disbursement_reference",
+            "disbursed_at",
+            "returned_at",
             "created_at",
             "updated_at",
         ]

@@ -19,6 +19,11 @@ urlpatterns = [
         name="financing-application-decision",
     ),
     path(
+        "financing/applications/<uuid:pk>/disburse",
+        views.LoanDisbursementView.as_view(),
+        name="financing-application-disburse",
+    ),
+    path(
         "financing/applications/<uuid:pk>/schedule/",
         views.LoanScheduleView.as_view(),
         name="financing-application-schedule",

@@ -55,6 +55,24 @@ class LoanApplicationDecisionView(APIView):
         return Response(s.LoanApplicationOutputSerializer(application).data)
 
 
+class LoanDisbursementView(APIView):
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(
+        request=s.LoanDisbursementInputSerializer,
+        responses={200: s.LoanApplicationOutputSerializer},
+        summary="Record the lender's disbursement of an approved loan, once per reference (staff)",
+    )
+    def post(self, request, pk):
+        serializer = s.LoanDisbursementInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application = selectors.application_get(user=request.user, application_id=pk)
+        application = services.application_disburse(
+            application_id=application.pk, user=request.user, **serializer.validated_data
+        )
+        return Response(s.LoanApplicationOutputSerializer(application).data)
+
+
 class LoanScheduleView(generics.ListAPIView):
     """The application's annuity schedule, as offered when it was scored."""
 

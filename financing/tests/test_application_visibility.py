@@ -65,8 +65,9 @@ def test_lists_cost_the_same_queries_whatever_the_page_size(customer, customer_c
         pages = [customer_client.get(url, {"page_size": page_size}).json() for url in urls]
 
     assert [len(page["results"]) for page in pages] == [page_size, page_size]
-    # applications: count and page; schedule: the application, count and page
-    assert len(queries) == 5
+    # applications: count, page and the page's decisions; schedule: the application and its
+    # decisions, count and page
+    assert len(queries) == 7
 
 
 def test_another_clients_application_is_a_404_like_a_missing_one(

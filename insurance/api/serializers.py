@@ -1,27 +1,37 @@
-from django.utils import timezone
 from rest_framework import serializers
 
-from catalog.validators import validate_vin
 from common.cardnumbers import FreeTextField
 from common.money import CENT, MoneyField
-from common.serializers import StrictInputSerializer
+from common.serializers import DecisionOutputSerializer, StrictInputSerializer
 from insurance import rulesets
 from insurance.choices import ClaimDecision, InsuranceType
 from insurance.models import Claim, Policy, Quote
 
 
 class QuoteCreateInputSerializer(StrictInputSerializer):
-    """What is insured and who drives. The OSAGO rating inputs have defaults: territory
-    `moscow`, bonus-malus class `3` (a driver with no history, 1.0), 12 months of use, engine
-    power unstated (priced in the top band). With no driver named, anyone may drive."""
+    """Which order's vehicle is insured, how, and who drives. The vehicle (make, model, year,
+    VIN, price) comes from the order and the catalog, never from here. OSAGO covers what the
+    law fixes, so it takes no `coverage_amount` (an unknown field for it); KASKO covers at
+    most the vehicle's price, all of it by default. The OSAGO rating inputs have defaults:
+    territory `moscow`, bonus-malus class `3` (a driver with no history, 1.0), 12 months of
+    use, engine power unstated (priced in the top band). With no driver named, anyone may
+    drive."""
 
     order_id = serializers.UUIDField()
     insurance_type = serializers.ChoiceField(choices=InsuranceType.choices)
-    coverage_amount = MoneyField(min_value=CENT)
-    vehicle_make = FreeTextField(max_length=60)
-    vehicle_model = FreeTextField(max_length=60)
-    vehicle_year = serializers.IntegerField(min_value=1950, help_text="Not in the future.")
-    vehicle_vin = serializers.CharField(max_length=17, validators=[validate_vin])
+    product_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The vehicle on the order to insure; needed only when it has several.",
+    )
+    coverage_amount = MoneyField(
+        min_value=CENT,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="KASKO only: at most the vehicle's price, which is the default.",
+    )
     driver_age = serializers.IntegerField(
         min_value=18, max_value=100, required=False, allow_null=True, default=None
     )
@@ -48,10 +58,11 @@ class QuoteCreateInputSerializer(StrictInputSerializer):
         default=rulesets.OSAGO.default_bonus_malus_class,
     )
 
-    def validate_vehicle_year(self, year):
-        if year > timezone.localdate().year:
-            raise serializers.ValidationError("The model year is in the future.")
-        return year
+    def fields_refused(self, data):
+        refused = super().fields_refused(data)
+        if data.get("insurance_type") == InsuranceType.OSAGO and "coverage_amount" in data:
+            refused.add("coverage_amount")  # the law fixes it
+        return refused
 
     def validate(self, attrs):
         age, experience = attrs["driver_age"], attrs["driver_experience_years"]
@@ -88,6 +99,8 @@ class QuoteOutputSerializer(serializers.ModelSerializer):
             "insurance_type",
             "coverage_amount",
             "currency",
+            "product_id",
+            "vehicle_price",
             "vehicle_make",
             "vehicle_model",
             "vehicle_year",
@@ -131,6 +144,10 @@ class PolicyOutputSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "status",
+            "payment_due_by",
+            "premium_paid",
+            "paid_at",
+            "lapsed_at",
             "cancelled_on",
             "cancellation_reason",
             "refund_amount",
@@ -172,6 +189,9 @@ class ClaimDecisionInputSerializer(StrictInputSerializer):
 class ClaimOutputSerializer(serializers.ModelSerializer):
     policy_id = serializers.UUIDField(read_only=True)
     policy_number = serializers.CharField(source="policy.number", read_only=True)
+    decisions = DecisionOutputSerializer(
+        many=True, read_only=True, help_text="Staff's decisions, first approvals included."
+    )
 
     class Meta:
         model = Claim
@@ -189,6 +209,7 @@ class ClaimOutputSerializer(serializers.ModelSerializer):
             "status",
             "decision_reason",
             "decided_at",
+            "decisions",
             "created_at",
             "updated_at",
         ]

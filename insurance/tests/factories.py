@@ -5,28 +5,39 @@ from decimal import Decimal
 from django.utils import timezone
 
 from insurance import services
-from orders.tests.factories import order_make, product_make
+from orders.tests.factories import order_make, vehicle_make
 
-VIN = "XTA210990Y2766389"  # no check digit outside North America
 # A KASKO quote of a new car of the standard make group, anyone driving:
 # 1,000,000.00 × 0.040 × 1.00 × 1 × 1.60 = 64,000.00.
-KASKO = {
-    "insurance_type": "kasko",
-    "coverage_amount": Decimal("1000000.00"),
-    "vehicle_make": "Skoda",
-    "vehicle_model": "Octavia",
-    "vehicle_vin": VIN,
-}
+KASKO = {"insurance_type": "kasko", "coverage_amount": Decimal("1000000.00")}
+
+
+def insured_vehicle_make(price: str = "1500000.00"):
+    """A new Skoda Octavia in the catalog: the vehicle an insured order holds."""
+    return vehicle_make(price=price, make="Skoda", model="Octavia", year=timezone.localdate().year)
+
+
+def vehicle_order_make(customer, price: str = "1500000.00"):
+    return order_make(customer, (insured_vehicle_make(price), 1))
 
 
 def quote_make(customer, order=None, **fields):
-    order = order or order_make(customer, (product_make(price="1500000.00"), 1))
-    fields = {**KASKO, "vehicle_year": timezone.localdate().year, **fields}
-    return services.quote_create(user=customer, order_id=order.pk, **fields)
+    order = order or vehicle_order_make(customer)
+    return services.quote_create(user=customer, order_id=order.pk, **{**KASKO, **fields})
 
 
-def policy_make(customer, order=None, **fields):
-    return services.quote_purchase(quote_id=quote_make(customer, order, **fields).pk)
+def premium_pay(policy, amount=None):
+    """The policy's premium received, as payments reports it (insurance.handlers)."""
+    paid = services.policy_premium_paid(
+        policy_id=policy.pk, paid_amount=amount or policy.premium, version=policy.paid_version + 1
+    )
+    return paid
+
+
+def policy_make(customer, order=None, *, paid: bool = True, **fields):
+    """A bought policy: active, its premium paid, unless `paid` is False."""
+    policy = services.quote_purchase(quote_id=quote_make(customer, order, **fields).pk)
+    return premium_pay(policy) if paid else policy
 
 
 def claim_make(customer, policy=None, amount: str = "50000.00"):

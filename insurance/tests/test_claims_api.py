@@ -8,7 +8,15 @@ from django.utils import timezone
 from conftest import client_for
 from insurance import services
 from insurance.models import Claim, OutboxEvent, Policy
-from insurance.tests.factories import claim_make, outbox_payload, policy_make, quote_make
+from accounts.tests.factories import UserFactory
+from insurance.models import ClaimDecisionRecord
+from insurance.tests.factories import (
+    claim_make,
+    outbox_payload,
+    policy_make,
+    premium_pay,
+    quote_make,
+)
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -31,7 +39,7 @@ def decide(client, claim, **body):
     )
 
 
-def test_quote_purchase_claim_and_decision_end_to_end(
+def test_quote_purchase_payment_claim_and_decision_end_to_end(
     customer_client, manager_client, customer, manager
 ):
     order_quote = quote_make(customer)
@@ -39,6 +47,7 @@ def test_quote_purchase_claim_and_decision_end_to_end(
         reverse("insurance-quote-purchase", args=[order_quote.pk])
     ).json()
     policy = Policy.objects.get(pk=policy_body["id"])
+    premium_pay(policy)
 
     filed = file_claim(customer_client, policy)
     claim = Claim.objects.get()
@@ -46,6 +55,7 @@ def test_quote_purchase_claim_and_decision_end_to_end(
 
     assert filed.status_code == 201, filed.json()
     assert (filed.json()["status"], filed.json()["policy_number"]) == ("filed", policy.number)
+    assert filed.json()["decisions"] == []
     assert decided.status_code == 200, decided.json()
     claim.refresh_from_db()
     assert (claim.status, claim.amount_claimed, claim.amount_approved) == (
@@ -54,11 +64,16 @@ def test_quote_purchase_claim_and_decision_end_to_end(
         Decimal("80000.50"),
     )
     assert (claim.decided_by_id, claim.decision_reason) == (manager.pk, "Assessed")
+    # Below INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE one approval decides.
+    assert [(d["decided_by_id"], d["final"]) for d in decided.json()["decisions"]] == [
+        (str(manager.pk), True)
+    ]
     listed = customer_client.get(reverse("insurance-claims")).json()["results"]
     assert [(row["id"], row["amount_approved"]) for row in listed] == [(str(claim.pk), "80000.50")]
     assert list(OutboxEvent.objects.order_by("occurred_at").values_list("type", flat=True)) == [
         "insurance.quoted",
         "insurance.purchased",
+        "insurance.activated",
         "insurance.claim_filed",
         "insurance.claim_decided",
     ]
@@ -69,6 +84,18 @@ def test_quote_purchase_claim_and_decision_end_to_end(
         "80000.50",
         str(policy.pk),
     )
+
+
+def test_no_claim_on_a_policy_whose_premium_is_not_paid(customer_client, customer):
+    policy = policy_make(customer, paid=False)
+    events = OutboxEvent.objects.count()
+
+    response = file_claim(customer_client, policy)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "policy_not_active")
+    assert Claim.objects.count() == 0
+    assert OutboxEvent.objects.count() == events
+    assert Policy.objects.get().status == "pending_payment"
 
 
 def test_a_rejected_claim_reports_an_amount_of_zero(manager_client, customer):
@@ -203,3 +230,147 @@ def test_another_clients_policy_and_claims_are_404(customer, other_customer):
     assert (filed.status_code, read.status_code) == (404, 404)
     assert listed["count"] == 0
     assert Claim.objects.count() == 1
+
+
+def test_no_claim_on_a_lapsed_policy(customer_client, customer):
+    policy = policy_make(customer, paid=False)
+    services.policies_unpaid_lapse(now=policy.payment_due_by + timedelta(seconds=1))
+
+    response = file_claim(customer_client, policy)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "policy_not_active")
+    assert Claim.objects.count() == 0
+
+
+# FOUR EYES (common/four_eyes.py)
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def second_manager(db):
+    return UserFactory(role="manager")
+
+
+def no_decision_taken(claim) -> bool:
+    claim.refresh_from_db()
+    return (
+        (claim.status, claim.amount_approved, claim.decided_by_id, claim.decided_at)
+        == ("filed", None, None, None)
+        and not OutboxEvent.objects.filter(type="insurance.claim_decided").exists()
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"decision": "approved", "amount_approved": "100.00"}, {"decision": "rejected"}],
+)
+def test_a_manager_cannot_decide_a_claim_on_their_own_policy(manager, manager_client, body):
+    # Given a manager who bought and paid a policy for their own car, and claimed on it
+    claim = claim_make(manager)
+
+    response = decide(manager_client, claim, **body)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "own_record")
+    assert no_decision_taken(claim)
+    assert ClaimDecisionRecord.objects.count() == 0
+
+
+def test_an_approval_above_the_threshold_waits_for_a_second_manager(
+    manager, manager_client, second_manager, customer, settings
+):
+    settings.INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE = Decimal("10000.00")
+    claim = claim_make(customer, amount="50000.00")
+
+    first = decide(manager_client, claim, decision="approved", amount_approved="40000.00")
+
+    assert first.status_code == 200, first.json()
+    assert first.json()["status"] == "filed"
+    assert no_decision_taken(claim)
+    (record,) = ClaimDecisionRecord.objects.filter(claim=claim)
+    assert (record.decided_by_id, record.decision, record.amount, record.final) == (
+        manager.pk,
+        "approved",
+        Decimal("40000.00"),
+        False,
+    )
+    assert [(d["decided_by_id"], d["amount"], d["final"]) for d in first.json()["decisions"]] == [
+        (str(manager.pk), "40000.00", False)
+    ]
+
+    # The same manager approving again is not a second pair of eyes.
+    again = decide(manager_client, claim, decision="approved", amount_approved="40000.00")
+
+    assert (again.status_code, again.json()["error"]["code"]) == (
+        403,
+        "second_approver_required",
+    )
+    assert no_decision_taken(claim)
+    assert ClaimDecisionRecord.objects.filter(claim=claim).count() == 1
+
+    # A second manager's approval decides it.
+    second = decide(
+        client_for(second_manager), claim, decision="approved", amount_approved="40000.00"
+    )
+
+    assert second.status_code == 200, second.json()
+    claim.refresh_from_db()
+    assert (claim.status, claim.amount_approved, claim.decided_by_id) == (
+        "approved",
+        Decimal("40000.00"),
+        second_manager.pk,
+    )
+    assert list(
+        ClaimDecisionRecord.objects.filter(claim=claim)
+        .order_by("created_at")
+        .values_list("decided_by_id", "final")
+    ) == [(manager.pk, False), (second_manager.pk, True)]
+    assert [d["final"] for d in second.json()["decisions"]] == [False, True]
+    payload = outbox_payload("insurance.claim_decided", claim)
+    assert (payload["status"], payload["amount"]) == ("approved", "40000.00")
+
+
+def test_an_approval_up_to_the_threshold_is_decided_by_one_manager(
+    manager, manager_client, customer, settings
+):
+    settings.INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE = Decimal("10000.00")
+    claim = claim_make(customer, amount="50000.00")
+
+    response = decide(manager_client, claim, decision="approved", amount_approved="10000.00")
+
+    assert response.status_code == 200, response.json()
+    claim.refresh_from_db()
+    assert (claim.status, claim.amount_approved, claim.decided_by_id) == (
+        "approved",
+        Decimal("10000.00"),
+        manager.pk,
+    )
+    (record,) = ClaimDecisionRecord.objects.filter(claim=claim)
+    assert (record.decided_by_id, record.final) == (manager.pk, True)
+    assert outbox_payload("insurance.claim_decided", claim)["amount"] == "10000.00"
+
+
+def test_a_rejection_above_the_threshold_is_decided_by_one_manager(
+    manager, manager_client, customer, settings
+):
+    settings.INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE = Decimal("10000.00")
+    claim = claim_make(customer, amount="50000.00")
+
+    response = decide(manager_client, claim, decision="rejected")
+
+    assert response.status_code == 200, response.json()
+    claim.refresh_from_db()
+    assert (claim.status, claim.decided_by_id) == ("rejected", manager.pk)
+    (record,) = ClaimDecisionRecord.objects.filter(claim=claim)
+    assert (record.decision, record.final) == ("rejected", True)
+
+
+def test_the_default_threshold_is_500000_roubles(
+    manager, manager_client, second_manager, customer
+):
+    # Given a 1,000,000.00 KASKO policy and a claim of 600,000.00
+    claim = claim_make(customer, amount="600000.00")
+
+    at = decide(manager_client, claim, decision="approved", amount_approved="500000.00")
+    claim_above = claim_make(customer, policy=claim.policy, amount="600000.00")
+    above = decide(manager_client, claim_above, decision="approved", amount_approved="500000.01")
+
+    assert (at.json()["status"], above.json()["status"]) == ("approved", "filed")
+    assert ClaimDecisionRecord.objects.get(claim=claim_above).final is False

@@ -1,22 +1,25 @@
+import uuid
+from decimal import Decimal
+
 import pytest
 
 from common.events import Event
 from common.events.bus import deliver
 from insurance import services
 from insurance.models import InboxEvent, OutboxEvent, Policy, Quote
-from insurance.tests.factories import outbox_payload, policy_make, quote_make
+from insurance.tests.factories import outbox_payload, policy_make, quote_make, vehicle_order_make
 from orders import services as orders_services
-from orders.tests.factories import order_make, product_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 CONSUMER = "insurance.cancel_quotes_of_cancelled_order"
 
 
-def test_cancelling_an_order_cancels_its_unbought_quotes_once(customer, run_on_commit):
-    order = order_make(customer, (product_make(price="1500000.00"), 1))
+def test_cancelling_an_order_cancels_its_quotes_and_policies_once(customer, run_on_commit):
+    order = vehicle_order_make(customer)
     open_quote = quote_make(customer, order)
-    bought = policy_make(customer, order)
+    unpaid = policy_make(customer, order, paid=False)
+    paid = policy_make(customer, order)
     other_order_quote = quote_make(customer)
 
     with run_on_commit():
@@ -24,11 +27,15 @@ def test_cancelling_an_order_cancels_its_unbought_quotes_once(customer, run_on_c
 
     open_quote.refresh_from_db()
     assert (open_quote.status, open_quote.cancelled_at is not None) == ("cancelled", True)
-    assert Quote.objects.get(pk=bought.quote_id).status == "purchased"
-    assert Policy.objects.get(pk=bought.pk).status == "active"
+    assert Quote.objects.get(pk=paid.quote_id).status == "purchased"
+    assert Policy.objects.get(pk=unpaid.pk).status == "lapsed"
+    paid.refresh_from_db()
+    # 64,000.00 × 364 / 365: the premium of every day but today.
+    assert (paid.status, paid.refund_amount) == ("cancelled", Decimal("63824.66"))
     assert Quote.objects.get(pk=other_order_quote.pk).status == "quoted"
     payload = outbox_payload("insurance.quote_cancelled", open_quote)
     assert (payload["status"], payload["amount"]) == ("cancelled", "64000.00")
+    assert outbox_payload("insurance.cancelled", paid)["amount"] == "63824.66"
 
     # The broker delivers the same order.cancelled again: nothing changes.
     inbox = InboxEvent.objects.get(consumer=CONSUMER)
@@ -38,10 +45,12 @@ def test_cancelling_an_order_cancels_its_unbought_quotes_once(customer, run_on_c
     assert deliver(CONSUMER, again.as_dict()) is False
     assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
     assert OutboxEvent.objects.filter(type="insurance.quote_cancelled").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance.lapsed").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance.cancelled").count() == 1
 
 
 def test_a_cancelled_quote_cannot_be_bought(customer, customer_client, run_on_commit):
-    order = order_make(customer, (product_make(price="1500000.00"), 1))
+    order = vehicle_order_make(customer)
     quote = quote_make(customer, order)
     with run_on_commit():
         orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
@@ -59,7 +68,7 @@ def test_a_cancelled_quote_cannot_be_bought(customer, customer_client, run_on_co
 def test_a_quote_written_while_its_order_is_cancelled_is_cancelled(customer, monkeypatch):
     # Given an order cancelled after the quote was priced but before it committed, so that
     # `order.cancelled` is consumed while there is no quote to cancel yet...
-    order = order_make(customer, (product_make(price="1500000.00"), 1))
+    order = vehicle_order_make(customer)
     quote_price = services.quote_price
 
     def cancel_first(**inputs):
@@ -74,3 +83,58 @@ def test_a_quote_written_while_its_order_is_cancelled_is_cancelled(customer, mon
     assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
     assert Quote.objects.get(pk=quote.pk).status == "cancelled"
     assert OutboxEvent.objects.filter(type="insurance.quote_cancelled").count() == 1
+
+
+PREMIUM_CONSUMER = "insurance.note_premium_paid"
+
+
+def payment_report(policy, *, kind="policy", paid="64000.00", version=1) -> dict:
+    """payment.completed as payments publishes it for a payment of `policy`'s premium."""
+    return Event(
+        type="payment.completed",
+        aggregate_id=str(uuid.uuid4()),
+        schema_version=2,
+        payload={
+            "id": str(uuid.uuid4()),
+            "payable_kind": kind,
+            "payable_id": str(policy.pk),
+            "order_id": str(policy.order_id),
+            "customer_id": str(policy.customer_id),
+            "amount": paid,
+            "refunded_amount": "0.00",
+            "currency": "RUB",
+            "status": "completed",
+            "payable_paid_amount": paid,
+            "payable_paid_version": version,
+        },
+    ).as_dict()
+
+
+def test_a_completed_payment_of_the_premium_activates_the_policy_once(customer):
+    policy = policy_make(customer, paid=False)
+    report = payment_report(policy)
+
+    assert deliver(PREMIUM_CONSUMER, report) is True
+    assert deliver(PREMIUM_CONSUMER, report) is False
+
+    policy.refresh_from_db()
+    assert (policy.status, policy.premium_paid, policy.paid_version) == (
+        "active",
+        Decimal("64000.00"),
+        1,
+    )
+    assert OutboxEvent.objects.filter(type="insurance.activated").count() == 1
+
+
+def test_a_payment_of_another_kind_of_payable_is_not_a_premium(customer):
+    policy = policy_make(customer, paid=False)
+
+    deliver(PREMIUM_CONSUMER, payment_report(policy, kind="order"))
+
+    policy.refresh_from_db()
+    assert (policy.status, policy.premium_paid, policy.paid_version) == (
+        "pending_payment",
+        Decimal("0.00"),
+        0,
+    )
+    assert not OutboxEvent.objects.filter(type="insurance.activated").exists()

@@ -6,34 +6,47 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from insurance import rulesets
 from insurance.models import OutboxEvent, Policy, Quote
-from insurance.tests.factories import VIN, outbox_payload, quote_make
-from orders.tests.factories import order_make, product_make
+from insurance.tests.factories import outbox_payload, quote_make
+from orders.tests.factories import order_make, product_make, vehicle_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 QUOTES = "/api/v1/insurance/quotes/"
+UNKNOWN_FIELD = ["Unknown field: it is not part of this request."]
 
 
 @pytest.fixture
-def order(customer):
-    return order_make(customer, (product_make(price="2500000.00"), 1))
+def camry(db):
+    """A Toyota Camry of last year's model, in the catalog at 2,500,000.00."""
+    return vehicle_make(
+        price="2500000.00", make="Toyota", model="Camry", year=timezone.localdate().year - 1
+    )
+
+
+@pytest.fixture
+def order(customer, camry):
+    return order_make(customer, (camry, 1))
 
 
 def osago(order, **fields) -> dict:
     return {
         "order_id": str(order.pk),
         "insurance_type": "osago",
-        "coverage_amount": "400000.00",
-        "vehicle_make": "Toyota",
-        "vehicle_model": "Camry",
-        "vehicle_year": 2024,
-        "vehicle_vin": "1M8GDM9AXKP042788",
         "driver_age": 30,
         "driver_experience_years": 10,
         "engine_power_hp": 150,
         **fields,
     }
+
+
+def kasko(order, **fields) -> dict:
+    return {"order_id": str(order.pk), "insurance_type": "kasko", **fields}
+
+
+def nothing_written() -> bool:
+    return not Quote.objects.exists() and not OutboxEvent.objects.exists()
 
 
 def test_an_osago_quote_shows_every_coefficient_its_source_the_version_and_validity(
@@ -75,33 +88,183 @@ def test_an_osago_quote_shows_every_coefficient_its_source_the_version_and_valid
     assert payload["insurance_type"] == "osago"
 
 
+def test_osago_covers_the_sum_the_law_fixes_whatever_the_vehicle_costs(customer_client, order):
+    response = customer_client.post(QUOTES, osago(order), format="json")
+
+    assert response.status_code == 201, response.json()
+    quote = Quote.objects.get()
+    assert quote.coverage_amount == rulesets.OSAGO.coverage_limit == Decimal("400000.00")
+    assert quote.vehicle_price == Decimal("2500000.00")
+    assert response.json()["coverage_amount"] == "400000.00"
+
+
+def test_the_vehicle_of_a_quote_is_the_catalogs_product_on_the_order(
+    customer_client, order, camry
+):
+    response = customer_client.post(QUOTES, osago(order), format="json")
+
+    assert response.status_code == 201, response.json()
+    quote = Quote.objects.get()
+    assert (quote.vehicle_make, quote.vehicle_model, quote.vehicle_year, quote.vehicle_vin) == (
+        "Toyota",
+        "Camry",
+        timezone.localdate().year - 1,
+        camry.vin,
+    )
+    assert (quote.product_id, quote.vehicle_price) == (camry.pk, camry.price)
+    body = response.json()
+    assert (body["vehicle_make"], body["vehicle_vin"], body["product_id"]) == (
+        "Toyota",
+        camry.vin,
+        str(camry.pk),
+    )
+
+
 def test_a_kasko_quote_is_priced_on_the_coverage_vehicle_age_make_and_driver(
     customer_client, order
 ):
-    year = timezone.localdate().year - 1
     response = customer_client.post(
-        QUOTES,
-        {
-            "order_id": str(order.pk),
-            "insurance_type": "kasko",
-            "coverage_amount": "2000000.00",
-            "vehicle_make": "Toyota",
-            "vehicle_model": "Camry",
-            "vehicle_year": year,
-            "vehicle_vin": "1m8gdm9axkp042788",
-        },
-        format="json",
+        QUOTES, kasko(order, coverage_amount="2000000.00"), format="json"
     )
 
     assert response.status_code == 201, response.json()
     quote = Quote.objects.get()
     # 2,000,000 × 0.045 (one year old) × 1.30 (Toyota) × 1 × 1.60 (anyone drives)
     assert quote.premium == Decimal("187200.00")
-    assert (quote.vehicle_vin, quote.unlimited_drivers) == ("1M8GDM9AXKP042788", True)
+    assert (quote.coverage_amount, quote.unlimited_drivers) == (Decimal("2000000.00"), True)
     assert response.json()["ruleset_version"] == "kasko-autosalon-2026.1"
 
 
-NEXT_YEAR = timezone.localdate().year + 1
+def test_kasko_covers_the_vehicles_price_when_no_coverage_is_given(customer_client, order):
+    response = customer_client.post(QUOTES, kasko(order), format="json")
+
+    assert response.status_code == 201, response.json()
+    quote = Quote.objects.get()
+    assert quote.coverage_amount == Decimal("2500000.00")
+    # 2,500,000 × 0.045 × 1.30 × 1 × 1.60
+    assert quote.premium == Decimal("234000.00")
+
+
+def test_kasko_may_cover_exactly_the_vehicles_price(customer_client, order):
+    response = customer_client.post(
+        QUOTES, kasko(order, coverage_amount="2500000.00"), format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert Quote.objects.get().coverage_amount == Decimal("2500000.00")
+
+
+def test_kasko_above_the_vehicles_price_is_refused(customer_client, order):
+    response = customer_client.post(
+        QUOTES, kasko(order, coverage_amount="2500000.01"), format="json"
+    )
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "coverage_exceeds_vehicle_price"
+    assert error["details"] == {"coverage_amount": ["At most 2500000.00, the vehicle's price."]}
+    assert nothing_written()
+
+
+def test_kasko_of_a_vehicle_dearer_than_the_tariff_allows_is_refused(customer_client, customer):
+    order = order_make(customer, (vehicle_make(price="150000000.00", make="Rolls-Royce"), 1))
+
+    response = customer_client.post(QUOTES, kasko(order), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "coverage_exceeds_limit"
+    assert nothing_written()
+
+
+def test_a_body_that_names_the_vehicle_is_refused_as_unknown_fields(customer_client, order):
+    body = osago(
+        order,
+        vehicle_make="Lada",
+        vehicle_model="Granta",
+        vehicle_year=2015,
+        vehicle_vin="XTA210990Y2766389",
+    )
+
+    response = customer_client.post(QUOTES, body, format="json")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["details"] == {
+        "vehicle_make": UNKNOWN_FIELD,
+        "vehicle_model": UNKNOWN_FIELD,
+        "vehicle_vin": UNKNOWN_FIELD,
+        "vehicle_year": UNKNOWN_FIELD,
+    }
+    assert nothing_written()
+
+
+@pytest.mark.parametrize("coverage", ["400000.00", "1000.00", None])
+def test_an_osago_body_with_a_coverage_amount_is_refused_as_an_unknown_field(
+    customer_client, order, coverage
+):
+    response = customer_client.post(QUOTES, osago(order, coverage_amount=coverage), format="json")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["details"]) == (
+        "validation_error",
+        {"coverage_amount": UNKNOWN_FIELD},
+    )
+    assert nothing_written()
+
+
+def test_an_order_without_a_vehicle_cannot_be_insured(customer_client, customer):
+    accessories = order_make(customer, (product_make(price="30000.00"), 2))
+
+    for body in (osago(accessories), kasko(accessories)):
+        response = customer_client.post(QUOTES, body, format="json")
+        assert (response.status_code, response.json()["error"]["code"]) == (
+            409,
+            "order_has_no_vehicle",
+        )
+    assert nothing_written()
+
+
+def test_an_order_of_several_vehicles_needs_the_one_to_insure(customer_client, customer):
+    first = vehicle_make(price="1500000.00", make="Skoda", model="Octavia", year=2025)
+    second = vehicle_make(price="3000000.00", make="BMW", model="X3", year=2025)
+    order = order_make(customer, (first, 1), (second, 1))
+
+    unnamed = customer_client.post(QUOTES, osago(order), format="json")
+    named = customer_client.post(QUOTES, osago(order, product_id=str(second.pk)), format="json")
+
+    assert unnamed.status_code == 400
+    error = unnamed.json()["error"]
+    assert (error["code"], list(error["details"])) == ("vehicle_required", ["product_id"])
+    assert named.status_code == 201, named.json()
+    quote = Quote.objects.get()
+    assert (quote.product_id, quote.vehicle_make, quote.vehicle_vin, quote.vehicle_price) == (
+        second.pk,
+        "BMW",
+        second.vin,
+        Decimal("3000000.00"),
+    )
+
+
+def test_a_product_that_is_not_a_vehicle_of_the_order_is_refused(
+    customer_client, customer, camry
+):
+    accessory = product_make(price="20000.00")
+    order = order_make(customer, (camry, 1), (accessory, 1))
+    elsewhere = vehicle_make()
+
+    for product in (accessory, elsewhere):
+        response = customer_client.post(
+            QUOTES, osago(order, product_id=str(product.pk)), format="json"
+        )
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert (error["code"], error["details"]) == (
+            "vehicle_not_on_order",
+            {"product_id": ["Not a vehicle of this order."]},
+        )
+    assert nothing_written()
 
 
 @pytest.mark.parametrize(
@@ -113,25 +276,16 @@ NEXT_YEAR = timezone.localdate().year + 1
         ({"coverage_amount": "1e20"}, 400, "validation_error", "coverage_amount"),
         ({"coverage_amount": "NaN"}, 400, "validation_error", "coverage_amount"),
         ({"coverage_amount": [1]}, 400, "validation_error", "coverage_amount"),
-        ({"coverage_amount": "400000.01"}, 400, "coverage_exceeds_limit", "coverage_amount"),
+        ({"coverage_amount": "99999.99"}, 400, "coverage_below_minimum", "coverage_amount"),
         (
-            {"insurance_type": "kasko", "coverage_amount": "99999.99"},
+            {"coverage_amount": "2500000.01"},
             400,
-            "coverage_below_minimum",
-            "coverage_amount",
-        ),
-        (
-            {"insurance_type": "kasko", "coverage_amount": "100000000.01"},
-            400,
-            "coverage_exceeds_limit",
+            "coverage_exceeds_vehicle_price",
             "coverage_amount",
         ),
         ({"insurance_type": "life"}, 400, "validation_error", "insurance_type"),
-        ({"vehicle_year": NEXT_YEAR}, 400, "validation_error", "vehicle_year"),
-        ({"vehicle_year": "twenty"}, 400, "validation_error", "vehicle_year"),
-        ({"vehicle_vin": "1HGCM82633A123456"}, 400, "validation_error", "vehicle_vin"),
-        ({"vehicle_vin": "XTA21099OY2766389"}, 400, "validation_error", "vehicle_vin"),
-        ({"vehicle_vin": "XTA21099"}, 400, "validation_error", "vehicle_vin"),
+        ({"vehicle_year": 2024}, 400, "validation_error", "vehicle_year"),
+        ({"vehicle_vin": "XTA210990Y2766389"}, 400, "validation_error", "vehicle_vin"),
         ({"driver_age": 17}, 400, "validation_error", "driver_age"),
         ({"driver_age": "thirty"}, 400, "validation_error", "driver_age"),
         ({"driver_experience_years": None}, 400, "validation_error", "driver_age"),
@@ -141,19 +295,21 @@ NEXT_YEAR = timezone.localdate().year + 1
         ({"territory": "atlantis"}, 400, "validation_error", "territory"),
         ({"bonus_malus_class": "14"}, 400, "validation_error", "bonus_malus_class"),
         ({"order_id": "not-a-uuid"}, 400, "validation_error", "order_id"),
+        ({"product_id": "not-a-uuid"}, 400, "validation_error", "product_id"),
     ],
 )
-def test_invalid_quotes_are_refused_with_a_code_and_nothing_is_written(
+def test_invalid_kasko_quotes_are_refused_with_a_code_and_nothing_is_written(
     customer_client, order, change, status, code, field
 ):
-    response = customer_client.post(QUOTES, osago(order, **change), format="json")
+    body = kasko(order, **{"driver_age": 30, "driver_experience_years": 10, **change})
+
+    response = customer_client.post(QUOTES, body, format="json")
 
     assert response.status_code == status
     error = response.json()["error"]
     assert error["code"] == code
     assert field in error["details"]
-    assert Quote.objects.count() == 0
-    assert OutboxEvent.objects.count() == 0
+    assert nothing_written()
 
 
 def test_named_drivers_need_a_driver(customer_client, order):
@@ -168,7 +324,7 @@ def test_named_drivers_need_a_driver(customer_client, order):
 def test_quoting_another_clients_or_a_missing_order_is_a_404(
     customer_client, other_customer, order
 ):
-    others = order_make(other_customer, (product_make(), 1))
+    others = order_make(other_customer, (vehicle_make(), 1))
     missing = {"order_id": "00000000-0000-0000-0000-000000000000"}
 
     for body in (osago(others), osago(order, **missing)):
@@ -207,7 +363,10 @@ def test_clients_list_and_read_their_own_quotes_and_staff_all(
     assert {row["id"] for row in everything["results"]} == {str(mine.pk), str(theirs.pk)}
     assert (other.status_code, other.json()["error"]["code"]) == (404, "not_found")
     assert read.json()["premium"] == "64000.00"
-    assert read.json()["vehicle_vin"] == VIN
+    assert (read.json()["vehicle_make"], read.json()["vehicle_vin"]) == (
+        "Skoda",
+        mine.vehicle_vin,
+    )
 
 
 def test_an_expired_quote_cannot_be_bought(customer_client, customer):

@@ -189,3 +189,40 @@ class OrderStatsOutputSerializer(serializers.Serializer):
         help_text="Average total of orders not cancelled, per ISO currency code.",
     )
     by_day = OrderStatsDayOutputSerializer(many=True)
+
+
+class DealStepOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="payment_due, loan_under_review, loan_awaiting_lender or "
+        "loan_awaiting_disbursement."
+    )
+    message = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+
+class DealPaymentsOutputSerializer(serializers.Serializer):
+    captured = serializers.DecimalField(max_digits=14, decimal_places=2)
+    pending = serializers.DecimalField(max_digits=14, decimal_places=2)
+    refunded = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Payments refunded in part or in full."
+    )
+    items = OrderLinkOutputSerializer(many=True, source="payments")
+
+
+class DealOutputSerializer(serializers.Serializer):
+    """The order and every source of its money (docs/deal.md, "The deal at a glance")."""
+
+    order = OrderOutputSerializer()
+    payments = DealPaymentsOutputSerializer(source="*")
+    loan = OrderLinkOutputSerializer(
+        allow_null=True, help_text="The latest loan application: status and amount."
+    )
+    policies = OrderLinkOutputSerializer(
+        many=True,
+        help_text="Each policy's status and premium; its premium is paid once it is active "
+        "(or cancelled after).",
+    )
+    balance_due = serializers.DecimalField(max_digits=14, decimal_places=2)
+    outstanding = DealStepOutputSerializer(
+        many=True, help_text="What still stands between the order and paid."
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
         views.OrderItemView.as_view(),
         name="orders-item",
     ),
+    path("orders/<uuid:pk>/deal", views.OrderDealView.as_view(), name="orders-deal"),
     path("orders/<uuid:pk>/status", views.OrderStatusView.as_view(), name="orders-status"),
     path("orders/<uuid:pk>/history/", views.OrderHistoryView.as_view(), name="orders-history"),
 ]

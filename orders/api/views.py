@@ -8,6 +8,7 @@ from common.idempotency import idempotency_key, openapi_parameter
 from common.permissions import IsAdminRole, IsStaffRole
 from orders import selectors, services
 from orders.api import serializers as s
+from orders.deal import deal_of
 from orders.filters import OrderFilter
 
 
@@ -49,6 +50,16 @@ class OrderDetailView(APIView):
     def delete(self, request, pk):
         services.order_delete(order_id=selectors.order_get(user=request.user, order_id=pk).pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrderDealView(APIView):
+    @extend_schema(
+        responses={200: s.DealOutputSerializer},
+        summary="The deal at a glance: lines, payments, the loan, policies, what is still due",
+    )
+    def get(self, request, pk):
+        order = selectors.order_get(user=request.user, order_id=pk)
+        return Response(s.DealOutputSerializer(deal_of(order)).data)
 
 
 class OrderItemView(APIView):

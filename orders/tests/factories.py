@@ -13,13 +13,32 @@ def category_make():
     return catalog_services.category_create(name=f"Category {next(_names)}")
 
 
-def product_make(*, stock: int = 5, price: str = "1000.00", currency: str = "RUB", category=None):
+def product_make(
+    *,
+    stock: int = 5,
+    price: str = "1000.00",
+    currency: str = "RUB",
+    category=None,
+    vin: str | None = None,
+    **vehicle,
+):
+    """A product; without a `vin`, orders counts it as an accessory. `vehicle`: its make,
+    model and year."""
     return catalog_services.product_create(
         name=f"Vehicle {next(_names)}",
         price=Decimal(price),
         currency=currency,
         stock_quantity=stock,
         category=category or category_make(),
+        vin=vin,
+        **vehicle,
+    )
+
+
+def vehicle_make(*, stock: int = 1, price: str = "1500000.00", category=None, **vehicle):
+    """A product with a VIN of its own: a vehicle (`vehicle`: make, model, year)."""
+    return product_make(
+        stock=stock, price=price, category=category, vin=f"XTA{next(_names):014d}", **vehicle
     )
 
 

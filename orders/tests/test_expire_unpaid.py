@@ -1,4 +1,6 @@
+import uuid
 from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -9,7 +11,7 @@ from catalog import selectors as catalog_selectors
 from orders import services
 from orders.models import Order, OrderStatusHistory, OutboxEvent
 from orders.tasks import orders_unpaid_expire_task
-from orders.tests.factories import order_make, product_make
+from orders.tests.factories import order_make, product_make, vehicle_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -83,3 +85,130 @@ def test_the_periodic_task_uses_the_configured_age(customer, settings, run_on_co
         "Not paid within 2 hours"
     )
     assert stock(car) == 1
+
+
+# CLOCKS
+# ------------------------------------------------------------------------------
+DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
+
+
+def expire_at(order, age: timedelta, *, older_than: timedelta = 48 * HOUR) -> int:
+    """Run the sweep on a clock `age` after `order` was placed."""
+    return services.orders_unpaid_expire(older_than=older_than, now=order.created_at + age)
+
+
+def status(order) -> str:
+    return Order.objects.get(pk=order.pk).status
+
+
+def cancel_reason(order) -> str:
+    return OrderStatusHistory.objects.get(order=order, to_status="cancelled").reason
+
+
+def paid(order, amount: str):
+    services.order_paid_amount_set(order_id=order.pk, paid_amount=Decimal(amount), version=1)
+
+
+def loan(order, loan_status: str):
+    services.order_link_note(
+        order_id=order.pk,
+        kind="loan_application",
+        reference_id=uuid.uuid4(),
+        status=loan_status,
+        reported_at=timezone.now(),
+        event=f"financing.{loan_status}",
+    )
+
+
+def test_a_vehicle_is_held_24_hours_then_its_order_is_cancelled_and_it_is_back_on_sale(
+    customer, run_on_commit
+):
+    car = vehicle_make()
+    order = order_make(customer, (car, 1))
+
+    with run_on_commit():
+        kept = expire_at(order, 23 * HOUR)
+    assert (kept, status(order), stock(car)) == (0, "pending", 0)
+
+    with run_on_commit():
+        cancelled = expire_at(order, 25 * HOUR)
+    assert (cancelled, status(order), stock(car)) == (1, "cancelled", 1)
+    assert cancel_reason(order) == "Vehicle not paid within 24 hours"
+
+
+def test_the_vehicle_hold_is_the_shorter_of_older_than_and_its_setting(customer, settings):
+    settings.ORDERS_VEHICLE_HOLD_HOURS = 6
+    order = order_make(customer, (vehicle_make(), 1))
+
+    assert expire_at(order, 5 * HOUR) == 0
+    assert expire_at(order, 7 * HOUR) == 1
+    assert cancel_reason(order) == "Vehicle not paid within 6 hours"
+    other = order_make(customer, (vehicle_make(), 1))
+    assert expire_at(other, 3 * HOUR, older_than=2 * HOUR) == 1
+    assert cancel_reason(other) == "Vehicle not paid within 2 hours"
+
+
+def test_an_order_of_accessories_keeps_the_older_than_clock(customer, run_on_commit):
+    mats = product_make(stock=10)
+    order = order_make(customer, (mats, 2))
+
+    assert expire_at(order, 47 * HOUR) == 0
+    assert status(order) == "pending"
+    with run_on_commit():
+        assert expire_at(order, 49 * HOUR) == 1
+    assert (status(order), stock(mats)) == ("cancelled", 10)
+    assert cancel_reason(order) == "Not paid within 48 hours"
+
+
+def test_a_ten_percent_deposit_keeps_the_vehicle_for_14_days(customer, run_on_commit):
+    car = vehicle_make(price="1500000.00")
+    order = order_make(customer, (car, 1))
+    paid(order, "150000.00")
+
+    assert expire_at(order, 25 * HOUR) == 0
+    assert expire_at(order, 14 * DAY - HOUR) == 0
+    assert (status(order), stock(car)) == ("pending", 0)
+    with run_on_commit():
+        assert expire_at(order, 14 * DAY + HOUR) == 1
+    assert (status(order), stock(car)) == ("cancelled", 1)
+    assert cancel_reason(order) == "Financed, but not paid within 14 days"
+
+
+def test_the_deposit_is_counted_on_the_vehicle_lines_alone(customer):
+    # 150,000 is 10% of the vehicle, 7.5% of the order with its accessory.
+    wheels = product_make(stock=10, price="500000.00")
+    order = order_make(customer, (vehicle_make(price="1500000.00"), 1), (wheels, 1))
+    paid(order, "150000.00")
+
+    assert expire_at(order, 25 * HOUR) == 0
+    assert status(order) == "pending"
+
+
+def test_a_deposit_a_kopeck_short_of_ten_percent_does_not_finance_the_order(customer):
+    order = order_make(customer, (vehicle_make(price="1500000.00"), 1))
+    paid(order, "149999.99")
+
+    assert expire_at(order, 25 * HOUR) == 1
+    assert cancel_reason(order) == "Vehicle not paid within 24 hours"
+
+
+@pytest.mark.parametrize("loan_status", ["approved", "disbursed"])
+def test_an_approved_or_disbursed_loan_keeps_the_order_whatever_older_than_says(
+    customer, loan_status
+):
+    order = order_make(customer, (vehicle_make(), 1))
+    loan(order, loan_status)
+
+    assert expire_at(order, 13 * DAY, older_than=timedelta(0)) == 0
+    assert status(order) == "pending"
+    assert expire_at(order, 14 * DAY + HOUR, older_than=timedelta(0)) == 1
+    assert cancel_reason(order) == "Financed, but not paid within 14 days"
+
+
+def test_a_loan_not_yet_approved_does_not_finance_the_order(customer):
+    order = order_make(customer, (vehicle_make(), 1))
+    loan(order, "submitted")
+
+    assert expire_at(order, 25 * HOUR) == 1
+    assert cancel_reason(order) == "Vehicle not paid within 24 hours"

@@ -1,12 +1,15 @@
 """Concurrent requests against PostgreSQL from real threads; every transaction commits."""
 
+import time
+
 import pytest
 from django.urls import reverse
 
 from catalog import selectors as catalog_selectors
 from conftest import client_for, run_concurrently
+from orders import services
 from orders.models import Order, OrderIdempotencyKey
-from orders.tests.factories import product_make
+from orders.tests.factories import product_make, vehicle_make
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 URL = reverse("orders-list")
@@ -41,3 +44,33 @@ def test_ten_concurrent_requests_with_one_idempotency_key_create_one_order(custo
     assert Order.objects.count() == 1
     assert OrderIdempotencyKey.objects.count() == 1
     assert catalog_selectors.product_stock(product_id=car.pk) == 48
+
+
+def test_five_concurrent_vehicle_orders_of_one_customer_leave_exactly_two_unpaid(
+    customer, monkeypatch
+):
+    vehicles = [vehicle_make() for _ in range(5)]
+    count_unpaid_vehicles = services._unpaid_vehicles_check
+
+    # Each order lingers between its count and its commit: without the per-customer lock all
+    # five would count none held, and pass.
+    def count_then_linger(*args):
+        count_unpaid_vehicles(*args)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(services, "_unpaid_vehicles_check", count_then_linger)
+    # A list's iterator hands each thread its own vehicle (a generator is not thread-safe).
+    bodies = iter(
+        [{"items": [{"product_id": str(vehicle.pk), "quantity": 1}]} for vehicle in vehicles]
+    )
+    client = client_for(customer)
+
+    responses = run_concurrently(5, lambda: client.post(URL, next(bodies), format="json"))
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] * 2 + [409] * 3
+    codes = {r.json()["error"]["code"] for r in responses if r.status_code == 409}
+    assert codes == {"unpaid_vehicle_limit"}
+    assert Order.objects.filter(customer_id=customer.pk, status="pending").count() == 2
+    left = sorted(catalog_selectors.product_stock(product_id=v.pk) for v in vehicles)
+    assert left == [0, 0, 1, 1, 1]  # the refused orders' vehicles are back on sale

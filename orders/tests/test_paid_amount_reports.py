@@ -15,17 +15,24 @@ CONSUMER = "orders.paid_amount_on_payment_completed"
 
 
 def report(order, paid: str, version: int) -> dict:
+    """A `payment.completed` of the current schema (v2) reporting what the order received."""
+    payment_id = str(uuid.uuid4())
     return Event(
         type="payment.completed",
-        aggregate_id=str(uuid.uuid4()),
+        aggregate_id=payment_id,
+        schema_version=2,
         payload={
-            "id": str(uuid.uuid4()),
+            "id": payment_id,
+            "payable_kind": "order",
+            "payable_id": str(order.pk),
             "order_id": str(order.pk),
-            "status": "completed",
+            "customer_id": str(order.customer_id),
             "amount": paid,
+            "refunded_amount": "0.00",
             "currency": "RUB",
-            "order_paid_amount": paid,
-            "order_paid_version": version,
+            "status": "completed",
+            "payable_paid_amount": paid,
+            "payable_paid_version": version,
         },
     ).as_dict()
 

@@ -6,17 +6,23 @@ from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField, NoCardNumbersMixin
 from common.money import CENT, MoneyField
-from common.serializers import StrictInputSerializer
-from payments.choices import CardBrand, PayableKind, PaymentMethodType
+from common.serializers import DecisionOutputSerializer, StrictInputSerializer
+from payments.choices import CardBrand, PayableKind, PaymentMethodType, RefundDecision
 from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
+
+PAYABLE_IDS = ("order_id", "registration_id", "policy_id")
 
 
 class PaymentCreateInputSerializer(NoCardNumbersMixin, StrictInputSerializer):
-    """Pays an order, or a seat held at a paid showroom event: one of the two ids. The
-    currency is theirs; status and amounts captured are the server's."""
+    """Pays a payable (docs/deal.md, "Payables"): an order, a seat held at a paid showroom
+    event, or a bought policy's premium; exactly one of the three ids. The currency is the
+    payable's; status and amounts captured are the server's."""
 
     order_id = serializers.UUIDField(required=False, default=None)
     registration_id = serializers.UUIDField(required=False, default=None)
+    policy_id = serializers.UUIDField(
+        required=False, default=None, help_text="A policy waiting for its premium."
+    )
     amount = MoneyField(min_value=CENT)
     method = serializers.ChoiceField(choices=PaymentMethodType.choices)
     payment_method_id = serializers.UUIDField(
@@ -27,16 +33,16 @@ class PaymentCreateInputSerializer(NoCardNumbersMixin, StrictInputSerializer):
     )
 
     def validate(self, data):
-        if (data["order_id"] is None) == (data["registration_id"] is None):
-            raise serializers.ValidationError(
-                {"order_id": ["Give an order_id or a registration_id, not both."]}
-            )
+        if sum(data[name] is not None for name in PAYABLE_IDS) != 1:
+            message = "Give exactly one of order_id, registration_id and policy_id."
+            raise serializers.ValidationError({name: [message] for name in PAYABLE_IDS})
         return data
 
 
 class PaymentOutputSerializer(serializers.ModelSerializer):
     order_id = serializers.SerializerMethodField()
     registration_id = serializers.SerializerMethodField()
+    policy_id = serializers.SerializerMethodField()
     confirmation_url = serializers.SerializerMethodField(
         help_text="While the status is requires_action: where the customer confirms the "
         "payment (the provider's page, 3-D Secure included)."
@@ -49,9 +55,11 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
         model = Payment
         fields = [
             "id",
-            "kind",
+            "payable_kind",
+            "payable_id",
             "order_id",
             "registration_id",
+            "policy_id",
             "customer_id",
             "amount",
             "refunded_amount",
@@ -74,11 +82,17 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
     def get_return_url(self, payment) -> str:
         return settings.PAYMENTS_RETURN_URL.format(payment_id=payment.pk)
 
+    def _payable_id_of(self, payment, kind: PayableKind) -> uuid.UUID | None:
+        return payment.payable_id if payment.payable_kind == kind else None
+
     def get_order_id(self, payment) -> uuid.UUID | None:
-        return payment.order_id if payment.kind == PayableKind.ORDER else None
+        return self._payable_id_of(payment, PayableKind.ORDER)
 
     def get_registration_id(self, payment) -> uuid.UUID | None:
-        return payment.order_id if payment.kind == PayableKind.REGISTRATION else None
+        return self._payable_id_of(payment, PayableKind.REGISTRATION)
+
+    def get_policy_id(self, payment) -> uuid.UUID | None:
+        return self._payable_id_of(payment, PayableKind.POLICY)
 
 
 class PaymentRefundInputSerializer(StrictInputSerializer):
@@ -86,10 +100,30 @@ class PaymentRefundInputSerializer(StrictInputSerializer):
     reason = FreeTextField(max_length=500)
 
 
+class RefundDecisionInputSerializer(StrictInputSerializer):
+    decision = serializers.ChoiceField(choices=RefundDecision.choices)
+    reason = FreeTextField(max_length=500)
+
+
 class RefundOutputSerializer(serializers.ModelSerializer):
+    decisions = DecisionOutputSerializer(
+        many=True,
+        read_only=True,
+        help_text="Staff's decisions: above the threshold, the request and a second approval.",
+    )
+
     class Meta:
         model = Refund
-        fields = ["id", "payment", "amount", "status", "reason", "created_by_id", "created_at"]
+        fields = [
+            "id",
+            "payment",
+            "amount",
+            "status",
+            "reason",
+            "created_by_id",
+            "decisions",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -99,7 +133,9 @@ class LedgerTransactionOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "payment",
-            "order_id",
+            "loan_application_id",
+            "payable_kind",
+            "payable_id",
             "customer_id",
             "type",
             "amount",

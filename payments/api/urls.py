@@ -22,4 +22,9 @@ urlpatterns = [
     ),
     path("payments/<uuid:pk>/", views.PaymentDetailView.as_view(), name="payments-detail"),
     path("payments/<uuid:pk>/refund", views.PaymentRefundView.as_view(), name="payments-refund"),
+    path(
+        "payments/refunds/<uuid:pk>/decision",
+        views.RefundDecisionView.as_view(),
+        name="payments-refund-decision",
+    ),
 ]

@@ -13,6 +13,7 @@ from common.permissions import IsStaffRole
 from common.throttling import client_ip
 from payments import selectors, services
 from payments.api import serializers as s
+from payments.choices import RefundStatus
 from payments.error_codes import PaymentErrorCode
 from payments.filters import LedgerTransactionFilter
 from payments.providers import NotificationRefused, get_provider
@@ -59,8 +60,9 @@ class PaymentRefundView(APIView):
 
     @extend_schema(
         request=s.PaymentRefundInputSerializer,
-        responses={201: s.RefundOutputSerializer},
-        summary="Refund a payment in full or in part (staff)",
+        responses={201: s.RefundOutputSerializer, 202: s.RefundOutputSerializer},
+        summary="Refund a payment in full or in part (staff; not of one's own order). Above "
+        "the four-eyes threshold: 202, the refund awaits a second staff member",
     )
     def post(self, request, pk):
         serializer = s.PaymentRefundInputSerializer(data=request.data)
@@ -70,7 +72,34 @@ class PaymentRefundView(APIView):
             user=request.user,
             **serializer.validated_data,
         )
-        return Response(s.RefundOutputSerializer(refund).data, status=status.HTTP_201_CREATED)
+        return _refund_response(refund, status.HTTP_201_CREATED)
+
+
+def _refund_response(refund, done: int) -> Response:
+    waiting = refund.status == RefundStatus.AWAITING_APPROVAL
+    return Response(
+        s.RefundOutputSerializer(refund).data,
+        status=status.HTTP_202_ACCEPTED if waiting else done,
+    )
+
+
+class RefundDecisionView(APIView):
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(
+        request=s.RefundDecisionInputSerializer,
+        responses={200: s.RefundOutputSerializer, 202: s.RefundOutputSerializer},
+        summary="Approve (and carry out) or reject a refund awaiting a second staff member",
+    )
+    def post(self, request, pk):
+        serializer = s.RefundDecisionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        refund = services.refund_decide(
+            refund_id=selectors.refund_get(user=request.user, refund_id=pk).pk,
+            user=request.user,
+            **serializer.validated_data,
+        )
+        return _refund_response(refund, status.HTTP_200_OK)
 
 
 class LedgerTransactionListView(generics.ListAPIView):

@@ -4,7 +4,9 @@ under a row lock: reserve (commit), call the provider, settle (commit)."""
 
 from payments.services.methods import payment_method_delete, payment_method_save
 from payments.services.payments import (
-    order_payments_settle_cancelled,
+    loan_record,
+    order_financing_note,
+    payable_settle_cancelled,
     payment_create,
     payment_fail,
     payment_lookup,
@@ -12,16 +14,21 @@ from payments.services.payments import (
     payment_process_enqueue,
     payment_reconcile,
     payments_pending_sweep,
+    policy_payable_note,
+    policy_premium_refund,
     registration_payable_note,
 )
 from payments.services.refunds import (
     payment_refund,
+    refund_decide,
     refund_execute,
     refund_reserve,
 )
 
 __all__ = [
-    "order_payments_settle_cancelled",
+    "loan_record",
+    "order_financing_note",
+    "payable_settle_cancelled",
     "payment_create",
     "payment_fail",
     "payment_lookup",
@@ -32,6 +39,9 @@ __all__ = [
     "payment_reconcile",
     "payment_refund",
     "payments_pending_sweep",
+    "policy_payable_note",
+    "policy_premium_refund",
+    "refund_decide",
     "refund_execute",
     "refund_reserve",
     "registration_payable_note",

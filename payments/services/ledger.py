@@ -1,5 +1,5 @@
-"""What every money movement shares: the order's lock, the ledger row, the provider call and
-the order's captured amount that payment events report."""
+"""What every money movement shares: the payable's lock, the ledger row, the provider call and
+the payable's received amount that payment events report."""
 
 from decimal import Decimal
 
@@ -8,21 +8,21 @@ from django.db.models import F, Sum
 from common.db import outside_transaction
 from payments.breaker import provider_breaker
 from payments.choices import CAPTURED_STATUSES, TransactionType
-from payments.models import LedgerTransaction, PayableOrder, Payment
+from payments.models import LedgerTransaction, Payable, Payment
 from payments.providers import ProviderRecord
 
 DB = "payments"
 
 
-def payable_locked(order_id) -> PayableOrder:
-    """The order's row, locked. Every change of an order's payments takes this lock before
+def payable_locked(payable_id) -> Payable:
+    """The payable's row, locked. Every change of a payable's money takes this lock before
     the payment's own, so that they never deadlock and their sums are read in turn."""
-    return PayableOrder.objects.using(DB).select_for_update().get(order_id=order_id)
+    return Payable.objects.using(DB).select_for_update().get(payable_id=payable_id)
 
 
-def payment_locked(payment_id) -> tuple[PayableOrder, Payment]:
-    order_id = Payment.objects.using(DB).values_list("order_id", flat=True).get(pk=payment_id)
-    payable = payable_locked(order_id)
+def payment_locked(payment_id) -> tuple[Payable, Payment]:
+    payable_id = Payment.objects.using(DB).values_list("payable_id", flat=True).get(pk=payment_id)
+    payable = payable_locked(payable_id)
     return payable, Payment.objects.using(DB).select_for_update().get(pk=payment_id)
 
 
@@ -32,7 +32,8 @@ def ledger_record(
     LedgerTransaction.objects.using(DB).create(
         provider_reference=reference,
         payment=payment,
-        order_id=payment.order_id,
+        payable_id=payment.payable_id,
+        payable_kind=payment.payable_kind,
         customer_id=payment.customer_id,
         type=type,
         amount=amount,
@@ -40,16 +41,34 @@ def ledger_record(
     )
 
 
-def captured_changed(payable: PayableOrder) -> dict:
-    """Call under the order's lock once a charge or refund is written: a new version of what
-    the order has captured, net of refunds, for the event that reports it. Orders keeps the
-    newest version it has seen, whatever order the events arrive in."""
+LOAN_TYPES = (TransactionType.LOAN_DISBURSEMENT, TransactionType.LOAN_RETURN)
+
+
+def loan_received(payable_id) -> Decimal:
+    """What the lender's money adds to the payable: disbursed, less returned."""
+    rows = LedgerTransaction.objects.using(DB).filter(payable_id=payable_id, type__in=LOAN_TYPES)
+    return rows.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def received(payable_id) -> Decimal:
+    """What the payable holds of money that actually moved: its captured payments net of
+    refunds, and the lender's disbursements net of returns."""
+    captured = Payment.objects.using(DB).filter(
+        payable_id=payable_id, status__in=CAPTURED_STATUSES
+    ).aggregate(paid=Sum(F("amount") - F("refunded_amount")))["paid"] or Decimal("0.00")
+    return captured + loan_received(payable_id)
+
+
+def captured_changed(payable: Payable) -> dict:
+    """Call under the payable's lock once money moved against it: a new version of what it
+    has received, for the event that reports it. The payable's owner (orders, the showroom,
+    insurance) keeps the newest version it has seen, whatever order the events arrive in."""
     payable.captured_version += 1
     payable.save(using=DB, update_fields=["captured_version", "updated_at"])
-    captured = Payment.objects.using(DB).filter(
-        order_id=payable.order_id, status__in=CAPTURED_STATUSES
-    ).aggregate(paid=Sum(F("amount") - F("refunded_amount")))["paid"] or Decimal("0.00")
-    return {"order_paid_amount": str(captured), "order_paid_version": payable.captured_version}
+    return {
+        "payable_paid_amount": str(received(payable.payable_id)),
+        "payable_paid_version": payable.captured_version,
+    }
 
 
 def provider_call(method, *args, **kwargs):

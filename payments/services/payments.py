@@ -27,7 +27,7 @@ from payments.choices import (
     TransactionType,
 )
 from payments.error_codes import PaymentErrorCode
-from payments.models import PayableOrder, Payment, PaymentIdempotencyKey
+from payments.models import LedgerTransaction, Payable, Payment, PaymentIdempotencyKey
 from payments.providers import (
     ChargeDeclined,
     ChargeRequest,
@@ -41,6 +41,7 @@ from payments.services.ledger import (
     captured_changed,
     disagreement,
     ledger_record,
+    loan_received,
     payable_locked,
     payment_locked,
     provider_call,
@@ -61,28 +62,31 @@ def payment_create(
     method: str,
     order_id=None,
     registration_id=None,
+    policy_id=None,
     description: str = "",
     payment_method_id=None,
     idempotency_key: str,
 ) -> tuple[Payment, bool]:
-    """Create a pending payment of an order, or of a seat at a paid event (one of the two
-    ids); `payment.created` has Celery process it. Returns (payment, created): the same key
-    and request return the first payment (`common.idempotency.run_once`)."""
+    """Create a pending payment of a payable: an order, a seat at a paid event or a policy's
+    premium (exactly one of the three ids); `payment.created` has Celery process it. Returns
+    (payment, created): the same key and request return the first payment
+    (`common.idempotency.run_once`)."""
 
     def create() -> uuid.UUID:
         if payment_method_id is not None:  # only one's own saved card
             selectors.payment_method_get(user=user, method_id=payment_method_id)
-        if registration_id is not None:
-            payable = _payable_registration_locked(user, registration_id)
-            _check_balance(payable, amount)
-        else:
+        if order_id is not None:
             order = orders_selectors.order_view_get(user=user, order_id=order_id)
             payable = _payable_order_locked(order)
             pending = order.status is OrderStatus.PENDING
             _check_balance(payable, amount, closed=None if pending else order.status)
+        else:
+            kind = PayableKind.REGISTRATION if registration_id else PayableKind.POLICY
+            payable = _payable_noted_locked(user, kind, registration_id or policy_id)
+            _check_balance(payable, amount)
         payment = Payment.objects.using(DB).create(
-            order_id=payable.order_id,
-            kind=payable.kind,
+            payable_id=payable.payable_id,
+            payable_kind=payable.payable_kind,
             customer_id=payable.customer_id,
             created_by_id=user.pk,
             amount=amount,
@@ -94,7 +98,7 @@ def payment_create(
         # Its processing starts from this outbox row (payments.handlers), so that a payment
         # created while the broker is down is processed once it is back.
         events.PAYMENT_CREATED.emit(
-            aggregate_id=payment.pk, payload=events.payment_payload(payment)
+            aggregate_id=payment.pk, payload=events.payment_payload(payment, payable)
         )
         return payment.pk
 
@@ -106,6 +110,7 @@ def payment_create(
         request={
             "order_id": order_id,
             "registration_id": registration_id,
+            "policy_id": policy_id,
             "amount": amount,
             "method": method,
             "description": description,
@@ -116,12 +121,14 @@ def payment_create(
     return Payment.objects.using(DB).get(pk=payment_id), created
 
 
-def _payable_order_locked(order: OrderView) -> PayableOrder:
+def _payable_order_locked(order: OrderView) -> Payable:
     """The order as payments sees it, brought up to date (a pending order's items may have
     changed) and locked for the rest of the transaction."""
-    PayableOrder.objects.using(DB).get_or_create(
-        order_id=order.id,
+    Payable.objects.using(DB).get_or_create(
+        payable_id=order.id,
         defaults={
+            "payable_kind": PayableKind.ORDER,
+            "order_id": order.id,
             "customer_id": order.customer_id,
             "total_amount": order.total_amount,
             "currency": order.currency,
@@ -134,40 +141,56 @@ def _payable_order_locked(order: OrderView) -> PayableOrder:
     return payable
 
 
-def _payable_registration_locked(user, registration_id) -> PayableOrder:
-    """A seat held for payment, as payments learnt of it from the showroom's events; the
-    owner's (or anyone's, for staff), locked."""
+# What a payer is told of a payable payments learnt of from its owner's events.
+_NOT_FOUND = {
+    PayableKind.REGISTRATION: (
+        "There is no registration of yours waiting for payment.",
+        PaymentErrorCode.REGISTRATION_NOT_FOUND,
+    ),
+    PayableKind.POLICY: (
+        "There is no policy of yours waiting for its premium.",
+        PaymentErrorCode.POLICY_NOT_FOUND,
+    ),
+}
+
+
+def _payable_noted_locked(user, kind: PayableKind, payable_id) -> Payable:
+    """A seat or a premium held for payment, as payments learnt of it from its owner's
+    events; the payer's own (or anyone's, for staff), locked."""
     payable = (
-        PayableOrder.objects.using(DB)
+        Payable.objects.using(DB)
         .select_for_update()
-        .filter(order_id=registration_id, kind=PayableKind.REGISTRATION)
+        .filter(payable_id=payable_id, payable_kind=kind)
         .first()
     )
     if payable is None or (payable.customer_id != user.pk and not user.is_staff):
-        raise ApplicationError(
-            "There is no registration of yours waiting for payment.",
-            code=PaymentErrorCode.REGISTRATION_NOT_FOUND,
-            status=404,
-        )
+        message, code = _NOT_FOUND[kind]
+        raise ApplicationError(message, code=code, status=404)
     return payable
 
 
-def _check_balance(payable: PayableOrder, amount: Decimal, *, closed: str | None = None) -> None:
+def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = None) -> None:
     """`closed` says why the payable can no longer be paid (its order's status), if it can't;
-    a cancelled one (by the saga) can't either."""
+    a cancelled one (by the saga) can't either. What the lender has disbursed, or is to
+    disburse under an approved loan, is not the customer's to pay."""
     if closed is None and payable.cancelled_at is not None:
         closed = "cancelled"
     if closed is not None:
-        noun = "An order" if payable.kind == PayableKind.ORDER else "A registration"
         raise ApplicationError(
-            f"{noun} that is {closed} cannot be paid.",
+            f"{PayableKind(payable.payable_kind).label} that is {closed} cannot be paid.",
             code=PaymentErrorCode.ORDER_NOT_PAYABLE,
             status=409,
         )
     committed = Payment.objects.using(DB).filter(
-        order_id=payable.order_id, status__in=OUTSTANDING
+        payable_id=payable.payable_id, status__in=OUTSTANDING
     ).aggregate(total=Sum(F("amount") - F("refunded_amount")))["total"] or Decimal("0")
-    owed = payable.total_amount - committed
+    owed = (
+        payable.total_amount
+        - committed
+        - loan_received(payable.payable_id)
+        - payable.financed_amount
+    )
+    owed = max(owed, Decimal("0.00"))
     if amount > owed:
         raise ApplicationError(
             f"{owed} {payable.currency} is still owed.",
@@ -197,7 +220,7 @@ def payments_pending_sweep(*, older_than) -> dict[str, int]:
     )
     counts = {"completed": 0, "failed": 0, "requeued": 0, "pending": 0, "requires_action": 0}
     for payment in list(stuck):
-        cancelled = _order_cancelled(payment.order_id)
+        cancelled = _payable_cancelled(payment.payable_id)
         try:
             if cancelled:
                 payment = payment_reconcile(
@@ -238,7 +261,7 @@ def payment_process(*, payment_id) -> Payment:
     payment = Payment.objects.using(DB).get(pk=payment_id)
     if payment.status != PaymentStatus.PENDING:
         return payment
-    if _order_cancelled(payment.order_id):
+    if _payable_cancelled(payment.payable_id):
         return payment_reconcile(payment_id=payment.pk, reason=refunds.CANCELLATION_REASON)
     attempt = _charge_attempt_start(payment.pk)
     provider = get_provider(payment.provider)
@@ -364,7 +387,7 @@ def _charge_under_way(payment: Payment) -> bool:
 def _payment_requires_action(*, payment_id, held: ProviderRecord) -> Payment:
     """The provider waits for the customer: note where they confirm it, once."""
     with transaction.atomic(using=DB):
-        _payable, payment = payment_locked(payment_id)
+        payable, payment = payment_locked(payment_id)
         if not PAYMENT_TRANSITIONS.allows(payment.status, PaymentStatus.REQUIRES_ACTION):
             return payment
         PAYMENT_TRANSITIONS.apply(payment, PaymentStatus.REQUIRES_ACTION)
@@ -375,7 +398,7 @@ def _payment_requires_action(*, payment_id, held: ProviderRecord) -> Payment:
             update_fields=["status", "provider_reference", "confirmation_url", "updated_at"],
         )
         events.PAYMENT_REQUIRES_ACTION.emit(
-            aggregate_id=payment.pk, payload=events.payment_payload(payment)
+            aggregate_id=payment.pk, payload=events.payment_payload(payment, payable)
         )
     return payment
 
@@ -404,25 +427,23 @@ def _payment_complete(*, payment_id, reference: str) -> Payment:
         ledger_record(payment, TransactionType.CHARGE, payment.amount, reference=reference)
         events.PAYMENT_COMPLETED.emit(
             aggregate_id=payment.pk,
-            payload={**events.payment_payload(payment), **captured_changed(payable)},
+            payload={**events.payment_payload(payment, payable), **captured_changed(payable)},
         )
         if payable.cancelled_at is not None:
             refunds.cancellation_refund_reserve(payment)
     return payment
 
 
-def _order_cancelled(order_id) -> bool:
+def _payable_cancelled(payable_id) -> bool:
     return (
-        PayableOrder.objects.using(DB)
-        .filter(order_id=order_id, cancelled_at__isnull=False)
-        .exists()
+        Payable.objects.using(DB).filter(payable_id=payable_id, cancelled_at__isnull=False).exists()
     )
 
 
 def payment_fail(*, payment_id, reason: str) -> Payment:
     """Fail an unsettled payment; a settled one stays as it is."""
     with transaction.atomic(using=DB):
-        _payable, payment = payment_locked(payment_id)
+        payable, payment = payment_locked(payment_id)
         if not PAYMENT_TRANSITIONS.allows(payment.status, PaymentStatus.FAILED):
             return payment
         PAYMENT_TRANSITIONS.apply(payment, PaymentStatus.FAILED)
@@ -439,48 +460,82 @@ def payment_fail(*, payment_id, reason: str) -> Payment:
                 "updated_at",
             ],
         )
-        events.PAYMENT_FAILED.emit(aggregate_id=payment.pk, payload=events.payment_payload(payment))
+        events.PAYMENT_FAILED.emit(
+            aggregate_id=payment.pk, payload=events.payment_payload(payment, payable)
+        )
     return payment
 
 
 # CANCELLATION SAGA
 # ------------------------------------------------------------------------------
-def order_payments_settle_cancelled(
-    *, order_id, customer_id, total_amount: Decimal, currency: str, kind=PayableKind.ORDER
+def payable_settle_cancelled(
+    *,
+    payable_id,
+    customer_id,
+    total_amount: Decimal,
+    currency: str,
+    kind=PayableKind.ORDER,
+    order_id=None,
 ) -> list:
-    """The order was cancelled: nothing more is charged, and what its payments captured is
-    refunded in full, once. This runs in the consumer's transaction, so it only reserves the
-    refunds; each is carried out after the commit. Payments still pending are failed when
-    their turn comes, or refunded as soon as they complete if their charge was under way.
-    An order payments has not seen yet is recorded as cancelled, so that a payment whose
-    request read the order just before the cancellation is refused. Returns the refunds
-    reserved."""
+    """The payable was cancelled (an order, a seat given up, a premium unpaid in time):
+    nothing more is charged, and what its payments captured is refunded in full, once. This
+    runs in the consumer's transaction, so it only reserves the refunds; each is carried out
+    after the commit. Payments still pending are failed when their turn comes, or refunded
+    as soon as they complete if their charge was under way. A payable payments has not seen
+    yet is recorded as cancelled, so that a payment whose request read it just before the
+    cancellation is refused. The lender's money is not the customer's: it goes back to the
+    lender through financing (docs/deal.md, "Cancelling"). Returns the refunds reserved."""
     with transaction.atomic(using=DB):
-        PayableOrder.objects.using(DB).get_or_create(
-            order_id=order_id,
+        Payable.objects.using(DB).get_or_create(
+            payable_id=payable_id,
             defaults={
+                "payable_kind": kind,
+                "order_id": order_id,
                 "customer_id": customer_id,
                 "total_amount": total_amount,
                 "currency": currency,
                 "cancelled_at": timezone.now(),
-                "kind": kind,
             },
         )
-        payable = payable_locked(order_id)
+        payable = payable_locked(payable_id)
         if payable.cancelled_at is None:
             payable.cancelled_at = timezone.now()
             payable.save(using=DB, update_fields=["cancelled_at", "updated_at"])
         captured = (
             Payment.objects.using(DB)
             .select_for_update()
-            .filter(order_id=order_id, status__in=REFUNDABLE_STATUSES)
+            .filter(payable_id=payable_id, status__in=REFUNDABLE_STATUSES)
         )
         reserved = [refunds.cancellation_refund_reserve(payment) for payment in captured]
     return [refund for refund in reserved if refund is not None]
 
 
-# SHOWROOM REGISTRATIONS
+# PAYABLES OTHER DOMAINS OWN
 # ------------------------------------------------------------------------------
+def payable_note(
+    *,
+    kind: PayableKind,
+    payable_id,
+    customer_id,
+    amount: Decimal,
+    currency: str,
+    order_id=None,
+) -> Payable:
+    """A seat or a premium held for payment, as its owner's event reports it: payable from
+    now on (once; a repeated report changes nothing)."""
+    payable, _created = Payable.objects.using(DB).get_or_create(
+        payable_id=payable_id,
+        defaults={
+            "payable_kind": kind,
+            "order_id": order_id,
+            "customer_id": customer_id,
+            "total_amount": amount,
+            "currency": currency,
+        },
+    )
+    return payable
+
+
 def registration_payable_note(
     *, registration_id, customer_id, status: str, amount: str | None, currency: str
 ) -> None:
@@ -489,21 +544,130 @@ def registration_payable_note(
     more charged, what was captured refunded, once)."""
     if amount is None:
         return  # a free event: nothing is owed
+    seat = {
+        "kind": PayableKind.REGISTRATION,
+        "payable_id": registration_id,
+        "customer_id": customer_id,
+        "currency": currency,
+    }
     if status == "pending_payment":
-        PayableOrder.objects.using(DB).get_or_create(
-            order_id=registration_id,
-            defaults={
-                "kind": PayableKind.REGISTRATION,
-                "customer_id": customer_id,
-                "total_amount": Decimal(amount),
-                "currency": currency,
-            },
-        )
+        payable_note(**seat, amount=Decimal(amount))
     elif status in ("cancelled", "expired"):
-        order_payments_settle_cancelled(
-            order_id=registration_id,
-            customer_id=customer_id,
-            total_amount=Decimal(amount),
-            currency=currency,
-            kind=PayableKind.REGISTRATION,
+        payable_settle_cancelled(**seat, total_amount=Decimal(amount))
+
+
+def policy_payable_note(
+    *, policy_id, order_id, customer_id, status: str, premium: str, currency: str
+) -> None:
+    """What insurance reports of a policy: bought, its premium is payable; lapsed unpaid, it
+    is settled as a cancelled order is. A paid policy that is cancelled is refunded pro rata
+    by `policy_premium_refund`, not here."""
+    premium_due = {
+        "kind": PayableKind.POLICY,
+        "payable_id": policy_id,
+        "order_id": order_id,
+        "customer_id": customer_id,
+        "currency": currency,
+    }
+    if status == "pending_payment":
+        payable_note(**premium_due, amount=Decimal(premium))
+    elif status == "lapsed":
+        payable_settle_cancelled(**premium_due, total_amount=Decimal(premium))
+
+
+def policy_premium_refund(*, policy_id, amount: Decimal, reason: str) -> list:
+    """A paid policy was cancelled: the unused premium, `amount` as insurance priced it, goes
+    back through the premium's own payments (newest first), each refund reserved here and
+    carried out after the commit, once however often the cancellation is reported."""
+    with transaction.atomic(using=DB):
+        payable = payable_locked(policy_id)
+        if payable.cancelled_at is None:
+            payable.cancelled_at = timezone.now()
+            payable.save(using=DB, update_fields=["cancelled_at", "updated_at"])
+        captured = (
+            Payment.objects.using(DB)
+            .select_for_update()
+            .filter(payable_id=policy_id, status__in=REFUNDABLE_STATUSES)
+            .order_by("-created_at")
         )
+        reserved, left = [], amount
+        for payment in captured:
+            if left <= 0:
+                break
+            refund = refunds.cancellation_refund_reserve(payment, amount=left, reason=reason)
+            if refund is not None:
+                reserved.append(refund)
+                left -= refund.amount
+    return reserved
+
+
+# THE LENDER'S MONEY
+# ------------------------------------------------------------------------------
+def _order_payable_locked(order_id, *, customer_id, currency: str) -> Payable:
+    """The order's payable, locked; made from a report when payments has not seen the order
+    yet (its total is brought up to date from the order when it is first paid)."""
+    Payable.objects.using(DB).get_or_create(
+        payable_id=order_id,
+        defaults={
+            "payable_kind": PayableKind.ORDER,
+            "order_id": order_id,
+            "customer_id": customer_id,
+            "total_amount": Decimal("0.00"),
+            "currency": currency,
+        },
+    )
+    return payable_locked(order_id)
+
+
+def order_financing_note(
+    *, order_id, application_id, customer_id, status: str, amount: Decimal, currency: str
+) -> None:
+    """What financing reports of an order's loan: while an approved loan is to pay the rest,
+    the customer's payments may cover only what it leaves (`_check_balance`)."""
+    with transaction.atomic(using=DB):
+        payable = _order_payable_locked(order_id, customer_id=customer_id, currency=currency)
+        recorded = LedgerTransaction.objects.using(DB).filter(loan_application_id=application_id)
+        financed = status == "approved" and not recorded.exists()
+        payable.financed_amount = amount if financed else Decimal("0.00")
+        payable.save(using=DB, update_fields=["financed_amount", "updated_at"])
+
+
+def loan_record(
+    *,
+    order_id,
+    application_id,
+    customer_id,
+    type: TransactionType,
+    amount: Decimal,
+    currency: str,
+    reference: str,
+) -> LedgerTransaction | None:
+    """Record the lender's money against the order, once per loan and direction: what it
+    disbursed (positive) or what went back to it (negative). The order's received amount
+    changes with it, and `payment.loan_recorded` reports it. None when already recorded."""
+    with transaction.atomic(using=DB):
+        payable = _order_payable_locked(order_id, customer_id=customer_id, currency=currency)
+        if (
+            LedgerTransaction.objects.using(DB)
+            .filter(loan_application_id=application_id, type=type)
+            .exists()
+        ):
+            return None
+        signed = amount if type == TransactionType.LOAN_DISBURSEMENT else -amount
+        row = LedgerTransaction.objects.using(DB).create(
+            payable_id=order_id,
+            payable_kind=PayableKind.ORDER,
+            loan_application_id=application_id,
+            customer_id=customer_id,
+            type=type,
+            amount=signed,
+            currency=currency,
+            provider_reference=reference[:100],
+        )
+        payable.financed_amount = Decimal("0.00")
+        payable.save(using=DB, update_fields=["financed_amount", "updated_at"])
+        events.LEDGER_LOAN_RECORDED.emit(
+            aggregate_id=row.pk,
+            payload={**events.loan_payload(row, payable), **captured_changed(payable)},
+        )
+    return row

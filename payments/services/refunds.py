@@ -9,23 +9,27 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from pybreaker import CircuitBreakerError
 
+from common import four_eyes
 from common.exceptions import ApplicationError
 from payments import events
 from payments.choices import (
     PAYMENT_TRANSITIONS,
+    REFUND_HELD_STATUSES,
     REFUND_TRANSITIONS,
     REFUNDABLE_STATUSES,
     PaymentStatus,
+    RefundDecision,
     RefundStatus,
     TransactionType,
 )
 from payments.error_codes import PaymentErrorCode
-from payments.models import Payment, Refund
+from payments.models import Payment, Refund, RefundApproval
 from payments.providers import (
     ChargeDeclined,
     ProviderRecord,
@@ -51,9 +55,51 @@ logger = logging.getLogger(__name__)
 
 def payment_refund(*, payment_id, reason: str, amount: Decimal | None = None, user=None) -> Refund:
     """Staff give back part or all of a captured payment (all that is left when `amount` is
-    None), at once. While the provider is unavailable the refund fails with a 503, and what
-    it reserved is free again."""
+    None): never of their own order, and above PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE only
+    once a second staff member approves it (`refund_decide`; the refund waits, its amount
+    held). Otherwise at once. While the provider is unavailable the refund fails with a 503,
+    and what it reserved is free again."""
     refund = refund_reserve(payment_id=payment_id, reason=reason, amount=amount, user=user)
+    if refund.status == RefundStatus.AWAITING_APPROVAL:
+        return refund
+    return _refund_carry_out(refund)
+
+
+def refund_decide(*, refund_id, decision: str, reason: str, user) -> Refund:
+    """A second staff member approves (and the refund is carried out) or rejects (and its
+    amount is free again) a refund awaiting approval; the one who asked cannot, nor can the
+    payer."""
+    with transaction.atomic(using=DB):
+        payment_id = Refund.objects.using(DB).values_list("payment_id", flat=True).get(pk=refund_id)
+        _payable, payment = payment_locked(payment_id)
+        refund = Refund.objects.using(DB).select_for_update().get(pk=refund_id)
+        target = (
+            RefundStatus.PENDING if decision == RefundDecision.APPROVED else RefundStatus.REJECTED
+        )
+        REFUND_TRANSITIONS.check(refund.status, target)
+        ruling = four_eyes.decision_take(
+            what="order's refund",
+            owner_id=payment.customer_id,
+            user=user,
+            decision=decision,
+            approve=decision == RefundDecision.APPROVED,
+            reason=reason,
+            amount=refund.amount,
+            threshold=settings.PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE,
+            earlier=list(refund.decisions.using(DB)),
+        )
+        RefundApproval.objects.using(DB).create(refund=refund, **ruling.fields)
+        if not ruling.final:
+            return refund
+        REFUND_TRANSITIONS.apply(refund, target)
+        refund.save(using=DB, update_fields=["status", "updated_at"])
+    if refund.status == RefundStatus.PENDING:
+        return _refund_carry_out(refund)
+    return refund
+
+
+def _refund_carry_out(refund: Refund) -> Refund:
+    """Carry out a reserved refund at once; see `payment_refund`."""
     try:
         refund = refund_execute(refund_id=refund.pk)
     except (ProviderUnavailable, CircuitBreakerError) as exc:
@@ -94,9 +140,8 @@ def payment_refund(*, payment_id, reason: str, amount: Decimal | None = None, us
 # RESERVE
 # ------------------------------------------------------------------------------
 def _remaining(payment: Payment) -> Decimal:
-    in_flight = payment.refunds.filter(status=RefundStatus.PENDING).aggregate(total=Sum("amount"))[
-        "total"
-    ] or Decimal("0")
+    held = payment.refunds.filter(status__in=REFUND_HELD_STATUSES)
+    in_flight = held.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     return payment.amount - payment.refunded_amount - in_flight
 
 
@@ -104,11 +149,15 @@ def refund_reserve(
     *, payment_id, reason: str, amount: Decimal | None = None, user=None, refund_id=None
 ) -> Refund:
     """Step one: a pending refund, committed before the provider hears of it. `user` is None
-    when the system refunds; a retried caller passes the same `refund_id`."""
+    when the system refunds (a saga); staff may not refund their own payment, and a refund
+    they ask for above PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE awaits a second staff member's
+    approval. A retried caller passes the same `refund_id`."""
     with transaction.atomic(using=DB):
         _payable, payment = payment_locked(payment_id)
         if refund_id is not None and (known := Refund.objects.using(DB).filter(pk=refund_id)):
             return known.get()
+        if user is not None and user.pk == payment.customer_id:
+            raise four_eyes.own_record_refused("order's refund")
         if payment.status not in REFUNDABLE_STATUSES:
             raise ApplicationError(
                 f"A {payment.status} payment cannot be refunded.",
@@ -124,24 +173,41 @@ def refund_reserve(
                 status=409,
                 details={"amount": [f"At most {remaining}."]},
             )
-        return Refund.objects.using(DB).create(
+        above = user is not None and amount > settings.PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE
+        refund = Refund.objects.using(DB).create(
             id=refund_id or uuid.uuid4(),
             payment=payment,
             amount=amount,
             reason=reason,
             created_by_id=getattr(user, "pk", None),
+            status=RefundStatus.AWAITING_APPROVAL if above else RefundStatus.PENDING,
         )
+        if above:  # the request is the first approval
+            RefundApproval.objects.using(DB).create(
+                refund=refund,
+                decided_by_id=user.pk,
+                decision=RefundDecision.APPROVED,
+                reason=reason,
+                amount=amount,
+                final=False,
+            )
+        return refund
 
 
-def cancellation_refund_reserve(payment: Payment) -> Refund | None:
-    """Reserve the refund of all a payment still holds because its order was cancelled, and
-    carry it out after the commit. The refund id is the same on every attempt, so that the
-    provider refunds once. Call inside the transaction that holds the order's lock."""
-    if _remaining(payment) <= 0:
+def cancellation_refund_reserve(
+    payment: Payment, *, amount: Decimal | None = None, reason: str = CANCELLATION_REASON
+) -> Refund | None:
+    """Reserve the refund of all a payment still holds (or of at most `amount` of it) because
+    its payable was cancelled, and carry it out after the commit. The refund id is the same
+    on every attempt, so that the provider refunds once. Call inside the transaction that
+    holds the payable's lock."""
+    remaining = _remaining(payment)
+    if remaining <= 0:
         return None
     refund = refund_reserve(
         payment_id=payment.pk,
-        reason=CANCELLATION_REASON,
+        reason=reason,
+        amount=None if amount is None else min(amount, remaining),
         refund_id=uuid.uuid5(uuid.NAMESPACE_URL, f"order-cancelled:{payment.pk}"),
     )
     if refund.status == RefundStatus.PENDING:
@@ -233,7 +299,7 @@ def _refund_complete(*, refund_id, reference: str) -> Refund:
         events.PAYMENT_REFUNDED.emit(
             aggregate_id=payment.pk,
             payload={
-                **events.payment_payload(payment),
+                **events.payment_payload(payment, payable),
                 **captured_changed(payable),
                 "refund_amount": str(refund.amount),
             },

@@ -63,7 +63,7 @@ def test_a_charge_inside_a_transaction_is_refused(customer, provider, monkeypatc
 def test_the_cancellation_saga_refunds_after_the_consumers_commit(captured, provider, customer):
     # when: the order is cancelled; its event goes through the outbox to payments' consumer,
     # which runs in its own transaction (Celery runs eagerly in the suite)
-    orders_services.order_status_set(order_id=captured.order_id, status="cancelled")
+    orders_services.order_status_set(order_id=captured.payable_id, status="cancelled")
 
     # then: the refund was reserved in that transaction and carried out after its commit;
     # had the provider been called inside it, the consumer would have failed
@@ -72,7 +72,7 @@ def test_the_cancellation_saga_refunds_after_the_consumers_commit(captured, prov
     assert list(provider.records("refunds")) == [str(refund.pk)]
     captured.refresh_from_db()
     assert (captured.status, captured.refunded_amount) == ("refunded", Decimal("200.00"))
-    order = orders_selectors.order_view_get(user=customer, order_id=captured.order_id)
+    order = orders_selectors.order_view_get(user=customer, order_id=captured.payable_id)
     assert order.paid_amount == Decimal("0.00")
     # and a redelivery of the event changes nothing
     row = outbox_model("orders").objects.get(type="order.cancelled")

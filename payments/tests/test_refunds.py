@@ -33,7 +33,8 @@ def paid_order(customer, customer_client, run_on_commit):
 
 def settle(order):
     """What payments' consumer of `order.cancelled` does with the event."""
-    return services.order_payments_settle_cancelled(
+    return services.payable_settle_cancelled(
+        payable_id=order.pk,
         order_id=order.pk,
         customer_id=order.customer_id,
         total_amount=order.total_amount,

@@ -107,7 +107,7 @@ def test_a_payment_from_checkout_to_a_partial_refund(
     assert shown["confirmation_url"] == f"https://checkout.stripe.com/c/pay/{SESSION}" + (
         "#fidkdWxOYHwnPyd1blpxYHZxWjA0"
     )
-    order = orders_selectors.order_get(user=customer, order_id=payment.order_id)
+    order = orders_selectors.order_get(user=customer, order_id=payment.payable_id)
     assert order.links.get(reference_id=payment.pk).status == "requires_action"
 
     # 3–5. checkout.session.completed: completed under its PaymentIntent, the order paid.
@@ -115,7 +115,7 @@ def test_a_payment_from_checkout_to_a_partial_refund(
     assert (payment.status, payment.provider_reference) == ("completed", INTENT)
     charge = LedgerTransaction.objects.get()
     assert (charge.amount, charge.provider_reference) == (Decimal("1000.00"), INTENT)
-    assert orders_selectors.order_get(user=customer, order_id=payment.order_id).status == "paid"
+    assert orders_selectors.order_get(user=customer, order_id=payment.payable_id).status == "paid"
 
     # 6. A partial refund, which Stripe takes as pending.
     def refund_created(request):

@@ -105,7 +105,7 @@ def test_a_payment_from_confirmation_to_a_partial_refund(
     assert shown["status"] == "requires_action"
     assert shown["confirmation_url"].startswith("https://yoomoney.ru/api-pages/v2/payment-confirm/")
     assert shown["return_url"] == f"http://127.0.0.1:8000/payments/{payment.pk}/return"
-    order = orders_selectors.order_get(user=customer, order_id=payment.order_id)
+    order = orders_selectors.order_get(user=customer, order_id=payment.payable_id)
     link = order.links.get(reference_id=payment.pk)
     assert link.status == "requires_action"  # on the order, and pushed to the live feed
     assert LedgerTransaction.objects.count() == 0
@@ -119,7 +119,7 @@ def test_a_payment_from_confirmation_to_a_partial_refund(
         Decimal("1000.00"),
         REFERENCE,
     )
-    order = orders_selectors.order_get(user=customer, order_id=payment.order_id)
+    order = orders_selectors.order_get(user=customer, order_id=payment.payable_id)
     assert order.status == "paid"
     assert ProviderNotification.objects.get().status == "applied"
 
@@ -167,7 +167,7 @@ def test_a_payment_from_confirmation_to_a_partial_refund(
         (Decimal("-300.00"), REFUND_REFERENCE),
         (Decimal("1000.00"), REFERENCE),
     ]
-    order = orders_selectors.order_get(user=customer, order_id=payment.order_id)
+    order = orders_selectors.order_get(user=customer, order_id=payment.payable_id)
     assert order.paid_amount == Decimal("700.00")
 
 

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from common.cardnumbers import FreeTextField
 from common.money import MoneyField
 from common.serializers import StrictInputSerializer
-from showroom.choices import EventStatus
+from showroom.choices import TEST_DRIVE_OUTCOMES, EventStatus
 from showroom.models import (
     Allocation,
     Event,
@@ -26,15 +26,18 @@ from showroom.models import (
     {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "example": "08:00:00"}
 )
 class ClockTimeField(serializers.TimeField):
-    """A time of day in UTC, written without an offset (opening hours): not an RFC 3339
-    `time`, which requires one. `Z` is accepted; any other offset is refused."""
+    """A time of day in the dealership's time zone (`DEALERSHIP_TIME_ZONE`), written without
+    an offset (opening hours): not an RFC 3339 `time`, which requires one. An offset, `Z`
+    included, is refused: a wall-clock time has none."""
 
-    OFFSET = re.compile(r"[+-]\d{2}(:?\d{2})?$")
+    OFFSET = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$", re.IGNORECASE)
 
     def to_internal_value(self, value):
         if isinstance(value, str) and self.OFFSET.search(value.strip()):
-            raise serializers.ValidationError("Give the time in UTC, without an offset.")
-        return super().to_internal_value(value)  # "Z" is UTC already
+            raise serializers.ValidationError(
+                "Give the time in the dealership's time zone, without an offset."
+            )
+        return super().to_internal_value(value)
 
 
 class NamedInputSerializer(StrictInputSerializer):
@@ -202,6 +205,11 @@ class TestDriveRescheduleInputSerializer(StrictInputSerializer):
     end_time = serializers.DateTimeField()
 
 
+class TestDriveOutcomeInputSerializer(StrictInputSerializer):
+    outcome = serializers.ChoiceField(choices=[status.value for status in TEST_DRIVE_OUTCOMES])
+    note = FreeTextField(max_length=500, required=False, allow_blank=True, default="")
+
+
 class TestDriveOutputSerializer(serializers.ModelSerializer):
     resource_id = serializers.UUIDField()
     resource_name = serializers.CharField(source="resource.name")
@@ -219,6 +227,7 @@ class TestDriveOutputSerializer(serializers.ModelSerializer):
             "end_time",
             "status",
             "notes",
+            "outcome_note",
             "created_at",
             "updated_at",
         ]

@@ -65,4 +65,9 @@ urlpatterns = [
         views.TestDriveCancelView.as_view(),
         name="showroom-test-drive-cancel",
     ),
+    path(
+        "showroom/test-drives/<uuid:pk>/outcome",
+        views.TestDriveOutcomeView.as_view(),
+        name="showroom-test-drive-outcome",
+    ),
 ]

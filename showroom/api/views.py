@@ -232,6 +232,23 @@ class TestDriveRescheduleView(APIView):
         return Response(s.TestDriveOutputSerializer(test_drive).data)
 
 
+class TestDriveOutcomeView(APIView):
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(
+        request=s.TestDriveOutcomeInputSerializer,
+        responses={200: s.TestDriveOutputSerializer},
+        summary="Record how a started test drive went: completed or no_show (staff)",
+    )
+    def post(self, request, pk):
+        data = validated(s.TestDriveOutcomeInputSerializer, request)
+        test_drive = selectors.test_drive_get(user=request.user, test_drive_id=pk)
+        test_drive = services.test_drive_outcome_set(
+            test_drive_id=test_drive.pk, user=request.user, **data
+        )
+        return Response(s.TestDriveOutputSerializer(test_drive).data)
+
+
 class TestDriveCancelView(APIView):
     @extend_schema(
         request=None,

@@ -1,15 +1,18 @@
 """Showroom test data, made through the services."""
 
+import uuid
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from showroom import services
 from showroom.choices import EventStatus
+from showroom.models import Allocation, TestDrive
 
 
 def tomorrow_at(hour: int, minute: int = 0) -> datetime:
-    day = timezone.now().date() + timedelta(days=1)
+    """Tomorrow at that time of day in the dealership's time zone (Django's TIME_ZONE)."""
+    day = timezone.localdate() + timedelta(days=1)
     return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
 
 
@@ -28,13 +31,38 @@ def event_make(*, capacity=10, price=None, waitlist_enabled=True, status=EventSt
     )
 
 
-def resource_make(*, name="Demo car", quantity=1, vehicle_id=None):
+def resource_make(*, name="Demo car", quantity=1, vehicle_id=None, opens_at=time(8)):
     kind = services.resource_type_create(name=f"Type for {name} {timezone.now().timestamp()}")
     return services.resource_create(
         name=name,
         type_id=kind.pk,
         quantity=quantity,
-        opens_at=time(8),
+        opens_at=opens_at,
         closes_at=time(20),
         vehicle_id=vehicle_id,
     )
+
+
+def drive_make(user, *, start=None, hours=1, vehicle_id=None) -> TestDrive:
+    """A booked test drive of a new demo car (of `vehicle_id`, or of a vehicle of its own):
+    tomorrow at 10:00 unless `start` says otherwise."""
+    vehicle_id = vehicle_id or uuid.uuid4()
+    resource_make(name=f"Demo {vehicle_id}", vehicle_id=vehicle_id)
+    start = start or tomorrow_at(10)
+    return services.test_drive_book(
+        user=user, vehicle_id=vehicle_id, start_time=start, end_time=start + timedelta(hours=hours)
+    )
+
+
+def started_drive_make(user, *, minutes_ago=30) -> TestDrive:
+    """A booked test drive that began `minutes_ago`: booked through the service, which books
+    only slots still to come, then its times (and its allocation's) moved back directly."""
+    drive = drive_make(user)
+    shift = drive.start_time - (timezone.now() - timedelta(minutes=minutes_ago))
+    for model, pk in ((TestDrive, drive.pk), (Allocation, drive.allocation_id)):
+        row = model.objects.get(pk=pk)
+        model.objects.filter(pk=pk).update(
+            start_time=row.start_time - shift, end_time=row.end_time - shift
+        )
+    drive.refresh_from_db()
+    return drive

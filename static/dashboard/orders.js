@@ -140,11 +140,18 @@ async function connect() {
   socket.onclose = () => reconnectLater();
 }
 
-// Today's test drives (docs/architecture.md, "Live feed"): read over REST, every minute.
+// Today's test drives (docs/architecture.md, "Live feed"): read over REST, every minute. The
+// day and the times are the dealership's (docs/api.md, "Times"), wherever the browser is.
 const drives = document.getElementById("test-drives");
+const dealershipDay = new Intl.DateTimeFormat("en-CA", { timeZone: page.timeZone });
+const dealershipClock = new Intl.DateTimeFormat("en-GB", {
+  timeZone: page.timeZone,
+  hour: "2-digit",
+  minute: "2-digit",
+});
 
 async function loadTestDrives() {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = dealershipDay.format(new Date());  // YYYY-MM-DD
   const response = await fetch(`/api/v1/showroom/test-drives/?date=${today}&page_size=100`, {
     credentials: "same-origin",
   });
@@ -154,9 +161,9 @@ async function loadTestDrives() {
     ...body.results.map((drive) => {
       const tr = document.createElement("tr");
       tr.dataset.testDriveId = drive.id;
-      const hours = (at) => new Date(at).toISOString().slice(11, 16);
+      const hours = (at) => dealershipClock.format(new Date(at));
       tr.append(
-        cell(`${hours(drive.start_time)}–${hours(drive.end_time)} UTC`),
+        cell(`${hours(drive.start_time)}–${hours(drive.end_time)}`),
         cell(drive.resource_name),
         cell(drive.user_id),
         cell(drive.status, "status"),

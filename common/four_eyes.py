@@ -1,0 +1,62 @@
+"""Four eyes on decisions that move money (docs/deal.md, "Who decides"): nobody decides their
+own record, and an approval above a configured amount takes two different staff members.
+The first approval is recorded and the record waits; the second, by someone else, decides.
+A rejection decides at once: saying no needs no second opinion.
+
+A service calls `decision_take` under its record's row lock, with the decisions recorded so
+far, and acts only when it answers True; it then stores the `DecisionBase` row it is given."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from common.error_codes import CommonErrorCode
+from common.exceptions import ApplicationError
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """What a decision does: `final` decides the record; otherwise it is a first approval."""
+
+    final: bool
+    fields: dict  # the DecisionBase row's own fields
+
+
+def own_record_refused(what: str) -> ApplicationError:
+    return ApplicationError(
+        f"Nobody decides their own {what}: another staff member must.",
+        code=CommonErrorCode.OWN_RECORD,
+        status=403,
+    )
+
+
+def decision_take(
+    *,
+    what: str,
+    owner_id,
+    user,
+    decision: str,
+    approve: bool,
+    reason: str,
+    amount: Decimal,
+    threshold: Decimal,
+    earlier: list,
+) -> Ruling:
+    """Rule on `user`'s `decision` about a record of `owner_id` worth `amount`: refused (403)
+    if it is their own record, or a second approval by the first approver; a first approval
+    when it approves above `threshold` and nobody else has yet (`earlier`: the record's
+    decisions so far, oldest first); final otherwise."""
+    if user.pk == owner_id:
+        raise own_record_refused(what)
+    fields = {"decided_by_id": user.pk, "decision": decision, "reason": reason, "amount": amount}
+    if not approve or amount <= threshold:
+        return Ruling(final=True, fields={**fields, "final": True})
+    approvers = {row.decided_by_id for row in earlier if row.decision == decision}
+    if user.pk in approvers:
+        raise ApplicationError(
+            f"An approval of more than {threshold} needs a second staff member; you approved "
+            "this already.",
+            code=CommonErrorCode.SECOND_APPROVER_REQUIRED,
+            status=403,
+        )
+    final = bool(approvers)
+    return Ruling(final=final, fields={**fields, "final": final})

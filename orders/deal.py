@@ -1,0 +1,103 @@
+"""The deal at a glance (docs/deal.md, "The deal at a glance"): one order and every source of
+its money, as orders knows them from the other domains' events (its links). It reads
+nothing outside the orders database, so it is as current as the last event consumed.
+
+What stands between a pending order and `paid` is listed as steps, each with a stable code:
+the customer's part (`payment_due`), a loan under review (`loan_under_review`), an approved
+loan waiting for the down payment or the lender (`loan_awaiting_lender`), the lender's
+money (`loan_awaiting_disbursement`)."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from orders.choices import LinkKind, OrderStatus
+from orders.models import Order, OrderLink
+
+ZERO = Decimal("0.00")
+# A payment in these holds money; the rest is waiting or failed (payments' statuses).
+CAPTURED = ("completed", "partially_refunded", "refunded")
+PENDING = ("pending", "requires_action")
+# A policy in these has its premium paid (insurance's statuses).
+PREMIUM_PAID = ("active", "cancelled")
+# A loan in these is still to pay its amount (financing's statuses, as orders notes them).
+LOAN_TO_COME = ("pending_review", "approved", "sent_to_lender")
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    message: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Deal:
+    order: Order
+    payments: list[OrderLink]
+    captured: Decimal
+    pending: Decimal
+    refunded: Decimal
+    loan: OrderLink | None
+    policies: list[OrderLink]
+    balance_due: Decimal
+    outstanding: list[Step] = field(default_factory=list)
+
+
+def _latest(links: list[OrderLink]) -> OrderLink | None:
+    return max(links, key=lambda link: link.reported_at, default=None)
+
+
+def _sum(links: list[OrderLink], statuses: tuple[str, ...]) -> Decimal:
+    return sum((link.amount or ZERO for link in links if link.status in statuses), ZERO)
+
+
+def deal_of(order: Order) -> Deal:
+    """The deal of an order whose items and links are loaded (`selectors.order_get`)."""
+    links = order.link_items
+    payments = [link for link in links if link.kind == LinkKind.PAYMENT]
+    loans = [link for link in links if link.kind == LinkKind.LOAN_APPLICATION]
+    loan = _latest(loans)
+    balance = max(order.total_amount - order.paid_amount, ZERO)
+    return Deal(
+        order=order,
+        payments=payments,
+        captured=_sum(payments, CAPTURED),
+        pending=_sum(payments, PENDING),
+        refunded=_sum(payments, ("partially_refunded", "refunded")),
+        loan=loan,
+        policies=[link for link in links if link.kind == LinkKind.INSURANCE_POLICY],
+        balance_due=balance,
+        outstanding=_steps(order, loan, balance),
+    )
+
+
+def _steps(order: Order, loan: OrderLink | None, balance: Decimal) -> list[Step]:
+    if order.status != OrderStatus.PENDING or balance <= 0:
+        return []
+    currency = order.currency
+    financed = (loan.amount or ZERO) if loan and loan.status in LOAN_TO_COME else ZERO
+    own_part = max(balance - financed, ZERO)
+    steps = []
+    if own_part > 0:
+        steps.append(Step("payment_due", f"{own_part} {currency} to pay.", own_part))
+    if loan is None or not financed:
+        return steps
+    if loan.status == "pending_review":
+        steps.append(Step("loan_under_review", "The loan application is under review.", financed))
+    elif loan.status == "approved":
+        steps.append(
+            Step(
+                "loan_awaiting_lender",
+                "The approved loan goes to the lender once the down payment is in.",
+                financed,
+            )
+        )
+    elif loan.status == "sent_to_lender":
+        steps.append(
+            Step(
+                "loan_awaiting_disbursement",
+                f"The lender is to pay {financed} {currency}.",
+                financed,
+            )
+        )
+    return steps
