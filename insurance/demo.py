@@ -1,22 +1,19 @@
 """Demo insurance for `manage.py seed_demo`, on a car the demo client ordered (an order is
-placed for one when their open orders hold no car): a quote still to buy, an expired one, an active KASKO policy with a filed, an approved and a rejected claim,
-and a cancelled OSAGO policy with its refund. Runs once: an existing quote of the client's
-means it ran before."""
+placed for one when their open orders hold no car): a quote still to buy, an expired one, a
+bought KASKO policy waiting for its premium (config/demo.py pays it and files claims on it),
+and an OSAGO policy cancelled before it was paid, so lapsed. Runs once: an existing quote of
+the client's means it ran before."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts import selectors as accounts_selectors
 from catalog import selectors as catalog_selectors
 from insurance import services
-from insurance.choices import ClaimDecision
-from insurance.models import Claim, Policy, Quote
+from insurance.models import Policy, Quote
 from orders import selectors as orders_selectors
 from orders import services as orders_services
-
-OSAGO_COVERAGE = Decimal("400000.00")
 
 
 def _car_order(client) -> tuple | None:
@@ -47,68 +44,31 @@ def seed(stdout) -> None:
     if found is None:
         return
     order, car = found
-    vehicle = {
-        "vehicle_make": car.make,
-        "vehicle_model": car.model,
-        "vehicle_year": car.year,
-        "vehicle_vin": car.vin,
-    }
 
-    def quote(insurance_type: str, coverage: Decimal, **fields):
+    def quote(insurance_type: str, **fields):
         return services.quote_create(
             user=client,
             order_id=order.pk,
             insurance_type=insurance_type,
-            coverage_amount=coverage,
-            **vehicle,
+            product_id=car.pk,
             **fields,
         )
 
     driver = {"driver_age": 34, "driver_experience_years": 12}
-    quote("osago", OSAGO_COVERAGE, engine_power_hp=181, **driver)
-    expired = quote("kasko", car.price)
+    quote("osago", engine_power_hp=181, **driver)
+    expired = quote("kasko")
     # A quote is good for 30 days; this one was asked for 40 days ago.
     Quote.objects.filter(pk=expired.pk).update(
         valid_until=timezone.now() - timedelta(days=10),
         created_at=timezone.now() - timedelta(days=40),
     )
 
-    kasko = services.quote_purchase(quote_id=quote("kasko", car.price, **driver).pk)
-    claims = [
-        services.claim_file(
-            policy_id=kasko.pk,
-            user=client,
-            incident_date=timezone.localdate(),
-            description=description,
-            amount_claimed=Decimal(amount),
-        )
-        for description, amount in [
-            ("Windscreen cracked by a stone on the motorway", "45000.00"),
-            ("Rear bumper dented in a car park", "62000.00"),
-            ("Paint scratched, cause unknown", "30000.00"),
-        ]
-    ]
-    services.claim_decide(
-        claim_id=claims[1].pk,
-        user=manager,
-        decision=ClaimDecision.APPROVED,
-        amount_approved=Decimal("58500.00"),
-        reason="Demo: repair estimate of the partner body shop",
-    )
-    services.claim_decide(
-        claim_id=claims[2].pk,
-        user=manager,
-        decision=ClaimDecision.REJECTED,
-        reason="Demo: the damage predates the policy",
-    )
-
-    osago = services.quote_purchase(
-        quote_id=quote("osago", OSAGO_COVERAGE, engine_power_hp=181, **driver).pk
-    )
+    services.quote_purchase(quote_id=quote("kasko", **driver).pk)
+    osago = services.quote_purchase(quote_id=quote("osago", engine_power_hp=181, **driver).pk)
     services.policy_cancel(policy_id=osago.pk, user=client, reason="Demo: insured elsewhere")
+    policies = Policy.objects.filter(customer_id=client.pk)
 
     stdout.write(
         f"  {Quote.objects.filter(customer_id=client.pk).count()} quotes, "
-        f"{Policy.objects.filter(customer_id=client.pk).count()} policies, "
-        f"{Claim.objects.filter(customer_id=client.pk).count()} claims of {client.email}"
+        f"{policies.count()} policies of {client.email}"
     )

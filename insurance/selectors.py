@@ -35,7 +35,7 @@ def policy_get(*, user, policy_id) -> Policy:
 
 
 def claim_list(*, user) -> QuerySet[Claim]:
-    return _visible(Claim.objects.select_related("policy"), user)
+    return _visible(Claim.objects.select_related("policy").prefetch_related("decisions"), user)
 
 
 def claim_get(*, user, claim_id) -> Claim:

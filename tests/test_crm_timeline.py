@@ -12,7 +12,7 @@ from crm.handlers import FEEDS, consumer_name
 from crm.models import Activity, Client
 from financing.tests.factories import application_make
 from insurance.tests.factories import policy_make
-from orders.tests.factories import order_make, product_make
+from orders.tests.factories import order_make, vehicle_make
 from payments.tests.factories import completed_payment_make
 from tests.processes import wait_for
 
@@ -42,7 +42,7 @@ def test_a_customers_story_reaches_their_timeline_once_in_order_even_delivered_t
     user = accounts_services.user_register(
         email="anna@example.com", password=PASSWORD, full_name="Anna Petrova"
     )
-    order = order_make(user, (product_make(price="1000000.00"), 1))
+    order = order_make(user, (vehicle_make(price="1000000.00"), 1))  # a car, to insure
     payment = completed_payment_make(user, order, "100000.00")
     application = application_make(user, order)  # approved on the spot: a high income
     policy = policy_make(user, order)

@@ -8,13 +8,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.tokens import AccessToken
+from insurance.tests.factories import vehicle_order_make
 from orders.models import OrderLink
-from orders.tests.factories import order_make, product_make
+from tests.processes import wait_for
 from tests.test_live_feed import receive, subscribe, ticket_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
-
-VIN = "XTA210990Y2766389"
 
 
 def api(server, user):
@@ -37,10 +36,21 @@ def pushed(ws, kind: str, status: str, timeout: float = 30) -> dict:
             return push
 
 
+def premium_paid(client, policy) -> bool:
+    """Pay the premium once payments has learnt of it from `insurance.purchased`."""
+    response = client.post(
+        "/payments/",
+        json={"policy_id": policy["id"], "amount": policy["premium"], "method": "card"},
+        headers={"Idempotency-Key": f"premium-{policy['id']}"},
+    )
+    assert response.status_code in (201, 404), response.text
+    return response.status_code == 201
+
+
 def test_a_loan_and_a_policy_reach_the_order_over_rest_and_the_feed(
     server, worker, customer, manager
 ):
-    order = order_make(customer, (product_make(price="1500000.00"), 1))
+    order = vehicle_order_make(customer)
     client, staff = api(server, customer), api(server, manager)
 
     with subscribe(
@@ -74,17 +84,14 @@ def test_a_loan_and_a_policy_reach_the_order_over_rest_and_the_feed(
             json={
                 "order_id": str(order.pk),
                 "insurance_type": "kasko",
-                "coverage_amount": "1500000.00",
-                "vehicle_make": "Skoda",
-                "vehicle_model": "Octavia",
-                "vehicle_year": timezone.localdate().year,
-                "vehicle_vin": VIN,
                 "driver_age": 35,
                 "driver_experience_years": 10,
             },
         ).json()
         policy = client.post(f"/insurance/quotes/{quote['id']}/purchase").json()
-        assert policy["status"] == "active", policy
+        assert policy["status"] == "pending_payment", policy
+        pushed(ws, "insurance_policy", "pending_payment")
+        wait_for(lambda: premium_paid(client, policy), message="the premium payable")
         pushed(ws, "insurance_policy", "active")
         claim = client.post(
             f"/insurance/policies/{policy['id']}/claims",

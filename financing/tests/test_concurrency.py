@@ -1,10 +1,17 @@
-"""Concurrent applications against PostgreSQL from real threads; every transaction commits."""
+"""Concurrent applications, disbursements and cancellations against PostgreSQL from real
+threads; every transaction commits."""
+
+import queue
+from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from conftest import client_for, run_concurrently
+from financing import services
 from financing.models import LoanApplication, LoanInstallment, OutboxEvent
-from financing.tests.factories import LIST_URL, car_order_make, terms
+from financing.tests.factories import LIST_URL, application_make, car_order_make, terms
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -23,3 +30,68 @@ def test_ten_concurrent_applications_for_one_order_open_exactly_one(customer):
     assert application.status == "pending_review"
     assert LoanInstallment.objects.filter(application=application).count() == 60
     assert OutboxEvent.objects.filter(type="financing.submitted").count() == 1
+
+
+def payments_loan_rows(order) -> list:
+    """The lender's rows in payments' ledger for the order, as staff see them."""
+    rows = client_for(UserFactory(role="manager")).get(
+        reverse("payments-transactions"), {"order_id": str(order.pk)}
+    )
+    return sorted(
+        (row["type"], row["amount"]) for row in rows.json()["results"] if row["type"] != "charge"
+    )
+
+
+def test_ten_concurrent_records_of_one_disbursement_disburse_it_once(customer):
+    order = car_order_make(customer)
+    application = application_make(customer, order)  # approved by scoring: 800,000.00
+
+    results = run_concurrently(
+        10,
+        lambda: services.application_disburse(
+            application_id=application.pk, amount=Decimal("800000.00"), reference="BANK-1"
+        ).status,
+    )
+
+    assert results == ["disbursed"] * 10
+    application.refresh_from_db()
+    assert (application.status, application.disbursement_reference) == ("disbursed", "BANK-1")
+    assert OutboxEvent.objects.filter(type="financing.disbursed").count() == 1
+    assert payments_loan_rows(order) == [("loan_disbursement", "800000.00")]
+
+
+@pytest.mark.parametrize("round", range(3))  # either may take the application's lock first
+def test_a_cancellation_racing_a_disbursement_never_leaves_the_loan_with_a_cancelled_order(
+    customer, round
+):
+    order = car_order_make(customer)
+    application = application_make(customer, order)
+    # the cancellation as financing's consumer of `order.cancelled` carries it out, and the
+    # lender's money arriving, released at the same moment
+    jobs = queue.SimpleQueue()
+    jobs.put(lambda: services.order_applications_withdraw(order_id=order.pk))
+    jobs.put(
+        lambda: services.application_disburse(
+            application_id=application.pk, amount=Decimal("800000.00"), reference="BANK-1"
+        )
+    )
+
+    run_concurrently(2, lambda: jobs.get()())
+
+    application.refresh_from_db()
+    disbursed = OutboxEvent.objects.filter(type="financing.disbursed").count()
+    returned = OutboxEvent.objects.filter(type="financing.returned").count()
+    assert application.status in ("returned", "withdrawn")
+    if application.status == "returned":
+        assert (disbursed, returned) == (1, 1)
+        assert application.returned_at is not None
+        assert payments_loan_rows(order) == [
+            ("loan_disbursement", "800000.00"),
+            ("loan_return", "-800000.00"),
+        ]
+    else:
+        assert (disbursed, returned) == (0, 0)
+        assert payments_loan_rows(order) == []
+    # `financing.withdrawn` is said only when the cancellation took the lock first
+    withdrawn_first = "The order was cancelled." in application.reasons
+    assert OutboxEvent.objects.filter(type="financing.withdrawn").count() == int(withdrawn_first)

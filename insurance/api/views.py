@@ -39,7 +39,7 @@ class QuotePurchaseView(APIView):
     @extend_schema(
         request=None,
         responses={201: s.PolicyOutputSerializer},
-        summary="Buy a quote: an active one-year policy",
+        summary="Buy a quote: a policy waiting for its premium, active for a year once paid",
     )
     def post(self, request, pk):
         quote = selectors.quote_get(user=request.user, quote_id=pk)
@@ -66,7 +66,8 @@ class PolicyCancelView(APIView):
     @extend_schema(
         request=s.PolicyCancelInputSerializer,
         responses={200: s.PolicyOutputSerializer},
-        summary="Cancel an active policy; the premium of the unused days is refunded",
+        summary="Cancel a policy: a paid one refunds the premium of its unused days, an "
+        "unpaid one lapses",
     )
     def post(self, request, pk):
         serializer = s.PolicyCancelInputSerializer(data=request.data)

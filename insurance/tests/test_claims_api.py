@@ -5,11 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from conftest import client_for
 from insurance import services
-from insurance.models import Claim, OutboxEvent, Policy
-from accounts.tests.factories import UserFactory
-from insurance.models import ClaimDecisionRecord
+from insurance.models import Claim, ClaimDecisionRecord, OutboxEvent, Policy
 from insurance.tests.factories import (
     claim_make,
     outbox_payload,
@@ -251,11 +250,12 @@ def second_manager(db):
 
 def no_decision_taken(claim) -> bool:
     claim.refresh_from_db()
-    return (
-        (claim.status, claim.amount_approved, claim.decided_by_id, claim.decided_at)
-        == ("filed", None, None, None)
-        and not OutboxEvent.objects.filter(type="insurance.claim_decided").exists()
-    )
+    return (claim.status, claim.amount_approved, claim.decided_by_id, claim.decided_at) == (
+        "filed",
+        None,
+        None,
+        None,
+    ) and not OutboxEvent.objects.filter(type="insurance.claim_decided").exists()
 
 
 @pytest.mark.parametrize(
@@ -362,9 +362,7 @@ def test_a_rejection_above_the_threshold_is_decided_by_one_manager(
     assert (record.decision, record.final) == ("rejected", True)
 
 
-def test_the_default_threshold_is_500000_roubles(
-    manager, manager_client, second_manager, customer
-):
+def test_the_default_threshold_is_500000_roubles(manager, manager_client, second_manager, customer):
     # Given a 1,000,000.00 KASKO policy and a claim of 600,000.00
     claim = claim_make(customer, amount="600000.00")
 

@@ -22,9 +22,7 @@ def cancel(client, policy, reason="Sold the car"):
     return client.post(reverse("insurance-policy-cancel", args=[policy.pk]), {"reason": reason})
 
 
-def test_buying_a_quote_makes_a_policy_waiting_for_its_premium(
-    customer_client, customer, settings
-):
+def test_buying_a_quote_makes_a_policy_waiting_for_its_premium(customer_client, customer, settings):
     settings.INSURANCE_PAYMENT_HOLD_HOURS = 5
     quote = quote_make(customer)
     today = timezone.localdate()

@@ -98,9 +98,7 @@ def test_osago_covers_the_sum_the_law_fixes_whatever_the_vehicle_costs(customer_
     assert response.json()["coverage_amount"] == "400000.00"
 
 
-def test_the_vehicle_of_a_quote_is_the_catalogs_product_on_the_order(
-    customer_client, order, camry
-):
+def test_the_vehicle_of_a_quote_is_the_catalogs_product_on_the_order(customer_client, order, camry):
     response = customer_client.post(QUOTES, osago(order), format="json")
 
     assert response.status_code == 201, response.json()
@@ -247,9 +245,7 @@ def test_an_order_of_several_vehicles_needs_the_one_to_insure(customer_client, c
     )
 
 
-def test_a_product_that_is_not_a_vehicle_of_the_order_is_refused(
-    customer_client, customer, camry
-):
+def test_a_product_that_is_not_a_vehicle_of_the_order_is_refused(customer_client, customer, camry):
     accessory = product_make(price="20000.00")
     order = order_make(customer, (camry, 1), (accessory, 1))
     elsewhere = vehicle_make()

@@ -8,7 +8,7 @@ import pytest
 
 from common.events import contract
 from common.events.bus import Event, deliver, upcasted
-from orders.models import Order
+from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, product_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -46,7 +46,7 @@ def test_a_version_1_payment_of_an_order_is_upcast_and_updates_the_orders_paid_a
     applied = deliver("orders.paid_amount_on_payment_completed", old.as_dict())
 
     assert applied is True
-    order = Order.objects.get(pk=order.pk)
+    order = orders_selectors.order_get(user=customer, order_id=order.pk)
     assert (order.paid_amount, order.paid_version, order.status) == (
         Decimal("400.00"),
         3,
