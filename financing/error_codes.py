@@ -12,3 +12,4 @@ class FinancingErrorCode(StrEnum):
     APPLICATION_NOT_APPROVED = "application_not_approved"
     ALREADY_DISBURSED = "already_disbursed"
     DISBURSEMENT_AMOUNT_MISMATCH = "disbursement_amount_mismatch"
+    DISBURSEMENT_REFERENCE_USED = "disbursement_reference_used"

@@ -323,12 +323,24 @@ def application_disburse(*, application_id, amount: Decimal, reference: str, use
                 status=409,
                 details={"reference": [application.disbursement_reference]},
             )
-        late = application.status == ApplicationStatus.WITHDRAWN
+        # Money may still arrive for a loan the lender had when its order was cancelled.
+        late = (
+            application.status == ApplicationStatus.WITHDRAWN
+            and application.sent_to_lender_at is not None
+        )
         if application.status != ApplicationStatus.APPROVED and not late:
             raise ApplicationError(
                 f"Only an approved loan can be disbursed; this one is {application.status}.",
                 code=FinancingErrorCode.APPLICATION_NOT_APPROVED,
                 status=409,
+            )
+        taken = LoanApplication.objects.using(DB).filter(disbursement_reference=reference)
+        if taken.exists():
+            raise ApplicationError(
+                "Another loan's disbursement has this reference.",
+                code=FinancingErrorCode.DISBURSEMENT_REFERENCE_USED,
+                status=409,
+                details={"reference": ["Already recorded for another loan."]},
             )
         if amount != application.loan_amount:
             raise ApplicationError(

@@ -109,6 +109,7 @@ def note_loan(event: Event) -> None:
         status=report["status"],
         amount=Decimal(report["amount"]),
         currency=report["currency"],
+        reported_at=event.occurred,
     )
 
 

@@ -48,6 +48,7 @@ class Payable(TimestampedModel):
     # The lender's approved loan that is to pay the rest (financing's events): customers'
     # payments may cover only what the loan leaves.
     financed_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    financed_as_of = models.DateTimeField(null=True, blank=True)  # the report it follows
     # Grows with every change of what the payable has received; the events that report the
     # received amount carry it, so that its owner ignores a report older than one it has
     # already applied.

@@ -54,7 +54,7 @@ def test_paying_a_held_seat_confirms_it_with_one_ledger_row(customer, run_on_com
     registration.refresh_from_db()
     assert registration.status == "confirmed"
     payment = Payment.objects.get()
-    assert (payment.kind, payment.status) == ("registration", "completed")
+    assert (payment.payable_kind, payment.status) == ("registration", "completed")
     assert list(LedgerTransaction.objects.values_list("type", "amount")) == [
         ("charge", Decimal("1500.00"))
     ]

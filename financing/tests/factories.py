@@ -70,3 +70,13 @@ def decision_url(application) -> str:
 
 def schedule_url(application) -> str:
     return reverse("financing-application-schedule", args=[application.pk])
+
+
+def lender_has_it(application) -> None:
+    """The down payment is in and the application went to the lender, which may now pay."""
+    services.order_paid_note(
+        order_id=application.order_id, paid_amount=application.down_payment, version=1
+    )
+    services.application_send(application_id=application.pk)
+    application.refresh_from_db()
+    assert application.sent_to_lender_at is not None

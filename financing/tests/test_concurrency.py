@@ -11,7 +11,13 @@ from accounts.tests.factories import UserFactory
 from conftest import client_for, run_concurrently
 from financing import services
 from financing.models import LoanApplication, LoanInstallment, OutboxEvent
-from financing.tests.factories import LIST_URL, application_make, car_order_make, terms
+from financing.tests.factories import (
+    LIST_URL,
+    application_make,
+    car_order_make,
+    lender_has_it,
+    terms,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -66,6 +72,7 @@ def test_a_cancellation_racing_a_disbursement_never_leaves_the_loan_with_a_cance
 ):
     order = car_order_make(customer)
     application = application_make(customer, order)
+    lender_has_it(application)
     # the cancellation as financing's consumer of `order.cancelled` carries it out, and the
     # lender's money arriving, released at the same moment
     jobs = queue.SimpleQueue()

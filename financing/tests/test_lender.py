@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from financing import services
 from financing.models import LoanApplication, OutboxEvent
-from financing.tests.factories import application_make, car_order_make
+from financing.tests.factories import application_make, car_order_make, lender_has_it
 from orders import selectors as orders_selectors
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -254,6 +254,7 @@ def test_money_that_arrives_after_the_order_was_cancelled_goes_straight_back(
     order = car_order_make(customer)
     with run_on_commit():
         application = application_make(customer, order)
+        lender_has_it(application)
         orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
     assert LoanApplication.objects.get(pk=application.pk).status == "withdrawn"
 
@@ -271,3 +272,35 @@ def test_money_that_arrives_after_the_order_was_cancelled_goes_straight_back(
         ("loan_disbursement", "800000.00", str(application.pk)),
         ("loan_return", "-800000.00", str(application.pk)),
     ]
+
+
+def test_no_disbursement_is_taken_for_a_cancelled_loan_the_lender_never_had(
+    customer, manager_client, run_on_commit
+):
+    from orders import services as orders_services
+
+    order = car_order_make(customer)
+    with run_on_commit():
+        application = application_make(customer, order)  # no down payment: never sent
+        orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+
+    response = disburse(manager_client, application)
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "application_not_approved"
+    application.refresh_from_db()
+    assert (application.status, application.disbursement_reference) == ("withdrawn", None)
+    assert events_of("financing.disbursed") == 0
+
+
+def test_a_reference_already_recorded_for_another_loan_is_refused(customer, manager_client):
+    first = application_make(customer, car_order_make(customer))
+    second = application_make(customer, car_order_make(customer))
+    assert disburse(manager_client, first).status_code == 200
+
+    response = disburse(manager_client, second)
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "disbursement_reference_used"
+    second.refresh_from_db()
+    assert (second.status, second.disbursement_reference) == ("approved", None)

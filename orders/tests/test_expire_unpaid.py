@@ -193,10 +193,8 @@ def test_a_deposit_a_kopeck_short_of_ten_percent_does_not_finance_the_order(cust
     assert cancel_reason(order) == "Vehicle not paid within 24 hours"
 
 
-@pytest.mark.parametrize("loan_status", ["approved", "disbursed"])
-def test_an_approved_or_disbursed_loan_keeps_the_order_whatever_older_than_says(
-    customer, loan_status
-):
+@pytest.mark.parametrize("loan_status", ["approved", "sent_to_lender", "disbursed"])
+def test_an_approved_loan_keeps_the_order_whatever_older_than_says(customer, loan_status):
     order = order_make(customer, (vehicle_make(), 1))
     loan(order, loan_status)
 

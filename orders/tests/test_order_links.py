@@ -16,9 +16,19 @@ from orders.tests.factories import order_make, product_make
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 
+# What each kind of report carries besides the fields every one has, and its version.
+REPORTED = {
+    "payment": ({"payable_kind": "order", "refunded_amount": "0.00"}, 2),
+    "insurance.purchased": ({"premium": "400.00", "premium_paid": "0.00"}, 2),
+}
+
+
 def reported_event(order, type: str, status: str, *, payment_id=None, occurred_at=None) -> Event:
     """An event another domain reports about `order` (a payment's, by default)."""
     payment_id = str(payment_id or uuid.uuid4())
+    extra, version = REPORTED.get(type, REPORTED.get(type.split(".")[0], ({}, 1)))
+    if "payable_kind" in extra:
+        extra = {**extra, "payable_id": str(order.pk)}
     return Event(
         type=type,
         aggregate_id=payment_id,
@@ -27,11 +37,12 @@ def reported_event(order, type: str, status: str, *, payment_id=None, occurred_a
             "order_id": str(order.pk),
             "customer_id": str(order.customer_id),
             "amount": "400.00",
-            "refunded_amount": "0.00",
             "currency": "RUB",
             "status": status,
+            **extra,
         },
         occurred_at=(occurred_at or timezone.now()).isoformat(),
+        schema_version=version,
     )
 
 

@@ -45,6 +45,11 @@ class Migration(migrations.Migration):
             "financed_amount",
             models.DecimalField(decimal_places=2, default=0, max_digits=14),
         ),
+        migrations.AddField(
+            "payable",
+            "financed_as_of",
+            models.DateTimeField(blank=True, null=True),
+        ),
         migrations.RenameField("payment", "order_id", "payable_id"),
         migrations.RenameField("payment", "kind", "payable_kind"),
         migrations.AlterField(

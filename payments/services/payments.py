@@ -620,16 +620,27 @@ def _order_payable_locked(order_id, *, customer_id, currency: str) -> Payable:
 
 
 def order_financing_note(
-    *, order_id, application_id, customer_id, status: str, amount: Decimal, currency: str
+    *,
+    order_id,
+    application_id,
+    customer_id,
+    status: str,
+    amount: Decimal,
+    currency: str,
+    reported_at,
 ) -> None:
     """What financing reports of an order's loan: while an approved loan is to pay the rest,
-    the customer's payments may cover only what it leaves (`_check_balance`)."""
+    the customer's payments may cover only what it leaves (`_check_balance`). A report older
+    than the one applied (an approval delivered after its withdrawal) changes nothing."""
     with transaction.atomic(using=DB):
         payable = _order_payable_locked(order_id, customer_id=customer_id, currency=currency)
+        if payable.financed_as_of is not None and reported_at <= payable.financed_as_of:
+            return
         recorded = LedgerTransaction.objects.using(DB).filter(loan_application_id=application_id)
         financed = status == "approved" and not recorded.exists()
         payable.financed_amount = amount if financed else Decimal("0.00")
-        payable.save(using=DB, update_fields=["financed_amount", "updated_at"])
+        payable.financed_as_of = reported_at
+        payable.save(using=DB, update_fields=["financed_amount", "financed_as_of", "updated_at"])
 
 
 def loan_record(

@@ -2,10 +2,12 @@
 lender's money counts towards an order as the customer's does (docs/deal.md, "Payables")."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, product_make
@@ -208,7 +210,8 @@ def test_an_approved_loan_leaves_the_customer_only_the_rest_to_pay(customer, cus
         "amount": Decimal("800000.00"),
         "currency": "RUB",
     }
-    services.order_financing_note(**loan, status="approved")
+    approved_at = timezone.now()
+    services.order_financing_note(**loan, status="approved", reported_at=approved_at)
 
     refused = pay(customer_client, "200000.01", key="over", order_id=str(order.pk))
     accepted = pay(customer_client, "200000.00", key="rest", order_id=str(order.pk))
@@ -221,7 +224,11 @@ def test_an_approved_loan_leaves_the_customer_only_the_rest_to_pay(customer, cus
     assert Payable.objects.get(pk=order.pk).financed_amount == Decimal("800000.00")
 
     # when: the loan is withdrawn, the customer may pay the whole of what is left
-    services.order_financing_note(**loan, status="withdrawn")
+    services.order_financing_note(
+        **loan, status="withdrawn", reported_at=approved_at + timedelta(seconds=1)
+    )
+    # and an approval delivered after the withdrawal it preceded changes nothing
+    services.order_financing_note(**loan, status="approved", reported_at=approved_at)
 
     assert Payable.objects.get(pk=order.pk).financed_amount == Decimal("0.00")
     rest = pay(customer_client, "800000.00", key="all", order_id=str(order.pk))
