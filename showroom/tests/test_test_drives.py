@@ -269,6 +269,24 @@ def test_opening_hours_are_read_in_moscow_time_whatever_the_utc_clock_says(custo
     assert Allocation.objects.filter(status="active").count() == 1
 
 
+def test_a_drive_just_after_moscow_midnight_is_on_moscows_day_not_the_utc_one(customer):
+    vehicle_id = uuid.uuid4()
+    resource_make(vehicle_id=vehicle_id, opens_at=time(0))  # open 00:00-20:00 in Moscow
+    half_past_midnight = moscow_in_two_days(0, 30)
+
+    response = book(
+        client_for(customer),
+        half_past_midnight,
+        half_past_midnight + timedelta(hours=1),
+        vehicle_id,
+    )
+
+    # 21:30 the day before in UTC: after closing time, had the hours been read in UTC
+    assert half_past_midnight.strftime("%H:%M") == "21:30"
+    assert response.status_code == 201
+    assert TestDrive.objects.get(user_id=customer.pk).start_time == half_past_midnight
+
+
 def test_the_dealerships_time_zone_is_a_setting(customer, settings):
     settings.DEALERSHIP_TIME_ZONE = "UTC"
     vehicle_id = uuid.uuid4()
