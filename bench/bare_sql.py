@@ -25,7 +25,7 @@ TAKE_AND_RESERVE = """
         UPDATE catalog_product
            SET stock_quantity = stock_quantity - %(quantity)s, updated_at = %(now)s
          WHERE id = %(product_id)s AND is_active AND stock_quantity >= %(quantity)s
-     RETURNING id, name, price, currency
+     RETURNING id, name, price, currency, vin
     ), reserved AS (
         INSERT INTO catalog_stockreservation
             (id, order_id, product_id, quantity, status, released_at, created_at, updated_at)
@@ -33,7 +33,7 @@ TAKE_AND_RESERVE = """
                %(now)s
           FROM taken
     )
-    SELECT id, name, price, currency FROM taken"""
+    SELECT id, name, price, currency, vin FROM taken"""
 ORDER = """
     INSERT INTO orders_order
         (created_at, updated_at, id, customer_id, customer_email, customer_name,
@@ -43,8 +43,8 @@ ORDER = """
 ITEM = """
     INSERT INTO orders_orderitem
         (created_at, updated_at, id, order_id, product_id, product_name, unit_price, quantity,
-         line_total)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"""
+         line_total, is_vehicle)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"""
 HISTORY = """
     INSERT INTO orders_orderstatushistory
         (created_at, updated_at, id, order_id, from_status, to_status, changed_by_id,
@@ -63,7 +63,7 @@ def order_create(catalog, orders, product_ids: list, customer_id: uuid.UUID) -> 
     now = datetime.now(UTC)
     order_id, product_id = uuid.uuid4(), random.choice(product_ids)
     with catalog.connection() as connection:  # one statement, in autocommit
-        _, name, price, currency = (
+        _, name, price, currency, vin = (
             ClientCursor(connection)
             .execute(
                 TAKE_AND_RESERVE,
@@ -95,7 +95,18 @@ def order_create(catalog, orders, product_ids: list, customer_id: uuid.UUID) -> 
             (
                 *(now, now, order_id, customer_id, "bench@example.com", "Bench", currency, 1),
                 price,
-                *(now, now, uuid.uuid4(), order_id, product_id, name, price, 1, price),
+                *(
+                    now,
+                    now,
+                    uuid.uuid4(),
+                    order_id,
+                    product_id,
+                    name,
+                    price,
+                    1,
+                    price,
+                    vin is not None,
+                ),
                 *(now, now, uuid.uuid4(), order_id, customer_id),
                 *(now, now, uuid.uuid4(), str(order_id), json.dumps(payload), now, "", now),
             ),

@@ -64,7 +64,7 @@ def test_a_payment_event_is_noted_on_the_order_with_a_new_sequence(customer, cus
             "status": "pending",
             "amount": "400.00",
             "currency": "RUB",
-            "reported_at": link.reported_at.isoformat().replace("+00:00", "Z"),
+            "reported_at": timezone.localtime(link.reported_at).isoformat(),
         }
     ]
 
