@@ -240,3 +240,32 @@ def oidc_provider(settings):
     settings.GOOGLE_REDIRECT_URI = "http://testserver/api/v1/auth/google/callback"
     yield stand_in
     stand_in.stop()
+
+
+def payment_completed_event(*, payable_kind: str, payable, paid: str, version: int) -> dict:
+    """`payment.completed` as payments publishes it (schema v2), reporting that `payable` (an
+    order or a policy: what has id, order_id or pk, and customer_id) has received `paid`,
+    as of `version`: for the tests of its consumers."""
+    import uuid
+
+    from common.events.bus import Event
+
+    order_id = payable.pk if payable_kind == "order" else payable.order_id
+    return Event(
+        type="payment.completed",
+        aggregate_id=str(uuid.uuid4()),
+        schema_version=2,
+        payload={
+            "id": str(uuid.uuid4()),
+            "payable_kind": payable_kind,
+            "payable_id": str(payable.pk),
+            "order_id": str(order_id),
+            "customer_id": str(payable.customer_id),
+            "amount": paid,
+            "refunded_amount": "0.00",
+            "currency": "RUB",
+            "status": "completed",
+            "payable_paid_amount": paid,
+            "payable_paid_version": version,
+        },
+    ).as_dict()

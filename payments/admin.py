@@ -132,7 +132,7 @@ class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
     @display(_("For"))
     def paid_for(self, payment):
         page, label = PAYABLE_PAGES[payment.payable_kind]
-        return admin_link(page, payment.payable_id, label % short_id(payment.payable_id))
+        return admin_link(page, payment.payable_id, label % str(payment.payable_id)[:8])
 
     amount_shown = money_column("amount", _("Amount"))
 

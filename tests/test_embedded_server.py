@@ -118,6 +118,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         "accounts.sqlite3",
         "catalog.sqlite3",
         "crm.sqlite3",
+        "fake-provider.sqlite3",  # its books: the demo pays a premium (config/demo.py)
         "financing.sqlite3",
         "insurance.sqlite3",
         "integrations.sqlite3",

@@ -11,3 +11,8 @@ LANDING_SHOWS_DEMO_LOGINS = True
 # only while debugging. Otherwise nothing is sent.
 if not DEBUG and not env.str("EMAIL_URL", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+# Embedded, tasks run in-process and no beat asks the lender later: the fake lender pays a
+# loan as soon as it has it (docs/deal.md, "The loan").
+if not SERVICES_MODE:  # noqa: F405
+    FAKE_LENDER_DISBURSE_AFTER_SECONDS = env.int("FAKE_LENDER_DISBURSE_AFTER_SECONDS", default=0)

@@ -1,10 +1,10 @@
-import uuid
 from decimal import Decimal
 
 import pytest
 
 from common.events import Event
 from common.events.bus import deliver
+from conftest import payment_completed_event
 from insurance import services
 from insurance.models import InboxEvent, OutboxEvent, Policy, Quote
 from insurance.tests.factories import outbox_payload, policy_make, quote_make, vehicle_order_make
@@ -89,25 +89,9 @@ PREMIUM_CONSUMER = "insurance.note_premium_paid"
 
 
 def payment_report(policy, *, kind="policy", paid="64000.00", version=1) -> dict:
-    """payment.completed as payments publishes it for a payment of `policy`'s premium."""
-    return Event(
-        type="payment.completed",
-        aggregate_id=str(uuid.uuid4()),
-        schema_version=2,
-        payload={
-            "id": str(uuid.uuid4()),
-            "payable_kind": kind,
-            "payable_id": str(policy.pk),
-            "order_id": str(policy.order_id),
-            "customer_id": str(policy.customer_id),
-            "amount": paid,
-            "refunded_amount": "0.00",
-            "currency": "RUB",
-            "status": "completed",
-            "payable_paid_amount": paid,
-            "payable_paid_version": version,
-        },
-    ).as_dict()
+    """payment.completed as payments publishes it for a payment of `policy`'s premium (or,
+    with another `kind`, of something else)."""
+    return payment_completed_event(payable_kind=kind, payable=policy, paid=paid, version=version)
 
 
 def test_a_completed_payment_of_the_premium_activates_the_policy_once(customer):

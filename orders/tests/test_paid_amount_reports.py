@@ -1,12 +1,12 @@
 """Orders learns what an order has captured from payments' events alone, and a report older
 than one it has applied changes nothing, whatever order the events arrive in."""
 
-import uuid
 from decimal import Decimal
 
 import pytest
 
-from common.events.bus import Event, deliver
+from common.events.bus import deliver
+from conftest import payment_completed_event
 from orders.models import Order, OrderStatusHistory
 from orders.tests.factories import order_make, product_make
 
@@ -16,25 +16,7 @@ CONSUMER = "orders.paid_amount_on_payment_completed"
 
 def report(order, paid: str, version: int) -> dict:
     """A `payment.completed` of the current schema (v2) reporting what the order received."""
-    payment_id = str(uuid.uuid4())
-    return Event(
-        type="payment.completed",
-        aggregate_id=payment_id,
-        schema_version=2,
-        payload={
-            "id": payment_id,
-            "payable_kind": "order",
-            "payable_id": str(order.pk),
-            "order_id": str(order.pk),
-            "customer_id": str(order.customer_id),
-            "amount": paid,
-            "refunded_amount": "0.00",
-            "currency": "RUB",
-            "status": "completed",
-            "payable_paid_amount": paid,
-            "payable_paid_version": version,
-        },
-    ).as_dict()
+    return payment_completed_event(payable_kind="order", payable=order, paid=paid, version=version)
 
 
 def test_a_late_report_of_an_older_version_changes_nothing(customer):

@@ -497,17 +497,25 @@ def payable_settle_cancelled(
                 "cancelled_at": timezone.now(),
             },
         )
-        payable = payable_locked(payable_id)
-        if payable.cancelled_at is None:
-            payable.cancelled_at = timezone.now()
-            payable.save(using=DB, update_fields=["cancelled_at", "updated_at"])
-        captured = (
-            Payment.objects.using(DB)
-            .select_for_update()
-            .filter(payable_id=payable_id, status__in=REFUNDABLE_STATUSES)
-        )
-        reserved = [refunds.cancellation_refund_reserve(payment) for payment in captured]
+        reserved = [
+            refunds.cancellation_refund_reserve(payment)
+            for payment in _captured_of_cancelled(payable_id)
+        ]
     return [refund for refund in reserved if refund is not None]
+
+
+def _captured_of_cancelled(payable_id):
+    """Mark the payable cancelled, under its lock (nothing more is charged to it), and lock
+    its payments that can still give money back."""
+    payable = payable_locked(payable_id)
+    if payable.cancelled_at is None:
+        payable.cancelled_at = timezone.now()
+        payable.save(using=DB, update_fields=["cancelled_at", "updated_at"])
+    return (
+        Payment.objects.using(DB)
+        .select_for_update()
+        .filter(payable_id=payable_id, status__in=REFUNDABLE_STATUSES)
+    )
 
 
 # PAYABLES OTHER DOMAINS OWN
@@ -580,18 +588,8 @@ def policy_premium_refund(*, policy_id, amount: Decimal, reason: str) -> list:
     back through the premium's own payments (newest first), each refund reserved here and
     carried out after the commit, once however often the cancellation is reported."""
     with transaction.atomic(using=DB):
-        payable = payable_locked(policy_id)
-        if payable.cancelled_at is None:
-            payable.cancelled_at = timezone.now()
-            payable.save(using=DB, update_fields=["cancelled_at", "updated_at"])
-        captured = (
-            Payment.objects.using(DB)
-            .select_for_update()
-            .filter(payable_id=policy_id, status__in=REFUNDABLE_STATUSES)
-            .order_by("-created_at")
-        )
         reserved, left = [], amount
-        for payment in captured:
+        for payment in _captured_of_cancelled(policy_id).order_by("-created_at"):
             if left <= 0:
                 break
             refund = refunds.cancellation_refund_reserve(payment, amount=left, reason=reason)
