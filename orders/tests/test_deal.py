@@ -1,0 +1,89 @@
+"""The deal at a glance (docs/deal.md): built from what the other domains reported about the
+order, it says what is still due and what stands between the order and `paid`."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from conftest import client_for
+from orders import services
+from orders.tests.factories import order_make, vehicle_make
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def note(order, kind: str, status: str, amount: str, reference_id=None):
+    """What payments, financing or insurance would report, as orders notes it."""
+    return services.order_link_note(
+        order_id=order.pk,
+        kind=kind,
+        reference_id=reference_id or uuid.uuid4(),
+        status=status,
+        amount=Decimal(amount),
+        currency="RUB",
+        reported_at=timezone.now(),
+        event=f"{kind}.reported",
+    )
+
+
+def deal(user, order) -> dict:
+    response = client_for(user).get(f"/api/v1/orders/{order.pk}/deal")
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def test_a_financed_order_shows_the_down_payment_then_the_lenders_part_as_still_to_come(customer):
+    order = order_make(customer, (vehicle_make(price="2590000.00"), 1))
+    loan = uuid.uuid4()
+    note(order, "loan_application", "approved", "2090000.00", loan)
+
+    before = deal(customer, order)
+
+    assert before["balance_due"] == "2590000.00"
+    assert [(s["code"], s["amount"]) for s in before["outstanding"]] == [
+        ("payment_due", "500000.00"),
+        ("loan_awaiting_lender", "2090000.00"),
+    ]
+
+    # when: the down payment is captured and the loan goes to the lender
+    note(order, "payment", "completed", "500000.00")
+    services.order_paid_amount_set(order_id=order.pk, paid_amount=Decimal("500000.00"), version=1)
+    note(order, "loan_application", "sent_to_lender", "2090000.00", loan)
+    note(order, "insurance_policy", "pending_payment", "64000.00")
+
+    after = deal(customer, order)
+
+    assert after["balance_due"] == "2090000.00"
+    assert [(s["code"], s["amount"]) for s in after["outstanding"]] == [
+        ("loan_awaiting_disbursement", "2090000.00")
+    ]
+    assert after["payments"]["captured"] == "500000.00"
+    assert (after["loan"]["status"], after["loan"]["amount"]) == ("sent_to_lender", "2090000.00")
+    assert [(p["status"], p["amount"]) for p in after["policies"]] == [
+        ("pending_payment", "64000.00")
+    ]
+
+
+def test_a_paid_order_has_nothing_outstanding(customer, manager):
+    order = order_make(customer, (vehicle_make(price="1000000.00"), 1))
+    note(order, "payment", "completed", "1000000.00")
+    services.order_paid_amount_set(order_id=order.pk, paid_amount=Decimal("1000000.00"), version=1)
+
+    shown = deal(manager, order)  # staff see any order's deal
+
+    assert (shown["order"]["status"], shown["balance_due"], shown["outstanding"]) == (
+        "paid",
+        "0.00",
+        [],
+    )
+
+
+def test_another_clients_deal_is_a_404(customer, other_customer):
+    order = order_make(customer, (vehicle_make(), 1))
+
+    response = client_for(other_customer).get(f"/api/v1/orders/{order.pk}/deal")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
