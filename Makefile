@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Node tools (package.json, pinned in package-lock.json): Spectral lints the API schema.
+NODE_STAMP := node_modules/.installed
+SCHEMA_FILE := var/openapi.yaml
 
 # The test suite runs in services mode: PostgreSQL for every alias, Redis for the rest.
 # Django creates and drops its own `test_*` databases on this server.
@@ -22,6 +25,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# --ignore-scripts: no package's install script runs; Spectral needs none.
+$(NODE_STAMP): package.json package-lock.json
+	scripts/ensure_package.sh npm npm "Spectral, which lints the API schema"
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 run: $(STAMP)
 	PYTHON=$(BIN)/python scripts/run.sh
 
@@ -35,10 +44,16 @@ seed: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz_api.py
 
-lint: $(STAMP)
+# The generated schema against spectral:oas and the OWASP API ruleset (.spectral.yaml):
+# any error fails; run Spectral without -D to see the warnings too (docs/security.md,
+# "The API schema").
+lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	mkdir -p $(dir $(SCHEMA_FILE))
+	$(BIN)/python manage.py spectacular --fail-on-warn --file $(SCHEMA_FILE)
+	npx --no-install spectral lint --fail-severity error --display-only-failures $(SCHEMA_FILE)
 
 test: export DATABASE_URL_ACCOUNTS ?= $(TEST_PG)/autosalon_accounts
 test: export DATABASE_URL_CATALOG ?= $(TEST_PG)/autosalon_catalog
@@ -61,4 +76,4 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

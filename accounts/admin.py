@@ -1,12 +1,10 @@
-from axes.admin import AccessAttemptAdmin
-from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.urls import reverse
 from django.utils.html import format_html_join
 
 from accounts import services
-from accounts.models import ActivityLog, ExternalIdentity, User
+from accounts.models import ActivityLog, ExternalIdentity, SignInFailure, User
 
 
 @admin.register(ExternalIdentity)
@@ -109,5 +107,18 @@ class ActivityLogAdmin(admin.ModelAdmin):
         return False
 
 
-# Lockouts (accounts/lockout.py): deleting an account's access attempts unlocks it.
-admin.site.register(AccessAttempt, AccessAttemptAdmin)
+@admin.register(SignInFailure)
+class SignInFailureAdmin(admin.ModelAdmin):
+    """The failures the lockout counts (accounts/lockout.py). Deleting them unlocks, as
+    `manage.py accounts_unlock EMAIL` does for all of an account's at once."""
+
+    list_display = ["created_at", "user", "ip_address"]
+    search_fields = ["user__email", "ip_address"]
+    list_select_related = ["user"]
+    readonly_fields = ["id", "user", "ip_address", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

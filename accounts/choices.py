@@ -37,3 +37,4 @@ class ActivityType(models.TextChoices):
     IDENTITY_LINK_REQUESTED = "identity_link_requested", "External identity link e-mailed"
     IDENTITY_LINKED = "identity_linked", "External identity linked"
     IDENTITY_UNLINKED = "identity_unlinked", "External identity unlinked"
+    EMAIL_VERIFIED = "email_verified", "E-mail verified"

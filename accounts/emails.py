@@ -6,7 +6,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from accounts.services import identity_link_token
+from accounts.services import email_verify_token, identity_link_token
 
 
 def _send(*, user: User, subject: str, template: str, context: dict) -> None:
@@ -23,9 +23,20 @@ def _send(*, user: User, subject: str, template: str, context: dict) -> None:
     message.send()
 
 
+def _linked_identities(user: User) -> dict:
+    """The external accounts that sign in to `user`'s account, and how to unlink one: a new
+    password or a logout from every device leaves them working, so the e-mails that confirm
+    either list them (docs/security.md, "Google sign-in")."""
+    return {
+        "identities": list(user.identities.order_by("created_at")),
+        "unlink_path": f"/api/v1/users/{user.pk}/integrations/",
+    }
+
+
 def password_reset_email_send(*, user: User) -> None:
     """A plain-text and an HTML part, each with the link to the reset page
-    (`FRONTEND_PASSWORD_RESET_URL`, by default this site's own `/reset-password`)."""
+    (`FRONTEND_PASSWORD_RESET_URL`, by default this site's own `/reset-password`), and the
+    external accounts linked to this one."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     _send(
@@ -35,6 +46,7 @@ def password_reset_email_send(*, user: User) -> None:
         context={
             "reset_url": settings.FRONTEND_PASSWORD_RESET_URL.format(uid=uid, token=token),
             "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            **_linked_identities(user),
         },
     )
 
@@ -52,5 +64,33 @@ def identity_link_email_send(*, user: User, provider: str, subject: str, email: 
             "provider_email": email,
             "link_url": settings.FRONTEND_IDENTITY_LINK_URL.format(token=token),
             "valid_hours": max(1, settings.IDENTITY_LINK_TTL_SECONDS // 3600),
+            # Confirming then reclaims the account (accounts.services.identity_link_confirm).
+            "never_verified": user.email_verified_at is None,
         },
+    )
+
+
+def email_verification_email_send(*, user: User) -> None:
+    """The link that proves the account's owner holds its mailbox (`FRONTEND_EMAIL_VERIFY_URL`,
+    by default this site's own `/verify-email`), signed here so that it is never stored."""
+    _send(
+        user=user,
+        subject="Autosalon: confirm your e-mail address",
+        template="email_verify",
+        context={
+            "verify_url": settings.FRONTEND_EMAIL_VERIFY_URL.format(
+                token=email_verify_token(user=user)
+            ),
+            "valid_hours": settings.ACCOUNTS_EMAIL_VERIFY_HOURS,
+        },
+    )
+
+
+def signed_out_everywhere_email_send(*, user: User) -> None:
+    """Every device was signed out; the external accounts linked to this one still sign in."""
+    _send(
+        user=user,
+        subject="Autosalon: you were signed out everywhere",
+        template="signed_out_everywhere",
+        context=_linked_identities(user),
     )

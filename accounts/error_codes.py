@@ -4,7 +4,6 @@ from enum import StrEnum
 class AccountErrorCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     LAST_SIGN_IN_METHOD = "last_sign_in_method"
-    LOGIN_LOCKED = "login_locked"
     EMAIL_TAKEN = "email_taken"
     REFRESH_TOKEN_INVALID = "refresh_token_invalid"
     WRONG_PASSWORD = "wrong_password"
@@ -23,3 +22,8 @@ class AccountErrorCode(StrEnum):
     IDENTITY_LINKED_ELSEWHERE = "identity_linked_elsewhere"
     LINK_TOKEN_INVALID = "link_token_invalid"
     ACCOUNT_INACTIVE = "account_inactive"
+    # E-mail ownership (docs/security.md, "Google sign-in")
+    EMAIL_VERIFY_TOKEN_INVALID = "email_verify_token_invalid"
+    EMAIL_ALREADY_VERIFIED = "email_already_verified"
+    EMAIL_UNVERIFIED = "email_unverified"
+    REAUTHENTICATION_REQUIRED = "reauthentication_required"

@@ -16,6 +16,17 @@ USER_IDENTITY_LINK_REQUESTED = DomainEvent(
     "user.identity_link_requested", app_label="accounts", internal=True
 )
 
+# A new account's owner is asked to prove the mailbox; carries the user's id, and the link
+# is signed when the e-mail is sent (docs/security.md, "Google sign-in").
+USER_EMAIL_VERIFICATION_REQUESTED = DomainEvent(
+    "user.email_verification_requested", app_label="accounts", internal=True
+)
+# A user signed out of every device; carries the user's id, and the e-mail that tells them
+# so lists the external accounts that can still sign in.
+USER_SIGNED_OUT_EVERYWHERE = DomainEvent(
+    "user.signed_out_everywhere", app_label="accounts", internal=True
+)
+
 
 def user_payload(user: User) -> dict:
     return {

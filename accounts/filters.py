@@ -7,7 +7,9 @@ from accounts.models import User
 
 
 class UserFilter(FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label="E-mail, name or phone")
+    search = django_filters.CharFilter(
+        method="filter_search", label="E-mail, name or phone", max_length=200
+    )
     role = django_filters.ChoiceFilter(choices=Role.choices)
     is_active = django_filters.BooleanFilter()
 

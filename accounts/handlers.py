@@ -5,7 +5,12 @@ from django.db import router
 
 from accounts import services
 from accounts.choices import MANAGER_APPS, ActivityType
-from accounts.emails import identity_link_email_send, password_reset_email_send
+from accounts.emails import (
+    email_verification_email_send,
+    identity_link_email_send,
+    password_reset_email_send,
+    signed_out_everywhere_email_send,
+)
 from accounts.models import User
 from common.authentication import user_cache_forget
 from common.events import Event, consumer
@@ -46,6 +51,33 @@ def send_identity_link(event: Event) -> None:
             subject=event.payload["subject"],
             email=event.payload["email"],
         )
+
+
+@consumer(
+    "user.email_verification_requested",
+    name="accounts.send_email_verification",
+    app_label="accounts",
+)
+def send_email_verification(event: Event) -> None:
+    """Sent inside the delivery's transaction, as the password reset is; nothing is sent to
+    an address verified meanwhile."""
+    user = User.objects.filter(
+        pk=event.payload["id"], is_active=True, email_verified_at__isnull=True
+    ).first()
+    if user is not None:
+        email_verification_email_send(user=user)
+
+
+@consumer(
+    "user.signed_out_everywhere",
+    name="accounts.send_signed_out_everywhere",
+    app_label="accounts",
+)
+def send_signed_out_everywhere(event: Event) -> None:
+    """Sent inside the delivery's transaction, as the password reset is."""
+    user = User.objects.filter(pk=event.payload["id"], is_active=True).first()
+    if user is not None:
+        signed_out_everywhere_email_send(user=user)
 
 
 def managers_group_sync_after_migrate(sender, using, **kwargs) -> None:

@@ -1,45 +1,82 @@
-"""Lockout after failed sign-ins, with django-axes (docs/security.md, "Lockout").
+"""The lockout after failed sign-ins (docs/security.md, "Lockout").
 
-Failures are counted per account, whatever address they come from: the e-mail as typed,
-case folded, so that `Client@…` and `client@…` share one count. Unknown e-mails are counted
-the same way, so a lockout says nothing about whether an account exists. The token endpoint
-and `/admin/login/` both sign in through `authenticate()`, which axes guards."""
+Failures are counted per account, by user id, and per (account, client address):
 
-from axes.utils import reset
+- an address that failed LOCKOUT_ADDRESS_FAILURE_LIMIT (5) times within LOCKOUT_COOLOFF is
+  refused for that account until the oldest of them is older than that; other addresses
+  still sign in;
+- an account that failed LOCKOUT_ACCOUNT_FAILURE_LIMIT (50) times, whatever the addresses,
+  is refused everywhere until a password reset from its mailbox, or `accounts_unlock`.
+
+A refused sign-in is answered as a wrong password is, so the lockout tells nobody whether a
+password was right, or whether an account exists. The token endpoint and `/admin/login/`
+both sign in through `authenticate()`, and so through `LockoutBackend`."""
+
+import logging
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.contrib.auth.backends import ModelBackend
+from django.db import transaction
+from django.utils import timezone
 
-from accounts.error_codes import AccountErrorCode
-from common import throttling
-from common.exceptions import error_body
+from accounts.models import SignInFailure, User, email_normalize
+from common.throttling import client_ip
 
+DB = "default"
 
-def username(request, credentials) -> str:
-    value = (credentials or {}).get("username") or (credentials or {}).get("email") or ""
-    return value.strip().lower()
-
-
-def client_ip(request) -> str:
-    return throttling.client_ip(request)
+security_logger = logging.getLogger("autosalon.security")
 
 
-def cooloff_seconds() -> int:
-    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+def _address_locked(user: User, ip_address: str | None) -> bool:
+    since = timezone.now() - settings.LOCKOUT_COOLOFF
+    recent = SignInFailure.objects.filter(user=user, ip_address=ip_address, created_at__gte=since)
+    return recent.count() >= settings.LOCKOUT_ADDRESS_FAILURE_LIMIT
 
 
-def locked_response(request, original_response=None, credentials=None) -> JsonResponse:
-    response = JsonResponse(
-        error_body(
-            AccountErrorCode.LOGIN_LOCKED,
-            "Too many failed sign-ins for this account; try again later.",
-            retry_after=cooloff_seconds(),
-        ),
-        status=429,
-    )
-    response["Retry-After"] = str(cooloff_seconds())
-    return response
+def account_locked(user: User) -> bool:
+    return SignInFailure.objects.filter(user=user).count() >= settings.LOCKOUT_ACCOUNT_FAILURE_LIMIT
 
 
-def unlock(*, email: str) -> None:
-    """End the account's lockout and forget its failures (a password reset did it)."""
-    reset(username=username(None, {"username": email}))
+def _failure_record(user: User, ip_address: str | None) -> None:
+    SignInFailure.objects.create(user=user, ip_address=ip_address)
+    if account_locked(user):
+        security_logger.warning(
+            "Security: user %s is locked after %s failed sign-ins; a password reset or "
+            "`manage.py accounts_unlock` unlocks it",
+            user.pk,
+            settings.LOCKOUT_ACCOUNT_FAILURE_LIMIT,
+        )
+
+
+class LockoutBackend(ModelBackend):
+    """Django's own backend, with the lockout around the password check. The user's row is
+    locked while it runs, so that concurrent guesses are counted one after another and
+    none gets past a limit."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        username = username or kwargs.get(User.USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        ip_address = client_ip(request) if request is not None else None
+        with transaction.atomic(using=DB):
+            user = User.objects.select_for_update().filter(email=email_normalize(username)).first()
+            if user is None:
+                User().set_password(password)  # as slow as for an account that exists
+                return None
+            right = user.check_password(password)  # checked even when locked: same timing
+            if account_locked(user) or _address_locked(user, ip_address):
+                return None
+            if not right:
+                _failure_record(user, ip_address)
+                return None
+            if not self.user_can_authenticate(user):
+                return None
+            SignInFailure.objects.filter(user=user, ip_address=ip_address).delete()
+            return user
+
+
+def unlock(*, email: str) -> int:
+    """End the account's lockout and forget all its failures (a password reset did it, or
+    staff with `accounts_unlock`). Returns how many failures were forgotten."""
+    deleted, _ = SignInFailure.objects.filter(user__email=email_normalize(email)).delete()
+    return deleted

@@ -1,3 +1,4 @@
+import unicodedata
 import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -10,16 +11,33 @@ from phonenumber_field.modelfields import PhoneNumberField
 from accounts.choices import ROLE_FLAGS, ActivityType, Role
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 
+# What Django's e-mail validator and PostgreSQL's UPPER() take for `i` once case is folded:
+# the dotless `ı`, and the `i` plus combining dot that `İ` folds to.
+_I_LOOKALIKES = {"\u0131": "i", "i\u0307": "i"}
+
+
+def email_normalize(value: str | None) -> str:
+    """The one form of an e-mail address: stored in `User.email` (unique), looked up
+    exactly, and the key of its lockout (docs/security.md, "E-mail addresses").
+
+    NFKC first (`ſ` is `s`, full-width letters are ASCII), then case folded (`ß` is `ss`),
+    then the look-alikes of `i` are `i`: a spelling that signs in to an account is that
+    account's e-mail, and one that is not does not sign in."""
+    folded = unicodedata.normalize("NFKC", (value or "").strip()).casefold()
+    for lookalike, letter in _I_LOOKALIKES.items():
+        folded = folded.replace(lookalike, letter)
+    return folded.strip()
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     @classmethod
     def normalize_email(cls, email):
-        return (email or "").strip().lower()
+        return email_normalize(email)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=self.normalize_email(username))
+        return self.get(email=email_normalize(username))
 
     def create_user(self, email, password=None, **fields):
         user = self.model(email=self.normalize_email(email), **fields)
@@ -41,6 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, editable=False)
     # Every token carries it (accounts/tokens.py); revoking them all makes a new one.
     token_version = models.PositiveIntegerField(default=0, editable=False)
+    # When the owner of the mailbox proved it (an e-mailed link, or a provider that vouched
+    # for the address); null until then (docs/security.md, "Google sign-in").
+    email_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,10 +90,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email
 
     def save(self, *args, **kwargs):
-        self.email = UserManager.normalize_email(self.email)
+        self.email = email_normalize(self.email)
         for flag, value in ROLE_FLAGS[Role(self.role)].items():
             setattr(self, flag, value)
         super().save(*args, **kwargs)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_full_name(self):
         return self.full_name or self.email
@@ -97,6 +122,25 @@ class TokenFamily(TimestampedModel):
 
     def __str__(self):
         return f"{self.user_id} {self.id}{' (revoked)' if self.revoked_at else ''}"
+
+
+class SignInFailure(TimestampedModel):
+    """A wrong password for `user` from `ip_address`: what the lockout counts
+    (accounts/lockout.py). A sign-in from the address forgets the address's failures; a
+    password reset or `accounts_unlock` forgets them all."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_failures")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "sign-in failure"
+        verbose_name_plural = "sign-in failures"
+        indexes = [models.Index(fields=["user", "ip_address", "created_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} from {self.ip_address} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ActivityLog(models.Model):

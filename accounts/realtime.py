@@ -23,9 +23,18 @@ def _looks_like_jwt(value: str) -> bool:
 
 @database_sync_to_async
 def _ticket_user(ticket: str):
-    user_id = services.ws_ticket_consume(ticket=ticket)
-    user = user_id and User.objects.filter(pk=user_id, is_active=True).first()
-    return user or AnonymousUser()
+    return services.ws_ticket_consume(ticket=ticket) or AnonymousUser()
+
+
+@database_sync_to_async
+def session_current(user: User) -> bool:
+    """Whether a socket opened for `user` may stay open: the user is active and none of their
+    tokens was revoked since its ticket was issued. A feed asks once it has joined the user's
+    group, so that a revocation is either seen here or closes it through the group
+    (docs/security.md, "Tokens")."""
+    return User.objects.filter(
+        pk=user.pk, is_active=True, token_version=user.token_version
+    ).exists()
 
 
 class TicketAuthMiddleware(BaseMiddleware):

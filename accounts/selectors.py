@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import ActivityLog, ExternalIdentity, User
+from accounts.models import ActivityLog, ExternalIdentity, User, email_normalize
 
 
 def user_list() -> QuerySet[User]:
@@ -39,7 +39,7 @@ def identity_list(*, actor: User, user_id) -> QuerySet[ExternalIdentity]:
 
 
 def user_get_by_email(*, email: str) -> User | None:
-    return User.objects.filter(email__iexact=email).first()
+    return User.objects.filter(email=email_normalize(email)).first()
 
 
 @dataclass(frozen=True)

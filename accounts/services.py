@@ -3,8 +3,8 @@
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
-from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import Group, Permission
@@ -24,7 +24,7 @@ from rest_framework_simplejwt.tokens import UntypedToken
 from accounts import events, lockout
 from accounts.choices import MANAGER_APPS, MANAGERS_GROUP, ActivityType, Role
 from accounts.error_codes import AccountErrorCode
-from accounts.models import ActivityLog, ExternalIdentity, TokenFamily, User
+from accounts.models import ActivityLog, ExternalIdentity, TokenFamily, User, email_normalize
 from accounts.oidc import VerifiedIdentity
 from accounts.tokens import RefreshToken
 from common.authentication import TOKEN_VERSION_CLAIM, user_cache_forget
@@ -61,17 +61,22 @@ def _validate_password(password: str, user: User) -> None:
 
 
 def user_register(*, email: str, password: str, full_name: str = "", phone="") -> User:
-    """A new client. The role is always `client`, whatever the caller asked for."""
+    """A new client. The role is always `client`, whatever the caller asked for. The account
+    works at once; its e-mail counts as verified only once the link e-mailed now is opened
+    (`email_verify_confirm`)."""
     user = User(email=email, full_name=full_name, phone=phone, role=Role.CLIENT)
     _validate_password(password, user)
     user.set_password(password)
-    if User.objects.filter(email__iexact=user.email).exists():
+    if User.objects.filter(email=email_normalize(email)).exists():
         raise _email_taken()
     try:
         with transaction.atomic(using=DB):
             user.save(using=DB)
             activity_record(user=user, type=ActivityType.REGISTERED)
             events.USER_CREATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+            events.USER_EMAIL_VERIFICATION_REQUESTED.emit(
+                aggregate_id=user.pk, payload={"id": str(user.pk)}
+            )
     except IntegrityError as exc:  # a concurrent registration won the race
         raise _email_taken() from exc
     return user
@@ -122,14 +127,15 @@ def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
             **{"from": previous},
         )
         events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
-        # Open sockets were authorised for the old role; the client reconnects with the new one.
-        sessions_close_after_commit(user.pk, using=DB, reason="role_changed")
+        # Every token says the old role, to partners too, and open sockets were authorised
+        # for it: all of them end, and the user signs in again with the new one.
+        tokens_revoke_all(user=user, reason="role_changed")
     return user
 
 
 def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
-    """Deactivate or reactivate an account. A deactivated user's refresh tokens and open
-    sockets stop working at once."""
+    """Deactivate or reactivate an account. A deactivated user's tokens and open sockets
+    stop working at once."""
     if actor is not None and actor.pk == user.pk:
         raise ApplicationError(
             "Admins cannot deactivate themselves.",
@@ -148,8 +154,7 @@ def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
         )
         events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
         if not is_active:
-            tokens_revoke_all(user=user)
-            sessions_close_after_commit(user.pk, using=DB, reason="deactivated")
+            tokens_revoke_all(user=user, reason="deactivated")
     return user
 
 
@@ -159,9 +164,8 @@ def user_delete(*, actor: User, user: User) -> None:
             "Admins cannot delete themselves.", code=AccountErrorCode.CANNOT_DELETE_SELF, status=409
         )
     with transaction.atomic(using=DB):
-        tokens_revoke_all(user=user)
+        tokens_revoke_all(user=user, reason="deleted")
         events.USER_DELETED.emit(aggregate_id=user.pk, payload={"id": str(user.pk)})
-        sessions_close_after_commit(user.pk, using=DB, reason="deleted")
         user.delete()
 
 
@@ -222,19 +226,12 @@ def _invalid_refresh() -> ApplicationError:
 
 def token_obtain(*, request, email: str, password: str) -> dict:
     """Sign in. `request` is the HTTP request: the lockout (accounts.lockout) counts the
-    failures of the account it names, from any address."""
+    account's failures, and those from the client's address; a locked sign-in is answered
+    as a wrong password is."""
     ip_address = client_ip(request)
-    try:
-        user = authenticate(request, username=email, password=password)
-    except AxesBackendPermissionDenied as exc:
-        raise ApplicationError(
-            "Too many failed sign-ins for this account; try again later.",
-            code=AccountErrorCode.LOGIN_LOCKED,
-            status=429,
-            retry_after=lockout.cooloff_seconds(),
-        ) from exc
+    user = authenticate(request, username=email, password=password)
     if user is None:
-        known = User.objects.filter(email__iexact=User.objects.normalize_email(email)).first()
+        known = User.objects.filter(email=email_normalize(email)).first()
         if known is not None:
             activity_record(user=known, type=ActivityType.LOGIN_FAILED, ip_address=ip_address)
         raise _invalid_credentials()
@@ -245,8 +242,13 @@ def _signed_in(user: User, *, ip_address, **details) -> dict:
     """A new token family for `user`, whose identity has just been proven."""
     with transaction.atomic(using=DB):
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-        activity_record(user=user, type=ActivityType.LOGIN, ip_address=ip_address, **details)
-        return _token_pair(user)
+        # The row names the session's token family: how this session signed in, and when,
+        # is known from it (`identity_link_authorize`).
+        family = str(TokenFamily.objects.create(user=user).pk)
+        activity_record(
+            user=user, type=ActivityType.LOGIN, ip_address=ip_address, family=family, **details
+        )
+        return _token_pair(user, family=family)
 
 
 def _token_user(token) -> User | None:
@@ -331,10 +333,13 @@ def token_verify(*, token: str) -> dict:
 
 
 def logout_everywhere(*, user: User, ip_address=None) -> None:
-    """Sign the user out of every device: every access and refresh token stops working."""
+    """Sign the user out of every device: every access and refresh token stops working, and
+    every open socket is closed."""
     with transaction.atomic(using=DB):
-        tokens_revoke_all(user=user)
+        tokens_revoke_all(user=user, reason="logout_all")
         activity_record(user=user, type=ActivityType.LOGOUT, ip_address=ip_address, everywhere=True)
+        # The e-mail lists the external accounts that still sign in (accounts.emails).
+        events.USER_SIGNED_OUT_EVERYWHERE.emit(aggregate_id=user.pk, payload={"id": str(user.pk)})
 
 
 def logout(*, refresh_token: str, ip_address=None) -> None:
@@ -348,9 +353,12 @@ def logout(*, refresh_token: str, ip_address=None) -> None:
         activity_record(user=user, type=ActivityType.LOGOUT, ip_address=ip_address)
 
 
-def tokens_revoke_all(*, user: User) -> int:
-    """Revoke every token of the user: a new token version ends the access tokens at once,
-    and every unexpired refresh token is blacklisted. Returns how many were."""
+def tokens_revoke_all(*, user: User, reason: str = "revoked") -> int:
+    """Revoke every token of the user: a new token version ends the access tokens and the
+    WebSocket tickets at once, every unexpired refresh token is blacklisted, and the user's
+    open sockets are closed once the change commits (`reason` tells them why). Returns how
+    many refresh tokens were blacklisted."""
+    sessions_close_after_commit(user.pk, using=DB, reason=reason)
     user_cache_forget(user)  # the copy of the version that ends here
     User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
     user.refresh_from_db(fields=["token_version"])
@@ -370,7 +378,7 @@ def _password_set(*, user: User, password: str, activity: ActivityType, ip_addre
     user.set_password(password)
     with transaction.atomic(using=DB):
         user.save(update_fields=["password", "updated_at"])
-        tokens_revoke_all(user=user)
+        tokens_revoke_all(user=user, reason="password_changed")
         activity_record(user=user, type=activity, ip_address=ip_address)
 
 
@@ -393,9 +401,7 @@ def password_change(*, user: User, old_password: str, new_password: str, ip_addr
 def password_reset_request(*, email: str, ip_address=None) -> None:
     """Has a reset link sent if the e-mail belongs to an active user; silent otherwise. The
     request is an outbox event, so that it is sent even if the broker is down just now."""
-    user = User.objects.filter(
-        email__iexact=User.objects.normalize_email(email), is_active=True
-    ).first()
+    user = User.objects.filter(email=email_normalize(email), is_active=True).first()
     if user is None:
         return
     with transaction.atomic(using=DB):
@@ -434,15 +440,89 @@ def _reset_token_invalid() -> ApplicationError:
 # WEBSOCKET TICKETS
 # ------------------------------------------------------------------------------
 def ws_ticket_issue(*, user: User) -> dict:
+    """A one-time ticket for the live feed, of the user's current token version: revoking
+    their tokens ends the tickets issued before."""
     ticket = secrets.token_urlsafe(32)
     ttl = settings.WS_TICKET_TTL_SECONDS
-    cache.set(f"{WS_TICKET_PREFIX}{ticket}", str(user.pk), timeout=ttl)
+    cache.set(f"{WS_TICKET_PREFIX}{ticket}", f"{user.pk}:{user.token_version}", timeout=ttl)
     return {"ticket": ticket, "expires_in": ttl}
 
 
-def ws_ticket_consume(*, ticket: str) -> str | None:
-    """The user id the ticket was issued to, once; None for an unknown, used or expired one."""
-    return cache_take(f"{WS_TICKET_PREFIX}{ticket}")
+def ws_ticket_consume(*, ticket: str) -> User | None:
+    """The active user the ticket was issued to, once, if none of their tokens was revoked
+    since; None for an unknown, used, expired or revoked one."""
+    issued = cache_take(f"{WS_TICKET_PREFIX}{ticket}")
+    if not issued:
+        return None
+    user_id, _, version = str(issued).partition(":")
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or str(user.token_version) != version:
+        return None
+    return user
+
+
+# E-MAIL VERIFICATION (docs/security.md, "Google sign-in")
+# ------------------------------------------------------------------------------
+EMAIL_VERIFY_SALT = "accounts.email-verify"
+
+
+def email_verify_token(*, user: User) -> str:
+    """Signed, never stored; it names the mailbox it was sent to, so that it stops working
+    once the account's e-mail changes."""
+    return signing.dumps({"user_id": str(user.pk), "email": user.email}, salt=EMAIL_VERIFY_SALT)
+
+
+def email_verify_confirm(*, token: str) -> User:
+    """Mark the e-mail an e-mailed token names as verified. Confirming again changes nothing;
+    the token expires after ACCOUNTS_EMAIL_VERIFY_HOURS."""
+    try:
+        claims = signing.loads(
+            token,
+            salt=EMAIL_VERIFY_SALT,
+            max_age=settings.ACCOUNTS_EMAIL_VERIFY_HOURS * 3600,
+        )
+    except signing.BadSignature as exc:  # SignatureExpired among them
+        raise _email_verify_token_invalid() from exc
+    with transaction.atomic(using=DB):
+        user = (
+            User.objects.using(DB)
+            .select_for_update()
+            .filter(pk=claims.get("user_id"), is_active=True)
+            .first()
+        )
+        if user is None or claims.get("email") != user.email:
+            raise _email_verify_token_invalid()
+        if user.email_verified_at is None:
+            _email_verified(user, via="link")
+    return user
+
+
+def _email_verified(user: User, **details) -> None:
+    user.email_verified_at = timezone.now()
+    user.save(using=DB, update_fields=["email_verified_at", "updated_at"])
+    activity_record(user=user, type=ActivityType.EMAIL_VERIFIED, **details)
+
+
+def _email_verify_token_invalid() -> ApplicationError:
+    return ApplicationError(
+        "The verification link is invalid or has expired; ask for a new one.",
+        code=AccountErrorCode.EMAIL_VERIFY_TOKEN_INVALID,
+        status=400,
+    )
+
+
+def email_verification_resend(*, user: User) -> None:
+    """E-mail `user` a fresh verification link, unless their e-mail is verified already."""
+    if user.email_verified_at is not None:
+        raise ApplicationError(
+            "This account's e-mail is verified already.",
+            code=AccountErrorCode.EMAIL_ALREADY_VERIFIED,
+            status=409,
+        )
+    with transaction.atomic(using=DB):
+        events.USER_EMAIL_VERIFICATION_REQUESTED.emit(
+            aggregate_id=user.pk, payload={"id": str(user.pk)}
+        )
 
 
 # EXTERNAL IDENTITIES (docs/security.md, "Google sign-in")
@@ -466,7 +546,8 @@ def identity_sign_in(
     `identity`:
 
     - an e-mail the provider has not verified is refused, and nothing is linked or created;
-    - a signed-in user who started the flow (`linking_user_id`) gets the identity linked;
+    - a signed-in user who started the flow (`linking_user_id`, allowed by
+      `identity_link_authorize`) gets the identity linked, if their e-mail is verified;
     - an identity linked before signs in its user;
     - an e-mail that belongs to a user links only after its owner confirms from an e-mail
       (whoever holds the mailbox holds the account): nothing happens until then;
@@ -480,6 +561,8 @@ def identity_sign_in(
         )
     if linking_user_id:
         user = User.objects.filter(pk=linking_user_id).first()
+        if user is not None:
+            _email_verified_required(user)
         return _identity_signed_in(user, identity, ip_address=ip_address)
     linked = (
         ExternalIdentity.objects.filter(provider=identity.provider, subject=identity.subject)
@@ -499,6 +582,41 @@ def identity_sign_in(
     return FederatedSignIn(tokens=_signed_in(user, ip_address=ip_address, via=identity.provider))
 
 
+def identity_link_authorize(*, user: User, access_token) -> None:
+    """May the session that presented `access_token` link an external account to `user`? Only
+    if its e-mail is verified, and the session began with a password sign-in at most
+    IDENTITY_LINK_REAUTH_SECONDS ago: a stolen access token from an older session, or from a
+    sign-in through a provider, links nothing. The session's sign-in is the LOGIN row that
+    names its token family (`_signed_in`); a sign-in through a provider notes `via`."""
+    _email_verified_required(user)
+    family = access_token.get("family") if access_token is not None else None
+    since = timezone.now() - timedelta(seconds=settings.IDENTITY_LINK_REAUTH_SECONDS)
+    recent_password_sign_in = (
+        family is not None
+        and ActivityLog.objects.filter(
+            user=user, type=ActivityType.LOGIN, created_at__gte=since, details__family=str(family)
+        )
+        .exclude(details__has_key="via")
+        .exists()
+    )
+    if not recent_password_sign_in:
+        raise ApplicationError(
+            "Linking an account needs a recent sign-in: sign in again with your password "
+            "and link within 10 minutes.",
+            code=AccountErrorCode.REAUTHENTICATION_REQUIRED,
+            status=403,
+        )
+
+
+def _email_verified_required(user: User) -> None:
+    if user.email_verified_at is None:
+        raise ApplicationError(
+            "Verify this account's e-mail first (open the link we sent), then link.",
+            code=AccountErrorCode.EMAIL_UNVERIFIED,
+            status=403,
+        )
+
+
 def _identity_signed_in(user: User | None, identity: VerifiedIdentity, *, ip_address):
     if user is None or not user.is_active:
         raise ApplicationError(
@@ -513,7 +631,12 @@ def _identity_fields(identity: VerifiedIdentity) -> dict:
 
 
 def _user_from_identity(identity: VerifiedIdentity) -> User:
-    user = User(email=identity.email, full_name=identity.name, role=Role.CLIENT)
+    user = User(
+        email=identity.email,
+        full_name=identity.name,
+        role=Role.CLIENT,
+        email_verified_at=timezone.now(),  # the provider vouched for it
+    )
     user.set_unusable_password()  # signs in through the provider until they set one
     with transaction.atomic(using=DB):
         user.save(using=DB)
@@ -555,7 +678,11 @@ def identity_link_token(*, user: User, provider: str, subject: str, email: str) 
 
 def identity_link_confirm(*, token: str) -> ExternalIdentity:
     """Link the identity an e-mailed token names to the user it was sent to. Confirming
-    again changes nothing; the token expires after IDENTITY_LINK_TTL_SECONDS."""
+    again changes nothing; the token expires after IDENTITY_LINK_TTL_SECONDS.
+
+    Confirming proves the mailbox. If nobody had proven it before, whoever set the account's
+    password may not be its owner (someone can sign up with another's address and wait):
+    the account is reclaimed (`_account_reclaimed`), as the link e-mail said it would be."""
     try:
         claims = signing.loads(
             token, salt=IDENTITY_LINK_SALT, max_age=settings.IDENTITY_LINK_TTL_SECONDS
@@ -577,7 +704,26 @@ def identity_link_confirm(*, token: str) -> ExternalIdentity:
             code=AccountErrorCode.LINK_TOKEN_INVALID,
             status=400,
         )
-    return identity_link(user=user, **claims)
+    with transaction.atomic(using=DB):
+        user = User.objects.using(DB).select_for_update().get(pk=user.pk)
+        identity = identity_link(user=user, **claims)
+        if user.email_verified_at is None:
+            _account_reclaimed(user, identity=identity)
+    return identity
+
+
+def _account_reclaimed(user: User, *, identity: ExternalIdentity) -> None:
+    """The owner of the mailbox takes the account over: the password (anyone's) no longer
+    works, every token and open socket ends, every other external account is unlinked, and
+    the e-mail counts as verified."""
+    user.set_unusable_password()
+    user.save(using=DB, update_fields=["password", "updated_at"])
+    unlinked = ExternalIdentity.objects.using(DB).filter(user=user).exclude(pk=identity.pk)
+    for other in unlinked:
+        activity_record(user=user, type=ActivityType.IDENTITY_UNLINKED, provider=other.provider)
+    unlinked.delete()
+    tokens_revoke_all(user=user, reason="account_reclaimed")
+    _email_verified(user, via=identity.provider, password_cleared=True)
 
 
 def identity_link(*, user: User, provider: str, subject: str, email: str) -> ExternalIdentity:

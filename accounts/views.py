@@ -1,5 +1,6 @@
-"""The page a password-reset e-mail links to: the confirm step, for people rather than API
-clients (which post to `auth/password/reset/confirm`). A plain form, no script."""
+"""The pages the e-mails link to (a password reset, a link of an external account, an e-mail
+verification): the confirm steps, for people rather than API clients (which post to the
+`auth/...` endpoints). Plain forms, no script."""
 
 from django import forms
 from django.shortcuts import render
@@ -58,3 +59,25 @@ def identity_link_page(request):
     else:
         form = IdentityLinkForm(initial=request.GET.dict())
     return render(request, "accounts/link_account.html", {"form": form, "identity": identity})
+
+
+class EmailVerifyForm(forms.Form):
+    token = forms.CharField(max_length=1024, widget=forms.HiddenInput)
+
+
+@require_http_methods(["GET", "POST"])
+@throttled("login")
+def email_verify_page(request):
+    """The page a verification e-mail opens. Verifying takes a click (a POST), so that a mail
+    scanner that follows the link verifies nothing."""
+    user = None
+    if request.method == "POST":
+        form = EmailVerifyForm(request.POST)
+        if form.is_valid():
+            try:
+                user = services.email_verify_confirm(**form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+    else:
+        form = EmailVerifyForm(initial=request.GET.dict())
+    return render(request, "accounts/verify_email.html", {"form": form, "verified": user})

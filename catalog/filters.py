@@ -17,9 +17,9 @@ class ProductFilter(FilterSet):
     )
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
-    make = django_filters.CharFilter(field_name="make", lookup_expr="iexact")
-    model = django_filters.CharFilter(field_name="model", lookup_expr="iexact")
-    year = IntegerFilter(field_name="year")
+    make = django_filters.CharFilter(field_name="make", lookup_expr="iexact", max_length=60)
+    model = django_filters.CharFilter(field_name="model", lookup_expr="iexact", max_length=60)
+    year = IntegerFilter(field_name="year", min_value=1886, max_value=2100)
     in_stock = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")], method="filter_in_stock"
     )

@@ -12,7 +12,7 @@ SECTIONS = [
     (_("Finance and insurance"), ["financing", "insurance"]),
     (_("Showroom"), ["showroom"]),
     (_("Customers"), ["crm", "accounts.user", "accounts.externalidentity"]),
-    (_("Access and integrations"), ["accounts", "integrations", "auth", "token_blacklist", "axes"]),
+    (_("Access and integrations"), ["accounts", "integrations", "auth", "token_blacklist"]),
 ]
 
 # The models' names in the index, in the user's language.

@@ -9,9 +9,16 @@ The checks run side by side, each in a thread of its own, and the report is sent
 READINESS_TIMEOUT_SECONDS at most: a check that has not answered by then is down. A check
 may also report its component as `unknown` (the payment breaker, while Redis that keeps its
 state is down), which is shown but does not fail readiness.
+
+`/health/ready` is public: one report answers every caller of a process for
+READINESS_CACHE_SECONDS (callers that come while the checks run wait for their report), and
+each client is limited to the `readiness` rate (THROTTLE_RATES). A flood of calls therefore
+opens no more connections than one call.
 """
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from functools import partial
 
@@ -23,6 +30,7 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from common.deadline import finished_within
+from common.throttling import throttled
 
 logger = logging.getLogger(__name__)
 _extra_checks: dict[str, Callable[[], None]] = {}
@@ -94,7 +102,28 @@ def liveness(request):
     return JsonResponse({"status": "up"})
 
 
+_cache_lock = threading.Lock()
+_cached: tuple[float, dict] | None = None  # (_clock() when made, the report)
+_clock = time.monotonic  # the cache's clock (a test moves it)
+
+
+def readiness_report_cached() -> dict:
+    """The last report while it is younger than READINESS_CACHE_SECONDS, else a new one."""
+    global _cached
+    with _cache_lock:
+        if _cached is None or _clock() - _cached[0] >= settings.READINESS_CACHE_SECONDS:
+            _cached = (_clock(), readiness_report())
+        return _cached[1]
+
+
+def readiness_cache_clear() -> None:
+    global _cached
+    with _cache_lock:
+        _cached = None
+
+
 @require_GET
+@throttled("readiness", methods=("GET",))
 def readiness(request):
-    report = readiness_report()
+    report = readiness_report_cached()
     return JsonResponse(report, status=503 if report["failing"] else 200)

@@ -131,10 +131,20 @@ def jwks() -> dict:
     }
 
 
+def audience(token_type: str) -> str | None:
+    """The `aud` a token of this type names (docs/security.md, "Verifying a token
+    elsewhere"): access and refresh tokens differ, so that neither passes for the other."""
+    return {"access": settings.JWT_AUDIENCE, "refresh": settings.JWT_REFRESH_AUDIENCE}.get(
+        token_type
+    )
+
+
 class KeyRingTokenBackend(TokenBackend):
     """simplejwt's backend, signing with the current key and naming it in `kid`, verifying
     with the key a token names. Only JWT_ALGORITHM is accepted, so neither `alg: none` nor
-    HS256 keyed with a public key passes."""
+    HS256 keyed with a public key passes. A verified token must name JWT_ISSUER and the
+    audience of its `token_type`: a token without them (issued before they existed) or a
+    refresh token relabelled is refused."""
 
     def encode(self, payload: dict) -> str:
         current = key_ring()[0]
@@ -172,6 +182,8 @@ class KeyRingTokenBackend(TokenBackend):
             or claims.get("exp", 0) <= time.time() - self.get_leeway().total_seconds()
         ):
             claims = super().decode(token)  # raises for an expired or forged token
+            if claims.get("aud") != audience(claims.get("token_type")):
+                raise TokenBackendError("Token is invalid")
             with self._verified_lock:
                 self._verified[token] = claims
                 if len(self._verified) > self.VERIFIED_TOKENS:
@@ -199,6 +211,8 @@ def install() -> None:
     key_ring.cache_clear()
     state.token_backend = KeyRingTokenBackend(
         settings.JWT_ALGORITHM,
+        audience=[settings.JWT_AUDIENCE, settings.JWT_REFRESH_AUDIENCE],
+        issuer=settings.JWT_ISSUER,
         leeway=state.api_settings.LEEWAY,
         json_encoder=state.api_settings.JSON_ENCODER,
     )

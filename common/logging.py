@@ -15,10 +15,12 @@ configuration (`config/server-logging.json`) loads `json_formatter` before Djang
 import logging
 import re
 import time
+import traceback
 
 import structlog
 from structlog.contextvars import bind_contextvars, clear_contextvars, reset_contextvars
 
+from common.cardnumbers import card_numbers_masked
 from common.middleware import current_request_id
 
 access_logger = logging.getLogger("autosalon.access")
@@ -32,18 +34,67 @@ _SECRET_IN_QUERY = re.compile(
 )
 
 
+# A query parameter's value, where `+` and `%20` separate the groups of a card number.
+_QUERY_VALUE = re.compile(r"(?<=[?&;])[^=&\s\"'#]*=([^&\s\"'#]+)")
+
+
+def _query_value_masked(match: re.Match) -> str:
+    name, value = match.group().split("=", 1)
+    return f"{name}={card_numbers_masked(value, kind='url')}"
+
+
 def redact(text: str) -> str:
-    """`text` with the values of secret query parameters blanked out."""
-    return _SECRET_IN_QUERY.sub(rf"\1={REDACTED}", text)
+    """`text` with the values of secret query parameters blanked out, and the digits of any
+    card number in it but the last four masked (common.cardnumbers): in the text, and in
+    each query parameter's value, URL-encoded."""
+    if "=" in text:
+        text = _SECRET_IN_QUERY.sub(rf"\1={REDACTED}", text)
+        text = _QUERY_VALUE.sub(_query_value_masked, text)
+    return card_numbers_masked(text, kind="logged")
 
 
 def _redact(logger, method_name, event_dict):
-    """Secrets in query strings that a library logs (uvicorn's WebSocket lines, Django's
-    warnings about bad requests) are blanked out, as in the access log."""
-    event = event_dict.get("event")
-    if isinstance(event, str) and "=" in event:
-        event_dict["event"] = redact(event)
+    """Every text of a line, its event, its fields and its traceback: secrets and card
+    numbers that a library logs (uvicorn's WebSocket lines, Django's warnings about bad
+    requests, an exception's message) are blanked out, as in the access log."""
+    for key, value in event_dict.items():
+        if isinstance(value, str):
+            event_dict[key] = redact(value)
     return event_dict
+
+
+def _record_redacted(record: logging.LogRecord) -> None:
+    """The message of `record` and the text of its exception redacted, if either holds
+    something to redact; otherwise it is left as it was made."""
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError, KeyError):  # a bad format: logging reports it on writing
+        return
+    if (redacted := redact(message)) != message:
+        record.msg, record.args = redacted, ()
+    if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
+        text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+        if (redacted := redact(text)) != text:
+            # What a standard formatter writes in place of formatting the exception again.
+            record.exc_text = redacted
+
+
+def _redacting_factory(make):
+    def factory(*args, **kwargs):
+        record = make(*args, **kwargs)
+        _record_redacted(record)
+        return record
+
+    factory.redacts = True
+    return factory
+
+
+def record_factory_install() -> None:
+    """Every log record is redacted as it is made, before any handler (ours, a library's,
+    a test's capture) sees it. Installed with the formatters, once per process."""
+    make = logging.getLogRecordFactory()
+    if not getattr(make, "redacts", False):
+        logging.setLogRecordFactory(_redacting_factory(make))
 
 
 def _context(logger, method_name, event_dict):
@@ -62,16 +113,18 @@ PRE_CHAIN = [
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
-    _redact,
 ]
 
 
 def _formatter(renderer) -> structlog.stdlib.ProcessorFormatter:
+    record_factory_install()
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=PRE_CHAIN,
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            # Last before rendering: the fields added by `extra` and the traceback too.
+            _redact,
             renderer,
         ],
     )
@@ -86,14 +139,14 @@ def console_formatter() -> structlog.stdlib.ProcessorFormatter:
 
 
 def redacted_path(request) -> str:
-    """The request's path and query, secrets blanked out."""
+    """The request's path and query, secrets and card numbers blanked out."""
     return redact(request.get_full_path())
 
 
 class AccessLogMiddleware:
     """One line per request, in place of the server's access log: method, path (secrets
-    redacted), status and duration, with the request's context. Clears the context a
-    previous request of this thread left behind."""
+    and card numbers redacted), status and duration, with the request's context. Clears
+    the context a previous request of this thread left behind."""
 
     def __init__(self, get_response):
         self.get_response = get_response

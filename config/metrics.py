@@ -20,7 +20,7 @@ from functools import partial
 import pybreaker
 from django.conf import settings
 from django.db.models import Count, Min
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -33,7 +33,9 @@ from prometheus_client.core import GaugeMetricFamily
 
 from common.databases import database_for_app
 from common.deadline import finished_within
+from common.error_codes import CommonErrorCode
 from common.events.bus import inbox_model, outbox_model
+from common.exceptions import error_body
 from payments.breaker import provider_breaker
 
 logger = logging.getLogger(__name__)
@@ -152,12 +154,26 @@ def metrics_registry() -> CollectorRegistry:
     return registry
 
 
+def _bearer_matches(header: str, token: str) -> bool:
+    """Compared as bytes: the servers decode header bytes as Latin-1, and compare_digest
+    refuses a str with characters outside ASCII (a TypeError, a 500 under uvicorn)."""
+    sent = header.encode("utf-8", "surrogateescape")
+    return secrets.compare_digest(sent, f"Bearer {token}".encode())
+
+
 def metrics(request):
     """With METRICS_TOKEN set (production requires it), only a scraper that sends it as a
-    bearer token gets an answer; anyone else gets a 404, as for a page that is not there."""
+    bearer token gets an answer; any other Authorization header, or none, gets a 401 in the
+    envelope."""
     token = settings.METRICS_TOKEN
-    if token and not secrets.compare_digest(
-        request.headers.get("Authorization", ""), f"Bearer {token}"
-    ):
-        raise Http404
+    header = request.headers.get("Authorization")
+    if token and not _bearer_matches(header or "", token):
+        code = (
+            CommonErrorCode.AUTHENTICATION_FAILED if header else CommonErrorCode.NOT_AUTHENTICATED
+        )
+        response = JsonResponse(
+            error_body(code, "Send the metrics token as a bearer token."), status=401
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
     return HttpResponse(generate_latest(metrics_registry()), content_type=CONTENT_TYPE_LATEST)

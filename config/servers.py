@@ -93,14 +93,19 @@ def proxy_command() -> list[str]:
     return [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"]
 
 
-def proxy_environment(site: str, http: str, ws: str, state_dir: Path) -> dict:
-    """Caddy's environment: the Caddyfile's addresses, and a directory of its own for what
-    it keeps (certificates, its autosaved configuration)."""
+def proxy_environment(
+    site: str, http: str, ws: str, state_dir: Path, trusted_proxies: str = ""
+) -> dict:
+    """Caddy's environment: the Caddyfile's addresses, the TLS terminators it trusts
+    (TRUSTED_PROXIES, which the Caddyfile reads separated by spaces, the settings by commas
+    or spaces), and a directory of its own for what it keeps (certificates, its autosaved
+    configuration)."""
     state_dir.mkdir(parents=True, exist_ok=True)
     return {
         "SITE_ADDRESS": site,
         "HTTP_UPSTREAM": http,
         "WS_UPSTREAM": ws,
+        "TRUSTED_PROXIES": " ".join(trusted_proxies.replace(",", " ").split()),
         "XDG_CONFIG_HOME": str(state_dir),
         "XDG_DATA_HOME": str(state_dir),
     }
@@ -131,7 +136,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.role == "proxy":
         command = proxy_command()
         state = Path(os.environ.get("AUTOSALON_VAR_DIR", ROOT / "var")) / "caddy"
-        env.update(proxy_environment(args.site, args.http, args.ws, state))
+        trusted = os.environ.get("TRUSTED_PROXIES", "")
+        env.update(proxy_environment(args.site, args.http, args.ws, state, trusted))
     else:
         metrics_files_clear()
         if args.role == "http":

@@ -10,7 +10,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from accounts.views import identity_link_page, password_reset_page
+from accounts.views import email_verify_page, identity_link_page, password_reset_page
 from common import health
 from common.throttling import throttled
 from common.views import PingView, api_not_found, asyncapi, jwks
@@ -49,6 +49,7 @@ urlpatterns = [
     path("dashboard/clients/", my_clients_page, name="crm-my-clients"),
     path("reset-password", password_reset_page, name="password-reset-page"),
     path("link-account", identity_link_page, name="identity-link-page"),
+    path("verify-email", email_verify_page, name="email-verify-page"),
     path("payments/<uuid:payment_id>/return", payment_return_page, name="payment-return-page"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

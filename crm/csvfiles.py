@@ -1,6 +1,12 @@
 """Clients in and out of CSV files (`manage.py crm_import`, `crm_export`). A row is validated
 exactly as the API validates a request body (crm/api/serializers.py), and a row whose phone or
-e-mail the CRM knows already is refused: importing a file twice adds nothing."""
+e-mail the CRM knows already is refused: importing a file twice adds nothing.
+
+A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return as a
+formula, and names are self-registered: the export prefixes every such cell with `'` (CSV
+injection, docs/security.md "CSV exports"), phone numbers (`'+7916…`) included, so that one
+rule covers every column. The import takes the prefix off again: an export reads back as it
+was."""
 
 import csv
 from dataclasses import dataclass, field
@@ -23,6 +29,18 @@ COLUMNS = [
 ]
 EXPORT_ONLY = ["id", "manager_id", "user_id", "created_at", "last_activity_at", "archived_at"]
 TAG_SEPARATOR = ";"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_ESCAPE = "'"
+
+
+def cell_escape(value: str) -> str:
+    """The cell as a spreadsheet shows it as text, never runs it as a formula."""
+    return FORMULA_ESCAPE + value if value.startswith(FORMULA_STARTS) else value
+
+
+def cell_unescape(value: str) -> str:
+    escaped = value.startswith(FORMULA_ESCAPE) and value[1:].startswith(FORMULA_STARTS)
+    return value[1:] if escaped else value
 
 
 @dataclass
@@ -38,7 +56,11 @@ class UnreadableFile(Exception):
 
 
 def _row_data(row: dict) -> dict:
-    data = {name: value.strip() for name, value in row.items() if name in COLUMNS and value}
+    data = {
+        name: cell_unescape(value).strip()
+        for name, value in row.items()
+        if name in COLUMNS and value
+    }
     data.setdefault("source", "import")
     if "tags" in data:
         data["tags"] = [tag.strip() for tag in data["tags"].split(TAG_SEPARATOR) if tag.strip()]
@@ -111,9 +133,9 @@ def clients_write(out, *, archived: bool) -> int:
             **{name: getattr(client, name) for name in COLUMNS if name != "tags"},
             "tags": tags,
         }
-        writer.writerow(
-            [str(values[name] or "") for name in COLUMNS]
-            + [str(getattr(client, name) or "") for name in EXPORT_ONLY]
-        )
+        cells = [str(values[name] or "") for name in COLUMNS] + [
+            str(getattr(client, name) or "") for name in EXPORT_ONLY
+        ]
+        writer.writerow([cell_escape(cell) for cell in cells])
         count += 1
     return count

@@ -30,7 +30,7 @@ class NullsLastOrdering(OrderingFilter):
 class ClientFilter(django_filters.FilterSet):
     """Archived clients are left out unless `archived` is given."""
 
-    tag = django_filters.CharFilter(field_name="tags__name")
+    tag = django_filters.CharFilter(field_name="tags__name", max_length=50)
     manager = django_filters.UUIDFilter(field_name="manager_id")
     search = django_filters.CharFilter(method="matching", max_length=200)
     archived = django_filters.BooleanFilter(

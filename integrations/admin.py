@@ -3,6 +3,8 @@ Sending again goes through the services, as the API does."""
 
 from django import forms
 from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action, service_action
 from common.exceptions import ApplicationError
@@ -59,14 +61,21 @@ class WebhookSubscriptionAdmin(AdminsOnlyMixin, DatabaseAdminMixin, admin.ModelA
         "url",
         "event_types",
         "is_active",
-        "secret",
         "owner_id",
         "failing_since",
         "disabled_at",
         "disabled_reason",
+        "previous_secret_expires_at",
     ]
-    readonly_fields = ["secret", "owner_id", "failing_since", "disabled_at", "disabled_reason"]
+    readonly_fields = [
+        "owner_id",
+        "failing_since",
+        "disabled_at",
+        "disabled_reason",
+        "previous_secret_expires_at",
+    ]
     actions = [
+        "rotate_secret",
         reason_action(
             lambda request, subscription, since: services.subscription_redeliver_since(
                 subscription_id=subscription.pk, since=since
@@ -76,8 +85,36 @@ class WebhookSubscriptionAdmin(AdminsOnlyMixin, DatabaseAdminMixin, admin.ModelA
             done="Sent again for",
             permission="change",
             form_class=SinceForm,
-        )
+        ),
     ]
+
+    @admin.action(description="Rotate the signing secret", permissions=["change"])
+    def rotate_secret(self, request, queryset):
+        """New secrets, shown on the page this answers with and nowhere else, ever again
+        (docs/integrations.md, "Secrets"); the old ones still sign for the overlap."""
+        rotated = [
+            services.subscription_secret_rotate(subscription_id=subscription.pk)
+            for subscription in queryset
+        ]
+        return self._secrets_page(request, "New signing secrets", rotated)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The new subscription's secret, on this page only (never in a message: messages
+        may travel in a cookie)."""
+        created = WebhookSubscription.objects.using(DB).get(pk=obj.pk)
+        return self._secrets_page(request, "The new subscription's signing secret", [created])
+
+    def _secrets_page(self, request, title, subscriptions):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "shown": [(subscription, subscription.secret) for subscription in subscriptions],
+        }
+        request.current_app = self.admin_site.name
+        response = TemplateResponse(request, "admin/integrations/secrets_shown.html", context)
+        add_never_cache_headers(response)
+        return response
 
     def save_model(self, request, obj, form, change):
         """Through the services: the target and the event types are checked there."""

@@ -4,6 +4,7 @@ from django.db import models
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from integrations.choices import DeliveryStatus
+from integrations.signing import secret_decrypt
 
 
 class WebhookSubscription(TimestampedModel):
@@ -14,8 +15,12 @@ class WebhookSubscription(TimestampedModel):
     url = models.URLField(max_length=2000)
     # Patterns of event types: `order.created`, `order.*`, `*`.
     event_types = models.JSONField(default=list)
-    # Signs each delivery (Standard Webhooks: `whsec_` and base64); shown to admins only.
-    secret = models.CharField(max_length=100)
+    # Signs each delivery (Standard Webhooks: `whsec_` and base64), kept encrypted
+    # (integrations/signing.py); shown once, when it is made (docs/integrations.md, "Secrets").
+    secret_encrypted = models.TextField()
+    # The secret a rotation replaced: it signs too, alongside, until then.
+    previous_secret_encrypted = models.TextField(blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     # The accounts user told when it is disabled (no foreign key across databases).
     owner_id = models.UUIDField()
@@ -30,6 +35,11 @@ class WebhookSubscription(TimestampedModel):
 
     def __str__(self):
         return f"{self.name} → {self.url}"
+
+    @property
+    def secret(self) -> str:
+        """The current secret, decrypted: for signing, never for showing again."""
+        return secret_decrypt(self.secret_encrypted)
 
 
 class WebhookDelivery(TimestampedModel):

@@ -7,12 +7,10 @@ out: claim it (commit), POST outside any transaction, settle it (commit). Delive
 share a subscription and an ordering key go out one at a time, oldest first; everything
 else goes out in parallel, one Celery task each."""
 
-import base64
 import fnmatch
 import json
 import logging
 import random
-import secrets
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -31,7 +29,13 @@ from common.exceptions import ApplicationError
 from integrations.choices import DELIVERY_TRANSITIONS, DeliveryStatus
 from integrations.error_codes import IntegrationErrorCode
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
-from integrations.targets import target_check
+from integrations.signing import (
+    secret_decrypt,
+    secret_encrypt,
+    secret_generate,
+    secret_reencrypt,
+)
+from integrations.targets import Target, target_check
 
 DB = "integrations"
 RESPONSE_EXCERPT_CHARS = 1000
@@ -61,6 +65,9 @@ def event_types_check(patterns: list[str]) -> None:
 def subscription_create(
     *, owner_id, name: str, url: str, event_types: list[str], is_active: bool = True
 ) -> WebhookSubscription:
+    """A subscription with a new secret, stored encrypted; the caller shows `.secret` once,
+    in its answer to this creation, and nothing shows it again (docs/integrations.md,
+    "Secrets")."""
     target_check(url)
     event_types_check(event_types)
     return WebhookSubscription.objects.using(DB).create(
@@ -68,9 +75,57 @@ def subscription_create(
         name=name,
         url=url,
         event_types=sorted(set(event_types)),
-        secret=f"whsec_{base64.b64encode(secrets.token_bytes(32)).decode()}",
+        secret_encrypted=secret_encrypt(secret_generate()),
         is_active=is_active,
     )
+
+
+def subscription_secret_rotate(*, subscription_id, now=None) -> WebhookSubscription:
+    """A new secret for the subscription; the one it replaces still signs, alongside it, for
+    WEBHOOKS_SECRET_OVERLAP_SECONDS, so that the receiver can change over meanwhile. A
+    secret replaced before its overlap ended stops signing at once: only the latest two
+    ever sign. The caller shows the new `.secret` once, in its answer to this rotation."""
+    now = now or timezone.now()
+    overlap = timedelta(seconds=settings.WEBHOOKS_SECRET_OVERLAP_SECONDS)
+    with transaction.atomic(using=DB):
+        subscription = (
+            WebhookSubscription.objects.using(DB).select_for_update().get(pk=subscription_id)
+        )
+        if overlap:
+            subscription.previous_secret_encrypted = subscription.secret_encrypted
+            subscription.previous_secret_expires_at = now + overlap
+        else:
+            subscription.previous_secret_encrypted = ""
+            subscription.previous_secret_expires_at = None
+        subscription.secret_encrypted = secret_encrypt(secret_generate())
+        subscription.save(
+            using=DB,
+            update_fields=[
+                "secret_encrypted",
+                "previous_secret_encrypted",
+                "previous_secret_expires_at",
+                "updated_at",
+            ],
+        )
+    logger.info("Webhook subscription %s: secret rotated", subscription.pk)
+    return subscription
+
+
+def subscription_secrets_reencrypt() -> int:
+    """Every stored secret sealed again with the first key of WEBHOOKS_SECRETS_KEY (a key
+    rotation; integrations/signing.py). Returns how many subscriptions."""
+    with transaction.atomic(using=DB):
+        subscriptions = list(WebhookSubscription.objects.using(DB).select_for_update())
+        for subscription in subscriptions:
+            subscription.secret_encrypted = secret_reencrypt(subscription.secret_encrypted)
+            if subscription.previous_secret_encrypted:
+                subscription.previous_secret_encrypted = secret_reencrypt(
+                    subscription.previous_secret_encrypted
+                )
+            subscription.save(
+                using=DB, update_fields=["secret_encrypted", "previous_secret_encrypted"]
+            )
+    return len(subscriptions)
 
 
 def subscription_update(*, subscription: WebhookSubscription, **fields) -> WebhookSubscription:
@@ -252,17 +307,37 @@ def _claim(delivery_id, now) -> WebhookDelivery | None:
     return delivery
 
 
+def signing_secrets(subscription: WebhookSubscription, now) -> list[str]:
+    """The secrets that sign at `now`: the current one and, until its overlap ends, the one
+    the last rotation replaced."""
+    secrets = [subscription.secret]
+    expires_at = subscription.previous_secret_expires_at
+    if subscription.previous_secret_encrypted and expires_at is not None and now < expires_at:
+        secrets.append(secret_decrypt(subscription.previous_secret_encrypted))
+    return secrets
+
+
 def signed_headers(subscription: WebhookSubscription, delivery: WebhookDelivery, body: str, now):
     """Standard Webhooks headers: the event id, the time, and an HMAC-SHA256 of
-    `id.timestamp.body` with the subscription's secret."""
+    `id.timestamp.body` with each secret that signs at `now`, space-separated (the scheme's
+    way of carrying several signatures; a receiver accepts any one that matches)."""
     stamp = datetime.fromtimestamp(int(now.timestamp()), tz=UTC)
+    signatures = [
+        Webhook(secret).sign(str(delivery.event_id), stamp, body)
+        for secret in signing_secrets(subscription, now)
+    ]
     return {
         "content-type": "application/json",
         "user-agent": USER_AGENT,
         "webhook-id": str(delivery.event_id),
         "webhook-timestamp": str(int(stamp.timestamp())),
-        "webhook-signature": Webhook(subscription.secret).sign(str(delivery.event_id), stamp, body),
+        "webhook-signature": " ".join(signatures),
     }
+
+
+# The subscription's fields that sign, read again just before each attempt: a rotation
+# since the claim signs this attempt too.
+SIGNING_FIELDS = ["secret_encrypted", "previous_secret_encrypted", "previous_secret_expires_at"]
 
 
 def _post(subscription, delivery, now) -> dict:
@@ -271,24 +346,11 @@ def _post(subscription, delivery, now) -> dict:
     started = time.monotonic()
     outcome = {"status_code": None, "response_excerpt": "", "error": ""}
     try:
-        target_check(subscription.url)
-        # No proxy from the environment, no redirect: the request goes where it was checked.
-        with (
-            httpx.Client(trust_env=False, follow_redirects=False) as client,
-            client.stream(
-                "POST",
-                subscription.url,
-                content=body.encode(),
-                headers=signed_headers(subscription, delivery, body, now),
-                timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
-            ) as response,
-        ):
-            outcome["status_code"] = response.status_code
-            excerpt = b""
-            for chunk in response.iter_bytes():  # the start of the answer, never all of it
-                excerpt += chunk
-                if len(excerpt) >= RESPONSE_EXCERPT_CHARS * 4:
-                    break
+        target = target_check(subscription.url)
+        subscription.refresh_from_db(using=DB, fields=SIGNING_FIELDS)
+        headers = signed_headers(subscription, delivery, body, now)
+        status_code, excerpt = _post_to_checked_address(target, body.encode(), headers)
+        outcome["status_code"] = status_code
         outcome["response_excerpt"] = excerpt.decode(errors="replace")[:RESPONSE_EXCERPT_CHARS]
     except ApplicationError as exc:
         outcome["error"] = exc.message
@@ -299,6 +361,43 @@ def _post(subscription, delivery, now) -> dict:
         outcome["status_code"] is not None and 200 <= outcome["status_code"] < 300
     )
     return outcome
+
+
+def _post_to_checked_address(target: Target, content: bytes, headers: dict) -> tuple[int, bytes]:
+    """POST to an address the target's check resolved and judged, never to a new resolution
+    of its name (DNS rebinding: a name can answer a public address to the check, then a
+    private one to the connection). The URL's host still goes in `Host` and, for https, in
+    TLS: sent as SNI and verified against the certificate (`sni_hostname`). The next
+    address is tried only where one refuses the connection. No proxy from the environment,
+    no redirect: the request goes where it was checked (docs/integrations.md, "Targets")."""
+    url = httpx.URL(target.url)
+    headers = {**headers, "host": url.netloc.decode("ascii")}
+    extensions = {"sni_hostname": url.raw_host.decode("ascii")} if url.scheme == "https" else {}
+    with httpx.Client(trust_env=False, follow_redirects=False) as client:
+        for address in target.addresses:
+            request = client.build_request(
+                "POST",
+                url.copy_with(host=address),
+                content=content,
+                headers=headers,
+                extensions=extensions,
+                timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
+            )
+            try:
+                response = client.send(request, stream=True)
+            except httpx.ConnectError as exc:
+                refused = exc
+                continue
+            try:
+                excerpt = b""
+                for chunk in response.iter_bytes():  # the start of the answer, never all
+                    excerpt += chunk
+                    if len(excerpt) >= RESPONSE_EXCERPT_CHARS * 4:
+                        break
+                return response.status_code, excerpt
+            finally:
+                response.close()
+    raise refused
 
 
 def delivery_send(*, delivery_id, now=None) -> bool | None:

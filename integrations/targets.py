@@ -3,11 +3,13 @@ request forgery is refused. A target must be http(s) (https only where
 WEBHOOKS_REQUIRE_HTTPS, as in production), and every address its host resolves to must be a
 public one, unless it lies in WEBHOOKS_ALLOWED_NETWORKS (loopback, in development). An IPv6
 address that carries an IPv4 one (mapped, 6to4, Teredo, NAT64) is judged by both. The check
-runs when a subscription is saved and again before every attempt (docs/integrations.md,
-"Targets", says what it cannot catch)."""
+runs when a subscription is saved and again before every attempt, and the attempt connects
+to an address this check resolved and judged, never to a second resolution of the name (DNS
+rebinding; docs/integrations.md, "Targets")."""
 
 import ipaddress
 import socket
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -40,21 +42,32 @@ def _embedded_ipv4(address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def _addresses(host: str, port: int) -> set:
+def _resolve(host: str, port: int) -> list:
+    """Every address `host` resolves to, in the resolver's order, once each."""
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
         raise ValueError(f"{host} does not resolve") from exc
-    addresses = set()
+    addresses = []
     for *_, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0].split("%")[0])
-        addresses.add(address)
-        if (inside := _embedded_ipv4(address)) is not None:
-            addresses.add(inside)
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise ValueError(f"{host} does not resolve")
     return addresses
 
 
-def target_check(url: str) -> None:
+@dataclass(frozen=True)
+class Target:
+    """A target URL and the addresses its host resolved to when it was checked: the only
+    ones to connect to."""
+
+    url: str
+    addresses: tuple[str, ...]
+
+
+def target_check(url: str) -> Target:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _refused(url, "it must be an http or https URL with a host")
@@ -63,10 +76,13 @@ def target_check(url: str) -> None:
     if parts.username or parts.password:
         raise _refused(url, "credentials do not belong in the URL")
     try:
-        addresses = _addresses(parts.hostname, parts.port or 443)
+        addresses = _resolve(parts.hostname, parts.port or 443)
     except ValueError as exc:
         raise _refused(url, str(exc)) from exc
     allowed = [ipaddress.ip_network(n, strict=False) for n in settings.WEBHOOKS_ALLOWED_NETWORKS]
     for address in addresses:
-        if not address.is_global and not any(address in network for network in allowed):
-            raise _refused(url, f"{parts.hostname} is a private or reserved address ({address})")
+        for judged in (address, _embedded_ipv4(address)):
+            if judged is None or judged.is_global or any(judged in n for n in allowed):
+                continue
+            raise _refused(url, f"{parts.hostname} is a private or reserved address ({judged})")
+    return Target(url=url, addresses=tuple(str(address) for address in addresses))

@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from accounts import realtime as accounts_realtime
 from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, user_group
 from orders import realtime, selectors
 
@@ -31,10 +32,15 @@ class OrderFeedConsumer(AsyncJsonWebsocketConsumer):
             feed = realtime.STAFF_GROUP
         else:
             feed = realtime.customer_group(user.pk)
-        # Join before reading the snapshot, so that no change falls between the two.
+        # Join before reading the snapshot, so that no change falls between the two; and
+        # before asking whether the sign-in still holds, so that a revocation committed after
+        # the ticket was taken either shows here or reaches this socket through its group.
         for group in (feed, user_group(user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups.append(group)
+        if not await accounts_realtime.session_current(user):
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
         await self.send_json(await self._snapshot(user, order_id))
 
     @database_sync_to_async
@@ -57,4 +63,6 @@ class OrderFeedConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message["push"])
 
     async def session_close(self, message):
+        """The user's tokens were revoked (a role change, a deactivation, logout-all, a new
+        password): the socket ends at once, and the client signs in again."""
         await self.close(code=CLOSE_UNAUTHENTICATED)

@@ -61,12 +61,15 @@ if [ "$mode" = services ]; then
   scripts/ensure_package.sh caddy caddy "the site's proxy"
   HTTP_PORT=${HTTP_PORT:-$((PORT + 1))}
   WS_PORT=${WS_PORT:-$((PORT + 2))}
-  export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}  # Caddy, which sets X-Forwarded-For
+  # The app believes X-Forwarded-For from Caddy and from the TLS terminators in front of it
+  # (TRUSTED_PROXIES, none by default); Caddy from those terminators only (docs/security.md).
+  terminators=${TRUSTED_PROXIES:-}
+  export TRUSTED_PROXIES="127.0.0.1 $terminators"
   "$PYTHON" -m config.servers http --host 127.0.0.1 --port "$HTTP_PORT" --workers "${WEB_CONCURRENCY:-2}" &
   children+=($!)
   "$PYTHON" -m config.servers ws --host 127.0.0.1 --port "$WS_PORT" &
   children+=($!)
-  "$PYTHON" -m config.servers proxy --site "$url" --http "127.0.0.1:$HTTP_PORT" --ws "127.0.0.1:$WS_PORT" &
+  TRUSTED_PROXIES="$terminators" "$PYTHON" -m config.servers proxy --site "$url" --http "127.0.0.1:$HTTP_PORT" --ws "127.0.0.1:$WS_PORT" &
   children+=($!)
 else
   # Embedded mode: one process for HTTP and WebSocket, as the in-memory channel layer only

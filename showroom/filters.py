@@ -12,7 +12,7 @@ class EventFilter(django_filters.FilterSet):
     category = django_filters.UUIDFilter(field_name="category_id")
     vehicle = django_filters.UUIDFilter(method="featuring")
     available = django_filters.BooleanFilter(method="with_seats")
-    search = django_filters.CharFilter(method="matching")
+    search = django_filters.CharFilter(method="matching", max_length=200)
 
     class Meta:
         model = Event

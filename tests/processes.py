@@ -21,7 +21,7 @@ from config import servers
 from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
-THROTTLE_BUCKETS = ("AUTH", "ORDER_CREATE", "USER", "ANON")
+THROTTLE_BUCKETS = ("AUTH", "ORDER_CREATE", "USER", "ANON", "READINESS")
 
 
 def free_port() -> int:
@@ -49,6 +49,8 @@ def environment() -> dict:
         DATABASE_POOL_MAX_IDLE_SECONDS="5",
         # As in the suite's settings: the relay's own tests run the relay process.
         EVENTS_PUBLISH_ON_COMMIT=str(settings.EVENTS_PUBLISH_ON_COMMIT),
+        # As in the test settings: a test that takes a component down reads readiness at once.
+        READINESS_CACHE_SECONDS=str(settings.READINESS_CACHE_SECONDS),
         # As in the test settings; tests of the limits pass the defaults to their server.
         **{f"THROTTLE_RATE_{bucket}": "100000/min" for bucket in THROTTLE_BUCKETS},
     )
@@ -158,13 +160,16 @@ class ProxyServer(_Server):
     """Caddy with the repository's Caddyfile in front of an HTTP and a feed server, as
     docker-compose.yml's `proxy`."""
 
-    def __init__(self, log_path: Path, *, http: HttpServer, feed: FeedServer):
+    def __init__(
+        self, log_path: Path, *, http: HttpServer, feed: FeedServer, trusted_proxies: str = ""
+    ):
         super().__init__(log_path)
         self.env = servers.proxy_environment(
             self.url,
             http.url.removeprefix("http://"),
             feed.url.removeprefix("http://"),
             log_path.parent / "caddy",
+            trusted_proxies,
         )
 
     def command(self) -> list[str]:
@@ -174,13 +179,20 @@ class ProxyServer(_Server):
 class Site:
     """The whole site as production serves it (docs/architecture.md §3.7): the proxy in
     front of an HTTP server and a feed server, on one origin. `log_path` is the HTTP
-    server's log, where the app's own lines go."""
+    server's log, where the app's own lines go. The proxy trusts the app's TRUSTED_PROXIES,
+    as `python -m config.servers proxy` does, unless `proxy_trusts` says otherwise."""
 
-    def __init__(self, directory: Path, *, env: dict | None = None):
+    def __init__(
+        self, directory: Path, *, env: dict | None = None, proxy_trusts: str | None = None
+    ):
         directory.mkdir(parents=True, exist_ok=True)
         self.http = HttpServer(directory / "http.log", env=env)
         self.feed = FeedServer(directory / "feed.log", env=env)
-        self.proxy = ProxyServer(directory / "proxy.log", http=self.http, feed=self.feed)
+        if proxy_trusts is None:
+            proxy_trusts = (env or {}).get("TRUSTED_PROXIES", "")
+        self.proxy = ProxyServer(
+            directory / "proxy.log", http=self.http, feed=self.feed, trusted_proxies=proxy_trusts
+        )
         self.log_path = self.http.log_path
         self.url, self.ws_url = self.proxy.url, self.proxy.ws_url
 

@@ -1,6 +1,7 @@
 """Every admin page works against the database of its model, and lists cost the same number
 of queries however many rows they show."""
 
+import itertools
 from contextlib import ExitStack
 from decimal import Decimal
 
@@ -61,16 +62,21 @@ def rows_make(customer, count: int) -> None:
         for _ in range(count):
             _rows_make(customer)
     RefreshToken.for_user(customer).blacklist()  # an outstanding and a blacklisted token
-    with pytest.raises(ApplicationError):  # a failed sign-in: an access attempt
-        accounts_services.token_obtain(
-            request=RequestFactory().post("/api/v1/auth/token"),
-            email="nobody@example.com",
-            password="wrong",
-        )
+
+
+# A wrong password from an address of its own each time: failures the lockout counts, never
+# enough from one address to lock it.
+ADDRESSES = (f"192.0.2.{n}" for n in itertools.count(1))
 
 
 def _rows_make(customer) -> None:
     """One row of each: see `rows_make`."""
+    with pytest.raises(ApplicationError):
+        accounts_services.token_obtain(
+            request=RequestFactory().post("/api/v1/auth/token", REMOTE_ADDR=next(ADDRESSES)),
+            email=customer.email,
+            password="wrong",
+        )
     order = order_make(customer, (insured_vehicle_make(price="1100000.00"), 1))
     application_make(customer, order, vehicle_price="1100.00", down_payment="100.00")
     payment = completed_payment_make(customer, order, "100.00")

@@ -59,10 +59,15 @@ MATRIX = {
     ("POST", f"{V1}/auth/password/reset/confirm"): PUBLIC,
     ("POST", f"{V1}/auth/ws-ticket"): SIGNED_IN,
     ("GET", f"{V1}/auth/google/start"): PUBLIC,
-    ("POST", f"{V1}/auth/google/start"): PUBLIC,
+    # Signed in, it links Google to the account: only for a verified e-mail and a session
+    # that signed in with its password in the last 10 minutes, which the matrix's tokens
+    # are not (accounts.services.identity_link_authorize).
+    ("POST", f"{V1}/auth/google/start"): row(OK, 403, 403, 403, 403),
     ("GET", f"{V1}/auth/google/callback"): PUBLIC,
     ("POST", f"{V1}/auth/google/callback"): PUBLIC,
     ("POST", f"{V1}/auth/identity-link/confirm"): PUBLIC,
+    ("POST", f"{V1}/auth/email/verify"): PUBLIC,
+    ("POST", f"{V1}/auth/email/verify/resend"): SIGNED_IN,
     ("GET", f"{V1}/"): PUBLIC,
     ("GET", f"{V1}/ping"): PUBLIC,
     ("GET", f"{V1}/users/me"): SIGNED_IN,
@@ -79,6 +84,7 @@ MATRIX = {
     ("GET", f"{V1}/integrations/webhooks/{{id}}/"): ADMIN,
     ("PATCH", f"{V1}/integrations/webhooks/{{id}}/"): ADMIN,
     ("DELETE", f"{V1}/integrations/webhooks/{{id}}/"): ADMIN,
+    ("POST", f"{V1}/integrations/webhooks/{{id}}/rotate-secret"): ADMIN,
     ("GET", f"{V1}/integrations/webhooks/{{id}}/deliveries"): ADMIN,
     ("POST", f"{V1}/integrations/webhooks/{{id}}/deliveries/{{delivery_id}}/redeliver"): ADMIN,
     ("POST", f"{V1}/integrations/webhooks/{{id}}/redeliver"): ADMIN,

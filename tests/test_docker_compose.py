@@ -174,14 +174,17 @@ def test_the_proxy_runs_the_repositorys_caddyfile_against_web_and_ws():
     assert [dependency for dependency in proxy["depends_on"]] == ["web", "ws"]
 
 
-def test_the_app_trusts_the_proxys_fixed_address_only():
+def test_the_app_trusts_the_proxys_fixed_address_and_the_terminators_the_proxy_trusts():
     address = SERVICES["proxy"]["networks"]["default"]["ipv4_address"]
     subnet = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["networks"]["default"]
     network = ipaddress.ip_network(subnet["ipam"]["config"][0]["subnet"])
 
     assert ipaddress.ip_address(address) in network
+    # The app believes the proxy, and the terminators the proxy itself believes.
+    assert environment("proxy")["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-}"
     for service in APP_SERVICES:
-        assert environment(service)["TRUSTED_PROXIES"] == address, service
+        trusted = environment(service)["TRUSTED_PROXIES"].split()
+        assert trusted == [address, "${TRUSTED_PROXIES:-}"], service
 
 
 def test_web_keeps_its_metrics_files_in_a_directory_of_its_own():
@@ -217,3 +220,57 @@ def test_redis_keeps_its_data_in_an_append_only_file_on_a_volume():
     assert command[:1] == ["redis-server"]
     assert command[command.index("--appendonly") + 1] == "yes"
     assert any(volume.endswith(":/data") for volume in redis["volumes"])
+
+
+def published_addresses(service: dict) -> list[str]:
+    """The host address each published port listens on ("" for every interface), from the
+    short (`[address:]host:container`) and the long (`host_ip:`) syntax."""
+    addresses = []
+    for port in service.get("ports") or []:
+        if isinstance(port, dict):
+            addresses.append(str(port.get("host_ip", "")))
+            continue
+        parts = str(port).rsplit(":", 2)
+        addresses.append(parts[0].strip("[]") if len(parts) == 3 else "")
+    return addresses
+
+
+def test_no_mail_catcher_port_listens_on_a_non_loopback_address():
+    catchers = {name: spec for name, spec in SERVICES.items() if "mailpit" in spec.get("image", "")}
+    exposed = {
+        name: address
+        for name, spec in catchers.items()
+        for address in published_addresses(spec)
+        if not address or not ipaddress.ip_address(address).is_loopback
+    }
+
+    assert catchers, "the catcher to try the system out is gone"
+    assert exposed == {}
+    # A plain `docker compose up` (production) does not start it, and nothing waits for it.
+    assert all(spec.get("profiles") for spec in catchers.values())
+    assert not [name for name in APP_SERVICES if set(catchers) & set(SERVICES[name]["depends_on"])]
+
+
+@pytest.mark.parametrize(
+    ("ports", "addresses"),
+    [
+        (["8025:8025"], [""]),
+        (["0.0.0.0:8025:8025"], ["0.0.0.0"]),
+        (["127.0.0.1:8025:8025"], ["127.0.0.1"]),
+        (["[::1]:8025:8025", "8025"], ["::1", ""]),
+        ([{"target": 8025, "published": 8025, "host_ip": "127.0.0.1"}], ["127.0.0.1"]),
+    ],
+)
+def test_published_addresses_reads_every_port_syntax(ports, addresses):
+    assert published_addresses({"ports": ports}) == addresses
+
+
+def test_the_proxy_gets_the_trusted_proxies_as_caddy_reads_them(tmp_path):
+    env = servers.proxy_environment(
+        "http://:80", "web:8000", "ws:8001", tmp_path, " 10.0.0.1,10.0.0.0/8  ::1 "
+    )
+
+    assert env["TRUSTED_PROXIES"] == "10.0.0.1 10.0.0.0/8 ::1"  # the Caddyfile's separator
+    caddyfile = (ROOT / "config" / "Caddyfile").read_text()
+    assert caddyfile.count("import client_address") == 2  # the feed and the HTTP upstream
+    assert "trusted_proxies {$TRUSTED_PROXIES}" in caddyfile

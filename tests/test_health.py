@@ -1,5 +1,12 @@
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.conf import settings
+from django.test import Client
+
+from common import health
+from config.settings import base
 
 ALL = pytest.mark.django_db(databases="__all__")
 
@@ -69,3 +76,78 @@ def test_metrics_are_exposed_for_prometheus(client):
 
     assert response.status_code == 200
     assert b"django_http_requests_total_by_method_total" in response.content
+
+
+# A FLOOD OF READINESS CALLS
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def shipped_readiness_cache(settings):
+    settings.READINESS_CACHE_SECONDS = base.READINESS_CACHE_SECONDS
+    health.readiness_cache_clear()
+    yield
+    health.readiness_cache_clear()
+
+
+def counted(monkeypatch, name: str) -> list:
+    """Count the calls of the check `health.<name>`, which still runs for real."""
+    calls = []
+    check = getattr(health, name)
+
+    def counting():
+        calls.append(time.monotonic())
+        return check()
+
+    monkeypatch.setattr(health, name, counting)
+    return calls
+
+
+@ALL
+def test_fifty_readiness_calls_within_the_cache_period_run_the_redis_and_broker_checks_once(
+    shipped_readiness_cache, monkeypatch
+):
+    assert base.READINESS_CACHE_SECONDS == 2
+    redis_checks = counted(monkeypatch, "_check_redis")
+    broker_checks = counted(monkeypatch, "_check_broker")
+    now = [1000.0]  # the cache's clock, which this test moves: no timing on a shared machine
+    monkeypatch.setattr(health, "_clock", lambda: now[0])
+
+    def ready(n):
+        return Client(REMOTE_ADDR=f"192.0.2.{n + 1}").get("/health/ready")
+
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        responses = list(pool.map(ready, range(50)))  # raises if any thread failed
+
+    assert [r.status_code for r in responses] == [200] * 50
+    assert {r.json()["status"] for r in responses} == {"up"}
+    assert (len(redis_checks), len(broker_checks)) == (1, 1)
+
+    # Just before the report is two seconds old it still serves; then the next call checks.
+    now[0] += 1.99
+    assert Client().get("/health/ready").status_code == 200
+    assert (len(redis_checks), len(broker_checks)) == (1, 1)
+    now[0] += 0.01
+    assert Client().get("/health/ready").status_code == 200
+    assert (len(redis_checks), len(broker_checks)) == (2, 2)
+
+
+@ALL
+def test_a_client_over_the_readiness_rate_gets_429_and_another_client_does_not(
+    settings, shipped_readiness_cache
+):
+    assert base.THROTTLE_RATES["readiness"] == "60/min"
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "readiness": "5/min"}
+    prober = Client(REMOTE_ADDR="198.51.100.7")
+
+    statuses = []
+    while len(statuses) < 11 and 429 not in statuses:
+        statuses.append(prober.get("/health/ready").status_code)
+    refused = prober.get("/health/ready")
+    other = Client(REMOTE_ADDR="198.51.100.8").get("/health/ready")
+
+    # Five a minute; a fixed window's edge may let a burst through twice.
+    assert statuses[:5] == [200] * 5 and statuses[-1] == 429
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "throttled"
+    assert 0 < refused.json()["error"]["retry_after"] <= 60
+    assert refused["Retry-After"] == str(refused.json()["error"]["retry_after"])
+    assert other.status_code == 200 and other.json()["failing"] == []

@@ -11,7 +11,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from accounts import services as accounts_services
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tokens import AccessToken
 from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 from orders import selectors as orders_selectors
@@ -182,6 +182,71 @@ def test_a_deactivated_users_open_socket_is_closed(server, customer, admin_user)
 
     customer.refresh_from_db()
     assert customer.is_active is False
+
+
+def test_a_role_change_ends_the_old_access_token_and_closes_the_users_socket(
+    server, manager, admin_user
+):
+    old_token = bearer(manager)
+
+    with subscribe(server, "ws/orders/", f"ticket={ticket_for(server, manager)}") as ws:
+        assert receive(ws)["type"] == "snapshot"
+        changed = httpx.patch(
+            f"{server.url}/api/v1/users/{manager.pk}/role",
+            json={"role": "client"},
+            headers=bearer(admin_user),
+        )
+        assert changed.status_code == 200, changed.text
+        assert closed_with(ws) == CLOSE_UNAUTHENTICATED
+
+    refused = httpx.get(f"{server.url}/api/v1/users/me", headers=old_token)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "token_not_valid"
+    manager.refresh_from_db()
+    assert (manager.role, manager.is_staff, manager.token_version) == ("client", False, 1)
+
+
+@pytest.mark.parametrize(
+    "revoke",
+    [
+        pytest.param(
+            lambda server, user: httpx.post(
+                f"{server.url}/api/v1/auth/logout-all", headers=bearer(user)
+            ),
+            id="logout-all",
+        ),
+        pytest.param(
+            lambda server, user: accounts_services.password_change(
+                user=user, old_password=PASSWORD, new_password="An0ther-long-passphrase"
+            ),
+            id="password change",
+        ),
+    ],
+)
+def test_a_revocation_closes_every_open_socket_of_the_user(server, customer, revoke):
+    order = order_make(customer, (product_make(), 1))
+
+    with (
+        subscribe(server, "ws/orders/", f"ticket={ticket_for(server, customer)}") as feed,
+        subscribe(
+            server, f"ws/orders/{order.pk}/", f"ticket={ticket_for(server, customer)}"
+        ) as one_order,
+    ):
+        assert receive(feed)["type"] == receive(one_order)["type"] == "snapshot"
+        revoke(server, customer)
+        assert closed_with(feed) == closed_with(one_order) == CLOSE_UNAUTHENTICATED
+
+    customer.refresh_from_db()
+    assert customer.token_version == 1
+
+
+def test_a_ticket_taken_before_a_revocation_opens_no_socket(server, customer):
+    ticket = ticket_for(server, customer)
+
+    accounts_services.logout_everywhere(user=customer)
+
+    with subscribe(server, "ws/orders/", f"ticket={ticket}") as ws:
+        assert closed_with(ws) == CLOSE_UNAUTHENTICATED
 
 
 def test_a_deleted_users_open_socket_is_closed(server, admin_user):

@@ -218,3 +218,58 @@ def test_every_workers_requests_are_summed(two_workers):
     assert value(after, f"{REQUESTS}_total", method="GET") == before + sent + 1
     assert sum(by_pid.values()) == before + sent  # the second scrape came after the count
     assert value(after, "autosalon_metrics_source_up", source="database:orders") == 1
+
+
+# The token, through the real servers: what a header's raw bytes do to the view.
+METRICS_TOKEN = "metrics-token-" + "x" * 32
+
+
+class EmbeddedServer(HttpServer):
+    """uvicorn serving HTTP too (`python -m config.servers all`), on the test services."""
+
+    role = "all"
+
+
+def raw_get(url: str, authorization: bytes | None) -> tuple[int, bytes]:
+    """GET /metrics with the header's bytes sent as they are (httpx would refuse them)."""
+    host, port = url.removeprefix("http://").split(":")
+    header = b"Authorization: " + authorization + b"\r\n" if authorization is not None else b""
+    request = (
+        b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n" + header + b"Connection: close\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+@pytest.mark.slow
+@ALL
+@pytest.mark.parametrize("server_class", [HttpServer, EmbeddedServer], ids=["granian", "uvicorn"])
+def test_metrics_answer_401_in_the_envelope_to_any_bad_authorization_header(server_class, tmp_path):
+    server = server_class(tmp_path / "server.log", env={"METRICS_TOKEN": METRICS_TOKEN}).start()
+    try:
+        bad = {
+            "none": None,
+            "wrong": b"Bearer nope",
+            "cyrillic": "Bearer токен".encode(),
+            "latin-1": b"Bearer \xe9t\xe9",
+            "token with a non-ASCII tail": f"Bearer {METRICS_TOKEN}\u00e9".encode(),
+            "bare bytes": b"\xff\xfe\x80",
+        }
+        answers = {name: raw_get(server.url, header) for name, header in bad.items()}
+        scraper = raw_get(server.url, f"Bearer {METRICS_TOKEN}".encode())
+    finally:
+        server.stop()
+
+    statuses = {name: status for name, (status, _) in answers.items()}
+    assert statuses == dict.fromkeys(bad, 401)
+    codes = {name: json.loads(body)["error"]["code"] for name, (_, body) in answers.items()}
+    assert (codes.pop("none"), codes.pop("wrong")) == ("not_authenticated", "authentication_failed")
+    # granian drops a header whose value is not UTF-8 or ASCII; uvicorn passes it on.
+    assert set(codes.values()) <= {"not_authenticated", "authentication_failed"}
+    assert scraper[0] == 200
+    assert b"autosalon_metrics_source_up" in scraper[1]

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core import mail
 from django.db import connections
@@ -26,6 +27,7 @@ from tests.test_browser import chromium_page, log_in
 SECRET = secrets.token_urlsafe(50)
 METRICS_TOKEN = secrets.token_urlsafe(32)
 JWT_PRIVATE_KEY = jwtkeys.private_key_pem().decode()
+WEBHOOKS_SECRETS_KEY = Fernet.generate_key().decode()
 ALLOWED_ORIGIN = "https://shop.example.com"
 
 
@@ -38,7 +40,7 @@ def production_environment(**overrides) -> dict:
         "DJANGO_SECRET_KEY": SECRET,
         "DJANGO_ALLOWED_HOSTS": "autosalon.example.com,127.0.0.1,localhost",
         "DJANGO_CSRF_TRUSTED_ORIGINS": "https://autosalon.example.com",
-        "EMAIL_URL": "smtp://127.0.0.1:1025",
+        "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
         "METRICS_TOKEN": METRICS_TOKEN,
         "CORS_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
         "JWT_PRIVATE_KEY": JWT_PRIVATE_KEY,
@@ -46,6 +48,7 @@ def production_environment(**overrides) -> dict:
         "YOOKASSA_SHOP_ID": "100500",
         "YOOKASSA_SECRET_KEY": "live_secret",
         "PAYMENTS_RETURN_URL": "https://autosalon.example.com/payments/{payment_id}/return",
+        "WEBHOOKS_SECRETS_KEY": WEBHOOKS_SECRETS_KEY,
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -83,6 +86,15 @@ def test_check_deploy_passes_with_no_warning_on_a_proper_configuration(django_db
         ({"DJANGO_CSRF_TRUSTED_ORIGINS": None}, "set DJANGO_CSRF_TRUSTED_ORIGINS"),
         ({"EMAIL_URL": "consolemail://"}, "set EMAIL_URL to an SMTP server"),
         ({"EMAIL_URL": None}, "set EMAIL_URL to an SMTP server"),
+        ({"EMAIL_URL": "smtp://mailpit:1025"}, "EMAIL_URL's host 'mailpit' is a mail catcher"),
+        ({"EMAIL_URL": "smtp://MailHog:1025"}, "EMAIL_URL's host 'mailhog' is a mail catcher"),
+        ({"EMAIL_URL": "smtp://localhost:25"}, "EMAIL_URL's host 'localhost' is a mail catcher"),
+        ({"EMAIL_URL": "smtp://127.0.0.1:1025"}, "EMAIL_URL's host '127.0.0.1' is a mail"),
+        ({"EMAIL_URL": "smtp://[::1]:1025"}, "EMAIL_URL's host '::1' is a mail catcher"),
+        (
+            {"EMAIL_URL": "smtp://mailpit:1025", "EMAIL_ALLOW_CATCHER": "false"},
+            "EMAIL_URL's host 'mailpit' is a mail catcher",
+        ),
         ({"METRICS_TOKEN": None}, "set METRICS_TOKEN"),
         ({"JWT_PRIVATE_KEY": None}, "set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE"),
         ({"GOOGLE_CLIENT_ID": "id.apps.googleusercontent.com"}, "set GOOGLE_CLIENT_SECRET"),
@@ -102,6 +114,8 @@ def test_check_deploy_passes_with_no_warning_on_a_proper_configuration(django_db
             {"PAYMENTS_RETURN_URL": "http://autosalon.example.com/payments/{payment_id}/return"},
             "PAYMENTS_RETURN_URL must be an https://",
         ),
+        ({"WEBHOOKS_SECRETS_KEY": None}, "set WEBHOOKS_SECRETS_KEY"),
+        ({"WEBHOOKS_SECRETS_KEY": "not-a-fernet-key"}, "WEBHOOKS_SECRETS_KEY must be Fernet keys"),
     ],
 )
 def test_production_refuses_to_start_with_an_unsafe_configuration(
@@ -111,6 +125,13 @@ def test_production_refuses_to_start_with_an_unsafe_configuration(
 
     assert result.returncode != 0
     assert f"Production settings: {reason}" in result.stderr
+
+
+def test_a_staging_deployment_may_send_its_mail_to_the_catcher_when_it_says_so(django_db_setup):
+    result = check_deploy(EMAIL_URL="smtp://mailpit:1025", EMAIL_ALLOW_CATCHER="true")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
 
 
 TARGET_CHECK = """
@@ -223,7 +244,8 @@ def test_metrics_answer_only_with_the_token(production_server):
     wrong = client.get("/metrics", headers={"Authorization": "Bearer nope"})
     scraper = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
 
-    assert (anonymous.status_code, wrong.status_code) == (404, 404)
+    assert (anonymous.status_code, wrong.status_code) == (401, 401)
+    assert wrong.json()["error"]["code"] == "authentication_failed"
     assert scraper.status_code == 200
     assert "django_http_requests_total_by_method_total" in scraper.text
 
@@ -298,13 +320,12 @@ def test_compose_runs_web_worker_and_beat_on_production_settings_with_an_env_fil
         assert re.search(rf"^{required}", example, re.MULTILINE), required
 
 
-def test_compose_has_an_smtp_catcher_that_the_env_file_points_at():
+def test_the_env_file_does_not_point_production_mail_at_the_catcher():
     example = (ROOT / ".env.production.example").read_text()
-    url = re.search(r"^EMAIL_URL=(.+)$", example, re.MULTILINE).group(1)
+    url = re.search(r"^EMAIL_URL=(.*)$", example, re.MULTILINE).group(1)
 
-    assert url.startswith("smtp://")
-    assert urlsplit(url).hostname in COMPOSE
-    assert "mailpit" in COMPOSE[urlsplit(url).hostname]["image"]
+    assert "mailpit" not in url and url == ""  # the operator names a real SMTP server
+    assert re.search(r"^# EMAIL_ALLOW_CATCHER=false$", example, re.MULTILINE)
 
 
 def test_no_secret_has_a_default_in_compose():

@@ -1,6 +1,7 @@
 import inspect
 import re
 
+import pytest
 from django.core.management import call_command
 from django.urls import resolve
 
@@ -97,3 +98,156 @@ def test_every_request_body_refuses_unknown_fields():
 
     assert len(bodies) > 40
     assert lenient == []
+
+
+@pytest.fixture(scope="module")
+def generated_schema(tmp_path_factory):
+    """The schema `make lint` checks, as drf-spectacular writes it: (its file, its content)."""
+    import yaml
+
+    out = tmp_path_factory.mktemp("schema") / "openapi.yaml"
+    call_command("spectacular", "--fail-on-warn", "--file", str(out))
+    return out, yaml.safe_load(out.read_text())
+
+
+@pytest.mark.slow
+def test_spectral_with_the_owasp_ruleset_finds_no_error_in_the_schema(tmp_path, generated_schema):
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    if shutil.which("npx") is None:
+        pytest.fail("node and npm are needed: `make lint` runs Spectral from package.json")
+    if not (root / "node_modules" / ".bin" / "spectral").exists():
+        pytest.fail("Spectral is not installed: run `npm ci` (make lint does) in the repository")
+    out, _schema = generated_schema
+    report = tmp_path / "spectral.json"
+
+    # .spectral.yaml is found in the working directory: spectral:oas and the OWASP ruleset.
+    finished = subprocess.run(
+        [
+            *("npx", "--no-install", "spectral", "lint", "--format", "json"),
+            *("--output", str(report), "--fail-severity", "error", str(out)),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    if not report.exists():
+        pytest.fail(f"Spectral did not run: {finished.stdout}{finished.stderr}")
+    results = json.loads(report.read_text())
+    errors = [
+        f"{result['code']} at {'.'.join(map(str, result['path']))}: {result['message']}"
+        for result in results
+        if result["severity"] == 0
+    ]
+    assert errors == [], finished.stderr
+    assert finished.returncode == 0, finished.stderr
+    assert any(result["code"].startswith("owasp:") for result in results)  # the ruleset ran
+
+
+def request_fields(serializer, prefix=""):
+    """(name, field) of every field a request body's serializer reads, nested ones too."""
+    from rest_framework import serializers
+
+    for name, field in serializer.fields.items():
+        if field.read_only:
+            continue
+        yield f"{prefix}{name}", field
+        if isinstance(field, serializers.ListSerializer):
+            yield from request_fields(field.child, f"{prefix}{name}[].")
+        elif isinstance(field, serializers.Serializer):
+            yield from request_fields(field, f"{prefix}{name}.")
+        elif isinstance(field, serializers.ListField | serializers.DictField):
+            yield f"{prefix}{name}[]", field.child
+
+
+def test_every_string_and_list_in_a_request_body_has_a_bound_its_serializer_enforces():
+    from phonenumber_field.serializerfields import PhoneNumberField
+    from rest_framework import serializers
+
+    unbounded = set()
+    for method, path, body in request_serializers():
+        if body is None or not isinstance(body, serializers.Serializer | type):
+            continue
+        serializer = body() if isinstance(body, type) else body
+        for name, field in request_fields(serializer):
+            where = f"{method} {path}: {name}"
+            if isinstance(field, PhoneNumberField):
+                continue  # phonenumbers refuses an input over 250 characters itself
+            if isinstance(field, serializers.CharField) and field.max_length is None:
+                unbounded.add(where)
+            if isinstance(field, serializers.ListField | serializers.ListSerializer) and (
+                field.max_length is None
+            ):
+                unbounded.add(where)
+
+    assert sorted(unbounded) == []
+
+
+def test_the_schema_documents_errors_rate_limits_and_the_jwt_profile(generated_schema):
+    from common.throttling import RATE_LIMIT_HEADERS
+
+    _out, schema = generated_schema
+
+    assert schema["servers"] and schema["servers"][0]["url"] == "/"
+    jwt = schema["components"]["securitySchemes"]["jwtAuth"]
+    assert jwt["bearerFormat"] == "JWT" and "RFC8725" in jwt["description"]
+    token = schema["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert token["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    assert set(RATE_LIMIT_HEADERS) <= set(token["200"]["headers"])
+    orders = schema["paths"]["/api/v1/orders/"]["get"]["responses"]
+    for status in ("401", "403", "429", "500"):
+        assert orders[status]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorEnvelope"
+        }
+    for item in schema["paths"].values():
+        for operation in item.values():
+            assert "500" in operation["responses"]
+    page = schema["components"]["schemas"]["PaginatedOrderOutputList"]["properties"]
+    assert page["results"]["maxItems"] == 100
+    assert not page["next"]["example"].endswith('"')
+
+
+def test_an_over_long_email_for_a_crm_client_is_refused_by_its_serializer():
+    from crm.api.serializers import ClientInputSerializer
+
+    long_email = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".example.com"  # 260 characters
+    serializer = ClientInputSerializer(data={"name": "Ivan", "email": long_email})
+
+    assert not serializer.is_valid()
+    assert "no more than 254 characters" in str(serializer.errors["email"][0])
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_an_over_long_phone_number_at_registration_is_refused_and_no_account_is_made(client):
+    from accounts.models import User
+
+    phone = "+7" + " " * 300 + "916 123-45-67"  # a real number, padded past any bound
+
+    response = client.post(
+        "/api/v1/auth/register",
+        {"email": "padded@example.com", "password": "Sturdy-pass-2026", "phone": phone},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and list(error["details"]) == ["phone"]
+    assert not User.objects.filter(email="padded@example.com").exists()
+
+
+def test_each_view_the_schema_says_answers_401_itself_still_exists():
+    from importlib import import_module
+
+    from common.schema import CREDENTIAL_VIEWS
+
+    for name in CREDENTIAL_VIEWS:
+        module, _dot, attribute = name.rpartition(".")
+        assert hasattr(import_module(module), attribute), name

@@ -2,6 +2,7 @@
 repository's Caddyfile on one origin, the WebSocket feed to the ASGI server, everything else
 to the WSGI server."""
 
+import itertools
 import json
 
 import httpx
@@ -10,7 +11,7 @@ from websockets.sync.client import connect
 
 from accounts.tests.factories import UserFactory
 from accounts.tokens import AccessToken
-from tests.processes import FeedServer
+from tests.processes import FeedServer, Site
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -100,3 +101,59 @@ def test_embedded_mode_serves_http_with_no_hop_back_to_the_loop(monkeypatch):
     # async-capable middleware; ours runs the whole chain in one thread.
     assert _async_to_sync_calls(ASGIHandler(), monkeypatch) > 0
     assert _async_to_sync_calls(SyncChainASGIHandler(), monkeypatch) == 0
+
+
+# BEHIND A TLS TERMINATOR (docs/security.md, "Rate limits")
+# ------------------------------------------------------------------------------
+TERMINATOR_ENV = {"TRUSTED_PROXIES": "127.0.0.1", "THROTTLE_RATE_AUTH": "10/min"}
+_wrong_sign_ins = itertools.count()
+
+
+def wrong_sign_ins_until_throttled(site, forwarded: str) -> list[int]:
+    """Wrong sign-ins (each for an address of its own, so that no lockout plays a part) with
+    `forwarded` as the terminator's X-Forwarded-For, up to the first 429: the statuses."""
+    statuses = []
+    with httpx.Client(base_url=site.url, timeout=30) as http:
+        while len(statuses) < 21 and 429 not in statuses:
+            n = next(_wrong_sign_ins)
+            response = http.post(
+                "/api/v1/auth/token",
+                json={"email": f"nobody{n}@example.com", "password": "wrong"},
+                headers={"X-Forwarded-For": forwarded},
+            )
+            if response.status_code == 429:
+                assert response.json()["error"]["code"] == "throttled"
+            statuses.append(response.status_code)
+    return statuses
+
+
+@pytest.mark.slow
+def test_behind_a_listed_terminator_two_clients_get_separate_sign_in_budgets(tmp_path):
+    # The terminator is 127.0.0.1, listed in TRUSTED_PROXIES: Caddy keeps its X-Forwarded-For
+    # and the app counts each client on its own.
+    site = Site(tmp_path / "site", env=TERMINATOR_ENV).start()
+    try:
+        first = wrong_sign_ins_until_throttled(site, "198.51.100.1")
+        second = wrong_sign_ins_until_throttled(site, "198.51.100.2")
+    finally:
+        site.stop()
+
+    # The limit is 10 a minute; a fixed window's edge may let a burst through twice.
+    for statuses in (first, second):
+        assert statuses[:10] == [401] * 10
+        assert statuses[-1] == 429 and set(statuses[:-1]) == {401}
+
+
+@pytest.mark.slow
+def test_an_unlisted_senders_forwarded_address_is_ignored(tmp_path):
+    # The app believes Caddy (127.0.0.1); Caddy believes a terminator at 192.0.2.1 only, so
+    # what 127.0.0.1 forwards is replaced by its own address: one budget for everyone.
+    site = Site(tmp_path / "site", env=TERMINATOR_ENV, proxy_trusts="192.0.2.1").start()
+    try:
+        first = wrong_sign_ins_until_throttled(site, "198.51.100.1")
+        second = wrong_sign_ins_until_throttled(site, "198.51.100.2")
+    finally:
+        site.stop()
+
+    assert first[:10] == [401] * 10 and first[-1] == 429
+    assert second == [429]

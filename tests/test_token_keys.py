@@ -24,14 +24,15 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 ME = "/api/v1/users/me"
 
-# A verifier that knows nothing of this project: PyJWT, the key set and the token.
+# A verifier that knows nothing of this project: PyJWT, the key set, the issuer and audience
+# it expects (docs/security.md, "Verifying a token elsewhere"), and the token.
 VERIFIER = """
 import json, sys
 import jwt
-jwks, token = json.loads(sys.argv[1]), sys.argv[2]
+jwks, token, issuer, audience = json.loads(sys.argv[1]), *sys.argv[2:5]
 kid = jwt.get_unverified_header(token)["kid"]
 key = jwt.PyJWKSet.from_dict(jwks)[kid]
-print(jwt.decode(token, key.key, algorithms=["RS256"])["user_id"])
+print(jwt.decode(token, key.key, algorithms=["RS256"], issuer=issuer, audience=audience)["user_id"])
 """
 
 
@@ -44,12 +45,13 @@ def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def test_a_token_verifies_with_the_published_public_key_alone(api_client, customer):
+def test_a_token_verifies_with_the_published_public_key_alone(api_client, customer, settings):
     token = str(AccessToken.for_user(customer))
     published = api_client.get("/.well-known/jwks.json")
+    addressed = [settings.JWT_ISSUER, settings.JWT_AUDIENCE]
 
     verified = subprocess.run(
-        [sys.executable, "-I", "-c", VERIFIER, json.dumps(published.json()), token],
+        [sys.executable, "-I", "-c", VERIFIER, json.dumps(published.json()), token, *addressed],
         cwd="/",  # nothing of the project importable, no settings
         env={},
         capture_output=True,

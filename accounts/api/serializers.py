@@ -8,11 +8,18 @@ from common.serializers import StrictInputSerializer
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
+    email_verified = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether the owner of the mailbox has proven it (the e-mailed link, or a "
+        "provider that vouched for the address).",
+    )
+
     class Meta:
         model = User
         fields = [
             "id",
             "email",
+            "email_verified",
             "full_name",
             "phone",
             "role",
@@ -153,6 +160,10 @@ class LinkConfirmationOutputSerializer(serializers.Serializer):
 
 
 class IdentityLinkConfirmInputSerializer(StrictInputSerializer):
+    token = serializers.CharField(max_length=1024, help_text="From the e-mailed link.")
+
+
+class EmailVerifyInputSerializer(StrictInputSerializer):
     token = serializers.CharField(max_length=1024, help_text="From the e-mailed link.")
 
 

@@ -24,6 +24,12 @@ urlpatterns = [
         views.IdentityLinkConfirmView.as_view(),
         name="auth-identity-link-confirm",
     ),
+    path("auth/email/verify", views.EmailVerifyView.as_view(), name="auth-email-verify"),
+    path(
+        "auth/email/verify/resend",
+        views.EmailVerifyResendView.as_view(),
+        name="auth-email-verify-resend",
+    ),
     path("users/me", views.UserMeView.as_view(), name="users-me"),
     path("users/", views.UserListView.as_view(), name="users-list"),
     path("users/<uuid:pk>", views.UserDetailView.as_view(), name="users-detail"),

@@ -175,7 +175,10 @@ class GoogleStartView(APIView):
         summary="Sign in with Google, or link it when signed in (URL for a single-page app)",
     )
     def post(self, request):
-        user_id = str(request.user.pk) if request.user.is_authenticated else None
+        user_id = None
+        if request.user.is_authenticated:  # linking needs a recent password sign-in
+            services.identity_link_authorize(user=request.user, access_token=request.auth)
+            user_id = str(request.user.pk)
         flow = oidc.flow_start(user_id=user_id)
         return _bound_to_browser(Response(s.GoogleStartOutputSerializer(flow).data), flow)
 
@@ -262,6 +265,32 @@ class IdentityLinkConfirmView(PublicAuthView):
             **self.validated(s.IdentityLinkConfirmInputSerializer)
         )
         return Response(s.IntegrationOutputSerializer(identity).data)
+
+
+class EmailVerifyView(PublicAuthView):
+    throttle_scope = "login"  # the e-mailed token is a password for one purpose
+
+    @extend_schema(
+        request=s.EmailVerifyInputSerializer,
+        responses={200: s.UserOutputSerializer},
+        summary="Verify the account's e-mail with the e-mailed token",
+    )
+    def post(self, request):
+        user = services.email_verify_confirm(**self.validated(s.EmailVerifyInputSerializer))
+        return Response(s.UserOutputSerializer(user).data)
+
+
+class EmailVerifyResendView(APIView):
+    throttle_scope = "register"  # a call that sends e-mail, as signing up does
+
+    @extend_schema(
+        request=None,
+        responses={202: OpenApiResponse(description="A new verification link is on its way")},
+        summary="E-mail the signed-in user a new verification link",
+    )
+    def post(self, request):
+        services.email_verification_resend(user=request.user)
+        return Response(status=status.HTTP_202_ACCEPTED)
 
 
 class PasswordChangeView(APIView):

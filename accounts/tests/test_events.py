@@ -18,10 +18,12 @@ def test_registration_emits_user_created(api_client):
         HTTP_X_REQUEST_ID="req-1",
     )
 
-    [(event_type, payload)] = events_of(response.json()["id"])
-    assert event_type == "user.created"
+    emitted = dict(events_of(response.json()["id"]))
+    payload = emitted.pop("user.created")
     assert payload["email"] == "new@example.com" and payload["role"] == "client"
-    assert OutboxEvent.objects.get().request_id == "req-1"
+    # and the internal request for the e-mail that verifies the address
+    assert emitted == {"user.email_verification_requested": {"id": response.json()["id"]}}
+    assert {row.request_id for row in OutboxEvent.objects.all()} == {"req-1"}
 
 
 def test_profile_and_role_changes_emit_user_updated(customer_client, admin_client, customer):

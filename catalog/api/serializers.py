@@ -91,7 +91,9 @@ class ProductInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    currency = serializers.RegexField(CURRENCY_REGEX, required=False, help_text="ISO 4217 code")
+    currency = serializers.RegexField(
+        CURRENCY_REGEX, max_length=3, required=False, help_text="ISO 4217 code"
+    )
     stock_quantity = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     make = serializers.CharField(max_length=60, required=False, allow_blank=True)

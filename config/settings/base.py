@@ -80,7 +80,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "django_prometheus",
-    "axes",
     "corsheaders",
     "csp",
     "phonenumber_field",
@@ -107,7 +106,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -153,6 +151,9 @@ DATABASE_POOL_MAX_IDLE_SECONDS = env.float("DATABASE_POOL_MAX_IDLE_SECONDS", def
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 # `/health/ready` answers within this, naming whatever has not answered as down.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.5)
+# One readiness report answers every caller of a process for this long: a flood of calls
+# opens no more connections than one call (common/health.py).
+READINESS_CACHE_SECONDS = env.float("READINESS_CACHE_SECONDS", default=2)
 
 
 def _database(alias: str, variable: str) -> dict:
@@ -464,13 +465,17 @@ WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=False)
 WEBHOOKS_ALLOWED_NETWORKS = env.list(
     "WEBHOOKS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"]
 )
+# Secrets: encrypted at rest with these Fernet keys (the first encrypts, every one decrypts;
+# unset, development and tests derive one from SECRET_KEY, production refuses to start).
+# After a rotation the replaced secret still signs, alongside the new one, this long.
+WEBHOOKS_SECRETS_KEY = env.list("WEBHOOKS_SECRETS_KEY", default=[])
+WEBHOOKS_SECRET_OVERLAP_SECONDS = env.int("WEBHOOKS_SECRET_OVERLAP_SECONDS", default=24 * 3600)
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.lockout.LockoutBackend",  # Django's ModelBackend, behind the lockout
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -502,6 +507,14 @@ JWT_PRIVATE_KEY_FILE = env.str("JWT_PRIVATE_KEY_FILE", default=str(VAR_DIR / "jw
 JWT_PREVIOUS_KEY_FILES = env.list("JWT_PREVIOUS_KEY_FILES", default=[])
 # A missing key file is made on first use, for `make run` and the tests; production refuses.
 JWT_PRIVATE_KEY_CREATE = True
+# Who issues the tokens (`iss`) and whom each kind is for (`aud`), so that a verifier holding
+# only the key set tells an access token from a refresh token (docs/security.md "Verifying
+# a token elsewhere"): access tokens name JWT_AUDIENCE, refresh tokens JWT_REFRESH_AUDIENCE.
+JWT_ISSUER = env.str("JWT_ISSUER", default="autosalon")
+JWT_AUDIENCE = env.str("JWT_AUDIENCE", default="autosalon-api")
+JWT_REFRESH_AUDIENCE = env.str("JWT_REFRESH_AUDIENCE", default=f"{JWT_AUDIENCE}:refresh")
+if JWT_REFRESH_AUDIENCE == JWT_AUDIENCE:
+    raise ImproperlyConfigured("JWT_REFRESH_AUDIENCE must differ from JWT_AUDIENCE.")
 SIMPLE_JWT = {
     "ALGORITHM": JWT_ALGORITHM,
     "ACCESS_TOKEN_LIFETIME": JWT_ACCESS_TOKEN_LIFETIME,
@@ -539,6 +552,15 @@ OIDC_HTTP_TIMEOUT_SECONDS = env.float("OIDC_HTTP_TIMEOUT_SECONDS", default=5)
 IDENTITY_LINK_TTL_SECONDS = env.int("IDENTITY_LINK_TTL_SECONDS", default=3600)
 FRONTEND_IDENTITY_LINK_URL = env.str(
     "FRONTEND_IDENTITY_LINK_URL", default="http://127.0.0.1:8000/link-account?token={token}"
+)
+# A signed-in user links a Google account only within this many seconds of signing in with
+# their password (docs/security.md, "Google sign-in"); otherwise only by e-mail.
+IDENTITY_LINK_REAUTH_SECONDS = 600
+# A new account's e-mail is verified by a signed link that works this many hours and opens
+# this page ({token} is filled in).
+ACCOUNTS_EMAIL_VERIFY_HOURS = env.int("ACCOUNTS_EMAIL_VERIFY_HOURS", default=48)
+FRONTEND_EMAIL_VERIFY_URL = env.str(
+    "FRONTEND_EMAIL_VERIFY_URL", default="http://127.0.0.1:8000/verify-email?token={token}"
 )
 
 # E-MAIL
@@ -594,28 +616,24 @@ THROTTLE_RATES = {
     "order_create": env.str("THROTTLE_RATE_ORDER_CREATE", default="20/min"),
     "user": env.str("THROTTLE_RATE_USER", default="100/min"),
     "anon": env.str("THROTTLE_RATE_ANON", default="100/min"),
+    # /health/ready, per client address: a probe asks every few seconds; a flood of calls
+    # is answered from the cached report, then refused (common/health.py).
+    "readiness": env.str("THROTTLE_RATE_READINESS", default="60/min"),
 }
-RATELIMIT_USE_CACHE = "ratelimit"
 # Addresses or networks of the reverse proxies in front of the app: only a request whose
-# peer is one of them has its client IP taken from X-Forwarded-For.
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# peer is one of them has its client IP taken from X-Forwarded-For. Separated by commas or
+# spaces: Caddy reads the same variable as its trusted_proxies (config/Caddyfile), as a list
+# separated by spaces.
+TRUSTED_PROXIES = env.str("TRUSTED_PROXIES", default="").replace(",", " ").split()
 
-# Lockout (django-axes): this many failed sign-ins for one account, from any address,
-# lock it for the cool-off; a successful sign-in or password reset, or staff deleting the
-# attempt in the admin, unlocks it.
-AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_USERNAME_CALLABLE = "accounts.lockout.username"
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_response"
-AXES_RESET_ON_SUCCESS = True
-AXES_DISABLE_ACCESS_LOG = True  # the activity log records sign-ins
-AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the access attempts, where staff unlock
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# Axes warns that a lockout by username alone ignores the address: that is the point here
-# (guesses from many addresses lock the account), and addresses are limited by the throttle.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Lockout (accounts/lockout.py; docs/security.md, "Lockout"): this many wrong passwords for
+# one account from one address within the cool-off refuse that address for that account;
+# this many for one account, from all addresses, lock the account until a password reset
+# from its mailbox or `manage.py accounts_unlock`. Refusals look like wrong passwords.
+LOCKOUT_ADDRESS_FAILURE_LIMIT = env.int("LOCKOUT_ADDRESS_FAILURE_LIMIT", default=5)
+LOCKOUT_COOLOFF = timedelta(minutes=env.int("LOCKOUT_COOLOFF_MINUTES", default=15))
+LOCKOUT_ACCOUNT_FAILURE_LIMIT = env.int("LOCKOUT_ACCOUNT_FAILURE_LIMIT", default=50)
+SILENCED_SYSTEM_CHECKS: list[str] = []
 
 # Request bodies larger than this are refused with a 413 before they are read, and JSON
 # nested deeper than REQUEST_MAX_JSON_DEPTH with a 400 (common/parsers.py).
@@ -671,6 +689,15 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.schema.add_error_envelope",
+        "common.schema.bound_schema",
+    ],
+    # Relative: the schema describes whichever host serves it.
+    "SERVERS": [
+        {
+            "url": "/",
+            "description": "The deployment serving this schema: local, staging or production.",
+            "x-internal": False,
+        }
     ],
 }
 
@@ -694,7 +721,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "axes": {"level": "WARNING"},
         # The servers' own lines in the same format; their access log is ours
         # (common.logging.AccessLogMiddleware), which redacts secrets in query strings.
         "uvicorn": {"handlers": ["console"], "propagate": False},

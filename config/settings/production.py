@@ -2,6 +2,9 @@
 environment, and what would be unsafe to guess is refused at start, with the reason
 (docs/operations.md, "Settings")."""
 
+import ipaddress
+
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -20,10 +23,26 @@ from .base import (
     SILENCED_SYSTEM_CHECKS,
     STRIPE_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET,
+    WEBHOOKS_SECRETS_KEY,
     YOOKASSA_SECRET_KEY,
     YOOKASSA_SHOP_ID,
     env,
 )
+
+# Hosts that catch mail instead of delivering it: the usual catchers' names, and this machine.
+MAIL_CATCHER_NAMES = ("mailpit", "mailhog", "mailcatcher", "maildev", "smtp4dev", "localhost")
+
+
+def mail_catcher(host: str) -> bool:
+    host = host.strip("[]").rstrip(".").lower()
+    name = host.split(".")[0]
+    if name in MAIL_CATCHER_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def _refuse(message: str):
@@ -75,6 +94,16 @@ SILENCED_SYSTEM_CHECKS = [
 # ------------------------------------------------------------------------------
 if not EMAIL_CONFIG["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     _refuse("set EMAIL_URL to an SMTP server (smtp://, smtp+tls:// or smtp+ssl://).")
+# A catcher (Mailpit and the like) shows every message, password reset links included, to
+# whoever reaches its web page: production mail goes to a real server. A staging deployment
+# says EMAIL_ALLOW_CATCHER=true (docs/security.md, "Mail").
+EMAIL_ALLOW_CATCHER = env.bool("EMAIL_ALLOW_CATCHER", default=False)
+if not EMAIL_ALLOW_CATCHER and mail_catcher(EMAIL_CONFIG.get("EMAIL_HOST", "")):
+    _refuse(
+        f"EMAIL_URL's host {EMAIL_CONFIG['EMAIL_HOST']!r} is a mail catcher, which shows "
+        "password reset links to anyone who reaches it; use a real SMTP server, or set "
+        "EMAIL_ALLOW_CATCHER=true on a staging deployment."
+    )
 
 # TOKEN KEYS
 # ------------------------------------------------------------------------------
@@ -113,6 +142,14 @@ if not PAYMENTS_RETURN_URL.startswith("https://") or "{payment_id}" not in PAYME
 # (server-side request forgery), unless the operator lists a network on purpose.
 WEBHOOKS_REQUIRE_HTTPS = True
 WEBHOOKS_ALLOWED_NETWORKS = env.list("WEBHOOKS_ALLOWED_NETWORKS", default=[])
+# Their secrets are encrypted with a key of the operator's, never one derived from
+# SECRET_KEY (docs/integrations.md, "Secrets").
+if not WEBHOOKS_SECRETS_KEY:
+    _refuse("set WEBHOOKS_SECRETS_KEY: webhook secrets are encrypted with it.")
+try:
+    _webhooks_secrets_keys = [Fernet(key) for key in WEBHOOKS_SECRETS_KEY]
+except ValueError:
+    _refuse("WEBHOOKS_SECRETS_KEY must be Fernet keys (Fernet.generate_key()), comma-separated.")
 
 # METRICS
 # ------------------------------------------------------------------------------

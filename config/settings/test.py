@@ -22,6 +22,10 @@ EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=True)
 # (tests/test_abuse_controls.py) run on base.THROTTLE_RATES, the defaults.
 THROTTLE_RATES = dict.fromkeys(THROTTLE_RATES, "100000/min")
 
+# Tests take a component down and read readiness at once; tests/test_health.py proves the
+# shipped cache of base.READINESS_CACHE_SECONDS.
+READINESS_CACHE_SECONDS = 0
+
 # The suite and the servers it starts share PostgreSQL's 100 connections: a burst of threads
 # in a concurrency test gives its connections back within seconds, not ten minutes.
 # The suite's own process holds at most 8 per database: its concurrency tests run up to 50

@@ -48,7 +48,7 @@ class ClientInputSerializer(StrictInputSerializer):
         default="",
         help_text="INN: 10 digits for an organisation, 12 for a person or a sole trader.",
     )
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     phone = PhoneNumberField(
         required=False, allow_blank=True, default="", help_text="Any common format; kept in E.164."
     )
@@ -93,7 +93,7 @@ class ContactInputSerializer(StrictInputSerializer):
     phone = PhoneNumberField(
         required=False, allow_blank=True, default="", help_text="Any common format; kept in E.164."
     )
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     preferred_channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
 
     def validate(self, data):

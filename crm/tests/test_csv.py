@@ -6,7 +6,10 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from rest_framework.test import APIClient
 
+from crm import services
 from crm.models import Client, OutboxEvent
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -102,7 +105,7 @@ def test_an_export_can_be_read_back(thousand_rows, tmp_path):
     rows = list(csv.DictReader(exported.open(encoding="utf-8")))
     assert len(rows) == 990
     by_name = {r["name"]: r for r in rows}
-    assert by_name["Client 3"]["phone"] == "+79160000003"
+    assert by_name["Client 3"]["phone"] == "'+79160000003"  # a formula's start, escaped
     assert by_name["Client 3"]["tags"] == "fleet;imported"
     Client.objects.all().delete()
     assert "Imported 990 of 990 rows; 0 rejected." in run(str(exported))
@@ -125,3 +128,43 @@ def test_a_cell_too_large_for_csv_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         run(str(path))
     assert not Client.objects.exists()
+
+
+def test_an_export_escapes_cells_a_spreadsheet_would_run_as_formulas_and_reads_back(tmp_path):
+    # Given an account registered with a formula for a name, and its CRM record
+    registered = APIClient().post(
+        "/api/v1/auth/register",
+        {
+            "email": "formula@example.com",
+            "password": "Sturdy-pass-2026",
+            "full_name": '=HYPERLINK("http://x")',
+            "phone": "+79161234567",
+        },
+    )
+    assert registered.status_code == 201
+    with transaction.atomic(using="crm"):
+        services.client_for_user(registered.json()["id"])
+    Client.objects.create(name="-2+3", description="@SUM(A1)", industry="\tTab")
+    exported = tmp_path / "export.csv"
+
+    # When it is exported
+    call_command("crm_export", "--output", str(exported), stderr=io.StringIO())
+
+    # Then no cell starts a formula, and the import reads the values back as they were
+    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    by_email = {r["email"]: r for r in rows}
+    formula = by_email["formula@example.com"]
+    assert (formula["name"], formula["phone"]) == ('\'=HYPERLINK("http://x")', "'+79161234567")
+    other = by_email[""]
+    assert (other["name"], other["description"], other["industry"]) == (
+        "'-2+3",
+        "'@SUM(A1)",
+        "'\tTab",
+    )
+    starts = {cell[:1] for r in rows for cell in r.values() if cell}
+    assert not starts & {"=", "+", "-", "@", "\t", "\r"}
+    Client.objects.all().delete()
+    assert "Imported 2 of 2 rows; 0 rejected." in run(str(exported))
+    reread = Client.objects.get(email="formula@example.com")
+    assert (reread.name, str(reread.phone)) == ('=HYPERLINK("http://x")', "+79161234567")
+    assert Client.objects.get(name="-2+3").description == "@SUM(A1)"

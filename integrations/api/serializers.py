@@ -6,10 +6,14 @@ from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscrip
 
 
 class SubscriptionOutputSerializer(serializers.ModelSerializer):
-    secret = serializers.CharField(
-        help_text="Signs every delivery (Standard Webhooks); give it to the receiver only."
-    )
+    """A subscription without its secret: that is shown once, in the answer to its creation
+    or its rotation (SubscriptionSecretOutputSerializer)."""
+
     event_types = serializers.ListField(child=serializers.CharField())
+    previous_secret_expires_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Until then the secret the last rotation replaced still signs, alongside.",
+    )
 
     class Meta:
         model = WebhookSubscription
@@ -18,15 +22,26 @@ class SubscriptionOutputSerializer(serializers.ModelSerializer):
             "name",
             "url",
             "event_types",
-            "secret",
             "is_active",
             "owner_id",
             "failing_since",
             "disabled_at",
             "disabled_reason",
+            "previous_secret_expires_at",
             "created_at",
             "updated_at",
         ]
+        read_only_fields = fields
+
+
+class SubscriptionSecretOutputSerializer(SubscriptionOutputSerializer):
+    secret = serializers.CharField(
+        help_text="Signs every delivery (Standard Webhooks); give it to the receiver only. "
+        "Shown this once: it cannot be read again, only rotated."
+    )
+
+    class Meta(SubscriptionOutputSerializer.Meta):
+        fields = [*SubscriptionOutputSerializer.Meta.fields, "secret"]
         read_only_fields = fields
 
 

@@ -14,6 +14,11 @@ urlpatterns = [
         name="integrations-webhook",
     ),
     path(
+        "integrations/webhooks/<uuid:pk>/rotate-secret",
+        views.SubscriptionSecretRotateView.as_view(),
+        name="integrations-webhook-rotate-secret",
+    ),
+    path(
         "integrations/webhooks/<uuid:pk>/deliveries",
         views.DeliveryListView.as_view(),
         name="integrations-webhook-deliveries",

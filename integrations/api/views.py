@@ -1,5 +1,6 @@
 """Webhook subscriptions and their deliveries, for admins (docs/integrations.md)."""
 
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -16,6 +17,13 @@ class AdminView(APIView):
     permission_classes = [IsAdminRole]
 
 
+def secret_shown_once(subscription, *, status_code) -> Response:
+    """The subscription with its new secret, which no later answer shows; kept by no cache."""
+    response = Response(s.SubscriptionSecretOutputSerializer(subscription).data, status=status_code)
+    add_never_cache_headers(response)
+    return response
+
+
 class SubscriptionListCreateView(AdminView, generics.ListAPIView):
     serializer_class = s.SubscriptionOutputSerializer
 
@@ -23,14 +31,13 @@ class SubscriptionListCreateView(AdminView, generics.ListAPIView):
         return selectors.subscription_list()
 
     @extend_schema(
-        request=s.SubscriptionInputSerializer, responses={201: s.SubscriptionOutputSerializer}
+        request=s.SubscriptionInputSerializer,
+        responses={201: s.SubscriptionSecretOutputSerializer},
     )
     def post(self, request):
         data = validated(s.SubscriptionInputSerializer, request)
         subscription = services.subscription_create(owner_id=request.user.pk, **data)
-        return Response(
-            s.SubscriptionOutputSerializer(subscription).data, status=status.HTTP_201_CREATED
-        )
+        return secret_shown_once(subscription, status_code=status.HTTP_201_CREATED)
 
 
 class SubscriptionDetailView(AdminView):
@@ -54,6 +61,17 @@ class SubscriptionDetailView(AdminView):
     def delete(self, request, pk):
         services.subscription_delete(subscription=self.subscription())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SubscriptionSecretRotateView(AdminView):
+    """A new secret; the old one still signs, alongside, for the overlap
+    (docs/integrations.md, "Secrets")."""
+
+    @extend_schema(request=None, responses={200: s.SubscriptionSecretOutputSerializer})
+    def post(self, request, pk):
+        subscription = selectors.subscription_get(subscription_id=pk)
+        rotated = services.subscription_secret_rotate(subscription_id=subscription.pk)
+        return secret_shown_once(rotated, status_code=status.HTTP_200_OK)
 
 
 class DeliveryListView(AdminView, generics.ListAPIView):

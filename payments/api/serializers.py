@@ -147,7 +147,7 @@ class LedgerTransactionOutputSerializer(serializers.ModelSerializer):
 
 class PaymentMethodInputSerializer(NoCardNumbersMixin, StrictInputSerializer):
     brand = serializers.ChoiceField(choices=CardBrand.choices)
-    last4 = serializers.RegexField(r"^[0-9]{4}$")
+    last4 = serializers.RegexField(r"^[0-9]{4}$", max_length=4)
     exp_month = serializers.IntegerField(min_value=1, max_value=12)
     exp_year = serializers.IntegerField(min_value=2000, max_value=2100)
     holder_name = serializers.CharField(max_length=100)

@@ -66,7 +66,7 @@ class EventInputSerializer(StrictInputSerializer):
     capacity = serializers.IntegerField(min_value=1, max_value=100_000)
     waitlist_enabled = serializers.BooleanField(required=False, default=True)
     price = MoneyField(required=False, allow_null=True, default=None, min_value=Decimal("0.01"))
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="RUB")
+    currency = serializers.RegexField(r"^[A-Z]{3}$", max_length=3, required=False, default="RUB")
     category_id = serializers.UUIDField(required=False, allow_null=True, default=None)
     vehicle_ids = serializers.ListField(
         child=serializers.UUIDField(), required=False, default=list, max_length=50

@@ -4,7 +4,7 @@ from django.core.management import BaseCommand, CommandError
 
 from accounts import services
 from accounts.choices import Role
-from accounts.models import User
+from accounts.models import User, email_normalize
 from common.exceptions import ApplicationError
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, email, role, full_name, password, **options):
-        user = User.objects.filter(email__iexact=email).first()
+        user = User.objects.filter(email=email_normalize(email)).first()
         if user is None:
             password = password or getpass.getpass("Password: ")
             try:
