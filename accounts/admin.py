@@ -1,10 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.urls import reverse
 from django.utils.html import format_html_join
 
 from accounts import services
 from accounts.models import ActivityLog, ExternalIdentity, SignInFailure, User
+
+
+class StaffPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's "change password": the user's tokens and open sockets end, as with every
+    other password change (docs/security.md, "Tokens")."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            services.tokens_revoke_all(user=user, reason="password_changed")
+        return user
 
 
 @admin.register(ExternalIdentity)
@@ -27,6 +39,7 @@ class ExternalIdentityAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_password_form = StaffPasswordChangeForm
     ordering = ["-created_at"]
     list_display = ["email", "full_name", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]

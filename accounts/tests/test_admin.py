@@ -134,3 +134,25 @@ def test_an_admin_cannot_deactivate_themselves_in_the_admin(admin_user):
     admin_user.refresh_from_db()
     assert admin_user.is_active
     assert not ActivityLog.objects.filter(type=ActivityType.DEACTIVATED).exists()
+
+
+def test_a_password_an_admin_sets_ends_the_users_tokens(admin_user, customer):
+    refresh = RefreshToken.for_user(customer)
+    access = str(refresh.access_token)
+
+    response = browser_for(admin_user).post(
+        reverse("admin:auth_user_password_change", args=[customer.pk]),
+        {
+            "password1": "Another-pass-2026",
+            "password2": "Another-pass-2026",
+            "usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 302, response.content
+    customer.refresh_from_db()
+    assert customer.check_password("Another-pass-2026")
+    assert customer.token_version == 1
+    assert BlacklistedToken.objects.filter(token__jti=refresh["jti"]).exists()
+    me = Client().get("/api/v1/users/me", HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert me.status_code == 401
