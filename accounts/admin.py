@@ -43,12 +43,21 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["-created_at"]
     list_display = ["email", "full_name", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
-    search_fields = ["email", "full_name", "phone"]
-    # Roles change through the API or `accounts_create_staff`, which log and announce it.
-    readonly_fields = ["id", "role", "last_login", "linked_identities", "created_at", "updated_at"]
+    search_fields = ["email", "username", "full_name", "phone"]
+    # Roles change through the API or `accounts_create_staff`, which log and announce it; the
+    # username through `users/me`, which compares it in its one form.
+    readonly_fields = [
+        "id",
+        "username",
+        "role",
+        "last_login",
+        "linked_identities",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
-        ("Profile", {"fields": ["full_name", "phone"]}),
+        ("Profile", {"fields": ["username", "full_name", "phone"]}),
         ("Access", {"fields": ["role", "is_active", "linked_identities"]}),
         ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
     ]

@@ -38,3 +38,5 @@ class ActivityType(models.TextChoices):
     IDENTITY_LINKED = "identity_linked", "External identity linked"
     IDENTITY_UNLINKED = "identity_unlinked", "External identity unlinked"
     EMAIL_VERIFIED = "email_verified", "E-mail verified"
+    EMAIL_CHANGE_REQUESTED = "email_change_requested", "E-mail change e-mailed for confirmation"
+    EMAIL_CHANGED = "email_changed", "E-mail changed"

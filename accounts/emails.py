@@ -6,16 +6,17 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from accounts.services import email_verify_token, identity_link_token
+from accounts.services import email_change_token, email_verify_token, identity_link_token
 
 
-def _send(*, user: User, subject: str, template: str, context: dict) -> None:
-    """A plain-text and an HTML part, from `<template>.txt` and `<template>.html`."""
+def _send(*, user: User, subject: str, template: str, context: dict, to: str = "") -> None:
+    """A plain-text and an HTML part, from `<template>.txt` and `<template>.html`, to the
+    user's e-mail unless `to` names another address."""
     context = {"user": user, **context}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"accounts/email/{template}.txt", context),
-        to=[user.email],
+        to=[to or user.email],
     )
     message.attach_alternative(
         render_to_string(f"accounts/email/{template}.html", context), "text/html"
@@ -93,4 +94,41 @@ def signed_out_everywhere_email_send(*, user: User) -> None:
         subject="Autosalon: you were signed out everywhere",
         template="signed_out_everywhere",
         context=_linked_identities(user),
+    )
+
+
+def email_change_emails_send(*, user: User, new_email: str) -> None:
+    """The link that changes the account's e-mail, to the new address
+    (`FRONTEND_EMAIL_CHANGE_URL`, by default this site's own `/change-email`), signed here so
+    that it is never stored; and a notice to the current address, which can stop the change
+    (docs/security.md, "Changing the e-mail")."""
+    _send(
+        user=user,
+        to=new_email,
+        subject="Autosalon: confirm your new e-mail address",
+        template="email_change_confirm",
+        context={
+            "new_email": new_email,
+            "confirm_url": settings.FRONTEND_EMAIL_CHANGE_URL.format(
+                token=email_change_token(user=user, new_email=new_email)
+            ),
+            "valid_hours": settings.ACCOUNTS_EMAIL_VERIFY_HOURS,
+        },
+    )
+    _send(
+        user=user,
+        subject="Autosalon: a change of your e-mail address was asked for",
+        template="email_change_requested",
+        context={"new_email": new_email},
+    )
+
+
+def email_changed_email_send(*, user: User, old_email: str) -> None:
+    """Tells the address the account had that it has another now."""
+    _send(
+        user=user,
+        to=old_email,
+        subject="Autosalon: your e-mail address was changed",
+        template="email_changed",
+        context={"old_email": old_email},
     )

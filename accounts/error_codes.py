@@ -5,6 +5,7 @@ class AccountErrorCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     LAST_SIGN_IN_METHOD = "last_sign_in_method"
     EMAIL_TAKEN = "email_taken"
+    USERNAME_TAKEN = "username_taken"
     REFRESH_TOKEN_INVALID = "refresh_token_invalid"
     WRONG_PASSWORD = "wrong_password"
     RESET_TOKEN_INVALID = "reset_token_invalid"
@@ -27,3 +28,5 @@ class AccountErrorCode(StrEnum):
     EMAIL_ALREADY_VERIFIED = "email_already_verified"
     EMAIL_UNVERIFIED = "email_unverified"
     REAUTHENTICATION_REQUIRED = "reauthentication_required"
+    # E-mail change (docs/security.md, "Changing the e-mail")
+    EMAIL_CHANGE_TOKEN_INVALID = "email_change_token_invalid"

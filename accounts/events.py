@@ -27,6 +27,26 @@ USER_SIGNED_OUT_EVERYWHERE = DomainEvent(
     "user.signed_out_everywhere", app_label="accounts", internal=True
 )
 
+# An admin's acts on an account (docs/api.md, "Users"), as specification 003 names them;
+# each is emitted beside `user.updated`, which carries the whole account.
+USER_ROLE_CHANGED = DomainEvent("user.role_changed", app_label="accounts")
+USER_DEACTIVATED = DomainEvent("user.deactivated", app_label="accounts")
+USER_ACTIVATED = DomainEvent("user.activated", app_label="accounts")
+
+# Sign-ins and sign-outs, beside their rows in the user's activity log: kept in the outbox,
+# never published to partners.
+AUTH_USER_LOGIN = DomainEvent("auth.user.login", app_label="accounts", internal=True)
+AUTH_USER_LOGOUT = DomainEvent("auth.user.logout", app_label="accounts", internal=True)
+
+# A user asked to change their e-mail; carries the user's id and the new address. The link
+# to the new address is signed when the e-mail is sent, and the current address is told
+# (docs/security.md, "Changing the e-mail").
+USER_EMAIL_CHANGE_REQUESTED = DomainEvent(
+    "user.email_change_requested", app_label="accounts", internal=True
+)
+# The new address confirmed; carries the user's id and the old address, which is told.
+USER_EMAIL_CHANGED = DomainEvent("user.email_changed", app_label="accounts", internal=True)
+
 
 def user_payload(user: User) -> dict:
     return {
@@ -38,3 +58,20 @@ def user_payload(user: User) -> dict:
         "is_active": user.is_active,
         "updated_at": user.updated_at.isoformat(),
     }
+
+
+def user_admin_payload(user: User, *, actor: User | None, **extra) -> dict:
+    """An admin's act on `user`; `changed_by` is null for an operator at the command line."""
+    return {
+        "id": str(user.pk),
+        "email": user.email,
+        "role": user.role,
+        "is_active": user.is_active,
+        "changed_by": str(actor.pk) if actor is not None else None,
+        **extra,
+    }
+
+
+def auth_payload(user: User, *, ip_address=None, **details) -> dict:
+    """A sign-in (`via` a provider, or a password) or a sign-out (`everywhere` or not)."""
+    return {"id": str(user.pk), "ip_address": ip_address or None, **details}

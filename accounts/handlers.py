@@ -6,6 +6,8 @@ from django.db import router
 from accounts import services
 from accounts.choices import MANAGER_APPS, ActivityType
 from accounts.emails import (
+    email_change_emails_send,
+    email_changed_email_send,
     email_verification_email_send,
     identity_link_email_send,
     password_reset_email_send,
@@ -92,3 +94,20 @@ def user_cache_forget_on_save(sender, instance, **kwargs) -> None:
     """`post_save` receiver of User: a request never sees a role, a deactivation or a
     profile older than the last save (common.authentication's user cache)."""
     user_cache_forget(instance)
+
+
+@consumer("user.email_change_requested", name="accounts.send_email_change", app_label="accounts")
+def send_email_change(event: Event) -> None:
+    """Sent inside the delivery's transaction, as the password reset is: the link to the new
+    address, and the notice to the current one."""
+    user = User.objects.filter(pk=event.payload["id"], is_active=True).first()
+    if user is not None:
+        email_change_emails_send(user=user, new_email=event.payload["new_email"])
+
+
+@consumer("user.email_changed", name="accounts.send_email_changed", app_label="accounts")
+def send_email_changed(event: Event) -> None:
+    """Sent inside the delivery's transaction, as the password reset is."""
+    user = User.objects.filter(pk=event.payload["id"]).first()
+    if user is not None:
+        email_changed_email_send(user=user, old_email=event.payload["old_email"])

@@ -19,7 +19,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import SignInFailure, User, email_normalize
+from accounts.models import SignInFailure, User, email_normalize, sign_in_lookup
 from common.throttling import client_ip
 
 DB = "default"
@@ -59,7 +59,9 @@ class LockoutBackend(ModelBackend):
             return None
         ip_address = client_ip(request) if request is not None else None
         with transaction.atomic(using=DB):
-            user = User.objects.select_for_update().filter(email=email_normalize(username)).first()
+            # An e-mail or a username (docs/security.md, "Usernames"): failures count against
+            # the account either names.
+            user = User.objects.select_for_update().filter(sign_in_lookup(username)).first()
             if user is None:
                 User().set_password(password)  # as slow as for an account that exists
                 return None

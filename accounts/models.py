@@ -3,6 +3,7 @@ import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -16,17 +17,46 @@ from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 _I_LOOKALIKES = {"\u0131": "i", "i\u0307": "i"}
 
 
-def email_normalize(value: str | None) -> str:
-    """The one form of an e-mail address: stored in `User.email` (unique), looked up
-    exactly, and the key of its lockout (docs/security.md, "E-mail addresses").
-
-    NFKC first (`ſ` is `s`, full-width letters are ASCII), then case folded (`ß` is `ss`),
-    then the look-alikes of `i` are `i`: a spelling that signs in to an account is that
-    account's e-mail, and one that is not does not sign in."""
+def _folded(value: str | None) -> str:
+    """NFKC first (`ſ` is `s`, full-width letters are ASCII), then case folded (`ß` is `ss`),
+    then the look-alikes of `i` are `i`."""
     folded = unicodedata.normalize("NFKC", (value or "").strip()).casefold()
     for lookalike, letter in _I_LOOKALIKES.items():
         folded = folded.replace(lookalike, letter)
     return folded.strip()
+
+
+def email_normalize(value: str | None) -> str:
+    """The one form of an e-mail address: stored in `User.email` (unique), looked up
+    exactly, and the key of its lockout (docs/security.md, "E-mail addresses").
+
+    Folded (`_folded`): a spelling that signs in to an account is that account's e-mail,
+    and one that is not does not sign in."""
+    return _folded(value)
+
+
+def username_normalize(value: str | None) -> str:
+    """The one form of a username, folded as an e-mail is (`_folded`): stored in
+    `User.username` (unique) and looked up exactly, so `Ivan`, `IVAN` and `ｉｖａｎ` are one
+    name (docs/security.md, "Usernames")."""
+    return _folded(value)
+
+
+# Letters and digits of any script, `.`, `_` and `-`; never `@`, so that a sign-in name
+# with `@` is an e-mail and one without is a username (`sign_in_lookup`).
+USERNAME_MIN_LENGTH, USERNAME_MAX_LENGTH = 3, 30
+username_validator = RegexValidator(
+    rf"^[\w.-]{{{USERNAME_MIN_LENGTH},{USERNAME_MAX_LENGTH}}}\Z",
+    f"{USERNAME_MIN_LENGTH} to {USERNAME_MAX_LENGTH} letters, digits, `.`, `_` or `-`.",
+    code="invalid_username",
+)
+
+
+def sign_in_lookup(name: str | None) -> Q:
+    """The account a sign-in name names: an e-mail if it has an `@`, else a username."""
+    if "@" in (name or ""):
+        return Q(email=email_normalize(name))
+    return Q(username=username_normalize(name))
 
 
 class UserManager(BaseUserManager):
@@ -52,6 +82,14 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(max_length=254, unique=True)
+    # Optional; stored normalised (`username_normalize`), unique where set.
+    username = models.CharField(
+        max_length=USERNAME_MAX_LENGTH,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[username_validator],
+    )
     full_name = models.CharField(max_length=200, blank=True)
     phone = PhoneNumberField(blank=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLIENT)
@@ -91,6 +129,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         self.email = email_normalize(self.email)
+        self.username = username_normalize(self.username) or None
         for flag, value in ROLE_FLAGS[Role(self.role)].items():
             setattr(self, flag, value)
         super().save(*args, **kwargs)

@@ -24,7 +24,15 @@ from rest_framework_simplejwt.tokens import UntypedToken
 from accounts import events, lockout
 from accounts.choices import MANAGER_APPS, MANAGERS_GROUP, ActivityType, Role
 from accounts.error_codes import AccountErrorCode
-from accounts.models import ActivityLog, ExternalIdentity, TokenFamily, User, email_normalize
+from accounts.models import (
+    ActivityLog,
+    ExternalIdentity,
+    TokenFamily,
+    User,
+    email_normalize,
+    sign_in_lookup,
+    username_normalize,
+)
 from accounts.oidc import VerifiedIdentity
 from accounts.tokens import RefreshToken
 from common.authentication import TOKEN_VERSION_CLAIM, user_cache_forget
@@ -60,15 +68,20 @@ def _validate_password(password: str, user: User) -> None:
         ) from exc
 
 
-def user_register(*, email: str, password: str, full_name: str = "", phone="") -> User:
+def user_register(
+    *, email: str, password: str, full_name: str = "", phone="", username: str | None = None
+) -> User:
     """A new client. The role is always `client`, whatever the caller asked for. The account
     works at once; its e-mail counts as verified only once the link e-mailed now is opened
-    (`email_verify_confirm`)."""
-    user = User(email=email, full_name=full_name, phone=phone, role=Role.CLIENT)
+    (`email_verify_confirm`). A username, if given, signs in as the e-mail does."""
+    user = User(
+        email=email, username=username or None, full_name=full_name, phone=phone, role=Role.CLIENT
+    )
     _validate_password(password, user)
     user.set_password(password)
     if User.objects.filter(email=email_normalize(email)).exists():
         raise _email_taken()
+    _username_free_required(username)
     try:
         with transaction.atomic(using=DB):
             user.save(using=DB)
@@ -78,8 +91,35 @@ def user_register(*, email: str, password: str, full_name: str = "", phone="") -
                 aggregate_id=user.pk, payload={"id": str(user.pk)}
             )
     except IntegrityError as exc:  # a concurrent registration won the race
-        raise _email_taken() from exc
+        raise _taken_of(exc) from exc
     return user
+
+
+def _username_free_required(username: str | None, *, exclude: User | None = None) -> None:
+    taken = User.objects.filter(username=username_normalize(username))
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if username and taken.exists():
+        raise _username_taken()
+
+
+def _taken_of(exc: IntegrityError) -> ApplicationError:
+    """Which unique value a concurrent write took first: the username's, or the e-mail's."""
+    return _username_taken() if "username" in str(exc) else _email_taken()
+
+
+def _username_taken() -> ApplicationError:
+    return ApplicationError(
+        "A user with this username already exists.",
+        code=AccountErrorCode.USERNAME_TAKEN,
+        status=409,
+        details={"username": ["A user with this username already exists."]},
+    )
+
+
+def _email_free_required(email: str) -> None:
+    if User.objects.filter(email=email_normalize(email)).exists():
+        raise _email_taken()
 
 
 def _email_taken() -> ApplicationError:
@@ -92,15 +132,35 @@ def _email_taken() -> ApplicationError:
 
 
 def user_profile_update(*, user: User, **fields) -> User:
+    """The user's own name, phone and username. A username someone else has is a 409."""
+    if "username" in fields:
+        fields["username"] = username_normalize(fields["username"]) or None
+        _username_free_required(fields["username"], exclude=user)
     changed = sorted(name for name, value in fields.items() if getattr(user, name) != value)
     if not changed:
         return user
     for name in changed:
         setattr(user, name, fields[name])
-    with transaction.atomic(using=DB):
-        user.save(update_fields=[*changed, "updated_at"])
-        activity_record(user=user, type=ActivityType.PROFILE_UPDATED, fields=changed)
-        events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+    try:
+        with transaction.atomic(using=DB):
+            user.save(update_fields=[*changed, "updated_at"])
+            activity_record(user=user, type=ActivityType.PROFILE_UPDATED, fields=changed)
+            events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+    except IntegrityError as exc:  # a concurrent write took the value first
+        user.refresh_from_db()
+        raise _taken_of(exc) from exc
+    return user
+
+
+def user_me_update(*, user: User, email: str | None = None, ip_address=None, **fields) -> User:
+    """The user's own changes (`users/me`): name, phone and username at once; a new e-mail
+    only once confirmed from it (`email_change_request`). A taken e-mail or username
+    changes nothing."""
+    if email is not None and email_normalize(email) != user.email:
+        _email_free_required(email)
+    user = user_profile_update(user=user, **fields)
+    if email is not None:
+        email_change_request(user=user, new_email=email, ip_address=ip_address)
     return user
 
 
@@ -112,11 +172,14 @@ def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
             code=AccountErrorCode.CANNOT_CHANGE_OWN_ROLE,
             status=409,
         )
-    previous = user.role
-    if previous == role:
-        return user
-    user.role = role
     with transaction.atomic(using=DB):
+        # Of two admins at once, one changes the role and the other finds it changed: one
+        # event, one revocation.
+        previous = _user_locked(user).role
+        if previous == role:
+            user.refresh_from_db()
+            return user
+        user.role = role
         user.save(update_fields=["role", "is_staff", "is_superuser", "updated_at"])
         user_groups_sync(user=user)
         activity_record(
@@ -127,6 +190,10 @@ def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
             **{"from": previous},
         )
         events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+        events.USER_ROLE_CHANGED.emit(
+            aggregate_id=user.pk,
+            payload=events.user_admin_payload(user, actor=actor, from_role=previous, to_role=role),
+        )
         # Every token says the old role, to partners too, and open sockets were authorised
         # for it: all of them end, and the user signs in again with the new one.
         tokens_revoke_all(user=user, reason="role_changed")
@@ -142,10 +209,12 @@ def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
             code=AccountErrorCode.CANNOT_DEACTIVATE_SELF,
             status=409,
         )
-    if user.is_active == is_active:
-        return user
-    user.is_active = is_active
     with transaction.atomic(using=DB):
+        # Of two admins at once, one acts and the other finds it done: one event.
+        if _user_locked(user).is_active == is_active:
+            user.refresh_from_db()
+            return user
+        user.is_active = is_active
         user.save(update_fields=["is_active", "updated_at"])
         activity_record(
             user=user,
@@ -153,9 +222,16 @@ def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
             by=str(actor.pk) if actor else "command line",
         )
         events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+        changed = events.USER_ACTIVATED if is_active else events.USER_DEACTIVATED
+        changed.emit(aggregate_id=user.pk, payload=events.user_admin_payload(user, actor=actor))
         if not is_active:
             tokens_revoke_all(user=user, reason="deactivated")
     return user
+
+
+def _user_locked(user: User) -> User:
+    """The user's row as stored, locked until the transaction ends."""
+    return User.objects.using(DB).select_for_update().get(pk=user.pk)
 
 
 def user_delete(*, actor: User, user: User) -> None:
@@ -167,6 +243,65 @@ def user_delete(*, actor: User, user: User) -> None:
         tokens_revoke_all(user=user, reason="deleted")
         events.USER_DELETED.emit(aggregate_id=user.pk, payload={"id": str(user.pk)})
         user.delete()
+
+
+def user_create(*, actor: User, email: str, role: Role, full_name: str = "", phone="") -> User:
+    """An account an admin opens, of any role, with no password: its owner sets one from
+    the link e-mailed now (the password reset's), and the response never holds one."""
+    user = User(email=email, full_name=full_name, phone=phone, role=role)
+    user.set_unusable_password()
+    if User.objects.filter(email=email_normalize(email)).exists():
+        raise _email_taken()
+    try:
+        with transaction.atomic(using=DB):
+            user.save(using=DB)
+            user_groups_sync(user=user)
+            activity_record(user=user, type=ActivityType.REGISTERED, by=str(actor.pk))
+            events.USER_CREATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+            events.USER_PASSWORD_RESET_REQUESTED.emit(
+                aggregate_id=user.pk, payload={"id": str(user.pk)}
+            )
+    except IntegrityError as exc:  # a concurrent creation or registration won the race
+        raise _email_taken() from exc
+    return user
+
+
+def user_admin_update(*, actor: User, user: User, **fields) -> User:
+    """An admin changes a user's `full_name`, `phone` or `email`. A new e-mail applies at
+    once (the admin vouches for the account, where a user's own change waits for the new
+    mailbox to confirm), counts as verified only once the link e-mailed there is opened,
+    and ends every token and open socket of the user: whoever signed in under the old
+    address signs in again under the new one."""
+    if "email" in fields:
+        fields["email"] = email_normalize(fields["email"])
+    changed = sorted(name for name, value in fields.items() if getattr(user, name) != value)
+    if not changed:
+        return user
+    new_email = "email" in changed
+    if new_email and User.objects.filter(email=fields["email"]).exclude(pk=user.pk).exists():
+        raise _email_taken()
+    for name in changed:
+        setattr(user, name, fields[name])
+    if new_email:
+        user.email_verified_at = None
+        changed_columns = [*changed, "email_verified_at"]
+    else:
+        changed_columns = changed
+    try:
+        with transaction.atomic(using=DB):
+            user.save(using=DB, update_fields=[*changed_columns, "updated_at"])
+            activity_record(
+                user=user, type=ActivityType.PROFILE_UPDATED, fields=changed, by=str(actor.pk)
+            )
+            events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+            if new_email:
+                tokens_revoke_all(user=user, reason="email_changed")
+                events.USER_EMAIL_VERIFICATION_REQUESTED.emit(
+                    aggregate_id=user.pk, payload={"id": str(user.pk)}
+                )
+    except IntegrityError as exc:  # another account took the address meanwhile
+        raise _email_taken() from exc
+    return user
 
 
 # GROUPS
@@ -224,14 +359,14 @@ def _invalid_refresh() -> ApplicationError:
     )
 
 
-def token_obtain(*, request, email: str, password: str) -> dict:
-    """Sign in. `request` is the HTTP request: the lockout (accounts.lockout) counts the
-    account's failures, and those from the client's address; a locked sign-in is answered
-    as a wrong password is."""
+def token_obtain(*, request, login: str, password: str) -> dict:
+    """Sign in with an e-mail or a username (`login`). `request` is the HTTP request: the
+    lockout (accounts.lockout) counts the account's failures, and those from the client's
+    address; a locked sign-in is answered as a wrong password is."""
     ip_address = client_ip(request)
-    user = authenticate(request, username=email, password=password)
+    user = authenticate(request, username=login, password=password)
     if user is None:
-        known = User.objects.filter(email=email_normalize(email)).first()
+        known = User.objects.filter(sign_in_lookup(login)).first()
         if known is not None:
             activity_record(user=known, type=ActivityType.LOGIN_FAILED, ip_address=ip_address)
         raise _invalid_credentials()
@@ -247,6 +382,10 @@ def _signed_in(user: User, *, ip_address, **details) -> dict:
         family = str(TokenFamily.objects.create(user=user).pk)
         activity_record(
             user=user, type=ActivityType.LOGIN, ip_address=ip_address, family=family, **details
+        )
+        events.AUTH_USER_LOGIN.emit(
+            aggregate_id=user.pk,
+            payload=events.auth_payload(user, ip_address=ip_address, family=family, **details),
         )
         return _token_pair(user, family=family)
 
@@ -338,6 +477,10 @@ def logout_everywhere(*, user: User, ip_address=None) -> None:
     with transaction.atomic(using=DB):
         tokens_revoke_all(user=user, reason="logout_all")
         activity_record(user=user, type=ActivityType.LOGOUT, ip_address=ip_address, everywhere=True)
+        events.AUTH_USER_LOGOUT.emit(
+            aggregate_id=user.pk,
+            payload=events.auth_payload(user, ip_address=ip_address, everywhere=True),
+        )
         # The e-mail lists the external accounts that still sign in (accounts.emails).
         events.USER_SIGNED_OUT_EVERYWHERE.emit(aggregate_id=user.pk, payload={"id": str(user.pk)})
 
@@ -351,6 +494,10 @@ def logout(*, refresh_token: str, ip_address=None) -> None:
     with transaction.atomic(using=DB):
         refresh.blacklist()
         activity_record(user=user, type=ActivityType.LOGOUT, ip_address=ip_address)
+        events.AUTH_USER_LOGOUT.emit(
+            aggregate_id=user.pk,
+            payload=events.auth_payload(user, ip_address=ip_address, everywhere=False),
+        )
 
 
 def tokens_revoke_all(*, user: User, reason: str = "revoked") -> int:
@@ -523,6 +670,91 @@ def email_verification_resend(*, user: User) -> None:
         events.USER_EMAIL_VERIFICATION_REQUESTED.emit(
             aggregate_id=user.pk, payload={"id": str(user.pk)}
         )
+
+
+# E-MAIL CHANGE (docs/security.md, "Changing the e-mail")
+# ------------------------------------------------------------------------------
+EMAIL_CHANGE_SALT = "accounts.email-change"
+
+
+def email_change_request(*, user: User, new_email: str, ip_address=None) -> None:
+    """E-mail a link to `new_email` that changes the account's e-mail once opened, and tell
+    the current address. Nothing changes until then. An address some account has is a 409,
+    now and again at the confirmation."""
+    new_email = email_normalize(new_email)
+    if new_email == user.email:
+        return
+    _email_free_required(new_email)
+    with transaction.atomic(using=DB):
+        activity_record(user=user, type=ActivityType.EMAIL_CHANGE_REQUESTED, ip_address=ip_address)
+        events.USER_EMAIL_CHANGE_REQUESTED.emit(
+            aggregate_id=user.pk, payload={"id": str(user.pk), "new_email": new_email}
+        )
+
+
+def email_change_token(*, user: User, new_email: str) -> str:
+    """Signed, never stored. It names the account's e-mail and token version when it was
+    sent: a change made meanwhile, a new password or a logout from every device ends it,
+    and so does the change it makes (one use)."""
+    return signing.dumps(
+        {
+            "user_id": str(user.pk),
+            "email": user.email,
+            "new_email": email_normalize(new_email),
+            TOKEN_VERSION_CLAIM: user.token_version,
+        },
+        salt=EMAIL_CHANGE_SALT,
+    )
+
+
+def email_change_confirm(*, token: str, ip_address=None) -> User:
+    """Give the account the e-mail an e-mailed token names: it counts as verified (the link
+    was opened from its mailbox), every token and open socket of the user ends, and the old
+    address is told. The token expires after ACCOUNTS_EMAIL_VERIFY_HOURS."""
+    try:
+        claims = signing.loads(
+            token, salt=EMAIL_CHANGE_SALT, max_age=settings.ACCOUNTS_EMAIL_VERIFY_HOURS * 3600
+        )
+    except signing.BadSignature as exc:  # SignatureExpired among them
+        raise _email_change_token_invalid() from exc
+    new_email = claims.get("new_email")
+    with transaction.atomic(using=DB):
+        user = (
+            User.objects.using(DB)
+            .select_for_update()
+            .filter(pk=claims.get("user_id"), is_active=True)
+            .first()
+        )
+        if (
+            user is None
+            or claims.get("email") != user.email
+            or claims.get(TOKEN_VERSION_CLAIM) != user.token_version
+        ):
+            raise _email_change_token_invalid()
+        if User.objects.using(DB).filter(email=new_email).exclude(pk=user.pk).exists():
+            raise _email_taken()
+        old_email = user.email
+        user.email, user.email_verified_at = new_email, timezone.now()
+        try:
+            with transaction.atomic(using=DB):  # a savepoint: the race's loser answers 409
+                user.save(using=DB, update_fields=["email", "email_verified_at", "updated_at"])
+        except IntegrityError as exc:
+            raise _email_taken() from exc
+        activity_record(user=user, type=ActivityType.EMAIL_CHANGED, ip_address=ip_address)
+        events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+        events.USER_EMAIL_CHANGED.emit(
+            aggregate_id=user.pk, payload={"id": str(user.pk), "old_email": old_email}
+        )
+        tokens_revoke_all(user=user, reason="email_changed")
+    return user
+
+
+def _email_change_token_invalid() -> ApplicationError:
+    return ApplicationError(
+        "The e-mail change link is invalid, expired or already used; ask for the change again.",
+        code=AccountErrorCode.EMAIL_CHANGE_TOKEN_INVALID,
+        status=400,
+    )
 
 
 # EXTERNAL IDENTITIES (docs/security.md, "Google sign-in")

@@ -1,5 +1,5 @@
 """The pages the e-mails link to (a password reset, a link of an external account, an e-mail
-verification): the confirm steps, for people rather than API clients (which post to the
+verification, an e-mail change): the confirm steps, for people rather than API clients (which post to the
 `auth/...` endpoints). Plain forms, no script."""
 
 from django import forms
@@ -81,3 +81,23 @@ def email_verify_page(request):
     else:
         form = EmailVerifyForm(initial=request.GET.dict())
     return render(request, "accounts/verify_email.html", {"form": form, "verified": user})
+
+
+@require_http_methods(["GET", "POST"])
+@throttled("login")
+def email_change_page(request):
+    """The page an e-mail change's link opens. Changing takes a click (a POST), so that a
+    mail scanner that follows the link changes nothing."""
+    user = None
+    if request.method == "POST":
+        form = EmailVerifyForm(request.POST)
+        if form.is_valid():
+            try:
+                user = services.email_change_confirm(
+                    **form.cleaned_data, ip_address=client_ip(request)
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+    else:
+        form = EmailVerifyForm(initial=request.GET.dict())
+    return render(request, "accounts/change_email.html", {"form": form, "changed": user})

@@ -54,8 +54,8 @@ OUTBOX = """
     INSERT INTO orders_outboxevent
         (created_at, updated_at, id, type, aggregate_id, payload, occurred_at, request_id,
          schema_version, published_at, attempts, delivered_at, next_attempt_at,
-         amqp_published_at)
-    VALUES (%s, %s, %s, 'order.created', %s, %s, %s, %s, 1, NULL, 0, NULL, NULL, %s)"""
+         amqp_published_at, kafka_published_at)
+    VALUES (%s, %s, %s, 'order.created', %s, %s, %s, %s, 1, NULL, 0, NULL, NULL, %s, %s)"""
 
 
 def order_create(catalog, orders, product_ids: list, customer_id: uuid.UUID) -> None:
@@ -108,7 +108,7 @@ def order_create(catalog, orders, product_ids: list, customer_id: uuid.UUID) -> 
                     vin is not None,
                 ),
                 *(now, now, uuid.uuid4(), order_id, customer_id),
-                *(now, now, uuid.uuid4(), str(order_id), json.dumps(payload), now, "", now),
+                *(now, now, uuid.uuid4(), str(order_id), json.dumps(payload), now, "", now, now),
             ),
         )
 

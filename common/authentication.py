@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from drf_spectacular import authentication as drf_spectacular_authentication
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
-from rest_framework import authentication
+from rest_framework import authentication, exceptions
 from rest_framework_simplejwt import authentication as jwt
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
@@ -77,7 +77,17 @@ class JWTAuthentication(_UserLogged, jwt.JWTAuthentication):
 
 
 class SessionAuthentication(_UserLogged, authentication.SessionAuthentication):
-    """The staff dashboard's page session: CSRF-checked on every unsafe request."""
+    """The staff dashboard's page session: CSRF-checked on every unsafe request, a refusal
+    being a 403 `csrf_failed` (docs/security.md, "CSRF")."""
+
+    def enforce_csrf(self, request):
+        # Imported here: common.exceptions imports DRF's views, which import this module.
+        from common.exceptions import CsrfFailed
+
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            raise CsrfFailed(exc.detail) from exc
 
 
 class JWTScheme(SimpleJWTScheme):

@@ -11,6 +11,9 @@ class CommonErrorCode(StrEnum):
     AUTHENTICATION_FAILED = "authentication_failed"
     TOKEN_NOT_VALID = "token_not_valid"
     PERMISSION_DENIED = "permission_denied"
+    # A session-authenticated unsafe request without a valid CSRF token (docs/security.md,
+    # "CSRF").
+    CSRF_FAILED = "csrf_failed"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     NOT_ACCEPTABLE = "not_acceptable"

@@ -43,12 +43,20 @@ class ApplicationError(Exception):
         self.retry_after = retry_after  # seconds, for a 429 or 503
 
 
+class CsrfFailed(exceptions.PermissionDenied):
+    """A session-authenticated unsafe request without a valid CSRF token (docs/security.md,
+    "CSRF")."""
+
+    default_code = CommonErrorCode.CSRF_FAILED
+
+
 _DRF_CODES = [
     (InvalidToken, CommonErrorCode.TOKEN_NOT_VALID),
     (exceptions.ValidationError, CommonErrorCode.VALIDATION_ERROR),
     (exceptions.ParseError, CommonErrorCode.PARSE_ERROR),
     (exceptions.NotAuthenticated, CommonErrorCode.NOT_AUTHENTICATED),
     (exceptions.AuthenticationFailed, CommonErrorCode.AUTHENTICATION_FAILED),
+    (CsrfFailed, CommonErrorCode.CSRF_FAILED),
     (exceptions.PermissionDenied, CommonErrorCode.PERMISSION_DENIED),
     (exceptions.NotFound, CommonErrorCode.NOT_FOUND),
     (exceptions.MethodNotAllowed, CommonErrorCode.METHOD_NOT_ALLOWED),

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -94,3 +95,43 @@ class PageLocaleMiddleware(LocaleMiddleware):
         if request.path_info.startswith("/api/"):
             return response
         return super().process_response(request, response)
+
+
+# The name of the catch-all that answers an unknown `/api/` path (config/urls.py).
+API_NOT_FOUND_URL_NAME = "api-not-found"
+
+
+def api_path_served(path_info: str, urlconf=None) -> str:
+    """The path an API request is served as: itself when it names an endpoint, else its other
+    trailing-slash form when that one does, else itself (the JSON 404). docs/api.md,
+    "Paths"."""
+    if not path_info.startswith("/api/") or _is_endpoint(path_info, urlconf):
+        return path_info
+    other = path_info[:-1] if path_info.endswith("/") else f"{path_info}/"
+    return other if _is_endpoint(other, urlconf) else path_info
+
+
+def _is_endpoint(path_info: str, urlconf) -> bool:
+    try:
+        match = resolve(path_info, urlconf)
+    except Resolver404:
+        return False
+    return match.url_name != API_NOT_FOUND_URL_NAME
+
+
+class ApiSlashMiddleware:
+    """Serves every API path with and without its trailing slash: the other form is served as
+    the declared one, never redirected, since a redirect loses a POST's body on many clients.
+    Works for any path the URL patterns declare, without an entry of its own; the schema
+    documents the declared form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        served = api_path_served(request.path_info, getattr(request, "urlconf", None))
+        if served != request.path_info:
+            script_name = request.path[: len(request.path) - len(request.path_info)]
+            request.path_info = served
+            request.path = f"{script_name}{served}"
+        return self.get_response(request)

@@ -54,6 +54,8 @@ class OutboxEventBase(TimestampedModel):
     # Confirmed by RabbitMQ (common.events.amqp). An event emitted while EVENTS_AMQP_URL is
     # unset is never published there: it is stored as if it had been.
     amqp_published_at = models.DateTimeField(null=True, blank=True)
+    # Confirmed by Kafka (common.events.kafka), the same way, with EVENTS_KAFKA_BOOTSTRAP_SERVERS.
+    kafka_published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -69,6 +71,11 @@ class OutboxEventBase(TimestampedModel):
                 fields=["occurred_at"],
                 condition=models.Q(amqp_published_at__isnull=True),
                 name="%(app_label)s_outbox_amqp_due",
+            ),
+            models.Index(
+                fields=["occurred_at"],
+                condition=models.Q(kafka_published_at__isnull=True),
+                name="%(app_label)s_outbox_kafka_due",
             ),
         ]
 

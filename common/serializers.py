@@ -1,13 +1,33 @@
 """What every request body's serializer shares (docs/api.md, "Request bodies")."""
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from rest_framework import serializers
 
 
 class StrictInputSerializer(serializers.Serializer):
     """A request body: a field it does not know is a 400 naming it, never silently dropped
-    (a misspelt `ful_name` would otherwise register a user with no name)."""
+    (a misspelt `ful_name` would otherwise register a user with no name).
+
+    `aliases` maps other names of a field, as another specification's clients send them, to
+    the field (`{"parent_id": "parent"}`): the alias is validated as the field is, its errors
+    name the alias, and the schema shows it as an optional property described as an alias
+    (docs/api.md, "Aliases"). A body that gives both names is a 400 naming both."""
+
+    aliases: ClassVar[dict[str, str]] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for alias, name in self.aliases.items():
+            field = fields[name]
+            kwargs = {key: value for key, value in field._kwargs.items() if key != "default"}
+            kwargs.update(
+                required=False,
+                help_text=f"Alias of `{name}`; give one or the other, never both.",
+            )
+            fields[alias] = type(field)(*field._args, **kwargs)
+        return fields
 
     def fields_refused(self, data: Mapping) -> set[str]:
         """The names this body may not carry: those with no field, and those a subclass
@@ -15,13 +35,43 @@ class StrictInputSerializer(serializers.Serializer):
         return set(data) - set(self.fields)
 
     def to_internal_value(self, data):
+        given = {}  # field: the alias the body gave it by
         if isinstance(data, Mapping):
             unknown = sorted(self.fields_refused(data))
             if unknown:
                 raise serializers.ValidationError(
                     {name: ["Unknown field: it is not part of this request."] for name in unknown}
                 )
-        return super().to_internal_value(data)
+            given = {name: alias for alias, name in self.aliases.items() if alias in data}
+            both = {name: alias for name, alias in given.items() if name in data}
+            if both:
+                raise serializers.ValidationError(
+                    {
+                        sent: [f"Give `{name}` or its alias `{alias}`, not both."]
+                        for name, alias in both.items()
+                        for sent in (alias, name)
+                    }
+                )
+            data = _renamed(data, {alias: name for name, alias in given.items()})
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if given and isinstance(exc.detail, dict):  # the errors name what was sent
+                exc.detail = {given.get(key, key): value for key, value in exc.detail.items()}
+            raise
+
+
+def _renamed(data: Mapping, names: dict[str, str]) -> Mapping:
+    """A copy of a body with keys renamed (a form's QueryDict keeps its lists)."""
+    if not names:
+        return data
+    data = data.copy()
+    for old, new in names.items():
+        if hasattr(data, "setlist"):
+            data.setlist(new, data.pop(old))
+        else:
+            data[new] = data.pop(old)
+    return data
 
 
 class DecisionOutputSerializer(serializers.Serializer):

@@ -1,8 +1,9 @@
 """Error pages in the envelope, for requests that never reach a DRF view."""
 
 from django.http import JsonResponse
-from django.views import defaults
+from django.views import csrf, defaults
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -33,8 +34,10 @@ def asyncapi(request):
     return JsonResponse(asyncapi_document())
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
-    """Catch-all for unknown paths under `/api/`."""
+    """Catch-all for unknown paths under `/api/`: the JSON 404 for every method. Exempt from
+    CSRF, which would otherwise answer an unsafe method first; it reads and changes nothing."""
     return json_error(CommonErrorCode.NOT_FOUND, "No such endpoint.", 404)
 
 
@@ -54,6 +57,14 @@ def permission_denied(request, exception=None):
     if request.path.startswith("/api/"):
         return json_error(CommonErrorCode.PERMISSION_DENIED, "You may not do this.", 403)
     return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF_FAILURE_VIEW: for an API path, a 403 `csrf_failed` in the envelope; the
+    admin and the pages keep Django's own page (docs/security.md, "CSRF")."""
+    if request.path_info.startswith("/api/"):
+        return json_error(CommonErrorCode.CSRF_FAILED, f"CSRF verification failed: {reason}", 403)
+    return csrf.csrf_failure(request, reason)
 
 
 def server_error(request):

@@ -10,7 +10,12 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from accounts.views import email_verify_page, identity_link_page, password_reset_page
+from accounts.views import (
+    email_change_page,
+    email_verify_page,
+    identity_link_page,
+    password_reset_page,
+)
 from common import health
 from common.throttling import throttled
 from common.views import PingView, api_not_found, asyncapi, jwks
@@ -50,6 +55,7 @@ urlpatterns = [
     path("reset-password", password_reset_page, name="password-reset-page"),
     path("link-account", identity_link_page, name="identity-link-page"),
     path("verify-email", email_verify_page, name="email-verify-page"),
+    path("change-email", email_change_page, name="email-change-page"),
     path("payments/<uuid:payment_id>/return", payment_return_page, name="payment-return-page"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -64,7 +70,8 @@ urlpatterns = [
         ),
         name="redoc",
     ),
-    re_path(r"^api/", api_not_found),
+    # Named: common.middleware.ApiSlashMiddleware tells an unknown path by it.
+    re_path(r"^api/", api_not_found, name="api-not-found"),
 ]
 
 handler400 = "common.views.bad_request"

@@ -16,6 +16,8 @@ class Feed:
     source_type: str  # what the entry links to; its id is the payload's `id`
     account_field: str  # the payload's field holding the account the event is about
     summary: Callable[[dict], str]
+    # Whether the event is about a customer at all: staff are no CRM clients.
+    about_a_customer: Callable[[dict], bool] = lambda payload: True
 
 
 def _money(payload: dict, field: str = "amount") -> str:
@@ -23,7 +25,14 @@ def _money(payload: dict, field: str = "amount") -> str:
 
 
 FEEDS = {
-    "user.created": Feed(ActivityKind.REGISTERED, "user", "id", lambda p: "Registered an account"),
+    # An account an admin creates for staff (POST users/) is nobody's lead.
+    "user.created": Feed(
+        ActivityKind.REGISTERED,
+        "user",
+        "id",
+        lambda p: "Registered an account",
+        about_a_customer=lambda p: p["role"] == "client",
+    ),
     "order.created": Feed(
         ActivityKind.ORDER_PLACED,
         "order",
@@ -99,6 +108,8 @@ FEEDS = {
 
 def _recorder(feed: Feed):
     def record(event: Event) -> None:
+        if not feed.about_a_customer(event.payload):
+            return
         services.timeline_record(
             user_id=event.payload[feed.account_field],
             event=event,

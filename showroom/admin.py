@@ -44,11 +44,44 @@ class ResourceTypeAdmin(ShowroomAdmin):
 
 @admin.register(Resource)
 class ResourceAdmin(ShowroomAdmin):
-    list_display = ["name", "type", "quantity", "opens_at", "closes_at", "vehicle", "is_active"]
+    """Saved through the services, so that their events go out as through the API; deleted
+    by the action, which refuses one with bookings still to come (deactivate it instead)."""
+
+    list_display = [
+        "name",
+        "type",
+        "quantity",
+        "opens_at",
+        "closes_at",
+        "vehicle",
+        "is_active",
+        "deleted_at",
+    ]
     vehicle = id_column("vehicle_id", _("Vehicle"), page="admin:catalog_product_change")
     list_filter = ["type", "is_active"]
     list_select_related = ["type"]
     search_fields = ["name", "=vehicle_id"]
+    readonly_fields = ["deleted_at", "created_at", "updated_at"]
+    actions = [
+        service_action(
+            lambda request, resource: services.resource_delete(resource_id=resource.pk),
+            description="Delete the selected resources (none with bookings still to come)",
+            done="Deleted",
+        )
+    ]
+
+    def save_model(self, request, obj, form, change):
+        names = form.changed_data if change else list(form.cleaned_data)
+        fields = {name: form.cleaned_data[name] for name in names}
+        if "type" in fields:
+            fields["type_id"] = fields.pop("type").pk
+        if not change:
+            services.resource_create(id=obj.pk, **fields)
+        elif fields:
+            services.resource_update(resource_id=obj.pk, **fields)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the action above deletes, through the service
 
 
 @admin.register(Event)

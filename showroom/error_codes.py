@@ -10,6 +10,8 @@ class ShowroomErrorCode(StrEnum):
     REGISTRATION_NOT_CANCELLABLE = "registration_not_cancellable"
     RESOURCE_NOT_FOUND = "resource_not_found"
     RESOURCE_UNAVAILABLE = "resource_unavailable"
+    RESOURCE_INACTIVE = "resource_inactive"
+    RESOURCE_IN_USE = "resource_in_use"
     ALLOCATION_INVALID = "allocation_invalid"
     ALLOCATION_NOT_ACTIVE = "allocation_not_active"
     TEST_DRIVE_NOT_CHANGEABLE = "test_drive_not_changeable"

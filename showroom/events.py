@@ -1,7 +1,7 @@
 """Events the showroom emits (docs/events.md)."""
 
 from common.events import DomainEvent
-from showroom.models import Allocation, Event, Registration, TestDrive
+from showroom.models import Allocation, Event, Registration, Resource, TestDrive
 
 EVENT_CREATED = DomainEvent("event.created", app_label="showroom")
 EVENT_UPDATED = DomainEvent("event.updated", app_label="showroom")
@@ -9,6 +9,9 @@ EVENT_CANCELLED = DomainEvent("event.cancelled", app_label="showroom")
 REGISTRATION_CREATED = DomainEvent("event.registration.created", app_label="showroom")
 REGISTRATION_CANCELLED = DomainEvent("event.registration.cancelled", app_label="showroom")
 REGISTRATION_CHANGED = DomainEvent("event.registration.status_changed", app_label="showroom")
+RESOURCE_CREATED = DomainEvent("resource.created", app_label="showroom")
+RESOURCE_UPDATED = DomainEvent("resource.updated", app_label="showroom")
+RESOURCE_DELETED = DomainEvent("resource.deleted", app_label="showroom")
 RESOURCE_ALLOCATED = DomainEvent("resource.allocated", app_label="showroom")
 RESOURCE_RELEASED = DomainEvent("resource.released", app_label="showroom")
 TEST_DRIVE_BOOKED = DomainEvent("test_drive.booked", app_label="showroom")
@@ -44,6 +47,19 @@ def registration_payload(registration: Registration) -> dict:
         "position": registration.position,
         "amount": None if event.price is None else str(event.price),
         "currency": event.currency,
+    }
+
+
+def resource_payload(resource: Resource) -> dict:
+    return {
+        "id": str(resource.pk),
+        "name": resource.name,
+        "type_id": str(resource.type_id),
+        "quantity": resource.quantity,
+        "opens_at": resource.opens_at.isoformat(),
+        "closes_at": resource.closes_at.isoformat(),
+        "vehicle_id": str(resource.vehicle_id) if resource.vehicle_id else None,
+        "is_active": resource.is_active,
     }
 
 

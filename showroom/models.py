@@ -109,7 +109,9 @@ class ResourceType(TimestampedModel):
 class Resource(TimestampedModel):
     """A demo car, a delivery bay, a meeting room: `quantity` of them can be booked at once,
     within the opening hours, times of day in the dealership's time zone
-    (`DEALERSHIP_TIME_ZONE`)."""
+    (`DEALERSHIP_TIME_ZONE`). A deactivated one takes no new booking; a deleted one is gone
+    from the API but keeps its row, which its past bookings and test drives refer to
+    (docs/api.md, "Resources")."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
@@ -119,11 +121,16 @@ class Resource(TimestampedModel):
     closes_at = models.TimeField()
     vehicle_id = models.UUIDField(null=True, blank=True, db_index=True)  # a catalog product
     is_active = models.BooleanField(default=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="showroom_resource_quantity"),
+            models.CheckConstraint(
+                condition=Q(deleted_at__isnull=True) | Q(is_active=False),
+                name="showroom_resource_deleted_inactive",
+            ),
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")), name="showroom_resource_hours"
             ),

@@ -57,12 +57,14 @@ def resource_type_list() -> QuerySet[ResourceType]:
     return ResourceType.objects.all()
 
 
-def resource_list() -> QuerySet[Resource]:
-    return Resource.objects.select_related("type").filter(is_active=True)
+def resource_list(*, user) -> QuerySet[Resource]:
+    """The active resources; staff see the deactivated ones too. Deleted ones are gone."""
+    resources = Resource.objects.select_related("type").filter(deleted_at__isnull=True)
+    return resources if user.is_staff else resources.filter(is_active=True)
 
 
-def resource_get(*, resource_id) -> Resource:
-    return _visible(resource_list(), resource_id)
+def resource_get(*, user, resource_id) -> Resource:
+    return _visible(resource_list(user=user), resource_id)
 
 
 def allocation_list(*, user) -> QuerySet[Allocation]:

@@ -338,7 +338,92 @@ def _registration_move(registration: Registration, target: str) -> None:
 # ------------------------------------------------------------------------------
 def resource_create(*, type_id, **fields) -> Resource:
     _existing(ResourceType, type_id, "type_id", ShowroomErrorCode.RESOURCE_TYPE_NOT_FOUND)
-    return Resource.objects.using(DB).create(type_id=type_id, **fields)
+    with transaction.atomic(using=DB):
+        resource = Resource.objects.using(DB).create(type_id=type_id, **fields)
+        events.RESOURCE_CREATED.emit(
+            aggregate_id=resource.pk, payload=events.resource_payload(resource)
+        )
+    return resource
+
+
+def resource_update(*, resource_id, **fields) -> Resource:
+    """Change a resource's details, or deactivate it (`is_active` false: it takes no new
+    booking, and those it has stand) or activate it again. Its bookings still to come keep
+    their times: the quantity cannot go below what they use at once."""
+    _existing(
+        ResourceType, fields.get("type_id"), "type_id", ShowroomErrorCode.RESOURCE_TYPE_NOT_FOUND
+    )
+    with transaction.atomic(using=DB):
+        resource = _resource_locked(resource_id)
+        for name, value in fields.items():
+            setattr(resource, name, value)
+        if resource.closes_at <= resource.opens_at:
+            raise ApplicationError(
+                "A resource closes after it opens.",
+                code=CommonErrorCode.VALIDATION_ERROR,
+                status=400,
+                details={"closes_at": ["It must come after opens_at."]},
+            )
+        booked = _booked_ahead(resource)
+        if resource.quantity < booked:
+            raise ApplicationError(
+                f"{booked} of {resource.name} are booked at once still to come; the quantity "
+                "cannot be less.",
+                code=ShowroomErrorCode.RESOURCE_IN_USE,
+                status=409,
+                details={"quantity": [f"At least {booked}."]},
+            )
+        resource.save(using=DB)
+        events.RESOURCE_UPDATED.emit(
+            aggregate_id=resource.pk, payload=events.resource_payload(resource)
+        )
+    return resource
+
+
+def resource_delete(*, resource_id) -> None:
+    """Delete a resource that has no booking still to come (deactivate one that has). Its
+    row stays, deactivated and marked deleted, for its past bookings and test drives to keep
+    it; the API no longer shows it."""
+    with transaction.atomic(using=DB):
+        resource = _resource_locked(resource_id)
+        ahead = _allocations_ahead(resource).count()
+        if ahead:
+            raise ApplicationError(
+                f"{resource.name} has {ahead} bookings still to come: release them, or "
+                "deactivate it (is_active false) so that it takes no more.",
+                code=ShowroomErrorCode.RESOURCE_IN_USE,
+                status=409,
+                details={"future_allocations": ahead},
+            )
+        resource.is_active, resource.deleted_at = False, timezone.now()
+        resource.save(using=DB, update_fields=["is_active", "deleted_at", "updated_at"])
+        events.RESOURCE_DELETED.emit(
+            aggregate_id=resource.pk, payload=events.resource_payload(resource)
+        )
+
+
+def _resource_locked(resource_id) -> Resource:
+    """The resource's row lock serialises its bookings, its changes and its deletion."""
+    resource = (
+        Resource.objects.using(DB)
+        .select_for_update()
+        .filter(pk=resource_id, deleted_at__isnull=True)
+        .first()
+    )
+    if resource is None:
+        raise _not_found("resource", ShowroomErrorCode.RESOURCE_NOT_FOUND)
+    return resource
+
+
+def _allocations_ahead(resource: Resource):
+    """Its active bookings that have not ended yet."""
+    return resource.allocations.filter(status=AllocationStatus.ACTIVE, end_time__gt=timezone.now())
+
+
+def _booked_ahead(resource: Resource) -> int:
+    """The most of the resource that bookings still to come use at any moment."""
+    last_end = _allocations_ahead(resource).aggregate(last=Max("end_time"))["last"]
+    return 0 if last_end is None else _peak_use(resource, timezone.now(), last_end)
 
 
 def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: int) -> None:
@@ -400,11 +485,13 @@ def allocation_create(
     one, the database's exclusion constraint refuses an overlap as well. Call it inside the
     caller's transaction to book together with something else (a test drive)."""
     with transaction.atomic(using=DB):
-        resource = (
-            Resource.objects.using(DB).select_for_update().filter(pk=resource_id, is_active=True)
-        ).first()
-        if resource is None:
-            raise _not_found("resource", ShowroomErrorCode.RESOURCE_NOT_FOUND)
+        resource = _resource_locked(resource_id)
+        if not resource.is_active:
+            raise ApplicationError(
+                f"{resource.name} is deactivated: it takes no new booking.",
+                code=ShowroomErrorCode.RESOURCE_INACTIVE,
+                status=409,
+            )
         _slot_check(resource, start_time, end_time, quantity)
         if _peak_use(resource, start_time, end_time) + quantity > resource.quantity:
             raise _unavailable(resource)

@@ -74,7 +74,7 @@ def _rows_make(customer) -> None:
     with pytest.raises(ApplicationError):
         accounts_services.token_obtain(
             request=RequestFactory().post("/api/v1/auth/token", REMOTE_ADDR=next(ADDRESSES)),
-            email=customer.email,
+            login=customer.email,
             password="wrong",
         )
     order = order_make(customer, (insured_vehicle_make(price="1100000.00"), 1))

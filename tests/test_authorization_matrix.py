@@ -68,14 +68,19 @@ MATRIX = {
     ("POST", f"{V1}/auth/identity-link/confirm"): PUBLIC,
     ("POST", f"{V1}/auth/email/verify"): PUBLIC,
     ("POST", f"{V1}/auth/email/verify/resend"): SIGNED_IN,
+    ("POST", f"{V1}/auth/email/change/confirm"): PUBLIC,
     ("GET", f"{V1}/"): PUBLIC,
     ("GET", f"{V1}/ping"): PUBLIC,
     ("GET", f"{V1}/users/me"): SIGNED_IN,
     ("PATCH", f"{V1}/users/me"): SIGNED_IN,
     ("GET", f"{V1}/users/"): ADMIN,
+    ("POST", f"{V1}/users/"): ADMIN,
     ("GET", f"{V1}/users/{{id}}"): ADMIN,
+    ("PATCH", f"{V1}/users/{{id}}"): ADMIN,
     ("DELETE", f"{V1}/users/{{id}}"): ADMIN,
     ("PATCH", f"{V1}/users/{{id}}/role"): ADMIN,
+    ("POST", f"{V1}/users/{{id}}/deactivate"): ADMIN,
+    ("POST", f"{V1}/users/{{id}}/activate"): ADMIN,
     ("GET", f"{V1}/users/{{id}}/activity"): SELF_OR_ADMIN,
     ("GET", f"{V1}/users/{{id}}/integrations"): SELF_OR_ADMIN,
     ("DELETE", f"{V1}/users/{{id}}/integrations/{{identity_id}}"): SELF_OR_ADMIN,
@@ -152,6 +157,10 @@ MATRIX = {
     ("POST", f"{V1}/showroom/resource-types/"): STAFF,
     ("GET", f"{V1}/showroom/resources/"): SIGNED_IN,
     ("POST", f"{V1}/showroom/resources/"): STAFF,
+    ("GET", f"{V1}/showroom/resources/{{id}}/"): SIGNED_IN,
+    ("PUT", f"{V1}/showroom/resources/{{id}}/"): STAFF,
+    ("PATCH", f"{V1}/showroom/resources/{{id}}/"): STAFF,
+    ("DELETE", f"{V1}/showroom/resources/{{id}}/"): STAFF,
     ("POST", f"{V1}/showroom/resources/{{id}}/allocate"): STAFF,
     ("GET", f"{V1}/showroom/allocations/"): SIGNED_IN,
     ("POST", f"{V1}/showroom/allocations/{{id}}/release"): STAFF,
@@ -178,6 +187,8 @@ MATRIX = {
 
 # A body that a permitted caller could send, so that a refusal cannot hide behind a 400.
 BODIES = {
+    ("POST", f"{V1}/users/"): {"email": "matrix@example.com", "role": "manager"},
+    ("PATCH", f"{V1}/users/{{id}}"): {"full_name": "Matrix"},
     ("PATCH", f"{V1}/users/{{id}}/role"): {"role": "manager"},
     ("PATCH", f"{V1}/catalog/categories/{{id}}/"): {"description": "Updated"},
     ("PATCH", f"{V1}/catalog/products/{{id}}/"): {"description": "Updated"},
@@ -205,6 +216,13 @@ BODIES = {
         "reason": "Matrix",
     },
     ("PATCH", f"{V1}/showroom/events/{{id}}/"): {"location": "Hall B"},
+    ("PUT", f"{V1}/showroom/resources/{{id}}/"): {
+        "name": "Matrix room",
+        "type_id": "00000000-0000-4000-8000-000000000001",  # a 400 past the permission check
+        "opens_at": "09:00",
+        "closes_at": "18:00",
+    },
+    ("PATCH", f"{V1}/showroom/resources/{{id}}/"): {"name": "Matrix room"},
     ("POST", f"{V1}/showroom/resources/{{id}}/allocate"): {
         "start_time": tomorrow_at(9).isoformat(),
         "end_time": tomorrow_at(10).isoformat(),

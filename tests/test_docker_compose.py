@@ -274,3 +274,19 @@ def test_the_proxy_gets_the_trusted_proxies_as_caddy_reads_them(tmp_path):
     caddyfile = (ROOT / "config" / "Caddyfile").read_text()
     assert caddyfile.count("import client_address") == 2  # the feed and the HTTP upstream
     assert "trusted_proxies {$TRUSTED_PROXIES}" in caddyfile
+
+
+def test_kafka_runs_the_official_image_in_kraft_mode_and_the_app_services_point_at_it():
+    kafka = environment("kafka")
+
+    assert SERVICES["kafka"]["image"].startswith("apache/kafka:")
+    assert set(kafka["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert kafka["KAFKA_CONTROLLER_QUORUM_VOTERS"] == f"{kafka['KAFKA_NODE_ID']}@kafka:9093"
+    advertised = kafka["KAFKA_ADVERTISED_LISTENERS"].removeprefix("PLAINTEXT://")
+    for service in APP_SERVICES:
+        assert environment(service)["EVENTS_KAFKA_BOOTSTRAP_SERVERS"] == advertised, service
+    # The topics exist before the relay publishes: made by the command, never on first use.
+    assert kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    assert command("kafka_topics") == "python manage.py events_kafka_topics"
+    relay_waits_for = SERVICES["relay"]["depends_on"]["kafka_topics"]["condition"]
+    assert relay_waits_for == "service_completed_successfully"

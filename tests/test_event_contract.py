@@ -67,7 +67,11 @@ def test_the_asyncapi_document_lists_every_published_event_and_no_internal_one(c
     assert "max-age=300" in response["Cache-Control"]
     document = response.json()
     assert document["asyncapi"] == "3.0.0"
-    addresses = {channel["address"] for channel in document["channels"].values()}
+    addresses = {
+        channel["address"]
+        for channel in document["channels"].values()
+        if "amqp" in channel["bindings"]
+    }
     assert addresses == {type for _, type, _ in PUBLISHED}
     assert "user.password_reset_requested" not in addresses
     message = document["components"]["messages"]["order_created_v1"]
@@ -89,3 +93,22 @@ def test_formats_are_checked_too(customer):
     contract.payload_check(created.app_label, created.type, 1, payload)
     with pytest.raises(contract.PayloadMismatch, match="uuid"):
         contract.payload_check(created.app_label, created.type, 1, {**payload, "id": "42"})
+
+
+def test_the_asyncapi_document_has_the_kafka_server_and_one_channel_per_aggregate_topic():
+    document = contract.asyncapi_document()
+
+    assert document["servers"]["kafka"]["protocol"] == "kafka"
+    kafka_channels = {
+        channel["address"]: channel
+        for channel in document["channels"].values()
+        if "kafka" in channel["bindings"]
+    }
+    assert set(kafka_channels) == {contract.kafka_topic(type) for _, type, _ in PUBLISHED}
+    order_topic = kafka_channels["autosalon.order"]
+    assert order_topic["servers"] == [{"$ref": "#/servers/kafka"}]
+    assert "order_cancelled_v1" in order_topic["messages"]
+    carried = {name for channel in kafka_channels.values() for name in channel["messages"]}
+    assert carried == {f"{type.replace('.', '_')}_v{version}" for _, type, version in PUBLISHED}
+    headers = document["components"]["messages"]["order_created_v1"]["headers"]["properties"]
+    assert set(headers) == {"event_type", "event_id", "schema_version"}

@@ -2,7 +2,14 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from accounts.choices import ActivityType, Role
-from accounts.models import ActivityLog, ExternalIdentity, User
+from accounts.models import (
+    USERNAME_MAX_LENGTH,
+    ActivityLog,
+    ExternalIdentity,
+    User,
+    username_normalize,
+    username_validator,
+)
 from common.cardnumbers import FreeTextField
 from common.serializers import StrictInputSerializer
 
@@ -20,6 +27,7 @@ class UserOutputSerializer(serializers.ModelSerializer):
             "id",
             "email",
             "email_verified",
+            "username",
             "full_name",
             "phone",
             "role",
@@ -30,8 +38,28 @@ class UserOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class UsernameField(serializers.CharField):
+    """3 to 30 letters, digits, `.`, `_` or `-`, case-insensitive: checked and answered in
+    its stored form (`username_normalize`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "Optional; 3 to 30 letters, digits, `.`, `_` or `-`; "
+            "case-insensitive. Signs in as the e-mail does.",
+        )
+        super().__init__(max_length=USERNAME_MAX_LENGTH * 2, **kwargs)
+
+    def to_internal_value(self, data):
+        value = username_normalize(super().to_internal_value(data))
+        if value:
+            username_validator(value)
+        return value or None
+
+
 class UserRegisterInputSerializer(StrictInputSerializer):
     email = serializers.EmailField(max_length=254)
+    username = UsernameField(required=False, allow_null=True, allow_blank=True)
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
     full_name = FreeTextField(max_length=200, required=False, allow_blank=True, default="")
     name = FreeTextField(
@@ -58,18 +86,54 @@ class UserRegisterInputSerializer(StrictInputSerializer):
 class UserMeUpdateInputSerializer(StrictInputSerializer):
     full_name = FreeTextField(max_length=200, required=False, allow_blank=True)
     phone = PhoneNumberField(required=False, allow_blank=True)
+    username = UsernameField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="3 to 30 letters, digits, `.`, `_` or `-`; case-insensitive; null or empty "
+        "removes it. Someone else's is a 409 `username_taken`.",
+    )
+    email = serializers.EmailField(
+        max_length=254,
+        required=False,
+        help_text="A new address changes nothing yet: a link is e-mailed there, and the change "
+        "happens when it is opened (`POST auth/email/change/confirm`); the current address is "
+        "told. Someone else's is a 409 `email_taken`.",
+    )
 
 
 class UserRoleInputSerializer(StrictInputSerializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class TokenObtainInputSerializer(StrictInputSerializer):
-    """`{email, password}` as JSON, or the OAuth2 password form with `username`."""
+class UserCreateInputSerializer(StrictInputSerializer):
+    """An account an admin opens; its owner sets the password from the e-mailed link."""
 
-    email = serializers.CharField(max_length=254, required=False)
+    email = serializers.EmailField(max_length=254)
+    full_name = FreeTextField(max_length=200, required=False, allow_blank=True, default="")
+    phone = PhoneNumberField(required=False, allow_blank=True, default="")
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class UserAdminUpdateInputSerializer(StrictInputSerializer):
+    """What an admin changes of an account; a new e-mail applies at once."""
+
+    full_name = FreeTextField(max_length=200, required=False, allow_blank=True)
+    phone = PhoneNumberField(required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False)
+
+
+class TokenObtainInputSerializer(StrictInputSerializer):
+    """`{email, password}` or `{username, password}` as JSON, or the OAuth2 password form
+    with `username`; either field takes an e-mail or a username."""
+
+    email = serializers.CharField(
+        max_length=254, required=False, help_text="The account's e-mail or username."
+    )
     username = serializers.CharField(
-        max_length=254, required=False, help_text="OAuth2 form alias of `email`."
+        max_length=254,
+        required=False,
+        help_text="The account's username or e-mail (the OAuth2 form's name for it).",
     )
     password = serializers.CharField(max_length=128, trim_whitespace=False)
     grant_type = serializers.ChoiceField(
@@ -83,10 +147,10 @@ class TokenObtainInputSerializer(StrictInputSerializer):
     )
 
     def validate(self, attrs):
-        email = attrs.get("email") or attrs.get("username")
-        if not email:
+        login = attrs.get("email") or attrs.get("username")
+        if not login:
             raise serializers.ValidationError({"email": ["This field is required."]})
-        return {"email": email, "password": attrs["password"]}
+        return {"login": login, "password": attrs["password"]}
 
 
 class TokenPairOutputSerializer(serializers.Serializer):
@@ -165,6 +229,12 @@ class IdentityLinkConfirmInputSerializer(StrictInputSerializer):
 
 class EmailVerifyInputSerializer(StrictInputSerializer):
     token = serializers.CharField(max_length=1024, help_text="From the e-mailed link.")
+
+
+class EmailChangeConfirmInputSerializer(StrictInputSerializer):
+    token = serializers.CharField(
+        max_length=1024, help_text="From the link e-mailed to the new address."
+    )
 
 
 class IntegrationOutputSerializer(serializers.ModelSerializer):

@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("auth/email/verify", views.EmailVerifyView.as_view(), name="auth-email-verify"),
     path(
+        "auth/email/change/confirm",
+        views.EmailChangeConfirmView.as_view(),
+        name="auth-email-change-confirm",
+    ),
+    path(
         "auth/email/verify/resend",
         views.EmailVerifyResendView.as_view(),
         name="auth-email-verify-resend",
@@ -34,6 +39,8 @@ urlpatterns = [
     path("users/", views.UserListView.as_view(), name="users-list"),
     path("users/<uuid:pk>", views.UserDetailView.as_view(), name="users-detail"),
     path("users/<uuid:pk>/role", views.UserRoleView.as_view(), name="users-role"),
+    path("users/<uuid:pk>/deactivate", views.UserDeactivateView.as_view(), name="users-deactivate"),
+    path("users/<uuid:pk>/activate", views.UserActivateView.as_view(), name="users-activate"),
     path("users/<uuid:pk>/activity", views.UserActivityView.as_view(), name="users-activity"),
     path(
         "users/<uuid:pk>/integrations",

@@ -280,6 +280,22 @@ class EmailVerifyView(PublicAuthView):
         return Response(s.UserOutputSerializer(user).data)
 
 
+class EmailChangeConfirmView(PublicAuthView):
+    throttle_scope = "login"  # the e-mailed token is a password for one purpose
+
+    @extend_schema(
+        request=s.EmailChangeConfirmInputSerializer,
+        responses={200: s.UserOutputSerializer},
+        summary="Change the account's e-mail with the token e-mailed to the new address; "
+        "every token of the user stops working",
+    )
+    def post(self, request):
+        user = services.email_change_confirm(
+            **self.validated(s.EmailChangeConfirmInputSerializer), ip_address=client_ip(request)
+        )
+        return Response(s.UserOutputSerializer(user).data)
+
+
 class EmailVerifyResendView(APIView):
     throttle_scope = "register"  # a call that sends e-mail, as signing up does
 
@@ -329,12 +345,15 @@ class UserMeView(APIView):
     @extend_schema(
         request=s.UserMeUpdateInputSerializer,
         responses={200: s.UserOutputSerializer},
-        summary="Update the current user's name or phone",
+        summary="Update the current user's name, phone or username; a new e-mail is e-mailed "
+        "a link that changes it once opened",
     )
     def patch(self, request):
         serializer = s.UserMeUpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = services.user_profile_update(user=request.user, **serializer.validated_data)
+        user = services.user_me_update(
+            user=request.user, **serializer.validated_data, ip_address=client_ip(request)
+        )
         return Response(s.UserOutputSerializer(user).data)
 
 
@@ -346,6 +365,17 @@ class UserListView(generics.ListAPIView):
     def get_queryset(self):
         return selectors.user_list()
 
+    @extend_schema(
+        request=s.UserCreateInputSerializer,
+        responses={201: s.UserOutputSerializer},
+        summary="Create a user of any role; they set their password from the e-mailed link",
+    )
+    def post(self, request):
+        serializer = s.UserCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_create(actor=request.user, **serializer.validated_data)
+        return Response(s.UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
 
 class UserDetailView(APIView):
     permission_classes = [IsAdminRole]
@@ -354,10 +384,65 @@ class UserDetailView(APIView):
     def get(self, request, pk):
         return Response(s.UserOutputSerializer(selectors.user_get(user_id=pk)).data)
 
+    @extend_schema(
+        request=s.UserAdminUpdateInputSerializer,
+        responses={200: s.UserOutputSerializer},
+        summary="Change a user's name, phone or e-mail (a new e-mail ends their sessions)",
+    )
+    def patch(self, request, pk):
+        serializer = s.UserAdminUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_admin_update(
+            actor=request.user, user=selectors.user_get(user_id=pk), **serializer.validated_data
+        )
+        return Response(s.UserOutputSerializer(user).data)
+
     @extend_schema(responses={204: None}, summary="Delete a user")
     def delete(self, request, pk):
         services.user_delete(actor=request.user, user=selectors.user_get(user_id=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserActiveView(APIView):
+    """`deactivate` or `activate`, as the URL names it (`is_active`)."""
+
+    permission_classes = [IsAdminRole]
+    is_active: bool
+
+    def post(self, request, pk):
+        user = services.user_active_set(
+            actor=request.user, user=selectors.user_get(user_id=pk), is_active=self.is_active
+        )
+        return Response(s.UserOutputSerializer(user).data)
+
+
+class UserDeactivateView(UserActiveView):
+    """The account can no longer sign in; its tokens and open sockets end at once. Admins
+    cannot deactivate themselves (409 `cannot_deactivate_self`)."""
+
+    is_active = False
+
+    @extend_schema(
+        request=None,
+        responses={200: s.UserOutputSerializer},
+        summary="Deactivate a user: they cannot sign in, and every token and socket ends",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+
+class UserActivateView(UserActiveView):
+    """A deactivated account can sign in again (with its password or reset link)."""
+
+    is_active = True
+
+    @extend_schema(
+        request=None,
+        responses={200: s.UserOutputSerializer},
+        summary="Reactivate a user: they can sign in again",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
 
 
 class UserRoleView(APIView):

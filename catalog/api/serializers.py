@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from rest_framework import serializers
 
 from catalog.models import Category, Product
@@ -15,11 +17,20 @@ class CategoryOutputSerializer(serializers.ModelSerializer):
 
 
 class CategoryInputSerializer(StrictInputSerializer):
+    # Specification 001's name (docs/api.md, "Aliases"), where 0 means a root category too.
+    aliases = {"parent_id": "parent"}
+
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), required=False, allow_null=True
     )
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and str(data.get("parent_id")) == "0":
+            data = data.copy()
+            data["parent_id"] = None
+        return super().to_internal_value(data)
 
 
 class CategoryTreeNodeSerializer(serializers.Serializer):
@@ -88,6 +99,9 @@ def product_row(product: Product) -> dict:
 
 
 class ProductInputSerializer(StrictInputSerializer):
+    # Specification 001's names (docs/api.md, "Aliases").
+    aliases = {"category_id": "category", "quantity": "stock_quantity"}
+
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)

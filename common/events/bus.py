@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from common.databases import database_for_app
 from common.db import insert_rows
-from common.events import amqp, contract
+from common.events import amqp, contract, kafka
 from common.middleware import current_request_id, request_id_bound
 from common.models import InboxEventBase
 from common.transitions import TransitionMap
@@ -127,6 +127,9 @@ class DomainEvent:
             schema_version=event.schema_version,
             amqp_published_at=None
             if settings.EVENTS_AMQP_URL and not self.internal
+            else event.occurred,
+            kafka_published_at=None
+            if settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS and not self.internal
             else event.occurred,
             published_at=None if consumed else event.occurred,
             delivered_at=None if consumed else event.occurred,
@@ -361,7 +364,8 @@ def relay(
 ) -> dict[str, dict[str, int]]:
     """In every app database: publish every outbox row still unpublished, then confirm or
     redeliver the published ones that are due (unless EVENTS_REDELIVER_AFTER_SECONDS is 0);
-    and, with EVENTS_AMQP_URL set, publish to RabbitMQ what it has not confirmed yet."""
+    and, with EVENTS_AMQP_URL set, publish to RabbitMQ what it has not confirmed yet, and
+    with EVENTS_KAFKA_BOOTSTRAP_SERVERS set, to Kafka."""
     results = {}
     for app_label in outbox_apps():
         counts = {
@@ -375,6 +379,8 @@ def relay(
         results[app_label] = counts
     if settings.EVENTS_AMQP_URL:
         results["rabbitmq"] = {"published": amqp.amqp_publish_pending(batch_size=batch_size)}
+    if settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS:
+        results["kafka"] = {"published": kafka.kafka_publish_pending(batch_size=batch_size)}
     return results
 
 

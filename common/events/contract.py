@@ -109,10 +109,63 @@ def event_types() -> list[tuple[str, str, int]]:
     return sorted(((e.app_label, e.type, e.schema_version) for e in published), key=lambda t: t[1])
 
 
+KAFKA_BINDING_VERSION = "0.5.0"
+
+
+def kafka_topic(type: str) -> str:
+    """The Kafka topic of an event type: the prefix and the aggregate, `autosalon.order`."""
+    return f"{settings.EVENTS_KAFKA_TOPIC_PREFIX}{type.split('.')[0]}"
+
+
+def _kafka_channels(by_topic: dict[str, list[str]]) -> tuple[dict, dict]:
+    """One channel per Kafka topic, carrying the messages of its aggregate's event types."""
+    channels, operations = {}, {}
+    for topic, names in sorted(by_topic.items()):
+        channel = f"kafka_{topic.removeprefix(settings.EVENTS_KAFKA_TOPIC_PREFIX)}"
+        channels[channel] = {
+            "address": topic,
+            "servers": [{"$ref": "#/servers/kafka"}],
+            "messages": {name: {"$ref": f"#/components/messages/{name}"} for name in names},
+            "bindings": {
+                "kafka": {
+                    "topic": topic,
+                    "partitions": settings.EVENTS_KAFKA_TOPIC_PARTITIONS,
+                    "replicas": settings.EVENTS_KAFKA_TOPIC_REPLICATION_FACTOR,
+                    "topicConfiguration": {
+                        "retention.ms": settings.EVENTS_KAFKA_TOPIC_RETENTION_HOURS * 3600 * 1000
+                    },
+                    "bindingVersion": KAFKA_BINDING_VERSION,
+                }
+            },
+        }
+        operations[f"receive_{channel}"] = {
+            "action": "receive",
+            "channel": {"$ref": f"#/channels/{channel}"},
+            "messages": [{"$ref": f"#/channels/{channel}/messages/{name}"} for name in names],
+            "summary": "Keyed by the aggregate id: one aggregate's events in order.",
+        }
+    return channels, operations
+
+
+def _kafka_headers(type: str, version: int) -> dict:
+    return {
+        "type": "object",
+        "description": "Kafka record headers (UTF-8 strings). RabbitMQ carries the type and "
+        "id as message properties, and schema_version as a header.",
+        "properties": {
+            "event_type": {"const": type},
+            "event_id": {"type": "string", "format": "uuid"},
+            "schema_version": {"const": str(version)},
+        },
+    }
+
+
 def asyncapi_document() -> dict:
     """An AsyncAPI 3.0 document: one channel per event type on the `autosalon.events` topic
-    exchange (routing key = type), and the same messages as webhooks deliver."""
+    exchange (routing key = type), one per Kafka topic (an aggregate's event types), and the
+    same messages as webhooks deliver."""
     channels, operations, schemas, messages = {}, {}, {}, {}
+    by_topic: dict[str, list[str]] = {}
     for app_label, type, version in event_types():
         name = f"{type.replace('.', '_')}_v{version}"
         schemas[f"{name}_payload"] = schema(app_label, type, version)
@@ -122,9 +175,18 @@ def asyncapi_document() -> dict:
             "summary": schema(app_label, type, version).get("description", ""),
             "contentType": "application/json",
             "payload": envelope_schema(type, version, f"#/components/schemas/{name}_payload"),
+            "headers": _kafka_headers(type, version),
+            "bindings": {
+                "kafka": {
+                    "key": {"type": "string", "description": "The aggregate id."},
+                    "bindingVersion": KAFKA_BINDING_VERSION,
+                }
+            },
         }
+        by_topic.setdefault(kafka_topic(type), []).append(name)
         channels[name] = {
             "address": type,
+            "servers": [{"$ref": "#/servers/rabbitmq"}],
             "messages": {name: {"$ref": f"#/components/messages/{name}"}},
             "bindings": {
                 "amqp": {
@@ -142,6 +204,9 @@ def asyncapi_document() -> dict:
             "channel": {"$ref": f"#/channels/{name}"},
             "summary": f"Emitted by {app_label}.",
         }
+    kafka_channels, kafka_operations = _kafka_channels(by_topic)
+    channels.update(kafka_channels)
+    operations.update(kafka_operations)
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -149,14 +214,20 @@ def asyncapi_document() -> dict:
             "version": settings.SPECTACULAR_SETTINGS["VERSION"],
             "description": "Every domain event, as published to RabbitMQ and delivered to "
             "webhooks. A subscriber binds a queue to the topic exchange `autosalon.events` "
-            "with a routing key pattern such as `order.#`.",
+            "with a routing key pattern such as `order.#`. On Kafka, a consumer group "
+            "subscribes to the aggregates' topics, such as `autosalon.order`.",
         },
         "servers": {
             "rabbitmq": {
                 "host": "rabbitmq:5672",
                 "protocol": "amqp",
                 "protocolVersion": "0-9-1",
-            }
+            },
+            "kafka": {
+                "host": "kafka:9092",
+                "protocol": "kafka",
+                "description": "One topic per aggregate, keyed by the aggregate id.",
+            },
         },
         "defaultContentType": "application/json",
         "channels": channels,

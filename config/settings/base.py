@@ -38,6 +38,9 @@ DEFAULT_SECRET_KEY = "embedded-development-key-change-me-in-every-real-deploymen
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# A refused CSRF check: a 403 `csrf_failed` in the envelope under /api/, Django's page
+# elsewhere (docs/security.md, "CSRF").
+CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 LANGUAGE_CODE = "en"
 # The admin and the pages speak English and Russian (locale/); the API speaks English.
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     # The language a user chose (the admin's switch, a cookie), else the browser's; the
     # API's is always English.
     "common.middleware.PageLocaleMiddleware",
+    # An API path in its other trailing-slash form is served as the declared one.
+    "common.middleware.ApiSlashMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -314,6 +319,16 @@ EVENTS_MAX_RETRIES = env.int("EVENTS_MAX_RETRIES", default=10)
 # EVENTS_AMQP_EXCHANGE with their type as the routing key.
 EVENTS_AMQP_URL = env.str("EVENTS_AMQP_URL", default="")
 EVENTS_AMQP_EXCHANGE = env.str("EVENTS_AMQP_EXCHANGE", default="autosalon.events")
+# Kafka publication of every event (common/events/kafka.py, docs/events.md, "Kafka"): on when
+# set, e.g. 127.0.0.1:9092 (comma-separated brokers). One topic per aggregate, the prefix
+# and the event type's first part (`autosalon.order`), keyed by the aggregate id.
+EVENTS_KAFKA_BOOTSTRAP_SERVERS = env.str("EVENTS_KAFKA_BOOTSTRAP_SERVERS", default="")
+EVENTS_KAFKA_TOPIC_PREFIX = env.str("EVENTS_KAFKA_TOPIC_PREFIX", default="autosalon.")
+# What `manage.py events_kafka_topics` creates the topics with: partitions (an aggregate's
+# events stay on one), replicas (1 for a single broker) and retention (7 days).
+EVENTS_KAFKA_TOPIC_PARTITIONS = env.int("EVENTS_KAFKA_TOPIC_PARTITIONS", default=6)
+EVENTS_KAFKA_TOPIC_REPLICATION_FACTOR = env.int("EVENTS_KAFKA_TOPIC_REPLICATION_FACTOR", default=1)
+EVENTS_KAFKA_TOPIC_RETENTION_HOURS = env.int("EVENTS_KAFKA_TOPIC_RETENTION_HOURS", default=168)
 # Check every payload against its event type's JSON Schema when it is emitted (the test
 # suite does; common.events.contract).
 EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=False)
@@ -561,6 +576,11 @@ IDENTITY_LINK_REAUTH_SECONDS = 600
 ACCOUNTS_EMAIL_VERIFY_HOURS = env.int("ACCOUNTS_EMAIL_VERIFY_HOURS", default=48)
 FRONTEND_EMAIL_VERIFY_URL = env.str(
     "FRONTEND_EMAIL_VERIFY_URL", default="http://127.0.0.1:8000/verify-email?token={token}"
+)
+# A new e-mail asked for in `users/me` is confirmed by a signed link sent there, which works
+# ACCOUNTS_EMAIL_VERIFY_HOURS and opens this page (docs/security.md, "Changing the e-mail").
+FRONTEND_EMAIL_CHANGE_URL = env.str(
+    "FRONTEND_EMAIL_CHANGE_URL", default="http://127.0.0.1:8000/change-email?token={token}"
 )
 
 # E-MAIL

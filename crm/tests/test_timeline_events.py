@@ -46,6 +46,17 @@ def test_a_registering_user_becomes_a_lead_with_a_registered_entry():
     assert OutboxEvent.objects.filter(type="client.created", aggregate_id=str(client.pk)).exists()
 
 
+def test_a_staff_account_an_admin_opens_is_nobodys_lead(admin_user):
+    staff = accounts_services.user_create(
+        actor=admin_user, email="new.manager@example.com", role="manager", full_name="Oleg"
+    )
+
+    assert deliver("accounts", "user.created") is True  # consumed, with nothing to record
+
+    assert not Client.objects.filter(user_id=staff.pk).exists()
+    assert not Activity.objects.exists()
+
+
 def test_a_walk_in_who_registers_later_is_linked_not_duplicated(manager):
     walk_in = crm_client_make(actor=manager, name="Anna (walk-in)", email="ANNA@example.com")
     user = register()

@@ -185,3 +185,39 @@ def test_a_late_profile_update_never_undoes_a_newer_one_or_a_scrub(customer):
     )
     order.refresh_from_db()
     assert (order.customer_email, order.customer_name) == ("", "")
+
+
+def test_staff_list_one_customers_orders_by_customer_id(manager_client, customer, other_customer):
+    product = product_make(stock=10)
+    first = order_make(customer, (product, 1))
+    second = order_make(customer, (product, 2))
+    order_make(other_customer, (product, 1))
+
+    listed = manager_client.get(URL, {"customer_id": str(customer.pk)}).json()
+
+    assert listed["count"] == 2
+    assert {o["id"] for o in listed["results"]} == {str(first.pk), str(second.pk)}
+    assert {o["customer_id"] for o in listed["results"]} == {str(customer.pk)}
+
+
+def test_a_clients_customer_id_of_another_customer_returns_none_of_theirs(
+    customer_client, customer, other_customer
+):
+    product = product_make(stock=10)
+    mine = order_make(customer, (product, 1))
+    order_make(other_customer, (product, 1))
+
+    theirs = customer_client.get(URL, {"customer_id": str(other_customer.pk)}).json()
+    own = customer_client.get(URL, {"customer_id": str(customer.pk)}).json()
+
+    assert theirs["count"] == 0
+    assert theirs["results"] == []
+    assert [o["id"] for o in own["results"]] == [str(mine.pk)]
+
+
+def test_a_customer_id_that_is_not_a_uuid_is_a_validation_error(manager_client):
+    response = manager_client.get(URL, {"customer_id": "nope"})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+    assert set(response.json()["error"]["details"]) == {"customer_id"}

@@ -145,6 +145,20 @@ class ResourceInputSerializer(StrictInputSerializer):
         return data
 
 
+class ResourceUpdateInputSerializer(ResourceInputSerializer):
+    """A resource's new details (PUT: all of them; PATCH: those given), or `is_active` false
+    to deactivate it, true to activate it again. The service checks the hours as they end
+    up."""
+
+    is_active = serializers.BooleanField(required=False)
+
+    def validate(self, data):
+        opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            raise serializers.ValidationError({"closes_at": ["It must come after opens_at."]})
+        return data
+
+
 class ResourceOutputSerializer(serializers.ModelSerializer):
     type_id = serializers.UUIDField()
     opens_at = ClockTimeField()
@@ -162,6 +176,7 @@ class ResourceOutputSerializer(serializers.ModelSerializer):
             "vehicle_id",
             "is_active",
             "created_at",
+            "updated_at",
         ]
 
 

@@ -40,6 +40,11 @@ urlpatterns = [
     ),
     path("showroom/resources/", views.ResourceListCreateView.as_view(), name="showroom-resources"),
     path(
+        "showroom/resources/<uuid:pk>/",
+        views.ResourceDetailView.as_view(),
+        name="showroom-resource",
+    ),
+    path(
         "showroom/resources/<uuid:pk>/allocate",
         views.ResourceAllocateView.as_view(),
         name="showroom-resource-allocate",

@@ -152,12 +152,52 @@ class ResourceListCreateView(generics.ListAPIView):
     serializer_class = s.ResourceOutputSerializer
 
     def get_queryset(self):
-        return selectors.resource_list()
+        return selectors.resource_list(user=self.request.user)
 
     @extend_schema(request=s.ResourceInputSerializer, responses={201: s.ResourceOutputSerializer})
     def post(self, request):
         data = validated(s.ResourceInputSerializer, request)
         return _created(s.ResourceOutputSerializer, services.resource_create(**data))
+
+
+class ResourceDetailView(APIView):
+    """A resource: every signed-in user reads an active one; staff change, deactivate
+    (`is_active` false) or delete it (docs/api.md, "Resources")."""
+
+    permission_classes = [IsAuthenticated, IsStaffOrReadOnly]
+
+    def _resource(self, pk):
+        return selectors.resource_get(user=self.request.user, resource_id=pk)
+
+    @extend_schema(responses={200: s.ResourceOutputSerializer})
+    def get(self, request, pk):
+        return Response(s.ResourceOutputSerializer(self._resource(pk)).data)
+
+    @extend_schema(
+        request=s.ResourceUpdateInputSerializer, responses={200: s.ResourceOutputSerializer}
+    )
+    def put(self, request, pk):
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(
+        request=s.ResourceUpdateInputSerializer, responses={200: s.ResourceOutputSerializer}
+    )
+    def patch(self, request, pk):
+        return self._update(request, pk, partial=True)
+
+    def _update(self, request, pk, *, partial: bool) -> Response:
+        resource = self._resource(pk)
+        data = validated(s.ResourceUpdateInputSerializer, request, partial=partial)
+        services.resource_update(resource_id=resource.pk, **data)
+        return Response(s.ResourceOutputSerializer(self._resource(pk)).data)
+
+    @extend_schema(
+        responses={204: None},
+        summary="Delete a resource with no booking still to come (staff); 409 otherwise",
+    )
+    def delete(self, request, pk):
+        services.resource_delete(resource_id=self._resource(pk).pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ResourceAllocateView(APIView):
@@ -170,7 +210,7 @@ class ResourceAllocateView(APIView):
     )
     def post(self, request, pk):
         data = validated(s.AllocationInputSerializer, request)
-        resource = selectors.resource_get(resource_id=pk)
+        resource = selectors.resource_get(user=request.user, resource_id=pk)
         allocation = services.allocation_create(resource_id=resource.pk, user=request.user, **data)
         return _created(s.AllocationOutputSerializer, allocation)
 

@@ -1,0 +1,223 @@
+"""Changing the e-mail (docs/security.md, "Changing the e-mail"): `PATCH users/me` with a
+new `email` e-mails a signed, expiring link to it and tells the current address; the change
+happens when the link is opened, and ends every token of the user."""
+
+import re
+import threading
+
+import pytest
+from django.core import mail
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.models import ActivityLog, User
+from accounts.services import email_change_token, email_verify_token
+from accounts.tests.factories import PASSWORD, UserFactory
+from conftest import client_for, run_concurrently
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+ME = "/api/v1/users/me"
+TOKEN = "/api/v1/auth/token"
+CONFIRM = "/api/v1/auth/email/change/confirm"
+
+
+def change_token(message) -> str:
+    return re.search(r"change-email\?token=(\S+)", message.body).group(1)
+
+
+def sign_in(login: str) -> APIClient | None:
+    """A client with the tokens of a sign-in as `login`, or None if it was refused."""
+    tokens = APIClient().post(TOKEN, {"email": login, "password": PASSWORD})
+    if tokens.status_code != 200:
+        assert tokens.status_code == 401, tokens.content
+        return None
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens.json()['access_token']}")
+    api.refresh_token = tokens.json()["refresh_token"]
+    return api
+
+
+def ask_for(django_capture_on_commit_callbacks, api, new_email, **more):
+    with django_capture_on_commit_callbacks(execute=True):
+        return api.patch(ME, {"email": new_email, **more}, format="json")
+
+
+def test_the_email_changes_only_once_the_new_address_confirms(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory(email="old@example.com", full_name="Anna")
+    api = sign_in("old@example.com")
+
+    # When the change is asked for
+    asked = ask_for(django_capture_on_commit_callbacks, api, "New@Example.com")
+
+    # Then nothing has changed yet: the old e-mail signs in, the new one does not
+    assert asked.status_code == 200, asked.content
+    assert asked.json()["email"] == "old@example.com"
+    assert User.objects.get(pk=user.pk).email == "old@example.com"
+    assert sign_in("old@example.com") is not None
+    assert sign_in("new@example.com") is None
+    assert api.get(ME).status_code == 200
+    # The link went to the new address, and the old one was told
+    confirm, notice = mail.outbox
+    assert confirm.to == ["new@example.com"]
+    assert notice.to == ["old@example.com"]
+    assert "new@example.com" in notice.body
+    assert "change-email?token=" not in notice.body
+    assert "change-email?token=" not in notice.alternatives[0][0]
+    mail.outbox.clear()
+
+    # When the new address confirms
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = APIClient().post(CONFIRM, {"token": change_token(confirm)})
+
+    # Then the account has the new e-mail, verified, and only the new one signs in
+    assert confirmed.status_code == 200, confirmed.content
+    assert confirmed.json()["email"] == "new@example.com"
+    assert confirmed.json()["email_verified"] is True
+    changed = User.objects.get(pk=user.pk)
+    assert (changed.email, changed.email_verified_at is not None) == ("new@example.com", True)
+    assert sign_in("new@example.com") is not None
+    assert sign_in("old@example.com") is None
+    # The tokens of before are 401, the refresh token too
+    assert api.get(ME).status_code == 401
+    refreshed = APIClient().post("/api/v1/auth/token/refresh", {"refresh_token": api.refresh_token})
+    assert refreshed.status_code == 401
+    # The old address is told that it is no longer the account's
+    (changed_notice,) = mail.outbox
+    assert changed_notice.to == ["old@example.com"]
+    assert user.activity.filter(type="email_change_requested").count() == 1
+    assert user.activity.filter(type="email_changed").count() == 1
+
+
+def test_the_link_changes_the_email_once(django_capture_on_commit_callbacks):
+    user = UserFactory(email="old@example.com")
+    ask_for(django_capture_on_commit_callbacks, client_for(user), "new@example.com")
+    token = change_token(mail.outbox[0])
+
+    first = APIClient().post(CONFIRM, {"token": token})
+    version = User.objects.get(pk=user.pk).token_version
+    second = APIClient().post(CONFIRM, {"token": token})
+
+    assert first.status_code == 200
+    assert second.status_code == 400
+    assert second.json()["error"]["code"] == "email_change_token_invalid"
+    assert User.objects.get(pk=user.pk).token_version == version
+    assert user.activity.filter(type="email_changed").count() == 1
+
+
+def test_an_address_someone_has_is_a_409_and_nothing_is_sent_or_changed(
+    django_capture_on_commit_callbacks,
+):
+    UserFactory(email="taken@example.com")
+    user = UserFactory(email="old@example.com", full_name="Anna")
+
+    response = ask_for(
+        django_capture_on_commit_callbacks,
+        client_for(user),
+        "TAKEN@example.com",
+        full_name="Someone",
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "email_taken"
+    assert mail.outbox == []
+    assert User.objects.filter(pk=user.pk).values_list("email", "full_name").get() == (
+        "old@example.com",
+        "Anna",
+    )
+
+
+def test_an_address_taken_before_the_confirmation_is_a_409_then(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory(email="old@example.com")
+    ask_for(django_capture_on_commit_callbacks, client_for(user), "new@example.com")
+    UserFactory(email="new@example.com")  # registered meanwhile
+
+    response = APIClient().post(CONFIRM, {"token": change_token(mail.outbox[0])})
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "email_taken"
+    assert User.objects.get(pk=user.pk).email == "old@example.com"
+
+
+def test_signing_out_everywhere_ends_a_pending_change(django_capture_on_commit_callbacks):
+    user = UserFactory(email="old@example.com")
+    api = client_for(user)
+    ask_for(django_capture_on_commit_callbacks, api, "new@example.com")
+
+    assert api.post("/api/v1/auth/logout-all").status_code == 204
+    response = APIClient().post(CONFIRM, {"token": change_token(mail.outbox[0])})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "email_change_token_invalid"
+    assert User.objects.get(pk=user.pk).email == "old@example.com"
+
+
+def test_an_expired_or_forged_link_changes_nothing(settings, django_capture_on_commit_callbacks):
+    user = UserFactory(email="old@example.com")
+    ask_for(django_capture_on_commit_callbacks, client_for(user), "new@example.com")
+    settings.ACCOUNTS_EMAIL_VERIFY_HOURS = -1
+
+    expired = APIClient().post(CONFIRM, {"token": change_token(mail.outbox[0])})
+    forged = APIClient().post(CONFIRM, {"token": "garbage"})
+    # An e-mail verification token is no change token (another salt).
+    other_kind = APIClient().post(CONFIRM, {"token": email_verify_token(user=user)})
+
+    for response in (expired, forged, other_kind):
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "email_change_token_invalid"
+    assert User.objects.get(pk=user.pk).email == "old@example.com"
+
+
+def test_the_same_email_again_sends_nothing_and_other_fields_still_change(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory(email="old@example.com")
+
+    response = ask_for(
+        django_capture_on_commit_callbacks, client_for(user), "OLD@example.com", full_name="Anna B"
+    )
+
+    assert response.status_code == 200
+    assert mail.outbox == []
+    assert User.objects.get(pk=user.pk).full_name == "Anna B"
+    assert not user.activity.filter(type="email_change_requested").exists()
+
+
+def test_the_change_page_changes_on_a_click_and_not_on_opening(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory(email="old@example.com")
+    ask_for(django_capture_on_commit_callbacks, client_for(user), "new@example.com")
+    token = change_token(mail.outbox[0])
+    page = Client()
+
+    opened = page.get("/change-email", {"token": token})
+    assert opened.status_code == 200
+    assert User.objects.get(pk=user.pk).email == "old@example.com"
+
+    clicked = page.post("/change-email", {"token": token})
+    assert clicked.status_code == 200
+    assert b'id="done"' in clicked.content
+    assert User.objects.get(pk=user.pk).email == "new@example.com"
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_of_two_accounts_confirming_one_new_address_at_once_exactly_one_gets_it():
+    users = [UserFactory(), UserFactory()]
+    tokens = iter([email_change_token(user=u, new_email="wanted@example.com") for u in users])
+    lock = threading.Lock()
+
+    def confirm():
+        with lock:
+            token = next(tokens)
+        return APIClient().post(CONFIRM, {"token": token}).status_code
+
+    statuses = run_concurrently(2, confirm)
+
+    assert sorted(statuses) == [200, 409]
+    assert User.objects.filter(email="wanted@example.com").count() == 1
+    assert ActivityLog.objects.filter(type="email_changed").count() == 1

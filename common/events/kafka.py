@@ -1,0 +1,153 @@
+"""Every published event to Kafka, for partners (docs/events.md, "Kafka"): one topic per
+aggregate, EVENTS_KAFKA_TOPIC_PREFIX and the event type's first part (`autosalon.order`),
+keyed by the aggregate id so that one aggregate's events stay in order on one partition. The
+value is the envelope as JSON, the same bytes as RabbitMQ's message; the headers carry
+`event_type`, `event_id` and `schema_version`.
+
+The outbox is the only source, as for RabbitMQ (common/events/amqp.py). The relay produces
+the rows Kafka has not confirmed yet, oldest first, with an idempotent producer
+(`enable.idempotence`, `acks=all`): librdkafka retries without duplicating and keeps each
+partition in order. A row is marked `kafka_published_at` only once its delivery report says
+the broker has it. A broker that cannot be reached, or that fails a message, leaves the rows
+for the next relay: publication is delayed, nothing is lost, and what a partition gets
+stays in order (a message that fails fails the ones queued behind it). A crash between the
+report and the mark publishes a row twice; consumers drop repeats by `event_id`."""
+
+import functools
+import json
+import logging
+from collections import defaultdict
+
+from confluent_kafka import KafkaError, KafkaException, Message, Producer
+from confluent_kafka.admin import AdminClient, NewTopic
+from django.conf import settings
+from django.utils import timezone
+
+from common.databases import database_for_app
+from common.events.contract import envelope, event_types, kafka_topic
+
+logger = logging.getLogger(__name__)
+CONNECT_TIMEOUT_SECONDS = 5
+PUBLISH_TIMEOUT_SECONDS = 10
+
+
+def topics() -> list[str]:
+    """Every topic the published event types go to."""
+    return sorted({kafka_topic(type) for _, type, _ in event_types()})
+
+
+def client_config() -> dict:
+    return {
+        "bootstrap.servers": settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS,
+        "socket.connection.setup.timeout.ms": CONNECT_TIMEOUT_SECONDS * 1000,
+        "logger": logger,  # librdkafka's own log lines, through logging rather than stderr
+    }
+
+
+def topics_create() -> dict[str, bool]:
+    """Create every topic that does not exist yet, with the partitions, replicas and
+    retention in settings (EVENTS_KAFKA_TOPIC_*). Returns each topic and whether it was
+    created now; a topic that exists already is left as it is. Raises KafkaException when
+    the broker cannot be reached or refuses a topic."""
+    retention_ms = settings.EVENTS_KAFKA_TOPIC_RETENTION_HOURS * 3600 * 1000
+    requested = [
+        NewTopic(
+            name,
+            num_partitions=settings.EVENTS_KAFKA_TOPIC_PARTITIONS,
+            replication_factor=settings.EVENTS_KAFKA_TOPIC_REPLICATION_FACTOR,
+            config={"retention.ms": str(retention_ms)},
+        )
+        for name in topics()
+    ]
+    admin = AdminClient(client_config())
+    futures = admin.create_topics(requested, request_timeout=PUBLISH_TIMEOUT_SECONDS)
+    created = {}
+    for name, future in futures.items():
+        try:
+            future.result(PUBLISH_TIMEOUT_SECONDS)
+            created[name] = True
+        except KafkaException as exc:
+            if exc.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
+                raise
+            created[name] = False
+    return dict(sorted(created.items()))
+
+
+def producer() -> Producer:
+    return Producer(
+        {
+            **client_config(),
+            "enable.idempotence": True,
+            "acks": "all",
+            # A message the broker has not confirmed by then fails; its row waits.
+            "message.timeout.ms": PUBLISH_TIMEOUT_SECONDS * 1000,
+            "linger.ms": 5,
+        }
+    )
+
+
+def message(event) -> dict:
+    """produce()'s arguments for one event."""
+    return {
+        "topic": kafka_topic(event.type),
+        "key": event.aggregate_id.encode(),
+        "value": json.dumps(envelope(event), separators=(",", ":")).encode(),
+        "headers": [
+            ("event_type", event.type.encode()),
+            ("event_id", event.id.encode()),
+            ("schema_version", str(event.schema_version).encode()),
+        ],
+    }
+
+
+def kafka_publish_pending(*, batch_size: int = 500) -> int:
+    """Publish the outbox rows of every app that Kafka has not confirmed yet. Returns how
+    many it confirmed now; 0 when publication is off or the broker is unreachable."""
+    from common.events.bus import event_from_outbox_row, outbox_apps, outbox_model
+
+    if not settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS:
+        return 0
+    pending = {
+        app_label: list(
+            outbox_model(app_label)
+            .objects.using(database_for_app(app_label))
+            .filter(kafka_published_at__isnull=True)
+            .order_by("occurred_at")[:batch_size]
+        )
+        for app_label in outbox_apps()
+    }
+    if not any(pending.values()):
+        return 0
+    kafka = producer()
+    try:  # an unreachable broker: nothing is queued, the next relay tries again
+        kafka.list_topics(timeout=CONNECT_TIMEOUT_SECONDS)
+    except KafkaException as exc:
+        logger.warning("Kafka publication delayed: %s", exc)
+        return 0
+
+    confirmed: dict[str, list] = defaultdict(list)
+    errors: list[KafkaError] = []
+
+    def delivered(app_label: str, pk, error: KafkaError | None, _message: Message) -> None:
+        if error is None:
+            confirmed[app_label].append(pk)
+        else:
+            errors.append(error)
+
+    for app_label, rows in pending.items():
+        for row in rows:
+            event = event_from_outbox_row(row, app_label)
+            kafka.produce(
+                **message(event), on_delivery=functools.partial(delivered, app_label, row.pk)
+            )
+            kafka.poll(0)  # serve the delivery reports as they come
+    if kafka.flush(PUBLISH_TIMEOUT_SECONDS + CONNECT_TIMEOUT_SECONDS):
+        kafka.purge()  # still unconfirmed: reported as failed now, and left for the next relay
+        kafka.flush(0)
+    if errors:
+        logger.warning("Kafka publication of %s events delayed: %s", len(errors), errors[0].str())
+    for app_label, pks in confirmed.items():
+        outbox_model(app_label).objects.using(database_for_app(app_label)).filter(
+            pk__in=pks
+        ).update(kafka_published_at=timezone.now())
+    return sum(map(len, confirmed.values()))
