@@ -5,6 +5,9 @@ source by type and id (docs/events.md, "crm")."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
 from common.events import Event, consumer
 from crm import services
 from crm.choices import ActivityKind
@@ -18,6 +21,12 @@ class Feed:
     summary: Callable[[dict], str]
     # Whether the event is about a customer at all: staff are no CRM clients.
     about_a_customer: Callable[[dict], bool] = lambda payload: True
+
+
+def _dealership_time(moment: str) -> str:
+    """A payload's date-time, whatever its offset, as the dealership's wall clock reads it
+    (docs/api.md, "Times")."""
+    return timezone.localtime(parse_datetime(moment)).strftime("%Y-%m-%d %H:%M")
 
 
 def _money(payload: dict, field: str = "amount") -> str:
@@ -95,7 +104,7 @@ FEEDS = {
         ActivityKind.TEST_DRIVE_BOOKED,
         "test_drive",
         "user_id",
-        lambda p: f"Test drive booked for {p['start_time'][:16].replace('T', ' ')} UTC",
+        lambda p: f"Test drive booked for {_dealership_time(p['start_time'])}",
     ),
     "test_drive.cancelled": Feed(
         ActivityKind.TEST_DRIVE_CANCELLED,

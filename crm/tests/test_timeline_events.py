@@ -125,3 +125,15 @@ def test_events_after_a_merge_land_on_the_survivor(manager):
 
     entry = Activity.objects.get(kind="order_placed")
     assert (entry.client_id, entry.source_id) == (survivor.pk, str(order.pk))
+
+
+def test_a_test_drive_entry_reads_its_time_on_the_dealerships_clock():
+    from crm.handlers import FEEDS
+
+    summary = FEEDS["test_drive.booked"].summary
+    assert summary({"start_time": "2026-11-25T06:30:00+00:00"}) == (
+        "Test drive booked for 2026-11-25 09:30"  # Europe/Moscow, docs/api.md "Times"
+    )
+    assert summary({"start_time": "2026-11-25T09:30:00+03:00"}) == (
+        "Test drive booked for 2026-11-25 09:30"
+    )
