@@ -39,65 +39,60 @@ def password_reset_page(request):
     return render(request, "accounts/reset_password.html", {"form": form, "done": done})
 
 
-class IdentityLinkForm(forms.Form):
+class TokenForm(forms.Form):
     token = forms.CharField(max_length=1024, widget=forms.HiddenInput)
+
+
+def _confirm_page(request, *, confirm, template: str, result: str):
+    """A page an e-mailed link opens with its signed `token`: it acts only on a click (a
+    POST), so that a mail scanner that follows the link changes nothing. `confirm(token)`
+    is the service; what it returns is shown as `result`."""
+    done = None
+    if request.method == "POST":
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            try:
+                done = confirm(form.cleaned_data["token"])
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+    else:
+        form = TokenForm(initial=request.GET.dict())
+    return render(request, template, {"form": form, result: done})
 
 
 @require_http_methods(["GET", "POST"])
 @throttled("login")
 def identity_link_page(request):
-    """The page an identity-link e-mail opens. Linking takes a click (a POST), so that a mail
-    scanner that follows the link links nothing."""
-    identity = None
-    if request.method == "POST":
-        form = IdentityLinkForm(request.POST)
-        if form.is_valid():
-            try:
-                identity = services.identity_link_confirm(**form.cleaned_data)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-    else:
-        form = IdentityLinkForm(initial=request.GET.dict())
-    return render(request, "accounts/link_account.html", {"form": form, "identity": identity})
-
-
-class EmailVerifyForm(forms.Form):
-    token = forms.CharField(max_length=1024, widget=forms.HiddenInput)
+    """The page an identity-link e-mail opens."""
+    return _confirm_page(
+        request,
+        confirm=lambda token: services.identity_link_confirm(token=token),
+        template="accounts/link_account.html",
+        result="identity",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @throttled("login")
 def email_verify_page(request):
-    """The page a verification e-mail opens. Verifying takes a click (a POST), so that a mail
-    scanner that follows the link verifies nothing."""
-    user = None
-    if request.method == "POST":
-        form = EmailVerifyForm(request.POST)
-        if form.is_valid():
-            try:
-                user = services.email_verify_confirm(**form.cleaned_data)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-    else:
-        form = EmailVerifyForm(initial=request.GET.dict())
-    return render(request, "accounts/verify_email.html", {"form": form, "verified": user})
+    """The page a verification e-mail opens."""
+    return _confirm_page(
+        request,
+        confirm=lambda token: services.email_verify_confirm(token=token),
+        template="accounts/verify_email.html",
+        result="verified",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @throttled("login")
 def email_change_page(request):
-    """The page an e-mail change's link opens. Changing takes a click (a POST), so that a
-    mail scanner that follows the link changes nothing."""
-    user = None
-    if request.method == "POST":
-        form = EmailVerifyForm(request.POST)
-        if form.is_valid():
-            try:
-                user = services.email_change_confirm(
-                    **form.cleaned_data, ip_address=client_ip(request)
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-    else:
-        form = EmailVerifyForm(initial=request.GET.dict())
-    return render(request, "accounts/change_email.html", {"form": form, "changed": user})
+    """The page an e-mail change's link opens."""
+    return _confirm_page(
+        request,
+        confirm=lambda token: services.email_change_confirm(
+            token=token, ip_address=client_ip(request)
+        ),
+        template="accounts/change_email.html",
+        result="changed",
+    )

@@ -16,7 +16,7 @@ from common.admin import (
 )
 from orders import services
 from orders.choices import LinkKind, OrderStatus
-from orders.deal import deal_of
+from orders.deal import deal_of, premium_paid
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
 
 
@@ -186,7 +186,11 @@ class OrderAdmin(CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, adm
                 f"{deal.loan.status}, {deal.loan.amount} {order.currency}" if deal.loan else "—",
             ),
             *(
-                (_("Policy"), f"{policy.status}, {_('premium')} {policy.amount} {order.currency}")
+                (
+                    _("Policy"),
+                    f"{policy.status}, {_('premium')} {policy.amount} {order.currency}, "
+                    f"{_('paid') if premium_paid(policy) else _('not paid')}",
+                )
                 for policy in deal.policies
             ),
             (_("Balance due"), f"{deal.balance_due} {order.currency}"),

@@ -21,6 +21,16 @@ PENDING = ("pending", "requires_action")
 PREMIUM_PAID = ("active", "cancelled")
 # A loan in these is still to pay its amount (financing's statuses, as orders notes them).
 LOAN_TO_COME = ("pending_review", "approved", "sent_to_lender")
+# A loan in these was paid out by the lender (and, returned, paid back to it).
+LOAN_DISBURSED = ("disbursed", "returned")
+
+
+def premium_paid(policy: OrderLink) -> bool:
+    return policy.status in PREMIUM_PAID
+
+
+def loan_disbursed(loan: OrderLink) -> bool:
+    return loan.status in LOAN_DISBURSED
 
 
 @dataclass(frozen=True)

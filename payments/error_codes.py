@@ -9,6 +9,7 @@ class PaymentErrorCode(StrEnum):
     PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
     REFUND_EXCEEDS_CAPTURED = "refund_exceeds_captured"
     REFUND_REFUSED = "refund_refused"
+    REFUND_NOT_FOUND = "refund_not_found"
     PROVIDER_UNAVAILABLE = "provider_unavailable"
     PROVIDER_NOT_CONFIGURED = "provider_not_configured"
     NOTIFICATION_REFUSED = "notification_refused"

@@ -3,6 +3,8 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
+from common.exceptions import ApplicationError
+from payments.error_codes import PaymentErrorCode
 from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
 
 
@@ -23,7 +25,9 @@ def refund_get(*, user, refund_id) -> Refund:
     """Refunds are staff's to decide; another's is a 404, like a missing one."""
     refund = Refund.objects.filter(pk=refund_id, payment__in=payment_list(user=user)).first()
     if refund is None:
-        raise Http404
+        raise ApplicationError(
+            "There is no such refund.", code=PaymentErrorCode.REFUND_NOT_FOUND, status=404
+        )
     return refund
 
 

@@ -111,7 +111,11 @@ def test_a_financed_purchase_is_paid_by_the_down_payment_and_the_lenders_disburs
     assert history == ["pending", "paid"]  # the sweeps cancelled nothing
     deal = client_for(customer).get(f"/api/v1/orders/{order.pk}/deal").json()
     assert (deal["balance_due"], deal["outstanding"]) == ("0.00", [])
-    assert (deal["loan"]["status"], deal["loan"]["amount"]) == ("disbursed", str(LOAN))
+    assert (deal["loan"]["status"], deal["loan"]["amount"], deal["loan"]["disbursed"]) == (
+        "disbursed",
+        str(LOAN),
+        True,
+    )
     assert deal["payments"]["captured"] == str(DOWN)
 
 

@@ -705,6 +705,7 @@ SPECTACULAR_SETTINGS = {
         "LoanApplicationStatusEnum": "financing.choices.ApplicationStatus",
         "ClientStatusEnum": "crm.choices.ClientStatus",
         "ClientTypeEnum": "crm.choices.ClientType",
+        "OrderLinkKindEnum": "orders.choices.LinkKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

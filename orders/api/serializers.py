@@ -3,6 +3,7 @@ from rest_framework import serializers
 from common.cardnumbers import FreeTextField
 from common.serializers import StrictInputSerializer
 from orders.choices import OrderStatus
+from orders.deal import loan_disbursed, premium_paid
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
 
 
@@ -209,18 +210,38 @@ class DealPaymentsOutputSerializer(serializers.Serializer):
     items = OrderLinkOutputSerializer(many=True, source="payments")
 
 
+class DealLoanOutputSerializer(OrderLinkOutputSerializer):
+    disbursed = serializers.SerializerMethodField(help_text="Whether the lender paid it out.")
+
+    class Meta(OrderLinkOutputSerializer.Meta):
+        fields = [*OrderLinkOutputSerializer.Meta.fields, "disbursed"]
+        read_only_fields = fields
+
+    def get_disbursed(self, loan) -> bool:
+        return loan_disbursed(loan)
+
+
+class DealPolicyOutputSerializer(OrderLinkOutputSerializer):
+    paid = serializers.SerializerMethodField(help_text="Whether its premium was paid.")
+
+    class Meta(OrderLinkOutputSerializer.Meta):
+        fields = [*OrderLinkOutputSerializer.Meta.fields, "paid"]
+        read_only_fields = fields
+
+    def get_paid(self, policy) -> bool:
+        return premium_paid(policy)
+
+
 class DealOutputSerializer(serializers.Serializer):
     """The order and every source of its money (docs/deal.md, "The deal at a glance")."""
 
     order = OrderOutputSerializer()
     payments = DealPaymentsOutputSerializer(source="*")
-    loan = OrderLinkOutputSerializer(
-        allow_null=True, help_text="The latest loan application: status and amount."
+    loan = DealLoanOutputSerializer(
+        allow_null=True, help_text="The latest loan application: status, amount, disbursed."
     )
-    policies = OrderLinkOutputSerializer(
-        many=True,
-        help_text="Each policy's status and premium; its premium is paid once it is active "
-        "(or cancelled after).",
+    policies = DealPolicyOutputSerializer(
+        many=True, help_text="Each policy's status, premium, and whether the premium is paid."
     )
     balance_due = serializers.DecimalField(max_digits=14, decimal_places=2)
     outstanding = DealStepOutputSerializer(

@@ -60,9 +60,13 @@ def test_a_financed_order_shows_the_down_payment_then_the_lenders_part_as_still_
         ("loan_awaiting_disbursement", "2090000.00")
     ]
     assert after["payments"]["captured"] == "500000.00"
-    assert (after["loan"]["status"], after["loan"]["amount"]) == ("sent_to_lender", "2090000.00")
-    assert [(p["status"], p["amount"]) for p in after["policies"]] == [
-        ("pending_payment", "64000.00")
+    assert (after["loan"]["status"], after["loan"]["amount"], after["loan"]["disbursed"]) == (
+        "sent_to_lender",
+        "2090000.00",
+        False,
+    )
+    assert [(p["status"], p["amount"], p["paid"]) for p in after["policies"]] == [
+        ("pending_payment", "64000.00", False)
     ]
 
 
