@@ -71,6 +71,7 @@ test: $(STAMP)
 	$(BIN)/python scripts/check_services.py
 	scripts/ensure_package.sh /usr/bin/chromium chromium "the browser tests"
 	scripts/ensure_package.sh caddy caddy "the site's proxy"
+	scripts/ensure_package.sh xgettext gettext "the translation checks"
 	$(MAKE) --no-print-directory lint
 	$(MIGRATIONS_CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

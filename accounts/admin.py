@@ -3,9 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.urls import reverse
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import ActivityLog, ExternalIdentity, SignInFailure, User
+from common.admin import date_range_filter
 
 
 class StaffPasswordChangeForm(AdminPasswordChangeForm):
@@ -25,7 +27,7 @@ class ExternalIdentityAdmin(admin.ModelAdmin):
     unlink the last way to sign in, the admin trusts the admin)."""
 
     list_display = ["user", "provider", "subject", "email", "created_at", "last_login_at"]
-    list_filter = ["provider"]
+    list_filter = ["provider", date_range_filter("created_at", _("linked"))]
     list_select_related = ["user"]
     search_fields = ["user__email", "email", "=subject"]
     readonly_fields = ["user", "provider", "subject", "email", "created_at", "last_login_at"]
@@ -41,8 +43,8 @@ class ExternalIdentityAdmin(admin.ModelAdmin):
 class UserAdmin(DjangoUserAdmin):
     change_password_form = StaffPasswordChangeForm
     ordering = ["-created_at"]
-    list_display = ["email", "full_name", "role", "is_active", "created_at"]
-    list_filter = ["role", "is_active"]
+    list_display = ["email", "full_name", "role", "language", "is_active", "created_at"]
+    list_filter = ["role", "is_active", "language", date_range_filter("created_at")]
     search_fields = ["email", "username", "full_name", "phone"]
     # Roles change through the API or `accounts_create_staff`, which log and announce it; the
     # username through `users/me`, which compares it in its one form.
@@ -57,38 +59,35 @@ class UserAdmin(DjangoUserAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
-        ("Profile", {"fields": ["username", "full_name", "phone"]}),
-        ("Access", {"fields": ["role", "is_active", "linked_identities"]}),
-        ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
+        (_("Profile"), {"fields": ["username", "full_name", "phone", "language"]}),
+        (_("Access"), {"fields": ["role", "is_active", "linked_identities"]}),
+        (_("Dates"), {"fields": ["last_login", "created_at", "updated_at"]}),
     ]
     add_fieldsets = [
         (
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "full_name", "role", "password1", "password2"],
+                "fields": ["email", "full_name", "role", "language", "password1", "password2"],
             },
         ),
     ]
     filter_horizontal: list = []
 
-    @admin.display(description="Linked sign-ins")
+    @admin.display(description=_("Linked sign-ins"))
     def linked_identities(self, user):
-        return (
-            format_html_join(
-                ", ",
-                '<a href="{}">{} {}</a>',
+        return format_html_join(
+            ", ",
+            '<a href="{}">{} {}</a>',
+            (
                 (
-                    (
-                        reverse("admin:accounts_externalidentity_change", args=[i.pk]),
-                        i.provider,
-                        i.email,
-                    )
-                    for i in user.identities.all()
-                ),
-            )
-            or "none"
-        )
+                    reverse("admin:accounts_externalidentity_change", args=[i.pk]),
+                    i.provider,
+                    i.email,
+                )
+                for i in user.identities.all()
+            ),
+        ) or _("none")
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -117,7 +116,7 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(ActivityLog)
 class ActivityLogAdmin(admin.ModelAdmin):
     list_display = ["created_at", "user", "type", "ip_address"]
-    list_filter = ["type"]
+    list_filter = ["type", date_range_filter("created_at")]
     search_fields = ["user__email"]
     list_select_related = ["user"]
     readonly_fields = ["id", "user", "type", "ip_address", "details", "created_at", "updated_at"]
@@ -135,6 +134,8 @@ class SignInFailureAdmin(admin.ModelAdmin):
     `manage.py accounts_unlock EMAIL` does for all of an account's at once."""
 
     list_display = ["created_at", "user", "ip_address"]
+    list_filter = [date_range_filter("created_at")]
+
     search_fields = ["user__email", "ip_address"]
     list_select_related = ["user"]
     readonly_fields = ["id", "user", "ip_address", "created_at", "updated_at"]

@@ -1,10 +1,11 @@
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    CLIENT = "client", "Client"
-    MANAGER = "manager", "Manager"
-    ADMIN = "admin", "Admin"
+    CLIENT = "client", pgettext_lazy("role", "Client")
+    MANAGER = "manager", pgettext_lazy("role", "Manager")
+    ADMIN = "admin", pgettext_lazy("role", "Admin")
 
 
 # Staff status follows the role; nothing else sets it.
@@ -21,22 +22,40 @@ MANAGER_APPS = ("catalog", "orders", "payments", "financing", "insurance", "show
 
 
 class ActivityType(models.TextChoices):
-    REGISTERED = "registered", "Registered"
-    LOGIN = "login", "Logged in"
-    LOGIN_FAILED = "login_failed", "Failed login"
-    REFRESH_TOKEN_REUSED = "refresh_token_reused", "Rotated refresh token reused; session revoked"
-    LOGOUT = "logout", "Logged out"
-    PASSWORD_CHANGED = "password_changed", "Password changed"
-    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
-    PASSWORD_RESET = "password_reset", "Password reset"
-    PROFILE_UPDATED = "profile_updated", "Profile updated"
-    ROLE_CHANGED = "role_changed", "Role changed"
-    DEACTIVATED = "deactivated", "Deactivated"
-    ACTIVATED = "activated", "Activated"
-    ORDER_PLACED = "order_placed", "Order placed"
-    IDENTITY_LINK_REQUESTED = "identity_link_requested", "External identity link e-mailed"
-    IDENTITY_LINKED = "identity_linked", "External identity linked"
-    IDENTITY_UNLINKED = "identity_unlinked", "External identity unlinked"
-    EMAIL_VERIFIED = "email_verified", "E-mail verified"
-    EMAIL_CHANGE_REQUESTED = "email_change_requested", "E-mail change e-mailed for confirmation"
-    EMAIL_CHANGED = "email_changed", "E-mail changed"
+    REGISTERED = "registered", pgettext_lazy("account activity", "Registered")
+    LOGIN = "login", pgettext_lazy("account activity", "Logged in")
+    LOGIN_FAILED = "login_failed", pgettext_lazy("account activity", "Failed login")
+    REFRESH_TOKEN_REUSED = (
+        "refresh_token_reused",
+        pgettext_lazy("account activity", "Rotated refresh token reused; session revoked"),
+    )
+    LOGOUT = "logout", pgettext_lazy("account activity", "Logged out")
+    PASSWORD_CHANGED = "password_changed", pgettext_lazy("account activity", "Password changed")
+    PASSWORD_RESET_REQUESTED = (
+        "password_reset_requested",
+        pgettext_lazy("account activity", "Password reset requested"),
+    )
+    PASSWORD_RESET = "password_reset", pgettext_lazy("account activity", "Password reset")
+    PROFILE_UPDATED = "profile_updated", pgettext_lazy("account activity", "Profile updated")
+    ROLE_CHANGED = "role_changed", pgettext_lazy("account activity", "Role changed")
+    DEACTIVATED = "deactivated", pgettext_lazy("account activity", "Deactivated")
+    ACTIVATED = "activated", pgettext_lazy("account activity", "Activated")
+    ORDER_PLACED = "order_placed", pgettext_lazy("account activity", "Order placed")
+    IDENTITY_LINK_REQUESTED = (
+        "identity_link_requested",
+        pgettext_lazy("account activity", "External identity link e-mailed"),
+    )
+    IDENTITY_LINKED = (
+        "identity_linked",
+        pgettext_lazy("account activity", "External identity linked"),
+    )
+    IDENTITY_UNLINKED = (
+        "identity_unlinked",
+        pgettext_lazy("account activity", "External identity unlinked"),
+    )
+    EMAIL_VERIFIED = "email_verified", pgettext_lazy("account activity", "E-mail verified")
+    EMAIL_CHANGE_REQUESTED = (
+        "email_change_requested",
+        pgettext_lazy("account activity", "E-mail change e-mailed for confirmation"),
+    )
+    EMAIL_CHANGED = "email_changed", pgettext_lazy("account activity", "E-mail changed")

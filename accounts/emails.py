@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -9,18 +10,21 @@ from accounts.models import User
 from accounts.services import email_change_token, email_verify_token, identity_link_token
 
 
-def _send(*, user: User, subject: str, template: str, context: dict, to: str = "") -> None:
-    """A plain-text and an HTML part, from `<template>.txt` and `<template>.html`, to the
-    user's e-mail unless `to` names another address."""
+def _send(*, user: User, template: str, context: dict, to: str = "") -> None:
+    """A plain-text and an HTML part, from `<template>.txt` and `<template>.html`, with the
+    subject in `<template>_subject.txt`, to the user's e-mail unless `to` names another
+    address; in the user's language, else the site's (docs/admin.md, "Languages")."""
     context = {"user": user, **context}
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"accounts/email/{template}.txt", context),
-        to=[to or user.email],
-    )
-    message.attach_alternative(
-        render_to_string(f"accounts/email/{template}.html", context), "text/html"
-    )
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string(f"accounts/email/{template}.txt", context),
+            to=[to or user.email],
+        )
+        message.attach_alternative(
+            render_to_string(f"accounts/email/{template}.html", context), "text/html"
+        )
     message.send()
 
 
@@ -42,7 +46,6 @@ def password_reset_email_send(*, user: User) -> None:
     token = default_token_generator.make_token(user)
     _send(
         user=user,
-        subject="Autosalon: reset your password",
         template="password_reset",
         context={
             "reset_url": settings.FRONTEND_PASSWORD_RESET_URL.format(uid=uid, token=token),
@@ -59,7 +62,6 @@ def identity_link_email_send(*, user: User, provider: str, subject: str, email: 
     token = identity_link_token(user=user, provider=provider, subject=subject, email=email)
     _send(
         user=user,
-        subject="Autosalon: link your Google account",
         template="identity_link",
         context={
             "provider_email": email,
@@ -76,7 +78,6 @@ def email_verification_email_send(*, user: User) -> None:
     by default this site's own `/verify-email`), signed here so that it is never stored."""
     _send(
         user=user,
-        subject="Autosalon: confirm your e-mail address",
         template="email_verify",
         context={
             "verify_url": settings.FRONTEND_EMAIL_VERIFY_URL.format(
@@ -91,7 +92,6 @@ def signed_out_everywhere_email_send(*, user: User) -> None:
     """Every device was signed out; the external accounts linked to this one still sign in."""
     _send(
         user=user,
-        subject="Autosalon: you were signed out everywhere",
         template="signed_out_everywhere",
         context=_linked_identities(user),
     )
@@ -105,7 +105,6 @@ def email_change_emails_send(*, user: User, new_email: str) -> None:
     _send(
         user=user,
         to=new_email,
-        subject="Autosalon: confirm your new e-mail address",
         template="email_change_confirm",
         context={
             "new_email": new_email,
@@ -117,7 +116,6 @@ def email_change_emails_send(*, user: User, new_email: str) -> None:
     )
     _send(
         user=user,
-        subject="Autosalon: a change of your e-mail address was asked for",
         template="email_change_requested",
         context={"new_email": new_email},
     )
@@ -128,7 +126,6 @@ def email_changed_email_send(*, user: User, old_email: str) -> None:
     _send(
         user=user,
         to=old_email,
-        subject="Autosalon: your e-mail address was changed",
         template="email_changed",
         context={"old_email": old_email},
     )

@@ -1,12 +1,16 @@
 import unicodedata
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.choices import ROLE_FLAGS, ActivityType, Role
@@ -47,7 +51,12 @@ def username_normalize(value: str | None) -> str:
 USERNAME_MIN_LENGTH, USERNAME_MAX_LENGTH = 3, 30
 username_validator = RegexValidator(
     rf"^[\w.-]{{{USERNAME_MIN_LENGTH},{USERNAME_MAX_LENGTH}}}\Z",
-    f"{USERNAME_MIN_LENGTH} to {USERNAME_MAX_LENGTH} letters, digits, `.`, `_` or `-`.",
+    # Interpolated when shown, in the language of the request.
+    lazy(
+        lambda: gettext("%(min)s to %(max)s letters, digits, `.`, `_` or `-`.")
+        % {"min": USERNAME_MIN_LENGTH, "max": USERNAME_MAX_LENGTH},
+        str,
+    )(),
     code="invalid_username",
 )
 
@@ -80,28 +89,51 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    email = models.EmailField(max_length=254, unique=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
     # Optional; stored normalised (`username_normalize`), unique where set.
     username = models.CharField(
+        _("username"),
         max_length=USERNAME_MAX_LENGTH,
         unique=True,
         null=True,
         blank=True,
         validators=[username_validator],
+        help_text=_("Optional; signs in as the e-mail does. Capitals do not matter."),
     )
-    full_name = models.CharField(max_length=200, blank=True)
-    phone = PhoneNumberField(blank=True)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLIENT)
-    is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, editable=False)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=Role.choices,
+        default=Role.CLIENT,
+        help_text=_("Managers and admins work in the admin; admins may do everything."),
+    )
+    # The language of the admin, the dashboards and the e-mails, as the user chose it; empty
+    # until they do, and then the browser's decides (docs/admin.md, "Languages").
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Of the admin, the dashboards and the e-mails. Empty: the browser's language."),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive user cannot sign in; their tokens end at once."),
+    )
+    is_staff = models.BooleanField(_("staff"), default=False, editable=False)
     # Every token carries it (accounts/tokens.py); revoking them all makes a new one.
-    token_version = models.PositiveIntegerField(default=0, editable=False)
+    token_version = models.PositiveIntegerField(_("token version"), default=0, editable=False)
     # When the owner of the mailbox proved it (an e-mailed link, or a provider that vouched
     # for the address); null until then (docs/security.md, "Google sign-in").
-    email_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    email_verified_at = models.DateTimeField(
+        _("e-mail verified"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = UserManager()
 
@@ -110,6 +142,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["full_name"]
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
@@ -151,13 +185,16 @@ class TokenFamily(TimestampedModel):
     stolen (or copied): the family is revoked, and none of its refresh tokens works again
     (docs/security.md, "Refresh-token families")."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="token_families", verbose_name=_("user")
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "token families"
+        verbose_name = _("token family")
+        verbose_name_plural = _("token families")
 
     def __str__(self):
         return f"{self.user_id} {self.id}{' (revoked)' if self.revoked_at else ''}"
@@ -168,14 +205,16 @@ class SignInFailure(TimestampedModel):
     (accounts/lockout.py). A sign-in from the address forgets the address's failures; a
     password reset or `accounts_unlock` forgets them all."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_failures")
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sign_in_failures", verbose_name=_("user")
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "sign-in failure"
-        verbose_name_plural = "sign-in failures"
+        verbose_name = _("sign-in failure")
+        verbose_name_plural = _("sign-in failures")
         indexes = [models.Index(fields=["user", "ip_address", "created_at"])]
 
     def __str__(self):
@@ -185,15 +224,19 @@ class SignInFailure(TimestampedModel):
 class ActivityLog(models.Model):
     """What a user did: logins, logouts, password and role changes, orders placed."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activity")
-    type = models.CharField(max_length=32, choices=ActivityType.choices)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="activity", verbose_name=_("user")
+    )
+    type = models.CharField(_("what happened"), max_length=32, choices=ActivityType.choices)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        verbose_name = _("account activity")
+        verbose_name_plural = _("account activity")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "-created_at"])]
 
@@ -205,16 +248,21 @@ class ExternalIdentity(TimestampedModel):
     """An account at an identity provider (Google) linked to a user: its subject is the
     provider's stable id. No provider token is kept. `created_at` is when it was linked."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities")
-    provider = models.CharField(max_length=32)
-    subject = models.CharField(max_length=255)
-    email = models.EmailField(blank=True)
-    last_login_at = models.DateTimeField(null=True, blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="identities", verbose_name=_("user")
+    )
+    provider = models.CharField(_("provider"), max_length=32)
+    subject = models.CharField(
+        _("subject"), max_length=255, help_text=_("The provider's stable id of the account.")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    last_login_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
-        verbose_name_plural = "external identities"
+        verbose_name = _("linked sign-in")
+        verbose_name_plural = _("linked sign-ins")
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "subject"], name="accounts_identity_one_user_per_subject"
@@ -227,9 +275,11 @@ class ExternalIdentity(TimestampedModel):
 
 class OutboxEvent(OutboxEventBase):
     class Meta(OutboxEventBase.Meta):
-        pass
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
 
 
 class InboxEvent(InboxEventBase):
     class Meta(InboxEventBase.Meta):
-        pass
+        verbose_name = _("inbox event")
+        verbose_name_plural = _("inbox events")

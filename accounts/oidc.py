@@ -26,6 +26,7 @@ from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 from joserfc.errors import JoseError
 
 from accounts.error_codes import AccountErrorCode
@@ -83,7 +84,7 @@ def _client(discovery_url: str, client_id: str, client_secret: str):
 def _google():
     if not provider_configured(GOOGLE):
         raise ApplicationError(
-            "Sign-in with Google is not configured here.",
+            _("Sign-in with Google is not configured here."),
             code=AccountErrorCode.SIGN_IN_PROVIDER_NOT_CONFIGURED,
             status=404,
         )
@@ -103,7 +104,7 @@ def _unavailable(exc: Exception) -> ApplicationError:
     logger.warning("identity provider unreachable or unreadable: %r", exc)
     _client.cache_clear()
     return ApplicationError(
-        "The sign-in provider does not answer; try again in a moment.",
+        _("The sign-in provider does not answer; try again in a moment."),
         code=AccountErrorCode.SIGN_IN_PROVIDER_UNAVAILABLE,
         status=503,
         retry_after=30,
@@ -149,8 +150,10 @@ def flow_finish(*, state: str, code: str, binding: str | None) -> tuple[Verified
     record = cache_take(f"{STATE_PREFIX}{state}") if state else None
     if record is None or not hmac.compare_digest(record["binding"], _digest(binding or "")):
         raise _refused(
-            "This sign-in is unknown, expired, already used or was started in another "
-            "browser; start again.",
+            _(
+                "This sign-in is unknown, expired, already used or was started in another "
+                "browser; start again."
+            ),
             AccountErrorCode.OAUTH_STATE_INVALID,
         )
     client = _google()
@@ -160,7 +163,7 @@ def flow_finish(*, state: str, code: str, binding: str | None) -> tuple[Verified
         )
     except OAuthError as exc:  # a wrong, reused or foreign code, or a wrong PKCE verifier
         raise _refused(
-            f"The provider refused the authorization code ({exc.error}).",
+            _("The provider refused the authorization code (%(error)s).") % {"error": exc.error},
             AccountErrorCode.OAUTH_CODE_INVALID,
         ) from exc
     except (requests.RequestException, *PROVIDER_NONSENSE) as exc:
@@ -191,11 +194,12 @@ def _id_token_claims(client, token: dict, *, nonce: str) -> dict:
         )
     except JoseError as exc:
         raise _refused(
-            f"The provider's ID token is not valid: {exc.description or exc.error}.",
+            _("The provider's ID token is not valid: %(error)s.")
+            % {"error": exc.description or exc.error},
             AccountErrorCode.ID_TOKEN_INVALID,
         ) from exc
     except (requests.RequestException, *PROVIDER_NONSENSE) as exc:
         raise _unavailable(exc) from exc
     if claims is None:
-        raise _refused("The provider sent no ID token.", AccountErrorCode.ID_TOKEN_INVALID)
+        raise _refused(_("The provider sent no ID token."), AccountErrorCode.ID_TOKEN_INVALID)
     return claims

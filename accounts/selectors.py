@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import ActivityLog, ExternalIdentity, User, email_normalize
@@ -54,10 +54,7 @@ class UserCard:
     is_active: bool
 
 
-def user_card(*, user_id) -> UserCard | None:
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        return None
+def _card(user: User) -> UserCard:
     return UserCard(
         id=str(user.pk),
         email=user.email,
@@ -66,6 +63,31 @@ def user_card(*, user_id) -> UserCard | None:
         is_staff=user.is_staff,
         is_active=user.is_active,
     )
+
+
+def user_card(*, user_id) -> UserCard | None:
+    user = User.objects.filter(pk=user_id).first()
+    return None if user is None else _card(user)
+
+
+def user_cards(*, user_ids) -> dict[str, UserCard]:
+    """The cards of several users in one query, by id as a string: what a page of another
+    app's records shows of their people."""
+    ids = {user_id for user_id in user_ids if user_id is not None}
+    return {str(user.pk): _card(user) for user in User.objects.filter(pk__in=ids)} if ids else {}
+
+
+def user_ids_matching(*, term: str, limit: int = 500) -> list:
+    """The ids of the users whose name, e-mail or phone contains `term`: how another app's
+    admin finds its records by the person (their rows hold only the user's id)."""
+    term = term.strip()
+    if not term:
+        return []
+    digits = "".join(ch for ch in term if ch.isdigit())
+    matches = Q(full_name__icontains=term) | Q(email__icontains=term)
+    if len(digits) >= 4:  # +7 915 123-45-67, 89151234567, 1234567: the phone's digits
+        matches |= Q(phone__contains=digits[-10:])
+    return list(User.objects.filter(matches).values_list("pk", flat=True)[:limit])
 
 
 @dataclass(frozen=True)

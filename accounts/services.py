@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import UntypedToken
@@ -62,7 +63,7 @@ def _validate_password(password: str, user: User) -> None:
         password_validation.validate_password(password, user)
     except Exception as exc:
         raise ApplicationError(
-            "The password is too weak.",
+            _("The password is too weak."),
             code=CommonErrorCode.VALIDATION_ERROR,
             details={"password": list(getattr(exc, "messages", [str(exc)]))},
         ) from exc
@@ -110,10 +111,10 @@ def _taken_of(exc: IntegrityError) -> ApplicationError:
 
 def _username_taken() -> ApplicationError:
     return ApplicationError(
-        "A user with this username already exists.",
+        _("A user with this username already exists."),
         code=AccountErrorCode.USERNAME_TAKEN,
         status=409,
-        details={"username": ["A user with this username already exists."]},
+        details={"username": [_("A user with this username already exists.")]},
     )
 
 
@@ -124,10 +125,10 @@ def _email_free_required(email: str) -> None:
 
 def _email_taken() -> ApplicationError:
     return ApplicationError(
-        "A user with this e-mail already exists.",
+        _("A user with this e-mail already exists."),
         code=AccountErrorCode.EMAIL_TAKEN,
         status=409,
-        details={"email": ["A user with this e-mail already exists."]},
+        details={"email": [_("A user with this e-mail already exists.")]},
     )
 
 
@@ -164,11 +165,23 @@ def user_me_update(*, user: User, email: str | None = None, ip_address=None, **f
     return user
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """The language the user chose for the admin, the dashboards and the e-mails (the
+    admin's switch); one the site does not speak changes nothing. A preference, not a
+    change of the account: no event, no activity row (docs/admin.md, "Languages")."""
+    if language not in {code for code, _name in settings.LANGUAGES} or language == user.language:
+        return user
+    user.language = language
+    user.save(update_fields=["language", "updated_at"])
+    user_cache_forget(user)
+    return user
+
+
 def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
     """`actor` is the admin acting, or None for an operator at the command line."""
     if actor is not None and actor.pk == user.pk:
         raise ApplicationError(
-            "Admins cannot change their own role.",
+            _("Admins cannot change their own role."),
             code=AccountErrorCode.CANNOT_CHANGE_OWN_ROLE,
             status=409,
         )
@@ -205,7 +218,7 @@ def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
     stop working at once."""
     if actor is not None and actor.pk == user.pk:
         raise ApplicationError(
-            "Admins cannot deactivate themselves.",
+            _("Admins cannot deactivate themselves."),
             code=AccountErrorCode.CANNOT_DEACTIVATE_SELF,
             status=409,
         )
@@ -237,7 +250,9 @@ def _user_locked(user: User) -> User:
 def user_delete(*, actor: User, user: User) -> None:
     if actor.pk == user.pk:
         raise ApplicationError(
-            "Admins cannot delete themselves.", code=AccountErrorCode.CANNOT_DELETE_SELF, status=409
+            _("Admins cannot delete themselves."),
+            code=AccountErrorCode.CANNOT_DELETE_SELF,
+            status=409,
         )
     with transaction.atomic(using=DB):
         tokens_revoke_all(user=user, reason="deleted")
@@ -347,13 +362,13 @@ def _token_pair(user: User, *, family: str | None = None) -> dict:
 
 def _invalid_credentials() -> ApplicationError:
     return ApplicationError(
-        "E-mail or password is wrong.", code=AccountErrorCode.INVALID_CREDENTIALS, status=401
+        _("E-mail or password is wrong."), code=AccountErrorCode.INVALID_CREDENTIALS, status=401
     )
 
 
 def _invalid_refresh() -> ApplicationError:
     return ApplicationError(
-        "The refresh token is invalid, expired or already used.",
+        _("The refresh token is invalid, expired or already used."),
         code=AccountErrorCode.REFRESH_TOKEN_INVALID,
         status=401,
     )
@@ -461,7 +476,7 @@ def token_verify(*, token: str) -> dict:
         return invalid
     if verified.get("token_type") != "access":
         raise ApplicationError(
-            "Only access tokens can be verified.",
+            _("Only access tokens can be verified."),
             code=CommonErrorCode.TOKEN_NOT_VALID,
             status=401,
         )
@@ -532,10 +547,10 @@ def _password_set(*, user: User, password: str, activity: ActivityType, ip_addre
 def password_change(*, user: User, old_password: str, new_password: str, ip_address=None) -> None:
     if not user.check_password(old_password):
         raise ApplicationError(
-            "The current password is wrong.",
+            _("The current password is wrong."),
             code=AccountErrorCode.WRONG_PASSWORD,
             status=400,
-            details={"old_password": ["The current password is wrong."]},
+            details={"old_password": [_("The current password is wrong.")]},
         )
     _password_set(
         user=user,
@@ -578,7 +593,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str, ip_addres
 
 def _reset_token_invalid() -> ApplicationError:
     return ApplicationError(
-        "The password reset link is invalid or has expired.",
+        _("The password reset link is invalid or has expired."),
         code=AccountErrorCode.RESET_TOKEN_INVALID,
         status=400,
     )
@@ -652,7 +667,7 @@ def _email_verified(user: User, **details) -> None:
 
 def _email_verify_token_invalid() -> ApplicationError:
     return ApplicationError(
-        "The verification link is invalid or has expired; ask for a new one.",
+        _("The verification link is invalid or has expired; ask for a new one."),
         code=AccountErrorCode.EMAIL_VERIFY_TOKEN_INVALID,
         status=400,
     )
@@ -662,7 +677,7 @@ def email_verification_resend(*, user: User) -> None:
     """E-mail `user` a fresh verification link, unless their e-mail is verified already."""
     if user.email_verified_at is not None:
         raise ApplicationError(
-            "This account's e-mail is verified already.",
+            _("This account's e-mail is verified already."),
             code=AccountErrorCode.EMAIL_ALREADY_VERIFIED,
             status=409,
         )
@@ -751,7 +766,7 @@ def email_change_confirm(*, token: str, ip_address=None) -> User:
 
 def _email_change_token_invalid() -> ApplicationError:
     return ApplicationError(
-        "The e-mail change link is invalid, expired or already used; ask for the change again.",
+        _("The e-mail change link is invalid, expired or already used; ask for the change again."),
         code=AccountErrorCode.EMAIL_CHANGE_TOKEN_INVALID,
         status=400,
     )
@@ -786,8 +801,10 @@ def identity_sign_in(
     - anyone else gets a new client account, with no password."""
     if not (identity.email_verified and identity.email):
         raise ApplicationError(
-            "The provider has not verified this account's e-mail address; verify it there "
-            "first, or sign up with a password.",
+            _(
+                "The provider has not verified this account's e-mail address; verify it there "
+                "first, or sign up with a password."
+            ),
             code=AccountErrorCode.IDENTITY_EMAIL_UNVERIFIED,
             status=403,
         )
@@ -833,8 +850,10 @@ def identity_link_authorize(*, user: User, access_token) -> None:
     )
     if not recent_password_sign_in:
         raise ApplicationError(
-            "Linking an account needs a recent sign-in: sign in again with your password "
-            "and link within 10 minutes.",
+            _(
+                "Linking an account needs a recent sign-in: sign in again with your password "
+                "and link within 10 minutes."
+            ),
             code=AccountErrorCode.REAUTHENTICATION_REQUIRED,
             status=403,
         )
@@ -843,7 +862,7 @@ def identity_link_authorize(*, user: User, access_token) -> None:
 def _email_verified_required(user: User) -> None:
     if user.email_verified_at is None:
         raise ApplicationError(
-            "Verify this account's e-mail first (open the link we sent), then link.",
+            _("Verify this account's e-mail first (open the link we sent), then link."),
             code=AccountErrorCode.EMAIL_UNVERIFIED,
             status=403,
         )
@@ -852,7 +871,7 @@ def _email_verified_required(user: User) -> None:
 def _identity_signed_in(user: User | None, identity: VerifiedIdentity, *, ip_address):
     if user is None or not user.is_active:
         raise ApplicationError(
-            "This account is deactivated.", code=AccountErrorCode.ACCOUNT_INACTIVE, status=403
+            _("This account is deactivated."), code=AccountErrorCode.ACCOUNT_INACTIVE, status=403
         )
     identity_link(user=user, **_identity_fields(identity))
     return FederatedSignIn(tokens=_signed_in(user, ip_address=ip_address, via=identity.provider))
@@ -921,18 +940,18 @@ def identity_link_confirm(*, token: str) -> ExternalIdentity:
         )
     except signing.BadSignature as exc:  # SignatureExpired among them
         raise ApplicationError(
-            "The link is invalid or has expired; sign in with Google again for a new one.",
+            _("The link is invalid or has expired; sign in with Google again for a new one."),
             code=AccountErrorCode.LINK_TOKEN_INVALID,
             status=400,
         ) from exc
     user = User.objects.filter(pk=claims.pop("user_id"), is_active=True).first()
     if user is None:
         raise ApplicationError(
-            "This account is deactivated.", code=AccountErrorCode.ACCOUNT_INACTIVE, status=403
+            _("This account is deactivated."), code=AccountErrorCode.ACCOUNT_INACTIVE, status=403
         )
     if claims.pop("sent_to") != user.email:
         raise ApplicationError(
-            "The link was sent to an e-mail address this account no longer has.",
+            _("The link was sent to an e-mail address this account no longer has."),
             code=AccountErrorCode.LINK_TOKEN_INVALID,
             status=400,
         )
@@ -967,7 +986,7 @@ def identity_link(*, user: User, provider: str, subject: str, email: str) -> Ext
         )
         if identity.user_id != user.pk:
             raise ApplicationError(
-                "That account is linked to another user.",
+                _("That account is linked to another user."),
                 code=AccountErrorCode.IDENTITY_LINKED_ELSEWHERE,
                 status=409,
             )
@@ -987,7 +1006,7 @@ def identity_unlink(*, user: User, identity_id) -> None:
             raise Http404
         if not locked.has_usable_password() and locked.identities.count() == 1:
             raise ApplicationError(
-                "This is your only way to sign in: set a password before you unlink it.",
+                _("This is your only way to sign in: set a password before you unlink it."),
                 code=AccountErrorCode.LAST_SIGN_IN_METHOD,
                 status=409,
             )

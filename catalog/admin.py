@@ -1,9 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog import services
 from catalog.models import Category, Product, StockReservation
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, id_column
+from common.admin import (
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    date_range_filter,
+    id_column,
+    money_column,
+)
 
 
 class CatalogAdmin(DatabaseAdminMixin, admin.ModelAdmin):
@@ -15,7 +22,7 @@ class CatalogAdmin(DatabaseAdminMixin, admin.ModelAdmin):
 @admin.register(Category)
 class CategoryAdmin(CatalogAdmin):
     list_display = ["name", "level", "parent", "created_at"]
-    list_filter = ["level"]
+    list_filter = ["level", date_range_filter("created_at")]
     search_fields = ["name"]
     list_select_related = ["parent"]
     readonly_fields = ["level", "path", "created_at", "updated_at"]
@@ -43,15 +50,17 @@ class ProductAdmin(CatalogAdmin):
         "make",
         "model",
         "year",
-        "price",
-        "currency",
+        "price_shown",
         "stock_quantity",
         "is_active",
     ]
-    list_filter = ["is_active", "make", "category"]
+    list_filter = ["is_active", "make", "category", date_range_filter("created_at")]
     search_fields = ["name", "make", "model", "vin"]
     list_select_related = ["category"]
     readonly_fields = ["created_at", "updated_at"]
+
+    # With its currency and thousands separators, in the user's language (docs/admin.md).
+    price_shown = money_column("price", pgettext_lazy("catalog", "Price"))
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -68,7 +77,7 @@ class ProductAdmin(CatalogAdmin):
 class StockReservationAdmin(ReadOnlyAdminMixin, CatalogAdmin):
     list_display = ["order", "product", "quantity", "status", "created_at"]
     order = id_column("order_id", _("Order"), page="admin:orders_order_change")
-    list_filter = ["status"]
+    list_filter = ["status", date_range_filter("created_at")]
     search_fields = ["=order_id", "product__name"]
     list_select_related = ["product"]
     readonly_fields = [f.name for f in StockReservation._meta.fields]

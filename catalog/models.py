@@ -5,6 +5,8 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.choices import DEFAULT_CURRENCY, ReservationStatus
 from catalog.validators import validate_vin
@@ -17,19 +19,26 @@ class Category(TimestampedModel):
     """A node in a tree of any depth. `path` lists the ids from the root down to this node,
     so that descendants are one prefix query and `level` needs no recursion."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True, max_length=5000)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(pgettext_lazy("catalog", "name"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent category"),
+        help_text=_("Empty for a top-level category."),
     )
     # 20 levels of 32-character ids and a separator (services.MAX_DEPTH).
-    path = models.CharField(max_length=660, editable=False, db_index=True)
-    level = models.PositiveSmallIntegerField(default=0, editable=False)
+    path = models.CharField(_("path"), max_length=660, editable=False, db_index=True)
+    level = models.PositiveSmallIntegerField(_("level"), default=0, editable=False)
 
     class Meta:
         ordering = ["path"]
-        verbose_name_plural = "categories"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "name"], name="catalog_category_unique_name_in_parent"
@@ -46,24 +55,51 @@ class Category(TimestampedModel):
 
 
 class Product(TimestampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True, max_length=20000)
-    price = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
-    stock_quantity = models.IntegerField(default=0)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    is_active = models.BooleanField(default=True)
-    # Optional vehicle specs.
-    make = models.CharField(max_length=60, blank=True)
-    model = models.CharField(max_length=60, blank=True)
-    year = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1886), MaxValueValidator(2100)]
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(pgettext_lazy("catalog", "name"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=20000)
+    price = models.DecimalField(_("price"), max_digits=14, decimal_places=2)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default=DEFAULT_CURRENCY,
+        help_text=_("Three letters, as in ISO 4217: RUB, EUR, USD."),
     )
-    vin = models.CharField(max_length=17, null=True, blank=True, validators=[validate_vin])
+    stock_quantity = models.IntegerField(
+        _("in stock"),
+        default=0,
+        help_text=_("Units on hand and not reserved for an order."),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    is_active = models.BooleanField(
+        _("on sale"),
+        default=True,
+        help_text=_("A product taken off sale stays on its orders but cannot be ordered."),
+    )
+    # Optional vehicle specs.
+    make = models.CharField(_("make"), max_length=60, blank=True)
+    model = models.CharField(_("model"), max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(
+        pgettext_lazy("vehicle", "year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1886), MaxValueValidator(2100)],
+    )
+    vin = models.CharField(
+        _("VIN"),
+        max_length=17,
+        null=True,
+        blank=True,
+        validators=[validate_vin],
+        help_text=_("17 characters; a product with a VIN is a vehicle."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         constraints = [
             # The last guard against overselling: reservations are conditional updates.
             models.CheckConstraint(
@@ -87,17 +123,24 @@ class Product(TimestampedModel):
 class StockReservation(TimestampedModel):
     """Units taken from stock for one order. Released at most once."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    order_id = models.UUIDField(db_index=True)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="reservations")
-    quantity = models.PositiveIntegerField()
-    status = models.CharField(
-        max_length=16, choices=ReservationStatus.choices, default=ReservationStatus.ACTIVE
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    order_id = models.UUIDField(_("order"), db_index=True)
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="reservations", verbose_name=_("product")
     )
-    released_at = models.DateTimeField(null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ReservationStatus.choices,
+        default=ReservationStatus.ACTIVE,
+    )
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("stock reservation")
+        verbose_name_plural = _("stock reservations")
         constraints = [
             models.UniqueConstraint(
                 fields=["order_id", "product"], name="catalog_reservation_one_per_order_product"
@@ -114,9 +157,11 @@ class StockReservation(TimestampedModel):
 
 class OutboxEvent(OutboxEventBase):
     class Meta(OutboxEventBase.Meta):
-        pass
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
 
 
 class InboxEvent(InboxEventBase):
     class Meta(InboxEventBase.Meta):
-        pass
+        verbose_name = _("inbox event")
+        verbose_name_plural = _("inbox events")

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from catalog.choices import ReservationStatus
 from catalog.models import Category, Product, StockReservation
+from catalog.validators import normalize_vin
 from common.databases import database_for_app
 
 
@@ -72,6 +73,19 @@ def vehicles_get(*, product_ids) -> dict[UUID, VehicleView]:
         row["id"]: VehicleView(row["id"], row["make"], row["model"], row["year"], row["vin"])
         for row in rows
     }
+
+
+# Fewer characters would match most of the fleet: a VIN is searched by its last four or more.
+VIN_SEARCH_MIN_LENGTH = 4
+
+
+def product_ids_matching_vin(*, term: str, limit: int = 500) -> list[UUID]:
+    """The products whose VIN contains `term`, in any case: how the orders admin finds the
+    orders of a vehicle by (part of) its VIN (docs/admin.md, "Lists")."""
+    vin = normalize_vin(term)
+    if len(vin) < VIN_SEARCH_MIN_LENGTH or not vin.isalnum():
+        return []
+    return list(Product.objects.filter(vin__icontains=vin).values_list("pk", flat=True)[:limit])
 
 
 def product_stocks(*, product_ids) -> dict[str, int]:

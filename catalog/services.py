@@ -9,6 +9,7 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from catalog import events
 from catalog.cache import product_list_invalidate_after_commit, product_stock_changed_after_commit
@@ -31,10 +32,10 @@ MAX_DEPTH = 20
 
 def _too_deep() -> ApplicationError:
     return ApplicationError(
-        f"Categories nest at most {MAX_DEPTH} levels deep.",
+        _("Categories nest at most %(depth)s levels deep.") % {"depth": MAX_DEPTH},
         code=CatalogErrorCode.CATEGORY_TOO_DEEP,
         status=400,
-        details={"parent": [f"At most {MAX_DEPTH} levels."]},
+        details={"parent": [_("At most %(depth)s levels.") % {"depth": MAX_DEPTH}]},
     )
 
 
@@ -50,9 +51,9 @@ def _place(category: Category, parent: Category | None, *, subtree_height: int =
 
 def _name_taken() -> ApplicationError:
     return ApplicationError(
-        "A category with this name already exists at this place in the tree.",
+        _("A category with this name already exists at this place in the tree."),
         code=CommonErrorCode.VALIDATION_ERROR,
-        details={"name": ["A category with this name already exists here."]},
+        details={"name": [_("A category with this name already exists here.")]},
     )
 
 
@@ -99,7 +100,7 @@ def category_update(*, category: Category, **fields) -> Category:
 def _category_move(category: Category, new_parent: Category | None) -> None:
     if new_parent is not None and new_parent.path.startswith(category.path):
         raise ApplicationError(
-            "A category cannot move under itself or one of its descendants.",
+            _("A category cannot move under itself or one of its descendants."),
             code=CatalogErrorCode.CATEGORY_CYCLE,
             status=409,
         )
@@ -117,7 +118,7 @@ def category_delete(*, category: Category) -> None:
     with transaction.atomic(using=DB):
         if category.children.exists() or category.products.exists():
             raise ApplicationError(
-                "Only a category without subcategories and products can be deleted.",
+                _("Only a category without subcategories and products can be deleted."),
                 code=CatalogErrorCode.CATEGORY_NOT_EMPTY,
                 status=409,
             )
@@ -129,10 +130,10 @@ def category_delete(*, category: Category) -> None:
 # ------------------------------------------------------------------------------
 def _vin_taken() -> ApplicationError:
     return ApplicationError(
-        "A product with this VIN already exists.",
+        _("A product with this VIN already exists."),
         code=CatalogErrorCode.VIN_TAKEN,
         status=409,
-        details={"vin": ["A product with this VIN already exists."]},
+        details={"vin": [_("A product with this VIN already exists.")]},
     )
 
 
@@ -193,7 +194,7 @@ class ReservedLine:
 
 def _insufficient_stock(product: Product) -> ApplicationError:
     return ApplicationError(
-        f"Not enough stock of {product.name}.",
+        _("Not enough stock of %(product)s.") % {"product": product.name},
         code=CatalogErrorCode.INSUFFICIENT_STOCK,
         status=409,
         details={"product_id": str(product.pk)},
@@ -259,7 +260,7 @@ def _reservation_refused(items: dict[UUID, int]) -> ApplicationError:
     unavailable = [str(pk) for pk in items if pk not in products or not products[pk].is_active]
     if unavailable:
         return ApplicationError(
-            "Some products do not exist or are no longer sold.",
+            _("Some products do not exist or are no longer sold."),
             code=CatalogErrorCode.PRODUCT_UNAVAILABLE,
             status=400,
             details={"product_ids": unavailable},

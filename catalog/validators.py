@@ -1,6 +1,7 @@
 """Vehicle identification numbers (ISO 3779). Insurance validates VINs with this same code."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 VIN_LENGTH = 17
 _ALLOWED = set("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")  # no I, O or Q
@@ -30,10 +31,10 @@ def validate_vin(value: str) -> None:
     carry the right check digit in position 9."""
     vin = normalize_vin(value)
     if len(vin) != VIN_LENGTH:
-        raise ValidationError("A VIN has exactly 17 characters.", code="invalid_vin")
+        raise ValidationError(_("A VIN has exactly 17 characters."), code="invalid_vin")
     if not set(vin) <= _ALLOWED:
         raise ValidationError(
-            "A VIN holds only digits and the letters A–Z except I, O and Q.", code="invalid_vin"
+            _("A VIN holds only digits and the letters A–Z except I, O and Q."), code="invalid_vin"
         )
     if vin[0] in "12345" and vin[8] != vin_check_digit(vin):
-        raise ValidationError("The VIN check digit (position 9) is wrong.", code="invalid_vin")
+        raise ValidationError(_("The VIN check digit (position 9) is wrong."), code="invalid_vin")

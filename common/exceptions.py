@@ -15,6 +15,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -69,7 +70,7 @@ _DRF_CODES = [
 def error_body(code: str, message: str, details=None, **extra) -> dict:
     return {
         "success": False,
-        "error": {"code": str(code), "message": message, "details": details or {}, **extra},
+        "error": {"code": str(code), "message": str(message), "details": details or {}, **extra},
     }
 
 
@@ -85,7 +86,7 @@ def _from_api_exception(exc: exceptions.APIException) -> Response:
     headers = {}
     if isinstance(exc, exceptions.ValidationError):
         details = as_serializer_error(exc)
-        message = "The request is invalid."
+        message = _("The request is invalid.")
     else:
         details = {}
         message = str(exc.detail) if not isinstance(exc.detail, dict | list) else exc.default_detail
@@ -118,7 +119,7 @@ def unavailable_response(exc: Exception, response_class=Response):
     response = response_class(
         error_body(
             CommonErrorCode.SERVICE_UNAVAILABLE,
-            "A service this request needs is unavailable; try again shortly.",
+            _("A service this request needs is unavailable; try again shortly."),
             retry_after=retry_after,
         ),
         status=status.HTTP_503_SERVICE_UNAVAILABLE,
@@ -132,7 +133,7 @@ def too_large_response(response_class=JsonResponse):
     return response_class(
         error_body(
             CommonErrorCode.REQUEST_TOO_LARGE,
-            f"The request body is larger than {limit} bytes.",
+            _("The request body is larger than %(limit)d bytes.") % {"limit": limit},
             {"max_bytes": limit},
         ),
         status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
@@ -184,7 +185,7 @@ def exception_handler(exc, context):
 
     logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
     return Response(
-        error_body(CommonErrorCode.SERVER_ERROR, "An unexpected error occurred."),
+        error_body(CommonErrorCode.SERVER_ERROR, _("An unexpected error occurred.")),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
 

@@ -9,6 +9,8 @@ far, and acts only when it answers True; it then stores the `DecisionBase` row i
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 
@@ -23,7 +25,7 @@ class Ruling:
 
 def own_record_refused(what: str) -> ApplicationError:
     return ApplicationError(
-        f"Nobody decides their own {what}: another staff member must.",
+        _("Nobody decides their own %(what)s: another staff member must.") % {"what": what},
         code=CommonErrorCode.OWN_RECORD,
         status=403,
     )
@@ -53,8 +55,11 @@ def decision_take(
     approvers = {row.decided_by_id for row in earlier if row.decision == decision}
     if user.pk in approvers:
         raise ApplicationError(
-            f"An approval of more than {threshold} needs a second staff member; you approved "
-            "this already.",
+            _(
+                "An approval of more than %(threshold)s needs a second staff member; you "
+                "approved this already."
+            )
+            % {"threshold": threshold},
             code=CommonErrorCode.SECOND_APPROVER_REQUIRED,
             status=403,
         )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -33,7 +34,7 @@ def idempotency_key(request, *, required: bool) -> str | None:
     if key is None:
         if required:
             raise ApplicationError(
-                f"The {HEADER} header is required.",
+                _("The %(header)s header is required.") % {"header": HEADER},
                 code=CommonErrorCode.IDEMPOTENCY_KEY_REQUIRED,
                 status=400,
             )
@@ -41,10 +42,10 @@ def idempotency_key(request, *, required: bool) -> str | None:
     key = key.strip()
     if not 1 <= len(key) <= 255 or not key.isprintable():
         raise ApplicationError(
-            f"The {HEADER} header must be 1 to 255 printable characters.",
+            _("The %(header)s header must be 1 to 255 printable characters.") % {"header": HEADER},
             code=CommonErrorCode.VALIDATION_ERROR,
             status=400,
-            details={HEADER: ["1 to 255 printable characters."]},
+            details={HEADER: [_("1 to 255 printable characters.")]},
         )
     return key
 
@@ -57,7 +58,7 @@ def fingerprint(request: dict) -> str:
 
 def key_reused() -> ApplicationError:
     return ApplicationError(
-        f"This {HEADER} was already used with a different request.",
+        _("This %(header)s was already used with a different request.") % {"header": HEADER},
         code=CommonErrorCode.IDEMPOTENCY_KEY_REUSED,
         status=422,
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -81,20 +82,67 @@ class RequestSizeLimitMiddleware:
 
 class PageLocaleMiddleware(LocaleMiddleware):
     """The language of the admin and the pages: the one a user chose with the admin's switch
-    (a cookie), else the browser's. The API always speaks English, whatever the client's
-    Accept-Language, so that its messages stay what its documentation says."""
+    (a cookie), else the browser's; `UserLanguageMiddleware` then puts a signed-in user's saved
+    one first. The API speaks what the request's Accept-Language asks for, of `LANGUAGES`, and
+    English without one: never a cookie's, so that a client's messages do not change with a
+    browser session's (docs/api.md, "Languages")."""
 
     def process_request(self, request):
         if request.path_info.startswith("/api/"):
-            translation.activate(settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            language = api_language(request.headers.get("Accept-Language", ""))
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
             return
         super().process_request(request)
 
     def process_response(self, request, response):
         if request.path_info.startswith("/api/"):
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
+
+
+def api_language(accept_language: str) -> str:
+    """The first of the header's languages, by their q, that the site speaks; else English."""
+    for code, _quality in translation.trans_real.parse_accept_lang_header(accept_language):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's saved language (`User.language`, set by the admin's switch) before
+    the cookie and the browser's, on the pages and the admin; after AuthenticationMiddleware,
+    which `request.user` needs. A user who never chose keeps what PageLocaleMiddleware found."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith("/api/"):
+            language = self._saved_language(request)
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+    @staticmethod
+    def _saved_language(request) -> str:
+        # Imported here: DRF's settings import this module while common.exceptions loads.
+        from common.exceptions import UNAVAILABLE
+
+        user = getattr(request, "user", None)
+        try:
+            return user.language if user is not None and user.is_authenticated else ""
+        except UNAVAILABLE:
+            # The view meets the same outage and answers it with its 503 (docs/operations.md,
+            # "Faults"); a middleware's exception would be a 500.
+            return ""
 
 
 # The name of the catch-all that answers an unknown `/api/` path (config/urls.py).

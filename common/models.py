@@ -4,11 +4,12 @@ own `models.py`, so that they live in its own database (docs/architecture.md §3
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TimestampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -19,12 +20,14 @@ class DecisionBase(TimestampedModel):
     what, why and about how much; the trail the admin shows (common/four_eyes.py). A first
     approval that waits for a second staff member is one too (`final` false)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    decided_by_id = models.UUIDField(db_index=True)
-    decision = models.CharField(max_length=16)
-    reason = models.CharField(max_length=500)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    final = models.BooleanField()
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    decided_by_id = models.UUIDField(_("decided by"), db_index=True)
+    decision = models.CharField(_("decision"), max_length=16)
+    reason = models.CharField(_("reason"), max_length=500)
+    amount = models.DecimalField(
+        _("amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    final = models.BooleanField(_("final"))
 
     class Meta:
         abstract = True
@@ -37,25 +40,25 @@ class DecisionBase(TimestampedModel):
 class OutboxEventBase(TimestampedModel):
     """An event written in the same transaction as the change that caused it."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    type = models.CharField(max_length=64)
-    aggregate_id = models.CharField(max_length=64)
-    payload = models.JSONField(default=dict)
-    occurred_at = models.DateTimeField()
-    request_id = models.CharField(max_length=64, blank=True)
-    schema_version = models.PositiveSmallIntegerField(default=1)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(_("type"), max_length=64)
+    aggregate_id = models.CharField(_("aggregate"), max_length=64)
+    payload = models.JSONField(_("payload"), default=dict)
+    occurred_at = models.DateTimeField(_("occurred"))
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    schema_version = models.PositiveSmallIntegerField(_("schema version"), default=1)
     # Handed to the broker (first time), and how often.
-    published_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # Recorded by every consumer's inbox; until then the relay hands it over again from
     # `next_attempt_at` on (common.events.bus, "Publishing and redelivery").
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # Confirmed by RabbitMQ (common.events.amqp). An event emitted while EVENTS_AMQP_URL is
     # unset is never published there: it is stored as if it had been.
-    amqp_published_at = models.DateTimeField(null=True, blank=True)
+    amqp_published_at = models.DateTimeField(_("published to RabbitMQ"), null=True, blank=True)
     # Confirmed by Kafka (common.events.kafka), the same way, with EVENTS_KAFKA_BOOTSTRAP_SERVERS.
-    kafka_published_at = models.DateTimeField(null=True, blank=True)
+    kafka_published_at = models.DateTimeField(_("published to Kafka"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -90,17 +93,17 @@ class InboxEventBase(TimestampedModel):
     (event_id, consumer) pair makes a second delivery a no-op."""
 
     class Status(models.TextChoices):
-        PROCESSED = "processed", "Processed"
-        DEAD = "dead", "Dead letter"
+        PROCESSED = "processed", _("Processed")
+        DEAD = "dead", _("Dead letter")
 
-    id = models.BigAutoField(primary_key=True)
-    event_id = models.UUIDField()
-    consumer = models.CharField(max_length=100)
-    event_type = models.CharField(max_length=64)
-    status = models.CharField(max_length=16, choices=Status.choices)
-    event = models.JSONField(default=dict)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    id = models.BigAutoField(_("ID"), primary_key=True)
+    event_id = models.UUIDField(_("event id"))
+    consumer = models.CharField(_("consumer"), max_length=100)
+    event_type = models.CharField(_("event type"), max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    event = models.JSONField(_("event"), default=dict)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         abstract = True
@@ -121,11 +124,11 @@ class IdempotencyKeyBase(TimestampedModel):
     what that request created. Each app that takes keys declares its own table, so that the
     key commits with what it created (`common.idempotency.run_once`)."""
 
-    id = models.BigAutoField(primary_key=True)
-    owner_id = models.UUIDField()
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    resource_id = models.UUIDField(null=True)
+    id = models.BigAutoField(_("ID"), primary_key=True)
+    owner_id = models.UUIDField(_("owner"))
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    resource_id = models.UUIDField(_("resource"), null=True)
 
     class Meta:
         abstract = True

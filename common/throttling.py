@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from redis.commands.core import Script
 from rest_framework.throttling import BaseThrottle
 
@@ -259,7 +260,7 @@ def throttled(scope: str, methods: tuple[str, ...] = ("POST",)):
                 response = JsonResponse(
                     error_body(
                         CommonErrorCode.THROTTLED,
-                        "Request was throttled.",
+                        _("Request was throttled."),
                         retry_after=retry_after,
                     ),
                     status=429,

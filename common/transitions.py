@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
@@ -67,17 +68,28 @@ class TransitionMap:
 
     def check(self, source: str, target: str, *, actor: str | None = None) -> None:
         actors = self.edges.get((source, target))
-        article = "An" if self.name[0] in "aeiou" else "A"
+        moved = {"name": self.name, "source": source, "target": target}
+        vowel = self.name[0] in "aeiou"
         if actors is None:
             raise ApplicationError(
-                f"{article} {self.name} cannot go from {source} to {target}.",
+                (
+                    _("An %(name)s cannot go from %(source)s to %(target)s.")
+                    if vowel
+                    else _("A %(name)s cannot go from %(source)s to %(target)s.")
+                )
+                % moved,
                 code=self.code,
                 status=409,
                 details={"from": source, "to": target},
             )
         if actors and actor not in actors:
             raise ApplicationError(
-                f"You may not move {article.lower()} {self.name} from {source} to {target}.",
+                (
+                    _("You may not move an %(name)s from %(source)s to %(target)s.")
+                    if vowel
+                    else _("You may not move a %(name)s from %(source)s to %(target)s.")
+                )
+                % moved,
                 code=self.actor_code or self.code,
                 status=403,
                 details={"from": source, "to": target},

@@ -1,6 +1,7 @@
 """Error pages in the envelope, for requests that never reach a DRF view."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views import csrf, defaults
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -38,7 +39,7 @@ def asyncapi(request):
 def api_not_found(request, *args, **kwargs):
     """Catch-all for unknown paths under `/api/`: the JSON 404 for every method. Exempt from
     CSRF, which would otherwise answer an unsafe method first; it reads and changes nothing."""
-    return json_error(CommonErrorCode.NOT_FOUND, "No such endpoint.", 404)
+    return json_error(CommonErrorCode.NOT_FOUND, _("No such endpoint."), 404)
 
 
 def page_not_found(request, exception=None):
@@ -49,13 +50,15 @@ def page_not_found(request, exception=None):
 
 def bad_request(request, exception=None):
     if request.path.startswith("/api/"):
-        return json_error(CommonErrorCode.BAD_REQUEST, "The request could not be understood.", 400)
+        return json_error(
+            CommonErrorCode.BAD_REQUEST, _("The request could not be understood."), 400
+        )
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request, exception=None):
     if request.path.startswith("/api/"):
-        return json_error(CommonErrorCode.PERMISSION_DENIED, "You may not do this.", 403)
+        return json_error(CommonErrorCode.PERMISSION_DENIED, _("You may not do this."), 403)
     return defaults.permission_denied(request, exception)
 
 
@@ -63,13 +66,17 @@ def csrf_failure(request, reason=""):
     """Django's CSRF_FAILURE_VIEW: for an API path, a 403 `csrf_failed` in the envelope; the
     admin and the pages keep Django's own page (docs/security.md, "CSRF")."""
     if request.path_info.startswith("/api/"):
-        return json_error(CommonErrorCode.CSRF_FAILED, f"CSRF verification failed: {reason}", 403)
+        return json_error(
+            CommonErrorCode.CSRF_FAILED,
+            _("CSRF verification failed: %(reason)s") % {"reason": reason},
+            403,
+        )
     return csrf.csrf_failure(request, reason)
 
 
 def server_error(request):
     if request.path.startswith("/api/"):
-        return json_error(CommonErrorCode.SERVER_ERROR, "An unexpected error occurred.", 500)
+        return json_error(CommonErrorCode.SERVER_ERROR, _("An unexpected error occurred."), 500)
     return defaults.server_error(request)
 
 

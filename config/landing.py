@@ -4,6 +4,7 @@ and `/api/v1/`, the API's resources with links (docs/api.md, "Entry points")."""
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -11,22 +12,22 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-# The API's resources: (name, path under /api/v1/, what it is).
+# The API's resources: (name, path under /api/v1/, what it is, in the request's language).
 RESOURCES = [
-    ("auth", "auth/token", "Sign in: an access and a refresh token (also register, refresh)"),
-    ("me", "users/me", "Your profile"),
-    ("products", "catalog/products/", "The vehicle catalog"),
-    ("categories", "catalog/categories/", "Catalog categories, as a tree"),
-    ("orders", "orders/", "Your orders; staff see all"),
-    ("payments", "payments/", "Payments of orders and event seats"),
-    ("loan-applications", "financing/applications/", "Car loan applications"),
-    ("loan-calculator", "financing/calculator", "What a loan would cost"),
-    ("insurance-quotes", "insurance/quotes/", "OSAGO and KASKO quotes"),
-    ("insurance-policies", "insurance/policies/", "Insurance policies and claims"),
-    ("showroom-events", "showroom/events/", "Showroom events and registrations"),
-    ("test-drives", "showroom/test-drives/", "Test drives"),
-    ("crm-clients", "crm/clients/", "The CRM's clients (staff)"),
-    ("webhooks", "integrations/webhooks/", "Webhook subscriptions (admins)"),
+    ("auth", "auth/token", _("Sign in: an access and a refresh token (also register, refresh)")),
+    ("me", "users/me", _("Your profile")),
+    ("products", "catalog/products/", _("The vehicle catalog")),
+    ("categories", "catalog/categories/", _("Catalog categories, as a tree")),
+    ("orders", "orders/", _("Your orders; staff see all")),
+    ("payments", "payments/", _("Payments of orders and event seats")),
+    ("loan-applications", "financing/applications/", _("Car loan applications")),
+    ("loan-calculator", "financing/calculator", _("What a loan would cost")),
+    ("insurance-quotes", "insurance/quotes/", _("OSAGO and KASKO quotes")),
+    ("insurance-policies", "insurance/policies/", _("Insurance policies and claims")),
+    ("showroom-events", "showroom/events/", _("Showroom events and registrations")),
+    ("test-drives", "showroom/test-drives/", _("Test drives")),
+    ("crm-clients", "crm/clients/", _("The CRM's clients (staff)")),
+    ("webhooks", "integrations/webhooks/", _("Webhook subscriptions (admins)")),
 ]
 
 
@@ -40,6 +41,7 @@ def entry_points(request) -> dict[str, str]:
         "redoc": absolute(reverse("redoc")),
         "events": absolute(reverse("events-schema")),
         "admin": absolute(reverse("admin:index")),
+        "business": absolute(reverse("dashboard")),
         "dashboard": absolute(reverse("order-dashboard")),
         "health": absolute(reverse("health")),
         "metrics": absolute(reverse("metrics")),
@@ -93,7 +95,7 @@ class ApiRootView(APIView):
                     name: links[name] for name in ("docs", "redoc", "schema", "events")
                 },
                 "resources": {
-                    name: {"url": links["api"] + path, "description": description}
+                    name: {"url": links["api"] + path, "description": str(description)}
                     for name, path, description in RESOURCES
                 },
             }

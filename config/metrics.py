@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db.models import Count, Min
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -172,7 +173,7 @@ def metrics(request):
             CommonErrorCode.AUTHENTICATION_FAILED if header else CommonErrorCode.NOT_AUTHENTICATED
         )
         response = JsonResponse(
-            error_body(code, "Send the metrics token as a bearer token."), status=401
+            error_body(code, _("Send the metrics token as a bearer token.")), status=401
         )
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response

@@ -19,8 +19,11 @@ from accounts.views import (
 from common import health
 from common.throttling import throttled
 from common.views import PingView, api_not_found, asyncapi, jwks
+from config.dashboard_pages import dashboard_figures, dashboard_page
 from config.landing import ApiRootView, landing_page
+from config.language import set_language
 from config.metrics import metrics
+from config.report_pages import sales_report_csv, sales_report_page, sales_report_xlsx
 from crm.views import my_clients_page
 from orders.views import order_dashboard
 from payments.views import payment_return_page
@@ -49,9 +52,15 @@ urlpatterns = [
     # The admin's login form counts in the sign-in bucket, as the token endpoint does.
     path("admin/login/", throttled("login")(admin.site.login)),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),  # the admin's language switch
+    # The admin's language switch: the cookie, and the signed-in user's saved language.
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("dashboard/", dashboard_page, name="dashboard"),
+    path("dashboard/figures.json", dashboard_figures, name="dashboard-figures"),
     path("dashboard/orders/", order_dashboard, name="order-dashboard"),
     path("dashboard/clients/", my_clients_page, name="crm-my-clients"),
+    path("reports/sales/", sales_report_page, name="sales-report"),
+    path("reports/sales.csv", sales_report_csv, name="sales-report-csv"),
+    path("reports/sales.xlsx", sales_report_xlsx, name="sales-report-xlsx"),
     path("reset-password", password_reset_page, name="password-reset-page"),
     path("link-account", identity_link_page, name="identity-link-page"),
     path("verify-email", email_verify_page, name="email-verify-page"),

@@ -1,59 +1,60 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from common.transitions import TransitionMap
 from crm.error_codes import CrmErrorCode
 
 
 class ClientType(models.TextChoices):
-    INDIVIDUAL = "individual", "Individual"
-    ORGANIZATION = "organization", "Organization"
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANIZATION = "organization", _("Organization")
 
 
 class ClientStatus(models.TextChoices):
-    LEAD = "lead", "Lead"
-    ACTIVE = "active", "Active"
-    INACTIVE = "inactive", "Inactive"
+    LEAD = "lead", _("Lead")
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
 
 
 class ClientSource(models.TextChoices):
-    REGISTRATION = "registration", "Registered an account"
-    WALK_IN = "walk_in", "Walked in"
-    PHONE = "phone", "Phoned"
-    WEBSITE = "website", "Website"
-    REFERRAL = "referral", "Referral"
-    EVENT = "event", "Showroom event"
-    IMPORT = "import", "Imported"
-    OTHER = "other", "Other"
+    REGISTRATION = "registration", _("Registered an account")
+    WALK_IN = "walk_in", _("Walked in")
+    PHONE = "phone", _("Phoned")
+    WEBSITE = "website", _("Website")
+    REFERRAL = "referral", _("Referral")
+    EVENT = "event", _("Showroom event")
+    IMPORT = "import", _("Imported")
+    OTHER = "other", _("Other")
 
 
 class Channel(models.TextChoices):
-    PHONE = "phone", "Phone"
-    EMAIL = "email", "E-mail"
-    SMS = "sms", "SMS"
-    MESSENGER = "messenger", "Messenger"
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    MESSENGER = "messenger", _("Messenger")
 
 
 class ActivityKind(models.TextChoices):
     # Logged by staff (POST clients/{id}/activity, or the admin).
-    CALL = "call", "Call"
-    MEETING = "meeting", "Meeting"
-    EMAIL = "email", "E-mail"
-    NOTE = "note", "Note"
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", _("E-mail")
+    NOTE = "note", _("Note")
     # Written from other apps' events (docs/events.md, "crm").
-    REGISTERED = "registered", "Registered an account"
-    ORDER_PLACED = "order_placed", "Order placed"
-    ORDER_STATUS_CHANGED = "order_status_changed", "Order status changed"
-    PAYMENT_COMPLETED = "payment_completed", "Payment completed"
-    PAYMENT_REFUNDED = "payment_refunded", "Payment refunded"
-    LOAN_DECIDED = "loan_decided", "Loan application decided"
-    POLICY_ISSUED = "policy_issued", "Insurance policy issued"
-    CLAIM_FILED = "claim_filed", "Insurance claim filed"
-    CLAIM_DECIDED = "claim_decided", "Insurance claim decided"
-    EVENT_REGISTERED = "event_registered", "Registered for a showroom event"
-    TEST_DRIVE_BOOKED = "test_drive_booked", "Test drive booked"
-    TEST_DRIVE_CANCELLED = "test_drive_cancelled", "Test drive cancelled"
+    REGISTERED = "registered", _("Registered an account")
+    ORDER_PLACED = "order_placed", _("Order placed")
+    ORDER_STATUS_CHANGED = "order_status_changed", _("Order status changed")
+    PAYMENT_COMPLETED = "payment_completed", _("Payment completed")
+    PAYMENT_REFUNDED = "payment_refunded", _("Payment refunded")
+    LOAN_DECIDED = "loan_decided", _("Loan application decided")
+    POLICY_ISSUED = "policy_issued", _("Insurance policy issued")
+    CLAIM_FILED = "claim_filed", _("Insurance claim filed")
+    CLAIM_DECIDED = "claim_decided", _("Insurance claim decided")
+    EVENT_REGISTERED = "event_registered", _("Registered for a showroom event")
+    TEST_DRIVE_BOOKED = "test_drive_booked", _("Test drive booked")
+    TEST_DRIVE_CANCELLED = "test_drive_cancelled", _("Test drive cancelled")
     # Written by the CRM itself.
-    MERGED = "merged", "Merged with a duplicate"
+    MERGED = "merged", _("Merged with a duplicate")
 
 
 LOGGED_KINDS = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL, ActivityKind.NOTE)

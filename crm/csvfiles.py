@@ -11,6 +11,9 @@ was."""
 import csv
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from common.spreadsheets import cell_escape, cell_unescape
 from crm import services
 from crm.api.serializers import ClientInputSerializer
 from crm.models import Client
@@ -29,18 +32,6 @@ COLUMNS = [
 ]
 EXPORT_ONLY = ["id", "manager_id", "user_id", "created_at", "last_activity_at", "archived_at"]
 TAG_SEPARATOR = ";"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_ESCAPE = "'"
-
-
-def cell_escape(value: str) -> str:
-    """The cell as a spreadsheet shows it as text, never runs it as a formula."""
-    return FORMULA_ESCAPE + value if value.startswith(FORMULA_STARTS) else value
-
-
-def cell_unescape(value: str) -> str:
-    escaped = value.startswith(FORMULA_ESCAPE) and value[1:].startswith(FORMULA_STARTS)
-    return value[1:] if escaped else value
 
 
 @dataclass
@@ -81,15 +72,15 @@ def clients_read(lines) -> ImportReport:
     unknown = headers - set(COLUMNS) - set(EXPORT_ONLY)
     if "name" not in headers or unknown:
         raise UnreadableFile(
-            f"The header must name the columns {', '.join(COLUMNS)} (name at least); "
-            f"unknown: {', '.join(sorted(unknown)) or 'none'}."
+            _("The header must name the columns %(columns)s (name at least); unknown: %(unknown)s.")
+            % {"columns": ", ".join(COLUMNS), "unknown": ", ".join(sorted(unknown)) or _("none")}
         )
     phones, emails = services.reachable_by()  # and, as rows are read, theirs
     report = ImportReport()
     for row in reader:
         report.rows += 1
         if None in row:  # more cells than headers
-            report.rejected.append((reader.line_num, {"row": ["More cells than columns."]}))
+            report.rejected.append((reader.line_num, {"row": [_("More cells than columns.")]}))
             continue
         serializer = ClientInputSerializer(data=_row_data(row))
         if not serializer.is_valid():
@@ -104,7 +95,7 @@ def clients_read(lines) -> ImportReport:
             if value and value in seen
         ]
         if known:
-            why = "The CRM, or an earlier row, has a client with it already."
+            why = _("The CRM, or an earlier row, has a client with it already.")
             report.rejected.append((reader.line_num, {name: [why] for name in known}))
             continue
         phones.add(phone)

@@ -7,6 +7,7 @@ from crm.models import Activity, Client, Contact
 CLIENT_CREATED = DomainEvent("client.created", app_label="crm")
 CLIENT_UPDATED = DomainEvent("client.updated", app_label="crm")
 CONTACT_ADDED = DomainEvent("client.contact.added", app_label="crm")
+CONTACT_UPDATED = DomainEvent("client.contact.updated", app_label="crm")
 ACTIVITY_LOGGED = DomainEvent("client.activity.logged", app_label="crm")
 
 
@@ -26,13 +27,14 @@ def client_payload(client: Client, **extra) -> dict:
     }
 
 
-def contact_payload(contact: Contact) -> dict:
+def contact_payload(contact: Contact, **extra) -> dict:
     return {
         "id": str(contact.pk),
         "client_id": str(contact.client_id),
         "name": contact.name,
         "role": contact.role,
         "preferred_channel": contact.preferred_channel,
+        **extra,
     }
 
 

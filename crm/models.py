@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
@@ -13,9 +14,11 @@ from crm.choices import ActivityKind, Channel, ClientSource, ClientStatus, Clien
 
 
 class Tag(TimestampedModel):
-    name = models.CharField(max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["name"]
 
     def __str__(self):
@@ -25,33 +28,50 @@ class Tag(TimestampedModel):
 class Client(TimestampedModel):
     """`email` is stored lower-case and `phone` in E.164, so that duplicates compare equal."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     type = models.CharField(
-        max_length=16, choices=ClientType.choices, default=ClientType.INDIVIDUAL
+        _("type"), max_length=16, choices=ClientType.choices, default=ClientType.INDIVIDUAL
     )
-    name = models.CharField(max_length=200)
-    industry = models.CharField(max_length=100, blank=True)
-    description = models.TextField(max_length=2000, blank=True)
-    tax_id = models.CharField(max_length=12, blank=True)
-    email = models.EmailField(blank=True, db_index=True)
-    phone = PhoneNumberField(blank=True, db_index=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="clients")
+    name = models.CharField(_("name"), max_length=200)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    tax_id = models.CharField(
+        _("tax ID (INN)"),
+        max_length=12,
+        blank=True,
+        help_text=_("10 digits for an organisation, 12 for a person."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    phone = PhoneNumberField(
+        _("phone"), blank=True, db_index=True, help_text=_("In international format: +7 …")
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="clients")
     status = models.CharField(
-        max_length=16, choices=ClientStatus.choices, default=ClientStatus.LEAD
+        _("status"), max_length=16, choices=ClientStatus.choices, default=ClientStatus.LEAD
     )
     source = models.CharField(
-        max_length=16, choices=ClientSource.choices, default=ClientSource.OTHER
+        _("source"), max_length=16, choices=ClientSource.choices, default=ClientSource.OTHER
     )
-    user_id = models.UUIDField(null=True, blank=True)  # the client's account, if any
-    manager_id = models.UUIDField(null=True, blank=True, db_index=True)
-    last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
+    # The client's account, if any.
+    user_id = models.UUIDField(_("account"), null=True, blank=True)
+    manager_id = models.UUIDField(_("manager"), null=True, blank=True, db_index=True)
+    last_activity_at = models.DateTimeField(
+        _("last activity"), null=True, blank=True, db_index=True
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
     )
-    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
         ordering = ["-created_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -68,17 +88,21 @@ class Client(TimestampedModel):
 class Contact(TimestampedModel):
     """A person to reach at a client: the fleet manager at a company, a spouse, an assistant."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(max_length=200)
-    role = models.CharField(max_length=100, blank=True)
-    phone = PhoneNumberField(blank=True, db_index=True)
-    email = models.EmailField(blank=True, db_index=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     preferred_channel = models.CharField(
-        max_length=16, choices=Channel.choices, default=Channel.PHONE
+        _("preferred channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE
     )
 
     class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -94,22 +118,25 @@ class Activity(models.Model):
     """One entry of a client's timeline: logged by staff (`author_id`), or written from
     another app's event (`event_id`, at most once), linked to its source by type and id."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="activities")
-    kind = models.CharField(max_length=32, choices=ActivityKind.choices)
-    summary = models.CharField(max_length=500, blank=True)
-    body = models.TextField(max_length=10000, blank=True)
-    author_id = models.UUIDField(null=True, blank=True)
-    occurred_at = models.DateTimeField()
-    source_type = models.CharField(max_length=32, blank=True)
-    source_id = models.CharField(max_length=64, blank=True)
-    event_id = models.UUIDField(null=True, blank=True, unique=True)
-    details = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="activities"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=ActivityKind.choices)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    body = models.TextField(_("text"), max_length=10000, blank=True)
+    author_id = models.UUIDField(_("author"), null=True, blank=True)
+    occurred_at = models.DateTimeField(_("occurred"))
+    source_type = models.CharField(_("source type"), max_length=32, blank=True)
+    source_id = models.CharField(_("source id"), max_length=64, blank=True)
+    event_id = models.UUIDField(_("event id"), null=True, blank=True, unique=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
         ordering = ["-occurred_at", "-id"]
-        verbose_name_plural = "activities"
         indexes = [models.Index(fields=["client", "-occurred_at", "-id"])]
 
     def __str__(self):
@@ -120,15 +147,19 @@ class Erasure(models.Model):
     """The audit row of a right-to-be-forgotten request: who asked, when, why, and what of the
     client was kept (counts only)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="erasures")
-    requested_by = models.CharField(max_length=200)
-    reason = models.CharField(max_length=500)
-    activity_counts = models.JSONField(default=dict)
-    contacts_removed = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="erasures"
+    )
+    requested_by = models.CharField(_("requested by"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=500)
+    activity_counts = models.JSONField(_("activities kept"), default=dict)
+    contacts_removed = models.PositiveIntegerField(_("contacts removed"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -137,9 +168,11 @@ class Erasure(models.Model):
 
 class OutboxEvent(OutboxEventBase):
     class Meta(OutboxEventBase.Meta):
-        pass
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
 
 
 class InboxEvent(InboxEventBase):
     class Meta(InboxEventBase.Meta):
-        pass
+        verbose_name = _("inbox event")
+        verbose_name_plural = _("inbox events")

@@ -5,6 +5,7 @@ event in the outbox (docs/events.md, "crm")."""
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
 from common.error_codes import CommonErrorCode
@@ -26,14 +27,14 @@ def normalise_email(value: str | None) -> str:
 def _locked(client_id) -> Client:
     client = Client.objects.using(DB).select_for_update().filter(pk=client_id).first()
     if client is None:
-        raise ApplicationError("No such client.", code=CrmErrorCode.CLIENT_NOT_FOUND, status=404)
+        raise ApplicationError(_("No such client."), code=CrmErrorCode.CLIENT_NOT_FOUND, status=404)
     return client
 
 
 def _live(client: Client) -> None:
     if client.archived_at is not None:
         raise ApplicationError(
-            "That client is archived.", code=CrmErrorCode.CLIENT_ARCHIVED, status=409
+            _("That client is archived."), code=CrmErrorCode.CLIENT_ARCHIVED, status=409
         )
 
 
@@ -42,23 +43,23 @@ def _manager_checked(actor, manager_id):
     if manager_id is None:
         if not actor.is_superuser:
             raise ApplicationError(
-                "Only an admin leaves a client unassigned.",
+                _("Only an admin leaves a client unassigned."),
                 code=CrmErrorCode.ASSIGNMENT_FORBIDDEN,
                 status=403,
             )
         return None
     if not actor.is_superuser and str(manager_id) != str(actor.pk):
         raise ApplicationError(
-            "Only an admin assigns a client to someone else.",
+            _("Only an admin assigns a client to someone else."),
             code=CrmErrorCode.ASSIGNMENT_FORBIDDEN,
             status=403,
         )
     card = accounts_selectors.user_card(user_id=manager_id)
     if card is None or not (card.is_staff and card.is_active):
         raise ApplicationError(
-            "No active manager has that id.",
+            _("No active manager has that id."),
             code=CrmErrorCode.MANAGER_NOT_FOUND,
-            details={"manager_id": ["No active manager has that id."]},
+            details={"manager_id": [_("No active manager has that id.")]},
         )
     return manager_id
 
@@ -68,9 +69,9 @@ def _account_checked(user_id, client: Client | None = None):
         return None
     if accounts_selectors.user_card(user_id=user_id) is None:
         raise ApplicationError(
-            "No account has that id.",
+            _("No account has that id."),
             code=CommonErrorCode.VALIDATION_ERROR,
-            details={"user_id": ["No account has that id."]},
+            details={"user_id": [_("No account has that id.")]},
         )
     taken = Client.objects.using(DB).filter(user_id=user_id)
     if client is not None:
@@ -82,9 +83,9 @@ def _account_checked(user_id, client: Client | None = None):
 
 def _account_taken() -> ApplicationError:
     return ApplicationError(
-        "That account has a client record already; merge the two instead.",
+        _("That account has a client record already; merge the two instead."),
         code=CommonErrorCode.VALIDATION_ERROR,
-        details={"user_id": ["That account has a client record already."]},
+        details={"user_id": [_("That account has a client record already.")]},
     )
 
 
@@ -132,14 +133,14 @@ def client_update(*, actor, client_id, tags=None, **fields) -> Client:
         if "manager_id" in changed:
             if not actor.is_superuser:
                 raise ApplicationError(
-                    "Only an admin reassigns a client; take an unassigned lead instead.",
+                    _("Only an admin reassigns a client; take an unassigned lead instead."),
                     code=CrmErrorCode.ASSIGNMENT_FORBIDDEN,
                     status=403,
                 )
             _manager_checked(actor, fields["manager_id"])
         if "status" in changed and client.manager_id is None and not actor.is_superuser:
             raise ApplicationError(
-                "Take this lead before you change its status.",
+                _("Take this lead before you change its status."),
                 code=CrmErrorCode.ASSIGNMENT_FORBIDDEN,
                 status=403,
             )
@@ -171,7 +172,7 @@ def client_take(*, actor, client_id) -> Client:
         _live(client)
         if client.manager_id is not None and str(client.manager_id) != str(actor.pk):
             raise ApplicationError(
-                "Someone else looks after that client already.",
+                _("Someone else looks after that client already."),
                 code=CrmErrorCode.CLIENT_ALREADY_ASSIGNED,
                 status=409,
             )
@@ -208,6 +209,38 @@ def contact_add(*, client_id, **fields) -> Contact:
         _live(client)
         contact = Contact.objects.using(DB).create(client=client, **fields)
         events.CONTACT_ADDED.emit(aggregate_id=client.pk, payload=events.contact_payload(contact))
+    return contact
+
+
+def contact_update(*, contact_id, **fields) -> Contact:
+    """Change a contact's details under its client's lock, as adding one takes it; the event
+    names the fields changed (docs/events.md, "crm")."""
+    fields = _normalised(fields)
+    client_id = (
+        Contact.objects.using(DB).filter(pk=contact_id).values_list("client_id", flat=True).first()
+    )
+    if client_id is None:
+        raise ApplicationError(
+            _("No such contact."), code=CrmErrorCode.CLIENT_NOT_FOUND, status=404
+        )
+    with transaction.atomic(using=DB):
+        client = _locked(client_id)
+        _live(client)
+        contact = Contact.objects.using(DB).select_for_update().get(pk=contact_id)
+        changed = [name for name, value in fields.items() if getattr(contact, name) != value]
+        for name in changed:
+            setattr(contact, name, fields[name])
+        if not (contact.phone or contact.email):
+            raise ApplicationError(
+                _("Give a phone or an e-mail: a contact must be reachable."),
+                code=CommonErrorCode.VALIDATION_ERROR,
+                details={"phone": [_("Give a phone or an e-mail.")]},
+            )
+        if changed:
+            contact.save(using=DB)
+            events.CONTACT_UPDATED.emit(
+                aggregate_id=client.pk, payload=events.contact_payload(contact, changed=changed)
+            )
     return contact
 
 
@@ -317,7 +350,7 @@ def timeline_record(
     client = _account_client_locked(user_id)
     if client is None:
         return None
-    activity, _ = Activity.objects.using(DB).get_or_create(
+    activity, _created = Activity.objects.using(DB).get_or_create(
         event_id=event.id,
         defaults={
             "client": client,
@@ -345,7 +378,7 @@ def client_merge(*, actor, client_id, duplicate_id) -> Client:
     the duplicate is archived pointing at the survivor. Nothing is deleted."""
     if str(client_id) == str(duplicate_id):
         raise ApplicationError(
-            "A client cannot be merged with itself.", code=CrmErrorCode.MERGE_INVALID
+            _("A client cannot be merged with itself."), code=CrmErrorCode.MERGE_INVALID
         )
     with transaction.atomic(using=DB):
         locked = {
@@ -357,14 +390,14 @@ def client_merge(*, actor, client_id, duplicate_id) -> Client:
         }
         if len(locked) != 2:
             raise ApplicationError(
-                "No such client.", code=CrmErrorCode.CLIENT_NOT_FOUND, status=404
+                _("No such client."), code=CrmErrorCode.CLIENT_NOT_FOUND, status=404
             )
         client, duplicate = locked[str(client_id)], locked[str(duplicate_id)]
         _live(client)
         _live(duplicate)
         if client.user_id and duplicate.user_id:
             raise ApplicationError(
-                "Both records belong to different accounts; they are two people.",
+                _("Both records belong to different accounts; they are two people."),
                 code=CrmErrorCode.MERGE_INVALID,
                 status=409,
             )
@@ -487,7 +520,7 @@ def client_erase(*, client_id, requested_by: str, reason: str) -> Erasure:
         client = _locked(client_id)
         if client.erased_at is not None:
             raise ApplicationError(
-                "That client is erased already.", code=CrmErrorCode.CLIENT_ERASED, status=409
+                _("That client is erased already."), code=CrmErrorCode.CLIENT_ERASED, status=409
             )
         counts = dict(
             Activity.objects.using(DB)
@@ -496,7 +529,7 @@ def client_erase(*, client_id, requested_by: str, reason: str) -> Erasure:
             .annotate(n=Count("id"))
             .values_list("kind", "n")
         )
-        contacts_removed, _ = Contact.objects.using(DB).filter(client=client).delete()
+        contacts_removed, _deleted = Contact.objects.using(DB).filter(client=client).delete()
         Activity.objects.using(DB).filter(client=client).update(summary="", body="", details={})
         if client.status != ClientStatus.INACTIVE:
             CLIENT_TRANSITIONS.apply(client, ClientStatus.INACTIVE)

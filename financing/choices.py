@@ -1,29 +1,36 @@
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from common.transitions import TransitionMap
 from financing.error_codes import FinancingErrorCode
 
 
 class ApplicationStatus(models.TextChoices):
-    PENDING_REVIEW = "pending_review", "Pending review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    DISBURSED = "disbursed", "Disbursed"  # the lender paid the order
-    RETURNED = "returned", "Returned"  # the order was cancelled: the loan went back
+    PENDING_REVIEW = "pending_review", pgettext_lazy("loan application status", "Pending review")
+    APPROVED = "approved", pgettext_lazy("loan application status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("loan application status", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("loan application status", "Withdrawn")
+    DISBURSED = (
+        "disbursed",
+        pgettext_lazy("loan application status", "Disbursed"),
+    )  # the lender paid the order
+    RETURNED = (
+        "returned",
+        pgettext_lazy("loan application status", "Returned"),
+    )  # the order was cancelled: the loan went back
 
 
 class FinancingType(models.TextChoices):
-    CAR_LOAN = "car_loan", "Car loan"
-    LEASE = "lease", "Lease"
+    CAR_LOAN = "car_loan", pgettext_lazy("financing type", "Car loan")
+    LEASE = "lease", pgettext_lazy("financing type", "Lease")
 
 
 class EmploymentStatus(models.TextChoices):
-    EMPLOYED = "employed", "Employed"
-    SELF_EMPLOYED = "self_employed", "Self-employed"
-    UNEMPLOYED = "unemployed", "Unemployed"
-    RETIRED = "retired", "Retired"
-    STUDENT = "student", "Student"
+    EMPLOYED = "employed", pgettext_lazy("employment status", "Employed")
+    SELF_EMPLOYED = "self_employed", pgettext_lazy("employment status", "Self-employed")
+    UNEMPLOYED = "unemployed", pgettext_lazy("employment status", "Unemployed")
+    RETIRED = "retired", pgettext_lazy("employment status", "Retired")
+    STUDENT = "student", pgettext_lazy("employment status", "Student")
 
 
 class Decision(models.TextChoices):

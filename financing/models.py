@@ -13,49 +13,70 @@ from financing.choices import OPEN_STATUSES, ApplicationStatus, EmploymentStatus
 from financing.rates import MAX_TERM_MONTHS, MIN_TERM_MONTHS
 
 
-def _money(**kwargs):
-    return models.DecimalField(max_digits=MAX_DIGITS, decimal_places=2, **kwargs)
+def _money(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=MAX_DIGITS, decimal_places=2, **kwargs)
 
 
 class LoanApplication(TimestampedModel):
     """A loan or lease for an order, as scored when it was made: the rate, payment and
     decision are kept with the rate table version that gave them."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    order_id = models.UUIDField(db_index=True)
-    customer_id = models.UUIDField(db_index=True)
-    financing_type = models.CharField(max_length=16, choices=FinancingType.choices)
-    employment_status = models.CharField(max_length=16, choices=EmploymentStatus.choices)
-    vehicle_price = _money()
-    down_payment = _money()
-    loan_amount = _money()
-    currency = models.CharField(max_length=3)
-    term_months = models.PositiveSmallIntegerField()
-    monthly_income = _money()
-    existing_monthly_debts = _money()
-    annual_rate = models.DecimalField(max_digits=5, decimal_places=2)  # percent
-    monthly_payment = _money()
-    total_interest = _money()
-    debt_to_income = models.DecimalField(max_digits=20, decimal_places=2)  # percent
-    rate_table_version = models.CharField(max_length=32)
-    status = models.CharField(max_length=16, choices=ApplicationStatus.choices)
-    reasons = models.JSONField(default=list)  # why it is in its status, oldest first
-    decided_by_id = models.UUIDField(null=True, blank=True)  # the manager, when staff decided
-    decided_at = models.DateTimeField(null=True, blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    order_id = models.UUIDField(_("order"), db_index=True)
+    customer_id = models.UUIDField(_("customer"), db_index=True)
+    financing_type = models.CharField(
+        _("financing type"), max_length=16, choices=FinancingType.choices
+    )
+    employment_status = models.CharField(
+        _("employment status"), max_length=16, choices=EmploymentStatus.choices
+    )
+    vehicle_price = _money(_("vehicle price"))
+    down_payment = _money(_("down payment"))
+    loan_amount = _money(_("loan amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    term_months = models.PositiveSmallIntegerField(_("term, months"))
+    monthly_income = _money(_("monthly income"))
+    existing_monthly_debts = _money(_("existing monthly debts"))
+    annual_rate = models.DecimalField(
+        _("annual rate, %"), max_digits=5, decimal_places=2
+    )  # percent
+    monthly_payment = _money(_("monthly payment"))
+    total_interest = _money(_("total interest"))
+    debt_to_income = models.DecimalField(
+        _("debt-to-income, %"),
+        help_text=_("Monthly debts with the new payment, as a share of monthly income."),
+        max_digits=20,
+        decimal_places=2,
+    )  # percent
+    rate_table_version = models.CharField(_("rate table version"), max_length=32)
+    status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices)
+    reasons = models.JSONField(
+        _("reasons"), default=list, help_text=_("Why it is in its status, oldest first.")
+    )  # why it is in its status, oldest first
+    decided_by_id = models.UUIDField(
+        _("decided by"), null=True, blank=True
+    )  # the manager, when staff decided
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     # What the order has received, as payments last reported it (and that report's version):
     # the approved loan goes to the lender once the down payment is in (docs/deal.md).
-    order_paid_amount = _money(default=0)
-    order_paid_version = models.PositiveIntegerField(default=0)
+    order_paid_amount = _money(
+        _("paid on the order"),
+        help_text=_("What the order has received, as payments last reported it."),
+        default=0,
+    )
+    order_paid_version = models.PositiveIntegerField(_("paid amount version"), default=0)
     # The lender (FINANCING_LENDER when it was sent) and its reference for the loan.
-    lender = models.CharField(max_length=16, blank=True)
-    lender_reference = models.CharField(max_length=100, blank=True)
-    sent_to_lender_at = models.DateTimeField(null=True, blank=True)
+    lender = models.CharField(_("lender"), max_length=16, blank=True)
+    lender_reference = models.CharField(_("lender reference"), max_length=100, blank=True)
+    sent_to_lender_at = models.DateTimeField(_("sent to the lender"), null=True, blank=True)
     # The disbursement, once: its reference at the lender (or the bank transfer's, recorded
     # by staff), and who recorded it (None: the lender's adapter).
-    disbursement_reference = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    disbursed_at = models.DateTimeField(null=True, blank=True)
-    disbursed_by_id = models.UUIDField(null=True, blank=True)
-    returned_at = models.DateTimeField(null=True, blank=True)
+    disbursement_reference = models.CharField(
+        _("disbursement reference"), max_length=100, null=True, blank=True, unique=True
+    )
+    disbursed_at = models.DateTimeField(_("disbursed"), null=True, blank=True)
+    disbursed_by_id = models.UUIDField(_("disbursed by"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("loan application")
@@ -89,27 +110,36 @@ class ApplicationDecision(DecisionBase):
     """Staff's decisions on an application, first approvals included (common/four_eyes.py)."""
 
     application = models.ForeignKey(
-        LoanApplication, on_delete=models.CASCADE, related_name="decisions"
+        LoanApplication,
+        verbose_name=_("loan application"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
     )
 
     class Meta(DecisionBase.Meta):
-        pass
+        verbose_name = _("application decision")
+        verbose_name_plural = _("application decisions")
 
 
 class LoanInstallment(TimestampedModel):
     """One row of an application's annuity schedule (see financing/annuity.py)."""
 
     application = models.ForeignKey(
-        LoanApplication, on_delete=models.CASCADE, related_name="installments"
+        LoanApplication,
+        verbose_name=_("loan application"),
+        on_delete=models.CASCADE,
+        related_name="installments",
     )
-    number = models.PositiveSmallIntegerField()
-    due_date = models.DateField()
-    payment = _money()
-    principal = _money()
-    interest = _money()
-    balance = _money()
+    number = models.PositiveSmallIntegerField(_("number"))
+    due_date = models.DateField(_("due date"))
+    payment = _money(_("payment"))
+    principal = _money(_("principal"))
+    interest = _money(_("interest"))
+    balance = _money(_("balance"))
 
     class Meta:
+        verbose_name = _("loan installment")
+        verbose_name_plural = _("loan installments")
         ordering = ["application_id", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -123,9 +153,11 @@ class LoanInstallment(TimestampedModel):
 
 class OutboxEvent(OutboxEventBase):
     class Meta(OutboxEventBase.Meta):
-        pass
+        verbose_name = _("financing outbox event")
+        verbose_name_plural = _("financing outbox events")
 
 
 class InboxEvent(InboxEventBase):
     class Meta(InboxEventBase.Meta):
-        pass
+        verbose_name = _("financing inbox event")
+        verbose_name_plural = _("financing inbox events")

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from common.exceptions import ApplicationError
 from common.money import to_cents
 from financing import annuity, rates
@@ -47,16 +49,17 @@ def loan_offer(
     month; by default from a month after `applied_on`, on the day of the month it was."""
     if down_payment >= vehicle_price:
         raise ApplicationError(
-            "The down payment must be less than the vehicle price.",
+            _("The down payment must be less than the vehicle price."),
             code=FinancingErrorCode.DOWN_PAYMENT_TOO_LARGE,
-            details={"down_payment": [f"Must be less than {vehicle_price}."]},
+            details={"down_payment": [_("Must be less than %s.") % vehicle_price]},
         )
     loan_amount = to_cents(vehicle_price - down_payment)
     if loan_amount < rates.MIN_LOAN_AMOUNT:
         raise ApplicationError(
-            f"The vehicle price less the down payment must be at least {rates.MIN_LOAN_AMOUNT}.",
+            _("The vehicle price less the down payment must be at least %s.")
+            % rates.MIN_LOAN_AMOUNT,
             code=FinancingErrorCode.LOAN_AMOUNT_TOO_SMALL,
-            details={"loan_amount": [f"At least {rates.MIN_LOAN_AMOUNT}."]},
+            details={"loan_amount": [_("At least %s.") % rates.MIN_LOAN_AMOUNT]},
         )
     share = down_payment / vehicle_price
     rate = rates.annual_rate(financing_type, share, term_months)

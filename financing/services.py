@@ -9,6 +9,7 @@ from functools import partial
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common import four_eyes
 from common.exceptions import ApplicationError
@@ -51,9 +52,9 @@ def application_create(
     order = _order_of(user, order_id)
     if vehicle_price > order.total_amount:
         raise ApplicationError(
-            f"The vehicle price cannot exceed the order's total of {order.total_amount}.",
+            _("The vehicle price cannot exceed the order's total of %s.") % order.total_amount,
             code=FinancingErrorCode.VEHICLE_PRICE_EXCEEDS_ORDER,
-            details={"vehicle_price": [f"At most {order.total_amount}."]},
+            details={"vehicle_price": [_("At most %s.") % order.total_amount]},
         )
     offer = selectors.loan_offer_today(
         vehicle_price=vehicle_price,
@@ -117,11 +118,11 @@ def _order_of(user, order_id) -> OrderView:
     order = orders_selectors.order_view_get(user=user, order_id=order_id)
     if order.customer_id != user.pk:
         raise ApplicationError(
-            "No such order of yours.", code=FinancingErrorCode.ORDER_NOT_FOUND, status=404
+            _("No such order of yours."), code=FinancingErrorCode.ORDER_NOT_FOUND, status=404
         )
     if order.status is not OrderStatus.PENDING:
         raise ApplicationError(
-            f"An order that is {order.status} cannot be financed.",
+            _("An order that is %s cannot be financed.") % order.status,
             code=FinancingErrorCode.ORDER_NOT_FINANCEABLE,
             status=409,
         )
@@ -134,7 +135,7 @@ def _open_applications(order_id):
 
 def _already_open() -> ApplicationError:
     return ApplicationError(
-        "The order already has an application under review or approved.",
+        _("The order already has an application under review or approved."),
         code=FinancingErrorCode.APPLICATION_ALREADY_OPEN,
         status=409,
     )
@@ -150,12 +151,13 @@ def application_decide(*, application_id, decision: str, reason: str, user) -> L
         application = LoanApplication.objects.using(DB).select_for_update().get(pk=application_id)
         if not APPLICATION_TRANSITIONS.allows(application.status, decision):
             raise ApplicationError(
-                f"Only an application pending review can be decided; this one is {application.status}.",
+                _("Only an application pending review can be decided; this one is %s.")
+                % application.status,
                 code=FinancingErrorCode.APPLICATION_NOT_PENDING,
                 status=409,
             )
         ruling = four_eyes.decision_take(
-            what="loan application",
+            what=_("loan application"),
             owner_id=application.customer_id,
             user=user,
             decision=decision,
@@ -318,7 +320,7 @@ def application_disburse(*, application_id, amount: Decimal, reference: str, use
             return application
         if application.disbursement_reference:
             raise ApplicationError(
-                "This loan has already been disbursed under another reference.",
+                _("This loan has already been disbursed under another reference."),
                 code=FinancingErrorCode.ALREADY_DISBURSED,
                 status=409,
                 details={"reference": [application.disbursement_reference]},
@@ -330,24 +332,25 @@ def application_disburse(*, application_id, amount: Decimal, reference: str, use
         )
         if application.status != ApplicationStatus.APPROVED and not late:
             raise ApplicationError(
-                f"Only an approved loan can be disbursed; this one is {application.status}.",
+                _("Only an approved loan can be disbursed; this one is %s.") % application.status,
                 code=FinancingErrorCode.APPLICATION_NOT_APPROVED,
                 status=409,
             )
         taken = LoanApplication.objects.using(DB).filter(disbursement_reference=reference)
         if taken.exists():
             raise ApplicationError(
-                "Another loan's disbursement has this reference.",
+                _("Another loan's disbursement has this reference."),
                 code=FinancingErrorCode.DISBURSEMENT_REFERENCE_USED,
                 status=409,
-                details={"reference": ["Already recorded for another loan."]},
+                details={"reference": [_("Already recorded for another loan.")]},
             )
         if amount != application.loan_amount:
             raise ApplicationError(
-                f"The loan is {application.loan_amount} {application.currency}.",
+                _("The loan is %(amount)s %(currency)s.")
+                % {"amount": application.loan_amount, "currency": application.currency},
                 code=FinancingErrorCode.DISBURSEMENT_AMOUNT_MISMATCH,
                 status=400,
-                details={"amount": [f"Exactly {application.loan_amount}."]},
+                details={"amount": [_("Exactly %s.") % application.loan_amount]},
             )
         now = timezone.now()
         application.disbursement_reference = reference

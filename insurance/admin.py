@@ -1,19 +1,50 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from accounts.admin_people import PeopleMixin
 from common.admin import (
     DatabaseAdminMixin,
     DecisionTrailInline,
+    ExportMixin,
+    ExportResource,
     ReadOnlyAdminMixin,
+    TotalsMixin,
     admin_link,
+    date_range_filter,
     display,
     money_column,
     reason_action,
     short_id,
 )
 from insurance import services
-from insurance.choices import ClaimDecision
+from insurance.choices import ClaimDecision, InsuranceType
 from insurance.models import Claim, ClaimDecisionRecord, Policy, Quote
+
+
+class PolicyResource(ExportResource):
+    class Meta:
+        model = Policy
+        fields = export_order = [
+            "number",
+            "created_at",
+            "order_id",
+            "customer_id",
+            "insurance_type",
+            "status",
+            "coverage_amount",
+            "premium",
+            "premium_paid",
+            "refund_amount",
+            "currency",
+            "start_date",
+            "end_date",
+            "paid_at",
+            "cancelled_on",
+        ]
+
+
+SHORT_TYPES = {InsuranceType.OSAGO: _("OSAGO"), InsuranceType.KASKO: _("KASKO")}
 
 
 class ReadOnlyInsuranceAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -33,6 +64,11 @@ class ReadOnlyInsuranceAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.Model
         return short_id(obj.pk)
 
     premium_shown = money_column("premium", _("Premium"))
+
+    @display(_("Insurance"), ordering="insurance_type")
+    def insurance(self, obj):
+        """The type's short name: its full one is too wide for a list at 1280 px."""
+        return SHORT_TYPES.get(obj.insurance_type, obj.insurance_type)
 
 
 def _cancel(request, policy, reason):
@@ -56,11 +92,11 @@ def _reject(request, claim, reason):
 
 
 @admin.register(Quote)
-class QuoteAdmin(ReadOnlyInsuranceAdmin):
+class QuoteAdmin(PeopleMixin, ReadOnlyInsuranceAdmin):
     list_display = [
         "short_number",
         "order",
-        "insurance_type",
+        "insurance",
         "vehicle_make",
         "vehicle_model",
         "premium_shown",
@@ -68,33 +104,52 @@ class QuoteAdmin(ReadOnlyInsuranceAdmin):
         "valid_until",
         "created_at",
     ]
-    list_filter = ["status", "insurance_type", "ruleset_version"]
-    search_fields = ["=id", "=order_id", "=customer_id", "vehicle_vin"]
-    date_hierarchy = "created_at"
+    list_filter = [
+        date_range_filter("created_at"),
+        date_range_filter("valid_until"),
+        "status",
+        "insurance_type",
+        "ruleset_version",
+    ]
+    search_fields = ["^id", "^order_id", "=customer_id", "vehicle_vin"]
+    people_search_fields = ("customer_id",)
 
 
 @admin.register(Policy)
-class PolicyAdmin(ReadOnlyInsuranceAdmin):
+class PolicyAdmin(PeopleMixin, ExportMixin, TotalsMixin, ReadOnlyInsuranceAdmin):
     list_display = [
         "number",
         "order",
-        "insurance_type",
+        "customer_id_person",
+        "insurance",
         "premium_shown",
         "refund",
         "start_date",
         "end_date",
         "status",
     ]
-    list_filter = ["status", "insurance_type"]
+    list_filter = [
+        date_range_filter("created_at"),
+        date_range_filter("start_date"),
+        date_range_filter("end_date"),
+        "status",
+        "insurance_type",
+    ]
     list_select_related = ["quote"]
-    search_fields = ["number", "=order_id", "=customer_id", "=quote__id"]
-    date_hierarchy = "start_date"
+    # By its number, its order's short id, the vehicle's VIN, and by the customer's name,
+    # e-mail or phone.
+    search_fields = ["number", "^order_id", "=customer_id", "^quote__id", "quote__vehicle_vin"]
+    people_fields = {"customer_id": _("customer")}
+    people_search_fields = ("customer_id",)
+    totals = ["premium", "premium_paid", "refund_amount"]
+    resource_classes = [PolicyResource]
+    readonly_fields = ["customer_id_person"]
     actions = [
         reason_action(
             _cancel,
             name="cancel_policies",
-            description="Cancel the selected policies, refunding the unused days",
-            done="Cancelled",
+            description=_("Cancel the selected policies, refunding the unused days"),
+            done=pgettext_lazy("action done", "Cancelled"),
             permission="cancel",
         )
     ]
@@ -102,7 +157,7 @@ class PolicyAdmin(ReadOnlyInsuranceAdmin):
     def has_cancel_permission(self, request):
         return request.user.has_perm("insurance.change_policy")
 
-    refund = money_column("refund_amount", _("Refunded"))
+    refund = money_column("refund_amount", pgettext_lazy("amount", "Refunded"))
 
 
 class ClaimDecisionInline(DecisionTrailInline):
@@ -110,7 +165,7 @@ class ClaimDecisionInline(DecisionTrailInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ReadOnlyInsuranceAdmin):
+class ClaimAdmin(PeopleMixin, TotalsMixin, ReadOnlyInsuranceAdmin):
     list_display = [
         "short_number",
         "policy",
@@ -120,24 +175,31 @@ class ClaimAdmin(ReadOnlyInsuranceAdmin):
         "status",
         "created_at",
     ]
-    list_filter = ["status"]
+    list_filter = [
+        date_range_filter("created_at"),
+        date_range_filter("incident_date"),
+        "status",
+    ]
     list_select_related = ["policy"]
-    search_fields = ["=id", "=order_id", "=customer_id", "policy__number"]
-    date_hierarchy = "created_at"
+    search_fields = ["^id", "^order_id", "=customer_id", "policy__number"]
+    people_fields = {"customer_id": _("customer")}
+    people_search_fields = ("customer_id",)
+    totals = ["amount_claimed", "amount_approved"]
+    readonly_fields = ["customer_id_person"]
     inlines = [ClaimDecisionInline]
     actions = [
         reason_action(
             _approve_in_full,
             name="approve_in_full",
-            description="Approve the selected claims for the amounts claimed",
-            done="Approved",
+            description=_("Approve the selected claims for the amounts claimed"),
+            done=pgettext_lazy("action done", "Approved"),
             permission="decide",
         ),
         reason_action(
             _reject,
             name="reject",
-            description="Reject the selected claims",
-            done="Rejected",
+            description=_("Reject the selected claims"),
+            done=pgettext_lazy("action done", "Rejected"),
             permission="decide",
         ),
     ]

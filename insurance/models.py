@@ -6,6 +6,7 @@ import uuid
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.models import DecisionBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from insurance.choices import ClaimStatus, InsuranceType, PolicyStatus, QuoteStatus
@@ -15,39 +16,51 @@ class Quote(TimestampedModel):
     """A priced offer for one order's vehicle, with the inputs, every factor applied (name,
     value, source) and the ruleset version, so that it can be explained later."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    order_id = models.UUIDField(db_index=True)
-    customer_id = models.UUIDField(db_index=True)
-    created_by_id = models.UUIDField()
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    order_id = models.UUIDField(_("order"), db_index=True)
+    customer_id = models.UUIDField(_("customer"), db_index=True)
+    created_by_id = models.UUIDField(_("created by"))
     # The vehicle on the order (a catalog product), as the catalog described it and the order
     # priced it: never typed by the customer.
-    product_id = models.UUIDField(null=True, blank=True)
-    vehicle_price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    insurance_type = models.CharField(max_length=8, choices=InsuranceType.choices)
-    coverage_amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3)
-    vehicle_make = models.CharField(max_length=60)
-    vehicle_model = models.CharField(max_length=60)
-    vehicle_year = models.PositiveSmallIntegerField()
-    vehicle_vin = models.CharField(max_length=17)
-    driver_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    driver_experience_years = models.PositiveSmallIntegerField(null=True, blank=True)
-    unlimited_drivers = models.BooleanField()
-    # OSAGO inputs; stored for every quote, used by OSAGO pricing only.
-    engine_power_hp = models.PositiveSmallIntegerField(null=True, blank=True)
-    territory = models.CharField(max_length=32)
-    period_months = models.PositiveSmallIntegerField()
-    bonus_malus_class = models.CharField(max_length=2)
-    premium = models.DecimalField(max_digits=14, decimal_places=2)
-    coefficients = models.JSONField()  # [{"code", "name", "value", "source"}], in order
-    ruleset_version = models.CharField(max_length=40)
-    valid_until = models.DateTimeField()
-    status = models.CharField(
-        max_length=16, choices=QuoteStatus.choices, default=QuoteStatus.QUOTED
+    product_id = models.UUIDField(_("vehicle (catalog product)"), null=True, blank=True)
+    vehicle_price = models.DecimalField(
+        _("vehicle price"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    insurance_type = models.CharField(
+        _("insurance type"), max_length=8, choices=InsuranceType.choices
+    )
+    coverage_amount = models.DecimalField(_("coverage amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    vehicle_make = models.CharField(_("vehicle make"), max_length=60)
+    vehicle_model = models.CharField(_("vehicle model"), max_length=60)
+    vehicle_year = models.PositiveSmallIntegerField(_("vehicle year"))
+    vehicle_vin = models.CharField(_("VIN"), max_length=17)
+    driver_age = models.PositiveSmallIntegerField(_("driver's age"), null=True, blank=True)
+    driver_experience_years = models.PositiveSmallIntegerField(
+        _("driver's experience, years"), null=True, blank=True
+    )
+    unlimited_drivers = models.BooleanField(
+        _("any driver"), help_text=_("Anyone may drive the vehicle.")
+    )
+    # OSAGO inputs; stored for every quote, used by OSAGO pricing only.
+    engine_power_hp = models.PositiveSmallIntegerField(_("engine power, hp"), null=True, blank=True)
+    territory = models.CharField(_("territory"), max_length=32)
+    period_months = models.PositiveSmallIntegerField(_("period, months"))
+    bonus_malus_class = models.CharField(_("bonus-malus class"), max_length=2)
+    premium = models.DecimalField(_("premium"), max_digits=14, decimal_places=2)
+    coefficients = models.JSONField(
+        _("coefficients"), help_text=_("Every factor applied: name, value and source, in order.")
+    )  # [{"code", "name", "value", "source"}], in order
+    ruleset_version = models.CharField(_("ruleset version"), max_length=40)
+    valid_until = models.DateTimeField(_("valid until"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=QuoteStatus.choices, default=QuoteStatus.QUOTED
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -70,36 +83,55 @@ class Quote(TimestampedModel):
 class Policy(TimestampedModel):
     """A bought quote. It covers `start_date` to `end_date`, both days included."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     # One policy per quote, in the database: a quote bought twice at once fails here.
-    quote = models.OneToOneField(Quote, on_delete=models.PROTECT, related_name="policy")
-    number = models.CharField(max_length=32, unique=True)
-    order_id = models.UUIDField(db_index=True)
-    customer_id = models.UUIDField(db_index=True)
-    insurance_type = models.CharField(max_length=8, choices=InsuranceType.choices)
-    coverage_amount = models.DecimalField(max_digits=14, decimal_places=2)
-    premium = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3)
-    start_date = models.DateField()
-    end_date = models.DateField()
+    quote = models.OneToOneField(
+        Quote, verbose_name=_("quote"), on_delete=models.PROTECT, related_name="policy"
+    )
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    order_id = models.UUIDField(_("order"), db_index=True)
+    customer_id = models.UUIDField(_("customer"), db_index=True)
+    insurance_type = models.CharField(
+        _("insurance type"), max_length=8, choices=InsuranceType.choices
+    )
+    coverage_amount = models.DecimalField(_("coverage amount"), max_digits=14, decimal_places=2)
+    premium = models.DecimalField(_("premium"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
     status = models.CharField(
-        max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.PENDING_PAYMENT
+        _("status"),
+        max_length=16,
+        choices=PolicyStatus.choices,
+        default=PolicyStatus.PENDING_PAYMENT,
     )
     # The premium is paid through payments (a payable of kind `policy`) by this time, or the
     # policy lapses; what was paid, and when, as payments reported it.
-    payment_due_by = models.DateTimeField(null=True, blank=True)
-    premium_paid = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    paid_version = models.PositiveIntegerField(default=0)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    lapsed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_on = models.DateField(null=True, blank=True)  # the last day it covered
-    cancelled_by_id = models.UUIDField(null=True, blank=True)
-    cancellation_reason = models.CharField(max_length=500, blank=True)
-    refund_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    payment_due_by = models.DateTimeField(
+        _("payment due by"),
+        help_text=_("The policy lapses if its premium is not paid by then."),
+        null=True,
+        blank=True,
+    )
+    premium_paid = models.DecimalField(
+        _("premium paid"), max_digits=14, decimal_places=2, default=0
+    )
+    paid_version = models.PositiveIntegerField(_("paid amount version"), default=0)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    lapsed_at = models.DateTimeField(_("lapsed"), null=True, blank=True)
+    cancelled_on = models.DateField(
+        _("cancelled on"), help_text=_("The last day it covered."), null=True, blank=True
+    )  # the last day it covered
+    cancelled_by_id = models.UUIDField(_("cancelled by"), null=True, blank=True)
+    cancellation_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
+    refund_amount = models.DecimalField(
+        _("refund amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
         ordering = ["-created_at"]
-        verbose_name_plural = "policies"
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="insurance_policy_period"
@@ -116,22 +148,30 @@ class Policy(TimestampedModel):
 
 
 class Claim(TimestampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="claims")
-    order_id = models.UUIDField(db_index=True)
-    customer_id = models.UUIDField(db_index=True)
-    filed_by_id = models.UUIDField()
-    incident_date = models.DateField()
-    description = models.TextField(max_length=5000)
-    amount_claimed = models.DecimalField(max_digits=14, decimal_places=2)
-    amount_approved = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.FILED)
-    decision_reason = models.CharField(max_length=500, blank=True)
-    decided_by_id = models.UUIDField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="claims"
+    )
+    order_id = models.UUIDField(_("order"), db_index=True)
+    customer_id = models.UUIDField(_("customer"), db_index=True)
+    filed_by_id = models.UUIDField(_("filed by"))
+    incident_date = models.DateField(_("incident date"))
+    description = models.TextField(_("description"), max_length=5000)
+    amount_claimed = models.DecimalField(_("amount claimed"), max_digits=14, decimal_places=2)
+    amount_approved = models.DecimalField(
+        _("amount approved"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.FILED
+    )
+    decision_reason = models.CharField(_("decision reason"), max_length=500, blank=True)
+    decided_by_id = models.UUIDField(_("decided by"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -152,17 +192,22 @@ class Claim(TimestampedModel):
 class ClaimDecisionRecord(DecisionBase):
     """Staff's decisions on a claim, first approvals included (common/four_eyes.py)."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="decisions")
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="decisions"
+    )
 
     class Meta(DecisionBase.Meta):
-        pass
+        verbose_name = _("claim decision")
+        verbose_name_plural = _("claim decisions")
 
 
 class OutboxEvent(OutboxEventBase):
     class Meta(OutboxEventBase.Meta):
-        pass
+        verbose_name = _("insurance outbox event")
+        verbose_name_plural = _("insurance outbox events")
 
 
 class InboxEvent(InboxEventBase):
     class Meta(InboxEventBase.Meta):
-        pass
+        verbose_name = _("insurance inbox event")
+        verbose_name_plural = _("insurance inbox events")

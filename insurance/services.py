@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from catalog import selectors as catalog_selectors
 from catalog.selectors import VehicleView
@@ -43,7 +44,7 @@ def _insurable_vehicle(*, user, order_id, product_id) -> tuple[OrderView, Vehicl
     order, lines = orders_selectors.order_lines_get(user=user, order_id=order_id)
     if order.status is OrderStatus.CANCELLED:
         raise ApplicationError(
-            "A cancelled order cannot be insured.",
+            _("A cancelled order cannot be insured."),
             code=InsuranceErrorCode.ORDER_NOT_INSURABLE,
             status=409,
         )
@@ -51,24 +52,24 @@ def _insurable_vehicle(*, user, order_id, product_id) -> tuple[OrderView, Vehicl
     prices = {line.product_id: line.unit_price for line in lines if line.product_id in vehicles}
     if not prices:
         raise ApplicationError(
-            "This order has no vehicle to insure.",
+            _("This order has no vehicle to insure."),
             code=InsuranceErrorCode.ORDER_HAS_NO_VEHICLE,
             status=409,
         )
     if product_id is None and len(prices) > 1:
         raise ApplicationError(
-            "This order has several vehicles: name one (product_id).",
+            _("This order has several vehicles: name one (product_id)."),
             code=InsuranceErrorCode.VEHICLE_REQUIRED,
             status=400,
-            details={"product_id": [f"One of {', '.join(map(str, sorted(map(str, prices))))}."]},
+            details={"product_id": [_("One of %s.") % ", ".join(sorted(map(str, prices)))]},
         )
     product_id = product_id or next(iter(prices))
     if product_id not in prices:
         raise ApplicationError(
-            "That vehicle is not on this order.",
+            _("That vehicle is not on this order."),
             code=InsuranceErrorCode.VEHICLE_NOT_ON_ORDER,
             status=400,
-            details={"product_id": ["Not a vehicle of this order."]},
+            details={"product_id": [_("Not a vehicle of this order.")]},
         )
     return order, vehicles[product_id], prices[product_id]
 
@@ -82,10 +83,10 @@ def _coverage(insurance_type: str, coverage_amount: Decimal | None, price: Decim
         return price
     if coverage_amount > price:
         raise ApplicationError(
-            "KASKO covers at most the vehicle's price.",
+            _("KASKO covers at most the vehicle's price."),
             code=InsuranceErrorCode.COVERAGE_EXCEEDS_VEHICLE_PRICE,
             status=400,
-            details={"coverage_amount": [f"At most {price}, the vehicle's price."]},
+            details={"coverage_amount": [_("At most %s, the vehicle's price.") % price]},
         )
     return coverage_amount
 
@@ -108,12 +109,16 @@ def quote_price(
     ruleset = rulesets.OSAGO if insurance_type == InsuranceType.OSAGO else rulesets.KASKO
     if not ruleset.coverage_minimum <= coverage_amount <= ruleset.coverage_limit:
         above = coverage_amount > ruleset.coverage_limit
-        message = (
-            f"From {ruleset.coverage_minimum} to {ruleset.coverage_limit} {ruleset.currency}"
-            f" ({ruleset.version})."
-        )
+        message = _("From %(minimum)s to %(limit)s %(currency)s (%(version)s).") % {
+            "minimum": ruleset.coverage_minimum,
+            "limit": ruleset.coverage_limit,
+            "currency": ruleset.currency,
+            "version": ruleset.version,
+        }
         raise ApplicationError(
-            f"The coverage is {'above' if above else 'below'} what this insurance allows.",
+            _("The coverage is above what this insurance allows.")
+            if above
+            else _("The coverage is below what this insurance allows."),
             code=InsuranceErrorCode.COVERAGE_EXCEEDS_LIMIT
             if above
             else InsuranceErrorCode.COVERAGE_BELOW_MINIMUM,
@@ -122,7 +127,7 @@ def quote_price(
         )
     if not unlimited_drivers and driver_age is None:
         raise ApplicationError(
-            "Name the driver (driver_age and driver_experience_years) or allow any driver.",
+            _("Name the driver (driver_age and driver_experience_years) or allow any driver."),
             code=InsuranceErrorCode.DRIVER_REQUIRED,
             status=400,
         )
@@ -264,12 +269,12 @@ def quote_purchase(*, quote_id) -> Policy:
         quote = Quote.objects.using(DB).select_for_update().get(pk=quote_id)
         if quote.status == QuoteStatus.PURCHASED:
             raise _quote_conflict(
-                "This quote has already been bought.", InsuranceErrorCode.QUOTE_ALREADY_PURCHASED
+                _("This quote has already been bought."), InsuranceErrorCode.QUOTE_ALREADY_PURCHASED
             )
         QUOTE_TRANSITIONS.check(quote.status, QuoteStatus.PURCHASED)
         if quote.is_expired:
             raise _quote_conflict(
-                f"The quote expired at {quote.valid_until.isoformat()}; ask for a new one.",
+                _("The quote expired at %s; ask for a new one.") % quote.valid_until.isoformat(),
                 InsuranceErrorCode.QUOTE_EXPIRED,
             )
         now = timezone.now()
@@ -290,7 +295,7 @@ def quote_purchase(*, quote_id) -> Policy:
                 policy.save(using=DB, force_insert=True)
         except IntegrityError:  # the one-policy-per-quote constraint
             raise _quote_conflict(
-                "This quote has already been bought.", InsuranceErrorCode.QUOTE_ALREADY_PURCHASED
+                _("This quote has already been bought."), InsuranceErrorCode.QUOTE_ALREADY_PURCHASED
             ) from None
         QUOTE_TRANSITIONS.apply(quote, QuoteStatus.PURCHASED)
         quote.save(using=DB, update_fields=["status", "updated_at"])
@@ -359,7 +364,7 @@ def policy_cancel(*, policy_id, user=None, reason: str = "") -> Policy:
         today = timezone.localdate()
         if policy.status == PolicyStatus.ACTIVE and today > policy.end_date:
             raise ApplicationError(
-                "Only an active policy can be cancelled; this one has ended.",
+                _("Only an active policy can be cancelled; this one has ended."),
                 code=InsuranceErrorCode.POLICY_NOT_ACTIVE,
                 status=409,
             )
@@ -393,25 +398,27 @@ def claim_file(
         policy = Policy.objects.using(DB).select_for_update().get(pk=policy_id)
         if policy.status != PolicyStatus.ACTIVE:
             raise ApplicationError(
-                "Claims are filed on an active policy only.",
+                _("Claims are filed on an active policy only."),
                 code=InsuranceErrorCode.POLICY_NOT_ACTIVE,
                 status=409,
             )
         if incident_date > timezone.localdate():
             raise _claim_refused(
-                "The incident date is in the future.",
+                _("The incident date is in the future."),
                 InsuranceErrorCode.INCIDENT_IN_FUTURE,
                 "incident_date",
             )
         if not policy.start_date <= incident_date <= policy.end_date:
             raise _claim_refused(
-                f"The policy covers {policy.start_date} to {policy.end_date}.",
+                _("The policy covers %(start)s to %(end)s.")
+                % {"start": policy.start_date, "end": policy.end_date},
                 InsuranceErrorCode.INCIDENT_OUTSIDE_POLICY_PERIOD,
                 "incident_date",
             )
         if amount_claimed > policy.coverage_amount:
             raise _claim_refused(
-                f"At most the coverage, {policy.coverage_amount} {policy.currency}.",
+                _("At most the coverage, %(amount)s %(currency)s.")
+                % {"amount": policy.coverage_amount, "currency": policy.currency},
                 InsuranceErrorCode.AMOUNT_EXCEEDS_COVERAGE,
                 "amount_claimed",
             )
@@ -442,18 +449,19 @@ def claim_decide(
         if approve:
             if amount_approved is None:
                 raise _claim_refused(
-                    "An approval needs the approved amount.",
+                    _("An approval needs the approved amount."),
                     InsuranceErrorCode.AMOUNT_APPROVED_REQUIRED,
                     "amount_approved",
                 )
             if amount_approved > claim.amount_claimed:
                 raise _claim_refused(
-                    f"At most the amount claimed, {claim.amount_claimed} {claim.currency}.",
+                    _("At most the amount claimed, %(amount)s %(currency)s.")
+                    % {"amount": claim.amount_claimed, "currency": claim.currency},
                     InsuranceErrorCode.AMOUNT_APPROVED_EXCEEDS_CLAIMED,
                     "amount_approved",
                 )
         ruling = four_eyes.decision_take(
-            what="claim",
+            what=_("claim"),
             owner_id=claim.customer_id,
             user=user,
             decision=decision,

@@ -5,8 +5,15 @@ from django import forms
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, reason_action, service_action
+from common.admin import (
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    date_range_filter,
+    reason_action,
+    service_action,
+)
 from common.exceptions import ApplicationError
 from integrations import services
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -16,7 +23,9 @@ DB = "integrations"
 
 
 class SinceForm(forms.Form):
-    since = forms.DateTimeField(help_text="Every delivery of an event from then on (UTC).")
+    since = forms.DateTimeField(
+        label=_("since"), help_text=_("Every delivery of an event from then on (UTC).")
+    )
 
 
 class AdminsOnlyMixin:
@@ -42,7 +51,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
             if "url" in data:
                 target_check(data["url"])
             if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-                raise forms.ValidationError({"event_types": 'A list of patterns: ["order.*"].'})
+                raise forms.ValidationError({"event_types": _('A list of patterns: ["order.*"].')})
             services.event_types_check(patterns)
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from exc
@@ -54,7 +63,7 @@ class WebhookSubscriptionAdmin(AdminsOnlyMixin, DatabaseAdminMixin, admin.ModelA
     using = DB
     form = WebhookSubscriptionForm
     list_display = ["name", "url", "is_active", "failing_since", "disabled_at", "created_at"]
-    list_filter = ["is_active"]
+    list_filter = [date_range_filter("created_at", _("created")), "is_active"]
     search_fields = ["name", "url"]
     fields = [
         "name",
@@ -81,14 +90,14 @@ class WebhookSubscriptionAdmin(AdminsOnlyMixin, DatabaseAdminMixin, admin.ModelA
                 subscription_id=subscription.pk, since=since
             ),
             name="redeliver_since",
-            description="Send again every delivery since a time",
-            done="Sent again for",
+            description=_("Send again every delivery since a time"),
+            done=_("Sent again for"),
             permission="change",
             form_class=SinceForm,
         ),
     ]
 
-    @admin.action(description="Rotate the signing secret", permissions=["change"])
+    @admin.action(description=_("Rotate the signing secret"), permissions=["change"])
     def rotate_secret(self, request, queryset):
         """New secrets, shown on the page this answers with and nowhere else, ever again
         (docs/integrations.md, "Secrets"); the old ones still sign for the overlap."""
@@ -96,13 +105,13 @@ class WebhookSubscriptionAdmin(AdminsOnlyMixin, DatabaseAdminMixin, admin.ModelA
             services.subscription_secret_rotate(subscription_id=subscription.pk)
             for subscription in queryset
         ]
-        return self._secrets_page(request, "New signing secrets", rotated)
+        return self._secrets_page(request, _("New signing secrets"), rotated)
 
     def response_add(self, request, obj, post_url_continue=None):
         """The new subscription's secret, on this page only (never in a message: messages
         may travel in a cookie)."""
         created = WebhookSubscription.objects.using(DB).get(pk=obj.pk)
-        return self._secrets_page(request, "The new subscription's signing secret", [created])
+        return self._secrets_page(request, _("The new subscription's signing secret"), [created])
 
     def _secrets_page(self, request, title, subscriptions):
         context = {
@@ -153,15 +162,15 @@ class WebhookDeliveryAdmin(
         "occurred_at",
         "next_attempt_at",
     ]
-    list_filter = ["status", "event_type"]
+    list_filter = [date_range_filter("occurred_at", _("occurred")), "status", "event_type"]
     list_select_related = ["subscription"]
     search_fields = ["=event_id", "=ordering_key"]
     inlines = [WebhookAttemptInline]
     actions = [
         service_action(
             lambda request, delivery: services.delivery_redeliver(delivery_id=delivery.pk),
-            description="Send the selected deliveries again",
-            done="Sent again",
+            description=_("Send the selected deliveries again"),
+            done=_("Sent again"),
         )
     ]
 

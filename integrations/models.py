@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from integrations.choices import DeliveryStatus
@@ -10,27 +11,37 @@ from integrations.signing import secret_decrypt
 class WebhookSubscription(TimestampedModel):
     """A partner's endpoint and the event types it wants (docs/integrations.md)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=100)
-    url = models.URLField(max_length=2000)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("URL"), max_length=2000)
     # Patterns of event types: `order.created`, `order.*`, `*`.
-    event_types = models.JSONField(default=list)
+    event_types = models.JSONField(
+        _("event types"),
+        default=list,
+        help_text=_('A list of patterns: ["order.created", "payment.*"], or ["*"] for all.'),
+    )
     # Signs each delivery (Standard Webhooks: `whsec_` and base64), kept encrypted
     # (integrations/signing.py); shown once, when it is made (docs/integrations.md, "Secrets").
-    secret_encrypted = models.TextField()
+    secret_encrypted = models.TextField(_("signing secret (encrypted)"))
     # The secret a rotation replaced: it signs too, alongside, until then.
-    previous_secret_encrypted = models.TextField(blank=True)
-    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
-    is_active = models.BooleanField(default=True)
+    previous_secret_encrypted = models.TextField(
+        _("previous signing secret (encrypted)"), blank=True
+    )
+    previous_secret_expires_at = models.DateTimeField(
+        _("previous secret expires"), null=True, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
     # The accounts user told when it is disabled (no foreign key across databases).
-    owner_id = models.UUIDField()
+    owner_id = models.UUIDField(_("owner"))
     # The first failure since the last success; continuously failing for the retry window
     # disables the subscription.
-    failing_since = models.DateTimeField(null=True, blank=True)
-    disabled_at = models.DateTimeField(null=True, blank=True)
-    disabled_reason = models.CharField(max_length=200, blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
+    disabled_reason = models.CharField(_("reason disabled"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -46,32 +57,36 @@ class WebhookDelivery(TimestampedModel):
     """One event for one subscription: sent until the receiver answers 2xx, or given up
     after the retry window."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     subscription = models.ForeignKey(
-        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookSubscription,
+        verbose_name=_("subscription"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
     )
-    event_id = models.UUIDField()
-    event_type = models.CharField(max_length=64)
+    event_id = models.UUIDField(_("event id"))
+    event_type = models.CharField(_("event type"), max_length=64)
     # Deliveries with one key go out one at a time, oldest first: the order an event is
     # about (its id, or the order_id of a payment), else its aggregate.
-    ordering_key = models.CharField(max_length=64)
-    occurred_at = models.DateTimeField()
-    body = models.JSONField()  # the event, as every attempt sends it
+    ordering_key = models.CharField(_("ordering key"), max_length=64)
+    occurred_at = models.DateTimeField(_("occurred"))
+    body = models.JSONField(_("body"))  # the event, as every attempt sends it
     status = models.CharField(
-        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
-    attempts = models.PositiveIntegerField(default=0)
-    first_attempt_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    first_attempt_at = models.DateTimeField(_("first attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # A sender holds the delivery until then; another sender leaves it alone.
-    claimed_until = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     # Queued for a sender until then: the dispatch does not queue it again meanwhile.
-    queued_until = models.DateTimeField(null=True, blank=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
+    queued_until = models.DateTimeField(_("queued until"), null=True, blank=True)
+    succeeded_at = models.DateTimeField(_("succeeded"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["occurred_at"]
-        verbose_name_plural = "webhook deliveries"
         constraints = [
             models.UniqueConstraint(
                 fields=["subscription", "event_id"], name="integrations_delivery_once"
@@ -93,18 +108,24 @@ class WebhookDelivery(TimestampedModel):
 class WebhookAttempt(TimestampedModel):
     """One POST of a delivery: what came back and how long it took."""
 
-    id = models.BigAutoField(primary_key=True)
+    id = models.BigAutoField(_("ID"), primary_key=True)
     delivery = models.ForeignKey(
-        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+        WebhookDelivery,
+        verbose_name=_("delivery"),
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
     )
-    number = models.PositiveIntegerField()
-    status_code = models.PositiveIntegerField(null=True, blank=True)
-    latency_ms = models.PositiveIntegerField()
-    response_excerpt = models.TextField(blank=True)  # the first RESPONSE_EXCERPT_CHARS
-    error = models.CharField(max_length=500, blank=True)
-    succeeded = models.BooleanField()
+    number = models.PositiveIntegerField(_("number"))
+    status_code = models.PositiveIntegerField(_("HTTP status"), null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"))
+    # The first RESPONSE_EXCERPT_CHARS.
+    response_excerpt = models.TextField(_("response excerpt"), blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    succeeded = models.BooleanField(_("succeeded"))
 
     class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
         ordering = ["delivery", "number"]
 
     def __str__(self):
@@ -116,9 +137,11 @@ class OutboxEvent(OutboxEventBase):
     the metrics and the dead-letter commands treat it as the others."""
 
     class Meta(OutboxEventBase.Meta):
-        pass
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
 
 
 class InboxEvent(InboxEventBase):
     class Meta(InboxEventBase.Meta):
-        pass
+        verbose_name = _("inbox event")
+        verbose_name_plural = _("inbox events")

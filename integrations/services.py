@@ -20,6 +20,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from standardwebhooks.webhooks import Webhook
 
 from accounts import selectors as accounts_selectors
@@ -50,15 +51,20 @@ logger = logging.getLogger(__name__)
 # ------------------------------------------------------------------------------
 def event_types_check(patterns: list[str]) -> None:
     """Every pattern must name at least one published event type."""
-    known = [type for _, type, _ in event_types()]
+    known = [type for _app, type, _schema in event_types()]
     unknown = [p for p in patterns if not fnmatch.filter(known, p)]
     if unknown or not patterns:
         raise ApplicationError(
-            "Name at least one event type; these match none: " + ", ".join(unknown)
+            _("Name at least one event type; these match none: %(unknown)s")
+            % {"unknown": ", ".join(unknown)}
             if unknown
-            else "Name at least one event type.",
+            else _("Name at least one event type."),
             code=IntegrationErrorCode.EVENT_TYPE_UNKNOWN,
-            details={"event_types": [f"{p} matches no event type." for p in unknown]},
+            details={
+                "event_types": [
+                    _("%(pattern)s matches no event type.") % {"pattern": p} for p in unknown
+                ]
+            },
         )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
 from integrations.error_codes import IntegrationErrorCode
@@ -20,7 +21,7 @@ from integrations.error_codes import IntegrationErrorCode
 
 def _refused(url: str, why: str) -> ApplicationError:
     return ApplicationError(
-        f"This target URL is not allowed: {why}.",
+        _("This target URL is not allowed: %(why)s.") % {"why": why},
         code=IntegrationErrorCode.TARGET_URL_REFUSED,
         details={"url": [f"{why}."]},
     )
@@ -49,7 +50,7 @@ def _resolve(host: str, port: int) -> list:
     except (socket.gaierror, UnicodeError) as exc:
         raise ValueError(f"{host} does not resolve") from exc
     addresses = []
-    for *_, sockaddr in infos:
+    for *_info, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0].split("%")[0])
         if address not in addresses:
             addresses.append(address)
@@ -70,11 +71,11 @@ class Target:
 def target_check(url: str) -> Target:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _refused(url, "it must be an http or https URL with a host")
+        raise _refused(url, _("it must be an http or https URL with a host"))
     if settings.WEBHOOKS_REQUIRE_HTTPS and parts.scheme != "https":
-        raise _refused(url, "it must use https")
+        raise _refused(url, _("it must use https"))
     if parts.username or parts.password:
-        raise _refused(url, "credentials do not belong in the URL")
+        raise _refused(url, _("credentials do not belong in the URL"))
     try:
         addresses = _resolve(parts.hostname, parts.port or 443)
     except ValueError as exc:
@@ -84,5 +85,9 @@ def target_check(url: str) -> Target:
         for judged in (address, _embedded_ipv4(address)):
             if judged is None or judged.is_global or any(judged in n for n in allowed):
                 continue
-            raise _refused(url, f"{parts.hostname} is a private or reserved address ({judged})")
+            raise _refused(
+                url,
+                _("%(host)s is a private or reserved address (%(address)s)")
+                % {"host": parts.hostname, "address": judged},
+            )
     return Target(url=url, addresses=tuple(str(address) for address in addresses))

@@ -1,15 +1,26 @@
+import re
+
 from django.contrib import admin
+from django.db.models import CharField, Prefetch, Q
+from django.db.models.functions import Cast
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
+from accounts.admin_people import PeopleMixin
+from catalog import selectors as catalog_selectors
 from common.admin import (
     CreatedColumnMixin,
     DatabaseAdminMixin,
+    ExportMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    TotalsMixin,
     admin_link,
     changelist_link,
+    date_range_filter,
     display,
+    money,
     money_column,
     reason_action,
     short_id,
@@ -18,9 +29,17 @@ from orders import services
 from orders.choices import LinkKind, OrderStatus
 from orders.deal import deal_of, premium_paid
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
+from orders.resources import OrderResource, vehicles_of
+
+# Characters of a vehicle's name shown in the list (a long one is cut short).
+VEHICLE_NAME_SHOWN = 24
+
+# What a manager types for an order's number: the first characters of its id, as the list and
+# the e-mails show them (at least four), or the whole id.
+SHORT_ID = re.compile(r"[0-9a-f]{4,8}|[0-9a-f]{8}-[0-9a-f-]{1,28}", re.IGNORECASE)
 
 
-def _status_action(status: OrderStatus, *, description: str, done: str):
+def _status_action(status: OrderStatus, *, description, done):
     def apply(request, order, reason):
         services.order_status_set(
             order_id=order.pk, status=status, user=request.user, reason=reason
@@ -59,9 +78,21 @@ class OrderStatusHistoryInline(ReadOnlyInline):
 
     @display(_("Changed by"))
     def changed_by(self, row):
+        role = ROLE_NAMES.get(row.changed_by_role, row.changed_by_role)
         if row.changed_by_id is None:
-            return row.changed_by_role
-        return format_html("{} {}", row.changed_by_role, short_id(row.changed_by_id))
+            return role
+        return format_html("{} {}", role, short_id(row.changed_by_id))
+
+
+# Who changed a status, as the history stores it (`Actor`, and staff roles).
+ROLE_NAMES = {
+    "customer": pgettext_lazy("who changed it", "customer"),
+    "client": pgettext_lazy("who changed it", "customer"),
+    "manager": pgettext_lazy("who changed it", "manager"),
+    "admin": pgettext_lazy("who changed it", "admin"),
+    "staff": pgettext_lazy("who changed it", "staff"),
+    "system": pgettext_lazy("who changed it", "system"),
+}
 
 
 # Where the admin shows each kind of linked record.
@@ -90,23 +121,53 @@ class OrderLinkInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class OrderAdmin(
+    ExportMixin,
+    TotalsMixin,
+    PeopleMixin,
+    CreatedColumnMixin,
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
+):
     """Orders live in the `orders` database; this page only shows them. Status changes are
-    the actions below, through `order_status_set`, as through the API."""
+    the actions below, through `order_status_set`, as through the API.
+
+    Found by their number (the short id), the customer's name, e-mail or phone, and the
+    vehicle's name or VIN (`get_search_results`); the list exports as CSV or XLSX and sums its
+    totals under the table (docs/admin.md, "Lists")."""
 
     list_display = [
         "number",
         "customer",
+        "vehicle",
         "status",
-        "total",
-        "paid",
+        "total_and_paid",
         "created",
     ]
-    list_filter = ["status", "currency"]
+    list_filter = ["status", "currency", date_range_filter("created_at")]
     search_fields = ["=id", "customer_email", "customer_name"]
-    date_hierarchy = "created_at"
+    search_help_text = _(
+        "Order number, customer's name, e-mail or phone, vehicle or VIN (four characters or more)"
+    )
+    people_fields = {"customer_id": _("Customer")}
+    people_search_fields = ("customer_id",)
+    totals = ["total_amount", "paid_amount"]
+    resource_classes = [OrderResource]
     fieldsets = [
-        (None, {"fields": ["number", "customer", "status", "total", "paid", "notes"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "customer_id_person",
+                    "status",
+                    "total",
+                    "paid",
+                    "notes",
+                ]
+            },
+        ),
         (_("The deal"), {"fields": ["deal"]}),
         (_("Related"), {"fields": ["payments", "loan_applications", "policies"]}),
         (
@@ -132,6 +193,7 @@ class OrderAdmin(CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, adm
         *(f.name for f in Order._meta.fields),
         "number",
         "customer",
+        "customer_id_person",
         "total",
         "paid",
         "deal",
@@ -143,17 +205,51 @@ class OrderAdmin(CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, adm
     actions = [
         _status_action(
             OrderStatus.PROCESSING,
-            description="Start processing the selected orders",
-            done="Processing started",
+            description=_("Start processing the selected orders"),
+            done=_("Processing started"),
         ),
         _status_action(
-            OrderStatus.COMPLETED, description="Complete the selected orders", done="Completed"
+            OrderStatus.COMPLETED,
+            description=_("Complete the selected orders"),
+            done=_("Completed"),
         ),
         _status_action(
-            OrderStatus.CANCELLED, description="Cancel the selected orders", done="Cancelled"
+            OrderStatus.CANCELLED,
+            description=_("Cancel the selected orders"),
+            done=_("Cancelled"),
         ),
     ]
     using = "orders"
+
+    def get_queryset(self, request):
+        # The vehicle column and the export read each order's items: one query per page.
+        return super().get_queryset(request).prefetch_related(Prefetch("items"))
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            found |= queryset.filter(self._found_beyond_fields(term))
+        return found, may_have_duplicates
+
+    @staticmethod
+    def _found_beyond_fields(term: str) -> Q:
+        """What a search finds besides the snapshot's name and e-mail and the account's name,
+        e-mail and phone: the number, the product's name and (part of) its VIN. Each is a
+        subquery on the orders database; the VIN first asks the catalog for its products."""
+        items = OrderItem.objects.filter(product_name__icontains=term)
+        product_ids = catalog_selectors.product_ids_matching_vin(term=term)
+        if product_ids:
+            items = OrderItem.objects.filter(
+                Q(product_name__icontains=term) | Q(product_id__in=product_ids)
+            )
+        found = Q(pk__in=items.values("order_id"))
+        if SHORT_ID.fullmatch(term):
+            numbers = Order.objects.annotate(number=Cast("id", CharField())).filter(
+                number__startswith=term.lower()
+            )
+            found |= Q(pk__in=numbers.values("pk"))
+        return found
 
     def has_status_change_permission(self, request):
         return request.user.has_perm("orders.change_order")
@@ -168,32 +264,71 @@ class OrderAdmin(CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, adm
         name = order.customer_name or order.customer_email or short_id(order.customer_id)
         return changelist_link("admin:crm_client_changelist", name, user_id=order.customer_id)
 
+    @display(pgettext_lazy("order list column", "Vehicle"))
+    def vehicle(self, order):
+        """The vehicle's name, cut short for the list to fit 1280 px; every name of the order
+        is in its title."""
+        names = vehicles_of(order.line_items)
+        if not names:
+            return "—"
+        shown = (
+            names[0]
+            if len(names[0]) <= VEHICLE_NAME_SHOWN
+            else f"{names[0][: VEHICLE_NAME_SHOWN - 1]}…"
+        )
+        if len(names) > 1:
+            more = ngettext("and %(count)s more", "and %(count)s more", len(names) - 1)
+            shown = f"{shown} {more % {'count': len(names) - 1}}"
+        return format_html('<span title="{}">{}</span>', ", ".join(names), shown)
+
     total = money_column("total_amount", _("Total"))
 
     paid = money_column("paid_amount", _("Paid"))
+
+    @display(_("Total"), ordering="total_amount")
+    def total_and_paid(self, order):
+        """The total, and under it the share paid so far (in whole per cent, never rounded up
+        to 100): one column, for the list to fit 1280 px; the amount paid is in its title."""
+        total = money(order.total_amount, order.currency)
+        if not order.total_amount or not order.paid_amount:
+            return total
+        share = int(order.paid_amount * 100 // order.total_amount)
+        return format_html(
+            '{}<br><small class="paid-share" title="{}">{}</small>',
+            total,
+            money(order.paid_amount, order.currency),
+            _("paid %(share)s %%") % {"share": share},
+        )
 
     @display(_("At a glance"))
     def deal(self, order):
         """What GET orders/{id}/deal answers (docs/deal.md, "The deal at a glance")."""
         deal = deal_of(order)
+        currency = order.currency
         rows = [
-            (_("Paid (captured and lent)"), f"{order.paid_amount} {order.currency}"),
-            (_("Payments captured"), f"{deal.captured} {order.currency}"),
-            (_("Payments pending"), f"{deal.pending} {order.currency}"),
-            (_("Payments refunded"), f"{deal.refunded} {order.currency}"),
+            (_("Paid (captured and lent)"), money(order.paid_amount, currency)),
+            (_("Payments captured"), money(deal.captured, currency)),
+            (_("Payments pending"), money(deal.pending, currency)),
+            (_("Payments refunded"), money(deal.refunded, currency)),
             (
                 _("Loan"),
-                f"{deal.loan.status}, {deal.loan.amount} {order.currency}" if deal.loan else "—",
+                f"{deal.loan.status}, {money(deal.loan.amount, currency)}" if deal.loan else "—",
             ),
             *(
                 (
                     _("Policy"),
-                    f"{policy.status}, {_('premium')} {policy.amount} {order.currency}, "
-                    f"{_('paid') if premium_paid(policy) else _('not paid')}",
+                    _("%(status)s, premium %(premium)s, %(paid)s")
+                    % {
+                        "status": policy.status,
+                        "premium": money(policy.amount, currency),
+                        "paid": pgettext_lazy("premium", "paid")
+                        if premium_paid(policy)
+                        else pgettext_lazy("premium", "not paid"),
+                    },
                 )
                 for policy in deal.policies
             ),
-            (_("Balance due"), f"{deal.balance_due} {order.currency}"),
+            (_("Balance due"), money(deal.balance_due, currency)),
             *((_("Still to come"), step.message) for step in deal.outstanding),
         ]
         return format_html(

@@ -1,25 +1,27 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.transitions import TransitionMap
 from orders.error_codes import OrderErrorCode
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    PAID = "paid", "Paid"
-    PROCESSING = "processing", "Processing"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", pgettext_lazy("order status", "Pending")
+    PAID = "paid", pgettext_lazy("order status", "Paid")
+    PROCESSING = "processing", pgettext_lazy("order status", "Processing")
+    COMPLETED = "completed", pgettext_lazy("order status", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
 
 class LinkKind(models.TextChoices):
     """What another domain attached to an order, as its events report it."""
 
-    PAYMENT = "payment", "Payment"
-    LOAN_APPLICATION = "loan_application", "Loan application"
-    INSURANCE_QUOTE = "insurance_quote", "Insurance quote"
-    INSURANCE_POLICY = "insurance_policy", "Insurance policy"
-    INSURANCE_CLAIM = "insurance_claim", "Insurance claim"
+    PAYMENT = "payment", _("Payment")
+    LOAN_APPLICATION = "loan_application", _("Loan application")
+    INSURANCE_QUOTE = "insurance_quote", _("Insurance quote")
+    INSURANCE_POLICY = "insurance_policy", _("Insurance policy")
+    INSURANCE_CLAIM = "insurance_claim", _("Insurance claim")
 
 
 # A loan application in one of these states, as financing reports it, finances its order:
@@ -30,9 +32,9 @@ FINANCED_LOAN_STATUSES = ("approved", "sent_to_lender", "disbursed")
 class Actor(models.TextChoices):
     """Who may make a transition: the order's own customer, staff, or the system (payments)."""
 
-    CUSTOMER = "customer"
-    STAFF = "staff"
-    SYSTEM = "system"
+    CUSTOMER = "customer", _("Customer")
+    STAFF = "staff", _("Staff")
+    SYSTEM = "system", _("System")
 
 
 # (from, to) -> who may make that move. Nothing else is a legal transition.

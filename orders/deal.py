@@ -10,6 +10,8 @@ money (`loan_awaiting_disbursement`)."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from orders.choices import LinkKind, OrderStatus
 from orders.models import Order, OrderLink
 
@@ -89,16 +91,25 @@ def _steps(order: Order, loan: OrderLink | None, balance: Decimal) -> list[Step]
     own_part = max(balance - financed, ZERO)
     steps = []
     if own_part > 0:
-        steps.append(Step("payment_due", f"{own_part} {currency} to pay.", own_part))
+        steps.append(
+            Step(
+                "payment_due",
+                gettext("%(amount)s %(currency)s to pay.")
+                % {"amount": own_part, "currency": currency},
+                own_part,
+            )
+        )
     if loan is None or not financed:
         return steps
     if loan.status == "pending_review":
-        steps.append(Step("loan_under_review", "The loan application is under review.", financed))
+        steps.append(
+            Step("loan_under_review", gettext("The loan application is under review."), financed)
+        )
     elif loan.status == "approved":
         steps.append(
             Step(
                 "loan_awaiting_lender",
-                "The approved loan goes to the lender once the down payment is in.",
+                gettext("The approved loan goes to the lender once the down payment is in."),
                 financed,
             )
         )
@@ -106,7 +117,8 @@ def _steps(order: Order, loan: OrderLink | None, balance: Decimal) -> list[Step]
         steps.append(
             Step(
                 "loan_awaiting_disbursement",
-                f"The lender is to pay {financed} {currency}.",
+                gettext("The lender is to pay %(amount)s %(currency)s.")
+                % {"amount": financed, "currency": currency},
                 financed,
             )
         )

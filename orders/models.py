@@ -15,27 +15,57 @@ from orders.choices import LinkKind, OrderStatus
 
 
 class Order(TimestampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer_id = models.UUIDField(db_index=True)
-    customer_email = models.CharField(max_length=254, blank=True)
-    customer_name = models.CharField(max_length=200, blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    customer_id = models.UUIDField(_("customer ID"), db_index=True)
+    customer_email = models.CharField(
+        _("customer e-mail"),
+        max_length=254,
+        blank=True,
+        help_text=_("As the customer's account had it when last synced."),
+    )
+    customer_name = models.CharField(
+        _("customer name"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the customer's account had it when last synced."),
+    )
     # When the accounts data in the snapshot was last updated, so that a late `user.updated`
     # never overwrites a newer one; a scrubbed snapshot stays scrubbed.
-    customer_synced_at = models.DateTimeField(null=True, blank=True)
-    customer_scrubbed = models.BooleanField(default=False)
-    status = models.CharField(
-        max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING, db_index=True
+    customer_synced_at = models.DateTimeField(_("customer synced at"), null=True, blank=True)
+    customer_scrubbed = models.BooleanField(
+        _("customer data erased"),
+        default=False,
+        help_text=_("The customer's name and e-mail were erased at their request."),
     )
-    currency = models.CharField(max_length=3)
-    total_quantity = models.PositiveIntegerField(default=0)
-    total_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
-    paid_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PENDING,
+        db_index=True,
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    total_quantity = models.PositiveIntegerField(_("units"), default=0)
+    total_amount = models.DecimalField(
+        _("total"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    paid_amount = models.DecimalField(
+        _("paid"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_("Captured payments less refunds, and the loan once disbursed."),
+    )
     # The version of payments' report that `paid_amount` comes from (`payment.completed`,
     # `payment.refunded`): an older report, delivered late, changes nothing.
-    paid_version = models.PositiveIntegerField(default=0)
-    notes = models.TextField(blank=True, max_length=2000)
+    paid_version = models.PositiveIntegerField(_("paid amount version"), default=0)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
     # Grows with every change, so that a live client can notice a missed update.
-    sequence = models.PositiveIntegerField(default=1)
+    sequence = models.PositiveIntegerField(
+        _("sequence"),
+        default=1,
+        help_text=_("Grows with every change of the order; the live feed checks it."),
+    )
 
     class Meta:
         verbose_name = _("order")
@@ -55,7 +85,10 @@ class Order(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"Order {str(self.pk)[:8]} [{self.status}]"
+        return _("Order %(number)s [%(status)s]") % {
+            "number": str(self.pk)[:8],
+            "status": self.get_status_display(),
+        }
 
     @cached_property
     def line_items(self) -> list["OrderItem"]:
@@ -70,19 +103,25 @@ class Order(TimestampedModel):
 
 
 class OrderItem(TimestampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    product_id = models.UUIDField()
-    product_name = models.CharField(max_length=200)
-    unit_price = models.DecimalField(max_digits=14, decimal_places=2)
-    quantity = models.PositiveIntegerField()
-    line_total = models.DecimalField(max_digits=14, decimal_places=2)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="items", verbose_name=_("order")
+    )
+    product_id = models.UUIDField(_("product ID"))
+    product_name = models.CharField(_("product"), max_length=200)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=2)
     # The product had a VIN when it was ordered: a vehicle, held and limited by rules of its
     # own (docs/operations.md, "Unpaid orders").
-    is_vehicle = models.BooleanField(default=False)
+    is_vehicle = models.BooleanField(
+        _("vehicle"), default=False, help_text=_("The product had a VIN when it was ordered.")
+    )
 
     class Meta:
         ordering = ["product_name", "id"]
+        verbose_name = _("order item")
+        verbose_name_plural = _("order items")
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "product_id"], name="orders_item_unique_product"
@@ -97,17 +136,27 @@ class OrderItem(TimestampedModel):
 
 
 class OrderStatusHistory(TimestampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=16, choices=OrderStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=OrderStatus.choices)
-    changed_by_id = models.UUIDField(null=True, blank=True)
-    changed_by_role = models.CharField(max_length=16)
-    reason = models.TextField(blank=True, max_length=2000)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="history", verbose_name=_("order")
+    )
+    from_status = models.CharField(
+        _("from status"), max_length=16, choices=OrderStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=16, choices=OrderStatus.choices)
+    changed_by_id = models.UUIDField(_("changed by"), null=True, blank=True)
+    changed_by_role = models.CharField(_("role of who changed it"), max_length=16)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
 
     class Meta:
         ordering = ["created_at"]
-        verbose_name_plural = "order status history"
+        # When orders reached a status: the dashboard's and the sales report's "sold" is the
+        # move to paid (orders/figures.py), read by date over the whole history.
+        indexes = [
+            models.Index(fields=["to_status", "created_at", "order"], name="orders_history_reached")
+        ]
+        verbose_name = _("order status change")
+        verbose_name_plural = _("order status history")
 
     def __str__(self):
         return f"{self.order_id}: {self.from_status or '∅'} → {self.to_status}"
@@ -118,18 +167,24 @@ class OrderLink(TimestampedModel):
     reported through an event; the order never reads the other database
     (docs/architecture.md §3.4)."""
 
-    id = models.BigAutoField(primary_key=True)
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="links")
-    kind = models.CharField(max_length=32, choices=LinkKind.choices)
-    reference_id = models.UUIDField()
-    status = models.CharField(max_length=32)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True)
+    id = models.BigAutoField(_("ID"), primary_key=True)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="links", verbose_name=_("order")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=LinkKind.choices)
+    reference_id = models.UUIDField(_("record ID"))
+    status = models.CharField(_("status"), max_length=32)
+    amount = models.DecimalField(
+        _("amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
     # When the reported change happened, so that a late event never overwrites a newer one.
-    reported_at = models.DateTimeField()
+    reported_at = models.DateTimeField(_("reported"))
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("linked record")
+        verbose_name_plural = _("linked records")
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "kind", "reference_id"], name="orders_link_once"
@@ -144,14 +199,17 @@ class OrderIdempotencyKey(IdempotencyKeyBase):
     """A client's `Idempotency-Key` on order creation; `resource_id` is the order."""
 
     class Meta(IdempotencyKeyBase.Meta):
-        pass
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
 
 
 class OutboxEvent(OutboxEventBase):
     class Meta(OutboxEventBase.Meta):
-        pass
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
 
 
 class InboxEvent(InboxEventBase):
     class Meta(InboxEventBase.Meta):
-        pass
+        verbose_name = _("inbox event")
+        verbose_name_plural = _("inbox events")

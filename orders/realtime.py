@@ -26,6 +26,7 @@ def order_live(order: Order) -> dict:
         "id": str(order.pk),
         "customer_id": str(order.customer_id),
         "customer_email": order.customer_email,
+        "customer_name": order.customer_name,  # what the staff dashboard shows
         "status": order.status,
         "sequence": order.sequence,
         "total_quantity": order.total_quantity,

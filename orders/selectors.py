@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
 from common.money import to_cents
@@ -84,7 +85,7 @@ def order_view_get(*, user, order_id) -> OrderView:
     )
     if row is None:
         raise ApplicationError(
-            "There is no such order of yours.", code=OrderErrorCode.ORDER_NOT_FOUND, status=404
+            _("There is no such order of yours."), code=OrderErrorCode.ORDER_NOT_FOUND, status=404
         )
     return OrderView(**{**row, "status": OrderStatus(row["status"])})
 

@@ -10,6 +10,8 @@ from django.db import connections, transaction
 from django.db.models import F, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
@@ -101,7 +103,7 @@ def _order_insert(order_id, customer, lines, notes: str) -> Order:
     currencies = {line.currency for line in lines}
     if len(currencies) != 1:
         raise ApplicationError(
-            "All products of one order must be priced in the same currency.",
+            _("All products of one order must be priced in the same currency."),
             code=OrderErrorCode.CURRENCY_MISMATCH,
             status=400,
         )
@@ -171,8 +173,14 @@ def _unpaid_vehicles_check(customer_id, ordered: int) -> None:
     limit = settings.ORDERS_MAX_UNPAID_VEHICLES
     if held + ordered > limit:
         raise ApplicationError(
-            f"At most {limit} vehicles can be held on unpaid orders, and this order would "
-            f"make {held + ordered}: pay for or cancel an order first.",
+            ngettext(
+                "At most %(limit)s vehicle can be held on unpaid orders, and this order would "
+                "make %(count)s: pay for or cancel an order first.",
+                "At most %(limit)s vehicles can be held on unpaid orders, and this order would "
+                "make %(count)s: pay for or cancel an order first.",
+                limit,
+            )
+            % {"limit": limit, "count": held + ordered},
             code=OrderErrorCode.UNPAID_VEHICLE_LIMIT,
             status=409,
             details={"limit": limit, "held": held, "ordered": ordered},
@@ -244,7 +252,7 @@ def order_item_quantity_set(*, order_id, item_id, quantity: int) -> Order:
             order = Order.objects.using(DB).select_for_update().get(pk=order_id)
             if order.status != OrderStatus.PENDING:
                 raise ApplicationError(
-                    "Items can only change while the order is pending.",
+                    _("Items can only change while the order is pending."),
                     code=OrderErrorCode.ORDER_NOT_EDITABLE,
                     status=409,
                 )
@@ -289,7 +297,7 @@ def order_delete(*, order_id) -> None:
         order = Order.objects.using(DB).select_for_update().get(pk=order_id)
         if order.status not in DELETABLE:
             raise ApplicationError(
-                "Only pending or cancelled orders can be deleted.",
+                _("Only pending or cancelled orders can be deleted."),
                 code=OrderErrorCode.ORDER_NOT_DELETABLE,
                 status=409,
             )

@@ -1,14 +1,21 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from accounts.admin_people import PeopleMixin
 from common.admin import (
     CreatedColumnMixin,
     DatabaseAdminMixin,
     DecisionTrailInline,
+    ExportMixin,
+    ExportResource,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    TotalsMixin,
     admin_link,
+    date_range_filter,
     display,
+    id_column,
     money_column,
     reason_action,
     short_id,
@@ -26,6 +33,40 @@ from payments.models import (
 
 def _refund(request, payment, reason):
     services.payment_refund(payment_id=payment.pk, reason=reason, user=request.user)
+
+
+class PaymentResource(ExportResource):
+    class Meta:
+        model = Payment
+        fields = export_order = [
+            "id",
+            "created_at",
+            "payable_kind",
+            "payable_id",
+            "customer_id",
+            "amount",
+            "refunded_amount",
+            "currency",
+            "method",
+            "status",
+            "provider",
+            "provider_reference",
+            "processed_at",
+        ]
+
+
+class RefundResource(ExportResource):
+    class Meta:
+        model = Refund
+        fields = export_order = [
+            "id",
+            "created_at",
+            "payment",
+            "amount",
+            "status",
+            "reason",
+            "provider_reference",
+        ]
 
 
 class ReadOnlyPaymentsAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -53,7 +94,9 @@ PAYABLE_PAGES = {
 
 
 @admin.register(Payment)
-class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
+class PaymentAdmin(
+    PeopleMixin, ExportMixin, TotalsMixin, CreatedColumnMixin, ReadOnlyPaymentsAdmin
+):
     list_display = [
         "number",
         "paid_for",
@@ -62,9 +105,14 @@ class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
         "status",
         "created",
     ]
-    list_filter = ["status", "method", "currency", "provider"]
-    search_fields = ["=id", "=payable_id", "=customer_id", "=provider_reference"]
-    date_hierarchy = "created_at"
+    list_filter = [date_range_filter("created_at"), "status", "method", "currency", "provider"]
+    # By the short id the list shows (or the whole one), by the order's (the payable's), by
+    # the provider's reference, and by the payer's name, e-mail or phone.
+    search_fields = ["^id", "^payable_id", "=customer_id", "provider_reference"]
+    people_fields = {"customer_id": _("payer")}
+    people_search_fields = ("customer_id",)
+    totals = ["amount", "refunded_amount"]
+    resource_classes = [PaymentResource]
     inlines = [RefundInline]
     fieldsets = [
         (
@@ -73,6 +121,7 @@ class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
                 "fields": [
                     "number",
                     "paid_for",
+                    "customer_id_person",
                     "amount_shown",
                     "refunded",
                     "method",
@@ -109,6 +158,7 @@ class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
         *(f.name for f in Payment._meta.fields),
         "number",
         "paid_for",
+        "customer_id_person",
         "amount_shown",
         "refunded",
     ]
@@ -116,8 +166,8 @@ class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
         reason_action(
             _refund,
             name="refund",
-            description="Refund what is left of the selected payments",
-            done="Refunded",
+            description=_("Refund what is left of the selected payments"),
+            done=pgettext_lazy("action done", "Refunded"),
             permission="refund",
         )
     ]
@@ -136,7 +186,7 @@ class PaymentAdmin(CreatedColumnMixin, ReadOnlyPaymentsAdmin):
 
     amount_shown = money_column("amount", _("Amount"))
 
-    refunded = money_column("refunded_amount", _("Refunded"))
+    refunded = money_column("refunded_amount", pgettext_lazy("amount", "Refunded"))
 
 
 class RefundApprovalInline(DecisionTrailInline):
@@ -159,44 +209,82 @@ def _refund_decision_action(decision: RefundDecision, *, description: str, done:
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyPaymentsAdmin):
-    list_display = ["id", "payment", "amount", "status", "reason", "created_at"]
-    list_filter = ["status"]
+class RefundAdmin(ExportMixin, TotalsMixin, CreatedColumnMixin, ReadOnlyPaymentsAdmin):
+    list_display = ["number", "of_payment", "amount_shown", "status", "reason", "created"]
+    list_filter = [date_range_filter("created_at"), "status"]
     list_select_related = ["payment"]
-    search_fields = ["=payment__id", "=payment__payable_id", "reason"]
+    search_fields = [
+        "^id",
+        "^payment__id",
+        "^payment__payable_id",
+        "provider_reference",
+        "reason",
+    ]
+    totals = ["amount"]
+    totals_currency_field = "payment__currency"
+    resource_classes = [RefundResource]
     inlines = [RefundApprovalInline]
     actions = [
         _refund_decision_action(
             RefundDecision.APPROVED,
-            description="Approve the selected refunds awaiting a second staff member",
-            done="Approved",
+            description=_("Approve the selected refunds awaiting a second staff member"),
+            done=pgettext_lazy("action done", "Approved"),
         ),
         _refund_decision_action(
             RefundDecision.REJECTED,
-            description="Reject the selected refunds awaiting a second staff member",
-            done="Rejected",
+            description=_("Reject the selected refunds awaiting a second staff member"),
+            done=pgettext_lazy("action done", "Rejected"),
         ),
     ]
 
     def has_refund_permission(self, request):
         return request.user.has_perm("payments.add_refund")
 
+    @display(_("Refund"), ordering="created_at")
+    def number(self, refund):
+        return short_id(refund.pk)
+
+    @display(_("Payment"))
+    def of_payment(self, refund):
+        return admin_link(
+            "admin:payments_payment_change", refund.payment_id, short_id(refund.payment_id)
+        )
+
+    amount_shown = money_column(
+        "amount", _("Amount"), currency=lambda refund: refund.payment.currency
+    )
+
 
 @admin.register(LedgerTransaction)
-class LedgerTransactionAdmin(ReadOnlyPaymentsAdmin):
+class LedgerTransactionAdmin(TotalsMixin, CreatedColumnMixin, ReadOnlyPaymentsAdmin):
     list_display = [
-        "created_at",
+        "created",
         "type",
-        "amount",
-        "currency",
+        "amount_shown",
         "payable_kind",
-        "payable_id",
-        "payment",
-        "loan_application_id",
+        "payable",
+        "of_payment",
+        "loan",
     ]
-    list_filter = ["type", "payable_kind", "currency"]
+    list_filter = [date_range_filter("created_at"), "type", "payable_kind", "currency"]
     list_select_related = ["payment"]
-    search_fields = ["=payable_id", "=customer_id", "=payment__id", "=loan_application_id"]
+    search_fields = [
+        "^payable_id",
+        "=customer_id",
+        "^payment__id",
+        "^loan_application_id",
+        "provider_reference",
+    ]
+    totals = ["amount"]
+
+    amount_shown = money_column("amount", _("Amount"))
+    payable = id_column("payable_id", _("Payable"))
+    of_payment = id_column("payment_id", _("Payment"), page="admin:payments_payment_change")
+    loan = id_column(
+        "loan_application_id",
+        _("Loan application"),
+        page="admin:financing_loanapplication_change",
+    )
 
 
 @admin.register(ProviderNotification)
@@ -204,5 +292,5 @@ class ProviderNotificationAdmin(ReadOnlyPaymentsAdmin):
     """What the provider told us and what became of it: applied, ignored or refused."""
 
     list_display = ["created_at", "provider", "event_type", "reference", "status", "note"]
-    list_filter = ["provider", "status", "kind"]
+    list_filter = [date_range_filter("created_at"), "provider", "status", "kind"]
     search_fields = ["=reference", "=ours", "=event_id"]

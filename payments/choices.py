@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from common.transitions import TransitionMap
 
@@ -7,57 +8,72 @@ class PayableKind(models.TextChoices):
     """What a payment settles (docs/deal.md, "Payables"): an order, a seat at a paid showroom
     event, or an insurance policy's premium."""
 
-    ORDER = "order", "Order"
-    REGISTRATION = "registration", "Event registration"
-    POLICY = "policy", "Insurance premium"
+    ORDER = "order", pgettext_lazy("payable kind", "Order")
+    REGISTRATION = "registration", pgettext_lazy("payable kind", "Event registration")
+    POLICY = "policy", pgettext_lazy("payable kind", "Insurance premium")
 
 
 class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    REQUIRES_ACTION = "requires_action", "Requires the customer's action"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
-    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-    REFUNDED = "refunded", "Refunded"
+    PENDING = "pending", pgettext_lazy("payment status", "Pending")
+    REQUIRES_ACTION = (
+        "requires_action",
+        pgettext_lazy("payment status", "Requires the customer's action"),
+    )
+    COMPLETED = "completed", pgettext_lazy("payment status", "Completed")
+    FAILED = "failed", pgettext_lazy("payment status", "Failed")
+    PARTIALLY_REFUNDED = "partially_refunded", pgettext_lazy("payment status", "Partially refunded")
+    REFUNDED = "refunded", pgettext_lazy("payment status", "Refunded")
 
 
 class RefundStatus(models.TextChoices):
     # Staff asked for more than PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE: a second staff member
     # decides (four eyes, docs/deal.md "Who decides"); its amount is held meanwhile.
-    AWAITING_APPROVAL = "awaiting_approval", "Awaiting a second approval"
-    REJECTED = "rejected", "Rejected"
-    PENDING = "pending", "Pending"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
+    AWAITING_APPROVAL = (
+        "awaiting_approval",
+        pgettext_lazy("refund status", "Awaiting a second approval"),
+    )
+    REJECTED = "rejected", pgettext_lazy("refund status", "Rejected")
+    PENDING = "pending", pgettext_lazy("refund status", "Pending")
+    COMPLETED = "completed", pgettext_lazy("refund status", "Completed")
+    FAILED = "failed", pgettext_lazy("refund status", "Failed")
 
 
 class PaymentMethodType(models.TextChoices):
-    CARD = "card", "Card"
-    CASH = "cash", "Cash"
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    CARD = "card", pgettext_lazy("payment method", "Card")
+    CASH = "cash", pgettext_lazy("payment method", "Cash")
+    BANK_TRANSFER = "bank_transfer", pgettext_lazy("payment method", "Bank transfer")
 
 
 class CardBrand(models.TextChoices):
-    VISA = "visa", "Visa"
-    MASTERCARD = "mastercard", "Mastercard"
-    MIR = "mir", "Mir"
-    AMEX = "amex", "American Express"
-    UNIONPAY = "unionpay", "UnionPay"
-    OTHER = "other", "Other"
+    VISA = "visa", pgettext_lazy("card brand", "Visa")
+    MASTERCARD = "mastercard", pgettext_lazy("card brand", "Mastercard")
+    MIR = "mir", pgettext_lazy("card brand", "Mir")
+    AMEX = "amex", pgettext_lazy("card brand", "American Express")
+    UNIONPAY = "unionpay", pgettext_lazy("card brand", "UnionPay")
+    OTHER = "other", pgettext_lazy("card brand", "Other")
 
 
 class NotificationStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
-    APPLIED = "applied", "Applied"
-    IGNORED = "ignored", "Ignored"  # about nothing of ours
-    REFUSED = "refused", "Refused"  # the provider's own record disagrees with it
+    RECEIVED = "received", pgettext_lazy("notification status", "Received")
+    APPLIED = "applied", pgettext_lazy("notification status", "Applied")
+    IGNORED = "ignored", pgettext_lazy("notification status", "Ignored")  # about nothing of ours
+    REFUSED = (
+        "refused",
+        pgettext_lazy("notification status", "Refused"),
+    )  # the provider's own record disagrees with it
 
 
 class TransactionType(models.TextChoices):
-    CHARGE = "charge", "Charge"
-    REFUND = "refund", "Refund"
-    LOAN_DISBURSEMENT = "loan_disbursement", "Loan disbursement"  # the lender paid the order
-    LOAN_RETURN = "loan_return", "Loan return"  # the loan went back to the lender
+    CHARGE = "charge", pgettext_lazy("ledger entry type", "Charge")
+    REFUND = "refund", pgettext_lazy("ledger entry type", "Refund")
+    LOAN_DISBURSEMENT = (
+        "loan_disbursement",
+        pgettext_lazy("ledger entry type", "Loan disbursement"),
+    )  # the lender paid the order
+    LOAN_RETURN = (
+        "loan_return",
+        pgettext_lazy("ledger entry type", "Loan return"),
+    )  # the loan went back to the lender
 
 
 CAPTURED_STATUSES = (
@@ -103,8 +119,8 @@ REFUND_HELD_STATUSES = (RefundStatus.AWAITING_APPROVAL, RefundStatus.PENDING)
 
 
 class RefundDecision(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    APPROVED = "approved", pgettext_lazy("refund decision", "Approved")
+    REJECTED = "rejected", pgettext_lazy("refund decision", "Rejected")
 
 
 # A payment in one of these can still give money back.

@@ -33,28 +33,38 @@ class Payable(TimestampedModel):
     Who owes how much; its row is the lock that serialises the money moving against it, so
     that together it never exceeds the total."""
 
-    payable_id = models.UUIDField(primary_key=True)
+    payable_id = models.UUIDField(_("payable"), primary_key=True)
     payable_kind = models.CharField(
-        max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
+        _("payable kind"), max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
     )
     # The order it belongs to: the order itself, or a premium's order (None for a seat).
-    order_id = models.UUIDField(null=True, blank=True, db_index=True)
-    customer_id = models.UUIDField(db_index=True)
-    total_amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3)
+    order_id = models.UUIDField(_("order"), null=True, blank=True, db_index=True)
+    customer_id = models.UUIDField(_("customer"), db_index=True)
+    total_amount = models.DecimalField(_("total amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
     # Set by the cancellation saga: nothing more is charged, and a charge already under way
     # is refunded as soon as it completes.
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     # The lender's approved loan that is to pay the rest (financing's events): customers'
     # payments may cover only what the loan leaves.
-    financed_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
-    financed_as_of = models.DateTimeField(null=True, blank=True)  # the report it follows
+    financed_amount = models.DecimalField(
+        _("financed amount"),
+        help_text=_("What the lender's approved loan is to pay; customers pay the rest."),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+    )
+    financed_as_of = models.DateTimeField(
+        _("financed as of"), null=True, blank=True
+    )  # the report it follows
     # Grows with every change of what the payable has received; the events that report the
     # received amount carry it, so that its owner ignores a report older than one it has
     # already applied.
-    captured_version = models.PositiveIntegerField(default=0)
+    captured_version = models.PositiveIntegerField(_("captured amount version"), default=0)
 
     class Meta:
+        verbose_name = _("payable")
+        verbose_name_plural = _("payables")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -66,33 +76,49 @@ def configured_provider() -> str:
 
 
 class Payment(TimestampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    payable_id = models.UUIDField(db_index=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    payable_id = models.UUIDField(_("payable"), db_index=True)
     payable_kind = models.CharField(
-        max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
+        _("payable kind"), max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
     )
-    customer_id = models.UUIDField(db_index=True)
-    created_by_id = models.UUIDField()
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    refunded_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
-    currency = models.CharField(max_length=3)
-    method = models.CharField(max_length=16, choices=PaymentMethodType.choices)
-    payment_method_id = models.UUIDField(null=True, blank=True)  # a saved card of the payer
-    description = models.CharField(max_length=500, blank=True)
+    customer_id = models.UUIDField(_("customer"), db_index=True)
+    created_by_id = models.UUIDField(_("created by"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    refunded_amount = models.DecimalField(
+        _("refunded amount"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    method = models.CharField(_("method"), max_length=16, choices=PaymentMethodType.choices)
+    payment_method_id = models.UUIDField(
+        _("saved card"),
+        help_text=_("A card the payer saved, if paid with one."),
+        null=True,
+        blank=True,
+    )  # a saved card of the payer
+    description = models.CharField(_("description"), max_length=500, blank=True)
     status = models.CharField(
-        max_length=24, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+        _("status"), max_length=24, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
-    failure_reason = models.CharField(max_length=500, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=500, blank=True)
     # The provider that takes it (PAYMENTS_PROVIDER when it was made) and its id there.
-    provider = models.CharField(max_length=16, default=configured_provider)
-    provider_reference = models.CharField(max_length=100, blank=True)
+    provider = models.CharField(_("provider"), max_length=16, default=configured_provider)
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
     # Where the customer confirms the payment while it requires their action.
-    confirmation_url = models.URLField(max_length=2000, blank=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_url = models.URLField(
+        _("confirmation URL"),
+        help_text=_("Where the customer confirms the payment while it requires their action."),
+        max_length=2000,
+        blank=True,
+    )
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
     # Charge attempts, each recorded (committed) before the provider hears of it; while the
     # latest may still be under way, nothing fails the payment (payments.services.payments).
-    provider_attempts = models.PositiveIntegerField(default=0)
-    charge_started_at = models.DateTimeField(null=True, blank=True)
+    provider_attempts = models.PositiveIntegerField(
+        _("charge attempts"),
+        help_text=_("Each recorded before the provider hears of it."),
+        default=0,
+    )
+    charge_started_at = models.DateTimeField(_("charge started"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -112,17 +138,23 @@ class Payment(TimestampedModel):
 
 
 class Refund(TimestampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    reason = models.CharField(max_length=500)
-    created_by_id = models.UUIDField(null=True, blank=True)  # None: the system (a saga)
-    status = models.CharField(
-        max_length=20, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds"
     )
-    provider_reference = models.CharField(max_length=100, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=500)
+    created_by_id = models.UUIDField(
+        _("created by"), null=True, blank=True
+    )  # None: the system (a saga)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
 
     class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_positive")
@@ -136,10 +168,13 @@ class RefundApproval(DecisionBase):
     """Staff's decisions on a refund: the request above the threshold is the first approval,
     and a second staff member's decides it (common/four_eyes.py)."""
 
-    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="decisions")
+    refund = models.ForeignKey(
+        Refund, verbose_name=_("refund"), on_delete=models.CASCADE, related_name="decisions"
+    )
 
     class Meta(DecisionBase.Meta):
-        pass
+        verbose_name = _("refund decision")
+        verbose_name_plural = _("refund decisions")
 
 
 class LedgerTransaction(TimestampedModel):
@@ -148,23 +183,30 @@ class LedgerTransaction(TimestampedModel):
     of a payment sum to its net amount; the rows of a payable, to what it holds. The lender's
     rows have no payment: `loan_application_id` names the loan, once per type."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     payment = models.ForeignKey(
-        Payment, on_delete=models.PROTECT, related_name="transactions", null=True, blank=True
+        Payment,
+        verbose_name=_("payment"),
+        on_delete=models.PROTECT,
+        related_name="transactions",
+        null=True,
+        blank=True,
     )
-    loan_application_id = models.UUIDField(null=True, blank=True)
-    payable_id = models.UUIDField(db_index=True)
+    loan_application_id = models.UUIDField(_("loan application"), null=True, blank=True)
+    payable_id = models.UUIDField(_("payable"), db_index=True)
     payable_kind = models.CharField(
-        max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
+        _("payable kind"), max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
     )
-    customer_id = models.UUIDField(db_index=True)
-    type = models.CharField(max_length=24, choices=TransactionType.choices)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3)
+    customer_id = models.UUIDField(_("customer"), db_index=True)
+    type = models.CharField(_("type"), max_length=24, choices=TransactionType.choices)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
     # The charge's or refund's id at the provider: what reconciliation matches on.
-    provider_reference = models.CharField(max_length=100, blank=True)
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -186,21 +228,24 @@ class PaymentIdempotencyKey(IdempotencyKeyBase):
     """A payer's `Idempotency-Key`; `resource_id` is the payment."""
 
     class Meta(IdempotencyKeyBase.Meta):
-        pass
+        verbose_name = _("payment idempotency key")
+        verbose_name_plural = _("payment idempotency keys")
 
 
 class SavedPaymentMethod(TimestampedModel):
     """A saved card, as little of it as can identify it: never the full number."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner_id = models.UUIDField(db_index=True)
-    brand = models.CharField(max_length=16, choices=CardBrand.choices)
-    last4 = models.CharField(max_length=4)
-    exp_month = models.PositiveSmallIntegerField()
-    exp_year = models.PositiveSmallIntegerField()
-    holder_name = models.CharField(max_length=100)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    owner_id = models.UUIDField(_("owner"), db_index=True)
+    brand = models.CharField(_("brand"), max_length=16, choices=CardBrand.choices)
+    last4 = models.CharField(_("last four digits"), max_length=4)
+    exp_month = models.PositiveSmallIntegerField(_("expiry month"))
+    exp_year = models.PositiveSmallIntegerField(_("expiry year"))
+    holder_name = models.CharField(_("holder name"), max_length=100)
 
     class Meta:
+        verbose_name = _("saved card")
+        verbose_name_plural = _("saved cards")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -220,21 +265,37 @@ class ProviderNotification(TimestampedModel):
     provider's inbox (docs/payments.md, "Notifications"). Only what it says about the object
     is kept (`claims`), never the body, which may carry the cardholder's details."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    provider = models.CharField(max_length=16)
-    event_id = models.CharField(max_length=200)
-    event_type = models.CharField(max_length=100)
-    kind = models.CharField(max_length=16)  # charge or refund
-    reference = models.CharField(max_length=100)  # the object's id at the provider
-    ours = models.CharField(max_length=100, blank=True)  # our payment or refund id, if given
-    claims = models.JSONField(null=True, blank=True)
-    status = models.CharField(
-        max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.RECEIVED
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.CharField(_("provider"), max_length=16)
+    event_id = models.CharField(_("provider's event id"), max_length=200)
+    event_type = models.CharField(_("event type"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=16, help_text=_("Charge or refund.")
+    )  # charge or refund
+    reference = models.CharField(
+        _("reference at the provider"), max_length=100
+    )  # the object's id at the provider
+    ours = models.CharField(
+        _("our id"), max_length=100, blank=True
+    )  # our payment or refund id, if given
+    claims = models.JSONField(
+        _("what it says"),
+        help_text=_("What the notification says about the object; never its body."),
+        null=True,
+        blank=True,
     )
-    note = models.CharField(max_length=500, blank=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.RECEIVED,
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("provider notification")
+        verbose_name_plural = _("provider notifications")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -249,9 +310,11 @@ class ProviderNotification(TimestampedModel):
 
 class OutboxEvent(OutboxEventBase):
     class Meta(OutboxEventBase.Meta):
-        pass
+        verbose_name = _("payments outbox event")
+        verbose_name_plural = _("payments outbox events")
 
 
 class InboxEvent(InboxEventBase):
     class Meta(InboxEventBase.Meta):
-        pass
+        verbose_name = _("payments inbox event")
+        verbose_name_plural = _("payments inbox events")

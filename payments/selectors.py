@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
 from payments.error_codes import PaymentErrorCode
@@ -26,7 +27,7 @@ def refund_get(*, user, refund_id) -> Refund:
     refund = Refund.objects.filter(pk=refund_id, payment__in=payment_list(user=user)).first()
     if refund is None:
         raise ApplicationError(
-            "There is no such refund.", code=PaymentErrorCode.REFUND_NOT_FOUND, status=404
+            _("There is no such refund."), code=PaymentErrorCode.REFUND_NOT_FOUND, status=404
         )
     return refund
 

@@ -29,7 +29,11 @@ if [ "$mode" = services ]; then
   children+=($!)
 fi
 
-"$PYTHON" manage.py seed_demo --verbosity 0
+# Quiet, so that the banner below stands out; the first run makes ninety days of history
+# (docs/operations.md, "Demo data"), unless DEMO_HISTORY=0; later runs add nothing.
+seed_args=(--verbosity 0)
+[ "${DEMO_HISTORY:-1}" = 0 ] && seed_args+=(--no-history)
+"$PYTHON" manage.py seed_demo "${seed_args[@]}"
 url=http://$HOST:$PORT
 cat <<INFO
 

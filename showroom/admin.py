@@ -1,13 +1,28 @@
-"""The showroom in the admin. Categories, resource types and resources are plain data that
-managers edit; events, registrations, allocations and test drives change only through the
-services (their actions here), so that seats, time slots and events stay right. Allocations
-and test drives list by resource and day: the calendar of who has what when."""
+"""The showroom in the admin. Categories and resource types are plain data that managers edit;
+events and resources are created and edited through forms that call the services
+(showroom/admin_forms.py), so that their events go out as through the API; registrations,
+allocations and test drives change only through the services (their actions here), so that
+seats, time slots and events stay right. Allocations and test drives list by resource and day:
+the calendar of who has what when; registrations and test drives show the client's name and
+phone, linked to their CRM record (docs/admin.md, "People")."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, id_column, service_action
+from accounts import selectors as accounts_selectors
+from accounts.admin_people import PeopleMixin
+from common.admin import (
+    DatabaseAdminMixin,
+    ExportMixin,
+    ReadOnlyAdminMixin,
+    date_range_filter,
+    id_column,
+    money_column,
+    service_action,
+)
 from showroom import services
+from showroom.admin_forms import EventForm, ResourceForm, ServiceFormAdminMixin
 from showroom.choices import TestDriveStatus
 from showroom.models import (
     Allocation,
@@ -43,10 +58,11 @@ class ResourceTypeAdmin(ShowroomAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(ShowroomAdmin):
+class ResourceAdmin(ServiceFormAdminMixin, ShowroomAdmin):
     """Saved through the services, so that their events go out as through the API; deleted
     by the action, which refuses one with bookings still to come (deactivate it instead)."""
 
+    form = ResourceForm
     list_display = [
         "name",
         "type",
@@ -57,7 +73,7 @@ class ResourceAdmin(ShowroomAdmin):
         "is_active",
         "deleted_at",
     ]
-    vehicle = id_column("vehicle_id", _("Vehicle"), page="admin:catalog_product_change")
+    vehicle = id_column("vehicle_id", _("vehicle"), page="admin:catalog_product_change")
     list_filter = ["type", "is_active"]
     list_select_related = ["type"]
     search_fields = ["name", "=vehicle_id"]
@@ -65,46 +81,61 @@ class ResourceAdmin(ShowroomAdmin):
     actions = [
         service_action(
             lambda request, resource: services.resource_delete(resource_id=resource.pk),
-            description="Delete the selected resources (none with bookings still to come)",
-            done="Deleted",
+            description=_("Delete the selected resources (none with bookings still to come)"),
+            done=_("Deleted"),
         )
     ]
-
-    def save_model(self, request, obj, form, change):
-        names = form.changed_data if change else list(form.cleaned_data)
-        fields = {name: form.cleaned_data[name] for name in names}
-        if "type" in fields:
-            fields["type_id"] = fields.pop("type").pk
-        if not change:
-            services.resource_create(id=obj.pk, **fields)
-        elif fields:
-            services.resource_update(resource_id=obj.pk, **fields)
 
     def has_delete_permission(self, request, obj=None):
         return False  # the action above deletes, through the service
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyShowroomAdmin):
-    list_display = ["title", "start_date", "end_date", "status", "capacity", "price", "location"]
-    list_filter = ["status", "category"]
+class EventAdmin(ServiceFormAdminMixin, ShowroomAdmin):
+    """Created, edited, published and finished through the services; cancelled with the
+    action, which cancels the registrations and frees the bookings."""
+
+    form = EventForm
+    list_display = [
+        "title",
+        "start_date",
+        "end_date",
+        "status",
+        "capacity",
+        "price_shown",
+        "location",
+    ]
+    price_shown = money_column("price", _("price"))
+    list_filter = [date_range_filter("start_date", _("starts")), "status", "category"]
     list_select_related = ["category"]
     search_fields = ["title", "location"]
     date_hierarchy = "start_date"
+    readonly_fields = ["created_at", "updated_at"]
     actions = [
         service_action(
             lambda request, event: services.event_cancel(event_id=event.pk),
-            description="Cancel the selected events (registrations cancelled, bookings freed)",
-            done="Cancelled",
+            description=_("Cancel the selected events (registrations cancelled, bookings freed)"),
+            done=_("Cancelled"),
         )
     ]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # an event is cancelled, keeping its row and its registrations
+
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyShowroomAdmin):
-    list_display = ["event", "user", "status", "position", "hold_expires_at", "created_at"]
-    user = id_column("user_id", _("Client"))
-    list_filter = ["status"]
+class RegistrationAdmin(PeopleMixin, ReadOnlyShowroomAdmin):
+    list_display = [
+        "event",
+        "user_id_person",
+        "status",
+        "position",
+        "hold_expires_at",
+        "created_at",
+    ]
+    people_fields = {"user_id": _("client")}
+    people_search_fields = ("user_id",)
+    list_filter = [date_range_filter("created_at", _("registered")), "status"]
     list_select_related = ["event"]
     search_fields = ["=user_id", "event__title"]
     actions = [
@@ -112,8 +143,8 @@ class RegistrationAdmin(ReadOnlyShowroomAdmin):
             lambda request, registration: services.registration_cancel(
                 registration_id=registration.pk
             ),
-            description="Cancel the selected registrations (the waitlist moves up)",
-            done="Cancelled",
+            description=_("Cancel the selected registrations (the waitlist moves up)"),
+            done=_("Cancelled"),
         )
     ]
 
@@ -121,55 +152,116 @@ class RegistrationAdmin(ReadOnlyShowroomAdmin):
 @admin.register(Allocation)
 class AllocationAdmin(ReadOnlyShowroomAdmin):
     list_display = ["resource", "start_time", "end_time", "quantity", "status", "event"]
-    list_filter = ["resource", "status"]
+    list_filter = [date_range_filter("start_time", _("start")), "resource", "status"]
     list_select_related = ["resource", "event"]
     date_hierarchy = "start_time"
     ordering = ["resource__name", "start_time"]
     actions = [
         service_action(
             lambda request, allocation: services.allocation_release(allocation_id=allocation.pk),
-            description="Release the selected allocations",
-            done="Released",
+            description=_("Release the selected bookings"),
+            done=_("Released"),
         )
     ]
 
 
+class TestDriveResource(resources.ModelResource):
+    """The test-drive list as exported: what the list shows, the client by name and phone
+    (loaded for the whole export in one query, from accounts)."""
+
+    start_time = fields.Field(
+        attribute="start_time", column_name=_("start"), widget=widgets.DateTimeWidget()
+    )
+    end_time = fields.Field(
+        attribute="end_time", column_name=_("end"), widget=widgets.DateTimeWidget()
+    )
+    demo_car = fields.Field(attribute="resource__name", column_name=_("resource"))
+    client = fields.Field(column_name=_("client"))
+    phone = fields.Field(column_name=_("phone"))
+    email = fields.Field(column_name=_("e-mail"))
+    status = fields.Field(column_name=_("status"))
+    notes = fields.Field(attribute="notes", column_name=_("notes"))
+    outcome_note = fields.Field(attribute="outcome_note", column_name=_("outcome note"))
+
+    class Meta:
+        model = TestDrive
+        fields = export_order = [
+            "id",
+            "start_time",
+            "end_time",
+            "demo_car",
+            "client",
+            "phone",
+            "email",
+            "status",
+            "notes",
+            "outcome_note",
+        ]
+
+    def before_export(self, queryset, **kwargs):
+        self.cards = accounts_selectors.user_cards(
+            user_ids=list(queryset.values_list("user_id", flat=True))
+        )
+
+    def _card(self, drive):
+        return getattr(self, "cards", {}).get(str(drive.user_id))
+
+    def dehydrate_client(self, drive):
+        card = self._card(drive)
+        return (card.full_name or card.email) if card else str(drive.user_id)
+
+    def dehydrate_phone(self, drive):
+        card = self._card(drive)
+        return card.phone if card else ""
+
+    def dehydrate_email(self, drive):
+        card = self._card(drive)
+        return card.email if card else ""
+
+    def dehydrate_status(self, drive):
+        return drive.get_status_display()
+
+
 @admin.register(TestDrive)
-class TestDriveAdmin(ReadOnlyShowroomAdmin):
-    """The day's test drives: pick the day in the date bar."""
+class TestDriveAdmin(PeopleMixin, ExportMixin, ReadOnlyShowroomAdmin):
+    """The day's test drives: pick the day in the date bar, or days in the filter; find them by the client's
+    name, e-mail or phone, or by the demo car."""
 
     list_display = [
         "start_time",
         "end_time",
         "resource",
-        "user",
+        "user_id_person",
         "status",
         "notes",
         "outcome_note",
     ]
-    user = id_column("user_id", _("Client"))
-    list_filter = ["status", "resource"]
+    people_fields = {"user_id": _("client")}
+    people_search_fields = ("user_id",)
+    resource_classes = [TestDriveResource]
+    list_filter = [date_range_filter("start_time", _("start")), "status", "resource"]
     list_select_related = ["resource"]
+    search_fields = ["=user_id", "resource__name"]
     date_hierarchy = "start_time"
     actions = [
         service_action(
             lambda request, test_drive: services.test_drive_cancel(test_drive_id=test_drive.pk),
-            description="Cancel the selected test drives",
-            done="Cancelled",
+            description=_("Cancel the selected test drives"),
+            done=_("Cancelled"),
         ),
         # Once a drive has started (docs/state-machines.md); the API takes a note as well.
         service_action(
             lambda request, test_drive: services.test_drive_outcome_set(
                 test_drive_id=test_drive.pk, outcome=TestDriveStatus.COMPLETED, user=request.user
             ),
-            description="Mark the selected test drives completed (once started)",
-            done="Marked completed",
+            description=_("Mark the selected test drives completed (once started)"),
+            done=_("Marked completed"),
         ),
         service_action(
             lambda request, test_drive: services.test_drive_outcome_set(
                 test_drive_id=test_drive.pk, outcome=TestDriveStatus.NO_SHOW, user=request.user
             ),
-            description="Mark the selected test drives as no-shows (once started)",
-            done="Marked no show",
+            description=_("Mark the selected test drives as no-shows (once started)"),
+            done=_("Marked no show"),
         ),
     ]

@@ -7,6 +7,7 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from showroom.choices import (
@@ -19,13 +20,14 @@ from showroom.choices import (
 
 
 class EventCategory(TimestampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
+        verbose_name = _("event category")
+        verbose_name_plural = _("event categories")
         ordering = ["name"]
-        verbose_name_plural = "event categories"
 
     def __str__(self):
         return self.name
@@ -34,25 +36,50 @@ class EventCategory(TimestampedModel):
 class Event(TimestampedModel):
     """A model launch, a test-drive day: `capacity` seats, a waitlist behind them."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
-        EventCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        EventCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
     )
-    start_date = models.DateTimeField()
-    end_date = models.DateTimeField()
-    location = models.CharField(max_length=200, blank=True)
-    capacity = models.PositiveIntegerField()
-    waitlist_enabled = models.BooleanField(default=True)
-    price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, default="RUB")
-    status = models.CharField(max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT)
+    start_date = models.DateTimeField(_("starts"))
+    end_date = models.DateTimeField(_("ends"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Seats for guests."))
+    waitlist_enabled = models.BooleanField(
+        _("waitlist"),
+        default=True,
+        help_text=_("When the seats are taken, further guests join a waitlist."),
+    )
+    price = models.DecimalField(
+        _("price"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a free event."),
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    status = models.CharField(
+        _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
     # Catalog vehicles featured (product ids; no foreign key across databases).
-    vehicle_ids = models.JSONField(default=list, blank=True)
-    created_by_id = models.UUIDField(null=True, blank=True)
+    vehicle_ids = models.JSONField(
+        _("featured vehicles"),
+        default=list,
+        blank=True,
+        help_text=_("Ids of the catalog vehicles shown at the event."),
+    )
+    created_by_id = models.UUIDField(_("created by"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["start_date"]
         constraints = [
             models.CheckConstraint(
@@ -69,15 +96,21 @@ class Event(TimestampedModel):
 
 
 class Registration(TimestampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
-    user_id = models.UUIDField(db_index=True)
-    status = models.CharField(max_length=16, choices=RegistrationStatus.choices)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    user_id = models.UUIDField(_("client"), db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=RegistrationStatus.choices)
     # The order the waitlist is served in: a sequence per event, given under the event's lock.
-    position = models.PositiveIntegerField()
-    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    position = models.PositiveIntegerField(
+        _("place in queue"), help_text=_("The order in which the waitlist is served.")
+    )
+    hold_expires_at = models.DateTimeField(_("seat held until"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
         ordering = ["event", "position"]
         constraints = [
             models.UniqueConstraint(
@@ -95,11 +128,13 @@ class Registration(TimestampedModel):
 
 
 class ResourceType(TimestampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
+        verbose_name = _("resource type")
+        verbose_name_plural = _("resource types")
         ordering = ["name"]
 
     def __str__(self):
@@ -113,17 +148,31 @@ class Resource(TimestampedModel):
     from the API but keeps its row, which its past bookings and test drives refer to
     (docs/api.md, "Resources")."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
-    type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="resources")
-    quantity = models.PositiveIntegerField(default=1)
-    opens_at = models.TimeField()
-    closes_at = models.TimeField()
-    vehicle_id = models.UUIDField(null=True, blank=True, db_index=True)  # a catalog product
-    is_active = models.BooleanField(default=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    type = models.ForeignKey(
+        ResourceType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="resources"
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=1, help_text=_("How many can be booked at the same time.")
+    )
+    opens_at = models.TimeField(_("opens at"), help_text=_("In the dealership's time zone."))
+    closes_at = models.TimeField(_("closes at"), help_text=_("In the dealership's time zone."))
+    vehicle_id = models.UUIDField(  # a catalog product
+        _("vehicle"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The catalog vehicle this demo car is, for test drives."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("An inactive resource takes no new bookings.")
+    )
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="showroom_resource_quantity"),
@@ -146,28 +195,41 @@ class Allocation(TimestampedModel):
     (`exclusive`) PostgreSQL refuses an overlap itself (an exclusion constraint, migration
     0002)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="allocations")
-    start_time = models.DateTimeField()
-    end_time = models.DateTimeField()
-    quantity = models.PositiveIntegerField(default=1)
-    exclusive = models.BooleanField(default=False)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    start_time = models.DateTimeField(_("start"))
+    end_time = models.DateTimeField(_("end"))
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    exclusive = models.BooleanField(_("exclusive"), default=False)
     status = models.CharField(
-        max_length=16, choices=AllocationStatus.choices, default=AllocationStatus.ACTIVE
+        _("status"),
+        max_length=16,
+        choices=AllocationStatus.choices,
+        default=AllocationStatus.ACTIVE,
     )
     event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
-    )
-    registration = models.ForeignKey(
-        Registration,
+        Event,
+        verbose_name=_("event"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="allocations",
     )
-    created_by_id = models.UUIDField(null=True, blank=True)
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
+    created_by_id = models.UUIDField(_("created by"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
         ordering = ["start_time"]
         constraints = [
             models.CheckConstraint(
@@ -187,22 +249,30 @@ class TestDrive(TimestampedModel):
     """A client's test drive: one allocation of the demo car, taken with it. Once it has
     started, staff record how it went (`completed` or `no_show`), with a note and who did."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user_id = models.UUIDField(db_index=True)
-    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="test_drives")
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    user_id = models.UUIDField(_("client"), db_index=True)
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="test_drives"
+    )
     allocation = models.OneToOneField(
-        Allocation, on_delete=models.PROTECT, related_name="test_drive"
+        Allocation,
+        verbose_name=_("booking"),
+        on_delete=models.PROTECT,
+        related_name="test_drive",
     )
-    start_time = models.DateTimeField()
-    end_time = models.DateTimeField()
+    start_time = models.DateTimeField(_("start"))
+    end_time = models.DateTimeField(_("end"))
     status = models.CharField(
-        max_length=16, choices=TestDriveStatus.choices, default=TestDriveStatus.BOOKED
+        _("status"), max_length=16, choices=TestDriveStatus.choices, default=TestDriveStatus.BOOKED
     )
-    notes = models.CharField(max_length=500, blank=True)
-    outcome_note = models.CharField(max_length=500, blank=True)
-    outcome_by_id = models.UUIDField(null=True, blank=True)  # the staff member who recorded it
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    outcome_note = models.CharField(_("outcome note"), max_length=500, blank=True)
+    # The staff member who recorded it.
+    outcome_by_id = models.UUIDField(_("outcome recorded by"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("test drive")
+        verbose_name_plural = _("test drives")
         ordering = ["start_time"]
 
     def __str__(self):
@@ -211,9 +281,11 @@ class TestDrive(TimestampedModel):
 
 class OutboxEvent(OutboxEventBase):
     class Meta(OutboxEventBase.Meta):
-        pass
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
 
 
 class InboxEvent(InboxEventBase):
     class Meta(InboxEventBase.Meta):
-        pass
+        verbose_name = _("inbox event")
+        verbose_name_plural = _("inbox events")

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
@@ -42,8 +44,8 @@ from showroom.models import (
 DB = "showroom"
 
 
-def _not_found(what: str, code: ShowroomErrorCode) -> ApplicationError:
-    return ApplicationError(f"No such {what}.", code=code, status=404)
+def _not_found(message, code: ShowroomErrorCode) -> ApplicationError:
+    return ApplicationError(message, code=code, status=404)
 
 
 def _dealership_zone() -> ZoneInfo:
@@ -60,10 +62,11 @@ def _named_create(model, *, name: str, description: str = ""):
             return model.objects.using(DB).create(name=name, description=description)
     except IntegrityError as exc:
         raise ApplicationError(
-            f"There is a {model._meta.verbose_name} named {name!r} already.",
+            _("There is a %(model)s named “%(name)s” already.")
+            % {"model": model._meta.verbose_name, "name": name},
             code=ShowroomErrorCode.NAME_TAKEN,
             status=409,
-            details={"name": ["Taken."]},
+            details={"name": [_("Taken.")]},
         ) from exc
 
 
@@ -78,10 +81,10 @@ def resource_type_create(*, name: str, description: str = "") -> ResourceType:
 def _existing(model, pk, field: str, code: ShowroomErrorCode) -> None:
     if pk is not None and not model.objects.using(DB).filter(pk=pk).exists():
         raise ApplicationError(
-            f"There is no such {model._meta.verbose_name}.",
+            _("There is no such %(model)s.") % {"model": model._meta.verbose_name},
             code=code,
             status=400,
-            details={field: ["No such one."]},
+            details={field: [_("No such one.")]},
         )
 
 
@@ -113,32 +116,38 @@ def event_update(*, event_id, status: str | None = None, **fields) -> Event:
         event = _event_locked(event_id)
         if event.status in (EventStatus.CANCELLED, EventStatus.FINISHED):
             raise ApplicationError(
-                f"A {event.status} event cannot change.",
+                _("A %(status)s event cannot change.")
+                % {"status": event.get_status_display().lower()},
                 code=ShowroomErrorCode.EVENT_NOT_EDITABLE,
                 status=409,
             )
         if status == EventStatus.CANCELLED:
             raise ApplicationError(
-                "Cancel an event with its cancel action.",
+                _("Cancel an event with its cancel action."),
                 code=ShowroomErrorCode.EVENT_NOT_EDITABLE,
                 status=409,
             )
         held = _seats_held(event)
         if fields.get("capacity") is not None and fields["capacity"] < held:
             raise ApplicationError(
-                f"{held} seats are already given; the capacity cannot be less.",
+                ngettext(
+                    "%(held)d seat is already given; the capacity cannot be less.",
+                    "%(held)d seats are already given; the capacity cannot be less.",
+                    held,
+                )
+                % {"held": held},
                 code=ShowroomErrorCode.EVENT_NOT_EDITABLE,
                 status=409,
-                details={"capacity": [f"At least {held}."]},
+                details={"capacity": [_("At least %(count)d.") % {"count": held}]},
             )
         for name, value in fields.items():
             setattr(event, name, value)
         if event.end_date <= event.start_date:
             raise ApplicationError(
-                "The end must come after the start.",
+                _("The end must come after the start."),
                 code=ShowroomErrorCode.EVENT_NOT_EDITABLE,
                 status=400,
-                details={"end_date": ["The end must come after the start."]},
+                details={"end_date": [_("The end must come after the start.")]},
             )
         if status is not None and status != event.status:
             EVENT_TRANSITIONS.apply(event, status)
@@ -167,7 +176,7 @@ def event_cancel(*, event_id) -> Event:
 def _event_locked(event_id) -> Event:
     event = Event.objects.using(DB).select_for_update().filter(pk=event_id).first()
     if event is None:
-        raise _not_found("event", ShowroomErrorCode.EVENT_NOT_FOUND)
+        raise _not_found(_("No such event."), ShowroomErrorCode.EVENT_NOT_FOUND)
     return event
 
 
@@ -190,10 +199,10 @@ def registration_create(*, event_id, user) -> Registration:
             .first()
         )
         if event is None:
-            raise _not_found("event", ShowroomErrorCode.EVENT_NOT_FOUND)
+            raise _not_found(_("No such event."), ShowroomErrorCode.EVENT_NOT_FOUND)
         if timezone.now() >= event.start_date:
             raise ApplicationError(
-                "Registration closed when the event began.",
+                _("Registration closed when the event began."),
                 code=ShowroomErrorCode.EVENT_NOT_OPEN,
                 status=409,
             )
@@ -201,7 +210,7 @@ def registration_create(*, event_id, user) -> Registration:
             user_id=user.pk, status__in=(*SEAT_HOLDING, RegistrationStatus.WAITLISTED)
         ).exists():
             raise ApplicationError(
-                "You are registered for this event already.",
+                _("You are registered for this event already."),
                 code=ShowroomErrorCode.ALREADY_REGISTERED,
                 status=409,
             )
@@ -211,7 +220,7 @@ def registration_create(*, event_id, user) -> Registration:
             status = RegistrationStatus.WAITLISTED
         else:
             raise ApplicationError(
-                "The event is full.", code=ShowroomErrorCode.EVENT_FULL, status=409
+                _("The event is full."), code=ShowroomErrorCode.EVENT_FULL, status=409
             )
         last = event.registrations.aggregate(last=Max("position"))["last"] or 0
         registration = Registration.objects.using(DB).create(
@@ -359,19 +368,22 @@ def resource_update(*, resource_id, **fields) -> Resource:
             setattr(resource, name, value)
         if resource.closes_at <= resource.opens_at:
             raise ApplicationError(
-                "A resource closes after it opens.",
+                _("A resource closes after it opens."),
                 code=CommonErrorCode.VALIDATION_ERROR,
                 status=400,
-                details={"closes_at": ["It must come after opens_at."]},
+                details={"closes_at": [_("It must come after opens_at.")]},
             )
         booked = _booked_ahead(resource)
         if resource.quantity < booked:
             raise ApplicationError(
-                f"{booked} of {resource.name} are booked at once still to come; the quantity "
-                "cannot be less.",
+                _(
+                    "%(booked)d of %(name)s are booked at once still to come; the quantity "
+                    "cannot be less."
+                )
+                % {"booked": booked, "name": resource.name},
                 code=ShowroomErrorCode.RESOURCE_IN_USE,
                 status=409,
-                details={"quantity": [f"At least {booked}."]},
+                details={"quantity": [_("At least %(count)d.") % {"count": booked}]},
             )
         resource.save(using=DB)
         events.RESOURCE_UPDATED.emit(
@@ -389,8 +401,14 @@ def resource_delete(*, resource_id) -> None:
         ahead = _allocations_ahead(resource).count()
         if ahead:
             raise ApplicationError(
-                f"{resource.name} has {ahead} bookings still to come: release them, or "
-                "deactivate it (is_active false) so that it takes no more.",
+                ngettext(
+                    "%(name)s has %(ahead)d booking still to come: release it, or deactivate "
+                    "the resource (is_active false) so that it takes no more.",
+                    "%(name)s has %(ahead)d bookings still to come: release them, or "
+                    "deactivate the resource (is_active false) so that it takes no more.",
+                    ahead,
+                )
+                % {"name": resource.name, "ahead": ahead},
                 code=ShowroomErrorCode.RESOURCE_IN_USE,
                 status=409,
                 details={"future_allocations": ahead},
@@ -411,7 +429,7 @@ def _resource_locked(resource_id) -> Resource:
         .first()
     )
     if resource is None:
-        raise _not_found("resource", ShowroomErrorCode.RESOURCE_NOT_FOUND)
+        raise _not_found(_("No such resource."), ShowroomErrorCode.RESOURCE_NOT_FOUND)
     return resource
 
 
@@ -429,11 +447,13 @@ def _booked_ahead(resource: Resource) -> int:
 def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: int) -> None:
     problems = []
     if end <= start:
-        problems.append("The end must come after the start.")
+        problems.append(_("The end must come after the start."))
     if start < timezone.now():
-        problems.append("The slot has begun already.")
+        problems.append(_("The slot has begun already."))
     if quantity > resource.quantity:
-        problems.append(f"{resource.name} has {resource.quantity}.")
+        problems.append(
+            _("%(name)s has %(quantity)d.") % {"name": resource.name, "quantity": resource.quantity}
+        )
     # Opening hours are the dealership's wall-clock times, whatever zone the slot is written in.
     zone = _dealership_zone()
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
@@ -443,12 +463,17 @@ def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: in
         or (local_end.time() > resource.closes_at or local_end.time() == datetime.min.time())
     ):
         problems.append(
-            f"{resource.name} can be booked from {resource.opens_at:%H:%M} to "
-            f"{resource.closes_at:%H:%M} ({zone.key}), within one day."
+            _("%(name)s can be booked from %(opens)s to %(closes)s (%(zone)s), within one day.")
+            % {
+                "name": resource.name,
+                "opens": f"{resource.opens_at:%H:%M}",
+                "closes": f"{resource.closes_at:%H:%M}",
+                "zone": zone.key,
+            }
         )
     if problems:
         raise ApplicationError(
-            " ".join(problems),
+            " ".join(str(problem) for problem in problems),
             code=ShowroomErrorCode.ALLOCATION_INVALID,
             status=400,
             details={"start_time": problems},
@@ -488,7 +513,7 @@ def allocation_create(
         resource = _resource_locked(resource_id)
         if not resource.is_active:
             raise ApplicationError(
-                f"{resource.name} is deactivated: it takes no new booking.",
+                _("%(name)s is deactivated: it takes no new booking.") % {"name": resource.name},
                 code=ShowroomErrorCode.RESOURCE_INACTIVE,
                 status=409,
             )
@@ -517,7 +542,7 @@ def allocation_create(
 
 def _unavailable(resource: Resource) -> ApplicationError:
     return ApplicationError(
-        f"{resource.name} is booked for that time.",
+        _("%(name)s is booked for that time.") % {"name": resource.name},
         code=ShowroomErrorCode.RESOURCE_UNAVAILABLE,
         status=409,
     )
@@ -548,7 +573,7 @@ def test_drive_book(*, user, vehicle_id, start_time: datetime, end_time: datetim
     resource = Resource.objects.using(DB).filter(vehicle_id=vehicle_id, is_active=True).first()
     if resource is None:
         raise ApplicationError(
-            "That vehicle has no demo car for test drives.",
+            _("That vehicle has no demo car for test drives."),
             code=ShowroomErrorCode.NO_DEMO_VEHICLE,
             status=409,
         )
@@ -616,17 +641,21 @@ def test_drive_outcome_set(*, test_drive_id, outcome: str, note: str = "", user=
     the demo car was kept for the client either way."""
     if outcome not in TEST_DRIVE_OUTCOMES:
         raise ApplicationError(
-            f"An outcome is one of {', '.join(TEST_DRIVE_OUTCOMES)}.",
+            _("An outcome is one of %(outcomes)s.") % {"outcomes": ", ".join(TEST_DRIVE_OUTCOMES)},
             code=CommonErrorCode.VALIDATION_ERROR,
             status=400,
-            details={"outcome": [f"One of {', '.join(TEST_DRIVE_OUTCOMES)}."]},
+            details={
+                "outcome": [
+                    _("One of %(outcomes)s.") % {"outcomes": ", ".join(TEST_DRIVE_OUTCOMES)}
+                ]
+            },
         )
     with transaction.atomic(using=DB):
         test_drive = TestDrive.objects.using(DB).select_for_update().get(pk=test_drive_id)
         TEST_DRIVE_TRANSITIONS.check(test_drive.status, outcome)
         if test_drive.start_time > timezone.now():
             raise ApplicationError(
-                "The test drive has not started yet: record how it went once it has.",
+                _("The test drive has not started yet: record how it went once it has."),
                 code=ShowroomErrorCode.TEST_DRIVE_NOT_STARTED,
                 status=409,
                 details={"start_time": timezone.localtime(test_drive.start_time).isoformat()},
@@ -647,10 +676,24 @@ def _test_drive_slot_rules(start_time: datetime, end_time: datetime) -> None:
     max_hours = settings.SHOWROOM_TEST_DRIVE_MAX_HOURS
     if end_time - start_time > timedelta(hours=max_hours):
         raise ApplicationError(
-            f"A test drive lasts at most {max_hours} hours.",
+            ngettext(
+                "A test drive lasts at most %(hours)d hour.",
+                "A test drive lasts at most %(hours)d hours.",
+                max_hours,
+            )
+            % {"hours": max_hours},
             code=ShowroomErrorCode.TEST_DRIVE_TOO_LONG,
             status=400,
-            details={"end_time": [f"At most {max_hours} hours after start_time."]},
+            details={
+                "end_time": [
+                    ngettext(
+                        "At most %(hours)d hour after start_time.",
+                        "At most %(hours)d hours after start_time.",
+                        max_hours,
+                    )
+                    % {"hours": max_hours}
+                ]
+            },
         )
     # By the dealership's calendar: bookable through the last day of the horizon.
     zone = _dealership_zone()
@@ -659,11 +702,19 @@ def _test_drive_slot_rules(start_time: datetime, end_time: datetime) -> None:
     )
     if start_time.astimezone(zone).date() > last_day:
         raise ApplicationError(
-            f"A test drive can be booked {settings.SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD} days "
-            f"ahead at most: to start on {last_day:%Y-%m-%d} at the latest.",
+            ngettext(
+                "A test drive can be booked %(days)d day ahead at most: to start on %(day)s at "
+                "the latest.",
+                "A test drive can be booked %(days)d days ahead at most: to start on %(day)s at "
+                "the latest.",
+                settings.SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD,
+            )
+            % {"days": settings.SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD, "day": f"{last_day:%Y-%m-%d}"},
             code=ShowroomErrorCode.TEST_DRIVE_TOO_FAR_AHEAD,
             status=400,
-            details={"start_time": [f"On {last_day:%Y-%m-%d} at the latest."]},
+            details={
+                "start_time": [_("On %(day)s at the latest.") % {"day": f"{last_day:%Y-%m-%d}"}]
+            },
         )
 
 
@@ -694,8 +745,14 @@ def _test_drive_limit_check(user_id, *, moving=None) -> None:
     count = active.count()
     if count >= limit:
         raise ApplicationError(
-            f"{count} test drives are booked already, {limit} at most at once: cancel one, "
-            "or book after one has taken place.",
+            ngettext(
+                "%(count)d test drive is booked already, %(limit)d at most at once: cancel "
+                "one, or book after one has taken place.",
+                "%(count)d test drives are booked already, %(limit)d at most at once: cancel "
+                "one, or book after one has taken place.",
+                count,
+            )
+            % {"count": count, "limit": limit},
             code=ShowroomErrorCode.TEST_DRIVE_LIMIT_REACHED,
             status=409,
             details={"active": count, "limit": limit},
@@ -716,7 +773,8 @@ def _test_drive_changed(test_drive: TestDrive, event) -> None:
 def _test_drive_booked(test_drive: TestDrive) -> None:
     if test_drive.status != TestDriveStatus.BOOKED:
         raise ApplicationError(
-            f"A {test_drive.status} test drive cannot change.",
+            _("A %(status)s test drive cannot change.")
+            % {"status": test_drive.get_status_display().lower()},
             code=ShowroomErrorCode.TEST_DRIVE_NOT_CHANGEABLE,
             status=409,
         )

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable():
-    call_command("seed_demo", stdout=StringIO())
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", no_history=True, stdout=StringIO())
+    call_command("seed_demo", no_history=True, stdout=StringIO())
     client = User.objects.get(email="client@autosalon.local")
 
     assert User.objects.count() == len(DEMO_USERS)

@@ -3,7 +3,15 @@
 import pytest
 from django.test import override_settings
 
-ENTRY_POINTS = ["/api/docs/", "/api/redoc/", "/api/v1/", "/admin/", "/dashboard/orders/", "/health"]
+ENTRY_POINTS = [
+    "/api/docs/",
+    "/api/redoc/",
+    "/api/v1/",
+    "/admin/",
+    "/dashboard/",
+    "/dashboard/orders/",
+    "/health",
+]
 
 
 def test_the_landing_page_links_to_every_entry_point(client):

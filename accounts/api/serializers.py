@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
@@ -149,7 +150,7 @@ class TokenObtainInputSerializer(StrictInputSerializer):
     def validate(self, attrs):
         login = attrs.get("email") or attrs.get("username")
         if not login:
-            raise serializers.ValidationError({"email": ["This field is required."]})
+            raise serializers.ValidationError({"email": [_("This field is required.")]})
         return {"login": login, "password": attrs["password"]}
 
 
@@ -212,7 +213,7 @@ class GoogleCallbackInputSerializer(StrictInputSerializer):
 
     def validate(self, attrs):
         if not attrs.get("error") and not attrs.get("code"):
-            raise serializers.ValidationError({"code": ["This field is required."]})
+            raise serializers.ValidationError({"code": [_("This field is required.")]})
         return attrs
 
 

@@ -222,7 +222,7 @@ def test_the_admin_login_counts_and_refuses_with_the_api(manager):
 
     assert SignInFailure.objects.filter(user=manager, ip_address="198.51.100.1").count() == 5
     assert refused.status_code == 200  # the form again, as for a wrong password
-    assert "Please enter the correct email" in refused.content.decode()
+    assert "Please enter the correct e-mail" in refused.content.decode()
     assert "_auth_user_id" not in browser.session
     assert elsewhere.status_code == 302 and elsewhere["Location"] == "/admin/"
 

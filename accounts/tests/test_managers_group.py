@@ -107,7 +107,7 @@ def test_a_manager_made_at_the_command_line_is_in_the_group():
 
 
 def test_demo_seed_puts_the_demo_manager_and_nobody_else_in_the_group():
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", no_history=True, stdout=StringIO())
 
     members = Group.objects.get(name=MANAGERS_GROUP).user_set.values_list("email", flat=True)
     assert list(members) == ["manager@autosalon.local"]

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import environ
 from corsheaders.defaults import default_headers as cors_default_headers
+from csp.constants import NONCE as CSP_NONCE
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -86,8 +87,11 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "phonenumber_field",
+    "import_export",
+    "rangefilter",
     "common",
     *DOMAIN_APPS,
+    "config.apps.DashboardConfig",  # the dashboard's figures listen to the domain events
 ]
 
 MIDDLEWARE = [
@@ -101,13 +105,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language a user chose (the admin's switch, a cookie), else the browser's; the
-    # API's is always English.
+    # API's is its Accept-Language's, else English (docs/api.md, "Languages").
     "common.middleware.PageLocaleMiddleware",
     # An API path in its other trailing-slash form is served as the declared one.
     "common.middleware.ApiSlashMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's saved language first; it needs `request.user`.
+    "common.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -464,6 +470,13 @@ SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD = env.int("SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD
 # A lead with no activity for this many days counts as stale on the "my clients" page.
 CRM_STALE_LEAD_DAYS = env.int("CRM_STALE_LEAD_DAYS", default=7)
 
+# DASHBOARD (docs/dashboard.md)
+# ------------------------------------------------------------------------------
+# The figures stay cached this long at most; any event that moves one forgets them sooner.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# A product with this many or fewer in stock shows among the low stock.
+DASHBOARD_LOW_STOCK_THRESHOLD = env.int("DASHBOARD_LOW_STOCK_THRESHOLD", default=2)
+
 # INTEGRATIONS (docs/integrations.md)
 # ------------------------------------------------------------------------------
 # Webhooks: each attempt waits this long for an answer; failures are retried with
@@ -671,12 +684,14 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key", "x-request-id")
 CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
 # Every page's assets are served from here (drf-spectacular-sidecar for Swagger UI and
-# ReDoc): nothing is allowed from another host, and no inline script anywhere.
+# ReDoc, ECharts for the dashboard): nothing is allowed from another host, and no inline
+# script but one that carries the response's nonce (the admin's date-range filters); the
+# header names a nonce only on a page that used one.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [CSP_SELF],
-        "script-src": [CSP_SELF],
-        "style-src": [CSP_SELF],
+        "script-src": [CSP_SELF, CSP_NONCE],
+        "style-src": [CSP_SELF, CSP_NONCE],
         "img-src": [CSP_SELF, "data:"],
         "font-src": [CSP_SELF],
         "connect-src": [CSP_SELF],
@@ -751,3 +766,8 @@ LOGGING = {
         "granian.access": {"handlers": [], "propagate": False},
     },
 }
+
+# ADMIN EXPORTS (docs/admin.md, "Lists")
+# ------------------------------------------------------------------------------
+# A cell that starts like a formula (=, +, -, @) is exported as text, never run.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -59,6 +59,9 @@ if len(SECRET_KEY) < 50:
 if env.bool("DJANGO_DEBUG", default=False):
     _refuse("DJANGO_DEBUG must be off.")
 DEBUG = False
+# `manage.py seed_demo` refuses to mix demo records into real ones (docs/operations.md,
+# "Demo data").
+DEMO_DATA_ALLOWED = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     _refuse("set DJANGO_ALLOWED_HOSTS to the host names the site answers to.")

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField
@@ -42,7 +43,7 @@ class LoanCalculatorInputSerializer(LoanTermsInputSerializer):
     def validate_first_due_date(self, value):
         today = timezone.localdate()
         if not today <= value <= months_after(today, 12):
-            raise serializers.ValidationError("Must be from today to a year ahead.")
+            raise serializers.ValidationError(_("Must be from today to a year ahead."))
         return value
 
 

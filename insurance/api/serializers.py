@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField
@@ -68,11 +69,11 @@ class QuoteCreateInputSerializer(StrictInputSerializer):
         age, experience = attrs["driver_age"], attrs["driver_experience_years"]
         if (age is None) != (experience is None):
             raise serializers.ValidationError(
-                {"driver_age": ["Give the driver's age and experience together."]}
+                {"driver_age": [_("Give the driver's age and experience together.")]}
             )
         if age is not None and experience > age - 16:
             raise serializers.ValidationError(
-                {"driver_experience_years": ["More years of driving than the age allows."]}
+                {"driver_experience_years": [_("More years of driving than the age allows.")]}
             )
         return attrs
 
@@ -181,7 +182,7 @@ class ClaimDecisionInputSerializer(StrictInputSerializer):
     def validate(self, attrs):
         if attrs["decision"] == ClaimDecision.REJECTED and attrs["amount_approved"] is not None:
             raise serializers.ValidationError(
-                {"amount_approved": ["A rejection approves no amount."]}
+                {"amount_approved": [_("A rejection approves no amount.")]}
             )
         return attrs
 

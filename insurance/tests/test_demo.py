@@ -18,9 +18,9 @@ def states() -> dict:
 
 
 def test_the_demo_shows_every_state_and_running_it_again_adds_nothing():
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", no_history=True, stdout=StringIO())
     first = states()
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", no_history=True, stdout=StringIO())
 
     assert first == {
         "quotes": [

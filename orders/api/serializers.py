@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField
@@ -172,7 +173,7 @@ class OrderStatsInputSerializer(serializers.Serializer):
             and attrs.get("date_to")
             and attrs["date_from"] > attrs["date_to"]
         ):
-            raise serializers.ValidationError({"date_from": ["Must not be after date_to."]})
+            raise serializers.ValidationError({"date_from": [_("Must not be after date_to.")]})
         return attrs
 
 

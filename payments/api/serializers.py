@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.cardnumbers import FreeTextField, NoCardNumbersMixin
@@ -34,7 +35,7 @@ class PaymentCreateInputSerializer(NoCardNumbersMixin, StrictInputSerializer):
 
     def validate(self, data):
         if sum(data[name] is not None for name in PAYABLE_IDS) != 1:
-            message = "Give exactly one of order_id, registration_id and policy_id."
+            message = _("Give exactly one of order_id, registration_id and policy_id.")
             raise serializers.ValidationError({name: [message] for name in PAYABLE_IDS})
         return data
 
@@ -155,7 +156,7 @@ class PaymentMethodInputSerializer(NoCardNumbersMixin, StrictInputSerializer):
     def validate(self, attrs):
         today = timezone.localdate()
         if (attrs["exp_year"], attrs["exp_month"]) < (today.year, today.month):
-            raise serializers.ValidationError({"exp_year": ["The card has expired."]})
+            raise serializers.ValidationError({"exp_year": [_("The card has expired.")]})
         return attrs
 
 

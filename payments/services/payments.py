@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from pybreaker import CircuitBreakerError
 
 from common import idempotency
@@ -144,11 +145,11 @@ def _payable_order_locked(order: OrderView) -> Payable:
 # What a payer is told of a payable payments learnt of from its owner's events.
 _NOT_FOUND = {
     PayableKind.REGISTRATION: (
-        "There is no registration of yours waiting for payment.",
+        _("There is no registration of yours waiting for payment."),
         PaymentErrorCode.REGISTRATION_NOT_FOUND,
     ),
     PayableKind.POLICY: (
-        "There is no policy of yours waiting for its premium.",
+        _("There is no policy of yours waiting for its premium."),
         PaymentErrorCode.POLICY_NOT_FOUND,
     ),
 }
@@ -177,7 +178,8 @@ def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = No
         closed = "cancelled"
     if closed is not None:
         raise ApplicationError(
-            f"{PayableKind(payable.payable_kind).label} that is {closed} cannot be paid.",
+            _("%(payable)s that is %(closed)s cannot be paid.")
+            % {"payable": PayableKind(payable.payable_kind).label, "closed": closed},
             code=PaymentErrorCode.ORDER_NOT_PAYABLE,
             status=409,
         )
@@ -193,10 +195,11 @@ def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = No
     owed = max(owed, Decimal("0.00"))
     if amount > owed:
         raise ApplicationError(
-            f"{owed} {payable.currency} is still owed.",
+            _("%(owed)s %(currency)s is still owed.")
+            % {"owed": owed, "currency": payable.currency},
             code=PaymentErrorCode.AMOUNT_EXCEEDS_BALANCE,
             status=409,
-            details={"amount": [f"At most {owed}."], "owed": str(owed)},
+            details={"amount": [_("At most %s.") % owed], "owed": str(owed)},
         )
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from pybreaker import CircuitBreakerError
 
 from common import four_eyes
@@ -78,7 +79,7 @@ def refund_decide(*, refund_id, decision: str, reason: str, user) -> Refund:
         )
         REFUND_TRANSITIONS.check(refund.status, target)
         ruling = four_eyes.decision_take(
-            what="order's refund",
+            what=_("order's refund"),
             owner_id=payment.customer_id,
             user=user,
             decision=decision,
@@ -107,7 +108,7 @@ def _refund_carry_out(refund: Refund) -> Refund:
     else:
         if refund.status == RefundStatus.FAILED:
             raise ApplicationError(
-                "The payment provider refused the refund; nothing was refunded.",
+                _("The payment provider refused the refund; nothing was refunded."),
                 code=PaymentErrorCode.REFUND_REFUSED,
                 status=409,
                 details={"refund_id": str(refund.pk)},
@@ -121,8 +122,10 @@ def _refund_carry_out(refund: Refund) -> Refund:
         held = None
     except (ProviderUnavailable, CircuitBreakerError):
         raise ApplicationError(
-            "The payment provider is unavailable. The refund is pending and will be carried "
-            "out when the provider is back; do not request it again.",
+            _(
+                "The payment provider is unavailable. The refund is pending and will be "
+                "carried out when the provider is back; do not request it again."
+            ),
             code=PaymentErrorCode.PROVIDER_UNAVAILABLE,
             status=503,
             details={"refund_id": str(refund.pk)},
@@ -131,7 +134,7 @@ def _refund_carry_out(refund: Refund) -> Refund:
         return refund_settle(refund_id=refund.pk, held=held)
     _refund_fail(refund.pk)
     raise ApplicationError(
-        "The payment provider is unavailable; try the refund again later.",
+        _("The payment provider is unavailable; try the refund again later."),
         code=PaymentErrorCode.PROVIDER_UNAVAILABLE,
         status=503,
     ) from unavailable
@@ -157,10 +160,11 @@ def refund_reserve(
         if refund_id is not None and (known := Refund.objects.using(DB).filter(pk=refund_id)):
             return known.get()
         if user is not None and user.pk == payment.customer_id:
-            raise four_eyes.own_record_refused("order's refund")
+            raise four_eyes.own_record_refused(_("order's refund"))
         if payment.status not in REFUNDABLE_STATUSES:
             raise ApplicationError(
-                f"A {payment.status} payment cannot be refunded.",
+                _("A %(status)s payment cannot be refunded.")
+                % {"status": PaymentStatus(payment.status).label.lower()},
                 code=PaymentErrorCode.PAYMENT_NOT_REFUNDABLE,
                 status=409,
             )
@@ -168,10 +172,11 @@ def refund_reserve(
         amount = remaining if amount is None else amount
         if not Decimal("0") < amount <= remaining:
             raise ApplicationError(
-                f"At most {remaining} {payment.currency} can still be refunded.",
+                _("At most %(remaining)s %(currency)s can still be refunded.")
+                % {"remaining": remaining, "currency": payment.currency},
                 code=PaymentErrorCode.REFUND_EXCEEDS_CAPTURED,
                 status=409,
-                details={"amount": [f"At most {remaining}."]},
+                details={"amount": [_("At most %s.") % remaining]},
             )
         above = user is not None and amount > settings.PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE
         refund = Refund.objects.using(DB).create(

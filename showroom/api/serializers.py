@@ -7,6 +7,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts import selectors as accounts_selectors
 from common.cardnumbers import FreeTextField
 from common.money import MoneyField
 from common.serializers import StrictInputSerializer
@@ -225,16 +226,48 @@ class TestDriveOutcomeInputSerializer(StrictInputSerializer):
     note = FreeTextField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class TestDriveListSerializer(serializers.ListSerializer):
+    """A page of test drives with their clients' cards read in one query (accounts), not one
+    per row."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["user_cards"] = accounts_selectors.user_cards(
+            user_ids=[row.user_id for row in rows]
+        )
+        return super().to_representation(rows)
+
+
 class TestDriveOutputSerializer(serializers.ModelSerializer):
     resource_id = serializers.UUIDField()
     resource_name = serializers.CharField(source="resource.name")
     vehicle_id = serializers.UUIDField(source="resource.vehicle_id")
+    # Who drives, as the staff dashboard shows them (docs/api.md): a name, not an id.
+    client_name = serializers.SerializerMethodField()
+    client_phone = serializers.SerializerMethodField()
+
+    def _card(self, test_drive):
+        cards = self.context.get("user_cards")  # a page's, from TestDriveListSerializer
+        if cards is None:  # one test drive: its own card
+            cards = accounts_selectors.user_cards(user_ids=[test_drive.user_id])
+        return cards.get(str(test_drive.user_id))
+
+    def get_client_name(self, test_drive) -> str:
+        card = self._card(test_drive)
+        return (card.full_name or card.email) if card else ""
+
+    def get_client_phone(self, test_drive) -> str:
+        card = self._card(test_drive)
+        return card.phone if card else ""
 
     class Meta:
         model = TestDrive
+        list_serializer_class = TestDriveListSerializer
         fields = [
             "id",
             "user_id",
+            "client_name",
+            "client_phone",
             "resource_id",
             "resource_name",
             "vehicle_id",

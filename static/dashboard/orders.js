@@ -1,7 +1,8 @@
 "use strict";
 // The live order dashboard (templates/dashboard/orders.html). The feed (docs/architecture.md,
 // "Live feed"): a snapshot on connect, then one push per change, each with the order's
-// sequence number. A gap means a missed push: the order is refetched over REST.
+// sequence number. A gap means a missed push: the order is refetched over REST. The sequence
+// stays on the row (`data-sequence`) for that check; staff read names and times, not it.
 const page = document.getElementById("dashboard").dataset;
 const CSRF_TOKEN = page.csrfToken;
 const MAX_ROWS = Number(page.snapshotSize);
@@ -10,6 +11,17 @@ const connection = document.getElementById("connection");
 const orders = new Map();  // id -> order as last shown
 const statusFilter = document.getElementById("status-filter");
 const locale = document.documentElement.lang || navigator.language;
+// Statuses as the page's language names them: the filter's options carry the labels.
+const statusLabels = Object.fromEntries([...statusFilter.options].map((o) => [o.value, o.textContent]));
+// Dates and times as the page's language writes them, on a 24-hour clock: British English
+// for English (24.11.2026 in Russian, 24/11/2026 in English; never the US order).
+const dateLocale = locale.startsWith("en") ? "en-GB" : locale;
+// When an order changed, on the dealership's clock (docs/api.md, "Times").
+const updatedFormat = new Intl.DateTimeFormat(dateLocale, {
+  timeZone: page.timeZone,
+  dateStyle: "short",
+  timeStyle: "short",
+});
 let attempt = 0;
 
 function money(amount, currency) {
@@ -49,14 +61,16 @@ function render(order, highlight) {
   const row = document.createElement("tr");
   row.dataset.orderId = shown.id;
   row.dataset.status = shown.status;
+  row.dataset.sequence = shown.sequence;
+  const customer = cell(shown.customer_name || shown.customer_email || "—", "customer");
+  if (shown.customer_name && shown.customer_email) customer.title = shown.customer_email;
   row.append(
     cell(orderLink(shown), "order"),
-    cell(shown.customer_email || shown.customer_id),
-    cell(shown.status, `status status-${shown.status}`),
+    customer,
+    cell(statusLabels[shown.status] || shown.status, `status status-${shown.status}`),
     cell(money(shown.total_amount, shown.currency), "amount"),
     cell(money(shown.paid_amount, shown.currency), "amount"),
-    cell(new Date(shown.updated_at).toLocaleString(locale)),
-    cell(String(shown.sequence)),
+    cell(updatedFormat.format(new Date(shown.updated_at)), "updated"),
   );
   if (highlight) row.classList.add("changed");
   applyFilter(row);
@@ -113,7 +127,7 @@ function reconnectLater() {
   // stampeded by every open dashboard at once.
   const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
   attempt += 1;
-  setConnection("reconnecting", `reconnecting in ${Math.ceil(delay / 1000)} s…`);
+  setConnection("reconnecting", page.textReconnecting);
   setTimeout(connect, delay);
 }
 
@@ -132,7 +146,7 @@ async function connect() {
     if (data.type === "snapshot") {
       attempt = 0;
       onSnapshot(data);
-      setConnection("live", "live");
+      setConnection("live", page.textLive);
     } else {
       onPush(data);
     }
@@ -144,11 +158,17 @@ async function connect() {
 // day and the times are the dealership's (docs/api.md, "Times"), wherever the browser is.
 const drives = document.getElementById("test-drives");
 const dealershipDay = new Intl.DateTimeFormat("en-CA", { timeZone: page.timeZone });
-const dealershipClock = new Intl.DateTimeFormat("en-GB", {
+const dealershipClock = new Intl.DateTimeFormat(dateLocale, {
   timeZone: page.timeZone,
   hour: "2-digit",
   minute: "2-digit",
+  hourCycle: "h23",
 });
+
+function driveStatus(status) {
+  // data-drive-booked, data-drive-no_show: the label in the page's language.
+  return page[`drive${status[0].toUpperCase()}${status.slice(1)}`] || status;
+}
 
 async function loadTestDrives() {
   const today = dealershipDay.format(new Date());  // YYYY-MM-DD
@@ -165,8 +185,9 @@ async function loadTestDrives() {
       tr.append(
         cell(`${hours(drive.start_time)}–${hours(drive.end_time)}`),
         cell(drive.resource_name),
-        cell(drive.user_id),
-        cell(drive.status, "status"),
+        cell(drive.client_name || "—", "client"),
+        cell(drive.client_phone || "—", "phone"),
+        cell(driveStatus(drive.status), `status status-${drive.status}`),
       );
       return tr;
     }),

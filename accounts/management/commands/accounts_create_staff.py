@@ -1,4 +1,5 @@
 import getpass
+import json
 
 from django.core.management import BaseCommand, CommandError
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             try:
                 user = services.user_register(email=email, password=password, full_name=full_name)
             except ApplicationError as exc:
-                raise CommandError(f"{exc.message} {exc.details}") from exc
+                # The details hold translatable texts: read as text, not as their repr.
+                details = json.dumps(exc.details, default=str, ensure_ascii=False)
+                raise CommandError(f"{exc.message} {details}") from exc
         user = services.user_role_set(actor=None, user=user, role=Role(role))
         self.stdout.write(self.style.SUCCESS(f"{user.email} is now {user.role}."))

@@ -1,28 +1,74 @@
 import io
 import logging
+import time
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.conf import settings
-from django.core.management import BaseCommand
+from django.core.management import BaseCommand, CommandError
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.test.utils import override_settings
+
+
+def _sqlite_unsynced(sender=None, connection=None, **kwargs) -> None:
+    """Embedded mode's SQLite waits for the disk at every commit, and the history commits
+    thousands of times: demo data is made again in a minute, so it need not survive a power
+    cut. Both settings last as long as the connection."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA journal_mode = MEMORY")  # this connection's only
 
 
 class Command(BaseCommand):
     help = (
         "Load demo data. Each domain app contributes through a `demo.seed(stdout)` function, "
-        "then config's for what crosses domains (config/demo.py); running it again updates "
-        "the same records instead of adding more. With "
-        "--verbosity 0 it says nothing but warnings (what `make run` uses)."
+        "then config's for what crosses domains (config/demo.py), then 90 days of history "
+        "ending today (config/demo_history.py); running it again adds nothing. It prints a "
+        "line per step; with --verbosity 0 nothing but warnings. Refused under production "
+        'settings (docs/operations.md, "Demo data").'
     )
 
-    def handle(self, *args, verbosity=1, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Only the few records of each app, not the 90 days of history.",
+        )
+
+    def handle(self, *args, verbosity=1, no_history=False, **options):
+        # Production settings say DEMO_DATA_ALLOWED = False: demo customers, orders and
+        # payments have no place in a real dealership's books.
+        if not getattr(settings, "DEMO_DATA_ALLOWED", True):
+            raise CommandError(
+                "seed_demo is refused under production settings (DEMO_DATA_ALLOWED is off): "
+                "demo data would mix with the dealership's real records."
+            )
         out = self.stdout if verbosity else io.StringIO()
         if verbosity < 2:
             # The work it sets off (eager tasks in embedded mode) logs a line per task.
             logging.getLogger("celery").setLevel(logging.WARNING)
-        for package in [*settings.DOMAIN_APPS, "config"]:
-            if find_spec(f"{package}.demo") is None:
-                continue
-            out.write(f"Seeding {package}")
-            import_module(f"{package}.demo").seed(out)
-        out.write(self.style.SUCCESS("Demo data is ready."))
+        started = time.monotonic()
+        connection_created.connect(_sqlite_unsynced)
+        for connection in connections.all(initialized_only=True):
+            _sqlite_unsynced(connection=connection)
+        # Demo customers get no mail (account e-mails are sent as the history makes them),
+        # the fake provider answers at once, no live push goes out (no feed is open on
+        # history) and the thousands of queries are not kept for debugging.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+            FAKE_PROVIDER_LATENCY_MS=0,
+            CHANNEL_LAYERS={},
+            DEBUG=False,
+        ):
+            for package in [*settings.DOMAIN_APPS, "config"]:
+                if find_spec(f"{package}.demo") is None:
+                    continue
+                out.write(f"Seeding {package}")
+                import_module(f"{package}.demo").seed(out)
+            if not no_history:
+                out.write("Seeding history")
+                import_module("config.demo_history").seed(out, verbosity=verbosity)
+        connection_created.disconnect(_sqlite_unsynced)
+        out.write(self.style.SUCCESS(f"Demo data is ready ({time.monotonic() - started:.0f} s)."))

@@ -1,0 +1,37 @@
+"""`{% load formatting %}`: the filters of common/formatting.py for templates, so that a page
+formats money and times as the admin does (docs/admin.md, "Languages")."""
+
+from django import template
+
+from common import formatting
+
+register = template.Library()
+
+
+@register.filter
+def money(amount, currency=""):
+    """`{{ order.total_amount|money:order.currency }}` → `1 250 000,00 ₽` in Russian."""
+    return formatting.money(amount, currency)
+
+
+@register.filter
+def local_datetime(moment):
+    """`{{ order.created_at|local_datetime }}` → `24.11.2026 19:30` on the dealership's clock."""
+    return formatting.local_datetime(moment)
+
+
+@register.filter
+def local_date(value):
+    return formatting.local_date(value)
+
+
+@register.filter
+def local_time(moment):
+    return formatting.local_time(moment)
+
+
+@register.filter
+def count_of(count, label_lower):
+    """`{{ cl.result_count|count_of:cl.opts.label_lower }}` → `6 заказов` (the admin's list
+    footer, templates/admin/pagination.html)."""
+    return formatting.count_of(label_lower, count)

@@ -1,0 +1,610 @@
+"""The dashboard's figures: each app's figure selectors (`<app>/figures.py`, one SQL query
+per figure on the app's own database), composed here, where every app may be imported
+(docs/dashboard.md). The result is cached briefly per scope and language, under a
+generation counter that every domain event of interest moves on (`dashboard_changed`).
+
+`figures(user=...)` returns a JSON-ready dict: money as strings with two decimals
+("1234.50"), counts as ints, dates as ISO strings. Its shape, which the page and its script
+read (keys may be added, never renamed):
+
+    {
+     "generated_at": iso datetime, "scope": "all" | "mine", "currency": "RUB",
+     "periods": [{"key": "today" | "week" | "month", "label": str (translated),
+                  "from": date, "to": date, "previous_from": date, "previous_to": date,
+                  "previous_label": str}],
+     "tiles": [{"key": "revenue" | "orders" | "average_order" | "pending_payments" |
+                "refunds" | "loans_approved" | "loans_declined" | "loans_disbursed" |
+                "approval_rate" | "policies_sold" | "premium_collected" |
+                "test_drives_booked" | "test_drives_completed" | "test_drives_no_show" |
+                "registrations" | "new_clients" | "lead_conversion",
+                "label": str (translated), "kind": "money" | "count" | "percent",
+                "help": str (translated: what it counts),
+                "values": {"today": {"value": str | int | None, "previous": str | int | None,
+                                     "count": int | None, "href": str},
+                           "week": {...}, "month": {...}}}],
+     "charts": {
+       "days": 30,   # the window of the funnel, providers and top models
+       "revenue_daily": [{"date": d, "revenue": str, "orders": int, "sold": int}]
+                        (90 days to today, zero-filled; `orders` created, `sold` paid),
+       "funnel": [{"stage": "created" | "paid" | "completed" | "cancelled", "label": str,
+                   "count": int}],
+       "payments_by_provider": [{"provider": str, "status": str, "status_label": str,
+                                 "count": int, "amount": str}],
+       "top_models": [{"model": str, "count": int, "revenue": str}],
+       "loan_approval_weekly": [{"week": d (Monday), "approved": int, "declined": int,
+                                 "rate": float | None}] (12 weeks, zero-filled),
+       "low_stock": [{"product": str, "sku": str (the VIN, or ""), "stock": int,
+                      "href": str}]}
+    }
+
+A money tile's `count` is how many rows make its sum; a percent tile's value is a string
+with one decimal ("66.7"), or None when there is nothing to divide by.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from catalog import figures as catalog_figures
+from catalog.choices import DEFAULT_CURRENCY
+from common.figures import Period, dealership_today, dealership_zone, windows
+from common.figures import periods as make_periods
+from common.realtime import FEED_PUSH, group_send
+from crm import figures as crm_figures
+from financing import figures as financing_figures
+from insurance import figures as insurance_figures
+from orders import figures as order_figures
+from orders.choices import PAID_STATUSES
+from orders.realtime import STAFF_GROUP
+from payments import figures as payment_figures
+from payments.choices import UNSETTLED_STATUSES, PaymentStatus
+from showroom import figures as showroom_figures
+
+CHART_DAYS = 30
+DAILY_DAYS = 90
+WEEKS = 12
+GENERATION_KEY = "dashboard:generation"
+CHANGED_PUSH = "dashboard.changed"
+
+
+# CACHE AND LIVENESS (docs/dashboard.md, "Caching and liveness")
+# ------------------------------------------------------------------------------
+def generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 0, timeout=None)
+
+
+def generation_bump() -> None:
+    """Every cached figure goes stale at once: the next load computes afresh."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (a flushed cache)
+        cache.add(GENERATION_KEY, 1, timeout=None)
+
+
+def dashboard_changed() -> None:
+    """Something the figures count has changed: forget them, and tell the open dashboards
+    over the staff feed (they fetch `figures.json` again)."""
+    generation_bump()
+    group_send([STAFF_GROUP], {"type": FEED_PUSH, "push": {"type": CHANGED_PUSH}})
+
+
+def _on_event(sender, event, **kwargs):
+    # Sent inside the emitting transaction: act once it commits, and not at all if it
+    # rolls back. In the emitting process, so no relay or consumer stands in between.
+    from django.db import transaction
+
+    transaction.on_commit(dashboard_changed, using=sender.using, robust=True)
+
+
+def events_connect() -> None:
+    """Listen to the events that move a figure (config.apps.DashboardConfig.ready)."""
+    from crm import events as crm_events
+    from financing import events as financing_events
+    from insurance import events as insurance_events
+    from orders import events as order_events
+    from payments import events as payment_events
+    from showroom import events as showroom_events
+
+    moving = [
+        order_events.ORDER_CREATED,
+        order_events.ORDER_STATUS_CHANGED,
+        order_events.ORDER_CANCELLED,
+        payment_events.PAYMENT_CREATED,
+        payment_events.PAYMENT_COMPLETED,
+        payment_events.PAYMENT_FAILED,
+        payment_events.PAYMENT_REFUNDED,
+        payment_events.PAYMENT_REQUIRES_ACTION,
+        financing_events.FINANCING_SUBMITTED,
+        financing_events.FINANCING_APPROVED,
+        financing_events.FINANCING_REJECTED,
+        financing_events.FINANCING_WITHDRAWN,
+        financing_events.FINANCING_DISBURSED,
+        financing_events.FINANCING_RETURNED,
+        insurance_events.ACTIVATED,
+        insurance_events.CANCELLED,
+        showroom_events.REGISTRATION_CREATED,
+        showroom_events.REGISTRATION_CANCELLED,
+        showroom_events.REGISTRATION_CHANGED,
+        showroom_events.TEST_DRIVE_BOOKED,
+        showroom_events.TEST_DRIVE_RESCHEDULED,
+        showroom_events.TEST_DRIVE_CANCELLED,
+        showroom_events.TEST_DRIVE_STATUS_CHANGED,
+        crm_events.CLIENT_CREATED,
+        crm_events.CLIENT_UPDATED,
+    ]
+    for domain_event in moving:
+        domain_event.signal.connect(
+            _on_event, weak=False, dispatch_uid=f"dashboard:{domain_event.type}"
+        )
+
+
+def figures(*, user) -> dict:
+    """The dashboard for `user`: everything for an admin, their clients' for a manager;
+    from the cache when nothing has changed for DASHBOARD_CACHE_SECONDS."""
+    scope = "all" if user.is_superuser else f"mine:{user.pk}"
+    key = f"dashboard:figures:{generation()}:{scope}:{get_language()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    # Whose figures: read on a miss only. A change of the manager's clients is a CRM event,
+    # which moves the generation on.
+    customers = crm_figures.manager_customers(user=user)
+    result = figures_compute(user=user, customers=customers)
+    cache.set(key, result, timeout=settings.DASHBOARD_CACHE_SECONDS)
+    return result
+
+
+# COMPOSITION
+# ------------------------------------------------------------------------------
+def _money(value) -> str:
+    return f"{(value or Decimal('0')):.2f}"
+
+
+def _percent(part: int, whole: int) -> str | None:
+    return None if not whole else f"{Decimal(part * 100) / Decimal(whole):.1f}"
+
+
+def _average(total, count: int) -> str:
+    return _money(None if not count else (total or Decimal("0")) / count)
+
+
+def _changelist(app_label: str, model: str, **params) -> str:
+    url = reverse(f"admin:{app_label}_{model}_changelist")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _range(field: str, period: Period) -> dict:
+    """The admin's date-range filter (django-admin-rangefilter) over the period's days."""
+    return {
+        f"{field}__range__gte": period.date_from.isoformat(),
+        f"{field}__range__lte": period.date_to.isoformat(),
+    }
+
+
+def _tile(key, label, kind, help_text, periods, figures_by_window, value, count, href):
+    """One tile: `value(window_figures)` and `count(...)` for each period and the previous
+    one, `href(period)` to the admin list of what it counts."""
+    values = {}
+    for period in periods:
+        current = figures_by_window[period.key]
+        previous = figures_by_window[f"{period.key}_previous"]
+        values[period.key] = {
+            "value": value(current),
+            "previous": value(previous),
+            "count": None if count is None else count(current),
+            "href": href(period),
+        }
+    return {"key": key, "label": label, "kind": kind, "help": help_text, "values": values}
+
+
+def _merge(*by_window: dict) -> dict:
+    """One `{window: {...}}` from several, their measures side by side (prefixed keys are
+    given by the callers)."""
+    merged = {}
+    for figures_by_window in by_window:
+        for window, measures in figures_by_window.items():
+            merged.setdefault(window, {}).update(measures)
+    return merged
+
+
+def _prefixed(prefix: str, by_window: dict) -> dict:
+    return {
+        window: {f"{prefix}_{name}": value for name, value in measures.items()}
+        for window, measures in by_window.items()
+    }
+
+
+def _days_summed(periods: list[Period], **measures) -> dict:
+    """`{window: {measure: total}}` from figures per day (`measure(day)`): the daily series
+    reaches back 90 days, further than the start of last month, so it holds every window.
+    A sum over at most 62 days' aggregates, not over rows."""
+    summed = {}
+    for window, start, end in windows(periods):
+        days = range((end.date() - start.date()).days)
+        summed[window] = {
+            name: sum((measure(start.date() + timedelta(days=n)) for n in days), start=0)
+            for name, measure in measures.items()
+        }
+    return summed
+
+
+def _period_labels() -> dict[str, tuple[str, str]]:
+    return {
+        "today": (_("Today"), _("yesterday")),
+        "week": (_("This week"), _("last week")),
+        "month": (_("This month"), _("last month")),
+    }
+
+
+def figures_compute(*, user, customers) -> dict:
+    """Every figure, uncached: one query per figure, as many whatever the data holds."""
+    today = dealership_today()
+    periods = make_periods(today)
+    currency = DEFAULT_CURRENCY
+    manager_id = None if customers is None else user.pk
+    daily_from = today - timedelta(days=DAILY_DAYS - 1)
+    revenue = order_figures.revenue_daily(
+        date_from=daily_from, date_to=today, currency=currency, customers=customers
+    )
+    created = order_figures.orders_created_daily(
+        date_from=daily_from, date_to=today, customers=customers
+    )
+    w = _merge(
+        _days_summed(periods, created=lambda day: created.get(day, 0)),
+        _days_summed(
+            periods,
+            sold_revenue=lambda day: revenue.get(day, (Decimal("0"), 0))[0],
+            sold_count=lambda day: revenue.get(day, (Decimal("0"), 0))[1],
+        ),
+        _prefixed(
+            "pending",
+            payment_figures.payments_pending(
+                periods=periods, currency=currency, customers=customers
+            ),
+        ),
+        _prefixed(
+            "refunds",
+            payment_figures.refunds_completed(
+                periods=periods, currency=currency, customers=customers
+            ),
+        ),
+        _prefixed("loans", financing_figures.loan_decisions(periods=periods, customers=customers)),
+        _prefixed(
+            "disbursed", financing_figures.loans_disbursed(periods=periods, customers=customers)
+        ),
+        _prefixed(
+            "policies",
+            insurance_figures.policies_sold(
+                periods=periods, currency=currency, customers=customers
+            ),
+        ),
+        _prefixed(
+            "drives", showroom_figures.test_drive_counts(periods=periods, customers=customers)
+        ),
+        _prefixed(
+            "registrations",
+            showroom_figures.registrations_created(periods=periods, customers=customers),
+        ),
+        _prefixed("clients", crm_figures.clients_new(periods=periods, manager_id=manager_id)),
+    )
+    paid = ",".join(PAID_STATUSES)
+    tiles = [
+        _tile(
+            "revenue",
+            _("Revenue"),
+            "money",
+            _("Orders paid in the period: the sum of their totals."),
+            periods,
+            w,
+            lambda f: _money(f["sold_revenue"]),
+            lambda f: f["sold_count"],
+            lambda p: _changelist("orders", "order", status__in=paid, **_range("created_at", p)),
+        ),
+        _tile(
+            "orders",
+            _("Orders"),
+            "count",
+            _("Orders placed in the period, cancelled ones too."),
+            periods,
+            w,
+            lambda f: f["created"],
+            None,
+            lambda p: _changelist("orders", "order", **_range("created_at", p)),
+        ),
+        _tile(
+            "average_order",
+            _("Average order"),
+            "money",
+            _("Revenue divided by the number of orders paid."),
+            periods,
+            w,
+            lambda f: _average(f["sold_revenue"], f["sold_count"]),
+            lambda f: f["sold_count"],
+            lambda p: _changelist("orders", "order", status__in=paid, **_range("created_at", p)),
+        ),
+        _tile(
+            "pending_payments",
+            _("Pending payments"),
+            "money",
+            _("Payments started in the period and not captured yet."),
+            periods,
+            w,
+            lambda f: _money(f["pending_amount"]),
+            lambda f: f["pending_count"],
+            lambda p: _changelist(
+                "payments",
+                "payment",
+                status__in=",".join(UNSETTLED_STATUSES),
+                currency=currency,
+                **_range("created_at", p),
+            ),
+        ),
+        _tile(
+            "refunds",
+            _("Refunds"),
+            "money",
+            _("Refunds asked for in the period and paid back."),
+            periods,
+            w,
+            lambda f: _money(f["refunds_amount"]),
+            lambda f: f["refunds_count"],
+            lambda p: _changelist(
+                "payments", "refund", status__exact="completed", **_range("created_at", p)
+            ),
+        ),
+        _tile(
+            "loans_approved",
+            _("Loans approved"),
+            "count",
+            _("Loan applications approved in the period."),
+            periods,
+            w,
+            lambda f: f["loans_approved"],
+            None,
+            lambda p: _changelist(
+                "financing",
+                "loanapplication",
+                status__in=",".join(financing_figures.APPROVED),
+                **_range("created_at", p),
+            ),
+        ),
+        _tile(
+            "loans_declined",
+            _("Loans declined"),
+            "count",
+            _("Loan applications declined in the period."),
+            periods,
+            w,
+            lambda f: f["loans_declined"],
+            None,
+            lambda p: _changelist(
+                "financing",
+                "loanapplication",
+                status__exact="rejected",
+                **_range("created_at", p),
+            ),
+        ),
+        _tile(
+            "loans_disbursed",
+            _("Loans disbursed"),
+            "count",
+            _("Loans the lender paid out in the period."),
+            periods,
+            w,
+            lambda f: f["disbursed_count"],
+            None,
+            lambda p: _changelist(
+                "financing",
+                "loanapplication",
+                status__in="disbursed,returned",
+                **_range("created_at", p),
+            ),
+        ),
+        _tile(
+            "approval_rate",
+            _("Approval rate"),
+            "percent",
+            _("Approved of the loan applications decided in the period."),
+            periods,
+            w,
+            lambda f: _percent(f["loans_approved"], f["loans_approved"] + f["loans_declined"]),
+            lambda f: f["loans_approved"] + f["loans_declined"],
+            lambda p: _changelist("financing", "loanapplication", **_range("created_at", p)),
+        ),
+        _tile(
+            "policies_sold",
+            _("Policies sold"),
+            "count",
+            _("Insurance policies whose premium was paid in the period."),
+            periods,
+            w,
+            lambda f: f["policies_count"],
+            None,
+            lambda p: _changelist(
+                "insurance", "policy", status__in="active,cancelled", **_range("created_at", p)
+            ),
+        ),
+        _tile(
+            "premium_collected",
+            _("Premium collected"),
+            "money",
+            _("Premiums paid in the period."),
+            periods,
+            w,
+            lambda f: _money(f["policies_premium"]),
+            lambda f: f["policies_count"],
+            lambda p: _changelist(
+                "insurance", "policy", status__in="active,cancelled", **_range("created_at", p)
+            ),
+        ),
+        _tile(
+            "test_drives_booked",
+            _("Test drives booked"),
+            "count",
+            _("Test drives booked in the period, for any day."),
+            periods,
+            w,
+            lambda f: f["drives_booked"],
+            None,
+            lambda p: _changelist("showroom", "testdrive"),
+        ),
+        _tile(
+            "test_drives_completed",
+            _("Test drives completed"),
+            "count",
+            _("Test drives due in the period that took place."),
+            periods,
+            w,
+            lambda f: f["drives_completed"],
+            None,
+            lambda p: _changelist(
+                "showroom", "testdrive", status__exact="completed", **_range("start_time", p)
+            ),
+        ),
+        _tile(
+            "test_drives_no_show",
+            _("No-shows"),
+            "count",
+            _("Test drives due in the period that the client missed."),
+            periods,
+            w,
+            lambda f: f["drives_no_show"],
+            None,
+            lambda p: _changelist(
+                "showroom", "testdrive", status__exact="no_show", **_range("start_time", p)
+            ),
+        ),
+        _tile(
+            "registrations",
+            _("Event registrations"),
+            "count",
+            _("Registrations for showroom events made in the period."),
+            periods,
+            w,
+            lambda f: f["registrations_count"],
+            None,
+            lambda p: _changelist("showroom", "registration", **_range("created_at", p)),
+        ),
+        _tile(
+            "new_clients",
+            _("New clients"),
+            "count",
+            _("Clients who came to the CRM in the period."),
+            periods,
+            w,
+            lambda f: f["clients_count"],
+            None,
+            lambda p: _changelist("crm", "client", **_range("created_at", p)),
+        ),
+        _tile(
+            "lead_conversion",
+            _("Lead → order"),
+            "percent",
+            _("Of the clients who came in the period, those who have placed an order since."),
+            periods,
+            w,
+            lambda f: _percent(f["clients_converted"], f["clients_count"]),
+            lambda f: f["clients_converted"],
+            lambda p: _changelist("crm", "client", **_range("created_at", p)),
+        ),
+    ]
+    labels = _period_labels()
+    return {
+        "generated_at": timezone.localtime(timezone=dealership_zone()).isoformat(),
+        "scope": "all" if customers is None else "mine",
+        "currency": currency,
+        "periods": [
+            {
+                "key": period.key,
+                "label": labels[period.key][0],
+                "previous_label": labels[period.key][1],
+                "from": period.date_from.isoformat(),
+                "to": period.date_to.isoformat(),
+                "previous_from": period.previous_from.isoformat(),
+                "previous_to": period.previous_to.isoformat(),
+            }
+            for period in periods
+        ],
+        "tiles": tiles,
+        "charts": _charts(
+            today=today, currency=currency, customers=customers, revenue=revenue, created=created
+        ),
+    }
+
+
+def _charts(*, today, currency, customers, revenue: dict, created: dict) -> dict:
+    chart_from = today - timedelta(days=CHART_DAYS - 1)
+    daily_from = today - timedelta(days=DAILY_DAYS - 1)
+    funnel = order_figures.order_funnel(date_from=chart_from, date_to=today, customers=customers)
+    stage_labels = {
+        "created": _("Created"),
+        "paid": _("Paid"),
+        "completed": _("Completed"),
+        "cancelled": _("Cancelled"),
+    }
+    status_labels = dict(PaymentStatus.choices)
+    weeks_from = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
+    weekly = financing_figures.loan_approval_weekly(
+        date_from=weeks_from, date_to=today, customers=customers
+    )
+    return {
+        "days": CHART_DAYS,
+        "revenue_daily": [
+            {
+                "date": day.isoformat(),
+                "revenue": _money(revenue.get(day, (None, 0))[0]),
+                "orders": created.get(day, 0),
+                "sold": revenue.get(day, (None, 0))[1],
+            }
+            for day in (daily_from + timedelta(days=n) for n in range(DAILY_DAYS))
+        ],
+        "funnel": [
+            {"stage": stage, "label": label, "count": funnel[stage]}
+            for stage, label in stage_labels.items()
+        ],
+        "payments_by_provider": [
+            {
+                "provider": row["provider"],
+                "status": row["status"],
+                "status_label": str(status_labels.get(row["status"], row["status"])),
+                "count": row["count"],
+                "amount": _money(row["amount"]),
+            }
+            for row in payment_figures.payments_by_provider(
+                date_from=chart_from, date_to=today, currency=currency, customers=customers
+            )
+        ],
+        "top_models": [
+            {"model": row["model"], "count": row["count"], "revenue": _money(row["revenue"])}
+            for row in order_figures.top_models(
+                date_from=chart_from, date_to=today, currency=currency, customers=customers
+            )
+        ],
+        "loan_approval_weekly": [
+            {
+                "week": week.isoformat(),
+                "approved": weekly.get(week, (0, 0))[0],
+                "declined": weekly.get(week, (0, 0))[1],
+                "rate": None
+                if not sum(weekly.get(week, (0, 0)))
+                else round(weekly[week][0] * 100 / sum(weekly[week]), 1),
+            }
+            for week in (weeks_from + timedelta(weeks=n) for n in range(WEEKS))
+        ],
+        "low_stock": [
+            {
+                "product": row["name"],
+                "sku": row["vin"] or "",
+                "stock": row["stock_quantity"],
+                "href": reverse("admin:catalog_product_change", args=[row["id"]]),
+            }
+            for row in catalog_figures.low_stock(threshold=settings.DASHBOARD_LOW_STOCK_THRESHOLD)
+        ],
+    }

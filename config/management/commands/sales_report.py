@@ -1,0 +1,53 @@
+"""`manage.py sales_report --from 2026-11-01 --to 2026-11-30 --format xlsx`: the staff page's
+sales report (docs/admin.md, "Reports") as a file, for operators and scheduled jobs.
+
+Where it lives: a command must belong to an installed app, and the report is config's
+(config/reports.py), the one layer that may read every app; config is installed as an app
+(config/apps.py), so the command is config's too. No domain app could hold it: none may
+import config (pyproject.toml, the import-linter layers)."""
+
+from django.core.management import BaseCommand, CommandError
+
+from config import reports
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the sales report (orders paid in a range of dealership days, by period, model, "
+        "manager and payment provider, with their loans and policies) as CSV or XLSX, to "
+        "--output or to standard output (CSV only)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
+        parser.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
+        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument("--group", choices=["day", "week", "month"], default="day")
+        parser.add_argument("--output", help="the file to write; `-` or none: standard output")
+
+    def handle(self, *args, date_from, date_to, format, group, output=None, **options):
+        try:
+            query = reports.report_query({"from": date_from, "to": date_to, "group": group})
+        except reports.ReportQueryError as error:
+            raise CommandError(str(error)) from None
+        report = reports.SalesReport(query)  # everyone's orders, as an admin sees them
+        to_stdout = output in (None, "-")
+        if format == "xlsx":
+            if to_stdout:
+                raise CommandError("An XLSX report needs --output FILE.")
+            with open(output, "wb") as out:
+                reports.xlsx_write(report, out)
+        elif to_stdout:
+            for line in reports.csv_lines(report):
+                self.stdout.write(line, ending="")
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                out.writelines(reports.csv_lines(report))
+        totals = ", ".join(
+            f"{tally.orders} orders, {tally.revenue} {currency}"
+            for currency, tally in sorted(report.total.items())
+        )
+        if not to_stdout:
+            self.stdout.write(f"Wrote {output}: {totals or 'no orders'}.")
+        elif totals:
+            self.stderr.write(totals, style_func=lambda text: text)

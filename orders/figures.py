@@ -1,0 +1,107 @@
+"""The orders domain's figures for the dashboard and the sales report: aggregated in SQL on
+the `orders` database, one query per figure, never a loop over rows (docs/dashboard.md).
+
+"Sold" and "revenue" are defined here, once: an order is sold when its status history
+records the move to `paid`, on that row's day at the dealership; revenue is the sum of the
+`total_amount` of the orders sold, by currency. A later cancellation does not unsell it:
+the refund shows among the payments' figures (docs/dashboard.md, "What each figure counts")."""
+
+from datetime import date
+from uuid import UUID
+
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+
+from common.figures import day_bounds, dealership_zone, scoped
+from orders.choices import OrderStatus
+from orders.models import Order, OrderItem
+
+
+def orders_with_sold_at(*, customers: list[UUID] | None = None) -> QuerySet[Order]:
+    """Every order that has been paid, annotated `sold_at`: when its history records the
+    move to `paid` (an order is paid at most once: only `pending` leads there)."""
+    orders = Order.objects.annotate(
+        paid_row=FilteredRelation("history", condition=Q(history__to_status=OrderStatus.PAID))
+    ).annotate(sold_at=F("paid_row__created_at"))
+    return scoped(orders.filter(sold_at__isnull=False), customers)
+
+
+def sold_orders(
+    *, date_from: date, date_to: date, customers: list[UUID] | None = None
+) -> QuerySet[Order]:
+    """The orders sold from `date_from` to `date_to` (dealership days, both included),
+    annotated `sold_at`. `customers` limits them to those customers' orders (None: all)."""
+    start, end = day_bounds(date_from, date_to)
+    return orders_with_sold_at(customers=customers).filter(sold_at__gte=start, sold_at__lt=end)
+
+
+def revenue_daily(*, date_from: date, date_to: date, currency: str, customers=None) -> dict:
+    """Revenue and orders sold per dealership day, `{day: (revenue, count)}`; days without
+    a sale are absent. One query; the tiles of revenue and of the average order add its
+    days up, so the chart and the tiles never disagree."""
+    rows = (
+        sold_orders(date_from=date_from, date_to=date_to, customers=customers)
+        .filter(currency=currency)
+        .annotate(day=TruncDate("sold_at", tzinfo=dealership_zone()))
+        .values("day")
+        .annotate(revenue=Sum("total_amount"), count=Count("pk"))
+        .order_by()
+    )
+    return {row["day"]: (row["revenue"], row["count"]) for row in rows}
+
+
+def orders_created_daily(*, date_from: date, date_to: date, customers=None) -> dict:
+    """Orders placed per dealership day, cancelled ones too, `{day: count}`. One query; the
+    orders tile adds its days up."""
+    start, end = day_bounds(date_from, date_to)
+    rows = (
+        scoped(Order.objects.filter(created_at__gte=start, created_at__lt=end), customers)
+        .annotate(day=TruncDate("created_at", tzinfo=dealership_zone()))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["day"]: row["count"] for row in rows}
+
+
+def order_funnel(*, date_from: date, date_to: date, customers=None) -> dict[str, int]:
+    """What became of the orders created from `date_from` to `date_to`: how many were
+    created, paid (ever), completed and cancelled (before or after payment). One query."""
+    start, end = day_bounds(date_from, date_to)
+    orders = Order.objects.annotate(
+        paid_row=FilteredRelation("history", condition=Q(history__to_status=OrderStatus.PAID))
+    ).filter(created_at__gte=start, created_at__lt=end)
+    return scoped(orders, customers).aggregate(
+        created=Count("pk"),
+        paid=Count("pk", filter=Q(paid_row__isnull=False)),
+        completed=Count("pk", filter=Q(status=OrderStatus.COMPLETED)),
+        cancelled=Count("pk", filter=Q(status=OrderStatus.CANCELLED)),
+    )
+
+
+def top_models(
+    *, date_from: date, date_to: date, currency: str, customers=None, limit: int = 10
+) -> list[dict]:
+    """The vehicles sold most from `date_from` to `date_to` (by the product's name on the
+    order), with how many and their revenue; most sold first. One query."""
+    start, end = day_bounds(date_from, date_to)
+    items = OrderItem.objects.annotate(
+        paid_row=FilteredRelation(
+            "order__history", condition=Q(order__history__to_status=OrderStatus.PAID)
+        )
+    ).filter(
+        is_vehicle=True,
+        order__currency=currency,
+        paid_row__created_at__gte=start,
+        paid_row__created_at__lt=end,
+    )
+    rows = (
+        scoped(items, customers, field="order__customer_id")
+        .values("product_name")
+        .annotate(count=Sum("quantity"), revenue=Sum("line_total"))
+        .order_by("-count", "-revenue", "product_name")[:limit]
+    )
+    return [
+        {"model": row["product_name"], "count": row["count"], "revenue": row["revenue"]}
+        for row in rows
+    ]

@@ -1,0 +1,189 @@
+"""The showroom's create and edit forms in the admin. A form's data goes to the same service as
+the API's (showroom/services.py), so that the record is checked and its event emitted exactly
+as through the API (docs/conventions.md, "One door for each state change").
+
+The service is first run in a savepoint rolled back at once, while the form is validated: what
+it refuses shows as the form's errors and nothing it wrote is kept. The admin's save then runs
+it for real, in the transaction of the admin's request."""
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+
+from common.exceptions import ApplicationError
+from showroom import services
+from showroom.choices import EventStatus
+from showroom.models import Event, Resource
+
+DB = "showroom"
+
+
+class _DryRun(Exception):
+    """Rolls the service's savepoint back once it has done its checks."""
+
+
+class ServiceForm(forms.ModelForm):
+    """A model form whose writes are a service's: `service_call(data, changed)` calls it with
+    the cleaned data, the changed field names, and `self.admin_request` (the admin's
+    request). `details_fields` names the form field of a detail the service reports."""
+
+    admin_request = None
+    details_fields: dict[str, str] = {}
+
+    def clean(self):
+        data = super().clean()
+        if self._errors:
+            return data
+        try:
+            with transaction.atomic(using=DB):
+                self.service_call(data, self.changed_data)
+                raise _DryRun
+        except _DryRun:
+            pass
+        except ApplicationError as exc:
+            self.service_errors_add(exc)
+        return data
+
+    def service_errors_add(self, exc: ApplicationError) -> None:
+        for name, problems in exc.details.items():
+            field = self.details_fields.get(name, name)
+            if field in self.fields and isinstance(problems, list):
+                self.add_error(field, [str(problem) for problem in problems])
+        self.add_error(None, str(exc.message))
+
+    def service_call(self, data: dict, changed: list[str]):
+        raise NotImplementedError
+
+    def saved(self):
+        """The service's call for real, from the admin's `save_model`."""
+        return self.service_call(self.cleaned_data, self.changed_data)
+
+
+class ServiceFormAdminMixin:
+    """A ModelAdmin whose form is a `ServiceForm`: it saves through the service. Should the
+    service refuse at the save what it accepted at the check (a race with another request),
+    the page says so and nothing is saved."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"admin_request": request})
+
+    def save_model(self, request, obj, form, change):
+        saved = form.saved()
+        if saved is not None:
+            obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        """The service wrote the record's relations; only inlines are saved here."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def _fields(data: dict, names) -> dict:
+    """The form's fields as the service's arguments: the category by its id."""
+    fields = {name: data[name] for name in names}
+    if "category" in fields:
+        category = fields.pop("category")
+        fields["category_id"] = category.pk if category is not None else None
+    return fields
+
+
+class EventForm(ServiceForm):
+    """An event is created, edited, published or finished here; it is cancelled with the
+    list's action (its registrations cancelled and its bookings freed with it)."""
+
+    status = forms.ChoiceField(
+        label=_("status"),
+        choices=[
+            (status.value, status.label)
+            for status in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.FINISHED)
+        ],
+        initial=EventStatus.DRAFT,
+    )
+    vehicle_ids = forms.JSONField(
+        label=_("featured vehicles"),
+        required=False,
+        initial=list,
+        help_text=_('Ids of the catalog vehicles shown at the event: ["…", "…"].'),
+    )
+    details_fields = {"category_id": "category"}
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "description",
+            "category",
+            "start_date",
+            "end_date",
+            "location",
+            "capacity",
+            "waitlist_enabled",
+            "price",
+            "currency",
+            "vehicle_ids",
+            "status",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance, status = self.instance, self.fields.get("status")
+        if (
+            status is not None
+            and not instance._state.adding
+            and instance.status not in dict(status.choices)
+        ):
+            # A cancelled event shows its status; the service refuses any change to it.
+            status.choices = [(instance.status, instance.get_status_display())]
+
+    def clean_vehicle_ids(self):
+        value = self.cleaned_data["vehicle_ids"] or []
+        field = forms.UUIDField()
+        if not isinstance(value, list):
+            raise forms.ValidationError(_("A list of vehicle ids."))
+        return [str(field.clean(vehicle_id)) for vehicle_id in value]
+
+    def service_call(self, data, changed):
+        # The form's own fields: the admin's Meta also names the read-only ones.
+        names = [name for name in self.fields if name != "status"]
+        if self.instance._state.adding:
+            return services.event_create(
+                user=self.admin_request.user, status=data["status"], **_fields(data, names)
+            )
+        return services.event_update(
+            event_id=self.instance.pk,
+            status=data["status"] if "status" in changed else None,
+            **_fields(data, [name for name in names if name in changed]),
+        )
+
+
+class ResourceForm(ServiceForm):
+    """A resource (a demo car, a bay) created or edited; its deletion is the list's action."""
+
+    details_fields = {"type_id": "type"}
+
+    class Meta:
+        model = Resource
+        fields = ["name", "type", "quantity", "opens_at", "closes_at", "vehicle_id", "is_active"]
+
+    def service_call(self, data, changed):
+        def fields(names):
+            values = {name: data[name] for name in names}
+            if "type" in values:
+                values["type_id"] = values.pop("type").pk
+            return values
+
+        if self.instance._state.adding:
+            return services.resource_create(**fields(self.fields))
+        if changed:
+            return services.resource_update(resource_id=self.instance.pk, **fields(changed))
+        return None

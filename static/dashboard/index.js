@@ -1,0 +1,381 @@
+"use strict";
+// The dashboard's front page (templates/dashboard/index.html; the figures: docs/dashboard.md).
+// The server renders every figure as numbers; this script shows one period at a time, draws
+// the charts with Apache ECharts (static/vendor/echarts), formats numbers and dates in the
+// page's language and the dealership's zone, and refetches the figures when the staff feed
+// reports a change (docs/architecture.md, "Live feed").
+document.documentElement.classList.replace("no-js", "js");
+
+const page = document.getElementById("dashboard").dataset;
+const locale = document.documentElement.lang || navigator.language;
+const zone = page.timeZone;
+const connection = document.getElementById("connection");
+const tilesBox = document.getElementById("tiles");
+const plurals = new Intl.PluralRules(locale);
+let figures = JSON.parse(document.getElementById("figures").textContent);
+let attempt = 0;
+
+// Tiles where a rise is bad news: their arrow turns red when they grow.
+const GOOD_WHEN_DOWN = new Set(["pending_payments", "refunds", "loans_declined", "test_drives_no_show"]);
+
+// FORMATS
+// ------------------------------------------------------------------------------------------
+function number(value, digits = 0) {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
+}
+
+function money(value, currency) {
+  // Kopecks only where there are some: tiles read as whole roubles.
+  const amount = Number(value);
+  const digits = Number.isInteger(Math.round(amount * 100) / 100) ? 0 : 2;
+  return new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(amount);
+}
+
+function percent(value) {
+  // A rate in percent (0 to 100), as the figures carry it.
+  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(Number(value) / 100);
+}
+
+function figureText(kind, value) {
+  if (value === null || value === undefined || value === "") return "—";
+  if (kind === "money") return money(value, figures.currency);
+  if (kind === "percent") return percent(value);
+  return number(Number(value));
+}
+
+// Dates on a 24-hour clock, British English for English: never the US order.
+const dateLocale = locale.startsWith("en") ? "en-GB" : locale;
+const dayFormat = new Intl.DateTimeFormat(dateLocale, { day: "numeric", month: "short", timeZone: "UTC" });
+const stampFormat = new Intl.DateTimeFormat(dateLocale, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
+
+function day(isoDate) {
+  // A dealership day (YYYY-MM-DD), written without moving it to another zone.
+  return dayFormat.format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+function countText(tile, count) {
+  // The server wrote the phrase for 1, 2 and 5 in the page's language; the language's
+  // plural rule picks the form for this count.
+  const form = plurals.select(count);
+  const [template, sample] =
+    form === "one" ? [tile.dataset.countOne, "1"] : form === "few" ? [tile.dataset.countFew, "2"] : [tile.dataset.countMany, "5"];
+  return template ? template.replace(sample, number(count)) : "";
+}
+
+// TILES
+// ------------------------------------------------------------------------------------------
+function delta(kind, value, previous) {
+  // [trend, text]: percentage points for a rate, the relative change for the rest.
+  if (value === null || previous === null || value === "" || previous === "") return ["flat", ""];
+  const now = Number(value);
+  const before = Number(previous);
+  const arrow = now > before ? "▲" : now < before ? "▼" : "";
+  const trend = now > before ? "up" : now < before ? "down" : "flat";
+  if (now === before) return [trend, page.textNoChange];
+  if (kind === "percent") return [trend, `${arrow} ${number(Math.abs(now - before), 1)} ${page.textPoints}`];
+  if (before === 0) return [trend, `${arrow} ${figureText(kind, now - before)}`];  // from nothing
+  return [trend, `${arrow} ${percent((Math.abs(now - before) / Math.abs(before)) * 100)}`];
+}
+
+function renderTile(tile, previousLabels) {
+  const box = tilesBox.querySelector(`.tile[data-tile="${tile.key}"]`);
+  if (!box) return;
+  box.dataset.good = GOOD_WHEN_DOWN.has(tile.key) ? "down" : "up";
+  if (tile.help) box.title = tile.help;
+  for (const [key, figure] of Object.entries(tile.values)) {
+    const link = box.querySelector(`.figure[data-period="${key}"]`);
+    if (!link) continue;
+    link.href = figure.href;
+    const value = link.querySelector(".value");
+    value.dataset.value = figure.value ?? "";
+    value.textContent = figureText(tile.kind, figure.value);
+    const count = link.querySelector(".count");
+    count.dataset.count = figure.count ?? "";
+    count.textContent = figure.count === null || figure.count === undefined ? "" : countText(box, figure.count);
+    const [trend, text] = delta(tile.kind, figure.value, figure.previous);
+    const change = link.querySelector(".delta");
+    change.dataset.previous = figure.previous ?? "";
+    change.dataset.trend = trend;
+    change.textContent = text;
+    change.title = `${previousLabels[key] || page.textPrevious} ${figureText(tile.kind, figure.previous)}`;
+  }
+}
+
+function renderTiles() {
+  // "yesterday: 3", "last week: 12": what each arrow compares with.
+  const previousLabels = Object.fromEntries(
+    figures.periods.map((p) => [p.key, p.previous_label ? `${p.previous_label}:` : ""]),
+  );
+  figures.tiles.forEach((tile) => renderTile(tile, previousLabels));
+  const stamp = document.getElementById("generated-at");
+  stamp.dateTime = figures.generated_at;
+  stamp.textContent = stampFormat.format(new Date(figures.generated_at));
+}
+
+function choosePeriod(key) {
+  tilesBox.dataset.period = key;
+  document.querySelectorAll("#period-switch button").forEach((button) => {
+    button.setAttribute("aria-pressed", String(button.dataset.period === key));
+  });
+  try {
+    localStorage.setItem("dashboard.period", key);
+  } catch (error) {
+    // private browsing: the choice lasts for this page only
+  }
+}
+
+// CHARTS
+// ------------------------------------------------------------------------------------------
+// Tooltips drawn on the canvas (richText): ECharts' HTML tooltips carry inline styles,
+// which the CSP refuses.
+const TOOLTIP = { trigger: "axis", renderMode: "richText", confine: true };
+const GRID = { left: 8, right: 8, top: 36, bottom: 8, containLabel: true };
+const charts = {};
+let revenueDays = 30;
+
+function chart(id) {
+  if (!charts[id]) charts[id] = echarts.init(document.getElementById(id), null, { renderer: "canvas" });
+  return charts[id];
+}
+
+function compactMoney(value) {
+  return new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }).format(value);
+}
+
+function revenueOption() {
+  const days = figures.charts.revenue_daily.slice(-revenueDays);
+  return {
+    tooltip: TOOLTIP,
+    legend: { top: 0 },
+    grid: GRID,
+    xAxis: { type: "category", data: days.map((d) => day(d.date)) },
+    yAxis: [
+      { type: "value", axisLabel: { formatter: compactMoney } },
+      { type: "value", minInterval: 1, splitLine: { show: false } },
+    ],
+    series: [
+      {
+        name: page.textRevenue,
+        type: "bar",
+        data: days.map((d) => Number(d.revenue)),
+        tooltip: { valueFormatter: (v) => money(v, figures.currency) },
+      },
+      { name: page.textOrders, type: "line", yAxisIndex: 1, smooth: true, data: days.map((d) => d.orders) },
+      { name: page.textSold, type: "line", yAxisIndex: 1, smooth: true, data: days.map((d) => d.sold ?? 0) },
+    ],
+  };
+}
+
+function funnelOption() {
+  return {
+    tooltip: { trigger: "item", renderMode: "richText" },
+    series: [
+      {
+        name: page.textOrders,
+        type: "funnel",
+        sort: "none",  // the stages in the order the figures give them
+        left: "10%",
+        width: "80%",
+        label: { formatter: (p) => `${p.name}: ${number(p.value)}` },
+        data: figures.charts.funnel.map((s) => ({ name: s.label, value: s.count, stage: s.stage })),
+      },
+    ],
+  };
+}
+
+function paymentsOption() {
+  const rows = figures.charts.payments_by_provider;
+  const providers = [...new Set(rows.map((r) => r.provider))];
+  const statuses = [...new Set(rows.map((r) => r.status))];
+  const statusLabel = Object.fromEntries(rows.map((r) => [r.status, r.status_label || r.status]));
+  return {
+    tooltip: TOOLTIP,
+    legend: { top: 0 },
+    grid: GRID,
+    xAxis: { type: "category", data: providers },
+    yAxis: { type: "value", minInterval: 1 },
+    series: statuses.map((status) => ({
+      name: statusLabel[status],
+      type: "bar",
+      stack: "payments",
+      data: providers.map((provider) => {
+        const row = rows.find((r) => r.provider === provider && r.status === status);
+        return row ? row.count : 0;
+      }),
+    })),
+  };
+}
+
+function topModelsOption() {
+  const rows = figures.charts.top_models.slice().reverse();  // the best at the top
+  return {
+    tooltip: TOOLTIP,
+    grid: { ...GRID, top: 8 },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: rows.map((r) => r.model) },
+    series: [{ name: page.textSold, type: "bar", data: rows.map((r) => r.count) }],
+  };
+}
+
+function loansOption() {
+  const weeks = figures.charts.loan_approval_weekly;
+  return {
+    tooltip: TOOLTIP,
+    legend: { top: 0 },
+    grid: GRID,
+    xAxis: { type: "category", data: weeks.map((w) => day(w.week)) },
+    yAxis: [
+      { type: "value", minInterval: 1 },
+      { type: "value", min: 0, max: 100, splitLine: { show: false }, axisLabel: { formatter: (v) => percent(v) } },
+    ],
+    series: [
+      { name: page.textApproved, type: "bar", stack: "decisions", data: weeks.map((w) => w.approved) },
+      { name: page.textDeclined, type: "bar", stack: "decisions", data: weeks.map((w) => w.declined) },
+      {
+        name: page.textApprovalRate,
+        type: "line",
+        yAxisIndex: 1,
+        connectNulls: true,
+        data: weeks.map((w) => (w.rate === null ? null : w.rate)),
+        tooltip: { valueFormatter: (v) => (v === null || v === undefined ? "—" : percent(v)) },
+      },
+    ],
+  };
+}
+
+function lowStockOption() {
+  const rows = figures.charts.low_stock.slice().reverse();
+  return {
+    tooltip: TOOLTIP,
+    grid: { ...GRID, top: 8 },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: rows.map((r) => r.product) },
+    series: [{ name: page.textInStock, type: "bar", data: rows.map((r) => r.stock) }],
+  };
+}
+
+function renderCharts() {
+  // notMerge: a series that is gone (a status no payment has any more) goes from the chart.
+  chart("chart-revenue").setOption(revenueOption(), { notMerge: true });
+  chart("chart-funnel").setOption(funnelOption(), { notMerge: true });
+  chart("chart-payments").setOption(paymentsOption(), { notMerge: true });
+  chart("chart-top-models").setOption(topModelsOption(), { notMerge: true });
+  chart("chart-loans").setOption(loansOption(), { notMerge: true });
+  chart("chart-low-stock").setOption(lowStockOption(), { notMerge: true });
+}
+
+function chooseDays(days) {
+  revenueDays = days;
+  document.querySelectorAll("#days-switch button").forEach((button) => {
+    button.setAttribute("aria-pressed", String(Number(button.dataset.days) === days));
+  });
+  chart("chart-revenue").setOption(revenueOption(), { notMerge: true });
+}
+
+function render() {
+  renderTiles();
+  renderCharts();
+  document.body.dataset.generatedAt = figures.generated_at;
+}
+
+// LIVE (docs/dashboard.md, "Caching and liveness")
+// ------------------------------------------------------------------------------------------
+let refreshTimer = null;
+
+function refreshSoon() {
+  // Several pushes of one change (the order, its payment) make one request.
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, 300);
+}
+
+async function refresh() {
+  const response = await fetch(page.figuresUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (response.status === 401 || response.status === 403) {
+    window.location.assign(`${page.loginUrl}?next=${window.location.pathname}`);
+    return;
+  }
+  if (!response.ok) return;
+  figures = await response.json();
+  render();
+}
+
+function setConnection(state, text) {
+  connection.dataset.state = state;
+  connection.textContent = text;
+}
+
+async function ticket() {
+  const response = await fetch("/api/v1/auth/ws-ticket", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "X-CSRFToken": page.csrfToken },
+  });
+  if (response.status === 401 || response.status === 403) {
+    window.location.assign(`${page.loginUrl}?next=${window.location.pathname}`);
+    throw new Error("signed out");
+  }
+  if (!response.ok) throw new Error(`ticket: HTTP ${response.status}`);
+  return (await response.json()).ticket;
+}
+
+function reconnectLater() {
+  // As static/dashboard/orders.js: exponential backoff with jitter, at most 30 s.
+  const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+  attempt += 1;
+  setConnection("reconnecting", page.textReconnecting);
+  setTimeout(connect, delay);
+}
+
+let connectedOnce = false;
+
+async function connect() {
+  let socket;
+  try {
+    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+    const url = `${scheme}://${window.location.host}/ws/orders/?ticket=${encodeURIComponent(await ticket())}`;
+    socket = new WebSocket(url);
+  } catch (error) {
+    reconnectLater();
+    return;
+  }
+  socket.onmessage = (message) => {
+    const data = JSON.parse(message.data);
+    if (data.type === "snapshot") {
+      attempt = 0;
+      setConnection("live", page.textLive);
+      // After a reconnection, changes may have been missed: the figures are read again.
+      if (connectedOnce) refreshSoon();
+      connectedOnce = true;
+    } else {
+      refreshSoon();  // `dashboard.changed`, or any change of an order
+    }
+  };
+  socket.onclose = () => reconnectLater();
+}
+
+// START
+// ------------------------------------------------------------------------------------------
+document.querySelectorAll(".chart details").forEach((details) => details.removeAttribute("open"));
+document.querySelectorAll("#period-switch button").forEach((button) => {
+  button.addEventListener("click", () => choosePeriod(button.dataset.period));
+});
+document.querySelectorAll("#days-switch button").forEach((button) => {
+  button.addEventListener("click", () => chooseDays(Number(button.dataset.days)));
+});
+let savedPeriod = null;
+try {
+  savedPeriod = localStorage.getItem("dashboard.period");
+} catch (error) {
+  savedPeriod = null;
+}
+if (savedPeriod && document.querySelector(`#period-switch button[data-period="${savedPeriod}"]`)) {
+  choosePeriod(savedPeriod);
+}
+render();
+window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+connect();

@@ -1,0 +1,144 @@
+"""`manage.py seed_demo`: ninety days of history worth a dashboard (config/demo_history.py),
+the same on every run, added once, and refused under production settings."""
+
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import User
+from config import demo_history
+from financing.models import LoanApplication
+from insurance.models import Policy
+from orders.models import Order
+from payments.models import LedgerTransaction, Payment, Refund
+from showroom.models import Registration, TestDrive
+from tests.processes import ROOT
+from tests.test_production import production_environment
+
+# The demo commits as `make run` does: the apps learn of each other's records from events.
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+def _state() -> dict:
+    """What the dashboard would show, summed in the test's own queries."""
+    return {
+        "orders": Order.objects.count(),
+        "order_total": Order.objects.aggregate(total=Sum("total_amount"))["total"],
+        "payments": Payment.objects.count(),
+        "ledger": LedgerTransaction.objects.aggregate(total=Sum("amount"))["total"],
+        "refunds": Refund.objects.count(),
+        "loans": LoanApplication.objects.count(),
+        "policies": Policy.objects.count(),
+        "test_drives": TestDrive.objects.count(),
+        "registrations": Registration.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def test_the_history_shows_ninety_days_of_business_the_same_every_time_and_once():
+    # The history ends at the minute its plan was made: the run starts on a minute, so that
+    # the plan made again below, for that minute, is the one the run carried out.
+    now = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    out = StringIO()
+    with time_machine.travel(now, tick=True):
+        call_command("seed_demo", stdout=out)
+    output = out.getvalue()
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+
+    # It said what it was doing, and every step of the plan went through the services.
+    assert "Seeding orders: 50/" in output
+    assert "(0 steps skipped)" in output
+    # The same seed and the same day: the same plan, and the run was that plan.
+    plan = demo_history.plan(now)
+    assert plan.fingerprint() == demo_history.plan(now).fingerprint()
+    assert f"(plan {plan.fingerprint()[:12]})" in output
+    customers = User.objects.filter(role=Role.CLIENT).exclude(email__endswith="@autosalon.local")
+    customer_ids = list(customers.values_list("pk", flat=True))
+    history_orders = Order.objects.filter(customer_id__in=customer_ids)
+    assert history_orders.count() == plan.count("order") >= 250
+
+    # Orders on at least 60 of the last 90 days, some today.
+    days = set(
+        history_orders.filter(created_at__gte=now - timedelta(days=90))
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values_list("day", flat=True)
+    )
+    assert len(days) >= 60
+    assert today in days
+    # Paid revenue, cancellations and refunds, several payment methods.
+    paid = history_orders.filter(status__in=["paid", "processing", "completed"])
+    assert paid.aggregate(total=Sum("total_amount"))["total"] > 0
+    assert history_orders.filter(status="completed").exists()
+    assert history_orders.filter(status="cancelled").count() >= 10
+    assert Refund.objects.filter(status="completed").count() >= 5
+    assert Payment.objects.values("method").distinct().count() >= 3
+    several = Payment.objects.values("payable_id").annotate(n=Count("id")).filter(n__gte=2)
+    assert several.exists()
+    assert Payment.objects.filter(created_at__gte=now - timedelta(days=1)).exists()
+    # Loans from application to disbursement, some declined; a paid policy and claims.
+    loans = LoanApplication.objects.filter(customer_id__in=customer_ids)
+    assert loans.filter(status="disbursed").exists()
+    assert loans.filter(status="rejected").exists()
+    assert LedgerTransaction.objects.filter(type="loan_disbursement").exists()
+    assert Policy.objects.filter(status="active", customer_id__in=customer_ids).exists()
+    # The showroom: drives completed and missed, and one today.
+    drives = TestDrive.objects.all()
+    assert drives.filter(status="completed").exists()
+    assert drives.filter(status="no_show").exists()
+    assert any(timezone.localdate(d.start_time) == today for d in drives)
+    assert Registration.objects.filter(event__status="finished").exists()
+    # Managers, and customers across their scopes.
+    managers = User.objects.filter(role=Role.MANAGER)
+    assert managers.count() >= 3
+    assert 60 <= customers.count() <= 120
+    assert all(
+        re.fullmatch(r"\+79\d{9}", str(phone))
+        for phone in customers.values_list("phone", flat=True)
+    )
+    assert not customers.exclude(
+        Q(email__endswith="@example.ru")
+        | Q(email__endswith="@example.com")
+        | Q(email__endswith="@example.net")
+        | Q(email__endswith="@example.org")
+    ).exists()
+
+    # Running it again adds nothing.
+    first = _state()
+    call_command("seed_demo", stdout=StringIO())
+    assert _state() == first
+
+
+@override_settings(DEMO_DATA_ALLOWED=False)
+def test_production_settings_refuse_the_demo_and_nothing_is_written():
+    with pytest.raises(CommandError, match="refused under production settings"):
+        call_command("seed_demo", stdout=StringIO())
+
+    assert not User.objects.exists()
+    assert not Order.objects.exists()
+
+
+def test_the_production_profile_itself_refuses_the_demo():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=ROOT,
+        env=production_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    assert "seed_demo is refused under production settings" in result.stderr
+    assert not User.objects.exists()
