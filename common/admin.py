@@ -22,7 +22,7 @@ from rangefilter.filters import DateRangeFilterBuilder
 
 from common.exceptions import ApplicationError
 from common.formatting import count_of, local_date, local_datetime, money
-from common.spreadsheets import cell_escape
+from common.spreadsheets import FORMULA_STARTS, XLSX_FORMULA_STARTS, cell_escape
 
 # Formatting lives in common/formatting.py (docs/admin.md, "Languages"); `money` and
 # `short_datetime` stay importable from here for the app modules that still do so.
@@ -249,10 +249,14 @@ class _EscapedText:
     spreadsheet sums the money. django-import-export's own escaping drops a leading `=` only,
     and turns every cell into text."""
 
+    formula_starts = FORMULA_STARTS
+
     def _escape_formulae(self, dataset):
         rows = [dataset.lpop() for _ in range(len(dataset))]
         for row in rows:
-            dataset.append([cell_escape(c) if isinstance(c, str) else c for c in row])
+            dataset.append(
+                [cell_escape(c, self.formula_starts) if isinstance(c, str) else c for c in row]
+            )
 
 
 class ExportCSV(_EscapedText, CSV):
@@ -260,7 +264,7 @@ class ExportCSV(_EscapedText, CSV):
 
 
 class ExportXLSX(_EscapedText, XLSX):
-    pass
+    formula_starts = XLSX_FORMULA_STARTS  # a phone's "+7…" stays as it is
 
 
 class ExportResource(resources.ModelResource):

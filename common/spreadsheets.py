@@ -6,9 +6,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_ESCAPE = "'"
 
 
-def cell_escape(value: str) -> str:
+# In an XLSX file a text cell is text whatever it starts with; only openpyxl makes a formula
+# of a string that starts with "=".
+XLSX_FORMULA_STARTS = ("=",)
+
+
+def cell_escape(value: str, starts: tuple[str, ...] = FORMULA_STARTS) -> str:
     """The cell as a spreadsheet shows it as text, never runs it as a formula."""
-    return FORMULA_ESCAPE + value if value.startswith(FORMULA_STARTS) else value
+    return FORMULA_ESCAPE + value if value.startswith(starts) else value
 
 
 def cell_unescape(value: str) -> str:

@@ -29,13 +29,13 @@ from common.admin import (
     service_action,
     short_datetime,
 )
+from common.admin_forms import ServiceFormAdminMixin
 from crm import csvfiles, selectors, services
 from crm.admin_forms import (
     ClientForm,
     ContactForm,
     ImportConfirmForm,
     ImportUploadForm,
-    ServiceFormAdminMixin,
 )
 from crm.choices import ClientSource, ClientStatus, ClientType
 from crm.models import Client, Contact, Erasure, Tag

@@ -2,19 +2,14 @@
 entered here is validated by the API's own serializer (crm/api/serializers.py) and written
 by the API's service (crm/services.py), so that it is checked and its event emitted exactly as
 through the API (docs/conventions.md, "One door for each state change").
-
-The service is first run in a savepoint rolled back at once, while the form is validated: what
-it refuses shows as the form's errors and nothing it wrote is kept. The admin's save then runs
-it for real, in the transaction of the admin's request."""
+(common/admin_forms.py: a dry run while the form is validated, the call for real at the
+save)."""
 
 from django import forms
-from django.contrib import messages
-from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
-from common.exceptions import ApplicationError
+from common import admin_forms
 from crm import selectors, services
 from crm.api.serializers import ClientInputSerializer, ContactInputSerializer
 from crm.csvfiles import COLUMNS
@@ -23,16 +18,12 @@ from crm.models import Client, Contact
 DB = "crm"
 
 
-class _DryRun(Exception):
-    """Rolls the service's savepoint back once it has done its checks."""
-
-
-class ServiceForm(forms.ModelForm):
+class ServiceForm(admin_forms.ServiceForm):
     """A model form whose writes are a service's. `serializer_class` validates the fields as
     the API does (all of them for a new record, the changed ones for an edit); then
     `service_call(fields)` is checked by a dry run. `admin_request` is the admin's request."""
 
-    admin_request = None
+    using = DB
     serializer_class = None
     not_in_serializer: tuple[str, ...] = ()
     # An edit validates every field (a rule across fields, say), not only the changed ones.
@@ -60,17 +51,7 @@ class ServiceForm(forms.ModelForm):
         self.service_fields = {
             name: value for name, value in serializer.validated_data.items() if name in names
         }
-        try:
-            with transaction.atomic(using=DB):
-                self.service_call(self.service_fields)
-                raise _DryRun
-        except _DryRun:
-            pass
-        except ApplicationError as exc:
-            for name, problems in exc.details.items():
-                if name in self.fields and isinstance(problems, list):
-                    self.add_error(name, [str(problem) for problem in problems])
-            self.add_error(None, str(exc.message))
+        self.dry_run(lambda: self.service_call(self.service_fields))
         return data
 
     def api_value(self, name, value):
@@ -86,34 +67,6 @@ class ServiceForm(forms.ModelForm):
     def saved(self):
         """The service's call for real, from the admin's `save_model`."""
         return self.service_call(self.service_fields)
-
-
-class ServiceFormAdminMixin:
-    """A ModelAdmin whose form is a `ServiceForm`: it saves through the service. Should the
-    service refuse at the save what it accepted at the check (a race with another request),
-    the page says so and nothing is saved."""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"admin_request": request})
-
-    def save_model(self, request, obj, form, change):
-        saved = form.saved()
-        if saved is not None:
-            obj.pk = saved.pk
-
-    def save_related(self, request, form, formsets, change):
-        """The service wrote the record's relations (a client's tags); only inlines are
-        saved here."""
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 def _managers() -> list[tuple[str, str]]:

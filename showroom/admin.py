@@ -21,8 +21,9 @@ from common.admin import (
     money_column,
     service_action,
 )
+from common.admin_forms import ServiceFormAdminMixin
 from showroom import services
-from showroom.admin_forms import EventForm, ResourceForm, ServiceFormAdminMixin
+from showroom.admin_forms import EventForm, ResourceForm
 from showroom.choices import TestDriveStatus
 from showroom.models import (
     Allocation,

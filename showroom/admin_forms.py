@@ -1,18 +1,13 @@
 """The showroom's create and edit forms in the admin. A form's data goes to the same service as
 the API's (showroom/services.py), so that the record is checked and its event emitted exactly
 as through the API (docs/conventions.md, "One door for each state change").
-
-The service is first run in a savepoint rolled back at once, while the form is validated: what
-it refuses shows as the form's errors and nothing it wrote is kept. The admin's save then runs
-it for real, in the transaction of the admin's request."""
+(common/admin_forms.py: a dry run while the form is validated, the call for real at the
+save)."""
 
 from django import forms
-from django.contrib import messages
-from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError
+from common import admin_forms
 from showroom import services
 from showroom.choices import EventStatus
 from showroom.models import Event, Resource
@@ -20,72 +15,23 @@ from showroom.models import Event, Resource
 DB = "showroom"
 
 
-class _DryRun(Exception):
-    """Rolls the service's savepoint back once it has done its checks."""
+class ServiceForm(admin_forms.ServiceForm):
+    """`service_call(data, changed)` calls the service with the cleaned data and the changed
+    field names."""
 
-
-class ServiceForm(forms.ModelForm):
-    """A model form whose writes are a service's: `service_call(data, changed)` calls it with
-    the cleaned data, the changed field names, and `self.admin_request` (the admin's
-    request). `details_fields` names the form field of a detail the service reports."""
-
-    admin_request = None
-    details_fields: dict[str, str] = {}
+    using = DB
 
     def clean(self):
         data = super().clean()
-        if self._errors:
-            return data
-        try:
-            with transaction.atomic(using=DB):
-                self.service_call(data, self.changed_data)
-                raise _DryRun
-        except _DryRun:
-            pass
-        except ApplicationError as exc:
-            self.service_errors_add(exc)
+        if not self._errors:
+            self.dry_run(lambda: self.service_call(data, self.changed_data))
         return data
-
-    def service_errors_add(self, exc: ApplicationError) -> None:
-        for name, problems in exc.details.items():
-            field = self.details_fields.get(name, name)
-            if field in self.fields and isinstance(problems, list):
-                self.add_error(field, [str(problem) for problem in problems])
-        self.add_error(None, str(exc.message))
 
     def service_call(self, data: dict, changed: list[str]):
         raise NotImplementedError
 
     def saved(self):
-        """The service's call for real, from the admin's `save_model`."""
         return self.service_call(self.cleaned_data, self.changed_data)
-
-
-class ServiceFormAdminMixin:
-    """A ModelAdmin whose form is a `ServiceForm`: it saves through the service. Should the
-    service refuse at the save what it accepted at the check (a race with another request),
-    the page says so and nothing is saved."""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"admin_request": request})
-
-    def save_model(self, request, obj, form, change):
-        saved = form.saved()
-        if saved is not None:
-            obj.pk = saved.pk
-
-    def save_related(self, request, form, formsets, change):
-        """The service wrote the record's relations; only inlines are saved here."""
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 def _fields(data: dict, names) -> dict:

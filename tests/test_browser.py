@@ -302,6 +302,6 @@ def test_the_landing_page_renders_in_chromium_with_no_console_error(server):
         index_url = page.url
 
     assert heading == "Autosalon"
-    assert cards == 7
+    assert cards == 8
     assert index_url == f"{server.url}/api/v1/"
     assert problems == []

@@ -25,7 +25,7 @@ def test_other_text_is_left_as_it_is():
 def _dataset():
     data = tablib.Dataset(headers=["name", "amount"])
     data.append(['=HYPERLINK("http://x")', Decimal("1250000.50")])
-    data.append(["Иван", Decimal("10.00")])
+    data.append(["+7 915 123-45-67", Decimal("10.00")])
     return data
 
 
@@ -34,6 +34,7 @@ def test_the_csv_export_escapes_formulas(settings):
     text = ExportCSV().export_data(_dataset())
     assert "'=HYPERLINK" in text
     assert "1250000.50" in text
+    assert "'+7 915 123-45-67" in text  # a spreadsheet would compute +7 − 915 …
 
 
 def test_the_xlsx_export_escapes_formulas_and_keeps_money_a_number(settings, tmp_path):
@@ -44,4 +45,5 @@ def test_the_xlsx_export_escapes_formulas_and_keeps_money_a_number(settings, tmp
     assert sheet["A2"].value == '\'=HYPERLINK("http://x")'
     assert sheet["A2"].data_type == "s"
     assert sheet["B2"].value == pytest.approx(1250000.5)
+    assert sheet["A3"].value == "+7 915 123-45-67"  # text in XLSX, whatever it starts with
     assert sheet["B3"].value == pytest.approx(10)

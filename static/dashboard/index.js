@@ -13,7 +13,6 @@ const connection = document.getElementById("connection");
 const tilesBox = document.getElementById("tiles");
 const plurals = new Intl.PluralRules(locale);
 let figures = JSON.parse(document.getElementById("figures").textContent);
-let attempt = 0;
 
 // Tiles where a rise is bad news: their arrow turns red when they grow.
 const GOOD_WHEN_DOWN = new Set(["pending_payments", "refunds", "loans_declined", "test_drives_no_show"]);
@@ -309,53 +308,16 @@ function setConnection(state, text) {
   connection.textContent = text;
 }
 
-async function ticket() {
-  const response = await fetch("/api/v1/auth/ws-ticket", {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "X-CSRFToken": page.csrfToken },
-  });
-  if (response.status === 401 || response.status === 403) {
-    window.location.assign(`${page.loginUrl}?next=${window.location.pathname}`);
-    throw new Error("signed out");
-  }
-  if (!response.ok) throw new Error(`ticket: HTTP ${response.status}`);
-  return (await response.json()).ticket;
-}
-
-function reconnectLater() {
-  // As static/dashboard/orders.js: exponential backoff with jitter, at most 30 s.
-  const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
-  attempt += 1;
-  setConnection("reconnecting", page.textReconnecting);
-  setTimeout(connect, delay);
-}
-
 let connectedOnce = false;
 
-async function connect() {
-  let socket;
-  try {
-    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${window.location.host}/ws/orders/?ticket=${encodeURIComponent(await ticket())}`;
-    socket = new WebSocket(url);
-  } catch (error) {
-    reconnectLater();
+function onFeed(data) {
+  if (data.type !== "snapshot") {
+    refreshSoon();  // `dashboard.changed`, or any change of an order
     return;
   }
-  socket.onmessage = (message) => {
-    const data = JSON.parse(message.data);
-    if (data.type === "snapshot") {
-      attempt = 0;
-      setConnection("live", page.textLive);
-      // After a reconnection, changes may have been missed: the figures are read again.
-      if (connectedOnce) refreshSoon();
-      connectedOnce = true;
-    } else {
-      refreshSoon();  // `dashboard.changed`, or any change of an order
-    }
-  };
-  socket.onclose = () => reconnectLater();
+  // After a reconnection, changes may have been missed: the figures are read again.
+  if (connectedOnce) refreshSoon();
+  connectedOnce = true;
 }
 
 // START
@@ -378,4 +340,9 @@ if (savedPeriod && document.querySelector(`#period-switch button[data-period="${
 }
 render();
 window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
-connect();
+staffFeed({
+  csrfToken: page.csrfToken,
+  loginUrl: page.loginUrl,
+  onMessage: onFeed,
+  onState: (state) => setConnection(state, state === "live" ? page.textLive : page.textReconnecting),
+});

@@ -22,7 +22,6 @@ const updatedFormat = new Intl.DateTimeFormat(dateLocale, {
   dateStyle: "short",
   timeStyle: "short",
 });
-let attempt = 0;
 
 function money(amount, currency) {
   // Thousands separators and the currency, as the page's language writes them.
@@ -108,50 +107,9 @@ function onSnapshot(snapshot) {
   snapshot.orders.slice().reverse().forEach((order) => render(order, false));
 }
 
-async function ticket() {
-  const response = await fetch("/api/v1/auth/ws-ticket", {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "X-CSRFToken": CSRF_TOKEN },
-  });
-  if (response.status === 401 || response.status === 403) {
-    window.location.assign(`${page.loginUrl}?next=${window.location.pathname}`);
-    throw new Error("signed out");
-  }
-  if (!response.ok) throw new Error(`ticket: HTTP ${response.status}`);
-  return (await response.json()).ticket;
-}
-
-function reconnectLater() {
-  // Exponential backoff with jitter, at most 30 s, so that a restarted server is not
-  // stampeded by every open dashboard at once.
-  const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
-  attempt += 1;
-  setConnection("reconnecting", page.textReconnecting);
-  setTimeout(connect, delay);
-}
-
-async function connect() {
-  let socket;
-  try {
-    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${window.location.host}/ws/orders/?ticket=${encodeURIComponent(await ticket())}`;
-    socket = new WebSocket(url);
-  } catch (error) {
-    reconnectLater();
-    return;
-  }
-  socket.onmessage = (message) => {
-    const data = JSON.parse(message.data);
-    if (data.type === "snapshot") {
-      attempt = 0;
-      onSnapshot(data);
-      setConnection("live", page.textLive);
-    } else {
-      onPush(data);
-    }
-  };
-  socket.onclose = () => reconnectLater();
+function onFeed(data) {
+  if (data.type === "snapshot") onSnapshot(data);
+  else onPush(data);
 }
 
 // Today's test drives (docs/architecture.md, "Live feed"): read over REST, every minute. The
@@ -195,6 +153,11 @@ async function loadTestDrives() {
 }
 
 statusFilter.addEventListener("change", () => rows.querySelectorAll("tr").forEach(applyFilter));
-connect();
+staffFeed({
+  csrfToken: CSRF_TOKEN,
+  loginUrl: page.loginUrl,
+  onMessage: onFeed,
+  onState: (state) => setConnection(state, state === "live" ? page.textLive : page.textReconnecting),
+});
 loadTestDrives();
 setInterval(loadTestDrives, 60_000);
