@@ -132,17 +132,26 @@ def test_events_lost_by_a_flushed_broker_are_redelivered_and_applied_once(
 
 # A DATABASE
 # ------------------------------------------------------------------------------
+# The application name of this module's own server's database sessions (libpq reads
+# PGAPPNAME): the sessions that the catalog's outage ends, and no other process's.
+SERVER_APPLICATION_NAME = "autosalon-faults-test"
+
+
 @pytest.fixture
 def server(tmp_path):
-    running = HttpServer(tmp_path / "server.log").start()
+    running = HttpServer(
+        tmp_path / "server.log", env={"PGAPPNAME": SERVER_APPLICATION_NAME}
+    ).start()
     yield running
     running.stop()
 
 
 @pytest.fixture
 def catalog_blocker():
-    """Refuses connections to this test run's catalog database and ends its sessions, as a
-    database server that went away; lets them in again afterwards."""
+    """Refuses connections to this test run's catalog database and ends the sessions of this
+    module's server in it, as a database server that went away; lets them in again
+    afterwards. The other processes of the run (the session's site, its workers) keep theirs:
+    this test takes its own server down, not theirs."""
     name = connections["catalog"].settings_dict["NAME"]
     db = connections["default"].settings_dict
     admin = psycopg.connect(
@@ -154,8 +163,8 @@ def catalog_blocker():
             admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()",
-                (name,),
+                "WHERE datname = %s AND application_name = %s",
+                (name, SERVER_APPLICATION_NAME),
             )
 
         def unblock(self):
@@ -165,8 +174,6 @@ def catalog_blocker():
     yield blocker
     blocker.unblock()
     admin.close()
-    connections["catalog"].close()
-    connections["catalog"].pool.check()  # this process's idle connections died with the block
 
 
 def timed(call):
