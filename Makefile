@@ -72,6 +72,7 @@ test: $(STAMP)
 	scripts/ensure_package.sh /usr/bin/chromium chromium "the browser tests"
 	scripts/ensure_package.sh caddy caddy "the site's proxy"
 	scripts/ensure_package.sh xgettext gettext "the translation checks"
+	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"
 	$(MAKE) --no-print-directory lint
 	$(MIGRATIONS_CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -27,6 +27,30 @@ def apps_for_database(alias: str) -> list[str]:
     return [app for app in settings.DOMAIN_APPS if database_for_app(app) == alias]
 
 
+def direct_connection_params(alias: str) -> dict:
+    """psycopg's connection arguments for `alias` straight to PostgreSQL, past any pooler:
+    DATABASE_DIRECT_URL_<APP> when set, else the alias's own address. The relay's LISTEN and
+    the migrations need a session of their own, which a pooler in transaction mode does not
+    keep (docs/operations.md, "Connections")."""
+    from django.db import connections
+
+    params = connections[alias].get_connection_params()
+    params.pop("cursor_factory", None)
+    direct = settings.DATABASES_DIRECT.get(alias)
+    if direct:
+        params.update(
+            {
+                "dbname": direct["NAME"],
+                "user": direct["USER"],
+                "password": direct["PASSWORD"],
+                "host": direct["HOST"],
+                "port": direct["PORT"],
+            }
+        )
+        params = {key: value for key, value in params.items() if value not in ("", None)}
+    return params
+
+
 class DomainRouter:
     def db_for_read(self, model, **hints):
         return database_for_app(model._meta.app_label)

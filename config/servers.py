@@ -140,6 +140,8 @@ def main(argv: list[str] | None = None) -> None:
         env.update(proxy_environment(args.site, args.http, args.ws, state, trusted))
     else:
         metrics_files_clear()
+        # Its pools and its connections' name (config/process_kind.py): `all` serves HTTP.
+        env.setdefault("AUTOSALON_PROCESS_KIND", "ws" if args.role == "ws" else "web")
         if args.role == "http":
             command = http_command(args.host, args.port, args.workers)
         else:

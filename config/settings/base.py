@@ -8,6 +8,7 @@ Redis for the cache, the channel layer and the Celery broker.
 """
 
 import os
+import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -20,9 +21,13 @@ from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.process_kind import process_kind
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
+# Any variable may instead be read from a file named by <VARIABLE>_FILE (a Docker or
+# Kubernetes secret), so that no secret shows in the process's environment.
+env = environ.FileAwareEnv()
 # Values already in the environment win over the file.
 ENV_FILE = Path(os.environ.get("AUTOSALON_ENV_FILE", BASE_DIR / ".env"))
 if ENV_FILE.is_file():
@@ -33,6 +38,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # GENERAL
 # ------------------------------------------------------------------------------
+# web, ws, worker, relay, beat or command: sizes the database pools and names every
+# connection `autosalon-<kind>` (config/process_kind.py, docs/operations.md "Connections").
+PROCESS_KIND = process_kind(sys.argv)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # For development only: production.py refuses it.
 DEFAULT_SECRET_KEY = "embedded-development-key-change-me-in-every-real-deployment-0123456789"
@@ -160,6 +168,11 @@ DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=2)
 # Connections above the minimum that stay idle this long are closed (psycopg_pool's default).
 DATABASE_POOL_MAX_IDLE_SECONDS = env.float("DATABASE_POOL_MAX_IDLE_SECONDS", default=600)
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
+# The worker, the relay and beat touch a heartbeat file here on every turn of their loop;
+# `manage.py probe <kind>` fails when it is older than LIVENESS_MAX_AGE_SECONDS
+# (common/liveness.py, docs/operations.md "Health").
+LIVENESS_DIR = env.str("LIVENESS_DIR", default=str(VAR_DIR / "liveness"))
+LIVENESS_MAX_AGE_SECONDS = env.int("LIVENESS_MAX_AGE_SECONDS", default=60)
 # `/health/ready` answers within this, naming whatever has not answered as down.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.5)
 # One readiness report answers every caller of a process for this long: a flood of calls
@@ -192,6 +205,14 @@ def _database(alias: str, variable: str) -> dict:
 
 
 DATABASES = {alias: _database(alias, variable) for alias, variable in DATABASE_ENV_VARS.items()}
+# Where the relay LISTENs and the migrations run: straight to PostgreSQL, past any pooler
+# (DATABASE_DIRECT_URL_<APP>; without it, the alias's own URL). common.databases.
+DATABASES_DIRECT = {
+    alias: env.db_url(variable.replace("DATABASE_URL_", "DATABASE_DIRECT_URL_"))
+    if env.str(variable.replace("DATABASE_URL_", "DATABASE_DIRECT_URL_"), default="")
+    else None
+    for alias, variable in DATABASE_ENV_VARS.items()
+}
 DATABASE_ROUTERS = ["common.databases.DomainRouter"]
 
 # REDIS, CACHE, CHANNELS
