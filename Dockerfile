@@ -1,6 +1,9 @@
 # Production image: granian serves HTTP (WSGI), uvicorn the WebSocket feed (ASGI), behind Caddy
-# (docs/architecture.md §3.7); the same image runs the Celery worker and beat (see
-# docker-compose.yml, which says which). All configuration comes from the environment.
+# (docs/architecture.md §3.7); the same image runs the Celery worker, beat, the outbox relay and
+# the one-shot `manage.py migrate_all` step (see docker-compose.yml, which says which; no
+# server migrates as it starts). All configuration comes from the environment, and every
+# password from a secret file it names (<VAR>_FILE); the build context leaves secrets/ out
+# (.dockerignore).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -30,6 +33,7 @@ ENV DJANGO_SETTINGS_MODULE=config.settings.production
 EXPOSE 8000
 
 # By default the HTTP server; config/servers.py empties the metrics directory before its
-# workers start (config/metrics.py).
+# workers start (config/metrics.py). The worker, the relay and beat keep their heartbeat files
+# in var/liveness, which `manage.py probe <kind>` reads (their health checks).
 ENV PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
 CMD ["python", "-m", "config.servers", "http", "--host", "0.0.0.0", "--port", "8000", "--workers", "4"]

@@ -19,6 +19,17 @@ MIGRATIONS_CHECK_ENV := $(foreach app,ACCOUNTS CATALOG ORDERS PAYMENTS FINANCING
 
 .PHONY: run test lint fuzz check-services migrate seed clean
 
+# checkov (tests/test_kubernetes.py) pins dependencies older than the project's: it gets a
+# virtualenv of its own, inside .venv so that everything that skips .venv skips it too.
+TOOLS_VENV  := $(VENV)/tools
+TOOLS_STAMP := $(TOOLS_VENV)/.installed
+
+$(TOOLS_STAMP): requirements-tools.txt
+	test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS_VENV)/bin/python -m pip install --quiet -r requirements-tools.txt
+	touch $(TOOLS_STAMP)
+
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -67,7 +78,7 @@ test: export DATABASE_URL_INTEGRATIONS ?= $(TEST_PG)/autosalon_integrations
 test: export REDIS_URL ?= $(TEST_REDIS)
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: export AUTOSALON_ENV_FILE = /dev/null
-test: $(STAMP)
+test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/python scripts/check_services.py
 	scripts/ensure_package.sh /usr/bin/chromium chromium "the browser tests"
 	scripts/ensure_package.sh caddy caddy "the site's proxy"

@@ -1,4 +1,4 @@
-"""Asking several backing services at once, for as long as a page may wait (`/health/ready`,
+"""Asking several backing services at once, for as long as a page may wait (`/health/components`,
 `/metrics`): one that has not answered by the deadline is left out, and its thread ends on
 its own when its service gives up."""
 

@@ -1,16 +1,26 @@
-"""Liveness and readiness (docs/operations.md).
+"""Health for orchestrators and operators (docs/operations.md, "Health").
 
-`/health` answers while the process serves requests. `/health/ready` checks every
-database alias and, in services mode, Redis and the Celery broker; it answers 503 and names
-each failing component. Later domains add their components (the broker, circuit breakers) with
-`register_readiness_check`.
+- `/health`, liveness: the process answers. It touches nothing else.
+- `/health/ready`, readiness of this process for its role (`settings.PROCESS_KIND`, web or
+  ws): a replica is ready while it can serve, which needs nothing but itself. It checks no
+  database, Redis or broker: those are shared by every replica, so one of them down would
+  take every replica out of service at once, while one database down is one app down (that
+  app's answers are 503, docs/operations.md, "Faults"). A replica that is stopping needs no
+  answer of its own either: on SIGTERM granian and uvicorn close their listening socket at
+  once (new connections are refused, so the probe fails) and finish the requests under way.
+  Neither a rate limit nor a cache guards it: it costs what `/health` costs, and a limit kept
+  in Redis would couple it to Redis again.
+- `/health/components`: every database alias and, in services mode, Redis, the Celery
+  broker and the checks other apps register (`register_component_check`: the payment
+  breaker); 503, naming each failing component, when any is down. Statuses only: details
+  stay in the log.
 
-The checks run side by side, each in a thread of its own, and the report is sent after
-READINESS_TIMEOUT_SECONDS at most: a check that has not answered by then is down. A check
-may also report its component as `unknown` (the payment breaker, while Redis that keeps its
-state is down), which is shown but does not fail readiness.
+The component checks run side by side, each in a thread of its own, and the report is sent
+after READINESS_TIMEOUT_SECONDS at most: a check that has not answered by then is down. A
+check may also report its component as `unknown` (the payment breaker, while Redis that keeps
+its state is down), which is shown but does not fail the report.
 
-`/health/ready` is public: one report answers every caller of a process for
+`/health/components` is public: one report answers every caller of a process for
 READINESS_CACHE_SECONDS (callers that come while the checks run wait for their report), and
 each client is limited to the `readiness` rate (THROTTLE_RATES). A flood of calls therefore
 opens no more connections than one call.
@@ -36,7 +46,7 @@ logger = logging.getLogger(__name__)
 _extra_checks: dict[str, Callable[[], None]] = {}
 
 
-def register_readiness_check(name: str, check: Callable[[], dict | None]) -> None:
+def register_component_check(name: str, check: Callable[[], dict | None]) -> None:
     """A check raises to report its component as down; what it returns is shown with it."""
     _extra_checks[name] = check
 
@@ -62,7 +72,7 @@ def _check_broker() -> None:
         connection.ensure_connection(max_retries=1)
 
 
-def readiness_checks() -> dict[str, Callable[[], None]]:
+def component_checks() -> dict[str, Callable[[], None]]:
     checks = {f"database:{alias}": _check_database(alias) for alias in settings.DATABASES}
     if settings.SERVICES_MODE:
         checks["redis"] = _check_redis
@@ -74,12 +84,12 @@ def _run(name: str, check: Callable) -> dict:
     try:
         return {"status": "up", **(check() or {})}
     except Exception:
-        logger.exception("Readiness check %s failed", name)
+        logger.exception("Health check %s failed", name)
         return {"status": "down"}  # details stay in the log, not in public
 
 
-def readiness_report() -> dict:
-    checks = readiness_checks()
+def components_report() -> dict:
+    checks = component_checks()
     finished = finished_within(
         {name: partial(_run, name, check) for name, check in checks.items()},
         seconds=settings.READINESS_TIMEOUT_SECONDS,
@@ -89,7 +99,7 @@ def readiness_report() -> dict:
         if name in finished:
             components[name] = finished[name].result()
         else:
-            logger.error("Readiness check %s did not answer in time", name)
+            logger.error("Health check %s did not answer in time", name)
             components[name] = {"status": "down"}
     failing = sorted(
         name for name, state in components.items() if state["status"] not in ("up", "unknown")
@@ -102,21 +112,27 @@ def liveness(request):
     return JsonResponse({"status": "up"})
 
 
+@require_GET
+def readiness(request):
+    """Ready while this process answers: see the module's docstring for why nothing more."""
+    return JsonResponse({"status": "up", "kind": settings.PROCESS_KIND})
+
+
 _cache_lock = threading.Lock()
 _cached: tuple[float, dict] | None = None  # (_clock() when made, the report)
 _clock = time.monotonic  # the cache's clock (a test moves it)
 
 
-def readiness_report_cached() -> dict:
+def components_report_cached() -> dict:
     """The last report while it is younger than READINESS_CACHE_SECONDS, else a new one."""
     global _cached
     with _cache_lock:
         if _cached is None or _clock() - _cached[0] >= settings.READINESS_CACHE_SECONDS:
-            _cached = (_clock(), readiness_report())
+            _cached = (_clock(), components_report())
         return _cached[1]
 
 
-def readiness_cache_clear() -> None:
+def components_cache_clear() -> None:
     global _cached
     with _cache_lock:
         _cached = None
@@ -124,6 +140,6 @@ def readiness_cache_clear() -> None:
 
 @require_GET
 @throttled("readiness", methods=("GET",))
-def readiness(request):
-    report = readiness_report_cached()
+def components(request):
+    report = components_report_cached()
     return JsonResponse(report, status=503 if report["failing"] else 200)

@@ -1,10 +1,10 @@
 """ASGI entry point: the WebSocket feed through Channels (docs/architecture.md §3.7).
 
 Under `python -m config.servers ws` (services mode, behind the proxy) this server carries the
-feed only: HTTP is the WSGI server's, and here it answers the container's liveness probe and
-a 404 for anything else. Under `python -m config.servers all` (embedded mode: one process,
-whose in-memory channel layer reaches only its own sockets) it serves HTTP through Django
-too."""
+feed only: HTTP is the WSGI server's, and here it answers the orchestrator's liveness and
+readiness probes and a 404 for anything else. Under `python -m config.servers all` (embedded
+mode: one process, whose in-memory channel layer reaches only its own sockets) it serves HTTP
+through Django too."""
 
 import json
 import os
@@ -57,9 +57,12 @@ class SyncChainASGIHandler(ASGIHandler):
 
 
 async def feed_only_http(scope, receive, send):
-    """HTTP on the feed's server: `/health` for the container's probe, 404 otherwise."""
-    alive = scope["path"] == "/health"
+    """HTTP on the feed's server: `/health` and `/health/ready` for the orchestrator's probes
+    (ready while it answers, as the web is: common/health.py), 404 otherwise."""
+    alive = scope["path"] in ("/health", "/health/ready")
     body = {"status": "up"} if alive else error_body("not_found", "This server carries /ws/ only.")
+    if scope["path"] == "/health/ready":
+        body["kind"] = "ws"
     await send(
         {
             "type": "http.response.start",

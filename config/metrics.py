@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 # scrape does not wait that long for it (Prometheus gives up after 10 s by default).
 DATABASE_DEADLINE_SECONDS = 3.0
 BREAKER_STATES = (pybreaker.STATE_CLOSED, pybreaker.STATE_OPEN, pybreaker.STATE_HALF_OPEN)
-BREAKER_SOURCE = "breaker:payment_provider"  # named as in /health/ready
+BREAKER_SOURCE = "breaker:payment_provider"  # named as in /health/components
 
 
 def _event_tables(app: str) -> tuple[int, datetime | None, int]:

@@ -128,8 +128,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 1)))
     parser.add_argument("--site", help="proxy: the address Caddy serves")
-    parser.add_argument("--http", help="proxy: host:port of the WSGI server")
-    parser.add_argument("--ws", help="proxy: host:port of the ASGI server")
+    # Several replicas: their host:port separated by spaces, in one argument (config/Caddyfile).
+    parser.add_argument("--http", help="proxy: host:port of the WSGI server(s)")
+    parser.add_argument("--ws", help="proxy: host:port of the ASGI server(s)")
     args = parser.parse_args(argv)
 
     env = dict(os.environ)

@@ -48,6 +48,7 @@ urlpatterns = [
     path(".well-known/jwks.json", jwks, name="jwks"),
     path("health", health.liveness, name="health"),
     path("health/ready", health.readiness, name="health-ready"),
+    path("health/components", health.components, name="health-components"),
     path("metrics", metrics, name="metrics"),
     # The admin's login form counts in the sign-in bucket, as the token endpoint does.
     path("admin/login/", throttled("login")(admin.site.login)),

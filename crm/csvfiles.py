@@ -11,6 +11,7 @@ was."""
 import csv
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from common.spreadsheets import cell_escape, cell_unescape
@@ -111,6 +112,19 @@ def clients_import(lines, *, dry_run: bool, manager_id=None) -> ImportReport:
     return report
 
 
+def _pages(clients, size: int = 500):
+    """`clients` (ordered by created_at, id) a page at a time, each page one short query
+    after the last one's key: no cursor stays open between pages, so the export streams the
+    same straight to PostgreSQL and behind PgBouncer, whose transaction pooling allows no
+    server-side cursor (docs/operations.md, "Connections")."""
+    page = list(clients[:size])
+    while page:
+        yield page
+        last = page[-1]
+        after = Q(created_at__gt=last.created_at) | Q(created_at=last.created_at, id__gt=last.id)
+        page = list(clients.filter(after)[:size])
+
+
 def clients_write(out, *, archived: bool) -> int:
     writer = csv.writer(out)
     writer.writerow([*COLUMNS, *EXPORT_ONLY])
@@ -118,7 +132,7 @@ def clients_write(out, *, archived: bool) -> int:
     if not archived:
         clients = clients.filter(archived_at__isnull=True)
     count = 0
-    for client in clients.iterator(chunk_size=500):
+    for client in (client for page in _pages(clients) for client in page):
         tags = TAG_SEPARATOR.join(sorted(tag.name for tag in client.tags.all()))
         values = {
             **{name: getattr(client, name) for name in COLUMNS if name != "tags"},

@@ -7,8 +7,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
-        from common.health import register_readiness_check
+        from common.health import register_component_check
         from payments import handlers  # noqa: F401  (registers the event consumers)
         from payments.breaker import breaker_state
 
-        register_readiness_check("breaker:payment_provider", breaker_state)
+        register_component_check("breaker:payment_provider", breaker_state)

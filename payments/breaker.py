@@ -1,5 +1,5 @@
 """A circuit breaker around the payment provider (pybreaker). Its state lives in Redis in
-services mode, so that every worker sees the same breaker, and shows in `/health/ready`."""
+services mode, so that every worker sees the same breaker, and shows in `/health/components`."""
 
 from functools import cache
 
@@ -34,7 +34,7 @@ def provider_breaker() -> pybreaker.CircuitBreaker:
 
 
 def breaker_state() -> dict:
-    """For `/health/ready`: the breaker is information, not a reason to stop serving. Its
+    """For `/health/components`: the breaker is information, not a reason to stop serving. Its
     state lives in Redis: while Redis is down it is unknown (and certainly not open)."""
     try:
         return {"state": provider_breaker().current_state}

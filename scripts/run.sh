@@ -45,7 +45,7 @@ Autosalon is running in $mode mode on $url
   Admin         $url/admin/
   Dashboard     $url/dashboard/orders/
   WebSocket     ws://$HOST:$PORT/ws/orders/  (a ticket from POST /api/v1/auth/ws-ticket)
-  Health        $url/health  and  $url/health/ready
+  Health        $url/health  and  $url/health/ready  and  $url/health/components
   Metrics       $url/metrics
 Demo logins (role, e-mail / password):
 INFO

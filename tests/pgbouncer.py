@@ -67,9 +67,10 @@ class PgBouncer:
         return f"postgresql://{self.server.username}@127.0.0.1:{self.port}/{database}"
 
     def start(self):
+        command = self.command()  # writes the configuration, making the directory
         log = (self.directory / "pgbouncer.log").open("ab")
         self.process = subprocess.Popen(
-            self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         log.close()
 

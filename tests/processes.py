@@ -43,8 +43,9 @@ def environment() -> dict:
         EVENTS_RETRY_BACKOFF="1",
         CELERY_VISIBILITY_TIMEOUT="5",
         FAKE_PROVIDER_DB=settings.FAKE_PROVIDER_DB,
-        # The suite's processes together stay within PostgreSQL's 100 connections: a
-        # one-thread worker needs one per database, the feed's threads a few more.
+        # The suite's processes together stay within PostgreSQL's 100 connections: the
+        # servers' pools hold at most 4 per database, a worker's child, the relay and beat 1
+        # (config/settings/base.py, docs/operations.md "Connections").
         DATABASE_POOL_MAX_SIZE="4",
         DATABASE_POOL_MAX_IDLE_SECONDS="5",
         # As in the suite's settings: the relay's own tests run the relay process.
@@ -100,6 +101,13 @@ class _Process:
             self.process.terminate()
             self.process.wait(timeout=30)
         self.log.close()
+
+    def kill(self) -> None:
+        """SIGKILL the process and everything it started (a server's workers, a worker's
+        pool) at once: nothing gets to clean up, as when a machine or a container dies."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
 
 
 class _Server(_Process):
@@ -158,18 +166,24 @@ class FeedServer(_Server):
 
 class ProxyServer(_Server):
     """Caddy with the repository's Caddyfile in front of an HTTP and a feed server, as
-    docker-compose.yml's `proxy`."""
+    docker-compose.yml's `proxy`; or of several of each (replicas, balanced in turn)."""
 
     def __init__(
-        self, log_path: Path, *, http: HttpServer, feed: FeedServer, trusted_proxies: str = ""
+        self,
+        log_path: Path,
+        *,
+        http: HttpServer | list[HttpServer],
+        feed: FeedServer | list[FeedServer],
+        trusted_proxies: str = "",
     ):
         super().__init__(log_path)
+
+        def upstreams(replicas) -> str:
+            replicas = replicas if isinstance(replicas, list) else [replicas]
+            return " ".join(replica.url.removeprefix("http://") for replica in replicas)
+
         self.env = servers.proxy_environment(
-            self.url,
-            http.url.removeprefix("http://"),
-            feed.url.removeprefix("http://"),
-            log_path.parent / "caddy",
-            trusted_proxies,
+            self.url, upstreams(http), upstreams(feed), log_path.parent / "caddy", trusted_proxies
         )
 
     def command(self) -> list[str]:
@@ -236,6 +250,8 @@ class Worker(_Process):
     ):
         super().__init__(log_path, env=env)
         self.beat = beat
+        if beat:  # a schedule and a lock in Redis of its own (config/beat.py)
+            self.env = {"CELERY_REDBEAT_KEY_PREFIX": f"test-{os.getpid()}-{id(self)}:", **self.env}
         self.queue = queue
 
     def command(self) -> list[str]:
@@ -355,3 +371,28 @@ def wait_for(predicate, timeout: float = 30, message: str = "condition"):
             return value
         time.sleep(0.1)
     raise TimeoutError(f"timed out waiting for {message}")
+
+
+class Beat(_Process):
+    """`celery -A config beat`, as docker-compose.yml's `beat`: any number of them keep one
+    schedule in REDIS_URL (config/beat.py). Ready once it holds the lock or waits for it."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "celery", "-A", "config", "--quiet", "beat", "-l", "INFO"]
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self.exited():
+            if "beat: Waiting for the lock" in self.log_path.read_text():
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"beat never reached its lock:\n{self.log_path.read_text()[-3000:]}")
+
+    def holds_lock(self) -> bool:
+        return "beat: Acquired lock" in self.log_path.read_text()
+
+    def kill(self) -> None:
+        """SIGKILL: the lock is left to expire, as after a crash or a lost node."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.log.close()

@@ -1,19 +1,48 @@
-"""docker-compose.yml agrees with the settings it feeds and with `.env.example`."""
+"""docker-compose.yml: valid by the Compose Specification, run in replicas behind PgBouncer
+(docs/operations.md, "Deploying"), with every password in a secret file, and agreeing with the
+settings it feeds, `.env.example` and `.env.production.example`. No container runs (the
+machine has no Docker engine): the file is checked against the Compose Specification's schema,
+the secrets script's output is read by the production settings as the containers would read
+it, and PgBouncer's configuration runs in a real PgBouncer."""
 
+import configparser
+import copy
 import ipaddress
+import json
+import os
 import re
+import shutil
+import stat
+import subprocess
+import sys
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 import environ
+import jsonschema
+import psycopg
 import pytest
+import redis
 import yaml
 from django.conf import settings
+from django.core.management import get_commands
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
+from common import jwtkeys
 from config import servers
+from tests.pgbouncer import UNPRIVILEGED_USER
+from tests.processes import free_port, wait_for
 
 ROOT = Path(settings.BASE_DIR)
-SERVICES = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
+COMPOSE = yaml.safe_load(COMPOSE_TEXT)
+SERVICES = COMPOSE["services"]
+# The Compose Specification's JSON Schema, as `docker compose` v2 validates a file with it
+# (deploy/compose/README.md says where it comes from).
+COMPOSE_SCHEMA = json.loads((ROOT / "deploy" / "compose" / "compose-spec.json").read_text())
+SECRETS_SCRIPT = ROOT / "deploy" / "compose" / "make-secrets.sh"
+PGBOUNCER_INI = ROOT / "deploy" / "compose" / "pgbouncer.ini"
 DB_SERVICES = [
     "auth_db",
     "catalog_db",
@@ -25,12 +54,12 @@ DB_SERVICES = [
     "crm_db",
     "integrations_db",
 ]
+# The long-running processes of the app's image; `migrate` and `kafka_topics` are one-shot.
 APP_SERVICES = ["web", "ws", "worker", "beat", "relay"]
-POSTGRES_FIELDS = [
-    ("POSTGRES_DB", "NAME"),
-    ("POSTGRES_USER", "USER"),
-    ("POSTGRES_PASSWORD", "PASSWORD"),
-]
+IMAGE_SERVICES = [*APP_SERVICES, "migrate", "kafka_topics"]
+SCALABLE = ["web", "ws", "worker", "relay"]
+DIRECT = ["migrate", "relay"]  # past PgBouncer: the migrations' lock, the relay's LISTEN
+PROBED = {"worker": "worker", "relay": "relay", "beat": "beat"}
 ENV_EXAMPLE_NAME = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 SETTINGS_SOURCE = "".join(
     (ROOT / "config" / "settings" / module).read_text()
@@ -38,10 +67,29 @@ SETTINGS_SOURCE = "".join(
 )
 # Read by prometheus_client, and by config/metrics.py, not by the settings.
 METRICS_SOURCE = (ROOT / "config" / "metrics.py").read_text()
-
+# What config/settings/production.py refuses to start without (its `_refuse` calls).
+PRODUCTION_REQUIRES = [
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    "REDIS_URL",
+    *settings.DATABASE_ENV_VARS.values(),
+    "EMAIL_URL",
+    "JWT_PRIVATE_KEY",  # or JWT_PRIVATE_KEY_FILE, the path of its file
+    "PAYMENTS_PROVIDER",
+    "PAYMENTS_RETURN_URL",
+    "WEBHOOKS_SECRETS_KEY",
+    "METRICS_TOKEN",
+]
+# A URL that carries a password: scheme://user:password@host
+CREDENTIALS_IN_URL = re.compile(r"://[^/@\s]*:[^/@\s]+@")
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASS$|TOKEN|_KEY$")
+SECRETS_MOUNT = "/run/secrets/"
 
 # `${NAME:?message}` and `${NAME}` interpolate the same value.
 INTERPOLATION_CHECK = re.compile(r"\$\{([A-Z_]+):\?[^}]*\}")
+# `${NAME:-default}`: the default, as compose gives it when the env file leaves NAME unset.
+INTERPOLATION_DEFAULT = re.compile(r"\$\{[A-Z_]+:-([^}]*)\}")
 
 
 def environment(name: str) -> dict[str, str]:
@@ -56,48 +104,505 @@ def command(name: str) -> str:
     return " ".join(cmd) if isinstance(cmd, list) else cmd
 
 
+def with_defaults(value: str) -> str:
+    return INTERPOLATION_DEFAULT.sub(r"\1", value)
+
+
+def seconds(duration: str) -> float:
+    """A compose duration (`1m30s`, `150s`, `2m`) in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", str(duration))
+    assert parts and "".join(n + u for n, u in parts) == str(duration), duration
+    return sum(float(number) * units[unit] for number, unit in parts)
+
+
+def service_secrets(name: str) -> dict[str, str]:
+    """The secrets a service is given: name -> where it reads it."""
+    given = {}
+    for secret in SERVICES[name].get("secrets") or []:
+        if isinstance(secret, str):
+            given[secret] = SECRETS_MOUNT + secret
+        else:
+            target = secret.get("target", secret["source"])
+            given[secret["source"]] = target if target.startswith("/") else SECRETS_MOUNT + target
+    return given
+
+
+def pgbouncer_config() -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(
+        comment_prefixes=(";",), inline_comment_prefixes=None, interpolation=None
+    )
+    parser.read_string(PGBOUNCER_INI.read_text())
+    return parser
+
+
+def pgbouncer_databases() -> dict[str, dict[str, str]]:
+    """[databases]: name -> its connection string's fields."""
+    return {
+        name: dict(field.split("=", 1) for field in value.split())
+        for name, value in pgbouncer_config()["databases"].items()
+    }
+
+
+@pytest.fixture(scope="module")
+def secrets_dir(tmp_path_factory) -> Path:
+    """The secret files deploy/compose/make-secrets.sh makes, where compose finds them."""
+    directory = tmp_path_factory.mktemp("compose") / "secrets"
+    subprocess.run(["sh", str(SECRETS_SCRIPT), str(directory)], check=True, capture_output=True)
+    return directory
+
+
+def secret_file(secrets_dir: Path, service: str, path: str) -> Path:
+    """The host file behind `path` in `service`'s container: one of its secrets, declared
+    with a file under ./secrets/."""
+    given = {target: name for name, target in service_secrets(service).items()}
+    assert path in given, f"{service}: {path} is none of its secrets {sorted(given)}"
+    declared = COMPOSE["secrets"][given[path]]
+    assert declared == {"file": f"./secrets/{given[path]}"}, declared
+    return secrets_dir / given[path]
+
+
+def settings_env(secrets_dir: Path, service: str) -> environ.FileAwareEnv:
+    """The service's environment as the settings read it (django-environ's FileAwareEnv,
+    `<VAR>_FILE` read from the file), its secrets where the secrets script made them."""
+    mapping = {}
+    for key, value in environment(service).items():
+        if key.endswith("_FILE") and value.startswith(SECRETS_MOUNT):
+            value = str(secret_file(secrets_dir, service, value))
+        mapping[key] = value
+    env = environ.FileAwareEnv()
+    env.ENVIRON = environ.FileAwareMapping(env=mapping, cache=False)
+    return env
+
+
+# THE FILE ITSELF
+# ------------------------------------------------------------------------------
+def test_the_compose_file_is_valid_by_the_compose_specification():
+    validator = jsonschema.Draft7Validator(COMPOSE_SCHEMA)
+    with_values = yaml.safe_load(with_defaults(INTERPOLATION_CHECK.sub("x", COMPOSE_TEXT)))
+
+    errors = [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for document in (COMPOSE, with_values)
+        for error in validator.iter_errors(document)
+    ]
+
+    assert errors == []
+    # The schema is strict: a misspelt key or a wrong type is an error.
+    broken = copy.deepcopy(COMPOSE)
+    broken["services"]["web"]["stop_grace_perod"] = "30s"
+    broken["services"]["worker"]["stop_grace_period"] = 150  # a duration is a string
+    assert len(list(validator.iter_errors(broken))) == 2
+
+
 def test_every_service_is_defined():
-    missing = {*DB_SERVICES, "redis", *APP_SERVICES} - SERVICES.keys()
+    expected = {*DB_SERVICES, "pgbouncer", "redis", "rabbitmq", "kafka", "proxy"}
+    missing = {*expected, *IMAGE_SERVICES} - SERVICES.keys()
     assert not missing, f"docker-compose.yml lacks services: {sorted(missing)}"
 
 
-@pytest.mark.parametrize("service", APP_SERVICES)
-def test_database_urls_point_at_their_own_postgres_service(service):
-    env = environment(service)
-    hosts = {}
-    for alias in settings.DATABASES:
-        variable = settings.DATABASE_ENV_VARS[alias]
-        assert variable in env, f"{service}: {variable} (database '{alias}') is not set"
-        url = environ.Env.db_url_config(env[variable])
-        host = hosts[alias] = url["HOST"]
-        assert host in SERVICES, f"{service}: {variable} points at unknown service {host!r}"
-        image = SERVICES[host].get("image", "")
-        assert image.startswith("postgres"), f"{variable}: {host} runs {image!r}, not postgres"
-        assert url["PORT"] == 5432, f"{variable}: port {url['PORT']!r}, expected 5432"
-        db_env = environment(host)
-        for key, field in POSTGRES_FIELDS:
-            assert url[field] == db_env.get(key), (
-                f"{service}: {variable} has {field}={url[field]!r} but {host} has {key}="
-                f"{db_env.get(key)!r}"
-            )
-    assert len(set(hosts.values())) == len(hosts), f"{service}: aliases share a server: {hosts}"
+# HEALTH, STOPPING, RESOURCES, REPLICAS
+# ------------------------------------------------------------------------------
+def one_shot(name: str) -> bool:
+    """Runs to completion once: restarts never, and what needs it waits for its success."""
+    waited_for = [
+        other
+        for other, spec in SERVICES.items()
+        if isinstance(spec.get("depends_on"), dict)
+        and (spec["depends_on"].get(name) or {}).get("condition")
+        == "service_completed_successfully"
+    ]
+    return SERVICES[name].get("restart") == "no" and bool(waited_for)
 
 
-@pytest.mark.parametrize("service", APP_SERVICES)
-def test_redis_url_points_at_the_redis_service(service):
-    url = urlparse(environment(service).get("REDIS_URL", ""))
-    assert (url.scheme, url.hostname, url.port) == ("redis", "redis", 6379), (
-        f"{service}: REDIS_URL={url.geturl()!r}, expected redis://redis:6379/<db>"
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_every_service_has_a_healthcheck(service):
+    healthcheck = SERVICES[service].get("healthcheck") or {}
+
+    if healthcheck.get("disable"):
+        assert one_shot(service), f"{service}: only a one-shot step goes without a healthcheck"
+    else:
+        test = healthcheck.get("test")
+        assert isinstance(test, list) and test[0] in ("CMD", "CMD-SHELL") and len(test) > 1, (
+            f"{service}: healthcheck test {test!r}"
+        )
+
+
+@pytest.mark.parametrize(
+    ("service", "probe"),
+    [(db, "pg_isready") for db in DB_SERVICES]
+    + [("pgbouncer", "pg_isready"), ("redis", "redis-cli"), ("rabbitmq", "rabbitmq-diagnostics")],
+)
+def test_backing_services_have_healthchecks(service, probe):
+    test = " ".join(SERVICES[service]["healthcheck"]["test"])
+    assert probe in test, f"{service}: healthcheck {test!r} does not run {probe}"
+
+
+@pytest.mark.parametrize(("service", "kind"), sorted(PROBED.items()))
+def test_the_worker_relay_and_beat_are_probed_by_their_heartbeat(service, kind):
+    healthcheck = SERVICES[service]["healthcheck"]
+
+    assert healthcheck["test"] == ["CMD", "python", "manage.py", "probe", kind]
+    # Fresh for LIVENESS_MAX_AGE_SECONDS: the probe runs more often than that goes stale.
+    assert seconds(healthcheck["interval"]) < settings.LIVENESS_MAX_AGE_SECONDS
+    assert "probe" in get_commands(), "manage.py probe, which the healthcheck runs, is missing"
+
+
+def test_the_proxy_is_probed_by_an_http_request_to_caddy():
+    test = " ".join(SERVICES["proxy"]["healthcheck"]["test"])
+    assert "wget" in test and "http://127.0.0.1:80/" in test, test
+
+
+def test_the_worker_may_finish_its_longest_task_when_stopped():
+    grace = seconds(SERVICES["worker"]["stop_grace_period"])
+    assert grace >= settings.CELERY_TASK_TIME_LIMIT + 15, (
+        f"worker: stop_grace_period {grace}s, tasks run up to {settings.CELERY_TASK_TIME_LIMIT}s"
     )
-    assert SERVICES["redis"].get("image", "").startswith("redis"), "redis service image"
 
 
+@pytest.mark.parametrize("service", [*APP_SERVICES, "proxy", "pgbouncer", *DB_SERVICES])
+def test_long_running_services_have_a_stop_grace_period_above_the_default(service):
+    assert seconds(SERVICES[service].get("stop_grace_period", "10s")) > 10, service
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_every_service_has_resource_limits(service):
+    limits = SERVICES[service].get("deploy", {}).get("resources", {}).get("limits", {})
+    assert {"cpus", "memory"} <= limits.keys(), f"{service}: limits {limits!r}"
+
+
+@pytest.mark.parametrize("service", SCALABLE)
+def test_the_app_services_scale(service):
+    spec = SERVICES[service]
+
+    assert "container_name" not in spec and not spec.get("ports"), service
+    assert int(with_defaults(str(spec["deploy"]["replicas"]))) >= 1
+    assert re.fullmatch(r"\$\{[A-Z]+_REPLICAS:-\d+\}", str(spec["deploy"]["replicas"]))
+
+
+def test_the_worker_runs_an_explicit_concurrency_and_one_beat_runs():
+    assert re.search(r"--concurrency=\$\{WORKER_CONCURRENCY:-\d+\}", command("worker"))
+    assert SERVICES["beat"]["deploy"]["replicas"] == 1
+
+
+# MIGRATIONS: ONE STEP BEFORE EVERYTHING
+# ------------------------------------------------------------------------------
+def test_migrate_runs_once_and_every_app_service_waits_for_it():
+    assert command("migrate") == "python manage.py migrate_all"
+    assert one_shot("migrate")
+    for service in APP_SERVICES:
+        condition = SERVICES[service]["depends_on"]["migrate"]["condition"]
+        assert condition == "service_completed_successfully", service
+    others = [name for name in SERVICES if name != "migrate" and "migrate" in command(name)]
+    assert others == [], f"only the migrate step migrates: {others}"
+    assert "migrate_all" not in (ROOT / "Dockerfile").read_text().split("CMD")[-1]
+
+
+def test_the_image_is_built_without_the_secrets():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {"secrets", ".env", ".env.*"} <= set(ignored)
+    assert "COPY . ." in (ROOT / "Dockerfile").read_text()  # what .dockerignore filters
+
+
+@pytest.mark.parametrize("service", [*APP_SERVICES, "migrate"])
+def test_services_wait_for_healthy_backing_services(service):
+    depends_on = SERVICES[service].get("depends_on") or {}
+    assert isinstance(depends_on, dict), f"{service}: depends_on needs conditions, not a list"
+    backing = [*DB_SERVICES, "redis"] if service == "migrate" else ["pgbouncer", "redis"]
+    for dependency in backing:
+        condition = (depends_on.get(dependency) or {}).get("condition")
+        assert condition == "service_healthy", f"{service}: depends_on {dependency}: {condition!r}"
+    pgbouncer_waits_for = SERVICES["pgbouncer"]["depends_on"]
+    assert {db: {"condition": "service_healthy"} for db in DB_SERVICES} == pgbouncer_waits_for
+
+
+# DATABASES: THROUGH PGBOUNCER, A PASSWORD EACH, FROM SECRETS
+# ------------------------------------------------------------------------------
+def test_pgbouncer_pools_all_nine_databases_in_transaction_mode():
+    databases = pgbouncer_databases()
+    config = pgbouncer_config()["pgbouncer"]
+    pgbouncer = SERVICES["pgbouncer"]
+
+    servers_of = {environment(db)["POSTGRES_DB"]: db for db in DB_SERVICES}
+    assert {name: fields["host"] for name, fields in databases.items()} == servers_of
+    assert all(fields["dbname"] == name for name, fields in databases.items())
+    assert config["pool_mode"] == "transaction"
+    assert config["auth_type"] == "scram-sha-256"
+    assert config["auth_file"] == service_secrets("pgbouncer")["pgbouncer_userlist"]
+    assert pgbouncer["configs"] == [
+        {"source": "pgbouncer_ini", "target": "/etc/pgbouncer/pgbouncer.ini"}
+    ]
+    assert COMPOSE["configs"]["pgbouncer_ini"] == {"file": "./deploy/compose/pgbouncer.ini"}
+    # Pinned to one release, never a moving tag.
+    assert re.fullmatch(r"edoburu/pgbouncer:v\d+\.\d+\.\d+-p\d+", pgbouncer["image"])
+
+
+def test_a_real_pgbouncer_runs_the_file_and_lets_the_app_in_with_its_secrets(secrets_dir, tmp_path):
+    """deploy/compose/pgbouncer.ini as it is but for where it listens and what it reaches (the
+    machine's PostgreSQL as `postgres`): PgBouncer accepts every setting, and checks the
+    app's password against the user list (SCRAM) before it lets the client through."""
+    port = free_port()
+    userlist = tmp_path / "userlist.txt"
+    userlist.write_text((secrets_dir / "pgbouncer_userlist").read_text())
+    text = PGBOUNCER_INI.read_text()
+    text = re.sub(
+        r"host=\S+ port=5432 dbname=\S+",
+        "host=127.0.0.1 port=5432 dbname=postgres user=postgres",
+        text,
+    )
+    text = re.sub(r"(?m)^listen_addr = .*$", "listen_addr = 127.0.0.1", text)
+    text = re.sub(r"(?m)^listen_port = .*$", f"listen_port = {port}", text)
+    text = re.sub(r"(?m)^auth_file = .*$", f"auth_file = {userlist}", text)
+    assert text.count("127.0.0.1 port=5432") == 9 and str(port) in text and str(userlist) in text
+    config = tmp_path / "pgbouncer.ini"
+    config.write_text(text)
+    if os.geteuid() == 0:  # PgBouncer refuses to run as root
+        for path in (tmp_path, userlist, config):
+            shutil.chown(path, UNPRIVILEGED_USER)
+    program = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    assert Path(program).exists(), "pgbouncer is missing: apt-get install pgbouncer"
+    user = ["-u", UNPRIVILEGED_USER] if os.geteuid() == 0 else []
+    log = tmp_path / "pgbouncer.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [program, *user, str(config)], stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        url = urlsplit((secrets_dir / "database_url_orders").read_text())
+        address = url._replace(netloc=f"{url.username}:{url.password}@127.0.0.1:{port}")
+
+        errors = []
+
+        def answers():
+            assert process.poll() is None, f"pgbouncer exited: {log.read_text()}"
+            try:
+                with psycopg.connect(address.geturl(), connect_timeout=2) as connection:
+                    return connection.execute("SELECT current_user").fetchone()[0]
+            except psycopg.OperationalError as error:
+                errors.append(str(error))
+                return None
+
+        try:
+            assert wait_for(answers, timeout=30, message="pgbouncer") == "postgres"
+        except TimeoutError:
+            raise AssertionError(f"{errors[-1:]}\n{log.read_text()}") from None
+        wrong = address._replace(netloc=f"{url.username}:not-it@127.0.0.1:{port}")
+        with pytest.raises(psycopg.OperationalError, match="authentication failed"):
+            psycopg.connect(wrong.geturl(), connect_timeout=2)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_pgbouncer_and_the_direct_connections_fit_each_server():
+    config = pgbouncer_config()["pgbouncer"]
+    pool = int(config["max_db_connections"])
+    relays = int(with_defaults(SERVICES["relay"]["deploy"]["replicas"]))
+    # Per server: PgBouncer's pool, a LISTEN per relay, the migrate step, and PostgreSQL's
+    # superuser_reserved_connections (3) within its max_connections (100): docs/operations.md,
+    # "Connections".
+    assert int(config["default_pool_size"]) <= pool
+    assert pool + relays + 1 + 3 <= 100
+
+
+@pytest.mark.parametrize("service", IMAGE_SERVICES)
+def test_the_app_reaches_every_database_through_pgbouncer_with_its_own_password(
+    secrets_dir, service
+):
+    env = settings_env(secrets_dir, service)
+    databases = pgbouncer_databases()
+    listen_port = int(pgbouncer_config()["pgbouncer"]["listen_port"])
+    userlist = (secrets_dir / "pgbouncer_userlist").read_text()
+    servers_used = {}
+
+    assert environment(service)["DATABASE_POOLER"] == "pgbouncer"
+    for alias, variable in settings.DATABASE_ENV_VARS.items():
+        assert variable not in environment(service), f"{service}: {variable} in plain sight"
+        url = env.db_url(variable)
+        assert (url["ENGINE"], url["HOST"], url["PORT"]) == (
+            "django.db.backends.postgresql",
+            "pgbouncer",
+            listen_port,
+        ), f"{service}: {variable}"
+        server = servers_used[alias] = databases[url["NAME"]]["host"]
+        db_env = environment(server)
+        password_file = secret_file(secrets_dir, server, db_env["POSTGRES_PASSWORD_FILE"])
+        assert (url["NAME"], url["USER"], url["PASSWORD"]) == (
+            db_env["POSTGRES_DB"],
+            db_env["POSTGRES_USER"],
+            password_file.read_text(),
+        ), f"{service}: {variable} does not log in to {server}"
+        assert f'"{url["USER"]}" "{url["PASSWORD"]}"\n' in userlist
+
+        direct = variable.replace("DATABASE_URL_", "DATABASE_DIRECT_URL_")
+        if service in DIRECT:
+            url_direct = env.db_url(direct)
+            assert (url_direct["HOST"], url_direct["PORT"]) == (server, 5432), direct
+            assert {k: url_direct[k] for k in ("NAME", "USER", "PASSWORD")} == {
+                k: url[k] for k in ("NAME", "USER", "PASSWORD")
+            }, direct
+        else:
+            assert env.str(direct, default="") == "", f"{service} needs no {direct}"
+    assert len(set(servers_used.values())) == len(servers_used), servers_used
+
+
+def test_each_postgres_server_has_its_own_password_secret(secrets_dir):
+    files = {}
+    for db in DB_SERVICES:
+        given = service_secrets(db)
+        assert list(given) == [
+            f"postgres_password_{environment(db)['POSTGRES_DB'].removeprefix('autosalon_')}"
+        ], given
+        assert environment(db)["POSTGRES_PASSWORD_FILE"] == next(iter(given.values()))
+        assert "POSTGRES_PASSWORD" not in environment(db)
+        files[db] = (secrets_dir / next(iter(given))).read_text()
+    assert len(set(files.values())) == len(DB_SERVICES), "two servers share a password"
+    assert all(len(password) >= 32 for password in files.values())
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_no_environment_holds_a_password_or_a_url_with_credentials(service):
+    for name, value in environment(service).items():
+        assert not CREDENTIALS_IN_URL.search(value), f"{service}: {name} has credentials"
+        if SECRET_NAME.search(name.removesuffix("_FILE")):
+            assert name.endswith("_FILE") and value.startswith(SECRETS_MOUNT), (
+                f"{service}: {name} must come from a secret file"
+            )
+    for item in SERVICES[service].get("env_file") or []:
+        assert item == ".env.production", f"{service}: env file {item!r}"
+
+
+def test_the_secrets_script_makes_every_secret_compose_declares_and_keeps_passwords(
+    secrets_dir, tmp_path
+):
+    directory = tmp_path / "secrets"
+    subprocess.run(["sh", str(SECRETS_SCRIPT), str(directory)], check=True, capture_output=True)
+    passwords = {path.name: path.read_text() for path in directory.glob("*password*")}
+    urls = {path.name: path.read_text() for path in directory.glob("*url*")}
+    (directory / "database_url_orders").unlink()
+
+    subprocess.run(["sh", str(SECRETS_SCRIPT), str(directory)], check=True, capture_output=True)
+
+    # Every secret compose mounts, and RabbitMQ's password, which two of them are made from.
+    made = {path.name for path in directory.iterdir()}
+    assert made - set(COMPOSE["secrets"]) == {"rabbitmq_password"}
+    assert set(COMPOSE["secrets"]) - made == set()
+    # Run again: no password changes, and what is built from them comes back the same.
+    assert {path.name: path.read_text() for path in directory.glob("*password*")} == passwords
+    assert {path.name: path.read_text() for path in directory.glob("*url*")} == urls
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    for path in directory.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
+        if path.name != "pgbouncer_userlist" and path.name != "rabbitmq_conf":
+            assert not path.read_text().endswith("\n"), f"{path.name} ends with a newline"
+    # Another deployment gets other passwords.
+    assert (secrets_dir / "redis_password").read_text() != passwords["redis_password"]
+
+
+# REDIS AND RABBITMQ
+# ------------------------------------------------------------------------------
+def test_redis_requires_a_password_from_a_secret_and_evicts_nothing_at_its_ceiling(secrets_dir):
+    redis = SERVICES["redis"]
+    line = command("redis").replace("$$", "$")
+    password = (secrets_dir / "redis_password").read_text()
+
+    assert redis["image"].startswith("redis:")
+    # The password from the secret, as configuration on standard input (`redis-server ... -`),
+    # never on the command line; the image's entrypoint then runs Redis as its own user.
+    assert line.startswith("sh -c exec docker-entrypoint.sh redis-server "), line
+    assert re.search(r" - <<EOF\nrequirepass \$\(cat /run/secrets/redis_password\)\nEOF\n$", line)
+    assert "--requirepass" not in line
+    assert service_secrets("redis") == {"redis_password": "/run/secrets/redis_password"}
+    assert re.search(r"--maxmemory \$\{REDIS_MAXMEMORY:-\d+mb\}", line)
+    assert "--maxmemory-policy noeviction" in line
+    assert "--appendonly yes" in line
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+    # The maximum leaves the container room (the AOF rewrite forks).
+    maxmemory = int(re.search(r"REDIS_MAXMEMORY:-(\d+)mb", line).group(1))
+    assert maxmemory * 1.5 <= int(redis["deploy"]["resources"]["limits"]["memory"].rstrip("m"))
+    healthcheck = " ".join(redis["healthcheck"]["test"]).replace("$$", "$")
+    assert 'REDISCLI_AUTH="$(cat /run/secrets/redis_password)"' in healthcheck
+    assert "grep -q PONG" in healthcheck  # NOAUTH exits 0 too
+    for service in IMAGE_SERVICES:
+        url = urlsplit(settings_env(secrets_dir, service).str("REDIS_URL"))
+        assert (url.scheme, url.hostname, url.port, url.password) == (
+            "redis",
+            "redis",
+            6379,
+            password,
+        ), service
+
+
+def test_a_real_redis_runs_the_command_and_answers_only_with_the_password(secrets_dir, tmp_path):
+    """The redis service's shell line as it is, but for the image's entrypoint, the port and
+    the directory: the secret's password is required, the policy set, and no command line
+    that `ps` shows holds the password."""
+    password = (secrets_dir / "redis_password").read_text()
+    port = free_port()
+    line = SERVICES["redis"]["command"][2].replace("$$", "$")
+    line = with_defaults(line).replace("docker-entrypoint.sh redis-server", "redis-server")
+    line = line.replace("/run/secrets/redis_password", str(secrets_dir / "redis_password"))
+    line = line.replace(" - <<EOF", f" --port {port} --dir {tmp_path} - <<EOF")
+    assert shutil.which("redis-server"), "redis-server is missing: apt-get install redis-server"
+    process = subprocess.Popen(["sh", "-c", line], stdout=subprocess.DEVNULL, cwd=tmp_path)
+    try:
+        # No retries: redis-py counts a refused password as a connection error, and retries.
+        once = {
+            "host": "127.0.0.1",
+            "port": port,
+            "socket_timeout": 2,
+            "retry": Retry(NoBackoff(), 0),
+        }
+        wait_for(lambda: process.poll() is None and (tmp_path / "appendonlydir").exists(), 15)
+
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(**once).ping()
+        client = redis.Redis(**once, password=password)
+        assert client.config_get("maxmemory-policy") == {"maxmemory-policy": "noeviction"}
+        assert client.config_get("maxmemory") == {"maxmemory": str(256 * 1024 * 1024)}
+        assert password not in Path(f"/proc/{process.pid}/cmdline").read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_rabbitmq_gets_its_user_from_a_secret_and_the_app_logs_in_as_that_user(secrets_dir):
+    given = service_secrets("rabbitmq")
+    conf = dict(
+        line.split(" = ", 1)
+        for line in (secrets_dir / "rabbitmq_conf").read_text().splitlines()
+        if line.strip()
+    )
+
+    assert given == {"rabbitmq_conf": "/etc/rabbitmq/conf.d/20-autosalon.conf"}
+    assert not [name for name in environment("rabbitmq") if name.startswith("RABBITMQ_DEFAULT")]
+    for service in IMAGE_SERVICES:
+        env = settings_env(secrets_dir, service)
+        for variable in ("CELERY_BROKER_URL", "EVENTS_AMQP_URL"):
+            url = urlsplit(env.str(variable))
+            assert (url.scheme, url.hostname, url.port) == ("amqp", "rabbitmq", 5672), variable
+            assert (url.username, url.password, url.path) == (
+                conf["default_user"],
+                conf["default_pass"],
+                f"/{conf['default_vhost']}",
+            ), f"{service}: {variable}"
+
+
+# THE ENV FILES
+# ------------------------------------------------------------------------------
 def env_example_names() -> set[str]:
     return set(ENV_EXAMPLE_NAME.findall((ROOT / ".env.example").read_text()))
 
 
+def production_example() -> str:
+    return (ROOT / ".env.production.example").read_text()
+
+
 def test_compose_variables_are_documented_in_env_example():
-    used = {name for service in APP_SERVICES for name in environment(service)}
+    # NAME_FILE is NAME read from a file (django-environ's FileAwareEnv).
+    used = {
+        name.removesuffix("_FILE") for service in IMAGE_SERVICES for name in environment(service)
+    }
     undocumented = used - env_example_names()
     assert not undocumented, f"missing from .env.example: {sorted(undocumented)}"
 
@@ -105,6 +610,10 @@ def test_compose_variables_are_documented_in_env_example():
 def test_env_example_names_are_read_by_settings():
     # DJANGO_SETTINGS_MODULE is read by manage.py, config/asgi.py and Django itself.
     source = SETTINGS_SOURCE + METRICS_SOURCE + '"DJANGO_SETTINGS_MODULE"'
+    # DATABASE_DIRECT_URL_<APP>: made from DATABASE_ENV_VARS by the settings.
+    direct = {v.replace("_URL_", "_DIRECT_URL_") for v in settings.DATABASE_ENV_VARS.values()}
+    assert '"DATABASE_URL_", "DATABASE_DIRECT_URL_"' in SETTINGS_SOURCE
+    source += "".join(f'"{name}"' for name in direct)
     unknown = {name for name in env_example_names() if f'"{name}"' not in source}
     assert not unknown, f".env.example documents names the settings never read: {sorted(unknown)}"
 
@@ -118,34 +627,127 @@ def test_every_variable_settings_read_is_in_env_example():
     assert not missing, f"base.py reads variables .env.example omits: {sorted(missing)}"
 
 
-@pytest.mark.parametrize(
-    ("service", "probe"), [(db, "pg_isready") for db in DB_SERVICES] + [("redis", "redis-cli")]
-)
-def test_backing_services_have_healthchecks(service, probe):
-    test = SERVICES[service].get("healthcheck", {}).get("test", "")
-    test = " ".join(test) if isinstance(test, list) else test
-    assert probe in test, f"{service}: healthcheck {test!r} does not run {probe}"
+def test_env_production_example_gives_every_variable_compose_reads():
+    example = production_example()
+    required = set(re.findall(r"\$\{([A-Z_]+):\?", COMPOSE_TEXT))
+    optional = set(re.findall(r"\$\{([A-Z_]+):-", COMPOSE_TEXT))
+
+    assert "SITE_ADDRESS" in required
+    unset = [name for name in required if not re.search(rf"^{name}=", example, re.MULTILINE)]
+    assert unset == [], f".env.production.example does not set {unset}"
+    # The ones with a default are there to change, commented out at their default (an empty
+    # one, none: the line shows an example).
+    for name in optional:
+        defaults = set(re.findall(rf"\$\{{{name}:-([^}}]*)\}}", COMPOSE_TEXT))
+        assert len(defaults) == 1, f"{name} has several defaults: {defaults}"
+        value = re.escape(defaults.pop()) or ".*"
+        assert re.search(rf"^# ?{name}={value}$", example, re.MULTILINE), name
 
 
-@pytest.mark.parametrize("service", APP_SERVICES)
-def test_app_services_wait_for_healthy_backing_services(service):
-    depends_on = SERVICES[service].get("depends_on") or {}
-    assert isinstance(depends_on, dict), f"{service}: depends_on needs conditions, not a list"
-    for dependency in [*DB_SERVICES, "redis"]:
-        condition = (depends_on.get(dependency) or {}).get("condition")
-        assert condition == "service_healthy", (
-            f"{service}: depends_on {dependency} has condition {condition!r}"
-        )
+@pytest.mark.parametrize("service", IMAGE_SERVICES)
+def test_every_variable_the_production_settings_require_is_given(service):
+    for name in PRODUCTION_REQUIRES:
+        assert f'"{name}"' in SETTINGS_SOURCE, f"the settings no longer read {name}"
+    given = {name.removesuffix("_FILE") for name in environment(service)}
+    given |= set(re.findall(r"^([A-Z][A-Z0-9_]*?)(?:_FILE)?=", production_example(), re.MULTILINE))
+    missing = [name for name in PRODUCTION_REQUIRES if name not in given]
+    assert missing == [], f"{service}: neither compose nor the env file gives {missing}"
+    assert environment(service)["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    assert SERVICES[service]["env_file"] == [".env.production"]
 
 
+# Blanks of .env.production.example that production settings refuse to leave empty, filled in
+# as an operator would (no secret file needed: they may be plain values).
+FILLED_IN = {
+    "DJANGO_SECRET_KEY": "k" * 60,
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+    "YOOKASSA_SHOP_ID": "100500",
+    "YOOKASSA_SECRET_KEY": "live_secret",
+    "METRICS_TOKEN": "t" * 40,
+    "WEBHOOKS_SECRETS_KEY": "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=",
+}
+LOADED = """
+import json
+import django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "databases": {a: [d["HOST"], d["PORT"], d["NAME"], d["USER"]] for a, d in s.DATABASES.items()},
+    "direct": {a: d and [d["HOST"], d["PORT"]] for a, d in s.DATABASES_DIRECT.items()},
+    "pooler": s.DATABASE_POOLER,
+    "redis": s.REDIS_URL,
+    "broker": s.CELERY_BROKER_URL,
+    "trusted": s.TRUSTED_PROXIES,
+}))
+"""
+
+
+@pytest.mark.parametrize("service", ["web", "relay"])
+def test_the_production_settings_load_from_compose_the_env_file_and_the_secrets(
+    secrets_dir, service
+):
+    env_file = dict(
+        line.split("=", 1)
+        for line in production_example().splitlines()
+        if re.match(r"^[A-Z][A-Z0-9_]*=", line)
+    )
+    # The token signing key, where compose mounts secrets/jwt/ (FileAwareEnv reads
+    # JWT_PRIVATE_KEY_FILE at start, as JWT_PRIVATE_KEY's file).
+    assert "./secrets/jwt:/run/secrets/jwt:ro" in SERVICES[service]["volumes"]
+    keys = secrets_dir / "jwt"
+    keys.mkdir(exist_ok=True)
+    (keys / "jwt-1.pem").write_bytes(jwtkeys.private_key_pem())
+    env_file = {
+        key: value.replace("/run/secrets/jwt/", f"{keys}/") for key, value in env_file.items()
+    }
+    compose_env = {}
+    for key, value in environment(service).items():
+        if key.endswith("_FILE") and value.startswith(SECRETS_MOUNT):
+            value = str(secret_file(secrets_dir, service, value))
+        compose_env[key] = with_defaults(value)
+    # As compose gives them: the env file, then the service's environment over it.
+    process_env = {
+        "PATH": os.environ["PATH"],
+        "AUTOSALON_ENV_FILE": "/dev/null",
+        **env_file,
+        **FILLED_IN,
+        **compose_env,
+    }
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", LOADED],
+        cwd=ROOT,
+        env=process_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert loaded.returncode == 0, loaded.stderr[-2000:]
+    result = json.loads(loaded.stdout.splitlines()[-1])
+    assert result["pooler"] == "pgbouncer"
+    assert {host for host, port, _, _ in result["databases"].values()} == {"pgbouncer"}
+    assert {name for _, _, name, _ in result["databases"].values()} == set(pgbouncer_databases())
+    assert all(name == user for _, _, name, user in result["databases"].values())
+    if service == "relay":
+        assert sorted(host for host, _ in result["direct"].values()) == sorted(DB_SERVICES)
+    else:
+        assert set(map(str, result["direct"].values())) == {"None"}
+    assert result["redis"] == (secrets_dir / "redis_url").read_text()  # no newline kept
+    assert result["broker"].startswith("amqp://autosalon:")
+    assert result["trusted"] == ["172.30.0.0/24"]
+
+
+# SERVING
+# ------------------------------------------------------------------------------
 def port_of(command_line: str) -> str:
     return re.search(r"--port (\d+)", command_line).group(1)
 
 
-def test_web_migrates_then_serves_http_through_config_servers():
+def test_web_serves_http_through_config_servers():
     cmd = command("web")
-    assert "migrate_all" in cmd and "python -m config.servers http" in cmd, f"web: {cmd!r}"
-    assert cmd.index("migrate_all") < cmd.index("config.servers"), "web must migrate first"
+    assert cmd.startswith("python -m config.servers http "), f"web: {cmd!r}"
+    assert re.search(r"--workers \$\{WEB_CONCURRENCY:-\d+\}", cmd), cmd
     healthcheck = " ".join(SERVICES["web"]["healthcheck"]["test"])
     assert f"http://localhost:{port_of(cmd)}/health" in healthcheck, healthcheck
     assert not SERVICES["web"].get("ports"), "web is reached through the proxy only"
@@ -153,7 +755,9 @@ def test_web_migrates_then_serves_http_through_config_servers():
 
 def test_ws_serves_the_feed_through_config_servers():
     cmd = command("ws")
-    assert "python -m config.servers ws" in cmd, f"ws: {cmd!r}"
+    assert cmd.startswith("python -m config.servers ws "), f"ws: {cmd!r}"
+    # Compose fills in the number: the command runs without a shell.
+    assert "$$" not in cmd and re.search(r"--workers \$\{WS_CONCURRENCY:-\d+\}", cmd), cmd
     healthcheck = " ".join(SERVICES["ws"]["healthcheck"]["test"])
     assert f"http://localhost:{port_of(cmd)}/health" in healthcheck, healthcheck
     assert not SERVICES["ws"].get("ports"), "ws is reached through the proxy only"
@@ -174,17 +778,22 @@ def test_the_proxy_runs_the_repositorys_caddyfile_against_web_and_ws():
     assert [dependency for dependency in proxy["depends_on"]] == ["web", "ws"]
 
 
-def test_the_app_trusts_the_proxys_fixed_address_and_the_terminators_the_proxy_trusts():
-    address = SERVICES["proxy"]["networks"]["default"]["ipv4_address"]
-    subnet = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["networks"]["default"]
-    network = ipaddress.ip_network(subnet["ipam"]["config"][0]["subnet"])
+def test_the_app_trusts_the_edge_network_where_the_proxy_is_the_one_sender():
+    edge = COMPOSE["networks"]["edge"]["ipam"]["config"][0]["subnet"]
+    members = {name for name, spec in SERVICES.items() if "edge" in (spec.get("networks") or [])}
 
-    assert ipaddress.ip_address(address) in network
+    ipaddress.ip_network(with_defaults(edge))  # a network, whatever the env file says
+    assert members == {"proxy", "web", "ws"}
+    assert SERVICES["proxy"]["networks"] == ["edge"]
+    for service, spec in SERVICES.items():  # no fixed address anywhere
+        networks = spec.get("networks") or []
+        assert isinstance(networks, list), f"{service}: networks {networks!r}"
+        assert "ipv4_address" not in str(spec) and "ipv6_address" not in str(spec), service
     # The app believes the proxy, and the terminators the proxy itself believes.
     assert environment("proxy")["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-}"
-    for service in APP_SERVICES:
+    for service in IMAGE_SERVICES:
         trusted = environment(service)["TRUSTED_PROXIES"].split()
-        assert trusted == [address, "${TRUSTED_PROXIES:-}"], service
+        assert trusted == [edge, "${TRUSTED_PROXIES:-}"], service
 
 
 def test_web_keeps_its_metrics_files_in_a_directory_of_its_own():
@@ -212,14 +821,6 @@ def test_the_relay_follows_the_outbox():
 def test_celery_services_run_the_config_app(service):
     cmd = command(service)
     assert re.search(rf"celery -A config (--quiet )?{service}\b", cmd), f"{service}: {cmd!r}"
-
-
-def test_redis_keeps_its_data_in_an_append_only_file_on_a_volume():
-    redis = SERVICES["redis"]
-    command = redis.get("command", [])
-    assert command[:1] == ["redis-server"]
-    assert command[command.index("--appendonly") + 1] == "yes"
-    assert any(volume.endswith(":/data") for volume in redis["volumes"])
 
 
 def published_addresses(service: dict) -> list[str]:

@@ -71,7 +71,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     base_url, project = embedded_server
     with httpx.Client(base_url=base_url, timeout=10) as http:
         assert http.get("/health").json() == {"status": "up"}
-        ready = http.get("/health/ready")
+        components = http.get("/health/components")
         registered = http.post(
             "/api/v1/auth/register",
             json={"email": "new@example.com", "password": "Sturdy-pass-2026", "full_name": "New"},
@@ -99,8 +99,8 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
             headers=manager,
         )
 
-    assert ready.status_code == 200
-    assert "redis" not in ready.json()["components"]
+    assert components.status_code == 200
+    assert "redis" not in components.json()["components"]
     assert registered.status_code == 201, registered.text
     assert token.status_code == 200, token.text
     assert me.status_code == 200

@@ -40,15 +40,17 @@ def test_the_feed_goes_to_the_asgi_server_on_the_same_origin(server):
     assert first["orders"] == []
 
 
-def test_over_http_the_feed_server_answers_its_health_probe_only(tmp_path):
+def test_over_http_the_feed_server_answers_its_health_probes_only(tmp_path):
     feed = FeedServer(tmp_path / "feed.log").start()
     try:
         health = httpx.get(f"{feed.url}/health")
+        ready = httpx.get(f"{feed.url}/health/ready")
         admin = httpx.get(f"{feed.url}/admin/")
     finally:
         feed.stop()
 
     assert health.status_code == 200 and health.json() == {"status": "up"}
+    assert ready.status_code == 200 and ready.json() == {"status": "up", "kind": "ws"}
     assert admin.status_code == 404
     assert admin.json()["error"]["message"] == "This server carries /ws/ only."
 

@@ -1,14 +1,16 @@
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q, Value
+from django.db.models import F, Model, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
@@ -214,6 +216,14 @@ def is_internal(event_type: str) -> bool:
 # every consumer has recorded it in its inbox (applied, or kept as a dead letter). Until
 # then the relay hands it over again to the consumers that have not recorded it, with
 # backoff: a broker that loses its data loses no event (docs/operations.md, "Faults").
+#
+# Claims: every path that takes rows to hand them over (the relay's publication and
+# redelivery, publishing on commit, RabbitMQ, Kafka) locks its batch with `SELECT ... FOR
+# UPDATE SKIP LOCKED` in one transaction on the app's database, hands it over, marks it and
+# commits, so that any number of relays hand each event over once per outlet. A relay that
+# dies holding a claim loses its connection and PostgreSQL frees the rows. The one duplicate
+# left is a death after the broker took a batch and before the commit of its marks
+# (docs/operations.md, "Events: published by the relay").
 def event_from_outbox_row(row, app_label: str) -> Event:
     return Event(
         id=str(row.id),
@@ -236,9 +246,41 @@ def redelivery_delay(attempts: int) -> timedelta:
     )
 
 
-def _hand_over(app_label: str, deliveries: list[tuple[Event, list[Consumer]]], attempts=0):
-    """Send each event to the given consumers; record the hand-over of those the broker took.
-    `attempts` is how often they had been handed over before. Returns how many went out."""
+def _in_process() -> bool:
+    """Whether tasks run in this process (eager, embedded mode): a hand-over then runs the
+    consumers themselves."""
+    from common.tasks import event_deliver_task
+
+    return bool(event_deliver_task.app.conf.task_always_eager)
+
+
+# The hand-overs of in-process (eager) tasks deferred until the claim that took their rows
+# has committed (`_claim`), or None outside a claim.
+_after_claim: ContextVar[list | None] = ContextVar("events_after_claim", default=None)
+
+
+@contextmanager
+def _claim(app_label: str, rows: QuerySet, batch_size: int) -> Iterator[list]:
+    """Up to `batch_size` of `rows` (a queryset of the app's outbox, in the order to publish
+    them), locked for this process until the block ends: `SELECT ... FOR UPDATE SKIP LOCKED`
+    in a transaction of its own on the app's database. Another relay's claim skips them,
+    and once the block has marked them and committed, its filter no longer matches them; a
+    process that dies holding a claim loses its connection and PostgreSQL frees the rows
+    (docs/operations.md, "Events: published by the relay"). Keep the block to one batch."""
+    using = database_for_app(app_label)
+    deferred: list = []
+    token = _after_claim.set(deferred)
+    try:
+        with transaction.atomic(using=using):
+            yield list(rows.select_for_update(skip_locked=True)[:batch_size])
+    finally:
+        _after_claim.reset(token)
+    for run in deferred:  # in-process tasks: the consumers run outside the claim
+        run()
+
+
+def _send(deliveries: list[tuple[Event, list[Consumer]]]) -> list[str]:
+    """Send each event to the given consumers; returns the ids of those the broker took."""
     from common.tasks import event_deliver_task
 
     sent = []
@@ -250,22 +292,57 @@ def _hand_over(app_label: str, deliveries: list[tuple[Event, list[Consumer]]], a
             logger.exception("Could not publish %s %s; the relay will retry", event.type, event.id)
             continue
         sent.append(event.id)
+    return sent
+
+
+def _hand_over(app_label: str, deliveries: list[tuple[Event, list[Consumer]]], attempts=0):
+    """Send each event to the given consumers; record the hand-over of those the broker took.
+    `attempts` is how often they had been handed over before. Returns how many went out.
+
+    Inside a claim (`_claim`), which holds the rows until its commit. In-process tasks
+    would run every consumer inside the claim's transaction: those are marked handed over
+    at once and run once the claim has committed (an event a consumer fails is
+    redelivered, as any other)."""
+    deferred = _after_claim.get()
+    if deferred is not None and _in_process():
+        sent = [event.id for event, _ in deliveries]
+        deferred.append(lambda: _send(deliveries))
+    else:
+        sent = _send(deliveries)
     if sent:
         now = timezone.now()
         outbox_model(app_label).objects.using(database_for_app(app_label)).filter(
             pk__in=sent
         ).update(
             published_at=Coalesce("published_at", Value(now)),
-            attempts=attempts + 1,
+            attempts=F("attempts") + 1,  # counts every hand-over, even a duplicate one
             next_attempt_at=now + redelivery_delay(attempts + 1),
         )
     return len(sent)
 
 
 def publish(app_label: str, events: list[Event]) -> int:
-    """Hand committed events to Celery, one delivery task per consumer. A broker failure
-    leaves them unpublished for the relay. Returns how many went out."""
-    return _hand_over(app_label, [(event, consumers_for(event.type)) for event in events])
+    """Hand committed events to Celery, one delivery task per consumer, unless a relay has
+    claimed or published them already (publishing on commit, EVENTS_PUBLISH_ON_COMMIT). A
+    broker failure leaves them unpublished for the relay. Returns how many went out."""
+    if not events:
+        return 0
+    rows = (
+        outbox_model(app_label)
+        .objects.using(database_for_app(app_label))
+        .filter(pk__in=[event.id for event in events], published_at__isnull=True)
+        .order_by("occurred_at")
+    )
+    return _publish_claimed(app_label, rows, batch_size=len(events))
+
+
+def _publish_claimed(app_label: str, rows: QuerySet, *, batch_size: int) -> int:
+    """Claim up to `batch_size` unpublished `rows`, hand them to every consumer of their
+    type and mark them, in one transaction. Returns how many went out."""
+    with _claim(app_label, rows, batch_size) as claimed:
+        events = [event_from_outbox_row(row, app_label) for row in claimed]
+        deliveries = [(event, consumers_for(event.type)) for event in events]
+        return _hand_over(app_label, deliveries) if deliveries else 0
 
 
 def unconsumed(rows) -> dict[str, list[Consumer]]:
@@ -291,9 +368,7 @@ def unconsumed(rows) -> dict[str, list[Consumer]]:
     }
 
 
-def undelivered(app_label: str, *, due_only: bool, batch_size: int = RELAY_BATCH_SIZE) -> list:
-    """Outbox rows that not every consumer has recorded yet, oldest first; with `due_only`,
-    the published ones whose redelivery time has come."""
+def _undelivered_rows(app_label: str, *, due_only: bool) -> QuerySet:
     rows = (
         outbox_model(app_label)
         .objects.using(database_for_app(app_label))
@@ -304,7 +379,14 @@ def undelivered(app_label: str, *, due_only: bool, batch_size: int = RELAY_BATCH
             Q(next_attempt_at__lte=timezone.now()) | Q(next_attempt_at__isnull=True),
             published_at__isnull=False,
         )
-    return list(rows.order_by("occurred_at")[:batch_size])
+    return rows.order_by("occurred_at")
+
+
+def undelivered(app_label: str, *, due_only: bool, batch_size: int = RELAY_BATCH_SIZE) -> list:
+    """Outbox rows that not every consumer has recorded yet, oldest first; with `due_only`,
+    the published ones whose redelivery time has come. Unclaimed: the relay claims them
+    (`redeliver_due`)."""
+    return list(_undelivered_rows(app_label, due_only=due_only)[:batch_size])
 
 
 def redeliver(app_label: str, rows) -> dict[str, int]:
@@ -332,6 +414,14 @@ def redeliver(app_label: str, rows) -> dict[str, int]:
     return {"confirmed": len(done), "redelivered": redelivered}
 
 
+def redeliver_due(app_label: str, *, batch_size: int = RELAY_BATCH_SIZE) -> dict[str, int]:
+    """Claim the app's published rows whose redelivery is due, and confirm or redeliver them
+    (`redeliver`) in the claim's transaction: N relays redeliver each once."""
+    due = _undelivered_rows(app_label, due_only=True)
+    with _claim(app_label, due, batch_size) as claimed:
+        return redeliver(app_label, claimed) if claimed else {}
+
+
 def outbox_apps() -> list[str]:
     labels = []
     for app_config in apps.get_app_configs():
@@ -346,17 +436,16 @@ def outbox_apps() -> list[str]:
 def publish_pending(
     app_label: str, *, older_than_seconds: float = 0, batch_size: int = RELAY_BATCH_SIZE
 ) -> int:
-    """Publish the app's outbox rows still unpublished (at least `older_than_seconds` old),
-    oldest first, one batch. Returns how many went out."""
+    """Claim the app's outbox rows still unpublished (at least `older_than_seconds` old),
+    oldest first, one batch, and publish them. Returns how many went out."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     rows = (
         outbox_model(app_label)
         .objects.using(database_for_app(app_label))
         .filter(published_at__isnull=True, occurred_at__lte=cutoff)
-        .order_by("occurred_at")[:batch_size]
+        .order_by("occurred_at")
     )
-    events = [event_from_outbox_row(row, app_label) for row in rows]
-    return publish(app_label, events) if events else 0
+    return _publish_claimed(app_label, rows, batch_size=batch_size)
 
 
 def relay(
@@ -374,8 +463,7 @@ def relay(
             )
         }
         if settings.EVENTS_REDELIVER_AFTER_SECONDS:
-            due = undelivered(app_label, due_only=True, batch_size=batch_size)
-            counts.update(redeliver(app_label, due) if due else {})
+            counts.update(redeliver_due(app_label, batch_size=batch_size))
         results[app_label] = counts
     if settings.EVENTS_AMQP_URL:
         results["rabbitmq"] = {"published": amqp.amqp_publish_pending(batch_size=batch_size)}

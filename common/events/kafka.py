@@ -10,17 +10,23 @@ the rows Kafka has not confirmed yet, oldest first, with an idempotent producer
 partition in order. A row is marked `kafka_published_at` only once its delivery report says
 the broker has it. A broker that cannot be reached, or that fails a message, leaves the rows
 for the next relay: publication is delayed, nothing is lost, and what a partition gets
-stays in order (a message that fails fails the ones queued behind it). A crash between the
-report and the mark publishes a row twice; consumers drop repeats by `event_id`."""
+stays in order (a message that fails fails the ones queued behind it).
+
+Any number of relays (and beat's) publish each row once: each claims one app's batch with
+`SELECT ... FOR UPDATE SKIP LOCKED`, produces it, waits for the reports and marks it in that
+one transaction (docs/operations.md, "Events: published by the relay"). The one duplicate
+left: a relay that dies (or loses its database) after the reports and before its
+transaction commits the mark; the rows are then free again and produced a second time.
+Consumers drop repeats by `event_id`."""
 
 import functools
 import json
 import logging
-from collections import defaultdict
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from common.databases import database_for_app
@@ -103,51 +109,77 @@ def message(event) -> dict:
 def kafka_publish_pending(*, batch_size: int = 500) -> int:
     """Publish the outbox rows of every app that Kafka has not confirmed yet. Returns how
     many it confirmed now; 0 when publication is off or the broker is unreachable."""
-    from common.events.bus import event_from_outbox_row, outbox_apps, outbox_model
+    from common.events.bus import outbox_apps
 
     if not settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS:
         return 0
-    pending = {
-        app_label: list(
-            outbox_model(app_label)
-            .objects.using(database_for_app(app_label))
-            .filter(kafka_published_at__isnull=True)
-            .order_by("occurred_at")[:batch_size]
-        )
-        for app_label in outbox_apps()
-    }
-    if not any(pending.values()):
-        return 0
-    kafka = producer()
-    try:  # an unreachable broker: nothing is queued, the next relay tries again
-        kafka.list_topics(timeout=CONNECT_TIMEOUT_SECONDS)
-    except KafkaException as exc:
-        logger.warning("Kafka publication delayed: %s", exc)
-        return 0
+    kafka = None
+    confirmed = 0
+    for app_label in outbox_apps():
+        using = database_for_app(app_label)
+        with transaction.atomic(using=using):
+            rows = _claim(app_label, batch_size)
+            if not rows:
+                continue
+            if kafka is None:
+                kafka = producer()
+                try:  # an unreachable broker: nothing is queued, the next relay tries again
+                    kafka.list_topics(timeout=CONNECT_TIMEOUT_SECONDS)
+                except KafkaException as exc:
+                    logger.warning("Kafka publication delayed: %s", exc)
+                    return 0
+            pks, errors = _produce(kafka, app_label, rows)
+            if pks:
+                _outbox(app_label).objects.using(using).filter(pk__in=pks).update(
+                    kafka_published_at=timezone.now()
+                )
+        confirmed += len(pks)
+        if errors:
+            logger.warning(
+                "Kafka publication of %s events delayed: %s", len(errors), errors[0].str()
+            )
+            break  # the broker fails messages: the next relay tries again
+    return confirmed
 
-    confirmed: dict[str, list] = defaultdict(list)
+
+def _outbox(app_label: str):
+    from common.events.bus import outbox_model
+
+    return outbox_model(app_label)
+
+
+def _claim(app_label: str, batch_size: int) -> list:
+    """One batch of the app's rows Kafka has not confirmed, oldest first, locked until the
+    caller's transaction commits (`SELECT ... FOR UPDATE SKIP LOCKED`): another relay skips
+    them meanwhile, and finds them marked afterwards."""
+    return list(
+        _outbox(app_label)
+        .objects.using(database_for_app(app_label))
+        .filter(kafka_published_at__isnull=True)
+        .order_by("occurred_at")
+        .select_for_update(skip_locked=True)[:batch_size]
+    )
+
+
+def _produce(kafka: Producer, app_label: str, rows: list) -> tuple[list, list[KafkaError]]:
+    """Produce the rows and wait for their delivery reports. Returns the primary keys the
+    broker confirmed, and the errors of those it failed (or never confirmed in time)."""
+    from common.events.bus import event_from_outbox_row
+
+    confirmed: list = []
     errors: list[KafkaError] = []
 
-    def delivered(app_label: str, pk, error: KafkaError | None, _message: Message) -> None:
+    def delivered(pk, error: KafkaError | None, _message: Message) -> None:
         if error is None:
-            confirmed[app_label].append(pk)
+            confirmed.append(pk)
         else:
             errors.append(error)
 
-    for app_label, rows in pending.items():
-        for row in rows:
-            event = event_from_outbox_row(row, app_label)
-            kafka.produce(
-                **message(event), on_delivery=functools.partial(delivered, app_label, row.pk)
-            )
-            kafka.poll(0)  # serve the delivery reports as they come
+    for row in rows:
+        event = event_from_outbox_row(row, app_label)
+        kafka.produce(**message(event), on_delivery=functools.partial(delivered, row.pk))
+        kafka.poll(0)  # serve the delivery reports as they come
     if kafka.flush(PUBLISH_TIMEOUT_SECONDS + CONNECT_TIMEOUT_SECONDS):
         kafka.purge()  # still unconfirmed: reported as failed now, and left for the next relay
         kafka.flush(0)
-    if errors:
-        logger.warning("Kafka publication of %s events delayed: %s", len(errors), errors[0].str())
-    for app_label, pks in confirmed.items():
-        outbox_model(app_label).objects.using(database_for_app(app_label)).filter(
-            pk__in=pks
-        ).update(kafka_published_at=timezone.now())
-    return sum(map(len, confirmed.values()))
+    return confirmed, errors

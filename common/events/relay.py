@@ -10,8 +10,21 @@ notification it missed (written while it was down or reconnecting), confirmation
 redeliveries and RabbitMQ. A listening connection that fails is opened again at the next
 sweep; until then the sweep alone publishes that database's rows.
 
-Two relays (or the relay and beat's sweep) may publish the same row twice; every consumer
-records an event once (its inbox), so a duplicate costs a task and nothing else."""
+Any number of relays (replicas, and beat's periodic `events_relay_task`) may run at once on
+the same databases: every path that publishes rows (to Celery, RabbitMQ, Kafka) and every
+redelivery claims its batch with `SELECT ... FOR UPDATE SKIP LOCKED` in a transaction on the
+app's database, hands the rows over, marks them and commits (`bus._claim`). Another relay
+skips the claimed rows, then finds them marked: each event is handed over once per outlet.
+A relay that dies while it holds a claim loses its connection; PostgreSQL rolls its
+transaction back and the rows are free again, for the next sweep of any relay (within
+EVENTS_RELAY_INTERVAL_SECONDS) or at once if one is woken. Behind PgBouncer in transaction
+mode a claim is one transaction and works as is; the LISTEN needs a session of its own, so it
+goes straight to PostgreSQL (`DATABASE_DIRECT_URL_<APP>`, docs/operations.md, "Connections").
+
+The one duplicate left: a relay that dies (or loses its database) after the broker took a
+batch and before its transaction commits the marks; the rows are handed over again. Every
+consumer records an event once (its inbox), and partners drop RabbitMQ and Kafka repeats by
+the event id, so such a duplicate costs a message and nothing else."""
 
 import logging
 import select
@@ -22,16 +35,17 @@ import psycopg
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from common.databases import database_for_app
+from common.databases import database_for_app, direct_connection_params
 from common.events import bus
+from common.liveness import heartbeat
 
 logger = logging.getLogger(__name__)
 
 
 def _listen(alias: str) -> psycopg.Connection:
-    """A connection of its own to the `alias` database, listening to the relay's channel."""
-    params = connections[alias].get_connection_params()
-    params.pop("cursor_factory", None)
+    """A connection of its own to the `alias` database, listening to the relay's channel:
+    straight to PostgreSQL, past a pooler in transaction mode, which would drop the LISTEN."""
+    params = direct_connection_params(alias)
     params.setdefault("connect_timeout", 5)
     listener = psycopg.connect(**params, autocommit=True)
     listener.execute(f"LISTEN {bus.RELAY_CHANNEL}")
@@ -84,10 +98,16 @@ class Relay:
             logger.exception("Publishing %s's events failed; the sweep retries", app_label)
 
     def run(self, *, should_stop: Callable[[], bool] = lambda: False) -> None:
-        """Until `should_stop()` is true (checked at least every second)."""
+        """Until `should_stop()` is true (checked at least every second). Every turn of the
+        loop touches the relay's heartbeat, at most once a second, for `manage.py probe
+        relay` (docs/operations.md, "Health")."""
         self._sweep()  # what was written while no relay listened
         next_sweep = time.monotonic() + self.sweep_seconds
+        beaten = 0.0
         while not should_stop():
+            if time.monotonic() - beaten >= 1:
+                heartbeat("relay")
+                beaten = time.monotonic()
             by_fd = {listener.fileno(): app for app, listener in self.listeners.items()}
             timeout = max(0.0, min(1.0, next_sweep - time.monotonic()))
             ready, _, _ = select.select(list(by_fd), [], [], timeout)

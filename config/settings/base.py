@@ -25,9 +25,27 @@ from config.process_kind import process_kind
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-# Any variable may instead be read from a file named by <VARIABLE>_FILE (a Docker or
-# Kubernetes secret), so that no secret shows in the process's environment.
-env = environ.FileAwareEnv()
+
+class _SecretFiles(environ.FileAwareMapping):
+    """Any variable may instead be read from a file named by <VARIABLE>_FILE (a Docker or
+    Kubernetes secret), so that no secret shows in the process's environment; the file's
+    final newline is not part of the value. JWT_PRIVATE_KEY_FILE is a setting of its own
+    (the signing key's path, read when a token is signed: common/jwtkeys.py)."""
+
+    OWN_FILE_SETTINGS = frozenset({"JWT_PRIVATE_KEY"})
+
+    def __getitem__(self, key):
+        if key in self.OWN_FILE_SETTINGS:
+            return self.env[key]
+        value = super().__getitem__(key)
+        return value.removesuffix("\n") if self.env.get(f"{key}_FILE") else value
+
+
+class _Env(environ.Env):
+    ENVIRON = _SecretFiles()
+
+
+env = _Env()
 # Values already in the environment win over the file.
 ENV_FILE = Path(os.environ.get("AUTOSALON_ENV_FILE", BASE_DIR / ".env"))
 if ENV_FILE.is_file():
@@ -158,8 +176,54 @@ DATABASE_ENV_VARS = {
     "crm": "DATABASE_URL_CRM",
     "integrations": "DATABASE_URL_INTEGRATIONS",
 }
-DATABASE_POOL_MIN_SIZE = env.int("DATABASE_POOL_MIN_SIZE", default=1)
-DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=20)
+# Connections (docs/operations.md, "Connections"): every process keeps a pool per database,
+# sized for its kind (settings.PROCESS_KIND), so that a deployment's connections per database
+# add up to the sum over its processes of their pool sizes.
+# DATABASE_POOL_MAX_SIZE is the most any process keeps per database. The kinds that serve in
+# threads get it: a web process (granian: one request thread) also runs the /health and
+# /metrics checks in threads of their own, one per database, and one report's check may
+# outlive its deadline while the next request runs; the feed's database_sync_to_async calls
+# run in threads. A worker's prefork child runs one task at a time in one thread, and the
+# relay and beat loop in one thread: one connection per database is all they can use.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=4)
+_POOL_MAX_SIZES = {
+    "web": DATABASE_POOL_MAX_SIZE,
+    "ws": DATABASE_POOL_MAX_SIZE,
+    "command": DATABASE_POOL_MAX_SIZE,
+}
+# Web and ws keep one connection per database open, so that the first request after a quiet
+# spell does not wait for one. The rest keep none: a worker child, the relay, beat and a
+# command touch few databases and often none, and a replica's idle connections count
+# against every database's budget.
+_POOL_MIN_SIZES = {"web": 1, "ws": 1}
+_kind = PROCESS_KIND.upper()
+DATABASE_POOL_MAX_SIZE_FOR_KIND = env.int(
+    f"DATABASE_POOL_MAX_SIZE_{_kind}",
+    default=_POOL_MAX_SIZES.get(PROCESS_KIND, min(1, DATABASE_POOL_MAX_SIZE)),
+)
+DATABASE_POOL_MIN_SIZE_FOR_KIND = env.int(
+    f"DATABASE_POOL_MIN_SIZE_{_kind}",
+    default=env.int("DATABASE_POOL_MIN_SIZE", default=_POOL_MIN_SIZES.get(PROCESS_KIND, 0)),
+)
+if not 0 <= DATABASE_POOL_MIN_SIZE_FOR_KIND <= DATABASE_POOL_MAX_SIZE_FOR_KIND >= 1:
+    raise ImproperlyConfigured(
+        f"Database pool of a {PROCESS_KIND} process: min_size {DATABASE_POOL_MIN_SIZE_FOR_KIND}"
+        f" and max_size {DATABASE_POOL_MAX_SIZE_FOR_KIND}; expected 0 <= min <= max, max >= 1."
+    )
+# "pgbouncer": DATABASE_URL_* lead to PgBouncer in transaction pooling mode, which hands each
+# transaction any server connection: nothing may outlive a transaction on the server side (no
+# server-side cursors, no prepared statements, no session state but the parameters PgBouncer
+# tracks). DATABASE_DIRECT_URL_* then lead past it, for the migrations and the relay's LISTEN.
+DATABASE_POOLERS = ("pgbouncer",)
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", *DATABASE_POOLERS):
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER={DATABASE_POOLER!r}: expected one of {DATABASE_POOLERS} or nothing."
+    )
+# `manage.py migrate_all` runs one at a time (an advisory lock) and straight to PostgreSQL; a
+# migration that waits this long for a table's lock behind live traffic fails instead of
+# queueing every query behind it (common/management/commands/migrate_all.py).
+MIGRATIONS_LOCK_TIMEOUT_SECONDS = env.float("MIGRATIONS_LOCK_TIMEOUT_SECONDS", default=10)
 # One database down is one app down: a request that needs it fails within about two
 # seconds with a 503, and then at once for DATABASE_RETRY_AFTER_SECONDS
 # (common/postgresql/base.py).
@@ -173,9 +237,9 @@ DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5
 # (common/liveness.py, docs/operations.md "Health").
 LIVENESS_DIR = env.str("LIVENESS_DIR", default=str(VAR_DIR / "liveness"))
 LIVENESS_MAX_AGE_SECONDS = env.int("LIVENESS_MAX_AGE_SECONDS", default=60)
-# `/health/ready` answers within this, naming whatever has not answered as down.
+# `/health/components` answers within this, naming whatever has not answered as down.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.5)
-# One readiness report answers every caller of a process for this long: a flood of calls
+# One components report answers every caller of a process for this long: a flood of calls
 # opens no more connections than one call (common/health.py).
 READINESS_CACHE_SECONDS = env.float("READINESS_CACHE_SECONDS", default=2)
 
@@ -188,9 +252,12 @@ def _database(alias: str, variable: str) -> dict:
         config["CONN_MAX_AGE"] = 0  # the pool keeps connections
         config["OPTIONS"] = {
             "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            # pg_stat_activity tells whose connections they are (docs/operations.md);
+            # libpq's own PGAPPNAME, when set, still wins.
+            "application_name": env.str("PGAPPNAME", default=f"autosalon-{PROCESS_KIND}"),
             "pool": {
-                "min_size": DATABASE_POOL_MIN_SIZE,
-                "max_size": DATABASE_POOL_MAX_SIZE,
+                "min_size": DATABASE_POOL_MIN_SIZE_FOR_KIND,
+                "max_size": DATABASE_POOL_MAX_SIZE_FOR_KIND,
                 "timeout": DATABASE_POOL_TIMEOUT,
                 "max_idle": DATABASE_POOL_MAX_IDLE_SECONDS,
                 # While the server is down the pool retries in the background; past this
@@ -198,6 +265,14 @@ def _database(alias: str, variable: str) -> dict:
                 "reconnect_timeout": DATABASE_RETRY_AFTER_SECONDS * 6,
             },
         }
+        if DATABASE_POOLER == "pgbouncer":
+            # Django's own session state is the time zone (SET TIME ZONE once per connection),
+            # a parameter PgBouncer tracks and sets again on every server connection it hands
+            # out, as it does application_name. No server-side cursors: an `.iterator()` would
+            # receive its whole result at once (the CRM export reads keyset pages instead).
+            # Values are bound client-side (server_side_binding off) and nothing is prepared.
+            config["DISABLE_SERVER_SIDE_CURSORS"] = True
+            config["OPTIONS"].update(server_side_binding=False, prepare_threshold=None)
         config["TEST"] = {"NAME": f"test_{config['NAME']}"}
     else:
         config["OPTIONS"] = {"timeout": 20}
@@ -282,17 +357,24 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # No task runs longer than this: the worker kills it (and a charge attempt that was under
 # way is known to be over after it, payments.services.payments).
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)
-# The longest a task waits on a worker before it runs: the event delivery's retry back-off
-# is capped at five minutes (common.tasks).
+# The longest countdown any task is given, so the longest a task waits on a worker before
+# it runs: the event delivery's retry back-off is capped at it (common.tasks); payments'
+# retries (PAYMENTS_RETRY_SECONDS, 15 s), financing's (30 s) and the fake lender's check
+# (FAKE_LENDER_DISBURSE_AFTER_SECONDS, 60 s) wait less.
 CELERY_LONGEST_COUNTDOWN = 300
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
-    # A task taken by a worker that died without acknowledging it goes back to the queue
-    # after this long (acks_late: the worker acknowledges only when the task is done). It
-    # must outlast the longest wait plus the longest run, or a live task runs twice: 300 s
-    # + 120 s, with a margin, makes ten minutes.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    # On Redis, a task taken by a worker that died without acknowledging it goes back to the
+    # queue after this long (acks_late: the worker acknowledges only when the task is done).
+    # A live task stays unacknowledged through its countdown (a worker holds a task with a
+    # countdown until it is due) and then its run, so anything shorter hands a live task to
+    # a second worker: 300 s + 120 s + a minute's margin = 480 s (docs/operations.md,
+    # "Timeouts derived from task bounds"). A dead worker's payment does not wait for it:
+    # the payments sweep settles it (PAYMENTS_PENDING_SWEEP_AFTER_SECONDS).
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=CELERY_LONGEST_COUNTDOWN + CELERY_TASK_TIME_LIMIT + 60
+    ),
 }
 if CELERY_BROKER_URL.startswith(("amqp://", "pyamqp://", "amqps://")):
     # RabbitMQ keeps its queues durable and redelivers an unacknowledged task when the
@@ -333,9 +415,33 @@ CELERY_BEAT_SCHEDULE = {
     },
     "payments-pending-sweep": {
         "task": "payments.tasks.payments_pending_sweep_task",
-        "schedule": env.float("PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS", default=60),
+        # Often enough that a dead worker's payment settles within three minutes (the sweep's
+        # threshold, PAYMENTS_PENDING_SWEEP_AFTER_SECONDS, plus this); the sweep's query
+        # finds nothing most of the time.
+        "schedule": env.float("PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS", default=10),
     },
 }
+# One schedule however many beats run (config/beat.py, docs/operations.md "Beat: one
+# schedule"): celery-redbeat keeps it in REDIS_URL's database with a lock; the beat holding
+# the lock sends, renewing it on every tick (at least every BEAT_MAX_LOOP_INTERVAL seconds)
+# and before each send. When the holder dies, a standby takes over within LOCK_TIMEOUT +
+# MAX_LOOP_INTERVAL seconds (12 s, about one relay interval). Embedded mode runs no beat.
+if SERVICES_MODE:
+    CELERY_BEAT_SCHEDULER = "config.beat:BeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    # The keys live in REDIS_URL's database: each database (each test run's) has a schedule
+    # of its own; two deployments sharing one database set prefixes of their own.
+    CELERY_REDBEAT_KEY_PREFIX = env.str("CELERY_REDBEAT_KEY_PREFIX", default="autosalon:beat:")
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=2)
+    # Well above the longest pause between two renewals: one loop interval, or one send to a
+    # broker that does not answer (two connection timeouts, CELERY_TASK_PUBLISH_RETRY_POLICY).
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=10)
+    # Redis down: beat retries for a lock timeout, then exits (its orchestrator restarts it).
+    CELERY_REDBEAT_REDIS_OPTIONS = {
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "retry_period": CELERY_REDBEAT_LOCK_TIMEOUT,
+    }
 
 # EVENTS
 # ------------------------------------------------------------------------------
@@ -384,12 +490,22 @@ PAYMENTS_BREAKER_RESET_SECONDS = env.int("PAYMENTS_BREAKER_RESET_SECONDS", defau
 # Attempts while the provider is unavailable before a payment fails, and the pause between.
 PAYMENTS_MAX_RETRIES = env.int("PAYMENTS_MAX_RETRIES", default=20)
 PAYMENTS_RETRY_SECONDS = env.int("PAYMENTS_RETRY_SECONDS", default=15)
-# Beat settles payments and refunds pending longer than this (a lost task, a worker killed
-# mid-charge). Longer than the retry budget above, so that it rarely races a live retry.
-PAYMENTS_PENDING_SWEEP_AFTER_SECONDS = env.int("PAYMENTS_PENDING_SWEEP_AFTER_SECONDS", default=600)
 # Who takes the money: fake (development and tests), yookassa or stripe (docs/payments.md).
 PAYMENTS_PROVIDER = env.str("PAYMENTS_PROVIDER", default="fake")
 PAYMENTS_PROVIDER_TIMEOUT_SECONDS = env.float("PAYMENTS_PROVIDER_TIMEOUT_SECONDS", default=10)
+# Beat settles payments and refunds pending longer than this (a lost task, a worker killed
+# mid-charge): the longest a charge attempt may be under way, plus a margin. An attempt
+# ends with its task, killed at CELERY_TASK_TIME_LIMIT; the provider may still be carrying
+# out the call it was making for PAYMENTS_PROVIDER_TIMEOUT_SECONDS; ten seconds more for
+# the clocks of two hosts: 120 s + 10 s + 10 s = 140 s. With the sweep every 10 s and its
+# own look-up (at most the provider timeout), a dead worker's payment settles within
+# 140 + 10 + 10 = 160 s of its creation (docs/operations.md, "Timeouts derived from task
+# bounds"). A sweep that meets a live retry is harmless: processing asks the provider before
+# charging, under the payment's idempotency key.
+PAYMENTS_PENDING_SWEEP_AFTER_SECONDS = env.int(
+    "PAYMENTS_PENDING_SWEEP_AFTER_SECONDS",
+    default=round(CELERY_TASK_TIME_LIMIT + PAYMENTS_PROVIDER_TIMEOUT_SECONDS + 10),
+)
 # Where the provider sends a customer back after confirming a payment: our own page, which
 # asks the provider at once instead of waiting for its notification.
 PAYMENTS_RETURN_URL = env.str(
@@ -670,8 +786,8 @@ THROTTLE_RATES = {
     "order_create": env.str("THROTTLE_RATE_ORDER_CREATE", default="20/min"),
     "user": env.str("THROTTLE_RATE_USER", default="100/min"),
     "anon": env.str("THROTTLE_RATE_ANON", default="100/min"),
-    # /health/ready, per client address: a probe asks every few seconds; a flood of calls
-    # is answered from the cached report, then refused (common/health.py).
+    # /health/components, per client address: a monitor asks every few seconds; a flood of
+    # calls is answered from the cached report, then refused (common/health.py).
     "readiness": env.str("THROTTLE_RATE_READINESS", default="60/min"),
 }
 # Addresses or networks of the reverse proxies in front of the app: only a request whose

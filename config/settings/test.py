@@ -28,8 +28,9 @@ READINESS_CACHE_SECONDS = 0
 
 # The suite and the servers it starts share PostgreSQL's 100 connections: a burst of threads
 # in a concurrency test gives its connections back within seconds, not ten minutes.
-# The suite's own process holds at most 8 per database: its concurrency tests run up to 50
-# threads, which then queue for a connection as requests would.
+# The suite's own process (a `command`, config/settings/base.py) holds at most 8 per database:
+# its concurrency tests run up to 50 threads, which then queue for a connection as requests
+# would.
 for _database in DATABASES.values():  # noqa: F405
     if "pool" in _database["OPTIONS"]:
         _database["OPTIONS"]["pool"].update(max_idle=5, max_size=8)

@@ -168,3 +168,19 @@ def test_an_export_escapes_cells_a_spreadsheet_would_run_as_formulas_and_reads_b
     reread = Client.objects.get(email="formula@example.com")
     assert (reread.name, str(reread.phone)) == ('=HYPERLINK("http://x")', "+79161234567")
     assert Client.objects.get(name="-2+3").description == "@SUM(A1)"
+
+
+def test_an_export_reads_clients_a_page_at_a_time_and_ties_on_time_break_by_id():
+    from django.utils import timezone
+
+    from crm.csvfiles import _pages
+
+    same_moment = timezone.now()
+    Client.objects.bulk_create(Client(name=f"Client {n}") for n in range(23))
+    Client.objects.update(created_at=same_moment)  # every key ties on time
+    clients = Client.objects.order_by("created_at", "id")
+
+    pages = list(_pages(clients, size=7))
+
+    assert [len(page) for page in pages] == [7, 7, 7, 2]
+    assert [client.id for page in pages for client in page] == [c.id for c in clients]

@@ -32,8 +32,8 @@ def test_a_failing_provider_opens_the_breaker_and_recovery_closes_it(
     with pytest.raises(pybreaker.CircuitBreakerError):  # open: the provider is not even called
         services.payment_process(payment_id=payments[-1].pk)
 
-    ready = client.get("/health/ready").json()["components"]["breaker:payment_provider"]
-    assert ready == {"status": "up", "state": "open"}
+    shown = client.get("/health/components").json()["components"]["breaker:payment_provider"]
+    assert shown == {"status": "up", "state": "open"}
     assert set(Payment.objects.values_list("status", flat=True)) == {"pending"}
     assert provider.charges() == {}
 
@@ -46,7 +46,7 @@ def test_a_failing_provider_opens_the_breaker_and_recovery_closes_it(
     assert set(Payment.objects.values_list("status", flat=True)) == {"completed"}
     assert len(provider.charges()) == len(payments)
     assert (
-        client.get("/health/ready").json()["components"]["breaker:payment_provider"]["state"]
+        client.get("/health/components").json()["components"]["breaker:payment_provider"]["state"]
         == "closed"
     )
 

@@ -1,0 +1,71 @@
+#!/bin/sh
+# Makes the secret files docker-compose.yml mounts (docs/operations.md, "Deploying"): a
+# password per PostgreSQL server, Redis's and RabbitMQ's, and the files built from them (the
+# app's URLs, PgBouncer's user list, RabbitMQ's default user). A password file that exists is
+# kept, so running it again rebuilds the derived files and changes no password; to rotate one,
+# change the server's password first, then write the new one to its file and run this again.
+#
+#   deploy/compose/make-secrets.sh [directory]      (default: ./secrets, which git ignores)
+#
+# The directory is the host owner's alone (0700); the files in it are readable (0644) because
+# the containers read them as their own users (postgres, redis, rabbitmq, the app's).
+# A file holds its value with no trailing newline: the app reads it whole (<VAR>_FILE).
+set -eu
+
+dir=${1:-secrets}
+umask 077
+mkdir -p "$dir"
+chmod 0700 "$dir"
+
+# database (its name is autosalon_<database>, its role too) and the compose service serving it
+DATABASES="accounts:auth_db catalog:catalog_db orders:order_db payments:payment_db
+financing:financing_db insurance:insurance_db showroom:showroom_db crm:crm_db
+integrations:integrations_db"
+
+password() {
+	# 32 letters and digits: nothing that needs escaping in a URL, a config file or a shell.
+	LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32
+}
+
+# Writes $2 (no trailing newline) to the file $1 in the directory, readable by the containers.
+put() {
+	printf '%s' "$2" >"$dir/$1.tmp"
+	chmod 0644 "$dir/$1.tmp"
+	mv "$dir/$1.tmp" "$dir/$1"
+}
+
+# The password in the file $1, made first when the file does not exist.
+kept_password() {
+	[ -s "$dir/$1" ] || put "$1" "$(password)"
+	cat "$dir/$1"
+}
+
+userlist=""
+for entry in $DATABASES; do
+	database=${entry%%:*}
+	service=${entry#*:}
+	role="autosalon_$database"
+	secret=$(kept_password "postgres_password_$database")
+	# Through PgBouncer (transaction pooling), and straight to the server for the relay's
+	# LISTEN and the migrations (docs/operations.md, "Connections").
+	put "database_url_$database" "postgres://$role:$secret@pgbouncer:6432/$role"
+	put "database_direct_url_$database" "postgres://$role:$secret@$service:5432/$role"
+	# PgBouncer checks the client's password against this list (SCRAM) and logs in to the
+	# server with the same one, so it holds the plain password.
+	userlist="$userlist\"$role\" \"$secret\"
+"
+done
+put pgbouncer_userlist "$userlist"
+
+secret=$(kept_password redis_password)
+put redis_url "redis://:$secret@redis:6379/0"
+
+secret=$(kept_password rabbitmq_password)
+put rabbitmq_url "amqp://autosalon:$secret@rabbitmq:5672/autosalon"
+# RabbitMQ reads its conf.d/ files; the default user is made on the first start only.
+put rabbitmq_conf "default_user = autosalon
+default_pass = $secret
+default_vhost = autosalon
+"
+
+echo "secrets in $dir/: $(ls "$dir" | wc -l) files"

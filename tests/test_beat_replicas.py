@@ -1,0 +1,168 @@
+"""Two beats keep one schedule (config/beat.py, docs/operations.md "Beat: one schedule"):
+each periodic task reaches the broker once per period, not once per beat, and when the
+beat holding the lock is killed the other takes over within the lock's timeout. The beats
+run on a redis-server of the test's own, their broker and their REDIS_URL; the test takes
+the tasks off the queue itself, so that no worker's timing blurs the count."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from itertools import pairwise
+
+import pytest
+import redis
+
+from tests.processes import ROOT, Beat, RedisServer, environment, wait_for
+
+pytestmark = pytest.mark.slow
+
+LOCK_TIMEOUT = 3
+LOOP_INTERVAL = 1
+# The periodic tasks this test makes short; every other one is first due a whole period (a
+# minute or more) after the first beat starts, that is not within the test.
+PERIODS = {"common.tasks.events_relay_task": 1.0, "integrations.tasks.webhooks_dispatch_task": 2.0}
+BEAT_ENV = {
+    "EVENTS_RELAY_INTERVAL_SECONDS": "1",
+    "WEBHOOKS_DISPATCH_INTERVAL_SECONDS": "2",
+    "PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS": "600",
+    "FINANCING_LENDER_POLL_SECONDS": "600",
+    "CELERY_REDBEAT_LOCK_TIMEOUT": str(LOCK_TIMEOUT),
+    "CELERY_BEAT_MAX_LOOP_INTERVAL": str(LOOP_INTERVAL),
+    "CELERY_TASK_DEFAULT_QUEUE": "celery",
+}
+
+
+class Queue(threading.Thread):
+    """The broker's queue, emptied by this thread as the beats fill it: each task's name and
+    when it arrived."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        self.client = redis.Redis.from_url(url)
+        self.sent: list[tuple[float, str]] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            popped = self.client.brpop(["celery"], timeout=0.2)
+            if popped:
+                self.sent.append((time.monotonic(), json.loads(popped[1])["headers"]["task"]))
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join(timeout=10)
+        assert not self.is_alive()
+
+    def times(self, task: str) -> list[float]:
+        return [at for at, name in self.sent if name == task]
+
+
+def probe_beat(liveness_dir) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "probe", "beat", "--max-age", "2"],
+        cwd=ROOT,
+        env={**environment(), "LIVENESS_DIR": str(liveness_dir)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def assert_once_per_period(queue: Queue) -> None:
+    by_task = defaultdict(list)
+    for at, task in queue.sent:
+        by_task[task].append(at)
+    assert set(by_task) == set(PERIODS)
+    for task, times in by_task.items():
+        gaps = [later - earlier for earlier, later in pairwise(times)]
+        # Two beats sending the same due entry would put two messages within milliseconds;
+        # one beat sends a period after its last send (the quarter is this thread's latency).
+        assert min(gaps) >= PERIODS[task] / 4, f"{task} sent twice in a period: {gaps}"
+
+
+def test_two_beats_send_each_task_once_per_period_and_one_takes_over_when_the_other_dies(
+    tmp_path,
+):
+    own_redis = RedisServer(tmp_path).start()
+    queue = Queue(own_redis.url)
+    queue.start()
+
+    def beat(name: str) -> Beat:
+        env = {
+            **BEAT_ENV,
+            "REDIS_URL": own_redis.url,
+            "CELERY_BROKER_URL": own_redis.url,
+            "LIVENESS_DIR": str(tmp_path / name),
+        }
+        return Beat(tmp_path / f"{name}.log", env=env)
+
+    first, second = beat("first"), beat("second")
+    try:
+        first.start()
+        wait_for(first.holds_lock, message="the first beat holding the lock")
+        second.start()
+        time.sleep(5)
+
+        assert not second.holds_lock(), "one beat sends, the other waits"
+        assert "Sending due task" not in second.log_path.read_text()
+        assert len(queue.times("common.tasks.events_relay_task")) >= 4  # the schedule runs
+        # The standby is alive too: it heartbeats while it waits for the lock (every loop
+        # interval, well within the probe's two seconds).
+        assert probe_beat(tmp_path / "second").returncode == 0
+        assert probe_beat(tmp_path / "first").returncode == 0
+
+        first.kill()
+        killed_at = time.monotonic()
+        wait_for(second.holds_lock, timeout=LOCK_TIMEOUT + LOOP_INTERVAL + 10)
+        took_over_after = time.monotonic() - killed_at
+        time.sleep(4)
+    finally:
+        for process in (first, second):
+            process.stop()
+        queue.stop()
+        own_redis.stop()
+
+    assert took_over_after <= LOCK_TIMEOUT + LOOP_INTERVAL + 4  # the timeout, not forever
+    relayed = queue.times("common.tasks.events_relay_task")
+    assert len([at for at in relayed if at > killed_at + took_over_after]) >= 3, (
+        "the second beat goes on with the schedule"
+    )
+    assert_once_per_period(queue)
+
+
+def test_a_beat_paused_past_its_lock_sends_nothing_more_once_it_resumes(tmp_path):
+    """A beat frozen longer than its lock's timeout (a paused VM, a long GC) finds the lock
+    taken over when it wakes up: it exits instead of sending alongside the new holder."""
+    own_redis = RedisServer(tmp_path).start()
+    queue = Queue(own_redis.url)
+    queue.start()
+    env = {**BEAT_ENV, "REDIS_URL": own_redis.url, "CELERY_BROKER_URL": own_redis.url}
+    first = Beat(tmp_path / "first.log", env=env)
+    second = Beat(tmp_path / "second.log", env=env)
+    try:
+        first.start()
+        wait_for(first.holds_lock, message="the first beat holding the lock")
+        second.start()
+        os.killpg(first.process.pid, signal.SIGSTOP)
+        wait_for(second.holds_lock, timeout=LOCK_TIMEOUT + LOOP_INTERVAL + 10)
+        sent_before = first.log_path.read_text().count("Sending due task")
+        os.killpg(first.process.pid, signal.SIGCONT)
+
+        returncode = first.process.wait(timeout=30)
+        time.sleep(2)  # the new holder goes on alone
+    finally:
+        for process in (first, second):
+            process.stop()
+        queue.stop()
+        own_redis.stop()
+
+    assert returncode != 0
+    log = first.log_path.read_text()
+    assert "LockNotOwnedError" in log, log[-3000:]
+    assert log.count("Sending due task") == sent_before
+    assert_once_per_period(queue)

@@ -1,0 +1,114 @@
+"""`manage.py probe worker|relay|beat`, the liveness command of the processes that serve no
+HTTP (common/liveness.py, docs/operations.md "Health"), run as an orchestrator runs it: a
+command in the process's container, reading the heartbeat file its loop touches."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.processes import ROOT, RedisServer, Worker, environment, wait_for
+
+MAX_AGE = 3  # the worker heartbeats every second (common.liveness.heartbeat_interval)
+
+
+def probe(kind: str, liveness_dir, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "probe", kind, *args],
+        cwd=ROOT,
+        env={
+            **environment(),
+            "LIVENESS_DIR": str(liveness_dir),
+            "LIVENESS_MAX_AGE_SECONDS": str(MAX_AGE),
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_a_kind_with_no_heartbeat_yet_fails_saying_so(tmp_path):
+    for kind in ("worker", "relay", "beat"):
+        result = probe(kind, tmp_path)
+
+        assert result.returncode == 1, result
+        assert result.stderr.splitlines() == [
+            f"{kind}: no heartbeat yet ({tmp_path / f'{kind}.alive'} does not exist)"
+        ]
+
+
+def test_a_stale_heartbeat_fails_with_its_age_and_max_age_overrides_the_setting(tmp_path):
+    heartbeat = tmp_path / "relay.alive"
+    heartbeat.touch()
+    two_minutes_ago = time.time() - 120
+    os.utime(heartbeat, (two_minutes_ago, two_minutes_ago))
+
+    stale = probe("relay", tmp_path)
+    longer = probe("relay", tmp_path, "--max-age", "300")
+
+    assert stale.returncode == 1, stale
+    # 120 s, and the probe's own start-up.
+    assert re.fullmatch(rf"relay: last heartbeat 12\d s ago, more than {MAX_AGE} s\n", stale.stderr)
+    assert longer.returncode == 0, longer
+    assert re.fullmatch(r"relay: alive, last heartbeat 12\d\.\d s ago\n", longer.stdout)
+
+
+class HeartbeatWorker(Worker):
+    """A worker on a redis-server of the test's own: ready once it heartbeats."""
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        alive = self.env["LIVENESS_DIR"] + "/worker.alive"
+        wait_for(lambda: self.exited() or os.path.exists(alive), timeout, "the worker's heartbeat")
+
+    def signal(self, signum) -> None:
+        os.killpg(self.process.pid, signum)  # the worker and its pool process
+
+
+@pytest.mark.slow
+def test_a_live_worker_passes_and_a_stopped_or_killed_one_fails_after_the_max_age(tmp_path):
+    own_redis = RedisServer(tmp_path).start()
+    env = {
+        "CELERY_BROKER_URL": own_redis.url,
+        "REDIS_URL": own_redis.url,
+        "LIVENESS_DIR": str(tmp_path / "liveness"),
+        "LIVENESS_MAX_AGE_SECONDS": str(MAX_AGE),
+    }
+    worker = HeartbeatWorker(tmp_path / "worker.log", env=env)
+    try:
+        worker.start()
+        first = os.stat(tmp_path / "liveness" / "worker.alive").st_mtime
+        time.sleep(MAX_AGE + 1)  # longer than one heartbeat lasts: the loop renews it
+        alive = probe("worker", tmp_path / "liveness")
+        assert alive.returncode == 0, alive
+        assert os.stat(tmp_path / "liveness" / "worker.alive").st_mtime > first
+
+        worker.signal(signal.SIGSTOP)  # hung: the process is there, its loop does not turn
+        hung = wait_for(
+            lambda: (result := probe("worker", tmp_path / "liveness")).returncode and result,
+            timeout=MAX_AGE + 10,
+            message="the probe failing on a stopped worker",
+        )
+        assert hung.returncode == 1
+        assert hung.stderr.startswith("worker: last heartbeat "), hung.stderr
+
+        worker.signal(signal.SIGCONT)
+        wait_for(
+            lambda: probe("worker", tmp_path / "liveness").returncode == 0,
+            timeout=MAX_AGE + 10,
+            message="the probe passing once the worker goes on",
+        )
+
+        worker.kill()
+        dead = wait_for(
+            lambda: (result := probe("worker", tmp_path / "liveness")).returncode and result,
+            timeout=MAX_AGE + 10,
+            message="the probe failing on a killed worker",
+        )
+        assert dead.stderr.startswith("worker: last heartbeat "), dead.stderr
+    finally:
+        worker.stop()
+        own_redis.stop()

@@ -1,0 +1,582 @@
+"""The whole system doubled, as docs/operations.md ("Replicas") runs it, on real processes:
+every process kind twice (HTTP, feed, Celery worker, relay, beat), all behind one PgBouncer
+and one Caddy balancing over both HTTP and both feed servers. Customers drive orders through
+creation, payment and cancellation while one process of each kind is SIGKILLed; then the
+databases, RabbitMQ, a webhook receiver and the WebSocket subscribers prove that nothing
+was lost and nothing done twice, and PostgreSQL's connections stayed within the budget."""
+
+import collections
+import json
+import re
+import threading
+import time
+import uuid
+
+import httpx
+import psycopg
+import pytest
+from django.db import connections
+from kombu import Connection, Exchange, Queue
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from accounts.tests.factories import UserFactory
+from accounts.tokens import AccessToken
+from common.events import bus
+from config.celery import app as celery_app
+from integrations import services as integration_services
+from integrations.models import WebhookDelivery
+from integrations.tests.receiver import Receiver
+from orders.models import Order, OrderStatusHistory
+from orders.tests.factories import product_make
+from payments.models import LedgerTransaction, Payment
+from tests.conftest import RABBITMQ_URL, services_required_rabbitmq
+from tests.pgbouncer import PgBouncer
+from tests.processes import (
+    Beat,
+    FeedServer,
+    HttpServer,
+    ProxyServer,
+    RelayProcess,
+    Worker,
+    environment,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+CLIENTS = 10  # threads, each its own customer
+ORDERS_PER_CLIENT = 30  # 300 orders in all, each some 50 tasks for the two workers
+TOTAL = CLIENTS * ORDERS_PER_CLIENT
+# How long the system may take to settle what the clients did: a task rate of a loaded
+# two-core machine (some 20 tasks a second over both workers), and a margin.
+SETTLE_SECONDS = 60 + TOTAL * 50 / 20
+# PostgreSQL connections per database this topology may hold (docs/operations.md,
+# "Connections"): PgBouncer's pool, the two relays' listening connections, this test.
+CONNECTION_BUDGET = 30
+PGBOUNCER_POOL_SIZE = 5  # a shared test server: few connections of its own
+ANON_LIMIT = 10  # per minute: the bucket both HTTP servers count in, through Redis
+# The periodic task counted: beat alone sends it (webhooks' dispatch, by contrast, also
+# runs after every commit that makes a delivery).
+SWEEP_TASK = "payments.tasks.payments_pending_sweep_task"
+SWEEP_INTERVAL = 3.0
+# Short sweeps, so that the survivors' takeover shows within the test.
+SYSTEM_ENV = {
+    "EVENTS_RELAY_INTERVAL_SECONDS": "2",
+    "EVENTS_RELAY_GRACE_SECONDS": "1",
+    "EVENTS_REDELIVER_AFTER_SECONDS": "30",
+    "WEBHOOKS_DISPATCH_INTERVAL_SECONDS": "2",
+    "PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS": str(SWEEP_INTERVAL),
+    "PAYMENTS_PENDING_SWEEP_AFTER_SECONDS": "30",
+    "CELERY_VISIBILITY_TIMEOUT": "5",
+    "LOG_LEVEL": "INFO",
+}
+
+
+# THE SYSTEM
+# ------------------------------------------------------------------------------
+class System:
+    """Everything the test starts, stopped in reverse whatever happens."""
+
+    def __init__(self):
+        self.started: list = []
+
+    def start(self, process):
+        self.started.append(process)
+        process.start()
+        return process
+
+    def start_together(self, processes: list) -> list:
+        """Start `processes` at once (each waits for its own readiness): about as long as
+        the slowest, not the sum, on a machine where a Django process takes seconds."""
+        errors = []
+
+        def start(process):
+            try:
+                process.start()
+            except BaseException as exc:  # noqa: BLE001 - raised again below
+                errors.append(exc)
+
+        self.started.extend(processes)
+        threads = [threading.Thread(target=start, args=(p,)) for p in processes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+        return processes
+
+    def stop(self) -> None:
+        """Stop every process (a killed one is gone already), even when one fails to."""
+        errors = []
+        for process in reversed(self.started):
+            try:
+                process.stop()
+            except Exception as exc:  # noqa: BLE001 - raised once all are stopped
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+
+class ConnectionSampler(threading.Thread):
+    """Counts PostgreSQL's connections to each of the test's databases (pg_stat_activity),
+    a few times a second, straight to the server: the peak per database and in total."""
+
+    def __init__(self, databases: list[str]):
+        super().__init__(daemon=True)
+        self.databases = databases
+        self.peaks: dict[str, int] = dict.fromkeys(databases, 0)
+        self.peak_total = 0
+        self.samples = 0
+        self.error: BaseException | None = None
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        db = connections["default"].settings_dict
+        url = f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/postgres"
+        try:
+            with psycopg.connect(url, autocommit=True) as connection:
+                while not self._stopping.is_set():
+                    rows = connection.execute(
+                        "SELECT datname, count(*) FROM pg_stat_activity"
+                        " WHERE datname = ANY(%s) GROUP BY datname",
+                        [self.databases],
+                    ).fetchall()
+                    for name, count in rows:
+                        self.peaks[name] = max(self.peaks[name], count)
+                    self.peak_total = max(self.peak_total, sum(count for _, count in rows))
+                    self.samples += 1
+                    self._stopping.wait(0.2)
+        except BaseException as exc:  # noqa: BLE001 - the test fails on it
+            self.error = exc
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(timeout=10)
+
+
+# A CLIENT, AS A REAL ONE BEHAVES
+# ------------------------------------------------------------------------------
+class ApiClient:
+    """One customer's calls through the proxy. A call that fails in transit (a replica died
+    with it) or meets a 502/503 is sent again, with the same Idempotency-Key."""
+
+    RETRIED = (502, 503, 504)
+
+    def __init__(self, url: str, user):
+        self.user = user
+        self.http = httpx.Client(
+            base_url=f"{url}/api/v1",
+            headers={"Authorization": f"Bearer {AccessToken.for_user(user)}"},
+            timeout=30,
+        )
+        self.retries = 0
+
+    def call(self, method: str, path: str, *, key: str | None = None, body=None, params=None):
+        headers = {"Idempotency-Key": key} if key else {}
+        for _ in range(60):
+            try:
+                response = self.http.request(
+                    method, path, json=body, params=params, headers=headers
+                )
+            except httpx.TransportError:
+                response = None
+            if response is not None and response.status_code not in self.RETRIED:
+                return response
+            self.retries += 1
+            time.sleep(0.5)
+        raise AssertionError(f"{method} {path} never got an answer")
+
+    def orders(self) -> dict[str, dict]:
+        response = self.call("GET", "/orders/", params={"page_size": 100})
+        assert response.status_code == 200, response.text
+        return {order["id"]: order for order in response.json()["results"]}
+
+
+class Progress:
+    """Orders created and paid so far, by every client."""
+
+    def __init__(self):
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def step(self) -> None:
+        with self._lock:
+            self.count += 1
+
+
+def customer_story(client: ApiClient, products: list, progress: Progress, index: int) -> list:
+    """Create and pay ORDERS_PER_CLIENT orders, wait until the worker has settled them all
+    paid, then cancel each: every payment is refunded. Returns the order ids."""
+    order_ids = []
+    for number in range(ORDERS_PER_CLIENT):
+        item = {"product_id": str(products[number % len(products)].pk), "quantity": 1}
+        created = client.call(
+            "POST", "/orders/", key=f"order-{index}-{number}", body={"items": [item]}
+        )
+        assert created.status_code == 201, created.text
+        order = created.json()
+        order_ids.append(order["id"])
+        paid = client.call(
+            "POST",
+            "/payments/",
+            key=f"pay-{order['id']}",
+            body={"order_id": order["id"], "amount": order["total_amount"], "method": "card"},
+        )
+        assert paid.status_code == 201, paid.text
+        progress.step()
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while not all(client.orders()[id]["status"] == "paid" for id in order_ids):
+        assert time.monotonic() < deadline, f"customer {index}'s orders never all paid"
+        time.sleep(1)  # as a client polls: not a load of its own
+    for order_id in order_ids:
+        cancelled = client.call("POST", f"/orders/{order_id}/status", body={"status": "cancelled"})
+        if cancelled.status_code != 200:
+            # A retry of a cancellation that went through, whose answer was lost: the order
+            # says so.
+            order = client.call("GET", f"/orders/{order_id}/").json()
+            assert order["status"] == "cancelled", cancelled.text
+    return order_ids
+
+
+class Subscriber(threading.Thread):
+    """A customer's browser on `ws/orders/`, connected straight to one feed server. When that
+    server dies it reconnects to another and, as the feed's contract asks (docs/api.md),
+    reads what it missed from the API."""
+
+    def __init__(self, api: ApiClient, origin: str, feeds: list[FeedServer], first: int):
+        super().__init__(daemon=True)
+        self.api, self.origin, self.feeds, self.current = api, origin, feeds, first
+        self.statuses: dict[str, list[str]] = collections.defaultdict(list)  # from pushes
+        self.known: dict[str, tuple[int, str]] = {}  # order id: (sequence, status)
+        self.reconnected = False
+        self.ready = threading.Event()
+        self.error: BaseException | None = None
+        self._stopping = threading.Event()
+
+    def _learn(self, order: dict) -> None:
+        sequence, _ = self.known.get(order["id"], (0, ""))
+        if order["sequence"] >= sequence:
+            self.known[order["id"]] = (order["sequence"], order["status"])
+
+    def _socket(self):
+        ticket = self.api.call("POST", "/auth/ws-ticket")
+        assert ticket.status_code == 201, ticket.text
+        feed = self.feeds[self.current]
+        return connect(
+            f"{feed.ws_url}/ws/orders/?ticket={ticket.json()['ticket']}",
+            origin=self.origin,
+            open_timeout=10,
+        )
+
+    def run(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                with self._socket() as ws:
+                    snapshot = json.loads(ws.recv(timeout=10))
+                    assert snapshot["type"] == "snapshot", snapshot
+                    for order in snapshot["orders"]:
+                        self._learn(order)
+                    if self.reconnected:  # what it missed, from the API
+                        for order in self.api.orders().values():
+                            self._learn(order)
+                    self.ready.set()
+                    try:
+                        while not self._stopping.is_set():
+                            try:
+                                push = json.loads(ws.recv(timeout=0.5))
+                            except TimeoutError:
+                                continue
+                            if "order" in push:
+                                self.statuses[push["order"]["id"]].append(push["order"]["status"])
+                                self._learn(push["order"])
+                    except ConnectionClosed:
+                        if self._stopping.is_set():
+                            return
+                        self.reconnected = True
+                        self.current = (self.current + 1) % len(self.feeds)
+        except BaseException as exc:  # noqa: BLE001 - the test fails on it
+            self.error = exc
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(timeout=15)
+
+
+# THE TEST
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def exchange():
+    """An exchange and a queue of this test's own on RabbitMQ, bound to every event."""
+    services_required_rabbitmq()
+    name = f"autosalon-replicas-{uuid.uuid4().hex[:12]}"
+    topic = Exchange(name, type="topic", durable=True)
+    queue = Queue(f"{name}.all", topic, routing_key="#")
+    with Connection(RABBITMQ_URL) as connection:
+        queue(connection.default_channel).declare()
+        yield queue
+        connection.default_channel.queue_delete(queue.name)
+        connection.default_channel.exchange_delete(topic.name)
+
+
+def drained(queue: Queue) -> list:
+    with Connection(RABBITMQ_URL) as connection:
+        bound = queue(connection.default_channel)
+        messages = []
+        while (message := bound.get(no_ack=True)) is not None:
+            messages.append(message)
+        return messages
+
+
+def log_count(processes, text: str) -> int:
+    return sum(p.log_path.read_text(errors="replace").count(text) for p in processes)
+
+
+def task_runs(workers, task: str) -> set[str]:
+    """The ids of the runs of `task` the workers received (a run given to a second worker
+    after the first died counts once)."""
+    pattern = re.compile(rf"Task {re.escape(task)}\[([0-9a-f-]+)\] received")
+    return {id for w in workers for id in pattern.findall(w.log_path.read_text(errors="replace"))}
+
+
+def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everything_once(
+    tmp_path, broker, provider, exchange, admin_user, settings
+):
+    # This process's events (the products) go to RabbitMQ too: as the system's, by a relay.
+    settings.EVENTS_AMQP_URL = RABBITMQ_URL
+    settings.EVENTS_AMQP_EXCHANGE = exchange.exchange.name
+    products = [product_make(stock=10_000, price="100.00") for _ in range(3)]
+    customers = [UserFactory() for _ in range(CLIENTS)]
+    receiver = Receiver().start()
+    subscription = integration_services.subscription_create(
+        owner_id=admin_user.pk,
+        name="Partner",
+        url=receiver.url,
+        event_types=["order.*", "payment.*"],
+    )
+    databases = [connections[alias].settings_dict["NAME"] for alias in settings.DATABASES]
+    sampler = ConnectionSampler(databases)
+    sampler.start()
+
+    (tmp_path / "pgbouncer").mkdir()  # PgBouncer.start opens its log there first
+    pgbouncer = PgBouncer(
+        tmp_path / "pgbouncer",
+        server=environment()["DATABASE_URL_ACCOUNTS"],
+        pool_size=PGBOUNCER_POOL_SIZE,
+    ).start()
+    env = {
+        **pgbouncer.environment(environment(), settings.DATABASE_ENV_VARS),
+        **SYSTEM_ENV,
+        "EVENTS_AMQP_URL": RABBITMQ_URL,
+        "EVENTS_AMQP_EXCHANGE": exchange.exchange.name,
+        # Both beats share one schedule and lock, of this run's own (config/beat.py).
+        "CELERY_REDBEAT_KEY_PREFIX": f"test-replicas-{uuid.uuid4().hex[:8]}:",
+    }
+    system = System()
+    celery_app.control.purge()  # no task of an earlier run
+    http_env = {**env, "THROTTLE_RATE_ANON": f"{ANON_LIMIT}/min"}
+    workers = [Worker(tmp_path / f"worker-{n}.log", env=env) for n in (1, 2)]
+    relays = [RelayProcess(tmp_path / f"relay-{n}.log", env=env) for n in (1, 2)]
+    beats = [Beat(tmp_path / f"beat-{n}.log", env=env) for n in (1, 2)]
+    https = [HttpServer(tmp_path / f"http-{n}.log", env=http_env) for n in (1, 2)]
+    feeds = [FeedServer(tmp_path / f"feed-{n}.log", env=env) for n in (1, 2)]
+    proxy = ProxyServer(tmp_path / "proxy.log", http=https, feed=feeds)
+    subscribers: list[Subscriber] = []
+    takeover: dict[str, float] = {}
+    try:
+        system.start_together([*workers, *relays, *beats, *https, *feeds])
+        system.start(proxy)
+
+        # Rate limits are counted once across both HTTP servers: anonymous calls, taken in
+        # turn by each, pass exactly as often as the bucket allows.
+        pings = [httpx.get(f"{proxy.url}/api/v1/ping") for _ in range(2 * ANON_LIMIT)]
+        assert [r.status_code for r in pings] == [200] * ANON_LIMIT + [429] * ANON_LIMIT
+        assert all(log_count([server], "/api/v1/ping") >= ANON_LIMIT // 2 - 1 for server in https)
+
+        clients = [ApiClient(proxy.url, customer) for customer in customers]
+        subscribers = [
+            Subscriber(ApiClient(proxy.url, customer), proxy.url, feeds, index % 2)
+            for index, customer in enumerate(customers)
+        ]
+        for subscriber in subscribers:
+            subscriber.start()
+        for subscriber in subscribers:
+            assert subscriber.ready.wait(30), subscriber.error
+
+        progress = Progress()
+
+        def beat_holder() -> Beat:
+            """The beat that holds the schedule's lock (the other waits for it)."""
+            (holder,) = [beat for beat in beats if beat.holds_lock()]
+            return holder
+
+        def killer():
+            """One of each kind dies as the orders flow: (after this many orders, which)."""
+            plan = [
+                (TOTAL * 2 // 15, "http", lambda: https[0]),
+                (TOTAL * 4 // 15, "feed", lambda: feeds[0]),
+                (TOTAL * 6 // 15, "worker", lambda: workers[0]),
+                (TOTAL * 8 // 15, "relay", lambda: relays[0]),
+                (TOTAL * 10 // 15, "beat", beat_holder),
+            ]
+            for after, kind, victim in plan:
+                wait_for(lambda a=after: progress.count >= a, timeout=SETTLE_SECONDS, message=kind)
+                process = victim()
+                process.kill()
+                killed_at = time.monotonic()
+                if kind == "beat":
+                    survivor = next(b for b in beats if b is not process)
+                    wait_for(
+                        survivor.holds_lock,
+                        timeout=120,
+                        message="the other beat taking the schedule's lock over",
+                    )
+                    takeover["beat"] = time.monotonic() - killed_at
+
+        failures: list[BaseException] = []
+
+        def guarded(call):
+            def run():
+                try:
+                    call()
+                except BaseException as exc:  # noqa: BLE001 - raised again below
+                    failures.append(exc)
+
+            return threading.Thread(target=run)
+
+        started = time.monotonic()
+        sweeps_before = task_runs(workers, SWEEP_TASK)
+        threads = [guarded(killer)] + [
+            guarded(lambda i=i: customer_story(clients[i], products, progress, i))
+            for i in range(CLIENTS)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
+
+        # Everything settles by itself, on the survivors: refunds, confirmations, RabbitMQ,
+        # webhooks.
+        total = TOTAL
+        wait_for(
+            lambda: Payment.objects.filter(status="refunded").count() == total,
+            timeout=SETTLE_SECONDS,
+            message="every payment refunded",
+        )
+        wait_for(
+            lambda: not any(
+                bus.outbox_model(app).objects.filter(delivered_at__isnull=True).exists()
+                or bus.outbox_model(app).objects.filter(amqp_published_at__isnull=True).exists()
+                for app in bus.outbox_apps()
+            ),
+            timeout=SETTLE_SECONDS,
+            message="every event consumed by all its consumers and published to RabbitMQ",
+        )
+        wait_for(
+            lambda: not WebhookDelivery.objects.exclude(status="succeeded").exists(),
+            timeout=120,
+            message="every webhook delivered",
+        )
+        elapsed = time.monotonic() - started
+        time.sleep(2 * float(SYSTEM_ENV["EVENTS_RELAY_INTERVAL_SECONDS"]))  # nothing more comes
+        for subscriber in subscribers:
+            subscriber.stop()
+    finally:
+        try:
+            for subscriber in subscribers:
+                subscriber.stop()
+            sampler.stop()
+        finally:
+            try:
+                system.stop()
+            finally:
+                pgbouncer.stop()
+                receiver.stop()
+
+    # Nothing lost, nothing twice: every order went through, one charge and one refund each.
+    orders = Order.objects.filter(customer_id__in=[c.pk for c in customers])
+    assert orders.count() == total
+    assert set(orders.values_list("status", flat=True)) == {"cancelled"}
+    payments = Payment.objects.all()
+    assert payments.count() == total  # retried payments replayed, never made twice
+    ledger = collections.Counter(LedgerTransaction.objects.values_list("payment_id", "type"))
+    assert set(ledger.values()) == {1}
+    assert {type for _, type in ledger} == {"charge", "refund"} and len(ledger) == 2 * total
+    assert len(provider.charges()) == total
+    assert len(provider.records("refunds")) == total
+
+    # Every event applied once by each of its consumers (their inboxes)...
+    expected, outbox_types = set(), {}
+    for app in bus.outbox_apps():
+        for event_id, type in bus.outbox_model(app).objects.values_list("id", "type"):
+            outbox_types[str(event_id)] = type
+            expected |= {(str(event_id), c.name) for c in bus.consumers_for(type)}
+    recorded = collections.Counter()
+    for app in {c.split(".")[0] for _, c in expected}:
+        rows = bus.inbox_model(app).objects.values_list("event_id", "consumer", "status")
+        for event_id, consumer, status in rows:
+            assert status == "processed", (event_id, consumer)
+            recorded[(str(event_id), consumer)] += 1
+    assert set(recorded) == expected
+    assert set(recorded.values()) == {1}
+    # ...published once to RabbitMQ...
+    published = collections.Counter(m.properties["message_id"] for m in drained(exchange))
+    public = {id for id, type in outbox_types.items() if not bus.is_internal(type)}
+    missing = {id: outbox_types[id] for id in public - set(published)}
+    assert not missing and set(published) == public, missing
+    assert set(published.values()) == {1}
+    # ...and delivered once to the webhook subscription.
+    subscribed = {
+        (str(id), str(subscription.pk))
+        for app in ("orders", "payments")
+        for id, type in bus.outbox_model(app).objects.values_list("id", "type")
+        if type.startswith(("order.", "payment."))
+    }
+    deliveries = collections.Counter(
+        WebhookDelivery.objects.values_list("event_id", "subscription_id")
+    )
+    assert {(str(e), str(s)) for e, s in deliveries} == subscribed
+    assert set(deliveries.values()) == {1}
+    received = collections.Counter(r.headers["webhook-id"] for r in receiver.received)
+    assert len(received) == len(subscribed)
+    assert set(received.values()) == {1}
+
+    # Every subscriber knows the final state of each of its orders; one that stayed on its
+    # feed server got every status change, whichever HTTP server or worker made it.
+    for customer, subscriber in zip(customers, subscribers, strict=True):
+        assert subscriber.error is None, subscriber.error
+        own = Order.objects.filter(customer_id=customer.pk)
+        assert subscriber.known == {str(o.pk): (o.sequence, o.status) for o in own}
+        if not subscriber.reconnected:
+            history = collections.defaultdict(list)
+            for order_id, status in (
+                OrderStatusHistory.objects.filter(order__customer_id=customer.pk)
+                .order_by("created_at")
+                .values_list("order_id", "to_status")
+            ):
+                history[str(order_id)].append(status)
+            for order_id, statuses in history.items():  # pending, paid, cancelled
+                assert set(statuses) <= set(subscriber.statuses[order_id]), order_id
+    assert any(s.reconnected for s in subscribers)  # the killed feed server's clients
+
+    # Each periodic task ran once per period, on whichever beat held the schedule.
+    # Doubled, it would run twice per period; while the lock of a killed beat runs out, not
+    # at all; the survivor takes the lock over within its timeout.
+    runs = len(task_runs(workers, SWEEP_TASK) - sweeps_before)
+    assert elapsed / SWEEP_INTERVAL / 2 <= runs <= elapsed / SWEEP_INTERVAL + 2, (runs, elapsed)
+    lock_timeout = settings.CELERY_REDBEAT_LOCK_TIMEOUT
+    assert takeover["beat"] <= lock_timeout + 2 * settings.CELERY_BEAT_MAX_LOOP_INTERVAL + 5
+
+    # PostgreSQL's connections stayed within the budget, in every database.
+    assert sampler.error is None, sampler.error
+    assert sampler.samples > 100
+    assert max(sampler.peaks.values()) <= CONNECTION_BUDGET, sampler.peaks
+    print(
+        f"\nreplicas: {total} orders in {elapsed:.0f} s; connection peaks {sampler.peaks}, "
+        f"total {sampler.peak_total}; beat takeover {takeover.get('beat', 0):.1f} s; "
+        f"client retries {sum(c.retries for c in clients)}; {runs} sweeps, every "
+        f"{SWEEP_INTERVAL:.0f} s"
+    )
