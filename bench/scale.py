@@ -13,9 +13,10 @@ same in both scenarios.
 Scenarios, interleaved in short slices so that whatever else the machine does weighs on all
 alike: "1 server" (the first proxy) and "2 servers" (the second), with twice the connections
 for twice the servers, and a control, "1 server, 2x load": the first proxy under the two
-servers' connections, which tells what the second server adds from what the load adds. Before each slice PgBouncer closes its idle server connections
-(`RECONNECT`), so that the connections sampled in a slice (pg_stat_activity, a few times a
-second) are the ones that scenario needed.
+servers' connections, which tells what the second server adds from what the load adds.
+Before each slice PgBouncer closes its idle server connections (`RECONNECT`), so that the
+connections sampled in a slice (pg_stat_activity, a few times a second) are the ones that
+scenario needed.
 
 Printed per scenario: orders per second, the ratio to one server, p50/p95 latency, the peak
 of PostgreSQL's connections per database and in total, and by `application_name`. On a
@@ -34,7 +35,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -51,7 +51,7 @@ from harness import (
     free_port,
     manage,
 )
-from http_throughput import SEED, order_create_request, summary
+from http_throughput import SEED, load, order_create_request, summary
 
 sys.path.insert(0, str(ROOT))
 from tests.pgbouncer import PgBouncer  # the repository root, on the path now
@@ -106,25 +106,11 @@ def pgbouncer_reconnect(pgbouncer: PgBouncer) -> None:
         admin.execute("RECONNECT")
 
 
-async def load(url: str, make_request, seconds: float, concurrency: int) -> tuple:
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + seconds
+async def load_on(url: str, make_request, seconds: float, concurrency: int) -> tuple:
+    """`http_throughput.load` on fresh connections to `url`."""
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(url, connector=connector) as client:
-
-        async def user():
-            nonlocal errors
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                async with make_request(client) as response:
-                    await response.read()
-                latencies.append(time.perf_counter() - started)
-                errors += response.status >= 400
-
-        started = time.perf_counter()
-        await asyncio.gather(*(user() for _ in range(concurrency)))
-    return latencies, errors, time.perf_counter() - started
+        return await load(client, make_request, seconds, concurrency)
 
 
 @contextlib.contextmanager
@@ -133,9 +119,7 @@ def scale_system(directory: Path, workers: int):
     and the two proxies. Yields (proxy URLs by scenario, the PgBouncer)."""
     directory.mkdir(parents=True, exist_ok=True)
     databases("create")
-    pgbouncer = PgBouncer(directory / "pgbouncer", server=PG, pool_size=POOL_SIZE)
-    (directory / "pgbouncer").mkdir(exist_ok=True)
-    pgbouncer.start()
+    pgbouncer = PgBouncer(directory / "pgbouncer", server=PG, pool_size=POOL_SIZE).start()
     processes: list[subprocess.Popen] = []
     try:
         variables = {app: f"DATABASE_URL_{app.upper()}" for app in APPS}
@@ -181,13 +165,13 @@ async def run(urls, pgbouncer, sampler, seconds, rounds, concurrency) -> dict:
         TWO: (urls[TWO], 2 * concurrency),
     }
     for url, connections in scenarios.values():  # warm up every worker's paths and pools
-        await load(url, order_create, 2, connections)
+        await load_on(url, order_create, 2, connections)
     results = {scenario: ([], 0, 0.0) for scenario in scenarios}
     for _ in range(rounds):
         for scenario, (url, connections) in scenarios.items():
             pgbouncer_reconnect(pgbouncer)
             sampler.scenario = scenario
-            latencies, errors, elapsed = await load(
+            latencies, errors, elapsed = await load_on(
                 url, order_create, seconds / rounds, connections
             )
             sampler.scenario = None

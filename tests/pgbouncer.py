@@ -7,12 +7,16 @@ import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+from django.conf import settings
+from django.db import connections
 
-from tests.processes import free_port, wait_for
+from tests.processes import environment, free_port, wait_for
 
 # PgBouncer refuses to run as root; it then runs as this user.
 UNPRIVILEGED_USER = "postgres"
@@ -108,3 +112,21 @@ class PgBouncer:
             env[variable.replace("DATABASE_URL_", "DATABASE_DIRECT_URL_")] = direct
             env[variable] = self.url(urlsplit(direct).path.lstrip("/"))
         return env
+
+
+@contextmanager
+def in_front_of_the_test_server(directory: Path, *, pool_size: int) -> Iterator[PgBouncer]:
+    """A PgBouncer in front of the server of the test databases, stopped afterwards."""
+    db = connections["default"].settings_dict
+    server = f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    running = PgBouncer(directory, server=server, pool_size=pool_size).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def behind(pgbouncer: PgBouncer) -> dict:
+    """The test processes' environment (tests.processes.environment()) behind `pgbouncer`:
+    the databases through it, the direct addresses past it."""
+    return pgbouncer.environment(environment(), settings.DATABASE_ENV_VARS)

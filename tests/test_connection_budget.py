@@ -24,8 +24,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
 from crm.models import Client
-from tests.pgbouncer import PgBouncer
-from tests.processes import HttpServer, RelayProcess, environment, wait_for
+from tests.pgbouncer import PgBouncer, behind, in_front_of_the_test_server
+from tests.processes import HttpServer, RelayProcess, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_SETTINGS = ROOT / "config" / "settings" / "base.py"
@@ -263,21 +263,8 @@ def test_web_worker_and_relay_name_their_connections_and_hold_at_most_their_pool
 
 @pytest.fixture
 def bouncer(tmp_path):
-    db = connections["default"].settings_dict
-    (tmp_path / "pgbouncer").mkdir()  # where PgBouncer.start() opens its log
-    running = PgBouncer(
-        tmp_path / "pgbouncer",
-        server=f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/postgres",
-        pool_size=1,
-    ).start()
-    yield running
-    running.stop()
-
-
-def behind(bouncer: PgBouncer) -> dict:
-    from django.conf import settings
-
-    return bouncer.environment(environment(), settings.DATABASE_ENV_VARS)
+    with in_front_of_the_test_server(tmp_path / "pgbouncer", pool_size=1) as running:
+        yield running
 
 
 @pytest.mark.slow

@@ -2,17 +2,17 @@
 broker at 127.0.0.1:5672: an exchange and a queue of this test's own, removed afterwards."""
 
 import json
-import uuid
 
 import pytest
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Queue
 
 from common.events import bus
 from common.events.amqp import amqp_publish_pending
 from orders import services as order_services
 from orders.models import OutboxEvent
 from orders.tests.factories import order_make, product_make
-from tests.conftest import RABBITMQ_URL, services_required_rabbitmq
+from tests.conftest import RABBITMQ_URL
+from tests.rabbitmq import drain, queue_of_its_own
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -20,26 +20,10 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 @pytest.fixture
 def exchange(settings):
     """Publication on, to an exchange of this test's own, with a queue bound to `order.#`."""
-    services_required_rabbitmq()
-    settings.EVENTS_AMQP_URL = RABBITMQ_URL
-    settings.EVENTS_AMQP_EXCHANGE = f"autosalon-test-{uuid.uuid4().hex[:12]}"
-    topic = Exchange(settings.EVENTS_AMQP_EXCHANGE, type="topic", durable=True)
-    queue = Queue(f"{settings.EVENTS_AMQP_EXCHANGE}.orders", topic, routing_key="order.#")
-    with Connection(RABBITMQ_URL) as connection:
-        queue(connection.default_channel).declare()  # declares the exchange too
+    with queue_of_its_own("order.#") as queue:
+        settings.EVENTS_AMQP_URL = RABBITMQ_URL
+        settings.EVENTS_AMQP_EXCHANGE = queue.exchange.name
         yield queue
-        channel = connection.default_channel
-        channel.queue_delete(queue.name)
-        channel.exchange_delete(topic.name)
-
-
-def drain(queue: Queue) -> list:
-    with Connection(RABBITMQ_URL) as connection:
-        bound = queue(connection.default_channel)
-        messages = []
-        while (message := bound.get(no_ack=True)) is not None:
-            messages.append(message)
-        return messages
 
 
 def an_order_flow(customer, manager):

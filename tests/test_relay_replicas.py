@@ -8,21 +8,21 @@ import re
 import signal
 import socket
 import threading
-import uuid
 from collections import Counter
 
 import pytest
 from django.db import connections, transaction
 from django.utils import timezone
-from kombu import Connection, Exchange, Queue
+from kombu import Queue
 
 from accounts import events as account_events
 from accounts.models import OutboxEvent
 from common.events import bus
 from config.celery import app as celery_app
-from tests.conftest import RABBITMQ_URL, services_required_rabbitmq
-from tests.pgbouncer import PgBouncer
-from tests.processes import RelayProcess, Worker, environment, wait_for
+from tests.conftest import RABBITMQ_URL
+from tests.pgbouncer import behind, in_front_of_the_test_server
+from tests.processes import RelayProcess, Worker, wait_for
+from tests.rabbitmq import drain, queue_of_its_own
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -176,27 +176,15 @@ def test_publishing_on_commit_skips_rows_a_relay_has_claimed_or_published(custom
 def rabbitmq(settings):
     """Publication to RabbitMQ on, to an exchange of this test's own with a queue of every
     routing key; the test process emits and leaves publication to the relays."""
-    services_required_rabbitmq()
-    settings.EVENTS_PUBLISH_ON_COMMIT = False
-    settings.EVENTS_AMQP_URL = RABBITMQ_URL
-    settings.EVENTS_AMQP_EXCHANGE = f"autosalon-test-{uuid.uuid4().hex[:12]}"
-    topic = Exchange(settings.EVENTS_AMQP_EXCHANGE, type="topic", durable=True)
-    queue = Queue(f"{settings.EVENTS_AMQP_EXCHANGE}.all", topic, routing_key="#")
-    with Connection(RABBITMQ_URL) as connection:
-        queue(connection.default_channel).declare()
+    with queue_of_its_own() as queue:
+        settings.EVENTS_PUBLISH_ON_COMMIT = False
+        settings.EVENTS_AMQP_URL = RABBITMQ_URL
+        settings.EVENTS_AMQP_EXCHANGE = queue.exchange.name
         yield queue
-        channel = connection.default_channel
-        channel.queue_delete(queue.name)
-        channel.exchange_delete(topic.name)
 
 
 def drained_message_ids(queue: Queue) -> Counter:
-    with Connection(RABBITMQ_URL) as connection:
-        bound = queue(connection.default_channel)
-        ids = Counter()
-        while (message := bound.get(no_ack=True)) is not None:
-            ids[message.properties["message_id"]] += 1
-        return ids
+    return Counter(message.properties["message_id"] for message in drain(queue))
 
 
 def listeners() -> int:
@@ -220,23 +208,10 @@ def relay_env(settings, **extra) -> dict:
 
 @pytest.fixture
 def pgbouncer(tmp_path):
-    """A PgBouncer of the test's own in transaction mode, as production runs the relays."""
-    db = connections["default"].settings_dict
-    (tmp_path / "pgbouncer").mkdir()  # PgBouncer.start opens its log there first
-    running = PgBouncer(
-        tmp_path / "pgbouncer",
-        server=f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        pool_size=2,
-    ).start()
-    yield running
-    running.stop()
-
-
-def behind(pgbouncer: PgBouncer) -> dict:
-    """The relays' environment behind PgBouncer: the claims through it, the LISTEN direct."""
-    from django.conf import settings
-
-    return pgbouncer.environment(environment(), settings.DATABASE_ENV_VARS)
+    """A PgBouncer of the test's own in transaction mode, as production runs the relays: the
+    claims go through it, the LISTEN past it (tests.pgbouncer.behind)."""
+    with in_front_of_the_test_server(tmp_path / "pgbouncer", pool_size=2) as running:
+        yield running
 
 
 @pytest.mark.slow

@@ -16,7 +16,6 @@ import httpx
 import psycopg
 import pytest
 from django.db import connections
-from kombu import Connection, Exchange, Queue
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -30,8 +29,8 @@ from integrations.tests.receiver import Receiver
 from orders.models import Order, OrderStatusHistory
 from orders.tests.factories import product_make
 from payments.models import LedgerTransaction, Payment
-from tests.conftest import RABBITMQ_URL, services_required_rabbitmq
-from tests.pgbouncer import PgBouncer
+from tests.conftest import RABBITMQ_URL
+from tests.pgbouncer import PgBouncer, behind
 from tests.processes import (
     Beat,
     FeedServer,
@@ -42,6 +41,7 @@ from tests.processes import (
     environment,
     wait_for,
 )
+from tests.rabbitmq import drain, queue_of_its_own
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -309,24 +309,8 @@ class Subscriber(threading.Thread):
 @pytest.fixture
 def exchange():
     """An exchange and a queue of this test's own on RabbitMQ, bound to every event."""
-    services_required_rabbitmq()
-    name = f"autosalon-replicas-{uuid.uuid4().hex[:12]}"
-    topic = Exchange(name, type="topic", durable=True)
-    queue = Queue(f"{name}.all", topic, routing_key="#")
-    with Connection(RABBITMQ_URL) as connection:
-        queue(connection.default_channel).declare()
+    with queue_of_its_own() as queue:
         yield queue
-        connection.default_channel.queue_delete(queue.name)
-        connection.default_channel.exchange_delete(topic.name)
-
-
-def drained(queue: Queue) -> list:
-    with Connection(RABBITMQ_URL) as connection:
-        bound = queue(connection.default_channel)
-        messages = []
-        while (message := bound.get(no_ack=True)) is not None:
-            messages.append(message)
-        return messages
 
 
 def log_count(processes, text: str) -> int:
@@ -359,14 +343,13 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
     sampler = ConnectionSampler(databases)
     sampler.start()
 
-    (tmp_path / "pgbouncer").mkdir()  # PgBouncer.start opens its log there first
     pgbouncer = PgBouncer(
         tmp_path / "pgbouncer",
         server=environment()["DATABASE_URL_ACCOUNTS"],
         pool_size=PGBOUNCER_POOL_SIZE,
     ).start()
     env = {
-        **pgbouncer.environment(environment(), settings.DATABASE_ENV_VARS),
+        **behind(pgbouncer),
         **SYSTEM_ENV,
         "EVENTS_AMQP_URL": RABBITMQ_URL,
         "EVENTS_AMQP_EXCHANGE": exchange.exchange.name,
@@ -523,7 +506,7 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
     assert set(recorded) == expected
     assert set(recorded.values()) == {1}
     # ...published once to RabbitMQ...
-    published = collections.Counter(m.properties["message_id"] for m in drained(exchange))
+    published = collections.Counter(m.properties["message_id"] for m in drain(exchange))
     public = {id for id, type in outbox_types.items() if not bus.is_internal(type)}
     missing = {id: outbox_types[id] for id in public - set(published)}
     assert not missing and set(published) == public, missing
