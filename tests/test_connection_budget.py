@@ -329,16 +329,28 @@ def django():
             seen["django"].append(cursor.fetchone())
     connections.close_all()
 def raw():
-    with psycopg.connect(RAW_URL, autocommit=True) as connection:
+    # No prepared statements, as behind any transaction pooler (the app's own setting).
+    with psycopg.connect(RAW_URL, autocommit=True, prepare_threshold=None) as connection:
         barrier.wait()
         for _ in range(40):
             seen["raw"].append(
                 connection.execute("SELECT current_setting('TimeZone'), pg_backend_pid()")
                 .fetchone()
             )
-threads = [threading.Thread(target=t) for t in (django, django, raw, raw)]
+errors = []
+def guarded(target):
+    def run():
+        try:
+            target()
+        except BaseException as exc:
+            errors.append(repr(exc))
+            barrier.abort()
+    return run
+threads = [threading.Thread(target=guarded(t)) for t in (django, django, raw, raw)]
 [t.start() for t in threads]
 [t.join() for t in threads]
+if errors:  # a thread that failed fails the script, and the test
+    raise SystemExit(f"threads failed: {errors}")
 print(json.dumps(seen))
 """
 
@@ -375,6 +387,7 @@ def test_behind_pgbouncer_django_reads_utc_on_every_server_connection(bouncer, c
 
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(seen["django"]) == len(seen["raw"]) == 80  # every thread's every query
     assert {zone for zone, _ in seen["django"]} == {"UTC"}
     assert {zone for zone, _ in seen["raw"]} == {"Asia/Tokyo"}  # the server's own default
     # The same server connections served both: PgBouncer set each client's zone again.
