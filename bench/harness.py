@@ -20,6 +20,8 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
+# The benchmark's databases are <prefix>_<app>: two benchmarks at once need two prefixes.
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "autosalon_bench")
 APPS = [
     "accounts",
     "catalog",
@@ -36,7 +38,7 @@ APPS = [
 def environment(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL_")}
     for app in APPS:
-        env[f"DATABASE_URL_{app.upper()}"] = f"{PG}/autosalon_bench_{app}"
+        env[f"DATABASE_URL_{app.upper()}"] = f"{PG}/{PREFIX}_{app}"
     env.update(
         REDIS_URL=REDIS,
         DJANGO_SETTINGS_MODULE="config.settings.base",
@@ -57,9 +59,9 @@ def databases(action: str) -> None:
     redis.Redis.from_url(REDIS).flushdb()
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
         for app in APPS:
-            connection.execute(f"DROP DATABASE IF EXISTS autosalon_bench_{app} WITH (FORCE)")
+            connection.execute(f"DROP DATABASE IF EXISTS {PREFIX}_{app} WITH (FORCE)")
             if action == "create":
-                connection.execute(f"CREATE DATABASE autosalon_bench_{app}")
+                connection.execute(f"CREATE DATABASE {PREFIX}_{app}")
 
 
 def manage(env: dict, *args: str, stdin: str | None = None) -> str:
@@ -91,21 +93,39 @@ def open_files_raise() -> int:
     return soft
 
 
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name, or None once it has gone: the
+    state (field 3 of proc(5)) comes first, so field N is at index N - 3."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def _processes() -> tuple[dict[int, list[int]], dict[int, float]]:
-    """Every process's children and its user and system CPU seconds, from /proc."""
+    """Every process's children, and its CPU seconds from /proc: its own user and system time
+    (fields 14 and 15) and that of its children it has waited for (cutime and cstime, 16 and
+    17), so that a process tree's total does not drop when one of its processes exits."""
     children: dict[int, list[int]] = {}
     times: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+        if not entry.name.isdigit() or (fields := _stat(entry.name)) is None:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+        times[int(entry.name)] = sum(int(field) for field in fields[11:15]) / tick
     return children, times
+
+
+def own_cpu_seconds(pids) -> dict[int, float]:
+    """Each process's own user and system CPU seconds (fields 14 and 15), for those of `pids`
+    still running."""
+    tick = os.sysconf("SC_CLK_TCK")
+    times = {}
+    for pid in pids:
+        if (fields := _stat(pid)) is not None:
+            times[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return times
 
 
 def children_cpu_seconds(pid: int) -> list[float]:
@@ -115,7 +135,8 @@ def children_cpu_seconds(pid: int) -> list[float]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process and all its descendants."""
+    """User and system CPU time of a process and all its descendants, those that exited
+    included once their parent in the tree has waited for them."""
     children, times = _processes()
     total, todo = 0.0, [pid]
     while todo:
@@ -133,6 +154,7 @@ class System:
     env: dict
     http_pid: int
     relay_pid: int
+    worker_pid: int | None  # the Celery worker's main process, if it runs one
 
 
 def _start(command: list[str], env: dict) -> subprocess.Popen:
@@ -157,14 +179,37 @@ def _wait_healthy(url: str) -> None:
     raise RuntimeError(f"{url} never answered")
 
 
+def worker_command(concurrency: int) -> list[str]:
+    """The Celery worker as docker-compose.yml's `worker` service runs it."""
+    return [
+        *(sys.executable, "-m", "celery", "-A", "config", "--quiet", "worker"),
+        *("--loglevel=INFO", f"--concurrency={concurrency}"),
+    ]
+
+
+def _wait_file(path: Path, process: subprocess.Popen, what: str) -> None:
+    for _ in range(300):
+        if path.exists():
+            return
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} never started")
+
+
 @contextlib.contextmanager
-def bench_system(seed: str, workers: int, *, feed_workers: int = 1, **settings: str):
+def bench_system(
+    seed: str, workers: int, *, feed_workers: int = 1, worker_concurrency: int = 0, **settings: str
+):
     """Fresh databases, migrated and seeded (`seed` runs in `manage.py shell`), and the site
     as docker-compose.yml runs it, through `python -m config.servers`: granian with `workers`
-    processes, uvicorn for the feed, Caddy in front, and the outbox relay. Yields a `System`.
-    Everything is removed afterwards."""
+    processes, uvicorn for the feed, Caddy in front, and the outbox relay; with
+    `worker_concurrency`, a Celery worker of that many prefork processes too (none by default:
+    the events' tasks then wait in Redis). Yields a `System`. Everything is removed
+    afterwards."""
     http_port, feed_port, proxy_port = free_port(), free_port(), free_port()
     env = environment(**settings)
+    var = Path(f"/tmp/autosalon-bench-{os.getpid()}")
     databases("create")
     processes: list[subprocess.Popen] = []
     try:
@@ -178,17 +223,38 @@ def bench_system(seed: str, workers: int, *, feed_workers: int = 1, **settings: 
         url = f"http://127.0.0.1:{proxy_port}"
         proxy = [*serve, "proxy", "--site", url]
         proxy += ["--http", f"127.0.0.1:{http_port}", "--ws", f"127.0.0.1:{feed_port}"]
-        processes.append(
-            _start(proxy, {**env, "AUTOSALON_VAR_DIR": f"/tmp/autosalon-bench-{os.getpid()}"})
-        )
+        processes.append(_start(proxy, {**env, "AUTOSALON_VAR_DIR": str(var)}))
         relay = _start([sys.executable, "manage.py", "events_relay", "--follow"], env)
         processes.append(relay)
+        worker = None
+        if worker_concurrency:
+            # Its heartbeat file (common/liveness.py) in a directory of this run's own: the
+            # worker has started once the file is there.
+            liveness = var / "liveness"
+            (liveness / "worker.alive").unlink(missing_ok=True)
+            worker_env = {**env, "LIVENESS_DIR": str(liveness)}
+            worker = _start(worker_command(worker_concurrency), worker_env)
+            processes.append(worker)
+            _wait_file(liveness / "worker.alive", worker, "the Celery worker")
         for each in (f"http://127.0.0.1:{http_port}", f"http://127.0.0.1:{feed_port}", url):
             _wait_healthy(each)
-        yield System(url, f"http://127.0.0.1:{http_port}", seeded, env, http.pid, relay.pid)
+        yield System(
+            url,
+            f"http://127.0.0.1:{http_port}",
+            seeded,
+            env,
+            http.pid,
+            relay.pid,
+            worker.pid if worker else None,
+        )
     finally:
         for process in processes:
-            os.killpg(process.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):  # one that has exited by itself
+                os.killpg(process.pid, signal.SIGTERM)
         for process in processes:
             process.wait(timeout=30)
-        databases("drop")
+        try:
+            databases("drop")
+        except psycopg.OperationalError:  # the server restarted under a shared machine's load
+            time.sleep(5)
+            databases("drop")

@@ -43,6 +43,7 @@ import psycopg
 from harness import (
     APPS,
     PG,
+    PREFIX,
     ROOT,
     _start,
     _wait_healthy,
@@ -73,7 +74,7 @@ class Sampler(threading.Thread):
         self._stopping = threading.Event()
 
     def run(self) -> None:
-        names = [f"autosalon_bench_{app}" for app in APPS]
+        names = [f"{PREFIX}_{app}" for app in APPS]
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
             while not self._stopping.wait(0.1):
                 scenario = self.scenario
@@ -207,7 +208,7 @@ def main() -> int:
     )
     for scenario, r in results.items():
         peaks = sampler.per_database[scenario]
-        per_database = ", ".join(f"{app} {peaks.get(f'autosalon_bench_{app}', 0)}" for app in APPS)
+        per_database = ", ".join(f"{app} {peaks.get(f'{PREFIX}_{app}', 0)}" for app in APPS)
         print(
             f"{scenario:<18} {r['rps']:>8.1f} {r['rps'] / one:>5.2f} {r['p50']:>7.1f} "
             f"{r['p95']:>7.1f} {r['errors']:>6} {sampler.total[scenario]:>15}  {per_database}"

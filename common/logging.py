@@ -187,6 +187,7 @@ def celery_task_published(headers=None, **kwargs) -> None:
 
 
 EVENT_DELIVERY_TASK = "common.tasks.event_deliver_task"
+EVENT_DISPATCH_TASK = "common.tasks.event_dispatch_task"
 
 
 def celery_task_started(task_id=None, task=None, args=None, **kwargs) -> None:
@@ -196,6 +197,8 @@ def celery_task_started(task_id=None, task=None, args=None, **kwargs) -> None:
     context = {"task_id": task_id, "task": task.name}
     if task.name == EVENT_DELIVERY_TASK and args:  # (consumer name, event)
         context.update(consumer=args[0], event_id=args[1].get("id"))
+    elif task.name == EVENT_DISPATCH_TASK and args:  # (event, consumer names)
+        context.update(event_id=args[0].get("id"))
     request.log_context_tokens = bind_contextvars(**context)
     # An eager task (embedded mode) runs inside the request that called it: same id.
     request_id = getattr(request, REQUEST_ID_HEADER, None) or current_request_id()

@@ -1,5 +1,6 @@
 """Celery tasks of the event backbone. Thin: they take primitives and call `common.events`."""
 
+import logging
 import random
 
 from celery import shared_task
@@ -8,6 +9,8 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from common.events import bus
+
+logger = logging.getLogger(__name__)
 
 
 def _backoff(retries: int) -> float:
@@ -36,6 +39,31 @@ def event_deliver_task(self, consumer_name: str, event: dict) -> bool:
             # it back on the queue rather than lose it.
             raise Reject(dead_letter_exc, requeue=True) from exc
         raise
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def event_dispatch_task(event: dict, consumers: list[str]) -> dict[str, bool | None]:
+    """One event, handed over once by the relay, delivered to each of its `consumers` here
+    (`bus.dispatch`). Returns, by consumer, True applied, False a repeat, None failed.
+
+    One that failed goes on alone, as its own `event_deliver_task` on its first retry (with
+    no retries allowed, it is a dead letter at once). What cannot be sent, like the consumers
+    a killed dispatch never reached, the relay's redelivery hands over again to the consumers
+    that have not recorded the event (docs/events.md, "Delivery")."""
+    results = {}
+    for name, outcome in bus.dispatch(event, consumers).items():
+        results[name] = outcome if isinstance(outcome, bool) else None
+        if results[name] is not None:
+            continue
+        try:
+            if event_deliver_task.max_retries:
+                event_deliver_task.apply_async(args=[name, event], countdown=_backoff(0), retries=1)
+            else:
+                error = f"{type(outcome).__name__}: {outcome}"
+                bus.dead_letter_record(name, event, error, attempts=1)
+        except Exception:
+            logger.exception("Could not retry %s for %s; the relay will", event["id"], name)
+    return results
 
 
 @shared_task(acks_late=True)

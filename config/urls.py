@@ -17,6 +17,7 @@ from accounts.views import (
     password_reset_page,
 )
 from common import health
+from common.api_routes import indexed
 from common.throttling import throttled
 from common.views import PingView, api_not_found, asyncapi, jwks
 from config.dashboard_pages import dashboard_figures, dashboard_page
@@ -67,7 +68,8 @@ urlpatterns = [
     path("verify-email", email_verify_page, name="email-verify-page"),
     path("change-email", email_change_page, name="email-change-page"),
     path("payments/<uuid:payment_id>/return", payment_return_page, name="payment-return-page"),
-    path("api/v1/", include(api_v1)),
+    # Tried by the path's first segment, not app after app (docs/conventions.md, "Hot paths").
+    indexed(path("api/v1/", include(api_v1))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/schema/events/", asyncapi, name="events-schema"),
     # Swagger UI's set-up script is a request of its own: no inline script under the CSP.

@@ -5,13 +5,18 @@ order, for its owner or staff. On connect the client gets a snapshot, then a pus
 change, each with the order's sequence number: a gap means a missed push, and the client
 refetches over REST."""
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from accounts import realtime as accounts_realtime
-from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, user_group
+from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, SESSION_CLOSE, user_group
 from orders import realtime, selectors
+
+# The channel-layer messages the consumer handles (`order_push`, `session_close`): neither
+# reads the database.
+PUSHES = frozenset({realtime.PUSH, SESSION_CLOSE})
 
 
 class OrderFeedConsumer(AsyncJsonWebsocketConsumer):
@@ -59,6 +64,17 @@ class OrderFeedConsumer(AsyncJsonWebsocketConsumer):
         """The feed only talks: what a client sends is ignored, not even parsed."""
 
     # Channel-layer messages.
+    async def dispatch(self, message):
+        """Channels closes the thread's stale database connections before every message, a
+        hop to the one thread that runs the ORM's code. The pushes touch no database, and at
+        a few hundred a second over thousands of sockets that hop was the feed's largest cost
+        (BENCHMARKS.md, "Live order feed"), so they skip it. What the client sends still takes
+        it (the connect, whose queries run through `database_sync_to_async` as well)."""
+        if message["type"] in PUSHES:
+            await getattr(self, get_handler_name(message))(message)
+        else:
+            await super().dispatch(message)
+
     async def order_push(self, message):
         await self.send_json(message["push"])
 

@@ -4,12 +4,15 @@ and dead letters (docs/architecture.md §3.4)."""
 from io import StringIO
 
 import pytest
+from celery.signals import task_prerun
 from django.core.management import call_command
 from django.db import transaction
 
+from catalog.models import InboxEvent as CatalogInbox
 from common.events import DomainEvent, bus, consumer
 from common.middleware import request_id_bound
-from common.tasks import event_deliver_task
+from common.tasks import event_deliver_task, event_dispatch_task
+from conftest import run_concurrently
 from orders.models import InboxEvent, OutboxEvent
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -22,6 +25,7 @@ failures = {"remaining": 0}
 
 
 @consumer("test.ping", name="orders.test_ping_counter", app_label="orders")
+@consumer("test.pong", name="orders.test_pong_counter", app_label="orders")
 def count_ping(event):
     if failures["remaining"]:
         failures["remaining"] -= 1
@@ -30,16 +34,28 @@ def count_ping(event):
     OutboxEvent.objects.using("orders").filter(pk=event.id).update(aggregate_id="applied")
 
 
+# An event of two consumers, the second in another database and never failing.
+PONG = DomainEvent("test.pong", app_label="orders", internal=True)
+PONG_CONSUMERS = ["orders.test_pong_counter", "catalog.test_pong_echo"]
+echoed: list[str] = []
+
+
+@consumer("test.pong", name="catalog.test_pong_echo", app_label="catalog")
+def echo_pong(event):
+    echoed.append(event.id)
+
+
 @pytest.fixture(autouse=True)
 def _reset(settings):
     settings.EVENTS_VALIDATE_PAYLOADS = False
     applied.clear()
+    echoed.clear()
     failures["remaining"] = 0
 
 
-def emit(payload=None):
+def emit(payload=None, *, event_type=PING):
     with transaction.atomic(using="orders"):
-        return PING.emit(aggregate_id="agg-1", payload=payload or {"n": 1})
+        return event_type.emit(aggregate_id="agg-1", payload=payload or {"n": 1})
 
 
 @pytest.mark.django_db(transaction=True, databases=["orders"])
@@ -109,6 +125,129 @@ def test_a_failing_consumer_leaves_no_inbox_row_so_a_retry_applies_it():
 
     assert bus.deliver("orders.test_ping_counter", event.as_dict()) is True
     assert applied == [event.id]
+
+
+@pytest.fixture
+def tasks_run():
+    """The tasks that ran in this process, as (task name, args), in order."""
+    ran = []
+
+    def record(sender=None, args=None, **kwargs):
+        ran.append((sender.name, args))
+
+    task_prerun.connect(record, weak=False)
+    yield ran
+    task_prerun.disconnect(record)
+
+
+def test_the_relay_hands_an_event_over_once_for_all_its_consumers(tasks_run):
+    event = emit(event_type=PONG)  # the on-commit publisher never ran
+
+    call_command("events_relay", stdout=StringIO())
+
+    assert tasks_run == [(event_dispatch_task.name, [event.as_dict(), PONG_CONSUMERS])]
+    assert (applied, echoed) == ([event.id], [event.id])
+    assert InboxEvent.objects.get().consumer == "orders.test_pong_counter"
+    assert CatalogInbox.objects.get().consumer == "catalog.test_pong_echo"
+
+
+def test_a_consumer_that_fails_is_retried_alone(tasks_run):
+    event = emit(event_type=PONG)
+    failures["remaining"] = 1
+
+    results = event_dispatch_task.apply(args=[event.as_dict(), PONG_CONSUMERS]).get()
+
+    assert results == {"orders.test_pong_counter": None, "catalog.test_pong_echo": True}
+    # The failed one went on as a delivery task of its own, counted as its first retry; the
+    # other consumer was not run again.
+    assert tasks_run[1:] == [
+        (event_deliver_task.name, ["orders.test_pong_counter", event.as_dict()])
+    ]
+    assert (applied, echoed) == ([event.id], [event.id])
+    assert InboxEvent.objects.get().status == InboxEvent.Status.PROCESSED
+
+
+def test_a_consumer_that_always_fails_becomes_a_dead_letter_after_as_many_attempts():
+    event = emit(event_type=PONG)
+    failures["remaining"] = 100
+
+    event_dispatch_task.apply(args=[event.as_dict(), PONG_CONSUMERS])
+
+    dead = InboxEvent.objects.get(event_id=event.id)
+    assert dead.status == InboxEvent.Status.DEAD
+    # The dispatch's own attempt counts as the first, as a delivery task's first run does.
+    assert dead.attempts == event_deliver_task.max_retries + 1
+    assert 100 - failures["remaining"] == dead.attempts  # the handler's runs
+    assert echoed == [event.id]
+    assert CatalogInbox.objects.get().status == CatalogInbox.Status.PROCESSED
+
+
+def test_with_no_retries_allowed_a_failing_consumer_is_a_dead_letter_at_once(monkeypatch):
+    monkeypatch.setattr(event_deliver_task, "max_retries", 0)
+    event = emit(event_type=PONG)
+    failures["remaining"] = 100
+
+    results = event_dispatch_task.apply(args=[event.as_dict(), PONG_CONSUMERS]).get()
+
+    assert results == {"orders.test_pong_counter": None, "catalog.test_pong_echo": True}
+    dead = InboxEvent.objects.get(event_id=event.id)
+    assert (dead.status, dead.attempts) == (InboxEvent.Status.DEAD, 1)
+    assert 100 - failures["remaining"] == 1  # the handler ran once
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_two_deliveries_of_one_event_at_once_apply_it_once():
+    event = bus.Event(type="test.pong", aggregate_id="agg-1", payload={"n": 1})
+
+    results = run_concurrently(2, lambda: bus.deliver("catalog.test_pong_echo", event.as_dict()))
+
+    assert sorted(results) == [False, True]
+    assert echoed == [event.id]
+    assert CatalogInbox.objects.get().status == CatalogInbox.Status.PROCESSED
+
+
+def hand_over_by_both_paths(count: int, tasks_run) -> list[tuple]:
+    """Publish `count` unpublished events by the relay's one statement (`publish_pending` on
+    PostgreSQL), then, the rows set back as they were, by the plain claim
+    (`_publish_claimed`): for each path, the messages sent and the rows' marks."""
+    ids = [emit(event_type=PONG).id for _ in range(count)]
+    rows = OutboxEvent.objects.filter(pk__in=ids).order_by("occurred_at")
+    outcomes = []
+    for publish in (
+        lambda: bus.publish_pending("orders"),
+        lambda: bus._publish_claimed("orders", rows.filter(published_at=None), batch_size=500),
+    ):
+        tasks_run.clear()
+        went_out = publish()
+        marks = [
+            (
+                row.published_at is not None,
+                row.attempts,
+                row.next_attempt_at and row.next_attempt_at - row.published_at,
+            )
+            for row in rows
+        ]
+        outcomes.append((went_out, list(tasks_run), marks))
+        # As they were written (the counter marks the rows it applies).
+        rows.update(published_at=None, attempts=0, next_attempt_at=None, aggregate_id="agg-1")
+    return outcomes
+
+
+def test_the_relay_s_one_statement_claims_and_marks_as_the_plain_claim_does(tasks_run):
+    one_statement, plain = hand_over_by_both_paths(3, tasks_run)
+
+    assert one_statement == plain
+    went_out, messages, marks = plain
+    assert went_out == len(messages) == 3
+    assert marks == [(True, 1, bus.redelivery_delay(1))] * 3
+
+
+def test_with_the_broker_down_the_relay_s_one_statement_marks_nothing(broker, tasks_run):
+    broker.down()
+
+    one_statement, plain = hand_over_by_both_paths(2, tasks_run)
+
+    assert one_statement == plain == (0, [], [(False, 0, None)] * 2)
 
 
 def test_relay_publishes_what_is_still_unpublished():

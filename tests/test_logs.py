@@ -59,9 +59,8 @@ def test_a_whole_flow_logs_json_lines_that_follow_the_request_and_hold_no_secret
         asked = time.time()
         assert http.post("/api/v1/auth/password/reset", json={"email": email}).status_code == 202
         user = User.objects.get(email=email)
-        wait_for(
-            lambda: '"consumer": "accounts.send_password_reset"'
-            in (tmp_path / "worker.log").read_text(),
+        wait_for(  # the dispatch's closing line: the consumer applied the event
+            lambda: "'accounts.send_password_reset': True" in (tmp_path / "worker.log").read_text(),
             message="the reset e-mail sent",
         )
         tokens = reset_tokens(user, asked, time.time())

@@ -9,7 +9,7 @@ from django.db import connections
 from accounts.models import InboxEvent as AccountsInbox
 from accounts.tokens import AccessToken
 from orders.models import OutboxEvent
-from orders.tests.factories import product_make
+from orders.tests.factories import order_make, product_make
 from tests.processes import HttpServer, RelayProcess, queue_length, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
@@ -88,6 +88,33 @@ def test_a_running_relay_is_woken_by_the_commit_not_by_its_sweep(
     rows = OutboxEvent.objects.filter(type="order.created")
     assert rows.count() == 3
     assert all(row.published_at is not None and row.attempts == 1 for row in rows)
+
+
+def test_under_load_the_relay_gathers_a_database_s_commits_into_one_claim(
+    off_the_request, worker, customer, tmp_path
+):
+    car = product_make(stock=10)
+    relay = RelayProcess(
+        tmp_path / "relay.log",
+        env={"EVENTS_RELAY_INTERVAL_SECONDS": "3600", "EVENTS_RELAY_BATCH_INTERVAL_SECONDS": "2"},
+    ).start()
+    unpublished = OutboxEvent.objects.filter(published_at__isnull=True)
+    try:
+        order_make(customer, (car, 1))
+        wait_for(lambda: not unpublished.exists(), message="the first order published")
+        first = set(OutboxEvent.objects.values_list("published_at", flat=True))
+        # Within the interval that the first publication started: gathered, not published.
+        for _ in range(5):
+            order_make(customer, (car, 1))
+        wait_for(lambda: not unpublished.exists(), timeout=30, message="the rest published")
+    finally:
+        relay.stop()
+
+    (first_published,) = first
+    rest = OutboxEvent.objects.exclude(published_at=first_published)
+    assert rest.filter(type="order.created").count() == 5
+    (gathered,) = set(rest.values_list("published_at", flat=True))  # one claim
+    assert (gathered - first_published).total_seconds() > 1.5
 
 
 def listening_backends() -> list[int]:

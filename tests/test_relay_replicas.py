@@ -3,6 +3,7 @@ relay"): each claims its batch with `SELECT ... FOR UPDATE SKIP LOCKED`, hands i
 marks it in one transaction, so every event goes out once per outlet (the Celery consumers,
 RabbitMQ), and the rows of a relay that dies holding a claim go to a survivor."""
 
+import ast
 import os
 import re
 import signal
@@ -85,17 +86,17 @@ def all_published() -> bool:
     )
 
 
-DELIVERY = re.compile(
-    r"event_deliver_task\[\S+\] succeeded in \S+: (\w+) .*consumer=(\S+) event_id=(\S+)"
-)
+DISPATCH = re.compile(r"event_dispatch_task\[\S+\] succeeded in \S+: (\{[^}]*\}) .*event_id=(\S+)")
 
 
 def deliveries_in(log_path) -> Counter:
-    """The delivery tasks the worker ran, counted by (consumer, event id, result): True
-    applied, False a repeat of one applied before."""
+    """The deliveries the worker made, counted by (consumer, event id, result): True applied,
+    False a repeat of one applied before. Each event arrives in one dispatch task, whose
+    result maps its consumers to theirs."""
     return Counter(
-        (consumer, event_id, result)
-        for result, consumer, event_id in DELIVERY.findall(log_path.read_text())
+        (consumer, event_id, str(result))
+        for results, event_id in DISPATCH.findall(log_path.read_text())
+        for consumer, result in ast.literal_eval(results).items()
     )
 
 
@@ -287,7 +288,7 @@ def claim_held() -> bool:
             """SELECT count(*) FROM pg_stat_activity
                 WHERE datname = current_database() AND state = 'idle in transaction'
                   AND state_change < now() - interval '1 second'
-                  AND query LIKE '%%"published_at" IS NULL%%FOR UPDATE SKIP LOCKED%%'"""
+                  AND query LIKE '%%WHERE published_at IS NULL%%FOR UPDATE SKIP LOCKED%%'"""
         )
         return cursor.fetchone()[0] > 0
 

@@ -3,8 +3,9 @@
 
 A service emits an event with `SOME_EVENT.emit(...)` inside its own transaction. The event is
 written to the emitting app's outbox table in that transaction and sent as a Django signal.
-After commit it is handed to Celery, one delivery task per consumer; `events_relay` (also run
-by beat) sends whatever is still unpublished. A consumer is a function registered with
+After commit it is handed to Celery once (one message naming its consumers), and a worker
+delivers it to each consumer in turn; `events_relay` (also run by beat) sends whatever is
+still unpublished. A consumer is a function registered with
 `@consumer(...)`; each delivery is applied at most once, recorded in the consumer's inbox in
 the same transaction as its effect.
 """

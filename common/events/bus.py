@@ -1,20 +1,24 @@
+import json
 import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
+from operator import attrgetter
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Model, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from structlog.contextvars import bound_contextvars
 
 from common.databases import database_for_app
 from common.db import insert_rows
@@ -249,14 +253,29 @@ def redelivery_delay(attempts: int) -> timedelta:
 def _in_process() -> bool:
     """Whether tasks run in this process (eager, embedded mode): a hand-over then runs the
     consumers themselves."""
-    from common.tasks import event_deliver_task
+    from common.tasks import event_dispatch_task
 
-    return bool(event_deliver_task.app.conf.task_always_eager)
+    return bool(event_dispatch_task.app.conf.task_always_eager)
 
 
 # The hand-overs of in-process (eager) tasks deferred until the claim that took their rows
 # has committed (`_claim`), or None outside a claim.
 _after_claim: ContextVar[list | None] = ContextVar("events_after_claim", default=None)
+
+
+@contextmanager
+def _claim_transaction(app_label: str) -> Iterator[None]:
+    """A transaction of its own on the app's database, in which a claim holds its rows until
+    the commit; in-process hand-overs wait for the commit (`_send_or_defer`)."""
+    deferred: list = []
+    token = _after_claim.set(deferred)
+    try:
+        with transaction.atomic(using=database_for_app(app_label)):
+            yield
+    finally:
+        _after_claim.reset(token)
+    for run in deferred:  # in-process tasks: the consumers run outside the claim
+        run()
 
 
 @contextmanager
@@ -267,48 +286,56 @@ def _claim(app_label: str, rows: QuerySet, batch_size: int) -> Iterator[list]:
     and once the block has marked them and committed, its filter no longer matches them; a
     process that dies holding a claim loses its connection and PostgreSQL frees the rows
     (docs/operations.md, "Events: published by the relay"). Keep the block to one batch."""
-    using = database_for_app(app_label)
-    deferred: list = []
-    token = _after_claim.set(deferred)
-    try:
-        with transaction.atomic(using=using):
-            yield list(rows.select_for_update(skip_locked=True)[:batch_size])
-    finally:
-        _after_claim.reset(token)
-    for run in deferred:  # in-process tasks: the consumers run outside the claim
-        run()
+    with _claim_transaction(app_label):
+        yield list(rows.select_for_update(skip_locked=True)[:batch_size])
 
 
 def _send(deliveries: list[tuple[Event, list[Consumer]]]) -> list[str]:
-    """Send each event to the given consumers; returns the ids of those the broker took."""
-    from common.tasks import event_deliver_task
+    """Send each event once, naming the consumers it is for, through one producer for the
+    batch; the worker delivers it to each of them (`dispatch`). Returns the ids of the events
+    the broker took."""
+    from common.tasks import event_dispatch_task
 
     sent = []
-    for event, targets in deliveries:
-        try:
-            for registered in targets:
-                event_deliver_task.apply_async(args=[registered.name, event.as_dict()])
-        except Exception:
-            logger.exception("Could not publish %s %s; the relay will retry", event.type, event.id)
-            continue
-        sent.append(event.id)
+    # In-process tasks take no producer; one held while their consumers emit and publish in
+    # turn would drain the pool.
+    in_process = _in_process()
+    with nullcontext() if in_process else event_dispatch_task.app.producer_or_acquire() as producer:
+        for event, targets in deliveries:
+            names = [registered.name for registered in targets]
+            try:
+                event_dispatch_task.apply_async(
+                    args=[event.as_dict(), names],
+                    producer=producer,
+                    # What monitoring shows of the message, instead of Celery's repr of the
+                    # whole payload (a third of a hand-over's cost).
+                    argsrepr=f"{event.type} {event.id}",
+                )
+            except Exception:
+                logger.exception(
+                    "Could not publish %s %s; the relay will retry", event.type, event.id
+                )
+                continue
+            sent.append(event.id)
     return sent
+
+
+def _send_or_defer(deliveries: list[tuple[Event, list[Consumer]]]) -> list[str]:
+    """`_send` inside a claim, which holds the rows until its commit. In-process tasks would
+    run every consumer inside the claim's transaction: those count as sent at once and run
+    once the claim has committed (an event a consumer fails is redelivered, as any other)."""
+    deferred = _after_claim.get()
+    if deferred is not None and _in_process():
+        deferred.append(lambda: _send(deliveries))
+        return [event.id for event, _ in deliveries]
+    return _send(deliveries)
 
 
 def _hand_over(app_label: str, deliveries: list[tuple[Event, list[Consumer]]], attempts=0):
     """Send each event to the given consumers; record the hand-over of those the broker took.
     `attempts` is how often they had been handed over before. Returns how many went out.
-
-    Inside a claim (`_claim`), which holds the rows until its commit. In-process tasks
-    would run every consumer inside the claim's transaction: those are marked handed over
-    at once and run once the claim has committed (an event a consumer fails is
-    redelivered, as any other)."""
-    deferred = _after_claim.get()
-    if deferred is not None and _in_process():
-        sent = [event.id for event, _ in deliveries]
-        deferred.append(lambda: _send(deliveries))
-    else:
-        sent = _send(deliveries)
+    Inside a claim (`_claim`)."""
+    sent = _send_or_defer(deliveries)
     if sent:
         now = timezone.now()
         outbox_model(app_label).objects.using(database_for_app(app_label)).filter(
@@ -322,7 +349,7 @@ def _hand_over(app_label: str, deliveries: list[tuple[Event, list[Consumer]]], a
 
 
 def publish(app_label: str, events: list[Event]) -> int:
-    """Hand committed events to Celery, one delivery task per consumer, unless a relay has
+    """Hand committed events to Celery, one message per event, unless a relay has
     claimed or published them already (publishing on commit, EVENTS_PUBLISH_ON_COMMIT). A
     broker failure leaves them unpublished for the relay. Returns how many went out."""
     if not events:
@@ -439,13 +466,53 @@ def publish_pending(
     """Claim the app's outbox rows still unpublished (at least `older_than_seconds` old),
     oldest first, one batch, and publish them. Returns how many went out."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    using = database_for_app(app_label)
+    if connections[using].vendor == "postgresql":
+        return _publish_pending_in_one_statement(app_label, cutoff, batch_size)
     rows = (
         outbox_model(app_label)
-        .objects.using(database_for_app(app_label))
+        .objects.using(using)
         .filter(published_at__isnull=True, occurred_at__lte=cutoff)
         .order_by("occurred_at")
     )
     return _publish_claimed(app_label, rows, batch_size=batch_size)
+
+
+# The relay's every wake-up, on PostgreSQL: the claim of `_publish_claimed` and its marks in
+# one statement, with no ORM on the way; the marks of the events the broker refused are
+# taken back before the commit. The same rows, marks and messages as `_publish_claimed`
+# (docs/conventions.md, "Hot paths"; tests/test_event_backbone.py holds them equal).
+_CLAIM_AND_MARK_SQL = """
+UPDATE {table} SET published_at = %(now)s, attempts = attempts + 1, next_attempt_at = %(next)s
+ WHERE id IN (SELECT id FROM {table}
+               WHERE published_at IS NULL AND occurred_at <= %(cutoff)s
+               ORDER BY occurred_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
+RETURNING id, type, aggregate_id, payload, occurred_at, request_id, schema_version"""
+_UNMARK_SQL = """
+UPDATE {table} SET published_at = NULL, attempts = attempts - 1, next_attempt_at = NULL
+ WHERE id = ANY(%s)"""
+
+
+def _publish_pending_in_one_statement(app_label: str, cutoff: datetime, batch_size: int) -> int:
+    connection = connections[database_for_app(app_label)]
+    table = connection.ops.quote_name(outbox_model(app_label)._meta.db_table)
+    now = timezone.now()
+    marks = {"now": now, "next": now + redelivery_delay(1), "cutoff": cutoff, "limit": batch_size}
+    with _claim_transaction(app_label), connection.cursor() as cursor:
+        cursor.execute(_CLAIM_AND_MARK_SQL.format(table=table), marks)
+        columns = [column.name for column in cursor.description]
+        claimed = [
+            SimpleNamespace(**dict(zip(columns, values, strict=True)))
+            for values in cursor.fetchall()
+        ]
+        for row in claimed:  # Django reads jsonb as text, for JSONField to decode
+            row.payload = json.loads(row.payload)
+        claimed.sort(key=attrgetter("occurred_at"))
+        events = [event_from_outbox_row(row, app_label) for row in claimed]
+        sent = set(_send_or_defer([(event, consumers_for(event.type)) for event in events]))
+        if refused := [uuid.UUID(event.id) for event in events if event.id not in sent]:
+            cursor.execute(_UNMARK_SQL.format(table=table), [refused])
+    return len(sent)
 
 
 def relay(
@@ -474,6 +541,25 @@ def relay(
 
 # DELIVERY
 # ------------------------------------------------------------------------------
+# The relay hands each event over once, naming its consumers; the worker delivers it to
+# each in turn (`dispatch`), each in a transaction of its own and recorded in its own inbox.
+# A consumer that fails is retried alone, by a delivery task of its own with backoff, and the
+# others are not run again (docs/events.md, "Delivery").
+def dispatch(event_data: dict, consumer_names: list[str]) -> dict[str, bool | Exception]:
+    """Deliver one event to each named consumer (`deliver`). Returns, by consumer, True for
+    applied, False for a repeat, or the exception it failed with (logged; the caller retries
+    it alone)."""
+    results: dict[str, bool | Exception] = {}
+    for name in consumer_names:
+        with bound_contextvars(consumer=name):
+            try:
+                results[name] = deliver(name, event_data)
+            except Exception as exc:
+                logger.exception("%s failed %s %s", name, event_data["type"], event_data["id"])
+                results[name] = exc
+    return results
+
+
 def deliver(consumer_name: str, event_data: dict) -> bool:
     """Apply one event to one consumer, at most once. Returns False for a repeat delivery."""
     registered = _consumers.get(consumer_name)
@@ -485,23 +571,22 @@ def deliver(consumer_name: str, event_data: dict) -> bool:
     using = registered.using
     with request_id_bound(event.request_id), transaction.atomic(using=using):
         try:
+            # A first delivery, the usual case, is one INSERT; in a savepoint, so that a
+            # conflict leaves the transaction usable.
             with transaction.atomic(using=using):
-                row, created = (
-                    Inbox.objects.using(using)
-                    .select_for_update()
-                    .get_or_create(
-                        event_id=event.id,
-                        consumer=consumer_name,
-                        defaults={
-                            "event_type": event.type,
-                            "status": Inbox.Status.PROCESSED,
-                            "attempts": 1,
-                        },
-                    )
+                Inbox.objects.using(using).create(
+                    event_id=event.id,
+                    consumer=consumer_name,
+                    event_type=event.type,
+                    status=Inbox.Status.PROCESSED,
+                    attempts=1,
                 )
-        except IntegrityError:  # a concurrent delivery of the same event committed first
-            return False
-        if not created:
+        except IntegrityError:  # recorded before, or by a concurrent delivery that committed
+            row = (
+                Inbox.objects.using(using)
+                .select_for_update()
+                .get(event_id=event.id, consumer=consumer_name)
+            )
             if row.status == Inbox.Status.PROCESSED:
                 return False
             # A dead letter being replayed: it becomes processed with its effect.

@@ -10,6 +10,12 @@ notification it missed (written while it was down or reconnecting), confirmation
 redeliveries and RabbitMQ. A listening connection that fails is opened again at the next
 sweep; until then the sweep alone publishes that database's rows.
 
+Under load, a database's notifications are gathered: the relay publishes from one database
+at most once every EVENTS_RELAY_BATCH_INTERVAL_SECONDS (20 ms), so that the events committed
+in between go out in one claim; an idle relay publishes at once. Most of a hand-over's cost
+is the claim's round trips, not the events in it (docs/operations.md, "Events: published by
+the relay").
+
 Any number of relays (replicas, and beat's periodic `events_relay_task`) may run at once on
 the same databases: every path that publishes rows (to Celery, RabbitMQ, Kafka) and every
 redelivery claims its batch with `SELECT ... FOR UPDATE SKIP LOCKED` in a transaction on the
@@ -60,12 +66,15 @@ def _drain(listener: psycopg.Connection) -> int:
 class Relay:
     def __init__(self):
         self.sweep_seconds = settings.EVENTS_RELAY_INTERVAL_SECONDS
+        self.batch_interval = settings.EVENTS_RELAY_BATCH_INTERVAL_SECONDS
         self.apps = [
             app_label
             for app_label in bus.outbox_apps()
             if connections[database_for_app(app_label)].vendor == "postgresql"
         ]
         self.listeners: dict[str, psycopg.Connection] = {}
+        self.published: dict[str, float] = {}  # by app: when it was last published
+        self.due: dict[str, float] = {}  # by app, once woken: when to publish it
 
     def _connect_missing(self) -> None:
         for app_label in self.apps:
@@ -84,10 +93,24 @@ class Relay:
     def _sweep(self) -> None:
         close_old_connections()
         self._connect_missing()
+        self.published = dict.fromkeys(self.apps, time.monotonic())  # it publishes them all
         try:
             bus.relay()
         except Exception:
             logger.exception("The relay's sweep failed; it runs again in %ss", self.sweep_seconds)
+
+    def _woken(self, app_label: str) -> None:
+        """Publish the app's rows at once, or at the end of the batch interval that its last
+        publication started."""
+        after_last = self.published.get(app_label, float("-inf")) + self.batch_interval
+        self.due.setdefault(app_label, max(time.monotonic(), after_last))
+
+    def _publish_due(self) -> None:
+        for app_label, due in list(self.due.items()):
+            if due <= time.monotonic():
+                del self.due[app_label]
+                self.published[app_label] = time.monotonic()
+                self._publish(app_label)
 
     def _publish(self, app_label: str) -> None:
         close_old_connections()
@@ -108,8 +131,15 @@ class Relay:
             if time.monotonic() - beaten >= 1:
                 heartbeat("relay")
                 beaten = time.monotonic()
-            by_fd = {listener.fileno(): app for app, listener in self.listeners.items()}
-            timeout = max(0.0, min(1.0, next_sweep - time.monotonic()))
+            # A database already due is not listened to until it is published: its
+            # notifications wait in the connection and are read in one go.
+            by_fd = {
+                listener.fileno(): app
+                for app, listener in self.listeners.items()
+                if app not in self.due
+            }
+            wake_at = min([next_sweep, *self.due.values()])
+            timeout = max(0.0, min(1.0, wake_at - time.monotonic()))
             ready, _, _ = select.select(list(by_fd), [], [], timeout)
             for fd in ready:
                 app_label = by_fd[fd]
@@ -119,7 +149,8 @@ class Relay:
                     self._drop(app_label, exc)
                     continue
                 if woken:
-                    self._publish(app_label)
+                    self._woken(app_label)
+            self._publish_due()
             if time.monotonic() >= next_sweep:
                 self._sweep()
                 next_sweep = time.monotonic() + self.sweep_seconds

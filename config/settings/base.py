@@ -384,6 +384,10 @@ if CELERY_BROKER_URL.startswith(("amqp://", "pyamqp://", "amqps://")):
 # How often beat runs the outbox relay (publish, confirm, redeliver), and the relay process
 # its sweep.
 EVENTS_RELAY_INTERVAL_SECONDS = env.float("EVENTS_RELAY_INTERVAL_SECONDS", default=10)
+# The least time between two publications from one database: under load the relay gathers
+# what commits in between into one claim; an idle relay publishes at once (docs/operations.md,
+# "Events: published by the relay").
+EVENTS_RELAY_BATCH_INTERVAL_SECONDS = env.float("EVENTS_RELAY_BATCH_INTERVAL_SECONDS", default=0.02)
 CELERY_BEAT_SCHEDULE = {
     "events-relay": {
         "task": "common.tasks.events_relay_task",

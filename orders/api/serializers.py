@@ -1,3 +1,5 @@
+import uuid
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -18,6 +20,48 @@ class OrderCreateInputSerializer(StrictInputSerializer):
 
     items = OrderItemInputSerializer(many=True, allow_empty=False, max_length=50)
     notes = FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+# The body order creation is nearly always sent: items of a product id and a whole
+# quantity, no notes.
+_ITEM_KEYS = frozenset(("product_id", "quantity"))
+_MAX_ITEMS = OrderCreateInputSerializer().fields["items"].max_length
+_QUANTITY = OrderItemInputSerializer().fields["quantity"]
+
+
+def order_create_input(data) -> dict:
+    """`OrderCreateInputSerializer(data=data)`'s validated data, built directly from the usual
+    body (docs/conventions.md, "Hot paths"). Any other body, a wrong one included, goes
+    through the serializer, which answers it or refuses it with its own errors.
+    orders/tests/test_order_create_input.py holds the two to the same data."""
+    usual = (
+        type(data) is dict
+        and data.keys() == {"items"}
+        and type(items := data["items"]) is list
+        and 0 < len(items) <= _MAX_ITEMS
+        and all(
+            type(item) is dict
+            and item.keys() == _ITEM_KEYS
+            and type(item["product_id"]) is str
+            and type(item["quantity"]) is int
+            and _QUANTITY.min_value <= item["quantity"] <= _QUANTITY.max_value
+            for item in items
+        )
+    )
+    if usual:
+        try:
+            return {
+                "items": [
+                    {"product_id": uuid.UUID(item["product_id"]), "quantity": item["quantity"]}
+                    for item in items
+                ],
+                "notes": "",
+            }
+        except ValueError:  # not a UUID: the serializer says so
+            pass
+    serializer = OrderCreateInputSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class OrderItemQuantityInputSerializer(StrictInputSerializer):

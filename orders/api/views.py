@@ -27,12 +27,10 @@ class OrderListCreateView(generics.ListAPIView):
         summary="Place an order; prices come from the catalog and stock is reserved",
     )
     def post(self, request):
-        serializer = s.OrderCreateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         order, created = services.order_create(
             customer=request.user,
             idempotency_key=idempotency_key(request, required=False),
-            **serializer.validated_data,
+            **s.order_create_input(request.data),
         )
         headers = {} if created else {"Idempotent-Replayed": "true"}
         return Response(s.order_body(order), status=status.HTTP_201_CREATED, headers=headers)
