@@ -3,9 +3,12 @@ every process kind twice (HTTP, feed, Celery worker, relay, beat), all behind on
 and one Caddy balancing over both HTTP and both feed servers. Customers drive orders through
 creation, payment and cancellation while one process of each kind is SIGKILLed; then the
 databases, RabbitMQ, a webhook receiver and the WebSocket subscribers prove that nothing
-was lost and nothing done twice, and PostgreSQL's connections stayed within the budget."""
+was lost and nothing done twice, but for the repeats at least once delivery allows a killed
+process outside the databases (its one unmarked RabbitMQ batch, its one unrecorded webhook
+POST), and that PostgreSQL's connections stayed within the budget."""
 
 import collections
+import datetime
 import json
 import re
 import threading
@@ -16,6 +19,7 @@ import httpx
 import psycopg
 import pytest
 from django.db import connections
+from django.utils import timezone
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -24,7 +28,7 @@ from accounts.tokens import AccessToken
 from common.events import bus
 from config.celery import app as celery_app
 from integrations import services as integration_services
-from integrations.models import WebhookDelivery
+from integrations.models import WebhookAttempt, WebhookDelivery
 from integrations.tests.receiver import Receiver
 from orders.models import Order, OrderStatusHistory
 from orders.tests.factories import product_make
@@ -322,6 +326,43 @@ def twice(counter: collections.Counter) -> dict:
     return {key: count for key, count in counter.items() if count != 1}
 
 
+def assert_only_the_killed_relays_batch_again(repeated: dict, killed_at) -> None:
+    """RabbitMQ gets an event twice in one case only (docs/events.md, "RabbitMQ"): a relay
+    that dies after the broker confirmed its messages and before its transaction marked
+    them. So the repeats are at most one batch, of one app's outbox (a relay holds one
+    transaction at a time), all written before the relay was killed, and never thrice."""
+    if not repeated:
+        return
+    assert set(repeated.values()) == {2}, repeated
+    rows = {
+        app: list(
+            bus.outbox_model(app)
+            .objects.filter(id__in=list(repeated))
+            .values_list("occurred_at", flat=True)
+        )
+        for app in bus.outbox_apps()
+    }
+    (occurred,) = [times for times in rows.values() if times]  # one app only
+    assert len(occurred) == len(repeated) <= bus.RELAY_BATCH_SIZE
+    assert max(occurred) <= killed_at, (repeated, killed_at)
+
+
+def assert_only_the_killed_workers_posts_again(repeated: dict, killed_at) -> None:
+    """A receiver gets a delivery twice in one case only (docs/integrations.md,
+    "Deliveries"): a sender killed after its POST and before it recorded the attempt; the
+    claim runs out and another sender posts again. So each repeat is a delivery with one
+    attempt unrecorded, claimed before the worker was killed."""
+    for event_id, count in repeated.items():
+        delivery = WebhookDelivery.objects.get(event_id=event_id)  # one subscription
+        recorded = WebhookAttempt.objects.filter(delivery=delivery).count()
+        assert count == 2 and delivery.attempts == recorded + 1, (
+            event_id,
+            delivery.attempts,
+            recorded,
+        )
+        assert delivery.first_attempt_at <= killed_at, (event_id, killed_at)
+
+
 def task_runs(workers, task: str) -> set[str]:
     """The ids of the runs of `task` the workers received (a run given to a second worker
     after the first died counts once)."""
@@ -372,6 +413,7 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
     proxy = ProxyServer(tmp_path / "proxy.log", http=https, feed=feeds)
     subscribers: list[Subscriber] = []
     takeover: dict[str, float] = {}
+    killed: dict[str, datetime.datetime] = {}  # by kind: when
     try:
         system.start_together([*workers, *relays, *beats, *https, *feeds])
         system.start(proxy)
@@ -413,6 +455,7 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
                 process = victim()
                 process.kill()
                 killed_at = time.monotonic()
+                killed[kind] = timezone.now()
                 if kind == "beat":
                     survivor = next(b for b in beats if b is not process)
                     wait_for(
@@ -510,12 +553,12 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
             recorded[(str(event_id), consumer)] += 1
     assert set(recorded) == expected
     assert set(recorded.values()) == {1}, twice(recorded)
-    # ...published once to RabbitMQ...
+    # ...published to RabbitMQ, once but for the one batch the killed relay had claimed...
     published = collections.Counter(m.properties["message_id"] for m in drain(exchange))
     public = {id for id, type in outbox_types.items() if not bus.is_internal(type)}
     missing = {id: outbox_types[id] for id in public - set(published)}
     assert not missing and set(published) == public, missing
-    assert set(published.values()) == {1}, twice(published)
+    assert_only_the_killed_relays_batch_again(twice(published), killed["relay"])
     # ...and delivered once to the webhook subscription.
     subscribed = {
         (str(id), str(subscription.pk))
@@ -530,7 +573,7 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
     assert set(deliveries.values()) == {1}, twice(deliveries)
     received = collections.Counter(r.headers["webhook-id"] for r in receiver.received)
     assert len(received) == len(subscribed)
-    assert set(received.values()) == {1}, twice(received)
+    assert_only_the_killed_workers_posts_again(twice(received), killed["worker"])
 
     # Every subscriber knows the final state of each of its orders; one that stayed on its
     # feed server got every status change, whichever HTTP server or worker made it.
