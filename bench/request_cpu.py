@@ -9,7 +9,7 @@ counts the CPU time of the calling thread over many requests after a warm-up. Sc
 interleaved in rounds, so that whatever else the machine does weighs on all of them alike;
 the ratio is each round's own, and the median of the rounds is printed. Loaded figures of
 bench/http_throughput.py run 1.2-1.5 times these. With `--profile`, it prints a profile of
-order creation instead (pyinstrument's, when installed, else cProfile's).
+order creation (or of the scenario `--only` names) instead (pyinstrument's, when installed, else cProfile's).
 
     .venv/bin/python bench/request_cpu.py [--requests 500] [--rounds 5] [--profile]
 """
@@ -119,8 +119,9 @@ def inner(requests: int, rounds: int, profile: bool, only: str | None) -> None:
 
     for name in scenarios:  # warm up every code path, the pools and the caches
         run(name, 100)
-    if profile:
-        environs = [order() for _ in range(requests)]
+    if profile:  # order creation, or the one scenario `--only` names
+        make = next(iter(scenarios.values())) if only else order
+        environs = [make() for _ in range(requests)]
         try:  # a sampling profiler, if installed; else cProfile, which inflates small calls
             from pyinstrument import Profiler
         except ImportError:
@@ -175,7 +176,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500, help="per scenario and round")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--profile", action="store_true", help="cProfile of order creation")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="a profile of order creation, or of --only's scenario",
+    )
     parser.add_argument("--only", help="run only the scenario whose name starts so ('order')")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
