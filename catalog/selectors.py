@@ -106,10 +106,6 @@ def product_stocks(*, product_ids) -> dict[str, int]:
         return {str(pk.to_python(row_id)): stock for row_id, stock in cursor.fetchall()}
 
 
-def product_stock(*, product_id: UUID) -> int:
-    return Product.objects.values_list("stock_quantity", flat=True).get(pk=product_id)
-
-
 def reservation_order_ids_active_before(*, before: datetime) -> set[UUID]:
     """Orders that still hold stock reserved before `before`."""
     return set(

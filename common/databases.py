@@ -22,11 +22,6 @@ def database_for_app(app_label: str) -> str:
     return APP_DATABASES.get(app_label, "default")
 
 
-def apps_for_database(alias: str) -> list[str]:
-    """The domain apps whose models live in `alias`."""
-    return [app for app in settings.DOMAIN_APPS if database_for_app(app) == alias]
-
-
 def direct_connection_params(alias: str) -> dict:
     """psycopg's connection arguments for `alias` straight to PostgreSQL, past any pooler:
     DATABASE_DIRECT_URL_<APP> when set, else the alias's own address. The relay's LISTEN and

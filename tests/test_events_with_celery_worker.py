@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog
-from catalog import selectors as catalog_selectors
+from catalog.tests.factories import stock_of
 from common.events import bus
 from common.tasks import event_deliver_task
 from orders import services
@@ -22,20 +22,16 @@ pytestmark = [
 ]
 
 
-def stock(product) -> int:
-    return catalog_selectors.product_stock(product_id=product.pk)
-
-
 def test_cancelling_releases_stock_through_the_worker_once_even_if_delivered_twice(
     worker, customer
 ):
     car = product_make(stock=3)
     order = order_make(customer, (car, 2))
-    assert stock(car) == 1
+    assert stock_of(car) == 1
 
     services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
 
-    wait_for(lambda: stock(car) == 3, message="stock released by the worker")
+    wait_for(lambda: stock_of(car) == 3, message="stock released by the worker")
     row = OutboxEvent.objects.get(type="order.cancelled")
     assert row.published_at is not None
     # The broker redelivers the same event: nothing changes.
@@ -44,7 +40,7 @@ def test_cancelling_releases_stock_through_the_worker_once_even_if_delivered_twi
         bus.event_from_outbox_row(row, "orders").as_dict(),
     )
     worker.wait_idle()
-    assert stock(car) == 3
+    assert stock_of(car) == 3
 
 
 def test_with_the_broker_down_the_order_commits_and_the_relay_delivers_later(
@@ -70,12 +66,12 @@ def test_with_the_broker_down_the_order_commits_and_the_relay_delivers_later(
         "order.status_changed",  # the CRM's timeline consumes it
         "order.cancelled",
     }
-    assert stock(car) == 1  # nobody heard of the cancellation yet
+    assert stock_of(car) == 1  # nobody heard of the cancellation yet
 
     broker.up()
     call_command("events_relay")
 
-    wait_for(lambda: stock(car) == 2, message="stock released after the relay")
+    wait_for(lambda: stock_of(car) == 2, message="stock released after the relay")
     assert not OutboxEvent.objects.filter(published_at__isnull=True).exists()
     wait_for(
         lambda: ActivityLog.objects.filter(user=customer, type=ActivityType.ORDER_PLACED).exists(),

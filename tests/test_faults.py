@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from django.db import connections
 
-from catalog import selectors as catalog_selectors
 from catalog.models import StockReservation
+from catalog.tests.factories import stock_of
 from conftest import client_for
 from orders import services as order_services
 from orders.models import Order
@@ -102,7 +102,7 @@ def test_events_lost_by_a_flushed_broker_are_redelivered_and_applied_once(
 ):
     car = product_make(stock=10)
     orders = [order_make(customer, (car, 1)) for _ in range(10)]
-    assert catalog_selectors.product_stock(product_id=car.pk) == 0
+    assert stock_of(car) == 0
 
     for order in orders:  # published to the broker; no worker consumes them yet
         order_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
@@ -113,7 +113,7 @@ def test_events_lost_by_a_flushed_broker_are_redelivered_and_applied_once(
     worker = worker_on(own_broker, tmp_path / "worker.log")
     try:
         wait_for(
-            lambda: catalog_selectors.product_stock(product_id=car.pk) == 10,
+            lambda: stock_of(car) == 10,
             timeout=90,
             message="stock of the 10 cancelled orders returned",
         )
@@ -125,7 +125,7 @@ def test_events_lost_by_a_flushed_broker_are_redelivered_and_applied_once(
         time.sleep(3)  # a few more relay rounds: nothing is released twice
     finally:
         worker.stop()
-    assert catalog_selectors.product_stock(product_id=car.pk) == 10
+    assert stock_of(car) == 10
     assert set(StockReservation.objects.values_list("status", flat=True)) == {"released"}
     assert min(cancelled.values_list("attempts", flat=True)) >= 2  # handed over again
 

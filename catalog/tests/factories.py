@@ -51,3 +51,8 @@ def category_chain(depth: int) -> list[Category]:
     for _ in range(depth - 1):
         chain.append(CategoryFactory(parent=chain[-1]))
     return chain
+
+
+def stock_of(product) -> int:
+    """The product's stock as the database holds it now."""
+    return Product.objects.values_list("stock_quantity", flat=True).get(pk=product.pk)

@@ -9,14 +9,10 @@ from django.utils import timezone
 from catalog import selectors, services
 from catalog.choices import ReservationStatus
 from catalog.models import Product, StockReservation
-from catalog.tests.factories import ProductFactory
+from catalog.tests.factories import ProductFactory, stock_of
 from common.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db(databases=["default", "catalog"])
-
-
-def stock_of(product) -> int:
-    return Product.objects.get(pk=product.pk).stock_quantity
 
 
 # RESERVING

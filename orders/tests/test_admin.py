@@ -3,7 +3,7 @@ from django.contrib.admin import helpers
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from catalog import selectors as catalog_selectors
+from catalog.tests.factories import stock_of
 from conftest import browser_for
 from orders import services
 from orders.models import Order, OrderStatusHistory, OutboxEvent
@@ -93,7 +93,7 @@ def test_cancelling_in_the_admin_gives_the_stock_back(manager, customer, run_on_
     order.refresh_from_db()
     assert order.status == "cancelled"
     assert OutboxEvent.objects.filter(type="order.cancelled", aggregate_id=str(order.pk)).exists()
-    assert catalog_selectors.product_stock(product_id=car.pk) == 3
+    assert stock_of(car) == 3
 
 
 def test_an_illegal_transition_is_an_error_message_and_the_other_orders_still_move(

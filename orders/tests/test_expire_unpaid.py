@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from catalog import selectors as catalog_selectors
+from catalog.tests.factories import stock_of
 from orders import services
 from orders.models import Order, OrderStatusHistory, OutboxEvent
 from orders.tasks import orders_unpaid_expire_task
@@ -19,10 +19,6 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 def placed_hours_ago(order, hours: int):
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=hours))
     return order
-
-
-def stock(product) -> int:
-    return catalog_selectors.product_stock(product_id=product.pk)
 
 
 def test_an_old_unpaid_order_is_cancelled_by_the_system_and_its_stock_comes_back(
@@ -46,7 +42,7 @@ def test_an_old_unpaid_order_is_cancelled_by_the_system_and_its_stock_comes_back
     )
     assert history.reason == "Not paid within 48 hours"
     assert OutboxEvent.objects.filter(type="order.cancelled", aggregate_id=str(order.pk)).exists()
-    assert stock(car) == 3
+    assert stock_of(car) == 3
 
 
 def test_recent_unpaid_and_old_paid_orders_are_left_alone(customer, run_on_commit):
@@ -63,7 +59,7 @@ def test_recent_unpaid_and_old_paid_orders_are_left_alone(customer, run_on_commi
     assert "Cancelled 0 unpaid orders." in out.getvalue()
     statuses = dict(Order.objects.values_list("pk", "status"))
     assert statuses == {recent.pk: "pending", paid.pk: "paid"}
-    assert stock(car) == 2
+    assert stock_of(car) == 2
 
 
 def test_the_periodic_task_uses_the_configured_age(customer, settings, run_on_commit):
@@ -84,7 +80,7 @@ def test_the_periodic_task_uses_the_configured_age(customer, settings, run_on_co
     assert OrderStatusHistory.objects.get(order=old, to_status="cancelled").reason == (
         "Not paid within 2 hours"
     )
-    assert stock(car) == 1
+    assert stock_of(car) == 1
 
 
 # CLOCKS
@@ -129,11 +125,11 @@ def test_a_vehicle_is_held_24_hours_then_its_order_is_cancelled_and_it_is_back_o
 
     with run_on_commit():
         kept = expire_at(order, 23 * HOUR)
-    assert (kept, status(order), stock(car)) == (0, "pending", 0)
+    assert (kept, status(order), stock_of(car)) == (0, "pending", 0)
 
     with run_on_commit():
         cancelled = expire_at(order, 25 * HOUR)
-    assert (cancelled, status(order), stock(car)) == (1, "cancelled", 1)
+    assert (cancelled, status(order), stock_of(car)) == (1, "cancelled", 1)
     assert cancel_reason(order) == "Vehicle not paid within 24 hours"
 
 
@@ -157,7 +153,7 @@ def test_an_order_of_accessories_keeps_the_older_than_clock(customer, run_on_com
     assert status(order) == "pending"
     with run_on_commit():
         assert expire_at(order, 49 * HOUR) == 1
-    assert (status(order), stock(mats)) == ("cancelled", 10)
+    assert (status(order), stock_of(mats)) == ("cancelled", 10)
     assert cancel_reason(order) == "Not paid within 48 hours"
 
 
@@ -168,10 +164,10 @@ def test_a_ten_percent_deposit_keeps_the_vehicle_for_14_days(customer, run_on_co
 
     assert expire_at(order, 25 * HOUR) == 0
     assert expire_at(order, 14 * DAY - HOUR) == 0
-    assert (status(order), stock(car)) == ("pending", 0)
+    assert (status(order), stock_of(car)) == ("pending", 0)
     with run_on_commit():
         assert expire_at(order, 14 * DAY + HOUR) == 1
-    assert (status(order), stock(car)) == ("cancelled", 1)
+    assert (status(order), stock_of(car)) == ("cancelled", 1)
     assert cancel_reason(order) == "Financed, but not paid within 14 days"
 
 

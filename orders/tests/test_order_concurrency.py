@@ -5,7 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from catalog import selectors as catalog_selectors
+from catalog.tests.factories import stock_of
 from conftest import client_for, run_concurrently
 from orders import services
 from orders.models import Order, OrderIdempotencyKey
@@ -26,7 +26,7 @@ def test_twenty_concurrent_orders_for_the_last_unit_sell_exactly_one(customer):
     assert statuses == [201] + [409] * 19
     codes = {r.json()["error"]["code"] for r in responses if r.status_code == 409}
     assert codes == {"insufficient_stock"}
-    assert catalog_selectors.product_stock(product_id=car.pk) == 0
+    assert stock_of(car) == 0
     assert Order.objects.count() == 1
 
 
@@ -43,7 +43,7 @@ def test_ten_concurrent_requests_with_one_idempotency_key_create_one_order(custo
     assert len({r.json()["id"] for r in responses}) == 1
     assert Order.objects.count() == 1
     assert OrderIdempotencyKey.objects.count() == 1
-    assert catalog_selectors.product_stock(product_id=car.pk) == 48
+    assert stock_of(car) == 48
 
 
 def test_five_concurrent_vehicle_orders_of_one_customer_leave_exactly_two_unpaid(
@@ -72,5 +72,5 @@ def test_five_concurrent_vehicle_orders_of_one_customer_leave_exactly_two_unpaid
     codes = {r.json()["error"]["code"] for r in responses if r.status_code == 409}
     assert codes == {"unpaid_vehicle_limit"}
     assert Order.objects.filter(customer_id=customer.pk, status="pending").count() == 2
-    left = sorted(catalog_selectors.product_stock(product_id=v.pk) for v in vehicles)
+    left = sorted(stock_of(v) for v in vehicles)
     assert left == [0, 0, 1, 1, 1]  # the refused orders' vehicles are back on sale

@@ -3,18 +3,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
+from catalog.tests.factories import stock_of
 from orders import services
 from orders.models import Order, OrderIdempotencyKey, OrderItem, OrderStatusHistory, OutboxEvent
 from orders.tests.factories import product_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 URL = reverse("orders-list")
-
-
-def stock(product) -> int:
-    return catalog_selectors.product_stock(product_id=product.pk)
 
 
 def test_order_takes_prices_from_the_catalog_and_reserves_stock(customer_client, customer):
@@ -47,7 +43,7 @@ def test_order_takes_prices_from_the_catalog_and_reserves_stock(customer_client,
         (car.name, "1500000.00", "1500000.00"),
         (mats.name, "2500.50", "5001.00"),
     }
-    assert (stock(car), stock(mats)) == (2, 8)
+    assert (stock_of(car), stock_of(mats)) == (2, 8)
     history = OrderStatusHistory.objects.get(order=order)
     assert (history.from_status, history.to_status, history.changed_by_id) == (
         "",
@@ -122,7 +118,7 @@ def test_the_same_product_twice_is_one_line(customer_client):
 
     assert response.status_code == 201
     assert OrderItem.objects.get().quantity == 2
-    assert stock(car) == 3
+    assert stock_of(car) == 3
 
 
 def test_insufficient_stock_is_409_and_reserves_nothing(customer_client):
@@ -142,7 +138,7 @@ def test_insufficient_stock_is_409_and_reserves_nothing(customer_client):
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "insufficient_stock"
-    assert (stock(car), stock(mats)) == (1, 5)
+    assert (stock_of(car), stock_of(mats)) == (1, 5)
     assert not Order.objects.exists()
 
 
@@ -203,7 +199,7 @@ def test_mixed_currencies_are_refused_and_the_reservation_released(customer_clie
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "currency_mismatch"
-    assert (stock(rub), stock(usd)) == (2, 2)
+    assert (stock_of(rub), stock_of(usd)) == (2, 2)
 
 
 def test_a_failure_after_the_reservation_leaves_stock_exactly_as_before(customer, monkeypatch):
@@ -220,7 +216,7 @@ def test_a_failure_after_the_reservation_leaves_stock_exactly_as_before(customer
             items=[{"product_id": car.pk, "quantity": 3}, {"product_id": mats.pk, "quantity": 9}],
         )
 
-    assert (stock(car), stock(mats)) == (4, 9)
+    assert (stock_of(car), stock_of(mats)) == (4, 9)
     assert not Order.objects.exists()
 
 
@@ -235,7 +231,7 @@ def test_same_idempotency_key_and_body_return_the_same_order(customer_client):
     assert first.json()["id"] == second.json()["id"]
     assert second["Idempotent-Replayed"] == "true"
     assert Order.objects.count() == 1
-    assert stock(car) == 4
+    assert stock_of(car) == 4
 
 
 def test_same_idempotency_key_with_another_body_is_422(customer_client):
@@ -257,7 +253,7 @@ def test_same_idempotency_key_with_another_body_is_422(customer_client):
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "idempotency_key_reused"
     assert Order.objects.count() == 1
-    assert stock(car) == 4
+    assert stock_of(car) == 4
 
 
 def test_idempotency_keys_are_scoped_to_the_customer(customer_client, other_customer):
@@ -301,12 +297,12 @@ def test_the_sweep_releases_stock_of_orders_that_never_committed(customer, setti
     ]
     # A crash between the catalog's commit and the order's: a reservation with no order.
     catalog_services.stock_reserve(order_id=uuid.uuid4(), items={car.pk: 2})
-    assert stock(car) == 2
+    assert stock_of(car) == 2
     settings.ORDERS_RESERVATION_SWEEP_AFTER_SECONDS = 0
 
     released = order_reservations_sweep_task.apply().get()
 
     assert released == 2
-    assert stock(car) == 4  # the committed order keeps its unit
+    assert stock_of(car) == 4  # the committed order keeps its unit
     assert services.order_reservations_sweep(older_than=timedelta(0)) == 0
     assert Order.objects.get().pk == kept.pk

@@ -3,7 +3,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog import selectors as catalog_selectors
+from catalog.tests.factories import stock_of
 from common.events import bus
 from conftest import client_for
 from orders import services
@@ -15,10 +15,6 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 def status_url(order):
     return reverse("orders-status", args=[order.pk])
-
-
-def stock(product) -> int:
-    return catalog_selectors.product_stock(product_id=product.pk)
 
 
 def test_client_cancels_own_pending_order_and_stock_comes_back(
@@ -47,7 +43,7 @@ def test_client_cancels_own_pending_order_and_stock_comes_back(
         OutboxEvent.objects.filter(aggregate_id=str(order.pk)).values_list("type", flat=True)
     )
     assert {"order.status_changed", "order.cancelled"} <= types
-    assert stock(car) == 2
+    assert stock_of(car) == 2
 
 
 def test_delivering_order_cancelled_twice_releases_stock_once(customer):
@@ -61,7 +57,7 @@ def test_delivering_order_cancelled_twice_releases_stock_once(customer):
     second = bus.deliver("catalog.release_stock_of_cancelled_order", data)
 
     assert (first, second) == (True, False)
-    assert stock(car) == 3
+    assert stock_of(car) == 3
 
 
 @pytest.mark.parametrize(
@@ -158,7 +154,7 @@ def test_changing_a_quantity_while_pending_adjusts_the_reservation(customer_clie
 
     up = customer_client.patch(url, {"quantity": 4})
     assert up.status_code == 200
-    assert stock(car) == 1
+    assert stock_of(car) == 1
     assert up.json()["total_amount"] == "40.00"
 
     priced = customer_client.patch(url, {"quantity": 2, "unit_price": "0.01"})
@@ -168,7 +164,7 @@ def test_changing_a_quantity_while_pending_adjusts_the_reservation(customer_clie
     assert down.status_code == 200
     order.refresh_from_db()
     assert (order.total_quantity, str(order.total_amount), order.sequence) == (2, "20.00", 3)
-    assert stock(car) == 3
+    assert stock_of(car) == 3
 
 
 def test_asking_for_more_than_the_stock_changes_nothing(customer_client, customer):
@@ -182,7 +178,7 @@ def test_asking_for_more_than_the_stock_changes_nothing(customer_client, custome
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "insufficient_stock"
     assert order.items.get().quantity == 1
-    assert stock(car) == 1
+    assert stock_of(car) == 1
 
 
 def test_a_failure_after_adjusting_puts_the_reservation_back(customer, monkeypatch):
@@ -198,7 +194,7 @@ def test_a_failure_after_adjusting_puts_the_reservation_back(customer, monkeypat
             order_id=order.pk, item_id=order.items.get().pk, quantity=3
         )
 
-    assert stock(car) == 4
+    assert stock_of(car) == 4
     assert order.items.get().quantity == 1
 
 
@@ -231,7 +227,7 @@ def test_only_admins_delete_and_only_pending_or_cancelled_orders(
     assert refused.json()["error"]["code"] == "order_not_deletable"
     assert deleted.status_code == 204
     assert list(Order.objects.values_list("pk", flat=True)) == [paid.pk]
-    assert stock(car) == 2
+    assert stock_of(car) == 2
 
 
 def test_history_lists_every_change(customer_client, customer):

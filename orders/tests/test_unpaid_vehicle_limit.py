@@ -4,17 +4,13 @@ concurrent case is in test_order_concurrency.py."""
 import pytest
 from django.urls import reverse
 
-from catalog import selectors as catalog_selectors
+from catalog.tests.factories import stock_of
 from orders import services
 from orders.models import Order, OrderItem
 from orders.tests.factories import order_make, product_make, vehicle_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 URL = reverse("orders-list")
-
-
-def stock(product) -> int:
-    return catalog_selectors.product_stock(product_id=product.pk)
 
 
 def order_body(*products_and_quantities) -> dict:
@@ -43,7 +39,7 @@ def test_a_third_unpaid_vehicle_is_409_and_its_stock_goes_back(customer, custome
     assert "At most 2 vehicles can be held on unpaid orders" in error["message"]
     assert error["details"] == {"limit": 2, "held": 2, "ordered": 1}
     assert Order.objects.filter(customer_id=customer.pk).count() == 2
-    assert (stock(first), stock(second), stock(third)) == (0, 0, 1)
+    assert (stock_of(first), stock_of(second), stock_of(third)) == (0, 0, 1)
 
 
 def test_one_order_of_more_vehicles_than_the_limit_is_refused(customer_client, settings):
@@ -55,7 +51,7 @@ def test_one_order_of_more_vehicles_than_the_limit_is_refused(customer_client, s
     assert response.status_code == 409
     assert response.json()["error"]["details"] == {"limit": 1, "held": 0, "ordered": 2}
     assert Order.objects.count() == 0
-    assert (stock(car), stock(van)) == (1, 1)
+    assert (stock_of(car), stock_of(van)) == (1, 1)
 
 
 def test_accessories_have_no_limit_even_beside_two_unpaid_vehicles(customer, customer_client):
@@ -70,7 +66,7 @@ def test_accessories_have_no_limit_even_beside_two_unpaid_vehicles(customer, cus
 
     assert statuses == [201, 201, 201]
     assert Order.objects.filter(customer_id=customer.pk).count() == 5
-    assert stock(mats) == 7
+    assert stock_of(mats) == 7
 
 
 def test_paid_and_cancelled_orders_free_their_vehicles_for_new_orders(customer):
@@ -84,7 +80,7 @@ def test_paid_and_cancelled_orders_free_their_vehicles_for_new_orders(customer):
     order = order_make(customer, (car, 1))
 
     assert order.status == "pending"
-    assert stock(car) == 0
+    assert stock_of(car) == 0
     pending = Order.objects.filter(customer_id=customer.pk, status="pending").count()
     assert pending == 2
 
@@ -98,4 +94,4 @@ def test_another_customers_unpaid_vehicles_do_not_count(customer, other_customer
     order_make(customer, (van, 1))
 
     assert Order.objects.filter(customer_id=customer.pk, status="pending").count() == 2
-    assert (stock(car), stock(van)) == (0, 0)
+    assert (stock_of(car), stock_of(van)) == (0, 0)

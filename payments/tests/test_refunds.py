@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalog import selectors as catalog_selectors
+from catalog.tests.factories import stock_of
 from common.exceptions import ApplicationError
 from orders import selectors as orders_selectors
 from orders import services as orders_services
@@ -124,7 +124,7 @@ def test_cancelling_a_paid_order_refunds_it_releases_stock_and_stays_cancelled(
     payment = Payment.objects.get()
     assert (payment.status, payment.refunded_amount) == ("refunded", Decimal("1000.00"))
     assert list(provider.records("refunds")) == [str(Refund.objects.get().pk)]
-    assert catalog_selectors.product_stock(product_id=paid_order.car.pk) == 2
+    assert stock_of(paid_order.car) == 2
     order = orders_selectors.order_get(user=payment_owner(payment), order_id=paid_order.pk)
     assert (order.status, order.paid_amount) == ("cancelled", Decimal("0.00"))
 
