@@ -306,6 +306,7 @@ def test_the_rows_of_a_relay_killed_holding_its_claim_go_to_a_survivor_within_a_
     customer, settings, rabbitmq, broker, tmp_path, black_hole
 ):
     sweep_seconds = 2
+    settings.EVENTS_PUBLISH_ON_COMMIT = False  # the test's rows are the relays' alone
     # What the consumers emit, the worker publishes itself: the only rows for the relays to
     # take are the test's own (a victim blocked on another row would never claim them).
     worker = Worker(tmp_path / "worker.log", env={"EVENTS_PUBLISH_ON_COMMIT": "True"})
