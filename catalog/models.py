@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from catalog.choices import DEFAULT_CURRENCY, ReservationStatus
+from catalog.choices import DEFAULT_CURRENCY, RESERVATION_TRANSITIONS, ReservationStatus
 from catalog.validators import validate_vin
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from common.transitions import StatusField
 
 PATH_SEPARATOR = "/"
 
@@ -129,10 +130,10 @@ class StockReservation(TimestampedModel):
         Product, on_delete=models.PROTECT, related_name="reservations", verbose_name=_("product")
     )
     quantity = models.PositiveIntegerField(_("quantity"))
-    status = models.CharField(
+    status = StatusField(
         _("status"),
         max_length=16,
-        choices=ReservationStatus.choices,
+        transitions=RESERVATION_TRANSITIONS,
         default=ReservationStatus.ACTIVE,
     )
     released_at = models.DateTimeField(_("released"), null=True, blank=True)

@@ -6,6 +6,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.transitions import StatusField, TransitionMap
+
 
 class TimestampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -86,21 +88,30 @@ class OutboxEventBase(TimestampedModel):
         return f"{self.type} {self.aggregate_id} ({self.id})"
 
 
+class InboxStatus(models.TextChoices):
+    PROCESSED = "processed", _("Processed")
+    DEAD = "dead", _("Dead letter")
+
+
+# A dead letter that a replay applies becomes processed; a processed event stays so.
+INBOX_TRANSITIONS = TransitionMap(
+    "inbox entry", InboxStatus, {(InboxStatus.DEAD, InboxStatus.PROCESSED): ()}
+)
+
+
 class InboxEventBase(TimestampedModel):
     """One event as seen by one consumer: applied, or given up on (a dead letter).
 
     The row is inserted in the same transaction as the consumer's effect; the unique
     (event_id, consumer) pair makes a second delivery a no-op."""
 
-    class Status(models.TextChoices):
-        PROCESSED = "processed", _("Processed")
-        DEAD = "dead", _("Dead letter")
+    Status = InboxStatus
 
     id = models.BigAutoField(_("ID"), primary_key=True)
     event_id = models.UUIDField(_("event id"))
     consumer = models.CharField(_("consumer"), max_length=100)
     event_type = models.CharField(_("event type"), max_length=64)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    status = StatusField(_("status"), max_length=16, transitions=INBOX_TRANSITIONS)
     event = models.JSONField(_("event"), default=dict)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -13,14 +13,24 @@ Each app declares its maps in its `choices.py` as data:
 and its services change a status only with `ORDER_TRANSITIONS.apply(order, target, ...)`,
 inside the transaction that holds the row's lock and writes the history and the event. A
 move the map does not list raises the map's error code (409); a listed move by an actor the
-map does not name for it raises `actor_code` (403). Nothing else in the code base assigns a
-status: a test reads the source to keep it so.
+map does not name for it raises `actor_code` (403).
+
+The model declares its status as a `StatusField` naming the map:
+
+    status = StatusField(_("status"), transitions=ORDER_TRANSITIONS, max_length=16, ...)
+
+Its value is set when the row is made or loaded; after that, assigning it anywhere but in
+`apply` raises `StatusAssignmentRefused`. (`QuerySet.update()` writes no instance: a test
+reads the source to keep status out of it.)
 """
 
+import sys
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from enum import StrEnum
 
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext as _
 
 from common.error_codes import CommonErrorCode
@@ -100,5 +110,68 @@ class TransitionMap:
         in the same transaction as its history and event. Returns the state it left."""
         source = getattr(instance, self.field)
         self.check(source, target, actor=actor)
-        setattr(instance, self.field, self.states(target))
+        moving = _moving.set(instance)
+        try:
+            setattr(instance, self.field, self.states(target))
+        finally:
+            _moving.reset(moving)
         return source
+
+
+# The instance whose status `TransitionMap.apply` is moving, in this thread or task.
+_moving: ContextVar[models.Model | None] = ContextVar("status_moving", default=None)
+# Django's own reload sets every field through its descriptor.
+_REFRESH = models.Model.refresh_from_db.__code__
+
+
+class StatusAssignmentRefused(AttributeError):
+    """A status assigned outside its transition map: a programming error, never a client's."""
+
+
+class _StatusDescriptor(DeferredAttribute):
+    """A status's value on the instance: set freely while the row is made (until its first
+    save) or loaded (or reloaded by `refresh_from_db`), and afterwards only by the map's
+    `apply`."""
+
+    def __set__(self, instance, value):
+        name = self.field.attname
+        if (
+            name in instance.__dict__
+            and not instance._state.adding  # a row being made takes any status
+            and instance.__dict__[name] != value
+            and _moving.get() is not instance
+            and sys._getframe(1).f_code is not _REFRESH
+        ):
+            model = type(instance).__name__
+            raise StatusAssignmentRefused(
+                f"{model}.{name} changes only through {self.field.transitions!r}.apply"
+            )
+        instance.__dict__[name] = value
+
+
+class StatusField(models.CharField):
+    """A model's status, moved only by its transition map (`transitions`), whose states are
+    its choices. In migrations it is the plain CharField it stores as."""
+
+    descriptor_class = _StatusDescriptor
+
+    def __init__(self, *args, transitions: TransitionMap, **kwargs):
+        self.transitions = transitions
+        kwargs.setdefault("choices", transitions.states.choices)
+        super().__init__(*args, **kwargs)
+
+    def save_form_data(self, instance, data):
+        """A form (the admin's) moves a saved row's status through the map too; the service
+        that saves the form applies it again, to the row it has locked."""
+        if instance._state.adding or getattr(instance, self.attname) == data:
+            super().save_form_data(instance, data)
+        else:
+            self.transitions.apply(instance, data)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+    def clone(self):
+        _name, _path, args, kwargs = self.deconstruct()
+        return type(self)(*args, transitions=self.transitions, **kwargs)

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
-from crm.choices import ActivityKind, Channel, ClientSource, ClientStatus, ClientType
+from common.transitions import StatusField
+from crm.choices import (
+    CLIENT_TRANSITIONS,
+    ActivityKind,
+    Channel,
+    ClientSource,
+    ClientStatus,
+    ClientType,
+)
 
 
 class Tag(TimestampedModel):
@@ -46,8 +54,8 @@ class Client(TimestampedModel):
         _("phone"), blank=True, db_index=True, help_text=_("In international format: +7 …")
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="clients")
-    status = models.CharField(
-        _("status"), max_length=16, choices=ClientStatus.choices, default=ClientStatus.LEAD
+    status = StatusField(
+        _("status"), max_length=16, transitions=CLIENT_TRANSITIONS, default=ClientStatus.LEAD
     )
     source = models.CharField(
         _("source"), max_length=16, choices=ClientSource.choices, default=ClientSource.OTHER

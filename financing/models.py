@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import DecisionBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from common.money import MAX_DIGITS
-from financing.choices import OPEN_STATUSES, ApplicationStatus, EmploymentStatus, FinancingType
+from common.transitions import StatusField
+from financing.choices import (
+    APPLICATION_TRANSITIONS,
+    OPEN_STATUSES,
+    EmploymentStatus,
+    FinancingType,
+)
 from financing.rates import MAX_TERM_MONTHS, MIN_TERM_MONTHS
 
 
@@ -49,7 +55,7 @@ class LoanApplication(TimestampedModel):
         decimal_places=2,
     )  # percent
     rate_table_version = models.CharField(_("rate table version"), max_length=32)
-    status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices)
+    status = StatusField(_("status"), max_length=16, transitions=APPLICATION_TRANSITIONS)
     reasons = models.JSONField(
         _("reasons"), default=list, help_text=_("Why it is in its status, oldest first.")
     )  # why it is in its status, oldest first

@@ -9,7 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.models import DecisionBase, InboxEventBase, OutboxEventBase, TimestampedModel
-from insurance.choices import ClaimStatus, InsuranceType, PolicyStatus, QuoteStatus
+from common.transitions import StatusField
+from insurance.choices import (
+    CLAIM_TRANSITIONS,
+    POLICY_TRANSITIONS,
+    QUOTE_TRANSITIONS,
+    ClaimStatus,
+    InsuranceType,
+    PolicyStatus,
+    QuoteStatus,
+)
 
 
 class Quote(TimestampedModel):
@@ -53,8 +62,8 @@ class Quote(TimestampedModel):
     )  # [{"code", "name", "value", "source"}], in order
     ruleset_version = models.CharField(_("ruleset version"), max_length=40)
     valid_until = models.DateTimeField(_("valid until"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=QuoteStatus.choices, default=QuoteStatus.QUOTED
+    status = StatusField(
+        _("status"), max_length=16, transitions=QUOTE_TRANSITIONS, default=QuoteStatus.QUOTED
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
@@ -99,10 +108,10 @@ class Policy(TimestampedModel):
     currency = models.CharField(_("currency"), max_length=3)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    status = models.CharField(
+    status = StatusField(
         _("status"),
         max_length=16,
-        choices=PolicyStatus.choices,
+        transitions=POLICY_TRANSITIONS,
         default=PolicyStatus.PENDING_PAYMENT,
     )
     # The premium is paid through payments (a payable of kind `policy`) by this time, or the
@@ -162,8 +171,8 @@ class Claim(TimestampedModel):
         _("amount approved"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     currency = models.CharField(_("currency"), max_length=3)
-    status = models.CharField(
-        _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.FILED
+    status = StatusField(
+        _("status"), max_length=16, transitions=CLAIM_TRANSITIONS, default=ClaimStatus.FILED
     )
     decision_reason = models.CharField(_("decision reason"), max_length=500, blank=True)
     decided_by_id = models.UUIDField(_("decided by"), null=True, blank=True)

@@ -4,7 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
-from integrations.choices import DeliveryStatus
+from common.transitions import StatusField
+from integrations.choices import DELIVERY_TRANSITIONS, DeliveryStatus
 from integrations.signing import secret_decrypt
 
 
@@ -71,8 +72,8 @@ class WebhookDelivery(TimestampedModel):
     ordering_key = models.CharField(_("ordering key"), max_length=64)
     occurred_at = models.DateTimeField(_("occurred"))
     body = models.JSONField(_("body"))  # the event, as every attempt sends it
-    status = models.CharField(
-        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    status = StatusField(
+        _("status"), max_length=16, transitions=DELIVERY_TRANSITIONS, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     first_attempt_at = models.DateTimeField(_("first attempt"), null=True, blank=True)

@@ -11,7 +11,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from common.models import IdempotencyKeyBase, InboxEventBase, OutboxEventBase, TimestampedModel
-from orders.choices import LinkKind, OrderStatus
+from common.transitions import StatusField
+from orders.choices import ORDER_TRANSITIONS, LinkKind, OrderStatus
 
 
 class Order(TimestampedModel):
@@ -37,10 +38,10 @@ class Order(TimestampedModel):
         default=False,
         help_text=_("The customer's name and e-mail were erased at their request."),
     )
-    status = models.CharField(
+    status = StatusField(
         _("status"),
         max_length=16,
-        choices=OrderStatus.choices,
+        transitions=ORDER_TRANSITIONS,
         default=OrderStatus.PENDING,
         db_index=True,
     )

@@ -111,6 +111,18 @@ REFUND_TRANSITIONS = TransitionMap(
     },
 )
 
+# A provider's notification is acted on once: applied to our payment or refund, ignored as
+# about nothing of ours, or refused as contradicted by the provider's own record.
+NOTIFICATION_TRANSITIONS = TransitionMap(
+    "provider notification",
+    NotificationStatus,
+    {
+        (NotificationStatus.RECEIVED, NotificationStatus.APPLIED): (),
+        (NotificationStatus.RECEIVED, NotificationStatus.IGNORED): (),
+        (NotificationStatus.RECEIVED, NotificationStatus.REFUSED): (),
+    },
+)
+
 # A payment in one of these is waiting for the provider's answer.
 UNSETTLED_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
 

@@ -16,7 +16,11 @@ from common.models import (
     OutboxEventBase,
     TimestampedModel,
 )
+from common.transitions import StatusField
 from payments.choices import (
+    NOTIFICATION_TRANSITIONS,
+    PAYMENT_TRANSITIONS,
+    REFUND_TRANSITIONS,
     CardBrand,
     NotificationStatus,
     PayableKind,
@@ -96,8 +100,8 @@ class Payment(TimestampedModel):
         blank=True,
     )  # a saved card of the payer
     description = models.CharField(_("description"), max_length=500, blank=True)
-    status = models.CharField(
-        _("status"), max_length=24, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    status = StatusField(
+        _("status"), max_length=24, transitions=PAYMENT_TRANSITIONS, default=PaymentStatus.PENDING
     )
     failure_reason = models.CharField(_("failure reason"), max_length=500, blank=True)
     # The provider that takes it (PAYMENTS_PROVIDER when it was made) and its id there.
@@ -147,8 +151,8 @@ class Refund(TimestampedModel):
     created_by_id = models.UUIDField(
         _("created by"), null=True, blank=True
     )  # None: the system (a saga)
-    status = models.CharField(
-        _("status"), max_length=20, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    status = StatusField(
+        _("status"), max_length=20, transitions=REFUND_TRANSITIONS, default=RefundStatus.PENDING
     )
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
 
@@ -284,10 +288,10 @@ class ProviderNotification(TimestampedModel):
         null=True,
         blank=True,
     )
-    status = models.CharField(
+    status = StatusField(
         _("status"),
         max_length=16,
-        choices=NotificationStatus.choices,
+        transitions=NOTIFICATION_TRANSITIONS,
         default=NotificationStatus.RECEIVED,
     )
     note = models.CharField(_("note"), max_length=500, blank=True)

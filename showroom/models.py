@@ -10,11 +10,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from common.transitions import StatusField
 from showroom.choices import (
     ACTIVE_REGISTRATION,
+    ALLOCATION_TRANSITIONS,
+    EVENT_TRANSITIONS,
+    REGISTRATION_TRANSITIONS,
+    TEST_DRIVE_TRANSITIONS,
     AllocationStatus,
     EventStatus,
-    RegistrationStatus,
     TestDriveStatus,
 )
 
@@ -65,8 +69,8 @@ class Event(TimestampedModel):
         help_text=_("Leave empty for a free event."),
     )
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
-    status = models.CharField(
-        _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT
+    status = StatusField(
+        _("status"), max_length=16, transitions=EVENT_TRANSITIONS, default=EventStatus.DRAFT
     )
     # Catalog vehicles featured (product ids; no foreign key across databases).
     vehicle_ids = models.JSONField(
@@ -101,7 +105,7 @@ class Registration(TimestampedModel):
         Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="registrations"
     )
     user_id = models.UUIDField(_("client"), db_index=True)
-    status = models.CharField(_("status"), max_length=16, choices=RegistrationStatus.choices)
+    status = StatusField(_("status"), max_length=16, transitions=REGISTRATION_TRANSITIONS)
     # The order the waitlist is served in: a sequence per event, given under the event's lock.
     position = models.PositiveIntegerField(
         _("place in queue"), help_text=_("The order in which the waitlist is served.")
@@ -203,10 +207,10 @@ class Allocation(TimestampedModel):
     end_time = models.DateTimeField(_("end"))
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     exclusive = models.BooleanField(_("exclusive"), default=False)
-    status = models.CharField(
+    status = StatusField(
         _("status"),
         max_length=16,
-        choices=AllocationStatus.choices,
+        transitions=ALLOCATION_TRANSITIONS,
         default=AllocationStatus.ACTIVE,
     )
     event = models.ForeignKey(
@@ -262,8 +266,11 @@ class TestDrive(TimestampedModel):
     )
     start_time = models.DateTimeField(_("start"))
     end_time = models.DateTimeField(_("end"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=TestDriveStatus.choices, default=TestDriveStatus.BOOKED
+    status = StatusField(
+        _("status"),
+        max_length=16,
+        transitions=TEST_DRIVE_TRANSITIONS,
+        default=TestDriveStatus.BOOKED,
     )
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     outcome_note = models.CharField(_("outcome note"), max_length=500, blank=True)

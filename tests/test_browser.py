@@ -16,6 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tokens import AccessToken
 from financing.tests.factories import application_make
+from orders import services as order_services
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from payments.tests.factories import completed_payment_make
@@ -153,7 +154,7 @@ def test_the_dashboard_formats_amounts_links_orders_and_filters_by_status(server
     manager = UserFactory(role="manager")
     pending = order_make(customer, (product_make(price="1250000.00"), 1))
     cancelled = order_make(customer, (product_make(price="99.50"), 2))
-    Order.objects.filter(pk=cancelled.pk).update(status="cancelled")
+    order_services.order_status_set(order_id=cancelled.pk, status="cancelled", user=customer)
     with chromium_page() as page:
         log_in(server, page, manager)
         row = page.locator(f'tr[data-order-id="{pending.pk}"]')

@@ -8,12 +8,17 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.apps import apps
+from django.db import models
+from django.forms import modelform_factory
+from django.test.utils import isolate_apps
 
+from accounts.tests.factories import UserFactory
 from catalog.choices import RESERVATION_TRANSITIONS, ReservationStatus
 from catalog.models import StockReservation
-from common.events.bus import INBOX_TRANSITIONS
 from common.exceptions import ApplicationError
+from common.models import INBOX_TRANSITIONS
+from common.transitions import StatusAssignmentRefused, StatusField
 from crm.choices import CLIENT_TRANSITIONS
 from crm.choices import ClientStatus as Cl
 from crm.models import Client
@@ -28,13 +33,16 @@ from insurance.models import Claim, Policy, Quote
 from integrations.choices import DELIVERY_TRANSITIONS
 from integrations.choices import DeliveryStatus as Dl
 from integrations.models import WebhookDelivery
+from orders import services as order_services
 from orders.choices import ORDER_TRANSITIONS, Actor
 from orders.choices import OrderStatus as O
 from orders.models import InboxEvent, Order
-from payments.choices import PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
+from orders.tests.factories import order_make, product_make
+from payments.choices import NOTIFICATION_TRANSITIONS, PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
+from payments.choices import NotificationStatus as N
 from payments.choices import PaymentStatus as Pay
 from payments.choices import RefundStatus as R
-from payments.models import Payment, Refund
+from payments.models import Payment, ProviderNotification, Refund
 from showroom.choices import (
     ALLOCATION_TRANSITIONS,
     EVENT_TRANSITIONS,
@@ -87,6 +95,15 @@ EXPECTED = {
             (R.AWAITING_APPROVAL, R.REJECTED): ANYONE,
             (R.PENDING, R.COMPLETED): ANYONE,
             (R.PENDING, R.FAILED): ANYONE,
+        },
+    ),
+    "provider notification": (
+        ProviderNotification,
+        NOTIFICATION_TRANSITIONS,
+        {
+            (N.RECEIVED, N.APPLIED): ANYONE,
+            (N.RECEIVED, N.IGNORED): ANYONE,
+            (N.RECEIVED, N.REFUSED): ANYONE,
         },
     ),
     "loan application": (
@@ -227,19 +244,70 @@ def test_the_map_lists_exactly_the_domains_edges(name):
     assert set(transitions.edges) == set(allowed)
 
 
-def test_every_model_with_a_status_field_has_a_map():
-    from django.apps import apps
-
-    covered = {model for model, _map, _edges in EXPECTED.values()}
-    covered_bases = {model.__mro__[1] for model in covered}  # abstract inbox base
-    stateful = {
+def without_a_map(models) -> list:
+    """The stateful models, those whose `status` is one of named states (a field with
+    choices), that no transition map moves. A status with no choices (OrderLink's) is a copy
+    of what another domain reported, not a state of this one."""
+    return [
         model
-        for model in apps.get_models()
-        if model.__module__.split(".")[0] in settings.DOMAIN_APPS
-        and "status" in {field.name for field in model._meta.get_fields()}
-        and model.__name__ != "OrderLink"  # a copy of what another domain reported
+        for model in models
+        for field in model._meta.concrete_fields
+        if field.name == "status" and field.choices and not isinstance(field, StatusField)
+    ]
+
+
+def test_every_stateful_model_has_a_map_and_every_map_is_walked_here():
+    models = apps.get_models()
+    assert without_a_map(models) == []
+    moved_by = {
+        model: field.transitions
+        for model in models
+        for field in model._meta.concrete_fields
+        if isinstance(field, StatusField)
     }
-    assert {m for m in stateful if m not in covered and m.__mro__[1] not in covered_bases} == set()
+    walked = {transitions for _model, transitions, _edges in EXPECTED.values()}
+    assert set(moved_by.values()) == walked  # a new map needs its edges written out above
+    for model, transitions, _edges in EXPECTED.values():
+        assert moved_by[model] is transitions
+        assert set(transitions.states.values) == {value for value, _ in model.status.field.choices}
+
+
+@isolate_apps("orders")
+def test_the_coverage_check_finds_a_stateful_model_without_a_map():
+    class Shipment(models.Model):  # noqa: DJ008 - a throwaway model
+        status = models.CharField(max_length=16, choices=[("packed", "Packed"), ("sent", "Sent")])
+
+        class Meta:
+            app_label = "orders"
+
+    class Note(models.Model):  # noqa: DJ008 - a throwaway model
+        status = models.CharField(max_length=16)  # free text: no states
+
+        class Meta:
+            app_label = "orders"
+
+    assert without_a_map([Shipment, Note]) == [Shipment]
+    assert without_a_map([Order]) == []
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_status_assigned_outside_its_map_is_refused(name):
+    model, transitions, allowed = EXPECTED[name]
+    (source, target), actors = next(iter(allowed.items()))
+    actor = None if actors is ANYONE else next(iter(actors))
+    row = model(status=target)
+    row.status = source  # a row being made takes any status, until it is saved
+    row._state.adding = False  # as save() leaves it, and as a query loads it
+    with pytest.raises(StatusAssignmentRefused):
+        row.status = target
+    with pytest.raises(StatusAssignmentRefused):
+        row.status = target
+    assert row.status == source
+    row.status = source  # the same value again changes nothing
+    assert transitions.apply(row, target, actor=actor) == source  # the map's door moves it
+    assert row.status == target
+    with pytest.raises(StatusAssignmentRefused):
+        row.status = source  # and the door closes behind it
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -272,3 +340,31 @@ def test_the_source_check_would_see_an_assignment():
     assert STATUS_WRITE.search("        order.status = OrderStatus.PAID")
     assert STATUS_WRITE.search("Refund.objects.filter(pk=1).update(status='failed')")
     assert not STATUS_WRITE.search("if order.status == OrderStatus.PAID:")
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_a_loaded_status_is_refused_and_a_reload_takes_the_databases():
+    customer = UserFactory()
+    order = order_make(customer, (product_make(), 1))
+    loaded = Order.objects.get(pk=order.pk)
+    with pytest.raises(StatusAssignmentRefused):
+        loaded.status = O.CANCELLED
+    order_services.order_status_set(order_id=order.pk, status=O.CANCELLED, user=customer)
+    loaded.refresh_from_db()
+    assert loaded.status == O.CANCELLED == Order.objects.get(pk=order.pk).status
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_a_form_moves_a_saved_rows_status_through_the_map():
+    form_class = modelform_factory(Client, fields=["status"])
+    client = Client(status=Cl.LEAD)
+    client._state.adding = False  # as loaded
+
+    form = form_class({"status": Cl.ACTIVE}, instance=client)
+    assert form.is_valid(), form.errors
+    assert client.status == Cl.ACTIVE
+
+    with pytest.raises(ApplicationError) as refused:
+        form_class({"status": Cl.LEAD}, instance=client).is_valid()  # active -> lead: no edge
+    assert refused.value.code == CLIENT_TRANSITIONS.code
+    assert client.status == Cl.ACTIVE

@@ -24,8 +24,7 @@ from common.databases import database_for_app
 from common.db import insert_rows
 from common.events import amqp, contract, kafka
 from common.middleware import current_request_id, request_id_bound
-from common.models import InboxEventBase
-from common.transitions import TransitionMap
+from common.models import INBOX_TRANSITIONS
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +32,6 @@ logger = logging.getLogger(__name__)
 RELAY_CHANNEL = "autosalon_outbox"
 # How many rows the relay takes at a time.
 RELAY_BATCH_SIZE = 500
-
-# A dead letter that a replay applies becomes processed; a processed event stays so.
-INBOX_TRANSITIONS = TransitionMap(
-    "inbox entry",
-    InboxEventBase.Status,
-    {(InboxEventBase.Status.DEAD, InboxEventBase.Status.PROCESSED): ()},
-)
 
 
 @dataclass(frozen=True)

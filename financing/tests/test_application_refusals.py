@@ -109,12 +109,14 @@ def test_after_a_rejection_the_client_may_apply_again(customer, customer_client)
 
 def test_the_database_itself_refuses_a_second_open_application_for_an_order(customer):
     first = application_make(customer, monthly_income="40000.00")
-    second = LoanApplication.objects.get(pk=first.pk)
-    second.pk, second.status = uuid.uuid4(), "approved"
+    values = {field.attname: getattr(first, field.attname) for field in first._meta.fields}
+
+    def beside_it(status: str) -> LoanApplication:
+        """The same application again, under another id and in `status`."""
+        return LoanApplication(**{**values, "id": uuid.uuid4(), "status": status})
 
     with pytest.raises(IntegrityError), transaction.atomic(using="financing"):
-        second.save(force_insert=True)
+        beside_it("approved").save(force_insert=True)
 
-    second.status = "rejected"
-    second.save(force_insert=True)  # a closed one may sit beside it
+    beside_it("rejected").save(force_insert=True)  # a closed one may sit beside it
     assert LoanApplication.objects.filter(order_id=first.order_id).count() == 2

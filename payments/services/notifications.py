@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from payments import events
-from payments.choices import NotificationStatus
+from payments.choices import NOTIFICATION_TRANSITIONS, NotificationStatus
 from payments.models import Payment, ProviderNotification, Refund
 from payments.providers import Kind, Notification, ProviderRecord, get_provider
 from payments.services.ledger import provider_call
@@ -136,6 +136,7 @@ def _close(notice: ProviderNotification, status: str, note: str) -> ProviderNoti
             status,
             note,
         )
-    notice.status, notice.note, notice.processed_at = status, note[:500], timezone.now()
+    NOTIFICATION_TRANSITIONS.apply(notice, status)
+    notice.note, notice.processed_at = note[:500], timezone.now()
     notice.save(using=DB, update_fields=["status", "note", "processed_at", "updated_at"])
     return notice
