@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import handlers  # registers the event consumers
+        from accounts import handlers, selectors  # handlers registers the event consumers
+        from common.admin_people import people_directory_provide
+
+        people_directory_provide(selectors)  # the people other apps' admins show
 
         post_migrate.connect(
             handlers.managers_group_sync_after_migrate, dispatch_uid="accounts.managers_group"

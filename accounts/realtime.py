@@ -10,7 +10,6 @@ from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
 
 from accounts import services
-from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -24,17 +23,6 @@ def _looks_like_jwt(value: str) -> bool:
 @database_sync_to_async
 def _ticket_user(ticket: str):
     return services.ws_ticket_consume(ticket=ticket) or AnonymousUser()
-
-
-@database_sync_to_async
-def session_current(user: User) -> bool:
-    """Whether a socket opened for `user` may stay open: the user is active and none of their
-    tokens was revoked since its ticket was issued. A feed asks once it has joined the user's
-    group, so that a revocation is either seen here or closes it through the group
-    (docs/security.md, "Tokens")."""
-    return User.objects.filter(
-        pk=user.pk, is_active=True, token_version=user.token_version
-    ).exists()
 
 
 class TicketAuthMiddleware(BaseMiddleware):

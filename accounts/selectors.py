@@ -13,6 +13,16 @@ def user_list() -> QuerySet[User]:
     return User.objects.all()
 
 
+def user_session_current(*, user: User) -> bool:
+    """Whether a socket opened for `user` may stay open: the user is active and none of their
+    tokens was revoked since its ticket was issued. A feed asks once it has joined the user's
+    group, so that a revocation is either seen here or closes it through the group
+    (docs/security.md, "Tokens")."""
+    return User.objects.filter(
+        pk=user.pk, is_active=True, token_version=user.token_version
+    ).exists()
+
+
 def user_get(*, user_id) -> User:
     user = User.objects.filter(pk=user_id).first()
     if user is None:

@@ -4,7 +4,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.admin_people import PeopleMixin
 from common.admin import (
     CreatedColumnMixin,
     DatabaseAdminMixin,
@@ -21,6 +20,7 @@ from common.admin import (
     reason_action,
     short_id,
 )
+from common.admin_people import PeopleMixin
 from financing import services
 from financing.choices import Decision
 from financing.models import ApplicationDecision, LoanApplication, LoanInstallment

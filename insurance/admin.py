@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.admin_people import PeopleMixin
 from common.admin import (
     DatabaseAdminMixin,
     DecisionTrailInline,
@@ -17,6 +16,7 @@ from common.admin import (
     reason_action,
     short_id,
 )
+from common.admin_people import PeopleMixin
 from insurance import services
 from insurance.choices import ClaimDecision, InsuranceType
 from insurance.models import Claim, ClaimDecisionRecord, Policy, Quote

@@ -7,7 +7,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from accounts.admin_people import PeopleMixin
 from catalog import selectors as catalog_selectors
 from common.admin import (
     CreatedColumnMixin,
@@ -25,6 +24,7 @@ from common.admin import (
     reason_action,
     short_id,
 )
+from common.admin_people import PeopleMixin
 from orders import services
 from orders.choices import LinkKind, OrderStatus
 from orders.deal import deal_of, premium_paid

@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from accounts import realtime as accounts_realtime
+from accounts import selectors as accounts_selectors
 from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, SESSION_CLOSE, user_group
 from orders import realtime, selectors
 
@@ -43,10 +43,14 @@ class OrderFeedConsumer(AsyncJsonWebsocketConsumer):
         for group in (feed, user_group(user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups.append(group)
-        if not await accounts_realtime.session_current(user):
+        if not await self._session_current(user):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         await self.send_json(await self._snapshot(user, order_id))
+
+    @database_sync_to_async
+    def _session_current(self, user) -> bool:
+        return accounts_selectors.user_session_current(user=user)
 
     @database_sync_to_async
     def _find(self, user, order_id):

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.admin_people import PeopleMixin
 from common.admin import (
     CreatedColumnMixin,
     DatabaseAdminMixin,
@@ -20,6 +19,7 @@ from common.admin import (
     reason_action,
     short_id,
 )
+from common.admin_people import PeopleMixin
 from payments import services
 from payments.choices import PayableKind, RefundDecision
 from payments.models import (

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from accounts import selectors as accounts_selectors
-from accounts.admin_people import PeopleMixin
 from common.admin import (
     DatabaseAdminMixin,
     ExportMixin,
@@ -22,6 +21,7 @@ from common.admin import (
     service_action,
 )
 from common.admin_forms import ServiceFormAdminMixin
+from common.admin_people import PeopleMixin
 from showroom import services
 from showroom.admin_forms import EventForm, ResourceForm
 from showroom.choices import TestDriveStatus

@@ -5,19 +5,45 @@ client's CRM record (docs/admin.md, "People").
 A ModelAdmin declares `people_fields = {"customer_id": _("customer")}`: each field gets a
 list column and a read-only field (`<field>_person`) showing the name and phone, loaded for the
 whole page in one query; and `search_fields` may name `people_search_fields` to find rows by
-the person's name, e-mail or phone."""
+the person's name, e-mail or phone.
+
+The people come from the app that owns them, which hands its selectors over when it is ready
+(`people_directory_provide`, called by accounts): common imports no app (docs/architecture.md)."""
+
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from accounts import selectors
 
-# The CRM's client list, filtered to one account: the CRM is above accounts, so it is linked by
-# its admin URL rather than imported.
+class PeopleDirectory(Protocol):
+    def user_cards(self, *, user_ids: Iterable) -> dict[str, Any]: ...
+
+    def user_ids_matching(self, *, term: str) -> list: ...
+
+
+_directory: PeopleDirectory | None = None
+
+
+def people_directory_provide(directory: PeopleDirectory) -> None:
+    global _directory
+    _directory = directory
+
+
+def _people() -> PeopleDirectory:
+    if _directory is None:
+        raise ImproperlyConfigured("No app provides the people directory (accounts does).")
+    return _directory
+
+
+# The CRM's client list, filtered to one account: linked by its admin URL name, since common
+# imports no app.
 CRM_CLIENTS_URL_NAME = "admin:crm_client_changelist"
 
 
@@ -55,7 +81,7 @@ class PeopleMixin:
         def column(self, obj):
             cards = getattr(obj, "_people", None)
             if cards is None:  # a record's own page: one lookup
-                cards = selectors.user_cards(user_ids=[getattr(obj, field)])
+                cards = _people().user_cards(user_ids=[getattr(obj, field)])
             value = getattr(obj, field)
             return "—" if value is None else _person(cards.get(str(value)), value)
 
@@ -69,7 +95,7 @@ class PeopleMixin:
             def get_results(self, request):
                 super().get_results(request)
                 ids = [getattr(obj, field) for obj in self.result_list for field in fields]
-                cards = selectors.user_cards(user_ids=ids)
+                cards = _people().user_cards(user_ids=ids)
                 for obj in self.result_list:
                     obj._people = cards
 
@@ -78,7 +104,7 @@ class PeopleMixin:
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term and self.people_search_fields:
-            user_ids = selectors.user_ids_matching(term=search_term)
+            user_ids = _people().user_ids_matching(term=search_term)
             if user_ids:
                 by_person = Q()
                 for field in self.people_search_fields:

@@ -1,0 +1,67 @@
+"""The project's own import-linter contract (docs/conventions.md, "Between apps"), loaded by
+`lint-imports` through `contract_types` in pyproject.toml; nothing at run time imports it.
+
+`app_independence`: every root package but the ones it names `outside` (config, common) is a
+domain app, and an app imports of another app only its public rooms (services, selectors,
+choices, events), directly; an app's tests may also use another app's test factories. What
+those rooms import in turn is their own app's business, so indirect imports are allowed. A new
+app is covered as soon as it is a root package, and a package at the project's root with an
+`apps.py` that is not one breaks the contract, so a new app cannot be forgotten there."""
+
+from pathlib import Path
+
+from grimp import ImportGraph
+from importlinter.application import output
+from importlinter.domain import fields
+from importlinter.domain.contract import Contract, ContractCheck
+
+
+class AppIndependenceContract(Contract):
+    type_name = "app_independence"
+
+    outside = fields.SetField(subfield=fields.StringField())
+    public = fields.SetField(subfield=fields.StringField())
+    tests_may_import = fields.SetField(subfield=fields.StringField(), required=False)
+
+    def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
+        roots = {module.split(".")[0] for module in graph.modules}
+        apps = roots - set(self.outside)
+        on_disk = {path.parent.name for path in Path.cwd().glob("*/apps.py")}
+        unlisted = sorted(on_disk - roots - set(self.outside))
+        broken = []
+        for importer in sorted(graph.modules):
+            app = importer.split(".")[0]
+            if app not in apps:
+                continue
+            for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+                other, *rest = imported.split(".")
+                if other in apps and other != app and not self._allowed(importer, rest):
+                    lines = graph.get_import_details(importer=importer, imported=imported)
+                    broken.append((importer, imported, [line["line_number"] for line in lines]))
+        return ContractCheck(
+            kept=not broken and not unlisted,
+            metadata={"broken": broken, "unlisted": unlisted},
+        )
+
+    def _allowed(self, importer: str, rest: list[str]) -> bool:
+        room = ".".join(rest)
+        if rest and rest[0] in self.public:
+            return True
+        in_tests = importer.split(".")[1:2] == ["tests"]
+        return in_tests and any(
+            room == allowed or room.startswith(f"{allowed}.")
+            for allowed in self.tests_may_import or ()
+        )
+
+    def render_broken_contract(self, check: ContractCheck) -> None:
+        for app in check.metadata["unlisted"]:
+            output.print_error(f"{app} has an apps.py but is not in root_packages")
+            output.new_line()
+        for importer, imported, lines in check.metadata["broken"]:
+            where = ", ".join(f"l.{line}" for line in lines)
+            output.print_error(f"{importer} -> {imported} ({where})")
+            output.new_line()
+        if check.metadata["broken"]:
+            output.print(
+                f"Another app may be imported only through: {', '.join(sorted(self.public))}"
+            )

@@ -1,0 +1,97 @@
+"""The independence contract (config/import_contracts.py) can fail: on a copy of the project,
+an app that imports a room of another app other than its public ones breaks it, and so does a
+new app that is not a root package; an import through the public rooms keeps it."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+CONTRACT = "Independence: an app imports of another only"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """The project's Python packages and pyproject.toml, copied."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", copy)
+    for package in ROOT.glob("*/__init__.py"):
+        shutil.copytree(
+            package.parent,
+            copy / package.parent.name,
+            ignore=shutil.ignore_patterns("__pycache__", "locale", "migrations"),
+        )
+    return copy
+
+
+def lint(project: Path) -> tuple[int, str]:
+    done = subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=project, capture_output=True, text=True
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def contract_line(output: str) -> str:
+    return next(line for line in output.splitlines() if CONTRACT in line)
+
+
+def test_the_project_keeps_the_contract(project):
+    code, output = lint(project)
+    assert code == 0, output
+    assert "KEPT" in contract_line(output)
+
+
+def test_an_import_of_another_apps_validators_breaks_it(project):
+    (project / "insurance" / "planted.py").write_text(
+        "from catalog.validators import normalize_vin\n"
+    )
+    code, output = lint(project)
+    assert code == 1
+    assert "BROKEN" in contract_line(output)
+    assert "insurance.planted -> catalog.validators (l.1)" in output
+
+
+def test_an_import_of_another_apps_selectors_keeps_it(project):
+    (project / "insurance" / "planted.py").write_text("from catalog import selectors\n")
+    code, output = lint(project)
+    assert code == 0, output
+
+
+def test_a_tests_import_of_another_apps_test_helpers_other_than_factories_breaks_it(project):
+    (project / "insurance" / "tests" / "test_planted.py").write_text(
+        "from orders.tests import test_order_create\n"
+    )
+    code, output = lint(project)
+    assert code == 1
+    assert "insurance.tests.test_planted -> orders.tests.test_order_create" in output
+
+
+def test_a_new_app_missing_from_the_root_packages_breaks_it(project):
+    tenth = project / "tenth"
+    tenth.mkdir()
+    (tenth / "__init__.py").write_text("")
+    (tenth / "apps.py").write_text("")
+    code, output = lint(project)
+    assert code == 1
+    assert "tenth has an apps.py but is not in root_packages" in output
+
+
+def test_a_new_root_package_is_covered_without_an_edit_to_the_contract(project):
+    tenth = project / "tenth"
+    tenth.mkdir()
+    (tenth / "__init__.py").write_text("")
+    (tenth / "apps.py").write_text("")
+    (tenth / "models.py").write_text("")
+    (project / "insurance" / "planted.py").write_text("import tenth.models\n")
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    listed = next(line for line in text.splitlines() if line.startswith("root_packages = "))
+    pyproject.write_text(text.replace(listed, listed.replace("]", ', "tenth"]')))
+    code, output = lint(project)
+    assert code == 1
+    assert "insurance.planted -> tenth.models (l.1)" in output
