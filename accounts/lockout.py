@@ -53,11 +53,14 @@ class LockoutBackend(ModelBackend):
     locked while it runs, so that concurrent guesses are counted one after another and
     none gets past a limit."""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(self, request, username=None, password=None, ip_address=None, **kwargs):
+        """`ip_address` is the client's: from `request` when there is one (the admin's sign-in
+        form), else as the API's service passes it."""
         username = username or kwargs.get(User.USERNAME_FIELD)
         if not username or password is None:
             return None
-        ip_address = client_ip(request) if request is not None else None
+        if request is not None:
+            ip_address = client_ip(request)
         with transaction.atomic(using=DB):
             # An e-mail or a username (docs/security.md, "Usernames"): failures count against
             # the account either names.

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from accounts.models import ActivityLog, ExternalIdentity, User, email_normalize
+from common.exceptions import NotFound
 
 
 def user_list() -> QuerySet[User]:
@@ -26,7 +26,7 @@ def user_session_current(*, user: User) -> bool:
 def user_get(*, user_id) -> User:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        raise Http404
+        raise NotFound
     return user
 
 
@@ -34,7 +34,7 @@ def user_own_or_admin(*, actor: User, user_id) -> User:
     """The user `actor` may see the private side of: themselves, or anyone for an admin.
     Anyone else is a 404, like a missing user."""
     if not (actor.is_superuser or str(actor.pk) == str(user_id)):
-        raise Http404
+        raise NotFound
     return user_get(user_id=user_id)
 
 

@@ -13,7 +13,6 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -39,9 +38,8 @@ from accounts.tokens import RefreshToken
 from common.authentication import TOKEN_VERSION_CLAIM, user_cache_forget
 from common.cache import cache_take
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, NotFound
 from common.realtime import sessions_close_after_commit
-from common.throttling import client_ip
 
 DB = "default"
 WS_TICKET_PREFIX = "ws-ticket:"
@@ -374,12 +372,11 @@ def _invalid_refresh() -> ApplicationError:
     )
 
 
-def token_obtain(*, request, login: str, password: str) -> dict:
-    """Sign in with an e-mail or a username (`login`). `request` is the HTTP request: the
-    lockout (accounts.lockout) counts the account's failures, and those from the client's
-    address; a locked sign-in is answered as a wrong password is."""
-    ip_address = client_ip(request)
-    user = authenticate(request, username=login, password=password)
+def token_obtain(*, login: str, password: str, ip_address: str | None) -> dict:
+    """Sign in with an e-mail or a username (`login`) from the client at `ip_address`: the
+    lockout (accounts.lockout) counts the account's failures, and those from that address;
+    a locked sign-in is answered as a wrong password is."""
+    user = authenticate(username=login, password=password, ip_address=ip_address)
     if user is None:
         known = User.objects.filter(sign_in_lookup(login)).first()
         if known is not None:
@@ -1003,7 +1000,7 @@ def identity_unlink(*, user: User, identity_id) -> None:
         locked = User.objects.using(DB).select_for_update().get(pk=user.pk)
         identity = ExternalIdentity.objects.using(DB).filter(pk=identity_id, user=locked).first()
         if identity is None:
-            raise Http404
+            raise NotFound
         if not locked.has_usable_password() and locked.identities.count() == 1:
             raise ApplicationError(
                 _("This is your only way to sign in: set a password before you unlink it."),

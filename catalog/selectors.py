@@ -6,12 +6,12 @@ from uuid import UUID
 
 from django.db import connections
 from django.db.models import QuerySet
-from django.http import Http404
 
 from catalog.choices import ReservationStatus
 from catalog.models import Category, Product, StockReservation
 from catalog.validators import normalize_vin
 from common.databases import database_for_app
+from common.exceptions import NotFound
 
 
 def category_list() -> QuerySet[Category]:
@@ -21,7 +21,7 @@ def category_list() -> QuerySet[Category]:
 def category_get(*, category_id) -> Category:
     category = Category.objects.filter(pk=category_id).first()
     if category is None:
-        raise Http404
+        raise NotFound
     return category
 
 
@@ -49,7 +49,7 @@ def product_list() -> QuerySet[Product]:
 def product_get(*, product_id) -> Product:
     product = product_list().filter(pk=product_id).first()
     if product is None:
-        raise Http404
+        raise NotFound
     return product
 
 

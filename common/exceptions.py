@@ -44,6 +44,13 @@ class ApplicationError(Exception):
         self.retry_after = retry_after  # seconds, for a 429 or 503
 
 
+class NotFound(Exception):
+    """What a service or selector raises for a record that is not there, or that the one who
+    asks may not see: the API answers 404 `not_found`, as for an unknown URL, and says no more
+    (docs/conventions.md, "Errors"). Domain code raises it instead of Django's `Http404`, so
+    that it knows nothing of HTTP."""
+
+
 class CsrfFailed(exceptions.PermissionDenied):
     """A session-authenticated unsafe request without a valid CSRF token (docs/security.md,
     "CSRF")."""
@@ -164,7 +171,7 @@ def exception_handler(exc, context):
         return unavailable_response(exc)
     if isinstance(exc, RequestDataTooBig):
         return too_large_response(Response)
-    if isinstance(exc, Http404):
+    if isinstance(exc, Http404 | NotFound):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as accounts_selectors
@@ -30,7 +29,7 @@ from accounts import services as accounts_services
 from accounts.choices import Role
 from catalog import demo as catalog_demo
 from catalog import selectors as catalog_selectors
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, NotFound
 from common.money import to_cents
 from crm import selectors as crm_selectors
 from crm import services as crm_services
@@ -606,7 +605,7 @@ class History:
                 clock.move_to(step.at)
                 try:
                     getattr(self, f"do_{step.action}")(**step.args)
-                except (ApplicationError, Http404, KeyError, LookupError) as exc:
+                except (ApplicationError, NotFound, KeyError, LookupError) as exc:
                     self.skipped += 1
                     if self.verbosity > 1:
                         self.stdout.write(f"  skipped {step.action} {step.args}: {exc}")

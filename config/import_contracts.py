@@ -6,14 +6,21 @@ domain app, and an app imports of another app only its public rooms (services, s
 choices, events), directly; an app's tests may also use another app's test factories. What
 those rooms import in turn is their own app's business, so indirect imports are allowed. A new
 app is covered as soon as it is a root package, and a package at the project's root with an
-`apps.py` that is not one breaks the contract, so a new app cannot be forgotten there."""
+`apps.py` that is not one breaks the contract, so a new app cannot be forgotten there.
 
+`external_forbidden`: modules matching `source_modules` do not import any of
+`forbidden_modules` directly, where those may be subpackages of an external package
+(`django.http`), which import-linter's own forbidden contract refuses: the graph holds an
+external package as one node, so the import's own line says which part of it is imported."""
+
+import re
 from pathlib import Path
 
 from grimp import ImportGraph
 from importlinter.application import output
 from importlinter.domain import fields
 from importlinter.domain.contract import Contract, ContractCheck
+from importlinter.domain.helpers import module_expressions_to_modules
 
 
 class AppIndependenceContract(Contract):
@@ -24,7 +31,7 @@ class AppIndependenceContract(Contract):
     tests_may_import = fields.SetField(subfield=fields.StringField(), required=False)
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
-        roots = {module.split(".")[0] for module in graph.modules}
+        roots = set(self.session_options["root_packages"])
         apps = roots - set(self.outside)
         on_disk = {path.parent.name for path in Path.cwd().glob("*/apps.py")}
         unlisted = sorted(on_disk - roots - set(self.outside))
@@ -65,3 +72,46 @@ class AppIndependenceContract(Contract):
             output.print(
                 f"Another app may be imported only through: {', '.join(sorted(self.public))}"
             )
+
+
+class ExternalForbiddenContract(Contract):
+    type_name = "external_forbidden"
+
+    source_modules = fields.SetField(subfield=fields.ModuleExpressionField())
+    forbidden_modules = fields.SetField(subfield=fields.StringField())
+
+    _FROM = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\(?\s*([\w\s,]*)")
+    _IMPORT = re.compile(r"^\s*import\s+([\w.]+)")
+
+    def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
+        sources = {
+            module.name for module in module_expressions_to_modules(graph, self.source_modules)
+        }
+        externals = {forbidden.split(".")[0] for forbidden in self.forbidden_modules}
+        broken = []
+        for importer in sorted(sources):
+            for external in sorted(externals & graph.find_modules_directly_imported_by(importer)):
+                for line in graph.get_import_details(importer=importer, imported=external):
+                    for imported in self._imported(line["line_contents"]):
+                        if self._forbidden(imported):
+                            broken.append((importer, imported, [line["line_number"]]))
+        return ContractCheck(kept=not broken, metadata={"broken": broken})
+
+    def _imported(self, line: str) -> list[str]:
+        """The modules an import line may name: `from django import http` names `django.http`."""
+        if found := self._FROM.match(line):
+            names = [name.strip() for name in found.group(2).split(",") if name.strip()]
+            return [found.group(1), *(f"{found.group(1)}.{name.split()[0]}" for name in names)]
+        found = self._IMPORT.match(line)
+        return [found.group(1)] if found else []
+
+    def _forbidden(self, imported: str) -> bool:
+        return any(
+            imported == forbidden or imported.startswith(f"{forbidden}.")
+            for forbidden in self.forbidden_modules
+        )
+
+    def render_broken_contract(self, check: ContractCheck) -> None:
+        for importer, imported, lines in check.metadata["broken"]:
+            output.print_error(f"{importer} -> {imported} (l.{lines[0]})")
+            output.new_line()

@@ -7,9 +7,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
+from common.exceptions import NotFound
 from crm.choices import ClientStatus
 from crm.models import Activity, Client, Contact
 
@@ -26,7 +26,7 @@ def client_list(*, user) -> QuerySet[Client]:
 def client_get(*, user, client_id) -> Client:
     client = client_list(user=user).filter(pk=client_id).first()
     if client is None:
-        raise Http404
+        raise NotFound
     return client
 
 

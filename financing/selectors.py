@@ -4,9 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
+from common.exceptions import NotFound
 from financing import scoring
 from financing.models import LoanApplication, LoanInstallment
 
@@ -46,7 +46,7 @@ def application_get(*, user, application_id) -> LoanApplication:
     """Another client's application is a 404, exactly like a missing one."""
     application = application_list(user=user).filter(pk=application_id).first()
     if application is None:
-        raise Http404
+        raise NotFound
     return application
 
 

@@ -2,8 +2,8 @@
 policies and claims; staff see all. Another client's is a 404, like a missing one."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from common.exceptions import NotFound
 from insurance.models import Claim, Policy, Quote
 
 
@@ -14,7 +14,7 @@ def _visible(queryset: QuerySet, user) -> QuerySet:
 def _one(queryset: QuerySet, pk):
     found = queryset.filter(pk=pk).first()
     if found is None:
-        raise Http404
+        raise NotFound
     return found
 
 

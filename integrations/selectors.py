@@ -1,8 +1,8 @@
 """Reads of the integrations domain; only admins read it (the API and the admin)."""
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
+from common.exceptions import NotFound
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 DB = "integrations"
@@ -15,7 +15,7 @@ def subscription_list() -> QuerySet[WebhookSubscription]:
 def subscription_get(*, subscription_id) -> WebhookSubscription:
     subscription = subscription_list().filter(pk=subscription_id).first()
     if subscription is None:
-        raise Http404
+        raise NotFound
     return subscription
 
 
@@ -35,5 +35,5 @@ def delivery_list(*, subscription_id) -> QuerySet[WebhookDelivery]:
 def delivery_get(*, subscription_id, delivery_id) -> WebhookDelivery:
     delivery = delivery_list(subscription_id=subscription_id).filter(pk=delivery_id).first()
     if delivery is None:
-        raise Http404
+        raise NotFound
     return delivery

@@ -12,11 +12,10 @@ from uuid import UUID
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, NotFound
 from common.money import to_cents
 from orders import cache
 from orders.choices import OrderStatus
@@ -70,7 +69,7 @@ def order_get(*, user, order_id) -> Order:
     """Another client's order is a 404, exactly like a missing one."""
     order = order_list(user=user).filter(pk=order_id).first()
     if order is None:
-        raise Http404
+        raise NotFound
     return order
 
 
@@ -97,7 +96,7 @@ def order_detail(*, user, order_id, render: Callable[[Order], dict]) -> dict:
         order_id, lambda: render(order_get(user=user, order_id=order_id))
     )
     if not user.is_staff and body["customer_id"] != str(user.pk):
-        raise Http404
+        raise NotFound
     return body
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import F, Prefetch, Q, Sum
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,7 +15,7 @@ from django.utils.translation import ngettext
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from common import idempotency
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, NotFound
 from orders import cache, events, realtime
 from orders.choices import (
     FINANCED_LOAN_STATUSES,
@@ -203,7 +202,7 @@ def order_status_set(*, order_id, status: str, user=None, reason: str = "") -> O
     with transaction.atomic(using=DB):
         order = Order.objects.using(DB).select_for_update().filter(pk=order_id).first()
         if order is None or _actor(order, user) == "":
-            raise Http404
+            raise NotFound
         actor = _actor(order, user)
         from_status = ORDER_TRANSITIONS.apply(order, status, actor=actor)
         _changed(order, events.ORDER_STATUS_CHANGED.type)
@@ -258,7 +257,7 @@ def order_item_quantity_set(*, order_id, item_id, quantity: int) -> Order:
                 )
             item = OrderItem.objects.using(DB).filter(order=order, pk=item_id).first()
             if item is None:
-                raise Http404
+                raise NotFound
             if item.quantity == quantity:
                 return order
             catalog_services.stock_adjust(

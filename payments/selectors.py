@@ -1,10 +1,9 @@
 """Reads of the payments domain, scoped to who asks."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, NotFound
 from payments.error_codes import PaymentErrorCode
 from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
 
@@ -18,7 +17,7 @@ def payment_get(*, user, payment_id) -> Payment:
     """Another client's payment is a 404, like a missing one."""
     payment = payment_list(user=user).filter(pk=payment_id).first()
     if payment is None:
-        raise Http404
+        raise NotFound
     return payment
 
 
@@ -45,5 +44,5 @@ def payment_method_list(*, user) -> QuerySet[SavedPaymentMethod]:
 def payment_method_get(*, user, method_id) -> SavedPaymentMethod:
     method = payment_method_list(user=user).filter(pk=method_id).first()
     if method is None:
-        raise Http404
+        raise NotFound
     return method

@@ -2,8 +2,8 @@
 own registrations, allocations and test drives (anyone else's is a 404, like a missing one)."""
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
+from common.exceptions import NotFound
 from showroom.choices import SEAT_HOLDING, EventStatus
 from showroom.models import (
     Allocation,
@@ -19,7 +19,7 @@ from showroom.models import (
 def _visible(queryset: QuerySet, pk):
     row = queryset.filter(pk=pk).first()
     if row is None:
-        raise Http404
+        raise NotFound
     return row
 
 

@@ -73,7 +73,7 @@ def _rows_make(customer) -> None:
     """One row of each: see `rows_make`."""
     with pytest.raises(ApplicationError):
         accounts_services.token_obtain(
-            request=RequestFactory().post("/api/v1/auth/token", REMOTE_ADDR=next(ADDRESSES)),
+            ip_address=next(ADDRESSES),
             login=customer.email,
             password="wrong",
         )

@@ -2,6 +2,7 @@
 an app that imports a room of another app other than its public ones breaks it, and so does a
 new app that is not a root package; an import through the public rooms keeps it."""
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -95,3 +96,49 @@ def test_a_new_root_package_is_covered_without_an_edit_to_the_contract(project):
     code, output = lint(project)
     assert code == 1
     assert "insurance.planted -> tenth.models (l.1)" in output
+
+
+HTTP_CONTRACT = "Services and selectors know nothing of HTTP"
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "imported"),
+    [
+        ("catalog/selectors.py", "from django.http import Http404", "django.http"),
+        ("catalog/selectors.py", "from django import http", "django.http"),
+        ("payments/services/planted.py", "import rest_framework.exceptions", "rest_framework"),
+        ("accounts/services.py", "from rest_framework import (\n    status,\n)", "rest_framework"),
+    ],
+)
+def test_http_in_a_service_or_selector_breaks_the_http_contract(project, module, line, imported):
+    path = project / module
+    path.write_text(f"{line}\n" + (path.read_text() if path.exists() else ""))
+    code, output = lint(project)
+    assert code == 1
+    assert "BROKEN" in next(line for line in output.splitlines() if HTTP_CONTRACT in line)
+    assert f"-> {imported}" in output
+
+
+def test_other_django_modules_in_a_selector_keep_the_http_contract(project):
+    path = project / "catalog" / "selectors.py"
+    path.write_text("from django.utils import timezone\n" + path.read_text())
+    code, output = lint(project)
+    assert code == 0, output
+
+
+def test_no_service_or_selector_takes_a_request():
+    """HTTP stays in the views: a service is given what it needs of a request (an address)."""
+    modules = [
+        *ROOT.glob("*/services.py"),
+        *ROOT.glob("*/services/*.py"),
+        *ROOT.glob("*/selectors.py"),
+    ]
+    assert len(modules) > 18
+    taking = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"
+        for path in modules
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and "request" in {arg.arg for arg in [*node.args.args, *node.args.kwonlyargs]}
+    ]
+    assert taking == []

@@ -51,7 +51,7 @@ class TokenObtainView(PublicAuthView):
     )
     def post(self, request):
         data = self.validated(s.TokenObtainInputSerializer)
-        return Response(services.token_obtain(request=request._request, **data))
+        return Response(services.token_obtain(ip_address=client_ip(request), **data))
 
 
 class TokenRefreshView(PublicAuthView):
