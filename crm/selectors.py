@@ -5,7 +5,7 @@ missing one. Clients (customers) never reach the CRM: its views are staff only."
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -67,6 +67,12 @@ def stale_leads(queryset: QuerySet[Client]) -> QuerySet[Client]:
     return queryset.alias(touched=Coalesce("last_activity_at", "created_at")).filter(
         status=ClientStatus.LEAD, archived_at__isnull=True, touched__lt=cutoff
     )
+
+
+def clients_with_latest_summary(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """`clients`, each with `latest_summary`: its latest activity's summary, if any."""
+    latest = Activity.objects.filter(client=OuterRef("pk")).order_by("-occurred_at", "-id")
+    return clients.annotate(latest_summary=Subquery(latest.values("summary")[:1]))
 
 
 def my_clients(*, user) -> QuerySet[Client]:

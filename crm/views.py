@@ -2,11 +2,9 @@
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 
 from crm import selectors
-from crm.models import Activity
 
 MY_CLIENTS_SHOWN = 100
 
@@ -15,8 +13,7 @@ MY_CLIENTS_SHOWN = 100
 def my_clients_page(request):
     """My clients, the latest activity first, and how many of my leads have gone quiet."""
     mine = selectors.my_clients(user=request.user)
-    latest = Activity.objects.filter(client=OuterRef("pk")).order_by("-occurred_at", "-id")
-    clients = mine.annotate(latest_summary=Subquery(latest.values("summary")[:1]))
+    clients = selectors.clients_with_latest_summary(mine)
     return render(
         request,
         "dashboard/clients.html",

@@ -13,6 +13,12 @@ def payment_list(*, user) -> QuerySet[Payment]:
     return payments if user.is_staff else payments.filter(customer_id=user.pk)
 
 
+def payment_status_public(*, payment_id) -> str | None:
+    """A payment's status alone, for the return page anyone holding its link may load; None
+    for no such payment."""
+    return Payment.objects.filter(pk=payment_id).values_list("status", flat=True).first()
+
+
 def payment_get(*, user, payment_id) -> Payment:
     """Another client's payment is a 404, like a missing one."""
     payment = payment_list(user=user).filter(pk=payment_id).first()

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from payments import selectors
 from payments.choices import UNSETTLED_STATUSES, PaymentStatus
-from payments.models import Payment
 from payments.tasks import payment_lookup_task
 
 LOOKUP_INTERVAL_SECONDS = 5  # one look-up per payment in this time, however often it loads
@@ -16,9 +16,7 @@ LOOKUP_INTERVAL_SECONDS = 5  # one look-up per payment in this time, however oft
 
 @require_GET
 def payment_return_page(request, payment_id):
-    status = (
-        Payment.objects.using("payments").filter(pk=payment_id).values_list("status", flat=True)
-    ).first()
+    status = selectors.payment_status_public(payment_id=payment_id)
     if status in UNSETTLED_STATUSES and cache.add(
         f"payments:return-lookup:{payment_id}", 1, LOOKUP_INTERVAL_SECONDS
     ):

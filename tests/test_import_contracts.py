@@ -142,3 +142,24 @@ def test_no_service_or_selector_takes_a_request():
         and "request" in {arg.arg for arg in [*node.args.args, *node.args.kwonlyargs]}
     ]
     assert taking == []
+
+
+def test_views_run_no_queries_of_their_own():
+    """A view reads through its app's selectors: no `<Model>.objects` but the empty queryset
+    the schema generator is given."""
+    views = [
+        *ROOT.glob("*/views.py"),
+        *ROOT.glob("*/api/views.py"),
+        *ROOT.glob("config/*_pages.py"),
+        ROOT / "config" / "landing.py",
+    ]
+    querying = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in views
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "objects"
+        and node.attr != "none"
+    ]
+    assert querying == []
