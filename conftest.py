@@ -248,7 +248,7 @@ def payment_completed_event(*, payable_kind: str, payable, paid: str, version: i
     as of `version`: for the tests of its consumers."""
     import uuid
 
-    from common.events.bus import Event
+    from common.events.types import Event
 
     order_id = payable.pk if payable_kind == "order" else payable.order_id
     return Event(

@@ -301,7 +301,7 @@ def memory_kib(pid: int) -> dict[str, int]:
     return total
 
 
-# What an emitting transaction NOTIFYs to wake the relay (common.events.bus.RELAY_CHANNEL).
+# What an emitting transaction NOTIFYs to wake the relay (common.events.publishing.RELAY_CHANNEL).
 RELAY_CHANNEL = "autosalon_outbox"
 
 

@@ -53,7 +53,7 @@ class OutboxEventBase(TimestampedModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # Recorded by every consumer's inbox; until then the relay hands it over again from
-    # `next_attempt_at` on (common.events.bus, "Publishing and redelivery").
+    # `next_attempt_at` on (common.events.publishing).
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # Confirmed by RabbitMQ (common.events.amqp). An event emitted while EVENTS_AMQP_URL is

@@ -8,7 +8,7 @@ from celery.exceptions import Reject
 from django.conf import settings
 from django.db import DatabaseError
 
-from common.events import bus
+from common.events import dead_letters, delivery, publishing
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +27,15 @@ def _backoff(retries: int) -> float:
 )
 def event_deliver_task(self, consumer_name: str, event: dict) -> bool:
     try:
-        return bus.deliver(consumer_name, event)
+        return delivery.deliver(consumer_name, event)
     except Exception as exc:
         if self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
         error = f"{type(exc).__name__}: {exc}"
         try:
-            bus.dead_letter_record(consumer_name, event, error, attempts=self.request.retries + 1)
+            dead_letters.dead_letter_record(
+                consumer_name, event, error, attempts=self.request.retries + 1
+            )
         except DatabaseError as dead_letter_exc:
             # The message is the only copy left (its outbox row counts as published): put
             # it back on the queue rather than lose it.
@@ -41,17 +43,17 @@ def event_deliver_task(self, consumer_name: str, event: dict) -> bool:
         raise
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=publishing.DISPATCH_TASK, acks_late=True, reject_on_worker_lost=True)
 def event_dispatch_task(event: dict, consumers: list[str]) -> dict[str, bool | None]:
     """One event, handed over once by the relay, delivered to each of its `consumers` here
-    (`bus.dispatch`). Returns, by consumer, True applied, False a repeat, None failed.
+    (`delivery.dispatch`). Returns, by consumer, True applied, False a repeat, None failed.
 
     One that failed goes on alone, as its own `event_deliver_task` on its first retry (with
     no retries allowed, it is a dead letter at once). What cannot be sent, like the consumers
     a killed dispatch never reached, the relay's redelivery hands over again to the consumers
     that have not recorded the event (docs/events.md, "Delivery")."""
     results = {}
-    for name, outcome in bus.dispatch(event, consumers).items():
+    for name, outcome in delivery.dispatch(event, consumers).items():
         results[name] = outcome if isinstance(outcome, bool) else None
         if results[name] is not None:
             continue
@@ -60,7 +62,7 @@ def event_dispatch_task(event: dict, consumers: list[str]) -> dict[str, bool | N
                 event_deliver_task.apply_async(args=[name, event], countdown=_backoff(0), retries=1)
             else:
                 error = f"{type(outcome).__name__}: {outcome}"
-                bus.dead_letter_record(name, event, error, attempts=1)
+                dead_letters.dead_letter_record(name, event, error, attempts=1)
         except Exception:
             logger.exception("Could not retry %s for %s; the relay will", event["id"], name)
     return results
@@ -68,4 +70,4 @@ def event_dispatch_task(event: dict, consumers: list[str]) -> dict[str, bool | N
 
 @shared_task(acks_late=True)
 def events_relay_task() -> dict:
-    return bus.relay(older_than_seconds=settings.EVENTS_RELAY_GRACE_SECONDS)
+    return publishing.relay(older_than_seconds=settings.EVENTS_RELAY_GRACE_SECONDS)

@@ -35,7 +35,7 @@ from prometheus_client.core import GaugeMetricFamily
 from common.databases import database_for_app
 from common.deadline import finished_within
 from common.error_codes import CommonErrorCode
-from common.events.bus import inbox_model, outbox_model
+from common.events.registry import inbox_model, outbox_model
 from common.exceptions import error_body
 from payments.breaker import provider_breaker
 

@@ -7,4 +7,4 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self):
-        from integrations import handlers  # noqa: F401  (registers the webhooks' fan-out)
+        from integrations import handlers, tasks  # noqa: F401  (the fan-out; tasks by name)

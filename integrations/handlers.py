@@ -2,7 +2,7 @@
 delivery for each subscription that wants it."""
 
 from common.events import Event, consumer
-from common.events.bus import ANY_EVENT
+from common.events.registry import ANY_EVENT
 from integrations import services
 
 

@@ -27,6 +27,7 @@ from accounts import selectors as accounts_selectors
 from common.events import Event
 from common.events.contract import envelope, event_types
 from common.exceptions import ApplicationError
+from common.queueing import task_queue
 from integrations.choices import DELIVERY_TRANSITIONS, DeliveryStatus
 from integrations.error_codes import IntegrationErrorCode
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -235,9 +236,9 @@ def deliveries_record(event: Event) -> int:
 
 
 def _dispatch_after_commit() -> None:
-    from integrations.tasks import webhooks_dispatch_task
-
-    transaction.on_commit(webhooks_dispatch_task.delay, using=DB, robust=True)
+    transaction.on_commit(
+        lambda: task_queue("integrations.tasks.webhooks_dispatch_task"), using=DB, robust=True
+    )
 
 
 def deliveries_due(*, now=None) -> list:

@@ -1,11 +1,12 @@
 from celery import shared_task
 
+from integrations.services import deliveries_dispatch, delivery_send
+
 
 @shared_task(ignore_result=True)
 def webhooks_dispatch_task() -> int:
     """Queue a send for every delivery due now (beat runs it, and every new or redelivered
     delivery after commit)."""
-    from integrations.services import deliveries_dispatch
 
     due = deliveries_dispatch()
     for delivery_id in due:
@@ -15,6 +16,4 @@ def webhooks_dispatch_task() -> int:
 
 @shared_task(ignore_result=True, acks_late=True)
 def webhook_send_task(delivery_id: str) -> None:
-    from integrations.services import delivery_send
-
     delivery_send(delivery_id=delivery_id)

@@ -8,7 +8,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from common.health import register_component_check
-        from payments import handlers  # noqa: F401  (registers the event consumers)
+        from payments import handlers, tasks  # noqa: F401  (register the consumers and tasks)
         from payments.breaker import breaker_state
 
         register_component_check("breaker:payment_provider", breaker_state)

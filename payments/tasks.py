@@ -4,7 +4,9 @@ from celery import shared_task
 from django.conf import settings
 from pybreaker import CircuitBreakerError
 
+from payments import services
 from payments.providers import ProviderUnavailable
+from payments.services import notifications
 
 # Tasks that move money are acknowledged only when done and put back if their worker dies;
 # each runs under the global time limit (CELERY_TASK_TIME_LIMIT), which also bounds how
@@ -34,7 +36,6 @@ def payment_process_task(self, payment_id: str) -> str:
     the task tries again; after the retry budget the payment is failed, unless the provider
     holds its charge (then it completes) or cannot be asked (then it stays pending for the
     sweep)."""
-    from payments import services
 
     def give_up(exc) -> str:
         try:
@@ -53,7 +54,6 @@ def payment_process_task(self, payment_id: str) -> str:
 def refund_process_task(self, refund_id: str) -> str:
     """Carry out a reserved refund. While the provider is down the refund stays pending and
     the task tries again; after the retry budget the sweep finishes it."""
-    from payments import services
 
     return _retrying(
         self,
@@ -66,7 +66,6 @@ def refund_process_task(self, refund_id: str) -> str:
 def provider_notification_task(self, notification_id: str) -> str:
     """Apply a notification from the provider. While the provider cannot be asked, it stays
     recorded and the task tries again; after the retry budget the sweep hands it back."""
-    from payments.services import notifications
 
     return _retrying(
         self,
@@ -79,7 +78,6 @@ def provider_notification_task(self, notification_id: str) -> str:
 def payment_lookup_task(self, payment_id: str) -> str:
     """Ask the provider about an unsettled payment at once: its customer came back from
     confirming it. The notification, or the sweep, settles it otherwise."""
-    from payments import services
 
     try:
         return services.payment_lookup(payment_id=payment_id).status
@@ -90,7 +88,6 @@ def payment_lookup_task(self, payment_id: str) -> str:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def payments_pending_sweep_task() -> dict:
     """Beat: settle payments and refunds left pending (docs/operations.md, "Faults")."""
-    from payments import services
 
     age = timedelta(seconds=settings.PAYMENTS_PENDING_SWEEP_AFTER_SECONDS)
     return services.payments_pending_sweep(older_than=age)

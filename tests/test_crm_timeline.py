@@ -5,7 +5,7 @@ import pytest
 
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD
-from common.events import bus
+from common.events import registry, types
 from common.tasks import event_deliver_task
 from conftest import client_for
 from crm.handlers import FEEDS, consumer_name
@@ -28,9 +28,9 @@ def timeline(user) -> list[Activity]:
 def redeliver_everything_to_the_crm() -> int:
     """Hand every event the CRM consumes to it once more, as a broker that redelivers would."""
     handed = 0
-    for app_label in bus.outbox_apps():
-        for row in bus.outbox_model(app_label).objects.filter(type__in=FEEDS):
-            event = bus.event_from_outbox_row(row, app_label).as_dict()
+    for app_label in registry.outbox_apps():
+        for row in registry.outbox_model(app_label).objects.filter(type__in=FEEDS):
+            event = types.event_from_outbox_row(row, app_label).as_dict()
             event_deliver_task.delay(consumer_name(row.type), event)
             handed += 1
     return handed

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from catalog.models import InboxEvent as CatalogInbox
-from common.events import DomainEvent, bus, consumer
+from common.events import DomainEvent, consumer, delivery, publishing, types
 from common.middleware import request_id_bound
 from common.tasks import event_deliver_task, event_dispatch_task
 from conftest import run_concurrently
@@ -107,8 +107,8 @@ def test_after_commit_the_event_is_published_and_applied(run_on_commit):
 def test_a_second_delivery_of_the_same_event_changes_nothing():
     event = emit()
 
-    first = bus.deliver("orders.test_ping_counter", event.as_dict())
-    second = bus.deliver("orders.test_ping_counter", event.as_dict())
+    first = delivery.deliver("orders.test_ping_counter", event.as_dict())
+    second = delivery.deliver("orders.test_ping_counter", event.as_dict())
 
     assert (first, second) == (True, False)
     assert applied == [event.id]
@@ -120,10 +120,10 @@ def test_a_failing_consumer_leaves_no_inbox_row_so_a_retry_applies_it():
     failures["remaining"] = 1
 
     with pytest.raises(RuntimeError):
-        bus.deliver("orders.test_ping_counter", event.as_dict())
+        delivery.deliver("orders.test_ping_counter", event.as_dict())
     assert not InboxEvent.objects.exists()
 
-    assert bus.deliver("orders.test_ping_counter", event.as_dict()) is True
+    assert delivery.deliver("orders.test_ping_counter", event.as_dict()) is True
     assert applied == [event.id]
 
 
@@ -197,9 +197,11 @@ def test_with_no_retries_allowed_a_failing_consumer_is_a_dead_letter_at_once(mon
 
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_two_deliveries_of_one_event_at_once_apply_it_once():
-    event = bus.Event(type="test.pong", aggregate_id="agg-1", payload={"n": 1})
+    event = types.Event(type="test.pong", aggregate_id="agg-1", payload={"n": 1})
 
-    results = run_concurrently(2, lambda: bus.deliver("catalog.test_pong_echo", event.as_dict()))
+    results = run_concurrently(
+        2, lambda: delivery.deliver("catalog.test_pong_echo", event.as_dict())
+    )
 
     assert sorted(results) == [False, True]
     assert echoed == [event.id]
@@ -214,8 +216,10 @@ def hand_over_by_both_paths(count: int, tasks_run) -> list[tuple]:
     rows = OutboxEvent.objects.filter(pk__in=ids).order_by("occurred_at")
     outcomes = []
     for publish in (
-        lambda: bus.publish_pending("orders"),
-        lambda: bus._publish_claimed("orders", rows.filter(published_at=None), batch_size=500),
+        lambda: publishing.publish_pending("orders"),
+        lambda: publishing._publish_claimed(
+            "orders", rows.filter(published_at=None), batch_size=500
+        ),
     ):
         tasks_run.clear()
         went_out = publish()
@@ -239,7 +243,7 @@ def test_the_relay_s_one_statement_claims_and_marks_as_the_plain_claim_does(task
     assert one_statement == plain
     went_out, messages, marks = plain
     assert went_out == len(messages) == 3
-    assert marks == [(True, 1, bus.redelivery_delay(1))] * 3
+    assert marks == [(True, 1, publishing.redelivery_delay(1))] * 3
 
 
 def test_with_the_broker_down_the_relay_s_one_statement_marks_nothing(broker, tasks_run):
@@ -284,7 +288,7 @@ def test_after_the_last_retry_the_event_is_a_dead_letter_and_can_be_replayed():
     assert "1 applied" in out.getvalue()
     assert applied == [event.id]
     assert InboxEvent.objects.get(event_id=event.id).status == InboxEvent.Status.PROCESSED
-    assert bus.deliver("orders.test_ping_counter", event.as_dict()) is False
+    assert delivery.deliver("orders.test_ping_counter", event.as_dict()) is False
 
 
 def test_an_event_nobody_consumes_is_stored_as_delivered_and_never_handed_over(run_on_commit):
@@ -355,7 +359,7 @@ def test_events_undelivered_lists_what_is_missing_and_redelivers_it_now():
     event = emit()
     handed_over_and_lost(event.id, due=False)
     delivered = emit()
-    bus.deliver("orders.test_ping_counter", delivered.as_dict())
+    delivery.deliver("orders.test_ping_counter", delivered.as_dict())
     handed_over_and_lost(delivered.id, due=False)
     applied.clear()
 

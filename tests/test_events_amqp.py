@@ -6,7 +6,7 @@ import json
 import pytest
 from kombu import Connection, Queue
 
-from common.events import bus
+from common.events import publishing
 from common.events.amqp import amqp_publish_pending
 from orders import services as order_services
 from orders.models import OutboxEvent
@@ -66,7 +66,7 @@ def test_events_wait_in_the_outbox_while_rabbitmq_is_unreachable(
     assert drain(exchange) == []
 
     settings.EVENTS_AMQP_URL = RABBITMQ_URL
-    bus.relay()  # what beat runs
+    publishing.relay()  # what beat runs
 
     assert [m.delivery_info["routing_key"] for m in drain(exchange)] == [
         "order.created",

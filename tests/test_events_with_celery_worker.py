@@ -7,7 +7,7 @@ from django.core.management import call_command
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog
 from catalog.tests.factories import stock_of
-from common.events import bus
+from common.events import types
 from common.tasks import event_deliver_task
 from orders import services
 from orders.models import Order, OutboxEvent
@@ -37,7 +37,7 @@ def test_cancelling_releases_stock_through_the_worker_once_even_if_delivered_twi
     # The broker redelivers the same event: nothing changes.
     event_deliver_task.delay(
         "catalog.release_stock_of_cancelled_order",
-        bus.event_from_outbox_row(row, "orders").as_dict(),
+        types.event_from_outbox_row(row, "orders").as_dict(),
     )
     worker.wait_idle()
     assert stock_of(car) == 3

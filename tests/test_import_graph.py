@@ -33,3 +33,21 @@ def test_common_imports_no_app_and_not_config():
 
 def test_orders_learns_of_payments_only_through_events():
     assert "payments" not in _package_edges()["orders"]
+
+
+# Packages whose modules import one another only one way: no module of theirs is on an import
+# circle, even one held together by an import inside a function (grimp reads those too).
+ACYCLIC = ("common.events", "payments", "integrations")
+
+
+def test_no_import_circle_through_the_event_backbone_payments_or_integrations():
+    graph = grimp.build_graph(*PACKAGES, include_external_packages=False)
+    circles = []
+    for module in sorted(graph.modules):
+        if not module.startswith(ACYCLIC):
+            continue
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            back = graph.find_shortest_chain(importer=imported, imported=module)
+            if back:
+                circles.append(" -> ".join([module, *back]))
+    assert circles == []

@@ -19,7 +19,7 @@ from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.parser import text_string_to_metric_families
 
 from common.databases import database_for_app
-from common.events.bus import inbox_model, outbox_model
+from common.events.registry import inbox_model, outbox_model
 from config import metrics
 from payments.breaker import provider_breaker
 from tests.processes import HttpServer

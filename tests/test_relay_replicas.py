@@ -18,7 +18,8 @@ from kombu import Queue
 
 from accounts import events as account_events
 from accounts.models import OutboxEvent
-from common.events import bus
+from common.databases import database_for_app
+from common.events import publishing, registry, types
 from config.celery import app as celery_app
 from tests.conftest import RABBITMQ_URL
 from tests.pgbouncer import behind, in_front_of_the_test_server
@@ -68,21 +69,21 @@ def in_threads(target, count: int) -> list:
 def inbox_counts(ids: list[str]) -> dict[str, int]:
     """For every consumer of user.updated: how many of the events its inbox holds."""
     return {
-        consumer.name: bus.inbox_model(consumer.app_label)
+        consumer.name: registry.inbox_model(consumer.app_label)
         .objects.using(consumer.using)
         .filter(event_id__in=ids, consumer=consumer.name)
         .count()
-        for consumer in bus.consumers_for(USER_UPDATED)
+        for consumer in registry.consumers_for(USER_UPDATED)
     }
 
 
 def all_published() -> bool:
     return not any(
-        bus.outbox_model(app_label)
-        .objects.using(bus.database_for_app(app_label))
+        registry.outbox_model(app_label)
+        .objects.using(database_for_app(app_label))
         .filter(published_at__isnull=True)
         .exists()
-        for app_label in bus.outbox_apps()
+        for app_label in registry.outbox_apps()
     )
 
 
@@ -106,7 +107,7 @@ def assert_delivered_once(log_path, ids: list[str]) -> None:
     expected = {
         (consumer.name, event_id, "True")
         for event_id in ids
-        for consumer in bus.consumers_for(USER_UPDATED)
+        for consumer in registry.consumers_for(USER_UPDATED)
     }
     assert expected <= set(ran)
     assert set(ran.values()) == {1}
@@ -122,7 +123,7 @@ def test_two_concurrent_claims_split_the_rows_without_overlap(customer, settings
     rows = OutboxEvent.objects.filter(published_at__isnull=True).order_by("occurred_at")
 
     def claim(_):
-        with bus._claim("accounts", rows, 30) as claimed:
+        with publishing._claim("accounts", rows, 30) as claimed:
             both_hold.wait()  # neither commits before the other has claimed
             return {str(row.pk) for row in claimed}
 
@@ -139,13 +140,13 @@ def test_publishing_on_commit_skips_rows_a_relay_has_claimed_or_published(custom
     held, published, free = emit(customer, 3)
     OutboxEvent.objects.filter(pk=published).update(published_at=timezone.now(), attempts=1)
     events = [
-        bus.event_from_outbox_row(row, "accounts")
+        types.event_from_outbox_row(row, "accounts")
         for row in OutboxEvent.objects.filter(pk__in=[held, published, free])
     ]
     claimed, release = threading.Event(), threading.Event()
 
     def relay_holding(_):
-        with bus._claim("accounts", OutboxEvent.objects.filter(pk=held), 1) as rows:
+        with publishing._claim("accounts", OutboxEvent.objects.filter(pk=held), 1) as rows:
             claimed.set()
             assert release.wait(30)
             return [str(row.pk) for row in rows]
@@ -155,7 +156,7 @@ def test_publishing_on_commit_skips_rows_a_relay_has_claimed_or_published(custom
     holder.start()
     try:
         assert claimed.wait(30)
-        assert bus.publish("accounts", events) == 1  # tasks run in-process here
+        assert publishing.publish("accounts", events) == 1  # tasks run in-process here
     finally:
         release.set()
         holder.join(60)

@@ -25,7 +25,7 @@ from websockets.sync.client import connect
 
 from accounts.tests.factories import UserFactory
 from accounts.tokens import AccessToken
-from common.events import bus
+from common.events import publishing, registry
 from config.celery import app as celery_app
 from integrations import services as integration_services
 from integrations.models import WebhookAttempt, WebhookDelivery
@@ -336,14 +336,14 @@ def assert_only_the_killed_relays_batch_again(repeated: dict, killed_at) -> None
     assert set(repeated.values()) == {2}, repeated
     rows = {
         app: list(
-            bus.outbox_model(app)
+            registry.outbox_model(app)
             .objects.filter(id__in=list(repeated))
             .values_list("occurred_at", flat=True)
         )
-        for app in bus.outbox_apps()
+        for app in registry.outbox_apps()
     }
     (occurred,) = [times for times in rows.values() if times]  # one app only
-    assert len(occurred) == len(repeated) <= bus.RELAY_BATCH_SIZE
+    assert len(occurred) == len(repeated) <= publishing.RELAY_BATCH_SIZE
     assert max(occurred) <= killed_at, (repeated, killed_at)
 
 
@@ -499,9 +499,11 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
         )
         wait_for(
             lambda: not any(
-                bus.outbox_model(app).objects.filter(delivered_at__isnull=True).exists()
-                or bus.outbox_model(app).objects.filter(amqp_published_at__isnull=True).exists()
-                for app in bus.outbox_apps()
+                registry.outbox_model(app).objects.filter(delivered_at__isnull=True).exists()
+                or registry.outbox_model(app)
+                .objects.filter(amqp_published_at__isnull=True)
+                .exists()
+                for app in registry.outbox_apps()
             ),
             timeout=SETTLE_SECONDS,
             message="every event consumed by all its consumers and published to RabbitMQ",
@@ -541,13 +543,13 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
 
     # Every event applied once by each of its consumers (their inboxes)...
     expected, outbox_types = set(), {}
-    for app in bus.outbox_apps():
-        for event_id, type in bus.outbox_model(app).objects.values_list("id", "type"):
+    for app in registry.outbox_apps():
+        for event_id, type in registry.outbox_model(app).objects.values_list("id", "type"):
             outbox_types[str(event_id)] = type
-            expected |= {(str(event_id), c.name) for c in bus.consumers_for(type)}
+            expected |= {(str(event_id), c.name) for c in registry.consumers_for(type)}
     recorded = collections.Counter()
     for app in {c.split(".")[0] for _, c in expected}:
-        rows = bus.inbox_model(app).objects.values_list("event_id", "consumer", "status")
+        rows = registry.inbox_model(app).objects.values_list("event_id", "consumer", "status")
         for event_id, consumer, status in rows:
             assert status == "processed", (event_id, consumer)
             recorded[(str(event_id), consumer)] += 1
@@ -555,7 +557,7 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
     assert set(recorded.values()) == {1}, twice(recorded)
     # ...published to RabbitMQ, once but for the one batch the killed relay had claimed...
     published = collections.Counter(m.properties["message_id"] for m in drain(exchange))
-    public = {id for id, type in outbox_types.items() if not bus.is_internal(type)}
+    public = {id for id, type in outbox_types.items() if not registry.is_internal(type)}
     missing = {id: outbox_types[id] for id in public - set(published)}
     assert not missing and set(published) == public, missing
     assert_only_the_killed_relays_batch_again(twice(published), killed["relay"])
@@ -563,7 +565,7 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
     subscribed = {
         (str(id), str(subscription.pk))
         for app in ("orders", "payments")
-        for id, type in bus.outbox_model(app).objects.values_list("id", "type")
+        for id, type in registry.outbox_model(app).objects.values_list("id", "type")
         if type.startswith(("order.", "payment."))
     }
     deliveries = collections.Counter(

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from common.events import bus
+from common.events import delivery, types
 from conftest import client_for
 from payments import services as payments_services
 from payments.models import LedgerTransaction, Payment, Refund
@@ -93,9 +93,9 @@ def test_cancelling_a_paid_event_refunds_every_seat_once_even_if_the_saga_runs_t
         manager_client.post(reverse("showroom-event-cancel", args=[event.pk]))
     # The saga again: every cancellation delivered once more, and settled once more directly.
     for row in OutboxEvent.objects.filter(type="event.registration.cancelled"):
-        bus.deliver(
+        delivery.deliver(
             "payments.settle_cancelled_registration",
-            {**bus.event_from_outbox_row(row, "showroom").as_dict(), "id": str(row.pk)},
+            {**types.event_from_outbox_row(row, "showroom").as_dict(), "id": str(row.pk)},
         )
     with run_on_commit():
         for seat in seats:

@@ -4,7 +4,7 @@ story from the outbox to a partner's endpoint on loopback (docs/integrations.md)
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from common.events import bus
+from common.events import registry
 from conftest import client_for
 from integrations import services as integration_services
 from integrations.models import WebhookDelivery
@@ -26,7 +26,7 @@ def subscribed_events() -> list[tuple[str, str]]:
     """(id, type) of every order and payment event the outboxes recorded, oldest first."""
     rows = []
     for app_label in ("orders", "payments"):
-        for row in bus.outbox_model(app_label).objects.all():
+        for row in registry.outbox_model(app_label).objects.all():
             if row.type.startswith(("order.", "payment.")):
                 rows.append((row.occurred_at, str(row.id), row.type))
     return [(id, type) for _, id, type in sorted(rows)]

@@ -10,7 +10,7 @@ from accounts.choices import MANAGERS_GROUP, ActivityType
 from accounts.models import ActivityLog, OutboxEvent, User
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.test_passwords import reset_link_values
-from common.events import bus, contract
+from common.events import contract, registry
 from conftest import client_for, run_concurrently
 
 pytestmark = pytest.mark.django_db
@@ -303,4 +303,8 @@ def test_sign_ins_and_sign_outs_are_internal_events_beside_their_activity_rows(
     published = {type for _, type, _ in contract.event_types()}
     assert {"auth.user.login", "auth.user.logout"}.isdisjoint(published)
     assert {"user.role_changed", "user.deactivated", "user.activated"} <= published
-    assert bus.consumers_for("auth.user.login") == bus.consumers_for("auth.user.logout") == []
+    assert (
+        registry.consumers_for("auth.user.login")
+        == registry.consumers_for("auth.user.logout")
+        == []
+    )

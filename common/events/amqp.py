@@ -26,6 +26,8 @@ from kombu.exceptions import KombuError
 
 from common.databases import database_for_app
 from common.events.contract import envelope
+from common.events.registry import outbox_apps, outbox_model
+from common.events.types import event_from_outbox_row
 
 logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT_SECONDS = 5
@@ -66,7 +68,6 @@ def _publish(producer: Producer, event) -> None:
 def amqp_publish_pending(*, batch_size: int = 500) -> int:
     """Publish the outbox rows of every app that RabbitMQ has not confirmed yet. Returns how
     many it confirmed now; 0 when publication is off or the broker is unreachable."""
-    from common.events.bus import outbox_apps
 
     if not settings.EVENTS_AMQP_URL:
         return 0
@@ -91,7 +92,6 @@ def _publish_app(
     SKIP LOCKED`), publish them and mark the confirmed ones, in one transaction: another
     relay skips them meanwhile. Returns how many were confirmed, and the broker's error that
     stopped the batch, if one did (what it confirmed before stays marked)."""
-    from common.events.bus import event_from_outbox_row, outbox_model
 
     Outbox = outbox_model(app_label)
     using = database_for_app(app_label)

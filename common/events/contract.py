@@ -18,6 +18,8 @@ from django.apps import apps
 from django.conf import settings
 from jsonschema import Draft202012Validator
 
+from common.events import registry
+
 SCHEMA_DIR = "event_schemas"
 SCHEMA_BASE_URI = "https://autosalon.example/schemas/events/"
 
@@ -89,8 +91,6 @@ def envelope_schema(type: str, version: int, payload_ref: str) -> dict:
 def declared_events() -> list:
     """Every event type the domain apps declare in their `events` modules (a test's own
     events are no part of the contract)."""
-    from common.events.bus import DomainEvent
-
     declared = []
     for app_label in settings.DOMAIN_APPS:
         try:
@@ -99,7 +99,7 @@ def declared_events() -> list:
             if exc.name != f"{app_label}.events":
                 raise
             continue  # an app that emits nothing
-        declared.extend(v for v in vars(module).values() if isinstance(v, DomainEvent))
+        declared.extend(v for v in vars(module).values() if registry.is_declaration(v))
     return declared
 
 

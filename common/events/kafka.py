@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from common.databases import database_for_app
 from common.events.contract import envelope, event_types, kafka_topic
+from common.events.registry import outbox_apps, outbox_model
+from common.events.types import event_from_outbox_row
 
 logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT_SECONDS = 5
@@ -109,7 +111,6 @@ def message(event) -> dict:
 def kafka_publish_pending(*, batch_size: int = 500) -> int:
     """Publish the outbox rows of every app that Kafka has not confirmed yet. Returns how
     many it confirmed now; 0 when publication is off or the broker is unreachable."""
-    from common.events.bus import outbox_apps
 
     if not settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS:
         return 0
@@ -143,8 +144,6 @@ def kafka_publish_pending(*, batch_size: int = 500) -> int:
 
 
 def _outbox(app_label: str):
-    from common.events.bus import outbox_model
-
     return outbox_model(app_label)
 
 
@@ -164,7 +163,6 @@ def _claim(app_label: str, batch_size: int) -> list:
 def _produce(kafka: Producer, app_label: str, rows: list) -> tuple[list, list[KafkaError]]:
     """Produce the rows and wait for their delivery reports. Returns the primary keys the
     broker confirmed, and the errors of those it failed (or never confirmed in time)."""
-    from common.events.bus import event_from_outbox_row
 
     confirmed: list = []
     errors: list[KafkaError] = []

@@ -3,9 +3,9 @@ their transaction commits, so that no web request talks to the broker (docs/oper
 "Events: published by the relay").
 
 It keeps one connection per app database, outside Django's pool, that LISTENs to
-`bus.RELAY_CHANNEL`; an emitting transaction NOTIFYs it, and PostgreSQL delivers the
+`publishing.RELAY_CHANNEL`; an emitting transaction NOTIFYs it, and PostgreSQL delivers the
 notification at commit. Woken, the relay publishes that database's unpublished rows. Every
-EVENTS_RELAY_INTERVAL_SECONDS it also runs the whole relay (`bus.relay`): rows whose
+EVENTS_RELAY_INTERVAL_SECONDS it also runs the whole relay (`publishing.relay`): rows whose
 notification it missed (written while it was down or reconnecting), confirmations,
 redeliveries and RabbitMQ. A listening connection that fails is opened again at the next
 sweep; until then the sweep alone publishes that database's rows.
@@ -19,7 +19,7 @@ the relay").
 Any number of relays (replicas, and beat's periodic `events_relay_task`) may run at once on
 the same databases: every path that publishes rows (to Celery, RabbitMQ, Kafka) and every
 redelivery claims its batch with `SELECT ... FOR UPDATE SKIP LOCKED` in a transaction on the
-app's database, hands the rows over, marks them and commits (`bus._claim`). Another relay
+app's database, hands the rows over, marks them and commits (`publishing._claim`). Another relay
 skips the claimed rows, then finds them marked: each event is handed over once per outlet.
 A relay that dies while it holds a claim loses its connection; PostgreSQL rolls its
 transaction back and the rows are free again, for the next sweep of any relay (within
@@ -42,7 +42,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 
 from common.databases import database_for_app, direct_connection_params
-from common.events import bus
+from common.events import publishing, registry
 from common.liveness import heartbeat
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def _listen(alias: str) -> psycopg.Connection:
     params = direct_connection_params(alias)
     params.setdefault("connect_timeout", 5)
     listener = psycopg.connect(**params, autocommit=True)
-    listener.execute(f"LISTEN {bus.RELAY_CHANNEL}")
+    listener.execute(f"LISTEN {publishing.RELAY_CHANNEL}")
     return listener
 
 
@@ -69,7 +69,7 @@ class Relay:
         self.batch_interval = settings.EVENTS_RELAY_BATCH_INTERVAL_SECONDS
         self.apps = [
             app_label
-            for app_label in bus.outbox_apps()
+            for app_label in registry.outbox_apps()
             if connections[database_for_app(app_label)].vendor == "postgresql"
         ]
         self.listeners: dict[str, psycopg.Connection] = {}
@@ -95,7 +95,7 @@ class Relay:
         self._connect_missing()
         self.published = dict.fromkeys(self.apps, time.monotonic())  # it publishes them all
         try:
-            bus.relay()
+            publishing.relay()
         except Exception:
             logger.exception("The relay's sweep failed; it runs again in %ss", self.sweep_seconds)
 
@@ -115,7 +115,9 @@ class Relay:
     def _publish(self, app_label: str) -> None:
         close_old_connections()
         try:
-            while bus.publish_pending(app_label) == bus.RELAY_BATCH_SIZE:  # maybe more
+            while (
+                publishing.publish_pending(app_label) == publishing.RELAY_BATCH_SIZE
+            ):  # maybe more
                 pass
         except Exception:
             logger.exception("Publishing %s's events failed; the sweep retries", app_label)

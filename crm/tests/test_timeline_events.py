@@ -6,7 +6,7 @@ import pytest
 
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD
-from common.events import bus
+from common.events import delivery, registry, types
 from crm import services
 from crm.handlers import consumer_name
 from crm.models import Activity, Client, OutboxEvent
@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 def deliver(app_label: str, event_type: str) -> bool:
-    row = bus.outbox_model(app_label).objects.get(type=event_type)
-    return bus.deliver(
-        consumer_name(event_type), bus.event_from_outbox_row(row, app_label).as_dict()
+    row = registry.outbox_model(app_label).objects.get(type=event_type)
+    return delivery.deliver(
+        consumer_name(event_type), types.event_from_outbox_row(row, app_label).as_dict()
     )
 
 
@@ -102,8 +102,8 @@ def test_an_event_about_an_account_that_is_gone_writes_nothing(admin_user):
 
 def test_an_entry_is_written_once_even_without_the_inbox():
     user = register()
-    row = bus.outbox_model("accounts").objects.get(type="user.created")
-    event = bus.event_from_outbox_row(row, "accounts")
+    row = registry.outbox_model("accounts").objects.get(type="user.created")
+    event = types.event_from_outbox_row(row, "accounts")
 
     for _ in range(2):  # straight to the service, as a redelivery past the inbox would
         services.timeline_record(

@@ -3,7 +3,7 @@
 import pytest
 
 from common.events import Event
-from common.events.bus import deliver
+from common.events.delivery import deliver
 from financing import scoring
 from financing.models import InboxEvent, LoanApplication, OutboxEvent
 from financing.tests.factories import PAYLOAD_KEYS, application_make, car_order_make

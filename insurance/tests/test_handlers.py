@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from common.events import Event
-from common.events.bus import deliver
+from common.events.delivery import deliver
 from conftest import payment_completed_event
 from insurance import services
 from insurance.models import InboxEvent, OutboxEvent, Policy, Quote

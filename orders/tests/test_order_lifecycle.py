@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.tests.factories import stock_of
-from common.events import bus
+from common.events import delivery, types
 from conftest import client_for
 from orders import services
 from orders.models import Order, OrderStatusHistory, OutboxEvent
@@ -51,10 +51,10 @@ def test_delivering_order_cancelled_twice_releases_stock_once(customer):
     order = order_make(customer, (car, 2))
     services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
     event = OutboxEvent.objects.get(type="order.cancelled")
-    data = bus.event_from_outbox_row(event, "orders").as_dict()
+    data = types.event_from_outbox_row(event, "orders").as_dict()
 
-    first = bus.deliver("catalog.release_stock_of_cancelled_order", data)
-    second = bus.deliver("catalog.release_stock_of_cancelled_order", data)
+    first = delivery.deliver("catalog.release_stock_of_cancelled_order", data)
+    second = delivery.deliver("catalog.release_stock_of_cancelled_order", data)
 
     assert (first, second) == (True, False)
     assert stock_of(car) == 3

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from common.events import Event
-from common.events.bus import deliver
+from common.events.delivery import deliver
 from orders.models import Order, OrderLink
 from orders.tests.factories import order_make, product_make
 

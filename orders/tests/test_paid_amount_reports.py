@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from common.events.bus import deliver
+from common.events.delivery import deliver
 from conftest import payment_completed_event
 from orders.models import Order, OrderStatusHistory
 from orders.tests.factories import order_make, product_make

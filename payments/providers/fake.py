@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from payments.providers import (
+from payments.providers.base import (
     ChargeRequest,
     Kind,
     NotificationRefused,

@@ -11,7 +11,7 @@ from decimal import Decimal
 import stripe
 from django.conf import settings
 
-from payments.providers import (
+from payments.providers.base import (
     ChargeDeclined,
     ChargeRequest,
     Kind,

@@ -20,7 +20,7 @@ from django.conf import settings
 from yookassa.client import ApiClient
 from yookassa.domain.exceptions import ApiError, BadRequestError, NotFoundError
 
-from payments.providers import (
+from payments.providers.base import (
     ChargeDeclined,
     ChargeRequest,
     Kind,

@@ -13,7 +13,6 @@ from payments.services.payments import (
     payment_process,
     payment_process_enqueue,
     payment_reconcile,
-    payments_pending_sweep,
     policy_payable_note,
     policy_premium_refund,
     registration_payable_note,
@@ -24,6 +23,7 @@ from payments.services.refunds import (
     refund_execute,
     refund_reserve,
 )
+from payments.services.sweep import payments_pending_sweep
 
 __all__ = [
     "loan_record",

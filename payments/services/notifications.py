@@ -10,6 +10,7 @@ from dataclasses import asdict
 from django.db import transaction
 from django.utils import timezone
 
+from common.queueing import task_queue
 from payments import events
 from payments.choices import NOTIFICATION_TRANSITIONS, NotificationStatus
 from payments.models import Payment, ProviderNotification, Refund
@@ -55,9 +56,7 @@ def provider_notification_receive(*, provider: str, notice: Notification) -> boo
 
 
 def provider_notification_enqueue(notification_id) -> None:
-    from payments.tasks import provider_notification_task
-
-    provider_notification_task.delay(str(notification_id))
+    task_queue("payments.tasks.provider_notification_task", str(notification_id))
 
 
 def provider_notification_apply(*, notification_id) -> ProviderNotification:

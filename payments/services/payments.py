@@ -11,10 +11,10 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pybreaker import CircuitBreakerError
 
 from common import idempotency
 from common.exceptions import ApplicationError
+from common.queueing import task_queue
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
 from orders.selectors import OrderView
@@ -33,7 +33,6 @@ from payments.providers import (
     ChargeDeclined,
     ChargeRequest,
     ProviderRecord,
-    ProviderUnavailable,
     State,
     get_provider,
 )
@@ -204,51 +203,7 @@ def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = No
 
 
 def payment_process_enqueue(payment_id) -> None:
-    from payments.tasks import payment_process_task
-
-    payment_process_task.delay(str(payment_id))
-
-
-def payments_pending_sweep(*, older_than) -> dict[str, int]:
-    """Settle payments left unsettled longer than `older_than` (a lost task, a worker killed
-    mid-charge, a notification that never came): ask the provider, then complete (and
-    refund, if the order was cancelled), fail (cancelled order, no charge), or hand the
-    payment back to Celery. Processing is idempotent, so a payment that is queued already
-    is safe. Refunds left pending are carried out, and notifications left unapplied are
-    applied. Returns the count of each outcome."""
-    from payments.services.notifications import notifications_unapplied_requeue
-
-    stuck = Payment.objects.using(DB).filter(
-        status__in=UNSETTLED_STATUSES, created_at__lt=timezone.now() - older_than
-    )
-    counts = {"completed": 0, "failed": 0, "requeued": 0, "pending": 0, "requires_action": 0}
-    for payment in list(stuck):
-        cancelled = _payable_cancelled(payment.payable_id)
-        try:
-            if cancelled:
-                payment = payment_reconcile(
-                    payment_id=payment.pk, reason=refunds.CANCELLATION_REASON
-                )
-            else:
-                payment = payment_lookup(payment_id=payment.pk)
-        except (ProviderUnavailable, CircuitBreakerError):
-            logger.warning("Payment %s stays unsettled: the provider is unavailable", payment.pk)
-            counts["pending"] += 1
-            continue
-        if payment.status == PaymentStatus.FAILED:
-            counts["failed"] += 1
-        elif payment.status == PaymentStatus.REQUIRES_ACTION:
-            counts["requires_action"] += 1
-        elif payment.status != PaymentStatus.PENDING:
-            counts["completed"] += 1
-        elif cancelled or _charge_under_way(payment):
-            counts["pending"] += 1
-        else:
-            payment_process_enqueue(payment.pk)
-            counts["requeued"] += 1
-    counts["refunds_completed"] = refunds.refunds_pending_complete(older_than=older_than)
-    counts["notifications_requeued"] = notifications_unapplied_requeue(older_than=older_than)
-    return counts
+    task_queue("payments.tasks.payment_process_task", str(payment_id))
 
 
 # PROCESS

@@ -18,6 +18,7 @@ from pybreaker import CircuitBreakerError
 
 from common import four_eyes
 from common.exceptions import ApplicationError
+from common.queueing import task_queue
 from payments import events
 from payments.choices import (
     PAYMENT_TRANSITIONS,
@@ -221,9 +222,7 @@ def cancellation_refund_reserve(
 
 
 def _enqueue(refund_id) -> None:
-    from payments.tasks import refund_process_task
-
-    refund_process_task.delay(str(refund_id))
+    task_queue("payments.tasks.refund_process_task", str(refund_id))
 
 
 # CALL AND SETTLE

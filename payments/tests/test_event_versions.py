@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 
 from common.events import contract
-from common.events.bus import Event, deliver, upcasted
+from common.events.delivery import deliver
+from common.events.registry import upcasted
+from common.events.types import Event
 from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, product_make
 

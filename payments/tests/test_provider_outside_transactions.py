@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from common.events.bus import deliver, event_from_outbox_row, outbox_model
+from common.events.delivery import deliver
+from common.events.registry import outbox_model
+from common.events.types import event_from_outbox_row
 from orders import selectors as orders_selectors
 from orders import services as orders_services
 from orders.tests.factories import order_make, product_make

@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand
 
-from common.events import bus
+from common.events import dead_letters
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, replay, **options):
-        letters = bus.dead_letters()
+        letters = dead_letters.dead_letters()
         if replay is None:
             for row in letters:
                 self.stdout.write(
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(letters)} dead letters.")
             return
         chosen = [row for row in letters if not replay or str(row.event_id) in replay]
-        applied = sum(bus.dead_letter_replay(row) for row in chosen)
+        applied = sum(dead_letters.dead_letter_replay(row) for row in chosen)
         failed = len(chosen) - applied
         style = self.style.SUCCESS if not failed else self.style.ERROR
         self.stdout.write(style(f"Replayed {len(chosen)}: {applied} applied, {failed} failed."))

@@ -2,7 +2,7 @@ import signal
 
 from django.core.management import BaseCommand
 
-from common.events import bus
+from common.events import publishing
 from common.events.relay import Relay
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, older_than, follow, **options):
         if follow:
             return self.follow()
-        results = bus.relay(older_than_seconds=older_than)
+        results = publishing.relay(older_than_seconds=older_than)
         totals = {}
         for app_label, counts in results.items():
             if any(counts.values()):

@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand
 from django.utils import timezone
 
-from common.events import bus
+from common.events import publishing, registry
 
 
 class Command(BaseCommand):
@@ -22,9 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, redeliver, **options):
         now = timezone.now()
         listed = 0
-        for app_label in bus.outbox_apps():
-            rows = bus.undelivered(app_label, due_only=False)
-            missing = bus.unconsumed(rows)
+        for app_label in registry.outbox_apps():
+            rows = publishing.undelivered(app_label, due_only=False)
+            missing = publishing.unconsumed(rows)
             pending = [row for row in rows if missing[str(row.id)]]
             for row in pending:
                 names = ", ".join(c.name for c in missing[str(row.id)])
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             listed += len(pending)
             if redeliver is not None:
                 chosen = [row for row in rows if not redeliver or str(row.id) in redeliver]
-                counts = bus.redeliver(app_label, chosen) if chosen else {}
+                counts = publishing.redeliver(app_label, chosen) if chosen else {}
                 if counts.get("redelivered"):
                     self.stdout.write(f"{app_label}: redelivered {counts['redelivered']}")
         self.stdout.write(f"{listed} undelivered events.")

@@ -1,30 +1,39 @@
+"""Publishing and redelivery: the relay's and the commit's hand-over of outbox rows to the
+workers, one message per event naming its consumers, with claims that let any number of relays
+run; and the relay's pass over every outlet (docs/events.md, "Delivery"; docs/operations.md,
+"Events: published by the relay").
+
+The message goes to the dispatch task by its name (`DISPATCH_TASK`, registered by
+`common.tasks`, which imports this module): the backbone does not import its tasks."""
+
 import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from operator import attrgetter
 from types import SimpleNamespace
 
-from django.apps import apps
+from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, connections, transaction
-from django.db.models import F, Model, Q, QuerySet, Value
+from django.db import connections, transaction
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
-from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from structlog.contextvars import bound_contextvars
 
 from common.databases import database_for_app
-from common.db import insert_rows
-from common.events import amqp, contract, kafka
-from common.middleware import current_request_id, request_id_bound
-from common.models import INBOX_TRANSITIONS
+from common.events import amqp, kafka
+from common.events.registry import (
+    Consumer,
+    consumers_for,
+    inbox_model,
+    outbox_apps,
+    outbox_model,
+)
+from common.events.types import Event, event_from_outbox_row
 
 logger = logging.getLogger(__name__)
 
@@ -32,178 +41,12 @@ logger = logging.getLogger(__name__)
 RELAY_CHANNEL = "autosalon_outbox"
 # How many rows the relay takes at a time.
 RELAY_BATCH_SIZE = 500
+# The Celery task that delivers one event to the consumers it names (common.tasks).
+DISPATCH_TASK = "common.tasks.event_dispatch_task"
 
 
-@dataclass(frozen=True)
-class Event:
-    type: str
-    aggregate_id: str
-    payload: dict
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    occurred_at: str = field(default_factory=lambda: timezone.now().isoformat())
-    request_id: str = ""
-    source: str = ""
-    schema_version: int = 1
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @property
-    def occurred(self) -> datetime:
-        return parse_datetime(self.occurred_at)
-
-
-def outbox_model(app_label: str):
-    return apps.get_model(app_label, "OutboxEvent")
-
-
-def inbox_model(app_label: str):
-    return apps.get_model(app_label, "InboxEvent")
-
-
-_domain_events: dict[str, "DomainEvent"] = {}  # by type: every one declared so far
-
-
-class DomainEvent:
-    """A named event type of one app, e.g. `DomainEvent("order.cancelled", app_label="orders")`.
-
-    `signal` is sent with `event=` for in-process listeners, inside the emitting transaction;
-    listeners that act outside the database use `transaction.on_commit(..., using=...)`."""
-
-    def __init__(
-        self,
-        type: str,
-        *,
-        app_label: str,
-        schema_version: int = 1,
-        internal: bool = False,
-        upcasters: dict[int, Callable[[dict], dict]] | None = None,
-    ):
-        self.type = type
-        self.app_label = app_label
-        self.schema_version = schema_version  # of its payload's schema (common.events.contract)
-        # Version N's payload -> version N+1's, for every version before `schema_version`: an
-        # event stored before a new version shipped reaches consumers in the new shape
-        # (docs/events.md, "The contract").
-        self.upcasters = upcasters or {}
-        # An internal event (a request for an e-mail, say) stays inside: neither RabbitMQ nor
-        # webhooks see it, and it is not part of the published contract.
-        self.internal = internal
-        self.using = database_for_app(app_label)
-        self.signal = Signal()
-        _domain_events[type] = self
-
-    def __repr__(self):
-        return f"DomainEvent({self.type!r})"
-
-    def emit(self, *, aggregate_id, payload: dict, rows: Sequence[Model] = ()) -> Event:
-        """Record the event in the outbox; call inside `transaction.atomic(using=self.using)`.
-        `rows`, new model instances of the change itself, are inserted before the outbox row
-        and in the same round trip (`common.db.insert_rows`: no model signals)."""
-        connection = transaction.get_connection(self.using)
-        if not connection.in_atomic_block:
-            raise RuntimeError(f"{self.type} must be emitted inside atomic(using={self.using!r})")
-        if settings.EVENTS_VALIDATE_PAYLOADS:
-            contract.payload_check(self.app_label, self.type, self.schema_version, payload)
-        event = Event(
-            type=self.type,
-            aggregate_id=str(aggregate_id),
-            payload=payload,
-            request_id=current_request_id(),
-            source=self.app_label,
-            schema_version=self.schema_version,
-        )
-        # An event nobody consumes is delivered as soon as it is stored.
-        consumed = bool(consumers_for(event.type))
-        outbox_row = outbox_model(self.app_label)(
-            id=event.id,
-            type=event.type,
-            aggregate_id=event.aggregate_id,
-            payload=event.payload,
-            occurred_at=event.occurred,
-            request_id=event.request_id,
-            schema_version=event.schema_version,
-            amqp_published_at=None
-            if settings.EVENTS_AMQP_URL and not self.internal
-            else event.occurred,
-            kafka_published_at=None
-            if settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS and not self.internal
-            else event.occurred,
-            published_at=None if consumed else event.occurred,
-            delivered_at=None if consumed else event.occurred,
-        )
-        # Published at commit, or by the relay (`events_relay --follow`), which listens:
-        # PostgreSQL delivers the NOTIFY when the transaction commits, and not at all if it
-        # rolls back (docs/operations.md, "Events: published by the relay").
-        by_relay = consumed and not settings.EVENTS_PUBLISH_ON_COMMIT
-        notify = f"NOTIFY {RELAY_CHANNEL}" if by_relay and connection.vendor == "postgresql" else ""
-        insert_rows([*rows, outbox_row], using=self.using, then=notify)
-        self.signal.send(sender=self, event=event)
-        if consumed and settings.EVENTS_PUBLISH_ON_COMMIT:
-            transaction.on_commit(
-                lambda: publish(self.app_label, [event]), using=self.using, robust=True
-            )
-        return event
-
-
-# CONSUMERS
-# ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Consumer:
-    name: str
-    event_type: str
-    app_label: str
-    handler: Callable[[Event], None]
-
-    @property
-    def using(self) -> str:
-        return database_for_app(self.app_label)
-
-
-ANY_EVENT = "*"
-_consumers: dict[str, Consumer] = {}
-_by_type: dict[str, list[Consumer]] = defaultdict(list)
-
-
-def consumer(event_type: str, *, name: str, app_label: str):
-    """Register `handler(event)` for `event_type` (or `*`: every event but the internal ones);
-    it runs inside `atomic(using=<app's db>)`."""
-
-    def register(handler):
-        if name in _consumers:
-            if _consumers[name].handler.__qualname__ == handler.__qualname__:
-                return handler  # the module was imported twice
-            raise ValueError(f"Two consumers are named {name!r}")
-        registered = Consumer(name, event_type, app_label, handler)
-        _consumers[name] = registered
-        _by_type[event_type].append(registered)
-        return handler
-
-    return register
-
-
-def consumers_for(event_type: str) -> list[Consumer]:
-    """The consumers of `event_type`, and those of every published one (registered for
-    `*`, such as the webhooks' fan-out)."""
-    every = () if is_internal(event_type) else _by_type.get(ANY_EVENT, ())
-    return [*_by_type.get(event_type, ()), *every]
-
-
-def upcasted(event: Event) -> Event:
-    """The event as its consumers read it: a payload of an older schema version brought up to
-    the version its type emits now."""
-    declared = _domain_events.get(event.type)
-    if declared is None or event.schema_version >= declared.schema_version:
-        return event
-    payload = event.payload
-    for version in range(event.schema_version, declared.schema_version):
-        payload = declared.upcasters[version](payload)
-    return replace(event, payload=payload, schema_version=declared.schema_version)
-
-
-def is_internal(event_type: str) -> bool:
-    declared = _domain_events.get(event_type)
-    return declared is not None and declared.internal
+def _dispatch_task():
+    return current_app.tasks[DISPATCH_TASK]
 
 
 # PUBLISHING AND REDELIVERY
@@ -220,19 +63,6 @@ def is_internal(event_type: str) -> bool:
 # dies holding a claim loses its connection and PostgreSQL frees the rows. The one duplicate
 # left is a death after the broker took a batch and before the commit of its marks
 # (docs/operations.md, "Events: published by the relay").
-def event_from_outbox_row(row, app_label: str) -> Event:
-    return Event(
-        id=str(row.id),
-        type=row.type,
-        aggregate_id=row.aggregate_id,
-        payload=row.payload,
-        occurred_at=row.occurred_at.isoformat(),
-        request_id=row.request_id,
-        source=app_label,
-        schema_version=row.schema_version,
-    )
-
-
 def redelivery_delay(attempts: int) -> timedelta:
     """How long after its `attempts`-th hand-over an unconsumed event is handed over again:
     doubling from EVENTS_REDELIVER_AFTER_SECONDS, capped at EVENTS_REDELIVER_MAX_SECONDS."""
@@ -245,9 +75,7 @@ def redelivery_delay(attempts: int) -> timedelta:
 def _in_process() -> bool:
     """Whether tasks run in this process (eager, embedded mode): a hand-over then runs the
     consumers themselves."""
-    from common.tasks import event_dispatch_task
-
-    return bool(event_dispatch_task.app.conf.task_always_eager)
+    return bool(current_app.conf.task_always_eager)
 
 
 # The hand-overs of in-process (eager) tasks deferred until the claim that took their rows
@@ -286,8 +114,7 @@ def _send(deliveries: list[tuple[Event, list[Consumer]]]) -> list[str]:
     """Send each event once, naming the consumers it is for, through one producer for the
     batch; the worker delivers it to each of them (`dispatch`). Returns the ids of the events
     the broker took."""
-    from common.tasks import event_dispatch_task
-
+    event_dispatch_task = _dispatch_task()
     sent = []
     # In-process tasks take no producer; one held while their consumers emit and publish in
     # turn would drain the pool.
@@ -441,17 +268,6 @@ def redeliver_due(app_label: str, *, batch_size: int = RELAY_BATCH_SIZE) -> dict
         return redeliver(app_label, claimed) if claimed else {}
 
 
-def outbox_apps() -> list[str]:
-    labels = []
-    for app_config in apps.get_app_configs():
-        try:
-            outbox_model(app_config.label)
-        except LookupError:
-            continue
-        labels.append(app_config.label)
-    return labels
-
-
 def publish_pending(
     app_label: str, *, older_than_seconds: float = 0, batch_size: int = RELAY_BATCH_SIZE
 ) -> int:
@@ -529,114 +345,3 @@ def relay(
     if settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS:
         results["kafka"] = {"published": kafka.kafka_publish_pending(batch_size=batch_size)}
     return results
-
-
-# DELIVERY
-# ------------------------------------------------------------------------------
-# The relay hands each event over once, naming its consumers; the worker delivers it to
-# each in turn (`dispatch`), each in a transaction of its own and recorded in its own inbox.
-# A consumer that fails is retried alone, by a delivery task of its own with backoff, and the
-# others are not run again (docs/events.md, "Delivery").
-def dispatch(event_data: dict, consumer_names: list[str]) -> dict[str, bool | Exception]:
-    """Deliver one event to each named consumer (`deliver`). Returns, by consumer, True for
-    applied, False for a repeat, or the exception it failed with (logged; the caller retries
-    it alone)."""
-    results: dict[str, bool | Exception] = {}
-    for name in consumer_names:
-        with bound_contextvars(consumer=name):
-            try:
-                results[name] = deliver(name, event_data)
-            except Exception as exc:
-                logger.exception("%s failed %s %s", name, event_data["type"], event_data["id"])
-                results[name] = exc
-    return results
-
-
-def deliver(consumer_name: str, event_data: dict) -> bool:
-    """Apply one event to one consumer, at most once. Returns False for a repeat delivery."""
-    registered = _consumers.get(consumer_name)
-    if registered is None:
-        logger.error("No consumer named %s; dropping event %s", consumer_name, event_data["id"])
-        return False
-    event = upcasted(Event(**event_data))
-    Inbox = inbox_model(registered.app_label)
-    using = registered.using
-    with request_id_bound(event.request_id), transaction.atomic(using=using):
-        try:
-            # A first delivery, the usual case, is one INSERT; in a savepoint, so that a
-            # conflict leaves the transaction usable.
-            with transaction.atomic(using=using):
-                Inbox.objects.using(using).create(
-                    event_id=event.id,
-                    consumer=consumer_name,
-                    event_type=event.type,
-                    status=Inbox.Status.PROCESSED,
-                    attempts=1,
-                )
-        except IntegrityError:  # recorded before, or by a concurrent delivery that committed
-            row = (
-                Inbox.objects.using(using)
-                .select_for_update()
-                .get(event_id=event.id, consumer=consumer_name)
-            )
-            if row.status == Inbox.Status.PROCESSED:
-                return False
-            # A dead letter being replayed: it becomes processed with its effect.
-            INBOX_TRANSITIONS.apply(row, Inbox.Status.PROCESSED)
-            row.attempts += 1
-            row.last_error = ""
-            row.save(using=using, update_fields=["status", "attempts", "last_error", "updated_at"])
-        registered.handler(event)
-    return True
-
-
-def dead_letter_record(consumer_name: str, event_data: dict, error: str, attempts: int) -> None:
-    """Keep an event that exhausted its retries, unless a later delivery applied it."""
-    registered = _consumers.get(consumer_name)
-    if registered is None:
-        return
-    Inbox = inbox_model(registered.app_label)
-    with transaction.atomic(using=registered.using):
-        row, created = (
-            Inbox.objects.using(registered.using)
-            .select_for_update()
-            .get_or_create(
-                event_id=event_data["id"],
-                consumer=consumer_name,
-                defaults={
-                    "event_type": event_data["type"],
-                    "status": Inbox.Status.DEAD,
-                    "event": event_data,
-                    "attempts": attempts,
-                    "last_error": error[:4000],
-                },
-            )
-        )
-        if not created and row.status == Inbox.Status.DEAD:
-            row.attempts += attempts
-            row.last_error = error[:4000]
-            row.save(update_fields=["attempts", "last_error", "updated_at"])
-    logger.error(
-        "Dead letter: %s could not apply %s %s", consumer_name, event_data["type"], event_data["id"]
-    )
-
-
-def dead_letters() -> list:
-    """Every dead letter in every app database, oldest first."""
-    rows = []
-    for app_label in outbox_apps():
-        Inbox = inbox_model(app_label)
-        rows.extend(
-            Inbox.objects.using(database_for_app(app_label)).filter(status=Inbox.Status.DEAD)
-        )
-    return sorted(rows, key=lambda row: row.created_at)
-
-
-def dead_letter_replay(row) -> bool:
-    """Deliver a dead letter again, in this process. Returns True once it is applied."""
-    try:
-        return deliver(row.consumer, row.event)
-    except Exception as exc:
-        logger.exception("Replay of %s for %s failed", row.event_id, row.consumer)
-        dead_letter_record(row.consumer, row.event, f"{type(exc).__name__}: {exc}", 1)
-        return False

@@ -1,0 +1,102 @@
+"""`DomainEvent`: an event type as its app declares it in `<app>/events.py`, and its `emit`,
+which records an occurrence in the app's outbox inside the caller's transaction
+(docs/events.md)."""
+
+from collections.abc import Callable, Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Model
+from django.dispatch import Signal
+
+from common.databases import database_for_app
+from common.db import insert_rows
+from common.events import contract, publishing, registry
+from common.events.types import Event
+from common.middleware import current_request_id
+
+
+class DomainEvent:
+    """A named event type of one app, e.g. `DomainEvent("order.cancelled", app_label="orders")`.
+
+    `signal` is sent with `event=` for in-process listeners, inside the emitting transaction;
+    listeners that act outside the database use `transaction.on_commit(..., using=...)`."""
+
+    def __init__(
+        self,
+        type: str,
+        *,
+        app_label: str,
+        schema_version: int = 1,
+        internal: bool = False,
+        upcasters: dict[int, Callable[[dict], dict]] | None = None,
+    ):
+        self.type = type
+        self.app_label = app_label
+        self.schema_version = schema_version  # of its payload's schema (common.events.contract)
+        # Version N's payload -> version N+1's, for every version before `schema_version`: an
+        # event stored before a new version shipped reaches consumers in the new shape
+        # (docs/events.md, "The contract").
+        self.upcasters = upcasters or {}
+        # An internal event (a request for an e-mail, say) stays inside: neither RabbitMQ nor
+        # webhooks see it, and it is not part of the published contract.
+        self.internal = internal
+        self.using = database_for_app(app_label)
+        self.signal = Signal()
+        registry.declare(self)
+
+    def __repr__(self):
+        return f"DomainEvent({self.type!r})"
+
+    def emit(self, *, aggregate_id, payload: dict, rows: Sequence[Model] = ()) -> Event:
+        """Record the event in the outbox; call inside `transaction.atomic(using=self.using)`.
+        `rows`, new model instances of the change itself, are inserted before the outbox row
+        and in the same round trip (`common.db.insert_rows`: no model signals)."""
+        connection = transaction.get_connection(self.using)
+        if not connection.in_atomic_block:
+            raise RuntimeError(f"{self.type} must be emitted inside atomic(using={self.using!r})")
+        if settings.EVENTS_VALIDATE_PAYLOADS:
+            contract.payload_check(self.app_label, self.type, self.schema_version, payload)
+        event = Event(
+            type=self.type,
+            aggregate_id=str(aggregate_id),
+            payload=payload,
+            request_id=current_request_id(),
+            source=self.app_label,
+            schema_version=self.schema_version,
+        )
+        # An event nobody consumes is delivered as soon as it is stored.
+        consumed = bool(registry.consumers_for(event.type))
+        outbox_row = registry.outbox_model(self.app_label)(
+            id=event.id,
+            type=event.type,
+            aggregate_id=event.aggregate_id,
+            payload=event.payload,
+            occurred_at=event.occurred,
+            request_id=event.request_id,
+            schema_version=event.schema_version,
+            amqp_published_at=None
+            if settings.EVENTS_AMQP_URL and not self.internal
+            else event.occurred,
+            kafka_published_at=None
+            if settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS and not self.internal
+            else event.occurred,
+            published_at=None if consumed else event.occurred,
+            delivered_at=None if consumed else event.occurred,
+        )
+        # Published at commit, or by the relay (`events_relay --follow`), which listens:
+        # PostgreSQL delivers the NOTIFY when the transaction commits, and not at all if it
+        # rolls back (docs/operations.md, "Events: published by the relay").
+        by_relay = consumed and not settings.EVENTS_PUBLISH_ON_COMMIT
+        notify = (
+            f"NOTIFY {publishing.RELAY_CHANNEL}"
+            if by_relay and connection.vendor == "postgresql"
+            else ""
+        )
+        insert_rows([*rows, outbox_row], using=self.using, then=notify)
+        self.signal.send(sender=self, event=event)
+        if consumed and settings.EVENTS_PUBLISH_ON_COMMIT:
+            transaction.on_commit(
+                lambda: publishing.publish(self.app_label, [event]), using=self.using, robust=True
+            )
+        return event

@@ -1,0 +1,113 @@
+"""Who is who in the event backbone: the event types the apps declare (`DomainEvent` adds
+itself here), the consumers registered for them (`@consumer`), and each app's outbox and inbox
+tables (docs/events.md)."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.apps import apps
+
+from common.databases import database_for_app
+from common.events.types import Event
+
+
+def outbox_model(app_label: str):
+    return apps.get_model(app_label, "OutboxEvent")
+
+
+def inbox_model(app_label: str):
+    return apps.get_model(app_label, "InboxEvent")
+
+
+# DECLARED EVENT TYPES
+# ------------------------------------------------------------------------------
+_declared: dict[str, Any] = {}  # DomainEvent by type: every one declared so far
+
+
+def declare(domain_event) -> None:
+    """Called by every `DomainEvent` as it is made."""
+    _declared[domain_event.type] = domain_event
+
+
+def is_declaration(value) -> bool:
+    """Whether `value` is a declared `DomainEvent` (how the contract finds an app's event types
+    without importing the module that emits them)."""
+    type = getattr(value, "type", None)
+    return isinstance(type, str) and _declared.get(type) is value
+
+
+def upcasted(event: Event) -> Event:
+    """The event as its consumers read it: a payload of an older schema version brought up to
+    the version its type emits now."""
+    declared = _declared.get(event.type)
+    if declared is None or event.schema_version >= declared.schema_version:
+        return event
+    payload = event.payload
+    for version in range(event.schema_version, declared.schema_version):
+        payload = declared.upcasters[version](payload)
+    return replace(event, payload=payload, schema_version=declared.schema_version)
+
+
+def is_internal(event_type: str) -> bool:
+    declared = _declared.get(event_type)
+    return declared is not None and declared.internal
+
+
+# CONSUMERS
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Consumer:
+    name: str
+    event_type: str
+    app_label: str
+    handler: Callable[[Event], None]
+
+    @property
+    def using(self) -> str:
+        return database_for_app(self.app_label)
+
+
+ANY_EVENT = "*"
+_consumers: dict[str, Consumer] = {}
+_by_type: dict[str, list[Consumer]] = defaultdict(list)
+
+
+def consumer(event_type: str, *, name: str, app_label: str):
+    """Register `handler(event)` for `event_type` (or `*`: every event but the internal ones);
+    it runs inside `atomic(using=<app's db>)`."""
+
+    def register(handler):
+        if name in _consumers:
+            if _consumers[name].handler.__qualname__ == handler.__qualname__:
+                return handler  # the module was imported twice
+            raise ValueError(f"Two consumers are named {name!r}")
+        registered = Consumer(name, event_type, app_label, handler)
+        _consumers[name] = registered
+        _by_type[event_type].append(registered)
+        return handler
+
+    return register
+
+
+def consumer_named(name: str) -> Consumer | None:
+    return _consumers.get(name)
+
+
+def consumers_for(event_type: str) -> list[Consumer]:
+    """The consumers of `event_type`, and those of every published one (registered for
+    `*`, such as the webhooks' fan-out)."""
+    every = () if is_internal(event_type) else _by_type.get(ANY_EVENT, ())
+    return [*_by_type.get(event_type, ()), *every]
+
+
+def outbox_apps() -> list[str]:
+    labels = []
+    for app_config in apps.get_app_configs():
+        try:
+            outbox_model(app_config.label)
+        except LookupError:
+            continue
+        labels.append(app_config.label)
+    return labels

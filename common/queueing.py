@@ -1,0 +1,11 @@
+"""A Celery task queued by the name it is registered under: how a service queues its own
+app's task without importing the tasks module, which imports the services (no import circle;
+docs/conventions.md, "Events, tasks, transactions"). Each app's `AppConfig.ready` imports its
+tasks module, so that every process knows the name; tasks run in process where
+CELERY_TASK_ALWAYS_EAGER says so, as with `.delay`."""
+
+from celery import current_app
+
+
+def task_queue(name: str, *args) -> None:
+    current_app.tasks[name].delay(*args)
