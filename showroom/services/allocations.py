@@ -1,0 +1,128 @@
+"""Allocations: a resource booked for a time, under the resource's row lock (its checks
+against the resource's opening hours and quantity), and released."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.exceptions import ApplicationError
+from showroom import events
+from showroom.choices import ALLOCATION_TRANSITIONS, AllocationStatus
+from showroom.error_codes import ShowroomErrorCode
+from showroom.models import Allocation, Resource
+from showroom.services.resources import _peak_use, _resource_locked
+
+DB = "showroom"
+
+
+def _dealership_zone() -> ZoneInfo:
+    """Where opening hours and calendar days are read (`DEALERSHIP_TIME_ZONE`)."""
+    return ZoneInfo(settings.DEALERSHIP_TIME_ZONE)
+
+
+def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: int) -> None:
+    problems = []
+    if end <= start:
+        problems.append(_("The end must come after the start."))
+    if start < timezone.now():
+        problems.append(_("The slot has begun already."))
+    if quantity > resource.quantity:
+        problems.append(
+            _("%(name)s has %(quantity)d.") % {"name": resource.name, "quantity": resource.quantity}
+        )
+    # Opening hours are the dealership's wall-clock times, whatever zone the slot is written in.
+    zone = _dealership_zone()
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    if end > start and (
+        local_start.date() != (local_end - timedelta(microseconds=1)).date()
+        or local_start.time() < resource.opens_at
+        or (local_end.time() > resource.closes_at or local_end.time() == datetime.min.time())
+    ):
+        problems.append(
+            _("%(name)s can be booked from %(opens)s to %(closes)s (%(zone)s), within one day.")
+            % {
+                "name": resource.name,
+                "opens": f"{resource.opens_at:%H:%M}",
+                "closes": f"{resource.closes_at:%H:%M}",
+                "zone": zone.key,
+            }
+        )
+    if problems:
+        raise ApplicationError(
+            " ".join(str(problem) for problem in problems),
+            code=ShowroomErrorCode.ALLOCATION_INVALID,
+            status=400,
+            details={"start_time": problems},
+        )
+
+
+def allocation_create(
+    *,
+    resource_id,
+    start_time: datetime,
+    end_time: datetime,
+    quantity: int = 1,
+    event_id=None,
+    registration_id=None,
+    user=None,
+) -> Allocation:
+    """Book part of a resource for a time. The resource's row lock serialises every booking
+    of it, so that overlapping bookings never add up to more than it has; for a resource of
+    one, the database's exclusion constraint refuses an overlap as well. Call it inside the
+    caller's transaction to book together with something else (a test drive)."""
+    with transaction.atomic(using=DB):
+        resource = _resource_locked(resource_id)
+        if not resource.is_active:
+            raise ApplicationError(
+                _("%(name)s is deactivated: it takes no new booking.") % {"name": resource.name},
+                code=ShowroomErrorCode.RESOURCE_INACTIVE,
+                status=409,
+            )
+        _slot_check(resource, start_time, end_time, quantity)
+        if _peak_use(resource, start_time, end_time) + quantity > resource.quantity:
+            raise _unavailable(resource)
+        try:
+            with transaction.atomic(using=DB):
+                allocation = Allocation.objects.using(DB).create(
+                    resource=resource,
+                    start_time=start_time,
+                    end_time=end_time,
+                    quantity=quantity,
+                    exclusive=resource.quantity == 1,
+                    event_id=event_id,
+                    registration_id=registration_id,
+                    created_by_id=getattr(user, "pk", None),
+                )
+        except IntegrityError as exc:  # the exclusion constraint: never reached through here
+            raise _unavailable(resource) from exc
+        events.RESOURCE_ALLOCATED.emit(
+            aggregate_id=allocation.pk, payload=events.allocation_payload(allocation)
+        )
+    return allocation
+
+
+def _unavailable(resource: Resource) -> ApplicationError:
+    return ApplicationError(
+        _("%(name)s is booked for that time.") % {"name": resource.name},
+        code=ShowroomErrorCode.RESOURCE_UNAVAILABLE,
+        status=409,
+    )
+
+
+def allocation_release(*, allocation_id) -> Allocation:
+    with transaction.atomic(using=DB):
+        allocation = Allocation.objects.using(DB).select_for_update().get(pk=allocation_id)
+        _allocation_release(allocation)
+    return allocation
+
+
+def _allocation_release(allocation: Allocation) -> None:
+    ALLOCATION_TRANSITIONS.apply(allocation, AllocationStatus.RELEASED)
+    allocation.save(using=DB, update_fields=["status", "updated_at"])
+    events.RESOURCE_RELEASED.emit(
+        aggregate_id=allocation.pk, payload=events.allocation_payload(allocation)
+    )

@@ -1,0 +1,240 @@
+"""Test drives: a demo car's allocation and the drive booked together, within the person's
+limits, under the person's own lock."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from common.error_codes import CommonErrorCode
+from common.exceptions import ApplicationError
+from common.realtime import user_push_after_commit
+from showroom import events
+from showroom.choices import TEST_DRIVE_OUTCOMES, TEST_DRIVE_TRANSITIONS, TestDriveStatus
+from showroom.error_codes import ShowroomErrorCode
+from showroom.models import Allocation, Resource, TestDrive
+from showroom.services.allocations import (
+    _allocation_release,
+    _dealership_zone,
+    allocation_create,
+)
+
+DB = "showroom"
+
+
+def test_drive_book(*, user, vehicle_id, start_time: datetime, end_time: datetime, notes=""):
+    """One allocation of the vehicle's demo car and the test drive, together or not at all,
+    within the person's limits (docs/api.md, "Test drives"), staff booking for themselves
+    included. The person's lock serialises their bookings, so that racing requests count
+    each other's drives."""
+    resource = Resource.objects.using(DB).filter(vehicle_id=vehicle_id, is_active=True).first()
+    if resource is None:
+        raise ApplicationError(
+            _("That vehicle has no demo car for test drives."),
+            code=ShowroomErrorCode.NO_DEMO_VEHICLE,
+            status=409,
+        )
+    _test_drive_slot_rules(start_time, end_time)
+    with transaction.atomic(using=DB):
+        _test_drives_of_user_locked(user.pk)
+        _test_drive_limit_check(user.pk)
+        allocation = allocation_create(
+            resource_id=resource.pk, start_time=start_time, end_time=end_time, user=user
+        )
+        test_drive = TestDrive.objects.using(DB).create(
+            user_id=user.pk,
+            resource=resource,
+            allocation=allocation,
+            start_time=start_time,
+            end_time=end_time,
+            notes=notes,
+        )
+        _test_drive_changed(test_drive, events.TEST_DRIVE_BOOKED)
+    return test_drive
+
+
+def test_drive_reschedule(*, test_drive_id, start_time: datetime, end_time: datetime):
+    """Move a booked test drive: the old slot is given back and the new one taken in one
+    transaction, so that a refused move leaves the booking as it was. The new slot keeps to
+    the length and horizon of a booking, and a drive moved back into the future still counts
+    against the limit (the drive itself aside)."""
+    user_id = TestDrive.objects.using(DB).values_list("user_id", flat=True).get(pk=test_drive_id)
+    _test_drive_slot_rules(start_time, end_time)
+    with transaction.atomic(using=DB):
+        _test_drives_of_user_locked(user_id)
+        test_drive = TestDrive.objects.using(DB).select_for_update().get(pk=test_drive_id)
+        _test_drive_booked(test_drive)
+        _test_drive_limit_check(user_id, moving=test_drive.pk)
+        _allocation_release(
+            Allocation.objects.using(DB).select_for_update().get(pk=test_drive.allocation_id)
+        )
+        test_drive.allocation = allocation_create(
+            resource_id=test_drive.resource_id, start_time=start_time, end_time=end_time
+        )
+        test_drive.start_time, test_drive.end_time = start_time, end_time
+        test_drive.save(
+            using=DB, update_fields=["allocation", "start_time", "end_time", "updated_at"]
+        )
+        _test_drive_changed(test_drive, events.TEST_DRIVE_RESCHEDULED)
+    return test_drive
+
+
+def test_drive_cancel(*, test_drive_id) -> TestDrive:
+    with transaction.atomic(using=DB):
+        test_drive = TestDrive.objects.using(DB).select_for_update().get(pk=test_drive_id)
+        TEST_DRIVE_TRANSITIONS.apply(test_drive, TestDriveStatus.CANCELLED)
+        test_drive.save(using=DB, update_fields=["status", "updated_at"])
+        allocation = (
+            Allocation.objects.using(DB).select_for_update().get(pk=test_drive.allocation_id)
+        )
+        _allocation_release(allocation)
+        _test_drive_changed(test_drive, events.TEST_DRIVE_CANCELLED)
+    return test_drive
+
+
+def test_drive_outcome_set(*, test_drive_id, outcome: str, note: str = "", user=None) -> TestDrive:
+    """Staff record how a booked drive went, `completed` or `no_show`, once it has started
+    (its start_time has come); never before, and only once. The allocation stays as it was:
+    the demo car was kept for the client either way."""
+    if outcome not in TEST_DRIVE_OUTCOMES:
+        raise ApplicationError(
+            _("An outcome is one of %(outcomes)s.") % {"outcomes": ", ".join(TEST_DRIVE_OUTCOMES)},
+            code=CommonErrorCode.VALIDATION_ERROR,
+            status=400,
+            details={
+                "outcome": [
+                    _("One of %(outcomes)s.") % {"outcomes": ", ".join(TEST_DRIVE_OUTCOMES)}
+                ]
+            },
+        )
+    with transaction.atomic(using=DB):
+        test_drive = TestDrive.objects.using(DB).select_for_update().get(pk=test_drive_id)
+        TEST_DRIVE_TRANSITIONS.check(test_drive.status, outcome)
+        if test_drive.start_time > timezone.now():
+            raise ApplicationError(
+                _("The test drive has not started yet: record how it went once it has."),
+                code=ShowroomErrorCode.TEST_DRIVE_NOT_STARTED,
+                status=409,
+                details={"start_time": timezone.localtime(test_drive.start_time).isoformat()},
+            )
+        TEST_DRIVE_TRANSITIONS.apply(test_drive, outcome)
+        test_drive.outcome_note = note
+        test_drive.outcome_by_id = getattr(user, "pk", None)
+        test_drive.save(
+            using=DB, update_fields=["status", "outcome_note", "outcome_by_id", "updated_at"]
+        )
+        _test_drive_changed(test_drive, events.TEST_DRIVE_STATUS_CHANGED)
+    return test_drive
+
+
+def _test_drive_slot_rules(start_time: datetime, end_time: datetime) -> None:
+    """A test drive's length and how far ahead it starts (a booking's and a reschedule's);
+    the slot itself (opening hours, not past) is the resource's check."""
+    max_hours = settings.SHOWROOM_TEST_DRIVE_MAX_HOURS
+    if end_time - start_time > timedelta(hours=max_hours):
+        raise ApplicationError(
+            ngettext(
+                "A test drive lasts at most %(hours)d hour.",
+                "A test drive lasts at most %(hours)d hours.",
+                max_hours,
+            )
+            % {"hours": max_hours},
+            code=ShowroomErrorCode.TEST_DRIVE_TOO_LONG,
+            status=400,
+            details={
+                "end_time": [
+                    ngettext(
+                        "At most %(hours)d hour after start_time.",
+                        "At most %(hours)d hours after start_time.",
+                        max_hours,
+                    )
+                    % {"hours": max_hours}
+                ]
+            },
+        )
+    # By the dealership's calendar: bookable through the last day of the horizon.
+    zone = _dealership_zone()
+    last_day = timezone.localdate(timezone.now(), zone) + timedelta(
+        days=settings.SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD
+    )
+    if start_time.astimezone(zone).date() > last_day:
+        raise ApplicationError(
+            ngettext(
+                "A test drive can be booked %(days)d day ahead at most: to start on %(day)s at "
+                "the latest.",
+                "A test drive can be booked %(days)d days ahead at most: to start on %(day)s at "
+                "the latest.",
+                settings.SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD,
+            )
+            % {"days": settings.SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD, "day": f"{last_day:%Y-%m-%d}"},
+            code=ShowroomErrorCode.TEST_DRIVE_TOO_FAR_AHEAD,
+            status=400,
+            details={
+                "start_time": [_("On %(day)s at the latest.") % {"day": f"{last_day:%Y-%m-%d}"}]
+            },
+        )
+
+
+def _test_drives_of_user_locked(user_id) -> None:
+    """Serialise the bookings of one person until the transaction ends. A person with no
+    drive yet has no row to lock, so this is a transaction-scoped advisory lock on a key made
+    from their id; taken before the resource's lock, always in that order. Embedded mode's
+    SQLite has no such lock, as it has no row locks."""
+    connection = connections[DB]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"showroom.test_drives.user:{user_id}"],
+        )
+
+
+def _test_drive_limit_check(user_id, *, moving=None) -> None:
+    """Under the person's lock: fewer than SHOWROOM_TEST_DRIVE_MAX_ACTIVE booked drives
+    still to start, besides the one being moved."""
+    limit = settings.SHOWROOM_TEST_DRIVE_MAX_ACTIVE
+    active = TestDrive.objects.using(DB).filter(
+        user_id=user_id, status=TestDriveStatus.BOOKED, start_time__gt=timezone.now()
+    )
+    if moving is not None:
+        active = active.exclude(pk=moving)
+    count = active.count()
+    if count >= limit:
+        raise ApplicationError(
+            ngettext(
+                "%(count)d test drive is booked already, %(limit)d at most at once: cancel "
+                "one, or book after one has taken place.",
+                "%(count)d test drives are booked already, %(limit)d at most at once: cancel "
+                "one, or book after one has taken place.",
+                count,
+            )
+            % {"count": count, "limit": limit},
+            code=ShowroomErrorCode.TEST_DRIVE_LIMIT_REACHED,
+            status=409,
+            details={"active": count, "limit": limit},
+        )
+
+
+def _test_drive_changed(test_drive: TestDrive, event) -> None:
+    """The event for the outbox (the CRM's timeline hears of it), and a push: the client's
+    open feeds hear of their test drive as of their orders."""
+    payload = events.test_drive_payload(test_drive)
+    event.emit(aggregate_id=test_drive.pk, payload=payload)
+    push = {key: payload[key] for key in ("id", "vehicle_id", "start_time", "end_time", "status")}
+    user_push_after_commit(
+        test_drive.user_id, {"type": "test_drive.status_changed", "test_drive": push}, using=DB
+    )
+
+
+def _test_drive_booked(test_drive: TestDrive) -> None:
+    if test_drive.status != TestDriveStatus.BOOKED:
+        raise ApplicationError(
+            _("A %(status)s test drive cannot change.")
+            % {"status": test_drive.get_status_display().lower()},
+            code=ShowroomErrorCode.TEST_DRIVE_NOT_CHANGEABLE,
+            status=409,
+        )
