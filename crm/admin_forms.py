@@ -1,7 +1,8 @@
 """The CRM's create and edit forms in the admin, and the import's. A client or a contact
 entered here is validated by the API's own serializer (crm/api/serializers.py) and written
-by the API's service (crm/services.py), so that it is checked and its event emitted exactly as
-through the API (docs/conventions.md, "One door for each state change").
+by the API's service (crm/services/clients.py, crm/services/contacts.py), so that it is
+checked and its event emitted exactly as through the API (docs/conventions.md, "One door for
+each state change").
 (common/admin_forms.py: a dry run while the form is validated, the call for real at the
 save)."""
 

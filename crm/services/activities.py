@@ -1,0 +1,137 @@
+"""A client's timeline: the entries staff log, and those written from other apps' events on
+the client of the account they are about, found, linked or made as a lead."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts import selectors as accounts_selectors
+from common.events import Event
+from crm import events
+from crm.choices import ClientSource
+from crm.models import Activity, Client
+from crm.services.clients import _live, _locked, normalise_email
+
+DB = "crm"
+
+
+def _activity_add(client: Client, **fields) -> Activity:
+    activity = Activity.objects.using(DB).create(client=client, **fields)
+    _last_activity_note(activity)
+    return activity
+
+
+def _last_activity_note(activity: Activity) -> None:
+    """Move the client's `last_activity_at` forward, never back: one conditional UPDATE, so
+    entries written at once for one client cannot lose each other's."""
+    Client.objects.using(DB).filter(
+        Q(last_activity_at__lt=activity.occurred_at) | Q(last_activity_at__isnull=True),
+        pk=activity.client_id,
+    ).update(last_activity_at=activity.occurred_at)
+
+
+def activity_log(
+    *, client_id, author, kind: str, summary: str, body: str = "", occurred_at=None
+) -> Activity:
+    """A call, meeting, e-mail or note, by a member of staff."""
+    with transaction.atomic(using=DB):
+        client = _locked(client_id)
+        _live(client)
+        activity = _activity_add(
+            client,
+            kind=kind,
+            summary=summary,
+            body=body,
+            author_id=author.pk,
+            occurred_at=occurred_at or timezone.now(),
+        )
+        events.ACTIVITY_LOGGED.emit(
+            aggregate_id=client.pk, payload=events.activity_payload(activity)
+        )
+    return activity
+
+
+# THE TIMELINE FROM OTHER APPS' EVENTS
+# ------------------------------------------------------------------------------
+def client_for_user(user_id) -> Client | None:
+    """The client record of an account: the one linked to it; else an unlinked record with the
+    account's e-mail, which it now links (a walk-in who registers later is not duplicated);
+    else a new lead. None when the account no longer exists. Call inside atomic(using=DB)."""
+    client = Client.objects.using(DB).filter(user_id=user_id).first()
+    if client is not None:
+        return client
+    card = accounts_selectors.user_card(user_id=user_id)
+    if card is None:
+        return None
+    email = normalise_email(card.email)
+    match = (
+        Client.objects.using(DB)
+        .select_for_update()
+        .filter(email=email, user_id__isnull=True, archived_at__isnull=True)
+        .order_by("created_at")
+        .first()
+    )
+    try:
+        with transaction.atomic(using=DB):
+            if match is not None:
+                match.user_id = user_id
+                match.phone = match.phone or card.phone
+                match.save(using=DB, update_fields=["user_id", "phone", "updated_at"])
+                events.CLIENT_UPDATED.emit(
+                    aggregate_id=match.pk,
+                    payload=events.client_payload(match, changed=["user_id"]),
+                )
+                return match
+            client = Client.objects.using(DB).create(
+                name=card.full_name or email,
+                email=email,
+                phone=card.phone,
+                source=ClientSource.REGISTRATION,
+                user_id=user_id,
+            )
+            events.CLIENT_CREATED.emit(
+                aggregate_id=client.pk, payload=events.client_payload(client)
+            )
+            return client
+    except IntegrityError:  # another event of the same account linked one first
+        return Client.objects.using(DB).get(user_id=user_id)
+
+
+def _account_client_locked(user_id) -> Client | None:
+    """The account's client, locked, and still the account's once locked: a merge or an
+    erasure that held the lock may have moved the account elsewhere meanwhile."""
+    for _attempt in range(3):
+        client = client_for_user(user_id)
+        if client is None:
+            return None
+        locked = (
+            Client.objects.using(DB).select_for_update().filter(pk=client.pk, user_id=user_id)
+        ).first()
+        if locked is not None:
+            return locked
+    raise RuntimeError(f"The client of account {user_id} keeps moving; the delivery retries.")
+
+
+def timeline_record(
+    *, user_id, event: Event, kind: str, source_type: str, summary: str
+) -> Activity | None:
+    """One timeline entry for another app's event about an account, at most once per event.
+    The entry is dated when the event happened, so the timeline keeps the order of events
+    however they arrive."""
+    client = _account_client_locked(user_id)
+    if client is None:
+        return None
+    activity, _created = Activity.objects.using(DB).get_or_create(
+        event_id=event.id,
+        defaults={
+            "client": client,
+            "kind": kind,
+            "summary": summary,
+            "occurred_at": event.occurred,
+            "source_type": source_type,
+            "source_id": str(event.payload.get("id", event.aggregate_id)),
+            "details": event.payload,
+        },
+    )
+    _last_activity_note(activity)
+    return activity

@@ -1,0 +1,194 @@
+"""Clients: recorded and edited by staff, taken by a manager, archived; the lock, the checks
+and the tags every write on a client shares."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import selectors as accounts_selectors
+from common.error_codes import CommonErrorCode
+from common.exceptions import ApplicationError
+from crm import events
+from crm.choices import CLIENT_TRANSITIONS
+from crm.error_codes import CrmErrorCode
+from crm.models import Client, Tag
+
+DB = "crm"
+
+
+def normalise_email(value: str | None) -> str:
+    return (value or "").strip().lower()
+
+
+def _locked(client_id) -> Client:
+    client = Client.objects.using(DB).select_for_update().filter(pk=client_id).first()
+    if client is None:
+        raise ApplicationError(_("No such client."), code=CrmErrorCode.CLIENT_NOT_FOUND, status=404)
+    return client
+
+
+def _live(client: Client) -> None:
+    if client.archived_at is not None:
+        raise ApplicationError(
+            _("That client is archived."), code=CrmErrorCode.CLIENT_ARCHIVED, status=409
+        )
+
+
+def _manager_checked(actor, manager_id):
+    """Admins assign any active staff member, or nobody; a manager only themselves."""
+    if manager_id is None:
+        if not actor.is_superuser:
+            raise ApplicationError(
+                _("Only an admin leaves a client unassigned."),
+                code=CrmErrorCode.ASSIGNMENT_FORBIDDEN,
+                status=403,
+            )
+        return None
+    if not actor.is_superuser and str(manager_id) != str(actor.pk):
+        raise ApplicationError(
+            _("Only an admin assigns a client to someone else."),
+            code=CrmErrorCode.ASSIGNMENT_FORBIDDEN,
+            status=403,
+        )
+    card = accounts_selectors.user_card(user_id=manager_id)
+    if card is None or not (card.is_staff and card.is_active):
+        raise ApplicationError(
+            _("No active manager has that id."),
+            code=CrmErrorCode.MANAGER_NOT_FOUND,
+            details={"manager_id": [_("No active manager has that id.")]},
+        )
+    return manager_id
+
+
+def _account_checked(user_id, client: Client | None = None):
+    if user_id is None:
+        return None
+    if accounts_selectors.user_card(user_id=user_id) is None:
+        raise ApplicationError(
+            _("No account has that id."),
+            code=CommonErrorCode.VALIDATION_ERROR,
+            details={"user_id": [_("No account has that id.")]},
+        )
+    taken = Client.objects.using(DB).filter(user_id=user_id)
+    if client is not None:
+        taken = taken.exclude(pk=client.pk)
+    if taken.exists():
+        raise _account_taken()
+    return user_id
+
+
+def _account_taken() -> ApplicationError:
+    return ApplicationError(
+        _("That account has a client record already; merge the two instead."),
+        code=CommonErrorCode.VALIDATION_ERROR,
+        details={"user_id": [_("That account has a client record already.")]},
+    )
+
+
+def _tags_set(client: Client, names) -> None:
+    tags = [Tag.objects.using(DB).get_or_create(name=name)[0] for name in sorted(set(names))]
+    client.tags.set(tags)
+
+
+def _normalised(fields: dict) -> dict:
+    if "email" in fields:
+        fields["email"] = normalise_email(fields["email"])
+    if fields.get("phone") is None and "phone" in fields:
+        fields["phone"] = ""
+    return fields
+
+
+def client_create(*, actor, tags=(), **fields) -> Client:
+    """A client recorded by staff; a manager's own unless an admin says otherwise."""
+    fields = _normalised(fields)
+    if "manager_id" not in fields and not actor.is_superuser:
+        fields["manager_id"] = actor.pk
+    fields["manager_id"] = _manager_checked(actor, fields.get("manager_id"))
+    fields["user_id"] = _account_checked(fields.get("user_id"))
+    try:
+        with transaction.atomic(using=DB):
+            client = Client.objects.using(DB).create(**fields)
+            _tags_set(client, tags)
+            events.CLIENT_CREATED.emit(
+                aggregate_id=client.pk, payload=events.client_payload(client)
+            )
+    except IntegrityError as exc:  # the account's record made by a request alongside
+        raise _account_taken() from exc
+    return client
+
+
+def client_update(*, actor, client_id, tags=None, **fields) -> Client:
+    fields = _normalised(fields)
+    with transaction.atomic(using=DB):
+        client = _locked(client_id)
+        _live(client)
+        changed = [name for name, value in fields.items() if getattr(client, name) != value]
+        status = fields.pop("status", client.status)
+        if "manager_id" in changed:
+            if not actor.is_superuser:
+                raise ApplicationError(
+                    _("Only an admin reassigns a client; take an unassigned lead instead."),
+                    code=CrmErrorCode.ASSIGNMENT_FORBIDDEN,
+                    status=403,
+                )
+            _manager_checked(actor, fields["manager_id"])
+        if "status" in changed and client.manager_id is None and not actor.is_superuser:
+            raise ApplicationError(
+                _("Take this lead before you change its status."),
+                code=CrmErrorCode.ASSIGNMENT_FORBIDDEN,
+                status=403,
+            )
+        if "user_id" in changed:
+            _account_checked(fields["user_id"], client)
+        if "status" in changed:
+            CLIENT_TRANSITIONS.apply(client, status)
+        for name, value in fields.items():
+            setattr(client, name, value)
+        try:
+            with transaction.atomic(using=DB):
+                client.save(using=DB)
+        except IntegrityError as exc:  # the account linked to another record alongside
+            raise _account_taken() from exc
+        if tags is not None and set(tags) != {tag.name for tag in client.tags.all()}:
+            _tags_set(client, tags)
+            changed.append("tags")
+        if changed:
+            events.CLIENT_UPDATED.emit(
+                aggregate_id=client.pk, payload=events.client_payload(client, changed=changed)
+            )
+    return client
+
+
+def client_take(*, actor, client_id) -> Client:
+    """A manager takes an unassigned lead; taking one's own again changes nothing."""
+    with transaction.atomic(using=DB):
+        client = _locked(client_id)
+        _live(client)
+        if client.manager_id is not None and str(client.manager_id) != str(actor.pk):
+            raise ApplicationError(
+                _("Someone else looks after that client already."),
+                code=CrmErrorCode.CLIENT_ALREADY_ASSIGNED,
+                status=409,
+            )
+        if client.manager_id is None:
+            client.manager_id = actor.pk
+            client.save(using=DB, update_fields=["manager_id", "updated_at"])
+            events.CLIENT_UPDATED.emit(
+                aggregate_id=client.pk,
+                payload=events.client_payload(client, changed=["manager_id"]),
+            )
+    return client
+
+
+def client_archive(*, client_id) -> Client:
+    """What DELETE does: the record leaves the lists and keeps its history."""
+    with transaction.atomic(using=DB):
+        client = _locked(client_id)
+        if client.archived_at is None:
+            client.archived_at = timezone.now()
+            client.save(using=DB, update_fields=["archived_at", "updated_at"])
+            events.CLIENT_UPDATED.emit(
+                aggregate_id=client.pk,
+                payload=events.client_payload(client, changed=["archived"]),
+            )
+    return client
