@@ -67,7 +67,7 @@ def identity_link_email_send(*, user: User, provider: str, subject: str, email: 
             "provider_email": email,
             "link_url": settings.FRONTEND_IDENTITY_LINK_URL.format(token=token),
             "valid_hours": max(1, settings.IDENTITY_LINK_TTL_SECONDS // 3600),
-            # Confirming then reclaims the account (accounts.services.identity_link_confirm).
+            # Confirming then reclaims the account (accounts.services.identities.identity_link_confirm).
             "never_verified": user.email_verified_at is None,
         },
     )

@@ -61,7 +61,7 @@ MATRIX = {
     ("GET", f"{V1}/auth/google/start"): PUBLIC,
     # Signed in, it links Google to the account: only for a verified e-mail and a session
     # that signed in with its password in the last 10 minutes, which the matrix's tokens
-    # are not (accounts.services.identity_link_authorize).
+    # are not (accounts.services.identities.identity_link_authorize).
     ("POST", f"{V1}/auth/google/start"): row(OK, 403, 403, 403, 403),
     ("GET", f"{V1}/auth/google/callback"): PUBLIC,
     ("POST", f"{V1}/auth/google/callback"): PUBLIC,
