@@ -1,11 +1,22 @@
-from django.apps import AppConfig
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
+from common.registry import ApiResource, DomainAppConfig
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(DomainAppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+    database = "default"  # with Django's auth, sessions and the token blacklist
+    admin_model_sections = {"user": "customers", "externalidentity": "customers"}
+    api_resources = (
+        ApiResource(
+            "auth",
+            "auth/token",
+            _("Sign in: an access and a refresh token (also register, refresh)"),
+        ),
+        ApiResource("me", "users/me", _("Your profile")),
+    )
 
     def ready(self):
         from accounts import handlers, selectors  # handlers registers the event consumers

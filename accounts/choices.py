@@ -15,10 +15,10 @@ ROLE_FLAGS = {
     Role.ADMIN: {"is_staff": True, "is_superuser": True},
 }
 
-# Managers run these apps in the Django admin (docs/api.md, "Roles"): their group holds every
+# Managers run the apps whose AppConfig says `managers_may_use` in the Django admin
+# (docs/api.md, "Roles"; common.registry.manager_app_labels): their group holds every
 # permission of these apps' models and nothing else. Admins are superusers.
 MANAGERS_GROUP = "Managers"
-MANAGER_APPS = ("catalog", "orders", "payments", "financing", "insurance", "showroom", "crm")
 
 
 class ActivityType(models.TextChoices):

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import router
 
 from accounts import services
-from accounts.choices import MANAGER_APPS, ActivityType
+from accounts.choices import ActivityType
 from accounts.emails import (
     email_change_emails_send,
     email_changed_email_send,
@@ -16,6 +16,7 @@ from accounts.emails import (
 from accounts.models import User
 from common.authentication import user_cache_forget
 from common.events import Event, consumer
+from common.registry import manager_app_labels
 
 
 @consumer("order.created", name="accounts.log_order_placed", app_label="accounts")
@@ -86,7 +87,7 @@ def managers_group_sync_after_migrate(sender, using, **kwargs) -> None:
     """`post_migrate` receiver: once the permissions of an app managers run exist in the auth
     database (Django's own receiver, connected before this one, creates them), the Managers
     group is brought up to date. A model added later gets into the group this way."""
-    if sender.label in MANAGER_APPS and router.allow_migrate_model(using, Group):
+    if sender.label in manager_app_labels() and router.allow_migrate_model(using, Group):
         services.managers_group_sync(using=using)
 
 

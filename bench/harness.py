@@ -22,17 +22,9 @@ PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
 # The benchmark's databases are <prefix>_<app>: two benchmarks at once need two prefixes.
 PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "autosalon_bench")
-APPS = [
-    "accounts",
-    "catalog",
-    "orders",
-    "payments",
-    "financing",
-    "insurance",
-    "showroom",
-    "crm",
-    "integrations",
-]
+# The domain apps, as the project's registry names them (common/registry.py): a database each.
+sys.path.insert(0, str(ROOT))
+from config.settings.base import DOMAIN_APPS as APPS  # noqa: E402
 
 
 def environment(**extra: str) -> dict:

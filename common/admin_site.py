@@ -4,16 +4,19 @@ user's choice, and an index grouped by the day's work rather than by app (docs/a
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-# The index's sections, in order: (title, the apps or models in it). A model listed on its
-# own goes there rather than with its app.
-SECTIONS = [
-    (_("Sales"), ["orders", "catalog"]),
-    (_("Payments"), ["payments"]),
-    (_("Finance and insurance"), ["financing", "insurance"]),
-    (_("Showroom"), ["showroom"]),
-    (_("Customers"), ["crm", "accounts.user", "accounts.externalidentity"]),
-    (_("Access and integrations"), ["accounts", "integrations", "auth", "token_blacklist"]),
-]
+from common.registry import domain_apps
+
+# The index's sections, in order. A domain app names its section in its AppConfig
+# (`admin_section`, and `admin_model_sections` for a model shown elsewhere,
+# common/registry.py); every other app's models (auth, the token blacklist) go to the last.
+SECTIONS = {
+    "sales": _("Sales"),
+    "payments": _("Payments"),
+    "finance": _("Finance and insurance"),
+    "showroom": _("Showroom"),
+    "customers": _("Customers"),
+    "access": _("Access and integrations"),
+}
 
 # The models' names in the index, in the user's language.
 MODEL_NAMES = {
@@ -48,15 +51,12 @@ MODEL_NAMES = {
 }
 
 
-def _section_of(label_lower: str) -> int:
-    for index, (_title, members) in enumerate(SECTIONS):
-        if label_lower in members:
-            return index
-    app_label = label_lower.split(".")[0]
-    for index, (_title, members) in enumerate(SECTIONS):
-        if app_label in members:
-            return index
-    return len(SECTIONS) - 1
+def _section_of(label_lower: str) -> str:
+    app_label, model_name = label_lower.split(".")
+    for config in domain_apps():
+        if config.label == app_label:
+            return config.admin_model_sections.get(model_name, config.admin_section)
+    return list(SECTIONS)[-1]
 
 
 class AutosalonAdminSite(admin.AdminSite):
@@ -67,10 +67,10 @@ class AutosalonAdminSite(admin.AdminSite):
     def get_app_list(self, request, app_label=None):
         if app_label is not None:  # an app's own page stays as Django makes it
             return super().get_app_list(request, app_label)
-        sections = [
-            {"name": title, "app_label": f"section-{index}", "app_url": "", "models": []}
-            for index, (title, _members) in enumerate(SECTIONS)
-        ]
+        sections = {
+            key: {"name": title, "app_label": f"section-{index}", "app_url": "", "models": []}
+            for index, (key, title) in enumerate(SECTIONS.items())
+        }
         for app in self._build_app_dict(request).values():
             for model in app["models"]:
                 label = model["model"]._meta.label_lower
@@ -78,4 +78,4 @@ class AutosalonAdminSite(admin.AdminSite):
                 section = sections[_section_of(label)]
                 section["app_url"] = section["app_url"] or app["app_url"]
                 section["models"].append(model)
-        return [section for section in sections if section["models"]]
+        return [section for section in sections.values() if section["models"]]

@@ -9,7 +9,7 @@ class CommonConfig(AppConfig):
     def ready(self):
         from django.test.signals import setting_changed
 
-        from common import jwtkeys, tasks  # noqa: F401  tasks: the event backbone's, by name
+        from common import checks, jwtkeys, tasks  # noqa: F401  checks and tasks: registered
 
         jwtkeys.install()  # tokens signed and verified with the key ring
         setting_changed.connect(jwtkeys.settings_changed)

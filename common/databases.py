@@ -4,22 +4,12 @@ bus needs the map too, and `common` never imports `config`."""
 
 from django.conf import settings
 
-# Apps with a database of their own. Everything else (accounts, auth, contenttypes, admin,
-# sessions, the token blacklist) lives in `default`, the accounts database.
-APP_DATABASES = {
-    "catalog": "catalog",
-    "orders": "orders",
-    "payments": "payments",
-    "financing": "financing",
-    "insurance": "insurance",
-    "showroom": "showroom",
-    "crm": "crm",
-    "integrations": "integrations",
-}
-
 
 def database_for_app(app_label: str) -> str:
-    return APP_DATABASES.get(app_label, "default")
+    """The database alias `app_label`'s models live in: the one its DomainAppConfig declares
+    (settings.APP_DATABASES, common/registry.py); `default`, the accounts database, for every
+    app that is not a domain app (auth, contenttypes, admin, sessions, the token blacklist)."""
+    return settings.APP_DATABASES.get(app_label, "default")
 
 
 def direct_connection_params(alias: str) -> dict:

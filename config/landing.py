@@ -4,7 +4,6 @@ and `/api/v1/`, the API's resources with links (docs/api.md, "Entry points")."""
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -12,23 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-# The API's resources: (name, path under /api/v1/, what it is, in the request's language).
-RESOURCES = [
-    ("auth", "auth/token", _("Sign in: an access and a refresh token (also register, refresh)")),
-    ("me", "users/me", _("Your profile")),
-    ("products", "catalog/products/", _("The vehicle catalog")),
-    ("categories", "catalog/categories/", _("Catalog categories, as a tree")),
-    ("orders", "orders/", _("Your orders; staff see all")),
-    ("payments", "payments/", _("Payments of orders and event seats")),
-    ("loan-applications", "financing/applications/", _("Car loan applications")),
-    ("loan-calculator", "financing/calculator", _("What a loan would cost")),
-    ("insurance-quotes", "insurance/quotes/", _("OSAGO and KASKO quotes")),
-    ("insurance-policies", "insurance/policies/", _("Insurance policies and claims")),
-    ("showroom-events", "showroom/events/", _("Showroom events and registrations")),
-    ("test-drives", "showroom/test-drives/", _("Test drives")),
-    ("crm-clients", "crm/clients/", _("The CRM's clients (staff)")),
-    ("webhooks", "integrations/webhooks/", _("Webhook subscriptions (admins)")),
-]
+from common.registry import domain_apps
 
 
 def entry_points(request) -> dict[str, str]:
@@ -63,7 +46,8 @@ def landing_page(request):
 
 
 class ApiRootView(APIView):
-    """The API's resources, each with its URL, and where the documentation is."""
+    """The API's resources, each with its URL, and where the documentation is: every domain
+    app's, as its AppConfig declares them (common/registry.py)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -95,8 +79,12 @@ class ApiRootView(APIView):
                     name: links[name] for name in ("docs", "redoc", "schema", "events")
                 },
                 "resources": {
-                    name: {"url": links["api"] + path, "description": str(description)}
-                    for name, path, description in RESOURCES
+                    resource.name: {
+                        "url": links["api"] + resource.path,
+                        "description": str(resource.description),
+                    }
+                    for config in domain_apps()
+                    for resource in config.api_resources
                 },
             }
         )

@@ -1,10 +1,25 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from common.registry import ApiResource, DomainAppConfig, PeriodicJob
 
-class FinancingConfig(AppConfig):
+
+class FinancingConfig(DomainAppConfig):
     name = "financing"
     verbose_name = _("Financing")
+    admin_section = "finance"
+    managers_may_use = True
+    api_resources = (
+        ApiResource("loan-applications", "financing/applications/", _("Car loan applications")),
+        ApiResource("loan-calculator", "financing/calculator", _("What a loan would cost")),
+    )
+    periodic_jobs = (
+        PeriodicJob(
+            "financing-lender-poll",
+            "financing.tasks.lender_poll_task",
+            60,
+            setting="FINANCING_LENDER_POLL_SECONDS",
+        ),
+    )
 
     def ready(self):
         from financing import handlers  # noqa: F401  (registers the event consumers)

@@ -1,10 +1,22 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from common.registry import ApiResource, DomainAppConfig, PeriodicJob
 
-class IntegrationsConfig(AppConfig):
+
+class IntegrationsConfig(DomainAppConfig):
     name = "integrations"
     verbose_name = _("Integrations")
+    api_resources = (
+        ApiResource("webhooks", "integrations/webhooks/", _("Webhook subscriptions (admins)")),
+    )
+    periodic_jobs = (
+        PeriodicJob(
+            "webhooks-dispatch",
+            "integrations.tasks.webhooks_dispatch_task",
+            5,
+            setting="WEBHOOKS_DISPATCH_INTERVAL_SECONDS",
+        ),
+    )
 
     def ready(self):
         from integrations import handlers, tasks  # noqa: F401  (the fan-out; tasks by name)

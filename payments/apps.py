@@ -1,10 +1,25 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from common.registry import ApiResource, DomainAppConfig, PeriodicJob
 
-class PaymentsConfig(AppConfig):
+
+class PaymentsConfig(DomainAppConfig):
     name = "payments"
     verbose_name = _("Payments")
+    admin_section = "payments"
+    managers_may_use = True
+    api_resources = (ApiResource("payments", "payments/", _("Payments of orders and event seats")),)
+    periodic_jobs = (
+        # Often enough that a dead worker's payment settles within three minutes (the sweep's
+        # threshold, PAYMENTS_PENDING_SWEEP_AFTER_SECONDS, plus this); the sweep's query
+        # finds nothing most of the time.
+        PeriodicJob(
+            "payments-pending-sweep",
+            "payments.tasks.payments_pending_sweep_task",
+            10,
+            setting="PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS",
+        ),
+    )
 
     def ready(self):
         from common.health import register_component_check

@@ -1,10 +1,20 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from common.registry import ApiResource, DomainAppConfig, PeriodicJob
 
-class ShowroomConfig(AppConfig):
+
+class ShowroomConfig(DomainAppConfig):
     name = "showroom"
     verbose_name = _("Showroom")
+    admin_section = "showroom"
+    managers_may_use = True
+    api_resources = (
+        ApiResource("showroom-events", "showroom/events/", _("Showroom events and registrations")),
+        ApiResource("test-drives", "showroom/test-drives/", _("Test drives")),
+    )
+    periodic_jobs = (
+        PeriodicJob("showroom-holds-expire", "showroom.tasks.registrations_expire_holds_task", 60),
+    )
 
     def ready(self):
         from showroom import handlers  # noqa: F401  (registers the event consumers)

@@ -106,3 +106,59 @@ def test_the_event_catalogue_lists_every_event_and_every_consumer():
     assert emitted >= {"order.cancelled", "payment.created", "user.password_reset_requested"}
     assert sorted(t for t in emitted if f"`{t}`" not in catalogue) == []
     assert sorted(c for c in consumers if f"`{c}`" not in catalogue) == []
+
+
+NUMBERS = {8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
+
+
+def _rooms(block: str) -> list[str]:
+    """The rooms a fenced block of docs/adding-an-app.md lists: each unindented line's name."""
+    text = (ROOT / "docs" / "adding-an-app.md").read_text()
+    body = text.split(f"```{block}\n", 1)[1].split("```", 1)[0]
+    return [line.split()[0] for line in body.splitlines() if line and not line[0].isspace()]
+
+
+def _app_rooms(app: str) -> set[str]:
+    """An app's files and folders as the rooms name them (`services` for either form)."""
+    rooms = set()
+    for path in (ROOT / app).iterdir():
+        if path.name in {"__init__.py", "__pycache__"}:
+            continue
+        name = f"{path.name}/" if path.is_dir() else path.name
+        rooms.add("services" if name in {"services.py", "services/"} else name)
+    return rooms
+
+
+def test_the_docs_count_the_apps_of_the_registry():
+    from django.conf import settings
+
+    count = NUMBERS[len(settings.DOMAIN_APPS)]
+    assert f"with {count} domain apps" in (ROOT / "README.md").read_text()
+    assert f"the existing {count} are" in (ROOT / "docs" / "adding-an-app.md").read_text()
+    layout = (ROOT / "docs" / "architecture.md").read_text().split("## 2. Layout", 1)[1]
+    assert [app for app in settings.DOMAIN_APPS if f"{app}/" not in layout] == []
+
+
+def test_the_rooms_every_app_has_are_those_the_docs_list():
+    from django.conf import settings
+
+    shared = set.intersection(*(_app_rooms(app) for app in settings.DOMAIN_APPS))
+    assert sorted(_rooms("rooms")) == sorted(shared)
+
+
+def test_every_other_room_of_an_app_is_a_listed_one_or_a_module_of_its_own():
+    """What is neither listed as a room nor a common one is a domain module (`annuity.py`) or
+    package (`providers/`): Python, and no name the docs list as a room of another kind."""
+    from django.conf import settings
+
+    listed = {*_rooms("rooms"), *_rooms("optional-rooms")}
+    unlisted = {
+        f"{app}/{room}"
+        for app in settings.DOMAIN_APPS
+        for room in _app_rooms(app) - listed
+        if not (room.endswith(".py") or (ROOT / app / room / "__init__.py").exists())
+    }
+    assert unlisted == set()
+    present = set.union(*(_app_rooms(app) for app in settings.DOMAIN_APPS))
+    assert sorted(set(_rooms("optional-rooms")) - present) == []
+    assert "permissions.py" not in present | listed

@@ -3,8 +3,9 @@ users' roles."""
 
 from django.contrib.auth.models import Group, Permission
 
-from accounts.choices import MANAGER_APPS, MANAGERS_GROUP, Role
+from accounts.choices import MANAGERS_GROUP, Role
 from accounts.models import User
+from common.registry import manager_app_labels
 
 DB = "default"
 
@@ -15,7 +16,9 @@ def managers_group_sync(*, using: str = DB) -> Group:
     manager. Runs after each migration of `default`."""
     group, _ = Group.objects.db_manager(using).get_or_create(name=MANAGERS_GROUP)
     group.permissions.set(
-        Permission.objects.db_manager(using).filter(content_type__app_label__in=MANAGER_APPS)
+        Permission.objects.db_manager(using).filter(
+            content_type__app_label__in=manager_app_labels()
+        )
     )
     group.user_set.set(User.objects.db_manager(using).filter(role=Role.MANAGER))
     return group

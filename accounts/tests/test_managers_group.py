@@ -8,9 +8,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts import services
-from accounts.choices import MANAGER_APPS, MANAGERS_GROUP, Role
+from accounts.choices import MANAGERS_GROUP, Role
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from common.registry import manager_app_labels
+
+# What managers run in the admin, as the apps' AppConfigs declare it (`managers_may_use`).
+MANAGER_APPS = ("catalog", "orders", "payments", "financing", "insurance", "showroom", "crm")
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -123,3 +127,7 @@ def test_a_registered_user_is_in_no_group(api_client):
     user = User.objects.get(email="new@example.com")
     assert user.role == Role.CLIENT
     assert not user.groups.exists()
+
+
+def test_the_apps_managers_run_are_those_whose_app_config_says_so():
+    assert sorted(manager_app_labels()) == sorted(MANAGER_APPS)

@@ -21,6 +21,7 @@ from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from common.registry import declaration
 from config.process_kind import process_kind
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -85,6 +86,10 @@ ASGI_APPLICATION = "config.asgi.application"
 
 # APPS
 # ------------------------------------------------------------------------------
+# The registry of domain apps: this list names them, and each one's AppConfig (a
+# common.registry.DomainAppConfig) declares the rest. INSTALLED_APPS, the databases, the
+# router's map and the beat schedule follow from it (`domain_settings`, below); a settings
+# module that adds an app calls that again (docs/adding-an-app.md).
 DOMAIN_APPS = [
     "accounts",
     "catalog",
@@ -96,7 +101,7 @@ DOMAIN_APPS = [
     "crm",
     "integrations",
 ]
-INSTALLED_APPS = [
+FRAMEWORK_APPS = [
     "common.apps.AdminConfig",  # Django's admin on the Autosalon site (common/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -115,9 +120,6 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "import_export",
     "rangefilter",
-    "common",
-    *DOMAIN_APPS,
-    "config.apps.DashboardConfig",  # the dashboard's figures listen to the domain events
 ]
 
 MIDDLEWARE = [
@@ -165,17 +167,7 @@ TEMPLATES = [
 # ------------------------------------------------------------------------------
 # One database per domain (docs/architecture.md §3.1). `default` is the accounts database; it also
 # holds Django's auth, contenttypes, admin log, sessions and the token blacklist.
-DATABASE_ENV_VARS = {
-    "default": "DATABASE_URL_ACCOUNTS",
-    "catalog": "DATABASE_URL_CATALOG",
-    "orders": "DATABASE_URL_ORDERS",
-    "payments": "DATABASE_URL_PAYMENTS",
-    "financing": "DATABASE_URL_FINANCING",
-    "insurance": "DATABASE_URL_INSURANCE",
-    "showroom": "DATABASE_URL_SHOWROOM",
-    "crm": "DATABASE_URL_CRM",
-    "integrations": "DATABASE_URL_INTEGRATIONS",
-}
+# Each database's URL is in DATABASE_URL_<APP> (DATABASE_ENV_VARS, from `domain_settings`).
 # Connections (docs/operations.md, "Connections"): every process keeps a pool per database,
 # sized for its kind (settings.PROCESS_KIND), so that a deployment's connections per database
 # add up to the sum over its processes of their pool sizes.
@@ -279,15 +271,6 @@ def _database(alias: str, variable: str) -> dict:
     return config
 
 
-DATABASES = {alias: _database(alias, variable) for alias, variable in DATABASE_ENV_VARS.items()}
-# Where the relay LISTENs and the migrations run: straight to PostgreSQL, past any pooler
-# (DATABASE_DIRECT_URL_<APP>; without it, the alias's own URL). common.databases.
-DATABASES_DIRECT = {
-    alias: env.db_url(variable.replace("DATABASE_URL_", "DATABASE_DIRECT_URL_"))
-    if env.str(variable.replace("DATABASE_URL_", "DATABASE_DIRECT_URL_"), default="")
-    else None
-    for alias, variable in DATABASE_ENV_VARS.items()
-}
 DATABASE_ROUTERS = ["common.databases.DomainRouter"]
 
 # REDIS, CACHE, CHANNELS
@@ -388,43 +371,48 @@ EVENTS_RELAY_INTERVAL_SECONDS = env.float("EVENTS_RELAY_INTERVAL_SECONDS", defau
 # what commits in between into one claim; an idle relay publishes at once (docs/operations.md,
 # "Events: published by the relay").
 EVENTS_RELAY_BATCH_INTERVAL_SECONDS = env.float("EVENTS_RELAY_BATCH_INTERVAL_SECONDS", default=0.02)
-CELERY_BEAT_SCHEDULE = {
-    "events-relay": {
-        "task": "common.tasks.events_relay_task",
-        "schedule": EVENTS_RELAY_INTERVAL_SECONDS,
-    },
-    "orders-reservations-sweep": {
-        "task": "orders.tasks.order_reservations_sweep_task",
-        "schedule": 300.0,
-    },
-    "orders-unpaid-expire": {
-        "task": "orders.tasks.orders_unpaid_expire_task",
-        "schedule": 900.0,
-    },
-    "financing-lender-poll": {
-        "task": "financing.tasks.lender_poll_task",
-        "schedule": float(env.int("FINANCING_LENDER_POLL_SECONDS", default=60)),
-    },
-    "insurance-unpaid-policies-lapse": {
-        "task": "insurance.tasks.policies_unpaid_lapse_task",
-        "schedule": 300.0,
-    },
-    "showroom-holds-expire": {
-        "task": "showroom.tasks.registrations_expire_holds_task",
-        "schedule": 60.0,
-    },
-    "webhooks-dispatch": {
-        "task": "integrations.tasks.webhooks_dispatch_task",
-        "schedule": env.float("WEBHOOKS_DISPATCH_INTERVAL_SECONDS", default=5),
-    },
-    "payments-pending-sweep": {
-        "task": "payments.tasks.payments_pending_sweep_task",
-        # Often enough that a dead worker's payment settles within three minutes (the sweep's
-        # threshold, PAYMENTS_PENDING_SWEEP_AFTER_SECONDS, plus this); the sweep's query
-        # finds nothing most of the time.
-        "schedule": env.float("PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS", default=10),
-    },
-}
+
+
+def _direct_database(variable: str) -> dict | None:
+    direct = variable.replace("DATABASE_URL_", "DATABASE_DIRECT_URL_")
+    return env.db_url(direct) if env.str(direct, default="") else None
+
+
+def _periodic_job(job) -> dict:
+    seconds = env.float(job.setting, default=job.seconds) if job.setting else job.seconds
+    return {"task": job.task, "schedule": float(seconds)}
+
+
+def domain_settings(domain_apps: list[str]) -> dict:
+    """The settings that follow from the domain apps' declarations (common/registry.py):
+    INSTALLED_APPS; DATABASE_ENV_VARS and DATABASES, a database per alias an app declares,
+    its URL in DATABASE_URL_<APP>; DATABASES_DIRECT (DATABASE_DIRECT_URL_<APP>: where the
+    relay LISTENs and the migrations run, past any pooler; common.databases); APP_DATABASES,
+    the router's map; and CELERY_BEAT_SCHEDULE, the relay's entry and every app's jobs."""
+    declared = [declaration(app) for app in domain_apps]
+    variables = {config.alias(): config.database_variable() for config in declared}
+    return {
+        "INSTALLED_APPS": [
+            *FRAMEWORK_APPS,
+            "common",
+            *[f"{config.__module__}.{config.__qualname__}" for config in declared],
+            "config.apps.DashboardConfig",  # the dashboard's figures listen to the domain events
+        ],
+        "DATABASE_ENV_VARS": variables,
+        "DATABASES": {alias: _database(alias, variable) for alias, variable in variables.items()},
+        "DATABASES_DIRECT": {alias: _direct_database(v) for alias, v in variables.items()},
+        "APP_DATABASES": {config.name: config.alias() for config in declared},
+        "CELERY_BEAT_SCHEDULE": {
+            "events-relay": {
+                "task": "common.tasks.events_relay_task",
+                "schedule": EVENTS_RELAY_INTERVAL_SECONDS,
+            },
+            **{job.name: _periodic_job(job) for config in declared for job in config.periodic_jobs},
+        },
+    }
+
+
+globals().update(domain_settings(DOMAIN_APPS))
 # One schedule however many beats run (config/beat.py, docs/operations.md "Beat: one
 # schedule"): celery-redbeat keeps it in REDIS_URL's database with a lock; the beat holding
 # the lock sends, renewing it on every tick (at least every BEAT_MAX_LOOP_INTERVAL seconds)
@@ -553,7 +541,6 @@ FINANCING_LENDER = env.str("FINANCING_LENDER", default="fake")
 # The fake lender disburses this long after an application is sent to it.
 FAKE_LENDER_DISBURSE_AFTER_SECONDS = env.int("FAKE_LENDER_DISBURSE_AFTER_SECONDS", default=60)
 # How often beat asks the lender about the loans sent to it.
-FINANCING_LENDER_POLL_SECONDS = env.int("FINANCING_LENDER_POLL_SECONDS", default=60)
 # An approval of a loan above this many RUB needs a second staff member (four eyes).
 FINANCING_SECOND_APPROVAL_ABOVE = Decimal(
     env.str("FINANCING_SECOND_APPROVAL_ABOVE", default="3000000")
