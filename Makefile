@@ -62,6 +62,7 @@ lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test AUTOSALON_ENV_FILE=/dev/null $(BIN)/mypy .
 	mkdir -p $(dir $(SCHEMA_FILE))
 	$(BIN)/python manage.py spectacular --fail-on-warn --file $(SCHEMA_FILE)
 	npx --no-install spectral lint --fail-severity error --display-only-failures $(SCHEMA_FILE)

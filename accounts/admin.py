@@ -72,7 +72,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
-    filter_horizontal: list = []
+    filter_horizontal = []
 
     @admin.display(description=_("Linked sign-ins"))
     def linked_identities(self, user):

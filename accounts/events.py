@@ -1,51 +1,253 @@
 """Events the accounts domain emits (docs/architecture.md §3.4)."""
 
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
 from accounts.models import User
 from common.events import DomainEvent
+from common.events.payloads import (
+    DateTime,
+    NonEmpty,
+    Schema,
+    Uuid,
+    described,
+)
 
-USER_CREATED = DomainEvent("user.created", app_label="accounts")
-USER_UPDATED = DomainEvent("user.updated", app_label="accounts")
-USER_DELETED = DomainEvent("user.deleted", app_label="accounts")
+
+# PAYLOADS (docs/events.md, "The contract")
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _UserPayload:
+    """The fields every user payload below carries, in order."""
+
+    id: Uuid = described("The user's account.")
+    email: Annotated[str, Schema(format="email", minLength=3)] = described(
+        "The account's e-mail address (personal data)."
+    )
+    full_name: str = described(
+        "The person's full name as they gave it (personal data); may be empty."
+    )
+    phone: str = described(
+        "The phone number in E.164, e.g. +79161234567 (personal data); empty when none was given."
+    )
+    role: Literal["client", "manager", "admin"] = described("The account's role.")
+    is_active: bool = described("False once the account is deactivated: it can no longer sign in.")
+    updated_at: DateTime = described("When the account was last changed.")
+
+
+@dataclass(frozen=True)
+class UserCreated(_UserPayload):
+    """A user account was created: someone registered with a password, or signed in with an
+    external provider for the first time."""
+
+
+@dataclass(frozen=True)
+class UserUpdated(_UserPayload):
+    """A user account changed: its profile, its role, or whether it is active."""
+
+
+@dataclass(frozen=True)
+class UserDeleted:
+    """A user account was deleted; other apps scrub the person's data they keep."""
+
+    id: Uuid = described("The deleted user's account.")
+
+
+@dataclass(frozen=True)
+class UserPasswordResetRequested:
+    """An active user asked to reset their password; the e-mail with a fresh reset link is
+    sent when the event is delivered."""
+
+    id: Uuid = described("The user who asked for the reset.")
+
+
+@dataclass(frozen=True)
+class UserIdentityLinkRequested:
+    """Someone signed in with an external provider whose e-mail belongs to an existing user,
+    who is asked by e-mail to confirm the link."""
+
+    id: Uuid = described("The existing user asked to confirm the link.")
+    provider: NonEmpty = described("The identity provider, e.g. google.")
+    subject: NonEmpty = described("The provider's stable id of the external account.")
+    email: Annotated[str, Schema(format="email", minLength=3)] = described(
+        "The external account's verified e-mail address (personal data)."
+    )
+
+
+@dataclass(frozen=True)
+class UserEmailVerificationRequested:
+    """A new account's owner is asked to prove the e-mail address; the e-mail with a fresh,
+    signed verification link is sent when the event is delivered."""
+
+    id: Uuid = described("The user whose e-mail is to be verified.")
+
+
+@dataclass(frozen=True)
+class UserSignedOutEverywhere:
+    """A user signed out of every device; the e-mail that tells them so, listing the
+    external accounts linked to theirs, is sent when the event is delivered."""
+
+    id: Uuid = described("The user who signed out everywhere.")
+
+
+@dataclass(frozen=True)
+class UserRoleChanged:
+    """An admin changed a user's role; every token of the user was revoked, and they sign in
+    again with the new role."""
+
+    id: Uuid = described("The user's account.")
+    email: Annotated[str, Schema(format="email", minLength=3)] = described(
+        "The account's e-mail address (personal data)."
+    )
+    role: Literal["client", "manager", "admin"] = described("The account's role, after the change.")
+    is_active: bool = described("False once the account is deactivated: it can no longer sign in.")
+    changed_by: Uuid | None = described(
+        "The admin who acted; null for an operator at the command line."
+    )
+    from_role: Literal["client", "manager", "admin"] = described("The role before the change.")
+    to_role: Literal["client", "manager", "admin"] = described(
+        "The role after the change (as `role`)."
+    )
+
+
+@dataclass(frozen=True)
+class _UserStandingPayload:
+    """The fields every payload of a change of a user's role or standing carries, in order."""
+
+    id: Uuid = described("The user's account.")
+    email: Annotated[str, Schema(format="email", minLength=3)] = described(
+        "The account's e-mail address (personal data)."
+    )
+    role: Literal["client", "manager", "admin"] = described("The account's role, after the change.")
+    is_active: bool = described("False once the account is deactivated: it can no longer sign in.")
+    changed_by: Uuid | None = described(
+        "The admin who acted; null for an operator at the command line."
+    )
+
+
+@dataclass(frozen=True)
+class UserDeactivated(_UserStandingPayload):
+    """An admin deactivated a user's account: it can no longer sign in, and every token and
+    open socket of it ended."""
+
+
+@dataclass(frozen=True)
+class UserActivated(_UserStandingPayload):
+    """An admin reactivated a user's account: it can sign in again."""
+
+
+@dataclass(frozen=True)
+class AuthUserLogin:
+    """A user signed in and a new session (token family) began; the same sign-in is a
+    `login` row of the user's activity log. Internal: never published to partners."""
+
+    id: Uuid = described("The user's account.")
+    ip_address: str | None = described("The client's address as this system saw it, when known.")
+    family: Uuid = described("The session's token family.")
+    via: str = described(
+        "The provider vouching for the sign-in (`google`); absent for a password.",
+        default="",  # absent: a password sign-in
+    )
+
+
+@dataclass(frozen=True)
+class AuthUserLogout:
+    """A user signed out, of one session or of every device; the same sign-out is a `logout`
+    row of the user's activity log. Internal: never published to partners."""
+
+    id: Uuid = described("The user's account.")
+    ip_address: str | None = described("The client's address as this system saw it, when known.")
+    everywhere: bool = described("True when every device was signed out (every token revoked).")
+
+
+@dataclass(frozen=True)
+class UserEmailChangeRequested:
+    """A user asked to change their e-mail address; the link that confirms it is signed and
+    sent to the new address, and the current address is told, when the event is delivered."""
+
+    id: Uuid = described("The user's account.")
+    new_email: Annotated[str, Schema(format="email", minLength=3)] = described(
+        "The address asked for, normalised (personal data)."
+    )
+
+
+@dataclass(frozen=True)
+class UserEmailChanged:
+    """A user's e-mail address changed, confirmed from the new address; the old address is
+    told when the event is delivered."""
+
+    id: Uuid = described("The user's account.")
+    old_email: Annotated[str, Schema(format="email", minLength=3)] = described(
+        "The address the account had (personal data)."
+    )
+
+
+# EVENT TYPES
+# ------------------------------------------------------------------------------
+USER_CREATED = DomainEvent("user.created", payload=UserCreated, app_label="accounts")
+USER_UPDATED = DomainEvent("user.updated", payload=UserUpdated, app_label="accounts")
+USER_DELETED = DomainEvent("user.deleted", payload=UserDeleted, app_label="accounts")
 # Carries the user's id only: the link and its token are made when the e-mail is sent.
 USER_PASSWORD_RESET_REQUESTED = DomainEvent(
-    "user.password_reset_requested", app_label="accounts", internal=True
+    "user.password_reset_requested",
+    payload=UserPasswordResetRequested,
+    app_label="accounts",
+    internal=True,
 )
 # A provider's identity waits for the owner of a known e-mail to confirm the link; carries
 # the user's id and the identity, and the link is signed when the e-mail is sent.
 USER_IDENTITY_LINK_REQUESTED = DomainEvent(
-    "user.identity_link_requested", app_label="accounts", internal=True
+    "user.identity_link_requested",
+    payload=UserIdentityLinkRequested,
+    app_label="accounts",
+    internal=True,
 )
 
 # A new account's owner is asked to prove the mailbox; carries the user's id, and the link
 # is signed when the e-mail is sent (docs/security.md, "Google sign-in").
 USER_EMAIL_VERIFICATION_REQUESTED = DomainEvent(
-    "user.email_verification_requested", app_label="accounts", internal=True
+    "user.email_verification_requested",
+    payload=UserEmailVerificationRequested,
+    app_label="accounts",
+    internal=True,
 )
 # A user signed out of every device; carries the user's id, and the e-mail that tells them
 # so lists the external accounts that can still sign in.
 USER_SIGNED_OUT_EVERYWHERE = DomainEvent(
-    "user.signed_out_everywhere", app_label="accounts", internal=True
+    "user.signed_out_everywhere",
+    payload=UserSignedOutEverywhere,
+    app_label="accounts",
+    internal=True,
 )
 
 # An admin's acts on an account (docs/api.md, "Users"), as specification 003 names them;
 # each is emitted beside `user.updated`, which carries the whole account.
-USER_ROLE_CHANGED = DomainEvent("user.role_changed", app_label="accounts")
-USER_DEACTIVATED = DomainEvent("user.deactivated", app_label="accounts")
-USER_ACTIVATED = DomainEvent("user.activated", app_label="accounts")
+USER_ROLE_CHANGED = DomainEvent("user.role_changed", payload=UserRoleChanged, app_label="accounts")
+USER_DEACTIVATED = DomainEvent("user.deactivated", payload=UserDeactivated, app_label="accounts")
+USER_ACTIVATED = DomainEvent("user.activated", payload=UserActivated, app_label="accounts")
 
 # Sign-ins and sign-outs, beside their rows in the user's activity log: kept in the outbox,
 # never published to partners.
-AUTH_USER_LOGIN = DomainEvent("auth.user.login", app_label="accounts", internal=True)
-AUTH_USER_LOGOUT = DomainEvent("auth.user.logout", app_label="accounts", internal=True)
+AUTH_USER_LOGIN = DomainEvent(
+    "auth.user.login", payload=AuthUserLogin, app_label="accounts", internal=True
+)
+AUTH_USER_LOGOUT = DomainEvent(
+    "auth.user.logout", payload=AuthUserLogout, app_label="accounts", internal=True
+)
 
 # A user asked to change their e-mail; carries the user's id and the new address. The link
 # to the new address is signed when the e-mail is sent, and the current address is told
 # (docs/security.md, "Changing the e-mail").
 USER_EMAIL_CHANGE_REQUESTED = DomainEvent(
-    "user.email_change_requested", app_label="accounts", internal=True
+    "user.email_change_requested",
+    payload=UserEmailChangeRequested,
+    app_label="accounts",
+    internal=True,
 )
 # The new address confirmed; carries the user's id and the old address, which is told.
-USER_EMAIL_CHANGED = DomainEvent("user.email_changed", app_label="accounts", internal=True)
+USER_EMAIL_CHANGED = DomainEvent(
+    "user.email_changed", payload=UserEmailChanged, app_label="accounts", internal=True
+)
 
 
 def user_payload(user: User) -> dict:

@@ -1,5 +1,7 @@
 import unicodedata
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -7,6 +9,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.base import ModelBase
 from django.db.models.functions import Lower
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -68,23 +71,23 @@ def sign_in_lookup(name: str | None) -> Q:
     return Q(username=username_normalize(name))
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     @classmethod
-    def normalize_email(cls, email):
+    def normalize_email(cls, email: str | None) -> str:
         return email_normalize(email)
 
-    def get_by_natural_key(self, username):
+    def get_by_natural_key(self, username: str | None) -> "User":
         return self.get(email=email_normalize(username))
 
-    def create_user(self, email, password=None, **fields):
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         user = self.model(email=self.normalize_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email, password=None, **fields):
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         return self.create_user(email, password, **{**fields, "role": Role.ADMIN})
 
 
@@ -158,24 +161,36 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
         indexes = [models.Index(fields=["role", "is_active"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.email
 
-    def save(self, *args, **kwargs):
+    def save(
+        self,
+        *,
+        force_insert: bool | tuple[ModelBase, ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
         self.email = email_normalize(self.email)
         self.username = username_normalize(self.username) or None
         for flag, value in ROLE_FLAGS[Role(self.role)].items():
             setattr(self, flag, value)
-        super().save(*args, **kwargs)
+        super().save(
+            force_insert=force_insert,
+            force_update=force_update,
+            using=using,
+            update_fields=update_fields,
+        )
 
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
 
-    def get_full_name(self):
+    def get_full_name(self) -> str:
         return self.full_name or self.email
 
-    def get_short_name(self):
+    def get_short_name(self) -> str:
         return self.get_full_name()
 
 

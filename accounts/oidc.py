@@ -26,6 +26,7 @@ from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from joserfc.errors import JoseError
 
@@ -140,7 +141,7 @@ def flow_start(*, user_id: str | None = None) -> Flow:
     return Flow(started["url"], started["state"], binding, ttl)
 
 
-def _refused(message: str, code: AccountErrorCode) -> ApplicationError:
+def _refused(message: str | Promise, code: AccountErrorCode) -> ApplicationError:
     return ApplicationError(message, code=code, status=400)
 
 

@@ -1,12 +1,19 @@
 """Reads of the accounts domain, scoped to who asks."""
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeAlias
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import ActivityLog, ExternalIdentity, User, email_normalize
 from common.exceptions import NotFound
+
+# A user's id as callers hold it: a UUID (a model's, a URL's), or its text (a token's claim, an
+# event's payload). The ORM takes either.
+UserId: TypeAlias = uuid.UUID | str
 
 
 def user_list() -> QuerySet[User]:
@@ -23,14 +30,14 @@ def user_session_current(*, user: User) -> bool:
     ).exists()
 
 
-def user_get(*, user_id) -> User:
+def user_get(*, user_id: UserId) -> User:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise NotFound
     return user
 
 
-def user_own_or_admin(*, actor: User, user_id) -> User:
+def user_own_or_admin(*, actor: User, user_id: UserId) -> User:
     """The user `actor` may see the private side of: themselves, or anyone for an admin.
     Anyone else is a 404, like a missing user."""
     if not (actor.is_superuser or str(actor.pk) == str(user_id)):
@@ -38,12 +45,12 @@ def user_own_or_admin(*, actor: User, user_id) -> User:
     return user_get(user_id=user_id)
 
 
-def activity_list(*, actor: User, user_id) -> QuerySet[ActivityLog]:
+def activity_list(*, actor: User, user_id: UserId) -> QuerySet[ActivityLog]:
     """A user's own activity, or anyone's for an admin."""
     return ActivityLog.objects.filter(user=user_own_or_admin(actor=actor, user_id=user_id))
 
 
-def identity_list(*, actor: User, user_id) -> QuerySet[ExternalIdentity]:
+def identity_list(*, actor: User, user_id: UserId) -> QuerySet[ExternalIdentity]:
     """A user's linked identities, for themselves or an admin."""
     return ExternalIdentity.objects.filter(user=user_own_or_admin(actor=actor, user_id=user_id))
 
@@ -75,19 +82,19 @@ def _card(user: User) -> UserCard:
     )
 
 
-def user_card(*, user_id) -> UserCard | None:
+def user_card(*, user_id: UserId) -> UserCard | None:
     user = User.objects.filter(pk=user_id).first()
     return None if user is None else _card(user)
 
 
-def user_cards(*, user_ids) -> dict[str, UserCard]:
+def user_cards(*, user_ids: Iterable[UserId | None]) -> dict[str, UserCard]:
     """The cards of several users in one query, by id as a string: what a page of another
     app's records shows of their people."""
     ids = {user_id for user_id in user_ids if user_id is not None}
     return {str(user.pk): _card(user) for user in User.objects.filter(pk__in=ids)} if ids else {}
 
 
-def user_ids_matching(*, term: str, limit: int = 500) -> list:
+def user_ids_matching(*, term: str, limit: int = 500) -> list[uuid.UUID]:
     """The ids of the users whose name, e-mail or phone contains `term`: how another app's
     admin finds its records by the person (their rows hold only the user's id)."""
     term = term.strip()
@@ -110,7 +117,7 @@ class IdentityCard:
     last_login_at: datetime | None
 
 
-def identity_cards(*, user_id) -> list[IdentityCard]:
+def identity_cards(*, user_id: UserId) -> list[IdentityCard]:
     return [
         IdentityCard(i.provider, i.email, i.created_at, i.last_login_at)
         for i in ExternalIdentity.objects.filter(user_id=user_id)

@@ -29,7 +29,7 @@ def password_reset_page(request):
             try:
                 services.password_reset_confirm(**form.cleaned_data, ip_address=client_ip(request))
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(None, str(exc.message))
                 for messages in exc.details.values():  # the password validators' reasons
                     form.add_error(None, messages)
             else:
@@ -54,7 +54,7 @@ def _confirm_page(request, *, confirm, template: str, result: str):
             try:
                 done = confirm(form.cleaned_data["token"])
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(None, str(exc.message))
     else:
         form = TokenForm(initial=request.GET.dict())
     return render(request, template, {"form": form, result: done})

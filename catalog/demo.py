@@ -3,11 +3,15 @@ models stocked by the dozen are what the 90 days of demo history sell (config/de
 the few of each above them are the small demo's."""
 
 from decimal import Decimal
+from typing import TypeAlias
 
 from catalog import services
 from catalog.models import Category, Product
 
-TREE = {"Cars": {"Sedans": {}, "SUVs": {"Compact SUVs": {}}}, "Accessories": {}}
+# Categories by name, each with its subcategories.
+Tree: TypeAlias = dict[str, "Tree"]
+
+TREE: Tree = {"Cars": {"Sedans": {}, "SUVs": {"Compact SUVs": {}}}, "Accessories": {}}
 VEHICLES = [
     ("Sedans", "Toyota Camry 2.5", "Toyota", "Camry", 2024, "1M8GDM9AXKP042788", "3450000.00", 3),
     (
@@ -57,12 +61,12 @@ ACCESSORIES = [
 ]
 
 
-def _category(name: str, parent=None) -> Category:
+def _category(name: str, parent: Category | None = None) -> Category:
     existing = Category.objects.filter(name=name, parent=parent).first()
     return existing or services.category_create(name=name, parent=parent)
 
 
-def _tree(nodes: dict, parent=None) -> dict[str, Category]:
+def _tree(nodes: Tree, parent: Category | None = None) -> dict[str, Category]:
     made = {}
     for name, children in nodes.items():
         made[name] = _category(name, parent)

@@ -1,7 +1,9 @@
 """Reads of the catalog."""
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 from uuid import UUID
 
 from django.db import connections
@@ -18,26 +20,35 @@ def category_list() -> QuerySet[Category]:
     return Category.objects.all()
 
 
-def category_get(*, category_id) -> Category:
+def category_get(*, category_id: UUID | str) -> Category:
     category = Category.objects.filter(pk=category_id).first()
     if category is None:
         raise NotFound
     return category
 
 
-def category_tree() -> list[dict]:
+class CategoryNode(TypedDict):
+    """A category of `category_tree`, with its subcategories."""
+
+    id: UUID
+    name: str
+    level: int
+    children: list["CategoryNode"]
+
+
+def category_tree() -> list[CategoryNode]:
     """The whole tree as nested dicts, from one query."""
-    nodes = {}
-    roots = []
+    nodes: dict[UUID, CategoryNode] = {}
+    roots: list[CategoryNode] = []
     for category in Category.objects.order_by("level", "name"):
-        node = {
+        node: CategoryNode = {
             "id": category.pk,
             "name": category.name,
             "level": category.level,
             "children": [],
         }
         nodes[category.pk] = node
-        parent = nodes.get(category.parent_id)
+        parent = nodes.get(category.parent_id) if category.parent_id is not None else None
         (parent["children"] if parent else roots).append(node)
     return roots
 
@@ -46,7 +57,7 @@ def product_list() -> QuerySet[Product]:
     return Product.objects.filter(is_active=True).select_related("category")
 
 
-def product_get(*, product_id) -> Product:
+def product_get(*, product_id: UUID | str) -> Product:
     product = product_list().filter(pk=product_id).first()
     if product is None:
         raise NotFound
@@ -64,15 +75,17 @@ class VehicleView:
     vin: str
 
 
-def vehicles_get(*, product_ids) -> dict[UUID, VehicleView]:
+def vehicles_get(*, product_ids: Iterable[UUID]) -> dict[UUID, VehicleView]:
     """The vehicles (products with a VIN) among `product_ids`, sold or not, by id."""
     rows = Product.objects.filter(pk__in=list(product_ids), vin__isnull=False).values(
         "id", "make", "model", "year", "vin"
     )
-    return {
-        row["id"]: VehicleView(row["id"], row["make"], row["model"], row["year"], row["vin"])
-        for row in rows
-    }
+    vehicles = {}
+    for row in rows:
+        vin = row["vin"]
+        assert vin is not None  # vin__isnull=False
+        vehicles[row["id"]] = VehicleView(row["id"], row["make"], row["model"], row["year"], vin)
+    return vehicles
 
 
 # Fewer characters would match most of the fleet: a VIN is searched by its last four or more.
@@ -88,7 +101,7 @@ def product_ids_matching_vin(*, term: str, limit: int = 500) -> list[UUID]:
     return list(Product.objects.filter(vin__icontains=vin).values_list("pk", flat=True)[:limit])
 
 
-def product_stocks(*, product_ids) -> dict[str, int]:
+def product_stocks(*, product_ids: Collection[UUID | str]) -> dict[str, int]:
     """The current stock of each product, by id: one small read, on every cached product page
     (docs/api.md, "Lists"). In SQL of its own: building the ORM's query was a quarter of
     such a request's CPU."""

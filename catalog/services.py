@@ -3,6 +3,7 @@
 from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict, Unpack
 from uuid import UUID, uuid4
 
 from django.db import IntegrityError, connections, transaction
@@ -19,6 +20,7 @@ from catalog.models import PATH_SEPARATOR, Category, Product, StockReservation
 from catalog.validators import normalize_vin
 from common.db import insert_rows
 from common.error_codes import CommonErrorCode
+from common.events import DomainEvent
 from common.exceptions import ApplicationError
 from common.money import to_cents
 
@@ -58,7 +60,7 @@ def _name_taken() -> ApplicationError:
 
 
 def category_create(
-    *, name: str, description: str = "", parent: Category | None = None, id=None
+    *, name: str, description: str = "", parent: Category | None = None, id: UUID | None = None
 ) -> Category:
     category = Category(name=name, description=description)
     if id is not None:
@@ -73,11 +75,20 @@ def category_create(
     return category
 
 
-def category_update(*, category: Category, **fields) -> Category:
+class CategoryChanges(TypedDict, total=False):
+    """What `category_update` may change of a category."""
+
+    name: str
+    description: str
+    parent: Category | None
+
+
+def category_update(*, category: Category, **fields: Unpack[CategoryChanges]) -> Category:
     """Rename, describe or move a category; a move carries its whole subtree along. Works on
     the stored row, locked, whatever the caller's copy says."""
     moving = "parent" in fields
-    new_parent_id = getattr(fields.pop("parent", None), "pk", None)
+    new_parent = fields.pop("parent", None)
+    new_parent_id = new_parent.pk if new_parent is not None else None
     try:
         with transaction.atomic(using=DB):
             ids = [pk for pk in (category.pk, new_parent_id) if pk]
@@ -85,7 +96,9 @@ def category_update(*, category: Category, **fields) -> Category:
             rows = {row.pk: row for row in locked.order_by("pk")}
             category = rows[category.pk]
             if moving and new_parent_id != category.parent_id:
-                _category_move(category, rows.get(new_parent_id))
+                _category_move(
+                    category, rows.get(new_parent_id) if new_parent_id is not None else None
+                )
             for name, value in fields.items():
                 setattr(category, name, value)
             category.save(
@@ -137,7 +150,7 @@ def _vin_taken() -> ApplicationError:
     )
 
 
-def _save_product(product: Product, event) -> Product:
+def _save_product(product: Product, event: DomainEvent) -> Product:
     if product.vin is not None:
         product.vin = normalize_vin(product.vin) or None
     try:
@@ -152,13 +165,31 @@ def _save_product(product: Product, event) -> Product:
     return product
 
 
-def product_create(**fields) -> Product:
-    if fields.get("vin") and Product.objects.filter(vin=normalize_vin(fields["vin"])).exists():
+class ProductFields(TypedDict, total=False):
+    """A product's own fields: what `product_create` sets (its `id` too, when the caller
+    chose it) and `product_update` may change."""
+
+    id: UUID
+    name: str
+    description: str
+    price: Decimal
+    currency: str
+    stock_quantity: int
+    category: Category
+    is_active: bool
+    make: str
+    model: str
+    year: int | None
+    vin: str | None
+
+
+def product_create(**fields: Unpack[ProductFields]) -> Product:
+    if (vin := fields.get("vin")) and Product.objects.filter(vin=normalize_vin(vin)).exists():
         raise _vin_taken()
     return _save_product(Product(**fields), events.PRODUCT_CREATED)
 
 
-def product_update(*, product: Product, **fields) -> Product:
+def product_update(*, product: Product, **fields: Unpack[ProductFields]) -> Product:
     """Change a product. A manager's `stock_quantity` is a count of what is on the lot: it
     replaces the stored number under a row lock."""
     with transaction.atomic(using=DB):
@@ -270,7 +301,7 @@ def _reservation_refused(items: dict[UUID, int]) -> ApplicationError:
     return _insufficient_stock(products[short])
 
 
-def _put_back(product_id, quantity: int) -> None:
+def _put_back(product_id: UUID, quantity: int) -> None:
     Product.objects.using(DB).filter(pk=product_id).update(
         stock_quantity=F("stock_quantity") + quantity, updated_at=timezone.now()
     )

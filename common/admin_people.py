@@ -10,22 +10,46 @@ the person's name, e-mail or phone.
 The people come from the app that owns them, which hands its selectors over when it is ready
 (`people_directory_provide`, called by accounts): common imports no app (docs/architecture.md)."""
 
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+_ModelT = TypeVar("_ModelT", bound=models.Model)
+
+
+class PersonCard(Protocol):
+    """What the admins show of a person (accounts' UserCard)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def full_name(self) -> str: ...
+
+    @property
+    def phone(self) -> str: ...
 
 
 class PeopleDirectory(Protocol):
-    def user_cards(self, *, user_ids: Iterable) -> dict[str, Any]: ...
+    def user_cards(self, *, user_ids: Iterable[UUID | str | None]) -> Mapping[str, PersonCard]:
+        """The cards of these users, by id as a string; none for one since erased."""
 
-    def user_ids_matching(self, *, term: str) -> list: ...
+    def user_ids_matching(self, *, term: str) -> Sequence[UUID]: ...
 
 
 _directory: PeopleDirectory | None = None
@@ -47,7 +71,7 @@ def _people() -> PeopleDirectory:
 CRM_CLIENTS_URL_NAME = "admin:crm_client_changelist"
 
 
-def _person(card, user_id):
+def _person(card: PersonCard | None, user_id: UUID | str) -> str:
     """The person's name linked to their CRM record, then their phone and e-mail."""
     if card is None:  # an account since erased
         return format_html('<span class="short-id" title="{}">{}</span>', user_id, str(user_id)[:8])
@@ -66,20 +90,24 @@ def _person(card, user_id):
     )
 
 
-class PeopleMixin:
-    people_fields: dict[str, str] = {}
+# The attribute of a record on a list's page that holds the cards of the page's people.
+_PAGE_PEOPLE = "_people"
+
+
+class PeopleMixin(admin.ModelAdmin[_ModelT]):
+    people_fields: dict[str, StrOrPromise] = {}
     people_search_fields: tuple[str, ...] = ()
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for field, title in cls.people_fields.items():
             setattr(cls, f"{field}_person", cls._person_column(field, title))
 
     @staticmethod
-    def _person_column(field, title):
+    def _person_column(field: str, title: StrOrPromise) -> Callable[[object, models.Model], str]:
         @admin.display(description=title, ordering=field)
-        def column(self, obj):
-            cards = getattr(obj, "_people", None)
+        def column(self: object, obj: models.Model) -> str:
+            cards: Mapping[str, PersonCard] | None = getattr(obj, _PAGE_PEOPLE, None)
             if cards is None:  # a record's own page: one lookup
                 cards = _people().user_cards(user_ids=[getattr(obj, field)])
             value = getattr(obj, field)
@@ -87,21 +115,20 @@ class PeopleMixin:
 
         return column
 
-    def get_changelist(self, request, **kwargs):
-        base = super().get_changelist(request, **kwargs)
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
+        """The list's page, with the cards of its people loaded in one query (after the
+        page's own)."""
+        changelist = super().get_changelist_instance(request)
         fields = list(self.people_fields)
+        ids = [getattr(obj, field) for obj in changelist.result_list for field in fields]
+        cards = _people().user_cards(user_ids=ids)
+        for obj in changelist.result_list:
+            setattr(obj, _PAGE_PEOPLE, cards)
+        return changelist
 
-        class PeopleChangeList(base):
-            def get_results(self, request):
-                super().get_results(request)
-                ids = [getattr(obj, field) for obj in self.result_list for field in fields]
-                cards = _people().user_cards(user_ids=ids)
-                for obj in self.result_list:
-                    obj._people = cards
-
-        return PeopleChangeList
-
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[_ModelT], search_term: str
+    ) -> tuple[QuerySet[_ModelT], bool]:
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term and self.people_search_fields:
             user_ids = _people().user_ids_matching(term=search_term)

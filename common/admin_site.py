@@ -1,7 +1,10 @@
 """The admin as managers use it: the product's name and logo, English or Russian at each
 user's choice, and an index grouped by the day's work rather than by app (docs/admin.md)."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from common.registry import domain_apps
@@ -64,10 +67,14 @@ class AutosalonAdminSite(admin.AdminSite):
     site_title = _("Autosalon admin")
     index_title = _("Today's work")
 
-    def get_app_list(self, request, app_label=None):
+    def get_app_list(
+        self, request: HttpRequest, app_label: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The index's apps, as the template takes them: each section a dict of its name,
+        label, URL and models (dicts as Django makes them)."""
         if app_label is not None:  # an app's own page stays as Django makes it
             return super().get_app_list(request, app_label)
-        sections = {
+        sections: dict[str, dict[str, Any]] = {
             key: {"name": title, "app_label": f"section-{index}", "app_url": "", "models": []}
             for index, (key, title) in enumerate(SECTIONS.items())
         }

@@ -14,20 +14,30 @@ route."""
 import re
 
 from django.urls import URLPattern, URLResolver
-from django.urls.resolvers import RegexPattern, RoutePattern
+from django.urls.resolvers import LocalePrefixPattern, RegexPattern, ResolverMatch, RoutePattern
 
 # A regex's literal beginning: characters that match themselves, none made optional by a
 # quantifier after it.
 _LITERAL = re.compile(r"[A-Za-z0-9/_-]*")
 
+# Per segment, the patterns it can match; the patterns a segment no pattern names can match
+# (with their literal beginnings); the resolver over each choice of patterns.
+_Index = tuple[
+    dict[str, tuple[int, ...]],
+    list[tuple[int, tuple[str, ...]]],
+    dict[tuple[int, ...], URLResolver],
+]
 
-def _literal(pattern) -> str:
+
+def _literal(pattern: RegexPattern | RoutePattern | LocalePrefixPattern) -> str:
     """What every path the pattern matches begins with ("" when nothing is known)."""
     if isinstance(pattern, RoutePattern):
-        return pattern._route.split("<", 1)[0]
-    regex = getattr(pattern, "_regex", "")
-    if isinstance(pattern, RegexPattern) and regex.startswith("^") and "|" not in regex:
-        literal = _LITERAL.match(regex, 1).group()
+        return str(pattern).split("<", 1)[0]  # str(): its route
+    regex = str(pattern) if isinstance(pattern, RegexPattern) else ""  # str(): its regex
+    if regex.startswith("^") and "|" not in regex:
+        beginning = _LITERAL.match(regex, 1)
+        assert beginning is not None  # `*`: it matches, if only the empty string
+        literal = beginning.group()
         following = regex[1 + len(literal) : 2 + len(literal)]
         return literal[:-1] if following and following in "?*+{" else literal
     return ""
@@ -37,7 +47,7 @@ def _beginnings(entry: URLPattern | URLResolver) -> set[str]:
     """The literal beginnings of the paths a pattern or include can match: an include whose
     route is all literal adds its patterns' own."""
     literal = _literal(entry.pattern)
-    whole = isinstance(entry.pattern, RoutePattern) and "<" not in entry.pattern._route
+    whole = isinstance(entry.pattern, RoutePattern) and "<" not in str(entry.pattern)
     if isinstance(entry, URLResolver) and whole:
         return {literal + inner for child in entry.url_patterns for inner in _beginnings(child)}
     return {literal}
@@ -52,7 +62,7 @@ def _segment(path: str) -> str:
 class IndexedResolver(URLResolver):
     """A `URLResolver` that resolves through narrower ones, one per first segment."""
 
-    def resolve(self, path):
+    def resolve(self, path: str) -> ResolverMatch:
         path = str(path)
         match = self.pattern.match(path)
         if not match:
@@ -60,7 +70,7 @@ class IndexedResolver(URLResolver):
         return self._narrowed(_segment(match[0])).resolve(path)
 
     def _narrowed(self, segment: str) -> URLResolver:
-        index = self.__dict__.get("_index") or self._index_build()
+        index: _Index = self.__dict__.get("_index") or self._index_build()
         by_segment, open_ended, narrowed = index
         if segment in by_segment:
             return narrowed[by_segment[segment]]
@@ -73,7 +83,7 @@ class IndexedResolver(URLResolver):
             narrowed[chosen] = self._resolver_over(chosen)
         return narrowed[chosen]
 
-    def _index_build(self) -> tuple:
+    def _index_build(self) -> _Index:
         patterns = list(self.url_patterns)
         beginnings = [_beginnings(entry) for entry in patterns]
         segments = {_segment(b) for each in beginnings for b in each if "/" in b}

@@ -6,7 +6,7 @@ class CommonConfig(AppConfig):
     name = "common"
     verbose_name = "Common"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.test.signals import setting_changed
 
         from common import checks, jwtkeys, tasks  # noqa: F401  checks and tasks: registered

@@ -2,22 +2,33 @@
 (common/logging.py)."""
 
 import logging
+from collections.abc import Callable
+from typing import Any, ParamSpec, Protocol, TypeVar
+from uuid import UUID
 
 import redis
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from drf_spectacular import authentication as drf_spectacular_authentication
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework import authentication, exceptions
+from rest_framework.request import Request
 from rest_framework_simplejwt import authentication as jwt
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import Token
 
 from common.logging import user_bind
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
-class _UserLogged:
-    def authenticate(self, request):
+
+class _UserLogged(authentication.BaseAuthentication):
+    """Put first among an authentication class's bases: the user it finds tags the log."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         result = super().authenticate(request)
         if result is not None:
             user_bind(result[0])
@@ -37,11 +48,23 @@ USER_CACHE_SECONDS = 60
 logger = logging.getLogger(__name__)
 
 
-def user_cache_key(user_id, version) -> str:
+class VersionedUser(Protocol):
+    """A user whose tokens carry its version (the user model, accounts/models.py)."""
+
+    @property
+    def pk(self) -> UUID: ...
+
+    @property
+    def token_version(self) -> int: ...
+
+
+def user_cache_key(user_id: UUID | str, version: int | None) -> str:
+    """The key of a user's cached copy, by its id and token version as a token's claims
+    say them (a missing version claim, None, is no user's)."""
     return f"auth:user:{user_id}:v{version}"
 
 
-def user_cache_forget(user) -> None:
+def user_cache_forget(user: VersionedUser) -> None:
     """Drop the cached copy of `user` (of its current token version): at once, and again
     once the transaction that changes it commits, so that no request caches it in between."""
     key = user_cache_key(user.pk, user.token_version)
@@ -49,10 +72,10 @@ def user_cache_forget(user) -> None:
     transaction.on_commit(lambda: _cache_call(cache.delete, key), using=DEFAULT_DB_ALIAS)
 
 
-def _cache_call(method, *args):
+def _cache_call(method: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
     """The cache is a shortcut: while Redis is down, requests go to the database."""
     try:
-        return method(*args)
+        return method(*args, **kwargs)
     except (redis.RedisError, OSError):
         logger.warning("The user cache is unavailable", exc_info=True)
         return None
@@ -62,17 +85,22 @@ class JWTAuthentication(_UserLogged, jwt.JWTAuthentication):
     """simplejwt's, with the user read from a small cache keyed by user and token version
     (no query per request) and a token of an earlier version refused."""
 
-    def get_user(self, validated_token):
+    def get_user(self, validated_token: Token) -> Any:
+        # The project's user (checked below). simplejwt declares the method to return a type
+        # variable bound by none of its arguments, which no override can name: so `Any`.
         key = user_cache_key(
             validated_token.get(api_settings.USER_ID_CLAIM),
             validated_token.get(TOKEN_VERSION_CLAIM),
         )
-        user = _cache_call(cache.get, key)
-        if user is None:
-            user = super().get_user(validated_token)
-            if validated_token.get(TOKEN_VERSION_CLAIM) != user.token_version:
-                raise InvalidToken("The token was revoked.")
-            _cache_call(cache.set, key, user, USER_CACHE_SECONDS)
+        cached: AbstractBaseUser | None = _cache_call(cache.get, key)
+        if cached is not None:
+            return cached
+        user = super().get_user(validated_token)
+        # simplejwt reads the user from its `user_model`, the project's (AUTH_USER_MODEL).
+        assert isinstance(user, self.user_model)
+        if validated_token.get(TOKEN_VERSION_CLAIM) != user.token_version:
+            raise InvalidToken("The token was revoked.")
+        _cache_call(cache.set, key, user, USER_CACHE_SECONDS)
         return user
 
 
@@ -80,7 +108,7 @@ class SessionAuthentication(_UserLogged, authentication.SessionAuthentication):
     """The staff dashboard's page session: CSRF-checked on every unsafe request, a refusal
     being a 403 `csrf_failed` (docs/security.md, "CSRF")."""
 
-    def enforce_csrf(self, request):
+    def enforce_csrf(self, request: Request) -> None:
         # Imported here: common.exceptions imports DRF's views, which import this module.
         from common.exceptions import CsrfFailed
 
@@ -93,8 +121,8 @@ class SessionAuthentication(_UserLogged, authentication.SessionAuthentication):
 class JWTScheme(SimpleJWTScheme):
     """The OpenAPI description of the classes above: the same as DRF's and simplejwt's."""
 
-    target_class = JWTAuthentication
+    target_class = "common.authentication.JWTAuthentication"
 
 
 class SessionScheme(drf_spectacular_authentication.SessionScheme):
-    target_class = SessionAuthentication
+    target_class = "common.authentication.SessionAuthentication"

@@ -22,6 +22,8 @@ How a card number is told from the other numbers people type:
 """
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 from rest_framework import serializers
 
@@ -163,7 +165,9 @@ def issued_lengths(digits: str) -> frozenset[int]:
     )
 
 
-def _windows(groups: list[tuple[int, str]], digits: str, phone_first: bool):
+def _windows(
+    groups: list[tuple[int, str]], digits: str, phone_first: bool
+) -> Iterator[tuple[int, int]]:
     """(start, end) in the run's `digits` of every window worth checking: of a length a
     known issuer gives numbers with its prefix."""
     starts, ends, position = [], [], 0
@@ -216,7 +220,7 @@ def card_number_positions(text: str, *, kind: str = "text") -> list[list[int]]:
     return found
 
 
-def contains_card_number(value) -> bool:
+def contains_card_number(value: object) -> bool:
     if isinstance(value, dict):
         return any(contains_card_number(item) for item in value.values())
     if isinstance(value, list | tuple):
@@ -244,7 +248,7 @@ def card_numbers_masked(text: str, *, kind: str = "text") -> str:
 REFUSED = "Card numbers are not accepted here; nothing was saved."
 
 
-def no_card_number(value) -> None:
+def no_card_number(value: object) -> None:
     """A field validator: refuses a value with a card number in it, without repeating it."""
     if contains_card_number(value):
         raise serializers.ValidationError(REFUSED, code="card_number_not_allowed")
@@ -253,16 +257,16 @@ def no_card_number(value) -> None:
 class FreeTextField(serializers.CharField):
     """Text a person types (notes, names, descriptions, reasons): no card numbers."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.validators.append(no_card_number)
 
 
-class NoCardNumbersMixin:
+class NoCardNumbersMixin(serializers.Serializer[Any]):
     """For input serializers: refuses a request carrying a card number in any field, before
     any field is parsed, and says so without repeating it."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: object) -> Any:
         if contains_card_number(data):
             raise serializers.ValidationError(
                 {

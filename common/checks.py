@@ -1,7 +1,11 @@
 """System checks on the registry of domain apps (common/registry.py): what an app declares must
 exist, so that a slip shows at `manage.py check` rather than in production."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.apps import apps
+from django.apps.config import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.urls import Resolver404, resolve
@@ -13,8 +17,10 @@ API_NOT_FOUND = "api-not-found"
 
 
 @checks.register()
-def domain_apps_declared(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    errors = []
+def domain_apps_declared(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
     for app in settings.DOMAIN_APPS:
         if not isinstance(apps.get_app_config(app), DomainAppConfig):
             errors.append(

@@ -2,7 +2,10 @@
 (docs/architecture.md, "One database per domain"). It lives in `common` because the event
 bus needs the map too, and `common` never imports `config`."""
 
+from typing import Any
+
 from django.conf import settings
+from django.db.models import Model
 
 
 def database_for_app(app_label: str) -> str:
@@ -12,7 +15,7 @@ def database_for_app(app_label: str) -> str:
     return settings.APP_DATABASES.get(app_label, "default")
 
 
-def direct_connection_params(alias: str) -> dict:
+def direct_connection_params(alias: str) -> dict[str, Any]:
     """psycopg's connection arguments for `alias` straight to PostgreSQL, past any pooler:
     DATABASE_DIRECT_URL_<APP> when set, else the alias's own address. The relay's LISTEN and
     the migrations need a session of their own, which a pooler in transaction mode does not
@@ -37,14 +40,16 @@ def direct_connection_params(alias: str) -> dict:
 
 
 class DomainRouter:
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[Model], **hints: Any) -> str:
         return database_for_app(model._meta.app_label)
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return database_for_app(model._meta.app_label)
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
         return database_for_app(obj1._meta.app_label) == database_for_app(obj2._meta.app_label)
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(
+        self, db: str, app_label: str, model_name: str | None = None, **hints: Any
+    ) -> bool:
         return db == database_for_app(app_label)

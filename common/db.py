@@ -1,8 +1,11 @@
 """Small helpers about database transactions (docs/architecture.md §3.3), and the inserts of
 the hot write paths (docs/conventions.md, "Hot paths")."""
 
+from typing import Any
+
 from django.db import connections
-from django.db.models import Model
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model
 
 
 def in_transaction() -> bool:
@@ -23,17 +26,25 @@ def outside_transaction(what: str) -> None:
         raise RuntimeError(f"{what} must not run inside a database transaction")
 
 
-_insert_statements: dict[tuple[type[Model], str], tuple[str, tuple]] = {}
+_insert_statements: dict[tuple[type[Model], str], tuple[str, tuple[Field[Any, Any], ...]]] = {}
 
 
-def _insert_statement(model: type[Model], connection) -> tuple[str, tuple]:
+def _column(field: Field[Any, Any]) -> str:
+    """A concrete field's column, which it has: that is what makes a field concrete."""
+    assert field.column is not None
+    return field.column
+
+
+def _insert_statement(
+    model: type[Model], connection: BaseDatabaseWrapper
+) -> tuple[str, tuple[Field[Any, Any], ...]]:
     """`INSERT INTO table (every column) VALUES (%s, ...)` for one row of `model`, and the
     fields in column order; built once per model and database vendor."""
     key = (model, connection.vendor)
     if key not in _insert_statements:
         quote = connection.ops.quote_name
         fields = tuple(model._meta.local_concrete_fields)
-        columns = ", ".join(quote(field.column) for field in fields)
+        columns = ", ".join(quote(_column(field)) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
         _insert_statements[key] = sql, fields

@@ -8,13 +8,16 @@ exceptions and Django's into that shape. Clients branch on `code`, never on `mes
 
 import logging
 import math
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -26,6 +29,7 @@ from rest_framework.views import set_rollback
 from rest_framework_simplejwt.exceptions import InvalidToken
 
 from common.error_codes import CommonErrorCode
+from common.middleware import GetResponse
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +38,14 @@ class ApplicationError(Exception):
     """A domain failure with a stable code, e.g. `order_not_cancellable`."""
 
     def __init__(
-        self, message: str, *, code: str, status: int = 400, details=None, retry_after=None
-    ):
+        self,
+        message: str | Promise,
+        *,
+        code: str,
+        status: int = 400,
+        details: dict[str, Any] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = str(code)
@@ -74,7 +84,10 @@ _DRF_CODES = [
 ]
 
 
-def error_body(code: str, message: str, details=None, **extra) -> dict:
+def error_body(
+    code: str, message: str | Promise, details: Mapping[str, Any] | None = None, **extra: int
+) -> dict[str, Any]:
+    """The envelope's JSON; `extra` are further members of `error` (`retry_after`)."""
     return {
         "success": False,
         "error": {"code": str(code), "message": str(message), "details": details or {}, **extra},
@@ -89,17 +102,25 @@ def _code_for(exc: exceptions.APIException) -> str:
 
 
 def _from_api_exception(exc: exceptions.APIException) -> Response:
-    extra = {}
-    headers = {}
+    extra: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    details: dict[str, Any]
+    message: str | Promise
     if isinstance(exc, exceptions.ValidationError):
         details = as_serializer_error(exc)
         message = _("The request is invalid.")
     else:
         details = {}
-        message = str(exc.detail) if not isinstance(exc.detail, dict | list) else exc.default_detail
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            extra["retry_after"] = max(math.ceil(exc.wait), 1)
-            headers["Retry-After"] = str(extra["retry_after"])
+        message = (
+            str(exc.detail) if not isinstance(exc.detail, dict | list) else str(exc.default_detail)
+        )
+        if isinstance(exc, exceptions.Throttled):
+            # The whole seconds to wait, or None: DRF sets `wait` on every Throttled, and its
+            # stubs leave it out.
+            wait: int | None = getattr(exc, "wait", None)
+            if wait is not None:
+                extra["retry_after"] = max(math.ceil(wait), 1)
+                headers["Retry-After"] = str(extra["retry_after"])
     if isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
     return Response(
@@ -120,7 +141,11 @@ UNAVAILABLE = (
 )
 
 
-def unavailable_response(exc: Exception, response_class=Response):
+# What answers an error: DRF's Response in a DRF view, Django's JsonResponse outside one.
+_ResponseT = TypeVar("_ResponseT", Response, JsonResponse)
+
+
+def unavailable_response(exc: Exception, response_class: type[_ResponseT]) -> _ResponseT:
     logger.warning("Service unavailable: %s: %s", type(exc).__name__, exc)
     retry_after = settings.DATABASE_RETRY_AFTER_SECONDS
     response = response_class(
@@ -135,7 +160,7 @@ def unavailable_response(exc: Exception, response_class=Response):
     return response
 
 
-def too_large_response(response_class=JsonResponse):
+def too_large_response(response_class: type[_ResponseT]) -> _ResponseT:
     limit = settings.REQUEST_MAX_BODY_BYTES
     return response_class(
         error_body(
@@ -150,25 +175,25 @@ def too_large_response(response_class=JsonResponse):
 class ServiceUnavailableMiddleware:
     """The same 503 (and 413) for requests outside DRF views (the admin, the dashboard)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, UNAVAILABLE):
             return unavailable_response(exception, JsonResponse)
         if isinstance(exception, RequestDataTooBig):
-            return too_large_response()
+            return too_large_response(JsonResponse)
         return None
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every exception becomes the envelope."""
     if isinstance(exc, UNAVAILABLE):
         set_rollback()
-        return unavailable_response(exc)
+        return unavailable_response(exc, Response)
     if isinstance(exc, RequestDataTooBig):
         return too_large_response(Response)
     if isinstance(exc, Http404 | NotFound):
@@ -197,5 +222,5 @@ def exception_handler(exc, context):
     )
 
 
-def json_error(code: str, message: str, status_code: int) -> JsonResponse:
+def json_error(code: str, message: str | Promise, status_code: int) -> JsonResponse:
     return JsonResponse(error_body(code, message), status=status_code)

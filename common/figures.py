@@ -2,12 +2,18 @@
 (docs/dashboard.md, "Periods"). A day is a calendar day in `DEALERSHIP_TIME_ZONE`, whatever
 the server's zone; an interval is half-open, [start, end)."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Aggregate, Model, Q, QuerySet
 from django.utils import timezone
+
+_M = TypeVar("_M", bound=Model)
 
 
 def dealership_zone() -> ZoneInfo:
@@ -96,7 +102,11 @@ def windows(periods: list[Period]) -> list[tuple[str, datetime, datetime]]:
     return named
 
 
-def windowed(queryset, periods: list[Period], **measures) -> dict[str, dict]:
+def windowed(
+    queryset: QuerySet[Model],
+    periods: list[Period],
+    **measures: tuple[str, Callable[[Q], Aggregate]],
+) -> dict[str, dict[str, Any]]:
     """Every measure in every window, in ONE query (conditional aggregation).
 
     `measures` maps a name to `(field, aggregate)`: `field` is the instant that puts a row
@@ -104,12 +114,10 @@ def windowed(queryset, periods: list[Period], **measures) -> dict[str, dict]:
     `count=("created_at", lambda q: Count("pk", filter=q))`. Rows outside every window are
     left out by the WHERE clause, so an index on the field serves. Returns
     `{window: {measure: value}}`; an empty sum is None."""
-    from django.db.models import Q
-
     named = windows(periods)
     earliest = min(start for _, start, _ in named)
     reach = Q()
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for measure, (field, aggregate) in measures.items():
         reach |= Q(**{f"{field}__gte": earliest})
         for window, start, end in named:
@@ -122,7 +130,9 @@ def windowed(queryset, periods: list[Period], **measures) -> dict[str, dict]:
     }
 
 
-def scoped(queryset, customers, field: str = "customer_id"):
+def scoped(
+    queryset: QuerySet[_M], customers: Iterable[UUID] | None, field: str = "customer_id"
+) -> QuerySet[_M]:
     """`customers` None is everyone (an admin); a list, even an empty one, is a manager's
     clients (docs/dashboard.md, "Who sees what")."""
     if customers is None:

@@ -2,7 +2,10 @@
 formats, `ru` or `en`) and on the dealership's clock. The one place that formats them, for the
 admin, the dashboards, the pages and the e-mails (docs/admin.md, "Languages")."""
 
+from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -11,6 +14,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, ngettext
 
 EMPTY = "—"
+# What a template hands a filter for a value it lacks (`string_if_invalid`).
+Missing = Literal[""] | None
 
 
 def dealership_time(moment: datetime) -> datetime:
@@ -20,7 +25,7 @@ def dealership_time(moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(settings.DEALERSHIP_TIME_ZONE))
 
 
-def money(amount, currency: str = "") -> str:
+def money(amount: Decimal | float | str | None, currency: str = "") -> str:
     """`1 250 000,00 ₽` in Russian, `1,250,000.00 RUB` in English: grouped, two decimals."""
     if amount is None or amount == "":
         return EMPTY
@@ -30,7 +35,7 @@ def money(amount, currency: str = "") -> str:
     return f"{figure}\u00a0{currency}".strip()
 
 
-def local_date(value) -> str:
+def local_date(value: date | Missing) -> str:
     """A day in the language's short form: `24.11.2026` in Russian."""
     if value is None or value == "":
         return EMPTY
@@ -39,14 +44,14 @@ def local_date(value) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def local_time(moment: datetime) -> str:
+def local_time(moment: datetime | None) -> str:
     """A time of day on the dealership's clock, 24-hour in both languages."""
     if moment is None:
         return EMPTY
     return date_format(dealership_time(moment), "H:i")
 
 
-def local_datetime(moment) -> str:
+def local_datetime(moment: date | Missing) -> str:
     """A date and time on the dealership's clock, as short as it reads: `24.11.2026 19:30`."""
     if moment is None or moment == "":
         return EMPTY
@@ -63,17 +68,17 @@ def count_of(label_lower: str, count: int) -> str:
     """`6 заказов`: a count with its noun in the right plural form for the language (Russian
     has three), for each model the admin shows (`label_lower`); any other counts records.
     Django's `model_ngettext` and list footer know only a singular and a plural."""
-    phrase = COUNTED.get(label_lower)
-    if phrase is None:
+    counted = COUNTED.get(label_lower)
+    if counted is None:
         phrase = ngettext("%(count)d record", "%(count)d records", count)
     else:
-        phrase = phrase(count)
+        phrase = counted(count)
     return phrase % {"count": count}
 
 
 # Each model's noun as its verbose names say it, spelled out for `makemessages` (ngettext
 # needs its literal strings); keep them in step with the models' verbose names.
-COUNTED = {
+COUNTED: dict[str, Callable[[int], str]] = {
     "accounts.activitylog": lambda n: ngettext(
         "%(count)d account activity entry", "%(count)d account activity entries", n
     ),

@@ -31,11 +31,12 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import TypedDict
 
 import redis
 from django.conf import settings
 from django.db import connections
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
@@ -43,10 +44,23 @@ from common.deadline import finished_within
 from common.throttling import throttled
 
 logger = logging.getLogger(__name__)
-_extra_checks: dict[str, Callable[[], None]] = {}
+
+# A component's state in the report: its status, and what its check returned.
+ComponentState = dict[str, str]
+# Raises when the component is down; may return more of its state (a `status` of its own).
+ComponentCheck = Callable[[], ComponentState | None]
 
 
-def register_component_check(name: str, check: Callable[[], dict | None]) -> None:
+class ComponentsReport(TypedDict):
+    status: str
+    failing: list[str]
+    components: dict[str, ComponentState]
+
+
+_extra_checks: dict[str, ComponentCheck] = {}
+
+
+def register_component_check(name: str, check: ComponentCheck) -> None:
     """A check raises to report its component as down; what it returns is shown with it."""
     _extra_checks[name] = check
 
@@ -72,15 +86,17 @@ def _check_broker() -> None:
         connection.ensure_connection(max_retries=1)
 
 
-def component_checks() -> dict[str, Callable[[], None]]:
-    checks = {f"database:{alias}": _check_database(alias) for alias in settings.DATABASES}
+def component_checks() -> dict[str, ComponentCheck]:
+    checks: dict[str, ComponentCheck] = {
+        f"database:{alias}": _check_database(alias) for alias in settings.DATABASES
+    }
     if settings.SERVICES_MODE:
         checks["redis"] = _check_redis
         checks["broker"] = _check_broker
     return {**checks, **_extra_checks}
 
 
-def _run(name: str, check: Callable) -> dict:
+def _run(name: str, check: ComponentCheck) -> ComponentState:
     try:
         return {"status": "up", **(check() or {})}
     except Exception:
@@ -88,13 +104,13 @@ def _run(name: str, check: Callable) -> dict:
         return {"status": "down"}  # details stay in the log, not in public
 
 
-def components_report() -> dict:
+def components_report() -> ComponentsReport:
     checks = component_checks()
     finished = finished_within(
         {name: partial(_run, name, check) for name, check in checks.items()},
         seconds=settings.READINESS_TIMEOUT_SECONDS,
     )
-    components = {}
+    components: dict[str, ComponentState] = {}
     for name in checks:
         if name in finished:
             components[name] = finished[name].result()
@@ -108,22 +124,22 @@ def components_report() -> dict:
 
 
 @require_GET
-def liveness(request):
+def liveness(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "up"})
 
 
 @require_GET
-def readiness(request):
+def readiness(request: HttpRequest) -> JsonResponse:
     """Ready while this process answers: see the module's docstring for why nothing more."""
     return JsonResponse({"status": "up", "kind": settings.PROCESS_KIND})
 
 
 _cache_lock = threading.Lock()
-_cached: tuple[float, dict] | None = None  # (_clock() when made, the report)
+_cached: tuple[float, ComponentsReport] | None = None  # (_clock() when made, the report)
 _clock = time.monotonic  # the cache's clock (a test moves it)
 
 
-def components_report_cached() -> dict:
+def components_report_cached() -> ComponentsReport:
     """The last report while it is younger than READINESS_CACHE_SECONDS, else a new one."""
     global _cached
     with _cache_lock:
@@ -140,6 +156,6 @@ def components_cache_clear() -> None:
 
 @require_GET
 @throttled("readiness", methods=("GET",))
-def components(request):
+def components(request: HttpRequest) -> JsonResponse:
     report = components_report_cached()
     return JsonResponse(report, status=503 if report["failing"] else 200)

@@ -6,14 +6,17 @@ import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.request import Request
 
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
+from common.models import IdempotencyKeyBase
 
 HEADER = "Idempotency-Key"
 
@@ -28,7 +31,7 @@ def openapi_parameter(*, required: bool) -> OpenApiParameter:
     )
 
 
-def idempotency_key(request, *, required: bool) -> str | None:
+def idempotency_key(request: Request, *, required: bool) -> str | None:
     """The key sent by the client: 1 to 255 printable characters."""
     key = request.headers.get(HEADER)
     if key is None:
@@ -50,7 +53,7 @@ def idempotency_key(request, *, required: bool) -> str | None:
     return key
 
 
-def fingerprint(request: dict) -> str:
+def fingerprint(request: dict[str, Any]) -> str:
     """A stable digest of what was asked, to tell a replay from a different request."""
     canonical = json.dumps(request, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -68,8 +71,10 @@ class _KeyTaken(Exception):
     pass
 
 
-def _replay(model, using: str, owner_id, key: str, digest: str):
-    record = model.objects.using(using).filter(owner_id=owner_id, key=key).first()
+def _replay(
+    model: type[IdempotencyKeyBase], using: str, owner_id: UUID, key: str, digest: str
+) -> UUID | None:
+    record = model._default_manager.using(using).filter(owner_id=owner_id, key=key).first()
     if record is None:
         return None
     if record.fingerprint != digest:
@@ -78,8 +83,14 @@ def _replay(model, using: str, owner_id, key: str, digest: str):
 
 
 def run_once(
-    *, model, using: str, owner_id, key: str | None, request: dict, create: Callable[[], Any]
-) -> tuple[Any, bool]:
+    *,
+    model: type[IdempotencyKeyBase],
+    using: str,
+    owner_id: UUID,
+    key: str | None,
+    request: dict[str, Any],
+    create: Callable[[], UUID],
+) -> tuple[UUID | None, bool]:
     """Run `create()` once per (owner, key): returns (the id it returned, True), or for a
     repeat of the same request (the id the first run returned, False). The same key with
     another request is a 422.
@@ -99,7 +110,7 @@ def run_once(
         with transaction.atomic(using=using):
             try:
                 with transaction.atomic(using=using):
-                    record = model.objects.using(using).create(
+                    record = model._default_manager.using(using).create(
                         owner_id=owner_id, key=key, fingerprint=digest
                     )
             except IntegrityError as exc:

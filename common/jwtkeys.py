@@ -22,6 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -32,6 +33,7 @@ from jwt.algorithms import RSAAlgorithm
 from rest_framework_simplejwt import state
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError
+from rest_framework_simplejwt.tokens import Token
 
 RSA_KEY_BITS = 2048
 
@@ -39,8 +41,9 @@ RSA_KEY_BITS = 2048
 @dataclass(frozen=True)
 class Key:
     kid: str
-    signing: object  # the private key (or the HS256 secret); None for a key that only verifies
-    verifying: object  # the public key (or the HS256 secret)
+    # The private key (or the HS256 secret); None for a key that only verifies.
+    signing: rsa.RSAPrivateKey | str | None
+    verifying: rsa.RSAPublicKey | str  # the public key (or the HS256 secret)
 
 
 def private_key_pem() -> bytes:
@@ -68,7 +71,7 @@ def key_file_create(path: Path) -> bool:
         os.unlink(draft.name)
 
 
-def thumbprint(public_key) -> str:
+def thumbprint(public_key: rsa.RSAPublicKey) -> str:
     """RFC 7638: the SHA-256 of the key's required JWK members, in order, base64url."""
     jwk = RSAAlgorithm.to_jwk(public_key, as_dict=True)
     canonical = json.dumps({name: jwk[name] for name in ("e", "kty", "n")}, separators=(",", ":"))
@@ -83,14 +86,18 @@ def key_load(pem: bytes) -> Key:
         public = private.public_key()
     except ValueError:
         private, public = None, serialization.load_pem_public_key(pem)
-    if not isinstance(public, rsa.RSAPublicKey):
+    # (A private key whose public half is RSA's is RSA's.)
+    if not isinstance(public, rsa.RSAPublicKey) or not isinstance(
+        private, rsa.RSAPrivateKey | None
+    ):
         raise ImproperlyConfigured("JWT keys must be RSA keys (RS256).")
     return Key(kid=thumbprint(public), signing=private, verifying=public)
 
 
 def _current_pem() -> bytes:
-    if settings.JWT_PRIVATE_KEY:
-        return settings.JWT_PRIVATE_KEY.encode()
+    pem: str = settings.JWT_PRIVATE_KEY
+    if pem:
+        return pem.encode()
     path = Path(settings.JWT_PRIVATE_KEY_FILE)
     if not path.exists() and settings.JWT_PRIVATE_KEY_CREATE:
         key_file_create(path)
@@ -114,7 +121,7 @@ def key_ring() -> tuple[Key, ...]:
     return (current, *[key for key in previous if key.kid != current.kid])
 
 
-def jwks() -> dict:
+def jwks() -> dict[str, list[dict[str, Any]]]:
     """The public keys, as a JSON Web Key Set."""
     if settings.JWT_ALGORITHM == "HS256":
         return {"keys": []}
@@ -127,16 +134,23 @@ def jwks() -> dict:
                 "alg": "RS256",
             }
             for key in key_ring()
+            if isinstance(key.verifying, rsa.RSAPublicKey)  # all of them, under RS256
         ]
     }
 
 
-def audience(token_type: str) -> str | None:
+def audience(token_type: str | None) -> str | None:
     """The `aud` a token of this type names (docs/security.md, "Verifying a token
     elsewhere"): access and refresh tokens differ, so that neither passes for the other."""
-    return {"access": settings.JWT_AUDIENCE, "refresh": settings.JWT_REFRESH_AUDIENCE}.get(
-        token_type
-    )
+    audiences: dict[str | None, str] = {
+        "access": settings.JWT_AUDIENCE,
+        "refresh": settings.JWT_REFRESH_AUDIENCE,
+    }
+    return audiences.get(token_type)
+
+
+# What simplejwt hands its backend to decode, annotated `Token` there: the encoded token.
+RawToken = str | bytes
 
 
 class KeyRingTokenBackend(TokenBackend):
@@ -146,8 +160,9 @@ class KeyRingTokenBackend(TokenBackend):
     audience of its `token_type`: a token without them (issued before they existed) or a
     refresh token relabelled is refused."""
 
-    def encode(self, payload: dict) -> str:
+    def encode(self, payload: dict[str, Any]) -> str:
         current = key_ring()[0]
+        assert current.signing is not None  # `key_ring` refuses a current key that cannot sign
         return jwt.encode(
             payload,
             current.signing,
@@ -160,12 +175,12 @@ class KeyRingTokenBackend(TokenBackend):
     # "Tokens"): about a kilobyte each.
     VERIFIED_TOKENS = 4096
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._verified: OrderedDict[str, dict] = OrderedDict()
+        self._verified: OrderedDict[Token, dict[str, Any]] = OrderedDict()
         self._verified_lock = threading.Lock()
 
-    def decode(self, token, verify: bool = True) -> dict:
+    def decode(self, token: Token, verify: bool = True) -> dict[str, Any]:
         """simplejwt's, remembering the claims of the tokens it has verified: a token's
         signature and claims never change, so a token seen before is not verified again
         while it has not expired (an RS256 check was about a twentieth of an order
@@ -190,7 +205,9 @@ class KeyRingTokenBackend(TokenBackend):
                     self._verified.popitem(last=False)
         return dict(claims)
 
-    def get_verifying_key(self, token):
+    def get_verifying_key(self, token: Token | RawToken) -> rsa.RSAPublicKey | str:
+        if isinstance(token, Token):  # not an encoded token (see RawToken)
+            raise TokenBackendError("Token is invalid")  # as PyJWT's DecodeError would be
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.InvalidTokenError as exc:
@@ -201,7 +218,7 @@ class KeyRingTokenBackend(TokenBackend):
         raise TokenBackendError("Token is signed with an unknown key")
 
 
-def settings_changed(*, setting: str, **kwargs) -> None:
+def settings_changed(*, setting: str, **kwargs: Any) -> None:
     """Tests that change a JWT setting get a key ring made from it (and the old one back)."""
     if setting.startswith("JWT_") or setting == "SIMPLE_JWT":
         install()

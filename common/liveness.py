@@ -23,7 +23,8 @@ def heartbeat(kind: str) -> None:
 def heartbeat_interval() -> float:
     """How often a loop that turns by itself (the worker's timer) heartbeats: often enough
     that one late heartbeat never makes the probe fail."""
-    return min(5.0, settings.LIVENESS_MAX_AGE_SECONDS / 3)
+    max_age: float = settings.LIVENESS_MAX_AGE_SECONDS
+    return min(5.0, max_age / 3)
 
 
 def heartbeat_age(kind: str) -> float | None:

@@ -12,16 +12,29 @@ This module imports nothing of Django's settings at import time: the servers' ow
 configuration (`config/server-logging.json`) loads `json_formatter` before Django starts.
 """
 
+# Annotations unevaluated: Celery's Task takes its type arguments for the type checker only.
+from __future__ import annotations
+
 import logging
 import re
 import time
 import traceback
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import structlog
+from celery import Task
+from django.http import HttpRequest, HttpResponseBase
 from structlog.contextvars import bind_contextvars, clear_contextvars, reset_contextvars
+from structlog.typing import EventDict, Processor, WrappedLogger
 
 from common.cardnumbers import card_numbers_masked
-from common.middleware import current_request_id
+from common.middleware import GetResponse, current_request_id
+
+if TYPE_CHECKING:
+    # For its type only: a model class cannot be imported before Django's apps are loaded,
+    # and this module is imported before (above).
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 access_logger = logging.getLogger("autosalon.access")
 # Query parameters that may carry a secret: their values never reach a log line.
@@ -38,7 +51,7 @@ _SECRET_IN_QUERY = re.compile(
 _QUERY_VALUE = re.compile(r"(?<=[?&;])[^=&\s\"'#]*=([^&\s\"'#]+)")
 
 
-def _query_value_masked(match: re.Match) -> str:
+def _query_value_masked(match: re.Match[str]) -> str:
     name, value = match.group().split("=", 1)
     return f"{name}={card_numbers_masked(value, kind='url')}"
 
@@ -53,7 +66,7 @@ def redact(text: str) -> str:
     return card_numbers_masked(text, kind="logged")
 
 
-def _redact(logger, method_name, event_dict):
+def _redact(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
     """Every text of a line, its event, its fields and its traceback: secrets and card
     numbers that a library logs (uvicorn's WebSocket lines, Django's warnings about bad
     requests, an exception's message) are blanked out, as in the access log."""
@@ -79,14 +92,18 @@ def _record_redacted(record: logging.LogRecord) -> None:
             record.exc_text = redacted
 
 
-def _redacting_factory(make):
-    def factory(*args, **kwargs):
-        record = make(*args, **kwargs)
+class _RedactingFactory:
+    """A log record factory that redacts each record `make` makes."""
+
+    redacts = True
+
+    def __init__(self, make: Callable[..., logging.LogRecord]) -> None:
+        self.make = make
+
+    def __call__(self, *args: object, **kwargs: object) -> logging.LogRecord:
+        record = self.make(*args, **kwargs)
         _record_redacted(record)
         return record
-
-    factory.redacts = True
-    return factory
 
 
 def record_factory_install() -> None:
@@ -94,17 +111,17 @@ def record_factory_install() -> None:
     a test's capture) sees it. Installed with the formatters, once per process."""
     make = logging.getLogRecordFactory()
     if not getattr(make, "redacts", False):
-        logging.setLogRecordFactory(_redacting_factory(make))
+        logging.setLogRecordFactory(_RedactingFactory(make))
 
 
-def _context(logger, method_name, event_dict):
+def _context(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
     request_id = current_request_id()
     if request_id:
         event_dict.setdefault("request_id", request_id)
     return event_dict
 
 
-PRE_CHAIN = [
+PRE_CHAIN: list[Processor] = [
     structlog.contextvars.merge_contextvars,
     _context,
     # Only the fields this project logs: Django's own extras include the request object,
@@ -116,7 +133,7 @@ PRE_CHAIN = [
 ]
 
 
-def _formatter(renderer) -> structlog.stdlib.ProcessorFormatter:
+def _formatter(renderer: Processor) -> structlog.stdlib.ProcessorFormatter:
     record_factory_install()
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=PRE_CHAIN,
@@ -138,7 +155,7 @@ def console_formatter() -> structlog.stdlib.ProcessorFormatter:
     return _formatter(structlog.dev.ConsoleRenderer(colors=False))
 
 
-def redacted_path(request) -> str:
+def redacted_path(request: HttpRequest) -> str:
     """The request's path and query, secrets and card numbers blanked out."""
     return redact(request.get_full_path())
 
@@ -148,10 +165,10 @@ class AccessLogMiddleware:
     and card numbers redacted), status and duration, with the request's context. Clears
     the context a previous request of this thread left behind."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         clear_contextvars()
         started = time.perf_counter()
         response = self.get_response(request)
@@ -167,7 +184,7 @@ class AccessLogMiddleware:
         return response
 
 
-def user_bind(user) -> None:
+def user_bind(user: AbstractBaseUser) -> None:
     """Tag the rest of this request's lines with the authenticated user."""
     bind_contextvars(user_id=str(user.pk))
 
@@ -180,17 +197,28 @@ def user_bind(user) -> None:
 REQUEST_ID_HEADER = "autosalon_request_id"
 
 
-def celery_task_published(headers=None, **kwargs) -> None:
+def celery_task_published(headers: dict[str, Any] | None = None, **kwargs: object) -> None:
     request_id = current_request_id()
     if headers is not None and request_id:
         headers.setdefault(REQUEST_ID_HEADER, request_id)
 
 
+# Where a task's request (its Context) keeps what `celery_task_ended` undoes.
+_LOG_CONTEXT_TOKENS = "log_context_tokens"
+_REQUEST_ID_TOKEN = "request_id_token"
+
 EVENT_DELIVERY_TASK = "common.tasks.event_deliver_task"
 EVENT_DISPATCH_TASK = "common.tasks.event_dispatch_task"
 
 
-def celery_task_started(task_id=None, task=None, args=None, **kwargs) -> None:
+def celery_task_started(
+    *,
+    task: Task[..., object],
+    task_id: str | None = None,
+    args: Sequence[Any] | None = None,
+    **kwargs: object,
+) -> None:
+    """Celery's `task_prerun`, which names the task and gives its id and arguments."""
     from common.middleware import request_id_set
 
     request = task.request
@@ -199,17 +227,18 @@ def celery_task_started(task_id=None, task=None, args=None, **kwargs) -> None:
         context.update(consumer=args[0], event_id=args[1].get("id"))
     elif task.name == EVENT_DISPATCH_TASK and args:  # (event, consumer names)
         context.update(event_id=args[0].get("id"))
-    request.log_context_tokens = bind_contextvars(**context)
+    setattr(request, _LOG_CONTEXT_TOKENS, bind_contextvars(**context))
     # An eager task (embedded mode) runs inside the request that called it: same id.
     request_id = getattr(request, REQUEST_ID_HEADER, None) or current_request_id()
-    request.request_id_token = request_id_set(request_id)
+    setattr(request, _REQUEST_ID_TOKEN, request_id_set(request_id))
 
 
-def celery_task_ended(task=None, **kwargs) -> None:
+def celery_task_ended(*, task: Task[..., object], **kwargs: object) -> None:
+    """Celery's `task_postrun`, which names the task."""
     from common.middleware import request_id_reset
 
     request = task.request
-    if (token := getattr(request, "request_id_token", None)) is not None:
+    if (token := getattr(request, _REQUEST_ID_TOKEN, None)) is not None:
         request_id_reset(token)
-    if (tokens := getattr(request, "log_context_tokens", None)) is not None:
+    if (tokens := getattr(request, _LOG_CONTEXT_TOKENS, None)) is not None:
         reset_contextvars(**tokens)

@@ -4,14 +4,22 @@ import contextlib
 import contextvars
 import re
 import uuid
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import trans_real
+
+# What a middleware is made with: the next middleware, or the view.
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# The request's attribute that holds its id too (HttpRequest declares no such attribute).
+REQUEST_ID_ATTRIBUTE = "request_id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -24,13 +32,13 @@ def current_request_id() -> str:
 class RequestIdMiddleware:
     """Takes a well-formed `X-Request-ID` from the client or makes one, and echoes it."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
+        setattr(request, REQUEST_ID_ATTRIBUTE, request_id)
         token = _request_id.set(request_id)
         try:
             response = self.get_response(request)
@@ -40,16 +48,16 @@ class RequestIdMiddleware:
         return response
 
 
-def request_id_set(request_id: str) -> contextvars.Token:
+def request_id_set(request_id: str) -> contextvars.Token[str]:
     return _request_id.set(request_id or "-")
 
 
-def request_id_reset(token: contextvars.Token) -> None:
+def request_id_reset(token: contextvars.Token[str]) -> None:
     _request_id.reset(token)
 
 
 @contextlib.contextmanager
-def request_id_bound(request_id: str):
+def request_id_bound(request_id: str) -> Iterator[None]:
     """Run a block (a Celery task handling an event, say) under the id of the request that
     caused it, so that the events it emits in turn carry the same id."""
     token = request_id_set(request_id)
@@ -65,10 +73,10 @@ class RequestSizeLimitMiddleware:
     Django's DATA_UPLOAD_MAX_MEMORY_SIZE (the same number) as it is read, which the error
     handlers answer with the same 413 (docs/security.md, "Request limits")."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -76,7 +84,7 @@ class RequestSizeLimitMiddleware:
         if length > settings.REQUEST_MAX_BODY_BYTES:
             from common.exceptions import too_large_response
 
-            return too_large_response()
+            return too_large_response(JsonResponse)
         return self.get_response(request)
 
 
@@ -87,7 +95,7 @@ class PageLocaleMiddleware(LocaleMiddleware):
     English without one: never a cookie's, so that a client's messages do not change with a
     browser session's (docs/api.md, "Languages")."""
 
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> None:
         if request.path_info.startswith("/api/"):
             language = api_language(request.headers.get("Accept-Language", ""))
             translation.activate(language)
@@ -95,7 +103,9 @@ class PageLocaleMiddleware(LocaleMiddleware):
             return
         super().process_request(request)
 
-    def process_response(self, request, response):
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if request.path_info.startswith("/api/"):
             patch_vary_headers(response, ("Accept-Language",))
             response.headers.setdefault("Content-Language", translation.get_language())
@@ -105,7 +115,7 @@ class PageLocaleMiddleware(LocaleMiddleware):
 
 def api_language(accept_language: str) -> str:
     """The first of the header's languages, by their q, that the site speaks; else English."""
-    for code, _quality in translation.trans_real.parse_accept_lang_header(accept_language):
+    for code, _quality in trans_real.parse_accept_lang_header(accept_language):
         if code == "*":
             break
         try:
@@ -120,10 +130,10 @@ class UserLanguageMiddleware:
     the cookie and the browser's, on the pages and the admin; after AuthenticationMiddleware,
     which `request.user` needs. A user who never chose keeps what PageLocaleMiddleware found."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not request.path_info.startswith("/api/"):
             language = self._saved_language(request)
             if language:
@@ -132,13 +142,15 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _saved_language(request) -> str:
+    def _saved_language(request: HttpRequest) -> str:
         # Imported here: DRF's settings import this module while common.exceptions loads.
         from common.exceptions import UNAVAILABLE
 
-        user = getattr(request, "user", None)
+        if not hasattr(request, "user"):  # no AuthenticationMiddleware before this one
+            return ""
+        user = request.user
         try:
-            return user.language if user is not None and user.is_authenticated else ""
+            return user.language if user.is_authenticated else ""
         except UNAVAILABLE:
             # The view meets the same outage and answers it with its 503 (docs/operations.md,
             # "Faults"); a middleware's exception would be a 500.
@@ -149,7 +161,7 @@ class UserLanguageMiddleware:
 API_NOT_FOUND_URL_NAME = "api-not-found"
 
 
-def api_path_served(path_info: str, urlconf=None) -> str:
+def api_path_served(path_info: str, urlconf: str | None = None) -> str:
     """The path an API request is served as: itself when it names an endpoint, else its other
     trailing-slash form when that one does, else itself (the JSON 404). docs/api.md,
     "Paths"."""
@@ -159,7 +171,7 @@ def api_path_served(path_info: str, urlconf=None) -> str:
     return other if _is_endpoint(other, urlconf) else path_info
 
 
-def _is_endpoint(path_info: str, urlconf) -> bool:
+def _is_endpoint(path_info: str, urlconf: str | None) -> bool:
     try:
         match = resolve(path_info, urlconf)
     except Resolver404:
@@ -173,10 +185,10 @@ class ApiSlashMiddleware:
     Works for any path the URL patterns declare, without an entry of its own; the schema
     documents the declared form."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         served = api_path_served(request.path_info, getattr(request, "urlconf", None))
         if served != request.path_info:
             script_name = request.path[: len(request.path) - len(request.path_info)]

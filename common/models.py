@@ -35,7 +35,7 @@ class DecisionBase(TimestampedModel):
         abstract = True
         ordering = ["created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.decision} by {self.decided_by_id}"
 
 
@@ -84,7 +84,7 @@ class OutboxEventBase(TimestampedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.type} {self.aggregate_id} ({self.id})"
 
 
@@ -126,7 +126,7 @@ class InboxEventBase(TimestampedModel):
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.consumer} {self.event_type} {self.event_id} [{self.status}]"
 
 
@@ -150,5 +150,5 @@ class IdempotencyKeyBase(TimestampedModel):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.owner_id}:{self.key}"

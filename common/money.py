@@ -2,6 +2,7 @@
 ROUND_HALF_UP, explicitly, wherever a computation can leave more digits."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from rest_framework import serializers
 
@@ -16,5 +17,5 @@ def to_cents(amount: Decimal) -> Decimal:
 class MoneyField(serializers.DecimalField):
     """An amount in the API: a string with at most two decimals, refused with more."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_digits=MAX_DIGITS, decimal_places=2, **kwargs)

@@ -12,7 +12,8 @@ class CursorPagination(pagination.CursorPagination):
     """`?cursor=&page_size=` for timelines: newest first, stable while entries are added.
     A timeline names its own `ordering`, ending in a unique field."""
 
-    ordering = "-created_at"
+    # DRF's own type: a timeline's may be a tuple (`("-occurred_at", "-id")`).
+    ordering: str | list[str] | tuple[str, ...] = "-created_at"
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

@@ -4,12 +4,15 @@ Deeply nested JSON is an attack on the parser (Python's gives up with a Recursio
 somewhere past a thousand levels, or the code that walks the result does) and never a real
 request: anything nested deeper than REQUEST_MAX_JSON_DEPTH is a 400 in the envelope."""
 
+from collections.abc import Mapping
+from typing import IO, Any
+
 from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 
-def _depth(value) -> int:
+def _depth(value: object) -> int:
     """How deeply lists and objects nest in `value`, without recursion."""
     deepest, stack = 0, [(value, 1)]
     while stack:
@@ -22,7 +25,12 @@ def _depth(value) -> int:
 
 
 class JSONParser(parsers.JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         limit = settings.REQUEST_MAX_JSON_DEPTH
         try:
             data = super().parse(stream, media_type, parser_context)

@@ -7,5 +7,5 @@ CELERY_TASK_ALWAYS_EAGER says so, as with `.delay`."""
 from celery import current_app
 
 
-def task_queue(name: str, *args) -> None:
+def task_queue(name: str, *args: object) -> None:
     current_app.tasks[name].delay(*args)

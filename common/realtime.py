@@ -7,11 +7,14 @@ refetches over REST. A failed push is logged, never raised into the code that co
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+from uuid import UUID
 
 import redis
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable, WebSocketScope
+from channels.layers import BaseChannelLayer, get_channel_layer
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer
 from channels_redis.utils import decode_hosts
 from django.db import transaction
@@ -26,12 +29,12 @@ SESSION_CLOSE = "session.close"
 PUSH_TIMEOUT_SECONDS = 5
 
 
-def user_group(user_id) -> str:
+def user_group(user_id: UUID) -> str:
     """Every socket of a user joins this group, so that all of them can be closed at once."""
     return f"user.{user_id}"
 
 
-async def _send_all(layer, groups: list[str], message: dict) -> None:
+async def _send_all(layer: BaseChannelLayer, groups: list[str], message: dict[str, Any]) -> None:
     await asyncio.gather(*(layer.group_send(group, message) for group in groups))
 
 
@@ -43,14 +46,14 @@ class _PubSubPublisher:
     event loop per push (docs/architecture.md §3.5). Sentinel hosts have no publisher: their
     pushes go through the layer."""
 
-    def __init__(self, layer: RedisPubSubChannelLayer):
+    def __init__(self, layer: RedisPubSubChannelLayer) -> None:
         self._layer = layer
         # Never connects: it lends the layer's channel naming and sharding.
         self._names = RedisPubSubLoopLayer(*layer._args, **layer._kwargs, channel_layer=layer)
         self._clients = {id(shard): self._client(shard.host) for shard in self._names._shards}
 
     @staticmethod
-    def _client(host: dict) -> redis.Redis:
+    def _client(host: dict[str, Any]) -> redis.Redis:
         """A client for one of the layer's hosts (an `address` URL or connection keywords);
         its pool connects at the first push."""
         options = {
@@ -62,9 +65,9 @@ class _PubSubPublisher:
             return redis.Redis(connection_pool=redis.ConnectionPool.from_url(address, **options))
         return redis.Redis(connection_pool=redis.ConnectionPool(**options))
 
-    def publish(self, groups: list[str], message: dict) -> None:
+    def publish(self, groups: list[str], message: dict[str, Any]) -> None:
         payload = self._layer.serialize(message)
-        pipelines = {}
+        pipelines: dict[int, redis.client.Pipeline] = {}
         for group in groups:
             name = self._names._get_group_channel_name(group)
             shard = id(self._names._get_shard(name))
@@ -76,7 +79,7 @@ class _PubSubPublisher:
 
 
 @functools.cache
-def _publisher(layer) -> _PubSubPublisher | None:
+def _publisher(layer: BaseChannelLayer) -> _PubSubPublisher | None:
     """The layer's publisher, one per layer and process (redis-py's pools survive a fork)."""
     if not isinstance(layer, RedisPubSubChannelLayer):
         return None
@@ -85,7 +88,7 @@ def _publisher(layer) -> _PubSubPublisher | None:
     return _PubSubPublisher(layer)
 
 
-def group_send(groups: Iterable[str], message: dict) -> None:
+def group_send(groups: Iterable[str], message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
@@ -101,13 +104,13 @@ def group_send(groups: Iterable[str], message: dict) -> None:
 
 
 def group_send_after_commit(
-    groups: Iterable[str], message: Callable[[], dict] | dict, *, using: str
+    groups: Iterable[str], message: Callable[[], dict[str, Any]] | dict[str, Any], *, using: str
 ) -> None:
     """Send once the `using` transaction commits. `message` may be a callable, to build the
     message from the state the transaction leaves behind."""
     groups = list(groups)
 
-    def send():
+    def send() -> None:
         group_send(groups, message() if callable(message) else message)
 
     transaction.on_commit(send, using=using)
@@ -118,20 +121,26 @@ def group_send_after_commit(
 FEED_PUSH = "order.push"
 
 
-def user_push_after_commit(user_id, push: dict, *, using: str) -> None:
+def user_push_after_commit(user_id: UUID, push: dict[str, Any], *, using: str) -> None:
     """Send `push` to every open feed of the user once the transaction on `using` commits
     (a registration's status, say, which the client sees next to its orders)."""
     group_send_after_commit([user_group(user_id)], {"type": FEED_PUSH, "push": push}, using=using)
 
 
-def sessions_close_after_commit(user_id, *, using: str, reason: str) -> None:
+def sessions_close_after_commit(user_id: UUID, *, using: str, reason: str) -> None:
     """Close every open socket of a user once the change that ends their access commits."""
     group_send_after_commit(
         [user_group(user_id)], {"type": SESSION_CLOSE, "reason": reason}, using=using
     )
 
 
-def origin_checked(application):
+# An ASGI application that serves WebSockets.
+WebSocketApplication = Callable[
+    [WebSocketScope, ASGIReceiveCallable, ASGISendCallable], Awaitable[None]
+]
+
+
+def origin_checked(application: WebSocketApplication) -> WebSocketApplication:
     """Browsers always send `Origin` on a WebSocket: a connection that names one must name
     an allowed host, so that another site's page cannot use a visitor's session. A client
     that is not a browser (a mobile app, a script) sends none; it is let through, as it
@@ -140,9 +149,12 @@ def origin_checked(application):
 
     validated = AllowedHostsOriginValidator(application)
 
-    async def route(scope, receive, send):
+    async def route(
+        scope: WebSocketScope, receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
         if any(name == b"origin" for name, _ in scope.get("headers", [])):
-            return await validated(scope, receive, send)
-        return await application(scope, receive, send)
+            await validated(scope, receive, send)
+        else:
+            await application(scope, receive, send)
 
     return route

@@ -13,6 +13,7 @@ from importlib import import_module
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
+from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class ApiResource:
 
     name: str
     path: str  # under /api/v1/
-    description: str
+    description: StrOrPromise
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ What orjson does not write the way DRF does goes to DRF's encoder: dates and tim
 writes UTC as `Z` and cuts microseconds to milliseconds), decimals, lazy translations. A
 response asked for with an indent (`Accept: application/json; indent=2`) is DRF's."""
 
+from collections.abc import Mapping
+from typing import Any
+
 import orjson
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
@@ -17,10 +20,16 @@ _SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
 
 
 class JSONRenderer(renderers.JSONRenderer):
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         if data is None:
             return b""
-        if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
+        # DRF reads the indent from the media type only when there is one.
+        if self.get_indent(accepted_media_type or "", renderer_context or {}) is not None:
             return super().render(data, accepted_media_type, renderer_context)
         body = orjson.dumps(data, default=_drf_encoder.default, option=_OPTIONS)
         for raw, escaped in _SEPARATORS:

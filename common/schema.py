@@ -4,14 +4,17 @@ that `make lint` runs (docs/security.md, "The API schema"): every string, intege
 says its bound, and every answer says its rate-limit headers."""
 
 import inspect
+from typing import Any
 
 from django.conf import settings
 from drf_spectacular import openapi
-from drf_spectacular.plumbing import force_instance
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.plumbing import ComponentRegistry, force_instance
 from phonenumber_field.serializerfields import PhoneNumberField
 from phonenumbers.phonenumberutil import _MAX_INPUT_STRING_LENGTH as PHONE_INPUT_MAX_LENGTH
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 
 from common.pagination import PageNumberPagination
 from common.serializers import StrictInputSerializer
@@ -92,8 +95,12 @@ JWT_DESCRIPTION = (
 )
 
 
-def envelope_response(description: str, headers: dict | None = None) -> dict:
-    response = {
+# A piece of the OpenAPI document: JSON, as drf-spectacular builds it.
+Schema = dict[str, Any]
+
+
+def envelope_response(description: str, headers: Schema | None = None) -> Schema:
+    response: Schema = {
         "description": description,
         "content": {"application/json": {"schema": ENVELOPE_REF}},
     }
@@ -102,10 +109,10 @@ def envelope_response(description: str, headers: dict | None = None) -> dict:
     return response
 
 
-def response_headers(*, throttled: bool) -> dict:
+def response_headers(*, throttled: bool) -> Schema:
     """The headers an answer carries: CORS always (for listed origins), the rate limit where
     a throttle counted the call."""
-    headers = {
+    headers: Schema = {
         "Access-Control-Allow-Origin": {
             "description": "Sent back to an origin listed in CORS_ALLOWED_ORIGINS, and to no other.",
             "schema": {"type": "string", "format": "uri", "maxLength": FORMAT_MAX_LENGTH["uri"]},
@@ -121,7 +128,9 @@ def response_headers(*, throttled: bool) -> dict:
     return headers
 
 
-def add_error_envelope(result, generator, request, public):
+def add_error_envelope(
+    result: Schema, generator: SchemaGenerator, request: Request | None, public: bool
+) -> Schema:
     """drf-spectacular post-processing hook: a `default` error response everywhere."""
     result.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = ERROR_ENVELOPE
     error_response = envelope_response("Error in the envelope")
@@ -131,7 +140,9 @@ def add_error_envelope(result, generator, request, public):
     return result
 
 
-def bound_schema(result, generator, request, public):
+def bound_schema(
+    result: Schema, generator: SchemaGenerator, request: Request | None, public: bool
+) -> Schema:
     """drf-spectacular post-processing hook: the bounds and descriptions the OWASP API ruleset
     asks for (docs/security.md, "The API schema"). Request bodies carry their serializers' own
     bounds; this adds only what a format or the server itself guarantees, and the ceilings of
@@ -161,7 +172,7 @@ def bound_schema(result, generator, request, public):
     return result
 
 
-def _bound_parameter(parameter: dict) -> None:
+def _bound_parameter(parameter: Schema) -> None:
     schema = parameter.get("schema", {})
     name = parameter["name"]
     if schema.get("default") == "" and schema.get("minLength"):
@@ -186,8 +197,9 @@ def _bound_parameter(parameter: dict) -> None:
     _bound(schema, response=False, paginated=False)
 
 
-def _bound(schema, *, response: bool, paginated: bool) -> None:
-    """Walk one schema: formats and integers everywhere; text and list ceilings in answers."""
+def _bound(schema: object, *, response: bool, paginated: bool) -> None:
+    """Walk one schema: formats and integers everywhere; text and list ceilings in answers.
+    What is neither an object nor a list of them (an example's value, say) is left alone."""
     if isinstance(schema, list):
         for item in schema:
             _bound(item, response=response, paginated=paginated)
@@ -213,7 +225,7 @@ def _bound(schema, *, response: bool, paginated: bool) -> None:
             _bound(value, response=response, paginated=False)
 
 
-def _bound_string(schema: dict, *, response: bool) -> None:
+def _bound_string(schema: Schema, *, response: bool) -> None:
     if schema.get("default") == "" and (schema.get("minLength") or schema.get("format")):
         del schema["default"]  # the serializer's stand-in for an absent value
     example = schema.get("example")
@@ -228,7 +240,7 @@ def _bound_string(schema: dict, *, response: bool) -> None:
         schema["maxLength"] = TEXT_MAX_LENGTH
 
 
-def _bound_integer(schema: dict, *, response: bool) -> None:
+def _bound_integer(schema: Schema, *, response: bool) -> None:
     if response:
         schema.setdefault("minimum", INT64[0])
         schema.setdefault("maximum", INT64[1])
@@ -243,8 +255,13 @@ class AutoSchema(openapi.AutoSchema):
     for the code's readers (docs/api.md, "Schema"). A strict request body says it takes no
     other fields (docs/api.md, "Request bodies")."""
 
-    def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+    def _map_serializer_field(
+        self,
+        field: serializers.Field[Any, Any, Any, Any],
+        direction: str,
+        bypass_extensions: bool = False,
+    ) -> Schema:
+        schema: Schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if (
             isinstance(field, serializers.DecimalField)
             and schema.get("type") == "string"
@@ -257,13 +274,16 @@ class AutoSchema(openapi.AutoSchema):
             schema.setdefault("maxLength", PHONE_INPUT_MAX_LENGTH)
         if isinstance(field, serializers.TimeField) and schema.get("type") == "string":
             schema.setdefault("maxLength", FORMAT_MAX_LENGTH["time"])
-        if isinstance(field, serializers.ListSerializer) and field.max_length is not None:
-            schema.setdefault("maxItems", field.max_length)  # DRF refuses a longer list
+        if isinstance(field, serializers.ListSerializer):
+            # DRF refuses a longer list; its stubs leave the attribute out.
+            max_length: int | None = getattr(field, "max_length", None)
+            if max_length is not None:
+                schema.setdefault("maxItems", max_length)
         return schema
 
-    def _get_filter_parameters(self):
+    def _get_filter_parameters(self) -> list[Schema]:
         """A filter's `max_length` is checked by its form field: the schema says it too."""
-        parameters = super()._get_filter_parameters()
+        parameters: list[Schema] = super()._get_filter_parameters()
         filterset_class = getattr(self.view, "filterset_class", None)
         filters = filterset_class.base_filters if filterset_class else {}
         for parameter in parameters:
@@ -278,13 +298,25 @@ class AutoSchema(openapi.AutoSchema):
                         schema[keyword] = extra[bound]
         return parameters
 
-    def _map_serializer(self, serializer, direction, bypass_extensions=False):
-        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+    def _map_serializer(
+        self,
+        serializer: serializers.Serializer[Any] | type[serializers.Serializer[Any]],
+        direction: str,
+        bypass_extensions: bool = False,
+    ) -> Schema:
+        schema: Schema = super()._map_serializer(serializer, direction, bypass_extensions)
         if direction == "request" and isinstance(force_instance(serializer), StrictInputSerializer):
             schema["additionalProperties"] = False
         return schema
 
-    def get_operation(self, path, path_regex, path_prefix, method, registry):
+    def get_operation(
+        self,
+        path: str,
+        path_regex: str,
+        path_prefix: str,
+        method: str,
+        registry: ComponentRegistry,
+    ) -> Schema | None:
         """Every answer says its rate-limit headers where a throttle counts the call, and the
         errors this view can give are documented with the envelope (docs/api.md, "Errors")."""
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
@@ -316,7 +348,8 @@ class AutoSchema(openapi.AutoSchema):
                 response["headers"] = {**limits, **response.get("headers", {})}
         return operation
 
-    def get_description(self) -> str:
+    def get_description(self, *args: Any, **kwargs: Any) -> str:
+        # drf-spectacular calls it with no arguments; DRF's ViewInspector declares two.
         view_class = type(self.view)
         method_name = getattr(self.view, "action", None) or self.method.lower()
         own = view_class.__dict__

@@ -2,8 +2,9 @@
 
 import logging
 import random
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.exceptions import Reject
 from django.conf import settings
 from django.db import DatabaseError
@@ -15,7 +16,9 @@ logger = logging.getLogger(__name__)
 
 def _backoff(retries: int) -> float:
     """Exponential, capped at five minutes, with jitter."""
-    delay = min(settings.EVENTS_RETRY_BACKOFF * 2**retries, settings.CELERY_LONGEST_COUNTDOWN)
+    delay: float = min(
+        settings.EVENTS_RETRY_BACKOFF * 2**retries, settings.CELERY_LONGEST_COUNTDOWN
+    )
     return delay / 2 + random.uniform(0, delay / 2)
 
 
@@ -25,11 +28,11 @@ def _backoff(retries: int) -> float:
     reject_on_worker_lost=True,
     max_retries=settings.EVENTS_MAX_RETRIES,
 )
-def event_deliver_task(self, consumer_name: str, event: dict) -> bool:
+def event_deliver_task(self: "Task[Any, Any]", consumer_name: str, event: dict[str, Any]) -> bool:
     try:
         return delivery.deliver(consumer_name, event)
     except Exception as exc:
-        if self.request.retries < self.max_retries:
+        if self.request.retries < (self.max_retries or 0):
             raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
         error = f"{type(exc).__name__}: {exc}"
         try:
@@ -44,7 +47,7 @@ def event_deliver_task(self, consumer_name: str, event: dict) -> bool:
 
 
 @shared_task(name=publishing.DISPATCH_TASK, acks_late=True, reject_on_worker_lost=True)
-def event_dispatch_task(event: dict, consumers: list[str]) -> dict[str, bool | None]:
+def event_dispatch_task(event: dict[str, Any], consumers: list[str]) -> dict[str, bool | None]:
     """One event, handed over once by the relay, delivered to each of its `consumers` here
     (`delivery.dispatch`). Returns, by consumer, True applied, False a repeat, None failed.
 
@@ -52,14 +55,19 @@ def event_dispatch_task(event: dict, consumers: list[str]) -> dict[str, bool | N
     no retries allowed, it is a dead letter at once). What cannot be sent, like the consumers
     a killed dispatch never reached, the relay's redelivery hands over again to the consumers
     that have not recorded the event (docs/events.md, "Delivery")."""
-    results = {}
+    results: dict[str, bool | None] = {}
     for name, outcome in delivery.dispatch(event, consumers).items():
         results[name] = outcome if isinstance(outcome, bool) else None
         if results[name] is not None:
             continue
         try:
             if event_deliver_task.max_retries:
-                event_deliver_task.apply_async(args=[name, event], countdown=_backoff(0), retries=1)
+                # Its first retry: the task's own count starts there (an option
+                # `apply_async` passes on, which its type stubs do not list).
+                first_retry: dict[str, Any] = {"retries": 1}
+                event_deliver_task.apply_async(
+                    args=(name, event), countdown=_backoff(0), **first_retry
+                )
             else:
                 error = f"{type(outcome).__name__}: {outcome}"
                 dead_letters.dead_letter_record(name, event, error, attempts=1)
@@ -69,5 +77,5 @@ def event_dispatch_task(event: dict, consumers: list[str]) -> dict[str, bool | N
 
 
 @shared_task(acks_late=True)
-def events_relay_task() -> dict:
+def events_relay_task() -> dict[str, dict[str, int]]:
     return publishing.relay(older_than_seconds=settings.EVENTS_RELAY_GRACE_SECONDS)

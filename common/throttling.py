@@ -20,6 +20,7 @@ address, an IPv6 one per /64, the block a single home or host is given.
 """
 
 import functools
+import hashlib
 import ipaddress
 import logging
 import math
@@ -28,19 +29,27 @@ import threading
 import time
 import uuid
 from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
-from redis.commands.core import Script
+from redis import Redis
+from redis.exceptions import NoScriptError
+from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from common.cache import CACHE_ERRORS
 from common.error_codes import CommonErrorCode
+
+if TYPE_CHECKING:
+    # DRF's views import this module (DEFAULT_THROTTLE_CLASSES) as they load.
+    from rest_framework.views import APIView
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +63,9 @@ clock = time.time
 
 
 @cache
-def _trusted_networks(proxies: tuple[str, ...]) -> tuple:
+def _trusted_networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
 
@@ -66,14 +77,13 @@ def _trusted(address: str) -> bool:
     return any(ip in network for network in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The address of the client that sent `request` (an HttpRequest or a DRF Request)."""
-    peer = request.META.get("REMOTE_ADDR", "")
+    peer: str = request.META.get("REMOTE_ADDR", "")
     if not _trusted(peer):
         return peer
-    forwarded = [
-        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop
-    ]
+    forwarded_for: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [hop.strip() for hop in forwarded_for.split(",") if hop]
     for hop in reversed(forwarded):
         if not _trusted(hop):
             return hop
@@ -95,7 +105,7 @@ def client_network(address: str) -> str:
     return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
 
 
-def _client_key(request) -> str:
+def _client_key(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
@@ -137,9 +147,7 @@ class Usage:
 # KEYS[1] the bucket; ARGV now and period in milliseconds, the limit, this call's unique
 # member. Returns whether the call is let through, the calls counted in the window (this
 # one included) and the oldest one's time.
-_SLIDING_LOG = Script(
-    None,
-    b"""
+_SLIDING_LOG = b"""
 local key, now, period, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - period)
 local count = redis.call('ZCARD', key)
@@ -152,8 +160,21 @@ if count < limit then
 end
 local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
 return {allowed, count, tonumber(oldest) or now}
-""",
-)
+"""
+_SLIDING_LOG_SHA = hashlib.sha1(_SLIDING_LOG, usedforsecurity=False).hexdigest()
+
+
+def _sliding_log(client: Redis, keys: list[str], args: list[str]) -> Sequence[int]:
+    """The script run by its digest, one round trip; loaded first on a server that lacks it
+    (a new one, or one flushed), as redis-py's `Script` does for any client."""
+    try:
+        answer = client.evalsha(_SLIDING_LOG_SHA, len(keys), *keys, *args)
+    except NoScriptError:
+        client.script_load(_SLIDING_LOG)
+        answer = client.evalsha(_SLIDING_LOG_SHA, len(keys), *keys, *args)
+    if not isinstance(answer, list):  # a synchronous client answers a script's table
+        raise TypeError(f"The sliding log answered {answer!r}")
+    return [int(value) for value in answer]
 
 
 class _LocalLog:
@@ -163,7 +184,7 @@ class _LocalLog:
 
     MAX_KEYS = 100_000
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._calls: OrderedDict[str, deque[int]] = OrderedDict()
 
@@ -191,25 +212,29 @@ _warned_at = -math.inf
 WARN_EVERY_SECONDS = 60
 
 
-def _count_locally(exc: Exception, *args) -> tuple[int, int, int]:
+def _count_locally(
+    exc: Exception, key: str, now: int, period: int, limit: int
+) -> tuple[int, int, int]:
     global _warned_at
     if time.monotonic() - _warned_at > WARN_EVERY_SECONDS:
         _warned_at = time.monotonic()
         logger.warning("Rate limits count locally in this process: Redis is down (%s)", exc)
-    return _local.count(*args)
+    return _local.count(key, now, period, limit)
 
 
-def usage_count(request, scope: str) -> Usage:
+def usage_count(request: HttpRequest, scope: str) -> Usage:
     """Count this call in `scope`'s bucket, if the bucket has room for it."""
     limit, period = parse_rate(settings.THROTTLE_RATES[scope])
     store = caches["ratelimit"]
     key = store.make_key(f"throttle:{scope}:{_client_key(request)}")
     now, period_ms = round(clock() * 1000), period * 1000
+    # Whether the call is let through, the calls counted, the oldest one's time.
+    answer: Sequence[int]
     if isinstance(store, RedisCache):
         try:
             client = store._cache.get_client(key, write=True)
-            answer = _SLIDING_LOG(
-                keys=[key], args=[now, period_ms, limit, uuid.uuid4().hex], client=client
+            answer = _sliding_log(
+                client, [key], [str(now), str(period_ms), str(limit), uuid.uuid4().hex]
             )
         except CACHE_ERRORS as exc:
             answer = _count_locally(exc, key, now, period_ms, limit)
@@ -224,31 +249,51 @@ def usage_count(request, scope: str) -> Usage:
     )
 
 
-def _strictness(usage: Usage) -> tuple:
+def _strictness(usage: Usage) -> tuple[bool, int, float]:
     return (usage.allowed, usage.remaining, -usage.reset)
 
 
-def _most_restrictive(request, usage: Usage) -> Usage:
+# The attribute of the HttpRequest that holds the Usage its RateLimit headers describe.
+_USAGE_ATTRIBUTE = "rate_limit_usage"
+
+
+def _most_restrictive(request: HttpRequest, usage: Usage) -> Usage:
     """Of the buckets this request has been counted in so far, the one that refused it or
     else has the fewest calls left (then the longest wait): the one its RateLimit headers
     describe."""
-    request = getattr(request, "_request", request)
-    seen = getattr(request, "rate_limit_usage", None)
+    if isinstance(request, Request):  # the HttpRequest it wraps, which a view's others share
+        request = request._request
+    seen: Usage | None = getattr(request, _USAGE_ATTRIBUTE, None)
     if seen is None or _strictness(usage) < _strictness(seen):
-        request.rate_limit_usage = usage
-    return request.rate_limit_usage
+        setattr(request, _USAGE_ATTRIBUTE, usage)
+        return usage
+    return seen
 
 
-def throttled(scope: str, methods: tuple[str, ...] = ("POST",)):
+_P = ParamSpec("_P")
+_ResponseT = TypeVar("_ResponseT", bound=HttpResponseBase)
+
+
+def throttled(
+    scope: str, methods: tuple[str, ...] = ("POST",)
+) -> Callable[
+    [Callable[Concatenate[HttpRequest, _P], _ResponseT]],
+    Callable[Concatenate[HttpRequest, _P], _ResponseT | JsonResponse],
+]:
     """The same limit for a plain Django view (the admin's login form counts in `login`),
     on `methods`: a 429 in the envelope, and the RateLimit headers on every answer."""
 
-    def decorate(view):
+    def decorate(
+        view: Callable[Concatenate[HttpRequest, _P], _ResponseT],
+    ) -> Callable[Concatenate[HttpRequest, _P], _ResponseT | JsonResponse]:
         @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(
+            request: HttpRequest, /, *args: _P.args, **kwargs: _P.kwargs
+        ) -> _ResponseT | JsonResponse:
             if request.method not in methods:
                 return view(request, *args, **kwargs)
             usage = usage_count(request, scope)
+            response: _ResponseT | JsonResponse
             if usage.allowed:
                 response = view(request, *args, **kwargs)
             else:
@@ -256,7 +301,8 @@ def throttled(scope: str, methods: tuple[str, ...] = ("POST",)):
                 # loads.
                 from common.exceptions import error_body
 
-                retry_after = max(math.ceil(usage.retry_after), 1)
+                # A refused call's wait is its bucket's `reset` (`Usage.retry_after`).
+                retry_after = max(math.ceil(usage.reset), 1)
                 response = JsonResponse(
                     error_body(
                         CommonErrorCode.THROTTLED,
@@ -279,20 +325,25 @@ class RateThrottle(BaseThrottle):
     """DRF's throttle interface over the sliding log. The view's response, a 429 included,
     carries the RateLimit headers of the most restrictive bucket the call was counted in."""
 
-    def scope(self, request, view) -> str:
-        scope = getattr(view, "throttle_scope", None)
+    usage: Usage  # this call's, once `allow_request` has counted it
+
+    def scope(self, request: Request, view: "APIView") -> str:
+        # A view's scope, or its scope for each method; a view without one counts in the
+        # user's or the client's bucket.
+        scope: str | dict[str, str] | None = getattr(view, "throttle_scope", None)
         if isinstance(scope, dict):
-            scope = scope.get(request.method)
+            scope = scope.get(request.method or "")
         if scope:
             return scope
         return "user" if request.user and request.user.is_authenticated else "anon"
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request, view: "APIView") -> bool:
         self.usage = usage_count(request, self.scope(request, view))
         headers = _most_restrictive(request, self.usage).headers()
         # DRF's `finalize_response` copies an APIView's headers onto whatever it answers.
-        if isinstance(getattr(view, "headers", None), dict):
-            view.headers.update(headers)
+        view_headers = getattr(view, "headers", None)
+        if isinstance(view_headers, dict):
+            view_headers.update(headers)
         return self.usage.allowed
 
     def wait(self) -> float | None:

@@ -25,18 +25,20 @@ reads the source to keep status out of it.)
 """
 
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext as _
 
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 
-ANYONE = frozenset()  # an edge with no actors named: whoever the service acts for
+ANYONE: frozenset[str] = frozenset()  # an edge with no actors named: whoever the service acts for
 
 
 class TransitionMap:
@@ -60,7 +62,7 @@ class TransitionMap:
         self.actor_code = actor_code
         self.field = field
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"TransitionMap({self.name!r}, {len(self.edges)} edges)"
 
     def allows(self, source: str, target: str, actor: str | None = None) -> bool:
@@ -108,7 +110,7 @@ class TransitionMap:
     def apply(self, instance: models.Model, target: str, *, actor: str | None = None) -> str:
         """Move `instance` to `target` in memory, if the map allows it; the caller saves it
         in the same transaction as its history and event. Returns the state it left."""
-        source = getattr(instance, self.field)
+        source: str = getattr(instance, self.field)
         self.check(source, target, actor=actor)
         moving = _moving.set(instance)
         try:
@@ -133,7 +135,9 @@ class _StatusDescriptor(DeferredAttribute):
     save) or loaded (or reloaded by `refresh_from_db`), and afterwards only by the map's
     `apply`."""
 
-    def __set__(self, instance, value):
+    field: "StatusField"
+
+    def __set__(self, instance: models.Model, value: str) -> None:
         name = self.field.attname
         if (
             name in instance.__dict__
@@ -149,18 +153,26 @@ class _StatusDescriptor(DeferredAttribute):
         instance.__dict__[name] = value
 
 
-class StatusField(models.CharField):
+# Django's fields are generic only to the type checker (django-stubs): set as a CharField,
+# read as a str.
+if TYPE_CHECKING:
+    _CharField = models.CharField[str | int | Combinable, str]
+else:
+    _CharField = models.CharField
+
+
+class StatusField(_CharField):
     """A model's status, moved only by its transition map (`transitions`), whose states are
     its choices. In migrations it is the plain CharField it stores as."""
 
     descriptor_class = _StatusDescriptor
 
-    def __init__(self, *args, transitions: TransitionMap, **kwargs):
+    def __init__(self, *args: Any, transitions: TransitionMap, **kwargs: Any) -> None:
         self.transitions = transitions
         kwargs.setdefault("choices", transitions.states.choices)
         super().__init__(*args, **kwargs)
 
-    def save_form_data(self, instance, data):
+    def save_form_data(self, instance: models.Model, data: str) -> None:
         """A form (the admin's) moves a saved row's status through the map too; the service
         that saves the form applies it again, to the row it has locked."""
         if instance._state.adding or getattr(instance, self.attname) == data:
@@ -168,10 +180,11 @@ class StatusField(models.CharField):
         else:
             self.transitions.apply(instance, data)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.CharField", args, kwargs
 
-    def clone(self):
+    def clone(self) -> "StatusField":
         _name, _path, args, kwargs = self.deconstruct()
-        return type(self)(*args, transitions=self.transitions, **kwargs)
+        field: type[StatusField] = type(self)  # not type[Self]: django-stubs' plugin fails on it
+        return field(*args, transitions=self.transitions, **kwargs)

@@ -1,13 +1,17 @@
 """Error pages in the envelope, for requests that never reach a DRF view."""
 
-from django.http import JsonResponse
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import csrf, defaults
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,11 +20,16 @@ from common.error_codes import CommonErrorCode
 from common.exceptions import json_error
 
 
-def validated(serializer_class, request, **kwargs) -> dict:
-    """The request body parsed by an input serializer; a 400 in the envelope when invalid."""
+def validated(
+    serializer_class: type[serializers.Serializer[Any]], request: Request, **kwargs: Any
+) -> dict[str, Any]:
+    """The request body parsed by an input serializer; a 400 in the envelope when invalid.
+    `kwargs` go to the serializer (an `instance`, `partial`)."""
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    # A Serializer's validated data is a dict of its fields' values.
+    data: dict[str, Any] = serializer.validated_data
+    return data
 
 
 # Less than the shortest access token's life, so that a new key reaches verifiers in time.
@@ -28,7 +37,7 @@ JWKS_MAX_AGE_SECONDS = 300
 
 
 @cache_control(public=True, max_age=300)
-def asyncapi(request):
+def asyncapi(request: HttpRequest) -> JsonResponse:
     """The events' AsyncAPI document (common.events.contract), beside the OpenAPI schema."""
     from common.events.contract import asyncapi_document
 
@@ -36,19 +45,19 @@ def asyncapi(request):
 
 
 @csrf_exempt
-def api_not_found(request, *args, **kwargs):
+def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
     """Catch-all for unknown paths under `/api/`: the JSON 404 for every method. Exempt from
     CSRF, which would otherwise answer an unsafe method first; it reads and changes nothing."""
     return json_error(CommonErrorCode.NOT_FOUND, _("No such endpoint."), 404)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return api_not_found(request)
     return defaults.page_not_found(request, exception)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_error(
             CommonErrorCode.BAD_REQUEST, _("The request could not be understood."), 400
@@ -56,13 +65,13 @@ def bad_request(request, exception=None):
     return defaults.bad_request(request, exception)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_error(CommonErrorCode.PERMISSION_DENIED, _("You may not do this."), 403)
     return defaults.permission_denied(request, exception)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Django's CSRF_FAILURE_VIEW: for an API path, a 403 `csrf_failed` in the envelope; the
     admin and the pages keep Django's own page (docs/security.md, "CSRF")."""
     if request.path_info.startswith("/api/"):
@@ -74,7 +83,7 @@ def csrf_failure(request, reason=""):
     return csrf.csrf_failure(request, reason)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_error(CommonErrorCode.SERVER_ERROR, _("An unexpected error occurred."), 500)
     return defaults.server_error(request)
@@ -85,16 +94,16 @@ class PingView(APIView):
 
     # The cheapest DRF endpoint: the baseline the benchmarks compare against.
 
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: inline_serializer("Pong", {"pong": serializers.BooleanField()})})
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response({"pong": True})
 
 
 @cache_control(public=True, max_age=JWKS_MAX_AGE_SECONDS)
-def jwks(request):
+def jwks(request: HttpRequest) -> JsonResponse:
     """The public keys that verify this system's tokens (common/jwtkeys.py). A verifier may
     cache them for JWKS_MAX_AGE_SECONDS; a rotation publishes the new key alongside the old."""
     return JsonResponse(jwtkeys.jwks())

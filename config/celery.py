@@ -52,7 +52,7 @@ class LivenessHeartbeat(bootsteps.StartStopStep):
     entries its event loop runs: the file stays fresh while that loop turns, and goes stale
     when the worker hangs, is stopped or dies (common/liveness.py)."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def __init__(self, worker, **kwargs):
         super().__init__(worker, **kwargs)

@@ -77,7 +77,10 @@ CHANGED_PUSH = "dashboard.changed"
 # CACHE AND LIVENESS (docs/dashboard.md, "Caching and liveness")
 # ------------------------------------------------------------------------------
 def generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 0, timeout=None)
+    value = cache.get_or_set(GENERATION_KEY, 0, timeout=None)
+    # Never None: the key only ever holds 0, or what generation_bump made of it.
+    assert value is not None
+    return value
 
 
 def generation_bump() -> None:
@@ -204,10 +207,10 @@ def _tile(key, label, kind, help_text, periods, figures_by_window, value, count,
     return {"key": key, "label": label, "kind": kind, "help": help_text, "values": values}
 
 
-def _merge(*by_window: dict) -> dict:
+def _merge(*by_window: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
     """One `{window: {...}}` from several, their measures side by side (prefixed keys are
     given by the callers)."""
-    merged = {}
+    merged: dict[str, dict[str, object]] = {}
     for figures_by_window in by_window:
         for window, measures in figures_by_window.items():
             merged.setdefault(window, {}).update(measures)

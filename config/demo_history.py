@@ -17,6 +17,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -27,6 +28,7 @@ from django.utils import timezone
 from accounts import selectors as accounts_selectors
 from accounts import services as accounts_services
 from accounts.choices import Role
+from accounts.models import User
 from catalog import demo as catalog_demo
 from catalog import selectors as catalog_selectors
 from common.exceptions import ApplicationError, NotFound
@@ -97,7 +99,16 @@ EVENTS = [
     ("Test-drive days", "SUV off-road day", "The SUVs on the off-road course."),
 ]
 VEHICLE_MIN_STOCK = 8  # models stocked fewer than this are the small demo's
-INSURANCE_DRIVER = {"driver_age": 38, "driver_experience_years": 15}
+
+
+class InsuranceDriver(TypedDict):
+    """The driver a demo insurance quote names (insurance.services.quote_create)."""
+
+    driver_age: int
+    driver_experience_years: int
+
+
+INSURANCE_DRIVER: InsuranceDriver = {"driver_age": 38, "driver_experience_years": 15}
 # A client's income as a multiple of the monthly payment: scoring approves a debt-to-income
 # ratio of 25%, leaves 50% to a manager and rejects 80% (financing/demo.py).
 INCOME_MULTIPLE = {"approved": Decimal("4"), "review": Decimal("2"), "rejected": Decimal("1.25")}
@@ -582,7 +593,7 @@ class History:
     def __init__(self, stdout, verbosity: int):
         self.stdout = stdout
         self.verbosity = verbosity
-        self.admin = accounts_selectors.user_get_by_email(email=ADMIN_EMAIL)
+        self.admin = demo_admin()
         self.managers: list = []
         self.users: dict = {}
         self.clients: dict = {}
@@ -763,14 +774,13 @@ class History:
     def do_insure(self, *, order, person, kind) -> None:
         placed = self.orders[order]
         car = next(p for p in self.products.values() if p.vin and p.pk in placed_products(placed))
-        extra = {"engine_power_hp": 150} if kind == "osago" else {}
         quote = insurance_services.quote_create(
             user=self.users[person],
             order_id=placed.pk,
             insurance_type=kind,
             product_id=car.pk,
+            engine_power_hp=150 if kind == "osago" else None,
             **INSURANCE_DRIVER,
-            **extra,
         )
         self.policies[order] = insurance_services.quote_purchase(quote_id=quote.pk)
 
@@ -859,8 +869,16 @@ def catalog_for_plan() -> tuple[list, list]:
     return sorted(vehicles), sorted(accessories)
 
 
-def plan(now: datetime | None = None) -> Plan:
+def demo_admin() -> User:
+    """The demo's admin, whom the history's staff steps act as (`seed` checks it is there)."""
     admin = accounts_selectors.user_get_by_email(email=ADMIN_EMAIL)
+    if admin is None:
+        raise LookupError(f"No {ADMIN_EMAIL}: the history comes after the demo's users.")
+    return admin
+
+
+def plan(now: datetime | None = None) -> Plan:
+    admin = demo_admin()
     names = {p.pk: p.name for p in catalog_selectors.product_list()}
     cars = sorted(
         names[r.vehicle_id]

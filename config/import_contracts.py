@@ -23,6 +23,16 @@ from importlinter.domain.contract import Contract, ContractCheck
 from importlinter.domain.helpers import module_expressions_to_modules
 
 
+def _strings(value: object) -> set[str]:
+    """A set field's value: import-linter replaces each declared field with what the
+    contract's configuration gives it, a set (or None for an optional one left out)."""
+    if value is None:
+        return set()
+    if not isinstance(value, set | frozenset | list | tuple):
+        raise TypeError(f"Expected the set a contract field holds, got {value!r}")
+    return {str(item) for item in value}
+
+
 class AppIndependenceContract(Contract):
     type_name = "app_independence"
 
@@ -32,9 +42,10 @@ class AppIndependenceContract(Contract):
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
         roots = set(self.session_options["root_packages"])
-        apps = roots - set(self.outside)
+        outside = _strings(self.outside)
+        apps = roots - outside
         on_disk = {path.parent.name for path in Path.cwd().glob("*/apps.py")}
-        unlisted = sorted(on_disk - roots - set(self.outside))
+        unlisted = sorted(on_disk - roots - outside)
         broken = []
         for importer in sorted(graph.modules):
             app = importer.split(".")[0]
@@ -52,12 +63,12 @@ class AppIndependenceContract(Contract):
 
     def _allowed(self, importer: str, rest: list[str]) -> bool:
         room = ".".join(rest)
-        if rest and rest[0] in self.public:
+        if rest and rest[0] in _strings(self.public):
             return True
         in_tests = importer.split(".")[1:2] == ["tests"]
         return in_tests and any(
             room == allowed or room.startswith(f"{allowed}.")
-            for allowed in self.tests_may_import or ()
+            for allowed in _strings(self.tests_may_import)
         )
 
     def render_broken_contract(self, check: ContractCheck) -> None:
@@ -70,7 +81,7 @@ class AppIndependenceContract(Contract):
             output.new_line()
         if check.metadata["broken"]:
             output.print(
-                f"Another app may be imported only through: {', '.join(sorted(self.public))}"
+                f"Another app may be imported only through: {', '.join(sorted(_strings(self.public)))}"
             )
 
 
@@ -84,10 +95,11 @@ class ExternalForbiddenContract(Contract):
     _IMPORT = re.compile(r"^\s*import\s+([\w.]+)")
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
-        sources = {
-            module.name for module in module_expressions_to_modules(graph, self.source_modules)
-        }
-        externals = {forbidden.split(".")[0] for forbidden in self.forbidden_modules}
+        expressions = self.source_modules
+        if not isinstance(expressions, set):
+            raise TypeError(f"Expected the set of module expressions, got {expressions!r}")
+        sources = {module.name for module in module_expressions_to_modules(graph, expressions)}
+        externals = {forbidden.split(".")[0] for forbidden in _strings(self.forbidden_modules)}
         broken = []
         for importer in sorted(sources):
             for external in sorted(externals & graph.find_modules_directly_imported_by(importer)):
@@ -108,7 +120,7 @@ class ExternalForbiddenContract(Contract):
     def _forbidden(self, imported: str) -> bool:
         return any(
             imported == forbidden or imported.startswith(f"{forbidden}.")
-            for forbidden in self.forbidden_modules
+            for forbidden in _strings(self.forbidden_modules)
         )
 
     def render_broken_contract(self, check: ContractCheck) -> None:

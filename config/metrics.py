@@ -54,11 +54,11 @@ def _event_tables(app: str) -> tuple[int, datetime | None, int]:
     Inbox = inbox_model(app)
     outbox = (
         outbox_model(app)
-        .objects.using(alias)
+        ._default_manager.using(alias)
         .filter(published_at__isnull=True)
         .aggregate(count=Count("pk"), oldest=Min("occurred_at"))
     )
-    dead = Inbox.objects.using(alias).filter(status=Inbox.Status.DEAD).count()
+    dead = Inbox._default_manager.using(alias).filter(status=Inbox.Status.DEAD).count()
     return outbox["count"], outbox["oldest"], dead
 
 

@@ -10,13 +10,13 @@ worker`, `celery ... beat`, `manage.py events_relay`; anything else is a command
 This module imports nothing of Django's: the settings read it."""
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 KINDS = ("web", "ws", "worker", "relay", "beat", "command")
 ENVIRONMENT_VARIABLE = "AUTOSALON_PROCESS_KIND"
 
 
-def process_kind(argv: Sequence[str], environ: dict | None = None) -> str:
+def process_kind(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
     environ = os.environ if environ is None else environ
     declared = environ.get(ENVIRONMENT_VARIABLE, "")
     if declared:

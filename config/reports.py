@@ -223,11 +223,10 @@ class SalesReport:
         currency = order.currency
         sold_at = order.sold_at.astimezone(zone)
         period = period_start(sold_at.date(), self.query.group)
-        for key, tally in (
-            ((period, currency), self.by_period),
-            ((manager or "", currency), self.by_manager),
+        for line in (
+            self.by_period.setdefault((period, currency), Tally()),
+            self.by_manager.setdefault((manager or "", currency), Tally()),
         ):
-            line = tally.setdefault(key, Tally())
             line.orders += 1
             line.revenue += order.total_amount
             line.paid += order.paid_amount
@@ -438,7 +437,7 @@ def csv_lines(report: SalesReport) -> Iterator[str]:
     for row in report.rows():
         yield writer.writerow([_text(c) for c in _order_cells(row, when=_minute)])
     for currency, tally in report.total_lines():
-        total = [""] * len(ORDER_COLUMNS)
+        total: list[str | Decimal] = [""] * len(ORDER_COLUMNS)
         total[0], total[8], total[TOTAL_COLUMN], total[10] = (
             str(TOTAL_LABEL),
             currency,
@@ -500,7 +499,7 @@ def xlsx_write(report: SalesReport, out: IO[bytes]) -> None:
     for row in report.rows():
         orders.append([_text(c) for c in _order_cells(row, when=_naive)])
     for currency, tally in report.total_lines():
-        total = [None] * len(ORDER_COLUMNS)
+        total: list[str | Decimal | None] = [None] * len(ORDER_COLUMNS)
         total[0], total[8], total[TOTAL_COLUMN], total[10] = (
             str(TOTAL_LABEL),
             currency,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
 from common import admin_forms
+from common.serializers import StrictInputSerializer
 from crm import selectors, services
 from crm.api.serializers import ClientInputSerializer, ContactInputSerializer
 from crm.csvfiles import COLUMNS
@@ -25,7 +26,7 @@ class ServiceForm(admin_forms.ServiceForm):
     `service_call(fields)` is checked by a dry run. `admin_request` is the admin's request."""
 
     using = DB
-    serializer_class = None
+    serializer_class: type[StrictInputSerializer]  # each form names the API's
     not_in_serializer: tuple[str, ...] = ()
     # An edit validates every field (a rule across fields, say), not only the changed ones.
     edit_validates_all = False

@@ -48,14 +48,15 @@ class UnreadableFile(Exception):
 
 
 def _row_data(row: dict) -> dict:
-    data = {
+    cells = {
         name: cell_unescape(value).strip()
         for name, value in row.items()
         if name in COLUMNS and value
     }
+    data: dict[str, str | list[str]] = {**cells}
     data.setdefault("source", "import")
-    if "tags" in data:
-        data["tags"] = [tag.strip() for tag in data["tags"].split(TAG_SEPARATOR) if tag.strip()]
+    if "tags" in cells:
+        data["tags"] = [tag.strip() for tag in cells["tags"].split(TAG_SEPARATOR) if tag.strip()]
     return data
 
 

@@ -16,6 +16,7 @@ def seed(stdout) -> None:
     if Client.objects.exclude(source=ClientSource.REGISTRATION).exists():
         return
     manager = accounts_selectors.user_get_by_email(email="manager@autosalon.local")
+    assert manager is not None, "accounts' seed, which runs first, makes the demo manager"
     now = timezone.now()
     fleet = services.client_create(
         actor=manager,

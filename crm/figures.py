@@ -17,11 +17,10 @@ def manager_customers(*, user) -> list[UUID] | None:
     archived ones too: what they sold stays theirs."""
     if user.is_superuser:
         return None
-    return list(
-        Client.objects.filter(manager_id=user.pk, user_id__isnull=False).values_list(
-            "user_id", flat=True
-        )
+    accounts = Client.objects.filter(manager_id=user.pk, user_id__isnull=False).values_list(
+        "user_id", flat=True
     )
+    return [user_id for user_id in accounts if user_id is not None]  # none is, by the filter
 
 
 def clients_new(*, periods: list[Period], manager_id: UUID | None = None) -> dict:

@@ -4,11 +4,12 @@ source by type and id (docs/events.md, "crm")."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from common.events import Event, consumer
+from common.events import TypedEvent, consumer
 from crm import services
 from crm.choices import ActivityKind
 
@@ -116,7 +117,9 @@ FEEDS = {
 
 
 def _recorder(feed: Feed):
-    def record(event: Event) -> None:
+    def record(received: TypedEvent[Any]) -> None:
+        # One recorder for many types: it reads the payload's JSON (docs/events.md).
+        event = received.event
         if not feed.about_a_customer(event.payload):
             return
         services.timeline_record(
@@ -135,4 +138,4 @@ def consumer_name(event_type: str) -> str:
 
 
 for _type, _feed in FEEDS.items():
-    consumer(_type, name=consumer_name(_type), app_label="crm")(_recorder(_feed))
+    consumer(_type, name=consumer_name(_type), app_label="crm", reads_json=True)(_recorder(_feed))

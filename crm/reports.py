@@ -21,4 +21,9 @@ def customer_managers(*, customer_ids: list[UUID]) -> dict[UUID, UUID]:
         .order_by("user_id", "updated_at")
         .values_list("user_id", "manager_id")
     )
-    return dict(rows)
+    # The filters leave no None in either column.
+    return {
+        user_id: manager_id
+        for user_id, manager_id in rows
+        if user_id is not None and manager_id is not None
+    }

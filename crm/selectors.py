@@ -10,11 +10,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.exceptions import NotFound
+from common.types import Actor, Id
 from crm.choices import ClientStatus
 from crm.models import Activity, Client, Contact
 
 
-def client_list(*, user) -> QuerySet[Client]:
+def client_list(*, user: Actor) -> QuerySet[Client]:
     clients = Client.objects.prefetch_related("tags")
     if user.is_superuser:
         return clients
@@ -23,7 +24,7 @@ def client_list(*, user) -> QuerySet[Client]:
     )
 
 
-def client_get(*, user, client_id) -> Client:
+def client_get(*, user: Actor, client_id: Id) -> Client:
     client = client_list(user=user).filter(pk=client_id).first()
     if client is None:
         raise NotFound
@@ -39,7 +40,7 @@ def client_activity(*, client: Client) -> QuerySet[Activity]:
     return Activity.objects.filter(client=client).order_by("-occurred_at", "-id")
 
 
-def client_duplicates(*, user, client: Client) -> QuerySet[Client]:
+def client_duplicates(*, user: Actor, client: Client) -> QuerySet[Client]:
     """Live clients the asker sees that share a phone or an e-mail with `client`, on the
     records themselves or on any of their contacts."""
     contacts = client_contacts(client=client)
@@ -75,7 +76,7 @@ def clients_with_latest_summary(clients: QuerySet[Client]) -> QuerySet[Client]:
     return clients.annotate(latest_summary=Subquery(latest.values("summary")[:1]))
 
 
-def my_clients(*, user) -> QuerySet[Client]:
+def my_clients(*, user: Actor) -> QuerySet[Client]:
     """A member of staff's own live clients, the latest activity first."""
     return (
         Client.objects.filter(manager_id=user.pk, archived_at__isnull=True)

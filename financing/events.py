@@ -1,18 +1,160 @@
 """Events the financing domain emits (docs/architecture.md §3.4). Orders notes each of them on the
 order and in its live feed, from the payload alone."""
 
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
 from common.events import DomainEvent
+from common.events.payloads import (
+    Currency,
+    DateTime,
+    Money,
+    NonEmpty,
+    Schema,
+    Uuid,
+    described,
+)
 from financing.choices import ApplicationStatus
 from financing.models import LoanApplication
 
-FINANCING_SUBMITTED = DomainEvent("financing.submitted", app_label="financing")
-FINANCING_APPROVED = DomainEvent("financing.approved", app_label="financing")
-FINANCING_REJECTED = DomainEvent("financing.rejected", app_label="financing")
-FINANCING_WITHDRAWN = DomainEvent("financing.withdrawn", app_label="financing")
+
+# PAYLOADS (docs/events.md, "The contract")
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _FinancingPayload:
+    """The fields every financing payload below carries, in order."""
+
+    id: Uuid = described("The loan application.")
+    order_id: Uuid = described("The order financed.")
+    customer_id: Uuid = described("The applicant's user account.")
+    status: Literal["pending_review", "approved", "rejected"] = described(
+        "The status scoring gave the application."
+    )
+    amount: Money = described(
+        "The loan amount (vehicle price less down payment): a decimal amount as a string."
+    )
+    currency: Currency = described("ISO 4217 code of the loan's currency, e.g. RUB.")
+    financing_type: Literal["car_loan", "lease"] = described("A car loan or a lease.")
+    term_months: Annotated[int, Schema(minimum=6, maximum=84)] = described("The term in months.")
+    annual_rate: Money = described(
+        "The annual interest rate in percent, e.g. 12.90: a decimal as a string."
+    )
+    monthly_payment: Money = described("The monthly annuity payment: a decimal amount as a string.")
+    rate_table_version: NonEmpty = described(
+        "The version of the rate table that priced it, e.g. 2026-01."
+    )
+
+
+@dataclass(frozen=True)
+class FinancingSubmitted(_FinancingPayload):
+    """A customer applied for a loan or lease for an order; scoring approved it, rejected it
+    or left it to staff."""
+
+
+@dataclass(frozen=True)
+class FinancingApproved(_FinancingPayload):
+    """A loan application was approved, by scoring or by staff."""
+
+    status: Literal["approved"] = described("The application's status: approved.")
+
+
+@dataclass(frozen=True)
+class FinancingRejected(_FinancingPayload):
+    """A loan application was rejected, by scoring or by staff."""
+
+    status: Literal["rejected"] = described("The application's status: rejected.")
+
+
+@dataclass(frozen=True)
+class FinancingWithdrawn(_FinancingPayload):
+    """An open loan application was withdrawn because its order was cancelled."""
+
+    status: Literal["withdrawn"] = described("The application's status: withdrawn.")
+
+
+@dataclass(frozen=True)
+class _LoanAtLenderPayload:
+    """The fields every payload of a loan with its lender carries, in order."""
+
+    id: Uuid = described("The loan application.")
+    order_id: Uuid = described("The order financed.")
+    customer_id: Uuid = described("The applicant's user account.")
+    status: Literal["approved"] = described("The application's status: approved.")
+    amount: Money = described(
+        "The loan amount (vehicle price less down payment): a decimal amount as a string."
+    )
+    currency: Currency = described("ISO 4217 code of the loan's currency, e.g. RUB.")
+    financing_type: Literal["car_loan", "lease"] = described("A car loan or a lease.")
+    term_months: Annotated[int, Schema(minimum=6, maximum=84)] = described("The term in months.")
+    annual_rate: Money = described(
+        "The annual interest rate in percent, e.g. 12.90: a decimal as a string."
+    )
+    monthly_payment: Money = described("The monthly annuity payment: a decimal amount as a string.")
+    rate_table_version: NonEmpty = described(
+        "The version of the rate table that priced it, e.g. 2026-01."
+    )
+    lender: str = described(
+        "The lender the loan went to (FINANCING_LENDER: fake or manual); empty until sent."
+    )
+    lender_reference: str = described(
+        "The lender's reference for the application; empty for a lender without an API."
+    )
+    disbursement_reference: str | None = described(
+        "The reference of the lender's payment, once disbursed."
+    )
+    sent_to_lender_at: DateTime | None = described("When the application went to the lender.")
+    disbursed_at: DateTime | None = described("When the lender's money was recorded.")
+    returned_at: DateTime | None = described(
+        "When the loan was sent back to the lender (the order was cancelled)."
+    )
+
+
+@dataclass(frozen=True)
+class FinancingSentToLender(_LoanAtLenderPayload):
+    """An approved loan whose down payment is in went to the lender, which is to pay the
+    rest of the order."""
+
+
+@dataclass(frozen=True)
+class FinancingDisbursed(_LoanAtLenderPayload):
+    """The lender paid the loan amount (`amount`) to the dealership against the order;
+    payments records it in the ledger, once (docs/deal.md)."""
+
+    status: Literal["disbursed"] = described("The application's status: disbursed.")
+
+
+@dataclass(frozen=True)
+class FinancingReturned(_LoanAtLenderPayload):
+    """The order was cancelled after the lender paid: the loan amount (`amount`) goes back
+    to the lender, never to the customer; payments records the return in the ledger."""
+
+    status: Literal["returned"] = described("The application's status: returned.")
+
+
+# EVENT TYPES
+# ------------------------------------------------------------------------------
+FINANCING_SUBMITTED = DomainEvent(
+    "financing.submitted", payload=FinancingSubmitted, app_label="financing"
+)
+FINANCING_APPROVED = DomainEvent(
+    "financing.approved", payload=FinancingApproved, app_label="financing"
+)
+FINANCING_REJECTED = DomainEvent(
+    "financing.rejected", payload=FinancingRejected, app_label="financing"
+)
+FINANCING_WITHDRAWN = DomainEvent(
+    "financing.withdrawn", payload=FinancingWithdrawn, app_label="financing"
+)
 # The lender's part of the deal (docs/deal.md, "The loan").
-FINANCING_SENT_TO_LENDER = DomainEvent("financing.sent_to_lender", app_label="financing")
-FINANCING_DISBURSED = DomainEvent("financing.disbursed", app_label="financing")
-FINANCING_RETURNED = DomainEvent("financing.returned", app_label="financing")
+FINANCING_SENT_TO_LENDER = DomainEvent(
+    "financing.sent_to_lender", payload=FinancingSentToLender, app_label="financing"
+)
+FINANCING_DISBURSED = DomainEvent(
+    "financing.disbursed", payload=FinancingDisbursed, app_label="financing"
+)
+FINANCING_RETURNED = DomainEvent(
+    "financing.returned", payload=FinancingReturned, app_label="financing"
+)
 
 # The event that reports a decision, by the status decided.
 DECIDED = {

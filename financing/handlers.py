@@ -1,25 +1,32 @@
 """The financing domain's reactions to other domains' events."""
 
-from decimal import Decimal
+from __future__ import annotations
 
-from common.events import Event, consumer
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from common.events import TypedEvent, consumer
 from financing import services
+
+if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
+    from orders.events import OrderCancelled
+    from payments.events import PaymentCompleted, PaymentRefunded
 
 
 @consumer("order.cancelled", name="financing.withdraw_on_order_cancelled", app_label="financing")
-def withdraw_on_order_cancelled(event: Event) -> None:
+def withdraw_on_order_cancelled(event: TypedEvent[OrderCancelled]) -> None:
     services.order_applications_withdraw(order_id=event.aggregate_id)
 
 
 @consumer("payment.completed", name="financing.note_paid_on_payment", app_label="financing")
 @consumer("payment.refunded", name="financing.note_paid_on_refund", app_label="financing")
-def note_order_paid(event: Event) -> None:
+def note_order_paid(event: TypedEvent[PaymentCompleted | PaymentRefunded]) -> None:
     """The down payment is in when what the order received covers it (docs/deal.md)."""
     report = event.payload
-    if report["payable_kind"] != "order":
+    if report.payable_kind != "order":
         return
     services.order_paid_note(
-        order_id=report["payable_id"],
-        paid_amount=Decimal(report["payable_paid_amount"]),
-        version=report["payable_paid_version"],
+        order_id=report.payable_id,
+        paid_amount=Decimal(report.payable_paid_amount),
+        version=report.payable_paid_version,
     )

@@ -29,6 +29,8 @@ def order_loans(*, order_ids: list[UUID]) -> dict[UUID, list[OrderLoan]]:
             "order_id", "id", "financing_type", "status", "loan_amount", "currency", "disbursed_at"
         )
     )
-    for order_id, *loan in rows:
-        found.setdefault(order_id, []).append(OrderLoan(*loan))
+    for order_id, loan_id, financing_type, status, loan_amount, currency, disbursed_at in rows:
+        found.setdefault(order_id, []).append(
+            OrderLoan(loan_id, financing_type, status, loan_amount, currency, disbursed_at)
+        )
     return found

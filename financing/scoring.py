@@ -22,7 +22,7 @@ PERCENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class LoanOffer:
-    status: str
+    status: ApplicationStatus
     loan_amount: Decimal
     annual_rate: Decimal
     monthly_payment: Decimal
@@ -91,7 +91,7 @@ def loan_offer(
     )
 
 
-def _decision(dti: Decimal) -> tuple[str, str]:
+def _decision(dti: Decimal) -> tuple[ApplicationStatus, str]:
     said = f"Debt-to-income ratio {dti}%"
     if dti <= APPROVED_UP_TO:
         return ApplicationStatus.APPROVED, f"{said} is within {APPROVED_UP_TO}%."

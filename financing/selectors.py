@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from common.exceptions import NotFound
+from common.types import Actor, Id
 from financing import scoring
 from financing.models import LoanApplication, LoanInstallment
 
@@ -37,12 +38,12 @@ def loan_offer_today(
     )
 
 
-def application_list(*, user) -> QuerySet[LoanApplication]:
+def application_list(*, user: Actor) -> QuerySet[LoanApplication]:
     applications = LoanApplication.objects.prefetch_related("decisions")
     return applications if user.is_staff else applications.filter(customer_id=user.pk)
 
 
-def application_get(*, user, application_id) -> LoanApplication:
+def application_get(*, user: Actor, application_id: Id) -> LoanApplication:
     """Another client's application is a 404, exactly like a missing one."""
     application = application_list(user=user).filter(pk=application_id).first()
     if application is None:
@@ -50,6 +51,6 @@ def application_get(*, user, application_id) -> LoanApplication:
     return application
 
 
-def application_schedule(*, user, application_id) -> QuerySet[LoanInstallment]:
+def application_schedule(*, user: Actor, application_id: Id) -> QuerySet[LoanInstallment]:
     application = application_get(user=user, application_id=application_id)
     return LoanInstallment.objects.filter(application=application)

@@ -8,11 +8,13 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import four_eyes
 from common.exceptions import ApplicationError
+from common.types import Actor, Id
 from financing import events, selectors
 from financing.choices import (
     APPLICATION_TRANSITIONS,
@@ -35,8 +37,8 @@ logger = logging.getLogger(__name__)
 # ------------------------------------------------------------------------------
 def application_create(
     *,
-    user,
-    order_id,
+    user: Actor,
+    order_id: Id,
     vehicle_price: Decimal,
     down_payment: Decimal,
     term_months: int,
@@ -96,7 +98,7 @@ def application_create(
             )
             payload = events.application_payload(application)
             events.FINANCING_SUBMITTED.emit(aggregate_id=application.pk, payload=payload)
-            if decided := events.DECIDED.get(application.status):
+            if decided := events.DECIDED.get(offer.status):
                 decided.emit(aggregate_id=application.pk, payload=payload)
             _send_after_commit(application)
             transaction.on_commit(partial(_withdraw_if_order_cancelled, order.id), using=DB)
@@ -105,7 +107,7 @@ def application_create(
     return application
 
 
-def _withdraw_if_order_cancelled(order_id) -> None:
+def _withdraw_if_order_cancelled(order_id: Id) -> None:
     """The saga's compensation: an order cancelled while its application was being written
     (its `order.cancelled` consumed before the application committed) still loses it. After
     the commit, either this sees the cancellation or the consumer sees the application."""
@@ -113,7 +115,7 @@ def _withdraw_if_order_cancelled(order_id) -> None:
         order_applications_withdraw(order_id=order_id)
 
 
-def _order_of(user, order_id) -> OrderView:
+def _order_of(user: Actor, order_id: Id) -> OrderView:
     """The applicant's own pending order; staff apply for their own orders only, too."""
     order = orders_selectors.order_view_get(user=user, order_id=order_id)
     if order.customer_id != user.pk:
@@ -129,7 +131,7 @@ def _order_of(user, order_id) -> OrderView:
     return order
 
 
-def _open_applications(order_id):
+def _open_applications(order_id: Id) -> QuerySet[LoanApplication]:
     return LoanApplication.objects.using(DB).filter(order_id=order_id, status__in=OPEN_STATUSES)
 
 
@@ -143,7 +145,9 @@ def _already_open() -> ApplicationError:
 
 # DECIDE
 # ------------------------------------------------------------------------------
-def application_decide(*, application_id, decision: str, reason: str, user) -> LoanApplication:
+def application_decide(
+    *, application_id: Id, decision: str, reason: str, user: Actor
+) -> LoanApplication:
     """Staff approve or reject an application that scoring left to them: never their own,
     and an approval of a loan above FINANCING_SECOND_APPROVAL_ABOVE only by a second staff
     member after a first (the application waits in between). Every decision is kept."""
@@ -178,7 +182,7 @@ def application_decide(*, application_id, decision: str, reason: str, user) -> L
             using=DB,
             update_fields=["status", "reasons", "decided_by_id", "decided_at", "updated_at"],
         )
-        events.DECIDED[decision].emit(
+        events.DECIDED[ApplicationStatus(decision)].emit(
             aggregate_id=application.pk, payload=events.application_payload(application)
         )
         _send_after_commit(application)
@@ -205,13 +209,13 @@ def _send_after_commit(application: LoanApplication) -> None:
         )
 
 
-def _enqueue(task_name: str, application_id, countdown: float | None = None) -> None:
+def _enqueue(task_name: str, application_id: Id, countdown: float | None = None) -> None:
     from financing import tasks
 
     getattr(tasks, task_name).apply_async((str(application_id),), countdown=countdown)
 
 
-def order_paid_note(*, order_id, paid_amount: Decimal, version: int) -> None:
+def order_paid_note(*, order_id: Id, paid_amount: Decimal, version: int) -> None:
     """Payments reported what the order has received (`version` orders the reports): an
     approved loan whose down payment is now in goes to the lender."""
     with transaction.atomic(using=DB):
@@ -244,7 +248,7 @@ def _loan_request(application: LoanApplication) -> LoanRequest:
     )
 
 
-def application_send(*, application_id) -> LoanApplication:
+def application_send(*, application_id: Id) -> LoanApplication:
     """Send an approved application whose down payment is in to the lender: the lender is
     asked outside any transaction (idempotent on the application's id), then the sending is
     recorded once. The fake lender is asked again when it says it will have paid."""
@@ -276,7 +280,7 @@ def application_send(*, application_id) -> LoanApplication:
     return application
 
 
-def application_lender_check(*, application_id) -> LoanApplication:
+def application_lender_check(*, application_id: Id) -> LoanApplication:
     """Ask the lender whether it has paid out a loan sent to it; record the disbursement if
     so. Lender outages propagate."""
     application = LoanApplication.objects.using(DB).get(pk=application_id)
@@ -308,7 +312,9 @@ def lenders_poll() -> int:
     return disbursed
 
 
-def application_disburse(*, application_id, amount: Decimal, reference: str, user=None):
+def application_disburse(
+    *, application_id: Id, amount: Decimal, reference: str, user: Actor | None = None
+) -> LoanApplication:
     """Record the lender's disbursement of an approved loan, once: the same `reference`
     again changes nothing, another one is a 409. Staff record it for a lender without an API
     (`user`); the lender's adapter for one with. Money that arrives for a loan whose order
@@ -355,7 +361,7 @@ def application_disburse(*, application_id, amount: Decimal, reference: str, use
         now = timezone.now()
         application.disbursement_reference = reference
         application.disbursed_at = now
-        application.disbursed_by_id = getattr(user, "pk", None)
+        application.disbursed_by_id = None if user is None else user.pk
         if late:
             application.returned_at = now
             application.reasons = [
@@ -379,7 +385,7 @@ def application_disburse(*, application_id, amount: Decimal, reference: str, use
 
 # WITHDRAW
 # ------------------------------------------------------------------------------
-def order_applications_withdraw(*, order_id) -> int:
+def order_applications_withdraw(*, order_id: Id) -> int:
     """The order was cancelled: its open applications are withdrawn, and a loan the lender
     has already paid out goes back to it (`returned`, never refunded to the customer).
     Returns how many applications changed."""

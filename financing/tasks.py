@@ -1,10 +1,25 @@
 """Financing's tasks: thin, taking ids (docs/deal.md, "The loan")."""
 
+from typing import Literal, TypedDict
+
 from celery import shared_task
 
 from financing.lenders import LenderUnavailable
 
-LENDER_TASK = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 5}
+
+class _TaskOptions(TypedDict):
+    bind: Literal[True]
+    acks_late: bool
+    reject_on_worker_lost: bool
+    max_retries: int
+
+
+LENDER_TASK: _TaskOptions = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": 5,
+}
 
 
 @shared_task(**LENDER_TASK)

@@ -2,14 +2,169 @@
 aggregate: quote, policy or claim), `order_id`, `customer_id`, `status`, `amount` and
 `currency`, which orders notes on the order and pushes to its live feed."""
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from common.events import DomainEvent
+from common.events.payloads import (
+    Currency,
+    Date,
+    DateTime,
+    Money,
+    NonEmpty,
+    Uuid,
+    described,
+)
 from common.money import to_cents
 from insurance.models import Claim, Policy, Quote
 
-QUOTED = DomainEvent("insurance.quoted", app_label="insurance")
-QUOTE_CANCELLED = DomainEvent("insurance.quote_cancelled", app_label="insurance")
+
+# PAYLOADS (docs/events.md, "The contract")
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _QuotePayload:
+    """The fields every quote payload below carries, in order."""
+
+    id: Uuid = described("The quote.")
+    order_id: Uuid = described("The order whose vehicle is insured.")
+    customer_id: Uuid = described("The customer's user account.")
+    status: Literal["quoted"] = described("The quote's status: quoted.")
+    amount: Money = described("The premium quoted: a decimal amount as a string, two decimals.")
+    currency: Currency = described("ISO 4217 code of the premium's currency, e.g. RUB.")
+    insurance_type: Literal["osago", "kasko"] = described(
+        "OSAGO (compulsory third-party liability) or KASKO (comprehensive cover)."
+    )
+    ruleset_version: NonEmpty = described("The version of the pricing rules that priced it.")
+    valid_until: DateTime = described("Until when the quote can be bought.")
+
+
+@dataclass(frozen=True)
+class InsuranceQuoted(_QuotePayload):
+    """A customer was quoted an insurance premium for an order's vehicle."""
+
+
+@dataclass(frozen=True)
+class InsuranceQuoteCancelled(_QuotePayload):
+    """An insurance quote not yet bought was cancelled because its order was cancelled."""
+
+    status: Literal["cancelled"] = described("The quote's status: cancelled.")
+
+
+@dataclass(frozen=True)
+class _PolicyPayload:
+    """The fields every policy payload below carries, in order."""
+
+    id: Uuid = described("The policy.")
+    order_id: Uuid = described("The order whose vehicle is insured.")
+    customer_id: Uuid = described("The policyholder's user account.")
+    status: Literal["pending_payment"] = described("The policy's status: pending_payment.")
+    amount: Money = described("The premium paid so far (0.00): only money that moved is an amount.")
+    currency: Currency = described("ISO 4217 code of the policy's currency, e.g. RUB.")
+    insurance_type: Literal["osago", "kasko"] = described(
+        "OSAGO (compulsory third-party liability) or KASKO (comprehensive cover)."
+    )
+    number: NonEmpty = described("The policy number, e.g. OSAGO-2026-1A2B3C4D5E.")
+    quote_id: Uuid = described("The quote that was bought.")
+    premium: Money = described(
+        "The policy's price: a decimal amount as a string, two decimals. Owed until paid; not "
+        "money that moved."
+    )
+    premium_paid: Money = described(
+        "What payments has received for the premium: a decimal amount as a string, two decimals."
+    )
+    payment_due_by: DateTime | None = described(
+        "The premium is paid by then, or the policy lapses."
+    )
+    refund_amount: None = described("Nothing is refunded.")
+    start_date: Date = described(
+        "The first day covered; until the premium is paid, the day it would start if paid today."
+    )
+    end_date: Date = described("The last day covered (inclusive).")
+
+
+@dataclass(frozen=True)
+class InsurancePurchased(_PolicyPayload):
+    """A customer bought an insurance quote: a policy waiting for its premium, paid through
+    payments (a payable of kind policy) by `payment_due_by`, or it lapses (docs/deal.md)."""
+
+
+@dataclass(frozen=True)
+class InsuranceActivated(_PolicyPayload):
+    """A policy's premium was paid: it is active and covers a year from today."""
+
+    status: Literal["active"] = described("The policy's status: active.")
+    amount: Money = described("The premium paid: a decimal amount as a string, two decimals.")
+
+
+@dataclass(frozen=True)
+class InsuranceLapsed(_PolicyPayload):
+    """A policy was never paid: its premium was not paid in time, or it was cancelled (or
+    its order was) before it was; nothing is refunded, and payments refunds a premium that
+    arrives too late."""
+
+    status: Literal["lapsed"] = described("The policy's status: lapsed.")
+    amount: Money = described(
+        "What was paid of the premium (0.00 unless a payment arrives too late, which payments "
+        "refunds)."
+    )
+
+
+@dataclass(frozen=True)
+class InsuranceCancelled(_PolicyPayload):
+    """A paid policy was cancelled (by its holder, or because its order was): the premium of
+    its unused days, of what was actually paid, is refunded through payments as a refund of
+    the premium's payment."""
+
+    status: Literal["cancelled"] = described("The policy's status: cancelled.")
+    amount: Money = described("The refund: a decimal amount as a string, two decimals.")
+    refund_amount: Money = described(
+        "The paid premium of the unused days, refunded: a decimal amount as a string, two decimals."
+    )
+
+
+@dataclass(frozen=True)
+class _InsuranceClaimPayload:
+    """The fields every insurance claim payload below carries, in order."""
+
+    id: Uuid = described("The claim.")
+    order_id: Uuid = described("The order whose vehicle is insured.")
+    customer_id: Uuid = described("The policyholder's user account.")
+    status: Literal["filed"] = described("The claim's status: filed.")
+    amount: Money = described("The amount claimed: a decimal amount as a string, two decimals.")
+    currency: Currency = described("ISO 4217 code of the claim's currency, e.g. RUB.")
+    policy_id: Uuid = described("The policy claimed on.")
+    amount_claimed: Money = described(
+        "The amount claimed: a decimal amount as a string, two decimals."
+    )
+    amount_approved: None = described("Always null: the claim is not decided yet.")
+    incident_date: Date = described("The day of the incident.")
+
+
+@dataclass(frozen=True)
+class InsuranceClaimFiled(_InsuranceClaimPayload):
+    """A policyholder filed a claim on an active insurance policy."""
+
+
+@dataclass(frozen=True)
+class InsuranceClaimDecided(_InsuranceClaimPayload):
+    """Staff approved or rejected an insurance claim."""
+
+    status: Literal["approved", "rejected"] = described("The decision.")
+    amount: Money = described(
+        "The amount approved (0.00 when rejected): a decimal amount as a string, two decimals."
+    )
+    amount_approved: Money = described(
+        "The amount approved, 0.00 when rejected: a decimal amount as a string, two decimals."
+    )
+
+
+# EVENT TYPES
+# ------------------------------------------------------------------------------
+QUOTED = DomainEvent("insurance.quoted", payload=InsuranceQuoted, app_label="insurance")
+QUOTE_CANCELLED = DomainEvent(
+    "insurance.quote_cancelled", payload=InsuranceQuoteCancelled, app_label="insurance"
+)
 
 
 def _policy_from_v1(payload: dict) -> dict:
@@ -19,15 +174,27 @@ def _policy_from_v1(payload: dict) -> dict:
 
 # Version 2: a policy is sold when its premium is paid (docs/deal.md, "Insurance").
 PURCHASED = DomainEvent(
-    "insurance.purchased", app_label="insurance", schema_version=2, upcasters={1: _policy_from_v1}
+    "insurance.purchased",
+    payload=InsurancePurchased,
+    app_label="insurance",
+    schema_version=2,
+    upcasters={1: _policy_from_v1},
 )
-ACTIVATED = DomainEvent("insurance.activated", app_label="insurance")
-LAPSED = DomainEvent("insurance.lapsed", app_label="insurance")
+ACTIVATED = DomainEvent("insurance.activated", payload=InsuranceActivated, app_label="insurance")
+LAPSED = DomainEvent("insurance.lapsed", payload=InsuranceLapsed, app_label="insurance")
 CANCELLED = DomainEvent(
-    "insurance.cancelled", app_label="insurance", schema_version=2, upcasters={1: _policy_from_v1}
+    "insurance.cancelled",
+    payload=InsuranceCancelled,
+    app_label="insurance",
+    schema_version=2,
+    upcasters={1: _policy_from_v1},
 )
-CLAIM_FILED = DomainEvent("insurance.claim_filed", app_label="insurance")
-CLAIM_DECIDED = DomainEvent("insurance.claim_decided", app_label="insurance")
+CLAIM_FILED = DomainEvent(
+    "insurance.claim_filed", payload=InsuranceClaimFiled, app_label="insurance"
+)
+CLAIM_DECIDED = DomainEvent(
+    "insurance.claim_decided", payload=InsuranceClaimDecided, app_label="insurance"
+)
 
 
 def _money(amount: Decimal | None) -> str:

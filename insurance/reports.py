@@ -28,6 +28,8 @@ def order_policies(*, order_ids: list[UUID]) -> dict[UUID, list[OrderPolicy]]:
             "order_id", "number", "insurance_type", "premium", "premium_paid", "currency", "status"
         )
     )
-    for order_id, *policy in rows:
-        found.setdefault(order_id, []).append(OrderPolicy(*policy))
+    for order_id, number, insurance_type, premium, premium_paid, currency, status in rows:
+        found.setdefault(order_id, []).append(
+            OrderPolicy(number, insurance_type, premium, premium_paid, currency, status)
+        )
     return found

@@ -1,20 +1,24 @@
 """Writes of the insurance domain: quotes, policies and claims change only here, each change
 with its event in the same transaction."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
+from typing import TypedDict
+from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from catalog import selectors as catalog_selectors
 from catalog.selectors import VehicleView
 from common import four_eyes
 from common.exceptions import ApplicationError
+from common.types import Actor, Id
 from insurance import events, pricing, rulesets
 from insurance.choices import (
     CLAIM_TRANSITIONS,
@@ -37,7 +41,9 @@ QUOTE_VALIDITY = timedelta(days=30)
 
 # QUOTES
 # ------------------------------------------------------------------------------
-def _insurable_vehicle(*, user, order_id, product_id) -> tuple[OrderView, VehicleView, Decimal]:
+def _insurable_vehicle(
+    *, user: Actor, order_id: Id, product_id: UUID | None
+) -> tuple[OrderView, VehicleView, Decimal]:
     """The order to insure, its vehicle as the catalog describes it, and the price the order
     pays for it. The vehicle is the order's only one unless `product_id` names one of
     several; an order without a vehicle cannot be insured."""
@@ -91,6 +97,28 @@ def _coverage(insurance_type: str, coverage_amount: Decimal | None, price: Decim
     return coverage_amount
 
 
+class _Drivers(TypedDict):
+    unlimited_drivers: bool
+    driver_age: int | None
+    driver_experience_years: int | None
+
+
+class _QuoteInputs(TypedDict):
+    """What a quote is priced from, kept on it as they were."""
+
+    insurance_type: str
+    coverage_amount: Decimal
+    vehicle_make: str
+    vehicle_year: int
+    unlimited_drivers: bool
+    driver_age: int | None
+    driver_experience_years: int | None
+    engine_power_hp: int | None
+    territory: str
+    period_months: int
+    bonus_malus_class: str
+
+
 def quote_price(
     *,
     insurance_type: str,
@@ -131,7 +159,7 @@ def quote_price(
             code=InsuranceErrorCode.DRIVER_REQUIRED,
             status=400,
         )
-    drivers = {
+    drivers: _Drivers = {
         "unlimited_drivers": unlimited_drivers,
         "driver_age": driver_age,
         "driver_experience_years": driver_experience_years,
@@ -154,11 +182,11 @@ def quote_price(
 
 def quote_create(
     *,
-    user,
-    order_id,
+    user: Actor,
+    order_id: Id,
     insurance_type: str,
     coverage_amount: Decimal | None = None,
-    product_id=None,
+    product_id: UUID | None = None,
     driver_age: int | None = None,
     driver_experience_years: int | None = None,
     unlimited_drivers: bool | None = None,
@@ -174,7 +202,7 @@ def quote_create(
     if unlimited_drivers is None:
         unlimited_drivers = driver_age is None
     now = timezone.now()
-    inputs = {
+    inputs: _QuoteInputs = {
         "insurance_type": insurance_type,
         "coverage_amount": _coverage(insurance_type, coverage_amount, price),
         "vehicle_make": vehicle.make,
@@ -209,7 +237,7 @@ def quote_create(
     return quote
 
 
-def _cancel_if_order_cancelled(order_id) -> None:
+def _cancel_if_order_cancelled(order_id: Id) -> None:
     """The saga's compensation: an order cancelled while its quote or policy was being
     written (its `order.cancelled` consumed before that committed) still loses it. After the
     commit, either this sees the cancellation or the consumer sees the quote or policy."""
@@ -217,7 +245,7 @@ def _cancel_if_order_cancelled(order_id) -> None:
         order_insurance_cancel(order_id=order_id)
 
 
-def order_insurance_cancel(*, order_id) -> int:
+def order_insurance_cancel(*, order_id: Id) -> int:
     """The order was cancelled: its quotes not yet bought can no longer be, its unpaid
     policies lapse, and its paid ones are cancelled with the unused premium refunded
     (docs/deal.md, "Cancelling"). Returns how many changed; a second call changes none."""
@@ -258,11 +286,11 @@ def _cover_from(policy: Policy, day: date) -> None:
     policy.end_date = _year_later(day) - timedelta(days=1)
 
 
-def _quote_conflict(message: str, code: InsuranceErrorCode) -> ApplicationError:
+def _quote_conflict(message: str | Promise, code: InsuranceErrorCode) -> ApplicationError:
     return ApplicationError(message, code=code, status=409)
 
 
-def quote_purchase(*, quote_id) -> Policy:
+def quote_purchase(*, quote_id: Id) -> Policy:
     """Buy a quote: a policy waiting for its premium until INSURANCE_PAYMENT_HOLD_HOURS from
     now, then lapsed. A quote is bought once, however many requests race for it."""
     with transaction.atomic(using=DB):
@@ -304,7 +332,7 @@ def quote_purchase(*, quote_id) -> Policy:
     return policy
 
 
-def policy_premium_paid(*, policy_id, paid_amount: Decimal, version: int) -> Policy | None:
+def policy_premium_paid(*, policy_id: Id, paid_amount: Decimal, version: int) -> Policy | None:
     """Payments reported what the policy's premium has received (`version` orders the
     reports): once it covers the premium, a policy waiting for it is active for a year from
     today. A policy that lapsed or was cancelled meanwhile stays so: payments refunds a
@@ -327,7 +355,7 @@ def policy_premium_paid(*, policy_id, paid_amount: Decimal, version: int) -> Pol
     return policy
 
 
-def policies_unpaid_lapse(*, now=None) -> int:
+def policies_unpaid_lapse(*, now: datetime | None = None) -> int:
     """Lapse the policies whose premium was not paid in time. Returns how many."""
     now = now or timezone.now()
     overdue = Policy.objects.using(DB).filter(
@@ -351,14 +379,14 @@ def _lapse(policy: Policy, reason: str) -> None:
     events.LAPSED.emit(aggregate_id=policy.pk, payload=events.policy_payload(policy))
 
 
-def policy_cancel(*, policy_id, user=None, reason: str = "") -> Policy:
+def policy_cancel(*, policy_id: Id, user: Actor | None = None, reason: str = "") -> Policy:
     """Cancel a policy today. A paid one refunds the premium of the unused days of what was
     paid (`pricing.refund_pro_rata`: today counts as used), through payments, as a refund of
     the premium's payment; an unpaid one simply lapses."""
     with transaction.atomic(using=DB):
         policy = Policy.objects.using(DB).select_for_update().get(pk=policy_id)
         if policy.status == PolicyStatus.PENDING_PAYMENT:
-            policy.cancelled_by_id = getattr(user, "pk", None)
+            policy.cancelled_by_id = None if user is None else user.pk
             _lapse(policy, reason or "Cancelled before it was paid.")
             return policy
         today = timezone.localdate()
@@ -370,7 +398,7 @@ def policy_cancel(*, policy_id, user=None, reason: str = "") -> Policy:
             )
         POLICY_TRANSITIONS.apply(policy, PolicyStatus.CANCELLED)
         policy.cancelled_on = today
-        policy.cancelled_by_id = getattr(user, "pk", None)
+        policy.cancelled_by_id = None if user is None else user.pk
         policy.cancellation_reason = reason
         policy.refund_amount = pricing.refund_pro_rata(
             premium=policy.premium_paid,
@@ -385,12 +413,19 @@ def policy_cancel(*, policy_id, user=None, reason: str = "") -> Policy:
 
 # CLAIMS
 # ------------------------------------------------------------------------------
-def _claim_refused(message: str, code: InsuranceErrorCode, field: str) -> ApplicationError:
+def _claim_refused(
+    message: str | Promise, code: InsuranceErrorCode, field: str
+) -> ApplicationError:
     return ApplicationError(message, code=code, status=400, details={field: [message]})
 
 
 def claim_file(
-    *, policy_id, user, incident_date: date, description: str, amount_claimed: Decimal
+    *,
+    policy_id: Id,
+    user: Actor,
+    incident_date: date,
+    description: str,
+    amount_claimed: Decimal,
 ) -> Claim:
     """A claim on an active policy, for an incident within its period and not in the future,
     of at most the coverage."""
@@ -437,7 +472,12 @@ def claim_file(
 
 
 def claim_decide(
-    *, claim_id, user, decision: str, reason: str, amount_approved: Decimal | None = None
+    *,
+    claim_id: Id,
+    user: Actor,
+    decision: str,
+    reason: str,
+    amount_approved: Decimal | None = None,
 ) -> Claim:
     """Approve (up to the amount claimed) or reject a filed claim, once: never one's own, and
     an approval above INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE only by a second staff member
@@ -446,6 +486,7 @@ def claim_decide(
         claim = Claim.objects.using(DB).select_for_update().get(pk=claim_id)
         CLAIM_TRANSITIONS.check(claim.status, decision)
         approve = decision == ClaimDecision.APPROVED
+        amount = claim.amount_claimed  # what a rejection refuses
         if approve:
             if amount_approved is None:
                 raise _claim_refused(
@@ -460,6 +501,7 @@ def claim_decide(
                     InsuranceErrorCode.AMOUNT_APPROVED_EXCEEDS_CLAIMED,
                     "amount_approved",
                 )
+            amount = amount_approved
         ruling = four_eyes.decision_take(
             what=_("claim"),
             owner_id=claim.customer_id,
@@ -467,7 +509,7 @@ def claim_decide(
             decision=decision,
             approve=approve,
             reason=reason,
-            amount=amount_approved if approve else claim.amount_claimed,
+            amount=amount,
             threshold=settings.INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE,
             earlier=list(claim.decisions.using(DB)),
         )

@@ -144,8 +144,14 @@ class WebhookSubscriptionAdmin(AdminsOnlyMixin, DatabaseAdminMixin, admin.ModelA
 
 class WebhookAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = WebhookAttempt
-    fields = ["number", "created_at", "status_code", "latency_ms", "error", "response_excerpt"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "number",
+        "created_at",
+        "status_code",
+        "latency_ms",
+        "error",
+        "response_excerpt",
+    )
     extra = 0
 
 

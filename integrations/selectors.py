@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from common.exceptions import NotFound
+from common.types import Id
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 DB = "integrations"
@@ -12,14 +13,14 @@ def subscription_list() -> QuerySet[WebhookSubscription]:
     return WebhookSubscription.objects.using(DB).all()
 
 
-def subscription_get(*, subscription_id) -> WebhookSubscription:
+def subscription_get(*, subscription_id: Id) -> WebhookSubscription:
     subscription = subscription_list().filter(pk=subscription_id).first()
     if subscription is None:
         raise NotFound
     return subscription
 
 
-def delivery_list(*, subscription_id) -> QuerySet[WebhookDelivery]:
+def delivery_list(*, subscription_id: Id) -> QuerySet[WebhookDelivery]:
     """A subscription's deliveries, newest first, each with its attempts."""
     subscription = subscription_get(subscription_id=subscription_id)
     return (
@@ -32,7 +33,7 @@ def delivery_list(*, subscription_id) -> QuerySet[WebhookDelivery]:
     )
 
 
-def delivery_get(*, subscription_id, delivery_id) -> WebhookDelivery:
+def delivery_get(*, subscription_id: Id, delivery_id: Id) -> WebhookDelivery:
     delivery = delivery_list(subscription_id=subscription_id).filter(pk=delivery_id).first()
     if delivery is None:
         raise NotFound

@@ -13,6 +13,8 @@ import logging
 import random
 import time
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict, Unpack
+from uuid import UUID
 
 import httpx
 from django.conf import settings
@@ -28,6 +30,7 @@ from common.events import Event
 from common.events.contract import envelope, event_types
 from common.exceptions import ApplicationError
 from common.queueing import task_queue
+from common.types import Id
 from integrations.choices import DELIVERY_TRANSITIONS, DeliveryStatus
 from integrations.error_codes import IntegrationErrorCode
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -70,7 +73,7 @@ def event_types_check(patterns: list[str]) -> None:
 
 
 def subscription_create(
-    *, owner_id, name: str, url: str, event_types: list[str], is_active: bool = True
+    *, owner_id: Id, name: str, url: str, event_types: list[str], is_active: bool = True
 ) -> WebhookSubscription:
     """A subscription with a new secret, stored encrypted; the caller shows `.secret` once,
     in its answer to this creation, and nothing shows it again (docs/integrations.md,
@@ -87,7 +90,9 @@ def subscription_create(
     )
 
 
-def subscription_secret_rotate(*, subscription_id, now=None) -> WebhookSubscription:
+def subscription_secret_rotate(
+    *, subscription_id: Id, now: datetime | None = None
+) -> WebhookSubscription:
     """A new secret for the subscription; the one it replaces still signs, alongside it, for
     WEBHOOKS_SECRET_OVERLAP_SECONDS, so that the receiver can change over meanwhile. A
     secret replaced before its overlap ended stops signing at once: only the latest two
@@ -135,7 +140,18 @@ def subscription_secrets_reencrypt() -> int:
     return len(subscriptions)
 
 
-def subscription_update(*, subscription: WebhookSubscription, **fields) -> WebhookSubscription:
+class SubscriptionChanges(TypedDict, total=False):
+    """What `subscription_update` changes: the keys given, no other."""
+
+    name: str
+    url: str
+    event_types: list[str]
+    is_active: bool
+
+
+def subscription_update(
+    *, subscription: WebhookSubscription, **fields: Unpack[SubscriptionChanges]
+) -> WebhookSubscription:
     """Change what the fields name. Turning a disabled subscription on again starts its
     failure count afresh; its pending deliveries go out."""
     if "url" in fields:
@@ -143,12 +159,13 @@ def subscription_update(*, subscription: WebhookSubscription, **fields) -> Webho
     if "event_types" in fields:
         event_types_check(fields["event_types"])
         fields["event_types"] = sorted(set(fields["event_types"]))
+    changes: dict[str, object] = dict(fields)
     if fields.get("is_active") and not subscription.is_active:
-        fields.update(failing_since=None, disabled_at=None, disabled_reason="")
+        changes.update(failing_since=None, disabled_at=None, disabled_reason="")
         WebhookDelivery.objects.using(DB).filter(
             subscription=subscription, status=DeliveryStatus.PENDING
         ).update(first_attempt_at=None, next_attempt_at=timezone.now())
-    for name, value in fields.items():
+    for name, value in changes.items():
         setattr(subscription, name, value)
     subscription.save(using=DB)
     return subscription
@@ -159,7 +176,7 @@ def subscription_delete(*, subscription: WebhookSubscription) -> None:
     subscription.delete(using=DB)
 
 
-def subscription_disable(*, subscription: WebhookSubscription, reason: str, now) -> None:
+def subscription_disable(*, subscription: WebhookSubscription, reason: str, now: datetime) -> None:
     """Turn a subscription off and tell its owner by e-mail, once it has committed."""
     subscription.is_active = False
     subscription.disabled_at = now
@@ -241,7 +258,7 @@ def _dispatch_after_commit() -> None:
     )
 
 
-def deliveries_due(*, now=None) -> list:
+def deliveries_due(*, now: datetime | None = None) -> list[UUID]:
     """The ids of the deliveries to send now: pending, due, held by no sender nor waiting in
     the queue, of an active subscription, and the oldest pending one of their subscription
     and key (by event time, then id)."""
@@ -268,7 +285,7 @@ def deliveries_due(*, now=None) -> list:
     )
 
 
-def deliveries_dispatch() -> list:
+def deliveries_dispatch() -> list[UUID]:
     """The deliveries due now, marked as queued for a while, so that the next dispatch (after
     the next commit, or beat's) does not queue them again while they wait for a worker."""
     now = timezone.now()
@@ -291,7 +308,7 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=ceiling / 2 + random.uniform(0, ceiling / 2))
 
 
-def _claim(delivery_id, now) -> WebhookDelivery | None:
+def _claim(delivery_id: Id, now: datetime) -> WebhookDelivery | None:
     """Take a due delivery for one attempt, counted now: a sender that dies before it
     settles still used its attempt, and the next one comes after the back-off, once the
     claim has run out. The claim outlasts the longest a task may run."""
@@ -314,7 +331,7 @@ def _claim(delivery_id, now) -> WebhookDelivery | None:
     return delivery
 
 
-def signing_secrets(subscription: WebhookSubscription, now) -> list[str]:
+def signing_secrets(subscription: WebhookSubscription, now: datetime) -> list[str]:
     """The secrets that sign at `now`: the current one and, until its overlap ends, the one
     the last rotation replaced."""
     secrets = [subscription.secret]
@@ -324,7 +341,9 @@ def signing_secrets(subscription: WebhookSubscription, now) -> list[str]:
     return secrets
 
 
-def signed_headers(subscription: WebhookSubscription, delivery: WebhookDelivery, body: str, now):
+def signed_headers(
+    subscription: WebhookSubscription, delivery: WebhookDelivery, body: str, now: datetime
+) -> dict[str, str]:
     """Standard Webhooks headers: the event id, the time, and an HMAC-SHA256 of
     `id.timestamp.body` with each secret that signs at `now`, space-separated (the scheme's
     way of carrying several signatures; a receiver accepts any one that matches)."""
@@ -347,30 +366,44 @@ def signed_headers(subscription: WebhookSubscription, delivery: WebhookDelivery,
 SIGNING_FIELDS = ["secret_encrypted", "previous_secret_encrypted", "previous_secret_expires_at"]
 
 
-def _post(subscription, delivery, now) -> dict:
+class Outcome(TypedDict):
+    """What is logged of one attempt (a `WebhookAttempt`'s fields)."""
+
+    status_code: int | None
+    response_excerpt: str
+    error: str
+    latency_ms: int
+    succeeded: bool
+
+
+def _post(subscription: WebhookSubscription, delivery: WebhookDelivery, now: datetime) -> Outcome:
     """One POST, outside any transaction; what to log of it."""
     body = json.dumps(delivery.body, separators=(",", ":"), ensure_ascii=False)
     started = time.monotonic()
-    outcome = {"status_code": None, "response_excerpt": "", "error": ""}
+    status_code: int | None = None
+    response_excerpt = error = ""
     try:
         target = target_check(subscription.url)
         subscription.refresh_from_db(using=DB, fields=SIGNING_FIELDS)
         headers = signed_headers(subscription, delivery, body, now)
         status_code, excerpt = _post_to_checked_address(target, body.encode(), headers)
-        outcome["status_code"] = status_code
-        outcome["response_excerpt"] = excerpt.decode(errors="replace")[:RESPONSE_EXCERPT_CHARS]
+        response_excerpt = excerpt.decode(errors="replace")[:RESPONSE_EXCERPT_CHARS]
     except ApplicationError as exc:
-        outcome["error"] = exc.message
+        error = str(exc.message)
     except httpx.HTTPError as exc:
-        outcome["error"] = f"{type(exc).__name__}: {exc}"[:500]
-    outcome["latency_ms"] = int((time.monotonic() - started) * 1000)
-    outcome["succeeded"] = (
-        outcome["status_code"] is not None and 200 <= outcome["status_code"] < 300
-    )
-    return outcome
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    return {
+        "status_code": status_code,
+        "response_excerpt": response_excerpt,
+        "error": error,
+        "latency_ms": int((time.monotonic() - started) * 1000),
+        "succeeded": status_code is not None and 200 <= status_code < 300,
+    }
 
 
-def _post_to_checked_address(target: Target, content: bytes, headers: dict) -> tuple[int, bytes]:
+def _post_to_checked_address(
+    target: Target, content: bytes, headers: dict[str, str]
+) -> tuple[int, bytes]:
     """POST to an address the target's check resolved and judged, never to a new resolution
     of its name (DNS rebinding: a name can answer a public address to the check, then a
     private one to the connection). The URL's host still goes in `Host` and, for https, in
@@ -407,7 +440,7 @@ def _post_to_checked_address(target: Target, content: bytes, headers: dict) -> t
     raise refused
 
 
-def delivery_send(*, delivery_id, now=None) -> bool | None:
+def delivery_send(*, delivery_id: Id, now: datetime | None = None) -> bool | None:
     """Send one delivery if it is still due: True if the receiver took it, False if not,
     None if there was nothing to send (taken by another sender, or no longer pending).
     `now` is the clock, for the tests of the retry window."""
@@ -434,7 +467,7 @@ def delivery_send(*, delivery_id, now=None) -> bool | None:
     return outcome["succeeded"]
 
 
-def _settle(delivery: WebhookDelivery, outcome: dict, now) -> None:
+def _settle(delivery: WebhookDelivery, outcome: Outcome, now: datetime) -> None:
     subscription = (
         WebhookSubscription.objects.using(DB).select_for_update().get(pk=delivery.subscription_id)
     )
@@ -461,7 +494,7 @@ def _settle(delivery: WebhookDelivery, outcome: dict, now) -> None:
         )
 
 
-def delivery_redeliver(*, delivery_id) -> WebhookDelivery:
+def delivery_redeliver(*, delivery_id: Id) -> WebhookDelivery:
     """Send a delivery again, whatever became of it, with a fresh retry window."""
     with transaction.atomic(using=DB):
         delivery = WebhookDelivery.objects.using(DB).select_for_update().get(pk=delivery_id)
@@ -470,7 +503,7 @@ def delivery_redeliver(*, delivery_id) -> WebhookDelivery:
     return delivery
 
 
-def subscription_redeliver_since(*, subscription_id, since) -> int:
+def subscription_redeliver_since(*, subscription_id: UUID, since: datetime) -> int:
     """Send again every delivery of a subscription whose event occurred at `since` or later.
     Returns how many."""
     with transaction.atomic(using=DB):

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
 from integrations.error_codes import IntegrationErrorCode
 
 
-def _refused(url: str, why: str) -> ApplicationError:
+def _refused(url: str, why: str | Promise) -> ApplicationError:
     return ApplicationError(
         _("This target URL is not allowed: %(why)s.") % {"why": why},
         code=IntegrationErrorCode.TARGET_URL_REFUSED,
@@ -28,11 +29,12 @@ def _refused(url: str, why: str) -> ApplicationError:
 
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-def _embedded_ipv4(address) -> ipaddress.IPv4Address | None:
+def _embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 one carries (mapped, 6to4, Teredo, NAT64, compatible)."""
-    if address.version == 4:
+    if isinstance(address, ipaddress.IPv4Address):
         return None
     if address.ipv4_mapped or address.sixtofour:
         return address.ipv4_mapped or address.sixtofour
@@ -43,15 +45,18 @@ def _embedded_ipv4(address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def _resolve(host: str, port: int) -> list:
+def _resolve(host: str, port: int) -> list[Address]:
     """Every address `host` resolves to, in the resolver's order, once each."""
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
         raise ValueError(f"{host} does not resolve") from exc
-    addresses = []
+    addresses: list[Address] = []
     for *_info, sockaddr in infos:
-        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        host_address = sockaddr[0]
+        if not isinstance(host_address, str):  # neither IPv4 nor IPv6, which TCP runs over
+            continue
+        address = ipaddress.ip_address(host_address.split("%")[0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:

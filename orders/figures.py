@@ -6,18 +6,27 @@ records the move to `paid`, on that row's day at the dealership; revenue is the 
 `total_amount` of the orders sold, by currency. A later cancellation does not unsell it:
 the refund shows among the payments' figures (docs/dashboard.md, "What each figure counts")."""
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TypedDict
 from uuid import UUID
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django_stubs_ext import WithAnnotations
 
 from common.figures import day_bounds, dealership_zone, scoped
 from orders.choices import OrderStatus
 from orders.models import Order, OrderItem
 
 
-def orders_with_sold_at(*, customers: list[UUID] | None = None) -> QuerySet[Order]:
+class SoldAt(TypedDict):
+    sold_at: datetime  # when the order's history records the move to `paid`
+
+
+def orders_with_sold_at(
+    *, customers: list[UUID] | None = None
+) -> "QuerySet[WithAnnotations[Order, SoldAt]]":
     """Every order that has been paid, annotated `sold_at`: when its history records the
     move to `paid` (an order is paid at most once: only `pending` leads there)."""
     orders = Order.objects.annotate(
@@ -28,14 +37,16 @@ def orders_with_sold_at(*, customers: list[UUID] | None = None) -> QuerySet[Orde
 
 def sold_orders(
     *, date_from: date, date_to: date, customers: list[UUID] | None = None
-) -> QuerySet[Order]:
+) -> "QuerySet[WithAnnotations[Order, SoldAt]]":
     """The orders sold from `date_from` to `date_to` (dealership days, both included),
     annotated `sold_at`. `customers` limits them to those customers' orders (None: all)."""
     start, end = day_bounds(date_from, date_to)
     return orders_with_sold_at(customers=customers).filter(sold_at__gte=start, sold_at__lt=end)
 
 
-def revenue_daily(*, date_from: date, date_to: date, currency: str, customers=None) -> dict:
+def revenue_daily(
+    *, date_from: date, date_to: date, currency: str, customers: list[UUID] | None = None
+) -> dict[date, tuple[Decimal, int]]:
     """Revenue and orders sold per dealership day, `{day: (revenue, count)}`; days without
     a sale are absent. One query; the tiles of revenue and of the average order add its
     days up, so the chart and the tiles never disagree."""
@@ -50,7 +61,9 @@ def revenue_daily(*, date_from: date, date_to: date, currency: str, customers=No
     return {row["day"]: (row["revenue"], row["count"]) for row in rows}
 
 
-def orders_created_daily(*, date_from: date, date_to: date, customers=None) -> dict:
+def orders_created_daily(
+    *, date_from: date, date_to: date, customers: list[UUID] | None = None
+) -> dict[date, int]:
     """Orders placed per dealership day, cancelled ones too, `{day: count}`. One query; the
     orders tile adds its days up."""
     start, end = day_bounds(date_from, date_to)
@@ -64,7 +77,9 @@ def orders_created_daily(*, date_from: date, date_to: date, customers=None) -> d
     return {row["day"]: row["count"] for row in rows}
 
 
-def order_funnel(*, date_from: date, date_to: date, customers=None) -> dict[str, int]:
+def order_funnel(
+    *, date_from: date, date_to: date, customers: list[UUID] | None = None
+) -> dict[str, int]:
     """What became of the orders created from `date_from` to `date_to`: how many were
     created, paid (ever), completed and cancelled (before or after payment). One query."""
     start, end = day_bounds(date_from, date_to)
@@ -79,9 +94,20 @@ def order_funnel(*, date_from: date, date_to: date, customers=None) -> dict[str,
     )
 
 
+class TopModel(TypedDict):
+    model: str  # the product's name on the order
+    count: int
+    revenue: Decimal
+
+
 def top_models(
-    *, date_from: date, date_to: date, currency: str, customers=None, limit: int = 10
-) -> list[dict]:
+    *,
+    date_from: date,
+    date_to: date,
+    currency: str,
+    customers: list[UUID] | None = None,
+    limit: int = 10,
+) -> list[TopModel]:
     """The vehicles sold most from `date_from` to `date_to` (by the product's name on the
     order), with how many and their revenue; most sold first. One query."""
     start, end = day_bounds(date_from, date_to)

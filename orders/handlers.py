@@ -1,42 +1,50 @@
 """The orders domain's reactions to other domains' events."""
 
+from __future__ import annotations
+
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.utils.dateparse import parse_datetime
-
-from common.events import Event, consumer
+from common.events import TypedEvent, consumer
 from orders import services
 from orders.choices import LinkKind
 
+if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
+    from accounts.events import UserDeleted, UserUpdated
+    from payments.events import PaymentCompleted, PaymentLoanRecorded, PaymentRefunded
+
 
 @consumer("user.updated", name="orders.refresh_customer_snapshot", app_label="orders")
-def refresh_customer_snapshot(event: Event) -> None:
+def refresh_customer_snapshot(event: TypedEvent[UserUpdated]) -> None:
     services.order_customer_refresh(
         customer_id=event.aggregate_id,
-        email=event.payload["email"],
-        full_name=event.payload["full_name"],
-        as_of=parse_datetime(event.payload["updated_at"]),
+        email=event.payload.email,
+        full_name=event.payload.full_name,
+        as_of=datetime.fromisoformat(event.payload.updated_at),
     )
 
 
 @consumer("user.deleted", name="orders.scrub_deleted_customer", app_label="orders")
-def scrub_deleted_customer(event: Event) -> None:
+def scrub_deleted_customer(event: TypedEvent[UserDeleted]) -> None:
     services.order_customer_scrub(customer_id=event.aggregate_id)
 
 
 @consumer("payment.completed", name="orders.paid_amount_on_payment_completed", app_label="orders")
 @consumer("payment.refunded", name="orders.paid_amount_on_payment_refunded", app_label="orders")
 @consumer("payment.loan_recorded", name="orders.paid_amount_on_loan_recorded", app_label="orders")
-def paid_amount_from_payments(event: Event) -> None:
+def paid_amount_from_payments(
+    event: TypedEvent[PaymentCompleted | PaymentRefunded | PaymentLoanRecorded],
+) -> None:
     """Payments is the source of truth for money: its event reports what the order has
     received (captured payments net of refunds, the lender's disbursements net of returns)
     and the version of that figure."""
-    if event.payload["payable_kind"] != "order":
+    if event.payload.payable_kind != "order":
         return  # the payment of something else (a showroom seat, a premium)
     services.order_paid_amount_set(
-        order_id=event.payload["payable_id"],
-        paid_amount=Decimal(event.payload["payable_paid_amount"]),
-        version=event.payload["payable_paid_version"],
+        order_id=event.payload.payable_id,
+        paid_amount=Decimal(event.payload.payable_paid_amount),
+        version=event.payload.payable_paid_version,
     )
 
 
@@ -70,24 +78,25 @@ LINKED_EVENTS = {
 LINK_STATUS = {"financing.sent_to_lender": "sent_to_lender"}
 
 
-def note_link(event: Event) -> None:
+def note_link(event: TypedEvent[Any]) -> None:
+    # One consumer for every linked type: it reads the payload's JSON (docs/events.md).
     report = event.payload
     if report.get("payable_kind", "order") != "order":
         return  # a payment of something else (a showroom seat, a premium)
     kind = LINKED_EVENTS[event.type]
-    status = LINK_STATUS.get(event.type, report["status"])
+    status: str = LINK_STATUS.get(event.type) or report["status"]
     # A policy's link keeps its price; whether it is paid, its status says (docs/deal.md).
     amount = report["premium"] if kind == LinkKind.INSURANCE_POLICY else report.get("amount")
-    notes = [(kind, report["id"], status, amount)]
+    notes: list[tuple[str, str, str, str | None]] = [(kind, report["id"], status, amount)]
     if event.type == "insurance.purchased":  # the policy's event is also its quote's end
         notes.append((LinkKind.INSURANCE_QUOTE, report["quote_id"], "purchased", report["premium"]))
-    for kind, reference_id, status, amount in notes:
+    for link_kind, reference_id, link_status, link_amount in notes:
         services.order_link_note(
             order_id=report["order_id"],
-            kind=kind,
+            kind=link_kind,
             reference_id=reference_id,
-            status=status,
-            amount=None if amount is None else Decimal(amount),
+            status=link_status,
+            amount=None if link_amount is None else Decimal(link_amount),
             currency=report.get("currency", ""),
             reported_at=event.occurred,
             event=event.type,
@@ -95,6 +104,9 @@ def note_link(event: Event) -> None:
 
 
 for _event_type in LINKED_EVENTS:
-    consumer(_event_type, name=f"orders.note_{_event_type.replace('.', '_')}", app_label="orders")(
-        note_link
-    )
+    consumer(
+        _event_type,
+        name=f"orders.note_{_event_type.replace('.', '_')}",
+        app_label="orders",
+        reads_json=True,
+    )(note_link)

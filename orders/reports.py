@@ -70,8 +70,10 @@ def sold_order_chunks(
         items = OrderItem.objects.filter(order_id__in=list(lines)).values_list(
             "order_id", "product_id", "product_name", "quantity", "line_total", "is_vehicle"
         )
-        for order_id, *line in items.order_by("order_id", "product_name", "id"):
-            lines[order_id].append(SoldLine(*line))
+        for order_id, product_id, name, quantity, line_total, is_vehicle in items.order_by(
+            "order_id", "product_name", "id"
+        ):
+            lines[order_id].append(SoldLine(product_id, name, quantity, line_total, is_vehicle))
         yield [SoldOrder(**row, lines=tuple(lines[row["id"]])) for row in rows]
         if len(rows) < size:
             return

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any, TypedDict
 from uuid import UUID
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError, NotFound
 from common.money import to_cents
+from common.types import Actor, Id
 from orders import cache
 from orders.choices import OrderStatus
 from orders.error_codes import OrderErrorCode
@@ -45,7 +47,7 @@ class OrderLineView:
     quantity: int
 
 
-def order_lines_get(*, user, order_id) -> tuple[OrderView, list[OrderLineView]]:
+def order_lines_get(*, user: Actor, order_id: Id) -> tuple[OrderView, list[OrderLineView]]:
     """The order and its lines, for another domain acting for `user` (insurance prices the
     vehicle on it). Another client's order is `order_not_found`, like a missing one."""
     order = order_view_get(user=user, order_id=order_id)
@@ -55,17 +57,17 @@ def order_lines_get(*, user, order_id) -> tuple[OrderView, list[OrderLineView]]:
     return order, [OrderLineView(*line) for line in lines]
 
 
-def _visible(user) -> QuerySet[Order]:
+def _visible(user: Actor) -> QuerySet[Order]:
     return Order.objects.all() if user.is_staff else Order.objects.filter(customer_id=user.pk)
 
 
-def order_list(*, user) -> QuerySet[Order]:
+def order_list(*, user: Actor) -> QuerySet[Order]:
     """The orders `user` may see: all of them for staff, a client's own otherwise. The list's
     filters (orders.filters.OrderFilter, `customer_id` among them) only narrow this."""
     return _visible(user).prefetch_related("items", "links")
 
 
-def order_get(*, user, order_id) -> Order:
+def order_get(*, user: Actor, order_id: UUID) -> Order:
     """Another client's order is a 404, exactly like a missing one."""
     order = order_list(user=user).filter(pk=order_id).first()
     if order is None:
@@ -73,7 +75,7 @@ def order_get(*, user, order_id) -> Order:
     return order
 
 
-def order_view_get(*, user, order_id) -> OrderView:
+def order_view_get(*, user: Actor, order_id: Id) -> OrderView:
     """The order for another domain acting for `user`. Another client's order is
     `order_not_found`, exactly like a missing one."""
     row = (
@@ -86,10 +88,19 @@ def order_view_get(*, user, order_id) -> OrderView:
         raise ApplicationError(
             _("There is no such order of yours."), code=OrderErrorCode.ORDER_NOT_FOUND, status=404
         )
-    return OrderView(**{**row, "status": OrderStatus(row["status"])})
+    return OrderView(
+        id=row["id"],
+        customer_id=row["customer_id"],
+        status=OrderStatus(row["status"]),
+        currency=row["currency"],
+        total_amount=row["total_amount"],
+        paid_amount=row["paid_amount"],
+    )
 
 
-def order_detail(*, user, order_id, render: Callable[[Order], dict]) -> dict:
+def order_detail(
+    *, user: Actor, order_id: UUID, render: Callable[[Order], dict[str, Any]]
+) -> dict[str, Any]:
     """The order as `render` shows it, from the cache when a rendering of its current
     version is there. Another client's order is a 404, exactly like a missing one."""
     body = cache.detail_get_or_build(
@@ -100,23 +111,23 @@ def order_detail(*, user, order_id, render: Callable[[Order], dict]) -> dict:
     return body
 
 
-def order_live_find(*, user, order_id) -> Order | None:
+def order_live_find(*, user: Actor, order_id: Id) -> Order | None:
     """The order for the live feed, or None when the user may not see it."""
     return _visible(user).filter(pk=order_id).first()
 
 
-def order_cancelled(*, order_id) -> bool:
+def order_cancelled(*, order_id: Id) -> bool:
     """Whether the order is cancelled (or gone). Another domain that attached something to it
     asks after its own commit: had the order been cancelled meanwhile, with `order.cancelled`
     consumed before that commit, the attachment would outlive the order."""
     return not Order.objects.filter(pk=order_id).exclude(status=OrderStatus.CANCELLED).exists()
 
 
-def order_live_recent(*, user, limit: int) -> list[Order]:
+def order_live_recent(*, user: Actor, limit: int) -> list[Order]:
     return list(_visible(user)[:limit])
 
 
-def order_history(*, user, order_id) -> QuerySet[OrderStatusHistory]:
+def order_history(*, user: Actor, order_id: UUID) -> QuerySet[OrderStatusHistory]:
     order = order_get(user=user, order_id=order_id)
     return OrderStatusHistory.objects.filter(order=order)
 
@@ -133,7 +144,15 @@ def _sum_by_currency(orders: QuerySet[Order], field: str) -> dict[str, str]:
     return {row["currency"]: str(row["amount"]) for row in rows}
 
 
-def order_stats_for_customer(*, user) -> dict:
+class CustomerOrderStats(TypedDict):
+    """A customer's own figures: their orders, by status, and what they paid by currency."""
+
+    total_orders: int
+    by_status: dict[str, int]
+    total_spent: dict[str, str]
+
+
+def order_stats_for_customer(*, user: Actor) -> CustomerOrderStats:
     orders = Order.objects.filter(customer_id=user.pk)
     return {
         "total_orders": orders.count(),
@@ -142,7 +161,24 @@ def order_stats_for_customer(*, user) -> dict:
     }
 
 
-def order_stats(*, date_from: date | None = None, date_to: date | None = None) -> dict:
+class DayStats(TypedDict):
+    date: date
+    orders: int
+    cancelled: int
+    revenue: str
+
+
+class OrderStats(TypedDict):
+    date_from: date
+    date_to: date
+    total_orders: int
+    by_status: dict[str, int]
+    revenue: dict[str, str]
+    average_order: dict[str, str]
+    by_day: list[DayStats]
+
+
+def order_stats(*, date_from: date | None = None, date_to: date | None = None) -> OrderStats:
     """Counts, revenue and average order for staff, overall and by day (last 30 days unless
     a range is given)."""
     today = timezone.localdate()

@@ -2,20 +2,25 @@
 
 import logging
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import F, Prefetch, Q, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_stubs_ext import WithAnnotations
 
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from common import idempotency
 from common.exceptions import ApplicationError, NotFound
+from common.types import Actor as Viewer
+from common.types import Id
 from orders import cache, events, realtime
 from orders.choices import (
     FINANCED_LOAN_STATUSES,
@@ -27,6 +32,7 @@ from orders.choices import (
 )
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderIdempotencyKey, OrderItem, OrderLink, OrderStatusHistory
+from orders.types import Customer
 
 DB = "orders"
 PUSH_UPDATED = "order.updated"  # a live push for a change that is not an event of its own
@@ -42,7 +48,7 @@ def _changed(order: Order, event: str, link: OrderLink | None = None) -> None:
 
 
 def _history(
-    order: Order, *, from_status: str, user, actor: str, reason: str = ""
+    order: Order, *, from_status: str, user: Viewer | None, actor: str, reason: str = ""
 ) -> OrderStatusHistory:
     """The history row of the status `order` has just taken; the caller stores it."""
     return OrderStatusHistory(
@@ -57,8 +63,19 @@ def _history(
 
 # CREATE
 # ------------------------------------------------------------------------------
+class OrderedItem(TypedDict):
+    """One item of a new order: a product and how many of it."""
+
+    product_id: uuid.UUID
+    quantity: int
+
+
 def order_create(
-    *, customer, items: list[dict], notes: str = "", idempotency_key: str | None = None
+    *,
+    customer: Customer,
+    items: Iterable[OrderedItem],
+    notes: str = "",
+    idempotency_key: str | None = None,
 ) -> tuple[Order, bool]:
     """Create an order from catalog prices, reserving its stock. Returns (order, created):
     a repeated `idempotency_key` with the same request returns the first order.
@@ -94,11 +111,19 @@ def order_create(
         catalog_services.stock_release(order_id=order_id)  # nothing when nothing was reserved
         raise
     if created:
+        assert created_order is not None  # `create` ran, and returned
         return created_order, True
+    if resource_id is None:  # the key went with its order (`order_delete`) as it was replayed
+        raise Order.DoesNotExist
     return Order.objects.using(DB).get(pk=resource_id), False
 
 
-def _order_insert(order_id, customer, lines, notes: str) -> Order:
+def _order_insert(
+    order_id: uuid.UUID,
+    customer: Customer,
+    lines: list[catalog_services.ReservedLine],
+    notes: str,
+) -> Order:
     currencies = {line.currency for line in lines}
     if len(currencies) != 1:
         raise ApplicationError(
@@ -150,7 +175,7 @@ def _order_insert(order_id, customer, lines, notes: str) -> Order:
     return order
 
 
-def _unpaid_vehicles_check(customer_id, ordered: int) -> None:
+def _unpaid_vehicles_check(customer_id: uuid.UUID, ordered: int) -> None:
     """Refuse an order that would leave the customer holding more than
     ORDERS_MAX_UNPAID_VEHICLES vehicle units on pending orders. It runs in the transaction
     that inserts the order: on PostgreSQL a lock per customer, held until that transaction
@@ -188,7 +213,7 @@ def _unpaid_vehicles_check(customer_id, ordered: int) -> None:
 
 # STATUS
 # ------------------------------------------------------------------------------
-def _actor(order: Order, user) -> str:
+def _actor(order: Order, user: Viewer | None) -> str:
     if user is None:
         return Actor.SYSTEM
     if user.is_staff:
@@ -196,7 +221,9 @@ def _actor(order: Order, user) -> str:
     return Actor.CUSTOMER if order.customer_id == user.pk else ""
 
 
-def order_status_set(*, order_id, status: str, user=None, reason: str = "") -> Order:
+def order_status_set(
+    *, order_id: uuid.UUID, status: str, user: Viewer | None = None, reason: str = ""
+) -> Order:
     """Move an order along its lifecycle. `user` is None when the system acts (payments).
     Another customer's order is a 404, exactly like a missing one."""
     with transaction.atomic(using=DB):
@@ -219,7 +246,7 @@ def order_status_set(*, order_id, status: str, user=None, reason: str = "") -> O
 
 # PAYMENT
 # ------------------------------------------------------------------------------
-def order_paid_amount_set(*, order_id, paid_amount: Decimal, version: int) -> Order:
+def order_paid_amount_set(*, order_id: Id, paid_amount: Decimal, version: int) -> Order:
     """Record what payments has captured for the order, as of payments' `version` of that
     figure (an older version changes nothing); once it covers the total, a pending order
     becomes `paid` through the one status door."""
@@ -243,9 +270,10 @@ def order_paid_amount_set(*, order_id, paid_amount: Decimal, version: int) -> Or
 
 # ITEMS
 # ------------------------------------------------------------------------------
-def order_item_quantity_set(*, order_id, item_id, quantity: int) -> Order:
+def order_item_quantity_set(*, order_id: uuid.UUID, item_id: uuid.UUID, quantity: int) -> Order:
     """Change an item's quantity while the order is pending; the reservation follows."""
-    reserved_before: tuple | None = None  # (product_id, quantity) once the catalog committed
+    # (product_id, quantity) once the catalog committed
+    reserved_before: tuple[uuid.UUID, int] | None = None
     try:
         with transaction.atomic(using=DB):
             order = Order.objects.using(DB).select_for_update().get(pk=order_id)
@@ -290,7 +318,7 @@ def order_item_quantity_set(*, order_id, item_id, quantity: int) -> Order:
 DELETABLE = (OrderStatus.PENDING, OrderStatus.CANCELLED)
 
 
-def order_delete(*, order_id) -> None:
+def order_delete(*, order_id: uuid.UUID) -> None:
     """Admins remove pending or cancelled orders; stock still held is released."""
     with transaction.atomic(using=DB):
         order = Order.objects.using(DB).select_for_update().get(pk=order_id)
@@ -308,7 +336,17 @@ def order_delete(*, order_id) -> None:
         )
 
 
-def _customer_snapshot_set(orders, **fields) -> int:
+class _CustomerSnapshot(TypedDict, total=False):
+    """What an order keeps of its customer, as their account last reported it."""
+
+    customer_email: str
+    customer_name: str
+    customer_synced_at: datetime
+    customer_scrubbed: bool
+    notes: str
+
+
+def _customer_snapshot_set(orders: QuerySet[Order], **fields: Unpack[_CustomerSnapshot]) -> int:
     ids = list(orders.values_list("pk", flat=True))
     updated = (
         Order.objects.using(DB).filter(pk__in=ids).update(**fields, sequence=F("sequence") + 1)
@@ -319,7 +357,7 @@ def _customer_snapshot_set(orders, **fields) -> int:
     return updated
 
 
-def order_customer_refresh(*, customer_id, email: str, full_name: str, as_of) -> int:
+def order_customer_refresh(*, customer_id: Id, email: str, full_name: str, as_of: datetime) -> int:
     """A customer changed their contact data: open orders follow, finished ones keep history.
     A change older than the one already applied, or one after the customer was deleted,
     changes nothing."""
@@ -333,7 +371,7 @@ def order_customer_refresh(*, customer_id, email: str, full_name: str, as_of) ->
     )
 
 
-def order_customer_scrub(*, customer_id) -> int:
+def order_customer_scrub(*, customer_id: Id) -> int:
     """A customer was deleted: their orders stay, their personal data goes, for good."""
     orders = Order.objects.using(DB).filter(customer_id=customer_id)
     return _customer_snapshot_set(
@@ -345,11 +383,11 @@ def order_customer_scrub(*, customer_id) -> int:
 # ------------------------------------------------------------------------------
 def order_link_note(
     *,
-    order_id,
+    order_id: Id,
     kind: str,
-    reference_id,
+    reference_id: Id,
     status: str,
-    reported_at,
+    reported_at: datetime,
     event: str,
     amount: Decimal | None = None,
     currency: str = "",
@@ -380,7 +418,7 @@ def order_link_note(
     return link
 
 
-def order_reservations_sweep(*, older_than) -> int:
+def order_reservations_sweep(*, older_than: timedelta) -> int:
     """Release stock reserved for orders that never committed (a crash mid-saga)."""
     cutoff = timezone.now() - older_than
     candidates = catalog_selectors.reservation_order_ids_active_before(before=cutoff)
@@ -398,7 +436,16 @@ def _hours(age: timedelta) -> str:
     return f"{age.total_seconds() / 3600:g}"
 
 
-def _unpaid_clock(order: Order, *, older_than: timedelta) -> tuple[timedelta, str]:
+class _HeldBy(TypedDict):
+    """What `orders_unpaid_expire` prefetches of each order."""
+
+    vehicle_items: list[OrderItem]  # its vehicle lines
+    loans: list[OrderLink]  # its approved or disbursed loans
+
+
+def _unpaid_clock(
+    order: "WithAnnotations[Order, _HeldBy]", *, older_than: timedelta
+) -> tuple[timedelta, str]:
     """How long a pending order may stay unpaid, and the reason its cancellation gives.
     `order` carries its vehicle lines (`vehicle_items`) and its approved or disbursed loans
     (`loans`)."""
@@ -438,7 +485,9 @@ def orders_unpaid_expire(*, older_than: timedelta, now: datetime | None = None) 
                 "items",
                 queryset=OrderItem.objects.using(DB).filter(is_vehicle=True),
                 to_attr="vehicle_items",
-            ),
+            )
+        )
+        .prefetch_related(
             Prefetch(
                 "links",
                 queryset=OrderLink.objects.using(DB).filter(

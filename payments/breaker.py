@@ -14,6 +14,7 @@ NAME = "payment-provider"
 
 @cache
 def provider_breaker() -> pybreaker.CircuitBreaker:
+    storage: pybreaker.CircuitBreakerStorage
     if settings.REDIS_URL:
         storage = pybreaker.CircuitRedisStorage(
             pybreaker.STATE_CLOSED,

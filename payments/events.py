@@ -2,7 +2,19 @@
 the payment events names what was paid as a payable (`payable_kind`, `payable_id`,
 docs/deal.md, "Payables"); a version-1 event still in an outbox reaches consumers upcast."""
 
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
+
 from common.events import DomainEvent
+from common.events.payloads import (
+    Currency,
+    DecimalString,
+    Money,
+    NonEmpty,
+    Schema,
+    Uuid,
+    described,
+)
 from payments.models import LedgerTransaction, Payable, Payment
 
 
@@ -19,16 +31,197 @@ def _payable_from_v1(payload: dict) -> dict:
     return payload
 
 
-PAYABLE = {"app_label": "payments", "schema_version": 2, "upcasters": {1: _payable_from_v1}}
-PAYMENT_CREATED = DomainEvent("payment.created", **PAYABLE)
-PAYMENT_COMPLETED = DomainEvent("payment.completed", **PAYABLE)
-PAYMENT_FAILED = DomainEvent("payment.failed", **PAYABLE)
-PAYMENT_REFUNDED = DomainEvent("payment.refunded", **PAYABLE)
-PAYMENT_REQUIRES_ACTION = DomainEvent("payment.requires_action", **PAYABLE)
+# PAYLOADS (docs/events.md, "The contract")
+# ------------------------------------------------------------------------------
+# A payment of a seat belongs to no order; every other payable belongs to one.
+ORDER_ID_UNLESS_A_SEAT: dict[str, Any] = {
+    "if": {
+        "properties": {"payable_kind": {"const": "registration"}},
+        "required": ["payable_kind"],
+    },
+    "then": {"properties": {"order_id": {"type": "null"}}},
+    "else": {"properties": {"order_id": {"type": "string"}}},
+}
+
+
+@dataclass(frozen=True)
+class _PaymentPayload:
+    """The fields every payment payload below carries, in order."""
+
+    json_schema_extra: ClassVar[dict[str, Any]] = ORDER_ID_UNLESS_A_SEAT
+    id: Uuid = described("The payment.")
+    payable_kind: Literal["order", "registration", "policy"] = described(
+        "What the payment settles (a payable): an order, a seat at a paid showroom event, or an"
+        " insurance policy's premium."
+    )
+    payable_id: Uuid = described(
+        "The payable: the order's, the registration's or the policy's id, by `payable_kind`."
+    )
+    order_id: Uuid | None = described(
+        "The order the payable belongs to: the order itself, or the insured order of a premium;"
+        " null for a seat at an event."
+    )
+    customer_id: Uuid = described("The paying customer's user account.")
+    amount: DecimalString = described(
+        "The amount charged: a decimal amount as a string. It is the amount as requested, not "
+        "always with two decimals."
+    )
+    refunded_amount: DecimalString = described(
+        'How much of the payment has been refunded: a decimal amount as a string. "0" on a new '
+        "payment."
+    )
+    currency: Currency = described("ISO 4217 code of the payment's currency, e.g. RUB.")
+    status: Literal["pending"] = described("The payment's status: pending.")
+
+
+@dataclass(frozen=True)
+class PaymentCreated(_PaymentPayload):
+    """A customer started a payment for an order or an event seat; it is charged when the
+    event is processed."""
+
+
+@dataclass(frozen=True)
+class _PaymentSettledPayload:
+    """The fields every payload of money that moved carries, in order: the payment's, and what its payable has received since."""
+
+    json_schema_extra: ClassVar[dict[str, Any]] = ORDER_ID_UNLESS_A_SEAT
+    id: Uuid = described("The payment.")
+    payable_kind: Literal["order", "registration", "policy"] = described(
+        "What the payment settles (a payable): an order, a seat at a paid showroom event, or an"
+        " insurance policy's premium."
+    )
+    payable_id: Uuid = described(
+        "The payable: the order's, the registration's or the policy's id, by `payable_kind`."
+    )
+    order_id: Uuid | None = described(
+        "The order the payable belongs to: the order itself, or the insured order of a premium;"
+        " null for a seat at an event."
+    )
+    customer_id: Uuid = described("The paying customer's user account.")
+    amount: Money = described("The amount charged: a decimal amount as a string.")
+    refunded_amount: Money = described(
+        "How much of the payment has been refunded: a decimal amount as a string."
+    )
+    currency: Currency = described("ISO 4217 code of the payment's currency, e.g. RUB.")
+    status: Literal["completed"] = described("The payment's status: completed.")
+    payable_paid_amount: Money = described(
+        "What the payable has received after this change, of money that actually moved: its "
+        "captured payments net of refunds, and for an order the lender's disbursements net of "
+        "returns; a decimal amount as a string."
+    )
+    payable_paid_version: Annotated[int, Schema(minimum=1)] = described(
+        "Version of `payable_paid_amount` for this payable: a consumer keeps the highest it has"
+        " seen."
+    )
+
+
+@dataclass(frozen=True)
+class PaymentCompleted(_PaymentSettledPayload):
+    """A payment was charged successfully."""
+
+
+@dataclass(frozen=True)
+class PaymentFailed(_PaymentPayload):
+    """A payment could not be charged."""
+
+    amount: Money = described("The amount charged: a decimal amount as a string.")
+    refunded_amount: Money = described(
+        "How much of the payment has been refunded: a decimal amount as a string."
+    )
+    status: Literal["failed"] = described("The payment's status: failed.")
+
+
+@dataclass(frozen=True)
+class PaymentRefunded(_PaymentSettledPayload):
+    """Money of a completed payment was given back, in part or in full."""
+
+    status: Literal["partially_refunded", "refunded"] = described(
+        "The payment's status after the refund."
+    )
+    refund_amount: Money = described("The amount of this refund: a decimal amount as a string.")
+
+
+@dataclass(frozen=True)
+class PaymentRequiresAction(_PaymentPayload):
+    """The provider waits for the customer to confirm the payment (3-D Secure, the bank's
+    page); the payment's resource in the API has the confirmation URL."""
+
+    status: Literal["requires_action"] = described("The payment's status: requires_action.")
+
+
+@dataclass(frozen=True)
+class PaymentLoanRecorded:
+    """The lender's money moved against an order and is in the ledger: a loan disbursed to
+    the dealership, or returned to the lender when the order was cancelled (docs/deal.md)."""
+
+    id: Uuid = described("The ledger row.")
+    payable_kind: Annotated[Literal["order"], Schema(exactly=True, const="order")] = described(
+        "A loan pays an order."
+    )
+    payable_id: Uuid = described("The order.")
+    order_id: Uuid = described("The order (the same as payable_id).")
+    loan_application_id: Uuid = described("The loan application whose money moved.")
+    customer_id: Uuid = described("The borrower.")
+    type: Literal["loan_disbursement", "loan_return"] = described(
+        "Disbursed by the lender, or returned to it."
+    )
+    amount: Money = described(
+        "Signed, as in the ledger: positive when disbursed, negative when returned; a decimal "
+        "amount as a string."
+    )
+    currency: Currency = described("ISO 4217 code, e.g. RUB.")
+    payable_paid_amount: Money = described(
+        "What the payable has received after this change, of money that actually moved: its "
+        "captured payments net of refunds, and for an order the lender's disbursements net of "
+        "returns; a decimal amount as a string."
+    )
+    payable_paid_version: Annotated[int, Schema(minimum=1)] = described(
+        "Version of `payable_paid_amount` for this payable: a consumer keeps the highest it has"
+        " seen."
+    )
+
+
+@dataclass(frozen=True)
+class PaymentProviderNotified:
+    """The payment provider notified us about a charge or refund; the notification is
+    recorded and is applied after the provider is asked again."""
+
+    id: Uuid = described("The recorded notification.")
+    provider: Literal["yookassa", "stripe"] = described("The payment provider that sent it.")
+    event_type: NonEmpty = described(
+        "The provider's name for what happened, e.g. payment.succeeded."
+    )
+
+
+# EVENT TYPES
+# ------------------------------------------------------------------------------
+def _payable_event(type: str, payload: type) -> DomainEvent:
+    """A payment event at version 2, which names a payable; version 1's payloads upcast."""
+    return DomainEvent(
+        type,
+        payload=payload,
+        app_label="payments",
+        schema_version=2,
+        upcasters={1: _payable_from_v1},
+    )
+
+
+PAYMENT_CREATED = _payable_event("payment.created", PaymentCreated)
+PAYMENT_COMPLETED = _payable_event("payment.completed", PaymentCompleted)
+PAYMENT_FAILED = _payable_event("payment.failed", PaymentFailed)
+PAYMENT_REFUNDED = _payable_event("payment.refunded", PaymentRefunded)
+PAYMENT_REQUIRES_ACTION = _payable_event("payment.requires_action", PaymentRequiresAction)
 # The lender's money moved against a payable (docs/deal.md, "The loan"): not a payment.
-LEDGER_LOAN_RECORDED = DomainEvent("payment.loan_recorded", app_label="payments")
+LEDGER_LOAN_RECORDED = DomainEvent(
+    "payment.loan_recorded", payload=PaymentLoanRecorded, app_label="payments"
+)
 # A notification from the provider, applied off the request that received it.
-PROVIDER_NOTIFIED = DomainEvent("payment.provider_notified", app_label="payments", internal=True)
+PROVIDER_NOTIFIED = DomainEvent(
+    "payment.provider_notified",
+    payload=PaymentProviderNotified,
+    app_label="payments",
+    internal=True,
+)
 
 
 def _payable_fields(payable_kind: str, payable_id, order_id) -> dict:

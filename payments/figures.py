@@ -2,6 +2,8 @@
 database, one query per figure (docs/dashboard.md, "What each figure counts")."""
 
 from datetime import date
+from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Count, Sum
 
@@ -34,9 +36,16 @@ def refunds_completed(*, periods: list[Period], currency: str, customers=None) -
     )
 
 
+class ProviderFigure(TypedDict):
+    provider: str
+    status: str
+    count: int
+    amount: Decimal  # never None: a group has a payment at least
+
+
 def payments_by_provider(
     *, date_from: date, date_to: date, currency: str, customers=None
-) -> list[dict]:
+) -> list[ProviderFigure]:
     """Payments started from `date_from` to `date_to`, by provider and status: how many and
     their amount. One query."""
     start, end = day_bounds(date_from, date_to)

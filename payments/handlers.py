@@ -1,28 +1,47 @@
 """The payments domain's reactions to other domains' events."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from common.events import Event, consumer
+from common.events import TypedEvent, consumer
 from payments import services
 from payments.choices import TransactionType
+from payments.events import PaymentCreated, PaymentProviderNotified
 from payments.services import notifications
+
+if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
+    from financing.events import (
+        FinancingApproved,
+        FinancingDisbursed,
+        FinancingReturned,
+        FinancingWithdrawn,
+    )
+    from insurance.events import InsuranceCancelled, InsuranceLapsed, InsurancePurchased
+    from orders.events import OrderCancelled
+    from showroom.events import (
+        EventRegistrationCancelled,
+        EventRegistrationCreated,
+        EventRegistrationStatusChanged,
+    )
 
 
 @consumer("order.cancelled", name="payments.settle_cancelled_order", app_label="payments")
-def settle_cancelled_order(event: Event) -> None:
+def settle_cancelled_order(event: TypedEvent[OrderCancelled]) -> None:
     services.payable_settle_cancelled(
         payable_id=event.aggregate_id,
         order_id=event.aggregate_id,
-        customer_id=event.payload["customer_id"],
-        total_amount=Decimal(event.payload["total_amount"]),
-        currency=event.payload["currency"],
+        customer_id=event.payload.customer_id,
+        total_amount=Decimal(event.payload.total_amount),
+        currency=event.payload.currency,
     )
 
 
 @consumer("payment.created", name="payments.process_created_payment", app_label="payments")
-def process_created_payment(event: Event) -> None:
+def process_created_payment(event: TypedEvent[PaymentCreated]) -> None:
     """Processing starts from the payment's own outbox row: the charge is a network call,
     so it runs in a task after this delivery commits (and the sweep picks up a payment whose
     task was lost)."""
@@ -35,7 +54,7 @@ def process_created_payment(event: Event) -> None:
 @consumer(
     "payment.provider_notified", name="payments.apply_provider_notification", app_label="payments"
 )
-def apply_provider_notification(event: Event) -> None:
+def apply_provider_notification(event: TypedEvent[PaymentProviderNotified]) -> None:
     """The provider is asked about the notified object in a task, after this commits."""
     notification_id = event.aggregate_id
     transaction.on_commit(
@@ -56,76 +75,82 @@ def apply_provider_notification(event: Event) -> None:
     name="payments.settle_cancelled_registration",
     app_label="payments",
 )
-def note_registration(event: Event) -> None:
+def note_registration(
+    event: TypedEvent[
+        EventRegistrationCreated | EventRegistrationStatusChanged | EventRegistrationCancelled
+    ],
+) -> None:
     """A seat at a paid event is paid like an order: payments learns of it from the
     showroom's events, never by reading the showroom."""
     report = event.payload
     services.registration_payable_note(
-        registration_id=report["id"],
-        customer_id=report["user_id"],
-        status=report["status"],
-        amount=report["amount"],
-        currency=report["currency"],
+        registration_id=report.id,
+        customer_id=report.user_id,
+        status=report.status,
+        amount=report.amount,
+        currency=report.currency,
     )
 
 
 @consumer("insurance.purchased", name="payments.note_policy_premium", app_label="payments")
 @consumer("insurance.lapsed", name="payments.settle_lapsed_policy", app_label="payments")
-def note_policy(event: Event) -> None:
+def note_policy(event: TypedEvent[InsurancePurchased | InsuranceLapsed]) -> None:
     """A policy's premium is paid like an order (docs/deal.md, "Insurance"): payments learns
     of it from insurance's events, never by reading insurance."""
     report = event.payload
     services.policy_payable_note(
-        policy_id=report["id"],
-        order_id=report["order_id"],
-        customer_id=report["customer_id"],
-        status=report["status"],
-        premium=report["premium"],
-        currency=report["currency"],
+        policy_id=report.id,
+        order_id=report.order_id,
+        customer_id=report.customer_id,
+        status=report.status,
+        premium=report.premium,
+        currency=report.currency,
     )
 
 
 @consumer("insurance.cancelled", name="payments.refund_cancelled_policy", app_label="payments")
-def refund_cancelled_policy(event: Event) -> None:
+def refund_cancelled_policy(event: TypedEvent[InsuranceCancelled]) -> None:
     """The unused premium of a paid policy goes back through the premium's payments."""
     report = event.payload
-    if report["refund_amount"] is not None and Decimal(report["refund_amount"]) > 0:
+    if report.refund_amount is not None and Decimal(report.refund_amount) > 0:
         services.policy_premium_refund(
-            policy_id=report["id"],
-            amount=Decimal(report["refund_amount"]),
-            reason=f"Policy {report['number']} cancelled: the unused premium.",
+            policy_id=report.id,
+            amount=Decimal(report.refund_amount),
+            reason=f"Policy {report.number} cancelled: the unused premium.",
         )
 
 
 @consumer("financing.approved", name="payments.note_approved_loan", app_label="payments")
 @consumer("financing.withdrawn", name="payments.note_withdrawn_loan", app_label="payments")
-def note_loan(event: Event) -> None:
+def note_loan(event: TypedEvent[FinancingApproved | FinancingWithdrawn]) -> None:
     """An approved loan is to pay what the down payment leaves: customers pay only that."""
     report = event.payload
     services.order_financing_note(
-        order_id=report["order_id"],
-        application_id=report["id"],
-        customer_id=report["customer_id"],
-        status=report["status"],
-        amount=Decimal(report["amount"]),
-        currency=report["currency"],
+        order_id=report.order_id,
+        application_id=report.id,
+        customer_id=report.customer_id,
+        status=report.status,
+        amount=Decimal(report.amount),
+        currency=report.currency,
         reported_at=event.occurred,
     )
 
 
 @consumer("financing.disbursed", name="payments.record_disbursement", app_label="payments")
 @consumer("financing.returned", name="payments.record_loan_return", app_label="payments")
-def record_loan_money(event: Event) -> None:
+def record_loan_money(event: TypedEvent[FinancingDisbursed | FinancingReturned]) -> None:
     """The lender's money is recorded in the ledger against the order, once."""
     report = event.payload
+    if report.disbursement_reference is None:  # the lender's money moves under its reference
+        raise ValueError(f"{event.type} {event.id} carries no disbursement reference")
     services.loan_record(
-        order_id=report["order_id"],
-        application_id=report["id"],
-        customer_id=report["customer_id"],
+        order_id=report.order_id,
+        application_id=report.id,
+        customer_id=report.customer_id,
         type=TransactionType.LOAN_DISBURSEMENT
         if event.type == "financing.disbursed"
         else TransactionType.LOAN_RETURN,
-        amount=Decimal(report["amount"]),
-        currency=report["currency"],
-        reference=report["disbursement_reference"],
+        amount=Decimal(report.amount),
+        currency=report.currency,
+        reference=report.disbursement_reference,
     )

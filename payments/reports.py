@@ -31,6 +31,8 @@ def order_payments(*, order_ids: list[UUID]) -> dict[UUID, list[OrderPayment]]:
         .order_by("payable_id", "created_at", "id")
         .values_list("payable_id", "provider", "amount", "refunded_amount", "currency")
     )
-    for payable_id, *payment in rows:
-        found.setdefault(payable_id, []).append(OrderPayment(*payment))
+    for payable_id, provider, amount, refunded_amount, currency in rows:
+        found.setdefault(payable_id, []).append(
+            OrderPayment(provider, amount, refunded_amount, currency)
+        )
     return found

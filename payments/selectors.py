@@ -4,22 +4,23 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError, NotFound
+from common.types import Actor, Id
 from payments.error_codes import PaymentErrorCode
 from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
 
 
-def payment_list(*, user) -> QuerySet[Payment]:
+def payment_list(*, user: Actor) -> QuerySet[Payment]:
     payments = Payment.objects.all()
     return payments if user.is_staff else payments.filter(customer_id=user.pk)
 
 
-def payment_status_public(*, payment_id) -> str | None:
+def payment_status_public(*, payment_id: Id) -> str | None:
     """A payment's status alone, for the return page anyone holding its link may load; None
     for no such payment."""
     return Payment.objects.filter(pk=payment_id).values_list("status", flat=True).first()
 
 
-def payment_get(*, user, payment_id) -> Payment:
+def payment_get(*, user: Actor, payment_id: Id) -> Payment:
     """Another client's payment is a 404, like a missing one."""
     payment = payment_list(user=user).filter(pk=payment_id).first()
     if payment is None:
@@ -27,7 +28,7 @@ def payment_get(*, user, payment_id) -> Payment:
     return payment
 
 
-def refund_get(*, user, refund_id) -> Refund:
+def refund_get(*, user: Actor, refund_id: Id) -> Refund:
     """Refunds are staff's to decide; another's is a 404, like a missing one."""
     refund = Refund.objects.filter(pk=refund_id, payment__in=payment_list(user=user)).first()
     if refund is None:
@@ -37,17 +38,17 @@ def refund_get(*, user, refund_id) -> Refund:
     return refund
 
 
-def ledger_list(*, user) -> QuerySet[LedgerTransaction]:
+def ledger_list(*, user: Actor) -> QuerySet[LedgerTransaction]:
     rows = LedgerTransaction.objects.all()
     return rows if user.is_staff else rows.filter(customer_id=user.pk)
 
 
-def payment_method_list(*, user) -> QuerySet[SavedPaymentMethod]:
+def payment_method_list(*, user: Actor) -> QuerySet[SavedPaymentMethod]:
     """Saved cards are their owner's alone, staff included."""
     return SavedPaymentMethod.objects.filter(owner_id=user.pk)
 
 
-def payment_method_get(*, user, method_id) -> SavedPaymentMethod:
+def payment_method_get(*, user: Actor, method_id: Id) -> SavedPaymentMethod:
     method = payment_method_list(user=user).filter(pk=method_id).first()
     if method is None:
         raise NotFound

@@ -1,24 +1,244 @@
 """Events the showroom emits (docs/events.md)."""
 
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
 from common.events import DomainEvent
+from common.events.payloads import (
+    Currency,
+    DateTime,
+    DecimalString,
+    Money,
+    NonEmpty,
+    Schema,
+    TimeOfDay,
+    Uuid,
+    described,
+)
 from showroom.models import Allocation, Event, Registration, Resource, TestDrive
 
-EVENT_CREATED = DomainEvent("event.created", app_label="showroom")
-EVENT_UPDATED = DomainEvent("event.updated", app_label="showroom")
-EVENT_CANCELLED = DomainEvent("event.cancelled", app_label="showroom")
-REGISTRATION_CREATED = DomainEvent("event.registration.created", app_label="showroom")
-REGISTRATION_CANCELLED = DomainEvent("event.registration.cancelled", app_label="showroom")
-REGISTRATION_CHANGED = DomainEvent("event.registration.status_changed", app_label="showroom")
-RESOURCE_CREATED = DomainEvent("resource.created", app_label="showroom")
-RESOURCE_UPDATED = DomainEvent("resource.updated", app_label="showroom")
-RESOURCE_DELETED = DomainEvent("resource.deleted", app_label="showroom")
-RESOURCE_ALLOCATED = DomainEvent("resource.allocated", app_label="showroom")
-RESOURCE_RELEASED = DomainEvent("resource.released", app_label="showroom")
-TEST_DRIVE_BOOKED = DomainEvent("test_drive.booked", app_label="showroom")
-TEST_DRIVE_RESCHEDULED = DomainEvent("test_drive.rescheduled", app_label="showroom")
-TEST_DRIVE_CANCELLED = DomainEvent("test_drive.cancelled", app_label="showroom")
+
+# PAYLOADS (docs/events.md, "The contract")
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _EventPayload:
+    """The fields every event payload below carries, in order."""
+
+    id: Uuid = described("The showroom event.")
+    title: NonEmpty = described("The event's title.")
+    status: Literal["draft", "published", "cancelled"] = described("The event's status.")
+    start_date: DateTime = described("When the event starts (a date and time).")
+    end_date: DateTime = described("When the event ends (a date and time).")
+    capacity: Annotated[int, Schema(minimum=0)] = described("How many seats it has.")
+    price: DecimalString | None = described(
+        "The price of a seat, a decimal amount as a string, or null for a free event."
+    )
+    currency: Currency = described("ISO 4217 code of the price's currency, e.g. RUB.")
+    category_id: Uuid | None = described("The event's category, or null.")
+
+
+@dataclass(frozen=True)
+class EventCreated(_EventPayload):
+    """Staff created a showroom event, as a draft or published at once."""
+
+
+@dataclass(frozen=True)
+class EventUpdated(_EventPayload):
+    """A showroom event's details changed, or it was published or finished."""
+
+    status: Literal["draft", "published", "finished"] = described("The event's status.")
+
+
+@dataclass(frozen=True)
+class EventCancelled(_EventPayload):
+    """A showroom event was cancelled; its registrations are cancelled and its resources
+    released."""
+
+    status: Literal["cancelled"] = described("The event's status: cancelled.")
+
+
+@dataclass(frozen=True)
+class _EventRegistrationPayload:
+    """The fields every event registration payload below carries, in order."""
+
+    id: Uuid = described("The registration.")
+    event_id: Uuid = described("The showroom event.")
+    event_title: NonEmpty = described("The event's title.")
+    user_id: Uuid = described("The registered person's user account.")
+    status: Literal["confirmed", "pending_payment", "waitlisted"] = described(
+        "The registration's status."
+    )
+    position: Annotated[int, Schema(minimum=1)] = described(
+        "The registration's place in the order of registering (and on the waitlist)."
+    )
+    amount: Money | None = described(
+        "The seat's price at a paid event, a decimal amount as a string; null at a free event."
+    )
+    currency: Currency = described("ISO 4217 code of the event's currency, e.g. RUB.")
+
+
+@dataclass(frozen=True)
+class EventRegistrationCreated(_EventRegistrationPayload):
+    """Someone registered for a showroom event: a seat confirmed, held for payment, or a
+    place on the waitlist."""
+
+
+@dataclass(frozen=True)
+class EventRegistrationCancelled(_EventRegistrationPayload):
+    """A registration was cancelled, by its owner, by staff, or with its event."""
+
+    status: Literal["cancelled"] = described("The registration's status: cancelled.")
+
+
+@dataclass(frozen=True)
+class EventRegistrationStatusChanged(_EventRegistrationPayload):
+    """A registration changed status: confirmed once paid, given a seat from the waitlist,
+    or expired unpaid."""
+
+    status: Literal["confirmed", "pending_payment", "expired"] = described(
+        "The registration's new status."
+    )
+
+
+@dataclass(frozen=True)
+class _ResourcePayload:
+    """The fields every resource payload below carries, in order."""
+
+    id: Uuid = described("The resource.")
+    name: str = described("Its name.")
+    type_id: Uuid = described("Its resource type.")
+    quantity: Annotated[int, Schema(minimum=1)] = described("How many of it can be booked at once.")
+    opens_at: TimeOfDay = described(
+        "When it can be booked from each day, a time of day in the dealership's time zone."
+    )
+    closes_at: TimeOfDay = described("When bookings end each day, in the dealership's time zone.")
+    vehicle_id: Uuid | None = described("The catalog product it is the demo car of, or null.")
+    is_active: bool = described("Whether it takes new bookings.")
+
+
+@dataclass(frozen=True)
+class ResourceCreated(_ResourcePayload):
+    """A showroom resource (a demo car, a bay, a room) was added."""
+
+
+@dataclass(frozen=True)
+class ResourceUpdated(_ResourcePayload):
+    """A showroom resource was changed: its details, or deactivated (`is_active` false) or
+    activated again."""
+
+
+@dataclass(frozen=True)
+class ResourceDeleted(_ResourcePayload):
+    """A showroom resource was deleted: it takes no booking and is gone from the API; its
+    past bookings keep it."""
+
+    is_active: Literal[False] = described(
+        "Whether it takes new bookings (always false once deleted)."
+    )
+
+
+@dataclass(frozen=True)
+class _AllocationPayload:
+    """The fields every allocation payload below carries, in order."""
+
+    id: Uuid = described("The allocation.")
+    resource_id: Uuid = described("The showroom resource booked.")
+    start_time: DateTime = described("When the booking starts.")
+    end_time: DateTime = described("When the booking ends.")
+    quantity: Annotated[int, Schema(minimum=1)] = described(
+        "How many units of the resource are booked."
+    )
+    status: Literal["active"] = described("The allocation's status: active.")
+    event_id: Uuid | None = described("The showroom event it is for, or null.")
+    registration_id: Uuid | None = described("The registration it is for, or null.")
+
+
+@dataclass(frozen=True)
+class ResourceAllocated(_AllocationPayload):
+    """A showroom resource (a room, a demo car) was booked for a time slot."""
+
+
+@dataclass(frozen=True)
+class ResourceReleased(_AllocationPayload):
+    """A booking of a showroom resource was released and its slot freed."""
+
+    status: Literal["released"] = described("The allocation's status: released.")
+
+
+@dataclass(frozen=True)
+class _TestDrivePayload:
+    """The fields every test drive payload below carries, in order."""
+
+    id: Uuid = described("The test drive.")
+    user_id: Uuid = described("The driver's user account.")
+    vehicle_id: Uuid = described("The catalog product (vehicle) driven.")
+    resource_id: Uuid = described("The demo car resource booked.")
+    start_time: DateTime = described("When the test drive starts.")
+    end_time: DateTime = described("When the test drive ends.")
+    status: Literal["booked"] = described("The test drive's status: booked.")
+
+
+@dataclass(frozen=True)
+class TestDriveBooked(_TestDrivePayload):
+    """A customer booked a test drive of a vehicle's demo car."""
+
+
+@dataclass(frozen=True)
+class TestDriveRescheduled(_TestDrivePayload):
+    """A booked test drive moved to another time slot."""
+
+
+@dataclass(frozen=True)
+class TestDriveCancelled(_TestDrivePayload):
+    """A booked test drive was cancelled and its slot freed."""
+
+    status: Literal["cancelled"] = described("The test drive's status: cancelled.")
+
+
+@dataclass(frozen=True)
+class TestDriveStatusChanged(_TestDrivePayload):
+    """Staff recorded how a started test drive went: completed, or the customer did not
+    come."""
+
+    status: Literal["completed", "no_show"] = described(
+        "The test drive's new status: completed or no_show."
+    )
+
+
+# EVENT TYPES
+# ------------------------------------------------------------------------------
+EVENT_CREATED = DomainEvent("event.created", payload=EventCreated, app_label="showroom")
+EVENT_UPDATED = DomainEvent("event.updated", payload=EventUpdated, app_label="showroom")
+EVENT_CANCELLED = DomainEvent("event.cancelled", payload=EventCancelled, app_label="showroom")
+REGISTRATION_CREATED = DomainEvent(
+    "event.registration.created", payload=EventRegistrationCreated, app_label="showroom"
+)
+REGISTRATION_CANCELLED = DomainEvent(
+    "event.registration.cancelled", payload=EventRegistrationCancelled, app_label="showroom"
+)
+REGISTRATION_CHANGED = DomainEvent(
+    "event.registration.status_changed",
+    payload=EventRegistrationStatusChanged,
+    app_label="showroom",
+)
+RESOURCE_CREATED = DomainEvent("resource.created", payload=ResourceCreated, app_label="showroom")
+RESOURCE_UPDATED = DomainEvent("resource.updated", payload=ResourceUpdated, app_label="showroom")
+RESOURCE_DELETED = DomainEvent("resource.deleted", payload=ResourceDeleted, app_label="showroom")
+RESOURCE_ALLOCATED = DomainEvent(
+    "resource.allocated", payload=ResourceAllocated, app_label="showroom"
+)
+RESOURCE_RELEASED = DomainEvent("resource.released", payload=ResourceReleased, app_label="showroom")
+TEST_DRIVE_BOOKED = DomainEvent("test_drive.booked", payload=TestDriveBooked, app_label="showroom")
+TEST_DRIVE_RESCHEDULED = DomainEvent(
+    "test_drive.rescheduled", payload=TestDriveRescheduled, app_label="showroom"
+)
+TEST_DRIVE_CANCELLED = DomainEvent(
+    "test_drive.cancelled", payload=TestDriveCancelled, app_label="showroom"
+)
 # Staff recorded how a drive went: completed or no_show (the live feed's push has this name).
-TEST_DRIVE_STATUS_CHANGED = DomainEvent("test_drive.status_changed", app_label="showroom")
+TEST_DRIVE_STATUS_CHANGED = DomainEvent(
+    "test_drive.status_changed", payload=TestDriveStatusChanged, app_label="showroom"
+)
 
 
 def event_payload(event: Event) -> dict:

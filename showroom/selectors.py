@@ -1,9 +1,13 @@
 """Reads of the showroom, scoped to who asks: clients see published events, and only their
 own registrations, allocations and test drives (anyone else's is a 404, like a missing one)."""
 
-from django.db.models import Count, Q, QuerySet
+from typing import TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Model, Q, QuerySet
 
 from common.exceptions import NotFound
+from common.types import Actor, Id
 from showroom.choices import SEAT_HOLDING, EventStatus
 from showroom.models import (
     Allocation,
@@ -15,8 +19,10 @@ from showroom.models import (
     TestDrive,
 )
 
+_M = TypeVar("_M", bound=Model)
 
-def _visible(queryset: QuerySet, pk):
+
+def _visible(queryset: QuerySet[_M], pk: Id) -> _M:
     row = queryset.filter(pk=pk).first()
     if row is None:
         raise NotFound
@@ -27,7 +33,7 @@ def category_list() -> QuerySet[EventCategory]:
     return EventCategory.objects.all()
 
 
-def event_list(*, user) -> QuerySet[Event]:
+def event_list(*, user: Actor | AnonymousUser | None) -> QuerySet[Event]:
     events = Event.objects.select_related("category").annotate(
         seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING))
     )
@@ -36,20 +42,20 @@ def event_list(*, user) -> QuerySet[Event]:
     return events.order_by("start_date", "id")  # the count drops the default ordering
 
 
-def event_get(*, user, event_id) -> Event:
+def event_get(*, user: Actor | AnonymousUser | None, event_id: Id) -> Event:
     return _visible(event_list(user=user), event_id)
 
 
-def registration_list(*, user) -> QuerySet[Registration]:
+def registration_list(*, user: Actor) -> QuerySet[Registration]:
     registrations = Registration.objects.select_related("event")
     return registrations if user.is_staff else registrations.filter(user_id=user.pk)
 
 
-def registration_get(*, user, registration_id) -> Registration:
+def registration_get(*, user: Actor, registration_id: Id) -> Registration:
     return _visible(registration_list(user=user), registration_id)
 
 
-def event_registrations(*, event_id) -> QuerySet[Registration]:
+def event_registrations(*, event_id: Id) -> QuerySet[Registration]:
     return Registration.objects.filter(event_id=event_id).order_by("position")
 
 
@@ -57,29 +63,29 @@ def resource_type_list() -> QuerySet[ResourceType]:
     return ResourceType.objects.all()
 
 
-def resource_list(*, user) -> QuerySet[Resource]:
+def resource_list(*, user: Actor) -> QuerySet[Resource]:
     """The active resources; staff see the deactivated ones too. Deleted ones are gone."""
     resources = Resource.objects.select_related("type").filter(deleted_at__isnull=True)
     return resources if user.is_staff else resources.filter(is_active=True)
 
 
-def resource_get(*, user, resource_id) -> Resource:
+def resource_get(*, user: Actor, resource_id: Id) -> Resource:
     return _visible(resource_list(user=user), resource_id)
 
 
-def allocation_list(*, user) -> QuerySet[Allocation]:
+def allocation_list(*, user: Actor) -> QuerySet[Allocation]:
     allocations = Allocation.objects.select_related("resource")
     return allocations if user.is_staff else allocations.filter(created_by_id=user.pk)
 
 
-def allocation_get(*, user, allocation_id) -> Allocation:
+def allocation_get(*, user: Actor, allocation_id: Id) -> Allocation:
     return _visible(allocation_list(user=user), allocation_id)
 
 
-def test_drive_list(*, user) -> QuerySet[TestDrive]:
+def test_drive_list(*, user: Actor) -> QuerySet[TestDrive]:
     drives = TestDrive.objects.select_related("resource")
     return drives if user.is_staff else drives.filter(user_id=user.pk)
 
 
-def test_drive_get(*, user, test_drive_id) -> TestDrive:
+def test_drive_get(*, user: Actor, test_drive_id: Id) -> TestDrive:
     return _visible(test_drive_list(user=user), test_drive_id)

@@ -29,7 +29,7 @@ class PgBouncer:
         self.server = urlsplit(server)
         self.pool_size = pool_size
         self.port = free_port()
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def _config(self) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -73,9 +73,10 @@ class PgBouncer:
     def start(self):
         command = self.command()  # writes the configuration, making the directory
         log = (self.directory / "pgbouncer.log").open("ab")
-        self.process = subprocess.Popen(
+        process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
+        self.process = process
         log.close()
 
         def answers() -> bool:
@@ -84,7 +85,7 @@ class PgBouncer:
                     connection.execute("SELECT 1")
                 return True
             except psycopg.OperationalError:
-                if self.process.poll() is not None:
+                if process.poll() is not None:
                     raise RuntimeError(
                         "pgbouncer exited:\n" + (self.directory / "pgbouncer.log").read_text()
                     ) from None

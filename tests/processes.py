@@ -10,12 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import amqp
 import httpx
 import redis
 from amqp.exceptions import ChannelError
 from django.conf import settings
 from django.db import connections
 from kombu import Connection
+from kombu.transport import virtual
 
 from config import servers
 from config.celery import app as celery_app
@@ -62,10 +64,16 @@ class _Process:
     def __init__(self, log_path: Path, *, env: dict | None = None):
         self.log_path = log_path
         self.env = env or {}  # on top of `environment()`
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def command(self) -> list[str]:
         raise NotImplementedError
+
+    def started(self) -> subprocess.Popen[bytes]:
+        """The process `start` started."""
+        if self.process is None:
+            raise RuntimeError(f"{type(self).__name__} was never started")
+        return self.process
 
     def wait_ready(self, timeout: float = 60) -> None:
         raise NotImplementedError
@@ -90,7 +98,7 @@ class _Process:
         return self
 
     def exited(self) -> bool:
-        if self.process.poll() is None:
+        if self.started().poll() is None:
             return False
         raise RuntimeError(
             f"{' '.join(self.command()[:4])} exited:\n{self.log_path.read_text()[-3000:]}"
@@ -105,9 +113,10 @@ class _Process:
     def kill(self) -> None:
         """SIGKILL the process and everything it started (a server's workers, a worker's
         pool) at once: nothing gets to clean up, as when a machine or a container dies."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
+        process = self.started()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
 
 
 class _Server(_Process):
@@ -288,8 +297,9 @@ class Worker(_Process):
 
     def kill(self) -> None:
         """SIGKILL the worker and its pool processes at once: nothing gets to clean up."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
+        process = self.started()
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
         self.log.close()
 
     def wait_idle(self, timeout: float = 30) -> None:
@@ -309,9 +319,14 @@ def queue_length(queue: str) -> int:
     """Tasks waiting in `queue` on the broker the app publishes to, Redis or RabbitMQ."""
     with Connection(celery_app.conf.CELERY_BROKER_URL) as connection:
         try:
-            return connection.default_channel.queue_declare(queue, passive=True).message_count
+            channel = connection.default_channel
+            assert isinstance(channel, virtual.Channel | amqp.Channel)  # Redis's, RabbitMQ's
+            declared = channel.queue_declare(queue, passive=True)
         except ChannelError:  # no such queue: Redis drops an empty list
             return 0
+        assert declared is not None  # None only with nowait
+        _name, message_count, _consumers = declared
+        return message_count
 
 
 class RedisServer:
@@ -393,6 +408,7 @@ class Beat(_Process):
 
     def kill(self) -> None:
         """SIGKILL: the lock is left to expire, as after a crash or a lost node."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
+        process = self.started()
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
         self.log.close()

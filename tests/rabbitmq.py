@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import amqp
 from kombu import Connection, Exchange, Queue
 
 from tests.conftest import RABBITMQ_URL, services_required_rabbitmq
@@ -25,6 +26,7 @@ def queue_of_its_own(routing_key: str = "#") -> Iterator[Queue]:
             yield queue
         finally:
             channel = connection.default_channel
+            assert isinstance(channel, amqp.Channel)  # kombu's pyamqp channel
             channel.queue_delete(queue.name)
             channel.exchange_delete(topic.name)
 

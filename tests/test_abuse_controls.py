@@ -57,7 +57,8 @@ def clock(monkeypatch):
 
 def rate_limit(response) -> tuple[int, int, int]:
     """The RateLimit headers of `response`: limit, calls left, seconds until one more."""
-    return tuple(int(response[name]) for name in throttling.RATE_LIMIT_HEADERS)
+    limit, left, reset = (int(response[name]) for name in throttling.RATE_LIMIT_HEADERS)
+    return limit, left, reset
 
 
 def register(client, n: int, **extra):

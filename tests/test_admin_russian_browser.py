@@ -67,8 +67,10 @@ def english_names() -> dict[str, set[str]]:
                 add(opts.verbose_name, opts.label)
                 add(opts.verbose_name_plural, opts.label)
                 for field in opts.get_fields():
-                    if getattr(field, "verbose_name", None):
-                        add(field.verbose_name, opts.label)
+                    # A relation's other end (ForeignObjectRel) has none.
+                    verbose_name = getattr(field, "verbose_name", None)
+                    if verbose_name:
+                        add(verbose_name, opts.label)
     return names
 
 

@@ -296,7 +296,7 @@ class World:
                 payment_id=completed_payment_make(self.client, self.order, "100.00").pk,
                 reason="Matrix",
                 amount=Decimal("50.00"),
-                user=UserFactory(role="manager"),
+                user=UserFactory.create(role="manager"),
             ).pk,
             "payments/methods": lambda: payments_services.payment_method_save(
                 user=self.client,

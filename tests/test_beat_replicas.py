@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Awaitable
 from itertools import pairwise
 
 import pytest
@@ -50,6 +51,7 @@ class Queue(threading.Thread):
     def run(self) -> None:
         while not self.done.is_set():
             popped = self.client.brpop(["celery"], timeout=0.2)
+            assert not isinstance(popped, Awaitable)  # a client of redis.Redis, not asyncio's
             if popped:
                 self.sent.append((time.monotonic(), json.loads(popped[1])["headers"]["task"]))
 

@@ -29,7 +29,7 @@ def redeliver_everything_to_the_crm() -> int:
     """Hand every event the CRM consumes to it once more, as a broker that redelivers would."""
     handed = 0
     for app_label in registry.outbox_apps():
-        for row in registry.outbox_model(app_label).objects.filter(type__in=FEEDS):
+        for row in registry.outbox_model(app_label)._default_manager.filter(type__in=FEEDS):
             event = types.event_from_outbox_row(row, app_label).as_dict()
             event_deliver_task.delay(consumer_name(row.type), event)
             handed += 1

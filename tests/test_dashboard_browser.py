@@ -154,7 +154,7 @@ def rate(part: int, whole: int) -> str:
     return "" if not whole else f"{Decimal(part * 100) / Decimal(whole):.1f}"
 
 
-def expected_tiles(customers) -> dict[str, dict[str, tuple]]:
+def expected_tiles(customers) -> dict[str, dict[str, tuple[str, str]]]:
     """{tile: {period: (value, previous)}} as the page's `data-value` and `data-previous`
     carry them, from the databases. `customers` None is everyone's."""
 
@@ -196,7 +196,7 @@ def expected_tiles(customers) -> dict[str, dict[str, tuple]]:
         )
         if customers is not None:
             clients = clients.filter(manager_id=manager_id)
-        clients = clients.annotate(
+        new_clients = clients.annotate(
             ordered=Exists(Activity.objects.filter(client=OuterRef("pk"), kind="order_placed"))
         ).aggregate(n=Count("pk"), converted=Count("pk", filter=Q(ordered=True)))
         return {
@@ -219,14 +219,14 @@ def expected_tiles(customers) -> dict[str, dict[str, tuple]]:
             "registrations": mine(
                 Registration.objects.filter(created_at__gte=start, created_at__lt=end), "user_id"
             ).count(),
-            "new_clients": clients["n"],
-            "lead_conversion": rate(clients["converted"], clients["n"]),
+            "new_clients": new_clients["n"],
+            "lead_conversion": rate(new_clients["converted"], new_clients["n"]),
         }
 
     manager_id = None
     if customers is not None:
         customers, manager_id = customers
-    expected = {}
+    expected: dict[str, dict[str, tuple[str, str]]] = {}
     for period, (now, before) in windows(timezone.localdate(timezone=ZONE)).items():
         current, previous = one(*now), one(*before)
         for tile, value in current.items():

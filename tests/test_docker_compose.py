@@ -30,6 +30,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from common import jwtkeys
+from common.registry import domain_apps
 from config import servers
 from tests.pgbouncer import UNPRIVILEGED_USER
 from tests.processes import free_port, wait_for
@@ -607,13 +608,21 @@ def test_compose_variables_are_documented_in_env_example():
     assert not undocumented, f"missing from .env.example: {sorted(undocumented)}"
 
 
+# The periodic jobs' intervals an app declares (common/registry.py), read by the settings.
+PERIODIC_JOB_SETTINGS = {
+    job.setting for config in domain_apps() for job in config.periodic_jobs if job.setting
+}
+
+
 def test_env_example_names_are_read_by_settings():
     # DJANGO_SETTINGS_MODULE is read by manage.py, config/asgi.py and Django itself.
     source = SETTINGS_SOURCE + METRICS_SOURCE + '"DJANGO_SETTINGS_MODULE"'
-    # DATABASE_DIRECT_URL_<APP>: made from DATABASE_ENV_VARS by the settings.
-    direct = {v.replace("_URL_", "_DIRECT_URL_") for v in settings.DATABASE_ENV_VARS.values()}
+    # DATABASE_URL_<APP>, from the registry of apps, and DATABASE_DIRECT_URL_<APP>, made from
+    # it by the settings.
+    variables = set(settings.DATABASE_ENV_VARS.values())
+    direct = {v.replace("_URL_", "_DIRECT_URL_") for v in variables} | variables
     assert '"DATABASE_URL_", "DATABASE_DIRECT_URL_"' in SETTINGS_SOURCE
-    source += "".join(f'"{name}"' for name in direct)
+    source += "".join(f'"{name}"' for name in direct | PERIODIC_JOB_SETTINGS)
     unknown = {name for name in env_example_names() if f'"{name}"' not in source}
     assert not unknown, f".env.example documents names the settings never read: {sorted(unknown)}"
 
@@ -622,7 +631,7 @@ def test_every_variable_settings_read_is_in_env_example():
     read = set(
         re.findall(r'(?:env\.\w+|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]*)"', SETTINGS_SOURCE)
     )
-    read |= set(settings.DATABASE_ENV_VARS.values())
+    read |= set(settings.DATABASE_ENV_VARS.values()) | PERIODIC_JOB_SETTINGS
     missing = read - env_example_names()
     assert not missing, f"base.py reads variables .env.example omits: {sorted(missing)}"
 
@@ -646,8 +655,9 @@ def test_env_production_example_gives_every_variable_compose_reads():
 
 @pytest.mark.parametrize("service", IMAGE_SERVICES)
 def test_every_variable_the_production_settings_require_is_given(service):
+    read = set(settings.DATABASE_ENV_VARS.values())  # named by the registry of apps
     for name in PRODUCTION_REQUIRES:
-        assert f'"{name}"' in SETTINGS_SOURCE, f"the settings no longer read {name}"
+        assert f'"{name}"' in SETTINGS_SOURCE or name in read, f"the settings no longer read {name}"
     given = {name.removesuffix("_FILE") for name in environment(service)}
     given |= set(re.findall(r"^([A-Z][A-Z0-9_]*?)(?:_FILE)?=", production_example(), re.MULTILINE))
     missing = [name for name in PRODUCTION_REQUIRES if name not in given]
@@ -741,7 +751,9 @@ def test_the_production_settings_load_from_compose_the_env_file_and_the_secrets(
 # SERVING
 # ------------------------------------------------------------------------------
 def port_of(command_line: str) -> str:
-    return re.search(r"--port (\d+)", command_line).group(1)
+    found = re.search(r"--port (\d+)", command_line)
+    assert found is not None, command_line
+    return found.group(1)
 
 
 def test_web_serves_http_through_config_servers():

@@ -1,6 +1,8 @@
 """The event backbone: outbox in the emitter's transaction, at-most-once consumers, relay
 and dead letters (docs/architecture.md §3.4)."""
 
+from dataclasses import dataclass
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -17,9 +19,17 @@ from orders.models import InboxEvent, OutboxEvent
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
+
 # The test's own event types: internal, so that only this module's consumers see them, and
 # with no published schema (the apps' events are checked in tests/test_event_contract.py).
-PING = DomainEvent("test.ping", app_label="orders", internal=True)
+@dataclass(frozen=True)
+class Probe:
+    """The test events' payload: a number, or nothing."""
+
+    n: int | None = None
+
+
+PING = DomainEvent("test.ping", payload=Probe, app_label="orders", internal=True)
 applied: list[str] = []
 failures = {"remaining": 0}
 
@@ -35,7 +45,7 @@ def count_ping(event):
 
 
 # An event of two consumers, the second in another database and never failing.
-PONG = DomainEvent("test.pong", app_label="orders", internal=True)
+PONG = DomainEvent("test.pong", payload=Probe, app_label="orders", internal=True)
 PONG_CONSUMERS = ["orders.test_pong_counter", "catalog.test_pong_echo"]
 echoed: list[str] = []
 
@@ -208,6 +218,14 @@ def test_two_deliveries_of_one_event_at_once_apply_it_once():
     assert CatalogInbox.objects.get().status == CatalogInbox.Status.PROCESSED
 
 
+def due_again_after(row: OutboxEvent) -> timedelta | None:
+    """How long after its publication the row is due again; None: it is not."""
+    if row.next_attempt_at is None:
+        return None
+    assert row.published_at is not None, "due again, yet never published"
+    return row.next_attempt_at - row.published_at
+
+
 def hand_over_by_both_paths(count: int, tasks_run) -> list[tuple]:
     """Publish `count` unpublished events by the relay's one statement (`publish_pending` on
     PostgreSQL), then, the rows set back as they were, by the plain claim
@@ -227,7 +245,7 @@ def hand_over_by_both_paths(count: int, tasks_run) -> list[tuple]:
             (
                 row.published_at is not None,
                 row.attempts,
-                row.next_attempt_at and row.next_attempt_at - row.published_at,
+                due_again_after(row),
             )
             for row in rows
         ]
@@ -292,7 +310,7 @@ def test_after_the_last_retry_the_event_is_a_dead_letter_and_can_be_replayed():
 
 
 def test_an_event_nobody_consumes_is_stored_as_delivered_and_never_handed_over(run_on_commit):
-    unheard = DomainEvent("test.unheard", app_label="orders", internal=True)
+    unheard = DomainEvent("test.unheard", payload=Probe, app_label="orders", internal=True)
     with run_on_commit(), transaction.atomic(using="orders"):
         unheard.emit(aggregate_id="x", payload={})
 
@@ -309,7 +327,7 @@ def handed_over_and_lost(event_id, *, due: bool = True):
     OutboxEvent.objects.filter(pk=event_id).update(
         published_at=now,
         attempts=1,
-        next_attempt_at=now + timezone.timedelta(seconds=-1 if due else 60),
+        next_attempt_at=now + timedelta(seconds=-1 if due else 60),
     )
 
 

@@ -12,7 +12,7 @@ import uuid
 from io import StringIO
 
 import pytest
-from confluent_kafka import Consumer
+from confluent_kafka import Consumer, Message
 from confluent_kafka.admin import AdminClient, ConfigResource
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -63,7 +63,7 @@ class Tansu:
         self.binary = binary
         self.port = free_port()
         self.bootstrap = f"127.0.0.1:{self.port}"
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, *, topics: bool = True) -> None:
         url = f"tcp://{self.bootstrap}"
@@ -113,7 +113,7 @@ def broker(settings):
     tansu.stop()
 
 
-def consume(broker: Tansu, topics: list[str], count: int) -> list:
+def consume(broker: Tansu, topics: list[str], count: int) -> list[Message]:
     """The messages a new consumer group reads from `topics`: `count` of them, and anything
     more that arrives within a second after."""
     consumer = Consumer(
@@ -129,7 +129,7 @@ def consume(broker: Tansu, topics: list[str], count: int) -> list:
         }
     )
     consumer.subscribe(topics)
-    messages = []
+    messages: list[Message] = []
     deadline = time.monotonic() + CONSUME_SECONDS
     try:
         while time.monotonic() < deadline:

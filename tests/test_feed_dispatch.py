@@ -53,8 +53,10 @@ def subscriber_sees(consumer, hops: list[str]) -> dict:
     """A customer subscribes to a paid order of its own; a manager moves it to processing,
     a push for the customer's feeds and a revocation follow. What the socket received, how
     it closed, and how many thread hops the pushes took."""
-    customer = UserFactory(email=f"feed-{consumer.__name__.lower()}@example.com")
-    manager = UserFactory(email=f"manager-{consumer.__name__.lower()}@example.com", role="manager")
+    customer = UserFactory.create(email=f"feed-{consumer.__name__.lower()}@example.com")
+    manager = UserFactory.create(
+        email=f"manager-{consumer.__name__.lower()}@example.com", role="manager"
+    )
     order = order_make(customer, (product_make(price="100.00"), 1))
     order = orders_services.order_paid_amount_set(
         order_id=order.pk, paid_amount=order.total_amount, version=1

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
+from websockets.typing import Origin
 
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -34,7 +35,7 @@ def ticket_for(server, user) -> str:
 def subscribe(server, path: str, query: str = "", origin: str | None = None):
     return connect(
         f"{server.ws_url}/{path}{'?' + query if query else ''}",
-        origin=origin or server.url,
+        origin=Origin(origin or server.url),
         open_timeout=10,
     )
 

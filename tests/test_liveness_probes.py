@@ -65,7 +65,7 @@ class HeartbeatWorker(Worker):
         wait_for(lambda: self.exited() or os.path.exists(alive), timeout, "the worker's heartbeat")
 
     def signal(self, signum) -> None:
-        os.killpg(self.process.pid, signum)  # the worker and its pool process
+        os.killpg(self.started().pid, signum)  # the worker and its pool process
 
 
 @pytest.mark.slow

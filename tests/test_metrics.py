@@ -47,7 +47,7 @@ def outbox_event(app: str, *, published: bool, age: timedelta = timedelta(0)):
     now = timezone.now()
     return (
         outbox_model(app)
-        .objects.using(database_for_app(app))
+        ._default_manager.using(database_for_app(app))
         .create(
             type="metrics.test",
             aggregate_id="1",
@@ -59,7 +59,7 @@ def outbox_event(app: str, *, published: bool, age: timedelta = timedelta(0)):
 
 def inbox_entry(app: str, status: str):
     Inbox = inbox_model(app)
-    return Inbox.objects.using(database_for_app(app)).create(
+    return Inbox._default_manager.using(database_for_app(app)).create(
         event_id=uuid.uuid4(), consumer="metrics.test", event_type="metrics.test", status=status
     )
 
@@ -171,9 +171,9 @@ def two_workers(django_db_setup, tmp_path):
         server.stop()
 
 
-def get_requests_by_pid(directory: Path) -> Counter:
+def get_requests_by_pid(directory: Path) -> Counter[str]:
     """GET requests each worker counted, read from its own counter file."""
-    counted = Counter()
+    counted: Counter[str] = Counter()
     for path in directory.glob("counter_*.db"):
         pid = path.stem.removeprefix("counter_")
         for key, count, _timestamp, _position in MmapedDict.read_all_values_from_file(str(path)):

@@ -27,7 +27,7 @@ _SAMPLES = {"uuid": SAMPLE_ID, "int": "1", "slug": "sample", "str": "sample", "p
 def _sample(pattern) -> str:
     """A concrete path that `pattern`'s route (or regex) matches."""
     if isinstance(pattern, RegexPattern):
-        return _GROUP.sub(SAMPLE_ID, pattern._regex.lstrip("^").rstrip("$"))
+        return _GROUP.sub(SAMPLE_ID, pattern.regex.pattern.lstrip("^").rstrip("$"))
     return _CONVERTER.sub(lambda m: _SAMPLES[m["kind"] or "str"], str(pattern))
 
 

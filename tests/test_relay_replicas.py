@@ -70,7 +70,7 @@ def inbox_counts(ids: list[str]) -> dict[str, int]:
     """For every consumer of user.updated: how many of the events its inbox holds."""
     return {
         consumer.name: registry.inbox_model(consumer.app_label)
-        .objects.using(consumer.using)
+        ._default_manager.using(consumer.using)
         .filter(event_id__in=ids, consumer=consumer.name)
         .count()
         for consumer in registry.consumers_for(USER_UPDATED)
@@ -80,7 +80,7 @@ def inbox_counts(ids: list[str]) -> dict[str, int]:
 def all_published() -> bool:
     return not any(
         registry.outbox_model(app_label)
-        .objects.using(database_for_app(app_label))
+        ._default_manager.using(database_for_app(app_label))
         .filter(published_at__isnull=True)
         .exists()
         for app_label in registry.outbox_apps()

@@ -337,7 +337,7 @@ def assert_only_the_killed_relays_batch_again(repeated: dict, killed_at) -> None
     rows = {
         app: list(
             registry.outbox_model(app)
-            .objects.filter(id__in=list(repeated))
+            ._default_manager.filter(id__in=list(repeated))
             .values_list("occurred_at", flat=True)
         )
         for app in registry.outbox_apps()

@@ -33,9 +33,9 @@ MONTH = {"from": "2026-10-01", "to": "2026-10-31"}
 FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
 
 
-def at(*parts) -> datetime:
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A moment on the dealership's clock."""
-    return datetime(*parts, tzinfo=MSK)
+    return datetime(year, month, day, hour, minute, tzinfo=MSK)
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ _wrong_sign_ins = itertools.count()
 def wrong_sign_ins_until_throttled(site, forwarded: str) -> list[int]:
     """Wrong sign-ins (each for an address of its own, so that no lockout plays a part) with
     `forwarded` as the terminator's X-Forwarded-For, up to the first 429: the statuses."""
-    statuses = []
+    statuses: list[int] = []
     with httpx.Client(base_url=site.url, timeout=30) as http:
         while len(statuses) < 21 and 429 not in statuses:
             n = next(_wrong_sign_ins)

@@ -376,9 +376,9 @@ def _held_to(response, expected: dict, given: Given) -> dict | None:
     if "code" in expected:
         assert answer is not None and answer["error"]["code"] == expected["code"], answer
     for field in expected.get("details", []):
-        assert field in answer["error"]["details"], answer
+        assert answer is not None and field in answer["error"]["details"], answer
     for field, value in given.substituted(expected.get("fields", {})).items():
-        assert answer[field] == value, (field, answer)
+        assert answer is not None and answer[field] == value, (field, answer)
     return answer
 
 

@@ -13,6 +13,8 @@ from datetime import timedelta
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from rest_framework_simplejwt import backends as simplejwt_backends
@@ -75,9 +77,13 @@ def forgeries(customer) -> dict[str, str]:
     claims = {**AccessToken.for_user(customer).payload}
     current = jwtkeys.key_ring()[0]
     stranger = jwtkeys.key_load(jwtkeys.private_key_pem())
+    # RS256: both sign with a private key, and ours verifies with its public key.
+    assert isinstance(current.signing, rsa.RSAPrivateKey)
+    assert isinstance(current.verifying, rsa.RSAPublicKey)
+    assert isinstance(stranger.signing, rsa.RSAPrivateKey)
     public_pem = current.verifying.public_bytes(
-        jwtkeys.serialization.Encoding.PEM,
-        jwtkeys.serialization.PublicFormat.SubjectPublicKeyInfo,
+        serialization.Encoding.PEM,
+        serialization.PublicFormat.SubjectPublicKeyInfo,
     )
     header = b64(json.dumps({"alg": "HS256", "kid": current.kid, "typ": "JWT"}).encode())
     body = b64(json.dumps(claims).encode())

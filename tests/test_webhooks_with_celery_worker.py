@@ -26,7 +26,7 @@ def subscribed_events() -> list[tuple[str, str]]:
     """(id, type) of every order and payment event the outboxes recorded, oldest first."""
     rows = []
     for app_label in ("orders", "payments"):
-        for row in registry.outbox_model(app_label).objects.all():
+        for row in registry.outbox_model(app_label)._default_manager.all():
             if row.type.startswith(("order.", "payment.")):
                 rows.append((row.occurred_at, str(row.id), row.type))
     return [(id, type) for _, id, type in sorted(rows)]

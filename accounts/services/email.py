@@ -1,6 +1,8 @@
 """The account's e-mail: one address per account, its verification by an e-mailed link, and
 its change, confirmed from the new mailbox."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -69,7 +71,7 @@ def email_verify_confirm(*, token: str) -> User:
     return user
 
 
-def _email_verified(user: User, **details) -> None:
+def _email_verified(user: User, **details: Any) -> None:
     user.email_verified_at = timezone.now()
     user.save(using=DB, update_fields=["email_verified_at", "updated_at"])
     activity_record(user=user, type=ActivityType.EMAIL_VERIFIED, **details)
@@ -102,7 +104,7 @@ def email_verification_resend(*, user: User) -> None:
 EMAIL_CHANGE_SALT = "accounts.email-change"
 
 
-def email_change_request(*, user: User, new_email: str, ip_address=None) -> None:
+def email_change_request(*, user: User, new_email: str, ip_address: str | None = None) -> None:
     """E-mail a link to `new_email` that changes the account's e-mail once opened, and tell
     the current address. Nothing changes until then. An address some account has is a 409,
     now and again at the confirmation."""
@@ -132,7 +134,7 @@ def email_change_token(*, user: User, new_email: str) -> str:
     )
 
 
-def email_change_confirm(*, token: str, ip_address=None) -> User:
+def email_change_confirm(*, token: str, ip_address: str | None = None) -> User:
     """Give the account the e-mail an e-mailed token names: it counts as verified (the link
     was opened from its mailbox), every token and open socket of the user ends, and the old
     address is told. The token expires after ACCOUNTS_EMAIL_VERIFY_HOURS."""

@@ -1,14 +1,17 @@
 """External identities: sign-in through a provider, and linking and unlinking the accounts
 it vouches for (docs/security.md, "Google sign-in")."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypedDict
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework_simplejwt.tokens import Token
 
 from accounts import events
 from accounts.choices import ActivityType, Role
@@ -17,7 +20,7 @@ from accounts.models import ActivityLog, ExternalIdentity, User
 from accounts.oidc import VerifiedIdentity
 from accounts.services.activity import activity_record
 from accounts.services.email import _email_verified
-from accounts.services.tokens import _signed_in, tokens_revoke_all
+from accounts.services.tokens import TokenPair, _signed_in, tokens_revoke_all
 from common.exceptions import ApplicationError, NotFound
 
 DB = "default"
@@ -31,12 +34,12 @@ class FederatedSignIn:
     """How a sign-in through a provider ended: signed in with `tokens`, or waiting for the
     owner of `confirmation_sent_to` to confirm the link from the e-mail sent there."""
 
-    tokens: dict | None = None
+    tokens: TokenPair | None = None
     confirmation_sent_to: str = ""
 
 
 def identity_sign_in(
-    *, identity: VerifiedIdentity, linking_user_id: str = "", ip_address=None
+    *, identity: VerifiedIdentity, linking_user_id: str = "", ip_address: str | None = None
 ) -> FederatedSignIn:
     """The account rules of a provider's sign-in, once the provider has vouched for
     `identity`:
@@ -80,7 +83,7 @@ def identity_sign_in(
     return FederatedSignIn(tokens=_signed_in(user, ip_address=ip_address, via=identity.provider))
 
 
-def identity_link_authorize(*, user: User, access_token) -> None:
+def identity_link_authorize(*, user: User, access_token: Token | None) -> None:
     """May the session that presented `access_token` link an external account to `user`? Only
     if its e-mail is verified, and the session began with a password sign-in at most
     IDENTITY_LINK_REAUTH_SECONDS ago: a stolen access token from an older session, or from a
@@ -117,7 +120,9 @@ def _email_verified_required(user: User) -> None:
         )
 
 
-def _identity_signed_in(user: User | None, identity: VerifiedIdentity, *, ip_address):
+def _identity_signed_in(
+    user: User | None, identity: VerifiedIdentity, *, ip_address: str | None
+) -> FederatedSignIn:
     if user is None or not user.is_active:
         raise ApplicationError(
             _("This account is deactivated."), code=AccountErrorCode.ACCOUNT_INACTIVE, status=403
@@ -126,7 +131,13 @@ def _identity_signed_in(user: User | None, identity: VerifiedIdentity, *, ip_add
     return FederatedSignIn(tokens=_signed_in(user, ip_address=ip_address, via=identity.provider))
 
 
-def _identity_fields(identity: VerifiedIdentity) -> dict:
+class _IdentityFields(TypedDict):
+    provider: str
+    subject: str
+    email: str
+
+
+def _identity_fields(identity: VerifiedIdentity) -> _IdentityFields:
     return {"provider": identity.provider, "subject": identity.subject, "email": identity.email}
 
 
@@ -146,7 +157,9 @@ def _user_from_identity(identity: VerifiedIdentity) -> User:
     return user
 
 
-def identity_link_request(*, user: User, identity: VerifiedIdentity, ip_address=None) -> None:
+def identity_link_request(
+    *, user: User, identity: VerifiedIdentity, ip_address: str | None = None
+) -> None:
     """Have `user` asked by e-mail to confirm that `identity` is theirs. The event carries
     what the link token is made of, never the token (accounts.emails)."""
     with transaction.atomic(using=DB):
@@ -246,7 +259,7 @@ def identity_link(*, user: User, provider: str, subject: str, email: str) -> Ext
     return identity
 
 
-def identity_unlink(*, user: User, identity_id) -> None:
+def identity_unlink(*, user: User, identity_id: uuid.UUID) -> None:
     """Unlink one of `user`'s identities, unless it is the only way left to sign in."""
     with transaction.atomic(using=DB):
         locked = User.objects.using(DB).select_for_update().get(pk=user.pk)

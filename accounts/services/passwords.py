@@ -30,7 +30,9 @@ def _validate_password(password: str, user: User) -> None:
         ) from exc
 
 
-def _password_set(*, user: User, password: str, activity: ActivityType, ip_address=None) -> None:
+def _password_set(
+    *, user: User, password: str, activity: ActivityType, ip_address: str | None = None
+) -> None:
     _validate_password(password, user)
     user.set_password(password)
     with transaction.atomic(using=DB):
@@ -39,7 +41,9 @@ def _password_set(*, user: User, password: str, activity: ActivityType, ip_addre
         activity_record(user=user, type=activity, ip_address=ip_address)
 
 
-def password_change(*, user: User, old_password: str, new_password: str, ip_address=None) -> None:
+def password_change(
+    *, user: User, old_password: str, new_password: str, ip_address: str | None = None
+) -> None:
     if not user.check_password(old_password):
         raise ApplicationError(
             _("The current password is wrong."),
@@ -55,7 +59,7 @@ def password_change(*, user: User, old_password: str, new_password: str, ip_addr
     )
 
 
-def password_reset_request(*, email: str, ip_address=None) -> None:
+def password_reset_request(*, email: str, ip_address: str | None = None) -> None:
     """Has a reset link sent if the e-mail belongs to an active user; silent otherwise. The
     request is an outbox event, so that it is sent even if the broker is down just now."""
     user = User.objects.filter(email=email_normalize(email), is_active=True).first()
@@ -70,7 +74,9 @@ def password_reset_request(*, email: str, ip_address=None) -> None:
         )
 
 
-def password_reset_confirm(*, uid: str, token: str, new_password: str, ip_address=None) -> None:
+def password_reset_confirm(
+    *, uid: str, token: str, new_password: str, ip_address: str | None = None
+) -> None:
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uid)), is_active=True)
     except (ValueError, TypeError, OverflowError, User.DoesNotExist) as exc:

@@ -1,6 +1,7 @@
 """WebSocket tickets: one-time tickets for the live feed, kept in the cache."""
 
 import secrets
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -11,7 +12,12 @@ from common.cache import cache_take
 WS_TICKET_PREFIX = "ws-ticket:"
 
 
-def ws_ticket_issue(*, user: User) -> dict:
+class WsTicket(TypedDict):
+    ticket: str
+    expires_in: int  # seconds
+
+
+def ws_ticket_issue(*, user: User) -> WsTicket:
     """A one-time ticket for the live feed, of the user's current token version: revoking
     their tokens ends the tickets issued before."""
     ticket = secrets.token_urlsafe(32)

@@ -2,6 +2,8 @@
 token of a user."""
 
 import logging
+import uuid
+from typing import Any, TypedDict, cast
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -11,14 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import UntypedToken
+from rest_framework_simplejwt.tokens import Token
 
 from accounts import events
 from accounts.choices import ActivityType
 from accounts.error_codes import AccountErrorCode
 from accounts.models import TokenFamily, User, sign_in_lookup
 from accounts.services.activity import activity_record
-from accounts.tokens import RefreshToken
+from accounts.tokens import RefreshToken, UntypedToken
 from common.authentication import TOKEN_VERSION_CLAIM, user_cache_forget
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
@@ -30,7 +32,25 @@ DB = "default"
 security_logger = logging.getLogger("autosalon.security")
 
 
-def _token_pair(user: User, *, family: str | None = None) -> dict:
+class TokenPair(TypedDict):
+    """What a sign-in or a rotation answers (docs/api.md, "Authentication")."""
+
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+
+
+class TokenVerification(TypedDict):
+    """What `auth/token/verify` answers (docs/api.md, "Authentication")."""
+
+    valid: bool
+    user_id: uuid.UUID | None
+    email: str | None
+    role: str | None
+
+
+def _token_pair(user: User, *, family: str | None = None) -> TokenPair:
     """A new pair; a sign-in starts a token family, a rotation stays in its own."""
     if family is None:
         family = str(TokenFamily.objects.create(user=user).pk)
@@ -60,7 +80,7 @@ def _invalid_refresh() -> ApplicationError:
     )
 
 
-def token_obtain(*, login: str, password: str, ip_address: str | None) -> dict:
+def token_obtain(*, login: str, password: str, ip_address: str | None) -> TokenPair:
     """Sign in with an e-mail or a username (`login`) from the client at `ip_address`: the
     lockout (accounts.lockout) counts the account's failures, and those from that address;
     a locked sign-in is answered as a wrong password is."""
@@ -73,7 +93,7 @@ def token_obtain(*, login: str, password: str, ip_address: str | None) -> dict:
     return _signed_in(user, ip_address=ip_address)
 
 
-def _signed_in(user: User, *, ip_address, **details) -> dict:
+def _signed_in(user: User, *, ip_address: str | None, **details: Any) -> TokenPair:
     """A new token family for `user`, whose identity has just been proven."""
     with transaction.atomic(using=DB):
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
@@ -90,7 +110,7 @@ def _signed_in(user: User, *, ip_address, **details) -> dict:
         return _token_pair(user, family=family)
 
 
-def _token_user(token) -> User | None:
+def _token_user(token: Token) -> User | None:
     """The active user a token was issued to, if none of their tokens was revoked since."""
     user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
     if user is None or token.get(TOKEN_VERSION_CLAIM) != user.token_version:
@@ -105,7 +125,7 @@ def _refresh_token_user(refresh: RefreshToken) -> User:
     return user
 
 
-def token_refresh(*, refresh_token: str) -> dict:
+def token_refresh(*, refresh_token: str) -> TokenPair:
     """Rotate a refresh token. Of any number of concurrent calls with one token, exactly one
     succeeds: blacklisting is an insert guarded by a unique constraint, and only the call
     whose insert created the row mints the new pair. A token that was rotated before comes
@@ -128,22 +148,27 @@ def token_refresh(*, refresh_token: str) -> dict:
         raise _invalid_refresh() from exc
     user = _refresh_token_user(refresh)
     with transaction.atomic(using=DB):
-        _, created = refresh.blacklist()
+        # simplejwt annotates it as the row; it is get_or_create's pair
+        # (jazzband/djangorestframework-simplejwt#911).
+        _, created = cast("tuple[BlacklistedToken, bool]", refresh.blacklist())
         if not created:
             raise _invalid_refresh()
         return _token_pair(user, family=family)
 
 
-def _token_family_revoke(*, family: str | None, user_id) -> None:
+def _token_family_revoke(*, family: str | None, user_id: str | None) -> None:
     """A rotated refresh token was replayed: none of its family refreshes again. Access
     tokens already issued run out within their lifetime."""
     with transaction.atomic(using=DB):
-        revoked = TokenFamily.objects.filter(pk=family, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-        user = User.objects.filter(pk=user_id).first()
+        # A token without a family (or a user) has none to revoke (or to tell).
+        revoked = 0
+        if family is not None:
+            revoked = TokenFamily.objects.filter(pk=family, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+        user = None if user_id is None else User.objects.filter(pk=user_id).first()
         if revoked and user is not None:
-            activity_record(user=user, type=ActivityType.REFRESH_TOKEN_REUSED, family=str(family))
+            activity_record(user=user, type=ActivityType.REFRESH_TOKEN_REUSED, family=family)
     security_logger.warning(
         "Security: a rotated refresh token of user %s was replayed; token family %s revoked",
         user_id,
@@ -151,10 +176,10 @@ def _token_family_revoke(*, family: str | None, user_id) -> None:
     )
 
 
-def token_verify(*, token: str) -> dict:
+def token_verify(*, token: str) -> TokenVerification:
     """Whether an access token is good. Another kind of token (a refresh token) is refused
     outright with a 401: verifying one would be a mistake of the caller's."""
-    invalid = {"valid": False, "user_id": None, "email": None, "role": None}
+    invalid: TokenVerification = {"valid": False, "user_id": None, "email": None, "role": None}
     try:
         verified = UntypedToken(token)
     except TokenError:
@@ -171,7 +196,7 @@ def token_verify(*, token: str) -> dict:
     return {"valid": True, "user_id": user.pk, "email": user.email, "role": user.role}
 
 
-def logout_everywhere(*, user: User, ip_address=None) -> None:
+def logout_everywhere(*, user: User, ip_address: str | None = None) -> None:
     """Sign the user out of every device: every access and refresh token stops working, and
     every open socket is closed."""
     with transaction.atomic(using=DB):
@@ -185,7 +210,7 @@ def logout_everywhere(*, user: User, ip_address=None) -> None:
         events.USER_SIGNED_OUT_EVERYWHERE.emit(aggregate_id=user.pk, payload={"id": str(user.pk)})
 
 
-def logout(*, refresh_token: str, ip_address=None) -> None:
+def logout(*, refresh_token: str, ip_address: str | None = None) -> None:
     try:
         refresh = RefreshToken(refresh_token)
     except TokenError as exc:

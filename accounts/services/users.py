@@ -1,9 +1,12 @@
 """Users: registration, their own changes (profile, language) and an admin's (role,
 activation, creation, deletion)."""
 
+from typing import TypedDict, Unpack
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts import events
 from accounts.choices import ActivityType, Role
@@ -20,8 +23,29 @@ from common.exceptions import ApplicationError
 DB = "default"
 
 
+class ProfileChanges(TypedDict, total=False):
+    """What a user changes of their own account at once; the e-mail changes apart."""
+
+    full_name: str
+    phone: PhoneNumber | str
+    username: str | None
+
+
+class AdminChanges(TypedDict, total=False):
+    """What an admin changes of an account (`user_admin_update`)."""
+
+    full_name: str
+    phone: PhoneNumber | str
+    email: str
+
+
 def user_register(
-    *, email: str, password: str, full_name: str = "", phone="", username: str | None = None
+    *,
+    email: str,
+    password: str,
+    full_name: str = "",
+    phone: PhoneNumber | str = "",
+    username: str | None = None,
 ) -> User:
     """A new client. The role is always `client`, whatever the caller asked for. The account
     works at once; its e-mail counts as verified only once the link e-mailed now is opened
@@ -69,7 +93,7 @@ def _username_taken() -> ApplicationError:
     )
 
 
-def user_profile_update(*, user: User, **fields) -> User:
+def user_profile_update(*, user: User, **fields: Unpack[ProfileChanges]) -> User:
     """The user's own name, phone and username. A username someone else has is a 409."""
     if "username" in fields:
         fields["username"] = username_normalize(fields["username"]) or None
@@ -77,8 +101,9 @@ def user_profile_update(*, user: User, **fields) -> User:
     changed = sorted(name for name, value in fields.items() if getattr(user, name) != value)
     if not changed:
         return user
-    for name in changed:
-        setattr(user, name, fields[name])
+    for name, value in fields.items():
+        if name in changed:
+            setattr(user, name, value)
     try:
         with transaction.atomic(using=DB):
             user.save(update_fields=[*changed, "updated_at"])
@@ -90,7 +115,13 @@ def user_profile_update(*, user: User, **fields) -> User:
     return user
 
 
-def user_me_update(*, user: User, email: str | None = None, ip_address=None, **fields) -> User:
+def user_me_update(
+    *,
+    user: User,
+    email: str | None = None,
+    ip_address: str | None = None,
+    **fields: Unpack[ProfileChanges],
+) -> User:
     """The user's own changes (`users/me`): name, phone and username at once; a new e-mail
     only once confirmed from it (`email_change_request`). A taken e-mail or username
     changes nothing."""
@@ -197,7 +228,9 @@ def user_delete(*, actor: User, user: User) -> None:
         user.delete()
 
 
-def user_create(*, actor: User, email: str, role: Role, full_name: str = "", phone="") -> User:
+def user_create(
+    *, actor: User, email: str, role: Role, full_name: str = "", phone: PhoneNumber | str = ""
+) -> User:
     """An account an admin opens, of any role, with no password: its owner sets one from
     the link e-mailed now (the password reset's), and the response never holds one."""
     user = User(email=email, full_name=full_name, phone=phone, role=role)
@@ -218,7 +251,7 @@ def user_create(*, actor: User, email: str, role: Role, full_name: str = "", pho
     return user
 
 
-def user_admin_update(*, actor: User, user: User, **fields) -> User:
+def user_admin_update(*, actor: User, user: User, **fields: Unpack[AdminChanges]) -> User:
     """An admin changes a user's `full_name`, `phone` or `email`. A new e-mail applies at
     once (the admin vouches for the account, where a user's own change waits for the new
     mailbox to confirm), counts as verified only once the link e-mailed there is opened,
@@ -232,8 +265,9 @@ def user_admin_update(*, actor: User, user: User, **fields) -> User:
     new_email = "email" in changed
     if new_email and User.objects.filter(email=fields["email"]).exclude(pk=user.pk).exists():
         raise _email_taken()
-    for name in changed:
-        setattr(user, name, fields[name])
+    for name, value in fields.items():
+        if name in changed:
+            setattr(user, name, value)
     if new_email:
         user.email_verified_at = None
         changed_columns = [*changed, "email_verified_at"]

@@ -6,7 +6,7 @@ from accounts.models import User
 PASSWORD = "Sturdy-pass-2026"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True

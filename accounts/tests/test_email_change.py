@@ -23,16 +23,24 @@ CONFIRM = "/api/v1/auth/email/change/confirm"
 
 
 def change_token(message) -> str:
-    return re.search(r"change-email\?token=(\S+)", message.body).group(1)
+    found = re.search(r"change-email\?token=(\S+)", message.body)
+    assert found is not None, message.body
+    return found.group(1)
 
 
-def sign_in(login: str) -> APIClient | None:
+class SignedInClient(APIClient):
+    """A client with a sign-in's access token in its credentials, and its refresh token."""
+
+    refresh_token: str
+
+
+def sign_in(login: str) -> SignedInClient | None:
     """A client with the tokens of a sign-in as `login`, or None if it was refused."""
     tokens = APIClient().post(TOKEN, {"email": login, "password": PASSWORD})
     if tokens.status_code != 200:
         assert tokens.status_code == 401, tokens.content
         return None
-    api = APIClient()
+    api = SignedInClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens.json()['access_token']}")
     api.refresh_token = tokens.json()["refresh_token"]
     return api

@@ -22,7 +22,9 @@ RESEND = "/api/v1/auth/email/verify/resend"
 
 
 def verify_token(message) -> str:
-    return re.search(r"verify-email\?token=(\S+)", message.body).group(1)
+    found = re.search(r"verify-email\?token=(\S+)", message.body)
+    assert found is not None, message.body
+    return found.group(1)
 
 
 def register(django_capture_on_commit_callbacks, email="new.client@example.com") -> User:

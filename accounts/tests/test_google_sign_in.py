@@ -261,7 +261,9 @@ def test_a_provider_that_does_not_answer_is_a_503(oidc_provider):
 # LINKING TO AN EXISTING ACCOUNT
 # ------------------------------------------------------------------------------
 def link_token(message) -> str:
-    return re.search(r"link-account\?token=(\S+)", message.body).group(1)
+    found = re.search(r"link-account\?token=(\S+)", message.body)
+    assert found is not None, message.body
+    return found.group(1)
 
 
 def test_an_existing_email_links_only_after_its_owner_confirms_by_email(

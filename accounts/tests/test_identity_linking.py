@@ -35,7 +35,7 @@ def bearer(access_token: str) -> APIClient:
 
 
 def verified_user(**fields) -> User:
-    return UserFactory(email_verified_at=timezone.now(), **fields)
+    return UserFactory.create(email_verified_at=timezone.now(), **fields)
 
 
 def link_from(browser: APIClient, oidc_provider):
@@ -146,7 +146,9 @@ def link_message():
 
 
 def link_token(message) -> str:
-    return re.search(r"link-account\?token=(\S+)", message.body).group(1)
+    found = re.search(r"link-account\?token=(\S+)", message.body)
+    assert found is not None, message.body
+    return found.group(1)
 
 
 def test_the_pre_hijack_leaves_the_attackers_password_and_tokens_refused(

@@ -121,7 +121,9 @@ def test_forty_nine_failures_leave_the_right_password_signing_in_from_a_fresh_ad
 
 
 def reset_link_values(message) -> dict:
-    link = re.search(r"https?://\S+", message.body).group()
+    found = re.search(r"https?://\S+", message.body)
+    assert found is not None, message.body
+    link = found.group()
     return {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}
 
 

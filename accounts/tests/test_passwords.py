@@ -80,7 +80,9 @@ def test_password_reset_for_an_unknown_email_answers_202_and_sends_nothing(
 
 def reset_link_values(message) -> dict:
     """uid and token from the link in the plain-text part."""
-    link = re.search(r"https?://\S+", message.body).group()
+    found = re.search(r"https?://\S+", message.body)
+    assert found is not None, message.body
+    link = found.group()
     return {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts import services
-from accounts.choices import ActivityType
+from accounts.choices import ActivityType, Role
 from accounts.models import ActivityLog
 from accounts.tests.factories import PASSWORD
 from accounts.tokens import AccessToken
@@ -44,11 +44,11 @@ class PublishedKeys:
         self.keys = jwt.PyJWKSet.from_dict(jwks)
 
     def get_signing_key_from_jwt(self, token: str) -> jwt.PyJWK:
-        kid = jwt.get_unverified_header(token).get("kid")
+        header = jwt.get_unverified_header(token)
         try:
-            return self.keys[kid]
+            return self.keys[header["kid"]]
         except KeyError as exc:
-            raise jwt.PyJWKClientError(f"No key {kid!r} in the set") from exc
+            raise jwt.PyJWKClientError(f"No key {header.get('kid')!r} in the set") from exc
 
 
 def partner_verifier(api_client):
@@ -70,6 +70,7 @@ def partner_verifier(api_client):
 def signed(claims: dict) -> str:
     """A token signed with the app's own current key: what only the app could issue."""
     current = jwtkeys.key_ring()[0]
+    assert current.signing is not None  # the ring's first key is the one that signs
     return jwt.encode(claims, current.signing, algorithm="RS256", headers={"kid": current.kid})
 
 
@@ -201,7 +202,7 @@ def test_a_role_change_ends_the_users_access_and_refresh_tokens(api_client, mana
     "revoke",
     [
         pytest.param(
-            lambda user, admin: services.user_role_set(actor=admin, user=user, role="manager"),
+            lambda user, admin: services.user_role_set(actor=admin, user=user, role=Role.MANAGER),
             id="role change",
         ),
         pytest.param(

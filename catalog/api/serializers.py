@@ -22,9 +22,13 @@ class CategoryInputSerializer(StrictInputSerializer):
 
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.all(), required=False, allow_null=True
-    )
+
+    def fields_named_as_drf_attributes(self) -> dict[str, serializers.Field]:
+        return {
+            "parent": serializers.PrimaryKeyRelatedField(
+                queryset=Category.objects.all(), required=False, allow_null=True
+            )
+        }
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping) and str(data.get("parent_id")) == "0":

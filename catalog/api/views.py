@@ -74,6 +74,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def _page(self) -> dict:
         """What `list` would answer, its rows built directly (`s.product_row`)."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # the API pages every list (REST_FRAMEWORK["PAGE_SIZE"])
         return self.get_paginated_response([s.product_row(product) for product in page]).data
 
     def get_object(self):

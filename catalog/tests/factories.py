@@ -47,9 +47,9 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
 def category_chain(depth: int) -> list[Category]:
     """A root with one descendant on each level: `depth` categories, levels 0..depth-1."""
-    chain = [CategoryFactory()]
+    chain: list[Category] = [CategoryFactory.create()]
     for _ in range(depth - 1):
-        chain.append(CategoryFactory(parent=chain[-1]))
+        chain.append(CategoryFactory.create(parent=chain[-1]))
     return chain
 
 

@@ -18,6 +18,6 @@ and `relay` (the relay's loop). `tests/test_import_graph.py` finds an import cir
 
 from common.events.emitting import DomainEvent
 from common.events.registry import consumer
-from common.events.types import Event
+from common.events.types import Event, TypedEvent
 
-__all__ = ["DomainEvent", "Event", "consumer"]
+__all__ = ["DomainEvent", "Event", "TypedEvent", "consumer"]

@@ -27,7 +27,7 @@ from kombu.exceptions import KombuError
 from common.databases import database_for_app
 from common.events.contract import envelope
 from common.events.registry import outbox_apps, outbox_model
-from common.events.types import event_from_outbox_row
+from common.events.types import Event, event_from_outbox_row
 
 logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT_SECONDS = 5
@@ -47,7 +47,7 @@ def connection() -> Connection:
     )
 
 
-def _publish(producer: Producer, event) -> None:
+def _publish(producer: Producer, event: Event) -> None:
     producer.publish(
         json.dumps(envelope(event), separators=(",", ":")),
         routing_key=event.type,
@@ -98,7 +98,7 @@ def _publish_app(
     failure = None
     with transaction.atomic(using=using):
         rows = (
-            Outbox.objects.using(using)
+            Outbox._default_manager.using(using)
             .filter(amqp_published_at__isnull=True)
             .order_by("occurred_at")
             .select_for_update(skip_locked=True)[:batch_size]
@@ -111,5 +111,7 @@ def _publish_app(
         except BROKER_ERRORS as exc:  # what the broker confirmed stays confirmed
             failure = exc
         if done:
-            Outbox.objects.using(using).filter(pk__in=done).update(amqp_published_at=timezone.now())
+            Outbox._default_manager.using(using).filter(pk__in=done).update(
+                amqp_published_at=timezone.now()
+            )
     return len(done), failure

@@ -13,12 +13,14 @@ import functools
 import json
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from jsonschema import Draft202012Validator
 
 from common.events import registry
+from common.events.types import Event, JsonPayload
 
 SCHEMA_DIR = "event_schemas"
 SCHEMA_BASE_URI = "https://autosalon.example/schemas/events/"
@@ -33,8 +35,9 @@ def schema_path(app_label: str, type: str, version: int) -> Path:
 
 
 @functools.cache
-def schema(app_label: str, type: str, version: int) -> dict:
-    return json.loads(schema_path(app_label, type, version).read_text())
+def schema(app_label: str, type: str, version: int) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(schema_path(app_label, type, version).read_text())
+    return loaded
 
 
 @functools.cache
@@ -45,7 +48,7 @@ def _validator(app_label: str, type: str, version: int) -> Draft202012Validator:
     )
 
 
-def payload_check(app_label: str, type: str, version: int, payload: dict) -> None:
+def payload_check(app_label: str, type: str, version: int, payload: JsonPayload) -> None:
     """Raise PayloadMismatch, naming every difference, when `payload` breaks the schema."""
     errors = sorted(
         _validator(app_label, type, version).iter_errors(payload), key=lambda e: list(e.path)
@@ -57,7 +60,7 @@ def payload_check(app_label: str, type: str, version: int, payload: dict) -> Non
         raise PayloadMismatch(f"{type} v{version} payload does not match its schema: {problems}")
 
 
-def envelope(event) -> dict:
+def envelope(event: Event) -> dict[str, Any]:
     """An event as it goes over the wire: the body of a webhook, an AMQP message."""
     return {
         "id": event.id,
@@ -70,7 +73,7 @@ def envelope(event) -> dict:
     }
 
 
-def envelope_schema(type: str, version: int, payload_ref: str) -> dict:
+def envelope_schema(type: str, version: int, payload_ref: str) -> dict[str, Any]:
     """What goes over the wire (a webhook body, an AMQP message): the event around its
     payload."""
     return {
@@ -88,10 +91,10 @@ def envelope_schema(type: str, version: int, payload_ref: str) -> dict:
     }
 
 
-def declared_events() -> list:
+def declared_events() -> list[registry.Declaration]:
     """Every event type the domain apps declare in their `events` modules (a test's own
     events are no part of the contract)."""
-    declared = []
+    declared: list[registry.Declaration] = []
     for app_label in settings.DOMAIN_APPS:
         try:
             module = import_module(f"{app_label}.events")
@@ -117,7 +120,7 @@ def kafka_topic(type: str) -> str:
     return f"{settings.EVENTS_KAFKA_TOPIC_PREFIX}{type.split('.')[0]}"
 
 
-def _kafka_channels(by_topic: dict[str, list[str]]) -> tuple[dict, dict]:
+def _kafka_channels(by_topic: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, Any]]:
     """One channel per Kafka topic, carrying the messages of its aggregate's event types."""
     channels, operations = {}, {}
     for topic, names in sorted(by_topic.items()):
@@ -147,7 +150,7 @@ def _kafka_channels(by_topic: dict[str, list[str]]) -> tuple[dict, dict]:
     return channels, operations
 
 
-def _kafka_headers(type: str, version: int) -> dict:
+def _kafka_headers(type: str, version: int) -> dict[str, Any]:
     return {
         "type": "object",
         "description": "Kafka record headers (UTF-8 strings). RabbitMQ carries the type and "
@@ -160,7 +163,7 @@ def _kafka_headers(type: str, version: int) -> dict:
     }
 
 
-def asyncapi_document() -> dict:
+def asyncapi_document() -> dict[str, Any]:
     """An AsyncAPI 3.0 document: one channel per event type on the `autosalon.events` topic
     exchange (routing key = type), one per Kafka topic (an aggregate's event types), and the
     same messages as webhooks deliver."""

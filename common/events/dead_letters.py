@@ -2,17 +2,20 @@
 until an operator replays them (docs/operations.md, "Dead letters")."""
 
 import logging
+from typing import Any
 
 from django.db import transaction
 
-from common.databases import database_for_app
 from common.events.delivery import deliver
-from common.events.registry import consumer_named, inbox_model, outbox_apps
+from common.events.registry import consumer_named, inbox_model, inbox_rows, outbox_apps
+from common.models import InboxEventBase
 
 logger = logging.getLogger(__name__)
 
 
-def dead_letter_record(consumer_name: str, event_data: dict, error: str, attempts: int) -> None:
+def dead_letter_record(
+    consumer_name: str, event_data: dict[str, Any], error: str, attempts: int
+) -> None:
     """Keep an event that exhausted its retries, unless a later delivery applied it."""
     registered = consumer_named(consumer_name)
     if registered is None:
@@ -20,7 +23,7 @@ def dead_letter_record(consumer_name: str, event_data: dict, error: str, attempt
     Inbox = inbox_model(registered.app_label)
     with transaction.atomic(using=registered.using):
         row, created = (
-            Inbox.objects.using(registered.using)
+            Inbox._default_manager.using(registered.using)
             .select_for_update()
             .get_or_create(
                 event_id=event_data["id"],
@@ -43,18 +46,16 @@ def dead_letter_record(consumer_name: str, event_data: dict, error: str, attempt
     )
 
 
-def dead_letters() -> list:
+def dead_letters() -> list[InboxEventBase]:
     """Every dead letter in every app database, oldest first."""
-    rows = []
+    rows: list[InboxEventBase] = []
     for app_label in outbox_apps():
         Inbox = inbox_model(app_label)
-        rows.extend(
-            Inbox.objects.using(database_for_app(app_label)).filter(status=Inbox.Status.DEAD)
-        )
+        rows.extend(inbox_rows(app_label).filter(status=Inbox.Status.DEAD))
     return sorted(rows, key=lambda row: row.created_at)
 
 
-def dead_letter_replay(row) -> bool:
+def dead_letter_replay(row: InboxEventBase) -> bool:
     """Deliver a dead letter again, in this process. Returns True once it is applied."""
     try:
         return deliver(row.consumer, row.event)

@@ -2,11 +2,12 @@
 its own and recorded in that consumer's inbox, at most once (docs/events.md, "Delivery")."""
 
 import logging
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from structlog.contextvars import bound_contextvars
 
-from common.events.registry import consumer_named, inbox_model, upcasted
+from common.events.registry import consumer_named, inbox_model, typed, upcasted
 from common.events.types import Event
 from common.middleware import request_id_bound
 from common.models import INBOX_TRANSITIONS
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 # each in turn (`dispatch`), each in a transaction of its own and recorded in its own inbox.
 # A consumer that fails is retried alone, by a delivery task of its own with backoff, and the
 # others are not run again (docs/events.md, "Delivery").
-def dispatch(event_data: dict, consumer_names: list[str]) -> dict[str, bool | Exception]:
+def dispatch(event_data: dict[str, Any], consumer_names: list[str]) -> dict[str, bool | Exception]:
     """Deliver one event to each named consumer (`deliver`). Returns, by consumer, True for
     applied, False for a repeat, or the exception it failed with (logged; the caller retries
     it alone)."""
@@ -33,7 +34,7 @@ def dispatch(event_data: dict, consumer_names: list[str]) -> dict[str, bool | Ex
     return results
 
 
-def deliver(consumer_name: str, event_data: dict) -> bool:
+def deliver(consumer_name: str, event_data: dict[str, Any]) -> bool:
     """Apply one event to one consumer, at most once. Returns False for a repeat delivery."""
     registered = consumer_named(consumer_name)
     if registered is None:
@@ -47,7 +48,7 @@ def deliver(consumer_name: str, event_data: dict) -> bool:
             # A first delivery, the usual case, is one INSERT; in a savepoint, so that a
             # conflict leaves the transaction usable.
             with transaction.atomic(using=using):
-                Inbox.objects.using(using).create(
+                Inbox._default_manager.using(using).create(
                     event_id=event.id,
                     consumer=consumer_name,
                     event_type=event.type,
@@ -56,7 +57,7 @@ def deliver(consumer_name: str, event_data: dict) -> bool:
                 )
         except IntegrityError:  # recorded before, or by a concurrent delivery that committed
             row = (
-                Inbox.objects.using(using)
+                Inbox._default_manager.using(using)
                 .select_for_update()
                 .get(event_id=event.id, consumer=consumer_name)
             )
@@ -67,5 +68,6 @@ def deliver(consumer_name: str, event_data: dict) -> bool:
             row.attempts += 1
             row.last_error = ""
             row.save(using=using, update_fields=["status", "attempts", "last_error", "updated_at"])
-        registered.handler(event)
+        # A payload that does not match its type's class fails here, as the consumer would.
+        registered.handler(typed(event, for_consumer=registered))
     return True

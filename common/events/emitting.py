@@ -12,12 +12,14 @@ from django.dispatch import Signal
 from common.databases import database_for_app
 from common.db import insert_rows
 from common.events import contract, publishing, registry
-from common.events.types import Event
+from common.events.types import Event, JsonPayload
 from common.middleware import current_request_id
 
 
 class DomainEvent:
-    """A named event type of one app, e.g. `DomainEvent("order.cancelled", app_label="orders")`.
+    """A named event type of one app and the frozen dataclass of its payload, e.g.
+    `DomainEvent("order.cancelled", payload=OrderCancelled, app_label="orders")`
+    (common/events/payloads.py).
 
     `signal` is sent with `event=` for in-process listeners, inside the emitting transaction;
     listeners that act outside the database use `transaction.on_commit(..., using=...)`."""
@@ -26,12 +28,14 @@ class DomainEvent:
         self,
         type: str,
         *,
+        payload: type,
         app_label: str,
         schema_version: int = 1,
         internal: bool = False,
-        upcasters: dict[int, Callable[[dict], dict]] | None = None,
+        upcasters: dict[int, Callable[[JsonPayload], JsonPayload]] | None = None,
     ):
         self.type = type
+        self.payload = payload  # what its consumers receive (TypedEvent.payload)
         self.app_label = app_label
         self.schema_version = schema_version  # of its payload's schema (common.events.contract)
         # Version N's payload -> version N+1's, for every version before `schema_version`: an
@@ -45,10 +49,12 @@ class DomainEvent:
         self.signal = Signal()
         registry.declare(self)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"DomainEvent({self.type!r})"
 
-    def emit(self, *, aggregate_id, payload: dict, rows: Sequence[Model] = ()) -> Event:
+    def emit(
+        self, *, aggregate_id: object, payload: JsonPayload, rows: Sequence[Model] = ()
+    ) -> Event:
         """Record the event in the outbox; call inside `transaction.atomic(using=self.using)`.
         `rows`, new model instances of the change itself, are inserted before the outbox row
         and in the same round trip (`common.db.insert_rows`: no model signals)."""

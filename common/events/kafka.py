@@ -22,6 +22,8 @@ Consumers drop repeats by `event_id`."""
 import functools
 import json
 import logging
+import uuid
+from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
@@ -31,8 +33,9 @@ from django.utils import timezone
 
 from common.databases import database_for_app
 from common.events.contract import envelope, event_types, kafka_topic
-from common.events.registry import outbox_apps, outbox_model
-from common.events.types import event_from_outbox_row
+from common.events.registry import outbox_apps, outbox_rows
+from common.events.types import Event, event_from_outbox_row
+from common.models import OutboxEventBase
 
 logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT_SECONDS = 5
@@ -44,7 +47,7 @@ def topics() -> list[str]:
     return sorted({kafka_topic(type) for _, type, _ in event_types()})
 
 
-def client_config() -> dict:
+def client_config() -> dict[str, Any]:
     return {
         "bootstrap.servers": settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS,
         "socket.connection.setup.timeout.ms": CONNECT_TIMEOUT_SECONDS * 1000,
@@ -94,7 +97,7 @@ def producer() -> Producer:
     )
 
 
-def message(event) -> dict:
+def message(event: Event) -> dict[str, Any]:
     """produce()'s arguments for one event."""
     return {
         "topic": kafka_topic(event.type),
@@ -131,9 +134,7 @@ def kafka_publish_pending(*, batch_size: int = 500) -> int:
                     return 0
             pks, errors = _produce(kafka, app_label, rows)
             if pks:
-                _outbox(app_label).objects.using(using).filter(pk__in=pks).update(
-                    kafka_published_at=timezone.now()
-                )
+                outbox_rows(app_label).filter(pk__in=pks).update(kafka_published_at=timezone.now())
         confirmed += len(pks)
         if errors:
             logger.warning(
@@ -143,31 +144,28 @@ def kafka_publish_pending(*, batch_size: int = 500) -> int:
     return confirmed
 
 
-def _outbox(app_label: str):
-    return outbox_model(app_label)
-
-
-def _claim(app_label: str, batch_size: int) -> list:
+def _claim(app_label: str, batch_size: int) -> list[OutboxEventBase]:
     """One batch of the app's rows Kafka has not confirmed, oldest first, locked until the
     caller's transaction commits (`SELECT ... FOR UPDATE SKIP LOCKED`): another relay skips
     them meanwhile, and finds them marked afterwards."""
     return list(
-        _outbox(app_label)
-        .objects.using(database_for_app(app_label))
+        outbox_rows(app_label)
         .filter(kafka_published_at__isnull=True)
         .order_by("occurred_at")
         .select_for_update(skip_locked=True)[:batch_size]
     )
 
 
-def _produce(kafka: Producer, app_label: str, rows: list) -> tuple[list, list[KafkaError]]:
+def _produce(
+    kafka: Producer, app_label: str, rows: list[OutboxEventBase]
+) -> tuple[list[uuid.UUID], list[KafkaError]]:
     """Produce the rows and wait for their delivery reports. Returns the primary keys the
     broker confirmed, and the errors of those it failed (or never confirmed in time)."""
 
-    confirmed: list = []
+    confirmed: list[uuid.UUID] = []
     errors: list[KafkaError] = []
 
-    def delivered(pk, error: KafkaError | None, _message: Message) -> None:
+    def delivered(pk: uuid.UUID, error: KafkaError | None, _message: Message) -> None:
         if error is None:
             confirmed.append(pk)
         else:

@@ -10,14 +10,15 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 from operator import attrgetter
 from types import SimpleNamespace
+from typing import Any
 
-from celery import current_app
+from celery import Task, current_app
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import F, Q, QuerySet, Value
@@ -29,11 +30,13 @@ from common.events import amqp, kafka
 from common.events.registry import (
     Consumer,
     consumers_for,
-    inbox_model,
+    inbox_rows,
     outbox_apps,
     outbox_model,
+    outbox_rows,
 )
 from common.events.types import Event, event_from_outbox_row
+from common.models import OutboxEventBase
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,14 @@ RELAY_BATCH_SIZE = 500
 DISPATCH_TASK = "common.tasks.event_dispatch_task"
 
 
-def _dispatch_task():
+def _argsrepr(event: Event) -> dict[str, Any]:
+    """What monitoring shows of a hand-over's message, instead of Celery's repr of the whole
+    payload (a third of a hand-over's cost): an option `apply_async` takes and passes on,
+    which its type stubs do not list."""
+    return {"argsrepr": f"{event.type} {event.id}"}
+
+
+def _dispatch_task() -> "Task[Any, Any]":  # celery.Task is generic to type checkers only
     return current_app.tasks[DISPATCH_TASK]
 
 
@@ -80,14 +90,16 @@ def _in_process() -> bool:
 
 # The hand-overs of in-process (eager) tasks deferred until the claim that took their rows
 # has committed (`_claim`), or None outside a claim.
-_after_claim: ContextVar[list | None] = ContextVar("events_after_claim", default=None)
+_after_claim: ContextVar[list[Callable[[], object]] | None] = ContextVar(
+    "events_after_claim", default=None
+)
 
 
 @contextmanager
 def _claim_transaction(app_label: str) -> Iterator[None]:
     """A transaction of its own on the app's database, in which a claim holds its rows until
     the commit; in-process hand-overs wait for the commit (`_send_or_defer`)."""
-    deferred: list = []
+    deferred: list[Callable[[], object]] = []
     token = _after_claim.set(deferred)
     try:
         with transaction.atomic(using=database_for_app(app_label)):
@@ -99,7 +111,9 @@ def _claim_transaction(app_label: str) -> Iterator[None]:
 
 
 @contextmanager
-def _claim(app_label: str, rows: QuerySet, batch_size: int) -> Iterator[list]:
+def _claim(
+    app_label: str, rows: QuerySet[OutboxEventBase], batch_size: int
+) -> Iterator[list[OutboxEventBase]]:
     """Up to `batch_size` of `rows` (a queryset of the app's outbox, in the order to publish
     them), locked for this process until the block ends: `SELECT ... FOR UPDATE SKIP LOCKED`
     in a transaction of its own on the app's database. Another relay's claim skips them,
@@ -124,11 +138,9 @@ def _send(deliveries: list[tuple[Event, list[Consumer]]]) -> list[str]:
             names = [registered.name for registered in targets]
             try:
                 event_dispatch_task.apply_async(
-                    args=[event.as_dict(), names],
+                    args=(event.as_dict(), names),
                     producer=producer,
-                    # What monitoring shows of the message, instead of Celery's repr of the
-                    # whole payload (a third of a hand-over's cost).
-                    argsrepr=f"{event.type} {event.id}",
+                    **_argsrepr(event),
                 )
             except Exception:
                 logger.exception(
@@ -150,16 +162,16 @@ def _send_or_defer(deliveries: list[tuple[Event, list[Consumer]]]) -> list[str]:
     return _send(deliveries)
 
 
-def _hand_over(app_label: str, deliveries: list[tuple[Event, list[Consumer]]], attempts=0):
+def _hand_over(
+    app_label: str, deliveries: list[tuple[Event, list[Consumer]]], attempts: int = 0
+) -> int:
     """Send each event to the given consumers; record the hand-over of those the broker took.
     `attempts` is how often they had been handed over before. Returns how many went out.
     Inside a claim (`_claim`)."""
     sent = _send_or_defer(deliveries)
     if sent:
         now = timezone.now()
-        outbox_model(app_label).objects.using(database_for_app(app_label)).filter(
-            pk__in=sent
-        ).update(
+        outbox_rows(app_label).filter(pk__in=sent).update(
             published_at=Coalesce("published_at", Value(now)),
             attempts=F("attempts") + 1,  # counts every hand-over, even a duplicate one
             next_attempt_at=now + redelivery_delay(attempts + 1),
@@ -174,15 +186,14 @@ def publish(app_label: str, events: list[Event]) -> int:
     if not events:
         return 0
     rows = (
-        outbox_model(app_label)
-        .objects.using(database_for_app(app_label))
+        outbox_rows(app_label)
         .filter(pk__in=[event.id for event in events], published_at__isnull=True)
         .order_by("occurred_at")
     )
     return _publish_claimed(app_label, rows, batch_size=len(events))
 
 
-def _publish_claimed(app_label: str, rows: QuerySet, *, batch_size: int) -> int:
+def _publish_claimed(app_label: str, rows: QuerySet[OutboxEventBase], *, batch_size: int) -> int:
     """Claim up to `batch_size` unpublished `rows`, hand them to every consumer of their
     type and mark them, in one transaction. Returns how many went out."""
     with _claim(app_label, rows, batch_size) as claimed:
@@ -191,7 +202,7 @@ def _publish_claimed(app_label: str, rows: QuerySet, *, batch_size: int) -> int:
         return _hand_over(app_label, deliveries) if deliveries else 0
 
 
-def unconsumed(rows) -> dict[str, list[Consumer]]:
+def unconsumed(rows: Iterable[OutboxEventBase]) -> dict[str, list[Consumer]]:
     """For outbox rows: the consumers that have not recorded each event in their inbox yet,
     by event id (an empty list once every consumer has)."""
     missing = {str(row.id): consumers_for(row.type) for row in rows}
@@ -199,12 +210,11 @@ def unconsumed(rows) -> dict[str, list[Consumer]]:
     for targets in missing.values():
         for registered in targets:
             by_app[registered.app_label].add(registered.name)
-    recorded = set()
+    recorded: set[tuple[str, str]] = set()
     for app_label, names in by_app.items():
         recorded.update(
             (str(event_id), name)
-            for event_id, name in inbox_model(app_label)
-            .objects.using(database_for_app(app_label))
+            for event_id, name in inbox_rows(app_label)
             .filter(event_id__in=list(missing), consumer__in=names)
             .values_list("event_id", "consumer")
         )
@@ -214,12 +224,8 @@ def unconsumed(rows) -> dict[str, list[Consumer]]:
     }
 
 
-def _undelivered_rows(app_label: str, *, due_only: bool) -> QuerySet:
-    rows = (
-        outbox_model(app_label)
-        .objects.using(database_for_app(app_label))
-        .filter(delivered_at__isnull=True)
-    )
+def _undelivered_rows(app_label: str, *, due_only: bool) -> QuerySet[OutboxEventBase]:
+    rows = outbox_rows(app_label).filter(delivered_at__isnull=True)
     if due_only:
         rows = rows.filter(
             Q(next_attempt_at__lte=timezone.now()) | Q(next_attempt_at__isnull=True),
@@ -228,22 +234,22 @@ def _undelivered_rows(app_label: str, *, due_only: bool) -> QuerySet:
     return rows.order_by("occurred_at")
 
 
-def undelivered(app_label: str, *, due_only: bool, batch_size: int = RELAY_BATCH_SIZE) -> list:
+def undelivered(
+    app_label: str, *, due_only: bool, batch_size: int = RELAY_BATCH_SIZE
+) -> list[OutboxEventBase]:
     """Outbox rows that not every consumer has recorded yet, oldest first; with `due_only`,
     the published ones whose redelivery time has come. Unclaimed: the relay claims them
     (`redeliver_due`)."""
     return list(_undelivered_rows(app_label, due_only=due_only)[:batch_size])
 
 
-def redeliver(app_label: str, rows) -> dict[str, int]:
+def redeliver(app_label: str, rows: Sequence[OutboxEventBase]) -> dict[str, int]:
     """Mark the rows every consumer has recorded as delivered; hand the others over again to
     the consumers that have not. Returns {"confirmed": n, "redelivered": m}."""
     missing = unconsumed(rows)
     done = [event_id for event_id, targets in missing.items() if not targets]
     if done:
-        outbox_model(app_label).objects.using(database_for_app(app_label)).filter(
-            pk__in=done
-        ).update(delivered_at=timezone.now())
+        outbox_rows(app_label).filter(pk__in=done).update(delivered_at=timezone.now())
     redelivered = 0
     for row in rows:
         if targets := missing[str(row.id)]:
@@ -279,7 +285,7 @@ def publish_pending(
         return _publish_pending_in_one_statement(app_label, cutoff, batch_size)
     rows = (
         outbox_model(app_label)
-        .objects.using(using)
+        ._default_manager.using(using)
         .filter(published_at__isnull=True, occurred_at__lte=cutoff)
         .order_by("occurred_at")
     )
@@ -305,7 +311,12 @@ def _publish_pending_in_one_statement(app_label: str, cutoff: datetime, batch_si
     connection = connections[database_for_app(app_label)]
     table = connection.ops.quote_name(outbox_model(app_label)._meta.db_table)
     now = timezone.now()
-    marks = {"now": now, "next": now + redelivery_delay(1), "cutoff": cutoff, "limit": batch_size}
+    marks: dict[str, datetime | int] = {
+        "now": now,
+        "next": now + redelivery_delay(1),
+        "cutoff": cutoff,
+        "limit": batch_size,
+    }
     with _claim_transaction(app_label), connection.cursor() as cursor:
         cursor.execute(_CLAIM_AND_MARK_SQL.format(table=table), marks)
         columns = [column.name for column in cursor.description]

@@ -2,36 +2,64 @@
 itself here), the consumers registered for them (`@consumer`), and each app's outbox and inbox
 tables (docs/events.md)."""
 
+import builtins
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from django.apps import apps
+from django.db.models import QuerySet
 
 from common.databases import database_for_app
-from common.events.types import Event
+from common.events.payloads import payload_from_json
+from common.events.types import Event, JsonPayload, TypedEvent
+from common.models import InboxEventBase, OutboxEventBase
+
+# A consumer: applies one event, typed, inside its inbox transaction.
+Handler = Callable[[TypedEvent[Any]], None]
 
 
-def outbox_model(app_label: str):
+def outbox_model(app_label: str) -> type[OutboxEventBase]:
     return apps.get_model(app_label, "OutboxEvent")
 
 
-def inbox_model(app_label: str):
+def inbox_model(app_label: str) -> type[InboxEventBase]:
     return apps.get_model(app_label, "InboxEvent")
+
+
+def outbox_rows(app_label: str) -> QuerySet[OutboxEventBase]:
+    """The app's outbox, on the app's database."""
+    return outbox_model(app_label)._default_manager.using(database_for_app(app_label))
+
+
+def inbox_rows(app_label: str) -> QuerySet[InboxEventBase]:
+    """The app's inbox, on the app's database."""
+    return inbox_model(app_label)._default_manager.using(database_for_app(app_label))
 
 
 # DECLARED EVENT TYPES
 # ------------------------------------------------------------------------------
-_declared: dict[str, Any] = {}  # DomainEvent by type: every one declared so far
+class Declaration(Protocol):
+    """What the registry reads of a `DomainEvent` (common.events.emitting)."""
+
+    type: str
+    app_label: str
+    payload: builtins.type  # its payload class (common/events/payloads.py)
+    schema_version: int
+    internal: bool
+    upcasters: dict[int, Callable[[JsonPayload], JsonPayload]]
 
 
-def declare(domain_event) -> None:
+_declared: dict[str, Declaration] = {}  # DomainEvent by type: every one declared so far
+
+
+def declare(domain_event: Declaration) -> None:
     """Called by every `DomainEvent` as it is made."""
     _declared[domain_event.type] = domain_event
 
 
-def is_declaration(value) -> bool:
+def is_declaration(value: object) -> bool:
     """Whether `value` is a declared `DomainEvent` (how the contract finds an app's event types
     without importing the module that emits them)."""
     type = getattr(value, "type", None)
@@ -50,6 +78,19 @@ def upcasted(event: Event) -> Event:
     return replace(event, payload=payload, schema_version=declared.schema_version)
 
 
+def typed(event: Event, *, for_consumer: "Consumer") -> TypedEvent[Any]:
+    """The event, brought up to its type's version (`upcasted`), as `for_consumer` receives
+    it: its payload typed by the type's payload class; for a consumer that reads the JSON
+    (`reads_json`; the webhooks' fan-out forwards events as they travelled, an erased
+    client's `{id, erased}` among them), the JSON (docs/events.md)."""
+    if for_consumer.reads_json:
+        return TypedEvent(event, event.payload)
+    declared = _declared.get(event.type)
+    if declared is None:
+        raise LookupError(f"No event type {event.type!r} is declared")
+    return TypedEvent(event, payload_from_json(declared.payload, event.payload))
+
+
 def is_internal(event_type: str) -> bool:
     declared = _declared.get(event_type)
     return declared is not None and declared.internal
@@ -62,7 +103,10 @@ class Consumer:
     name: str
     event_type: str
     app_label: str
-    handler: Callable[[Event], None]
+    handler: Handler
+    # It handles many types alike and reads the payload's JSON (`TypedEvent.payload` is the
+    # dict): the webhooks' fan-out, the orders' links, the CRM's timeline.
+    reads_json: bool = False
 
     @property
     def using(self) -> str:
@@ -74,16 +118,21 @@ _consumers: dict[str, Consumer] = {}
 _by_type: dict[str, list[Consumer]] = defaultdict(list)
 
 
-def consumer(event_type: str, *, name: str, app_label: str):
+def consumer(
+    event_type: str, *, name: str, app_label: str, reads_json: bool = False
+) -> Callable[[Handler], Handler]:
     """Register `handler(event)` for `event_type` (or `*`: every event but the internal ones);
-    it runs inside `atomic(using=<app's db>)`."""
+    it runs inside `atomic(using=<app's db>)` and receives a `TypedEvent`, its payload typed
+    by the type's class, or, with `reads_json` (and for `*`), the payload's JSON."""
 
-    def register(handler):
+    def register(handler: Handler) -> Handler:
         if name in _consumers:
             if _consumers[name].handler.__qualname__ == handler.__qualname__:
                 return handler  # the module was imported twice
             raise ValueError(f"Two consumers are named {name!r}")
-        registered = Consumer(name, event_type, app_label, handler)
+        registered = Consumer(
+            name, event_type, app_label, handler, reads_json or event_type == ANY_EVENT
+        )
         _consumers[name] = registered
         _by_type[event_type].append(registered)
         return handler

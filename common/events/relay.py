@@ -64,7 +64,7 @@ def _drain(listener: psycopg.Connection) -> int:
 
 
 class Relay:
-    def __init__(self):
+    def __init__(self) -> None:
         self.sweep_seconds = settings.EVENTS_RELAY_INTERVAL_SECONDS
         self.batch_interval = settings.EVENTS_RELAY_BATCH_INTERVAL_SECONDS
         self.apps = [

@@ -7,9 +7,14 @@ for DATABASE_RETRY_AFTER_SECONDS, then lets one attempt through. Requests that n
 database then fail in milliseconds with a 503 (`common.exceptions`) instead of each waiting
 out the timeouts in front of requests that need other databases."""
 
+from typing import Any, ClassVar
+
+import psycopg
 import pybreaker
 from django.conf import settings
 from django.db.backends.postgresql import base
+from psycopg.rows import TupleRow
+from psycopg_pool import ConnectionPool
 
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}
 
@@ -18,12 +23,17 @@ class _PoolCheckOnRecovery(pybreaker.CircuitBreakerListener):
     """When the database answers again, the pool's idle connections are the ones the
     outage broke: check them all now rather than hand each out to fail once."""
 
-    def __init__(self, alias: str):
+    def __init__(self, alias: str) -> None:
         self.alias = alias
 
-    def state_change(self, cb, old_state, new_state):
+    def state_change(
+        self,
+        cb: pybreaker.CircuitBreaker,
+        old_state: pybreaker.CircuitBreakerState | None,
+        new_state: pybreaker.CircuitBreakerState,
+    ) -> None:
         recovered = old_state is not None and old_state.name != pybreaker.STATE_CLOSED
-        pool = base.DatabaseWrapper._connection_pools.get(self.alias)
+        pool = DatabaseWrapper._connection_pools.get(self.alias)
         if recovered and new_state.name == pybreaker.STATE_CLOSED and pool is not None:
             pool.check()
 
@@ -50,13 +60,19 @@ def breakers_close() -> None:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def get_new_connection(self, conn_params):
+    # Django's backend keeps each alias's pool here, on its own class (not in django-stubs).
+    _connection_pools: ClassVar[dict[str, ConnectionPool[psycopg.Connection[TupleRow]]]]
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> psycopg.Connection[TupleRow]:
         try:
-            return breaker_for(self.alias).call(super().get_new_connection, conn_params)
+            connection: psycopg.Connection[TupleRow] = breaker_for(self.alias).call(
+                super().get_new_connection, conn_params
+            )
+            return connection
         except pybreaker.CircuitBreakerError as exc:
             # Django turns the driver's OperationalError into its own, as for a refused
             # connection.
-            raise base.Database.OperationalError(
+            raise self.Database.OperationalError(
                 f"The {self.alias} database is unavailable; retrying after "
                 f"{settings.DATABASE_RETRY_AFTER_SECONDS} s."
             ) from exc

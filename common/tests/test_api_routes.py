@@ -52,7 +52,7 @@ def _declared(entries, prefix: str = ""):
         if not isinstance(entry.pattern, RoutePattern):
             continue
         route = re.sub(
-            r"<(?:(\w+):)?\w+>", lambda m: SAMPLES[m.group(1) or "str"], entry.pattern._route
+            r"<(?:(\w+):)?\w+>", lambda m: SAMPLES[m.group(1) or "str"], str(entry.pattern)
         )
         if isinstance(entry, URLResolver):
             yield from _declared(entry.url_patterns, prefix + route)

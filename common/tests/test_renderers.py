@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
+from rest_framework.serializers import Serializer
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 
 from common.renderers import JSONRenderer
@@ -22,7 +23,8 @@ SAMPLES = [
     {"lazy": gettext_lazy("Orders"), 3: "a non-string key"},
     {"separators": "line\u2028paragraph\u2029end", "quote": '"\\</script>'},
     ReturnDict(
-        {"results": ReturnList([{"x": 1.5}, {"y": -0.0}], serializer=None)}, serializer=None
+        {"results": ReturnList([{"x": 1.5}, {"y": -0.0}], serializer=Serializer())},
+        serializer=Serializer(),
     ),
     [],
     "",

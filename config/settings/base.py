@@ -12,8 +12,10 @@ import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import django_stubs_ext
 import environ
 from corsheaders.defaults import default_headers as cors_default_headers
 from csp.constants import NONCE as CSP_NONCE
@@ -21,8 +23,12 @@ from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from common.registry import declaration
+from common.registry import PeriodicJob, declaration
 from config.process_kind import process_kind
+
+# Django's generic classes (QuerySet[Model], Field[...]) subscriptable at run time, as the
+# annotations the type checker reads use them (pyproject.toml, [tool.mypy]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -236,7 +242,7 @@ READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.5)
 READINESS_CACHE_SECONDS = env.float("READINESS_CACHE_SECONDS", default=2)
 
 
-def _database(alias: str, variable: str) -> dict:
+def _database(alias: str, variable: str) -> dict[str, Any]:
     file_name = "accounts" if alias == "default" else alias
     config = env.db_url(variable, default=f"sqlite:///{VAR_DIR / f'{file_name}.sqlite3'}")
     if config["ENGINE"] == "django.db.backends.postgresql":
@@ -373,17 +379,17 @@ EVENTS_RELAY_INTERVAL_SECONDS = env.float("EVENTS_RELAY_INTERVAL_SECONDS", defau
 EVENTS_RELAY_BATCH_INTERVAL_SECONDS = env.float("EVENTS_RELAY_BATCH_INTERVAL_SECONDS", default=0.02)
 
 
-def _direct_database(variable: str) -> dict | None:
+def _direct_database(variable: str) -> dict[str, Any] | None:
     direct = variable.replace("DATABASE_URL_", "DATABASE_DIRECT_URL_")
     return env.db_url(direct) if env.str(direct, default="") else None
 
 
-def _periodic_job(job) -> dict:
+def _periodic_job(job: PeriodicJob) -> dict[str, str | float]:
     seconds = env.float(job.setting, default=job.seconds) if job.setting else job.seconds
     return {"task": job.task, "schedule": float(seconds)}
 
 
-def domain_settings(domain_apps: list[str]) -> dict:
+def domain_settings(domain_apps: list[str]) -> dict[str, object]:
     """The settings that follow from the domain apps' declarations (common/registry.py):
     INSTALLED_APPS; DATABASE_ENV_VARS and DATABASES, a database per alias an app declares,
     its URL in DATABASE_URL_<APP>; DATABASES_DIRECT (DATABASE_DIRECT_URL_<APP>: where the
@@ -412,6 +418,13 @@ def domain_settings(domain_apps: list[str]) -> dict:
     }
 
 
+# Set by `domain_settings` below, through globals(); declared here for the type checker.
+INSTALLED_APPS: list[str]
+DATABASE_ENV_VARS: dict[str, str]
+DATABASES: dict[str, dict[str, Any]]
+DATABASES_DIRECT: dict[str, dict[str, Any] | None]
+APP_DATABASES: dict[str, str]
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, str | float]]
 globals().update(domain_settings(DOMAIN_APPS))
 # One schedule however many beats run (config/beat.py, docs/operations.md "Beat: one
 # schedule"): celery-redbeat keeps it in REDIS_URL's database with a lock; the beat holding
@@ -875,7 +888,7 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # `json`: one JSON object per line (production); `console`: readable lines (common/logging.py).
 LOG_FORMAT = env.str("LOG_FORMAT", default="console")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

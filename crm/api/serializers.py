@@ -65,13 +65,23 @@ class ClientInputSerializer(StrictInputSerializer):
         default=list,
     )
     status = serializers.ChoiceField(choices=ClientStatus.choices, default=ClientStatus.LEAD)
-    source = serializers.ChoiceField(choices=ClientSource.choices, default=ClientSource.OTHER)
     manager_id = serializers.UUIDField(
         required=False, allow_null=True, help_text="An admin's to set; a manager's own by default."
     )
     user_id = serializers.UUIDField(
         required=False, allow_null=True, help_text="The client's account, if they have one."
     )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # `source` is added here, after `status`: a class attribute of that name would stand
+        # for the serializer's own `Field.source`.
+        fields = super().get_fields()
+        fields["source"] = serializers.ChoiceField(
+            choices=ClientSource.choices, default=ClientSource.OTHER
+        )
+        for name in ("manager_id", "user_id"):
+            fields[name] = fields.pop(name)
+        return fields
 
     def validate_tax_id(self, value):
         value = value.strip()
@@ -125,7 +135,10 @@ class MergeInputSerializer(StrictInputSerializer):
 
 
 class ClientOutputSerializer(serializers.ModelSerializer):
-    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    tags = serializers.ManyRelatedField(  # what `SlugRelatedField(many=True)` makes
+        child_relation=serializers.SlugRelatedField(slug_field="name", read_only=True),
+        read_only=True,
+    )
     phone = serializers.CharField(read_only=True, help_text="E.164, or empty.")
     email = serializers.CharField(read_only=True, help_text="Lower-case, or empty.")
 
@@ -173,8 +186,6 @@ class ContactOutputSerializer(serializers.ModelSerializer):
 
 
 class ClientActivityOutputSerializer(serializers.ModelSerializer):
-    source = serializers.SerializerMethodField()
-
     class Meta:
         model = Activity
         fields = [
@@ -184,10 +195,18 @@ class ClientActivityOutputSerializer(serializers.ModelSerializer):
             "body",
             "author_id",
             "occurred_at",
-            "source",
             "details",
             "created_at",
         ]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # `source` (`get_source`) is added here, after `occurred_at`: a class attribute of that
+        # name would stand for the serializer's own `Field.source`.
+        fields = super().get_fields()
+        fields["source"] = serializers.SerializerMethodField()
+        for name in ("details", "created_at"):
+            fields[name] = fields.pop(name)
+        return fields
 
     @extend_schema_field(
         {

@@ -3,6 +3,7 @@ manager's client is a 404)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,7 +30,10 @@ class StaffView(APIView):
         return selectors.client_get(user=self.request.user, client_id=self.kwargs["pk"])
 
     def rendered(self, client_id, code=status.HTTP_200_OK) -> Response:
-        client = selectors.client_get(user=self.request.user, client_id=client_id)
+        user = self.request.user
+        if not user.is_authenticated:  # IsStaffRole has let no one else in
+            raise NotAuthenticated
+        client = selectors.client_get(user=user, client_id=client_id)
         return Response(s.ClientOutputSerializer(client).data, status=code)
 
 

@@ -1,12 +1,16 @@
 """A client's timeline: the entries staff log, and those written from other apps' events on
 the client of the account they are about, found, linked or made as a lead."""
 
+from datetime import datetime
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts import selectors as accounts_selectors
 from common.events import Event
+from common.types import Actor, Id
 from crm import events
 from crm.choices import ClientSource
 from crm.models import Activity, Client
@@ -15,7 +19,7 @@ from crm.services.clients import _live, _locked, normalise_email
 DB = "crm"
 
 
-def _activity_add(client: Client, **fields) -> Activity:
+def _activity_add(client: Client, **fields: Any) -> Activity:
     activity = Activity.objects.using(DB).create(client=client, **fields)
     _last_activity_note(activity)
     return activity
@@ -31,7 +35,13 @@ def _last_activity_note(activity: Activity) -> None:
 
 
 def activity_log(
-    *, client_id, author, kind: str, summary: str, body: str = "", occurred_at=None
+    *,
+    client_id: Id,
+    author: Actor,
+    kind: str,
+    summary: str,
+    body: str = "",
+    occurred_at: datetime | None = None,
 ) -> Activity:
     """A call, meeting, e-mail or note, by a member of staff."""
     with transaction.atomic(using=DB):
@@ -53,7 +63,7 @@ def activity_log(
 
 # THE TIMELINE FROM OTHER APPS' EVENTS
 # ------------------------------------------------------------------------------
-def client_for_user(user_id) -> Client | None:
+def client_for_user(user_id: Id) -> Client | None:
     """The client record of an account: the one linked to it; else an unlinked record with the
     account's e-mail, which it now links (a walk-in who registers later is not duplicated);
     else a new lead. None when the account no longer exists. Call inside atomic(using=DB)."""
@@ -97,7 +107,7 @@ def client_for_user(user_id) -> Client | None:
         return Client.objects.using(DB).get(user_id=user_id)
 
 
-def _account_client_locked(user_id) -> Client | None:
+def _account_client_locked(user_id: Id) -> Client | None:
     """The account's client, locked, and still the account's once locked: a merge or an
     erasure that held the lock may have moved the account elsewhere meanwhile."""
     for _attempt in range(3):
@@ -113,7 +123,7 @@ def _account_client_locked(user_id) -> Client | None:
 
 
 def timeline_record(
-    *, user_id, event: Event, kind: str, source_type: str, summary: str
+    *, user_id: Id, event: Event, kind: str, source_type: str, summary: str
 ) -> Activity | None:
     """One timeline entry for another app's event about an account, at most once per event.
     The entry is dated when the event happened, so the timeline keeps the order of events

@@ -1,6 +1,9 @@
 """Clients: recorded and edited by staff, taken by a manager, archived; the lock, the checks
 and the tags every write on a client shares."""
 
+from collections.abc import Collection, Iterable
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import selectors as accounts_selectors
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
+from common.types import Actor, Id
 from crm import events
 from crm.choices import CLIENT_TRANSITIONS
 from crm.error_codes import CrmErrorCode
@@ -20,7 +24,7 @@ def normalise_email(value: str | None) -> str:
     return (value or "").strip().lower()
 
 
-def _locked(client_id) -> Client:
+def _locked(client_id: Id) -> Client:
     client = Client.objects.using(DB).select_for_update().filter(pk=client_id).first()
     if client is None:
         raise ApplicationError(_("No such client."), code=CrmErrorCode.CLIENT_NOT_FOUND, status=404)
@@ -34,7 +38,7 @@ def _live(client: Client) -> None:
         )
 
 
-def _manager_checked(actor, manager_id):
+def _manager_checked(actor: Actor, manager_id: Id | None) -> Id | None:
     """Admins assign any active staff member, or nobody; a manager only themselves."""
     if manager_id is None:
         if not actor.is_superuser:
@@ -60,7 +64,7 @@ def _manager_checked(actor, manager_id):
     return manager_id
 
 
-def _account_checked(user_id, client: Client | None = None):
+def _account_checked(user_id: Id | None, client: Client | None = None) -> Id | None:
     if user_id is None:
         return None
     if accounts_selectors.user_card(user_id=user_id) is None:
@@ -85,12 +89,12 @@ def _account_taken() -> ApplicationError:
     )
 
 
-def _tags_set(client: Client, names) -> None:
+def _tags_set(client: Client, names: Iterable[str]) -> None:
     tags = [Tag.objects.using(DB).get_or_create(name=name)[0] for name in sorted(set(names))]
     client.tags.set(tags)
 
 
-def _normalised(fields: dict) -> dict:
+def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
     if "email" in fields:
         fields["email"] = normalise_email(fields["email"])
     if fields.get("phone") is None and "phone" in fields:
@@ -98,7 +102,7 @@ def _normalised(fields: dict) -> dict:
     return fields
 
 
-def client_create(*, actor, tags=(), **fields) -> Client:
+def client_create(*, actor: Actor, tags: Iterable[str] = (), **fields: Any) -> Client:
     """A client recorded by staff; a manager's own unless an admin says otherwise."""
     fields = _normalised(fields)
     if "manager_id" not in fields and not actor.is_superuser:
@@ -117,7 +121,9 @@ def client_create(*, actor, tags=(), **fields) -> Client:
     return client
 
 
-def client_update(*, actor, client_id, tags=None, **fields) -> Client:
+def client_update(
+    *, actor: Actor, client_id: Id, tags: Collection[str] | None = None, **fields: Any
+) -> Client:
     fields = _normalised(fields)
     with transaction.atomic(using=DB):
         client = _locked(client_id)
@@ -159,7 +165,7 @@ def client_update(*, actor, client_id, tags=None, **fields) -> Client:
     return client
 
 
-def client_take(*, actor, client_id) -> Client:
+def client_take(*, actor: Actor, client_id: Id) -> Client:
     """A manager takes an unassigned lead; taking one's own again changes nothing."""
     with transaction.atomic(using=DB):
         client = _locked(client_id)
@@ -180,7 +186,7 @@ def client_take(*, actor, client_id) -> Client:
     return client
 
 
-def client_archive(*, client_id) -> Client:
+def client_archive(*, client_id: Id) -> Client:
     """What DELETE does: the record leaves the lists and keeps its history."""
     with transaction.atomic(using=DB):
         client = _locked(client_id)

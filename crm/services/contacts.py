@@ -1,10 +1,13 @@
 """A client's contacts: added and edited under the client's lock."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
+from common.types import Id
 from crm import events
 from crm.error_codes import CrmErrorCode
 from crm.models import Contact
@@ -13,7 +16,7 @@ from crm.services.clients import _live, _locked, _normalised
 DB = "crm"
 
 
-def contact_add(*, client_id, **fields) -> Contact:
+def contact_add(*, client_id: Id, **fields: Any) -> Contact:
     fields = _normalised(fields)
     with transaction.atomic(using=DB):
         client = _locked(client_id)
@@ -23,7 +26,7 @@ def contact_add(*, client_id, **fields) -> Contact:
     return contact
 
 
-def contact_update(*, contact_id, **fields) -> Contact:
+def contact_update(*, contact_id: Id, **fields: Any) -> Contact:
     """Change a contact's details under its client's lock, as adding one takes it; the event
     names the fields changed (docs/events.md, "crm")."""
     fields = _normalised(fields)

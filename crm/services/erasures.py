@@ -1,11 +1,14 @@
 """Erasure: a person's data removed from a client record on request, with its audit row."""
 
+from uuid import UUID
+
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
+from common.types import Id
 from crm import events
 from crm.choices import CLIENT_TRANSITIONS, ClientStatus
 from crm.error_codes import CrmErrorCode
@@ -18,7 +21,8 @@ ERASED_NAME = "Erased client"
 
 def _merged_into(client: Client) -> list[Client]:
     """The archived duplicates merged into `client`, and those merged into them, locked."""
-    found, frontier = [], [client.pk]
+    found: list[Client] = []
+    frontier: list[UUID] = [client.pk]
     while frontier:
         merged = list(
             Client.objects.using(DB).select_for_update().filter(merged_into_id__in=frontier)
@@ -28,7 +32,7 @@ def _merged_into(client: Client) -> list[Client]:
     return found
 
 
-def client_erase(*, client_id, requested_by: str, reason: str) -> Erasure:
+def client_erase(*, client_id: Id, requested_by: str, reason: str) -> Erasure:
     """Right to be forgotten: the person's data goes (name, phone, e-mail, tax id, contacts,
     what the timeline says and the payloads of the CRM's own events, delivered or not: one
     still on its way goes out erased), from the record and from the duplicates once merged

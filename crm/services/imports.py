@@ -1,8 +1,11 @@
 """The import of clients from a file: the validated rows written at once, and every phone
 and e-mail the CRM knows, for the check of the rows."""
 
+from typing import Any
+
 from django.db import transaction
 
+from common.types import Id
 from crm import events
 from crm.models import Client, Contact, Tag
 from crm.services.clients import _normalised
@@ -10,7 +13,7 @@ from crm.services.clients import _normalised
 DB = "crm"
 
 
-def clients_import(rows: list[dict], *, manager_id=None) -> int:
+def clients_import(rows: list[dict[str, Any]], *, manager_id: Id | None = None) -> int:
     """Create a client for each validated row (the fields of `client_create`, with `tags`) in
     one transaction: all of them, or none."""
     rows = [_normalised(dict(row)) for row in rows]
@@ -39,7 +42,8 @@ def clients_import(rows: list[dict], *, manager_id=None) -> int:
 def reachable_by() -> tuple[set[str], set[str]]:
     """Every phone and e-mail the CRM knows, on clients and contacts (for an import to refuse
     rows that duplicate them)."""
-    phones, emails = set(), set()
+    phones: set[str] = set()
+    emails: set[str] = set()
     for model in (Client, Contact):
         for phone, email in model.objects.using(DB).values_list("phone", "email"):
             phones.add(str(phone or ""))

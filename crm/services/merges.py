@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
+from common.types import Actor, Id
 from crm import events
 from crm.choices import CLIENT_TRANSITIONS, ActivityKind, ClientStatus, ClientType
 from crm.error_codes import CrmErrorCode
@@ -18,7 +19,7 @@ DB = "crm"
 _FILLED_ON_MERGE = ("industry", "description", "tax_id", "email", "phone", "manager_id")
 
 
-def client_merge(*, actor, client_id, duplicate_id) -> Client:
+def client_merge(*, actor: Actor, client_id: Id, duplicate_id: Id) -> Client:
     """Fold `duplicate_id` into `client_id`: its contacts and timeline move over, what the
     survivor lacks is copied, its own phone and e-mail become a contact if they differ, and
     the duplicate is archived pointing at the survivor. Nothing is deleted."""

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 def deliver(app_label: str, event_type: str) -> bool:
-    row = registry.outbox_model(app_label).objects.get(type=event_type)
+    row = registry.outbox_model(app_label)._default_manager.get(type=event_type)
     return delivery.deliver(
         consumer_name(event_type), types.event_from_outbox_row(row, app_label).as_dict()
     )

@@ -43,7 +43,9 @@ class Lender(Protocol):
     def submit(self, loan: LoanRequest) -> str:
         """Send an approved application; returns the lender's reference for it."""
 
-    def disbursement(self, loan: LoanRequest, reference: str, sent_at: datetime):
+    def disbursement(
+        self, loan: LoanRequest, reference: str, sent_at: datetime
+    ) -> Disbursement | None:
         """The loan's `Disbursement` if the lender has paid it out, else None."""
 
     def cancel(self, loan: LoanRequest, reference: str) -> None:
@@ -58,7 +60,10 @@ def get_lender(name: str | None = None) -> Lender:
     from financing.lenders.manual import ManualLender
 
     name = name or settings.FINANCING_LENDER
-    lenders = {FakeLender.name: FakeLender, ManualLender.name: ManualLender}
+    lenders: dict[str, type[Lender]] = {
+        FakeLender.name: FakeLender,
+        ManualLender.name: ManualLender,
+    }
     if name not in lenders:
         raise ValueError(f"Unknown lender {name!r}: one of {', '.join(lenders)}")
     return lenders[name]()

@@ -16,7 +16,9 @@ class FakeLender:
     def submit(self, loan: LoanRequest) -> str:
         return f"FAKE-{loan.application_id}"
 
-    def disbursement(self, loan: LoanRequest, reference: str, sent_at: datetime):
+    def disbursement(
+        self, loan: LoanRequest, reference: str, sent_at: datetime
+    ) -> Disbursement | None:
         paid_at = sent_at + timedelta(seconds=settings.FAKE_LENDER_DISBURSE_AFTER_SECONDS)
         if timezone.now() < paid_at:
             return None

@@ -3,7 +3,7 @@ disbursement by hand (POST financing/applications/{id}/disburse, or the admin ac
 
 from datetime import datetime
 
-from financing.lenders import LoanRequest
+from financing.lenders import Disbursement, LoanRequest
 
 
 class ManualLender:
@@ -12,7 +12,9 @@ class ManualLender:
     def submit(self, loan: LoanRequest) -> str:
         return ""  # staff send the papers; the reference comes with the disbursement
 
-    def disbursement(self, loan: LoanRequest, reference: str, sent_at: datetime):
+    def disbursement(
+        self, loan: LoanRequest, reference: str, sent_at: datetime
+    ) -> Disbursement | None:
         return None  # only staff know
 
     def cancel(self, loan: LoanRequest, reference: str) -> None:

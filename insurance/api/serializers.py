@@ -82,7 +82,13 @@ class CoefficientOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     value = serializers.CharField(help_text="A decimal, exactly as applied.")
-    source = serializers.CharField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # `source` is added here: declared on the class, it would stand, to a type checker,
+        # for the serializer's own `Field.source` (a serializer is a field).
+        fields = super().get_fields()
+        fields["source"] = serializers.CharField()
+        return fields
 
 
 class QuoteOutputSerializer(serializers.ModelSerializer):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
-from common.admin import money
+from common.formatting import money
 from conftest import browser_for
 from insurance.admin import PolicyResource
 from insurance.models import Claim, Policy, Quote

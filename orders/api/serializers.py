@@ -1,4 +1,5 @@
 import uuid
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -8,28 +9,40 @@ from common.serializers import StrictInputSerializer
 from orders.choices import OrderStatus
 from orders.deal import loan_disbursed, premium_paid
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
+from orders.services import OrderedItem
+
+# The limits of an order's body: the serializers' below, and `order_create_input`'s.
+_MAX_ITEMS = 50
+_MIN_QUANTITY = 1
+_MAX_QUANTITY = 1000
 
 
 class OrderItemInputSerializer(StrictInputSerializer):
     product_id = serializers.UUIDField()
-    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+    quantity = serializers.IntegerField(min_value=_MIN_QUANTITY, max_value=_MAX_QUANTITY)
 
 
 class OrderCreateInputSerializer(StrictInputSerializer):
     """Only products and quantities: prices, totals, status and customer come from the server."""
 
-    items = OrderItemInputSerializer(many=True, allow_empty=False, max_length=50)
+    # `OrderItemInputSerializer(many=True, ...)`, which DRF's stubs take without `max_length`.
+    items = OrderItemInputSerializer.many_init(allow_empty=False, max_length=_MAX_ITEMS)
     notes = FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class OrderCreateInput(TypedDict):
+    """An order's body, validated: what `order_create` takes besides the customer."""
+
+    items: list[OrderedItem]
+    notes: str
 
 
 # The body order creation is nearly always sent: items of a product id and a whole
 # quantity, no notes.
 _ITEM_KEYS = frozenset(("product_id", "quantity"))
-_MAX_ITEMS = OrderCreateInputSerializer().fields["items"].max_length
-_QUANTITY = OrderItemInputSerializer().fields["quantity"]
 
 
-def order_create_input(data) -> dict:
+def order_create_input(data: object) -> OrderCreateInput:
     """`OrderCreateInputSerializer(data=data)`'s validated data, built directly from the usual
     body (docs/conventions.md, "Hot paths"). Any other body, a wrong one included, goes
     through the serializer, which answers it or refuses it with its own errors.
@@ -44,7 +57,7 @@ def order_create_input(data) -> dict:
             and item.keys() == _ITEM_KEYS
             and type(item["product_id"]) is str
             and type(item["quantity"]) is int
-            and _QUANTITY.min_value <= item["quantity"] <= _QUANTITY.max_value
+            and _MIN_QUANTITY <= item["quantity"] <= _MAX_QUANTITY
             for item in items
         )
     )
@@ -120,7 +133,7 @@ def _money_or_none(value):
     return None if value is None else _money.to_representation(value)
 
 
-def order_body(order: Order) -> dict:
+def order_body(order: Order) -> dict[str, Any]:
     """`OrderOutputSerializer(order).data`, built directly: the body of every order response,
     order creation's among them (docs/api.md, "Responses"). orders/tests/test_order_body.py
     holds the two to the same output."""

@@ -34,7 +34,7 @@ GOOD = [
     {"items": [_item(product_id=int(uuid.UUID(PRODUCT)))]},
 ]
 
-BAD = [
+BAD: list[object] = [
     None,
     [],
     "items",

@@ -2,6 +2,7 @@
 records that cross it, its errors, and `RemoteProvider`, the real providers' common look-ups
 (docs/payments.md). The providers import this module; `payments.providers` re-exports it."""
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -112,12 +113,22 @@ class PaymentProvider(Protocol):
         NotificationRefused for one that is not the provider's or cannot be read."""
 
 
-class RemoteProvider:
+class RemoteProvider(ABC):
     """What the real providers share: a look-up asks for the object by its reference (one
     the provider does not know is one it holds nothing under), or, when the answer to the
     create was lost and the reference with it, repeats the create with the same idempotency
     key. The provider keeps a key for at least 24 hours, and a payment is settled long
-    before that (the pending sweep, docs/operations.md)."""
+    before that (the pending sweep, docs/operations.md). Each provider makes the calls
+    themselves (`PaymentProvider`)."""
+
+    @abstractmethod
+    def charge(self, request: ChargeRequest) -> ProviderRecord: ...
+
+    @abstractmethod
+    def refund(self, request: RefundRequest) -> ProviderRecord: ...
+
+    @abstractmethod
+    def fetch(self, kind: Kind, reference: str) -> ProviderRecord: ...
 
     def charge_lookup(self, request: ChargeRequest, reference: str) -> ProviderRecord | None:
         if reference:

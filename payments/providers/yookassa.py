@@ -121,7 +121,7 @@ class YooKassaProvider(RemoteProvider):
             "status": "succeeded",
             "limit": LIST_LIMIT,
         }
-        records = []
+        records: list[ProviderRecord] = []
         while True:
             with _errors():
                 page = dict(objects.list(params))

@@ -1,26 +1,32 @@
 """What every money movement shares: the payable's lock, the ledger row, the provider call and
 the payable's received amount that payment events report."""
 
+import uuid
+from collections.abc import Callable
 from decimal import Decimal
+from typing import ParamSpec, TypeVar
 
 from django.db.models import F, Sum
 
 from common.db import outside_transaction
+from common.types import Id
 from payments.breaker import provider_breaker
 from payments.choices import CAPTURED_STATUSES, TransactionType
 from payments.models import LedgerTransaction, Payable, Payment
 from payments.providers import ProviderRecord
 
 DB = "payments"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def payable_locked(payable_id) -> Payable:
+def payable_locked(payable_id: Id) -> Payable:
     """The payable's row, locked. Every change of a payable's money takes this lock before
     the payment's own, so that they never deadlock and their sums are read in turn."""
     return Payable.objects.using(DB).select_for_update().get(payable_id=payable_id)
 
 
-def payment_locked(payment_id) -> tuple[Payable, Payment]:
+def payment_locked(payment_id: Id) -> tuple[Payable, Payment]:
     payable_id = Payment.objects.using(DB).values_list("payable_id", flat=True).get(pk=payment_id)
     payable = payable_locked(payable_id)
     return payable, Payment.objects.using(DB).select_for_update().get(pk=payment_id)
@@ -44,22 +50,25 @@ def ledger_record(
 LOAN_TYPES = (TransactionType.LOAN_DISBURSEMENT, TransactionType.LOAN_RETURN)
 
 
-def loan_received(payable_id) -> Decimal:
+def loan_received(payable_id: Id) -> Decimal:
     """What the lender's money adds to the payable: disbursed, less returned."""
     rows = LedgerTransaction.objects.using(DB).filter(payable_id=payable_id, type__in=LOAN_TYPES)
-    return rows.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    total: Decimal | None = rows.aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0.00")
 
 
-def received(payable_id) -> Decimal:
+def received(payable_id: Id) -> Decimal:
     """What the payable holds of money that actually moved: its captured payments net of
     refunds, and the lender's disbursements net of returns."""
-    captured = Payment.objects.using(DB).filter(
-        payable_id=payable_id, status__in=CAPTURED_STATUSES
-    ).aggregate(paid=Sum(F("amount") - F("refunded_amount")))["paid"] or Decimal("0.00")
-    return captured + loan_received(payable_id)
+    paid: Decimal | None = (
+        Payment.objects.using(DB)
+        .filter(payable_id=payable_id, status__in=CAPTURED_STATUSES)
+        .aggregate(paid=Sum(F("amount") - F("refunded_amount")))["paid"]
+    )
+    return (paid or Decimal("0.00")) + loan_received(payable_id)
 
 
-def captured_changed(payable: Payable) -> dict:
+def captured_changed(payable: Payable) -> dict[str, str | int]:
     """Call under the payable's lock once money moved against it: a new version of what it
     has received, for the event that reports it. The payable's owner (orders, the showroom,
     insurance) keeps the newest version it has seen, whatever order the events arrive in."""
@@ -71,13 +80,13 @@ def captured_changed(payable: Payable) -> dict:
     }
 
 
-def provider_call(method, *args, **kwargs):
+def provider_call(method: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Call the provider through the circuit breaker, never inside a transaction."""
     outside_transaction(f"The payment provider's {method.__name__}")
     return provider_breaker().call(method, *args, **kwargs)
 
 
-def disagreement(held: ProviderRecord, *, ours, amount: Decimal, currency: str) -> str:
+def disagreement(held: ProviderRecord, *, ours: uuid.UUID, amount: Decimal, currency: str) -> str:
     """Why the provider's record cannot be our charge or refund `ours` of `amount` (it is
     another one's, of another amount), or "" when it can."""
     if held.ours and held.ours != str(ours):

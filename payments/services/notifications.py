@@ -6,11 +6,13 @@ settles the payment or refund from that answer, never from the notification's bo
 import logging
 import uuid
 from dataclasses import asdict
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from common.queueing import task_queue
+from common.types import Id
 from payments import events
 from payments.choices import NOTIFICATION_TRANSITIONS, NotificationStatus
 from payments.models import Payment, ProviderNotification, Refund
@@ -55,11 +57,11 @@ def provider_notification_receive(*, provider: str, notice: Notification) -> boo
     return created
 
 
-def provider_notification_enqueue(notification_id) -> None:
+def provider_notification_enqueue(notification_id: Id) -> None:
     task_queue("payments.tasks.provider_notification_task", str(notification_id))
 
 
-def provider_notification_apply(*, notification_id) -> ProviderNotification:
+def provider_notification_apply(*, notification_id: Id) -> ProviderNotification:
     """Act on a recorded notification, once: fetch its object from the provider and settle
     our payment or refund by it. A notification about nothing of ours is ignored, and one
     the provider's record contradicts is refused; both are logged. Provider outages
@@ -85,7 +87,7 @@ def provider_notification_apply(*, notification_id) -> ProviderNotification:
     return _close(notice, NotificationStatus.APPLIED, f"The {notice.kind} is {settled}.")
 
 
-def notifications_unapplied_requeue(*, older_than) -> int:
+def notifications_unapplied_requeue(*, older_than: timedelta) -> int:
     """Hand notifications whose task was lost back to Celery; how many."""
     stale = ProviderNotification.objects.using(DB).filter(
         status=NotificationStatus.RECEIVED, created_at__lt=timezone.now() - older_than
@@ -99,20 +101,25 @@ def notifications_unapplied_requeue(*, older_than) -> int:
 def _target(notice: ProviderNotification) -> Payment | Refund | None:
     """Our payment or refund the notification is about: by our id, if the provider kept it,
     otherwise by the provider's reference."""
-    model = Payment if notice.kind == Kind.CHARGE else Refund
-    objects = model.objects.using(DB)
     try:
         ours = uuid.UUID(notice.ours) if notice.ours else None
     except ValueError:
         ours = None
+    if notice.kind == Kind.CHARGE:
+        payments = Payment.objects.using(DB)
+        if ours is not None:
+            return payments.filter(pk=ours).first()
+        payments = payments.filter(provider=notice.provider)
+        return payments.filter(provider_reference=notice.reference).first()
+    refunds = Refund.objects.using(DB)
     if ours is not None:
-        return objects.filter(pk=ours).first()
-    if model is Payment:
-        objects = objects.filter(provider=notice.provider)
-    return objects.filter(provider_reference=notice.reference).first()
+        return refunds.filter(pk=ours).first()
+    return refunds.filter(provider_reference=notice.reference).first()
 
 
-def _contradiction(notice: ProviderNotification, held: ProviderRecord, target) -> str:
+def _contradiction(
+    notice: ProviderNotification, held: ProviderRecord, target: Payment | Refund
+) -> str:
     """Why the provider's own record of the object rules the notification out, or ""."""
     if held.ours and held.ours != str(target.pk):
         return f"The provider's {notice.reference} belongs to {held.ours}, not to {target.pk}."

@@ -3,18 +3,19 @@ provider, completed or failed once, and settled when their order is cancelled.""
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import idempotency
 from common.exceptions import ApplicationError
 from common.queueing import task_queue
+from common.types import Actor, Id
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
 from orders.selectors import OrderView
@@ -28,7 +29,7 @@ from payments.choices import (
     TransactionType,
 )
 from payments.error_codes import PaymentErrorCode
-from payments.models import LedgerTransaction, Payable, Payment, PaymentIdempotencyKey
+from payments.models import LedgerTransaction, Payable, Payment, PaymentIdempotencyKey, Refund
 from payments.providers import (
     ChargeDeclined,
     ChargeRequest,
@@ -57,14 +58,14 @@ OUTSTANDING = (*UNSETTLED_STATUSES, *REFUNDABLE_STATUSES)
 # ------------------------------------------------------------------------------
 def payment_create(
     *,
-    user,
+    user: Actor,
     amount: Decimal,
     method: str,
-    order_id=None,
-    registration_id=None,
-    policy_id=None,
+    order_id: Id | None = None,
+    registration_id: Id | None = None,
+    policy_id: Id | None = None,
     description: str = "",
-    payment_method_id=None,
+    payment_method_id: Id | None = None,
     idempotency_key: str,
 ) -> tuple[Payment, bool]:
     """Create a pending payment of a payable: an order, a seat at a paid event or a policy's
@@ -118,6 +119,9 @@ def payment_create(
         },
         create=create,
     )
+    # A key's row commits with the id `create` returned, and payments never deletes one: a
+    # replay always finds the payment's id.
+    assert payment_id is not None
     return Payment.objects.using(DB).get(pk=payment_id), created
 
 
@@ -154,15 +158,17 @@ _NOT_FOUND = {
 }
 
 
-def _payable_noted_locked(user, kind: PayableKind, payable_id) -> Payable:
+def _payable_noted_locked(user: Actor, kind: PayableKind, payable_id: Id | None) -> Payable:
     """A seat or a premium held for payment, as payments learnt of it from its owner's
     events; the payer's own (or anyone's, for staff), locked."""
-    payable = (
-        Payable.objects.using(DB)
-        .select_for_update()
-        .filter(payable_id=payable_id, payable_kind=kind)
-        .first()
-    )
+    payable = None
+    if payable_id is not None:  # None: neither id was given, so there is no such payable
+        payable = (
+            Payable.objects.using(DB)
+            .select_for_update()
+            .filter(payable_id=payable_id, payable_kind=kind)
+            .first()
+        )
     if payable is None or (payable.customer_id != user.pk and not user.is_staff):
         message, code = _NOT_FOUND[kind]
         raise ApplicationError(message, code=code, status=404)
@@ -202,7 +208,7 @@ def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = No
         )
 
 
-def payment_process_enqueue(payment_id) -> None:
+def payment_process_enqueue(payment_id: Id) -> None:
     task_queue("payments.tasks.payment_process_task", str(payment_id))
 
 
@@ -213,7 +219,7 @@ def payment_process_enqueue(payment_id) -> None:
 # every path that would fail it first looks the charge up (`payment_reconcile`), and none
 # fails it while an attempt may still be under way (a worker killed mid-charge leaves one
 # open until the task time limit has passed).
-def payment_process(*, payment_id) -> Payment:
+def payment_process(*, payment_id: Id) -> Payment:
     """Charge a pending payment through the breaker. Provider outages (including an open
     breaker) propagate, for the task to retry; a decline fails the payment."""
     payment = Payment.objects.using(DB).get(pk=payment_id)
@@ -225,7 +231,7 @@ def payment_process(*, payment_id) -> Payment:
     provider = get_provider(payment.provider)
     request = charge_request(payment)
     try:
-        held = None
+        held: ProviderRecord | None = None
         if attempt > 1:  # an earlier attempt may have charged: ask before charging again
             held = provider_call(provider.charge_lookup, request, payment.provider_reference)
         if held is None:
@@ -250,7 +256,7 @@ def charge_request(payment: Payment) -> ChargeRequest:
     )
 
 
-def payment_lookup(*, payment_id) -> Payment:
+def payment_lookup(*, payment_id: Id) -> Payment:
     """Ask the provider about an unsettled payment and settle it by the answer; a payment
     the provider took no charge for is left as it is."""
     payment = Payment.objects.using(DB).get(pk=payment_id)
@@ -271,7 +277,7 @@ def _charge_held(payment: Payment) -> ProviderRecord | None:
     )
 
 
-def payment_settle(*, payment_id, held: ProviderRecord | None) -> Payment:
+def payment_settle(*, payment_id: Id, held: ProviderRecord | None) -> Payment:
     """Bring an unsettled payment to where the provider's record of its charge says it is,
     once: completed, failed, waiting for the customer's action, or as it was (nothing
     held, or the provider still deciding). A record that is not this payment's charge is
@@ -301,7 +307,7 @@ def payment_settle(*, payment_id, held: ProviderRecord | None) -> Payment:
     return payment
 
 
-def payment_reconcile(*, payment_id, reason: str) -> Payment:
+def payment_reconcile(*, payment_id: Id, reason: str) -> Payment:
     """Decide a pending payment that is to be given up on by what the provider holds:
     completed with the charge the provider took (and refunded next, if its order was
     cancelled), failed with `reason` only if it holds none and no attempt may still be under
@@ -317,7 +323,7 @@ def payment_reconcile(*, payment_id, reason: str) -> Payment:
     return payment_fail(payment_id=payment.pk, reason=reason)
 
 
-def _charge_attempt_start(payment_id) -> int:
+def _charge_attempt_start(payment_id: Id) -> int:
     """Record (and commit) a charge attempt before the provider hears of it; its number."""
     with transaction.atomic(using=DB):
         Payment.objects.using(DB).filter(pk=payment_id).update(
@@ -328,7 +334,7 @@ def _charge_attempt_start(payment_id) -> int:
         )
 
 
-def _charge_attempt_end(payment_id, attempt: int) -> None:
+def _charge_attempt_end(payment_id: Id, attempt: int) -> None:
     Payment.objects.using(DB).filter(pk=payment_id, provider_attempts=attempt).update(
         charge_started_at=None
     )
@@ -342,7 +348,7 @@ def _charge_under_way(payment: Payment) -> bool:
     )
 
 
-def _payment_requires_action(*, payment_id, held: ProviderRecord) -> Payment:
+def _payment_requires_action(*, payment_id: Id, held: ProviderRecord) -> Payment:
     """The provider waits for the customer: note where they confirm it, once."""
     with transaction.atomic(using=DB):
         payable, payment = payment_locked(payment_id)
@@ -361,7 +367,7 @@ def _payment_requires_action(*, payment_id, held: ProviderRecord) -> Payment:
     return payment
 
 
-def _payment_complete(*, payment_id, reference: str) -> Payment:
+def _payment_complete(*, payment_id: Id, reference: str) -> Payment:
     """Record the charge, once. An order cancelled while the charge was under way gets the
     money back: the refund is reserved in the same transaction and carried out after it."""
     with transaction.atomic(using=DB):
@@ -392,13 +398,13 @@ def _payment_complete(*, payment_id, reference: str) -> Payment:
     return payment
 
 
-def _payable_cancelled(payable_id) -> bool:
+def _payable_cancelled(payable_id: Id) -> bool:
     return (
         Payable.objects.using(DB).filter(payable_id=payable_id, cancelled_at__isnull=False).exists()
     )
 
 
-def payment_fail(*, payment_id, reason: str) -> Payment:
+def payment_fail(*, payment_id: Id, reason: str) -> Payment:
     """Fail an unsettled payment; a settled one stays as it is."""
     with transaction.atomic(using=DB):
         payable, payment = payment_locked(payment_id)
@@ -428,13 +434,13 @@ def payment_fail(*, payment_id, reason: str) -> Payment:
 # ------------------------------------------------------------------------------
 def payable_settle_cancelled(
     *,
-    payable_id,
-    customer_id,
+    payable_id: Id,
+    customer_id: Id,
     total_amount: Decimal,
     currency: str,
-    kind=PayableKind.ORDER,
-    order_id=None,
-) -> list:
+    kind: PayableKind = PayableKind.ORDER,
+    order_id: Id | None = None,
+) -> list[Refund]:
     """The payable was cancelled (an order, a seat given up, a premium unpaid in time):
     nothing more is charged, and what its payments captured is refunded in full, once. This
     runs in the consumer's transaction, so it only reserves the refunds; each is carried out
@@ -462,7 +468,7 @@ def payable_settle_cancelled(
     return [refund for refund in reserved if refund is not None]
 
 
-def _captured_of_cancelled(payable_id):
+def _captured_of_cancelled(payable_id: Id) -> QuerySet[Payment]:
     """Mark the payable cancelled, under its lock (nothing more is charged to it), and lock
     its payments that can still give money back."""
     payable = payable_locked(payable_id)
@@ -481,11 +487,11 @@ def _captured_of_cancelled(payable_id):
 def payable_note(
     *,
     kind: PayableKind,
-    payable_id,
-    customer_id,
+    payable_id: Id,
+    customer_id: Id,
     amount: Decimal,
     currency: str,
-    order_id=None,
+    order_id: Id | None = None,
 ) -> Payable:
     """A seat or a premium held for payment, as its owner's event reports it: payable from
     now on (once; a repeated report changes nothing)."""
@@ -503,50 +509,64 @@ def payable_note(
 
 
 def registration_payable_note(
-    *, registration_id, customer_id, status: str, amount: str | None, currency: str
+    *, registration_id: Id, customer_id: Id, status: str, amount: str | None, currency: str
 ) -> None:
     """What the showroom reports of a registration at a paid event: a seat held for payment
     becomes payable; a seat given up or expired is settled as a cancelled order is (nothing
     more charged, what was captured refunded, once)."""
     if amount is None:
         return  # a free event: nothing is owed
-    seat = {
-        "kind": PayableKind.REGISTRATION,
-        "payable_id": registration_id,
-        "customer_id": customer_id,
-        "currency": currency,
-    }
     if status == "pending_payment":
-        payable_note(**seat, amount=Decimal(amount))
+        payable_note(
+            kind=PayableKind.REGISTRATION,
+            payable_id=registration_id,
+            customer_id=customer_id,
+            currency=currency,
+            amount=Decimal(amount),
+        )
     elif status in ("cancelled", "expired"):
-        payable_settle_cancelled(**seat, total_amount=Decimal(amount))
+        payable_settle_cancelled(
+            kind=PayableKind.REGISTRATION,
+            payable_id=registration_id,
+            customer_id=customer_id,
+            currency=currency,
+            total_amount=Decimal(amount),
+        )
 
 
 def policy_payable_note(
-    *, policy_id, order_id, customer_id, status: str, premium: str, currency: str
+    *, policy_id: Id, order_id: Id, customer_id: Id, status: str, premium: str, currency: str
 ) -> None:
     """What insurance reports of a policy: bought, its premium is payable; lapsed unpaid, it
     is settled as a cancelled order is. A paid policy that is cancelled is refunded pro rata
     by `policy_premium_refund`, not here."""
-    premium_due = {
-        "kind": PayableKind.POLICY,
-        "payable_id": policy_id,
-        "order_id": order_id,
-        "customer_id": customer_id,
-        "currency": currency,
-    }
     if status == "pending_payment":
-        payable_note(**premium_due, amount=Decimal(premium))
+        payable_note(
+            kind=PayableKind.POLICY,
+            payable_id=policy_id,
+            order_id=order_id,
+            customer_id=customer_id,
+            currency=currency,
+            amount=Decimal(premium),
+        )
     elif status == "lapsed":
-        payable_settle_cancelled(**premium_due, total_amount=Decimal(premium))
+        payable_settle_cancelled(
+            kind=PayableKind.POLICY,
+            payable_id=policy_id,
+            order_id=order_id,
+            customer_id=customer_id,
+            currency=currency,
+            total_amount=Decimal(premium),
+        )
 
 
-def policy_premium_refund(*, policy_id, amount: Decimal, reason: str) -> list:
+def policy_premium_refund(*, policy_id: Id, amount: Decimal, reason: str) -> list[Refund]:
     """A paid policy was cancelled: the unused premium, `amount` as insurance priced it, goes
     back through the premium's own payments (newest first), each refund reserved here and
     carried out after the commit, once however often the cancellation is reported."""
     with transaction.atomic(using=DB):
-        reserved, left = [], amount
+        reserved: list[Refund] = []
+        left = amount
         for payment in _captured_of_cancelled(policy_id).order_by("-created_at"):
             if left <= 0:
                 break
@@ -559,7 +579,7 @@ def policy_premium_refund(*, policy_id, amount: Decimal, reason: str) -> list:
 
 # THE LENDER'S MONEY
 # ------------------------------------------------------------------------------
-def _order_payable_locked(order_id, *, customer_id, currency: str) -> Payable:
+def _order_payable_locked(order_id: Id, *, customer_id: Id, currency: str) -> Payable:
     """The order's payable, locked; made from a report when payments has not seen the order
     yet (its total is brought up to date from the order when it is first paid)."""
     Payable.objects.using(DB).get_or_create(
@@ -577,13 +597,13 @@ def _order_payable_locked(order_id, *, customer_id, currency: str) -> Payable:
 
 def order_financing_note(
     *,
-    order_id,
-    application_id,
-    customer_id,
+    order_id: Id,
+    application_id: Id,
+    customer_id: Id,
     status: str,
     amount: Decimal,
     currency: str,
-    reported_at,
+    reported_at: datetime,
 ) -> None:
     """What financing reports of an order's loan: while an approved loan is to pay the rest,
     the customer's payments may cover only what it leaves (`_check_balance`). A report older
@@ -601,9 +621,9 @@ def order_financing_note(
 
 def loan_record(
     *,
-    order_id,
-    application_id,
-    customer_id,
+    order_id: Id,
+    application_id: Id,
+    customer_id: Id,
     type: TransactionType,
     amount: Decimal,
     currency: str,

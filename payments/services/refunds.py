@@ -19,6 +19,7 @@ from pybreaker import CircuitBreakerError
 from common import four_eyes
 from common.exceptions import ApplicationError
 from common.queueing import task_queue
+from common.types import Actor, Id
 from payments import events
 from payments.choices import (
     PAYMENT_TRANSITIONS,
@@ -55,7 +56,9 @@ KEY_LIFETIME = timedelta(hours=23)
 logger = logging.getLogger(__name__)
 
 
-def payment_refund(*, payment_id, reason: str, amount: Decimal | None = None, user=None) -> Refund:
+def payment_refund(
+    *, payment_id: Id, reason: str, amount: Decimal | None = None, user: Actor | None = None
+) -> Refund:
     """Staff give back part or all of a captured payment (all that is left when `amount` is
     None): never of their own order, and above PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE only
     once a second staff member approves it (`refund_decide`; the refund waits, its amount
@@ -67,7 +70,7 @@ def payment_refund(*, payment_id, reason: str, amount: Decimal | None = None, us
     return _refund_carry_out(refund)
 
 
-def refund_decide(*, refund_id, decision: str, reason: str, user) -> Refund:
+def refund_decide(*, refund_id: Id, decision: str, reason: str, user: Actor) -> Refund:
     """A second staff member approves (and the refund is carried out) or rejects (and its
     amount is free again) a refund awaiting approval; the one who asked cannot, nor can the
     payer."""
@@ -150,7 +153,12 @@ def _remaining(payment: Payment) -> Decimal:
 
 
 def refund_reserve(
-    *, payment_id, reason: str, amount: Decimal | None = None, user=None, refund_id=None
+    *,
+    payment_id: Id,
+    reason: str,
+    amount: Decimal | None = None,
+    user: Actor | None = None,
+    refund_id: Id | None = None,
 ) -> Refund:
     """Step one: a pending refund, committed before the provider hears of it. `user` is None
     when the system refunds (a saga); staff may not refund their own payment, and a refund
@@ -188,7 +196,7 @@ def refund_reserve(
             created_by_id=getattr(user, "pk", None),
             status=RefundStatus.AWAITING_APPROVAL if above else RefundStatus.PENDING,
         )
-        if above:  # the request is the first approval
+        if above and user is not None:  # the request is the first approval
             RefundApproval.objects.using(DB).create(
                 refund=refund,
                 decided_by_id=user.pk,
@@ -221,13 +229,13 @@ def cancellation_refund_reserve(
     return refund
 
 
-def _enqueue(refund_id) -> None:
+def _enqueue(refund_id: Id) -> None:
     task_queue("payments.tasks.refund_process_task", str(refund_id))
 
 
 # CALL AND SETTLE
 # ------------------------------------------------------------------------------
-def refund_execute(*, refund_id) -> Refund:
+def refund_execute(*, refund_id: Id) -> Refund:
     """Steps two and three for a pending refund: ask the provider, outside any transaction,
     then settle. Provider outages propagate and leave the refund pending; a refund the
     provider refuses fails, and what it reserved is free again."""
@@ -262,7 +270,7 @@ def refund_request(refund: Refund) -> RefundRequest:
     )
 
 
-def refund_settle(*, refund_id, held: ProviderRecord) -> Refund:
+def refund_settle(*, refund_id: Id, held: ProviderRecord) -> Refund:
     """Bring a pending refund to where the provider's record of it says it is, once:
     completed, failed (what it reserved is free again), or pending while the provider is
     still deciding. A record that is not this refund's is logged and changes nothing."""
@@ -281,7 +289,7 @@ def refund_settle(*, refund_id, held: ProviderRecord) -> Refund:
     return Refund.objects.using(DB).get(pk=refund.pk)
 
 
-def _refund_complete(*, refund_id, reference: str) -> Refund:
+def _refund_complete(*, refund_id: Id, reference: str) -> Refund:
     with transaction.atomic(using=DB):
         payment_id = Refund.objects.using(DB).values_list("payment_id", flat=True).get(pk=refund_id)
         payable, payment = payment_locked(payment_id)
@@ -311,7 +319,7 @@ def _refund_complete(*, refund_id, reference: str) -> Refund:
     return refund
 
 
-def _refund_fail(refund_id) -> None:
+def _refund_fail(refund_id: Id) -> None:
     with transaction.atomic(using=DB):
         refund = Refund.objects.using(DB).select_for_update().get(pk=refund_id)
         if REFUND_TRANSITIONS.allows(refund.status, RefundStatus.FAILED):
@@ -319,7 +327,7 @@ def _refund_fail(refund_id) -> None:
             refund.save(using=DB, update_fields=["status", "updated_at"])
 
 
-def refunds_pending_complete(*, older_than) -> int:
+def refunds_pending_complete(*, older_than: timedelta) -> int:
     """Carry out refunds left pending by a crash or an outage: the provider, idempotent on
     the refund id, refunds at most once. Returns how many were completed."""
     stuck = Refund.objects.using(DB).filter(

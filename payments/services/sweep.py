@@ -3,6 +3,7 @@ task was lost or whose worker died (docs/payments.md). It runs across the three 
 so it stands above them."""
 
 import logging
+from datetime import timedelta
 
 from django.utils import timezone
 from pybreaker import CircuitBreakerError
@@ -17,7 +18,7 @@ DB = "payments"
 logger = logging.getLogger(__name__)
 
 
-def payments_pending_sweep(*, older_than) -> dict[str, int]:
+def payments_pending_sweep(*, older_than: timedelta) -> dict[str, int]:
     """Settle payments left unsettled longer than `older_than` (a lost task, a worker killed
     mid-charge, a notification that never came): ask the provider, then complete (and
     refund, if the order was cancelled), fail (cancelled order, no charge), or hand the

@@ -5,8 +5,10 @@ import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
+from uuid import UUID
 
 import pytest
+from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 PAYMENTS = "admin:payments_payment_changelist"
 
 
-def listed(browser, url_name: str, **params) -> list:
+def listed(browser, url_name: str, **params) -> tuple[HttpResponseBase, list[UUID]]:
     response = browser.get(reverse(url_name), params)
     assert response.status_code == 200
     return response, [row.pk for row in response.context["cl"].result_list]

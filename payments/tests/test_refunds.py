@@ -47,7 +47,8 @@ def refund_url(payment):
 
 
 def ledger_sum(payment) -> Decimal:
-    return sum(LedgerTransaction.objects.filter(payment=payment).values_list("amount", flat=True))
+    amounts = LedgerTransaction.objects.filter(payment=payment).values_list("amount", flat=True)
+    return sum(amounts, Decimal("0"))
 
 
 def test_partial_then_full_refund_with_ledger_rows(manager_client, paid_order, run_on_commit):

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
+from common.types import Actor, Id
 from showroom import events
 from showroom.choices import ALLOCATION_TRANSITIONS, AllocationStatus
 from showroom.error_codes import ShowroomErrorCode
@@ -25,7 +27,7 @@ def _dealership_zone() -> ZoneInfo:
 
 
 def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: int) -> None:
-    problems = []
+    problems: list[str | Promise] = []
     if end <= start:
         problems.append(_("The end must come after the start."))
     if start < timezone.now():
@@ -62,13 +64,13 @@ def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: in
 
 def allocation_create(
     *,
-    resource_id,
+    resource_id: Id,
     start_time: datetime,
     end_time: datetime,
     quantity: int = 1,
-    event_id=None,
-    registration_id=None,
-    user=None,
+    event_id: Id | None = None,
+    registration_id: Id | None = None,
+    user: Actor | None = None,
 ) -> Allocation:
     """Book part of a resource for a time. The resource's row lock serialises every booking
     of it, so that overlapping bookings never add up to more than it has; for a resource of
@@ -95,7 +97,7 @@ def allocation_create(
                     exclusive=resource.quantity == 1,
                     event_id=event_id,
                     registration_id=registration_id,
-                    created_by_id=getattr(user, "pk", None),
+                    created_by_id=None if user is None else user.pk,
                 )
         except IntegrityError as exc:  # the exclusion constraint: never reached through here
             raise _unavailable(resource) from exc
@@ -113,7 +115,7 @@ def _unavailable(resource: Resource) -> ApplicationError:
     )
 
 
-def allocation_release(*, allocation_id) -> Allocation:
+def allocation_release(*, allocation_id: Id) -> Allocation:
     with transaction.atomic(using=DB):
         allocation = Allocation.objects.using(DB).select_for_update().get(pk=allocation_id)
         _allocation_release(allocation)

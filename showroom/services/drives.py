@@ -2,6 +2,7 @@
 limits, under the person's own lock."""
 
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -10,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.error_codes import CommonErrorCode
+from common.events import DomainEvent
 from common.exceptions import ApplicationError
 from common.realtime import user_push_after_commit
+from common.types import Actor, Id
 from showroom import events
 from showroom.choices import TEST_DRIVE_OUTCOMES, TEST_DRIVE_TRANSITIONS, TestDriveStatus
 from showroom.error_codes import ShowroomErrorCode
@@ -25,7 +28,9 @@ from showroom.services.allocations import (
 DB = "showroom"
 
 
-def test_drive_book(*, user, vehicle_id, start_time: datetime, end_time: datetime, notes=""):
+def test_drive_book(
+    *, user: Actor, vehicle_id: Id, start_time: datetime, end_time: datetime, notes: str = ""
+) -> TestDrive:
     """One allocation of the vehicle's demo car and the test drive, together or not at all,
     within the person's limits (docs/api.md, "Test drives"), staff booking for themselves
     included. The person's lock serialises their bookings, so that racing requests count
@@ -56,7 +61,9 @@ def test_drive_book(*, user, vehicle_id, start_time: datetime, end_time: datetim
     return test_drive
 
 
-def test_drive_reschedule(*, test_drive_id, start_time: datetime, end_time: datetime):
+def test_drive_reschedule(
+    *, test_drive_id: Id, start_time: datetime, end_time: datetime
+) -> TestDrive:
     """Move a booked test drive: the old slot is given back and the new one taken in one
     transaction, so that a refused move leaves the booking as it was. The new slot keeps to
     the length and horizon of a booking, and a drive moved back into the future still counts
@@ -82,7 +89,7 @@ def test_drive_reschedule(*, test_drive_id, start_time: datetime, end_time: date
     return test_drive
 
 
-def test_drive_cancel(*, test_drive_id) -> TestDrive:
+def test_drive_cancel(*, test_drive_id: Id) -> TestDrive:
     with transaction.atomic(using=DB):
         test_drive = TestDrive.objects.using(DB).select_for_update().get(pk=test_drive_id)
         TEST_DRIVE_TRANSITIONS.apply(test_drive, TestDriveStatus.CANCELLED)
@@ -95,7 +102,9 @@ def test_drive_cancel(*, test_drive_id) -> TestDrive:
     return test_drive
 
 
-def test_drive_outcome_set(*, test_drive_id, outcome: str, note: str = "", user=None) -> TestDrive:
+def test_drive_outcome_set(
+    *, test_drive_id: Id, outcome: str, note: str = "", user: Actor | None = None
+) -> TestDrive:
     """Staff record how a booked drive went, `completed` or `no_show`, once it has started
     (its start_time has come); never before, and only once. The allocation stays as it was:
     the demo car was kept for the client either way."""
@@ -122,7 +131,7 @@ def test_drive_outcome_set(*, test_drive_id, outcome: str, note: str = "", user=
             )
         TEST_DRIVE_TRANSITIONS.apply(test_drive, outcome)
         test_drive.outcome_note = note
-        test_drive.outcome_by_id = getattr(user, "pk", None)
+        test_drive.outcome_by_id = None if user is None else user.pk
         test_drive.save(
             using=DB, update_fields=["status", "outcome_note", "outcome_by_id", "updated_at"]
         )
@@ -178,7 +187,7 @@ def _test_drive_slot_rules(start_time: datetime, end_time: datetime) -> None:
         )
 
 
-def _test_drives_of_user_locked(user_id) -> None:
+def _test_drives_of_user_locked(user_id: UUID) -> None:
     """Serialise the bookings of one person until the transaction ends. A person with no
     drive yet has no row to lock, so this is a transaction-scoped advisory lock on a key made
     from their id; taken before the resource's lock, always in that order. Embedded mode's
@@ -193,7 +202,7 @@ def _test_drives_of_user_locked(user_id) -> None:
         )
 
 
-def _test_drive_limit_check(user_id, *, moving=None) -> None:
+def _test_drive_limit_check(user_id: UUID, *, moving: UUID | None = None) -> None:
     """Under the person's lock: fewer than SHOWROOM_TEST_DRIVE_MAX_ACTIVE booked drives
     still to start, besides the one being moved."""
     limit = settings.SHOWROOM_TEST_DRIVE_MAX_ACTIVE
@@ -219,7 +228,7 @@ def _test_drive_limit_check(user_id, *, moving=None) -> None:
         )
 
 
-def _test_drive_changed(test_drive: TestDrive, event) -> None:
+def _test_drive_changed(test_drive: TestDrive, event: DomainEvent) -> None:
     """The event for the outbox (the CRM's timeline hears of it), and a push: the client's
     open feeds hear of their test drive as of their orders."""
     payload = events.test_drive_payload(test_drive)

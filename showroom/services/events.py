@@ -3,6 +3,7 @@ which serialises its seats (the waitlist, holds for payment, cancellation)."""
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils.translation import ngettext
 
 from common.exceptions import ApplicationError
 from common.realtime import user_push_after_commit
+from common.types import Actor, Id
 from showroom import events
 from showroom.choices import (
     EVENT_TRANSITIONS,
@@ -36,7 +38,7 @@ def category_create(*, name: str, description: str = "") -> EventCategory:
     return _named_create(EventCategory, name=name, description=description)
 
 
-def event_create(*, user, status: str = EventStatus.DRAFT, **fields) -> Event:
+def event_create(*, user: Actor | None, status: str = EventStatus.DRAFT, **fields: Any) -> Event:
     _existing(
         EventCategory,
         fields.get("category_id"),
@@ -44,7 +46,7 @@ def event_create(*, user, status: str = EventStatus.DRAFT, **fields) -> Event:
         ShowroomErrorCode.CATEGORY_NOT_FOUND,
     )
     with transaction.atomic(using=DB):
-        event = Event(created_by_id=getattr(user, "pk", None), **fields)
+        event = Event(created_by_id=None if user is None else user.pk, **fields)
         if status != EventStatus.DRAFT:
             EVENT_TRANSITIONS.apply(event, status)
         event.save(using=DB)
@@ -52,7 +54,7 @@ def event_create(*, user, status: str = EventStatus.DRAFT, **fields) -> Event:
     return event
 
 
-def event_update(*, event_id, status: str | None = None, **fields) -> Event:
+def event_update(*, event_id: Id, status: str | None = None, **fields: Any) -> Event:
     """Change an event's details, or publish or finish it; never below the seats it gave."""
     _existing(
         EventCategory,
@@ -104,7 +106,7 @@ def event_update(*, event_id, status: str | None = None, **fields) -> Event:
     return event
 
 
-def event_cancel(*, event_id) -> Event:
+def event_cancel(*, event_id: Id) -> Event:
     """Cancel an event, keeping its row: its registrations are cancelled and its allocations
     released, in the same transaction."""
     with transaction.atomic(using=DB):
@@ -121,7 +123,7 @@ def event_cancel(*, event_id) -> Event:
     return event
 
 
-def _event_locked(event_id) -> Event:
+def _event_locked(event_id: Id) -> Event:
     event = Event.objects.using(DB).select_for_update().filter(pk=event_id).first()
     if event is None:
         raise _not_found(_("No such event."), ShowroomErrorCode.EVENT_NOT_FOUND)
@@ -134,7 +136,7 @@ def _seats_held(event: Event) -> int:
 
 # REGISTRATIONS
 # ------------------------------------------------------------------------------
-def registration_create(*, event_id, user) -> Registration:
+def registration_create(*, event_id: Id, user: Actor) -> Registration:
     """Take a seat, or a place on the waitlist. The event's row lock serialises every
     registration of it, so that seats are counted once: of any number of racing requests
     for the last seats, exactly as many as there are seats get one, and the rest queue in
@@ -197,7 +199,7 @@ def _hold_expiry(status: str) -> datetime | None:
     return timezone.now() + timedelta(minutes=settings.SHOWROOM_PAYMENT_HOLD_MINUTES)
 
 
-def registration_cancel(*, registration_id, user=None) -> Registration:
+def registration_cancel(*, registration_id: Id, user: Actor | None = None) -> Registration:
     """The person (or staff) gives the registration up; a seat it held goes to the first on
     the waitlist."""
     event_id = (
@@ -211,7 +213,7 @@ def registration_cancel(*, registration_id, user=None) -> Registration:
     return registration
 
 
-def registration_paid(*, registration_id, paid_amount: Decimal) -> Registration | None:
+def registration_paid(*, registration_id: Id, paid_amount: Decimal) -> Registration | None:
     """Payments reports what a seat's payments captured: once it covers the price, the seat
     held for payment is confirmed. A seat no longer held (expired, cancelled) stays as it
     is; payments refunds what it took for it."""
@@ -235,7 +237,7 @@ def registration_paid(*, registration_id, paid_amount: Decimal) -> Registration 
     return registration
 
 
-def registrations_expire_holds(*, now=None) -> int:
+def registrations_expire_holds(*, now: datetime | None = None) -> int:
     """Seats held for payment past their time go back, to the waitlist first."""
     now = now or timezone.now()
     expired = Registration.objects.using(DB).filter(

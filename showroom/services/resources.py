@@ -3,28 +3,34 @@ active allocations use (allocations.py books it). Also what events.py shares wit
 record's creation, a referenced record's check, the not-found error."""
 
 from datetime import datetime
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
+from common.types import Id
 from showroom import events
 from showroom.choices import AllocationStatus
 from showroom.error_codes import ShowroomErrorCode
-from showroom.models import Resource, ResourceType
+from showroom.models import Allocation, EventCategory, Resource, ResourceType
 
 DB = "showroom"
 
+# A record named uniquely: an event category or a resource type.
+_Named = TypeVar("_Named", EventCategory, ResourceType)
 
-def _not_found(message, code: ShowroomErrorCode) -> ApplicationError:
+
+def _not_found(message: str | Promise, code: ShowroomErrorCode) -> ApplicationError:
     return ApplicationError(message, code=code, status=404)
 
 
-def _named_create(model, *, name: str, description: str = ""):
+def _named_create(model: type[_Named], *, name: str, description: str = "") -> _Named:
     """A category or a resource type: its name is unique (a concurrent duplicate too)."""
     try:
         with transaction.atomic(using=DB):
@@ -43,7 +49,9 @@ def resource_type_create(*, name: str, description: str = "") -> ResourceType:
     return _named_create(ResourceType, name=name, description=description)
 
 
-def _existing(model, pk, field: str, code: ShowroomErrorCode) -> None:
+def _existing(
+    model: type[EventCategory | ResourceType], pk: Id | None, field: str, code: ShowroomErrorCode
+) -> None:
     if pk is not None and not model.objects.using(DB).filter(pk=pk).exists():
         raise ApplicationError(
             _("There is no such %(model)s.") % {"model": model._meta.verbose_name},
@@ -53,7 +61,7 @@ def _existing(model, pk, field: str, code: ShowroomErrorCode) -> None:
         )
 
 
-def resource_create(*, type_id, **fields) -> Resource:
+def resource_create(*, type_id: Id, **fields: Any) -> Resource:
     _existing(ResourceType, type_id, "type_id", ShowroomErrorCode.RESOURCE_TYPE_NOT_FOUND)
     with transaction.atomic(using=DB):
         resource = Resource.objects.using(DB).create(type_id=type_id, **fields)
@@ -63,7 +71,7 @@ def resource_create(*, type_id, **fields) -> Resource:
     return resource
 
 
-def resource_update(*, resource_id, **fields) -> Resource:
+def resource_update(*, resource_id: Id, **fields: Any) -> Resource:
     """Change a resource's details, or deactivate it (`is_active` false: it takes no new
     booking, and those it has stand) or activate it again. Its bookings still to come keep
     their times: the quantity cannot go below what they use at once."""
@@ -100,7 +108,7 @@ def resource_update(*, resource_id, **fields) -> Resource:
     return resource
 
 
-def resource_delete(*, resource_id) -> None:
+def resource_delete(*, resource_id: Id) -> None:
     """Delete a resource that has no booking still to come (deactivate one that has). Its
     row stays, deactivated and marked deleted, for its past bookings and test drives to keep
     it; the API no longer shows it."""
@@ -128,7 +136,7 @@ def resource_delete(*, resource_id) -> None:
         )
 
 
-def _resource_locked(resource_id) -> Resource:
+def _resource_locked(resource_id: Id) -> Resource:
     """The resource's row lock serialises its bookings, its changes and its deletion."""
     resource = (
         Resource.objects.using(DB)
@@ -141,7 +149,7 @@ def _resource_locked(resource_id) -> Resource:
     return resource
 
 
-def _allocations_ahead(resource: Resource):
+def _allocations_ahead(resource: Resource) -> QuerySet[Allocation]:
     """Its active bookings that have not ended yet."""
     return resource.allocations.filter(status=AllocationStatus.ACTIVE, end_time__gt=timezone.now())
 
@@ -157,7 +165,7 @@ def _peak_use(resource: Resource, start: datetime, end: datetime) -> int:
     overlapping = resource.allocations.filter(
         status=AllocationStatus.ACTIVE, start_time__lt=end, end_time__gt=start
     )
-    changes = []
+    changes: list[tuple[datetime, int]] = []
     for a_start, a_end, quantity in overlapping.values_list("start_time", "end_time", "quantity"):
         changes += [(max(a_start, start), quantity), (min(a_end, end), -quantity)]
     peak = used = 0

@@ -1,4 +1,6 @@
-from django.core.management import BaseCommand
+from typing import Any
+
+from django.core.management import BaseCommand, CommandParser
 
 from common.events import dead_letters
 
@@ -6,7 +8,7 @@ from common.events import dead_letters
 class Command(BaseCommand):
     help = "List the events that a consumer gave up on, and replay them."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--replay",
             nargs="*",
@@ -14,7 +16,7 @@ class Command(BaseCommand):
             help="Replay these event ids (all dead letters when none are given).",
         )
 
-    def handle(self, *args, replay, **options):
+    def handle(self, *args: Any, replay: list[str] | None, **options: Any) -> None:
         letters = dead_letters.dead_letters()
         if replay is None:
             for row in letters:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from confluent_kafka import KafkaException
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "(EVENTS_KAFKA_TOPIC_*). Topics that exist already are left as they are."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS:
             raise CommandError(
                 "EVENTS_KAFKA_BOOTSTRAP_SERVERS is not set: Kafka publication is off."

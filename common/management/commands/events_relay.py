@@ -1,6 +1,7 @@
 import signal
+from typing import Any
 
-from django.core.management import BaseCommand
+from django.core.management import BaseCommand, CommandParser
 
 from common.events import publishing
 from common.events.relay import Relay
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         "With --follow, keep running and publish each event as soon as it commits."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--older-than",
             type=float,
@@ -27,11 +28,11 @@ class Command(BaseCommand):
             '(docs/operations.md, "Events: published by the relay").',
         )
 
-    def handle(self, *args, older_than, follow, **options):
+    def handle(self, *args: Any, older_than: float, follow: bool, **options: Any) -> None:
         if follow:
             return self.follow()
         results = publishing.relay(older_than_seconds=older_than)
-        totals = {}
+        totals: dict[str, int] = {}
         for app_label, counts in results.items():
             if any(counts.values()):
                 self.stdout.write(
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             )
         )
 
-    def follow(self):
+    def follow(self) -> None:
         stopping = []
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stopping.append(True))

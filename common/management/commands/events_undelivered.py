@@ -1,4 +1,6 @@
-from django.core.management import BaseCommand
+from typing import Any
+
+from django.core.management import BaseCommand, CommandParser
 from django.utils import timezone
 
 from common.events import publishing, registry
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "handed to the broker and not consumed), and redeliver them now."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--redeliver",
             nargs="*",
@@ -19,7 +21,7 @@ class Command(BaseCommand):
             "consumers now, without waiting for their next attempt.",
         )
 
-    def handle(self, *args, redeliver, **options):
+    def handle(self, *args: Any, redeliver: list[str] | None, **options: Any) -> None:
         now = timezone.now()
         listed = 0
         for app_label in registry.outbox_apps():

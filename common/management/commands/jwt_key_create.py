@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management import BaseCommand, CommandError
+from django.core.management import BaseCommand, CommandError, CommandParser
 
 from common import jwtkeys
 
@@ -13,12 +14,12 @@ class Command(BaseCommand):
         "JWT_REFRESH_TOKEN_LIFETIME has passed (docs/security.md, 'Token keys')."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path")
 
-    def handle(self, *args, path, **options):
-        path = Path(path)
-        if not jwtkeys.key_file_create(path):
-            raise CommandError(f"{path} exists already; a key is never overwritten.")
-        key = jwtkeys.key_load(path.read_bytes())
-        self.stdout.write(self.style.SUCCESS(f"Created {path}, key id {key.kid}."))
+    def handle(self, *args: Any, path: str, **options: Any) -> None:
+        file = Path(path)
+        if not jwtkeys.key_file_create(file):
+            raise CommandError(f"{file} exists already; a key is never overwritten.")
+        key = jwtkeys.key_load(file.read_bytes())
+        self.stdout.write(self.style.SUCCESS(f"Created {file}, key id {key.kid}."))

@@ -11,16 +11,20 @@ after MIGRATIONS_LOCK_TIMEOUT_SECONDS instead of queueing live traffic behind it
 (embedded mode) has one process to serve and needs no lock."""
 
 import copy
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 
 import psycopg
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.migrations.executor import MigrationExecutor
 
 from common.databases import direct_connection_params
+from common.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
 
 # The advisory lock's key (hashed to a number), which no other code locks on.
 LOCK_KEY = "autosalon:migrate_all"
@@ -35,19 +39,19 @@ def _pending(alias: str) -> int:
     return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
-def _set_lock_timeout(connection) -> None:
+def _set_lock_timeout(connection: BaseDatabaseWrapper) -> None:
     milliseconds = round(settings.MIGRATIONS_LOCK_TIMEOUT_SECONDS * 1000)
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('lock_timeout', %s, false)", [f"{milliseconds}ms"])
 
 
 @contextmanager
-def _migration_connections(aliases: list[str]):
+def _migration_connections(aliases: list[str]) -> Iterator[set[str]]:
     """Each PostgreSQL alias's connection straight to the server (its direct address, without
     a pool) with `lock_timeout` set, for the duration; then the settings as they were. Yields
     the aliases switched to their direct address."""
     postgresql = [alias for alias in aliases if connections[alias].vendor == "postgresql"]
-    saved = {}
+    saved: dict[str, dict[str, Any]] = {}
     for alias in postgresql:
         direct = settings.DATABASES_DIRECT.get(alias)
         if settings.DATABASE_POOLER and not direct:
@@ -59,7 +63,8 @@ def _migration_connections(aliases: list[str]):
         if direct:
             wrapper = connections[alias]
             wrapper.close()
-            if alias in type(wrapper)._connection_pools:
+            # Every PostgreSQL alias is common.postgresql's (config/settings/base.py).
+            if isinstance(wrapper, PostgreSQLWrapper) and alias in type(wrapper)._connection_pools:
                 wrapper.close_pool()
             saved[alias] = copy.deepcopy(wrapper.settings_dict)
             options = {
@@ -72,7 +77,9 @@ def _migration_connections(aliases: list[str]):
                 OPTIONS=options,
             )
 
-    def on_connect(sender, connection, **kwargs):
+    def on_connect(
+        sender: type[BaseDatabaseWrapper], connection: BaseDatabaseWrapper, **kwargs: Any
+    ) -> None:
         if connection.alias in postgresql:
             _set_lock_timeout(connection)
 
@@ -98,18 +105,20 @@ def _migration_connections(aliases: list[str]):
 class Command(BaseCommand):
     help = "Apply migrations on every database alias (each app migrates only on its own)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with self._lock():
             self._migrate_all(options["verbosity"])
 
     @contextmanager
-    def _lock(self):
+    def _lock(self) -> Iterator[None]:
         """The advisory lock, on its own session straight to the accounts database."""
         if connections["default"].vendor != "postgresql":
             yield
             return
         with psycopg.connect(**direct_connection_params("default"), autocommit=True) as lock:
-            if not lock.execute(LOCK_TRY, [LOCK_KEY]).fetchone()[0]:
+            tried = lock.execute(LOCK_TRY, [LOCK_KEY]).fetchone()
+            assert tried is not None  # a SELECT without FROM: one row
+            if not tried[0]:
                 self.stdout.write("Waiting for another migrate_all to finish...")
                 self.stdout.flush()
                 lock.execute(LOCK_WAIT, [LOCK_KEY])

@@ -6,9 +6,10 @@ It runs every few seconds in every such container, so it reads one file's age an
 else: no database, no broker, and manage.py runs it without loading the apps (`main`)."""
 
 import sys
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from common.liveness import heartbeat_age, heartbeat_path
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
     help = "Exit 0 while the worker's, relay's or beat's heartbeat is fresh, else 1."
     requires_system_checks = []
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument(
             "--max-age",
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             help="Seconds a heartbeat stays fresh (default LIVENESS_MAX_AGE_SECONDS).",
         )
 
-    def handle(self, kind, max_age, **options):
+    def handle(self, *args: Any, kind: str, max_age: float | None, **options: Any) -> None:
         alive, line = probe(kind, settings.LIVENESS_MAX_AGE_SECONDS if max_age is None else max_age)
         if not alive:
             self.stderr.write(line)

@@ -3,15 +3,22 @@ import logging
 import time
 from importlib import import_module
 from importlib.util import find_spec
+from typing import Any
 
 from django.conf import settings
-from django.core.management import BaseCommand, CommandError
+from django.core.management import BaseCommand, CommandError, CommandParser
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.test.utils import override_settings
 
 
-def _sqlite_unsynced(sender=None, connection=None, **kwargs) -> None:
+def _sqlite_unsynced(
+    sender: type[BaseDatabaseWrapper] | None = None,
+    *,
+    connection: BaseDatabaseWrapper,
+    **kwargs: Any,
+) -> None:
     """Embedded mode's SQLite waits for the disk at every commit, and the history commits
     thousands of times: demo data is made again in a minute, so it need not survive a power
     cut. Both settings last as long as the connection."""
@@ -30,14 +37,16 @@ class Command(BaseCommand):
         'settings (docs/operations.md, "Demo data").'
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--no-history",
             action="store_true",
             help="Only the few records of each app, not the 90 days of history.",
         )
 
-    def handle(self, *args, verbosity=1, no_history=False, **options):
+    def handle(
+        self, *args: Any, verbosity: int = 1, no_history: bool = False, **options: Any
+    ) -> None:
         # Production settings say DEMO_DATA_ALLOWED = False: demo customers, orders and
         # payments have no place in a real dealership's books.
         if not getattr(settings, "DEMO_DATA_ALLOWED", True):

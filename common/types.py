@@ -1,0 +1,23 @@
+"""What services and selectors take from their callers, shared by every app: an id as callers
+hold it, and who asks. A user is the accounts app's, whose models the other apps do not import
+(docs/architecture.md §3.2): they know a user by the little they read of one."""
+
+import uuid
+from typing import Protocol, TypeAlias
+
+# An id as callers hold it: a UUID (a model's, a URL's), or its text (an event's payload, a
+# task's argument, a form's field). The ORM takes either.
+Id: TypeAlias = uuid.UUID | str
+
+
+class Actor(Protocol):
+    """Who asks: a signed-in user, of whom a service reads its id and its role."""
+
+    @property
+    def pk(self) -> uuid.UUID: ...
+
+    @property
+    def is_staff(self) -> bool: ...
+
+    @property
+    def is_superuser(self) -> bool: ...
