@@ -1,13 +1,19 @@
 import django_filters
 from django import forms
 from django_filters.rest_framework import FilterSet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from catalog.models import Category, Product
 from common.filters import OrderingFilter
 from common.search import text_search
 
 
-class IntegerFilter(django_filters.NumberFilter):
+@extend_schema_field(OpenApiTypes.INT32)
+class IntegerFilter(django_filters.Filter):
+    """A whole number (a year): "2020.5" is refused. (django-filter's NumberFilter is for
+    decimals; its types say so.)"""
+
     field_class = forms.IntegerField
 
 

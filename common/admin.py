@@ -1,63 +1,98 @@
 """Admin building blocks shared by the domain apps."""
 
+from collections.abc import Callable, Sequence
+from operator import attrgetter
+from typing import Any, TypedDict, TypeVar
+from uuid import UUID
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib.admin import FieldListFilter, helpers
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
+from django.db.models.options import Options
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from import_export import resources
 from import_export.admin import ExportMixin as ImportExportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 from rangefilter.filters import DateRangeFilterBuilder
+from tablib import Dataset
 
 from common.exceptions import ApplicationError
 from common.formatting import count_of, local_date, local_datetime, money
+from common.models import TimestampedModel
 from common.spreadsheets import FORMULA_STARTS, XLSX_FORMULA_STARTS, cell_escape
 
 # Formatting lives in common/formatting.py (docs/admin.md, "Languages"); `money` and
 # `short_datetime` stay importable from here for the app modules that still do so.
 short_datetime = local_datetime
 
+_ModelT = TypeVar("_ModelT", bound=models.Model)
+_F = TypeVar("_F", bound=Callable[..., object])
 
-class DatabaseAdminMixin:
+# An admin action: called with the ModelAdmin, the request and the selected rows.
+AdminAction = Callable[
+    [admin.ModelAdmin[models.Model], HttpRequest, QuerySet[models.Model]],
+    TemplateResponse | None,
+]
+
+
+# The mixins of a ModelAdmin below are ModelAdmins of a model themselves, for the methods they
+# call on: put before the ModelAdmin they go into (`class A(DatabaseAdminMixin, ModelAdmin)`),
+# they leave its method resolution order as it was.
+class DatabaseAdminMixin(admin.ModelAdmin[_ModelT]):
     """A ModelAdmin for a model that lives in another database than `default`."""
 
     using: str
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[_ModelT]:
         return super().get_queryset(request).using(self.using)
 
 
 class ReadOnlyAdminMixin:
     """Shows records without letting the admin write them: their changes go through the
-    app's services (with history rows and events), not through a form."""
+    app's services (with history rows and events), not through a form. For a ModelAdmin or
+    an inline (whose permissions are asked with the parent record)."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
-def service_action(apply, *, description: str, done: str, name: str = ""):
+def service_action(
+    apply: Callable[[HttpRequest, Any], object],
+    *,
+    description: StrOrPromise,
+    done: str | Promise,
+    name: str = "",
+) -> AdminAction:
     """An admin action that calls `apply(request, obj)` (a service) for each selected row;
     an `ApplicationError` is that row's error message and the other rows still go on.
-    `done` is the past participle the message starts with ("Archived: 6 clients.")."""
+    `done` is the past participle the message starts with ("Archived: 6 clients.").
+    (`obj` is a row of the admin's own model: `apply`, often a lambda, uses what it has.)"""
 
-    def action(modeladmin, request, queryset):
+    def action(
+        modeladmin: admin.ModelAdmin[models.Model],
+        request: HttpRequest,
+        queryset: QuerySet[models.Model],
+    ) -> None:
         succeeded = 0
         for obj in queryset:
             try:
@@ -73,18 +108,26 @@ def service_action(apply, *, description: str, done: str, name: str = ""):
     return admin.action(description=description, permissions=["view"])(action)
 
 
-def _action_name(done) -> str:
+def _action_name(done: str | Promise) -> str:
     # The action's name is part of the form the list posts: the same in every language.
     with translation.override("en"):
         return str(done).lower().replace(" ", "_")
 
 
-def _row_error(modeladmin, request, obj, exc: ApplicationError) -> None:
+def _row_error(
+    modeladmin: admin.ModelAdmin[_ModelT], request: HttpRequest, obj: _ModelT, exc: ApplicationError
+) -> None:
     message = gettext("%(record)s: %(error)s") % {"record": obj, "error": exc.message}
     modeladmin.message_user(request, message, messages.ERROR)
 
 
-def _done_message(modeladmin, request, queryset, done, succeeded: int) -> None:
+def _done_message(
+    modeladmin: admin.ModelAdmin[_ModelT],
+    request: HttpRequest,
+    queryset: QuerySet[_ModelT],
+    done: str | Promise,
+    succeeded: int,
+) -> None:
     """ "Paid: 6 orders." with the noun in the plural form the count takes (common.formatting,
     `count_of`); Django's `model_ngettext` knows only two forms, Russian has three."""
     message = gettext("%(done)s: %(items)s.") % {
@@ -104,8 +147,14 @@ class ReasonForm(forms.Form):
 
 
 def reason_action(
-    apply, *, name: str, description: str, done: str, permission: str, form_class=ReasonForm
-):
+    apply: Callable[..., object],
+    *,
+    name: str,
+    description: StrOrPromise,
+    done: str | Promise,
+    permission: str,
+    form_class: type[forms.Form] = ReasonForm,
+) -> AdminAction:
     """An admin action that first asks for a reason on an intermediate page, then calls
     `apply(request, obj, reason)` for each selected row (with another `form_class`, its
     fields' values in their order instead of the reason). `apply` calls a service, so history
@@ -114,7 +163,11 @@ def reason_action(
 
     `permission` names the ModelAdmin's `has_<permission>_permission(request)`."""
 
-    def action(modeladmin, request, queryset):
+    def action(
+        modeladmin: admin.ModelAdmin[models.Model],
+        request: HttpRequest,
+        queryset: QuerySet[models.Model],
+    ) -> TemplateResponse | None:
         form = form_class(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return _reason_page(modeladmin, request, queryset, form, name, description)
@@ -134,7 +187,14 @@ def reason_action(
     return admin.action(description=description, permissions=[permission])(action)
 
 
-def _reason_page(modeladmin, request, queryset, form, name, description):
+def _reason_page(
+    modeladmin: admin.ModelAdmin[_ModelT],
+    request: HttpRequest,
+    queryset: QuerySet[_ModelT],
+    form: forms.Form,
+    name: str,
+    description: StrOrPromise,
+) -> TemplateResponse:
     opts = modeladmin.model._meta
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -152,28 +212,35 @@ def _reason_page(modeladmin, request, queryset, form, name, description):
 
 # DISPLAY: what managers read in lists and on pages (docs/admin.md)
 # ------------------------------------------------------------------------------
-def short_id(value) -> str:
+def short_id(value: UUID | str) -> str:
     """The first eight characters of a UUID: enough to tell records apart on a screen, and
     what the dashboard and the e-mails show; the whole id is in the title."""
     return format_html('<span class="short-id" title="{}">{}</span>', value, str(value)[:8])
 
 
-def money_column(field: str, title, *, currency=lambda obj: obj.currency):
+def money_column(
+    field: str,
+    title: StrOrPromise,
+    *,
+    currency: Callable[[Any], str] = attrgetter("currency"),
+) -> Callable[[object, models.Model], str]:
     """A column or read-only field showing the money in `field` (`money()`); `currency`
-    reads the object's currency."""
+    reads the object's currency (of the admin's own model, often with a lambda)."""
 
     @admin.display(description=title, ordering=field)
-    def column(self, obj):
+    def column(self: object, obj: models.Model) -> str:
         return money(getattr(obj, field), currency(obj))
 
     return column
 
 
-def id_column(field: str, title, *, page: str | None = None):
+def id_column(
+    field: str, title: StrOrPromise, *, page: str | None = None
+) -> Callable[[object, models.Model], str]:
     """A column showing the id in `field` short (`short_id()`), linked to `page` if given."""
 
     @admin.display(description=title, ordering=field)
-    def column(self, obj):
+    def column(self: object, obj: models.Model) -> str:
         value = getattr(obj, field)
         if value is None:
             return "—"
@@ -182,13 +249,13 @@ def id_column(field: str, title, *, page: str | None = None):
     return column
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline[models.Model, models.Model]):
     """Rows shown on their parent's page, never added, changed or removed there."""
 
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
@@ -196,14 +263,14 @@ class DecisionTrailInline(ReadOnlyInline):
     """Who decided what about a record, and why, first approvals included (four eyes,
     docs/deal.md "Who decides"); an app's inline names its `DecisionBase` model."""
 
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "created_at",
         "decided_by_id",
         "decision",
         "amount",
         "final",
         "reason",
-    ]
+    )
     verbose_name = _("decision")
     verbose_name_plural = _("decisions (who, what, why)")
 
@@ -213,7 +280,7 @@ class CreatedColumnMixin:
     in its title and on the record's page)."""
 
     @admin.display(description=_("Created"), ordering="created_at")
-    def created(self, obj):
+    def created(self, obj: TimestampedModel) -> str:
         return format_html(
             '<span title="{}">{}</span>',
             local_datetime(obj.created_at),
@@ -221,22 +288,21 @@ class CreatedColumnMixin:
         )
 
 
-def admin_link(url_name: str, pk, text) -> str:
+def admin_link(url_name: str, pk: UUID | str | int | None, text: str | Promise) -> str:
     """A link to another admin page, across databases: by id, never by a foreign key."""
     if pk is None:
         return "—"
     return format_html('<a href="{}">{}</a>', reverse(url_name, args=[pk]), text)
 
 
-def changelist_link(url_name: str, text, **filters) -> str:
+def changelist_link(url_name: str, text: str | Promise, **filters: UUID | str | int) -> str:
     """A link to another admin list, filtered; the text is also its title (a long name may be
     cut short on screen)."""
-    return format_html(
-        '<a href="{}?{}" title="{}">{}</a>', reverse(url_name), urlencode(filters), text, text
-    )
+    query = urlencode({name: str(value) for name, value in filters.items()})
+    return format_html('<a href="{}?{}" title="{}">{}</a>', reverse(url_name), query, text, text)
 
 
-def display(description, *, ordering=None):
+def display(description: StrOrPromise, *, ordering: str | None = None) -> Callable[[_F], _F]:
     """`admin.display` with a translatable column title."""
     return admin.display(description=description, ordering=ordering)
 
@@ -249,9 +315,9 @@ class _EscapedText:
     spreadsheet sums the money. django-import-export's own escaping drops a leading `=` only,
     and turns every cell into text."""
 
-    formula_starts = FORMULA_STARTS
+    formula_starts: tuple[str, ...] = FORMULA_STARTS
 
-    def _escape_formulae(self, dataset):
+    def _escape_formulae(self, dataset: Dataset) -> None:
         rows = [dataset.lpop() for _ in range(len(dataset))]
         for row in rows:
             dataset.append(
@@ -272,15 +338,17 @@ class ExportResource(resources.ModelResource):
     language; the values stay raw: money as numbers, ids whole."""
 
     @classmethod
-    def widget_kwargs_for_field(cls, field_name, django_field):
-        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+    def widget_kwargs_for_field(
+        cls, field_name: str, django_field: models.Field[Any, Any]
+    ) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().widget_kwargs_for_field(field_name, django_field)
         if isinstance(django_field, models.DecimalField):
             kwargs["coerce_to_string"] = False  # a number in XLSX, "1250000.00" in CSV
         return kwargs
 
-    def get_export_headers(self, selected_fields=None):
+    def get_export_headers(self, selected_fields: Sequence[str] | None = None) -> list[str]:
         opts = self._meta.model._meta
-        headers = []
+        headers: list[str] = []
         for field in self.get_export_fields(selected_fields):
             try:
                 headers.append(str(capfirst(opts.get_field(field.attribute).verbose_name)))
@@ -293,7 +361,7 @@ class ExportForm(SelectableFieldsExportForm):
     """The export page's choice of columns, labelled as the file's headers are: the fields'
     names in the user's language (the package labels them with the attribute's name)."""
 
-    def _get_field_label(self, resource, field_name: str) -> str:
+    def _get_field_label(self, resource: resources.ModelResource, field_name: str) -> str:
         field = resource.fields.get(field_name)
         try:
             return str(capfirst(resource._meta.model._meta.get_field(field.attribute).verbose_name))
@@ -311,7 +379,12 @@ class ExportMixin(ImportExportExportMixin):
     export_form_class = ExportForm
 
 
-class TotalsMixin:
+class CurrencyTotals(TypedDict):
+    currency: str
+    sums: list[tuple[StrOrPromise, str]]  # (the field's name, the sum as `money()` shows it)
+
+
+class TotalsMixin(admin.ModelAdmin[_ModelT]):
     """The sums of `totals` (money fields) over the whole filtered list, not only its page,
     under the table: one aggregate query per page, per currency."""
 
@@ -319,14 +392,18 @@ class TotalsMixin:
     totals_currency_field = "currency"
     change_list_template = "admin/change_list_totals.html"
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
+        # The list's page (a TemplateResponse), not a redirect or an action's own answer.
+        context = getattr(response, "context_data", {})
+        changelist = context.get("cl")
         if changelist is not None:
-            response.context_data["totals"] = self.totals_of(changelist.queryset)
+            context["totals"] = self.totals_of(changelist.queryset)
         return response
 
-    def totals_of(self, queryset) -> list[dict]:
+    def totals_of(self, queryset: QuerySet[_ModelT]) -> list[CurrencyTotals]:
         """[{"currency": "RUB", "sums": [(title, "1 250 000,00 ₽"), ...]}, ...]"""
         currency = self.totals_currency_field
         rows = (
@@ -340,7 +417,7 @@ class TotalsMixin:
             {
                 "currency": row[currency],
                 "sums": [
-                    (opts.get_field(field).verbose_name, money(row[f"sum_{field}"], row[currency]))
+                    (_verbose_name(opts, field), money(row[f"sum_{field}"], row[currency]))
                     for field in self.totals
                 ],
             }
@@ -348,7 +425,16 @@ class TotalsMixin:
         ]
 
 
-def date_range_filter(field: str, title=None):
+def _verbose_name(opts: Options[_ModelT], name: str) -> StrOrPromise:
+    """The name the admin shows for the model's own field `name` (a money field)."""
+    field = opts.get_field(name)
+    assert isinstance(field, models.Field), f"{name} is a relation's other side, not a field"
+    return field.verbose_name
+
+
+def date_range_filter(
+    field: str, title: StrOrPromise | None = None
+) -> tuple[str, type[FieldListFilter]]:
     """A `list_filter` entry: from and to dates on `field`, read in the dealership's zone
     (django-admin-rangefilter; its query parameters are `<field>__range__gte` and
     `<field>__range__lte`, which the dashboard's links use)."""

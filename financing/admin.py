@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from common.admin import (
     CreatedColumnMixin,
@@ -26,7 +28,7 @@ from financing.choices import Decision
 from financing.models import ApplicationDecision, LoanApplication, LoanInstallment
 
 
-def _decision_action(decision: Decision, *, description: str, done: str):
+def _decision_action(decision: Decision, *, description: StrOrPromise, done: str | Promise):
     def apply(request, application, reason):
         services.application_decide(
             application_id=application.pk, decision=decision, reason=reason, user=request.user
@@ -92,7 +94,7 @@ class ApplicationDecisionInline(DecisionTrailInline):
 
 class LoanInstallmentInline(ReadOnlyInline):
     model = LoanInstallment
-    fields = readonly_fields = ["number", "due_date", "payment", "principal", "interest", "balance"]
+    fields = readonly_fields = ("number", "due_date", "payment", "principal", "interest", "balance")
 
 
 @admin.register(LoanApplication)

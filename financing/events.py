@@ -27,9 +27,7 @@ class _FinancingPayload:
     id: Uuid = described("The loan application.")
     order_id: Uuid = described("The order financed.")
     customer_id: Uuid = described("The applicant's user account.")
-    status: Literal["pending_review", "approved", "rejected"] = described(
-        "The status scoring gave the application."
-    )
+    status: str = described("Each type below declares its own.")
     amount: Money = described(
         "The loan amount (vehicle price less down payment): a decimal amount as a string."
     )
@@ -49,6 +47,10 @@ class _FinancingPayload:
 class FinancingSubmitted(_FinancingPayload):
     """A customer applied for a loan or lease for an order; scoring approved it, rejected it
     or left it to staff."""
+
+    status: Literal["pending_review", "approved", "rejected"] = described(
+        "The status scoring gave the application."
+    )
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class _LoanAtLenderPayload:
     id: Uuid = described("The loan application.")
     order_id: Uuid = described("The order financed.")
     customer_id: Uuid = described("The applicant's user account.")
-    status: Literal["approved"] = described("The application's status: approved.")
+    status: str = described("Each type below declares its own.")
     amount: Money = described(
         "The loan amount (vehicle price less down payment): a decimal amount as a string."
     )
@@ -113,6 +115,8 @@ class _LoanAtLenderPayload:
 class FinancingSentToLender(_LoanAtLenderPayload):
     """An approved loan whose down payment is in went to the lender, which is to pay the
     rest of the order."""
+
+    status: Literal["approved"] = described("The application's status: approved.")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ class _QuotePayload:
     id: Uuid = described("The quote.")
     order_id: Uuid = described("The order whose vehicle is insured.")
     customer_id: Uuid = described("The customer's user account.")
-    status: Literal["quoted"] = described("The quote's status: quoted.")
+    status: str = described("Each type below declares its own.")
     amount: Money = described("The premium quoted: a decimal amount as a string, two decimals.")
     currency: Currency = described("ISO 4217 code of the premium's currency, e.g. RUB.")
     insurance_type: Literal["osago", "kasko"] = described(
@@ -42,6 +42,8 @@ class _QuotePayload:
 @dataclass(frozen=True)
 class InsuranceQuoted(_QuotePayload):
     """A customer was quoted an insurance premium for an order's vehicle."""
+
+    status: Literal["quoted"] = described("The quote's status: quoted.")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class _PolicyPayload:
     id: Uuid = described("The policy.")
     order_id: Uuid = described("The order whose vehicle is insured.")
     customer_id: Uuid = described("The policyholder's user account.")
-    status: Literal["pending_payment"] = described("The policy's status: pending_payment.")
+    status: str = described("Each type below declares its own.")
     amount: Money = described("The premium paid so far (0.00): only money that moved is an amount.")
     currency: Currency = described("ISO 4217 code of the policy's currency, e.g. RUB.")
     insurance_type: Literal["osago", "kasko"] = described(
@@ -76,7 +78,7 @@ class _PolicyPayload:
     payment_due_by: DateTime | None = described(
         "The premium is paid by then, or the policy lapses."
     )
-    refund_amount: None = described("Nothing is refunded.")
+    refund_amount: Money | None = described("Each type below declares its own.")
     start_date: Date = described(
         "The first day covered; until the premium is paid, the day it would start if paid today."
     )
@@ -88,10 +90,16 @@ class InsurancePurchased(_PolicyPayload):
     """A customer bought an insurance quote: a policy waiting for its premium, paid through
     payments (a payable of kind policy) by `payment_due_by`, or it lapses (docs/deal.md)."""
 
+    refund_amount: None = described("Nothing is refunded.")
+
+    status: Literal["pending_payment"] = described("The policy's status: pending_payment.")
+
 
 @dataclass(frozen=True)
 class InsuranceActivated(_PolicyPayload):
     """A policy's premium was paid: it is active and covers a year from today."""
+
+    refund_amount: None = described("Nothing is refunded.")
 
     status: Literal["active"] = described("The policy's status: active.")
     amount: Money = described("The premium paid: a decimal amount as a string, two decimals.")
@@ -102,6 +110,8 @@ class InsuranceLapsed(_PolicyPayload):
     """A policy was never paid: its premium was not paid in time, or it was cancelled (or
     its order was) before it was; nothing is refunded, and payments refunds a premium that
     arrives too late."""
+
+    refund_amount: None = described("Nothing is refunded.")
 
     status: Literal["lapsed"] = described("The policy's status: lapsed.")
     amount: Money = described(
@@ -130,20 +140,24 @@ class _InsuranceClaimPayload:
     id: Uuid = described("The claim.")
     order_id: Uuid = described("The order whose vehicle is insured.")
     customer_id: Uuid = described("The policyholder's user account.")
-    status: Literal["filed"] = described("The claim's status: filed.")
+    status: str = described("Each type below declares its own.")
     amount: Money = described("The amount claimed: a decimal amount as a string, two decimals.")
     currency: Currency = described("ISO 4217 code of the claim's currency, e.g. RUB.")
     policy_id: Uuid = described("The policy claimed on.")
     amount_claimed: Money = described(
         "The amount claimed: a decimal amount as a string, two decimals."
     )
-    amount_approved: None = described("Always null: the claim is not decided yet.")
+    amount_approved: Money | None = described("Each type below declares its own.")
     incident_date: Date = described("The day of the incident.")
 
 
 @dataclass(frozen=True)
 class InsuranceClaimFiled(_InsuranceClaimPayload):
     """A policyholder filed a claim on an active insurance policy."""
+
+    amount_approved: None = described("Always null: the claim is not decided yet.")
+
+    status: Literal["filed"] = described("The claim's status: filed.")
 
 
 @dataclass(frozen=True)

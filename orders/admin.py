@@ -19,12 +19,12 @@ from common.admin import (
     changelist_link,
     date_range_filter,
     display,
-    money,
     money_column,
     reason_action,
     short_id,
 )
 from common.admin_people import PeopleMixin
+from common.formatting import money
 from orders import services
 from orders.choices import LinkKind, OrderStatus
 from orders.deal import deal_of, premium_paid
@@ -56,7 +56,7 @@ def _status_action(status: OrderStatus, *, description, done):
 
 class OrderItemInline(ReadOnlyInline):
     model = OrderItem
-    fields = readonly_fields = ["product", "unit_price_shown", "quantity", "line_total_shown"]
+    fields = readonly_fields = ("product", "unit_price_shown", "quantity", "line_total_shown")
     verbose_name_plural = _("Items")
 
     @display(_("Product"))
@@ -73,7 +73,7 @@ class OrderItemInline(ReadOnlyInline):
 
 class OrderStatusHistoryInline(ReadOnlyInline):
     model = OrderStatusHistory
-    fields = readonly_fields = ["created_at", "from_status", "to_status", "changed_by", "reason"]
+    fields = readonly_fields = ("created_at", "from_status", "to_status", "changed_by", "reason")
     verbose_name_plural = _("Status history")
 
     @display(_("Changed by"))
@@ -110,7 +110,7 @@ class OrderLinkInline(ReadOnlyInline):
     its own page."""
 
     model = OrderLink
-    fields = readonly_fields = ["kind", "record", "status", "amount_shown", "reported_at"]
+    fields = readonly_fields = ("kind", "record", "status", "amount_shown", "reported_at")
     verbose_name_plural = _("Payments, loans and insurance")
 
     @display(_("Record"))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from common.admin import (
     CreatedColumnMixin,
@@ -77,7 +78,7 @@ class ReadOnlyPaymentsAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelA
 
 class RefundInline(ReadOnlyInline):
     model = Refund
-    fields = readonly_fields = ["created_at", "amount_shown", "status", "reason"]
+    fields = readonly_fields = ("created_at", "amount_shown", "status", "reason")
     verbose_name_plural = _("Refunds")
 
     amount_shown = money_column(
@@ -193,7 +194,9 @@ class RefundApprovalInline(DecisionTrailInline):
     model = RefundApproval
 
 
-def _refund_decision_action(decision: RefundDecision, *, description: str, done: str):
+def _refund_decision_action(
+    decision: RefundDecision, *, description: StrOrPromise, done: StrOrPromise
+):
     def apply(request, refund, reason):
         services.refund_decide(
             refund_id=refund.pk, decision=decision, reason=reason, user=request.user

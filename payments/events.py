@@ -71,13 +71,15 @@ class _PaymentPayload:
         "payment."
     )
     currency: Currency = described("ISO 4217 code of the payment's currency, e.g. RUB.")
-    status: Literal["pending"] = described("The payment's status: pending.")
+    status: str = described("Each type below declares its own.")
 
 
 @dataclass(frozen=True)
 class PaymentCreated(_PaymentPayload):
     """A customer started a payment for an order or an event seat; it is charged when the
     event is processed."""
+
+    status: Literal["pending"] = described("The payment's status: pending.")
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class _PaymentSettledPayload:
         "How much of the payment has been refunded: a decimal amount as a string."
     )
     currency: Currency = described("ISO 4217 code of the payment's currency, e.g. RUB.")
-    status: Literal["completed"] = described("The payment's status: completed.")
+    status: str = described("Each type below declares its own.")
     payable_paid_amount: Money = described(
         "What the payable has received after this change, of money that actually moved: its "
         "captured payments net of refunds, and for an order the lender's disbursements net of "
@@ -118,6 +120,8 @@ class _PaymentSettledPayload:
 @dataclass(frozen=True)
 class PaymentCompleted(_PaymentSettledPayload):
     """A payment was charged successfully."""
+
+    status: Literal["completed"] = described("The payment's status: completed.")
 
 
 @dataclass(frozen=True)

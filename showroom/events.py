@@ -26,7 +26,7 @@ class _EventPayload:
 
     id: Uuid = described("The showroom event.")
     title: NonEmpty = described("The event's title.")
-    status: Literal["draft", "published", "cancelled"] = described("The event's status.")
+    status: str = described("Each type below declares its own.")
     start_date: DateTime = described("When the event starts (a date and time).")
     end_date: DateTime = described("When the event ends (a date and time).")
     capacity: Annotated[int, Schema(minimum=0)] = described("How many seats it has.")
@@ -40,6 +40,8 @@ class _EventPayload:
 @dataclass(frozen=True)
 class EventCreated(_EventPayload):
     """Staff created a showroom event, as a draft or published at once."""
+
+    status: Literal["draft", "published", "cancelled"] = described("The event's status.")
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,7 @@ class _EventRegistrationPayload:
     event_id: Uuid = described("The showroom event.")
     event_title: NonEmpty = described("The event's title.")
     user_id: Uuid = described("The registered person's user account.")
-    status: Literal["confirmed", "pending_payment", "waitlisted"] = described(
-        "The registration's status."
-    )
+    status: str = described("Each type below declares its own.")
     position: Annotated[int, Schema(minimum=1)] = described(
         "The registration's place in the order of registering (and on the waitlist)."
     )
@@ -81,6 +81,10 @@ class _EventRegistrationPayload:
 class EventRegistrationCreated(_EventRegistrationPayload):
     """Someone registered for a showroom event: a seat confirmed, held for payment, or a
     place on the waitlist."""
+
+    status: Literal["confirmed", "pending_payment", "waitlisted"] = described(
+        "The registration's status."
+    )
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ class _AllocationPayload:
     quantity: Annotated[int, Schema(minimum=1)] = described(
         "How many units of the resource are booked."
     )
-    status: Literal["active"] = described("The allocation's status: active.")
+    status: str = described("Each type below declares its own.")
     event_id: Uuid | None = described("The showroom event it is for, or null.")
     registration_id: Uuid | None = described("The registration it is for, or null.")
 
@@ -156,6 +160,8 @@ class _AllocationPayload:
 @dataclass(frozen=True)
 class ResourceAllocated(_AllocationPayload):
     """A showroom resource (a room, a demo car) was booked for a time slot."""
+
+    status: Literal["active"] = described("The allocation's status: active.")
 
 
 @dataclass(frozen=True)
@@ -175,17 +181,21 @@ class _TestDrivePayload:
     resource_id: Uuid = described("The demo car resource booked.")
     start_time: DateTime = described("When the test drive starts.")
     end_time: DateTime = described("When the test drive ends.")
-    status: Literal["booked"] = described("The test drive's status: booked.")
+    status: str = described("Each type below declares its own.")
 
 
 @dataclass(frozen=True)
 class TestDriveBooked(_TestDrivePayload):
     """A customer booked a test drive of a vehicle's demo car."""
 
+    status: Literal["booked"] = described("The test drive's status: booked.")
+
 
 @dataclass(frozen=True)
 class TestDriveRescheduled(_TestDrivePayload):
     """A booked test drive moved to another time slot."""
+
+    status: Literal["booked"] = described("The test drive's status: booked.")
 
 
 @dataclass(frozen=True)
