@@ -137,7 +137,7 @@ class UserActivated(_UserStandingPayload):
 
 
 @dataclass(frozen=True)
-class AuthUserLogin:
+class UserSignedIn:
     """A user signed in and a new session (token family) began; the same sign-in is a
     `login` row of the user's activity log. Internal: never published to partners."""
 
@@ -151,7 +151,7 @@ class AuthUserLogin:
 
 
 @dataclass(frozen=True)
-class AuthUserLogout:
+class UserSignedOut:
     """A user signed out, of one session or of every device; the same sign-out is a `logout`
     row of the user's activity log. Internal: never published to partners."""
 
@@ -228,11 +228,11 @@ USER_ACTIVATED = DomainEvent("user.activated", payload=UserActivated, app_label=
 
 # Sign-ins and sign-outs, beside their rows in the user's activity log: kept in the outbox,
 # never published to partners.
-AUTH_USER_LOGIN = DomainEvent(
-    "auth.user.login", payload=AuthUserLogin, app_label="accounts", internal=True
+USER_SIGNED_IN = DomainEvent(
+    "user.signed_in", payload=UserSignedIn, app_label="accounts", internal=True
 )
-AUTH_USER_LOGOUT = DomainEvent(
-    "auth.user.logout", payload=AuthUserLogout, app_label="accounts", internal=True
+USER_SIGNED_OUT = DomainEvent(
+    "user.signed_out", payload=UserSignedOut, app_label="accounts", internal=True
 )
 
 # A user asked to change their e-mail; carries the user's id and the new address. The link

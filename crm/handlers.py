@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from common.events import TypedEvent, consumer
+from common.events import TypedEvent, consumer, contract
 from crm import services
 from crm.choices import ActivityKind
 
@@ -64,32 +64,32 @@ FEEDS = {
         "customer_id",
         lambda p: f"Refunded {_money(p, 'refunded_amount')} of a {_money(p)} payment",
     ),
-    "financing.approved": Feed(
+    "loan_application.approved": Feed(
         ActivityKind.LOAN_DECIDED,
         "loan_application",
         "customer_id",
         lambda p: f"Loan of {_money(p)} over {p['term_months']} months approved",
     ),
-    "financing.rejected": Feed(
+    "loan_application.rejected": Feed(
         ActivityKind.LOAN_DECIDED,
         "loan_application",
         "customer_id",
         lambda p: f"Loan of {_money(p)} over {p['term_months']} months rejected",
     ),
-    "insurance.purchased": Feed(
+    "insurance_policy.purchased": Feed(
         ActivityKind.POLICY_ISSUED,
         "insurance_policy",
         "customer_id",
         lambda p: f"{p['insurance_type'].upper()} policy {p['number']} bought; "
         f"{_money(p, 'premium')} to pay",
     ),
-    "insurance.claim_filed": Feed(
+    "insurance_policy.claim.filed": Feed(
         ActivityKind.CLAIM_FILED,
         "insurance_claim",
         "customer_id",
         lambda p: f"Insurance claim filed for {_money(p)}",
     ),
-    "insurance.claim_decided": Feed(
+    "insurance_policy.claim.decided": Feed(
         ActivityKind.CLAIM_DECIDED,
         "insurance_claim",
         "customer_id",
@@ -134,7 +134,7 @@ def _recorder(feed: Feed):
 
 
 def consumer_name(event_type: str) -> str:
-    return "crm.timeline_" + event_type.replace(".", "_")
+    return "crm.timeline_" + contract.first_name(event_type).replace(".", "_")
 
 
 for _type, _feed in FEEDS.items():

@@ -44,7 +44,7 @@ class _FinancingPayload:
 
 
 @dataclass(frozen=True)
-class FinancingSubmitted(_FinancingPayload):
+class LoanApplicationSubmitted(_FinancingPayload):
     """A customer applied for a loan or lease for an order; scoring approved it, rejected it
     or left it to staff."""
 
@@ -54,47 +54,31 @@ class FinancingSubmitted(_FinancingPayload):
 
 
 @dataclass(frozen=True)
-class FinancingApproved(_FinancingPayload):
+class LoanApplicationApproved(_FinancingPayload):
     """A loan application was approved, by scoring or by staff."""
 
     status: Literal["approved"] = described("The application's status: approved.")
 
 
 @dataclass(frozen=True)
-class FinancingRejected(_FinancingPayload):
+class LoanApplicationRejected(_FinancingPayload):
     """A loan application was rejected, by scoring or by staff."""
 
     status: Literal["rejected"] = described("The application's status: rejected.")
 
 
 @dataclass(frozen=True)
-class FinancingWithdrawn(_FinancingPayload):
+class LoanApplicationWithdrawn(_FinancingPayload):
     """An open loan application was withdrawn because its order was cancelled."""
 
     status: Literal["withdrawn"] = described("The application's status: withdrawn.")
 
 
 @dataclass(frozen=True)
-class _LoanAtLenderPayload:
-    """The fields every payload of a loan with its lender carries, in order."""
+class _LoanAtLenderPayload(_FinancingPayload):
+    """The fields every payload of a loan with its lender carries, in order: a financing
+    payload's, then the lender's."""
 
-    id: Uuid = described("The loan application.")
-    order_id: Uuid = described("The order financed.")
-    customer_id: Uuid = described("The applicant's user account.")
-    status: str = described("Each type below declares its own.")
-    amount: Money = described(
-        "The loan amount (vehicle price less down payment): a decimal amount as a string."
-    )
-    currency: Currency = described("ISO 4217 code of the loan's currency, e.g. RUB.")
-    financing_type: Literal["car_loan", "lease"] = described("A car loan or a lease.")
-    term_months: Annotated[int, Schema(minimum=6, maximum=84)] = described("The term in months.")
-    annual_rate: Money = described(
-        "The annual interest rate in percent, e.g. 12.90: a decimal as a string."
-    )
-    monthly_payment: Money = described("The monthly annuity payment: a decimal amount as a string.")
-    rate_table_version: NonEmpty = described(
-        "The version of the rate table that priced it, e.g. 2026-01."
-    )
     lender: str = described(
         "The lender the loan went to (FINANCING_LENDER: fake or manual); empty until sent."
     )
@@ -112,7 +96,7 @@ class _LoanAtLenderPayload:
 
 
 @dataclass(frozen=True)
-class FinancingSentToLender(_LoanAtLenderPayload):
+class LoanApplicationSentToLender(_LoanAtLenderPayload):
     """An approved loan whose down payment is in went to the lender, which is to pay the
     rest of the order."""
 
@@ -120,7 +104,7 @@ class FinancingSentToLender(_LoanAtLenderPayload):
 
 
 @dataclass(frozen=True)
-class FinancingDisbursed(_LoanAtLenderPayload):
+class LoanApplicationDisbursed(_LoanAtLenderPayload):
     """The lender paid the loan amount (`amount`) to the dealership against the order;
     payments records it in the ledger, once (docs/deal.md)."""
 
@@ -128,7 +112,7 @@ class FinancingDisbursed(_LoanAtLenderPayload):
 
 
 @dataclass(frozen=True)
-class FinancingReturned(_LoanAtLenderPayload):
+class LoanApplicationReturned(_LoanAtLenderPayload):
     """The order was cancelled after the lender paid: the loan amount (`amount`) goes back
     to the lender, never to the customer; payments records the return in the ledger."""
 
@@ -137,33 +121,63 @@ class FinancingReturned(_LoanAtLenderPayload):
 
 # EVENT TYPES
 # ------------------------------------------------------------------------------
-FINANCING_SUBMITTED = DomainEvent(
-    "financing.submitted", payload=FinancingSubmitted, app_label="financing"
+# Named `financing.*` up to version 1; renamed at version 2 after their subject, the loan
+# application, and published under the old names too for version 2 (docs/events.md, "Names").
+LOAN_APPLICATION_SUBMITTED = DomainEvent(
+    "loan_application.submitted",
+    payload=LoanApplicationSubmitted,
+    app_label="financing",
+    schema_version=2,
+    formerly="financing.submitted",
 )
-FINANCING_APPROVED = DomainEvent(
-    "financing.approved", payload=FinancingApproved, app_label="financing"
+LOAN_APPLICATION_APPROVED = DomainEvent(
+    "loan_application.approved",
+    payload=LoanApplicationApproved,
+    app_label="financing",
+    schema_version=2,
+    formerly="financing.approved",
 )
-FINANCING_REJECTED = DomainEvent(
-    "financing.rejected", payload=FinancingRejected, app_label="financing"
+LOAN_APPLICATION_REJECTED = DomainEvent(
+    "loan_application.rejected",
+    payload=LoanApplicationRejected,
+    app_label="financing",
+    schema_version=2,
+    formerly="financing.rejected",
 )
-FINANCING_WITHDRAWN = DomainEvent(
-    "financing.withdrawn", payload=FinancingWithdrawn, app_label="financing"
+LOAN_APPLICATION_WITHDRAWN = DomainEvent(
+    "loan_application.withdrawn",
+    payload=LoanApplicationWithdrawn,
+    app_label="financing",
+    schema_version=2,
+    formerly="financing.withdrawn",
 )
 # The lender's part of the deal (docs/deal.md, "The loan").
-FINANCING_SENT_TO_LENDER = DomainEvent(
-    "financing.sent_to_lender", payload=FinancingSentToLender, app_label="financing"
+LOAN_APPLICATION_SENT_TO_LENDER = DomainEvent(
+    "loan_application.sent_to_lender",
+    payload=LoanApplicationSentToLender,
+    app_label="financing",
+    schema_version=2,
+    formerly="financing.sent_to_lender",
 )
-FINANCING_DISBURSED = DomainEvent(
-    "financing.disbursed", payload=FinancingDisbursed, app_label="financing"
+LOAN_APPLICATION_DISBURSED = DomainEvent(
+    "loan_application.disbursed",
+    payload=LoanApplicationDisbursed,
+    app_label="financing",
+    schema_version=2,
+    formerly="financing.disbursed",
 )
-FINANCING_RETURNED = DomainEvent(
-    "financing.returned", payload=FinancingReturned, app_label="financing"
+LOAN_APPLICATION_RETURNED = DomainEvent(
+    "loan_application.returned",
+    payload=LoanApplicationReturned,
+    app_label="financing",
+    schema_version=2,
+    formerly="financing.returned",
 )
 
 # The event that reports a decision, by the status decided.
 DECIDED = {
-    ApplicationStatus.APPROVED: FINANCING_APPROVED,
-    ApplicationStatus.REJECTED: FINANCING_REJECTED,
+    ApplicationStatus.APPROVED: LOAN_APPLICATION_APPROVED,
+    ApplicationStatus.REJECTED: LOAN_APPLICATION_REJECTED,
 }
 
 

@@ -97,7 +97,7 @@ def application_create(
                 LoanInstallment(application=application, **asdict(row)) for row in offer.schedule
             )
             payload = events.application_payload(application)
-            events.FINANCING_SUBMITTED.emit(aggregate_id=application.pk, payload=payload)
+            events.LOAN_APPLICATION_SUBMITTED.emit(aggregate_id=application.pk, payload=payload)
             if decided := events.DECIDED.get(offer.status):
                 decided.emit(aggregate_id=application.pk, payload=payload)
             _send_after_commit(application)
@@ -268,7 +268,7 @@ def application_send(*, application_id: Id) -> LoanApplication:
             using=DB,
             update_fields=["lender", "lender_reference", "sent_to_lender_at", "updated_at"],
         )
-        events.FINANCING_SENT_TO_LENDER.emit(
+        events.LOAN_APPLICATION_SENT_TO_LENDER.emit(
             aggregate_id=application.pk, payload=events.loan_payload(application)
         )
         if (delay := lender.next_check_seconds()) is not None:
@@ -372,12 +372,12 @@ def application_disburse(
         else:
             APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.DISBURSED)
         application.save(using=DB)
-        events.FINANCING_DISBURSED.emit(
+        events.LOAN_APPLICATION_DISBURSED.emit(
             aggregate_id=application.pk,
             payload=events.loan_payload(application, status=ApplicationStatus.DISBURSED),
         )
         if late:
-            events.FINANCING_RETURNED.emit(
+            events.LOAN_APPLICATION_RETURNED.emit(
                 aggregate_id=application.pk, payload=events.loan_payload(application)
             )
     return application
@@ -402,14 +402,14 @@ def order_applications_withdraw(*, order_id: Id) -> int:
                 application.save(
                     using=DB, update_fields=["status", "reasons", "returned_at", "updated_at"]
                 )
-                events.FINANCING_RETURNED.emit(
+                events.LOAN_APPLICATION_RETURNED.emit(
                     aggregate_id=application.pk, payload=events.loan_payload(application)
                 )
                 continue
             APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.WITHDRAWN)
             application.reasons = [*application.reasons, "The order was cancelled."]
             application.save(using=DB, update_fields=["status", "reasons", "updated_at"])
-            events.FINANCING_WITHDRAWN.emit(
+            events.LOAN_APPLICATION_WITHDRAWN.emit(
                 aggregate_id=application.pk, payload=events.application_payload(application)
             )
             if application.sent_to_lender_at is not None:

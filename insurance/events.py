@@ -40,7 +40,7 @@ class _QuotePayload:
 
 
 @dataclass(frozen=True)
-class InsuranceQuoted(_QuotePayload):
+class InsuranceQuoteCreated(_QuotePayload):
     """A customer was quoted an insurance premium for an order's vehicle."""
 
     status: Literal["quoted"] = described("The quote's status: quoted.")
@@ -86,7 +86,7 @@ class _PolicyPayload:
 
 
 @dataclass(frozen=True)
-class InsurancePurchased(_PolicyPayload):
+class InsurancePolicyPurchased(_PolicyPayload):
     """A customer bought an insurance quote: a policy waiting for its premium, paid through
     payments (a payable of kind policy) by `payment_due_by`, or it lapses (docs/deal.md)."""
 
@@ -96,7 +96,7 @@ class InsurancePurchased(_PolicyPayload):
 
 
 @dataclass(frozen=True)
-class InsuranceActivated(_PolicyPayload):
+class InsurancePolicyActivated(_PolicyPayload):
     """A policy's premium was paid: it is active and covers a year from today."""
 
     refund_amount: None = described("Nothing is refunded.")
@@ -106,7 +106,7 @@ class InsuranceActivated(_PolicyPayload):
 
 
 @dataclass(frozen=True)
-class InsuranceLapsed(_PolicyPayload):
+class InsurancePolicyLapsed(_PolicyPayload):
     """A policy was never paid: its premium was not paid in time, or it was cancelled (or
     its order was) before it was; nothing is refunded, and payments refunds a premium that
     arrives too late."""
@@ -121,7 +121,7 @@ class InsuranceLapsed(_PolicyPayload):
 
 
 @dataclass(frozen=True)
-class InsuranceCancelled(_PolicyPayload):
+class InsurancePolicyCancelled(_PolicyPayload):
     """A paid policy was cancelled (by its holder, or because its order was): the premium of
     its unused days, of what was actually paid, is refunded through payments as a refund of
     the premium's payment."""
@@ -152,7 +152,7 @@ class _InsuranceClaimPayload:
 
 
 @dataclass(frozen=True)
-class InsuranceClaimFiled(_InsuranceClaimPayload):
+class InsurancePolicyClaimFiled(_InsuranceClaimPayload):
     """A policyholder filed a claim on an active insurance policy."""
 
     amount_approved: None = described("Always null: the claim is not decided yet.")
@@ -161,7 +161,7 @@ class InsuranceClaimFiled(_InsuranceClaimPayload):
 
 
 @dataclass(frozen=True)
-class InsuranceClaimDecided(_InsuranceClaimPayload):
+class InsurancePolicyClaimDecided(_InsuranceClaimPayload):
     """Staff approved or rejected an insurance claim."""
 
     status: Literal["approved", "rejected"] = described("The decision.")
@@ -175,9 +175,22 @@ class InsuranceClaimDecided(_InsuranceClaimPayload):
 
 # EVENT TYPES
 # ------------------------------------------------------------------------------
-QUOTED = DomainEvent("insurance.quoted", payload=InsuranceQuoted, app_label="insurance")
+# Named `insurance.*` up to the version before the one below; renamed then after their
+# subject, the quote or the policy (a claim is the policy's), and published under the old names
+# too for that version (docs/events.md, "Names").
+QUOTED = DomainEvent(
+    "insurance_quote.created",
+    payload=InsuranceQuoteCreated,
+    app_label="insurance",
+    schema_version=2,
+    formerly="insurance.quoted",
+)
 QUOTE_CANCELLED = DomainEvent(
-    "insurance.quote_cancelled", payload=InsuranceQuoteCancelled, app_label="insurance"
+    "insurance_quote.cancelled",
+    payload=InsuranceQuoteCancelled,
+    app_label="insurance",
+    schema_version=2,
+    formerly="insurance.quote_cancelled",
 )
 
 
@@ -188,26 +201,48 @@ def _policy_from_v1(payload: dict) -> dict:
 
 # Version 2: a policy is sold when its premium is paid (docs/deal.md, "Insurance").
 PURCHASED = DomainEvent(
-    "insurance.purchased",
-    payload=InsurancePurchased,
+    "insurance_policy.purchased",
+    payload=InsurancePolicyPurchased,
     app_label="insurance",
-    schema_version=2,
+    schema_version=3,
     upcasters={1: _policy_from_v1},
+    formerly="insurance.purchased",
 )
-ACTIVATED = DomainEvent("insurance.activated", payload=InsuranceActivated, app_label="insurance")
-LAPSED = DomainEvent("insurance.lapsed", payload=InsuranceLapsed, app_label="insurance")
-CANCELLED = DomainEvent(
-    "insurance.cancelled",
-    payload=InsuranceCancelled,
+ACTIVATED = DomainEvent(
+    "insurance_policy.activated",
+    payload=InsurancePolicyActivated,
     app_label="insurance",
     schema_version=2,
+    formerly="insurance.activated",
+)
+LAPSED = DomainEvent(
+    "insurance_policy.lapsed",
+    payload=InsurancePolicyLapsed,
+    app_label="insurance",
+    schema_version=2,
+    formerly="insurance.lapsed",
+)
+CANCELLED = DomainEvent(
+    "insurance_policy.cancelled",
+    payload=InsurancePolicyCancelled,
+    app_label="insurance",
+    schema_version=3,
     upcasters={1: _policy_from_v1},
+    formerly="insurance.cancelled",
 )
 CLAIM_FILED = DomainEvent(
-    "insurance.claim_filed", payload=InsuranceClaimFiled, app_label="insurance"
+    "insurance_policy.claim.filed",
+    payload=InsurancePolicyClaimFiled,
+    app_label="insurance",
+    schema_version=2,
+    formerly="insurance.claim_filed",
 )
 CLAIM_DECIDED = DomainEvent(
-    "insurance.claim_decided", payload=InsuranceClaimDecided, app_label="insurance"
+    "insurance_policy.claim.decided",
+    payload=InsurancePolicyClaimDecided,
+    app_label="insurance",
+    schema_version=2,
+    formerly="insurance.claim_decided",
 )
 
 

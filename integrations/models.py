@@ -1,3 +1,4 @@
+import fnmatch
 import uuid
 
 from django.db import models
@@ -47,6 +48,10 @@ class WebhookSubscription(TimestampedModel):
 
     def __str__(self):
         return f"{self.name} → {self.url}"
+
+    def wants(self, event_type: str) -> bool:
+        """Whether one of its patterns (`order.*`) matches `event_type`."""
+        return any(fnmatch.fnmatchcase(event_type, pattern) for pattern in self.event_types)
 
     @property
     def secret(self) -> str:

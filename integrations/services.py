@@ -28,6 +28,7 @@ from standardwebhooks.webhooks import Webhook
 from accounts import selectors as accounts_selectors
 from common.events import Event
 from common.events.contract import envelope, event_types
+from common.events.registry import published_as
 from common.exceptions import ApplicationError
 from common.queueing import task_queue
 from common.types import Id
@@ -208,14 +209,6 @@ def _disabled_email_send(subscription: WebhookSubscription) -> None:
     )
 
 
-def subscriptions_matching(event_type: str) -> list[WebhookSubscription]:
-    return [
-        s
-        for s in WebhookSubscription.objects.using(DB).filter(is_active=True)
-        if any(fnmatch.fnmatchcase(event_type, pattern) for pattern in s.event_types)
-    ]
-
-
 # DELIVERIES
 # ------------------------------------------------------------------------------
 def ordering_key(event: Event) -> str:
@@ -228,28 +221,33 @@ def ordering_key(event: Event) -> str:
 def deliveries_record(event: Event) -> int:
     """A delivery of `event` for each active subscription that wants it. Called inside the
     fan-out consumer's inbox transaction, so each event is recorded once; sending starts
-    after commit. Returns how many."""
-    subscriptions = subscriptions_matching(event.type)
-    if not subscriptions:
+    after commit. Returns how many.
+
+    A renamed type goes out under its new name, or under its former one to a subscription
+    that names only that (docs/events.md, "Names"): once either way."""
+    names = published_as(event)
+    wanted = [
+        (subscription, next((e for e in names if subscription.wants(e.type)), None))
+        for subscription in WebhookSubscription.objects.using(DB).filter(is_active=True)
+    ]
+    deliveries = [
+        WebhookDelivery(
+            subscription=subscription,
+            event_id=named.id,
+            event_type=named.type,
+            ordering_key=ordering_key(named),
+            occurred_at=named.occurred,
+            body=envelope(named),
+            next_attempt_at=timezone.now(),
+        )
+        for subscription, named in wanted
+        if named is not None
+    ]
+    if not deliveries:
         return 0
-    now = timezone.now()
-    WebhookDelivery.objects.using(DB).bulk_create(
-        [
-            WebhookDelivery(
-                subscription=subscription,
-                event_id=event.id,
-                event_type=event.type,
-                ordering_key=ordering_key(event),
-                occurred_at=event.occurred,
-                body=envelope(event),
-                next_attempt_at=now,
-            )
-            for subscription in subscriptions
-        ],
-        ignore_conflicts=True,
-    )
+    WebhookDelivery.objects.using(DB).bulk_create(deliveries, ignore_conflicts=True)
     _dispatch_after_commit()
-    return len(subscriptions)
+    return len(deliveries)
 
 
 def _dispatch_after_commit() -> None:

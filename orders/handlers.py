@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from common.events import TypedEvent, consumer
+from common.events import TypedEvent, consumer, contract
 from orders import services
 from orders.choices import LinkKind
 
@@ -56,26 +56,26 @@ LINKED_EVENTS = {
     "payment.completed": LinkKind.PAYMENT,
     "payment.failed": LinkKind.PAYMENT,
     "payment.refunded": LinkKind.PAYMENT,
-    "financing.submitted": LinkKind.LOAN_APPLICATION,
-    "financing.approved": LinkKind.LOAN_APPLICATION,
-    "financing.rejected": LinkKind.LOAN_APPLICATION,
-    "financing.withdrawn": LinkKind.LOAN_APPLICATION,
-    "financing.sent_to_lender": LinkKind.LOAN_APPLICATION,
-    "financing.disbursed": LinkKind.LOAN_APPLICATION,
-    "financing.returned": LinkKind.LOAN_APPLICATION,
-    "insurance.quoted": LinkKind.INSURANCE_QUOTE,
-    "insurance.quote_cancelled": LinkKind.INSURANCE_QUOTE,
-    "insurance.purchased": LinkKind.INSURANCE_POLICY,
-    "insurance.activated": LinkKind.INSURANCE_POLICY,
-    "insurance.lapsed": LinkKind.INSURANCE_POLICY,
-    "insurance.cancelled": LinkKind.INSURANCE_POLICY,
-    "insurance.claim_filed": LinkKind.INSURANCE_CLAIM,
-    "insurance.claim_decided": LinkKind.INSURANCE_CLAIM,
+    "loan_application.submitted": LinkKind.LOAN_APPLICATION,
+    "loan_application.approved": LinkKind.LOAN_APPLICATION,
+    "loan_application.rejected": LinkKind.LOAN_APPLICATION,
+    "loan_application.withdrawn": LinkKind.LOAN_APPLICATION,
+    "loan_application.sent_to_lender": LinkKind.LOAN_APPLICATION,
+    "loan_application.disbursed": LinkKind.LOAN_APPLICATION,
+    "loan_application.returned": LinkKind.LOAN_APPLICATION,
+    "insurance_quote.created": LinkKind.INSURANCE_QUOTE,
+    "insurance_quote.cancelled": LinkKind.INSURANCE_QUOTE,
+    "insurance_policy.purchased": LinkKind.INSURANCE_POLICY,
+    "insurance_policy.activated": LinkKind.INSURANCE_POLICY,
+    "insurance_policy.lapsed": LinkKind.INSURANCE_POLICY,
+    "insurance_policy.cancelled": LinkKind.INSURANCE_POLICY,
+    "insurance_policy.claim.filed": LinkKind.INSURANCE_CLAIM,
+    "insurance_policy.claim.decided": LinkKind.INSURANCE_CLAIM,
 }
 
 
 # A link's status where the event's own says less: a loan with the lender is still approved.
-LINK_STATUS = {"financing.sent_to_lender": "sent_to_lender"}
+LINK_STATUS = {"loan_application.sent_to_lender": "sent_to_lender"}
 
 
 def note_link(event: TypedEvent[Any]) -> None:
@@ -88,7 +88,7 @@ def note_link(event: TypedEvent[Any]) -> None:
     # A policy's link keeps its price; whether it is paid, its status says (docs/deal.md).
     amount = report["premium"] if kind == LinkKind.INSURANCE_POLICY else report.get("amount")
     notes: list[tuple[str, str, str, str | None]] = [(kind, report["id"], status, amount)]
-    if event.type == "insurance.purchased":  # the policy's event is also its quote's end
+    if event.type == "insurance_policy.purchased":  # the policy's event is also its quote's end
         notes.append((LinkKind.INSURANCE_QUOTE, report["quote_id"], "purchased", report["premium"]))
     for link_kind, reference_id, link_status, link_amount in notes:
         services.order_link_note(
@@ -106,7 +106,7 @@ def note_link(event: TypedEvent[Any]) -> None:
 for _event_type in LINKED_EVENTS:
     consumer(
         _event_type,
-        name=f"orders.note_{_event_type.replace('.', '_')}",
+        name=f"orders.note_{contract.first_name(_event_type).replace('.', '_')}",
         app_label="orders",
         reads_json=True,
     )(note_link)

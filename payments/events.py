@@ -83,29 +83,14 @@ class PaymentCreated(_PaymentPayload):
 
 
 @dataclass(frozen=True)
-class _PaymentSettledPayload:
-    """The fields every payload of money that moved carries, in order: the payment's, and what its payable has received since."""
+class _PaymentSettledPayload(_PaymentPayload):
+    """The fields every payload of money that moved carries, in order: the payment's (its
+    amounts with two decimals), and what its payable has received since."""
 
-    json_schema_extra: ClassVar[dict[str, Any]] = ORDER_ID_UNLESS_A_SEAT
-    id: Uuid = described("The payment.")
-    payable_kind: Literal["order", "registration", "policy"] = described(
-        "What the payment settles (a payable): an order, a seat at a paid showroom event, or an"
-        " insurance policy's premium."
-    )
-    payable_id: Uuid = described(
-        "The payable: the order's, the registration's or the policy's id, by `payable_kind`."
-    )
-    order_id: Uuid | None = described(
-        "The order the payable belongs to: the order itself, or the insured order of a premium;"
-        " null for a seat at an event."
-    )
-    customer_id: Uuid = described("The paying customer's user account.")
     amount: Money = described("The amount charged: a decimal amount as a string.")
     refunded_amount: Money = described(
         "How much of the payment has been refunded: a decimal amount as a string."
     )
-    currency: Currency = described("ISO 4217 code of the payment's currency, e.g. RUB.")
-    status: str = described("Each type below declares its own.")
     payable_paid_amount: Money = described(
         "What the payable has received after this change, of money that actually moved: its "
         "captured payments net of refunds, and for an order the lender's disbursements net of "

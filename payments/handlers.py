@@ -15,12 +15,16 @@ from payments.services import notifications
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
     from financing.events import (
-        FinancingApproved,
-        FinancingDisbursed,
-        FinancingReturned,
-        FinancingWithdrawn,
+        LoanApplicationApproved,
+        LoanApplicationDisbursed,
+        LoanApplicationReturned,
+        LoanApplicationWithdrawn,
     )
-    from insurance.events import InsuranceCancelled, InsuranceLapsed, InsurancePurchased
+    from insurance.events import (
+        InsurancePolicyCancelled,
+        InsurancePolicyLapsed,
+        InsurancePolicyPurchased,
+    )
     from orders.events import OrderCancelled
     from showroom.events import (
         EventRegistrationCancelled,
@@ -92,9 +96,9 @@ def note_registration(
     )
 
 
-@consumer("insurance.purchased", name="payments.note_policy_premium", app_label="payments")
-@consumer("insurance.lapsed", name="payments.settle_lapsed_policy", app_label="payments")
-def note_policy(event: TypedEvent[InsurancePurchased | InsuranceLapsed]) -> None:
+@consumer("insurance_policy.purchased", name="payments.note_policy_premium", app_label="payments")
+@consumer("insurance_policy.lapsed", name="payments.settle_lapsed_policy", app_label="payments")
+def note_policy(event: TypedEvent[InsurancePolicyPurchased | InsurancePolicyLapsed]) -> None:
     """A policy's premium is paid like an order (docs/deal.md, "Insurance"): payments learns
     of it from insurance's events, never by reading insurance."""
     report = event.payload
@@ -108,8 +112,10 @@ def note_policy(event: TypedEvent[InsurancePurchased | InsuranceLapsed]) -> None
     )
 
 
-@consumer("insurance.cancelled", name="payments.refund_cancelled_policy", app_label="payments")
-def refund_cancelled_policy(event: TypedEvent[InsuranceCancelled]) -> None:
+@consumer(
+    "insurance_policy.cancelled", name="payments.refund_cancelled_policy", app_label="payments"
+)
+def refund_cancelled_policy(event: TypedEvent[InsurancePolicyCancelled]) -> None:
     """The unused premium of a paid policy goes back through the premium's payments."""
     report = event.payload
     if report.refund_amount is not None and Decimal(report.refund_amount) > 0:
@@ -120,9 +126,9 @@ def refund_cancelled_policy(event: TypedEvent[InsuranceCancelled]) -> None:
         )
 
 
-@consumer("financing.approved", name="payments.note_approved_loan", app_label="payments")
-@consumer("financing.withdrawn", name="payments.note_withdrawn_loan", app_label="payments")
-def note_loan(event: TypedEvent[FinancingApproved | FinancingWithdrawn]) -> None:
+@consumer("loan_application.approved", name="payments.note_approved_loan", app_label="payments")
+@consumer("loan_application.withdrawn", name="payments.note_withdrawn_loan", app_label="payments")
+def note_loan(event: TypedEvent[LoanApplicationApproved | LoanApplicationWithdrawn]) -> None:
     """An approved loan is to pay what the down payment leaves: customers pay only that."""
     report = event.payload
     services.order_financing_note(
@@ -136,9 +142,11 @@ def note_loan(event: TypedEvent[FinancingApproved | FinancingWithdrawn]) -> None
     )
 
 
-@consumer("financing.disbursed", name="payments.record_disbursement", app_label="payments")
-@consumer("financing.returned", name="payments.record_loan_return", app_label="payments")
-def record_loan_money(event: TypedEvent[FinancingDisbursed | FinancingReturned]) -> None:
+@consumer("loan_application.disbursed", name="payments.record_disbursement", app_label="payments")
+@consumer("loan_application.returned", name="payments.record_loan_return", app_label="payments")
+def record_loan_money(
+    event: TypedEvent[LoanApplicationDisbursed | LoanApplicationReturned],
+) -> None:
     """The lender's money is recorded in the ledger against the order, once."""
     report = event.payload
     if report.disbursement_reference is None:  # the lender's money moves under its reference
@@ -148,7 +156,7 @@ def record_loan_money(event: TypedEvent[FinancingDisbursed | FinancingReturned])
         application_id=report.id,
         customer_id=report.customer_id,
         type=TransactionType.LOAN_DISBURSEMENT
-        if event.type == "financing.disbursed"
+        if event.type == "loan_application.disbursed"
         else TransactionType.LOAN_RETURN,
         amount=Decimal(report.amount),
         currency=report.currency,

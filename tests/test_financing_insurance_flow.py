@@ -37,7 +37,7 @@ def pushed(ws, kind: str, status: str, timeout: float = 30) -> dict:
 
 
 def premium_paid(client, policy) -> bool:
-    """Pay the premium once payments has learnt of it from `insurance.purchased`."""
+    """Pay the premium once payments has learnt of it from `insurance_policy.purchased`."""
     response = client.post(
         "/payments/",
         json={"policy_id": policy["id"], "amount": policy["premium"], "method": "card"},
@@ -109,9 +109,9 @@ def test_a_loan_and_a_policy_reach_the_order_over_rest_and_the_feed(
         claim_push = pushed(ws, "insurance_claim", "approved")
         shown = client.get(f"/orders/{order.pk}/").json()
 
-    assert loan_push["type"] == "financing.approved"
+    assert loan_push["type"] == "loan_application.approved"
     assert loan_push["link"]["reference_id"] == application["id"]
-    assert claim_push["type"] == "insurance.claim_decided"
+    assert claim_push["type"] == "insurance_policy.claim.decided"
     assert claim_push["link"]["amount"] == "25000.00"
     links = {(link["kind"], link["reference_id"]): link["status"] for link in shown["links"]}
     assert links[("loan_application", application["id"])] == "approved"

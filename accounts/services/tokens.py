@@ -103,7 +103,7 @@ def _signed_in(user: User, *, ip_address: str | None, **details: Any) -> TokenPa
         activity_record(
             user=user, type=ActivityType.LOGIN, ip_address=ip_address, family=family, **details
         )
-        events.AUTH_USER_LOGIN.emit(
+        events.USER_SIGNED_IN.emit(
             aggregate_id=user.pk,
             payload=events.auth_payload(user, ip_address=ip_address, family=family, **details),
         )
@@ -202,7 +202,7 @@ def logout_everywhere(*, user: User, ip_address: str | None = None) -> None:
     with transaction.atomic(using=DB):
         tokens_revoke_all(user=user, reason="logout_all")
         activity_record(user=user, type=ActivityType.LOGOUT, ip_address=ip_address, everywhere=True)
-        events.AUTH_USER_LOGOUT.emit(
+        events.USER_SIGNED_OUT.emit(
             aggregate_id=user.pk,
             payload=events.auth_payload(user, ip_address=ip_address, everywhere=True),
         )
@@ -219,7 +219,7 @@ def logout(*, refresh_token: str, ip_address: str | None = None) -> None:
     with transaction.atomic(using=DB):
         refresh.blacklist()
         activity_record(user=user, type=ActivityType.LOGOUT, ip_address=ip_address)
-        events.AUTH_USER_LOGOUT.emit(
+        events.USER_SIGNED_OUT.emit(
             aggregate_id=user.pk,
             payload=events.auth_payload(user, ip_address=ip_address, everywhere=False),
         )

@@ -285,15 +285,15 @@ def test_sign_ins_and_sign_outs_are_internal_events_beside_their_activity_rows(
     client_for(customer).post(reverse("auth-logout-all"))
 
     logins = ActivityLog.objects.filter(user=customer, type=ActivityType.LOGIN)
-    assert [p["family"] for p in payloads(customer.pk, "auth.user.login")] == [
+    assert [p["family"] for p in payloads(customer.pk, "user.signed_in")] == [
         row.details["family"] for row in logins.order_by("created_at")
     ]
-    assert payloads(customer.pk, "auth.user.login")[0] == {
+    assert payloads(customer.pk, "user.signed_in")[0] == {
         "id": str(customer.pk),
         "ip_address": "127.0.0.1",
         "family": logins.order_by("created_at")[0].details["family"],
     }
-    assert payloads(customer.pk, "auth.user.logout") == [
+    assert payloads(customer.pk, "user.signed_out") == [
         {"id": str(customer.pk), "ip_address": "127.0.0.1", "everywhere": False},
         {"id": str(customer.pk), "ip_address": "127.0.0.1", "everywhere": True},
     ]
@@ -301,10 +301,8 @@ def test_sign_ins_and_sign_outs_are_internal_events_beside_their_activity_rows(
     assert second["refresh_token"]
     # Partners never see them: no webhook fan-out, no RabbitMQ, no AsyncAPI channel.
     published = {type for _, type, _ in contract.event_types()}
-    assert {"auth.user.login", "auth.user.logout"}.isdisjoint(published)
+    assert {"user.signed_in", "user.signed_out"}.isdisjoint(published)
     assert {"user.role_changed", "user.deactivated", "user.activated"} <= published
     assert (
-        registry.consumers_for("auth.user.login")
-        == registry.consumers_for("auth.user.logout")
-        == []
+        registry.consumers_for("user.signed_in") == registry.consumers_for("user.signed_out") == []
     )

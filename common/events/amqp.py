@@ -26,7 +26,7 @@ from kombu.exceptions import KombuError
 
 from common.databases import database_for_app
 from common.events.contract import envelope
-from common.events.registry import outbox_apps, outbox_model
+from common.events.registry import outbox_apps, outbox_model, published_as
 from common.events.types import Event, event_from_outbox_row
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,8 @@ def _publish_app(
         done = []
         try:
             for row in rows:
-                _publish(producer, event_from_outbox_row(row, app_label))
+                for event in published_as(event_from_outbox_row(row, app_label)):
+                    _publish(producer, event)
                 done.append(row.pk)  # confirmed: publish returned
         except BROKER_ERRORS as exc:  # what the broker confirmed stays confirmed
             failure = exc

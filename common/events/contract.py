@@ -107,9 +107,29 @@ def declared_events() -> list[registry.Declaration]:
 
 
 def event_types() -> list[tuple[str, str, int]]:
-    """(app label, type, version) of every published event type, as emitted now."""
-    published = (e for e in declared_events() if not e.internal)
-    return sorted(((e.app_label, e.type, e.schema_version) for e in published), key=lambda t: t[1])
+    """(app label, type, version) of every published event type, as emitted now, and of every
+    former name still published beside its new one (`renamed_types`)."""
+    published = [e for e in declared_events() if not e.internal]
+    types = [(e.app_label, e.type, e.schema_version) for e in published]
+    types += [
+        (e.app_label, e.formerly, registry.former_version(e))
+        for e in published
+        if e.formerly is not None
+    ]
+    return sorted(types, key=lambda t: t[1])
+
+
+def renamed_types() -> dict[str, str]:
+    """The new name of every former name still published, by the former name."""
+    return {e.formerly: e.type for e in declared_events() if e.formerly is not None}
+
+
+def first_name(event_type: str) -> str:
+    """The name `event_type` had before its rename, or its own. A consumer whose name derives
+    from its type's derives it from this one: renaming a type leaves its consumers' names, which
+    their inbox rows and dead letters carry, as they were (docs/events.md, "Names")."""
+    formerly = {new: old for old, new in renamed_types().items()}
+    return formerly.get(event_type, event_type)
 
 
 KAFKA_BINDING_VERSION = "0.5.0"
@@ -169,13 +189,20 @@ def asyncapi_document() -> dict[str, Any]:
     same messages as webhooks deliver."""
     channels, operations, schemas, messages = {}, {}, {}, {}
     by_topic: dict[str, list[str]] = {}
+    renamed = renamed_types()
     for app_label, type, version in event_types():
         name = f"{type.replace('.', '_')}_v{version}"
         schemas[f"{name}_payload"] = schema(app_label, type, version)
+        summary = schema(app_label, type, version).get("description", "")
+        if type in renamed:
+            summary = (
+                f"Deprecated: renamed {renamed[type]} at version {version + 1}, and published "
+                f"beside it under this name for that version only. {summary}"
+            )
         messages[name] = {
             "name": type,
             "title": type,
-            "summary": schema(app_label, type, version).get("description", ""),
+            "summary": summary,
             "contentType": "application/json",
             "payload": envelope_schema(type, version, f"#/components/schemas/{name}_payload"),
             "headers": _kafka_headers(type, version),

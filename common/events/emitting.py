@@ -16,6 +16,10 @@ from common.events.types import Event, JsonPayload
 from common.middleware import current_request_id
 
 
+def _same_payload(payload: JsonPayload) -> JsonPayload:
+    return payload
+
+
 class DomainEvent:
     """A named event type of one app and the frozen dataclass of its payload, e.g.
     `DomainEvent("order.cancelled", payload=OrderCancelled, app_label="orders")`
@@ -33,6 +37,7 @@ class DomainEvent:
         schema_version: int = 1,
         internal: bool = False,
         upcasters: dict[int, Callable[[JsonPayload], JsonPayload]] | None = None,
+        formerly: str | None = None,
     ):
         self.type = type
         self.payload = payload  # what its consumers receive (TypedEvent.payload)
@@ -42,6 +47,12 @@ class DomainEvent:
         # event stored before a new version shipped reaches consumers in the new shape
         # (docs/events.md, "The contract").
         self.upcasters = upcasters or {}
+        # Renamed at `schema_version` from `formerly`, its name up to the version before: the
+        # payload is unchanged, and partners receive the former name beside the new one for
+        # this version (docs/events.md, "Names").
+        self.formerly = formerly
+        if formerly is not None:
+            self.upcasters.setdefault(schema_version - 1, _same_payload)
         # An internal event (a request for an e-mail, say) stays inside: neither RabbitMQ nor
         # webhooks see it, and it is not part of the published contract.
         self.internal = internal

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from common.databases import database_for_app
 from common.events.contract import envelope, event_types, kafka_topic
-from common.events.registry import outbox_apps, outbox_rows
+from common.events.registry import outbox_apps, outbox_rows, published_as
 from common.events.types import Event, event_from_outbox_row
 from common.models import OutboxEventBase
 
@@ -162,18 +162,25 @@ def _produce(
     """Produce the rows and wait for their delivery reports. Returns the primary keys the
     broker confirmed, and the errors of those it failed (or never confirmed in time)."""
 
+    # A row is confirmed once each of its messages is: a renamed type's are two
+    # (common.events.registry.published_as).
+    unconfirmed: dict[uuid.UUID, int] = {}
     confirmed: list[uuid.UUID] = []
     errors: list[KafkaError] = []
 
     def delivered(pk: uuid.UUID, error: KafkaError | None, _message: Message) -> None:
-        if error is None:
-            confirmed.append(pk)
-        else:
+        if error is not None:
             errors.append(error)
+            return
+        unconfirmed[pk] -= 1
+        if not unconfirmed[pk]:
+            confirmed.append(pk)
 
     for row in rows:
-        event = event_from_outbox_row(row, app_label)
-        kafka.produce(**message(event), on_delivery=functools.partial(delivered, row.pk))
+        events = published_as(event_from_outbox_row(row, app_label))
+        unconfirmed[row.pk] = len(events)
+        for event in events:
+            kafka.produce(**message(event), on_delivery=functools.partial(delivered, row.pk))
         kafka.poll(0)  # serve the delivery reports as they come
     if kafka.flush(PUBLISH_TIMEOUT_SECONDS + CONNECT_TIMEOUT_SECONDS):
         kafka.purge()  # still unconfirmed: reported as failed now, and left for the next relay

@@ -49,14 +49,43 @@ class Declaration(Protocol):
     schema_version: int
     internal: bool
     upcasters: dict[int, Callable[[JsonPayload], JsonPayload]]
+    # The name it had up to `schema_version - 1`, published beside it for one more version
+    # (docs/events.md, "Names"); None for a type never renamed.
+    formerly: str | None
 
 
 _declared: dict[str, Declaration] = {}  # DomainEvent by type: every one declared so far
+_renamed: dict[str, Declaration] = {}  # the DomainEvent a former name became, by that name
 
 
 def declare(domain_event: Declaration) -> None:
     """Called by every `DomainEvent` as it is made."""
     _declared[domain_event.type] = domain_event
+    if domain_event.formerly is not None:
+        _renamed[domain_event.formerly] = domain_event
+
+
+def current_name(event_type: str) -> str:
+    """The name `event_type` has now: itself, or what a former name became."""
+    renamed = _renamed.get(event_type)
+    return event_type if renamed is None else renamed.type
+
+
+def former_version(declared: Declaration) -> int:
+    """The last version of a renamed type's former name: the rename was the next one."""
+    return declared.schema_version - 1
+
+
+def published_as(event: Event) -> list[Event]:
+    """`event` as partners receive it: itself and, for a renamed type, the same occurrence (the
+    same id) under its former name and that name's last version, for one version more
+    (docs/events.md, "Names"). Stored under one name, the new one; consumers in the project see
+    only that one."""
+    declared = _declared.get(event.type)
+    if declared is None or declared.formerly is None:
+        return [event]
+    # A rename changes the name only: the payload is the former name's last version's.
+    return [event, replace(event, type=declared.formerly, schema_version=former_version(declared))]
 
 
 def is_declaration(value: object) -> bool:
@@ -68,7 +97,9 @@ def is_declaration(value: object) -> bool:
 
 def upcasted(event: Event) -> Event:
     """The event as its consumers read it: a payload of an older schema version brought up to
-    the version its type emits now."""
+    the version its type emits now; an event stored under a former name, under the new one."""
+    if event.type in _renamed:
+        event = replace(event, type=current_name(event.type))
     declared = _declared.get(event.type)
     if declared is None or event.schema_version >= declared.schema_version:
         return event
@@ -147,6 +178,7 @@ def consumer_named(name: str) -> Consumer | None:
 def consumers_for(event_type: str) -> list[Consumer]:
     """The consumers of `event_type`, and those of every published one (registered for
     `*`, such as the webhooks' fan-out)."""
+    event_type = current_name(event_type)  # stored before a rename: the new name's
     every = () if is_internal(event_type) else _by_type.get(ANY_EVENT, ())
     return [*_by_type.get(event_type, ()), *every]
 

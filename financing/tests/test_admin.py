@@ -36,7 +36,9 @@ def test_a_manager_approves_an_application_pending_review_through_the_service(ma
     assert (pending.status, pending.decided_by_id) == ("approved", manager.pk)
     assert pending.reasons[-1] == "Staff decision: Payslips"
     assert LoanApplication.objects.get(pk=approved.pk).decided_by_id is None
-    assert OutboxEvent.objects.filter(type="financing.approved").count() == 2  # one by scoring
+    assert (
+        OutboxEvent.objects.filter(type="loan_application.approved").count() == 2
+    )  # one by scoring
     messages = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
     assert messages == [
         (
@@ -54,7 +56,7 @@ def test_a_manager_rejects_an_application_pending_review(manager, customer):
 
     application.refresh_from_db()
     assert application.status == "rejected"
-    event = OutboxEvent.objects.get(type="financing.rejected")
+    event = OutboxEvent.objects.get(type="loan_application.rejected")
     assert (event.payload["id"], event.payload["status"]) == (str(application.pk), "rejected")
 
 

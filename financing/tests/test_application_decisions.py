@@ -28,7 +28,7 @@ def test_a_manager_decides_an_application_pending_review(
     assert (application.status, application.decided_by_id) == ("approved", manager.pk)
     assert application.decided_at is not None
     assert application.reasons[-1] == "Staff decision: Stable employer"
-    event = OutboxEvent.objects.get(type="financing.approved")
+    event = OutboxEvent.objects.get(type="loan_application.approved")
     assert (event.payload["id"], event.payload["status"]) == (str(application.pk), "approved")
     assert customer_client.get(detail_url(application)).json()["status"] == "approved"
 
@@ -44,7 +44,7 @@ def test_a_client_cannot_decide_even_their_own_application(customer, customer_cl
     assert response.json()["error"]["code"] == "permission_denied"
     application.refresh_from_db()
     assert (application.status, application.decided_by_id) == ("pending_review", None)
-    assert not OutboxEvent.objects.filter(type="financing.approved").exists()
+    assert not OutboxEvent.objects.filter(type="loan_application.approved").exists()
 
 
 def test_an_application_already_decided_cannot_be_decided_again(customer, admin_client):
@@ -58,7 +58,7 @@ def test_an_application_already_decided_cannot_be_decided_again(customer, admin_
     assert response.json()["error"]["code"] == "application_not_pending"
     application.refresh_from_db()
     assert application.status == "approved"
-    assert not OutboxEvent.objects.filter(type="financing.rejected").exists()
+    assert not OutboxEvent.objects.filter(type="loan_application.rejected").exists()
 
 
 def test_a_decision_must_be_approve_or_reject_with_a_reason(customer, manager_client):
@@ -99,7 +99,7 @@ def test_staff_cannot_decide_their_own_application(manager, manager_client):
     application.refresh_from_db()
     assert (application.status, application.decided_by_id) == ("pending_review", None)
     assert not ApplicationDecision.objects.exists()
-    assert not OutboxEvent.objects.filter(type="financing.approved").exists()
+    assert not OutboxEvent.objects.filter(type="loan_application.approved").exists()
 
 
 @pytest.mark.usefixtures("second_approval_above_half_a_million")
@@ -117,7 +117,7 @@ def test_a_large_loan_approved_by_one_manager_waits_for_a_second(
     ]
     application.refresh_from_db()
     assert (application.status, application.decided_by_id) == ("pending_review", None)
-    assert not OutboxEvent.objects.filter(type="financing.approved").exists()
+    assert not OutboxEvent.objects.filter(type="loan_application.approved").exists()
 
     # when: the same manager approves again, it is refused; a second manager decides it
     again = decide(manager_client, application)
@@ -135,7 +135,7 @@ def test_a_large_loan_approved_by_one_manager_waits_for_a_second(
         (second_manager.pk, "approved", True),
     ]
     assert decisions[1].amount == Decimal("800000.00")
-    assert OutboxEvent.objects.filter(type="financing.approved").count() == 1
+    assert OutboxEvent.objects.filter(type="loan_application.approved").count() == 1
 
 
 @pytest.mark.usefixtures("second_approval_above_half_a_million")
@@ -149,7 +149,7 @@ def test_one_manager_rejects_a_large_loan_at_once(customer, manager, manager_cli
     assert (application.status, application.decided_by_id) == ("rejected", manager.pk)
     decision = ApplicationDecision.objects.get()
     assert (decision.decision, decision.final) == ("rejected", True)
-    assert OutboxEvent.objects.filter(type="financing.rejected").count() == 1
+    assert OutboxEvent.objects.filter(type="loan_application.rejected").count() == 1
 
 
 def test_a_loan_at_most_the_threshold_is_approved_by_one_manager(

@@ -93,7 +93,7 @@ def test_a_second_open_application_for_an_order_is_a_conflict(customer, customer
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "application_already_open"
     assert LoanApplication.objects.filter(order_id=order.pk).count() == 1
-    assert OutboxEvent.objects.filter(type="financing.submitted").count() == 1
+    assert OutboxEvent.objects.filter(type="loan_application.submitted").count() == 1
 
 
 def test_after_a_rejection_the_client_may_apply_again(customer, customer_client):

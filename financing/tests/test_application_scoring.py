@@ -42,7 +42,10 @@ def test_an_affordable_loan_is_approved_with_its_rate_schedule_and_events(
     today = timezone.localdate()
     assert rows.first().due_date == months_after(today, 1)
     events = list(OutboxEvent.objects.order_by("occurred_at"))
-    assert [event.type for event in events] == ["financing.submitted", "financing.approved"]
+    assert [event.type for event in events] == [
+        "loan_application.submitted",
+        "loan_application.approved",
+    ]
     for event in events:
         assert event.aggregate_id == str(application.pk)
         assert set(event.payload) >= PAYLOAD_KEYS
@@ -65,7 +68,9 @@ def test_a_stretched_budget_waits_for_a_manager(customer, customer_client):
         "48.82",
     )
     assert LoanApplication.objects.get().status == "pending_review"
-    assert list(OutboxEvent.objects.values_list("type", flat=True)) == ["financing.submitted"]
+    assert list(OutboxEvent.objects.values_list("type", flat=True)) == [
+        "loan_application.submitted"
+    ]
     assert OutboxEvent.objects.get().payload["status"] == "pending_review"
 
 
@@ -78,8 +83,8 @@ def test_an_unaffordable_loan_is_rejected(customer, customer_client):
     assert body["reasons"][-1] == "Debt-to-income ratio 97.65% is above the 60% limit."
     assert LoanApplication.objects.get().status == "rejected"
     assert sorted(OutboxEvent.objects.values_list("type", flat=True)) == [
-        "financing.rejected",
-        "financing.submitted",
+        "loan_application.rejected",
+        "loan_application.submitted",
     ]
 
 

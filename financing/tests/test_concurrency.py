@@ -35,7 +35,7 @@ def test_ten_concurrent_applications_for_one_order_open_exactly_one(customer):
     application = LoanApplication.objects.get()
     assert application.status == "pending_review"
     assert LoanInstallment.objects.filter(application=application).count() == 60
-    assert OutboxEvent.objects.filter(type="financing.submitted").count() == 1
+    assert OutboxEvent.objects.filter(type="loan_application.submitted").count() == 1
 
 
 def payments_loan_rows(order) -> list:
@@ -62,7 +62,7 @@ def test_ten_concurrent_records_of_one_disbursement_disburse_it_once(customer):
     assert results == ["disbursed"] * 10
     application.refresh_from_db()
     assert (application.status, application.disbursement_reference) == ("disbursed", "BANK-1")
-    assert OutboxEvent.objects.filter(type="financing.disbursed").count() == 1
+    assert OutboxEvent.objects.filter(type="loan_application.disbursed").count() == 1
     assert payments_loan_rows(order) == [("loan_disbursement", "800000.00")]
 
 
@@ -86,8 +86,8 @@ def test_a_cancellation_racing_a_disbursement_never_leaves_the_loan_with_a_cance
     run_concurrently(2, lambda: jobs.get()())
 
     application.refresh_from_db()
-    disbursed = OutboxEvent.objects.filter(type="financing.disbursed").count()
-    returned = OutboxEvent.objects.filter(type="financing.returned").count()
+    disbursed = OutboxEvent.objects.filter(type="loan_application.disbursed").count()
+    returned = OutboxEvent.objects.filter(type="loan_application.returned").count()
     assert application.status in ("returned", "withdrawn")
     if application.status == "returned":
         assert (disbursed, returned) == (1, 1)
@@ -99,6 +99,8 @@ def test_a_cancellation_racing_a_disbursement_never_leaves_the_loan_with_a_cance
     else:
         assert (disbursed, returned) == (0, 0)
         assert payments_loan_rows(order) == []
-    # `financing.withdrawn` is said only when the cancellation took the lock first
+    # `loan_application.withdrawn` is said only when the cancellation took the lock first
     withdrawn_first = "The order was cancelled." in application.reasons
-    assert OutboxEvent.objects.filter(type="financing.withdrawn").count() == int(withdrawn_first)
+    assert OutboxEvent.objects.filter(type="loan_application.withdrawn").count() == int(
+        withdrawn_first
+    )

@@ -27,7 +27,7 @@ def test_cancelling_an_order_withdraws_its_open_application_and_says_so(customer
     assert approved.reasons[-1] == "The order was cancelled."
     assert LoanApplication.objects.get(pk=rejected.pk).status == "rejected"
     assert LoanApplication.objects.get(pk=elsewhere.pk).status == "pending_review"
-    event = OutboxEvent.objects.get(type="financing.withdrawn")
+    event = OutboxEvent.objects.get(type="loan_application.withdrawn")
     assert event.aggregate_id == str(approved.pk)
     assert {key: event.payload[key] for key in PAYLOAD_KEYS} == {
         "id": str(approved.pk),
@@ -60,7 +60,7 @@ def test_a_second_delivery_of_the_cancellation_changes_nothing(customer, run_on_
     application.refresh_from_db()
     assert (application.status, application.updated_at) == ("withdrawn", updated_at)
     assert application.reasons.count("The order was cancelled.") == 1
-    assert OutboxEvent.objects.filter(type="financing.withdrawn").count() == 1
+    assert OutboxEvent.objects.filter(type="loan_application.withdrawn").count() == 1
     assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
 
 
@@ -82,4 +82,4 @@ def test_an_application_written_while_its_order_is_cancelled_is_withdrawn(custom
     # ...the application still ends withdrawn, once its own commit shows the cancellation.
     assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
     assert LoanApplication.objects.get(pk=application.pk).status == "withdrawn"
-    assert OutboxEvent.objects.filter(type="financing.withdrawn").count() == 1
+    assert OutboxEvent.objects.filter(type="loan_application.withdrawn").count() == 1

@@ -74,12 +74,12 @@ def test_an_approved_loan_goes_to_the_lender_once_the_down_payment_is_in(
     )
     assert application.sent_to_lender_at is not None
     assert (application.lender, application.lender_reference) == ("fake", f"FAKE-{application.pk}")
-    assert events_of("financing.sent_to_lender") == 1
-    sent = OutboxEvent.objects.get(type="financing.sent_to_lender").payload
+    assert events_of("loan_application.sent_to_lender") == 1
+    sent = OutboxEvent.objects.get(type="loan_application.sent_to_lender").payload
     assert (sent["id"], sent["lender"]) == (str(application.pk), "fake")
     # it has not paid yet: the fake lender pays a minute after it was sent
     assert application.disbursed_at is None
-    assert events_of("financing.disbursed") == 0
+    assert events_of("loan_application.disbursed") == 0
 
 
 def test_the_poll_records_what_the_fake_lender_has_paid_and_the_order_is_paid(
@@ -101,7 +101,7 @@ def test_the_poll_records_what_the_fake_lender_has_paid_and_the_order_is_paid(
     assert application.disbursement_reference == f"FAKE-{application.pk}-PAID"
     assert application.disbursed_at is not None
     assert application.disbursed_by_id is None  # the lender's adapter, not staff
-    assert events_of("financing.disbursed") == 1
+    assert events_of("loan_application.disbursed") == 1
     assert loan_rows(manager_client, order.pk) == [
         ("loan_disbursement", "800000.00", str(application.pk))
     ]
@@ -111,7 +111,7 @@ def test_the_poll_records_what_the_fake_lender_has_paid_and_the_order_is_paid(
     # and the next poll finds nothing more to do
     with run_on_commit():
         assert services.lenders_poll() == 0
-    assert events_of("financing.disbursed") == 1
+    assert events_of("loan_application.disbursed") == 1
 
 
 def test_without_the_down_payment_the_loan_is_not_sent(customer, fake_lender, run_on_commit):
@@ -132,8 +132,8 @@ def test_without_the_down_payment_the_loan_is_not_sent(customer, fake_lender, ru
         None,
         "",
     )
-    assert events_of("financing.sent_to_lender") == 0
-    assert events_of("financing.disbursed") == 0
+    assert events_of("loan_application.sent_to_lender") == 0
+    assert events_of("loan_application.disbursed") == 0
 
 
 # STAFF RECORD A DISBURSEMENT
@@ -159,8 +159,8 @@ def test_staff_record_a_disbursement_once_per_reference(
     application.refresh_from_db()
     assert (application.status, application.disbursed_by_id) == ("disbursed", manager.pk)
     assert application.disbursement_reference == "BANK-2026-0001"
-    assert events_of("financing.disbursed") == 1
-    payload = OutboxEvent.objects.get(type="financing.disbursed").payload
+    assert events_of("loan_application.disbursed") == 1
+    payload = OutboxEvent.objects.get(type="loan_application.disbursed").payload
     assert (payload["status"], payload["amount"], payload["disbursement_reference"]) == (
         "disbursed",
         "800000.00",
@@ -183,7 +183,7 @@ def test_a_second_disbursement_under_another_reference_is_a_conflict(customer, m
     assert response.json()["error"]["code"] == "already_disbursed"
     application.refresh_from_db()
     assert application.disbursement_reference == "BANK-2026-0001"
-    assert events_of("financing.disbursed") == 1
+    assert events_of("loan_application.disbursed") == 1
 
 
 def test_a_client_cannot_record_a_disbursement(customer, customer_client):
@@ -194,7 +194,7 @@ def test_a_client_cannot_record_a_disbursement(customer, customer_client):
     assert response.status_code == 403
     application.refresh_from_db()
     assert (application.status, application.disbursement_reference) == ("approved", None)
-    assert events_of("financing.disbursed") == 0
+    assert events_of("loan_application.disbursed") == 0
 
 
 def test_a_disbursement_of_another_amount_than_the_loan_is_refused(customer, manager_client):
@@ -206,7 +206,7 @@ def test_a_disbursement_of_another_amount_than_the_loan_is_refused(customer, man
     assert response.json()["error"]["code"] == "disbursement_amount_mismatch"
     application.refresh_from_db()
     assert (application.status, application.disbursement_reference) == ("approved", None)
-    assert events_of("financing.disbursed") == 0
+    assert events_of("loan_application.disbursed") == 0
 
 
 def test_a_loan_not_approved_cannot_be_disbursed(customer, manager_client):
@@ -218,7 +218,7 @@ def test_a_loan_not_approved_cannot_be_disbursed(customer, manager_client):
     assert response.json()["error"]["code"] == "application_not_approved"
     application.refresh_from_db()
     assert (application.status, application.disbursement_reference) == ("pending_review", None)
-    assert events_of("financing.disbursed") == 0
+    assert events_of("loan_application.disbursed") == 0
 
 
 # THE ORDER CANCELLED
@@ -239,7 +239,10 @@ def test_a_cancelled_orders_disbursed_loan_goes_back_to_the_lender(
     application.refresh_from_db()
     assert application.status == "returned"
     assert application.returned_at is not None
-    assert (events_of("financing.disbursed"), events_of("financing.returned")) == (1, 1)
+    assert (events_of("loan_application.disbursed"), events_of("loan_application.returned")) == (
+        1,
+        1,
+    )
     assert loan_rows(manager_client, order.pk) == [
         ("loan_disbursement", "800000.00", str(application.pk)),
         ("loan_return", "-800000.00", str(application.pk)),
@@ -267,7 +270,10 @@ def test_money_that_arrives_after_the_order_was_cancelled_goes_straight_back(
         "returned",
         "BANK-2026-0001",
     )
-    assert (events_of("financing.disbursed"), events_of("financing.returned")) == (1, 1)
+    assert (events_of("loan_application.disbursed"), events_of("loan_application.returned")) == (
+        1,
+        1,
+    )
     assert loan_rows(manager_client, order.pk) == [
         ("loan_disbursement", "800000.00", str(application.pk)),
         ("loan_return", "-800000.00", str(application.pk)),
@@ -290,7 +296,7 @@ def test_no_disbursement_is_taken_for_a_cancelled_loan_the_lender_never_had(
     assert response.json()["error"]["code"] == "application_not_approved"
     application.refresh_from_db()
     assert (application.status, application.disbursement_reference) == ("withdrawn", None)
-    assert events_of("financing.disbursed") == 0
+    assert events_of("loan_application.disbursed") == 0
 
 
 def test_a_reference_already_recorded_for_another_loan_is_refused(customer, manager_client):

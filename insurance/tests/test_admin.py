@@ -39,7 +39,7 @@ def test_a_manager_approves_and_rejects_claims_through_the_service(manager, cust
         manager.pk,
     )
     assert (rejected.status, rejected.decision_reason) == ("rejected", "Old damage")
-    assert OutboxEvent.objects.filter(type="insurance.claim_decided").count() == 2
+    assert OutboxEvent.objects.filter(type="insurance_policy.claim.decided").count() == 2
 
 
 def test_a_manager_cancels_a_policy_with_its_refund(manager, customer):

@@ -70,14 +70,17 @@ def test_quote_purchase_payment_claim_and_decision_end_to_end(
     listed = customer_client.get(reverse("insurance-claims")).json()["results"]
     assert [(row["id"], row["amount_approved"]) for row in listed] == [(str(claim.pk), "80000.50")]
     assert list(OutboxEvent.objects.order_by("occurred_at").values_list("type", flat=True)) == [
-        "insurance.quoted",
-        "insurance.purchased",
-        "insurance.activated",
-        "insurance.claim_filed",
-        "insurance.claim_decided",
+        "insurance_quote.created",
+        "insurance_policy.purchased",
+        "insurance_policy.activated",
+        "insurance_policy.claim.filed",
+        "insurance_policy.claim.decided",
     ]
-    assert OutboxEvent.objects.get(type="insurance.claim_filed").payload["amount"] == "120000.00"
-    payload = OutboxEvent.objects.get(type="insurance.claim_decided").payload
+    assert (
+        OutboxEvent.objects.get(type="insurance_policy.claim.filed").payload["amount"]
+        == "120000.00"
+    )
+    payload = OutboxEvent.objects.get(type="insurance_policy.claim.decided").payload
     assert (payload["status"], payload["amount"], payload["policy_id"]) == (
         "approved",
         "80000.50",
@@ -105,9 +108,9 @@ def test_a_rejected_claim_reports_an_amount_of_zero(manager_client, customer):
     assert response.status_code == 200
     claim.refresh_from_db()
     assert (claim.status, claim.amount_approved) == ("rejected", None)
-    payload = outbox_payload("insurance.claim_decided", claim)
+    payload = outbox_payload("insurance_policy.claim.decided", claim)
     assert (payload["status"], payload["amount"]) == ("rejected", "0.00")
-    assert outbox_payload("insurance.claim_filed", claim)["amount"] == "50000.00"
+    assert outbox_payload("insurance_policy.claim.filed", claim)["amount"] == "50000.00"
 
 
 @pytest.mark.parametrize(
@@ -202,7 +205,7 @@ def test_an_invalid_decision_is_refused_and_the_claim_stays_filed(
     assert response.json()["error"]["code"] == code
     claim.refresh_from_db()
     assert (claim.status, claim.amount_approved, claim.decided_at) == ("filed", None, None)
-    assert not OutboxEvent.objects.filter(type="insurance.claim_decided").exists()
+    assert not OutboxEvent.objects.filter(type="insurance_policy.claim.decided").exists()
 
 
 def test_deciding_twice_is_a_conflict(manager_client, customer):
@@ -215,7 +218,7 @@ def test_deciding_twice_is_a_conflict(manager_client, customer):
     assert again.json()["error"]["code"] == "claim_already_decided"
     claim.refresh_from_db()
     assert (claim.status, claim.amount_approved) == ("rejected", None)
-    assert OutboxEvent.objects.filter(type="insurance.claim_decided").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance_policy.claim.decided").count() == 1
 
 
 def test_another_clients_policy_and_claims_are_404(customer, other_customer):
@@ -255,7 +258,7 @@ def no_decision_taken(claim) -> bool:
         None,
         None,
         None,
-    ) and not OutboxEvent.objects.filter(type="insurance.claim_decided").exists()
+    ) and not OutboxEvent.objects.filter(type="insurance_policy.claim.decided").exists()
 
 
 @pytest.mark.parametrize(
@@ -323,7 +326,7 @@ def test_an_approval_above_the_threshold_waits_for_a_second_manager(
         .values_list("decided_by_id", "final")
     ) == [(manager.pk, False), (second_manager.pk, True)]
     assert [d["final"] for d in second.json()["decisions"]] == [False, True]
-    payload = outbox_payload("insurance.claim_decided", claim)
+    payload = outbox_payload("insurance_policy.claim.decided", claim)
     assert (payload["status"], payload["amount"]) == ("approved", "40000.00")
 
 
@@ -344,7 +347,7 @@ def test_an_approval_up_to_the_threshold_is_decided_by_one_manager(
     )
     (record,) = ClaimDecisionRecord.objects.filter(claim=claim)
     assert (record.decided_by_id, record.final) == (manager.pk, True)
-    assert outbox_payload("insurance.claim_decided", claim)["amount"] == "10000.00"
+    assert outbox_payload("insurance_policy.claim.decided", claim)["amount"] == "10000.00"
 
 
 def test_a_rejection_above_the_threshold_is_decided_by_one_manager(

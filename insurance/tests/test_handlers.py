@@ -33,9 +33,9 @@ def test_cancelling_an_order_cancels_its_quotes_and_policies_once(customer, run_
     # 64,000.00 × 364 / 365: the premium of every day but today.
     assert (paid.status, paid.refund_amount) == ("cancelled", Decimal("63824.66"))
     assert Quote.objects.get(pk=other_order_quote.pk).status == "quoted"
-    payload = outbox_payload("insurance.quote_cancelled", open_quote)
+    payload = outbox_payload("insurance_quote.cancelled", open_quote)
     assert (payload["status"], payload["amount"]) == ("cancelled", "64000.00")
-    assert outbox_payload("insurance.cancelled", paid)["amount"] == "63824.66"
+    assert outbox_payload("insurance_policy.cancelled", paid)["amount"] == "63824.66"
 
     # The broker delivers the same order.cancelled again: nothing changes.
     inbox = InboxEvent.objects.get(consumer=CONSUMER)
@@ -44,9 +44,9 @@ def test_cancelling_an_order_cancels_its_quotes_and_policies_once(customer, run_
     )
     assert deliver(CONSUMER, again.as_dict()) is False
     assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
-    assert OutboxEvent.objects.filter(type="insurance.quote_cancelled").count() == 1
-    assert OutboxEvent.objects.filter(type="insurance.lapsed").count() == 1
-    assert OutboxEvent.objects.filter(type="insurance.cancelled").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance_quote.cancelled").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance_policy.lapsed").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance_policy.cancelled").count() == 1
 
 
 def test_a_cancelled_quote_cannot_be_bought(customer, customer_client, run_on_commit):
@@ -82,7 +82,7 @@ def test_a_quote_written_while_its_order_is_cancelled_is_cancelled(customer, mon
     # ...the quote still ends cancelled, once its own commit shows the cancellation.
     assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
     assert Quote.objects.get(pk=quote.pk).status == "cancelled"
-    assert OutboxEvent.objects.filter(type="insurance.quote_cancelled").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance_quote.cancelled").count() == 1
 
 
 PREMIUM_CONSUMER = "insurance.note_premium_paid"
@@ -107,7 +107,7 @@ def test_a_completed_payment_of_the_premium_activates_the_policy_once(customer):
         Decimal("64000.00"),
         1,
     )
-    assert OutboxEvent.objects.filter(type="insurance.activated").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance_policy.activated").count() == 1
 
 
 def test_a_payment_of_another_kind_of_payable_is_not_a_premium(customer):
@@ -121,4 +121,4 @@ def test_a_payment_of_another_kind_of_payable_is_not_a_premium(customer):
         Decimal("0.00"),
         0,
     )
-    assert not OutboxEvent.objects.filter(type="insurance.activated").exists()
+    assert not OutboxEvent.objects.filter(type="insurance_policy.activated").exists()

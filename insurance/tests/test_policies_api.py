@@ -51,9 +51,9 @@ def test_buying_a_quote_makes_a_policy_waiting_for_its_premium(customer_client, 
         str(quote.pk),
     )
     assert Quote.objects.get(pk=quote.pk).status == "purchased"
-    row = OutboxEvent.objects.get(type="insurance.purchased")
-    assert row.schema_version == 2
-    payload = outbox_payload("insurance.purchased", policy)
+    row = OutboxEvent.objects.get(type="insurance_policy.purchased")
+    assert row.schema_version == 3
+    payload = outbox_payload("insurance_policy.purchased", policy)
     # Only money that moved is an amount: nothing is paid yet.
     assert (payload["status"], payload["amount"], payload["premium"]) == (
         "pending_payment",
@@ -65,7 +65,7 @@ def test_buying_a_quote_makes_a_policy_waiting_for_its_premium(customer_client, 
         policy.payment_due_by.isoformat(),
         str(quote.pk),
     )
-    assert not OutboxEvent.objects.filter(type="insurance.activated").exists()
+    assert not OutboxEvent.objects.filter(type="insurance_policy.activated").exists()
 
 
 def test_a_paid_policy_covers_a_year_from_the_day_it_was_paid(customer_client, customer):
@@ -92,7 +92,7 @@ def test_a_paid_policy_covers_a_year_from_the_day_it_was_paid(customer_client, c
         today.isoformat(),
         policy.end_date.isoformat(),
     )
-    payload = outbox_payload("insurance.activated", policy)
+    payload = outbox_payload("insurance_policy.activated", policy)
     assert (payload["status"], payload["amount"], payload["premium_paid"]) == (
         "active",
         "64000.00",
@@ -113,7 +113,7 @@ def test_a_quote_bought_twice_is_refused(customer_client, customer):
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "quote_already_purchased"
     assert Policy.objects.count() == 1
-    assert OutboxEvent.objects.filter(type="insurance.purchased").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance_policy.purchased").count() == 1
 
 
 @pytest.mark.django_db(transaction=True, databases="__all__")
@@ -170,9 +170,9 @@ def test_cancelling_refunds_the_unused_days_to_the_kopeck(customer_client, custo
         customer.pk,
     )
     assert response.json()["refund_amount"] == "35068.49"
-    row = OutboxEvent.objects.get(type="insurance.cancelled")
-    assert row.schema_version == 2
-    payload = outbox_payload("insurance.cancelled", policy)
+    row = OutboxEvent.objects.get(type="insurance_policy.cancelled")
+    assert row.schema_version == 3
+    payload = outbox_payload("insurance_policy.cancelled", policy)
     assert (payload["status"], payload["amount"], payload["premium"]) == (
         "cancelled",
         "35068.49",
@@ -199,7 +199,7 @@ def test_the_refund_is_a_share_of_what_was_paid_not_of_the_price(customer_client
         Decimal("32000.00"),
         Decimal("17534.25"),
     )
-    assert outbox_payload("insurance.cancelled", policy)["amount"] == "17534.25"
+    assert outbox_payload("insurance_policy.cancelled", policy)["amount"] == "17534.25"
 
 
 def test_cancelling_an_unpaid_policy_lapses_it_with_nothing_to_refund(customer_client, customer):
@@ -217,8 +217,8 @@ def test_cancelling_an_unpaid_policy_lapses_it_with_nothing_to_refund(customer_c
     assert (policy.cancelled_by_id, policy.cancellation_reason) == (customer.pk, "Changed my mind")
     assert policy.lapsed_at is not None
     assert response.json()["refund_amount"] is None
-    assert not OutboxEvent.objects.filter(type="insurance.cancelled").exists()
-    payload = outbox_payload("insurance.lapsed", policy)
+    assert not OutboxEvent.objects.filter(type="insurance_policy.cancelled").exists()
+    payload = outbox_payload("insurance_policy.lapsed", policy)
     assert (payload["status"], payload["amount"], payload["refund_amount"]) == (
         "lapsed",
         "0.00",
@@ -235,7 +235,7 @@ def test_a_policy_is_cancelled_once(customer_client, customer):
 
     assert (again.status_code, again.json()["error"]["code"]) == (409, "policy_not_active")
     assert Policy.objects.get().refund_amount == refund
-    assert OutboxEvent.objects.filter(type="insurance.cancelled").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance_policy.cancelled").count() == 1
 
 
 def test_a_lapsed_policy_cannot_be_cancelled(customer_client, customer):
@@ -246,7 +246,7 @@ def test_a_lapsed_policy_cannot_be_cancelled(customer_client, customer):
 
     assert (again.status_code, again.json()["error"]["code"]) == (409, "policy_not_active")
     assert Policy.objects.get().status == "lapsed"
-    assert OutboxEvent.objects.filter(type="insurance.lapsed").count() == 1
+    assert OutboxEvent.objects.filter(type="insurance_policy.lapsed").count() == 1
 
 
 def test_another_client_cannot_cancel_my_policy(customer, other_customer):

@@ -37,13 +37,13 @@ def test_a_premium_paid_in_part_leaves_the_policy_waiting_until_it_is_paid_in_fu
         Decimal("40000.00"),
         None,
     )
-    assert events("insurance.activated") == 0
+    assert events("insurance_policy.activated") == 0
 
     premium_pay(policy, Decimal("64000.00"))
 
     policy.refresh_from_db()
     assert (policy.status, policy.premium_paid) == ("active", Decimal("64000.00"))
-    assert events("insurance.activated") == 1
+    assert events("insurance_policy.activated") == 1
 
 
 def test_a_report_older_than_the_last_one_applied_changes_nothing(customer):
@@ -59,7 +59,7 @@ def test_a_report_older_than_the_last_one_applied_changes_nothing(customer):
         Decimal("64000.00"),
         2,
     )
-    assert events("insurance.activated") == 1
+    assert events("insurance_policy.activated") == 1
 
 
 def test_an_unpaid_policy_lapses_once_its_payment_hold_has_passed_and_not_before(customer):
@@ -70,7 +70,7 @@ def test_an_unpaid_policy_lapses_once_its_payment_hold_has_passed_and_not_before
     assert services.policies_unpaid_lapse(now=due - timedelta(seconds=1)) == 0
     assert services.policies_unpaid_lapse(now=due) == 0
     assert Policy.objects.get(pk=unpaid.pk).status == "pending_payment"
-    assert events("insurance.lapsed") == 0
+    assert events("insurance_policy.lapsed") == 0
 
     lapsed = services.policies_unpaid_lapse(now=due + timedelta(seconds=1))
 
@@ -84,7 +84,7 @@ def test_an_unpaid_policy_lapses_once_its_payment_hold_has_passed_and_not_before
     assert unpaid.lapsed_at is not None
     assert unpaid.cancellation_reason == "The premium was not paid in time."
     assert Policy.objects.get(pk=paid.pk).status == "active"
-    payload = outbox_payload("insurance.lapsed", unpaid)
+    payload = outbox_payload("insurance_policy.lapsed", unpaid)
     assert (payload["status"], payload["amount"], payload["premium"]) == (
         "lapsed",
         "0.00",
@@ -92,7 +92,7 @@ def test_an_unpaid_policy_lapses_once_its_payment_hold_has_passed_and_not_before
     )
     # The next sweep finds nothing more to do.
     assert services.policies_unpaid_lapse(now=due + timedelta(days=1)) == 0
-    assert events("insurance.lapsed") == 1
+    assert events("insurance_policy.lapsed") == 1
 
 
 def test_the_beat_task_lapses_the_policies_whose_hold_has_passed(customer):
@@ -116,8 +116,8 @@ def test_a_premium_paid_after_the_policy_lapsed_leaves_it_lapsed(customer):
 
     policy.refresh_from_db()
     assert (policy.status, policy.premium_paid, policy.paid_at) == ("lapsed", Decimal("0.00"), None)
-    assert events("insurance.activated") == 0
-    assert events("insurance.lapsed") == 1
+    assert events("insurance_policy.activated") == 0
+    assert events("insurance_policy.lapsed") == 1
 
 
 def test_cancelling_an_order_lapses_its_unpaid_policies_and_refunds_its_paid_ones_once(customer):
@@ -145,11 +145,11 @@ def test_cancelling_an_order_lapses_its_unpaid_policies_and_refunds_its_paid_one
     )
     assert paid.cancellation_reason == unpaid.cancellation_reason == "The order was cancelled."
     assert Policy.objects.get(pk=elsewhere.pk).status == "active"
-    assert outbox_payload("insurance.quote_cancelled", quoted)["status"] == "cancelled"
-    assert outbox_payload("insurance.lapsed", unpaid)["amount"] == "0.00"
-    assert outbox_payload("insurance.cancelled", paid)["amount"] == "63824.66"
+    assert outbox_payload("insurance_quote.cancelled", quoted)["status"] == "cancelled"
+    assert outbox_payload("insurance_policy.lapsed", unpaid)["amount"] == "0.00"
+    assert outbox_payload("insurance_policy.cancelled", paid)["amount"] == "63824.66"
     assert not OutboxEvent.objects.filter(
-        type="insurance.cancelled", aggregate_id=str(unpaid.pk)
+        type="insurance_policy.cancelled", aggregate_id=str(unpaid.pk)
     ).exists()
 
     # A second call, as a redelivered order.cancelled would make, changes nothing.

@@ -79,7 +79,7 @@ def test_an_osago_quote_shows_every_coefficient_its_source_the_version_and_valid
         order.pk,
         customer.pk,
     )
-    payload = outbox_payload("insurance.quoted", quote)
+    payload = outbox_payload("insurance_quote.created", quote)
     assert (payload["status"], payload["amount"], payload["currency"]) == (
         "quoted",
         "11530.40",

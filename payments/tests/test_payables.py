@@ -36,7 +36,7 @@ def paid_amount(customer, order) -> Decimal:
 
 
 def loan_record(order, application_id, type=TransactionType.LOAN_DISBURSEMENT, amount="800000.00"):
-    """What payments' consumer of `financing.disbursed` / `financing.returned` does."""
+    """What payments' consumer of `loan_application.disbursed` / `loan_application.returned` does."""
     return services.loan_record(
         order_id=order.pk,
         application_id=application_id,
@@ -78,7 +78,7 @@ def test_a_policy_payments_was_never_told_about_is_not_found(customer_client):
 def test_a_premium_insurance_reported_is_paid_as_a_policy_payable(
     customer_client, customer, run_on_commit
 ):
-    # given: insurance reported a bought policy of an order (its `insurance.purchased`)
+    # given: insurance reported a bought policy of an order (its `insurance_policy.purchased`)
     order = car_order(customer)
     policy_id = uuid.uuid4()
     services.policy_payable_note(
