@@ -18,7 +18,14 @@ from websockets.sync.client import connect
 from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICE_VARIABLES = ("DATABASE_URL_", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")
+# What would point the copy at the caller's services or files: the embedded default has none.
+SERVICE_VARIABLES = (
+    "DATABASE_URL_",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "AUTOSALON_VAR_DIR",
+)
 
 
 @pytest.fixture(scope="module")
