@@ -58,17 +58,17 @@ def email_verify_confirm(*, token: str) -> User:
     except signing.BadSignature as exc:  # SignatureExpired among them
         raise _email_verify_token_invalid() from exc
     with transaction.atomic(using=DB):
-        user = (
-            User.objects.using(DB)
-            .select_for_update()
-            .filter(pk=claims.get("user_id"), is_active=True)
-            .first()
-        )
+        user = _active_user_locked(claims.get("user_id"))
         if user is None or claims.get("email") != user.email:
             raise _email_verify_token_invalid()
         if user.email_verified_at is None:
             _email_verified(user, via="link")
     return user
+
+
+def _active_user_locked(user_id: str) -> User | None:
+    """The active user an e-mailed link names, locked until the transaction ends."""
+    return User.objects.using(DB).select_for_update().filter(pk=user_id, is_active=True).first()
 
 
 def _email_verified(user: User, **details: Any) -> None:
@@ -146,12 +146,7 @@ def email_change_confirm(*, token: str, ip_address: str | None = None) -> User:
         raise _email_change_token_invalid() from exc
     new_email = claims.get("new_email")
     with transaction.atomic(using=DB):
-        user = (
-            User.objects.using(DB)
-            .select_for_update()
-            .filter(pk=claims.get("user_id"), is_active=True)
-            .first()
-        )
+        user = _active_user_locked(claims.get("user_id"))
         if (
             user is None
             or claims.get("email") != user.email

@@ -118,11 +118,16 @@ def _token_user(token: Token) -> User | None:
     return user
 
 
-def _refresh_token_user(refresh: RefreshToken) -> User:
+def _refresh_and_user(refresh_token: str) -> tuple[RefreshToken, User]:
+    """The refresh token, verified, and the active user it was issued to."""
+    try:
+        refresh = RefreshToken(refresh_token)
+    except TokenError as exc:
+        raise _invalid_refresh() from exc
     user = _token_user(refresh)
     if user is None:
         raise _invalid_refresh()
-    return user
+    return refresh, user
 
 
 def token_refresh(*, refresh_token: str) -> TokenPair:
@@ -142,11 +147,7 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
         raise _invalid_refresh()
     if family and TokenFamily.objects.filter(pk=family, revoked_at__isnull=False).exists():
         raise _invalid_refresh()
-    try:
-        refresh = RefreshToken(refresh_token)
-    except TokenError as exc:
-        raise _invalid_refresh() from exc
-    user = _refresh_token_user(refresh)
+    refresh, user = _refresh_and_user(refresh_token)
     with transaction.atomic(using=DB):
         # simplejwt annotates it as the row; it is get_or_create's pair
         # (jazzband/djangorestframework-simplejwt#911).
@@ -211,11 +212,7 @@ def logout_everywhere(*, user: User, ip_address: str | None = None) -> None:
 
 
 def logout(*, refresh_token: str, ip_address: str | None = None) -> None:
-    try:
-        refresh = RefreshToken(refresh_token)
-    except TokenError as exc:
-        raise _invalid_refresh() from exc
-    user = _refresh_token_user(refresh)
+    refresh, user = _refresh_and_user(refresh_token)
     with transaction.atomic(using=DB):
         refresh.blacklist()
         activity_record(user=user, type=ActivityType.LOGOUT, ip_address=ip_address)
