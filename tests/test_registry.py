@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,33 @@ def test_a_pooler_map_names_every_apps_database(name):
     text = (ROOT / name).read_text()
     missing = [app for app in settings.DOMAIN_APPS if f"autosalon_{app} =" not in text]
     assert missing == []
+
+
+def pyproject_app_lists() -> dict[str, list[str]]:
+    """The lists in pyproject.toml that must name every app (docs/adding-an-app.md)."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    contracts = {c["type"]: c for c in pyproject["tool"]["importlinter"]["contracts"]}
+    common_forbidden = next(
+        c
+        for c in pyproject["tool"]["importlinter"]["contracts"]
+        if c["type"] == "forbidden"
+        and c["source_modules"] == ["common"]
+        and "accounts" in c["forbidden_modules"]
+    )
+    layers = [name.strip() for layer in contracts["layers"]["layers"] for name in layer.split("|")]
+    return {
+        "import-linter's root_packages": pyproject["tool"]["importlinter"]["root_packages"],
+        "the layers contract": layers,
+        "common's forbidden apps": common_forbidden["forbidden_modules"],
+        "ruff's known-first-party": pyproject["tool"]["ruff"]["lint"]["isort"]["known-first-party"],
+        "pytest's testpaths": pyproject["tool"]["pytest"]["ini_options"]["testpaths"],
+    }
+
+
+@pytest.mark.parametrize("name", list(pyproject_app_lists()))
+def test_each_list_of_apps_in_pyproject_names_every_app(name):
+    listed = pyproject_app_lists()[name]
+    assert [app for app in settings.DOMAIN_APPS if app not in listed] == []
 
 
 def test_the_registry_holds_the_nine_apps_in_their_order():
