@@ -17,7 +17,7 @@ TEST_REDIS ?= redis://127.0.0.1:6379/15
 # that only the tests create.
 MIGRATIONS_CHECK_ENV := $(foreach app,ACCOUNTS CATALOG ORDERS PAYMENTS FINANCING INSURANCE SHOWROOM CRM INTEGRATIONS,DATABASE_URL_$(app)=$(TEST_PG)/postgres)
 
-.PHONY: run test lint fuzz check-services migrate seed clean
+.PHONY: run test soak lint fuzz check-services migrate seed clean
 
 # checkov (tests/test_kubernetes.py) pins dependencies older than the project's: it gets a
 # virtualenv of its own, inside .venv so that everything that skips .venv skips it too.
@@ -64,21 +64,27 @@ lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test AUTOSALON_ENV_FILE=/dev/null $(BIN)/mypy .
 	mkdir -p $(dir $(SCHEMA_FILE))
-	$(BIN)/python manage.py spectacular --fail-on-warn --file $(SCHEMA_FILE)
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(SCHEMA_FILE)
 	npx --no-install spectral lint --fail-severity error --display-only-failures $(SCHEMA_FILE)
 
-test: export DATABASE_URL_ACCOUNTS ?= $(TEST_PG)/autosalon_accounts
-test: export DATABASE_URL_CATALOG ?= $(TEST_PG)/autosalon_catalog
-test: export DATABASE_URL_ORDERS ?= $(TEST_PG)/autosalon_orders
-test: export DATABASE_URL_PAYMENTS ?= $(TEST_PG)/autosalon_payments
-test: export DATABASE_URL_FINANCING ?= $(TEST_PG)/autosalon_financing
-test: export DATABASE_URL_INSURANCE ?= $(TEST_PG)/autosalon_insurance
-test: export DATABASE_URL_SHOWROOM ?= $(TEST_PG)/autosalon_showroom
-test: export DATABASE_URL_CRM ?= $(TEST_PG)/autosalon_crm
-test: export DATABASE_URL_INTEGRATIONS ?= $(TEST_PG)/autosalon_integrations
-test: export REDIS_URL ?= $(TEST_REDIS)
-test: export DJANGO_SETTINGS_MODULE = config.settings.test
-test: export AUTOSALON_ENV_FILE = /dev/null
+# Two workers (pytest-xdist), each with its own test databases and Redis database
+# (config/settings/test.py); the tests that need the machine to themselves share the group
+# `machine`, which one worker runs in turn (docs/conventions.md, "Tests").
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+test soak: export DATABASE_URL_ACCOUNTS ?= $(TEST_PG)/autosalon_accounts
+test soak: export DATABASE_URL_CATALOG ?= $(TEST_PG)/autosalon_catalog
+test soak: export DATABASE_URL_ORDERS ?= $(TEST_PG)/autosalon_orders
+test soak: export DATABASE_URL_PAYMENTS ?= $(TEST_PG)/autosalon_payments
+test soak: export DATABASE_URL_FINANCING ?= $(TEST_PG)/autosalon_financing
+test soak: export DATABASE_URL_INSURANCE ?= $(TEST_PG)/autosalon_insurance
+test soak: export DATABASE_URL_SHOWROOM ?= $(TEST_PG)/autosalon_showroom
+test soak: export DATABASE_URL_CRM ?= $(TEST_PG)/autosalon_crm
+test soak: export DATABASE_URL_INTEGRATIONS ?= $(TEST_PG)/autosalon_integrations
+test soak: export REDIS_URL ?= $(TEST_REDIS)
+test soak: export DJANGO_SETTINGS_MODULE = config.settings.test
+test soak: export AUTOSALON_ENV_FILE = /dev/null
 test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/python scripts/check_services.py
 	scripts/ensure_package.sh /usr/bin/chromium chromium "the browser tests"
@@ -87,7 +93,17 @@ test: $(STAMP) $(TOOLS_STAMP)
 	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"
 	$(MAKE) --no-print-directory lint
 	$(MIGRATIONS_CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The long run of the doubled system (tests/test_replicas.py): 300 orders instead of the 60
+# of `make test`, one process of every kind killed while they flow. CI runs it after
+# `make test`.
+soak: export REPLICAS_ORDERS ?= 300
+soak: $(STAMP)
+	$(BIN)/python scripts/check_services.py
+	scripts/ensure_package.sh caddy caddy "the site's proxy"
+	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"
+	$(BIN)/python -m pytest tests/test_replicas.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

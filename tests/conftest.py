@@ -6,18 +6,30 @@ import pytest
 from kombu import Connection
 
 from config.celery import app as celery_app
-from tests.processes import Site, Worker
+from tests.processes import CHROMIUM, Chromium, Site, Worker
 
 # The RabbitMQ the event tests use (make test checks it answers; README, "Testing").
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
 
+@pytest.fixture(scope="module")
+def rabbitmq_queues():
+    """The module's RabbitMQ queues, deleted once its tests (and its worker) are done."""
+    queues: set[str] = set()
+    yield queues
+    if queues:
+        with Connection(RABBITMQ_URL) as connection:
+            for queue in queues:
+                connection.default_channel.queue_delete(queue)
+
+
 @pytest.fixture
-def broker(monkeypatch, settings, request):
+def broker(monkeypatch, settings, request, rabbitmq_queues):
     """Publish for real instead of running tasks in-process, on Redis, or on RabbitMQ where a
     test asks for it with `@pytest.mark.parametrize("broker", BROKERS, indirect=True)`. On
-    RabbitMQ the tasks go to a queue of the test's own, deleted afterwards. `broker.down()`
-    points the publisher at a port where nothing listens, `broker.up()` back."""
+    RabbitMQ the tasks go to a queue of the test process's own, deleted after the module.
+    `broker.down()` points the publisher at a port where nothing listens, `broker.up()`
+    back."""
     kind = getattr(request, "param", "redis")
 
     class Broker:
@@ -45,8 +57,10 @@ def broker(monkeypatch, settings, request):
             self.point_at(self.url)
 
     broker = Broker()
+    broker.kind = kind
     if kind == "rabbitmq":
         services_required_rabbitmq()
+        rabbitmq_queues.add(broker.queue)
         monkeypatch.setattr(celery_app.conf, "CELERY_TASK_DEFAULT_QUEUE", broker.queue)
         monkeypatch.setattr(
             celery_app.conf, "CELERY_BROKER_TRANSPORT_OPTIONS", {"confirm_publish": True}
@@ -57,9 +71,6 @@ def broker(monkeypatch, settings, request):
     broker.up()
     yield broker
     broker.up()
-    if kind == "rabbitmq":
-        with Connection(broker.url) as connection:
-            connection.default_channel.queue_delete(broker.queue)
 
 
 BROKERS = ["redis", "rabbitmq"]
@@ -73,8 +84,35 @@ def services_required_rabbitmq():
         pytest.fail(f"RabbitMQ does not answer at {RABBITMQ_URL}: {exc}", pytrace=False)
 
 
+@pytest.fixture(scope="module")
+def module_workers():
+    """The module's Celery workers, one per broker, each started by the first test that
+    asks for it and stopped after the module."""
+    started: dict[str, Worker] = {}
+    yield started
+    for running in started.values():
+        running.stop()
+
+
 @pytest.fixture
-def worker(tmp_path, broker):
+def worker(broker, module_workers, tmp_path_factory):
+    """The module's worker on `broker`, with no task queued or running. A test that kills a
+    worker starts its own (`own_worker`)."""
+    celery_app.control.purge()
+    running = module_workers.get(broker.kind)
+    if running is None:
+        log = tmp_path_factory.mktemp("worker") / "worker.log"
+        running = Worker(log, env=broker.env, queue=broker.queue).start()
+        module_workers[broker.kind] = running
+    running.wait_idle()
+    yield running
+    celery_app.control.purge()
+    running.wait_idle()
+
+
+@pytest.fixture
+def own_worker(tmp_path, broker):
+    """A worker of the test's own, for a test that kills it."""
     celery_app.control.purge()
     running = Worker(tmp_path / "worker.log", env=broker.env, queue=broker.queue).start()
     yield running
@@ -88,6 +126,17 @@ def server(django_db_setup, tmp_path_factory):
     module, alive at once when pytest interleaves modules, ran PostgreSQL out of
     connections."""
     running = Site(tmp_path_factory.mktemp("site")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory):
+    """One headless Chromium for the run (per test worker); each test opens a context of its
+    own in it (tests/test_browser.py, `chromium_page`)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: `apt-get install chromium` (`make test` does it)")
+    running = Chromium(tmp_path_factory.mktemp("chromium")).start()
     yield running
     running.stop()
 

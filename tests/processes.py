@@ -302,6 +302,11 @@ class Worker(_Process):
         process.wait(timeout=30)
         self.log.close()
 
+    def runs_finished(self, task: str) -> int:
+        """How many runs of `task` this worker has finished, from its log."""
+        pattern = rf"Task {re.escape(task)}\[[0-9a-f-]+\] (succeeded|raised|failed)"
+        return len(re.findall(pattern, self.log_path.read_text(errors="replace")))
+
     def wait_idle(self, timeout: float = 30) -> None:
         """Until the queue is empty and the worker runs nothing."""
         deadline = time.monotonic() + timeout
@@ -313,6 +318,22 @@ class Worker(_Process):
                     return
             time.sleep(0.1)
         raise TimeoutError("the worker did not become idle")
+
+
+def wait_unacknowledged_visible(timeout: float = 60) -> None:
+    """Until every task a dead worker took from Redis without acknowledging it is past the
+    test workers' visibility timeout (CELERY_VISIBILITY_TIMEOUT in `environment()`): a
+    worker that starts then restores them to the queue at once, instead of at its next
+    sweep."""
+    visibility_timeout = float(environment()["CELERY_VISIBILITY_TIMEOUT"])
+    client = redis.Redis.from_url(celery_app.conf.CELERY_BROKER_URL)
+
+    def visible() -> bool:
+        # kombu's Redis transport: each unacknowledged task's delivery time, by tag.
+        held = client.zrangebyscore("unacked_index", time.time() - visibility_timeout, "+inf")
+        return not held
+
+    wait_for(visible, timeout=timeout, message="the unacknowledged tasks' visibility timeout")
 
 
 def queue_length(queue: str) -> int:
@@ -412,3 +433,48 @@ class Beat(_Process):
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
         self.log.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these, Chromium keeps dialling Google's hosts, which a closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class Chromium(_Process):
+    """Debian's headless Chromium, listening for the DevTools protocol on a port it picks:
+    one for the test run, in which each test opens a browser context of its own
+    (tests/test_browser.py, `chromium_page`)."""
+
+    def __init__(self, directory: Path):
+        super().__init__(directory / "chromium.log")
+        self.profile = directory / "profile"
+        self.endpoint = ""
+
+    def command(self) -> list[str]:
+        return [
+            str(CHROMIUM),
+            "--headless",
+            *CHROMIUM_ARGS,
+            f"--user-data-dir={self.profile}",
+            "--remote-debugging-port=0",
+            "about:blank",
+        ]
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        # Chromium writes the port it listens on into its profile once it does.
+        active_port = self.profile / "DevToolsActivePort"
+        wait_for(
+            lambda: self.exited() or (active_port.exists() and active_port.read_text().strip()),
+            timeout=timeout,
+            message="Chromium's DevTools port",
+        )
+        port = active_port.read_text().split()[0]
+        self.endpoint = f"http://127.0.0.1:{port}"

@@ -95,13 +95,13 @@ def labels_on(page) -> list[str]:
     return [" ".join(text.split()).rstrip(":").strip() for text in texts if text.strip()]
 
 
-def test_every_admin_page_of_the_projects_models_is_russian(server, sale):  # noqa: F811
+def test_every_admin_page_of_the_projects_models_is_russian(chromium, server, sale):  # noqa: F811
     english = english_names()
     pages = admin_pages()
     chief = UserFactory(role="admin", language="ru")
     connections.close_all()
     seen: dict[str, list[str]] = {}
-    with chromium_page() as page:
+    with chromium_page(chromium) as page:
         page.set_viewport_size({"width": 1280, "height": 800})
         sign_in(server, page, chief)
         for label, changelist, add in pages:

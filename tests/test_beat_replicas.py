@@ -26,7 +26,8 @@ LOCK_TIMEOUT = 3
 LOOP_INTERVAL = 1
 # The periodic tasks this test makes short; every other one is first due a whole period (a
 # minute or more) after the first beat starts, that is not within the test.
-PERIODS = {"common.tasks.events_relay_task": 1.0, "integrations.tasks.webhooks_dispatch_task": 2.0}
+RELAY = "common.tasks.events_relay_task"
+PERIODS = {RELAY: 1.0, "integrations.tasks.webhooks_dispatch_task": 2.0}
 BEAT_ENV = {
     "EVENTS_RELAY_INTERVAL_SECONDS": "1",
     "WEBHOOKS_DISPATCH_INTERVAL_SECONDS": "2",
@@ -94,6 +95,9 @@ def test_two_beats_send_each_task_once_per_period_and_one_takes_over_when_the_ot
     queue = Queue(own_redis.url)
     queue.start()
 
+    def relayed() -> list[float]:
+        return queue.times(RELAY)
+
     def beat(name: str) -> Beat:
         env = {
             **BEAT_ENV,
@@ -108,11 +112,15 @@ def test_two_beats_send_each_task_once_per_period_and_one_takes_over_when_the_ot
         first.start()
         wait_for(first.holds_lock, message="the first beat holding the lock")
         second.start()
-        time.sleep(5)
+        second_started = time.monotonic()
+        wait_for(  # the schedule runs on, while the second beat waits
+            lambda: len([at for at in relayed() if at > second_started]) >= 4,
+            message="four relay runs with both beats up",
+        )
 
         assert not second.holds_lock(), "one beat sends, the other waits"
         assert "Sending due task" not in second.log_path.read_text()
-        assert len(queue.times("common.tasks.events_relay_task")) >= 4  # the schedule runs
+        assert len(relayed()) >= 4  # the schedule runs
         # The standby is alive too: it heartbeats while it waits for the lock (every loop
         # interval, well within the probe's two seconds).
         assert probe_beat(tmp_path / "second").returncode == 0
@@ -122,7 +130,10 @@ def test_two_beats_send_each_task_once_per_period_and_one_takes_over_when_the_ot
         killed_at = time.monotonic()
         wait_for(second.holds_lock, timeout=LOCK_TIMEOUT + LOOP_INTERVAL + 10)
         took_over_after = time.monotonic() - killed_at
-        time.sleep(4)
+        wait_for(
+            lambda: len([at for at in relayed() if at > killed_at + took_over_after]) >= 3,
+            message="the second beat going on with the schedule",
+        )
     finally:
         for process in (first, second):
             process.stop()
@@ -130,8 +141,7 @@ def test_two_beats_send_each_task_once_per_period_and_one_takes_over_when_the_ot
         own_redis.stop()
 
     assert took_over_after <= LOCK_TIMEOUT + LOOP_INTERVAL + 4  # the timeout, not forever
-    relayed = queue.times("common.tasks.events_relay_task")
-    assert len([at for at in relayed if at > killed_at + took_over_after]) >= 3, (
+    assert len([at for at in relayed() if at > killed_at + took_over_after]) >= 3, (
         "the second beat goes on with the schedule"
     )
     assert_once_per_period(queue)
@@ -156,7 +166,11 @@ def test_a_beat_paused_past_its_lock_sends_nothing_more_once_it_resumes(tmp_path
         os.killpg(first.process.pid, signal.SIGCONT)
 
         returncode = first.process.wait(timeout=30)
-        time.sleep(2)  # the new holder goes on alone
+        exited = time.monotonic()
+        wait_for(  # the new holder goes on alone
+            lambda: len([at for at in queue.times(RELAY) if at > exited]) >= 2,
+            message="two relay runs after the first beat exited",
+        )
     finally:
         for process in (first, second):
             process.stop()

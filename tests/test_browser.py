@@ -27,41 +27,32 @@ pytestmark = [
     pytest.mark.usefixtures("server_password_hashers"),
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-# Without these, Chromium keeps dialling Google's hosts, which a closed network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @contextmanager
-def chromium_page():
-    """Playwright's synchronous API keeps an event loop running in this thread, so Django's
-    ORM refuses to work inside the block: prepare the data before, check it after."""
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: `apt-get install chromium` (`make test` does it)")
+def chromium_page(chromium):
+    """A page in a browser context of its own (no cookie or storage of another test's) in
+    the run's one Chromium (the `chromium` fixture). Playwright's synchronous API keeps an
+    event loop running in this thread, so Django's ORM refuses to work inside the block:
+    prepare the data before, check it after."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        page = browser.new_page(viewport={"width": 1200, "height": 700})
-        yield page
-        browser.close()
+        browser = playwright.chromium.connect_over_cdp(chromium.endpoint)
+        context = browser.new_context(viewport={"width": 1200, "height": 700})
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
 
 
-def test_a_manager_sees_a_status_change_on_the_dashboard_without_reloading(server, customer):
+def test_a_manager_sees_a_status_change_on_the_dashboard_without_reloading(
+    chromium, server, customer
+):
     manager = UserFactory(role="manager")
     order = order_make(customer, (product_make(price="1500000.00"), 1))
     screenshot = SCREENSHOTS / "dashboard-orders.png"
     screenshot.unlink(missing_ok=True)
-    with chromium_page() as page:
+    with chromium_page(chromium) as page:
         changed = change_status_on_the_open_dashboard(server, page, manager, order, screenshot)
 
     assert changed.status_code == 200, changed.text
@@ -122,12 +113,12 @@ def test_the_dashboard_is_for_staff_only(server, customer):
     assert response.headers["location"].startswith("/admin/login/")
 
 
-def test_the_dashboard_refetches_an_order_when_a_push_was_missed(server, customer):
+def test_the_dashboard_refetches_an_order_when_a_push_was_missed(chromium, server, customer):
     manager = UserFactory(role="manager")
     order = order_make(customer, (product_make(price="900.00"), 1))
     token = AccessToken.for_user(manager)
 
-    with chromium_page() as page:
+    with chromium_page(chromium) as page:
         log_in(server, page, manager)
         seen = page.locator(f'tr[data-order-id="{order.pk}"]')
         expect(seen).to_have_attribute("data-sequence", "1")
@@ -150,12 +141,14 @@ def test_the_dashboard_refetches_an_order_when_a_push_was_missed(server, custome
     assert shown_status == Order.objects.get(pk=order.pk).status == "cancelled"
 
 
-def test_the_dashboard_formats_amounts_links_orders_and_filters_by_status(server, customer):
+def test_the_dashboard_formats_amounts_links_orders_and_filters_by_status(
+    chromium, server, customer
+):
     manager = UserFactory(role="manager")
     pending = order_make(customer, (product_make(price="1250000.00"), 1))
     cancelled = order_make(customer, (product_make(price="99.50"), 2))
     order_services.order_status_set(order_id=cancelled.pk, status="cancelled", user=customer)
-    with chromium_page() as page:
+    with chromium_page(chromium) as page:
         log_in(server, page, manager)
         row = page.locator(f'tr[data-order-id="{pending.pk}"]')
         total = row.locator("td.amount").first.inner_text()
@@ -223,14 +216,14 @@ def visit(server, page, language, pages, path, name):
     }
 
 
-def test_the_admin_in_english_and_russian(server, sale):
+def test_the_admin_in_english_and_russian(chromium, server, sale):
     """The admin as a manager sees it at 1280×800, in English and Russian: screenshots of
     the index, the lists, an order and a loan application are saved to test-artifacts/ (CI
     keeps them), and what a manager must be able to rely on is checked."""
     order, payment, application = sale
     manager = UserFactory(role="manager")
     seen = {}
-    with chromium_page() as page:
+    with chromium_page(chromium) as page:
         page.set_viewport_size({"width": 1280, "height": 800})
         sign_in(server, page, manager)
         for language in ("en", "ru"):
@@ -289,8 +282,8 @@ def test_the_admin_in_english_and_russian(server, sale):
 
 # THE LANDING PAGE
 # ------------------------------------------------------------------------------
-def test_the_landing_page_renders_in_chromium_with_no_console_error(server):
-    with chromium_page() as page:
+def test_the_landing_page_renders_in_chromium_with_no_console_error(chromium, server):
+    with chromium_page(chromium) as page:
         problems = []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda error: problems.append(str(error)))

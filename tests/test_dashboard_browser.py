@@ -285,7 +285,7 @@ REVENUE_TODAY = """() => {
 @pytest.mark.parametrize("role", ["manager", "admin"])
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_the_dashboard_shows_the_databases_figures_and_moves_when_an_order_is_paid(
-    server, dealership, role, language
+    chromium, server, dealership, role, language
 ):
     user = dealership[role]
     scope = manager_scope(user) if role == "manager" else None
@@ -295,7 +295,7 @@ def test_the_dashboard_shows_the_databases_figures_and_moves_when_an_order_is_pa
     screenshot.unlink(missing_ok=True)
     problems = []
 
-    with chromium_page() as page:
+    with chromium_page(chromium) as page:
         page.set_viewport_size({"width": 1280, "height": 900})
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda error: problems.append(str(error)))
@@ -353,10 +353,12 @@ def test_the_dashboard_shows_the_databases_figures_and_moves_when_an_order_is_pa
         assert expected["revenue"]["today"][0] == money(Decimal("4990000.50"))
 
 
-def test_the_dashboard_without_javascript_shows_every_figure_as_numbers(server, dealership):
+def test_the_dashboard_without_javascript_shows_every_figure_as_numbers(
+    chromium, server, dealership
+):
     user = dealership["admin"]
     expected = expected_tiles(None)
-    with chromium_page() as page:
+    with chromium_page(chromium) as page:
         page.context.close()
         context = page.context.browser.new_context(java_script_enabled=False)
         bare = context.new_page()
@@ -402,7 +404,9 @@ def test_the_vendored_echarts_is_the_pinned_package():
 FULL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def test_the_live_orders_page_shows_names_phones_and_local_times_in_russian(server, customer):
+def test_the_live_orders_page_shows_names_phones_and_local_times_in_russian(
+    chromium, server, customer
+):
     manager = UserFactory(role="manager")
     anna = UserFactory(role="client", full_name="Анна Петрова", phone="+79151234567")
     order = order_make(anna, (car("1250000.00", "Lada Vesta"), 1))
@@ -411,7 +415,7 @@ def test_the_live_orders_page_shows_names_phones_and_local_times_in_russian(serv
     drive = started_drive_make(anna, minutes_ago=min(20, now.hour * 60 + now.minute))
     updated = timezone.localtime(Order.objects.get(pk=order.pk).updated_at, ZONE)
 
-    with chromium_page() as page:
+    with chromium_page(chromium) as page:
         sign_in_to_dashboard(server, page, manager, "ru")
         page.goto(f"{server.url}/dashboard/orders/")
         expect(page.locator("#connection")).to_have_attribute("data-state", "live")

@@ -35,6 +35,8 @@ from config import servers
 from tests.pgbouncer import UNPRIVILEGED_USER
 from tests.processes import free_port, wait_for
 
+pytestmark = pytest.mark.slow  # it starts processes
+
 ROOT = Path(settings.BASE_DIR)
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)

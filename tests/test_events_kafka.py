@@ -24,7 +24,7 @@ from orders import services as order_services
 from orders.models import OutboxEvent
 from orders.tests.factories import order_make, product_make
 
-pytestmark = pytest.mark.django_db(databases="__all__")
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(databases="__all__")]
 STARTUP_SECONDS = 10
 CONSUME_SECONDS = 40
 PR_SET_PDEATHSIG = 1  # prctl(2)

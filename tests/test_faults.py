@@ -25,6 +25,7 @@ from tests.processes import HttpServer, RedisServer, Worker, wait_for
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 # Beat in the test's worker runs the relay every second and redelivers after one.
+RELAY_TASK = "common.tasks.events_relay_task"
 FAST_RELAY = {
     "EVENTS_RELAY_INTERVAL_SECONDS": "1",
     "EVENTS_RELAY_GRACE_SECONDS": "0",
@@ -122,7 +123,13 @@ def test_events_lost_by_a_flushed_broker_are_redelivered_and_applied_once(
             timeout=60,
             message="every order.cancelled confirmed as consumed",
         )
-        time.sleep(3)  # a few more relay rounds: nothing is released twice
+        # A few more relay rounds: nothing is released twice.
+        relayed = worker.runs_finished(RELAY_TASK)
+        wait_for(
+            lambda: worker.runs_finished(RELAY_TASK) >= relayed + 3,
+            timeout=30,
+            message="three more relay rounds",
+        )
     finally:
         worker.stop()
     assert stock_of(car) == 10

@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 
+pytestmark = pytest.mark.slow  # it starts processes
+
 ROOT = Path(settings.BASE_DIR)
 K8S = ROOT / "deploy" / "k8s"
 OVERLAYS = ("staging", "production")

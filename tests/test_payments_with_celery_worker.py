@@ -1,6 +1,5 @@
 """Payments processed by a real Celery worker process on Redis, committed transactions."""
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -9,7 +8,7 @@ from conftest import client_for
 from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, product_make
 from payments.models import Payment
-from tests.processes import Worker, wait_for
+from tests.processes import Worker, wait_for, wait_unacknowledged_visible
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -64,7 +63,7 @@ def test_paying_in_two_parts_makes_the_order_paid_after_the_second(worker, provi
 
 
 def test_a_worker_killed_mid_charge_leaves_exactly_one_charge(
-    worker, broker, provider, customer, tmp_path
+    own_worker, broker, provider, customer, tmp_path
 ):
     client = client_for(customer)
     order = order_make(customer, (product_make(price="500.00"), 1))
@@ -75,14 +74,14 @@ def test_a_worker_killed_mid_charge_leaves_exactly_one_charge(
     wait_for(
         lambda: str(payment.pk) in provider.charges(), message="the charge reaching the provider"
     )
-    worker.kill()  # SIGKILL while the provider is in the middle of the charge
+    own_worker.kill()  # SIGKILL while the provider is in the middle of the charge
     provider.set_control(latency_ms=0)
     payment.refresh_from_db()
     assert payment.status == "pending"
 
     # Redis hands an unacknowledged task out again once its visibility timeout (5 s for test
     # workers) has passed; a starting worker restores such tasks at once.
-    time.sleep(6)
+    wait_unacknowledged_visible()
     replacement = Worker(tmp_path / "worker-2.log").start()
     try:
         wait_for(

@@ -371,7 +371,7 @@ def todays_test_drive():
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_admin_dashboard_and_swagger_load_under_the_csp_with_no_error_and_no_other_host(
-    server, settings
+    chromium, server, settings
 ):
     from config.settings import base
 
@@ -379,7 +379,7 @@ def test_admin_dashboard_and_swagger_load_under_the_csp_with_no_error_and_no_oth
     manager = UserFactory(role="manager")
     drive = todays_test_drive()
     problems: list[str] = []
-    with chromium_page() as page:
+    with chromium_page(chromium) as page:
         host = urlsplit(server.url).netloc
         page.on(
             "console",

@@ -16,6 +16,8 @@ from django.core import checks
 from common.checks import domain_apps_declared
 from common.registry import ApiResource, declaration, domain_apps
 
+pytestmark = pytest.mark.slow  # it starts processes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Files that name every app: each app's DATABASE_URL_<APP>, or its database autosalon_<app>.

@@ -24,7 +24,7 @@ pytestmark = [
     [("en", "Sales report", "2,500,000.50"), ("ru", "Отчёт о продажах", "2\u00a0500\u00a0000,50")],
 )
 def test_the_report_draws_its_chart_in_the_browser(
-    server, provider, customer, language, title, revenue
+    chromium, server, provider, customer, language, title, revenue
 ):
     admin = UserFactory(role="admin", language=language)
     order = order_make(customer, (vehicle_make(price="2500000.50", make="Haval", model="F7"), 1))
@@ -33,7 +33,7 @@ def test_the_report_draws_its_chart_in_the_browser(
     screenshot = SCREENSHOTS / f"reports-sales-{language}.png"
     screenshot.unlink(missing_ok=True)
 
-    with chromium_page() as page:
+    with chromium_page(chromium) as page:
         page.context.add_cookies(
             [{"name": "django_language", "value": language, "url": server.url}]
         )

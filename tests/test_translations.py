@@ -13,6 +13,8 @@ import polib
 import pytest
 from django.conf import settings
 
+pytestmark = pytest.mark.slow  # it starts processes
+
 BASE = Path(settings.BASE_DIR)
 RUSSIAN_PLURALS = (
     "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "

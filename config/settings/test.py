@@ -1,7 +1,27 @@
 """Settings for the test suite: services mode (PostgreSQL and Redis), mail kept in memory."""
 
-from .base import *  # noqa: F403
-from .base import THROTTLE_RATES, VAR_DIR, env
+import os
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+# Each pytest-xdist worker (gw0, gw1, ...) has services of its own, so that two workers never
+# share a queue, a cache key or a channel (docs/conventions.md, "Tests"): pytest-django gives
+# it test databases of its own (test_autosalon_orders_gw1); here it takes the Redis database
+# below the suite's for every worker after the first (gw0 on /15, gw1 on /14), before base.py
+# derives the cache, the channel layer, the Celery broker and beat's schedule from REDIS_URL.
+# The processes a test starts inherit the variable, and do not move again.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER and os.environ.get("AUTOSALON_TEST_WORKER") != _WORKER and os.environ.get("REDIS_URL"):
+    _redis = urlsplit(os.environ["REDIS_URL"])
+    _database = int(_redis.path.strip("/") or 0) - int(_WORKER.removeprefix("gw"))
+    if _database < 0:
+        raise ImproperlyConfigured(f"REDIS_URL has no Redis database left for worker {_WORKER}")
+    os.environ["REDIS_URL"] = _redis._replace(path=f"/{_database}").geturl()
+    os.environ["AUTOSALON_TEST_WORKER"] = _WORKER
+
+from .base import *  # noqa: E402, F403
+from .base import THROTTLE_RATES, VAR_DIR, env  # noqa: E402
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -35,5 +55,5 @@ for _database in DATABASES.values():  # noqa: F405
     if "pool" in _database["OPTIONS"]:
         _database["OPTIONS"]["pool"].update(max_idle=5, max_size=8)
 
-# The fake provider's books, apart from those of `make run`.
-FAKE_PROVIDER_DB = str(VAR_DIR / "fake-provider-test.sqlite3")
+# The fake provider's books, apart from those of `make run` and of the other test workers.
+FAKE_PROVIDER_DB = str(VAR_DIR / f"fake-provider-test{_WORKER and '-'}{_WORKER}.sqlite3")
