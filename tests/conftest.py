@@ -106,6 +106,9 @@ def worker(broker, module_workers, tmp_path_factory):
         module_workers[broker.kind] = running
     running.wait_idle()
     yield running
+    if running.started().poll() is not None:  # it died: the next test starts another
+        del module_workers[broker.kind]
+        return
     celery_app.control.purge()
     running.wait_idle()
 

@@ -462,6 +462,13 @@ class Chromium(_Process):
         return [
             str(CHROMIUM),
             "--headless",
+            # What Playwright's own launch adds in headless mode: pages lay out and match
+            # media queries as in a launched browser (no scrollbar taking width, say).
+            "--hide-scrollbars",
+            "--mute-audio",
+            "--force-color-profile=srgb",
+            "--blink-settings=primaryHoverType=2,availableHoverTypes=2,"
+            "primaryPointerType=4,availablePointerTypes=4",
             *CHROMIUM_ARGS,
             f"--user-data-dir={self.profile}",
             "--remote-debugging-port=0",

@@ -20,7 +20,7 @@ import redis
 
 from tests.processes import ROOT, Beat, RedisServer, environment, wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("machine")]
 
 LOCK_TIMEOUT = 3
 LOOP_INTERVAL = 1

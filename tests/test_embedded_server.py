@@ -35,7 +35,16 @@ def embedded_server(tmp_path_factory):
     shutil.copytree(
         ROOT,
         project,
-        ignore=shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", "*.sqlite3", ".env"),
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            "var",
+            ".git",
+            "__pycache__",
+            "*.sqlite3",
+            ".env",
+            "node_modules",
+            "test-artifacts",
+        ),
     )
     port = free_port()
     environment = {

@@ -22,7 +22,11 @@ from payments.models import OutboxEvent as PaymentOutboxEvent
 from payments.models import Payment
 from tests.processes import HttpServer, RedisServer, Worker, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("machine"),
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+]
 
 # Beat in the test's worker runs the relay every second and redelivers after one.
 RELAY_TASK = "common.tasks.events_relay_task"
@@ -295,7 +299,7 @@ def test_with_redis_stopped_sign_up_sign_in_and_reset_work_and_tickets_are_503(
 
 
 def test_a_worker_killed_mid_charge_then_a_cancelled_order_ends_refunded_by_the_sweep(
-    worker, broker, provider, customer, tmp_path
+    own_worker, broker, provider, customer, tmp_path
 ):
     from django.core.management import call_command
 
@@ -312,7 +316,7 @@ def test_a_worker_killed_mid_charge_then_a_cancelled_order_ends_refunded_by_the_
     )
     payment = Payment.objects.get()
     wait_for(lambda: str(payment.pk) in provider.charges(), message="the charge under way")
-    worker.kill()  # SIGKILL while the provider is in the middle of the charge
+    own_worker.kill()  # SIGKILL while the provider is in the middle of the charge
     provider.set_control(latency_ms=0)
 
     order_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)

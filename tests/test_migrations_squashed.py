@@ -18,7 +18,7 @@ from django.db import connections
 
 from tests.processes import environment
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("machine")]
 
 ROOT = Path(__file__).resolve().parent.parent
 

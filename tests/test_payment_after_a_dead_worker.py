@@ -16,6 +16,9 @@ from orders.tests.factories import order_make, product_make
 from payments.models import Payment
 from tests.processes import ROOT, Worker, environment, wait_for
 
+# Processes and PostgreSQL's connections counted: the machine to itself (docs/conventions.md).
+pytestmark = pytest.mark.xdist_group("machine")
+
 # What a dead worker's payment may take to settle, from its creation.
 WITHIN_SECONDS = 180
 

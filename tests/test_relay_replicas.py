@@ -26,7 +26,10 @@ from tests.pgbouncer import behind, in_front_of_the_test_server
 from tests.processes import RelayProcess, Worker, wait_for
 from tests.rabbitmq import drain, queue_of_its_own
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = [
+    pytest.mark.xdist_group("machine"),
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+]
 
 USER_UPDATED = "user.updated"
 

@@ -48,7 +48,11 @@ from tests.processes import (
 )
 from tests.rabbitmq import drain, queue_of_its_own
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("machine"),
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+]
 
 CLIENTS = 10  # threads, each its own customer
 # Orders in all, each some 50 tasks for the two workers: 60 in `make test`, enough for each
