@@ -5,7 +5,6 @@ straight to PostgreSQL with a `lock_timeout`, never through the pooler."""
 import re
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -16,6 +15,7 @@ from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
 from common.management.commands.migrate_all import _migration_connections
+from tests.databases import empty_databases, migrations_applied
 from tests.processes import environment, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,21 +25,8 @@ SERVER = "postgresql://postgres@127.0.0.1:5432"
 @pytest.fixture
 def fresh_databases():
     """A new, empty PostgreSQL database per alias, of this test's own, dropped afterwards."""
-    prefix = f"migrate_all_{uuid.uuid4().hex[:8]}"
-    names = {alias: f"{prefix}_{alias}" for alias in settings.DATABASE_ENV_VARS}
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        for name in names.values():
-            connection.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield names
-        finally:
-            for name in names.values():
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def applied(name: str) -> list[tuple[str, str]]:
-    with psycopg.connect(f"{SERVER}/{name}") as connection:
-        return connection.execute("SELECT app, name FROM django_migrations").fetchall()
+    with empty_databases("migrate_all") as names:
+        yield names
 
 
 def tables(name: str) -> set[str]:
@@ -84,7 +71,7 @@ def test_two_started_at_once_migrate_once_straight_to_postgresql(fresh_databases
         replaced for key in graph.nodes for replaced in graph.nodes[key].replaces
     }
     assert total == len(graph.nodes) * len(fresh_databases)
-    rows = {alias: applied(name) for alias, name in fresh_databases.items()}
+    rows = {alias: migrations_applied(name) for alias, name in fresh_databases.items()}
     for alias, names in rows.items():
         assert len(set(names)) == len(names), alias
         assert set(names) == expected, alias

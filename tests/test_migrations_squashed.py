@@ -8,14 +8,13 @@ Each step runs `manage.py` in a process of its own, on databases of the test's o
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
 from django.conf import settings
-from django.db import connections
 
+from tests.databases import empty_databases, migrations_applied, server_url
 from tests.processes import environment
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("machine")]
@@ -23,29 +22,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("machine")]
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def server_url(database: str) -> str:
-    db = connections["default"].settings_dict
-    return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{database}"
-
-
 @pytest.fixture
 def databases():
     """Two sets of databases, one per alias each: `old` and `new`, dropped afterwards."""
-    tag = uuid.uuid4().hex[:8]
-    names = {
-        build: {alias: f"squash_{build}_{tag}_{alias}" for alias in settings.DATABASES}
-        for build in ("old", "new")
-    }
-    with psycopg.connect(server_url("postgres"), autocommit=True) as server:
-        for build in names.values():
-            for name in build.values():
-                server.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield names
-        finally:
-            for build in names.values():
-                for name in build.values():
-                    server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with empty_databases("squash_old") as old, empty_databases("squash_new") as new:
+        yield {"old": old, "new": new}
 
 
 @pytest.fixture
@@ -91,9 +72,7 @@ def manage(databases: dict[str, str], *args: str, settings_module="config.settin
 
 
 def applied(name: str) -> set[tuple[str, str]]:
-    """The migrations database `name` records as applied."""
-    with psycopg.connect(server_url(name)) as connection:
-        return set(connection.execute("SELECT app, name FROM django_migrations").fetchall())
+    return set(migrations_applied(name))
 
 
 def rows(name: str) -> dict[str, str]:
@@ -103,13 +82,13 @@ def rows(name: str) -> dict[str, str]:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
             " AND tablename <> 'django_migrations'"
         ).fetchall()
-        return {
-            table: connection.execute(
+        digests = {}
+        for (table,) in tables:
+            (digests[table],) = connection.execute(
                 f"SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY"
                 f" md5(t::text))), '') FROM \"{table}\" t"
-            ).fetchone()[0]
-            for (table,) in tables
-        }
+            ).fetchall()[0]
+        return digests
 
 
 def schema(name: str) -> dict[str, set]:

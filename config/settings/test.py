@@ -14,10 +14,10 @@ from django.core.exceptions import ImproperlyConfigured
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _WORKER and os.environ.get("AUTOSALON_TEST_WORKER") != _WORKER and os.environ.get("REDIS_URL"):
     _redis = urlsplit(os.environ["REDIS_URL"])
-    _database = int(_redis.path.strip("/") or 0) - int(_WORKER.removeprefix("gw"))
-    if _database < 0:
+    _redis_database = int(_redis.path.strip("/") or 0) - int(_WORKER.removeprefix("gw"))
+    if _redis_database < 0:
         raise ImproperlyConfigured(f"REDIS_URL has no Redis database left for worker {_WORKER}")
-    os.environ["REDIS_URL"] = _redis._replace(path=f"/{_database}").geturl()
+    os.environ["REDIS_URL"] = _redis._replace(path=f"/{_redis_database}").geturl()
     os.environ["AUTOSALON_TEST_WORKER"] = _WORKER
 
 from .base import *  # noqa: E402, F403
