@@ -94,6 +94,15 @@ def module_workers():
         running.stop()
 
 
+@pytest.fixture(autouse=True)
+def _module_workers_for_their_tests_only(request, module_workers):
+    """A test that does not ask for the module's worker runs with none: the processes it
+    starts are the only consumers of its queue, and their logs hold all they did."""
+    if "worker" not in request.fixturenames:
+        for kind in list(module_workers):
+            module_workers.pop(kind).stop()
+
+
 @pytest.fixture
 def worker(broker, module_workers, tmp_path_factory):
     """The module's worker on `broker`, with no task queued or running. A test that kills a

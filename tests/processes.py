@@ -50,6 +50,9 @@ def environment() -> dict:
         # (config/settings/base.py, docs/operations.md "Connections").
         DATABASE_POOL_MAX_SIZE="4",
         DATABASE_POOL_MAX_IDLE_SECONDS="5",
+        # An idle server (each test worker keeps a site up for the run) gives every
+        # connection back, instead of keeping one per database for nothing.
+        DATABASE_POOL_MIN_SIZE="0",
         # As in the suite's settings: the relay's own tests run the relay process.
         EVENTS_PUBLISH_ON_COMMIT=str(settings.EVENTS_PUBLISH_ON_COMMIT),
         # As in the test settings: a test that takes a component down reads readiness at once.

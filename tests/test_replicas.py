@@ -66,7 +66,7 @@ SETTLE_SECONDS = 60 + TOTAL * 50 / 20
 # PostgreSQL connections per database this topology may hold (docs/operations.md,
 # "Connections"): PgBouncer's pool, the two relays' listening connections, this test.
 CONNECTION_BUDGET = 30
-PGBOUNCER_POOL_SIZE = 5  # a shared test server: few connections of its own
+PGBOUNCER_POOL_SIZE = 3  # a shared test server (another test worker beside it): few of its own
 ANON_LIMIT = 10  # per minute: the bucket both HTTP servers count in, through Redis
 # The periodic task counted: beat alone sends it (webhooks' dispatch, by contrast, also
 # runs after every commit that makes a delivery).
