@@ -49,6 +49,20 @@ def _databases_up():
     breakers_close()
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """Celery marks "inside a task" in one flag for the whole process: an eager
+    `apply_async` sets it and puts back what it found. Threads of a concurrency test, each
+    publishing an event eagerly, can put back another's mark and leave it set, and every
+    later test's `.get()` on a task's result would then raise "Never call result.get()
+    within a task!". Each test starts with it clear."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+    _set_task_join_will_block(False)
+
+
 @pytest.fixture
 def provider():
     """The fake payment provider with nothing recorded, and its circuit breaker closed."""

@@ -86,9 +86,12 @@ _NOT_CARDS = re.compile(
             r"\b(?=[0-9a-f]*[a-f])[0-9a-f]{32,}\b",
             # A VIN: 17 letters (no I, O or Q) and digits, at least one a letter.
             r"\b(?=[0-9a-hj-npr-z]*[a-hj-npr-z])[0-9a-hj-npr-z]{17}\b",
-            # A date: 2026-11-24, 24.11.2026, 24/11/2026.
-            r"(?<!\d)(?:(?:1[6-9]|2\d)\d\d[-./](?:0[1-9]|1[0-2])[-./](?:0[1-9]|[12]\d|3[01])"
-            r"|(?:0[1-9]|[12]\d|3[01])[-./](?:0[1-9]|1[0-2])[-./](?:1[6-9]|2\d)\d\d)(?!\d)",
+            # A date: 2026-11-24, 24.11.2026, 24/11/2026; not the last groups of a longer
+            # run of digits, as a card typed `5.1000000.1600.01.09` ends.
+            r"(?<!\d)(?<!\d[-./])"
+            r"(?:(?:1[6-9]|2\d)\d\d[-./](?:0[1-9]|1[0-2])[-./](?:0[1-9]|[12]\d|3[01])"
+            r"|(?:0[1-9]|[12]\d|3[01])[-./](?:0[1-9]|1[0-2])[-./](?:1[6-9]|2\d)\d\d)"
+            r"(?!\d)(?![-./]\d)",
             # A phone number with its code in brackets, `8 (916) 123-45-67`: what follows
             # the brackets would otherwise join the next number.
             rf"(?<!\d)(?:\+\s?\d{{1,3}}|8)?\s?\(\d{{3,5}}\)\s?\d{{1,3}}"

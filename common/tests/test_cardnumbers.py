@@ -30,6 +30,8 @@ AMEX = "378282246310005"
 # Every format the security review (issue 32, finding 5) stored although it is a card.
 CARD_FORMATS = {
     "with an expiry after it": "4111 1111 1111 1111 12/26",
+    # Its last groups read as a date (1600.01.09), found by the property test below.
+    "ending in groups shaped as a date": "5.1000000.1600.01.09",
     "with a cvv after it": "4111111111111111 123",
     "with a digit before it": "8 4111111111111111",
     "grouped by double spaces": "4111  1111  1111  1111",
