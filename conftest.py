@@ -50,6 +50,17 @@ def _databases_up():
 
 
 @pytest.fixture(autouse=True)
+def _language_reset():
+    """The test client serves a request in the test's own thread, and the language
+    middleware leaves that request's language active in it: the next test starts in the
+    default language, whatever the last request asked for."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _celery_join_allowed():
     """Celery marks "inside a task" in one flag for the whole process: an eager
     `apply_async` sets it and puts back what it found. Threads of a concurrency test, each
