@@ -123,10 +123,9 @@ def worker(broker, module_workers, tmp_path_factory):
 
 
 @pytest.fixture
-def own_worker(tmp_path, broker, module_workers):
-    """A worker of the test's own, for a test that kills it: the only one on its queue."""
-    if broker.kind in module_workers:
-        module_workers.pop(broker.kind).stop()
+def own_worker(tmp_path, broker):
+    """A worker of the test's own, for a test that kills it: the only one on its queue (the
+    module's worker is stopped for a test that does not ask for it)."""
     celery_app.control.purge()
     running = Worker(tmp_path / "worker.log", env=broker.env, queue=broker.queue).start()
     yield running

@@ -15,11 +15,10 @@ from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
 from common.management.commands.migrate_all import _migration_connections
-from tests.databases import empty_databases, migrations_applied
+from tests.databases import empty_databases, migrations_applied, server_url
 from tests.processes import environment, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def fresh_databases():
 
 
 def tables(name: str) -> set[str]:
-    with psycopg.connect(f"{SERVER}/{name}") as connection:
+    with psycopg.connect(server_url(name)) as connection:
         rows = connection.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
         ).fetchall()
@@ -45,7 +44,7 @@ def test_two_started_at_once_migrate_once_straight_to_postgresql(fresh_databases
     for alias, variable in settings.DATABASE_ENV_VARS.items():
         env[variable] = f"postgresql://postgres@127.0.0.1:{nowhere}/{fresh_databases[alias]}"
         direct = variable.replace("DATABASE_URL_", "DATABASE_DIRECT_URL_")
-        env[direct] = f"{SERVER}/{fresh_databases[alias]}"
+        env[direct] = server_url(fresh_databases[alias])
     command = [sys.executable, "manage.py", "migrate_all"]
 
     # When two start at once

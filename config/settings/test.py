@@ -56,4 +56,4 @@ for _database in DATABASES.values():  # noqa: F405
         _database["OPTIONS"]["pool"].update(max_idle=5, max_size=8)
 
 # The fake provider's books, apart from those of `make run` and of the other test workers.
-FAKE_PROVIDER_DB = str(VAR_DIR / f"fake-provider-test{_WORKER and '-'}{_WORKER}.sqlite3")
+FAKE_PROVIDER_DB = str(VAR_DIR / f"fake-provider-test-{_WORKER or 'main'}.sqlite3")
