@@ -17,7 +17,7 @@ TEST_REDIS ?= redis://127.0.0.1:6379/15
 # that only the tests create.
 MIGRATIONS_CHECK_ENV := $(foreach app,ACCOUNTS CATALOG ORDERS PAYMENTS FINANCING INSURANCE SHOWROOM CRM INTEGRATIONS,DATABASE_URL_$(app)=$(TEST_PG)/postgres)
 
-.PHONY: run test soak lint fuzz check-services migrate seed clean
+.PHONY: run test soak install lint lint-code lint-types lint-schema lint-migrations fuzz check-services migrate seed clean
 
 # checkov (tests/test_kubernetes.py) pins dependencies older than the project's: it gets a
 # virtualenv of its own, inside .venv so that everything that skips .venv skips it too.
@@ -55,17 +55,35 @@ seed: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz_api.py
 
-# The generated schema against spectral:oas and the OWASP API ruleset (.spectral.yaml):
-# any error fails; run Spectral without -D to see the warnings too (docs/security.md,
-# "The API schema").
-lint: $(STAMP) $(NODE_STAMP)
+# The three installs (the project's virtualenv, checkov's, the node tools) share nothing:
+# they run at once, as make runs the independent lint steps below.
+install:
+	$(MAKE) --no-print-directory -j3 $(STAMP) $(TOOLS_STAMP) $(NODE_STAMP)
+
+# The linters, at once and each output whole (--output-sync): ruff and import-linter; mypy
+# (docs/conventions.md, "Types"); the generated schema validated by drf-spectacular, then
+# against spectral:oas and the OWASP API ruleset (.spectral.yaml): any error fails; run
+# Spectral without -D to see the warnings too (docs/security.md, "The API schema").
+# `make test` adds the migrations' check, which needs PostgreSQL.
+LINT_STEPS := lint-code lint-types lint-schema
+lint: install
+	$(MAKE) --no-print-directory -j4 --output-sync=target $(LINT_STEPS)
+
+lint-code: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+lint-types: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.test AUTOSALON_ENV_FILE=/dev/null $(BIN)/mypy .
+
+lint-schema: $(STAMP) $(NODE_STAMP)
 	mkdir -p $(dir $(SCHEMA_FILE))
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(SCHEMA_FILE)
 	npx --no-install spectral lint --fail-severity error --display-only-failures $(SCHEMA_FILE)
+
+lint-migrations: $(STAMP)
+	$(MIGRATIONS_CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Two workers (pytest-xdist), each with its own test databases and Redis database
 # (config/settings/test.py); the tests that need the machine to themselves share the group
@@ -85,14 +103,13 @@ test soak: export DATABASE_URL_INTEGRATIONS ?= $(TEST_PG)/autosalon_integrations
 test soak: export REDIS_URL ?= $(TEST_REDIS)
 test soak: export DJANGO_SETTINGS_MODULE = config.settings.test
 test soak: export AUTOSALON_ENV_FILE = /dev/null
-test: $(STAMP) $(TOOLS_STAMP)
+test: install
 	$(BIN)/python scripts/check_services.py
 	scripts/ensure_package.sh /usr/bin/chromium chromium "the browser tests"
 	scripts/ensure_package.sh caddy caddy "the site's proxy"
 	scripts/ensure_package.sh xgettext gettext "the translation checks"
 	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"
-	$(MAKE) --no-print-directory lint
-	$(MIGRATIONS_CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory lint LINT_STEPS="$(LINT_STEPS) lint-migrations"
 	$(PYTEST) $(PYTEST_ARGS)
 
 # The long run of the doubled system (tests/test_replicas.py): 300 orders instead of the 60

@@ -101,8 +101,14 @@ def send_signed_out_everywhere(event: TypedEvent[UserSignedOutEverywhere]) -> No
 def managers_group_sync_after_migrate(sender, using, **kwargs) -> None:
     """`post_migrate` receiver: once the permissions of an app managers run exist in the auth
     database (Django's own receiver, connected before this one, creates them), the Managers
-    group is brought up to date. A model added later gets into the group this way."""
-    if sender.label in manager_app_labels() and router.allow_migrate_model(using, Group):
+    group is brought up to date. A model added later gets into the group this way.
+
+    Django sends `post_migrate` for every app, in the order of INSTALLED_APPS, whatever was
+    migrated (and after every flush, so after every transactional test): the group is
+    brought up to date once, at the last of the managers' apps, when all their permissions
+    exist."""
+    labels = manager_app_labels()
+    if labels and sender.label == labels[-1] and router.allow_migrate_model(using, Group):
         services.managers_group_sync(using=using)
 
 

@@ -2,6 +2,7 @@
 links only inside the repository, and the event catalogue lists every event and consumer."""
 
 import re
+import subprocess
 from pathlib import Path
 
 from common.events import registry
@@ -49,16 +50,13 @@ def test_every_section_the_code_cites_is_a_heading_of_its_document():
 
 def test_the_readme_layout_names_every_top_level_folder():
     layout = (ROOT / "README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
-    folders = [
-        path.name
-        for path in ROOT.iterdir()
-        if path.is_dir()
-        and not path.name.startswith(
-            (".venv", ".git", ".ruff", ".hypo", ".import", ".grimp", ".mypy")
-        )
-        and path.name not in {"var", "test-artifacts", "node_modules", "__pycache__"}
-    ]
+    # The repository's folders: what git holds, not the caches a run leaves beside them.
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    folders = sorted({path.split("/", 1)[0] for path in tracked if "/" in path})
 
+    assert "tests" in folders
     assert [name for name in folders if f"{name}/" not in layout] == []
 
 

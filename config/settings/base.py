@@ -230,6 +230,10 @@ DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=2)
 # Connections above the minimum that stay idle this long are closed (psycopg_pool's default).
 DATABASE_POOL_MAX_IDLE_SECONDS = env.float("DATABASE_POOL_MAX_IDLE_SECONDS", default=600)
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
+# On, `manage.py flush` (so every transactional test's teardown) deletes the rows instead of
+# truncating the tables, a tenth of the time on tables of a few rows: the test suite turns
+# it on (common/postgresql/base.py). Off, it truncates, as Django does.
+DATABASE_FLUSH_DELETES = False
 # The worker, the relay and beat touch a heartbeat file here on every turn of their loop;
 # `manage.py probe <kind>` fails when it is older than LIVENESS_MAX_AGE_SECONDS
 # (common/liveness.py, docs/operations.md "Health").
