@@ -17,6 +17,10 @@ from websockets.sync.client import connect
 
 from tests.processes import free_port
 
+# Its tests share one copy of the project and its server: one test worker runs them all
+# (docs/conventions.md, "Tests").
+pytestmark = pytest.mark.xdist_group("embedded_server")
+
 ROOT = Path(__file__).resolve().parent.parent
 # What would point the copy at the caller's services or files: the embedded default has none.
 SERVICE_VARIABLES = (

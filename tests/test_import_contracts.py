@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # it starts processes
+# Its tests share one copy of the project: one test worker runs them all
+# (docs/conventions.md, "Tests").
+pytestmark = [pytest.mark.xdist_group("import_contracts"), pytest.mark.slow]  # it starts processes
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"

@@ -12,7 +12,13 @@ from orders.models import OutboxEvent
 from orders.tests.factories import order_make, product_make
 from tests.processes import HttpServer, RelayProcess, queue_length, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+# Its tests share the module's Celery worker: one test worker runs them all
+# (docs/conventions.md, "Tests").
+pytestmark = [
+    pytest.mark.xdist_group("outbox_relay"),
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+]
 
 
 @pytest.fixture

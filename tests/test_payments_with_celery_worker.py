@@ -10,7 +10,13 @@ from orders.tests.factories import order_make, product_make
 from payments.models import Payment
 from tests.processes import Worker, wait_for, wait_unacknowledged_visible
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+# Its tests share the module's Celery worker: one test worker runs them all
+# (docs/conventions.md, "Tests").
+pytestmark = [
+    pytest.mark.xdist_group("payments_with_celery_worker"),
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+]
 
 
 def pay(client, order, amount, key):

@@ -139,6 +139,10 @@ import sys, django
 django.setup()
 from common.exceptions import ApplicationError
 from integrations.targets import target_check
+
+# Its tests share one production server: one test worker runs them all
+# (docs/conventions.md, "Tests").
+pytestmark = pytest.mark.xdist_group("production")
 try:
     target_check(sys.argv[1])
 except ApplicationError as refused:
