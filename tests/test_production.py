@@ -24,6 +24,10 @@ from tests.processes import ROOT, HttpServer
 from tests.processes import environment as services_environment
 from tests.test_browser import chromium_page, log_in
 
+# Its tests share one production server: one test worker runs them all
+# (docs/conventions.md, "Tests").
+pytestmark = pytest.mark.xdist_group("production")
+
 SECRET = secrets.token_urlsafe(50)
 METRICS_TOKEN = secrets.token_urlsafe(32)
 JWT_PRIVATE_KEY = jwtkeys.private_key_pem().decode()
@@ -139,10 +143,6 @@ import sys, django
 django.setup()
 from common.exceptions import ApplicationError
 from integrations.targets import target_check
-
-# Its tests share one production server: one test worker runs them all
-# (docs/conventions.md, "Tests").
-pytestmark = pytest.mark.xdist_group("production")
 try:
     target_check(sys.argv[1])
 except ApplicationError as refused:
