@@ -112,15 +112,17 @@ test: install
 	$(MAKE) --no-print-directory lint LINT_STEPS="$(LINT_STEPS) lint-migrations"
 	$(PYTEST) $(PYTEST_ARGS)
 
-# The long run of the doubled system (tests/test_replicas.py): 300 orders instead of the 60
-# of `make test`, one process of every kind killed while they flow. CI runs it after
-# `make test`.
+# The long runs: the doubled system (tests/test_replicas.py) with 300 orders instead of the
+# 60 of `make test`, one process of every kind killed while they flow; the refunds' property
+# (payments/tests/test_refund_properties.py) with 500 examples instead of 100. CI runs them
+# after `make test`.
 soak: export REPLICAS_ORDERS ?= 300
+soak: export REFUND_PROPERTY_EXAMPLES ?= 500
 soak: $(STAMP)
 	$(BIN)/python scripts/check_services.py
 	scripts/ensure_package.sh caddy caddy "the site's proxy"
 	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"
-	$(BIN)/python -m pytest tests/test_replicas.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/test_replicas.py payments/tests/test_refund_properties.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

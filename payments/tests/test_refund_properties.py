@@ -1,6 +1,7 @@
 """Property: whatever payments and partial refunds happen, some of them at once, no payment
 is refunded beyond what it captured and its ledger rows sum to its net amount."""
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,10 @@ from payments.models import LedgerTransaction, Payment, Refund
 from payments.tests.factories import pending_payment_make
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+# Each example commits real transactions (a third of a second): Hypothesis's default 100 in
+# `make test`, 500 in `make soak`, the long run (README, "Testing").
+EXAMPLES = int(os.environ.get("REFUND_PROPERTY_EXAMPLES", "100"))
 
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("500.00"), places=2)
 refund_step = st.tuples(
@@ -32,7 +37,7 @@ def refund(payment_id, amount):
 
 
 @settings(
-    max_examples=200,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
