@@ -279,7 +279,12 @@ def test_behind_pgbouncer_postgresql_holds_only_its_pool_while_the_api_writes_an
     from accounts.models import User
 
     accounts = connections["default"].settings_dict["NAME"]
-    web = HttpServer(tmp_path / "http.log", workers=2, env=behind(bouncer)).start()
+    # As in production, each web worker keeps a connection per database open (the suite's
+    # servers otherwise keep none, tests.processes.environment): the web side's connections
+    # then outnumber PgBouncer's pool whatever the sampling catches of the requests' own.
+    web = HttpServer(
+        tmp_path / "http.log", workers=2, env={**behind(bouncer), "DATABASE_POOL_MIN_SIZE": "1"}
+    ).start()
     try:
         sampler = Sampler(
             {"pgbouncer": [bouncer.process.pid]}, lambda: postgresql_connections([accounts])

@@ -72,7 +72,7 @@ class DatabaseOperations(operations.DatabaseOperations):
         """Under DATABASE_FLUSH_DELETES, empty the tables with DELETE rather than Django's
         TRUNCATE: TRUNCATE gives every table (and each of its indexes) a new file, some
         30 ms a database however few rows it held, where deleting a test's few rows takes a
-        few. Django's constraints are checked at commit, so the order of the tables does
+        few. Django's foreign keys are deferred to the commit, so the order of the tables does
         not matter. A flush that resets sequences or cascades is Django's own."""
         if not settings.DATABASE_FLUSH_DELETES or reset_sequences or allow_cascade:
             return super().sql_flush(
