@@ -15,10 +15,7 @@ from payments.tests.factories import completed_payment_make
 from tests.conftest import BROKERS
 from tests.processes import wait_for
 
-# Its tests share the module's Celery workers: one test worker runs them all
-# (docs/conventions.md, "Tests").
 pytestmark = [
-    pytest.mark.xdist_group("webhooks_with_celery_worker"),
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, databases="__all__"),
     pytest.mark.parametrize("broker", BROKERS, indirect=True),
