@@ -43,7 +43,6 @@ def embedded_server(tmp_path_factory):
             ".venv",
             "var",
             ".git",
-            "__pycache__",
             "*.sqlite3",
             ".env",
             "node_modules",
