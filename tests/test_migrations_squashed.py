@@ -8,6 +8,7 @@ Each step runs `manage.py` in a process of its own, on databases of the test's o
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -118,25 +119,29 @@ def test_a_database_built_from_the_replaced_migrations_moves_to_the_squash_losin
 ):
     old, new = databases["old"], databases["new"]
     replaced = {"settings_module": "replaced_settings", "path": str(replaced_migrations)}
-    manage(old, "migrate_all", **replaced)
-    manage(old, "seed_demo", "--no-history", "--verbosity", "0", **replaced)
-    before = {alias: rows(name) for alias, name in old.items()}
-    held = {
-        alias
-        for alias, tables in before.items()
-        if any(not t.startswith("0:") for t in tables.values())
-    }
-    assert held == set(settings.DATABASES)  # a row in every app's database
+    # The fresh databases that the moved ones are compared with are built meanwhile; the
+    # block waits for them whatever happens, before the fixture drops them.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fresh = pool.submit(manage, new, "migrate_all")
+        manage(old, "migrate_all", **replaced)
+        manage(old, "seed_demo", "--no-history", "--verbosity", "0", **replaced)
+        before = {alias: rows(name) for alias, name in old.items()}
+        held = {
+            alias
+            for alias, tables in before.items()
+            if any(not t.startswith("0:") for t in tables.values())
+        }
+        assert held == set(settings.DATABASES)  # a row in every app's database
 
-    recorded = {alias: set(migrations_applied(name)) for alias, name in old.items()}
-    migrated = manage(old, "migrate_all")
+        recorded = {alias: set(migrations_applied(name)) for alias, name in old.items()}
+        migrated = manage(old, "migrate_all")
 
-    assert {alias: rows(name) for alias, name in old.items()} == before
-    for alias in settings.DATABASES:
-        # The squash is known as applied, as the migrations it replaces are: nothing replayed.
-        assert f"Migrating database '{alias}': 0 to apply" in migrated
-        squashes = set(migrations_applied(old[alias])) - recorded[alias]
-        assert squashes and all("_squashed_" in name for _app, name in squashes), squashes
-    manage(new, "migrate_all")
-    for alias in settings.DATABASES:
-        assert schema(old[alias]) == schema(new[alias]), alias
+        assert {alias: rows(name) for alias, name in old.items()} == before
+        for alias in settings.DATABASES:
+            # The squash is known as applied, as the migrations it replaces are: nothing replayed.
+            assert f"Migrating database '{alias}': 0 to apply" in migrated
+            squashes = set(migrations_applied(old[alias])) - recorded[alias]
+            assert squashes and all("_squashed_" in name for _app, name in squashes), squashes
+        fresh.result()
+        for alias in settings.DATABASES:
+            assert schema(old[alias]) == schema(new[alias]), alias
