@@ -10,6 +10,7 @@ import signal
 import socket
 import threading
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import connections, transaction
@@ -135,6 +136,21 @@ def test_two_concurrent_claims_split_the_rows_without_overlap(customer, settings
     assert not first & second
     assert first | second == set(ids)
     assert len(first) <= 30 and len(second) <= 30  # each its own batch
+
+
+def test_a_claim_takes_the_rows_committed_after_its_relay_read_the_clock(customer, settings):
+    """A relay's sweep may read the clock while a transaction emits and claim after its
+    commit: the claim takes what it sees committed, the whole transaction, and not only its
+    events that occurred before that time (nor does it pass over an emitter whose clock runs
+    ahead). An age asked for (beat's grace) still holds back the younger rows."""
+    settings.EVENTS_PUBLISH_ON_COMMIT = False
+    ids = emit(customer, 3)
+    rows = OutboxEvent.objects.filter(pk__in=ids)
+    rows.update(occurred_at=timezone.now() + timedelta(seconds=5))  # later than the claim
+
+    assert publishing.publish_pending("accounts", older_than_seconds=60) == 0
+    assert publishing.publish_pending("accounts") == 3  # tasks run in-process here
+    assert sorted(set(rows.values_list("attempts", flat=True))) == [1]
 
 
 def test_publishing_on_commit_skips_rows_a_relay_has_claimed_or_published(customer, settings):

@@ -278,17 +278,26 @@ def publish_pending(
     app_label: str, *, older_than_seconds: float = 0, batch_size: int = RELAY_BATCH_SIZE
 ) -> int:
     """Claim the app's outbox rows still unpublished (at least `older_than_seconds` old),
-    oldest first, one batch, and publish them. Returns how many went out."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    oldest first, one batch, and publish them. Returns how many went out.
+
+    With no age asked, the claim takes every unpublished row its transaction sees committed,
+    whatever its `occurred_at`: a cutoff read from the clock before the claim would split a
+    transaction that commits in between, taking only its events that occurred before the
+    cutoff (and would pass over the rows of an emitter whose clock runs ahead)."""
+    cutoff = (
+        timezone.now() - timedelta(seconds=older_than_seconds) if older_than_seconds > 0 else None
+    )
     using = database_for_app(app_label)
     if connections[using].vendor == "postgresql":
         return _publish_pending_in_one_statement(app_label, cutoff, batch_size)
     rows = (
         outbox_model(app_label)
         ._default_manager.using(using)
-        .filter(published_at__isnull=True, occurred_at__lte=cutoff)
+        .filter(published_at__isnull=True)
         .order_by("occurred_at")
     )
+    if cutoff is not None:
+        rows = rows.filter(occurred_at__lte=cutoff)
     return _publish_claimed(app_label, rows, batch_size=batch_size)
 
 
@@ -299,26 +308,32 @@ def publish_pending(
 _CLAIM_AND_MARK_SQL = """
 UPDATE {table} SET published_at = %(now)s, attempts = attempts + 1, next_attempt_at = %(next)s
  WHERE id IN (SELECT id FROM {table}
-               WHERE published_at IS NULL AND occurred_at <= %(cutoff)s
+               WHERE published_at IS NULL{older}
                ORDER BY occurred_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
 RETURNING id, type, aggregate_id, payload, occurred_at, request_id, schema_version"""
+# With an age asked (`publish_pending`), the claim's filter on it.
+_OLDER_THAN_SQL = " AND occurred_at <= %(cutoff)s"
 _UNMARK_SQL = """
 UPDATE {table} SET published_at = NULL, attempts = attempts - 1, next_attempt_at = NULL
  WHERE id = ANY(%s)"""
 
 
-def _publish_pending_in_one_statement(app_label: str, cutoff: datetime, batch_size: int) -> int:
+def _publish_pending_in_one_statement(
+    app_label: str, cutoff: datetime | None, batch_size: int
+) -> int:
     connection = connections[database_for_app(app_label)]
     table = connection.ops.quote_name(outbox_model(app_label)._meta.db_table)
     now = timezone.now()
     marks: dict[str, datetime | int] = {
         "now": now,
         "next": now + redelivery_delay(1),
-        "cutoff": cutoff,
         "limit": batch_size,
     }
+    older = ""
+    if cutoff is not None:
+        marks["cutoff"], older = cutoff, _OLDER_THAN_SQL
     with _claim_transaction(app_label), connection.cursor() as cursor:
-        cursor.execute(_CLAIM_AND_MARK_SQL.format(table=table), marks)
+        cursor.execute(_CLAIM_AND_MARK_SQL.format(table=table, older=older), marks)
         columns = [column.name for column in cursor.description]
         claimed = [
             SimpleNamespace(**dict(zip(columns, values, strict=True)))
