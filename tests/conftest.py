@@ -6,7 +6,7 @@ import pytest
 from kombu import Connection
 
 from config.celery import app as celery_app
-from tests.processes import CHROMIUM, Chromium, Site, Worker
+from tests.processes import CHROMIUM, Chromium, Site, Worker, purge_broker
 
 # The RabbitMQ the event tests use (make test checks it answers; README, "Testing").
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -107,7 +107,7 @@ def _module_workers_for_their_tests_only(request, module_workers):
 def worker(broker, module_workers, tmp_path_factory):
     """The module's worker on `broker`, with no task queued or running. A test that kills a
     worker starts its own (`own_worker`)."""
-    celery_app.control.purge()
+    purge_broker()
     running = module_workers.get(broker.kind)
     if running is None:
         log = tmp_path_factory.mktemp("worker") / "worker.log"
@@ -118,7 +118,7 @@ def worker(broker, module_workers, tmp_path_factory):
     if running.started().poll() is not None:  # it died: the next test starts another
         del module_workers[broker.kind]
         return
-    celery_app.control.purge()
+    purge_broker()
     running.wait_idle()
 
 
@@ -126,7 +126,7 @@ def worker(broker, module_workers, tmp_path_factory):
 def own_worker(tmp_path, broker):
     """A worker of the test's own, for a test that kills it: the only one on its queue (the
     module's worker is stopped for a test that does not ask for it)."""
-    celery_app.control.purge()
+    purge_broker()
     running = Worker(tmp_path / "worker.log", env=broker.env, queue=broker.queue).start()
     yield running
     running.stop()

@@ -339,6 +339,21 @@ def wait_unacknowledged_visible(timeout: float = 60) -> None:
     wait_for(visible, timeout=timeout, message="the unacknowledged tasks' visibility timeout")
 
 
+def purge_broker() -> None:
+    """Empty the broker the app publishes to: its queues, and on Redis the tasks a killed
+    worker took without acknowledging them. kombu keeps those in its `unacked` hash until a
+    live worker restores them after the visibility timeout: a later test's workers would
+    otherwise run an earlier test's tasks. (RabbitMQ requeues a dead consumer's messages at
+    once, and the purge takes them.)"""
+    celery_app.control.purge()
+    with Connection(celery_app.conf.CELERY_BROKER_URL) as connection:
+        channel = connection.default_channel
+        if hasattr(channel, "unacked_key"):  # kombu's Redis transport
+            channel.client.delete(
+                channel.unacked_key, channel.unacked_index_key, channel.unacked_mutex_key
+            )
+
+
 def queue_length(queue: str) -> int:
     """Tasks waiting in `queue` on the broker the app publishes to, Redis or RabbitMQ."""
     with Connection(celery_app.conf.CELERY_BROKER_URL) as connection:

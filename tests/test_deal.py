@@ -11,7 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from config.celery import app as celery_app
 from conftest import client_for
 from financing.models import LoanApplication
 from insurance.models import Policy
@@ -19,7 +18,7 @@ from insurance.tests.factories import insured_vehicle_make
 from orders.models import Order
 from orders.tests.factories import order_make
 from payments.models import LedgerTransaction, Payment, Refund
-from tests.processes import Worker, wait_for
+from tests.processes import Worker, purge_broker, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -31,7 +30,7 @@ LENDER_DELAY_SECONDS = 3
 def lender_worker(tmp_path, broker, settings):
     """A worker whose fake lender pays out a few seconds after it got the application."""
     settings.FAKE_LENDER_DISBURSE_AFTER_SECONDS = LENDER_DELAY_SECONDS
-    celery_app.control.purge()
+    purge_broker()
     env = {**broker.env, "FAKE_LENDER_DISBURSE_AFTER_SECONDS": str(LENDER_DELAY_SECONDS)}
     running = Worker(tmp_path / "worker.log", env=env, queue=broker.queue).start()
     yield running

@@ -10,11 +10,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from conftest import client_for
 from orders.tests.factories import order_make, product_make
 from payments.models import Payment
-from tests.processes import ROOT, Worker, environment, wait_for
+from tests.processes import ROOT, Worker, environment, purge_broker, wait_for
 
 # Processes and PostgreSQL's connections counted: the machine to itself (docs/conventions.md).
 pytestmark = pytest.mark.xdist_group("machine")
@@ -93,7 +92,7 @@ def test_a_worker_killed_mid_charge_its_payment_completes_by_the_sweep_with_one_
 ):
     scaled = figures(**SCALED)
     assert scaled["sweep_after"] == 25
-    celery_app.control.purge()
+    purge_broker()
     first = Worker(tmp_path / "worker-1.log", env=SCALED).start()
     order = order_make(customer, (product_make(price="500.00"), 1))
     provider.set_control(latency_ms=60_000)  # the provider holds the answer back

@@ -21,10 +21,9 @@ from accounts import events as account_events
 from accounts.models import OutboxEvent
 from common.databases import database_for_app
 from common.events import publishing, registry, types
-from config.celery import app as celery_app
 from tests.conftest import RABBITMQ_URL
 from tests.pgbouncer import behind, in_front_of_the_test_server
-from tests.processes import RelayProcess, Worker, wait_for
+from tests.processes import RelayProcess, Worker, purge_broker, wait_for
 from tests.rabbitmq import drain, queue_of_its_own
 
 pytestmark = [
@@ -248,7 +247,7 @@ def test_three_relays_and_beat_publish_every_event_once_per_outlet(
         RelayProcess(tmp_path / f"relay-{i}.log", env={**behind(pgbouncer), **env})
         for i in range(3)
     ]
-    celery_app.control.purge()  # no task left over by another test
+    purge_broker()  # no task left over by another test
     started = []
     try:
         for process in [worker, *relays]:
@@ -330,7 +329,7 @@ def test_the_rows_of_a_relay_killed_holding_its_claim_go_to_a_survivor_within_a_
     # What the consumers emit, the worker publishes itself: the only rows for the relays to
     # take are the test's own (a victim blocked on another row would never claim them).
     worker = Worker(tmp_path / "worker.log", env={"EVENTS_PUBLISH_ON_COMMIT": "True"})
-    celery_app.control.purge()  # no task left over by another test
+    purge_broker()  # no task left over by another test
     worker.start()
     assert all_published()
     # The victim's broker hangs: it claims the batch and blocks in the hand-over.

@@ -27,7 +27,6 @@ from websockets.sync.client import connect
 from accounts.tests.factories import UserFactory
 from accounts.tokens import AccessToken
 from common.events import publishing, registry
-from config.celery import app as celery_app
 from integrations import services as integration_services
 from integrations.models import WebhookAttempt, WebhookDelivery
 from integrations.tests.receiver import Receiver
@@ -44,6 +43,7 @@ from tests.processes import (
     RelayProcess,
     Worker,
     environment,
+    purge_broker,
     wait_for,
 )
 from tests.rabbitmq import drain, queue_of_its_own
@@ -108,34 +108,34 @@ class System:
     def start_together(self, processes: list) -> list:
         """Start `processes` at once (each waits for its own readiness): about as long as
         the slowest, not the sum, on a machine where a Django process takes seconds."""
-        errors = []
-
-        def start(process):
-            try:
-                process.start()
-            except BaseException as exc:  # noqa: BLE001 - raised again below
-                errors.append(exc)
-
         self.started.extend(processes)
-        threads = [threading.Thread(target=start, args=(p,)) for p in processes]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
+        at_once(lambda process: process.start(), processes)
         return processes
 
     def stop(self) -> None:
-        """Stop every process (a killed one is gone already), even when one fails to."""
-        errors = []
-        for process in reversed(self.started):
-            try:
-                process.stop()
-            except Exception as exc:  # noqa: BLE001 - raised once all are stopped
-                errors.append(exc)
-        if errors:
-            raise errors[0]
+        """Stop every process at once (a killed one is gone already), even when one fails
+        to: each shuts down on its own, as a deployment's do, in the time of the slowest."""
+        at_once(lambda process: process.stop(), self.started)
+
+
+def at_once(call, processes: list) -> None:
+    """`call(process)` for every process, each in a thread of its own; raises the first
+    error once all are done."""
+    errors = []
+
+    def run(process):
+        try:
+            call(process)
+        except BaseException as exc:  # noqa: BLE001 - raised again below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(process,)) for process in processes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 class ConnectionSampler(threading.Thread):
@@ -418,7 +418,7 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
         "CELERY_REDBEAT_KEY_PREFIX": f"test-replicas-{uuid.uuid4().hex[:8]}:",
     }
     system = System()
-    celery_app.control.purge()  # no task of an earlier run
+    purge_broker()  # no task of an earlier run
     http_env = {**env, "THROTTLE_RATE_ANON": f"{ANON_LIMIT}/min"}
     workers = [Worker(tmp_path / f"worker-{n}.log", env=env) for n in (1, 2)]
     relays = [RelayProcess(tmp_path / f"relay-{n}.log", env=env) for n in (1, 2)]
