@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connections
 from kombu import Connection
 from kombu.transport import virtual
+from kombu.transport.redis import Channel as RedisChannel
 
 from config import servers
 from config.celery import app as celery_app
@@ -348,7 +349,7 @@ def purge_broker() -> None:
     celery_app.control.purge()
     with Connection(celery_app.conf.CELERY_BROKER_URL) as connection:
         channel = connection.default_channel
-        if hasattr(channel, "unacked_key"):  # kombu's Redis transport
+        if isinstance(channel, RedisChannel):
             channel.client.delete(
                 channel.unacked_key, channel.unacked_index_key, channel.unacked_mutex_key
             )
