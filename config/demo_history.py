@@ -13,6 +13,7 @@ A step the services refuse (a service that disagrees with the plan, say a car so
 in services mode, where events arrive later) is skipped and counted, never fatal."""
 
 import hashlib
+import logging
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -43,6 +44,8 @@ from orders import services as orders_services
 from payments import services as payments_services
 from showroom import selectors as showroom_selectors
 from showroom import services as showroom_services
+
+logger = logging.getLogger(__name__)
 
 DAYS = 90
 SEED = 34_2026  # fixed: the same history on every run
@@ -618,6 +621,8 @@ class History:
                     getattr(self, f"do_{step.action}")(**step.args)
                 except (ApplicationError, NotFound, KeyError, LookupError) as exc:
                     self.skipped += 1
+                    # Logged at any verbosity: the summary counts the skips, the log says why.
+                    logger.warning("Demo step skipped: %s %s: %r", step.action, step.args, exc)
                     if self.verbosity > 1:
                         self.stdout.write(f"  skipped {step.action} {step.args}: {exc}")
                 if step.action == "order":
