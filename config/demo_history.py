@@ -134,6 +134,8 @@ class Person:
     manager: int  # index into MANAGERS
     appears: datetime
     account_at: datetime | None
+    # When a manager has them: a lead comes with one, a sign-up is taken two hours later.
+    taken_at: datetime
     orders: int = 0
     # Until their car's order is paid or cancelled: one at a time, well within the limit of
     # unpaid vehicles (ORDERS_MAX_UNPAID_VEHICLES).
@@ -209,13 +211,15 @@ class Planner:
             manager=self.rng.randrange(len(MANAGERS)),
             appears=appears,
             account_at=None,
+            taken_at=appears,
         )
         self.people.append(person)
         manager = person.manager
         if self.rng.random() < 0.45:  # registers on the website and is taken by a manager
             person.account_at = appears
+            person.taken_at = appears + timedelta(hours=2)
             self.add(appears, "register", person=person.key, name=name, email=email, phone=phone)
-            self.add(appears + timedelta(hours=2), "take", person=person.key, manager=manager)
+            self.add(person.taken_at, "take", person=person.key, manager=manager)
             return person
         source = self.rng.choice(LEAD_SOURCES)
         self.add(
@@ -362,9 +366,9 @@ class Planner:
             paid_at = self.vehicle_deal(key, customer, moment, vehicle)
         if paid_at is None:
             return
-        if first:
+        if first:  # an hour after paying, and not before a manager has taken them on
             self.add(
-                paid_at + timedelta(hours=1),
+                max(paid_at + timedelta(hours=1), customer.taken_at + timedelta(minutes=5)),
                 "activate",
                 person=customer.key,
                 manager=customer.manager,

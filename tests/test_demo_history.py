@@ -120,6 +120,24 @@ def test_the_history_shows_ninety_days_of_business_the_same_every_time_and_once(
     assert _state() == first
 
 
+def test_no_plan_activates_a_customer_before_a_manager_has_taken_them_on():
+    """The history's plan differs by the day and the hour it ends at: on every one of them a
+    customer who signed up is taken on by a manager before being made active (the CRM
+    refuses a status change on a lead nobody has taken)."""
+    call_command("seed_demo", "--no-history", stdout=StringIO())  # the catalog it picks from
+    start = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for hours in range(0, 24 * 4, 5):  # four days, at every fifth hour, midnight included
+        plan = demo_history.plan(start + timedelta(hours=hours))
+        taken, activated = {}, {}
+        for step in plan.steps:
+            if step.action == "take":
+                taken[step.args["person"]] = step.at
+            elif step.action == "activate":
+                activated[step.args["person"]] = step.at
+        early = {p: at for p, at in activated.items() if p in taken and at <= taken[p]}
+        assert not early, (start + timedelta(hours=hours), early)
+
+
 @override_settings(DEMO_DATA_ALLOWED=False)
 def test_production_settings_refuse_the_demo_and_nothing_is_written():
     with pytest.raises(CommandError, match="refused under production settings"):
