@@ -118,18 +118,18 @@ class System:
         at_once(lambda process: process.stop(), self.started)
 
 
-def at_once(call, processes: list) -> None:
-    """`call(process)` for every process, each in a thread of its own; raises the first
-    error once all are done."""
+def at_once(call, items: list) -> None:
+    """`call(item)` for every item (a process, a client's story), each in a thread of its
+    own; raises the first error once all are done, so that a failed thread fails the test."""
     errors = []
 
-    def run(process):
+    def run(item):
         try:
-            call(process)
+            call(item)
         except BaseException as exc:  # noqa: BLE001 - raised again below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(process,)) for process in processes]
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -480,29 +480,12 @@ def test_every_process_kind_doubled_survives_one_of_each_killed_and_does_everyth
                     )
                     takeover["beat"] = time.monotonic() - killed_at
 
-        failures: list[BaseException] = []
-
-        def guarded(call):
-            def run():
-                try:
-                    call()
-                except BaseException as exc:  # noqa: BLE001 - raised again below
-                    failures.append(exc)
-
-            return threading.Thread(target=run)
-
         started = time.monotonic()
         sweeps_before = task_runs(workers, SWEEP_TASK)
-        threads = [guarded(killer)] + [
-            guarded(lambda i=i: customer_story(clients[i], products, progress, i))
-            for i in range(CLIENTS)
+        stories = [
+            lambda i=i: customer_story(clients[i], products, progress, i) for i in range(CLIENTS)
         ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if failures:
-            raise failures[0]
+        at_once(lambda call: call(), [killer, *stories])
 
         # Everything settles by itself, on the survivors: refunds, confirmations, RabbitMQ,
         # webhooks.
