@@ -1,19 +1,20 @@
 """The squashed migrations (docs/conventions.md, "Migrations"): a database built from the
 migrations they replace, holding rows in every app, migrates to the squashed state without
 applying anything and without losing a row; and its schema is the one the squashed
-migrations build on an empty database, column for column, constraint for constraint.
+migrations build on an empty database (the suite's own test databases, which the squashed
+migrations built), column for column, constraint for constraint.
 
 Each step runs `manage.py` in a process of its own, on databases of the test's own."""
 
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from tests.databases import empty_databases, migrations_applied, server_url
 from tests.processes import environment
@@ -24,10 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def databases():
-    """Two sets of databases, one per alias each: `old` and `new`, dropped afterwards."""
-    with empty_databases("squash_old") as old, empty_databases("squash_new") as new:
-        yield {"old": old, "new": new}
+def old():
+    """An empty database per alias, dropped afterwards."""
+    with empty_databases("squash_old") as names:
+        yield names
+
+
+@pytest.fixture
+def fresh(django_db_setup) -> dict[str, str]:
+    """The suite's test databases, built from empty by the squashed migrations."""
+    return {alias: connections[alias].settings_dict["NAME"] for alias in settings.DATABASES}
 
 
 @pytest.fixture
@@ -114,34 +121,30 @@ def schema(name: str) -> dict[str, set]:
     }
 
 
+# The mark has the suite's test databases built for every alias, even when this test runs alone.
+@pytest.mark.django_db(databases="__all__")
 def test_a_database_built_from_the_replaced_migrations_moves_to_the_squash_losing_nothing(
-    databases, replaced_migrations
+    old, fresh, replaced_migrations
 ):
-    old, new = databases["old"], databases["new"]
     replaced = {"settings_module": "replaced_settings", "path": str(replaced_migrations)}
-    # The fresh databases that the moved ones are compared with are built meanwhile; the
-    # block waits for them whatever happens, before the fixture drops them.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        fresh = pool.submit(manage, new, "migrate_all")
-        manage(old, "migrate_all", **replaced)
-        manage(old, "seed_demo", "--no-history", "--verbosity", "0", **replaced)
-        before = {alias: rows(name) for alias, name in old.items()}
-        held = {
-            alias
-            for alias, tables in before.items()
-            if any(not t.startswith("0:") for t in tables.values())
-        }
-        assert held == set(settings.DATABASES)  # a row in every app's database
+    manage(old, "migrate_all", **replaced)
+    manage(old, "seed_demo", "--no-history", "--verbosity", "0", **replaced)
+    before = {alias: rows(name) for alias, name in old.items()}
+    held = {
+        alias
+        for alias, tables in before.items()
+        if any(not t.startswith("0:") for t in tables.values())
+    }
+    assert held == set(settings.DATABASES)  # a row in every app's database
 
-        recorded = {alias: set(migrations_applied(name)) for alias, name in old.items()}
-        migrated = manage(old, "migrate_all")
+    recorded = {alias: set(migrations_applied(name)) for alias, name in old.items()}
+    migrated = manage(old, "migrate_all")
 
-        assert {alias: rows(name) for alias, name in old.items()} == before
-        for alias in settings.DATABASES:
-            # The squash is known as applied, as the migrations it replaces are: nothing replayed.
-            assert f"Migrating database '{alias}': 0 to apply" in migrated
-            squashes = set(migrations_applied(old[alias])) - recorded[alias]
-            assert squashes and all("_squashed_" in name for _app, name in squashes), squashes
-        fresh.result()
-        for alias in settings.DATABASES:
-            assert schema(old[alias]) == schema(new[alias]), alias
+    assert {alias: rows(name) for alias, name in old.items()} == before
+    for alias in settings.DATABASES:
+        # The squash is known as applied, as the migrations it replaces are: nothing replayed.
+        assert f"Migrating database '{alias}': 0 to apply" in migrated
+        squashes = set(migrations_applied(old[alias])) - recorded[alias]
+        assert squashes and all("_squashed_" in name for _app, name in squashes), squashes
+    for alias in settings.DATABASES:
+        assert schema(old[alias]) == schema(fresh[alias]), alias
