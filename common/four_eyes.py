@@ -1,7 +1,8 @@
 """Four eyes on decisions that move money (docs/deal.md, "Who decides"): nobody decides their
-own record, and an approval above a configured amount takes two different staff members.
-The first approval is recorded and the record waits; the second, by someone else, decides.
-A rejection decides at once: saying no needs no second opinion.
+own record nor one they filed, and an approval that takes what a payment or policy moves
+above a configured total takes two different staff members agreeing on its amount. The
+first approval is recorded and the record waits; the second, by someone else and for the
+same amount, decides. A rejection decides at once: saying no needs no second opinion.
 
 A service calls `decision_take` under its record's row lock, with the decisions recorded so
 far, and acts only when it answers True; it then stores the `DecisionBase` row it is given."""
@@ -64,12 +65,18 @@ def decision_take(
     amount: Decimal,
     threshold: Decimal,
     earlier: Iterable[DecisionBase],
+    total: Decimal | None = None,
+    filed_by_id: UUID | None = None,
 ) -> Ruling:
-    """Rule on `user`'s `decision` about a record of `owner_id` worth `amount`: refused (403)
-    if it is their own record, or a second approval by the first approver; a first approval
-    when it approves above `threshold` and nobody else has yet (`earlier`: the record's
-    decisions so far, oldest first); final otherwise."""
-    if user.pk == owner_id:
+    """Rule on `user`'s `decision` about a record of `owner_id` worth `amount`, filed by
+    `filed_by_id`: refused (403) to the owner and to whoever filed it, and to the first
+    approver approving again. An approval is a first one, which waits, when `total` (what
+    the record's payment or policy moves with this decision: `amount` if not given) is
+    above `threshold` and nobody else has approved this same amount yet (`earlier`: the
+    record's decisions so far, oldest first). A second approver who names another amount
+    starts the decision over: theirs is a first approval of that amount, so the final amount
+    is always one that two people approved. Final otherwise."""
+    if user.pk == owner_id or user.pk == filed_by_id:
         raise own_record_refused(what)
     fields: DecisionFields = {
         "decided_by_id": user.pk,
@@ -78,9 +85,11 @@ def decision_take(
         "amount": amount,
         "final": True,
     }
-    if not approve or amount <= threshold:
+    if not approve or (amount if total is None else total) <= threshold:
         return Ruling(final=True, fields=fields)
-    approvers = {row.decided_by_id for row in earlier if row.decision == decision}
+    approvers = {
+        row.decided_by_id for row in earlier if row.decision == decision and row.amount == amount
+    }
     if user.pk in approvers:
         raise ApplicationError(
             _(

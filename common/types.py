@@ -21,3 +21,11 @@ class Actor(Protocol):
 
     @property
     def is_superuser(self) -> bool: ...
+
+
+class Applicant(Actor, Protocol):
+    """A user asking for something that only a verified e-mail gets by itself (a loan
+    approved by scoring, a held vehicle, a test drive)."""
+
+    @property
+    def email_verified(self) -> bool: ...

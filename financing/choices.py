@@ -40,6 +40,11 @@ class Decision(models.TextChoices):
     REJECTED = ApplicationStatus.REJECTED.value, ApplicationStatus.REJECTED.label
 
 
+# A disbursement recorded by hand, kept among the decisions: above the four-eyes threshold
+# it takes effect when a second staff member records the same reference and amount.
+DISBURSEMENT_RECORDED = ApplicationStatus.DISBURSED.value
+
+
 # An order has at most one of these at a time (a partial unique index).
 OPEN_STATUSES = (
     ApplicationStatus.PENDING_REVIEW,

@@ -13,3 +13,4 @@ class FinancingErrorCode(StrEnum):
     ALREADY_DISBURSED = "already_disbursed"
     DISBURSEMENT_AMOUNT_MISMATCH = "disbursement_amount_mismatch"
     DISBURSEMENT_REFERENCE_USED = "disbursement_reference_used"
+    DISBURSEMENT_NOT_BY_HAND = "disbursement_not_by_hand"

@@ -113,7 +113,8 @@ class LoanApplication(TimestampedModel):
 
 
 class ApplicationDecision(DecisionBase):
-    """Staff's decisions on an application, first approvals included (common/four_eyes.py)."""
+    """Staff's decisions on an application, first approvals included (common/four_eyes.py),
+    and the disbursements they record by hand, with the lender's reference."""
 
     application = models.ForeignKey(
         LoanApplication,
@@ -121,6 +122,7 @@ class ApplicationDecision(DecisionBase):
         on_delete=models.CASCADE,
         related_name="decisions",
     )
+    reference = models.CharField(_("disbursement reference"), max_length=100, blank=True)
 
     class Meta(DecisionBase.Meta):
         verbose_name = _("application decision")

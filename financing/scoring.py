@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
@@ -14,7 +15,9 @@ from financing.choices import ApplicationStatus, FinancingType
 from financing.error_codes import FinancingErrorCode
 
 # Debt-to-income, in percent: approved up to the first limit, reviewed by staff up to the
-# second, rejected above it.
+# second, rejected above it. Approval without a person is further limited by the settings
+# FINANCING_AUTO_APPROVE_MAX, FINANCING_MIN_DOWN_PAYMENT_PERCENT and FINANCING_INCOME_CAP
+# (docs/deal.md, "Scoring").
 APPROVED_UP_TO = Decimal("40")
 REVIEWED_UP_TO = Decimal("60")
 PERCENT = Decimal("0.01")
@@ -43,10 +46,12 @@ def loan_offer(
     existing_monthly_debts: Decimal = Decimal("0.00"),
     applied_on: date,
     first_due_date: date | None = None,
+    email_verified: bool = False,
 ) -> LoanOffer:
     """The offer for a loan of `vehicle_price` less `down_payment` applied for on
-    `applied_on`. Its installments fall due monthly from `first_due_date`, on that day of the
-    month; by default from a month after `applied_on`, on the day of the month it was."""
+    `applied_on`, by an applicant whose e-mail is verified or not. Its installments fall due
+    monthly from `first_due_date`, on that day of the month; by default from a month after
+    `applied_on`, on the day of the month it was."""
     if down_payment >= vehicle_price:
         raise ApplicationError(
             _("The down payment must be less than the vehicle price."),
@@ -70,10 +75,23 @@ def loan_offer(
         loan_amount, rate, term_months, first_due_date=first_due_date, day=day
     )
     payment = annuity.monthly_payment(loan_amount, rate, term_months)
-    dti = ((payment + existing_monthly_debts) * 100 / monthly_income).quantize(
+    counted_income = min(monthly_income, settings.FINANCING_INCOME_CAP)
+    dti = ((payment + existing_monthly_debts) * 100 / counted_income).quantize(
         PERCENT, rounding=ROUND_HALF_UP
     )
     status, verdict = _decision(dti)
+    reasons = [
+        f"Annual rate {rate}% for a {FinancingType(financing_type).label.lower()} of "
+        f"{term_months} months with {share:.0%} down (rate table {rates.VERSION}).",
+        verdict,
+    ]
+    if counted_income < monthly_income:
+        reasons.append(f"The declared income counts up to {settings.FINANCING_INCOME_CAP}.")
+    if status == ApplicationStatus.APPROVED and (
+        held := _held_for_review(loan_amount, share, email_verified=email_verified)
+    ):
+        status = ApplicationStatus.PENDING_REVIEW
+        reasons += held
     return LoanOffer(
         status=status,
         loan_amount=loan_amount,
@@ -81,11 +99,7 @@ def loan_offer(
         monthly_payment=payment,
         total_interest=sum((row.interest for row in installments), Decimal("0.00")),
         debt_to_income=dti,
-        reasons=[
-            f"Annual rate {rate}% for a {FinancingType(financing_type).label.lower()} of "
-            f"{term_months} months with {share:.0%} down (rate table {rates.VERSION}).",
-            verdict,
-        ],
+        reasons=reasons,
         rate_table_version=rates.VERSION,
         schedule=installments,
     )
@@ -101,3 +115,20 @@ def _decision(dti: Decimal) -> tuple[ApplicationStatus, str]:
             f"{said} is above {APPROVED_UP_TO}%: a manager reviews the application.",
         )
     return ApplicationStatus.REJECTED, f"{said} is above the {REVIEWED_UP_TO}% limit."
+
+
+def _held_for_review(loan_amount: Decimal, share: Decimal, *, email_verified: bool) -> list[str]:
+    """Why scoring may not approve this loan by itself, whatever the ratio: empty if it may."""
+    held = []
+    if loan_amount > settings.FINANCING_AUTO_APPROVE_MAX:
+        held.append(
+            f"A loan above {settings.FINANCING_AUTO_APPROVE_MAX} is approved by a manager only."
+        )
+    if share * 100 < settings.FINANCING_MIN_DOWN_PAYMENT_PERCENT:
+        held.append(
+            f"A down payment under {settings.FINANCING_MIN_DOWN_PAYMENT_PERCENT}% of the price "
+            "is approved by a manager only."
+        )
+    if not email_verified:
+        held.append("An applicant without a verified e-mail is approved by a manager only.")
+    return held

@@ -22,6 +22,7 @@ def loan_offer_today(
     existing_monthly_debts: Decimal = Decimal("0.00"),
     employment_status: str | None = None,
     first_due_date: date | None = None,
+    email_verified: bool = False,
 ) -> scoring.LoanOffer:
     """What scoring offers for these terms if applied for today; it writes nothing. The
     employment status is kept on an application, but scoring goes by the debt-to-income
@@ -35,6 +36,7 @@ def loan_offer_today(
         existing_monthly_debts=existing_monthly_debts,
         applied_on=timezone.localdate(),
         first_due_date=first_due_date,
+        email_verified=email_verified,
     )
 
 

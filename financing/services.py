@@ -14,16 +14,18 @@ from django.utils.translation import gettext_lazy as _
 
 from common import four_eyes
 from common.exceptions import ApplicationError
-from common.types import Actor, Id
+from common.types import Actor, Applicant, Id
 from financing import events, selectors
 from financing.choices import (
     APPLICATION_TRANSITIONS,
+    DISBURSEMENT_RECORDED,
     OPEN_STATUSES,
     ApplicationStatus,
     Decision,
 )
 from financing.error_codes import FinancingErrorCode
 from financing.lenders import LenderUnavailable, LoanRequest, get_lender
+from financing.lenders.manual import ManualLender
 from financing.models import ApplicationDecision, LoanApplication, LoanInstallment
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
@@ -37,7 +39,7 @@ logger = logging.getLogger(__name__)
 # ------------------------------------------------------------------------------
 def application_create(
     *,
-    user: Actor,
+    user: Applicant,
     order_id: Id,
     vehicle_price: Decimal,
     down_payment: Decimal,
@@ -65,6 +67,7 @@ def application_create(
         financing_type=financing_type,
         monthly_income=monthly_income,
         existing_monthly_debts=existing_monthly_debts,
+        email_verified=user.email_verified,
     )
     if _open_applications(order.id).exists():
         raise _already_open()
@@ -316,10 +319,13 @@ def application_disburse(
     *, application_id: Id, amount: Decimal, reference: str, user: Actor | None = None
 ) -> LoanApplication:
     """Record the lender's disbursement of an approved loan, once: the same `reference`
-    again changes nothing, another one is a 409. Staff record it for a lender without an API
-    (`user`); the lender's adapter for one with. Money that arrives for a loan whose order
-    was cancelled meanwhile goes straight back: the application is `returned`, and both
-    movements are reported, so that the ledger nets them out (docs/deal.md, "Cancelling")."""
+    again changes nothing, another one is a 409. Staff record it for a loan sent to the
+    manual lender (`user`), never for their own; above FINANCING_SECOND_APPROVAL_ABOVE it
+    takes a second staff member recording the same reference and amount (`_recorded_by_hand`).
+    The lender's adapter records it for a lender with an API. Money that arrives for a loan
+    whose order was cancelled meanwhile goes straight back: the application is `returned`,
+    and both movements are reported, so that the ledger nets them out (docs/deal.md,
+    "Cancelling")."""
     with transaction.atomic(using=DB):
         application = LoanApplication.objects.using(DB).select_for_update().get(pk=application_id)
         if application.disbursement_reference == reference:
@@ -358,6 +364,8 @@ def application_disburse(
                 status=400,
                 details={"amount": [_("Exactly %s.") % application.loan_amount]},
             )
+        if user is not None and not _recorded_by_hand(application, amount, reference, user):
+            return application  # a first record, waiting for a second staff member
         now = timezone.now()
         application.disbursement_reference = reference
         application.disbursed_at = now
@@ -381,6 +389,36 @@ def application_disburse(
                 aggregate_id=application.pk, payload=events.loan_payload(application)
             )
     return application
+
+
+def _recorded_by_hand(
+    application: LoanApplication, amount: Decimal, reference: str, user: Actor
+) -> bool:
+    """A disbursement staff record by hand, under the application's lock: only for a loan
+    that went to the manual lender (any other lender reports its own money), never by the
+    applicant, and kept among the decisions. True when it takes effect now; False for a
+    first record above the four-eyes threshold (docs/deal.md, "The loan")."""
+    if application.lender != ManualLender.name or application.sent_to_lender_at is None:
+        raise ApplicationError(
+            _("Only a loan sent to the manual lender has its disbursement recorded by hand."),
+            code=FinancingErrorCode.DISBURSEMENT_NOT_BY_HAND,
+            status=409,
+        )
+    ruling = four_eyes.decision_take(
+        what=_("loan disbursement"),
+        owner_id=application.customer_id,
+        user=user,
+        decision=DISBURSEMENT_RECORDED,
+        approve=True,
+        reason=f"Disbursement {reference} recorded by hand",
+        amount=amount,
+        threshold=settings.FINANCING_SECOND_APPROVAL_ABOVE,
+        earlier=application.decisions.using(DB).filter(reference=reference),
+    )
+    ApplicationDecision.objects.using(DB).create(
+        application=application, reference=reference, **ruling.fields
+    )
+    return ruling.final
 
 
 # WITHDRAW

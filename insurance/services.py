@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,7 @@ from insurance.choices import (
     POLICY_TRANSITIONS,
     QUOTE_TRANSITIONS,
     ClaimDecision,
+    ClaimStatus,
     InsuranceType,
     PolicyStatus,
     QuoteStatus,
@@ -428,7 +429,8 @@ def claim_file(
     amount_claimed: Decimal,
 ) -> Claim:
     """A claim on an active policy, for an incident within its period and not in the future,
-    of at most the coverage."""
+    of at most the coverage that the policy's open and approved claims leave, under the
+    policy's lock."""
     with transaction.atomic(using=DB):
         policy = Policy.objects.using(DB).select_for_update().get(pk=policy_id)
         if policy.status != PolicyStatus.ACTIVE:
@@ -450,10 +452,11 @@ def claim_file(
                 InsuranceErrorCode.INCIDENT_OUTSIDE_POLICY_PERIOD,
                 "incident_date",
             )
-        if amount_claimed > policy.coverage_amount:
+        left = policy.coverage_amount - _coverage_taken(policy)
+        if amount_claimed > left:
             raise _claim_refused(
-                _("At most the coverage, %(amount)s %(currency)s.")
-                % {"amount": policy.coverage_amount, "currency": policy.currency},
+                _("At most the coverage left, %(amount)s %(currency)s.")
+                % {"amount": left, "currency": policy.currency},
                 InsuranceErrorCode.AMOUNT_EXCEEDS_COVERAGE,
                 "amount_claimed",
             )
@@ -471,6 +474,21 @@ def claim_file(
     return claim
 
 
+def _coverage_taken(policy: Policy) -> Decimal:
+    """What the policy's claims hold of its coverage: the amount of each open claim, the
+    approved amount of each approved one."""
+    held = policy.claims.using(DB).aggregate(
+        open=Sum("amount_claimed", filter=Q(status=ClaimStatus.FILED)),
+        approved=Sum("amount_approved", filter=Q(status=ClaimStatus.APPROVED)),
+    )
+    return (held["open"] or Decimal("0")) + (held["approved"] or Decimal("0"))
+
+
+def _approved_on(policy: Policy, *, but: Claim) -> Decimal:
+    approved = policy.claims.using(DB).filter(status=ClaimStatus.APPROVED).exclude(pk=but.pk)
+    return approved.aggregate(total=Sum("amount_approved"))["total"] or Decimal("0")
+
+
 def claim_decide(
     *,
     claim_id: Id,
@@ -479,10 +497,14 @@ def claim_decide(
     reason: str,
     amount_approved: Decimal | None = None,
 ) -> Claim:
-    """Approve (up to the amount claimed) or reject a filed claim, once: never one's own, and
-    an approval above INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE only by a second staff member
-    after a first (the claim stays filed in between). Every decision is kept."""
+    """Approve (up to the amount claimed) or reject a filed claim, once, under its policy's
+    lock: never one's own nor one the deciding staff member filed, and an approval that takes
+    what the policy pays out above INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE only by a second
+    staff member approving the same amount after a first (the claim stays filed in between).
+    Every decision is kept."""
     with transaction.atomic(using=DB):
+        policy_id = Claim.objects.using(DB).values_list("policy_id", flat=True).get(pk=claim_id)
+        policy = Policy.objects.using(DB).select_for_update().get(pk=policy_id)
         claim = Claim.objects.using(DB).select_for_update().get(pk=claim_id)
         CLAIM_TRANSITIONS.check(claim.status, decision)
         approve = decision == ClaimDecision.APPROVED
@@ -512,6 +534,10 @@ def claim_decide(
             amount=amount,
             threshold=settings.INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE,
             earlier=list(claim.decisions.using(DB)),
+            # The threshold guards what the policy pays out in all: this claim's amount and
+            # every claim approved on it before.
+            total=amount + _approved_on(policy, but=claim),
+            filed_by_id=claim.filed_by_id,
         )
         ClaimDecisionRecord.objects.using(DB).create(claim=claim, **ruling.fields)
         if not ruling.final:

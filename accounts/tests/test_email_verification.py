@@ -113,7 +113,7 @@ def test_a_link_sent_to_an_address_the_account_no_longer_has_verifies_nothing(
     ("token", "code"), [("garbage", "email_verify_token_invalid"), ("", "validation_error")]
 )
 def test_a_forged_token_verifies_nothing(token, code):
-    user = UserFactory()
+    user = UserFactory(email_verified_at=None)
 
     response = APIClient().post(VERIFY, {"token": token})
 
@@ -123,7 +123,7 @@ def test_a_forged_token_verifies_nothing(token, code):
 
 
 def test_a_signed_in_user_asks_for_a_new_link_and_it_works(django_capture_on_commit_callbacks):
-    user = UserFactory()
+    user = UserFactory(email_verified_at=None)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(user).post(RESEND)
@@ -183,7 +183,7 @@ def linked(user: User) -> ExternalIdentity:
 def test_the_password_reset_email_lists_the_linked_accounts_and_how_to_unlink_them(
     django_capture_on_commit_callbacks,
 ):
-    user = UserFactory()
+    user = UserFactory(email_verified_at=None)
     identity = linked(user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -203,7 +203,7 @@ def test_the_password_reset_email_lists_the_linked_accounts_and_how_to_unlink_th
 def test_a_password_reset_email_without_linked_accounts_mentions_none(
     django_capture_on_commit_callbacks,
 ):
-    user = UserFactory()
+    user = UserFactory(email_verified_at=None)
 
     with django_capture_on_commit_callbacks(execute=True):
         APIClient().post("/api/v1/auth/password/reset", {"email": user.email})
@@ -214,7 +214,7 @@ def test_a_password_reset_email_without_linked_accounts_mentions_none(
 def test_a_logout_everywhere_emails_the_user_with_the_linked_accounts(
     django_capture_on_commit_callbacks,
 ):
-    user = UserFactory()
+    user = UserFactory(email_verified_at=None)
     linked(user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -238,15 +238,15 @@ def test_the_migration_marks_only_accounts_a_provider_made_as_verified():
 
     # Given an account a Google sign-in made (no password, its own e-mail at Google), one
     # with a password and a Google account of the same e-mail, and one with a password only
-    made_by_google = UserFactory(email="made@gmail.example")
+    made_by_google = UserFactory(email="made@gmail.example", email_verified_at=None)
     made_by_google.set_unusable_password()
     made_by_google.save()
-    with_password = UserFactory(email="pw@gmail.example")
+    with_password = UserFactory(email="pw@gmail.example", email_verified_at=None)
     for user in (made_by_google, with_password):
         ExternalIdentity.objects.create(
             user=user, provider="google", subject=f"sub-{user.pk}", email=user.email
         )
-    password_only = UserFactory()
+    password_only = UserFactory(email_verified_at=None)
 
     importlib.import_module("accounts.migrations.0010_user_email_verified_at").verified_by_provider(
         apps, SimpleNamespace(connection=SimpleNamespace(alias="default"))

@@ -132,7 +132,7 @@ def test_an_access_token_with_no_sign_in_behind_it_links_nothing(oidc_provider):
 
 
 def test_an_account_whose_email_is_not_verified_links_only_by_email(oidc_provider):
-    user = UserFactory()  # never verified
+    user = UserFactory(email_verified_at=None)  # never verified
     tokens = password_sign_in(user.email).json()
 
     refused_to_link(bearer(tokens["access_token"]).post(START), "email_unverified")
@@ -207,7 +207,7 @@ def test_reclaiming_an_account_unlinks_the_external_accounts_linked_before(
     oidc_provider, django_capture_on_commit_callbacks
 ):
     # Given an unverified account to which someone else's Google account is linked
-    account = UserFactory(email=VICTIM)
+    account = UserFactory(email=VICTIM, email_verified_at=None)
     ExternalIdentity.objects.create(
         user=account, provider="google", subject="attackers-sub", email="mallory@gmail.example"
     )

@@ -562,6 +562,15 @@ FAKE_LENDER_DISBURSE_AFTER_SECONDS = env.int("FAKE_LENDER_DISBURSE_AFTER_SECONDS
 FINANCING_SECOND_APPROVAL_ABOVE = Decimal(
     env.str("FINANCING_SECOND_APPROVAL_ABOVE", default="3000000")
 )
+# Scoring approves by itself only within these limits; beyond them, staff review
+# (docs/deal.md, "Scoring"): a loan of at most this many RUB, with a verified e-mail, and a
+# down payment of at least this share of the price, in percent.
+FINANCING_AUTO_APPROVE_MAX = Decimal(env.str("FINANCING_AUTO_APPROVE_MAX", default="3000000"))
+FINANCING_MIN_DOWN_PAYMENT_PERCENT = Decimal(
+    env.str("FINANCING_MIN_DOWN_PAYMENT_PERCENT", default="10")
+)
+# The declared monthly income counts up to this many RUB: nobody's word buys more.
+FINANCING_INCOME_CAP = Decimal(env.str("FINANCING_INCOME_CAP", default="1000000"))
 
 # INSURANCE (docs/deal.md)
 # ------------------------------------------------------------------------------

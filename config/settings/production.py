@@ -12,6 +12,7 @@ from .base import (
     DATABASES,
     DEFAULT_SECRET_KEY,
     EMAIL_CONFIG,
+    FINANCING_LENDER,
     GOOGLE_CLIENT_ID,
     GOOGLE_CLIENT_SECRET,
     GOOGLE_REDIRECT_URI,
@@ -138,6 +139,13 @@ else:
     _refuse(f"PAYMENTS_PROVIDER is {PAYMENTS_PROVIDER!r}; set it to yookassa or stripe.")
 if not PAYMENTS_RETURN_URL.startswith("https://") or "{payment_id}" not in PAYMENTS_RETURN_URL:
     _refuse("PAYMENTS_RETURN_URL must be an https:// address of this site with {payment_id}.")
+
+# FINANCING
+# ------------------------------------------------------------------------------
+# The fake lender pays every loan by itself: an order would be paid by money nobody sent
+# (docs/security.md, "Money only from money").
+if FINANCING_LENDER == "fake":
+    _refuse("FINANCING_LENDER is 'fake'; set it to manual (staff record each disbursement).")
 
 # INTEGRATIONS
 # ------------------------------------------------------------------------------

@@ -94,5 +94,8 @@ class LoanCalculatorView(APIView):
     def post(self, request):
         serializer = s.LoanCalculatorInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        offer = selectors.loan_offer_today(**serializer.validated_data)
+        offer = selectors.loan_offer_today(
+            **serializer.validated_data,
+            email_verified=getattr(request.user, "email_verified", False),
+        )
         return Response(s.LoanOfferOutputSerializer(offer).data)

@@ -3,6 +3,7 @@ addresses and request body."""
 
 from decimal import Decimal
 
+from django.test import override_settings
 from django.urls import reverse
 
 from financing import services
@@ -72,11 +73,13 @@ def schedule_url(application) -> str:
     return reverse("financing-application-schedule", args=[application.pk])
 
 
-def lender_has_it(application) -> None:
-    """The down payment is in and the application went to the lender, which may now pay."""
+def lender_has_it(application, lender: str = "manual") -> None:
+    """The down payment is in and the application went to the lender (by default the manual
+    one, whose disbursements staff record), which may now pay."""
     services.order_paid_note(
         order_id=application.order_id, paid_amount=application.down_payment, version=1
     )
-    services.application_send(application_id=application.pk)
+    with override_settings(FINANCING_LENDER=lender):
+        services.application_send(application_id=application.pk)
     application.refresh_from_db()
     assert application.sent_to_lender_at is not None

@@ -148,6 +148,7 @@ def test_staff_record_a_disbursement_once_per_reference(
     customer, manager, manager_client, run_on_commit
 ):
     application = application_make(customer)
+    lender_has_it(application)
 
     with run_on_commit():
         first = disburse(manager_client, application)
@@ -175,6 +176,7 @@ def test_staff_record_a_disbursement_once_per_reference(
 
 def test_a_second_disbursement_under_another_reference_is_a_conflict(customer, manager_client):
     application = application_make(customer)
+    lender_has_it(application)
     disburse(manager_client, application)
 
     response = disburse(manager_client, application, reference="BANK-2026-0002")
@@ -188,6 +190,7 @@ def test_a_second_disbursement_under_another_reference_is_a_conflict(customer, m
 
 def test_a_client_cannot_record_a_disbursement(customer, customer_client):
     application = application_make(customer)
+    lender_has_it(application)
 
     response = disburse(customer_client, application)
 
@@ -199,6 +202,7 @@ def test_a_client_cannot_record_a_disbursement(customer, customer_client):
 
 def test_a_disbursement_of_another_amount_than_the_loan_is_refused(customer, manager_client):
     application = application_make(customer)
+    lender_has_it(application)
 
     response = disburse(manager_client, application, amount="799999.99")
 
@@ -231,6 +235,7 @@ def test_a_cancelled_orders_disbursed_loan_goes_back_to_the_lender(
     order = car_order_make(customer)
     with run_on_commit():
         application = application_make(customer, order)
+        lender_has_it(application)
         disburse(manager_client, application)
 
     with run_on_commit():
@@ -302,6 +307,8 @@ def test_no_disbursement_is_taken_for_a_cancelled_loan_the_lender_never_had(
 def test_a_reference_already_recorded_for_another_loan_is_refused(customer, manager_client):
     first = application_make(customer, car_order_make(customer))
     second = application_make(customer, car_order_make(customer))
+    lender_has_it(first)
+    lender_has_it(second)
     assert disburse(manager_client, first).status_code == 200
 
     response = disburse(manager_client, second)

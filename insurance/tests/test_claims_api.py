@@ -370,7 +370,7 @@ def test_the_default_threshold_is_500000_roubles(manager, manager_client, second
     claim = claim_make(customer, amount="600000.00")
 
     at = decide(manager_client, claim, decision="approved", amount_approved="500000.00")
-    claim_above = claim_make(customer, policy=claim.policy, amount="600000.00")
+    claim_above = claim_make(customer, amount="600000.00")  # on a policy of its own
     above = decide(manager_client, claim_above, decision="approved", amount_approved="500000.01")
 
     assert (at.json()["status"], above.json()["status"]) == ("approved", "filed")

@@ -60,8 +60,8 @@ def payment_refund(
     *, payment_id: Id, reason: str, amount: Decimal | None = None, user: Actor | None = None
 ) -> Refund:
     """Staff give back part or all of a captured payment (all that is left when `amount` is
-    None): never of their own order, and above PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE only
-    once a second staff member approves it (`refund_decide`; the refund waits, its amount
+    None): never of their own order, and when the payment's refunds with this one come to
+    more than PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE, only once a second staff member approves it (`refund_decide`; the refund waits, its amount
     held). Otherwise at once. While the provider is unavailable the refund fails with a 503,
     and what it reserved is free again."""
     refund = refund_reserve(payment_id=payment_id, reason=reason, amount=amount, user=user)
@@ -92,6 +92,8 @@ def refund_decide(*, refund_id: Id, decision: str, reason: str, user: Actor) -> 
             amount=refund.amount,
             threshold=settings.PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE,
             earlier=list(refund.decisions.using(DB)),
+            total=_given_back(payment),  # this refund's amount is held in it
+            filed_by_id=refund.created_by_id,
         )
         RefundApproval.objects.using(DB).create(refund=refund, **ruling.fields)
         if not ruling.final:
@@ -146,10 +148,15 @@ def _refund_carry_out(refund: Refund) -> Refund:
 
 # RESERVE
 # ------------------------------------------------------------------------------
-def _remaining(payment: Payment) -> Decimal:
+def _given_back(payment: Payment) -> Decimal:
+    """What the payment has refunded, and holds for refunds under way or awaiting approval."""
     held = payment.refunds.filter(status__in=REFUND_HELD_STATUSES)
     in_flight = held.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    return payment.amount - payment.refunded_amount - in_flight
+    return payment.refunded_amount + in_flight
+
+
+def _remaining(payment: Payment) -> Decimal:
+    return payment.amount - _given_back(payment)
 
 
 def refund_reserve(
@@ -162,8 +169,9 @@ def refund_reserve(
 ) -> Refund:
     """Step one: a pending refund, committed before the provider hears of it. `user` is None
     when the system refunds (a saga); staff may not refund their own payment, and a refund
-    they ask for above PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE awaits a second staff member's
-    approval. A retried caller passes the same `refund_id`."""
+    they ask for that takes what the payment gives back in all above
+    PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE awaits a second staff member's approval. A retried
+    caller passes the same `refund_id`."""
     with transaction.atomic(using=DB):
         _payable, payment = payment_locked(payment_id)
         if refund_id is not None and (known := Refund.objects.using(DB).filter(pk=refund_id)):
@@ -177,7 +185,8 @@ def refund_reserve(
                 code=PaymentErrorCode.PAYMENT_NOT_REFUNDABLE,
                 status=409,
             )
-        remaining = _remaining(payment)
+        given_back = _given_back(payment)
+        remaining = payment.amount - given_back
         amount = remaining if amount is None else amount
         if not Decimal("0") < amount <= remaining:
             raise ApplicationError(
@@ -187,7 +196,12 @@ def refund_reserve(
                 status=409,
                 details={"amount": [_("At most %s.") % remaining]},
             )
-        above = user is not None and amount > settings.PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE
+        # The threshold guards what the payment gives back in all, this refund with the ones
+        # before it: refunds split under it still need the second staff member.
+        above = (
+            user is not None
+            and given_back + amount > settings.PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE
+        )
         refund = Refund.objects.using(DB).create(
             id=refund_id or uuid.uuid4(),
             payment=payment,

@@ -120,18 +120,19 @@ def test_a_refund_above_the_threshold_waits_with_its_amount_held(
     assert refund_rows(payment) == []
     assert provider.records("refunds") == {}
 
-    # then: what is held cannot be refunded again meanwhile; the rest can
+    # then: what is held cannot be refunded again meanwhile; the rest, under the threshold on
+    # its own but not with what the payment already gives back, waits for a second approver too
     with run_on_commit():
         over = refund(manager_client, payment, "400.01")
         rest = refund(manager_client, payment, "400.00")
 
     assert over.status_code == 409
     assert over.json()["error"]["code"] == "refund_exceeds_captured"
-    assert rest.status_code == 201
-    assert Refund.objects.get(pk=rest.json()["id"]).status == "completed"
+    assert rest.status_code == 202
+    assert Refund.objects.get(pk=rest.json()["id"]).status == "awaiting_approval"
     payment.refresh_from_db()
-    assert (payment.status, payment.refunded_amount) == ("partially_refunded", Decimal("400.00"))
-    assert refund_rows(payment) == [Decimal("-400.00")]
+    assert (payment.status, payment.refunded_amount) == ("completed", Decimal("0.00"))
+    assert refund_rows(payment) == []
     assert Refund.objects.get(pk=waiting.pk).status == "awaiting_approval"
 
 
@@ -141,7 +142,7 @@ def test_the_one_who_asked_cannot_approve_their_own_refund(manager_client, payme
     response = decide(manager_client, waiting_id, "approved")
 
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "second_approver_required"
+    assert response.json()["error"]["code"] == "own_record"
     assert Refund.objects.get(pk=waiting_id).status == "awaiting_approval"
     assert RefundApproval.objects.count() == 1
     payment.refresh_from_db()

@@ -1,0 +1,314 @@
+"""Money only from money (docs/security.md, "Money only from money"): the attacks a security
+review of the deal made, each as it was found, and the books afterwards. The ledger records
+only money a verified source moved, and every four-eyes threshold guards a total."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from conftest import client_for, run_concurrently
+from financing.models import ApplicationDecision, LoanApplication
+from financing.tests.factories import application_make, car_order_make, lender_has_it
+from insurance import services as insurance_services
+from insurance.models import Claim
+from insurance.tests.factories import policy_make, vehicle_order_make
+from orders.models import Order
+from payments.models import LedgerTransaction, Refund
+from payments.tests.test_refund_approvals import paid_order_of
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+@pytest.fixture
+def second_manager(db):
+    return UserFactory(role="manager")
+
+
+def ledger_rows(order_id) -> list:
+    return list(LedgerTransaction.objects.filter(payable_id=order_id).values_list("type", "amount"))
+
+
+# 1. A CAR PAID BY NOBODY
+# ------------------------------------------------------------------------------
+def test_an_unverified_account_with_no_down_payment_and_a_made_up_income_gets_no_loan_by_itself(
+    run_on_commit,
+):
+    buyer = UserFactory(email_verified_at=None)
+    order = car_order_make(buyer, "3450000.00")
+
+    with run_on_commit():
+        response = client_for(buyer).post(
+            "/api/v1/financing/applications/",
+            {
+                "order_id": str(order.pk),
+                "vehicle_price": "3450000.00",
+                "down_payment": "0.00",
+                "term_months": 60,
+                "financing_type": "car_loan",
+                "employment_status": "unemployed",
+                "monthly_income": "99999999.00",
+            },
+            format="json",
+        )
+
+    assert response.status_code == 201, response.json()
+    application = LoanApplication.objects.get(pk=response.json()["id"])
+    assert application.status == "pending_review"  # a person decides, not the declared income
+    assert application.sent_to_lender_at is None and application.disbursed_at is None
+    reasons = " ".join(application.reasons)
+    assert "income counts up to 1000000" in reasons
+    assert "above 3000000" in reasons
+    assert "down payment under 10%" in reasons
+    assert "without a verified e-mail" in reasons
+    assert Order.objects.get(pk=order.pk).status == "pending"
+    assert ledger_rows(order.pk) == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "held"),
+    [
+        ({"email_verified_at": None}, "without a verified e-mail"),
+        ({"down_payment": "50000.00"}, "down payment under 10%"),
+    ],
+)
+def test_scoring_approves_by_itself_only_within_its_limits(fields, held):
+    buyer = UserFactory(email_verified_at=fields.pop("email_verified_at", "2026-01-01T00:00Z"))
+
+    application = application_make(buyer, **fields)
+
+    assert application.status == "pending_review"
+    assert any(held in reason for reason in application.reasons)
+
+
+def test_the_calculator_shows_an_unverified_buyer_what_scoring_leaves_to_a_manager():
+    response = client_for(UserFactory(email_verified_at=None)).post(
+        "/api/v1/financing/calculator",
+        {
+            "vehicle_price": "1000000.00",
+            "down_payment": "200000.00",
+            "term_months": 60,
+            "financing_type": "car_loan",
+            "employment_status": "employed",
+            "monthly_income": "100000.00",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "pending_review"
+
+
+# 2. A STAFF MEMBER DISBURSED THEIR OWN LOAN
+# ------------------------------------------------------------------------------
+def disburse(client, application, reference="MADE-UP-1"):
+    return client.post(
+        reverse("financing-application-disburse", args=[application.pk]),
+        {"amount": str(application.loan_amount), "reference": reference},
+        format="json",
+    )
+
+
+def test_a_disbursement_on_a_loan_never_sent_to_a_lender_is_refused(manager, run_on_commit):
+    own = application_make(manager)  # a manager's own order, approved by scoring
+    other = application_make(UserFactory())
+
+    with run_on_commit():
+        by_self = disburse(client_for(manager), own)
+        by_hand = disburse(client_for(manager), other)
+
+    assert by_self.status_code == by_hand.status_code == 409
+    assert by_hand.json()["error"]["code"] == "disbursement_not_by_hand"
+    for application in (own, other):
+        application.refresh_from_db()
+        assert (application.status, application.disbursement_reference) == ("approved", None)
+        assert Order.objects.get(pk=application.order_id).status == "pending"
+        assert ledger_rows(application.order_id) == []
+
+
+def test_the_applicant_cannot_record_the_disbursement_of_their_own_loan(manager, run_on_commit):
+    own = application_make(manager)
+    lender_has_it(own)  # with the manual lender, whose money staff record
+
+    with run_on_commit():
+        response = disburse(client_for(manager), own)
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "own_record"
+    own.refresh_from_db()
+    assert (own.status, own.disbursement_reference) == ("approved", None)
+    assert ledger_rows(own.order_id) == []
+
+
+def test_a_large_disbursement_by_hand_takes_a_second_staff_member_with_the_same_reference(
+    settings, manager, second_manager, run_on_commit
+):
+    settings.FINANCING_SECOND_APPROVAL_ABOVE = Decimal("500000")
+    application = application_make(UserFactory())  # 800,000.00
+    lender_has_it(application)
+
+    with run_on_commit():
+        first = disburse(client_for(manager), application, "BANK-7")
+        again = disburse(client_for(manager), application, "BANK-7")
+        other = disburse(client_for(second_manager), application, "BANK-8")
+    application.refresh_from_db()
+    assert (first.status_code, again.status_code, other.status_code) == (200, 403, 200)
+    assert (application.status, application.disbursement_reference) == ("approved", None)
+    assert ledger_rows(application.order_id) == []
+
+    with run_on_commit():
+        second = disburse(client_for(second_manager), application, "BANK-7")
+
+    assert second.status_code == 200
+    application.refresh_from_db()
+    assert (application.status, application.disbursement_reference) == ("disbursed", "BANK-7")
+    records = ApplicationDecision.objects.filter(application=application)
+    assert sorted(records.values_list("reference", "final")) == [
+        ("BANK-7", False),
+        ("BANK-7", True),
+        ("BANK-8", False),
+    ]
+    assert ledger_rows(application.order_id) == [("loan_disbursement", Decimal("800000.00"))]
+
+
+# 3. FOUR EYES ON REFUNDS SPLIT
+# ------------------------------------------------------------------------------
+def refund(client, payment, amount: str):
+    return client.post(
+        reverse("payments-refund", args=[payment.pk]), {"amount": amount, "reason": "Goodwill"}
+    )
+
+
+def test_two_refunds_at_the_threshold_do_not_both_complete_alone(
+    settings, customer, manager_client, provider, run_on_commit
+):
+    settings.PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE = Decimal("100000")
+    _order, payment = paid_order_of(customer, run_on_commit, price="300000.00")
+
+    with run_on_commit():
+        first = refund(manager_client, payment, "100000.00")
+        second = refund(manager_client, payment, "100000.00")
+
+    assert (first.status_code, second.status_code) == (201, 202)
+    payment.refresh_from_db()
+    assert payment.refunded_amount == Decimal("100000.00")
+    assert Refund.objects.get(pk=second.json()["id"]).status == "awaiting_approval"
+
+
+# 4. CLAIMS PAST THE COVERAGE
+# ------------------------------------------------------------------------------
+def claim(user, policy, amount: str):
+    return client_for(user).post(
+        f"/api/v1/insurance/policies/{policy.pk}/claims",
+        {
+            "incident_date": str(policy.start_date),
+            "description": "Hail",
+            "amount_claimed": amount,
+        },
+        format="json",
+    )
+
+
+def test_claims_on_a_policy_stay_within_its_coverage(customer):
+    policy = policy_make(
+        customer, vehicle_order_make(customer, "3990000.00"), coverage_amount=Decimal("3990000.00")
+    )
+
+    answers = [claim(customer, policy, "499000.00").status_code for _ in range(9)]
+
+    assert answers == [201] * 7 + [400] * 2
+    claimed = sum(Claim.objects.filter(policy=policy).values_list("amount_claimed", flat=True))
+    assert claimed == Decimal("3493000.00") <= policy.coverage_amount
+
+
+def test_the_second_approver_cannot_raise_the_amount_alone(
+    settings, customer, manager, second_manager
+):
+    settings.INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE = Decimal("500000")
+    policy = policy_make(
+        customer, vehicle_order_make(customer, "3990000.00"), coverage_amount=Decimal("3990000.00")
+    )
+    filed = insurance_services.claim_file(
+        policy_id=policy.pk,
+        user=customer,
+        incident_date=policy.start_date,
+        description="Total loss",
+        amount_claimed=Decimal("3000000.00"),
+    )
+
+    for user, amount in ((manager, "600000.00"), (second_manager, "3000000.00")):
+        insurance_services.claim_decide(
+            claim_id=filed.pk,
+            user=user,
+            decision="approved",
+            reason="Assessed",
+            amount_approved=Decimal(amount),
+        )
+
+    filed.refresh_from_db()
+    assert (filed.status, filed.amount_approved) == ("filed", None)  # it starts over
+    insurance_services.claim_decide(
+        claim_id=filed.pk,
+        user=manager,
+        decision="approved",
+        reason="Agreed",
+        amount_approved=Decimal("3000000.00"),
+    )
+    filed.refresh_from_db()
+    assert (filed.status, filed.amount_approved) == ("approved", Decimal("3000000.00"))
+
+
+def test_staff_cannot_decide_a_claim_they_filed(manager, manager_client, customer):
+    policy = policy_make(customer)
+    filed = insurance_services.claim_file(
+        policy_id=policy.pk,
+        user=manager,
+        incident_date=policy.start_date,
+        description="Filed at the desk",
+        amount_claimed=Decimal("1000.00"),
+    )
+
+    response = manager_client.post(
+        f"/api/v1/insurance/claims/{filed.pk}/decision",
+        {"decision": "approved", "reason": "Mine", "amount_approved": "1000.00"},
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "own_record"
+    filed.refresh_from_db()
+    assert (filed.status, filed.amount_approved) == ("filed", None)
+
+
+# CONCURRENCY
+# ------------------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_twenty_refunds_of_99000_at_once_complete_at_most_the_threshold_alone(
+    settings, customer, manager, provider, run_on_commit
+):
+    settings.PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE = Decimal("100000")
+    _order, payment = paid_order_of(customer, run_on_commit, price="3000000.00")
+
+    statuses = run_concurrently(
+        20, lambda: refund(client_for(manager), payment, "99000.00").status_code
+    )
+
+    assert sorted(statuses) == [201] + [202] * 19
+    payment.refresh_from_db()
+    assert payment.refunded_amount == Decimal("99000.00")
+    assert Refund.objects.filter(status="completed").count() == 1
+    assert Refund.objects.filter(status="awaiting_approval").count() == 19
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_twenty_claims_at_once_on_one_policy_stay_within_its_coverage(customer):
+    policy = policy_make(
+        customer, vehicle_order_make(customer, "3990000.00"), coverage_amount=Decimal("3990000.00")
+    )
+
+    statuses = run_concurrently(20, lambda: claim(customer, policy, "499000.00").status_code)
+
+    assert sorted(statuses) == [201] * 7 + [400] * 13
+    claimed = sum(Claim.objects.filter(policy=policy).values_list("amount_claimed", flat=True))
+    assert claimed == Decimal("3493000.00")
