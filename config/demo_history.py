@@ -173,6 +173,7 @@ class Planner:
         self.vehicles = vehicles
         self.accessories = accessories
         self.sold = {name: 0 for name, _, _ in vehicles + accessories}
+        self.prices = {name: Decimal(price) for name, price, _ in vehicles + accessories}
         self.cars = cars  # names of the vehicles with a demo car for test drives
         self.people: list[Person] = []
         self.used_names: set[str] = set()
@@ -363,7 +364,8 @@ class Planner:
                 )
         else:
             customer.busy_until = moment + timedelta(days=7)
-            paid_at = self.vehicle_deal(key, customer, moment, vehicle)
+            price = sum(self.prices[name] * quantity for name, quantity in items)
+            paid_at = self.vehicle_deal(key, customer, moment, price)
         if paid_at is None:
             return
         if first:  # an hour after paying, and not before a manager has taken them on
@@ -382,8 +384,8 @@ class Planner:
                 done = processing + timedelta(days=rng.randint(2, 6))
                 self.add(done, "status", order=key, status="completed", manager=customer.manager)
 
-    def vehicle_deal(self, key: str, customer: Person, moment: datetime, vehicle: str):
-        """How a car's order goes; returns when it was paid in full, if it was."""
+    def vehicle_deal(self, key: str, customer: Person, moment: datetime, price: Decimal):
+        """How a car's order of `price` goes; returns when it was paid in full, if it was."""
         rng = self.rng
         r = rng.random()
         if r < 0.30:  # paid in full the same day
@@ -397,7 +399,7 @@ class Planner:
             self.pay(key, customer, paid_at, "bank_transfer", "rest")
             return paid_at
         if r < 0.72:  # on credit
-            return self.loan(key, customer, moment)
+            return self.loan(key, customer, moment, price)
         if r < 0.82:  # the customer cancels before paying
             self.cancel(key, customer, moment + timedelta(hours=rng.randint(2, 20)))
             return None
@@ -427,12 +429,17 @@ class Planner:
         )
         return paid_at
 
-    def loan(self, key: str, customer: Person, moment: datetime):
+    def loan(self, key: str, customer: Person, moment: datetime, price: Decimal):
         rng = self.rng
         applied = moment + timedelta(minutes=rng.randint(15, 60))
         outcome = rng.choices(["approved", "review", "rejected"], weights=[60, 25, 15])[0]
         down = rng.choice(["0.20", "0.25", "0.30", "0.40"])
         term = rng.choice([24, 36, 48, 60])
+        if (
+            outcome == "approved"
+            and price * (1 - Decimal(down)) > settings.FINANCING_AUTO_APPROVE_MAX
+        ):
+            outcome = "review"  # scoring approves no loan that large by itself: a manager does
         self.add(
             applied, "loan", order=key, person=customer.key, outcome=outcome, down=down, term=term
         )
@@ -447,6 +454,10 @@ class Planner:
                 manager=customer.manager,
                 decision="approved" if approved else "rejected",
             )
+            if approved and price * (1 - Decimal(down)) > settings.FINANCING_SECOND_APPROVAL_ABOVE:
+                decided += timedelta(hours=rng.randint(1, 4))  # four eyes: another manager
+                second = (customer.manager + 1) % len(MANAGERS)
+                self.add(decided, "loan_decide", order=key, manager=second, decision="approved")
             applied = decided
         if not approved:
             if rng.random() < 0.5:
@@ -658,9 +669,13 @@ class History:
         )
 
     def do_register(self, *, person, name, email, phone) -> None:
-        self.users[person] = accounts_services.user_create(
+        user = accounts_services.user_create(
             actor=self.admin, email=email, role=Role.CLIENT, full_name=name, phone=phone
         )
+        # The customer follows the link of the verification e-mail, as buyers do before a
+        # hold or a loan that scoring approves (docs/security.md, "Money only from money").
+        token = accounts_services.email_verify_token(user=user)
+        self.users[person] = accounts_services.email_verify_confirm(token=token)
 
     def client_of(self, person):
         """The person's CRM record: made or linked from their account's events."""
