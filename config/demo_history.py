@@ -364,7 +364,7 @@ class Planner:
                 )
         else:
             customer.busy_until = moment + timedelta(days=7)
-            price = sum(self.prices[name] * quantity for name, quantity in items)
+            price = sum((self.prices[name] * quantity for name, quantity in items), Decimal(0))
             paid_at = self.vehicle_deal(key, customer, moment, price)
         if paid_at is None:
             return
