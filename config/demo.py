@@ -1,6 +1,6 @@
 """Demo data that crosses domains, for `manage.py seed_demo` after every app's own: the demo
-client pays the premium of their KASKO policy through payments, as a customer would (the fake
-provider takes it), and files claims on the policy it makes active; the demo manager decides
+client pays the premium of their KASKO policy and the car through payments, as a customer
+would (the fake provider takes it), and files claims on the policy it makes active; the demo manager decides
 two of them (docs/deal.md). Runs once: a claim of the client's means it ran before."""
 
 import uuid
@@ -13,6 +13,7 @@ from common.exceptions import ApplicationError
 from insurance import selectors as insurance_selectors
 from insurance import services as insurance_services
 from insurance.choices import ClaimDecision, InsuranceType, PolicyStatus
+from orders import selectors as orders_selectors
 from payments import services as payments_services
 
 CLAIMS = [
@@ -47,9 +48,21 @@ def seed(stdout) -> None:
         stdout.write(f"  the premium of {unpaid.number} cannot be paid yet: {exc.message}")
         return
     payments_services.payment_process(payment_id=payment.pk)
+    # The cover starts once the car is paid for too (docs/deal.md, "Insurance"): the client
+    # pays what the order still owes.
+    order = orders_selectors.order_view_get(user=client, order_id=unpaid.order_id)
+    if order.paid_amount < order.total_amount:
+        car, _ = payments_services.payment_create(
+            user=client,
+            order_id=order.id,
+            amount=order.total_amount - order.paid_amount,
+            method="card",
+            idempotency_key=f"demo-car-{uuid.uuid5(uuid.NAMESPACE_URL, str(order.id))}",
+        )
+        payments_services.payment_process(payment_id=car.pk)
     policy = insurance_selectors.policy_get(user=client, policy_id=unpaid.pk)
-    if policy.status != PolicyStatus.ACTIVE:
-        stdout.write(f"  the premium of {policy.number} is not paid yet: no claims")
+    if policy.status != PolicyStatus.ACTIVE or policy.cover_starts_on is None:
+        stdout.write(f"  the cover of {policy.number} has not started yet: no claims")
         return
     claims = [
         insurance_services.claim_file(

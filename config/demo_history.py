@@ -174,6 +174,8 @@ class Planner:
         self.accessories = accessories
         self.sold = {name: 0 for name, _, _ in vehicles + accessories}
         self.prices = {name: Decimal(price) for name, price, _ in vehicles + accessories}
+        # What staff give back once an order is completed: (share or amount, reason) by order.
+        self.after_sale: dict[str, tuple[str, str]] = {}
         self.cars = cars  # names of the vehicles with a demo car for test drives
         self.people: list[Person] = []
         self.used_names: set[str] = set()
@@ -354,14 +356,7 @@ class Planner:
             else:
                 self.cancel(key, customer, moment + timedelta(hours=rng.randint(2, 20)))
             if paid_at and rng.random() < 0.12:  # part of it brought back: a staff refund
-                self.add(
-                    paid_at + timedelta(days=rng.randint(1, 6)),
-                    "refund",
-                    order=key,
-                    manager=customer.manager,
-                    share="0.5",
-                    reason="One item returned unused",
-                )
+                self.after_sale[key] = ("0.5", "One item returned unused")
         else:
             customer.busy_until = moment + timedelta(days=7)
             price = sum((self.prices[name] * quantity for name, quantity in items), Decimal(0))
@@ -383,6 +378,19 @@ class Planner:
             if rng.random() < 0.7:
                 done = processing + timedelta(days=rng.randint(2, 6))
                 self.add(done, "status", order=key, status="completed", manager=customer.manager)
+                # Money given back after the sale: before it, a refund would leave the order
+                # owing what went back (docs/deal.md, "Cancelling").
+                refund = self.after_sale.get(key)
+                if refund and (at := done + timedelta(days=rng.randint(1, 3))) < self.now:
+                    share, reason = refund
+                    self.add(
+                        at,
+                        "refund",
+                        order=key,
+                        manager=customer.manager,
+                        share=share,
+                        reason=reason,
+                    )
 
     def vehicle_deal(self, key: str, customer: Person, moment: datetime, price: Decimal):
         """How a car's order of `price` goes; returns when it was paid in full, if it was."""
@@ -419,14 +427,7 @@ class Planner:
             return None
         paid_at = moment + timedelta(hours=rng.randint(1, 5))
         self.pay(key, customer, paid_at, "card", "rest")
-        self.add(
-            paid_at + timedelta(days=rng.randint(1, 4)),
-            "refund",
-            order=key,
-            manager=customer.manager,
-            share="25000",
-            reason="Goodwill discount on delivery",
-        )
+        self.after_sale[key] = ("25000", "Goodwill discount on delivery")
         return paid_at
 
     def loan(self, key: str, customer: Person, moment: datetime, price: Decimal):

@@ -20,3 +20,4 @@ class InsuranceErrorCode(StrEnum):
     VEHICLE_NOT_ON_ORDER = "vehicle_not_on_order"
     VEHICLE_REQUIRED = "vehicle_required"
     COVERAGE_EXCEEDS_VEHICLE_PRICE = "coverage_exceeds_vehicle_price"
+    COVER_NOT_STARTED = "cover_not_started"

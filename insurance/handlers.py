@@ -9,7 +9,8 @@ from common.events import TypedEvent, consumer
 from insurance import services
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
-    from orders.events import OrderCancelled
+    from financing.events import LoanApplicationDisbursed
+    from orders.events import OrderCancelled, OrderStatusChanged
     from payments.events import PaymentCompleted, PaymentRefunded
 
 
@@ -32,3 +33,18 @@ def note_premium_paid(event: TypedEvent[PaymentCompleted | PaymentRefunded]) -> 
         paid_amount=Decimal(report.payable_paid_amount),
         version=report.payable_paid_version,
     )
+
+
+@consumer("order.status_changed", name="insurance.note_car_paid", app_label="insurance")
+def note_car_paid(event: TypedEvent[OrderStatusChanged]) -> None:
+    """A policy's cover starts once its car is paid for (docs/deal.md, "Insurance")."""
+    if event.payload.status == "paid":
+        services.order_policies_car_paid(order_id=event.payload.id)
+
+
+@consumer(
+    "loan_application.disbursed", name="insurance.note_car_paid_by_loan", app_label="insurance"
+)
+def note_car_paid_by_loan(event: TypedEvent[LoanApplicationDisbursed]) -> None:
+    """The lender paid for the car: its policies' cover starts."""
+    services.order_policies_car_paid(order_id=event.payload.order_id)

@@ -2,6 +2,7 @@
 Orders and users belong to other databases and are referenced by id (docs/architecture.md §3.1)."""
 
 import uuid
+from datetime import date
 
 from django.db import models
 from django.db.models import F, Q
@@ -127,6 +128,9 @@ class Policy(TimestampedModel):
     )
     paid_version = models.PositiveIntegerField(_("paid amount version"), default=0)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # The cover starts once both the premium and the car are paid for (docs/deal.md,
+    # "Insurance"): a policy can be bought before the lender pays for the car.
+    car_paid_at = models.DateTimeField(_("car paid"), null=True, blank=True)
     lapsed_at = models.DateTimeField(_("lapsed"), null=True, blank=True)
     cancelled_on = models.DateField(
         _("cancelled on"), help_text=_("The last day it covered."), null=True, blank=True
@@ -136,6 +140,13 @@ class Policy(TimestampedModel):
     refund_amount = models.DecimalField(
         _("refund amount"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+
+    @property
+    def cover_starts_on(self) -> date | None:
+        """The first day covered: None until both the premium and the car are paid for."""
+        if self.paid_at is None or self.car_paid_at is None:
+            return None
+        return self.start_date
 
     class Meta:
         verbose_name = _("policy")

@@ -316,6 +316,7 @@ def quote_purchase(*, quote_id: Id) -> Policy:
             premium=quote.premium,
             currency=quote.currency,
             payment_due_by=now + timedelta(hours=settings.INSURANCE_PAYMENT_HOLD_HOURS),
+            car_paid_at=now if orders_selectors.order_paid_for(order_id=quote.order_id) else None,
         )
         _cover_from(policy, timezone.localdate(now))  # until paid: the cover it would give
         policy.number = f"{quote.insurance_type.upper()}-{now:%Y}-{policy.pk.hex[:10].upper()}"
@@ -336,8 +337,9 @@ def quote_purchase(*, quote_id: Id) -> Policy:
 def policy_premium_paid(*, policy_id: Id, paid_amount: Decimal, version: int) -> Policy | None:
     """Payments reported what the policy's premium has received (`version` orders the
     reports): once it covers the premium, a policy waiting for it is active for a year from
-    today. A policy that lapsed or was cancelled meanwhile stays so: payments refunds a
-    premium paid too late (docs/deal.md, "Insurance")."""
+    today, and an active policy whose premium went back in full is cancelled. A policy that
+    lapsed or was cancelled meanwhile stays so: payments refunds a premium paid too late
+    (docs/deal.md, "Insurance")."""
     with transaction.atomic(using=DB):
         policy = Policy.objects.using(DB).select_for_update().filter(pk=policy_id).first()
         if policy is None or version <= policy.paid_version:
@@ -348,12 +350,42 @@ def policy_premium_paid(*, policy_id: Id, paid_amount: Decimal, version: int) ->
         if policy.status == PolicyStatus.PENDING_PAYMENT and paid_amount >= policy.premium:
             POLICY_TRANSITIONS.apply(policy, PolicyStatus.ACTIVE)
             policy.paid_at = timezone.now()
-            _cover_from(policy, timezone.localdate())
+            _cover_from(policy, timezone.localdate())  # moved again when the car is paid
             policy.save(using=DB)
             events.ACTIVATED.emit(aggregate_id=policy.pk, payload=events.policy_payload(policy))
             return policy
+        if policy.status == PolicyStatus.ACTIVE and paid_amount <= 0:
+            # The premium went back in full (staff refunded it): no premium, no cover. The
+            # cancellation refunds nothing more (docs/deal.md, "Insurance").
+            POLICY_TRANSITIONS.apply(policy, PolicyStatus.CANCELLED)
+            policy.cancelled_on = timezone.localdate()
+            policy.cancellation_reason = "The premium was refunded in full."
+            policy.refund_amount = Decimal("0.00")
+            policy.save(using=DB)
+            events.CANCELLED.emit(aggregate_id=policy.pk, payload=events.policy_payload(policy))
+            return policy
         policy.save(using=DB, update_fields=["paid_version", "premium_paid", "updated_at"])
     return policy
+
+
+def order_policies_car_paid(*, order_id: Id) -> int:
+    """The order's car was paid for (the order paid, or its loan disbursed): its policies'
+    cover can start. An active one, its premium paid already, covers a year from today.
+    Returns how many policies changed."""
+    changed = 0
+    with transaction.atomic(using=DB):
+        waiting = (
+            Policy.objects.using(DB)
+            .select_for_update()
+            .filter(order_id=order_id, car_paid_at__isnull=True)
+        )
+        for policy in waiting:
+            policy.car_paid_at = timezone.now()
+            if policy.status == PolicyStatus.ACTIVE:
+                _cover_from(policy, timezone.localdate())
+            policy.save(using=DB)
+            changed += 1
+    return changed
 
 
 def policies_unpaid_lapse(*, now: datetime | None = None) -> int:
@@ -437,6 +469,12 @@ def claim_file(
             raise ApplicationError(
                 _("Claims are filed on an active policy only."),
                 code=InsuranceErrorCode.POLICY_NOT_ACTIVE,
+                status=409,
+            )
+        if policy.cover_starts_on is None:
+            raise ApplicationError(
+                _("The cover starts once the car is paid for; nothing is covered before."),
+                code=InsuranceErrorCode.COVER_NOT_STARTED,
                 status=409,
             )
         if incident_date > timezone.localdate():

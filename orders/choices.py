@@ -47,6 +47,11 @@ ORDER_TRANSITIONS = TransitionMap(
         (OrderStatus.PAID, OrderStatus.PROCESSING): {Actor.STAFF},
         (OrderStatus.PAID, OrderStatus.CANCELLED): {Actor.CUSTOMER, Actor.STAFF, Actor.SYSTEM},
         (OrderStatus.PROCESSING, OrderStatus.COMPLETED): {Actor.STAFF},
+        # Money going back (docs/deal.md, "Cancelling"): an order refunded below its total
+        # owes again; one refunded in full is cancelled. A completed order stays completed.
+        (OrderStatus.PAID, OrderStatus.PENDING): {Actor.SYSTEM},
+        (OrderStatus.PROCESSING, OrderStatus.PENDING): {Actor.SYSTEM},
+        (OrderStatus.PROCESSING, OrderStatus.CANCELLED): {Actor.SYSTEM},
     },
     code=OrderErrorCode.INVALID_TRANSITION,
     actor_code=OrderErrorCode.TRANSITION_NOT_ALLOWED,

@@ -53,8 +53,8 @@ class _OrderPayload:
 
     id: Uuid = described("The order.")
     customer_id: Uuid = described("The customer's user account.")
-    status: Literal["paid", "processing", "completed", "cancelled"] = described(
-        "The order's new status."
+    status: Literal["pending", "paid", "processing", "completed", "cancelled"] = described(
+        "The order's new status: pending again when money went back below its total."
     )
     sequence: Annotated[int, Schema(minimum=1)] = described(
         "The order's change counter: higher is newer."
@@ -84,7 +84,7 @@ class OrderCancelled(_OrderPayload):
     financing and insurance quotes end."""
 
     status: Literal["cancelled"] = described("The order's new status: cancelled.")
-    from_status: Literal["pending", "paid"] = described("The status the order left.")
+    from_status: Literal["pending", "paid", "processing"] = described("The status the order left.")
 
 
 # EVENT TYPES

@@ -20,7 +20,7 @@ from common.exceptions import ApplicationError, NotFound
 from common.money import to_cents
 from common.types import Actor, Id
 from orders import cache
-from orders.choices import OrderStatus
+from orders.choices import PAID_STATUSES, OrderStatus
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderItem, OrderStatusHistory
 
@@ -121,6 +121,11 @@ def order_cancelled(*, order_id: Id) -> bool:
     asks after its own commit: had the order been cancelled meanwhile, with `order.cancelled`
     consumed before that commit, the attachment would outlive the order."""
     return not Order.objects.filter(pk=order_id).exclude(status=OrderStatus.CANCELLED).exists()
+
+
+def order_paid_for(*, order_id: Id) -> bool:
+    """Whether the order has been paid for in full (by its buyer, its lender, or both)."""
+    return Order.objects.filter(pk=order_id, status__in=PAID_STATUSES).exists()
 
 
 def order_live_recent(*, user: Actor, limit: int) -> list[Order]:

@@ -249,7 +249,8 @@ def order_status_set(
 def order_paid_amount_set(*, order_id: Id, paid_amount: Decimal, version: int) -> Order:
     """Record what payments has captured for the order, as of payments' `version` of that
     figure (an older version changes nothing); once it covers the total, a pending order
-    becomes `paid` through the one status door."""
+    becomes `paid` through the one status door, and a paid one that money went back from
+    owes again (`pending`), or is cancelled when all of it went back."""
     with transaction.atomic(using=DB):
         order = Order.objects.using(DB).select_for_update().get(pk=order_id)
         if version <= order.paid_version:
@@ -265,7 +266,17 @@ def order_paid_amount_set(*, order_id: Id, paid_amount: Decimal, version: int) -
             order = order_status_set(
                 order_id=order.pk, status=OrderStatus.PAID, reason="Paid in full"
             )
+        elif order.status in _PAID_UNTIL_REFUNDED and paid_amount < order.total_amount:
+            order = order_status_set(
+                order_id=order.pk,
+                status=OrderStatus.CANCELLED if paid_amount <= 0 else OrderStatus.PENDING,
+                reason="Refunded in full" if paid_amount <= 0 else "Refunded below its total",
+            )
     return order
+
+
+# What a refund takes back: the order is no longer paid for (a completed one stays so).
+_PAID_UNTIL_REFUNDED = (OrderStatus.PAID, OrderStatus.PROCESSING)
 
 
 # ITEMS

@@ -312,3 +312,78 @@ def test_twenty_claims_at_once_on_one_policy_stay_within_its_coverage(customer):
     assert sorted(statuses) == [201] * 7 + [400] * 13
     claimed = sum(Claim.objects.filter(policy=policy).values_list("amount_claimed", flat=True))
     assert claimed == Decimal("3493000.00")
+
+
+# A POLICY ON A CAR NOBODY PAID FOR
+# ------------------------------------------------------------------------------
+def test_a_policy_on_an_unpaid_order_covers_nothing_until_the_car_is_paid(customer):
+    policy = policy_make(customer, car_paid=False)  # the premium paid, the car not
+    assert (policy.status, policy.cover_starts_on) == ("active", None)
+
+    refused = claim(customer, policy, "1390000.00")
+
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "cover_not_started"
+    assert not Claim.objects.filter(policy=policy).exists()
+    shown = client_for(customer).get(f"/api/v1/insurance/policies/{policy.pk}/").json()
+    assert shown["cover_starts_on"] is None
+
+    insurance_services.order_policies_car_paid(order_id=policy.order_id)  # as orders reports
+
+    policy.refresh_from_db()
+    assert policy.cover_starts_on == policy.start_date is not None
+    assert claim(customer, policy, "1000.00").status_code == 201
+
+
+def test_the_cover_starts_when_orders_reports_the_car_paid(customer, provider, run_on_commit):
+    order = vehicle_order_make(customer)
+    policy = policy_make(customer, order, car_paid=False)
+
+    with run_on_commit():
+        client_for(customer).post(
+            reverse("payments-list"),
+            {"order_id": str(order.pk), "amount": str(order.total_amount), "method": "card"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"pay-{order.pk}",
+        )
+
+    assert Order.objects.get(pk=order.pk).status == "paid"
+    policy.refresh_from_db()
+    assert policy.car_paid_at is not None and policy.cover_starts_on is not None
+
+
+# MONEY GOING BACK CHANGES STATE
+# ------------------------------------------------------------------------------
+def test_a_premium_refunded_in_full_cancels_the_policy(customer):
+    policy = policy_make(customer)
+
+    insurance_services.policy_premium_paid(  # payments reports the premium gone back
+        policy_id=policy.pk, paid_amount=Decimal("0.00"), version=policy.paid_version + 1
+    )
+
+    policy.refresh_from_db()
+    assert (policy.status, policy.refund_amount) == ("cancelled", Decimal("0.00"))
+    assert claim(customer, policy, "1000.00").status_code == 409
+
+
+def test_an_order_refunded_below_its_total_owes_again_and_in_full_is_cancelled(
+    customer, manager_client, provider, run_on_commit
+):
+    order, payment = paid_order_of(customer, run_on_commit, price="90000.00")
+    whole, whole_payment = paid_order_of(customer, run_on_commit, price="60000.00")
+
+    with run_on_commit():
+        part = refund(manager_client, payment, "40000.00")
+        all_of_it = refund(manager_client, whole_payment, "60000.00")
+
+    assert (part.status_code, all_of_it.status_code) == (201, 201)
+    order.refresh_from_db()
+    whole.refresh_from_db()
+    assert (order.status, order.paid_amount) == ("pending", Decimal("50000.00"))
+    assert (whole.status, whole.paid_amount) == ("cancelled", Decimal("0.00"))
+    assert list(order.history.values_list("to_status", "reason")) == [
+        ("pending", ""),
+        ("paid", "Paid in full"),
+        ("pending", "Refunded below its total"),
+    ]
+    assert whole.history.last().reason == "Refunded in full"

@@ -70,6 +70,9 @@ EXPECTED = {
             (O.PAID, O.PROCESSING): {STAFF},
             (O.PAID, O.CANCELLED): {CUSTOMER, STAFF, SYSTEM},
             (O.PROCESSING, O.COMPLETED): {STAFF},
+            (O.PAID, O.PENDING): {SYSTEM},  # money went back below the total
+            (O.PROCESSING, O.PENDING): {SYSTEM},
+            (O.PROCESSING, O.CANCELLED): {SYSTEM},  # all of it went back
         },
     ),
     "payment": (

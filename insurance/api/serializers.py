@@ -135,6 +135,11 @@ class PolicyOutputSerializer(serializers.ModelSerializer):
     quote_id = serializers.UUIDField(read_only=True)
     start_date = serializers.DateField(read_only=True, help_text="First day covered.")
     end_date = serializers.DateField(read_only=True, help_text="Last day covered (inclusive).")
+    cover_starts_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The first day covered; null until both the premium and the car are paid for.",
+    )
 
     class Meta:
         model = Policy
@@ -154,6 +159,8 @@ class PolicyOutputSerializer(serializers.ModelSerializer):
             "payment_due_by",
             "premium_paid",
             "paid_at",
+            "car_paid_at",
+            "cover_starts_on",
             "lapsed_at",
             "cancelled_on",
             "cancellation_reason",

@@ -34,9 +34,12 @@ def premium_pay(policy, amount=None):
     return paid
 
 
-def policy_make(customer, order=None, *, paid: bool = True, **fields):
-    """A bought policy: active, its premium paid, unless `paid` is False."""
+def policy_make(customer, order=None, *, paid: bool = True, car_paid: bool = True, **fields):
+    """A bought policy: active, its premium paid, unless `paid` is False; covering from
+    today, its car paid for as orders reports it, unless `car_paid` is False."""
     policy = services.quote_purchase(quote_id=quote_make(customer, order, **fields).pk)
+    if car_paid:
+        services.order_policies_car_paid(order_id=policy.order_id)
     return premium_pay(policy) if paid else policy
 
 

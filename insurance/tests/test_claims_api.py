@@ -47,6 +47,7 @@ def test_quote_purchase_payment_claim_and_decision_end_to_end(
     ).json()
     policy = Policy.objects.get(pk=policy_body["id"])
     premium_pay(policy)
+    services.order_policies_car_paid(order_id=policy.order_id)  # as orders reports it
 
     filed = file_claim(customer_client, policy)
     claim = Claim.objects.get()
