@@ -6,6 +6,7 @@ import pytest
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD
 from common.events import registry, types
+from common.events.signing import sign
 from common.tasks import event_deliver_task
 from conftest import client_for
 from crm.handlers import FEEDS, consumer_name
@@ -31,7 +32,8 @@ def redeliver_everything_to_the_crm() -> int:
     for app_label in registry.outbox_apps():
         for row in registry.outbox_model(app_label)._default_manager.filter(type__in=FEEDS):
             event = types.event_from_outbox_row(row, app_label).as_dict()
-            event_deliver_task.delay(consumer_name(row.type), event)
+            name = consumer_name(row.type)
+            event_deliver_task.delay(name, event, signature=sign(event, [name]))
             handed += 1
     return handed
 
@@ -42,6 +44,9 @@ def test_a_customers_story_reaches_their_timeline_once_in_order_even_delivered_t
     user = accounts_services.user_register(
         email="anna@example.com", password=PASSWORD, full_name="Anna Petrova"
     )
+    # She follows the verification link: scoring approves only a verified buyer's loan.
+    token = accounts_services.email_verify_token(user=user)
+    user = accounts_services.email_verify_confirm(token=token)
     order = order_make(user, (vehicle_make(price="1000000.00"), 1))  # a car, to insure
     payment = completed_payment_make(user, order, "100000.00")
     application = application_make(user, order)  # approved on the spot: a high income

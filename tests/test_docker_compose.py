@@ -83,6 +83,7 @@ PRODUCTION_REQUIRES = [
     "FINANCING_LENDER",
     "PAYMENTS_RETURN_URL",
     "WEBHOOKS_SECRETS_KEY",
+    "EVENTS_SIGNING_KEYS",
     "METRICS_TOKEN",
 ]
 # A URL that carries a password: scheme://user:password@host
@@ -678,6 +679,7 @@ FILLED_IN = {
     "YOOKASSA_SECRET_KEY": "live_secret",
     "METRICS_TOKEN": "t" * 40,
     "WEBHOOKS_SECRETS_KEY": "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=",
+    "EVENTS_SIGNING_KEYS": "e" * 48,
 }
 LOADED = """
 import json

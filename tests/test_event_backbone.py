@@ -12,6 +12,7 @@ from django.db import transaction
 
 from catalog.models import InboxEvent as CatalogInbox
 from common.events import DomainEvent, consumer, delivery, publishing, types
+from common.events.signing import sign
 from common.middleware import request_id_bound
 from common.tasks import event_deliver_task, event_dispatch_task
 from conftest import run_concurrently
@@ -42,6 +43,11 @@ def count_ping(event):
         raise RuntimeError("consumer is down")
     applied.append(event.id)
     OutboxEvent.objects.using("orders").filter(pk=event.id).update(aggregate_id="applied")
+
+
+def signed(event: dict, consumers: list[str]) -> dict:
+    """The task's keyword arguments: the signature the relay gives the message."""
+    return {"signature": sign(event, consumers)}
 
 
 # An event of two consumers, the second in another database and never failing.
@@ -165,7 +171,9 @@ def test_a_consumer_that_fails_is_retried_alone(tasks_run):
     event = emit(event_type=PONG)
     failures["remaining"] = 1
 
-    results = event_dispatch_task.apply(args=[event.as_dict(), PONG_CONSUMERS]).get()
+    results = event_dispatch_task.apply(
+        args=[event.as_dict(), PONG_CONSUMERS], kwargs=signed(event.as_dict(), PONG_CONSUMERS)
+    ).get()
 
     assert results == {"orders.test_pong_counter": None, "catalog.test_pong_echo": True}
     # The failed one went on as a delivery task of its own, counted as its first retry; the
@@ -181,7 +189,9 @@ def test_a_consumer_that_always_fails_becomes_a_dead_letter_after_as_many_attemp
     event = emit(event_type=PONG)
     failures["remaining"] = 100
 
-    event_dispatch_task.apply(args=[event.as_dict(), PONG_CONSUMERS])
+    event_dispatch_task.apply(
+        args=[event.as_dict(), PONG_CONSUMERS], kwargs=signed(event.as_dict(), PONG_CONSUMERS)
+    )
 
     dead = InboxEvent.objects.get(event_id=event.id)
     assert dead.status == InboxEvent.Status.DEAD
@@ -197,7 +207,9 @@ def test_with_no_retries_allowed_a_failing_consumer_is_a_dead_letter_at_once(mon
     event = emit(event_type=PONG)
     failures["remaining"] = 100
 
-    results = event_dispatch_task.apply(args=[event.as_dict(), PONG_CONSUMERS]).get()
+    results = event_dispatch_task.apply(
+        args=[event.as_dict(), PONG_CONSUMERS], kwargs=signed(event.as_dict(), PONG_CONSUMERS)
+    ).get()
 
     assert results == {"orders.test_pong_counter": None, "catalog.test_pong_echo": True}
     dead = InboxEvent.objects.get(event_id=event.id)
@@ -287,7 +299,10 @@ def test_after_the_last_retry_the_event_is_a_dead_letter_and_can_be_replayed():
     event = emit()
     failures["remaining"] = 100
 
-    result = event_deliver_task.apply(args=["orders.test_ping_counter", event.as_dict()])
+    result = event_deliver_task.apply(
+        args=["orders.test_ping_counter", event.as_dict()],
+        kwargs=signed(event.as_dict(), ["orders.test_ping_counter"]),
+    )
 
     assert result.failed()
 
@@ -365,7 +380,10 @@ def test_an_event_a_consumer_gave_up_on_counts_as_recorded(settings):
     event = emit()
     handed_over_and_lost(event.id)
     failures["remaining"] = 100
-    event_deliver_task.apply(args=["orders.test_ping_counter", event.as_dict()])
+    event_deliver_task.apply(
+        args=["orders.test_ping_counter", event.as_dict()],
+        kwargs=signed(event.as_dict(), ["orders.test_ping_counter"]),
+    )
     assert InboxEvent.objects.get().status == InboxEvent.Status.DEAD
 
     call_command("events_relay", stdout=StringIO())

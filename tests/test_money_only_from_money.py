@@ -8,13 +8,19 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from common.events.registry import consumers_for
+from common.events.signing import sign
+from common.events.types import Event
+from common.tasks import event_deliver_task, event_dispatch_task
 from conftest import client_for, run_concurrently
+from financing import events as financing_events
 from financing.models import ApplicationDecision, LoanApplication
 from financing.tests.factories import application_make, car_order_make, lender_has_it
 from insurance import services as insurance_services
 from insurance.models import Claim
 from insurance.tests.factories import policy_make, vehicle_order_make
 from orders.models import Order
+from payments.models import InboxEvent as PaymentsInbox
 from payments.models import LedgerTransaction, Refund
 from payments.tests.test_refund_approvals import paid_order_of
 
@@ -387,3 +393,58 @@ def test_an_order_refunded_below_its_total_owes_again_and_in_full_is_cancelled(
         ("pending", "Refunded below its total"),
     ]
     assert whole.history.last().reason == "Refunded in full"
+
+
+# 5. FORGED EVENTS
+# ------------------------------------------------------------------------------
+def forged_disbursement(application) -> tuple[dict, list[str]]:
+    """A `loan_application.disbursed` for a loan nobody paid, as an attacker with access to
+    the broker would write it, and the consumers the relay would name."""
+    application.disbursement_reference = "FORGED-1"
+    payload = financing_events.loan_payload(application, status="disbursed")
+    event = Event(
+        type="loan_application.disbursed",
+        aggregate_id=str(application.pk),
+        payload=payload,
+        schema_version=financing_events.LOAN_APPLICATION_DISBURSED.schema_version,
+    ).as_dict()
+    names = [consumer.name for consumer in consumers_for("loan_application.disbursed")]
+    return event, names
+
+
+def test_a_worker_acts_on_no_event_without_a_valid_signature(customer, caplog):
+    application = application_make(customer)
+    event, names = forged_disbursement(application)
+    genuine = application_make(customer)  # a message the relay did sign, for another loan
+    signed_event, _ = forged_disbursement(genuine)
+    replayed = {**signed_event, "payload": event["payload"]}  # its signature, this payload
+
+    outcomes = [
+        event_dispatch_task.apply(args=[event, names]).get(),  # unsigned
+        event_dispatch_task.apply(args=[event, names], kwargs={"signature": "0" * 64}).get(),
+        event_dispatch_task.apply(
+            args=[replayed, names], kwargs={"signature": sign(signed_event, names)}
+        ).get(),
+        event_deliver_task.apply(args=[names[0], event]).get(),  # a retry, unsigned
+    ]
+
+    assert outcomes == [{}, {}, {}, False]
+    refusals = [r for r in caplog.records if "signature does not hold" in r.getMessage()]
+    assert len(refusals) == 4
+    assert all(event["id"] in r.getMessage() for r in refusals[:2])
+    for loan in (application, genuine):
+        assert LedgerTransaction.objects.filter(loan_application_id=loan.pk).count() == 0
+        assert Order.objects.get(pk=loan.order_id).status == "pending"
+        assert PaymentsInbox.objects.count() == 0
+
+
+def test_the_same_event_signed_by_the_relay_is_applied(customer):
+    application = application_make(customer)
+    event, names = forged_disbursement(application)
+
+    results = event_dispatch_task.apply(
+        args=[event, names], kwargs={"signature": sign(event, names)}
+    ).get()
+
+    assert results and all(results.values())  # the check above refuses only the signature
+    assert LedgerTransaction.objects.filter(loan_application_id=application.pk).count() == 1

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.databases import database_for_app
-from common.events import amqp, kafka
+from common.events import amqp, kafka, signing
 from common.events.registry import (
     Consumer,
     consumers_for,
@@ -136,9 +136,11 @@ def _send(deliveries: list[tuple[Event, list[Consumer]]]) -> list[str]:
     with nullcontext() if in_process else event_dispatch_task.app.producer_or_acquire() as producer:
         for event, targets in deliveries:
             names = [registered.name for registered in targets]
+            data = event.as_dict()
             try:
                 event_dispatch_task.apply_async(
-                    args=(event.as_dict(), names),
+                    args=(data, names),
+                    kwargs={"signature": signing.sign(data, names)},
                     producer=producer,
                     **_argsrepr(event),
                 )

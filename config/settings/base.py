@@ -456,6 +456,12 @@ if SERVICES_MODE:
 # ------------------------------------------------------------------------------
 # Ten retries with the default back-off span about half an hour.
 EVENTS_MAX_RETRIES = env.int("EVENTS_MAX_RETRIES", default=10)
+# The keys that sign every event the relay hands to the workers, which act on no message
+# without a valid signature (common/events/signing.py, docs/events.md, "Signed hand-over").
+# Comma-separated: the first signs, all verify (put a new key first to rotate). Only the
+# relay and the workers need them; production refuses the development default.
+DEFAULT_EVENTS_SIGNING_KEY = "embedded-development-events-key-change-me-0123456789"
+EVENTS_SIGNING_KEYS = env.list("EVENTS_SIGNING_KEYS", default=[DEFAULT_EVENTS_SIGNING_KEY])
 # RabbitMQ publication of every event (common/events/amqp.py, docs/events.md): on when set,
 # e.g. amqp://guest:guest@127.0.0.1:5672//. Events go to the durable topic exchange
 # EVENTS_AMQP_EXCHANGE with their type as the routing key.

@@ -10,8 +10,10 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import (
     DATABASES,
+    DEFAULT_EVENTS_SIGNING_KEY,
     DEFAULT_SECRET_KEY,
     EMAIL_CONFIG,
+    EVENTS_SIGNING_KEYS,
     FINANCING_LENDER,
     GOOGLE_CLIENT_ID,
     GOOGLE_CLIENT_SECRET,
@@ -146,6 +148,14 @@ if not PAYMENTS_RETURN_URL.startswith("https://") or "{payment_id}" not in PAYME
 # (docs/security.md, "Money only from money").
 if FINANCING_LENDER == "fake":
     _refuse("FINANCING_LENDER is 'fake'; set it to manual (staff record each disbursement).")
+
+# EVENTS
+# ------------------------------------------------------------------------------
+# The workers act only on events signed with these keys: the development default is public.
+if not EVENTS_SIGNING_KEYS or DEFAULT_EVENTS_SIGNING_KEY in EVENTS_SIGNING_KEYS:
+    _refuse("set EVENTS_SIGNING_KEYS: the keys the relay signs events with for the workers.")
+if any(len(key) < 32 for key in EVENTS_SIGNING_KEYS):
+    _refuse("EVENTS_SIGNING_KEYS must each be 32 characters or more.")
 
 # INTEGRATIONS
 # ------------------------------------------------------------------------------
