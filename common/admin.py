@@ -33,7 +33,7 @@ from tablib import Dataset
 from common.exceptions import ApplicationError
 from common.formatting import count_of, local_date, local_datetime, money
 from common.models import TimestampedModel
-from common.spreadsheets import FORMULA_STARTS, XLSX_FORMULA_STARTS, cell_escape
+from common.spreadsheets import FORMULA_STARTS, QUOTING, XLSX_FORMULA_STARTS, cell_escape
 
 # Formatting lives in common/formatting.py (docs/admin.md, "Languages"); `money` and
 # `short_datetime` stay importable from here for the app modules that still do so.
@@ -326,7 +326,8 @@ class _EscapedText:
 
 
 class ExportCSV(_EscapedText, CSV):
-    pass
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(dataset, quoting=QUOTING, **kwargs)
 
 
 class ExportXLSX(_EscapedText, XLSX):

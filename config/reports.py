@@ -29,7 +29,7 @@ from accounts.selectors import user_cards
 from catalog.choices import DEFAULT_CURRENCY
 from catalog.selectors import vehicles_get
 from common.figures import dealership_today, dealership_zone
-from common.spreadsheets import cell_escape
+from common.spreadsheets import QUOTING, cell_escape
 from crm.figures import manager_customers
 from crm.reports import customer_managers
 from financing.choices import ApplicationStatus
@@ -432,7 +432,7 @@ def csv_lines(report: SalesReport) -> Iterator[str]:
     """The report as CSV, a line at a time: the sold orders with a total row, then each
     breakdown under its title. It starts with a byte-order mark, so that Excel reads the
     Cyrillic as UTF-8."""
-    writer = csv.writer(_Line())
+    writer = csv.writer(_Line(), quoting=QUOTING)
     yield "\ufeff" + writer.writerow([str(c) for c in ORDER_COLUMNS])
     for row in report.rows():
         yield writer.writerow([_text(c) for c in _order_cells(row, when=_minute)])

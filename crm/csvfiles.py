@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from common.spreadsheets import cell_escape, cell_unescape
+from common.spreadsheets import QUOTING, cell_escape, cell_unescape
 from crm import services
 from crm.api.serializers import ClientInputSerializer
 from crm.models import Client
@@ -127,7 +127,7 @@ def _pages(clients, size: int = 500):
 
 
 def clients_write(out, *, archived: bool) -> int:
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=QUOTING)
     writer.writerow([*COLUMNS, *EXPORT_ONLY])
     clients = Client.objects.prefetch_related("tags").order_by("created_at", "id")
     if not archived:

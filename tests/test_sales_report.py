@@ -336,3 +336,25 @@ def test_the_report_reads_the_orders_in_chunks_and_loses_none(seeded):
     small = [row.id for row in SalesReport(query, chunk_size=1).rows()]
     large = [row.id for row in SalesReport(query, chunk_size=1000).rows()]
     assert small == large == [o.pk for o in seeded["inside"]]
+
+
+def test_no_cell_runs_as_a_formula_in_a_spreadsheet_that_splits_on_semicolons(
+    provider, run_on_commit, admin_user
+):
+    # A Russian-locale spreadsheet splits a CSV line on ";": a name with one in it would
+    # start a second cell with "=1+1" (docs/security.md, "CSV exports").
+    ivan = UserFactory(full_name="Иван;=1+1")
+    order = order_make(ivan, (product_make(price="1000.00"), 1))
+    with run_on_commit():
+        completed_payment_make(ivan, order, "1000.00")
+    today = str(Order.objects.get(pk=order.pk).created_at.astimezone(MSK).date())
+
+    response = browser_for(admin_user).get(url("sales-report-csv", **{"from": today, "to": today}))
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "\"Иван;'=1+1\"" in text  # one quoted field, escaped after its separator
+    lines = [line for line in text.splitlines() if line]
+    assert all(line.startswith('"') for line in lines)  # every field quoted
+    for separator in (";", ",", "\t"):
+        cells = [cell for row in csv.reader(lines, delimiter=separator) for cell in row]
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "@"))], separator

@@ -17,6 +17,20 @@ def test_a_text_cell_that_starts_like_a_formula_is_written_as_text(value):
     assert cell_unescape(cell_escape(value)) == value
 
 
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("Иван;=1+1", "Иван;'=1+1"),
+        ("a,-5", "a,'-5"),
+        ("x\t@SUM(A1)", "x\t'@SUM(A1)"),
+        ("=1;+2", "'=1;'+2"),
+    ],
+)
+def test_a_formula_after_any_separator_a_spreadsheet_splits_on_is_escaped(value, escaped):
+    assert cell_escape(value) == escaped
+    assert cell_unescape(escaped) == value
+
+
 def test_other_text_is_left_as_it_is():
     assert cell_escape("Лада Веста") == "Лада Веста"
     assert cell_unescape("'quoted") == "'quoted"
@@ -35,6 +49,7 @@ def test_the_csv_export_escapes_formulas(settings):
     assert "'=HYPERLINK" in text
     assert "1250000.50" in text
     assert "'+7 915 123-45-67" in text  # a spreadsheet would compute +7 − 915 …
+    assert text.splitlines()[1] == '"\'=HYPERLINK(""http://x"")","1250000.50"'  # all quoted
 
 
 def test_the_xlsx_export_escapes_formulas_and_keeps_money_a_number(settings, tmp_path):
