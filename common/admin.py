@@ -326,8 +326,9 @@ class _EscapedText:
 
 
 class ExportCSV(_EscapedText, CSV):
-    def export_data(self, dataset, **kwargs):
-        return super().export_data(dataset, quoting=QUOTING, **kwargs)
+    def export_data(self, dataset: Dataset, **kwargs: Any) -> str:
+        exported: str = super().export_data(dataset, quoting=QUOTING, **kwargs)
+        return exported
 
 
 class ExportXLSX(_EscapedText, XLSX):

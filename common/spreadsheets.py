@@ -7,9 +7,10 @@ One helper for every export."""
 
 import csv
 import re
+from typing import Final, Literal
 
 # Every field of a CSV export quoted: a separator inside a cell stays inside it.
-QUOTING = csv.QUOTE_ALL
+QUOTING: Final[Literal[1]] = csv.QUOTE_ALL
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_ESCAPE = "'"
