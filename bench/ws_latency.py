@@ -52,6 +52,7 @@ SEED = """
 import json
 from decimal import Decimal
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from accounts.tokens import AccessToken
 from accounts.models import User
 from catalog import services as catalog
@@ -62,7 +63,8 @@ car = catalog.product_create(name="Bench car", price=Decimal("1000000.00"),
     stock_quantity=COUNT, category=catalog.category_create(name="Cars"))
 password = make_password("Bench-pass-2026")
 users = User.objects.bulk_create(
-    [User(email=f"client{{i}}@bench.local", password=password) for i in range(COUNT)])
+    [User(email=f"client{{i}}@bench.local", password=password, email_verified_at=timezone.now())
+     for i in range(COUNT)])
 manager = User.objects.create(email="manager@bench.local", password=password, role="manager")
 clients = []
 for user in users:

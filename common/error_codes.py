@@ -4,6 +4,7 @@ from enum import StrEnum
 class CommonErrorCode(StrEnum):
     """Codes for failures that no single domain owns."""
 
+    EMAIL_NOT_VERIFIED = "email_not_verified"
     BAD_REQUEST = "bad_request"
     VALIDATION_ERROR = "validation_error"
     PARSE_ERROR = "parse_error"

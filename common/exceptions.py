@@ -54,6 +54,18 @@ class ApplicationError(Exception):
         self.retry_after = retry_after  # seconds, for a 429 or 503
 
 
+def email_not_verified(what: str | Promise) -> ApplicationError:
+    """`what` (a held vehicle, a test drive) needs a verified e-mail: throwaway accounts
+    would otherwise multiply every per-account limit (docs/security.md, "Money only from
+    money")."""
+    return ApplicationError(
+        _("Verify your e-mail first (follow the link we sent, or ask for a new one): %(what)s.")
+        % {"what": what},
+        code=CommonErrorCode.EMAIL_NOT_VERIFIED,
+        status=403,
+    )
+
+
 class NotFound(Exception):
     """What a service or selector raises for a record that is not there, or that the one who
     asks may not see: the API answers 404 `not_found`, as for an unknown URL, and says no more

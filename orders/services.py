@@ -18,7 +18,7 @@ from django_stubs_ext import WithAnnotations
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from common import idempotency
-from common.exceptions import ApplicationError, NotFound
+from common.exceptions import ApplicationError, NotFound, email_not_verified
 from common.types import Actor as Viewer
 from common.types import Id
 from orders import cache, events, realtime
@@ -134,6 +134,8 @@ def _order_insert(
     # Vehicles are limited per customer, at the cost of two statements more (a lock and a
     # count); an order of accessories goes on in one round trip.
     if vehicles := sum(line.quantity for line in lines if line.is_vehicle):
+        if not customer.email_verified:
+            raise email_not_verified(_("holding a vehicle"))
         _unpaid_vehicles_check(customer.pk, vehicles)
     order = Order(
         id=order_id,
@@ -299,6 +301,9 @@ def order_item_quantity_set(*, order_id: uuid.UUID, item_id: uuid.UUID, quantity
                 raise NotFound
             if item.quantity == quantity:
                 return order
+            if item.is_vehicle and quantity > item.quantity:
+                # The same limit, under the same per-customer lock, as a new order's.
+                _unpaid_vehicles_check(order.customer_id, quantity - item.quantity)
             catalog_services.stock_adjust(
                 order_id=order.pk, product_id=item.product_id, quantity=quantity
             )

@@ -2,11 +2,12 @@
 
 from typing import Protocol
 
-from common.types import Actor
+from common.types import Applicant
 
 
-class Customer(Actor, Protocol):
-    """Who places an order: the order keeps a snapshot of their e-mail and name."""
+class Customer(Applicant, Protocol):
+    """Who places an order: the order keeps a snapshot of their e-mail and name; holding a
+    vehicle needs the e-mail verified."""
 
     @property
     def email(self) -> str: ...

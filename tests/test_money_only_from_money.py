@@ -2,6 +2,8 @@
 review of the deal made, each as it was found, and the books afterwards. The ledger records
 only money a verified source moved, and every four-eyes threshold guards a total."""
 
+import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,10 +21,13 @@ from financing.tests.factories import application_make, car_order_make, lender_h
 from insurance import services as insurance_services
 from insurance.models import Claim
 from insurance.tests.factories import policy_make, vehicle_order_make
-from orders.models import Order
+from orders.models import Order, OrderItem
+from orders.tests.factories import order_make, product_make, vehicle_make
 from payments.models import InboxEvent as PaymentsInbox
 from payments.models import LedgerTransaction, Refund
 from payments.tests.test_refund_approvals import paid_order_of
+from showroom.models import TestDrive
+from showroom.tests.factories import resource_make, tomorrow_at
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -448,3 +453,50 @@ def test_the_same_event_signed_by_the_relay_is_applied(customer):
 
     assert results and all(results.values())  # the check above refuses only the signature
     assert LedgerTransaction.objects.filter(loan_application_id=application.pk).count() == 1
+
+
+# 7. HOLDS
+# ------------------------------------------------------------------------------
+def test_forty_cars_are_not_held_by_raising_a_quantity(settings, customer):
+    settings.ORDERS_MAX_UNPAID_VEHICLES = 2
+    car = product_make(stock=57, price="1100000.00", vin="XTA21180000000042")
+    order = order_make(customer, (car, 1))
+    item = order.line_items[0]
+
+    response = client_for(customer).patch(
+        f"/api/v1/orders/{order.pk}/items/{item.pk}/", {"quantity": 40}, format="json"
+    )
+
+    assert response.status_code == 409, response.json()
+    assert response.json()["error"]["code"] == "unpaid_vehicle_limit"
+    assert OrderItem.objects.get(pk=item.pk).quantity == 1
+    car.refresh_from_db()
+    assert car.stock_quantity == 56  # the one unit the order held, and no more
+
+
+def test_holding_a_vehicle_or_booking_a_test_drive_needs_a_verified_email():
+    throwaway = UserFactory(email_verified_at=None)
+    car = vehicle_make()
+    vehicle_id = uuid.uuid4()
+    resource_make(name="Demo", vehicle_id=vehicle_id)
+    start = tomorrow_at(10)
+
+    ordered = client_for(throwaway).post(
+        "/api/v1/orders/", {"items": [{"product_id": str(car.pk), "quantity": 1}]}, format="json"
+    )
+    booked = client_for(throwaway).post(
+        "/api/v1/showroom/test-drives/",
+        {
+            "vehicle_id": str(vehicle_id),
+            "start_time": start.isoformat(),
+            "end_time": (start + timedelta(hours=1)).isoformat(),
+        },
+        format="json",
+    )
+
+    assert (ordered.status_code, booked.status_code) == (403, 403)
+    assert ordered.json()["error"]["code"] == booked.json()["error"]["code"] == "email_not_verified"
+    assert not Order.objects.filter(customer_id=throwaway.pk).exists()
+    assert not TestDrive.objects.filter(user_id=throwaway.pk).exists()
+    car.refresh_from_db()
+    assert car.stock_quantity == 1

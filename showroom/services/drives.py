@@ -12,9 +12,9 @@ from django.utils.translation import ngettext
 
 from common.error_codes import CommonErrorCode
 from common.events import DomainEvent
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, email_not_verified
 from common.realtime import user_push_after_commit
-from common.types import Actor, Id
+from common.types import Actor, Applicant, Id
 from showroom import events
 from showroom.choices import TEST_DRIVE_OUTCOMES, TEST_DRIVE_TRANSITIONS, TestDriveStatus
 from showroom.error_codes import ShowroomErrorCode
@@ -29,12 +29,14 @@ DB = "showroom"
 
 
 def test_drive_book(
-    *, user: Actor, vehicle_id: Id, start_time: datetime, end_time: datetime, notes: str = ""
+    *, user: Applicant, vehicle_id: Id, start_time: datetime, end_time: datetime, notes: str = ""
 ) -> TestDrive:
     """One allocation of the vehicle's demo car and the test drive, together or not at all,
     within the person's limits (docs/api.md, "Test drives"), staff booking for themselves
-    included. The person's lock serialises their bookings, so that racing requests count
-    each other's drives."""
+    included, by someone whose e-mail is verified. The person's lock serialises their
+    bookings, so that racing requests count each other's drives."""
+    if not user.email_verified:
+        raise email_not_verified(_("booking a test drive"))
     resource = Resource.objects.using(DB).filter(vehicle_id=vehicle_id, is_active=True).first()
     if resource is None:
         raise ApplicationError(
