@@ -3,6 +3,7 @@ every connection named `autosalon-<kind>`, and what Django needs behind PgBounce
 transaction mode, on real processes, a real PgBouncer and PostgreSQL's own view of its
 connections (pg_stat_activity)."""
 
+import csv
 import json
 import runpy
 import subprocess
@@ -448,8 +449,7 @@ def test_behind_pgbouncer_the_crm_export_reads_page_by_page(tmp_path, bouncer, c
     assert done.returncode == 0, done.stderr
     assert resets  # the export's transactions and the resets took turns
     assert "Exported 1201 clients." in done.stderr
-    lines = exported.read_text().splitlines()
-    header, rows = lines[0].split(","), [line.split(",") for line in lines[1:]]
+    header, *rows = list(csv.reader(exported.read_text().splitlines()))
     id_at, created_at = header.index("id"), header.index("created_at")
     # Every client once, its time in UTC although the server's sessions start in Tokyo.
     assert sorted((row[id_at], row[created_at]) for row in rows) == sorted(

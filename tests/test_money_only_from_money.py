@@ -7,9 +7,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
-from accounts.tests.factories import UserFactory
+from accounts.models import OutboxEvent as AccountsOutbox
+from accounts.models import User
+from accounts.tests.factories import PASSWORD, UserFactory
 from common.events.registry import consumers_for
 from common.events.signing import sign
 from common.events.types import Event
@@ -500,3 +503,37 @@ def test_holding_a_vehicle_or_booking_a_test_drive_needs_a_verified_email():
     assert not TestDrive.objects.filter(user_id=throwaway.pk).exists()
     car.refresh_from_db()
     assert car.stock_quantity == 1
+
+
+# 6. AN ACCOUNT TAKEN OVER FROM A STOLEN ACCESS TOKEN
+# ------------------------------------------------------------------------------
+def test_a_stolen_access_token_alone_cannot_move_the_account_to_another_mailbox(
+    django_capture_on_commit_callbacks,
+):
+    victim = UserFactory(email="victim@example.com")
+    stolen = client_for(victim)  # an access token of a session not signed in just now
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bare = stolen.patch("/api/v1/users/me", {"email": "thief@example.com"}, format="json")
+        wrong = stolen.patch(
+            "/api/v1/users/me",
+            {"email": "thief@example.com", "current_password": "guessed"},
+            format="json",
+        )
+
+    assert (bare.status_code, wrong.status_code) == (403, 403)
+    assert bare.json()["error"]["code"] == "reauthentication_required"
+    assert User.objects.get(pk=victim.pk).email == "victim@example.com"
+    assert not AccountsOutbox.objects.filter(type="user.email_change_requested").exists()
+    assert not [m for m in mail.outbox if "thief@example.com" in m.to]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner = stolen.patch(
+            "/api/v1/users/me",
+            {"email": "new@example.com", "current_password": PASSWORD},
+            format="json",
+        )
+
+    assert owner.status_code == 200, owner.json()
+    assert AccountsOutbox.objects.filter(type="user.email_change_requested").count() == 1
+    assert User.objects.get(pk=victim.pk).email == "victim@example.com"  # until confirmed

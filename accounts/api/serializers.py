@@ -99,7 +99,16 @@ class UserMeUpdateInputSerializer(StrictInputSerializer):
         required=False,
         help_text="A new address changes nothing yet: a link is e-mailed there, and the change "
         "happens when it is opened (`POST auth/email/change/confirm`); the current address is "
-        "told. Someone else's is a 409 `email_taken`.",
+        "told. Someone else's is a 409 `email_taken`. It needs `current_password`, unless "
+        "this session signed in with the password in the last 10 minutes (403 "
+        "`reauthentication_required`).",
+    )
+    current_password = serializers.CharField(
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        max_length=128,
+        help_text="The account's password: required to change `email` in an older session.",
     )
 
 

@@ -352,7 +352,10 @@ class UserMeView(APIView):
         serializer = s.UserMeUpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         user = services.user_me_update(
-            user=request.user, **serializer.validated_data, ip_address=client_ip(request)
+            user=request.user,
+            **serializer.validated_data,
+            access_token=request.auth,
+            ip_address=client_ip(request),
         )
         return Response(s.UserOutputSerializer(user).data)
 

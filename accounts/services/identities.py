@@ -3,7 +3,6 @@ it vouches for (docs/security.md, "Google sign-in")."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TypedDict
 
 from django.conf import settings
@@ -16,9 +15,9 @@ from rest_framework_simplejwt.tokens import Token
 from accounts import events
 from accounts.choices import ActivityType, Role
 from accounts.error_codes import AccountErrorCode
-from accounts.models import ActivityLog, ExternalIdentity, User
+from accounts.models import ExternalIdentity, User
 from accounts.oidc import VerifiedIdentity
-from accounts.services.activity import activity_record
+from accounts.services.activity import activity_record, password_sign_in_recent
 from accounts.services.email import _email_verified
 from accounts.services.tokens import TokenPair, _signed_in, tokens_revoke_all
 from common.exceptions import ApplicationError, NotFound
@@ -85,22 +84,10 @@ def identity_sign_in(
 
 def identity_link_authorize(*, user: User, access_token: Token | None) -> None:
     """May the session that presented `access_token` link an external account to `user`? Only
-    if its e-mail is verified, and the session began with a password sign-in at most
-    IDENTITY_LINK_REAUTH_SECONDS ago: a stolen access token from an older session, or from a
-    sign-in through a provider, links nothing. The session's sign-in is the LOGIN row that
-    names its token family (`_signed_in`); a sign-in through a provider notes `via`."""
+    if its e-mail is verified, and the session began with a recent password sign-in
+    (`password_sign_in_recent`): a stolen access token links nothing."""
     _email_verified_required(user)
-    family = access_token.get("family") if access_token is not None else None
-    since = timezone.now() - timedelta(seconds=settings.IDENTITY_LINK_REAUTH_SECONDS)
-    recent_password_sign_in = (
-        family is not None
-        and ActivityLog.objects.filter(
-            user=user, type=ActivityType.LOGIN, created_at__gte=since, details__family=str(family)
-        )
-        .exclude(details__has_key="via")
-        .exists()
-    )
-    if not recent_password_sign_in:
+    if not password_sign_in_recent(user=user, access_token=access_token):
         raise ApplicationError(
             _(
                 "Linking an account needs a recent sign-in: sign in again with your password "

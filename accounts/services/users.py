@@ -7,12 +7,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
+from rest_framework_simplejwt.tokens import Token
 
 from accounts import events
 from accounts.choices import ActivityType, Role
 from accounts.error_codes import AccountErrorCode
 from accounts.models import User, email_normalize, username_normalize
-from accounts.services.activity import activity_record
+from accounts.services.activity import activity_record, password_sign_in_recent
 from accounts.services.email import _email_free_required, _email_taken, email_change_request
 from accounts.services.groups import user_groups_sync
 from accounts.services.passwords import _validate_password
@@ -119,13 +120,27 @@ def user_me_update(
     *,
     user: User,
     email: str | None = None,
+    current_password: str | None = None,
+    access_token: Token | None = None,
     ip_address: str | None = None,
     **fields: Unpack[ProfileChanges],
 ) -> User:
     """The user's own changes (`users/me`): name, phone and username at once; a new e-mail
-    only once confirmed from it (`email_change_request`). A taken e-mail or username
-    changes nothing."""
+    only with the current password or a recent password sign-in, and only once confirmed
+    from it (`email_change_request`). A taken e-mail or username changes nothing."""
     if email is not None and email_normalize(email) != user.email:
+        # A stolen access token alone must not move the account to another mailbox
+        # (docs/security.md, "Changing the e-mail").
+        password_given = bool(current_password) and user.check_password(current_password)
+        if not password_given and not password_sign_in_recent(user=user, access_token=access_token):
+            raise ApplicationError(
+                _(
+                    "Changing the e-mail needs your current password (current_password), or a "
+                    "sign-in with it within the last 10 minutes."
+                ),
+                code=AccountErrorCode.REAUTHENTICATION_REQUIRED,
+                status=403,
+            )
         _email_free_required(email)
     user = user_profile_update(user=user, **fields)
     if email is not None:

@@ -46,9 +46,12 @@ def sign_in(login: str) -> SignedInClient | None:
     return api
 
 
-def ask_for(django_capture_on_commit_callbacks, api, new_email, **more):
+def ask_for(django_capture_on_commit_callbacks, api, new_email, password=PASSWORD, **more):
+    """Ask for the change with the current password, or (`password=None`) on the strength
+    of a session that signed in with it just now."""
+    given = {} if password is None else {"current_password": password}
     with django_capture_on_commit_callbacks(execute=True):
-        return api.patch(ME, {"email": new_email, **more}, format="json")
+        return api.patch(ME, {"email": new_email, **given, **more}, format="json")
 
 
 def test_the_email_changes_only_once_the_new_address_confirms(
@@ -58,7 +61,7 @@ def test_the_email_changes_only_once_the_new_address_confirms(
     api = sign_in("old@example.com")
 
     # When the change is asked for
-    asked = ask_for(django_capture_on_commit_callbacks, api, "New@Example.com")
+    asked = ask_for(django_capture_on_commit_callbacks, api, "New@Example.com", password=None)
 
     # Then nothing has changed yet: the old e-mail signs in, the new one does not
     assert asked.status_code == 200, asked.content
