@@ -20,7 +20,7 @@ from common.tasks import event_deliver_task, event_dispatch_task
 from conftest import client_for, run_concurrently
 from financing import events as financing_events
 from financing.models import ApplicationDecision, LoanApplication
-from financing.tests.factories import application_make, car_order_make, lender_has_it
+from financing.tests.factories import application_make, car_order_make, lender_has_it, terms
 from insurance import services as insurance_services
 from insurance.models import Claim
 from insurance.tests.factories import policy_make, vehicle_order_make
@@ -57,12 +57,13 @@ def test_an_unverified_account_with_no_down_payment_and_a_made_up_income_gets_no
             "/api/v1/financing/applications/",
             {
                 "order_id": str(order.pk),
-                "vehicle_price": "3450000.00",
-                "down_payment": "0.00",
-                "term_months": 60,
-                "financing_type": "car_loan",
-                "employment_status": "unemployed",
-                "monthly_income": "99999999.00",
+                **terms(
+                    vehicle_price="3450000.00",
+                    down_payment="0.00",
+                    employment_status="unemployed",
+                    monthly_income="99999999.00",
+                    existing_monthly_debts="0.00",
+                ),
             },
             format="json",
         )
@@ -98,16 +99,7 @@ def test_scoring_approves_by_itself_only_within_its_limits(fields, held):
 
 def test_the_calculator_shows_an_unverified_buyer_what_scoring_leaves_to_a_manager():
     response = client_for(UserFactory(email_verified_at=None)).post(
-        "/api/v1/financing/calculator",
-        {
-            "vehicle_price": "1000000.00",
-            "down_payment": "200000.00",
-            "term_months": 60,
-            "financing_type": "car_loan",
-            "employment_status": "employed",
-            "monthly_income": "100000.00",
-        },
-        format="json",
+        "/api/v1/financing/calculator", terms(), format="json"
     )
 
     assert response.status_code == 200, response.json()
