@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from accounts import usernames
 from accounts.choices import ROLE_FLAGS, ActivityType, Role
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 
@@ -64,6 +66,15 @@ username_validator = RegexValidator(
 )
 
 
+def username_single_script(value: str) -> None:
+    """A username is written in one script (digits and `.`, `_`, `-` go with any): a name
+    that mixes Latin and Cyrillic letters is made to pass for another."""
+    if usernames.mixes_scripts(value):
+        raise ValidationError(
+            gettext("Letters of one alphabet only."), code="username_mixed_scripts"
+        )
+
+
 def sign_in_lookup(name: str | None) -> Q:
     """The account a sign-in name names: an e-mail if it has an `@`, else a username."""
     if "@" in (name or ""):
@@ -101,8 +112,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         unique=True,
         null=True,
         blank=True,
-        validators=[username_validator],
+        validators=[username_validator, username_single_script],
         help_text=_("Optional; signs in as the e-mail does. Capitals do not matter."),
+    )
+    # What the username looks like (accounts/usernames.py): one account per look.
+    username_skeleton = models.CharField(
+        _("username skeleton"), max_length=120, unique=True, null=True, blank=True, editable=False
     )
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
@@ -174,6 +189,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     ) -> None:
         self.email = email_normalize(self.email)
         self.username = username_normalize(self.username) or None
+        self.username_skeleton = usernames.skeleton(self.username) if self.username else None
+        if update_fields is not None and "username" in update_fields:
+            update_fields = {*update_fields, "username_skeleton"}
         for flag, value in ROLE_FLAGS[Role(self.role)].items():
             setattr(self, flag, value)
         super().save(

@@ -9,6 +9,7 @@ from accounts.models import (
     ExternalIdentity,
     User,
     username_normalize,
+    username_single_script,
     username_validator,
 )
 from common.cardnumbers import FreeTextField
@@ -55,6 +56,7 @@ class UsernameField(serializers.CharField):
         value = username_normalize(super().to_internal_value(data))
         if value:
             username_validator(value)
+            username_single_script(value)
         return value or None
 
 

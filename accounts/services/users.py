@@ -5,11 +5,12 @@ from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 from rest_framework_simplejwt.tokens import Token
 
-from accounts import events
+from accounts import events, usernames
 from accounts.choices import ActivityType, Role
 from accounts.error_codes import AccountErrorCode
 from accounts.models import User, email_normalize, username_normalize
@@ -73,10 +74,16 @@ def user_register(
 
 
 def _username_free_required(username: str | None, *, exclude: User | None = None) -> None:
-    taken = User.objects.filter(username=username_normalize(username))
+    """A username nobody has, nor anything that looks like it, and no reserved one: a taken
+    name and a reserved one answer alike (docs/security.md, "Usernames")."""
+    name = username_normalize(username)
+    if not name:
+        return
+    looks = usernames.skeleton(name)
+    taken = User.objects.filter(Q(username=name) | Q(username_skeleton=looks))
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
-    if username and taken.exists():
+    if usernames.reserved(name) or taken.exists():
         raise _username_taken()
 
 

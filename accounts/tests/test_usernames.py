@@ -193,3 +193,41 @@ def test_of_two_concurrent_claims_of_a_username_exactly_one_wins():
 
     assert sorted(statuses) == [200, 409]
     assert User.objects.filter(username="wanted").count() == 1
+
+
+# NAMES THAT PASS FOR ANOTHER (accounts/usernames.py)
+# ------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["admin", "ADMIN", "r00t", "Supp0rt", "autosalon"])
+def test_a_reserved_name_under_any_disguise_answers_as_a_taken_one(name):
+    UserFactory(username="ivan")
+
+    reserved = register(username=name)
+    taken = APIClient().post(
+        REGISTER,
+        {"email": "other@example.com", "password": PASSWORD, "username": "Ivan"},
+        format="json",
+    )
+
+    assert reserved.status_code == taken.status_code
+    assert reserved.json()["error"] == {**taken.json()["error"]}
+    assert not User.objects.filter(email="ivan@example.com").exists()
+
+
+def test_a_name_that_looks_like_a_taken_one_is_taken():
+    UserFactory(username="cope")
+
+    cyrillic = register(username="\u0441\u043e\u0440\u0435")  # соре, all Cyrillic
+
+    assert cyrillic.status_code == 409
+    assert cyrillic.json()["error"]["code"] == "username_taken"
+    assert User.objects.get(username="cope").username_skeleton == "cope"
+
+
+@pytest.mark.parametrize("name", ["\u0456van", "\u0430dmin"])  # a Cyrillic і, а among Latin
+def test_a_name_that_mixes_scripts_is_refused(name):
+    mixed = register(username=name)
+
+    assert mixed.status_code == 400
+    assert "username" in mixed.json()["error"]["details"]
+    assert not User.objects.filter(email="ivan@example.com").exists()
+    assert register(username="иван_99").status_code == 201  # one script, and digits
