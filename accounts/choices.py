@@ -59,3 +59,7 @@ class ActivityType(models.TextChoices):
         pgettext_lazy("account activity", "E-mail change e-mailed for confirmation"),
     )
     EMAIL_CHANGED = "email_changed", pgettext_lazy("account activity", "E-mail changed")
+    EMAIL_CHANGE_CANCELLED = (
+        "email_change_cancelled",
+        pgettext_lazy("account activity", "E-mail change cancelled from the old address"),
+    )

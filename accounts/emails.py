@@ -7,7 +7,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from accounts.services import email_change_token, email_verify_token, identity_link_token
+from accounts.services import (
+    email_change_cancel_token,
+    email_change_token,
+    email_verify_token,
+    identity_link_token,
+)
 
 
 def _send(*, user: User, template: str, context: dict, to: str = "") -> None:
@@ -117,7 +122,13 @@ def email_change_emails_send(*, user: User, new_email: str) -> None:
     _send(
         user=user,
         template="email_change_requested",
-        context={"new_email": new_email},
+        context={
+            "new_email": new_email,
+            "cancel_url": settings.FRONTEND_EMAIL_CHANGE_CANCEL_URL.format(
+                token=email_change_cancel_token(user=user, new_email=new_email)
+            ),
+            "cancel_hours": settings.ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS,
+        },
     )
 
 

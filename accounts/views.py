@@ -86,6 +86,20 @@ def email_verify_page(request):
 
 @require_http_methods(["GET", "POST"])
 @throttled("login")
+def email_change_cancel_page(request):
+    """The page the link sent to the current address opens: it stops or undoes the change."""
+    return _confirm_page(
+        request,
+        confirm=lambda token: services.email_change_cancel(
+            token=token, ip_address=client_ip(request)
+        ),
+        template="accounts/cancel_email_change.html",
+        result="cancelled",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@throttled("login")
 def email_change_page(request):
     """The page an e-mail change's link opens."""
     return _confirm_page(

@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 )
 
 from accounts.views import (
+    email_change_cancel_page,
     email_change_page,
     email_verify_page,
     identity_link_page,
@@ -67,6 +68,7 @@ urlpatterns = [
     path("link-account", identity_link_page, name="identity-link-page"),
     path("verify-email", email_verify_page, name="email-verify-page"),
     path("change-email", email_change_page, name="email-change-page"),
+    path("cancel-email-change", email_change_cancel_page, name="email-change-cancel-page"),
     path("payments/<uuid:payment_id>/return", payment_return_page, name="payment-return-page"),
     # Tried by the path's first segment, not app after app (docs/conventions.md, "Hot paths").
     indexed(path("api/v1/", include(api_v1))),

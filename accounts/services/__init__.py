@@ -8,6 +8,8 @@ from accounts.services.activity import activity_record
 from accounts.services.email import (
     EMAIL_CHANGE_SALT,
     EMAIL_VERIFY_SALT,
+    email_change_cancel,
+    email_change_cancel_token,
     email_change_confirm,
     email_change_request,
     email_change_token,
@@ -60,6 +62,8 @@ __all__ = [
     "WS_TICKET_PREFIX",
     "FederatedSignIn",
     "activity_record",
+    "email_change_cancel",
+    "email_change_cancel_token",
     "email_change_confirm",
     "email_change_request",
     "email_change_token",

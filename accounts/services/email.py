@@ -171,6 +171,47 @@ def email_change_confirm(*, token: str, ip_address: str | None = None) -> User:
     return user
 
 
+EMAIL_CHANGE_CANCEL_SALT = "accounts.email-change-cancel"
+
+
+def email_change_cancel_token(*, user: User, new_email: str) -> str:
+    """Signed, never stored, sent to the current address with the notice of a change: it
+    names the account, that address and the new one."""
+    return signing.dumps(
+        {"user_id": str(user.pk), "email": user.email, "new_email": email_normalize(new_email)},
+        salt=EMAIL_CHANGE_CANCEL_SALT,
+    )
+
+
+def email_change_cancel(*, token: str, ip_address: str | None = None) -> User:
+    """The current address's owner says no, within ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS: a
+    change still waiting ends (its link names a token version that no longer is), and one
+    already made is undone, the account's e-mail its old address again. Either way every
+    token and socket of the user ends: whoever asked is signed out."""
+    try:
+        claims = signing.loads(
+            token,
+            salt=EMAIL_CHANGE_CANCEL_SALT,
+            max_age=settings.ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS * 3600,
+        )
+    except signing.BadSignature as exc:  # SignatureExpired among them
+        raise _email_change_token_invalid() from exc
+    old_email, new_email = claims.get("email"), claims.get("new_email")
+    with transaction.atomic(using=DB):
+        user = _active_user_locked(claims.get("user_id"))
+        if user is None or user.email not in (old_email, new_email):
+            raise _email_change_token_invalid()
+        if user.email == new_email:  # made already: the old address comes back
+            if User.objects.using(DB).filter(email=old_email).exclude(pk=user.pk).exists():
+                raise _email_taken()
+            user.email, user.email_verified_at = old_email, timezone.now()
+            user.save(using=DB, update_fields=["email", "email_verified_at", "updated_at"])
+            events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+        activity_record(user=user, type=ActivityType.EMAIL_CHANGE_CANCELLED, ip_address=ip_address)
+        tokens_revoke_all(user=user, reason="email_change_cancelled")
+    return user
+
+
 def _email_change_token_invalid() -> ApplicationError:
     return ApplicationError(
         _("The e-mail change link is invalid, expired or already used; ask for the change again."),

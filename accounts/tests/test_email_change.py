@@ -232,3 +232,60 @@ def test_of_two_accounts_confirming_one_new_address_at_once_exactly_one_gets_it(
     assert sorted(statuses) == [200, 409]
     assert User.objects.filter(email="wanted@example.com").count() == 1
     assert ActivityLog.objects.filter(type="email_changed").count() == 1
+
+
+# THE OLD ADDRESS SAYS NO (docs/security.md, "Changing the e-mail")
+# ------------------------------------------------------------------------------
+def cancel_token(message) -> str:
+    found = re.search(r"cancel-email-change\?token=(\S+)", message.body)
+    assert found is not None, message.body
+    return found.group(1)
+
+
+def test_the_old_address_undoes_a_change_already_made_and_signs_everyone_out(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory(email="old@example.com")
+    ask_for(django_capture_on_commit_callbacks, client_for(user), "thief@example.com")
+    (notice,) = [m for m in mail.outbox if m.to == ["old@example.com"]]
+    (link,) = [m for m in mail.outbox if m.to == ["thief@example.com"]]
+    assert APIClient().post(CONFIRM, {"token": change_token(link)}).status_code == 200
+    assert User.objects.get(pk=user.pk).email == "thief@example.com"
+    version = User.objects.get(pk=user.pk).token_version
+
+    page = Client()
+    opened = page.get("/cancel-email-change", {"token": cancel_token(notice)})
+    assert User.objects.get(pk=user.pk).email == "thief@example.com"  # not on opening
+    clicked = page.post("/cancel-email-change", {"token": cancel_token(notice)})
+
+    assert (opened.status_code, clicked.status_code) == (200, 200)
+    assert b'id="done"' in clicked.content
+    back = User.objects.get(pk=user.pk)
+    assert back.email == "old@example.com"
+    assert back.token_version > version  # whoever changed it is signed out
+    assert back.activity.filter(type="email_change_cancelled").count() == 1
+
+
+def test_the_old_address_stops_a_change_still_waiting(django_capture_on_commit_callbacks):
+    user = UserFactory(email="old@example.com")
+    ask_for(django_capture_on_commit_callbacks, client_for(user), "new@example.com")
+    (notice,) = [m for m in mail.outbox if m.to == ["old@example.com"]]
+    (link,) = [m for m in mail.outbox if m.to == ["new@example.com"]]
+
+    Client().post("/cancel-email-change", {"token": cancel_token(notice)})
+    confirmed = APIClient().post(CONFIRM, {"token": change_token(link)})
+
+    assert confirmed.status_code == 400
+    assert confirmed.json()["error"]["code"] == "email_change_token_invalid"
+    assert User.objects.get(pk=user.pk).email == "old@example.com"
+
+
+def test_a_forged_cancel_link_changes_nothing(django_capture_on_commit_callbacks):
+    user = UserFactory(email="old@example.com")
+    version = user.token_version
+
+    clicked = Client().post("/cancel-email-change", {"token": "forged"})
+
+    assert clicked.status_code == 200
+    assert b'id="done"' not in clicked.content
+    assert User.objects.get(pk=user.pk).token_version == version

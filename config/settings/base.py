@@ -755,6 +755,13 @@ FRONTEND_EMAIL_VERIFY_URL = env.str(
 FRONTEND_EMAIL_CHANGE_URL = env.str(
     "FRONTEND_EMAIL_CHANGE_URL", default="http://127.0.0.1:8000/change-email?token={token}"
 )
+# The current address is sent a link that stops the change, or undoes it once made, for
+# this many hours; it opens this page (docs/security.md, "Changing the e-mail").
+ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS = env.int("ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS", default=72)
+FRONTEND_EMAIL_CHANGE_CANCEL_URL = env.str(
+    "FRONTEND_EMAIL_CHANGE_CANCEL_URL",
+    default="http://127.0.0.1:8000/cancel-email-change?token={token}",
+)
 
 # E-MAIL
 # ------------------------------------------------------------------------------
