@@ -23,7 +23,24 @@ def pytest_configure(config):
         )
 
 
-def _cache_clear():
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases commit without waiting for the disk (`synchronous_commit = off`):
+    a crash of the server could lose their last commits, which no test database outlives,
+    and every commit of the suite, its servers and workers (new connections, PgBouncer's
+    too) returns without a flush. Durability is the server's concern, not the suite's."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in settings.DATABASES:
+            with connections[alias].cursor() as cursor:
+                name = connections[alias].ops.quote_name(connections[alias].settings_dict["NAME"])
+                cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
+            connections[alias].close()  # and its pool's, opened before the setting
+            connections[alias].close_pool()
+
+
+def cache_clear():
     """Drop this project's cache keys only: the same Redis database carries the Celery
     broker's queues, which a worker started by a test is listening on."""
     client = cache._cache.get_client(write=True)
@@ -35,9 +52,9 @@ def _cache_clear():
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Redis outlives a test; tickets and throttle counters must not leak between tests."""
-    _cache_clear()
+    cache_clear()
     yield
-    _cache_clear()
+    cache_clear()
 
 
 @pytest.fixture(autouse=True)

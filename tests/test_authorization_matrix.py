@@ -8,16 +8,19 @@ objects in a path belong to `client`; `other_client` is a second client, to whom
 404, exactly like missing ones."""
 
 import json
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from accounts import services as accounts_services
 from accounts.tests.factories import UserFactory
-from conftest import client_for
+from conftest import cache_clear, client_for
 from crm.tests.factories import crm_client_make
 from financing.tests.factories import application_make
 from insurance.tests.factories import claim_make, policy_make, quote_make
@@ -354,6 +357,24 @@ def outcome(status: int) -> int | str:
     return status if status in (401, 403, 404) else OK
 
 
+class _RolledBack(Exception):
+    pass
+
+
+@contextmanager
+def rolled_back():
+    """Whatever the block writes to any database is undone at its end, so that each caller
+    of a row meets the objects as they were made (a savepoint in every database)."""
+    try:
+        with ExitStack() as stack:
+            for alias in settings.DATABASES:
+                stack.enter_context(transaction.atomic(using=alias))
+            yield
+            raise _RolledBack
+    except _RolledBack:
+        pass
+
+
 @pytest.fixture
 def world(settings, provider, oidc_provider):
     settings.FAKE_PROVIDER_LATENCY_MS = 0
@@ -361,16 +382,24 @@ def world(settings, provider, oidc_provider):
     return World()
 
 
-@pytest.mark.parametrize("role", ROLES)
+# One world per row, its callers each in turn, each request rolled back and the cache and the
+# provider's books emptied after it: each caller meets the row's objects as they were made,
+# as if alone, at a fifth of the cost of a world per caller.
 @pytest.mark.parametrize(("method", "template"), sorted(MATRIX))
-def test_each_caller_gets_what_the_matrix_says(world, method, template, role):
+def test_each_caller_gets_what_the_matrix_says(world, provider, method, template):
     path = world.path(template)
+    body = json.dumps(BODIES.get((method, template), {}))
+    expected = MATRIX[method, template]
+    got, answers = {}, {}
+    for role in ROLES:
+        with rolled_back():
+            response = world.api(role).generic(
+                method, path, data=body, content_type="application/json"
+            )
+        got[role] = outcome(response.status_code)
+        if got[role] != expected[role]:
+            answers[role] = response.content[:300]
+        cache_clear()
+        provider.reset()
 
-    response = world.api(role).generic(
-        method,
-        path,
-        data=json.dumps(BODIES.get((method, template), {})),
-        content_type="application/json",
-    )
-
-    assert outcome(response.status_code) == MATRIX[method, template][role], response.content[:300]
+    assert got == expected, answers

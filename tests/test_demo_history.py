@@ -46,6 +46,8 @@ def _state() -> dict:
     }
 
 
+# Ninety days of business through every service, about a minute: the long stage's.
+@pytest.mark.soak
 def test_the_history_shows_ninety_days_of_business_the_same_every_time_and_once():
     # The history ends at the minute its plan was made: the run starts on a minute, so that
     # the plan made again below, for that minute, is the one the run carried out.

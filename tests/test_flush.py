@@ -1,6 +1,7 @@
 """The test suite's flush (docs/conventions.md, "Tests"): under DATABASE_FLUSH_DELETES every
 table is emptied by DELETE, rows that reference each other included; otherwise, and for a
-flush that resets sequences, Django's TRUNCATE."""
+flush that resets sequences, Django's TRUNCATE. The test databases commit without waiting for
+the disk (conftest.py, `django_db_setup`)."""
 
 import pytest
 from django.core.management import call_command
@@ -60,3 +61,11 @@ def test_the_statements_are_deletes_under_the_setting_and_truncate_otherwise(set
     settings.DATABASE_FLUSH_DELETES = False
     (truncate,) = sql_flush(no_style(), connection, reset_sequences=False)
     assert truncate == f"TRUNCATE {', '.join(tables)};"
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_every_test_database_commits_without_waiting_for_the_disk():
+    for alias in connections:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("off",), alias

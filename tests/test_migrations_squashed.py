@@ -130,6 +130,8 @@ def schema(name: str) -> dict[str, set]:
 
 
 # The mark has the suite's test databases built for every alias, even when this test runs alone.
+# Nine databases built from the replaced migrations, filled and moved: the long stage's.
+@pytest.mark.soak
 @pytest.mark.django_db(databases="__all__")
 def test_a_database_built_from_the_replaced_migrations_moves_to_the_squash_losing_nothing(
     old, fresh, replaced_migrations

@@ -85,7 +85,9 @@ SCALED = {
 }
 
 
+# It waits out the scaled sweep, half a minute: the long stage's.
 @pytest.mark.slow
+@pytest.mark.soak
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_a_worker_killed_mid_charge_its_payment_completes_by_the_sweep_with_one_charge(
     broker, provider, customer, tmp_path

@@ -15,7 +15,11 @@ from payments import services
 from payments.models import LedgerTransaction, Payment, Refund
 from payments.tests.factories import pending_payment_make
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.sized,  # EXAMPLES below
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+]
 
 # Each example commits real transactions (a third of a second): Hypothesis's default 100 in
 # `make test`, 500 in `make soak`, the long run (README, "Testing").
