@@ -33,8 +33,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         for alias in settings.DATABASES:
+            database = connections[alias].settings_dict
+            # Only the databases made for the tests run (none for tests that use none).
+            if not database["NAME"].startswith(database["TEST"]["NAME"]):
+                continue
             with connections[alias].cursor() as cursor:
-                name = connections[alias].ops.quote_name(connections[alias].settings_dict["NAME"])
+                name = connections[alias].ops.quote_name(database["NAME"])
                 cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
             connections[alias].close()  # and its pool's, opened before the setting
             connections[alias].close_pool()

@@ -13,12 +13,48 @@ from common.events.payloads import (
     described,
 )
 
-
 # PAYLOADS (docs/events.md, "The contract")
 # ------------------------------------------------------------------------------
+# Version 2 of the account events carries no personal data (docs/events.md, "Personal
+# data"): partners on webhooks, RabbitMQ and Kafka get the account's id, and ask the API for
+# contact details with their own credentials. The project's own apps get them from the
+# internal `user.contact_changed`. A version-1 event still in an outbox reaches consumers
+# upcast, without them.
+PERSONAL_FIELDS = ("email", "full_name", "phone")
+
+
+def _without_personal_data(payload: dict) -> dict:
+    """A v1 account payload as v2: the e-mail, the name and the phone dropped."""
+    return {name: value for name, value in payload.items() if name not in PERSONAL_FIELDS}
+
+
 @dataclass(frozen=True)
 class _UserPayload:
-    """The fields every user payload below carries, in order."""
+    """The fields every user payload below carries, in order: the account, not the person."""
+
+    id: Uuid = described("The user's account.")
+    role: Literal["client", "manager", "admin"] = described("The account's role.")
+    is_active: bool = described("False once the account is deactivated: it can no longer sign in.")
+    updated_at: DateTime = described("When the account was last changed.")
+
+
+@dataclass(frozen=True)
+class UserCreated(_UserPayload):
+    """A user account was created: someone registered with a password, or signed in with an
+    external provider for the first time. No personal data: ask `GET users/{id}`."""
+
+
+@dataclass(frozen=True)
+class UserUpdated(_UserPayload):
+    """A user account changed: its profile, its role, or whether it is active. No personal
+    data: ask `GET users/{id}`."""
+
+
+@dataclass(frozen=True)
+class UserContactChanged:
+    """A user's contact details as they are now, on the account's creation and on every change
+    of its profile: for the project's own apps (the orders' customer snapshot). Internal:
+    never published to partners."""
 
     id: Uuid = described("The user's account.")
     email: Annotated[str, Schema(format="email", minLength=3)] = described(
@@ -30,20 +66,7 @@ class _UserPayload:
     phone: str = described(
         "The phone number in E.164, e.g. +79161234567 (personal data); empty when none was given."
     )
-    role: Literal["client", "manager", "admin"] = described("The account's role.")
-    is_active: bool = described("False once the account is deactivated: it can no longer sign in.")
     updated_at: DateTime = described("When the account was last changed.")
-
-
-@dataclass(frozen=True)
-class UserCreated(_UserPayload):
-    """A user account was created: someone registered with a password, or signed in with an
-    external provider for the first time."""
-
-
-@dataclass(frozen=True)
-class UserUpdated(_UserPayload):
-    """A user account changed: its profile, its role, or whether it is active."""
 
 
 @dataclass(frozen=True)
@@ -96,9 +119,6 @@ class UserRoleChanged:
     again with the new role."""
 
     id: Uuid = described("The user's account.")
-    email: Annotated[str, Schema(format="email", minLength=3)] = described(
-        "The account's e-mail address (personal data)."
-    )
     role: Literal["client", "manager", "admin"] = described("The account's role, after the change.")
     is_active: bool = described("False once the account is deactivated: it can no longer sign in.")
     changed_by: Uuid | None = described(
@@ -115,9 +135,6 @@ class _UserStandingPayload:
     """The fields every payload of a change of a user's role or standing carries, in order."""
 
     id: Uuid = described("The user's account.")
-    email: Annotated[str, Schema(format="email", minLength=3)] = described(
-        "The account's e-mail address (personal data)."
-    )
     role: Literal["client", "manager", "admin"] = described("The account's role, after the change.")
     is_active: bool = described("False once the account is deactivated: it can no longer sign in.")
     changed_by: Uuid | None = described(
@@ -184,8 +201,23 @@ class UserEmailChanged:
 
 # EVENT TYPES
 # ------------------------------------------------------------------------------
-USER_CREATED = DomainEvent("user.created", payload=UserCreated, app_label="accounts")
-USER_UPDATED = DomainEvent("user.updated", payload=UserUpdated, app_label="accounts")
+def _account_event(type: str, payload: type) -> DomainEvent:
+    """An account event at version 2, without personal data; version 1's payloads upcast."""
+    return DomainEvent(
+        type,
+        payload=payload,
+        app_label="accounts",
+        schema_version=2,
+        upcasters={1: _without_personal_data},
+    )
+
+
+USER_CREATED = _account_event("user.created", UserCreated)
+USER_UPDATED = _account_event("user.updated", UserUpdated)
+# Beside each of the two above: the contact details, for the project's own apps only.
+USER_CONTACT_CHANGED = DomainEvent(
+    "user.contact_changed", payload=UserContactChanged, app_label="accounts", internal=True
+)
 USER_DELETED = DomainEvent("user.deleted", payload=UserDeleted, app_label="accounts")
 # Carries the user's id only: the link and its token are made when the e-mail is sent.
 USER_PASSWORD_RESET_REQUESTED = DomainEvent(
@@ -222,9 +254,9 @@ USER_SIGNED_OUT_EVERYWHERE = DomainEvent(
 
 # An admin's acts on an account (docs/api.md, "Users"), as specification 003 names them;
 # each is emitted beside `user.updated`, which carries the whole account.
-USER_ROLE_CHANGED = DomainEvent("user.role_changed", payload=UserRoleChanged, app_label="accounts")
-USER_DEACTIVATED = DomainEvent("user.deactivated", payload=UserDeactivated, app_label="accounts")
-USER_ACTIVATED = DomainEvent("user.activated", payload=UserActivated, app_label="accounts")
+USER_ROLE_CHANGED = _account_event("user.role_changed", UserRoleChanged)
+USER_DEACTIVATED = _account_event("user.deactivated", UserDeactivated)
+USER_ACTIVATED = _account_event("user.activated", UserActivated)
 
 # Sign-ins and sign-outs, beside their rows in the user's activity log: kept in the outbox,
 # never published to partners.
@@ -251,22 +283,37 @@ USER_EMAIL_CHANGED = DomainEvent(
 
 
 def user_payload(user: User) -> dict:
+    """The account, as `user.created` and `user.updated` carry it."""
     return {
         "id": str(user.pk),
-        "email": user.email,
-        "full_name": user.full_name,
-        "phone": str(user.phone or ""),
         "role": user.role,
         "is_active": user.is_active,
         "updated_at": user.updated_at.isoformat(),
     }
 
 
+def user_saved_emit(user: User, *, created: bool = False) -> None:
+    """`user.created` (or `user.updated`) with the account, and `user.contact_changed` with
+    the person's contact details for the project's own apps."""
+    (USER_CREATED if created else USER_UPDATED).emit(
+        aggregate_id=user.pk, payload=user_payload(user)
+    )
+    USER_CONTACT_CHANGED.emit(
+        aggregate_id=user.pk,
+        payload={
+            "id": str(user.pk),
+            "email": user.email,
+            "full_name": user.full_name,
+            "phone": str(user.phone or ""),
+            "updated_at": user.updated_at.isoformat(),
+        },
+    )
+
+
 def user_admin_payload(user: User, *, actor: User | None, **extra) -> dict:
     """An admin's act on `user`; `changed_by` is null for an operator at the command line."""
     return {
         "id": str(user.pk),
-        "email": user.email,
         "role": user.role,
         "is_active": user.is_active,
         "changed_by": str(actor.pk) if actor is not None else None,

@@ -11,12 +11,12 @@ from orders import services
 from orders.choices import LinkKind
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
-    from accounts.events import UserDeleted, UserUpdated
+    from accounts.events import UserContactChanged, UserDeleted
     from payments.events import PaymentCompleted, PaymentLoanRecorded, PaymentRefunded
 
 
-@consumer("user.updated", name="orders.refresh_customer_snapshot", app_label="orders")
-def refresh_customer_snapshot(event: TypedEvent[UserUpdated]) -> None:
+@consumer("user.contact_changed", name="orders.refresh_customer_snapshot", app_label="orders")
+def refresh_customer_snapshot(event: TypedEvent[UserContactChanged]) -> None:
     services.order_customer_refresh(
         customer_id=event.aggregate_id,
         email=event.payload.email,

@@ -83,9 +83,10 @@ PRODUCTION_REQUIRES = [
     "FINANCING_LENDER",
     "PAYMENTS_RETURN_URL",
     "WEBHOOKS_SECRETS_KEY",
-    "EVENTS_SIGNING_KEYS",
     "METRICS_TOKEN",
 ]
+# Only these hold the keys that sign events for the workers, which production then requires.
+EVENTS_SIGNERS = ("worker", "relay")
 # A URL that carries a password: scheme://user:password@host
 CREDENTIALS_IN_URL = re.compile(r"://[^/@\s]*:[^/@\s]+@")
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASS$|TOKEN|_KEY$")
@@ -488,9 +489,14 @@ def test_the_secrets_script_makes_every_secret_compose_declares_and_keeps_passwo
 
     subprocess.run(["sh", str(SECRETS_SCRIPT), str(directory)], check=True, capture_output=True)
 
-    # Every secret compose mounts, and RabbitMQ's password, which two of them are made from.
+    # Every secret compose mounts, and the passwords of RabbitMQ's users, which three of them
+    # are made from (the definitions and two URLs).
     made = {path.name for path in directory.iterdir()}
-    assert made - set(COMPOSE["secrets"]) == {"rabbitmq_password"}
+    assert made - set(COMPOSE["secrets"]) == {
+        "rabbitmq_admin_password",
+        "rabbitmq_celery_password",
+        "rabbitmq_events_password",
+    }
     assert set(COMPOSE["secrets"]) - made == set()
     # Run again: no password changes, and what is built from them comes back the same.
     assert {path.name: path.read_text() for path in directory.glob("*password*")} == passwords
@@ -571,26 +577,50 @@ def test_a_real_redis_runs_the_command_and_answers_only_with_the_password(secret
         process.wait(timeout=10)
 
 
-def test_rabbitmq_gets_its_user_from_a_secret_and_the_app_logs_in_as_that_user(secrets_dir):
+def test_rabbitmq_loads_its_users_from_a_secret_and_each_process_logs_in_as_its_own(secrets_dir):
     given = service_secrets("rabbitmq")
-    conf = dict(
-        line.split(" = ", 1)
-        for line in (secrets_dir / "rabbitmq_conf").read_text().splitlines()
-        if line.strip()
-    )
+    definitions = json.loads((secrets_dir / "rabbitmq_definitions").read_text())
+    users = {user["name"] for user in definitions["users"]}
+    passwords = {
+        "autosalon_celery": (secrets_dir / "rabbitmq_celery_password").read_text(),
+        "autosalon_events": (secrets_dir / "rabbitmq_events_password").read_text(),
+    }
 
-    assert given == {"rabbitmq_conf": "/etc/rabbitmq/conf.d/20-autosalon.conf"}
+    assert given == {
+        "rabbitmq_conf": "/etc/rabbitmq/conf.d/20-autosalon.conf",
+        "rabbitmq_definitions": "/etc/rabbitmq/definitions.json",
+    }
+    assert (secrets_dir / "rabbitmq_conf").read_text() == (
+        "load_definitions = /etc/rabbitmq/definitions.json\n"
+    )
+    assert users == {"autosalon_admin", "autosalon_celery", "autosalon_events"}  # no guest
     assert not [name for name in environment("rabbitmq") if name.startswith("RABBITMQ_DEFAULT")]
     for service in IMAGE_SERVICES:
         env = settings_env(secrets_dir, service)
-        for variable in ("CELERY_BROKER_URL", "EVENTS_AMQP_URL"):
-            url = urlsplit(env.str(variable))
-            assert (url.scheme, url.hostname, url.port) == ("amqp", "rabbitmq", 5672), variable
+        url = urlsplit(env.str("CELERY_BROKER_URL"))
+        assert (url.scheme, url.hostname, url.port, url.path) == (
+            "amqp",
+            "rabbitmq",
+            5672,
+            "/celery",
+        )
+        assert (url.username, url.password) == ("autosalon_celery", passwords["autosalon_celery"])
+        # The partners' events' virtual host and the signing keys: the relay and the workers.
+        publishes = {"EVENTS_AMQP_URL", "EVENTS_SIGNING_KEYS"} & {
+            name.removesuffix("_FILE") for name in environment(service)
+        }
+        if service in EVENTS_SIGNERS:
+            assert publishes == {"EVENTS_AMQP_URL", "EVENTS_SIGNING_KEYS"}, service
+            url = urlsplit(env.str("EVENTS_AMQP_URL"))
             assert (url.username, url.password, url.path) == (
-                conf["default_user"],
-                conf["default_pass"],
-                f"/{conf['default_vhost']}",
-            ), f"{service}: {variable}"
+                "autosalon_events",
+                passwords["autosalon_events"],
+                "/events",
+            ), service
+            assert [len(key) for key in env.list("EVENTS_SIGNING_KEYS")] == [64], service
+        else:
+            assert publishes == set(), f"{service} holds {publishes}"
+            assert not {"events_amqp_url", "events_signing_keys"} & set(service_secrets(service))
 
 
 # THE ENV FILES
@@ -664,7 +694,12 @@ def test_every_variable_the_production_settings_require_is_given(service):
         assert f'"{name}"' in SETTINGS_SOURCE or name in read, f"the settings no longer read {name}"
     given = {name.removesuffix("_FILE") for name in environment(service)}
     given |= set(re.findall(r"^([A-Z][A-Z0-9_]*?)(?:_FILE)?=", production_example(), re.MULTILINE))
-    missing = [name for name in PRODUCTION_REQUIRES if name not in given]
+    required = [
+        *PRODUCTION_REQUIRES,
+        *(["EVENTS_SIGNING_KEYS"] if service in EVENTS_SIGNERS else []),
+    ]
+    assert '"EVENTS_SIGNING_KEYS"' in SETTINGS_SOURCE
+    missing = [name for name in required if name not in given]
     assert missing == [], f"{service}: neither compose nor the env file gives {missing}"
     assert environment(service)["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
     assert SERVICES[service]["env_file"] == [".env.production"]
@@ -679,7 +714,6 @@ FILLED_IN = {
     "YOOKASSA_SECRET_KEY": "live_secret",
     "METRICS_TOKEN": "t" * 40,
     "WEBHOOKS_SECRETS_KEY": "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=",
-    "EVENTS_SIGNING_KEYS": "e" * 48,
 }
 LOADED = """
 import json
@@ -749,7 +783,7 @@ def test_the_production_settings_load_from_compose_the_env_file_and_the_secrets(
     else:
         assert set(map(str, result["direct"].values())) == {"None"}
     assert result["redis"] == (secrets_dir / "redis_url").read_text()  # no newline kept
-    assert result["broker"].startswith("amqp://autosalon:")
+    assert result["broker"].startswith("amqp://autosalon_celery:")
     assert result["trusted"] == ["172.30.0.0/24"]
 
 

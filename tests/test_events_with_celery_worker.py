@@ -8,13 +8,18 @@ from accounts.choices import ActivityType
 from accounts.models import ActivityLog
 from catalog.tests.factories import stock_of
 from common.events import types
+from common.events.publishing import DISPATCH_TASK
 from common.events.signing import sign
-from common.tasks import event_deliver_task
+from common.tasks import event_deliver_task, event_dispatch_task
+from financing.tests.factories import application_make
 from orders import services
 from orders.models import Order, OutboxEvent
 from orders.tests.factories import order_make, product_make
+from payments.models import InboxEvent as PaymentsInbox
+from payments.models import LedgerTransaction
 from tests.conftest import BROKERS
 from tests.processes import wait_for
+from tests.test_money_only_from_money import forged_disbursement
 
 # Its tests share the module's Celery workers: one test worker runs them all
 # (docs/conventions.md, "Tests").
@@ -80,3 +85,31 @@ def test_with_the_broker_down_the_order_commits_and_the_relay_delivers_later(
         lambda: ActivityLog.objects.filter(user=customer, type=ActivityType.ORDER_PLACED).exists(),
         message="order.created delivered to accounts",
     )
+
+
+def test_a_real_worker_acts_on_no_forged_event_and_logs_each(worker, customer):
+    """Issue #45's forged `loan_application.disbursed`, written to the broker as an attacker
+    would: unsigned, wrongly signed, and a real signature replayed with another payload."""
+    application = application_make(customer)
+    event, names = forged_disbursement(application)
+    signed_event, _ = forged_disbursement(application_make(customer))
+    replayed = {**signed_event, "payload": event["payload"]}
+    refused = "Refused an event whose signature does not hold"
+    worker.wait_idle()  # the loans' own events, signed by the relay, delivered first
+    # The module's worker has run the tests before this one: count from here.
+    runs, refusals = worker.runs_finished(DISPATCH_TASK), worker.log_path.read_text().count(refused)
+
+    event_dispatch_task.apply_async(args=[event, names])
+    event_dispatch_task.apply_async(args=[event, names], kwargs={"signature": "0" * 64})
+    event_dispatch_task.apply_async(
+        args=[replayed, names], kwargs={"signature": sign(signed_event, names)}
+    )
+
+    wait_for(
+        lambda: worker.runs_finished(DISPATCH_TASK) == runs + 3, message="the three messages run"
+    )
+    assert worker.log_path.read_text(errors="replace").count(refused) == refusals + 3
+    assert LedgerTransaction.objects.count() == 0
+    assert Order.objects.get(pk=application.order_id).status == "pending"
+    forged = [event["id"], replayed["id"]]
+    assert not PaymentsInbox.objects.filter(event_id__in=forged).exists()

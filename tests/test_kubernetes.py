@@ -219,6 +219,7 @@ def test_external_secrets_name_a_store_and_their_keys(objects):
     externals = of_kind(docs, "ExternalSecret")
     assert set(externals) == {
         "autosalon-secrets",
+        "autosalon-events",
         "autosalon-databases",
         "autosalon-jwt",
         "pgbouncer-users",
@@ -254,6 +255,14 @@ def test_production_settings_load_with_every_app_containers_environment(objects,
                         env[variable] = directory + value[len(mount_path) :]
             environments[key] = env
     assert len(environments) >= 11, sorted(environments)
+    # The keys that sign events for the workers, and the partners' events' broker: only the
+    # relay and the workers hold them, not their init containers (docs/events.md).
+    holders = {
+        name
+        for name, env in environments.items()
+        if {"EVENTS_SIGNING_KEYS", "EVENTS_AMQP_URL"} & set(env)
+    }
+    assert holders == {"autosalon-relay/relay", "autosalon-worker/worker"}, overlay
     for name, env in environments.items():
         assert env.get("DJANGO_SETTINGS_MODULE") == "config.settings.production", name
         for variable in settings.DATABASE_ENV_VARS.values():

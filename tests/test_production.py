@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from common import jwtkeys
+from config.process_kind import ENVIRONMENT_VARIABLE
 from tests.processes import ROOT, HttpServer
 from tests.processes import environment as services_environment
 from tests.test_browser import chromium_page, log_in
@@ -58,6 +59,9 @@ def production_environment(**overrides) -> dict:
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
+
+
+KIND = ENVIRONMENT_VARIABLE  # the process's kind, as config/process_kind.py reads it
 
 
 def check_deploy(**overrides) -> subprocess.CompletedProcess:
@@ -120,9 +124,17 @@ def test_check_deploy_passes_with_no_warning_on_a_proper_configuration(django_db
             {"PAYMENTS_RETURN_URL": "http://autosalon.example.com/payments/{payment_id}/return"},
             "PAYMENTS_RETURN_URL must be an https://",
         ),
-        ({"EVENTS_SIGNING_KEYS": None}, "set EVENTS_SIGNING_KEYS"),
-        ({"EVENTS_SIGNING_KEYS": settings.DEFAULT_EVENTS_SIGNING_KEY}, "set EVENTS_SIGNING_KEYS"),
-        ({"EVENTS_SIGNING_KEYS": "x" * 31}, "EVENTS_SIGNING_KEYS must each be 32 characters"),
+        # The keys are the relay's and the workers' (config/process_kind.py names the kind).
+        ({"EVENTS_SIGNING_KEYS": None, KIND: "worker"}, "set EVENTS_SIGNING_KEYS"),
+        ({"EVENTS_SIGNING_KEYS": None, KIND: "relay"}, "set EVENTS_SIGNING_KEYS"),
+        (
+            {"EVENTS_SIGNING_KEYS": settings.DEFAULT_EVENTS_SIGNING_KEY, KIND: "relay"},
+            "set EVENTS_SIGNING_KEYS",
+        ),
+        (
+            {"EVENTS_SIGNING_KEYS": "x" * 31, KIND: "worker"},
+            "EVENTS_SIGNING_KEYS must each be 32 characters",
+        ),
         ({"FINANCING_LENDER": None}, "FINANCING_LENDER is 'fake'"),
         ({"FINANCING_LENDER": "fake"}, "FINANCING_LENDER is 'fake'"),
         ({"WEBHOOKS_SECRETS_KEY": None}, "set WEBHOOKS_SECRETS_KEY"),
@@ -136,6 +148,33 @@ def test_production_refuses_to_start_with_an_unsafe_configuration(
 
     assert result.returncode != 0
     assert f"Production settings: {reason}" in result.stderr
+
+
+HOLDS_NO_KEY = """
+import django
+django.setup()
+from django.conf import settings
+from common.events.signing import sign, verified
+print(settings.EVENTS_SIGNING_KEYS, verified({"id": "e"}, ["c"], "0" * 64))
+sign({"id": "e"}, ["c"])
+"""
+
+
+@pytest.mark.parametrize("kind", ["web", "ws", "beat", "command"])
+def test_a_process_that_hands_no_event_to_the_workers_holds_no_key_and_signs_nothing(
+    django_db_setup, kind
+):
+    result = subprocess.run(
+        [sys.executable, "-c", HOLDS_NO_KEY],
+        cwd=ROOT,
+        env=production_environment(EVENTS_SIGNING_KEYS=None, **{KIND: kind}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip() == "[] False", result.stderr
+    assert "ImproperlyConfigured: This process holds no EVENTS_SIGNING_KEYS" in result.stderr
 
 
 def test_a_staging_deployment_may_send_its_mail_to_the_catcher_when_it_says_so(django_db_setup):

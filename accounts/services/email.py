@@ -163,7 +163,7 @@ def email_change_confirm(*, token: str, ip_address: str | None = None) -> User:
         except IntegrityError as exc:
             raise _email_taken() from exc
         activity_record(user=user, type=ActivityType.EMAIL_CHANGED, ip_address=ip_address)
-        events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+        events.user_saved_emit(user)
         events.USER_EMAIL_CHANGED.emit(
             aggregate_id=user.pk, payload={"id": str(user.pk), "old_email": old_email}
         )
@@ -206,7 +206,7 @@ def email_change_cancel(*, token: str, ip_address: str | None = None) -> User:
                 raise _email_taken()
             user.email, user.email_verified_at = old_email, timezone.now()
             user.save(using=DB, update_fields=["email", "email_verified_at", "updated_at"])
-            events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+            events.user_saved_emit(user)
         activity_record(user=user, type=ActivityType.EMAIL_CHANGE_CANCELLED, ip_address=ip_address)
         tokens_revoke_all(user=user, reason="email_change_cancelled")
     return user

@@ -140,7 +140,7 @@ def _user_from_identity(identity: VerifiedIdentity) -> User:
         user.save(using=DB)
         activity_record(user=user, type=ActivityType.REGISTERED, via=identity.provider)
         identity_link(user=user, **_identity_fields(identity))
-        events.USER_CREATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+        events.user_saved_emit(user, created=True)
     return user
 
 

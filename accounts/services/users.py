@@ -64,7 +64,7 @@ def user_register(
         with transaction.atomic(using=DB):
             user.save(using=DB)
             activity_record(user=user, type=ActivityType.REGISTERED)
-            events.USER_CREATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+            events.user_saved_emit(user, created=True)
             events.USER_EMAIL_VERIFICATION_REQUESTED.emit(
                 aggregate_id=user.pk, payload={"id": str(user.pk)}
             )
@@ -116,7 +116,7 @@ def user_profile_update(*, user: User, **fields: Unpack[ProfileChanges]) -> User
         with transaction.atomic(using=DB):
             user.save(update_fields=[*changed, "updated_at"])
             activity_record(user=user, type=ActivityType.PROFILE_UPDATED, fields=changed)
-            events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+            events.user_saved_emit(user)
     except IntegrityError as exc:  # a concurrent write took the value first
         user.refresh_from_db()
         raise _taken_of(exc) from exc
@@ -192,7 +192,7 @@ def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
             to=role,
             **{"from": previous},
         )
-        events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+        events.user_saved_emit(user)
         events.USER_ROLE_CHANGED.emit(
             aggregate_id=user.pk,
             payload=events.user_admin_payload(user, actor=actor, from_role=previous, to_role=role),
@@ -224,7 +224,7 @@ def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
             type=ActivityType.ACTIVATED if is_active else ActivityType.DEACTIVATED,
             by=str(actor.pk) if actor else "command line",
         )
-        events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+        events.user_saved_emit(user)
         changed = events.USER_ACTIVATED if is_active else events.USER_DEACTIVATED
         changed.emit(aggregate_id=user.pk, payload=events.user_admin_payload(user, actor=actor))
         if not is_active:
@@ -264,7 +264,7 @@ def user_create(
             user.save(using=DB)
             user_groups_sync(user=user)
             activity_record(user=user, type=ActivityType.REGISTERED, by=str(actor.pk))
-            events.USER_CREATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+            events.user_saved_emit(user, created=True)
             events.USER_PASSWORD_RESET_REQUESTED.emit(
                 aggregate_id=user.pk, payload={"id": str(user.pk)}
             )
@@ -301,7 +301,7 @@ def user_admin_update(*, actor: User, user: User, **fields: Unpack[AdminChanges]
             activity_record(
                 user=user, type=ActivityType.PROFILE_UPDATED, fields=changed, by=str(actor.pk)
             )
-            events.USER_UPDATED.emit(aggregate_id=user.pk, payload=events.user_payload(user))
+            events.user_saved_emit(user)
             if new_email:
                 tokens_revoke_all(user=user, reason="email_changed")
                 events.USER_EMAIL_VERIFICATION_REQUESTED.emit(

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def _message(event: dict[str, Any], consumers: list[str]) -> bytes:
@@ -27,6 +28,11 @@ def _digest(key: str, message: bytes) -> str:
 
 
 def sign(event: dict[str, Any], consumers: list[str]) -> str:
+    if not settings.EVENTS_SIGNING_KEYS:
+        raise ImproperlyConfigured(
+            "This process holds no EVENTS_SIGNING_KEYS: only the relay and the workers hand "
+            'events to the workers (docs/events.md, "Signed hand-over").'
+        )
     return _digest(settings.EVENTS_SIGNING_KEYS[0], _message(event, consumers))
 
 

@@ -462,6 +462,9 @@ EVENTS_MAX_RETRIES = env.int("EVENTS_MAX_RETRIES", default=10)
 # relay and the workers need them; production refuses the development default.
 DEFAULT_EVENTS_SIGNING_KEY = "embedded-development-events-key-change-me-0123456789"
 EVENTS_SIGNING_KEYS = env.list("EVENTS_SIGNING_KEYS", default=[DEFAULT_EVENTS_SIGNING_KEY])
+# The kinds of process (config/process_kind.py) that hand events to the workers, or act on
+# them: in production only they hold the keys.
+EVENTS_SIGNING_KINDS = ("relay", "worker")
 # RabbitMQ publication of every event (common/events/amqp.py, docs/events.md): on when set,
 # e.g. amqp://guest:guest@127.0.0.1:5672//. Events go to the durable topic exchange
 # EVENTS_AMQP_EXCHANGE with their type as the routing key.

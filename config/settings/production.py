@@ -14,6 +14,7 @@ from .base import (
     DEFAULT_SECRET_KEY,
     EMAIL_CONFIG,
     EVENTS_SIGNING_KEYS,
+    EVENTS_SIGNING_KINDS,
     FINANCING_LENDER,
     GOOGLE_CLIENT_ID,
     GOOGLE_CLIENT_SECRET,
@@ -22,6 +23,7 @@ from .base import (
     LOGGING,
     PAYMENTS_PROVIDER,
     PAYMENTS_RETURN_URL,
+    PROCESS_KIND,
     SERVICES_MODE,
     SILENCED_SYSTEM_CHECKS,
     STRIPE_SECRET_KEY,
@@ -151,11 +153,17 @@ if FINANCING_LENDER == "fake":
 
 # EVENTS
 # ------------------------------------------------------------------------------
-# The workers act only on events signed with these keys: the development default is public.
-if not EVENTS_SIGNING_KEYS or DEFAULT_EVENTS_SIGNING_KEY in EVENTS_SIGNING_KEYS:
-    _refuse("set EVENTS_SIGNING_KEYS: the keys the relay signs events with for the workers.")
-if any(len(key) < 32 for key in EVENTS_SIGNING_KEYS):
-    _refuse("EVENTS_SIGNING_KEYS must each be 32 characters or more.")
+# The workers act only on events signed with these keys, which only the processes that hand
+# events on hold: the relay, and the workers, whose sweep publishes too. The development
+# default is public. Any other process holds none, and could sign nothing (common/events/
+# signing.py): the servers, beat and the commands never hand an event to the workers.
+if PROCESS_KIND in EVENTS_SIGNING_KINDS:
+    if not EVENTS_SIGNING_KEYS or DEFAULT_EVENTS_SIGNING_KEY in EVENTS_SIGNING_KEYS:
+        _refuse("set EVENTS_SIGNING_KEYS: the keys the relay signs events with for the workers.")
+    if any(len(key) < 32 for key in EVENTS_SIGNING_KEYS):
+        _refuse("EVENTS_SIGNING_KEYS must each be 32 characters or more.")
+elif DEFAULT_EVENTS_SIGNING_KEY in EVENTS_SIGNING_KEYS:
+    EVENTS_SIGNING_KEYS = []
 
 # INTEGRATIONS
 # ------------------------------------------------------------------------------

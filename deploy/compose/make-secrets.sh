@@ -1,7 +1,7 @@
 #!/bin/sh
 # Makes the secret files docker-compose.yml mounts (docs/operations.md, "Deploying"): a
-# password per PostgreSQL server, Redis's and RabbitMQ's, and the files built from them (the
-# app's URLs, PgBouncer's user list, RabbitMQ's default user). A password file that exists is
+# password per PostgreSQL server, Redis's and RabbitMQ's users', and the files built from them
+# (the app's URLs, PgBouncer's user list, RabbitMQ's definitions). A password file that exists is
 # kept, so running it again rebuilds the derived files and changes no password; to rotate one,
 # change the server's password first, then write the new one to its file and run this again.
 #
@@ -60,12 +60,22 @@ put pgbouncer_userlist "$userlist"
 secret=$(kept_password redis_password)
 put redis_url "redis://:$secret@redis:6379/0"
 
-secret=$(kept_password rabbitmq_password)
-put rabbitmq_url "amqp://autosalon:$secret@rabbitmq:5672/autosalon"
-# RabbitMQ reads its conf.d/ files; the default user is made on the first start only.
-put rabbitmq_conf "default_user = autosalon
-default_pass = $secret
-default_vhost = autosalon
+# RabbitMQ: the Celery broker and the partners' events in virtual hosts of their own, each
+# with a user of its own, and an administrator with neither (rabbitmq_definitions.py).
+admin=$(kept_password rabbitmq_admin_password)
+celery=$(kept_password rabbitmq_celery_password)
+events=$(kept_password rabbitmq_events_password)
+put celery_broker_url "amqp://autosalon_celery:$celery@rabbitmq:5672/celery"
+put events_amqp_url "amqp://autosalon_events:$events@rabbitmq:5672/events"
+# RabbitMQ loads them at every start, a changed password included; with definitions loaded it
+# makes no default user (no guest).
+put rabbitmq_definitions "$(python3 "$(dirname "$0")/rabbitmq_definitions.py" definitions "$admin" "$celery" "$events")"
+put rabbitmq_conf "load_definitions = /etc/rabbitmq/definitions.json
 "
+
+# The keys that sign each event the relay hands to the workers, comma-separated, the first
+# signing (docs/events.md, "Signed hand-over"): mounted by the relay and the workers only. To
+# rotate, put a new key first and keep the old one after it until the queues have drained.
+[ -s "$dir/events_signing_keys" ] || put events_signing_keys "$(password)$(password)"
 
 echo "secrets in $dir/: $(ls "$dir" | wc -l) files"
