@@ -122,7 +122,7 @@ test: install
 # The long stage, which CI runs after `make test` (README, "Testing"): the tests sized by
 # the environment at their long size (`sized`: the doubled system of tests/test_replicas.py
 # with 300 orders instead of 60, one process of every kind killed while they flow; the
-# refunds' property with 500 examples instead of 100), and the tests that only it runs
+# refunds' property with 500 examples instead of 50), and the tests that only it runs
 # (`soak`: ninety days of demo history, the squash moving a database built from the replaced
 # migrations, a dead worker's payment waiting out the sweep).
 soak: export REPLICAS_ORDERS ?= 300

@@ -6,7 +6,7 @@ import pytest
 from kombu import Connection
 
 from config.celery import app as celery_app
-from tests.processes import CHROMIUM, Chromium, Site, Worker, purge_broker
+from tests.processes import CHROMIUM, Chromium, Site, Worker, purge_broker, stop_together
 
 # The RabbitMQ the event tests use (make test checks it answers; README, "Testing").
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -90,8 +90,7 @@ def module_workers():
     asks for it and stopped after the module."""
     started: dict[str, Worker] = {}
     yield started
-    for running in started.values():
-        running.stop()
+    stop_together(list(started.values()))
 
 
 @pytest.fixture(autouse=True)

@@ -123,6 +123,16 @@ class _Process:
             process.wait(timeout=30)
 
 
+def stop_together(processes: list[_Process]) -> None:
+    """Stop `processes` at once: each is told to stop before any is waited for, so that their
+    shutdowns (a Celery worker's warm one takes seconds) overlap."""
+    for running in processes:
+        if running.process and running.process.poll() is None:
+            running.process.terminate()
+    for running in processes:
+        running.stop()
+
+
 class _Server(_Process):
     """A server started as production starts it, through `python -m config.servers`."""
 
@@ -235,8 +245,7 @@ class Site:
         return self
 
     def stop(self) -> None:
-        for server in (self.proxy, self.feed, self.http):
-            server.stop()
+        stop_together([self.proxy, self.feed, self.http])
 
 
 class RelayProcess(_Process):
@@ -266,6 +275,7 @@ class Worker(_Process):
         if beat:  # a schedule and a lock in Redis of its own (config/beat.py)
             self.env = {"CELERY_REDBEAT_KEY_PREFIX": f"test-{os.getpid()}-{id(self)}:", **self.env}
         self.queue = queue
+        self.hostname = f"test-{os.getpid()}-{id(self)}@{socket.gethostname()}"
 
     def command(self) -> list[str]:
         beat = ["-B", "--schedule", str(self.log_path.with_suffix(".schedule"))]
@@ -282,22 +292,21 @@ class Worker(_Process):
             "--without-gossip",
             "--without-mingle",
             "--hostname",
-            f"test-{os.getpid()}-{id(self)}@%h",
+            self.hostname,
             *(beat if self.beat else []),
         ]
+
+    def _asking(self) -> dict:
+        """What a control command addressed to this worker alone takes: its reply ends the
+        wait, rather than the broadcast's whole timeout."""
+        return {"destination": [self.hostname], "limit": 1, "timeout": 0.5}
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not self.exited():
-            if celery_app.control.ping(timeout=0.5):
+            if celery_app.control.ping(**self._asking()):
                 return
         raise RuntimeError(f"worker never answered:\n{self.log_path.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-        self.log.close()
 
     def kill(self) -> None:
         """SIGKILL the worker and its pool processes at once: nothing gets to clean up."""
@@ -316,8 +325,9 @@ class Worker(_Process):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if queue_length(self.queue) == 0:
-                active = celery_app.control.inspect(timeout=0.5).active() or {}
-                reserved = celery_app.control.inspect(timeout=0.5).reserved() or {}
+                inspect = celery_app.control.inspect(**self._asking())
+                active = inspect.active() or {}
+                reserved = inspect.reserved() or {}
                 if active and not any(active.values()) and not any(reserved.values()):
                     return
             time.sleep(0.1)
