@@ -1,6 +1,7 @@
 """The account's e-mail: one address per account, its verification by an e-mailed link, and
 its change, confirmed from the new mailbox."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +41,18 @@ def _email_taken() -> ApplicationError:
 EMAIL_VERIFY_SALT = "accounts.email-verify"
 
 
+def _link_claims(
+    token: str, *, salt: str, hours: int, invalid: Callable[[], ApplicationError]
+) -> Any:
+    """The claims of a link this module signed and e-mailed; `invalid()` is raised for one
+    whose signature does not hold or that is older than `hours` (SignatureExpired among
+    them)."""
+    try:
+        return signing.loads(token, salt=salt, max_age=hours * 3600)
+    except signing.BadSignature as exc:
+        raise invalid() from exc
+
+
 def email_verify_token(*, user: User) -> str:
     """Signed, never stored; it names the mailbox it was sent to, so that it stops working
     once the account's e-mail changes."""
@@ -49,14 +62,12 @@ def email_verify_token(*, user: User) -> str:
 def email_verify_confirm(*, token: str) -> User:
     """Mark the e-mail an e-mailed token names as verified. Confirming again changes nothing;
     the token expires after ACCOUNTS_EMAIL_VERIFY_HOURS."""
-    try:
-        claims = signing.loads(
-            token,
-            salt=EMAIL_VERIFY_SALT,
-            max_age=settings.ACCOUNTS_EMAIL_VERIFY_HOURS * 3600,
-        )
-    except signing.BadSignature as exc:  # SignatureExpired among them
-        raise _email_verify_token_invalid() from exc
+    claims = _link_claims(
+        token,
+        salt=EMAIL_VERIFY_SALT,
+        hours=settings.ACCOUNTS_EMAIL_VERIFY_HOURS,
+        invalid=_email_verify_token_invalid,
+    )
     with transaction.atomic(using=DB):
         user = _active_user_locked(claims.get("user_id"))
         if user is None or claims.get("email") != user.email:
@@ -138,12 +149,12 @@ def email_change_confirm(*, token: str, ip_address: str | None = None) -> User:
     """Give the account the e-mail an e-mailed token names: it counts as verified (the link
     was opened from its mailbox), every token and open socket of the user ends, and the old
     address is told. The token expires after ACCOUNTS_EMAIL_VERIFY_HOURS."""
-    try:
-        claims = signing.loads(
-            token, salt=EMAIL_CHANGE_SALT, max_age=settings.ACCOUNTS_EMAIL_VERIFY_HOURS * 3600
-        )
-    except signing.BadSignature as exc:  # SignatureExpired among them
-        raise _email_change_token_invalid() from exc
+    claims = _link_claims(
+        token,
+        salt=EMAIL_CHANGE_SALT,
+        hours=settings.ACCOUNTS_EMAIL_VERIFY_HOURS,
+        invalid=_email_change_token_invalid,
+    )
     new_email = claims.get("new_email")
     with transaction.atomic(using=DB):
         user = _active_user_locked(claims.get("user_id"))
@@ -188,14 +199,12 @@ def email_change_cancel(*, token: str, ip_address: str | None = None) -> User:
     change still waiting ends (its link names a token version that no longer is), and one
     already made is undone, the account's e-mail its old address again. Either way every
     token and socket of the user ends: whoever asked is signed out."""
-    try:
-        claims = signing.loads(
-            token,
-            salt=EMAIL_CHANGE_CANCEL_SALT,
-            max_age=settings.ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS * 3600,
-        )
-    except signing.BadSignature as exc:  # SignatureExpired among them
-        raise _email_change_token_invalid() from exc
+    claims = _link_claims(
+        token,
+        salt=EMAIL_CHANGE_CANCEL_SALT,
+        hours=settings.ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS,
+        invalid=_email_change_token_invalid,
+    )
     old_email, new_email = claims.get("email"), claims.get("new_email")
     with transaction.atomic(using=DB):
         user = _active_user_locked(claims.get("user_id"))
