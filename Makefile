@@ -116,6 +116,7 @@ test: install
 	scripts/ensure_package.sh caddy caddy "the site's proxy"
 	scripts/ensure_package.sh xgettext gettext "the translation checks"
 	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"
+	scripts/ensure_package.sh openssl openssl "the certificates of deploy/compose/make-secrets.sh"
 	$(MAKE) --no-print-directory lint LINT_STEPS="$(LINT_STEPS) lint-migrations bytecode"
 	$(PYTEST) -m "not soak" $(PYTEST_ARGS)
 

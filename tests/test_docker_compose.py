@@ -6,15 +6,19 @@ the secrets script's output is read by the production settings as the containers
 it, and PgBouncer's configuration runs in a real PgBouncer."""
 
 import configparser
+import contextlib
 import copy
 import ipaddress
 import json
 import os
 import re
 import shutil
+import socket
+import ssl
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -87,6 +91,8 @@ PRODUCTION_REQUIRES = [
 ]
 # Only these hold the keys that sign events for the workers, which production then requires.
 EVENTS_SIGNERS = ("worker", "relay")
+# Only these connect to Kafka, and hold its password and authority.
+KAFKA_CLIENTS = ("worker", "relay", "kafka_topics")
 # A URL that carries a password: scheme://user:password@host
 CREDENTIALS_IN_URL = re.compile(r"://[^/@\s]*:[^/@\s]+@")
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASS$|TOKEN|_KEY$")
@@ -478,6 +484,16 @@ def test_no_environment_holds_a_password_or_a_url_with_credentials(service):
         assert item == ".env.production", f"{service}: env file {item!r}"
 
 
+LINE_FILES = {
+    "pgbouncer_userlist",
+    "rabbitmq_conf",
+    "kafka_ca",
+    "kafka_ca_key",
+    "kafka_keystore",
+    "kafka_server_properties",
+}
+
+
 def test_the_secrets_script_makes_every_secret_compose_declares_and_keeps_passwords(
     secrets_dir, tmp_path
 ):
@@ -485,6 +501,7 @@ def test_the_secrets_script_makes_every_secret_compose_declares_and_keeps_passwo
     subprocess.run(["sh", str(SECRETS_SCRIPT), str(directory)], check=True, capture_output=True)
     passwords = {path.name: path.read_text() for path in directory.glob("*password*")}
     urls = {path.name: path.read_text() for path in directory.glob("*url*")}
+    kafka = {path.name: path.read_text() for path in directory.glob("kafka_*")}
     (directory / "database_url_orders").unlink()
 
     subprocess.run(["sh", str(SECRETS_SCRIPT), str(directory)], check=True, capture_output=True)
@@ -492,19 +509,23 @@ def test_the_secrets_script_makes_every_secret_compose_declares_and_keeps_passwo
     # Every secret compose mounts, and the passwords of RabbitMQ's users, which three of them
     # are made from (the definitions and two URLs).
     made = {path.name for path in directory.iterdir()}
+    # Kafka's authority's key, which signed the broker's certificate, is mounted nowhere.
     assert made - set(COMPOSE["secrets"]) == {
         "rabbitmq_admin_password",
         "rabbitmq_celery_password",
         "rabbitmq_events_password",
+        "kafka_ca_key",
     }
     assert set(COMPOSE["secrets"]) - made == set()
     # Run again: no password changes, and what is built from them comes back the same.
     assert {path.name: path.read_text() for path in directory.glob("*password*")} == passwords
     assert {path.name: path.read_text() for path in directory.glob("*url*")} == urls
+    assert {path.name: path.read_text() for path in directory.glob("kafka_*")} == kafka
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     for path in directory.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
-        if path.name != "pgbouncer_userlist" and path.name != "rabbitmq_conf":
+        # Files read line by line or as PEM end with one; values do not.
+        if path.name not in LINE_FILES:
             assert not path.read_text().endswith("\n"), f"{path.name} ends with a newline"
     # Another deployment gets other passwords.
     assert (secrets_dir / "redis_password").read_text() != passwords["redis_password"]
@@ -933,12 +954,92 @@ def test_kafka_runs_the_official_image_in_kraft_mode_and_the_app_services_point_
 
     assert SERVICES["kafka"]["image"].startswith("apache/kafka:")
     assert set(kafka["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
-    assert kafka["KAFKA_CONTROLLER_QUORUM_VOTERS"] == f"{kafka['KAFKA_NODE_ID']}@kafka:9093"
-    advertised = kafka["KAFKA_ADVERTISED_LISTENERS"].removeprefix("PLAINTEXT://")
+    assert kafka["KAFKA_CONTROLLER_QUORUM_VOTERS"] == f"{kafka['KAFKA_NODE_ID']}@localhost:9093"
+    # The one listener outside the container is TLS with SASL; the others are its loopback's.
+    listeners = dict(
+        listener.split("://") for listener in kafka["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    )
+    protocols = dict(
+        item.split(":") for item in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")
+    )
+    outside = {
+        name: address for name, address in listeners.items() if not address.startswith("localhost:")
+    }
+    assert outside == {"SASL_SSL": "kafka:9092"}
+    assert protocols["SASL_SSL"] == "SASL_SSL"
+    for listener in kafka["KAFKA_LISTENERS"].split(","):
+        name, address = listener.split("://")
+        assert name == "SASL_SSL" or address.startswith("localhost:"), listener
+    assert kafka["KAFKA_SASL_ENABLED_MECHANISMS"] == "PLAIN"
     for service in APP_SERVICES:
-        assert environment(service)["EVENTS_KAFKA_BOOTSTRAP_SERVERS"] == advertised, service
+        env = environment(service)
+        assert env["EVENTS_KAFKA_BOOTSTRAP_SERVERS"] == outside["SASL_SSL"], service
+        assert env["EVENTS_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL", service
+        assert env["EVENTS_KAFKA_SASL_MECHANISM"] == "PLAIN", service
     # The topics exist before the relay publishes: made by the command, never on first use.
     assert kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
     assert command("kafka_topics") == "python manage.py events_kafka_topics"
     relay_waits_for = SERVICES["relay"]["depends_on"]["kafka_topics"]["condition"]
     assert relay_waits_for == "service_completed_successfully"
+
+
+def test_kafka_takes_its_certificate_and_users_from_secrets_and_only_its_clients_hold_them(
+    secrets_dir,
+):
+    given = service_secrets("kafka")
+    properties = dict(
+        line.split("=", 1)
+        for line in (secrets_dir / "kafka_server_properties").read_text().splitlines()
+    )
+    password = (secrets_dir / "kafka_app_password").read_text()
+
+    assert given["kafka_server_properties"] == "/mnt/shared/config/server.properties"
+    assert properties["ssl.keystore.location"] == given["kafka_keystore"]
+    assert properties["ssl.keystore.type"] == "PEM"
+    jaas = properties["listener.name.sasl_ssl.plain.sasl.jaas.config"]
+    assert re.findall(r'user_(\S+)="([^"]*)"', jaas) == [("autosalon", password)]
+    assert properties["super.users"] == "User:autosalon;User:ANONYMOUS"
+    assert properties["authorizer.class.name"].endswith("StandardAuthorizer")
+    for service in IMAGE_SERVICES:
+        env = settings_env(secrets_dir, service)
+        holds = {"kafka_app_password", "kafka_ca"} & set(service_secrets(service))
+        if service in KAFKA_CLIENTS:
+            assert holds == {"kafka_app_password", "kafka_ca"}, service
+            assert env.str("EVENTS_KAFKA_SASL_USERNAME") == "autosalon", service
+            assert env.str("EVENTS_KAFKA_SASL_PASSWORD") == password, service
+            ca = env.str("EVENTS_KAFKA_SSL_CA_LOCATION")
+            assert ca == service_secrets(service)["kafka_ca"], service
+        else:
+            assert holds == set(), f"{service} holds {holds}"
+            assert "EVENTS_KAFKA_SASL_PASSWORD_FILE" not in environment(service), service
+
+
+def test_the_brokers_certificate_checks_out_for_its_name_against_the_clients_authority(
+    secrets_dir,
+):
+    """A TLS handshake between the broker's key store and a client that trusts kafka_ca
+    alone and expects the name `kafka`, as librdkafka does (ssl.endpoint.identification)."""
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(secrets_dir / "kafka_keystore")
+    client_context = ssl.create_default_context(cafile=secrets_dir / "kafka_ca")
+
+    def handshake(name: str) -> None:
+        server_side, client_side = socket.socketpair()
+
+        def serve() -> None:
+            # A refused certificate fails here too: the client's side says why.
+            with contextlib.suppress(ssl.SSLError, OSError):
+                server_context.wrap_socket(server_side, server_side=True).close()
+
+        server = threading.Thread(target=serve)
+        server.start()
+        try:
+            client_context.wrap_socket(client_side, server_hostname=name).close()
+        finally:
+            client_side.close()
+            server.join(10)
+            server_side.close()
+
+    handshake("kafka")
+    with pytest.raises(ssl.SSLCertVerificationError, match="Hostname mismatch"):
+        handshake("kafka.example.com")

@@ -46,6 +46,7 @@ SECRET_VARIABLES = {
     "REDIS_URL",
     "CELERY_BROKER_URL",
     "EVENTS_AMQP_URL",
+    "EVENTS_KAFKA_SASL_PASSWORD",
     "YOOKASSA_SECRET_KEY",
     "STRIPE_SECRET_KEY",
     "JWT_PRIVATE_KEY",
@@ -255,14 +256,18 @@ def test_production_settings_load_with_every_app_containers_environment(objects,
                         env[variable] = directory + value[len(mount_path) :]
             environments[key] = env
     assert len(environments) >= 11, sorted(environments)
-    # The keys that sign events for the workers, and the partners' events' broker: only the
-    # relay and the workers hold them, not their init containers (docs/events.md).
-    holders = {
-        name
-        for name, env in environments.items()
-        if {"EVENTS_SIGNING_KEYS", "EVENTS_AMQP_URL"} & set(env)
-    }
-    assert holders == {"autosalon-relay/relay", "autosalon-worker/worker"}, overlay
+    # The keys that sign events for the workers, the partners' events' broker and the Kafka
+    # password: only the relay and the workers hold them, not their init containers
+    # (docs/events.md).
+    publishing = {"EVENTS_SIGNING_KEYS", "EVENTS_AMQP_URL", "EVENTS_KAFKA_SASL_PASSWORD"}
+    holders = {name: publishing & set(env) for name, env in environments.items()}
+    assert {name: held for name, held in holders.items() if held} == {
+        "autosalon-relay/relay": publishing,
+        "autosalon-worker/worker": publishing,
+    }, overlay
+    # Kafka over TLS, as a user, everywhere.
+    for name, env in environments.items():
+        assert env["EVENTS_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL", f"{overlay} {name}"
     for name, env in environments.items():
         assert env.get("DJANGO_SETTINGS_MODULE") == "config.settings.production", name
         for variable in settings.DATABASE_ENV_VARS.values():

@@ -62,6 +62,13 @@ def production_environment(**overrides) -> dict:
 
 
 KIND = ENVIRONMENT_VARIABLE  # the process's kind, as config/process_kind.py reads it
+# Publication to Kafka as production has it: TLS, and a user with a password.
+KAFKA = {
+    "EVENTS_KAFKA_BOOTSTRAP_SERVERS": "kafka-0.example.com:9093",
+    "EVENTS_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+    "EVENTS_KAFKA_SASL_USERNAME": "autosalon",
+    "EVENTS_KAFKA_SASL_PASSWORD": "kafka-password-of-the-relay",
+}
 
 
 def check_deploy(**overrides) -> subprocess.CompletedProcess:
@@ -135,6 +142,23 @@ def test_check_deploy_passes_with_no_warning_on_a_proper_configuration(django_db
             {"EVENTS_SIGNING_KEYS": "x" * 31, KIND: "worker"},
             "EVENTS_SIGNING_KEYS must each be 32 characters",
         ),
+        # Kafka over TLS, as a user: docs/events.md, "Kafka: TLS and SASL".
+        (
+            {"EVENTS_KAFKA_BOOTSTRAP_SERVERS": "kafka:9092"},
+            "EVENTS_KAFKA_SECURITY_PROTOCOL is 'PLAINTEXT'; set it to SASL_SSL",
+        ),
+        (
+            {**KAFKA, "EVENTS_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT"},
+            "EVENTS_KAFKA_SECURITY_PROTOCOL is 'SASL_PLAINTEXT'; set it to SASL_SSL",
+        ),
+        (
+            {**KAFKA, "EVENTS_KAFKA_SASL_MECHANISM": "GSSAPI"},
+            "EVENTS_KAFKA_SASL_MECHANISM must be SCRAM-SHA-512",
+        ),
+        (
+            {**KAFKA, "EVENTS_KAFKA_SASL_PASSWORD": None, KIND: "relay"},
+            "set EVENTS_KAFKA_SASL_USERNAME and EVENTS_KAFKA_SASL_PASSWORD",
+        ),
         ({"FINANCING_LENDER": None}, "FINANCING_LENDER is 'fake'"),
         ({"FINANCING_LENDER": "fake"}, "FINANCING_LENDER is 'fake'"),
         ({"WEBHOOKS_SECRETS_KEY": None}, "set WEBHOOKS_SECRETS_KEY"),
@@ -175,6 +199,54 @@ def test_a_process_that_hands_no_event_to_the_workers_holds_no_key_and_signs_not
 
     assert result.stdout.strip() == "[] False", result.stderr
     assert "ImproperlyConfigured: This process holds no EVENTS_SIGNING_KEYS" in result.stderr
+
+
+KAFKA_CLIENT = """
+import django
+django.setup()
+from common.events.kafka import client_config
+config = client_config()
+print(config["security.protocol"], config["sasl.username"], config["sasl.password"])
+print(config["ssl.ca.location"], config["ssl.endpoint.identification.algorithm"])
+"""
+
+
+def test_the_kafka_password_is_read_from_its_secret_file_and_only_the_publishers_need_it(
+    django_db_setup, tmp_path
+):
+    password = tmp_path / "kafka_password"
+    password.write_text("from-the-secret-file\n")
+    relay = subprocess.run(
+        [sys.executable, "-c", KAFKA_CLIENT],
+        cwd=ROOT,
+        env=production_environment(
+            **{**KAFKA, "EVENTS_KAFKA_SASL_PASSWORD": None, KIND: "relay"},
+            EVENTS_KAFKA_SASL_PASSWORD_FILE=str(password),
+            EVENTS_KAFKA_SSL_CA_LOCATION="/run/secrets/kafka_ca",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert relay.stdout.split() == [
+        "SASL_SSL",
+        "autosalon",
+        "from-the-secret-file",
+        "/run/secrets/kafka_ca",
+        "https",
+    ], relay.stderr
+
+    # A server holds no password: it starts, and could not publish if it tried.
+    web = subprocess.run(
+        [sys.executable, "-c", KAFKA_CLIENT],
+        cwd=ROOT,
+        env=production_environment(**{**KAFKA, "EVENTS_KAFKA_SASL_PASSWORD": None, KIND: "web"}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert web.stdout == ""
+    assert "ImproperlyConfigured: EVENTS_KAFKA_SECURITY_PROTOCOL is SASL_SSL: set" in web.stderr
 
 
 def test_a_staging_deployment_may_send_its_mail_to_the_catcher_when_it_says_so(django_db_setup):

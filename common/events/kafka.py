@@ -28,6 +28,7 @@ from typing import Any
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,12 +48,40 @@ def topics() -> list[str]:
     return sorted({kafka_topic(type) for _, type, _ in event_types()})
 
 
+SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+
+
 def client_config() -> dict[str, Any]:
-    return {
+    """librdkafka's settings for this project's producer and admin client: the brokers, and
+    how to reach them (docs/events.md, "Kafka: TLS and SASL"). Raises ImproperlyConfigured,
+    naming the setting, when the protocol is unknown or SASL lacks its user or password: a
+    process without them (the servers hold no password) cannot publish."""
+    protocol = settings.EVENTS_KAFKA_SECURITY_PROTOCOL
+    if protocol not in SECURITY_PROTOCOLS:
+        raise ImproperlyConfigured(
+            f"EVENTS_KAFKA_SECURITY_PROTOCOL is {protocol!r}; expected one of {SECURITY_PROTOCOLS}."
+        )
+    config = {
         "bootstrap.servers": settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS,
+        "security.protocol": protocol,
         "socket.connection.setup.timeout.ms": CONNECT_TIMEOUT_SECONDS * 1000,
         "logger": logger,  # librdkafka's own log lines, through logging rather than stderr
     }
+    if protocol.endswith("SSL"):
+        # "probe": the system's authorities, wherever this OpenSSL build keeps them. The
+        # broker's name is checked against its certificate (librdkafka's default, made plain).
+        config["ssl.ca.location"] = settings.EVENTS_KAFKA_SSL_CA_LOCATION or "probe"
+        config["ssl.endpoint.identification.algorithm"] = "https"
+    if protocol.startswith("SASL"):
+        if not (settings.EVENTS_KAFKA_SASL_USERNAME and settings.EVENTS_KAFKA_SASL_PASSWORD):
+            raise ImproperlyConfigured(
+                f"EVENTS_KAFKA_SECURITY_PROTOCOL is {protocol}: set EVENTS_KAFKA_SASL_USERNAME "
+                "and EVENTS_KAFKA_SASL_PASSWORD (or EVENTS_KAFKA_SASL_PASSWORD_FILE)."
+            )
+        config["sasl.mechanism"] = settings.EVENTS_KAFKA_SASL_MECHANISM
+        config["sasl.username"] = settings.EVENTS_KAFKA_SASL_USERNAME
+        config["sasl.password"] = settings.EVENTS_KAFKA_SASL_PASSWORD
+    return config
 
 
 def topics_create() -> dict[str, bool]:

@@ -475,6 +475,17 @@ EVENTS_AMQP_EXCHANGE = env.str("EVENTS_AMQP_EXCHANGE", default="autosalon.events
 # and the event type's first part (`autosalon.order`), keyed by the aggregate id.
 EVENTS_KAFKA_BOOTSTRAP_SERVERS = env.str("EVENTS_KAFKA_BOOTSTRAP_SERVERS", default="")
 EVENTS_KAFKA_TOPIC_PREFIX = env.str("EVENTS_KAFKA_TOPIC_PREFIX", default="autosalon.")
+# How the relay and the workers reach the brokers (docs/events.md, "Kafka: TLS and SASL"):
+# PLAINTEXT on this machine; production refuses anything but SASL_SSL, TLS to the broker and
+# a user and password of the project's own. The password is a secret, read like any other
+# from EVENTS_KAFKA_SASL_PASSWORD_FILE, and only the processes that publish hold it. The
+# broker's certificate is checked against EVENTS_KAFKA_SSL_CA_LOCATION (a PEM file of the
+# authorities to trust; empty: the system's), and its name against the broker's address.
+EVENTS_KAFKA_SECURITY_PROTOCOL = env.str("EVENTS_KAFKA_SECURITY_PROTOCOL", default="PLAINTEXT")
+EVENTS_KAFKA_SASL_MECHANISM = env.str("EVENTS_KAFKA_SASL_MECHANISM", default="SCRAM-SHA-512")
+EVENTS_KAFKA_SASL_USERNAME = env.str("EVENTS_KAFKA_SASL_USERNAME", default="")
+EVENTS_KAFKA_SASL_PASSWORD = env.str("EVENTS_KAFKA_SASL_PASSWORD", default="")
+EVENTS_KAFKA_SSL_CA_LOCATION = env.str("EVENTS_KAFKA_SSL_CA_LOCATION", default="")
 # What `manage.py events_kafka_topics` creates the topics with: partitions (an aggregate's
 # events stay on one), replicas (1 for a single broker) and retention (7 days).
 EVENTS_KAFKA_TOPIC_PARTITIONS = env.int("EVENTS_KAFKA_TOPIC_PARTITIONS", default=6)

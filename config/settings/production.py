@@ -13,6 +13,11 @@ from .base import (
     DEFAULT_EVENTS_SIGNING_KEY,
     DEFAULT_SECRET_KEY,
     EMAIL_CONFIG,
+    EVENTS_KAFKA_BOOTSTRAP_SERVERS,
+    EVENTS_KAFKA_SASL_MECHANISM,
+    EVENTS_KAFKA_SASL_PASSWORD,
+    EVENTS_KAFKA_SASL_USERNAME,
+    EVENTS_KAFKA_SECURITY_PROTOCOL,
     EVENTS_SIGNING_KEYS,
     EVENTS_SIGNING_KINDS,
     FINANCING_LENDER,
@@ -164,6 +169,23 @@ if PROCESS_KIND in EVENTS_SIGNING_KINDS:
         _refuse("EVENTS_SIGNING_KEYS must each be 32 characters or more.")
 elif DEFAULT_EVENTS_SIGNING_KEY in EVENTS_SIGNING_KEYS:
     EVENTS_SIGNING_KEYS = []
+# Kafka only over TLS, to a broker whose certificate checks out, as a user of the project's
+# own (docs/events.md, "Kafka: TLS and SASL"). The processes that publish hold its password.
+if EVENTS_KAFKA_BOOTSTRAP_SERVERS:
+    if EVENTS_KAFKA_SECURITY_PROTOCOL != "SASL_SSL":
+        _refuse(
+            f"EVENTS_KAFKA_SECURITY_PROTOCOL is {EVENTS_KAFKA_SECURITY_PROTOCOL!r}; set it to "
+            "SASL_SSL: events reach Kafka over TLS, as a user with a password."
+        )
+    if EVENTS_KAFKA_SASL_MECHANISM not in ("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"):
+        _refuse("EVENTS_KAFKA_SASL_MECHANISM must be SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN.")
+    if PROCESS_KIND in EVENTS_SIGNING_KINDS and not (
+        EVENTS_KAFKA_SASL_USERNAME and EVENTS_KAFKA_SASL_PASSWORD
+    ):
+        _refuse(
+            "set EVENTS_KAFKA_SASL_USERNAME and EVENTS_KAFKA_SASL_PASSWORD (or its _FILE): "
+            "the relay and the workers publish to Kafka as that user."
+        )
 
 # INTEGRATIONS
 # ------------------------------------------------------------------------------

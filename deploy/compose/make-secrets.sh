@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes the secret files docker-compose.yml mounts (docs/operations.md, "Deploying"): a
-# password per PostgreSQL server, Redis's and RabbitMQ's users', and the files built from them
-# (the app's URLs, PgBouncer's user list, RabbitMQ's definitions). A password file that exists is
+# password per PostgreSQL server, Redis's, RabbitMQ's and Kafka's users', Kafka's TLS
+# certificate, and the files built from them (the app's URLs, PgBouncer's user list,
+# RabbitMQ's definitions, Kafka's settings). A password file that exists is
 # kept, so running it again rebuilds the derived files and changes no password; to rotate one,
 # change the server's password first, then write the new one to its file and run this again.
 #
@@ -77,5 +78,38 @@ put rabbitmq_conf "load_definitions = /etc/rabbitmq/definitions.json
 # signing (docs/events.md, "Signed hand-over"): mounted by the relay and the workers only. To
 # rotate, put a new key first and keep the old one after it until the queues have drained.
 [ -s "$dir/events_signing_keys" ] || put events_signing_keys "$(password)$(password)"
+
+# Kafka over TLS (docs/events.md, "Kafka: TLS and SASL"): a certificate for `kafka` from an
+# authority of this deployment's own, which the clients trust (kafka_ca; its key stays here,
+# mounted nowhere), and the app's user (SASL PLAIN, inside TLS). Made once and kept, like the
+# passwords; to renew the broker's certificate, delete kafka_keystore and run this again.
+if [ ! -s "$dir/kafka_ca" ] || [ ! -s "$dir/kafka_ca_key" ]; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+		-subj "/CN=Autosalon Kafka CA" -keyout "$dir/kafka_ca_key" -out "$dir/kafka_ca" 2>/dev/null
+	rm -f "$dir/kafka_keystore"
+fi
+if [ ! -s "$dir/kafka_keystore" ]; then
+	# The broker's key (PKCS#8, as Kafka's PEM key store reads it) and its certificate, in one file.
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/kafka_key.tmp"
+	printf 'subjectAltName=DNS:kafka\nextendedKeyUsage=serverAuth\n' >"$dir/kafka_ext.tmp"
+	openssl req -new -key "$dir/kafka_key.tmp" -subj "/CN=kafka" |
+		openssl x509 -req -CA "$dir/kafka_ca" -CAkey "$dir/kafka_ca_key" -CAcreateserial \
+			-CAserial "$dir/kafka_ca.srl.tmp" -days 825 -extfile "$dir/kafka_ext.tmp" \
+			-out "$dir/kafka_cert.tmp" 2>/dev/null
+	cat "$dir/kafka_key.tmp" "$dir/kafka_cert.tmp" >"$dir/kafka_keystore"
+	rm -f "$dir/kafka_key.tmp" "$dir/kafka_cert.tmp" "$dir/kafka_ext.tmp" "$dir/kafka_ca.srl.tmp"
+fi
+chmod 0644 "$dir/kafka_ca" "$dir/kafka_ca_key" "$dir/kafka_keystore"
+kafka=$(kept_password kafka_app_password)
+# The image's file input (/mnt/shared/config/server.properties). Only `autosalon` may do
+# anything on the clients' listener; the loopback's (the controller, the broker's own
+# requests, the health check) is ANONYMOUS, and reaches nothing outside the container. A
+# partner gets a user of its own here and a read-only rule (docs/events.md).
+put kafka_server_properties "ssl.keystore.type=PEM
+ssl.keystore.location=/run/secrets/kafka_keystore
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_autosalon=\"$kafka\";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:autosalon;User:ANONYMOUS
+"
 
 echo "secrets in $dir/: $(ls "$dir" | wc -l) files"

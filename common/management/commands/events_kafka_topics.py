@@ -2,6 +2,7 @@ from typing import Any
 
 from confluent_kafka import KafkaException
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import BaseCommand, CommandError
 
 from common.events import kafka
@@ -21,6 +22,8 @@ class Command(BaseCommand):
             )
         try:
             created = kafka.topics_create()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         except KafkaException as exc:
             raise CommandError(
                 f"Kafka at {settings.EVENTS_KAFKA_BOOTSTRAP_SERVERS}: {exc}"
