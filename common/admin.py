@@ -1,6 +1,8 @@
 """Admin building blocks shared by the domain apps."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from operator import attrgetter
 from typing import Any, TypedDict, TypeVar
 from uuid import UUID
@@ -10,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import FieldListFilter, helpers
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.options import Options
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -30,6 +32,7 @@ from import_export.forms import SelectableFieldsExportForm
 from rangefilter.filters import DateRangeFilterBuilder
 from tablib import Dataset
 
+from common.admin_people import person_shown
 from common.exceptions import ApplicationError
 from common.formatting import count_of, local_date, local_datetime, money
 from common.models import TimestampedModel
@@ -76,6 +79,53 @@ class ReadOnlyAdminMixin:
         return False
 
 
+@dataclass(frozen=True)
+class AwaitingSecondApproval:
+    """What an action's `apply` returns for a row whose approval was recorded as the first of
+    two (four eyes, docs/deal.md "Who decides"): the row waits for another staff member, and
+    the action says so, with the threshold, instead of counting it as done."""
+
+    threshold: Decimal
+    currency: str
+
+
+def _apply_each(
+    modeladmin: admin.ModelAdmin[_ModelT],
+    request: HttpRequest,
+    queryset: QuerySet[_ModelT],
+    apply: Callable[[_ModelT], object],
+    done: str | Promise,
+) -> None:
+    """Call `apply` on each selected row and say what came of it: the rows done, the rows
+    awaiting a second approval, and each row's error (the other rows still go on)."""
+    succeeded, waiting = 0, []
+    for obj in queryset:
+        try:
+            outcome = apply(obj)
+        except ApplicationError as exc:
+            _row_error(modeladmin, request, obj, exc)
+        else:
+            if isinstance(outcome, AwaitingSecondApproval):
+                waiting.append(outcome)
+            else:
+                succeeded += 1
+    if succeeded:
+        _done_message(modeladmin, request, queryset, done, succeeded)
+    if waiting:
+        label = queryset.model._meta.label_lower
+        modeladmin.message_user(
+            request,
+            gettext(
+                "First approval recorded; a second is needed (threshold %(threshold)s): %(items)s."
+            )
+            % {
+                "threshold": money(waiting[0].threshold, waiting[0].currency, whole=True),
+                "items": count_of(label, len(waiting)),
+            },
+            messages.WARNING,
+        )
+
+
 def service_action(
     apply: Callable[[HttpRequest, Any], object],
     *,
@@ -84,7 +134,8 @@ def service_action(
     name: str = "",
 ) -> AdminAction:
     """An admin action that calls `apply(request, obj)` (a service) for each selected row;
-    an `ApplicationError` is that row's error message and the other rows still go on.
+    an `ApplicationError` is that row's error message and the other rows still go on, and
+    an `AwaitingSecondApproval` returned says the row waits for a second staff member.
     `done` is the past participle the message starts with ("Archived: 6 clients.").
     (`obj` is a row of the admin's own model: `apply`, often a lambda, uses what it has.)"""
 
@@ -93,16 +144,7 @@ def service_action(
         request: HttpRequest,
         queryset: QuerySet[models.Model],
     ) -> None:
-        succeeded = 0
-        for obj in queryset:
-            try:
-                apply(request, obj)
-            except ApplicationError as exc:
-                _row_error(modeladmin, request, obj, exc)
-            else:
-                succeeded += 1
-        if succeeded:
-            _done_message(modeladmin, request, queryset, done, succeeded)
+        _apply_each(modeladmin, request, queryset, lambda obj: apply(request, obj), done)
 
     action.__name__ = name or _action_name(done)
     return admin.action(description=description, permissions=["view"])(action)
@@ -171,16 +213,8 @@ def reason_action(
         form = form_class(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return _reason_page(modeladmin, request, queryset, form, name, description)
-        succeeded = 0
-        for obj in queryset:
-            try:
-                apply(request, obj, *form.cleaned_data.values())
-            except ApplicationError as exc:
-                _row_error(modeladmin, request, obj, exc)
-            else:
-                succeeded += 1
-        if succeeded:
-            _done_message(modeladmin, request, queryset, done, succeeded)
+        values = form.cleaned_data.values()
+        _apply_each(modeladmin, request, queryset, lambda obj: apply(request, obj, *values), done)
         return None
 
     action.__name__ = name
@@ -259,20 +293,61 @@ class ReadOnlyInline(admin.TabularInline[models.Model, models.Model]):
         return False
 
 
+def awaiting_second_approval_filter(
+    *, waiting: Q, not_by: tuple[str, ...], decisions: str = "decisions"
+) -> type[admin.SimpleListFilter]:
+    """A list filter of the records whose first approval is recorded (`waiting`) and whose
+    second this viewer may give (four eyes, docs/deal.md "Who decides"): none that is theirs
+    or that they asked for (`not_by`, the fields holding those user ids), and none they
+    decided on already."""
+
+    class AwaitingSecondApproval(admin.SimpleListFilter):
+        title = _("four eyes")
+        parameter_name = "second_approval"
+
+        def lookups(
+            self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+        ) -> list[tuple[str, StrOrPromise]]:
+            return [("mine", _("Awaiting my second approval"))]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+            if self.value() != "mine":
+                return queryset
+            viewer = request.user.pk
+            mine = Q(**{f"{decisions}__decided_by_id": viewer})
+            for field in not_by:
+                mine |= Q(**{field: viewer})
+            return queryset.filter(pk__in=queryset.filter(waiting).values("pk")).exclude(mine)
+
+    return AwaitingSecondApproval
+
+
 class DecisionTrailInline(ReadOnlyInline):
     """Who decided what about a record, and why, first approvals included (four eyes,
     docs/deal.md "Who decides"); an app's inline names its `DecisionBase` model."""
 
     fields = readonly_fields = (
-        "created_at",
-        "decided_by_id",
-        "decision",
+        "decided_at",
+        "decided_by",
+        "decision_shown",
         "amount",
         "final",
         "reason",
     )
     verbose_name = _("decision")
     verbose_name_plural = _("decisions (who, what, why)")
+
+    @admin.display(description=_("When"))
+    def decided_at(self, decision: models.Model) -> str:
+        return local_datetime(decision.created_at)  # type: ignore[attr-defined]
+
+    @admin.display(description=_("Decision"))
+    def decision_shown(self, decision: models.Model) -> str:
+        return str(decision)
+
+    @admin.display(description=_("Who"))
+    def decided_by(self, decision: models.Model) -> str:
+        return person_shown(decision.decided_by_id)  # type: ignore[attr-defined]
 
 
 class CreatedColumnMixin:

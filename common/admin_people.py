@@ -90,6 +90,14 @@ def _person(card: PersonCard | None, user_id: UUID | str) -> str:
     )
 
 
+def person_shown(user_id: UUID | str | None) -> str:
+    """One person, as the admins show them: for a field outside a `PeopleMixin` list (an
+    inline's row)."""
+    if user_id is None:
+        return "—"
+    return _person(_people().user_cards(user_ids=[user_id]).get(str(user_id)), user_id)
+
+
 # The attribute of a record on a list's page that holds the cards of the page's people.
 _PAGE_PEOPLE = "_people"
 

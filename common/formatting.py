@@ -25,11 +25,13 @@ def dealership_time(moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(settings.DEALERSHIP_TIME_ZONE))
 
 
-def money(amount: Decimal | float | str | None, currency: str = "") -> str:
-    """`1 250 000,00 ₽` in Russian, `1,250,000.00 RUB` in English: grouped, two decimals."""
+def money(amount: Decimal | float | str | None, currency: str = "", *, whole: bool = False) -> str:
+    """`1 250 000,00 ₽` in Russian, `1,250,000.00 RUB` in English: grouped, two decimals
+    (none with `whole`, for round figures such as thresholds: `3 000 000 ₽`)."""
     if amount is None or amount == "":
         return EMPTY
-    figure = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    decimals = 0 if whole else 2
+    figure = number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
     if currency == "RUB" and get_language() == "ru":
         return f"{figure}\u00a0₽"
     return f"{figure}\u00a0{currency}".strip()

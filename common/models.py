@@ -4,6 +4,7 @@ own `models.py`, so that they live in its own database (docs/architecture.md §3
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.transitions import StatusField, TransitionMap
@@ -15,6 +16,13 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+# What a decision says, in the reader's language (its records keep the code).
+DECISION_LABELS = {
+    "approved": pgettext_lazy("decision", "Approved"),
+    "rejected": pgettext_lazy("decision", "Rejected"),
+}
 
 
 class DecisionBase(TimestampedModel):
@@ -36,7 +44,8 @@ class DecisionBase(TimestampedModel):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return f"{self.decision} by {self.decided_by_id}"
+        decision = str(DECISION_LABELS.get(self.decision, self.decision))
+        return decision if self.final else gettext("%s, the first of two") % decision
 
 
 class OutboxEventBase(TimestampedModel):

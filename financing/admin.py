@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from common.admin import (
+    AwaitingSecondApproval,
     CreatedColumnMixin,
     DatabaseAdminMixin,
     DecisionTrailInline,
@@ -16,6 +19,7 @@ from common.admin import (
     ReadOnlyInline,
     TotalsMixin,
     admin_link,
+    awaiting_second_approval_filter,
     date_range_filter,
     display,
     money_column,
@@ -24,15 +28,20 @@ from common.admin import (
 )
 from common.admin_people import PeopleMixin
 from financing import services
-from financing.choices import Decision
+from financing.choices import ApplicationStatus, Decision
 from financing.models import ApplicationDecision, LoanApplication, LoanInstallment
 
 
 def _decision_action(decision: Decision, *, description: StrOrPromise, done: str | Promise):
     def apply(request, application, reason):
-        services.application_decide(
+        decided = services.application_decide(
             application_id=application.pk, decision=decision, reason=reason, user=request.user
         )
+        if decided.status == ApplicationStatus.PENDING_REVIEW:  # a first approval
+            return AwaitingSecondApproval(
+                settings.FINANCING_SECOND_APPROVAL_ABOVE, decided.currency
+            )
+        return decided
 
     return reason_action(
         apply, name=decision.value, description=description, done=done, permission="decide"
@@ -50,12 +59,15 @@ class DisbursementForm(forms.Form):
 
 
 def _disburse(request, application, reference):
-    services.application_disburse(
+    recorded = services.application_disburse(
         application_id=application.pk,
         amount=application.loan_amount,
         reference=reference,
         user=request.user,
     )
+    if recorded.status == ApplicationStatus.APPROVED:  # the first of two recordings
+        return AwaitingSecondApproval(settings.FINANCING_SECOND_APPROVAL_ABOVE, recorded.currency)
+    return recorded
 
 
 class LoanApplicationResource(ExportResource):
@@ -112,6 +124,14 @@ class LoanApplicationAdmin(
         "term",
     ]
     list_filter = [
+        awaiting_second_approval_filter(
+            waiting=Q(
+                status=ApplicationStatus.PENDING_REVIEW,
+                decisions__decision=Decision.APPROVED,
+                decisions__final=False,
+            ),
+            not_by=("customer_id",),
+        ),
         date_range_filter("created_at"),
         "status",
         "financing_type",
@@ -121,7 +141,11 @@ class LoanApplicationAdmin(
     # By its short id or its order's (or the whole ones), and by the customer's name, e-mail
     # or phone.
     search_fields = ["^id", "^order_id", "=customer_id"]
-    people_fields = {"customer_id": _("customer")}
+    people_fields = {
+        "customer_id": _("customer"),
+        "decided_by_id": _("decided by"),
+        "disbursed_by_id": _("disbursement recorded by"),
+    }
     people_search_fields = ("customer_id",)
     totals = ["loan_amount", "vehicle_price"]
     resource_classes = [LoanApplicationResource]
@@ -149,7 +173,7 @@ class LoanApplicationAdmin(
                     "sent_to_lender_at",
                     "disbursement_reference",
                     "disbursed_at",
-                    "disbursed_by_id",
+                    "disbursed_by_id_person",
                     "returned_at",
                 ]
             },
@@ -181,7 +205,7 @@ class LoanApplicationAdmin(
                     "customer_id",
                     "currency",
                     "rate_table_version",
-                    "decided_by_id",
+                    "decided_by_id_person",
                     "decided_at",
                     "created_at",
                     "updated_at",
@@ -194,6 +218,8 @@ class LoanApplicationAdmin(
         "number",
         "order",
         "customer_id_person",
+        "decided_by_id_person",
+        "disbursed_by_id_person",
         "vehicle",
         "down",
         "loan",

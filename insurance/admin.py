@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -10,6 +11,7 @@ from common.admin import (
     ReadOnlyAdminMixin,
     TotalsMixin,
     admin_link,
+    awaiting_second_approval_filter,
     date_range_filter,
     display,
     money_column,
@@ -18,7 +20,7 @@ from common.admin import (
 )
 from common.admin_people import PeopleMixin
 from insurance import services
-from insurance.choices import ClaimDecision, InsuranceType
+from insurance.choices import ClaimDecision, ClaimStatus, InsuranceType
 from insurance.models import Claim, ClaimDecisionRecord, Policy, Quote
 
 
@@ -176,6 +178,14 @@ class ClaimAdmin(PeopleMixin, TotalsMixin, ReadOnlyInsuranceAdmin):
         "created_at",
     ]
     list_filter = [
+        awaiting_second_approval_filter(
+            waiting=Q(
+                status=ClaimStatus.FILED,
+                decisions__decision=ClaimDecision.APPROVED,
+                decisions__final=False,
+            ),
+            not_by=("customer_id", "filed_by_id"),
+        ),
         date_range_filter("created_at"),
         date_range_filter("incident_date"),
         "status",

@@ -24,6 +24,40 @@ class LinkKind(models.TextChoices):
     INSURANCE_CLAIM = "insurance_claim", _("Insurance claim")
 
 
+# Where each status another domain reports stands in its record's life, earliest first. Two
+# reports of one record at the same instant (a payment created and captured in one request)
+# are ordered by it: the one further along is kept, whichever arrives first
+# (`services.order_link_note`). A status not listed is taken as the furthest.
+LINK_STAGES: dict[str, tuple[tuple[str, ...], ...]] = {
+    LinkKind.PAYMENT: (
+        ("pending",),
+        ("requires_action",),
+        ("completed", "failed"),
+        ("partially_refunded",),
+        ("refunded",),
+    ),
+    LinkKind.LOAN_APPLICATION: (
+        ("pending_review",),
+        ("approved", "rejected", "withdrawn"),
+        ("sent_to_lender",),
+        ("disbursed",),
+        ("returned",),
+    ),
+    LinkKind.INSURANCE_QUOTE: (("quoted",), ("purchased", "cancelled")),
+    LinkKind.INSURANCE_POLICY: (
+        ("pending_payment", "purchased"),
+        ("active", "lapsed"),
+        ("cancelled",),
+    ),
+    LinkKind.INSURANCE_CLAIM: (("filed",), ("approved", "rejected")),
+}
+
+
+def link_stage(kind: str, status: str) -> int:
+    stages = LINK_STAGES.get(kind, ())
+    return next((i for i, stage in enumerate(stages) if status in stage), len(stages))
+
+
 # A loan application in one of these states, as financing reports it, finances its order:
 # the order keeps its stock longer (docs/operations.md, "Unpaid orders").
 FINANCED_LOAN_STATUSES = ("approved", "sent_to_lender", "disbursed")

@@ -75,7 +75,7 @@ def deal_of(order: Order) -> Deal:
         payments=payments,
         captured=_sum(payments, CAPTURED),
         pending=_sum(payments, PENDING),
-        refunded=_sum(payments, ("partially_refunded", "refunded")),
+        refunded=sum((link.refunded_amount or ZERO for link in payments), ZERO),
         loan=loan,
         policies=[link for link in links if link.kind == LinkKind.INSURANCE_POLICY],
         balance_due=balance,

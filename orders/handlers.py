@@ -90,6 +90,7 @@ def note_link(event: TypedEvent[Any]) -> None:
     notes: list[tuple[str, str, str, str | None]] = [(kind, report["id"], status, amount)]
     if event.type == "insurance_policy.purchased":  # the policy's event is also its quote's end
         notes.append((LinkKind.INSURANCE_QUOTE, report["quote_id"], "purchased", report["premium"]))
+    refunded = report.get("refunded_amount") if kind == LinkKind.PAYMENT else None
     for link_kind, reference_id, link_status, link_amount in notes:
         services.order_link_note(
             order_id=report["order_id"],
@@ -97,6 +98,7 @@ def note_link(event: TypedEvent[Any]) -> None:
             reference_id=reference_id,
             status=link_status,
             amount=None if link_amount is None else Decimal(link_amount),
+            refunded_amount=None if refunded is None else Decimal(refunded),
             currency=report.get("currency", ""),
             reported_at=event.occurred,
             event=event.type,

@@ -179,6 +179,10 @@ class OrderLink(TimestampedModel):
         _("amount"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True)
+    # A payment's: how much of it has gone back, as its refunds' ledger rows sum.
+    refunded_amount = models.DecimalField(
+        _("refunded"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     # When the reported change happened, so that a late event never overwrites a newer one.
     reported_at = models.DateTimeField(_("reported"))
 

@@ -29,6 +29,7 @@ from orders.choices import (
     Actor,
     LinkKind,
     OrderStatus,
+    link_stage,
 )
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderIdempotencyKey, OrderItem, OrderLink, OrderStatusHistory
@@ -406,17 +407,24 @@ def order_link_note(
     reported_at: datetime,
     event: str,
     amount: Decimal | None = None,
+    refunded_amount: Decimal | None = None,
     currency: str = "",
 ) -> OrderLink | None:
     """Note what another domain reported about the order (a payment, loan application or
-    policy). A report older than the one already noted changes nothing; so does a report
-    about an order that is gone."""
+    policy). A report older than the one already noted changes nothing, nor does one of the
+    same instant that is no further along (`choices.link_stage`); nor a report about an order
+    that is gone."""
     with transaction.atomic(using=DB):
         order = Order.objects.using(DB).select_for_update().filter(pk=order_id).first()
         if order is None:
             logger.warning("%s reported for order %s, which does not exist", event, order_id)
             return None
-        fields = {"status": status, "amount": amount, "currency": currency}
+        fields = {
+            "status": status,
+            "amount": amount,
+            "refunded_amount": refunded_amount,
+            "currency": currency,
+        }
         link, created = OrderLink.objects.using(DB).get_or_create(
             order=order,
             kind=kind,
@@ -424,7 +432,8 @@ def order_link_note(
             defaults={**fields, "reported_at": reported_at},
         )
         if not created:
-            if link.reported_at >= reported_at:
+            noted = (link.reported_at, link_stage(kind, link.status))
+            if noted >= (reported_at, link_stage(kind, status)):
                 return link
             for name, value in {**fields, "reported_at": reported_at}.items():
                 setattr(link, name, value)

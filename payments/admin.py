@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from common.admin import (
+    AwaitingSecondApproval,
     CreatedColumnMixin,
     DatabaseAdminMixin,
     DecisionTrailInline,
@@ -13,6 +16,7 @@ from common.admin import (
     ReadOnlyInline,
     TotalsMixin,
     admin_link,
+    awaiting_second_approval_filter,
     date_range_filter,
     display,
     id_column,
@@ -22,7 +26,7 @@ from common.admin import (
 )
 from common.admin_people import PeopleMixin
 from payments import services
-from payments.choices import PayableKind, RefundDecision
+from payments.choices import PayableKind, RefundDecision, RefundStatus
 from payments.models import (
     LedgerTransaction,
     Payment,
@@ -33,7 +37,12 @@ from payments.models import (
 
 
 def _refund(request, payment, reason):
-    services.payment_refund(payment_id=payment.pk, reason=reason, user=request.user)
+    refund = services.payment_refund(payment_id=payment.pk, reason=reason, user=request.user)
+    if refund.status == RefundStatus.AWAITING_APPROVAL:
+        return AwaitingSecondApproval(
+            settings.PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE, payment.currency
+        )
+    return refund
 
 
 class PaymentResource(ExportResource):
@@ -110,7 +119,7 @@ class PaymentAdmin(
     # By the short id the list shows (or the whole one), by the order's (the payable's), by
     # the provider's reference, and by the payer's name, e-mail or phone.
     search_fields = ["^id", "^payable_id", "=customer_id", "provider_reference"]
-    people_fields = {"customer_id": _("payer")}
+    people_fields = {"customer_id": _("payer"), "created_by_id": _("created by")}
     people_search_fields = ("customer_id",)
     totals = ["amount", "refunded_amount"]
     resource_classes = [PaymentResource]
@@ -142,7 +151,7 @@ class PaymentAdmin(
                     "payable_kind",
                     "payable_id",
                     "customer_id",
-                    "created_by_id",
+                    "created_by_id_person",
                     "payment_method_id",
                     "provider",
                     "provider_reference",
@@ -214,7 +223,14 @@ def _refund_decision_action(
 @admin.register(Refund)
 class RefundAdmin(ExportMixin, TotalsMixin, CreatedColumnMixin, ReadOnlyPaymentsAdmin):
     list_display = ["number", "of_payment", "amount_shown", "status", "reason", "created"]
-    list_filter = [date_range_filter("created_at"), "status"]
+    list_filter = [
+        awaiting_second_approval_filter(
+            waiting=Q(status=RefundStatus.AWAITING_APPROVAL),
+            not_by=("created_by_id", "payment__customer_id"),
+        ),
+        date_range_filter("created_at"),
+        "status",
+    ]
     list_select_related = ["payment"]
     search_fields = [
         "^id",

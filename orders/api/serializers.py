@@ -96,7 +96,15 @@ class OrderItemOutputSerializer(serializers.ModelSerializer):
 class OrderLinkOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderLink
-        fields = ["kind", "reference_id", "status", "amount", "currency", "reported_at"]
+        fields = [
+            "kind",
+            "reference_id",
+            "status",
+            "amount",
+            "refunded_amount",
+            "currency",
+            "reported_at",
+        ]
         read_only_fields = fields
 
 
@@ -163,6 +171,7 @@ def order_body(order: Order) -> dict[str, Any]:
                 "reference_id": str(link.reference_id),
                 "status": link.status,
                 "amount": _money_or_none(link.amount),
+                "refunded_amount": _money_or_none(link.refunded_amount),
                 "currency": link.currency,
                 "reported_at": _moment.to_representation(link.reported_at),
             }
@@ -263,7 +272,7 @@ class DealPaymentsOutputSerializer(serializers.Serializer):
     captured = serializers.DecimalField(max_digits=14, decimal_places=2)
     pending = serializers.DecimalField(max_digits=14, decimal_places=2)
     refunded = serializers.DecimalField(
-        max_digits=14, decimal_places=2, help_text="Payments refunded in part or in full."
+        max_digits=14, decimal_places=2, help_text="The money the payments' refunds gave back."
     )
     items = OrderLinkOutputSerializer(many=True, source="payments")
 

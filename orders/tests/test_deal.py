@@ -2,6 +2,7 @@
 order, it says what is still due and what stands between the order and `paid`."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -91,3 +92,46 @@ def test_another_clients_deal_is_a_404(customer, other_customer):
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "arrival",
+    [["pending", "completed"], ["completed", "pending"]],
+    ids=["in-order", "completion-first"],
+)
+def test_two_reports_of_one_instant_keep_the_one_further_along_whichever_comes_first(
+    customer, arrival
+):
+    """A payment created and captured in one request reports both at the same instant: the
+    capture is kept, in either order of arrival (the demo's payments are made so)."""
+    order = order_make(customer, (vehicle_make(price="1000000.00"), 1))
+    payment, at = uuid.uuid4(), timezone.now()
+    for status in arrival:
+        services.order_link_note(
+            order_id=order.pk,
+            kind="payment",
+            reference_id=payment,
+            status=status,
+            amount=Decimal("400000.00"),
+            currency="RUB",
+            reported_at=at,
+            event=f"payment.{status}",
+        )
+
+    shown = deal(customer, order)
+
+    money = shown["payments"]
+    assert [(p["status"], p["amount"]) for p in money["items"]] == [("completed", "400000.00")]
+    assert (money["captured"], money["pending"]) == ("400000.00", "0.00")
+    # An older report changes nothing either.
+    services.order_link_note(
+        order_id=order.pk,
+        kind="payment",
+        reference_id=payment,
+        status="refunded",
+        amount=Decimal("400000.00"),
+        currency="RUB",
+        reported_at=at - timedelta(seconds=1),
+        event="payment.refunded",
+    )
+    assert deal(customer, order)["payments"]["captured"] == "400000.00"
