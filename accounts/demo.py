@@ -10,26 +10,26 @@ DEMO_USERS = [
     {
         "email": "admin@autosalon.local",
         "password": "Admin-demo-2026",
-        "full_name": "Anna Admin",
+        "full_name": "Анна Администраторова",
         "role": Role.ADMIN,
     },
     {
         "email": "manager@autosalon.local",
         "password": "Manager-demo-2026",
-        "full_name": "Maxim Manager",
+        "full_name": "Максим Громов",
         "role": Role.MANAGER,
     },
     {
         "email": "client@autosalon.local",
         "password": "Client-demo-2026",
-        "full_name": "Ivan Klientov",
+        "full_name": "Иван Клиентов",
         "role": Role.CLIENT,
         "phone": "+79161234567",
     },
     {
         "email": "client2@autosalon.local",
         "password": "Client2-demo-2026",
-        "full_name": "Olga Pokupatel",
+        "full_name": "Ольга Покупателева",
         "role": Role.CLIENT,
     },
 ]

@@ -8,6 +8,7 @@ from typing import TypeAlias
 
 from django.db.models import Q, QuerySet
 
+from accounts.choices import Role
 from accounts.models import ActivityLog, ExternalIdentity, User, email_normalize
 from common.exceptions import NotFound
 
@@ -105,6 +106,15 @@ def user_ids_matching(*, term: str, limit: int = 500) -> list[uuid.UUID]:
     if len(digits) >= 4:  # +7 915 123-45-67, 89151234567, 1234567: the phone's digits
         matches |= Q(phone__contains=digits[-10:])
     return list(User.objects.filter(matches).values_list("pk", flat=True)[:limit])
+
+
+def manager_ids_active() -> list[uuid.UUID]:
+    """The active managers, oldest account first: who the CRM hands new leads to."""
+    return list(
+        User.objects.filter(role=Role.MANAGER, is_active=True)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @dataclass(frozen=True)

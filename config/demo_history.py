@@ -53,7 +53,7 @@ ADMIN_EMAIL = "admin@autosalon.local"
 # The demo manager of accounts/demo.py and two colleagues; the first colleague's account
 # marks the history as made (running seed_demo again adds nothing).
 MANAGERS = [
-    ("manager@autosalon.local", "Maxim Manager", ""),
+    ("manager@autosalon.local", "Максим Громов", ""),
     ("ekaterina.smirnova@autosalon.local", "Екатерина Смирнова", "+79161110011"),
     ("dmitry.orlov@autosalon.local", "Дмитрий Орлов", "+79161110022"),
 ]
@@ -134,7 +134,7 @@ class Person:
     manager: int  # index into MANAGERS
     appears: datetime
     account_at: datetime | None
-    # When a manager has them: a lead comes with one, a sign-up is taken two hours later.
+    # When their manager has them: a lead comes with one, a sign-up is assigned two hours later.
     taken_at: datetime
     orders: int = 0
     # Until their car's order is paid or cancelled: one at a time, well within the limit of
@@ -218,11 +218,11 @@ class Planner:
         )
         self.people.append(person)
         manager = person.manager
-        if self.rng.random() < 0.45:  # registers on the website and is taken by a manager
+        if self.rng.random() < 0.45:  # registers on the website: the CRM gives them a manager
             person.account_at = appears
             person.taken_at = appears + timedelta(hours=2)
             self.add(appears, "register", person=person.key, name=name, email=email, phone=phone)
-            self.add(person.taken_at, "take", person=person.key, manager=manager)
+            self.add(person.taken_at, "assign", person=person.key, manager=manager)
             return person
         source = self.rng.choice(LEAD_SOURCES)
         self.add(
@@ -686,8 +686,17 @@ class History:
             self.clients[person] = client.pk
         return self.clients[person]
 
-    def do_take(self, *, person, manager) -> None:
-        crm_services.client_take(actor=self.manager(manager), client_id=self.client_of(person))
+    def do_assign(self, *, person, manager) -> None:
+        """The sign-up came in with the manager whose turn it was (docs/crm.md,
+        "Assignment"); the plan's manager looks after them, so the admin reassigns the lead
+        when the turn gave it to another, as an admin evening out the work would."""
+        client_id = self.client_of(person)
+        planned = self.manager(manager)
+        client = crm_selectors.client_get(user=self.admin, client_id=client_id)
+        if client.manager_id is None:  # assignment off (CRM_LEAD_ASSIGNMENT=none)
+            crm_services.client_take(actor=planned, client_id=client_id)
+        elif client.manager_id != planned.pk:
+            crm_services.client_update(actor=self.admin, client_id=client_id, manager_id=planned.pk)
 
     def do_activate(self, *, person, manager) -> None:
         client_id = self.client_of(person)

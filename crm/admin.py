@@ -26,6 +26,7 @@ from common.admin import (
     ExportMixin,
     ReadOnlyAdminMixin,
     date_range_filter,
+    reason_action,
     service_action,
     short_datetime,
 )
@@ -37,6 +38,7 @@ from crm.admin_forms import (
     ContactForm,
     ImportConfirmForm,
     ImportUploadForm,
+    ReassignForm,
 )
 from crm.choices import ClientSource, ClientStatus, ClientType
 from crm.models import Client, Contact, Erasure, Tag
@@ -227,7 +229,20 @@ class ClientAdmin(ManagerNamesMixin, ServiceFormAdminMixin, ExportMixin, CrmAdmi
             description=_("Archive the selected clients"),
             done=_("Archived"),
         ),
+        reason_action(
+            lambda request, client, manager_id: services.client_update(
+                actor=_staff(request), client_id=client.pk, manager_id=manager_id
+            ),
+            name="reassign",
+            description=_("Reassign the selected clients to another manager"),
+            done=_("Reassigned"),
+            permission="reassign",
+            form_class=ReassignForm,
+        ),
     ]
+
+    def has_reassign_permission(self, request):
+        return request.user.is_superuser  # the service allows admins only
 
     def get_queryset(self, request):
         return selectors.client_list(user=request.user).using(DB)

@@ -191,3 +191,17 @@ class ImportConfirmForm(forms.Form):
 
     text = forms.CharField(widget=forms.HiddenInput, strip=False)
     manager_id = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ReassignForm(forms.Form):
+    """The manager the selected clients go to: an active one, by name (the reassign action)."""
+
+    manager_id = forms.TypedChoiceField(label=_("Manager"), coerce=str)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        managers = accounts_selectors.manager_ids_active()
+        cards = accounts_selectors.user_cards(user_ids=managers)
+        self.fields["manager_id"].choices = [
+            (str(pk), cards[str(pk)].full_name or cards[str(pk)].email) for pk in managers
+        ]

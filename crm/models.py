@@ -63,6 +63,8 @@ class Client(TimestampedModel):
     # The client's account, if any.
     user_id = models.UUIDField(_("account"), null=True, blank=True)
     manager_id = models.UUIDField(_("manager"), null=True, blank=True, db_index=True)
+    # When the manager was last given (or took) the client: the round robin's turn.
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     last_activity_at = models.DateTimeField(
         _("last activity"), null=True, blank=True, db_index=True
     )

@@ -193,7 +193,7 @@ def test_no_plan_activates_a_customer_before_a_manager_has_taken_them_on():
         plan = demo_history.plan(start + timedelta(hours=hours))
         taken, activated = {}, {}
         for step in plan.steps:
-            if step.action == "take":
+            if step.action == "assign":
                 taken[step.args["person"]] = step.at
             elif step.action == "activate":
                 activated[step.args["person"]] = step.at

@@ -39,9 +39,11 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datet
 
 
 @pytest.fixture
-def seeded(provider, run_on_commit, manager, admin_user):
+def seeded(provider, run_on_commit, manager, admin_user, settings):
     """Orders paid in October 2026 at the dealership (the first and last minutes included),
-    one on each side of it, and one never paid; two customers with managers, one without."""
+    one on each side of it, and one never paid; two customers with managers, one without
+    (leads wait to be taken: CRM_LEAD_ASSIGNMENT=none)."""
+    settings.CRM_LEAD_ASSIGNMENT = "none"
     other_manager = UserFactory(role="manager", full_name="Oleg Managerov")
     anna = UserFactory(full_name="Anna Petrova")
     boris = UserFactory(full_name="Boris Ivanov")

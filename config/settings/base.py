@@ -643,6 +643,10 @@ SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD = env.int("SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD
 # ------------------------------------------------------------------------------
 # A lead with no activity for this many days counts as stale on the "my clients" page.
 CRM_STALE_LEAD_DAYS = env.int("CRM_STALE_LEAD_DAYS", default=7)
+# Who gets a lead that comes in by itself (a buyer registering online), so that every sale
+# has a manager (docs/crm.md, "Assignment"): `round_robin`, the active managers in turn; or
+# `none`, the lead waits for a manager to take it.
+CRM_LEAD_ASSIGNMENT = env.str("CRM_LEAD_ASSIGNMENT", default="round_robin")
 
 # DASHBOARD (docs/dashboard.md)
 # ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from common.types import Actor, Id
 from crm import events
 from crm.choices import ClientSource
 from crm.models import Activity, Client
-from crm.services.clients import _live, _locked, normalise_email
+from crm.services.clients import _live, _locked, lead_manager_pick, normalise_email
 
 DB = "crm"
 
@@ -66,7 +66,8 @@ def activity_log(
 def client_for_user(user_id: Id) -> Client | None:
     """The client record of an account: the one linked to it; else an unlinked record with the
     account's e-mail, which it now links (a walk-in who registers later is not duplicated);
-    else a new lead. None when the account no longer exists. Call inside atomic(using=DB)."""
+    else a new lead. A lead nobody looks after is given a manager (`lead_manager_pick`).
+    None when the account no longer exists. Call inside atomic(using=DB)."""
     client = Client.objects.using(DB).filter(user_id=user_id).first()
     if client is not None:
         return client
@@ -86,18 +87,29 @@ def client_for_user(user_id: Id) -> Client | None:
             if match is not None:
                 match.user_id = user_id
                 match.phone = match.phone or card.phone
-                match.save(using=DB, update_fields=["user_id", "phone", "updated_at"])
+                changed = ["user_id"]
+                if match.manager_id is None:  # a walk-in nobody took: now someone's
+                    match.manager_id = lead_manager_pick()
+                    match.assigned_at = timezone.now() if match.manager_id else None
+                    changed += ["manager_id"] if match.manager_id else []
+                match.save(
+                    using=DB,
+                    update_fields=["user_id", "phone", "manager_id", "assigned_at", "updated_at"],
+                )
                 events.CLIENT_UPDATED.emit(
                     aggregate_id=match.pk,
-                    payload=events.client_payload(match, changed=["user_id"]),
+                    payload=events.client_payload(match, changed=changed),
                 )
                 return match
+            manager_id = lead_manager_pick()
             client = Client.objects.using(DB).create(
                 name=card.full_name or email,
                 email=email,
                 phone=card.phone,
                 source=ClientSource.REGISTRATION,
                 user_id=user_id,
+                manager_id=manager_id,
+                assigned_at=timezone.now() if manager_id else None,
             )
             events.CLIENT_CREATED.emit(
                 aggregate_id=client.pk, payload=events.client_payload(client)

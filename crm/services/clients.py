@@ -4,7 +4,9 @@ and the tags every write on a client shares."""
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,12 +104,43 @@ def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+# A key of PostgreSQL's advisory locks, held while a lead's manager is picked: two leads
+# coming in at once take their turns one after the other.
+_ASSIGNMENT_LOCK = 4_620_001
+
+
+def lead_manager_pick() -> Id | None:
+    """The manager a lead that came in by itself goes to (docs/crm.md, "Assignment"): with
+    CRM_LEAD_ASSIGNMENT=round_robin, the active manager whose last client was given to them
+    longest ago (one never given any first; the oldest account breaks a tie); None when
+    the setting is `none` or there is no active manager. Call inside atomic(using=DB): the
+    turn is held until the caller's transaction ends."""
+    if settings.CRM_LEAD_ASSIGNMENT != "round_robin":
+        return None
+    managers = accounts_selectors.manager_ids_active()
+    if not managers:
+        return None
+    with connections[DB].cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ASSIGNMENT_LOCK])
+    last_given = dict(
+        Client.objects.using(DB)
+        .filter(manager_id__in=managers, assigned_at__isnull=False)
+        .values("manager_id")
+        .annotate(last=Max("assigned_at"))
+        .values_list("manager_id", "last")
+    )
+    never = [manager for manager in managers if manager not in last_given]
+    return never[0] if never else min(managers, key=last_given.__getitem__)
+
+
 def client_create(*, actor: Actor, tags: Iterable[str] = (), **fields: Any) -> Client:
     """A client recorded by staff; a manager's own unless an admin says otherwise."""
     fields = _normalised(fields)
     if "manager_id" not in fields and not actor.is_superuser:
         fields["manager_id"] = actor.pk
     fields["manager_id"] = _manager_checked(actor, fields.get("manager_id"))
+    if fields["manager_id"] is not None:
+        fields["assigned_at"] = timezone.now()
     fields["user_id"] = _account_checked(fields.get("user_id"))
     try:
         with transaction.atomic(using=DB):
@@ -150,6 +183,8 @@ def client_update(
             CLIENT_TRANSITIONS.apply(client, status)
         for name, value in fields.items():
             setattr(client, name, value)
+        if "manager_id" in changed:
+            client.assigned_at = timezone.now() if client.manager_id else None
         try:
             with transaction.atomic(using=DB):
                 client.save(using=DB)
@@ -177,8 +212,8 @@ def client_take(*, actor: Actor, client_id: Id) -> Client:
                 status=409,
             )
         if client.manager_id is None:
-            client.manager_id = actor.pk
-            client.save(using=DB, update_fields=["manager_id", "updated_at"])
+            client.manager_id, client.assigned_at = actor.pk, timezone.now()
+            client.save(using=DB, update_fields=["manager_id", "assigned_at", "updated_at"])
             events.CLIENT_UPDATED.emit(
                 aggregate_id=client.pk,
                 payload=events.client_payload(client, changed=["manager_id"]),
