@@ -467,6 +467,9 @@ class TotalsMixin(admin.ModelAdmin[_ModelT]):
 
     totals: list[str] = []
     totals_currency_field = "currency"
+    # Rows the sums leave out (cancelled orders: no money), said under them.
+    totals_exclude: Q | None = None
+    totals_exclude_note: StrOrPromise = ""
     change_list_template = "admin/change_list_totals.html"
 
     def changelist_view(
@@ -478,11 +481,14 @@ class TotalsMixin(admin.ModelAdmin[_ModelT]):
         changelist = context.get("cl")
         if changelist is not None:
             context["totals"] = self.totals_of(changelist.queryset)
+            context["totals_note"] = self.totals_exclude_note
         return response
 
     def totals_of(self, queryset: QuerySet[_ModelT]) -> list[CurrencyTotals]:
         """[{"currency": "RUB", "sums": [(title, "1 250 000,00 ₽"), ...]}, ...]"""
         currency = self.totals_currency_field
+        if self.totals_exclude is not None:
+            queryset = queryset.exclude(self.totals_exclude)
         rows = (
             queryset.order_by()
             .values(currency)

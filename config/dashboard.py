@@ -28,7 +28,8 @@ read (keys may be added, never renamed):
                         (90 days to today, zero-filled; `orders` created, `sold` paid),
        "funnel": [{"stage": "created" | "paid" | "completed" | "cancelled", "label": str,
                    "count": int}],
-       "payments_by_provider": [{"provider": str, "status": str, "status_label": str,
+       "payments_by_provider": [{"provider": str, "provider_label": str, "status": str,
+                               "status_label": str,
                                  "count": int, "amount": str}],
        "top_models": [{"model": str, "count": int, "revenue": str}],
        "loan_approval_weekly": [{"week": d (Monday), "approved": int, "declined": int,
@@ -64,7 +65,7 @@ from orders import figures as order_figures
 from orders.choices import PAID_STATUSES
 from orders.realtime import STAFF_GROUP
 from payments import figures as payment_figures
-from payments.choices import UNSETTLED_STATUSES, PaymentStatus
+from payments.choices import UNSETTLED_STATUSES, PaymentStatus, provider_label
 from showroom import figures as showroom_figures
 
 CHART_DAYS = 30
@@ -575,6 +576,7 @@ def _charts(*, today, currency, customers, revenue: dict, created: dict) -> dict
         "payments_by_provider": [
             {
                 "provider": row["provider"],
+                "provider_label": provider_label(row["provider"]),
                 "status": row["status"],
                 "status_label": str(status_labels.get(row["status"], row["status"])),
                 "count": row["count"],

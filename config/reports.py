@@ -38,6 +38,7 @@ from insurance.choices import InsuranceType, PolicyStatus
 from insurance.reports import order_policies
 from orders.choices import OrderStatus
 from orders.reports import SoldOrder, sold_order_chunks
+from payments.choices import provider_label
 from payments.reports import order_payments
 
 GROUPS = {"day": _("by day"), "week": _("by week"), "month": _("by month")}
@@ -251,7 +252,9 @@ class SalesReport:
             line.revenue += item.line_total
             names.append(model if item.quantity == 1 else f"{model} × {item.quantity}")
         for payment in payments:
-            line = self.by_provider.setdefault((payment.provider, payment.currency), Tally())
+            line = self.by_provider.setdefault(
+                (provider_label(payment.provider), payment.currency), Tally()
+            )
             line.orders += 1
             line.paid += payment.amount
             line.refunded += payment.refunded_amount
@@ -267,7 +270,7 @@ class SalesReport:
             currency=currency,
             total_amount=order.total_amount,
             paid_amount=order.paid_amount,
-            providers=", ".join(sorted({p.provider for p in payments})),
+            providers=", ".join(sorted({provider_label(p.provider) for p in payments})),
             loans="; ".join(
                 f"{_label(ApplicationStatus, loan.status)} {loan.loan_amount} {loan.currency}"
                 for loan in loans

@@ -153,6 +153,8 @@ class OrderAdmin(
     people_fields = {"customer_id": _("Customer")}
     people_search_fields = ("customer_id",)
     totals = ["total_amount", "paid_amount"]
+    totals_exclude = Q(status=OrderStatus.CANCELLED)
+    totals_exclude_note = _("cancelled orders not counted")
     resource_classes = [OrderResource]
     fieldsets = [
         (
@@ -264,10 +266,10 @@ class OrderAdmin(
         name = order.customer_name or order.customer_email or short_id(order.customer_id)
         return changelist_link("admin:crm_client_changelist", name, user_id=order.customer_id)
 
-    @display(pgettext_lazy("order list column", "Vehicle"))
+    @display(pgettext_lazy("order list column", "Purchase"))
     def vehicle(self, order):
-        """The vehicle's name, cut short for the list to fit 1280 px; every name of the order
-        is in its title."""
+        """The vehicle's name (an order of accessories alone: theirs), cut short for the list
+        to fit 1280 px; every name of the order is in its title."""
         names = vehicles_of(order.line_items)
         if not names:
             return "—"

@@ -3,6 +3,7 @@ search (docs/admin.md, "Lists"). Money goes out as numbers, so that a spreadshee
 
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export import fields, resources, widgets
 
 from accounts import selectors as accounts_selectors
@@ -20,7 +21,7 @@ class OrderResource(resources.ModelResource):
     customer = fields.Field(column_name=_("Customer"))
     email = fields.Field(column_name=_("E-mail"))
     phone = fields.Field(column_name=_("Phone"))
-    vehicle = fields.Field(column_name=_("Vehicle"))
+    vehicle = fields.Field(column_name=pgettext_lazy("order list column", "Purchase"))
     status = fields.Field(column_name=_("Status"))
     total_amount = fields.Field(
         attribute="total_amount",

@@ -4,6 +4,19 @@ from django.utils.translation import pgettext_lazy
 from common.transitions import TransitionMap
 
 
+class Provider(models.TextChoices):
+    """The payment providers (payments/providers), by the name a reader knows them by."""
+
+    FAKE = "fake", pgettext_lazy("payment provider", "Test provider (no real money)")
+    YOOKASSA = "yookassa", pgettext_lazy("payment provider", "YooKassa")
+    STRIPE = "stripe", pgettext_lazy("payment provider", "Stripe")
+
+
+def provider_label(code: str) -> str:
+    """A provider's name for a reader; a code no longer known stays as it is."""
+    return str(Provider(code).label) if code in Provider.values else code
+
+
 class PayableKind(models.TextChoices):
     """What a payment settles (docs/deal.md, "Payables"): an order, a seat at a paid showroom
     event, or an insurance policy's premium."""

@@ -26,6 +26,7 @@ from payments.choices import (
     PayableKind,
     PaymentMethodType,
     PaymentStatus,
+    Provider,
     RefundStatus,
     TransactionType,
 )
@@ -105,7 +106,9 @@ class Payment(TimestampedModel):
     )
     failure_reason = models.CharField(_("failure reason"), max_length=500, blank=True)
     # The provider that takes it (PAYMENTS_PROVIDER when it was made) and its id there.
-    provider = models.CharField(_("provider"), max_length=16, default=configured_provider)
+    provider = models.CharField(
+        _("provider"), max_length=16, choices=Provider.choices, default=configured_provider
+    )
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
     # Where the customer confirms the payment while it requires their action.
     confirmation_url = models.URLField(
@@ -270,7 +273,7 @@ class ProviderNotification(TimestampedModel):
     is kept (`claims`), never the body, which may carry the cardholder's details."""
 
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
-    provider = models.CharField(_("provider"), max_length=16)
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
     event_id = models.CharField(_("provider's event id"), max_length=200)
     event_type = models.CharField(_("event type"), max_length=100)
     kind = models.CharField(

@@ -89,6 +89,15 @@ def dealership(customer, settings, provider):
     anna = UserFactory(role="client", full_name="Anna Petrova", phone="+79151234567")
     boris = UserFactory(role="client", full_name="Boris Ivanov", phone="+79161234567")
     crm_client_make(actor=manager, name=anna.full_name, email=anna.email, user_id=anna.pk)
+    # Boris is another manager's client (every client has one: docs/crm.md).
+    colleague = UserFactory(role="manager", full_name="Oleg Colleague")
+    crm_client_make(
+        actor=admin,
+        name=boris.full_name,
+        email=boris.email,
+        user_id=boris.pk,
+        manager_id=colleague.pk,
+    )
 
     for days_ago, price, model in (
         (0, "1250000.00", "Lada Vesta"),

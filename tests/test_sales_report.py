@@ -171,7 +171,7 @@ def test_the_csv_adds_up_to_the_sold_orders_to_the_kopeck(seeded):
     providers = section(rows, "By payment provider")
     captured = Payment.objects.filter(payable_id__in=[o.pk for o in seeded["inside"]])
     assert [(row[0], int(row[2]), money(row[3])) for row in providers] == [
-        ("fake", 4, captured.aggregate(s=Sum("amount"))["s"])
+        ("Test provider (no real money)", 4, captured.aggregate(s=Sum("amount"))["s"])
     ]
 
 

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="client",
             name="assigned_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="assigned"),
+            field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunPython(assigned_when_created, migrations.RunPython.noop),
     ]

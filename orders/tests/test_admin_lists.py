@@ -147,6 +147,11 @@ def test_the_totals_under_the_list_sum_the_filtered_orders(manager, buyer, custo
     assert sum(sums) == Decimal("500001.00")
     assert "500,001.00" in response.content.decode()
 
+    # The whole list: the cancelled order's 99.00 is not money anyone owes or paid.
+    everything = browser_for(manager).get(reverse(CHANGELIST))
+    assert everything.context_data["totals"][0]["sums"][0][1] == "1,500,001.00\xa0RUB"
+    assert "cancelled orders not counted" in everything.content.decode()
+
 
 def export(manager, file_format: int, **filters):
     url = reverse(EXPORT)
@@ -171,7 +176,7 @@ def test_the_list_exports_as_csv_with_its_search(manager, buyer, two_orders):
         "Customer",
         "E-mail",
         "Phone",
-        "Vehicle",
+        "Purchase",
         "Status",
         "Total",
         "Paid",
@@ -186,7 +191,7 @@ def test_the_list_exports_as_csv_with_its_search(manager, buyer, two_orders):
         "e.smirnova@example.com",
         "'+79161234567",  # a CSV cell that starts with + is escaped (common/spreadsheets.py)
     )
-    assert (row["Vehicle"], row["Status"], row["Currency"]) == (
+    assert (row["Purchase"], row["Status"], row["Currency"]) == (
         "Lada Vesta SW Cross",
         "Pending",
         "RUB",
@@ -207,7 +212,7 @@ def test_the_list_exports_as_xlsx_with_its_filters_and_money_as_numbers(manager,
     assert len(rows) == 2  # the header and the cancelled order only
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["Order"] == str(mats_order.pk)[:8]
-    assert row["Vehicle"] == "Floor mats"
+    assert row["Purchase"] == "Floor mats"
     assert row["Status"] == "Cancelled"
     assert isinstance(row["Total"], (int, float, Decimal))
     assert Decimal(str(row["Total"])) == Order.objects.get(pk=mats_order.pk).total_amount
@@ -234,10 +239,10 @@ def test_the_order_list_and_page_speak_russian(manager, buyer, two_orders):
     page = browser.get(reverse("admin:orders_order_change", args=[vesta_order.pk])).content.decode()
 
     assert "Ожидает оплаты" in listing  # the status
-    assert ">Авто<" in listing  # the vehicle column
+    assert ">Покупка<" in listing  # the purchase column: a car, or accessories
     assert "1 250 000,00 ₽" in listing.replace("\xa0", " ")
     assert "Взять выбранные заказы в работу" in listing  # an action
-    for english in ("Pending", "Start processing the selected orders", "Vehicle"):
+    for english in ("Pending", "Start processing the selected orders", "Purchase"):
         assert english not in listing
     assert "Примечания" in page
     for english in ("Customer synced at", "Notes", "Technical", "Unit price"):

@@ -63,6 +63,7 @@ def test_a_payment_event_is_noted_on_the_order_with_a_new_sequence(customer, cus
             "reference_id": str(link.reference_id),
             "status": "pending",
             "amount": "400.00",
+            "refunded_amount": "0.00",
             "currency": "RUB",
             "reported_at": timezone.localtime(link.reported_at).isoformat(),
         }

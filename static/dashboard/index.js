@@ -189,7 +189,7 @@ function funnelOption() {
 
 function paymentsOption() {
   const rows = figures.charts.payments_by_provider;
-  const providers = [...new Set(rows.map((r) => r.provider))];
+  const providers = [...new Set(rows.map((r) => r.provider_label))];
   const statuses = [...new Set(rows.map((r) => r.status))];
   const statusLabel = Object.fromEntries(rows.map((r) => [r.status, r.status_label || r.status]));
   return {
@@ -203,7 +203,7 @@ function paymentsOption() {
       type: "bar",
       stack: "payments",
       data: providers.map((provider) => {
-        const row = rows.find((r) => r.provider === provider && r.status === status);
+        const row = rows.find((r) => r.provider_label === provider && r.status === status);
         return row ? row.count : 0;
       }),
     })),
