@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -30,6 +31,7 @@ from common.admin_people import PeopleMixin
 from financing import services
 from financing.choices import ApplicationStatus, Decision
 from financing.models import ApplicationDecision, LoanApplication, LoanInstallment
+from financing.reasons import reason_label
 
 
 def _decision_action(decision: Decision, *, description: StrOrPromise, done: str | Promise):
@@ -158,7 +160,7 @@ class LoanApplicationAdmin(
                     "order",
                     "customer_id_person",
                     "status",
-                    "reasons",
+                    "reasons_shown",
                     "financing_type",
                     "employment_status",
                 ]
@@ -218,6 +220,7 @@ class LoanApplicationAdmin(
         "number",
         "order",
         "customer_id_person",
+        "reasons_shown",
         "decided_by_id_person",
         "disbursed_by_id_person",
         "vehicle",
@@ -252,6 +255,14 @@ class LoanApplicationAdmin(
 
     def has_decide_permission(self, request):
         return request.user.has_perm("financing.change_loanapplication")
+
+    @display(_("reasons"))
+    def reasons_shown(self, application):
+        """Why it is in its status, oldest first, in the reader's language."""
+        items = ((reason_label(item),) for item in application.reasons)
+        return format_html(
+            '<ul class="reasons">{}</ul>', format_html_join("", "<li>{}</li>", items)
+        )
 
     @display(_("Application"), ordering="created_at")
     def number(self, application):

@@ -13,6 +13,7 @@ from common.money import to_cents
 from financing import annuity, rates
 from financing.choices import ApplicationStatus, FinancingType
 from financing.error_codes import FinancingErrorCode
+from financing.reasons import Reason, reason
 
 # Debt-to-income, in percent: approved up to the first limit, reviewed by staff up to the
 # second, rejected above it. Approval without a person is further limited by the settings
@@ -31,7 +32,7 @@ class LoanOffer:
     monthly_payment: Decimal
     total_interest: Decimal
     debt_to_income: Decimal  # percent
-    reasons: list[str]
+    reasons: list[Reason]
     rate_table_version: str
     schedule: list[annuity.Installment]
 
@@ -81,12 +82,18 @@ def loan_offer(
     )
     status, verdict = _decision(dti)
     reasons = [
-        f"Annual rate {rate}% for a {FinancingType(financing_type).label.lower()} of "
-        f"{term_months} months with {share:.0%} down (rate table {rates.VERSION}).",
+        reason(
+            "rate",
+            rate=rate,
+            financing_type=FinancingType(financing_type).value,
+            term=term_months,
+            down=(share * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP),
+            table=rates.VERSION,
+        ),
         verdict,
     ]
     if counted_income < monthly_income:
-        reasons.append(f"The declared income counts up to {settings.FINANCING_INCOME_CAP}.")
+        reasons.append(reason("income_capped", cap=settings.FINANCING_INCOME_CAP))
     if status == ApplicationStatus.APPROVED and (
         held := _held_for_review(loan_amount, share, email_verified=email_verified)
     ):
@@ -105,30 +112,23 @@ def loan_offer(
     )
 
 
-def _decision(dti: Decimal) -> tuple[ApplicationStatus, str]:
-    said = f"Debt-to-income ratio {dti}%"
+def _decision(dti: Decimal) -> tuple[ApplicationStatus, Reason]:
     if dti <= APPROVED_UP_TO:
-        return ApplicationStatus.APPROVED, f"{said} is within {APPROVED_UP_TO}%."
+        return ApplicationStatus.APPROVED, reason("dti_within", dti=dti, limit=APPROVED_UP_TO)
     if dti <= REVIEWED_UP_TO:
-        return (
-            ApplicationStatus.PENDING_REVIEW,
-            f"{said} is above {APPROVED_UP_TO}%: a manager reviews the application.",
-        )
-    return ApplicationStatus.REJECTED, f"{said} is above the {REVIEWED_UP_TO}% limit."
+        return ApplicationStatus.PENDING_REVIEW, reason("dti_review", dti=dti, limit=APPROVED_UP_TO)
+    return ApplicationStatus.REJECTED, reason("dti_over", dti=dti, limit=REVIEWED_UP_TO)
 
 
-def _held_for_review(loan_amount: Decimal, share: Decimal, *, email_verified: bool) -> list[str]:
+def _held_for_review(loan_amount: Decimal, share: Decimal, *, email_verified: bool) -> list[Reason]:
     """Why scoring may not approve this loan by itself, whatever the ratio: empty if it may."""
     held = []
     if loan_amount > settings.FINANCING_AUTO_APPROVE_MAX:
-        held.append(
-            f"A loan above {settings.FINANCING_AUTO_APPROVE_MAX} is approved by a manager only."
-        )
+        held.append(reason("held_amount", max=settings.FINANCING_AUTO_APPROVE_MAX))
     if share * 100 < settings.FINANCING_MIN_DOWN_PAYMENT_PERCENT:
         held.append(
-            f"A down payment under {settings.FINANCING_MIN_DOWN_PAYMENT_PERCENT}% of the price "
-            "is approved by a manager only."
+            reason("held_down_payment", percent=settings.FINANCING_MIN_DOWN_PAYMENT_PERCENT)
         )
     if not email_verified:
-        held.append("An applicant without a verified e-mail is approved by a manager only.")
+        held.append(reason("held_unverified"))
     return held

@@ -27,6 +27,7 @@ from financing.error_codes import FinancingErrorCode
 from financing.lenders import LenderUnavailable, LoanRequest, get_lender
 from financing.lenders.manual import ManualLender
 from financing.models import ApplicationDecision, LoanApplication, LoanInstallment
+from financing.reasons import reason as reason_of
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
 from orders.selectors import OrderView
@@ -178,7 +179,7 @@ def application_decide(
         if not ruling.final:
             return application
         APPLICATION_TRANSITIONS.apply(application, decision)
-        application.reasons = [*application.reasons, f"Staff decision: {reason}"]
+        application.reasons = [*application.reasons, reason_of("staff_decision", reason=reason)]
         application.decided_by_id = user.pk
         application.decided_at = timezone.now()
         application.save(
@@ -372,10 +373,7 @@ def application_disburse(
         application.disbursed_by_id = None if user is None else user.pk
         if late:
             application.returned_at = now
-            application.reasons = [
-                *application.reasons,
-                "Disbursed after the order was cancelled: returned to the lender.",
-            ]
+            application.reasons = [*application.reasons, reason_of("returned_late")]
             APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.RETURNED)
         else:
             APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.DISBURSED)
@@ -433,10 +431,7 @@ def order_applications_withdraw(*, order_id: Id) -> int:
             if application.status == ApplicationStatus.DISBURSED:
                 APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.RETURNED)
                 application.returned_at = timezone.now()
-                application.reasons = [
-                    *application.reasons,
-                    "The order was cancelled: the loan goes back to the lender.",
-                ]
+                application.reasons = [*application.reasons, reason_of("returned_cancelled")]
                 application.save(
                     using=DB, update_fields=["status", "reasons", "returned_at", "updated_at"]
                 )
@@ -445,7 +440,7 @@ def order_applications_withdraw(*, order_id: Id) -> int:
                 )
                 continue
             APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.WITHDRAWN)
-            application.reasons = [*application.reasons, "The order was cancelled."]
+            application.reasons = [*application.reasons, reason_of("order_cancelled")]
             application.save(using=DB, update_fields=["status", "reasons", "updated_at"])
             events.LOAN_APPLICATION_WITHDRAWN.emit(
                 aggregate_id=application.pk, payload=events.application_payload(application)

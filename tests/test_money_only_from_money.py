@@ -20,6 +20,7 @@ from common.tasks import event_deliver_task, event_dispatch_task
 from conftest import client_for, run_concurrently
 from financing import events as financing_events
 from financing.models import ApplicationDecision, LoanApplication
+from financing.reasons import reason_label
 from financing.tests.factories import application_make, car_order_make, lender_has_it, terms
 from insurance import services as insurance_services
 from insurance.models import Claim
@@ -72,9 +73,9 @@ def test_an_unverified_account_with_no_down_payment_and_a_made_up_income_gets_no
     application = LoanApplication.objects.get(pk=response.json()["id"])
     assert application.status == "pending_review"  # a person decides, not the declared income
     assert application.sent_to_lender_at is None and application.disbursed_at is None
-    reasons = " ".join(application.reasons)
-    assert "income counts up to 1000000" in reasons
-    assert "above 3000000" in reasons
+    reasons = " ".join(reason_label(item) for item in application.reasons)
+    assert "income counts up to 1,000,000\xa0RUB" in reasons
+    assert "above 3,000,000\xa0RUB" in reasons
     assert "down payment under 10%" in reasons
     assert "without a verified e-mail" in reasons
     assert Order.objects.get(pk=order.pk).status == "pending"
@@ -94,7 +95,7 @@ def test_scoring_approves_by_itself_only_within_its_limits(fields, held):
     application = application_make(buyer, **fields)
 
     assert application.status == "pending_review"
-    assert any(held in reason for reason in application.reasons)
+    assert any(held in reason_label(item) for item in application.reasons)
 
 
 def test_the_calculator_shows_an_unverified_buyer_what_scoring_leaves_to_a_manager():

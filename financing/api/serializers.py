@@ -11,6 +11,7 @@ from financing.annuity import months_after
 from financing.choices import ApplicationStatus, Decision, EmploymentStatus, FinancingType
 from financing.models import LoanApplication, LoanInstallment
 from financing.rates import MAX_TERM_MONTHS, MIN_TERM_MONTHS
+from financing.reasons import reason_code, reason_label
 
 
 class LoanTermsInputSerializer(StrictInputSerializer):
@@ -62,6 +63,28 @@ class LoanDisbursementInputSerializer(StrictInputSerializer):
     )
 
 
+class ReasonOutputSerializer(serializers.Serializer):
+    """One reason for the application's status: a stable code, its figures, and the label in
+    the language of the request (docs/deal.md, "Scoring")."""
+
+    code = serializers.SerializerMethodField(
+        help_text="rate, dti_within, dti_review, dti_over, income_capped, held_amount, "
+        "held_down_payment, held_unverified, staff_decision, order_cancelled, "
+        "returned_cancelled, returned_late; note for a reason written before the codes."
+    )
+    params = serializers.SerializerMethodField(help_text="The figures the label is made of.")
+    label = serializers.SerializerMethodField(help_text="The reason, in the request's language.")
+
+    def get_code(self, item) -> str:
+        return reason_code(item)
+
+    def get_params(self, item) -> dict[str, str]:
+        return {"text": item} if isinstance(item, str) else dict(item.get("params", {}))
+
+    def get_label(self, item) -> str:
+        return reason_label(item)
+
+
 class LoanInstallmentOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = LoanInstallment
@@ -70,7 +93,7 @@ class LoanInstallmentOutputSerializer(serializers.ModelSerializer):
 
 
 class LoanApplicationOutputSerializer(serializers.ModelSerializer):
-    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+    reasons = ReasonOutputSerializer(many=True, read_only=True)
     decisions = DecisionOutputSerializer(
         many=True, read_only=True, help_text="Staff's decisions, first approvals included."
     )
@@ -126,6 +149,6 @@ class LoanOfferOutputSerializer(serializers.Serializer):
     monthly_payment = MoneyField()
     total_interest = MoneyField()
     debt_to_income = serializers.DecimalField(max_digits=20, decimal_places=2)
-    reasons = serializers.ListField(child=serializers.CharField())
+    reasons = ReasonOutputSerializer(many=True)
     rate_table_version = serializers.CharField()
     schedule = LoanInstallmentOutputSerializer(many=True)

@@ -34,7 +34,7 @@ def test_a_manager_approves_an_application_pending_review_through_the_service(ma
 
     pending.refresh_from_db()
     assert (pending.status, pending.decided_by_id) == ("approved", manager.pk)
-    assert pending.reasons[-1] == "Staff decision: Payslips"
+    assert pending.reasons[-1] == {"code": "staff_decision", "params": {"reason": "Payslips"}}
     assert LoanApplication.objects.get(pk=approved.pk).decided_by_id is None
     assert (
         OutboxEvent.objects.filter(type="loan_application.approved").count() == 2

@@ -8,6 +8,7 @@ import pytest
 from accounts.tests.factories import UserFactory
 from conftest import client_for
 from financing.models import ApplicationDecision, OutboxEvent
+from financing.reasons import reason_label
 from financing.tests.factories import application_make, decision_url, detail_url
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -27,7 +28,7 @@ def test_a_manager_decides_an_application_pending_review(
     application.refresh_from_db()
     assert (application.status, application.decided_by_id) == ("approved", manager.pk)
     assert application.decided_at is not None
-    assert application.reasons[-1] == "Staff decision: Stable employer"
+    assert reason_label(application.reasons[-1]) == "Staff decision: Stable employer"
     event = OutboxEvent.objects.get(type="loan_application.approved")
     assert (event.payload["id"], event.payload["status"]) == (str(application.pk), "approved")
     assert customer_client.get(detail_url(application)).json()["status"] == "approved"

@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from financing.annuity import months_after
 from financing.models import LoanApplication, LoanInstallment, OutboxEvent
-from financing.tests.factories import PAYLOAD_KEYS, application_make, apply, car_order_make
+from financing.tests.factories import (
+    PAYLOAD_KEYS,
+    application_make,
+    apply,
+    car_order_make,
+    detail_url,
+)
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -32,8 +38,30 @@ def test_an_affordable_loan_is_approved_with_its_rate_schedule_and_events(
     assert body["currency"] == order.currency
     assert body["customer_id"] == str(customer.pk)
     assert body["reasons"] == [
-        "Annual rate 15.90% for a car loan of 60 months with 20% down (rate table 2026-01).",
-        "Debt-to-income ratio 24.41% is within 40%.",
+        {
+            "code": "rate",
+            "params": {
+                "rate": "15.90",
+                "financing_type": "car_loan",
+                "term": "60",
+                "down": "20",
+                "table": "2026-01",
+            },
+            "label": "Annual rate 15.90% for a car loan of 60 months with 20% down "
+            "(rate table 2026-01).",
+        },
+        {
+            "code": "dti_within",
+            "params": {"dti": "24.41", "limit": "40"},
+            "label": "Debt-to-income ratio 24.41% is within 40%.",
+        },
+    ]
+    # In Russian, from the same codes.
+    russian = customer_client.get(detail_url(application), HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert [reason["label"] for reason in russian["reasons"]] == [
+        "Ставка 15,90% годовых: автокредит на 60 мес., первоначальный взнос 20% "
+        "(таблица ставок 2026-01).",
+        "Долговая нагрузка 24,41% — в пределах 40%.",
     ]
     rows = LoanInstallment.objects.filter(application=application)
     assert rows.count() == 60
@@ -80,7 +108,7 @@ def test_an_unaffordable_loan_is_rejected(customer, customer_client):
     assert response.status_code == 201
     body = response.json()
     assert (body["status"], body["debt_to_income"]) == ("rejected", "97.65")
-    assert body["reasons"][-1] == "Debt-to-income ratio 97.65% is above the 60% limit."
+    assert body["reasons"][-1]["label"] == "Debt-to-income ratio 97.65% is above the 60% limit."
     assert LoanApplication.objects.get().status == "rejected"
     assert sorted(OutboxEvent.objects.values_list("type", flat=True)) == [
         "loan_application.rejected",

@@ -11,6 +11,7 @@ from accounts.tests.factories import UserFactory
 from conftest import client_for, run_concurrently
 from financing import services
 from financing.models import LoanApplication, LoanInstallment, OutboxEvent
+from financing.reasons import reason
 from financing.tests.factories import (
     LIST_URL,
     application_make,
@@ -100,7 +101,7 @@ def test_a_cancellation_racing_a_disbursement_never_leaves_the_loan_with_a_cance
         assert (disbursed, returned) == (0, 0)
         assert payments_loan_rows(order) == []
     # `loan_application.withdrawn` is said only when the cancellation took the lock first
-    withdrawn_first = "The order was cancelled." in application.reasons
+    withdrawn_first = reason("order_cancelled") in application.reasons
     assert OutboxEvent.objects.filter(type="loan_application.withdrawn").count() == int(
         withdrawn_first
     )

@@ -6,6 +6,7 @@ from common.events import Event
 from common.events.delivery import deliver
 from financing import scoring
 from financing.models import InboxEvent, LoanApplication, OutboxEvent
+from financing.reasons import reason
 from financing.tests.factories import PAYLOAD_KEYS, application_make, car_order_make
 from orders import services as orders_services
 
@@ -24,7 +25,7 @@ def test_cancelling_an_order_withdraws_its_open_application_and_says_so(customer
 
     approved.refresh_from_db()
     assert approved.status == "withdrawn"
-    assert approved.reasons[-1] == "The order was cancelled."
+    assert approved.reasons[-1] == reason("order_cancelled")
     assert LoanApplication.objects.get(pk=rejected.pk).status == "rejected"
     assert LoanApplication.objects.get(pk=elsewhere.pk).status == "pending_review"
     event = OutboxEvent.objects.get(type="loan_application.withdrawn")
@@ -59,7 +60,7 @@ def test_a_second_delivery_of_the_cancellation_changes_nothing(customer, run_on_
     assert again is False
     application.refresh_from_db()
     assert (application.status, application.updated_at) == ("withdrawn", updated_at)
-    assert application.reasons.count("The order was cancelled.") == 1
+    assert application.reasons.count(reason("order_cancelled")) == 1
     assert OutboxEvent.objects.filter(type="loan_application.withdrawn").count() == 1
     assert InboxEvent.objects.filter(consumer=CONSUMER).count() == 1
 
