@@ -9,18 +9,31 @@ from functools import reduce
 
 from common.money import to_cents
 from insurance import rulesets
+from insurance.factors import factor_name
 from insurance.rulesets import band_value
 
 
 @dataclass(frozen=True)
 class Factor:
+    """One factor of a premium: its code, how its name reads (a wording of
+    `insurance/factors.py` and its figures), its value and where the value comes from."""
+
     code: str
-    name: str
+    wording: str
+    params: dict[str, str]
     value: Decimal
     source: str
 
+    @property
+    def name(self) -> str:
+        return factor_name(self.as_dict())
+
     def as_dict(self) -> dict:
         return {**asdict(self), "value": str(self.value)}
+
+
+def _figures(**params: object) -> dict[str, str]:
+    return {name: str(value) for name, value in params.items()}
 
 
 @dataclass(frozen=True)
@@ -39,15 +52,15 @@ def _driver_factors(ruleset, *, unlimited: bool, age, experience) -> list[Factor
     return [
         Factor(
             "age_experience",
-            "Age and experience: any driver"
-            if unlimited
-            else f"Age and experience: {age} years old, {experience} years driving",
+            "age_experience_any" if unlimited else "age_experience",
+            {} if unlimited else _figures(age=age, experience=experience),
             Decimal("1") if unlimited else ruleset.age_experience.value(age, experience),
             ruleset.cite("age_experience"),
         ),
         Factor(
             "unlimited_drivers",
-            "Drivers: anyone" if unlimited else "Drivers: named",
+            "drivers_anyone" if unlimited else "drivers_named",
+            {},
             ruleset.unlimited_drivers if unlimited else Decimal("1"),
             ruleset.cite("unlimited_drivers"),
         ),
@@ -69,14 +82,16 @@ def osago_price(
     power = (
         Factor(
             "engine_power",
-            f"Engine power: {engine_power_hp} hp",
+            "engine_power",
+            _figures(hp=engine_power_hp),
             band_value(ruleset.engine_power, engine_power_hp),
             ruleset.cite("engine_power"),
         )
         if engine_power_hp is not None
         else Factor(
             "engine_power",
-            "Engine power: not stated (the top band)",
+            "engine_power_unstated",
+            {},
             ruleset.engine_power[-1].value,
             ruleset.cite("engine_power"),
         )
@@ -84,19 +99,22 @@ def osago_price(
     factors = [
         Factor(
             "base_rate",
-            f"Base rate, {ruleset.currency}",
+            "base_rate",
+            _figures(currency=ruleset.currency),
             ruleset.base_rate,
             ruleset.cite("base_rate"),
         ),
         Factor(
             "territory",
-            f"Territory: {territory}",
+            "territory",
+            _figures(territory=territory),
             ruleset.territory[territory],
             ruleset.cite("territory"),
         ),
         Factor(
             "bonus_malus",
-            f"Bonus-malus class {bonus_malus_class}",
+            "bonus_malus",
+            {"class": bonus_malus_class},
             ruleset.bonus_malus[bonus_malus_class],
             ruleset.cite("bonus_malus"),
         ),
@@ -109,7 +127,8 @@ def osago_price(
         power,
         Factor(
             "period_of_use",
-            f"Period of use: {period_months} months",
+            "period_of_use",
+            _figures(months=period_months),
             band_value(ruleset.period_of_use, period_months),
             ruleset.cite("period_of_use"),
         ),
@@ -132,19 +151,22 @@ def kasko_price(
     factors = [
         Factor(
             "coverage",
-            f"Sum insured, {ruleset.currency}",
+            "coverage",
+            _figures(currency=ruleset.currency),
             coverage_amount,
             ruleset.cite("coverage"),
         ),
         Factor(
             "vehicle_age",
-            f"Vehicle age: {vehicle_age} full years",
+            "vehicle_age",
+            _figures(years=vehicle_age),
             band_value(ruleset.vehicle_age, vehicle_age),
             ruleset.cite("vehicle_age"),
         ),
         Factor(
             "make_group",
-            f"Make group: {group}",
+            "make_group",
+            _figures(group=group),
             ruleset.group_factor[group],
             ruleset.cite("make_group"),
         ),

@@ -6,6 +6,7 @@ from common.money import CENT, MoneyField
 from common.serializers import DecisionOutputSerializer, StrictInputSerializer
 from insurance import rulesets
 from insurance.choices import ClaimDecision, InsuranceType
+from insurance.factors import factor_name
 from insurance.models import Claim, Policy, Quote
 
 
@@ -80,8 +81,16 @@ class QuoteCreateInputSerializer(StrictInputSerializer):
 
 class CoefficientOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
-    name = serializers.CharField()
+    params = serializers.DictField(
+        child=serializers.CharField(),
+        default=dict,
+        help_text="The figures its name is made of (a territory's code, a class, an age).",
+    )
+    name = serializers.SerializerMethodField(help_text="Its name, in the request's language.")
     value = serializers.CharField(help_text="A decimal, exactly as applied.")
+
+    def get_name(self, item) -> str:
+        return factor_name(item)
 
     def get_fields(self) -> dict[str, serializers.Field]:
         # `source` is added here: declared on the class, it would stand, to a type checker,

@@ -7,11 +7,13 @@ from decimal import Decimal
 from functools import reduce
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from common.money import to_cents
 from insurance import pricing, rulesets, services
+from insurance.factors import factor_name
 
 OSAGO_DEFAULTS = {
     "territory": "moscow",
@@ -218,4 +220,28 @@ def test_the_printed_coefficients_multiply_to_the_premium(risk, driver, coverage
 
     product = reduce(operator.mul, (Decimal(f["value"]) for f in printed))
     assert to_cents(product) == price.premium > 0
-    assert all(f["name"] and f["source"] for f in printed)
+    assert all(factor_name(f) and f["source"] for f in printed)
+
+
+def test_a_quotes_factors_read_in_the_readers_language():
+    price = pricing.osago_price(
+        territory="moscow",
+        bonus_malus_class="3",
+        unlimited_drivers=False,
+        driver_age=35,
+        driver_experience_years=10,
+        engine_power_hp=150,
+        period_months=12,
+    )
+    stored = [factor.as_dict() for factor in price.factors]  # as the quote keeps them
+
+    with translation.override("ru"):
+        russian = [factor_name(item) for item in stored]
+    with translation.override("en"):
+        english = [factor_name(item) for item in stored]
+
+    assert russian[1:3] == ["Территория: Москва", "Класс бонус-малус 3"]
+    assert english[1:3] == ["Territory: Moscow", "Bonus-malus class 3"]
+    assert "moscow" not in " ".join(russian + english)
+    # A factor stored before the wordings reads as it was written.
+    assert factor_name({"code": "territory", "name": "Territory: moscow"}) == "Territory: moscow"
