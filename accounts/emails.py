@@ -18,9 +18,10 @@ from accounts.services import (
 def _send(*, user: User, template: str, context: dict, to: str = "") -> None:
     """A plain-text and an HTML part, from `<template>.txt` and `<template>.html`, with the
     subject in `<template>_subject.txt`, to the user's e-mail unless `to` names another
-    address; in the user's language, else the site's (docs/admin.md, "Languages")."""
+    address; in the user's language, else the dealership's (DEALERSHIP_LANGUAGE, docs/admin.md
+    "Languages")."""
     context = {"user": user, **context}
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with translation.override(user.language or settings.DEALERSHIP_LANGUAGE):
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
         message = EmailMultiAlternatives(
             subject=" ".join(subject.split()),

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect
+from django.utils import translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -28,6 +29,15 @@ class PublicAuthView(APIView):
         return serializer.validated_data
 
 
+def _chosen_language(request) -> str:
+    """The language the browser or the site's switch asked for, which the new account keeps
+    for its e-mails; none when the request named none (the dealership's is used then)."""
+    asked = request.headers.get("Accept-Language") or request.COOKIES.get(
+        settings.LANGUAGE_COOKIE_NAME
+    )
+    return translation.get_language_from_request(request) if asked else ""
+
+
 class RegisterView(PublicAuthView):
     throttle_scope = "register"
 
@@ -37,7 +47,9 @@ class RegisterView(PublicAuthView):
         summary="Register a client",
     )
     def post(self, request):
-        user = services.user_register(**self.validated(s.UserRegisterInputSerializer))
+        user = services.user_register(
+            **self.validated(s.UserRegisterInputSerializer), language=_chosen_language(request)
+        )
         return Response(s.UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 

@@ -48,12 +48,19 @@ def user_register(
     full_name: str = "",
     phone: PhoneNumber | str = "",
     username: str | None = None,
+    language: str = "",
 ) -> User:
     """A new client. The role is always `client`, whatever the caller asked for. The account
     works at once; its e-mail counts as verified only once the link e-mailed now is opened
-    (`email_verify_confirm`). A username, if given, signs in as the e-mail does."""
+    (`email_verify_confirm`). A username, if given, signs in as the e-mail does. `language`:
+    the one the registering browser asked for, which the e-mails use."""
     user = User(
-        email=email, username=username or None, full_name=full_name, phone=phone, role=Role.CLIENT
+        email=email,
+        username=username or None,
+        full_name=full_name,
+        phone=phone,
+        role=Role.CLIENT,
+        language=language,
     )
     _validate_password(password, user)
     user.set_password(password)

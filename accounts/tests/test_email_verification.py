@@ -27,9 +27,9 @@ def verify_token(message) -> str:
     return found.group(1)
 
 
-def register(django_capture_on_commit_callbacks, email="new.client@example.com") -> User:
+def register(django_capture_on_commit_callbacks, email="new.client@example.com", **headers) -> User:
     with django_capture_on_commit_callbacks(execute=True):
-        response = APIClient().post(REGISTER, {"email": email, "password": PASSWORD})
+        response = APIClient().post(REGISTER, {"email": email, "password": PASSWORD}, **headers)
     assert response.status_code == 201, response.content
     assert response.json()["email_verified"] is False
     return User.objects.get(email=email)
@@ -47,7 +47,10 @@ def test_registration_emails_a_link_that_verifies_the_address(django_capture_on_
     user = register(django_capture_on_commit_callbacks)
 
     assert [m.to for m in mail.outbox] == [[user.email]]
-    assert "confirm" in mail.outbox[0].subject.lower()
+    # No language asked for: the dealership's (DEALERSHIP_LANGUAGE, Russian).
+    assert mail.outbox[0].subject == "Автосалон: подтвердите адрес эл. почты"
+    assert mail.outbox[0].body.startswith("Здравствуйте")
+    assert User.objects.get(pk=user.pk).language == ""
     assert User.objects.get(pk=user.pk).email_verified_at is None
 
     verified = APIClient().post(VERIFY, {"token": verify_token(mail.outbox[0])})
@@ -183,7 +186,7 @@ def linked(user: User) -> ExternalIdentity:
 def test_the_password_reset_email_lists_the_linked_accounts_and_how_to_unlink_them(
     django_capture_on_commit_callbacks,
 ):
-    user = UserFactory(email_verified_at=None)
+    user = UserFactory(email_verified_at=None, language="en")
     identity = linked(user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -214,7 +217,7 @@ def test_a_password_reset_email_without_linked_accounts_mentions_none(
 def test_a_logout_everywhere_emails_the_user_with_the_linked_accounts(
     django_capture_on_commit_callbacks,
 ):
-    user = UserFactory(email_verified_at=None)
+    user = UserFactory(email_verified_at=None, language="en")
     linked(user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -257,3 +260,16 @@ def test_the_migration_marks_only_accounts_a_provider_made_as_verified():
     )
     assert verified == {made_by_google.pk}
     assert password_only.pk not in verified
+
+
+@pytest.mark.parametrize(
+    ("header", "language", "greeting"),
+    [("en-GB,en;q=0.9", "en", "Hello"), ("ru-RU", "ru", "Здравствуйте")],
+)
+def test_a_buyer_registering_from_a_browser_keeps_its_language_for_the_emails(
+    django_capture_on_commit_callbacks, header, language, greeting
+):
+    user = register(django_capture_on_commit_callbacks, HTTP_ACCEPT_LANGUAGE=header)
+
+    assert user.language == language
+    assert mail.outbox[0].body.startswith(greeting)

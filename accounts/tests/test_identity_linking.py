@@ -159,7 +159,9 @@ def test_the_pre_hijack_leaves_the_attackers_password_and_tokens_refused(
     attacker_password = "Attackers-own-2026"
     with django_capture_on_commit_callbacks(execute=True):
         signed_up = APIClient().post(
-            "/api/v1/auth/register", {"email": VICTIM, "password": attacker_password}
+            "/api/v1/auth/register",
+            {"email": VICTIM, "password": attacker_password},
+            HTTP_ACCEPT_LANGUAGE="en",
         )
     assert signed_up.status_code == 201, signed_up.content
     account = User.objects.get(email=VICTIM)

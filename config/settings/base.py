@@ -78,6 +78,9 @@ CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 LANGUAGE_CODE = "en"
 # The admin and the pages speak English and Russian (locale/); the API speaks English.
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
+# The dealership's language: what its e-mails to a person who has chosen none are written in
+# (docs/admin.md, "Languages"). A buyer who registers from a browser keeps its language.
+DEALERSHIP_LANGUAGE = env.str("DEALERSHIP_LANGUAGE", default="ru")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The dealership's own time zone: opening hours are read in it, dates such as "today" are its
 # dates, and the API and the admin show times in it. Storage stays UTC (USE_TZ).
