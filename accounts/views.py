@@ -4,6 +4,7 @@ verification, an e-mail change): the confirm steps, for people rather than API c
 
 from django import forms
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
@@ -15,7 +16,10 @@ class PasswordResetForm(forms.Form):
     uid = forms.CharField(max_length=64, widget=forms.HiddenInput)
     token = forms.CharField(max_length=128, widget=forms.HiddenInput)
     new_password = forms.CharField(
-        max_length=128, strip=False, widget=forms.PasswordInput, label="New password"
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("New password"),
     )
 
 

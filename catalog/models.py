@@ -153,7 +153,11 @@ class StockReservation(TimestampedModel):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"{self.quantity} × {self.product_id} for {self.order_id} [{self.status}]"
+        return _("Reservation of %(quantity)s for order %(order)s, %(status)s") % {
+            "quantity": self.quantity,
+            "order": str(self.order_id)[:8],
+            "status": self.get_status_display().lower(),
+        }
 
 
 class OutboxEvent(OutboxEventBase):

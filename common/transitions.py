@@ -78,10 +78,25 @@ class TransitionMap:
     def targets(self, source: str) -> frozenset[str]:
         return frozenset(to for origin, to in self.edges if origin == source)
 
+    def label(self, state: str) -> str:
+        """A state as a reader reads it in a sentence: its label in the active language."""
+        return str(dict(self.states.choices).get(state, state)).lower()
+
     def check(self, source: str, target: str, *, actor: str | None = None) -> None:
         actors = self.edges.get((source, target))
-        moved = {"name": self.name, "source": source, "target": target}
+        moved = {
+            "name": _(self.name),  # the record's noun, as its app's catalogue says it
+            "source": self.label(source),
+            "target": self.label(target),
+        }
         vowel = self.name[0] in "aeiou"
+        if actors is None and source == target:
+            raise ApplicationError(
+                _("Nothing to change: it is %(state)s already.") % {"state": moved["target"]},
+                code=self.code,
+                status=409,
+                details={"from": source, "to": target},
+            )
         if actors is None:
             raise ApplicationError(
                 (

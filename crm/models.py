@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from common.formatting import local_datetime
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
 from crm.choices import (
@@ -150,7 +151,7 @@ class Activity(models.Model):
         indexes = [models.Index(fields=["client", "-occurred_at", "-id"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {local_datetime(self.occurred_at)}"
 
 
 class Erasure(models.Model):
@@ -173,7 +174,7 @@ class Erasure(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"Erasure of {self.client_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        return _("Erasure of %(when)s") % {"when": local_datetime(self.created_at)}
 
 
 class OutboxEvent(OutboxEventBase):

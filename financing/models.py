@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import money
 from common.models import DecisionBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from common.money import MAX_DIGITS
 from common.transitions import StatusField
@@ -109,7 +110,11 @@ class LoanApplication(TimestampedModel):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"Application {str(self.pk)[:8]}: {self.loan_amount} {self.currency} [{self.status}]"
+        return _("Loan application %(number)s: %(amount)s, %(status)s") % {
+            "number": str(self.pk)[:8],
+            "amount": money(self.loan_amount, self.currency),
+            "status": self.get_status_display().lower(),
+        }
 
 
 class ApplicationDecision(DecisionBase):

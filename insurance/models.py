@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import money
 from common.models import DecisionBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
 from insurance.choices import (
@@ -83,7 +84,10 @@ class Quote(TimestampedModel):
         indexes = [models.Index(fields=["order_id", "status"])]
 
     def __str__(self):
-        return f"{self.insurance_type.upper()} quote {self.premium} {self.currency}"
+        return _("%(type)s quote: %(premium)s") % {
+            "type": self.get_insurance_type_display(),
+            "premium": money(self.premium, self.currency),
+        }
 
     @property
     def is_expired(self) -> bool:
@@ -164,7 +168,7 @@ class Policy(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"Policy {self.number}"
+        return _("Policy %(number)s") % {"number": self.number}
 
 
 class Claim(TimestampedModel):
@@ -206,7 +210,11 @@ class Claim(TimestampedModel):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"Claim {self.amount_claimed} {self.currency} on {self.policy_id} [{self.status}]"
+        return _("Claim %(number)s: %(amount)s, %(status)s") % {
+            "number": str(self.pk)[:8],
+            "amount": money(self.amount_claimed, self.currency),
+            "status": self.get_status_display().lower(),
+        }
 
 
 class ClaimDecisionRecord(DecisionBase):

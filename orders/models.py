@@ -160,7 +160,7 @@ class OrderStatusHistory(TimestampedModel):
         verbose_name_plural = _("order status history")
 
     def __str__(self):
-        return f"{self.order_id}: {self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
 
 
 class OrderLink(TimestampedModel):
@@ -197,7 +197,7 @@ class OrderLink(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.reference_id}: {self.status}"
+        return f"{self.get_kind_display()} {str(self.reference_id)[:8]}: {self.status}"
 
 
 class OrderIdempotencyKey(IdempotencyKeyBase):

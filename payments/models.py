@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import money
 from common.models import (
     DecisionBase,
     IdempotencyKeyBase,
@@ -141,7 +142,11 @@ class Payment(TimestampedModel):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"Payment {str(self.pk)[:8]} {self.amount} {self.currency} [{self.status}]"
+        return _("Payment %(number)s: %(amount)s, %(status)s") % {
+            "number": str(self.pk)[:8],
+            "amount": money(self.amount, self.currency),
+            "status": self.get_status_display().lower(),
+        }
 
 
 class Refund(TimestampedModel):
@@ -168,7 +173,11 @@ class Refund(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"Refund {self.amount} of {self.payment_id}"
+        return _("Refund %(number)s: %(amount)s, %(status)s") % {
+            "number": str(self.pk)[:8],
+            "amount": money(self.amount),
+            "status": self.get_status_display().lower(),
+        }
 
 
 class RefundApproval(DecisionBase):
@@ -228,7 +237,7 @@ class LedgerTransaction(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.type} {self.amount} {self.currency} ({self.payable_kind} {self.payable_id})"
+        return f"{self.get_type_display()}: {money(self.amount, self.currency)}"
 
 
 class PaymentIdempotencyKey(IdempotencyKeyBase):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import local_date, local_datetime, local_time
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
 from showroom.choices import (
@@ -96,7 +97,7 @@ class Event(TimestampedModel):
         indexes = [models.Index(fields=["status", "start_date"])]
 
     def __str__(self):
-        return f"{self.title} ({self.start_date:%Y-%m-%d})"
+        return f"{self.title} ({local_date(self.start_date)})"
 
 
 class Registration(TimestampedModel):
@@ -128,7 +129,10 @@ class Registration(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.user_id} at {self.event_id} [{self.status}]"
+        return _("Registration for %(event)s, %(status)s") % {
+            "event": self.event.title,
+            "status": self.get_status_display().lower(),
+        }
 
 
 class ResourceType(TimestampedModel):
@@ -246,7 +250,10 @@ class Allocation(TimestampedModel):
         indexes = [models.Index(fields=["resource", "status", "start_time"])]
 
     def __str__(self):
-        return f"{self.resource_id} {self.start_time:%Y-%m-%d %H:%M}–{self.end_time:%H:%M}"
+        return _("Booked %(start)s–%(end)s") % {
+            "start": local_datetime(self.start_time),
+            "end": local_time(self.end_time),
+        }
 
 
 class TestDrive(TimestampedModel):
@@ -283,7 +290,10 @@ class TestDrive(TimestampedModel):
         ordering = ["start_time"]
 
     def __str__(self):
-        return f"{self.user_id} {self.start_time:%Y-%m-%d %H:%M} [{self.status}]"
+        return _("Test drive on %(when)s, %(status)s") % {
+            "when": local_datetime(self.start_time),
+            "status": self.get_status_display().lower(),
+        }
 
 
 class OutboxEvent(OutboxEventBase):
