@@ -21,4 +21,10 @@ class InsuranceConfig(DomainAppConfig):
     )
 
     def ready(self):
-        from insurance import handlers  # noqa: F401  (registers the event consumers)
+        from common.payables import payable_owner_provide
+        from insurance import (
+            handlers,  # noqa: F401  (registers the event consumers)
+            selectors,
+        )
+
+        payable_owner_provide("policy", selectors.policy_payable_report)

@@ -7,6 +7,7 @@ from django.db.models import Model, QuerySet
 
 from common.exceptions import NotFound
 from common.types import Actor, Id
+from insurance import events
 from insurance.models import Claim, Policy, Quote
 
 M = TypeVar("M", bound=Model)
@@ -45,3 +46,10 @@ def claim_list(*, user: Actor) -> QuerySet[Claim]:
 
 def claim_get(*, user: Actor, claim_id: Id) -> Claim:
     return _one(claim_list(user=user), claim_id)
+
+
+def policy_payable_report(policy_id: str) -> dict | None:
+    """The policy as its events report it (`insurance_policy.purchased`), for payments when a
+    premium is paid before that event arrives (common/payables.py)."""
+    policy = Policy.objects.filter(pk=policy_id).first()
+    return None if policy is None else events.policy_payload(policy)

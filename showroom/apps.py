@@ -17,4 +17,10 @@ class ShowroomConfig(DomainAppConfig):
     )
 
     def ready(self):
-        from showroom import handlers  # noqa: F401  (registers the event consumers)
+        from common.payables import payable_owner_provide
+        from showroom import (
+            handlers,  # noqa: F401  (registers the event consumers)
+            selectors,
+        )
+
+        payable_owner_provide("registration", selectors.registration_payable_report)

@@ -8,6 +8,7 @@ from django.db.models import Count, Model, Q, QuerySet
 
 from common.exceptions import NotFound
 from common.types import Actor, Id
+from showroom import events
 from showroom.choices import SEAT_HOLDING, EventStatus
 from showroom.models import (
     Allocation,
@@ -89,3 +90,10 @@ def test_drive_list(*, user: Actor) -> QuerySet[TestDrive]:
 
 def test_drive_get(*, user: Actor, test_drive_id: Id) -> TestDrive:
     return _visible(test_drive_list(user=user), test_drive_id)
+
+
+def registration_payable_report(registration_id: str) -> dict | None:
+    """The registration as its events report it, for payments when a seat is paid before
+    that event arrives (common/payables.py)."""
+    registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
+    return None if registration is None else events.registration_payload(registration)

@@ -138,7 +138,7 @@ def test_switching_while_signed_out_saves_nothing(manager):
 
 def test_an_email_to_a_russian_user_is_in_russian_and_to_an_english_one_in_english():
     russian = UserFactory(language="ru", full_name="Иван Петров")
-    english = UserFactory(full_name="John Smith")
+    english = UserFactory(language="en", full_name="John Smith")
 
     with translation.override("en"):  # the request or task's language does not decide
         password_reset_email_send(user=russian)
@@ -152,6 +152,17 @@ def test_an_email_to_a_russian_user_is_in_russian_and_to_an_english_one_in_engli
     assert 'lang="ru"' in to_russian.alternatives[0][0]
     assert to_english.subject == "Autosalon: reset your password"
     assert to_english.body.startswith("Hello John Smith,")
+
+
+def test_an_email_to_someone_who_chose_no_language_is_in_the_dealerships():
+    undecided = UserFactory(language="", full_name="Анна Петрова")
+
+    with translation.override("en"):
+        password_reset_email_send(user=undecided)
+
+    (message,) = mail.outbox
+    assert message.subject == "Автосалон: сброс пароля"
+    assert message.body.startswith("Здравствуйте, Анна Петрова!")
 
 
 # PLURALS: "6 заказов", not "6 заказы"

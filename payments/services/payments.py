@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import idempotency
 from common.exceptions import ApplicationError
+from common.payables import payable_report
 from common.queueing import task_queue
 from common.types import Actor, Id
 from orders import selectors as orders_selectors
@@ -163,16 +164,48 @@ def _payable_noted_locked(user: Actor, kind: PayableKind, payable_id: Id | None)
     events; the payer's own (or anyone's, for staff), locked."""
     payable = None
     if payable_id is not None:  # None: neither id was given, so there is no such payable
-        payable = (
-            Payable.objects.using(DB)
-            .select_for_update()
-            .filter(payable_id=payable_id, payable_kind=kind)
-            .first()
-        )
+        payable = _payable_noted(kind, payable_id) or _payable_asked(kind, payable_id)
     if payable is None or (payable.customer_id != user.pk and not user.is_staff):
         message, code = _NOT_FOUND[kind]
         raise ApplicationError(message, code=code, status=404)
     return payable
+
+
+def _payable_noted(kind: PayableKind, payable_id: Id) -> Payable | None:
+    return (
+        Payable.objects.using(DB)
+        .select_for_update()
+        .filter(payable_id=payable_id, payable_kind=kind)
+        .first()
+    )
+
+
+def _payable_asked(kind: PayableKind, payable_id: Id) -> Payable | None:
+    """A payable whose owner's event has not arrived yet: the owner is asked what it would
+    report (common/payables.py) and that is noted as the event would note it, so that a
+    premium or a seat paid as soon as it is bought is never a 404. Its event, arriving
+    later, changes nothing (`payable_note` notes once)."""
+    report = payable_report(kind, payable_id)
+    if report is None:
+        return None
+    if kind == PayableKind.POLICY:
+        policy_payable_note(
+            policy_id=report["id"],
+            order_id=report["order_id"],
+            customer_id=report["customer_id"],
+            status=report["status"],
+            premium=report["premium"],
+            currency=report["currency"],
+        )
+    else:
+        registration_payable_note(
+            registration_id=report["id"],
+            customer_id=report["user_id"],
+            status=report["status"],
+            amount=report["amount"],
+            currency=report["currency"],
+        )
+    return _payable_noted(kind, payable_id)
 
 
 def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = None) -> None:

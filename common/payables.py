@@ -1,0 +1,30 @@
+"""The payables other apps own (a policy's premium, a seat at a paid event), as payments may
+ask their owners of them (docs/deal.md, "Payables").
+
+Payments learns of each from its owner's event. A buyer who pays as soon as the purchase
+answers may get there before the event: payments then asks the owner what it would have
+reported, and notes it as the event would have, so that nothing that exists is a 404. The
+answer is the owner's event payload of the record as it stands now (or None: no such
+record); payments reads it as it reads the event's.
+
+Common imports no app: each owner hands its lookup over when it is ready
+(`payable_owner_provide`, in its AppConfig.ready), as accounts hands over the people
+directory (common/admin_people.py)."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+PayableReport = Mapping[str, Any]  # what the owner's event says of the payable
+_owners: dict[str, Callable[[str], PayableReport | None]] = {}
+
+
+def payable_owner_provide(kind: str, report: Callable[[str], PayableReport | None]) -> None:
+    """`kind` is payments' payable kind (`policy`, `registration`)."""
+    _owners[kind] = report
+
+
+def payable_report(kind: str, payable_id: object) -> PayableReport | None:
+    """What the owner of a payable of `kind` would report of it now; None when there is no
+    such record, or no owner of that kind."""
+    lookup = _owners.get(kind)
+    return None if lookup is None else lookup(str(payable_id))
