@@ -152,6 +152,8 @@ MIDDLEWARE = [
     # A signed-in user's saved language first; it needs `request.user`.
     "common.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A list's unknown query parameter is a 400 naming it (docs/api.md, "Lists").
+    "common.filters.UnknownQueryParametersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",

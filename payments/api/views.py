@@ -15,7 +15,7 @@ from payments import selectors, services
 from payments.api import serializers as s
 from payments.choices import RefundStatus
 from payments.error_codes import PaymentErrorCode
-from payments.filters import LedgerTransactionFilter
+from payments.filters import LedgerTransactionFilter, PaymentFilter
 from payments.providers import NotificationRefused, get_provider
 from payments.services.notifications import provider_notification_receive
 
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 class PaymentListCreateView(generics.ListAPIView):
     serializer_class = s.PaymentOutputSerializer
-    filter_backends: list = []
+    filterset_class = PaymentFilter
 
     def get_queryset(self):
         return selectors.payment_list(user=self.request.user)
