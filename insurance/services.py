@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog import selectors as catalog_selectors
 from catalog.selectors import VehicleView
 from common import four_eyes
+from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 from common.types import Actor, Id
 from insurance import events, pricing, rulesets
@@ -42,6 +43,30 @@ QUOTE_VALIDITY = timedelta(days=30)
 
 # QUOTES
 # ------------------------------------------------------------------------------
+def _stated_vehicle_check(vehicle: VehicleView, stated: dict[str, object]) -> None:
+    actual = {
+        "vehicle_make": vehicle.make,
+        "vehicle_model": vehicle.model,
+        "vehicle_year": vehicle.year,
+        "vehicle_vin": vehicle.vin,
+    }
+    unknown = set(stated) - set(actual)
+    if unknown:
+        raise TypeError(f"quote_create() got unexpected arguments {sorted(unknown)}")
+    differ = {
+        name: [_("The order's car has %s.") % (actual[name] or "—")]
+        for name, value in stated.items()
+        if str(value).strip().casefold() != str(actual[name] or "").strip().casefold()
+    }
+    if differ:
+        raise ApplicationError(
+            _("The car described is not the order's car."),
+            code=CommonErrorCode.VALIDATION_ERROR,
+            status=400,
+            details=differ,
+        )
+
+
 def _insurable_vehicle(
     *, user: Actor, order_id: Id, product_id: UUID | None
 ) -> tuple[OrderView, VehicleView, Decimal]:
@@ -195,11 +220,16 @@ def quote_create(
     territory: str = rulesets.OSAGO.default_territory,
     period_months: int = 12,
     bonus_malus_class: str = rulesets.OSAGO.default_bonus_malus_class,
+    **stated: object,
 ) -> Quote:
     """Price insurance for the vehicle on an order (make, model, year, VIN and price come from
     the catalog and the order, never from the customer); the quote can be bought for 30
-    days. With no driver named, anyone may drive (`unlimited_drivers` defaults to that)."""
+    days. With no driver named, anyone may drive (`unlimited_drivers` defaults to that).
+    `stated`: the car as the caller described it (`vehicle_make`, `vehicle_model`,
+    `vehicle_year`, `vehicle_vin`), accepted when it is the order's car, a 400 naming each
+    field that differs otherwise."""
     order, vehicle, price = _insurable_vehicle(user=user, order_id=order_id, product_id=product_id)
+    _stated_vehicle_check(vehicle, stated)
     if unlimited_drivers is None:
         unlimited_drivers = driver_age is None
     now = timezone.now()

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# Every absolute link the system sends (the e-mails', the payments' return address) is made
+# from SITE_URL: this server's own address unless the environment names another.
+export SITE_URL=${SITE_URL:-http://$HOST:$PORT}
 
 "$PYTHON" manage.py migrate_all
 "$PYTHON" manage.py collectstatic --noinput --verbosity 0

@@ -121,6 +121,12 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     assert components.status_code == 200
     assert "redis" not in components.json()["components"]
     assert registered.status_code == 201, registered.text
+    # make run's PORT is in every link it sends (SITE_URL): the verification e-mail, which
+    # the console backend wrote to the server's log.
+    log, deadline = project.parent / "server.log", time.monotonic() + 10
+    while "/verify-email?token=" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert f"{base_url}/verify-email?token=" in log.read_text()
     assert token.status_code == 200, token.text
     assert me.status_code == 200
     assert me.json()["email"] == "new@example.com"

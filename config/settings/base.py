@@ -72,6 +72,10 @@ DEFAULT_SECRET_KEY = "embedded-development-key-change-me-in-every-real-deploymen
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# This site's address, which every absolute link it sends is made from: the e-mails' links,
+# the payment provider's return address, Google's callback. `make run` sets it from HOST and
+# PORT (scripts/run.sh); a deployment names its public https:// address.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A refused CSRF check: a 403 `csrf_failed` in the envelope under /api/, Django's page
 # elsewhere (docs/security.md, "CSRF").
 CSRF_FAILURE_VIEW = "common.views.csrf_failure"
@@ -543,7 +547,7 @@ PAYMENTS_PENDING_SWEEP_AFTER_SECONDS = env.int(
 # Where the provider sends a customer back after confirming a payment: our own page, which
 # asks the provider at once instead of waiting for its notification.
 PAYMENTS_RETURN_URL = env.str(
-    "PAYMENTS_RETURN_URL", default="http://127.0.0.1:8000/payments/{payment_id}/return"
+    "PAYMENTS_RETURN_URL", default=f"{SITE_URL}/payments/{{payment_id}}/return"
 )
 YOOKASSA_SHOP_ID = env.str("YOOKASSA_SHOP_ID", default="")
 YOOKASSA_SECRET_KEY = env.str("YOOKASSA_SECRET_KEY", default="")
@@ -755,14 +759,14 @@ GOOGLE_DISCOVERY_URL = env.str(
 # Where Google sends the browser back: this API's callback, or a front-end page that posts
 # the `code` and `state` it receives to the callback. Registered in Google's console.
 GOOGLE_REDIRECT_URI = env.str(
-    "GOOGLE_REDIRECT_URI", default="http://127.0.0.1:8000/api/v1/auth/google/callback"
+    "GOOGLE_REDIRECT_URI", default=f"{SITE_URL}/api/v1/auth/google/callback"
 )
 OIDC_STATE_TTL_SECONDS = 600
 OIDC_HTTP_TIMEOUT_SECONDS = env.float("OIDC_HTTP_TIMEOUT_SECONDS", default=5)
 # A Google account whose e-mail is a user's links once that user confirms from an e-mail.
 IDENTITY_LINK_TTL_SECONDS = env.int("IDENTITY_LINK_TTL_SECONDS", default=3600)
 FRONTEND_IDENTITY_LINK_URL = env.str(
-    "FRONTEND_IDENTITY_LINK_URL", default="http://127.0.0.1:8000/link-account?token={token}"
+    "FRONTEND_IDENTITY_LINK_URL", default=f"{SITE_URL}/link-account?token={{token}}"
 )
 # A signed-in user links a Google account only within this many seconds of signing in with
 # their password (docs/security.md, "Google sign-in"); otherwise only by e-mail.
@@ -771,19 +775,19 @@ IDENTITY_LINK_REAUTH_SECONDS = 600
 # this page ({token} is filled in).
 ACCOUNTS_EMAIL_VERIFY_HOURS = env.int("ACCOUNTS_EMAIL_VERIFY_HOURS", default=48)
 FRONTEND_EMAIL_VERIFY_URL = env.str(
-    "FRONTEND_EMAIL_VERIFY_URL", default="http://127.0.0.1:8000/verify-email?token={token}"
+    "FRONTEND_EMAIL_VERIFY_URL", default=f"{SITE_URL}/verify-email?token={{token}}"
 )
 # A new e-mail asked for in `users/me` is confirmed by a signed link sent there, which works
 # ACCOUNTS_EMAIL_VERIFY_HOURS and opens this page (docs/security.md, "Changing the e-mail").
 FRONTEND_EMAIL_CHANGE_URL = env.str(
-    "FRONTEND_EMAIL_CHANGE_URL", default="http://127.0.0.1:8000/change-email?token={token}"
+    "FRONTEND_EMAIL_CHANGE_URL", default=f"{SITE_URL}/change-email?token={{token}}"
 )
 # The current address is sent a link that stops the change, or undoes it once made, for
 # this many hours; it opens this page (docs/security.md, "Changing the e-mail").
 ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS = env.int("ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS", default=72)
 FRONTEND_EMAIL_CHANGE_CANCEL_URL = env.str(
     "FRONTEND_EMAIL_CHANGE_CANCEL_URL",
-    default="http://127.0.0.1:8000/cancel-email-change?token={token}",
+    default=f"{SITE_URL}/cancel-email-change?token={{token}}",
 )
 
 # E-MAIL
@@ -794,7 +798,7 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Autosalon <noreply@autosalon.local>")
 FRONTEND_PASSWORD_RESET_URL = env.str(
     "FRONTEND_PASSWORD_RESET_URL",
-    default="http://127.0.0.1:8000/reset-password?uid={uid}&token={token}",
+    default=f"{SITE_URL}/reset-password?uid={{uid}}&token={{token}}",
 )
 
 # STATIC FILES

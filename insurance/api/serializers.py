@@ -59,6 +59,20 @@ class QuoteCreateInputSerializer(StrictInputSerializer):
         choices=list(rulesets.OSAGO.bonus_malus),
         default=rulesets.OSAGO.default_bonus_malus_class,
     )
+    # The car as the caller knows it (older clients send it): checked against the order's,
+    # never used instead of it.
+    vehicle_make = serializers.CharField(
+        max_length=60, required=False, help_text="Optional: must be the order's car's make."
+    )
+    vehicle_model = serializers.CharField(
+        max_length=60, required=False, help_text="Optional: must be the order's car's model."
+    )
+    vehicle_year = serializers.IntegerField(
+        min_value=1900, max_value=2100, required=False, help_text="Optional: the car's year."
+    )
+    vehicle_vin = serializers.CharField(
+        max_length=17, required=False, help_text="Optional: must be the order's car's VIN."
+    )
 
     def fields_refused(self, data):
         refused = super().fields_refused(data)

@@ -174,7 +174,9 @@ def test_kasko_of_a_vehicle_dearer_than_the_tariff_allows_is_refused(customer_cl
     assert nothing_written()
 
 
-def test_a_body_that_names_the_vehicle_is_refused_as_unknown_fields(customer_client, order):
+def test_a_body_that_names_another_car_is_refused_naming_each_field_that_differs(
+    customer_client, order, camry
+):
     body = osago(
         order,
         vehicle_make="Lada",
@@ -189,10 +191,10 @@ def test_a_body_that_names_the_vehicle_is_refused_as_unknown_fields(customer_cli
     error = response.json()["error"]
     assert error["code"] == "validation_error"
     assert error["details"] == {
-        "vehicle_make": UNKNOWN_FIELD,
-        "vehicle_model": UNKNOWN_FIELD,
-        "vehicle_vin": UNKNOWN_FIELD,
-        "vehicle_year": UNKNOWN_FIELD,
+        "vehicle_make": ["The order's car has Toyota."],
+        "vehicle_model": ["The order's car has Camry."],
+        "vehicle_year": [f"The order's car has {camry.year}."],
+        "vehicle_vin": [f"The order's car has {camry.vin}."],
     }
     assert nothing_written()
 
@@ -386,3 +388,46 @@ def test_another_client_cannot_buy_my_quote(customer, other_customer):
     assert response.status_code == 404
     assert Policy.objects.count() == 0
     assert Quote.objects.get(pk=quote.pk).status == "quoted"
+
+
+def seed_request(order, camry, **changed) -> dict:
+    """Seed 000's KASKO request as its README writes it: the car beside the order."""
+    return {
+        **kasko(order, coverage_amount="2000000.00"),
+        "vehicle_make": "Toyota",
+        "vehicle_model": "Camry",
+        "vehicle_year": camry.year,
+        "vehicle_vin": camry.vin,
+        **changed,
+    }
+
+
+def test_the_seed_requests_quote_with_the_orders_own_car_is_accepted(customer_client, order, camry):
+    response = customer_client.post(QUOTES, seed_request(order, camry, vehicle_make="TOYOTA"))
+
+    assert response.status_code == 201, response.json()
+    quote = Quote.objects.get()
+    assert (quote.vehicle_make, quote.vehicle_model, quote.vehicle_vin) == (
+        "Toyota",
+        "Camry",
+        camry.vin,
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("vehicle_vin", "1HGCM82633A123456"),
+        ("vehicle_model", "Corolla"),
+        ("vehicle_year", 2001),
+    ],
+)
+def test_a_car_described_otherwise_than_the_orders_is_a_400_naming_the_field(
+    customer_client, order, camry, field, value
+):
+    response = customer_client.post(QUOTES, seed_request(order, camry, **{field: value}))
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], list(error["details"])) == ("validation_error", [field])
+    assert nothing_written()
