@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from redis import Redis
 from redis.exceptions import NoScriptError
@@ -278,22 +279,23 @@ def throttled(
     scope: str, methods: tuple[str, ...] = ("POST",)
 ) -> Callable[
     [Callable[Concatenate[HttpRequest, _P], _ResponseT]],
-    Callable[Concatenate[HttpRequest, _P], _ResponseT | JsonResponse],
+    Callable[Concatenate[HttpRequest, _P], _ResponseT | HttpResponse],
 ]:
     """The same limit for a plain Django view (the admin's login form counts in `login`),
-    on `methods`: a 429 in the envelope, and the RateLimit headers on every answer."""
+    on `methods`: a 429 in the envelope for an API path, a page in the reader's language for
+    any other, and the RateLimit headers on every answer."""
 
     def decorate(
         view: Callable[Concatenate[HttpRequest, _P], _ResponseT],
-    ) -> Callable[Concatenate[HttpRequest, _P], _ResponseT | JsonResponse]:
+    ) -> Callable[Concatenate[HttpRequest, _P], _ResponseT | HttpResponse]:
         @functools.wraps(view)
         def wrapped(
             request: HttpRequest, /, *args: _P.args, **kwargs: _P.kwargs
-        ) -> _ResponseT | JsonResponse:
+        ) -> _ResponseT | HttpResponse:
             if request.method not in methods:
                 return view(request, *args, **kwargs)
             usage = usage_count(request, scope)
-            response: _ResponseT | JsonResponse
+            response: _ResponseT | HttpResponse
             if usage.allowed:
                 response = view(request, *args, **kwargs)
             else:
@@ -303,14 +305,17 @@ def throttled(
 
                 # A refused call's wait is its bucket's `reset` (`Usage.retry_after`).
                 retry_after = max(math.ceil(usage.reset), 1)
-                response = JsonResponse(
-                    error_body(
-                        CommonErrorCode.THROTTLED,
-                        _("Request was throttled."),
-                        retry_after=retry_after,
-                    ),
-                    status=429,
-                )
+                if request.path.startswith("/api/"):
+                    response = JsonResponse(
+                        error_body(
+                            CommonErrorCode.THROTTLED,
+                            _("Request was throttled."),
+                            retry_after=retry_after,
+                        ),
+                        status=429,
+                    )
+                else:  # a page a person reads (the admin's sign-in): a page, in their language
+                    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
                 response["Retry-After"] = str(retry_after)
             for name, value in _most_restrictive(request, usage).headers().items():
                 response[name] = value

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.http import JsonResponse
 from django.test import RequestFactory
+from django.urls import reverse
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
@@ -188,7 +189,7 @@ def test_a_plain_view_throttled_on_get_answers_with_the_headers_and_then_a_429(r
         return JsonResponse({"ok": True})
 
     def get():
-        request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1")
+        request = RequestFactory().get("/api/v1/page", REMOTE_ADDR="192.0.2.1")
         request.user = AnonymousUser()
         return page(request)
 
@@ -204,3 +205,27 @@ def test_a_plain_view_throttled_on_get_answers_with_the_headers_and_then_a_429(r
     assert responses[-1]["Retry-After"] == "60"
     assert [r["RateLimit-Remaining"] for r in responses] == ["2", "1", "0", "0"]
     assert {(r["RateLimit-Limit"], r["RateLimit-Reset"]) for r in responses} == {("3", "60")}
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("ru", "Слишком много попыток"), ("en", "Too many attempts")],
+)
+@pytest.mark.django_db(databases="__all__")
+def test_the_admins_sign_in_throttled_answers_a_page_in_the_readers_language(
+    rates, client, language, said
+):
+    url, address = reverse("admin:login"), f"198.51.100.{len(language) + ord(language[0])}"
+    caches["ratelimit"].delete(f"throttle:login:ip:{address}")
+    form = {"username": "x@example.com", "password": "wrong"}
+    for _ in range(3):
+        client.post(url, form, REMOTE_ADDR=address)
+
+    refused = client.post(url, form, REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert refused.status_code == 429
+    assert refused["Content-Type"].startswith("text/html")
+    page = refused.content.decode()
+    assert said in page and f'lang="{language}"' in page
+    assert "\\u" not in page and "{" not in page.split("</style>")[1]  # no JSON
+    assert refused["Retry-After"] == "60"
