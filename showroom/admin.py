@@ -6,6 +6,7 @@ seats, time slots and events stay right. Allocations and test drives list by res
 the calendar of who has what when; registrations and test drives show the client's name and
 phone, linked to their CRM record (docs/admin.md, "People")."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -20,10 +21,12 @@ from common.admin import (
     date_range_filter,
     id_column,
     money_column,
+    reason_action,
     service_action,
 )
 from common.admin_forms import ServiceFormAdminMixin
 from common.admin_people import PeopleMixin
+from common.formatting import local_datetime, local_time
 from common.types import Actor
 from showroom import services
 from showroom.admin_forms import EventForm, ResourceForm
@@ -234,20 +237,23 @@ class TestDriveResource(resources.ModelResource):
         return drive.get_status_display()
 
 
+class OutcomeNoteForm(forms.Form):
+    note = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        label=_("How it went"),
+        help_text=_("What the client thought, and what comes next: kept with the test drive."),
+    )
+
+
 @admin.register(TestDrive)
 class TestDriveAdmin(PeopleMixin, ExportMixin, ReadOnlyShowroomAdmin):
     """The day's test drives: pick the day in the date bar, or days in the filter; find them by the client's
     name, e-mail or phone, or by the demo car."""
 
-    list_display = [
-        "start_time",
-        "end_time",
-        "resource",
-        "user_id_person",
-        "status",
-        "notes",
-        "outcome_note",
-    ]
+    # Newest first; one column for the slot, for the list to fit 1366 px.
+    list_display = ["slot", "resource", "user_id_person", "status", "outcome_note"]
+    ordering = ["-start_time"]
     people_fields = {"user_id": _("client")}
     people_search_fields = ("user_id",)
     resource_classes = [TestDriveResource]
@@ -261,13 +267,19 @@ class TestDriveAdmin(PeopleMixin, ExportMixin, ReadOnlyShowroomAdmin):
             description=_("Cancel the selected test drives"),
             done=_("Cancelled"),
         ),
-        # Once a drive has started (docs/state-machines.md); the API takes a note as well.
-        service_action(
-            lambda request, test_drive: services.test_drive_outcome_set(
-                test_drive_id=test_drive.pk, outcome=TestDriveStatus.COMPLETED, user=_staff(request)
+        # Once a drive has started (docs/state-machines.md), with how it went.
+        reason_action(
+            lambda request, test_drive, note: services.test_drive_outcome_set(
+                test_drive_id=test_drive.pk,
+                outcome=TestDriveStatus.COMPLETED,
+                note=note,
+                user=_staff(request),
             ),
+            name="completed",
             description=_("Mark the selected test drives completed (once started)"),
             done=_("Marked completed"),
+            permission="view",
+            form_class=OutcomeNoteForm,
         ),
         service_action(
             lambda request, test_drive: services.test_drive_outcome_set(
@@ -277,3 +289,7 @@ class TestDriveAdmin(PeopleMixin, ExportMixin, ReadOnlyShowroomAdmin):
             done=_("Marked no show"),
         ),
     ]
+
+    @admin.display(description=_("Slot"), ordering="start_time")
+    def slot(self, test_drive):
+        return f"{local_datetime(test_drive.start_time)}–{local_time(test_drive.end_time)}"

@@ -647,6 +647,8 @@ SHOWROOM_PAYMENT_HOLD_MINUTES = env.int("SHOWROOM_PAYMENT_HOLD_MINUTES", default
 SHOWROOM_TEST_DRIVE_MAX_ACTIVE = env.int("SHOWROOM_TEST_DRIVE_MAX_ACTIVE", default=3)
 SHOWROOM_TEST_DRIVE_MAX_HOURS = env.int("SHOWROOM_TEST_DRIVE_MAX_HOURS", default=2)
 SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD = env.int("SHOWROOM_TEST_DRIVE_MAX_DAYS_AHEAD", default=30)
+# The free slots `GET showroom/test-drives/slots` lists are this long, from opening time.
+SHOWROOM_TEST_DRIVE_SLOT_MINUTES = env.int("SHOWROOM_TEST_DRIVE_SLOT_MINUTES", default=60)
 
 # CRM
 # ------------------------------------------------------------------------------

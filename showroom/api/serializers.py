@@ -221,6 +221,25 @@ class TestDriveRescheduleInputSerializer(StrictInputSerializer):
     end_time = serializers.DateTimeField()
 
 
+class TestDriveSlotsQuerySerializer(StrictInputSerializer):
+    product_id = serializers.UUIDField(help_text="The vehicle (a catalog product with a VIN).")
+    date = serializers.DateField(help_text="A day of the dealership's calendar.")
+
+
+class TestDriveSlotOutputSerializer(serializers.Serializer):
+    start_time = serializers.DateTimeField()
+    end_time = serializers.DateTimeField()
+
+
+class TestDriveSlotsOutputSerializer(serializers.Serializer):
+    product_id = serializers.UUIDField()
+    date = serializers.DateField()
+    slot_minutes = serializers.IntegerField()
+    slots = TestDriveSlotOutputSerializer(
+        many=True, help_text="The free ones, in order: each one books as it is."
+    )
+
+
 class TestDriveOutcomeInputSerializer(StrictInputSerializer):
     outcome = serializers.ChoiceField(choices=[status.value for status in TEST_DRIVE_OUTCOMES])
     note = FreeTextField(max_length=500, required=False, allow_blank=True, default="")

@@ -61,6 +61,11 @@ urlpatterns = [
         name="showroom-test-drives",
     ),
     path(
+        "showroom/test-drives/slots",
+        views.TestDriveSlotsView.as_view(),
+        name="showroom-test-drive-slots",
+    ),
+    path(
         "showroom/test-drives/<uuid:pk>/reschedule",
         views.TestDriveRescheduleView.as_view(),
         name="showroom-test-drive-reschedule",

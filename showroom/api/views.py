@@ -1,3 +1,4 @@
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
@@ -257,6 +258,31 @@ class TestDriveListCreateView(generics.ListAPIView):
         data = validated(s.TestDriveInputSerializer, request)
         return _created(
             s.TestDriveOutputSerializer, services.test_drive_book(user=request.user, **data)
+        )
+
+
+class TestDriveSlotsView(APIView):
+    """The free test-drive slots of a vehicle's demo car on a day: the ones a booking takes."""
+
+    @extend_schema(
+        parameters=[s.TestDriveSlotsQuerySerializer],
+        responses={200: s.TestDriveSlotsOutputSerializer},
+        summary="The free test-drive slots of a vehicle on a day",
+    )
+    def get(self, request):
+        query = s.TestDriveSlotsQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        product_id, day = query.validated_data["product_id"], query.validated_data["date"]
+        slots = services.test_drive_slots_free(vehicle_id=product_id, day=day)
+        return Response(
+            s.TestDriveSlotsOutputSerializer(
+                {
+                    "product_id": product_id,
+                    "date": day,
+                    "slot_minutes": settings.SHOWROOM_TEST_DRIVE_SLOT_MINUTES,
+                    "slots": [{"start_time": start, "end_time": end} for start, end in slots],
+                }
+            ).data
         )
 
 

@@ -11,6 +11,7 @@ from showroom.services.drives import (
     test_drive_cancel,
     test_drive_outcome_set,
     test_drive_reschedule,
+    test_drive_slots_free,
 )
 from showroom.services.events import (
     category_create,
@@ -48,4 +49,5 @@ __all__ = [
     "test_drive_cancel",
     "test_drive_outcome_set",
     "test_drive_reschedule",
+    "test_drive_slots_free",
 ]

@@ -1,7 +1,7 @@
 """Test drives: a demo car's allocation and the drive booked together, within the person's
 limits, under the person's own lock."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -22,8 +22,10 @@ from showroom.models import Allocation, Resource, TestDrive
 from showroom.services.allocations import (
     _allocation_release,
     _dealership_zone,
+    _slot_check,
     allocation_create,
 )
+from showroom.services.resources import _peak_use
 
 DB = "showroom"
 
@@ -37,13 +39,7 @@ def test_drive_book(
     bookings, so that racing requests count each other's drives."""
     if not user.email_verified:
         raise email_not_verified(_("booking a test drive"))
-    resource = Resource.objects.using(DB).filter(vehicle_id=vehicle_id, is_active=True).first()
-    if resource is None:
-        raise ApplicationError(
-            _("That vehicle has no demo car for test drives."),
-            code=ShowroomErrorCode.NO_DEMO_VEHICLE,
-            status=409,
-        )
+    resource = _demo_car(vehicle_id)
     _test_drive_slot_rules(start_time, end_time)
     with transaction.atomic(using=DB):
         _test_drives_of_user_locked(user.pk)
@@ -61,6 +57,42 @@ def test_drive_book(
         )
         _test_drive_changed(test_drive, events.TEST_DRIVE_BOOKED)
     return test_drive
+
+
+def test_drive_slots_free(*, vehicle_id: Id, day: date) -> list[tuple[datetime, datetime]]:
+    """The free slots of the vehicle's demo car on a dealership day, each
+    SHOWROOM_TEST_DRIVE_SLOT_MINUTES long from its opening time: those the booking itself
+    would take (`test_drive_book`'s own checks: opening hours, not begun, within the horizon,
+    the car not already allocated). A vehicle with no demo car is the booking's 409."""
+    resource = _demo_car(vehicle_id)
+    zone = _dealership_zone()
+    length = timedelta(minutes=settings.SHOWROOM_TEST_DRIVE_SLOT_MINUTES)
+    start = datetime.combine(day, resource.opens_at, zone)
+    closes = datetime.combine(day, resource.closes_at, zone)
+    free = []
+    while start + length <= closes:
+        end = start + length
+        try:
+            _test_drive_slot_rules(start, end)
+            _slot_check(resource, start, end, 1)
+        except ApplicationError:
+            pass
+        else:
+            if _peak_use(resource, start, end) < resource.quantity:
+                free.append((start, end))
+        start = end
+    return free
+
+
+def _demo_car(vehicle_id: Id) -> Resource:
+    resource = Resource.objects.using(DB).filter(vehicle_id=vehicle_id, is_active=True).first()
+    if resource is None:
+        raise ApplicationError(
+            _("That vehicle has no demo car for test drives."),
+            code=ShowroomErrorCode.NO_DEMO_VEHICLE,
+            status=409,
+        )
+    return resource
 
 
 def test_drive_reschedule(
