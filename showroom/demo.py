@@ -1,5 +1,5 @@
 """Showroom demo data for `manage.py seed_demo`: a model launch and a test-drive day next
-week, demo cars for two catalog vehicles, a delivery bay, and a registration and a test
+week, a demo car of every model in the catalog, a delivery bay, and a registration and a test
 drive of the demo client."""
 
 from datetime import datetime, time, timedelta
@@ -20,7 +20,14 @@ def _at(days: int, hour: int) -> datetime:
 def seed(stdout) -> None:
     if Event.objects.exists():
         return
-    vehicles = list(catalog_selectors.product_list().filter(vin__isnull=False)[:2])
+    # A demo car of every model in the catalog, and the launch shows the first two.
+    models_seen: set[tuple[str, str]] = set()
+    demo_vehicles = []
+    for vehicle in catalog_selectors.product_list().filter(vin__isnull=False).order_by("price"):
+        if (vehicle.make, vehicle.model) not in models_seen:
+            models_seen.add((vehicle.make, vehicle.model))
+            demo_vehicles.append(vehicle)
+    vehicles = demo_vehicles[:2]
     launches = services.category_create(name="Model launches")
     drives = services.category_create(name="Test-drive days")
     launch = services.event_create(
@@ -49,7 +56,7 @@ def seed(stdout) -> None:
     )
     demo_cars = services.resource_type_create(name="Demo vehicle")
     bays = services.resource_type_create(name="Delivery bay")
-    for vehicle in vehicles:
+    for vehicle in demo_vehicles:
         services.resource_create(
             name=f"Demo {vehicle.name}",
             type_id=demo_cars.pk,
