@@ -7,8 +7,11 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.reports import (
+    CSV_TABLES,
     GROUPS,
     MAX_DAYS,
     ReportQuery,
@@ -36,10 +39,24 @@ def _links(query: ReportQuery) -> dict:
     params = urlencode(
         {"from": query.date_from.isoformat(), "to": query.date_to.isoformat(), "group": query.group}
     )
+    csv = reverse("sales-report-csv")
     return {
-        "csv_url": f"{reverse('sales-report-csv')}?{params}",
+        "csv_url": f"{csv}?{params}",
+        # One CSV file per table (the orders, then each breakdown): (title, link).
+        "csv_tables": [
+            (title, f"{csv}?{params}&table={table}") for table, title in CSV_TABLE_TITLES.items()
+        ],
         "xlsx_url": f"{reverse('sales-report-xlsx')}?{params}",
     }
+
+
+CSV_TABLE_TITLES = {
+    "orders": _("orders"),
+    "periods": _("by period"),
+    "models": _("by model"),
+    "managers": _("by manager"),
+    "providers": _("by payment provider"),
+}
 
 
 @staff_member_required
@@ -80,9 +97,16 @@ def sales_report_csv(request):
         query = report_query(request.GET)
     except ReportQueryError as error:
         return _bad_query(request, error)
+    table = request.GET.get("table", "orders")
+    if table not in CSV_TABLES:
+        message = gettext("“table” must be one of %(tables)s.") % {"tables": ", ".join(CSV_TABLES)}
+        return _bad_query(request, ReportQueryError(message))
     report = SalesReport(query, report_customers(request.user))
-    response = StreamingHttpResponse(csv_lines(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{query.file_stem}.csv"'
+    response = StreamingHttpResponse(
+        csv_lines(report, table), content_type="text/csv; charset=utf-8"
+    )
+    name = query.file_stem if table == "orders" else f"{query.file_stem}-{table}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 

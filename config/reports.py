@@ -364,11 +364,11 @@ PROVIDER_COLUMNS = [_("Payment provider"), _("Currency"), _("Payments"), _("Paid
 TOTAL_LABEL = _("Total")
 
 
-def _order_cells(row: OrderRow, *, when) -> list:
+def _order_cells(row: OrderRow, *, when, day) -> list:
     return [
         str(row.id)[:8],
         when(row.sold_at),
-        row.period.isoformat(),
+        day(row.period),
         row.customer_name,
         row.customer_email,
         row.manager,
@@ -385,10 +385,11 @@ def _order_cells(row: OrderRow, *, when) -> list:
     ]
 
 
-def _sections(report: SalesReport) -> list[tuple[str, list, list[list]]]:
-    """The breakdowns after the rows: (title, header, rows), each total last."""
+def _sections(report: SalesReport, *, day=date.isoformat) -> list[tuple[str, list, list[list]]]:
+    """The breakdowns: (title, header, rows), each total last; a period's first day as
+    `day` writes it."""
     periods = [
-        [start.isoformat(), currency, t.orders, t.revenue, t.paid]
+        [day(start), currency, t.orders, t.revenue, t.paid]
         for start, currency, t in report.period_lines()
     ] + [
         [str(TOTAL_LABEL), currency, t.orders, t.revenue, t.paid]
@@ -431,29 +432,48 @@ class _Line:
         return value
 
 
-def csv_lines(report: SalesReport) -> Iterator[str]:
-    """The report as CSV, a line at a time: the sold orders with a total row, then each
-    breakdown under its title. It starts with a byte-order mark, so that Excel reads the
-    Cyrillic as UTF-8."""
-    writer = csv.writer(_Line(), quoting=QUOTING)
-    yield "\ufeff" + writer.writerow([str(c) for c in ORDER_COLUMNS])
-    for row in report.rows():
-        yield writer.writerow([_text(c) for c in _order_cells(row, when=_minute)])
-    for currency, tally in report.total_lines():
-        total: list[str | Decimal] = [""] * len(ORDER_COLUMNS)
-        total[0], total[8], total[TOTAL_COLUMN], total[10] = (
-            str(TOTAL_LABEL),
-            currency,
-            tally.revenue,
-            tally.paid,
-        )
-        yield writer.writerow(total)
-    for title, header, rows in _sections(report):
-        yield writer.writerow([])
-        yield writer.writerow([_text(title)])
-        yield writer.writerow([str(c) for c in header])
-        for cells in rows:
-            yield writer.writerow([_text(c) for c in cells])
+# The tables of the report, each a file of its own as CSV (`?table=`), a sheet as XLSX.
+CSV_TABLES = ("orders", "periods", "models", "managers", "providers")
+
+
+def csv_delimiter() -> str:
+    """`;` for a Russian reader, whose Excel splits on it (its decimal comma takes `,`); `,`
+    otherwise."""
+    return ";" if (get_language() or "").startswith("ru") else ","
+
+
+def csv_lines(report: SalesReport, table: str = "orders") -> Iterator[str]:
+    """One table of the report as CSV, a line at a time (docs/admin.md, "Reports"): the sold
+    orders with their total rows, or one breakdown (`CSV_TABLES`). It starts with a
+    byte-order mark, so that Excel reads the Cyrillic as UTF-8, and is separated as the
+    reader's Excel expects (`csv_delimiter`)."""
+    writer = csv.writer(_Line(), quoting=QUOTING, delimiter=csv_delimiter())
+    if table == "orders":
+        yield "\ufeff" + writer.writerow([str(c) for c in ORDER_COLUMNS])
+        for row in report.rows():
+            yield writer.writerow(
+                [_text(c) for c in _order_cells(row, when=_minute, day=date.isoformat)]
+            )
+        for currency, tally in report.total_lines():
+            yield writer.writerow(_total_row(currency, tally, ""))
+        return
+    for _row in report.rows():  # the breakdowns are totalled as the orders are read
+        pass
+    _title, header, rows = dict(zip(CSV_TABLES[1:], _sections(report), strict=True))[table]
+    yield "\ufeff" + writer.writerow([str(c) for c in header])
+    for cells in rows:
+        yield writer.writerow([_text(c) for c in cells])
+
+
+def _total_row(currency: str, tally: "Tally", blank: object) -> list:
+    total: list = [blank] * len(ORDER_COLUMNS)
+    total[0], total[8], total[TOTAL_COLUMN], total[10] = (
+        str(TOTAL_LABEL),
+        currency,
+        tally.revenue,
+        tally.paid,
+    )
+    return total
 
 
 def _minute(moment: datetime) -> str:
@@ -497,26 +517,45 @@ def xlsx_write(report: SalesReport, out: IO[bytes]) -> None:
     for key, widths in SHEET_WIDTHS.items():
         for letter, width in zip("ABCDEFGHIJKLMNOP", widths, strict=False):
             sheets[key].column_dimensions[letter].width = width
+        sheets[key].freeze_panes = "A2"  # the header stays as the rows scroll
     orders = sheets["orders"]
     orders.append([str(c) for c in ORDER_COLUMNS])
     for row in report.rows():
-        orders.append([_text(c) for c in _order_cells(row, when=_naive)])
+        cells = _order_cells(row, when=_naive, day=lambda day: day)
+        orders.append(_xlsx_cells(orders, cells, currency=row.currency))
     for currency, tally in report.total_lines():
-        total: list[str | Decimal | None] = [None] * len(ORDER_COLUMNS)
-        total[0], total[8], total[TOTAL_COLUMN], total[10] = (
-            str(TOTAL_LABEL),
-            currency,
-            tally.revenue,
-            tally.paid,
-        )
-        orders.append(total)
+        orders.append(_xlsx_cells(orders, _total_row(currency, tally, None), currency=currency))
     for key, (_title, header, rows) in zip(
-        ("summary", "models", "managers", "providers"), _sections(report), strict=True
+        ("summary", "models", "managers", "providers"),
+        _sections(report, day=lambda day: day),
+        strict=True,
     ):
         sheets[key].append([str(c) for c in header])
         for cells in rows:
-            sheets[key].append([_text(c) for c in cells])
+            sheets[key].append(_xlsx_cells(sheets[key], cells, currency=cells[1]))
     workbook.save(out)
+
+
+# How a cell reads in a spreadsheet: money with two decimals and its currency sign, days and
+# times as the dealership writes them; each stays a number or a date, for sums and filters.
+XLSX_MONEY = {"RUB": '#,##0.00" ₽"'}
+XLSX_DATE, XLSX_DATETIME = "DD.MM.YYYY", "DD.MM.YYYY HH:MM"
+
+
+def _xlsx_cells(sheet, cells: list, *, currency: str) -> list:
+    from openpyxl.cell import WriteOnlyCell
+
+    written = []
+    for value in cells:
+        cell = WriteOnlyCell(sheet, value=_text(value) if isinstance(value, str) else value)
+        if isinstance(value, Decimal):
+            cell.number_format = XLSX_MONEY.get(currency, "#,##0.00")
+        elif isinstance(value, datetime):
+            cell.number_format = XLSX_DATETIME
+        elif isinstance(value, date):
+            cell.number_format = XLSX_DATE
+        written.append(cell)
+    return written
 
 
 def xlsx_file(report: SalesReport) -> IO[bytes]:

@@ -120,10 +120,10 @@ def order_rows(rows: list[list[str]]) -> tuple[list[list[str]], list[str]]:
     return rows[1:end], rows[end]
 
 
-def section(rows: list[list[str]], title: str) -> list[list[str]]:
-    start = rows.index([title]) + 2  # the title, then the header
-    end = next((i for i in range(start, len(rows)) if not rows[i]), len(rows))
-    return rows[start:end]
+def table(user, name: str, **params) -> list[list[str]]:
+    """One breakdown's CSV file, its header left out."""
+    rows = csv_read(browser_for(user).get(url("sales-report-csv", table=name, **params)))
+    return rows[1:]
 
 
 def url(name, **params) -> str:
@@ -153,22 +153,23 @@ def test_the_csv_adds_up_to_the_sold_orders_to_the_kopeck(seeded):
     assert first[14].startswith("KASKO ") and "(Active)" in first[14]
     assert money(first[15]) > 0
 
-    periods = section(rows, "By period")
+    admin = seeded["admin"]
+    periods = table(admin, "periods", **MONTH)
     assert len(periods) == 31 + 1  # every day, and the total
     assert sum(money(row[3]) for row in periods[:-1]) == expected
     assert periods[-1][0] == "Total" and money(periods[-1][3]) == expected
-    models = {row[0]: row for row in section(rows, "By model")}
+    models = {row[0]: row for row in table(admin, "models", **MONTH)}
     assert sum(money(row[4]) for row in models.values()) == expected
     assert (models["Skoda Octavia"][2], models["Skoda Octavia"][3]) == ("2", "2")
     assert money(models["Skoda Octavia"][4]) == Decimal("3100000.01")
     assert money(models["Other products"][4]) == Decimal("13345.66")
-    managers = {row[0]: money(row[3]) for row in section(rows, "By manager")}
+    managers = {row[0]: money(row[3]) for row in table(admin, "managers", **MONTH)}
     assert managers == {
         seeded["manager"].full_name: Decimal("2734567.89"),
         "Oleg Managerov": Decimal("1612345.68"),
         "No manager": Decimal("999.99"),
     }
-    providers = section(rows, "By payment provider")
+    providers = table(admin, "providers", **MONTH)
     captured = Payment.objects.filter(payable_id__in=[o.pk for o in seeded["inside"]])
     assert [(row[0], int(row[2]), money(row[3])) for row in providers] == [
         ("Test provider (no real money)", 4, captured.aggregate(s=Sum("amount"))["s"])
@@ -181,10 +182,9 @@ def test_the_report_matches_the_dashboard_day_by_day(seeded):
     dashboard = revenue_daily(
         date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), currency="RUB"
     )
-    rows = csv_read(browser_for(seeded["admin"]).get(url("sales-report-csv", **MONTH)))
     days = {
         date.fromisoformat(row[0]): (money(row[3]), int(row[2]))
-        for row in section(rows, "By period")[:-1]
+        for row in table(seeded["admin"], "periods", **MONTH)[:-1]
         if int(row[2])
     }
     assert days == dashboard
@@ -197,9 +197,18 @@ def test_the_xlsx_has_each_breakdown_and_adds_up_to_the_kopeck(seeded):
     response = browser_for(seeded["admin"]).get(url("sales-report-xlsx", group="week", **MONTH))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
     assert workbook.sheetnames == ["Summary", "By model", "By manager", "By provider", "Orders"]
+    # Read back as a spreadsheet reads it: money numbers in roubles, days and times as dates,
+    # the header frozen, the columns sized.
+    sheet = workbook["Orders"]
+    total, sold, period = sheet.cell(2, TOTAL_COLUMN + 1), sheet.cell(2, 2), sheet.cell(2, 3)
+    assert isinstance(total.value, int | float) and total.number_format == '#,##0.00" ₽"'
+    assert isinstance(sold.value, datetime) and sold.number_format == "DD.MM.YYYY HH:MM"
+    assert isinstance(period.value, datetime) and period.number_format == "DD.MM.YYYY"
+    assert all(workbook[name].freeze_panes == "A2" for name in workbook.sheetnames)
+    assert sheet.column_dimensions["G"].width >= 30
     rows = list(workbook["Orders"].iter_rows(values_only=True))
     orders = [row for row in rows[1:] if row[0] != "Total"]
     assert len(orders) == 4
@@ -212,11 +221,11 @@ def test_the_xlsx_has_each_breakdown_and_adds_up_to_the_kopeck(seeded):
     weeks = [row for row in summary if row[0] != "Total"]
     # Weeks begin on Monday: the one holding 1 October began on 28 September.
     assert [row[0] for row in weeks] == [
-        "2026-09-28",
-        "2026-10-05",
-        "2026-10-12",
-        "2026-10-19",
-        "2026-10-26",
+        datetime(2026, 9, 28),
+        datetime(2026, 10, 5),
+        datetime(2026, 10, 12),
+        datetime(2026, 10, 19),
+        datetime(2026, 10, 26),
     ]
     assert sum(money(row[3]) for row in weeks) == expected
     assert money(summary[-1][3]) == expected
@@ -325,7 +334,7 @@ def test_the_command_writes_the_same_report(seeded, tmp_path):
     workbook = load_workbook(tmp_path / "october.xlsx", read_only=True)
     assert workbook.sheetnames == ["Summary", "By model", "By manager", "By provider", "Orders"]
     summary = list(workbook["Summary"].iter_rows(values_only=True))
-    assert summary[1][0] == "2026-10-01" and money(summary[1][3]) == expected
+    assert summary[1][0] == datetime(2026, 10, 1) and money(summary[1][3]) == expected
     orders = list(workbook["Orders"].iter_rows(values_only=True))
     assert money(orders[-1][TOTAL_COLUMN]) == expected
 
@@ -360,3 +369,21 @@ def test_no_cell_runs_as_a_formula_in_a_spreadsheet_that_splits_on_semicolons(
     for separator in (";", ",", "\t"):
         cells = [cell for row in csv.reader(lines, delimiter=separator) for cell in row]
         assert not [cell for cell in cells if cell.startswith(("=", "+", "@"))], separator
+
+
+@pytest.mark.parametrize(("language", "separator"), [("ru", ";"), ("en", ",")])
+def test_each_table_is_a_csv_of_its_own_separated_as_the_readers_excel_splits(
+    seeded, language, separator
+):
+    response = browser_for(seeded["admin"]).get(
+        url("sales-report-csv", table="models", **MONTH), HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    assert response["Content-Disposition"].endswith('-models.csv"')
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=separator))
+    assert len(rows[0]) == 5 and all(len(row) == 5 for row in rows)  # one table, no titles
+    assert {row[0] for row in rows[1:]} >= {"Skoda Octavia"}
+    unknown = browser_for(seeded["admin"]).get(url("sales-report-csv", table="everything"))
+    assert unknown.status_code == 400

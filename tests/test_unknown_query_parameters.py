@@ -46,9 +46,7 @@ def test_every_list_refuses_a_query_parameter_it_does_not_know_and_takes_its_own
         )
 
     wrong = {
-        path: got
-        for path, got in refused.items()
-        if got[0] != 400 or list(got[1]) != ["colour"]
+        path: got for path, got in refused.items() if got[0] != 400 or list(got[1]) != ["colour"]
     }
     assert wrong == {}
 

@@ -24,8 +24,16 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("--group", choices=["day", "week", "month"], default="day")
         parser.add_argument("--output", help="the file to write; `-` or none: standard output")
+        parser.add_argument(
+            "--table",
+            choices=reports.CSV_TABLES,
+            default="orders",
+            help="CSV: the table to write (the orders, or one breakdown); XLSX has them all",
+        )
 
-    def handle(self, *args, date_from, date_to, format, group, output=None, **options):
+    def handle(
+        self, *args, date_from, date_to, format, group, output=None, table="orders", **options
+    ):
         try:
             query = reports.report_query({"from": date_from, "to": date_to, "group": group})
         except reports.ReportQueryError as error:
@@ -38,11 +46,11 @@ class Command(BaseCommand):
             with open(output, "wb") as out:
                 reports.xlsx_write(report, out)
         elif to_stdout:
-            for line in reports.csv_lines(report):
+            for line in reports.csv_lines(report, table):
                 self.stdout.write(line, ending="")
         else:
             with open(output, "w", encoding="utf-8", newline="") as out:
-                out.writelines(reports.csv_lines(report))
+                out.writelines(reports.csv_lines(report, table))
         totals = ", ".join(
             f"{tally.orders} orders, {tally.revenue} {currency}"
             for currency, tally in sorted(report.total.items())
