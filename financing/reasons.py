@@ -62,7 +62,7 @@ def reason_label(item: Mapping[str, Any] | str) -> str:
         elif name in _AMOUNTS:
             params[name] = money(Decimal(str(value)), "RUB", whole=True)
         elif name == "financing_type":
-            params[name] = str(FinancingType(value).label).lower()
+            params[name] = str(FinancingType(str(value)).label).lower()
     return str(REASONS.get(item["code"], "%(text)s")) % params
 
 

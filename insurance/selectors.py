@@ -1,7 +1,7 @@
 """Reads of the insurance domain, scoped to who asks: a client sees their own quotes,
 policies and claims; staff see all. Another client's is a 404, like a missing one."""
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
@@ -48,7 +48,7 @@ def claim_get(*, user: Actor, claim_id: Id) -> Claim:
     return _one(claim_list(user=user), claim_id)
 
 
-def policy_payable_report(policy_id: str) -> dict | None:
+def policy_payable_report(policy_id: str) -> dict[str, Any] | None:
     """The policy as its events report it (`insurance_policy.purchased`), for payments when a
     premium is paid before that event arrives (common/payables.py)."""
     policy = Policy.objects.filter(pk=policy_id).first()

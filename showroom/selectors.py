@@ -1,7 +1,7 @@
 """Reads of the showroom, scoped to who asks: clients see published events, and only their
 own registrations, allocations and test drives (anyone else's is a 404, like a missing one)."""
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Model, Q, QuerySet
@@ -92,7 +92,7 @@ def test_drive_get(*, user: Actor, test_drive_id: Id) -> TestDrive:
     return _visible(test_drive_list(user=user), test_drive_id)
 
 
-def registration_payable_report(registration_id: str) -> dict | None:
+def registration_payable_report(registration_id: str) -> dict[str, Any] | None:
     """The registration as its events report it, for payments when a seat is paid before
     that event arrives (common/payables.py)."""
     registration = Registration.objects.select_related("event").filter(pk=registration_id).first()

@@ -73,7 +73,15 @@ class ReasonOutputSerializer(serializers.Serializer):
         "returned_cancelled, returned_late; note for a reason written before the codes."
     )
     params = serializers.SerializerMethodField(help_text="The figures the label is made of.")
-    label = serializers.SerializerMethodField(help_text="The reason, in the request's language.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # `label` is added here: declared on the class, it would stand, to a type checker,
+        # for the serializer's own `Field.label` (a serializer is a field).
+        fields = super().get_fields()
+        fields["label"] = serializers.SerializerMethodField(
+            help_text="The reason, in the request's language."
+        )
+        return fields
 
     def get_code(self, item) -> str:
         return reason_code(item)
