@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# What running needs (requirements.txt), without the test tools: `make run` on a fresh machine.
+RUN_STAMP := $(VENV)/.installed-run
 # Node tools (package.json, pinned in package-lock.json): Spectral lints the API schema.
 NODE_STAMP := node_modules/.installed
 SCHEMA_FILE := var/openapi.yaml
@@ -30,9 +32,12 @@ $(TOOLS_STAMP): requirements-tools.txt
 	$(TOOLS_VENV)/bin/python -m pip install --quiet -r requirements-tools.txt
 	touch $(TOOLS_STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(RUN_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
@@ -42,13 +47,13 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	PYTHON=$(BIN)/python scripts/run.sh
 
-migrate: $(STAMP)
+migrate: $(RUN_STAMP)
 	$(BIN)/python manage.py migrate_all
 
-seed: $(STAMP)
+seed: $(RUN_STAMP)
 	$(BIN)/python manage.py seed_demo
 
 # Schemathesis against a server of its own, for every kind of caller (docs/conventions.md, "Tests").

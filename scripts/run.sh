@@ -12,6 +12,7 @@ PORT=${PORT:-8000}
 # from SITE_URL: this server's own address unless the environment names another.
 export SITE_URL=${SITE_URL:-http://$HOST:$PORT}
 
+echo "Migrating the databases..."
 "$PYTHON" manage.py migrate_all
 "$PYTHON" manage.py collectstatic --noinput --verbosity 0
 
@@ -32,9 +33,10 @@ if [ "$mode" = services ]; then
   children+=($!)
 fi
 
-# Quiet, so that the banner below stands out; the first run makes ninety days of history
+# With its progress (the orders seeded so far); the first run makes ninety days of history
 # (docs/operations.md, "Demo data"), unless DEMO_HISTORY=0; later runs add nothing.
-seed_args=(--verbosity 0)
+echo "Loading the demo data (the first run makes ninety days of history, about a minute)..."
+seed_args=(--verbosity 1)
 [ "${DEMO_HISTORY:-1}" = 0 ] && seed_args+=(--no-history)
 "$PYTHON" manage.py seed_demo "${seed_args[@]}"
 url=http://$HOST:$PORT
