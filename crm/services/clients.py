@@ -120,8 +120,9 @@ def lead_manager_pick() -> Id | None:
     managers = accounts_selectors.manager_ids_active()
     if not managers:
         return None
-    with connections[DB].cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ASSIGNMENT_LOCK])
+    if connections[DB].vendor == "postgresql":  # SQLite (embedded) writes one at a time
+        with connections[DB].cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ASSIGNMENT_LOCK])
     last_given = dict(
         Client.objects.using(DB)
         .filter(manager_id__in=managers, assigned_at__isnull=False)
