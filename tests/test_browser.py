@@ -299,3 +299,41 @@ def test_the_landing_page_renders_in_chromium_with_no_console_error(chromium, se
     assert cards == 8
     assert index_url == f"{server.url}/api/v1/"
     assert problems == []
+
+
+# The pages a person opens from an e-mail, the home page and the admin's sign-in.
+PHONE_PAGES = [
+    "/",
+    "/reset-password?uid=x&token=y",
+    "/verify-email?token=x",
+    "/link-account?token=x",
+    "/change-email?token=x",
+    "/cancel-email-change?token=x",
+    "/admin/login/",
+]
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_every_page_a_person_reads_fits_a_390_px_phone(chromium, server, language):
+    """No page scrolls sideways on a phone; each is screenshotted to test-artifacts/."""
+    widths = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.connect_over_cdp(chromium.endpoint)
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            locale=language,
+            extra_http_headers={"Accept-Language": language},
+        )
+        try:
+            page = context.new_page()
+            SCREENSHOTS.mkdir(exist_ok=True)
+            for path in PHONE_PAGES:
+                response = page.goto(f"{server.url}{path}")
+                assert response is not None and response.status == 200, path
+                name = path.strip("/").split("?")[0].replace("/", "-") or "home"
+                page.screenshot(path=SCREENSHOTS / f"phone-{language}-{name}.png", full_page=True)
+                widths[path] = page.evaluate("document.documentElement.scrollWidth")
+        finally:
+            context.close()
+
+    assert {path: width for path, width in widths.items() if width > 390} == {}
