@@ -1,17 +1,24 @@
 """The timeline writes itself from other apps' events: one entry per event, whatever number
 of times it is delivered (the inbox, and the entry's unique `event_id`). Each entry names its
-source by type and id (docs/events.md, "crm")."""
+source by type and id (docs/events.md, "crm"). Its summary is written in the dealership's
+language (DEALERSHIP_LANGUAGE), which its staff read, with amounts and times as they write
+them."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from common.events import TypedEvent, consumer, contract
+from common.formatting import local_datetime, money
 from crm import services
 from crm.choices import ActivityKind
+from orders.choices import OrderStatus
 
 
 @dataclass(frozen=True)
@@ -27,11 +34,22 @@ class Feed:
 def _dealership_time(moment: str) -> str:
     """A payload's date-time, whatever its offset, as the dealership's wall clock reads it
     (docs/api.md, "Times")."""
-    return timezone.localtime(parse_datetime(moment)).strftime("%Y-%m-%d %H:%M")
+    return local_datetime(timezone.localtime(parse_datetime(moment)))
 
 
 def _money(payload: dict, field: str = "amount") -> str:
-    return f"{payload[field]} {payload['currency']}"
+    return money(payload[field], payload["currency"])
+
+
+# Insurance's products as its events name them (crm does not import insurance).
+INSURANCE_TYPES = {
+    "osago": pgettext_lazy("insurance", "OSAGO"),
+    "kasko": pgettext_lazy("insurance", "KASKO"),
+}
+
+
+def _order_status(status: str | None) -> str:
+    return str(dict(OrderStatus.choices).get(status, status)).lower() if status else _("new")
 
 
 FEEDS = {
@@ -40,78 +58,94 @@ FEEDS = {
         ActivityKind.REGISTERED,
         "user",
         "id",
-        lambda p: "Registered an account",
+        lambda p: _("Registered an account"),
         about_a_customer=lambda p: p["role"] == "client",
     ),
     "order.created": Feed(
         ActivityKind.ORDER_PLACED,
         "order",
         "customer_id",
-        lambda p: f"Placed an order for {_money(p, 'total_amount')}",
+        lambda p: _("Placed an order for %(amount)s") % {"amount": _money(p, "total_amount")},
     ),
     "order.status_changed": Feed(
         ActivityKind.ORDER_STATUS_CHANGED,
         "order",
         "customer_id",
-        lambda p: f"Order went from {p.get('from_status') or 'new'} to {p['status']}",
+        lambda p: _("Order went from %(from)s to %(to)s")
+        % {"from": _order_status(p.get("from_status")), "to": _order_status(p["status"])},
     ),
     "payment.completed": Feed(
-        ActivityKind.PAYMENT_COMPLETED, "payment", "customer_id", lambda p: f"Paid {_money(p)}"
+        ActivityKind.PAYMENT_COMPLETED,
+        "payment",
+        "customer_id",
+        lambda p: _("Paid %(amount)s") % {"amount": _money(p)},
     ),
     "payment.refunded": Feed(
         ActivityKind.PAYMENT_REFUNDED,
         "payment",
         "customer_id",
-        lambda p: f"Refunded {_money(p, 'refunded_amount')} of a {_money(p)} payment",
+        lambda p: _("Refunded %(refunded)s of a %(amount)s payment")
+        % {"refunded": _money(p, "refunded_amount"), "amount": _money(p)},
     ),
     "loan_application.approved": Feed(
         ActivityKind.LOAN_DECIDED,
         "loan_application",
         "customer_id",
-        lambda p: f"Loan of {_money(p)} over {p['term_months']} months approved",
+        lambda p: _("Loan of %(amount)s over %(months)s months approved")
+        % {"amount": _money(p), "months": p["term_months"]},
     ),
     "loan_application.rejected": Feed(
         ActivityKind.LOAN_DECIDED,
         "loan_application",
         "customer_id",
-        lambda p: f"Loan of {_money(p)} over {p['term_months']} months rejected",
+        lambda p: _("Loan of %(amount)s over %(months)s months rejected")
+        % {"amount": _money(p), "months": p["term_months"]},
     ),
     "insurance_policy.purchased": Feed(
         ActivityKind.POLICY_ISSUED,
         "insurance_policy",
         "customer_id",
-        lambda p: f"{p['insurance_type'].upper()} policy {p['number']} bought; "
-        f"{_money(p, 'premium')} to pay",
+        lambda p: _("%(type)s policy %(number)s bought; %(premium)s to pay")
+        % {
+            "type": INSURANCE_TYPES.get(p["insurance_type"], p["insurance_type"].upper()),
+            "number": p["number"],
+            "premium": _money(p, "premium"),
+        },
     ),
     "insurance_policy.claim.filed": Feed(
         ActivityKind.CLAIM_FILED,
         "insurance_claim",
         "customer_id",
-        lambda p: f"Insurance claim filed for {_money(p)}",
+        lambda p: _("Insurance claim filed for %(amount)s") % {"amount": _money(p)},
     ),
     "insurance_policy.claim.decided": Feed(
         ActivityKind.CLAIM_DECIDED,
         "insurance_claim",
         "customer_id",
-        lambda p: f"Insurance claim {p['status']}: {_money(p)}",
+        lambda p: (
+            _("Insurance claim approved: %(amount)s")
+            if p["status"] == "approved"
+            else _("Insurance claim rejected: %(amount)s")
+        )
+        % {"amount": _money(p)},
     ),
     "event.registration.created": Feed(
         ActivityKind.EVENT_REGISTERED,
         "showroom_registration",
         "user_id",
-        lambda p: f"Registered for {p.get('event_title', 'an event')} ({p['status']})",
+        lambda p: _("Registered for %(event)s") % {"event": p.get("event_title") or _("an event")},
     ),
     "test_drive.booked": Feed(
         ActivityKind.TEST_DRIVE_BOOKED,
         "test_drive",
         "user_id",
-        lambda p: f"Test drive booked for {_dealership_time(p['start_time'])}",
+        lambda p: _("Test drive booked for %(when)s") % {"when": _dealership_time(p["start_time"])},
     ),
     "test_drive.cancelled": Feed(
         ActivityKind.TEST_DRIVE_CANCELLED,
         "test_drive",
         "user_id",
-        lambda p: "Test drive cancelled",
+        lambda p: _("Test drive cancelled"),
     ),
 }
 
@@ -122,12 +156,14 @@ def _recorder(feed: Feed):
         event = received.event
         if not feed.about_a_customer(event.payload):
             return
+        with translation.override(settings.DEALERSHIP_LANGUAGE):
+            summary = feed.summary(event.payload)
         services.timeline_record(
             user_id=event.payload[feed.account_field],
             event=event,
             kind=feed.kind,
             source_type=feed.source_type,
-            summary=feed.summary(event.payload),
+            summary=summary,
         )
 
     return record

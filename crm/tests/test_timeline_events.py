@@ -3,6 +3,7 @@ found or made whatever the order of arrival, walk-ins are linked by e-mail, and 
 delivery writes nothing."""
 
 import pytest
+from django.utils import translation
 
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD
@@ -87,7 +88,8 @@ def test_an_order_arriving_before_the_registration_makes_one_client_and_the_orde
         ("registered", str(user.pk)),
         ("order_placed", str(order.pk)),
     ]
-    assert entries[1].summary == "Placed an order for 500.00 RUB"
+    # In the dealership's language (DEALERSHIP_LANGUAGE), which its staff read.
+    assert entries[1].summary == "Оформил заказ на 500,00\xa0₽"
     assert client.last_activity_at == entries[1].occurred_at
 
 
@@ -131,9 +133,11 @@ def test_a_test_drive_entry_reads_its_time_on_the_dealerships_clock():
     from crm.handlers import FEEDS
 
     summary = FEEDS["test_drive.booked"].summary
-    assert summary({"start_time": "2026-11-25T06:30:00+00:00"}) == (
-        "Test drive booked for 2026-11-25 09:30"  # Europe/Moscow, docs/api.md "Times"
-    )
-    assert summary({"start_time": "2026-11-25T09:30:00+03:00"}) == (
-        "Test drive booked for 2026-11-25 09:30"
-    )
+    with translation.override("en"):
+        assert summary({"start_time": "2026-11-25T06:30:00+00:00"}) == (
+            "Test drive booked for 11/25/2026 09:30"  # Europe/Moscow, docs/api.md "Times"
+        )
+    with translation.override("ru"):
+        assert summary({"start_time": "2026-11-25T09:30:00+03:00"}) == (
+            "Записан на тест-драйв 25.11.2026 09:30"
+        )
