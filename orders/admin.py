@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.db.models import CharField, Prefetch, Q
 from django.db.models.functions import Cast
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
 from catalog import selectors as catalog_selectors
 from common.admin import (
@@ -73,8 +73,20 @@ class OrderItemInline(ReadOnlyInline):
 
 class OrderStatusHistoryInline(ReadOnlyInline):
     model = OrderStatusHistory
-    fields = readonly_fields = ("created_at", "from_status", "to_status", "changed_by", "reason")
+    fields = readonly_fields = (
+        "created_at",
+        "from_status",
+        "to_status",
+        "changed_by",
+        "reason_shown",
+    )
     verbose_name_plural = _("Status history")
+
+    @display(_("Reason"))
+    def reason_shown(self, row):
+        """A reason the system gave ("Paid in full") in the reader's language; a person's
+        as they wrote it."""
+        return gettext(row.reason) if row.reason else "—"
 
     @display(_("Changed by"))
     def changed_by(self, row):

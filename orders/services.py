@@ -12,7 +12,7 @@ from django.db import connections, transaction
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django_stubs_ext import WithAnnotations
 
 from catalog import selectors as catalog_selectors
@@ -267,13 +267,15 @@ def order_paid_amount_set(*, order_id: Id, paid_amount: Decimal, version: int) -
         )
         if order.status == OrderStatus.PENDING and paid_amount >= order.total_amount:
             order = order_status_set(
-                order_id=order.pk, status=OrderStatus.PAID, reason="Paid in full"
+                order_id=order.pk, status=OrderStatus.PAID, reason=gettext_noop("Paid in full")
             )
         elif order.status in _PAID_UNTIL_REFUNDED and paid_amount < order.total_amount:
             order = order_status_set(
                 order_id=order.pk,
                 status=OrderStatus.CANCELLED if paid_amount <= 0 else OrderStatus.PENDING,
-                reason="Refunded in full" if paid_amount <= 0 else "Refunded below its total",
+                reason=gettext_noop("Refunded in full")
+                if paid_amount <= 0
+                else gettext_noop("Refunded below its total"),
             )
     return order
 
