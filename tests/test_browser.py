@@ -337,3 +337,50 @@ def test_every_page_a_person_reads_fits_a_390_px_phone(chromium, server, languag
             context.close()
 
     assert {path: width for path, width in widths.items() if width > 390} == {}
+
+
+# English a Russian reader must never meet: words of the system's own messages, titles and
+# statuses that once reached Russian pages raw (issue 46's list).
+TELL_TALES = re.compile(
+    r"\b(Hello|New password|Paid in full|pending|pending_review|approved|active|Application|"
+    r"Payment|Order|Territory|Annual rate|Staff decision|Placed an order|booked)\b"
+)
+
+
+def test_a_russian_reader_meets_no_english_and_no_uuid_in_messages(chromium, server, sale):
+    """The pages a customer opens from an e-mail, and an admin's order and loan application
+    with their history, reasons and messages, in Russian: no tell-tale English word, and no
+    whole UUID in what a message says."""
+    order, payment, application = sale
+    admin_user = UserFactory(role="admin", language="ru")
+    texts = {}
+    with chromium_page(chromium) as page:
+        page.set_extra_http_headers({"Accept-Language": "ru"})
+        for path in PHONE_PAGES[1:]:
+            page.goto(f"{server.url}{path}")
+            texts[path] = page.locator("body").inner_text()
+        sign_in(server, page, admin_user)
+        for name, path in {
+            "order": f"/admin/orders/order/{order.pk}/change/",
+            "application": f"/admin/financing/loanapplication/{application.pk}/change/",
+            "payment": f"/admin/payments/payment/{payment.pk}/change/",
+        }.items():
+            page.goto(f"{server.url}{path}")
+            texts[name] = page.locator("#content").inner_text()
+        # A refused action's message names the record in Russian, by no UUID.
+        page.goto(f"{server.url}/admin/orders/order/")
+        page.locator(f"input.action-select[value='{order.pk}']").check()
+        page.select_option("select[name=action]", "move_to_completed")  # pending: refused
+        page.locator("button[name=index]").click()
+        page.fill("#id_reason", "Проверка")
+        page.locator("[name=apply]").click()
+        page.wait_for_load_state()
+        texts["message"] = page.locator("ul.messagelist").inner_text()
+
+    english = {name: TELL_TALES.findall(text) for name, text in texts.items()}
+    assert {name: words for name, words in english.items() if words} == {}
+    assert not FULL_UUID.search(texts["message"]), texts["message"]
+    assert "Заказ" in texts["message"]
+    # What was read is the pages' Russian: the reset form, the loan's reasons.
+    assert "Новый пароль" in texts["/reset-password?uid=x&token=y"]
+    assert "Ставка" in texts["application"]
