@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from catalog import services
@@ -15,3 +15,24 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
 @consumer("order.cancelled", name="catalog.release_stock_of_cancelled_order", app_label="catalog")
 def release_stock_of_cancelled_order(event: TypedEvent[OrderCancelled]) -> None:
     services.stock_release(order_id=UUID(event.aggregate_id))
+
+
+@consumer(
+    "resource.created", name="catalog.note_demo_car_created", app_label="catalog", reads_json=True
+)
+@consumer(
+    "resource.updated", name="catalog.note_demo_car_updated", app_label="catalog", reads_json=True
+)
+@consumer(
+    "resource.deleted", name="catalog.note_demo_car_deleted", app_label="catalog", reads_json=True
+)
+def note_demo_car(event: TypedEvent[Any]) -> None:
+    """Whether a vehicle can be test-driven: the showroom's demo cars, as its events report
+    them (a deleted resource is a demo car no more)."""
+    report = event.payload
+    deleted = event.type == "resource.deleted"
+    services.demo_car_note(
+        resource_id=report["id"],
+        vehicle_id=None if deleted else report.get("vehicle_id"),
+        is_active=bool(report.get("is_active")) and not deleted,
+    )

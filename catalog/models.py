@@ -96,6 +96,9 @@ class Product(TimestampedModel):
         validators=[validate_vin],
         help_text=_("17 characters; a product with a VIN is a vehicle."),
     )
+    # Whether the showroom has a demo car of it to test-drive, as its events report
+    # (`DemoCar`, catalog/handlers.py).
+    test_drive_available = models.BooleanField(_("test drive"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -119,6 +122,23 @@ class Product(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+
+class DemoCar(TimestampedModel):
+    """A showroom resource that is a demo car of a vehicle, as the showroom's `resource.*`
+    events report it: the catalog says of a vehicle whether it can be test-driven without
+    reading the showroom (docs/api.md, "Test drives")."""
+
+    resource_id = models.UUIDField(_("showroom resource"), primary_key=True)
+    product_id = models.UUIDField(_("product"), db_index=True)
+    is_active = models.BooleanField(_("takes bookings"))
+
+    class Meta:
+        verbose_name = _("demo car")
+        verbose_name_plural = _("demo cars")
+
+    def __str__(self):
+        return str(self.resource_id)
 
 
 class StockReservation(TimestampedModel):

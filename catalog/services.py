@@ -16,13 +16,14 @@ from catalog import events
 from catalog.cache import product_list_invalidate_after_commit, product_stock_changed_after_commit
 from catalog.choices import RESERVATION_TRANSITIONS, ReservationStatus
 from catalog.error_codes import CatalogErrorCode
-from catalog.models import PATH_SEPARATOR, Category, Product, StockReservation
+from catalog.models import PATH_SEPARATOR, Category, DemoCar, Product, StockReservation
 from catalog.validators import normalize_vin
 from common.db import insert_rows
 from common.error_codes import CommonErrorCode
 from common.events import DomainEvent
 from common.exceptions import ApplicationError
 from common.money import to_cents
+from common.types import Id
 
 DB = "catalog"
 
@@ -389,3 +390,28 @@ def stock_adjust(*, order_id: UUID, product_id: UUID, quantity: int) -> None:
         reservation.quantity = quantity
         reservation.save(using=DB, update_fields=["quantity", "updated_at"])
         product_stock_changed_after_commit()
+
+
+# DEMO CARS
+# ------------------------------------------------------------------------------
+def demo_car_note(*, resource_id: Id, vehicle_id: Id | None, is_active: bool) -> None:
+    """What the showroom reports of a resource: a demo car of `vehicle_id` that takes
+    bookings or not (none: not a demo car, or deleted). The vehicles it was and is a demo
+    car of say whether they can be test-driven."""
+    with transaction.atomic(using=DB):
+        before = DemoCar.objects.using(DB).select_for_update().filter(pk=resource_id).first()
+        touched = {before.product_id} if before else set()
+        if vehicle_id is None:
+            DemoCar.objects.using(DB).filter(pk=resource_id).delete()
+        else:
+            DemoCar.objects.using(DB).update_or_create(
+                resource_id=resource_id,
+                defaults={"product_id": vehicle_id, "is_active": is_active},
+            )
+            touched.add(UUID(str(vehicle_id)))
+        for product_id in touched:
+            available = DemoCar.objects.using(DB).filter(product_id=product_id, is_active=True)
+            Product.objects.using(DB).filter(pk=product_id).update(
+                test_drive_available=available.exists()
+            )
+    product_list_invalidate_after_commit()

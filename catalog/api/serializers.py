@@ -66,6 +66,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "model",
             "year",
             "vin",
+            "test_drive_available",
             "created_at",
             "updated_at",
         ]
@@ -97,6 +98,7 @@ def product_row(product: Product) -> dict:
         "model": product.model,
         "year": product.year,
         "vin": product.vin,
+        "test_drive_available": product.test_drive_available,
         "created_at": _moment.to_representation(product.created_at),
         "updated_at": _moment.to_representation(product.updated_at),
     }
