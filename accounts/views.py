@@ -24,7 +24,7 @@ class PasswordResetForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-@throttled("login")
+@throttled("login", page=True)
 def password_reset_page(request):
     done = False
     if request.method == "POST":
@@ -65,7 +65,7 @@ def _confirm_page(request, *, confirm, template: str, result: str):
 
 
 @require_http_methods(["GET", "POST"])
-@throttled("login")
+@throttled("login", page=True)
 def identity_link_page(request):
     """The page an identity-link e-mail opens."""
     return _confirm_page(
@@ -77,7 +77,7 @@ def identity_link_page(request):
 
 
 @require_http_methods(["GET", "POST"])
-@throttled("login")
+@throttled("login", page=True)
 def email_verify_page(request):
     """The page a verification e-mail opens."""
     return _confirm_page(
@@ -89,7 +89,7 @@ def email_verify_page(request):
 
 
 @require_http_methods(["GET", "POST"])
-@throttled("login")
+@throttled("login", page=True)
 def email_change_cancel_page(request):
     """The page the link sent to the current address opens: it stops or undoes the change."""
     return _confirm_page(
@@ -103,7 +103,7 @@ def email_change_cancel_page(request):
 
 
 @require_http_methods(["GET", "POST"])
-@throttled("login")
+@throttled("login", page=True)
 def email_change_page(request):
     """The page an e-mail change's link opens."""
     return _confirm_page(

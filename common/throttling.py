@@ -276,14 +276,15 @@ _ResponseT = TypeVar("_ResponseT", bound=HttpResponseBase)
 
 
 def throttled(
-    scope: str, methods: tuple[str, ...] = ("POST",)
+    scope: str, methods: tuple[str, ...] = ("POST",), *, page: bool = False
 ) -> Callable[
     [Callable[Concatenate[HttpRequest, _P], _ResponseT]],
     Callable[Concatenate[HttpRequest, _P], _ResponseT | HttpResponse],
 ]:
     """The same limit for a plain Django view (the admin's login form counts in `login`),
-    on `methods`: a 429 in the envelope for an API path, a page in the reader's language for
-    any other, and the RateLimit headers on every answer."""
+    on `methods`: a 429 in the envelope, or for a `page` a person reads (the admin's sign-in,
+    the pages the e-mails link to) a page in their language; and the RateLimit headers on
+    every answer."""
 
     def decorate(
         view: Callable[Concatenate[HttpRequest, _P], _ResponseT],
@@ -305,7 +306,7 @@ def throttled(
 
                 # A refused call's wait is its bucket's `reset` (`Usage.retry_after`).
                 retry_after = max(math.ceil(usage.reset), 1)
-                if request.path.startswith("/api/"):
+                if not page:
                     response = JsonResponse(
                         error_body(
                             CommonErrorCode.THROTTLED,

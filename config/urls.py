@@ -53,7 +53,7 @@ urlpatterns = [
     path("health/components", health.components, name="health-components"),
     path("metrics", metrics, name="metrics"),
     # The admin's login form counts in the sign-in bucket, as the token endpoint does.
-    path("admin/login/", throttled("login")(admin.site.login)),
+    path("admin/login/", throttled("login", page=True)(admin.site.login)),
     path("admin/", admin.site.urls),
     # The admin's language switch: the cookie, and the signed-in user's saved language.
     path("i18n/setlang/", set_language, name="set_language"),

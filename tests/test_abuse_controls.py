@@ -271,7 +271,9 @@ def test_the_admin_login_form_counts_in_the_sign_in_bucket(manager, clock):
     ]
 
     assert [r.status_code for r in forms] == [200] * 5 + [429]
-    assert forms[-1].json()["error"]["code"] == "throttled"
+    # A page in the reader's language, not the API's envelope (a person reads it).
+    assert forms[-1]["Content-Type"].startswith("text/html")
+    assert "Too many attempts" in forms[-1].content.decode()
     assert int(forms[-1]["Retry-After"]) == 60
     assert rate_limit(forms[0]) == (10, 4, 60)
     assert rate_limit(forms[-1]) == (10, 0, 60)

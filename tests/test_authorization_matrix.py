@@ -169,6 +169,7 @@ MATRIX = {
     ("POST", f"{V1}/showroom/allocations/{{id}}/release"): STAFF,
     ("GET", f"{V1}/showroom/test-drives/"): SIGNED_IN,
     ("POST", f"{V1}/showroom/test-drives/"): SIGNED_IN,
+    ("GET", f"{V1}/showroom/test-drives/slots"): SIGNED_IN,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/reschedule"): OWNER_OR_STAFF,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/cancel"): OWNER_OR_STAFF,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/outcome"): STAFF,
