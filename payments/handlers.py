@@ -86,14 +86,7 @@ def note_registration(
 ) -> None:
     """A seat at a paid event is paid like an order: payments learns of it from the
     showroom's events, never by reading the showroom."""
-    report = event.payload
-    services.registration_payable_note(
-        registration_id=report.id,
-        customer_id=report.user_id,
-        status=report.status,
-        amount=report.amount,
-        currency=report.currency,
-    )
+    services.registration_reported(event.payload)
 
 
 @consumer("insurance_policy.purchased", name="payments.note_policy_premium", app_label="payments")
@@ -101,15 +94,7 @@ def note_registration(
 def note_policy(event: TypedEvent[InsurancePolicyPurchased | InsurancePolicyLapsed]) -> None:
     """A policy's premium is paid like an order (docs/deal.md, "Insurance"): payments learns
     of it from insurance's events, never by reading insurance."""
-    report = event.payload
-    services.policy_payable_note(
-        policy_id=report.id,
-        order_id=report.order_id,
-        customer_id=report.customer_id,
-        status=report.status,
-        premium=report.premium,
-        currency=report.currency,
-    )
+    services.policy_reported(event.payload)
 
 
 @consumer(

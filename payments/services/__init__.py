@@ -15,7 +15,9 @@ from payments.services.payments import (
     payment_reconcile,
     policy_payable_note,
     policy_premium_refund,
+    policy_reported,
     registration_payable_note,
+    registration_reported,
 )
 from payments.services.refunds import (
     payment_refund,
@@ -41,8 +43,10 @@ __all__ = [
     "payments_pending_sweep",
     "policy_payable_note",
     "policy_premium_refund",
+    "policy_reported",
     "refund_decide",
     "refund_execute",
     "refund_reserve",
     "registration_payable_note",
+    "registration_reported",
 ]

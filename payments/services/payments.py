@@ -5,6 +5,8 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -188,24 +190,76 @@ def _payable_asked(kind: PayableKind, payable_id: Id) -> Payable | None:
     report = payable_report(kind, payable_id)
     if report is None:
         return None
+    as_reported = SimpleNamespace(**report)
     if kind == PayableKind.POLICY:
-        policy_payable_note(
-            policy_id=report["id"],
-            order_id=report["order_id"],
-            customer_id=report["customer_id"],
-            status=report["status"],
-            premium=report["premium"],
-            currency=report["currency"],
-        )
+        policy_reported(as_reported)
     else:
-        registration_payable_note(
-            registration_id=report["id"],
-            customer_id=report["user_id"],
-            status=report["status"],
-            amount=report["amount"],
-            currency=report["currency"],
-        )
+        registration_reported(as_reported)
     return _payable_noted(kind, payable_id)
+
+
+class RegistrationReport(Protocol):
+    """What the showroom's registration events say (`event.registration.*`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def user_id(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def amount(self) -> str | None: ...
+
+    @property
+    def currency(self) -> str: ...
+
+
+class PolicyReport(Protocol):
+    """What insurance's policy events say (`insurance_policy.purchased`, `.lapsed`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def order_id(self) -> str: ...
+
+    @property
+    def customer_id(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def premium(self) -> str: ...
+
+    @property
+    def currency(self) -> str: ...
+
+
+def registration_reported(report: RegistrationReport) -> None:
+    """A registration as the showroom reports it (its event, or its owner asked)."""
+    registration_payable_note(
+        registration_id=report.id,
+        customer_id=report.user_id,
+        status=report.status,
+        amount=report.amount,
+        currency=report.currency,
+    )
+
+
+def policy_reported(report: PolicyReport) -> None:
+    """A policy as insurance reports it (its event, or its owner asked)."""
+    policy_payable_note(
+        policy_id=report.id,
+        order_id=report.order_id,
+        customer_id=report.customer_id,
+        status=report.status,
+        premium=report.premium,
+        currency=report.currency,
+    )
 
 
 def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = None) -> None:
