@@ -6,47 +6,32 @@ from payments.choices import PayableKind, PaymentMethodType, PaymentStatus, Tran
 from payments.models import LedgerTransaction, Payment
 
 
-class LedgerTransactionFilter(FilterSet):
-    type = django_filters.ChoiceFilter(choices=TransactionType.choices)
+class _PayableFilter(FilterSet):
+    """What the payments' lists share: what is paid (an order, a seat, a premium) and when."""
+
     payable_kind = django_filters.ChoiceFilter(choices=PayableKind.choices)
     payable_id = django_filters.UUIDFilter()
     order_id = django_filters.UUIDFilter(field_name="payable_id", help_text="Same as payable_id.")
     created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
+    PAYABLE_FIELDS = ["payable_kind", "payable_id", "order_id", "created_after", "created_before"]
+
+
+class LedgerTransactionFilter(_PayableFilter):
+    type = django_filters.ChoiceFilter(choices=TransactionType.choices)
+
     class Meta:
         model = LedgerTransaction
-        fields = [
-            "type",
-            "payable_kind",
-            "payable_id",
-            "order_id",
-            "created_after",
-            "created_before",
-        ]
+        fields = ["type", *_PayableFilter.PAYABLE_FIELDS]
 
 
-class PaymentFilter(FilterSet):
-    """A payer's payments by what they pay (an order, a seat, a premium), status and method."""
+class PaymentFilter(_PayableFilter):
+    """A payer's payments by what they pay, status and method."""
 
-    payable_kind = django_filters.ChoiceFilter(choices=PayableKind.choices)
-    payable_id = django_filters.UUIDFilter()
-    order_id = django_filters.UUIDFilter(
-        field_name="payable_id", help_text="The order's payments: same as payable_id."
-    )
     status = django_filters.ChoiceFilter(choices=PaymentStatus.choices)
     method = django_filters.ChoiceFilter(choices=PaymentMethodType.choices)
-    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Payment
-        fields = [
-            "payable_kind",
-            "payable_id",
-            "order_id",
-            "status",
-            "method",
-            "created_after",
-            "created_before",
-        ]
+        fields = ["status", "method", *_PayableFilter.PAYABLE_FIELDS]

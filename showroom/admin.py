@@ -6,7 +6,6 @@ seats, time slots and events stay right. Allocations and test drives list by res
 the calendar of who has what when; registrations and test drives show the client's name and
 phone, linked to their CRM record (docs/admin.md, "People")."""
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -18,6 +17,7 @@ from common.admin import (
     DatabaseAdminMixin,
     ExportMixin,
     ReadOnlyAdminMixin,
+    ReasonForm,
     date_range_filter,
     id_column,
     money_column,
@@ -237,13 +237,15 @@ class TestDriveResource(resources.ModelResource):
         return drive.get_status_display()
 
 
-class OutcomeNoteForm(forms.Form):
-    note = forms.CharField(
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        label=_("How it went"),
-        help_text=_("What the client thought, and what comes next: kept with the test drive."),
-    )
+class OutcomeNoteForm(ReasonForm):
+    """The reason form, asking how the drive went (kept as its outcome note)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("How it went")
+        self.fields["reason"].help_text = _(
+            "What the client thought, and what comes next: kept with the test drive."
+        )
 
 
 @admin.register(TestDrive)

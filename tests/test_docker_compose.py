@@ -6,7 +6,6 @@ the secrets script's output is read by the production settings as the containers
 it, and PgBouncer's configuration runs in a real PgBouncer."""
 
 import configparser
-import contextlib
 import copy
 import ipaddress
 import json
@@ -1025,11 +1024,15 @@ def test_the_brokers_certificate_checks_out_for_its_name_against_the_clients_aut
 
     def handshake(name: str) -> None:
         server_side, client_side = socket.socketpair()
+        unexpected: list[BaseException] = []
 
         def serve() -> None:
-            # A refused certificate fails here too: the client's side says why.
-            with contextlib.suppress(ssl.SSLError, OSError):
+            try:
                 server_context.wrap_socket(server_side, server_side=True).close()
+            except (ssl.SSLError, OSError):
+                pass  # the client refused the certificate: its side says why
+            except BaseException as exc:  # noqa: BLE001 - raised again below
+                unexpected.append(exc)
 
         server = threading.Thread(target=serve)
         server.start()
@@ -1039,6 +1042,7 @@ def test_the_brokers_certificate_checks_out_for_its_name_against_the_clients_aut
             client_side.close()
             server.join(10)
             server_side.close()
+        assert not server.is_alive() and unexpected == [], unexpected
 
     handshake("kafka")
     with pytest.raises(ssl.SSLCertVerificationError, match="Hostname mismatch"):

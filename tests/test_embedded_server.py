@@ -15,7 +15,7 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from tests.processes import free_port
+from tests.processes import free_port, wait_for
 
 # Its tests share one copy of the project and its server: one test worker runs them all
 # (docs/conventions.md, "Tests").
@@ -123,9 +123,8 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     assert registered.status_code == 201, registered.text
     # make run's PORT is in every link it sends (SITE_URL): the verification e-mail, which
     # the console backend wrote to the server's log.
-    log, deadline = project.parent / "server.log", time.monotonic() + 10
-    while "/verify-email?token=" not in log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.2)
+    log = project.parent / "server.log"
+    wait_for(lambda: "/verify-email?token=" in log.read_text(), 10, "the verification e-mail")
     assert f"{base_url}/verify-email?token=" in log.read_text()
     assert token.status_code == 200, token.text
     assert me.status_code == 200

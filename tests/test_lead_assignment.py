@@ -2,17 +2,17 @@
 a lead of one active manager, in turn, so that their order shows on that manager's dashboard
 and report and on no other's; an admin reassigns with an action, and the change is an event."""
 
-from concurrent.futures import ThreadPoolExecutor
+import queue
 
 import pytest
 from django.contrib.admin import helpers
-from django.db import connections
+from django.db import transaction
 from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD, UserFactory
 from config import dashboard
-from conftest import browser_for
+from conftest import browser_for, run_concurrently
 from crm import services as crm_services
 from crm.models import Client, OutboxEvent
 from crm.tests.test_timeline_events import deliver
@@ -107,17 +107,15 @@ def test_leads_coming_in_at_once_are_shared_evenly():
         for n in range(12)
     ]
 
-    def lead(user):
-        try:
-            from django.db import transaction
+    waiting = queue.SimpleQueue()
+    for buyer in buyers:
+        waiting.put(buyer)
 
-            with transaction.atomic(using="crm"):
-                return crm_services.client_for_user(user.pk).manager_id
-        finally:
-            connections.close_all()
+    def lead():
+        with transaction.atomic(using="crm"):
+            return crm_services.client_for_user(waiting.get_nowait().pk).manager_id
 
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        given = list(pool.map(lead, buyers))  # re-raises any thread's failure
+    given = run_concurrently(len(buyers), lead)  # re-raises any thread's failure
 
     assert {pk: given.count(pk) for pk in {m.pk for m in managers}} == {m.pk: 4 for m in managers}
 

@@ -92,7 +92,7 @@ def test_the_admin_records_how_a_drive_went_and_lists_the_newest_first(manager, 
         {
             "action": "completed",
             helpers.ACTION_CHECKBOX_NAME: [str(drive.pk)],
-            "note": "Понравилась, ждёт предложение по трейд-ину",
+            "reason": "Понравилась, ждёт предложение по трейд-ину",  # the outcome note
             "apply": "yes",
         },
     )
