@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from common.formatting import money
+
 WORDINGS: dict[str, StrOrPromise] = {
     "base_rate": _("Base rate, %(currency)s"),
     "territory": _("Territory: %(territory)s"),
@@ -22,6 +24,7 @@ WORDINGS: dict[str, StrOrPromise] = {
     "engine_power": _("Engine power: %(hp)s hp"),
     "engine_power_unstated": _("Engine power: not stated (the top band)"),
     "period_of_use": _("Period of use: %(months)s months"),
+    "premium_limit": _("Statutory limit: at most %(limit)s"),
     "coverage": _("Sum insured, %(currency)s"),
     "vehicle_age": _("Vehicle age: %(years)s full years"),
     "make_group": _("Make group: %(group)s"),
@@ -49,4 +52,6 @@ def factor_name(item: Mapping[str, Any]) -> str:
         params["territory"] = TERRITORIES.get(str(params["territory"]), params["territory"])
     if "group" in params:
         params["group"] = MAKE_GROUPS.get(str(params["group"]), params["group"])
+    if "limit" in params:
+        params["limit"] = money(str(params["limit"]), str(params.get("currency", "")))
     return str(WORDINGS[wording]) % params

@@ -78,7 +78,8 @@ def osago_price(
     period_months: int,
     ruleset: rulesets.OsagoRuleset = rulesets.OSAGO,
 ) -> Price:
-    """ТБ × КТ × КБМ × КВС × КО × КМ × КС. Unstated engine power is priced in the top band."""
+    """ТБ × КТ × КБМ × КВС × КО × КМ × КС, within the statutory limit. Unstated engine power
+    is priced in the top band."""
     power = (
         Factor(
             "engine_power",
@@ -133,7 +134,29 @@ def osago_price(
             ruleset.cite("period_of_use"),
         ),
     ]
-    return Price(ruleset.version, ruleset.currency, factors)
+    return Price(ruleset.version, ruleset.currency, factors + _premium_limit(ruleset, factors))
+
+
+def _premium_limit(ruleset: rulesets.OsagoRuleset, factors: list[Factor]) -> list[Factor]:
+    """The law's limit on an OSAGO premium (a multiple of the corridor's top × КТ), as a
+    factor of its own when the product exceeds it: the limit over the product, so that the
+    premium is still the product of the listed factors, rounded once, and equals the limit."""
+    if ruleset.premium_limit_multiple is None:
+        return []
+    territory = next(factor.value for factor in factors if factor.code == "territory")
+    limit = ruleset.premium_limit_multiple * ruleset.base_rate_corridor[1] * territory
+    product = reduce(operator.mul, (factor.value for factor in factors))
+    if product <= limit:
+        return []
+    return [
+        Factor(
+            "premium_limit",
+            "premium_limit",
+            _figures(limit=to_cents(limit), currency=ruleset.currency),
+            (limit / product).quantize(Decimal("1E-12")),
+            ruleset.cite("premium_limit"),
+        )
+    ]
 
 
 def kasko_price(

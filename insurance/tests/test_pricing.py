@@ -52,16 +52,41 @@ def test_engine_power_coefficient_at_each_bracket_boundary(hp, coefficient):
     price = pricing.osago_price(**{**OSAGO_DEFAULTS, "engine_power_hp": hp})
 
     assert factor(price, "engine_power") == Decimal(coefficient)
-    # 4118.00 × 2.0 (Moscow) × 1.0 × 1.0 × 1 × КМ × 1.0
-    assert price.premium == to_cents(Decimal("8236.00") * Decimal(coefficient))
+    # 8665.00 × 1.8 (Moscow) × 1.17 (class 3) × 0.94 (35 years old, 10 driving) × 1 × КМ × 1.0
+    assert price.premium == to_cents(Decimal("17153.5806") * Decimal(coefficient))
 
 
-def test_a_driver_with_no_history_has_bonus_malus_1():
+def test_a_driver_with_no_history_starts_in_class_3_at_1_17():
     default_class = rulesets.OSAGO.default_bonus_malus_class
     price = pricing.osago_price(**{**OSAGO_DEFAULTS, "bonus_malus_class": default_class})
 
     assert default_class == "3"
-    assert factor(price, "bonus_malus") == Decimal("1.0")
+    assert factor(price, "bonus_malus") == Decimal("1.17")
+
+
+@pytest.mark.parametrize(
+    ("age", "experience", "coefficient"),
+    [
+        (18, 0, "2.27"),  # the youngest row, its first column
+        (21, 5, "1.62"),  # the youngest row's last column: 5–6 years
+        (22, 0, "1.88"),  # the next age band
+        (24, 8, "1.09"),  # 7–9 years
+        (29, 2, "1.54"),
+        (29, 3, "1.09"),  # 3–4 years: the step after two
+        (34, 14, "0.97"),  # 10–14 years
+        (35, 15, "0.93"),  # over 14
+        (49, 4, "0.96"),
+        (59, 30, "0.86"),
+        (60, 0, "1.43"),  # 60 and over
+        (100, 84, "0.83"),  # the table's smallest value
+    ],
+)
+def test_osago_age_and_experience_at_the_bands_edges(age, experience, coefficient):
+    price = pricing.osago_price(
+        **{**OSAGO_DEFAULTS, "driver_age": age, "driver_experience_years": experience}
+    )
+
+    assert factor(price, "age_experience") == Decimal(coefficient)
 
 
 def test_an_osago_premium_is_the_product_of_every_coefficient_with_its_source():
@@ -76,26 +101,71 @@ def test_an_osago_premium_is_the_product_of_every_coefficient_with_its_source():
     )
 
     assert [(f.code, f.value) for f in price.factors] == [
-        ("base_rate", Decimal("4118.00")),
-        ("territory", Decimal("1.8")),
-        ("bonus_malus", Decimal("0.9")),
-        ("age_experience", Decimal("1.8")),
+        ("base_rate", Decimal("8665.00")),  # the top of the 1399–8665 corridor
+        ("territory", Decimal("1.64")),
+        ("bonus_malus", Decimal("0.91")),
+        ("age_experience", Decimal("1.84")),  # up to 21 years old, 2 years driving
         ("unlimited_drivers", Decimal("1")),
         ("engine_power", Decimal("1.4")),
         ("period_of_use", Decimal("0.7")),
     ]
-    # 4118 × 1.8 × 0.9 × 1.8 × 1.4 × 0.7 = 11767.92624 → 11767.93
-    assert price.premium == Decimal("11767.93")
-    assert price.ruleset_version == "osago-3384u-2015.04"
-    assert all("Directive No. 3384-U" in f.source for f in price.factors)
+    # Worked by hand: 8665 × 1.64 = 14210.6; × 0.91 = 12931.646; × 1.84 = 23794.22864;
+    # × 1.4 = 33311.920096; × 0.7 = 23318.3440672 → 23318.34, under the limit of
+    # 3 × 8665 × 1.64 = 42631.80.
+    assert price.premium == Decimal("23318.34")
+    assert price.ruleset_version == "osago-6007u-2025.12"
+    assert all("Directive No. 6007-U of 08.12.2021" in f.source for f in price.factors)
+    assert all("No. 7204-U of 09.10.2025" in f.source for f in price.factors)
+
+
+def test_the_directive_in_force_prices_osago_and_the_replaced_one_stays_for_old_quotes():
+    assert rulesets.OSAGO is rulesets.OSAGO_2025
+    low, high = rulesets.OSAGO.base_rate_corridor
+    assert low <= rulesets.OSAGO.base_rate == high == Decimal("8665.00")
+
+    before = pricing.osago_price(**OSAGO_DEFAULTS, ruleset=rulesets.OSAGO_2015)
+
+    # 4118 × 2.0 (Moscow then) × 1.0 (class 3 then) × 1.0 × 1 × 1.1 × 1.0
+    assert (before.ruleset_version, before.premium) == ("osago-3384u-2015.04", Decimal("9059.60"))
 
 
 def test_osago_with_anyone_driving_applies_the_unlimited_drivers_coefficient():
-    price = pricing.osago_price(**{**OSAGO_DEFAULTS, "unlimited_drivers": True, "driver_age": None})
+    price = pricing.osago_price(
+        **{
+            **OSAGO_DEFAULTS,
+            "unlimited_drivers": True,
+            "driver_age": None,
+            "bonus_malus_class": "13",
+        }
+    )
 
     assert factor(price, "age_experience") == Decimal("1")
-    assert factor(price, "unlimited_drivers") == Decimal("1.8")
-    assert price.premium == Decimal("16307.28")  # 4118 × 2.0 × 1.8 × 1.1
+    assert factor(price, "unlimited_drivers") == Decimal("3.16")
+    # 8665 × 1.8 = 15597; × 0.46 = 7174.62; × 3.16 = 22671.7992; × 1.1 = 24938.97912
+    assert price.premium == Decimal("24938.98")
+    assert "premium_limit" not in [f.code for f in price.factors]
+
+
+def test_an_osago_premium_over_the_statutory_limit_is_the_limit_with_a_factor_saying_so():
+    price = pricing.osago_price(
+        **{
+            **OSAGO_DEFAULTS,
+            "unlimited_drivers": True,
+            "driver_age": None,
+            "bonus_malus_class": "M",
+        }
+    )
+
+    # 8665 × 1.8 × 3.92 × 1 × 3.16 × 1.1 = 212590.06... is over 3 × 8665 × 1.8 = 46791.00.
+    assert price.premium == Decimal("46791.00")
+    limit = price.factors[-1]
+    assert (limit.code, limit.params) == ("premium_limit", {"limit": "46791.00", "currency": "RUB"})
+    assert "40-FZ" in limit.source and "art. 9(3)" in limit.source
+    assert to_cents(reduce(operator.mul, (f.value for f in price.factors))) == price.premium
+    with translation.override("ru"):
+        assert limit.name == "Предел по закону: не более 46\xa0791,00\xa0₽"
+    with translation.override("en"):
+        assert limit.name == "Statutory limit: at most 46,791.00\xa0RUB"
 
 
 @pytest.mark.parametrize(
@@ -220,6 +290,8 @@ def test_the_printed_coefficients_multiply_to_the_premium(risk, driver, coverage
 
     product = reduce(operator.mul, (Decimal(f["value"]) for f in printed))
     assert to_cents(product) == price.premium > 0
+    if risk["insurance_type"] == "osago":  # never over the law's limit
+        assert price.premium <= 3 * Decimal("8665.00") * rulesets.OSAGO.territory[risk["territory"]]
     assert all(factor_name(f) and f["source"] for f in printed)
 
 

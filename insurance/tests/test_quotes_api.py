@@ -60,18 +60,20 @@ def test_an_osago_quote_shows_every_coefficient_its_source_the_version_and_valid
     body = response.json()
     quote = Quote.objects.get()
     assert body["id"] == str(quote.pk)
-    assert (body["premium"], quote.premium) == ("11530.40", Decimal("11530.40"))
+    # Worked by hand: 8665 × 1.8 = 15597; × 1.17 = 18248.49; × 0.97 = 17701.0353;
+    # × 1.4 = 24781.44942 → 24781.45.
+    assert (body["premium"], quote.premium) == ("24781.45", Decimal("24781.45"))
     assert [(c["code"], c["value"]) for c in body["coefficients"]] == [
-        ("base_rate", "4118.00"),
-        ("territory", "2.0"),  # the default territory: moscow
-        ("bonus_malus", "1.0"),  # the default class 3: no history
-        ("age_experience", "1.0"),
+        ("base_rate", "8665.00"),
+        ("territory", "1.8"),  # the default territory: moscow
+        ("bonus_malus", "1.17"),  # the default class 3: no history
+        ("age_experience", "0.97"),  # 30–34 years old, 10–14 years driving
         ("unlimited_drivers", "1"),
         ("engine_power", "1.4"),
         ("period_of_use", "1.0"),  # the default 12 months
     ]
-    assert all("Bank of Russia Directive No. 3384-U" in c["source"] for c in body["coefficients"])
-    assert body["ruleset_version"] == quote.ruleset_version == "osago-3384u-2015.04"
+    assert all("Bank of Russia Directive No. 6007-U" in c["source"] for c in body["coefficients"])
+    assert body["ruleset_version"] == quote.ruleset_version == "osago-6007u-2025.12"
     assert before + timedelta(days=30) <= quote.valid_until <= timezone.now() + timedelta(days=30)
     assert (body["status"], body["is_expired"], body["currency"]) == ("quoted", False, "RUB")
     assert (quote.customer_id, quote.order_id, quote.created_by_id) == (
@@ -82,7 +84,7 @@ def test_an_osago_quote_shows_every_coefficient_its_source_the_version_and_valid
     payload = outbox_payload("insurance_quote.created", quote)
     assert (payload["status"], payload["amount"], payload["currency"]) == (
         "quoted",
-        "11530.40",
+        "24781.45",
         "RUB",
     )
     assert payload["insurance_type"] == "osago"
