@@ -114,9 +114,10 @@ def seed(orders: int) -> None:
                 "name": "'Model ' || g",
                 "price": "1000000 + g * 10000",
                 "currency": "'RUB'",
-                "stock_quantity": "g % 12",
+                "stock_quantity": "g % 2",  # a car is one unit (docs/api.md, "Vehicles")
                 "is_active": "true",
                 "category_id": "md5('category')::uuid",
+                "kind": "'vehicle'",
                 "vin": "'XTA' || lpad(g::text, 14, '0')",
             },
         )

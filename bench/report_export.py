@@ -87,12 +87,14 @@ INSERT INTO catalog_category (created_at, updated_at, id, name, description, pat
 VALUES (now(), now(), md5('category')::uuid, 'Cars', '', md5('category'), 0);
 INSERT INTO catalog_product
     (created_at, updated_at, id, name, description, price, currency, stock_quantity,
-     is_active, make, model, year, vin, category_id)
+     is_active, kind, make, model, trim, model_key, year, vin, condition, body_type, fuel,
+     transmission, drive, color, options, test_drive_available, search_key, category_id)
 SELECT now(), now(), md5('product-' || p)::uuid,
        (%(makes)s::text[])[1 + p %% 10] || ' ' || (%(models)s::text[])[1 + p %% 10],
-       '', 1500000, 'RUB', 0, true,
-       (%(makes)s::text[])[1 + p %% 10], (%(models)s::text[])[1 + p %% 10], 2026,
-       'XTA' || lpad(p::text, 14, '0'), md5('category')::uuid
+       '', 1500000, 'RUB', 0, true, 'vehicle',
+       (%(makes)s::text[])[1 + p %% 10], (%(models)s::text[])[1 + p %% 10], '', '', 2026,
+       'XTA' || lpad(p::text, 14, '0'), 'new', '', '', '', '', '', '[]', false, '',
+       md5('category')::uuid
   FROM generate_series(0, %(products)s - 1) AS p;
 """
 CRM = """

@@ -1,9 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog import services
-from catalog.models import Category, Product, StockReservation
+from catalog.api.serializers import photo_data
+from catalog.choices import ProductKind
+from catalog.models import Category, Product, ProductPhoto, StockReservation
+from catalog.photos import photo_checked
 from common.admin import (
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
@@ -11,6 +16,7 @@ from common.admin import (
     id_column,
     money_column,
 )
+from common.exceptions import ApplicationError
 
 
 class CatalogAdmin(DatabaseAdminMixin, admin.ModelAdmin):
@@ -42,25 +48,163 @@ class CategoryAdmin(CatalogAdmin):
             services.category_delete(category=category)
 
 
+class OptionsField(forms.CharField):
+    """A vehicle's equipment, one item per line."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class ProductAdminForm(forms.ModelForm):
+    options = OptionsField(label=_("equipment"), required=False)
+
+    class Meta:
+        model = Product
+        exclude: list[str] = []  # the fieldsets choose what is shown
+
+    def clean(self):
+        """A product given a VIN is a vehicle, as the service makes it (docs/api.md,
+        "Vehicles"): so the form checks the constraints of the product that will be saved."""
+        cleaned = super().clean()
+        if cleaned.get("vin"):
+            cleaned["kind"] = ProductKind.VEHICLE
+        return cleaned
+
+
+class VinFilter(admin.SimpleListFilter):
+    """The cars a manager must give a VIN before they can be sold."""
+
+    title = _("VIN")
+    parameter_name = "vin"
+
+    def lookups(self, request, model_admin):
+        return [("to_be_entered", _("VIN to be entered")), ("entered", _("Entered"))]
+
+    def queryset(self, request, queryset):
+        vehicles = queryset.filter(kind=ProductKind.VEHICLE)
+        if self.value() == "to_be_entered":
+            return vehicles.filter(vin__isnull=True)
+        if self.value() == "entered":
+            return vehicles.filter(vin__isnull=False)
+        return queryset
+
+
+class PhotoInlineForm(forms.ModelForm):
+    """A photo uploaded in the admin is checked as the API checks it (catalog/photos.py)."""
+
+    class Meta:
+        model = ProductPhoto
+        fields = ["image", "alt", "position", "is_primary"]
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if image and self.instance._state.adding:
+            try:
+                photo_checked(image.read())
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from exc
+            image.seek(0)
+        return image
+
+
+class PhotoInline(admin.TabularInline):
+    """A vehicle's photos: uploaded, described, ordered and removed through the catalog's
+    services, as the API does (docs/api.md, "Photos")."""
+
+    model = ProductPhoto
+    form = PhotoInlineForm
+    extra = 1
+    fields = ["preview", "image", "alt", "position", "is_primary"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("Photo"))
+    def preview(self, photo):
+        if photo._state.adding:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="160" loading="lazy">',
+            photo_data(photo)["renditions"]["thumb"]["url"],
+            photo.alt,
+        )
+
+
 @admin.register(Product)
 class ProductAdmin(CatalogAdmin):
+    form = ProductAdminForm
+    inlines = [PhotoInline]
     list_display = [
         "name",
-        "category",
-        "make",
-        "model",
+        "vin_shown",
+        "condition",
         "year",
         "price_shown",
         "stock_quantity",
         "is_active",
     ]
-    list_filter = ["is_active", "make", "category", date_range_filter("created_at")]
-    search_fields = ["name", "make", "model", "vin"]
+    list_filter = [
+        "is_active",
+        "kind",
+        VinFilter,
+        "condition",
+        "body_type",
+        "make",
+        "category",
+        date_range_filter("created_at"),
+    ]
+    search_fields = ["name", "make", "model", "trim", "vin"]
     list_select_related = ["category"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["model_key", "test_drive_available", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "kind",
+                    "category",
+                    "description",
+                    ("price", "currency"),
+                    "stock_quantity",
+                    "is_active",
+                ]
+            },
+        ),
+        (
+            _("Vehicle"),
+            {
+                "fields": [
+                    ("make", "model", "trim"),
+                    ("year", "vin"),
+                    ("condition", "mileage_km", "owners_count"),
+                    ("body_type", "color"),
+                    ("fuel", "engine_volume", "power_hp"),
+                    ("transmission", "drive"),
+                    "options",
+                ]
+            },
+        ),
+        (
+            _("Technical"),
+            {
+                "classes": ["collapse"],
+                "fields": ["model_key", "test_drive_available", "created_at", "updated_at"],
+            },
+        ),
+    ]
 
     # With its currency and thousands separators, in the user's language (docs/admin.md).
     price_shown = money_column("price", pgettext_lazy("catalog", "Price"))
+
+    @admin.display(description=_("VIN"), ordering="vin")
+    def vin_shown(self, product):
+        if product.vin_to_be_entered:
+            return _("VIN to be entered")
+        return product.vin or "—"
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -71,6 +215,41 @@ class ProductAdmin(CatalogAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # products are withdrawn (is_active), never erased
+
+    def save_formset(self, request, form, formset, change):
+        """The photos go through the services: checked, stripped, one primary."""
+        if formset.model is not ProductPhoto:
+            return super().save_formset(request, form, formset, change)
+        product = form.instance
+        # What the admin's history message reads, as formset.save() would have set it.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for photo_form in formset.forms:
+            photo, data = photo_form.instance, getattr(photo_form, "cleaned_data", {})
+            changed = set(photo_form.changed_data)
+            if formset._should_delete_form(photo_form):
+                if not photo._state.adding:
+                    services.photo_delete(photo=photo)
+                    formset.deleted_objects.append(photo)
+            elif photo._state.adding and data.get("image"):
+                data["image"].seek(0)  # the form's check read it
+                added = services.photo_add(
+                    product=product,
+                    data=data["image"].read(),
+                    alt=data.get("alt", ""),
+                    is_primary=bool(data.get("is_primary")),
+                )
+                if "position" in changed:
+                    services.photo_update(photo=added, position=data["position"])
+                formset.new_objects.append(added)
+            elif not photo._state.adding and changed:
+                services.photo_update(
+                    photo=photo,
+                    alt=data["alt"] if "alt" in changed else None,
+                    position=data["position"] if "position" in changed else None,
+                    is_primary=True if "is_primary" in changed and data["is_primary"] else None,
+                )
+                formset.changed_objects.append((photo, sorted(changed)))
+        return None
 
 
 @admin.register(StockReservation)

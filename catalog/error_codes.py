@@ -8,3 +8,5 @@ class CatalogErrorCode(StrEnum):
     CATEGORY_NOT_EMPTY = "category_not_empty"
     CATEGORY_TOO_DEEP = "category_too_deep"
     VIN_TAKEN = "vin_taken"
+    VIN_CONTRADICTION = "vin_contradiction"
+    PHOTO_REFUSED = "photo_refused"

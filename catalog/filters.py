@@ -1,12 +1,28 @@
+"""The product list's filters (docs/api.md, "Vehicles"): the specification's choices, each
+repeatable to select any of several values, ranges, and search. The facets count under the
+same filters (`catalog.selectors.vehicle_facets`)."""
+
+from functools import reduce
+from operator import or_
+
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from catalog.choices import BodyType, Color, Condition, Drive, Fuel, Transmission
 from catalog.models import Category, Product
+from catalog.search import product_search
 from common.filters import OrderingFilter
-from common.search import text_search
+
+# The facets a listing counts, each a filter of the same name.
+FACETS = ["make", "model", "body_type", "fuel", "transmission", "drive", "condition", "color"]
+# At most this many values of one repeatable filter: more is no buyer's choice.
+MAX_VALUES = 20
+MAX_NAME_LENGTH = 60
 
 
 @extend_schema_field(OpenApiTypes.INT32)
@@ -17,24 +33,84 @@ class IntegerFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+class RepeatedWidget(forms.TextInput):
+    """Several values from a repeated parameter (`make=Kia&make=Haval`), a comma-separated
+    one (`make=Kia,Haval`) or both, in the order given."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name) or ""]
+        return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+class NamesField(forms.Field):
+    """Several names (`RepeatedWidget`)."""
+
+    widget = RepeatedWidget
+
+    def clean(self, value):
+        names = [name.strip() for name in value or [] if name and name.strip()]
+        if len(names) > MAX_VALUES:
+            raise forms.ValidationError(_("At most %(count)s values.") % {"count": MAX_VALUES})
+        if any(len(name) > MAX_NAME_LENGTH for name in names):
+            raise forms.ValidationError(
+                _("At most %(count)s characters a value.") % {"count": MAX_NAME_LENGTH}
+            )
+        return names
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 60}})
+class AnyNameFilter(django_filters.Filter):
+    """Any of several names, in any case: `make=kia&make=Haval`."""
+
+    field_class = NamesField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(reduce(or_, (Q(**{f"{self.field_name}__iexact": name}) for name in value)))
+
+
+def any_of(choices) -> django_filters.MultipleChoiceFilter:
+    return django_filters.MultipleChoiceFilter(choices=choices, widget=RepeatedWidget)
+
+
 class ProductFilter(FilterSet):
     category = django_filters.UUIDFilter(
         method="filter_category", label="Category, with descendants"
     )
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
-    make = django_filters.CharFilter(field_name="make", lookup_expr="iexact", max_length=60)
-    model = django_filters.CharFilter(field_name="model", lookup_expr="iexact", max_length=60)
+    make = AnyNameFilter(field_name="make")
+    model = AnyNameFilter(field_name="model")
+    condition = any_of(Condition.choices)
+    body_type = any_of(BodyType.choices)
+    fuel = any_of(Fuel.choices)
+    transmission = any_of(Transmission.choices)
+    drive = any_of(Drive.choices)
+    color = any_of(Color.choices)
     year = IntegerFilter(field_name="year", min_value=1886, max_value=2100)
+    min_year = IntegerFilter(field_name="year", lookup_expr="gte", min_value=1886, max_value=2100)
+    max_year = IntegerFilter(field_name="year", lookup_expr="lte", min_value=1886, max_value=2100)
+    max_mileage = IntegerFilter(
+        field_name="mileage_km", lookup_expr="lte", min_value=0, max_value=2_000_000
+    )
+    min_power_hp = IntegerFilter(
+        field_name="power_hp", lookup_expr="gte", min_value=0, max_value=2000
+    )
+    max_power_hp = IntegerFilter(
+        field_name="power_hp", lookup_expr="lte", min_value=0, max_value=2000
+    )
     in_stock = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")], method="filter_in_stock"
     )
     search = django_filters.CharFilter(method="filter_search", max_length=200)
-    ordering = OrderingFilter(fields=["price", "created_at", "name", "year", "stock_quantity"])
+    ordering = OrderingFilter(
+        fields=["price", "created_at", "name", "year", "stock_quantity", "mileage_km", "power_hp"]
+    )
 
     class Meta:
         model = Product
-        fields = ["category", "min_price", "max_price", "make", "model", "year", "in_stock"]
+        fields = ["category", "min_price", "max_price", "year", "in_stock"]
 
     def filter_category(self, queryset, name, value):
         path = Category.objects.filter(pk=value).values_list("path", flat=True).first()
@@ -48,6 +124,4 @@ class ProductFilter(FilterSet):
         return queryset.filter(stock_quantity=0)
 
     def filter_search(self, queryset, name, value):
-        return text_search(
-            queryset, ["name", "make", "model", "description"], value, using="catalog"
-        )
+        return product_search(queryset, value)

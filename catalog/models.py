@@ -1,14 +1,27 @@
 """Models of the catalog domain; they live in the `catalog` database."""
 
 import uuid
+from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from catalog.choices import DEFAULT_CURRENCY, RESERVATION_TRANSITIONS, ReservationStatus
+from catalog.choices import (
+    DEFAULT_CURRENCY,
+    RESERVATION_TRANSITIONS,
+    BodyType,
+    Color,
+    Condition,
+    Drive,
+    Fuel,
+    ProductKind,
+    ReservationStatus,
+    Transmission,
+)
 from catalog.validators import validate_vin
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
@@ -79,9 +92,19 @@ class Product(TimestampedModel):
         default=True,
         help_text=_("A product taken off sale stays on its orders but cannot be ordered."),
     )
-    # Optional vehicle specs.
+    kind = models.CharField(
+        _("kind"),
+        max_length=16,
+        choices=ProductKind.choices,
+        default=ProductKind.ACCESSORY,
+        help_text=_("A vehicle is one physical car; an accessory is counted in stock."),
+    )
+    # A vehicle's specification (docs/api.md, "Vehicles"); an accessory leaves it empty.
     make = models.CharField(_("make"), max_length=60, blank=True)
     model = models.CharField(_("model"), max_length=60, blank=True)
+    trim = models.CharField(_("trim"), max_length=100, blank=True)
+    # The cars of one make, model and trim, which a listing may show as one line.
+    model_key = models.CharField(_("model key"), max_length=240, blank=True, editable=False)
     year = models.PositiveSmallIntegerField(
         pgettext_lazy("vehicle", "year"),
         null=True,
@@ -94,11 +117,54 @@ class Product(TimestampedModel):
         null=True,
         blank=True,
         validators=[validate_vin],
-        help_text=_("17 characters; a product with a VIN is a vehicle."),
+        help_text=_("17 characters. A vehicle without one cannot be ordered until it is entered."),
+    )
+    condition = models.CharField(
+        _("condition"), max_length=8, choices=Condition.choices, blank=True
+    )
+    body_type = models.CharField(
+        _("body type"), max_length=16, choices=BodyType.choices, blank=True
+    )
+    fuel = models.CharField(_("fuel"), max_length=16, choices=Fuel.choices, blank=True)
+    engine_volume = models.DecimalField(
+        _("engine volume, l"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("10.0"))],
+        help_text=_("Empty for an electric car."),
+    )
+    power_hp = models.PositiveSmallIntegerField(
+        _("power, hp"), null=True, blank=True, validators=[MaxValueValidator(2000)]
+    )
+    transmission = models.CharField(
+        _("transmission"), max_length=16, choices=Transmission.choices, blank=True
+    )
+    drive = models.CharField(
+        pgettext_lazy("vehicle", "drive"), max_length=8, choices=Drive.choices, blank=True
+    )
+    color = models.CharField(_("colour"), max_length=16, choices=Color.choices, blank=True)
+    mileage_km = models.PositiveIntegerField(
+        _("mileage, km"), null=True, blank=True, validators=[MaxValueValidator(2_000_000)]
+    )
+    options = models.JSONField(
+        _("equipment"), default=list, blank=True, help_text=_("One item of equipment per line.")
+    )
+    owners_count = models.PositiveSmallIntegerField(
+        _("owners"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(50)],
+        help_text=_("A used car's previous owners."),
     )
     # Whether the showroom has a demo car of it to test-drive, as its events report
     # (`DemoCar`, catalog/handlers.py).
     test_drive_available = models.BooleanField(_("test drive"), default=False)
+    # What the search reads, written with the product (catalog/search.py): the weighted
+    # full-text vector (PostgreSQL only) and the phonetic key of its names.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_key = models.CharField(max_length=400, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -113,15 +179,76 @@ class Product(TimestampedModel):
                 condition=Q(price__gte=0), name="catalog_product_price_not_negative"
             ),
             models.UniqueConstraint(fields=["vin"], name="catalog_product_unique_vin"),
+            # One car, one VIN: a vehicle is a single unit, on the lot or not.
+            models.CheckConstraint(
+                condition=Q(kind=ProductKind.ACCESSORY) | Q(stock_quantity__lte=1),
+                name="catalog_product_vehicle_is_one_unit",
+                violation_error_message=_("A vehicle is one car: 0 or 1 in stock."),
+            ),
+            models.CheckConstraint(
+                condition=Q(vin__isnull=True) | Q(kind=ProductKind.VEHICLE),
+                name="catalog_product_vin_only_on_vehicles",
+                violation_error_message=_("Only a vehicle has a VIN."),
+            ),
         ]
         indexes = [
             models.Index(fields=["is_active", "-created_at"]),
             models.Index(fields=["make", "model"]),
             models.Index(fields=["price"]),
+            models.Index(fields=["model_key"]),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def vin_to_be_entered(self) -> bool:
+        """A car on the lot that cannot be ordered until a manager enters its VIN."""
+        return self.kind == ProductKind.VEHICLE and not self.vin
+
+
+def photo_path(photo: "ProductPhoto", filename: str) -> str:
+    """Where a photo's served copy is stored: under its vehicle, named by the photo's id."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"products/{photo.product_id}/{photo.pk}.{extension}"
+
+
+class ProductPhoto(TimestampedModel):
+    """A photo of a vehicle: the checked copy of what was uploaded (catalog/photos.py) and,
+    once the task has made them, its WebP renditions by name (`thumb`, `card`, `large`)."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="photos", verbose_name=_("product")
+    )
+    image = models.FileField(_("image"), upload_to=photo_path, max_length=300)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    alt = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo shows, for a reader who cannot see it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_primary = models.BooleanField(_("primary"), default=False)
+    # Rendition name → {"name": storage name, "width": px, "height": px}.
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(is_primary=True),
+                name="catalog_photo_one_primary_per_product",
+            )
+        ]
+
+    def __str__(self):
+        return self.alt or str(self.pk)
 
 
 class DemoCar(TimestampedModel):

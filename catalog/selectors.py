@@ -3,17 +3,32 @@
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypedDict
+from decimal import Decimal
+from typing import Any, TypedDict
 from uuid import UUID
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, F, Field, Max, Min, QuerySet, Value
+from django.utils.datastructures import MultiValueDict
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
-from catalog.choices import ReservationStatus
-from catalog.models import Category, Product, StockReservation
+from catalog.choices import (
+    BodyType,
+    Color,
+    Condition,
+    Drive,
+    Fuel,
+    ProductKind,
+    ReservationStatus,
+    Transmission,
+)
+from catalog.filters import FACETS, ProductFilter
+from catalog.models import Category, Product, ProductPhoto, StockReservation
 from catalog.validators import normalize_vin
 from common.databases import database_for_app
-from common.exceptions import NotFound
+from common.error_codes import CommonErrorCode
+from common.exceptions import ApplicationError, NotFound
 
 
 def category_list() -> QuerySet[Category]:
@@ -54,7 +69,20 @@ def category_tree() -> list[CategoryNode]:
 
 
 def product_list() -> QuerySet[Product]:
-    return Product.objects.filter(is_active=True).select_related("category")
+    return (
+        Product.objects.filter(is_active=True).select_related("category").prefetch_related("photos")
+    )
+
+
+def photo_list(*, product_id: UUID | str) -> QuerySet[ProductPhoto]:
+    return ProductPhoto.objects.filter(product_id=product_id)
+
+
+def photo_get(*, product_id: UUID | str, photo_id: UUID | str) -> ProductPhoto:
+    photo = photo_list(product_id=product_id).filter(pk=photo_id).first()
+    if photo is None:
+        raise NotFound
+    return photo
 
 
 def product_get(*, product_id: UUID | str) -> Product:
@@ -126,3 +154,144 @@ def reservation_order_ids_active_before(*, before: datetime) -> set[UUID]:
             status=ReservationStatus.ACTIVE, created_at__lt=before
         ).values_list("order_id", flat=True)
     )
+
+
+# FACETS AND COMPARISON
+# ------------------------------------------------------------------------------
+# The facets' values in the reader's language; makes and models read as they are.
+FACET_LABELS = {
+    facet: dict(choices.choices)
+    for facet, choices in {
+        "body_type": BodyType,
+        "fuel": Fuel,
+        "transmission": Transmission,
+        "drive": Drive,
+        "condition": Condition,
+        "color": Color,
+    }.items()
+}
+# The numbers a listing shows the range of, by their names in the answer.
+RANGES = {"price": "price", "year": "year", "mileage_km": "mileage_km", "power_hp": "power_hp"}
+# The filters the facets take: the list's, but for its ordering.
+FACET_PARAMETERS = frozenset(ProductFilter.base_filters) - {"ordering"}
+
+
+def _vehicles_filtered(
+    params: MultiValueDict[str, str], *, without: str | None = None
+) -> QuerySet[Product]:
+    """The vehicles on sale matching `params`, but for the filter `without`."""
+    if without is not None:
+        params = params.copy()
+        params.pop(without, None)
+    vehicles = Product.objects.filter(is_active=True, kind=ProductKind.VEHICLE)
+    filterset = ProductFilter(params, queryset=vehicles)
+    if not filterset.is_valid():
+        raise ApplicationError(
+            _("Some filters are not valid."),
+            code=CommonErrorCode.VALIDATION_ERROR,
+            details={
+                name: [str(error) for error in errors] for name, errors in filterset.errors.items()
+            },
+        )
+    return filterset.qs.order_by()
+
+
+def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:
+    """How many vehicles match `params`, and for each facet how many would match each of its
+    values: every facet counted under every filter but its own, as shops count, so that a
+    buyer sees what another choice would give. Only the cars on the lot count unless
+    `in_stock` says otherwise. Two queries: the facets' counts in one (a union), the count
+    and the ranges in the other."""
+    params = params.copy()
+    params.setdefault("in_stock", "true")
+    counted = [
+        _vehicles_filtered(params, without=facet)
+        .exclude(**{facet: ""})
+        .values(value=F(facet))
+        .annotate(facet=Value(facet), count=Count("pk"))
+        .values_list("facet", "value", "count")
+        for facet in FACETS
+    ]
+    facets: dict[str, list[dict[str, Any]]] = {facet: [] for facet in FACETS}
+    for facet, value, count in counted[0].union(*counted[1:], all=True):
+        label = FACET_LABELS.get(facet, {}).get(value, value)
+        facets[facet].append({"value": value, "label": str(label), "count": count})
+    for values in facets.values():
+        values.sort(key=lambda item: (-item["count"], item["label"]))
+    figures = _vehicles_filtered(params).aggregate(
+        count=Count("pk"),
+        **{f"{name}_min": Min(field) for name, field in RANGES.items()},
+        **{f"{name}_max": Max(field) for name, field in RANGES.items()},
+    )
+    return {
+        "count": figures["count"],
+        "facets": facets,
+        "ranges": {
+            name: {"min": _figure(figures[f"{name}_min"]), "max": _figure(figures[f"{name}_max"])}
+            for name in RANGES
+        },
+    }
+
+
+def _figure(value: object) -> object:
+    """A decimal as the API writes it, a string with its own places: `"2.0"` litres,
+    `"3190000.00"` roubles (docs/api.md, "Money")."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _label(name: str) -> str:
+    field = Product._meta.get_field(name)
+    assert isinstance(field, Field)  # a column of the product's own, not a relation's end
+    return str(capfirst(field.verbose_name))
+
+
+# What a comparison shows, in this order.
+COMPARED = [
+    "make",
+    "model",
+    "trim",
+    "year",
+    "condition",
+    "body_type",
+    "fuel",
+    "engine_volume",
+    "power_hp",
+    "transmission",
+    "drive",
+    "color",
+    "mileage_km",
+    "owners_count",
+    "price",
+    "options",
+]
+MAX_COMPARED = 4
+
+
+def vehicles_compared(*, ids: list[UUID]) -> tuple[list[Product], list[dict[str, Any]]]:
+    """Up to four vehicles on sale, in the order asked, and their specifications side by
+    side: each with its label, the vehicles' values and whether they differ."""
+    vehicles = Product.objects.filter(
+        pk__in=ids, is_active=True, kind=ProductKind.VEHICLE
+    ).select_related("category")
+    found = {vehicle.pk: vehicle for vehicle in vehicles}
+    missing = [str(pk) for pk in ids if pk not in found]
+    if missing:
+        raise ApplicationError(
+            _("No vehicle on sale has the id %(ids)s.") % {"ids": ", ".join(missing)},
+            code=CommonErrorCode.NOT_FOUND,
+            status=404,
+            details={"ids": missing},
+        )
+    ordered = [found[pk] for pk in ids]
+    rows = []
+    for name in COMPARED:
+        values = [_figure(getattr(vehicle, name)) for vehicle in ordered]
+        rows.append(
+            {
+                "field": name,
+                "label": _label(name),
+                "values": values,
+                "differs": len({repr(value) for value in values}) > 1,
+            }
+        )
+    return ordered, rows

@@ -6,18 +6,37 @@ from decimal import Decimal
 from typing import TypedDict, Unpack
 from uuid import UUID, uuid4
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connections, transaction
-from django.db.models import F, Value
+from django.db.models import F, Max, QuerySet, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from catalog import events
 from catalog.cache import product_list_invalidate_after_commit, product_stock_changed_after_commit
-from catalog.choices import RESERVATION_TRANSITIONS, ReservationStatus
+from catalog.choices import (
+    RESERVATION_TRANSITIONS,
+    Condition,
+    Fuel,
+    ProductKind,
+    ReservationStatus,
+)
 from catalog.error_codes import CatalogErrorCode
-from catalog.models import PATH_SEPARATOR, Category, DemoCar, Product, StockReservation
+from catalog.models import (
+    PATH_SEPARATOR,
+    Category,
+    DemoCar,
+    Product,
+    ProductPhoto,
+    StockReservation,
+)
+from catalog.photos import RENDITIONS, photo_checked, rendition
+from catalog.search import search_fields_set
 from catalog.validators import normalize_vin
+from catalog.vin_decode import vin_contradictions
 from common.db import insert_rows
 from common.error_codes import CommonErrorCode
 from common.events import DomainEvent
@@ -154,9 +173,13 @@ def _vin_taken() -> ApplicationError:
 def _save_product(product: Product, event: DomainEvent) -> Product:
     if product.vin is not None:
         product.vin = normalize_vin(product.vin) or None
+    _vehicle_checked(product)
     try:
         with transaction.atomic(using=DB):
+            if product.model_key:  # a car of a model with a demo car can be test-driven
+                product.test_drive_available = _demo_car_of_model(product.model_key).exists()
             product.save(using=DB)
+            search_fields_set(product)
             event.emit(aggregate_id=product.pk, payload=events.product_payload(product))
             product_list_invalidate_after_commit()
     except IntegrityError as exc:
@@ -164,6 +187,45 @@ def _save_product(product: Product, event: DomainEvent) -> Product:
             raise _vin_taken() from exc
         raise
     return product
+
+
+def _vehicle_checked(product: Product) -> None:
+    """A product with a VIN is a vehicle, and a vehicle is one car: its stock is 0 or 1, its
+    specification holds together, and the VIN does not contradict its make or year. Sets
+    what follows from the rest: the kind, the model key, a new car's mileage."""
+    if product.vin:
+        product.kind = ProductKind.VEHICLE
+    if product.kind != ProductKind.VEHICLE:
+        product.model_key = ""
+        return
+    product.model_key = slugify(f"{product.make} {product.model} {product.trim}", True)
+    if product.condition == Condition.NEW and product.mileage_km is None:
+        product.mileage_km = 0
+    refused = {}
+    if product.stock_quantity > 1:
+        refused["stock_quantity"] = _("A vehicle is one car: 0 or 1 in stock.")
+    if product.condition == Condition.NEW and product.mileage_km:
+        refused["mileage_km"] = _("A new car has no mileage.")
+    if product.condition == Condition.NEW and product.owners_count:
+        refused["owners_count"] = _("A new car has had no owner.")
+    if product.fuel == Fuel.ELECTRIC and product.engine_volume is not None:
+        refused["engine_volume"] = _("An electric car has no engine volume.")
+    if refused:
+        raise ApplicationError(
+            _("The vehicle's details contradict each other."),
+            code=CommonErrorCode.VALIDATION_ERROR,
+            details={field: [message] for field, message in refused.items()},
+        )
+    said = vin_contradictions(product.vin or "", make=product.make, year=product.year)
+    if said:
+        raise ApplicationError(
+            _("The VIN contradicts the vehicle's %(fields)s.") % {"fields": ", ".join(said)},
+            code=CatalogErrorCode.VIN_CONTRADICTION,
+            details={
+                field: [_("The VIN says: %(value)s.") % {"value": value}]
+                for field, value in said.items()
+            },
+        )
 
 
 class ProductFields(TypedDict, total=False):
@@ -178,10 +240,23 @@ class ProductFields(TypedDict, total=False):
     stock_quantity: int
     category: Category
     is_active: bool
+    kind: str
     make: str
     model: str
+    trim: str
     year: int | None
     vin: str | None
+    condition: str
+    body_type: str
+    fuel: str
+    engine_volume: Decimal | None
+    power_hp: int | None
+    transmission: str
+    drive: str
+    color: str
+    mileage_km: int | None
+    options: list[str]
+    owners_count: int | None
 
 
 def product_create(**fields: Unpack[ProductFields]) -> Product:
@@ -219,7 +294,7 @@ class ReservedLine:
     unit_price: Decimal
     currency: str
     quantity: int
-    # It has a VIN: orders holds vehicles by rules of their own (docs/operations.md,
+    # A vehicle: orders holds vehicles by rules of their own (docs/operations.md,
     # "Unpaid orders").
     is_vehicle: bool
 
@@ -237,7 +312,8 @@ _TAKE_SQL = f"""
     UPDATE {Product._meta.db_table}
        SET stock_quantity = stock_quantity - %(quantity)s, updated_at = %(now)s
      WHERE id = %(product_id)s AND is_active AND stock_quantity >= %(quantity)s
- RETURNING id, name, price, currency, vin
+       AND (kind <> '{ProductKind.VEHICLE.value}' OR vin IS NOT NULL)
+ RETURNING id, name, price, currency, kind
 """
 # PostgreSQL only (SQLite has no INSERT or UPDATE inside WITH): the take and the row that
 # reserves what it took, one statement, atomic by itself.
@@ -251,7 +327,7 @@ _TAKE_AND_RESERVE_SQL = f"""
                       %(now)s, %(now)s
                  FROM taken
            )
-    SELECT id, name, price, currency, vin FROM taken
+    SELECT id, name, price, currency, kind FROM taken
 """
 
 
@@ -261,7 +337,8 @@ def _take(
     """The conditional update that never oversells: it takes the units only from a product
     that is still sold and has enough left, and returns what the order must remember of it
     (whether it is a vehicle too), in one round trip; with `reserve_for`, an order's id, the
-    reservation row too (on PostgreSQL). None when it took nothing."""
+    reservation row too (on PostgreSQL). A vehicle whose VIN is still to be entered is never
+    taken. None when it took nothing."""
     connection = connections[DB]
     uuid_value = Product._meta.pk.get_db_prep_value
     params = {
@@ -278,18 +355,25 @@ def _take(
         row = cursor.fetchone()
     if row is None:
         return None
-    # The VIN itself, not `vin IS NOT NULL`: SQLite (3.40) answers that wrongly in this
-    # RETURNING clause.
-    _, name, price, currency, vin = row
+    _, name, price, currency, kind = row
     return ReservedLine(
-        product_id, name, to_cents(Decimal(str(price))), currency, quantity, vin is not None
+        product_id, name, to_cents(Decimal(str(price))), currency, quantity, kind == "vehicle"
     )
 
 
 def _reservation_refused(items: dict[UUID, int]) -> ApplicationError:
-    """Why a take failed: a product is gone, or there is not enough of it."""
+    """Why a take failed: a product is gone, a vehicle awaits its VIN, or there is not
+    enough of it."""
     products = Product.objects.using(DB).in_bulk(list(items))
     unavailable = [str(pk) for pk in items if pk not in products or not products[pk].is_active]
+    awaiting_vin = [str(pk) for pk in items if pk in products and products[pk].vin_to_be_entered]
+    if awaiting_vin and not unavailable:
+        return ApplicationError(
+            _("A car whose VIN is still to be entered cannot be ordered yet."),
+            code=CatalogErrorCode.PRODUCT_UNAVAILABLE,
+            status=400,
+            details={"product_ids": awaiting_vin},
+        )
     if unavailable:
         return ApplicationError(
             _("Some products do not exist or are no longer sold."),
@@ -396,8 +480,9 @@ def stock_adjust(*, order_id: UUID, product_id: UUID, quantity: int) -> None:
 # ------------------------------------------------------------------------------
 def demo_car_note(*, resource_id: Id, vehicle_id: Id | None, is_active: bool) -> None:
     """What the showroom reports of a resource: a demo car of `vehicle_id` that takes
-    bookings or not (none: not a demo car, or deleted). The vehicles it was and is a demo
-    car of say whether they can be test-driven."""
+    bookings or not (none: not a demo car, or deleted). A buyer test-drives a model, not the
+    very car: every car of the model (its `model_key`) the demo car was and is of says
+    whether it can be test-driven."""
     with transaction.atomic(using=DB):
         before = DemoCar.objects.using(DB).select_for_update().filter(pk=resource_id).first()
         touched = {before.product_id} if before else set()
@@ -410,8 +495,178 @@ def demo_car_note(*, resource_id: Id, vehicle_id: Id | None, is_active: bool) ->
             )
             touched.add(UUID(str(vehicle_id)))
         for product_id in touched:
-            available = DemoCar.objects.using(DB).filter(product_id=product_id, is_active=True)
-            Product.objects.using(DB).filter(pk=product_id).update(
-                test_drive_available=available.exists()
-            )
+            _test_drive_availability_set(product_id)
     product_list_invalidate_after_commit()
+
+
+def _test_drive_availability_set(product_id: UUID) -> None:
+    """Whether the cars of `product_id`'s model have an active demo car among them."""
+    products = Product.objects.using(DB)
+    key = products.filter(pk=product_id).values_list("model_key", flat=True).first()
+    if key:
+        products.filter(model_key=key).update(test_drive_available=_demo_car_of_model(key).exists())
+    else:
+        products.filter(pk=product_id).update(
+            test_drive_available=DemoCar.objects.using(DB)
+            .filter(product_id=product_id, is_active=True)
+            .exists()
+        )
+
+
+def _demo_car_of_model(model_key: str) -> QuerySet[DemoCar]:
+    cars = Product.objects.using(DB).filter(model_key=model_key)
+    return DemoCar.objects.using(DB).filter(product_id__in=cars.values("pk"), is_active=True)
+
+
+# PHOTOS
+# ------------------------------------------------------------------------------
+MAX_PHOTOS = 30
+
+
+def _photo_error(message: StrOrPromise, field: str, status: int = 400) -> ApplicationError:
+    return ApplicationError(
+        message, code=CatalogErrorCode.PHOTO_REFUSED, status=status, details={field: [message]}
+    )
+
+
+def photo_add(
+    *, product: Product, data: bytes, alt: str = "", is_primary: bool = False
+) -> ProductPhoto:
+    """A photo of a vehicle, last in its order; the first is its primary one. The served
+    copy is stored at once and its renditions made by a task after the commit."""
+    if product.kind != ProductKind.VEHICLE:
+        raise _photo_error(_("Only a vehicle has photos."), "product")
+    checked = photo_checked(data)
+    with transaction.atomic(using=DB):
+        Product.objects.using(DB).select_for_update().filter(pk=product.pk).first()
+        photos = ProductPhoto.objects.using(DB).filter(product_id=product.pk)
+        count = photos.count()
+        if count >= MAX_PHOTOS:
+            raise _photo_error(
+                _("A vehicle has at most %(count)s photos.") % {"count": MAX_PHOTOS}, "file"
+            )
+        last = photos.aggregate(last=Max("position"))["last"]
+        photo = ProductPhoto(
+            product_id=product.pk,
+            width=checked.width,
+            height=checked.height,
+            alt=alt,
+            position=0 if last is None else last + 1,
+            is_primary=is_primary or count == 0,
+        )
+        if photo.is_primary:
+            photos.update(is_primary=False)
+        photo.image.save(f"photo.{checked.extension}", ContentFile(checked.content), save=False)
+        try:
+            photo.save(using=DB)
+        except BaseException:
+            photo.image.storage.delete(str(photo.image.name))
+            raise
+        photo_id = photo.pk
+        transaction.on_commit(lambda: _renditions_enqueue(photo_id), using=DB, robust=True)
+        product_list_invalidate_after_commit()
+    return photo
+
+
+def _renditions_enqueue(photo_id: UUID) -> None:
+    from catalog import tasks
+
+    tasks.photo_renditions_task.delay(str(photo_id))
+
+
+def photo_update(
+    *,
+    photo: ProductPhoto,
+    position: int | None = None,
+    is_primary: bool | None = None,
+    alt: str | None = None,
+) -> ProductPhoto:
+    """Move a photo in its vehicle's order, make it the primary one, or describe it. The
+    primary photo stays one: making another primary takes it from this one, and this one
+    cannot stop being primary but by another taking its place."""
+    with transaction.atomic(using=DB):
+        Product.objects.using(DB).select_for_update().filter(pk=photo.product_id).first()
+        photo = ProductPhoto.objects.using(DB).get(pk=photo.pk)
+        siblings = ProductPhoto.objects.using(DB).filter(product_id=photo.product_id)
+        if is_primary is False and photo.is_primary:
+            raise _photo_error(
+                _("Make another photo primary instead: a vehicle keeps one."), "is_primary"
+            )
+        if is_primary:
+            siblings.exclude(pk=photo.pk).update(is_primary=False)
+            photo.is_primary = True
+        if alt is not None:
+            photo.alt = alt
+        if position is not None:
+            ordered = [p for p in siblings.order_by("position", "created_at") if p.pk != photo.pk]
+            ordered.insert(min(position, len(ordered)), photo)
+            for index, sibling in enumerate(ordered):
+                if sibling.pk != photo.pk and sibling.position != index:
+                    siblings.filter(pk=sibling.pk).update(position=index)
+            photo.position = min(position, len(ordered) - 1)
+        photo.save(using=DB)
+        product_list_invalidate_after_commit()
+    return photo
+
+
+def photo_delete(*, photo: ProductPhoto) -> None:
+    """Remove a photo and its files; the next one becomes primary if it was."""
+    with transaction.atomic(using=DB):
+        Product.objects.using(DB).select_for_update().filter(pk=photo.product_id).first()
+        names = [str(photo.image.name), *(str(r["name"]) for r in photo.renditions.values())]
+        ProductPhoto.objects.using(DB).filter(pk=photo.pk).delete()
+        if photo.is_primary:
+            successor = (
+                ProductPhoto.objects.using(DB)
+                .filter(product_id=photo.product_id)
+                .order_by("position", "created_at")
+                .first()
+            )
+            if successor is not None:
+                ProductPhoto.objects.using(DB).filter(pk=successor.pk).update(is_primary=True)
+        storage = photo.image.storage
+        # The demo's cars share their drawn pictures (catalog/demo.py): a file another
+        # photo still shows stays.
+        others = ProductPhoto.objects.using(DB)
+        shared = set(others.filter(image__in=names).values_list("image", flat=True))
+        for kind in RENDITIONS:
+            field = f"renditions__{kind}__name"
+            shared |= set(others.filter(**{f"{field}__in": names}).values_list(field, flat=True))
+        names = [name for name in names if name not in shared]
+
+        def files_deleted() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(files_deleted, using=DB, robust=True)
+        product_list_invalidate_after_commit()
+
+
+def photo_renditions_make(*, photo_id: Id) -> list[str]:
+    """Make the WebP renditions a photo lacks; a second run makes none. Returns the names
+    of those it made."""
+    photo = ProductPhoto.objects.using(DB).filter(pk=photo_id).first()
+    if photo is None:
+        return []  # deleted since
+    missing = {name: width for name, width in RENDITIONS.items() if name not in photo.renditions}
+    if not missing:
+        return []
+    with photo.image.open("rb") as original:
+        content = original.read()
+    made: dict[str, dict[str, str | int]] = {}
+    for name, width in missing.items():
+        data, rendered_width, rendered_height = rendition(content, width)
+        stored = photo.image.storage.save(
+            f"products/{photo.product_id}/{photo.pk}-{name}.webp", ContentFile(data)
+        )
+        made[name] = {"name": stored, "width": rendered_width, "height": rendered_height}
+    with transaction.atomic(using=DB):
+        current = ProductPhoto.objects.using(DB).select_for_update().filter(pk=photo_id).first()
+        if current is None:
+            for made_one in made.values():
+                photo.image.storage.delete(str(made_one["name"]))
+            return []
+        current.renditions = {**current.renditions, **made}
+        current.save(using=DB, update_fields=["renditions", "updated_at"])
+        product_list_invalidate_after_commit()
+    return sorted(made)

@@ -172,8 +172,8 @@ def unavailable_response(exc: Exception, response_class: type[_ResponseT]) -> _R
     return response
 
 
-def too_large_response(response_class: type[_ResponseT]) -> _ResponseT:
-    limit = settings.REQUEST_MAX_BODY_BYTES
+def too_large_response(response_class: type[_ResponseT], limit: int | None = None) -> _ResponseT:
+    limit = limit or settings.REQUEST_MAX_BODY_BYTES
     return response_class(
         error_body(
             CommonErrorCode.REQUEST_TOO_LARGE,

@@ -17,6 +17,7 @@ from common.error_codes import CommonErrorCode
 from common.exceptions import error_body
 
 _ModelT = TypeVar("_ModelT", bound=Model)
+_F = TypeVar("_F", bound=Callable[..., object])
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
@@ -58,14 +59,31 @@ class OrderingFilter(django_filters.OrderingFilter):
 _ALWAYS_ALLOWED = frozenset({"format"})
 
 
+def takes_query_parameters(*names: str) -> Callable[[_F], _F]:
+    """Marks a ViewSet's GET action that is not its list (`facets`, `compare`) with the query
+    parameters it takes: any other is refused as on a list."""
+
+    def mark(action: _F) -> _F:
+        action.query_parameters = frozenset(names) | _ALWAYS_ALLOWED  # type: ignore[attr-defined]
+        return action
+
+    return mark
+
+
 def list_query_parameters(view_func: Callable[..., object]) -> frozenset[str] | None:
     """The query parameters an API list takes: its filters' (its filterset's form fields, so
-    a range's `_after` and `_before` too) and its paginator's. None when `view_func` is not
-    a DRF list: a ViewSet's `list` action, or a list view (ListModelMixin)."""
+    a range's `_after` and `_before` too) and its paginator's, or those an action declares
+    (`takes_query_parameters`). None when `view_func` is not a DRF list: a ViewSet's `list`
+    action, or a list view (ListModelMixin)."""
     view = getattr(view_func, "cls", None)
     if view is None or not issubclass(view, GenericAPIView):
         return None
     actions = getattr(view_func, "actions", None)
+    declared = getattr(
+        getattr(view, (actions or {}).get("get", ""), None), "query_parameters", None
+    )
+    if declared is not None:
+        return frozenset(declared)
     if actions is not None and actions.get("get") != "list":
         return None
     if actions is None and not issubclass(view, ListModelMixin):

@@ -69,22 +69,33 @@ def request_id_bound(request_id: str) -> Iterator[None]:
 
 class RequestSizeLimitMiddleware:
     """Refuses a body larger than REQUEST_MAX_BODY_BYTES with a 413 in the envelope, from its
-    Content-Length, before anything reads it. A body sent without one is cut off by
-    Django's DATA_UPLOAD_MAX_MEMORY_SIZE (the same number) as it is read, which the error
-    handlers answer with the same 413 (docs/security.md, "Request limits")."""
+    Content-Length, before anything reads it; a multipart upload to a path of
+    REQUEST_UPLOAD_PATHS (a photo) may reach REQUEST_MAX_UPLOAD_BYTES. A body sent without
+    one is cut off by Django's DATA_UPLOAD_MAX_MEMORY_SIZE (the same number, files aside) as
+    it is read, which the error handlers answer with the same 413 (docs/security.md,
+    "Request limits")."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
+        self.upload_paths = [re.compile(path) for path in settings.REQUEST_UPLOAD_PATHS]
+
+    def limit(self, request: HttpRequest) -> int:
+        uploading = request.content_type == "multipart/form-data" and any(
+            path.match(request.path_info) for path in self.upload_paths
+        )
+        return int(
+            settings.REQUEST_MAX_UPLOAD_BYTES if uploading else settings.REQUEST_MAX_BODY_BYTES
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.REQUEST_MAX_BODY_BYTES:
+        if length > (limit := self.limit(request)):
             from common.exceptions import too_large_response
 
-            return too_large_response(JsonResponse)
+            return too_large_response(JsonResponse, limit)
         return self.get_response(request)
 
 

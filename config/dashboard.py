@@ -34,7 +34,7 @@ read (keys may be added, never renamed):
        "top_models": [{"model": str, "count": int, "revenue": str}],
        "loan_approval_weekly": [{"week": d (Monday), "approved": int, "declined": int,
                                  "rate": float | None}] (12 weeks, zero-filled),
-       "low_stock": [{"product": str, "sku": str (the VIN, or ""), "stock": int,
+       "low_stock": [{"product": str, "sku": str (a car model's key, or ""), "stock": int,
                       "href": str}]}
     }
 
@@ -606,9 +606,11 @@ def _charts(*, today, currency, customers, revenue: dict, created: dict) -> dict
         "low_stock": [
             {
                 "product": row["name"],
-                "sku": row["vin"] or "",
+                "sku": row["model_key"],
                 "stock": row["stock_quantity"],
-                "href": reverse("admin:catalog_product_change", args=[row["id"]]),
+                "href": reverse("admin:catalog_product_change", args=[row["id"]])
+                if row["id"]
+                else f"{reverse('admin:catalog_product_changelist')}?{urlencode({'q': row['name']})}",
             }
             for row in catalog_figures.low_stock(threshold=settings.DASHBOARD_LOW_STOCK_THRESHOLD)
         ],

@@ -15,10 +15,12 @@ in services mode, where events arrive later) is skipped and counted, never fatal
 import hashlib
 import logging
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypedDict
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -625,7 +627,13 @@ class History:
         self.events: dict = {}
         self.drives: dict = {}
         self.skipped = 0
-        self.products = {p.name: p for p in catalog_selectors.product_list()}
+        # What is on the lot by name: the cars of a model one by one (a product per car),
+        # an accessory as its one product.
+        self.products: dict[str, list] = defaultdict(list)
+        on_sale = catalog_selectors.product_list().filter(stock_quantity__gt=0)
+        for product in on_sale.order_by("created_at", "pk"):
+            self.products[product.name].append(product)
+        self.demo_cars = demo_cars_by_name(self.admin)
 
     def run(self, plan: Plan) -> None:
         total = plan.count("order")
@@ -710,10 +718,15 @@ class History:
     def do_order(self, *, order, person, items) -> None:
         created, _ = orders_services.order_create(
             customer=self.users[person],
-            items=[{"product_id": self.products[name].pk, "quantity": q} for name, q in items],
+            items=[{"product_id": self.unit(name).pk, "quantity": q} for name, q in items],
         )
         self.orders[order] = created
         self.paid[order] = Decimal("0.00")
+
+    def unit(self, name: str):
+        """A car of the model `name` not ordered yet in this run, or the accessory."""
+        products = self.products[name]
+        return products.pop(0) if products[0].kind == "vehicle" else products[0]
 
     def do_pay(self, *, order, person, method, share) -> None:
         placed = self.orders[order]
@@ -807,12 +820,12 @@ class History:
     # -- insurance -------------------------------------------------------------------
     def do_insure(self, *, order, person, kind) -> None:
         placed = self.orders[order]
-        car = next(p for p in self.products.values() if p.vin and p.pk in placed_products(placed))
+        car = next(iter(catalog_selectors.vehicles_get(product_ids=placed_products(placed))))
         quote = insurance_services.quote_create(
             user=self.users[person],
             order_id=placed.pk,
             insurance_type=kind,
-            product_id=car.pk,
+            product_id=car,
             engine_power_hp=150 if kind == "osago" else None,
             **INSURANCE_DRIVER,
         )
@@ -870,7 +883,7 @@ class History:
         starts = datetime.fromisoformat(start)
         self.drives[drive] = showroom_services.test_drive_book(
             user=self.users[person],
-            vehicle_id=self.products[car].pk,
+            vehicle_id=self.demo_cars[car],
             start_time=starts,
             end_time=starts + timedelta(hours=1),
         ).pk
@@ -893,9 +906,9 @@ def catalog_for_plan() -> tuple[list, list]:
     (not as the database holds it now): the same plan before and after a run. Every model
     keeps a few on the lot for the small demo's orders."""
     vehicles = [
-        (name, Decimal(price), stock - 3)
-        for _, name, _, _, _, _, price, stock in catalog_demo.VEHICLES
-        if stock >= VEHICLE_MIN_STOCK
+        (model.name, Decimal(model.price), model.units - 3)
+        for model in catalog_demo.NEW
+        if model.units >= VEHICLE_MIN_STOCK
     ]
     accessories = [
         (name, Decimal(price), stock - 3) for name, price, stock in catalog_demo.ACCESSORIES
@@ -911,14 +924,18 @@ def demo_admin() -> User:
     return admin
 
 
-def plan(now: datetime | None = None) -> Plan:
-    admin = demo_admin()
+def demo_cars_by_name(admin: User) -> dict[str, UUID]:
+    """The vehicles the showroom has a demo car of, by their name: what a test drive books."""
     names = {p.pk: p.name for p in catalog_selectors.product_list()}
-    cars = sorted(
-        names[r.vehicle_id]
+    return {
+        names[r.vehicle_id]: r.vehicle_id
         for r in showroom_selectors.resource_list(user=admin).filter(vehicle_id__isnull=False)
         if r.vehicle_id in names
-    )
+    }
+
+
+def plan(now: datetime | None = None) -> Plan:
+    cars = sorted(demo_cars_by_name(demo_admin()))
     vehicles, accessories = catalog_for_plan()
     # To the minute: a run makes the plan a few seconds after it started.
     now = (now or timezone.now()).replace(second=0, microsecond=0)

@@ -1,9 +1,11 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -86,6 +88,19 @@ urlpatterns = [
     ),
     # Named: common.middleware.ApiSlashMiddleware tells an unknown path by it.
     re_path(r"^api/", api_not_found, name="api-not-found"),
+    # Photos stored on the filesystem (the embedded run): Django serves them itself. Object
+    # storage serves its own (docs/operations.md, "Media").
+    *(
+        [
+            re_path(
+                rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$",
+                serve,
+                {"document_root": settings.MEDIA_ROOT},
+            )
+        ]
+        if settings.MEDIA_STORAGE == "filesystem"
+        else []
+    ),
 ]
 
 handler400 = "common.views.bad_request"

@@ -25,7 +25,7 @@ def seed(stdout) -> None:
         return
     pending = orders_selectors.order_list(user=client).filter(status="pending").first()
     vehicles = list(
-        catalog_selectors.product_list().filter(vin__isnull=False, stock_quantity__gt=1)[:2]
+        catalog_selectors.product_list().filter(vin__isnull=False, stock_quantity=1)[:2]
     )
     if pending is None or len(vehicles) < 2:
         return

@@ -1,5 +1,5 @@
 """Showroom demo data for `manage.py seed_demo`: a model launch and a test-drive day next
-week, a demo car of every model in the catalog, a delivery bay, and a registration and a test
+week, a demo car of every new model in the catalog, a delivery bay, and a registration and a test
 drive of the demo client."""
 
 from datetime import datetime, time, timedelta
@@ -20,10 +20,11 @@ def _at(days: int, hour: int) -> datetime:
 def seed(stdout) -> None:
     if Event.objects.exists():
         return
-    # A demo car of every model in the catalog, and the launch shows the first two.
+    # A demo car of every new model in the catalog, and the launch shows the first two.
     models_seen: set[tuple[str, str]] = set()
     demo_vehicles = []
-    for vehicle in catalog_selectors.product_list().filter(vin__isnull=False).order_by("price"):
+    new_cars = catalog_selectors.product_list().filter(vin__isnull=False, condition="new")
+    for vehicle in new_cars.order_by("price", "created_at"):
         if (vehicle.make, vehicle.model) not in models_seen:
             models_seen.add((vehicle.make, vehicle.model))
             demo_vehicles.append(vehicle)

@@ -20,12 +20,14 @@ from rest_framework.test import APIClient
 
 from accounts import services as accounts_services
 from accounts.tests.factories import UserFactory
+from catalog import services as catalog_services
+from catalog.tests.test_photos import jpeg
 from conftest import cache_clear, client_for
 from crm.tests.factories import crm_client_make
 from financing.tests.factories import application_make
 from insurance.tests.factories import claim_make, policy_make, quote_make
 from integrations.tests.factories import webhook_delivery_make, webhook_subscription_make
-from orders.tests.factories import category_make, order_make, product_make
+from orders.tests.factories import category_make, order_make, product_make, vehicle_make
 from payments import services as payments_services
 from payments.tests.factories import completed_payment_make
 from showroom import services as showroom_services
@@ -107,6 +109,13 @@ MATRIX = {
     ("GET", f"{V1}/catalog/products/{{id}}/"): PUBLIC,
     ("PATCH", f"{V1}/catalog/products/{{id}}/"): STAFF,
     ("DELETE", f"{V1}/catalog/products/{{id}}/"): STAFF,
+    ("GET", f"{V1}/catalog/products/facets/"): PUBLIC,
+    ("GET", f"{V1}/catalog/products/compare/"): PUBLIC,
+    ("GET", f"{V1}/catalog/products/{{product_pk}}/photos/"): PUBLIC,
+    ("POST", f"{V1}/catalog/products/{{product_pk}}/photos/"): STAFF,
+    ("GET", f"{V1}/catalog/products/{{product_pk}}/photos/{{id}}/"): PUBLIC,
+    ("PATCH", f"{V1}/catalog/products/{{product_pk}}/photos/{{id}}/"): STAFF,
+    ("DELETE", f"{V1}/catalog/products/{{product_pk}}/photos/{{id}}/"): STAFF,
     ("GET", f"{V1}/orders/"): SIGNED_IN,
     ("POST", f"{V1}/orders/"): SIGNED_IN,
     ("GET", f"{V1}/orders/stats/"): STAFF,
@@ -196,6 +205,7 @@ BODIES = {
     ("PATCH", f"{V1}/users/{{id}}/role"): {"role": "manager"},
     ("PATCH", f"{V1}/catalog/categories/{{id}}/"): {"description": "Updated"},
     ("PATCH", f"{V1}/catalog/products/{{id}}/"): {"description": "Updated"},
+    ("PATCH", f"{V1}/catalog/products/{{product_pk}}/photos/{{id}}/"): {"alt": "Matrix"},
     ("PATCH", f"{V1}/orders/{{id}}/items/{{item_id}}/"): {"quantity": 2},
     ("POST", f"{V1}/orders/{{id}}/status"): {"status": "cancelled", "reason": "Matrix"},
     ("POST", f"{V1}/payments/{{id}}/refund"): {"amount": "1.00", "reason": "Matrix"},
@@ -276,6 +286,8 @@ class World:
 
     def path(self, template: str) -> str:
         values = {}
+        if "{product_pk}" in template:
+            values["product_pk"] = self.photo.product_id
         if "{id}" in template:
             values["id"] = self._object_id(template)
         if "{item_id}" in template:
@@ -294,6 +306,7 @@ class World:
             "users": lambda: self.client.pk,
             "catalog/categories": lambda: category_make().pk,
             "catalog/products": lambda: product_make().pk,
+            "catalog/products/{product_pk}/photos": lambda: self.photo.pk,
             "orders": lambda: self.order.pk,
             "payments": lambda: completed_payment_make(self.client, self.order, "100.00").pk,
             "payments/refunds": lambda: payments_services.refund_reserve(
@@ -331,6 +344,12 @@ class World:
             "crm/clients": lambda: crm_client_make(name="Matrix lead").pk,
             "integrations/webhooks": lambda: webhook_subscription_make(self.users["admin"]).pk,
         }[section]()
+
+    @property
+    def photo(self):
+        if not hasattr(self, "_photo"):
+            self._photo = catalog_services.photo_add(product=vehicle_make(), data=jpeg())
+        return self._photo
 
     @property
     def test_drive(self):

@@ -353,7 +353,12 @@ def test_every_page_the_project_serves_fits_a_390_px_phone(chromium, server, sal
     form: a wide table scrolls inside its own box. Each page is screenshotted to
     test-artifacts/."""
     administrator = UserFactory(role="admin", language=language)
-    staff = staff_pages(sale)
+    # Every admin page in Russian, whose words run longest; in English the pages besides.
+    staff = [
+        path
+        for path in staff_pages(sale)
+        if language == "ru" or not path.startswith("/admin/") or path in SCREENSHOTTED_STAFF_PAGES
+    ]
     widths, statuses = {}, {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.connect_over_cdp(chromium.endpoint)
@@ -390,7 +395,7 @@ def test_every_page_the_project_serves_fits_a_390_px_phone(chromium, server, sal
     assert {
         path for path, status in refused.items() if status != 403 or "/add/" not in path
     } == set()
-    assert len(widths) > 40  # every model's list and form was walked
+    assert len(widths) > (40 if language == "ru" else 10)  # every model's list and form in ru
     assert {path: width for path, width in widths.items() if width > 390} == {}
 
 

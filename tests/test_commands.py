@@ -8,7 +8,7 @@ from accounts.demo import DEMO_USERS
 from accounts.models import ActivityLog, User
 from accounts.tests.factories import UserFactory
 from catalog import selectors as catalog_selectors
-from catalog.demo import ACCESSORIES, VEHICLES
+from catalog.demo import ACCESSORIES, vehicle_count
 from financing import selectors as financing_selectors
 from orders import selectors as orders_selectors
 
@@ -21,7 +21,7 @@ def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable():
     client = User.objects.get(email="client@autosalon.local")
 
     assert User.objects.count() == len(DEMO_USERS)
-    assert catalog_selectors.product_list().count() == len(VEHICLES) + len(ACCESSORIES)
+    assert catalog_selectors.product_list().count() == vehicle_count() + len(ACCESSORIES)
     # Two orders of the orders demo and two that financing's demo finances; the insurance
     # demo insures the car of one of those.
     assert orders_selectors.order_stats_for_customer(user=client)["total_orders"] == 4

@@ -126,7 +126,8 @@ def dealership(customer, settings, provider):
         drive = started_drive_make(anna, minutes_ago=90)
         showroom_services.test_drive_outcome_set(test_drive_id=drive.pk, outcome=outcome)
     showroom_services.registration_create(event_id=event_make().pk, user=anna)
-    vehicle_make(stock=2, price="1400000.00", make="Lada", model="Niva", year=2025)  # runs low
+    for _ in range(2):  # two cars of the model left: it runs low
+        vehicle_make(price="1400000.00", make="Lada", model="Niva", year=2025)
     return {"manager": manager, "admin": admin, "anna": anna, "boris": boris, "pending": pending}
 
 

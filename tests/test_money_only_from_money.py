@@ -26,7 +26,7 @@ from insurance import services as insurance_services
 from insurance.models import Claim
 from insurance.tests.factories import policy_make, vehicle_order_make
 from orders.models import Order, OrderItem
-from orders.tests.factories import order_make, product_make, vehicle_make
+from orders.tests.factories import order_make, vehicle_make
 from payments.models import InboxEvent as PaymentsInbox
 from payments.models import LedgerTransaction, Refund
 from payments.tests.test_refund_approvals import paid_order_of
@@ -455,7 +455,7 @@ def test_the_same_event_signed_by_the_relay_is_applied(customer):
 # ------------------------------------------------------------------------------
 def test_forty_cars_are_not_held_by_raising_a_quantity(settings, customer):
     settings.ORDERS_MAX_UNPAID_VEHICLES = 2
-    car = product_make(stock=57, price="1100000.00", vin="XTA21180000000042")
+    car = vehicle_make(price="1100000.00")  # one car, one unit
     order = order_make(customer, (car, 1))
     item = order.line_items[0]
 
@@ -467,7 +467,7 @@ def test_forty_cars_are_not_held_by_raising_a_quantity(settings, customer):
     assert response.json()["error"]["code"] == "unpaid_vehicle_limit"
     assert OrderItem.objects.get(pk=item.pk).quantity == 1
     car.refresh_from_db()
-    assert car.stock_quantity == 56  # the one unit the order held, and no more
+    assert car.stock_quantity == 0  # the one unit the order held, and no more
 
 
 def test_holding_a_vehicle_or_booking_a_test_drive_needs_a_verified_email():

@@ -1,8 +1,17 @@
 from collections.abc import Mapping
+from decimal import Decimal
+from uuid import UUID
 
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.models import Category, Product
+from catalog.choices import BodyType, Color, Condition, Drive, Fuel, ProductKind, Transmission
+from catalog.models import Category, Product, ProductPhoto
+from catalog.photos import RENDITIONS
+from catalog.selectors import MAX_COMPARED
 from catalog.validators import validate_vin
 from common.serializers import StrictInputSerializer
 
@@ -46,9 +55,102 @@ class CategoryTreeNodeSerializer(serializers.Serializer):
     )
 
 
+# PHOTOS
+# ------------------------------------------------------------------------------
+def media_url(name: str) -> str:
+    """A stored file's address, absolute: the storage's own (a bucket's), or this site's."""
+    url = default_storage.url(name)
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+def photo_data(photo: ProductPhoto) -> dict:
+    """A photo as the API shows it; each rendition's address is the checked copy's until
+    the task has made it."""
+    original = {
+        "url": media_url(str(photo.image.name)),
+        "width": photo.width,
+        "height": photo.height,
+    }
+    renditions = {}
+    for name in RENDITIONS:
+        made = photo.renditions.get(name)
+        renditions[name] = (
+            {"url": media_url(made["name"]), "width": made["width"], "height": made["height"]}
+            if made
+            else original
+        )
+    return {
+        "id": str(photo.pk),
+        **original,
+        "alt": photo.alt,
+        "position": photo.position,
+        "is_primary": photo.is_primary,
+        "renditions": renditions,
+    }
+
+
+class ImageLinkSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class RenditionsSerializer(serializers.Serializer):
+    thumb = ImageLinkSerializer(help_text="320 px wide, WebP.")
+    card = ImageLinkSerializer(help_text="640 px wide, WebP.")
+    large = ImageLinkSerializer(help_text="1600 px wide, WebP.")
+
+
+class PhotoOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    url = serializers.URLField(help_text="The checked copy of the upload, without metadata.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    alt = serializers.CharField()
+    position = serializers.IntegerField()
+    is_primary = serializers.BooleanField()
+    renditions = RenditionsSerializer()
+
+    def to_representation(self, instance):
+        return photo_data(instance)
+
+
+# A vehicle's specification, in the order the API lists it (docs/api.md, "Vehicles").
+SPECIFICATION = [
+    "make",
+    "model",
+    "trim",
+    "year",
+    "vin",
+    "condition",
+    "body_type",
+    "fuel",
+    "engine_volume",
+    "power_hp",
+    "transmission",
+    "drive",
+    "color",
+    "mileage_km",
+    "options",
+    "owners_count",
+]
+
+
+def _stated(choices) -> serializers.ChoiceField:
+    """A specification's choice, or "" where it is not stated (an accessory has none)."""
+    return serializers.ChoiceField(choices, allow_blank=True, read_only=True)
+
+
 class ProductOutputSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name")
     in_stock = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
+    condition = _stated(Condition.choices)
+    body_type = _stated(BodyType.choices)
+    fuel = _stated(Fuel.choices)
+    transmission = _stated(Transmission.choices)
+    drive = _stated(Drive.choices)
+    color = _stated(Color.choices)
 
     class Meta:
         model = Product
@@ -62,11 +164,11 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "in_stock",
             "category",
             "category_name",
-            "make",
-            "model",
-            "year",
-            "vin",
+            "kind",
+            *SPECIFICATION,
+            "model_key",
             "test_drive_available",
+            "photos",
             "created_at",
             "updated_at",
         ]
@@ -74,6 +176,10 @@ class ProductOutputSerializer(serializers.ModelSerializer):
 
     def get_in_stock(self, product) -> bool:
         return product.stock_quantity > 0
+
+    @extend_schema_field(PhotoOutputSerializer(many=True))
+    def get_photos(self, product) -> list[dict]:
+        return [photo_data(photo) for photo in product.photos.all()]
 
 
 _money = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -94,11 +200,26 @@ def product_row(product: Product) -> dict:
         "in_stock": product.stock_quantity > 0,
         "category": str(product.category_id),
         "category_name": product.category.name,
+        "kind": product.kind,
         "make": product.make,
         "model": product.model,
+        "trim": product.trim,
         "year": product.year,
         "vin": product.vin,
+        "condition": product.condition,
+        "body_type": product.body_type,
+        "fuel": product.fuel,
+        "engine_volume": None if product.engine_volume is None else str(product.engine_volume),
+        "power_hp": product.power_hp,
+        "transmission": product.transmission,
+        "drive": product.drive,
+        "color": product.color,
+        "mileage_km": product.mileage_km,
+        "options": product.options,
+        "owners_count": product.owners_count,
+        "model_key": product.model_key,
         "test_drive_available": product.test_drive_available,
+        "photos": [photo_data(photo) for photo in product.photos.all()],
         "created_at": _moment.to_representation(product.created_at),
         "updated_at": _moment.to_representation(product.updated_at),
     }
@@ -116,9 +237,113 @@ class ProductInputSerializer(StrictInputSerializer):
     )
     stock_quantity = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    kind = serializers.ChoiceField(
+        ProductKind.choices,
+        required=False,
+        help_text="A product with a VIN is a vehicle; a vehicle may await its VIN.",
+    )
     make = serializers.CharField(max_length=60, required=False, allow_blank=True)
     model = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    trim = serializers.CharField(max_length=100, required=False, allow_blank=True)
     year = serializers.IntegerField(min_value=1886, max_value=2100, required=False, allow_null=True)
     vin = serializers.CharField(
         max_length=17, required=False, allow_null=True, validators=[validate_vin]
     )
+    condition = serializers.ChoiceField(Condition.choices, required=False)
+    body_type = serializers.ChoiceField(BodyType.choices, required=False)
+    fuel = serializers.ChoiceField(Fuel.choices, required=False)
+    engine_volume = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("10.0"),
+        required=False,
+        allow_null=True,
+        help_text="Litres; null for an electric car.",
+    )
+    power_hp = serializers.IntegerField(
+        min_value=1, max_value=2000, required=False, allow_null=True
+    )
+    transmission = serializers.ChoiceField(Transmission.choices, required=False)
+    drive = serializers.ChoiceField(Drive.choices, required=False)
+    color = serializers.ChoiceField(Color.choices, required=False)
+    mileage_km = serializers.IntegerField(
+        min_value=0, max_value=2_000_000, required=False, allow_null=True, help_text="0 for new."
+    )
+    options = serializers.ListField(
+        child=serializers.CharField(max_length=120), max_length=100, required=False
+    )
+    owners_count = serializers.IntegerField(
+        min_value=0, max_value=50, required=False, allow_null=True, help_text="Used cars."
+    )
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    # The answer's field names; DRF's Field has attributes of these names too.
+    label = serializers.CharField(help_text="In the reader's language.")  # type: ignore[assignment]
+    count = serializers.IntegerField()
+
+
+class RangeSerializer(serializers.Serializer):
+    min = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    max = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+
+class FacetsOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="The vehicles matching every filter.")
+    facets = serializers.DictField(
+        child=FacetValueSerializer(many=True),
+        help_text="By facet: each value's count under every filter but the facet's own.",
+    )
+    ranges = serializers.DictField(
+        child=RangeSerializer(), help_text="price, year, mileage_km and power_hp."
+    )
+
+    def to_representation(self, instance):
+        return instance  # already plain data (`selectors.vehicle_facets`)
+
+
+class CompareQuerySerializer(StrictInputSerializer):
+    ids = serializers.CharField(
+        max_length=200, help_text="Up to 4 vehicle ids, separated by commas."
+    )
+
+    def validate_ids(self, value: str) -> list[UUID]:
+        field = serializers.UUIDField()
+        ids = list(
+            dict.fromkeys(
+                field.to_internal_value(part.strip()) for part in value.split(",") if part.strip()
+            )
+        )
+        if not ids:
+            raise serializers.ValidationError(_("Name at least one vehicle."))
+        if len(ids) > MAX_COMPARED:
+            raise serializers.ValidationError(
+                _("At most %(count)s vehicles side by side.") % {"count": MAX_COMPARED}
+            )
+        return ids
+
+
+class SpecificationRowSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF's Field.label
+    values = serializers.ListField(child=serializers.JSONField(), help_text="By vehicle, in order.")
+    differs = serializers.BooleanField()
+
+
+class CompareOutputSerializer(serializers.Serializer):
+    vehicles = ProductOutputSerializer(many=True)
+    specifications = SpecificationRowSerializer(many=True)
+
+
+class PhotoCreateInputSerializer(StrictInputSerializer):
+    file = serializers.FileField(help_text="JPEG, PNG, WebP or HEIC; at most 20 MB, 50 MP.")
+    alt = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    is_primary = serializers.BooleanField(required=False, default=False)
+
+
+class PhotoUpdateInputSerializer(StrictInputSerializer):
+    position = serializers.IntegerField(min_value=0, max_value=1000, required=False)
+    is_primary = serializers.BooleanField(required=False)
+    alt = serializers.CharField(max_length=300, required=False, allow_blank=True)

@@ -1,12 +1,15 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from catalog import selectors, services
 from catalog.api import serializers as s
 from catalog.cache import product_list_get_or_build
 from catalog.filters import ProductFilter
+from common.filters import takes_query_parameters
 from common.permissions import IsStaffOrReadOnly
 
 
@@ -98,4 +101,92 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
         services.product_deactivate(product=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(filters=True, responses={200: s.FacetsOutputSerializer})
+    @action(detail=False, methods=["get"], pagination_class=None)
+    @takes_query_parameters(*selectors.FACET_PARAMETERS)
+    def facets(self, request):
+        """How many vehicles match, each facet's values with their counts, and the ranges
+        (docs/api.md, "Vehicles")."""
+        return Response(selectors.vehicle_facets(params=request.query_params))
+
+    @extend_schema(
+        parameters=[s.CompareQuerySerializer], responses={200: s.CompareOutputSerializer}
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    @takes_query_parameters("ids")
+    def compare(self, request):
+        """Up to 4 vehicles side by side, the specifications that differ marked."""
+        query = s.CompareQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        vehicles, rows = selectors.vehicles_compared(ids=query.validated_data["ids"])
+        return Response(
+            {
+                "vehicles": [s.product_row(vehicle) for vehicle in vehicles],
+                "specifications": s.SpecificationRowSerializer(rows, many=True).data,
+            }
+        )
+
+
+PHOTO_PATH = [
+    OpenApiParameter(
+        "product_pk", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The vehicle."
+    ),
+    OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The photo."),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=PHOTO_PATH[:1]),
+    create=extend_schema(parameters=PHOTO_PATH[:1]),
+    retrieve=extend_schema(parameters=PHOTO_PATH),
+    partial_update=extend_schema(parameters=PHOTO_PATH),
+    destroy=extend_schema(parameters=PHOTO_PATH),
+)
+class ProductPhotoViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A vehicle's photos: anyone reads them, staff upload, order and remove them
+    (docs/api.md, "Photos")."""
+
+    permission_classes = [IsStaffOrReadOnly]
+    serializer_class = s.PhotoOutputSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    pagination_class = None
+    filter_backends: list = []
+
+    def product(self):
+        return selectors.product_get(product_id=self.kwargs["product_pk"])
+
+    def get_queryset(self):
+        return selectors.photo_list(product_id=self.product().pk)
+
+    def get_object(self):
+        return selectors.photo_get(product_id=self.kwargs["product_pk"], photo_id=self.kwargs["pk"])
+
+    @extend_schema(request=s.PhotoCreateInputSerializer, responses={201: s.PhotoOutputSerializer})
+    def create(self, request, product_pk=None):
+        product = self.product()
+        data = s.PhotoCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        photo = services.photo_add(
+            product=product,
+            # At most REQUEST_MAX_UPLOAD_BYTES: the request's size was checked on arrival.
+            data=data.validated_data["file"].read(),
+            alt=data.validated_data["alt"],
+            is_primary=data.validated_data["is_primary"],
+        )
+        return Response(s.PhotoOutputSerializer(photo).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PhotoUpdateInputSerializer, responses={200: s.PhotoOutputSerializer})
+    def partial_update(self, request, product_pk=None, pk=None):
+        data = s.PhotoUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        photo = services.photo_update(photo=self.get_object(), **data.validated_data)
+        return Response(s.PhotoOutputSerializer(photo).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, product_pk=None, pk=None):
+        services.photo_delete(photo=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

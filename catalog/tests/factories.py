@@ -7,6 +7,7 @@ import factory
 
 from catalog import services
 from catalog.models import Category, Product
+from catalog.search import search_fields_set
 
 # Valid VINs: two North American ones with the right check digit, and a European one.
 VALID_VIN = "1M8GDM9AXKP042788"
@@ -37,12 +38,20 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Product {n}")
     description = ""
     price = Decimal("1000000.00")
-    stock_quantity = 5
     category = factory.SubFactory(CategoryFactory)
     make = ""
     model = ""
     year = None
     vin = None
+    # A product with a VIN is a vehicle: one car, in stock or not.
+    kind = factory.LazyAttribute(lambda product: "vehicle" if product.vin else "accessory")
+    stock_quantity = factory.LazyAttribute(lambda product: 1 if product.vin else 5)
+
+    @factory.post_generation
+    def searchable(product, create, extracted, **kwargs):
+        """What the service writes with every product: its search fields."""
+        if create:
+            search_fields_set(product)
 
 
 def category_chain(depth: int) -> list[Category]:

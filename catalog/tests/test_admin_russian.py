@@ -43,9 +43,11 @@ def test_the_product_form_speaks_russian_and_refuses_a_bad_vin_in_russian(manage
     )
 
     assert "Добавить товар" in add
-    for label in ("Название", "Цена", "На складе", "В продаже", "Марка", "Год выпуска"):
+    labels = ("Название", "Цена", "На складе", "В продаже", "Марка", "Год выпуска", "Кузов")
+    for label in labels:
         assert label in add, label
-    assert "17 символов; товар с VIN — это автомобиль." in add  # the VIN's help text
+    # The VIN's help text.
+    assert "17 символов. Автомобиль без VIN нельзя заказать, пока его не внесут." in add
     for english in ("Add product", "Stock quantity", "Is active", "Make"):
         assert english not in add, english
     assert refused.status_code == 200

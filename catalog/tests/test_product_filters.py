@@ -226,7 +226,7 @@ def hundred_products():
 
 
 @pytest.mark.parametrize("page_size", [1, 20, 100])
-def test_the_product_list_takes_two_catalog_queries_for_any_page_size(
+def test_the_product_list_takes_three_catalog_queries_for_any_page_size(
     api_client, hundred_products, page_size
 ):
     with CaptureQueriesContext(connections["catalog"]) as queries:
@@ -236,11 +236,12 @@ def test_the_product_list_takes_two_catalog_queries_for_any_page_size(
     body = response.json()
     assert (body["count"], len(body["results"])) == (100, page_size)
     assert len({row["category_name"] for row in body["results"]}) == min(page_size, 6)
-    assert len(queries) == 2, [query["sql"] for query in queries.captured_queries]
+    # The count, the page with its categories joined, and the page's photos.
+    assert len(queries) == 3, [query["sql"] for query in queries.captured_queries]
 
 
 @pytest.mark.parametrize("page_size", [1, 20, 100])
-def test_the_filtered_product_list_takes_three_catalog_queries_for_any_page_size(
+def test_the_filtered_product_list_takes_four_catalog_queries_for_any_page_size(
     api_client, hundred_products, page_size
 ):
     with CaptureQueriesContext(connections["catalog"]) as queries:
@@ -252,7 +253,7 @@ def test_the_filtered_product_list_takes_three_catalog_queries_for_any_page_size
     assert response.status_code == 200
     assert response.json()["count"] == 34
     assert len(response.json()["results"]) == min(page_size, 34)
-    assert len(queries) == 3, [query["sql"] for query in queries.captured_queries]
+    assert len(queries) == 4, [query["sql"] for query in queries.captured_queries]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The product list's rows are built directly (`product_row`), answer what
 `ProductOutputSerializer` would (docs/api.md, "Responses"), and a page that is not cached
-costs two queries whatever its size."""
+costs three queries whatever its size."""
 
 from decimal import Decimal
 
@@ -38,7 +38,7 @@ def test_rows_read_the_same_both_ways():
 
 
 @pytest.mark.parametrize("page_size", [1, 20, 100])
-def test_a_page_not_in_the_cache_costs_two_queries_whatever_its_size(api_client, page_size):
+def test_a_page_not_in_the_cache_costs_three_queries_whatever_its_size(api_client, page_size):
     categories = [CategoryFactory() for _ in range(3)]
     for index in range(120):
         ProductFactory(category=categories[index % 3])
@@ -48,4 +48,5 @@ def test_a_page_not_in_the_cache_costs_two_queries_whatever_its_size(api_client,
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == page_size
-    assert len(queries.captured_queries) == 2  # the count and the page, categories joined
+    # The count, the page with its categories joined, and the page's photos.
+    assert len(queries.captured_queries) == 3

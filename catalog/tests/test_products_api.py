@@ -115,7 +115,10 @@ def test_staff_create_a_product(request, client_fixture):
     client = request.getfixturevalue(client_fixture)
     category = CategoryFactory()
 
-    response = client.post(LIST_URL, product_body(category, vin=VALID_VIN), format="json")
+    # A car with a VIN: one unit, of the model year its VIN says (K: 2019).
+    body = product_body(category, vin=VALID_VIN, stock_quantity=1, year=2019)
+
+    response = client.post(LIST_URL, body, format="json")
 
     assert response.status_code == 201, response.json()
     product = Product.objects.get()
@@ -126,12 +129,17 @@ def test_staff_create_a_product(request, client_fixture):
         "RUB",
     )
     assert (product.stock_quantity, product.category_id, product.make, product.model) == (
-        4,
+        1,
         category.pk,
         "Toyota",
         "Camry",
     )
-    assert (product.year, product.vin, product.is_active) == (2024, VALID_VIN, True)
+    assert (product.year, product.vin, product.is_active, product.kind) == (
+        2019,
+        VALID_VIN,
+        True,
+        "vehicle",
+    )
 
 
 def test_a_product_created_without_stock_or_currency_gets_the_defaults(manager_client):

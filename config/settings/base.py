@@ -811,6 +811,44 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
+# MEDIA: vehicles' photos (docs/operations.md, "Media")
+# ------------------------------------------------------------------------------
+# Through Django's storage API: files under var/media in the embedded run, which Django
+# serves itself at MEDIA_URL; S3-compatible object storage (django-storages) with
+# MEDIA_STORAGE=s3, which serves them from the bucket's own address.
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    MEDIA_S3_OPTIONS = {
+        "bucket_name": env.str("MEDIA_S3_BUCKET"),
+        "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("MEDIA_S3_REGION", default="ru-central1"),
+        "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+        # Public photos: plain addresses, no signed query string that expires in a cache.
+        "querystring_auth": False,
+        "default_acl": None,
+        "file_overwrite": False,
+        "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+    }
+    STORAGES = {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": MEDIA_S3_OPTIONS},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+# A photo upload: at most 20 MB and 50 megapixels (catalog/photos.py); its request may carry
+# a little more than the file, for the form around it.
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=20 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+REQUEST_MAX_UPLOAD_BYTES = PHOTO_MAX_BYTES + 64 * 1024
+# The paths that take uploads, the only ones where REQUEST_MAX_UPLOAD_BYTES replaces
+# REQUEST_MAX_BODY_BYTES (common/middleware.py).
+REQUEST_UPLOAD_PATHS = [
+    r"^/api/v1/catalog/products/[^/]+/photos/?$",
+    r"^/admin/catalog/product/[^/]+/change/$",
+    r"^/admin/catalog/product/add/$",
+]
+
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -917,6 +955,7 @@ SPECTACULAR_SETTINGS = {
         "ClientStatusEnum": "crm.choices.ClientStatus",
         "ClientTypeEnum": "crm.choices.ClientType",
         "OrderLinkKindEnum": "orders.choices.LinkKind",
+        "ProductKindEnum": "catalog.choices.ProductKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,6 +1,8 @@
 """Settings for the test suite: services mode (PostgreSQL and Redis), mail kept in memory."""
 
 import os
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -62,3 +64,5 @@ DATABASE_FLUSH_DELETES = True
 
 # The fake provider's books, apart from those of `make run` and of the other test workers.
 FAKE_PROVIDER_DB = str(VAR_DIR / f"fake-provider-test-{_WORKER or 'main'}.sqlite3")
+# Photos a test stores, in a directory of the run's own.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"autosalon-media-{_WORKER or 'main'}-"))

@@ -38,7 +38,7 @@ def product_make(
 def vehicle_make(*, stock: int = 1, price: str = "1500000.00", category=None, **vehicle):
     """A product with a VIN of its own: a vehicle (`vehicle`: make, model, year)."""
     return product_make(
-        stock=stock, price=price, category=category, vin=f"XTA{next(_names):014d}", **vehicle
+        stock=stock, price=price, category=category, vin=f"XZZ{next(_names):014d}", **vehicle
     )
 
 

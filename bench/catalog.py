@@ -1,0 +1,233 @@
+"""The catalog's search with 100,000 vehicles (docs/api.md, "Vehicles").
+
+Fresh databases of its own (`autosalon_bench_catalog_*`), migrated, then seeded in bulk by
+SQL (`generate_series`): 100,000 vehicles of 30 models and 15 makes, new and used, in
+every body type, fuel, gearbox, drive and colour, with their search vectors, then
+`VACUUM ANALYZE`. Then, in this process, through Django's test client (the whole request,
+no network): the bare endpoint (`/api/v1/ping`), the product list with three filters and a
+search, the facets with three filters, and a comparison of four cars. Each N times, the
+list's cache dropped before every load so each is built: median and p95, each p95 as a
+ratio of the bare endpoint's, and the queries per load. Then `EXPLAIN` of every query the
+list and the facets make, and whether any reads a table whole. It prints; it asserts
+nothing. The databases are dropped afterwards.
+
+    .venv/bin/python bench/catalog.py [--vehicles 100000] [--loads 50]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import APPS, PG, manage  # noqa: E402
+
+PREFIX = "autosalon_bench_catalog"
+REDIS = os.environ.get("BENCH_CATALOG_REDIS", "redis://127.0.0.1:6379/5")
+
+MODELS = [
+    ("Lada", "Vesta", "sedan"), ("Lada", "Niva Legend", "suv"), ("Lada", "Granta", "liftback"),
+    ("Kia", "K5", "sedan"), ("Kia", "Sportage", "crossover"), ("Kia", "Carnival", "minivan"),
+    ("Haval", "F7", "crossover"), ("Haval", "Jolion", "crossover"), ("Haval", "Dargo", "suv"),
+    ("Chery", "Tiggo 7 Pro Max", "crossover"), ("Chery", "Tiggo 4", "crossover"),
+    ("Geely", "Coolray", "crossover"), ("Geely", "Monjaro", "crossover"),
+    ("Toyota", "Camry", "sedan"), ("Toyota", "RAV4", "crossover"), ("Toyota", "Hilux", "pickup"),
+    ("Skoda", "Octavia", "liftback"), ("Skoda", "Kodiaq", "suv"),
+    ("Hyundai", "Solaris", "sedan"), ("Hyundai", "Creta", "crossover"),
+    ("Volkswagen", "Polo", "liftback"), ("Volkswagen", "Transporter", "van"),
+    ("BMW", "X5", "suv"), ("BMW", "4 Series", "coupe"), ("Mercedes-Benz", "E-Class", "sedan"),
+    ("Audi", "A6", "wagon"), ("Mini", "Cooper", "convertible"), ("Tesla", "Model 3", "sedan"),
+    ("Changan", "UNI-K", "crossover"), ("Omoda", "C5", "hatchback"),
+]  # fmt: skip
+FUELS = ["petrol", "petrol", "petrol", "diesel", "hybrid", "electric", "lpg"]
+TRANSMISSIONS = ["automatic", "automatic", "robot", "cvt", "manual"]
+DRIVES = ["fwd", "fwd", "awd", "rwd"]
+COLORS = ["white", "black", "silver", "grey", "blue", "red", "green", "brown", "beige"]
+
+# What a buyer asks: white automatic crossovers under 3 million, and a search.
+LIST_QUERY = "body_type=crossover&color=white&transmission=automatic&max_price=3000000&search=haval"
+FACETS_QUERY = "body_type=crossover&color=white&transmission=automatic"
+
+
+def environment() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL_")}
+    for app in APPS:
+        env[f"DATABASE_URL_{app.upper()}"] = f"{PG}/{PREFIX}_{app}"
+    env.update(
+        REDIS_URL=REDIS,
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        AUTOSALON_ENV_FILE="/dev/null",
+        LOG_LEVEL="WARNING",
+        THROTTLE_RATE_ANON="10000000/min",
+    )
+    return env
+
+
+def databases(action: str) -> None:
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        for app in APPS:
+            connection.execute(f"DROP DATABASE IF EXISTS {PREFIX}_{app} WITH (FORCE)")
+            if action == "create":
+                connection.execute(f"CREATE DATABASE {PREFIX}_{app}")
+
+
+def sql_array(values) -> str:
+    return "ARRAY[" + ", ".join(f"'{value}'" for value in values) + "]"
+
+
+def seed(vehicles: int) -> None:
+    makes = sql_array(make for make, _, _ in MODELS)
+    models = sql_array(model for _, model, _ in MODELS)
+    bodies = sql_array(body for _, _, body in MODELS)
+    m = f"(1 + g % {len(MODELS)})"
+
+    def pick(values: list[str], salt: int) -> str:
+        return f"({sql_array(values)})[1 + (g * {salt} / 7) % {len(values)}]"
+
+    fuel = pick(FUELS, 3)
+    with psycopg.connect(f"{PG}/{PREFIX}_catalog", autocommit=True) as db:
+        db.execute(
+            "INSERT INTO catalog_category (created_at, updated_at, id, name, description, "
+            "path, level) VALUES (now(), now(), md5('cars')::uuid, 'Cars', '', 'cars/', 0)"
+        )
+        db.execute(
+            f"""
+            INSERT INTO catalog_product
+                (created_at, updated_at, id, name, description, price, currency,
+                 stock_quantity, is_active, kind, make, model, trim, model_key, year, vin,
+                 condition, body_type, fuel, engine_volume, power_hp, transmission, drive,
+                 color, mileage_km, options, owners_count, test_drive_available, search_key,
+                 category_id)
+            SELECT now() - g * interval '1 minute', now(), md5('vehicle' || g)::uuid,
+                   {makes}[{m}] || ' ' || {models}[{m}],
+                   'Автомобиль в отличном состоянии, полный комплект ключей',
+                   900000 + (g * 7919) % 6000000, 'RUB',
+                   CASE WHEN g % 10 = 0 THEN 0 ELSE 1 END, true, 'vehicle',
+                   {makes}[{m}], {models}[{m}], 'Base',
+                   lower({makes}[{m}] || '-' || {models}[{m}] || '-base'),
+                   2015 + g % 11, 'XTA' || lpad(g::text, 14, '0'),
+                   CASE WHEN g % 4 = 0 THEN 'used' ELSE 'new' END,
+                   {bodies}[{m}], {fuel},
+                   CASE WHEN {fuel} = 'electric' THEN NULL ELSE 1.4 + (g % 20) / 10.0 END,
+                   80 + (g * 13) % 400, {pick(TRANSMISSIONS, 5)}, {pick(DRIVES, 11)},
+                   {pick(COLORS, 17)},
+                   CASE WHEN g % 4 = 0 THEN 5000 + (g * 31) % 200000 ELSE 0 END,
+                   '[]', CASE WHEN g % 4 = 0 THEN 1 + g % 3 END, false,
+                   lower({makes}[{m}] || ' ' || {models}[{m}] || ' base'),
+                   md5('cars')::uuid
+              FROM generate_series(0, {vehicles - 1}) AS g
+            """
+        )
+        db.execute(
+            "UPDATE catalog_product SET search_vector = "
+            "setweight(to_tsvector('simple', make || ' ' || model || ' ' || trim), 'A') || "
+            "setweight(to_tsvector('russian', name), 'B') || "
+            "setweight(to_tsvector('russian', description), 'C')"
+        )
+        db.execute("VACUUM ANALYZE catalog_product")
+
+
+def timed(client, url: str, loads: int, before=None) -> tuple[list[float], int, list[str]]:
+    """Server times of `loads` GETs of `url` in ms, the catalog queries of the last one."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    times = []
+    queries: list[str] = []
+    for _ in range(loads):
+        if before:
+            before()
+        with CaptureQueriesContext(connections["catalog"]) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.content[:500]
+        queries = [query["sql"] for query in captured.captured_queries]
+    return times, len(queries), queries
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18]
+
+
+def measure(loads: int) -> None:
+    import django
+
+    django.setup()
+    from django.db import connections
+    from django.test import Client
+
+    from catalog.cache import product_list_cache
+    from catalog.models import Product
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    ids = [
+        str(pk) for pk in Product.objects.order_by("created_at").values_list("pk", flat=True)[:4]
+    ]
+
+    def fresh_list() -> None:
+        product_list_cache.invalidate("all")
+
+    runs = {
+        "bare (/api/v1/ping)": timed(client, "/api/v1/ping", loads),
+        "list, 3 filters + search": timed(
+            client, f"/api/v1/catalog/products/?{LIST_QUERY}", loads, fresh_list
+        ),
+        "facets, 3 filters": timed(
+            client, f"/api/v1/catalog/products/facets/?{FACETS_QUERY}", loads
+        ),
+        "compare, 4 cars": timed(
+            client, f"/api/v1/catalog/products/compare/?ids={','.join(ids)}", loads
+        ),
+    }
+    bare = p95(runs["bare (/api/v1/ping)"][0])
+    print(f"\n{'endpoint':<28}{'median ms':>11}{'p95 ms':>9}{'p95 / bare':>12}{'queries':>9}")
+    for name, (times, count, _) in runs.items():
+        print(
+            f"{name:<28}{statistics.median(times):>11.1f}{p95(times):>9.1f}"
+            f"{p95(times) / bare:>12.1f}{count:>9}"
+        )
+    print("\nEXPLAIN of the list's and the facets' queries:")
+    whole_tables = 0
+    with connections["catalog"].cursor() as cursor:
+        for name in ("list, 3 filters + search", "facets, 3 filters"):
+            for sql in runs[name][2]:
+                cursor.execute(f"EXPLAIN {sql}")
+                plan = "\n".join(f"    {row[0]}" for row in cursor.fetchall())
+                whole_tables += plan.count("Seq Scan on catalog_product")
+                print(f"\n  {name}: {sql[:160]}...\n{plan}")
+    print(f"\nsequential scans of catalog_product: {whole_tables}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--vehicles", type=int, default=100_000)
+    parser.add_argument("--loads", type=int, default=50)
+    parser.add_argument("--keep", action="store_true", help="keep the databases, to explain")
+    arguments = parser.parse_args()
+    env = environment()
+    databases("create")
+    try:
+        manage(env, "migrate_all")
+        started = time.perf_counter()
+        seed(arguments.vehicles)
+        print(f"seeded {arguments.vehicles:,} vehicles in {time.perf_counter() - started:.1f} s")
+        print("load average: " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
+        os.environ.update(env)
+        measure(arguments.loads)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not arguments.keep:
+            databases("drop")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""A vehicle's photos as images (docs/api.md, "Photos"): what an upload must be, the copy of
+it that is served, and its renditions. Pure functions over bytes; the storage and the
+records are catalog/services.py's.
+
+An upload is read by its content, never by its name: JPEG, PNG, WebP or HEIC, at most
+PHOTO_MAX_BYTES and PHOTO_MAX_PIXELS, decoded in full once so that a truncated or malformed
+file is refused here, not when a buyer opens it. What is served is a copy drawn again from
+the pixels alone: no EXIF (a phone's GPS position included), no ICC or XMP block, turned
+upright as the camera meant. A HEIC photo is served as JPEG, which every browser shows."""
+
+import io
+from dataclasses import dataclass
+
+import pillow_heif
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from catalog.error_codes import CatalogErrorCode
+from common.exceptions import ApplicationError
+
+pillow_heif.register_heif_opener()
+
+# Format as Pillow reads it → the format and extension the served copy is saved in.
+ACCEPTED = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp"),
+            "HEIF": ("JPEG", "jpg")}  # fmt: skip
+# The renditions' names and widths, in pixels; never wider than the original.
+RENDITIONS = {"thumb": 320, "card": 640, "large": 1600}
+JPEG_QUALITY = 88
+WEBP_QUALITY = 82
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    """The copy of an upload that is served: its bytes, extension and size in pixels."""
+
+    content: bytes
+    extension: str
+    content_type: str
+    width: int
+    height: int
+
+
+def _refused(message: StrOrPromise) -> ApplicationError:
+    return ApplicationError(
+        message, code=CatalogErrorCode.PHOTO_REFUSED, status=400, details={"file": [message]}
+    )
+
+
+def _too_many_pixels() -> ApplicationError:
+    return _refused(
+        _("A photo is at most %(mp)s megapixels.") % {"mp": settings.PHOTO_MAX_PIXELS // 1_000_000}
+    )
+
+
+def photo_checked(data: bytes) -> CheckedImage:
+    """The served copy of `data`, or a 400 naming what is wrong with it."""
+    if len(data) > settings.PHOTO_MAX_BYTES:
+        raise _refused(
+            _("A photo is at most %(mb)s MB.") % {"mb": settings.PHOTO_MAX_BYTES // 2**20}
+        )
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise _refused(_("This is not a JPEG, PNG, WebP or HEIC image.")) from exc
+    if image.format not in ACCEPTED:
+        raise _refused(_("This is not a JPEG, PNG, WebP or HEIC image."))
+    # From the header, before the pixels are decoded: a decompression bomb stops here.
+    if image.width * image.height > settings.PHOTO_MAX_PIXELS:
+        raise _too_many_pixels()
+    try:
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise _refused(_("The image is damaged or incomplete.")) from exc
+    served_format, extension = ACCEPTED[image.format]
+    pixels = _pixels_only(upright, keep_alpha=served_format != "JPEG")
+    buffer = io.BytesIO()
+    if served_format == "JPEG":
+        pixels.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    elif served_format == "WEBP":
+        pixels.save(buffer, "WEBP", quality=WEBP_QUALITY)
+    else:
+        pixels.save(buffer, "PNG", optimize=True)
+    return CheckedImage(
+        buffer.getvalue(),
+        extension,
+        Image.MIME[served_format],
+        pixels.width,
+        pixels.height,
+    )
+
+
+def _pixels_only(image: Image.Image, *, keep_alpha: bool) -> Image.Image:
+    """A new image of `image`'s pixels and nothing else: no EXIF, ICC, XMP or comment."""
+    mode = "RGBA" if keep_alpha and image.mode in ("RGBA", "LA", "P") else "RGB"
+    converted = image.convert(mode)
+    fresh = Image.new(mode, converted.size)
+    fresh.paste(converted)
+    return fresh
+
+
+def rendition(content: bytes, width: int, *, effort: int = 4) -> tuple[bytes, int, int]:
+    """A WebP of `content` `width` pixels wide (the original's width if it is narrower):
+    its bytes, width and height. `effort` is the encoder's (0 fastest, 6 smallest)."""
+    image: Image.Image = Image.open(io.BytesIO(content))
+    image.load()
+    if image.width > width:
+        height = max(1, round(image.height * width / image.width))
+        image = image.resize((width, height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=effort)
+    return buffer.getvalue(), image.width, image.height

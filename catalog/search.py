@@ -1,0 +1,115 @@
+"""Searching the stock (docs/api.md, "Vehicles"). On PostgreSQL:
+
+- full-text search over a vector each product keeps (`search_vector`, written with the
+  product by `search_fields_set`, never rebuilt per query): make, model and trim in the
+  `simple` configuration at weight A, the name in `russian` at B, the description in
+  `russian` at C, ranked;
+- typos and transliteration through pg_trgm, over a phonetic key of make, model and trim
+  (`search_key`): "камри", "Camri" and "Camry" all read "kamri";
+- a partial VIN, five characters or more.
+
+The indexes that make these fast are PostgreSQL's own (catalog/migrations/0009). On SQLite,
+the embedded run, every word must appear in the name, make, model, trim or description.
+"""
+
+import re
+from typing import cast
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from catalog.models import Product
+from catalog.validators import normalize_vin
+from common.search import text_search
+
+DB = "catalog"
+# A VIN is searched by five characters or more: fewer match a good part of the fleet.
+VIN_SEARCH_MIN_LENGTH = 5
+# How much of a word of the query pg_trgm must find in the phonetic key (`<%`, 0–1).
+WORD_SIMILARITY = 0.6
+
+# Russian letters in Latin, as passports spell them; the hard and soft signs drop out.
+_CYRILLIC = {
+    **dict(zip("абвгдезийклмнопрстуфхыэ", "abvgdeziiklmnoprstufhye", strict=True)),
+    **{"ё": "e", "ж": "zh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch", "ю": "yu", "я": "ya"},
+    **{"ъ": "", "ь": ""},
+}
+# Latin spellings that sound alike, as a Russian reader transliterates them.
+_SOUNDS_ALIKE = [("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"), ("x", "ks"),
+                 ("y", "i"), ("j", "dzh")]  # fmt: skip
+
+
+def phonetic_key(text: str) -> str:
+    """Letters as they sound, in Latin: "Тойота Камри" and "Toyota Camry" both read
+    "toiota kamri". Doubled letters count once."""
+    text = "".join(_CYRILLIC.get(char, char) for char in text.lower()).replace("-", "")
+    for spelling, sound in _SOUNDS_ALIKE:
+        text = text.replace(spelling, sound)
+    text = re.sub(r"(.)\1+", r"\1", text)
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def _on_postgresql() -> bool:
+    return connections[DB].vendor == "postgresql"
+
+
+def search_fields_set(product: Product) -> None:
+    """Write a product's phonetic key and (on PostgreSQL) search vector from its text
+    fields, after every write of them (`catalog.services`): the search never computes them
+    per query."""
+    product.search_key = phonetic_key(
+        " ".join([product.name, product.make, product.model, product.trim])
+    )
+    fields: dict = {"search_key": product.search_key}
+    if _on_postgresql():
+        fields["search_vector"] = SEARCH_VECTOR
+    Product.objects.using(DB).filter(pk=product.pk).update(**fields)
+    if _on_postgresql():  # so that a later save() of this copy writes it back as it is
+        product.refresh_from_db(using=DB, fields=["search_vector"])
+
+
+# What the SQLite fallback reads, word by word.
+TEXT_FIELDS = ["name", "make", "model", "trim", "description"]
+SEARCH_VECTOR = (
+    SearchVector("make", "model", "trim", config="simple", weight="A")
+    + SearchVector("name", config="russian", weight="B")
+    + SearchVector("description", config="russian", weight="C")
+)
+
+
+def product_search(queryset: QuerySet[Product], value: str) -> QuerySet[Product]:
+    """The products matching `value`, best first (then the newest)."""
+    if not _on_postgresql():
+        return cast(QuerySet[Product], text_search(queryset, TEXT_FIELDS, value, using=DB))
+    words = SearchQuery(value, search_type="websearch", config="russian") | SearchQuery(
+        value, search_type="websearch", config="simple"
+    )
+    key = phonetic_key(value)
+    table = Product._meta.db_table
+    searched = queryset.alias(
+        similarity=RawSQL(
+            f'word_similarity(%s, "{table}".search_key)', [key], output_field=FloatField()
+        ),
+    )
+    matches = Q(search_vector=words)
+    if key:
+        # Every word of the query sounds like a word of the names: "toyota rio" finds no
+        # Toyota.
+        each_word = [
+            RawSQL(f'"{table}".search_key %%> %s', [word], output_field=BooleanField())
+            for word in key.split()
+        ]
+        searched = searched.alias(
+            **{f"sounds_like_{index}": word for index, word in enumerate(each_word)}
+        )
+        matches |= Q(**{f"sounds_like_{index}": True for index in range(len(each_word))})
+    vin = normalize_vin(value)
+    if len(vin) >= VIN_SEARCH_MIN_LENGTH and vin.isalnum():
+        matches |= Q(vin__contains=vin)
+    return (
+        searched.filter(matches)
+        .annotate(rank=SearchRank(F("search_vector"), words) + F("similarity") * 0.1)
+        .order_by("-rank", "-created_at")
+    )
