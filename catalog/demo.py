@@ -13,12 +13,13 @@ from typing import TypeAlias
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from catalog import services
 from catalog.choices import Color
-from catalog.demo_pictures import HEIGHT, VIEWS, WIDTH, picture
+from catalog.demo_pictures import HEIGHT, VIEWS, WIDTH, picture, webp
 from catalog.models import Category, Product, ProductPhoto
-from catalog.photos import RENDITIONS, rendition
+from catalog.photos import RENDITIONS
 from catalog.validators import vin_check_digit
 from catalog.vin_decode import YEAR_CODE_CYCLE_START, YEAR_CODES
 
@@ -79,9 +80,9 @@ SAFETY = ("6 подушек безопасности", "Система курс�
 
 # New cars. Those of 8 or more units are what the demo history sells.
 NEW = [
-    DemoModel("Sedans", "Lada Vesta 1.6", "Lada", "Vesta", "Comfort", 2025, "1390000.00", 90,
+    DemoModel("Sedans", "Lada Vesta 1.6", "Lada", "Vesta", "Comfort", 2025, "1390000.00", 60,
               "sedan", "petrol", "1.6", 106, "manual", "fwd", "XTA", COMFORT[:2] + MEDIA[1:]),
-    DemoModel("Sedans", "Kia K5 2.5", "Kia", "K5", "Prestige", 2024, "3190000.00", 70,
+    DemoModel("Sedans", "Kia K5 2.5", "Kia", "K5", "Prestige", 2024, "3190000.00", 24,
               "sedan", "petrol", "2.5", 194, "automatic", "fwd", "KNA", COMFORT + MEDIA + WINTER),
     DemoModel("Compact SUVs", "Chery Tiggo 7 Pro Max", "Chery", "Tiggo 7 Pro Max", "Prestige",
               2025, "2790000.00", 80, "crossover", "petrol", "1.5", 147, "cvt", "fwd", "LVV",
@@ -252,6 +253,16 @@ def _tree(nodes: Tree, parent: Category | None = None) -> dict[str, Category]:
 
 def seed(stdout) -> None:
     categories = _tree(TREE)
+    with transaction.atomic(using="catalog"):  # one commit for the stock, not one per car
+        _stock(categories)
+    pictures = pictures_seed()
+    stdout.write(
+        f"  {Category.objects.count()} categories, {Product.objects.count()} products, "
+        f"{pictures} pictures"
+    )
+
+
+def _stock(categories: dict[str, Category]) -> None:
     rng = random.Random(SEED)
     for model, car in units(rng):
         if Product.objects.filter(vin=car["vin"]).exists():
@@ -281,11 +292,6 @@ def seed(stdout) -> None:
                 stock_quantity=stock,
                 category=categories["Accessories"],
             )
-    pictures = pictures_seed()
-    stdout.write(
-        f"  {Category.objects.count()} categories, {Product.objects.count()} products, "
-        f"{pictures} pictures"
-    )
 
 
 VIEW_NAMES = {
@@ -331,23 +337,18 @@ def pictures_seed() -> int:
 
 def _picture_stored(body: str, color: str, view: str) -> dict:
     """The picture and its renditions in storage (drawn unless already there)."""
+    drawn = picture(body, color, view)
     name = f"demo/{body}-{color}-{view}.webp"
-    content = picture(body, color, view)
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(content))
     renditions = {"large": {"name": name, "width": WIDTH, "height": HEIGHT}}
-    for rendition_name, width in RENDITIONS.items():
-        if width >= WIDTH:
-            continue
-        rendition_file = f"demo/{body}-{color}-{view}-{rendition_name}.webp"
-        data, rendered_width, rendered_height = rendition(content, width, effort=0)
-        if not default_storage.exists(rendition_file):
-            default_storage.save(rendition_file, ContentFile(data))
-        renditions[rendition_name] = {
-            "name": rendition_file,
-            "width": rendered_width,
-            "height": rendered_height,
-        }
+    sizes = {"": None, **{size: width for size, width in RENDITIONS.items() if width < WIDTH}}
+    for size, width in sizes.items():
+        file_name = f"demo/{body}-{color}-{view}{'-' + size if size else ''}.webp"
+        if not default_storage.exists(file_name):
+            data, _, _ = webp(drawn, width)
+            default_storage.save(file_name, ContentFile(data))
+        if size:
+            height = round(HEIGHT * width / WIDTH)
+            renditions[size] = {"name": file_name, "width": width, "height": height}
     return {"image": name, "renditions": renditions}
 
 

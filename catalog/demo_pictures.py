@@ -99,8 +99,8 @@ def _top(draw: ImageDraw.ImageDraw, body: str, paint) -> None:
     draw.rounded_rectangle((360, 400, 600, 460), radius=20, fill=GLASS)
 
 
-def picture(body: str, color: str, view: str) -> bytes:
-    """A WebP illustration of a car of `body` in `color`, seen from `view`."""
+def picture(body: str, color: str, view: str) -> Image.Image:
+    """An illustration of a car of `body` in `color`, seen from `view`."""
     image = Image.new("RGB", (WIDTH, HEIGHT), SKY)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 500, WIDTH, HEIGHT), fill=GROUND)
@@ -113,6 +113,14 @@ def picture(body: str, color: str, view: str) -> bytes:
         _wheel(draw, paint)
     else:
         _top(draw, body, paint)
+    return image
+
+
+def webp(image: Image.Image, width: int | None = None) -> tuple[bytes, int, int]:
+    """`image` as WebP, scaled down to `width`: its bytes, width and height. Flat colours
+    need neither the finest scaling nor the encoder's effort."""
+    if width is not None and width < image.width:
+        image = image.resize((width, round(image.height * width / image.width)))
     buffer = io.BytesIO()
-    image.save(buffer, "WEBP", quality=80, method=0)  # flat colours: the fastest effort will do
-    return buffer.getvalue()
+    image.save(buffer, "WEBP", quality=80, method=0)
+    return buffer.getvalue(), image.width, image.height

@@ -103,14 +103,14 @@ def _pixels_only(image: Image.Image, *, keep_alpha: bool) -> Image.Image:
     return fresh
 
 
-def rendition(content: bytes, width: int, *, effort: int = 4) -> tuple[bytes, int, int]:
+def rendition(content: bytes, width: int) -> tuple[bytes, int, int]:
     """A WebP of `content` `width` pixels wide (the original's width if it is narrower):
-    its bytes, width and height. `effort` is the encoder's (0 fastest, 6 smallest)."""
+    its bytes, width and height."""
     image: Image.Image = Image.open(io.BytesIO(content))
     image.load()
     if image.width > width:
         height = max(1, round(image.height * width / image.width))
         image = image.resize((width, height), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
-    image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=effort)
+    image.save(buffer, "WEBP", quality=WEBP_QUALITY)
     return buffer.getvalue(), image.width, image.height

@@ -1,7 +1,7 @@
 """Searching the stock (docs/api.md, "Vehicles"). On PostgreSQL:
 
 - full-text search over a vector each product keeps (`search_vector`, written with the
-  product by `search_fields_set`, never rebuilt per query): make, model and trim in the
+  product by `search_fields_prepare`, never rebuilt per query): make, model and trim in the
   `simple` configuration at weight A, the name in `russian` at B, the description in
   `russian` at C, ranked;
 - typos and transliteration through pg_trgm, over a phonetic key of make, model and trim
@@ -17,7 +17,7 @@ from typing import cast
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from catalog.models import Product
@@ -55,28 +55,27 @@ def _on_postgresql() -> bool:
     return connections[DB].vendor == "postgresql"
 
 
-def search_fields_set(product: Product) -> None:
-    """Write a product's phonetic key and (on PostgreSQL) search vector from its text
-    fields, after every write of them (`catalog.services`): the search never computes them
-    per query."""
+def search_fields_prepare(product: Product) -> None:
+    """Set a product's phonetic key and (on PostgreSQL) its search vector from its text
+    fields, to be written by the same INSERT or UPDATE as they are (`catalog.services`):
+    the search never computes them per query. The vector is an expression of the values
+    themselves, not of the row's columns, which an INSERT could not read."""
     product.search_key = phonetic_key(
         " ".join([product.name, product.make, product.model, product.trim])
     )
-    fields: dict = {"search_key": product.search_key}
     if _on_postgresql():
-        fields["search_vector"] = SEARCH_VECTOR
-    Product.objects.using(DB).filter(pk=product.pk).update(**fields)
-    if _on_postgresql():  # so that a later save() of this copy writes it back as it is
-        product.refresh_from_db(using=DB, fields=["search_vector"])
+        product.search_vector = (
+            SearchVector(
+                Value(product.make), Value(product.model), Value(product.trim),
+                config="simple", weight="A",
+            )
+            + SearchVector(Value(product.name), config="russian", weight="B")
+            + SearchVector(Value(product.description), config="russian", weight="C")
+        )  # fmt: skip
 
 
 # What the SQLite fallback reads, word by word.
 TEXT_FIELDS = ["name", "make", "model", "trim", "description"]
-SEARCH_VECTOR = (
-    SearchVector("make", "model", "trim", config="simple", weight="A")
-    + SearchVector("name", config="russian", weight="B")
-    + SearchVector("description", config="russian", weight="C")
-)
 
 
 def product_search(queryset: QuerySet[Product], value: str) -> QuerySet[Product]:

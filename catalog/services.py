@@ -34,7 +34,7 @@ from catalog.models import (
     StockReservation,
 )
 from catalog.photos import RENDITIONS, photo_checked, rendition
-from catalog.search import search_fields_set
+from catalog.search import search_fields_prepare
 from catalog.validators import normalize_vin
 from catalog.vin_decode import vin_contradictions
 from common.db import insert_rows
@@ -174,12 +174,12 @@ def _save_product(product: Product, event: DomainEvent) -> Product:
     if product.vin is not None:
         product.vin = normalize_vin(product.vin) or None
     _vehicle_checked(product)
+    search_fields_prepare(product)
     try:
         with transaction.atomic(using=DB):
             if product.model_key:  # a car of a model with a demo car can be test-driven
                 product.test_drive_available = _demo_car_of_model(product.model_key).exists()
             product.save(using=DB)
-            search_fields_set(product)
             event.emit(aggregate_id=product.pk, payload=events.product_payload(product))
             product_list_invalidate_after_commit()
     except IntegrityError as exc:

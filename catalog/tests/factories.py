@@ -7,7 +7,7 @@ import factory
 
 from catalog import services
 from catalog.models import Category, Product
-from catalog.search import search_fields_set
+from catalog.search import search_fields_prepare
 
 # Valid VINs: two North American ones with the right check digit, and a European one.
 VALID_VIN = "1M8GDM9AXKP042788"
@@ -47,11 +47,13 @@ class ProductFactory(factory.django.DjangoModelFactory):
     kind = factory.LazyAttribute(lambda product: "vehicle" if product.vin else "accessory")
     stock_quantity = factory.LazyAttribute(lambda product: 1 if product.vin else 5)
 
-    @factory.post_generation
-    def searchable(product, create, extracted, **kwargs):
-        """What the service writes with every product: its search fields."""
-        if create:
-            search_fields_set(product)
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Saved with its search fields, as the service saves every product."""
+        product = model_class(*args, **kwargs)
+        search_fields_prepare(product)
+        product.save(using="catalog")
+        return product
 
 
 def category_chain(depth: int) -> list[Category]:
