@@ -17,6 +17,7 @@ nothing. The databases are dropped afterwards.
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -78,7 +79,7 @@ def databases(action: str) -> None:
 
 
 def sql_array(values) -> str:
-    return "ARRAY[" + ", ".join(f"'{value}'" for value in values) + "]"
+    return "(ARRAY[" + ", ".join(f"'{value}'" for value in values) + "])"
 
 
 def seed(vehicles: int) -> None:
@@ -166,7 +167,7 @@ def measure(loads: int) -> None:
     from catalog.cache import product_list_cache
     from catalog.models import Product
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru", HTTP_HOST="127.0.0.1")
     ids = [
         str(pk) for pk in Product.objects.order_by("created_at").values_list("pk", flat=True)[:4]
     ]
@@ -200,7 +201,7 @@ def measure(loads: int) -> None:
             for sql in runs[name][2]:
                 cursor.execute(f"EXPLAIN {sql}")
                 plan = "\n".join(f"    {row[0]}" for row in cursor.fetchall())
-                whole_tables += plan.count("Seq Scan on catalog_product")
+                whole_tables += plan.count("Seq Scan on catalog_product ")
                 print(f"\n  {name}: {sql[:160]}...\n{plan}")
     print(f"\nsequential scans of catalog_product: {whole_tables}")
 
@@ -210,7 +211,11 @@ def main() -> None:
     parser.add_argument("--vehicles", type=int, default=100_000)
     parser.add_argument("--loads", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the databases, to explain")
+    parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
+    if arguments.measure_only:  # in a process whose settings read the bench's databases
+        measure(arguments.loads)
+        return
     env = environment()
     databases("create")
     try:
@@ -219,12 +224,9 @@ def main() -> None:
         seed(arguments.vehicles)
         print(f"seeded {arguments.vehicles:,} vehicles in {time.perf_counter() - started:.1f} s")
         print("load average: " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
-        os.environ.update(env)
-        measure(arguments.loads)
+        command = [sys.executable, __file__, "--measure-only", "--loads", str(arguments.loads)]
+        subprocess.run(command, env=env, check=True)
     finally:
-        from django.db import connections
-
-        connections.close_all()
         if not arguments.keep:
             databases("drop")
 

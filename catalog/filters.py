@@ -71,7 +71,10 @@ class AnyNameFilter(django_filters.Filter):
 
 
 def any_of(choices) -> django_filters.MultipleChoiceFilter:
-    return django_filters.MultipleChoiceFilter(choices=choices, widget=RepeatedWidget)
+    # No DISTINCT: the list joins nothing that could repeat a product.
+    return django_filters.MultipleChoiceFilter(
+        choices=choices, widget=RepeatedWidget, distinct=False
+    )
 
 
 class ProductFilter(FilterSet):

@@ -196,6 +196,25 @@ class Product(TimestampedModel):
             models.Index(fields=["make", "model"]),
             models.Index(fields=["price"]),
             models.Index(fields=["model_key"]),
+            # The facets and the filters of the cars on sale (catalog.selectors.
+            # vehicle_facets): read from this index alone, never from the wide rows.
+            models.Index(
+                fields=["body_type", "transmission", "color"],
+                include=[
+                    "make",
+                    "model",
+                    "fuel",
+                    "drive",
+                    "condition",
+                    "price",
+                    "year",
+                    "mileage_km",
+                    "power_hp",
+                    "stock_quantity",
+                ],
+                condition=Q(is_active=True, kind=ProductKind.VEHICLE),
+                name="catalog_vehicle_facets",
+            ),
         ]
 
     def __str__(self):

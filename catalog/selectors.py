@@ -208,7 +208,7 @@ def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:
         _vehicles_filtered(params, without=facet)
         .exclude(**{facet: ""})
         .values(value=F(facet))
-        .annotate(facet=Value(facet), count=Count("pk"))
+        .annotate(facet=Value(facet), count=Count("*"))
         .values_list("facet", "value", "count")
         for facet in FACETS
     ]
@@ -219,7 +219,7 @@ def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:
     for values in facets.values():
         values.sort(key=lambda item: (-item["count"], item["label"]))
     figures = _vehicles_filtered(params).aggregate(
-        count=Count("pk"),
+        count=Count("*"),
         **{f"{name}_min": Min(field) for name, field in RANGES.items()},
         **{f"{name}_max": Max(field) for name, field in RANGES.items()},
     )
