@@ -26,11 +26,10 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# Databases of its own, beside another benchmark's (bench/harness.py reads the prefix).
+os.environ.setdefault("BENCH_DATABASE_PREFIX", "autosalon_bench_catalog")
 
-from bench.harness import APPS, PG, manage  # noqa: E402
-
-PREFIX = "autosalon_bench_catalog"
-REDIS = os.environ.get("BENCH_CATALOG_REDIS", "redis://127.0.0.1:6379/5")
+from bench.harness import PG, PREFIX, databases, environment, manage  # noqa: E402
 
 MODELS = [
     ("Lada", "Vesta", "sedan"), ("Lada", "Niva Legend", "suv"), ("Lada", "Granta", "liftback"),
@@ -54,28 +53,6 @@ COLORS = ["white", "black", "silver", "grey", "blue", "red", "green", "brown", "
 # What a buyer asks: white automatic crossovers under 3 million, and a search.
 LIST_QUERY = "body_type=crossover&color=white&transmission=automatic&max_price=3000000&search=haval"
 FACETS_QUERY = "body_type=crossover&color=white&transmission=automatic"
-
-
-def environment() -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL_")}
-    for app in APPS:
-        env[f"DATABASE_URL_{app.upper()}"] = f"{PG}/{PREFIX}_{app}"
-    env.update(
-        REDIS_URL=REDIS,
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-        AUTOSALON_ENV_FILE="/dev/null",
-        LOG_LEVEL="WARNING",
-        THROTTLE_RATE_ANON="10000000/min",
-    )
-    return env
-
-
-def databases(action: str) -> None:
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
-        for app in APPS:
-            connection.execute(f"DROP DATABASE IF EXISTS {PREFIX}_{app} WITH (FORCE)")
-            if action == "create":
-                connection.execute(f"CREATE DATABASE {PREFIX}_{app}")
 
 
 def sql_array(values) -> str:
