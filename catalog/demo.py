@@ -336,20 +336,24 @@ def pictures_seed() -> int:
 
 
 def _picture_stored(body: str, color: str, view: str) -> dict:
-    """The picture and its renditions in storage (drawn unless already there)."""
+    """The picture and its renditions in storage (drawn unless already there). The
+    picture is narrower than the large rendition, which is the picture itself."""
     drawn = picture(body, color, view)
-    name = f"demo/{body}-{color}-{view}.webp"
-    renditions = {"large": {"name": name, "width": WIDTH, "height": HEIGHT}}
-    sizes = {"": None, **{size: width for size, width in RENDITIONS.items() if width < WIDTH}}
-    for size, width in sizes.items():
-        file_name = f"demo/{body}-{color}-{view}{'-' + size if size else ''}.webp"
-        if not default_storage.exists(file_name):
-            data, _, _ = webp(drawn, width)
-            default_storage.save(file_name, ContentFile(data))
-        if size:
-            height = round(HEIGHT * width / WIDTH)
-            renditions[size] = {"name": file_name, "width": width, "height": height}
-    return {"image": name, "renditions": renditions}
+    stem = f"demo/{body}-{color}-{view}"
+    renditions = {"large": {"name": f"{stem}.webp", "width": WIDTH, "height": HEIGHT}}
+    files: dict[str, int | None] = {f"{stem}.webp": None}
+    for size, width in RENDITIONS.items():
+        if width < WIDTH:
+            files[f"{stem}-{size}.webp"] = width
+            renditions[size] = {
+                "name": f"{stem}-{size}.webp",
+                "width": width,
+                "height": round(HEIGHT * width / WIDTH),
+            }
+    for name, scaled_to in files.items():
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(webp(drawn, scaled_to)[0]))
+    return {"image": f"{stem}.webp", "renditions": renditions}
 
 
 def _description(model: DemoModel, car: dict) -> str:
