@@ -58,7 +58,13 @@ class NamesField(forms.Field):
         return names
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 60}})
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "maxLength": MAX_NAME_LENGTH},
+        "maxItems": MAX_VALUES,
+    }
+)
 class AnyNameFilter(django_filters.Filter):
     """Any of several names, in any case: `make=kia&make=Haval`."""
 
