@@ -523,9 +523,9 @@ def _demo_car_of_model(model_key: str) -> QuerySet[DemoCar]:
 MAX_PHOTOS = 30
 
 
-def _photo_error(message: StrOrPromise, field: str, status: int = 400) -> ApplicationError:
+def _photo_error(message: StrOrPromise, field: str) -> ApplicationError:
     return ApplicationError(
-        message, code=CatalogErrorCode.PHOTO_REFUSED, status=status, details={field: [message]}
+        message, code=CatalogErrorCode.PHOTO_REFUSED, status=400, details={field: [message]}
     )
 
 
