@@ -7,6 +7,7 @@ from operator import or_
 
 import django_filters
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import FilterSet
@@ -51,6 +52,8 @@ class NamesField(forms.Field):
         names = [name.strip() for name in value or [] if name and name.strip()]
         if len(names) > MAX_VALUES:
             raise forms.ValidationError(_("At most %(count)s values.") % {"count": MAX_VALUES})
+        for name in names:  # as Django's CharField does: PostgreSQL stores no NUL
+            ProhibitNullCharactersValidator()(name)
         if any(len(name) > MAX_NAME_LENGTH for name in names):
             raise forms.ValidationError(
                 _("At most %(count)s characters a value.") % {"count": MAX_NAME_LENGTH}
