@@ -180,18 +180,20 @@ class ConnectionSampler(threading.Thread):
 # ------------------------------------------------------------------------------
 class ApiClient:
     """One customer's calls through the proxy. A call that fails in transit (a replica died
-    with it) or meets a 502/503 is sent again, with the same Idempotency-Key."""
+    with it) or meets a 502/503 is sent again, with the same Idempotency-Key. An access
+    token that ran out (the long run outlives JWT_ACCESS_TOKEN_LIFETIME) is replaced, as a
+    real client refreshes it, and the call sent again."""
 
     RETRIED = (502, 503, 504)
 
     def __init__(self, url: str, user):
         self.user = user
-        self.http = httpx.Client(
-            base_url=f"{url}/api/v1",
-            headers={"Authorization": f"Bearer {AccessToken.for_user(user)}"},
-            timeout=30,
-        )
+        self.http = httpx.Client(base_url=f"{url}/api/v1", timeout=30)
+        self.token_renew()
         self.retries = 0
+
+    def token_renew(self) -> None:
+        self.http.headers["Authorization"] = f"Bearer {AccessToken.for_user(self.user)}"
 
     def call(self, method: str, path: str, *, key: str | None = None, body=None, params=None):
         headers = {"Idempotency-Key": key} if key else {}
@@ -202,11 +204,20 @@ class ApiClient:
                 )
             except httpx.TransportError:
                 response = None
+            if response is not None and self.token_expired(response):
+                self.token_renew()
+                continue
             if response is not None and response.status_code not in self.RETRIED:
                 return response
             self.retries += 1
             time.sleep(0.5)
         raise AssertionError(f"{method} {path} never got an answer")
+
+    @staticmethod
+    def token_expired(response: httpx.Response) -> bool:
+        if response.status_code != 401:
+            return False
+        return response.json().get("error", {}).get("code") == "token_not_valid"
 
     def orders(self) -> dict[str, dict]:
         response = self.call("GET", "/orders/", params={"page_size": 100})
