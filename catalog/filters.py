@@ -8,14 +8,14 @@ from operator import or_
 import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from catalog.choices import BodyType, Color, Condition, Drive, Fuel, Transmission
-from catalog.models import Category, Product
+from catalog.models import Category, Product, ProductKind
 from catalog.search import product_search
 from common.filters import OrderingFilter
 
@@ -79,11 +79,20 @@ class AnyNameFilter(django_filters.Filter):
         return qs.filter(reduce(or_, (Q(**{f"{self.field_name}__iexact": name}) for name in value)))
 
 
-def any_of(choices) -> django_filters.MultipleChoiceFilter:
+class SpecificationFilter(django_filters.MultipleChoiceFilter):
+    """Any of several values of a vehicle's specification: `body_type=suv&body_type=van`.
+    Only vehicles have one, and saying so lets PostgreSQL read the partial index of the
+    vehicles' facets (catalog_vehicle_facets) beside a search's."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(kind=ProductKind.VEHICLE, **{f"{self.field_name}__in": value})
+
+
+def any_of(choices) -> SpecificationFilter:
     # No DISTINCT: the list joins nothing that could repeat a product.
-    return django_filters.MultipleChoiceFilter(
-        choices=choices, widget=RepeatedWidget, distinct=False
-    )
+    return SpecificationFilter(choices=choices, widget=RepeatedWidget, distinct=False)
 
 
 class ProductFilter(FilterSet):
@@ -124,11 +133,20 @@ class ProductFilter(FilterSet):
         model = Product
         fields = ["category", "min_price", "max_price", "year", "in_stock"]
 
+    def queryset_without(self, without: str | None) -> QuerySet[Product]:
+        """The queryset under the valid filters but the one named `without`: a facet's
+        count (`catalog.selectors.vehicle_facets`), validated once for all the facets."""
+        assert self.queryset is not None  # given to every ProductFilter
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != without:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def filter_category(self, queryset, name, value):
-        path = Category.objects.filter(pk=value).values_list("path", flat=True).first()
-        if path is None:
-            return queryset.none()
-        return queryset.filter(category__path__startswith=path)
+        # A subquery, not a query of its own: no category, no product.
+        path = Category.objects.filter(pk=value).values("path")[:1]
+        return queryset.filter(category__path__startswith=Subquery(path))
 
     def filter_in_stock(self, queryset, name, value):
         if value == "true":

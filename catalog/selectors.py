@@ -170,19 +170,14 @@ FACET_LABELS = {
         "color": Color,
     }.items()
 }
-# The numbers a listing shows the range of, by their names in the answer.
-RANGES = {"price": "price", "year": "year", "mileage_km": "mileage_km", "power_hp": "power_hp"}
+# The numbers a listing shows the range of: their fields, named so in the answer.
+RANGES = ["price", "year", "mileage_km", "power_hp"]
 # The filters the facets take: the list's, but for its ordering.
 FACET_PARAMETERS = frozenset(ProductFilter.base_filters) - {"ordering"}
 
 
-def _vehicles_filtered(
-    params: MultiValueDict[str, str], *, without: str | None = None
-) -> QuerySet[Product]:
-    """The vehicles on sale matching `params`, but for the filter `without`."""
-    if without is not None:
-        params = params.copy()
-        params.pop(without, None)
+def _vehicles_filter(params: MultiValueDict[str, str]) -> ProductFilter:
+    """The list's filters over the vehicles on sale, validated."""
     vehicles = Product.objects.filter(is_active=True, kind=ProductKind.VEHICLE)
     filterset = ProductFilter(params, queryset=vehicles)
     if not filterset.is_valid():
@@ -193,7 +188,7 @@ def _vehicles_filtered(
                 name: [str(error) for error in errors] for name, errors in filterset.errors.items()
             },
         )
-    return filterset.qs.order_by()
+    return filterset
 
 
 def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:
@@ -204,8 +199,13 @@ def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:
     and the ranges in the other."""
     params = params.copy()
     params.setdefault("in_stock", "true")
+    filterset = _vehicles_filter(params)
+
+    def matching(without: str | None = None) -> QuerySet[Product]:
+        return filterset.queryset_without(without).order_by()
+
     counted = [
-        _vehicles_filtered(params, without=facet)
+        matching(without=facet)
         .exclude(**{facet: ""})
         .values(value=F(facet))
         .annotate(facet=Value(facet), count=Count("*"))
@@ -218,10 +218,10 @@ def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:
         facets[facet].append({"value": value, "label": str(label), "count": count})
     for values in facets.values():
         values.sort(key=lambda item: (-item["count"], item["label"]))
-    figures = _vehicles_filtered(params).aggregate(
+    figures = matching().aggregate(
         count=Count("*"),
-        **{f"{name}_min": Min(field) for name, field in RANGES.items()},
-        **{f"{name}_max": Max(field) for name, field in RANGES.items()},
+        **{f"{name}_min": Min(name) for name in RANGES},
+        **{f"{name}_max": Max(name) for name in RANGES},
     )
     return {
         "count": figures["count"],
