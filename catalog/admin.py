@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog import services
-from catalog.api.serializers import photo_data
 from catalog.choices import ProductKind
 from catalog.models import Category, Product, ProductPhoto, StockReservation
 from catalog.photos import photo_checked
+from catalog.selectors import photo_view
 from common.admin import (
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
@@ -128,7 +128,7 @@ class PhotoInline(admin.TabularInline):
             return "—"
         return format_html(
             '<img src="{}" alt="{}" width="160" loading="lazy">',
-            photo_data(photo)["renditions"]["thumb"]["url"],
+            photo_view(photo)["renditions"]["thumb"]["url"],
             photo.alt,
         )
 

@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any, TypedDict
 from uuid import UUID
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connections
-from django.db.models import Count, F, Field, Max, Min, QuerySet, Value
+from django.db.models import Count, F, Field, Func, Max, Min, QuerySet, Value
 from django.utils.datastructures import MultiValueDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,7 @@ from catalog.choices import (
 )
 from catalog.filters import FACETS, ProductFilter
 from catalog.models import Category, Product, ProductPhoto, StockReservation
+from catalog.photos import RENDITIONS
 from catalog.validators import normalize_vin
 from common.databases import database_for_app
 from common.error_codes import CommonErrorCode
@@ -83,6 +86,38 @@ def photo_get(*, product_id: UUID | str, photo_id: UUID | str) -> ProductPhoto:
     if photo is None:
         raise NotFound
     return photo
+
+
+def media_url(name: str) -> str:
+    """A stored file's address, absolute: the storage's own (a bucket's), or this site's."""
+    url = default_storage.url(name)
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+def photo_view(photo: ProductPhoto) -> dict[str, Any]:
+    """A photo as the API and the storefront show it; each rendition's address is the
+    checked copy's until the task has made it (docs/api.md, "Photos")."""
+    original = {
+        "url": media_url(str(photo.image.name)),
+        "width": photo.width,
+        "height": photo.height,
+    }
+    renditions = {}
+    for name in RENDITIONS:
+        made = photo.renditions.get(name)
+        renditions[name] = (
+            {"url": media_url(made["name"]), "width": made["width"], "height": made["height"]}
+            if made
+            else original
+        )
+    return {
+        "id": str(photo.pk),
+        **original,
+        "alt": photo.alt,
+        "position": photo.position,
+        "is_primary": photo.is_primary,
+        "renditions": renditions,
+    }
 
 
 def product_get(*, product_id: UUID | str) -> Product:
@@ -178,8 +213,7 @@ FACET_PARAMETERS = frozenset(ProductFilter.base_filters) - {"ordering"}
 
 def _vehicles_filter(params: MultiValueDict[str, str]) -> ProductFilter:
     """The list's filters over the vehicles on sale, validated."""
-    vehicles = Product.objects.filter(is_active=True, kind=ProductKind.VEHICLE)
-    filterset = ProductFilter(params, queryset=vehicles)
+    filterset = ProductFilter(params, queryset=_vehicles_on_sale())
     if not filterset.is_valid():
         raise ApplicationError(
             _("Some filters are not valid."),
@@ -189,6 +223,46 @@ def _vehicles_filter(params: MultiValueDict[str, str]) -> ProductFilter:
             },
         )
     return filterset
+
+
+def _vehicles_on_sale() -> QuerySet[Product]:
+    return Product.objects.filter(is_active=True, kind=ProductKind.VEHICLE)
+
+
+def vehicle_list(*, params: MultiValueDict[str, str]) -> QuerySet[Product]:
+    """The vehicles on sale matching the list's filters (`params`, as the API's list takes
+    them, ordering too), the cars on the lot unless `in_stock` says otherwise; newest first
+    unless ordered. Invalid filters are a validation error naming them."""
+    params = params.copy()
+    params.setdefault("in_stock", "true")
+    filterset = _vehicles_filter(params)
+    vehicles = filterset.qs
+    if not vehicles.query.order_by:
+        vehicles = vehicles.order_by("-created_at", "pk")
+    return vehicles.select_related("category").prefetch_related("photos")
+
+
+def vehicles_featured(*, limit: int) -> QuerySet[Product]:
+    """The newest cars on the lot, with their photos."""
+    return (
+        _vehicles_on_sale()
+        .filter(stock_quantity__gt=0)
+        .order_by("-created_at", "pk")
+        .prefetch_related("photos")[:limit]
+    )
+
+
+def vehicles_similar(*, vehicle: Product, limit: int) -> list[Product]:
+    """Cars on the lot a buyer of `vehicle` may take instead: the same body type, the
+    nearest in price first."""
+    return list(
+        _vehicles_on_sale()
+        .filter(stock_quantity__gt=0, body_type=vehicle.body_type)
+        .exclude(pk=vehicle.pk)
+        .annotate(distance=Func(F("price") - vehicle.price, function="ABS"))
+        .order_by("distance", "pk")
+        .prefetch_related("photos")[:limit]
+    )
 
 
 def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:

@@ -47,7 +47,8 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("", landing_page, name="landing"),
+    path("", include("storefront.urls")),
+    path("developers/", landing_page, name="landing"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path(".well-known/jwks.json", jwks, name="jwks"),
     path("health", health.liveness, name="health"),

@@ -53,22 +53,7 @@ def loan_offer(
     `applied_on`, by an applicant whose e-mail is verified or not. Its installments fall due
     monthly from `first_due_date`, on that day of the month; by default from a month after
     `applied_on`, on the day of the month it was."""
-    if down_payment >= vehicle_price:
-        raise ApplicationError(
-            _("The down payment must be less than the vehicle price."),
-            code=FinancingErrorCode.DOWN_PAYMENT_TOO_LARGE,
-            details={"down_payment": [_("Must be less than %s.") % vehicle_price]},
-        )
-    loan_amount = to_cents(vehicle_price - down_payment)
-    if loan_amount < rates.MIN_LOAN_AMOUNT:
-        raise ApplicationError(
-            _("The vehicle price less the down payment must be at least %s.")
-            % rates.MIN_LOAN_AMOUNT,
-            code=FinancingErrorCode.LOAN_AMOUNT_TOO_SMALL,
-            details={"loan_amount": [_("At least %s.") % rates.MIN_LOAN_AMOUNT]},
-        )
-    share = down_payment / vehicle_price
-    rate = rates.annual_rate(financing_type, share, term_months)
+    loan_amount, share, rate = _terms(vehicle_price, down_payment, term_months, financing_type)
     day = None  # the first due date's
     if first_due_date is None:
         first_due_date, day = annuity.months_after(applied_on, 1), applied_on.day
@@ -110,6 +95,70 @@ def loan_offer(
         rate_table_version=rates.VERSION,
         schedule=installments,
     )
+
+
+@dataclass(frozen=True)
+class PaymentEstimate:
+    """What a loan of these terms costs, before anyone applies: the storefront's calculator."""
+
+    vehicle_price: Decimal
+    down_payment: Decimal
+    term_months: int
+    loan_amount: Decimal
+    annual_rate: Decimal
+    monthly_payment: Decimal
+    total_interest: Decimal
+    rate_table_version: str
+
+
+def payment_estimate(
+    *,
+    vehicle_price: Decimal,
+    down_payment: Decimal,
+    term_months: int,
+    financing_type: str,
+    applied_on: date,
+) -> PaymentEstimate:
+    """The rate, monthly payment and interest the table gives these terms: the same an
+    application applied for on `applied_on` is given, without the applicant's income, so
+    without a decision."""
+    loan_amount, _share, rate = _terms(vehicle_price, down_payment, term_months, financing_type)
+    payment = annuity.monthly_payment(loan_amount, rate, term_months)
+    installments = annuity.schedule(
+        loan_amount, rate, term_months, first_due_date=annuity.months_after(applied_on, 1)
+    )
+    return PaymentEstimate(
+        vehicle_price=vehicle_price,
+        down_payment=down_payment,
+        term_months=term_months,
+        loan_amount=loan_amount,
+        annual_rate=rate,
+        monthly_payment=payment,
+        total_interest=sum((row.interest for row in installments), Decimal("0.00")),
+        rate_table_version=rates.VERSION,
+    )
+
+
+def _terms(
+    vehicle_price: Decimal, down_payment: Decimal, term_months: int, financing_type: str
+) -> tuple[Decimal, Decimal, Decimal]:
+    """The loan amount, the down payment's share of the price and the table's rate."""
+    if down_payment >= vehicle_price:
+        raise ApplicationError(
+            _("The down payment must be less than the vehicle price."),
+            code=FinancingErrorCode.DOWN_PAYMENT_TOO_LARGE,
+            details={"down_payment": [_("Must be less than %s.") % vehicle_price]},
+        )
+    loan_amount = to_cents(vehicle_price - down_payment)
+    if loan_amount < rates.MIN_LOAN_AMOUNT:
+        raise ApplicationError(
+            _("The vehicle price less the down payment must be at least %s.")
+            % rates.MIN_LOAN_AMOUNT,
+            code=FinancingErrorCode.LOAN_AMOUNT_TOO_SMALL,
+            details={"loan_amount": [_("At least %s.") % rates.MIN_LOAN_AMOUNT]},
+        )
+    share = down_payment / vehicle_price
+    return loan_amount, share, rates.annual_rate(financing_type, share, term_months)
 
 
 def _decision(dti: Decimal) -> tuple[ApplicationStatus, Reason]:

@@ -1,5 +1,6 @@
 """Reads of the financing domain, scoped to who asks: a client sees only their own."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -8,8 +9,46 @@ from django.utils import timezone
 
 from common.exceptions import NotFound
 from common.types import Actor, Id
-from financing import scoring
+from financing import rates, scoring
+from financing.choices import FinancingType
 from financing.models import LoanApplication, LoanInstallment
+
+
+@dataclass(frozen=True)
+class LoanTerms:
+    """What the rate table offers at best: the storefront's finance offer."""
+
+    lowest_rate: Decimal
+    min_term_months: int
+    max_term_months: int
+    rate_table_version: str
+
+
+def loan_terms(*, financing_type: str = FinancingType.CAR_LOAN) -> LoanTerms:
+    return LoanTerms(
+        lowest_rate=min(rate for _, terms in rates.RATES[financing_type] for _, rate in terms),
+        min_term_months=rates.MIN_TERM_MONTHS,
+        max_term_months=rates.MAX_TERM_MONTHS,
+        rate_table_version=rates.VERSION,
+    )
+
+
+def payment_estimate(
+    *,
+    vehicle_price: Decimal,
+    down_payment: Decimal,
+    term_months: int,
+    financing_type: str = FinancingType.CAR_LOAN,
+) -> scoring.PaymentEstimate:
+    """The monthly payment of a loan of these terms applied for today (docs/deal.md,
+    "Scoring"); it writes nothing and decides nothing."""
+    return scoring.payment_estimate(
+        vehicle_price=vehicle_price,
+        down_payment=down_payment,
+        term_months=term_months,
+        financing_type=financing_type,
+        applied_on=timezone.localdate(),
+    )
 
 
 def loan_offer_today(

@@ -206,6 +206,45 @@ def quote_price(
     )
 
 
+def premium_estimates(
+    *,
+    vehicle_price: Decimal,
+    vehicle_make: str,
+    vehicle_year: int,
+    engine_power_hp: int | None,
+    driver_age: int,
+    driver_experience_years: int,
+    today: date,
+) -> dict[str, pricing.Price]:
+    """What a year of OSAGO, and of KASKO for the vehicle's price, would cost one named
+    driver in the dealership's territory with a first policy's class: the storefront's
+    estimate, priced as a quote is. It writes nothing; a price KASKO does not cover is left
+    out."""
+    estimates = {}
+    for insurance_type, ruleset in (
+        (InsuranceType.OSAGO, rulesets.OSAGO),
+        (InsuranceType.KASKO, rulesets.KASKO),
+    ):
+        coverage = ruleset.coverage_limit if ruleset is rulesets.OSAGO else vehicle_price
+        if not ruleset.coverage_minimum <= coverage <= ruleset.coverage_limit:
+            continue
+        estimates[insurance_type.value] = quote_price(
+            insurance_type=insurance_type,
+            coverage_amount=coverage,
+            vehicle_make=vehicle_make,
+            vehicle_year=vehicle_year,
+            unlimited_drivers=False,
+            driver_age=driver_age,
+            driver_experience_years=driver_experience_years,
+            engine_power_hp=engine_power_hp,
+            territory=rulesets.OSAGO.default_territory,
+            period_months=12,
+            bonus_malus_class=rulesets.OSAGO.default_bonus_malus_class,
+            today=today,
+        )
+    return estimates
+
+
 def quote_create(
     *,
     user: Actor,

@@ -43,7 +43,8 @@ url=http://$HOST:$PORT
 cat <<INFO
 
 Autosalon is running in $mode mode on $url
-  Start here    $url/
+  Storefront    $url/
+  Developers    $url/developers/
   API           $url/api/v1/
   Swagger UI    $url/api/docs/
   ReDoc         $url/api/redoc/

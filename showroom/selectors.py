@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Model, Q, QuerySet
+from django.utils import timezone
 
 from common.exceptions import NotFound
 from common.types import Actor, Id
@@ -41,6 +42,11 @@ def event_list(*, user: Actor | AnonymousUser | None) -> QuerySet[Event]:
     if user is None or not user.is_staff:
         events = events.filter(status=EventStatus.PUBLISHED)
     return events.order_by("start_date", "id")  # the count drops the default ordering
+
+
+def events_upcoming(*, user: Actor | AnonymousUser | None, limit: int) -> QuerySet[Event]:
+    """The next events that have not begun, soonest first."""
+    return event_list(user=user).filter(start_date__gt=timezone.now())[:limit]
 
 
 def event_get(*, user: Actor | AnonymousUser | None, event_id: Id) -> Event:

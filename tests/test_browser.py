@@ -290,7 +290,7 @@ def test_the_landing_page_renders_in_chromium_with_no_console_error(chromium, se
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.on("requestfailed", lambda request: problems.append(request.url))
-        page.goto(f"{server.url}/")
+        page.goto(f"{server.url}/developers/")
         heading = page.locator("h1").inner_text()
         cards = page.locator("nav a.card").count()
         page.locator("nav a.card", has_text="API index").click()
@@ -303,9 +303,10 @@ def test_the_landing_page_renders_in_chromium_with_no_console_error(chromium, se
     assert problems == []
 
 
-# The pages a person opens from an e-mail, the home page and the admin's sign-in.
+# The pages a person opens from an e-mail, the home page, the developers' and the admin's sign-in.
 PHONE_PAGES = [
     "/",
+    "/developers/",
     "/reset-password?uid=x&token=y",
     "/verify-email?token=x",
     "/link-account?token=x",

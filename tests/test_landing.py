@@ -1,4 +1,4 @@
-"""The first pages a newcomer opens: `/` and `/api/v1/`."""
+"""The first pages a developer opens: `/developers/` and `/api/v1/`."""
 
 import pytest
 from django.test import override_settings
@@ -15,7 +15,7 @@ ENTRY_POINTS = [
 
 
 def test_the_landing_page_links_to_every_entry_point(client):
-    page = client.get("/")
+    page = client.get("/developers/")
 
     assert page.status_code == 200
     html = page.content.decode()
@@ -27,7 +27,7 @@ def test_the_landing_page_links_to_every_entry_point(client):
 
 @override_settings(LANDING_SHOWS_DEMO_LOGINS=True)
 def test_the_local_landing_page_shows_the_demo_logins(client):
-    html = client.get("/").content.decode()
+    html = client.get("/developers/").content.decode()
 
     assert "Demo logins" in html
     assert "manager@autosalon.local" in html and "Manager-demo-2026" in html

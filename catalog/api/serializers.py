@@ -2,16 +2,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from uuid import UUID
 
-from django.conf import settings
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.choices import BodyType, Color, Condition, Drive, Fuel, ProductKind, Transmission
-from catalog.models import Category, Product, ProductPhoto
-from catalog.photos import RENDITIONS
-from catalog.selectors import MAX_COMPARED
+from catalog.models import Category, Product
+from catalog.selectors import MAX_COMPARED, photo_view
 from catalog.validators import validate_vin
 from common.serializers import StrictInputSerializer
 
@@ -57,38 +54,6 @@ class CategoryTreeNodeSerializer(serializers.Serializer):
 
 # PHOTOS
 # ------------------------------------------------------------------------------
-def media_url(name: str) -> str:
-    """A stored file's address, absolute: the storage's own (a bucket's), or this site's."""
-    url = default_storage.url(name)
-    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
-
-
-def photo_data(photo: ProductPhoto) -> dict:
-    """A photo as the API shows it; each rendition's address is the checked copy's until
-    the task has made it."""
-    original = {
-        "url": media_url(str(photo.image.name)),
-        "width": photo.width,
-        "height": photo.height,
-    }
-    renditions = {}
-    for name in RENDITIONS:
-        made = photo.renditions.get(name)
-        renditions[name] = (
-            {"url": media_url(made["name"]), "width": made["width"], "height": made["height"]}
-            if made
-            else original
-        )
-    return {
-        "id": str(photo.pk),
-        **original,
-        "alt": photo.alt,
-        "position": photo.position,
-        "is_primary": photo.is_primary,
-        "renditions": renditions,
-    }
-
-
 class ImageLinkSerializer(serializers.Serializer):
     url = serializers.URLField()
     width = serializers.IntegerField()
@@ -112,7 +77,7 @@ class PhotoOutputSerializer(serializers.Serializer):
     renditions = RenditionsSerializer()
 
     def to_representation(self, instance):
-        return photo_data(instance)
+        return photo_view(instance)
 
 
 # A vehicle's specification, in the order the API lists it (docs/api.md, "Vehicles").
@@ -179,7 +144,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PhotoOutputSerializer(many=True))
     def get_photos(self, product) -> list[dict]:
-        return [photo_data(photo) for photo in product.photos.all()]
+        return [photo_view(photo) for photo in product.photos.all()]
 
 
 _money = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -219,7 +184,7 @@ def product_row(product: Product) -> dict:
         "owners_count": product.owners_count,
         "model_key": product.model_key,
         "test_drive_available": product.test_drive_available,
-        "photos": [photo_data(photo) for photo in product.photos.all()],
+        "photos": [photo_view(photo) for photo in product.photos.all()],
         "created_at": _moment.to_representation(product.created_at),
         "updated_at": _moment.to_representation(product.updated_at),
     }

@@ -2,12 +2,14 @@
 `path` and `level` are what the application itself would store."""
 
 from decimal import Decimal
+from typing import Any
 
 import factory
 
 from catalog import services
 from catalog.models import Category, Product
 from catalog.search import search_fields_prepare
+from catalog.validators import vin_check_digit
 
 # Valid VINs: two North American ones with the right check digit, and a European one.
 VALID_VIN = "1M8GDM9AXKP042788"
@@ -35,14 +37,15 @@ class ProductFactory(factory.django.DjangoModelFactory):
         model = Product
         database = "catalog"
 
-    name = factory.Sequence(lambda n: f"Product {n}")
+    # Typed loosely: VehicleFactory declares them otherwise.
+    name: Any = factory.Sequence(lambda n: f"Product {n}")
     description = ""
     price = Decimal("1000000.00")
     category = factory.SubFactory(CategoryFactory)
     make = ""
     model = ""
-    year = None
-    vin = None
+    year: Any = None
+    vin: Any = None
     # A product with a VIN is a vehicle: one car, in stock or not.
     kind = factory.LazyAttribute(lambda product: "vehicle" if product.vin else "accessory")
     stock_quantity = factory.LazyAttribute(lambda product: 1 if product.vin else 5)
@@ -54,6 +57,33 @@ class ProductFactory(factory.django.DjangoModelFactory):
         search_fields_prepare(product)
         product.save(using="catalog")
         return product
+
+
+def vin_of(wmi: str, year_code: str, serial: int = 1) -> str:
+    """A VIN of manufacturer `wmi` with model-year code `year_code` and a right check digit."""
+    draft = f"{wmi}ABCDE0{year_code}A{serial:06d}"
+    return f"{draft[:8]}{vin_check_digit(draft)}{draft[9:]}"
+
+
+class VehicleFactory(ProductFactory):
+    """A car on the lot with a whole specification: a new white Kia K5 unless told."""
+
+    name = factory.LazyAttribute(lambda car: f"{car.make} {car.model}")
+    price = Decimal("3190000.00")
+    make = "Kia"
+    model = "K5"
+    trim = "Prestige"
+    year = 2024
+    vin = factory.Sequence(lambda n: vin_of("KNA", "R", serial=n + 1))
+    condition = "new"
+    body_type = "sedan"
+    fuel = "petrol"
+    engine_volume = Decimal("2.5")
+    power_hp = 194
+    transmission = "automatic"
+    drive = "fwd"
+    color = "white"
+    mileage_km = 0
 
 
 def category_chain(depth: int) -> list[Category]:

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from catalog import services
 from catalog.models import Product
-from catalog.tests.factories import CategoryFactory
-from catalog.tests.test_vehicles import vin_of
+from catalog.tests.factories import CategoryFactory, vin_of
 
 pytestmark = pytest.mark.django_db(databases=["default", "catalog"])
 

@@ -10,19 +10,12 @@ from django.urls import reverse
 
 from catalog import figures, services
 from catalog.models import Product
-from catalog.tests.factories import CategoryFactory, ProductFactory
-from catalog.validators import vin_check_digit
+from catalog.tests.factories import CategoryFactory, ProductFactory, vin_of
 from common.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db(databases=["default", "catalog"])
 
 LIST_URL = reverse("products-list")
-
-
-def vin_of(wmi: str, year_code: str, serial: int = 1) -> str:
-    """A VIN of manufacturer `wmi` with model-year code `year_code` and a right check digit."""
-    draft = f"{wmi}ABCDE0{year_code}A{serial:06d}"
-    return f"{draft[:8]}{vin_check_digit(draft)}{draft[9:]}"
 
 
 def vehicle(**fields) -> Product:

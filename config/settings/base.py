@@ -416,6 +416,7 @@ def domain_settings(domain_apps: list[str]) -> dict[str, object]:
             "common",
             *[f"{config.__module__}.{config.__qualname__}" for config in declared],
             "config.apps.DashboardConfig",  # the dashboard's figures listen to the domain events
+            "storefront.apps.StorefrontConfig",  # the buyers' website: no database of its own
         ],
         "DATABASE_ENV_VARS": variables,
         "DATABASES": {alias: _database(alias, variable) for alias, variable in variables.items()},

@@ -1,0 +1,82 @@
+"""The storefront's template helpers: prices, photos, links that keep a listing's state."""
+
+import json
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
+
+from catalog.selectors import photo_view
+from common import formatting
+from storefront import specs
+from storefront.compare import compared_ids
+
+register = template.Library()
+
+
+@register.filter
+def price(amount: Any, currency: str = "RUB") -> str:
+    """A car's price, in whole roubles: `2 150 000 ₽`."""
+    return formatting.money(amount, currency, whole=True)
+
+
+@register.filter
+def spec(vehicle: Any, name: str) -> str:
+    return specs.shown(vehicle, name)
+
+
+@register.filter
+def photos(vehicle: Any) -> list[dict[str, Any]]:
+    """The vehicle's photos as `catalog` shows them, in their order (prefetched)."""
+    return [photo_view(photo) for photo in vehicle.photos.all()]
+
+
+@register.filter
+def cover(vehicle: Any) -> dict[str, Any] | None:
+    """The primary photo, else the first; None for a car without one."""
+    shown = photos(vehicle)
+    return next((photo for photo in shown if photo["is_primary"]), shown[0] if shown else None)
+
+
+@register.simple_tag(takes_context=True)
+def query(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with `changes` (None removes a parameter), and the page
+    reset unless it is what changes: `?{% query ordering='price' %}`."""
+    params: QueryDict = context["request"].GET.copy()
+    if "page" not in changes:
+        params.pop("page", None)
+    for name, value in changes.items():
+        params.pop(name, None)
+        if value not in (None, ""):
+            params[name] = str(value)
+    return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context: dict[str, Any], name: str, value: str) -> str:
+    """The current query string without one value of a repeated filter (a chip's ×)."""
+    params: QueryDict = context["request"].GET.copy()
+    params.pop("page", None)
+    params.setlist(name, [kept for kept in params.getlist(name) if kept != value])
+    return params.urlencode()
+
+
+@register.filter
+def ld_json(data: Any) -> SafeString:
+    """JSON for a `<script type="application/ld+json">`, with `<`, `>` and `&` escaped as
+    Django's json_script escapes them, so no value ends the element."""
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    escaped = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(escaped)  # escaped above
+
+
+@register.filter
+def chosen(request: Any, name: str) -> list[str]:
+    """The values of a repeated filter in the current query."""
+    return request.GET.getlist(name)
+
+
+@register.simple_tag(takes_context=True)
+def compared_count(context: dict[str, Any]) -> int:
+    return len(compared_ids(context["request"]))

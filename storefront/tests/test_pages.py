@@ -1,0 +1,294 @@
+"""The storefront's pages: the home page, the listing with its facets, the vehicle page with
+its calculator and insurance estimate, and the comparison, read as a buyer reads them."""
+
+import json
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from catalog import selectors as catalog
+from catalog.tests.factories import ProductFactory, VehicleFactory
+from showroom.tests.factories import event_make
+from storefront.compare import SESSION_KEY
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+CARS = reverse("storefront:cars")
+
+
+def car_url(car) -> str:
+    return reverse("storefront:car", args=[car.pk])
+
+
+def html_of(response) -> str:
+    return response.content.decode()
+
+
+def listed_ids(response) -> list[str]:
+    """The vehicles a listing shows, in its order, by their links."""
+    return re.findall(r'class="card-link" href="/cars/([0-9a-f-]{36})/"', html_of(response))
+
+
+@pytest.fixture
+def client_ru():
+    return Client(HTTP_ACCEPT_LANGUAGE="en")  # the dealership's language wins over a browser's
+
+
+@pytest.fixture
+def client_en():
+    english = Client()
+    english.cookies["django_language"] = "en"
+    return english
+
+
+@pytest.fixture
+def lot():
+    """Ten cars of three body types and two colours, one of them reserved."""
+    cars = [
+        VehicleFactory(body_type="crossover", color="white", price=Decimal("2500000.00")),
+        VehicleFactory(body_type="crossover", color="white", price=Decimal("2900000.00")),
+        VehicleFactory(body_type="crossover", color="black", price=Decimal("3100000.00")),
+        VehicleFactory(body_type="sedan", color="white", price=Decimal("1900000.00")),
+        VehicleFactory(body_type="sedan", color="black", price=Decimal("2100000.00")),
+        VehicleFactory(body_type="sedan", color="black", make="Lada", model="Vesta"),
+        VehicleFactory(body_type="suv", color="white", condition="used", mileage_km=54000),
+        VehicleFactory(body_type="suv", color="black", transmission="manual"),
+        VehicleFactory(body_type="suv", color="white", transmission="manual"),
+        VehicleFactory(body_type="crossover", color="white", stock_quantity=0),  # reserved
+    ]
+    return cars
+
+
+@pytest.fixture
+def accessory():
+    return ProductFactory(name="Floor mats", price=Decimal("5000.00"))
+
+
+# LANGUAGE
+# ------------------------------------------------------------------------------
+def test_the_storefront_speaks_russian_unless_the_buyer_chose_english(client_ru, client_en, lot):
+    russian = html_of(client_ru.get("/"))
+    english = html_of(client_en.get("/"))
+
+    assert '<html lang="ru"' in russian and "Автомобили в продаже" in russian
+    assert '<html lang="en"' in english and "Cars for sale" in english
+
+
+# HOME
+# ------------------------------------------------------------------------------
+def test_the_home_page_counts_the_lot_by_body_type_and_shows_the_newest_cars(client_ru, lot):
+    event = event_make()
+    response = client_ru.get("/")
+
+    html = html_of(response)
+    assert response.status_code == 200
+    on_the_lot = [car for car in lot if car.stock_quantity]
+    for body, label in (("crossover", "Кроссовер"), ("sedan", "Седан"), ("suv", "Внедорожник")):
+        count = sum(car.body_type == body for car in on_the_lot)
+        link = f'href="/cars/?body_type={body}"><strong>{label}</strong><span>{count} автомобил'
+        assert link in html, body
+    shown = listed_ids(response)
+    newest = sorted(on_the_lot, key=lambda car: car.created_at, reverse=True)[:8]
+    assert shown == [str(car.pk) for car in newest]
+    assert event.title in html
+    for path in ("/api/docs/", "/admin/", "/dashboard/"):  # the footer, for staff and partners
+        assert f'href="{path}"' in html
+
+
+# LISTING
+# ------------------------------------------------------------------------------
+def test_the_listing_shows_exactly_the_cars_every_filter_admits(client_ru, lot, accessory):
+    response = client_ru.get(
+        CARS, {"body_type": "crossover", "color": "white", "max_price": "2900000"}
+    )
+
+    expected = {
+        str(car.pk)
+        for car in lot
+        if car.body_type == "crossover"
+        and car.color == "white"
+        and car.price <= Decimal("2900000")
+        and car.stock_quantity
+    }
+    assert response.status_code == 200
+    assert set(listed_ids(response)) == expected and len(expected) == 2
+    assert "Найдено 2 автомобиля" in html_of(response)
+
+
+def test_each_facet_counts_under_the_other_filters_and_keeps_its_own_choice_ticked(client_ru, lot):
+    html = html_of(client_ru.get(CARS, {"body_type": "suv", "color": "white"}))
+
+    # Colours are counted among the SUVs, body types among the white cars on the lot.
+    suvs = [car for car in lot if car.body_type == "suv" and car.stock_quantity]
+    whites = [car for car in lot if car.color == "white" and car.stock_quantity]
+    black_suvs = sum(car.color == "black" for car in suvs)
+    white_sedans = sum(car.body_type == "sedan" for car in whites)
+    assert re.search(
+        rf'name="color" value="black"[^>]*>\s*<span>Чёрный</span> <span class="count">{black_suvs}<',
+        html,
+    )
+    assert re.search(r'name="color" value="white"[^>]*checked>', html)
+    assert re.search(
+        rf'name="body_type" value="sedan"[^>]*>\s*<span>Седан</span> <span class="count">{white_sedans}<',
+        html,
+    )
+
+
+def test_the_listing_sorts_and_pages_with_its_state_in_the_url(client_ru, lot):
+    cheapest = client_ru.get(CARS, {"ordering": "price"})
+    on_the_lot = sorted(
+        (car for car in lot if car.stock_quantity), key=lambda car: (car.price, car.created_at)
+    )
+
+    prices = [catalog.product_get(product_id=pk).price for pk in listed_ids(cheapest)]
+    assert prices == sorted(prices) and len(prices) == len(on_the_lot)
+    assert prices[0] == on_the_lot[0].price
+
+
+def test_htmx_gets_only_the_listing_it_swaps(client_ru, lot):
+    response = client_ru.get(CARS, {"body_type": "sedan"}, HTTP_HX_REQUEST="true")
+
+    html = html_of(response)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="listing"') and "<html" not in html
+    assert len(listed_ids(response)) == 3
+
+
+def test_an_invalid_filter_is_a_400_page_naming_the_problem_and_listing_nothing(client_ru, lot):
+    response = client_ru.get(CARS, {"min_year": "soon", "body_type": "spaceship"})
+
+    html = html_of(response)
+    assert response.status_code == 400
+    assert "Некоторые фильтры заданы неверно" in html
+    assert listed_ids(response) == []
+
+
+# THE VEHICLE PAGE
+# ------------------------------------------------------------------------------
+def annuity(amount: Decimal, rate: Decimal, months: int) -> Decimal:
+    """The monthly payment of an annuity, computed here from the textbook formula."""
+    i = rate / 1200
+    payment = amount * i / (1 - (1 + i) ** -months)
+    return payment.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_the_vehicle_page_shows_the_specification_price_and_monthly_payment(client_ru, lot):
+    car = lot[0]  # 2 500 000, a new crossover
+    response = client_ru.get(car_url(car), {"down_payment": "1250000", "term_months": "12"})
+
+    html = html_of(response)
+    assert response.status_code == 200
+    assert "2\xa0500\xa0000\xa0₽" in html
+    for label, value in (
+        ("Кузов", "Кроссовер"),
+        ("Мощность, л. с.", "194 л. с."),
+        ("VIN", car.vin),
+    ):
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in html, label
+    # Half down for a year is the table's best car-loan band: 9.90 %.
+    monthly = annuity(Decimal("1250000"), Decimal("9.90"), 12)
+    assert f"{monthly:,.2f}".replace(",", "\xa0").replace(".", ",") in html
+    assert "9,90% годовых" in html
+    assert "не является публичной офертой" in html
+
+
+def test_a_down_payment_of_the_whole_price_is_refused_in_the_form(client_ru, lot):
+    car = lot[0]
+    response = client_ru.get(car_url(car), {"down_payment": "2500000", "term_months": "60"})
+
+    html = html_of(response)
+    assert response.status_code == 200
+    assert "Первоначальный взнос должен быть меньше цены" in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_the_insurance_estimate_prices_osago_and_kasko_for_the_driver_given(client_ru, lot):
+    car = lot[0]
+    young = html_of(
+        client_ru.get(car_url(car), {"driver_age": "19", "driver_experience_years": "1"})
+    )
+    seasoned = html_of(
+        client_ru.get(car_url(car), {"driver_age": "45", "driver_experience_years": "20"})
+    )
+
+    def premiums(html: str) -> list[Decimal]:
+        found = re.findall(r"<dt>(?:ОСАГО|КАСКО) на год</dt><dd>([\d\xa0]+,\d\d)", html)
+        return [Decimal(value.replace("\xa0", "").replace(",", ".")) for value in found]
+
+    assert len(premiums(young)) == 2
+    assert all(a > b for a, b in zip(premiums(young), premiums(seasoned), strict=True))
+
+
+def test_the_vehicle_page_carries_schema_org_car_data_with_its_offer(client_ru, lot):
+    car = lot[0]
+    html = html_of(client_ru.get(car_url(car)))
+
+    block = re.search(
+        r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', html, re.S
+    )
+    data = json.loads(block.group(1))
+    assert data["@type"] == "Car" and data["vehicleIdentificationNumber"] == car.vin
+    assert data["offers"]["price"] == "2500000.00" and data["offers"]["priceCurrency"] == "RUB"
+    assert data["offers"]["availability"] == "https://schema.org/InStock"
+
+
+def test_a_reserved_car_says_so_and_a_missing_one_is_a_404_page(client_ru, lot, accessory):
+    reserved = html_of(client_ru.get(car_url(lot[-1])))
+    missing = client_ru.get(
+        reverse("storefront:car", args=["00000000-0000-0000-0000-000000000000"])
+    )
+
+    assert "забронирован другим покупателем" in reserved
+    assert missing.status_code == 404 and "больше не продаётся" in html_of(missing)
+    assert client_ru.get(car_url(accessory)).status_code == 404
+
+
+def test_the_csp_of_a_storefront_page_allows_no_inline_script(client_ru, lot):
+    response = client_ru.get(car_url(lot[0]))
+
+    policy = response.headers["Content-Security-Policy"]
+    script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+    assert "unsafe-inline" not in script_src and "'nonce-" in script_src
+
+
+# COMPARE
+# ------------------------------------------------------------------------------
+def test_compare_keeps_four_cars_and_marks_the_rows_that_differ(client_ru, lot):
+    for car in lot[:5]:
+        client_ru.post(reverse("storefront:compare-add", args=[car.pk]))
+
+    page = client_ru.get(reverse("storefront:compare"))
+    html = html_of(page)
+    assert client_ru.session[SESSION_KEY] == [str(car.pk) for car in lot[:4]]
+    assert all(f'href="{car_url(car)}"' in html for car in lot[:4])
+    assert f'href="{car_url(lot[4])}"' not in html
+    assert re.search(r'<tr class="differs">\s*<th scope="row">Цвет', html)
+    assert re.search(r'<tr>\s*<th scope="row">Марка', html)  # all four are Kias
+
+
+def test_a_car_removed_from_compare_leaves_it(client_ru, lot):
+    for car in lot[:2]:
+        client_ru.post(reverse("storefront:compare-add", args=[car.pk]))
+    client_ru.post(reverse("storefront:compare-remove", args=[lot[0].pk]))
+
+    assert client_ru.session[SESSION_KEY] == [str(lot[1].pk)]
+
+
+def test_a_form_without_its_csrf_token_is_refused(lot):
+    guarded = Client(enforce_csrf_checks=True)
+
+    response = guarded.post(reverse("storefront:compare-add", args=[lot[0].pk]))
+
+    assert response.status_code == 403
+    assert SESSION_KEY not in guarded.session
+
+
+def test_the_home_page_of_an_empty_lot_still_answers(client_ru):
+    response = client_ru.get("/")
+
+    assert response.status_code == 200
+    assert "0 автомобилей в наличии" in html_of(response)
+    assert listed_ids(response) == []

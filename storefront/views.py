@@ -1,0 +1,236 @@
+"""The buyers' pages (docs/storefront.md). Each reads through the apps' selectors and acts
+through their services, as the API does; a page asked for by htmx gets only the part it
+swaps."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from catalog import selectors as catalog
+from catalog.choices import ProductKind
+from common.exceptions import ApplicationError, NotFound
+from financing import selectors as financing
+from insurance import services as insurance
+from showroom import selectors as showroom
+from storefront import compare, seo, specs
+from storefront.forms import CalculatorForm, InsuranceForm
+
+PAGE_SIZE = 24
+FEATURED = 8
+SIMILAR = 4
+# The listing's orders, as the catalog's `ordering` names them: (value, label).
+ORDERINGS = [
+    ("", gettext_lazy("Newest first")),
+    ("price", gettext_lazy("Cheapest first")),
+    ("-price", gettext_lazy("Most expensive first")),
+    ("-year", gettext_lazy("Youngest first")),
+    ("mileage_km", gettext_lazy("Lowest mileage first")),
+    ("-power_hp", gettext_lazy("Most powerful first")),
+]
+# The facets a listing offers, in this order; models once a make is chosen.
+FACET_LEGENDS = [
+    ("condition", gettext_lazy("Condition")),
+    ("body_type", gettext_lazy("Body type")),
+    ("make", gettext_lazy("Make")),
+    ("model", gettext_lazy("Model")),
+    ("fuel", gettext_lazy("Fuel")),
+    ("transmission", gettext_lazy("Gearbox")),
+    ("drive", gettext_lazy("Drive")),
+    ("color", gettext_lazy("Colour")),
+]
+# The listing's parameters that are not the catalog's filters.
+NOT_FILTERS = ("page", "ordering")
+
+
+def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A storefront page: in the dealership's language unless the buyer chose another (the
+    switch's cookie, or their account's), and a 404 for whatever a selector does not find."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or (
+            request.user.is_authenticated and request.user.language
+        )
+        if not chosen:
+            translation.activate(settings.DEALERSHIP_LANGUAGE)
+            request.LANGUAGE_CODE = settings.DEALERSHIP_LANGUAGE
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+
+    return wrapped
+
+
+def htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@require_GET
+@page
+def home(request: HttpRequest) -> HttpResponse:
+    stock = catalog.vehicle_facets(params=QueryDict())
+    return render(
+        request,
+        "storefront/home.html",
+        {
+            "count": stock["count"],
+            "body_types": stock["facets"]["body_type"],
+            "makes": stock["facets"]["make"][:12],
+            "price_from": stock["ranges"]["price"]["min"],
+            "featured": catalog.vehicles_featured(limit=FEATURED),
+            "loan": financing.loan_terms(),
+            "events": showroom.events_upcoming(user=request.user, limit=3),
+        },
+    )
+
+
+@require_GET
+@page
+def car_list(request: HttpRequest) -> HttpResponse:
+    filters = request.GET.copy()
+    for name in NOT_FILTERS:
+        filters.pop(name, None)
+    context: dict[str, Any] = {"orderings": ORDERINGS, "errors": {}}
+    try:
+        facets = catalog.vehicle_facets(params=filters)
+        vehicles = catalog.vehicle_list(params=request.GET)
+    except ApplicationError as error:
+        context.update(errors=error.details, facets=None, cars=None, count=0)
+        status = 400
+    else:
+        paginator = Paginator(vehicles, PAGE_SIZE)
+        paginator.count = facets["count"]  # counted with the facets, under the same filters
+        context.update(
+            facets=facets,
+            facet_groups=[
+                {"name": name, "legend": legend, "options": facets["facets"][name]}
+                for name, legend in FACET_LEGENDS
+                if facets["facets"][name] and (name != "model" or request.GET.get("make"))
+            ],
+            count=facets["count"],
+            cars=paginator.get_page(request.GET.get("page")),
+        )
+        status = 200
+    template = "storefront/_results.html" if htmx(request) else "storefront/cars.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@page
+def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
+    try:
+        vehicle = catalog.product_get(product_id=vehicle_id)
+    except NotFound:
+        return render(request, "storefront/gone.html", status=404)
+    if vehicle.kind != ProductKind.VEHICLE:
+        raise Http404
+    calculator = _calculator(request, vehicle)
+    estimate = _insurance(request, vehicle)
+    if htmx(request) and request.GET.get("part") in ("calculator", "insurance"):
+        part = request.GET["part"]
+        context = {"vehicle": vehicle, **calculator, **estimate}
+        return render(request, f"storefront/_{part}.html", context)
+    available = vehicle.stock_quantity > 0 and not vehicle.vin_to_be_entered
+    return render(
+        request,
+        "storefront/car.html",
+        {
+            "vehicle": vehicle,
+            "car_data": seo.car_data(request, vehicle, available=available),
+            "specification": specs.specification(vehicle),
+            "available": available,
+            "similar": catalog.vehicles_similar(vehicle=vehicle, limit=SIMILAR),
+            "compared": vehicle.pk in compare.compared_ids(request),
+            **calculator,
+            **estimate,
+        },
+    )
+
+
+def _calculator(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
+    form = CalculatorForm(request.GET, price=vehicle.price)
+    loan = None
+    if form.is_valid():
+        try:
+            loan = financing.payment_estimate(
+                vehicle_price=vehicle.price,
+                down_payment=form.cleaned_data["down_payment"],
+                term_months=form.cleaned_data["term_months"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+    return {"calculator": form, "loan": loan}
+
+
+def _insurance(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
+    form = InsuranceForm(request.GET)
+    premiums = {}
+    if form.is_valid() and vehicle.year:
+        premiums = insurance.premium_estimates(
+            vehicle_price=vehicle.price,
+            vehicle_make=vehicle.make,
+            vehicle_year=vehicle.year,
+            engine_power_hp=vehicle.power_hp,
+            today=timezone.localdate(),
+            **form.cleaned_data,
+        )
+    return {"insurance": form, "premiums": premiums}
+
+
+@require_GET
+@page
+def compare_page(request: HttpRequest) -> HttpResponse:
+    ids = compare.compared_ids(request)
+    vehicles: list[Any] = []
+    rows: list[dict[str, Any]] = []
+    if ids:
+        try:
+            vehicles, compared = catalog.vehicles_compared(ids=ids)
+        except ApplicationError as error:  # a car sold since: it leaves the comparison
+            for gone in error.details.get("ids", []):
+                compare.compared_remove(request, UUID(gone))
+            return HttpResponseRedirect(reverse("storefront:compare"))
+        rows = [
+            {
+                "label": row["label"],
+                "values": [specs.shown(vehicle, row["field"]) for vehicle in vehicles],
+                "differs": row["differs"],
+            }
+            for row in compared
+        ]
+    return render(request, "storefront/compare.html", {"vehicles": vehicles, "rows": rows})
+
+
+@require_POST
+@page
+def compare_add(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
+    vehicle = catalog.product_get(product_id=vehicle_id)
+    if vehicle.kind != ProductKind.VEHICLE:
+        raise Http404
+    if not compare.compared_add(request, vehicle.pk):
+        messages.warning(
+            request,
+            _("At most %(count)s cars are compared at once: remove one first.")
+            % {"count": catalog.MAX_COMPARED},
+        )
+    return HttpResponseRedirect(reverse("storefront:car", args=[vehicle.pk]))
+
+
+@require_POST
+@page
+def compare_remove(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
+    compare.compared_remove(request, vehicle_id)
+    return HttpResponseRedirect(reverse("storefront:compare"))
