@@ -292,14 +292,23 @@ class Subscriber(threading.Thread):
             self.known[order["id"]] = (order["sequence"], order["status"])
 
     def _socket(self):
-        ticket = self.api.call("POST", "/auth/ws-ticket")
-        assert ticket.status_code == 201, ticket.text
-        feed = self.feeds[self.current]
-        return connect(
-            f"{feed.ws_url}/ws/orders/?ticket={ticket.json()['ticket']}",
-            origin=self.origin,
-            open_timeout=10,
-        )
+        """A connection to the current feed server or, as a browser retries, to the next one
+        when that one refuses it (the killed one)."""
+        for attempt in range(2 * len(self.feeds)):
+            ticket = self.api.call("POST", "/auth/ws-ticket")
+            assert ticket.status_code == 201, ticket.text
+            feed = self.feeds[self.current]
+            try:
+                return connect(
+                    f"{feed.ws_url}/ws/orders/?ticket={ticket.json()['ticket']}",
+                    origin=self.origin,
+                    open_timeout=10,
+                )
+            except OSError:
+                self.reconnected = True
+                self.current = (self.current + 1) % len(self.feeds)
+                self._stopping.wait(0.5 * (attempt + 1))
+        raise AssertionError("no feed server accepts a connection")
 
     def run(self) -> None:
         try:
