@@ -6,8 +6,8 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import ActivityLog, ExternalIdentity, SignInFailure, User
-from common.admin import date_range_filter
+from accounts.models import ActivityLog, Consent, ExternalIdentity, SignInFailure, User
+from common.admin import ReadOnlyAdminMixin, date_range_filter
 
 
 class StaffPasswordChangeForm(AdminPasswordChangeForm):
@@ -145,3 +145,14 @@ class SignInFailureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The consents to personal data processing, the proof of each (docs/storefront.md,
+    "Personal data"): only their givers withdraw them."""
+
+    list_display = ["given_at", "purpose", "user", "email", "phone", "text_version", "withdrawn_at"]
+    list_filter = ["purpose", date_range_filter("given_at")]
+    search_fields = ["user__email", "email", "phone"]
+    list_select_related = ["user"]

@@ -63,3 +63,13 @@ class ActivityType(models.TextChoices):
         "email_change_cancelled",
         pgettext_lazy("account activity", "E-mail change cancelled from the old address"),
     )
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a consent to the processing of personal data covers (152-FZ, art. 9): each form
+    that takes personal data asks for its own (docs/storefront.md, "Personal data")."""
+
+    ACCOUNT = "account", pgettext_lazy("consent purpose", "An account and the purchase of a car")
+    CALLBACK = "callback", pgettext_lazy("consent purpose", "A call back about a car")
+    TEST_DRIVE = "test_drive", pgettext_lazy("consent purpose", "A test drive")
+    EVENTS = "events", pgettext_lazy("consent purpose", "Showroom events")

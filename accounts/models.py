@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts import usernames
-from accounts.choices import ROLE_FLAGS, ActivityType, Role
+from accounts.choices import ROLE_FLAGS, ActivityType, ConsentPurpose, Role
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 
 # What Django's e-mail validator and PostgreSQL's UPPER() take for `i` once case is folded:
@@ -304,6 +304,40 @@ class ExternalIdentity(TimestampedModel):
 
     def __str__(self):
         return f"{self.provider}:{self.subject}"
+
+
+class Consent(TimestampedModel):
+    """A person's consent to the processing of their personal data (152-FZ, art. 9, as
+    amended from 1 September 2025): what it covers, the version of the text they agreed to,
+    when and from which address. Withdrawn, it stops the processing it covered; the row
+    stays, as the proof that there was one."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="consents",
+        null=True,
+        blank=True,
+        help_text=_("Empty for someone without an account (a call back)."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    text_version = models.CharField(_("version of the text"), max_length=20)
+    given_at = models.DateTimeField(_("given at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent to personal data processing")
+        verbose_name_plural = _("consents to personal data processing")
+        ordering = ["-given_at"]
+        indexes = [models.Index(fields=["user", "purpose"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}, {self.text_version}"
 
 
 class OutboxEvent(OutboxEventBase):

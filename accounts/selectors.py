@@ -9,8 +9,10 @@ from typing import TypeAlias
 from django.db.models import Q, QuerySet
 
 from accounts.choices import Role
-from accounts.models import ActivityLog, ExternalIdentity, User, email_normalize
+from accounts.consents import TEXTS, ConsentText
+from accounts.models import ActivityLog, Consent, ExternalIdentity, User, email_normalize
 from common.exceptions import NotFound
+from common.types import Actor
 
 # A user's id as callers hold it: a UUID (a model's, a URL's), or its text (a token's claim, an
 # event's payload). The ORM takes either.
@@ -132,3 +134,13 @@ def identity_cards(*, user_id: UserId) -> list[IdentityCard]:
         IdentityCard(i.provider, i.email, i.created_at, i.last_login_at)
         for i in ExternalIdentity.objects.filter(user_id=user_id)
     ]
+
+
+def consent_list(*, user: Actor) -> QuerySet[Consent]:
+    """`user`'s consents, the newest first, withdrawn ones too."""
+    return Consent.objects.filter(user_id=user.pk).order_by("-given_at")
+
+
+def consent_text(*, purpose: str) -> ConsentText:
+    """The current text of the consent to `purpose`, and its version."""
+    return TEXTS[purpose]

@@ -84,6 +84,11 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "accounts.activitylog": lambda n: ngettext(
         "%(count)d account activity entry", "%(count)d account activity entries", n
     ),
+    "accounts.consent": lambda n: ngettext(
+        "%(count)d consent to personal data processing",
+        "%(count)d consents to personal data processing",
+        n,
+    ),
     "accounts.externalidentity": lambda n: ngettext(
         "%(count)d linked sign-in", "%(count)d linked sign-ins", n
     ),

@@ -21,6 +21,7 @@ from common.money import to_cents
 from common.types import Actor, Id
 from orders import cache
 from orders.choices import PAID_STATUSES, OrderStatus
+from orders.deal import Deal, deal_of
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderItem, OrderStatusHistory
 
@@ -73,6 +74,25 @@ def order_get(*, user: Actor, order_id: UUID) -> Order:
     if order is None:
         raise NotFound
     return order
+
+
+def orders_of_buyer(*, user: Actor) -> QuerySet[Order]:
+    """The orders `user` placed as a buyer, the newest first, whoever they are (a member of
+    staff's own purchases too): the storefront's account pages."""
+    return (
+        Order.objects.filter(customer_id=user.pk)
+        .order_by("-created_at")
+        .prefetch_related("items", "links")
+    )
+
+
+def deal_of_buyer(*, user: Actor, order_id: UUID) -> Deal:
+    """The deal at a glance of one of `user`'s own orders (docs/deal.md); anyone else's is
+    a 404, exactly like a missing one."""
+    order = orders_of_buyer(user=user).filter(pk=order_id).first()
+    if order is None:
+        raise NotFound
+    return deal_of(order)
 
 
 def order_view_get(*, user: Actor, order_id: Id) -> OrderView:

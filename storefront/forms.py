@@ -4,11 +4,22 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
+
+from financing.choices import EmploymentStatus
 
 TERMS = [12, 24, 36, 48, 60, 72, 84]
 DEFAULT_TERM = 60
 DEFAULT_DOWN_PAYMENT_PERCENT = 20
+
+
+def term_choices() -> list[tuple[int, str]]:
+    """The loan terms, in the reader's language (a callable, called for each form: a plural
+    is chosen as it is formatted)."""
+    return [
+        (term, ngettext("%(months)s month", "%(months)s months", term) % {"months": term})
+        for term in TERMS
+    ]
 
 
 class CalculatorForm(forms.Form):
@@ -17,17 +28,7 @@ class CalculatorForm(forms.Form):
     down_payment = forms.DecimalField(
         label=_("Down payment, ₽"), min_value=Decimal(0), max_digits=12, decimal_places=2
     )
-    term_months = forms.TypedChoiceField(
-        label=_("Term"),
-        coerce=int,
-        choices=[
-            (
-                term,
-                ngettext_lazy("%(months)s month", "%(months)s months", "months") % {"months": term},
-            )
-            for term in TERMS
-        ],
-    )
+    term_months = forms.TypedChoiceField(label=_("Term"), coerce=int, choices=term_choices)
 
     def __init__(self, data, *, price: Decimal) -> None:
         self.price = price
@@ -61,4 +62,99 @@ class InsuranceForm(forms.Form):
         age, experience = cleaned.get("driver_age"), cleaned.get("driver_experience_years")
         if age is not None and experience is not None and experience > age - 16:
             raise forms.ValidationError(_("Nobody drives before sixteen."))
+        return cleaned
+
+
+class SignInForm(forms.Form):
+    login = forms.CharField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ConsentField(forms.BooleanField):
+    """A consent to personal data processing: its own box, unticked, its text beside it
+    (docs/storefront.md, "Personal data")."""
+
+    def __init__(self, text) -> None:
+        super().__init__(
+            label=text.text,
+            required=True,
+            error_messages={"required": _("Without this consent we cannot go on.")},
+        )
+        self.version = text.version
+
+
+class SignUpForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+
+    def __init__(self, *args, consent_text, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"] = ConsentField(consent_text)
+
+
+class CheckoutForm(forms.Form):
+    """How the buyer pays for a reserved car: the deposit, the whole price, or a loan with
+    a down payment. `key` makes a repeated submission one payment (its Idempotency-Key)."""
+
+    DEPOSIT, FULL, LOAN = "deposit", "full", "loan"
+
+    plan = forms.ChoiceField(
+        label=_("How you pay"),
+        widget=forms.RadioSelect,
+        choices=[
+            (DEPOSIT, _("A deposit now, the rest at the handover")),
+            (FULL, _("The whole price now")),
+            (LOAN, _("A car loan, with a down payment now")),
+        ],
+    )
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    down_payment = forms.DecimalField(
+        label=_("Down payment, ₽"),
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    term_months = forms.TypedChoiceField(label=_("Term"), coerce=int, choices=term_choices)
+    monthly_income = forms.DecimalField(
+        label=_("Monthly income after tax, ₽"),
+        min_value=Decimal(1),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    employment_status = forms.ChoiceField(
+        label=_("Employment"), choices=EmploymentStatus.choices, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("plan") == self.LOAN:
+            for name in ("down_payment", "monthly_income", "employment_status"):
+                if cleaned.get(name) in (None, ""):
+                    self.add_error(name, _("A loan needs this."))
         return cleaned

@@ -2,15 +2,23 @@
 
 from django.urls import path
 
-from storefront import views
+from storefront.views import account, catalog, checkout
 
 app_name = "storefront"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("cars/", views.car_list, name="cars"),
-    path("cars/<uuid:vehicle_id>/", views.car_detail, name="car"),
-    path("compare/", views.compare_page, name="compare"),
-    path("compare/<uuid:vehicle_id>/add", views.compare_add, name="compare-add"),
-    path("compare/<uuid:vehicle_id>/remove", views.compare_remove, name="compare-remove"),
+    path("", catalog.home, name="home"),
+    path("cars/", catalog.car_list, name="cars"),
+    path("cars/<uuid:vehicle_id>/", catalog.car_detail, name="car"),
+    path("compare/", catalog.compare_page, name="compare"),
+    path("compare/<uuid:vehicle_id>/add", catalog.compare_add, name="compare-add"),
+    path("compare/<uuid:vehicle_id>/remove", catalog.compare_remove, name="compare-remove"),
+    path("privacy/", catalog.privacy, name="privacy"),
+    path("cars/<uuid:vehicle_id>/reserve", checkout.reserve, name="reserve"),
+    path("checkout/<uuid:order_id>/", checkout.checkout, name="checkout"),
+    path("account/orders/", checkout.order_list, name="orders"),
+    path("account/orders/<uuid:order_id>/", checkout.order_detail, name="order"),
+    path("account/sign-in/", account.sign_in, name="sign-in"),
+    path("account/sign-up/", account.sign_up, name="sign-up"),
+    path("account/sign-out/", account.sign_out, name="sign-out"),
 ]

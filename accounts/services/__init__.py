@@ -5,6 +5,7 @@ change) in `email.py`, external identities in `identities.py`, and the activity 
 write in `activity.py`."""
 
 from accounts.services.activity import activity_record
+from accounts.services.consents import consent_give, consent_withdraw
 from accounts.services.email import (
     EMAIL_CHANGE_SALT,
     EMAIL_VERIFY_SALT,
@@ -38,6 +39,7 @@ from accounts.services.tickets import WS_TICKET_PREFIX, ws_ticket_consume, ws_ti
 from accounts.services.tokens import (
     logout,
     logout_everywhere,
+    session_sign_in,
     token_obtain,
     token_refresh,
     token_verify,
@@ -62,6 +64,8 @@ __all__ = [
     "WS_TICKET_PREFIX",
     "FederatedSignIn",
     "activity_record",
+    "consent_give",
+    "consent_withdraw",
     "email_change_cancel",
     "email_change_cancel_token",
     "email_change_confirm",
@@ -83,6 +87,7 @@ __all__ = [
     "password_change",
     "password_reset_confirm",
     "password_reset_request",
+    "session_sign_in",
     "token_obtain",
     "token_refresh",
     "token_verify",

@@ -84,30 +84,50 @@ def token_obtain(*, login: str, password: str, ip_address: str | None) -> TokenP
     """Sign in with an e-mail or a username (`login`) from the client at `ip_address`: the
     lockout (accounts.lockout) counts the account's failures, and those from that address;
     a locked sign-in is answered as a wrong password is."""
+    return _signed_in(_authenticated(login, password, ip_address), ip_address=ip_address)
+
+
+def session_sign_in(*, login: str, password: str, ip_address: str | None) -> User:
+    """The same sign-in for a website's session (docs/storefront.md): the same lockout, the
+    same record, event and session family, without tokens; the caller opens the session
+    (`django.contrib.auth.login`) with the user it returns."""
+    user = _authenticated(login, password, ip_address)
+    with transaction.atomic(using=DB):
+        _sign_in_recorded(user, ip_address=ip_address)
+    return user
+
+
+def _authenticated(login: str, password: str, ip_address: str | None) -> User:
     user = authenticate(username=login, password=password, ip_address=ip_address)
     if user is None:
         known = User.objects.filter(sign_in_lookup(login)).first()
         if known is not None:
             activity_record(user=known, type=ActivityType.LOGIN_FAILED, ip_address=ip_address)
         raise _invalid_credentials()
-    return _signed_in(user, ip_address=ip_address)
+    return cast(User, user)
 
 
 def _signed_in(user: User, *, ip_address: str | None, **details: Any) -> TokenPair:
     """A new token family for `user`, whose identity has just been proven."""
     with transaction.atomic(using=DB):
-        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-        # The row names the session's token family: how this session signed in, and when,
-        # is known from it (`identity_link_authorize`).
-        family = str(TokenFamily.objects.create(user=user).pk)
-        activity_record(
-            user=user, type=ActivityType.LOGIN, ip_address=ip_address, family=family, **details
-        )
-        events.USER_SIGNED_IN.emit(
-            aggregate_id=user.pk,
-            payload=events.auth_payload(user, ip_address=ip_address, family=family, **details),
-        )
+        family = _sign_in_recorded(user, ip_address=ip_address, **details)
         return _token_pair(user, family=family)
+
+
+def _sign_in_recorded(user: User, *, ip_address: str | None, **details: Any) -> str:
+    """The sign-in's session family, its `login` row and its event. The row names the
+    family: how this session signed in, and when, is known from it
+    (`identity_link_authorize`)."""
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    family = str(TokenFamily.objects.create(user=user).pk)
+    activity_record(
+        user=user, type=ActivityType.LOGIN, ip_address=ip_address, family=family, **details
+    )
+    events.USER_SIGNED_IN.emit(
+        aggregate_id=user.pk,
+        payload=events.auth_payload(user, ip_address=ip_address, family=family, **details),
+    )
+    return family
 
 
 def _token_user(token: Token) -> User | None:

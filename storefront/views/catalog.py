@@ -1,9 +1,8 @@
-"""The buyers' pages (docs/storefront.md). Each reads through the apps' selectors and acts
-through their services, as the API does; a page asked for by htmx gets only the part it
+"""The cars: the home page, the listing, a vehicle's page and the comparison. Each reads
+through the apps' selectors, as the API does; a page asked for by htmx gets only the part it
 swaps."""
 
-from collections.abc import Callable
-from functools import wraps
+import uuid
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -26,6 +25,7 @@ from insurance import services as insurance
 from showroom import selectors as showroom
 from storefront import compare, seo, specs
 from storefront.forms import CalculatorForm, InsuranceForm
+from storefront.pages import htmx, page
 
 PAGE_SIZE = 24
 FEATURED = 8
@@ -50,32 +50,10 @@ FACET_LEGENDS = [
     ("drive", gettext_lazy("Drive")),
     ("color", gettext_lazy("Colour")),
 ]
+# The privacy policy's version (storefront/templates/storefront/privacy.html).
+PRIVACY_POLICY_VERSION = "2026-11"
 # The listing's parameters that are not the catalog's filters.
 NOT_FILTERS = ("page", "ordering")
-
-
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A storefront page: in the dealership's language unless the buyer chose another (the
-    switch's cookie, or their account's), and a 404 for whatever a selector does not find."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or (
-            request.user.is_authenticated and request.user.language
-        )
-        if not chosen:
-            translation.activate(settings.DEALERSHIP_LANGUAGE)
-            request.LANGUAGE_CODE = settings.DEALERSHIP_LANGUAGE
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-
-    return wrapped
-
-
-def htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @require_GET
@@ -154,6 +132,9 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
             "available": available,
             "similar": catalog.vehicles_similar(vehicle=vehicle, limit=SIMILAR),
             "compared": vehicle.pk in compare.compared_ids(request),
+            # One reservation however often the form is sent (its Idempotency-Key).
+            "reserve_key": uuid.uuid4(),
+            "deposit_percent": settings.ORDERS_VEHICLE_DEPOSIT_PERCENT,
             **calculator,
             **estimate,
         },
@@ -234,3 +215,9 @@ def compare_add(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
 def compare_remove(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
     compare.compared_remove(request, vehicle_id)
     return HttpResponseRedirect(reverse("storefront:compare"))
+
+
+@require_GET
+@page
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "storefront/privacy.html", {"version": PRIVACY_POLICY_VERSION})

@@ -1,0 +1,47 @@
+"""Consents to the processing of personal data (152-FZ, art. 9; docs/storefront.md,
+"Personal data"): given with the version of the text agreed to, withdrawn by their giver."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.consents import TEXTS
+from accounts.models import Consent
+from common.databases import database_for_app
+from common.exceptions import NotFound
+from common.types import Actor, Id
+
+DB = database_for_app("accounts")
+
+
+def consent_give(
+    *,
+    purpose: str,
+    user: Actor | None = None,
+    email: str = "",
+    phone: str = "",
+    ip_address: str | None = None,
+) -> Consent:
+    """A consent to `purpose` in its current text, by a user or by whoever left `email` or
+    `phone` on a form."""
+    return Consent.objects.using(DB).create(
+        user_id=user.pk if user is not None else None,
+        email=email,
+        phone=str(phone),
+        purpose=purpose,
+        text_version=TEXTS[purpose].version,
+        given_at=timezone.now(),
+        ip_address=ip_address,
+    )
+
+
+def consent_withdraw(*, user: Actor, consent_id: Id) -> Consent:
+    """Withdraws one of `user`'s own consents (another's is not found); a second
+    withdrawal changes nothing."""
+    with transaction.atomic(using=DB):
+        consent = Consent.objects.select_for_update().filter(pk=consent_id, user_id=user.pk).first()
+        if consent is None:
+            raise NotFound
+        if consent.withdrawn_at is None:
+            consent.withdrawn_at = timezone.now()
+            consent.save(update_fields=["withdrawn_at", "updated_at"])
+    return consent

@@ -1,0 +1,240 @@
+"""Buying on the storefront: signing up with a consent, signing in through the API's own
+lockout, reserving a car once however often the form is sent, paying a deposit, and the
+buyer's own order pages; another buyer's are 404s."""
+
+import re
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from accounts import selectors as accounts
+from accounts.tests.factories import PASSWORD, UserFactory
+from catalog import selectors as catalog
+from catalog.tests.factories import VehicleFactory
+from orders import selectors as orders
+from payments import selectors as payments
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+SIGN_UP = reverse("storefront:sign-up")
+SIGN_IN = reverse("storefront:sign-in")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def reserve(client: Client, car, key=None):
+    return client.post(reverse("storefront:reserve", args=[car.pk]), {"key": key or uuid.uuid4()})
+
+
+@pytest.fixture
+def car():
+    return VehicleFactory(price=Decimal("3000000.00"))
+
+
+# SIGNING UP AND IN
+# ------------------------------------------------------------------------------
+def sign_up_form(**changes) -> dict:
+    return {
+        "full_name": "Анна Петрова",
+        "email": "anna@example.com",
+        "phone": "+79161234567",
+        "password": "Sekret-pass-2026",
+        "consent": "on",
+        **changes,
+    }
+
+
+def test_signing_up_records_the_consent_with_its_version_and_signs_the_buyer_in():
+    client = Client(REMOTE_ADDR="198.51.100.7")
+
+    response = client.post(SIGN_UP, sign_up_form())
+
+    user = accounts.user_get_by_email(email="anna@example.com")
+    assert response.status_code == 302
+    assert user is not None and user.full_name == "Анна Петрова" and user.language == "ru"
+    assert client.session["_auth_user_id"] == str(user.pk)
+    (consent,) = accounts.consent_list(user=user)
+    text = accounts.consent_text(purpose="account")
+    assert (consent.purpose, consent.text_version) == ("account", text.version)
+    assert consent.ip_address == "198.51.100.7" and consent.withdrawn_at is None
+    assert user.email_verified_at is None  # until the e-mailed link is opened
+
+
+def test_without_the_consent_nobody_is_signed_up():
+    response = Client().post(SIGN_UP, sign_up_form(consent=""))
+
+    assert response.status_code == 400
+    assert "Без этого согласия мы не можем продолжить" in response.content.decode()
+    assert accounts.user_get_by_email(email="anna@example.com") is None
+
+
+def test_a_taken_e_mail_is_said_beside_its_field_and_no_second_account_is_made():
+    UserFactory(email="anna@example.com")
+
+    response = Client().post(SIGN_UP, sign_up_form())
+
+    assert response.status_code == 400
+    assert accounts.user_list().filter(email="anna@example.com").count() == 1
+
+
+def test_the_consent_box_is_unticked_and_its_text_is_beside_it():
+    html = Client().get(SIGN_UP).content.decode()
+
+    box = re.search(r'<input type="checkbox" name="consent"[^>]*>', html).group(0)
+    assert "checked" not in box
+    assert "Я даю согласие автосалону на обработку моих имени" in html
+
+
+def test_signing_in_opens_a_session_and_goes_back_to_the_page_that_asked():
+    user = UserFactory()
+    client = Client()
+
+    response = client.post(
+        SIGN_IN, {"login": user.email, "password": PASSWORD, "next": "/compare/"}
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/compare/"
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert accounts.activity_list(actor=user, user_id=user.pk).filter(type="login").exists()
+
+
+def test_a_next_page_on_another_site_is_ignored():
+    user = UserFactory()
+
+    response = Client().post(
+        SIGN_IN, {"login": user.email, "password": PASSWORD, "next": "https://evil.example/"}
+    )
+
+    assert response["Location"] == "/"
+
+
+def test_the_lockout_of_the_api_locks_the_website_too():
+    user = UserFactory()
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(5):
+        wrong = client.post(SIGN_IN, {"login": user.email, "password": "not-it"})
+        assert wrong.status_code == 400
+
+    right = client.post(SIGN_IN, {"login": user.email, "password": PASSWORD})
+
+    assert right.status_code == 400  # locked: answered as a wrong password is
+    assert "_auth_user_id" not in client.session
+    failures = accounts.activity_list(actor=user, user_id=user.pk).filter(type="login_failed")
+    assert failures.count() >= 5
+
+
+def test_the_sign_in_form_refuses_a_missing_csrf_token():
+    user = UserFactory()
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(SIGN_IN, {"login": user.email, "password": PASSWORD})
+
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+# RESERVING AND PAYING
+# ------------------------------------------------------------------------------
+def test_reserving_needs_a_sign_in_and_comes_back_to_the_car(car):
+    response = reserve(Client(), car)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{SIGN_IN}?next=/cars/{car.pk}/"
+    assert catalog.product_get(product_id=car.pk).stock_quantity == 1
+
+
+def test_a_reservation_sent_twice_is_one_order_holding_the_car(car):
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    key = uuid.uuid4()
+
+    first = reserve(client, car, key)
+    again = reserve(client, car, key)
+
+    (order,) = orders.orders_of_buyer(user=buyer)
+    assert first["Location"] == again["Location"] == f"/checkout/{order.pk}/"
+    assert [item.product_id for item in order.line_items] == [car.pk]
+    assert catalog.product_get(product_id=car.pk).stock_quantity == 0
+
+
+def test_a_reserved_car_cannot_be_reserved_by_another_buyer(car):
+    reserve(signed_in(UserFactory()), car)
+    other = UserFactory()
+
+    response = reserve(signed_in(other), car)
+
+    assert response["Location"] == f"/cars/{car.pk}/"
+    assert not orders.orders_of_buyer(user=other).exists()
+
+
+def test_an_unverified_buyer_is_told_to_verify_and_holds_nothing(car):
+    buyer = UserFactory(email_verified_at=None)
+    client = signed_in(buyer)
+
+    response = reserve(client, car)
+    page = client.get(response["Location"])
+
+    assert "Сначала подтвердите e-mail" in page.content.decode()
+    assert not orders.orders_of_buyer(user=buyer).exists()
+    assert catalog.product_get(product_id=car.pk).stock_quantity == 1
+
+
+def test_paying_the_deposit_makes_one_payment_of_the_deposit_however_often_sent(car):
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    checkout = reserve(client, car)["Location"]
+    key = uuid.uuid4()
+
+    first = client.post(checkout, {"plan": "deposit", "key": key, "term_months": 60})
+    again = client.post(checkout, {"plan": "deposit", "key": key, "term_months": 60})
+
+    (order,) = orders.orders_of_buyer(user=buyer)
+    (payment,) = payments.payment_list(user=buyer)
+    deposit = Decimal("3000000.00") * settings.ORDERS_VEHICLE_DEPOSIT_PERCENT / 100
+    assert payment.amount == deposit and payment.payable_id == order.pk
+    assert first["Location"] == again["Location"] == f"/account/orders/{order.pk}/"
+
+
+def test_a_loan_plan_without_its_figures_is_refused_and_pays_nothing(car):
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    checkout = reserve(client, car)["Location"]
+
+    response = client.post(checkout, {"plan": "loan", "key": uuid.uuid4(), "term_months": 60})
+
+    assert response.status_code == 400
+    assert "Нужно для кредита" in response.content.decode()
+    assert not payments.payment_list(user=buyer).exists()
+
+
+def test_another_buyers_checkout_and_order_pages_are_404s(car):
+    buyer = UserFactory()
+    checkout = reserve(signed_in(buyer), car)["Location"]
+    (order,) = orders.orders_of_buyer(user=buyer)
+    stranger = signed_in(UserFactory())
+
+    assert stranger.get(checkout).status_code == 404
+    assert stranger.get(reverse("storefront:order", args=[order.pk])).status_code == 404
+    assert stranger.post(checkout, {"plan": "full", "key": uuid.uuid4()}).status_code == 404
+    assert not payments.payment_list(user=buyer).exists()
+
+
+def test_the_order_page_says_the_status_in_words_and_the_deal(car):
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    reserve(client, car)
+    (order,) = orders.orders_of_buyer(user=buyer)
+
+    html = client.get(reverse("storefront:order", args=[order.pk])).content.decode()
+
+    assert "Забронирован, ждёт оплаты" in html
+    assert f'data-order="{order.pk}"' in html and 'data-word-paid="Оплачен"' in html
+    assert "3\xa0000\xa0000,00\xa0₽" in html

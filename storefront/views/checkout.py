@@ -1,0 +1,182 @@
+"""Buying a car: reserving it (the order holds it), choosing how to pay, paying through the
+provider, and following the order in the account, live (docs/storefront.md, "Buying")."""
+
+import uuid
+from decimal import ROUND_UP, Decimal
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.exceptions import ApplicationError
+from financing import services as financing
+from financing.choices import FinancingType
+from orders import selectors as orders
+from orders import services as order_services
+from orders.choices import OrderStatus
+from payments import selectors as payment_selectors
+from payments import services as payments
+from storefront.forms import DEFAULT_DOWN_PAYMENT_PERCENT, DEFAULT_TERM, CheckoutForm
+from storefront.pages import page
+
+# What a storefront order's statuses say to its buyer (the feed sends the codes).
+STATUS_WORDS = {
+    OrderStatus.PENDING: pgettext_lazy("a buyer's order", "Reserved, waiting for payment"),
+    OrderStatus.PAID: pgettext_lazy("a buyer's order", "Paid"),
+    OrderStatus.PROCESSING: pgettext_lazy("a buyer's order", "Being prepared for handover"),
+    OrderStatus.COMPLETED: pgettext_lazy("a buyer's order", "Handed over"),
+    OrderStatus.CANCELLED: pgettext_lazy("a buyer's order", "Cancelled"),
+}
+
+
+def _buyer(request: HttpRequest) -> Any:
+    """The signed-in buyer (`_signed_in_or_away` let them in): an account, as the services
+    take it."""
+    assert request.user.is_authenticated
+    return request.user
+
+
+def _signed_in_or_away(request: HttpRequest, back: str) -> HttpResponse | None:
+    if request.user.is_authenticated:
+        return None
+    messages.info(request, _("Sign in or create an account to reserve a car."))
+    return HttpResponseRedirect(f"{reverse('storefront:sign-in')}?next={back}")
+
+
+@require_POST
+@page
+def reserve(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
+    car_page = reverse("storefront:car", args=[vehicle_id])
+    if away := _signed_in_or_away(request, car_page):
+        return away
+    try:
+        key = UUID(request.POST.get("key", ""))
+    except ValueError:
+        messages.error(request, _("The form is out of date: try again."))
+        return HttpResponseRedirect(car_page)
+    try:
+        order, _created = order_services.order_create(
+            customer=_buyer(request),
+            items=[{"product_id": vehicle_id, "quantity": 1}],
+            idempotency_key=f"storefront:{key}",
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return HttpResponseRedirect(car_page)
+    checkout_page = reverse("storefront:checkout", args=[order.pk])
+    if request.POST.get("plan") == CheckoutForm.LOAN:
+        checkout_page += f"?plan={CheckoutForm.LOAN}"
+    return HttpResponseRedirect(checkout_page)
+
+
+def _deposit(total: Decimal, balance_due: Decimal) -> Decimal:
+    share = total * settings.ORDERS_VEHICLE_DEPOSIT_PERCENT / 100
+    return min(share.quantize(Decimal("1"), rounding=ROUND_UP), balance_due)
+
+
+@require_http_methods(["GET", "POST"])
+@page
+def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
+    here = reverse("storefront:checkout", args=[order_id])
+    if away := _signed_in_or_away(request, here):
+        return away
+    deal = orders.deal_of_buyer(user=_buyer(request), order_id=order_id)
+    order = deal.order
+    order_page = reverse("storefront:order", args=[order.pk])
+    if order.status != OrderStatus.PENDING or deal.balance_due <= 0:
+        return HttpResponseRedirect(order_page)
+    deposit = _deposit(order.total_amount, deal.balance_due)
+    form = CheckoutForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "plan": request.GET.get("plan", CheckoutForm.DEPOSIT),
+            "key": uuid.uuid4(),
+            "down_payment": (order.total_amount * DEFAULT_DOWN_PAYMENT_PERCENT / 100).quantize(
+                Decimal("1")
+            ),
+            "term_months": DEFAULT_TERM,
+        },
+    )
+    if form.is_valid():
+        try:
+            payment_url = _pay(request, form.cleaned_data, order, deposit, deal.balance_due)
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return HttpResponseRedirect(payment_url or order_page)
+    context = {"order": order, "deal": deal, "deposit": deposit, "form": form}
+    return render(request, "storefront/checkout.html", context, status=400 if form.errors else 200)
+
+
+def _pay(
+    request: HttpRequest, data: dict[str, Any], order: Any, deposit: Decimal, balance: Decimal
+) -> str:
+    """Makes the payment (and the loan application) `data` chose; the provider's page to
+    confirm it on, if it asks for one."""
+    if data["plan"] == CheckoutForm.LOAN:
+        financing.application_create(
+            user=_buyer(request),
+            order_id=order.pk,
+            vehicle_price=order.total_amount,
+            down_payment=data["down_payment"],
+            term_months=data["term_months"],
+            financing_type=FinancingType.CAR_LOAN,
+            employment_status=data["employment_status"],
+            monthly_income=data["monthly_income"],
+        )
+        amount = data["down_payment"]
+    else:
+        amount = deposit if data["plan"] == CheckoutForm.DEPOSIT else balance
+    if amount <= 0:
+        return ""
+    payment, _created = payments.payment_create(
+        user=_buyer(request),
+        amount=amount,
+        method="card",
+        order_id=order.pk,
+        description=_("Order %(number)s") % {"number": str(order.pk)[:8]},
+        idempotency_key=f"storefront:{data['key']}",
+    )
+    # The embedded provider charges as the request commits: read what it answered.
+    return payment_selectors.payment_get(
+        user=_buyer(request), payment_id=payment.pk
+    ).confirmation_url
+
+
+@require_GET
+@page
+def order_list(request: HttpRequest) -> HttpResponse:
+    if away := _signed_in_or_away(request, reverse("storefront:orders")):
+        return away
+    return render(
+        request,
+        "storefront/orders.html",
+        {"orders": orders.orders_of_buyer(user=_buyer(request)), "words": STATUS_WORDS},
+    )
+
+
+@require_GET
+@page
+def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
+    if away := _signed_in_or_away(request, reverse("storefront:order", args=[order_id])):
+        return away
+    deal = orders.deal_of_buyer(user=_buyer(request), order_id=order_id)
+    return render(
+        request,
+        "storefront/order.html",
+        {
+            "deal": deal,
+            "order": deal.order,
+            "history": orders.order_history(user=_buyer(request), order_id=order_id),
+            # What the loan waits for; the buyer's own part is the amount due, shown apart.
+            "waiting_for": [step for step in deal.outstanding if step.code != "payment_due"],
+            "words": {str(code): str(word) for code, word in STATUS_WORDS.items()},
+        },
+    )
