@@ -1,0 +1,179 @@
+"""The storefront in Chromium, served as production serves it, with a Celery worker behind
+it: a buyer finds a car through search and filters, works out the monthly payment, signs up
+and verifies the e-mail, reserves and pays in full, and sees the order paid; staff moves it
+on and the buyer's page shows it within two seconds, without a reload. Then every page, in
+both languages, at a phone's width and a desktop's, to the run's artifacts."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from accounts import selectors as accounts_selectors
+from accounts import services as accounts
+from accounts.tests.factories import UserFactory
+from catalog.tests.factories import VehicleFactory
+from orders import selectors as orders
+from orders import services as order_services
+from payments import selectors as payments
+from tests.test_browser import SCREENSHOTS, outside_the_browser_loop
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+    pytest.mark.usefixtures("server_password_hashers"),
+]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def browser_context(chromium, playwright, *, viewport, language="ru"):
+    browser = playwright.chromium.connect_over_cdp(chromium.endpoint)
+    return browser.new_context(viewport=viewport, locale=language)
+
+
+@pytest.fixture
+def lot():
+    return [
+        VehicleFactory(make="Kia", model="K5", body_type="sedan", price=Decimal("2900000.00")),
+        VehicleFactory(make="Kia", model="Sportage", body_type="crossover"),
+        VehicleFactory(make="Haval", model="Jolion", body_type="crossover", color="black"),
+        VehicleFactory(make="Lada", model="Vesta", body_type="sedan", price=Decimal("1500000.00")),
+    ]
+
+
+def test_a_buyer_finds_reserves_and_pays_for_a_car_and_watches_the_order_live(
+    chromium, server, worker, lot
+):
+    k5 = lot[0]
+    manager = UserFactory(role="manager")
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        context = browser_context(chromium, playwright, viewport=DESKTOP)
+        page = context.new_page()
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+
+        # Search from the home page, then narrow by a facet: the listing swaps in place.
+        page.goto(f"{server.url}/")
+        page.fill("#hero-search", "Kia")
+        page.press("#hero-search", "Enter")
+        page.wait_for_url(re.compile(r"/cars/\?search=Kia"))
+        page.evaluate("window.stayed = true")
+        page.locator("label.check", has_text="Седан").click()
+        expect(page.locator("#found")).to_have_text("Найден 1 автомобиль")
+        assert "body_type=sedan" in page.url
+        assert page.evaluate("window.stayed === true")  # no reload: htmx swapped it
+
+        # The car's page: a longer term lowers the monthly payment, in place.
+        page.locator(".card-link").first.click()
+        page.wait_for_url(f"**/cars/{k5.pk}/")
+        monthly = page.locator(".calc-main dd").first
+        before = monthly.inner_text()
+        page.select_option("#id_term_months", "84")
+        expect(monthly).not_to_have_text(before)
+        assert page.evaluate("window.stayed === undefined")  # a page of its own
+
+        # Reserving asks to sign in; a new buyer signs up and comes back to the car.
+        page.click("text=Забронировать")
+        page.wait_for_url(re.compile(r"/account/sign-in/"))
+        page.click("text=Создать аккаунт")
+        page.fill("#id_full_name", "Анна Петрова")
+        page.fill("#id_email", "anna@example.com")
+        page.fill("#id_password", "Sekret-pass-2026")
+        page.check("#id_consent")
+        page.click("button.wide")
+        page.wait_for_url(f"**/cars/{k5.pk}/")
+
+        # The link the verification e-mail carries, made as the e-mail makes it.
+        token = outside_the_browser_loop(
+            lambda: accounts.email_verify_token(
+                user=accounts_selectors.user_get_by_email(email="anna@example.com")
+            )
+        )
+        page.goto(f"{server.url}/verify-email?token={token}")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+
+        # Reserve, pay in full through the fake provider, and land on the order.
+        page.goto(f"{server.url}/cars/{k5.pk}/")
+        page.click("text=Забронировать")
+        page.wait_for_url(re.compile(r"/checkout/"))
+        page.locator("label.plan", has_text="Вся сумма сейчас").click()
+        page.click("text=Перейти к оплате")
+        page.wait_for_url(re.compile(r"/account/orders/[0-9a-f-]+/"))
+        status = page.locator("#order-status")
+        expect(page.locator("#live-state")).to_have_text("Обновляется автоматически")
+        expect(status).to_have_text("Оплачен", timeout=20_000)  # the worker charged it
+
+        # Staff moves the order on: the page shows it within two seconds, by itself.
+        page.evaluate("window.stayed = true")
+        order_id = page.url.rstrip("/").rsplit("/", 1)[1]
+        outside_the_browser_loop(
+            lambda: order_services.order_status_set(
+                order_id=order_id, status="processing", user=manager
+            )
+        )
+        expect(status).to_have_text("Готовится к выдаче", timeout=2_000)
+        assert page.evaluate("window.stayed === true")
+        page.screenshot(path=SCREENSHOTS / "storefront-order-live.png", full_page=True)
+        context.close()
+
+    buyer = accounts_selectors.user_get_by_email(email="anna@example.com")
+    (order,) = orders.orders_of_buyer(user=buyer)
+    (payment,) = payments.payment_list(user=buyer)
+    assert order.status == "processing" and order.paid_amount == Decimal("2900000.00")
+    assert payment.status == "completed" and payment.amount == Decimal("2900000.00")
+    assert accounts_selectors.consent_list(user=buyer).count() == 1
+    assert problems == []
+
+
+def storefront_pages(car) -> dict[str, str]:
+    """Each page by the name its screenshot takes."""
+    return {
+        "home": "/",
+        "cars": "/cars/",
+        "cars-filtered": "/cars/?body_type=crossover&ordering=price",
+        "car": f"/cars/{car.pk}/",
+        "compare": "/compare/",
+        "privacy": "/privacy/",
+        "sign-in": "/account/sign-in/",
+        "sign-up": "/account/sign-up/",
+        "car-gone": "/cars/00000000-0000-0000-0000-000000000000/",
+    }
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
+    chromium, server, lot, language
+):
+    pages = storefront_pages(lot[1])
+    widths, problems, titles = {}, [], {}
+    with sync_playwright() as playwright:
+        for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            context = browser_context(chromium, playwright, viewport=viewport, language=language)
+            context.add_cookies([{"name": "django_language", "value": language, "url": server.url}])
+            page = context.new_page()
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            for slug, path in pages.items():
+                page.goto(f"{server.url}{path}")
+                widths[(name, slug)] = page.evaluate("document.documentElement.scrollWidth")
+                titles[slug] = page.title()
+                page.screenshot(
+                    path=SCREENSHOTS / f"storefront-{language}-{name}-{slug}.png", full_page=True
+                )
+            context.close()
+
+    assert {
+        key: width for key, width in widths.items() if width > (390 if key[0] == "phone" else 1366)
+    } == {}
+    # The missing car's 404 page is the one that logs its own status; nothing else errs.
+    assert [problem for problem in problems if "404" not in problem] == []
+    assert all(title for title in titles.values())
+    if language == "ru":
+        assert "Автосалон" in titles["home"] and "Автомобили" in titles["cars"]
+    else:
+        assert "Autosalon" in titles["home"] and "Cars for sale" in titles["cars"]
