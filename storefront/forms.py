@@ -158,3 +158,13 @@ class CheckoutForm(forms.Form):
                 if cleaned.get(name) in (None, ""):
                     self.add_error(name, _("A loan needs this."))
         return cleaned
+
+
+class TestDriveForm(forms.Form):
+    """A free slot of the car's demo car, and the consent a test drive needs."""
+
+    start_time = forms.DateTimeField(label=_("Time"))
+
+    def __init__(self, *args, consent_text, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"] = ConsentField(consent_text)

@@ -1,6 +1,9 @@
 """Signing in, up and out with a session cookie. The sign-in is the API's, through the same
 service: the same lockout, the same `login` limit, the same record and event."""
 
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -8,13 +11,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors as accounts_selectors
 from accounts import services as accounts
 from accounts.choices import ConsentPurpose
 from common.exceptions import ApplicationError
 from common.throttling import client_ip, throttled
+from showroom import selectors as showroom
 from storefront.forms import SignInForm, SignUpForm
 from storefront.pages import page
 
@@ -97,3 +101,33 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     return HttpResponseRedirect(reverse("storefront:home"))
+
+
+@require_GET
+@page
+def account_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{reverse('storefront:sign-in')}?next={request.path}")
+    user: Any = request.user
+    return render(
+        request,
+        "storefront/account.html",
+        {
+            "consents": accounts_selectors.consent_list(user=user),
+            "test_drives": showroom.test_drive_list(user=user).order_by("-start_time")[:10],
+            "registrations": showroom.registration_list(user=user).order_by("-created_at")[:10],
+        },
+    )
+
+
+@require_POST
+@page
+def consent_withdraw(request: HttpRequest, consent_id: UUID) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("storefront:sign-in"))
+    consent = accounts.consent_withdraw(user=request.user, consent_id=consent_id)
+    messages.success(
+        request,
+        _("Consent withdrawn: %(purpose)s.") % {"purpose": consent.get_purpose_display()},
+    )
+    return HttpResponseRedirect(reverse("storefront:account"))

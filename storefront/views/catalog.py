@@ -3,6 +3,7 @@ through the apps' selectors, as the API does; a page asked for by htmx gets only
 swaps."""
 
 import uuid
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -17,14 +18,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import selectors as accounts
+from accounts.choices import ConsentPurpose
 from catalog import selectors as catalog
 from catalog.choices import ProductKind
 from common.exceptions import ApplicationError, NotFound
 from financing import selectors as financing
 from insurance import services as insurance
 from showroom import selectors as showroom
+from showroom import services as showroom_services
 from storefront import compare, seo, specs
-from storefront.forms import CalculatorForm, InsuranceForm
+from storefront.forms import CalculatorForm, InsuranceForm, TestDriveForm
 from storefront.pages import htmx, page
 
 PAGE_SIZE = 24
@@ -50,6 +54,8 @@ FACET_LEGENDS = [
     ("drive", gettext_lazy("Drive")),
     ("color", gettext_lazy("Colour")),
 ]
+# How far ahead a test drive may be booked (the showroom's own limit is 30 days).
+TEST_DRIVE_DAYS_AHEAD = 29
 # The privacy policy's version (storefront/templates/storefront/privacy.html).
 PRIVACY_POLICY_VERSION = "2026-11"
 # The listing's parameters that are not the catalog's filters.
@@ -116,10 +122,11 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
     if vehicle.kind != ProductKind.VEHICLE:
         raise Http404
     calculator = _calculator(request, vehicle)
+    drive = _test_drive(request, vehicle)
     estimate = _insurance(request, vehicle)
-    if htmx(request) and request.GET.get("part") in ("calculator", "insurance"):
+    if htmx(request) and request.GET.get("part") in ("calculator", "insurance", "test_drive"):
         part = request.GET["part"]
-        context = {"vehicle": vehicle, **calculator, **estimate}
+        context = {"vehicle": vehicle, **calculator, **estimate, **drive}
         return render(request, f"storefront/_{part}.html", context)
     available = vehicle.stock_quantity > 0 and not vehicle.vin_to_be_entered
     return render(
@@ -137,6 +144,7 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
             "deposit_percent": settings.ORDERS_VEHICLE_DEPOSIT_PERCENT,
             **calculator,
             **estimate,
+            **drive,
         },
     )
 
@@ -154,6 +162,30 @@ def _calculator(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
         except ApplicationError as error:
             form.add_error(None, str(error.message))
     return {"calculator": form, "loan": loan}
+
+
+def _test_drive(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
+    """The demo car's free slots on the day asked for (tomorrow unless said), if the car
+    has one."""
+    if not vehicle.test_drive_available:
+        return {"slots": None}
+    today = timezone.localdate()
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = today + timedelta(days=1)
+    day = min(max(day, today), today + timedelta(days=TEST_DRIVE_DAYS_AHEAD))
+    try:
+        slots = showroom_services.test_drive_slots_free(vehicle_id=vehicle.pk, day=day)
+    except ApplicationError:  # no demo car after all
+        return {"slots": None}
+    consent = accounts.consent_text(purpose=ConsentPurpose.TEST_DRIVE)
+    return {
+        "slots": slots,
+        "day": day,
+        "days": (today, today + timedelta(days=TEST_DRIVE_DAYS_AHEAD)),
+        "test_drive": TestDriveForm(consent_text=consent),
+    }
 
 
 def _insurance(request: HttpRequest, vehicle: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 provider, and following the order in the account, live (docs/storefront.md, "Buying")."""
 
 import uuid
+from datetime import timedelta
 from decimal import ROUND_UP, Decimal
 from typing import Any
 from uuid import UUID
@@ -15,7 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import selectors as accounts_selectors
+from accounts import services as accounts
+from accounts.choices import ConsentPurpose
+from common import formatting
 from common.exceptions import ApplicationError
+from common.throttling import client_ip
 from financing import services as financing
 from financing.choices import FinancingType
 from orders import selectors as orders
@@ -23,7 +29,8 @@ from orders import services as order_services
 from orders.choices import OrderStatus
 from payments import selectors as payment_selectors
 from payments import services as payments
-from storefront.forms import DEFAULT_DOWN_PAYMENT_PERCENT, DEFAULT_TERM, CheckoutForm
+from showroom import services as showroom
+from storefront.forms import DEFAULT_DOWN_PAYMENT_PERCENT, DEFAULT_TERM, CheckoutForm, TestDriveForm
 from storefront.pages import page
 
 # What a storefront order's statuses say to its buyer (the feed sends the codes).
@@ -74,6 +81,43 @@ def reserve(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
     if request.POST.get("plan") == CheckoutForm.LOAN:
         checkout_page += f"?plan={CheckoutForm.LOAN}"
     return HttpResponseRedirect(checkout_page)
+
+
+@require_POST
+@page
+def test_drive_book(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
+    """Books one of the demo car's free slots, with the consent a test drive needs; the
+    showroom's own rules (a verified e-mail, the limits, the slot still free) decide."""
+    car_page = reverse("storefront:car", args=[vehicle_id])
+    if away := _signed_in_or_away(request, f"{car_page}#test-drive"):
+        return away
+    consent = accounts_selectors.consent_text(purpose=ConsentPurpose.TEST_DRIVE)
+    form = TestDriveForm(request.POST, consent_text=consent)
+    if not form.is_valid():
+        for problems in form.errors.values():
+            messages.error(request, " ".join(str(problem) for problem in problems))
+        return HttpResponseRedirect(f"{car_page}#test-drive")
+    start = form.cleaned_data["start_time"]
+    length = timedelta(minutes=settings.SHOWROOM_TEST_DRIVE_SLOT_MINUTES)
+    try:
+        drive = showroom.test_drive_book(
+            user=_buyer(request), vehicle_id=vehicle_id, start_time=start, end_time=start + length
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return HttpResponseRedirect(f"{car_page}#test-drive")
+    accounts.consent_give(
+        purpose=ConsentPurpose.TEST_DRIVE,
+        user=_buyer(request),
+        email=_buyer(request).email,
+        ip_address=client_ip(request),
+    )
+    messages.success(
+        request,
+        _("Your test drive is booked for %(when)s. See you at the showroom!")
+        % {"when": formatting.local_datetime(drive.start_time)},
+    )
+    return HttpResponseRedirect(reverse("storefront:account"))
 
 
 def _deposit(total: Decimal, balance_due: Decimal) -> Decimal:

@@ -1,0 +1,101 @@
+"""The buyer's account: their consents, withdrawn by them alone, and a test drive booked from
+the car's page in one of the demo car's free slots, with its own consent."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts import selectors as accounts
+from accounts import services as account_services
+from accounts.tests.factories import UserFactory
+from catalog.tests.factories import VehicleFactory
+from showroom import selectors as showroom
+from showroom.tests.factories import resource_make, tomorrow_at
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def demo_car():
+    car = VehicleFactory(test_drive_available=True)
+    resource_make(name="Demo K5", vehicle_id=car.pk)
+    return car
+
+
+def test_the_account_page_lists_the_consents_and_one_is_withdrawn_by_its_giver():
+    buyer = UserFactory()
+    consent = account_services.consent_give(purpose="account", user=buyer, email=buyer.email)
+    client = signed_in(buyer)
+
+    page = client.get(reverse("storefront:account")).content.decode()
+    client.post(reverse("storefront:consent-withdraw", args=[consent.pk]))
+
+    assert "Личный кабинет и покупка автомобиля" in page
+    (withdrawn,) = accounts.consent_list(user=buyer)
+    assert withdrawn.withdrawn_at is not None
+
+
+def test_another_buyers_consent_cannot_be_withdrawn():
+    owner = UserFactory()
+    consent = account_services.consent_give(purpose="account", user=owner, email=owner.email)
+
+    response = signed_in(UserFactory()).post(
+        reverse("storefront:consent-withdraw", args=[consent.pk])
+    )
+
+    assert response.status_code == 404
+    assert accounts.consent_list(user=owner).get().withdrawn_at is None
+
+
+def test_the_account_page_asks_a_stranger_to_sign_in():
+    response = Client().get(reverse("storefront:account"))
+
+    assert response["Location"] == f"{reverse('storefront:sign-in')}?next=/account/"
+
+
+def test_the_car_page_offers_the_demo_cars_free_slots_of_the_day(demo_car):
+    day = tomorrow_at(10).date()
+
+    html = (
+        Client().get(reverse("storefront:car", args=[demo_car.pk]), {"day": day}).content.decode()
+    )
+
+    assert 'name="start_time" value="' + tomorrow_at(10).isoformat() in html
+    assert 'name="start_time" value="' + tomorrow_at(8).isoformat() in html  # opens at 8
+
+
+def test_booking_a_test_drive_takes_the_slot_and_records_its_consent(demo_car):
+    buyer = UserFactory()
+    client = signed_in(buyer)
+
+    response = client.post(
+        reverse("storefront:test-drive", args=[demo_car.pk]),
+        {"start_time": tomorrow_at(10).isoformat(), "consent": "on"},
+    )
+
+    assert response["Location"] == reverse("storefront:account")
+    (drive,) = showroom.test_drive_list(user=buyer)
+    assert drive.start_time == tomorrow_at(10)
+    assert [c.purpose for c in accounts.consent_list(user=buyer)] == ["test_drive"]
+    taken = Client().get(
+        reverse("storefront:car", args=[demo_car.pk]), {"day": tomorrow_at(10).date()}
+    )
+    assert 'value="' + tomorrow_at(10).isoformat() not in taken.content.decode()
+
+
+def test_a_test_drive_without_its_consent_is_not_booked(demo_car):
+    buyer = UserFactory()
+
+    signed_in(buyer).post(
+        reverse("storefront:test-drive", args=[demo_car.pk]),
+        {"start_time": tomorrow_at(10).isoformat()},
+    )
+
+    assert not showroom.test_drive_list(user=buyer).exists()
+    assert not accounts.consent_list(user=buyer).exists()
