@@ -242,6 +242,11 @@ def vehicle_list(*, params: MultiValueDict[str, str]) -> QuerySet[Product]:
     return vehicles.select_related("category").prefetch_related("photos")
 
 
+def vehicles_for_sitemap() -> QuerySet[Product]:
+    """Every vehicle on sale, its id and when it last changed only: a sitemap's entries."""
+    return _vehicles_on_sale().order_by("created_at", "pk").only("pk", "updated_at")
+
+
 def vehicles_featured(*, limit: int) -> QuerySet[Product]:
     """The newest cars on the lot, with their photos."""
     return (

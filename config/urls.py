@@ -31,6 +31,7 @@ from config.report_pages import sales_report_csv, sales_report_page, sales_repor
 from crm.views import my_clients_page
 from orders.views import order_dashboard
 from payments.views import payment_return_page
+from storefront import urls as storefront_urls
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", ApiRootView.as_view(), name="api-root"),
@@ -48,6 +49,7 @@ api_v1: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("", include("storefront.urls")),
+    *storefront_urls.sitemap_urls,
     path("developers/", landing_page, name="landing"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path(".well-known/jwks.json", jwks, name="jwks"),
@@ -106,5 +108,5 @@ urlpatterns = [
 
 handler400 = "common.views.bad_request"
 handler403 = "common.views.permission_denied"
-handler404 = "common.views.page_not_found"
-handler500 = "common.views.server_error"
+handler404 = "storefront.views.errors.page_not_found"
+handler500 = "storefront.views.errors.server_error"

@@ -1,10 +1,17 @@
 """The buyers' website (docs/storefront.md): its paths are fixed by the product."""
 
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
+from storefront.sitemaps import SITEMAPS
 from storefront.views import account, catalog, checkout
 
 app_name = "storefront"
+
+# Outside the namespace: Django's sitemap index names its pages by this one.
+sitemap_urls = [
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]
 
 urlpatterns = [
     path("", catalog.home, name="home"),
@@ -14,6 +21,7 @@ urlpatterns = [
     path("compare/<uuid:vehicle_id>/add", catalog.compare_add, name="compare-add"),
     path("compare/<uuid:vehicle_id>/remove", catalog.compare_remove, name="compare-remove"),
     path("privacy/", catalog.privacy, name="privacy"),
+    path("robots.txt", catalog.robots_txt, name="robots"),
     path("cars/<uuid:vehicle_id>/reserve", checkout.reserve, name="reserve"),
     path("cars/<uuid:vehicle_id>/test-drive", checkout.test_drive_book, name="test-drive"),
     path("checkout/<uuid:order_id>/", checkout.checkout, name="checkout"),

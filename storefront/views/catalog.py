@@ -56,6 +56,8 @@ FACET_LEGENDS = [
 ]
 # How far ahead a test drive may be booked (the showroom's own limit is 30 days).
 TEST_DRIVE_DAYS_AHEAD = 29
+# What crawlers are asked to leave alone (robots.txt).
+ROBOTS_DISALLOWED = ["/account/", "/checkout/", "/compare/", "/admin/", "/api/", "/dashboard/"]
 # The privacy policy's version (storefront/templates/storefront/privacy.html).
 PRIVACY_POLICY_VERSION = "2026-11"
 # The listing's parameters that are not the catalog's filters.
@@ -253,3 +255,16 @@ def compare_remove(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
 @page
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "storefront/privacy.html", {"version": PRIVACY_POLICY_VERSION})
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """What crawlers may read: the cars, not the account, the checkout, the admin or the
+    API; and where the sitemap is."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED),
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
