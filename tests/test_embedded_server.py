@@ -187,9 +187,9 @@ def test_the_startup_banner_lists_every_entry_point_after_the_noise(embedded_ser
     base_url, project = embedded_server
     lines = (project.parent / "server.log").read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Autosalon is running"))
-    banner = "\n".join(lines[start : start + 16])
+    banner = "\n".join(lines[start : start + 17])
 
-    for entry in ("Start here", "API", "Swagger UI", "ReDoc", "Admin", "Dashboard", "WebSocket"):
+    for entry in ("Storefront", "Developers", "API", "Swagger UI", "ReDoc", "Admin", "Dashboard", "WebSocket"):
         assert f"  {entry} " in banner, entry
     assert f"Health        {base_url}/health" in banner
     assert f"Metrics       {base_url}/metrics" in banner
