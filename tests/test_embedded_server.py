@@ -189,7 +189,16 @@ def test_the_startup_banner_lists_every_entry_point_after_the_noise(embedded_ser
     start = next(i for i, line in enumerate(lines) if line.startswith("Autosalon is running"))
     banner = "\n".join(lines[start : start + 17])
 
-    for entry in ("Storefront", "Developers", "API", "Swagger UI", "ReDoc", "Admin", "Dashboard", "WebSocket"):
+    for entry in (
+        "Storefront",
+        "Developers",
+        "API",
+        "Swagger UI",
+        "ReDoc",
+        "Admin",
+        "Dashboard",
+        "WebSocket",
+    ):
         assert f"  {entry} " in banner, entry
     assert f"Health        {base_url}/health" in banner
     assert f"Metrics       {base_url}/metrics" in banner
