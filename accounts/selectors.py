@@ -141,6 +141,12 @@ def consent_list(*, user: Actor) -> QuerySet[Consent]:
     return Consent.objects.filter(user_id=user.pk).order_by("-given_at")
 
 
+def consent_list_of_phone(*, phone: str) -> QuerySet[Consent]:
+    """The consents given with `phone` (E.164), with an account or without: what staff
+    answers a caller who asks what they agreed to."""
+    return Consent.objects.filter(phone=phone).order_by("-given_at")
+
+
 def consent_text(*, purpose: str) -> ConsentText:
     """The current text of the consent to `purpose`, and its version."""
     return TEXTS[purpose]

@@ -53,6 +53,8 @@ class ActivityKind(models.TextChoices):
     EVENT_REGISTERED = "event_registered", _("Registered for a showroom event")
     TEST_DRIVE_BOOKED = "test_drive_booked", _("Test drive booked")
     TEST_DRIVE_CANCELLED = "test_drive_cancelled", _("Test drive cancelled")
+    # Left on the storefront (crm.services.callback_request).
+    CALLBACK_REQUESTED = "callback_requested", _("Asked to be called back")
     # Written by the CRM itself.
     MERGED = "merged", _("Merged with a duplicate")
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from phonenumber_field.formfields import PhoneNumberField
 
 from financing.choices import EmploymentStatus
 
@@ -164,6 +165,23 @@ class TestDriveForm(forms.Form):
     """A free slot of the car's demo car, and the consent a test drive needs."""
 
     start_time = forms.DateTimeField(label=_("Time"))
+
+    def __init__(self, *args, consent_text, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"] = ConsentField(consent_text)
+
+
+class CallbackForm(forms.Form):
+    """ "Call me back" about a car: a name, a phone and the consent for them."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    phone = PhoneNumberField(
+        label=_("Phone"),
+        region="RU",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
 
     def __init__(self, *args, consent_text, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("privacy/", catalog.privacy, name="privacy"),
     path("robots.txt", catalog.robots_txt, name="robots"),
     path("cars/<uuid:vehicle_id>/reserve", checkout.reserve, name="reserve"),
+    path("cars/<uuid:vehicle_id>/callback", checkout.callback, name="callback"),
     path("cars/<uuid:vehicle_id>/test-drive", checkout.test_drive_book, name="test-drive"),
     path("checkout/<uuid:order_id>/", checkout.checkout, name="checkout"),
     path("account/orders/", checkout.order_list, name="orders"),

@@ -24,7 +24,7 @@ from config import servers
 from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
-THROTTLE_BUCKETS = ("AUTH", "ORDER_CREATE", "USER", "ANON", "READINESS")
+THROTTLE_BUCKETS = ("AUTH", "ORDER_CREATE", "LEAD", "USER", "ANON", "READINESS")
 
 
 def free_port() -> int:

@@ -883,6 +883,8 @@ THROTTLE_RATES = {
     "register": env.str("THROTTLE_RATE_AUTH", default="10/min"),
     "login": env.str("THROTTLE_RATE_AUTH", default="10/min"),
     "order_create": env.str("THROTTLE_RATE_ORDER_CREATE", default="20/min"),
+    # The storefront's forms that leave a phone number with no account (a call back).
+    "lead": env.str("THROTTLE_RATE_LEAD", default="10/min"),
     "user": env.str("THROTTLE_RATE_USER", default="100/min"),
     "anon": env.str("THROTTLE_RATE_ANON", default="100/min"),
     # /health/components, per client address: a monitor asks every few seconds; a flood of

@@ -5,7 +5,12 @@ event in the outbox (docs/events.md, "crm"). Clients in `clients.py`, their cont
 merging duplicates in `merges.py`, the import of a file in `imports.py`, erasure in
 `erasures.py`."""
 
-from crm.services.activities import activity_log, client_for_user, timeline_record
+from crm.services.activities import (
+    activity_log,
+    callback_request,
+    client_for_user,
+    timeline_record,
+)
 from crm.services.clients import (
     client_archive,
     client_create,
@@ -21,6 +26,7 @@ from crm.services.merges import client_merge
 __all__ = [
     "ERASED_NAME",
     "activity_log",
+    "callback_request",
     "client_archive",
     "client_create",
     "client_erase",

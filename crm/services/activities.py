@@ -7,12 +7,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import selectors as accounts_selectors
 from common.events import Event
 from common.types import Actor, Id
 from crm import events
-from crm.choices import ClientSource
+from crm.choices import ActivityKind, ClientSource
 from crm.models import Activity, Client
 from crm.services.clients import _live, _locked, lead_manager_pick, normalise_email
 
@@ -157,3 +158,40 @@ def timeline_record(
     )
     _last_activity_note(activity)
     return activity
+
+
+def callback_request(*, name: str, phone: str, about: str, user_id: Id | None = None) -> Activity:
+    """A "call me back" left on the website (docs/crm.md, "Leads"): on the record of the
+    account that left it, else of the live client with that phone, else of a new lead from
+    the website, given a manager as every lead that comes in by itself; an entry on its
+    timeline says what to call about."""
+    with transaction.atomic(using=DB):
+        client = _account_client_locked(user_id) if user_id is not None else None
+        if client is None:
+            client = (
+                Client.objects.using(DB)
+                .select_for_update()
+                .filter(phone=phone, archived_at__isnull=True)
+                .order_by("created_at")
+                .first()
+            )
+        if client is None:
+            manager_id = lead_manager_pick()
+            client = Client.objects.using(DB).create(
+                name=name,
+                phone=phone,
+                source=ClientSource.WEBSITE,
+                manager_id=manager_id,
+                assigned_at=timezone.now() if manager_id is not None else None,
+            )
+            events.CLIENT_CREATED.emit(
+                aggregate_id=client.pk, payload=events.client_payload(client)
+            )
+        return _activity_add(
+            client,
+            kind=ActivityKind.CALLBACK_REQUESTED,
+            summary=_("Call %(name)s back at %(phone)s about %(about)s")
+            % {"name": name, "phone": phone, "about": about},
+            occurred_at=timezone.now(),
+            source_type="storefront",
+        )

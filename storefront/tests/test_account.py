@@ -9,6 +9,7 @@ from accounts import selectors as accounts
 from accounts import services as account_services
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import VehicleFactory
+from crm import selectors as crm_selectors
 from showroom import selectors as showroom
 from showroom.tests.factories import resource_make, tomorrow_at
 
@@ -99,3 +100,31 @@ def test_a_test_drive_without_its_consent_is_not_booked(demo_car):
 
     assert not showroom.test_drive_list(user=buyer).exists()
     assert not accounts.consent_list(user=buyer).exists()
+
+
+def test_call_me_back_leaves_a_lead_with_a_manager_and_its_consent(demo_car):
+    response = Client(REMOTE_ADDR="198.51.100.20").post(
+        reverse("storefront:callback", args=[demo_car.pk]),
+        {"name": "Иван", "phone": "8 916 123-45-67", "consent": "on"},
+    )
+
+    assert response["Location"] == reverse("storefront:car", args=[demo_car.pk])
+    lead = crm_selectors.client_list(user=UserFactory(role="admin")).get(phone="+79161234567")
+    assert lead.source == "website" and lead.name == "Иван"
+    (entry,) = lead.activities.all()
+    assert entry.kind == "callback_requested" and demo_car.vin in entry.summary
+    (consent,) = accounts.consent_list_of_phone(phone="+79161234567")
+    assert consent.purpose == "callback" and consent.ip_address == "198.51.100.20"
+
+
+def test_call_me_back_without_its_consent_leaves_nothing(demo_car):
+    Client().post(
+        reverse("storefront:callback", args=[demo_car.pk]),
+        {"name": "Иван", "phone": "+79161234567"},
+    )
+
+    assert (
+        not crm_selectors.client_list(user=UserFactory(role="admin"))
+        .filter(phone="+79161234567")
+        .exists()
+    )

@@ -28,7 +28,7 @@ from insurance import services as insurance
 from showroom import selectors as showroom
 from showroom import services as showroom_services
 from storefront import compare, seo, specs
-from storefront.forms import CalculatorForm, InsuranceForm, TestDriveForm
+from storefront.forms import CalculatorForm, CallbackForm, InsuranceForm, TestDriveForm
 from storefront.pages import htmx, page
 
 PAGE_SIZE = 24
@@ -141,6 +141,11 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
             "available": available,
             "similar": catalog.vehicles_similar(vehicle=vehicle, limit=SIMILAR),
             "compared": vehicle.pk in compare.compared_ids(request),
+            "callback": CallbackForm(
+                consent_text=accounts.consent_text(purpose=ConsentPurpose.CALLBACK),
+                initial={"name": getattr(request.user, "full_name", "")},
+                auto_id="callback_%s",  # one page, several forms: ids of their own
+            ),
             # One reservation however often the form is sent (its Idempotency-Key).
             "reserve_key": uuid.uuid4(),
             "deposit_percent": settings.ORDERS_VEHICLE_DEPOSIT_PERCENT,
@@ -186,7 +191,7 @@ def _test_drive(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
         "slots": slots,
         "day": day,
         "days": (today, today + timedelta(days=TEST_DRIVE_DAYS_AHEAD)),
-        "test_drive": TestDriveForm(consent_text=consent),
+        "test_drive": TestDriveForm(consent_text=consent, auto_id="drive_%s"),
     }
 
 

@@ -19,9 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import selectors as accounts_selectors
 from accounts import services as accounts
 from accounts.choices import ConsentPurpose
+from catalog import selectors as catalog
 from common import formatting
 from common.exceptions import ApplicationError
-from common.throttling import client_ip
+from common.throttling import client_ip, throttled
+from crm import services as crm
 from financing import services as financing
 from financing.choices import FinancingType
 from orders import selectors as orders
@@ -30,7 +32,13 @@ from orders.choices import OrderStatus
 from payments import selectors as payment_selectors
 from payments import services as payments
 from showroom import services as showroom
-from storefront.forms import DEFAULT_DOWN_PAYMENT_PERCENT, DEFAULT_TERM, CheckoutForm, TestDriveForm
+from storefront.forms import (
+    DEFAULT_DOWN_PAYMENT_PERCENT,
+    DEFAULT_TERM,
+    CallbackForm,
+    CheckoutForm,
+    TestDriveForm,
+)
 from storefront.pages import page
 
 # What a storefront order's statuses say to its buyer (the feed sends the codes).
@@ -118,6 +126,34 @@ def test_drive_book(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
         % {"when": formatting.local_datetime(drive.start_time)},
     )
     return HttpResponseRedirect(reverse("storefront:account"))
+
+
+@require_POST
+@throttled("lead", page=True)
+@page
+def callback(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
+    """ "Call me back" about a car, signed in or not: the CRM's lead, with its consent."""
+    car_page = reverse("storefront:car", args=[vehicle_id])
+    vehicle = catalog.product_get(product_id=vehicle_id)
+    consent = accounts_selectors.consent_text(purpose=ConsentPurpose.CALLBACK)
+    form = CallbackForm(request.POST, consent_text=consent)
+    if not form.is_valid():
+        for problems in form.errors.values():
+            messages.error(request, " ".join(str(problem) for problem in problems))
+        return HttpResponseRedirect(f"{car_page}#callback")
+    phone = form.cleaned_data["phone"].as_e164
+    user = _buyer(request) if request.user.is_authenticated else None
+    crm.callback_request(
+        name=form.cleaned_data["name"],
+        phone=phone,
+        about=f"{vehicle.make} {vehicle.model} {vehicle.year or ''} (VIN {vehicle.vin})".strip(),
+        user_id=user.pk if user is not None else None,
+    )
+    accounts.consent_give(
+        purpose=ConsentPurpose.CALLBACK, user=user, phone=phone, ip_address=client_ip(request)
+    )
+    messages.success(request, _("Thank you! A manager will call you back within working hours."))
+    return HttpResponseRedirect(car_page)
 
 
 def _deposit(total: Decimal, balance_due: Decimal) -> Decimal:
