@@ -215,6 +215,13 @@ class Product(TimestampedModel):
                 condition=Q(is_active=True, kind=ProductKind.VEHICLE),
                 name="catalog_vehicle_facets",
             ),
+            # The cars on the lot of one body type by price: a car's page reads the nearest
+            # in price on either side (`selectors.vehicles_similar`).
+            models.Index(
+                fields=["body_type", "price"],
+                condition=Q(is_active=True, kind=ProductKind.VEHICLE, stock_quantity__gt=0),
+                name="catalog_vehicle_body_price",
+            ),
         ]
 
     def __str__(self):

@@ -10,7 +10,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connections
-from django.db.models import Count, F, Field, Func, Max, Min, QuerySet, Value
+from django.db.models import Count, F, Field, Max, Min, QuerySet, Value
 from django.utils.datastructures import MultiValueDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -259,15 +259,20 @@ def vehicles_featured(*, limit: int) -> QuerySet[Product]:
 
 def vehicles_similar(*, vehicle: Product, limit: int) -> list[Product]:
     """Cars on the lot a buyer of `vehicle` may take instead: the same body type, the
-    nearest in price first."""
-    return list(
+    nearest in price first. The nearest `limit` on either side of its price, each side an
+    ordered read of the index of the lot by body and price (catalog_vehicle_body_price)."""
+    lot = (
         _vehicles_on_sale()
         .filter(stock_quantity__gt=0, body_type=vehicle.body_type)
         .exclude(pk=vehicle.pk)
-        .annotate(distance=Func(F("price") - vehicle.price, function="ABS"))
-        .order_by("distance", "pk")
-        .prefetch_related("photos")[:limit]
+        .values_list("pk", "price")
     )
+    above = lot.filter(price__gte=vehicle.price).order_by("price", "pk")[:limit]
+    below = lot.filter(price__lt=vehicle.price).order_by("-price", "-pk")[:limit]
+    nearest = sorted(above.union(below, all=True), key=lambda row: abs(row[1] - vehicle.price))
+    ids = [pk for pk, _price in nearest[:limit]]
+    found = Product.objects.filter(pk__in=ids).prefetch_related("photos").in_bulk()
+    return [found[pk] for pk in ids]
 
 
 def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:

@@ -292,3 +292,18 @@ def test_the_home_page_of_an_empty_lot_still_answers(client_ru):
     assert response.status_code == 200
     assert "0 автомобилей в наличии" in html_of(response)
     assert listed_ids(response) == []
+
+
+def test_similar_cars_are_of_the_same_body_on_the_lot_nearest_in_price_first(client_ru):
+    car = VehicleFactory(body_type="suv", price=Decimal("3000000.00"))
+    near = VehicleFactory(body_type="suv", price=Decimal("2950000.00"))
+    next_ = VehicleFactory(body_type="suv", price=Decimal("3100000.00"))
+    far = VehicleFactory(body_type="suv", price=Decimal("5000000.00"))
+    farther = VehicleFactory(body_type="suv", price=Decimal("900000.00"))
+    VehicleFactory(body_type="suv", price=Decimal("3000001.00"), stock_quantity=0)  # reserved
+    VehicleFactory(body_type="sedan", price=Decimal("3000000.00"))
+
+    shown = catalog.vehicles_similar(vehicle=car, limit=4)
+
+    assert [similar.pk for similar in shown] == [near.pk, next_.pk, far.pk, farther.pk]
+    assert listed_ids(client_ru.get(car_url(car)))[:4] == [str(similar.pk) for similar in shown]
