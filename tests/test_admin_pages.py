@@ -56,7 +56,7 @@ def rows_make(customer, count: int) -> None:
     """`count` rows of every model the admin lists, made through the services: a product in
     its own category, an order reserving it, a loan application with its schedule on it, its
     payment partly refunded (a charge and a refund in the ledger), a login in the activity
-    log, an insurance quote and a policy with a claim on it, on the car the order holds (one
+    log, a consent, an insurance quote and a policy with a claim on it, on the car the order holds (one
     customer holding `count` unpaid cars and test drives)."""
     with override_settings(**LIMITS_LIFTED):
         for _ in range(count):
@@ -93,6 +93,7 @@ def _rows_make(customer) -> None:
         ),
     )
     accounts_services.activity_record(user=customer, type=ActivityType.LOGIN)
+    accounts_services.consent_give(purpose="account", user=customer, email=customer.email)
     accounts_services.identity_link(
         user=customer, provider="google", subject=f"sub-{order.pk}", email=customer.email
     )
