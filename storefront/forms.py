@@ -186,3 +186,14 @@ class CallbackForm(forms.Form):
     def __init__(self, *args, consent_text, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent"] = ConsentField(consent_text)
+
+
+class EventRegistrationForm(forms.Form):
+    """A seat at a showroom event, with the consent it needs; `key` makes a repeated
+    submission one payment of a paid seat."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, consent_text, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"] = ConsentField(consent_text)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("cars/<uuid:vehicle_id>/reserve", checkout.reserve, name="reserve"),
     path("cars/<uuid:vehicle_id>/callback", checkout.callback, name="callback"),
     path("cars/<uuid:vehicle_id>/test-drive", checkout.test_drive_book, name="test-drive"),
+    path("events/<uuid:event_id>/", checkout.event_page, name="event"),
     path("checkout/<uuid:order_id>/", checkout.checkout, name="checkout"),
     path("account/orders/", checkout.order_list, name="orders"),
     path("account/orders/<uuid:order_id>/", checkout.order_detail, name="order"),

@@ -1,6 +1,9 @@
 """The buyer's account: their consents, withdrawn by them alone, and a test drive booked from
 the car's page in one of the demo car's free slots, with its own consent."""
 
+import uuid
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,8 +13,9 @@ from accounts import services as account_services
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import VehicleFactory
 from crm import selectors as crm_selectors
+from payments import selectors as payments
 from showroom import selectors as showroom
-from showroom.tests.factories import resource_make, tomorrow_at
+from showroom.tests.factories import event_make, resource_make, tomorrow_at
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -128,3 +132,46 @@ def test_call_me_back_without_its_consent_leaves_nothing(demo_car):
         .filter(phone="+79161234567")
         .exists()
     )
+
+
+def test_a_free_showroom_event_confirms_the_seat_with_its_consent():
+    event = event_make(capacity=5)
+    buyer = UserFactory()
+
+    response = signed_in(buyer).post(
+        reverse("storefront:event", args=[event.pk]), {"key": uuid.uuid4(), "consent": "on"}
+    )
+
+    assert response["Location"] == reverse("storefront:account")
+    (registration,) = showroom.registration_list(user=buyer)
+    assert registration.event_id == event.pk and registration.status == "confirmed"
+    assert [c.purpose for c in accounts.consent_list(user=buyer)] == ["events"]
+
+
+def test_a_paid_event_holds_the_seat_and_asks_for_its_price():
+    event = event_make(capacity=5, price=Decimal("1500.00"))
+    buyer = UserFactory()
+    key = uuid.uuid4()
+    client = signed_in(buyer)
+
+    client.post(reverse("storefront:event", args=[event.pk]), {"key": key, "consent": "on"})
+
+    (registration,) = showroom.registration_list(user=buyer)
+    (payment,) = payments.payment_list(user=buyer)
+    assert payment.amount == Decimal("1500.00") and payment.payable_id == registration.pk
+
+
+def test_an_event_seat_needs_a_sign_in_and_the_consent():
+    event = event_make(capacity=5)
+    buyer = UserFactory()
+
+    anonymous = Client().post(
+        reverse("storefront:event", args=[event.pk]), {"key": uuid.uuid4(), "consent": "on"}
+    )
+    unconsented = signed_in(buyer).post(
+        reverse("storefront:event", args=[event.pk]), {"key": uuid.uuid4()}
+    )
+
+    assert anonymous["Location"].startswith(reverse("storefront:sign-in"))
+    assert unconsented.status_code == 400
+    assert not showroom.registration_list(user=buyer).exists()

@@ -31,12 +31,14 @@ from orders import services as order_services
 from orders.choices import OrderStatus
 from payments import selectors as payment_selectors
 from payments import services as payments
+from showroom import selectors as showroom_selectors
 from showroom import services as showroom
 from storefront.forms import (
     DEFAULT_DOWN_PAYMENT_PERCENT,
     DEFAULT_TERM,
     CallbackForm,
     CheckoutForm,
+    EventRegistrationForm,
     TestDriveForm,
 )
 from storefront.pages import page
@@ -154,6 +156,56 @@ def callback(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
     )
     messages.success(request, _("Thank you! A manager will call you back within working hours."))
     return HttpResponseRedirect(car_page)
+
+
+@require_http_methods(["GET", "POST"])
+@page
+def event_page(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    """A showroom event, and a seat at it: confirmed at once when free, held until paid
+    when not (the showroom's own rules: seats counted once, a waitlist when full)."""
+    here = reverse("storefront:event", args=[event_id])
+    event = showroom_selectors.event_get(user=request.user, event_id=event_id)
+    consent = accounts_selectors.consent_text(purpose=ConsentPurpose.EVENTS)
+    posted = request.POST if request.method == "POST" else None
+    form = EventRegistrationForm(posted, consent_text=consent, initial={"key": uuid.uuid4()})
+    if posted is not None:
+        if away := _signed_in_or_away(request, here):
+            return away
+        if form.is_valid():
+            try:
+                registration = showroom.registration_create(event_id=event.pk, user=_buyer(request))
+                accounts.consent_give(
+                    purpose=ConsentPurpose.EVENTS,
+                    user=_buyer(request),
+                    email=_buyer(request).email,
+                    ip_address=client_ip(request),
+                )
+                payment_url = _seat_paid(request, registration, event, form.cleaned_data["key"])
+            except ApplicationError as error:
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(request, _("You are registered. See you at the showroom!"))
+                return HttpResponseRedirect(payment_url or reverse("storefront:account"))
+    seats_left = max(event.capacity - getattr(event, "seats_taken", 0), 0)  # annotated
+    context = {"event": event, "form": form, "seats_left": seats_left}
+    return render(request, "storefront/event.html", context, status=400 if form.errors else 200)
+
+
+def _seat_paid(request: HttpRequest, registration: Any, event: Any, key: UUID) -> str:
+    """The payment of a seat held until paid; the provider's page to confirm it on, if any."""
+    if registration.status != "pending_payment":
+        return ""
+    payment, _created = payments.payment_create(
+        user=_buyer(request),
+        amount=event.price,
+        method="card",
+        registration_id=registration.pk,
+        description=event.title,
+        idempotency_key=f"storefront:{key}",
+    )
+    return payment_selectors.payment_get(
+        user=_buyer(request), payment_id=payment.pk
+    ).confirmation_url
 
 
 def _deposit(total: Decimal, balance_due: Decimal) -> Decimal:
