@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from phonenumber_field.formfields import PhoneNumberField
 
 from financing.choices import EmploymentStatus
+from insurance.choices import InsuranceType
 
 TERMS = [12, 24, 36, 48, 60, 72, 84]
 DEFAULT_TERM = 60
@@ -44,19 +45,13 @@ class CalculatorForm(forms.Form):
         return down
 
 
-class InsuranceForm(forms.Form):
-    """The driver an insurance estimate is for."""
+class DriverForm(forms.Form):
+    """The driver an insurance price is for."""
 
     driver_age = forms.IntegerField(label=_("Driver's age"), min_value=18, max_value=99)
     driver_experience_years = forms.IntegerField(
         label=_("Years of driving"), min_value=0, max_value=80
     )
-
-    def __init__(self, data) -> None:
-        given = {
-            name: data[name] for name in ("driver_age", "driver_experience_years") if data.get(name)
-        }
-        super().__init__({"driver_age": 35, "driver_experience_years": 10, **given})
 
     def clean(self):
         cleaned = super().clean()
@@ -64,6 +59,17 @@ class InsuranceForm(forms.Form):
         if age is not None and experience is not None and experience > age - 16:
             raise forms.ValidationError(_("Nobody drives before sixteen."))
         return cleaned
+
+
+class InsuranceForm(DriverForm):
+    """The vehicle page's estimate: a driver of 35 with 10 years behind the wheel unless
+    the buyer says otherwise."""
+
+    def __init__(self, data) -> None:
+        given = {
+            name: data[name] for name in ("driver_age", "driver_experience_years") if data.get(name)
+        }
+        super().__init__({"driver_age": 35, "driver_experience_years": 10, **given})
 
 
 class SignInForm(forms.Form):
@@ -197,3 +203,12 @@ class EventRegistrationForm(forms.Form):
     def __init__(self, *args, consent_text, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent"] = ConsentField(consent_text)
+
+
+class InsureForm(DriverForm):
+    """A policy for the ordered car: OSAGO or KASKO, for the driver given."""
+
+    insurance_type = forms.ChoiceField(
+        label=_("Insurance"), choices=InsuranceType.choices, widget=forms.RadioSelect
+    )
+    key = forms.UUIDField(widget=forms.HiddenInput)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("checkout/<uuid:order_id>/", checkout.checkout, name="checkout"),
     path("account/orders/", checkout.order_list, name="orders"),
     path("account/orders/<uuid:order_id>/", checkout.order_detail, name="order"),
+    path("account/orders/<uuid:order_id>/insure", checkout.order_insure, name="order-insure"),
     path("account/", account.account_page, name="account"),
     path(
         "account/consents/<uuid:consent_id>/withdraw",

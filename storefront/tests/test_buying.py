@@ -15,6 +15,7 @@ from accounts import selectors as accounts
 from accounts.tests.factories import PASSWORD, UserFactory
 from catalog import selectors as catalog
 from catalog.tests.factories import VehicleFactory
+from insurance import selectors as insurance
 from orders import selectors as orders
 from payments import selectors as payments
 
@@ -238,3 +239,46 @@ def test_the_order_page_says_the_status_in_words_and_the_deal(car):
     assert "Забронирован, ждёт оплаты" in html
     assert f'data-order="{order.pk}"' in html and 'data-word-paid="Оплачен"' in html
     assert "3\xa0000\xa0000,00\xa0₽" in html
+
+
+def test_kasko_for_the_ordered_car_is_quoted_bought_and_its_premium_paid_once(car):
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    reserve(client, car)
+    (order,) = orders.orders_of_buyer(user=buyer)
+    form = {
+        "insurance_type": "kasko",
+        "driver_age": 40,
+        "driver_experience_years": 15,
+        "key": uuid.uuid4(),
+    }
+
+    first = client.post(reverse("storefront:order-insure", args=[order.pk]), form)
+    again = client.post(reverse("storefront:order-insure", args=[order.pk]), form)
+
+    (policy,) = insurance.policy_list(user=buyer)
+    (payment,) = payments.payment_list(user=buyer)
+    assert policy.order_id == order.pk and policy.insurance_type == "kasko"
+    assert policy.coverage_amount == Decimal("3000000.00")
+    assert payment.payable_id == policy.pk and payment.amount == policy.premium
+    assert first["Location"] == again["Location"] == f"/account/orders/{order.pk}/"
+
+
+def test_another_buyers_order_cannot_be_insured(car):
+    buyer = UserFactory()
+    reserve(signed_in(buyer), car)
+    (order,) = orders.orders_of_buyer(user=buyer)
+    stranger = UserFactory()
+
+    response = signed_in(stranger).post(
+        reverse("storefront:order-insure", args=[order.pk]),
+        {
+            "insurance_type": "osago",
+            "driver_age": 40,
+            "driver_experience_years": 15,
+            "key": uuid.uuid4(),
+        },
+    )
+
+    assert response.status_code == 404
+    assert not insurance.policy_list(user=buyer).exists()

@@ -26,6 +26,8 @@ from common.throttling import client_ip, throttled
 from crm import services as crm
 from financing import services as financing
 from financing.choices import FinancingType
+from insurance import selectors as insurance_selectors
+from insurance import services as insurance
 from orders import selectors as orders
 from orders import services as order_services
 from orders.choices import OrderStatus
@@ -39,6 +41,7 @@ from storefront.forms import (
     CallbackForm,
     CheckoutForm,
     EventRegistrationForm,
+    InsureForm,
     TestDriveForm,
 )
 from storefront.pages import page
@@ -282,6 +285,66 @@ def _pay(
     ).confirmation_url
 
 
+@require_POST
+@page
+def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
+    """OSAGO or KASKO for the ordered car: a quote priced by the insurance app, bought, and
+    its premium paid through the provider. One open policy of a kind per order."""
+    order_page = reverse("storefront:order", args=[order_id])
+    if away := _signed_in_or_away(request, order_page):
+        return away
+    deal = orders.deal_of_buyer(user=_buyer(request), order_id=order_id)
+    form = InsureForm(request.POST)
+    if not form.is_valid():
+        for problems in form.errors.values():
+            messages.error(request, " ".join(str(problem) for problem in problems))
+        return HttpResponseRedirect(f"{order_page}#insure")
+    data = form.cleaned_data
+    try:
+        policy = _policy_bought(request, deal.order, data)
+        payment, _created = payments.payment_create(
+            user=_buyer(request),
+            amount=policy.premium,
+            method="card",
+            policy_id=policy.pk,
+            description=policy.get_insurance_type_display(),
+            idempotency_key=f"storefront:{data['key']}",
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return HttpResponseRedirect(f"{order_page}#insure")
+    confirmation = payment_selectors.payment_get(user=_buyer(request), payment_id=payment.pk)
+    messages.success(request, _("The policy is bought: %(number)s.") % {"number": policy.number})
+    return HttpResponseRedirect(confirmation.confirmation_url or order_page)
+
+
+def _policy_bought(request: HttpRequest, order: Any, data: dict[str, Any]) -> Any:
+    """The order's open policy of the kind asked for (a repeated form pays it again), else
+    a new one bought from a new quote."""
+    policy = (
+        insurance_selectors.policy_list(user=_buyer(request))
+        .filter(
+            order_id=order.pk,
+            insurance_type=data["insurance_type"],
+            status__in=("pending_payment", "active"),
+        )
+        .first()
+    )
+    if policy is not None:
+        return policy
+    car = next(item for item in order.line_items)
+    quote = insurance.quote_create(
+        user=_buyer(request),
+        order_id=order.pk,
+        insurance_type=data["insurance_type"],
+        product_id=car.product_id,
+        driver_age=data["driver_age"],
+        driver_experience_years=data["driver_experience_years"],
+        unlimited_drivers=False,
+    )
+    return insurance.quote_purchase(quote_id=quote.pk)
+
+
 @require_GET
 @page
 def order_list(request: HttpRequest) -> HttpResponse:
@@ -309,6 +372,17 @@ def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
             "history": orders.order_history(user=_buyer(request), order_id=order_id),
             # What the loan waits for; the buyer's own part is the amount due, shown apart.
             "waiting_for": [step for step in deal.outstanding if step.code != "payment_due"],
+            "policies": insurance_selectors.policy_list(user=_buyer(request)).filter(
+                order_id=order_id
+            ),
+            "insure": InsureForm(
+                initial={
+                    "key": uuid.uuid4(),
+                    "insurance_type": "kasko",
+                    "driver_age": 35,
+                    "driver_experience_years": 10,
+                }
+            ),
             "words": {str(code): str(word) for code, word in STATUS_WORDS.items()},
         },
     )
