@@ -8,15 +8,20 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from accounts import selectors as accounts_selectors
 from accounts import services as accounts
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 from catalog.tests.factories import VehicleFactory
+from financing import selectors as financing_selectors
+from insurance import selectors as insurance_selectors
 from orders import selectors as orders
 from orders import services as order_services
 from payments import selectors as payments
+from showroom import selectors as showroom_selectors
+from showroom.tests.factories import resource_make
 from tests.test_browser import SCREENSHOTS, outside_the_browser_loop
 
 pytestmark = [
@@ -26,6 +31,14 @@ pytestmark = [
 ]
 
 PHONE = {"width": 390, "height": 844}
+# Words of the storefront's own English: none may reach a Russian page (the cars' makes,
+# models and trims are names, and stay as they are).
+ENGLISH = re.compile(
+    r"\b(Cars|Compare|Sign in|Sign up|Create an account|Filters|Price|Year|months?|Reserve|"
+    r"Search|Find|Privacy|Specification|Monthly|Insurance|Similar|Used|Loan|Rate|Colour|"
+    r"Gearbox|Drive|Body type|Condition|Fuel|Mileage|Power|Newest|Cheapest|Page|Next|Previous|"
+    r"Photos?|Equipment|Call me back|Name|Phone|Password|Skip to content|Buyers|Admin)\b"
+)
 DESKTOP = {"width": 1366, "height": 900}
 
 
@@ -130,6 +143,65 @@ def test_a_buyer_finds_reserves_and_pays_for_a_car_and_watches_the_order_live(
     assert problems == []
 
 
+def test_a_buyer_applies_for_a_loan_buys_kasko_and_books_a_test_drive(
+    chromium, server, worker, lot
+):
+    buyer = UserFactory(full_name="Борис Смирнов")
+    sportage = VehicleFactory(make="Kia", model="Sportage", test_drive_available=True)
+    resource_make(name="Demo Sportage", vehicle_id=sportage.pk)
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        context = browser_context(chromium, playwright, viewport=PHONE)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(f"{server.url}/account/sign-in/")
+        page.fill("#id_login", buyer.email)
+        page.fill("#id_password", PASSWORD)
+        page.click("button.wide")
+        page.wait_for_url(f"{server.url}/")
+
+        # A loan with a fifth down, from the car's page through the checkout.
+        page.goto(f"{server.url}/cars/{lot[0].pk}/")
+        page.click("text=Оформить кредит")
+        page.wait_for_url(re.compile(r"/checkout/.*plan=loan"))
+        expect(page.locator("input[name=plan][value=loan]")).to_be_checked()
+        page.fill("#id_down_payment", "580000")
+        page.fill("#id_monthly_income", "250000")
+        page.screenshot(path=SCREENSHOTS / "storefront-ru-phone-checkout.png", full_page=True)
+        page.click("text=Перейти к оплате")
+        page.wait_for_url(re.compile(r"/account/orders/[0-9a-f-]+/"))
+
+        # KASKO for it, from the order's page.
+        page.locator("label.slot", has_text="КАСКО").click()
+        page.fill("#id_driver_age", "40")
+        page.fill("#id_driver_experience_years", "18")
+        page.click("text=Оформить полис")
+        page.wait_for_load_state()
+        expect(page.locator(".notice-success")).to_contain_text("Полис оформлен")
+        page.screenshot(path=SCREENSHOTS / "storefront-ru-phone-order.png", full_page=True)
+
+        # A test drive of another car, in its demo car's first free slot tomorrow.
+        page.goto(f"{server.url}/cars/{sportage.pk}/#test-drive")
+        page.locator("label.slot").first.click()
+        page.check("#drive_consent")
+        page.click("text=Записаться на тест-драйв >> nth=-1")
+        page.wait_for_url(f"{server.url}/account/")
+        expect(page.locator(".notice-success")).to_contain_text("Вы записаны на тест-драйв")
+        page.screenshot(path=SCREENSHOTS / "storefront-ru-phone-account.png", full_page=True)
+        context.close()
+
+    (order,) = orders.orders_of_buyer(user=buyer)
+    (application,) = financing_selectors.application_list(user=buyer)
+    (policy,) = insurance_selectors.policy_list(user=buyer)
+    (drive,) = showroom_selectors.test_drive_list(user=buyer)
+    assert application.order_id == order.pk and application.down_payment == Decimal("580000.00")
+    assert policy.order_id == order.pk and policy.insurance_type == "kasko"
+    assert drive.start_time > timezone.now()
+    purposes = {c.purpose for c in accounts_selectors.consent_list(user=buyer)}
+    assert purposes == {"test_drive"}
+    assert problems == []
+
+
 def storefront_pages(car) -> dict[str, str]:
     """Each page by the name its screenshot takes."""
     return {
@@ -150,7 +222,7 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     chromium, server, lot, language
 ):
     pages = storefront_pages(lot[1])
-    widths, problems, titles = {}, [], {}
+    widths, problems, titles, texts = {}, [], {}, {}
     with sync_playwright() as playwright:
         for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
             context = browser_context(chromium, playwright, viewport=viewport, language=language)
@@ -162,6 +234,7 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
                 page.goto(f"{server.url}{path}")
                 widths[(name, slug)] = page.evaluate("document.documentElement.scrollWidth")
                 titles[slug] = page.title()
+                texts[slug] = page.locator("body").inner_text()
                 page.screenshot(
                     path=SCREENSHOTS / f"storefront-{language}-{name}-{slug}.png", full_page=True
                 )
@@ -175,5 +248,7 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     assert all(title for title in titles.values())
     if language == "ru":
         assert "Автосалон" in titles["home"] and "Автомобили" in titles["cars"]
+        english = {slug: ENGLISH.findall(text) for slug, text in texts.items()}
+        assert {slug: words for slug, words in english.items() if words} == {}
     else:
         assert "Autosalon" in titles["home"] and "Cars for sale" in titles["cars"]
