@@ -6,8 +6,10 @@ both languages, at a phone's width and a desktop's, to the run's artifacts."""
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
@@ -42,9 +44,25 @@ ENGLISH = re.compile(
 DESKTOP = {"width": 1366, "height": 900}
 
 
-def browser_context(chromium, playwright, *, viewport, language="ru"):
+def browser_context(chromium, playwright, *, viewport, language="ru", bypass_csp=False):
     browser = playwright.chromium.connect_over_cdp(chromium.endpoint)
-    return browser.new_context(viewport=viewport, locale=language)
+    return browser.new_context(viewport=viewport, locale=language, bypass_csp=bypass_csp)
+
+
+# axe-core, pinned in package.json: the accessibility rules every page is checked against.
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page, as `rule: target` lines."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in found
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
 
 
 @pytest.fixture
@@ -222,10 +240,15 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     chromium, server, lot, language
 ):
     pages = storefront_pages(lot[1])
-    widths, problems, titles, texts = {}, [], {}, {}
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `npm ci` (`make test` runs it)")
+    widths, problems, titles, texts, violations = {}, [], {}, {}, {}
     with sync_playwright() as playwright:
         for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-            context = browser_context(chromium, playwright, viewport=viewport, language=language)
+            # The CSP is bypassed for axe-core's own script, injected by the test.
+            context = browser_context(
+                chromium, playwright, viewport=viewport, language=language, bypass_csp=True
+            )
             context.add_cookies([{"name": "django_language", "value": language, "url": server.url}])
             page = context.new_page()
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -235,6 +258,7 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
                 widths[(name, slug)] = page.evaluate("document.documentElement.scrollWidth")
                 titles[slug] = page.title()
                 texts[slug] = page.locator("body").inner_text()
+                violations[(name, slug)] = serious_violations(page)
                 page.screenshot(
                     path=SCREENSHOTS / f"storefront-{language}-{name}-{slug}.png", full_page=True
                 )
@@ -246,6 +270,7 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     # The missing car's 404 page is the one that logs its own status; nothing else errs.
     assert [problem for problem in problems if "404" not in problem] == []
     assert all(title for title in titles.values())
+    assert {key: found for key, found in violations.items() if found} == {}
     if language == "ru":
         assert "Автосалон" in titles["home"] and "Автомобили" in titles["cars"]
         english = {slug: ENGLISH.findall(text) for slug, text in texts.items()}
