@@ -155,6 +155,33 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     ]
 
 
+def test_the_storefront_serves_its_pages_on_the_embedded_sqlite_files(embedded_server):
+    """The buyers' website on the demo stock, as `make run` serves it: the home page, the
+    listing with a facet and a search (SQLite's plain match), a car's page with its similar
+    cars, the comparison, the sitemap."""
+    base_url, _project = embedded_server
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        cars = http.get(
+            "/api/v1/catalog/products/",
+            params={"condition": "new", "in_stock": "true", "page_size": 1},
+        ).json()["results"]
+        pages = {
+            path: http.get(path)
+            for path in (
+                "/",
+                "/cars/?body_type=crossover&search=Haval&ordering=price",
+                f"/cars/{cars[0]['id']}/",
+                "/compare/",
+                "/sitemap.xml",
+            )
+        }
+
+    assert {path: page.status_code for path, page in pages.items()} == dict.fromkeys(pages, 200)
+    assert "Haval" in pages["/cars/?body_type=crossover&search=Haval&ordering=price"].text
+    assert pages[f"/cars/{cars[0]['id']}/"].text.count('class="card-link"') >= 1  # similar cars
+    assert f"/cars/{cars[0]['id']}/" in pages["/sitemap.xml"].text
+
+
 @pytest.mark.slow
 def test_embedded_server_pushes_a_demo_clients_order_change_over_the_in_memory_layer(
     embedded_server,

@@ -1,9 +1,7 @@
 // The storefront's enhancements (docs/storefront.md): every page works without them.
 (function () {
   "use strict";
-  var root = document.documentElement;
-  root.classList.remove("no-js");
-  root.classList.add("js");
+  var root = document.documentElement;  // already "js": the page's head said so
 
   // The listing's filters: a drawer on a phone, opened and closed by its buttons.
   function drawer(open) {
