@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -184,8 +185,11 @@ def measure(loads: int) -> None:
     print(f"\nsequential scans of catalog_product: {whole_tables}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def run(script: str, description: str, measure: Callable[[int], None]) -> None:
+    """A bench over the seeded stock (this one, bench/storefront.py): its databases made,
+    migrated and seeded, `measure(loads)` run in a process of its own whose settings read
+    them (`script --measure-only`), and the databases dropped unless kept."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--vehicles", type=int, default=100_000)
     parser.add_argument("--loads", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the databases, to explain")
@@ -202,7 +206,7 @@ def main() -> None:
         seed(arguments.vehicles)
         print(f"seeded {arguments.vehicles:,} vehicles in {time.perf_counter() - started:.1f} s")
         print("load average: " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
-        command = [sys.executable, __file__, "--measure-only", "--loads", str(arguments.loads)]
+        command = [sys.executable, script, "--measure-only", "--loads", str(arguments.loads)]
         subprocess.run(command, env=env, check=True)
     finally:
         if not arguments.keep:
@@ -210,4 +214,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(__file__, __doc__.split("\n\n")[0], measure)

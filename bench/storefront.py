@@ -10,19 +10,15 @@ dropped afterwards.
     .venv/bin/python bench/storefront.py [--vehicles 100000] [--loads 50]
 """
 
-import argparse
 import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("BENCH_DATABASE_PREFIX", "autosalon_bench_storefront")
 
-from bench.catalog import FACETS_QUERY, p95, seed, timed
-from bench.harness import databases, environment, manage
+from bench.catalog import FACETS_QUERY, p95, run, timed
 
 
 def measure(loads: int) -> None:
@@ -50,30 +46,5 @@ def measure(loads: int) -> None:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--vehicles", type=int, default=100_000)
-    parser.add_argument("--loads", type=int, default=50)
-    parser.add_argument("--keep", action="store_true", help="keep the databases, to explain")
-    parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
-    arguments = parser.parse_args()
-    if arguments.measure_only:  # in a process whose settings read the bench's databases
-        measure(arguments.loads)
-        return
-    env = environment()
-    databases("create")
-    try:
-        manage(env, "migrate_all")
-        started = time.perf_counter()
-        seed(arguments.vehicles)
-        print(f"seeded {arguments.vehicles:,} vehicles in {time.perf_counter() - started:.1f} s")
-        print("load average: " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
-        command = [sys.executable, __file__, "--measure-only", "--loads", str(arguments.loads)]
-        subprocess.run(command, env=env, check=True)
-    finally:
-        if not arguments.keep:
-            databases("drop")
-
-
 if __name__ == "__main__":
-    main()
+    run(__file__, __doc__.split("\n\n")[0], measure)

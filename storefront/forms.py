@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from phonenumber_field.formfields import PhoneNumberField
 
+from accounts import selectors as accounts_selectors
+from accounts.choices import ConsentPurpose
 from financing.choices import EmploymentStatus
 from insurance.choices import InsuranceType
 
@@ -97,7 +99,21 @@ class ConsentField(forms.BooleanField):
         self.version = text.version
 
 
-class SignUpForm(forms.Form):
+class ConsentForm(forms.Form):
+    """A form that takes personal data: its consent to `consent_purpose`, in the text's
+    current version, is its last field."""
+
+    consent_purpose: str
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        text = accounts_selectors.consent_text(purpose=self.consent_purpose)
+        self.fields["consent"] = ConsentField(text)
+
+
+class SignUpForm(ConsentForm):
+    consent_purpose = ConsentPurpose.ACCOUNT
+
     full_name = forms.CharField(
         label=_("Name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -117,10 +133,6 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters, not only digits, not a common password."),
     )
-
-    def __init__(self, *args, consent_text, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["consent"] = ConsentField(consent_text)
 
 
 class CheckoutForm(forms.Form):
@@ -167,18 +179,17 @@ class CheckoutForm(forms.Form):
         return cleaned
 
 
-class TestDriveForm(forms.Form):
+class TestDriveForm(ConsentForm):
     """A free slot of the car's demo car, and the consent a test drive needs."""
 
+    consent_purpose = ConsentPurpose.TEST_DRIVE
     start_time = forms.DateTimeField(label=_("Time"))
 
-    def __init__(self, *args, consent_text, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["consent"] = ConsentField(consent_text)
 
+class CallbackForm(ConsentForm):
+    """A call back about a car: a name, a phone and the consent for them."""
 
-class CallbackForm(forms.Form):
-    """ "Call me back" about a car: a name, a phone and the consent for them."""
+    consent_purpose = ConsentPurpose.CALLBACK
 
     name = forms.CharField(
         label=_("Name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -189,20 +200,13 @@ class CallbackForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
-    def __init__(self, *args, consent_text, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["consent"] = ConsentField(consent_text)
 
-
-class EventRegistrationForm(forms.Form):
+class EventRegistrationForm(ConsentForm):
     """A seat at a showroom event, with the consent it needs; `key` makes a repeated
     submission one payment of a paid seat."""
 
+    consent_purpose = ConsentPurpose.EVENTS
     key = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, consent_text, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["consent"] = ConsentField(consent_text)
 
 
 class InsureForm(DriverForm):

@@ -56,8 +56,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @throttled("register", page=True)
 @page
 def sign_up(request: HttpRequest) -> HttpResponse:
-    consent = accounts_selectors.consent_text(purpose=ConsentPurpose.ACCOUNT)
-    form = SignUpForm(request.POST if request.method == "POST" else None, consent_text=consent)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data, ip_address = form.cleaned_data, client_ip(request)
         try:

@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import selectors as accounts
-from accounts.choices import ConsentPurpose
 from catalog import selectors as catalog
 from catalog.choices import ProductKind
 from common.exceptions import ApplicationError, NotFound
@@ -142,7 +140,6 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
             "similar": catalog.vehicles_similar(vehicle=vehicle, limit=SIMILAR),
             "compared": vehicle.pk in compare.compared_ids(request),
             "callback": CallbackForm(
-                consent_text=accounts.consent_text(purpose=ConsentPurpose.CALLBACK),
                 initial={"name": getattr(request.user, "full_name", "")},
                 auto_id="callback_%s",  # one page, several forms: ids of their own
             ),
@@ -186,12 +183,11 @@ def _test_drive(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
         slots = showroom_services.test_drive_slots_free(vehicle_id=vehicle.pk, day=day)
     except ApplicationError:  # no demo car after all
         return {"slots": None}
-    consent = accounts.consent_text(purpose=ConsentPurpose.TEST_DRIVE)
     return {
         "slots": slots,
         "day": day,
         "days": (today, today + timedelta(days=TEST_DRIVE_DAYS_AHEAD)),
-        "test_drive": TestDriveForm(consent_text=consent, auto_id="drive_%s"),
+        "test_drive": TestDriveForm(auto_id="drive_%s"),
     }
 
 

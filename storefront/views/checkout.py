@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import selectors as accounts_selectors
 from accounts import services as accounts
 from accounts.choices import ConsentPurpose
 from catalog import selectors as catalog
@@ -63,6 +62,12 @@ def _buyer(request: HttpRequest) -> Any:
     return request.user
 
 
+def _errors_told(request: HttpRequest, form: Any) -> None:
+    """A form posted from another page (the car's, the order's) tells its errors there."""
+    for problems in form.errors.values():
+        messages.error(request, " ".join(str(problem) for problem in problems))
+
+
 def _signed_in_or_away(request: HttpRequest, back: str) -> HttpResponse | None:
     if request.user.is_authenticated:
         return None
@@ -104,11 +109,9 @@ def test_drive_book(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
     car_page = reverse("storefront:car", args=[vehicle_id])
     if away := _signed_in_or_away(request, f"{car_page}#test-drive"):
         return away
-    consent = accounts_selectors.consent_text(purpose=ConsentPurpose.TEST_DRIVE)
-    form = TestDriveForm(request.POST, consent_text=consent)
+    form = TestDriveForm(request.POST)
     if not form.is_valid():
-        for problems in form.errors.values():
-            messages.error(request, " ".join(str(problem) for problem in problems))
+        _errors_told(request, form)
         return HttpResponseRedirect(f"{car_page}#test-drive")
     start = form.cleaned_data["start_time"]
     length = timedelta(minutes=settings.SHOWROOM_TEST_DRIVE_SLOT_MINUTES)
@@ -137,14 +140,13 @@ def test_drive_book(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
 @throttled("lead", page=True)
 @page
 def callback(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
-    """ "Call me back" about a car, signed in or not: the CRM's lead, with its consent."""
+    """A call back about a car asked for, signed in or not: the CRM's lead, with its
+    consent."""
     car_page = reverse("storefront:car", args=[vehicle_id])
     vehicle = catalog.product_get(product_id=vehicle_id)
-    consent = accounts_selectors.consent_text(purpose=ConsentPurpose.CALLBACK)
-    form = CallbackForm(request.POST, consent_text=consent)
+    form = CallbackForm(request.POST)
     if not form.is_valid():
-        for problems in form.errors.values():
-            messages.error(request, " ".join(str(problem) for problem in problems))
+        _errors_told(request, form)
         return HttpResponseRedirect(f"{car_page}#callback")
     phone = form.cleaned_data["phone"].as_e164
     user = _buyer(request) if request.user.is_authenticated else None
@@ -168,9 +170,8 @@ def event_page(request: HttpRequest, event_id: UUID) -> HttpResponse:
     when not (the showroom's own rules: seats counted once, a waitlist when full)."""
     here = reverse("storefront:event", args=[event_id])
     event = showroom_selectors.event_get(user=request.user, event_id=event_id)
-    consent = accounts_selectors.consent_text(purpose=ConsentPurpose.EVENTS)
     posted = request.POST if request.method == "POST" else None
-    form = EventRegistrationForm(posted, consent_text=consent, initial={"key": uuid.uuid4()})
+    form = EventRegistrationForm(posted, initial={"key": uuid.uuid4()})
     if posted is not None:
         if away := _signed_in_or_away(request, here):
             return away
@@ -296,8 +297,7 @@ def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
     deal = orders.deal_of_buyer(user=_buyer(request), order_id=order_id)
     form = InsureForm(request.POST)
     if not form.is_valid():
-        for problems in form.errors.values():
-            messages.error(request, " ".join(str(problem) for problem in problems))
+        _errors_told(request, form)
         return HttpResponseRedirect(f"{order_page}#insure")
     data = form.cleaned_data
     try:
