@@ -9,14 +9,17 @@ import httpx
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from accounts import selectors as accounts_selectors
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog, TokenFamily
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tokens import AccessToken
+from catalog.tests.factories import VehicleFactory
 from common import throttling
 from config.settings import base
 from conftest import client_for, rows_containing
@@ -74,6 +77,7 @@ def test_the_shipped_limits_are_those_of_the_specification():
         "register": "10/min",
         "login": "10/min",
         "order_create": "20/min",
+        "lead": "10/min",
         "user": "100/min",
         "anon": "100/min",
         "readiness": "60/min",
@@ -99,6 +103,21 @@ def test_the_eleventh_registration_from_one_address_is_throttled_whatever_it_for
     assert 0 < error["retry_after"] <= 60
     assert responses[-1]["Retry-After"] == str(error["retry_after"])
     assert not ActivityLog.objects.filter(user__email="new10@example.com").exists()
+
+
+def test_the_eleventh_call_back_asked_for_from_one_address_is_a_429_page_leaving_no_lead():
+    car = VehicleFactory()
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    url = reverse("storefront:callback", args=[car.pk])
+
+    phones = [f"+79161234{n:03d}" for n in range(11)]
+
+    responses = [client.post(url, {"name": "Иван", "phone": p, "consent": "on"}) for p in phones]
+
+    assert [r.status_code for r in responses] == [302] * 10 + [429]
+    assert "text/html" in responses[-1]["Content-Type"]  # a page a person reads
+    assert accounts_selectors.consent_list_of_phone(phone=phones[9]).exists()
+    assert not accounts_selectors.consent_list_of_phone(phone=phones[10]).exists()
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_the_one_counted(settings):
