@@ -62,6 +62,14 @@ def _buyer(request: HttpRequest) -> Any:
     return request.user
 
 
+def _own_part(deal: Any) -> Decimal:
+    """What the buyer has still to pay: the balance but for a loan still to come (the deal's
+    `payment_due` step, docs/deal.md)."""
+    return sum(
+        (step.amount for step in deal.outstanding if step.code == "payment_due"), Decimal("0.00")
+    )
+
+
 def _errors_told(request: HttpRequest, form: Any) -> None:
     """A form posted from another page (the car's, the order's) tells its errors there."""
     for problems in form.errors.values():
@@ -226,9 +234,10 @@ def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
     deal = orders.deal_of_buyer(user=_buyer(request), order_id=order_id)
     order = deal.order
     order_page = reverse("storefront:order", args=[order.pk])
-    if order.status != OrderStatus.PENDING or deal.balance_due <= 0:
+    own_part = _own_part(deal)
+    if order.status != OrderStatus.PENDING or own_part <= 0:
         return HttpResponseRedirect(order_page)
-    deposit = _deposit(order.total_amount, deal.balance_due)
+    deposit = _deposit(order.total_amount, own_part)
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
         initial={
@@ -242,12 +251,18 @@ def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            payment_url = _pay(request, form.cleaned_data, order, deposit, deal.balance_due)
+            payment_url = _pay(request, form.cleaned_data, order, deposit, own_part)
         except ApplicationError as error:
             form.add_error(None, str(error.message))
         else:
             return HttpResponseRedirect(payment_url or order_page)
-    context = {"order": order, "deal": deal, "deposit": deposit, "form": form}
+    context = {
+        "order": order,
+        "deal": deal,
+        "deposit": deposit,
+        "own_part": own_part,
+        "form": form,
+    }
     return render(request, "storefront/checkout.html", context, status=400 if form.errors else 200)
 
 
@@ -372,6 +387,7 @@ def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
             "history": orders.order_history(user=_buyer(request), order_id=order_id),
             # What the loan waits for; the buyer's own part is the amount due, shown apart.
             "waiting_for": [step for step in deal.outstanding if step.code != "payment_due"],
+            "own_part": _own_part(deal),
             "policies": insurance_selectors.policy_list(user=_buyer(request)).filter(
                 order_id=order_id
             ),
