@@ -18,6 +18,7 @@ from catalog.tests.factories import VehicleFactory
 from insurance import selectors as insurance
 from orders import selectors as orders
 from payments import selectors as payments
+from payments import services as payment_services
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -282,3 +283,33 @@ def test_another_buyers_order_cannot_be_insured(car):
 
     assert response.status_code == 404
     assert not insurance.policy_list(user=buyer).exists()
+
+
+# Committed for real: each domain's events are consumed as their transactions commit.
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_with_the_loan_applied_for_and_the_down_payment_paid_nothing_is_left_to_the_buyer(car):
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    checkout = reserve(client, car)["Location"]
+    client.post(
+        checkout,
+        {
+            "plan": "loan",
+            "key": uuid.uuid4(),
+            "down_payment": "600000",
+            "term_months": 60,
+            "monthly_income": "300000",
+            "employment_status": "employed",
+        },
+    )
+    (payment,) = payments.payment_list(user=buyer)
+    payment_services.payment_process(payment_id=payment.pk)  # a worker's part, charged
+    (order,) = orders.orders_of_buyer(user=buyer)
+
+    again = client.get(checkout)
+    page = client.get(reverse("storefront:order", args=[order.pk])).content.decode()
+
+    assert payment.amount == Decimal("600000.00")
+    assert again["Location"] == f"/account/orders/{order.pk}/"  # nothing to pay: no checkout
+    assert f'href="{checkout}"' not in page
+    assert "2\xa0400\xa0000,00\xa0₽" in page  # the loan, to come from the lender
