@@ -286,7 +286,12 @@ def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:
     params.setdefault("in_stock", "true")
     filterset = _vehicles_filter(params)
 
-    def matching(without: str | None = None) -> QuerySet[Product]:
+    everything = filterset.queryset_without(None).order_by()
+
+    def matching(without: str) -> QuerySet[Product]:
+        """Under every filter but `without`'s: the same as all of them if it was not given."""
+        if not filterset.form.cleaned_data.get(without):
+            return everything
         return filterset.queryset_without(without).order_by()
 
     counted = [
@@ -303,7 +308,7 @@ def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:
         facets[facet].append({"value": value, "label": str(label), "count": count})
     for values in facets.values():
         values.sort(key=lambda item: (-item["count"], item["label"]))
-    figures = matching().aggregate(
+    figures = everything.aggregate(
         count=Count("*"),
         **{f"{name}_min": Min(name) for name in RANGES},
         **{f"{name}_max": Max(name) for name in RANGES},
