@@ -3,6 +3,7 @@ lockout, reserving a car once however often the form is sent, paying a deposit, 
 buyer's own order pages; another buyer's are 404s."""
 
 import re
+import threading
 import uuid
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from accounts import selectors as accounts
 from accounts.tests.factories import PASSWORD, UserFactory
 from catalog import selectors as catalog
 from catalog.tests.factories import VehicleFactory
+from conftest import run_concurrently
 from insurance import selectors as insurance
 from orders import selectors as orders
 from payments import selectors as payments
@@ -313,3 +315,22 @@ def test_with_the_loan_applied_for_and_the_down_payment_paid_nothing_is_left_to_
     assert again["Location"] == f"/account/orders/{order.pk}/"  # nothing to pay: no checkout
     assert f'href="{checkout}"' not in page
     assert "2\xa0400\xa0000,00\xa0₽" in page  # the loan, to come from the lender
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_two_buyers_reserving_one_car_at_the_same_moment_get_one_order_between_them(car):
+    buyers = [UserFactory(), UserFactory()]
+    clients = iter([signed_in(buyer) for buyer in buyers])
+    lock = threading.Lock()
+
+    def reserve_in_a_browser():
+        with lock:
+            client = next(clients)
+        return reserve(client, car)["Location"]
+
+    landed = run_concurrently(2, reserve_in_a_browser)
+
+    held = [list(orders.orders_of_buyer(user=buyer)) for buyer in buyers]
+    assert sorted(len(orders_of) for orders_of in held) == [0, 1]
+    assert sorted(location.startswith("/checkout/") for location in landed) == [False, True]
+    assert catalog.product_get(product_id=car.pk).stock_quantity == 0
