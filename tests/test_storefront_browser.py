@@ -220,6 +220,31 @@ def test_a_buyer_applies_for_a_loan_buys_kasko_and_books_a_test_drive(
     assert problems == []
 
 
+def test_without_javascript_the_filters_and_the_calculator_still_work(chromium, server, lot):
+    k5 = lot[0]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.connect_over_cdp(chromium.endpoint)
+        context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"{server.url}/cars/")
+        expect(page.locator("#filters")).to_be_visible()  # no drawer without its script
+        page.locator("label.check", has_text="Седан").click()
+        page.click("#filters button[type=submit]")
+        page.wait_for_url(re.compile(r"body_type=sedan"))
+        found = page.locator("#found").inner_text()
+        page.goto(f"{server.url}/cars/{k5.pk}/")
+        before = page.locator(".calc-main dd").first.inner_text()
+        page.select_option("#id_term_months", "84")
+        page.click("#calculator-form button[type=submit]")
+        page.wait_for_url(re.compile(r"term_months=84"))
+        after = page.locator(".calc-main dd").first.inner_text()
+        context.close()
+
+    sedans = sum(car.body_type == "sedan" for car in lot)
+    assert found == f"Найдено {sedans} автомобиля"
+    assert before != after
+
+
 def storefront_pages(car) -> dict[str, str]:
     """Each page by the name its screenshot takes."""
     return {
