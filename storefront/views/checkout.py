@@ -1,5 +1,7 @@
-"""Buying a car: reserving it (the order holds it), choosing how to pay, paying through the
-provider, and following the order in the account, live (docs/storefront.md, "Buying")."""
+"""What a buyer does on the storefront: reserving a car (the order holds it), choosing how
+to pay and paying through the provider, following the order live and insuring its car
+(docs/storefront.md, "Buying"); and the leads: a test drive, a call back, an event's seat
+(docs/storefront.md, "Leads")."""
 
 import uuid
 from datetime import timedelta
