@@ -329,7 +329,8 @@ def _figure(value: object) -> object:
     return str(value) if isinstance(value, Decimal) else value
 
 
-def _label(name: str) -> str:
+def field_label(name: str) -> str:
+    """A product field's name as a reader sees it: "Кузов", "Мощность, л. с."."""
     field = Product._meta.get_field(name)
     assert isinstance(field, Field)  # a column of the product's own, not a relation's end
     return str(capfirst(field.verbose_name))
@@ -379,7 +380,7 @@ def vehicles_compared(*, ids: list[UUID]) -> tuple[list[Product], list[dict[str,
         rows.append(
             {
                 "field": name,
-                "label": _label(name),
+                "label": field_label(name),
                 "values": values,
                 "differs": len({repr(value) for value in values}) > 1,
             }

@@ -2,11 +2,10 @@
 
 from typing import Any
 
-from django.db.models import Field
 from django.utils.formats import number_format
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from catalog.selectors import field_label
 from common import formatting
 
 # The rows of a vehicle page's table, in this order (the make, model and price head it).
@@ -25,12 +24,6 @@ SPECIFICATION = [
     "trim",
     "vin",
 ]
-
-
-def label(vehicle: Any, name: str) -> str:
-    field = vehicle._meta.get_field(name)
-    assert isinstance(field, Field)
-    return str(capfirst(field.verbose_name))
 
 
 def shown(vehicle: Any, name: str) -> str:
@@ -54,5 +47,5 @@ def shown(vehicle: Any, name: str) -> str:
 
 def specification(vehicle: Any) -> list[tuple[str, str]]:
     """The vehicle's rows that have a value: (label, value)."""
-    rows = [(label(vehicle, name), shown(vehicle, name)) for name in SPECIFICATION]
+    rows = [(field_label(name), shown(vehicle, name)) for name in SPECIFICATION]
     return [(name, value) for name, value in rows if value]
