@@ -102,22 +102,26 @@ def client_for_user(user_id: Id) -> Client | None:
                     payload=events.client_payload(match, changed=changed),
                 )
                 return match
-            manager_id = lead_manager_pick()
-            client = Client.objects.using(DB).create(
+            return _lead_create(
                 name=card.full_name or email,
                 email=email,
                 phone=card.phone,
                 source=ClientSource.REGISTRATION,
                 user_id=user_id,
-                manager_id=manager_id,
-                assigned_at=timezone.now() if manager_id else None,
             )
-            events.CLIENT_CREATED.emit(
-                aggregate_id=client.pk, payload=events.client_payload(client)
-            )
-            return client
     except IntegrityError:  # another event of the same account linked one first
         return Client.objects.using(DB).get(user_id=user_id)
+
+
+def _lead_create(**fields: Any) -> Client:
+    """A lead that came in by itself, given a manager (`lead_manager_pick`). Call inside
+    atomic(using=DB)."""
+    manager_id = lead_manager_pick()
+    client = Client.objects.using(DB).create(
+        **fields, manager_id=manager_id, assigned_at=timezone.now() if manager_id else None
+    )
+    events.CLIENT_CREATED.emit(aggregate_id=client.pk, payload=events.client_payload(client))
+    return client
 
 
 def _account_client_locked(user_id: Id) -> Client | None:
@@ -176,17 +180,7 @@ def callback_request(*, name: str, phone: str, about: str, user_id: Id | None = 
                 .first()
             )
         if client is None:
-            manager_id = lead_manager_pick()
-            client = Client.objects.using(DB).create(
-                name=name,
-                phone=phone,
-                source=ClientSource.WEBSITE,
-                manager_id=manager_id,
-                assigned_at=timezone.now() if manager_id is not None else None,
-            )
-            events.CLIENT_CREATED.emit(
-                aggregate_id=client.pk, payload=events.client_payload(client)
-            )
+            client = _lead_create(name=name, phone=phone, source=ClientSource.WEBSITE)
         return _activity_add(
             client,
             kind=ActivityKind.CALLBACK_REQUESTED,
