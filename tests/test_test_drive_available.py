@@ -1,9 +1,13 @@
 """A vehicle says whether it can be test-driven (`test_drive_available`): the catalog learns
 of the showroom's demo cars from its `resource.*` events, never by reading the showroom."""
 
+import importlib
 from datetime import time
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.db import connections
 
 from catalog.models import DemoCar, Product
 from common.events import delivery, registry, types
@@ -59,3 +63,38 @@ def test_a_vehicle_with_a_demo_car_can_be_test_driven_until_the_car_goes(client)
     deliver_resource_events()
     assert not Product.objects.filter(test_drive_available=True).exists()
     assert not DemoCar.objects.exists()
+
+
+def test_demo_cars_from_before_the_catalog_listened_are_announced_by_a_migration(client):
+    """Demo cars made before the catalog consumed `resource.*` events: showroom's migration
+    0008 announces each live one once, and their vehicles become test-drivable."""
+    camry, vesta, lada = (vehicle_make(model=name) for name in ("Camry", "Vesta", "Niva"))
+    kind = showroom_services.resource_type_create(name="Demo vehicle")
+
+    def resource(name, vehicle_id):
+        return showroom_services.resource_create(
+            name=name,
+            type_id=kind.pk,
+            quantity=1,
+            opens_at=time(8),
+            closes_at=time(20),
+            vehicle_id=vehicle_id,
+        )
+
+    resource("Demo Camry", camry.pk)
+    resource("Bay 1", None)
+    gone = resource("Demo Vesta", vesta.pk)
+    showroom_services.resource_delete(resource_id=gone.pk)
+    resource("Demo Niva", lada.pk)
+    # Their events were emitted before any consumer of them existed: none reached the catalog.
+    registry.outbox_model("showroom")._default_manager.filter(type__startswith="resource.").delete()
+
+    migration = importlib.import_module("showroom.migrations.0008_demo_cars_announced")
+    migration.demo_cars_announced(apps, SimpleNamespace(connection=connections["showroom"]))
+    announced = registry.outbox_model("showroom")._default_manager.filter(type="resource.updated")
+    assert sorted(row.payload["name"] for row in announced) == ["Demo Camry", "Demo Niva"]
+
+    deliver_resource_events()
+
+    assert shown(client, camry) and shown(client, lada)
+    assert not shown(client, vesta)
