@@ -114,6 +114,19 @@ class UserSignedOutEverywhere:
 
 
 @dataclass(frozen=True)
+class ConsentWithdrawn:
+    """A person withdrew a consent to the processing of their personal data (152-FZ, art.
+    9): the apps stop the processing it covered (docs/storefront.md, "Personal data")."""
+
+    id: Uuid = described("The consent.")
+    purpose: Literal["account", "callback", "test_drive", "events"] = described(
+        "What it covered: the account and purchases, a call back, test drives, showroom events."
+    )
+    user_id: Uuid = described("The account that gave and withdrew it.")
+    withdrawn_at: DateTime = described("When it was withdrawn.")
+
+
+@dataclass(frozen=True)
 class UserRoleChanged:
     """An admin changed a user's role; every token of the user was revoked, and they sign in
     again with the new role."""
@@ -279,6 +292,11 @@ USER_EMAIL_CHANGE_REQUESTED = DomainEvent(
 # The new address confirmed; carries the user's id and the old address, which is told.
 USER_EMAIL_CHANGED = DomainEvent(
     "user.email_changed", payload=UserEmailChanged, app_label="accounts", internal=True
+)
+
+# The purpose of a consent is personal: the project's own apps hear of it, partners do not.
+CONSENT_WITHDRAWN = DomainEvent(
+    "consent.withdrawn", payload=ConsentWithdrawn, app_label="accounts", internal=True
 )
 
 

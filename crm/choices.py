@@ -55,6 +55,8 @@ class ActivityKind(models.TextChoices):
     TEST_DRIVE_CANCELLED = "test_drive_cancelled", _("Test drive cancelled")
     # Left on the storefront (crm.services.callback_request).
     CALLBACK_REQUESTED = "callback_requested", _("Asked to be called back")
+    # A consent to personal data processing withdrawn (accounts' `consent.withdrawn`).
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Withdrew a consent")
     # Written by the CRM itself.
     MERGED = "merged", _("Merged with a duplicate")
 

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.choices import ConsentPurpose
 from common.events import TypedEvent, consumer, contract
 from common.formatting import local_datetime, money
 from crm import services
@@ -46,6 +47,29 @@ INSURANCE_TYPES = {
     "osago": pgettext_lazy("insurance", "OSAGO"),
     "kasko": pgettext_lazy("insurance", "KASKO"),
 }
+
+
+# What a manager must stop doing once a consent is withdrawn (docs/crm.md, "Consents").
+CONSENT_STOPS = {
+    ConsentPurpose.ACCOUNT: pgettext_lazy(
+        "consent withdrawn", "the account is closed; contact only about open orders"
+    ),
+    ConsentPurpose.CALLBACK: pgettext_lazy("consent withdrawn", "do not call back"),
+    ConsentPurpose.TEST_DRIVE: pgettext_lazy(
+        "consent withdrawn", "upcoming test drives are cancelled; do not offer new ones"
+    ),
+    ConsentPurpose.EVENTS: pgettext_lazy(
+        "consent withdrawn", "upcoming event registrations are cancelled; do not invite"
+    ),
+}
+
+
+def _consent_withdrawn(payload: dict) -> str:
+    purpose = ConsentPurpose(payload["purpose"])
+    return _("Withdrew the consent to «%(purpose)s»: %(stop)s") % {
+        "purpose": purpose.label,
+        "stop": CONSENT_STOPS[purpose],
+    }
 
 
 def _order_status(status: str | None) -> str:
@@ -140,6 +164,12 @@ FEEDS = {
         "test_drive",
         "user_id",
         lambda p: _("Test drive booked for %(when)s") % {"when": _dealership_time(p["start_time"])},
+    ),
+    "consent.withdrawn": Feed(
+        ActivityKind.CONSENT_WITHDRAWN,
+        "consent",
+        "user_id",
+        _consent_withdrawn,
     ),
     "test_drive.cancelled": Feed(
         ActivityKind.TEST_DRIVE_CANCELLED,

@@ -210,9 +210,11 @@ def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
     return user
 
 
-def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
+def user_active_set(
+    *, actor: User | None, user: User, is_active: bool, reason: str = "command line"
+) -> User:
     """Deactivate or reactivate an account. A deactivated user's tokens and open sockets
-    stop working at once."""
+    stop working at once. Without an admin as `actor`, `reason` says who or what acted."""
     if actor is not None and actor.pk == user.pk:
         raise ApplicationError(
             _("Admins cannot deactivate themselves."),
@@ -229,7 +231,7 @@ def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
         activity_record(
             user=user,
             type=ActivityType.ACTIVATED if is_active else ActivityType.DEACTIVATED,
-            by=str(actor.pk) if actor else "command line",
+            by=str(actor.pk) if actor else reason,
         )
         events.user_saved_emit(user)
         changed = events.USER_ACTIVATED if is_active else events.USER_DEACTIVATED

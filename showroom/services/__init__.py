@@ -12,6 +12,7 @@ from showroom.services.drives import (
     test_drive_outcome_set,
     test_drive_reschedule,
     test_drive_slots_free,
+    test_drives_cancel_upcoming,
 )
 from showroom.services.events import (
     category_create,
@@ -21,6 +22,7 @@ from showroom.services.events import (
     registration_cancel,
     registration_create,
     registration_paid,
+    registrations_cancel_upcoming,
     registrations_expire_holds,
 )
 from showroom.services.resources import (
@@ -40,6 +42,7 @@ __all__ = [
     "registration_cancel",
     "registration_create",
     "registration_paid",
+    "registrations_cancel_upcoming",
     "registrations_expire_holds",
     "resource_create",
     "resource_delete",
@@ -50,4 +53,5 @@ __all__ = [
     "test_drive_outcome_set",
     "test_drive_reschedule",
     "test_drive_slots_free",
+    "test_drives_cancel_upcoming",
 ]

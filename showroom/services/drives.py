@@ -136,6 +136,19 @@ def test_drive_cancel(*, test_drive_id: Id) -> TestDrive:
     return test_drive
 
 
+def test_drives_cancel_upcoming(*, user_id: Id) -> int:
+    """Cancels the person's test drives still to come, as a withdrawn consent to test drives
+    asks (docs/storefront.md, "Personal data"); how many."""
+    upcoming = TestDrive.objects.using(DB).filter(
+        user_id=user_id, status=TestDriveStatus.BOOKED, start_time__gt=timezone.now()
+    )
+    cancelled = 0
+    for test_drive_id in upcoming.values_list("pk", flat=True):
+        test_drive_cancel(test_drive_id=test_drive_id)
+        cancelled += 1
+    return cancelled
+
+
 def test_drive_outcome_set(
     *, test_drive_id: Id, outcome: str, note: str = "", user: Actor | None = None
 ) -> TestDrive:

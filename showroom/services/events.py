@@ -17,6 +17,7 @@ from common.realtime import user_push_after_commit
 from common.types import Actor, Id
 from showroom import events
 from showroom.choices import (
+    ACTIVE_REGISTRATION,
     EVENT_TRANSITIONS,
     REGISTRATION_TRANSITIONS,
     SEAT_HOLDING,
@@ -211,6 +212,22 @@ def registration_cancel(*, registration_id: Id, user: Actor | None = None) -> Re
         _registration_move(registration, RegistrationStatus.CANCELLED)
         _waitlist_promote(event)
     return registration
+
+
+def registrations_cancel_upcoming(*, user_id: Id) -> int:
+    """Gives up the person's registrations for events still to come, as a withdrawn consent
+    to showroom events asks (docs/storefront.md, "Personal data"): a paid seat is refunded as
+    any cancelled one is; how many."""
+    upcoming = Registration.objects.using(DB).filter(
+        user_id=user_id,
+        status__in=ACTIVE_REGISTRATION,
+        event__start_date__gt=timezone.now(),
+    )
+    cancelled = 0
+    for registration_id in upcoming.values_list("pk", flat=True):
+        registration_cancel(registration_id=registration_id)
+        cancelled += 1
+    return cancelled
 
 
 def registration_paid(*, registration_id: Id, paid_amount: Decimal) -> Registration | None:
