@@ -116,10 +116,12 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def flow_start(*, user_id: str | None = None) -> Flow:
-    """Begin a Google sign-in; with `user_id`, a signed-in user linking their account."""
+def flow_start(*, user_id: str | None = None, redirect_uri: str = "") -> Flow:
+    """Begin a Google sign-in; with `user_id`, a signed-in user linking their account. The
+    provider sends the browser back to `redirect_uri`, the API's callback
+    (`GOOGLE_REDIRECT_URI`) unless a website names its own."""
     client = _google()
-    redirect_uri = settings.GOOGLE_REDIRECT_URI
+    redirect_uri = redirect_uri or settings.GOOGLE_REDIRECT_URI
     try:
         started = client.create_authorization_url(redirect_uri=redirect_uri)
     except (requests.RequestException, *PROVIDER_NONSENSE) as exc:

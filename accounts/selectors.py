@@ -8,6 +8,7 @@ from typing import TypeAlias
 
 from django.db.models import Q, QuerySet
 
+from accounts import oidc
 from accounts.choices import Role
 from accounts.consents import TEXTS, ConsentText
 from accounts.models import ActivityLog, Consent, ExternalIdentity, User, email_normalize
@@ -150,3 +151,8 @@ def consent_list_of_phone(*, phone: str) -> QuerySet[Consent]:
 def consent_text(*, purpose: str) -> ConsentText:
     """The current text of the consent to `purpose`, and its version."""
     return TEXTS[purpose]
+
+
+def google_sign_in_offered() -> bool:
+    """Whether Google sign-in is configured here (`GOOGLE_CLIENT_ID`)."""
+    return oidc.provider_configured(oidc.GOOGLE)

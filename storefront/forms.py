@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from phonenumber_field.formfields import PhoneNumberField
@@ -132,6 +133,39 @@ class SignUpForm(ConsentForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+
+
+class GoogleSignInForm(ConsentForm):
+    """Signing in or up with Google: a new account is made from what Google vouches for, so
+    the account's consent is asked before the browser leaves (docs/storefront.md, "Signing
+    in"). Shown under the prefix `google`, beside a page's other form."""
+
+    consent_purpose = ConsentPurpose.ACCOUNT
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, prefix="google", **kwargs)
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class ProfileForm(forms.Form):
+    """The account page's profile: the name, the phone and the language we write in."""
+
+    full_name = forms.CharField(
+        label=_("Name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    phone = PhoneNumberField(
+        label=_("Phone"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the site and our letters"), choices=settings.LANGUAGES
     )
 
 

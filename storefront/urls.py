@@ -39,4 +39,7 @@ urlpatterns = [
     path("account/sign-in/", account.sign_in, name="sign-in"),
     path("account/sign-up/", account.sign_up, name="sign-up"),
     path("account/sign-out/", account.sign_out, name="sign-out"),
+    path("account/google/", account.google_start, name="google"),
+    path("account/google/callback/", account.google_callback, name="google-callback"),
+    path("account/password/", account.password_forgotten, name="password-forgotten"),
 ]

@@ -27,6 +27,8 @@ from accounts.services.identities import (
     identity_link_confirm,
     identity_link_request,
     identity_link_token,
+    identity_session_finish,
+    identity_session_start,
     identity_sign_in,
     identity_unlink,
 )
@@ -79,6 +81,8 @@ __all__ = [
     "identity_link_confirm",
     "identity_link_request",
     "identity_link_token",
+    "identity_session_finish",
+    "identity_session_start",
     "identity_sign_in",
     "identity_unlink",
     "logout",

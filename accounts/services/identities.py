@@ -12,14 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.tokens import Token
 
-from accounts import events
+from accounts import events, oidc
 from accounts.choices import ActivityType, Role
 from accounts.error_codes import AccountErrorCode
 from accounts.models import ExternalIdentity, User
 from accounts.oidc import VerifiedIdentity
 from accounts.services.activity import activity_record, password_sign_in_recent
 from accounts.services.email import _email_verified
-from accounts.services.tokens import TokenPair, _signed_in, tokens_revoke_all
+from accounts.services.tokens import (
+    TokenPair,
+    _sign_in_recorded,
+    _signed_in,
+    tokens_revoke_all,
+)
 from common.exceptions import ApplicationError, NotFound
 
 DB = "default"
@@ -30,15 +35,21 @@ IDENTITY_LINK_SALT = "accounts.identity-link"
 
 @dataclass(frozen=True)
 class FederatedSignIn:
-    """How a sign-in through a provider ended: signed in with `tokens`, or waiting for the
-    owner of `confirmation_sent_to` to confirm the link from the e-mail sent there."""
+    """How a sign-in through a provider ended: `user` signed in, with `tokens` unless it was
+    for a website's session, or waiting for the owner of `confirmation_sent_to` to confirm
+    the link from the e-mail sent there."""
 
+    user: User | None = None
     tokens: TokenPair | None = None
     confirmation_sent_to: str = ""
 
 
 def identity_sign_in(
-    *, identity: VerifiedIdentity, linking_user_id: str = "", ip_address: str | None = None
+    *,
+    identity: VerifiedIdentity,
+    linking_user_id: str = "",
+    ip_address: str | None = None,
+    session: bool = False,
 ) -> FederatedSignIn:
     """The account rules of a provider's sign-in, once the provider has vouched for
     `identity`:
@@ -49,7 +60,10 @@ def identity_sign_in(
     - an identity linked before signs in its user;
     - an e-mail that belongs to a user links only after its owner confirms from an e-mail
       (whoever holds the mailbox holds the account): nothing happens until then;
-    - anyone else gets a new client account, with no password."""
+    - anyone else gets a new client account, with no password.
+
+    With `session`, a website opens the session itself (`django.contrib.auth.login`): the
+    same record and event, no tokens."""
     if not (identity.email_verified and identity.email):
         raise ApplicationError(
             _(
@@ -63,14 +77,14 @@ def identity_sign_in(
         user = User.objects.filter(pk=linking_user_id).first()
         if user is not None:
             _email_verified_required(user)
-        return _identity_signed_in(user, identity, ip_address=ip_address)
+        return _identity_signed_in(user, identity, ip_address=ip_address, session=session)
     linked = (
         ExternalIdentity.objects.filter(provider=identity.provider, subject=identity.subject)
         .select_related("user")
         .first()
     )
     if linked is not None:
-        return _identity_signed_in(linked.user, identity, ip_address=ip_address)
+        return _identity_signed_in(linked.user, identity, ip_address=ip_address, session=session)
     owner = User.objects.filter(email__iexact=User.objects.normalize_email(identity.email)).first()
     if owner is not None:
         identity_link_request(user=owner, identity=identity, ip_address=ip_address)
@@ -78,8 +92,37 @@ def identity_sign_in(
     try:
         user = _user_from_identity(identity)
     except IntegrityError:  # a concurrent sign-in created the account or linked the subject
-        return identity_sign_in(identity=identity, ip_address=ip_address)
-    return FederatedSignIn(tokens=_signed_in(user, ip_address=ip_address, via=identity.provider))
+        return identity_sign_in(identity=identity, ip_address=ip_address, session=session)
+    return _federated(user, identity, ip_address=ip_address, session=session)
+
+
+def _federated(
+    user: User, identity: VerifiedIdentity, *, ip_address: str | None, session: bool
+) -> FederatedSignIn:
+    if not session:
+        tokens = _signed_in(user, ip_address=ip_address, via=identity.provider)
+        return FederatedSignIn(user=user, tokens=tokens)
+    with transaction.atomic(using=DB):
+        _sign_in_recorded(user, ip_address=ip_address, via=identity.provider)
+    return FederatedSignIn(user=user)
+
+
+def identity_session_start(*, redirect_uri: str) -> oidc.Flow:
+    """Begin a Google sign-in for a website's session; the provider sends the browser back to
+    `redirect_uri`, the website's own callback. The website keeps `Flow.binding` in the
+    browser's session (docs/storefront.md, "Signing in")."""
+    return oidc.flow_start(redirect_uri=redirect_uri)
+
+
+def identity_session_finish(
+    *, state: str, code: str, binding: str | None, ip_address: str | None
+) -> FederatedSignIn:
+    """End a website's Google sign-in: the account rules of `identity_sign_in`, for a
+    session."""
+    identity, linking_user_id = oidc.flow_finish(state=state, code=code, binding=binding)
+    return identity_sign_in(
+        identity=identity, linking_user_id=linking_user_id, ip_address=ip_address, session=True
+    )
 
 
 def identity_link_authorize(*, user: User, access_token: Token | None) -> None:
@@ -108,14 +151,14 @@ def _email_verified_required(user: User) -> None:
 
 
 def _identity_signed_in(
-    user: User | None, identity: VerifiedIdentity, *, ip_address: str | None
+    user: User | None, identity: VerifiedIdentity, *, ip_address: str | None, session: bool
 ) -> FederatedSignIn:
     if user is None or not user.is_active:
         raise ApplicationError(
             _("This account is deactivated."), code=AccountErrorCode.ACCOUNT_INACTIVE, status=403
         )
     identity_link(user=user, **_identity_fields(identity))
-    return FederatedSignIn(tokens=_signed_in(user, ip_address=ip_address, via=identity.provider))
+    return _federated(user, identity, ip_address=ip_address, session=session)
 
 
 class _IdentityFields(TypedDict):

@@ -1,10 +1,12 @@
 """The buyer's account: their consents, withdrawn by them alone, and a test drive booked from
 the car's page in one of the demo car's free slots, with its own consent."""
 
+import re
 import uuid
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -35,15 +37,82 @@ def demo_car():
 
 def test_the_account_page_lists_the_consents_and_one_is_withdrawn_by_its_giver():
     buyer = UserFactory()
-    consent = account_services.consent_give(purpose="account", user=buyer, email=buyer.email)
+    account_services.consent_give(purpose="account", user=buyer, email=buyer.email)
+    consent = account_services.consent_give(purpose="callback", user=buyer, phone="+79161234567")
     client = signed_in(buyer)
 
     page = client.get(reverse("storefront:account")).content.decode()
     client.post(reverse("storefront:consent-withdraw", args=[consent.pk]))
 
     assert "Личный кабинет и покупка автомобиля" in page
-    (withdrawn,) = accounts.consent_list(user=buyer)
-    assert withdrawn.withdrawn_at is not None
+    withdrawn = {c.purpose: c.withdrawn_at for c in accounts.consent_list(user=buyer)}
+    assert withdrawn["callback"] is not None and withdrawn["account"] is None
+
+
+def withdraw(client, consent, **confirm):
+    return client.post(reverse("storefront:consent-withdraw", args=[consent.pk]), confirm)
+
+
+def test_a_withdrawn_test_drive_consent_cancels_the_drives_to_come_and_tells_the_manager(
+    demo_car, django_capture_on_commit_callbacks
+):
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("storefront:test-drive", args=[demo_car.pk]),
+            {"start_time": tomorrow_at(10).isoformat(), "consent": "on"},
+        )
+    (consent,) = accounts.consent_list(user=buyer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = withdraw(client, consent)
+
+    assert response["Location"] == reverse("storefront:account")
+    (drive,) = showroom.test_drive_list(user=buyer)
+    assert drive.status == "cancelled"
+    record = crm_selectors.client_list(user=UserFactory(role="admin")).get(user_id=buyer.pk)
+    timeline = {a.kind: a.summary for a in crm_selectors.client_activity(client=record)}
+    assert timeline["consent_withdrawn"] == (
+        "Отозвал согласие «Тест-драйв»: предстоящие тест-драйвы отменены; новые не предлагать"
+    )
+
+
+def test_a_withdrawn_events_consent_gives_up_the_seats_to_come(django_capture_on_commit_callbacks):
+    buyer = UserFactory()
+    event = event_make()
+    client = signed_in(buyer)
+    client.post(
+        reverse("storefront:event", args=[event.pk]), {"key": uuid.uuid4(), "consent": "on"}
+    )
+    (consent,) = accounts.consent_list(user=buyer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(client, consent)
+
+    (registration,) = showroom.registration_list(user=buyer)
+    assert registration.status == "cancelled"
+
+
+def test_the_account_consent_is_withdrawn_only_when_confirmed_and_closes_the_account(
+    django_capture_on_commit_callbacks,
+):
+    buyer = UserFactory()
+    consent = account_services.consent_give(purpose="account", user=buyer, email=buyer.email)
+    client = signed_in(buyer)
+
+    asked = withdraw(client, consent)
+    assert asked.status_code == 200 and 'name="confirm"' in asked.content.decode()
+    assert accounts.consent_list(user=buyer).get().withdrawn_at is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = withdraw(client, consent, confirm="1")
+
+    assert closed["Location"] == reverse("storefront:home")
+    assert accounts.consent_list(user=buyer).get().withdrawn_at is not None
+    buyer.refresh_from_db()
+    assert buyer.is_active is False
+    assert client.get(reverse("storefront:account")).status_code == 302  # signed out
 
 
 def test_another_buyers_consent_cannot_be_withdrawn():
@@ -175,3 +244,67 @@ def test_an_event_seat_needs_a_sign_in_and_the_consent():
     assert anonymous["Location"].startswith(reverse("storefront:sign-in"))
     assert unconsented.status_code == 400
     assert not showroom.registration_list(user=buyer).exists()
+
+
+# PROFILE, LANGUAGE, FORGOTTEN PASSWORD
+# ------------------------------------------------------------------------------
+def test_the_profile_and_the_language_are_saved_on_the_account():
+    buyer = UserFactory(full_name="Anna", language="ru")
+    client = signed_in(buyer)
+
+    response = client.post(
+        reverse("storefront:account"),
+        {"full_name": "Анна Петрова", "phone": "+7 916 123-45-67", "language": "en"},
+    )
+
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    buyer.refresh_from_db()
+    assert (buyer.full_name, str(buyer.phone), buyer.language) == (
+        "Анна Петрова",
+        "+79161234567",
+        "en",
+    )
+    assert "My account" in client.get(reverse("storefront:account")).content.decode()
+
+
+def test_a_profile_with_a_wrong_phone_is_refused_and_changes_nothing():
+    buyer = UserFactory(full_name="Anna", language="ru")
+
+    response = signed_in(buyer).post(
+        reverse("storefront:account"),
+        {"full_name": "Someone else", "phone": "not a phone", "language": "xx"},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "field-invalid" in html
+    buyer.refresh_from_db()
+    assert (buyer.full_name, buyer.language) == ("Anna", "ru")
+
+
+def test_a_forgotten_password_sends_a_link_to_an_account_and_says_the_same_to_a_stranger(
+    django_capture_on_commit_callbacks,
+):
+    buyer = UserFactory(email="anna@example.com")
+    url = reverse("storefront:password-forgotten")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        known = Client().post(url, {"email": "Anna@Example.com"})
+        unknown = Client().post(url, {"email": "nobody@example.com"})
+
+    assert known.status_code == unknown.status_code == 200
+    said = [
+        re.search(r'<p role="status">(.*?)</p>', r.content.decode(), re.S)[1]
+        for r in (known, unknown)
+    ]
+    assert said[0] == said[1] and "ссылку" in said[0]
+    assert [m.to for m in mail.outbox] == [[buyer.email]]
+    assert "/reset-password?uid=" in mail.outbox[0].body
+    assert Client().post(url, {"email": "not an address"}).status_code == 400
+
+
+def test_the_sign_in_page_links_the_forgotten_password_page():
+    html = Client().get(reverse("storefront:sign-in")).content.decode()
+
+    assert reverse("storefront:password-forgotten") in html
