@@ -93,6 +93,9 @@ TIME_ZONE = DEALERSHIP_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# How long the storefront keeps a rendered fragment that no stock figure is in (a car's
+# gallery and specification), keyed by what changes it (docs/storefront.md, "Caching").
+STOREFRONT_FRAGMENT_SECONDS = env.int("STOREFRONT_FRAGMENT_SECONDS", default=600)
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

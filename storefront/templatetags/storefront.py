@@ -33,6 +33,14 @@ def photos(vehicle: Any) -> list[dict[str, Any]]:
 
 
 @register.filter
+def photos_version(vehicle: Any) -> str:
+    """What changes whenever the vehicle's photos do (one added, removed, reordered or given
+    its renditions): part of the cached gallery's key."""
+    shown = vehicle.photos.all()
+    return f"{len(shown)}-{max((p.updated_at.timestamp() for p in shown), default=0)}"
+
+
+@register.filter
 def cover(vehicle: Any) -> dict[str, Any] | None:
     """The primary photo, else the first; None for a car without one."""
     shown = photos(vehicle)

@@ -5,12 +5,17 @@ import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from unittest.mock import patch
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from catalog import selectors as catalog
+from catalog import services as catalog_services
 from catalog.tests.factories import ProductFactory, VehicleFactory
+from orders.tests.factories import order_make
 from showroom.tests.factories import event_make
 from storefront.compare import SESSION_KEY
 
@@ -307,3 +312,43 @@ def test_similar_cars_are_of_the_same_body_on_the_lot_nearest_in_price_first(cli
 
     assert [similar.pk for similar in shown] == [near.pk, next_.pk, far.pk, farther.pk]
     assert listed_ids(client_ru.get(car_url(car)))[:4] == [str(similar.pk) for similar in shown]
+
+
+# CACHING (docs/storefront.md, "Caching")
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def fragments(settings):
+    """A cache of this test's own, so that fragments are really kept."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fragments",
+        },
+    }
+
+
+def test_a_cars_specification_is_rendered_once_and_an_edit_shows_at_once(fragments):
+    car = VehicleFactory(trim="Comfort")
+    url = car_url(car)
+    Client().get(url)
+
+    with patch("storefront.specs.specification", side_effect=AssertionError("rendered again")):
+        again = Client().get(url)
+    assert again.status_code == 200 and "Comfort" in again.content.decode()
+
+    catalog_services.product_update(product=catalog.product_get(product_id=car.pk), trim="Prestige")
+    edited = Client().get(url).content.decode()
+    assert "Prestige" in edited and "Comfort" not in edited
+
+
+def test_stock_stays_live_under_the_cached_fragments(fragments):
+    car = VehicleFactory(trim="Comfort")
+    url = car_url(car)
+    reserve = f'action="{reverse("storefront:reserve", args=[car.pk])}"'
+    assert reserve in Client().get(url).content.decode()
+
+    order_make(UserFactory(), (car, 1))  # the car is held for its buyer
+
+    held = Client().get(url).content.decode()
+    assert reserve not in held and "Comfort" in held

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -135,7 +136,9 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
         {
             "vehicle": vehicle,
             "car_data": seo.car_data(request, vehicle, available=available),
-            "specification": specs.specification(vehicle),
+            # Read only when its cached fragment is not (docs/storefront.md, "Caching").
+            "specification": SimpleLazyObject(lambda: specs.specification(vehicle)),
+            "fragment_seconds": settings.STOREFRONT_FRAGMENT_SECONDS,
             "available": available,
             "similar": catalog.vehicles_similar(vehicle=vehicle, limit=SIMILAR),
             "compared": vehicle.pk in compare.compared_ids(request),
