@@ -4,7 +4,6 @@ its calculator and insurance estimate, and the comparison, read as a buyer reads
 import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
-
 from unittest.mock import patch
 
 import pytest
