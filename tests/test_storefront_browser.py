@@ -23,7 +23,8 @@ from orders import selectors as orders
 from orders import services as order_services
 from payments import selectors as payments
 from showroom import selectors as showroom_selectors
-from showroom.tests.factories import resource_make
+from orders.tests.factories import order_make
+from showroom.tests.factories import event_make, resource_make
 from tests.test_browser import SCREENSHOTS, outside_the_browser_loop
 
 pytestmark = [
@@ -245,8 +246,8 @@ def test_without_javascript_the_filters_and_the_calculator_still_work(chromium, 
     assert before != after
 
 
-def storefront_pages(car) -> dict[str, str]:
-    """Each page by the name its screenshot takes."""
+def storefront_pages(car, event) -> dict[str, str]:
+    """Each page a stranger sees, by the name its screenshot takes."""
     return {
         "home": "/",
         "cars": "/cars/",
@@ -254,17 +255,42 @@ def storefront_pages(car) -> dict[str, str]:
         "car": f"/cars/{car.pk}/",
         "compare": "/compare/",
         "privacy": "/privacy/",
+        "event": f"/events/{event.pk}/",
         "sign-in": "/account/sign-in/",
         "sign-up": "/account/sign-up/",
+        "password": "/account/password/",
         "car-gone": "/cars/00000000-0000-0000-0000-000000000000/",
     }
+
+
+def buyer_pages(order, consent) -> dict[str, str]:
+    """Each page a signed-in buyer sees, by the name its screenshot takes."""
+    return {
+        "account": "/account/",
+        "orders": "/account/orders/",
+        "order": f"/account/orders/{order.pk}/",
+        "checkout": f"/checkout/{order.pk}/",
+        "consent-withdraw": f"/account/consents/{consent.pk}/withdraw",
+    }
+
+
+def sign_in(page, server, user) -> None:
+    page.goto(f"{server.url}/account/sign-in/")
+    page.fill("#id_login", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.wide")
+    page.wait_for_url(f"{server.url}/")
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     chromium, server, lot, language
 ):
-    pages = storefront_pages(lot[1])
+    buyer = UserFactory(full_name="Анна Петрова")
+    order = order_make(buyer, (lot[0], 1))
+    consent = accounts.consent_give(purpose="account", user=buyer, email=buyer.email)
+    pages = storefront_pages(lot[1], event_make())
+    signed_in_pages = buyer_pages(order, consent)
     if not AXE.exists():
         pytest.fail("axe-core is missing: `npm ci` (`make test` runs it)")
     widths, problems, titles, texts, violations = {}, [], {}, {}, {}
@@ -278,17 +304,22 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
             page = context.new_page()
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda error: problems.append(str(error)))
-            for slug, path in pages.items():
-                page.goto(f"{server.url}{path}")
-                widths[(name, slug)] = page.evaluate("document.documentElement.scrollWidth")
-                titles[slug] = page.title()
-                texts[slug] = page.locator("body").inner_text()
-                violations[(name, slug)] = serious_violations(page)
-                page.screenshot(
-                    path=SCREENSHOTS / f"storefront-{language}-{name}-{slug}.png", full_page=True
-                )
+            for batch in (pages, signed_in_pages):
+                if batch is signed_in_pages:
+                    sign_in(page, server, buyer)
+                for slug, path in batch.items():
+                    page.goto(f"{server.url}{path}")
+                    widths[(name, slug)] = page.evaluate("document.documentElement.scrollWidth")
+                    titles[slug] = page.title()
+                    texts[slug] = page.locator("body").inner_text()
+                    violations[(name, slug)] = serious_violations(page)
+                    page.screenshot(
+                        path=SCREENSHOTS / f"storefront-{language}-{name}-{slug}.png",
+                        full_page=True,
+                    )
             context.close()
 
+    assert len(titles) == len(pages) + len(signed_in_pages)
     assert {
         key: width for key, width in widths.items() if width > (390 if key[0] == "phone" else 1366)
     } == {}
