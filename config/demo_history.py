@@ -87,21 +87,30 @@ SURNAMES = [
 ]  # fmt: skip
 MAIL_DOMAINS = ["example.ru", "example.com", "example.net", "example.org"]
 LEAD_SOURCES = ["walk_in", "phone", "website", "referral", "event"]
+# The demo dealership's own words, in its language, as its managers write them.
 LEAD_NOTES = {
-    "call": ["Asked about financing terms", "Called back about the trade-in value",
-             "Wanted to know the delivery time", "Asked for the price with winter tyres"],
-    "meeting": ["Looked at the crossovers in the showroom", "Came in with the family to compare two models"],
-    "email": ["Sent the price list and the loan calculator", "Sent the offer with the KASKO quote"],
-    "note": ["Prefers to be called after 18:00", "Trading in a 2015 sedan"],
+    "call": ["Спрашивал об условиях кредита", "Перезвонили по оценке трейд-ина",
+             "Уточнял срок поставки", "Просил цену с зимней резиной"],
+    "meeting": ["Смотрел кроссоверы в салоне", "Приезжал с семьёй сравнить две модели"],
+    "email": ["Отправили прайс-лист и кредитный калькулятор", "Отправили предложение с расчётом КАСКО"],
+    "note": ["Звонить после 18:00", "Сдаёт в трейд-ин седан 2015 года"],
 }  # fmt: skip
-CANCEL_REASONS = ["Changed my mind", "Found a better offer", "Decided to wait for the new model"]
+CANCEL_REASONS = ["Передумал", "Нашёл предложение выгоднее", "Решил дождаться новой модели"]
 EVENTS = [
-    ("Model launches", "Crossover weekend", "Every crossover on show, with trade-in valuations."),
-    ("Test-drive days", "Test-drive Saturday", "Drive any demo car on the test track."),
-    ("Model launches", "New sedan premiere", "The new sedan unveiled, with the brand's experts."),
-    ("Test-drive days", "Winter driving clinic", "Braking and handling on snow, with instructors."),
-    ("Model launches", "Family car day", "Child seats fitted, boots measured, coffee for all."),
-    ("Test-drive days", "SUV off-road day", "The SUVs on the off-road course."),
+    ("Презентации моделей", "Выходные кроссоверов", "Все кроссоверы в зале и оценка трейд-ина."),
+    ("Дни тест-драйвов", "Суббота тест-драйвов", "Любой демонстрационный автомобиль на трассе."),
+    ("Презентации моделей", "Премьера нового седана", "Новый седан и эксперты марки."),
+    (
+        "Дни тест-драйвов",
+        "Школа зимнего вождения",
+        "Торможение и управление на снегу с инструкторами.",
+    ),
+    (
+        "Презентации моделей",
+        "Семейный день",
+        "Установим детские кресла, измерим багажники, кофе для всех.",
+    ),
+    ("Дни тест-драйвов", "День бездорожья", "Внедорожники на трассе бездорожья."),
 ]
 VEHICLE_MIN_STOCK = 8  # models stocked fewer than this are the small demo's
 
@@ -358,7 +367,7 @@ class Planner:
             else:
                 self.cancel(key, customer, moment + timedelta(hours=rng.randint(2, 20)))
             if paid_at and rng.random() < 0.12:  # part of it brought back: a staff refund
-                self.after_sale[key] = ("0.5", "One item returned unused")
+                self.after_sale[key] = ("0.5", "Один товар возвращён неиспользованным")
         else:
             customer.busy_until = moment + timedelta(days=7)
             price = sum((self.prices[name] * quantity for name, quantity in items), Decimal(0))
@@ -419,7 +428,7 @@ class Planner:
                 "cancel",
                 order=key,
                 person=None,
-                reason="Not paid in time",
+                reason="Не оплачен вовремя",
             )
             return None
         if r < 0.94:  # paid, then cancelled: refunded in full
@@ -429,7 +438,7 @@ class Planner:
             return None
         paid_at = moment + timedelta(hours=rng.randint(1, 5))
         self.pay(key, customer, paid_at, "card", "rest")
-        self.after_sale[key] = ("25000", "Goodwill discount on delivery")
+        self.after_sale[key] = ("25000", "Скидка при выдаче в знак доброй воли")
         return paid_at
 
     def loan(self, key: str, customer: Person, moment: datetime, price: Decimal):
@@ -799,9 +808,9 @@ class History:
         financing_services.application_decide(
             application_id=self.applications[order].pk,
             decision=decision,
-            reason="Income confirmed by the employer"
+            reason="Доход подтверждён работодателем"
             if decision == "approved"
-            else "Income not confirmed",
+            else "Доход не подтверждён",
             user=self.manager(manager),
         )
 
@@ -840,7 +849,7 @@ class History:
             policy_id=self.policies[order].pk,
             user=self.users[person],
             incident_date=timezone.localdate() - timedelta(days=1),
-            description="Damage reported to the dealership's insurance desk",
+            description="Повреждение заявлено в страховой отдел салона",
             amount_claimed=Decimal(amount),
         )
 
@@ -851,9 +860,7 @@ class History:
             user=self.manager(manager),
             decision="approved" if approve else "rejected",
             amount_approved=to_cents(claim.amount_claimed * Decimal("0.9")) if approve else None,
-            reason="Repair estimate of the partner body shop"
-            if approve
-            else "Not covered by the policy",
+            reason="Смета ремонта партнёрского кузовного цеха" if approve else "Не покрыто полисом",
         )
 
     # -- the showroom ----------------------------------------------------------------
@@ -868,7 +875,7 @@ class History:
             category_id=category_id,
             start_date=starts,
             end_date=starts + timedelta(hours=6),
-            location="Main showroom",
+            location="Главный зал салона",
             capacity=capacity,
             status="published",
         ).pk

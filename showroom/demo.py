@@ -29,37 +29,37 @@ def seed(stdout) -> None:
             models_seen.add((vehicle.make, vehicle.model))
             demo_vehicles.append(vehicle)
     vehicles = demo_vehicles[:2]
-    launches = services.category_create(name="Model launches")
-    drives = services.category_create(name="Test-drive days")
+    launches = services.category_create(name="Презентации моделей")
+    drives = services.category_create(name="Дни тест-драйвов")
     launch = services.event_create(
         user=None,
-        title="Crossover launch evening",
-        description="The new crossover unveiled, with the chief designer.",
+        title="Вечер премьеры кроссовера",
+        description="Показываем новый кроссовер; рассказывает главный дизайнер.",
         category_id=launches.pk,
         start_date=_at(7, 17),
         end_date=_at(7, 21),
-        location="Main showroom",
+        location="Главный зал салона",
         capacity=40,
         vehicle_ids=[str(v.pk) for v in vehicles],
         status="published",
     )
     services.event_create(
         user=None,
-        title="Test-drive Saturday",
-        description="Drive any demo car on the test track; instructors on hand.",
+        title="Суббота тест-драйвов",
+        description="Любой демонстрационный автомобиль на тестовой трассе, с инструкторами.",
         category_id=drives.pk,
         start_date=_at(5, 9),
         end_date=_at(5, 18),
-        location="Test track",
+        location="Тестовая трасса",
         capacity=20,
         price="1500.00",
         status="published",
     )
-    demo_cars = services.resource_type_create(name="Demo vehicle")
-    bays = services.resource_type_create(name="Delivery bay")
+    demo_cars = services.resource_type_create(name="Демонстрационный автомобиль")
+    bays = services.resource_type_create(name="Зона выдачи")
     for vehicle in demo_vehicles:
         services.resource_create(
-            name=f"Demo {vehicle.name}",
+            name=f"Демо {vehicle.name}",
             type_id=demo_cars.pk,
             quantity=1,
             opens_at=time(8),
@@ -67,7 +67,7 @@ def seed(stdout) -> None:
             vehicle_id=vehicle.pk,
         )
     services.resource_create(
-        name="Delivery bay", type_id=bays.pk, quantity=2, opens_at=time(8), closes_at=time(20)
+        name="Зона выдачи", type_id=bays.pk, quantity=2, opens_at=time(8), closes_at=time(20)
     )
     client = accounts_selectors.user_get_by_email(email="client@autosalon.local")
     if client is not None:
