@@ -21,9 +21,9 @@ from financing import selectors as financing_selectors
 from insurance import selectors as insurance_selectors
 from orders import selectors as orders
 from orders import services as order_services
+from orders.tests.factories import order_make
 from payments import selectors as payments
 from showroom import selectors as showroom_selectors
-from orders.tests.factories import order_make
 from showroom.tests.factories import event_make, resource_make
 from tests.test_browser import SCREENSHOTS, outside_the_browser_loop
 
