@@ -77,3 +77,15 @@ def insert_rows(rows: list[Model], *, using: str, then: str = "") -> None:
         else:
             for sql, values in statements:
                 cursor.execute(sql, values)
+
+
+def turn_take(name: str, *, using: str) -> None:
+    """Wait for the turn called `name` on database `using`, held until the transaction ends:
+    a PostgreSQL advisory lock on the name's hash, for work that has no row to lock (the
+    first policy of an order, the next lead's manager). SQLite, the embedded mode's, writes
+    one transaction at a time already. Call inside `atomic(using=using)`."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [name])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog import selectors as catalog_selectors
 from catalog.selectors import VehicleView
 from common import four_eyes
+from common.db import turn_take
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 from common.types import Actor, Id
@@ -401,6 +402,44 @@ def quote_purchase(*, quote_id: Id) -> Policy:
         events.PURCHASED.emit(aggregate_id=policy.pk, payload=events.policy_payload(policy))
         transaction.on_commit(partial(_cancel_if_order_cancelled, policy.order_id), using=DB)
     return policy
+
+
+def policy_for_order(
+    *,
+    user: Actor,
+    order_id: Id,
+    insurance_type: str,
+    product_id: UUID,
+    driver_age: int,
+    driver_experience_years: int,
+) -> Policy:
+    """The order's open policy of `insurance_type` (waiting for its premium, or active), else
+    one bought from a new quote for the driver named: a buyer's form sent twice, or twice at
+    once, buys one (the order's turn, `common.db.turn_take`)."""
+    with transaction.atomic(using=DB):
+        turn_take(f"insurance.policy_for_order:{order_id}:{insurance_type}", using=DB)
+        policy = (
+            Policy.objects.using(DB)
+            .filter(
+                order_id=order_id,
+                customer_id=user.pk,
+                insurance_type=insurance_type,
+                status__in=(PolicyStatus.PENDING_PAYMENT, PolicyStatus.ACTIVE),
+            )
+            .first()
+        )
+        if policy is not None:
+            return policy
+        quote = quote_create(
+            user=user,
+            order_id=order_id,
+            insurance_type=insurance_type,
+            product_id=product_id,
+            driver_age=driver_age,
+            driver_experience_years=driver_experience_years,
+            unlimited_drivers=False,
+        )
+        return quote_purchase(quote_id=quote.pk)
 
 
 def policy_premium_paid(*, policy_id: Id, paid_amount: Decimal, version: int) -> Policy | None:

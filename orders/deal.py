@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 
+from common.formatting import money
 from orders.choices import LinkKind, OrderStatus
 from orders.models import Order, OrderLink
 
@@ -94,8 +95,7 @@ def _steps(order: Order, loan: OrderLink | None, balance: Decimal) -> list[Step]
         steps.append(
             Step(
                 "payment_due",
-                gettext("%(amount)s %(currency)s to pay.")
-                % {"amount": own_part, "currency": currency},
+                gettext("%(amount)s to pay.") % {"amount": money(own_part, currency)},
                 own_part,
             )
         )
@@ -117,8 +117,7 @@ def _steps(order: Order, loan: OrderLink | None, balance: Decimal) -> list[Step]
         steps.append(
             Step(
                 "loan_awaiting_disbursement",
-                gettext("The lender is to pay %(amount)s %(currency)s.")
-                % {"amount": financed, "currency": currency},
+                gettext("The lender is to pay %(amount)s.") % {"amount": money(financed, currency)},
                 financed,
             )
         )

@@ -5,12 +5,13 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
+from common.db import turn_take
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 from common.types import Actor, Id
@@ -104,9 +105,9 @@ def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-# A key of PostgreSQL's advisory locks, held while a lead's manager is picked: two leads
-# coming in at once take their turns one after the other.
-_ASSIGNMENT_LOCK = 4_620_001
+# Held while a lead's manager is picked: two leads coming in at once take their turns one
+# after the other.
+_ASSIGNMENT_TURN = "crm.lead_assignment"
 
 
 def lead_manager_pick() -> Id | None:
@@ -120,9 +121,7 @@ def lead_manager_pick() -> Id | None:
     managers = accounts_selectors.manager_ids_active()
     if not managers:
         return None
-    if connections[DB].vendor == "postgresql":  # SQLite (embedded) writes one at a time
-        with connections[DB].cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ASSIGNMENT_LOCK])
+    turn_take(_ASSIGNMENT_TURN, using=DB)
     last_given = dict(
         Client.objects.using(DB)
         .filter(manager_id__in=managers, assigned_at__isnull=False)

@@ -6,10 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import client_for
 from orders import services
+from orders.selectors import deal_of_buyer
 from orders.tests.factories import order_make, vehicle_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -135,3 +136,20 @@ def test_two_reports_of_one_instant_keep_the_one_further_along_whichever_comes_f
         event="payment.refunded",
     )
     assert deal(customer, order)["payments"]["captured"] == "400000.00"
+
+
+def test_what_is_still_due_reads_in_the_readers_language_with_its_money_written_out(customer):
+    order = order_make(customer, (vehicle_make(price="2590000.00"), 1))
+    loan = uuid.uuid4()
+    note(order, "loan_application", "sent_to_lender", "2090000.00", loan)
+
+    with translation.override("ru"):
+        russian = [s.message for s in deal_of_buyer(user=customer, order_id=order.pk).outstanding]
+    with translation.override("en"):
+        english = [s.message for s in deal_of_buyer(user=customer, order_id=order.pk).outstanding]
+
+    assert russian == [
+        "К оплате 500\xa0000,00\xa0₽.",
+        "Кредитор перечислит 2\xa0090\xa0000,00\xa0₽.",
+    ]
+    assert english == ["500,000.00\xa0RUB to pay.", "The lender is to pay 2,090,000.00\xa0RUB."]

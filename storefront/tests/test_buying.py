@@ -17,6 +17,7 @@ from accounts.tests.factories import PASSWORD, UserFactory
 from catalog import selectors as catalog
 from catalog.tests.factories import VehicleFactory
 from conftest import run_concurrently
+from financing import selectors as financing
 from insurance import selectors as insurance
 from orders import selectors as orders
 from payments import selectors as payments
@@ -334,3 +335,48 @@ def test_two_buyers_reserving_one_car_at_the_same_moment_get_one_order_between_t
     assert sorted(len(orders_of) for orders_of in held) == [0, 1]
     assert sorted(location.startswith("/checkout/") for location in landed) == [False, True]
     assert catalog.product_get(product_id=car.pk).stock_quantity == 0
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_kasko_sent_twice_at_the_same_moment_buys_one_policy_and_one_payment(car):
+    buyer = UserFactory()
+    reserve(signed_in(buyer), car)
+    (order,) = orders.orders_of_buyer(user=buyer)
+    form = {
+        "insurance_type": "kasko",
+        "driver_age": 40,
+        "driver_experience_years": 15,
+        "key": uuid.uuid4(),
+    }
+
+    landed = run_concurrently(
+        2,
+        lambda: signed_in(buyer).post(reverse("storefront:order-insure", args=[order.pk]), form),
+    )
+
+    (policy,) = insurance.policy_list(user=buyer)
+    (payment,) = payments.payment_list(user=buyer)
+    assert payment.payable_id == policy.pk
+    assert [response.status_code for response in landed] == [302, 302]
+
+
+def test_the_loan_plan_sent_again_pays_the_open_applications_down_payment_and_applies_once(car):
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    checkout = reserve(client, car)["Location"]
+    plan = {
+        "plan": "loan",
+        "down_payment": "600000",
+        "term_months": 60,
+        "monthly_income": "300000",
+        "employment_status": "employed",
+    }
+
+    first = client.post(checkout, {**plan, "key": uuid.uuid4()})
+    again = client.post(checkout, {**plan, "down_payment": "700000", "key": uuid.uuid4()})
+
+    (application,) = financing.application_list(user=buyer)
+    assert application.down_payment == Decimal("600000.00")
+    assert first.status_code == again.status_code == 302
+    amounts = sorted(p.amount for p in payments.payment_list(user=buyer))
+    assert amounts == [Decimal("600000.00"), Decimal("600000.00")]

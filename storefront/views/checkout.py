@@ -25,8 +25,9 @@ from common import formatting
 from common.exceptions import ApplicationError
 from common.throttling import client_ip, throttled
 from crm import services as crm
+from financing import selectors as financing_selectors
 from financing import services as financing
-from financing.choices import FinancingType
+from financing.choices import OPEN_STATUSES, FinancingType
 from insurance import selectors as insurance_selectors
 from insurance import services as insurance
 from orders import selectors as orders
@@ -274,7 +275,13 @@ def _pay(
     """Makes the payment (and the loan application) `data` chose; the provider's page to
     confirm it on, if it asks for one."""
     if data["plan"] == CheckoutForm.LOAN:
-        financing.application_create(
+        # The order's application already open (the form sent again after a failed down
+        # payment) is the one whose down payment is due; a second is never made.
+        application = (
+            financing_selectors.application_list(user=_buyer(request))
+            .filter(order_id=order.pk, status__in=OPEN_STATUSES)
+            .first()
+        ) or financing.application_create(
             user=_buyer(request),
             order_id=order.pk,
             vehicle_price=order.total_amount,
@@ -284,7 +291,7 @@ def _pay(
             employment_status=data["employment_status"],
             monthly_income=data["monthly_income"],
         )
-        amount = data["down_payment"]
+        amount = application.down_payment
     else:
         amount = deposit if data["plan"] == CheckoutForm.DEPOSIT else balance
     if amount <= 0:
@@ -338,28 +345,15 @@ def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
 def _policy_bought(request: HttpRequest, order: Any, data: dict[str, Any]) -> Any:
     """The order's open policy of the kind asked for (a repeated form pays it again), else
     a new one bought from a new quote."""
-    policy = (
-        insurance_selectors.policy_list(user=_buyer(request))
-        .filter(
-            order_id=order.pk,
-            insurance_type=data["insurance_type"],
-            status__in=("pending_payment", "active"),
-        )
-        .first()
-    )
-    if policy is not None:
-        return policy
     car = next(item for item in order.line_items)
-    quote = insurance.quote_create(
+    return insurance.policy_for_order(
         user=_buyer(request),
         order_id=order.pk,
         insurance_type=data["insurance_type"],
         product_id=car.product_id,
         driver_age=data["driver_age"],
         driver_experience_years=data["driver_experience_years"],
-        unlimited_drivers=False,
     )
-    return insurance.quote_purchase(quote_id=quote.pk)
 
 
 @require_GET
