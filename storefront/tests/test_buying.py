@@ -380,3 +380,31 @@ def test_the_loan_plan_sent_again_pays_the_open_applications_down_payment_and_ap
     assert first.status_code == again.status_code == 302
     amounts = sorted(p.amount for p in payments.payment_list(user=buyer))
     assert amounts == [Decimal("600000.00"), Decimal("600000.00")]
+
+
+def test_the_order_page_shows_its_payments_the_loan_and_its_indicative_schedule(car):
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    checkout = reserve(client, car)["Location"]
+    client.post(
+        checkout,
+        {
+            "plan": "loan",
+            "key": uuid.uuid4(),
+            "down_payment": "600000",
+            "term_months": 36,
+            "monthly_income": "300000",
+            "employment_status": "employed",
+        },
+    )
+    (order,) = orders.orders_of_buyer(user=buyer)
+    (application,) = financing.application_list(user=buyer)
+
+    html = client.get(reverse("storefront:order", args=[order.pk])).content.decode()
+
+    assert "Платежи" in html and "600\xa0000,00\xa0₽" in html
+    assert "График платежей" in html and "ориентировоч" in html.lower()
+    rows = re.findall(r"<tr><td>(\d+)</td>", html)
+    assert rows == [str(n) for n in range(1, 37)]
+    assert application.monthly_payment is not None
+    assert f"{application.monthly_payment:,.2f}".replace(",", "\xa0").replace(".", ",") in html

@@ -373,20 +373,34 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
     if away := _signed_in_or_away(request, reverse("storefront:order", args=[order_id])):
         return away
-    deal = orders.deal_of_buyer(user=_buyer(request), order_id=order_id)
+    buyer = _buyer(request)
+    deal = orders.deal_of_buyer(user=buyer, order_id=order_id)
+    policies = list(insurance_selectors.policy_list(user=buyer).filter(order_id=order_id))
+    loan = (
+        financing_selectors.application_list(user=buyer)
+        .filter(order_id=order_id)
+        .order_by("-created_at")
+        .first()
+    )
     return render(
         request,
         "storefront/order.html",
         {
             "deal": deal,
+            # The order's own payments and its policies' premiums, newest first.
+            "payments": payment_selectors.payment_list(user=buyer)
+            .filter(payable_id__in=[order_id, *(policy.pk for policy in policies)])
+            .order_by("-created_at"),
+            "loan": loan,
+            "schedule": financing_selectors.application_schedule(user=buyer, application_id=loan.pk)
+            if loan
+            else (),
             "order": deal.order,
             "history": orders.order_history(user=_buyer(request), order_id=order_id),
             # What the loan waits for; the buyer's own part is the amount due, shown apart.
             "waiting_for": [step for step in deal.outstanding if step.code != "payment_due"],
             "own_part": _own_part(deal),
-            "policies": insurance_selectors.policy_list(user=_buyer(request)).filter(
-                order_id=order_id
-            ),
+            "policies": policies,
             "insure": InsureForm(
                 initial={
                     "key": uuid.uuid4(),
