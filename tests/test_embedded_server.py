@@ -132,7 +132,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     assert me.json()["role"] == "client"
     assert demo_login.status_code == 200
     # The showroom on its own SQLite file: the demo launch found by the fallback search.
-    assert [e["title"] for e in showroom_events.json()["results"]] == ["Crossover launch evening"]
+    assert [e["title"] for e in showroom_events.json()["results"]] == ["Вечер премьеры кроссовера"]
     assert test_drives.json()["count"] == 1
     # The CRM on its own SQLite file: the demo fleet buyer, found by a contact's name too.
     assert [c["name"] for c in fleet.json()["results"]] == ["Fleet Logistics LLC"], fleet.text
