@@ -73,6 +73,7 @@ class UserCard:
     phone: str  # E.164, or ""
     is_staff: bool
     is_active: bool
+    language: str = ""  # the one they chose, or "" for the dealership's
 
 
 def _card(user: User) -> UserCard:
@@ -83,6 +84,7 @@ def _card(user: User) -> UserCard:
         phone=str(user.phone or ""),
         is_staff=user.is_staff,
         is_active=user.is_active,
+        language=user.language,
     )
 
 

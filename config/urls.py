@@ -45,6 +45,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("showroom.api.urls")),
     path("", include("crm.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("documents.api.urls")),
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from common.exceptions import NotFound
 from common.types import Actor, Id
 from financing import rates, scoring
-from financing.choices import FinancingType
+from financing.choices import ApplicationStatus, FinancingType
 from financing.models import LoanApplication, LoanInstallment
 
 
@@ -90,6 +91,41 @@ def application_get(*, user: Actor, application_id: Id) -> LoanApplication:
     if application is None:
         raise NotFound
     return application
+
+
+def loan_papers(*, order_id: Id) -> dict[str, Any] | None:
+    """The order's approved loan and its schedule, as its document states it (JSON, the
+    money as strings); None when the order has no loan going ahead."""
+    application = (
+        LoanApplication.objects.filter(
+            order_id=order_id,
+            status__in=(ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if application is None:
+        return None
+    return {
+        "id": str(application.pk),
+        "down_payment": str(application.down_payment),
+        "loan_amount": str(application.loan_amount),
+        "term_months": application.term_months,
+        "annual_rate": str(application.annual_rate),
+        "monthly_payment": str(application.monthly_payment),
+        "rate_table_version": application.rate_table_version,
+        "schedule": [
+            {
+                "number": row.number,
+                "due_date": row.due_date.isoformat(),
+                "payment": str(row.payment),
+                "principal": str(row.principal),
+                "interest": str(row.interest),
+                "balance": str(row.balance),
+            }
+            for row in application.installments.order_by("number")
+        ],
+    }
 
 
 def application_schedule(*, user: Actor, application_id: Id) -> QuerySet[LoanInstallment]:

@@ -183,7 +183,7 @@ class OrderAdmin(
             },
         ),
         (_("The deal"), {"fields": ["deal"]}),
-        (_("Related"), {"fields": ["payments", "loan_applications", "policies"]}),
+        (_("Related"), {"fields": ["payments", "loan_applications", "policies", "documents"]}),
         (
             _("Technical"),
             {
@@ -212,6 +212,7 @@ class OrderAdmin(
         "paid",
         "deal",
         "payments",
+        "documents",
         "loan_applications",
         "policies",
     ]
@@ -348,6 +349,12 @@ class OrderAdmin(
         return format_html(
             "<table>{}</table>",
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+        )
+
+    @display(_("Documents"))
+    def documents(self, order):
+        return changelist_link(
+            "admin:documents_document_changelist", _("Documents of this order"), order_id=order.pk
         )
 
     @display(_("Payments"))

@@ -6,7 +6,7 @@ Other apps read orders through `order_view_get` and `order_cancelled` alone: the
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypedDict
 from uuid import UUID
@@ -93,6 +93,51 @@ def deal_of_buyer(*, user: Actor, order_id: UUID) -> Deal:
     if order is None:
         raise NotFound
     return deal_of(order)
+
+
+@dataclass(frozen=True)
+class OrderPapers:
+    """An order as its papers state it (the documents app): data, not a model. `captured` is
+    the buyer's money captured net of refunds; `loan_amount` what the lender pays, to come or
+    paid (0 without a loan)."""
+
+    view: OrderView
+    created_at: datetime
+    customer_name: str
+    customer_email: str
+    lines: list[OrderLineView]
+    captured: Decimal
+    loan_amount: Decimal
+
+
+def order_papers(*, order_id: Id) -> OrderPapers | None:
+    """The order for its documents, whoever's it is (the documents app checks who reads
+    them); None for no such order."""
+    order = Order.objects.prefetch_related("items", "links").filter(pk=order_id).first()
+    if order is None:
+        return None
+    deal = deal_of(order)
+    return OrderPapers(
+        view=OrderView(
+            id=order.pk,
+            customer_id=order.customer_id,
+            status=OrderStatus(order.status),
+            currency=order.currency,
+            total_amount=order.total_amount,
+            paid_amount=order.paid_amount,
+        ),
+        created_at=order.created_at,
+        customer_name=order.customer_name,
+        customer_email=order.customer_email,
+        lines=[
+            OrderLineView(item.product_id, item.product_name, item.unit_price, item.quantity)
+            for item in order.items.all()
+        ],
+        captured=deal.captured - deal.refunded,
+        loan_amount=(deal.loan.amount or Decimal(0))
+        if deal.loan and deal.loan.status in ("approved", "sent_to_lender", "disbursed")
+        else Decimal(0),
+    )
 
 
 def order_view_get(*, user: Actor, order_id: Id) -> OrderView:

@@ -80,6 +80,10 @@ class PaymentCreated(_PaymentPayload):
     event is processed."""
 
     status: Literal["pending"] = described("The payment's status: pending.")
+    method: Literal["card", "cash", "bank_transfer"] = described(
+        "How the customer pays; a bank transfer waits for the money, paid by an invoice.",
+        default="card",
+    )
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Install a Debian package when the program it provides is missing:
-#   scripts/ensure_package.sh PROGRAM PACKAGE WHAT-FOR
+# Install a Debian package when the program, library or file it provides is missing:
+#   scripts/ensure_package.sh PROGRAM|LIBRARY.so.N|/PATH PACKAGE WHAT-FOR
 # `make test` needs Chromium (the browser tests) and Caddy (the site's proxy in the tests of
 # the whole site); `make run` in services mode needs Caddy.
 set -euo pipefail
 program=$1 package=$2 purpose=$3
-command -v "$program" >/dev/null && exit 0
+case $program in
+  *.so.*) ldconfig -p | grep -qF "$program (" && exit 0 ;;
+  /*) [ -e "$program" ] && exit 0 ;;
+  *) command -v "$program" >/dev/null && exit 0 ;;
+esac
 if [ "$(id -u)" -ne 0 ]; then
   echo "$program is missing ($purpose): run 'sudo apt-get install $package' and try again." >&2
   exit 1

@@ -12,6 +12,7 @@ PORT=${PORT:-8000}
 # from SITE_URL: this server's own address unless the environment names another.
 export SITE_URL=${SITE_URL:-http://$HOST:$PORT}
 
+scripts/ensure_documents_packages.sh
 echo "Migrating the databases..."
 "$PYTHON" manage.py migrate_all
 "$PYTHON" manage.py collectstatic --noinput --verbosity 0

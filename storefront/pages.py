@@ -3,21 +3,24 @@ another, and a 404 for whatever a selector does not find."""
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import translation
 
 from common.exceptions import NotFound
 
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+
+def page(view: Callable[..., _Response]) -> Callable[..., _Response]:
     """A storefront page: in the dealership's language unless the buyer chose another (the
     switch's cookie, or their account's), and a 404 for whatever a selector does not find."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> _Response:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or (
             request.user.is_authenticated and request.user.language
         )

@@ -30,6 +30,11 @@ urlpatterns = [
     path("account/orders/", checkout.order_list, name="orders"),
     path("account/orders/<uuid:order_id>/", checkout.order_detail, name="order"),
     path("account/orders/<uuid:order_id>/insure", checkout.order_insure, name="order-insure"),
+    path(
+        "account/orders/<uuid:order_id>/documents/<uuid:document_id>",
+        checkout.order_document,
+        name="order-document",
+    ),
     path("account/", account.account_page, name="account"),
     path(
         "account/consents/<uuid:consent_id>/withdraw",

@@ -23,6 +23,9 @@ from common.exceptions import ApplicationError
 from conftest import browser_for
 from crm import services as crm_services
 from crm.tests.factories import crm_client_make
+from documents import selectors as documents_selectors
+from documents import services as documents_services
+from documents.tests.factories import legal_entity_make
 from financing.models import LoanApplication, LoanInstallment
 from financing.tests.factories import application_make
 from insurance.models import Claim, Policy, Quote
@@ -102,6 +105,22 @@ def _rows_make(customer) -> None:
     showroom_rows_make(customer)
     crm_rows_make(customer)
     webhook_delivery_make(webhook_subscription_make(customer).pk)  # and its subscription
+    documents_rows_make(order)
+
+
+def documents_rows_make(order) -> None:
+    """A legal entity (the first signs), and the order's offer: a document, its template and
+    its year's numbering."""
+    legal_entity_make(showroom=f"Салон {order.pk}", is_default=not _default_entity_exists())
+    documents_services.document_generate(kind="offer", order_id=order.pk)
+
+
+def _default_entity_exists() -> bool:
+    try:
+        documents_selectors.legal_entity_default()
+    except ApplicationError:
+        return False
+    return True
 
 
 def showroom_rows_make(customer) -> None:

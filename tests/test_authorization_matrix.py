@@ -24,6 +24,8 @@ from catalog import services as catalog_services
 from catalog.tests.test_photos import jpeg
 from conftest import cache_clear, client_for
 from crm.tests.factories import crm_client_make
+from documents import services as documents_services
+from documents.tests.factories import legal_entity_make
 from financing.tests.factories import application_make
 from insurance.tests.factories import claim_make, policy_make, quote_make
 from integrations.tests.factories import webhook_delivery_make, webhook_subscription_make
@@ -147,6 +149,10 @@ MATRIX = {
     ("POST", f"{V1}/insurance/quotes/"): SIGNED_IN,
     ("GET", f"{V1}/insurance/quotes/{{id}}/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/insurance/quotes/{{id}}/purchase"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/documents/"): SIGNED_IN,
+    ("GET", f"{V1}/documents/{{id}}/file"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/orders/{{id}}/documents/"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/orders/{{id}}/documents/"): OWNER_OR_STAFF,
     ("GET", f"{V1}/insurance/policies/"): SIGNED_IN,
     ("GET", f"{V1}/insurance/policies/{{id}}/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/insurance/policies/{{id}}/cancel"): OWNER_OR_STAFF,
@@ -219,6 +225,7 @@ BODIES = {
         "reference": "Matrix",
     },
     ("POST", f"{V1}/insurance/policies/{{id}}/cancel"): {"reason": "Matrix"},
+    ("POST", f"{V1}/orders/{{id}}/documents/"): {"kind": "offer"},
     ("POST", f"{V1}/insurance/policies/{{id}}/claims"): {
         "incident_date": date.today().isoformat(),
         "description": "Matrix",
@@ -343,7 +350,13 @@ class World:
             "showroom/test-drives": lambda: self.test_drive.pk,
             "crm/clients": lambda: crm_client_make(name="Matrix lead").pk,
             "integrations/webhooks": lambda: webhook_subscription_make(self.users["admin"]).pk,
+            "documents": lambda: self.document.pk,
         }[section]()
+
+    @property
+    def document(self):
+        legal_entity_make()
+        return documents_services.document_generate(kind="offer", order_id=self.order.pk)
 
     @property
     def photo(self):

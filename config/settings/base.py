@@ -116,6 +116,7 @@ DOMAIN_APPS = [
     "showroom",
     "crm",
     "integrations",
+    "documents",
 ]
 FRAMEWORK_APPS = [
     "common.apps.AdminConfig",  # Django's admin on the Autosalon site (common/admin_site.py)
@@ -837,9 +838,33 @@ if MEDIA_STORAGE == "s3":
         "file_overwrite": False,
         "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
     }
-    STORAGES = {
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": MEDIA_S3_OPTIONS},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+# The deal's documents (docs/documents.md) are made at their moments by the deal's events;
+# off, only on request and from the admin (`seed_demo` turns it off for its history).
+DOCUMENTS_ON_EVENTS = env.bool("DOCUMENTS_ON_EVENTS", default=True)
+# Their files: private, read through the API only, never linked to; under var/documents in
+# the embedded run, in the bucket below with MEDIA_STORAGE=s3.
+DOCUMENTS_ROOT = Path(env.str("DOCUMENTS_ROOT", default=str(VAR_DIR / "documents")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DOCUMENTS_ROOT, "base_url": "/not-served/"},
+    },
+}
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": MEDIA_S3_OPTIONS}
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **MEDIA_S3_OPTIONS,
+            "bucket_name": env.str("DOCUMENTS_S3_BUCKET", default=MEDIA_S3_OPTIONS["bucket_name"]),
+            "location": "documents",
+            # Private: signed addresses that expire, never a public one.
+            "querystring_auth": True,
+            "default_acl": "private",
+            "custom_domain": None,
+        },
     }
 # A photo upload: at most 20 MB and 50 megapixels (catalog/photos.py); its request may carry
 # a little more than the file, for the form around it.
@@ -963,6 +988,7 @@ SPECTACULAR_SETTINGS = {
         "ClientTypeEnum": "crm.choices.ClientType",
         "OrderLinkKindEnum": "orders.choices.LinkKind",
         "ProductKindEnum": "catalog.choices.ProductKind",
+        "DocumentKindEnum": "documents.choices.DocumentKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -1006,6 +1032,8 @@ LOGGING: dict[str, Any] = {
         "uvicorn.access": {"handlers": [], "propagate": False},
         "_granian": {"handlers": ["console"], "propagate": False},
         "granian.access": {"handlers": [], "propagate": False},
+        # WeasyPrint says every step of every PDF at INFO (docs/documents.md): its warnings.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

@@ -22,6 +22,12 @@ if _WORKER and os.environ.get("AUTOSALON_TEST_WORKER") != _WORKER and os.environ
     os.environ["REDIS_URL"] = _redis._replace(path=f"/{_redis_database}").geturl()
     os.environ["AUTOSALON_TEST_WORKER"] = _WORKER
 
+# The documents a test generates go to a directory of the run's own, which the processes a
+# test starts inherit too.
+os.environ.setdefault(
+    "DOCUMENTS_ROOT", tempfile.mkdtemp(prefix=f"autosalon-documents-{_WORKER or 'main'}-")
+)
+
 from .base import *  # noqa: E402, F403
 from .base import THROTTLE_RATES, VAR_DIR, env  # noqa: E402
 

@@ -102,7 +102,8 @@ def payment_create(
         # Its processing starts from this outbox row (payments.handlers), so that a payment
         # created while the broker is down is processed once it is back.
         events.PAYMENT_CREATED.emit(
-            aggregate_id=payment.pk, payload=events.payment_payload(payment, payable)
+            aggregate_id=payment.pk,
+            payload={**events.payment_payload(payment, payable), "method": payment.method},
         )
         return payment.pk
 

@@ -17,6 +17,8 @@ from accounts.tests.factories import PASSWORD, UserFactory
 from catalog import selectors as catalog
 from catalog.tests.factories import VehicleFactory
 from conftest import run_concurrently
+from documents import services as documents_services
+from documents.tests.factories import legal_entity_make
 from financing import selectors as financing
 from insurance import selectors as insurance
 from orders import selectors as orders
@@ -408,3 +410,21 @@ def test_the_order_page_shows_its_payments_the_loan_and_its_indicative_schedule(
     assert rows == [str(n) for n in range(1, 37)]
     assert application.monthly_payment is not None
     assert f"{application.monthly_payment:,.2f}".replace(",", "\xa0").replace(".", ",") in html
+
+
+def test_the_order_page_lists_its_documents_and_opens_them_for_their_buyer_only(car):
+    legal_entity_make()
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    reserve(client, car)
+    (order,) = orders.orders_of_buyer(user=buyer)
+    offer = documents_services.document_generate(kind="offer", order_id=order.pk)
+    link = reverse("storefront:order-document", args=[order.pk, offer.pk])
+
+    html = client.get(reverse("storefront:order", args=[order.pk])).content.decode()
+    opened = client.get(link)
+
+    assert f'href="{link}"' in html and offer.number in html
+    assert opened["Content-Type"] == "application/pdf"
+    assert b"".join(opened.streaming_content).startswith(b"%PDF")
+    assert signed_in(UserFactory()).get(link).status_code == 404

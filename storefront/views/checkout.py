@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from common import formatting
 from common.exceptions import ApplicationError
 from common.throttling import client_ip, throttled
 from crm import services as crm
+from documents import selectors as documents_selectors
 from financing import selectors as financing_selectors
 from financing import services as financing
 from financing.choices import OPEN_STATUSES, FinancingType
@@ -392,6 +393,7 @@ def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
             .filter(payable_id__in=[order_id, *(policy.pk for policy in policies)])
             .order_by("-created_at"),
             "loan": loan,
+            "documents": documents_selectors.documents_of_order(user=buyer, order_id=order_id),
             "schedule": financing_selectors.application_schedule(user=buyer, application_id=loan.pk)
             if loan
             else (),
@@ -411,4 +413,20 @@ def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
             ),
             "words": {str(code): str(word) for code, word in STATUS_WORDS.items()},
         },
+    )
+
+
+@require_GET
+@page
+def order_document(
+    request: HttpRequest, order_id: UUID, document_id: UUID
+) -> HttpResponse | FileResponse:
+    """One of the order's documents, as its PDF; another buyer's is a 404."""
+    if away := _signed_in_or_away(request, reverse("storefront:order", args=[order_id])):
+        return away
+    document = documents_selectors.document_get(user=_buyer(request), document_id=document_id)
+    if document.order_id != order_id:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
     )

@@ -1,0 +1,27 @@
+"""What documents the deal produces, and how each is numbered."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class DocumentKind(models.TextChoices):
+    OFFER = "offer", pgettext_lazy("document", "Offer")
+    INVOICE = "invoice", pgettext_lazy("document", "Invoice")
+    SALE_CONTRACT = "sale_contract", pgettext_lazy("document", "Sale contract")
+    HANDOVER_ACT = "handover_act", pgettext_lazy("document", "Handover act")
+    LOAN_SCHEDULE = "loan_schedule", pgettext_lazy("document", "Loan schedule")
+
+
+# A document's number is its kind's prefix, the year and its place in that year's sequence of
+# the kind: ДКП-2026-000123 (documents.services.document_number_take).
+NUMBER_PREFIXES = {
+    DocumentKind.OFFER: "КП",
+    DocumentKind.INVOICE: "СЧ",
+    DocumentKind.SALE_CONTRACT: "ДКП",
+    DocumentKind.HANDOVER_ACT: "АПП",
+    DocumentKind.LOAN_SCHEDULE: "ГП",
+}
+
+# The languages a document template is written in (settings.LANGUAGES).
+TEMPLATE_LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]

@@ -1,0 +1,33 @@
+"""The demo dealership's legal entity, for `manage.py seed_demo` (its requisites pass their
+check digits; the company is invented)."""
+
+from documents.models import LegalEntity
+
+DB = "documents"
+
+DEMO_SELLER = {
+    "name": "Общество с ограниченной ответственностью «Автосалон»",
+    "short_name": "ООО «Автосалон»",
+    "inn": "7702123454",
+    "kpp": "770201001",
+    "ogrn": "1027700132195",
+    "address": "129090, г. Москва, Проспект Мира, д. 12",
+    "phone": "+74951234567",
+    "email": "sales@autosalon.local",
+    "bank_name": "ПАО Сбербанк",
+    "bik": "044525225",
+    "account": "40702810938000012345",
+    "correspondent_account": "30101810400000000225",
+    "signatory_name": "Иванов Иван Иванович",
+    "signatory_title": "Генеральный директор",
+    "represented_by": "генерального директора Иванова Ивана Ивановича",
+    "signatory_authority": "Устава",
+}
+
+
+def seed(stdout) -> None:
+    entity, created = LegalEntity.objects.using(DB).get_or_create(
+        showroom="Главный салон", defaults={**DEMO_SELLER, "is_default": True}
+    )
+    if created:
+        stdout.write(f"Documents: {entity.short_name} signs the deal's papers.")

@@ -1,0 +1,193 @@
+"""Models of the documents domain, in the `documents` database: the dealership's legal
+entity, the document templates and the documents made from them (docs/documents.md). Orders
+and users belong to other databases and are referenced by id (docs/architecture.md §3.1)."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
+from documents.choices import TEMPLATE_LANGUAGES, DocumentKind
+from documents.requisites import (
+    validate_account,
+    validate_bik,
+    validate_inn,
+    validate_kpp,
+    validate_ogrn,
+)
+from documents.storage import documents_storage
+
+
+class LegalEntity(TimestampedModel):
+    """Who sells: the dealership's legal entity as its papers name it, one per showroom. The
+    default one signs every document (`is_default`)."""
+
+    showroom = models.CharField(
+        _("showroom"), max_length=200, unique=True, help_text=_("The showroom it sells from.")
+    )
+    is_default = models.BooleanField(_("signs the documents"), default=False)
+    name = models.CharField(
+        _("full name"), max_length=300, help_text=_("Общество с ограниченной ответственностью «…»")
+    )
+    short_name = models.CharField(_("short name"), max_length=200, help_text=_("ООО «…»"))
+    inn = models.CharField(_("INN"), max_length=12, validators=[validate_inn])
+    kpp = models.CharField(_("KPP"), max_length=9, blank=True, validators=[validate_kpp])
+    ogrn = models.CharField(_("OGRN"), max_length=15, validators=[validate_ogrn])
+    address = models.CharField(_("legal address"), max_length=500)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    bank_name = models.CharField(_("bank"), max_length=300)
+    bik = models.CharField(_("BIK"), max_length=9, validators=[validate_bik])
+    account = models.CharField(
+        _("settlement account"), max_length=20, validators=[validate_account]
+    )
+    correspondent_account = models.CharField(
+        _("correspondent account"), max_length=20, validators=[validate_account]
+    )
+    signatory_name = models.CharField(_("signatory"), max_length=200)
+    signatory_title = models.CharField(_("signatory's position"), max_length=200)
+    represented_by = models.CharField(
+        _("represented by"),
+        max_length=300,
+        help_text=_(
+            "The signatory as «в лице …» reads: генерального директора Иванова Ивана Ивановича"
+        ),
+    )
+    signatory_authority = models.CharField(
+        _("acting on the basis of"),
+        max_length=200,
+        help_text=_("Устава; доверенности № … от …"),
+    )
+
+    class Meta:
+        verbose_name = _("legal entity")
+        verbose_name_plural = _("legal entities")
+        ordering = ["showroom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="documents_one_default_legal_entity",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.short_name} ({self.showroom})"
+
+
+class DocumentTemplate(models.Model):
+    """One version of a kind's template in one language: HTML for Django's template engine
+    and its CSS. A version is never changed; an edit is the next version, and the documents
+    made from the old one keep it (docs/documents.md, "Templates")."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    language = models.CharField(_("language"), max_length=5, choices=TEMPLATE_LANGUAGES)
+    version = models.PositiveIntegerField(_("version"))
+    html = models.TextField(_("HTML"))
+    css = models.TextField(_("CSS"), blank=True)
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_by_id = models.UUIDField(_("created by"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+        ordering = ["kind", "language", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language", "version"], name="documents_template_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language}), v{self.version}"
+
+
+class DocumentSequence(models.Model):
+    """The last number given to a kind's documents in a year: taken under its row's lock in
+    the transaction that stores the document, so numbers have no gaps and no repeats."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document numbering")
+        verbose_name_plural = _("document numbering")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="documents_sequence_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"
+
+
+class Document(models.Model):
+    """A generated document: immutable. A later change makes a new document that
+    `supersedes` this one; the file and its SHA-256 stay as they were."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("number in the year"))
+    order_id = models.UUIDField(_("order"), db_index=True)
+    customer_id = models.UUIDField(_("customer"), db_index=True)
+    language = models.CharField(_("language"), max_length=5)
+    template = models.ForeignKey(
+        DocumentTemplate, verbose_name=_("template"), on_delete=models.PROTECT
+    )
+    legal_entity = models.ForeignKey(
+        LegalEntity, verbose_name=_("legal entity"), on_delete=models.PROTECT
+    )
+    file = models.FileField(_("file"), storage=documents_storage, max_length=200)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("supersedes"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    # What was rendered, as it was then: the document can be explained without its sources.
+    facts = models.JSONField(_("facts"), default=dict)
+    created_by_id = models.UUIDField(
+        _("generated by"), null=True, blank=True, help_text=_("Empty: generated by the system.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "sequence"], name="documents_number_once"
+            )
+        ]
+        indexes = [models.Index(fields=["order_id", "kind"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError("A document is immutable: generate a new one that supersedes it.")
+        super().save(*args, **kwargs)
+
+
+class OutboxEvent(OutboxEventBase):
+    class Meta(OutboxEventBase.Meta):
+        verbose_name = _("documents outbox event")
+        verbose_name_plural = _("documents outbox events")
+
+
+class InboxEvent(InboxEventBase):
+    class Meta(InboxEventBase.Meta):
+        verbose_name = _("documents inbox event")
+        verbose_name_plural = _("documents inbox events")

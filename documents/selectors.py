@@ -1,0 +1,65 @@
+"""Reads of the documents domain, scoped to who asks: a customer sees the documents of their
+own orders, staff see all."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from common.exceptions import ApplicationError, NotFound
+from common.types import Actor, Id
+from documents.error_codes import DocumentErrorCode
+from documents.models import Document, DocumentTemplate, LegalEntity
+
+DB = "documents"
+
+
+def document_list(*, user: Actor) -> QuerySet[Document]:
+    documents = Document.objects.using(DB).select_related("supersedes")
+    return documents if user.is_staff else documents.filter(customer_id=user.pk)
+
+
+def documents_of_order(*, user: Actor, order_id: Id) -> QuerySet[Document]:
+    """An order's documents, the newest first; another customer's order has none."""
+    return document_list(user=user).filter(order_id=order_id).order_by("-created_at")
+
+
+def document_get(*, user: Actor, document_id: Id) -> Document:
+    """Another customer's document is a 404, exactly like a missing one."""
+    document = document_list(user=user).filter(pk=document_id).first()
+    if document is None:
+        raise NotFound
+    return document
+
+
+def document_current(*, kind: str, order_id: Id) -> Document | None:
+    """The order's document of a kind that nothing has superseded."""
+    return (
+        Document.objects.using(DB)
+        .filter(kind=kind, order_id=order_id, superseded_by__isnull=True)
+        .first()
+    )
+
+
+def legal_entity_default() -> LegalEntity:
+    entity = LegalEntity.objects.using(DB).filter(is_default=True).first()
+    if entity is None:
+        raise ApplicationError(
+            _("No legal entity signs the documents: add one in the admin and mark it so."),
+            code=DocumentErrorCode.NO_LEGAL_ENTITY,
+            status=409,
+        )
+    return entity
+
+
+def template_current(*, kind: str, language: str) -> DocumentTemplate:
+    """The latest version of a kind's template in `language`, else in Russian."""
+    templates = DocumentTemplate.objects.using(DB).filter(kind=kind).order_by("-version")
+    template = (
+        templates.filter(language=language).first() or templates.filter(language="ru").first()
+    )
+    if template is None:
+        raise ApplicationError(
+            _("There is no template for this kind of document."),
+            code=DocumentErrorCode.NO_TEMPLATE,
+            status=409,
+        )
+    return template

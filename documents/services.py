@@ -1,0 +1,228 @@
+"""Writes of the documents domain (docs/documents.md): template versions, and documents
+generated from them with numbers that have no gaps."""
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.db import turn_take
+from common.exceptions import ApplicationError
+from common.types import Actor, Id
+from documents import events, facts, payment_qr, rendering
+from documents.choices import NUMBER_PREFIXES, DocumentKind
+from documents.demo import DEMO_SELLER
+from documents.error_codes import DocumentErrorCode
+from documents.models import Document, DocumentSequence, DocumentTemplate
+from documents.selectors import document_current, legal_entity_default, template_current
+
+DB = "documents"
+
+
+# TEMPLATES
+# ------------------------------------------------------------------------------
+def template_version_create(
+    *, kind: str, language: str, html: str, css: str = "", note: str = "", user: Actor | None
+) -> DocumentTemplate:
+    """The next version of a kind's template in a language; the documents made from earlier
+    versions keep theirs. A template that does not render the sample facts is refused."""
+    rendering.html_render(html=html, facts=sample_facts(kind), language=language)
+    for _attempt in range(3):  # two editors at once: the second takes the next number
+        latest = (
+            DocumentTemplate.objects.using(DB)
+            .filter(kind=kind, language=language)
+            .aggregate(latest=Max("version"))["latest"]
+        )
+        try:
+            with transaction.atomic(using=DB):
+                return DocumentTemplate.objects.using(DB).create(
+                    kind=kind,
+                    language=language,
+                    version=(latest or 0) + 1,
+                    html=html,
+                    css=css,
+                    note=note,
+                    created_by_id=user.pk if user is not None else None,
+                )
+        except IntegrityError:
+            continue
+    raise ApplicationError(
+        _("Another version was saved at the same moment; save again."),
+        code=DocumentErrorCode.TEMPLATE_INVALID,
+        status=409,
+    )
+
+
+def sample_facts(kind: str) -> dict[str, Any]:
+    """Facts of an invented deal, for checking and previewing a template."""
+    vehicle = {
+        "make": "Lada",
+        "model": "Vesta",
+        "trim": "Comfort",
+        "year": "2026",
+        "vin": "XTAGFL110SY000001",
+        "color": "белый",
+        "body_type_label": "седан",
+        "fuel_label": "бензин",
+        "engine_volume": "1.6",
+        "power_hp": "106",
+        "transmission_label": "механическая",
+        "drive_label": "передний",
+        "mileage_km": "12",
+        "condition_label": "новый",
+        "options": ["Подогрев сидений", "Камера заднего вида"],
+        "list_price": "1650000.00",
+        "name": "Lada Vesta Comfort",
+    }
+    sample: dict[str, Any] = {
+        "document": {"number": f"{NUMBER_PREFIXES[DocumentKind(kind)]}-2026-000001", "date": "2026-11-26"},
+        "seller": DEMO_SELLER,
+        "buyer": {"name": "Петрова Анна Сергеевна", "email": "anna@example.ru", "phone": ""},
+        "order": {
+            "number": "1A2B3C4D",
+            "total": "1600000.00",
+            "total_words": "Один миллион шестьсот тысяч рублей 00 копеек",
+            "vat": "288524.59",
+            "vat_percent": "22",
+            "paid": "160000.00",
+            "captured": "160000.00",
+            "loan_amount": "1000000.00",
+            "own_funds": "600000.00",
+            "deposit": "160000.00",
+            "currency": "RUB",
+            "created_at": "2026-11-20T12:00:00+03:00",
+        },
+        "vehicle": vehicle,
+        "lines": [
+            {"name": vehicle["name"], "quantity": 1, "unit_price": "1600000.00",
+             "amount": "1600000.00", "vehicle": vehicle},
+        ],
+        "discount": "50000.00",
+        "list_total": "1650000.00",
+        "valid_until": "2026-12-03",
+        "amount": "1440000.00",
+        "amount_words": "Один миллион четыреста сорок тысяч рублей 00 копеек",
+        "vat": "259672.13",
+        "due_by": "2026-12-01",
+        "handed_over_at": "2026-11-26T15:00:00+03:00",
+        "loan": {
+            "down_payment": "320000.00", "term_months": 2, "loan_amount": "1280000.00",
+            "annual_rate": "15.90", "monthly_payment": "648517.35",
+            "rate_table_version": "2026-11",
+            "schedule": [
+                {"number": 1, "due_date": "2026-12-26", "payment": "648517.35",
+                 "principal": "631557.35", "interest": "16960.00", "balance": "648442.65"},
+                {"number": 2, "due_date": "2027-01-26", "payment": "657034.51",
+                 "principal": "648442.65", "interest": "8591.86", "balance": "0.00"},
+            ],
+        },
+    }  # fmt: skip
+    if kind == DocumentKind.INVOICE:
+        sample["qr"] = _invoice_qr(sample, sample["document"]["number"])
+    return sample
+
+
+# DOCUMENTS
+# ------------------------------------------------------------------------------
+def document_number_take(*, kind: str, year: int) -> int:
+    """The next number of a kind's documents in a year, under the sequence row's lock: the
+    caller's transaction holds it until it commits, so numbers have no gaps (a rolled-back
+    document gives its number back) and no repeats. Call inside atomic(using=DB)."""
+    DocumentSequence.objects.using(DB).get_or_create(kind=kind, year=year)
+    sequence = DocumentSequence.objects.using(DB).select_for_update().get(kind=kind, year=year)
+    sequence.last += 1
+    sequence.save(using=DB, update_fields=["last"])
+    return sequence.last
+
+
+def document_generate(
+    *,
+    kind: str,
+    order_id: Id,
+    user: Actor | None = None,
+    amount: Decimal | None = None,
+    once: bool = False,
+) -> Document | None:
+    """Generate a kind's document for an order, in its buyer's language, from the current
+    template; it supersedes the order's current one of the kind. With `once` (the events'
+    consumers), an order that already has one gets nothing new: None."""
+    if once and document_current(kind=kind, order_id=order_id) is not None:
+        return None
+    entity = legal_entity_default()
+    stated = facts.order_facts(order_id)
+    stated.update(facts.kind_facts(kind, stated, amount=amount))
+    stated["seller"] = facts.seller_facts(entity)
+    language = facts.buyer_language(stated["buyer"]["id"])
+    template = template_current(kind=kind, language=language)
+    now = timezone.localtime()
+    with transaction.atomic(using=DB):
+        # One at a time per order and kind: of two consumers at once, the second finds the
+        # first one's document (`once`), and a regeneration supersedes the one current.
+        turn_take(f"documents.generate:{kind}:{order_id}", using=DB)
+        previous = (
+            Document.objects.using(DB)
+            .filter(kind=kind, order_id=order_id, superseded_by__isnull=True)
+            .first()
+        )
+        if once and previous is not None:  # another consumer made it meanwhile
+            return None
+        sequence = document_number_take(kind=kind, year=now.year)
+        number = f"{NUMBER_PREFIXES[DocumentKind(kind)]}-{now.year}-{sequence:06d}"
+        stated["document"] = {"number": number, "date": now.date().isoformat()}
+        if kind == DocumentKind.INVOICE:
+            stated["qr"] = _invoice_qr(stated, number)
+        pdf = rendering.pdf_render(
+            html=template.html, css=template.css, facts=stated, language=language
+        )
+        document = Document(
+            kind=kind,
+            number=number,
+            year=now.year,
+            sequence=sequence,
+            order_id=order_id,
+            customer_id=stated["buyer"]["id"],
+            language=language,
+            template=template,
+            legal_entity=entity,
+            size=len(pdf),
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            supersedes=previous,
+            facts={key: value for key, value in stated.items() if key != "qr"}
+            | {"qr": {"payload": stated.get("qr", {}).get("payload", "")}},
+            created_by_id=user.pk if user is not None else None,
+        )
+        document.file.save(f"{now.year}/{kind}/{number}.pdf", ContentFile(pdf), save=False)
+        document.save(using=DB, force_insert=True)
+        events.DOCUMENT_READY.emit(
+            aggregate_id=document.pk, payload=events.document_payload(document)
+        )
+    return document
+
+
+def _invoice_qr(stated: dict[str, Any], number: str) -> dict[str, str]:
+    seller, vehicle = stated["seller"], stated.get("vehicle") or {}
+    vat = stated["vat"]
+    day = date.fromisoformat(stated["document"]["date"])
+    purpose = (
+        f"Оплата по счёту {number} от {day:%d.%m.%Y}"
+        f"{', VIN ' + vehicle['vin'] if vehicle.get('vin') else ''}. "
+        f"В т. ч. НДС {stated['order']['vat_percent']}% {vat.replace('.', ',')} руб."
+    )
+    text = payment_qr.payload(
+        name=seller["short_name"],
+        account=seller["account"],
+        bank_name=seller["bank_name"],
+        bik=seller["bik"],
+        correspondent_account=seller["correspondent_account"],
+        inn=seller["inn"],
+        kpp=seller["kpp"],
+        amount=Decimal(stated["amount"]),
+        purpose=purpose,
+    )
+    return {"payload": text, "image": payment_qr.png_data_uri(text), "purpose": purpose}

@@ -1,0 +1,37 @@
+"""The filters of the documents' templates (documents/rendering.py): a document's facts are
+JSON, so dates, times and money arrive as strings and are written here in the document's
+language, as common/formatting.py writes them everywhere else."""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+from common import formatting
+
+register = template.Library()
+
+
+@register.filter
+def rub(amount: str | None) -> str:
+    """`{{ order.total|rub }}` → `1 600 000,00 ₽` in Russian, `1,600,000.00 RUB` in English."""
+    return formatting.money(amount, "RUB")
+
+
+@register.filter
+def day(value: str | None) -> str:
+    """An ISO date, or the day of an ISO date-time on the dealership's clock: `26.11.2026`."""
+    if not value:
+        return formatting.EMPTY
+    moment = datetime.fromisoformat(value)
+    if "T" in value:
+        return formatting.local_date(timezone.localtime(moment))
+    return formatting.local_date(date.fromisoformat(value))
+
+
+@register.filter
+def moment(value: str | None) -> str:
+    """An ISO date-time on the dealership's clock: `26.11.2026 15:00`."""
+    if not value:
+        return formatting.EMPTY
+    return formatting.local_datetime(timezone.localtime(datetime.fromisoformat(value)))

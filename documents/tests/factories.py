@@ -1,0 +1,19 @@
+"""Documents' test data, made as the admin and the services make it."""
+
+from documents.defaults import shipped_load
+from documents.demo import DEMO_SELLER
+from documents.models import DocumentTemplate, LegalEntity
+
+DB = "documents"
+
+SELLER = {"showroom": "Главный салон", **DEMO_SELLER}
+
+
+def legal_entity_make(**fields) -> LegalEntity:
+    """The default legal entity, and the shipped templates (an earlier transactional test's
+    flush may have emptied what the migration loaded): what generating a document needs."""
+    shipped_load(DocumentTemplate, using=DB)
+    entity = LegalEntity(**{**SELLER, "is_default": True, **fields})
+    entity.full_clean()
+    entity.save(using=DB)
+    return entity

@@ -1,0 +1,53 @@
+"""Each document at its moment (docs/documents.md, "When"), through the real chain: the deal's
+events are published at commit, delivered to the documents' consumers, and a task renders the
+document once the consumer's transaction commits."""
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from accounts.tests.factories import UserFactory
+from documents import selectors
+from documents.tests.factories import legal_entity_make
+from orders import services as orders_services
+from orders.tests.factories import order_make, vehicle_make
+from payments import services as payments_services
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+def kinds_of(order) -> list[str]:
+    staff: Any = UserFactory(role="manager")
+    return sorted(d.kind for d in selectors.documents_of_order(user=staff, order_id=order.pk))
+
+
+def pay(customer, order, amount, method="card"):
+    payment, _created = payments_services.payment_create(
+        user=customer, order_id=order.pk, amount=amount, method=method,
+        idempotency_key=f"{method}-{order.pk}-{amount}",
+    )  # fmt: skip
+    return payment
+
+
+def test_a_paid_order_gets_its_contract_and_a_completed_one_its_act(customer, manager):
+    legal_entity_make()
+    order = order_make(customer, (vehicle_make(price="1800000.00"), 1))
+
+    pay(customer, order, order.total_amount)  # the fake provider charges at commit
+
+    assert kinds_of(order) == ["sale_contract"]
+    orders_services.order_status_set(order_id=order.pk, status="processing", user=manager)
+    orders_services.order_status_set(order_id=order.pk, status="completed", user=manager)
+    assert kinds_of(order) == ["handover_act", "sale_contract"]
+
+
+def test_a_bank_transfer_awaited_gets_an_invoice_for_its_amount(customer):
+    legal_entity_make()
+    order = order_make(customer, (vehicle_make(price="1800000.00"), 1))
+
+    pay(customer, order, Decimal("360000.00"), method="bank_transfer")
+
+    (invoice,) = selectors.document_list(user=customer).filter(kind="invoice")
+    assert invoice.facts["amount"] == "360000.00"
+    assert "|Sum=36000000|" in invoice.facts["qr"]["payload"]
