@@ -106,6 +106,13 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "crm.contact": lambda n: ngettext("%(count)d contact", "%(count)d contacts", n),
     "crm.erasure": lambda n: ngettext("%(count)d erasure", "%(count)d erasures", n),
     "crm.tag": lambda n: ngettext("%(count)d tag", "%(count)d tags", n),
+    "documents.document": lambda n: ngettext("%(count)d document", "%(count)d documents", n),
+    "documents.documenttemplate": lambda n: ngettext(
+        "%(count)d document template", "%(count)d document templates", n
+    ),
+    "documents.legalentity": lambda n: ngettext(
+        "%(count)d legal entity", "%(count)d legal entities", n
+    ),
     "financing.loanapplication": lambda n: ngettext(
         "%(count)d loan application", "%(count)d loan applications", n
     ),

@@ -108,7 +108,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
             json={"email": "manager@autosalon.local", "password": "Manager-demo-2026"},
         )
         manager = {"Authorization": f"Bearer {demo_login.json()['access_token']}"}
-        showroom_events = http.get("/api/v1/showroom/events/", params={"search": "launch"})
+        showroom_events = http.get("/api/v1/showroom/events/", params={"search": "премьеры"})
         fleet = http.get("/api/v1/crm/clients/", params={"search": "fleet"}, headers=manager)
         test_drives = http.get("/api/v1/showroom/test-drives/", headers=manager)
         booked = test_drives.json()["results"][0]
@@ -145,6 +145,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         "accounts.sqlite3",
         "catalog.sqlite3",
         "crm.sqlite3",
+        "documents.sqlite3",
         "fake-provider.sqlite3",  # its books: the demo pays a premium (config/demo.py)
         "financing.sqlite3",
         "insurance.sqlite3",

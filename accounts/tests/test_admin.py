@@ -31,6 +31,7 @@ def test_a_manager_logs_into_the_admin_and_sees_only_the_apps_they_run(manager):
     assert sorted(apps) == [
         "catalog",
         "crm",
+        "documents",
         "financing",
         "insurance",
         "orders",

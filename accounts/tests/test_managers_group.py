@@ -14,7 +14,16 @@ from accounts.tests.factories import UserFactory
 from common.registry import manager_app_labels
 
 # What managers run in the admin, as the apps' AppConfigs declare it (`managers_may_use`).
-MANAGER_APPS = ("catalog", "orders", "payments", "financing", "insurance", "showroom", "crm")
+MANAGER_APPS = (
+    "catalog",
+    "orders",
+    "payments",
+    "financing",
+    "insurance",
+    "showroom",
+    "crm",
+    "documents",
+)
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
