@@ -22,14 +22,14 @@ h2 { font-size: 10.5pt; margin: 5mm 0 2mm; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 0.5pt solid #444; padding: 1.2mm 1.6mm; vertical-align: top; text-align: left; }
 td.num, th.num { text-align: right; white-space: nowrap; }
-.plain td { border: 0; padding: 0.6mm 0; }
+.plain td { border: 0; padding: 0.6mm 3mm 0.6mm 0; }
 .signatures { margin-top: 12mm; }
 .signatures td { border: 0; width: 50%; padding-top: 8mm; }
 .small { font-size: 8pt; color: #333; }
 """
 
 # Templates are written in the admin: they get Django's built-in tags and filters, `i18n`,
-# and the documents' own filters (documents/templatetags/papers.py: rub, day, moment), and
+# and the documents' own filters (documents/templatetags/papers.py: rub, num, day, moment), and
 # load nothing else: no other library, no other template, no file.
 ENGINE = Engine(
     builtins=["django.templatetags.i18n", "documents.templatetags.papers"],

@@ -3,9 +3,11 @@ JSON, so dates, times and money arrive as strings and are written here in the do
 language, as common/formatting.py writes them everywhere else."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from common import formatting
 
@@ -16,6 +18,14 @@ register = template.Library()
 def rub(amount: str | None) -> str:
     """`{{ order.total|rub }}` → `1 600 000,00 ₽` in Russian, `1,600,000.00 RUB` in English."""
     return formatting.money(amount, "RUB")
+
+
+@register.filter
+def num(value: str | None) -> str:
+    """A decimal as the document's language writes it: `15,90` and `1,6` in Russian."""
+    if value in (None, ""):
+        return formatting.EMPTY
+    return number_format(Decimal(value), use_l10n=True)
 
 
 @register.filter

@@ -146,6 +146,7 @@ def test_a_financed_deal_gets_all_five_documents_stating_what_they_must(financed
         line = f"{row.number} {row.due_date:%d.%m.%Y} {rub(row.payment)} {rub(row.principal)}"
         assert line in schedule, line
     assert "ориентировочный" in schedule.lower()
+    assert f"{application.annual_rate}% годовых".replace(".", ",") in schedule  # 15,90%
 
     act = text_of(documents["handover_act"])
     assert product.vin in act and "Акт приёма-передачи" in act
