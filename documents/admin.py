@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, display, service_action
 from common.exceptions import ApplicationError
 from common.types import Actor
-from documents import rendering, services
+from documents import rendering, selectors, services
 from documents.models import Document, DocumentTemplate, LegalEntity
 
 DB = "documents"
@@ -91,16 +91,12 @@ class DocumentTemplateAdmin(DatabaseAdminMixin, admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        kind, language = request.GET.get("kind"), request.GET.get("language", "ru")
-        current = (
-            DocumentTemplate.objects.using(DB)
-            .filter(kind=kind, language=language)
-            .order_by("-version")
-            .first()
-        )
-        if current is not None:
-            initial.update(html=current.html, css=current.css)
-        return initial
+        kind, language = request.GET.get("kind", ""), request.GET.get("language", "ru")
+        try:
+            current = selectors.template_current(kind=kind, language=language)
+        except ApplicationError:  # no kind asked for, or none of it yet
+            return initial
+        return {**initial, "html": current.html, "css": current.css}
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

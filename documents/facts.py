@@ -3,7 +3,7 @@ the buyer) through their selectors, as plain JSON: it is rendered into the docum
 with it (`Document.facts`), so that a document explains itself without its sources."""
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -128,7 +128,7 @@ def order_facts(order_id: Any) -> dict[str, Any]:
             "captured": _money(papers.captured),
             "loan_amount": _money(papers.loan_amount),
             "own_funds": _money(max(total - papers.loan_amount, Decimal(0))),
-            "deposit": _money(deposit_of(total)),
+            "deposit": _money(orders_selectors.vehicle_deposit(total=total)),
         },
         "buyer": {
             "id": str(papers.view.customer_id),
@@ -139,13 +139,6 @@ def order_facts(order_id: Any) -> dict[str, Any]:
         "lines": lines,
         "vehicle": vehicle,
     }
-
-
-def deposit_of(total: Decimal) -> Decimal:
-    """The deposit that holds a car (ORDERS_VEHICLE_DEPOSIT_PERCENT of its price, whole
-    roubles up), as the checkout asks it."""
-    share = total * settings.ORDERS_VEHICLE_DEPOSIT_PERCENT / 100
-    return share.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def kind_facts(kind: str, base: dict[str, Any], *, amount: Decimal | None) -> dict[str, Any]:

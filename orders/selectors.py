@@ -7,10 +7,11 @@ Other apps read orders through `order_view_get` and `order_cancelled` alone: the
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 from typing import Any, TypedDict
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -93,6 +94,13 @@ def deal_of_buyer(*, user: Actor, order_id: UUID) -> Deal:
     if order is None:
         raise NotFound
     return deal_of(order)
+
+
+def vehicle_deposit(*, total: Decimal) -> Decimal:
+    """The deposit that holds a car: ORDERS_VEHICLE_DEPOSIT_PERCENT of its price, in whole
+    roubles up, as the checkout asks it and the offer states it (docs/deal.md)."""
+    share: Decimal = total * settings.ORDERS_VEHICLE_DEPOSIT_PERCENT / 100
+    return share.quantize(Decimal(1), rounding=ROUND_UP)
 
 
 @dataclass(frozen=True)

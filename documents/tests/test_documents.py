@@ -257,3 +257,14 @@ def test_twenty_generations_at_once_take_twenty_numbers_with_no_gap():
         int(re.search(r"(\d+)$", d.number)[1]) for d in selectors.document_list(user=staff)
     )
     assert stored == list(range(1, 21))
+
+
+def test_the_offer_states_the_deposit_the_checkout_asks(customer, settings):
+    settings.ORDERS_VEHICLE_DEPOSIT_PERCENT = 7
+    legal_entity_make()
+    order = order_make(customer, (vehicle_make(price="2100007.00"), 1))
+
+    offer = services.document_generate(kind="offer", order_id=order.pk)
+
+    # 7 % of 2 100 007 is 147 000,49: whole roubles up, as the checkout asks it.
+    assert offer.facts["order"]["deposit"] == "147001.00"

@@ -5,7 +5,7 @@ to pay and paying through the provider, following the order live and insuring it
 
 import uuid
 from datetime import timedelta
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -225,8 +225,7 @@ def _seat_paid(request: HttpRequest, registration: Any, event: Any, key: UUID) -
 
 
 def _deposit(total: Decimal, balance_due: Decimal) -> Decimal:
-    share = total * settings.ORDERS_VEHICLE_DEPOSIT_PERCENT / 100
-    return min(share.quantize(Decimal("1"), rounding=ROUND_UP), balance_due)
+    return min(orders.vehicle_deposit(total=total), balance_due)
 
 
 @require_http_methods(["GET", "POST"])
