@@ -47,16 +47,24 @@ class OrderLineView:
     product_name: str
     unit_price: Decimal
     quantity: int
+    is_vehicle: bool = False
+
+
+def order_lines(*, order_id: Id) -> list[OrderLineView]:
+    """An order's lines, whoever's it is, largest first (payments' fiscal receipts)."""
+    lines = (
+        OrderItem.objects.filter(order_id=order_id)
+        .order_by("-line_total", "created_at")
+        .values_list("product_id", "product_name", "unit_price", "quantity", "is_vehicle")
+    )
+    return [OrderLineView(*line) for line in lines]
 
 
 def order_lines_get(*, user: Actor, order_id: Id) -> tuple[OrderView, list[OrderLineView]]:
     """The order and its lines, for another domain acting for `user` (insurance prices the
     vehicle on it). Another client's order is `order_not_found`, like a missing one."""
     order = order_view_get(user=user, order_id=order_id)
-    lines = OrderItem.objects.filter(order_id=order.id).values_list(
-        "product_id", "product_name", "unit_price", "quantity"
-    )
-    return order, [OrderLineView(*line) for line in lines]
+    return order, order_lines(order_id=order.id)
 
 
 def _visible(user: Actor) -> QuerySet[Order]:
@@ -138,7 +146,9 @@ def order_papers(*, order_id: Id) -> OrderPapers | None:
         customer_name=order.customer_name,
         customer_email=order.customer_email,
         lines=[
-            OrderLineView(item.product_id, item.product_name, item.unit_price, item.quantity)
+            OrderLineView(
+                item.product_id, item.product_name, item.unit_price, item.quantity, item.is_vehicle
+            )
             for item in order.items.all()
         ],
         captured=deal.captured - deal.refunded,

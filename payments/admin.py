@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Q
@@ -25,12 +27,14 @@ from common.admin import (
     short_id,
 )
 from common.admin_people import PeopleMixin
+from common.formatting import money
 from payments import services
-from payments.choices import PayableKind, RefundDecision, RefundStatus
+from payments.choices import PayableKind, PaymentMode, RefundDecision, RefundStatus
 from payments.models import (
     LedgerTransaction,
     Payment,
     ProviderNotification,
+    Receipt,
     Refund,
     RefundApproval,
 )
@@ -95,6 +99,35 @@ class RefundInline(ReadOnlyInline):
     )
 
 
+class ReceiptInline(ReadOnlyInline):
+    """The payment's fiscal receipts (docs/payments.md, "Fiscal receipts"), as sent."""
+
+    model = Receipt
+    fk_name = "payment"
+    fields = readonly_fields = (
+        "created_at",
+        "kind",
+        "status",
+        "lines_shown",
+        "total_shown",
+        "provider_reference",
+    )
+    verbose_name_plural = _("Fiscal receipts")
+
+    total_shown = money_column("total", _("Total"), currency=lambda receipt: receipt.currency)
+
+    @admin.display(description=_("Lines"))
+    def lines_shown(self, receipt: Receipt) -> str:
+        return "; ".join(
+            f"{line['description']} × {line['quantity']}: "
+            f"{money(Decimal(line['price']), receipt.currency)}, "
+            f"{PaymentMode(line['payment_mode']).label.lower()}, "
+            + _("VAT code %s")
+            % line["vat_code"]
+            for line in receipt.lines
+        )
+
+
 # Where each kind of payable is shown, and how a payment names it.
 PAYABLE_PAGES = {
     PayableKind.ORDER: ("admin:orders_order_change", _("Order %s")),
@@ -123,7 +156,7 @@ class PaymentAdmin(
     people_search_fields = ("customer_id",)
     totals = ["amount", "refunded_amount"]
     resource_classes = [PaymentResource]
-    inlines = [RefundInline]
+    inlines = [RefundInline, ReceiptInline]
     fieldsets = [
         (
             None,

@@ -89,6 +89,47 @@ class TransactionType(models.TextChoices):
     )  # the loan went back to the lender
 
 
+class ReceiptKind(models.TextChoices):
+    """A fiscal receipt's place in the deal (54-FZ, docs/payments.md "Fiscal receipts")."""
+
+    PAYMENT = "payment", pgettext_lazy("receipt kind", "Payment")  # with its charge
+    REFUND = "refund", pgettext_lazy("receipt kind", "Refund")  # with its refund
+    # At handover: the goods delivered, against the prepayments that paid for them.
+    SETTLEMENT = "settlement", pgettext_lazy("receipt kind", "Settlement of prepayments")
+
+
+class ReceiptStatus(models.TextChoices):
+    """Where its registration stands at the provider, in the provider's words."""
+
+    PENDING = "pending", pgettext_lazy("receipt status", "Being registered")
+    SUCCEEDED = "succeeded", pgettext_lazy("receipt status", "Registered")
+    CANCELED = "canceled", pgettext_lazy("receipt status", "Not registered")
+
+
+class PaymentMode(models.TextChoices):
+    """A receipt line's settlement method (признак способа расчёта), in the API's words."""
+
+    FULL_PREPAYMENT = "full_prepayment", pgettext_lazy("payment mode", "Full prepayment")
+    PARTIAL_PREPAYMENT = "partial_prepayment", pgettext_lazy("payment mode", "Partial prepayment")
+    FULL_PAYMENT = "full_payment", pgettext_lazy("payment mode", "Full payment")
+
+
+class PaymentSubject(models.TextChoices):
+    """What a receipt line sells (признак предмета расчёта), in the API's words."""
+
+    COMMODITY = "commodity", pgettext_lazy("payment subject", "Goods")
+    SERVICE = "service", pgettext_lazy("payment subject", "Service")
+
+
+class ReceiptItemKind(models.TextChoices):
+    """What is sold, for its VAT rate (PAYMENTS_RECEIPT_VAT_CODES) and subject."""
+
+    VEHICLE = "vehicle", pgettext_lazy("receipt item kind", "Vehicle")
+    GOODS = "goods", pgettext_lazy("receipt item kind", "Goods")
+    SERVICE = "service", pgettext_lazy("receipt item kind", "Service")
+    INSURANCE = "insurance", pgettext_lazy("receipt item kind", "Insurance premium")
+
+
 CAPTURED_STATUSES = (
     PaymentStatus.COMPLETED,
     PaymentStatus.PARTIALLY_REFUNDED,

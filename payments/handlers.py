@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from common.events import TypedEvent, consumer
+from common.queueing import task_queue
 from payments import services
 from payments.choices import TransactionType
 from payments.events import PaymentCreated, PaymentProviderNotified
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         InsurancePolicyLapsed,
         InsurancePolicyPurchased,
     )
-    from orders.events import OrderCancelled
+    from orders.events import OrderCancelled, OrderStatusChanged
     from showroom.events import (
         EventRegistrationCancelled,
         EventRegistrationCreated,
@@ -42,6 +43,20 @@ def settle_cancelled_order(event: TypedEvent[OrderCancelled]) -> None:
         total_amount=Decimal(event.payload.total_amount),
         currency=event.payload.currency,
     )
+
+
+@consumer("order.status_changed", name="payments.settle_handed_over_order", app_label="payments")
+def settle_handed_over_order(event: TypedEvent[OrderStatusChanged]) -> None:
+    """Completed: the goods are handed over, and the settlement receipt closes what was
+    prepaid for them (docs/payments.md, "Fiscal receipts"), in a task: it calls the
+    provider."""
+    if event.payload.status == "completed":
+        order_id = event.payload.id
+        transaction.on_commit(
+            lambda: task_queue("payments.tasks.settlement_receipt_task", order_id),
+            using="payments",
+            robust=True,
+        )
 
 
 @consumer("payment.created", name="payments.process_created_payment", app_label="payments")

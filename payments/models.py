@@ -28,6 +28,8 @@ from payments.choices import (
     PaymentMethodType,
     PaymentStatus,
     Provider,
+    ReceiptKind,
+    ReceiptStatus,
     RefundStatus,
     TransactionType,
 )
@@ -238,6 +240,71 @@ class LedgerTransaction(TimestampedModel):
 
     def __str__(self):
         return f"{self.get_type_display()}: {money(self.amount, self.currency)}"
+
+
+class Receipt(TimestampedModel):
+    """A fiscal receipt (54-FZ) as it was sent to the provider, recorded before the provider
+    hears of it (docs/payments.md, "Fiscal receipts"). Only its registration (`status`, and
+    the provider's id of it) changes afterwards. A payment's receipt goes with its charge, a
+    refund's with its refund; a settlement is registered on its own, against `payment`, the
+    last charge that prepaid the goods it closes."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=ReceiptKind.choices)
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    refund = models.OneToOneField(
+        Refund,
+        verbose_name=_("refund"),
+        on_delete=models.PROTECT,
+        related_name="receipt",
+        null=True,
+        blank=True,
+    )
+    payable_id = models.UUIDField(_("payable"), db_index=True)
+    customer_id = models.UUIDField(_("customer"), db_index=True)
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReceiptStatus.choices, default=ReceiptStatus.PENDING
+    )
+    # Where the receipt goes: the customer's e-mail, or their phone without one.
+    email = models.CharField(_("e-mail"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # As sent: description, quantity, price (per unit), vat_code, payment_subject, payment_mode.
+    lines = models.JSONField(_("lines"))
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    # A settlement's: the prepayments it closes (its total, to the kopeck).
+    prepaid = models.DecimalField(
+        _("prepayments closed"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+
+    class Meta:
+        verbose_name = _("fiscal receipt")
+        verbose_name_plural = _("fiscal receipts")
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gt=0), name="payments_receipt_positive"),
+            models.UniqueConstraint(
+                fields=["payment"],
+                condition=Q(kind=ReceiptKind.PAYMENT),
+                name="payments_receipt_once_per_payment",
+            ),
+            models.UniqueConstraint(
+                fields=["payable_id"],
+                condition=Q(kind=ReceiptKind.SETTLEMENT),
+                name="payments_receipt_one_settlement",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Receipt %(number)s: %(kind)s, %(total)s") % {
+            "number": str(self.pk)[:8],
+            "kind": self.get_kind_display().lower(),
+            "total": money(self.total, self.currency),
+        }
 
 
 class PaymentIdempotencyKey(IdempotencyKeyBase):

@@ -1,12 +1,13 @@
 """Reads of the payments domain, scoped to who asks."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError, NotFound
 from common.types import Actor, Id
+from payments.choices import ReceiptKind
 from payments.error_codes import PaymentErrorCode
-from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
+from payments.models import LedgerTransaction, Payment, Receipt, Refund, SavedPaymentMethod
 
 
 def payment_list(*, user: Actor) -> QuerySet[Payment]:
@@ -26,6 +27,15 @@ def payment_get(*, user: Actor, payment_id: Id) -> Payment:
     if payment is None:
         raise NotFound
     return payment
+
+
+def receipt_list(*, user: Actor, payment_id: Id) -> QuerySet[Receipt]:
+    """A payment's fiscal receipts: its own and its refunds', and the settlement that closed
+    its payable's prepayments, this one's among them."""
+    payment = payment_get(user=user, payment_id=payment_id)
+    return Receipt.objects.filter(
+        Q(payment=payment) | Q(payable_id=payment.payable_id, kind=ReceiptKind.SETTLEMENT)
+    ).order_by("created_at")
 
 
 def refund_get(*, user: Actor, refund_id: Id) -> Refund:

@@ -6,7 +6,7 @@ from pybreaker import CircuitBreakerError
 
 from payments import services
 from payments.providers import ProviderUnavailable
-from payments.services import notifications
+from payments.services import notifications, receipts
 
 # Tasks that move money are acknowledged only when done and put back if their worker dies;
 # each runs under the global time limit (CELERY_TASK_TIME_LIMIT), which also bounds how
@@ -72,6 +72,18 @@ def provider_notification_task(self, notification_id: str) -> str:
         lambda: notifications.provider_notification_apply(notification_id=notification_id).status,
         exhausted=lambda exc: "received",
     )
+
+
+@shared_task(**MONEY_TASK)
+def settlement_receipt_task(self, order_id: str) -> str:
+    """Register the settlement receipt of an order handed over. While the provider is down
+    it tries again; after the retry budget the sweep registers it."""
+
+    def issue() -> str:
+        receipt = receipts.settlement_receipt_issue(order_id=order_id)
+        return "none" if receipt is None else receipt.status
+
+    return _retrying(self, issue, exhausted=lambda exc: "pending")
 
 
 @shared_task(**MONEY_TASK)

@@ -584,6 +584,16 @@ FAKE_PROVIDER_DB = env.str("FAKE_PROVIDER_DB", default=str(VAR_DIR / "fake-provi
 PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE = Decimal(
     env.str("PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE", default="100000")
 )
+# Fiscal receipts (54-FZ, docs/payments.md): the VAT code of each kind of thing sold, at full
+# payment, in the provider's codes (11: 22%, from 2026; 1: no VAT, as insurance premiums
+# are exempt); a prepayment takes the computed rate of the same code (22/122: 12). The
+# dealership's tax system (1: the general one), or unset to leave it to the shop's settings.
+PAYMENTS_RECEIPT_VAT_CODES = env.dict(
+    "PAYMENTS_RECEIPT_VAT_CODES",
+    cast={"value": int},
+    default={"vehicle": 11, "goods": 11, "service": 11, "insurance": 1},
+)
+PAYMENTS_RECEIPT_TAX_SYSTEM_CODE = env.int("PAYMENTS_RECEIPT_TAX_SYSTEM_CODE", default=1)
 
 # FINANCING (docs/deal.md)
 # ------------------------------------------------------------------------------

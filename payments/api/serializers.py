@@ -8,8 +8,15 @@ from rest_framework import serializers
 from common.cardnumbers import FreeTextField, NoCardNumbersMixin
 from common.money import CENT, MoneyField
 from common.serializers import DecisionOutputSerializer, StrictInputSerializer
-from payments.choices import CardBrand, PayableKind, PaymentMethodType, RefundDecision
-from payments.models import LedgerTransaction, Payment, Refund, SavedPaymentMethod
+from payments.choices import (
+    CardBrand,
+    PayableKind,
+    PaymentMethodType,
+    PaymentMode,
+    PaymentSubject,
+    RefundDecision,
+)
+from payments.models import LedgerTransaction, Payment, Receipt, Refund, SavedPaymentMethod
 
 PAYABLE_IDS = ("order_id", "registration_id", "policy_id")
 
@@ -123,6 +130,45 @@ class RefundOutputSerializer(serializers.ModelSerializer):
             "reason",
             "created_by_id",
             "decisions",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ReceiptLineOutputSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    quantity = serializers.IntegerField()
+    price = MoneyField(help_text="Per unit.")
+    vat_code = serializers.IntegerField(
+        help_text="The provider's VAT code: 11 is 22%, 12 is 22/122."
+    )
+    payment_subject = serializers.ChoiceField(choices=PaymentSubject.choices)
+    payment_mode = serializers.ChoiceField(choices=PaymentMode.choices)
+
+
+class ReceiptOutputSerializer(serializers.ModelSerializer):
+    lines = ReceiptLineOutputSerializer(many=True, read_only=True)
+    provider_reference = serializers.CharField(
+        read_only=True, help_text="The receipt's id at the provider, once it is known."
+    )
+    prepaid = MoneyField(
+        read_only=True, help_text="A settlement's: the prepayments it closes (0 otherwise)."
+    )
+
+    class Meta:
+        model = Receipt
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "payment",
+            "refund",
+            "provider",
+            "provider_reference",
+            "lines",
+            "total",
+            "prepaid",
+            "currency",
             "created_at",
         ]
         read_only_fields = fields

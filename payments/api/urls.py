@@ -21,6 +21,7 @@ urlpatterns = [
         name="payments-notifications",
     ),
     path("payments/<uuid:pk>/", views.PaymentDetailView.as_view(), name="payments-detail"),
+    path("payments/<uuid:pk>/receipts/", views.ReceiptListView.as_view(), name="payments-receipts"),
     path("payments/<uuid:pk>/refund", views.PaymentRefundView.as_view(), name="payments-refund"),
     path(
         "payments/refunds/<uuid:pk>/decision",

@@ -55,6 +55,20 @@ class PaymentDetailView(generics.RetrieveAPIView):
         return selectors.payment_get(user=self.request.user, payment_id=self.kwargs["pk"])
 
 
+class ReceiptListView(generics.ListAPIView):
+    """A payment's fiscal receipts (54-FZ, docs/payments.md), to its payer and staff."""
+
+    serializer_class = s.ReceiptOutputSerializer
+    filter_backends: list = []
+
+    @extend_schema(summary="A payment's fiscal receipts: its own, its refunds' and the settlement")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.receipt_list(user=self.request.user, payment_id=self.kwargs["pk"])
+
+
 class PaymentRefundView(APIView):
     permission_classes = [IsStaffRole]
 

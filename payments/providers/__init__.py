@@ -17,12 +17,15 @@ from payments.providers.base import (
     PaymentProvider,
     ProviderRecord,
     ProviderUnavailable,
+    ReceiptLine,
+    ReceiptRequest,
     RefundRequest,
     RemoteProvider,
     State,
 )
 
 __all__ = [
+    "FISCAL_PROVIDERS",
     "PROVIDERS",
     "ChargeDeclined",
     "ChargeRequest",
@@ -32,6 +35,8 @@ __all__ = [
     "PaymentProvider",
     "ProviderRecord",
     "ProviderUnavailable",
+    "ReceiptLine",
+    "ReceiptRequest",
     "RefundRequest",
     "RemoteProvider",
     "State",
@@ -59,3 +64,6 @@ def get_provider(name: str | None = None) -> PaymentProvider:
 
 # The names PAYMENTS_PROVIDER may take.
 PROVIDERS = ("fake", "yookassa", "stripe")
+# The ones that register fiscal receipts (54-FZ, docs/payments.md "Fiscal receipts"): Stripe
+# has none.
+FISCAL_PROVIDERS = ("fake", "yookassa")

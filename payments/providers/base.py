@@ -41,12 +41,47 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True)
+class ReceiptLine:
+    """One line of a fiscal receipt (54-FZ): `price` is per unit, in the main unit; the
+    codes are the ones the provider's API takes (docs/payments.md, "Fiscal receipts")."""
+
+    description: str
+    quantity: int
+    price: Decimal
+    vat_code: int
+    payment_subject: str  # commodity, service, payment
+    payment_mode: str  # full_prepayment, partial_prepayment, full_payment
+
+
+@dataclass(frozen=True)
+class ReceiptRequest:
+    """A fiscal receipt as the provider is asked to register it: with a charge or a refund,
+    or on its own (`charge_reference` set) for the settlement that closes earlier
+    prepayments (`prepaid`) when the goods are handed over."""
+
+    receipt_id: str
+    kind: str  # payment or refund: the direction of the money
+    email: str
+    phone: str
+    lines: tuple[ReceiptLine, ...]
+    currency: str
+    tax_system_code: int | None = None
+    charge_reference: str = ""
+    prepaid: Decimal = Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.price * line.quantity for line in self.lines), Decimal(0))
+
+
+@dataclass(frozen=True)
 class ChargeRequest:
     payment_id: str
     amount: Decimal
     currency: str
     description: str
     return_url: str  # where the provider sends the customer back after confirming
+    receipt: ReceiptRequest | None = None  # None: the provider issues no fiscal receipts
 
 
 @dataclass(frozen=True)
@@ -55,6 +90,7 @@ class RefundRequest:
     charge_reference: str
     amount: Decimal
     currency: str
+    receipt: ReceiptRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +106,9 @@ class ProviderRecord:
     confirmation_url: str = ""
     failure_reason: str = ""
     created_at: datetime | None = None
+    # Where the registration of its fiscal receipt stands: pending, succeeded or canceled
+    # ("" when the provider says nothing of one).
+    receipt_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +127,8 @@ class Notification:
 
 class PaymentProvider(Protocol):
     name: str
+    # Whether it registers fiscal receipts (54-FZ): charges and refunds then carry theirs.
+    fiscal: bool
 
     def charge(self, request: ChargeRequest) -> ProviderRecord:
         """Charge once per `request.payment_id`, however often it is called; a declined
@@ -104,6 +145,10 @@ class PaymentProvider(Protocol):
 
     def fetch(self, kind: Kind, reference: str) -> ProviderRecord:
         """The charge or refund the provider holds under `reference`, asked afresh."""
+
+    def receipt(self, request: ReceiptRequest) -> ProviderRecord:
+        """Register a receipt of its own (a settlement), once per `request.receipt_id`: the
+        record's `reference` is the receipt's id there, `receipt_status` its state."""
 
     def records_between(self, kind: Kind, start: datetime, end: datetime) -> list[ProviderRecord]:
         """Every successful charge or refund the provider made in [start, end)."""

@@ -2,6 +2,7 @@
 may steer (docs/conventions.md, "Tests": mock only what lies outside the project). It
 answers at once: every charge succeeds or is refused, none needs the customer's action."""
 
+import dataclasses
 import json
 import random
 import sqlite3
@@ -20,23 +21,26 @@ from payments.providers.base import (
     NotificationRefused,
     ProviderRecord,
     ProviderUnavailable,
+    ReceiptRequest,
     RefundRequest,
 )
 
-# Its books keep charges and refunds apart.
+# Its books keep charges and refunds apart; `receipts` are the fiscal receipts it registered.
 BOOKS = {Kind.CHARGE: "charges", Kind.REFUND: "refunds"}
 
 
 class FakeProvider:
     """A provider that keeps its own books: every charge and refund it receives, keyed by our
     payment or refund id (so a repeated call returns the first one, as a real provider does
-    with its idempotency key). The books are a SQLite file (FAKE_PROVIDER_DB), so that they
+    with its idempotency key), and every fiscal receipt it is sent, as it was sent, keyed by
+    our receipt id: a fiscal provider registers them at once. The books are a SQLite file (FAKE_PROVIDER_DB), so that they
     outlive any worker and are shared by every process, like a real provider's.
 
     Settings: `FAKE_PROVIDER_LATENCY_MS` and `FAKE_PROVIDER_FAILURE_RATE`. A test can also
     force failures or slow charges down for every process with `set_control()`."""
 
     name = "fake"
+    fiscal = True
 
     SCHEMA = (
         "CREATE TABLE IF NOT EXISTS records (kind TEXT, key TEXT, body TEXT, "
@@ -77,6 +81,10 @@ class FakeProvider:
     def charges(self) -> dict[str, dict]:
         return self.records("charges")
 
+    def receipts(self) -> dict[str, dict]:
+        """The receipts registered, by our receipt id: each as `ReceiptRequest` has it."""
+        return self.records("receipts")
+
     def reset(self) -> None:
         with closing(self._db()) as db:
             db.execute("DELETE FROM records")
@@ -90,6 +98,7 @@ class FakeProvider:
             "amount": str(request.amount),
             "currency": request.currency,
             "created_at": datetime.now(UTC).isoformat(),
+            "receipt": self._receipt_register(request.receipt),
         }
         stored = self._record_once("charges", request.payment_id, record)
         # The charge is taken; the answer takes a while to come back.
@@ -107,8 +116,20 @@ class FakeProvider:
             "amount": str(request.amount),
             "currency": request.currency,
             "created_at": datetime.now(UTC).isoformat(),
+            "receipt": self._receipt_register(request.receipt),
         }
         return _record(request.refund_id, self._record_once("refunds", request.refund_id, record))
+
+    def receipt(self, request: ReceiptRequest) -> ProviderRecord:
+        self._refuse_if_failing()
+        self._receipt_register(request)
+        return ProviderRecord(
+            reference=f"fake_rc_{request.receipt_id}",
+            ours=request.receipt_id,
+            amount=request.total,
+            currency=request.currency,
+            receipt_status="succeeded",
+        )
 
     def refund_lookup(self, request: RefundRequest, reference: str = "") -> ProviderRecord | None:
         return self._lookup("refunds", request.refund_id)
@@ -138,6 +159,14 @@ class FakeProvider:
             ).fetchone()
         return _record(key, json.loads(row[0])) if row else None
 
+    def _receipt_register(self, receipt: ReceiptRequest | None) -> str | None:
+        """Keep the receipt (the first one sent under its id); its id, or None."""
+        if receipt is None:
+            return None
+        body = json.loads(json.dumps(dataclasses.asdict(receipt), default=str))
+        self._record_once("receipts", receipt.receipt_id, body)
+        return receipt.receipt_id
+
     def _record_once(self, kind: str, key: str, record: dict) -> dict:
         """Store the record unless one exists for `key`; return the one stored."""
         with closing(self._db()) as db:
@@ -157,4 +186,5 @@ def _record(ours: str, body: dict) -> ProviderRecord:
         amount=Decimal(body["amount"]),
         currency=body.get("currency", ""),
         created_at=datetime.fromisoformat(body["created_at"]) if "created_at" in body else None,
+        receipt_status="succeeded" if body.get("receipt") else "",
     )

@@ -19,6 +19,7 @@ from payments.providers.base import (
     NotificationRefused,
     ProviderRecord,
     ProviderUnavailable,
+    ReceiptRequest,
     RefundRequest,
     RemoteProvider,
     State,
@@ -75,6 +76,9 @@ def from_minor(minor: int, currency: str) -> Decimal:
 
 class StripeProvider(RemoteProvider):
     name = "stripe"
+    # Stripe registers no fiscal receipts (54-FZ): its charges and refunds carry none, and a
+    # dealership that takes roubles through it issues them some other way (docs/payments.md).
+    fiscal = False
 
     def __init__(self):
         self.client = stripe.StripeClient(
@@ -133,6 +137,9 @@ class StripeProvider(RemoteProvider):
                 return _session_record(session.to_dict())
             intent = self.client.v1.payment_intents.retrieve(reference)
             return _intent_record(intent.to_dict())
+
+    def receipt(self, request: ReceiptRequest) -> ProviderRecord:
+        raise NotImplementedError("Stripe registers no fiscal receipts (docs/payments.md).")
 
     def records_between(self, kind: Kind, start: datetime, end: datetime) -> list[ProviderRecord]:
         params = {

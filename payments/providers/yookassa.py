@@ -1,7 +1,9 @@
 """YooKassa (yookassa.ru), through its official SDK. A payment is created with a redirect
 confirmation: the customer confirms it on YooKassa's page (3-D Secure included) and comes
 back to our return URL; YooKassa then notifies us. Amounts are decimal strings in the
-currency's main unit, as the API v3 reference documents them.
+currency's main unit, as the API v3 reference documents them. Charges and refunds carry
+their fiscal receipt (54-FZ); a settlement receipt is created on its own, against the
+charge it follows (docs/payments.md, "Fiscal receipts").
 
 Notifications carry no signature: one is accepted only from YooKassa's published networks
 (`YOOKASSA_NOTIFICATION_NETWORKS`), and its object is fetched again from the API before it
@@ -28,6 +30,7 @@ from payments.providers.base import (
     NotificationRefused,
     ProviderRecord,
     ProviderUnavailable,
+    ReceiptRequest,
     RefundRequest,
     RemoteProvider,
     State,
@@ -45,7 +48,7 @@ REFUND_STATES = {
     "succeeded": State.SUCCEEDED,
     "canceled": State.FAILED,
 }
-DESCRIPTION_LIMIT = 128  # characters, the API's limit on a payment's description
+DESCRIPTION_LIMIT = 128  # characters, the API's limit on a payment's and a receipt line's
 LIST_LIMIT = 100  # items per page, the API's maximum
 CENT = Decimal("0.01")
 
@@ -71,8 +74,14 @@ class _Refunds(yookassa.Refund):
         self.client = _Client()
 
 
+class _Receipts(yookassa.Receipt):
+    def __init__(self):
+        self.client = _Client()
+
+
 class YooKassaProvider(RemoteProvider):
     name = "yookassa"
+    fiscal = True
 
     def __init__(self):
         # The SDK keeps its configuration in class attributes: one shop per process.
@@ -91,6 +100,8 @@ class YooKassaProvider(RemoteProvider):
             "description": request.description[:DESCRIPTION_LIMIT],
             "metadata": {"payment_id": request.payment_id},
         }
+        if request.receipt is not None:
+            params["receipt"] = _receipt(request.receipt)
         with _errors(declined=True):
             created = _Payments.create(params, idempotency_key=f"payment-{request.payment_id}")
         return self._created(_payment_record(dict(created)))
@@ -101,9 +112,31 @@ class YooKassaProvider(RemoteProvider):
             "amount": _amount(request.amount, request.currency),
             "metadata": {"refund_id": request.refund_id},
         }
+        if request.receipt is not None:
+            params["receipt"] = _receipt(request.receipt)
         with _errors(declined=True):
             made = _Refunds.create(params, idempotency_key=f"refund-{request.refund_id}")
         return _refund_record(dict(made))
+
+    def receipt(self, request: ReceiptRequest) -> ProviderRecord:
+        params = {
+            "type": request.kind,
+            "payment_id": request.charge_reference,
+            "send": True,
+            **_receipt(request),
+            "settlements": [
+                {"type": "prepayment", "amount": _amount(request.prepaid, request.currency)}
+            ],
+        }
+        with _errors(declined=True):
+            made = dict(_Receipts.create(params, idempotency_key=f"receipt-{request.receipt_id}"))
+        return ProviderRecord(
+            reference=str(made["id"]),
+            ours=request.receipt_id,
+            amount=request.total,
+            currency=request.currency,
+            receipt_status=str(made.get("status") or ""),
+        )
 
     def fetch(self, kind: Kind, reference: str) -> ProviderRecord:
         with _errors():
@@ -170,6 +203,29 @@ def _amount(amount: Decimal, currency: str) -> dict:
     return {"value": f"{amount:.2f}", "currency": currency}
 
 
+def _receipt(request: ReceiptRequest) -> dict:
+    """The receipt's customer, lines and tax system, as a payment, a refund and a receipt of
+    its own carry them. YooKassa's own receipts need the e-mail; a phone is E.164's digits."""
+    customer = {"email": request.email} if request.email else {"phone": request.phone.lstrip("+")}
+    body: dict = {
+        "customer": customer,
+        "items": [
+            {
+                "description": line.description[:DESCRIPTION_LIMIT],
+                "quantity": line.quantity,
+                "amount": _amount(line.price, request.currency),
+                "vat_code": line.vat_code,
+                "payment_subject": line.payment_subject,
+                "payment_mode": line.payment_mode,
+            }
+            for line in request.lines
+        ],
+    }
+    if request.tax_system_code is not None:
+        body["tax_system_code"] = request.tax_system_code
+    return body
+
+
 def _money(obj: dict) -> tuple[Decimal, str]:
     value = Decimal(str(obj["amount"]["value"])).quantize(CENT)
     return value, str(obj["amount"]["currency"]).upper()
@@ -198,6 +254,7 @@ def _payment_record(obj: dict) -> ProviderRecord:
         else "",
         failure_reason=f"YooKassa cancelled the payment: {reason}" if reason else "",
         created_at=_created_at(obj),
+        receipt_status=str(obj.get("receipt_registration") or ""),
     )
 
 
@@ -210,6 +267,7 @@ def _refund_record(obj: dict) -> ProviderRecord:
         amount=amount,
         currency=currency,
         created_at=_created_at(obj),
+        receipt_status=str(obj.get("receipt_registration") or ""),
     )
 
 

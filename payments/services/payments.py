@@ -29,6 +29,7 @@ from payments.choices import (
     UNSETTLED_STATUSES,
     PayableKind,
     PaymentStatus,
+    ReceiptKind,
     TransactionType,
 )
 from payments.error_codes import PaymentErrorCode
@@ -40,7 +41,7 @@ from payments.providers import (
     State,
     get_provider,
 )
-from payments.services import refunds
+from payments.services import receipts, refunds
 from payments.services.ledger import (
     captured_changed,
     disagreement,
@@ -83,11 +84,11 @@ def payment_create(
             order = orders_selectors.order_view_get(user=user, order_id=order_id)
             payable = _payable_order_locked(order)
             pending = order.status is OrderStatus.PENDING
-            _check_balance(payable, amount, closed=None if pending else order.status)
+            held = _check_balance(payable, amount, closed=None if pending else order.status)
         else:
             kind = PayableKind.REGISTRATION if registration_id else PayableKind.POLICY
             payable = _payable_noted_locked(user, kind, registration_id or policy_id)
-            _check_balance(payable, amount)
+            held = _check_balance(payable, amount)
         payment = Payment.objects.using(DB).create(
             payable_id=payable.payable_id,
             payable_kind=payable.payable_kind,
@@ -99,6 +100,7 @@ def payment_create(
             payment_method_id=payment_method_id,
             description=description,
         )
+        receipts.payment_receipt_record(payment, payable, held=held)
         # Its processing starts from this outbox row (payments.handlers), so that a payment
         # created while the broker is down is processed once it is back.
         events.PAYMENT_CREATED.emit(
@@ -263,10 +265,11 @@ def policy_reported(report: PolicyReport) -> None:
     )
 
 
-def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = None) -> None:
-    """`closed` says why the payable can no longer be paid (its order's status), if it can't;
-    a cancelled one (by the saga) can't either. What the lender has disbursed, or is to
-    disburse under an approved loan, is not the customer's to pay."""
+def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = None) -> Decimal:
+    """Refuse a payment of `amount` the payable does not owe; what its payments already hold
+    (net of refunds) otherwise. `closed` says why the payable can no longer be paid (its
+    order's status), if it can't; a cancelled one (by the saga) can't either. What the lender
+    has disbursed, or is to disburse under an approved loan, is not the customer's to pay."""
     if closed is None and payable.cancelled_at is not None:
         closed = "cancelled"
     if closed is not None:
@@ -294,6 +297,7 @@ def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = No
             status=409,
             details={"amount": [_("At most %s.") % owed], "owed": str(owed)},
         )
+    return committed
 
 
 def payment_process_enqueue(payment_id: Id) -> None:
@@ -341,6 +345,7 @@ def charge_request(payment: Payment) -> ChargeRequest:
         currency=payment.currency,
         description=payment.description or f"Autosalon payment {str(payment.pk)[:8]}",
         return_url=settings.PAYMENTS_RETURN_URL.format(payment_id=payment.pk),
+        receipt=receipts.charge_receipt(payment),
     )
 
 
@@ -378,6 +383,7 @@ def payment_settle(*, payment_id: Id, held: ProviderRecord | None) -> Payment:
     ):
         logger.error("Payment %s not settled: %s", payment.pk, reason)
         return payment
+    receipts.registration_note(payment.receipts.filter(kind=ReceiptKind.PAYMENT), held)
     if held.state is State.SUCCEEDED and payment.status == PaymentStatus.FAILED:
         logger.error(
             "The provider holds charge %s of payment %s, which failed: refund it by hand",

@@ -32,7 +32,7 @@ from payments.choices import (
     TransactionType,
 )
 from payments.error_codes import PaymentErrorCode
-from payments.models import Payment, Refund, RefundApproval
+from payments.models import Payment, Receipt, Refund, RefundApproval
 from payments.providers import (
     ChargeDeclined,
     ProviderRecord,
@@ -41,6 +41,7 @@ from payments.providers import (
     State,
     get_provider,
 )
+from payments.services import receipts
 from payments.services.ledger import (
     captured_changed,
     disagreement,
@@ -100,6 +101,7 @@ def refund_decide(*, refund_id: Id, decision: str, reason: str, user: Actor) -> 
             return refund
         REFUND_TRANSITIONS.apply(refund, target)
         refund.save(using=DB, update_fields=["status", "updated_at"])
+        receipts.refund_receipt_record(refund)
     if refund.status == RefundStatus.PENDING:
         return _refund_carry_out(refund)
     return refund
@@ -210,6 +212,7 @@ def refund_reserve(
             created_by_id=getattr(user, "pk", None),
             status=RefundStatus.AWAITING_APPROVAL if above else RefundStatus.PENDING,
         )
+        receipts.refund_receipt_record(refund)
         if above and user is not None:  # the request is the first approval
             RefundApproval.objects.using(DB).create(
                 refund=refund,
@@ -281,6 +284,7 @@ def refund_request(refund: Refund) -> RefundRequest:
         charge_reference=refund.payment.provider_reference,
         amount=refund.amount,
         currency=refund.payment.currency,
+        receipt=receipts.refund_receipt(refund),
     )
 
 
@@ -294,9 +298,11 @@ def refund_settle(*, refund_id: Id, held: ProviderRecord) -> Refund:
     )
     if reason:
         logger.error("Refund %s not settled: %s", refund.pk, reason)
-    elif held.state is State.SUCCEEDED:
+        return refund
+    receipts.registration_note(Receipt.objects.using(DB).filter(refund=refund), held)
+    if held.state is State.SUCCEEDED:
         return _refund_complete(refund_id=refund.pk, reference=held.reference)
-    elif held.state is State.FAILED:
+    if held.state is State.FAILED:
         _refund_fail(refund.pk)
     elif held.reference and not refund.provider_reference:
         Refund.objects.using(DB).filter(pk=refund.pk).update(provider_reference=held.reference)

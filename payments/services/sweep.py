@@ -1,6 +1,6 @@
-"""The sweep that settles what was left unsettled: payments, refunds and notifications whose
-task was lost or whose worker died (docs/payments.md). It runs across the three aggregates,
-so it stands above them."""
+"""The sweep that settles what was left unsettled: payments, refunds, notifications and
+settlement receipts whose task was lost or whose worker died (docs/payments.md). It runs
+across these aggregates, so it stands above them."""
 
 import logging
 from datetime import timedelta
@@ -11,7 +11,7 @@ from pybreaker import CircuitBreakerError
 from payments.choices import UNSETTLED_STATUSES, PaymentStatus
 from payments.models import Payment
 from payments.providers import ProviderUnavailable
-from payments.services import payments, refunds
+from payments.services import payments, receipts, refunds
 from payments.services.notifications import notifications_unapplied_requeue
 
 DB = "payments"
@@ -24,7 +24,7 @@ def payments_pending_sweep(*, older_than: timedelta) -> dict[str, int]:
     refund, if the order was cancelled), fail (cancelled order, no charge), or hand the
     payment back to Celery. Processing is idempotent, so a payment that is queued already
     is safe. Refunds left pending are carried out, and notifications left unapplied are
-    applied. Returns the count of each outcome."""
+    applied, and settlement receipts left unsent are registered. Returns the count of each outcome."""
     stuck = Payment.objects.using(DB).filter(
         status__in=UNSETTLED_STATUSES, created_at__lt=timezone.now() - older_than
     )
@@ -55,4 +55,9 @@ def payments_pending_sweep(*, older_than: timedelta) -> dict[str, int]:
             counts["requeued"] += 1
     counts["refunds_completed"] = refunds.refunds_pending_complete(older_than=older_than)
     counts["notifications_requeued"] = notifications_unapplied_requeue(older_than=older_than)
+    try:
+        counts["receipts_registered"] = receipts.settlements_unsent_issue(older_than=older_than)
+    except (ProviderUnavailable, CircuitBreakerError):
+        logger.warning("Settlement receipts stay unsent: the provider is unavailable")
+        counts["receipts_registered"] = 0
     return counts

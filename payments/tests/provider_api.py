@@ -98,6 +98,19 @@ def yookassa_refund(refund_id, payment_reference, amount, *, status="succeeded",
     }
 
 
+def yookassa_receipt(sent: dict, *, id: str, status: str = "pending") -> dict:
+    """A receipt object, as POST /receipts answers with the receipt it was sent."""
+    return {
+        "id": id,
+        "type": sent["type"],
+        "payment_id": sent.get("payment_id"),
+        "status": status,
+        "items": sent["items"],
+        "settlements": sent.get("settlements", []),
+        "tax_system_code": sent.get("tax_system_code"),
+    }
+
+
 def yookassa_notification(event: str, obj: dict) -> bytes:
     return json.dumps({"type": "notification", "event": event, "object": obj}).encode()
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, product_make
 from payments import services
-from payments.models import LedgerTransaction, Payment, ProviderNotification, Refund
+from payments.models import LedgerTransaction, Payment, ProviderNotification, Receipt, Refund
 from payments.providers import ProviderUnavailable
 from payments.tests.factories import pending_payment_make
 from payments.tests.provider_api import (
@@ -152,6 +152,9 @@ def test_a_payment_from_checkout_to_a_partial_refund(
         assert notify(client, "refund.updated", done).json()["status"] == "accepted"
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_amount) == ("partially_refunded", Decimal("250.00"))
+    # Stripe registers no fiscal receipts: none was recorded, none sent (docs/payments.md).
+    assert not Receipt.objects.exists()
+    assert not any("receipt" in key for key in form(create))
     assert sorted(LedgerTransaction.objects.values_list("amount", "provider_reference")) == [
         (Decimal("-250.00"), REFUND),
         (Decimal("1000.00"), INTENT),

@@ -2,6 +2,7 @@
 code, its SDK and the databases run for real."""
 
 import json
+import uuid
 from decimal import Decimal
 from io import StringIO
 
@@ -11,9 +12,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from orders import selectors as orders_selectors
-from orders.tests.factories import order_make, product_make
+from orders import services as orders_services
+from orders.tests.factories import order_make, product_make, vehicle_make
 from payments import services
-from payments.models import LedgerTransaction, Payment, ProviderNotification, Refund
+from payments.models import LedgerTransaction, Payment, ProviderNotification, Receipt, Refund
 from payments.providers import ProviderUnavailable
 from payments.tests import provider_api
 from payments.tests.factories import pending_payment_make
@@ -23,6 +25,7 @@ from payments.tests.provider_api import (
     yookassa_list,
     yookassa_notification,
     yookassa_payment,
+    yookassa_receipt,
     yookassa_refund,
 )
 
@@ -414,3 +417,102 @@ def test_a_payment_yookassa_is_still_deciding_is_not_failed(customer, yookassa):
 
     assert payment.status == "pending"
     assert LedgerTransaction.objects.count() == 0
+
+
+# FISCAL RECEIPTS (54-FZ)
+# ------------------------------------------------------------------------------
+def test_the_charge_the_refund_and_the_settlement_carry_receipts_the_sdk_accepts(
+    customer, customer_client, manager, manager_client, client, yookassa, run_on_commit
+):
+    from yookassa.domain.models.receipt_data.receipt_item import PaymentMode, PaymentSubject
+    from yookassa.domain.request.payment_request import PaymentRequest
+    from yookassa.domain.request.receipt_request import ReceiptRequest
+    from yookassa.domain.request.refund_request import RefundRequest
+
+    modes = {v for k, v in vars(PaymentMode).items() if k.isupper()}
+    subjects = {v for k, v in vars(PaymentSubject).items() if k.isupper()}
+    order = order_make(customer, (vehicle_make(price="1000000.00"), 1))
+    answer_creates(yookassa)
+    with run_on_commit():
+        assert pay(customer_client, order, "200000.00").status_code == 201
+    payment = Payment.objects.get()
+
+    # The charge: its receipt, as the SDK's own request model reads and validates it.
+    sent = json.loads(requests_to(yookassa, "POST", "/payments")[0].body)
+    PaymentRequest(sent).validate()
+    receipt = sent["receipt"]
+    assert receipt["customer"] == {"email": customer.email}
+    (item,) = receipt["items"]
+    assert (item["payment_mode"], item["payment_subject"]) == ("partial_prepayment", "commodity")
+    assert item["payment_mode"] in modes and item["payment_subject"] in subjects
+    assert (item["amount"], item["vat_code"], float(item["quantity"])) == (
+        {"value": "200000.00", "currency": "RUB"},
+        12,
+        1.0,
+    )
+    assert receipt["tax_system_code"] == 1
+
+    # YooKassa's notification says the receipt is registered.
+    succeeded = yookassa_payment(payment, id=REFERENCE, status="succeeded")
+    succeeded["receipt_registration"] = "succeeded"
+    yookassa.get(f"{YOOKASSA_API}/payments/{REFERENCE}", json=succeeded)
+    with run_on_commit():
+        notify(client, "payment.succeeded", succeeded)
+    assert Receipt.objects.get(kind="payment").status == "succeeded"
+
+    # A refund of part of it: its receipt, the refund's share of the payment's lines.
+    def refund_created(request):
+        body = json.loads(request.body)
+        made = yookassa_refund(body["metadata"]["refund_id"], REFERENCE, Decimal("1000.50"))
+        made["receipt_registration"] = "pending"
+        return 200, {}, json.dumps(made)
+
+    yookassa.add_callback("POST", f"{YOOKASSA_API}/refunds", callback=refund_created)
+    with run_on_commit():
+        manager_client.post(
+            f"/api/v1/payments/{payment.pk}/refund",
+            {"amount": "1000.50", "reason": "A scratch"},
+            format="json",
+        )
+    sent = json.loads(requests_to(yookassa, "POST", "/refunds")[0].body)
+    RefundRequest(sent).validate()
+    (item,) = sent["receipt"]["items"]
+    assert (item["amount"]["value"], item["payment_mode"]) == ("1000.50", "partial_prepayment")
+    assert Receipt.objects.get(kind="refund").status == "pending"  # YooKassa registers it later
+
+    # The lender pays the rest (by bank transfer, outside YooKassa), then the handover: a
+    # receipt of its own, settled by the buyer's prepayment net of the refund.
+    with run_on_commit():
+        services.loan_record(
+            order_id=order.pk,
+            application_id=uuid.uuid4(),
+            customer_id=customer.pk,
+            type="loan_disbursement",
+            amount=Decimal("801000.50"),
+            currency="RUB",
+            reference="lender-transfer-1",
+        )
+
+    def receipt_created(request):
+        return 200, {}, json.dumps(yookassa_receipt(json.loads(request.body), id="rt-2d5f"))
+
+    yookassa.add_callback("POST", f"{YOOKASSA_API}/receipts", callback=receipt_created)
+    with run_on_commit():
+        orders_services.order_status_set(order_id=order.pk, status="processing", user=manager)
+        orders_services.order_status_set(order_id=order.pk, status="completed", user=manager)
+    (request,) = requests_to(yookassa, "POST", "/receipts")
+    sent = json.loads(request.body)
+    ReceiptRequest(sent).validate()
+    assert (sent["type"], sent["payment_id"], sent["send"]) == ("payment", REFERENCE, True)
+    assert sent["settlements"] == [
+        {"type": "prepayment", "amount": {"value": "198999.50", "currency": "RUB"}}
+    ]
+    (item,) = sent["items"]
+    assert (item["amount"]["value"], item["payment_mode"], item["vat_code"]) == (
+        "198999.50",
+        "full_payment",
+        11,
+    )
+    settlement = Receipt.objects.get(kind="settlement")
+    assert request.headers["Idempotence-Key"] == f"receipt-{settlement.pk}"
+    assert (settlement.provider_reference, settlement.status) == ("rt-2d5f", "pending")
