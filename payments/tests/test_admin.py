@@ -95,3 +95,17 @@ def test_payments_cannot_be_edited_in_the_admin(manager, customer, provider):
     assert response.status_code == 403
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_amount) == ("completed", Decimal("0.00"))
+
+
+def test_a_payments_page_shows_its_fiscal_receipts_in_russian(manager, customer, provider):
+    order = order_make(customer, (product_make(price="1000.00"), 1))
+    payment = completed_payment_make(customer, order, "400.00")
+    browser = browser_for(manager)
+    browser.cookies["django_language"] = "ru"
+
+    page = browser.get(reverse("admin:payments_payment_change", args=[payment.pk]))
+
+    text = page.content.decode()
+    assert "Фискальные чеки" in text
+    assert "частичная предоплата, код НДС 12" in text
+    assert "Зарегистрирован" in text  # the fake provider registers it at once
