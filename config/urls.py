@@ -30,6 +30,7 @@ from config.metrics import metrics
 from config.report_pages import sales_report_csv, sales_report_page, sales_report_xlsx
 from crm.views import my_clients_page
 from orders.views import order_dashboard
+from notifications.views import unsubscribe_page
 from payments.views import payment_return_page
 from storefront import urls as storefront_urls
 
@@ -46,6 +47,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("crm.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("documents.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -76,6 +78,11 @@ urlpatterns = [
     path("change-email", email_change_page, name="email-change-page"),
     path("cancel-email-change", email_change_cancel_page, name="email-change-cancel-page"),
     path("payments/<uuid:payment_id>/return", payment_return_page, name="payment-return-page"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        unsubscribe_page,
+        name="notifications-unsubscribe",
+    ),
     # Tried by the path's first segment, not app after app (docs/conventions.md, "Hot paths").
     indexed(path("api/v1/", include(api_v1))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -21,7 +21,7 @@ from common.exceptions import ApplicationError, NotFound
 from common.money import to_cents
 from common.types import Actor, Id
 from orders import cache
-from orders.choices import PAID_STATUSES, OrderStatus
+from orders.choices import FINANCED_LOAN_STATUSES, PAID_STATUSES, LinkKind, OrderStatus
 from orders.deal import Deal, deal_of
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderItem, OrderStatusHistory
@@ -109,6 +109,36 @@ def vehicle_deposit(*, total: Decimal) -> Decimal:
     roubles up, as the checkout asks it and the offer states it (docs/deal.md)."""
     share: Decimal = total * settings.ORDERS_VEHICLE_DEPOSIT_PERCENT / 100
     return share.quantize(Decimal(1), rounding=ROUND_UP)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """How long a pending order holds its car on no deposit (notifications remind of it)."""
+
+    order_id: UUID
+    customer_id: UUID
+    ends_at: datetime
+
+
+def vehicle_holds_ending(*, after: datetime, until: datetime) -> list[Hold]:
+    """The pending orders holding a vehicle on no money and no loan, whose hold ends in
+    (after, until]: ORDERS_VEHICLE_HOLD_HOURS after they were placed, or
+    ORDERS_UNPAID_EXPIRE_HOURS if that is shorter (docs/operations.md, "Unpaid orders")."""
+    hours = min(settings.ORDERS_VEHICLE_HOLD_HOURS, settings.ORDERS_UNPAID_EXPIRE_HOURS)
+    hold = timedelta(hours=hours)
+    orders = (
+        Order.objects.filter(
+            status=OrderStatus.PENDING,
+            paid_amount=0,
+            items__is_vehicle=True,
+            created_at__gt=after - hold,
+            created_at__lte=until - hold,
+        )
+        .exclude(links__kind=LinkKind.LOAN_APPLICATION, links__status__in=FINANCED_LOAN_STATUSES)
+        .distinct()
+        .values_list("pk", "customer_id", "created_at")
+    )
+    return [Hold(pk, customer, placed + hold) for pk, customer, placed in orders]
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,11 @@ def receipt_list(*, user: Actor, payment_id: Id) -> QuerySet[Receipt]:
     ).order_by("created_at")
 
 
+def receipts_exist(*, payment_id: Id) -> bool:
+    """Whether the payment carries a fiscal receipt (notifications link to it)."""
+    return Receipt.objects.filter(payment_id=payment_id).exists()
+
+
 def refund_get(*, user: Actor, refund_id: Id) -> Refund:
     """Refunds are staff's to decide; another's is a 404, like a missing one."""
     refund = Refund.objects.filter(pk=refund_id, payment__in=payment_list(user=user)).first()

@@ -1,7 +1,10 @@
 """Reads of the showroom, scoped to who asks: clients see published events, and only their
 own registrations, allocations and test drives (anyone else's is a 404, like a missing one)."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
+from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Model, Q, QuerySet
@@ -10,7 +13,7 @@ from django.utils import timezone
 from common.exceptions import NotFound
 from common.types import Actor, Id
 from showroom import events
-from showroom.choices import SEAT_HOLDING, EventStatus
+from showroom.choices import SEAT_HOLDING, EventStatus, RegistrationStatus, TestDriveStatus
 from showroom.models import (
     Allocation,
     Event,
@@ -103,3 +106,47 @@ def registration_payable_report(registration_id: str) -> dict[str, Any] | None:
     that event arrives (common/payables.py)."""
     registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
     return None if registration is None else events.registration_payload(registration)
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A visit a customer booked (a test drive, a seat at an event), as notifications tell
+    them of it: `kind` is test_drive or seat, `title` the car or the event."""
+
+    kind: str
+    id: UUID
+    user_id: UUID
+    title: str
+    starts_at: datetime
+
+
+def _test_drive_appointments(test_drives: QuerySet[TestDrive]) -> list[Appointment]:
+    rows = test_drives.values_list("pk", "user_id", "resource__name", "start_time")
+    return [Appointment("test_drive", *row) for row in rows]
+
+
+def _seat_appointments(registrations: QuerySet[Registration]) -> list[Appointment]:
+    rows = registrations.values_list("pk", "user_id", "event__title", "event__start_date")
+    return [Appointment("seat", *row) for row in rows]
+
+
+def test_drive_appointment(*, test_drive_id: Id) -> Appointment | None:
+    return next(iter(_test_drive_appointments(TestDrive.objects.filter(pk=test_drive_id))), None)
+
+
+def seat_appointment(*, registration_id: Id) -> Appointment | None:
+    registrations = Registration.objects.filter(pk=registration_id)
+    return next(iter(_seat_appointments(registrations)), None)
+
+
+def appointments_starting(*, after: datetime, until: datetime) -> list[Appointment]:
+    """The booked test drives and confirmed seats that start in (after, until]."""
+    test_drives = TestDrive.objects.filter(
+        status=TestDriveStatus.BOOKED, start_time__gt=after, start_time__lte=until
+    )
+    seats = Registration.objects.filter(
+        status=RegistrationStatus.CONFIRMED,
+        event__start_date__gt=after,
+        event__start_date__lte=until,
+    )
+    return _test_drive_appointments(test_drives) + _seat_appointments(seats)

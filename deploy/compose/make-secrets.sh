@@ -21,7 +21,8 @@ chmod 0700 "$dir"
 # database (its name is autosalon_<database>, its role too) and the compose service serving it
 DATABASES="accounts:auth_db catalog:catalog_db orders:order_db payments:payment_db
 financing:financing_db insurance:insurance_db showroom:showroom_db crm:crm_db
-integrations:integrations_db documents:documents_db"
+integrations:integrations_db documents:documents_db
+notifications:notifications_db"
 
 password() {
 	# 32 letters and digits: nothing that needs escaping in a URL, a config file or a shell.

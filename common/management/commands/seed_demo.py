@@ -65,13 +65,14 @@ class Command(BaseCommand):
         # Demo customers get no mail (account e-mails are sent as the history makes them),
         # the fake provider answers at once, no live push goes out (no feed is open on
         # history), the papers of ninety days of deals are not rendered one by one (staff
-        # generate any from the admin; docs/documents.md) and the thousands of queries are
-        # not kept for debugging.
+        # generate any from the admin; docs/documents.md), nobody is notified of a deal
+        # closed weeks ago, and the thousands of queries are not kept for debugging.
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
             FAKE_PROVIDER_LATENCY_MS=0,
             CHANNEL_LAYERS={},
             DOCUMENTS_ON_EVENTS=False,
+            NOTIFICATIONS_ON_EVENTS=False,
             DEBUG=False,
         ):
             for package in [*settings.DOMAIN_APPS, "config"]:

@@ -1,0 +1,272 @@
+"""The templates the repository ships (docs/notifications.md, "Templates"): version 1 of each
+notice's e-mail (subject and text) and SMS, in Russian and English. A migration loads them;
+staff edit them in the admin, which adds versions."""
+
+# notice: {language: (e-mail subject, e-mail text, SMS text or None)}
+TEXTS: dict[str, dict[str, tuple[str, str, str | None]]] = {
+    "order.created": {
+        "ru": (
+            "Заказ {{ order_number }} оформлен",
+            "Здравствуйте, {{ name }}!\n\nВаш заказ {{ order_number }} на сумму {{ total }} "
+            "оформлен, автомобиль закреплён за вами.\n\nЗаказ: {{ order_url }}",
+            "Заказ {{ order_number }} на {{ total }} оформлен. {{ order_url }}",
+        ),
+        "en": (
+            "Order {{ order_number }} placed",
+            "Hello {{ name }},\n\nYour order {{ order_number }} for {{ total }} is placed and "
+            "the car is held for you.\n\nYour order: {{ order_url }}",
+            "Order {{ order_number }} for {{ total }} placed. {{ order_url }}",
+        ),
+    },
+    "order.reservation_expiring": {
+        "ru": (
+            "Бронь по заказу {{ order_number }} истекает",
+            "Здравствуйте, {{ name }}!\n\nАвтомобиль по заказу {{ order_number }} закреплён за "
+            "вами до {{ reserved_until }} (осталось {{ hours_left }} ч). Чтобы сохранить его, "
+            "внесите предоплату.\n\nЗаказ: {{ order_url }}",
+            "Бронь по заказу {{ order_number }} истекает {{ reserved_until }}. {{ order_url }}",
+        ),
+        "en": (
+            "The hold on order {{ order_number }} ends soon",
+            "Hello {{ name }},\n\nThe car of order {{ order_number }} is held for you until "
+            "{{ reserved_until }} ({{ hours_left }} h left). Pay the deposit to keep it.\n\n"
+            "Your order: {{ order_url }}",
+            "The hold on order {{ order_number }} ends {{ reserved_until }}. {{ order_url }}",
+        ),
+    },
+    "order.ready_for_handover": {
+        "ru": (
+            "Автомобиль по заказу {{ order_number }} готов к выдаче",
+            "Здравствуйте, {{ name }}!\n\nАвтомобиль по заказу {{ order_number }} готов к "
+            "выдаче. Менеджер свяжется с вами, чтобы согласовать время.\n\n"
+            "Заказ: {{ order_url }}",
+            "Автомобиль по заказу {{ order_number }} готов к выдаче. {{ order_url }}",
+        ),
+        "en": (
+            "The car of order {{ order_number }} is ready for handover",
+            "Hello {{ name }},\n\nThe car of order {{ order_number }} is ready for handover. "
+            "Your manager will call to agree the time.\n\nYour order: {{ order_url }}",
+            "The car of order {{ order_number }} is ready for handover. {{ order_url }}",
+        ),
+    },
+    "order.document_ready": {
+        "ru": (
+            "{{ document }} № {{ document_number }}",
+            "Здравствуйте, {{ name }}!\n\nПо заказу {{ order_number }} готов документ: "
+            "{{ document }} № {{ document_number }}. Он в вашем заказе: {{ order_url }}",
+            None,
+        ),
+        "en": (
+            "{{ document }} No. {{ document_number }}",
+            "Hello {{ name }},\n\nA document of order {{ order_number }} is ready: "
+            "{{ document }} No. {{ document_number }}. It is in your order: {{ order_url }}",
+            None,
+        ),
+    },
+    "payment.completed": {
+        "ru": (
+            "Платёж {{ amount }} получен",
+            "Здравствуйте, {{ name }}!\n\nМы получили ваш платёж {{ amount }}"
+            "{% if order_number %} по заказу {{ order_number }}{% endif %}. Спасибо!\n\n"
+            "{% if receipts_url %}Кассовый чек: {{ receipts_url }}{% endif %}",
+            "Платёж {{ amount }} получен. Спасибо!",
+        ),
+        "en": (
+            "Payment of {{ amount }} received",
+            "Hello {{ name }},\n\nWe have received your payment of {{ amount }}"
+            "{% if order_number %} for order {{ order_number }}{% endif %}. Thank you!\n\n"
+            "{% if receipts_url %}Your fiscal receipt: {{ receipts_url }}{% endif %}",
+            "Payment of {{ amount }} received. Thank you!",
+        ),
+    },
+    "payment.refunded": {
+        "ru": (
+            "Возврат {{ amount }}",
+            "Здравствуйте, {{ name }}!\n\nМы вернули вам {{ amount }}"
+            "{% if order_number %} по заказу {{ order_number }}{% endif %}. Деньги поступят "
+            "на карту в течение нескольких дней.",
+            "Возврат {{ amount }} оформлен.",
+        ),
+        "en": (
+            "Refund of {{ amount }}",
+            "Hello {{ name }},\n\nWe have refunded {{ amount }}"
+            "{% if order_number %} of order {{ order_number }}{% endif %}. The money reaches "
+            "your card within a few days.",
+            "Refund of {{ amount }} made.",
+        ),
+    },
+    "loan.approved": {
+        "ru": (
+            "Кредит одобрен",
+            "Здравствуйте, {{ name }}!\n\nКредит {{ amount }} по заказу {{ order_number }} "
+            "одобрен: {{ term_months }} мес., {{ annual_rate }} % годовых, платёж "
+            "{{ monthly_payment }} в месяц.\n\nЗаказ: {{ order_url }}",
+            "Кредит {{ amount }} одобрен: {{ monthly_payment }} в месяц. {{ order_url }}",
+        ),
+        "en": (
+            "Your loan is approved",
+            "Hello {{ name }},\n\nYour loan of {{ amount }} for order {{ order_number }} is "
+            "approved: {{ term_months }} months at {{ annual_rate }}% a year, "
+            "{{ monthly_payment }} a month.\n\nYour order: {{ order_url }}",
+            "Loan of {{ amount }} approved: {{ monthly_payment }} a month. {{ order_url }}",
+        ),
+    },
+    "loan.declined": {
+        "ru": (
+            "Решение по кредиту",
+            "Здравствуйте, {{ name }}!\n\nК сожалению, банк не одобрил кредит по заказу "
+            "{{ order_number }}. Менеджер предложит другие варианты.\n\nЗаказ: {{ order_url }}",
+            "Банк не одобрил кредит по заказу {{ order_number }}. Менеджер свяжется с вами.",
+        ),
+        "en": (
+            "About your loan",
+            "Hello {{ name }},\n\nUnfortunately the lender declined the loan for order "
+            "{{ order_number }}. Your manager will suggest other ways to pay.\n\n"
+            "Your order: {{ order_url }}",
+            "The lender declined the loan for order {{ order_number }}. We will call you.",
+        ),
+    },
+    "loan.disbursed": {
+        "ru": (
+            "Банк перечислил кредит",
+            "Здравствуйте, {{ name }}!\n\nБанк перечислил {{ amount }} по заказу "
+            "{{ order_number }}.\n\nЗаказ: {{ order_url }}",
+            "Банк перечислил {{ amount }} по заказу {{ order_number }}.",
+        ),
+        "en": (
+            "The lender has paid",
+            "Hello {{ name }},\n\nThe lender has paid {{ amount }} for order "
+            "{{ order_number }}.\n\nYour order: {{ order_url }}",
+            "The lender has paid {{ amount }} for order {{ order_number }}.",
+        ),
+    },
+    "policy.issued": {
+        "ru": (
+            "Полис {{ insurance_type }} № {{ policy_number }}",
+            "Здравствуйте, {{ name }}!\n\nПолис {{ insurance_type }} № {{ policy_number }} "
+            "оформлен: действует с {{ start_date }} по {{ end_date }}, премия {{ premium }}.",
+            "Полис {{ insurance_type }} № {{ policy_number }} оформлен.",
+        ),
+        "en": (
+            "Your {{ insurance_type }} policy {{ policy_number }}",
+            "Hello {{ name }},\n\nYour {{ insurance_type }} policy {{ policy_number }} is "
+            "issued: from {{ start_date }} to {{ end_date }}, premium {{ premium }}.",
+            "Your {{ insurance_type }} policy {{ policy_number }} is issued.",
+        ),
+    },
+    "policy.lapsed": {
+        "ru": (
+            "Полис {{ policy_number }} не вступил в силу",
+            "Здравствуйте, {{ name }}!\n\nПремия по полису {{ insurance_type }} № "
+            "{{ policy_number }} не была оплачена вовремя, и полис не вступил в силу.",
+            "Полис {{ policy_number }} не вступил в силу: премия не оплачена.",
+        ),
+        "en": (
+            "Policy {{ policy_number }} lapsed",
+            "Hello {{ name }},\n\nThe premium of your {{ insurance_type }} policy "
+            "{{ policy_number }} was not paid in time, and the policy lapsed.",
+            "Policy {{ policy_number }} lapsed: its premium was not paid.",
+        ),
+    },
+    "claim.decided": {
+        "ru": (
+            "Решение по страховому случаю",
+            "Здравствуйте, {{ name }}!\n\nПо вашему заявлению о страховом случае "
+            "принято решение: {{ decision }}.{% if amount_approved %} Сумма выплаты: "
+            "{{ amount_approved }}.{% endif %}",
+            "Решение по страховому случаю: {{ decision }}.",
+        ),
+        "en": (
+            "Your claim is decided",
+            "Hello {{ name }},\n\nYour insurance claim is decided: "
+            "{{ decision }}.{% if amount_approved %} We pay {{ amount_approved }}.{% endif %}",
+            "Your insurance claim: {{ decision }}.",
+        ),
+    },
+    "test_drive.booked": {
+        "ru": (
+            "Тест-драйв {{ vehicle }}",
+            "Здравствуйте, {{ name }}!\n\nЖдём вас на тест-драйв {{ vehicle }} "
+            "{{ starts_at }}. Возьмите с собой водительское удостоверение.",
+            "Тест-драйв {{ vehicle }} {{ starts_at }}. Возьмите права.",
+        ),
+        "en": (
+            "Your test drive of the {{ vehicle }}",
+            "Hello {{ name }},\n\nWe expect you for a test drive of the {{ vehicle }} on "
+            "{{ starts_at }}. Please bring your driving licence.",
+            "Test drive of the {{ vehicle }} on {{ starts_at }}. Bring your licence.",
+        ),
+    },
+    "test_drive.reminder": {
+        "ru": (
+            "Напоминание: тест-драйв {{ starts_at }}",
+            "Здравствуйте, {{ name }}!\n\nНапоминаем: тест-драйв {{ vehicle }} {{ starts_at }}.",
+            "Напоминаем: тест-драйв {{ vehicle }} {{ starts_at }}.",
+        ),
+        "en": (
+            "Reminder: your test drive on {{ starts_at }}",
+            "Hello {{ name }},\n\nA reminder: your test drive of the {{ vehicle }} is on "
+            "{{ starts_at }}.",
+            "Reminder: test drive of the {{ vehicle }} on {{ starts_at }}.",
+        ),
+    },
+    "test_drive.cancelled": {
+        "ru": (
+            "Тест-драйв отменён",
+            "Здравствуйте, {{ name }}!\n\nТест-драйв {{ vehicle }} {{ starts_at }} отменён. "
+            "Выбрать другое время: {{ site_url }}",
+            "Тест-драйв {{ vehicle }} {{ starts_at }} отменён.",
+        ),
+        "en": (
+            "Test drive cancelled",
+            "Hello {{ name }},\n\nThe test drive of the {{ vehicle }} on {{ starts_at }} is "
+            "cancelled. Choose another time: {{ site_url }}",
+            "Test drive of the {{ vehicle }} on {{ starts_at }} cancelled.",
+        ),
+    },
+    "registration.confirmed": {
+        "ru": (
+            "Вы записаны: {{ event }}",
+            "Здравствуйте, {{ name }}!\n\nВы записаны на «{{ event }}», {{ starts_at }}. "
+            "Ждём вас!",
+            None,
+        ),
+        "en": (
+            "You are registered: {{ event }}",
+            "Hello {{ name }},\n\nYou are registered for “{{ event }}” on {{ starts_at }}. "
+            "See you there!",
+            None,
+        ),
+    },
+    "registration.reminder": {
+        "ru": (
+            "Напоминание: {{ event }}",
+            "Здравствуйте, {{ name }}!\n\nНапоминаем: «{{ event }}» — {{ starts_at }}.",
+            "Напоминаем: «{{ event }}» {{ starts_at }}.",
+        ),
+        "en": (
+            "Reminder: {{ event }}",
+            "Hello {{ name }},\n\nA reminder: “{{ event }}” is on {{ starts_at }}.",
+            "Reminder: “{{ event }}” on {{ starts_at }}.",
+        ),
+    },
+}
+
+
+def shipped_load(template_model) -> int:
+    """Add version 1 of every shipped template that has no version yet; how many were."""
+    added = 0
+    for notice, languages in TEXTS.items():
+        for language, (subject, text, sms) in languages.items():
+            for channel, subject_of, body in (("email", subject, text), ("sms", "", sms)):
+                if body is None:
+                    continue
+                _row, created = template_model.objects.get_or_create(
+                    notice=notice,
+                    channel=channel,
+                    language=language,
+                    version=1,
+                    defaults={"subject": subject_of, "body": body},
+                )
+                added += created
+    return added
