@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, display
-from common.formatting import short_datetime
 from common.admin_people import PeopleMixin
+from common.formatting import short_datetime
 from notifications import rendering, selectors, services
 from notifications.catalogue import NOTICES
 from notifications.models import Delivery, Preference, Suppression, Template
@@ -119,8 +119,12 @@ class TemplateAdmin(DatabaseAdminMixin, admin.ModelAdmin):
         )
         subject = rendering.render(template.subject, sample)
         text = rendering.render(template.body, sample)
-        page = format_html("<p><b>{}</b></p><pre style='white-space:pre-wrap'>{}</pre>", subject, text)
-        return HttpResponse(page + (mark_safe(f"<hr>{html}") if template.channel == "email" else ""))
+        page = format_html(
+            "<p><b>{}</b></p><pre style='white-space:pre-wrap'>{}</pre>", subject, text
+        )
+        return HttpResponse(
+            page + (mark_safe(f"<hr>{html}") if template.channel == "email" else "")
+        )
 
 
 @admin.register(Delivery)

@@ -11,7 +11,10 @@ COMMON = {
     "name": "Анна Смирнова",
     "site_url": "https://autosalon.example.com",
 }
-ORDER = {"order_number": "7F3A2C1B", "order_url": "https://autosalon.example.com/account/orders/7f3a2c1b/"}
+ORDER = {
+    "order_number": "7F3A2C1B",
+    "order_url": "https://autosalon.example.com/account/orders/7f3a2c1b/",
+}
 
 
 @dataclass(frozen=True)
@@ -44,20 +47,36 @@ _NOTICES = (
     Notice(
         "payment.completed",
         Category.TRANSACTIONAL,
-        {**ORDER, "amount": "420 000,00 ₽", "receipts_url": "https://autosalon.example.com/api/v1/payments/5d1e/receipts/"},
+        {
+            **ORDER,
+            "amount": "420 000,00 ₽",
+            "receipts_url": "https://autosalon.example.com/api/v1/payments/5d1e/receipts/",
+        },
     ),
     Notice("payment.refunded", Category.TRANSACTIONAL, {**ORDER, "amount": "30 000,00 ₽"}),
     Notice(
         "loan.approved",
         Category.TRANSACTIONAL,
-        {**ORDER, "amount": "1 680 000,00 ₽", "term_months": "36", "monthly_payment": "58 912,44 ₽", "annual_rate": "15,9"},
+        {
+            **ORDER,
+            "amount": "1 680 000,00 ₽",
+            "term_months": "36",
+            "monthly_payment": "58 912,44 ₽",
+            "annual_rate": "15,9",
+        },
     ),
     Notice("loan.declined", Category.TRANSACTIONAL, ORDER),
     Notice("loan.disbursed", Category.TRANSACTIONAL, {**ORDER, "amount": "1 680 000,00 ₽"}),
     Notice(
         "policy.issued",
         Category.TRANSACTIONAL,
-        {"policy_number": "KASKO-2026-000042", "insurance_type": "КАСКО", "premium": "96 400,00 ₽", "start_date": "01.12.2026", "end_date": "30.11.2027"},
+        {
+            "policy_number": "KASKO-2026-000042",
+            "insurance_type": "КАСКО",
+            "premium": "96 400,00 ₽",
+            "start_date": "01.12.2026",
+            "end_date": "30.11.2027",
+        },
     ),
     Notice(
         "policy.lapsed",

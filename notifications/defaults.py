@@ -227,8 +227,7 @@ TEXTS: dict[str, dict[str, tuple[str, str, str | None]]] = {
     "registration.confirmed": {
         "ru": (
             "Вы записаны: {{ event }}",
-            "Здравствуйте, {{ name }}!\n\nВы записаны на «{{ event }}», {{ starts_at }}. "
-            "Ждём вас!",
+            "Здравствуйте, {{ name }}!\n\nВы записаны на «{{ event }}», {{ starts_at }}. Ждём вас!",
             None,
         ),
         "en": (

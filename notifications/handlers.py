@@ -86,9 +86,7 @@ def order_created(event: TypedEvent[OrderCreated]) -> None:
     )
 
 
-@consumer(
-    "order.status_changed", name="notifications.order_ready", app_label="notifications"
-)
+@consumer("order.status_changed", name="notifications.order_ready", app_label="notifications")
 @_notifying
 def order_ready(event: TypedEvent[OrderStatusChanged]) -> None:
     """Processing: paid, and the car is being made ready to hand over."""
@@ -103,9 +101,7 @@ def order_ready(event: TypedEvent[OrderStatusChanged]) -> None:
         )
 
 
-@consumer(
-    "order.document_ready", name="notifications.document_ready", app_label="notifications"
-)
+@consumer("order.document_ready", name="notifications.document_ready", app_label="notifications")
 @_notifying
 def document_ready(event: TypedEvent[OrderDocumentReady]) -> None:
     document = event.payload
@@ -234,9 +230,7 @@ def policy_issued(event: TypedEvent[InsurancePolicyActivated]) -> None:
     )
 
 
-@consumer(
-    "insurance_policy.lapsed", name="notifications.policy_lapsed", app_label="notifications"
-)
+@consumer("insurance_policy.lapsed", name="notifications.policy_lapsed", app_label="notifications")
 @_notifying
 def policy_lapsed(event: TypedEvent[InsurancePolicyLapsed]) -> None:
     policy = event.payload
@@ -300,9 +294,7 @@ def _test_drive(notice: str, event: TypedEvent[TestDriveBooked | TestDriveCancel
         )
 
 
-@consumer(
-    "event.registration.created", name="notifications.seat_taken", app_label="notifications"
-)
+@consumer("event.registration.created", name="notifications.seat_taken", app_label="notifications")
 @consumer(
     "event.registration.status_changed",
     name="notifications.seat_confirmed",

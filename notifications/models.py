@@ -59,9 +59,7 @@ class Preference(TimestampedModel):
     sms_transactional = models.BooleanField(_("deal's news by SMS"), default=True)
     sms_reminders = models.BooleanField(_("reminders by SMS"), default=True)
     sms_marketing = models.BooleanField(_("offers by SMS"), default=False)
-    marketing_consent_at = models.DateTimeField(
-        _("marketing consent given"), null=True, blank=True
-    )
+    marketing_consent_at = models.DateTimeField(_("marketing consent given"), null=True, blank=True)
     # Quiet hours for SMS are theirs: 21:00 to 09:00 in this zone.
     time_zone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
 
@@ -85,9 +83,7 @@ class Suppression(TimestampedModel):
     id = models.BigAutoField(_("ID"), primary_key=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     address = models.CharField(_("address"), max_length=254)
-    category = models.CharField(
-        _("category"), max_length=16, choices=Category.choices, blank=True
-    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=300)
 
     class Meta:
@@ -162,4 +158,3 @@ class InboxEvent(InboxEventBase):
     class Meta(InboxEventBase.Meta):
         verbose_name = _("notifications inbox event")
         verbose_name_plural = _("notifications inbox events")
-

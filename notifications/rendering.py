@@ -25,10 +25,13 @@ def problems(source: str, variables: set[str]) -> list[str]:
         if not isinstance(node, ALLOWED_NODES):
             found.append(_("Only {%% if %%} may be used, not %s.") % type(node).__name__)
     for name in sorted(_names(template.nodelist) - variables):
-        found.append(_("“%(name)s” is not one of this notice's variables: %(known)s.") % {
-            "name": name,
-            "known": ", ".join(sorted(variables)),
-        })
+        found.append(
+            _("“%(name)s” is not one of this notice's variables: %(known)s.")
+            % {
+                "name": name,
+                "known": ", ".join(sorted(variables)),
+            }
+        )
     return found
 
 

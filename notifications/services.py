@@ -28,7 +28,7 @@ from common.exceptions import ApplicationError
 from common.formatting import local_date, local_datetime, money
 from common.queueing import task_queue
 from common.types import Actor, Id
-from notifications import rendering
+from notifications import defaults, rendering
 from notifications.catalogue import NOTICES
 from notifications.choices import DELIVERY_TRANSITIONS, Category, Channel, DeliveryStatus
 from notifications.error_codes import NotificationErrorCode
@@ -128,12 +128,15 @@ def _ruled_out(preference: Preference, channel: str, category: str, address: str
             "category": Category(category).label.lower(),
             "channel": Channel(channel).label,
         }
-    suppressed = Suppression.objects.using(DB).filter(
-        Q(category="") | Q(category=category), channel=channel, address=address
+    # A bounce stops everything; an unsubscribe, its category only (never the deal's news).
+    categories = [""] if category == Category.TRANSACTIONAL else ["", category]
+    found = (
+        Suppression.objects.using(DB)
+        .filter(channel=channel, address=address, category__in=categories)
+        .first()
     )
-    if category != Category.TRANSACTIONAL or suppressed.filter(category="").exists():
-        if found := suppressed.first():
-            return _("The address is suppressed: %s") % found.reason
+    if found is not None:
+        return _("The address is suppressed: %s") % found.reason
     return ""
 
 
@@ -260,7 +263,9 @@ def _deliver(delivery: Delivery) -> None:
         sms_backend().send(phone=delivery.recipient, text=text)
         return
     with translation.override(delivery.language):
-        unsubscribe = "" if delivery.category == Category.TRANSACTIONAL else unsubscribe_url(delivery)
+        unsubscribe = (
+            "" if delivery.category == Category.TRANSACTIONAL else unsubscribe_url(delivery)
+        )
         html = render_to_string(
             "notifications/email.html",
             {
@@ -294,9 +299,13 @@ def deliveries_stalled_requeue() -> int:
     while sending (its lease has run out); how many."""
     now = timezone.now()
     lease = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
-    stalled = Delivery.objects.using(DB).filter(status=DeliveryStatus.QUEUED).filter(
-        Q(sending_since__lt=now - lease)
-        | Q(sending_since__isnull=True, updated_at__lt=now - lease)
+    stalled = (
+        Delivery.objects.using(DB)
+        .filter(status=DeliveryStatus.QUEUED)
+        .filter(
+            Q(sending_since__lt=now - lease)
+            | Q(sending_since__isnull=True, updated_at__lt=now - lease)
+        )
     )
     ids = list(stalled.values_list("pk", flat=True))
     for delivery_id in ids:
@@ -319,14 +328,10 @@ def unsubscribe(*, token: str) -> Delivery:
     except signing.BadSignature:
         raise _link_invalid() from None
     with transaction.atomic(using=DB):
-        delivery = (
-            Delivery.objects.using(DB).select_for_update().filter(pk=delivery_id).first()
-        )
+        delivery = Delivery.objects.using(DB).select_for_update().filter(pk=delivery_id).first()
         if delivery is None or delivery.category == Category.TRANSACTIONAL:
             raise _link_invalid()
-        preference, _created = Preference.objects.using(DB).get_or_create(
-            user_id=delivery.user_id
-        )
+        preference, _created = Preference.objects.using(DB).get_or_create(user_id=delivery.user_id)
         field = f"{delivery.channel}_{delivery.category}"
         if not getattr(preference, field):
             raise _link_invalid()
@@ -346,14 +351,17 @@ def _link_invalid() -> ApplicationError:
 # PREFERENCES
 # ------------------------------------------------------------------------------
 def preferences_update(
-    *, user: Actor, changes: dict[str, dict[str, bool]], marketing_consent: bool | None = None,
+    *,
+    user: Actor,
+    changes: dict[str, dict[str, bool]],
+    marketing_consent: bool | None = None,
     time_zone: str | None = None,
 ) -> Preference:
     """Set what the customer hears on each channel (`changes`: channel → category → on).
     Transactional e-mail stays on; marketing needs a recorded consent, given now or before."""
     with transaction.atomic(using=DB):
-        preference, _created = Preference.objects.using(DB).select_for_update().get_or_create(
-            user_id=user.pk
+        preference, _created = (
+            Preference.objects.using(DB).select_for_update().get_or_create(user_id=user.pk)
         )
         if marketing_consent is not None:
             preference.marketing_consent_at = timezone.now() if marketing_consent else None
@@ -386,8 +394,11 @@ def preferences_update(
 # TEMPLATES
 # ------------------------------------------------------------------------------
 def template_current(*, notice: str, channel: str, language: str) -> Template | None:
-    """The latest version for the language, else the dealership's language's."""
+    """The latest version for the language, else the dealership's language's. A database
+    without the shipped versions (a test's, emptied) gets them first."""
     versions = Template.objects.using(DB).filter(notice=notice, channel=channel)
+    if not Template.objects.using(DB).exists():
+        defaults.shipped_load(Template)
     return (
         versions.filter(language=language).order_by("-version").first()
         or versions.filter(language=settings.DEALERSHIP_LANGUAGE).order_by("-version").first()
@@ -412,8 +423,10 @@ def template_version_create(
             details={"body": found},
         )
     with transaction.atomic(using=DB):
-        versions = Template.objects.using(DB).select_for_update().filter(
-            notice=notice, channel=channel, language=language
+        versions = (
+            Template.objects.using(DB)
+            .select_for_update()
+            .filter(notice=notice, channel=channel, language=language)
         )
         latest = versions.aggregate(latest=Max("version"))["latest"] or 0
         return Template.objects.using(DB).create(

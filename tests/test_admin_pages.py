@@ -32,6 +32,8 @@ from insurance.models import Claim, Policy, Quote
 from insurance.tests.factories import claim_make, insured_vehicle_make, policy_make, quote_make
 from integrations.models import WebhookDelivery
 from integrations.tests.factories import webhook_delivery_make, webhook_subscription_make
+from notifications import services as notifications_services
+from notifications.models import Suppression
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from payments import services as payments_services
@@ -106,6 +108,23 @@ def _rows_make(customer) -> None:
     crm_rows_make(customer)
     webhook_delivery_make(webhook_subscription_make(customer).pk)  # and its subscription
     documents_rows_make(order)
+    notifications_rows_make(customer, order)
+
+
+def notifications_rows_make(customer, order) -> None:
+    """A delivery of the order's notice, the customer's preferences and a suppressed
+    address; the templates are the shipped ones."""
+    notifications_services.notify(
+        notice="order.created",
+        key=f"admin-pages:{order.pk}",
+        user_id=customer.pk,
+        order_id=order.pk,
+        variables={"order_number": "1", "order_url": "/", "total": "1"},
+    )
+    notifications_services.preferences_update(user=customer, changes={"sms": {"reminders": False}})
+    Suppression.objects.get_or_create(
+        channel="email", address=customer.email, category="marketing", defaults={"reason": "Test"}
+    )
 
 
 def documents_rows_make(order) -> None:

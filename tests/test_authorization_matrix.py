@@ -80,6 +80,9 @@ MATRIX = {
     ("GET", f"{V1}/ping"): PUBLIC,
     ("GET", f"{V1}/users/me"): SIGNED_IN,
     ("PATCH", f"{V1}/users/me"): SIGNED_IN,
+    ("GET", f"{V1}/users/me/notifications"): SIGNED_IN,
+    ("PATCH", f"{V1}/users/me/notifications"): SIGNED_IN,
+    ("GET", f"{V1}/users/me/notifications/log"): SIGNED_IN,
     ("GET", f"{V1}/users/"): ADMIN,
     ("POST", f"{V1}/users/"): ADMIN,
     ("GET", f"{V1}/users/{{id}}"): ADMIN,
@@ -131,6 +134,7 @@ MATRIX = {
     ("GET", f"{V1}/payments/"): SIGNED_IN,
     ("POST", f"{V1}/payments/"): SIGNED_IN,
     ("GET", f"{V1}/payments/{{id}}/"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/payments/{{id}}/receipts/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/payments/{{id}}/refund"): STAFF,
     # The refund in the path awaits a second staff member: another one asked for it.
     ("POST", f"{V1}/payments/refunds/{{id}}/decision"): STAFF,
@@ -226,6 +230,7 @@ BODIES = {
     },
     ("POST", f"{V1}/insurance/policies/{{id}}/cancel"): {"reason": "Matrix"},
     ("POST", f"{V1}/orders/{{id}}/documents/"): {"kind": "offer"},
+    ("PATCH", f"{V1}/users/me/notifications"): {"sms": {"reminders": False}},
     ("POST", f"{V1}/insurance/policies/{{id}}/claims"): {
         "incident_date": date.today().isoformat(),
         "description": "Matrix",

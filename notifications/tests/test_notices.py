@@ -9,7 +9,11 @@ import pytest
 from django.core import mail
 
 from accounts.tests.factories import UserFactory
-from notifications.models import Delivery
+from common.events import delivery, types
+from financing.tests.factories import application_make
+from notifications import services
+from notifications.models import Delivery, Suppression
+from orders.models import OutboxEvent as OrderOutbox
 from orders.tests.factories import order_make, vehicle_make
 from payments import services as payments_services
 
@@ -24,7 +28,9 @@ def daytime(time_machine):
 
 @pytest.fixture
 def russian(db):
-    return UserFactory(role="client", language="ru", phone="+79151234567", full_name="Анна Смирнова")
+    return UserFactory(
+        role="client", language="ru", phone="+79151234567", full_name="Анна Смирнова"
+    )
 
 
 @pytest.fixture
@@ -32,9 +38,7 @@ def english(db):
     return UserFactory(role="client", language="en", full_name="John Smith")
 
 
-def test_an_order_placed_reaches_its_customer_in_their_language(
-    russian, english, run_on_commit
-):
+def test_an_order_placed_reaches_its_customer_in_their_language(russian, english, run_on_commit):
     with run_on_commit():
         ru_order = order_make(russian, (vehicle_make(price="2100000.00"), 1))
     with run_on_commit():
@@ -53,3 +57,97 @@ def test_an_order_placed_reaches_its_customer_in_their_language(
     assert sorted(rows.values_list("channel", "status")) == [("email", "sent"), ("sms", "sent")]
     assert {d.template.version for d in rows} == {1}
     assert not Delivery.objects.filter(user_id=english.pk, channel="sms").exists()  # no phone
+
+
+def test_an_event_delivered_again_or_notified_again_sends_nothing_twice(russian, run_on_commit):
+    with run_on_commit():
+        order = order_make(russian, (vehicle_make(price="1000000.00"), 1))
+    row = OrderOutbox.objects.get(type="order.created", aggregate_id=str(order.pk))
+    event = {**types.event_from_outbox_row(row, "orders").as_dict(), "id": str(row.pk)}
+
+    with run_on_commit():
+        assert delivery.deliver("notifications.order_created", event) is False  # the inbox
+        again = services.notify(  # and, past the inbox, the claim
+            notice="order.created",
+            key=str(row.pk),
+            user_id=russian.pk,
+            variables={"order_number": "X", "order_url": "/", "total": "1"},
+        )
+
+    assert again == []
+    assert Delivery.objects.filter(user_id=russian.pk).count() == 2  # e-mail and SMS
+    assert len([m for m in mail.outbox if m.to == [russian.email]]) == 1
+
+
+def test_paying_and_financing_tell_the_customer_with_the_amounts_in_their_language(
+    english, manager, run_on_commit
+):
+    with run_on_commit():
+        order = order_make(english, (vehicle_make(price="1500000.00"), 1))
+    with run_on_commit():
+        payments_services.payment_create(
+            user=english,
+            order_id=order.pk,
+            amount=Decimal("300000.00"),
+            method="card",
+            idempotency_key="deposit",
+        )
+    mail.outbox.clear()
+
+    with run_on_commit():
+        application_make(
+            english,
+            order,
+            vehicle_price="1500000.00",
+            down_payment="300000.00",
+            monthly_income="400000.00",
+        )
+
+    (loan,) = [m for m in mail.outbox if m.subject == "Your loan is approved"]
+    assert "1,200,000.00\xa0RUB" in loan.body and str(order.pk)[:8].upper() in loan.body
+    paid = Delivery.objects.get(user_id=english.pk, notice="payment.completed")
+    assert paid.status == "sent"
+    assert "300,000.00\xa0RUB" in paid.context["amount"]
+    assert paid.context["receipts_url"].endswith("/receipts/")  # the fiscal receipt's link
+
+
+def test_sms_goes_through_smsru_and_never_in_quiet_hours(
+    russian, settings, run_on_commit, time_machine, smsru
+):
+    settings.NOTIFICATIONS_SMS_BACKEND = "notifications.sms.SmsRuBackend"
+    settings.SMSRU_API_URL, settings.SMSRU_API_ID = smsru.url, "test-api-id"
+
+    with run_on_commit():
+        order = order_make(russian, (vehicle_make(price="1000000.00"), 1))
+    (sent,) = smsru.received
+    assert (sent["api_id"], sent["to"]) == (["test-api-id"], ["79151234567"])
+    assert sent["msg"] == [
+        f"Заказ {str(order.pk)[:8].upper()} на 1\xa0000\xa0000,00\xa0₽ оформлен. "
+        f"{settings.SITE_URL}/account/orders/{order.pk}/"
+    ]
+
+    time_machine.move_to("2026-11-26T22:30:00+03:00", tick=True)
+    with run_on_commit():
+        late = order_make(russian, (vehicle_make(price="1000000.00"), 1))
+    assert len(smsru.received) == 1  # nothing more
+    quiet = Delivery.objects.get(order_id=late.pk, channel="sms")
+    assert quiet.status == "suppressed"
+    assert "21:00" in quiet.reason and "09:00" in quiet.reason
+    assert Delivery.objects.get(order_id=late.pk, channel="email").status == "sent"
+
+
+def test_a_number_smsru_refuses_is_failed_and_suppressed(russian, settings, run_on_commit, smsru):
+    settings.NOTIFICATIONS_SMS_BACKEND = "notifications.sms.SmsRuBackend"
+    settings.SMSRU_API_URL = smsru.url
+    smsru.answer_code = 202  # "the number is wrong"
+
+    with run_on_commit():
+        first = order_make(russian, (vehicle_make(price="1000000.00"), 1))
+    with run_on_commit():
+        second = order_make(russian, (vehicle_make(price="1000000.00"), 1))
+
+    failed = Delivery.objects.get(order_id=first.pk, channel="sms")
+    assert (failed.status, failed.attempts) == ("failed", 1)
+    assert Suppression.objects.filter(channel="sms", address=russian.phone).exists()
+    held = Delivery.objects.get(order_id=second.pk, channel="sms")
+    assert held.status == "suppressed" and len(smsru.received) == 1
