@@ -106,6 +106,16 @@ class ReceiptStatus(models.TextChoices):
     CANCELED = "canceled", pgettext_lazy("receipt status", "Not registered")
 
 
+RECEIPT_TRANSITIONS = TransitionMap(
+    "receipt",
+    ReceiptStatus,
+    {
+        (ReceiptStatus.PENDING, ReceiptStatus.SUCCEEDED): (),
+        (ReceiptStatus.PENDING, ReceiptStatus.CANCELED): (),
+    },
+)
+
+
 class PaymentMode(models.TextChoices):
     """A receipt line's settlement method (признак способа расчёта), in the API's words."""
 

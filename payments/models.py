@@ -21,6 +21,7 @@ from common.transitions import StatusField
 from payments.choices import (
     NOTIFICATION_TRANSITIONS,
     PAYMENT_TRANSITIONS,
+    RECEIPT_TRANSITIONS,
     REFUND_TRANSITIONS,
     CardBrand,
     NotificationStatus,
@@ -266,8 +267,8 @@ class Receipt(TimestampedModel):
     customer_id = models.UUIDField(_("customer"), db_index=True)
     provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=ReceiptStatus.choices, default=ReceiptStatus.PENDING
+    status = StatusField(
+        _("status"), max_length=16, transitions=RECEIPT_TRANSITIONS, default=ReceiptStatus.PENDING
     )
     # Where the receipt goes: the customer's e-mail, or their phone without one.
     email = models.CharField(_("e-mail"), max_length=254, blank=True)

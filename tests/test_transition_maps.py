@@ -33,16 +33,25 @@ from insurance.models import Claim, Policy, Quote
 from integrations.choices import DELIVERY_TRANSITIONS
 from integrations.choices import DeliveryStatus as Dl
 from integrations.models import WebhookDelivery
+from notifications.choices import DELIVERY_TRANSITIONS as NOTIFICATION_DELIVERY_TRANSITIONS
+from notifications.choices import DeliveryStatus as Nd
+from notifications.models import Delivery as NotificationDelivery
 from orders import services as order_services
 from orders.choices import ORDER_TRANSITIONS, Actor
 from orders.choices import OrderStatus as O
 from orders.models import InboxEvent, Order
 from orders.tests.factories import order_make, product_make
-from payments.choices import NOTIFICATION_TRANSITIONS, PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
+from payments.choices import (
+    NOTIFICATION_TRANSITIONS,
+    PAYMENT_TRANSITIONS,
+    RECEIPT_TRANSITIONS,
+    REFUND_TRANSITIONS,
+)
 from payments.choices import NotificationStatus as N
 from payments.choices import PaymentStatus as Pay
+from payments.choices import ReceiptStatus as Rc
 from payments.choices import RefundStatus as R
-from payments.models import Payment, ProviderNotification, Refund
+from payments.models import Payment, ProviderNotification, Receipt, Refund
 from showroom.choices import (
     ALLOCATION_TRANSITIONS,
     EVENT_TRANSITIONS,
@@ -201,6 +210,23 @@ EXPECTED = {
             (Dl.PENDING, Dl.FAILED): ANYONE,
             (Dl.SUCCEEDED, Dl.PENDING): ANYONE,
             (Dl.FAILED, Dl.PENDING): ANYONE,
+        },
+    ),
+    "fiscal receipt": (
+        Receipt,
+        RECEIPT_TRANSITIONS,
+        {
+            (Rc.PENDING, Rc.SUCCEEDED): ANYONE,
+            (Rc.PENDING, Rc.CANCELED): ANYONE,
+        },
+    ),
+    "notification": (
+        NotificationDelivery,
+        NOTIFICATION_DELIVERY_TRANSITIONS,
+        {
+            (Nd.QUEUED, Nd.SENT): ANYONE,
+            (Nd.QUEUED, Nd.FAILED): ANYONE,
+            (Nd.QUEUED, Nd.SUPPRESSED): ANYONE,
         },
     ),
     "inbox entry": (

@@ -22,6 +22,7 @@ from common.types import Id
 from orders import selectors as orders_selectors
 from payments.choices import (
     CAPTURED_STATUSES,
+    RECEIPT_TRANSITIONS,
     PayableKind,
     PaymentMode,
     PaymentSubject,
@@ -152,7 +153,6 @@ def _record(
     refund: Refund | None = None,
     prepaid: Decimal = Decimal(0),
 ) -> Receipt:
-    card = accounts_selectors.user_card(user_id=payment.customer_id)
     return Receipt.objects.using(DB).create(
         kind=kind,
         payment=payment,
@@ -160,8 +160,6 @@ def _record(
         payable_id=payment.payable_id,
         customer_id=payment.customer_id,
         provider=payment.provider,
-        email=card.email if card else "",
-        phone=card.phone if card and not card.email else "",
         lines=[_line_json(line) for line in lines],
         total=sum((line.price * line.quantity for line in lines), Decimal(0)),
         prepaid=prepaid,
@@ -195,6 +193,7 @@ def refund_receipt_record(refund: Refund) -> None:
 
 def receipt_request(receipt: Receipt) -> ReceiptRequest:
     """The receipt as the provider is asked to register it: the same on every attempt."""
+    _addressed(receipt)
     return ReceiptRequest(
         receipt_id=str(receipt.pk),
         kind="refund" if receipt.kind == ReceiptKind.REFUND else "payment",
@@ -207,6 +206,20 @@ def receipt_request(receipt: Receipt) -> ReceiptRequest:
         if receipt.kind == ReceiptKind.SETTLEMENT
         else "",
         prepaid=receipt.prepaid,
+    )
+
+
+def _addressed(receipt: Receipt) -> None:
+    """Fix where the receipt goes on its first sending: the customer's e-mail, or their
+    phone without one. Read here, outside the transaction that recorded the receipt under
+    the payable's lock, so that no lock waits on another database's connection."""
+    if receipt.email or receipt.phone:
+        return
+    card = accounts_selectors.user_card(user_id=receipt.customer_id)
+    receipt.email = card.email if card else ""
+    receipt.phone = card.phone if card and not card.email else ""
+    Receipt.objects.using(DB).filter(pk=receipt.pk, email="", phone="").update(
+        email=receipt.email, phone=receipt.phone, updated_at=timezone.now()
     )
 
 
@@ -225,11 +238,12 @@ def registration_note(receipts: QuerySet[Receipt], held: ProviderRecord) -> None
     ended; one it could not register is an error for the accountant to issue by hand."""
     if held.receipt_status not in (ReceiptStatus.SUCCEEDED, ReceiptStatus.CANCELED):
         return
-    changed = receipts.filter(status=ReceiptStatus.PENDING).update(
-        status=held.receipt_status, updated_at=timezone.now()
-    )
-    if changed and held.receipt_status == ReceiptStatus.CANCELED:
-        logger.error("The provider could not register the receipt of %s", held.reference)
+    with transaction.atomic(using=DB):
+        for receipt in receipts.select_for_update().filter(status=ReceiptStatus.PENDING):
+            RECEIPT_TRANSITIONS.apply(receipt, held.receipt_status)
+            receipt.save(using=DB, update_fields=["status", "updated_at"])
+            if held.receipt_status == ReceiptStatus.CANCELED:
+                logger.error("The provider could not register receipt %s", receipt.pk)
 
 
 # THE SETTLEMENT AT HANDOVER
