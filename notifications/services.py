@@ -5,6 +5,7 @@ under a lease, so that two workers never send it together, and a worker that die
 leaves it for the sweep."""
 
 import logging
+import re
 import smtplib
 import uuid
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ from showroom import selectors as showroom_selectors
 DB = "notifications"
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# A subject is one line; its no-break spaces (in `1 500 000,00 ₽`) stay.
+LINE_BREAKS = re.compile(r"[\r\n\t ]+")
 
 
 @dataclass(frozen=True)
@@ -277,7 +280,7 @@ def _deliver(delivery: Delivery) -> None:
             },
         )
     message = EmailMultiAlternatives(
-        subject=" ".join(rendering.render(template.subject, delivery.context).split()),
+        subject=LINE_BREAKS.sub(" ", rendering.render(template.subject, delivery.context)).strip(),
         body=text + (f"\n\n{unsubscribe}" if unsubscribe else ""),
         to=[delivery.recipient],
         headers={"Message-ID": f"<{delivery.pk}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}>"}
