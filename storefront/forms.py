@@ -169,6 +169,39 @@ class ProfileForm(forms.Form):
     )
 
 
+class NotificationsForm(forms.Form):
+    """What the buyer hears from us beyond their deal's news, which e-mail always carries
+    (docs/notifications.md, "Preferences"). Offers need the consent box."""
+
+    email_reminders = forms.BooleanField(label=_("Reminders by e-mail"), required=False)
+    sms_transactional = forms.BooleanField(label=_("My deal's news by SMS"), required=False)
+    sms_reminders = forms.BooleanField(label=_("Reminders by SMS"), required=False)
+    email_marketing = forms.BooleanField(label=_("Offers and news by e-mail"), required=False)
+    sms_marketing = forms.BooleanField(label=_("Offers and news by SMS"), required=False)
+    marketing_consent = forms.BooleanField(
+        label=_("I agree to receive the dealership's offers and news"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        offers = cleaned.get("email_marketing") or cleaned.get("sms_marketing")
+        if offers and not cleaned.get("marketing_consent"):
+            self.add_error("marketing_consent", _("Offers need your consent."))
+        return cleaned
+
+    def changes(self) -> dict[str, dict[str, bool]]:
+        """The channels' categories, as the preferences service takes them."""
+        data = self.cleaned_data
+        return {
+            channel: {
+                category: data[f"{channel}_{category}"]
+                for category in ("transactional", "reminders", "marketing")
+                if f"{channel}_{category}" in data
+            }
+            for channel in ("email", "sms")
+        }
+
+
 class CheckoutForm(forms.Form):
     """How the buyer pays for a reserved car: the deposit, the whole price, or a loan with
     a down payment. `key` makes a repeated submission one payment (its Idempotency-Key)."""

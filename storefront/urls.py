@@ -36,6 +36,7 @@ urlpatterns = [
         name="order-document",
     ),
     path("account/", account.account_page, name="account"),
+    path("account/notifications/", account.account_notifications, name="account-notifications"),
     path(
         "account/consents/<uuid:consent_id>/withdraw",
         account.consent_withdraw,

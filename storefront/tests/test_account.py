@@ -15,6 +15,7 @@ from accounts import services as account_services
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import VehicleFactory
 from crm import selectors as crm_selectors
+from notifications import selectors as notifications
 from payments import selectors as payments
 from showroom import selectors as showroom
 from showroom.tests.factories import event_make, resource_make, tomorrow_at
@@ -308,3 +309,27 @@ def test_the_sign_in_page_links_the_forgotten_password_page():
     html = Client().get(reverse("storefront:sign-in")).content.decode()
 
     assert reverse("storefront:password-forgotten") in html
+
+
+def checked(page: str, name: str) -> bool:
+    return bool(re.search(rf'<input type="checkbox" name="{name}"[^>]*\bchecked\b', page))
+
+
+def test_the_account_page_shows_and_saves_the_messages_the_buyer_wants():
+    buyer = UserFactory(language="ru")
+    client = signed_in(buyer)
+
+    page = client.get(reverse("storefront:account")).content.decode()
+    refused = client.post(reverse("storefront:account-notifications"), {"email_marketing": "on"})
+    saved = client.post(
+        reverse("storefront:account-notifications"),
+        {"email_reminders": "on", "email_marketing": "on", "marketing_consent": "on"},
+    )
+
+    assert "Сообщения от нас" in page and checked(page, "sms_reminders")
+    assert refused.status_code == saved.status_code == 302
+    preference = notifications.preference_get(user=buyer)
+    assert preference.email_marketing and preference.marketing_consent_at is not None
+    assert (preference.sms_reminders, preference.sms_transactional) == (False, False)
+    shown = client.get(reverse("storefront:account")).content.decode()
+    assert checked(shown, "email_marketing") and not checked(shown, "sms_reminders")

@@ -21,9 +21,12 @@ from accounts import services as accounts
 from accounts.choices import ConsentPurpose
 from common.exceptions import ApplicationError
 from common.throttling import client_ip, throttled
+from notifications import selectors as notifications_selectors
+from notifications import services as notifications_services
 from showroom import selectors as showroom
 from storefront.forms import (
     GoogleSignInForm,
+    NotificationsForm,
     PasswordResetRequestForm,
     ProfileForm,
     SignInForm,
@@ -249,9 +252,40 @@ def account_page(request: HttpRequest) -> HttpResponse:
             "consents": accounts_selectors.consent_list(user=user),
             "test_drives": showroom.test_drive_list(user=user).order_by("-start_time")[:10],
             "registrations": showroom.registration_list(user=user).order_by("-created_at")[:10],
+            "notifications_form": NotificationsForm(initial=_notification_choices(user)),
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _notification_choices(user: Any) -> dict[str, bool]:
+    preference = notifications_selectors.preference_get(user=user)
+    return {
+        **{
+            f"{channel}_{category}": preference.allows(channel, category)
+            for channel in ("email", "sms")
+            for category in ("transactional", "reminders", "marketing")
+        },
+        "marketing_consent": preference.marketing_consent_at is not None,
+    }
+
+
+@require_POST
+def account_notifications(request: HttpRequest) -> HttpResponse:
+    """The account page's choice of messages, saved through the preferences service."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("storefront:sign-in"))
+    form = NotificationsForm(request.POST)
+    if form.is_valid():
+        notifications_services.preferences_update(
+            user=request.user,
+            changes=form.changes(),
+            marketing_consent=form.cleaned_data["marketing_consent"],
+        )
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return HttpResponseRedirect(f"{reverse('storefront:account')}#messages")
 
 
 @require_http_methods(["GET", "POST"])
