@@ -260,6 +260,8 @@ def storefront_pages(car, event) -> dict[str, str]:
         "sign-up": "/account/sign-up/",
         "password": "/account/password/",
         "car-gone": "/cars/00000000-0000-0000-0000-000000000000/",
+        # An e-mail's unsubscribe link, as it opens: nothing is changed before its button.
+        "unsubscribe": "/notifications/unsubscribe/a-signed-token/",
     }
 
 
