@@ -29,8 +29,8 @@ from config.language import set_language
 from config.metrics import metrics
 from config.report_pages import sales_report_csv, sales_report_page, sales_report_xlsx
 from crm.views import my_clients_page
-from orders.views import order_dashboard
 from notifications.views import unsubscribe_page
+from orders.views import order_dashboard
 from payments.views import payment_return_page
 from storefront import urls as storefront_urls
 

@@ -272,7 +272,7 @@ def claim_decided(event: TypedEvent[InsurancePolicyClaimDecided]) -> None:
 @consumer("test_drive.booked", name="notifications.test_drive_booked", app_label="notifications")
 @_notifying
 def test_drive_booked(event: TypedEvent[TestDriveBooked]) -> None:
-    _test_drive("test_drive.booked", event)
+    _test_drive("test_drive.booked", key=event.id, test_drive_id=event.payload.id)
 
 
 @consumer(
@@ -280,15 +280,15 @@ def test_drive_booked(event: TypedEvent[TestDriveBooked]) -> None:
 )
 @_notifying
 def test_drive_cancelled(event: TypedEvent[TestDriveCancelled]) -> None:
-    _test_drive("test_drive.cancelled", event)
+    _test_drive("test_drive.cancelled", key=event.id, test_drive_id=event.payload.id)
 
 
-def _test_drive(notice: str, event: TypedEvent[TestDriveBooked | TestDriveCancelled]) -> None:
-    visit = showroom_selectors.test_drive_appointment(test_drive_id=event.payload.id)
+def _test_drive(notice: str, *, key: str, test_drive_id: str) -> None:
+    visit = showroom_selectors.test_drive_appointment(test_drive_id=test_drive_id)
     if visit is not None:
         notify(
             notice=notice,
-            key=event.id,
+            key=key,
             user_id=visit.user_id,
             variables={"vehicle": visit.title, "starts_at": visit.starts_at},
         )

@@ -8,6 +8,7 @@ import logging
 import re
 import smtplib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -23,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from accounts import selectors as accounts_selectors
 from common.exceptions import ApplicationError
@@ -53,7 +55,7 @@ class Amount:
     currency: str
 
 
-Value = str | int | Amount | date | datetime | None
+Value = StrOrPromise | int | Amount | date | datetime | None
 
 
 # NOTIFY
@@ -63,7 +65,7 @@ def notify(
     notice: str,
     key: str,
     user_id: Id,
-    variables: dict[str, Value],
+    variables: Mapping[str, Value],
     order_id: Id | None = None,
 ) -> list[Delivery]:
     """Claim a delivery of `notice` to the customer on each of its channels they have an

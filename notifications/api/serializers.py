@@ -47,7 +47,7 @@ class PreferenceOutputSerializer(serializers.Serializer):
         return preference.marketing_consent_at is not None
 
 
-class DeliveryOutputSerializer(serializers.ModelSerializer):
+class NotificationLogOutputSerializer(serializers.ModelSerializer):
     recipient = serializers.SerializerMethodField(help_text="Masked.")
 
     class Meta:

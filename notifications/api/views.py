@@ -36,7 +36,7 @@ class PreferenceView(APIView):
 class DeliveryListView(generics.ListAPIView):
     """Every notification sent to the signed-in customer, or held back, and why."""
 
-    serializer_class = s.DeliveryOutputSerializer
+    serializer_class = s.NotificationLogOutputSerializer
     filter_backends: list = []
 
     @extend_schema(summary="What was sent to you")

@@ -10,10 +10,10 @@ from django.core import mail
 
 from accounts.tests.factories import UserFactory
 from common.events import delivery, types
+from common.events.registry import outbox_model
 from financing.tests.factories import application_make
 from notifications import services
 from notifications.models import Delivery, Suppression
-from orders.models import OutboxEvent as OrderOutbox
 from orders.tests.factories import order_make, vehicle_make
 from payments import services as payments_services
 
@@ -62,7 +62,7 @@ def test_an_order_placed_reaches_its_customer_in_their_language(russian, english
 def test_an_event_delivered_again_or_notified_again_sends_nothing_twice(russian, run_on_commit):
     with run_on_commit():
         order = order_make(russian, (vehicle_make(price="1000000.00"), 1))
-    row = OrderOutbox.objects.get(type="order.created", aggregate_id=str(order.pk))
+    row = outbox_model("orders").objects.get(type="order.created", aggregate_id=str(order.pk))
     event = {**types.event_from_outbox_row(row, "orders").as_dict(), "id": str(row.pk)}
 
     with run_on_commit():

@@ -284,7 +284,7 @@ def account_notifications(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Saved."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return HttpResponseRedirect(f"{reverse('storefront:account')}#messages")
 
 
