@@ -3,19 +3,25 @@
 stands for the SMTP server; tests/test_notifications_with_celery_worker.py sends through a
 real one, with a real worker."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 
 from accounts.tests.factories import UserFactory
+from catalog.tests.factories import VehicleFactory
 from common.events import delivery, types
 from common.events.registry import outbox_model
+from common.formatting import local_datetime
 from financing.tests.factories import application_make
 from notifications import services
 from notifications.models import Delivery, Suppression
 from orders.tests.factories import order_make, vehicle_make
 from payments import services as payments_services
+from showroom import services as showroom_services
+from showroom.tests.factories import resource_make, tomorrow_at
+from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -151,3 +157,41 @@ def test_a_number_smsru_refuses_is_failed_and_suppressed(russian, settings, run_
     assert Suppression.objects.filter(channel="sms", address=russian.phone).exists()
     held = Delivery.objects.get(order_id=second.pk, channel="sms")
     assert held.status == "suppressed" and len(smsru.received) == 1
+
+
+def test_a_test_drive_is_confirmed_then_reminded_a_day_and_two_hours_before_once_each(
+    english, run_on_commit, time_machine
+):
+    car = VehicleFactory(test_drive_available=True)
+    resource_make(name="Haval Jolion", vehicle_id=car.pk)
+    start = tomorrow_at(15)
+    with run_on_commit():
+        showroom_services.test_drive_book(
+            user=english, vehicle_id=car.pk, start_time=start, end_time=start + timedelta(hours=1)
+        )
+    for before in (timedelta(hours=23), timedelta(hours=1, minutes=30), timedelta(hours=1)):
+        time_machine.move_to(start - before, tick=True)
+        with run_on_commit():
+            services.reminders_send()
+
+    subjects = [m.subject for m in mail.outbox if m.to == [english.email]]
+    reminder = f"Reminder: your test drive on {local_datetime(start)}"
+    assert subjects == ["Your test drive of the Haval Jolion", reminder, reminder]
+    keys = Delivery.objects.filter(notice="test_drive.reminder").values_list("key", flat=True)
+    assert sorted(key.rsplit(":", 1)[1] for key in keys) == ["2", "24"]
+
+
+def test_an_smtp_server_that_cannot_be_reached_is_tried_again_then_given_up(
+    english, settings, run_on_commit
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
+
+    with run_on_commit():
+        order = order_make(english, (vehicle_make(price="1000000.00"), 1))
+
+    failed = Delivery.objects.get(order_id=order.pk, channel="email")
+    assert (failed.status, failed.attempts) == ("failed", 3)
+    assert "refused" in failed.reason.lower()
+    assert not Suppression.objects.exists()  # a server down is no fault of the address
