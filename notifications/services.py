@@ -127,7 +127,13 @@ def _formatted(value: Value) -> str:
 
 
 def _ruled_out(preference: Preference, channel: str, category: str, address: str) -> str:
-    """Why a notice must not go to `address`, or ""."""
+    """Why a notice must not go to `address`, or "": in the dealership's language, as the
+    log the managers read keeps it."""
+    with translation.override(settings.DEALERSHIP_LANGUAGE):
+        return _why_not(preference, channel, category, address)
+
+
+def _why_not(preference: Preference, channel: str, category: str, address: str) -> str:
     if not preference.allows(channel, category):
         return _("The customer turned off %(category)s by %(channel)s.") % {
             "category": Category(category).label.lower(),
@@ -251,11 +257,12 @@ def _quiet_hours(user_id: Id) -> str:
     start, end = settings.NOTIFICATIONS_QUIET_HOURS
     hour = timezone.now().astimezone(ZoneInfo(zone)).hour
     if hour >= start or hour < end:
-        return _("Quiet hours: no SMS from %(start)02d:00 to %(end)02d:00 (%(zone)s).") % {
-            "start": start,
-            "end": end,
-            "zone": zone,
-        }
+        with translation.override(settings.DEALERSHIP_LANGUAGE):
+            return _("Quiet hours: no SMS from %(start)02d:00 to %(end)02d:00 (%(zone)s).") % {
+                "start": start,
+                "end": end,
+                "zone": zone,
+            }
     return ""
 
 
