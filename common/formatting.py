@@ -113,6 +113,18 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "documents.legalentity": lambda n: ngettext(
         "%(count)d legal entity", "%(count)d legal entities", n
     ),
+    "notifications.delivery": lambda n: ngettext(
+        "%(count)d notification", "%(count)d notifications", n
+    ),
+    "notifications.preference": lambda n: ngettext(
+        "%(count)d notification preference", "%(count)d notification preferences", n
+    ),
+    "notifications.suppression": lambda n: ngettext(
+        "%(count)d suppressed address", "%(count)d suppressed addresses", n
+    ),
+    "notifications.template": lambda n: ngettext(
+        "%(count)d notification template", "%(count)d notification templates", n
+    ),
     "financing.loanapplication": lambda n: ngettext(
         "%(count)d loan application", "%(count)d loan applications", n
     ),

@@ -113,7 +113,8 @@ def _rows_make(customer) -> None:
 
 def notifications_rows_make(customer, order) -> None:
     """A delivery of the order's notice, the customer's preferences and a suppressed
-    address; the templates are the shipped ones."""
+    address; the templates are the shipped ones, loaded again if a test emptied them."""
+    notifications_services.template_current(notice="order.created", channel="email", language="ru")
     notifications_services.notify(
         notice="order.created",
         key=f"admin-pages:{order.pk}",

@@ -150,6 +150,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         "financing.sqlite3",
         "insurance.sqlite3",
         "integrations.sqlite3",
+        "notifications.sqlite3",
         "orders.sqlite3",
         "payments.sqlite3",
         "showroom.sqlite3",

@@ -34,6 +34,7 @@ def test_a_manager_logs_into_the_admin_and_sees_only_the_apps_they_run(manager):
         "documents",
         "financing",
         "insurance",
+        "notifications",
         "orders",
         "payments",
         "showroom",

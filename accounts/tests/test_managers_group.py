@@ -23,6 +23,7 @@ MANAGER_APPS = (
     "showroom",
     "crm",
     "documents",
+    "notifications",
 )
 
 pytestmark = pytest.mark.django_db(databases="__all__")
