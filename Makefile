@@ -17,7 +17,7 @@ TEST_REDIS ?= redis://127.0.0.1:6379/15
 # `makemigrations --check` reads each alias's migration history: point every alias at the
 # server's `postgres` database, which exists everywhere and has none, instead of databases
 # that only the tests create.
-MIGRATIONS_CHECK_ENV := $(foreach app,ACCOUNTS CATALOG ORDERS PAYMENTS FINANCING INSURANCE SHOWROOM CRM INTEGRATIONS DOCUMENTS NOTIFICATIONS,DATABASE_URL_$(app)=$(TEST_PG)/postgres)
+MIGRATIONS_CHECK_ENV := $(foreach app,ACCOUNTS CATALOG ORDERS PAYMENTS FINANCING INSURANCE SHOWROOM CRM INTEGRATIONS DOCUMENTS NOTIFICATIONS TRADEIN,DATABASE_URL_$(app)=$(TEST_PG)/postgres)
 
 .PHONY: run test soak install lint lint-code lint-types lint-schema lint-migrations bytecode fuzz check-services migrate seed clean
 
@@ -114,6 +114,7 @@ test soak: export DATABASE_URL_CRM ?= $(TEST_PG)/autosalon_crm
 test soak: export DATABASE_URL_INTEGRATIONS ?= $(TEST_PG)/autosalon_integrations
 test soak: export DATABASE_URL_DOCUMENTS ?= $(TEST_PG)/autosalon_documents
 test soak: export DATABASE_URL_NOTIFICATIONS ?= $(TEST_PG)/autosalon_notifications
+test soak: export DATABASE_URL_TRADEIN ?= $(TEST_PG)/autosalon_tradein
 test soak: export REDIS_URL ?= $(TEST_REDIS)
 test soak: export DJANGO_SETTINGS_MODULE = config.settings.test
 test soak: export AUTOSALON_ENV_FILE = /dev/null

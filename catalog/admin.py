@@ -7,7 +7,6 @@ from django.utils.translation import pgettext_lazy
 from catalog import services
 from catalog.choices import ProductKind
 from catalog.models import Category, Product, ProductPhoto, StockReservation
-from catalog.photos import photo_checked
 from catalog.selectors import photo_view
 from common.admin import (
     DatabaseAdminMixin,
@@ -17,6 +16,7 @@ from common.admin import (
     money_column,
 )
 from common.exceptions import ApplicationError
+from common.images import photo_checked
 
 
 class CatalogAdmin(DatabaseAdminMixin, admin.ModelAdmin):
@@ -95,7 +95,7 @@ class VinFilter(admin.SimpleListFilter):
 
 
 class PhotoInlineForm(forms.ModelForm):
-    """A photo uploaded in the admin is checked as the API checks it (catalog/photos.py)."""
+    """A photo uploaded in the admin is checked as the API checks it (common/images.py)."""
 
     class Meta:
         model = ProductPhoto

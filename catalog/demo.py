@@ -19,9 +19,9 @@ from catalog import services
 from catalog.choices import Color
 from catalog.demo_pictures import HEIGHT, VIEWS, WIDTH, picture, webp
 from catalog.models import Category, Product, ProductPhoto
-from catalog.photos import RENDITIONS
 from catalog.validators import vin_check_digit
 from catalog.vin_decode import YEAR_CODE_CYCLE_START, YEAR_CODES
+from common.images import RENDITIONS
 
 SEED = 20261126
 

@@ -9,4 +9,3 @@ class CatalogErrorCode(StrEnum):
     CATEGORY_TOO_DEEP = "category_too_deep"
     VIN_TAKEN = "vin_taken"
     VIN_CONTRADICTION = "vin_contradiction"
-    PHOTO_REFUSED = "photo_refused"

@@ -240,7 +240,7 @@ def photo_path(photo: "ProductPhoto", filename: str) -> str:
 
 
 class ProductPhoto(TimestampedModel):
-    """A photo of a vehicle: the checked copy of what was uploaded (catalog/photos.py) and,
+    """A photo of a vehicle: the checked copy of what was uploaded (common/images.py) and,
     once the task has made them, its WebP renditions by name (`thumb`, `card`, `large`)."""
 
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)

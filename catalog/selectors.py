@@ -27,11 +27,11 @@ from catalog.choices import (
 )
 from catalog.filters import FACETS, ProductFilter
 from catalog.models import Category, Product, ProductPhoto, StockReservation
-from catalog.photos import RENDITIONS
-from catalog.validators import normalize_vin
+from catalog.validators import normalize_vin, validate_vin
 from common.databases import database_for_app
 from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError, NotFound
+from common.images import RENDITIONS
 
 
 def category_list() -> QuerySet[Category]:
@@ -136,19 +136,60 @@ class VehicleView:
     model: str
     year: int | None
     vin: str
+    condition: str = ""
+    mileage_km: int | None = None
+    is_active: bool = True
+    photos: int = 0
 
 
 def vehicles_get(*, product_ids: Iterable[UUID]) -> dict[UUID, VehicleView]:
-    """The vehicles (products with a VIN) among `product_ids`, sold or not, by id."""
-    rows = Product.objects.filter(pk__in=list(product_ids), vin__isnull=False).values(
-        "id", "make", "model", "year", "vin"
-    )
+    """The vehicles (products with a VIN) among `product_ids`, on sale or not, by id."""
+    rows = (
+        Product.objects.filter(pk__in=list(product_ids), vin__isnull=False)
+        .annotate(photo_count=Count("photos"))
+        .values(
+            "id", "make", "model", "year", "vin", "condition", "mileage_km", "is_active",
+            "photo_count",
+        )
+    )  # fmt: skip
     vehicles = {}
     for row in rows:
         vin = row["vin"]
         assert vin is not None  # vin__isnull=False
-        vehicles[row["id"]] = VehicleView(row["id"], row["make"], row["model"], row["year"], vin)
+        vehicles[row["id"]] = VehicleView(
+            row["id"],
+            row["make"],
+            row["model"],
+            row["year"],
+            vin,
+            condition=row["condition"],
+            mileage_km=row["mileage_km"],
+            is_active=row["is_active"],
+            photos=row["photo_count"],
+        )
     return vehicles
+
+
+def vin_checked(*, vin: str) -> str:
+    """`vin` as the catalog keeps it (ISO 3779: 17 characters, no I, O or Q, a North American
+    one's check digit), or the ValidationError that says what is wrong: the same rules for
+    every app that takes a VIN (a trade-in's)."""
+    validate_vin(vin)
+    return normalize_vin(vin)
+
+
+def vin_in_stock(*, vin: str) -> bool:
+    """Whether a vehicle of the catalog, on sale or not, has this VIN."""
+    return Product.objects.filter(vin=normalize_vin(vin)).exists()
+
+
+def vehicle_mileages(*, make: str, model: str, year: int) -> dict[UUID, int]:
+    """The vehicles of a make, model and year the catalog has held, sold or not, with their
+    mileage (0 for a new one): a trade-in's comparables (docs/tradein.md)."""
+    rows = Product.objects.filter(
+        make__iexact=make.strip(), model__iexact=model.strip(), year=year, vin__isnull=False
+    ).values_list("pk", "mileage_km")
+    return {pk: mileage or 0 for pk, mileage in rows}
 
 
 # Fewer characters would match most of the fleet: a VIN is searched by its last four or more.

@@ -13,6 +13,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django_stubs_ext import StrOrPromise
 
 from catalog import events
@@ -33,7 +34,6 @@ from catalog.models import (
     ProductPhoto,
     StockReservation,
 )
-from catalog.photos import RENDITIONS, photo_checked, rendition
 from catalog.search import search_fields_prepare
 from catalog.validators import normalize_vin
 from catalog.vin_decode import vin_contradictions
@@ -41,6 +41,7 @@ from common.db import insert_rows
 from common.error_codes import CommonErrorCode
 from common.events import DomainEvent
 from common.exceptions import ApplicationError
+from common.images import RENDITIONS, photo_checked, rendition
 from common.money import to_cents
 from common.types import Id
 
@@ -216,7 +217,13 @@ def _vehicle_checked(product: Product) -> None:
             code=CommonErrorCode.VALIDATION_ERROR,
             details={field: [message] for field, message in refused.items()},
         )
-    said = vin_contradictions(product.vin or "", make=product.make, year=product.year)
+    vin_agreement_check(product.vin or "", make=product.make, year=product.year)
+
+
+def vin_agreement_check(vin: str, *, make: str, year: int | None) -> None:
+    """Refuse a make and year the VIN contradicts (catalog/vin_decode.py): a vehicle's, and
+    a trade-in's as its customer describes it."""
+    said = vin_contradictions(vin, make=make, year=year)
     if said:
         raise ApplicationError(
             _("The VIN contradicts the vehicle's %(fields)s.") % {"fields": ", ".join(said)},
@@ -281,6 +288,54 @@ def product_update(*, product: Product, **fields: Unpack[ProductFields]) -> Prod
 def product_deactivate(*, product: Product) -> Product:
     """Products are withdrawn, not erased: orders and reservations still point at them."""
     return product_update(product=product, is_active=False)
+
+
+def used_vehicle_take_in(
+    *,
+    product_id: UUID,
+    make: str,
+    model: str,
+    year: int,
+    vin: str,
+    mileage_km: int,
+    owners_count: int,
+    price: Decimal,
+    currency: str,
+    description: str,
+    photos: list[bytes],
+) -> UUID:
+    """A used car the dealership bought (a trade-in, docs/tradein.md), into stock: one car,
+    with its photos, off sale until a manager sets its sale price, in the used cars'
+    category. Once per `product_id`: taken in again, it is the same car."""
+    if Product.objects.using(DB).filter(pk=product_id).exists():
+        return product_id
+    product = product_create(
+        id=product_id,
+        name=f"{make} {model}, {year}",
+        description=description,
+        price=price,
+        currency=currency,
+        stock_quantity=1,
+        category=_used_cars(),
+        is_active=False,
+        kind=ProductKind.VEHICLE,
+        condition=Condition.USED,
+        make=make,
+        model=model,
+        year=year,
+        vin=vin,
+        mileage_km=mileage_km,
+        owners_count=owners_count,
+    )
+    for data in photos:
+        photo_add(product=product, data=data)
+    return product.pk
+
+
+def _used_cars() -> Category:
+    name = str(pgettext("catalog", "Used cars"))
+    found = Category.objects.using(DB).filter(name=name, parent=None).first()
+    return found or category_create(name=name)
 
 
 # STOCK
@@ -525,7 +580,7 @@ MAX_PHOTOS = 30
 
 def _photo_error(message: StrOrPromise, field: str) -> ApplicationError:
     return ApplicationError(
-        message, code=CatalogErrorCode.PHOTO_REFUSED, status=400, details={field: [message]}
+        message, code=CommonErrorCode.PHOTO_REFUSED, status=400, details={field: [message]}
     )
 
 

@@ -30,3 +30,5 @@ class CommonErrorCode(StrEnum):
     # a threshold needs a second, different staff member.
     OWN_RECORD = "own_record"
     SECOND_APPROVER_REQUIRED = "second_approver_required"
+    # A photo that is not one (common/images.py), wherever it is uploaded.
+    PHOTO_REFUSED = "photo_refused"

@@ -125,6 +125,7 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "notifications.template": lambda n: ngettext(
         "%(count)d notification template", "%(count)d notification templates", n
     ),
+    "tradein.tradein": lambda n: ngettext("%(count)d trade-in", "%(count)d trade-ins", n),
     "financing.loanapplication": lambda n: ngettext(
         "%(count)d loan application", "%(count)d loan applications", n
     ),

@@ -22,6 +22,7 @@ class LinkKind(models.TextChoices):
     INSURANCE_QUOTE = "insurance_quote", _("Insurance quote")
     INSURANCE_POLICY = "insurance_policy", _("Insurance policy")
     INSURANCE_CLAIM = "insurance_claim", _("Insurance claim")
+    TRADE_IN = "trade_in", _("Trade-in")
 
 
 # Where each status another domain reports stands in its record's life, earliest first. Two

@@ -52,6 +52,7 @@ class Deal:
     refunded: Decimal
     loan: OrderLink | None
     policies: list[OrderLink]
+    trade_in: OrderLink | None
     balance_due: Decimal
     outstanding: list[Step] = field(default_factory=list)
 
@@ -70,7 +71,10 @@ def deal_of(order: Order) -> Deal:
     payments = [link for link in links if link.kind == LinkKind.PAYMENT]
     loans = [link for link in links if link.kind == LinkKind.LOAN_APPLICATION]
     loan = _latest(loans)
-    balance = max(order.total_amount - order.paid_amount, ZERO)
+    trade_in = _latest([link for link in links if link.kind == LinkKind.TRADE_IN])
+    # An accepted trade-in's credit is the order's, though recorded only once inspected.
+    expected = (trade_in.amount or ZERO) if trade_in and trade_in.status == "accepted" else ZERO
+    balance = max(order.total_amount - order.paid_amount - expected, ZERO)
     return Deal(
         order=order,
         payments=payments,
@@ -79,6 +83,7 @@ def deal_of(order: Order) -> Deal:
         refunded=sum((link.refunded_amount or ZERO for link in payments), ZERO),
         loan=loan,
         policies=[link for link in links if link.kind == LinkKind.INSURANCE_POLICY],
+        trade_in=trade_in,
         balance_due=balance,
         outstanding=_steps(order, loan, balance),
     )

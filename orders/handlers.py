@@ -12,7 +12,13 @@ from orders.choices import LinkKind
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
     from accounts.events import UserContactChanged, UserDeleted
-    from payments.events import PaymentCompleted, PaymentLoanRecorded, PaymentRefunded
+    from payments.events import (
+        PaymentCompleted,
+        PaymentLoanRecorded,
+        PaymentRefunded,
+        PaymentTradeInRecorded,
+    )
+    from tradein.events import TradeInStatusChanged
 
 
 @consumer("user.contact_changed", name="orders.refresh_customer_snapshot", app_label="orders")
@@ -33,8 +39,13 @@ def scrub_deleted_customer(event: TypedEvent[UserDeleted]) -> None:
 @consumer("payment.completed", name="orders.paid_amount_on_payment_completed", app_label="orders")
 @consumer("payment.refunded", name="orders.paid_amount_on_payment_refunded", app_label="orders")
 @consumer("payment.loan_recorded", name="orders.paid_amount_on_loan_recorded", app_label="orders")
+@consumer(
+    "payment.trade_in_recorded", name="orders.paid_amount_on_trade_in_recorded", app_label="orders"
+)
 def paid_amount_from_payments(
-    event: TypedEvent[PaymentCompleted | PaymentRefunded | PaymentLoanRecorded],
+    event: TypedEvent[
+        PaymentCompleted | PaymentRefunded | PaymentLoanRecorded | PaymentTradeInRecorded
+    ],
 ) -> None:
     """Payments is the source of truth for money: its event reports what the order has
     received (captured payments net of refunds, the lender's disbursements net of returns)
@@ -112,3 +123,20 @@ for _event_type in LINKED_EVENTS:
         app_label="orders",
         reads_json=True,
     )(note_link)
+
+
+@consumer("trade_in.status_changed", name="orders.note_trade_in", app_label="orders")
+def note_trade_in(event: TypedEvent[TradeInStatusChanged]) -> None:
+    """The order's trade-in, on its deal: its status and the amount it credits."""
+    trade_in = event.payload
+    if trade_in.order_id:
+        services.order_link_note(
+            order_id=trade_in.order_id,
+            kind=LinkKind.TRADE_IN,
+            reference_id=trade_in.id,
+            status=trade_in.status,
+            amount=Decimal(trade_in.amount) if trade_in.amount else None,
+            currency=trade_in.currency,
+            reported_at=event.occurred,
+            event=event.type,
+        )

@@ -111,6 +111,16 @@ def vehicle_deposit(*, total: Decimal) -> Decimal:
     return share.quantize(Decimal(1), rounding=ROUND_UP)
 
 
+def vehicle_sale_prices(*, product_ids: list[UUID]) -> list[tuple[UUID, Decimal]]:
+    """What the dealership sold each of these vehicles for: the line's price in its
+    completed orders (a trade-in's comparables, docs/tradein.md)."""
+    return list(
+        OrderItem.objects.filter(
+            product_id__in=product_ids, order__status=OrderStatus.COMPLETED
+        ).values_list("product_id", "unit_price")
+    )
+
+
 @dataclass(frozen=True)
 class Hold:
     """How long a pending order holds its car on no deposit (notifications remind of it)."""

@@ -87,6 +87,12 @@ class TransactionType(models.TextChoices):
         "loan_return",
         pgettext_lazy("ledger entry type", "Loan return"),
     )  # the loan went back to the lender
+    # The buyer's old car, inspected at handover, credited to the order (docs/tradein.md):
+    # no money moved, and it is recorded only from the trade-in's event.
+    TRADE_IN_CREDIT = (
+        "trade_in_credit",
+        pgettext_lazy("ledger entry type", "Trade-in credit"),
+    )
 
 
 class ReceiptKind(models.TextChoices):

@@ -175,6 +175,33 @@ class PaymentLoanRecorded:
 
 
 @dataclass(frozen=True)
+class PaymentTradeInRecorded:
+    """The buyer's old car, inspected at handover, is credited to the order and is in the
+    ledger as a `trade_in_credit` row (docs/tradein.md): not money from a provider."""
+
+    id: Uuid = described("The ledger row.")
+    payable_kind: Annotated[Literal["order"], Schema(exactly=True, const="order")] = described(
+        "A trade-in is credited to an order."
+    )
+    payable_id: Uuid = described("The order.")
+    order_id: Uuid = described("The order (the same as payable_id).")
+    trade_in_id: Uuid = described("The trade-in credited.")
+    customer_id: Uuid = described("The buyer.")
+    type: Literal["trade_in_credit"] = described("A trade-in's credit.")
+    amount: Money = described("The credit: a decimal amount as a string.")
+    currency: Currency = described("ISO 4217 code, e.g. RUB.")
+    payable_paid_amount: Money = described(
+        "What the order has received after this change: its captured payments net of refunds, "
+        "the lender's money net of returns and its trade-in's credit; a decimal amount as a "
+        "string."
+    )
+    payable_paid_version: Annotated[int, Schema(minimum=1)] = described(
+        "Version of `payable_paid_amount` for this payable: a consumer keeps the highest it has"
+        " seen."
+    )
+
+
+@dataclass(frozen=True)
 class PaymentProviderNotified:
     """The payment provider notified us about a charge or refund; the notification is
     recorded and is applied after the provider is asked again."""
@@ -207,6 +234,10 @@ PAYMENT_REQUIRES_ACTION = _payable_event("payment.requires_action", PaymentRequi
 # The lender's money moved against a payable (docs/deal.md, "The loan"): not a payment.
 LEDGER_LOAN_RECORDED = DomainEvent(
     "payment.loan_recorded", payload=PaymentLoanRecorded, app_label="payments"
+)
+# A trade-in's credit recorded against its order (docs/tradein.md): not a payment either.
+LEDGER_TRADE_IN_RECORDED = DomainEvent(
+    "payment.trade_in_recorded", payload=PaymentTradeInRecorded, app_label="payments"
 )
 # A notification from the provider, applied off the request that received it.
 PROVIDER_NOTIFIED = DomainEvent(
@@ -244,6 +275,18 @@ def loan_payload(row: LedgerTransaction, payable: Payable) -> dict:
         "id": str(row.pk),
         **_payable_fields(row.payable_kind, row.payable_id, payable.order_id),
         "loan_application_id": str(row.loan_application_id),
+        "customer_id": str(row.customer_id),
+        "type": row.type,
+        "amount": str(row.amount),
+        "currency": row.currency,
+    }
+
+
+def trade_in_credit_payload(row: LedgerTransaction, payable: Payable) -> dict:
+    return {
+        "id": str(row.pk),
+        **_payable_fields(row.payable_kind, row.payable_id, payable.order_id),
+        "trade_in_id": str(row.trade_in_id),
         "customer_id": str(row.customer_id),
         "type": row.type,
         "amount": str(row.amount),

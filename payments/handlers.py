@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         EventRegistrationCreated,
         EventRegistrationStatusChanged,
     )
+    from tradein.events import TradeInStatusChanged
 
 
 @consumer("order.cancelled", name="payments.settle_cancelled_order", app_label="payments")
@@ -56,6 +57,22 @@ def settle_handed_over_order(event: TypedEvent[OrderStatusChanged]) -> None:
             lambda: task_queue("payments.tasks.settlement_receipt_task", order_id),
             using="payments",
             robust=True,
+        )
+
+
+@consumer("trade_in.status_changed", name="payments.note_trade_in", app_label="payments")
+def note_trade_in(event: TypedEvent[TradeInStatusChanged]) -> None:
+    """An order's trade-in: a credit expected once accepted, recorded once inspected."""
+    trade_in = event.payload
+    if trade_in.order_id:
+        services.trade_in_note(
+            order_id=trade_in.order_id,
+            trade_in_id=trade_in.id,
+            customer_id=trade_in.customer_id,
+            status=trade_in.status,
+            amount=Decimal(trade_in.amount) if trade_in.amount else None,
+            currency=trade_in.currency,
+            reported_at=event.occurred,
         )
 
 

@@ -66,6 +66,12 @@ class Payable(TimestampedModel):
     financed_as_of = models.DateTimeField(
         _("financed as of"), null=True, blank=True
     )  # the report it follows
+    # An accepted trade-in's credit, expected until its inspection records it (tradein's
+    # events): customers' payments may cover only what it leaves.
+    trade_in_amount = models.DecimalField(
+        _("trade-in credit expected"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    trade_in_as_of = models.DateTimeField(_("trade-in as of"), null=True, blank=True)
     # Grows with every change of what the payable has received; the events that report the
     # received amount carry it, so that its owner ignores a report older than one it has
     # already applied.
@@ -212,6 +218,7 @@ class LedgerTransaction(TimestampedModel):
         blank=True,
     )
     loan_application_id = models.UUIDField(_("loan application"), null=True, blank=True)
+    trade_in_id = models.UUIDField(_("trade-in"), null=True, blank=True)
     payable_id = models.UUIDField(_("payable"), db_index=True)
     payable_kind = models.CharField(
         _("payable kind"), max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
@@ -233,9 +240,16 @@ class LedgerTransaction(TimestampedModel):
                 condition=Q(loan_application_id__isnull=False),
                 name="payments_ledger_loan_once",
             ),
+            models.UniqueConstraint(
+                fields=["trade_in_id"],
+                condition=Q(trade_in_id__isnull=False),
+                name="payments_ledger_trade_in_once",
+            ),
             models.CheckConstraint(
-                condition=Q(payment__isnull=False) | Q(loan_application_id__isnull=False),
-                name="payments_ledger_has_source",
+                condition=Q(payment__isnull=False)
+                | Q(loan_application_id__isnull=False)
+                | Q(trade_in_id__isnull=False),
+                name="payments_ledger_has_source_or_trade_in",
             ),
         ]
 

@@ -1,5 +1,7 @@
 """Reads of the payments domain, scoped to who asks."""
 
+from decimal import Decimal
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,14 @@ from common.exceptions import ApplicationError, NotFound
 from common.types import Actor, Id
 from payments.choices import ReceiptKind
 from payments.error_codes import PaymentErrorCode
-from payments.models import LedgerTransaction, Payment, Receipt, Refund, SavedPaymentMethod
+from payments.models import (
+    LedgerTransaction,
+    Payable,
+    Payment,
+    Receipt,
+    Refund,
+    SavedPaymentMethod,
+)
 
 
 def payment_list(*, user: Actor) -> QuerySet[Payment]:
@@ -41,6 +50,12 @@ def receipt_list(*, user: Actor, payment_id: Id) -> QuerySet[Receipt]:
 def receipts_exist(*, payment_id: Id) -> bool:
     """Whether the payment carries a fiscal receipt (notifications link to it)."""
     return Receipt.objects.filter(payment_id=payment_id).exists()
+
+
+def payable_trade_in_expected(*, order_id: Id) -> Decimal:
+    """The accepted trade-in's credit an order expects, until its inspection records it."""
+    found = Payable.objects.filter(payable_id=order_id).values_list("trade_in_amount", flat=True)
+    return found.first() or Decimal("0.00")
 
 
 def refund_get(*, user: Actor, refund_id: Id) -> Refund:

@@ -44,6 +44,7 @@ from payments.tests.factories import completed_payment_make
 from showroom import services as showroom_services
 from showroom.models import Allocation, Event, Registration, TestDrive
 from showroom.tests.factories import event_make, resource_make, tomorrow_at
+from tradein.tests.factories import trade_in_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -109,6 +110,7 @@ def _rows_make(customer) -> None:
     webhook_delivery_make(webhook_subscription_make(customer).pk)  # and its subscription
     documents_rows_make(order)
     notifications_rows_make(customer, order)
+    trade_in_make(customer, order)  # and its photo-less appraisal
 
 
 def notifications_rows_make(customer, order) -> None:

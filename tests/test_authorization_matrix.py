@@ -34,6 +34,7 @@ from payments import services as payments_services
 from payments.tests.factories import completed_payment_make
 from showroom import services as showroom_services
 from showroom.tests.factories import event_make, resource_make, tomorrow_at
+from tradein.tests.factories import trade_in_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -153,6 +154,15 @@ MATRIX = {
     ("POST", f"{V1}/insurance/quotes/"): SIGNED_IN,
     ("GET", f"{V1}/insurance/quotes/{{id}}/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/insurance/quotes/{{id}}/purchase"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/trade-ins/"): SIGNED_IN,
+    ("POST", f"{V1}/trade-ins/"): SIGNED_IN,
+    ("GET", f"{V1}/trade-ins/{{id}}/"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/trade-ins/{{id}}/photos/"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/trade-ins/{{id}}/offer"): STAFF,
+    ("POST", f"{V1}/trade-ins/{{id}}/accept"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/trade-ins/{{id}}/decline"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/trade-ins/{{id}}/withdraw"): OWNER_OR_STAFF,
+    ("POST", f"{V1}/trade-ins/{{id}}/inspect"): STAFF,
     ("GET", f"{V1}/documents/"): SIGNED_IN,
     ("GET", f"{V1}/documents/{{id}}/file"): OWNER_OR_STAFF,
     ("GET", f"{V1}/orders/{{id}}/documents/"): OWNER_OR_STAFF,
@@ -231,6 +241,21 @@ BODIES = {
     ("POST", f"{V1}/insurance/policies/{{id}}/cancel"): {"reason": "Matrix"},
     ("POST", f"{V1}/orders/{{id}}/documents/"): {"kind": "offer"},
     ("PATCH", f"{V1}/users/me/notifications"): {"sms": {"reminders": False}},
+    ("POST", f"{V1}/trade-ins/"): {
+        "vin": "XTA217030C0999999",
+        "make": "Lada",
+        "model": "Priora",
+        "year": 2012,
+        "mileage_km": 100000,
+        "condition": "good",
+        "owners_count": 1,
+        "accident_history": False,
+    },
+    ("POST", f"{V1}/trade-ins/{{id}}/offer"): {
+        "amount": "500000.00",
+        "valid_until": "2099-01-01T00:00:00Z",
+    },
+    ("POST", f"{V1}/trade-ins/{{id}}/inspect"): {"mileage_km": 100000, "findings": "Matrix"},
     ("POST", f"{V1}/insurance/policies/{{id}}/claims"): {
         "incident_date": date.today().isoformat(),
         "description": "Matrix",
@@ -356,6 +381,7 @@ class World:
             "crm/clients": lambda: crm_client_make(name="Matrix lead").pk,
             "integrations/webhooks": lambda: webhook_subscription_make(self.users["admin"]).pk,
             "documents": lambda: self.document.pk,
+            "trade-ins": lambda: trade_in_make(self.client).pk,
         }[section]()
 
     @property

@@ -34,7 +34,7 @@ def test_after_migrate_all_each_database_holds_exactly_its_own_tables():
             actual = set(connection.introspection.table_names(cursor))
         assert actual == expected_tables(alias), alias
 
-    assert len(seen_databases) == len(settings.DATABASES) == 11
+    assert len(seen_databases) == len(settings.DATABASES) == 12
     default_tables = expected_tables("default")
     assert {"accounts_user", "auth_permission", "django_session"} <= default_tables
     assert "token_blacklist_outstandingtoken" in default_tables
@@ -58,6 +58,7 @@ def test_after_migrate_all_each_database_holds_exactly_its_own_tables():
         ("integrations", "integrations"),
         ("documents", "documents"),
         ("notifications", "notifications"),
+        ("tradein", "tradein"),
     ],
 )
 def test_migrations_run_only_on_the_owning_alias(app_label, alias):

@@ -154,6 +154,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         "orders.sqlite3",
         "payments.sqlite3",
         "showroom.sqlite3",
+        "tradein.sqlite3",
     ]
 
 

@@ -64,6 +64,10 @@ from showroom.choices import EventStatus as E
 from showroom.choices import RegistrationStatus as Reg
 from showroom.models import Allocation, Registration, TestDrive
 from showroom.models import Event as ShowroomEvent
+from tradein.choices import TRADEIN_TRANSITIONS
+from tradein.choices import Actor as TiActor
+from tradein.choices import TradeInStatus as Ti
+from tradein.models import TradeIn
 
 CUSTOMER, STAFF, SYSTEM = Actor.CUSTOMER, Actor.STAFF, Actor.SYSTEM
 ANYONE = None
@@ -227,6 +231,22 @@ EXPECTED = {
             (Nd.QUEUED, Nd.SENT): ANYONE,
             (Nd.QUEUED, Nd.FAILED): ANYONE,
             (Nd.QUEUED, Nd.SUPPRESSED): ANYONE,
+        },
+    ),
+    "trade-in": (
+        TradeIn,
+        TRADEIN_TRANSITIONS,
+        {
+            (Ti.SUBMITTED, Ti.OFFERED): {TiActor.STAFF},
+            (Ti.OFFERED, Ti.ACCEPTED): {TiActor.CUSTOMER},
+            (Ti.OFFERED, Ti.DECLINED): {TiActor.CUSTOMER},
+            (Ti.OFFERED, Ti.EXPIRED): {TiActor.SYSTEM},
+            (Ti.ACCEPTED, Ti.INSPECTED): {TiActor.STAFF},
+            (Ti.ACCEPTED, Ti.OFFERED): {TiActor.STAFF},
+            (Ti.INSPECTED, Ti.COMPLETED): {TiActor.SYSTEM},
+            (Ti.SUBMITTED, Ti.WITHDRAWN): {TiActor.CUSTOMER},
+            (Ti.OFFERED, Ti.WITHDRAWN): {TiActor.CUSTOMER},
+            (Ti.ACCEPTED, Ti.WITHDRAWN): {TiActor.CUSTOMER},
         },
     ),
     "inbox entry": (

@@ -38,6 +38,7 @@ def test_a_manager_logs_into_the_admin_and_sees_only_the_apps_they_run(manager):
         "orders",
         "payments",
         "showroom",
+        "tradein",
     ]
     assert [str(section["name"]) for section in sections] == [
         "Sales",

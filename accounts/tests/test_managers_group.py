@@ -24,6 +24,7 @@ MANAGER_APPS = (
     "crm",
     "documents",
     "notifications",
+    "tradein",
 )
 
 pytestmark = pytest.mark.django_db(databases="__all__")

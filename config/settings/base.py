@@ -118,6 +118,7 @@ DOMAIN_APPS = [
     "integrations",
     "documents",
     "notifications",
+    "tradein",
 ]
 FRAMEWORK_APPS = [
     "common.apps.AdminConfig",  # Django's admin on the Autosalon site (common/admin_site.py)
@@ -849,6 +850,13 @@ if MEDIA_STORAGE == "s3":
         "file_overwrite": False,
         "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
     }
+# TRADE-IN (docs/tradein.md)
+# ------------------------------------------------------------------------------
+# An offer above this many RUB needs a second staff member (four eyes), and is valid at
+# most this many days.
+TRADEIN_SECOND_APPROVAL_ABOVE = Decimal(env.str("TRADEIN_SECOND_APPROVAL_ABOVE", default="1500000"))
+TRADEIN_OFFER_MAX_DAYS = env.int("TRADEIN_OFFER_MAX_DAYS", default=14)
+
 # NOTIFICATIONS (docs/notifications.md)
 # ------------------------------------------------------------------------------
 # Customers hear of their deal's steps; off, nothing is notified (`seed_demo` turns it off
@@ -903,7 +911,7 @@ if MEDIA_STORAGE == "s3":
             "custom_domain": None,
         },
     }
-# A photo upload: at most 20 MB and 50 megapixels (catalog/photos.py); its request may carry
+# A photo upload: at most 20 MB and 50 megapixels (common/images.py); its request may carry
 # a little more than the file, for the form around it.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=20 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
@@ -1026,6 +1034,8 @@ SPECTACULAR_SETTINGS = {
         "OrderLinkKindEnum": "orders.choices.LinkKind",
         "ProductKindEnum": "catalog.choices.ProductKind",
         "DocumentKindEnum": "documents.choices.DocumentKind",
+        "VehicleConditionEnum": "catalog.choices.Condition",
+        "TradeInConditionEnum": "tradein.choices.Condition",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -22,7 +22,8 @@ chmod 0700 "$dir"
 DATABASES="accounts:auth_db catalog:catalog_db orders:order_db payments:payment_db
 financing:financing_db insurance:insurance_db showroom:showroom_db crm:crm_db
 integrations:integrations_db documents:documents_db
-notifications:notifications_db"
+notifications:notifications_db
+tradein:tradein_db"
 
 password() {
 	# 32 letters and digits: nothing that needs escaping in a URL, a config file or a shell.

@@ -310,6 +310,11 @@ class DealOutputSerializer(serializers.Serializer):
     policies = DealPolicyOutputSerializer(
         many=True, help_text="Each policy's status, premium, and whether the premium is paid."
     )
+    trade_in = OrderLinkOutputSerializer(
+        allow_null=True,
+        help_text="The buyer's old car: its status and credit (accepted: expected; inspected: "
+        "recorded with the order's money).",
+    )
     balance_due = serializers.DecimalField(max_digits=14, decimal_places=2)
     outstanding = DealStepOutputSerializer(
         many=True, help_text="What still stands between the order and paid."

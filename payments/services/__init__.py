@@ -18,6 +18,7 @@ from payments.services.payments import (
     policy_reported,
     registration_payable_note,
     registration_reported,
+    trade_in_note,
 )
 from payments.services.refunds import (
     payment_refund,
@@ -49,4 +50,5 @@ __all__ = [
     "refund_reserve",
     "registration_payable_note",
     "registration_reported",
+    "trade_in_note",
 ]

@@ -47,25 +47,31 @@ def ledger_record(
     )
 
 
-LOAN_TYPES = (TransactionType.LOAN_DISBURSEMENT, TransactionType.LOAN_RETURN)
+# What a payable receives other than its payments: the lender's money and a trade-in's credit.
+CREDIT_TYPES = (
+    TransactionType.LOAN_DISBURSEMENT,
+    TransactionType.LOAN_RETURN,
+    TransactionType.TRADE_IN_CREDIT,
+)
 
 
-def loan_received(payable_id: Id) -> Decimal:
-    """What the lender's money adds to the payable: disbursed, less returned."""
-    rows = LedgerTransaction.objects.using(DB).filter(payable_id=payable_id, type__in=LOAN_TYPES)
+def credits_received(payable_id: Id) -> Decimal:
+    """What the payable holds other than its payments: the lender's money (disbursed, less
+    returned) and a trade-in's credit."""
+    rows = LedgerTransaction.objects.using(DB).filter(payable_id=payable_id, type__in=CREDIT_TYPES)
     total: Decimal | None = rows.aggregate(total=Sum("amount"))["total"]
     return total or Decimal("0.00")
 
 
 def received(payable_id: Id) -> Decimal:
-    """What the payable holds of money that actually moved: its captured payments net of
-    refunds, and the lender's disbursements net of returns."""
+    """What the payable holds: its captured payments net of refunds, the lender's
+    disbursements net of returns, and a trade-in's credit."""
     paid: Decimal | None = (
         Payment.objects.using(DB)
         .filter(payable_id=payable_id, status__in=CAPTURED_STATUSES)
         .aggregate(paid=Sum(F("amount") - F("refunded_amount")))["paid"]
     )
-    return (paid or Decimal("0.00")) + loan_received(payable_id)
+    return (paid or Decimal("0.00")) + credits_received(payable_id)
 
 
 def captured_changed(payable: Payable) -> dict[str, str | int]:

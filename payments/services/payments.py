@@ -44,9 +44,9 @@ from payments.providers import (
 from payments.services import receipts, refunds
 from payments.services.ledger import (
     captured_changed,
+    credits_received,
     disagreement,
     ledger_record,
-    loan_received,
     payable_locked,
     payment_locked,
     provider_call,
@@ -269,7 +269,8 @@ def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = No
     """Refuse a payment of `amount` the payable does not owe; what its payments already hold
     (net of refunds) otherwise. `closed` says why the payable can no longer be paid (its
     order's status), if it can't; a cancelled one (by the saga) can't either. What the lender
-    has disbursed, or is to disburse under an approved loan, is not the customer's to pay."""
+    has disbursed, or is to disburse under an approved loan, and what an accepted trade-in
+    credits, is not the customer's to pay."""
     if closed is None and payable.cancelled_at is not None:
         closed = "cancelled"
     if closed is not None:
@@ -285,8 +286,9 @@ def _check_balance(payable: Payable, amount: Decimal, *, closed: str | None = No
     owed = (
         payable.total_amount
         - committed
-        - loan_received(payable.payable_id)
+        - credits_received(payable.payable_id)
         - payable.financed_amount
+        - payable.trade_in_amount
     )
     owed = max(owed, Decimal("0.00"))
     if amount > owed:
@@ -751,4 +753,53 @@ def loan_record(
             aggregate_id=row.pk,
             payload={**events.loan_payload(row, payable), **captured_changed(payable)},
         )
+    return row
+
+
+# TRADE-INS (docs/tradein.md)
+# ------------------------------------------------------------------------------
+def trade_in_note(
+    *,
+    order_id: Id,
+    trade_in_id: Id,
+    customer_id: Id,
+    status: str,
+    amount: Decimal | None,
+    currency: str,
+    reported_at: datetime,
+) -> LedgerTransaction | None:
+    """What the trade-in domain reports of an order's old car. Accepted, its amount is a
+    credit the order expects (customers pay only what it leaves). Inspected, the credit is
+    final: a `trade_in_credit` ledger row, once, and the order's received amount grows by
+    it. Anything else (offered again lower, declined, expired, withdrawn), the order expects
+    none. A report older than the one applied changes nothing. Returns the row it recorded."""
+    with transaction.atomic(using=DB):
+        payable = _order_payable_locked(order_id, customer_id=customer_id, currency=currency)
+        if payable.trade_in_as_of is not None and reported_at <= payable.trade_in_as_of:
+            return None
+        payable.trade_in_as_of = reported_at
+        recorded = LedgerTransaction.objects.using(DB).filter(trade_in_id=trade_in_id)
+        row = None
+        if status == "inspected" and amount and not recorded.exists():
+            row = LedgerTransaction.objects.using(DB).create(
+                payable_id=order_id,
+                payable_kind=PayableKind.ORDER,
+                trade_in_id=trade_in_id,
+                customer_id=customer_id,
+                type=TransactionType.TRADE_IN_CREDIT,
+                amount=amount,
+                currency=currency,
+                provider_reference=f"trade-in-{trade_in_id}"[:100],
+            )
+        expected = status == "accepted" and amount and not recorded.exists()
+        payable.trade_in_amount = amount if expected and amount else Decimal("0.00")
+        payable.save(using=DB, update_fields=["trade_in_amount", "trade_in_as_of", "updated_at"])
+        if row is not None:
+            events.LEDGER_TRADE_IN_RECORDED.emit(
+                aggregate_id=row.pk,
+                payload={
+                    **events.trade_in_credit_payload(row, payable),
+                    **captured_changed(payable),
+                },
+            )
     return row

@@ -1,6 +1,7 @@
-"""A vehicle's photos as images (docs/api.md, "Photos"): what an upload must be, the copy of
-it that is served, and its renditions. Pure functions over bytes; the storage and the
-records are catalog/services.py's.
+"""Photos as images (docs/api.md, "Photos"): what an upload must be, the copy of it that is
+served, and its renditions. Pure functions over bytes, shared by every app that keeps
+photos (a vehicle's in the catalog, a trade-in's); the storage and the records are each
+app's.
 
 An upload is read by its content, never by its name: JPEG, PNG, WebP or HEIC, at most
 PHOTO_MAX_BYTES and PHOTO_MAX_PIXELS, decoded in full once so that a truncated or malformed
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from catalog.error_codes import CatalogErrorCode
+from common.error_codes import CommonErrorCode
 from common.exceptions import ApplicationError
 
 pillow_heif.register_heif_opener()
@@ -44,7 +45,7 @@ class CheckedImage:
 
 def _refused(message: StrOrPromise) -> ApplicationError:
     return ApplicationError(
-        message, code=CatalogErrorCode.PHOTO_REFUSED, status=400, details={"file": [message]}
+        message, code=CommonErrorCode.PHOTO_REFUSED, status=400, details={"file": [message]}
     )
 
 

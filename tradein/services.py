@@ -1,0 +1,322 @@
+"""Writes of the trade-in domain (docs/tradein.md): a customer's old car submitted, offered
+for under four eyes, accepted, inspected at handover and taken into stock as a used car.
+Every change emits `trade_in.status_changed`, from which payments and orders learn of the
+credit: it is recorded as money only when the car has been inspected, never on the
+customer's word."""
+
+import logging
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog import selectors as catalog_selectors
+from catalog import services as catalog_services
+from common import four_eyes
+from common.exceptions import ApplicationError
+from common.images import RENDITIONS, photo_checked, rendition
+from common.types import Actor, Id
+from orders import selectors as orders_selectors
+from tradein import events
+from tradein.choices import TRADEIN_TRANSITIONS, OfferDecision, TradeInStatus
+from tradein.choices import Actor as Role
+from tradein.error_codes import TradeInErrorCode
+from tradein.models import OfferApproval, TradeIn, TradeInPhoto
+
+DB = "tradein"
+logger = logging.getLogger(__name__)
+MAX_PHOTOS = 20
+
+
+def _emit(trade_in: TradeIn) -> None:
+    events.TRADE_IN_STATUS_CHANGED.emit(
+        aggregate_id=trade_in.pk, payload=events.trade_in_payload(trade_in)
+    )
+
+
+def _move(trade_in: TradeIn, target: TradeInStatus, role: Role, **fields: object) -> TradeIn:
+    """Through the map's one door, with the fields that change with it, and its event."""
+    TRADEIN_TRANSITIONS.apply(trade_in, target, actor=role)
+    for name, value in fields.items():
+        setattr(trade_in, name, value)
+    trade_in.save(using=DB)
+    _emit(trade_in)
+    return trade_in
+
+
+def _locked(trade_in_id: Id) -> TradeIn:
+    return TradeIn.objects.using(DB).select_for_update().get(pk=trade_in_id)
+
+
+# SUBMIT
+# ------------------------------------------------------------------------------
+def trade_in_submit(
+    *,
+    user: Actor,
+    vin_code: str,
+    make: str,
+    model: str,
+    year: int,
+    mileage_km: int,
+    condition: str,
+    owners_count: int,
+    accident_history: bool,
+    notes: str = "",
+    order_id: Id | None = None,
+) -> TradeIn:
+    """An appraisal request. The VIN must be valid, agree with the make and year it decodes
+    to, be in no stock and under no other open appraisal; the order, if named, must be the
+    customer's own (another's is a 404, like a missing one)."""
+    try:
+        checked = catalog_selectors.vin_checked(vin=vin_code)
+    except ValidationError as exc:
+        raise ApplicationError(
+            exc.messages[0], code="validation_error", status=400, details={"vin": exc.messages}
+        ) from exc
+    catalog_services.vin_agreement_check(checked, make=make, year=year)
+    if catalog_selectors.vin_in_stock(vin=checked):
+        raise ApplicationError(
+            _("A car with this VIN is in the dealership's stock."),
+            code=TradeInErrorCode.VIN_IN_STOCK,
+            status=409,
+        )
+    customer_id = user.pk
+    if order_id is not None:
+        customer_id = orders_selectors.order_view_get(user=user, order_id=order_id).customer_id
+    try:
+        with transaction.atomic(using=DB):
+            trade_in = TradeIn.objects.using(DB).create(
+                customer_id=customer_id,
+                order_id=order_id,
+                vin=checked,
+                make=make.strip(),
+                model=model.strip(),
+                year=year,
+                mileage_km=mileage_km,
+                condition=condition,
+                owners_count=owners_count,
+                accident_history=accident_history,
+                notes=notes,
+            )
+            _emit(trade_in)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            _("This car is being appraised already."),
+            code=TradeInErrorCode.VIN_UNDER_APPRAISAL,
+            status=409,
+        ) from exc
+    return trade_in
+
+
+def trade_in_photo_add(*, trade_in: TradeIn, data: bytes) -> TradeInPhoto:
+    """A photo of the old car, checked and drawn again as a vehicle's is (common/images.py),
+    with the same renditions."""
+    checked = photo_checked(data)
+    with transaction.atomic(using=DB):
+        _locked(trade_in.pk)
+        if TradeInPhoto.objects.using(DB).filter(trade_in=trade_in).count() >= MAX_PHOTOS:
+            message = _("A trade-in has at most %(count)s photos.") % {"count": MAX_PHOTOS}
+            raise ApplicationError(
+                message, code="photo_refused", status=400, details={"file": [message]}
+            )
+        photo = TradeInPhoto(trade_in=trade_in, width=checked.width, height=checked.height)
+        photo.image.save(f"photo.{checked.extension}", ContentFile(checked.content), save=False)
+        made = {}
+        for name, width in RENDITIONS.items():
+            content, rendered_width, rendered_height = rendition(checked.content, width)
+            stored = photo.image.storage.save(
+                f"tradein/{trade_in.pk}/{photo.pk}-{name}.webp", ContentFile(content)
+            )
+            made[name] = {"name": stored, "width": rendered_width, "height": rendered_height}
+        photo.renditions = made
+        photo.save(using=DB)
+    return photo
+
+
+# THE OFFER
+# ------------------------------------------------------------------------------
+def trade_in_offer(
+    *, user: Actor, trade_in_id: Id, amount: Decimal, valid_until: datetime, reason: str = ""
+) -> TradeIn:
+    """Staff's offer, valid at most TRADEIN_OFFER_MAX_DAYS. Above
+    TRADEIN_SECOND_APPROVAL_ABOVE the first staff member's offer waits for a second one's
+    approval of the same amount (four eyes): the customer sees it only then."""
+    now = timezone.now()
+    longest = now + timedelta(days=settings.TRADEIN_OFFER_MAX_DAYS)
+    if not now < valid_until <= longest:
+        message = _("An offer is valid from now to at most %(days)s days ahead.") % {
+            "days": settings.TRADEIN_OFFER_MAX_DAYS
+        }
+        raise ApplicationError(
+            message,
+            code=TradeInErrorCode.OFFER_TOO_LONG,
+            status=400,
+            details={"valid_until": [message]},
+        )
+    with transaction.atomic(using=DB):
+        trade_in = _locked(trade_in_id)
+        TRADEIN_TRANSITIONS.check(trade_in.status, TradeInStatus.OFFERED, actor=Role.STAFF)
+        ruling = four_eyes.decision_take(
+            what=_("trade-in offer"),
+            owner_id=trade_in.customer_id,
+            user=user,
+            decision=OfferDecision.APPROVED,
+            approve=True,
+            reason=reason or _("Appraised."),
+            amount=amount,
+            threshold=settings.TRADEIN_SECOND_APPROVAL_ABOVE,
+            earlier=list(trade_in.decisions.using(DB)),
+        )
+        OfferApproval.objects.using(DB).create(trade_in=trade_in, **ruling.fields)
+        if not ruling.final:
+            return trade_in
+        return _move(
+            trade_in,
+            TradeInStatus.OFFERED,
+            Role.STAFF,
+            offer_amount=amount,
+            offer_valid_until=valid_until,
+            offered_at=now,
+        )
+
+
+def trade_in_accept(*, user: Actor, trade_in_id: Id) -> TradeIn:
+    """The customer accepts the offer before it expires; an expired one is refused and
+    nothing is written. Accepted, it is a credit the order expects."""
+    with transaction.atomic(using=DB):
+        trade_in = _locked(trade_in_id)
+        TRADEIN_TRANSITIONS.check(trade_in.status, TradeInStatus.ACCEPTED, actor=Role.CUSTOMER)
+        if trade_in.offer_valid_until is None or trade_in.offer_valid_until <= timezone.now():
+            raise ApplicationError(
+                _("The offer has expired; ask for a new one."),
+                code=TradeInErrorCode.OFFER_EXPIRED,
+                status=409,
+            )
+        return _move(trade_in, TradeInStatus.ACCEPTED, Role.CUSTOMER, accepted_at=timezone.now())
+
+
+def trade_in_decline(*, user: Actor, trade_in_id: Id) -> TradeIn:
+    with transaction.atomic(using=DB):
+        return _move(_locked(trade_in_id), TradeInStatus.DECLINED, Role.CUSTOMER)
+
+
+def trade_in_withdraw(*, user: Actor, trade_in_id: Id) -> TradeIn:
+    """The customer takes the car back before it is inspected; the order expects no credit."""
+    with transaction.atomic(using=DB):
+        return _move(_locked(trade_in_id), TradeInStatus.WITHDRAWN, Role.CUSTOMER)
+
+
+def offers_expire(*, now: datetime | None = None) -> int:
+    """Expire the offers past their date, as the system; how many."""
+    now = now or timezone.now()
+    expired = 0
+    stale = TradeIn.objects.using(DB).filter(
+        status=TradeInStatus.OFFERED, offer_valid_until__lte=now
+    )
+    for trade_in_id in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic(using=DB):
+            trade_in = _locked(trade_in_id)
+            until = trade_in.offer_valid_until
+            if trade_in.status == TradeInStatus.OFFERED and until is not None and until <= now:
+                _move(trade_in, TradeInStatus.EXPIRED, Role.SYSTEM)
+                expired += 1
+    return expired
+
+
+# THE INSPECTION AT HANDOVER
+# ------------------------------------------------------------------------------
+def trade_in_inspect(
+    *,
+    user: Actor,
+    trade_in_id: Id,
+    mileage_km: int,
+    findings: str,
+    amount: Decimal | None = None,
+    reason: str = "",
+) -> TradeIn:
+    """Staff record the car as they found it, and confirm its amount (`amount` None or the
+    offer's) or lower it, with a reason. Confirmed, it is inspected and payments records the
+    credit; lowered, the lower amount is offered again and the customer accepts it or takes
+    the car back. Raising it needs a new offer, not an inspection."""
+    with transaction.atomic(using=DB):
+        trade_in = _locked(trade_in_id)
+        TRADEIN_TRANSITIONS.check(trade_in.status, TradeInStatus.INSPECTED, actor=Role.STAFF)
+        offered = trade_in.offer_amount or Decimal(0)
+        amount = offered if amount is None else amount
+        if amount > offered:
+            raise ApplicationError(
+                _("An inspection cannot raise the amount: make a new offer."),
+                code=TradeInErrorCode.INSPECTION_RAISES,
+                status=400,
+                details={"amount": [_("At most %s.") % offered]},
+            )
+        if amount < offered and not reason.strip():
+            raise ApplicationError(
+                _("Say why the amount is lowered."),
+                code="validation_error",
+                status=400,
+                details={"reason": [_("Required when the amount is lowered.")]},
+            )
+        seen = {
+            "inspected_mileage_km": mileage_km,
+            "findings": findings,
+            "inspected_by_id": user.pk,
+            "inspected_at": timezone.now(),
+            "reduction_reason": reason if amount < offered else "",
+        }
+        if amount < offered:
+            return _move(
+                trade_in,
+                TradeInStatus.OFFERED,
+                Role.STAFF,
+                offer_amount=amount,
+                offer_valid_until=timezone.now() + timedelta(days=settings.TRADEIN_OFFER_MAX_DAYS),
+                offered_at=timezone.now(),
+                **seen,
+            )
+        return _move(trade_in, TradeInStatus.INSPECTED, Role.STAFF, **seen)
+
+
+# INTO STOCK
+# ------------------------------------------------------------------------------
+def trade_ins_stock(*, order_id: Id) -> list[TradeIn]:
+    """The order's new car is handed over: each inspected trade-in of it enters the catalog
+    as a used vehicle, inactive until a manager sets its sale price, with its photos; once."""
+    stocked = []
+    for trade_in_id in (
+        TradeIn.objects.using(DB)
+        .filter(order_id=order_id, status=TradeInStatus.INSPECTED)
+        .values_list("pk", flat=True)
+    ):
+        with transaction.atomic(using=DB):
+            trade_in = _locked(trade_in_id)
+            if trade_in.status != TradeInStatus.INSPECTED:
+                continue
+            product = catalog_services.used_vehicle_take_in(
+                product_id=trade_in.pk,  # the same id: taking it in twice makes one
+                make=trade_in.make,
+                model=trade_in.model,
+                year=trade_in.year,
+                vin=trade_in.vin,
+                mileage_km=trade_in.inspected_mileage_km or trade_in.mileage_km,
+                owners_count=trade_in.owners_count + 1,
+                price=trade_in.offer_amount or Decimal(0),  # what it cost, until priced
+                currency=trade_in.currency,
+                description=trade_in.findings,
+                photos=[_bytes(photo) for photo in trade_in.photos.using(DB).all()],
+            )
+            stocked.append(
+                _move(trade_in, TradeInStatus.COMPLETED, Role.SYSTEM, stock_product_id=product)
+            )
+    return stocked
+
+
+def _bytes(photo: TradeInPhoto) -> bytes:
+    with photo.image.open("rb") as image:
+        data: bytes = image.read()
+    return data
