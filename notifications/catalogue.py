@@ -30,7 +30,7 @@ class Notice:
         return {**COMMON, **self.sample}
 
 
-_NOTICES = (
+_NOTICES: tuple[Notice, ...] = (
     Notice("order.created", Category.TRANSACTIONAL, {**ORDER, "total": "2 100 000,00 ₽"}),
     Notice(
         "order.reservation_expiring",
@@ -114,5 +114,21 @@ _NOTICES = (
         Category.REMINDERS,
         {"event": "День открытых дверей", "starts_at": "05.12.2026 12:00", "hours_left": "24"},
     ),
+)
+TRADE_IN = {"car": "Lada Priora, 2012", "amount": "800 000,00 ₽"}
+_NOTICES += (
+    Notice(
+        "trade_in.offered",
+        Category.TRANSACTIONAL,
+        {**TRADE_IN, "valid_until": "10.12.2026 18:00"},
+        channels=(Channel.EMAIL,),
+    ),
+    Notice(
+        "trade_in.offer_expiring",
+        Category.REMINDERS,
+        {**TRADE_IN, "valid_until": "10.12.2026 18:00"},
+        channels=(Channel.EMAIL,),
+    ),
+    Notice("trade_in.inspected", Category.TRANSACTIONAL, TRADE_IN, channels=(Channel.EMAIL,)),
 )
 NOTICES: dict[str, Notice] = {notice.key: notice for notice in _NOTICES}

@@ -249,6 +249,49 @@ TEXTS: dict[str, dict[str, tuple[str, str, str | None]]] = {
             "Reminder: “{{ event }}” on {{ starts_at }}.",
         ),
     },
+    "trade_in.offered": {
+        "ru": (
+            "Оценка вашего автомобиля: {{ amount }}",
+            "Здравствуйте, {{ name }}!\n\nМы оценили ваш {{ car }} в {{ amount }}. "
+            "Предложение действует до {{ valid_until }}: примите его в личном кабинете или "
+            "через менеджера.",
+            None,
+        ),
+        "en": (
+            "Your car is valued at {{ amount }}",
+            "Hello {{ name }},\n\nWe value your {{ car }} at {{ amount }}. The offer stands "
+            "until {{ valid_until }}: accept it on your account or through your manager.",
+            None,
+        ),
+    },
+    "trade_in.offer_expiring": {
+        "ru": (
+            "Предложение за {{ car }} истекает",
+            "Здравствуйте, {{ name }}!\n\nНаше предложение {{ amount }} за ваш {{ car }} "
+            "действует до {{ valid_until }}.",
+            None,
+        ),
+        "en": (
+            "The offer for your {{ car }} ends soon",
+            "Hello {{ name }},\n\nOur offer of {{ amount }} for your {{ car }} stands until "
+            "{{ valid_until }}.",
+            None,
+        ),
+    },
+    "trade_in.inspected": {
+        "ru": (
+            "Осмотр вашего {{ car }}",
+            "Здравствуйте, {{ name }}!\n\nМы осмотрели ваш {{ car }} и подтвердили "
+            "сумму {{ amount }}: она зачтена в ваш заказ.",
+            None,
+        ),
+        "en": (
+            "Your {{ car }} is inspected",
+            "Hello {{ name }},\n\nWe have inspected your {{ car }} and confirmed "
+            "{{ amount }}: it is credited to your order.",
+            None,
+        ),
+    },
 }
 
 

@@ -18,6 +18,7 @@ from documents.choices import DocumentKind
 from notifications.services import Amount, notify
 from payments import selectors as payments_selectors
 from showroom import selectors as showroom_selectors
+from tradein import selectors as tradein_selectors
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
     from documents.events import OrderDocumentReady
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         TestDriveBooked,
         TestDriveCancelled,
     )
+    from tradein.events import TradeInStatusChanged
 
 INSURANCE = {
     "osago": pgettext_lazy("insurance type, short", "OSAGO"),
@@ -316,3 +318,31 @@ def seat_confirmed(
             user_id=visit.user_id,
             variables={"event": visit.title, "starts_at": visit.starts_at},
         )
+
+
+# TRADE-INS
+# ------------------------------------------------------------------------------
+TRADE_IN_NOTICES = {"offered": "trade_in.offered", "inspected": "trade_in.inspected"}
+
+
+@consumer("trade_in.status_changed", name="notifications.trade_in", app_label="notifications")
+@_notifying
+def trade_in_changed(event: TypedEvent[TradeInStatusChanged]) -> None:
+    """An offer for the customer's old car (or a lower one after the inspection), and the
+    inspection's confirmed amount (docs/tradein.md)."""
+    trade_in = event.payload
+    notice = TRADE_IN_NOTICES.get(trade_in.status)
+    if notice is None or not trade_in.amount:
+        return
+    visit = tradein_selectors.offer_of(trade_in_id=trade_in.id)
+    notify(
+        notice=notice,
+        key=event.id,
+        user_id=trade_in.customer_id,
+        order_id=trade_in.order_id,
+        variables={
+            "car": f"{trade_in.make} {trade_in.model}, {trade_in.year}",
+            "amount": Amount(trade_in.amount, trade_in.currency),
+            "valid_until": visit.valid_until if visit else None,
+        },
+    )

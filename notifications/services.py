@@ -39,6 +39,7 @@ from notifications.models import Delivery, Preference, Suppression, Template
 from notifications.sms import PermanentFailure, TemporaryFailure, sms_backend
 from orders import selectors as orders_selectors
 from showroom import selectors as showroom_selectors
+from tradein import selectors as tradein_selectors
 
 DB = "notifications"
 logger = logging.getLogger(__name__)
@@ -406,10 +407,10 @@ def preferences_update(
 # TEMPLATES
 # ------------------------------------------------------------------------------
 def template_current(*, notice: str, channel: str, language: str) -> Template | None:
-    """The latest version for the language, else the dealership's language's. A database
-    without the shipped versions (a test's, emptied) gets them first."""
+    """The latest version for the language, else the dealership's language's. A notice
+    with no version yet (a test's emptied database) gets the shipped ones first."""
     versions = Template.objects.using(DB).filter(notice=notice, channel=channel)
-    if not Template.objects.using(DB).exists():
+    if not versions.exists():
         defaults.shipped_load(Template)
     return (
         versions.filter(language=language).order_by("-version").first()
@@ -457,6 +458,8 @@ def template_version_create(
 # Hours before the moment each reminder goes: the first, then the last.
 REMINDER_HOURS = (24, 2)
 APPOINTMENT_NOTICES = {"test_drive": "test_drive.reminder", "seat": "registration.reminder"}
+# A trade-in's offer is recalled two days before it ends (docs/tradein.md).
+OFFER_REMINDER_HOURS = 48
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
@@ -501,4 +504,20 @@ def reminders_send(*, now: datetime | None = None) -> int:
                         },
                     )
                 )
+    for offer in tradein_selectors.offers_expiring(
+        after=now, until=now + timedelta(hours=OFFER_REMINDER_HOURS)
+    ):
+        with transaction.atomic(using=DB):
+            claimed += len(
+                notify(
+                    notice="trade_in.offer_expiring",
+                    key=f"trade_in.offer_expiring:{offer.trade_in_id}:{offer.valid_until.isoformat()}",
+                    user_id=offer.customer_id,
+                    variables={
+                        "car": offer.car,
+                        "amount": Amount(offer.amount, offer.currency),
+                        "valid_until": offer.valid_until,
+                    },
+                )
+            )
     return claimed

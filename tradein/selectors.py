@@ -1,7 +1,10 @@
 """Reads of the trade-in domain, scoped to who asks: a customer sees their own trade-ins
 (another's is a 404, like a missing one), staff see all."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from uuid import UUID
 
 from django.db.models import QuerySet
 
@@ -10,6 +13,7 @@ from common.exceptions import ApplicationError
 from common.types import Actor, Id
 from orders import selectors as orders_selectors
 from tradein import valuation
+from tradein.choices import TradeInStatus
 from tradein.error_codes import TradeInErrorCode
 from tradein.models import TradeIn
 
@@ -28,6 +32,41 @@ def trade_in_get(*, user: Actor, trade_in_id: Id) -> TradeIn:
             status=404,
         )
     return trade_in
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A trade-in's standing offer, as notifications tell its customer of it."""
+
+    trade_in_id: UUID
+    customer_id: UUID
+    car: str
+    amount: Decimal
+    currency: str
+    valid_until: datetime
+
+
+def _offers(trade_ins: QuerySet[TradeIn]) -> list[Offer]:
+    rows = trade_ins.filter(status=TradeInStatus.OFFERED).values_list(
+        "pk", "customer_id", "make", "model", "year", "offer_amount", "currency",
+        "offer_valid_until",
+    )  # fmt: skip
+    return [
+        Offer(pk, customer, f"{make} {model}, {year}", amount, currency, until)
+        for pk, customer, make, model, year, amount, currency, until in rows
+        if amount is not None and until is not None  # an offered one has both
+    ]
+
+
+def offer_of(*, trade_in_id: Id) -> Offer | None:
+    return next(iter(_offers(TradeIn.objects.filter(pk=trade_in_id))), None)
+
+
+def offers_expiring(*, after: datetime, until: datetime) -> list[Offer]:
+    """The standing offers whose date falls in (after, until]."""
+    return _offers(
+        TradeIn.objects.filter(offer_valid_until__gt=after, offer_valid_until__lte=until)
+    )
 
 
 def suggested_price(trade_in: TradeIn) -> Decimal | None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import VehicleFactory
@@ -22,6 +23,8 @@ from payments import services as payments_services
 from showroom import services as showroom_services
 from showroom.tests.factories import resource_make, tomorrow_at
 from tests.processes import free_port
+from tradein import services as tradein_services
+from tradein.tests.factories import trade_in_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -195,3 +198,31 @@ def test_an_smtp_server_that_cannot_be_reached_is_tried_again_then_given_up(
     assert (failed.status, failed.attempts) == ("failed", 3)
     assert "refused" in failed.reason.lower()
     assert not Suppression.objects.exists()  # a server down is no fault of the address
+
+
+def test_a_trade_in_offer_its_expiry_and_its_inspection_reach_the_customer(
+    russian, manager, run_on_commit, time_machine
+):
+    with run_on_commit():
+        trade_in = trade_in_make(russian)
+    until = timezone.now() + timedelta(days=5)
+    with run_on_commit():
+        tradein_services.trade_in_offer(
+            user=manager, trade_in_id=trade_in.pk, amount=Decimal("800000.00"), valid_until=until
+        )
+    time_machine.move_to(until - timedelta(hours=30), tick=True)
+    for _ in range(2):  # a second run sends nothing twice
+        with run_on_commit():
+            services.reminders_send()
+    with run_on_commit():
+        tradein_services.trade_in_accept(user=russian, trade_in_id=trade_in.pk)
+        tradein_services.trade_in_inspect(
+            user=manager, trade_in_id=trade_in.pk, mileage_km=150000, findings="As described"
+        )
+
+    subjects = [m.subject for m in mail.outbox if m.to == [russian.email]]
+    assert subjects == [
+        "Оценка вашего автомобиля: 800\xa0000,00\xa0₽",
+        "Предложение за Lada Priora, 2012 истекает",
+        "Осмотр вашего Lada Priora, 2012",
+    ]
