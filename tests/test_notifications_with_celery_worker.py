@@ -6,7 +6,6 @@ leave exactly one message per notification."""
 import asyncio
 import email
 import threading
-import time
 from decimal import Decimal
 from email.header import decode_header, make_header
 
@@ -165,9 +164,14 @@ def test_a_worker_killed_mid_send_and_the_event_delivered_again_leave_one_messag
     assert mailbox.messages == []
 
     mailbox.holding = False
-    sending_worker("second")
-    time.sleep(LEASE_SECONDS + 0.5)  # the dead worker's lease runs out
-    assert services.deliveries_stalled_requeue() == 1
+    second = sending_worker("second")
+    # The sweep hands the delivery back once the dead worker's lease has run out.
+    requeued = wait_for(
+        services.deliveries_stalled_requeue,
+        timeout=LEASE_SECONDS + 30,
+        message="the dead worker's lease running out",
+    )
+    assert requeued == 1
     row = OutboxEvent.objects.get(type="order.created", aggregate_id=str(order.pk))
     event = types.event_from_outbox_row(row, "orders").as_dict()
     name = "notifications.order_created"
@@ -178,7 +182,7 @@ def test_a_worker_killed_mid_send_and_the_event_delivered_again_leave_one_messag
         timeout=60,
         message="the delivery sent by the second worker",
     )
-    time.sleep(1)  # anything more would have arrived by now
+    second.wait_idle()  # the redelivered event and the sweep's task are done
     (message,) = mailbox.to(buyer.email)
     assert message["Message-ID"] == f"<{delivery.pk}@127.0.0.1>"
     assert Delivery.objects.filter(user_id=buyer.pk).count() == 1
