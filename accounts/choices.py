@@ -73,3 +73,4 @@ class ConsentPurpose(models.TextChoices):
     CALLBACK = "callback", pgettext_lazy("consent purpose", "A call back about a car")
     TEST_DRIVE = "test_drive", pgettext_lazy("consent purpose", "A test drive")
     EVENTS = "events", pgettext_lazy("consent purpose", "Showroom events")
+    TRADE_IN = "trade_in", pgettext_lazy("consent purpose", "The appraisal of a car to trade in")

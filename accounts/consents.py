@@ -52,4 +52,13 @@ TEXTS: dict[str, ConsentText] = {
             " may withdraw this consent at any time on my account page."
         ),
     ),
+    ConsentPurpose.TRADE_IN: ConsentText(
+        "2026-11",
+        _(
+            "I consent to the dealership processing my name, contact details and my car's"
+            " details and photos (its VIN among them) to appraise the car, make me an offer"
+            " and buy it back, for up to a year, or as long as the law on accounting requires"
+            " once it is bought. I may withdraw this consent at any time on my account page."
+        ),
+    ),
 }

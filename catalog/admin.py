@@ -169,6 +169,7 @@ class ProductAdmin(CatalogAdmin):
                     "category",
                     "description",
                     ("price", "currency"),
+                    "purchase_price",
                     "stock_quantity",
                     "is_active",
                 ]

@@ -4,10 +4,11 @@ one query per figure (docs/dashboard.md, "What each figure counts")."""
 from typing import TypedDict
 from uuid import UUID
 
-from django.db.models import CharField, Min, Sum, UUIDField, Value
+from django.db.models import CharField, Count, Min, Sum, UUIDField, Value
 
-from catalog.choices import ProductKind
+from catalog.choices import Condition, ProductKind
 from catalog.models import Product
+from common.figures import Period, windowed
 
 
 class LowStock(TypedDict):
@@ -45,3 +46,21 @@ def low_stock(*, threshold: int, limit: int = 20) -> list[LowStock]:
         {"id": id, "name": name, "model_key": key, "stock_quantity": left}
         for id, name, key, left in rows[:limit]
     ]
+
+
+def used_bought(*, periods: list[Period], currency: str) -> dict:
+    """The used cars the dealership bought into stock (trade-ins) in each window: how many,
+    and what it paid for them. Stock is the dealership's: everyone sees the same. One
+    query."""
+    bought = Product.objects.filter(
+        kind=ProductKind.VEHICLE,
+        condition=Condition.USED,
+        purchase_price__isnull=False,
+        currency=currency,
+    )
+    return windowed(
+        bought,
+        periods,
+        count=("created_at", lambda q: Count("pk", filter=q)),
+        paid=("created_at", lambda q: Sum("purchase_price", filter=q)),
+    )

@@ -158,6 +158,17 @@ class Product(TimestampedModel):
         validators=[MaxValueValidator(50)],
         help_text=_("A used car's previous owners."),
     )
+    # What the dealership paid for a used car it bought (a trade-in), for margin reports;
+    # staff only, never on the storefront or the public API.
+    purchase_price = models.DecimalField(
+        _("purchase price"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("What the dealership paid for this car, if it bought it."),
+    )
     # Whether the showroom has a demo car of it to test-drive, as its events report
     # (`DemoCar`, catalog/handlers.py).
     test_drive_available = models.BooleanField(_("test drive"), default=False)

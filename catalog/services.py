@@ -264,6 +264,7 @@ class ProductFields(TypedDict, total=False):
     mileage_km: int | None
     options: list[str]
     owners_count: int | None
+    purchase_price: Decimal | None
 
 
 def product_create(**fields: Unpack[ProductFields]) -> Product:
@@ -304,9 +305,10 @@ def used_vehicle_take_in(
     description: str,
     photos: list[bytes],
 ) -> UUID:
-    """A used car the dealership bought (a trade-in, docs/tradein.md), into stock: one car,
-    with its photos, off sale until a manager sets its sale price, in the used cars'
-    category. Once per `product_id`: taken in again, it is the same car."""
+    """A used car the dealership bought for `price` (a trade-in, docs/tradein.md), into
+    stock: one car, with its photos and its purchase price, off sale until a manager sets
+    its sale price, in the used cars' category. Once per `product_id`: taken in again, it
+    is the same car."""
     if Product.objects.using(DB).filter(pk=product_id).exists():
         return product_id
     product = product_create(
@@ -314,6 +316,7 @@ def used_vehicle_take_in(
         name=f"{make} {model}, {year}",
         description=description,
         price=price,
+        purchase_price=price,
         currency=currency,
         stock_quantity=1,
         category=_used_cars(),

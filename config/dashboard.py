@@ -16,7 +16,7 @@ read (keys may be added, never renamed):
                 "refunds" | "loans_approved" | "loans_declined" | "loans_disbursed" |
                 "approval_rate" | "policies_sold" | "premium_collected" |
                 "test_drives_booked" | "test_drives_completed" | "test_drives_no_show" |
-                "registrations" | "new_clients" | "lead_conversion",
+                "registrations" | "new_clients" | "lead_conversion" | "used_stock",
                 "label": str (translated), "kind": "money" | "count" | "percent",
                 "help": str (translated: what it counts),
                 "values": {"today": {"value": str | int | None, "previous": str | int | None,
@@ -28,6 +28,8 @@ read (keys may be added, never renamed):
                         (90 days to today, zero-filled; `orders` created, `sold` paid),
        "funnel": [{"stage": "created" | "paid" | "completed" | "cancelled", "label": str,
                    "count": int}],
+       "trade_in_funnel": [{"stage": "submitted" | "offered" | "accepted" | "completed",
+                            "label": str, "count": int}],
        "payments_by_provider": [{"provider": str, "provider_label": str, "status": str,
                                "status_label": str,
                                  "count": int, "amount": str}],
@@ -67,6 +69,7 @@ from orders.realtime import STAFF_GROUP
 from payments import figures as payment_figures
 from payments.choices import UNSETTLED_STATUSES, PaymentStatus, provider_label
 from showroom import figures as showroom_figures
+from tradein import figures as tradein_figures
 
 CHART_DAYS = 30
 DAILY_DAYS = 90
@@ -115,6 +118,7 @@ def events_connect() -> None:
     from orders import events as order_events
     from payments import events as payment_events
     from showroom import events as showroom_events
+    from tradein import events as tradein_events
 
     moving = [
         order_events.ORDER_CREATED,
@@ -142,6 +146,7 @@ def events_connect() -> None:
         showroom_events.TEST_DRIVE_STATUS_CHANGED,
         crm_events.CLIENT_CREATED,
         crm_events.CLIENT_UPDATED,
+        *tradein_events.BY_STATUS.values(),
     ]
     for domain_event in moving:
         domain_event.signal.connect(
@@ -297,6 +302,7 @@ def figures_compute(*, user, customers) -> dict:
             showroom_figures.registrations_created(periods=periods, customers=customers),
         ),
         _prefixed("clients", crm_figures.clients_new(periods=periods, manager_id=manager_id)),
+        _prefixed("used", catalog_figures.used_bought(periods=periods, currency=currency)),
     )
     paid = ",".join(PAID_STATUSES)
     tiles = [
@@ -518,6 +524,19 @@ def figures_compute(*, user, customers) -> dict:
             lambda f: f["clients_converted"],
             lambda p: _changelist("crm", "client", **_range("created_at", p)),
         ),
+        _tile(
+            "used_stock",
+            _("Used cars bought"),
+            "money",
+            _("Used cars taken into stock in the period (trade-ins): what the dealership paid."),
+            periods,
+            w,
+            lambda f: _money(f["used_paid"]),
+            lambda f: f["used_count"],
+            lambda p: _changelist(
+                "catalog", "product", condition__exact="used", **_range("created_at", p)
+            ),
+        ),
     ]
     labels = _period_labels()
     return {
@@ -553,6 +572,15 @@ def _charts(*, today, currency, customers, revenue: dict, created: dict) -> dict
         "completed": _("Completed"),
         "cancelled": _("Cancelled"),
     }
+    trade_ins = tradein_figures.trade_in_funnel(
+        date_from=chart_from, date_to=today, customers=customers
+    )
+    trade_in_labels = {
+        "submitted": _("Submitted"),
+        "offered": _("Offered"),
+        "accepted": _("Accepted"),
+        "completed": _("Taken into stock"),
+    }
     status_labels = dict(PaymentStatus.choices)
     weeks_from = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
     weekly = financing_figures.loan_approval_weekly(
@@ -572,6 +600,10 @@ def _charts(*, today, currency, customers, revenue: dict, created: dict) -> dict
         "funnel": [
             {"stage": stage, "label": label, "count": funnel[stage]}
             for stage, label in stage_labels.items()
+        ],
+        "trade_in_funnel": [
+            {"stage": stage, "label": label, "count": trade_ins[stage]}
+            for stage, label in trade_in_labels.items()
         ],
         "payments_by_provider": [
             {

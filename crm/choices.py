@@ -53,6 +53,7 @@ class ActivityKind(models.TextChoices):
     EVENT_REGISTERED = "event_registered", _("Registered for a showroom event")
     TEST_DRIVE_BOOKED = "test_drive_booked", _("Test drive booked")
     TEST_DRIVE_CANCELLED = "test_drive_cancelled", _("Test drive cancelled")
+    TRADE_IN = "trade_in", _("Trade-in")
     # Left on the storefront (crm.services.callback_request).
     CALLBACK_REQUESTED = "callback_requested", _("Asked to be called back")
     # A consent to personal data processing withdrawn (accounts' `consent.withdrawn`).

@@ -72,6 +72,21 @@ def _consent_withdrawn(payload: dict) -> str:
     }
 
 
+def _car(payload: dict) -> str:
+    return f"{payload['make']} {payload['model']}, {payload['year']}"
+
+
+TRADE_IN_ENDINGS = {
+    "declined": pgettext_lazy("trade-in", "declined the offer"),
+    "expired": pgettext_lazy("trade-in", "the offer expired"),
+    "withdrawn": pgettext_lazy("trade-in", "withdrawn by the customer"),
+}
+
+
+def _trade_in_feed(summary: Callable[[dict], str]) -> Feed:
+    return Feed(ActivityKind.TRADE_IN, "trade_in", "customer_id", summary)
+
+
 def _order_status(status: str | None) -> str:
     return str(dict(OrderStatus.choices).get(status, status)).lower() if status else _("new")
 
@@ -170,6 +185,26 @@ FEEDS = {
         "consent",
         "user_id",
         _consent_withdrawn,
+    ),
+    "trade_in.submitted": _trade_in_feed(
+        lambda p: _("Asked for a trade-in of %(car)s") % {"car": _car(p)}
+    ),
+    "trade_in.offered": _trade_in_feed(
+        lambda p: _("Offered %(amount)s for %(car)s") % {"amount": _money(p), "car": _car(p)}
+    ),
+    "trade_in.accepted": _trade_in_feed(
+        lambda p: _("Accepted %(amount)s for %(car)s") % {"amount": _money(p), "car": _car(p)}
+    ),
+    "trade_in.inspected": _trade_in_feed(
+        lambda p: _("%(car)s inspected; %(amount)s credited")
+        % {"amount": _money(p), "car": _car(p)}
+    ),
+    "trade_in.completed": _trade_in_feed(
+        lambda p: _("%(car)s taken into used stock") % {"car": _car(p)}
+    ),
+    "trade_in.cancelled": _trade_in_feed(
+        lambda p: _("Trade-in of %(car)s ended: %(how)s")
+        % {"car": _car(p), "how": TRADE_IN_ENDINGS[p["status"]]}
     ),
     "test_drive.cancelled": Feed(
         ActivityKind.TEST_DRIVE_CANCELLED,

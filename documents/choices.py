@@ -11,6 +11,7 @@ class DocumentKind(models.TextChoices):
     SALE_CONTRACT = "sale_contract", pgettext_lazy("document", "Sale contract")
     HANDOVER_ACT = "handover_act", pgettext_lazy("document", "Handover act")
     LOAN_SCHEDULE = "loan_schedule", pgettext_lazy("document", "Loan schedule")
+    TRADE_IN_CONTRACT = "trade_in_contract", pgettext_lazy("document", "Buy-back contract")
 
 
 # A document's number is its kind's prefix, the year and its place in that year's sequence of
@@ -21,6 +22,7 @@ NUMBER_PREFIXES = {
     DocumentKind.SALE_CONTRACT: "ДКП",
     DocumentKind.HANDOVER_ACT: "АПП",
     DocumentKind.LOAN_SCHEDULE: "ГП",
+    DocumentKind.TRADE_IN_CONTRACT: "ДВ",
 }
 
 # The languages a document template is written in (settings.LANGUAGES).

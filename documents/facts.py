@@ -18,6 +18,7 @@ from documents.models import LegalEntity
 from documents.words import rubles_in_words
 from financing import selectors as financing_selectors
 from orders import selectors as orders_selectors
+from tradein import selectors as tradein_selectors
 
 CENT = Decimal("0.01")
 VAT_PERCENT = Decimal(22)  # from 1 January 2026 (Federal Law 425-FZ of 28.11.2025)
@@ -181,7 +182,27 @@ def kind_facts(kind: str, base: dict[str, Any], *, amount: Decimal | None) -> di
         return {"loan": loan}
     if kind == DocumentKind.HANDOVER_ACT:
         return {"handed_over_at": timezone.localtime().isoformat()}
+    if kind == DocumentKind.TRADE_IN_CONTRACT:
+        return _trade_in_facts(order["id"])
     return {}
+
+
+def _trade_in_facts(order_id: str) -> dict[str, Any]:
+    """The cars bought back under the order, and what they are credited: the buyer is the
+    seller here, and the price is paid by setting it off against the new car's."""
+    cars = tradein_selectors.contract_cars(order_id=order_id)
+    if not cars:
+        raise ApplicationError(
+            "The order has no inspected trade-in: no buy-back contract.",
+            code=DocumentErrorCode.NOT_APPLICABLE,
+            status=409,
+        )
+    amount = sum((Decimal(car["amount"]) for car in cars), Decimal(0))
+    return {
+        "trade_ins": cars,
+        "amount": _money(amount),
+        "amount_words": rubles_in_words(amount),
+    }
 
 
 def _loan_estimate(total: Decimal) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
     from financing.events import LoanApplicationApproved, LoanApplicationSentToLender
     from orders.events import OrderStatusChanged
     from payments.events import PaymentCreated
+    from tradein.events import TradeInInspected
 
 DB = "documents"
 TASK = "documents.tasks.document_generate_task"
@@ -61,3 +62,11 @@ def invoice_of_bank_transfer(event: TypedEvent[PaymentCreated]) -> None:
     payload = event.payload
     if payload.method == "bank_transfer" and payload.payable_kind == "order":
         _generate_after_commit(DocumentKind.INVOICE, payload.payable_id, payload.amount)
+
+
+@consumer("trade_in.inspected", name="documents.buy_back_of_inspection", app_label="documents")
+def buy_back_of_inspection(event: TypedEvent[TradeInInspected]) -> None:
+    """The old car inspected at handover: the buy-back contract, which sets its price off
+    against the new car's."""
+    if event.payload.order_id:
+        _generate_after_commit(DocumentKind.TRADE_IN_CONTRACT, event.payload.order_id)

@@ -111,6 +111,13 @@ def sample_facts(kind: str) -> dict[str, Any]:
         "vat": "259672.13",
         "due_by": "2026-12-01",
         "handed_over_at": "2026-11-26T15:00:00+03:00",
+        "trade_ins": [
+            {"id": "5f0c1d9e-3c1b-4a53-9d6a-2f0d2c1e7a10", "make": "Kia", "model": "Rio",
+             "year": "2017", "vin": "Z94CB41BAHR123456", "mileage_km": "98000",
+             "owners_count": "2", "condition_label": "хорошее",
+             "findings": "Скол на капоте; резина летняя, 50 %.", "amount": "640000.00",
+             "inspected_at": "2026-11-26T14:30:00+03:00"},
+        ],
         "loan": {
             "down_payment": "320000.00", "term_months": 2, "loan_amount": "1280000.00",
             "annual_rate": "15.90", "monthly_payment": "648517.35",
@@ -125,6 +132,9 @@ def sample_facts(kind: str) -> dict[str, Any]:
     }  # fmt: skip
     if kind == DocumentKind.INVOICE:
         sample["qr"] = _invoice_qr(sample, sample["document"]["number"])
+    if kind == DocumentKind.TRADE_IN_CONTRACT:
+        sample["amount"] = "640000.00"
+        sample["amount_words"] = "Шестьсот сорок тысяч рублей 00 копеек"
     return sample
 
 

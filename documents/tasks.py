@@ -29,8 +29,9 @@ def document_generate_task(kind: str, order_id: str, amount: str | None = None) 
             kind=kind,
             order_id=order_id,
             amount=Decimal(amount) if amount is not None else None,
-            # One contract, act or schedule per order; an invoice per transfer awaited.
-            once=kind != DocumentKind.INVOICE,
+            # One contract, act or schedule per order; an invoice per transfer awaited; the
+            # buy-back contract again with each car inspected, superseding the last.
+            once=kind not in (DocumentKind.INVOICE, DocumentKind.TRADE_IN_CONTRACT),
         )
     except ApplicationError as error:
         if error.code not in NOT_MADE:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         TestDriveBooked,
         TestDriveCancelled,
     )
-    from tradein.events import TradeInStatusChanged
+    from tradein.events import TradeInPayload
 
 INSURANCE = {
     "osago": pgettext_lazy("insurance type, short", "OSAGO"),
@@ -322,21 +322,18 @@ def seat_confirmed(
 
 # TRADE-INS
 # ------------------------------------------------------------------------------
-TRADE_IN_NOTICES = {"offered": "trade_in.offered", "inspected": "trade_in.inspected"}
-
-
-@consumer("trade_in.status_changed", name="notifications.trade_in", app_label="notifications")
+@consumer("trade_in.offered", name="notifications.trade_in_offered", app_label="notifications")
+@consumer("trade_in.inspected", name="notifications.trade_in_inspected", app_label="notifications")
 @_notifying
-def trade_in_changed(event: TypedEvent[TradeInStatusChanged]) -> None:
+def trade_in_changed(event: TypedEvent[TradeInPayload]) -> None:
     """An offer for the customer's old car (or a lower one after the inspection), and the
-    inspection's confirmed amount (docs/tradein.md)."""
+    inspection's confirmed amount (docs/tradein.md): each notice is named as its event."""
     trade_in = event.payload
-    notice = TRADE_IN_NOTICES.get(trade_in.status)
-    if notice is None or not trade_in.amount:
+    if not trade_in.amount:
         return
     visit = tradein_selectors.offer_of(trade_in_id=trade_in.id)
     notify(
-        notice=notice,
+        notice=event.type,
         key=event.id,
         user_id=trade_in.customer_id,
         order_id=trade_in.order_id,

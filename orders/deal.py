@@ -56,6 +56,17 @@ class Deal:
     balance_due: Decimal
     outstanding: list[Step] = field(default_factory=list)
 
+    @property
+    def trade_in_credit(self) -> Decimal:
+        """What the old car takes off the price: expected once accepted, recorded (in the
+        paid amount) once inspected."""
+        trade_in = self.trade_in
+        credited = trade_in is not None and trade_in.status in CREDITED
+        return (trade_in.amount or ZERO) if trade_in is not None and credited else ZERO
+
+
+CREDITED = ("accepted", "inspected", "completed")
+
 
 def _latest(links: list[OrderLink]) -> OrderLink | None:
     return max(links, key=lambda link: link.reported_at, default=None)

@@ -18,7 +18,6 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         PaymentRefunded,
         PaymentTradeInRecorded,
     )
-    from tradein.events import TradeInStatusChanged
 
 
 @consumer("user.contact_changed", name="orders.refresh_customer_snapshot", app_label="orders")
@@ -82,6 +81,17 @@ LINKED_EVENTS = {
     "insurance_policy.cancelled": LinkKind.INSURANCE_POLICY,
     "insurance_policy.claim.filed": LinkKind.INSURANCE_CLAIM,
     "insurance_policy.claim.decided": LinkKind.INSURANCE_CLAIM,
+    **dict.fromkeys(
+        (
+            "trade_in.submitted",
+            "trade_in.offered",
+            "trade_in.accepted",
+            "trade_in.inspected",
+            "trade_in.completed",
+            "trade_in.cancelled",
+        ),
+        LinkKind.TRADE_IN,
+    ),
 }
 
 
@@ -92,8 +102,8 @@ LINK_STATUS = {"loan_application.sent_to_lender": "sent_to_lender"}
 def note_link(event: TypedEvent[Any]) -> None:
     # One consumer for every linked type: it reads the payload's JSON (docs/events.md).
     report = event.payload
-    if report.get("payable_kind", "order") != "order":
-        return  # a payment of something else (a showroom seat, a premium)
+    if report.get("payable_kind", "order") != "order" or not report.get("order_id"):
+        return  # a payment of something else (a showroom seat, a premium), a lone trade-in
     kind = LINKED_EVENTS[event.type]
     status: str = LINK_STATUS.get(event.type) or report["status"]
     # A policy's link keeps its price; whether it is paid, its status says (docs/deal.md).
@@ -123,20 +133,3 @@ for _event_type in LINKED_EVENTS:
         app_label="orders",
         reads_json=True,
     )(note_link)
-
-
-@consumer("trade_in.status_changed", name="orders.note_trade_in", app_label="orders")
-def note_trade_in(event: TypedEvent[TradeInStatusChanged]) -> None:
-    """The order's trade-in, on its deal: its status and the amount it credits."""
-    trade_in = event.payload
-    if trade_in.order_id:
-        services.order_link_note(
-            order_id=trade_in.order_id,
-            kind=LinkKind.TRADE_IN,
-            reference_id=trade_in.id,
-            status=trade_in.status,
-            amount=Decimal(trade_in.amount) if trade_in.amount else None,
-            currency=trade_in.currency,
-            reported_at=event.occurred,
-            event=event.type,
-        )

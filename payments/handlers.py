@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         EventRegistrationCreated,
         EventRegistrationStatusChanged,
     )
-    from tradein.events import TradeInStatusChanged
+    from tradein.events import TradeInPayload
 
 
 @consumer("order.cancelled", name="payments.settle_cancelled_order", app_label="payments")
@@ -60,9 +60,9 @@ def settle_handed_over_order(event: TypedEvent[OrderStatusChanged]) -> None:
         )
 
 
-@consumer("trade_in.status_changed", name="payments.note_trade_in", app_label="payments")
-def note_trade_in(event: TypedEvent[TradeInStatusChanged]) -> None:
-    """An order's trade-in: a credit expected once accepted, recorded once inspected."""
+def note_trade_in(event: TypedEvent[TradeInPayload]) -> None:
+    """An order's trade-in: a credit expected once accepted, recorded once inspected, none
+    once offered again or cancelled (docs/tradein.md)."""
     trade_in = event.payload
     if trade_in.order_id:
         services.trade_in_note(
@@ -74,6 +74,17 @@ def note_trade_in(event: TypedEvent[TradeInStatusChanged]) -> None:
             currency=trade_in.currency,
             reported_at=event.occurred,
         )
+
+
+for _event_type in (
+    "trade_in.offered",
+    "trade_in.accepted",
+    "trade_in.inspected",
+    "trade_in.cancelled",
+):
+    consumer(
+        _event_type, name=f"payments.note_{_event_type.replace('.', '_')}", app_label="payments"
+    )(note_trade_in)
 
 
 @consumer("payment.created", name="payments.process_created_payment", app_label="payments")

@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from storefront.sitemaps import SITEMAPS
-from storefront.views import account, catalog, checkout
+from storefront.views import account, catalog, checkout, tradein
 
 app_name = "storefront"
 
@@ -34,6 +34,23 @@ urlpatterns = [
         "account/orders/<uuid:order_id>/documents/<uuid:document_id>",
         checkout.order_document,
         name="order-document",
+    ),
+    path("trade-in/", tradein.trade_in_new, name="trade-in"),
+    path("account/trade-ins/<uuid:trade_in_id>/", tradein.trade_in_detail, name="trade-in-detail"),
+    path(
+        "account/trade-ins/<uuid:trade_in_id>/photos",
+        tradein.trade_in_photos,
+        name="trade-in-photos",
+    ),
+    path(
+        "account/trade-ins/<uuid:trade_in_id>/attach",
+        tradein.trade_in_attach,
+        name="trade-in-attach",
+    ),
+    path(
+        "account/trade-ins/<uuid:trade_in_id>/<slug:step>",
+        tradein.trade_in_step,
+        name="trade-in-step",
     ),
     path("account/", account.account_page, name="account"),
     path("account/notifications/", account.account_notifications, name="account-notifications"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
+from catalog.models import Product
 from crm.models import Activity, Client
 from crm.tests.factories import crm_client_make
 from financing import services as financing_services
@@ -231,6 +232,15 @@ def expected_tiles(customers) -> dict[str, dict[str, tuple[str, str]]]:
             ).count(),
             "new_clients": new_clients["n"],
             "lead_conversion": rate(new_clients["converted"], new_clients["n"]),
+            "used_stock": money(
+                Product.objects.filter(
+                    condition="used",
+                    purchase_price__isnull=False,
+                    currency="RUB",
+                    created_at__gte=start,
+                    created_at__lt=end,
+                ).aggregate(total=Sum("purchase_price"))["total"]
+            ),
         }
 
     manager_id = None

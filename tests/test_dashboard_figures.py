@@ -9,6 +9,7 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from common.figures import dealership_today, periods
 from config import dashboard
@@ -21,6 +22,8 @@ from orders.models import Order, OrderStatusHistory
 from orders.tests.factories import order_make, product_make, vehicle_make
 from payments.tests.factories import pending_payment_make
 from showroom.tests.factories import drive_make
+from tradein import services as tradein_services
+from tradein.tests.factories import trade_in_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -207,7 +210,8 @@ QUERIES = {
     "insurance": 1,
     "showroom": 2,
     "crm": 1,
-    "catalog": 1,
+    "catalog": 2,
+    "tradein": 1,
 }
 
 
@@ -271,7 +275,7 @@ def test_every_tile_links_to_an_admin_list_that_opens_with_its_filters(client, a
     answers = {href: client.get(href).status_code for href in hrefs}
 
     # A filter the list does not have would send it to `?e=1` (a 302).
-    assert len(figures["tiles"]) == 17
+    assert len(figures["tiles"]) == 18
     assert {href: status for href, status in answers.items() if status != 200} == {}
 
 
@@ -285,3 +289,39 @@ def test_a_manager_without_clients_sees_zeros(customer, manager):
     assert tile(figures, "orders")["month"]["value"] == 0
     assert tile(figures, "lead_conversion")["month"]["value"] is None
     assert figures["charts"]["top_models"] == []
+
+
+def test_used_cars_bought_and_the_trade_in_funnel(customer, admin_user, manager):
+    """Four trade-ins: one left submitted, one offered, one accepted, one taken into stock;
+    the used-stock tile sums what the dealership paid for the one it bought."""
+
+    def offered(trade_in, amount):
+        tradein_services.trade_in_offer(
+            user=manager,
+            trade_in_id=trade_in.pk,
+            amount=Decimal(amount),
+            valid_until=timezone.now() + timedelta(days=7),
+        )
+
+    order = order_make(customer, (vehicle_make(price="2500000.00"), 1))
+    trade_in_make(customer)
+    offered(trade_in_make(customer), "500000.00")
+    accepted = trade_in_make(customer)
+    offered(accepted, "600000.00")
+    tradein_services.trade_in_accept(user=customer, trade_in_id=accepted.pk)
+    bought = trade_in_make(customer, order)
+    offered(bought, "700000.00")
+    tradein_services.trade_in_accept(user=customer, trade_in_id=bought.pk)
+    tradein_services.trade_in_inspect(
+        user=manager, trade_in_id=bought.pk, mileage_km=150000, findings="As described."
+    )
+    tradein_services.trade_ins_stock(order_id=order.pk)
+
+    figures = dashboard.figures(user=admin_user)
+
+    funnel = {stage["stage"]: stage["count"] for stage in figures["charts"]["trade_in_funnel"]}
+    assert funnel == {"submitted": 4, "offered": 3, "accepted": 2, "completed": 1}
+    used = tile(figures, "used_stock")
+    assert (used["today"]["value"], used["today"]["count"]) == ("700000.00", 1)
+    assert (used["today"]["previous"], used["month"]["value"]) == ("0.00", "700000.00")
+    assert "condition__exact=used" in used["today"]["href"]

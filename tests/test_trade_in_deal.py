@@ -14,8 +14,10 @@ from PIL import Image
 
 from accounts.tests.factories import UserFactory
 from catalog import selectors as catalog_selectors
+from catalog.models import Product
 from common.exceptions import ApplicationError
 from conftest import client_for, run_concurrently
+from crm.models import Activity
 from financing.tests.factories import application_make
 from orders import selectors as orders_selectors
 from orders import services as orders_services
@@ -23,6 +25,7 @@ from orders.tests.factories import order_make, vehicle_make
 from payments import selectors as payments_selectors
 from payments import services as payments_services
 from tradein import services
+from tradein.models import OutboxEvent
 from tradein.tests.factories import trade_in_make
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -150,6 +153,27 @@ def test_the_whole_deal_credits_the_old_car_and_takes_it_into_stock(customer, se
         148350,
         1,
     )
+    # What the dealership paid, for margin reports; staff's only.
+    assert Product.objects.get(pk=car.product_id).purchase_price == Decimal("1600000.00")
+    assert "purchase_price" not in client_for(customer).get(f"/api/v1/catalog/products/{car.product_id}/").json()
+
+    # Each step told its own event, and the CRM's timeline tells the story in Russian.
+    told = OutboxEvent.objects.filter(aggregate_id=trade_in_id).order_by("occurred_at")
+    assert list(told.values_list("type", flat=True)) == [
+        "trade_in.submitted",
+        "trade_in.offered",
+        "trade_in.accepted",
+        "trade_in.inspected",
+        "trade_in.completed",
+    ]
+    story = Activity.objects.filter(client__user_id=customer.pk, kind="trade_in")
+    assert list(story.order_by("occurred_at").values_list("summary", flat=True)) == [
+        "Заявка на трейд-ин: Lada Priora, 2012",
+        "Предложено 1 600 000,00 ₽ за Lada Priora, 2012",
+        "Принято 1 600 000,00 ₽ за Lada Priora, 2012",
+        "Lada Priora, 2012 осмотрен; зачтено 1 600 000,00 ₽",
+        "Lada Priora, 2012 принят в продажу с пробегом",
+    ]
 
 
 def test_what_is_refused_writes_nothing(customer, other_customer, settings):

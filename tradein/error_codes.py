@@ -8,3 +8,4 @@ class TradeInErrorCode(StrEnum):
     OFFER_EXPIRED = "offer_expired"
     OFFER_TOO_LONG = "offer_too_long"
     INSPECTION_RAISES = "inspection_raises"
+    NOT_ATTACHABLE = "trade_in_not_attachable"

@@ -112,6 +112,12 @@ class TradeInPhoto(TimestampedModel):
     def __str__(self):
         return str(self.image.name)
 
+    @property
+    def thumb_url(self) -> str:
+        """The small rendition's address (the original's, if it has none)."""
+        thumb = self.renditions.get("thumb")
+        return self.image.storage.url(thumb["name"]) if thumb else self.image.url
+
 
 class OutboxEvent(OutboxEventBase):
     class Meta(OutboxEventBase.Meta):

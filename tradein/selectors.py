@@ -34,6 +34,22 @@ def trade_in_get(*, user: Actor, trade_in_id: Id) -> TradeIn:
     return trade_in
 
 
+# The statuses in which a trade-in may still be credited to an order.
+CREDITABLE = (TradeInStatus.SUBMITTED, TradeInStatus.OFFERED, TradeInStatus.ACCEPTED)
+
+
+def trade_ins_to_credit(*, user: Actor) -> list[TradeIn]:
+    """The customer's trade-ins asked for on their own and still open, which an order of
+    theirs may take as its credit (services.trade_in_attach)."""
+    return list(
+        trade_in_list(user=user).filter(
+            customer_id=user.pk,
+            order_id__isnull=True,
+            status__in=CREDITABLE,
+        )[:5]
+    )
+
+
 @dataclass(frozen=True)
 class Offer:
     """A trade-in's standing offer, as notifications tell its customer of it."""
@@ -82,3 +98,27 @@ def suggested_price(trade_in: TradeIn) -> Decimal | None:
     return valuation.suggested_price(
         sales, mileage_km=trade_in.mileage_km, condition=trade_in.condition
     )
+
+
+def contract_cars(*, order_id: Id) -> list[dict[str, str]]:
+    """The cars the dealership buys back under an order: its trade-ins as inspected (or
+    since taken into stock), as the buy-back contract states them (docs/documents.md)."""
+    bought = TradeIn.objects.filter(
+        order_id=order_id, status__in=(TradeInStatus.INSPECTED, TradeInStatus.COMPLETED)
+    ).order_by("inspected_at")
+    return [
+        {
+            "id": str(trade_in.pk),
+            "make": trade_in.make,
+            "model": trade_in.model,
+            "year": str(trade_in.year),
+            "vin": trade_in.vin,
+            "mileage_km": str(trade_in.inspected_mileage_km or trade_in.mileage_km),
+            "owners_count": str(trade_in.owners_count),
+            "condition_label": str(trade_in.get_condition_display()),
+            "findings": trade_in.findings,
+            "amount": f"{trade_in.offer_amount or 0:.2f}",
+            "inspected_at": trade_in.inspected_at.isoformat() if trade_in.inspected_at else "",
+        }
+        for trade_in in bought
+    ]

@@ -1,8 +1,8 @@
 """Writes of the trade-in domain (docs/tradein.md): a customer's old car submitted, offered
 for under four eyes, accepted, inspected at handover and taken into stock as a used car.
-Every change emits `trade_in.status_changed`, from which payments and orders learn of the
-credit: it is recorded as money only when the car has been inspected, never on the
-customer's word."""
+Every step emits its event (`trade_in.offered`, `trade_in.inspected`, ...), from which
+payments and orders learn of the credit: it is recorded as money only when the car has been
+inspected, never on the customer's word."""
 
 import logging
 from datetime import datetime, timedelta
@@ -22,7 +22,7 @@ from common.exceptions import ApplicationError
 from common.images import RENDITIONS, photo_checked, rendition
 from common.types import Actor, Id
 from orders import selectors as orders_selectors
-from tradein import events
+from tradein import events, selectors
 from tradein.choices import TRADEIN_TRANSITIONS, OfferDecision, TradeInStatus
 from tradein.choices import Actor as Role
 from tradein.error_codes import TradeInErrorCode
@@ -31,12 +31,7 @@ from tradein.models import OfferApproval, TradeIn, TradeInPhoto
 DB = "tradein"
 logger = logging.getLogger(__name__)
 MAX_PHOTOS = 20
-
-
-def _emit(trade_in: TradeIn) -> None:
-    events.TRADE_IN_STATUS_CHANGED.emit(
-        aggregate_id=trade_in.pk, payload=events.trade_in_payload(trade_in)
-    )
+ATTACHABLE = selectors.CREDITABLE
 
 
 def _move(trade_in: TradeIn, target: TradeInStatus, role: Role, **fields: object) -> TradeIn:
@@ -45,7 +40,7 @@ def _move(trade_in: TradeIn, target: TradeInStatus, role: Role, **fields: object
     for name, value in fields.items():
         setattr(trade_in, name, value)
     trade_in.save(using=DB)
-    _emit(trade_in)
+    events.trade_in_emit(trade_in)
     return trade_in
 
 
@@ -103,13 +98,39 @@ def trade_in_submit(
                 accident_history=accident_history,
                 notes=notes,
             )
-            _emit(trade_in)
+            events.trade_in_emit(trade_in)
     except IntegrityError as exc:
         raise ApplicationError(
             _("This car is being appraised already."),
             code=TradeInErrorCode.VIN_UNDER_APPRAISAL,
             status=409,
         ) from exc
+    return trade_in
+
+
+def trade_in_attach(*, user: Actor, trade_in_id: Id, order_id: Id) -> TradeIn:
+    """A trade-in asked for on its own (from a car's page), credited to an order the
+    customer placed since: before it is inspected, to one of their own orders (another's is
+    a 404). Its current status is announced again, with the order, so that the order's deal
+    and payments learn of it."""
+    order = orders_selectors.order_view_get(user=user, order_id=order_id)
+    with transaction.atomic(using=DB):
+        trade_in = _locked(trade_in_id)
+        if trade_in.customer_id != order.customer_id:
+            raise ApplicationError(
+                _("This trade-in is not the order's customer's."),
+                code=TradeInErrorCode.TRADE_IN_NOT_FOUND,
+                status=404,
+            )
+        if trade_in.order_id is not None or trade_in.status not in ATTACHABLE:
+            raise ApplicationError(
+                _("Only a trade-in not yet credited or inspected can be credited to an order."),
+                code=TradeInErrorCode.NOT_ATTACHABLE,
+                status=409,
+            )
+        trade_in.order_id = order.id
+        trade_in.save(using=DB, update_fields=["order_id", "updated_at"])
+        events.trade_in_emit(trade_in)
     return trade_in
 
 

@@ -922,6 +922,10 @@ REQUEST_UPLOAD_PATHS = [
     r"^/api/v1/catalog/products/[^/]+/photos/?$",
     r"^/admin/catalog/product/[^/]+/change/$",
     r"^/admin/catalog/product/add/$",
+    r"^/api/v1/trade-ins/[^/]+/photos/?$",
+    # The storefront's trade-in forms, photos and all (storefront/views/tradein.py).
+    r"^/trade-in/$",
+    r"^/account/trade-ins/[^/]+/photos$",
 ]
 
 # REST FRAMEWORK

@@ -1,4 +1,9 @@
-"""Documents' test data, made as the admin and the services make it."""
+"""Documents' test data, made as the admin and the services make it, and how a test reads
+a document."""
+
+import io
+
+from pypdf import PdfReader
 
 from documents.defaults import shipped_load
 from documents.demo import DEMO_SELLER
@@ -17,3 +22,10 @@ def legal_entity_make(**fields) -> LegalEntity:
     entity.full_clean()
     entity.save(using=DB)
     return entity
+
+
+def text_of(document) -> str:
+    """The words of a document's PDF, its whitespace made single spaces."""
+    with document.file.open("rb") as file:
+        reader = PdfReader(io.BytesIO(file.read()))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)

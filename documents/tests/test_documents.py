@@ -24,7 +24,7 @@ from catalog import selectors as catalog_selectors
 from common.exceptions import ApplicationError
 from conftest import client_for, run_concurrently
 from documents import selectors, services
-from documents.tests.factories import SELLER, legal_entity_make
+from documents.tests.factories import SELLER, legal_entity_make, text_of
 from documents.words import rubles_in_words
 from financing import selectors as financing_selectors
 from financing import services as financing_services
@@ -35,12 +35,6 @@ from orders.tests.factories import order_make, vehicle_make
 from payments import services as payments_services
 
 pytestmark = pytest.mark.django_db(databases="__all__")
-
-
-def text_of(document) -> str:
-    with document.file.open("rb") as file:
-        reader = PdfReader(io.BytesIO(file.read()))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
 def qr_codes_of(document) -> list[str]:

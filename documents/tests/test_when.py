@@ -2,17 +2,21 @@
 events are published at commit, delivered to the documents' consumers, and a task renders the
 document once the consumer's transaction commits."""
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from documents import selectors
-from documents.tests.factories import legal_entity_make
+from documents.tests.factories import legal_entity_make, text_of
 from orders import services as orders_services
 from orders.tests.factories import order_make, vehicle_make
 from payments import services as payments_services
+from tradein import services as tradein_services
+from tradein.tests.factories import trade_in_make
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -51,3 +55,31 @@ def test_a_bank_transfer_awaited_gets_an_invoice_for_its_amount(customer):
     (invoice,) = selectors.document_list(user=customer).filter(kind="invoice")
     assert invoice.facts["amount"] == "360000.00"
     assert "|Sum=36000000|" in invoice.facts["qr"]["payload"]
+
+
+def test_an_inspected_trade_in_gets_its_buy_back_contract_stating_the_car_and_its_price(
+    customer, manager
+):
+    legal_entity_make()
+    order = order_make(customer, (vehicle_make(price="2400000.00"), 1))
+    trade_in = trade_in_make(customer, order, make="Lada", model="Priora", year=2012)
+    tradein_services.trade_in_offer(
+        user=manager,
+        trade_in_id=trade_in.pk,
+        amount=Decimal("640000.00"),
+        valid_until=timezone.now() + timedelta(days=7),
+    )
+    tradein_services.trade_in_accept(user=customer, trade_in_id=trade_in.pk)
+    assert kinds_of(order) == []  # accepted, the car is not seen yet: no contract
+
+    tradein_services.trade_in_inspect(
+        user=manager, trade_in_id=trade_in.pk, mileage_km=151200, findings="Скол на капоте."
+    )
+
+    (contract,) = selectors.document_list(user=customer).filter(kind="trade_in_contract")
+    assert contract.number.startswith(f"ДВ-{timezone.localdate().year}-")
+    (car,) = contract.facts["trade_ins"]
+    assert (car["vin"], car["mileage_km"], car["amount"]) == (trade_in.vin, "151200", "640000.00")
+    assert contract.facts["amount_words"] == "Шестьсот сорок тысяч рублей 00 копеек"
+    text = text_of(contract)
+    assert trade_in.vin in text and "Скол на капоте." in text and "640 000,00" in text

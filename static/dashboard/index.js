@@ -170,18 +170,18 @@ function revenueOption() {
   };
 }
 
-function funnelOption() {
+function funnelOption(stages, name) {
   return {
     tooltip: { trigger: "item", renderMode: "richText" },
     series: [
       {
-        name: page.textOrders,
+        name,
         type: "funnel",
         sort: "none",  // the stages in the order the figures give them
         left: "10%",
         width: "80%",
         label: { formatter: (p) => `${p.name}: ${number(p.value)}` },
-        data: figures.charts.funnel.map((s) => ({ name: s.label, value: s.count, stage: s.stage })),
+        data: stages.map((s) => ({ name: s.label, value: s.count, stage: s.stage })),
       },
     ],
   };
@@ -261,7 +261,11 @@ function lowStockOption() {
 function renderCharts() {
   // notMerge: a series that is gone (a status no payment has any more) goes from the chart.
   chart("chart-revenue").setOption(revenueOption(), { notMerge: true });
-  chart("chart-funnel").setOption(funnelOption(), { notMerge: true });
+  chart("chart-funnel").setOption(funnelOption(figures.charts.funnel, page.textOrders), { notMerge: true });
+  chart("chart-trade-in-funnel").setOption(
+    funnelOption(figures.charts.trade_in_funnel, page.textTradeIns),
+    { notMerge: true },
+  );
   chart("chart-payments").setOption(paymentsOption(), { notMerge: true });
   chart("chart-top-models").setOption(topModelsOption(), { notMerge: true });
   chart("chart-loans").setOption(loansOption(), { notMerge: true });

@@ -33,6 +33,7 @@ from storefront.forms import (
     SignUpForm,
 )
 from storefront.pages import page
+from tradein import selectors as tradein
 
 BACKEND = "accounts.lockout.LockoutBackend"
 # What a Google sign-in started in this browser keeps until Google sends it back: the value
@@ -252,6 +253,7 @@ def account_page(request: HttpRequest) -> HttpResponse:
             "consents": accounts_selectors.consent_list(user=user),
             "test_drives": showroom.test_drive_list(user=user).order_by("-start_time")[:10],
             "registrations": showroom.registration_list(user=user).order_by("-created_at")[:10],
+            "trade_ins": tradein.trade_in_list(user=user).filter(customer_id=user.pk)[:10],
             "notifications_form": NotificationsForm(initial=_notification_choices(user)),
         },
         status=400 if form.is_bound else 200,

@@ -27,7 +27,7 @@ from insurance import services as insurance
 from showroom import selectors as showroom
 from showroom import services as showroom_services
 from storefront import compare, seo, specs
-from storefront.forms import CalculatorForm, CallbackForm, InsuranceForm, TestDriveForm
+from storefront.forms import CalculatorForm, CallbackForm, InsuranceForm, TestDriveForm, TradeInForm
 from storefront.pages import htmx, page
 
 PAGE_SIZE = 24
@@ -146,6 +146,10 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
                 initial={"name": getattr(request.user, "full_name", "")},
                 auto_id="callback_%s",  # one page, several forms: ids of their own
             ),
+            # The old car's appraisal, for a buyer who is signed in (anyone else signs in).
+            "trade_in_form": TradeInForm(auto_id="trade_in_%s")
+            if request.user.is_authenticated
+            else None,
             # One reservation however often the form is sent (its Idempotency-Key).
             "reserve_key": uuid.uuid4(),
             "deposit_percent": settings.ORDERS_VEHICLE_DEPOSIT_PERCENT,

@@ -46,8 +46,10 @@ from storefront.forms import (
     EventRegistrationForm,
     InsureForm,
     TestDriveForm,
+    TradeInForm,
 )
 from storefront.pages import page
+from tradein import selectors as tradein_selectors
 
 # What a storefront order's statuses say to its buyer (the feed sends the codes).
 STATUS_WORDS = {
@@ -59,8 +61,8 @@ STATUS_WORDS = {
 }
 
 
-def _buyer(request: HttpRequest) -> Any:
-    """The signed-in buyer (`_signed_in_or_away` let them in): an account, as the services
+def buyer_of(request: HttpRequest) -> Any:
+    """The signed-in buyer (`signed_in_or_away` let them in): an account, as the services
     take it."""
     assert request.user.is_authenticated
     return request.user
@@ -80,10 +82,13 @@ def _errors_told(request: HttpRequest, form: Any) -> None:
         messages.error(request, " ".join(str(problem) for problem in problems))
 
 
-def _signed_in_or_away(request: HttpRequest, back: str) -> HttpResponse | None:
+def signed_in_or_away(
+    request: HttpRequest, back: str, why: str | None = None
+) -> HttpResponse | None:
+    """None for a signed-in buyer; anyone else goes to sign in, and then back."""
     if request.user.is_authenticated:
         return None
-    messages.info(request, _("Sign in or create an account to reserve a car."))
+    messages.info(request, why or _("Sign in or create an account to reserve a car."))
     return HttpResponseRedirect(f"{reverse('storefront:sign-in')}?next={back}")
 
 
@@ -91,7 +96,7 @@ def _signed_in_or_away(request: HttpRequest, back: str) -> HttpResponse | None:
 @page
 def reserve(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
     car_page = reverse("storefront:car", args=[vehicle_id])
-    if away := _signed_in_or_away(request, car_page):
+    if away := signed_in_or_away(request, car_page):
         return away
     try:
         key = UUID(request.POST.get("key", ""))
@@ -100,7 +105,7 @@ def reserve(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
         return HttpResponseRedirect(car_page)
     try:
         order, _created = order_services.order_create(
-            customer=_buyer(request),
+            customer=buyer_of(request),
             items=[{"product_id": vehicle_id, "quantity": 1}],
             idempotency_key=f"storefront:{key}",
         )
@@ -119,7 +124,7 @@ def test_drive_book(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
     """Books one of the demo car's free slots, with the consent a test drive needs; the
     showroom's own rules (a verified e-mail, the limits, the slot still free) decide."""
     car_page = reverse("storefront:car", args=[vehicle_id])
-    if away := _signed_in_or_away(request, f"{car_page}#test-drive"):
+    if away := signed_in_or_away(request, f"{car_page}#test-drive"):
         return away
     form = TestDriveForm(request.POST)
     if not form.is_valid():
@@ -129,15 +134,15 @@ def test_drive_book(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
     length = timedelta(minutes=settings.SHOWROOM_TEST_DRIVE_SLOT_MINUTES)
     try:
         drive = showroom.test_drive_book(
-            user=_buyer(request), vehicle_id=vehicle_id, start_time=start, end_time=start + length
+            user=buyer_of(request), vehicle_id=vehicle_id, start_time=start, end_time=start + length
         )
     except ApplicationError as error:
         messages.error(request, str(error.message))
         return HttpResponseRedirect(f"{car_page}#test-drive")
     accounts.consent_give(
         purpose=ConsentPurpose.TEST_DRIVE,
-        user=_buyer(request),
-        email=_buyer(request).email,
+        user=buyer_of(request),
+        email=buyer_of(request).email,
         ip_address=client_ip(request),
     )
     messages.success(
@@ -161,7 +166,7 @@ def callback(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
         _errors_told(request, form)
         return HttpResponseRedirect(f"{car_page}#callback")
     phone = form.cleaned_data["phone"].as_e164
-    user = _buyer(request) if request.user.is_authenticated else None
+    user = buyer_of(request) if request.user.is_authenticated else None
     crm.callback_request(
         name=form.cleaned_data["name"],
         phone=phone,
@@ -185,15 +190,17 @@ def event_page(request: HttpRequest, event_id: UUID) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     form = EventRegistrationForm(posted, initial={"key": uuid.uuid4()})
     if posted is not None:
-        if away := _signed_in_or_away(request, here):
+        if away := signed_in_or_away(request, here):
             return away
         if form.is_valid():
             try:
-                registration = showroom.registration_create(event_id=event.pk, user=_buyer(request))
+                registration = showroom.registration_create(
+                    event_id=event.pk, user=buyer_of(request)
+                )
                 accounts.consent_give(
                     purpose=ConsentPurpose.EVENTS,
-                    user=_buyer(request),
-                    email=_buyer(request).email,
+                    user=buyer_of(request),
+                    email=buyer_of(request).email,
                     ip_address=client_ip(request),
                 )
                 payment_url = _seat_paid(request, registration, event, form.cleaned_data["key"])
@@ -212,7 +219,7 @@ def _seat_paid(request: HttpRequest, registration: Any, event: Any, key: UUID) -
     if registration.status != "pending_payment":
         return ""
     payment, _created = payments.payment_create(
-        user=_buyer(request),
+        user=buyer_of(request),
         amount=event.price,
         method="card",
         registration_id=registration.pk,
@@ -220,7 +227,7 @@ def _seat_paid(request: HttpRequest, registration: Any, event: Any, key: UUID) -
         idempotency_key=f"storefront:{key}",
     )
     return payment_selectors.payment_get(
-        user=_buyer(request), payment_id=payment.pk
+        user=buyer_of(request), payment_id=payment.pk
     ).confirmation_url
 
 
@@ -232,9 +239,9 @@ def _deposit(total: Decimal, balance_due: Decimal) -> Decimal:
 @page
 def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
     here = reverse("storefront:checkout", args=[order_id])
-    if away := _signed_in_or_away(request, here):
+    if away := signed_in_or_away(request, here):
         return away
-    deal = orders.deal_of_buyer(user=_buyer(request), order_id=order_id)
+    deal = orders.deal_of_buyer(user=buyer_of(request), order_id=order_id)
     order = deal.order
     order_page = reverse("storefront:order", args=[order.pk])
     own_part = _own_part(deal)
@@ -265,6 +272,11 @@ def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "deposit": deposit,
         "own_part": own_part,
         "form": form,
+        # The old car: its appraisal asked for here, or one asked for earlier credited.
+        "trade_in_form": None
+        if deal.trade_in
+        else TradeInForm(initial={"order": order.pk}, auto_id="trade_in_%s"),
+        "trade_ins_to_credit": tradein_selectors.trade_ins_to_credit(user=buyer_of(request)),
     }
     return render(request, "storefront/checkout.html", context, status=400 if form.errors else 200)
 
@@ -278,11 +290,11 @@ def _pay(
         # The order's application already open (the form sent again after a failed down
         # payment) is the one whose down payment is due; a second is never made.
         application = (
-            financing_selectors.application_list(user=_buyer(request))
+            financing_selectors.application_list(user=buyer_of(request))
             .filter(order_id=order.pk, status__in=OPEN_STATUSES)
             .first()
         ) or financing.application_create(
-            user=_buyer(request),
+            user=buyer_of(request),
             order_id=order.pk,
             vehicle_price=order.total_amount,
             down_payment=data["down_payment"],
@@ -297,7 +309,7 @@ def _pay(
     if amount <= 0:
         return ""
     payment, _created = payments.payment_create(
-        user=_buyer(request),
+        user=buyer_of(request),
         amount=amount,
         method="card",
         order_id=order.pk,
@@ -306,7 +318,7 @@ def _pay(
     )
     # The embedded provider charges as the request commits: read what it answered.
     return payment_selectors.payment_get(
-        user=_buyer(request), payment_id=payment.pk
+        user=buyer_of(request), payment_id=payment.pk
     ).confirmation_url
 
 
@@ -316,9 +328,9 @@ def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
     """OSAGO or KASKO for the ordered car: a quote priced by the insurance app, bought, and
     its premium paid through the provider. One open policy of a kind per order."""
     order_page = reverse("storefront:order", args=[order_id])
-    if away := _signed_in_or_away(request, order_page):
+    if away := signed_in_or_away(request, order_page):
         return away
-    deal = orders.deal_of_buyer(user=_buyer(request), order_id=order_id)
+    deal = orders.deal_of_buyer(user=buyer_of(request), order_id=order_id)
     form = InsureForm(request.POST)
     if not form.is_valid():
         _errors_told(request, form)
@@ -327,7 +339,7 @@ def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
     try:
         policy = _policy_bought(request, deal.order, data)
         payment, _created = payments.payment_create(
-            user=_buyer(request),
+            user=buyer_of(request),
             amount=policy.premium,
             method="card",
             policy_id=policy.pk,
@@ -337,7 +349,7 @@ def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, str(error.message))
         return HttpResponseRedirect(f"{order_page}#insure")
-    confirmation = payment_selectors.payment_get(user=_buyer(request), payment_id=payment.pk)
+    confirmation = payment_selectors.payment_get(user=buyer_of(request), payment_id=payment.pk)
     messages.success(request, _("The policy is bought: %(number)s.") % {"number": policy.number})
     return HttpResponseRedirect(confirmation.confirmation_url or order_page)
 
@@ -347,7 +359,7 @@ def _policy_bought(request: HttpRequest, order: Any, data: dict[str, Any]) -> An
     a new one bought from a new quote."""
     car = next(item for item in order.line_items)
     return insurance.policy_for_order(
-        user=_buyer(request),
+        user=buyer_of(request),
         order_id=order.pk,
         insurance_type=data["insurance_type"],
         product_id=car.product_id,
@@ -359,21 +371,21 @@ def _policy_bought(request: HttpRequest, order: Any, data: dict[str, Any]) -> An
 @require_GET
 @page
 def order_list(request: HttpRequest) -> HttpResponse:
-    if away := _signed_in_or_away(request, reverse("storefront:orders")):
+    if away := signed_in_or_away(request, reverse("storefront:orders")):
         return away
     return render(
         request,
         "storefront/orders.html",
-        {"orders": orders.orders_of_buyer(user=_buyer(request)), "words": STATUS_WORDS},
+        {"orders": orders.orders_of_buyer(user=buyer_of(request)), "words": STATUS_WORDS},
     )
 
 
 @require_GET
 @page
 def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
-    if away := _signed_in_or_away(request, reverse("storefront:order", args=[order_id])):
+    if away := signed_in_or_away(request, reverse("storefront:order", args=[order_id])):
         return away
-    buyer = _buyer(request)
+    buyer = buyer_of(request)
     deal = orders.deal_of_buyer(user=buyer, order_id=order_id)
     policies = list(insurance_selectors.policy_list(user=buyer).filter(order_id=order_id))
     loan = (
@@ -397,7 +409,7 @@ def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
             if loan
             else (),
             "order": deal.order,
-            "history": orders.order_history(user=_buyer(request), order_id=order_id),
+            "history": orders.order_history(user=buyer_of(request), order_id=order_id),
             # What the loan waits for; the buyer's own part is the amount due, shown apart.
             "waiting_for": [step for step in deal.outstanding if step.code != "payment_due"],
             "own_part": _own_part(deal),
@@ -421,9 +433,9 @@ def order_document(
     request: HttpRequest, order_id: UUID, document_id: UUID
 ) -> HttpResponse | FileResponse:
     """One of the order's documents, as its PDF; another buyer's is a 404."""
-    if away := _signed_in_or_away(request, reverse("storefront:order", args=[order_id])):
+    if away := signed_in_or_away(request, reverse("storefront:order", args=[order_id])):
         return away
-    document = documents_selectors.document_get(user=_buyer(request), document_id=document_id)
+    document = documents_selectors.document_get(user=buyer_of(request), document_id=document_id)
     if document.order_id != order_id:
         raise Http404
     return FileResponse(
