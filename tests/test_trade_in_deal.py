@@ -155,7 +155,10 @@ def test_the_whole_deal_credits_the_old_car_and_takes_it_into_stock(customer, se
     )
     # What the dealership paid, for margin reports; staff's only.
     assert Product.objects.get(pk=car.product_id).purchase_price == Decimal("1600000.00")
-    assert "purchase_price" not in client_for(customer).get(f"/api/v1/catalog/products/{car.product_id}/").json()
+    assert (
+        "purchase_price"
+        not in client_for(customer).get(f"/api/v1/catalog/products/{car.product_id}/").json()
+    )
 
     # Each step told its own event, and the CRM's timeline tells the story in Russian.
     told = OutboxEvent.objects.filter(aggregate_id=trade_in_id).order_by("occurred_at")
@@ -169,9 +172,9 @@ def test_the_whole_deal_credits_the_old_car_and_takes_it_into_stock(customer, se
     story = Activity.objects.filter(client__user_id=customer.pk, kind="trade_in")
     assert list(story.order_by("occurred_at").values_list("summary", flat=True)) == [
         "Заявка на трейд-ин: Lada Priora, 2012",
-        "Предложено 1 600 000,00 ₽ за Lada Priora, 2012",
-        "Принято 1 600 000,00 ₽ за Lada Priora, 2012",
-        "Lada Priora, 2012 осмотрен; зачтено 1 600 000,00 ₽",
+        "Предложено 1\xa0600\xa0000,00\xa0₽ за Lada Priora, 2012",
+        "Принято 1\xa0600\xa0000,00\xa0₽ за Lada Priora, 2012",
+        "Lada Priora, 2012 осмотрен; зачтено 1\xa0600\xa0000,00\xa0₽",
         "Lada Priora, 2012 принят в продажу с пробегом",
     ]
 
