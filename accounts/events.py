@@ -119,8 +119,9 @@ class ConsentWithdrawn:
     9): the apps stop the processing it covered (docs/storefront.md, "Personal data")."""
 
     id: Uuid = described("The consent.")
-    purpose: Literal["account", "callback", "test_drive", "events"] = described(
-        "What it covered: the account and purchases, a call back, test drives, showroom events."
+    purpose: Literal["account", "callback", "test_drive", "events", "trade_in"] = described(
+        "What it covered: the account and purchases, a call back, test drives, showroom events,"
+        " a trade-in's appraisal (version 2 added the last)."
     )
     user_id: Uuid = described("The account that gave and withdrew it.")
     withdrawn_at: DateTime = described("When it was withdrawn.")
@@ -296,7 +297,11 @@ USER_EMAIL_CHANGED = DomainEvent(
 
 # The purpose of a consent is personal: the project's own apps hear of it, partners do not.
 CONSENT_WITHDRAWN = DomainEvent(
-    "consent.withdrawn", payload=ConsentWithdrawn, app_label="accounts", internal=True
+    "consent.withdrawn",
+    payload=ConsentWithdrawn,
+    app_label="accounts",
+    internal=True,
+    schema_version=2,
 )
 
 

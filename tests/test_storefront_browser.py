@@ -5,12 +5,14 @@ on and the buyer's page shows it within two seconds, without a reload. Then ever
 both languages, at a phone's width and a desktop's, to the run's artifacts."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
 from accounts import selectors as accounts_selectors
@@ -26,6 +28,9 @@ from payments import selectors as payments
 from showroom import selectors as showroom_selectors
 from showroom.tests.factories import event_make, resource_make
 from tests.test_browser import SCREENSHOTS, outside_the_browser_loop
+from tradein import selectors as tradein_selectors
+from tradein import services as tradein_services
+from tradein.tests.factories import trade_in_make, vin_make
 
 pytestmark = [
     pytest.mark.slow,
@@ -221,6 +226,53 @@ def test_a_buyer_applies_for_a_loan_buys_kasko_and_books_a_test_drive(
     assert problems == []
 
 
+def test_a_buyer_trades_in_the_old_car_from_a_cars_page_with_a_photo(
+    chromium, server, lot, tmp_path
+):
+    buyer = UserFactory(full_name="Олег Иванов")
+    photo = tmp_path / "priora.jpg"
+    Image.new("RGB", (1600, 1200), (120, 40, 40)).save(photo, "JPEG")
+    vin = vin_make()
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        context = browser_context(chromium, playwright, viewport=PHONE)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        sign_in(page, server, buyer)
+
+        page.goto(f"{server.url}/cars/{lot[0].pk}/")
+        page.click("text=Описать свой автомобиль")
+        page.fill("#trade_in_vin", vin)
+        page.fill("#trade_in_make", "Lada")
+        page.fill("#trade_in_model", "Priora")
+        page.fill("#trade_in_year", "2012")
+        page.fill("#trade_in_mileage_km", "148000")
+        page.select_option("#trade_in_condition", "good")
+        page.fill("#trade_in_owners_count", "2")
+        page.set_input_files("#trade_in_photos", str(photo))
+        page.check("#trade_in_consent")
+        page.screenshot(path=SCREENSHOTS / "storefront-ru-phone-trade-in-form.png", full_page=True)
+        page.click("text=Получить предложение")
+        page.wait_for_url(re.compile(r"/account/trade-ins/[0-9a-f-]+/"))
+        expect(page.locator(".notice-success")).to_contain_text("Оценщик изучит")
+        expect(page.locator(".trade-in-photos img")).to_have_count(1)
+        loaded = page.locator(".trade-in-photos img").evaluate("img => img.naturalWidth")
+        page.screenshot(path=SCREENSHOTS / "storefront-ru-phone-trade-in.png", full_page=True)
+        context.close()
+
+    (trade_in,) = tradein_selectors.trade_in_list(user=buyer)
+    assert (trade_in.vin, trade_in.make, trade_in.year, trade_in.status) == (
+        vin,
+        "Lada",
+        2012,
+        "submitted",
+    )
+    (kept,) = trade_in.photos.all()
+    assert (kept.width, kept.height) == (1600, 1200) and loaded == 320  # its thumbnail, served
+    assert {c.purpose for c in accounts_selectors.consent_list(user=buyer)} == {"trade_in"}
+    assert problems == []
+
+
 def test_without_javascript_the_filters_and_the_calculator_still_work(chromium, server, lot):
     k5 = lot[0]
     with sync_playwright() as playwright:
@@ -265,10 +317,12 @@ def storefront_pages(car, event) -> dict[str, str]:
     }
 
 
-def buyer_pages(order, consent) -> dict[str, str]:
+def buyer_pages(order, consent, trade_in) -> dict[str, str]:
     """Each page a signed-in buyer sees, by the name its screenshot takes."""
     return {
         "account": "/account/",
+        "trade-in-new": f"/trade-in/?car={order.line_items[0].product_id}",
+        "trade-in": f"/account/trade-ins/{trade_in.pk}/",
         "orders": "/account/orders/",
         "order": f"/account/orders/{order.pk}/",
         "checkout": f"/checkout/{order.pk}/",
@@ -292,7 +346,14 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     order = order_make(buyer, (lot[0], 1))
     consent = accounts.consent_give(purpose="account", user=buyer, email=buyer.email)
     pages = storefront_pages(lot[1], event_make())
-    signed_in_pages = buyer_pages(order, consent)
+    trade_in = trade_in_make(buyer, order)
+    tradein_services.trade_in_offer(
+        user=UserFactory(role="manager"),
+        trade_in_id=trade_in.pk,
+        amount=Decimal("640000.00"),
+        valid_until=timezone.now() + timedelta(days=7),
+    )
+    signed_in_pages = buyer_pages(order, consent, trade_in)
     if not AXE.exists():
         pytest.fail("axe-core is missing: `npm ci` (`make test` runs it)")
     widths, problems, titles, texts, violations = {}, [], {}, {}, {}

@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from accounts.choices import ConsentPurpose
 from common.events import TypedEvent, consumer
 from common.queueing import task_queue
+from tradein import services
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
+    from accounts.events import ConsentWithdrawn
     from orders.events import OrderStatusChanged
 
 
@@ -24,3 +27,12 @@ def stock_of_handed_over_order(event: TypedEvent[OrderStatusChanged]) -> None:
             using="tradein",
             robust=True,
         )
+
+
+@consumer("consent.withdrawn", name="tradein.stop_for_withdrawn_consent", app_label="tradein")
+def stop_for_withdrawn_consent(event: TypedEvent[ConsentWithdrawn]) -> None:
+    """A withdrawn consent to the appraisal, or the account's own: the person's trade-ins
+    not yet inspected are withdrawn (docs/storefront.md, "Personal data"). One inspected is
+    a purchase the law on accounting keeps."""
+    if event.payload.purpose in (ConsentPurpose.TRADE_IN, ConsentPurpose.ACCOUNT):
+        services.trade_ins_withdraw_open(customer_id=event.payload.user_id)

@@ -232,6 +232,22 @@ def trade_in_withdraw(*, user: Actor, trade_in_id: Id) -> TradeIn:
         return _move(_locked(trade_in_id), TradeInStatus.WITHDRAWN, Role.CUSTOMER)
 
 
+def trade_ins_withdraw_open(*, customer_id: Id) -> int:
+    """Withdraw, as the customer, every trade-in of theirs not yet inspected (their consent
+    to its processing withdrawn); how many."""
+    withdrawn = 0
+    open_ones = TradeIn.objects.using(DB).filter(
+        customer_id=customer_id, status__in=selectors.CREDITABLE
+    )
+    for trade_in_id in list(open_ones.values_list("pk", flat=True)):
+        with transaction.atomic(using=DB):
+            trade_in = _locked(trade_in_id)
+            if trade_in.status in selectors.CREDITABLE:
+                _move(trade_in, TradeInStatus.WITHDRAWN, Role.CUSTOMER)
+                withdrawn += 1
+    return withdrawn
+
+
 def offers_expire(*, now: datetime | None = None) -> int:
     """Expire the offers past their date, as the system; how many."""
     now = now or timezone.now()

@@ -209,3 +209,15 @@ def test_the_checkout_takes_a_trade_in_for_its_order_and_credits_an_earlier_one(
     assert deal.balance_due == Decimal("1860000.00")
     page = signed_in(customer).get(reverse("storefront:order", args=[order.pk])).content.decode()
     assert "640" in page and str(earlier.pk) in page
+
+
+def test_withdrawing_the_consent_withdraws_the_trade_ins_not_yet_inspected(customer, run_on_commit):
+    signed_in(customer).post(NEW, old_car())
+    (trade_in,) = tradein.trade_in_list(user=customer)
+    (consent,) = accounts.consent_list(user=customer).filter(purpose="trade_in")
+
+    with run_on_commit():
+        signed_in(customer).post(reverse("storefront:consent-withdraw", args=[consent.pk]))
+
+    assert tradein.trade_in_get(user=customer, trade_in_id=trade_in.pk).status == "withdrawn"
+    assert accounts.consent_list(user=customer).get(pk=consent.pk).withdrawn_at is not None

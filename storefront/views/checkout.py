@@ -248,6 +248,8 @@ def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
     if order.status != OrderStatus.PENDING or own_part <= 0:
         return HttpResponseRedirect(order_page)
     deposit = _deposit(order.total_amount, own_part)
+    ended = deal.trade_in is None or deal.trade_in.status in ("declined", "expired", "withdrawn")
+    trade_in = None if ended else deal.trade_in
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
         initial={
@@ -273,8 +275,9 @@ def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "own_part": own_part,
         "form": form,
         # The old car: its appraisal asked for here, or one asked for earlier credited.
+        "trade_in": trade_in,
         "trade_in_form": None
-        if deal.trade_in
+        if trade_in
         else TradeInForm(initial={"order": order.pk}, auto_id="trade_in_%s"),
         "trade_ins_to_credit": tradein_selectors.trade_ins_to_credit(user=buyer_of(request)),
     }
