@@ -10,7 +10,8 @@ from financing import services
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
     from orders.events import OrderCancelled
-    from payments.events import PaymentCompleted, PaymentRefunded
+    from payments.events import PaymentCompleted, PaymentRefunded, PaymentTradeInRecorded
+    from tradein.events import TradeInPayload
 
 
 @consumer("order.cancelled", name="financing.withdraw_on_order_cancelled", app_label="financing")
@@ -20,7 +21,12 @@ def withdraw_on_order_cancelled(event: TypedEvent[OrderCancelled]) -> None:
 
 @consumer("payment.completed", name="financing.note_paid_on_payment", app_label="financing")
 @consumer("payment.refunded", name="financing.note_paid_on_refund", app_label="financing")
-def note_order_paid(event: TypedEvent[PaymentCompleted | PaymentRefunded]) -> None:
+@consumer(
+    "payment.trade_in_recorded", name="financing.note_paid_on_trade_in", app_label="financing"
+)
+def note_order_paid(
+    event: TypedEvent[PaymentCompleted | PaymentRefunded | PaymentTradeInRecorded],
+) -> None:
     """The down payment is in when what the order received covers it (docs/deal.md)."""
     report = event.payload
     if report.payable_kind != "order":
@@ -30,3 +36,26 @@ def note_order_paid(event: TypedEvent[PaymentCompleted | PaymentRefunded]) -> No
         paid_amount=Decimal(report.payable_paid_amount),
         version=report.payable_paid_version,
     )
+
+
+def note_trade_in(event: TypedEvent[TradeInPayload]) -> None:
+    """An accepted trade-in counts in the order's down payment (docs/tradein.md)."""
+    trade_in = event.payload
+    if trade_in.order_id:
+        accepted = trade_in.status == "accepted" and trade_in.amount
+        services.trade_in_credit_note(
+            order_id=trade_in.order_id,
+            credit=Decimal(trade_in.amount) if accepted and trade_in.amount else Decimal("0.00"),
+            reported_at=event.occurred,
+        )
+
+
+for _event_type in (
+    "trade_in.offered",
+    "trade_in.accepted",
+    "trade_in.inspected",
+    "trade_in.cancelled",
+):
+    consumer(
+        _event_type, name=f"financing.note_{_event_type.replace('.', '_')}", app_label="financing"
+    )(note_trade_in)

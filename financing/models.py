@@ -72,6 +72,14 @@ class LoanApplication(TimestampedModel):
         default=0,
     )
     order_paid_version = models.PositiveIntegerField(_("paid amount version"), default=0)
+    # The order's accepted trade-in, a credit it expects but has not received yet (the
+    # inspection records it as money): it counts in the down payment (docs/tradein.md).
+    trade_in_credit = _money(
+        _("trade-in credit"),
+        help_text=_("The accepted trade-in the order expects, counted in the down payment."),
+        default=0,
+    )
+    trade_in_as_of = models.DateTimeField(_("trade-in reported"), null=True, blank=True)
     # The lender (FINANCING_LENDER when it was sent) and its reference for the loan.
     lender = models.CharField(_("lender"), max_length=16, blank=True)
     lender_reference = models.CharField(_("lender reference"), max_length=100, blank=True)

@@ -3,6 +3,7 @@ disbursed, returned and withdrawn only here (docs/deal.md)."""
 
 import logging
 from dataclasses import asdict
+from datetime import datetime
 from decimal import Decimal
 from functools import partial
 
@@ -72,6 +73,7 @@ def application_create(
     )
     if _open_applications(order.id).exists():
         raise _already_open()
+    credit, credit_as_of = orders_selectors.trade_in_expected(order_id=order.id)
     application = LoanApplication(
         order_id=order.id,
         customer_id=order.customer_id,
@@ -91,8 +93,11 @@ def application_create(
         rate_table_version=offer.rate_table_version,
         status=offer.status,
         reasons=offer.reasons,
-        # What the order had received when it applied; payments' events keep it current.
+        # What the order had received when it applied, and the credit of its accepted
+        # trade-in; payments' and the trade-in's events keep them current.
         order_paid_amount=order.paid_amount,
+        trade_in_credit=credit,
+        trade_in_as_of=credit_as_of,
     )
     try:
         with transaction.atomic(using=DB):
@@ -201,7 +206,7 @@ def _ready_to_send(application: LoanApplication) -> bool:
     return (
         application.status == ApplicationStatus.APPROVED
         and application.sent_to_lender_at is None
-        and application.order_paid_amount >= application.down_payment
+        and application.order_paid_amount + application.trade_in_credit >= application.down_payment
     )
 
 
@@ -238,6 +243,33 @@ def order_paid_note(*, order_id: Id, paid_amount: Decimal, version: int) -> None
         application.order_paid_version = version
         application.save(
             using=DB, update_fields=["order_paid_amount", "order_paid_version", "updated_at"]
+        )
+        _send_after_commit(application)
+
+
+def trade_in_credit_note(*, order_id: Id, credit: Decimal, reported_at: datetime) -> None:
+    """The trade-in domain reported the order's old car (`reported_at` orders the reports):
+    accepted, its amount is a credit the order expects, which counts in the down payment
+    until the inspection records it as money; anything else, none. An approved loan whose
+    down payment is now in goes to the lender."""
+    with transaction.atomic(using=DB):
+        application = (
+            LoanApplication.objects.using(DB)
+            .select_for_update()
+            .filter(
+                order_id=order_id,
+                status__in=(ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED),
+            )
+            .first()
+        )
+        if application is None:
+            return
+        if application.trade_in_as_of is not None and reported_at <= application.trade_in_as_of:
+            return
+        application.trade_in_credit = credit
+        application.trade_in_as_of = reported_at
+        application.save(
+            using=DB, update_fields=["trade_in_credit", "trade_in_as_of", "updated_at"]
         )
         _send_after_commit(application)
 

@@ -24,7 +24,7 @@ from orders import cache
 from orders.choices import FINANCED_LOAN_STATUSES, PAID_STATUSES, LinkKind, OrderStatus
 from orders.deal import Deal, deal_of
 from orders.error_codes import OrderErrorCode
-from orders.models import Order, OrderItem, OrderStatusHistory
+from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
 
 
 @dataclass(frozen=True)
@@ -196,6 +196,21 @@ def order_papers(*, order_id: Id) -> OrderPapers | None:
         if deal.loan and deal.loan.status in ("approved", "sent_to_lender", "disbursed")
         else Decimal(0),
     )
+
+
+def trade_in_expected(*, order_id: Id) -> tuple[Decimal, datetime | None]:
+    """The credit the order's accepted trade-in promises and has not paid in yet (the
+    inspection records it as money), and when the trade-in was last reported: (0, None)
+    without one (financing counts it in a down payment, docs/tradein.md)."""
+    link = (
+        OrderLink.objects.filter(order_id=order_id, kind=LinkKind.TRADE_IN)
+        .order_by("-reported_at")
+        .first()
+    )
+    if link is None:
+        return Decimal("0.00"), None
+    accepted = link.status == "accepted" and link.amount is not None
+    return (link.amount if accepted and link.amount else Decimal("0.00")), link.reported_at
 
 
 def order_view_get(*, user: Actor, order_id: Id) -> OrderView:

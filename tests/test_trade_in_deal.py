@@ -18,6 +18,7 @@ from catalog.models import Product
 from common.exceptions import ApplicationError
 from conftest import client_for, run_concurrently
 from crm.models import Activity
+from financing import selectors as financing_selectors
 from financing.tests.factories import application_make
 from orders import selectors as orders_selectors
 from orders import services as orders_services
@@ -59,6 +60,7 @@ def offer(client, trade_in_id, amount="1600000.00", days=7):
 
 def test_the_whole_deal_credits_the_old_car_and_takes_it_into_stock(customer, settings):
     settings.TRADEIN_SECOND_APPROVAL_ABOVE = Decimal("1500000")
+    settings.FINANCING_LENDER = "manual"  # the lender pays by transfer; staff record it
     buyer = client_for(customer)
     first, second = UserFactory(role="manager"), UserFactory(role="manager")
     order = order_make(customer, (vehicle_make(price="3000000.00"), 1))
@@ -109,15 +111,17 @@ def test_the_whole_deal_credits_the_old_car_and_takes_it_into_stock(customer, se
         method="card",
         idempotency_key="deposit",
     )
-    payments_services.loan_record(  # the lender's disbursement, as its consumer records it
-        order_id=order.pk,
-        application_id=application.pk,
-        customer_id=customer.pk,
-        type="loan_disbursement",
-        amount=application.loan_amount,
-        currency="RUB",
-        reference="lender-1",
+    # The accepted credit counts in the down payment: with the deposit it is in, so the loan
+    # goes to the lender, and staff record the lender's money.
+    sent = financing_selectors.application_list(user=first).get(pk=application.pk)
+    assert (sent.status, sent.trade_in_credit) == ("approved", Decimal("1600000.00"))
+    assert sent.sent_to_lender_at is not None
+    disbursed = client_for(first).post(
+        f"/api/v1/financing/applications/{application.pk}/disburse",
+        {"amount": str(application.loan_amount), "reference": "lender-1"},
+        format="json",
     )
+    assert disbursed.status_code == 200, disbursed.json()
     assert orders_selectors.order_get(user=customer, order_id=order.pk).status == "pending"
 
     # 5. Staff inspect the car at handover: the credit is recorded, the order is paid; staff
@@ -289,3 +293,34 @@ def test_a_lowered_inspection_reopens_the_balance_until_accepted_again(customer)
         idempotency_key="difference",
     )
     assert orders_selectors.order_get(user=customer, order_id=order.pk).status == "paid"
+
+
+def test_a_loan_counts_the_accepted_credit_in_its_down_payment_until_it_is_lowered(customer):
+    order = order_make(customer, (vehicle_make(price="2000000.00"), 1))
+    application = application_make(
+        customer, order, vehicle_price="2000000.00", down_payment="800000.00",
+        monthly_income="500000.00",
+    )  # fmt: skip
+    staff, trade_in = accepted_trade_in(customer, order)
+
+    def credit():
+        return financing_selectors.application_list(user=staff).get(pk=application.pk)
+
+    services.trade_in_accept(user=customer, trade_in_id=trade_in.pk)
+    assert credit().trade_in_credit == Decimal("800000.00")
+    assert credit().sent_to_lender_at is not None  # the credit is the whole down payment
+
+    lowered = order_make(customer, (vehicle_make(price="2000000.00"), 1))
+    later = application_make(
+        customer, lowered, vehicle_price="2000000.00", down_payment="800000.00",
+        monthly_income="500000.00",
+    )  # fmt: skip
+    _staff, other = accepted_trade_in(customer, lowered)
+    services.trade_in_accept(user=customer, trade_in_id=other.pk)
+    services.trade_in_inspect(
+        user=staff, trade_in_id=other.pk, mileage_km=190000, findings="Worn",
+        amount=Decimal("500000.00"), reason="Higher mileage",
+    )  # fmt: skip
+    shown = financing_selectors.application_list(user=staff).get(pk=later.pk)
+    assert shown.trade_in_credit == Decimal("0.00")  # offered again: no credit yet
+    assert shown.status == "approved"
