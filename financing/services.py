@@ -224,19 +224,25 @@ def _enqueue(task_name: str, application_id: Id, countdown: float | None = None)
     getattr(tasks, task_name).apply_async((str(application_id),), countdown=countdown)
 
 
+def _unsent_locked(order_id: Id) -> LoanApplication | None:
+    """The order's application still to be sent to a lender, locked: what the order
+    receives decides when it goes."""
+    return (
+        LoanApplication.objects.using(DB)
+        .select_for_update()
+        .filter(
+            order_id=order_id,
+            status__in=(ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED),
+        )
+        .first()
+    )
+
+
 def order_paid_note(*, order_id: Id, paid_amount: Decimal, version: int) -> None:
     """Payments reported what the order has received (`version` orders the reports): an
     approved loan whose down payment is now in goes to the lender."""
     with transaction.atomic(using=DB):
-        application = (
-            LoanApplication.objects.using(DB)
-            .select_for_update()
-            .filter(
-                order_id=order_id,
-                status__in=(ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED),
-            )
-            .first()
-        )
+        application = _unsent_locked(order_id)
         if application is None or version <= application.order_paid_version:
             return
         application.order_paid_amount = paid_amount
@@ -253,15 +259,7 @@ def trade_in_credit_note(*, order_id: Id, credit: Decimal, reported_at: datetime
     until the inspection records it as money; anything else, none. An approved loan whose
     down payment is now in goes to the lender."""
     with transaction.atomic(using=DB):
-        application = (
-            LoanApplication.objects.using(DB)
-            .select_for_update()
-            .filter(
-                order_id=order_id,
-                status__in=(ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED),
-            )
-            .first()
-        )
+        application = _unsent_locked(order_id)
         if application is None:
             return
         if application.trade_in_as_of is not None and reported_at <= application.trade_in_as_of:

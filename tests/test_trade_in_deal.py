@@ -27,20 +27,11 @@ from payments import selectors as payments_selectors
 from payments import services as payments_services
 from tradein import services
 from tradein.models import OutboxEvent
+from tradein.tests import factories
 from tradein.tests.factories import trade_in_make
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
-OLD_CAR = {
-    "vin": "XTA217030C0123456",
-    "make": "Lada",
-    "model": "Priora",
-    "year": 2012,
-    "mileage_km": 148000,
-    "condition": "good",
-    "owners_count": 2,
-    "accident_history": False,
-    "notes": "Winter tyres included.",
-}
+OLD_CAR = {**factories.OLD_CAR, "vin": "XTA217030C0123456", "notes": "Winter tyres included."}
 
 
 def jpeg() -> bytes:

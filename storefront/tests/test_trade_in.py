@@ -22,7 +22,7 @@ from orders import selectors as orders
 from orders.tests.factories import order_make
 from tradein import selectors as tradein
 from tradein import services as tradein_services
-from tradein.tests.factories import trade_in_make, vin_make
+from tradein.tests.factories import OLD_CAR, trade_in_make, vin_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -42,18 +42,10 @@ def jpeg(name="car.jpg") -> SimpleUploadedFile:
 
 
 def old_car(**changes) -> dict:
-    return {
-        "vin": vin_make(),
-        "make": "Lada",
-        "model": "Priora",
-        "year": 2012,
-        "mileage_km": 148000,
-        "condition": "good",
-        "owners_count": 2,
-        "notes": "Зимняя резина в комплекте.",
-        "consent": "on",
-        **changes,
-    }
+    """The form as a buyer fills it in: the old car, a note, the consent."""
+    details = {**OLD_CAR, "vin": vin_make(), "notes": "Зимняя резина в комплекте."}
+    details.pop("accident_history")  # an unticked box is not sent
+    return {**details, "consent": "on", **changes}
 
 
 def offered(customer, order=None, **fields):

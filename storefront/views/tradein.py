@@ -78,7 +78,7 @@ def trade_in_new(request: HttpRequest) -> HttpResponse:
         initial={"order": request.GET.get("order")},
     )
     if form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.cleaned_data
         try:
             trade_in = tradein_services.trade_in_submit(
                 user=user,
@@ -94,10 +94,10 @@ def trade_in_new(request: HttpRequest) -> HttpResponse:
                 order_id=data["order"],
             )
         except ApplicationError as error:
-            for field, problems in (error.details or {}).items():
-                if field in form.fields:
-                    form.add_error(field, problems)
-            if not error.details:
+            told = [field for field in error.details if field in form.fields]
+            for field in told:
+                form.add_error(field, error.details[field])
+            if not told:
                 form.add_error(None, str(error.message))
         else:
             accounts.consent_give(

@@ -12,17 +12,20 @@ def vin_make() -> str:
     return f"XTA217030C0{next(_serial)}"
 
 
+# An old car as its owner describes it, but for its VIN (`vin_make`).
+OLD_CAR = {
+    "make": "Lada",
+    "model": "Priora",
+    "year": 2012,
+    "mileage_km": 148000,
+    "condition": "good",
+    "owners_count": 2,
+    "accident_history": False,
+}
+
+
 def trade_in_make(customer, order=None, **fields):
-    details = {
-        "make": "Lada",
-        "model": "Priora",
-        "year": 2012,
-        "mileage_km": 148000,
-        "condition": "good",
-        "owners_count": 2,
-        "accident_history": False,
-        **fields,
-    }
+    details = {**OLD_CAR, **fields}
     return services.trade_in_submit(
         user=customer,
         vin_code=details.pop("vin", None) or vin_make(),
