@@ -6,6 +6,7 @@ chart without a reload (docs/dashboard.md). Screenshots go to test-artifacts/.""
 
 import json
 import re
+import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
+from catalog import services as catalog_services
 from catalog.models import Product
 from crm.models import Activity, Client
 from crm.tests.factories import crm_client_make
@@ -35,6 +37,8 @@ from showroom import services as showroom_services
 from showroom.models import Registration, TestDrive
 from showroom.tests.factories import drive_make, event_make, started_drive_make
 from tests.test_browser import SCREENSHOTS, chromium_page, outside_the_browser_loop
+from tradein import services as tradein_services
+from tradein.tests.factories import trade_in_make, vin_make
 
 pytestmark = [
     pytest.mark.slow,
@@ -47,6 +51,7 @@ VENDORED = Path(settings.BASE_DIR) / "static" / "vendor" / "echarts"
 CHARTS = [
     "chart-revenue",
     "chart-funnel",
+    "chart-trade-in-funnel",
     "chart-payments",
     "chart-top-models",
     "chart-loans",
@@ -129,6 +134,19 @@ def dealership(customer, settings, provider):
     showroom_services.registration_create(event_id=event_make().pk, user=anna)
     for _ in range(2):  # two cars of the model left: it runs low
         vehicle_make(price="1400000.00", make="Lada", model="Niva", year=2025)
+    # Anna's old car appraised and offered for; another, bought earlier, in used stock.
+    trade_in = trade_in_make(anna)
+    tradein_services.trade_in_offer(
+        user=manager,
+        trade_in_id=trade_in.pk,
+        amount=Decimal("450000.00"),
+        valid_until=timezone.now() + timedelta(days=7),
+    )
+    catalog_services.used_vehicle_take_in(
+        product_id=uuid.uuid4(), make="Lada", model="Granta", year=2016, vin=vin_make(),
+        mileage_km=120000, owners_count=2, price=Decimal("610000.00"), currency="RUB",
+        description="", photos=[],
+    )  # fmt: skip
     return {"manager": manager, "admin": admin, "anna": anna, "boris": boris, "pending": pending}
 
 

@@ -68,7 +68,7 @@ def embedded_server(tmp_path_factory):
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # twelve SQLite files migrated on a busy machine
         while True:
             if process.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)

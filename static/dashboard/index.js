@@ -178,8 +178,8 @@ function funnelOption(stages, name) {
         name,
         type: "funnel",
         sort: "none",  // the stages in the order the figures give them
-        left: "10%",
-        width: "80%",
+        left: "5%",
+        width: "60%",  // the rest for the labels beside it
         label: { formatter: (p) => `${p.name}: ${number(p.value)}` },
         data: stages.map((s) => ({ name: s.label, value: s.count, stage: s.stage })),
       },
