@@ -31,7 +31,6 @@ from tradein.models import OfferApproval, TradeIn, TradeInPhoto
 DB = "tradein"
 logger = logging.getLogger(__name__)
 MAX_PHOTOS = 20
-ATTACHABLE = selectors.CREDITABLE
 
 
 def _move(trade_in: TradeIn, target: TradeInStatus, role: Role, **fields: object) -> TradeIn:
@@ -122,7 +121,7 @@ def trade_in_attach(*, user: Actor, trade_in_id: Id, order_id: Id) -> TradeIn:
                 code=TradeInErrorCode.TRADE_IN_NOT_FOUND,
                 status=404,
             )
-        if trade_in.order_id is not None or trade_in.status not in ATTACHABLE:
+        if trade_in.order_id is not None or trade_in.status not in selectors.CREDITABLE:
             raise ApplicationError(
                 _("Only a trade-in not yet credited or inspected can be credited to an order."),
                 code=TradeInErrorCode.NOT_ATTACHABLE,
