@@ -28,8 +28,8 @@ from common.formatting import money
 from orders import services
 from orders.choices import LinkKind, OrderStatus
 from orders.deal import deal_of, premium_paid
+from orders.exports import OrderResource, vehicles_of
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
-from orders.resources import OrderResource, vehicles_of
 
 # Characters of a vehicle's name shown in the list (a long one is cut short).
 VEHICLE_NAME_SHOWN = 24

@@ -1,5 +1,5 @@
 """The showroom's create and edit forms in the admin. A form's data goes to the same service as
-the API's (showroom/services/events.py, showroom/services/resources.py), so that the record is
+the API's (showroom/services/open_days.py, showroom/services/resources.py), so that the record is
 checked and its event emitted exactly as through the API (docs/conventions.md, "One door for
 each state change").
 (common/admin_forms.py: a dry run while the form is validated, the call for real at the

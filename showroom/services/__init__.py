@@ -2,8 +2,8 @@
 test drives. Every state change goes through a transition map (showroom/choices.py) under
 the row lock that serialises it: an event's for its seats, a resource's for its time, and a
 person's own lock for their test drives. Events, their categories and registrations in
-`events.py`, resources and their types in `resources.py`, their bookings in `allocations.py`,
-test drives in `drives.py`."""
+`open_days.py`, resources and their types in `resources.py`, their bookings in
+`allocations.py`, test drives in `drives.py`."""
 
 from showroom.services.allocations import allocation_create, allocation_release
 from showroom.services.drives import (
@@ -14,7 +14,7 @@ from showroom.services.drives import (
     test_drive_slots_free,
     test_drives_cancel_upcoming,
 )
-from showroom.services.events import (
+from showroom.services.open_days import (
     category_create,
     event_cancel,
     event_create,

@@ -1,5 +1,7 @@
-"""Events, their categories and their registrations: one aggregate under the event's row lock,
-which serialises its seats (the waitlist, holds for payment, cancellation)."""
+"""The showroom's events (open days, premieres), their categories and their registrations:
+one aggregate under the event's row lock, which serialises its seats (the waitlist, holds
+for payment, cancellation). Named for what it holds; showroom/events.py is the domain
+events."""
 
 from datetime import datetime, timedelta
 from decimal import Decimal
