@@ -76,6 +76,13 @@ def _sum(links: list[OrderLink], statuses: tuple[str, ...]) -> Decimal:
     return sum((link.amount or ZERO for link in links if link.status in statuses), ZERO)
 
 
+def credit_expected(trade_in: OrderLink | None) -> Decimal:
+    """An accepted trade-in's credit: the order's, though recorded as money only once the
+    car is inspected (then it is in the paid amount, and expected no more)."""
+    accepted = trade_in is not None and trade_in.status == "accepted"
+    return (trade_in.amount or ZERO) if trade_in is not None and accepted else ZERO
+
+
 def deal_of(order: Order) -> Deal:
     """The deal of an order whose items and links are loaded (`selectors.order_get`)."""
     links = order.link_items
@@ -83,9 +90,7 @@ def deal_of(order: Order) -> Deal:
     loans = [link for link in links if link.kind == LinkKind.LOAN_APPLICATION]
     loan = _latest(loans)
     trade_in = _latest([link for link in links if link.kind == LinkKind.TRADE_IN])
-    # An accepted trade-in's credit is the order's, though recorded only once inspected.
-    expected = (trade_in.amount or ZERO) if trade_in and trade_in.status == "accepted" else ZERO
-    balance = max(order.total_amount - order.paid_amount - expected, ZERO)
+    balance = max(order.total_amount - order.paid_amount - credit_expected(trade_in), ZERO)
     return Deal(
         order=order,
         payments=payments,

@@ -22,7 +22,7 @@ from common.money import to_cents
 from common.types import Actor, Id
 from orders import cache
 from orders.choices import FINANCED_LOAN_STATUSES, PAID_STATUSES, LinkKind, OrderStatus
-from orders.deal import Deal, deal_of
+from orders.deal import Deal, credit_expected, deal_of
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
 
@@ -207,10 +207,7 @@ def trade_in_expected(*, order_id: Id) -> tuple[Decimal, datetime | None]:
         .order_by("-reported_at")
         .first()
     )
-    if link is None:
-        return Decimal("0.00"), None
-    accepted = link.status == "accepted" and link.amount is not None
-    return (link.amount if accepted and link.amount else Decimal("0.00")), link.reported_at
+    return credit_expected(link), link.reported_at if link else None
 
 
 def order_view_get(*, user: Actor, order_id: Id) -> OrderView:
