@@ -38,7 +38,7 @@ ENV DJANGO_SETTINGS_MODULE=config.settings.production
 EXPOSE 8000
 
 # By default the HTTP server; config/servers.py empties the metrics directory before its
-# workers start (config/metrics.py). The worker, the relay and beat keep their heartbeat files
+# workers start (common/ops/metrics.py). The worker, the relay and beat keep their heartbeat files
 # in var/liveness, which `manage.py probe <kind>` reads (their health checks).
 ENV PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
 CMD ["python", "-m", "config.servers", "http", "--host", "0.0.0.0", "--port", "8000", "--workers", "4"]

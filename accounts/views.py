@@ -5,7 +5,8 @@ verification, an e-mail change): the confirm steps, for people rather than API c
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from accounts import services
 from common.exceptions import ApplicationError
@@ -114,3 +115,15 @@ def email_change_page(request):
         template="accounts/change_email.html",
         result="changed",
     )
+
+
+# The admin's language switch, which also saves the choice on a signed-in user, so that their
+# next session, on any device, opens in it, and their e-mails come in it (docs/admin.md,
+# "Languages").
+@require_POST
+def set_language(request):
+    """Django's `set_language` (the cookie, the redirect back), then the user's own setting."""
+    response = django_set_language(request)
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response

@@ -4,7 +4,7 @@ Fresh databases of its own (`autosalon_bench_dashboard_*`), migrated, then seede
 SQL (`generate_series`, a few seconds): 100,000 orders over 90 days with their items and
 status history, as many payments, refunds, loans, quotes and policies, test drives,
 registrations, CRM clients and their timelines. Then, in this process, the figures of an
-admin and of a manager: N cold loads (`config.dashboard.figures_compute`, every query) and
+admin and of a manager: N cold loads (`backoffice.dashboard.figures_compute`, every query) and
 N cached ones (`figures`, from Redis), median and p95, and the queries per load. It prints;
 it asserts nothing. The databases are dropped afterwards.
 
@@ -399,8 +399,8 @@ def measure(loads: int, verbose: bool) -> None:
     from django.db import connections
     from django.test.utils import CaptureQueriesContext
 
-    from config import dashboard
-    from crm.figures import manager_customers
+    from backoffice import dashboard
+    from crm.selectors.dashboard import manager_customers
 
     for name, user in (("admin", User(uuid.uuid4(), True)), ("manager", User(MANAGER, False))):
         cold = []

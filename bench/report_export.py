@@ -1,7 +1,7 @@
 """The sales report's memory on a year of orders: 100,000 orders sold over 365 days (with
 their items, status history, payments, and a loan on every fifth and a policy on every
 fourth, managers from the CRM), seeded by bulk SQL into databases of its own, then exported
-as CSV and as XLSX over the whole range (config/reports.py; docs/admin.md, "Reports").
+as CSV and as XLSX over the whole range (backoffice/reports.py; docs/admin.md, "Reports").
 
 Each export runs in a fresh process, twice: once under tracemalloc for the peak of Python's
 own allocations, once without it for the time and the growth of the resident set
@@ -240,7 +240,8 @@ def measure(fmt: str, date_from: str, date_to: str, trace: bool) -> dict:
     django.setup()
     import openpyxl  # noqa: F401  (imported before the baseline, as a server has it)
 
-    from config.reports import SalesReport, csv_lines, report_query, xlsx_file
+    from backoffice.exports import csv_lines, xlsx_file
+    from backoffice.reports import SalesReport, report_query
 
     query = report_query({"from": date_from, "to": date_to, "group": "day"})
     report = SalesReport(query)

@@ -1,7 +1,7 @@
 """Demo catalog for `manage.py seed_demo`: a tree of categories, the new cars on the lot, used
 cars taken in, and accessories. Every car is one product with its own valid VIN and a
 believable specification, the same on every fresh clone (a fixed seed). The models stocked
-by the dozen are what the 90 days of demo history sell (config/demo_history.py); the few of
+by the dozen are what the 90 days of demo history sell (demo/history.py); the few of
 each above them are the small demo's."""
 
 import hashlib

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import csrf, defaults
 from django.views.decorators.cache import cache_control
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 from common import jwtkeys
 from common.error_codes import CommonErrorCode
 from common.exceptions import json_error
+from common.registry import domain_apps
 
 
 def validated(
@@ -107,3 +109,65 @@ def jwks(request: HttpRequest) -> JsonResponse:
     """The public keys that verify this system's tokens (common/jwtkeys.py). A verifier may
     cache them for JWKS_MAX_AGE_SECONDS; a rotation publishes the new key alongside the old."""
     return JsonResponse(jwtkeys.jwks())
+
+
+def entry_points(request: HttpRequest) -> dict[str, str]:
+    """Where everything lives, as absolute URLs of this site."""
+    absolute = request.build_absolute_uri
+    return {
+        "api": absolute("/api/v1/"),
+        "schema": absolute(reverse("schema")),
+        "docs": absolute(reverse("swagger-ui")),
+        "redoc": absolute(reverse("redoc")),
+        "events": absolute(reverse("events-schema")),
+        "admin": absolute(reverse("admin:index")),
+        "business": absolute(reverse("dashboard")),
+        "dashboard": absolute(reverse("order-dashboard")),
+        "health": absolute(reverse("health")),
+        "metrics": absolute(reverse("metrics")),
+    }
+
+
+class ApiRootView(APIView):
+    """The API's resources, each with its URL, and where the documentation is: every domain
+    app's, as its AppConfig declares them (common/registry.py)."""
+
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="The API's index",
+        responses={
+            200: inline_serializer(
+                "ApiIndex",
+                {
+                    "name": serializers.CharField(),
+                    "documentation": serializers.DictField(child=serializers.URLField()),
+                    "resources": serializers.DictField(
+                        child=inline_serializer(
+                            "ApiResource",
+                            {"url": serializers.URLField(), "description": serializers.CharField()},
+                        )
+                    ),
+                },
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        links = entry_points(request)
+        return Response(
+            {
+                "name": "Autosalon API",
+                "documentation": {
+                    name: links[name] for name in ("docs", "redoc", "schema", "events")
+                },
+                "resources": {
+                    resource.name: {
+                        "url": links["api"] + resource.path,
+                        "description": str(resource.description),
+                    }
+                    for config in domain_apps()
+                    for resource in config.api_resources
+                },
+            }
+        )

@@ -113,7 +113,7 @@ def proxy_environment(
 
 def metrics_files_clear() -> None:
     """/metrics sums the workers' counters, kept in files in PROMETHEUS_MULTIPROC_DIR
-    (config/metrics.py): the files of the last run go before the workers start."""
+    (common/ops/metrics.py): the files of the last run go before the workers start."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
         Path(directory).mkdir(parents=True, exist_ok=True)

@@ -18,21 +18,19 @@ from accounts.views import (
     email_verify_page,
     identity_link_page,
     password_reset_page,
+    set_language,
 )
 from common import health
 from common.api_routes import indexed
+from common.ops.metrics import metrics
 from common.throttling import throttled
-from common.views import PingView, api_not_found, asyncapi, jwks
-from config.dashboard_pages import dashboard_figures, dashboard_page
-from config.landing import ApiRootView, landing_page
-from config.language import set_language
-from config.metrics import metrics
-from config.report_pages import sales_report_csv, sales_report_page, sales_report_xlsx
+from common.views import ApiRootView, PingView, api_not_found, asyncapi, jwks
 from crm.views import my_clients_page
 from notifications.views import unsubscribe_page
 from orders.views import order_dashboard
 from payments.views import payment_return_page
 from storefront import urls as storefront_urls
+from storefront.views.developers import landing_page
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", ApiRootView.as_view(), name="api-root"),
@@ -66,13 +64,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The admin's language switch: the cookie, and the signed-in user's saved language.
     path("i18n/setlang/", set_language, name="set_language"),
-    path("dashboard/", dashboard_page, name="dashboard"),
-    path("dashboard/figures.json", dashboard_figures, name="dashboard-figures"),
+    path("", include("backoffice.urls")),
     path("dashboard/orders/", order_dashboard, name="order-dashboard"),
     path("dashboard/clients/", my_clients_page, name="crm-my-clients"),
-    path("reports/sales/", sales_report_page, name="sales-report"),
-    path("reports/sales.csv", sales_report_csv, name="sales-report-csv"),
-    path("reports/sales.xlsx", sales_report_xlsx, name="sales-report-xlsx"),
     path("reset-password", password_reset_page, name="password-reset-page"),
     path("link-account", identity_link_page, name="identity-link-page"),
     path("verify-email", email_verify_page, name="email-verify-page"),

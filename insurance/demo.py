@@ -1,6 +1,6 @@
 """Demo insurance for `manage.py seed_demo`, on a car the demo client ordered (an order is
 placed for one when their open orders hold no car): a quote still to buy, an expired one, a
-bought KASKO policy waiting for its premium (config/demo.py pays it and files claims on it),
+bought KASKO policy waiting for its premium (demo/crossing.py pays it and files claims on it),
 and an OSAGO policy cancelled before it was paid, so lapsed. Runs once: an existing quote of
 the client's means it ran before."""
 

@@ -94,3 +94,7 @@ ORDER_TRANSITIONS = TransitionMap(
 
 PAID_STATUSES = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.COMPLETED)
 OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PROCESSING)
+
+# The staff feed's channel group: every order's pushes go to it, and the back office's
+# dashboard announces there that its figures changed (docs/architecture.md, "The feed").
+STAFF_GROUP = "orders.staff"

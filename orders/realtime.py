@@ -5,11 +5,11 @@ notice a gap."""
 from django.db import transaction
 
 from common.realtime import FEED_PUSH, group_send, group_send_after_commit
+from orders.choices import STAFF_GROUP
 from orders.models import Order, OrderLink
 
 DB = "orders"
 PUSH = FEED_PUSH  # the consumer method that forwards a push: `order_push`
-STAFF_GROUP = "orders.staff"
 
 
 def order_group(order_id) -> str:

@@ -23,7 +23,14 @@ class PaymentsConfig(DomainAppConfig):
 
     def ready(self):
         from common.health import register_component_check
+        from common.ops.metrics import register_breaker
         from payments import handlers, tasks  # noqa: F401  (register the consumers and tasks)
-        from payments.breaker import breaker_state
+        from payments.breaker import breaker_state, provider_breaker
 
         register_component_check("breaker:payment_provider", breaker_state)
+        register_breaker(
+            "autosalon_payments_provider_breaker_state",
+            "The payment provider's circuit breaker: 1 for its current state, 0 for the others.",
+            source="breaker:payment_provider",
+            state=lambda: provider_breaker().current_state,
+        )

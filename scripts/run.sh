@@ -62,7 +62,7 @@ for user in DEMO_USERS:
     print(f\"  {user['role']:<8} {user['email']} / {user['password']}\")"
 echo
 
-# /metrics sums every worker's counters, kept in files here (config/metrics.py); the server
+# /metrics sums every worker's counters, kept in files here (common/ops/metrics.py); the server
 # empties it of the last run's before any worker starts (config/servers.py).
 export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-${AUTOSALON_VAR_DIR:-var}/prometheus}
 

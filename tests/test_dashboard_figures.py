@@ -11,14 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from backoffice import dashboard
 from common.figures import dealership_today, periods
-from config import dashboard
 from crm.tests.factories import crm_client_make
 from financing.tests.factories import application_make
 from insurance.tests.factories import policy_make
 from orders import services as order_services
-from orders.figures import sold_orders
 from orders.models import Order, OrderStatusHistory
+from orders.selectors.dashboard import sold_orders
 from orders.tests.factories import order_make, product_make, vehicle_make
 from payments.tests.factories import pending_payment_make
 from showroom.tests.factories import drive_make

@@ -5,7 +5,7 @@ figures fetched then show it. Everything is committed."""
 import pytest
 
 from accounts.tests.factories import UserFactory
-from config import dashboard
+from backoffice import dashboard
 from orders import services as orders_services
 from orders.tests.factories import order_make, product_make
 from tests.test_live_feed import receive_until, subscribe, ticket_for

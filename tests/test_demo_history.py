@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: ninety days of history worth a dashboard (config/demo_history.py),
+"""`manage.py seed_demo`: ninety days of history worth a dashboard (demo/history.py),
 the same on every run, added once, and refused under production settings."""
 
 import re
@@ -21,8 +21,8 @@ from django.utils import timezone, translation
 from accounts.choices import Role
 from accounts.models import User
 from common.formatting import money
-from config import demo_history
 from conftest import client_for
+from demo import history as demo_history
 from financing.models import LoanApplication
 from insurance.models import Policy
 from orders.models import Order

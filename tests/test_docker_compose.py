@@ -74,8 +74,8 @@ SETTINGS_SOURCE = "".join(
     (ROOT / "config" / "settings" / module).read_text()
     for module in ("base.py", "local.py", "production.py")
 )
-# Read by prometheus_client, and by config/metrics.py, not by the settings.
-METRICS_SOURCE = (ROOT / "config" / "metrics.py").read_text()
+# Read by prometheus_client, and by common/ops/metrics.py, not by the settings.
+METRICS_SOURCE = (ROOT / "common" / "ops" / "metrics.py").read_text()
 # What config/settings/production.py refuses to start without (its `_refuse` calls).
 PRODUCTION_REQUIRES = [
     "DJANGO_SECRET_KEY",

@@ -146,7 +146,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         "catalog.sqlite3",
         "crm.sqlite3",
         "documents.sqlite3",
-        "fake-provider.sqlite3",  # its books: the demo pays a premium (config/demo.py)
+        "fake-provider.sqlite3",  # its books: the demo pays a premium (demo/crossing.py)
         "financing.sqlite3",
         "insurance.sqlite3",
         "integrations.sqlite3",

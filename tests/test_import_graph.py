@@ -7,7 +7,7 @@ import graphlib
 import grimp
 from django.conf import settings
 
-PACKAGES = ["config", "common", *settings.DOMAIN_APPS]
+PACKAGES = ["config", "storefront", "backoffice", "demo", "common", *settings.DOMAIN_APPS]
 
 
 def _package_edges() -> dict[str, set[str]]:

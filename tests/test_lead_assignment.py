@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD, UserFactory
-from config import dashboard
+from backoffice import dashboard
 from conftest import browser_for, run_concurrently
 from crm import services as crm_services
 from crm.models import Client, OutboxEvent

@@ -1,4 +1,4 @@
-"""`/metrics` (config/metrics.py): the domain gauges read at scrape time, and uvicorn workers'
+"""`/metrics` (common/ops/metrics.py): the domain gauges read at scrape time, and uvicorn workers'
 request counters summed in Prometheus multiprocess mode."""
 
 import json
@@ -20,7 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from common.databases import database_for_app
 from common.events.registry import inbox_model, outbox_model
-from config import metrics
+from common.ops import metrics
 from payments.breaker import provider_breaker
 from tests.processes import HttpServer
 

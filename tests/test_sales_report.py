@@ -1,4 +1,4 @@
-"""The sales report (config/reports.py; docs/admin.md, "Reports"): a month of orders paid
+"""The sales report (backoffice/reports.py; docs/admin.md, "Reports"): a month of orders paid
 through payments, some with a loan or a policy, read back from the CSV, the XLSX, the page and
 the command, each adding up to the sum of the sold orders computed here, to the kopeck."""
 
@@ -15,13 +15,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
-from config.reports import ORDER_COLUMNS, TOTAL_COLUMN
+from backoffice.exports import ORDER_COLUMNS, TOTAL_COLUMN
 from conftest import browser_for
 from crm.tests.factories import crm_client_make
 from financing.tests.factories import application_make
 from insurance.tests.factories import policy_make
-from orders.figures import revenue_daily
 from orders.models import Order, OrderStatusHistory
+from orders.selectors.dashboard import revenue_daily
 from orders.tests.factories import order_make, product_make, vehicle_make
 from payments.models import Payment
 from payments.tests.factories import completed_payment_make
@@ -62,7 +62,7 @@ def seeded(provider, run_on_commit, manager, admin_user, settings):
             before_paying(order)
         with run_on_commit():
             completed_payment_make(customer, order, str(order.total_amount))
-        # When it was paid: its history row's time is the sale's (orders.figures).
+        # When it was paid: its history row's time is the sale's (orders.selectors.dashboard).
         moved = OrderStatusHistory.objects.filter(order=order, to_status="paid").update(
             created_at=when
         )
@@ -177,7 +177,7 @@ def test_the_csv_adds_up_to_the_sold_orders_to_the_kopeck(seeded):
 
 
 def test_the_report_matches_the_dashboard_day_by_day(seeded):
-    """The dashboard's revenue chart (orders.figures.revenue_daily) and the report count the
+    """The dashboard's revenue chart (orders.selectors.dashboard.revenue_daily) and the report count the
     same sales: each day's revenue and orders are the same, to the kopeck."""
     dashboard = revenue_daily(
         date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), currency="RUB"
@@ -341,7 +341,7 @@ def test_the_command_writes_the_same_report(seeded, tmp_path):
 
 def test_the_report_reads_the_orders_in_chunks_and_loses_none(seeded):
     """Keyset pages of 1 order give the same rows as one page of all."""
-    from config.reports import ReportQuery, SalesReport
+    from backoffice.reports import ReportQuery, SalesReport
 
     query = ReportQuery(date(2026, 10, 1), date(2026, 10, 31))
     small = [row.id for row in SalesReport(query, chunk_size=1).rows()]

@@ -8,8 +8,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from catalog import figures, services
+from catalog import services
 from catalog.models import Product
+from catalog.selectors import dashboard as figures
 from catalog.tests.factories import CategoryFactory, ProductFactory, vin_of
 from common.exceptions import ApplicationError
 

@@ -422,7 +422,8 @@ def domain_settings(domain_apps: list[str]) -> dict[str, object]:
             *FRAMEWORK_APPS,
             "common",
             *[f"{config.__module__}.{config.__qualname__}" for config in declared],
-            "config.apps.DashboardConfig",  # the dashboard's figures listen to the domain events
+            "backoffice.apps.BackofficeConfig",  # the dashboard's figures listen to the domain events
+            "demo.apps.DemoConfig",  # `manage.py seed_demo`
             "storefront.apps.StorefrontConfig",  # the buyers' website: no database of its own
         ],
         "DATABASE_ENV_VARS": variables,
@@ -1058,7 +1059,7 @@ SPECTACULAR_SETTINGS = {
 
 # METRICS
 # ------------------------------------------------------------------------------
-# A bearer token /metrics asks for (config/metrics.py); production requires one.
+# A bearer token /metrics asks for (common/ops/metrics.py); production requires one.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # LOGGING

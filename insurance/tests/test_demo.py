@@ -29,7 +29,7 @@ def test_the_demo_shows_every_state_and_running_it_again_adds_nothing():
             ("osago", "purchased", False),
             ("osago", "quoted", False),
         ],
-        # KASKO paid through payments (config/demo.py); OSAGO cancelled before it was paid.
+        # KASKO paid through payments (demo/crossing.py); OSAGO cancelled before it was paid.
         "policies": [("active", False), ("lapsed", False)],
         "claims": ["approved", "filed", "rejected"],
     }

@@ -1,0 +1,148 @@
+"""The back office's staff pages. The dashboard (docs/dashboard.md) shows every figure as
+numbers without JavaScript, and serves the same figures as JSON, which its script fetches again
+when the staff feed says they changed. The sales report (docs/admin.md, "Reports") has its
+chart and its CSV and XLSX downloads. A manager sees their own CRM clients' figures and orders,
+an admin everyone's; a query string the report cannot answer is a 400 page saying why."""
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.dashboard import CHANGED_PUSH, figures
+from backoffice.exports import CSV_TABLES, csv_lines, xlsx_file
+from backoffice.reports import (
+    GROUPS,
+    MAX_DAYS,
+    ReportQuery,
+    ReportQueryError,
+    SalesReport,
+    report_customers,
+    report_query,
+)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@staff_member_required
+def dashboard_page(request):
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "figures": figures(user=request.user),
+            "changed_push": CHANGED_PUSH,
+            "time_zone": settings.DEALERSHIP_TIME_ZONE,
+        },
+    )
+
+
+@staff_member_required
+def dashboard_figures(request):
+    response = JsonResponse(figures(user=request.user))
+    # Another user's figures, or older ones, must never come out of a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _bad_query(request, error: ReportQueryError):
+    return render(
+        request,
+        "reports/sales.html",
+        {"error": str(error), "groups": GROUPS, "max_days": MAX_DAYS, "params": request.GET},
+        status=400,
+    )
+
+
+def _links(query: ReportQuery) -> dict:
+    params = urlencode(
+        {"from": query.date_from.isoformat(), "to": query.date_to.isoformat(), "group": query.group}
+    )
+    csv = reverse("sales-report-csv")
+    return {
+        "csv_url": f"{csv}?{params}",
+        # One CSV file per table (the orders, then each breakdown): (title, link).
+        "csv_tables": [
+            (title, f"{csv}?{params}&table={table}") for table, title in CSV_TABLE_TITLES.items()
+        ],
+        "xlsx_url": f"{reverse('sales-report-xlsx')}?{params}",
+    }
+
+
+CSV_TABLE_TITLES = {
+    "orders": _("orders"),
+    "periods": _("by period"),
+    "models": _("by model"),
+    "managers": _("by manager"),
+    "providers": _("by payment provider"),
+}
+
+
+@staff_member_required
+def sales_report_page(request):
+    try:
+        query = report_query(request.GET)
+    except ReportQueryError as error:
+        return _bad_query(request, error)
+    report = SalesReport(query, report_customers(request.user)).totals()
+    periods = report.period_lines()
+    # The chart shows the report's main currency (the one with most revenue: roubles here).
+    currency = max(report.total, key=lambda c: report.total[c].revenue, default="RUB")
+    chart = {
+        "periods": [start.isoformat() for start, c, _t in periods if c == currency],
+        "revenue": [str(t.revenue) for _s, c, t in periods if c == currency],
+        "orders": [t.orders for _s, c, t in periods if c == currency],
+        "currency": currency,
+    }
+    return render(
+        request,
+        "reports/sales.html",
+        {
+            "query": query,
+            "groups": GROUPS,
+            "max_days": MAX_DAYS,
+            "report": report,
+            "totals": sorted(report.total.items()),
+            "periods": periods,
+            "chart": chart,
+            **_links(query),
+        },
+    )
+
+
+@staff_member_required
+def sales_report_csv(request):
+    try:
+        query = report_query(request.GET)
+    except ReportQueryError as error:
+        return _bad_query(request, error)
+    table = request.GET.get("table", "orders")
+    if table not in CSV_TABLES:
+        message = gettext("“table” must be one of %(tables)s.") % {"tables": ", ".join(CSV_TABLES)}
+        return _bad_query(request, ReportQueryError(message))
+    report = SalesReport(query, report_customers(request.user))
+    response = StreamingHttpResponse(
+        csv_lines(report, table), content_type="text/csv; charset=utf-8"
+    )
+    name = query.file_stem if table == "orders" else f"{query.file_stem}-{table}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@staff_member_required
+def sales_report_xlsx(request):
+    try:
+        query = report_query(request.GET)
+    except ReportQueryError as error:
+        return _bad_query(request, error)
+    report = SalesReport(query, report_customers(request.user))
+    return FileResponse(
+        xlsx_file(report),
+        as_attachment=True,
+        filename=f"{query.file_stem}.xlsx",
+        content_type=XLSX_TYPE,
+    )

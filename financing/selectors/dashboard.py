@@ -1,0 +1,73 @@
+"""The financing domain's figures for the dashboard: aggregated in SQL on the `financing`
+database, one query per figure (docs/dashboard.md, "What each figure counts").
+
+An application is decided when staff decide it (`decided_at`) or, decided by the rate
+table on submission, when it was submitted (`created_at`). Approved counts every
+application that was approved, disbursed or returned since; declined, the rejected ones."""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncWeek
+
+from common.figures import Period, day_bounds, dealership_zone, scoped, windowed
+from financing.choices import ApplicationStatus
+from financing.models import LoanApplication
+
+APPROVED = (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED, ApplicationStatus.RETURNED)
+DECLINED = (ApplicationStatus.REJECTED,)
+
+
+def _decided() -> QuerySet[Any]:
+    """Decided applications, with `decided`: their `decided_at`, or their creation where that
+    is empty."""
+    return LoanApplication.objects.alias(decided=Coalesce("decided_at", "created_at")).filter(
+        status__in=(*APPROVED, *DECLINED)
+    )
+
+
+def loan_decisions(
+    *, periods: list[Period], customers: Iterable[UUID] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Applications approved and declined in each window. One query."""
+    return windowed(
+        scoped(_decided(), customers),
+        periods,
+        approved=("decided", lambda q: Count("pk", filter=q & Q(status__in=APPROVED))),
+        declined=("decided", lambda q: Count("pk", filter=q & Q(status__in=DECLINED))),
+    )
+
+
+def loans_disbursed(
+    *, periods: list[Period], customers: Iterable[UUID] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Loans the lender paid out in each window: how many and how much (any currency: the
+    dealership lends in roubles). One query."""
+    return windowed(
+        scoped(LoanApplication.objects.filter(disbursed_at__isnull=False), customers),
+        periods,
+        count=("disbursed_at", lambda q: Count("pk", filter=q)),
+        amount=("disbursed_at", lambda q: Sum("loan_amount", filter=q)),
+    )
+
+
+def loan_approval_weekly(
+    *, date_from: date, date_to: date, customers: Iterable[UUID] | None = None
+) -> dict[date, tuple[int, int]]:
+    """Applications approved and declined per week (its Monday, at the dealership),
+    `{monday: (approved, declined)}`; weeks without a decision are absent. One query."""
+    start, end = day_bounds(date_from - timedelta(days=date_from.weekday()), date_to)
+    rows = (
+        scoped(_decided().filter(decided__gte=start, decided__lt=end), customers)
+        .annotate(week=TruncWeek("decided", tzinfo=dealership_zone()))
+        .values("week")
+        .annotate(
+            approved=Count("pk", filter=Q(status__in=APPROVED)),
+            declined=Count("pk", filter=Q(status__in=DECLINED)),
+        )
+        .order_by()
+    )
+    return {row["week"].date(): (row["approved"], row["declined"]) for row in rows}
