@@ -73,6 +73,8 @@ class OutboxEventBase(TimestampedModel):
 
     class Meta:
         abstract = True
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
         ordering = ["occurred_at"]
         indexes = [
             models.Index(fields=["published_at", "occurred_at"]),
@@ -127,6 +129,8 @@ class InboxEventBase(TimestampedModel):
 
     class Meta:
         abstract = True
+        verbose_name = _("inbox event")
+        verbose_name_plural = _("inbox events")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

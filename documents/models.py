@@ -182,12 +182,8 @@ class Document(models.Model):
 
 
 class OutboxEvent(OutboxEventBase):
-    class Meta(OutboxEventBase.Meta):
-        verbose_name = _("documents outbox event")
-        verbose_name_plural = _("documents outbox events")
+    """The events this app emits, written with its changes (docs/events.md)."""
 
 
 class InboxEvent(InboxEventBase):
-    class Meta(InboxEventBase.Meta):
-        verbose_name = _("documents inbox event")
-        verbose_name_plural = _("documents inbox events")
+    """The events this app has consumed, once each (docs/events.md)."""

@@ -173,12 +173,8 @@ class LoanInstallment(TimestampedModel):
 
 
 class OutboxEvent(OutboxEventBase):
-    class Meta(OutboxEventBase.Meta):
-        verbose_name = _("financing outbox event")
-        verbose_name_plural = _("financing outbox events")
+    """The events this app emits, written with its changes (docs/events.md)."""
 
 
 class InboxEvent(InboxEventBase):
-    class Meta(InboxEventBase.Meta):
-        verbose_name = _("financing inbox event")
-        verbose_name_plural = _("financing inbox events")
+    """The events this app has consumed, once each (docs/events.md)."""

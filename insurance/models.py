@@ -230,12 +230,8 @@ class ClaimDecisionRecord(DecisionBase):
 
 
 class OutboxEvent(OutboxEventBase):
-    class Meta(OutboxEventBase.Meta):
-        verbose_name = _("insurance outbox event")
-        verbose_name_plural = _("insurance outbox events")
+    """The events this app emits, written with its changes (docs/events.md)."""
 
 
 class InboxEvent(InboxEventBase):
-    class Meta(InboxEventBase.Meta):
-        verbose_name = _("insurance inbox event")
-        verbose_name_plural = _("insurance inbox events")
+    """The events this app has consumed, once each (docs/events.md)."""

@@ -148,6 +148,4 @@ class OutboxEvent(OutboxEventBase):
 
 
 class InboxEvent(InboxEventBase):
-    class Meta(InboxEventBase.Meta):
-        verbose_name = _("inbox event")
-        verbose_name_plural = _("inbox events")
+    """The events this app has consumed, once each (docs/events.md)."""

@@ -149,12 +149,8 @@ class Delivery(TimestampedModel):
 
 
 class OutboxEvent(OutboxEventBase):
-    class Meta(OutboxEventBase.Meta):
-        verbose_name = _("notifications outbox event")
-        verbose_name_plural = _("notifications outbox events")
+    """The events this app emits, written with its changes (docs/events.md)."""
 
 
 class InboxEvent(InboxEventBase):
-    class Meta(InboxEventBase.Meta):
-        verbose_name = _("notifications inbox event")
-        verbose_name_plural = _("notifications inbox events")
+    """The events this app has consumed, once each (docs/events.md)."""

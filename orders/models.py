@@ -152,7 +152,7 @@ class OrderStatusHistory(TimestampedModel):
     class Meta:
         ordering = ["created_at"]
         # When orders reached a status: the dashboard's and the sales report's "sold" is the
-        # move to paid (orders/figures.py), read by date over the whole history.
+        # move to paid (orders/selectors/dashboard.py), read by date over the whole history.
         indexes = [
             models.Index(fields=["to_status", "created_at", "order"], name="orders_history_reached")
         ]
@@ -209,12 +209,8 @@ class OrderIdempotencyKey(IdempotencyKeyBase):
 
 
 class OutboxEvent(OutboxEventBase):
-    class Meta(OutboxEventBase.Meta):
-        verbose_name = _("outbox event")
-        verbose_name_plural = _("outbox events")
+    """The events this app emits, written with its changes (docs/events.md)."""
 
 
 class InboxEvent(InboxEventBase):
-    class Meta(InboxEventBase.Meta):
-        verbose_name = _("inbox event")
-        verbose_name_plural = _("inbox events")
+    """The events this app has consumed, once each (docs/events.md)."""

@@ -407,12 +407,8 @@ class ProviderNotification(TimestampedModel):
 
 
 class OutboxEvent(OutboxEventBase):
-    class Meta(OutboxEventBase.Meta):
-        verbose_name = _("payments outbox event")
-        verbose_name_plural = _("payments outbox events")
+    """The events this app emits, written with its changes (docs/events.md)."""
 
 
 class InboxEvent(InboxEventBase):
-    class Meta(InboxEventBase.Meta):
-        verbose_name = _("payments inbox event")
-        verbose_name_plural = _("payments inbox events")
+    """The events this app has consumed, once each (docs/events.md)."""

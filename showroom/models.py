@@ -297,12 +297,8 @@ class TestDrive(TimestampedModel):
 
 
 class OutboxEvent(OutboxEventBase):
-    class Meta(OutboxEventBase.Meta):
-        verbose_name = _("outbox event")
-        verbose_name_plural = _("outbox events")
+    """The events this app emits, written with its changes (docs/events.md)."""
 
 
 class InboxEvent(InboxEventBase):
-    class Meta(InboxEventBase.Meta):
-        verbose_name = _("inbox event")
-        verbose_name_plural = _("inbox events")
+    """The events this app has consumed, once each (docs/events.md)."""

@@ -120,12 +120,8 @@ class TradeInPhoto(TimestampedModel):
 
 
 class OutboxEvent(OutboxEventBase):
-    class Meta(OutboxEventBase.Meta):
-        verbose_name = _("trade-in outbox event")
-        verbose_name_plural = _("trade-in outbox events")
+    """The events this app emits, written with its changes (docs/events.md)."""
 
 
 class InboxEvent(InboxEventBase):
-    class Meta(InboxEventBase.Meta):
-        verbose_name = _("trade-in inbox event")
-        verbose_name_plural = _("trade-in inbox events")
+    """The events this app has consumed, once each (docs/events.md)."""
