@@ -8,11 +8,14 @@ those rooms import in turn is their own app's business, so indirect imports are 
 app is covered as soon as it is a root package, and a package at the project's root with an
 `apps.py` that is not one breaks the contract, so a new app cannot be forgotten there.
 
+`hidden_imports`: see `HiddenImportContract`.
+
 `external_forbidden`: modules matching `source_modules` do not import any of
 `forbidden_modules` directly, where those may be subpackages of an external package
 (`django.http`), which import-linter's own forbidden contract refuses: the graph holds an
 external package as one node, so the import's own line says which part of it is imported."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -126,4 +129,60 @@ class ExternalForbiddenContract(Contract):
     def render_broken_contract(self, check: ContractCheck) -> None:
         for importer, imported, lines in check.metadata["broken"]:
             output.print_error(f"{importer} -> {imported} (l.{lines[0]})")
+            output.new_line()
+
+
+class HiddenImportContract(Contract):
+    """`hidden_imports`: modules matching `source_modules` name none of `forbidden_modules` in
+    a string they import by (`import_module("config.demo")`, `import_string(...)`,
+    `__import__`, `find_spec`), which the import graph cannot see. A name made at run time
+    from a variable (`import_module(f"{app}.apps")`, the registry's discovery of the apps it
+    is given) is not a hidden import of any one of them."""
+
+    type_name = "hidden_imports"
+
+    source_modules = fields.SetField(subfield=fields.ModuleExpressionField())
+    forbidden_modules = fields.SetField(subfield=fields.StringField())
+
+    IMPORTERS = frozenset({"import_module", "import_string", "__import__", "find_spec"})
+
+    def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
+        expressions = self.source_modules
+        if not isinstance(expressions, set):
+            raise TypeError(f"Expected the set of module expressions, got {expressions!r}")
+        forbidden = _strings(self.forbidden_modules)
+        broken = []
+        for module in sorted(m.name for m in module_expressions_to_modules(graph, expressions)):
+            for line, named in self._imported_by_name(module):
+                if named.split(".")[0] in forbidden:
+                    broken.append((module, named, [line]))
+        return ContractCheck(kept=not broken, metadata={"broken": broken})
+
+    def _imported_by_name(self, module: str) -> list[tuple[int, str]]:
+        """The module names that `module`'s source passes to an importing call, as far as
+        its text gives them: a literal, or an f-string's literal start."""
+        path = Path(*module.split("."))
+        source = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        found = []
+        for node in ast.walk(ast.parse(source.read_text(), filename=str(source))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            function = node.func
+            name = (
+                function.attr
+                if isinstance(function, ast.Attribute)
+                else getattr(function, "id", "")
+            )
+            if name not in self.IMPORTERS:
+                continue
+            argument = node.args[0]
+            if isinstance(argument, ast.JoinedStr) and argument.values:
+                argument = argument.values[0]
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                found.append((node.lineno, argument.value))
+        return found
+
+    def render_broken_contract(self, check: ContractCheck) -> None:
+        for importer, imported, lines in check.metadata["broken"]:
+            output.print_error(f"{importer} -> {imported!r} by name (l.{lines[0]})")
             output.new_line()

@@ -1,0 +1,2 @@
+"""The dealership's clients: leads, their managers, activity timelines and contact people
+(docs/crm.md)."""

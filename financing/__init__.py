@@ -1,0 +1,1 @@
+"""Car loans: applications, scoring, the lender's decision and its money (docs/deal.md)."""

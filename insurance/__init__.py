@@ -1,0 +1,1 @@
+"""OSAGO and KASKO: quotes, policies and claims (docs/deal.md)."""

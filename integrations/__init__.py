@@ -1,0 +1,2 @@
+"""Partners: webhook subscriptions and their deliveries, RabbitMQ and Kafka publishing
+(docs/integrations.md)."""
