@@ -7,6 +7,7 @@ from common.events.delivery import deliver
 from conftest import payment_completed_event
 from insurance import services
 from insurance.models import InboxEvent, OutboxEvent, Policy, Quote
+from insurance.services import quotes as quote_services
 from insurance.tests.factories import outbox_payload, policy_make, quote_make, vehicle_order_make
 from orders import services as orders_services
 
@@ -75,7 +76,7 @@ def test_a_quote_written_while_its_order_is_cancelled_is_cancelled(customer, mon
         orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
         return quote_price(**inputs)
 
-    monkeypatch.setattr(services, "quote_price", cancel_first)
+    monkeypatch.setattr(quote_services, "quote_price", cancel_first)
 
     quote = quote_make(customer, order)
 

@@ -17,6 +17,7 @@ from common.events import Event
 from conftest import browser_for
 from integrations import services
 from integrations.models import WebhookDelivery, WebhookSubscription
+from integrations.services import deliveries
 from integrations.signing import secret_decrypt, secret_generate
 from integrations.tests.receiver import Receiver
 
@@ -122,13 +123,13 @@ def test_a_rotation_with_deliveries_in_flight_signs_with_both_in_the_overlap_the
         first, second, third = WebhookDelivery.objects.order_by("occurred_at")
         now = timezone.now()
         # Given a delivery a sender has claimed, not yet signed, when the secret is rotated
-        in_flight = services._claim(first.pk, now)
+        in_flight = deliveries._claim(first.pk, now)
         rotated = admin_client.post(f"{WEBHOOKS}{old['id']}/rotate-secret")
         assert rotated.status_code == 200, rotated.content
         new = rotated.json()
         expires_at = WebhookSubscription.objects.get().previous_secret_expires_at
         # then it, and the others sent during the overlap, are signed with both secrets
-        outcome = services._post(in_flight.subscription, in_flight, now)
+        outcome = deliveries._post(in_flight.subscription, in_flight, now)
         assert outcome["succeeded"] is True
         assert services.deliveries_due(now=now + timedelta(seconds=60)) == [second.pk, third.pk]
         for delivery_id in (second.pk, third.pk):

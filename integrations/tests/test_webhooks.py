@@ -1,6 +1,6 @@
-"""Webhook deliveries in-process, against a receiver on loopback (integrations/services.py,
-docs/integrations.md): signatures, retries, the retry window on a simulated clock, order per
-order, redelivery and the targets refused."""
+"""Webhook deliveries in-process, against a receiver on loopback
+(integrations/services/deliveries.py, docs/integrations.md): signatures, retries, the retry
+window on a simulated clock, order per order, redelivery and the targets refused."""
 
 import json
 from datetime import timedelta
@@ -14,6 +14,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from common.events import Event
 from integrations import services
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from integrations.services import deliveries
 from integrations.tests.receiver import Receiver, SilentReceiver
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -354,7 +355,7 @@ def test_a_sender_that_dies_mid_attempt_has_used_it_and_the_next_comes_after_the
     (delivery_id,) = services.deliveries_due()
     now = timezone.now()
 
-    services._claim(delivery_id, now)  # claimed, then the worker is killed: never settled
+    deliveries._claim(delivery_id, now)  # claimed, then the worker is killed: never settled
 
     delivery = WebhookDelivery.objects.get()
     assert (delivery.attempts, delivery.first_attempt_at) == (1, now)
@@ -374,13 +375,13 @@ def test_a_redelivery_while_an_attempt_runs_leaves_it_to_settle_nothing_twice(
         record(order_event("6d1c7a55-0000-4000-8000-00000000000e", 1))
         delivery = WebhookDelivery.objects.get()
         now = timezone.now()
-        claimed = services._claim(delivery.pk, now)
+        claimed = deliveries._claim(delivery.pk, now)
         # An admin sends it again while that attempt is under way, and another sender
         # settles first: the late attempt is logged and decides nothing.
         services.delivery_redeliver(delivery_id=delivery.pk)
         WebhookDelivery.objects.filter(pk=delivery.pk).update(claimed_until=None)
         assert services.delivery_send(delivery_id=delivery.pk) is False  # the 500
-        late = services._post(subscription, claimed, now)
+        late = deliveries._post(subscription, claimed, now)
         assert late["succeeded"] is True
     finally:
         receiver.stop()
