@@ -32,8 +32,9 @@ import sys
 import time
 from pathlib import Path
 
-import aiohttp
 import psycopg
+from feed_clients import BARE, listener_main
+from feed_scripts import DISPATCH, DRIVE, SEED
 from harness import (
     APPS,
     PG,
@@ -45,150 +46,8 @@ from harness import (
     open_files_raise,
 )
 
-# Every customer's order goes through the services (created, then paid in full, which makes
-# it `paid` through `order_status_set`), as the site makes them; only the users, who are not
-# the subject, are inserted in bulk.
-SEED = """
-import json
-from decimal import Decimal
-from django.contrib.auth.hashers import make_password
-from django.utils import timezone
-from accounts.tokens import AccessToken
-from accounts.models import User
-from catalog import services as catalog
-from orders import services as orders
-
-COUNT = {count}
-car = catalog.product_create(name="Bench car", price=Decimal("1000000.00"),
-    stock_quantity=COUNT, category=catalog.category_create(name="Cars"))
-password = make_password("Bench-pass-2026")
-users = User.objects.bulk_create(
-    [User(email=f"client{{i}}@bench.local", password=password, email_verified_at=timezone.now())
-     for i in range(COUNT)])
-manager = User.objects.create(email="manager@bench.local", password=password, role="manager")
-clients = []
-for user in users:
-    order, _ = orders.order_create(customer=user, items=[{{"product_id": car.pk, "quantity": 1}}])
-    orders.order_paid_amount_set(order_id=order.pk, paid_amount=order.total_amount, version=1)
-    clients.append({{"order": str(order.pk), "token": str(AccessToken.for_user(user))}})
-print(json.dumps({{"clients": clients}}))
-"""
 STEPS = ["processing", "completed"]
-BARE = "bare"
-# Tickets and handshakes in flight at once per listener process: a steady stream of
-# connects, as after a deploy, that keeps the feed's connect path (three queries each) busy
-# without queueing thousands of them behind one another.
-CONNECTS_IN_FLIGHT = 50
 IDLE_SECONDS = 10
-
-
-class Client:
-    """One customer's socket on its own order: the sequence numbers and latencies it saw."""
-
-    def __init__(self, order_id: str):
-        self.order_id = order_id
-        self.bare_latencies: list[float] = []
-        self.received: dict[int, float] = {}  # sequence number -> when it arrived
-        self.error = ""  # why the socket failed to open or closed before the end
-
-    async def listen(self, session, base_url: str, token: str, gate, ready: asyncio.Event):
-        try:
-            async with gate:
-                async with session.post(
-                    f"{base_url}/api/v1/auth/ws-ticket",
-                    headers={"Authorization": f"Bearer {token}"},
-                ) as response:
-                    ticket = (await response.json())["ticket"]
-                url = f"{base_url.replace('http', 'ws')}/ws/orders/{self.order_id}/?ticket={ticket}"
-                ws = await session.ws_connect(url, origin=base_url, heartbeat=None)
-                if json.loads((await ws.receive()).data)["type"] != "snapshot":
-                    raise RuntimeError("no snapshot")
-        except (aiohttp.ClientError, TimeoutError, KeyError, ValueError, RuntimeError) as error:
-            self.error = f"connect: {error!r}"
-            ready.set()
-            return
-        ready.set()
-        async with ws:
-            async for message in ws:
-                received = time.time()
-                push = json.loads(message.data)
-                if push["type"] == BARE:
-                    self.bare_latencies.append(received - push["sent_at"])
-                elif push["type"] == "order.status_changed":
-                    self.received[push["sequence"]] = received
-        if not self.error:
-            self.error = f"closed: {ws.close_code}"
-
-
-async def listener_main() -> None:
-    """A listener process (`--listen`): reads its share of the clients as one JSON line,
-    opens their sockets, says `ready`, and at `stop` reports what each socket received."""
-    config = json.loads(await asyncio.to_thread(sys.stdin.readline))
-    base_url = config["base_url"]
-    clients = [Client(entry["order"]) for entry in config["clients"]]
-    readies = [asyncio.Event() for _ in clients]
-    gate = asyncio.Semaphore(CONNECTS_IN_FLIGHT)
-    started = time.perf_counter()
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-        listeners = [
-            asyncio.create_task(client.listen(session, base_url, entry["token"], gate, ready))
-            for client, entry, ready in zip(clients, config["clients"], readies, strict=True)
-        ]
-        await asyncio.gather(*(ready.wait() for ready in readies))
-        failed = [client.error for client in clients if client.error]
-        report = {"ready": len(clients) - len(failed), "failed": len(failed)}
-        report["seconds"] = time.perf_counter() - started
-        report["first_error"] = failed[0] if failed else ""
-        print(json.dumps(report), flush=True)
-        await asyncio.to_thread(sys.stdin.readline)  # "stop"
-        for task in listeners:
-            task.cancel()
-        await asyncio.gather(*listeners, return_exceptions=True)
-    result = {
-        "clients": [
-            {
-                "order": c.order_id,
-                "bare": c.bare_latencies,
-                "received": c.received,
-                "error": c.error,
-            }
-            for c in clients
-        ],
-    }
-    print(json.dumps(result), flush=True)
-
-
-DRIVE = """
-import json, os, time
-from django.db import transaction
-from accounts.models import User
-from common.realtime import group_send
-from orders import realtime, services
-manager = User.objects.get(email="manager@bench.local")
-order_ids, rate, steps, mode = json.loads(os.environ["BENCH_DRIVE"])
-made, failed = {}, 0
-started, cpu = time.perf_counter(), time.process_time()
-for index, (status, order_id) in enumerate((s, o) for s in steps for o in order_ids):
-    delay = started + index / rate - time.perf_counter()
-    if delay > 0:
-        time.sleep(delay)
-    if mode == "bare":  # the same push path without a database: the baseline
-        push = {"type": realtime.PUSH, "push": {"type": mode, "sent_at": time.time()}}
-        group_send([realtime.order_group(order_id)], push)
-        continue
-    committed = []
-    try:
-        # The first hook to run once the change commits: the moment it became visible.
-        with transaction.atomic(using="orders"):
-            transaction.on_commit(lambda: committed.append(time.time()), using="orders")
-            order = services.order_status_set(order_id=order_id, status=status, user=manager)
-    except Exception:
-        failed += 1
-    else:
-        made.setdefault(order_id, {})[order.sequence] = committed[0]
-print(json.dumps({"made": made, "failed": failed, "elapsed": time.perf_counter() - started,
-                  "cpu": time.process_time() - cpu}))
-"""
 
 
 async def drive(env: dict, order_ids: list[str], rate: float, drivers: int, mode: str) -> dict:
@@ -225,35 +84,6 @@ async def drive(env: dict, order_ids: list[str], rate: float, drivers: int, mode
         elapsed = max(elapsed, result["elapsed"])
         cpu += result["cpu"]
     return {"made": made, "failed": failed, "elapsed": elapsed, "cpu": cpu}
-
-
-# The consumer's own cost per push, in one process and no server: Channels' dispatch, with
-# its hop to the database thread before every message, against the feed's (orders/consumers.py),
-# interleaved, in CPU seconds of the whole process (the hop's thread included).
-DISPATCH = """
-import asyncio, json, statistics, time
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from orders.consumers import OrderFeedConsumer
-class Stock(OrderFeedConsumer):
-    dispatch = AsyncJsonWebsocketConsumer.dispatch
-order = {"id": "0" * 32, "status": "processing", "sequence": 3, "total_amount": "1000000.00"}
-message = {"type": "order.push", "push": {"type": "order.status_changed", "sequence": 3,
-                                          "order": order}}
-async def per_push(consumer_class, count=2000):
-    consumer = consumer_class()
-    async def base_send(frame):
-        pass
-    consumer.base_send = base_send
-    started = time.process_time()
-    for _ in range(count):
-        await consumer.dispatch(message)
-    return (time.process_time() - started) / count
-rounds = {"channels": [], "feed": []}
-for _ in range(5):
-    rounds["channels"].append(asyncio.run(per_push(Stock)))
-    rounds["feed"].append(asyncio.run(per_push(OrderFeedConsumer)))
-print(json.dumps({name: statistics.median(values) for name, values in rounds.items()}))
-"""
 
 
 def dispatch_cost(env: dict) -> dict:
