@@ -3,6 +3,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.actions import ActionView
 from common.permissions import IsStaffRole
 from financing import selectors, services
 from financing.api import serializers as s
@@ -37,40 +38,28 @@ class LoanApplicationDetailView(generics.RetrieveAPIView):
         return selectors.application_get(user=self.request.user, application_id=self.kwargs["pk"])
 
 
-class LoanApplicationDecisionView(APIView):
+class LoanApplicationDecisionView(ActionView):
     permission_classes = [IsStaffRole]
+    input_serializer = s.LoanDecisionInputSerializer
+    output_serializer = s.LoanApplicationOutputSerializer
+    summary = "Approve or reject an application pending review (staff)"
 
-    @extend_schema(
-        request=s.LoanDecisionInputSerializer,
-        responses={200: s.LoanApplicationOutputSerializer},
-        summary="Approve or reject an application pending review (staff)",
-    )
-    def post(self, request, pk):
-        serializer = s.LoanDecisionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def act(self, request, pk, body):
         application = selectors.application_get(user=request.user, application_id=pk)
-        application = services.application_decide(
-            application_id=application.pk, user=request.user, **serializer.validated_data
-        )
-        return Response(s.LoanApplicationOutputSerializer(application).data)
+        return services.application_decide(application_id=application.pk, user=request.user, **body)
 
 
-class LoanDisbursementView(APIView):
+class LoanDisbursementView(ActionView):
     permission_classes = [IsStaffRole]
+    input_serializer = s.LoanDisbursementInputSerializer
+    output_serializer = s.LoanApplicationOutputSerializer
+    summary = "Record the lender's disbursement of an approved loan, once per reference (staff)"
 
-    @extend_schema(
-        request=s.LoanDisbursementInputSerializer,
-        responses={200: s.LoanApplicationOutputSerializer},
-        summary="Record the lender's disbursement of an approved loan, once per reference (staff)",
-    )
-    def post(self, request, pk):
-        serializer = s.LoanDisbursementInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def act(self, request, pk, body):
         application = selectors.application_get(user=request.user, application_id=pk)
-        application = services.application_disburse(
-            application_id=application.pk, user=request.user, **serializer.validated_data
+        return services.application_disburse(
+            application_id=application.pk, user=request.user, **body
         )
-        return Response(s.LoanApplicationOutputSerializer(application).data)
 
 
 class LoanScheduleView(generics.ListAPIView):

@@ -3,6 +3,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.actions import ActionView
 from common.permissions import IsStaffRole
 from insurance import selectors, services
 from insurance.api import serializers as s
@@ -62,21 +63,16 @@ class PolicyDetailView(generics.RetrieveAPIView):
         return selectors.policy_get(user=self.request.user, policy_id=self.kwargs["pk"])
 
 
-class PolicyCancelView(APIView):
-    @extend_schema(
-        request=s.PolicyCancelInputSerializer,
-        responses={200: s.PolicyOutputSerializer},
-        summary="Cancel a policy: a paid one refunds the premium of its unused days, an "
-        "unpaid one lapses",
+class PolicyCancelView(ActionView):
+    input_serializer = s.PolicyCancelInputSerializer
+    output_serializer = s.PolicyOutputSerializer
+    summary = (
+        "Cancel a policy: a paid one refunds the premium of its unused days, an unpaid one lapses"
     )
-    def post(self, request, pk):
-        serializer = s.PolicyCancelInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+
+    def act(self, request, pk, body):
         policy = selectors.policy_get(user=request.user, policy_id=pk)
-        policy = services.policy_cancel(
-            policy_id=policy.pk, user=request.user, **serializer.validated_data
-        )
-        return Response(s.PolicyOutputSerializer(policy).data)
+        return services.policy_cancel(policy_id=policy.pk, user=request.user, **body)
 
 
 class PolicyClaimCreateView(APIView):
@@ -110,19 +106,12 @@ class ClaimDetailView(generics.RetrieveAPIView):
         return selectors.claim_get(user=self.request.user, claim_id=self.kwargs["pk"])
 
 
-class ClaimDecisionView(APIView):
+class ClaimDecisionView(ActionView):
     permission_classes = [IsStaffRole]
+    input_serializer = s.ClaimDecisionInputSerializer
+    output_serializer = s.ClaimOutputSerializer
+    summary = "Approve or reject a filed claim (staff)"
 
-    @extend_schema(
-        request=s.ClaimDecisionInputSerializer,
-        responses={200: s.ClaimOutputSerializer},
-        summary="Approve or reject a filed claim (staff)",
-    )
-    def post(self, request, pk):
-        serializer = s.ClaimDecisionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def act(self, request, pk, body):
         claim = selectors.claim_get(user=request.user, claim_id=pk)
-        claim = services.claim_decide(
-            claim_id=claim.pk, user=request.user, **serializer.validated_data
-        )
-        return Response(s.ClaimOutputSerializer(claim).data)
+        return services.claim_decide(claim_id=claim.pk, user=request.user, **body)

@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.actions import ActionView
 from common.permissions import IsStaffOrReadOnly, IsStaffRole
 from common.views import validated
 from showroom import selectors, services
@@ -299,21 +300,17 @@ class TestDriveRescheduleView(APIView):
         return Response(s.TestDriveOutputSerializer(test_drive).data)
 
 
-class TestDriveOutcomeView(APIView):
+class TestDriveOutcomeView(ActionView):
     permission_classes = [IsStaffRole]
+    input_serializer = s.TestDriveOutcomeInputSerializer
+    output_serializer = s.TestDriveOutputSerializer
+    summary = "Record how a started test drive went: completed or no_show (staff)"
 
-    @extend_schema(
-        request=s.TestDriveOutcomeInputSerializer,
-        responses={200: s.TestDriveOutputSerializer},
-        summary="Record how a started test drive went: completed or no_show (staff)",
-    )
-    def post(self, request, pk):
-        data = validated(s.TestDriveOutcomeInputSerializer, request)
+    def act(self, request, pk, body):
         test_drive = selectors.test_drive_get(user=request.user, test_drive_id=pk)
-        test_drive = services.test_drive_outcome_set(
-            test_drive_id=test_drive.pk, user=request.user, **data
+        return services.test_drive_outcome_set(
+            test_drive_id=test_drive.pk, user=request.user, **body
         )
-        return Response(s.TestDriveOutputSerializer(test_drive).data)
 
 
 class TestDriveCancelView(APIView):
