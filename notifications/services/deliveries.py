@@ -1,0 +1,195 @@
+"""A delivery sent once, under a lease, by e-mail or SMS, its outcome recorded and a temporary
+failure tried again; the sweep that hands back the stalled ones (docs/notifications.md,
+"Exactly once" and "Delivery")."""
+
+import re
+import smtplib
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.defaultfilters import linebreaks_filter
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from common.queueing import task_queue
+from common.types import Id
+from notifications import rendering
+from notifications.choices import DELIVERY_TRANSITIONS, Category, Channel, DeliveryStatus
+from notifications.models import Delivery, Preference, Suppression
+from notifications.services.preferences import unsubscribe_url
+from notifications.services.templates import template_current
+from notifications.sms import PermanentFailure, TemporaryFailure, sms_backend
+
+DB = "notifications"
+# A subject is one line; its no-break spaces (in `1 500 000,00 ₽`) stay.
+LINE_BREAKS = re.compile(r"[\r\n\t ]+")
+
+
+class SendLater(Exception):
+    """A temporary failure: the task tries again after `seconds`."""
+
+    def __init__(self, reason: str, seconds: int):
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+def delivery_send(*, delivery_id: Id) -> Delivery:
+    """Send a queued delivery once: lease it (a second worker finds it leased and leaves
+    it), send outside any transaction, and record the outcome. SMS in the customer's quiet
+    hours is suppressed; a temporary failure raises SendLater, until the attempts run out;
+    a permanent one fails it and suppresses the address."""
+    delivery = _lease(delivery_id)
+    if delivery is None:
+        return Delivery.objects.using(DB).get(pk=delivery_id)
+    try:
+        if delivery.channel == Channel.SMS and (quiet := _quiet_hours(delivery.user_id)):
+            return _close(delivery, DeliveryStatus.SUPPRESSED, quiet)
+        _deliver(delivery)
+    except (TemporaryFailure, PermanentFailure, OSError, smtplib.SMTPException) as exc:
+        permanent = _permanent(exc)
+        if permanent or delivery.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            if permanent:
+                Suppression.objects.using(DB).get_or_create(
+                    channel=delivery.channel,
+                    address=delivery.recipient,
+                    category="",
+                    defaults={"reason": str(exc)[:300]},
+                )
+            return _close(delivery, DeliveryStatus.FAILED, str(exc))
+        _release(delivery, str(exc))
+        raise SendLater(
+            str(exc), settings.NOTIFICATIONS_RETRY_SECONDS * 2 ** (delivery.attempts - 1)
+        ) from exc
+    return _close(delivery, DeliveryStatus.SENT, "")
+
+
+def _permanent(exc: Exception) -> bool:
+    """A failure that will not pass: the number refused, the mailbox refused (SMTP 5xx)."""
+    if isinstance(exc, PermanentFailure | smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _lease(delivery_id: Id) -> Delivery | None:
+    """The delivery, leased to this worker with its attempt counted and its template version
+    chosen; None if it is not queued, or another worker holds a live lease."""
+    lease = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    with transaction.atomic(using=DB):
+        delivery = Delivery.objects.using(DB).select_for_update().get(pk=delivery_id)
+        if delivery.status != DeliveryStatus.QUEUED:
+            return None
+        if delivery.sending_since and timezone.now() - delivery.sending_since < lease:
+            return None
+        delivery.template = template_current(
+            notice=delivery.notice, channel=delivery.channel, language=delivery.language
+        )
+        delivery.attempts += 1
+        delivery.sending_since = timezone.now()
+        delivery.save(
+            using=DB, update_fields=["template", "attempts", "sending_since", "updated_at"]
+        )
+    return delivery
+
+
+def _release(delivery: Delivery, reason: str) -> None:
+    Delivery.objects.using(DB).filter(pk=delivery.pk).update(
+        sending_since=None, reason=reason[:500], updated_at=timezone.now()
+    )
+
+
+def _close(delivery: Delivery, status: DeliveryStatus, reason: str) -> Delivery:
+    with transaction.atomic(using=DB):
+        delivery = Delivery.objects.using(DB).select_for_update().get(pk=delivery.pk)
+        if DELIVERY_TRANSITIONS.allows(delivery.status, status):
+            DELIVERY_TRANSITIONS.apply(delivery, status)
+            delivery.reason = reason[:500]
+            delivery.sending_since = None
+            delivery.sent_at = timezone.now() if status == DeliveryStatus.SENT else None
+            delivery.save(
+                using=DB,
+                update_fields=["status", "reason", "sending_since", "sent_at", "updated_at"],
+            )
+    return delivery
+
+
+def _quiet_hours(user_id: Id) -> str:
+    """Why an SMS must not go now, in the customer's quiet hours, or ""."""
+    zone = (
+        Preference.objects.using(DB).filter(pk=user_id).values_list("time_zone", flat=True).first()
+        or settings.TIME_ZONE
+    )
+    start, end = settings.NOTIFICATIONS_QUIET_HOURS
+    hour = timezone.now().astimezone(ZoneInfo(zone)).hour
+    if hour >= start or hour < end:
+        with translation.override(settings.DEALERSHIP_LANGUAGE):
+            return _("Quiet hours: no SMS from %(start)02d:00 to %(end)02d:00 (%(zone)s).") % {
+                "start": start,
+                "end": end,
+                "zone": zone,
+            }
+    return ""
+
+
+def _deliver(delivery: Delivery) -> None:
+    template = delivery.template
+    if template is None:
+        raise PermanentFailure(f"No template of {delivery.notice} for {delivery.channel}.")
+    text = rendering.render(template.body, delivery.context)
+    if delivery.channel == Channel.SMS:
+        sms_backend().send(phone=delivery.recipient, text=text)
+        return
+    with translation.override(delivery.language):
+        unsubscribe = (
+            "" if delivery.category == Category.TRANSACTIONAL else unsubscribe_url(delivery)
+        )
+        html = render_to_string(
+            "notifications/email.html",
+            {
+                "body": linebreaks_filter(
+                    mark_safe(rendering.render(template.body, delivery.context, html=True))
+                ),
+                "unsubscribe_url": unsubscribe,
+                "site_url": settings.SITE_URL,
+            },
+        )
+    message = EmailMultiAlternatives(
+        subject=LINE_BREAKS.sub(" ", rendering.render(template.subject, delivery.context)).strip(),
+        body=text + (f"\n\n{unsubscribe}" if unsubscribe else ""),
+        to=[delivery.recipient],
+        headers={"Message-ID": f"<{delivery.pk}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}>"}
+        | (
+            {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            if unsubscribe
+            else {}
+        ),
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def deliveries_stalled_requeue() -> int:
+    """Hand back to Celery the queued deliveries whose task was lost, or whose worker died
+    while sending (its lease has run out); how many."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    stalled = (
+        Delivery.objects.using(DB)
+        .filter(status=DeliveryStatus.QUEUED)
+        .filter(
+            Q(sending_since__lt=now - lease)
+            | Q(sending_since__isnull=True, updated_at__lt=now - lease)
+        )
+    )
+    ids = list(stalled.values_list("pk", flat=True))
+    for delivery_id in ids:
+        task_queue("notifications.tasks.delivery_send_task", str(delivery_id))
+    return len(ids)

@@ -1,0 +1,91 @@
+"""What the customer hears on each channel: their preferences, and a category turned off by an
+e-mail's signed unsubscribe link (docs/notifications.md, "Preferences" and "Unsubscribing")."""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.exceptions import ApplicationError
+from common.types import Actor
+from notifications.choices import Category, Channel
+from notifications.error_codes import NotificationErrorCode
+from notifications.models import Delivery, Preference
+
+DB = "notifications"
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_url(delivery: Delivery) -> str:
+    token = signing.dumps(str(delivery.pk), salt=UNSUBSCRIBE_SALT, compress=True)
+    return f"{settings.SITE_URL}/notifications/unsubscribe/{token}/"
+
+
+def unsubscribe(*, token: str) -> Delivery:
+    """Turn off the category of the delivery the signed link came with, on its channel,
+    once: a link used already, or tampered with, is refused."""
+    try:
+        delivery_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        raise _link_invalid() from None
+    with transaction.atomic(using=DB):
+        delivery = Delivery.objects.using(DB).select_for_update().filter(pk=delivery_id).first()
+        if delivery is None or delivery.category == Category.TRANSACTIONAL:
+            raise _link_invalid()
+        preference, _created = Preference.objects.using(DB).get_or_create(user_id=delivery.user_id)
+        field = f"{delivery.channel}_{delivery.category}"
+        if not getattr(preference, field):
+            raise _link_invalid()
+        setattr(preference, field, False)
+        preference.save(using=DB, update_fields=[field, "updated_at"])
+    return delivery
+
+
+def _link_invalid() -> ApplicationError:
+    return ApplicationError(
+        _("This unsubscribe link is not valid, or was used already."),
+        code=NotificationErrorCode.UNSUBSCRIBE_LINK_INVALID,
+        status=400,
+    )
+
+
+def preferences_update(
+    *,
+    user: Actor,
+    changes: dict[str, dict[str, bool]],
+    marketing_consent: bool | None = None,
+    time_zone: str | None = None,
+) -> Preference:
+    """Set what the customer hears on each channel (`changes`: channel → category → on).
+    Transactional e-mail stays on; marketing needs a recorded consent, given now or before."""
+    with transaction.atomic(using=DB):
+        preference, _created = (
+            Preference.objects.using(DB).select_for_update().get_or_create(user_id=user.pk)
+        )
+        if marketing_consent is not None:
+            preference.marketing_consent_at = timezone.now() if marketing_consent else None
+            if not marketing_consent:
+                preference.email_marketing = preference.sms_marketing = False
+        for channel, categories in changes.items():
+            for category, on in categories.items():
+                if (channel, category) == (Channel.EMAIL, Category.TRANSACTIONAL):
+                    if not on:
+                        raise ApplicationError(
+                            _("E-mail about your deal cannot be turned off."),
+                            code="validation_error",
+                            status=400,
+                            details={"email": {"transactional": [_("It is always on.")]}},
+                        )
+                    continue
+                if category == Category.MARKETING and on and not preference.marketing_consent_at:
+                    raise ApplicationError(
+                        _("Offers need your consent first: send marketing_consent: true."),
+                        code=NotificationErrorCode.MARKETING_CONSENT_REQUIRED,
+                        status=400,
+                    )
+                setattr(preference, f"{channel}_{category}", on)
+        if time_zone is not None:
+            preference.time_zone = time_zone
+        preference.save(using=DB)
+    return preference
