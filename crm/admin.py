@@ -27,9 +27,9 @@ from common.admin import (
     date_range_filter,
     reason_action,
     service_action,
-    short_datetime,
 )
 from common.admin_forms import ServiceFormAdminMixin
+from common.formatting import short_datetime
 from common.types import Actor
 from crm import csvfiles, selectors, services
 from crm.admin_forms import (

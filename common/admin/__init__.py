@@ -1,0 +1,57 @@
+"""The admin's building blocks that the apps' admin modules share: actions and mixins,
+display helpers, list exports and totals, forms, the people it shows and the site itself
+(docs/admin.md)."""
+
+from common.admin.actions import (
+    AwaitingSecondApproval,
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    ReasonForm,
+    reason_action,
+    service_action,
+)
+from common.admin.display import (
+    CreatedColumnMixin,
+    DecisionTrailInline,
+    ReadOnlyInline,
+    admin_link,
+    awaiting_second_approval_filter,
+    changelist_link,
+    display,
+    id_column,
+    money_column,
+    short_id,
+)
+from common.admin.lists import (
+    ExportCSV,
+    ExportMixin,
+    ExportResource,
+    ExportXLSX,
+    TotalsMixin,
+    date_range_filter,
+)
+
+__all__ = [
+    "AwaitingSecondApproval",
+    "CreatedColumnMixin",
+    "DatabaseAdminMixin",
+    "DecisionTrailInline",
+    "ExportCSV",
+    "ExportMixin",
+    "ExportResource",
+    "ExportXLSX",
+    "ReadOnlyAdminMixin",
+    "ReadOnlyInline",
+    "ReasonForm",
+    "TotalsMixin",
+    "admin_link",
+    "awaiting_second_approval_filter",
+    "changelist_link",
+    "date_range_filter",
+    "display",
+    "id_column",
+    "money_column",
+    "reason_action",
+    "service_action",
+    "short_id",
+]
