@@ -1,36 +1,8 @@
-"""The relay process (`manage.py events_relay --follow`): publishes outbox rows as soon as
-their transaction commits, so that no web request talks to the broker (docs/operations.md,
-"Events: published by the relay").
-
-It keeps one connection per app database, outside Django's pool, that LISTENs to
-`publishing.RELAY_CHANNEL`; an emitting transaction NOTIFYs it, and PostgreSQL delivers the
-notification at commit. Woken, the relay publishes that database's unpublished rows. Every
-EVENTS_RELAY_INTERVAL_SECONDS it also runs the whole relay (`publishing.relay`): rows whose
-notification it missed (written while it was down or reconnecting), confirmations,
-redeliveries and RabbitMQ. A listening connection that fails is opened again at the next
-sweep; until then the sweep alone publishes that database's rows.
-
-Under load, a database's notifications are gathered: the relay publishes from one database
-at most once every EVENTS_RELAY_BATCH_INTERVAL_SECONDS (20 ms), so that the events committed
-in between go out in one claim; an idle relay publishes at once. Most of a hand-over's cost
-is the claim's round trips, not the events in it (docs/operations.md, "Events: published by
-the relay").
-
-Any number of relays (replicas, and beat's periodic `events_relay_task`) may run at once on
-the same databases: every path that publishes rows (to Celery, RabbitMQ, Kafka) and every
-redelivery claims its batch with `SELECT ... FOR UPDATE SKIP LOCKED` in a transaction on the
-app's database, hands the rows over, marks them and commits (`publishing._claim`). Another relay
-skips the claimed rows, then finds them marked: each event is handed over once per outlet.
-A relay that dies while it holds a claim loses its connection; PostgreSQL rolls its
-transaction back and the rows are free again, for the next sweep of any relay (within
-EVENTS_RELAY_INTERVAL_SECONDS) or at once if one is woken. Behind PgBouncer in transaction
-mode a claim is one transaction and works as is; the LISTEN needs a session of its own, so it
-goes straight to PostgreSQL (`DATABASE_DIRECT_URL_<APP>`, docs/operations.md, "Connections").
-
-The one duplicate left: a relay that dies (or loses its database) after the broker took a
-batch and before its transaction commits the marks; the rows are handed over again. Every
-consumer records an event once (its inbox), and partners drop RabbitMQ and Kafka repeats by
-the event id, so such a duplicate costs a message and nothing else."""
+"""The relay process (`manage.py events_relay --follow`): a connection per app database that
+LISTENs for the emitting transactions' NOTIFY and publishes their outbox rows at commit, and
+a whole relay every EVENTS_RELAY_INTERVAL_SECONDS for what it missed. Any number of relays
+share the work through claims (docs/operations.md, "Events: published by the relay" and
+"Any number of relays")."""
 
 import logging
 import select
