@@ -1,30 +1,8 @@
-"""Health for orchestrators and operators (docs/operations.md, "Health").
-
-- `/health`, liveness: the process answers. It touches nothing else.
-- `/health/ready`, readiness of this process for its role (`settings.PROCESS_KIND`, web or
-  ws): a replica is ready while it can serve, which needs nothing but itself. It checks no
-  database, Redis or broker: those are shared by every replica, so one of them down would
-  take every replica out of service at once, while one database down is one app down (that
-  app's answers are 503, docs/operations.md, "Faults"). A replica that is stopping needs no
-  answer of its own either: on SIGTERM granian and uvicorn close their listening socket at
-  once (new connections are refused, so the probe fails) and finish the requests under way.
-  Neither a rate limit nor a cache guards it: it costs what `/health` costs, and a limit kept
-  in Redis would couple it to Redis again.
-- `/health/components`: every database alias and, in services mode, Redis, the Celery
-  broker and the checks other apps register (`register_component_check`: the payment
-  breaker); 503, naming each failing component, when any is down. Statuses only: details
-  stay in the log.
-
-The component checks run side by side, each in a thread of its own, and the report is sent
-after READINESS_TIMEOUT_SECONDS at most: a check that has not answered by then is down. A
-check may also report its component as `unknown` (the payment breaker, while Redis that keeps
-its state is down), which is shown but does not fail the report.
-
-`/health/components` is public: one report answers every caller of a process for
-READINESS_CACHE_SECONDS (callers that come while the checks run wait for their report), and
-each client is limited to the `readiness` rate (THROTTLE_RATES). A flood of calls therefore
-opens no more connections than one call.
-"""
+"""Health for orchestrators and operators: `/health` (the process answers), `/health/ready`
+(this replica can serve; it checks no shared service) and `/health/components` (every
+database, Redis, the broker and the checks apps register, side by side, within
+READINESS_TIMEOUT_SECONDS, one report per READINESS_CACHE_SECONDS). The design, and why
+readiness checks nothing shared: docs/operations.md, "Health"."""
 
 import logging
 import threading
