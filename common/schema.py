@@ -47,10 +47,10 @@ FORMAT_MAX_LENGTH = {
 # that each still exists.
 CREDENTIAL_VIEWS = frozenset(
     {
-        "accounts.api.views.TokenObtainView",
-        "accounts.api.views.TokenRefreshView",
-        "accounts.api.views.TokenVerifyView",
-        "accounts.api.views.LogoutView",
+        "accounts.api.auth.TokenObtainView",
+        "accounts.api.auth.TokenRefreshView",
+        "accounts.api.auth.TokenVerifyView",
+        "accounts.api.auth.LogoutView",
     }
 )
 # Header parameters the code checks itself (common/idempotency.py).

@@ -44,7 +44,7 @@ def test_no_operation_describes_itself_with_a_docstring_it_inherited():
 
 
 def test_the_check_would_see_an_inherited_docstring():
-    from accounts.api.views import PublicAuthView, RegisterView
+    from accounts.api.auth import PublicAuthView, RegisterView
 
     assert inspect.getdoc(RegisterView) == inspect.getdoc(PublicAuthView)  # what it guards
 

@@ -50,7 +50,7 @@ def test_five_concurrent_vehicle_orders_of_one_customer_leave_exactly_two_unpaid
     customer, monkeypatch
 ):
     vehicles = [vehicle_make() for _ in range(5)]
-    count_unpaid_vehicles = services._unpaid_vehicles_check
+    count_unpaid_vehicles = services.creation._unpaid_vehicles_check
 
     # Each order lingers between its count and its commit: without the per-customer lock all
     # five would count none held, and pass.
@@ -58,7 +58,7 @@ def test_five_concurrent_vehicle_orders_of_one_customer_leave_exactly_two_unpaid
         count_unpaid_vehicles(*args)
         time.sleep(0.3)
 
-    monkeypatch.setattr(services, "_unpaid_vehicles_check", count_then_linger)
+    monkeypatch.setattr(services.creation, "_unpaid_vehicles_check", count_then_linger)
     # A list's iterator hands each thread its own vehicle (a generator is not thread-safe).
     bodies = iter(
         [{"items": [{"product_id": str(vehicle.pk), "quantity": 1}]} for vehicle in vehicles]

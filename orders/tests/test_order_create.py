@@ -209,7 +209,7 @@ def test_a_failure_after_the_reservation_leaves_stock_exactly_as_before(customer
     def broken_history(*args, **kwargs):
         raise RuntimeError("orders database hiccup")
 
-    monkeypatch.setattr(services, "_history", broken_history)
+    monkeypatch.setattr(services.creation, "_history", broken_history)
     with pytest.raises(RuntimeError):
         services.order_create(
             customer=customer,

@@ -188,7 +188,7 @@ def test_a_failure_after_adjusting_puts_the_reservation_back(customer, monkeypat
     def broken(order, *args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "_changed", broken)
+    monkeypatch.setattr(services.items, "_changed", broken)
     with pytest.raises(RuntimeError):
         services.order_item_quantity_set(
             order_id=order.pk, item_id=order.items.get().pk, quantity=3

@@ -1,0 +1,64 @@
+"""An item's quantity changed while its order is pending; the catalog's reservation follows."""
+
+import uuid
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from catalog import services as catalog_services
+from common.exceptions import ApplicationError, NotFound
+from orders.choices import OrderStatus
+from orders.error_codes import OrderErrorCode
+from orders.models import Order, OrderItem
+from orders.services.creation import _unpaid_vehicles_check
+from orders.services.status import PUSH_UPDATED, _changed
+
+DB = "orders"
+
+
+# ITEMS
+# ------------------------------------------------------------------------------
+def order_item_quantity_set(*, order_id: uuid.UUID, item_id: uuid.UUID, quantity: int) -> Order:
+    """Change an item's quantity while the order is pending; the reservation follows."""
+    # (product_id, quantity) once the catalog committed
+    reserved_before: tuple[uuid.UUID, int] | None = None
+    try:
+        with transaction.atomic(using=DB):
+            order = Order.objects.using(DB).select_for_update().get(pk=order_id)
+            if order.status != OrderStatus.PENDING:
+                raise ApplicationError(
+                    _("Items can only change while the order is pending."),
+                    code=OrderErrorCode.ORDER_NOT_EDITABLE,
+                    status=409,
+                )
+            item = OrderItem.objects.using(DB).filter(order=order, pk=item_id).first()
+            if item is None:
+                raise NotFound
+            if item.quantity == quantity:
+                return order
+            if item.is_vehicle and quantity > item.quantity:
+                # The same limit, under the same per-customer lock, as a new order's.
+                _unpaid_vehicles_check(order.customer_id, quantity - item.quantity)
+            catalog_services.stock_adjust(
+                order_id=order.pk, product_id=item.product_id, quantity=quantity
+            )
+            reserved_before = (item.product_id, item.quantity)
+            delta = quantity - item.quantity
+            item.quantity = quantity
+            item.line_total = item.unit_price * quantity
+            item.save(using=DB, update_fields=["quantity", "line_total", "updated_at"])
+            order.total_quantity += delta
+            order.total_amount += item.unit_price * delta
+            _changed(order, PUSH_UPDATED)
+            order.save(
+                using=DB,
+                update_fields=["total_quantity", "total_amount", "sequence", "updated_at"],
+            )
+    except BaseException:
+        if reserved_before is not None:  # give the catalog its previous reservation back
+            product_id, previous = reserved_before
+            catalog_services.stock_adjust(
+                order_id=order_id, product_id=product_id, quantity=previous
+            )
+        raise
+    return order
