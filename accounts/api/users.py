@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.filters import UserFilter
+from common.api.actions import ActionView
 from common.permissions import IsAdminRole
 from common.throttling import client_ip
 
@@ -125,23 +126,17 @@ class UserActivateView(UserActiveView):
         return super().post(request, pk)
 
 
-class UserRoleView(APIView):
+class UserRoleView(ActionView):
     permission_classes = [IsAdminRole]
+    method = "patch"
+    input_serializer = s.UserRoleInputSerializer
+    output_serializer = s.UserOutputSerializer
+    summary = "Change a user's role"
 
-    @extend_schema(
-        request=s.UserRoleInputSerializer,
-        responses={200: s.UserOutputSerializer},
-        summary="Change a user's role",
-    )
-    def patch(self, request, pk):
-        serializer = s.UserRoleInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = services.user_role_set(
-            actor=request.user,
-            user=selectors.user_get(user_id=pk),
-            role=serializer.validated_data["role"],
+    def act(self, request, pk, body):
+        return services.user_role_set(
+            actor=request.user, user=selectors.user_get(user_id=pk), role=body["role"]
         )
-        return Response(s.UserOutputSerializer(user).data)
 
 
 class UserActivityView(generics.ListAPIView):
