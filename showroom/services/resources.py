@@ -1,5 +1,5 @@
 """Resources and their types, under the resource's row lock, and how much of a resource its
-active allocations use (allocations.py books it). Also what events.py shares with it: a named
+active allocations use (allocations.py books it). Also what open_days.py shares with it: a named
 record's creation, a referenced record's check, the not-found error."""
 
 from datetime import datetime
