@@ -48,7 +48,7 @@ def environment() -> dict:
         FAKE_PROVIDER_DB=settings.FAKE_PROVIDER_DB,
         # The suite's processes together stay within PostgreSQL's 100 connections: the
         # servers' pools hold at most 4 per database, a worker's child, the relay and beat 1
-        # (config/settings/base.py, docs/operations.md "Connections").
+        # (config/settings/databases.py, docs/operations.md "Connections").
         DATABASE_POOL_MAX_SIZE="4",
         DATABASE_POOL_MAX_IDLE_SECONDS="5",
         # An idle server (each test worker keeps a site up for the run) gives every

@@ -21,6 +21,7 @@ import psutil
 import psycopg
 import psycopg.rows
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
@@ -39,11 +40,18 @@ BASE_SETTINGS = ROOT / "config" / "settings" / "base.py"
 
 
 def base_settings(monkeypatch, **variables) -> dict:
-    """config/settings/base.py read afresh with the test's environment and `variables`."""
+    """config/settings/base.py read afresh with the test's environment and `variables`, and so
+    are the settings modules it gathers (config/settings/*.py and each app's settings.py): the
+    test's own are back in place after it."""
     for name in ("DATABASE_POOL_MAX_SIZE", "DATABASE_POOL_MIN_SIZE", "DATABASE_POOLER"):
         monkeypatch.delenv(name, raising=False)
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
+    apps = {f"{app}.settings" for app in settings.DOMAIN_APPS}
+    for name in [name for name in sys.modules if name.startswith("config.settings.")]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in apps & set(sys.modules):
+        monkeypatch.delitem(sys.modules, name)
     return runpy.run_path(str(BASE_SETTINGS))
 
 

@@ -70,9 +70,16 @@ SCALABLE = ["web", "ws", "worker", "relay"]
 DIRECT = ["migrate", "relay"]  # past PgBouncer: the migrations' lock, the relay's LISTEN
 PROBED = {"worker": "worker", "relay": "relay", "beat": "beat"}
 ENV_EXAMPLE_NAME = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
+# The settings but the test suite's: config/settings/, each app's settings.py, and the
+# readings they share (common/environment.py).
 SETTINGS_SOURCE = "".join(
-    (ROOT / "config" / "settings" / module).read_text()
-    for module in ("base.py", "local.py", "production.py")
+    path.read_text()
+    for path in [
+        *sorted((ROOT / "config" / "settings").glob("*.py")),
+        *sorted(ROOT.glob("*/settings.py")),
+        ROOT / "common" / "environment.py",
+    ]
+    if path.name != "test.py"
 )
 # Read by prometheus_client, and by common/ops/metrics.py, not by the settings.
 METRICS_SOURCE = (ROOT / "common" / "ops" / "metrics.py").read_text()
@@ -690,7 +697,7 @@ def test_every_variable_settings_read_is_in_env_example():
     )
     read |= set(settings.DATABASE_ENV_VARS.values()) | PERIODIC_JOB_SETTINGS
     missing = read - env_example_names()
-    assert not missing, f"base.py reads variables .env.example omits: {sorted(missing)}"
+    assert not missing, f"the settings read variables .env.example omits: {sorted(missing)}"
 
 
 def test_env_production_example_gives_every_variable_compose_reads():

@@ -56,10 +56,10 @@ READINESS_CACHE_SECONDS = 0
 
 # The suite and the servers it starts share PostgreSQL's 100 connections: a burst of threads
 # in a concurrency test gives its connections back within seconds, not ten minutes.
-# The suite's own process (a `command`, config/settings/base.py) holds at most 8 per database:
-# its concurrency tests run up to 50 threads, which then queue for a connection as requests
-# would, for up to 10 s rather than production's 2 (on a machine the other test worker
-# loads, fifty requests queue longer than 2 s for eight connections).
+# The suite's own process (a `command`, config/settings/databases.py) holds at most 8 per
+# database: its concurrency tests run up to 50 threads, which then queue for a connection as
+# requests would, for up to 10 s rather than production's 2 (on a machine the other test
+# worker loads, fifty requests queue longer than 2 s for eight connections).
 for _database in DATABASES.values():  # noqa: F405
     if "pool" in _database["OPTIONS"]:
         _database["OPTIONS"]["pool"].update(max_idle=5, max_size=8, timeout=10)

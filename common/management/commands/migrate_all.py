@@ -63,7 +63,7 @@ def _migration_connections(aliases: list[str]) -> Iterator[set[str]]:
         if direct:
             wrapper = connections[alias]
             wrapper.close()
-            # Every PostgreSQL alias is common.postgresql's (config/settings/base.py).
+            # Every PostgreSQL alias is common.postgresql's (config/settings/databases.py).
             if isinstance(wrapper, PostgreSQLWrapper) and alias in type(wrapper)._connection_pools:
                 wrapper.close_pool()
             saved[alias] = copy.deepcopy(wrapper.settings_dict)

@@ -1,0 +1,28 @@
+"""The financing app's settings (docs/conventions.md, "Settings"): the lender, four eyes and
+scoring's limits (docs/deal.md)."""
+
+from decimal import Decimal
+
+from common.environment import env
+
+# FINANCING (docs/deal.md)
+# ------------------------------------------------------------------------------
+# Who disburses approved loans: fake (development and tests; it disburses by itself) or
+# manual (staff record each disbursement: POST financing/applications/{id}/disburse).
+FINANCING_LENDER = env.str("FINANCING_LENDER", default="fake")
+# The fake lender disburses this long after an application is sent to it.
+FAKE_LENDER_DISBURSE_AFTER_SECONDS = env.int("FAKE_LENDER_DISBURSE_AFTER_SECONDS", default=60)
+# How often beat asks the lender about the loans sent to it.
+# An approval of a loan above this many RUB needs a second staff member (four eyes).
+FINANCING_SECOND_APPROVAL_ABOVE = Decimal(
+    env.str("FINANCING_SECOND_APPROVAL_ABOVE", default="3000000")
+)
+# Scoring approves by itself only within these limits; beyond them, staff review
+# (docs/deal.md, "Scoring"): a loan of at most this many RUB, with a verified e-mail, and a
+# down payment of at least this share of the price, in percent.
+FINANCING_AUTO_APPROVE_MAX = Decimal(env.str("FINANCING_AUTO_APPROVE_MAX", default="3000000"))
+FINANCING_MIN_DOWN_PAYMENT_PERCENT = Decimal(
+    env.str("FINANCING_MIN_DOWN_PAYMENT_PERCENT", default="10")
+)
+# The declared monthly income counts up to this many RUB: nobody's word buys more.
+FINANCING_INCOME_CAP = Decimal(env.str("FINANCING_INCOME_CAP", default="1000000"))
