@@ -64,7 +64,7 @@ def _clean_cache():
 @pytest.fixture(autouse=True)
 def _databases_up():
     """A test that takes a database down must not leave its breaker open for the next."""
-    from common.postgresql.base import breakers_close
+    from common.db.postgresql.base import breakers_close
 
     yield
     breakers_close()

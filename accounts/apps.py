@@ -20,7 +20,7 @@ class AccountsConfig(DomainAppConfig):
 
     def ready(self):
         from accounts import handlers, selectors  # handlers registers the event consumers
-        from common.admin_people import people_directory_provide
+        from common.admin.people import people_directory_provide
 
         people_directory_provide(selectors)  # the people other apps' admins show
 

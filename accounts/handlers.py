@@ -26,7 +26,7 @@ from accounts.events import (
     UserSignedOutEverywhere,
 )
 from accounts.models import User
-from common.authentication import user_cache_forget
+from common.api.authentication import user_cache_forget
 from common.events import TypedEvent, consumer
 from common.registry import manager_app_labels
 
@@ -114,7 +114,7 @@ def managers_group_sync_after_migrate(sender, using, **kwargs) -> None:
 
 def user_cache_forget_on_save(sender, instance, **kwargs) -> None:
     """`post_save` receiver of User: a request never sees a role, a deactivation or a
-    profile older than the last save (common.authentication's user cache)."""
+    profile older than the last save (common.api.authentication's user cache)."""
     user_cache_forget(instance)
 
 

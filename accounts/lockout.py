@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import SignInFailure, User, email_normalize, sign_in_lookup
-from common.throttling import client_ip
+from common.api.throttling import client_ip
 
 DB = "default"
 

@@ -31,8 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from joserfc.errors import JoseError
 
 from accounts.error_codes import AccountErrorCode
+from common.api.exceptions import ApplicationError
 from common.cache import cache_take
-from common.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from accounts import oidc
 from accounts.choices import Role
 from accounts.consents import TEXTS, ConsentText
 from accounts.models import ActivityLog, Consent, ExternalIdentity, User, email_normalize
-from common.exceptions import NotFound
+from common.api.exceptions import NotFound
 from common.types import Actor
 
 # A user's id as callers hold it: a UUID (a model's, a URL's), or its text (a token's claim, an

@@ -17,7 +17,7 @@ from rest_framework_simplejwt.models import TokenUser
 from rest_framework_simplejwt.tokens import AuthUser
 
 from accounts.models import User
-from common.authentication import TOKEN_VERSION_CLAIM
+from common.api.authentication import TOKEN_VERSION_CLAIM
 from common.jwtkeys import audience
 
 

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services
-from common.exceptions import ApplicationError
-from common.throttling import client_ip, throttled
+from common.api.exceptions import ApplicationError
+from common.api.throttling import client_ip, throttled
 
 
 class PasswordResetForm(forms.Form):

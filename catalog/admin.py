@@ -15,7 +15,7 @@ from common.admin import (
     id_column,
     money_column,
 )
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.images import photo_checked
 
 

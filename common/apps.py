@@ -16,7 +16,7 @@ class CommonConfig(AppConfig):
 
 
 class AdminConfig(admin_apps.AdminConfig):
-    """Django's admin on the Autosalon site (common/admin_site.py)."""
+    """Django's admin on the Autosalon site (common/admin/site.py)."""
 
     default = False  # named in INSTALLED_APPS in place of django.contrib.admin
-    default_site = "common.admin_site.AutosalonAdminSite"
+    default_site = "common.admin.site.AutosalonAdminSite"

@@ -140,7 +140,7 @@ class SharedClientRedisCache(RedisCache):
 
 class FallbackRedisCache(SharedClientRedisCache):
     """Django's Redis cache that keeps counting in this process while Redis is unreachable,
-    saying so in the log once a minute. It backs the rate limits (`common.throttling`): a
+    saying so in the log once a minute. It backs the rate limits (`common.api.throttling`): a
     client then gets at most the rate times the number of processes, and an endpoint never
     fails because its limiter cannot count (docs/operations.md, "Faults")."""
 

@@ -1,7 +1,7 @@
 """Full card numbers never enter the system: not stored, not logged, not echoed back
 (docs/security.md, "Card numbers"). Every free-text field a person writes is a
 `FreeTextField`; the payment serializers refuse a card number in any field at all; the log
-lines mask one (common.logging).
+lines mask one (common.ops.logging).
 
 How a card number is told from the other numbers people type:
 

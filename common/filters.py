@@ -13,8 +13,8 @@ from django_filters.fields import IsoDateTimeField
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
 
+from common.api.exceptions import error_body
 from common.error_codes import CommonErrorCode
-from common.exceptions import error_body
 
 _ModelT = TypeVar("_ModelT", bound=Model)
 _F = TypeVar("_F", bound=Callable[..., object])

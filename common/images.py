@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 
 pillow_heif.register_heif_opener()
 

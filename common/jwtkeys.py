@@ -185,7 +185,7 @@ class KeyRingTokenBackend(TokenBackend):
         signature and claims never change, so a token seen before is not verified again
         while it has not expired (an RS256 check was about a twentieth of an order
         creation's CPU). Revocation does not depend on it: the token version is checked
-        against the user at every request (common.authentication)."""
+        against the user at every request (common.api.authentication)."""
         if not verify:
             return super().decode(token, verify=False)
         with self._verified_lock:

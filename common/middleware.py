@@ -93,7 +93,7 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > (limit := self.limit(request)):
-            from common.exceptions import too_large_response
+            from common.api.exceptions import too_large_response
 
             return too_large_response(JsonResponse, limit)
         return self.get_response(request)
@@ -154,8 +154,8 @@ class UserLanguageMiddleware:
 
     @staticmethod
     def _saved_language(request: HttpRequest) -> str:
-        # Imported here: DRF's settings import this module while common.exceptions loads.
-        from common.exceptions import UNAVAILABLE
+        # Imported here: DRF's settings import this module while common.api.exceptions loads.
+        from common.api.exceptions import UNAVAILABLE
 
         if not hasattr(request, "user"):  # no AuthenticationMiddleware before this one
             return ""

@@ -146,7 +146,7 @@ class InboxEventBase(TimestampedModel):
 class IdempotencyKeyBase(TimestampedModel):
     """A caller's `Idempotency-Key`: a fingerprint of the request it came with and the id of
     what that request created. Each app that takes keys declares its own table, so that the
-    key commits with what it created (`common.idempotency.run_once`)."""
+    key commits with what it created (`common.api.idempotency.run_once`)."""
 
     id = models.BigAutoField(_("ID"), primary_key=True)
     owner_id = models.UUIDField(_("owner"))

@@ -9,7 +9,7 @@ record); payments reads it as it reads the event's.
 
 Common imports no app: each owner hands its lookup over when it is ready
 (`payable_owner_provide`, in its AppConfig.ready), as accounts hands over the people
-directory (common/admin_people.py)."""
+directory (common/admin/people.py)."""
 
 from collections.abc import Callable, Mapping
 from typing import Any

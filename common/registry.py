@@ -39,7 +39,7 @@ class PeriodicJob:
 class DomainAppConfig(AppConfig):
     # The database alias the app's models live in; None: an alias named as the app.
     database: str | None = None
-    # The admin index's section its models go to (common/admin_site.py, SECTIONS), and the
+    # The admin index's section its models go to (common/admin/site.py, SECTIONS), and the
     # models that go to another section instead (by model name).
     admin_section = "access"
     admin_model_sections: dict[str, str] = {}

@@ -35,8 +35,8 @@ from django.db.models.expressions import Combinable
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext as _
 
+from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 
 ANYONE: frozenset[str] = frozenset()  # an edge with no actors named: whoever the service acts for
 

@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common import jwtkeys
+from common.api.exceptions import json_error
 from common.error_codes import CommonErrorCode
-from common.exceptions import json_error
 from common.registry import domain_apps
 
 

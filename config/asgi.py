@@ -21,7 +21,7 @@ from django.core.handlers.asgi import ASGIHandler  # noqa: E402
 from django.http import FileResponse  # noqa: E402
 
 from accounts.realtime import TicketAuthMiddleware  # noqa: E402
-from common.exceptions import error_body  # noqa: E402
+from common.api.exceptions import error_body  # noqa: E402
 from common.realtime import origin_checked  # noqa: E402
 from config.websocket_urls import websocket_urlpatterns  # noqa: E402
 
@@ -58,7 +58,7 @@ class SyncChainASGIHandler(ASGIHandler):
 
 async def feed_only_http(scope, receive, send):
     """HTTP on the feed's server: `/health` and `/health/ready` for the orchestrator's probes
-    (ready while it answers, as the web is: common/health.py), 404 otherwise."""
+    (ready while it answers, as the web is: common/ops/health.py), 404 otherwise."""
     alive = scope["path"] in ("/health", "/health/ready")
     body = {"status": "up"} if alive else error_body("not_found", "This server carries /ws/ only.")
     if scope["path"] == "/health/ready":

@@ -21,7 +21,7 @@ app.autodiscover_tasks()
 @signals.celeryd_init.connect  # before the worker's first warnings
 @signals.setup_logging.connect
 def logging_setup(**kwargs):
-    """Workers and beat log through Django's LOGGING, as the web does (common/logging.py)."""
+    """Workers and beat log through Django's LOGGING, as the web does (common/ops/logging.py)."""
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
@@ -31,7 +31,7 @@ def logging_setup(**kwargs):
 def _connect_log_context():
     def handler(name):
         def handle(**kwargs):
-            from common import logging as log_context
+            from common.ops import logging as log_context
 
             getattr(log_context, name)(**kwargs)
 

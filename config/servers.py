@@ -54,9 +54,9 @@ def http_command(host: str, port: int, workers: int) -> list[str]:
         "--blocking-threads",
         "1",
         "--respawn-failed-workers",
-        # The access log is the app's (common.logging.AccessLogMiddleware), which redacts
+        # The access log is the app's (common.ops.logging.AccessLogMiddleware), which redacts
         # secrets in query strings; the client address is the app's to work out
-        # (common/throttling.py), from TRUSTED_PROXIES.
+        # (common/api/throttling.py), from TRUSTED_PROXIES.
         "--no-access-log",
         *log_options(),
         "config.wsgi:application",

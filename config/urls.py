@@ -20,10 +20,10 @@ from accounts.views import (
     password_reset_page,
     set_language,
 )
-from common import health
-from common.api_routes import indexed
+from common.api.routes import indexed
+from common.api.throttling import throttled
+from common.ops import health
 from common.ops.metrics import metrics
-from common.throttling import throttled
 from common.views import ApiRootView, PingView, api_not_found, asyncapi, jwks
 from crm.views import my_clients_page
 from notifications.views import unsubscribe_page

@@ -28,7 +28,7 @@ from common.admin import (
     reason_action,
     service_action,
 )
-from common.admin_forms import ServiceFormAdminMixin
+from common.admin.forms import ServiceFormAdminMixin
 from common.formatting import short_datetime
 from common.types import Actor
 from crm import csvfiles, selectors, services

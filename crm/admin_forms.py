@@ -3,15 +3,15 @@ entered here is validated by the API's own serializer (crm/api/serializers.py) a
 by the API's service (crm/services/clients.py, crm/services/contacts.py), so that it is
 checked and its event emitted exactly as through the API (docs/conventions.md, "One door for
 each state change").
-(common/admin_forms.py: a dry run while the form is validated, the call for real at the
+(common/admin/forms.py: a dry run while the form is validated, the call for real at the
 save)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
-from common import admin_forms
-from common.serializers import StrictInputSerializer
+from common.admin import forms as admin_forms
+from common.api.serializers import StrictInputSerializer
 from crm import selectors, services
 from crm.api.serializers import ClientInputSerializer, ContactInputSerializer
 from crm.csvfiles import COLUMNS

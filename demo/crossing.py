@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts import selectors as accounts_selectors
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from insurance import selectors as insurance_selectors
 from insurance import services as insurance_services
 from insurance.choices import ClaimDecision, InsuranceType, PolicyStatus

@@ -28,7 +28,7 @@ from accounts import services as accounts_services
 from accounts.choices import Role
 from catalog import demo as catalog_demo
 from catalog import selectors as catalog_selectors
-from common.exceptions import ApplicationError, NotFound
+from common.api.exceptions import ApplicationError, NotFound
 from common.money import to_cents
 from crm import selectors as crm_selectors
 from crm import services as crm_services

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, display, service_action
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.types import Actor
 from documents import rendering, selectors, services
 from documents.models import Document, DocumentTemplate, LegalEntity

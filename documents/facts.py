@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import selectors as accounts_selectors
 from catalog import selectors as catalog_selectors
-from common.exceptions import ApplicationError, NotFound
+from common.api.exceptions import ApplicationError, NotFound
 from documents.choices import DocumentKind
 from documents.error_codes import DocumentErrorCode
 from documents.models import LegalEntity

@@ -9,7 +9,7 @@ from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from documents.error_codes import DocumentErrorCode
 
 # The page and the typography every document shares; a template's own CSS comes after.

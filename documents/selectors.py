@@ -4,7 +4,7 @@ own orders, staff see all."""
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError, NotFound
+from common.api.exceptions import ApplicationError, NotFound
 from common.types import Actor, Id
 from documents.error_codes import DocumentErrorCode
 from documents.models import Document, DocumentTemplate, LegalEntity

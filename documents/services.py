@@ -12,8 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.db import turn_take
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
+from common.db.transactions import turn_take
 from common.types import Actor, Id
 from documents import events, facts, payment_qr, rendering
 from documents.choices import NUMBER_PREFIXES, DocumentKind

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from celery import shared_task
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from documents import services
 from documents.choices import DocumentKind
 from documents.error_codes import DocumentErrorCode

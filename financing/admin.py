@@ -27,7 +27,7 @@ from common.admin import (
     reason_action,
     short_id,
 )
-from common.admin_people import PeopleMixin
+from common.admin.people import PeopleMixin
 from financing import services
 from financing.choices import ApplicationStatus, Decision
 from financing.models import ApplicationDecision, LoanApplication, LoanInstallment

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.money import to_cents
 from financing import annuity, rates
 from financing.choices import ApplicationStatus, FinancingType

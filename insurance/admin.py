@@ -18,7 +18,7 @@ from common.admin import (
     reason_action,
     short_id,
 )
-from common.admin_people import PeopleMixin
+from common.admin.people import PeopleMixin
 from insurance import services
 from insurance.choices import ClaimDecision, ClaimStatus, InsuranceType
 from insurance.models import Claim, ClaimDecisionRecord, Policy, Quote

@@ -1,4 +1,4 @@
-"""Models of the insurance domain; they live in the `insurance` database (see common/databases.py).
+"""Models of the insurance domain; they live in the `insurance` database (see common/db/databases.py).
 Orders and users belong to other databases and are referenced by id (docs/architecture.md §3.1)."""
 
 import uuid

@@ -14,7 +14,7 @@ from common.admin import (
     reason_action,
     service_action,
 )
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from integrations import services
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from integrations.targets import target_check

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from common.exceptions import NotFound
+from common.api.exceptions import NotFound
 from common.types import Id
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 

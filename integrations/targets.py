@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from integrations.error_codes import IntegrationErrorCode
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, display
-from common.admin_people import PeopleMixin
+from common.admin.people import PeopleMixin
 from common.formatting import short_datetime
 from notifications import rendering, selectors, services
 from notifications.catalogue import NOTICES

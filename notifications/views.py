@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from notifications import services
 from notifications.choices import Category, Channel
 

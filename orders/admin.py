@@ -23,7 +23,7 @@ from common.admin import (
     reason_action,
     short_id,
 )
-from common.admin_people import PeopleMixin
+from common.admin.people import PeopleMixin
 from common.formatting import money
 from orders import services
 from orders.choices import LinkKind, OrderStatus

@@ -26,7 +26,7 @@ from common.admin import (
     reason_action,
     short_id,
 )
-from common.admin_people import PeopleMixin
+from common.admin.people import PeopleMixin
 from common.formatting import money
 from payments import services
 from payments.choices import PayableKind, PaymentMode, RefundDecision, RefundStatus

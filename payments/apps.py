@@ -22,7 +22,7 @@ class PaymentsConfig(DomainAppConfig):
     )
 
     def ready(self):
-        from common.health import register_component_check
+        from common.ops.health import register_component_check
         from common.ops.metrics import register_breaker
         from payments import handlers, tasks  # noqa: F401  (register the consumers and tasks)
         from payments.breaker import breaker_state, provider_breaker

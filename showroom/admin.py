@@ -24,8 +24,8 @@ from common.admin import (
     reason_action,
     service_action,
 )
-from common.admin_forms import ServiceFormAdminMixin
-from common.admin_people import PeopleMixin
+from common.admin.forms import ServiceFormAdminMixin
+from common.admin.people import PeopleMixin
 from common.formatting import local_datetime, local_time
 from common.types import Actor
 from showroom import services

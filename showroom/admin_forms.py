@@ -2,13 +2,13 @@
 the API's (showroom/services/open_days.py, showroom/services/resources.py), so that the record is
 checked and its event emitted exactly as through the API (docs/conventions.md, "One door for
 each state change").
-(common/admin_forms.py: a dry run while the form is validated, the call for real at the
+(common/admin/forms.py: a dry run while the form is validated, the call for real at the
 save)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common import admin_forms
+from common.admin import forms as admin_forms
 from showroom import services
 from showroom.choices import EventStatus
 from showroom.models import Event, Resource

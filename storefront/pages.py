@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import translation
 
-from common.exceptions import NotFound
+from common.api.exceptions import NotFound
 
 _Response = TypeVar("_Response", bound=HttpResponseBase)
 

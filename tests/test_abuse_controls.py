@@ -20,7 +20,7 @@ from accounts.models import ActivityLog, TokenFamily
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tokens import AccessToken
 from catalog.tests.factories import VehicleFactory
-from common import throttling
+from common.api import throttling
 from config.settings import base
 from conftest import client_for, rows_containing
 from orders import services as orders_services
@@ -52,7 +52,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    """The time the rate limits count in (`common.throttling.clock`), set by the test."""
+    """The time the rate limits count in (`common.api.throttling.clock`), set by the test."""
     clock = Clock(EDGE)
     monkeypatch.setattr(throttling, "clock", clock)
     return clock

@@ -19,7 +19,7 @@ from accounts.choices import ActivityType
 from accounts.models import ActivityLog
 from accounts.tokens import RefreshToken
 from catalog.models import Product, StockReservation
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from conftest import browser_for
 from crm import services as crm_services
 from crm.tests.factories import crm_client_make

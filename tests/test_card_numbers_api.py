@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from common.logging import json_formatter
+from common.ops.logging import json_formatter
 from common.tests.test_cardnumbers import AMEX, CARD_FORMATS, NOT_CARDS, VISA, digits_of, holds
 from conftest import rows_containing
 from insurance.models import Claim

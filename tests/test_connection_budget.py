@@ -122,7 +122,7 @@ def test_sqlite_aliases_get_none_of_the_postgresql_options(monkeypatch, tmp_path
     for alias in ("default", "crm"):
         assert read["DATABASES"][alias]["OPTIONS"] == {"timeout": 20}
         assert "DISABLE_SERVER_SIDE_CURSORS" not in read["DATABASES"][alias]
-    assert read["DATABASES"]["orders"]["ENGINE"] == "common.postgresql"
+    assert read["DATABASES"]["orders"]["ENGINE"] == "common.db.postgresql"
 
 
 # Real processes ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connections, router
 
 from accounts.models import ActivityLog, User
-from common.databases import DomainRouter
+from common.db.databases import DomainRouter
 
 ALL = pytest.mark.django_db(databases="__all__")
 

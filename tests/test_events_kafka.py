@@ -32,7 +32,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from common.databases import database_for_app
+from common.db.databases import database_for_app
 from common.events import contract, kafka, publishing, registry, types
 from common.events.kafka import kafka_publish_pending
 from orders import services as order_services

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from common import health
+from common.ops import health
 from config.settings import base
 
 ALL = pytest.mark.django_db(databases="__all__")
@@ -22,7 +22,7 @@ def test_liveness_needs_nothing(client):
 def test_readiness_needs_nothing_but_the_process_not_even_a_database(client, settings):
     """A replica is ready while it answers: a domain database, Redis or the broker down is
     shared by every replica, and shows in that domain's answers and on /health/components."""
-    from common.postgresql.base import breaker_for
+    from common.db.postgresql.base import breaker_for
 
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     settings.CELERY_BROKER_URL = "amqp://guest:guest@127.0.0.1:1//"
@@ -55,7 +55,7 @@ def test_components_checks_every_database_and_redis(client):
 @ALL
 def test_components_is_503_and_names_a_database_known_to_be_down(client):
     # A database that refuses connections for real: tests/test_faults.py.
-    from common.postgresql.base import breaker_for
+    from common.db.postgresql.base import breaker_for
 
     breaker_for("catalog").open()
     try:

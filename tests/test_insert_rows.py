@@ -9,7 +9,7 @@ from django.db import IntegrityError, connections, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
-from common.db import insert_rows
+from common.db.transactions import insert_rows
 from orders.models import Order, OrderItem, OrderStatusHistory
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)

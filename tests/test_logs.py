@@ -1,6 +1,6 @@
 """Structured logs across processes: a whole customer flow (sign up, reset the password,
 order, pay, the live push) against a real server and worker logging JSON; then every line
-of both is read (common/logging.py, docs/operations.md "Logs")."""
+of both is read (common/ops/logging.py, docs/operations.md "Logs")."""
 
 import json
 import time

@@ -18,7 +18,7 @@ from django.utils import timezone
 from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.parser import text_string_to_metric_families
 
-from common.databases import database_for_app
+from common.db.databases import database_for_app
 from common.events.registry import inbox_model, outbox_model
 from common.ops import metrics
 from payments.breaker import provider_breaker

@@ -259,7 +259,7 @@ def test_a_staging_deployment_may_send_its_mail_to_the_catcher_when_it_says_so(d
 TARGET_CHECK = """
 import sys, django
 django.setup()
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from integrations.targets import target_check
 try:
     target_check(sys.argv[1])

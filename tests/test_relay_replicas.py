@@ -19,7 +19,7 @@ from kombu import Queue
 
 from accounts import events as account_events
 from accounts.models import OutboxEvent
-from common.databases import database_for_app
+from common.db.databases import database_for_app
 from common.events import publishing, registry, types
 from tests.conftest import RABBITMQ_URL
 from tests.pgbouncer import behind, in_front_of_the_test_server

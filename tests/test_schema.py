@@ -67,11 +67,11 @@ def request_serializers():
 
 
 def test_every_request_body_refuses_unknown_fields():
-    """Each operation's body serializer is strict (common.serializers): an unknown field is a
+    """Each operation's body serializer is strict (common.api.serializers): an unknown field is a
     400 naming it."""
     from rest_framework import serializers
 
-    from common.serializers import StrictInputSerializer
+    from common.api.serializers import StrictInputSerializer
 
     bodies = [
         (method, path, body if isinstance(body, type) else type(body))
@@ -157,7 +157,7 @@ def test_every_string_and_list_in_a_request_body_has_a_bound_its_serializer_enfo
 
 
 def test_the_schema_documents_errors_rate_limits_and_the_jwt_profile(generated_schema):
-    from common.throttling import RATE_LIMIT_HEADERS
+    from common.api.throttling import RATE_LIMIT_HEADERS
 
     schema = generated_schema
 
@@ -211,7 +211,7 @@ def test_an_over_long_phone_number_at_registration_is_refused_and_no_account_is_
 def test_each_view_the_schema_says_answers_401_itself_still_exists():
     from importlib import import_module
 
-    from common.schema import CREDENTIAL_VIEWS
+    from common.api.schema import CREDENTIAL_VIEWS
 
     for name in CREDENTIAL_VIEWS:
         module, _dot, attribute = name.rpartition(".")

@@ -15,7 +15,7 @@ from PIL import Image
 from accounts.tests.factories import UserFactory
 from catalog import selectors as catalog_selectors
 from catalog.models import Product
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from conftest import client_for, run_concurrently
 from crm.models import Activity
 from financing import selectors as financing_selectors

@@ -16,7 +16,7 @@ from django.test.utils import isolate_apps
 from accounts.tests.factories import UserFactory
 from catalog.choices import RESERVATION_TRANSITIONS, ReservationStatus
 from catalog.models import StockReservation
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.models import INBOX_TRANSITIONS
 from common.transitions import StatusAssignmentRefused, StatusField
 from crm.choices import CLIENT_TRANSITIONS

@@ -21,7 +21,7 @@ from common.admin import (
     money_column,
     reason_action,
 )
-from common.admin_people import PeopleMixin
+from common.admin.people import PeopleMixin
 from common.formatting import money
 from tradein import selectors, services
 from tradein.choices import TradeInStatus

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from common import four_eyes
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.images import RENDITIONS, photo_checked, rendition
 from common.types import Actor, Id
 from orders import selectors as orders_selectors

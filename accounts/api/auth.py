@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 from accounts import oidc, services
 from accounts.api import serializers as s
 from accounts.error_codes import AccountErrorCode
-from common.exceptions import ApplicationError
-from common.throttling import client_ip
+from common.api.exceptions import ApplicationError
+from common.api.throttling import client_ip
 
 
 class PublicAuthView(APIView):

@@ -12,8 +12,8 @@ from accounts.models import (
     username_single_script,
     username_validator,
 )
+from common.api.serializers import StrictInputSerializer
 from common.cardnumbers import FreeTextField
-from common.serializers import StrictInputSerializer
 
 
 class UserOutputSerializer(serializers.ModelSerializer):

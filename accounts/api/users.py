@@ -11,8 +11,8 @@ from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.filters import UserFilter
 from common.api.actions import ActionView
-from common.permissions import IsAdminRole
-from common.throttling import client_ip
+from common.api.permissions import IsAdminRole
+from common.api.throttling import client_ip
 
 
 class UserMeView(APIView):

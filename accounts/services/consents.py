@@ -9,8 +9,8 @@ from accounts.choices import ConsentPurpose
 from accounts.consents import TEXTS
 from accounts.models import Consent, User
 from accounts.services.users import user_active_set
-from common.databases import database_for_app
-from common.exceptions import NotFound
+from common.api.exceptions import NotFound
+from common.db.databases import database_for_app
 from common.types import Actor, Id
 
 DB = database_for_app("accounts")

@@ -16,8 +16,8 @@ from accounts.error_codes import AccountErrorCode
 from accounts.models import User, email_normalize
 from accounts.services.activity import activity_record
 from accounts.services.tokens import tokens_revoke_all
-from common.authentication import TOKEN_VERSION_CLAIM
-from common.exceptions import ApplicationError
+from common.api.authentication import TOKEN_VERSION_CLAIM
+from common.api.exceptions import ApplicationError
 
 DB = "default"
 

@@ -25,7 +25,7 @@ from accounts.services.tokens import (
     _signed_in,
     tokens_revoke_all,
 )
-from common.exceptions import ApplicationError, NotFound
+from common.api.exceptions import ApplicationError, NotFound
 
 DB = "default"
 

@@ -13,8 +13,8 @@ from accounts.error_codes import AccountErrorCode
 from accounts.models import User, email_normalize
 from accounts.services.activity import activity_record
 from accounts.services.tokens import tokens_revoke_all
+from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 
 DB = "default"
 

@@ -21,9 +21,9 @@ from accounts.error_codes import AccountErrorCode
 from accounts.models import TokenFamily, User, sign_in_lookup
 from accounts.services.activity import activity_record
 from accounts.tokens import RefreshToken, UntypedToken
-from common.authentication import TOKEN_VERSION_CLAIM, user_cache_forget
+from common.api.authentication import TOKEN_VERSION_CLAIM, user_cache_forget
+from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 from common.realtime import sessions_close_after_commit
 
 DB = "default"

@@ -19,8 +19,8 @@ from accounts.services.email import _email_free_required, _email_taken, email_ch
 from accounts.services.groups import user_groups_sync
 from accounts.services.passwords import _validate_password
 from accounts.services.tokens import tokens_revoke_all
-from common.authentication import user_cache_forget
-from common.exceptions import ApplicationError
+from common.api.authentication import user_cache_forget
+from common.api.exceptions import ApplicationError
 
 DB = "default"
 

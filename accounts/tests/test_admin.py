@@ -26,7 +26,7 @@ def test_a_manager_logs_into_the_admin_and_sees_only_the_apps_they_run(manager):
 
     assert login.status_code == 302
     assert index.status_code == 200
-    sections = index.context["app_list"]  # grouped by the day's work (common/admin_site.py)
+    sections = index.context["app_list"]  # grouped by the day's work (common/admin/site.py)
     apps = {model["model"]._meta.app_label for section in sections for model in section["models"]}
     assert sorted(apps) == [
         "catalog",

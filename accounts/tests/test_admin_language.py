@@ -12,7 +12,7 @@ from django.utils.translation import override
 from accounts import services
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from conftest import browser_for
 
 pytestmark = pytest.mark.django_db

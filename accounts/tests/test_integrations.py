@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import ActivityLog, ExternalIdentity
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from conftest import browser_for, client_for
 
 pytestmark = pytest.mark.django_db(databases="__all__")

@@ -1,6 +1,6 @@
 """Requests are authenticated from a cached copy of the user, keyed by user and token
 version: no query of the user per request, and every change that matters reaches the next
-request at once (common/authentication.py, docs/security.md "Tokens")."""
+request at once (common/api/authentication.py, docs/security.md "Tokens")."""
 
 import pytest
 from django.db import connections

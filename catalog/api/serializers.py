@@ -10,7 +10,7 @@ from catalog.choices import BodyType, Color, Condition, Drive, Fuel, ProductKind
 from catalog.models import Category, Product
 from catalog.selectors import MAX_COMPARED, photo_view
 from catalog.validators import validate_vin
-from common.serializers import StrictInputSerializer
+from common.api.serializers import StrictInputSerializer
 
 CURRENCY_REGEX = r"^[A-Z]{3}$"
 

@@ -9,8 +9,8 @@ from catalog import selectors, services
 from catalog.api import serializers as s
 from catalog.cache import product_list_get_or_build
 from catalog.filters import ProductFilter
+from common.api.permissions import IsStaffOrReadOnly
 from common.filters import takes_query_parameters
-from common.permissions import IsStaffOrReadOnly
 
 
 class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -28,9 +28,9 @@ from catalog.choices import (
 from catalog.filters import FACETS, ProductFilter
 from catalog.models import Category, Product, ProductPhoto, StockReservation
 from catalog.validators import normalize_vin, validate_vin
-from common.databases import database_for_app
+from common.api.exceptions import ApplicationError, NotFound
+from common.db.databases import database_for_app
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError, NotFound
 from common.images import RENDITIONS
 
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog.cache import product_list_invalidate_after_commit
 from catalog.error_codes import CatalogErrorCode
 from catalog.models import PATH_SEPARATOR, Category
+from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 
 DB = "catalog"
 

@@ -12,8 +12,8 @@ from django_stubs_ext import StrOrPromise
 from catalog.cache import product_list_invalidate_after_commit
 from catalog.choices import ProductKind
 from catalog.models import Product, ProductPhoto
+from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 from common.images import RENDITIONS, photo_checked, rendition
 from common.types import Id
 

@@ -21,9 +21,9 @@ from catalog.services.demo_cars import _demo_car_of_model
 from catalog.services.photos import photo_add
 from catalog.validators import normalize_vin
 from catalog.vin_decode import vin_contradictions
+from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
 from common.events import DomainEvent
-from common.exceptions import ApplicationError
 
 DB = "catalog"
 

@@ -15,8 +15,8 @@ from catalog.cache import product_stock_changed_after_commit
 from catalog.choices import RESERVATION_TRANSITIONS, ProductKind, ReservationStatus
 from catalog.error_codes import CatalogErrorCode
 from catalog.models import Product, StockReservation
-from common.db import insert_rows
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
+from common.db.transactions import insert_rows
 from common.money import to_cents
 
 DB = "catalog"

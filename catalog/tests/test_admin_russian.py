@@ -12,7 +12,7 @@ from django.utils.translation import override
 from catalog import services
 from catalog.models import Product, StockReservation
 from catalog.tests.factories import ProductFactory
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from conftest import browser_for
 
 pytestmark = pytest.mark.django_db(databases="__all__")

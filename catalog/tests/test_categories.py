@@ -6,7 +6,7 @@ from django.urls import reverse
 from catalog import services
 from catalog.models import Category, Product
 from catalog.tests.factories import CategoryFactory, ProductFactory, category_chain
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db(databases=["default", "catalog"])
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from catalog.api.serializers import ProductOutputSerializer, product_row
 from catalog.selectors import product_list
 from catalog.tests.factories import CategoryFactory, ProductFactory
-from common.renderers import JSONRenderer
+from common.api.renderers import JSONRenderer
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 

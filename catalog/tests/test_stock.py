@@ -10,7 +10,7 @@ from catalog import selectors, services
 from catalog.choices import ReservationStatus
 from catalog.models import Product, StockReservation
 from catalog.tests.factories import ProductFactory, stock_of
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db(databases=["default", "catalog"])
 

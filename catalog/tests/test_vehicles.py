@@ -12,7 +12,7 @@ from catalog import services
 from catalog.models import Product
 from catalog.selectors import dashboard as figures
 from catalog.tests.factories import CategoryFactory, ProductFactory, vin_of
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db(databases=["default", "catalog"])
 

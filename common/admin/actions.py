@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.formatting import count_of, money
 
 _ModelT = TypeVar("_ModelT", bound=models.Model)

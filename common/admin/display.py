@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from common.admin_people import person_shown
+from common.admin.people import person_shown
 from common.formatting import local_date, local_datetime, money
 from common.models import TimestampedModel
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from kombu import Connection, Exchange, Producer
 from kombu.exceptions import KombuError
 
-from common.databases import database_for_app
+from common.db.databases import database_for_app
 from common.events.contract import envelope
 from common.events.registry import outbox_apps, outbox_model, published_as
 from common.events.types import Event, event_from_outbox_row

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Model
 from django.dispatch import Signal
 
-from common.databases import database_for_app
-from common.db import insert_rows
+from common.db.databases import database_for_app
+from common.db.transactions import insert_rows
 from common.events import contract, publishing, registry
 from common.events.types import Event, JsonPayload
 from common.middleware import current_request_id

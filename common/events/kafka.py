@@ -32,7 +32,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from common.databases import database_for_app
+from common.db.databases import database_for_app
 from common.events.contract import envelope, event_types, kafka_topic
 from common.events.registry import outbox_apps, outbox_rows, published_as
 from common.events.types import Event, event_from_outbox_row

@@ -25,7 +25,7 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from common.databases import database_for_app
+from common.db.databases import database_for_app
 from common.events import amqp, kafka, signing
 from common.events.registry import (
     Consumer,

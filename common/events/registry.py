@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from django.apps import apps
 from django.db.models import QuerySet
 
-from common.databases import database_for_app
+from common.db.databases import database_for_app
 from common.events.payloads import payload_from_json
 from common.events.types import Event, JsonPayload, TypedEvent
 from common.models import InboxEventBase, OutboxEventBase

@@ -13,7 +13,7 @@ import psycopg
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from common.databases import database_for_app, direct_connection_params
+from common.db.databases import database_for_app, direct_connection_params
 from common.events import publishing, registry
 from common.liveness import heartbeat
 

@@ -35,11 +35,11 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-from common.databases import database_for_app
+from common.api.exceptions import error_body
+from common.db.databases import database_for_app
 from common.deadline import finished_within
 from common.error_codes import CommonErrorCode
 from common.events.registry import inbox_model, outbox_model
-from common.exceptions import error_body
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""`common.api_routes.indexed` resolves every path to what Django's own resolver finds: the
+"""`common.api.routes.indexed` resolves every path to what Django's own resolver finds: the
 same view, arguments, name, namespaces and route (docs/conventions.md, "Hot paths")."""
 
 import re
@@ -9,7 +9,7 @@ from django.urls import URLResolver, get_resolver, include, path, re_path, rever
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from common.api_routes import IndexedResolver, indexed
+from common.api.routes import IndexedResolver, indexed
 
 SAMPLES = {"uuid": str(uuid.UUID(int=36)), "int": "7", "str": "abc", "slug": "a-b", "path": "a/b"}
 

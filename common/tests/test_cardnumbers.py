@@ -21,7 +21,7 @@ from common.cardnumbers import (
     contains_card_number,
     luhn_valid,
 )
-from common.logging import json_formatter, redact
+from common.ops.logging import json_formatter, redact
 
 # FORMATS
 # ------------------------------------------------------------------------------

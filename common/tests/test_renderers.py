@@ -1,4 +1,4 @@
-"""orjson renders what DRF's own renderer renders, byte for byte (common/renderers.py)."""
+"""orjson renders what DRF's own renderer renders, byte for byte (common/api/renderers.py)."""
 
 import datetime
 import uuid
@@ -10,7 +10,7 @@ from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 from rest_framework.serializers import Serializer
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 
-from common.renderers import JSONRenderer
+from common.api.renderers import JSONRenderer
 
 UTC = datetime.UTC
 SAMPLES = [

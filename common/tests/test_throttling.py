@@ -1,4 +1,4 @@
-"""The rate limiter itself (common/throttling.py) on real Redis: a sliding log per bucket,
+"""The rate limiter itself (common/api/throttling.py) on real Redis: a sliding log per bucket,
 counted by one script per check, per client network, and in process memory while Redis is
 down. The limits as the API applies them are in tests/test_abuse_controls.py."""
 
@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from common import throttling
+from common.api import throttling
 
 NOW = 1_800_000_000.0
 
@@ -130,7 +130,7 @@ def test_with_redis_down_each_process_counts_the_same_sliding_window_and_says_so
     }
     monkeypatch.setattr(throttling, "_warned_at", float("-inf"))
 
-    with caplog.at_level(logging.WARNING, logger="common.throttling"):
+    with caplog.at_level(logging.WARNING, logger="common.api.throttling"):
         first = counts(4)
         other_client = counts(1, "192.0.2.2")
         clock["at"] = NOW + 60

@@ -5,22 +5,22 @@ and drf-spectacular's (docs/api.md; docs/security.md, "The API schema")."""
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "common.authentication.JWTAuthentication",
-        "common.authentication.SessionAuthentication",
+        "common.api.authentication.JWTAuthentication",
+        "common.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["common.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["common.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "common.parsers.JSONParser",
+        "common.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "common.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "common.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "common.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["common.throttling.RateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "common.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "common.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["common.api.throttling.RateThrottle"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -52,8 +52,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "common.schema.add_error_envelope",
-        "common.schema.bound_schema",
+        "common.api.schema.add_error_envelope",
+        "common.api.schema.bound_schema",
     ],
     # Relative: the schema describes whichever host serves it.
     "SERVERS": [

@@ -84,7 +84,7 @@ DOMAIN_APPS = [
     "tradein",
 ]
 FRAMEWORK_APPS = [
-    "common.apps.AdminConfig",  # Django's admin on the Autosalon site (common/admin_site.py)
+    "common.apps.AdminConfig",  # Django's admin on the Autosalon site (common/admin/site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,9 +108,9 @@ FRAMEWORK_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "common.middleware.RequestIdMiddleware",
-    "common.logging.AccessLogMiddleware",
+    "common.ops.logging.AccessLogMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "common.exceptions.ServiceUnavailableMiddleware",
+    "common.api.exceptions.ServiceUnavailableMiddleware",
     "common.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -158,7 +158,7 @@ def domain_settings(domain_apps: list[str]) -> dict[str, object]:
     """The settings that follow from the domain apps' declarations (common/registry.py):
     INSTALLED_APPS; DATABASE_ENV_VARS and DATABASES, a database per alias an app declares,
     its URL in DATABASE_URL_<APP>; DATABASES_DIRECT (DATABASE_DIRECT_URL_<APP>: where the
-    relay LISTENs and the migrations run, past any pooler; common.databases); APP_DATABASES,
+    relay LISTENs and the migrations run, past any pooler; common.db.databases); APP_DATABASES,
     the router's map; and CELERY_BEAT_SCHEDULE, the relay's entry and every app's jobs."""
     declared = [declaration(app) for app in domain_apps]
     variables = {config.alias(): config.database_variable() for config in declared}

@@ -63,7 +63,7 @@ if DATABASE_POOLER not in ("", *DATABASE_POOLERS):
 MIGRATIONS_LOCK_TIMEOUT_SECONDS = env.float("MIGRATIONS_LOCK_TIMEOUT_SECONDS", default=10)
 # One database down is one app down: a request that needs it fails within about two
 # seconds with a 503, and then at once for DATABASE_RETRY_AFTER_SECONDS
-# (common/postgresql/base.py).
+# (common/db/postgresql/base.py).
 DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=2)
 DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=2)
 # Connections above the minimum that stay idle this long are closed (psycopg_pool's default).
@@ -71,7 +71,7 @@ DATABASE_POOL_MAX_IDLE_SECONDS = env.float("DATABASE_POOL_MAX_IDLE_SECONDS", def
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 # On, `manage.py flush` (so every transactional test's teardown) deletes the rows instead of
 # truncating the tables, a tenth of the time on tables of a few rows: the test suite turns
-# it on (common/postgresql/base.py). Off, it truncates, as Django does.
+# it on (common/db/postgresql/base.py). Off, it truncates, as Django does.
 DATABASE_FLUSH_DELETES = False
 # The worker, the relay and beat touch a heartbeat file here on every turn of their loop;
 # `manage.py probe <kind>` fails when it is older than LIVENESS_MAX_AGE_SECONDS
@@ -81,7 +81,7 @@ LIVENESS_MAX_AGE_SECONDS = env.int("LIVENESS_MAX_AGE_SECONDS", default=60)
 # `/health/components` answers within this, naming whatever has not answered as down.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.5)
 # One components report answers every caller of a process for this long: a flood of calls
-# opens no more connections than one call (common/health.py).
+# opens no more connections than one call (common/ops/health.py).
 READINESS_CACHE_SECONDS = env.float("READINESS_CACHE_SECONDS", default=2)
 
 
@@ -90,7 +90,7 @@ def database_config(alias: str, variable: str) -> dict[str, Any]:
     file_name = "accounts" if alias == "default" else alias
     config = env.db_url(variable, default=f"sqlite:///{VAR_DIR / f'{file_name}.sqlite3'}")
     if config["ENGINE"] == "django.db.backends.postgresql":
-        config["ENGINE"] = "common.postgresql"
+        config["ENGINE"] = "common.db.postgresql"
         config["CONN_MAX_AGE"] = 0  # the pool keeps connections
         config["OPTIONS"] = {
             "connect_timeout": DATABASE_CONNECT_TIMEOUT,
@@ -128,4 +128,4 @@ def direct_database_config(variable: str) -> dict[str, Any] | None:
     return env.db_url(direct) if env.str(direct, default="") else None
 
 
-DATABASE_ROUTERS = ["common.databases.DomainRouter"]
+DATABASE_ROUTERS = ["common.db.databases.DomainRouter"]

@@ -78,7 +78,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 if not CSRF_TRUSTED_ORIGINS:
     _refuse("set DJANGO_CSRF_TRUSTED_ORIGINS to the site's origins (https://…).")
-if not SERVICES_MODE or any(db["ENGINE"] != "common.postgresql" for db in DATABASES.values()):
+if not SERVICES_MODE or any(db["ENGINE"] != "common.db.postgresql" for db in DATABASES.values()):
     _refuse("set REDIS_URL and a PostgreSQL DATABASE_URL_* for every database.")
 
 # SECURITY

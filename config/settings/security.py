@@ -10,7 +10,7 @@ from common.environment import env
 
 # ABUSE CONTROLS (docs/security.md)
 # ------------------------------------------------------------------------------
-# Requests per client and window, by bucket (common/throttling.py). Signing up and signing
+# Requests per client and window, by bucket (common/api/throttling.py). Signing up and signing
 # in are separate buckets at the same rate; order creation has its own; every other call
 # counts as `user` (authenticated, per user) or `anon` (per client IP).
 THROTTLE_RATES = {
@@ -22,7 +22,7 @@ THROTTLE_RATES = {
     "user": env.str("THROTTLE_RATE_USER", default="100/min"),
     "anon": env.str("THROTTLE_RATE_ANON", default="100/min"),
     # /health/components, per client address: a monitor asks every few seconds; a flood of
-    # calls is answered from the cached report, then refused (common/health.py).
+    # calls is answered from the cached report, then refused (common/ops/health.py).
     "readiness": env.str("THROTTLE_RATE_READINESS", default="60/min"),
 }
 # Addresses or networks of the reverse proxies in front of the app: only a request whose
@@ -33,7 +33,7 @@ TRUSTED_PROXIES = env.str("TRUSTED_PROXIES", default="").replace(",", " ").split
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
 # Request bodies larger than this are refused with a 413 before they are read, and JSON
-# nested deeper than REQUEST_MAX_JSON_DEPTH with a 400 (common/parsers.py).
+# nested deeper than REQUEST_MAX_JSON_DEPTH with a 400 (common/api/parsers.py).
 REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
 REQUEST_MAX_JSON_DEPTH = 32

@@ -65,7 +65,7 @@ for _database in DATABASES.values():  # noqa: F405
         _database["OPTIONS"]["pool"].update(max_idle=5, max_size=8, timeout=10)
 
 # Each transactional test's teardown empties every database: by DELETE, a tenth of
-# TRUNCATE's time on tables of a few rows (common/postgresql/base.py).
+# TRUNCATE's time on tables of a few rows (common/db/postgresql/base.py).
 DATABASE_FLUSH_DELETES = True
 
 # The fake provider's books, apart from those of `make run` and of the other test workers.

@@ -10,8 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
+from common.api.serializers import StrictInputSerializer
 from common.cardnumbers import FreeTextField
-from common.serializers import StrictInputSerializer
 from crm.choices import (
     LOGGED_KINDS,
     Channel,

@@ -7,8 +7,8 @@ from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.pagination import CursorPagination
-from common.permissions import IsStaffRole
+from common.api.pagination import CursorPagination
+from common.api.permissions import IsStaffRole
 from common.views import validated
 from crm import selectors, services
 from crm.api import serializers as s

@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from common.exceptions import NotFound
+from common.api.exceptions import NotFound
 from common.types import Actor, Id
 from crm.choices import ClientStatus
 from crm.models import Activity, Client, Contact

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
-from common.db import turn_take
+from common.api.exceptions import ApplicationError
+from common.db.transactions import turn_take
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 from common.types import Actor, Id
 from crm import events
 from crm.choices import CLIENT_TRANSITIONS

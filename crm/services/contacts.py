@@ -5,8 +5,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 from common.types import Id
 from crm import events
 from crm.error_codes import CrmErrorCode

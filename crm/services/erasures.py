@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.types import Id
 from crm import events
 from crm.choices import CLIENT_TRANSITIONS, ClientStatus

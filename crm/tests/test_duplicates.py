@@ -4,7 +4,7 @@ import queue
 
 import pytest
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from conftest import client_for, run_concurrently
 from crm import services
 from crm.models import Activity, Client, Contact

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from common.serializers import StrictInputSerializer
+from common.api.serializers import StrictInputSerializer
 from documents.choices import DocumentKind
 from documents.models import Document
 

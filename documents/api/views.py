@@ -5,7 +5,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from documents import selectors, services
 from documents.api import serializers as s
 from documents.choices import DocumentKind

@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from accounts import selectors as accounts_selectors
 from accounts.tests.factories import UserFactory
 from catalog import selectors as catalog_selectors
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from conftest import client_for, run_concurrently
 from documents import selectors, services
 from documents.tests.factories import SELLER, legal_entity_make, text_of

@@ -4,9 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from common.api.serializers import DecisionOutputSerializer, StrictInputSerializer
 from common.cardnumbers import FreeTextField
 from common.money import CENT, MoneyField
-from common.serializers import DecisionOutputSerializer, StrictInputSerializer
 from financing.annuity import months_after
 from financing.choices import ApplicationStatus, Decision, EmploymentStatus, FinancingType
 from financing.models import LoanApplication, LoanInstallment

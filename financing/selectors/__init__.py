@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from common.exceptions import NotFound
+from common.api.exceptions import NotFound
 from common.types import Actor, Id
 from financing import rates, scoring
 from financing.choices import ApplicationStatus, FinancingType

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import four_eyes
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.types import Actor, Applicant, Id
 from financing import events, selectors
 from financing.choices import APPLICATION_TRANSITIONS, ApplicationStatus, Decision

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import four_eyes
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.types import Actor, Id
 from financing import events
 from financing.choices import APPLICATION_TRANSITIONS, DISBURSEMENT_RECORDED, ApplicationStatus

@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from common.api.serializers import DecisionOutputSerializer, StrictInputSerializer
 from common.cardnumbers import FreeTextField
 from common.money import CENT, MoneyField
-from common.serializers import DecisionOutputSerializer, StrictInputSerializer
 from insurance import rulesets
 from insurance.choices import ClaimDecision, InsuranceType
 from insurance.factors import factor_name

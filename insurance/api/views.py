@@ -4,7 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.actions import ActionView
-from common.permissions import IsStaffRole
+from common.api.permissions import IsStaffRole
 from insurance import selectors, services
 from insurance.api import serializers as s
 from insurance.filters import ClaimFilter, PolicyFilter, QuoteFilter

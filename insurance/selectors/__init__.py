@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
-from common.exceptions import NotFound
+from common.api.exceptions import NotFound
 from common.types import Actor, Id
 from insurance import events
 from insurance.models import Claim, Policy, Quote

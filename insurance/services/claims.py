@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common import four_eyes
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.types import Actor, Id
 from insurance import events
 from insurance.choices import CLAIM_TRANSITIONS, ClaimDecision, ClaimStatus, PolicyStatus

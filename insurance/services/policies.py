@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.types import Actor, Id
 from insurance import events, pricing
 from insurance.choices import POLICY_TRANSITIONS, QUOTE_TRANSITIONS, PolicyStatus, QuoteStatus

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import selectors as catalog_selectors
 from catalog.selectors import VehicleView
-from common.db import turn_take
+from common.api.exceptions import ApplicationError
+from common.db.transactions import turn_take
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 from common.types import Actor, Id
 from insurance import events, pricing, rulesets
 from insurance.choices import InsuranceType, PolicyStatus

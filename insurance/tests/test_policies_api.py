@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from conftest import client_for, run_concurrently
 from insurance import services
 from insurance.models import OutboxEvent, Policy, Quote

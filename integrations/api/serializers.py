@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from common.serializers import StrictInputSerializer
+from common.api.serializers import StrictInputSerializer
 from integrations.choices import DeliveryStatus
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 

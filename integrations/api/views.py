@@ -6,7 +6,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.permissions import IsAdminRole
+from common.api.permissions import IsAdminRole
 from common.views import validated
 from integrations import selectors, services
 from integrations.api import serializers as s

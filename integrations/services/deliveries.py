@@ -15,10 +15,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from common.api.exceptions import ApplicationError
 from common.events import Event
 from common.events.contract import envelope
 from common.events.registry import published_as
-from common.exceptions import ApplicationError
 from common.queueing import task_queue
 from common.types import Id
 from integrations.choices import DELIVERY_TRANSITIONS, DeliveryStatus

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
+from common.api.exceptions import ApplicationError
 from common.events.contract import event_types
-from common.exceptions import ApplicationError
 from common.types import Id
 from integrations.choices import DeliveryStatus
 from integrations.error_codes import IntegrationErrorCode

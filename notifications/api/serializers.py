@@ -2,7 +2,7 @@ from zoneinfo import available_timezones
 
 from rest_framework import serializers
 
-from common.serializers import StrictInputSerializer
+from common.api.serializers import StrictInputSerializer
 from notifications.choices import Category, Channel
 from notifications.models import Delivery, Preference
 from notifications.selectors import masked

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.types import Actor
 from notifications.choices import Category, Channel
 from notifications.error_codes import NotificationErrorCode

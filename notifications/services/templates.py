@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.types import Actor
 from notifications import defaults, rendering
 from notifications.catalogue import NOTICES

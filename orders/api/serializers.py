@@ -4,8 +4,8 @@ from typing import Any, TypedDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from common.api.serializers import StrictInputSerializer
 from common.cardnumbers import FreeTextField
-from common.serializers import StrictInputSerializer
 from orders.choices import OrderStatus
 from orders.deal import loan_disbursed, premium_paid
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory

@@ -4,8 +4,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.idempotency import idempotency_key, openapi_parameter
-from common.permissions import IsAdminRole, IsStaffRole
+from common.api.idempotency import idempotency_key, openapi_parameter
+from common.api.permissions import IsAdminRole, IsStaffRole
 from orders import selectors, services
 from orders.api import serializers as s
 from orders.deal import deal_of

@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError, NotFound
+from common.api.exceptions import ApplicationError, NotFound
 from common.money import to_cents
 from common.types import Actor, Id
 from orders import cache

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog import services as catalog_services
-from common import idempotency
-from common.exceptions import ApplicationError, email_not_verified
+from common.api import idempotency
+from common.api.exceptions import ApplicationError, email_not_verified
 from orders import cache, events, realtime
 from orders.choices import Actor, OrderStatus
 from orders.error_codes import OrderErrorCode

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django_stubs_ext import WithAnnotations
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from orders.choices import FINANCED_LOAN_STATUSES, LinkKind, OrderStatus
 from orders.models import Order, OrderItem, OrderLink
 from orders.services.status import order_status_set

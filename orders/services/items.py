@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from catalog import services as catalog_services
-from common.exceptions import ApplicationError, NotFound
+from common.api.exceptions import ApplicationError, NotFound
 from orders.choices import OrderStatus
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderItem

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from common.exceptions import NotFound
+from common.api.exceptions import NotFound
 from common.types import Actor as Viewer
 from common.types import Id
 from orders import cache, events, realtime

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from common.renderers import JSONRenderer
+from common.api.renderers import JSONRenderer
 from orders.api.serializers import OrderOutputSerializer, order_body
 from orders.models import Order, OrderLink
 from orders.tests.factories import order_make, product_make

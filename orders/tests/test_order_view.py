@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from orders import selectors
 from orders.choices import OrderStatus
 from orders.tests.factories import order_make, product_make

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from common.api.serializers import DecisionOutputSerializer, StrictInputSerializer
 from common.cardnumbers import FreeTextField, NoCardNumbersMixin
 from common.money import CENT, MoneyField
-from common.serializers import DecisionOutputSerializer, StrictInputSerializer
 from payments.choices import (
     CardBrand,
     PayableKind,

@@ -7,10 +7,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.exceptions import ApplicationError
-from common.idempotency import idempotency_key, openapi_parameter
-from common.permissions import IsStaffRole
-from common.throttling import client_ip
+from common.api.exceptions import ApplicationError
+from common.api.idempotency import idempotency_key, openapi_parameter
+from common.api.permissions import IsStaffRole
+from common.api.throttling import client_ip
 from payments import selectors, services
 from payments.api import serializers as s
 from payments.choices import RefundStatus

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError, NotFound
+from common.api.exceptions import ApplicationError, NotFound
 from common.types import Actor, Id
 from payments.choices import ReceiptKind
 from payments.error_codes import PaymentErrorCode

@@ -8,7 +8,7 @@ from typing import ParamSpec, TypeVar
 
 from django.db.models import F, Sum
 
-from common.db import outside_transaction
+from common.db.transactions import outside_transaction
 from common.types import Id
 from payments.breaker import provider_breaker
 from payments.choices import CAPTURED_STATUSES, TransactionType

@@ -9,7 +9,7 @@ from typing import Protocol
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.payables import payable_report
 from common.types import Actor, Id
 from payments import events

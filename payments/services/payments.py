@@ -12,8 +12,8 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common import idempotency
-from common.exceptions import ApplicationError
+from common.api import idempotency
+from common.api.exceptions import ApplicationError
 from common.queueing import task_queue
 from common.types import Actor, Id
 from orders import selectors as orders_selectors
@@ -73,7 +73,7 @@ def payment_create(
     """Create a pending payment of a payable: an order, a seat at a paid event or a policy's
     premium (exactly one of the three ids); `payment.created` has Celery process it. Returns
     (payment, created): the same key and request return the first payment
-    (`common.idempotency.run_once`)."""
+    (`common.api.idempotency.run_once`)."""
 
     def create() -> uuid.UUID:
         if payment_method_id is not None:  # only one's own saved card

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from pybreaker import CircuitBreakerError
 
 from common import four_eyes
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.queueing import task_queue
 from common.types import Actor, Id
 from payments import events

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from conftest import run_concurrently
 from orders.tests.factories import order_make, product_make
 from payments import services

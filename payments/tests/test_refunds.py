@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.tests.factories import stock_of
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from orders import selectors as orders_selectors
 from orders import services as orders_services
 from orders.tests.factories import order_make, product_make

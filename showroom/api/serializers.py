@@ -8,9 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import selectors as accounts_selectors
+from common.api.serializers import StrictInputSerializer
 from common.cardnumbers import FreeTextField
 from common.money import MoneyField
-from common.serializers import StrictInputSerializer
 from showroom.choices import TEST_DRIVE_OUTCOMES, EventStatus
 from showroom.models import (
     Allocation,

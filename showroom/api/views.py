@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.actions import ActionView
-from common.permissions import IsStaffOrReadOnly, IsStaffRole
+from common.api.permissions import IsStaffOrReadOnly, IsStaffRole
 from common.views import validated
 from showroom import selectors, services
 from showroom.api import serializers as s

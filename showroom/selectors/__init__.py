@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
-from common.exceptions import NotFound
+from common.api.exceptions import NotFound
 from common.types import Actor, Id
 from showroom import events
 from showroom.choices import SEAT_HOLDING, EventStatus, RegistrationStatus, TestDriveStatus

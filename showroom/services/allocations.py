@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.types import Actor, Id
 from showroom import events
 from showroom.choices import ALLOCATION_TRANSITIONS, AllocationStatus

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.api.exceptions import ApplicationError, email_not_verified
 from common.error_codes import CommonErrorCode
 from common.events import DomainEvent
-from common.exceptions import ApplicationError, email_not_verified
 from common.realtime import user_push_after_commit
 from common.types import Actor, Applicant, Id
 from showroom import events

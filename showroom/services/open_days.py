@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.realtime import user_push_after_commit
 from common.types import Actor, Id
 from showroom import events

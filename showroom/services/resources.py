@@ -12,8 +12,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 from common.types import Id
 from showroom import events
 from showroom.choices import AllocationStatus

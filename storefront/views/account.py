@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import selectors as accounts_selectors
 from accounts import services as accounts
 from accounts.choices import ConsentPurpose
-from common.exceptions import ApplicationError
-from common.throttling import client_ip, throttled
+from common.api.exceptions import ApplicationError
+from common.api.throttling import client_ip, throttled
 from notifications import selectors as notifications_selectors
 from notifications import services as notifications_services
 from showroom import selectors as showroom

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalog import selectors as catalog
 from catalog.choices import ProductKind
-from common.exceptions import ApplicationError, NotFound
+from common.api.exceptions import ApplicationError, NotFound
 from financing import selectors as financing
 from insurance import services as insurance
 from showroom import selectors as showroom

@@ -22,8 +22,8 @@ from accounts import services as accounts
 from accounts.choices import ConsentPurpose
 from catalog import selectors as catalog
 from common import formatting
-from common.exceptions import ApplicationError
-from common.throttling import client_ip, throttled
+from common.api.exceptions import ApplicationError
+from common.api.throttling import client_ip, throttled
 from crm import services as crm
 from documents import selectors as documents_selectors
 from financing import selectors as financing_selectors

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import services as accounts
 from accounts.choices import ConsentPurpose
 from catalog import selectors as catalog
-from common.exceptions import ApplicationError, NotFound
-from common.throttling import client_ip, throttled
+from common.api.exceptions import ApplicationError, NotFound
+from common.api.throttling import client_ip, throttled
 from orders import selectors as orders
 from orders.choices import OrderStatus
 from storefront.forms import TradeInForm, TradeInPhotosForm

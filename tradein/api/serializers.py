@@ -2,9 +2,9 @@ from datetime import date
 
 from rest_framework import serializers
 
+from common.api.serializers import DecisionOutputSerializer, StrictInputSerializer
 from common.cardnumbers import FreeTextField
 from common.money import MoneyField
-from common.serializers import DecisionOutputSerializer, StrictInputSerializer
 from tradein import selectors
 from tradein.choices import Condition
 from tradein.models import TradeIn, TradeInPhoto

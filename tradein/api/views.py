@@ -4,7 +4,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.permissions import IsStaffRole
+from common.api.permissions import IsStaffRole
 from tradein import selectors, services
 from tradein.api import serializers as s
 

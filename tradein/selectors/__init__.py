@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from catalog import selectors as catalog_selectors
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from common.types import Actor, Id
 from orders import selectors as orders_selectors
 from tradein import valuation

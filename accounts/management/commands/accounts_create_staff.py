@@ -6,7 +6,7 @@ from django.core.management import BaseCommand, CommandError
 from accounts import services
 from accounts.choices import Role
 from accounts.models import User, email_normalize
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 
 
 class Command(BaseCommand):

@@ -23,8 +23,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.migrations.executor import MigrationExecutor
 
-from common.databases import direct_connection_params
-from common.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
+from common.db.databases import direct_connection_params
+from common.db.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
 
 # The advisory lock's key (hashed to a number), which no other code locks on.
 LOCK_KEY = "autosalon:migrate_all"
@@ -63,7 +63,7 @@ def _migration_connections(aliases: list[str]) -> Iterator[set[str]]:
         if direct:
             wrapper = connections[alias]
             wrapper.close()
-            # Every PostgreSQL alias is common.postgresql's (config/settings/databases.py).
+            # Every PostgreSQL alias is common.db.postgresql's (config/settings/databases.py).
             if isinstance(wrapper, PostgreSQLWrapper) and alias in type(wrapper)._connection_pools:
                 wrapper.close_pool()
             saved[alias] = copy.deepcopy(wrapper.settings_dict)

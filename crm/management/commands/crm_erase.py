@@ -2,7 +2,7 @@ import uuid
 
 from django.core.management import BaseCommand, CommandError
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 from crm import services
 
 

@@ -15,7 +15,7 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from common.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError
 
 _ModelT = TypeVar("_ModelT", bound=models.Model)
 

@@ -4,7 +4,7 @@ One database down must be one app down (docs/operations.md, "Faults"). Opening a
 is bounded by DATABASE_CONNECT_TIMEOUT and waiting for the pool by DATABASE_POOL_TIMEOUT;
 once an attempt has failed, a circuit breaker per alias (and per process) refuses at once
 for DATABASE_RETRY_AFTER_SECONDS, then lets one attempt through. Requests that need that
-database then fail in milliseconds with a 503 (`common.exceptions`) instead of each waiting
+database then fail in milliseconds with a 503 (`common.api.exceptions`) instead of each waiting
 out the timeouts in front of requests that need other databases."""
 
 from collections.abc import Sequence

@@ -14,8 +14,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 
+from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
-from common.exceptions import ApplicationError
 from common.models import IdempotencyKeyBase
 
 HEADER = "Idempotency-Key"

@@ -16,9 +16,9 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 
-from common.pagination import PageNumberPagination
-from common.serializers import StrictInputSerializer
-from common.throttling import RATE_LIMIT_HEADERS
+from common.api.pagination import PageNumberPagination
+from common.api.serializers import StrictInputSerializer
+from common.api.throttling import RATE_LIMIT_HEADERS
 
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
@@ -53,7 +53,7 @@ CREDENTIAL_VIEWS = frozenset(
         "accounts.api.auth.LogoutView",
     }
 )
-# Header parameters the code checks itself (common/idempotency.py).
+# Header parameters the code checks itself (common/api/idempotency.py).
 HEADER_MAX_LENGTH = {"Idempotency-Key": 255}
 
 ERROR_ENVELOPE = {

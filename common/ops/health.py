@@ -18,8 +18,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from common.api.throttling import throttled
 from common.deadline import finished_within
-from common.throttling import throttled
 
 logger = logging.getLogger(__name__)
 

@@ -300,9 +300,9 @@ def throttled(
             if usage.allowed:
                 response = view(request, *args, **kwargs)
             else:
-                # Imported here: DRF's settings import this module while common.exceptions
+                # Imported here: DRF's settings import this module while common.api.exceptions
                 # loads.
-                from common.exceptions import error_body
+                from common.api.exceptions import error_body
 
                 # A refused call's wait is its bucket's `reset` (`Usage.retry_after`).
                 retry_after = max(math.ceil(usage.reset), 1)

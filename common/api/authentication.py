@@ -1,5 +1,5 @@
 """DRF's authentication classes of the API, tagging the request's log lines with the user
-(common/logging.py)."""
+(common/ops/logging.py)."""
 
 import logging
 from collections.abc import Callable
@@ -19,7 +19,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
-from common.logging import user_bind
+from common.ops.logging import user_bind
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -109,8 +109,8 @@ class SessionAuthentication(_UserLogged, authentication.SessionAuthentication):
     being a 403 `csrf_failed` (docs/security.md, "CSRF")."""
 
     def enforce_csrf(self, request: Request) -> None:
-        # Imported here: common.exceptions imports DRF's views, which import this module.
-        from common.exceptions import CsrfFailed
+        # Imported here: common.api.exceptions imports DRF's views, which import this module.
+        from common.api.exceptions import CsrfFailed
 
         try:
             super().enforce_csrf(request)
@@ -121,8 +121,8 @@ class SessionAuthentication(_UserLogged, authentication.SessionAuthentication):
 class JWTScheme(SimpleJWTScheme):
     """The OpenAPI description of the classes above: the same as DRF's and simplejwt's."""
 
-    target_class = "common.authentication.JWTAuthentication"
+    target_class = "common.api.authentication.JWTAuthentication"
 
 
 class SessionScheme(drf_spectacular_authentication.SessionScheme):
-    target_class = "common.authentication.SessionAuthentication"
+    target_class = "common.api.authentication.SessionAuthentication"
