@@ -13,7 +13,7 @@ from tests.test_live_feed import receive_until, subscribe, ticket_for
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
-def revenue_today(user) -> str:
+def revenue_today(user) -> str | int | None:
     figures = dashboard.figures(user=user)
     return next(t for t in figures["tiles"] if t["key"] == "revenue")["values"]["today"]["value"]
 
