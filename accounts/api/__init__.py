@@ -1,0 +1,1 @@
+"""The REST API of accounts: its serializers, views and URLs (docs/api.md)."""

@@ -1,0 +1,1 @@
+"""The `manage.py` commands of accounts, in commands/ (docs/operations.md)."""

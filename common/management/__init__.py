@@ -1,0 +1,1 @@
+"""The `manage.py` commands of common, in commands/ (docs/operations.md)."""

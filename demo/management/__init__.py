@@ -1,0 +1,1 @@
+"""The `manage.py` commands of the demo data, in commands/ (docs/operations.md)."""

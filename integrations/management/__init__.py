@@ -1,0 +1,1 @@
+"""The `manage.py` commands of integrations, in commands/ (docs/operations.md)."""

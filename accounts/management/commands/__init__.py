@@ -1,0 +1,1 @@
+"""The `manage.py` commands of accounts, one module each (docs/operations.md)."""

@@ -1,0 +1,1 @@
+"""The `manage.py` commands of integrations, one module each (docs/operations.md)."""

@@ -1,0 +1,1 @@
+"""The `manage.py` commands of orders, one module each (docs/operations.md)."""
