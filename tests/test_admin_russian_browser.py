@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from accounts.tests.factories import UserFactory
-from tests.test_browser import SCREENSHOTS, chromium_page, sale, sign_in  # noqa: F401
+from tests.browser.pages import SCREENSHOTS, chromium_page, sign_in
 
 pytestmark = [
     pytest.mark.slow,
@@ -95,7 +95,7 @@ def labels_on(page) -> list[str]:
     return [" ".join(text.split()).rstrip(":").strip() for text in texts if text.strip()]
 
 
-def test_every_admin_page_of_the_projects_models_is_russian(chromium, server, sale):  # noqa: F811
+def test_every_admin_page_of_the_projects_models_is_russian(chromium, server, sale):
     english = english_names()
     pages = admin_pages()
     chief = UserFactory(role="admin", language="ru")

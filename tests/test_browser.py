@@ -3,48 +3,32 @@ real ASGI server with the Redis channel layer: the live order dashboard, the adm
 landing page. One module, so that one server serves them all."""
 
 import re
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
 from django.contrib import admin
-from django.db import connections
 from django.db.models import F
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
-from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.factories import UserFactory
 from accounts.tokens import AccessToken
-from financing.tests.factories import application_make
 from orders import services as order_services
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
-from payments.tests.factories import completed_payment_make
+from tests.browser.pages import (
+    SCREENSHOTS,
+    chromium_page,
+    log_in,
+    outside_the_browser_loop,
+    sign_in,
+)
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, databases="__all__"),
     pytest.mark.usefixtures("server_password_hashers"),
 ]
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-@contextmanager
-def chromium_page(chromium):
-    """A page in a browser context of its own (no cookie or storage of another test's) in
-    the run's one Chromium (the `chromium` fixture). Playwright's synchronous API keeps an
-    event loop running in this thread, so Django's ORM refuses to work inside the block:
-    prepare the data before, check it after."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.connect_over_cdp(chromium.endpoint)
-        context = browser.new_context(viewport={"width": 1200, "height": 700})
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
 
 
 def test_a_manager_sees_a_status_change_on_the_dashboard_without_reloading(
@@ -61,30 +45,6 @@ def test_a_manager_sees_a_status_change_on_the_dashboard_without_reloading(
     order.refresh_from_db()
     assert (order.status, order.sequence) == ("cancelled", changed.json()["sequence"])
     assert screenshot.stat().st_size > 0
-
-
-def outside_the_browser_loop(work):
-    """Run ORM work in a thread of its own while the browser's event loop holds this one."""
-
-    def run():
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
-
-
-def log_in(server, page, manager) -> None:
-    """Open the dashboard, which asks for a session login first, and wait for the feed."""
-    page.goto(f"{server.url}/dashboard/orders/")
-    assert "/admin/login/" in page.url
-    page.fill("#id_username", manager.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{server.url}/dashboard/orders/")
-    expect(page.locator("#connection")).to_have_attribute("data-state", "live")
 
 
 def change_status_on_the_open_dashboard(server, page, manager, order, screenshot):
@@ -174,26 +134,6 @@ def test_the_dashboard_formats_amounts_links_orders_and_filters_by_status(
 # THE ADMIN
 # ------------------------------------------------------------------------------
 FULL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-@pytest.fixture
-def sale(customer, settings, provider):
-    """An order with a payment and a loan application, as a manager finds them."""
-    settings.FAKE_PROVIDER_LATENCY_MS = 0
-    customer.full_name = "Konstantin Konstantinovich Rimsky-Korsakov"  # a long one
-    customer.save(update_fields=["full_name"])
-    order = order_make(customer, (product_make(price="1250000.00"), 1))
-    payment = completed_payment_make(customer, order, "250000.00")
-    application = application_make(customer, order, vehicle_price="1250000.00")
-    return order, payment, application
-
-
-def sign_in(server, page, user):
-    page.goto(f"{server.url}/admin/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{server.url}/admin/")
 
 
 def switch_language(page, language):

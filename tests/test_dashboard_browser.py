@@ -36,7 +36,7 @@ from payments.tests.factories import completed_payment_make
 from showroom import services as showroom_services
 from showroom.models import Registration, TestDrive
 from showroom.tests.factories import drive_make, event_make, started_drive_make
-from tests.test_browser import SCREENSHOTS, chromium_page, outside_the_browser_loop
+from tests.browser.pages import SCREENSHOTS, chromium_page, outside_the_browser_loop
 from tradein import services as tradein_services
 from tradein.tests.factories import trade_in_make, vin_make
 

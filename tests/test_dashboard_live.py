@@ -8,7 +8,7 @@ from accounts.tests.factories import UserFactory
 from backoffice import dashboard
 from orders import services as orders_services
 from orders.tests.factories import order_make, product_make
-from tests.test_live_feed import receive_until, subscribe, ticket_for
+from tests.feeds import receive_until, subscribe, ticket_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 

@@ -29,7 +29,7 @@ from orders.models import Order
 from payments.models import LedgerTransaction, Payment, Refund
 from showroom.models import Registration, TestDrive
 from tests.processes import ROOT
-from tests.test_production import production_environment
+from tests.production import production_environment
 
 # The demo commits as `make run` does: the apps learn of each other's records from events.
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")

@@ -18,8 +18,8 @@ from orders.tests.factories import order_make, product_make
 from payments.models import InboxEvent as PaymentsInbox
 from payments.models import LedgerTransaction
 from tests.conftest import BROKERS
+from tests.forgeries import forged_disbursement
 from tests.processes import wait_for
-from tests.test_money_only_from_money import forged_disbursement
 
 # Its tests share the module's Celery workers: one test worker runs them all
 # (docs/conventions.md, "Tests").

@@ -11,8 +11,8 @@ from accounts.tokens import AccessToken
 from insurance import services as insurance_services
 from insurance.tests.factories import vehicle_order_make
 from orders.models import OrderLink
+from tests.feeds import receive, subscribe, ticket_for
 from tests.processes import wait_for
-from tests.test_live_feed import receive, subscribe, ticket_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 

@@ -18,7 +18,7 @@ from crm.models import Client, OutboxEvent
 from crm.tests.test_timeline_events import deliver
 from orders.tests.factories import order_make, vehicle_make
 from payments.tests.factories import completed_payment_make
-from tests.test_sales_report import csv_read, order_rows
+from tests.flows.reports import csv_read, order_rows
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 

@@ -8,8 +8,6 @@ import httpx
 import pytest
 from django.core.cache import cache
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.sync.client import connect
-from websockets.typing import Origin
 
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -18,30 +16,9 @@ from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 from orders import selectors as orders_selectors
 from orders import services as orders_services
 from orders.tests.factories import order_make, product_make
+from tests.feeds import bearer, receive, receive_until, subscribe, ticket_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
-
-
-def bearer(user) -> dict:
-    return {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
-
-
-def ticket_for(server, user) -> str:
-    response = httpx.post(f"{server.url}/api/v1/auth/ws-ticket", headers=bearer(user))
-    assert response.status_code == 201, response.text
-    return response.json()["ticket"]
-
-
-def subscribe(server, path: str, query: str = "", origin: str | None = None):
-    return connect(
-        f"{server.ws_url}/{path}{'?' + query if query else ''}",
-        origin=Origin(origin or server.url),
-        open_timeout=10,
-    )
-
-
-def receive(ws, timeout: float = 10) -> dict:
-    return json.loads(ws.recv(timeout=timeout))
 
 
 def closed_with(ws) -> int:
@@ -50,14 +27,6 @@ def closed_with(ws) -> int:
         while True:
             ws.recv(timeout=10)
     return ws.close_code
-
-
-def receive_until(ws, predicate, timeout: float = 30) -> list[dict]:
-    messages: list[dict] = []
-    deadline = time.monotonic() + timeout
-    while not messages or not predicate(messages[-1]):
-        messages.append(receive(ws, timeout=max(deadline - time.monotonic(), 0.01)))
-    return messages
 
 
 def test_client_receives_paid_with_its_sequence_number_after_paying(

@@ -13,12 +13,9 @@ from django.urls import reverse
 from accounts.models import OutboxEvent as AccountsOutbox
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
-from common.events.registry import consumers_for
 from common.events.signing import sign
-from common.events.types import Event
 from common.tasks import event_deliver_task, event_dispatch_task
 from conftest import client_for, run_concurrently
-from financing import events as financing_events
 from financing.models import ApplicationDecision, LoanApplication
 from financing.reasons import reason_label
 from financing.tests.factories import application_make, car_order_make, lender_has_it, terms
@@ -32,6 +29,7 @@ from payments.models import LedgerTransaction, Refund
 from payments.tests.test_refund_approvals import paid_order_of
 from showroom.models import TestDrive
 from showroom.tests.factories import resource_make, tomorrow_at
+from tests.forgeries import forged_disbursement
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -398,21 +396,6 @@ def test_an_order_refunded_below_its_total_owes_again_and_in_full_is_cancelled(
 
 # 5. FORGED EVENTS
 # ------------------------------------------------------------------------------
-def forged_disbursement(application) -> tuple[dict, list[str]]:
-    """A `loan_application.disbursed` for a loan nobody paid, as an attacker with access to
-    the broker would write it, and the consumers the relay would name."""
-    application.disbursement_reference = "FORGED-1"
-    payload = financing_events.loan_payload(application, status="disbursed")
-    event = Event(
-        type="loan_application.disbursed",
-        aggregate_id=str(application.pk),
-        payload=payload,
-        schema_version=financing_events.LOAN_APPLICATION_DISBURSED.schema_version,
-    ).as_dict()
-    names = [consumer.name for consumer in consumers_for("loan_application.disbursed")]
-    return event, names
-
-
 def test_a_worker_acts_on_no_event_without_a_valid_signature(customer, caplog):
     application = application_make(customer)
     event, names = forged_disbursement(application)

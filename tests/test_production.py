@@ -1,10 +1,9 @@
 """The production profile: settings that refuse unsafe deployments, browser-facing headers,
-protected metrics, the reset e-mail, docker-compose.yml, and the admin, the dashboard and
-Swagger UI under the Content-Security-Policy in a real browser."""
+protected metrics, the reset e-mail and docker-compose.yml. The admin, the dashboard and Swagger
+UI under the Content-Security-Policy in a real browser: tests/test_production_browser.py."""
 
 import json
 import re
-import secrets
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -12,54 +11,17 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import yaml
-from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core import mail
-from django.db import connections
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
-from common import jwtkeys
 from config.process_kind import ENVIRONMENT_VARIABLE
 from tests.processes import ROOT, HttpServer
-from tests.processes import environment as services_environment
-from tests.test_browser import chromium_page, log_in
+from tests.production import ALLOWED_ORIGIN, METRICS_TOKEN, production_environment
 
 # Its tests share one production server: one test worker runs them all
 # (docs/conventions.md, "Tests").
 pytestmark = pytest.mark.xdist_group("production")
-
-SECRET = secrets.token_urlsafe(50)
-METRICS_TOKEN = secrets.token_urlsafe(32)
-JWT_PRIVATE_KEY = jwtkeys.private_key_pem().decode()
-WEBHOOKS_SECRETS_KEY = Fernet.generate_key().decode()
-ALLOWED_ORIGIN = "https://shop.example.com"
-
-
-def production_environment(**overrides) -> dict:
-    """What docker-compose.yml's env file gives the production settings, here pointed at
-    the test databases and Redis."""
-    env = {
-        **services_environment(),
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": SECRET,
-        "DJANGO_ALLOWED_HOSTS": "autosalon.example.com,127.0.0.1,localhost",
-        "DJANGO_CSRF_TRUSTED_ORIGINS": "https://autosalon.example.com",
-        "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
-        "METRICS_TOKEN": METRICS_TOKEN,
-        "CORS_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
-        "JWT_PRIVATE_KEY": JWT_PRIVATE_KEY,
-        "PAYMENTS_PROVIDER": "yookassa",
-        "FINANCING_LENDER": "manual",
-        "EVENTS_SIGNING_KEYS": secrets.token_urlsafe(48),
-        "YOOKASSA_SHOP_ID": "100500",
-        "YOOKASSA_SECRET_KEY": "live_secret",
-        "PAYMENTS_RETURN_URL": "https://autosalon.example.com/payments/{payment_id}/return",
-        "WEBHOOKS_SECRETS_KEY": WEBHOOKS_SECRETS_KEY,
-    }
-    env.update(overrides)
-    return {name: value for name, value in env.items() if value is not None}
-
 
 KIND = ENVIRONMENT_VARIABLE  # the process's kind, as config/process_kind.py reads it
 # Publication to Kafka as production has it: TLS, and a user with a password.
@@ -465,71 +427,3 @@ def test_no_secret_has_a_default_in_compose():
     assert not [name for name in defaults if SECRET_NAME.search(name)]
     assert literal_secrets == []
     assert ".env.production\n" in (ROOT / ".gitignore").read_text()  # never committed
-
-
-def todays_test_drive():
-    """A test drive booked earlier for the first half hour of the dealership's today (the
-    dashboard's day): written directly, as the service books only slots still to come."""
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
-    from showroom.models import Allocation, TestDrive
-    from showroom.tests.factories import resource_make
-
-    car = resource_make(name="Demo car")
-    start = datetime.combine(timezone.localdate(), time(0), tzinfo=timezone.get_current_timezone())
-    end = start.replace(minute=30)
-    allocation = Allocation.objects.create(
-        resource=car, start_time=start, end_time=end, exclusive=True
-    )
-    return TestDrive.objects.create(
-        user_id=car.pk, resource=car, allocation=allocation, start_time=start, end_time=end
-    )
-
-
-# THE BROWSER UNDER THE CSP
-# ------------------------------------------------------------------------------
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True, databases="__all__")
-def test_admin_dashboard_and_swagger_load_under_the_csp_with_no_error_and_no_other_host(
-    chromium, server, settings
-):
-    from config.settings import base
-
-    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS  # the server checks passwords its way
-    manager = UserFactory(role="manager")
-    drive = todays_test_drive()
-    problems: list[str] = []
-    with chromium_page(chromium) as page:
-        host = urlsplit(server.url).netloc
-        page.on(
-            "console",
-            lambda m: problems.append(f"console {m.type}: {m.text} {m.location}")
-            if m.type == "error"
-            else None,
-        )
-        page.on(
-            "request",
-            lambda r: problems.append(f"request to {r.url}")
-            if urlsplit(r.url).netloc not in (host, "") and not r.url.startswith("data:")
-            else None,
-        )
-        page.on(
-            "response",
-            lambda r: problems.append(f"{r.status} for {r.url}") if r.status >= 400 else None,
-        )
-        log_in(server, page, manager)  # the admin's login page, then the dashboard
-        row = page.locator(f'tr[data-test-drive-id="{drive.pk}"]')
-        row.wait_for(timeout=10_000)
-        drive_row = row.inner_text()
-        page.goto(f"{server.url}/admin/")
-        page.wait_for_selector("#content")
-        page.goto(f"{server.url}/api/docs/")
-        page.wait_for_selector(".swagger-ui .information-container", timeout=20_000)
-        title = page.locator(".swagger-ui .title").first.inner_text()
-    connections.close_all()
-
-    assert "Autosalon API" in title
-    assert "Demo car" in drive_row and "booked" in drive_row  # the day's test drives
-    assert problems == []

@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
-from backoffice.exports import ORDER_COLUMNS, TOTAL_COLUMN
+from backoffice.exports import TOTAL_COLUMN
 from conftest import browser_for
 from crm.tests.factories import crm_client_make
 from financing.tests.factories import application_make
@@ -25,6 +25,7 @@ from orders.selectors.dashboard import revenue_daily
 from orders.tests.factories import order_make, product_make, vehicle_make
 from payments.models import Payment
 from payments.tests.factories import completed_payment_make
+from tests.flows.reports import csv_read, order_rows
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -105,19 +106,6 @@ def revenue(orders) -> Decimal:
 def money(value) -> Decimal:
     """A figure read back from a file, as a Decimal of kopecks."""
     return Decimal(str(value)).quantize(Decimal("0.01"))
-
-
-def csv_read(response) -> list[list[str]]:
-    assert response.status_code == 200, response.content[:500]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
-def order_rows(rows: list[list[str]]) -> tuple[list[list[str]], list[str]]:
-    """The orders of a CSV report and its total row."""
-    assert rows[0] == [str(column) for column in ORDER_COLUMNS]
-    end = next(i for i, row in enumerate(rows) if row and row[0] == "Total")
-    return rows[1:end], rows[end]
 
 
 def table(user, name: str, **params) -> list[list[str]]:

@@ -10,7 +10,7 @@ from accounts.tests.factories import PASSWORD, UserFactory
 from orders.models import Order
 from orders.tests.factories import order_make, vehicle_make
 from payments.tests.factories import completed_payment_make
-from tests.test_browser import SCREENSHOTS, chromium_page
+from tests.browser.pages import SCREENSHOTS, chromium_page
 
 pytestmark = [
     pytest.mark.slow,

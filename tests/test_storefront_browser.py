@@ -27,7 +27,7 @@ from orders.tests.factories import order_make
 from payments import selectors as payments
 from showroom import selectors as showroom_selectors
 from showroom.tests.factories import event_make, resource_make
-from tests.test_browser import SCREENSHOTS, outside_the_browser_loop
+from tests.browser.pages import SCREENSHOTS, outside_the_browser_loop
 from tradein import selectors as tradein_selectors
 from tradein import services as tradein_services
 from tradein.tests.factories import trade_in_make, vin_make
