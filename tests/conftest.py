@@ -6,9 +6,6 @@ import pytest
 from kombu import Connection
 
 from config.celery import app as celery_app
-from financing.tests.factories import application_make
-from orders.tests.factories import order_make, product_make
-from payments.tests.factories import completed_payment_make
 from tests.processes import CHROMIUM, Chromium, Site, Worker, purge_broker, stop_together
 
 # The RabbitMQ the event tests use (make test checks it answers; README, "Testing").
@@ -163,15 +160,3 @@ def server_password_hashers(settings):
     from config.settings import base
 
     settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
-
-
-@pytest.fixture
-def sale(customer, settings, provider):
-    """An order with a payment and a loan application, as a manager finds them."""
-    settings.FAKE_PROVIDER_LATENCY_MS = 0
-    customer.full_name = "Konstantin Konstantinovich Rimsky-Korsakov"  # a long one
-    customer.save(update_fields=["full_name"])
-    order = order_make(customer, (product_make(price="1250000.00"), 1))
-    payment = completed_payment_make(customer, order, "250000.00")
-    application = application_make(customer, order, vehicle_price="1250000.00")
-    return order, payment, application

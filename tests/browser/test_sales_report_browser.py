@@ -1,4 +1,4 @@
-"""The sales report's page in a real browser (headless Chromium, as tests/test_browser.py):
+"""The sales report's page in a real browser (headless Chromium, as tests/browser/test_browser.py):
 its chart draws under the strict CSP, in English and in Russian, with the month's sales."""
 
 from decimal import Decimal

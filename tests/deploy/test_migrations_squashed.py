@@ -21,7 +21,7 @@ from tests.processes import environment
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("machine")]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def test_components_checks_every_database_and_redis(client):
 
 @ALL
 def test_components_is_503_and_names_a_database_known_to_be_down(client):
-    # A database that refuses connections for real: tests/test_faults.py.
+    # A database that refuses connections for real: tests/system/test_faults.py.
     from common.postgresql.base import breaker_for
 
     breaker_for("catalog").open()

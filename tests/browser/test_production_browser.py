@@ -1,7 +1,7 @@
 """The Content-Security-Policy production serves (config/settings/base.py) in a real browser
-(headless Chromium, as tests/test_browser.py): the admin, the dashboard and Swagger UI load
+(headless Chromium, as tests/browser/test_browser.py): the admin, the dashboard and Swagger UI load
 under it with no error and no request to another host. The rest of the production profile:
-tests/test_production.py."""
+tests/deploy/test_production.py."""
 
 from urllib.parse import urlsplit
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 # The test's own event types: internal, so that only this module's consumers see them, and
-# with no published schema (the apps' events are checked in tests/test_event_contract.py).
+# with no published schema (the apps' events are checked in tests/contracts/test_event_contract.py).
 @dataclass(frozen=True)
 class Probe:
     """The test events' payload: a number, or nothing."""

@@ -1,8 +1,8 @@
 """The specifications' own example requests, sent as written with only the path prefix
-changed (issue 33). tests/specifications/<number>.json holds, for specifications 001, 003 and
-004, each example request (method, path, headers, body), what its specification says
-happens, and what happens here: the answer the specification implies, or the refusal of a
-deliberate difference, cited by its key (docs/api.md, "Differences from the
+changed (issue 33). tests/contracts/specifications/<number>.json holds, for specifications
+001, 003 and 004, each example request (method, path, headers, body), what its specification
+says happens, and what happens here: the answer the specification implies, or the refusal of
+a deliberate difference, cited by its key (docs/api.md, "Differences from the
 specifications").
 
 An example that a part still missing keeps from being accepted says so in `pending`, with
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 SPECIFICATIONS = ("001", "003", "004")
 EXAMPLES_DIR = Path(__file__).parent / "specifications"
-DOCS_API = Path(__file__).parent.parent / "docs/api.md"
+DOCS_API = Path(__file__).parents[2] / "docs/api.md"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 SPECIFICATION_ADDRESS = re.compile(r"[\w.]+@example\.com")
 

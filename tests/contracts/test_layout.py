@@ -4,7 +4,7 @@ what a reader takes in at once (docs/conventions.md, "Modules")."""
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MAX_LINES = 450
 # What a project's `config/` is for: settings, the URL and ASGI/WSGI wiring, the Celery app
 # and beat's scheduler, the servers' command lines, the import contracts' own checks.

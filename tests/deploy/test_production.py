@@ -1,6 +1,6 @@
 """The production profile: settings that refuse unsafe deployments, browser-facing headers,
 protected metrics, the reset e-mail and docker-compose.yml. The admin, the dashboard and Swagger
-UI under the Content-Security-Policy in a real browser: tests/test_production_browser.py."""
+UI under the Content-Security-Policy in a real browser: tests/browser/test_production_browser.py."""
 
 import json
 import re

@@ -31,7 +31,7 @@ from tests.processes import HttpServer, RelayProcess, wait_for
 # Processes and PostgreSQL's connections counted: the machine to itself (docs/conventions.md).
 pytestmark = pytest.mark.xdist_group("machine")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE_SETTINGS = ROOT / "config" / "settings" / "base.py"
 
 

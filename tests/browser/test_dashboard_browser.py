@@ -1,5 +1,5 @@
 """The dashboard's front page in a real browser (headless Chromium, the site served as in
-production: tests/test_browser.py), as a manager and as an admin, in English and Russian:
+production: tests/browser/test_browser.py), as a manager and as an admin, in English and Russian:
 every tile shows what the database holds, computed here with plain ORM aggregates (not with
 backoffice/dashboard.py), every chart has data points, and a payment moves the revenue tile and
 chart without a reload (docs/dashboard.md). Screenshots go to test-artifacts/."""

@@ -18,7 +18,7 @@ from common.registry import ApiResource, declaration, domain_apps
 
 pytestmark = pytest.mark.slow  # it starts processes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Files that name every app: each app's DATABASE_URL_<APP>, or its database autosalon_<app>.
 NAMING_VARIABLES = [

@@ -95,7 +95,7 @@ def test_a_loan_and_a_policy_reach_the_order_over_rest_and_the_feed(
         wait_for(lambda: premium_paid(client, policy), message="the premium payable")
         pushed(ws, "insurance_policy", "active")
         # The cover starts once the car is paid for: here as orders would report the lender's
-        # disbursement (tests/test_deal.py pays for a financed car end to end).
+        # disbursement (tests/flows/test_deal.py pays for a financed car end to end).
         insurance_services.order_policies_car_paid(order_id=order.pk)
         claim = client.post(
             f"/insurance/policies/{policy['id']}/claims",

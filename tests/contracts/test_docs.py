@@ -7,7 +7,7 @@ from pathlib import Path
 
 from common.events import registry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
     path
     for pattern in ("**/*.py", "**/*.md", "**/*.html", "**/*.js", "**/*.yml", "Makefile")

@@ -18,7 +18,7 @@ from common.management.commands.migrate_all import _migration_connections
 from tests.databases import empty_databases, migrations_applied, server_url
 from tests.processes import environment, free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

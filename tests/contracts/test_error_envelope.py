@@ -88,7 +88,7 @@ def test_wrong_method_is_405(customer_client):
     assert_envelope(customer_client.delete(reverse("users-me")), 405, "method_not_allowed")
 
 
-@pytest.mark.urls("tests.urls_with_failure")
+@pytest.mark.urls("tests.contracts.urls_with_failure")
 @pytest.mark.parametrize("path", ["/api/v1/test-broken", "/api/v1/test-broken-plain"])
 def test_server_error_is_500_without_internals(path):
     client = Client(raise_request_exception=False)

@@ -109,9 +109,7 @@ def test_spectral_lints_with_the_owasp_ruleset():
 
     import yaml
 
-    ruleset = yaml.safe_load(
-        (Path(__file__).resolve().parent.parent / ".spectral.yaml").read_text()
-    )
+    ruleset = yaml.safe_load((Path(__file__).resolve().parents[2] / ".spectral.yaml").read_text())
     extends = ruleset["extends"]
     assert "spectral:oas" in str(extends)
     assert "@stoplight/spectral-owasp-ruleset" in str(extends)

@@ -21,7 +21,7 @@ from tests.processes import free_port, wait_for
 # (docs/conventions.md, "Tests").
 pytestmark = pytest.mark.xdist_group("embedded_server")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # What would point the copy at the caller's services or files: the embedded default has none.
 SERVICE_VARIABLES = (
     "DATABASE_URL_",

@@ -16,7 +16,7 @@ import pytest
 # (docs/conventions.md, "Tests").
 pytestmark = [pytest.mark.xdist_group("import_contracts"), pytest.mark.slow]  # it starts processes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 CONTRACT = "Independence: an app imports of another only"
 

@@ -355,7 +355,7 @@ def test_a_status_assigned_outside_its_map_is_refused(name):
         row.status = source  # and the door closes behind it
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STATUS_WRITE = re.compile(
     r"""\.status\s*=(?!=)|\bupdate\([^)]*\bstatus\s*=|setattr\([^,]+,\s*["']status["']"""
 )

@@ -37,7 +37,7 @@ def test_the_results_of_every_thread_come_back_when_none_fails():
 
 
 def test_an_exception_in_a_bare_thread_fails_under_the_suites_warning_filters(pytester):
-    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
     filters = pyproject["tool"]["pytest"]["ini_options"]["filterwarnings"]
     pytester.makeini("[pytest]\nfilterwarnings =\n" + "".join(f"    {f}\n" for f in filters))
     pytester.makepyfile(
