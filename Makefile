@@ -21,7 +21,7 @@ MIGRATIONS_CHECK_ENV := $(foreach app,ACCOUNTS CATALOG ORDERS PAYMENTS FINANCING
 
 .PHONY: run test soak install lint lint-code lint-types lint-schema lint-migrations bytecode fuzz check-services migrate seed clean
 
-# checkov (tests/test_kubernetes.py) pins dependencies older than the project's: it gets a
+# checkov (tests/deploy/test_kubernetes.py) pins dependencies older than the project's: it gets a
 # virtualenv of its own, inside .venv so that everything that skips .venv skips it too.
 TOOLS_VENV  := $(VENV)/tools
 TOOLS_STAMP := $(TOOLS_VENV)/.installed
@@ -130,7 +130,7 @@ test: install
 	$(PYTEST) -m "not soak" $(PYTEST_ARGS)
 
 # The long stage, which CI runs after `make test` (README, "Testing"): the tests sized by
-# the environment at their long size (`sized`: the doubled system of tests/test_replicas.py
+# the environment at their long size (`sized`: the doubled system of tests/system/test_replicas.py
 # with 300 orders instead of 60, one process of every kind killed while they flow; the
 # refunds' property with 500 examples instead of 50), and the tests that only it runs
 # (`soak`: ninety days of demo history, the squash moving a database built from the replaced

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 
-pytest_plugins = ["pytester"]  # tests/test_concurrency_helper.py runs a suite of its own
+pytest_plugins = ["pytester"]  # tests/system/test_concurrency_helper.py runs a suite of its own
 
 
 def pytest_configure(config):

@@ -145,7 +145,7 @@ def server(django_db_setup, tmp_path_factory):
 @pytest.fixture(scope="session")
 def chromium(tmp_path_factory):
     """One headless Chromium for the run (per test worker); each test opens a context of its
-    own in it (tests/test_browser.py, `chromium_page`)."""
+    own in it (tests/browser/pages.py, `chromium_page`)."""
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: `apt-get install chromium` (`make test` does it)")
     running = Chromium(tmp_path_factory.mktemp("chromium")).start()

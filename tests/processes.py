@@ -480,7 +480,7 @@ CHROMIUM_ARGS = [
 class Chromium(_Process):
     """Debian's headless Chromium, listening for the DevTools protocol on a port it picks:
     one for the test run, in which each test opens a browser context of its own
-    (tests/test_browser.py, `chromium_page`)."""
+    (tests/browser/pages.py, `chromium_page`)."""
 
     def __init__(self, directory: Path):
         super().__init__(directory / "chromium.log")

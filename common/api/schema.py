@@ -43,8 +43,8 @@ FORMAT_MAX_LENGTH = {
     "byte": TEXT_MAX_LENGTH,
 }
 # Views that authenticate nobody but answer 401 themselves: a wrong password, or a refresh
-# token that is invalid, expired or used (accounts/services/tokens.py). tests/test_schema.py checks
-# that each still exists.
+# token that is invalid, expired or used (accounts/services/tokens.py).
+# tests/contracts/test_schema.py checks that each still exists.
 CREDENTIAL_VIEWS = frozenset(
     {
         "accounts.api.auth.TokenObtainView",

@@ -13,7 +13,7 @@ The rooms, each importing only those above it in this list: `types` (Event), `re
 (declared types, consumers, outbox and inbox tables), `contract` (schemas, envelope),
 `amqp` and `kafka` (the outlets), `publishing` (claims, hand-over, redelivery, the relay's
 pass), `delivery` (a consumer's inbox and handler), `dead_letters`, `emitting` (DomainEvent)
-and `relay` (the relay's loop). `tests/test_import_graph.py` finds an import circle.
+and `relay` (the relay's loop). `tests/contracts/test_import_graph.py` finds an import circle.
 """
 
 from common.events.emitting import DomainEvent

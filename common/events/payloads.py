@@ -5,7 +5,7 @@ JSON type, and `Annotated[..., Schema(...)]` the keywords that narrow it (a form
 pattern); `described(...)` gives its description and the class's docstring the type's.
 
 From the class come both sides of the contract:
-- `payload_schema` generates the type's JSON Schema, which `tests/test_event_payloads.py`
+- `payload_schema` generates the type's JSON Schema, which `tests/contracts/test_event_payloads.py`
   holds equal to the committed `<app>/event_schemas/<type>.v<N>.json`;
 - `payload_from_json` builds the typed payload a consumer receives from the stored JSON.
 

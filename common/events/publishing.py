@@ -306,7 +306,7 @@ def publish_pending(
 # The relay's every wake-up, on PostgreSQL: the claim of `_publish_claimed` and its marks in
 # one statement, with no ORM on the way; the marks of the events the broker refused are
 # taken back before the commit. The same rows, marks and messages as `_publish_claimed`
-# (docs/conventions.md, "Hot paths"; tests/test_event_backbone.py holds them equal).
+# (docs/conventions.md, "Hot paths"; tests/system/test_event_backbone.py holds them equal).
 _CLAIM_AND_MARK_SQL = """
 UPDATE {table} SET published_at = %(now)s, attempts = attempts + 1, next_attempt_at = %(next)s
  WHERE id IN (SELECT id FROM {table}

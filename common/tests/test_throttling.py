@@ -1,6 +1,6 @@
 """The rate limiter itself (common/api/throttling.py) on real Redis: a sliding log per bucket,
 counted by one script per check, per client network, and in process memory while Redis is
-down. The limits as the API applies them are in tests/test_abuse_controls.py."""
+down. The limits as the API applies them are in tests/contracts/test_abuse_controls.py."""
 
 import json
 import logging

@@ -39,7 +39,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tasks run in-process unless a test starts a real worker of its own, and events are
 # published on commit by the code that emits them; the relay's own tests switch this off
-# and run the relay (tests/test_outbox_relay.py).
+# and run the relay (tests/system/test_outbox_relay.py).
 CELERY_TASK_ALWAYS_EAGER = True
 EVENTS_PUBLISH_ON_COMMIT = True
 
@@ -47,10 +47,10 @@ EVENTS_PUBLISH_ON_COMMIT = True
 EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=True)
 
 # Tests make many calls a minute as one client. The tests of the limits themselves
-# (tests/test_abuse_controls.py) run on base.THROTTLE_RATES, the defaults.
+# (tests/contracts/test_abuse_controls.py) run on base.THROTTLE_RATES, the defaults.
 THROTTLE_RATES = dict.fromkeys(THROTTLE_RATES, "100000/min")
 
-# Tests take a component down and read readiness at once; tests/test_health.py proves the
+# Tests take a component down and read readiness at once; tests/system/test_health.py proves the
 # shipped cache of base.READINESS_CACHE_SECONDS.
 READINESS_CACHE_SECONDS = 0
 

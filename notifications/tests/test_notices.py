@@ -1,6 +1,6 @@
 """The deal's events reach the customer by e-mail and SMS, in their language, once each
 (docs/notifications.md). Celery runs the tasks in-process here and Django's test mailbox
-stands for the SMTP server; tests/test_notifications_with_celery_worker.py sends through a
+stands for the SMTP server; tests/system/test_notifications_with_celery_worker.py sends through a
 real one, with a real worker."""
 
 from datetime import timedelta

@@ -1,0 +1,398 @@
+"""The storefront in Chromium, served as production serves it, with a Celery worker behind
+it: a buyer finds a car through search and filters, works out the monthly payment, signs up
+and verifies the e-mail, reserves and pays in full, and sees the order paid; staff moves it
+on and the buyer's page shows it within two seconds, without a reload. Then every page, in
+both languages, at a phone's width and a desktop's, to the run's artifacts."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+
+from accounts import selectors as accounts_selectors
+from accounts import services as accounts
+from accounts.tests.factories import PASSWORD, UserFactory
+from catalog.tests.factories import VehicleFactory
+from financing import selectors as financing_selectors
+from insurance import selectors as insurance_selectors
+from orders import selectors as orders
+from orders import services as order_services
+from orders.tests.factories import order_make
+from payments import selectors as payments
+from showroom import selectors as showroom_selectors
+from showroom.tests.factories import event_make, resource_make
+from tests.browser.pages import SCREENSHOTS, outside_the_browser_loop
+from tradein import selectors as tradein_selectors
+from tradein import services as tradein_services
+from tradein.tests.factories import trade_in_make, vin_make
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+    pytest.mark.usefixtures("server_password_hashers"),
+]
+
+PHONE = {"width": 390, "height": 844}
+# Words of the storefront's own English: none may reach a Russian page (the cars' makes,
+# models and trims are names, and stay as they are).
+ENGLISH = re.compile(
+    r"\b(Cars|Compare|Sign in|Sign up|Create an account|Filters|Price|Year|months?|Reserve|"
+    r"Search|Find|Privacy|Specification|Monthly|Insurance|Similar|Used|Loan|Rate|Colour|"
+    r"Gearbox|Drive|Body type|Condition|Fuel|Mileage|Power|Newest|Cheapest|Page|Next|Previous|"
+    r"Photos?|Equipment|Call me back|Name|Phone|Password|Skip to content|Buyers|Admin)\b"
+)
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def browser_context(chromium, playwright, *, viewport, language="ru", bypass_csp=False):
+    browser = playwright.chromium.connect_over_cdp(chromium.endpoint)
+    return browser.new_context(viewport=viewport, locale=language, bypass_csp=bypass_csp)
+
+
+# axe-core, pinned in package.json: the accessibility rules every page is checked against.
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page, as `rule: target` lines."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in found
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
+
+
+@pytest.fixture
+def lot():
+    return [
+        VehicleFactory(make="Kia", model="K5", body_type="sedan", price=Decimal("2900000.00")),
+        VehicleFactory(make="Kia", model="Sportage", body_type="crossover"),
+        VehicleFactory(make="Haval", model="Jolion", body_type="crossover", color="black"),
+        VehicleFactory(make="Lada", model="Vesta", body_type="sedan", price=Decimal("1500000.00")),
+    ]
+
+
+def test_a_buyer_finds_reserves_and_pays_for_a_car_and_watches_the_order_live(
+    chromium, server, worker, lot
+):
+    k5 = lot[0]
+    manager = UserFactory(role="manager")
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        context = browser_context(chromium, playwright, viewport=DESKTOP)
+        page = context.new_page()
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+
+        # Search from the home page, then narrow by a facet: the listing swaps in place.
+        page.goto(f"{server.url}/")
+        page.fill("#hero-search", "Kia")
+        page.press("#hero-search", "Enter")
+        page.wait_for_url(re.compile(r"/cars/\?search=Kia"))
+        page.evaluate("window.stayed = true")
+        page.locator("label.check", has_text="Седан").click()
+        expect(page.locator("#found")).to_have_text("Найден 1 автомобиль")
+        assert "body_type=sedan" in page.url
+        assert page.evaluate("window.stayed === true")  # no reload: htmx swapped it
+
+        # The car's page: a longer term lowers the monthly payment, in place.
+        page.locator(".card-link").first.click()
+        page.wait_for_url(f"**/cars/{k5.pk}/")
+        monthly = page.locator(".calc-main dd").first
+        before = monthly.inner_text()
+        page.select_option("#id_term_months", "84")
+        expect(monthly).not_to_have_text(before)
+        assert page.evaluate("window.stayed === undefined")  # a page of its own
+
+        # Reserving asks to sign in; a new buyer signs up and comes back to the car.
+        page.click("text=Забронировать")
+        page.wait_for_url(re.compile(r"/account/sign-in/"))
+        page.click("text=Создать аккаунт")
+        page.fill("#id_full_name", "Анна Петрова")
+        page.fill("#id_email", "anna@example.com")
+        page.fill("#id_password", "Sekret-pass-2026")
+        page.check("#id_consent")
+        page.click("button.wide")
+        page.wait_for_url(f"**/cars/{k5.pk}/")
+
+        # The link the verification e-mail carries, made as the e-mail makes it.
+        token = outside_the_browser_loop(
+            lambda: accounts.email_verify_token(
+                user=accounts_selectors.user_get_by_email(email="anna@example.com")
+            )
+        )
+        page.goto(f"{server.url}/verify-email?token={token}")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+
+        # Reserve, pay in full through the fake provider, and land on the order.
+        page.goto(f"{server.url}/cars/{k5.pk}/")
+        page.click("text=Забронировать")
+        page.wait_for_url(re.compile(r"/checkout/"))
+        page.locator("label.plan", has_text="Вся сумма сейчас").click()
+        page.click("text=Перейти к оплате")
+        page.wait_for_url(re.compile(r"/account/orders/[0-9a-f-]+/"))
+        status = page.locator("#order-status")
+        expect(page.locator("#live-state")).to_have_text("Обновляется автоматически")
+        expect(status).to_have_text("Оплачен", timeout=20_000)  # the worker charged it
+
+        # Staff moves the order on: the page shows it within two seconds, by itself.
+        page.evaluate("window.stayed = true")
+        order_id = page.url.rstrip("/").rsplit("/", 1)[1]
+        outside_the_browser_loop(
+            lambda: order_services.order_status_set(
+                order_id=order_id, status="processing", user=manager
+            )
+        )
+        expect(status).to_have_text("Готовится к выдаче", timeout=2_000)
+        assert page.evaluate("window.stayed === true")
+        page.screenshot(path=SCREENSHOTS / "storefront-order-live.png", full_page=True)
+        context.close()
+
+    buyer = accounts_selectors.user_get_by_email(email="anna@example.com")
+    (order,) = orders.orders_of_buyer(user=buyer)
+    (payment,) = payments.payment_list(user=buyer)
+    assert order.status == "processing" and order.paid_amount == Decimal("2900000.00")
+    assert payment.status == "completed" and payment.amount == Decimal("2900000.00")
+    assert accounts_selectors.consent_list(user=buyer).count() == 1
+    assert problems == []
+
+
+def test_a_buyer_applies_for_a_loan_buys_kasko_and_books_a_test_drive(
+    chromium, server, worker, lot
+):
+    buyer = UserFactory(full_name="Борис Смирнов")
+    sportage = VehicleFactory(make="Kia", model="Sportage", test_drive_available=True)
+    resource_make(name="Demo Sportage", vehicle_id=sportage.pk)
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        context = browser_context(chromium, playwright, viewport=PHONE)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(f"{server.url}/account/sign-in/")
+        page.fill("#id_login", buyer.email)
+        page.fill("#id_password", PASSWORD)
+        page.click("button.wide")
+        page.wait_for_url(f"{server.url}/")
+
+        # A loan with a fifth down, from the car's page through the checkout.
+        page.goto(f"{server.url}/cars/{lot[0].pk}/")
+        page.click("text=Оформить кредит")
+        page.wait_for_url(re.compile(r"/checkout/.*plan=loan"))
+        expect(page.locator("input[name=plan][value=loan]")).to_be_checked()
+        page.fill("#id_down_payment", "580000")
+        page.fill("#id_monthly_income", "250000")
+        page.screenshot(path=SCREENSHOTS / "storefront-ru-phone-checkout.png", full_page=True)
+        page.click("text=Перейти к оплате")
+        page.wait_for_url(re.compile(r"/account/orders/[0-9a-f-]+/"))
+
+        # KASKO for it, from the order's page.
+        page.locator("label.slot", has_text="КАСКО").click()
+        page.fill("#id_driver_age", "40")
+        page.fill("#id_driver_experience_years", "18")
+        page.click("text=Оформить полис")
+        page.wait_for_load_state()
+        expect(page.locator(".notice-success")).to_contain_text("Полис оформлен")
+        page.screenshot(path=SCREENSHOTS / "storefront-ru-phone-order.png", full_page=True)
+
+        # A test drive of another car, in its demo car's first free slot tomorrow.
+        page.goto(f"{server.url}/cars/{sportage.pk}/#test-drive")
+        page.locator("label.slot").first.click()
+        page.check("#drive_consent")
+        page.click("text=Записаться на тест-драйв >> nth=-1")
+        page.wait_for_url(f"{server.url}/account/")
+        expect(page.locator(".notice-success")).to_contain_text("Вы записаны на тест-драйв")
+        page.screenshot(path=SCREENSHOTS / "storefront-ru-phone-account.png", full_page=True)
+        context.close()
+
+    (order,) = orders.orders_of_buyer(user=buyer)
+    (application,) = financing_selectors.application_list(user=buyer)
+    (policy,) = insurance_selectors.policy_list(user=buyer)
+    (drive,) = showroom_selectors.test_drive_list(user=buyer)
+    assert application.order_id == order.pk and application.down_payment == Decimal("580000.00")
+    assert policy.order_id == order.pk and policy.insurance_type == "kasko"
+    assert drive.start_time > timezone.now()
+    purposes = {c.purpose for c in accounts_selectors.consent_list(user=buyer)}
+    assert purposes == {"test_drive"}
+    assert problems == []
+
+
+def test_a_buyer_trades_in_the_old_car_from_a_cars_page_with_a_photo(
+    chromium, server, lot, tmp_path
+):
+    buyer = UserFactory(full_name="Олег Иванов")
+    photo = tmp_path / "priora.jpg"
+    Image.new("RGB", (1600, 1200), (120, 40, 40)).save(photo, "JPEG")
+    vin = vin_make()
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        context = browser_context(chromium, playwright, viewport=PHONE)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        sign_in(page, server, buyer)
+
+        page.goto(f"{server.url}/cars/{lot[0].pk}/")
+        page.click("text=Описать свой автомобиль")
+        page.fill("#trade_in_vin", vin)
+        page.fill("#trade_in_make", "Lada")
+        page.fill("#trade_in_model", "Priora")
+        page.fill("#trade_in_year", "2012")
+        page.fill("#trade_in_mileage_km", "148000")
+        page.select_option("#trade_in_condition", "good")
+        page.fill("#trade_in_owners_count", "2")
+        page.set_input_files("#trade_in_photos", str(photo))
+        page.check("#trade_in_consent")
+        page.screenshot(path=SCREENSHOTS / "storefront-ru-phone-trade-in-form.png", full_page=True)
+        page.click("text=Получить предложение")
+        page.wait_for_url(re.compile(r"/account/trade-ins/[0-9a-f-]+/"))
+        expect(page.locator(".notice-success")).to_contain_text("Оценщик изучит")
+        expect(page.locator(".trade-in-photos img")).to_have_count(1)
+        loaded = page.locator(".trade-in-photos img").evaluate("img => img.naturalWidth")
+        page.screenshot(path=SCREENSHOTS / "storefront-ru-phone-trade-in.png", full_page=True)
+        context.close()
+
+    (trade_in,) = tradein_selectors.trade_in_list(user=buyer)
+    assert (trade_in.vin, trade_in.make, trade_in.year, trade_in.status) == (
+        vin,
+        "Lada",
+        2012,
+        "submitted",
+    )
+    (kept,) = trade_in.photos.all()
+    assert (kept.width, kept.height) == (1600, 1200) and loaded == 320  # its thumbnail, served
+    assert {c.purpose for c in accounts_selectors.consent_list(user=buyer)} == {"trade_in"}
+    assert problems == []
+
+
+def test_without_javascript_the_filters_and_the_calculator_still_work(chromium, server, lot):
+    k5 = lot[0]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.connect_over_cdp(chromium.endpoint)
+        context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"{server.url}/cars/")
+        expect(page.locator("#filters")).to_be_visible()  # no drawer without its script
+        page.locator("label.check", has_text="Седан").click()
+        page.click("#filters button[type=submit]")
+        page.wait_for_url(re.compile(r"body_type=sedan"))
+        found = page.locator("#found").inner_text()
+        page.goto(f"{server.url}/cars/{k5.pk}/")
+        before = page.locator(".calc-main dd").first.inner_text()
+        page.select_option("#id_term_months", "84")
+        page.click("#calculator-form button[type=submit]")
+        page.wait_for_url(re.compile(r"term_months=84"))
+        after = page.locator(".calc-main dd").first.inner_text()
+        context.close()
+
+    sedans = sum(car.body_type == "sedan" for car in lot)
+    assert found == f"Найдено {sedans} автомобиля"
+    assert before != after
+
+
+def storefront_pages(car, event) -> dict[str, str]:
+    """Each page a stranger sees, by the name its screenshot takes."""
+    return {
+        "home": "/",
+        "cars": "/cars/",
+        "cars-filtered": "/cars/?body_type=crossover&ordering=price",
+        "car": f"/cars/{car.pk}/",
+        "compare": "/compare/",
+        "privacy": "/privacy/",
+        "event": f"/events/{event.pk}/",
+        "sign-in": "/account/sign-in/",
+        "sign-up": "/account/sign-up/",
+        "password": "/account/password/",
+        "car-gone": "/cars/00000000-0000-0000-0000-000000000000/",
+        # An e-mail's unsubscribe link, as it opens: nothing is changed before its button.
+        "unsubscribe": "/notifications/unsubscribe/a-signed-token/",
+    }
+
+
+def buyer_pages(order, consent, trade_in) -> dict[str, str]:
+    """Each page a signed-in buyer sees, by the name its screenshot takes."""
+    return {
+        "account": "/account/",
+        "trade-in-new": f"/trade-in/?car={order.line_items[0].product_id}",
+        "trade-in": f"/account/trade-ins/{trade_in.pk}/",
+        "orders": "/account/orders/",
+        "order": f"/account/orders/{order.pk}/",
+        "checkout": f"/checkout/{order.pk}/",
+        "consent-withdraw": f"/account/consents/{consent.pk}/withdraw",
+    }
+
+
+def sign_in(page, server, user) -> None:
+    page.goto(f"{server.url}/account/sign-in/")
+    page.fill("#id_login", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.wide")
+    page.wait_for_url(f"{server.url}/")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
+    chromium, server, lot, language
+):
+    buyer = UserFactory(full_name="Анна Петрова")
+    order = order_make(buyer, (lot[0], 1))
+    consent = accounts.consent_give(purpose="account", user=buyer, email=buyer.email)
+    pages = storefront_pages(lot[1], event_make())
+    trade_in = trade_in_make(buyer, order)
+    tradein_services.trade_in_offer(
+        user=UserFactory(role="manager"),
+        trade_in_id=trade_in.pk,
+        amount=Decimal("640000.00"),
+        valid_until=timezone.now() + timedelta(days=7),
+    )
+    signed_in_pages = buyer_pages(order, consent, trade_in)
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `npm ci` (`make test` runs it)")
+    widths, problems, titles, texts, violations = {}, [], {}, {}, {}
+    with sync_playwright() as playwright:
+        for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            # The CSP is bypassed for axe-core's own script, injected by the test.
+            context = browser_context(
+                chromium, playwright, viewport=viewport, language=language, bypass_csp=True
+            )
+            context.add_cookies([{"name": "django_language", "value": language, "url": server.url}])
+            page = context.new_page()
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            for batch in (pages, signed_in_pages):
+                if batch is signed_in_pages:
+                    sign_in(page, server, buyer)
+                for slug, path in batch.items():
+                    page.goto(f"{server.url}{path}")
+                    widths[(name, slug)] = page.evaluate("document.documentElement.scrollWidth")
+                    titles[slug] = page.title()
+                    texts[slug] = page.locator("body").inner_text()
+                    violations[(name, slug)] = serious_violations(page)
+                    page.screenshot(
+                        path=SCREENSHOTS / f"storefront-{language}-{name}-{slug}.png",
+                        full_page=True,
+                    )
+            context.close()
+
+    assert len(titles) == len(pages) + len(signed_in_pages)
+    assert {
+        key: width for key, width in widths.items() if width > (390 if key[0] == "phone" else 1366)
+    } == {}
+    # The missing car's 404 page is the one that logs its own status; nothing else errs.
+    assert [problem for problem in problems if "404" not in problem] == []
+    assert all(title for title in titles.values())
+    assert {key: found for key, found in violations.items() if found} == {}
+    if language == "ru":
+        assert "Автосалон" in titles["home"] and "Автомобили" in titles["cars"]
+        english = {slug: ENGLISH.findall(text) for slug, text in texts.items()}
+        assert {slug: words for slug, words in english.items() if words} == {}
+    else:
+        assert "Autosalon" in titles["home"] and "Cars for sale" in titles["cars"]

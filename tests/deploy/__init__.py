@@ -1,0 +1,1 @@
+"""Deployment checks: Compose, Kubernetes, the production settings and the squashed migrations."""

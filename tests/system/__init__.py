@@ -1,0 +1,1 @@
+"""The system on real processes: workers, relay, beat, replicas, brokers, faults and servers."""
