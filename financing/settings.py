@@ -12,7 +12,8 @@ from common.environment import env
 FINANCING_LENDER = env.str("FINANCING_LENDER", default="fake")
 # The fake lender disburses this long after an application is sent to it.
 FAKE_LENDER_DISBURSE_AFTER_SECONDS = env.int("FAKE_LENDER_DISBURSE_AFTER_SECONDS", default=60)
-# How often beat asks the lender about the loans sent to it.
+# How often beat asks the lender about the loans sent to it: FINANCING_LENDER_POLL_SECONDS, the
+# interval of the periodic job financing/apps.py declares (60 s by default).
 # An approval of a loan above this many RUB needs a second staff member (four eyes).
 FINANCING_SECOND_APPROVAL_ABOVE = Decimal(
     env.str("FINANCING_SECOND_APPROVAL_ABOVE", default="3000000")

@@ -38,7 +38,7 @@ REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
 REQUEST_MAX_JSON_DEPTH = 32
 
-# BROWSERS (docs/security.md, "Browsers")
+# BROWSERS: what other origins may do (docs/security.md, "CSRF" and "WebSocket origins")
 # ------------------------------------------------------------------------------
 # Front ends on other origins that may call the API; cookies are not sent cross-origin
 # unless CORS_ALLOW_CREDENTIALS is set (the API authenticates with bearer tokens).
