@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ActivityLog, ExternalIdentity, User
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.google import me, sign_in_with_google
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -166,8 +167,6 @@ def test_the_verification_page_verifies_on_a_click_and_not_on_opening(
 
 
 def test_an_account_made_by_a_google_sign_in_has_a_verified_email(oidc_provider):
-    from accounts.tests.test_google_sign_in import me, sign_in_with_google
-
     signed_up = sign_in_with_google(oidc_provider)
 
     assert signed_up.status_code == 200, signed_up.content

@@ -13,33 +13,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import ActivityLog, ExternalIdentity, OutboxEvent, User
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.google import CALLBACK, START, google_flow, me, sign_in_with_google
 
 pytestmark = pytest.mark.django_db(databases="__all__")
-
-START = "/api/v1/auth/google/start"
-CALLBACK = "/api/v1/auth/google/callback"
-
-
-def google_flow(oidc_provider, browser: APIClient | None = None) -> tuple[APIClient, dict]:
-    """A browser starts the flow and the person signs in at the provider: the browser, and
-    the query the provider sends it back with."""
-    browser = browser or APIClient()
-    started = browser.post(START)
-    assert started.status_code == 200, started.content
-    return browser, oidc_provider.sign_in(started.json()["authorization_url"])
-
-
-def sign_in_with_google(oidc_provider, browser: APIClient | None = None):
-    browser, back = google_flow(oidc_provider, browser)
-    return browser.get(CALLBACK, back)
-
-
-def me(tokens: dict) -> dict:
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
-    response = api.get("/api/v1/users/me")
-    assert response.status_code == 200, response.content
-    return response.json()
 
 
 def test_a_first_google_sign_in_creates_a_client_and_the_second_reuses_it(oidc_provider):

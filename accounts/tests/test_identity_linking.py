@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ActivityLog, ExternalIdentity, User
 from accounts.tests.factories import PASSWORD, UserFactory
-from accounts.tests.test_google_sign_in import CALLBACK, START, me, sign_in_with_google
+from accounts.tests.google import CALLBACK, START, me, sign_in_with_google
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db(databases="__all__")

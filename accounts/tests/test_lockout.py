@@ -2,10 +2,8 @@
 (docs/security.md, "Lockout" and "E-mail addresses")."""
 
 import importlib
-import re
 from datetime import timedelta
 from types import SimpleNamespace
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.apps import apps
@@ -18,6 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog, SignInFailure, User
+from accounts.tests.emails import reset_link_values
 from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import run_concurrently
 
@@ -118,13 +117,6 @@ def test_forty_nine_failures_leave_the_right_password_signing_in_from_a_fresh_ad
 
     assert response.status_code == 200
     assert SignInFailure.objects.filter(user=user).count() == 49
-
-
-def reset_link_values(message) -> dict:
-    found = re.search(r"https?://\S+", message.body)
-    assert found is not None, message.body
-    link = found.group()
-    return {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}
 
 
 def test_a_password_reset_from_the_mailbox_unlocks_a_locked_account(

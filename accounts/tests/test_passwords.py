@@ -1,6 +1,3 @@
-import re
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -9,6 +6,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts import services
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog, User
+from accounts.tests.emails import reset_link_values
 from accounts.tests.factories import PASSWORD
 from conftest import client_for
 
@@ -76,14 +74,6 @@ def test_password_reset_for_an_unknown_email_answers_202_and_sends_nothing(
 
     assert response.status_code == 202
     assert mail.outbox == []
-
-
-def reset_link_values(message) -> dict:
-    """uid and token from the link in the plain-text part."""
-    found = re.search(r"https?://\S+", message.body)
-    assert found is not None, message.body
-    link = found.group()
-    return {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}
 
 
 def test_password_reset_by_emailed_token(api_client, customer, django_capture_on_commit_callbacks):

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.choices import MANAGERS_GROUP, ActivityType
 from accounts.models import ActivityLog, OutboxEvent, User
+from accounts.tests.emails import reset_link_values
 from accounts.tests.factories import PASSWORD, UserFactory
-from accounts.tests.test_passwords import reset_link_values
 from common.events import contract, registry
 from conftest import client_for, run_concurrently
 

@@ -6,8 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from catalog.models import OutboxEvent, Product, ProductPhoto
-from catalog.tests.factories import VALID_VIN, ProductFactory
-from catalog.tests.test_photos import jpeg
+from catalog.tests.factories import VALID_VIN, ProductFactory, jpeg
 from conftest import browser_for
 
 pytestmark = pytest.mark.django_db(databases="__all__")

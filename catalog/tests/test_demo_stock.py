@@ -9,8 +9,7 @@ from PIL import Image
 
 from catalog import demo, services
 from catalog.models import ProductPhoto
-from catalog.tests.factories import vin_of
-from catalog.tests.test_vehicles import vehicle
+from catalog.tests.factories import vehicle, vin_of
 from catalog.validators import validate_vin
 from catalog.vin_decode import vin_contradictions
 

@@ -13,8 +13,7 @@ from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from catalog import services
-from catalog.tests.test_photos import jpeg
-from catalog.tests.test_vehicles import vehicle
+from catalog.tests.factories import jpeg, vehicle
 
 pytestmark = pytest.mark.django_db(databases=["default", "catalog"])
 

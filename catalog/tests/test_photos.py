@@ -11,12 +11,11 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import ExifTags, Image
+from PIL import Image
 
 from catalog import services
 from catalog.models import ProductPhoto
-from catalog.tests.factories import CategoryFactory
-from catalog.tests.test_vehicles import vehicle
+from catalog.tests.factories import CategoryFactory, jpeg, vehicle
 
 pytestmark = pytest.mark.django_db(databases=["default", "catalog"])
 
@@ -27,21 +26,6 @@ def photos_url(product) -> str:
 
 def photo_url(photo) -> str:
     return reverse("product-photos-detail", args=[photo.product_id, photo.pk])
-
-
-def jpeg(width=1200, height=800, *, gps=False, color="steelblue") -> bytes:
-    image = Image.new("RGB", (width, height), color)
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "PhoneMaker"
-    if gps:
-        location = exif.get_ifd(ExifTags.IFD.GPSInfo)
-        location[ExifTags.GPS.GPSLatitudeRef] = "N"
-        location[ExifTags.GPS.GPSLatitude] = (55.0, 45.0, 21.0)
-        location[ExifTags.GPS.GPSLongitudeRef] = "E"
-        location[ExifTags.GPS.GPSLongitude] = (37.0, 37.0, 4.0)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif)
-    return buffer.getvalue()
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -11,35 +11,12 @@ from django.urls import reverse
 from catalog import services
 from catalog.models import Product
 from catalog.selectors import dashboard as figures
-from catalog.tests.factories import CategoryFactory, ProductFactory, vin_of
+from catalog.tests.factories import CategoryFactory, ProductFactory, vehicle, vin_of
 from common.api.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db(databases=["default", "catalog"])
 
 LIST_URL = reverse("products-list")
-
-
-def vehicle(**fields) -> Product:
-    defaults = {
-        "name": "Kia K5 2.5",
-        "price": Decimal("3190000.00"),
-        "category": CategoryFactory(),
-        "make": "Kia",
-        "model": "K5",
-        "trim": "Prestige",
-        "year": 2024,
-        "vin": vin_of("KNA", "R"),
-        "stock_quantity": 1,
-        "condition": "new",
-        "body_type": "sedan",
-        "fuel": "petrol",
-        "engine_volume": Decimal("2.5"),
-        "power_hp": 194,
-        "transmission": "automatic",
-        "drive": "fwd",
-        "color": "white",
-    }
-    return services.product_create(**{**defaults, **fields})
 
 
 def refused(**fields) -> ApplicationError:

@@ -7,21 +7,14 @@ from django.utils import translation
 
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD
-from common.events import delivery, registry, types
+from common.events import registry, types
 from crm import services
-from crm.handlers import consumer_name
 from crm.models import Activity, Client, OutboxEvent
+from crm.tests.events import deliver
 from crm.tests.factories import crm_client_make
 from orders.tests.factories import order_make, product_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
-
-
-def deliver(app_label: str, event_type: str) -> bool:
-    row = registry.outbox_model(app_label)._default_manager.get(type=event_type)
-    return delivery.deliver(
-        consumer_name(event_type), types.event_from_outbox_row(row, app_label).as_dict()
-    )
 
 
 def register(email="anna@example.com", full_name="Anna Petrova", phone=""):

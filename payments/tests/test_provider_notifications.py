@@ -8,7 +8,7 @@ from django.test import Client
 
 from conftest import client_for, run_concurrently
 from payments.models import LedgerTransaction, OutboxEvent, ProviderNotification
-from payments.tests import test_stripe, test_yookassa
+from payments.tests import stripe_flow, yookassa_flow
 from payments.tests.provider_api import (
     STRIPE_API,
     YOOKASSA_ADDRESS,
@@ -22,22 +22,22 @@ from payments.tests.provider_api import (
 
 
 def yookassa_delivery(mock, payment):
-    succeeded = yookassa_payment(payment, id=test_yookassa.REFERENCE, status="succeeded")
-    mock.get(f"{YOOKASSA_API}/payments/{test_yookassa.REFERENCE}", json=succeeded)
+    succeeded = yookassa_payment(payment, id=yookassa_flow.REFERENCE, status="succeeded")
+    mock.get(f"{YOOKASSA_API}/payments/{yookassa_flow.REFERENCE}", json=succeeded)
     body = yookassa_notification("payment.succeeded", succeeded)
-    return test_yookassa.NOTIFY, body, {"REMOTE_ADDR": YOOKASSA_ADDRESS}
+    return yookassa_flow.NOTIFY, body, {"REMOTE_ADDR": YOOKASSA_ADDRESS}
 
 
 def stripe_delivery(mock, payment):
-    paid = stripe_session(payment, id=test_stripe.SESSION, intent=test_stripe.INTENT, paid=True)
-    mock.get(f"{STRIPE_API}/v1/checkout/sessions/{test_stripe.SESSION}", json=paid)
+    paid = stripe_session(payment, id=stripe_flow.SESSION, intent=stripe_flow.INTENT, paid=True)
+    mock.get(f"{STRIPE_API}/v1/checkout/sessions/{stripe_flow.SESSION}", json=paid)
     body = stripe_event("checkout.session.completed", paid)
-    return test_stripe.NOTIFY, body, {"HTTP_STRIPE_SIGNATURE": stripe_signature(body)}
+    return stripe_flow.NOTIFY, body, {"HTTP_STRIPE_SIGNATURE": stripe_signature(body)}
 
 
 PROVIDERS = {
-    "yookassa": ("yookassa", test_yookassa, yookassa_delivery),
-    "stripe": ("stripe_api", test_stripe, stripe_delivery),
+    "yookassa": ("yookassa", yookassa_flow, yookassa_delivery),
+    "stripe": ("stripe_api", stripe_flow, stripe_delivery),
 }
 
 

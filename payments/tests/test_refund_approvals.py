@@ -11,8 +11,8 @@ from accounts.tests.factories import UserFactory
 from conftest import client_for
 from orders import selectors as orders_selectors
 from orders import services as orders_services
-from orders.tests.factories import order_make, product_make
-from payments.models import LedgerTransaction, Payment, Refund, RefundApproval
+from payments.models import LedgerTransaction, Refund, RefundApproval
+from payments.tests.factories import paid_order_of
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 THRESHOLD = Decimal("500.00")
@@ -26,21 +26,6 @@ def threshold(settings):
 @pytest.fixture
 def second_manager(db):
     return UserFactory(role="manager")
-
-
-def paid_order_of(user, run_on_commit, price="1000.00"):
-    """An order of `user`'s, paid in full by one completed payment."""
-    order = order_make(user, (product_make(price=price), 1))
-    with run_on_commit():
-        client_for(user).post(
-            reverse("payments-list"),
-            {"order_id": str(order.pk), "amount": price, "method": "card"},
-            format="json",
-            HTTP_IDEMPOTENCY_KEY=f"pay-{order.pk}",
-        )
-    payment = Payment.objects.get(payable_id=order.pk)
-    assert payment.status == "completed"
-    return order, payment
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ reference; our code, its SDK and the databases run for real."""
 import json
 from decimal import Decimal
 from io import StringIO
-from urllib.parse import parse_qsl
 
 import pytest
 import requests
@@ -27,16 +26,10 @@ from payments.tests.provider_api import (
     stripe_session,
     stripe_signature,
 )
+from payments.tests.stripe_flow import INTENT, NOTIFY, SESSION, awaiting_confirmation, form
 
 pytestmark = pytest.mark.django_db(databases="__all__")
-NOTIFY = "/api/v1/payments/notifications/stripe"
-SESSION = "cs_test_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0"
-INTENT = "pi_3QxYz2LkdIwHu7ix0a1b2c3d"
 REFUND = "re_3QxYz2LkdIwHu7ix1e2f3g4h"
-
-
-def form(request) -> dict:
-    return dict(parse_qsl(request.body))
 
 
 def notify(client, type, obj, *, signature=None):
@@ -47,28 +40,6 @@ def notify(client, type, obj, *, signature=None):
         content_type="application/json",
         HTTP_STRIPE_SIGNATURE=stripe_signature(body) if signature is None else signature,
     )
-
-
-def answer_creates(mock):
-    def create(request):
-        payment = Payment.objects.get(pk=form(request)["client_reference_id"])
-        return 200, {}, json.dumps(stripe_session(payment, id=SESSION))
-
-    mock.add_callback("POST", f"{STRIPE_API}/v1/checkout/sessions", callback=create)
-
-
-def awaiting_confirmation(customer, client, mock, run_on_commit, price="1000.00") -> Payment:
-    order = order_make(customer, (product_make(price=price), 1))
-    answer_creates(mock)
-    with run_on_commit():
-        response = client.post(
-            "/api/v1/payments/",
-            {"order_id": str(order.pk), "amount": price, "method": "card"},
-            format="json",
-            HTTP_IDEMPOTENCY_KEY="key-1",
-        )
-    assert response.status_code == 201
-    return Payment.objects.get()
 
 
 def confirmed(client, mock, payment, run_on_commit) -> Payment:

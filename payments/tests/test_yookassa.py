@@ -28,16 +28,16 @@ from payments.tests.provider_api import (
     yookassa_receipt,
     yookassa_refund,
 )
+from payments.tests.yookassa_flow import (
+    NOTIFY,
+    REFERENCE,
+    answer_creates,
+    awaiting_confirmation,
+    pay,
+)
 
 pytestmark = pytest.mark.django_db(databases="__all__")
-NOTIFY = "/api/v1/payments/notifications/yookassa"
-REFERENCE = "2d5f8a71-000f-5000-9000-1b68e7b15f3f"
 REFUND_REFERENCE = "2d5f9c02-0015-5000-a000-1c3a4e8d9b01"
-
-
-def pay(client, order, amount, key="key-1"):
-    body = {"order_id": str(order.pk), "amount": str(amount), "method": "card"}
-    return client.post("/api/v1/payments/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
 
 
 def notify(client, event, obj, *, address=YOOKASSA_ADDRESS):
@@ -49,27 +49,8 @@ def notify(client, event, obj, *, address=YOOKASSA_ADDRESS):
     )
 
 
-def answer_creates(mock, reference=REFERENCE, *, status="pending"):
-    """YooKassa's answer to POST /payments: the payment the request describes; the requests
-    it received are in `mock.calls`."""
-
-    def create(request):
-        payment = Payment.objects.get(pk=json.loads(request.body)["metadata"]["payment_id"])
-        return 200, {}, json.dumps(yookassa_payment(payment, id=reference, status=status))
-
-    mock.add_callback("POST", f"{YOOKASSA_API}/payments", callback=create)
-
-
 def requests_to(mock, method, path):
     return provider_api.requests_to(mock, method, f"/v3{path}")  # YooKassa's API is under /v3
-
-
-def awaiting_confirmation(customer, client, mock, run_on_commit, price="1000.00") -> Payment:
-    order = order_make(customer, (product_make(price=price), 1))
-    answer_creates(mock)
-    with run_on_commit():
-        assert pay(client, order, price).status_code == 201
-    return Payment.objects.get()
 
 
 def confirmed(client, mock, payment, run_on_commit) -> Payment:

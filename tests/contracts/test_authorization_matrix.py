@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from accounts import services as accounts_services
 from accounts.tests.factories import UserFactory
 from catalog import services as catalog_services
-from catalog.tests.test_photos import jpeg
+from catalog.tests.factories import jpeg
 from conftest import cache_clear, client_for
 from crm.tests.factories import crm_client_make
 from documents import services as documents_services

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.ops.logging import json_formatter
-from common.tests.test_cardnumbers import AMEX, CARD_FORMATS, NOT_CARDS, VISA, digits_of, holds
+from common.tests.cards import AMEX, CARD_FORMATS, NOT_CARDS, VISA, digits_of, holds
 from conftest import rows_containing
 from insurance.models import Claim
 from insurance.tests.factories import policy_make

@@ -15,7 +15,7 @@ from backoffice import dashboard
 from conftest import browser_for, run_concurrently
 from crm import services as crm_services
 from crm.models import Client, OutboxEvent
-from crm.tests.test_timeline_events import deliver
+from crm.tests.events import deliver
 from orders.tests.factories import order_make, vehicle_make
 from payments.tests.factories import completed_payment_make
 from tests.flows.reports import csv_read, order_rows

@@ -26,7 +26,7 @@ from orders.models import Order, OrderItem
 from orders.tests.factories import order_make, vehicle_make
 from payments.models import InboxEvent as PaymentsInbox
 from payments.models import LedgerTransaction, Refund
-from payments.tests.test_refund_approvals import paid_order_of
+from payments.tests.factories import paid_order_of
 from showroom.models import TestDrive
 from showroom.tests.factories import resource_make, tomorrow_at
 from tests.forgeries import forged_disbursement
