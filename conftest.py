@@ -24,24 +24,23 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test databases commit without waiting for the disk (`synchronous_commit = off`):
-    a crash of the server could lose their last commits, which no test database outlives,
-    and every commit of the suite, its servers and workers (new connections, PgBouncer's
-    too) returns without a flush. Durability is the server's concern, not the suite's."""
-    from django.db import connections
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """Each worker's databases, cloned from templates the run migrates once, and dropped at
+    the end (tests/databases.py). In place of pytest-django's, which migrates every
+    database of every worker."""
+    from tests.databases import databases_cloned, drop_databases
 
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
     with django_db_blocker.unblock():
-        for alias in settings.DATABASES:
-            database = connections[alias].settings_dict
-            # Only the databases made for the tests run (none for tests that use none).
-            if not database["NAME"].startswith(database["TEST"]["NAME"]):
-                continue
-            with connections[alias].cursor() as cursor:
-                name = connections[alias].ops.quote_name(database["NAME"])
-                cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
-            connections[alias].close()  # and its pool's, opened before the setting
-            connections[alias].close_pool()
+        clones = databases_cloned(worker)
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connections
+
+        for connection in connections.all():
+            connection.close()
+            connection.close_pool()
+        drop_databases(clones)
 
 
 def cache_clear():

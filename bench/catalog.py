@@ -9,7 +9,8 @@ search, the facets with three filters, and a comparison of four cars. Each once 
 list's cache dropped before every load so each is built: median and p95, each p95 as a
 ratio of the bare endpoint's, and the queries per load. Then `EXPLAIN` of every query the
 list and the facets make, and whether any reads a table whole. It prints; it asserts
-nothing. The databases are dropped afterwards.
+nothing, but a load answered other than 200 fails the run (exit code 3, the count and the
+first error printed instead of figures). The databases are dropped afterwards.
 
     .venv/bin/python bench/catalog.py [--vehicles 100000] [--loads 50]
 """
@@ -30,7 +31,15 @@ sys.path.insert(0, str(ROOT))
 # Databases of its own, beside another benchmark's (bench/harness.py reads the prefix).
 os.environ.setdefault("BENCH_DATABASE_PREFIX", "autosalon_bench_catalog")
 
-from bench.harness import PG, PREFIX, databases, environment, manage  # noqa: E402
+from bench.harness import (  # noqa: E402
+    PG,
+    PREFIX,
+    Answers,
+    databases,
+    environment,
+    main_run,
+    manage,
+)
 
 MODELS = [
     ("Lada", "Vesta", "sedan"), ("Lada", "Niva Legend", "suv"), ("Lada", "Granta", "liftback"),
@@ -113,13 +122,17 @@ def seed(vehicles: int) -> None:
 
 
 def timed(client, url: str, loads: int, before=None) -> tuple[list[float], int, list[str]]:
-    """Server times of `loads` GETs of `url` in ms, the catalog queries of the last one."""
+    """Server times of `loads` GETs of `url` in ms, the catalog queries of the last one. A
+    GET answered other than 200 fails the bench (`ErrorAnswers`): an error page's time is
+    not the page's."""
     from django.db import connections
     from django.test.utils import CaptureQueriesContext
 
+    answers = Answers(url)
     times = []
     queries: list[str] = []
-    client.get(url)  # once unmeasured: the first call of a process builds what it keeps
+    response = client.get(url)  # once unmeasured: the first call of a process builds what it keeps
+    answers.answered(response.status_code, response.content, expected=200)
     for _ in range(loads):
         if before:
             before()
@@ -127,8 +140,9 @@ def timed(client, url: str, loads: int, before=None) -> tuple[list[float], int, 
             started = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.content[:500]
+        answers.answered(response.status_code, response.content, expected=200)
         queries = [query["sql"] for query in captured.captured_queries]
+    answers.check()
     return times, len(queries), queries
 
 
@@ -185,10 +199,11 @@ def measure(loads: int) -> None:
     print(f"\nsequential scans of catalog_product: {whole_tables}")
 
 
-def run(script: str, description: str, measure: Callable[[int], None]) -> None:
+def run(script: str, description: str, measure: Callable[[int], None]) -> int:
     """A bench over the seeded stock (this one, bench/storefront.py): its databases made,
     migrated and seeded, `measure(loads)` run in a process of its own whose settings read
-    them (`script --measure-only`), and the databases dropped unless kept."""
+    them (`script --measure-only`), and the databases dropped unless kept. Returns the exit
+    code, the measuring process's."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--vehicles", type=int, default=100_000)
     parser.add_argument("--loads", type=int, default=50)
@@ -197,7 +212,7 @@ def run(script: str, description: str, measure: Callable[[int], None]) -> None:
     arguments = parser.parse_args()
     if arguments.measure_only:  # in a process whose settings read the bench's databases
         measure(arguments.loads)
-        return
+        return 0
     env = environment()
     databases("create")
     try:
@@ -207,11 +222,11 @@ def run(script: str, description: str, measure: Callable[[int], None]) -> None:
         print(f"seeded {arguments.vehicles:,} vehicles in {time.perf_counter() - started:.1f} s")
         print("load average: " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
         command = [sys.executable, script, "--measure-only", "--loads", str(arguments.loads)]
-        subprocess.run(command, env=env, check=True)
+        return subprocess.run(command, env=env).returncode
     finally:
         if not arguments.keep:
             databases("drop")
 
 
 if __name__ == "__main__":
-    run(__file__, __doc__.split("\n\n")[0], measure)
+    main_run(lambda: run(__file__, __doc__.split("\n\n")[0], measure))

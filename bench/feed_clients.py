@@ -7,6 +7,7 @@ import sys
 import time
 
 import aiohttp
+from harness import Answers
 
 BARE = "bare"
 # Tickets and handshakes in flight at once per listener process: a steady stream of
@@ -24,22 +25,38 @@ class Client:
         self.received: dict[int, float] = {}  # sequence number -> when it arrived
         self.error = ""  # why the socket failed to open or closed before the end
 
-    async def listen(self, session, base_url: str, token: str, gate, ready: asyncio.Event):
+    async def listen(
+        self, session, base_url: str, token: str, gate, ready: asyncio.Event, opened: Answers
+    ):
+        """Opens the socket, recording in `opened` the answers to its two requests (the
+        ticket, the handshake with its snapshot), and reads it until cancelled."""
         try:
             async with gate:
                 async with session.post(
                     f"{base_url}/api/v1/auth/ws-ticket",
                     headers={"Authorization": f"Bearer {token}"},
                 ) as response:
-                    ticket = (await response.json())["ticket"]
+                    body = await response.read()
+                if not opened.answered(response.status, body):
+                    self.error = f"ticket: {response.status}"
+                    ready.set()
+                    return
+                ticket = json.loads(body)["ticket"]
                 url = f"{base_url.replace('http', 'ws')}/ws/orders/{self.order_id}/?ticket={ticket}"
                 ws = await session.ws_connect(url, origin=base_url, heartbeat=None)
                 if json.loads((await ws.receive()).data)["type"] != "snapshot":
                     raise RuntimeError("no snapshot")
-        except (aiohttp.ClientError, TimeoutError, KeyError, ValueError, RuntimeError) as error:
+        except aiohttp.WSServerHandshakeError as error:  # the feed refused the socket
+            opened.answered(error.status, error.message, expected=101)
             self.error = f"connect: {error!r}"
             ready.set()
             return
+        except (aiohttp.ClientError, TimeoutError, KeyError, ValueError, RuntimeError) as error:
+            opened.failed(error)
+            self.error = f"connect: {error!r}"
+            ready.set()
+            return
+        opened.succeeded()
         ready.set()
         async with ws:
             async for message in ws:
@@ -61,17 +78,19 @@ async def listener_main() -> None:
     clients = [Client(entry["order"]) for entry in config["clients"]]
     readies = [asyncio.Event() for _ in clients]
     gate = asyncio.Semaphore(CONNECTS_IN_FLIGHT)
+    opened = Answers("opening the feed's sockets")
     started = time.perf_counter()
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         listeners = [
-            asyncio.create_task(client.listen(session, base_url, entry["token"], gate, ready))
+            asyncio.create_task(
+                client.listen(session, base_url, entry["token"], gate, ready, opened)
+            )
             for client, entry, ready in zip(clients, config["clients"], readies, strict=True)
         ]
         await asyncio.gather(*(ready.wait() for ready in readies))
-        failed = [client.error for client in clients if client.error]
-        report = {"ready": len(clients) - len(failed), "failed": len(failed)}
-        report["seconds"] = time.perf_counter() - started
-        report["first_error"] = failed[0] if failed else ""
+        ready = sum(not client.error for client in clients)
+        report = {"ready": ready, "seconds": time.perf_counter() - started}
+        report["opened"] = {"count": opened.count, "errors": opened.errors, "first": opened.first}
         print(json.dumps(report), flush=True)
         await asyncio.to_thread(sys.stdin.readline)  # "stop"
         for task in listeners:

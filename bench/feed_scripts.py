@@ -39,7 +39,7 @@ from common.realtime import group_send
 from orders import realtime, services
 manager = User.objects.get(email="manager@bench.local")
 order_ids, rate, steps, mode = json.loads(os.environ["BENCH_DRIVE"])
-made, failed = {}, 0
+made, failed, first_error = {}, 0, ""
 started, cpu = time.perf_counter(), time.process_time()
 for index, (status, order_id) in enumerate((s, o) for s in steps for o in order_ids):
     delay = started + index / rate - time.perf_counter()
@@ -55,12 +55,13 @@ for index, (status, order_id) in enumerate((s, o) for s in steps for o in order_
         with transaction.atomic(using="orders"):
             transaction.on_commit(lambda: committed.append(time.time()), using="orders")
             order = services.order_status_set(order_id=order_id, status=status, user=manager)
-    except Exception:
+    except Exception as error:
         failed += 1
+        first_error = first_error or repr(error)
     else:
         made.setdefault(order_id, {})[order.sequence] = committed[0]
-print(json.dumps({"made": made, "failed": failed, "elapsed": time.perf_counter() - started,
-                  "cpu": time.process_time() - cpu}))
+print(json.dumps({"made": made, "failed": failed, "first_error": first_error,
+                  "elapsed": time.perf_counter() - started, "cpu": time.process_time() - cpu}))
 """
 
 

@@ -1,6 +1,7 @@
 """What every benchmark needs: PostgreSQL databases and a Redis database of its own (fresh
-each run, dropped after), the project's management commands, and the site served as
-docker-compose.yml serves it (docs/architecture.md §3.7)."""
+each run, dropped after), the project's management commands, the site served as
+docker-compose.yml serves it (docs/architecture.md §3.7), and the check that its requests
+succeeded (`Answers`): a benchmark that got error answers fails instead of printing figures."""
 
 import contextlib
 import dataclasses
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import psycopg
@@ -25,6 +27,88 @@ PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "autosalon_bench")
 # The domain apps, as the project's registry names them (common/registry.py): a database each.
 sys.path.insert(0, str(ROOT))
 from config.settings.base import DOMAIN_APPS as APPS  # noqa: E402
+
+
+class ErrorAnswers(RuntimeError):
+    """Requests a benchmark expected to succeed got an error answer, or none at all. Their
+    figures would time the errors (a 400 is answered faster than a page), so the benchmark
+    stops instead of printing them."""
+
+    exit_code = 3
+
+
+def _excerpt(body: bytes | str, limit: int = 300) -> str:
+    text = body.decode(errors="replace") if isinstance(body, bytes) else body
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+class Answers:
+    """What one kind of request got back: how many, how many were errors, and the first
+    error. A success is the `expected` status when one is given, else any 2xx or 3xx."""
+
+    def __init__(self, what: str, unit: str = "requests"):
+        self.what = what
+        self.unit = unit
+        self.count = 0
+        self.errors = 0
+        self.first = ""
+
+    def answered(self, status: int, body: bytes | str = b"", expected: int | None = None) -> bool:
+        """Records an answer; whether it was a success."""
+        self.count += 1
+        ok = status == expected if expected is not None else 200 <= status < 400
+        if not ok:
+            self._error(f"{status} {_excerpt(body)}".rstrip())
+        return ok
+
+    def succeeded(self) -> None:
+        """Records a success with no status to read (a WebSocket that opened and spoke)."""
+        self.count += 1
+
+    def failed(self, error: BaseException | str) -> None:
+        """Records a request that got no answer: refused, reset, timed out."""
+        self.count += 1
+        if isinstance(error, BaseException):
+            error = f"no answer: {type(error).__name__}: {error}"
+        self._error(error)
+
+    def merge(self, count: int, errors: int, first: str) -> None:
+        """Adds what another process counted (its `count`, `errors` and `first`)."""
+        self.count += count
+        self.errors += errors
+        self.first = self.first or first
+
+    def _error(self, description: str) -> None:
+        self.errors += 1
+        self.first = self.first or description
+
+    def check(self) -> None:
+        """Raises `ErrorAnswers` if any request failed."""
+        if self.errors:
+            raise ErrorAnswers(
+                f"{self.what}: {self.errors:,} of {self.count:,} {self.unit} failed; "
+                f"the first: {self.first}"
+            )
+
+
+def answer_check(what: str, status: int, body: bytes | str, expected: int | None = None) -> None:
+    """One request that must succeed (signing in, reading the ids to order): raises
+    `ErrorAnswers` naming it otherwise."""
+    answers = Answers(what)
+    answers.answered(status, body, expected)
+    answers.check()
+
+
+def main_run(main) -> NoReturn:
+    """Runs a benchmark's `main` and exits with what it returns; on error answers, with
+    `ErrorAnswers.exit_code` and their count and first error on stderr instead of figures."""
+    try:
+        code = main()
+    except ErrorAnswers as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+        code = ErrorAnswers.exit_code
+    sys.exit(code)
 
 
 def environment(**extra: str) -> dict:

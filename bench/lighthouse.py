@@ -6,7 +6,9 @@ its demo stock), then
     .venv/bin/python bench/lighthouse.py [--url http://127.0.0.1:8000]
 
 It prints each page's performance, accessibility, best-practices and SEO scores (0 to 100)
-and the audits that cost points. It asserts nothing."""
+and the audits that cost points. It asserts nothing, but a page (or the car list it reads a
+car from) answered with an error, or not at all, fails the run before Lighthouse scores an
+error page (exit code 3, the count and the first error printed)."""
 
 import argparse
 import json
@@ -17,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import httpx
+from harness import Answers, main_run
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -55,6 +58,17 @@ def scores(url: str) -> tuple[dict[str, int], list[str]]:
     return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}, costly
 
 
+def get(answers: Answers, url: str, **params) -> httpx.Response | None:
+    """A GET, its answer (after redirects) recorded in `answers`; None when none came."""
+    try:
+        response = httpx.get(url, params=params, follow_redirects=True)
+    except httpx.TransportError as error:
+        answers.failed(error)
+        return None
+    answers.answered(response.status_code, response.content)
+    return response
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -62,13 +76,19 @@ def main() -> None:
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is missing: `npm ci` installs the version package.json pins.")
     # A new car on the lot (the condition filters vehicles only).
-    cars = httpx.get(
-        f"{site}/api/v1/catalog/products/",
-        params={"page_size": 1, "condition": "new", "in_stock": "true"},
-    ).json()
-    car = cars["results"][0]["id"]
+    listing = Answers("the car list")
+    cars = get(
+        listing, f"{site}/api/v1/catalog/products/", page_size=1, condition="new", in_stock="true"
+    )
+    listing.check()
+    car = cars.json()["results"][0]["id"]
+    pages = (("home", "/"), ("listing", "/cars/"), ("car", f"/cars/{car}/"))
+    answers = Answers("the storefront's pages")
+    for _, path in pages:  # Lighthouse would score an error page as any other
+        get(answers, f"{site}{path}")
+    answers.check()
     print(f"\n{'page':<12}" + "".join(f"{name:>16}" for name in CATEGORIES))
-    for name, path in (("home", "/"), ("listing", "/cars/"), ("car", f"/cars/{car}/")):
+    for name, path in pages:
         found, costly = scores(f"{site}{path}")
         print(f"{name:<12}" + "".join(f"{found[category]:>16}" for category in CATEGORIES))
         for line in costly:
@@ -76,4 +96,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main_run(main)

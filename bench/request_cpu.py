@@ -10,6 +10,8 @@ interleaved in rounds, so that whatever else the machine does weighs on all of t
 the ratio is each round's own, and the median of the rounds is printed. Loaded figures of
 bench/http_throughput.py run 1.2-1.5 times these. With `--profile`, it prints a profile of
 order creation (or of the scenario `--only` names) instead (pyinstrument's, when installed, else cProfile's).
+A request answered other than as expected (200, an order 201) fails the run with exit code 3,
+the count and the first error printed instead of figures.
 
     .venv/bin/python bench/request_cpu.py [--requests 500] [--rounds 5] [--profile]
 """
@@ -75,6 +77,11 @@ def call(application, env: dict) -> tuple[str, bytes]:
     return answer[0], body
 
 
+def status_code(status: str) -> int:
+    """The number of a WSGI status line ("201 Created")."""
+    return int(status.split(" ", 1)[0])
+
+
 def inner(requests: int, rounds: int, profile: bool, only: str | None) -> None:
     """Runs in the process whose environment names the benchmark's databases."""
     import random
@@ -86,10 +93,14 @@ def inner(requests: int, rounds: int, profile: bool, only: str | None) -> None:
 
     application = get_wsgi_application()
     credentials = {"email": "bench@example.com", "password": "Bench-pass-2026"}
-    _, body = call(application, environ("POST", "/api/v1/auth/token", body=credentials))
+    status, body = call(application, environ("POST", "/api/v1/auth/token", body=credentials))
+    harness.answer_check("signing the bench's client in", status_code(status), body)
     token = json.loads(body)["access_token"]
-    page = environ("GET", "/api/v1/catalog/products/", query="page_size=100")
-    product_ids = [p["id"] for p in json.loads(call(application, page)[1])["results"]]
+    status, body = call(
+        application, environ("GET", "/api/v1/catalog/products/", query="page_size=100")
+    )
+    harness.answer_check("reading the products to order", status_code(status), body)
+    product_ids = [p["id"] for p in json.loads(body)["results"]]
     rng = random.Random(36)
 
     def ping():
@@ -105,23 +116,31 @@ def inner(requests: int, rounds: int, profile: bool, only: str | None) -> None:
     scenarios = {PING: ping, HIT: hit, ORDERS: order}
     if only:  # one scenario alone, for a sampling profiler watching from outside
         scenarios = {name: make for name, make in scenarios.items() if name.startswith(only)}
-    expected = {PING: "200", HIT: "200", ORDERS: "201"}
+    expected = {PING: 200, HIT: 200, ORDERS: 201}
+
+    def answered(name: str, answers: list[tuple[str, bytes]]) -> None:
+        """Fails the bench (`harness.ErrorAnswers`) unless every answer is the one expected:
+        an error's CPU is not the request's."""
+        check = harness.Answers(name)
+        for status, body in answers:
+            check.answered(status_code(status), body, expected[name])
+        check.check()
 
     def run(name: str, count: int) -> float:
-        """CPU seconds of this thread for `count` requests (environs built beforehand)."""
+        """CPU seconds of this thread for `count` requests (environs built beforehand); their
+        answers are checked after the clock stops."""
         environs = [scenarios[name]() for _ in range(count)]
         started = time.thread_time()
-        for env in environs:
-            status, body = call(application, env)
-            if not status.startswith(expected[name]):
-                raise RuntimeError(f"{name}: {status} {body[:300]!r}")
-        return time.thread_time() - started
+        answers = [call(application, env) for env in environs]
+        spent = time.thread_time() - started
+        answered(name, answers)
+        return spent
 
     for name in scenarios:  # warm up every code path, the pools and the caches
         run(name, 100)
     if profile:  # order creation, or the one scenario `--only` names
-        make = next(iter(scenarios.values())) if only else order
-        environs = [make() for _ in range(requests)]
+        name = next(iter(scenarios)) if only else ORDERS
+        environs = [scenarios[name]() for _ in range(requests)]
         try:  # a sampling profiler, if installed; else cProfile, which inflates small calls
             from pyinstrument import Profiler
         except ImportError:
@@ -130,9 +149,9 @@ def inner(requests: int, rounds: int, profile: bool, only: str | None) -> None:
 
             profiler = cProfile.Profile(time.thread_time)
             profiler.enable()
-            for env in environs:
-                call(application, env)
+            answers = [call(application, env) for env in environs]
             profiler.disable()
+            answered(name, answers)
             stats = pstats.Stats(profiler).strip_dirs()
             stats.sort_stats("tottime").print_stats(45)
             stats.sort_stats("cumulative").print_stats(70)
@@ -142,8 +161,8 @@ def inner(requests: int, rounds: int, profile: bool, only: str | None) -> None:
         get_stack_sampler().timer_func = time.thread_time  # CPU time, not waits on sockets
         profiler = Profiler(interval=0.0002)
         with profiler:
-            for env in environs:
-                call(application, env)
+            answers = [call(application, env) for env in environs]
+        answered(name, answers)
         print(profiler.output_text(unicode=False, show_all=False, short_mode=False))
         return
     per_request: dict[str, list[float]] = {name: [] for name in scenarios}
@@ -203,4 +222,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.main_run(main)

@@ -4,8 +4,9 @@ The catalog bench's databases and seed (bench/catalog.py: 100,000 vehicles of 30
 `VACUUM ANALYZE`), then, in this process, through Django's test client (the whole request,
 no network): the bare endpoint (`/api/v1/ping`), `/cars/` with three filters, and a vehicle
 page, each once unmeasured, then N times: median and p95, each p95 as a ratio of the bare
-endpoint's, and the queries per load. It prints; it asserts nothing. The databases are
-dropped afterwards.
+endpoint's, and the queries per load. It prints; it asserts nothing, but a load answered
+other than 200 fails the run (exit code 3, the count and the first error printed instead of
+figures). The databases are dropped afterwards.
 
     .venv/bin/python bench/storefront.py [--vehicles 100000] [--loads 50]
 """
@@ -19,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("BENCH_DATABASE_PREFIX", "autosalon_bench_storefront")
 
 from bench.catalog import FACETS_QUERY, p95, run, timed
+from bench.harness import main_run
 
 
 def measure(loads: int) -> None:
@@ -47,4 +49,4 @@ def measure(loads: int) -> None:
 
 
 if __name__ == "__main__":
-    run(__file__, __doc__.split("\n\n")[0], measure)
+    main_run(lambda: run(__file__, __doc__.split("\n\n")[0], measure))

@@ -338,7 +338,6 @@ def pictures_seed() -> int:
 def _picture_stored(body: str, color: str, view: str) -> dict:
     """The picture and its renditions in storage (drawn unless already there). The
     picture is narrower than the large rendition, which is the picture itself."""
-    drawn = picture(body, color, view)
     stem = f"demo/{body}-{color}-{view}"
     renditions = {"large": {"name": f"{stem}.webp", "width": WIDTH, "height": HEIGHT}}
     files: dict[str, int | None] = {f"{stem}.webp": None}
@@ -350,8 +349,10 @@ def _picture_stored(body: str, color: str, view: str) -> dict:
                 "width": width,
                 "height": round(HEIGHT * width / WIDTH),
             }
-    for name, scaled_to in files.items():
-        if not default_storage.exists(name):
+    missing = {name: width for name, width in files.items() if not default_storage.exists(name)}
+    if missing:
+        drawn = picture(body, color, view)
+        for name, scaled_to in missing.items():
             default_storage.save(name, ContentFile(webp(drawn, scaled_to)[0]))
     return {"image": f"{stem}.webp", "renditions": renditions}
 

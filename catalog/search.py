@@ -1,4 +1,4 @@
-"""Searching the stock (docs/api.md, "Vehicles"). On PostgreSQL:
+"""Searching the stock (docs/api.md, "Vehicles"):
 
 - full-text search over a vector each product keeps (`search_vector`, written with the
   product by `search_fields_prepare`, never rebuilt per query): make, model and trim in the
@@ -8,21 +8,17 @@
   (`search_key`): "камри", "Camri" and "Camry" all read "kamri";
 - a partial VIN, five characters or more.
 
-The indexes that make these fast are PostgreSQL's own (catalog/migrations/0009). On SQLite,
-the embedded run, every word must appear in the name, make, model, trim or description.
+The indexes that make these fast are PostgreSQL's own (catalog/migrations/0009).
 """
 
 import re
-from typing import cast
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connections
 from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from catalog.models import Product
 from catalog.validators import normalize_vin
-from common.search import text_search
 
 DB = "catalog"
 # A VIN is searched by five characters or more: fewer match a good part of the fleet.
@@ -51,37 +47,26 @@ def phonetic_key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
-def _on_postgresql() -> bool:
-    return connections[DB].vendor == "postgresql"
-
-
 def search_fields_prepare(product: Product) -> None:
-    """Set a product's phonetic key and (on PostgreSQL) its search vector from its text
+    """Set a product's phonetic key and its search vector from its text
     fields, to be written by the same INSERT or UPDATE as they are (`catalog.services`):
     the search never computes them per query. The vector is an expression of the values
     themselves, not of the row's columns, which an INSERT could not read."""
     product.search_key = phonetic_key(
         " ".join([product.name, product.make, product.model, product.trim])
     )
-    if _on_postgresql():
-        product.search_vector = (
-            SearchVector(
-                Value(product.make), Value(product.model), Value(product.trim),
-                config="simple", weight="A",
-            )
-            + SearchVector(Value(product.name), config="russian", weight="B")
-            + SearchVector(Value(product.description), config="russian", weight="C")
-        )  # fmt: skip
-
-
-# What the SQLite fallback reads, word by word.
-TEXT_FIELDS = ["name", "make", "model", "trim", "description"]
+    product.search_vector = (
+        SearchVector(
+            Value(product.make), Value(product.model), Value(product.trim),
+            config="simple", weight="A",
+        )
+        + SearchVector(Value(product.name), config="russian", weight="B")
+        + SearchVector(Value(product.description), config="russian", weight="C")
+    )  # fmt: skip
 
 
 def product_search(queryset: QuerySet[Product], value: str) -> QuerySet[Product]:
     """The products matching `value`, best first (then the newest)."""
-    if not _on_postgresql():
-        return cast(QuerySet[Product], text_search(queryset, TEXT_FIELDS, value, using=DB))
     words = SearchQuery(value, search_type="websearch", config="russian") | SearchQuery(
         value, search_type="websearch", config="simple"
     )

@@ -54,8 +54,8 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 FAKE_PROVIDER_LATENCY_MS = env.int("FAKE_PROVIDER_LATENCY_MS", default=50)
 FAKE_PROVIDER_FAILURE_RATE = env.float("FAKE_PROVIDER_FAILURE_RATE", default=0.0)
-# The fake provider's books: a file every process shares, as they would share a provider.
-FAKE_PROVIDER_DB = env.str("FAKE_PROVIDER_DB", default=str(var_dir() / "fake-provider.sqlite3"))
+# The fake provider's books: a directory every process shares, as they would share a provider.
+FAKE_PROVIDER_DIR = env.str("FAKE_PROVIDER_DIR", default=str(var_dir() / "fake-provider"))
 
 # A staff refund above this many RUB waits for a second staff member's approval (four eyes,
 # docs/deal.md "Who decides").

@@ -13,13 +13,23 @@ PORT=${PORT:-8000}
 export SITE_URL=${SITE_URL:-http://$HOST:$PORT}
 
 scripts/ensure_documents_packages.sh
+
+children=()
+cleanup() {
+  [ ${#children[@]} -eq 0 ] || kill "${children[@]}" 2>/dev/null || true
+  [ ${#children[@]} -eq 0 ] || wait "${children[@]}" 2>/dev/null || true
+  # The embedded PostgreSQL stops with the rest; its files stay for the next start.
+  "$PYTHON" manage.py embedded_postgres stop
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Without DATABASE_URL_*, every database is on the embedded PostgreSQL server, under var/:
+# made on the first run, started now (docs/operations.md, "The embedded PostgreSQL").
+"$PYTHON" manage.py embedded_postgres start
 echo "Migrating the databases..."
 "$PYTHON" manage.py migrate_all
 "$PYTHON" manage.py collectstatic --noinput --verbosity 0
-
-children=()
-cleanup() { [ ${#children[@]} -eq 0 ] || kill "${children[@]}" 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
 
 mode=$("$PYTHON" manage.py shell --no-imports --verbosity 0 -c "from django.conf import settings; print('services' if settings.SERVICES_MODE else 'embedded')")
 if [ "$mode" = services ]; then

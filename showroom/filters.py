@@ -26,7 +26,7 @@ class EventFilter(django_filters.FilterSet):
         return seats if value else queryset.exclude(pk__in=seats.values("pk"))
 
     def matching(self, queryset, name, value):
-        return text_search(queryset, ["title", "description"], value, using="showroom")
+        return text_search(queryset, ["title", "description"], value)
 
 
 class AllocationFilter(django_filters.FilterSet):

@@ -1,20 +1,96 @@
-"""Databases of a test's own on the test server, beside the suite's: for the tests that
-migrate, break or compare whole databases."""
+"""The suite's databases: each worker's cloned from templates migrated once per run; and
+databases of a test's own on the test server, beside the suite's, for the tests that
+migrate, break or compare whole databases (docs/conventions.md, "Tests")."""
 
 import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote
 
 import psycopg
 from django.conf import settings
 from django.db import connections
 
 
-def server_url(database: str) -> str:
+def database_url(db: dict[str, Any], name: str | None = None, *, tcp: bool = False) -> str:
+    """The libpq URL of the database `db` (a DATABASES entry) or of `name` on its server. A
+    Unix socket's directory is the host, percent-encoded; with `tcp`, the server's TCP port
+    on 127.0.0.1 instead (the suite's own server listens on both, scripts/run_tests.py)."""
+    host = db["HOST"]
+    if host.startswith("/"):
+        host = "127.0.0.1" if tcp else quote(host, safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    return f"postgresql://{db['USER']}{password}@{host}{port}/{name or db['NAME']}"
+
+
+def server_url(database: str, *, tcp: bool = False) -> str:
     """The address of `database` on the server the suite's databases are on."""
-    db = connections["default"].settings_dict
-    return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{database}"
+    return database_url(connections["default"].settings_dict, database, tcp=tcp)
+
+
+# The templates: made by the first worker to ask, under this lock, which the others wait on.
+TEMPLATES_LOCK = "autosalon:test-templates"
+
+
+def template_name(alias: str) -> str:
+    return f"test_{connections[alias].settings_dict['NAME']}"
+
+
+def _templates_made(aliases: list[str]) -> None:
+    """Migrate a template database per alias, once per run: the first worker makes them
+    while the others wait on the lock, then finds them made. A template is marked (its
+    comment) only once its migrations and their post_migrate rows are in."""
+    with psycopg.connect(server_url("postgres"), autocommit=True) as server:
+        server.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [TEMPLATES_LOCK])
+        try:
+            made = {
+                name
+                for (name,) in server.execute(
+                    "SELECT datname FROM pg_database d JOIN pg_shdescription s ON s.objoid = d.oid"
+                    " WHERE s.description = 'autosalon test template'"
+                )
+            }
+            for alias in aliases:
+                name = template_name(alias)
+                if name in made:
+                    continue
+                connection = connections[alias]
+                original = connection.settings_dict["NAME"]
+                connection.settings_dict["TEST"]["NAME"] = name
+                connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+                connection.close()
+                connection.close_pool()
+                connection.settings_dict["NAME"] = original
+                server.execute(f"COMMENT ON DATABASE \"{name}\" IS 'autosalon test template'")
+        finally:
+            server.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [TEMPLATES_LOCK])
+
+
+def databases_cloned(worker: str) -> list[str]:
+    """Point every alias at a database of `worker`'s own, cloned from the run's template
+    (`_templates_made`): a copy of files, where migrating takes seconds. The clones commit
+    without waiting for the disk (`synchronous_commit = off`), a setting PostgreSQL keeps per
+    database, not in a template: no test database outlives a crash of the server, and every
+    commit of the suite, its servers and workers returns without a flush. Returns the clones'
+    names."""
+    aliases = list(settings.DATABASES)
+    _templates_made(aliases)
+    clones = {alias: f"{template_name(alias)}_{worker}" for alias in aliases}
+    with psycopg.connect(server_url("postgres"), autocommit=True) as server:
+        for alias, clone in clones.items():
+            server.execute(f'DROP DATABASE IF EXISTS "{clone}"')
+            server.execute(f'CREATE DATABASE "{clone}" TEMPLATE "{template_name(alias)}"')
+            server.execute(f'ALTER DATABASE "{clone}" SET synchronous_commit = off')
+    for alias, clone in clones.items():
+        connection = connections[alias]
+        connection.close()
+        connection.close_pool()
+        connection.settings_dict["NAME"] = clone
+        connection.settings_dict["TEST"]["NAME"] = clone
+    return list(clones.values())
 
 
 @contextmanager

@@ -10,12 +10,13 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import psycopg
 from django.conf import settings
 from django.db import connections
 
+from tests.databases import database_url
 from tests.processes import environment, free_port, wait_for
 
 # PgBouncer refuses to run as root; it then runs as this user.
@@ -27,6 +28,10 @@ class PgBouncer:
         """`server`: a postgresql:// URL of the PostgreSQL server it pools (any database)."""
         self.directory = directory
         self.server = urlsplit(server)
+        # The host as libpq reads it: a Unix socket's directory, percent-encoded in the URL
+        # (urlsplit's `hostname` would lower its case).
+        host, _, port = self.server.netloc.rpartition("@")[2].partition(":")
+        self.server_host, self.server_port = unquote(host), int(port or 5432)
         self.pool_size = pool_size
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -41,7 +46,7 @@ class PgBouncer:
                 [
                     "[databases]",
                     # Every database name to the same name on the server.
-                    f"* = host={self.server.hostname} port={self.server.port or 5432}",
+                    f"* = host={self.server_host} port={self.server_port}",
                     "[pgbouncer]",
                     "listen_addr = 127.0.0.1",
                     f"listen_port = {self.port}",
@@ -118,8 +123,7 @@ class PgBouncer:
 @contextmanager
 def in_front_of_the_test_server(directory: Path, *, pool_size: int) -> Iterator[PgBouncer]:
     """A PgBouncer in front of the server of the test databases, stopped afterwards."""
-    db = connections["default"].settings_dict
-    server = f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    server = database_url(connections["default"].settings_dict, tcp=True)
     running = PgBouncer(directory, server=server, pool_size=pool_size).start()
     try:
         yield running

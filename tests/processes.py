@@ -22,6 +22,7 @@ from kombu.transport.redis import Channel as RedisChannel
 
 from config import servers
 from config.celery import app as celery_app
+from tests.databases import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 THROTTLE_BUCKETS = ("AUTH", "ORDER_CREATE", "LEAD", "USER", "ANON", "READINESS")
@@ -37,15 +38,14 @@ def environment() -> dict:
     """The test process's services: the test databases (as Django named them) and Redis."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL_")}
     for alias, variable in settings.DATABASE_ENV_VARS.items():
-        db = connections[alias].settings_dict
-        env[variable] = f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        env[variable] = database_url(connections[alias].settings_dict)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.base",
         REDIS_URL=settings.REDIS_URL,
         AUTOSALON_ENV_FILE="/dev/null",
         EVENTS_RETRY_BACKOFF="1",
         CELERY_VISIBILITY_TIMEOUT="5",
-        FAKE_PROVIDER_DB=settings.FAKE_PROVIDER_DB,
+        FAKE_PROVIDER_DIR=settings.FAKE_PROVIDER_DIR,
         # The suite's processes together stay within PostgreSQL's 100 connections: the
         # servers' pools hold at most 4 per database, a worker's child, the relay and beat 1
         # (config/settings/databases.py, docs/operations.md "Connections").
@@ -62,6 +62,16 @@ def environment() -> dict:
         **{f"THROTTLE_RATE_{bucket}": "100000/min" for bucket in THROTTLE_BUCKETS},
     )
     return env
+
+
+def databases_over_tcp() -> dict[str, str]:
+    """The test databases' DATABASE_URL_* over TCP on 127.0.0.1, where the suite's own
+    server is otherwise reached on its Unix socket: for a process whose connections a test
+    tells apart by their client's port."""
+    return {
+        variable: database_url(connections[alias].settings_dict, tcp=True)
+        for alias, variable in settings.DATABASE_ENV_VARS.items()
+    }
 
 
 class _Process:
@@ -426,6 +436,20 @@ class RedisServer:
 
     def flush(self) -> None:
         redis.Redis.from_url(self.url).flushall()
+
+
+def wait_for_http(url: str, process: subprocess.Popen, log, timeout: float = 60) -> None:
+    """Until `url` answers 200; fail with the end of `log` (an open file) if `process` exits
+    first or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    log.seek(0)
+    raise RuntimeError(f"{url} never answered:\n{log.read()[-3000:]}")
 
 
 def wait_for(predicate, timeout: float = 30, message: str = "condition"):

@@ -310,8 +310,7 @@ def vehicles_similar(*, vehicle: Product, limit: int) -> list[Product]:
     )
     above = lot.filter(price__gte=vehicle.price).order_by("price", "pk")[:limit]
     below = lot.filter(price__lt=vehicle.price).order_by("-price", "-pk")[:limit]
-    # Two reads, not a UNION of them: SQLite (the embedded run) slices no compound's part.
-    nearest = sorted([*above, *below], key=lambda row: abs(row[1] - vehicle.price))
+    nearest = sorted(above.union(below, all=True), key=lambda row: abs(row[1] - vehicle.price))
     ids = [pk for pk, _price in nearest[:limit]]
     found = Product.objects.filter(pk__in=ids).prefetch_related("photos").in_bulk()
     return [found[pk] for pk in ids]

@@ -16,7 +16,6 @@ from catalog.choices import RESERVATION_TRANSITIONS, ProductKind, ReservationSta
 from catalog.error_codes import CatalogErrorCode
 from catalog.models import Product, StockReservation
 from common.api.exceptions import ApplicationError
-from common.db.transactions import insert_rows
 from common.money import to_cents
 
 DB = "catalog"
@@ -52,8 +51,7 @@ _TAKE_SQL = f"""
        AND (kind <> '{ProductKind.VEHICLE.value}' OR vin IS NOT NULL)
  RETURNING id, name, price, currency, kind
 """
-# PostgreSQL only (SQLite has no INSERT or UPDATE inside WITH): the take and the row that
-# reserves what it took, one statement, atomic by itself.
+# The take and the row that reserves what it took: one statement, atomic by itself.
 _TAKE_AND_RESERVE_SQL = f"""
       WITH taken AS ({_TAKE_SQL}),
            reserved AS (
@@ -74,7 +72,7 @@ def _take(
     """The conditional update that never oversells: it takes the units only from a product
     that is still sold and has enough left, and returns what the order must remember of it
     (whether it is a vehicle too), in one round trip; with `reserve_for`, an order's id, the
-    reservation row too (on PostgreSQL). A vehicle whose VIN is still to be entered is never
+    reservation row too. A vehicle whose VIN is still to be entered is never
     taken. None when it took nothing."""
     connection = connections[DB]
     uuid_value = Product._meta.pk.get_db_prep_value
@@ -131,36 +129,20 @@ def _put_back(product_id: UUID, quantity: int) -> None:
 
 def stock_reserve(*, order_id: UUID, items: dict[UUID, int]) -> list[ReservedLine]:
     """Reserve every item for `order_id`: all or nothing. An order reserves once: a second
-    reservation for it fails on a unique constraint. On PostgreSQL each product is taken and
-    reserved by one statement, so an order of one product, most orders, needs no transaction
-    of its own: one round trip (docs/conventions.md, "Hot paths")."""
-    connection = connections[DB]
-    in_one_statement = connection.vendor == "postgresql"
+    reservation for it fails on a unique constraint. Each product is taken and reserved by one
+    statement, so an order of one product, most orders, needs no transaction of its own: one
+    round trip (docs/conventions.md, "Hot paths")."""
     # Several products are taken together or not at all; in a caller's transaction, a
     # savepoint keeps a failure (a second reservation for the order) from aborting it.
-    atomic = len(items) > 1 or not in_one_statement or connection.in_atomic_block
+    atomic = len(items) > 1 or connections[DB].in_atomic_block
     try:
         with transaction.atomic(using=DB) if atomic else nullcontext():
             lines = []
             for product_id in sorted(items):  # a fixed order: concurrent orders cannot deadlock
-                line = _take(
-                    product_id,
-                    items[product_id],
-                    reserve_for=order_id if in_one_statement else None,
-                )
+                line = _take(product_id, items[product_id], reserve_for=order_id)
                 if line is None:
                     raise _NothingTaken
                 lines.append(line)
-            if not in_one_statement:
-                insert_rows(
-                    [
-                        StockReservation(
-                            order_id=order_id, product_id=line.product_id, quantity=line.quantity
-                        )
-                        for line in lines
-                    ],
-                    using=DB,
-                )
             product_stock_changed_after_commit()
             return lines
     except _NothingTaken:

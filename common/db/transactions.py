@@ -39,8 +39,8 @@ def _insert_statement(
     model: type[Model], connection: BaseDatabaseWrapper
 ) -> tuple[str, tuple[Field[Any, Any], ...]]:
     """`INSERT INTO table (every column) VALUES (%s, ...)` for one row of `model`, and the
-    fields in column order; built once per model and database vendor."""
-    key = (model, connection.vendor)
+    fields in column order; built once per model and database."""
+    key = (model, connection.alias)
     if key not in _insert_statements:
         quote = connection.ops.quote_name
         fields = tuple(model._meta.local_concrete_fields)
@@ -54,7 +54,7 @@ def _insert_statement(
 def insert_rows(rows: list[Model], *, using: str, then: str = "") -> None:
     """Insert new model instances as `save()` would (defaults from the constructor, `auto_now`
     fields stamped), and run `then` after them, a statement without parameters (a NOTIFY):
-    on PostgreSQL in one round trip, one query of several statements, which Django's
+    in one round trip, one query of several statements, which Django's
     client-side parameter binding allows. For the hot write paths only (docs/conventions.md,
     "Hot paths"): no `pre_save`/`post_save` signal is sent and the primary key is the
     client's own, never read back."""
@@ -68,8 +68,7 @@ def insert_rows(rows: list[Model], *, using: str, then: str = "") -> None:
     if then:
         statements.append((then, []))
     with connection.cursor() as cursor:
-        options = connection.settings_dict["OPTIONS"]
-        if connection.vendor == "postgresql" and not options.get("server_side_binding"):
+        if not connection.settings_dict["OPTIONS"].get("server_side_binding"):
             cursor.execute(
                 ";\n".join(sql for sql, _ in statements),
                 [value for _, values in statements for value in values],
@@ -82,10 +81,7 @@ def insert_rows(rows: list[Model], *, using: str, then: str = "") -> None:
 def turn_take(name: str, *, using: str) -> None:
     """Wait for the turn called `name` on database `using`, held until the transaction ends:
     a PostgreSQL advisory lock on the name's hash, for work that has no row to lock (the
-    first policy of an order, the next lead's manager). SQLite, the embedded mode's, writes
-    one transaction at a time already. Call inside `atomic(using=using)`."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
+    first policy of an order, the next lead's manager, one person's bookings). Call inside
+    `atomic(using=using)`."""
+    with connections[using].cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [name])

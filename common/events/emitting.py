@@ -105,11 +105,7 @@ class DomainEvent:
         # PostgreSQL delivers the NOTIFY when the transaction commits, and not at all if it
         # rolls back (docs/operations.md, "Events: published by the relay").
         by_relay = consumed and not settings.EVENTS_PUBLISH_ON_COMMIT
-        notify = (
-            f"NOTIFY {publishing.RELAY_CHANNEL}"
-            if by_relay and connection.vendor == "postgresql"
-            else ""
-        )
+        notify = f"NOTIFY {publishing.RELAY_CHANNEL}" if by_relay else ""
         insert_rows([*rows, outbox_row], using=self.using, then=notify)
         self.signal.send(sender=self, event=event)
         if consumed and settings.EVENTS_PUBLISH_ON_COMMIT:

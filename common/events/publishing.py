@@ -289,21 +289,10 @@ def publish_pending(
     cutoff = (
         timezone.now() - timedelta(seconds=older_than_seconds) if older_than_seconds > 0 else None
     )
-    using = database_for_app(app_label)
-    if connections[using].vendor == "postgresql":
-        return _publish_pending_in_one_statement(app_label, cutoff, batch_size)
-    rows = (
-        outbox_model(app_label)
-        ._default_manager.using(using)
-        .filter(published_at__isnull=True)
-        .order_by("occurred_at")
-    )
-    if cutoff is not None:
-        rows = rows.filter(occurred_at__lte=cutoff)
-    return _publish_claimed(app_label, rows, batch_size=batch_size)
+    return _publish_pending_in_one_statement(app_label, cutoff, batch_size)
 
 
-# The relay's every wake-up, on PostgreSQL: the claim of `_publish_claimed` and its marks in
+# The relay's every wake-up: the claim of `_publish_claimed` and its marks in
 # one statement, with no ORM on the way; the marks of the events the broker refused are
 # taken back before the commit. The same rows, marks and messages as `_publish_claimed`
 # (docs/conventions.md, "Hot paths"; tests/system/test_event_backbone.py holds them equal).

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import psycopg
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import close_old_connections
 
 from common.db.databases import database_for_app, direct_connection_params
 from common.events import publishing, registry
@@ -39,11 +39,7 @@ class Relay:
     def __init__(self) -> None:
         self.sweep_seconds = settings.EVENTS_RELAY_INTERVAL_SECONDS
         self.batch_interval = settings.EVENTS_RELAY_BATCH_INTERVAL_SECONDS
-        self.apps = [
-            app_label
-            for app_label in registry.outbox_apps()
-            if connections[database_for_app(app_label)].vendor == "postgresql"
-        ]
+        self.apps = list(registry.outbox_apps())
         self.listeners: dict[str, psycopg.Connection] = {}
         self.published: dict[str, float] = {}  # by app: when it was last published
         self.due: dict[str, float] = {}  # by app, once woken: when to publish it

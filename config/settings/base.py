@@ -1,10 +1,11 @@
 """Settings for Autosalon.
 
 Everything comes from the environment (see `.env.example`). With nothing set the project
-runs embedded: one SQLite file per database alias under `var/`, an in-memory channel layer,
-Celery tasks executed eagerly and e-mail printed to the console. Setting the six
-`DATABASE_URL_*` variables and `REDIS_URL` switches to services mode: PostgreSQL per alias,
-Redis for the cache, the channel layer and the Celery broker.
+runs embedded: one database per alias on the embedded PostgreSQL server under `var/postgres`
+(which `make run` starts), an in-memory channel layer, Celery tasks executed eagerly and
+e-mail printed to the console. The `DATABASE_URL_*` variables name other PostgreSQL
+databases; `REDIS_URL` switches to services mode: Redis for the cache, the channel layer and
+the Celery broker.
 
 This module reads the environment file, then gathers the settings by concern: one short
 module each in `config/settings/`, and each domain app's own in `<app>/settings.py`; it keeps

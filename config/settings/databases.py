@@ -2,9 +2,11 @@
 bounds (docs/operations.md, "Connections" and "Health"); base.py's `domain_settings` uses them."""
 
 from typing import Any
+from urllib.parse import unquote
 
 from django.core.exceptions import ImproperlyConfigured
 
+from common.db.cluster import Cluster
 from common.environment import env
 from config.settings.general import PROCESS_KIND, VAR_DIR
 
@@ -13,6 +15,10 @@ from config.settings.general import PROCESS_KIND, VAR_DIR
 # One database per domain (docs/architecture.md §3.1). `default` is the accounts database; it also
 # holds Django's auth, contenttypes, admin log, sessions and the token blacklist.
 # Each database's URL is in DATABASE_URL_<APP> (DATABASE_ENV_VARS, from `domain_settings`).
+# Without it, the database is `autosalon_<app>` on the embedded PostgreSQL server, whose files
+# are here and which `make run` starts (`manage.py embedded_postgres`; docs/operations.md,
+# "The embedded PostgreSQL").
+EMBEDDED_POSTGRES_DIR = VAR_DIR / "postgres"
 # Connections (docs/operations.md, "Connections"): every process keeps a pool per database,
 # sized for its kind (settings.PROCESS_KIND), so that a deployment's connections per database
 # add up to the sum over its processes of their pool sizes.
@@ -87,37 +93,50 @@ READINESS_CACHE_SECONDS = env.float("READINESS_CACHE_SECONDS", default=2)
 
 def database_config(alias: str, variable: str) -> dict[str, Any]:
     """The database of `alias`, its URL in the environment variable `variable`."""
-    file_name = "accounts" if alias == "default" else alias
-    config = env.db_url(variable, default=f"sqlite:///{VAR_DIR / f'{file_name}.sqlite3'}")
-    if config["ENGINE"] == "django.db.backends.postgresql":
-        config["ENGINE"] = "common.db.postgresql"
-        config["CONN_MAX_AGE"] = 0  # the pool keeps connections
-        config["OPTIONS"] = {
-            "connect_timeout": DATABASE_CONNECT_TIMEOUT,
-            # pg_stat_activity tells whose connections they are (docs/operations.md);
-            # libpq's own PGAPPNAME, when set, still wins.
-            "application_name": env.str("PGAPPNAME", default=f"autosalon-{PROCESS_KIND}"),
-            "pool": {
-                "min_size": DATABASE_POOL_MIN_SIZE_FOR_KIND,
-                "max_size": DATABASE_POOL_MAX_SIZE_FOR_KIND,
-                "timeout": DATABASE_POOL_TIMEOUT,
-                "max_idle": DATABASE_POOL_MAX_IDLE_SECONDS,
-                # While the server is down the pool retries in the background; past this
-                # it gives up and connects again on demand, as soon as the server is back.
-                "reconnect_timeout": DATABASE_RETRY_AFTER_SECONDS * 6,
-            },
-        }
-        if DATABASE_POOLER == "pgbouncer":
-            # Django's own session state is the time zone (SET TIME ZONE once per connection),
-            # a parameter PgBouncer tracks and sets again on every server connection it hands
-            # out, as it does application_name. No server-side cursors: an `.iterator()` would
-            # receive its whole result at once (the CRM export reads keyset pages instead).
-            # Values are bound client-side (server_side_binding off) and nothing is prepared.
-            config["DISABLE_SERVER_SIDE_CURSORS"] = True
-            config["OPTIONS"].update(server_side_binding=False, prepare_threshold=None)
-        config["TEST"] = {"NAME": f"test_{config['NAME']}"}
-    else:
-        config["OPTIONS"] = {"timeout": 20}
+    app = "accounts" if alias == "default" else alias
+    config = _postgresql_url(
+        variable, default=Cluster(EMBEDDED_POSTGRES_DIR).url(f"autosalon_{app}")
+    )
+    config["ENGINE"] = "common.db.postgresql"
+    config["CONN_MAX_AGE"] = 0  # the pool keeps connections
+    config["OPTIONS"] = {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        # pg_stat_activity tells whose connections they are (docs/operations.md);
+        # libpq's own PGAPPNAME, when set, still wins.
+        "application_name": env.str("PGAPPNAME", default=f"autosalon-{PROCESS_KIND}"),
+        "pool": {
+            "min_size": DATABASE_POOL_MIN_SIZE_FOR_KIND,
+            "max_size": DATABASE_POOL_MAX_SIZE_FOR_KIND,
+            "timeout": DATABASE_POOL_TIMEOUT,
+            "max_idle": DATABASE_POOL_MAX_IDLE_SECONDS,
+            # While the server is down the pool retries in the background; past this
+            # it gives up and connects again on demand, as soon as the server is back.
+            "reconnect_timeout": DATABASE_RETRY_AFTER_SECONDS * 6,
+        },
+    }
+    if DATABASE_POOLER == "pgbouncer":
+        # Django's own session state is the time zone (SET TIME ZONE once per connection),
+        # a parameter PgBouncer tracks and sets again on every server connection it hands
+        # out, as it does application_name. No server-side cursors: an `.iterator()` would
+        # receive its whole result at once (the CRM export reads keyset pages instead).
+        # Values are bound client-side (server_side_binding off) and nothing is prepared.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        config["OPTIONS"].update(server_side_binding=False, prepare_threshold=None)
+    config["TEST"] = {"NAME": f"test_{config['NAME']}"}
+    return config
+
+
+def _postgresql_url(variable: str, default: str | None = None) -> dict[str, Any]:
+    """The PostgreSQL database that `variable` names. A Unix socket's directory is the URL's
+    host, percent-encoded (postgresql://postgres@%2Frun%2Fpostgresql/name), as libpq's URLs
+    write it; django-environ leaves it encoded."""
+    config: dict[str, Any] = env.db_url(variable, default=default)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            f"{variable} names a {config['ENGINE']} database: every database is PostgreSQL "
+            "(docs/architecture.md §3.1)."
+        )
+    config["HOST"] = unquote(config["HOST"])
     return config
 
 
@@ -125,7 +144,7 @@ def direct_database_config(variable: str) -> dict[str, Any] | None:
     """The database of `variable` (DATABASE_URL_<APP>) reached straight, past any pooler:
     DATABASE_DIRECT_URL_<APP>, or None when that is not set."""
     direct = variable.replace("DATABASE_URL_", "DATABASE_DIRECT_URL_")
-    return env.db_url(direct) if env.str(direct, default="") else None
+    return _postgresql_url(direct) if env.str(direct, default="") else None
 
 
 DATABASE_ROUTERS = ["common.db.databases.DomainRouter"]

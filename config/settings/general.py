@@ -6,7 +6,7 @@ import sys
 from common.environment import BASE_DIR, env, site_url, var_dir
 from config.process_kind import process_kind
 
-# The SQLite files, the static files collected and the beat schedule: AUTOSALON_VAR_DIR, by
+# The embedded PostgreSQL's files, the static files collected and the beat schedule: AUTOSALON_VAR_DIR, by
 # default var/ (common/environment.py).
 VAR_DIR = var_dir()
 

@@ -69,6 +69,6 @@ for _database in DATABASES.values():  # noqa: F405
 DATABASE_FLUSH_DELETES = True
 
 # The fake provider's books, apart from those of `make run` and of the other test workers.
-FAKE_PROVIDER_DB = str(VAR_DIR / f"fake-provider-test-{_WORKER or 'main'}.sqlite3")
+FAKE_PROVIDER_DIR = str(VAR_DIR / f"fake-provider-test-{_WORKER or 'main'}")
 # Photos a test stores, in a directory of the run's own.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"autosalon-media-{_WORKER or 'main'}-"))

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from catalog import services as catalog_services
 from common.api import idempotency
 from common.api.exceptions import ApplicationError, email_not_verified
+from common.db.transactions import turn_take
 from orders import cache, events, realtime
 from orders.choices import Actor, OrderStatus
 from orders.error_codes import OrderErrorCode
@@ -144,16 +145,10 @@ def _order_insert(
 def _unpaid_vehicles_check(customer_id: uuid.UUID, ordered: int) -> None:
     """Refuse an order that would leave the customer holding more than
     ORDERS_MAX_UNPAID_VEHICLES vehicle units on pending orders. It runs in the transaction
-    that inserts the order: on PostgreSQL a lock per customer, held until that transaction
-    ends, makes the customer's concurrent orders wait here and then count this one (SQLite,
-    the embedded mode, has one writer). Orders without a vehicle take no lock."""
-    connection = connections[DB]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                [f"orders.unpaid_vehicles:{customer_id}"],
-            )
+    that inserts the order: a lock per customer, held until that transaction ends, makes the
+    customer's concurrent orders wait here and then count this one. Orders without a vehicle
+    take no lock."""
+    turn_take(f"orders.unpaid_vehicles:{customer_id}", using=DB)
     held = (
         OrderItem.objects.using(DB)
         .filter(order__customer_id=customer_id, order__status=OrderStatus.PENDING, is_vehicle=True)

@@ -4,11 +4,12 @@ answers at once: every charge succeeds or is refused, none needs the customer's 
 
 import dataclasses
 import json
+import os
 import random
-import sqlite3
+import shutil
 import time
 import uuid
-from contextlib import closing
+from contextlib import suppress
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -33,8 +34,9 @@ class FakeProvider:
     """A provider that keeps its own books: every charge and refund it receives, keyed by our
     payment or refund id (so a repeated call returns the first one, as a real provider does
     with its idempotency key), and every fiscal receipt it is sent, as it was sent, keyed by
-    our receipt id: a fiscal provider registers them at once. The books are a SQLite file (FAKE_PROVIDER_DB), so that they
-    outlive any worker and are shared by every process, like a real provider's.
+    our receipt id: a fiscal provider registers them at once. The books are files in a
+    directory (FAKE_PROVIDER_DIR), one JSON file a record, so that they outlive any worker
+    and are shared by every process, like a real provider's.
 
     Settings: `FAKE_PROVIDER_LATENCY_MS` and `FAKE_PROVIDER_FAILURE_RATE`. A test can also
     force failures or slow charges down for every process with `set_control()`."""
@@ -42,41 +44,36 @@ class FakeProvider:
     name = "fake"
     fiscal = True
 
-    SCHEMA = (
-        "CREATE TABLE IF NOT EXISTS records (kind TEXT, key TEXT, body TEXT, "
-        "PRIMARY KEY (kind, key))",
-        "CREATE TABLE IF NOT EXISTS control (name TEXT PRIMARY KEY, value INTEGER)",
-    )
-
     def __init__(self, path=None):
-        self.path = Path(path or settings.FAKE_PROVIDER_DB)
+        self.path = Path(path or settings.FAKE_PROVIDER_DIR)
 
-    def _db(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        for statement in self.SCHEMA:
-            connection.execute(statement)
-        return connection
+    def _file(self, kind: str, key: str) -> Path:
+        if not key or "/" in key or key.startswith("."):
+            raise ValueError(f"Not a key of the fake provider's books: {key!r}")
+        folder = self.path / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / key
 
     # -- control, for tests and demos ---------------------------------------------
     def set_control(self, *, failing: bool | None = None, latency_ms: int | None = None):
-        with closing(self._db()) as db:
-            for name, value in (("failing", failing), ("latency_ms", latency_ms)):
-                if value is None:
-                    db.execute("DELETE FROM control WHERE name = ?", (name,))
-                else:
-                    db.execute("INSERT OR REPLACE INTO control VALUES (?, ?)", (name, int(value)))
+        for name, value in (("failing", failing), ("latency_ms", latency_ms)):
+            path = self._file("control", name)
+            if value is None:
+                path.unlink(missing_ok=True)
+            else:
+                _write_atomically(path, str(int(value)))
 
     def _control(self, name: str, default: int) -> int:
-        with closing(self._db()) as db:
-            row = db.execute("SELECT value FROM control WHERE name = ?", (name,)).fetchone()
-        return row[0] if row else default
+        try:
+            return int(self._file("control", name).read_text())
+        except FileNotFoundError:
+            return default
 
     def records(self, kind: str) -> dict[str, dict]:
         """What the provider holds: `charges` or `refunds`, by payment or refund id."""
-        with closing(self._db()) as db:
-            rows = db.execute("SELECT key, body FROM records WHERE kind = ?", (kind,)).fetchall()
-        return {key: json.loads(body) for key, body in rows}
+        folder = self.path / kind
+        files = sorted(folder.iterdir()) if folder.is_dir() else []
+        return {path.name: json.loads(path.read_text()) for path in files if path.name[0] != "."}
 
     def charges(self) -> dict[str, dict]:
         return self.records("charges")
@@ -86,9 +83,7 @@ class FakeProvider:
         return self.records("receipts")
 
     def reset(self) -> None:
-        with closing(self._db()) as db:
-            db.execute("DELETE FROM records")
-            db.execute("DELETE FROM control")
+        shutil.rmtree(self.path, ignore_errors=True)
 
     # -- the provider ----------------------------------------------------------------
     def charge(self, request: ChargeRequest) -> ProviderRecord:
@@ -153,11 +148,10 @@ class FakeProvider:
 
     def _lookup(self, kind: str, key: str) -> ProviderRecord | None:
         self._refuse_if_failing()
-        with closing(self._db()) as db:
-            row = db.execute(
-                "SELECT body FROM records WHERE kind = ? AND key = ?", (kind, key)
-            ).fetchone()
-        return _record(key, json.loads(row[0])) if row else None
+        try:
+            return _record(key, json.loads(self._file(kind, key).read_text()))
+        except FileNotFoundError:
+            return None
 
     def _receipt_register(self, receipt: ReceiptRequest | None) -> str | None:
         """Keep the receipt (the first one sent under its id); its id, or None."""
@@ -169,14 +163,25 @@ class FakeProvider:
 
     def _record_once(self, kind: str, key: str, record: dict) -> dict:
         """Store the record unless one exists for `key`; return the one stored."""
-        with closing(self._db()) as db:
-            db.execute(
-                "INSERT OR IGNORE INTO records VALUES (?, ?, ?)", (kind, key, json.dumps(record))
-            )
-            (body,) = db.execute(
-                "SELECT body FROM records WHERE kind = ? AND key = ?", (kind, key)
-            ).fetchone()
-        return json.loads(body)
+        path = self._file(kind, key)
+        _write_atomically(path, json.dumps(record), replace=False)
+        return json.loads(path.read_text())
+
+
+def _write_atomically(path: Path, text: str, *, replace: bool = True) -> None:
+    """Write the file whole or not at all, as a reader in another process sees it: a
+    temporary file, then renamed over `path`, or (`replace` off) linked to it unless it
+    exists, the first writer winning."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    temporary.write_text(text)
+    try:
+        if replace:
+            temporary.replace(path)
+        else:
+            with suppress(FileExistsError):
+                os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _record(ours: str, body: dict) -> ProviderRecord:

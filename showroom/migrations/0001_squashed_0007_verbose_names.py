@@ -7,15 +7,12 @@ from django.db import migrations, models
 
 # For a resource of one, PostgreSQL itself refuses overlapping active allocations: an
 # exclusion constraint on (resource, time range), which needs btree_gist for the equality on
-# the resource (0002_allocation_exclusion, carried into this squash). SQLite has no such
-# constraint; there the service's check under the resource's lock is what holds
-# (showroom.services.allocations).
+# the resource (0002_allocation_exclusion, carried into this squash). The service's check
+# under the resource's lock comes first (showroom.services.allocations).
 EXCLUSION = "showroom_allocation_exclusive_no_overlap"
 
 
 def exclusion_add(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
     schema_editor.execute(
         f"ALTER TABLE showroom_allocation ADD CONSTRAINT {EXCLUSION} EXCLUDE USING gist "
@@ -25,8 +22,7 @@ def exclusion_add(apps, schema_editor):
 
 
 def exclusion_remove(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE showroom_allocation DROP CONSTRAINT {EXCLUSION}")
+    schema_editor.execute(f"ALTER TABLE showroom_allocation DROP CONSTRAINT {EXCLUSION}")
 
 
 class Migration(migrations.Migration):

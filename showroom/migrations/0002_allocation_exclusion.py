@@ -1,7 +1,7 @@
 """For a resource of one, PostgreSQL itself refuses overlapping active allocations: an
 exclusion constraint on (resource, time range), which needs btree_gist for the equality on
-the resource. SQLite has no such constraint; there the service's check under the resource's
-lock is what holds (showroom.services.allocations)."""
+the resource. The service's check under the resource's lock
+comes first (showroom.services.allocations)."""
 
 from django.db import migrations
 
@@ -9,8 +9,6 @@ CONSTRAINT = "showroom_allocation_exclusive_no_overlap"
 
 
 def add(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
     schema_editor.execute(
         f"ALTER TABLE showroom_allocation ADD CONSTRAINT {CONSTRAINT} EXCLUDE USING gist "
@@ -20,8 +18,7 @@ def add(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE showroom_allocation DROP CONSTRAINT {CONSTRAINT}")
+    schema_editor.execute(f"ALTER TABLE showroom_allocation DROP CONSTRAINT {CONSTRAINT}")
 
 
 class Migration(migrations.Migration):

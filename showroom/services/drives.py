@@ -5,12 +5,13 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.api.exceptions import ApplicationError, email_not_verified
+from common.db.transactions import turn_take
 from common.error_codes import CommonErrorCode
 from common.events import DomainEvent
 from common.realtime import user_push_after_commit
@@ -237,16 +238,8 @@ def _test_drive_slot_rules(start_time: datetime, end_time: datetime) -> None:
 def _test_drives_of_user_locked(user_id: UUID) -> None:
     """Serialise the bookings of one person until the transaction ends. A person with no
     drive yet has no row to lock, so this is a transaction-scoped advisory lock on a key made
-    from their id; taken before the resource's lock, always in that order. Embedded mode's
-    SQLite has no such lock, as it has no row locks."""
-    connection = connections[DB]
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"showroom.test_drives.user:{user_id}"],
-        )
+    from their id; taken before the resource's lock, always in that order."""
+    turn_take(f"showroom.test_drives.user:{user_id}", using=DB)
 
 
 def _test_drive_limit_check(user_id: UUID, *, moving: UUID | None = None) -> None:

@@ -26,13 +26,23 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
 from crm.models import Client
+from tests.databases import server_url
 from tests.pgbouncer import PgBouncer, behind, in_front_of_the_test_server
-from tests.processes import HttpServer, RelayProcess, wait_for
+from tests.processes import (
+    HttpServer,
+    RelayProcess,
+    Worker,
+    databases_over_tcp,
+    stop_together,
+    wait_for,
+)
 
 # Processes and PostgreSQL's connections counted: the machine to itself (docs/conventions.md).
 pytestmark = pytest.mark.xdist_group("machine")
 
 ROOT = Path(__file__).resolve().parents[2]
+# The suite's PostgreSQL server's TCP port, which every process's connections are sampled on.
+SERVER_PORT = int(settings.DATABASES["default"]["PORT"] or 5432)
 BASE_SETTINGS = ROOT / "config" / "settings" / "base.py"
 
 
@@ -114,15 +124,29 @@ def test_an_unknown_pooler_is_refused_naming_the_known_ones(monkeypatch):
         base_settings(monkeypatch, DATABASE_POOLER="pgpool")
 
 
-def test_sqlite_aliases_get_none_of_the_postgresql_options(monkeypatch, tmp_path):
+def test_a_database_url_that_is_not_postgresql_is_refused_naming_it(monkeypatch):
+    """One SQL dialect everywhere (docs/architecture.md §3.1): no other engine is read."""
+    monkeypatch.setenv("DATABASE_URL_CRM", "mysql://root@127.0.0.1/crm")
+    with pytest.raises(ImproperlyConfigured, match=r"DATABASE_URL_CRM names a .*mysql"):
+        base_settings(monkeypatch)
+
+
+def test_without_a_url_each_database_is_on_the_embedded_postgresql(monkeypatch, tmp_path):
+    """`make run`'s default: every database on the embedded cluster's socket under the
+    files' directory, each with its pool as any PostgreSQL database has."""
     for variable in ("DATABASE_URL_ACCOUNTS", "DATABASE_URL_CRM"):
         monkeypatch.delenv(variable)
-    read = base_settings(monkeypatch, AUTOSALON_VAR_DIR=str(tmp_path), DATABASE_POOLER="pgbouncer")
+    read = base_settings(monkeypatch, AUTOSALON_VAR_DIR=str(tmp_path))
 
     for alias in ("default", "crm"):
-        assert read["DATABASES"][alias]["OPTIONS"] == {"timeout": 20}
-        assert "DISABLE_SERVER_SIDE_CURSORS" not in read["DATABASES"][alias]
-    assert read["DATABASES"]["orders"]["ENGINE"] == "common.db.postgresql"
+        database = read["DATABASES"][alias]
+        assert database["ENGINE"] == "common.db.postgresql"
+        assert database["HOST"] == str(tmp_path / "postgres-socket")
+        assert (database["PORT"], database["USER"]) == (5432, "postgres")
+        assert "pool" in database["OPTIONS"]
+    assert read["DATABASES"]["crm"]["NAME"] == "autosalon_crm"
+    assert read["DATABASES"]["default"]["NAME"] == "autosalon_accounts"
+    assert read["DATABASES"]["orders"]["HOST"] == settings.DATABASES["orders"]["HOST"]
 
 
 # Real processes ---------------------------------------------------------------------------
@@ -134,9 +158,7 @@ def suite_databases() -> list[str]:
 
 def postgresql_connections(datnames: list[str]) -> list[tuple]:
     """(datname, application_name, client_port) of every backend on those databases."""
-    with psycopg.connect(
-        "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-    ) as connection:
+    with psycopg.connect(server_url("postgres", tcp=True), autocommit=True) as connection:
         return connection.execute(
             "SELECT datname, application_name, client_port FROM pg_stat_activity "
             "WHERE datname = ANY(%s) AND backend_type = 'client backend'",
@@ -179,7 +201,7 @@ class Sampler:
     is its client: the most connections each process held at once per database, and the
     names they gave."""
 
-    def __init__(self, processes: dict[str, list[int]], rows: Callable, port: int = 5432):
+    def __init__(self, processes: dict[str, list[int]], rows: Callable, port: int):
         self.processes, self.rows, self.port = processes, rows, port
         self.most: dict[tuple[int, str], int] = defaultdict(int)
         self.names: dict[str, set[str]] = defaultdict(set)  # kind -> application names
@@ -225,11 +247,14 @@ class Sampler:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, databases="__all__")
-def test_web_worker_and_relay_name_their_connections_and_hold_at_most_their_pools(tmp_path, worker):
+def test_web_worker_and_relay_name_their_connections_and_hold_at_most_their_pools(tmp_path, broker):
     from common.tasks import events_relay_task
 
-    web = HttpServer(tmp_path / "http.log", workers=2).start()
-    relay = RelayProcess(tmp_path / "relay.log").start()
+    # Over TCP, where each connection's client port tells whose it is.
+    tcp = databases_over_tcp()
+    worker = Worker(tmp_path / "worker.log", env=tcp).start()
+    web = HttpServer(tmp_path / "http.log", workers=2, env=tcp).start()
+    relay = RelayProcess(tmp_path / "relay.log", env=tcp).start()
     try:
         wait_for(lambda: len(web.worker_pids()) == 2, message="granian's two workers")
         processes = {
@@ -237,7 +262,9 @@ def test_web_worker_and_relay_name_their_connections_and_hold_at_most_their_pool
             "worker": with_children(worker.process.pid),
             "relay": [relay.process.pid],
         }
-        sampler = Sampler(processes, lambda: postgresql_connections(suite_databases()))
+        sampler = Sampler(
+            processes, lambda: postgresql_connections(suite_databases()), port=SERVER_PORT
+        )
         with sampler.running(), httpx.Client(base_url=web.url, timeout=30) as http:
 
             def load(n):
@@ -254,8 +281,7 @@ def test_web_worker_and_relay_name_their_connections_and_hold_at_most_their_pool
                 message="the worker's task on its databases",
             )
     finally:
-        relay.stop()
-        web.stop()
+        stop_together([relay, web, worker])
 
     assert sampler.names == {
         "web": {"autosalon-web"},
@@ -263,11 +289,8 @@ def test_web_worker_and_relay_name_their_connections_and_hold_at_most_their_pool
         "relay": {"autosalon-relay"},
     }
     web_databases = {datname for pid, datname in sampler.most if pid in processes["web"]}
-    # test_autosalon_<alias>, with the pytest-xdist worker's suffix (_gw0).
-    assert {name.removeprefix("test_autosalon_").split("_")[0] for name in web_databases} >= {
-        "accounts",
-        "catalog",
-    }
+    aliases = {name: alias for alias, name in zip(connections, suite_databases(), strict=True)}
+    assert {aliases[name] for name in web_databases} >= {"default", "catalog"}
     pool = {"web": 4, "worker": 1, "relay": 1 + 1}  # the relay LISTENs outside its pool
     for (pid, datname), count in sampler.most.items():
         kind = next(kind for kind, pids in processes.items() if pid in pids)
@@ -296,7 +319,9 @@ def test_behind_pgbouncer_postgresql_holds_only_its_pool_while_the_api_writes_an
     ).start()
     try:
         sampler = Sampler(
-            {"pgbouncer": [bouncer.process.pid]}, lambda: postgresql_connections([accounts])
+            {"pgbouncer": [bouncer.process.pid]},
+            lambda: postgresql_connections([accounts]),
+            port=SERVER_PORT,
         )
         clients = Sampler(
             {"web": web.worker_pids()},

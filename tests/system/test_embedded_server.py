@@ -1,66 +1,88 @@
-"""`make run`'s server in embedded mode, started as a real process in a temporary copy of the
-project, answering over real HTTP. Nothing but Python is needed: SQLite files, in-memory
-layers and eager Celery."""
+"""`make run`'s server in embedded mode, started as a real process (scripts/run.sh) with a
+directory of files of its own, answering over real HTTP. Nothing but Python is needed: the
+embedded PostgreSQL from its wheel, in-memory layers and eager Celery."""
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
+from django.conf import settings
 from websockets.sync.client import connect
 
-from tests.processes import free_port, wait_for
+from common.db.cluster import POSTGRES_BIN_PATH, Cluster
+from tests.databases import server_url, template_name
+from tests.processes import free_port, wait_for, wait_for_http
 
 # Its tests share one copy of the project and its server: one test worker runs them all
 # (docs/conventions.md, "Tests").
 pytestmark = pytest.mark.xdist_group("embedded_server")
 
 ROOT = Path(__file__).resolve().parents[2]
-# What would point the copy at the caller's services or files: the embedded default has none.
+# What would point the server at the suite's services or files: the embedded default has none.
 SERVICE_VARIABLES = (
     "DATABASE_URL_",
     "REDIS_URL",
     "CELERY_BROKER_URL",
     "DJANGO_SETTINGS_MODULE",
-    "AUTOSALON_VAR_DIR",
+    "AUTOSALON_",
+    "DOCUMENTS_ROOT",
+    "MEDIA_ROOT",
+    "FAKE_PROVIDER_DIR",
+    "PYTEST_",
 )
 
 
+def embedded_cluster_premigrated(var: Path) -> None:
+    """The embedded cluster of a `make run` whose files are in `var`, its databases restored
+    from the suite's migrated templates (tests/databases.py): what migrating them from
+    nothing would make, in a fraction of the time. The cluster is left running, as `make
+    run` finds it after a crash; `make run` migrates what is left (nothing) and seeds."""
+    cluster = Cluster(var / "postgres").start()
+    restore = str(POSTGRES_BIN_PATH / "pg_restore")
+    for alias, variable in settings.DATABASE_ENV_VARS.items():
+        name = f"autosalon_{variable.removeprefix('DATABASE_URL_').lower()}"
+        cluster.create_databases([name])
+        dump = subprocess.run(
+            [str(POSTGRES_BIN_PATH / "pg_dump"), "--format=custom", "--no-owner",
+             server_url(template_name(alias))],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        subprocess.run(
+            [restore, "--no-owner", "--exit-on-error", "--dbname", cluster.url(name)],
+            input=dump.stdout, check=True, capture_output=True,
+        )  # fmt: skip
+
+
 @pytest.fixture(scope="module")
-def embedded_server(tmp_path_factory):
+def embedded_server(tmp_path_factory, django_db_setup):
+    """scripts/run.sh with nothing configured, its files (the PostgreSQL cluster among them)
+    in a directory of the test's own: it starts the cluster, migrates every database, seeds
+    and serves; stopped, it stops its cluster too."""
     tmp_path = tmp_path_factory.mktemp("embedded")
-    project = tmp_path / "autosalon"
-    shutil.copytree(
-        ROOT,
-        project,
-        ignore=shutil.ignore_patterns(
-            ".venv",
-            "var",
-            ".git",
-            "*.sqlite3",
-            ".env",
-            "node_modules",
-            "test-artifacts",
-        ),
-    )
+    var = tmp_path / "var"
+    embedded_cluster_premigrated(var)
     port = free_port()
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(SERVICE_VARIABLES)
     }
     # The few demo records the assertions below name, not the ninety days of history.
     environment.update(
-        PYTHON=sys.executable, PORT=str(port), AUTOSALON_ENV_FILE="/dev/null", DEMO_HISTORY="0"
+        PYTHON=sys.executable,
+        PORT=str(port),
+        AUTOSALON_ENV_FILE="/dev/null",
+        AUTOSALON_VAR_DIR=str(var),
+        DEMO_HISTORY="0",
     )
     log = (tmp_path / "server.log").open("w+")
     process = subprocess.Popen(
         ["scripts/run.sh"],
-        cwd=project,
+        cwd=ROOT,
         env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -68,26 +90,22 @@ def embedded_server(tmp_path_factory):
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240  # twelve SQLite files migrated on a busy machine
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"server did not start:\n{log.read()[-3000:]}")
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
-        yield base_url, project
+        wait_for_http(f"{base_url}/health", process, log, timeout=240)
+        yield base_url, tmp_path
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-        log.close()
+        process.send_signal(signal.SIGTERM)  # run.sh stops its server, then the cluster
+        try:
+            process.wait(timeout=30)
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            log.close()
+        assert not Cluster(var / "postgres").running(), "make run left its PostgreSQL running"
+    Cluster(var / "postgres").remove()
 
 
 @pytest.mark.slow
 def test_embedded_server_serves_register_token_and_me(embedded_server):
-    base_url, project = embedded_server
+    base_url, files = embedded_server
     with httpx.Client(base_url=base_url, timeout=10) as http:
         assert http.get("/health").json() == {"status": "up"}
         components = http.get("/health/components")
@@ -112,8 +130,8 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
         fleet = http.get("/api/v1/crm/clients/", params={"search": "fleet"}, headers=manager)
         test_drives = http.get("/api/v1/showroom/test-drives/", headers=manager)
         booked = test_drives.json()["results"][0]
-        overlapping = http.post(  # the demo client's slot, taken again: SQLite has no
-            "/api/v1/showroom/test-drives/",  # exclusion constraint, the service refuses
+        overlapping = http.post(  # the demo client's slot, taken again: the service refuses
+            "/api/v1/showroom/test-drives/",
             json={k: booked[k] for k in ("vehicle_id", "start_time", "end_time")},
             headers=manager,
         )
@@ -123,7 +141,7 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     assert registered.status_code == 201, registered.text
     # make run's PORT is in every link it sends (SITE_URL): the verification e-mail, which
     # the console backend wrote to the server's log.
-    log = project.parent / "server.log"
+    log = files / "server.log"
     wait_for(lambda: "/verify-email?token=" in log.read_text(), 10, "the verification e-mail")
     assert f"{base_url}/verify-email?token=" in log.read_text()
     assert token.status_code == 200, token.text
@@ -131,37 +149,30 @@ def test_embedded_server_serves_register_token_and_me(embedded_server):
     assert me.json()["email"] == "new@example.com"
     assert me.json()["role"] == "client"
     assert demo_login.status_code == 200
-    # The showroom on its own SQLite file: the demo launch found by the fallback search.
+    # The showroom on its own database: the demo launch found by the full-text search.
     assert [e["title"] for e in showroom_events.json()["results"]] == ["Вечер премьеры кроссовера"]
     assert test_drives.json()["count"] == 1
-    # The CRM on its own SQLite file: the demo fleet buyer, found by a contact's name too.
+    # The CRM on its own database: the demo fleet buyer, found by a contact's name too.
     assert [c["name"] for c in fleet.json()["results"]] == ["Fleet Logistics LLC"], fleet.text
     assert (overlapping.status_code, overlapping.json()["error"]["code"]) == (
         409,
         "resource_unavailable",
     )
-    sqlite_files = sorted(path.name for path in (project / "var").glob("*.sqlite3"))
-    assert sqlite_files == [
-        "accounts.sqlite3",
-        "catalog.sqlite3",
-        "crm.sqlite3",
-        "documents.sqlite3",
-        "fake-provider.sqlite3",  # its books: the demo pays a premium (demo/crossing.py)
-        "financing.sqlite3",
-        "insurance.sqlite3",
-        "integrations.sqlite3",
-        "notifications.sqlite3",
-        "orders.sqlite3",
-        "payments.sqlite3",
-        "showroom.sqlite3",
-        "tradein.sqlite3",
+    # Every database on the embedded cluster, none anywhere else.
+    cluster = Cluster(files / "var" / "postgres")
+    with psycopg.connect(cluster.url()) as connection:
+        names = connection.execute("SELECT datname FROM pg_database ORDER BY 1").fetchall()
+    assert [name for (name,) in names if name.startswith("autosalon_")] == [
+        f"autosalon_{variable.removeprefix('DATABASE_URL_').lower()}"
+        for variable in sorted(settings.DATABASE_ENV_VARS.values())
     ]
 
 
-def test_the_storefront_serves_its_pages_on_the_embedded_sqlite_files(embedded_server):
+def test_the_storefront_serves_its_pages_on_the_embedded_postgresql(embedded_server):
     """The buyers' website on the demo stock, as `make run` serves it: the home page, the
-    listing with a facet and a search (SQLite's plain match), a car's page with its similar
-    cars, the comparison, the sitemap."""
+    listing with a facet and a search, a car's page with its similar cars, the comparison,
+    the sitemap; and the searches a newcomer tries first, in Russian, find the demo's cars
+    (the Russian full-text search and the phonetic key are PostgreSQL's)."""
     base_url, _project = embedded_server
     with httpx.Client(base_url=base_url, timeout=30) as http:
         cars = http.get(
@@ -178,9 +189,27 @@ def test_the_storefront_serves_its_pages_on_the_embedded_sqlite_files(embedded_s
                 "/sitemap.xml",
             )
         }
+        found = {
+            query: {
+                car["name"]
+                for car in http.get(
+                    "/api/v1/catalog/products/", params={"search": query, "page_size": 100}
+                ).json()["results"]
+            }
+            for query in ("камри", "лада веста", "тойота")
+        }
+        crossovers = http.get(
+            "/api/v1/catalog/products/", params={"search": "кроссовер", "page_size": 100}
+        ).json()["results"]
 
     assert {path: page.status_code for path, page in pages.items()} == dict.fromkeys(pages, 200)
     assert "Haval" in pages["/cars/?body_type=crossover&search=Haval&ordering=price"].text
+    assert found["камри"] and all("Camry" in name for name in found["камри"]), found
+    assert found["лада веста"] and all("Vesta" in name for name in found["лада веста"]), found
+    assert len(found["тойота"]) >= 3 and all("Toyota" in n for n in found["тойота"]), found
+    # "кроссовер", the home page's own example: every crossover of the demo stock's and
+    # nothing else (the Russian stemming of the names' "кроссовер").
+    assert crossovers and all(car["body_type"] == "crossover" for car in crossovers)
     assert pages[f"/cars/{cars[0]['id']}/"].text.count('class="card-link"') >= 1  # similar cars
     assert f"/cars/{cars[0]['id']}/" in pages["/sitemap.xml"].text
 
@@ -213,9 +242,31 @@ def test_embedded_server_pushes_a_demo_clients_order_change_over_the_in_memory_l
 
 
 @pytest.mark.slow
+def test_the_dashboard_shows_its_figures_to_a_signed_in_manager(embedded_server):
+    """The admin's "Сводка": the business dashboard and its figures, on PostgreSQL's SQL."""
+    base_url, _ = embedded_server
+    with httpx.Client(base_url=base_url, timeout=30, follow_redirects=True) as http:
+        form = http.get("/admin/login/", params={"next": "/dashboard/"})
+        signed_in = http.post(
+            "/admin/login/?next=/dashboard/",
+            data={
+                "username": "manager@autosalon.local",
+                "password": "Manager-demo-2026",
+                "csrfmiddlewaretoken": http.cookies["csrftoken"],
+            },
+            headers={"Referer": str(form.url)},
+        )
+        figures = http.get("/dashboard/figures.json")
+
+    assert (signed_in.status_code, signed_in.url.path) == (200, "/dashboard/"), signed_in.text
+    assert figures.status_code == 200, figures.text
+    assert figures.json(), figures.text
+
+
+@pytest.mark.slow
 def test_the_startup_banner_lists_every_entry_point_after_the_noise(embedded_server):
-    base_url, project = embedded_server
-    lines = (project.parent / "server.log").read_text().splitlines()
+    base_url, files = embedded_server
+    lines = (files / "server.log").read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Autosalon is running"))
     banner = "\n".join(lines[start : start + 17])
 

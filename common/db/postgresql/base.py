@@ -60,6 +60,13 @@ def breakers_close() -> None:
             breaker.close()
 
 
+# What `post_migrate` makes, which a flush under DATABASE_FLUSH_DELETES keeps
+# (common/management/commands/flush.py).
+KEPT_ON_FLUSH = frozenset(
+    {"django_content_type", "auth_permission", "auth_group", "auth_group_permissions"}
+)
+
+
 class DatabaseOperations(operations.DatabaseOperations):
     def sql_flush(
         self,
@@ -73,7 +80,8 @@ class DatabaseOperations(operations.DatabaseOperations):
         TRUNCATE: TRUNCATE gives every table (and each of its indexes) a new file, some
         30 ms a database however few rows it held, where deleting a test's few rows takes a
         few. Django's foreign keys are deferred to the commit, so the order of the tables does
-        not matter. A flush that resets sequences or cascades is Django's own."""
+        not matter. It keeps the tables `post_migrate` fills (KEPT_ON_FLUSH). A flush that
+        resets sequences or cascades is Django's own."""
         if not settings.DATABASE_FLUSH_DELETES or reset_sequences or allow_cascade:
             return super().sql_flush(
                 style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
@@ -82,6 +90,7 @@ class DatabaseOperations(operations.DatabaseOperations):
             " ".join(
                 f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
                 for table in tables
+                if table not in KEPT_ON_FLUSH
             )
         ]
 

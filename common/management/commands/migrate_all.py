@@ -7,8 +7,7 @@ lock held on the accounts database: the second waits, then finds nothing left to
 Migrations go straight to PostgreSQL (DATABASE_DIRECT_URL_<APP>), past PgBouncer, which in
 transaction mode keeps neither the lock's session nor a setting across transactions. Each
 migration connection sets `lock_timeout`, so that a migration that needs a table's lock fails
-after MIGRATIONS_LOCK_TIMEOUT_SECONDS instead of queueing live traffic behind it. SQLite
-(embedded mode) has one process to serve and needs no lock."""
+after MIGRATIONS_LOCK_TIMEOUT_SECONDS instead of queueing live traffic behind it."""
 
 import copy
 from collections.abc import Iterator
@@ -50,7 +49,7 @@ def _migration_connections(aliases: list[str]) -> Iterator[set[str]]:
     """Each PostgreSQL alias's connection straight to the server (its direct address, without
     a pool) with `lock_timeout` set, for the duration; then the settings as they were. Yields
     the aliases switched to their direct address."""
-    postgresql = [alias for alias in aliases if connections[alias].vendor == "postgresql"]
+    postgresql = list(aliases)
     saved: dict[str, dict[str, Any]] = {}
     for alias in postgresql:
         direct = settings.DATABASES_DIRECT.get(alias)
@@ -112,9 +111,6 @@ class Command(BaseCommand):
     @contextmanager
     def _lock(self) -> Iterator[None]:
         """The advisory lock, on its own session straight to the accounts database."""
-        if connections["default"].vendor != "postgresql":
-            yield
-            return
         with psycopg.connect(**direct_connection_params("default"), autocommit=True) as lock:
             tried = lock.execute(LOCK_TRY, [LOCK_KEY]).fetchone()
             assert tried is not None  # a SELECT without FROM: one row

@@ -34,19 +34,18 @@ SEEDS = {
 }
 
 
-def _sqlite_unsynced(
+def _commits_unsynced(
     sender: type[BaseDatabaseWrapper] | None = None,
     *,
     connection: BaseDatabaseWrapper,
     **kwargs: Any,
 ) -> None:
-    """Embedded mode's SQLite waits for the disk at every commit, and the history commits
-    thousands of times: demo data is made again in a minute, so it need not survive a power
-    cut. Both settings last as long as the connection."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous = OFF")
-            cursor.execute("PRAGMA journal_mode = MEMORY")  # this connection's only
+    """A commit waits for the disk, and the history commits thousands of times: demo data
+    is made again in a minute, so its last commits need not survive a crash of the server.
+    The setting lasts as long as the connection's session (a pooled connection goes back to
+    the pool with it, and the seeding process ends soon after)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
 
 
 class Command(BaseCommand):
@@ -80,9 +79,9 @@ class Command(BaseCommand):
             # The work it sets off (eager tasks in embedded mode) logs a line per task.
             logging.getLogger("celery").setLevel(logging.WARNING)
         started = time.monotonic()
-        connection_created.connect(_sqlite_unsynced)
+        connection_created.connect(_commits_unsynced)
         for connection in connections.all(initialized_only=True):
-            _sqlite_unsynced(connection=connection)
+            _commits_unsynced(connection=connection)
         # Demo customers get no mail (account e-mails are sent as the history makes them),
         # the fake provider answers at once, no live push goes out (no feed is open on
         # history), the papers of ninety days of deals are not rendered one by one (staff
@@ -102,5 +101,5 @@ class Command(BaseCommand):
             if not no_history:
                 out.write("Seeding history")
                 history.seed(out, verbosity=verbosity)
-        connection_created.disconnect(_sqlite_unsynced)
+        connection_created.disconnect(_commits_unsynced)
         out.write(self.style.SUCCESS(f"Demo data is ready ({time.monotonic() - started:.0f} s)."))
