@@ -7,8 +7,6 @@ the tasks off the queue itself, so that no worker's timing blurs the count."""
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -17,8 +15,10 @@ from itertools import pairwise
 
 import pytest
 import redis
+from django.test import override_settings
 
-from tests.processes import ROOT, Beat, RedisServer, environment, wait_for
+from common.management.commands.probe import probe
+from tests.processes import Beat, RedisServer, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("machine")]
 
@@ -65,15 +65,12 @@ class Queue(threading.Thread):
         return [at for at, name in self.sent if name == task]
 
 
-def probe_beat(liveness_dir) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", "probe", "beat", "--max-age", "2"],
-        cwd=ROOT,
-        env={**environment(), "LIVENESS_DIR": str(liveness_dir)},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+def probe_beat(liveness_dir) -> tuple[bool, str]:
+    """`manage.py probe beat --max-age 2` on a beat's heartbeat directory, run in this process
+    (tests/system/test_liveness_probes.py runs the command line): whether it passes, and its
+    line."""
+    with override_settings(LIVENESS_DIR=str(liveness_dir)):
+        return probe("beat", max_age=2)
 
 
 def assert_once_per_period(queue: Queue) -> None:
@@ -123,8 +120,9 @@ def test_two_beats_send_each_task_once_per_period_and_one_takes_over_when_the_ot
         assert len(relayed()) >= 4  # the schedule runs
         # The standby is alive too: it heartbeats while it waits for the lock (every loop
         # interval, well within the probe's two seconds).
-        assert probe_beat(tmp_path / "second").returncode == 0
-        assert probe_beat(tmp_path / "first").returncode == 0
+        for name in ("second", "first"):
+            alive, line = probe_beat(tmp_path / name)
+            assert alive, line
 
         first.kill()
         killed_at = time.monotonic()

@@ -1,6 +1,7 @@
 """`manage.py probe worker|relay|beat`, the liveness command of the processes that serve no
-HTTP (common/liveness.py, docs/operations.md "Health"), run as an orchestrator runs it: a
-command in the process's container, reading the heartbeat file its loop touches."""
+HTTP (common/liveness.py, docs/operations.md "Health"): it reads the heartbeat file the
+process's loop touches. The command runs in this process, on a heartbeat directory of the
+test's own; one test runs it as an orchestrator does, a command line in the container."""
 
 import os
 import re
@@ -8,27 +9,53 @@ import signal
 import subprocess
 import sys
 import time
+from io import StringIO
+from typing import NamedTuple
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 
 from tests.processes import ROOT, RedisServer, Worker, environment, wait_for
 
 MAX_AGE = 3  # the worker heartbeats every second (common.liveness.heartbeat_interval)
 
 
-def probe(kind: str, liveness_dir, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", "probe", kind, *args],
+class Probe(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def probe(kind: str, liveness_dir, *args: str) -> Probe:
+    """`manage.py probe <kind> <args>` on the heartbeats in `liveness_dir`: its exit code and
+    what it wrote."""
+    stdout, stderr = StringIO(), StringIO()
+    with override_settings(LIVENESS_DIR=str(liveness_dir), LIVENESS_MAX_AGE_SECONDS=MAX_AGE):
+        try:
+            call_command("probe", kind, *args, stdout=stdout, stderr=stderr)
+        except SystemExit as exited:
+            return Probe(int(exited.code or 0), stdout.getvalue(), stderr.getvalue())
+    return Probe(0, stdout.getvalue(), stderr.getvalue())
+
+
+def test_the_command_line_exits_0_on_a_fresh_heartbeat_saying_so(tmp_path):
+    # As the orchestrator runs it: manage.py answers it without loading the apps, its
+    # settings from the environment (the default max age: a slow start is no stale heartbeat).
+    (tmp_path / "beat.alive").touch()
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "probe", "beat"],
         cwd=ROOT,
-        env={
-            **environment(),
-            "LIVENESS_DIR": str(liveness_dir),
-            "LIVENESS_MAX_AGE_SECONDS": str(MAX_AGE),
-        },
+        env={**environment(), "LIVENESS_DIR": str(tmp_path)},
         capture_output=True,
         text=True,
         timeout=30,
     )
+
+    assert result.returncode == 0, result
+    assert re.fullmatch(r"beat: alive, last heartbeat \d+\.\d s ago\n", result.stdout), result
+    assert result.stderr == ""
 
 
 def test_a_kind_with_no_heartbeat_yet_fails_saying_so(tmp_path):
@@ -51,7 +78,7 @@ def test_a_stale_heartbeat_fails_with_its_age_and_max_age_overrides_the_setting(
     longer = probe("relay", tmp_path, "--max-age", "300")
 
     assert stale.returncode == 1, stale
-    # 120 s, and the probe's own start-up.
+    # 120 s, and the moments since.
     assert re.fullmatch(rf"relay: last heartbeat 12\d s ago, more than {MAX_AGE} s\n", stale.stderr)
     assert longer.returncode == 0, longer
     assert re.fullmatch(r"relay: alive, last heartbeat 12\d\.\d s ago\n", longer.stdout)
