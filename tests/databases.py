@@ -35,8 +35,15 @@ def server_url(database: str, *, tcp: bool = False) -> str:
 TEMPLATES_LOCK = "autosalon:test-templates"
 
 
+# Each alias's template, named for the database its URL names (test_autosalon_<run>_<app>),
+# as the settings had it before its clone took its place.
+_templates: dict[str, str] = {}
+
+
 def template_name(alias: str) -> str:
-    return f"test_{connections[alias].settings_dict['NAME']}"
+    if alias not in _templates:
+        _templates[alias] = f"test_{connections[alias].settings_dict['NAME']}"
+    return _templates[alias]
 
 
 def _templates_made(aliases: list[str]) -> None:
