@@ -13,7 +13,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, display, service_action
+from common.admin import (
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    VersionedTemplateAdmin,
+    display,
+    service_action,
+)
 from common.api.exceptions import ApplicationError
 from common.types import Actor
 from documents import rendering, selectors, services
@@ -74,33 +80,27 @@ class TemplateVersionForm(forms.ModelForm):
 
 
 @admin.register(DocumentTemplate)
-class DocumentTemplateAdmin(DatabaseAdminMixin, admin.ModelAdmin):
-    """Versions are never changed: "add" writes the next version, prefilled from the current
-    one of `?kind=&language=`; every version has a preview against a sample deal."""
+class DocumentTemplateAdmin(VersionedTemplateAdmin[DocumentTemplate]):
+    """A kind's versions in a language, each previewed as the PDF it would make of a sample
+    deal."""
 
     using = DB
     form = TemplateVersionForm
     list_display = ["kind", "language", "version", "note", "created_at", "preview_link"]
     list_filter = ["kind", "language"]
+    version_of = ("kind", "language")
+    preview_text = _("PDF")
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
+    def version_current(self, request):
         kind, language = request.GET.get("kind", ""), request.GET.get("language", "ru")
         try:
             current = selectors.template_current(kind=kind, language=language)
         except ApplicationError:  # no kind asked for, or none of it yet
-            return initial
-        return {**initial, "html": current.html, "css": current.css}
+            return None
+        return {"html": current.html, "css": current.css}
 
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        saved = services.template_version_create(
+    def version_create(self, request, data):
+        return services.template_version_create(
             kind=data["kind"],
             language=data["language"],
             html=data["html"],
@@ -108,34 +108,8 @@ class DocumentTemplateAdmin(DatabaseAdminMixin, admin.ModelAdmin):
             note=data["note"],
             user=request.user,
         )
-        obj.pk, obj.version = saved.pk, saved.version
 
-    @display(_("preview"))
-    def preview_link(self, template: DocumentTemplate) -> str:
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a> · <a href="{}">{}</a>',
-            reverse("admin:documents_documenttemplate_preview", args=[template.pk]),
-            _("PDF"),
-            reverse("admin:documents_documenttemplate_add")
-            + f"?kind={template.kind}&language={template.language}",
-            _("new version"),
-        )
-
-    def get_urls(self):
-        return [
-            path(
-                "<uuid:pk>/preview/",
-                self.admin_site.admin_view(self.preview_view),
-                name="documents_documenttemplate_preview",
-            ),
-            *super().get_urls(),
-        ]
-
-    def preview_view(self, request, pk):
-        """The version rendered against a sample deal, as the PDF it would make."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        template = get_object_or_404(DocumentTemplate.objects.using(DB), pk=pk)
+    def preview(self, template):
         pdf = rendering.pdf_render(
             html=template.html,
             css=template.css,

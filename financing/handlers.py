@@ -19,10 +19,13 @@ def withdraw_on_order_cancelled(event: TypedEvent[OrderCancelled]) -> None:
     services.order_applications_withdraw(order_id=event.aggregate_id)
 
 
-@consumer("payment.completed", name="financing.note_paid_on_payment", app_label="financing")
-@consumer("payment.refunded", name="financing.note_paid_on_refund", app_label="financing")
 @consumer(
-    "payment.trade_in_recorded", name="financing.note_paid_on_trade_in", app_label="financing"
+    {
+        "payment.completed": "financing.note_paid_on_payment",
+        "payment.refunded": "financing.note_paid_on_refund",
+        "payment.trade_in_recorded": "financing.note_paid_on_trade_in",
+    },
+    app_label="financing",
 )
 def note_order_paid(
     event: TypedEvent[PaymentCompleted | PaymentRefunded | PaymentTradeInRecorded],
@@ -38,6 +41,13 @@ def note_order_paid(
     )
 
 
+@consumer(
+    {
+        f"trade_in.{step}": f"financing.note_trade_in_{step}"
+        for step in ("offered", "accepted", "inspected", "cancelled")
+    },
+    app_label="financing",
+)
 def note_trade_in(event: TypedEvent[TradeInPayload]) -> None:
     """An accepted trade-in counts in the order's down payment (docs/tradein.md)."""
     trade_in = event.payload
@@ -48,14 +58,3 @@ def note_trade_in(event: TypedEvent[TradeInPayload]) -> None:
             credit=Decimal(trade_in.amount) if accepted and trade_in.amount else Decimal("0.00"),
             reported_at=event.occurred,
         )
-
-
-for _event_type in (
-    "trade_in.offered",
-    "trade_in.accepted",
-    "trade_in.inspected",
-    "trade_in.cancelled",
-):
-    consumer(
-        _event_type, name=f"financing.note_{_event_type.replace('.', '_')}", app_label="financing"
-    )(note_trade_in)

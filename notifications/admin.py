@@ -5,17 +5,14 @@ masked in the list."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
-from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, display
+from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, VersionedTemplateAdmin, display
 from common.admin.people import PeopleMixin
 from common.formatting import short_datetime
 from notifications import rendering, selectors, services
@@ -46,32 +43,25 @@ class TemplateVersionForm(forms.ModelForm):
 
 
 @admin.register(Template)
-class TemplateAdmin(DatabaseAdminMixin, admin.ModelAdmin):
-    """Versions are never changed: "add" writes the next version, prefilled from the current
-    one of `?notice=&channel=&language=`; each has a preview against its notice's sample."""
+class TemplateAdmin(VersionedTemplateAdmin[Template]):
+    """A notice's versions on a channel in a language, each previewed against the notice's
+    sample."""
 
     using = DB
     form = TemplateVersionForm
     list_display = ["notice", "channel", "language", "version", "created_at", "preview_link"]
     list_filter = ["channel", "language", "notice"]
+    version_of = ("notice", "channel", "language")
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        asked = {name: request.GET.get(name, "") for name in ("notice", "channel", "language")}
+    def version_current(self, request):
+        asked = {name: request.GET.get(name, "") for name in self.version_of}
         current = services.template_current(**asked) if asked["notice"] in NOTICES else None
         if current is None:
-            return initial
-        return {**initial, **asked, "subject": current.subject, "body": current.body}
+            return None
+        return {**asked, "subject": current.subject, "body": current.body}
 
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        saved = services.template_version_create(
+    def version_create(self, request, data):
+        return services.template_version_create(
             notice=data["notice"],
             channel=data["channel"],
             language=data["language"],
@@ -79,36 +69,9 @@ class TemplateAdmin(DatabaseAdminMixin, admin.ModelAdmin):
             body=data["body"],
             user=request.user,
         )
-        obj.pk, obj.version = saved.pk, saved.version
 
-    @display(_("preview"))
-    def preview_link(self, template: Template) -> str:
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a> · <a href="{}">{}</a>',
-            reverse("admin:notifications_template_preview", args=[template.pk]),
-            _("preview"),
-            reverse("admin:notifications_template_add")
-            + f"?notice={template.notice}&channel={template.channel}"
-            f"&language={template.language}",
-            _("new version"),
-        )
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/preview/",
-                self.admin_site.admin_view(self.preview_view),
-                name="notifications_template_preview",
-            ),
-            *super().get_urls(),
-        ]
-
-    def preview_view(self, request, pk):
-        """The version rendered against its notice's sample: the subject, the text and, for
-        an e-mail, the HTML part as the customer sees it."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        template = get_object_or_404(Template.objects.using(DB), pk=pk)
+    def preview(self, template):
+        """The subject, the text and, for an e-mail, the HTML part as the customer sees it."""
         sample = NOTICES[template.notice].variables
         html = render_to_string(
             "notifications/email.html",

@@ -1,13 +1,20 @@
-"""The deal's events, as the customer hears of them (docs/notifications.md, "Notices"). Each
-consumer names the notice and its variables; `services.notify` claims the deliveries in the
-inbox's transaction, and tasks send them after it commits. The event's id is the key, so
-a redelivered event notifies no one twice."""
+"""The deal's events, as the customer hears of them (docs/notifications.md, "Notices").
+
+Most events are told alike: the customer the payload names hears one notice about its order,
+with variables taken from the payload. `EVENT_NOTICES` lists them, a row an event type with
+its notice and variables, and a consumer is registered for each row. A test drive and a seat
+are told otherwise, by consumers of their own: what the customer hears of them (the car, the
+time) is the showroom's appointment, not the payload. `services.notify` claims the deliveries
+in the inbox's transaction, and tasks send them after it commits. The event's id is the key,
+so a redelivered event notifies no one twice."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import wraps
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -15,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 
 from common.events import TypedEvent, consumer
 from documents.choices import DocumentKind
-from notifications.services import Amount, notify
+from notifications.services import Amount, Value, notify
 from payments import selectors as payments_selectors
 from showroom import selectors as showroom_selectors
 from tradein import selectors as tradein_selectors
@@ -41,6 +48,8 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         TestDriveCancelled,
     )
     from tradein.events import TradeInPayload
+
+Variables = Mapping[str, Value]
 
 INSURANCE = {
     "osago": pgettext_lazy("insurance type, short", "OSAGO"),
@@ -73,233 +82,224 @@ def of_order(order_id: str | None) -> dict[str, str]:
     }
 
 
-# ORDERS
+# THE VARIABLES OF EACH NOTICE, FROM ITS EVENT'S PAYLOAD
 # ------------------------------------------------------------------------------
-@consumer("order.created", name="notifications.order_created", app_label="notifications")
-@_notifying
-def order_created(event: TypedEvent[OrderCreated]) -> None:
-    order = event.payload
-    notify(
-        notice="order.created",
-        key=event.id,
-        user_id=order.customer_id,
-        order_id=order.id,
-        variables={**of_order(order.id), "total": Amount(order.total_amount, order.currency)},
-    )
+def _order_created(order: OrderCreated) -> Variables:
+    return {**of_order(order.id), "total": Amount(order.total_amount, order.currency)}
 
 
-@consumer("order.status_changed", name="notifications.order_ready", app_label="notifications")
-@_notifying
-def order_ready(event: TypedEvent[OrderStatusChanged]) -> None:
+def _order_ready(order: OrderStatusChanged) -> Variables | None:
     """Processing: paid, and the car is being made ready to hand over."""
-    order = event.payload
-    if order.status == "processing":
-        notify(
-            notice="order.ready_for_handover",
-            key=event.id,
-            user_id=order.customer_id,
-            order_id=order.id,
-            variables=of_order(order.id),
-        )
+    return of_order(order.id) if order.status == "processing" else None
 
 
-@consumer("order.document_ready", name="notifications.document_ready", app_label="notifications")
-@_notifying
-def document_ready(event: TypedEvent[OrderDocumentReady]) -> None:
-    document = event.payload
-    notify(
-        notice="order.document_ready",
-        key=event.id,
-        user_id=document.customer_id,
-        order_id=document.order_id,
-        variables={
-            **of_order(document.order_id),
-            "document": DocumentKind(document.kind).label,
-            "document_number": document.number,
-        },
-    )
+def _document_ready(document: OrderDocumentReady) -> Variables:
+    return {
+        **of_order(document.order_id),
+        "document": DocumentKind(document.kind).label,
+        "document_number": document.number,
+    }
 
 
-# PAYMENTS
-# ------------------------------------------------------------------------------
-@consumer("payment.completed", name="notifications.payment_completed", app_label="notifications")
-@_notifying
-def payment_completed(event: TypedEvent[PaymentCompleted]) -> None:
-    payment = event.payload
+def _payment_completed(payment: PaymentCompleted) -> Variables:
     receipts = payments_selectors.receipts_exist(payment_id=payment.id)
-    notify(
-        notice="payment.completed",
-        key=event.id,
-        user_id=payment.customer_id,
-        order_id=payment.order_id,
-        variables={
-            **of_order(payment.order_id),
-            "amount": Amount(payment.amount, payment.currency),
-            "receipts_url": f"{settings.SITE_URL}/api/v1/payments/{payment.id}/receipts/"
-            if receipts
-            else "",
-        },
-    )
+    return {
+        **of_order(payment.order_id),
+        "amount": Amount(payment.amount, payment.currency),
+        "receipts_url": f"{settings.SITE_URL}/api/v1/payments/{payment.id}/receipts/"
+        if receipts
+        else "",
+    }
 
 
-@consumer("payment.refunded", name="notifications.payment_refunded", app_label="notifications")
-@_notifying
-def payment_refunded(event: TypedEvent[PaymentRefunded]) -> None:
-    payment = event.payload
-    notify(
-        notice="payment.refunded",
-        key=event.id,
-        user_id=payment.customer_id,
-        order_id=payment.order_id,
-        variables={
-            **of_order(payment.order_id),
-            "amount": Amount(payment.refund_amount, payment.currency),
-        },
-    )
+def _payment_refunded(payment: PaymentRefunded) -> Variables:
+    return {**of_order(payment.order_id), "amount": Amount(payment.refund_amount, payment.currency)}
 
 
-# FINANCING AND INSURANCE
-# ------------------------------------------------------------------------------
-@consumer(
-    "loan_application.approved", name="notifications.loan_approved", app_label="notifications"
-)
-@_notifying
-def loan_approved(event: TypedEvent[LoanApplicationApproved]) -> None:
-    loan = event.payload
-    notify(
-        notice="loan.approved",
-        key=event.id,
-        user_id=loan.customer_id,
-        order_id=loan.order_id,
-        variables={
-            **of_order(loan.order_id),
-            "amount": Amount(loan.amount, loan.currency),
-            "term_months": loan.term_months,
-            "monthly_payment": Amount(loan.monthly_payment, loan.currency),
-            "annual_rate": loan.annual_rate,
-        },
-    )
+def _loan_approved(loan: LoanApplicationApproved) -> Variables:
+    return {
+        **of_order(loan.order_id),
+        "amount": Amount(loan.amount, loan.currency),
+        "term_months": loan.term_months,
+        "monthly_payment": Amount(loan.monthly_payment, loan.currency),
+        "annual_rate": loan.annual_rate,
+    }
 
 
-@consumer(
-    "loan_application.rejected", name="notifications.loan_declined", app_label="notifications"
-)
-@_notifying
-def loan_declined(event: TypedEvent[LoanApplicationRejected]) -> None:
-    loan = event.payload
-    notify(
-        notice="loan.declined",
-        key=event.id,
-        user_id=loan.customer_id,
-        order_id=loan.order_id,
-        variables=of_order(loan.order_id),
-    )
+def _loan_declined(loan: LoanApplicationRejected) -> Variables:
+    return of_order(loan.order_id)
 
 
-@consumer(
-    "loan_application.disbursed", name="notifications.loan_disbursed", app_label="notifications"
-)
-@_notifying
-def loan_disbursed(event: TypedEvent[LoanApplicationDisbursed]) -> None:
-    loan = event.payload
-    notify(
-        notice="loan.disbursed",
-        key=event.id,
-        user_id=loan.customer_id,
-        order_id=loan.order_id,
-        variables={**of_order(loan.order_id), "amount": Amount(loan.amount, loan.currency)},
-    )
+def _loan_disbursed(loan: LoanApplicationDisbursed) -> Variables:
+    return {**of_order(loan.order_id), "amount": Amount(loan.amount, loan.currency)}
 
 
-@consumer(
-    "insurance_policy.activated", name="notifications.policy_issued", app_label="notifications"
-)
-@_notifying
-def policy_issued(event: TypedEvent[InsurancePolicyActivated]) -> None:
-    policy = event.payload
-    notify(
-        notice="policy.issued",
-        key=event.id,
-        user_id=policy.customer_id,
-        order_id=policy.order_id,
-        variables={
-            "policy_number": policy.number,
-            "insurance_type": INSURANCE[policy.insurance_type],
-            "premium": Amount(policy.premium, policy.currency),
-            "start_date": policy.start_date,
-            "end_date": policy.end_date,
-        },
-    )
+def _policy_issued(policy: InsurancePolicyActivated) -> Variables:
+    return {
+        "policy_number": policy.number,
+        "insurance_type": INSURANCE[policy.insurance_type],
+        "premium": Amount(policy.premium, policy.currency),
+        "start_date": policy.start_date,
+        "end_date": policy.end_date,
+    }
 
 
-@consumer("insurance_policy.lapsed", name="notifications.policy_lapsed", app_label="notifications")
-@_notifying
-def policy_lapsed(event: TypedEvent[InsurancePolicyLapsed]) -> None:
-    policy = event.payload
-    notify(
-        notice="policy.lapsed",
-        key=event.id,
-        user_id=policy.customer_id,
-        order_id=policy.order_id,
-        variables={
-            "policy_number": policy.number,
-            "insurance_type": INSURANCE[policy.insurance_type],
-        },
-    )
+def _policy_lapsed(policy: InsurancePolicyLapsed) -> Variables:
+    return {"policy_number": policy.number, "insurance_type": INSURANCE[policy.insurance_type]}
 
 
-@consumer(
-    "insurance_policy.claim.decided",
-    name="notifications.claim_decided",
-    app_label="notifications",
-)
-@_notifying
-def claim_decided(event: TypedEvent[InsurancePolicyClaimDecided]) -> None:
-    claim = event.payload
+def _claim_decided(claim: InsurancePolicyClaimDecided) -> Variables:
     approved = claim.amount_approved and Decimal(claim.amount_approved) > 0
-    notify(
-        notice="claim.decided",
-        key=event.id,
-        user_id=claim.customer_id,
-        order_id=claim.order_id,
-        variables={
-            "decision": CLAIM_DECISIONS.get(claim.status, claim.status),
-            "amount_approved": Amount(claim.amount_approved, claim.currency) if approved else "",
-        },
+    return {
+        "decision": CLAIM_DECISIONS.get(claim.status, claim.status),
+        "amount_approved": Amount(claim.amount_approved, claim.currency) if approved else "",
+    }
+
+
+def _trade_in_offer(trade_in: TradeInPayload) -> Variables | None:
+    """An offer for the customer's old car (or a lower one after the inspection), and the
+    inspection's confirmed amount (docs/tradein.md); one of no amount is no news."""
+    if not trade_in.amount:
+        return None
+    visit = tradein_selectors.offer_of(trade_in_id=trade_in.id)
+    return {
+        "car": f"{trade_in.make} {trade_in.model}, {trade_in.year}",
+        "amount": Amount(trade_in.amount, trade_in.currency),
+        "valid_until": visit.valid_until if visit else None,
+    }
+
+
+# WHICH EVENT IS WHICH NOTICE
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EventNotice:
+    """An event type told as a notice to the payload's customer (`customer_id`), about its
+    order."""
+
+    event_type: str
+    consumer: str  # the consumer's name, which its inbox rows keep (docs/events.md)
+    notice: str
+    # The notice's variables from the payload; None where the event is no news to the customer.
+    variables: Callable[[Any], Variables | None]
+    # The payload's order: an order's own events name it by their `id`.
+    order_of: Callable[[Any], str | None] = attrgetter("order_id")
+
+    def consume(self, event: TypedEvent[Any]) -> None:
+        payload = event.payload
+        variables = self.variables(payload)
+        if variables is not None:
+            notify(
+                notice=self.notice,
+                key=event.id,
+                user_id=payload.customer_id,
+                order_id=self.order_of(payload),
+                variables=variables,
+            )
+
+
+EVENT_NOTICES = (
+    # ORDERS
+    EventNotice(
+        "order.created",
+        "notifications.order_created",
+        "order.created",
+        _order_created,
+        order_of=attrgetter("id"),
+    ),
+    EventNotice(
+        "order.status_changed",
+        "notifications.order_ready",
+        "order.ready_for_handover",
+        _order_ready,
+        order_of=attrgetter("id"),
+    ),
+    EventNotice(
+        "order.document_ready",
+        "notifications.document_ready",
+        "order.document_ready",
+        _document_ready,
+    ),
+    # PAYMENTS
+    EventNotice(
+        "payment.completed",
+        "notifications.payment_completed",
+        "payment.completed",
+        _payment_completed,
+    ),
+    EventNotice(
+        "payment.refunded", "notifications.payment_refunded", "payment.refunded", _payment_refunded
+    ),
+    # FINANCING AND INSURANCE
+    EventNotice(
+        "loan_application.approved", "notifications.loan_approved", "loan.approved", _loan_approved
+    ),
+    EventNotice(
+        "loan_application.rejected", "notifications.loan_declined", "loan.declined", _loan_declined
+    ),
+    EventNotice(
+        "loan_application.disbursed",
+        "notifications.loan_disbursed",
+        "loan.disbursed",
+        _loan_disbursed,
+    ),
+    EventNotice(
+        "insurance_policy.activated", "notifications.policy_issued", "policy.issued", _policy_issued
+    ),
+    EventNotice(
+        "insurance_policy.lapsed", "notifications.policy_lapsed", "policy.lapsed", _policy_lapsed
+    ),
+    EventNotice(
+        "insurance_policy.claim.decided",
+        "notifications.claim_decided",
+        "claim.decided",
+        _claim_decided,
+    ),
+    # TRADE-INS
+    EventNotice(
+        "trade_in.offered", "notifications.trade_in_offered", "trade_in.offered", _trade_in_offer
+    ),
+    EventNotice(
+        "trade_in.inspected",
+        "notifications.trade_in_inspected",
+        "trade_in.inspected",
+        _trade_in_offer,
+    ),
+)
+
+for _told in EVENT_NOTICES:
+    consumer(_told.event_type, name=_told.consumer, app_label="notifications")(
+        _notifying(_told.consume)
     )
 
 
 # THE SHOWROOM
 # ------------------------------------------------------------------------------
-@consumer("test_drive.booked", name="notifications.test_drive_booked", app_label="notifications")
-@_notifying
-def test_drive_booked(event: TypedEvent[TestDriveBooked]) -> None:
-    _test_drive("test_drive.booked", key=event.id, test_drive_id=event.payload.id)
-
-
 @consumer(
-    "test_drive.cancelled", name="notifications.test_drive_cancelled", app_label="notifications"
+    {
+        "test_drive.booked": "notifications.test_drive_booked",
+        "test_drive.cancelled": "notifications.test_drive_cancelled",
+    },
+    app_label="notifications",
 )
 @_notifying
-def test_drive_cancelled(event: TypedEvent[TestDriveCancelled]) -> None:
-    _test_drive("test_drive.cancelled", key=event.id, test_drive_id=event.payload.id)
-
-
-def _test_drive(notice: str, *, key: str, test_drive_id: str) -> None:
-    visit = showroom_selectors.test_drive_appointment(test_drive_id=test_drive_id)
+def test_drive_booked_or_cancelled(event: TypedEvent[TestDriveBooked | TestDriveCancelled]) -> None:
+    """Told from the showroom's appointment, to its customer; each notice is named as its
+    event."""
+    visit = showroom_selectors.test_drive_appointment(test_drive_id=event.payload.id)
     if visit is not None:
         notify(
-            notice=notice,
-            key=key,
+            notice=event.type,
+            key=event.id,
             user_id=visit.user_id,
             variables={"vehicle": visit.title, "starts_at": visit.starts_at},
         )
 
 
-@consumer("event.registration.created", name="notifications.seat_taken", app_label="notifications")
 @consumer(
-    "event.registration.status_changed",
-    name="notifications.seat_confirmed",
+    {
+        "event.registration.created": "notifications.seat_taken",
+        "event.registration.status_changed": "notifications.seat_confirmed",
+    },
     app_label="notifications",
 )
 @_notifying
@@ -318,28 +318,3 @@ def seat_confirmed(
             user_id=visit.user_id,
             variables={"event": visit.title, "starts_at": visit.starts_at},
         )
-
-
-# TRADE-INS
-# ------------------------------------------------------------------------------
-@consumer("trade_in.offered", name="notifications.trade_in_offered", app_label="notifications")
-@consumer("trade_in.inspected", name="notifications.trade_in_inspected", app_label="notifications")
-@_notifying
-def trade_in_changed(event: TypedEvent[TradeInPayload]) -> None:
-    """An offer for the customer's old car (or a lower one after the inspection), and the
-    inspection's confirmed amount (docs/tradein.md): each notice is named as its event."""
-    trade_in = event.payload
-    if not trade_in.amount:
-        return
-    visit = tradein_selectors.offer_of(trade_in_id=trade_in.id)
-    notify(
-        notice=event.type,
-        key=event.id,
-        user_id=trade_in.customer_id,
-        order_id=trade_in.order_id,
-        variables={
-            "car": f"{trade_in.make} {trade_in.model}, {trade_in.year}",
-            "amount": Amount(trade_in.amount, trade_in.currency),
-            "valid_until": visit.valid_until if visit else None,
-        },
-    )

@@ -35,11 +35,14 @@ def scrub_deleted_customer(event: TypedEvent[UserDeleted]) -> None:
     services.order_customer_scrub(customer_id=event.aggregate_id)
 
 
-@consumer("payment.completed", name="orders.paid_amount_on_payment_completed", app_label="orders")
-@consumer("payment.refunded", name="orders.paid_amount_on_payment_refunded", app_label="orders")
-@consumer("payment.loan_recorded", name="orders.paid_amount_on_loan_recorded", app_label="orders")
 @consumer(
-    "payment.trade_in_recorded", name="orders.paid_amount_on_trade_in_recorded", app_label="orders"
+    {
+        "payment.completed": "orders.paid_amount_on_payment_completed",
+        "payment.refunded": "orders.paid_amount_on_payment_refunded",
+        "payment.loan_recorded": "orders.paid_amount_on_loan_recorded",
+        "payment.trade_in_recorded": "orders.paid_amount_on_trade_in_recorded",
+    },
+    app_label="orders",
 )
 def paid_amount_from_payments(
     event: TypedEvent[
@@ -99,8 +102,18 @@ LINKED_EVENTS = {
 LINK_STATUS = {"loan_application.sent_to_lender": "sent_to_lender"}
 
 
+# One handler for every linked type: it reads the payload's JSON (docs/events.md). Each type's
+# consumer is named after the name the type first had (`contract.first_name`), which its inbox
+# rows keep through a rename (docs/events.md, "Names").
+@consumer(
+    {
+        event_type: f"orders.note_{contract.first_name(event_type).replace('.', '_')}"
+        for event_type in LINKED_EVENTS
+    },
+    app_label="orders",
+    reads_json=True,
+)
 def note_link(event: TypedEvent[Any]) -> None:
-    # One consumer for every linked type: it reads the payload's JSON (docs/events.md).
     report = event.payload
     if report.get("payable_kind", "order") != "order" or not report.get("order_id"):
         return  # a payment of something else (a showroom seat, a premium), a lone trade-in
@@ -124,12 +137,3 @@ def note_link(event: TypedEvent[Any]) -> None:
             reported_at=event.occurred,
             event=event.type,
         )
-
-
-for _event_type in LINKED_EVENTS:
-    consumer(
-        _event_type,
-        name=f"orders.note_{contract.first_name(_event_type).replace('.', '_')}",
-        app_label="orders",
-        reads_json=True,
-    )(note_link)

@@ -60,6 +60,13 @@ def settle_handed_over_order(event: TypedEvent[OrderStatusChanged]) -> None:
         )
 
 
+@consumer(
+    {
+        f"trade_in.{step}": f"payments.note_trade_in_{step}"
+        for step in ("offered", "accepted", "inspected", "cancelled")
+    },
+    app_label="payments",
+)
 def note_trade_in(event: TypedEvent[TradeInPayload]) -> None:
     """An order's trade-in: a credit expected once accepted, recorded once inspected, none
     once offered again or cancelled (docs/tradein.md)."""
@@ -74,17 +81,6 @@ def note_trade_in(event: TypedEvent[TradeInPayload]) -> None:
             currency=trade_in.currency,
             reported_at=event.occurred,
         )
-
-
-for _event_type in (
-    "trade_in.offered",
-    "trade_in.accepted",
-    "trade_in.inspected",
-    "trade_in.cancelled",
-):
-    consumer(
-        _event_type, name=f"payments.note_{_event_type.replace('.', '_')}", app_label="payments"
-    )(note_trade_in)
 
 
 @consumer("payment.created", name="payments.process_created_payment", app_label="payments")
@@ -111,15 +107,12 @@ def apply_provider_notification(event: TypedEvent[PaymentProviderNotified]) -> N
     )
 
 
-@consumer("event.registration.created", name="payments.note_new_registration", app_label="payments")
 @consumer(
-    "event.registration.status_changed",
-    name="payments.note_registration_status",
-    app_label="payments",
-)
-@consumer(
-    "event.registration.cancelled",
-    name="payments.settle_cancelled_registration",
+    {
+        "event.registration.created": "payments.note_new_registration",
+        "event.registration.status_changed": "payments.note_registration_status",
+        "event.registration.cancelled": "payments.settle_cancelled_registration",
+    },
     app_label="payments",
 )
 def note_registration(
@@ -132,8 +125,13 @@ def note_registration(
     services.registration_reported(event.payload)
 
 
-@consumer("insurance_policy.purchased", name="payments.note_policy_premium", app_label="payments")
-@consumer("insurance_policy.lapsed", name="payments.settle_lapsed_policy", app_label="payments")
+@consumer(
+    {
+        "insurance_policy.purchased": "payments.note_policy_premium",
+        "insurance_policy.lapsed": "payments.settle_lapsed_policy",
+    },
+    app_label="payments",
+)
 def note_policy(event: TypedEvent[InsurancePolicyPurchased | InsurancePolicyLapsed]) -> None:
     """A policy's premium is paid like an order (docs/deal.md, "Insurance"): payments learns
     of it from insurance's events, never by reading insurance."""
@@ -154,8 +152,13 @@ def refund_cancelled_policy(event: TypedEvent[InsurancePolicyCancelled]) -> None
         )
 
 
-@consumer("loan_application.approved", name="payments.note_approved_loan", app_label="payments")
-@consumer("loan_application.withdrawn", name="payments.note_withdrawn_loan", app_label="payments")
+@consumer(
+    {
+        "loan_application.approved": "payments.note_approved_loan",
+        "loan_application.withdrawn": "payments.note_withdrawn_loan",
+    },
+    app_label="payments",
+)
 def note_loan(event: TypedEvent[LoanApplicationApproved | LoanApplicationWithdrawn]) -> None:
     """An approved loan is to pay what the down payment leaves: customers pay only that."""
     report = event.payload
@@ -170,8 +173,13 @@ def note_loan(event: TypedEvent[LoanApplicationApproved | LoanApplicationWithdra
     )
 
 
-@consumer("loan_application.disbursed", name="payments.record_disbursement", app_label="payments")
-@consumer("loan_application.returned", name="payments.record_loan_return", app_label="payments")
+@consumer(
+    {
+        "loan_application.disbursed": "payments.record_disbursement",
+        "loan_application.returned": "payments.record_loan_return",
+    },
+    app_label="payments",
+)
 def record_loan_money(
     event: TypedEvent[LoanApplicationDisbursed | LoanApplicationReturned],
 ) -> None:

@@ -1,6 +1,6 @@
 """The admin's building blocks that the apps' admin modules share: actions and mixins,
-display helpers, list exports and totals, forms, the people it shows and the site itself
-(docs/admin.md)."""
+display helpers, list exports and totals, forms, the people it shows, the versioned templates'
+admin and the site itself (docs/admin.md)."""
 
 from common.admin.actions import (
     AwaitingSecondApproval,
@@ -30,6 +30,7 @@ from common.admin.lists import (
     TotalsMixin,
     date_range_filter,
 )
+from common.admin.versions import VersionedTemplateAdmin
 
 __all__ = [
     "AwaitingSecondApproval",
@@ -44,6 +45,7 @@ __all__ = [
     "ReadOnlyInline",
     "ReasonForm",
     "TotalsMixin",
+    "VersionedTemplateAdmin",
     "admin_link",
     "awaiting_second_approval_filter",
     "changelist_link",

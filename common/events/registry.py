@@ -4,9 +4,9 @@ tables (docs/events.md)."""
 
 import builtins
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from django.apps import apps
 from django.db.models import QuerySet
@@ -149,23 +149,53 @@ _consumers: dict[str, Consumer] = {}
 _by_type: dict[str, list[Consumer]] = defaultdict(list)
 
 
+@overload
 def consumer(
-    event_type: str, *, name: str, app_label: str, reads_json: bool = False
+    event_type: str, /, *, name: str, app_label: str, reads_json: bool = False
+) -> Callable[[Handler], Handler]: ...
+
+
+@overload
+def consumer(
+    names: Mapping[str, str], /, *, app_label: str, reads_json: bool = False
+) -> Callable[[Handler], Handler]: ...
+
+
+def consumer(
+    types: str | Mapping[str, str],
+    /,
+    *,
+    name: str | None = None,
+    app_label: str,
+    reads_json: bool = False,
 ) -> Callable[[Handler], Handler]:
-    """Register `handler(event)` for `event_type` (or `*`: every event but the internal ones);
-    it runs inside `atomic(using=<app's db>)` and receives a `TypedEvent`, its payload typed
-    by the type's class, or, with `reads_json` (and for `*`), the payload's JSON."""
+    """Register `handler(event)` for an event type (or `*`: every event but the internal ones)
+    under `name`; it runs inside `atomic(using=<app's db>)` and receives a `TypedEvent`, its
+    payload typed by the type's class, or, with `reads_json` (and for `*`), the payload's JSON.
+
+    A handler of several types takes them with their consumers' names,
+    `{"payment.completed": "orders.paid_amount_on_payment_completed", ...}`: a consumer is one
+    type under one name, which its inbox rows and dead letters keep (docs/events.md)."""
+    if isinstance(types, str):
+        if name is None:
+            raise TypeError(f"The consumer of {types!r} has no name")
+        names = {types: name}
+    elif name is not None:
+        raise TypeError("Consumers of several types are named by type, not by `name`")
+    else:
+        names = dict(types)
 
     def register(handler: Handler) -> Handler:
-        if name in _consumers:
-            if _consumers[name].handler.__qualname__ == handler.__qualname__:
-                return handler  # the module was imported twice
-            raise ValueError(f"Two consumers are named {name!r}")
-        registered = Consumer(
-            name, event_type, app_label, handler, reads_json or event_type == ANY_EVENT
-        )
-        _consumers[name] = registered
-        _by_type[event_type].append(registered)
+        for event_type, consumer_name in names.items():
+            if consumer_name in _consumers:
+                if _consumers[consumer_name].handler.__qualname__ == handler.__qualname__:
+                    continue  # the module was imported twice
+                raise ValueError(f"Two consumers are named {consumer_name!r}")
+            registered = Consumer(
+                consumer_name, event_type, app_label, handler, reads_json or event_type == ANY_EVENT
+            )
+            _consumers[consumer_name] = registered
+            _by_type[event_type].append(registered)
         return handler
 
     return register

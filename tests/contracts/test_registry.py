@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NAMING_VARIABLES = [
     "docker-compose.yml",
     ".env.example",
-    "Makefile",
     "deploy/k8s/overlays/production/external-secrets.yaml",
     "deploy/k8s/overlays/staging/databases.env.example",
 ]
@@ -40,6 +39,14 @@ def test_a_file_that_configures_the_databases_names_every_apps_variable(name):
     text = (ROOT / name).read_text()
     missing = [v for v in settings.DATABASE_ENV_VARS.values() if v not in text]
     assert missing == []
+
+
+def test_the_suites_own_services_make_every_apps_database():
+    """scripts/run_tests.py makes the run's databases before Django loads: its list of apps
+    is the registry's."""
+    from scripts.run_tests import APPS
+
+    assert sorted(APPS) == sorted(settings.DOMAIN_APPS)
 
 
 @pytest.mark.parametrize("name", NAMING_DATABASES)
@@ -194,7 +201,7 @@ def test_a_tenth_app_added_through_the_registry_alone_gets_all_that_follows(tmp_
 
     assert found == {
         "variable": "DATABASE_URL_TENTH",
-        "database": str(tmp_path / "var" / "tenth.sqlite3"),
+        "database": "autosalon_tenth",
         "reads": "tenth",
         "writes": "tenth",
         "migrates_here": True,
