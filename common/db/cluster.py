@@ -184,7 +184,9 @@ class Cluster:
         if result.returncode != 0:
             raise ClusterError(f"initdb failed in {self.data_dir}: {result.stderr.strip()}")
 
-    def _run(self, program: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def _run(
+        self, program: str, *args: str, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [str(POSTGRES_BIN_PATH / program), *args],
             capture_output=True,
