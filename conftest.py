@@ -43,6 +43,40 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
         drop_databases(clones)
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo data (`seed_demo --no-history`), seeded once per worker and kept as rows: a
+    seeding takes seconds, putting its rows back a fraction of one. The databases are
+    emptied again at once (the seeding's sequences stay ahead of its ids)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connections
+
+    from tests.databases import rows_snapshot
+
+    with django_db_blocker.unblock():
+        call_command("seed_demo", no_history=True, stdout=StringIO())
+        snapshot = rows_snapshot()
+        for alias in connections:
+            call_command(
+                "flush", database=alias, interactive=False, verbosity=0, reset_sequences=False
+            )
+    return snapshot
+
+
+@pytest.fixture
+def demo_data(request, demo_snapshot):
+    """The demo data in every database, as `seed_demo --no-history` leaves it, for a test
+    marked `django_db(databases="__all__")`: in the test's transaction, or committed and
+    flushed after it for a transactional test. Its tests share one worker
+    (`xdist_group("demo_data")`), which seeds once."""
+    from tests.databases import rows_restore
+
+    request.getfixturevalue("_django_db_helper")
+    rows_restore(demo_snapshot)
+
+
 def cache_clear():
     """Drop this project's cache keys only: the same Redis database carries the Celery
     broker's queues, which a worker started by a test is listening on."""

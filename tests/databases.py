@@ -11,7 +11,9 @@ from urllib.parse import quote
 
 import psycopg
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
+
+from common.db.postgresql.base import KEPT_ON_FLUSH
 
 
 def database_url(db: dict[str, Any], name: str | None = None, *, tcp: bool = False) -> str:
@@ -131,3 +133,46 @@ def migrations_applied(database: str) -> list[tuple[str, str]]:
     """The (app, migration) rows `database` records as applied."""
     with psycopg.connect(server_url(database)) as connection:
         return connection.execute("SELECT app, name FROM django_migrations").fetchall()
+
+
+# The demo data, seeded once (conftest.py, `demo_data`) -------------------------------------
+# What a flush keeps, and the migrations' history: not the demo's rows.
+_NOT_DEMO_ROWS = {"django_migrations", *KEPT_ON_FLUSH}
+
+
+def rows_snapshot() -> dict[str, list[tuple[str, bytes]]]:
+    """Every row of every database (but what a flush keeps), table by table, as
+    PostgreSQL's COPY writes it."""
+    snapshot: dict[str, list[tuple[str, bytes]]] = {}
+    for alias in connections:
+        connection = connections[alias]
+        tables = []
+        with connection.cursor() as cursor:
+            names = connection.introspection.table_names(cursor)
+            for table in sorted(set(names) - _NOT_DEMO_ROWS):
+                quoted = connection.ops.quote_name(table)
+                with cursor.cursor.copy(f"COPY {quoted} TO STDOUT") as copy:
+                    body = b"".join(bytes(chunk) for chunk in copy)
+                if body:
+                    tables.append((table, body))
+        snapshot[alias] = tables
+    return snapshot
+
+
+def rows_restore(snapshot: dict[str, list[tuple[str, bytes]]]) -> None:
+    """Put a snapshot's rows back, each database in one transaction (its foreign keys are
+    checked at the commit, whatever order the tables come in); inside a test's own
+    transaction, they go with its rollback. A row already there (what a migration or a
+    `post_migrate` put in, such as the documents' first templates) is left as it is."""
+    for alias, tables in snapshot.items():
+        connection = connections[alias]
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            for table, body in tables:
+                quoted = connection.ops.quote_name(table)
+                cursor.execute(f"CREATE TEMPORARY TABLE restored (LIKE {quoted})")
+                with cursor.cursor.copy("COPY restored FROM STDIN") as copy:
+                    copy.write(body)
+                cursor.execute(
+                    f"INSERT INTO {quoted} SELECT * FROM restored ON CONFLICT DO NOTHING;"
+                    " DROP TABLE restored"
+                )

@@ -121,9 +121,8 @@ def test_a_manager_made_at_the_command_line_is_in_the_group():
     assert not user.has_perm("accounts.view_user")
 
 
-def test_demo_seed_puts_the_demo_manager_and_nobody_else_in_the_group():
-    call_command("seed_demo", no_history=True, stdout=StringIO())
-
+@pytest.mark.xdist_group("demo_data")
+def test_demo_seed_puts_the_demo_manager_and_nobody_else_in_the_group(demo_data):
     members = Group.objects.get(name=MANAGERS_GROUP).user_set.values_list("email", flat=True)
     assert list(members) == ["manager@autosalon.local"]
 

@@ -9,11 +9,9 @@ import io
 import re
 import threading
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 import zxingcpp
-from django.core.management import call_command
 from django.http import QueryDict
 from pypdf import PdfReader
 from rest_framework.test import APIClient
@@ -50,11 +48,10 @@ def qr_codes_of(document) -> list[str]:
 
 
 @pytest.fixture
-def financed_deal():
+def financed_deal(demo_data):
     """A financed deal in the demo data: the demo client reserves a car of the demo stock,
     applies for a loan with a fifth down (scoring approves it), pays the down payment through
     the provider and buys KASKO for the car."""
-    call_command("seed_demo", no_history=True, stdout=StringIO())
     client = accounts_selectors.user_get_by_email(email="client@autosalon.local")
     car = (
         catalog_selectors.vehicle_list(params=QueryDict())
@@ -102,6 +99,7 @@ def rub(amount: Decimal) -> str:
 
 # Committed for real: the demo's events reach payments, financing and insurance as they would.
 @pytest.mark.django_db(transaction=True, databases="__all__")
+@pytest.mark.xdist_group("demo_data")
 def test_a_financed_deal_gets_all_five_documents_stating_what_they_must(financed_deal):
     client, order, application = financed_deal
     car = order.items.get()

@@ -5,8 +5,9 @@ from django.core.management import call_command
 
 from insurance.models import Claim, Policy, Quote
 
-# The demo commits as `make run` does: payments learns of a policy bought from its event.
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+# The demo as seeded once, committed as `make run` seeds it (payments learns of a policy
+# bought from its event): conftest.py, `demo_data`.
+pytestmark = [pytest.mark.django_db(databases="__all__"), pytest.mark.xdist_group("demo_data")]
 
 
 def states() -> dict:
@@ -17,8 +18,7 @@ def states() -> dict:
     }
 
 
-def test_the_demo_shows_every_state_and_running_it_again_adds_nothing():
-    call_command("seed_demo", no_history=True, stdout=StringIO())
+def test_the_demo_shows_every_state_and_running_it_again_adds_nothing(demo_data):
     first = states()
     call_command("seed_demo", no_history=True, stdout=StringIO())
 

@@ -15,8 +15,9 @@ from orders import selectors as orders_selectors
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 
-def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable():
-    call_command("seed_demo", no_history=True, stdout=StringIO())
+@pytest.mark.xdist_group("demo_data")
+def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable(demo_data):
+    """The demo as seeded once (conftest.py, `demo_data`), then seeded again: nothing added."""
     call_command("seed_demo", no_history=True, stdout=StringIO())
     client = User.objects.get(email="client@autosalon.local")
 
