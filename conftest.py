@@ -23,6 +23,20 @@ def pytest_configure(config):
         )
 
 
+# The fixtures that start a process (tests/conftest.py, tests/browser/): a test that uses one
+# is marked `process` without saying so, and one that drives Chromium `browser` too.
+PROCESS_FIXTURES = {"server", "worker", "own_worker", "chromium", "embedded_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if "chromium" in used:
+            item.add_marker(pytest.mark.browser)
+        if used & PROCESS_FIXTURES and not item.get_closest_marker("process"):
+            item.add_marker(pytest.mark.process)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker):
     """Each worker's databases, cloned from templates the run migrates once, and dropped at
