@@ -123,5 +123,14 @@ soak: bytecode
 	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"
 	$(WITH_SERVICES) $(PYTEST) -m "soak or sized" $(PYTEST_ARGS)
 
+# The browser tests as `make test` runs them, with the screenshot walk on: every page they pass
+# through saved whole to test-artifacts/, for a person to look at (tests/browser/pages.py,
+# `snap`). `make test` saves only a failing test's open pages, to test-artifacts/failures/.
+screenshots: export BROWSER_SCREENSHOTS = 1
+screenshots: bytecode $(NODE_STAMP)
+	scripts/ensure_package.sh /usr/bin/chromium chromium "the browser tests"
+	scripts/ensure_package.sh caddy caddy "the site's proxy"
+	$(WITH_SERVICES) $(PYTEST) tests/browser $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

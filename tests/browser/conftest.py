@@ -1,10 +1,22 @@
-"""Fixtures of the browser tests."""
+"""Fixtures of the browser tests, and the report of a failing test's pages."""
 
 import pytest
 
 from financing.tests.factories import application_make
 from orders.tests.factories import order_make, product_make
 from payments.tests.factories import completed_payment_make
+from tests.browser.pages import saved_on_failure
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Where the pages open when the test failed were saved (tests/browser/pages.py,
+    `save_open_pages`), as a section of its report."""
+    report = yield
+    if saved_on_failure:
+        report.sections.append(("screenshots of the open pages", "\n".join(saved_on_failure)))
+        saved_on_failure.clear()
+    return report
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from accounts.tests.factories import UserFactory
-from tests.browser.pages import SCREENSHOTS, chromium_page, sign_in
+from tests.browser.pages import SCREENSHOTS, chromium_page, sign_in, snap
 
 pytestmark = [
     pytest.mark.slow,
@@ -108,8 +108,7 @@ def test_every_admin_page_of_the_projects_models_is_russian(chromium, server, sa
             response = page.goto(f"{server.url}{changelist}")
             assert response.ok, (label, response.status)
             seen[f"{label} list"] = labels_on(page)
-            SCREENSHOTS.mkdir(exist_ok=True)
-            page.screenshot(path=SCREENSHOTS / f"admin-ru-walk-{label}.png")
+            snap(page, f"admin-ru-walk-{label}", full_page=False)
             change = page.evaluate(
                 "() => [...document.querySelectorAll('#result_list tbody tr a')]"
                 ".map((link) => link.getAttribute('href'))"
@@ -129,6 +128,7 @@ def test_every_admin_page_of_the_projects_models_is_russian(chromium, server, sa
     }
     untranslated = {where: texts for where, texts in untranslated.items() if texts}
     # The list of what is left, for whoever translates it next.
+    SCREENSHOTS.mkdir(exist_ok=True)
     (SCREENSHOTS / "admin-ru-untranslated.json").write_text(
         json.dumps(untranslated, ensure_ascii=False, indent=2)
     )

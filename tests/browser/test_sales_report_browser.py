@@ -10,7 +10,7 @@ from accounts.tests.factories import PASSWORD, UserFactory
 from orders.models import Order
 from orders.tests.factories import order_make, vehicle_make
 from payments.tests.factories import completed_payment_make
-from tests.browser.pages import SCREENSHOTS, chromium_page
+from tests.browser.pages import chromium_page, snap
 
 pytestmark = [
     pytest.mark.slow,
@@ -30,8 +30,6 @@ def test_the_report_draws_its_chart_in_the_browser(
     order = order_make(customer, (vehicle_make(price="2500000.50", make="Haval", model="F7"), 1))
     completed_payment_make(customer, order, "2500000.50")  # paid now: sold this month
     assert Order.objects.get(pk=order.pk).total_amount == Decimal("2500000.50")
-    screenshot = SCREENSHOTS / f"reports-sales-{language}.png"
-    screenshot.unlink(missing_ok=True)
 
     with chromium_page(chromium) as page:
         page.context.add_cookies(
@@ -49,8 +47,7 @@ def test_the_report_draws_its_chart_in_the_browser(
         expect(page.locator("#sales-chart canvas")).to_have_count(1)
         expect(page.locator("#report-totals .revenue")).to_contain_text(revenue)
         expect(page.locator("#by-model")).to_contain_text("Haval F7")
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=screenshot, full_page=True)
+        snap(page, f"reports-sales-{language}")
         # The downloads, through the real server's middleware, with the page's session.
         links = [
             page.locator(f"#download-{kind}").get_attribute("href") for kind in ("csv", "xlsx")
@@ -61,4 +58,3 @@ def test_the_report_draws_its_chart_in_the_browser(
     assert problems == []  # no script refused by the CSP, no error in ours
     assert "Haval F7" in csv_text and "2500000.50" in csv_text
     assert xlsx_bytes.startswith(b"PK")  # a zip: the workbook
-    assert screenshot.stat().st_size > 0
