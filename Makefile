@@ -113,11 +113,11 @@ test: install
 # The long stage, which CI runs after `make test` (README, "Testing"): the tests sized by
 # the environment at their long size (`sized`: the doubled system of tests/system/test_replicas.py
 # with 300 orders instead of 60, one process of every kind killed while they flow; the
-# refunds' property with 500 examples instead of 50), and the tests that only it runs
+# every property test with 500 examples instead of 12, tests/properties.py), and the tests that only it runs
 # (`soak`: ninety days of demo history, the squash moving a database built from the replaced
 # migrations, a dead worker's payment waiting out the sweep).
 soak: export REPLICAS_ORDERS ?= 300
-soak: export REFUND_PROPERTY_EXAMPLES ?= 500
+soak: export PROPERTY_EXAMPLES ?= 500
 soak: bytecode
 	scripts/ensure_package.sh caddy caddy "the site's proxy"
 	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"

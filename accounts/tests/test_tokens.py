@@ -113,7 +113,6 @@ def test_an_access_token_is_not_a_refresh_token(api_client, customer):
     assert response.json()["error"]["code"] == "refresh_token_invalid"
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_refreshes_of_one_token_mint_exactly_one_pair(customer):
     client = Client()

@@ -10,7 +10,7 @@ from datetime import date
 from urllib.parse import unquote_plus
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given
 from hypothesis import strategies as st
 
 from common.cardnumbers import (
@@ -23,6 +23,7 @@ from common.cardnumbers import (
 )
 from common.ops.logging import json_formatter, redact
 from common.tests.cards import AMEX, CARD_FORMATS, NOT_CARDS, VISA, digits_of, holds
+from tests.properties import sized_property
 
 
 # FORMATS
@@ -179,7 +180,7 @@ NOT_CARD_KINDS = {
 
 
 @pytest.mark.parametrize("kind", NOT_CARD_KINDS.keys())
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@sized_property(suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_no_number_of_a_kind_that_is_not_a_card_is_refused_or_masked(kind, data):
     text = f"{data.draw(WORDS)} {data.draw(NOT_CARD_KINDS[kind])} {data.draw(WORDS)}"
@@ -189,7 +190,7 @@ def test_no_number_of_a_kind_that_is_not_a_card_is_refused_or_masked(kind, data)
     assert redact(text) == text
 
 
-@settings(max_examples=1500, deadline=None)
+@sized_property()
 @given(typed=typed_cards())
 def test_every_card_of_every_issuer_in_every_format_is_refused_and_masked(typed):
     card, text = typed
@@ -203,7 +204,7 @@ def test_every_card_of_every_issuer_in_every_format_is_refused_and_masked(typed)
         assert contains_card_number(line) is False, line
 
 
-@settings(max_examples=300, deadline=None)
+@sized_property()
 @given(card=cards(), separator=st.sampled_from(["+", "%20", "%C2%A0", "%E2%80%93", "-", "."]))
 def test_a_card_in_a_query_string_is_masked_however_it_is_url_encoded(card, separator):
     query = f"/api/v1/catalog/products/?search={separator.join(re.findall('.{1,4}', card))}&x=1"

@@ -3,11 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from financing import rates
 from financing.annuity import monthly_payment, months_after, schedule
+from tests.properties import sized_property
 
 START = date(2026, 1, 15)
 
@@ -69,7 +70,7 @@ any_rate = st.one_of(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@sized_property()
 @given(amount=any_amount, annual_rate=any_rate, term_months=st.integers(min_value=1, max_value=360))
 def test_the_principal_adds_up_to_the_loan_and_every_payment_but_the_last_is_the_annuity(
     amount, annual_rate, term_months
@@ -85,7 +86,7 @@ def test_the_principal_adds_up_to_the_loan_and_every_payment_but_the_last_is_the
     assert all(row.payment.as_tuple().exponent == -2 for row in rows)
 
 
-@settings(max_examples=300, deadline=None)
+@sized_property()
 @given(
     amount=st.decimals(
         min_value=rates.MIN_LOAN_AMOUNT, max_value=Decimal("999999999999.99"), places=2
@@ -106,7 +107,7 @@ def test_loans_the_table_offers_pay_down_the_balance_every_month(amount, annual_
     assert rows[-1].balance == Decimal("0.00")
 
 
-@settings(max_examples=200, deadline=None)
+@sized_property()
 @given(
     start=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
     count=st.integers(min_value=1, max_value=120),

@@ -20,7 +20,7 @@ from financing.tests.factories import (
     terms,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 
 def test_ten_concurrent_applications_for_one_order_open_exactly_one(customer):

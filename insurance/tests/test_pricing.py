@@ -8,12 +8,13 @@ from functools import reduce
 
 import pytest
 from django.utils import translation
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from common.money import to_cents
 from insurance import pricing, rulesets, services
 from insurance.factors import factor_name
+from tests.properties import sized_property
 
 OSAGO_DEFAULTS = {
     "territory": "moscow",
@@ -274,7 +275,7 @@ def price_of(risk: dict, driver: tuple, coverage_amount: Decimal) -> pricing.Pri
     )
 
 
-@settings(max_examples=200, deadline=None)
+@sized_property()
 @given(risk=risk, driver=driver, a=coverage, b=coverage)
 def test_the_premium_never_decreases_when_the_coverage_grows(risk, driver, a, b):
     low, high = sorted([a, b])
@@ -282,7 +283,7 @@ def test_the_premium_never_decreases_when_the_coverage_grows(risk, driver, a, b)
     assert price_of(risk, driver, low).premium <= price_of(risk, driver, high).premium
 
 
-@settings(max_examples=200, deadline=None)
+@sized_property()
 @given(risk=risk, driver=driver, coverage_amount=coverage)
 def test_the_printed_coefficients_multiply_to_the_premium(risk, driver, coverage_amount):
     price = price_of(risk, driver, coverage_amount)

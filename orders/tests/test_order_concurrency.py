@@ -11,7 +11,7 @@ from orders import services
 from orders.models import Order, OrderIdempotencyKey
 from orders.tests.factories import product_make, vehicle_make
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 URL = reverse("orders-list")
 
 

@@ -150,7 +150,6 @@ def test_a_cancelled_order_cannot_be_paid(customer_client, customer):
     assert response.json()["error"]["code"] == "order_not_payable"
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_fifty_concurrent_requests_with_one_key_make_one_payment_and_one_charge(customer, provider):
     order = order_of(customer)

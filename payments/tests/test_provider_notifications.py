@@ -41,7 +41,6 @@ PROVIDERS = {
 }
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, databases="__all__")
 @pytest.mark.parametrize("name", PROVIDERS)
 def test_a_notification_delivered_five_times_at_once_and_five_after_settles_once(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.tests.factories import UserFactory
@@ -18,6 +18,7 @@ from orders.tests.factories import order_make, product_make, vehicle_make
 from payments import services
 from payments.models import Receipt, Refund
 from payments.services.receipts import settlement_receipt_issue, shares
+from tests.properties import sized_property
 
 CAR = "1800000.33"
 MATS = "1234.57"  # three sets: 3703.71, which the kopecks of a share do not always divide
@@ -203,7 +204,7 @@ def test_a_payments_receipts_are_its_payers_and_staffs_to_read(
     assert api_client.get(url).status_code == 401
 
 
-@settings(max_examples=200, deadline=None)
+@sized_property()
 @given(
     weights=st.lists(
         st.decimals(min_value="0.01", max_value="99999999.99", places=2), min_size=1, max_size=6

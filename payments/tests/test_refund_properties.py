@@ -1,11 +1,10 @@
 """Property: whatever payments and partial refunds happen, some of them at once, no payment
 is refunded beyond what it captured and its ledger rows sum to its net amount."""
 
-import os
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from common.api.exceptions import ApplicationError
@@ -14,16 +13,11 @@ from orders.tests.factories import order_make, product_make
 from payments import services
 from payments.models import LedgerTransaction, Payment, Refund
 from payments.tests.factories import pending_payment_make
+from tests.properties import sized_property
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.sized,  # EXAMPLES below
-    pytest.mark.django_db(transaction=True, databases="__all__"),
-]
-
-# Each example commits real transactions (a third of a second): 50 in `make test`, 500 in
-# `make soak`, the long run that CI runs after it (README, "Testing").
-EXAMPLES = int(os.environ.get("REFUND_PROPERTY_EXAMPLES", "50"))
+# Each example commits real transactions (a third of a second): the run's examples
+# (`sized_property`), a dozen in `make test`, 500 in `make soak`.
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("500.00"), places=2)
 refund_step = st.tuples(
@@ -40,9 +34,7 @@ def refund(payment_id, amount):
         assert exc.code in {"refund_exceeds_captured", "payment_not_refundable"}
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
+@sized_property(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(amounts=st.lists(money, min_size=1, max_size=3), steps=st.lists(refund_step, max_size=6))

@@ -24,7 +24,6 @@ def allocate(client, resource, start, end, quantity=1):
     )
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_thirty_racing_bookings_of_one_demo_car_for_overlapping_slots_give_exactly_one():
     car = resource_make()
@@ -44,7 +43,6 @@ def test_thirty_racing_bookings_of_one_demo_car_for_overlapping_slots_give_exact
     assert Allocation.objects.filter(status="active").count() == 1
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_a_resource_of_three_takes_at_most_three_overlapping_bookings_under_concurrency():
     bays = resource_make(name="Delivery bays", quantity=3)

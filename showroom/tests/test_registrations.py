@@ -16,7 +16,6 @@ def register(client, event):
     return client.post(reverse("showroom-event-register", args=[event.pk]))
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_fifty_racing_registrations_for_ten_seats_confirm_ten_and_queue_forty_in_order():
     event = event_make(capacity=10)

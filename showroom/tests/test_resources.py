@@ -322,7 +322,6 @@ def test_a_manager_adds_a_resource_in_the_admin_and_resource_created_goes_out(ma
     assert len(events_of(resource, "resource.created")) == 1
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_a_deletion_racing_bookings_either_counts_them_or_leaves_none_made_after_it():
     resource = resource_make(name="Bays", quantity=10)

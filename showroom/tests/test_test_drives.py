@@ -134,7 +134,6 @@ def test_staff_booking_for_themselves_keep_to_the_same_rules(manager):
     assert booked_count(manager) == 3
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_racing_bookings_of_one_customer_never_exceed_the_limit():
     # Given ten demo cars, so that no resource's lock serialises the bookings: only the

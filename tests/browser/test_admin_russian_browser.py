@@ -21,7 +21,6 @@ from accounts.tests.factories import UserFactory
 from tests.browser.pages import SCREENSHOTS, chromium_page, sign_in, snap
 
 pytestmark = [
-    pytest.mark.slow,
     pytest.mark.django_db(transaction=True, databases="__all__"),
     pytest.mark.usefixtures("server_password_hashers"),
 ]

@@ -25,7 +25,6 @@ from tests.browser.pages import (
 )
 
 pytestmark = [
-    pytest.mark.slow,
     pytest.mark.django_db(transaction=True, databases="__all__"),
     pytest.mark.usefixtures("server_password_hashers"),
 ]

@@ -33,7 +33,6 @@ def todays_test_drive():
     )
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_admin_dashboard_and_swagger_load_under_the_csp_with_no_error_and_no_other_host(
     chromium, server, settings

@@ -13,7 +13,6 @@ from payments.tests.factories import completed_payment_make
 from tests.browser.pages import chromium_page, snap
 
 pytestmark = [
-    pytest.mark.slow,
     pytest.mark.django_db(transaction=True, databases="__all__"),
     pytest.mark.usefixtures("server_password_hashers"),
 ]

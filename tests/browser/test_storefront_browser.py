@@ -34,7 +34,6 @@ from tradein import services as tradein_services
 from tradein.tests.factories import trade_in_make, vin_make
 
 pytestmark = [
-    pytest.mark.slow,
     pytest.mark.django_db(transaction=True, databases="__all__"),
     pytest.mark.usefixtures("server_password_hashers"),
 ]

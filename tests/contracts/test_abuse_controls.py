@@ -239,7 +239,7 @@ def test_sign_ins_from_one_ipv6_64_share_a_budget_and_ipv4_addresses_do_not(cust
     assert ActivityLog.objects.filter(user=customer, type=ActivityType.LOGIN).count() == 22
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_two_hundred_concurrent_sign_ins_over_four_processes_let_at_most_ten_through(
     tmp_path,
@@ -405,7 +405,7 @@ def test_a_card_number_in_free_text_is_refused_and_stored_nowhere(customer, path
 
 # WEBSOCKET ORIGINS
 # ------------------------------------------------------------------------------
-@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_a_ticketed_client_without_an_origin_connects_and_a_foreign_origin_is_refused(
     server, customer

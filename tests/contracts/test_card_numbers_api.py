@@ -122,7 +122,7 @@ def test_a_card_in_a_search_query_is_in_no_log_line_and_no_table(customer_client
     assert stored_anywhere(search) == []
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_through_the_served_site_a_searched_card_is_in_no_line_of_any_server(tmp_path):
     # Given the site as production serves it, logging JSON.

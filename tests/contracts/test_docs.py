@@ -5,6 +5,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from common.events import registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +50,7 @@ def test_every_section_the_code_cites_is_a_heading_of_its_document():
     assert wrong == []
 
 
+@pytest.mark.process
 def test_the_readme_layout_names_every_top_level_folder():
     layout = (ROOT / "README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
     # The repository's folders: what git holds, not the caches a run leaves beside them.

@@ -4,13 +4,14 @@ documents their serializers: generated requests, and the successful ones made on
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from accounts.tokens import AccessToken
 from config.wsgi import application
 from orders.models import Order
 from orders.tests.factories import product_make
+from tests.properties import sized_property
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 HOT_PATHS = r"^/api/v1/(orders|catalog/products)/$"
@@ -31,9 +32,7 @@ def bearer(user) -> dict:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
+@sized_property(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_generated_requests_get_answers_the_schema_allows(case, customer):

@@ -14,7 +14,7 @@ import pytest
 
 # Its tests share one copy of the project: one test worker runs them all
 # (docs/conventions.md, "Tests").
-pytestmark = [pytest.mark.xdist_group("import_contracts"), pytest.mark.slow]  # it starts processes
+pytestmark = pytest.mark.xdist_group("import_contracts")
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -62,6 +62,7 @@ def contract_line(output: str) -> str:
     return next(line for line in output.splitlines() if CONTRACT in line)
 
 
+@pytest.mark.process
 def test_an_import_of_another_apps_validators_breaks_it(project):
     (project / "insurance" / "planted.py").write_text(
         "from catalog.validators import normalize_vin\n"
@@ -72,12 +73,14 @@ def test_an_import_of_another_apps_validators_breaks_it(project):
     assert "insurance.planted -> catalog.validators (l.1)" in output
 
 
+@pytest.mark.process
 def test_an_import_of_another_apps_selectors_keeps_it(project):
     (project / "insurance" / "planted.py").write_text("from catalog import selectors\n")
     code, output = lint(project)
     assert code == 0, output
 
 
+@pytest.mark.process
 def test_a_tests_import_of_another_apps_test_helpers_other_than_factories_breaks_it(project):
     (project / "insurance" / "tests" / "test_planted.py").write_text(
         "from orders.tests import test_order_create\n"
@@ -87,6 +90,7 @@ def test_a_tests_import_of_another_apps_test_helpers_other_than_factories_breaks
     assert "insurance.tests.test_planted -> orders.tests.test_order_create" in output
 
 
+@pytest.mark.process
 def test_a_new_app_missing_from_the_root_packages_breaks_it(project):
     tenth = project / "tenth"
     tenth.mkdir()
@@ -97,6 +101,7 @@ def test_a_new_app_missing_from_the_root_packages_breaks_it(project):
     assert "tenth has an apps.py but is not in root_packages" in output
 
 
+@pytest.mark.process
 def test_a_new_root_package_is_covered_without_an_edit_to_the_contract(project):
     tenth = project / "tenth"
     tenth.mkdir()
@@ -116,6 +121,7 @@ def test_a_new_root_package_is_covered_without_an_edit_to_the_contract(project):
 HIDDEN_CONTRACT = "common imports no app and not config by a name in a string"
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     "line",
     [
@@ -138,6 +144,7 @@ def test_an_import_by_name_in_common_breaks_the_hidden_imports_contract(project,
     assert "common.planted -> " in output
 
 
+@pytest.mark.process
 def test_an_import_by_a_name_made_from_the_registry_keeps_it(project):
     (project / "common" / "planted.py").write_text(
         "from importlib import import_module\n\n\n"
@@ -150,6 +157,7 @@ def test_an_import_by_a_name_made_from_the_registry_keeps_it(project):
 HTTP_CONTRACT = "Services and selectors know nothing of HTTP"
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     ("module", "line", "imported"),
     [
@@ -172,6 +180,7 @@ def test_http_in_a_service_or_selector_breaks_the_http_contract(project, module,
     assert f"-> {imported}" in output
 
 
+@pytest.mark.process
 def test_other_django_modules_in_a_selector_keep_the_http_contract(project):
     path = project / "catalog" / "selectors" / "__init__.py"
     path.write_text("from django.utils import timezone\n" + path.read_text())

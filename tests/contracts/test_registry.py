@@ -16,8 +16,6 @@ from django.core import checks
 from common.checks import domain_apps_declared
 from common.registry import ApiResource, declaration, domain_apps
 
-pytestmark = pytest.mark.slow  # it starts processes
-
 ROOT = Path(__file__).resolve().parents[2]
 
 # Files that name every app: each app's DATABASE_URL_<APP>, or its database autosalon_<app>.
@@ -178,6 +176,7 @@ TENTH_APP = {
 }
 
 
+@pytest.mark.process
 def test_a_tenth_app_added_through_the_registry_alone_gets_all_that_follows(tmp_path):
     for name, text in TENTH_APP.items():
         (tmp_path / name).parent.mkdir(exist_ok=True)

@@ -48,6 +48,7 @@ def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+@pytest.mark.process
 def test_a_token_verifies_with_the_published_public_key_alone(api_client, customer, settings):
     token = str(AccessToken.for_user(customer))
     published = api_client.get("/.well-known/jwks.json")

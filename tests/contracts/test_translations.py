@@ -13,8 +13,6 @@ import polib
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.slow  # it starts processes
-
 BASE = Path(settings.BASE_DIR)
 RUSSIAN_PLURALS = (
     "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
@@ -66,6 +64,7 @@ def test_a_catalogue_has_every_entry_translated_with_russian_plural_forms(path):
     assert _problems(catalogue) == []
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("path", CATALOGUES, ids=_name)
 def test_a_compiled_catalogue_is_its_po_compiled(path, tmp_path):
     assert path.with_suffix(".mo").exists(), f"{path} is not compiled"
@@ -90,6 +89,7 @@ def _entries(catalogue: polib.MOFile) -> dict:
     }
 
 
+@pytest.mark.process
 def test_makemessages_finds_nothing_untranslated_in_the_source(tmp_path):
     """`makemessages -l ru` over a copy of the source (each app's strings go to its own
     catalogue, the rest to the project's): every entry it writes is translated, so no string

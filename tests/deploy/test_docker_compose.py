@@ -38,8 +38,6 @@ from config import servers
 from tests.pgbouncer import UNPRIVILEGED_USER
 from tests.processes import free_port, wait_for
 
-pytestmark = pytest.mark.slow  # it starts processes
-
 ROOT = Path(settings.BASE_DIR)
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)
@@ -358,6 +356,7 @@ def test_pgbouncer_pools_all_twelve_databases_in_transaction_mode():
     assert re.fullmatch(r"edoburu/pgbouncer:v\d+\.\d+\.\d+-p\d+", pgbouncer["image"])
 
 
+@pytest.mark.process
 def test_a_real_pgbouncer_runs_the_file_and_lets_the_app_in_with_its_secrets(secrets_dir, tmp_path):
     """deploy/compose/pgbouncer.ini as it is but for where it listens and what it reaches (the
     machine's PostgreSQL as `postgres`): PgBouncer accepts every setting, and checks the
@@ -426,6 +425,7 @@ def test_pgbouncer_and_the_direct_connections_fit_each_server():
     assert pool + relays + 1 + 3 <= 100
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("service", IMAGE_SERVICES)
 def test_the_app_reaches_every_database_through_pgbouncer_with_its_own_password(
     secrets_dir, service
@@ -467,6 +467,7 @@ def test_the_app_reaches_every_database_through_pgbouncer_with_its_own_password(
     assert len(set(servers_used.values())) == len(servers_used), servers_used
 
 
+@pytest.mark.process
 def test_each_postgres_server_has_its_own_password_secret(secrets_dir):
     files = {}
     for db in DB_SERVICES:
@@ -503,6 +504,7 @@ LINE_FILES = {
 }
 
 
+@pytest.mark.process
 def test_the_secrets_script_makes_every_secret_compose_declares_and_keeps_passwords(
     secrets_dir, tmp_path
 ):
@@ -542,6 +544,7 @@ def test_the_secrets_script_makes_every_secret_compose_declares_and_keeps_passwo
 
 # REDIS AND RABBITMQ
 # ------------------------------------------------------------------------------
+@pytest.mark.process
 def test_redis_requires_a_password_from_a_secret_and_evicts_nothing_at_its_ceiling(secrets_dir):
     redis = SERVICES["redis"]
     line = command("redis").replace("$$", "$")
@@ -574,6 +577,7 @@ def test_redis_requires_a_password_from_a_secret_and_evicts_nothing_at_its_ceili
         ), service
 
 
+@pytest.mark.process
 def test_a_real_redis_runs_the_command_and_answers_only_with_the_password(secrets_dir, tmp_path):
     """The redis service's shell line as it is, but for the image's entrypoint, the port and
     the directory: the secret's password is required, the policy set, and no command line
@@ -607,6 +611,7 @@ def test_a_real_redis_runs_the_command_and_answers_only_with_the_password(secret
         process.wait(timeout=10)
 
 
+@pytest.mark.process
 def test_rabbitmq_loads_its_users_from_a_secret_and_each_process_logs_in_as_its_own(secrets_dir):
     given = service_secrets("rabbitmq")
     definitions = json.loads((secrets_dir / "rabbitmq_definitions").read_text())
@@ -761,6 +766,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("service", ["web", "relay"])
 def test_the_production_settings_load_from_compose_the_env_file_and_the_secrets(
     secrets_dir, service
@@ -992,6 +998,7 @@ def test_kafka_runs_the_official_image_in_kraft_mode_and_the_app_services_point_
     assert relay_waits_for == "service_completed_successfully"
 
 
+@pytest.mark.process
 def test_kafka_takes_its_certificate_and_users_from_secrets_and_only_its_clients_hold_them(
     secrets_dir,
 ):
@@ -1023,6 +1030,7 @@ def test_kafka_takes_its_certificate_and_users_from_secrets_and_only_its_clients
             assert "EVENTS_KAFKA_SASL_PASSWORD_FILE" not in environment(service), service
 
 
+@pytest.mark.process
 def test_the_brokers_certificate_checks_out_for_its_name_against_the_clients_authority(
     secrets_dir,
 ):

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 
-pytestmark = pytest.mark.slow  # it starts processes
+pytestmark = pytest.mark.process  # kubectl renders the manifests, once for the module
 
 ROOT = Path(settings.BASE_DIR)
 K8S = ROOT / "deploy" / "k8s"

@@ -19,7 +19,7 @@ from django.db import connections
 from tests.databases import empty_databases, migrations_applied, server_url
 from tests.processes import environment
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("machine")]
+pytestmark = [pytest.mark.process, pytest.mark.xdist_group("machine")]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -276,6 +276,7 @@ def production_cases(django_db_setup, tmp_path_factory) -> dict[str, dict]:
     return results
 
 
+@pytest.mark.process
 def test_check_deploy_passes_with_no_warning_on_a_proper_configuration(production_cases):
     result = production_cases["proper"]
 
@@ -284,6 +285,7 @@ def test_check_deploy_passes_with_no_warning_on_a_proper_configuration(productio
     assert "WARNINGS" not in result["stdout"] + result["stderr"]
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(("overrides", "reason"), REFUSED)
 def test_production_refuses_to_start_with_an_unsafe_configuration(
     production_cases, overrides, reason
@@ -294,6 +296,7 @@ def test_production_refuses_to_start_with_an_unsafe_configuration(
     assert str(result["refused"]).startswith(refused), result
 
 
+@pytest.mark.process
 def test_a_refused_configuration_stops_manage_py_with_the_reason(django_db_setup):
     # The cases above read the settings in one process; started as the operator starts it,
     # the process stops before it does anything, and says why.
@@ -304,6 +307,7 @@ def test_a_refused_configuration_stops_manage_py_with_the_reason(django_db_setup
     assert "System check" not in result.stdout
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("kind", HOLDS_NO_KEY_KINDS)
 def test_a_process_that_hands_no_event_to_the_workers_holds_no_key_and_signs_nothing(
     production_cases, kind
@@ -316,6 +320,7 @@ def test_a_process_that_hands_no_event_to_the_workers_holds_no_key_and_signs_not
     )
 
 
+@pytest.mark.process
 def test_the_kafka_password_is_read_from_its_secret_file_and_only_the_publishers_need_it(
     production_cases,
 ):
@@ -336,6 +341,7 @@ def test_the_kafka_password_is_read_from_its_secret_file_and_only_the_publishers
     )
 
 
+@pytest.mark.process
 def test_a_staging_deployment_may_send_its_mail_to_the_catcher_when_it_says_so(production_cases):
     result = production_cases["staging"]
 
@@ -343,6 +349,7 @@ def test_a_staging_deployment_may_send_its_mail_to_the_catcher_when_it_says_so(p
     assert "System check identified no issues" in result["stdout"]
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("url", INTERNAL_TARGETS)
 def test_production_refuses_webhook_targets_inside_the_network(production_cases, url):
     result = production_cases[f"target {url}"]
@@ -370,7 +377,7 @@ def https(server) -> httpx.Client:
     )
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_production_responses_carry_the_security_headers(
     production_server,
 ):
@@ -388,7 +395,7 @@ def test_production_responses_carry_the_security_headers(
     assert plain.headers["Location"].startswith("https://")
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_a_preflight_from_an_allowed_origin_succeeds_and_another_gets_no_allow_headers(
     production_server,
 ):
@@ -415,7 +422,7 @@ def test_a_preflight_from_an_allowed_origin_succeeds_and_another_gets_no_allow_h
     assert not any(name.lower().startswith("access-control-allow") for name in foreign.headers)
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_metrics_answer_only_with_the_token(production_server):
     client = https(production_server)
 
@@ -429,7 +436,7 @@ def test_metrics_answer_only_with_the_token(production_server):
     assert "django_http_requests_total_by_method_total" in scraper.text
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_production_logs_are_json_lines(production_server):
     https(production_server).get("/api/v1/catalog/products/", params={"ticket": "s3cret"})
     lines = production_server.log_path.read_text().splitlines()

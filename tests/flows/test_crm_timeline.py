@@ -17,7 +17,7 @@ from orders.tests.factories import order_make, vehicle_make
 from payments.tests.factories import completed_payment_make
 from tests.processes import wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [pytest.mark.process, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 STORY = ["registered", "order_placed", "payment_completed", "loan_decided", "policy_issued"]
 

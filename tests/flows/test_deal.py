@@ -20,7 +20,7 @@ from orders.tests.factories import order_make
 from payments.models import LedgerTransaction, Payment, Refund
 from tests.processes import Worker, purge_broker, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [pytest.mark.process, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 PRICE, DOWN, LOAN = Decimal("2590000.00"), Decimal("500000.00"), Decimal("2090000.00")
 LENDER_DELAY_SECONDS = 3

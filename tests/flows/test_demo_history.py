@@ -210,6 +210,7 @@ def test_production_settings_refuse_the_demo_and_nothing_is_written():
     assert not Order.objects.exists()
 
 
+@pytest.mark.process
 def test_the_production_profile_itself_refuses_the_demo():
     result = subprocess.run(
         [sys.executable, "manage.py", "seed_demo"],

@@ -14,7 +14,7 @@ from orders.models import OrderLink
 from tests.feeds import receive, subscribe, ticket_for
 from tests.processes import wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [pytest.mark.process, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
 def api(server, user):

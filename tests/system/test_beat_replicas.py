@@ -20,7 +20,7 @@ from django.test import override_settings
 from common.management.commands.probe import probe
 from tests.processes import Beat, RedisServer, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("machine")]
+pytestmark = [pytest.mark.process, pytest.mark.xdist_group("machine")]
 
 LOCK_TIMEOUT = 3
 LOOP_INTERVAL = 1

@@ -36,6 +36,7 @@ def test_the_results_of_every_thread_come_back_when_none_fails():
     assert sorted(run_concurrently(4, call)) == [0, 1, 2, 3]
 
 
+@pytest.mark.process
 def test_an_exception_in_a_bare_thread_fails_under_the_suites_warning_filters(pytester):
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
     filters = pyproject["tool"]["pytest"]["ini_options"]["filterwarnings"]

@@ -245,7 +245,7 @@ class Sampler:
             raise self.failure
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_web_worker_and_relay_name_their_connections_and_hold_at_most_their_pools(tmp_path, broker):
     from common.tasks import events_relay_task
@@ -303,7 +303,7 @@ def bouncer(tmp_path):
         yield running
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_behind_pgbouncer_postgresql_holds_only_its_pool_while_the_api_writes_and_reads(
     tmp_path, bouncer
@@ -413,7 +413,7 @@ def crm_in_tokyo():
             connection.execute(f"ALTER DATABASE {name} RESET timezone")
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_behind_pgbouncer_django_reads_utc_on_every_server_connection(bouncer, crm_in_tokyo):
     env = behind(bouncer)
@@ -462,7 +462,7 @@ def sessions_reset_between_transactions(url: str):
     assert not failures, failures
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_behind_pgbouncer_the_crm_export_reads_page_by_page(tmp_path, bouncer, crm_in_tokyo):
     Client.objects.bulk_create(Client(name=f"Client {n:04}") for n in range(1201))

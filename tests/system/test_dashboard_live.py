@@ -10,7 +10,7 @@ from orders import services as orders_services
 from orders.tests.factories import order_make, product_make
 from tests.feeds import receive_until, subscribe, ticket_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [pytest.mark.process, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
 def revenue_today(user) -> str | int | None:

@@ -21,7 +21,7 @@ from tests.processes import free_port, wait_for, wait_for_http
 
 # Its tests share one copy of the project and its server: one test worker runs them all
 # (docs/conventions.md, "Tests").
-pytestmark = pytest.mark.xdist_group("embedded_server")
+pytestmark = [pytest.mark.process, pytest.mark.xdist_group("embedded_server")]
 
 ROOT = Path(__file__).resolve().parents[2]
 # What would point the server at the suite's services or files: the embedded default has none.
@@ -103,7 +103,6 @@ def embedded_server(tmp_path_factory, django_db_setup):
     Cluster(var / "postgres").remove()
 
 
-@pytest.mark.slow
 def test_embedded_server_serves_register_token_and_me(embedded_server):
     base_url, files = embedded_server
     with httpx.Client(base_url=base_url, timeout=10) as http:
@@ -214,7 +213,6 @@ def test_the_storefront_serves_its_pages_on_the_embedded_postgresql(embedded_ser
     assert f"/cars/{cars[0]['id']}/" in pages["/sitemap.xml"].text
 
 
-@pytest.mark.slow
 def test_embedded_server_pushes_a_demo_clients_order_change_over_the_in_memory_layer(
     embedded_server,
 ):
@@ -241,7 +239,6 @@ def test_embedded_server_pushes_a_demo_clients_order_change_over_the_in_memory_l
     assert push["sequence"] == cancelled.json()["sequence"] == snapshot["order"]["sequence"] + 1
 
 
-@pytest.mark.slow
 def test_the_dashboard_shows_its_figures_to_a_signed_in_manager(embedded_server):
     """The admin's "Сводка": the business dashboard and its figures, on PostgreSQL's SQL."""
     base_url, _ = embedded_server
@@ -263,7 +260,6 @@ def test_the_dashboard_shows_its_figures_to_a_signed_in_manager(embedded_server)
     assert figures.json(), figures.text
 
 
-@pytest.mark.slow
 def test_the_startup_banner_lists_every_entry_point_after_the_noise(embedded_server):
     base_url, files = embedded_server
     lines = (files / "server.log").read_text().splitlines()

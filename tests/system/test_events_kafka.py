@@ -39,7 +39,7 @@ from orders import services as order_services
 from orders.models import OutboxEvent
 from orders.tests.factories import order_make, product_make
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(databases="__all__")]
+pytestmark = pytest.mark.django_db(databases="__all__")
 STARTUP_SECONDS = 10
 CONSUME_SECONDS = 40
 PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -175,6 +175,7 @@ def order_rows():
     return list(OutboxEvent.objects.order_by("occurred_at"))
 
 
+@pytest.mark.process
 def test_an_orders_created_paid_and_cancelled_events_arrive_on_its_topic_in_order(
     broker, customer, manager
 ):
@@ -207,6 +208,7 @@ def test_an_orders_created_paid_and_cancelled_events_arrive_on_its_topic_in_orde
     assert kafka_publish_pending() == 0  # nothing twice
 
 
+@pytest.mark.process
 def test_events_wait_in_the_outbox_while_kafka_is_down_and_all_go_once_when_it_returns(
     broker, customer, manager
 ):
@@ -254,6 +256,7 @@ def outbox_row_of_each_public_type() -> dict[str, str]:
     return crafted
 
 
+@pytest.mark.process
 def test_a_consumer_group_reads_every_public_event_type_of_the_catalogue(broker):
     crafted = outbox_row_of_each_public_type()
     assert len(crafted) > 20
@@ -277,6 +280,7 @@ def test_a_consumer_group_reads_every_public_event_type_of_the_catalogue(broker)
     )
 
 
+@pytest.mark.process
 def test_internal_events_never_reach_kafka(broker, customer):
     from accounts import services as account_services
 
@@ -297,6 +301,7 @@ def test_with_publication_off_events_are_never_published_later(settings, custome
     assert kafka_publish_pending() == 0
 
 
+@pytest.mark.process
 def test_the_topics_command_creates_every_aggregates_topic_with_the_settings(broker, settings):
     # Given a broker whose topics the fixture did not create
     broker.stop()
@@ -438,6 +443,7 @@ def tls_broker(settings, tmp_path, *, trusted, names):
     return tansu, terminator
 
 
+@pytest.mark.process
 def test_events_reach_kafka_over_tls_checked_against_the_configured_authority(
     settings, tmp_path, customer, manager
 ):
@@ -458,6 +464,7 @@ def test_events_reach_kafka_over_tls_checked_against_the_configured_authority(
         terminator.stop()
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     ("trusted", "names"),
     [

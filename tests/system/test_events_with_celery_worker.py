@@ -25,7 +25,7 @@ from tests.processes import wait_for
 # (docs/conventions.md, "Tests").
 pytestmark = [
     pytest.mark.xdist_group("events_with_celery_worker"),
-    pytest.mark.slow,
+    pytest.mark.process,
     pytest.mark.django_db(transaction=True, databases="__all__"),
     pytest.mark.parametrize("broker", BROKERS, indirect=True),
 ]

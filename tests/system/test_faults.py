@@ -23,7 +23,7 @@ from payments.models import Payment
 from tests.processes import HttpServer, RedisServer, Worker, wait_for
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.process,
     pytest.mark.xdist_group("machine"),
     pytest.mark.django_db(transaction=True, databases="__all__"),
 ]

@@ -39,6 +39,7 @@ def probe(kind: str, liveness_dir, *args: str) -> Probe:
     return Probe(0, stdout.getvalue(), stderr.getvalue())
 
 
+@pytest.mark.process
 def test_the_command_line_exits_0_on_a_fresh_heartbeat_saying_so(tmp_path):
     # As the orchestrator runs it: manage.py answers it without loading the apps, its
     # settings from the environment (the default max age: a slow start is no stale heartbeat).
@@ -95,7 +96,7 @@ class HeartbeatWorker(Worker):
         os.killpg(self.started().pid, signum)  # the worker and its pool process
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_a_live_worker_passes_and_a_stopped_or_killed_one_fails_after_the_max_age(tmp_path):
     own_redis = RedisServer(tmp_path).start()
     env = {

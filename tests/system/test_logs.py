@@ -18,7 +18,7 @@ from accounts.models import User
 from orders.tests.factories import product_make
 from tests.processes import Site, Worker, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [pytest.mark.process, pytest.mark.django_db(transaction=True, databases="__all__")]
 PASSWORD = "Flow-pass-2026-sturdy"
 NEW_PASSWORD = "Flow-pass-2027-sturdier"
 CARD = "4111111111111111"

@@ -189,7 +189,7 @@ def scrape(url: str) -> dict:
     return samples(response.text)
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @ALL
 def test_every_workers_requests_are_summed(two_workers):
     server, directory = two_workers
@@ -246,7 +246,7 @@ def raw_get(url: str, authorization: bytes | None) -> tuple[int, bytes]:
     return int(head.split(b" ", 2)[1]), body
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @ALL
 @pytest.mark.parametrize("server_class", [HttpServer, EmbeddedServer], ids=["granian", "uvicorn"])
 def test_metrics_answer_401_in_the_envelope_to_any_bad_authorization_header(server_class, tmp_path):

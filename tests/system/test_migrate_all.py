@@ -36,7 +36,7 @@ def tables(name: str) -> set[str]:
     return {table for (table,) in rows}
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_two_started_at_once_migrate_once_straight_to_postgresql(fresh_databases):
     # Given the pooler's addresses lead nowhere: only the direct ones reach PostgreSQL
     nowhere = free_port()

@@ -26,6 +26,7 @@ from tests.processes import Worker, free_port, purge_broker, wait_for
 
 # A worker of the test's own, killed in one test: the machine to itself.
 pytestmark = [
+    pytest.mark.process,
     pytest.mark.xdist_group("machine"),
     pytest.mark.django_db(transaction=True, databases="__all__"),
 ]

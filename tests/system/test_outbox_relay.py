@@ -16,7 +16,7 @@ from tests.processes import HttpServer, RelayProcess, queue_length, wait_for
 # (docs/conventions.md, "Tests").
 pytestmark = [
     pytest.mark.xdist_group("outbox_relay"),
-    pytest.mark.slow,
+    pytest.mark.process,
     pytest.mark.django_db(transaction=True, databases="__all__"),
 ]
 

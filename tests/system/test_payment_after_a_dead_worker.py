@@ -16,7 +16,7 @@ from payments.models import Payment
 from tests.processes import ROOT, Worker, environment, purge_broker, wait_for
 
 # Processes and PostgreSQL's connections counted: the machine to itself (docs/conventions.md).
-pytestmark = pytest.mark.xdist_group("machine")
+pytestmark = [pytest.mark.process, pytest.mark.xdist_group("machine")]
 
 # What a dead worker's payment may take to settle, from its creation.
 WITHIN_SECONDS = 180
@@ -86,7 +86,6 @@ SCALED = {
 
 
 # It waits out the scaled sweep, half a minute: the long stage's.
-@pytest.mark.slow
 @pytest.mark.soak
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_a_worker_killed_mid_charge_its_payment_completes_by_the_sweep_with_one_charge(

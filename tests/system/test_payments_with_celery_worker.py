@@ -14,7 +14,7 @@ from tests.processes import Worker, wait_for, wait_unacknowledged_visible
 # (docs/conventions.md, "Tests").
 pytestmark = [
     pytest.mark.xdist_group("payments_with_celery_worker"),
-    pytest.mark.slow,
+    pytest.mark.process,
     pytest.mark.django_db(transaction=True, databases="__all__"),
 ]
 

@@ -18,7 +18,7 @@ from kombu import Connection, Exchange, Queue
 
 from tests.processes import ROOT, free_port, wait_for
 
-pytestmark = pytest.mark.slow  # it starts a RabbitMQ node
+pytestmark = pytest.mark.process  # it starts a RabbitMQ node
 
 DEFINITIONS = ROOT / "deploy" / "compose" / "rabbitmq_definitions.py"
 REFUSED = (AccessRefused, NotAllowed)

@@ -234,7 +234,7 @@ def pgbouncer(tmp_path):
         yield running
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_three_relays_and_beat_publish_every_event_once_per_outlet(
     customer, settings, rabbitmq, broker, pgbouncer, tmp_path
 ):
@@ -320,7 +320,7 @@ def unclaimed(ids: list[str]) -> int:
     return count
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_the_rows_of_a_relay_killed_holding_its_claim_go_to_a_survivor_within_a_sweep(
     customer, settings, rabbitmq, broker, tmp_path, black_hole
 ):
@@ -396,7 +396,7 @@ def test_the_rows_of_a_relay_killed_holding_its_claim_go_to_a_survivor_within_a_
     assert set(received.values()) == {1}
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_relays_behind_pgbouncer_listen_past_it(customer, settings, worker, pgbouncer, tmp_path):
     """In transaction mode PgBouncer keeps no session: a LISTEN through it would hear
     nothing. With their sweep an hour away, only the NOTIFY heard on the direct

@@ -49,7 +49,7 @@ from tests.processes import (
 from tests.rabbitmq import drain, queue_of_its_own
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.process,
     pytest.mark.sized,  # ORDERS below
     pytest.mark.xdist_group("machine"),
     pytest.mark.django_db(transaction=True, databases="__all__"),

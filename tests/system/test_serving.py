@@ -16,6 +16,7 @@ from tests.processes import FeedServer, Site
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 
+@pytest.mark.process
 def test_http_goes_to_the_wsgi_server_and_names_no_server(server):
     through_proxy = httpx.get(f"{server.url}/api/v1/ping")
     straight_to_feed = httpx.get(f"{server.feed.url}/api/v1/ping")
@@ -28,6 +29,7 @@ def test_http_goes_to_the_wsgi_server_and_names_no_server(server):
     assert httpx.get(f"{server.http.url}/api/v1/ping").headers["server"] == "granian"
 
 
+@pytest.mark.process
 def test_the_feed_goes_to_the_asgi_server_on_the_same_origin(server):
     customer = UserFactory()
     auth = {"Authorization": f"Bearer {AccessToken.for_user(customer)}"}
@@ -40,6 +42,7 @@ def test_the_feed_goes_to_the_asgi_server_on_the_same_origin(server):
     assert first["orders"] == []
 
 
+@pytest.mark.process
 def test_over_http_the_feed_server_answers_its_health_probes_only(tmp_path):
     feed = FeedServer(tmp_path / "feed.log").start()
     try:
@@ -129,7 +132,7 @@ def wrong_sign_ins_until_throttled(site, forwarded: str) -> list[int]:
     return statuses
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_behind_a_listed_terminator_two_clients_get_separate_sign_in_budgets(tmp_path):
     # The terminator is 127.0.0.1, listed in TRUSTED_PROXIES: Caddy keeps its X-Forwarded-For
     # and the app counts each client on its own.
@@ -146,7 +149,7 @@ def test_behind_a_listed_terminator_two_clients_get_separate_sign_in_budgets(tmp
         assert statuses[-1] == 429 and set(statuses[:-1]) == {401}
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_an_unlisted_senders_forwarded_address_is_ignored(tmp_path):
     # The app believes Caddy (127.0.0.1); Caddy believes a terminator at 192.0.2.1 only, so
     # what 127.0.0.1 forwards is replaced by its own address: one budget for everyone.

@@ -13,7 +13,7 @@ from showroom import services
 from showroom.models import Registration
 from showroom.tests.factories import event_make
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [pytest.mark.process, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
 def test_a_cancellation_promotes_one_registration_and_its_owner_gets_the_push(server):

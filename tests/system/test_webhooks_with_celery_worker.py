@@ -16,7 +16,7 @@ from tests.conftest import BROKERS
 from tests.processes import wait_for
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.process,
     pytest.mark.django_db(transaction=True, databases="__all__"),
     pytest.mark.parametrize("broker", BROKERS, indirect=True),
 ]
