@@ -16,7 +16,9 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 
+from catalog.choices import BodyType, Fuel
 from catalog.models import Product
 from catalog.validators import normalize_vin
 
@@ -47,6 +49,22 @@ def phonetic_key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
+def kinds_named(product: Product) -> str:
+    """The car's body type and fuel as a buyer names them, in Russian and in English
+    ("Кроссовер Crossover Дизель Diesel"): what "кроссовер", the home page's own example,
+    and "дизель" find."""
+    labels = [
+        choice(value).label
+        for choice, value in ((BodyType, product.body_type), (Fuel, product.fuel))
+        if value in choice.values
+    ]
+    names = []
+    for language in ("ru", "en"):
+        with translation.override(language):
+            names += [str(label) for label in labels]
+    return " ".join(names)
+
+
 def search_fields_prepare(product: Product) -> None:
     """Set a product's phonetic key and its search vector from its text
     fields, to be written by the same INSERT or UPDATE as they are (`catalog.services`):
@@ -61,6 +79,7 @@ def search_fields_prepare(product: Product) -> None:
             config="simple", weight="A",
         )
         + SearchVector(Value(product.name), config="russian", weight="B")
+        + SearchVector(Value(kinds_named(product)), config="russian", weight="B")
         + SearchVector(Value(product.description), config="russian", weight="C")
     )  # fmt: skip
 

@@ -403,9 +403,7 @@ def crm_in_tokyo():
     """The test's crm database opens its sessions in Tokyo time, as a server configured for
     local time would."""
     name = connections["crm"].settings_dict["NAME"]
-    with psycopg.connect(
-        "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-    ) as connection:
+    with psycopg.connect(server_url("postgres"), autocommit=True) as connection:
         connection.execute(f"ALTER DATABASE {name} SET timezone = 'Asia/Tokyo'")
         try:
             yield

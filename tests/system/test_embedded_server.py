@@ -2,6 +2,7 @@
 directory of files of its own, answering over real HTTP. Nothing but Python is needed: the
 embedded PostgreSQL from its wheel, in-memory layers and eager Celery."""
 
+import contextlib
 import json
 import os
 import signal
@@ -97,7 +98,8 @@ def embedded_server(tmp_path_factory, django_db_setup):
         try:
             process.wait(timeout=30)
         finally:
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # nothing left of its group
+                os.killpg(process.pid, signal.SIGKILL)
             log.close()
         assert not Cluster(var / "postgres").running(), "make run left its PostgreSQL running"
     Cluster(var / "postgres").remove()

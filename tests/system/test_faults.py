@@ -20,6 +20,7 @@ from orders.models import OutboxEvent as OrderOutboxEvent
 from orders.tests.factories import order_make, product_make
 from payments.models import OutboxEvent as PaymentOutboxEvent
 from payments.models import Payment
+from tests.databases import server_url
 from tests.processes import HttpServer, RedisServer, Worker, wait_for
 
 pytestmark = [
@@ -164,10 +165,7 @@ def catalog_blocker():
     afterwards. The other processes of the run (the session's site, its workers) keep theirs:
     this test takes its own server down, not theirs."""
     name = connections["catalog"].settings_dict["NAME"]
-    db = connections["default"].settings_dict
-    admin = psycopg.connect(
-        f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/postgres", autocommit=True
-    )
+    admin = psycopg.connect(server_url("postgres"), autocommit=True)
 
     class Blocker:
         def block(self):

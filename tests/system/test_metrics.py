@@ -70,6 +70,7 @@ def database_down(monkeypatch):
 
     def take_down(alias: str, port: int = 1):
         config = connections.settings[alias]  # the dict every thread's connection is made from
+        monkeypatch.setitem(config, "HOST", "127.0.0.1")  # not the suite's server's socket
         monkeypatch.setitem(config, "PORT", str(port))
         monkeypatch.setitem(config, "OPTIONS", {"connect_timeout": 5})
 

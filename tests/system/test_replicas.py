@@ -34,6 +34,7 @@ from orders.models import Order, OrderStatusHistory
 from orders.tests.factories import product_make
 from payments.models import LedgerTransaction, Payment
 from tests.conftest import RABBITMQ_URL
+from tests.databases import server_url
 from tests.pgbouncer import PgBouncer, behind
 from tests.processes import (
     Beat,
@@ -153,10 +154,8 @@ class ConnectionSampler(threading.Thread):
         self._stopping = threading.Event()
 
     def run(self) -> None:
-        db = connections["default"].settings_dict
-        url = f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/postgres"
         try:
-            with psycopg.connect(url, autocommit=True) as connection:
+            with psycopg.connect(server_url("postgres"), autocommit=True) as connection:
                 while not self._stopping.is_set():
                     rows = connection.execute(
                         "SELECT datname, count(*) FROM pg_stat_activity"
