@@ -42,18 +42,15 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
     """Each worker's databases, cloned from templates the run migrates once, and dropped at
     the end (tests/databases.py). In place of pytest-django's, which migrates every
     database of every worker."""
-    from tests.databases import databases_cloned, drop_databases
+    from tests.databases import connection_closed, databases_cloned, drop_databases
 
     worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
     with django_db_blocker.unblock():
         clones = databases_cloned(worker)
     yield
     with django_db_blocker.unblock():
-        from django.db import connections
-
-        for connection in connections.all():
-            connection.close()
-            connection.close_pool()
+        for alias in settings.DATABASES:
+            connection_closed(alias)
         drop_databases(clones)
 
 

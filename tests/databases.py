@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from common.db.postgresql.base import KEPT_ON_FLUSH
+from common.db.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
 
 
 def database_url(db: dict[str, Any], name: str | None = None, *, tcp: bool = False) -> str:
@@ -31,6 +32,14 @@ def database_url(db: dict[str, Any], name: str | None = None, *, tcp: bool = Fal
 def server_url(database: str, *, tcp: bool = False) -> str:
     """The address of `database` on the server the suite's databases are on."""
     return database_url(connections["default"].settings_dict, database, tcp=tcp)
+
+
+def connection_closed(alias: str) -> None:
+    """Close `alias`'s connection and its pool's, as before its settings change."""
+    connection = connections[alias]
+    connection.close()
+    if isinstance(connection, PostgreSQLWrapper):
+        connection.close_pool()
 
 
 # The templates: made by the first worker to ask, under this lock, which the others wait on.
@@ -70,8 +79,7 @@ def _templates_made(aliases: list[str]) -> None:
                 original = connection.settings_dict["NAME"]
                 connection.settings_dict["TEST"]["NAME"] = name
                 connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-                connection.close()
-                connection.close_pool()
+                connection_closed(alias)
                 connection.settings_dict["NAME"] = original
                 server.execute(f"COMMENT ON DATABASE \"{name}\" IS 'autosalon test template'")
         finally:
@@ -94,9 +102,8 @@ def databases_cloned(worker: str) -> list[str]:
             server.execute(f'CREATE DATABASE "{clone}" TEMPLATE "{template_name(alias)}"')
             server.execute(f'ALTER DATABASE "{clone}" SET synchronous_commit = off')
     for alias, clone in clones.items():
+        connection_closed(alias)
         connection = connections[alias]
-        connection.close()
-        connection.close_pool()
         connection.settings_dict["NAME"] = clone
         connection.settings_dict["TEST"]["NAME"] = clone
     return list(clones.values())

@@ -55,7 +55,7 @@ from django.core.management import execute_from_command_line
 execute_from_command_line(["manage.py", "check", "--deploy"])
 """
 
-REFUSED = [
+REFUSED: list[tuple[dict[str, str | None], str]] = [
     ({"DJANGO_SECRET_KEY": None}, "set DJANGO_SECRET_KEY"),
     ({"DJANGO_SECRET_KEY": settings.DEFAULT_SECRET_KEY}, "set DJANGO_SECRET_KEY"),
     ({"DJANGO_SECRET_KEY": "x" * 49}, "DJANGO_SECRET_KEY has 49 characters"),
