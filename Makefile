@@ -112,7 +112,7 @@ test: install
 
 # The long stage, which CI runs after `make test` (README, "Testing"): the tests sized by
 # the environment at their long size (`sized`: the doubled system of tests/system/test_replicas.py
-# with 300 orders instead of 60, one process of every kind killed while they flow; the
+# with 300 orders instead of 30, one process of every kind killed while they flow; the
 # every property test with 500 examples instead of 12, tests/properties.py), and the tests that only it runs
 # (`soak`: ninety days of demo history, the squash moving a database built from the replaced
 # migrations, a dead worker's payment waiting out the sweep).

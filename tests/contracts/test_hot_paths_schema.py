@@ -19,9 +19,11 @@ HOT_PATHS = r"^/api/v1/(orders|catalog/products)/$"
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def hot_paths():
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    """The schema the site serves, loaded once for the module and as JSON: rendering the
+    whole API's schema as YAML takes seconds."""
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
 schema = schemathesis.pytest.from_fixture("hot_paths").include(path_regex=HOT_PATHS)

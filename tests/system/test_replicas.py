@@ -57,9 +57,10 @@ pytestmark = [
 ]
 
 CLIENTS = 10  # threads, each its own customer
-# Orders in all, each some 50 tasks for the two workers: 60 in `make test`, enough for each
-# kill to land while orders flow; 300 in `make soak`, the long run (README, "Testing").
-ORDERS = int(os.environ.get("REPLICAS_ORDERS", "60"))
+# Orders in all, each some 50 tasks for the two workers: 30 in `make test`, enough for each
+# kill to land while orders flow (the fifth after 20); 300 in `make soak`, the long run
+# (README, "Testing").
+ORDERS = int(os.environ.get("REPLICAS_ORDERS", "30"))
 ORDERS_PER_CLIENT = max(ORDERS // CLIENTS, 1)
 TOTAL = CLIENTS * ORDERS_PER_CLIENT
 # How long the system may take to settle what the clients did: a task rate of a loaded
@@ -81,14 +82,14 @@ SWEEP_INTERVAL = 3.0
 SYSTEM_ENV = {
     "EVENTS_RELAY_INTERVAL_SECONDS": "2",
     "EVENTS_RELAY_GRACE_SECONDS": "1",
-    "EVENTS_REDELIVER_AFTER_SECONDS": "10",
+    "EVENTS_REDELIVER_AFTER_SECONDS": "5",
     # A webhook POST claimed by the killed worker is sent again once its claim runs out, the
     # task time limit and a minute after it was claimed (integrations.services): 80 s, not
     # 180. No task of the test's runs for more than a few seconds.
     "CELERY_TASK_TIME_LIMIT": "20",
     "WEBHOOKS_DISPATCH_INTERVAL_SECONDS": "2",
     "PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS": str(SWEEP_INTERVAL),
-    "PAYMENTS_PENDING_SWEEP_AFTER_SECONDS": "30",
+    "PAYMENTS_PENDING_SWEEP_AFTER_SECONDS": "15",
     "CELERY_VISIBILITY_TIMEOUT": "5",
     "LOG_LEVEL": "INFO",
 }
