@@ -62,6 +62,9 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # cannot tell the contrast of the links out of view, and shows whole on a desktop: the same
 # header on every page of the account, so the account page stands for them.
 AXE_AT_BOTH_WIDTHS = {"cars", "cars-filtered", "account"}
+# And in Russian, whose longer words are the likelier to crowd a control out of view or to
+# clash with its colours; in English only the pages above, where the layout changes most.
+AXE_LANGUAGE = "ru"
 
 
 def serious_violations(page) -> list[str]:
@@ -366,7 +369,7 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
                     widths[(name, slug)] = page.evaluate("document.documentElement.scrollWidth")
                     titles[slug] = page.title()
                     texts[slug] = page.locator("body").inner_text()
-                    if name == "phone" or slug in AXE_AT_BOTH_WIDTHS:
+                    if slug in AXE_AT_BOTH_WIDTHS or (name, language) == ("phone", AXE_LANGUAGE):
                         violations[(name, slug)] = serious_violations(page)
                     snap(page, f"storefront-{language}-{name}-{slug}")
             context.close()
