@@ -23,6 +23,10 @@ MANAGERS_GROUP = "Managers"
 
 class ActivityType(models.TextChoices):
     REGISTERED = "registered", pgettext_lazy("account activity", "Registered")
+    REGISTRATION_ATTEMPTED = (
+        "registration_attempted",
+        pgettext_lazy("account activity", "Someone tried to register with this e-mail"),
+    )
     LOGIN = "login", pgettext_lazy("account activity", "Logged in")
     LOGIN_FAILED = "login_failed", pgettext_lazy("account activity", "Failed login")
     REFRESH_TOKEN_REUSED = (

@@ -141,3 +141,16 @@ def email_changed_email_send(*, user: User, old_email: str) -> None:
         template="email_changed",
         context={"old_email": old_email},
     )
+
+
+def registration_attempt_email_send(*, user: User) -> None:
+    """Someone tried to register with this account's e-mail: if it was the owner, they sign
+    in or reset their password (docs/security.md, "Account enumeration")."""
+    _send(
+        user=user,
+        template="registration_attempt",
+        context={
+            "sign_in_url": f"{settings.SITE_URL}/account/sign-in/",
+            "reset_url": f"{settings.SITE_URL}/account/password/",
+        },
+    )

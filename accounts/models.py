@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.base import ModelBase
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -204,6 +205,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """What a browser session keeps of its user, checked by Django on each request
+        (`django.contrib.auth.get_user`): the password's HMAC and the token version, so that
+        revoking every token (signing out everywhere, a new password, a deactivation) ends
+        the sessions too (docs/security.md, "Tokens"). `get_session_auth_hash` and the
+        fallback keys' hashes both come from here."""
+        return salted_hmac(
+            "accounts.models.User.get_session_auth_hash",
+            f"{self.password}:{self.token_version}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

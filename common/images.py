@@ -4,8 +4,11 @@ photos (a vehicle's in the catalog, a trade-in's); the storage and the records a
 app's.
 
 An upload is read by its content, never by its name: JPEG, PNG, WebP or HEIC, at most
-PHOTO_MAX_BYTES and PHOTO_MAX_PIXELS, decoded in full once so that a truncated or malformed
-file is refused here, not when a buyer opens it. What is served is a copy drawn again from
+PHOTO_MAX_BYTES, PHOTO_MAX_SIDE pixels on a side and PHOTO_MAX_PIXELS in all. The size is
+read from the header (Pillow opens lazily) before a pixel is decoded, so a small file that
+unpacks to a huge image is refused at once (docs/tradein.md, "Photos"); only then is it
+decoded in full, once, so that a truncated or malformed file is refused here, not when a
+buyer opens it. Renditions are drawn later, by the owning app's task. What is served is a copy drawn again from
 the pixels alone: no EXIF (a phone's GPS position included), no ICC or XMP block, turned
 upright as the camera meant. A HEIC photo is served as JPEG, which every browser shows."""
 
@@ -22,6 +25,9 @@ from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
 
 pillow_heif.register_heif_opener()
+# Pillow's own guard, a second line behind the header check below: it warns above this many
+# pixels and refuses twice as many before decoding.
+Image.MAX_IMAGE_PIXELS = settings.PHOTO_MAX_PIXELS
 
 # Format as Pillow reads it → the format and extension the served copy is saved in.
 ACCEPTED = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp"),
@@ -51,7 +57,18 @@ def _refused(message: StrOrPromise) -> ApplicationError:
 
 def _too_many_pixels() -> ApplicationError:
     return _refused(
-        _("A photo is at most %(mp)s megapixels.") % {"mp": settings.PHOTO_MAX_PIXELS // 1_000_000}
+        _("A photo is at most %(side)s pixels on a side and %(mp)s megapixels.")
+        % {"side": settings.PHOTO_MAX_SIDE, "mp": settings.PHOTO_MAX_PIXELS // 1_000_000}
+    )
+
+
+def size_allowed(width: int, height: int) -> bool:
+    """Whether an image of this size may be decoded: PHOTO_MAX_SIDE on a side, and
+    PHOTO_MAX_PIXELS in all."""
+    return bool(
+        0 < width <= settings.PHOTO_MAX_SIDE
+        and 0 < height <= settings.PHOTO_MAX_SIDE
+        and width * height <= settings.PHOTO_MAX_PIXELS
     )
 
 
@@ -63,14 +80,16 @@ def photo_checked(data: bytes) -> CheckedImage:
         )
     try:
         image = Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # The warning is raised only where warnings are errors; elsewhere the header check
+        # below refuses the same image.
         raise _too_many_pixels() from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise _refused(_("This is not a JPEG, PNG, WebP or HEIC image.")) from exc
     if image.format not in ACCEPTED:
         raise _refused(_("This is not a JPEG, PNG, WebP or HEIC image."))
     # From the header, before the pixels are decoded: a decompression bomb stops here.
-    if image.width * image.height > settings.PHOTO_MAX_PIXELS:
+    if not size_allowed(image.width, image.height):
         raise _too_many_pixels()
     try:
         image.load()

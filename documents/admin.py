@@ -1,13 +1,14 @@
-"""The documents in the admin (docs/documents.md): the legal entity edited as a form; a
-template's new version written from the current one and previewed as a PDF; documents read
-only, opened, and generated again (a new number that supersedes the old)."""
+"""The documents in the admin (docs/documents.md): the legal entity edited as a form, its
+requisites read only and changed by a proposal another staff member confirms; a template's new
+version written from the current one and previewed as a PDF; documents read only, opened, and
+generated again (a new number that supersedes the old)."""
 
 from typing import cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -23,19 +24,45 @@ from common.admin import (
 from common.api.exceptions import ApplicationError
 from common.types import Actor
 from documents import rendering, selectors, services
-from documents.models import Document, DocumentTemplate, LegalEntity
+from documents.models import (
+    REQUISITE_FIELDS,
+    Document,
+    DocumentTemplate,
+    LegalEntity,
+    RequisitesChange,
+)
+from documents.services.requisites import RequisitesKeeper
 
 DB = "documents"
 
 
+def _keeper(request) -> bool:
+    return request.user.is_staff and request.user.has_perm(services.REQUISITES_PERMISSION)
+
+
 @admin.register(LegalEntity)
 class LegalEntityAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+    """The requisites the customers pay to are read only here: a change of them is a proposal
+    that another staff member confirms (docs/documents.md, "Requisites"). Only those allowed
+    to change the requisites add a legal entity or choose the one that signs."""
+
     using = DB
     list_display = ["short_name", "showroom", "inn", "is_default"]
     fieldsets = [
         (None, {"fields": ["showroom", "is_default", "name", "short_name", "address"]}),
         (_("Registration"), {"fields": ["inn", "kpp", "ogrn", "phone", "email"]}),
-        (_("Bank"), {"fields": ["bank_name", "bik", "account", "correspondent_account"]}),
+        (
+            _("Bank"),
+            {
+                "fields": [
+                    "bank_name",
+                    "bik",
+                    "account",
+                    "correspondent_account",
+                    "requisites_change_link",
+                ]
+            },
+        ),
         (
             _("Signatory"),
             {
@@ -49,8 +76,139 @@ class LegalEntityAdmin(DatabaseAdminMixin, admin.ModelAdmin):
         ),
     ]
 
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and _keeper(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["requisites_change_link"]
+        readonly = [*REQUISITE_FIELDS, "requisites_change_link"]
+        return readonly if _keeper(request) else [*readonly, "is_default"]
+
+    @display(_("change of the requisites"))
+    def requisites_change_link(self, entity: LegalEntity) -> str:
+        if entity.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}?legal_entity={}">{}</a>',
+            reverse("admin:documents_requisiteschange_add"),
+            entity.pk,
+            _("Propose a change (another staff member confirms it)"),
+        )
+
     def save_model(self, request, obj, form, change):
         obj.save(using=DB)
+
+
+class RequisitesChangeForm(forms.ModelForm):
+    """A proposal: the legal entity and its new requisites, checked as the service checks
+    them before it is made."""
+
+    class Meta:
+        model = RequisitesChange
+        fields = ["legal_entity", *REQUISITE_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        values = {field: cleaned.get(field) or "" for field in REQUISITE_FIELDS}
+        try:
+            services.requisites_change_check(entity=cleaned["legal_entity"], values=values)
+        except ApplicationError as error:
+            for field, problems in error.details.items():
+                if field in self.fields:
+                    self.add_error(field, problems)
+            raise forms.ValidationError(str(error.message)) from error
+        return cleaned
+
+
+@admin.register(RequisitesChange)
+class RequisitesChangeAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+    """Proposals of new requisites: made by "add", confirmed or rejected from the list by
+    another staff member allowed to (four eyes, docs/documents.md "Requisites"); never
+    edited."""
+
+    using = DB
+    form = RequisitesChangeForm
+    list_display = [
+        "legal_entity",
+        "account",
+        "bik",
+        "status",
+        "proposed_by_id",
+        "proposed_at",
+        "confirmed_by_id",
+        "confirmed_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["legal_entity"]
+    readonly_fields = [
+        "status",
+        "previous",
+        "proposed_by_id",
+        "proposed_at",
+        "confirmed_by_id",
+        "confirmed_at",
+        "rejected_by_id",
+        "rejected_at",
+    ]
+    actions = [
+        service_action(
+            lambda request, change: services.requisites_change_confirm(
+                change_id=change.pk, user=cast(RequisitesKeeper, request.user)
+            ),
+            description=_("Confirm the proposed requisites (a second staff member)"),
+            done=_("Confirmed"),
+        ),
+        service_action(
+            lambda request, change: services.requisites_change_reject(
+                change_id=change.pk, user=cast(RequisitesKeeper, request.user)
+            ),
+            description=_("Reject the proposed requisites"),
+            done=_("Rejected"),
+        ),
+    ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["legal_entity", *REQUISITE_FIELDS]
+        return ["legal_entity", *REQUISITE_FIELDS, *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def has_add_permission(self, request):
+        return _keeper(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        entity = LegalEntity.objects.using(DB).filter(pk=initial.get("legal_entity")).first()
+        if entity is None:
+            return initial
+        return {**initial, **{field: getattr(entity, field) for field in REQUISITE_FIELDS}}
+
+    def save_model(self, request, obj, form, change):
+        # The service checks, records the proposer and tells the staff allowed to confirm.
+        made = services.requisites_change_propose(
+            legal_entity_id=form.cleaned_data["legal_entity"].pk,
+            values={field: form.cleaned_data[field] for field in REQUISITE_FIELDS},
+            user=request.user,
+        )
+        obj.pk = made.pk
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as error:  # a proposal made at the same moment
+            self.message_user(request, str(error.message), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:documents_requisiteschange_changelist"))
 
 
 class TemplateVersionForm(forms.ModelForm):
@@ -69,6 +227,7 @@ class TemplateVersionForm(forms.ModelForm):
         if self.errors:
             return cleaned
         try:
+            rendering.css_check(cleaned.get("css") or "")
             rendering.html_render(
                 html=cleaned["html"],
                 facts=services.sample_facts(cleaned["kind"]),

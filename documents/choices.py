@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.transitions import ANYONE, TransitionMap
+
 
 class DocumentKind(models.TextChoices):
     OFFER = "offer", pgettext_lazy("document", "Offer")
@@ -27,3 +29,21 @@ NUMBER_PREFIXES = {
 
 # The languages a document template is written in (settings.LANGUAGES).
 TEMPLATE_LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+
+
+class RequisitesChangeStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting confirmation")
+    APPLIED = "applied", _("applied")
+    REJECTED = "rejected", _("rejected")
+
+
+# A proposal waits, then is applied by a second holder or rejected (docs/documents.md,
+# "Requisites"); the service checks who may.
+REQUISITES_CHANGE_TRANSITIONS = TransitionMap(
+    "requisites change",
+    RequisitesChangeStatus,
+    {
+        (RequisitesChangeStatus.PENDING, RequisitesChangeStatus.APPLIED): ANYONE,
+        (RequisitesChangeStatus.PENDING, RequisitesChangeStatus.REJECTED): ANYONE,
+    },
+)

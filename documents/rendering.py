@@ -4,8 +4,10 @@ installed by `make install-system`, docs/operations.md "Documents")."""
 
 from typing import Any
 
+import tinycss2
 from django.template import Context, Engine, TemplateSyntaxError
 from django.utils import translation
+from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
@@ -38,8 +40,53 @@ ENGINE = Engine(
 
 
 # Templates are written in the admin: they may embed data: URIs (the QR code), and fetch
-# nothing from the network or the disk.
+# nothing from the network or the disk. Every HTML and every stylesheet is given this fetcher:
+# a CSS object made without one would fetch with WeasyPrint's default, which reads `file:`
+# and `http:` (docs/documents.md, "Templates").
 DATA_ONLY = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+# The CSS functions whose string argument is an address.
+_ADDRESS_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set"}
+
+
+def css_check(css: str) -> None:
+    """Refuse a template's CSS that names any address but a `data:` one: an `@import`, or a
+    `url(…)` of anything else. The fetcher would fetch none of them; saying so at once tells
+    the template's author why their stylesheet does nothing."""
+    if problem := _css_problem(tinycss2.parse_stylesheet(css or "")):
+        raise ApplicationError(
+            _("The template's CSS may name only data: addresses: %(problem)s")
+            % {"problem": problem},
+            code=DocumentErrorCode.TEMPLATE_CSS_REFUSED,
+            status=400,
+            details={"css": [str(problem)]},
+        )
+
+
+def _css_problem(nodes: Any) -> str:
+    """The first address that is not `data:` in parsed CSS, at any depth: tinycss2 has undone
+    the escapes (`@\\69mport` is an `@import`)."""
+    for node in nodes or ():
+        kind = getattr(node, "type", "")
+        if (kind == "at-rule" and node.lower_at_keyword == "import") or (
+            kind == "at-keyword" and node.lower_value == "import"
+        ):
+            return "@import"
+        if kind == "url" and not _data(node.value):
+            return f"url({node.value})"
+        if kind == "function" and node.lower_name in _ADDRESS_FUNCTIONS:
+            for argument in node.arguments:
+                if argument.type == "string" and not _data(argument.value):
+                    return f"{node.lower_name}({argument.value})"
+        for children in ("prelude", "content", "arguments", "value"):
+            inner = getattr(node, children, None)
+            if isinstance(inner, list) and (problem := _css_problem(inner)):
+                return problem
+    return ""
+
+
+def _data(address: str) -> bool:
+    return address.strip().lower().startswith("data:")
 
 
 def html_render(*, html: str, facts: dict[str, Any], language: str) -> str:
@@ -59,7 +106,10 @@ def pdf_render(*, html: str, css: str, facts: dict[str, Any], language: str) -> 
     """The PDF of `html` (a template) with `facts`, in `language`'s number formats."""
     document = html_render(html=html, facts=facts, language=language)
     pdf = HTML(string=document, base_url=None, url_fetcher=DATA_ONLY).write_pdf(
-        stylesheets=[CSS(string=BASE_CSS), CSS(string=css or "")]
+        stylesheets=[
+            CSS(string=BASE_CSS, url_fetcher=DATA_ONLY),
+            CSS(string=css or "", url_fetcher=DATA_ONLY),
+        ]
     )
     assert pdf is not None  # written to memory, not a target
     return pdf

@@ -1,6 +1,7 @@
 """Reads of the documents domain, scoped to who asks: a customer sees the documents of their
 own orders, staff see all."""
 
+from django.contrib.auth.backends import ModelBackend
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +64,15 @@ def template_current(*, kind: str, language: str) -> DocumentTemplate:
             status=409,
         )
     return template
+
+
+# Who may propose and confirm a change of the seller's requisites (docs/documents.md,
+# "Requisites"): superusers, and staff given it; managers are not.
+REQUISITES_PERMISSION = "documents.change_requisites"
+
+
+def requisites_keepers_emails() -> list[str]:
+    """The e-mail addresses of the active staff who hold the requisites permission: they hear
+    of every change proposed and applied. Read through Django's own permission check."""
+    users = ModelBackend().with_perm(REQUISITES_PERMISSION, is_active=True)
+    return sorted({user.email for user in users.filter(is_staff=True) if user.email})

@@ -132,6 +132,9 @@ class Delivery(TimestampedModel):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When the e-mail's unsubscribe link was used: it works once (docs/notifications.md,
+    # "Unsubscribing").
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("notification")

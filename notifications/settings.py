@@ -28,3 +28,5 @@ NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=tas
 NOTIFICATIONS_QUIET_HOURS = (21, 9)
 # The domain of the Message-ID each e-mail carries, one per delivery.
 NOTIFICATIONS_MESSAGE_ID_DOMAIN = urlsplit(site_url()).hostname or "autosalon.local"
+# An e-mail's unsubscribe link works once, for this many days after the e-mail was sent.
+NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS = 30

@@ -25,7 +25,7 @@ from config.celery import app as celery_app
 from tests.databases import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
-THROTTLE_BUCKETS = ("AUTH", "ORDER_CREATE", "LEAD", "USER", "ANON", "READINESS")
+THROTTLE_BUCKETS = ("AUTH", "ORDER_CREATE", "LEAD", "UPLOAD", "USER", "ANON", "READINESS")
 
 
 def free_port() -> int:

@@ -24,6 +24,7 @@ def production_environment(**overrides) -> dict:
         "DJANGO_SECRET_KEY": SECRET,
         "DJANGO_ALLOWED_HOSTS": "autosalon.example.com,127.0.0.1,localhost",
         "DJANGO_CSRF_TRUSTED_ORIGINS": "https://autosalon.example.com",
+        "SITE_URL": "https://autosalon.example.com",
         "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
         "METRICS_TOKEN": METRICS_TOKEN,
         "CORS_ALLOWED_ORIGINS": ALLOWED_ORIGIN,

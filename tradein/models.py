@@ -3,8 +3,10 @@ the catalog belong to other databases and are referenced by id (docs/architectur
 
 import uuid
 
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.formatting import money
@@ -91,17 +93,34 @@ class OfferApproval(DecisionBase):
         verbose_name_plural = _("offer approvals")
 
 
+def photo_storage() -> Storage:
+    """The trade-ins' photos' own storage: private, never under MEDIA_URL (docs/tradein.md,
+    "Photos")."""
+    return storages["tradein_photos"]
+
+
+def photo_path(photo: "TradeInPhoto", filename: str) -> str:
+    """Where a photo is stored: under its trade-in, by a random name nobody can guess."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"{photo.trade_in_id}/{uuid.uuid4().hex}.{extension}"
+
+
 class TradeInPhoto(TimestampedModel):
     """A photo of the old car: the checked copy of the upload (common/images.py), carried over
-    to the catalog with the car."""
+    to the catalog with the car, and once the task has made them its WebP renditions by name
+    (`thumb`, `card`, `large`). Private: its files are read through `trade-in-photo-file`,
+    which lets in the trade-in's customer and staff only."""
 
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     trade_in = models.ForeignKey(
         TradeIn, verbose_name=_("trade-in"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.FileField(_("image"), upload_to="tradein/", max_length=300)
+    image = models.FileField(
+        _("image"), upload_to=photo_path, storage=photo_storage, max_length=300
+    )
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
+    # Rendition name → {"name": storage name, "width": px, "height": px}.
     renditions = models.JSONField(_("renditions"), default=dict)
 
     class Meta:
@@ -112,11 +131,27 @@ class TradeInPhoto(TimestampedModel):
     def __str__(self):
         return str(self.image.name)
 
+    def file_url(self, name: str) -> str:
+        """The address of one of this photo's files: the view that checks who asks."""
+        return reverse("trade-in-photo-file", args=[name])
+
+    @property
+    def url(self) -> str:
+        return self.file_url(str(self.image.name))
+
+    def rendition_url(self, kind: str) -> str:
+        """A rendition's address; the original's until the task has made it."""
+        made = self.renditions.get(kind)
+        return self.file_url(made["name"]) if made else self.url
+
     @property
     def thumb_url(self) -> str:
-        """The small rendition's address (the original's, if it has none)."""
-        thumb = self.renditions.get("thumb")
-        return self.image.storage.url(thumb["name"]) if thumb else self.image.url
+        """The small rendition's address (the original's, if it has none yet)."""
+        return self.rendition_url("thumb")
+
+    def names(self) -> list[str]:
+        """The storage names of every file of this photo."""
+        return [str(self.image.name), *(str(made["name"]) for made in self.renditions.values())]
 
 
 class OutboxEvent(OutboxEventBase):

@@ -19,10 +19,11 @@ from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from common import four_eyes
 from common.api.exceptions import ApplicationError
+from common.error_codes import CommonErrorCode
 from common.images import RENDITIONS, photo_checked, rendition
+from common.queueing import task_queue
 from common.types import Actor, Id
-from orders import selectors as orders_selectors
-from tradein import events, selectors
+from tradein import credit, events, selectors
 from tradein.choices import TRADEIN_TRANSITIONS, OfferDecision, TradeInStatus
 from tradein.choices import Actor as Role
 from tradein.error_codes import TradeInErrorCode
@@ -79,9 +80,9 @@ def trade_in_submit(
             code=TradeInErrorCode.VIN_IN_STOCK,
             status=409,
         )
-    customer_id = user.pk
     if order_id is not None:
-        customer_id = orders_selectors.order_view_get(user=user, order_id=order_id).customer_id
+        credit.own_pending_order(user, order_id)
+    customer_id = user.pk
     try:
         with transaction.atomic(using=DB):
             trade_in = TradeIn.objects.using(DB).create(
@@ -109,10 +110,10 @@ def trade_in_submit(
 
 def trade_in_attach(*, user: Actor, trade_in_id: Id, order_id: Id) -> TradeIn:
     """A trade-in asked for on its own (from a car's page), credited to an order the
-    customer placed since: before it is inspected, to one of their own orders (another's is
-    a 404). Its current status is announced again, with the order, so that the order's deal
-    and payments learn of it."""
-    order = orders_selectors.order_view_get(user=user, order_id=order_id)
+    customer placed since: before it is inspected, to one of their own `pending` orders
+    (another's is a 404, staff's included). Its current status is announced again, with the
+    order, so that the order's deal and payments learn of it."""
+    order = credit.own_pending_order(user, order_id)
     with transaction.atomic(using=DB):
         trade_in = _locked(trade_in_id)
         if trade_in.customer_id != order.customer_id:
@@ -135,26 +136,27 @@ def trade_in_attach(*, user: Actor, trade_in_id: Id, order_id: Id) -> TradeIn:
 
 def trade_in_photo_add(*, trade_in: TradeIn, data: bytes) -> TradeInPhoto:
     """A photo of the old car, checked and drawn again as a vehicle's is (common/images.py),
-    with the same renditions."""
+    stored privately under a random name; its renditions are drawn by a task after the
+    commit (docs/tradein.md, "Photos"). The count is checked before the image is decoded,
+    and no lock is held while it is."""
+    _photos_room_check(trade_in.pk)
     checked = photo_checked(data)
-    with transaction.atomic(using=DB):
-        _locked(trade_in.pk)
-        if TradeInPhoto.objects.using(DB).filter(trade_in=trade_in).count() >= MAX_PHOTOS:
-            message = _("A trade-in has at most %(count)s photos.") % {"count": MAX_PHOTOS}
-            raise ApplicationError(
-                message, code="photo_refused", status=400, details={"file": [message]}
+    photo = TradeInPhoto(trade_in=trade_in, width=checked.width, height=checked.height)
+    photo.image.save(f"photo.{checked.extension}", ContentFile(checked.content), save=False)
+    try:
+        with transaction.atomic(using=DB):
+            _locked(trade_in.pk)
+            _photos_room_check(trade_in.pk)  # again, under the lock: concurrent uploads
+            photo.save(using=DB)
+            photo_id = str(photo.pk)
+            transaction.on_commit(
+                lambda: task_queue("tradein.tasks.trade_in_photo_renditions_task", photo_id),
+                using=DB,
+                robust=True,
             )
-        photo = TradeInPhoto(trade_in=trade_in, width=checked.width, height=checked.height)
-        photo.image.save(f"photo.{checked.extension}", ContentFile(checked.content), save=False)
-        made = {}
-        for name, width in RENDITIONS.items():
-            content, rendered_width, rendered_height = rendition(checked.content, width)
-            stored = photo.image.storage.save(
-                f"tradein/{trade_in.pk}/{photo.pk}-{name}.webp", ContentFile(content)
-            )
-            made[name] = {"name": stored, "width": rendered_width, "height": rendered_height}
-        photo.renditions = made
-        photo.save(using=DB)
+    except BaseException:
+        photo.image.storage.delete(str(photo.image.name))
+        raise
     return photo
 
 
@@ -163,8 +165,9 @@ def trade_in_photo_add(*, trade_in: TradeIn, data: bytes) -> TradeInPhoto:
 def trade_in_offer(
     *, user: Actor, trade_in_id: Id, amount: Decimal, valid_until: datetime, reason: str = ""
 ) -> TradeIn:
-    """Staff's offer, valid at most TRADEIN_OFFER_MAX_DAYS. Above
-    TRADEIN_SECOND_APPROVAL_ABOVE the first staff member's offer waits for a second one's
+    """Staff's offer, valid at most TRADEIN_OFFER_MAX_DAYS. When the customer's credit with
+    it (`credit.credit_total`: the order's other trade-ins and the customer's open ones) is above
+    TRADEIN_SECOND_APPROVAL_ABOVE, the first staff member's offer waits for a second one's
     approval of the same amount (four eyes): the customer sees it only then."""
     now = timezone.now()
     longest = now + timedelta(days=settings.TRADEIN_OFFER_MAX_DAYS)
@@ -189,6 +192,7 @@ def trade_in_offer(
             approve=True,
             reason=reason or _("Appraised."),
             amount=amount,
+            total=credit.credit_total(trade_in, amount),
             threshold=settings.TRADEIN_SECOND_APPROVAL_ABOVE,
             earlier=list(trade_in.decisions.using(DB)),
         )
@@ -207,9 +211,10 @@ def trade_in_offer(
 
 def trade_in_accept(*, user: Actor, trade_in_id: Id) -> TradeIn:
     """The customer accepts the offer before it expires; an expired one is refused and
-    nothing is written. Accepted, it is a credit the order expects."""
+    nothing is written. Accepted, it is a credit the order expects. Only the customer:
+    anyone else gets a 404."""
     with transaction.atomic(using=DB):
-        trade_in = _locked(trade_in_id)
+        trade_in = credit.customers_own(trade_in_id, user)
         TRADEIN_TRANSITIONS.check(trade_in.status, TradeInStatus.ACCEPTED, actor=Role.CUSTOMER)
         if trade_in.offer_valid_until is None or trade_in.offer_valid_until <= timezone.now():
             raise ApplicationError(
@@ -221,14 +226,18 @@ def trade_in_accept(*, user: Actor, trade_in_id: Id) -> TradeIn:
 
 
 def trade_in_decline(*, user: Actor, trade_in_id: Id) -> TradeIn:
+    """The customer declines the offer; only the customer."""
     with transaction.atomic(using=DB):
-        return _move(_locked(trade_in_id), TradeInStatus.DECLINED, Role.CUSTOMER)
+        return _move(credit.customers_own(trade_in_id, user), TradeInStatus.DECLINED, Role.CUSTOMER)
 
 
 def trade_in_withdraw(*, user: Actor, trade_in_id: Id) -> TradeIn:
-    """The customer takes the car back before it is inspected; the order expects no credit."""
+    """The customer takes the car back before it is inspected; the order expects no credit.
+    Only the customer."""
     with transaction.atomic(using=DB):
-        return _move(_locked(trade_in_id), TradeInStatus.WITHDRAWN, Role.CUSTOMER)
+        return _move(
+            credit.customers_own(trade_in_id, user), TradeInStatus.WITHDRAWN, Role.CUSTOMER
+        )
 
 
 def trade_ins_withdraw_open(*, customer_id: Id) -> int:
@@ -278,12 +287,26 @@ def trade_in_inspect(
     """Staff record the car as they found it, and confirm its amount (`amount` None or the
     offer's) or lower it, with a reason. Confirmed, it is inspected and payments records the
     credit; lowered, the lower amount is offered again and the customer accepts it or takes
-    the car back. Raising it needs a new offer, not an inspection."""
+    the car back. Raising it needs a new offer, not an inspection. When the customer's
+    credit is above TRADEIN_SECOND_APPROVAL_ABOVE, whoever approved the offer does not also
+    inspect: a second person sees the car (docs/security.md, "Money only from money")."""
     with transaction.atomic(using=DB):
         trade_in = _locked(trade_in_id)
         TRADEIN_TRANSITIONS.check(trade_in.status, TradeInStatus.INSPECTED, actor=Role.STAFF)
         offered = trade_in.offer_amount or Decimal(0)
         amount = offered if amount is None else amount
+        offerers = {row.decided_by_id for row in trade_in.decisions.using(DB)}
+        above = credit.credit_total(trade_in, amount) > settings.TRADEIN_SECOND_APPROVAL_ABOVE
+        if above and user.pk in offerers:
+            raise ApplicationError(
+                _(
+                    "A credit of more than %(threshold)s is inspected by someone who did not "
+                    "approve its offer."
+                )
+                % {"threshold": settings.TRADEIN_SECOND_APPROVAL_ABOVE},
+                code=CommonErrorCode.SECOND_APPROVER_REQUIRED,
+                status=403,
+            )
         if amount > offered:
             raise ApplicationError(
                 _("An inspection cannot raise the amount: make a new offer."),
@@ -356,3 +379,42 @@ def _bytes(photo: TradeInPhoto) -> bytes:
     with photo.image.open("rb") as image:
         data: bytes = image.read()
     return data
+
+
+# PHOTOS
+# ------------------------------------------------------------------------------
+def _photos_room_check(trade_in_id: Id) -> None:
+    if TradeInPhoto.objects.using(DB).filter(trade_in__pk=trade_in_id).count() >= MAX_PHOTOS:
+        message = _("A trade-in has at most %(count)s photos.") % {"count": MAX_PHOTOS}
+        raise ApplicationError(
+            message, code="photo_refused", status=400, details={"file": [message]}
+        )
+
+
+def trade_in_photo_renditions_make(*, photo_id: Id) -> list[str]:
+    """Draw the WebP renditions a photo lacks, off the upload's request (the task); a second
+    run draws none. No lock is held while drawing. Returns the names of those it made."""
+    photo = TradeInPhoto.objects.using(DB).filter(pk=photo_id).first()
+    if photo is None:
+        return []  # deleted since
+    missing = {name: width for name, width in RENDITIONS.items() if name not in photo.renditions}
+    if not missing:
+        return []
+    storage = photo.image.storage
+    with photo.image.open("rb") as original:
+        content = original.read()
+    stem = str(photo.image.name).rsplit(".", 1)[0]
+    made: dict[str, dict[str, str | int]] = {}
+    for name, width in missing.items():
+        data, rendered_width, rendered_height = rendition(content, width)
+        stored = storage.save(f"{stem}-{name}.webp", ContentFile(data))
+        made[name] = {"name": stored, "width": rendered_width, "height": rendered_height}
+    with transaction.atomic(using=DB):
+        current = TradeInPhoto.objects.using(DB).select_for_update().filter(pk=photo_id).first()
+        if current is None:
+            for made_one in made.values():
+                storage.delete(str(made_one["name"]))
+            return []
+        current.renditions = {**current.renditions, **made}
+        current.save(using=DB, update_fields=["renditions", "updated_at"])
+    return sorted(made)

@@ -13,3 +13,9 @@ def trade_ins_stock_task(order_id: str) -> int:
 def offers_expire_task() -> int:
     """Beat: the offers past their date expire."""
     return services.offers_expire()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def trade_in_photo_renditions_task(photo_id: str) -> list[str]:
+    """Draw a photo's WebP renditions, off the upload's request (docs/tradein.md, "Photos")."""
+    return services.trade_in_photo_renditions_make(photo_id=photo_id)

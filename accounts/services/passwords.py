@@ -1,5 +1,7 @@
 """Passwords: their validation, a user's change, and the reset by an e-mailed link."""
 
+import uuid
+
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import events, lockout
 from accounts.choices import ActivityType
 from accounts.error_codes import AccountErrorCode
-from accounts.models import User, email_normalize
+from accounts.models import ActivityLog, User, email_normalize
 from accounts.services.activity import activity_record
 from accounts.services.tokens import tokens_revoke_all
 from common.api.exceptions import ApplicationError
@@ -60,17 +62,30 @@ def password_change(
 
 
 def password_reset_request(*, email: str, ip_address: str | None = None) -> None:
-    """Has a reset link sent if the e-mail belongs to an active user; silent otherwise. The
-    request is an outbox event, so that it is sent even if the broker is down just now."""
+    """Has a reset link sent if the e-mail belongs to an active user. The request is an
+    outbox event, so that it is sent even if the broker is down just now. An address with no
+    active account goes the same way, with an event that names nobody (its consumer finds no
+    user and sends nothing): the same writes and the same publishing, so the time the
+    answer takes tells nobody who has an account (docs/security.md, "Account enumeration")."""
     user = User.objects.filter(email=email_normalize(email), is_active=True).first()
-    if user is None:
-        return
+    requested = user.pk if user is not None else uuid.uuid4()
+    # The account's activity row goes in the event's own round trip (`emit(rows=...)`), so
+    # that both cases make one query of the same shape.
+    activity = (
+        [
+            ActivityLog(
+                user=user,
+                type=ActivityType.PASSWORD_RESET_REQUESTED,
+                ip_address=ip_address or None,
+                details={},
+            )
+        ]
+        if user is not None
+        else []
+    )
     with transaction.atomic(using=DB):
-        activity_record(
-            user=user, type=ActivityType.PASSWORD_RESET_REQUESTED, ip_address=ip_address
-        )
         events.USER_PASSWORD_RESET_REQUESTED.emit(
-            aggregate_id=user.pk, payload={"id": str(user.pk)}
+            aggregate_id=requested, payload={"id": str(requested)}, rows=activity
         )
 
 

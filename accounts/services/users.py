@@ -6,6 +6,7 @@ from typing import TypedDict, Unpack
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 from rest_framework_simplejwt.tokens import Token
@@ -13,7 +14,7 @@ from rest_framework_simplejwt.tokens import Token
 from accounts import events, usernames
 from accounts.choices import ActivityType, Role
 from accounts.error_codes import AccountErrorCode
-from accounts.models import User, email_normalize, username_normalize
+from accounts.models import ActivityLog, User, email_normalize, username_normalize
 from accounts.services.activity import activity_record, password_sign_in_recent
 from accounts.services.email import _email_free_required, _email_taken, email_change_request
 from accounts.services.groups import user_groups_sync
@@ -21,8 +22,10 @@ from accounts.services.passwords import _validate_password
 from accounts.services.tokens import tokens_revoke_all
 from common.api.authentication import user_cache_forget
 from common.api.exceptions import ApplicationError
+from common.queueing import task_queue
 
 DB = "default"
+REGISTRATION_ATTEMPT_TASK = "accounts.tasks.registration_attempt_email_task"
 
 
 class ProfileChanges(TypedDict, total=False):
@@ -53,10 +56,15 @@ def user_register(
     """A new client. The role is always `client`, whatever the caller asked for. The account
     works at once; its e-mail counts as verified only once the link e-mailed now is opened
     (`email_verify_confirm`). A username, if given, signs in as the e-mail does. `language`:
-    the one the registering browser asked for, which the e-mails use."""
+    the one the registering browser asked for, which the e-mails use.
+
+    An e-mail that has an account already is answered as a new one, after the same work (the
+    password validated and hashed, a row written, a message queued): its owner is told by
+    e-mail that someone tried, and the user returned is never stored (`_state.adding`), so
+    the answer tells nobody who has an account (docs/security.md, "Account enumeration")."""
     user = User(
-        email=email,
-        username=username or None,
+        email=email_normalize(email),
+        username=username_normalize(username) or None,
         full_name=full_name,
         phone=phone,
         role=Role.CLIENT,
@@ -64,20 +72,35 @@ def user_register(
     )
     _validate_password(password, user)
     user.set_password(password)
-    if User.objects.filter(email=email_normalize(email)).exists():
-        raise _email_taken()
     _username_free_required(username)
+    owner = User.objects.filter(email=user.email).first()
+    if owner is not None:
+        _registration_attempted(owner)
+        user.created_at = user.updated_at = timezone.now()
+        return user
     try:
         with transaction.atomic(using=DB):
             user.save(using=DB)
-            activity_record(user=user, type=ActivityType.REGISTERED)
             events.user_saved_emit(user, created=True)
             events.USER_EMAIL_VERIFICATION_REQUESTED.emit(
-                aggregate_id=user.pk, payload={"id": str(user.pk)}
+                aggregate_id=user.pk,
+                payload={"id": str(user.pk)},
+                # in the event's own round trip (docs/conventions.md, "Hot paths")
+                rows=[ActivityLog(user=user, type=ActivityType.REGISTERED, details={})],
             )
     except IntegrityError as exc:  # a concurrent registration won the race
         raise _taken_of(exc) from exc
     return user
+
+
+def _registration_attempted(owner: User) -> None:
+    """Someone registered with `owner`'s e-mail: recorded, and the owner told by e-mail (a
+    task after the commit) that they may sign in or reset their password."""
+    with transaction.atomic(using=DB):
+        activity_record(user=owner, type=ActivityType.REGISTRATION_ATTEMPTED)
+        transaction.on_commit(
+            lambda: task_queue(REGISTRATION_ATTEMPT_TASK, str(owner.pk)), using=DB
+        )
 
 
 def _username_free_required(username: str | None, *, exclude: User | None = None) -> None:

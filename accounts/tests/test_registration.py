@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.choices import ActivityType, Role
@@ -73,9 +74,42 @@ def test_email_is_unique_case_insensitively(api_client):
 
     response = api_client.post(URL, {**VALID, "email": "BUYER@example.COM"})
 
-    assert response.status_code == 409
-    assert response.json()["error"]["code"] == "email_taken"
+    assert response.status_code == 201
     assert User.objects.count() == 1
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_a_taken_email_is_answered_as_a_new_one_and_its_owner_is_told(
+    api_client, django_capture_on_commit_callbacks
+):
+    owner = api_client.post(URL, VALID).json()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = api_client.post(URL, {**VALID, "email": "BUYER@example.COM", "full_name": "X"})
+    with django_capture_on_commit_callbacks(execute=True):
+        new = api_client.post(URL, {**VALID, "email": "new@example.com", "full_name": "X"})
+
+    assert taken.status_code == new.status_code == 201
+    assert set(taken.json()) == set(new.json())
+    shape = {
+        k: v
+        for k, v in taken.json().items()
+        if k not in ("id", "email", "created_at", "updated_at")
+    }
+    assert shape == {
+        k: v for k, v in new.json().items() if k not in ("id", "email", "created_at", "updated_at")
+    }
+    assert taken.json()["id"] != owner["id"]
+    assert not User.objects.filter(pk=taken.json()["id"]).exists()
+    user = User.objects.get(email="buyer@example.com")
+    assert user.full_name == VALID["full_name"] and user.check_password(VALID["password"])
+    told = [m for m in mail.outbox if m.to == ["buyer@example.com"]]
+    assert len(told) == 1 and "/account/password/" in told[0].body
+    assert "sign-in" in told[0].body
+    assert (
+        ActivityLog.objects.filter(user=user, type=ActivityType.REGISTRATION_ATTEMPTED).count() == 1
+    )
 
 
 @pytest.mark.parametrize(

@@ -303,7 +303,9 @@ class CompareOutputSerializer(serializers.Serializer):
 
 
 class PhotoCreateInputSerializer(StrictInputSerializer):
-    file = serializers.FileField(help_text="JPEG, PNG, WebP or HEIC; at most 20 MB, 50 MP.")
+    file = serializers.FileField(
+        help_text="JPEG, PNG, WebP or HEIC; at most 20 MB, 8192 px on a side and 25 MP."
+    )
     alt = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     is_primary = serializers.BooleanField(required=False, default=False)
 

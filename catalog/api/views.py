@@ -155,6 +155,8 @@ class ProductPhotoViewSet(
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     pagination_class = None
     filter_backends: list = []
+    # Uploads count in a bucket of their own (docs/security.md, "Rate limits").
+    throttle_scope = {"POST": "upload"}
 
     def product(self):
         return selectors.product_get(product_id=self.kwargs["product_pk"])

@@ -33,18 +33,18 @@ def photo_add(
     *, product: Product, data: bytes, alt: str = "", is_primary: bool = False
 ) -> ProductPhoto:
     """A photo of a vehicle, last in its order; the first is its primary one. The served
-    copy is stored at once and its renditions made by a task after the commit."""
+    copy is stored at once and its renditions made by a task after the commit. The count is
+    checked before the image is decoded, and no lock is held while it is (docs/api.md,
+    "Photos")."""
     if product.kind != ProductKind.VEHICLE:
         raise _photo_error(_("Only a vehicle has photos."), "product")
+    _room_check(ProductPhoto.objects.using(DB).filter(product_id=product.pk).count())
     checked = photo_checked(data)
     with transaction.atomic(using=DB):
         Product.objects.using(DB).select_for_update().filter(pk=product.pk).first()
         photos = ProductPhoto.objects.using(DB).filter(product_id=product.pk)
         count = photos.count()
-        if count >= MAX_PHOTOS:
-            raise _photo_error(
-                _("A vehicle has at most %(count)s photos.") % {"count": MAX_PHOTOS}, "file"
-            )
+        _room_check(count)  # again, under the lock: concurrent uploads
         last = photos.aggregate(last=Max("position"))["last"]
         photo = ProductPhoto(
             product_id=product.pk,
@@ -66,6 +66,13 @@ def photo_add(
         transaction.on_commit(lambda: _renditions_enqueue(photo_id), using=DB, robust=True)
         product_list_invalidate_after_commit()
     return photo
+
+
+def _room_check(count: int) -> None:
+    if count >= MAX_PHOTOS:
+        raise _photo_error(
+            _("A vehicle has at most %(count)s photos.") % {"count": MAX_PHOTOS}, "file"
+        )
 
 
 def _renditions_enqueue(photo_id: UUID) -> None:

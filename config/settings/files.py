@@ -41,12 +41,23 @@ if MEDIA_STORAGE == "s3":
 # The documents' files: private, read through the API only, never linked to; under
 # var/documents in the embedded run, in the bucket below with MEDIA_STORAGE=s3.
 DOCUMENTS_ROOT = Path(env.str("DOCUMENTS_ROOT", default=str(VAR_DIR / "documents")))
+TRADEIN_PHOTOS_ROOT = Path(env.str("TRADEIN_PHOTOS_ROOT", default=str(VAR_DIR / "tradein-photos")))
+# How long the signed address of a trade-in photo in the bucket stays valid, in seconds: the
+# view hands it out to its owner or staff only (docs/tradein.md, "Photos").
+TRADEIN_PHOTO_URL_SECONDS = env.int("TRADEIN_PHOTO_URL_SECONDS", default=300)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "documents": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": DOCUMENTS_ROOT, "base_url": "/not-served/"},
+    },
+    # The trade-ins' photos: private, outside MEDIA_ROOT, read only through the view that
+    # checks the trade-in is the asker's or the asker is staff (docs/tradein.md, "Photos").
+    # `base_url` is that view's address, so that a file's URL is its own page.
+    "tradein_photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": TRADEIN_PHOTOS_ROOT, "base_url": "/api/v1/trade-in-photos/"},
     },
 }
 if MEDIA_STORAGE == "s3":
@@ -63,13 +74,30 @@ if MEDIA_STORAGE == "s3":
             "custom_domain": None,
         },
     }
+    STORAGES["tradein_photos"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **MEDIA_S3_OPTIONS,
+            "bucket_name": env.str(
+                "TRADEIN_PHOTOS_S3_BUCKET", default=MEDIA_S3_OPTIONS["bucket_name"]
+            ),
+            "location": "tradein-photos",
+            # Private: signed addresses that expire, never a public one.
+            "querystring_auth": True,
+            "querystring_expire": TRADEIN_PHOTO_URL_SECONDS,
+            "default_acl": "private",
+            "custom_domain": None,
+        },
+    }
 
 # UPLOADS
 # ------------------------------------------------------------------------------
-# A photo upload: at most 20 MB and 50 megapixels (common/images.py); its request may carry
-# a little more than the file, for the form around it.
+# A photo upload: at most 20 MB, 8192 pixels on a side and 25 megapixels, read from its
+# header before a pixel is decoded (common/images.py; docs/tradein.md, "Photos", says why
+# these bounds); its request may carry a little more than the file, for the form around it.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=20 * 1024 * 1024)
-PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=8192)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=25_000_000)
 REQUEST_MAX_UPLOAD_BYTES = PHOTO_MAX_BYTES + 64 * 1024
 # The paths that take uploads, the only ones where REQUEST_MAX_UPLOAD_BYTES replaces
 # REQUEST_MAX_BODY_BYTES (common/middleware.py).

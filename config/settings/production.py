@@ -31,6 +31,7 @@ from .base import (
     PROCESS_KIND,
     SERVICES_MODE,
     SILENCED_SYSTEM_CHECKS,
+    SITE_URL,
     STRIPE_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET,
     WEBHOOKS_SECRETS_KEY,
@@ -102,6 +103,17 @@ SILENCED_SYSTEM_CHECKS = [
     *SILENCED_SYSTEM_CHECKS,
     *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),  # preload off, on purpose
 ]
+
+# THE SITE'S ADDRESS
+# ------------------------------------------------------------------------------
+# Every link the site sends (the e-mails' reset, confirmation and unsubscribe links, the
+# Google sign-in's return) is made from SITE_URL: over http:// they would carry their
+# tokens in clear (docs/security.md, "Mail").
+if not SITE_URL.startswith("https://"):
+    _refuse(
+        f"SITE_URL is {SITE_URL!r}; it must be this site's https:// address, which every "
+        "link in its e-mails and the Google sign-in's return are made from."
+    )
 
 # E-MAIL
 # ------------------------------------------------------------------------------

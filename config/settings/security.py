@@ -19,6 +19,8 @@ THROTTLE_RATES = {
     "order_create": env.str("THROTTLE_RATE_ORDER_CREATE", default="20/min"),
     # The storefront's forms that leave a phone number with no account (a call back).
     "lead": env.str("THROTTLE_RATE_LEAD", default="10/min"),
+    # Photo uploads (a vehicle's, a trade-in's), per user: each one is decoded.
+    "upload": env.str("THROTTLE_RATE_UPLOAD", default="30/min"),
     "user": env.str("THROTTLE_RATE_USER", default="100/min"),
     "anon": env.str("THROTTLE_RATE_ANON", default="100/min"),
     # /health/components, per client address: a monitor asks every few seconds; a flood of

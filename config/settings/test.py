@@ -28,6 +28,14 @@ os.environ.setdefault(
     "DOCUMENTS_ROOT", tempfile.mkdtemp(prefix=f"autosalon-documents-{_WORKER or 'main'}-")
 )
 
+# So do the photos, public and the trade-ins' private ones.
+os.environ.setdefault(
+    "MEDIA_ROOT", tempfile.mkdtemp(prefix=f"autosalon-media-{_WORKER or 'main'}-")
+)
+os.environ.setdefault(
+    "TRADEIN_PHOTOS_ROOT", tempfile.mkdtemp(prefix=f"autosalon-tradein-photos-{_WORKER or 'main'}-")
+)
+
 from .base import *  # noqa: E402, F403
 from .base import THROTTLE_RATES, VAR_DIR, env  # noqa: E402
 
@@ -70,5 +78,6 @@ DATABASE_FLUSH_DELETES = True
 
 # The fake provider's books, apart from those of `make run` and of the other test workers.
 FAKE_PROVIDER_DIR = str(VAR_DIR / f"fake-provider-test-{_WORKER or 'main'}")
-# Photos a test stores, in a directory of the run's own.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"autosalon-media-{_WORKER or 'main'}-"))
+# Photos a test stores, in a directory of the run's own (set before base.py reads it above,
+# so that the servers a test starts serve the same one, never var/media).
+MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])

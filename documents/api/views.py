@@ -37,9 +37,10 @@ class OrderDocumentListView(generics.ListAPIView):
 
     @extend_schema(
         request=s.DocumentRequestInputSerializer,
-        responses={201: s.DocumentOutputSerializer},
-        summary="Make a document of the order now: the offer for its customer, any kind for "
-        "staff (it supersedes the current one)",
+        responses={200: s.DocumentOutputSerializer, 201: s.DocumentOutputSerializer},
+        summary="Make a document of the order now: the offer for its customer (the current one, "
+        "200, while what it states is the same), any other kind for staff (it supersedes the "
+        "current one)",
     )
     def post(self, request, pk):
         serializer = s.DocumentRequestInputSerializer(data=request.data)
@@ -52,8 +53,17 @@ class OrderDocumentListView(generics.ListAPIView):
                 code=DocumentErrorCode.KIND_NOT_REQUESTABLE,
                 status=403,
             )
-        document = services.document_generate(kind=kind, order_id=order.id, user=request.user)
-        return Response(s.DocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED)
+        if kind == DocumentKind.OFFER:
+            document, made = services.offer_get_or_generate(order_id=order.id, user=request.user)
+        else:
+            document, made = (
+                services.document_generate(kind=kind, order_id=order.id, user=request.user),
+                True,
+            )
+        return Response(
+            s.DocumentOutputSerializer(document).data,
+            status=status.HTTP_201_CREATED if made else status.HTTP_200_OK,
+        )
 
 
 class DocumentFileView(APIView):

@@ -1,6 +1,8 @@
 """What the customer hears on each channel: their preferences, and a category turned off by an
 e-mail's signed unsubscribe link (docs/notifications.md, "Preferences" and "Unsubscribing")."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -23,28 +25,39 @@ def unsubscribe_url(delivery: Delivery) -> str:
 
 
 def unsubscribe(*, token: str) -> Delivery:
-    """Turn off the category of the delivery the signed link came with, on its channel,
-    once: a link used already, or tampered with, is refused."""
+    """Turn off the category of the delivery the signed link came with, on its channel.
+    The link works once and for `NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS` after it was made
+    (its signature carries the time): one used already, expired or tampered with is refused
+    and changes nothing."""
     try:
-        delivery_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+        delivery_id = signing.loads(
+            token,
+            salt=UNSUBSCRIBE_SALT,
+            max_age=timedelta(days=settings.NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS),
+        )
+    except signing.BadSignature:  # SignatureExpired included
         raise _link_invalid() from None
     with transaction.atomic(using=DB):
         delivery = Delivery.objects.using(DB).select_for_update().filter(pk=delivery_id).first()
-        if delivery is None or delivery.category == Category.TRANSACTIONAL:
+        if (
+            delivery is None
+            or delivery.category == Category.TRANSACTIONAL
+            or delivery.unsubscribed_at is not None
+        ):
             raise _link_invalid()
         preference, _created = Preference.objects.using(DB).get_or_create(user_id=delivery.user_id)
         field = f"{delivery.channel}_{delivery.category}"
-        if not getattr(preference, field):
-            raise _link_invalid()
-        setattr(preference, field, False)
-        preference.save(using=DB, update_fields=[field, "updated_at"])
+        delivery.unsubscribed_at = timezone.now()
+        delivery.save(using=DB, update_fields=["unsubscribed_at", "updated_at"])
+        if getattr(preference, field):
+            setattr(preference, field, False)
+            preference.save(using=DB, update_fields=[field, "updated_at"])
     return delivery
 
 
 def _link_invalid() -> ApplicationError:
     return ApplicationError(
-        _("This unsubscribe link is not valid, or was used already."),
+        _("This link has been used or has expired; manage your notifications in your account."),
         code=NotificationErrorCode.UNSUBSCRIBE_LINK_INVALID,
         status=400,
     )

@@ -202,3 +202,42 @@ def test_the_admins_log_filters_by_customer_and_order_and_masks_addresses(
     page = by_order.content.decode()
     assert buyer.email not in page and str(buyer.phone) not in page
     assert f"{buyer.email[:2]}***@example.com" in page
+
+
+def _reminder_link(buyer, run_on_commit) -> tuple[str, Delivery]:
+    order = remind(buyer, run_on_commit)
+    (message,) = [m for m in mail.outbox if "Бронь" in m.subject]
+    path = (
+        message.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://127.0.0.1:8000")
+    )
+    delivery = Delivery.objects.get(
+        order_id=order.pk, notice="order.reservation_expiring", channel="email"
+    )
+    return path, delivery
+
+
+def test_a_used_link_changes_nothing_even_once_the_category_is_on_again(
+    buyer, run_on_commit, client
+):
+    path, delivery = _reminder_link(buyer, run_on_commit)
+    assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    client_for(buyer).patch(URL, {"email": {"reminders": True}}, format="json")
+    assert Preference.objects.get(pk=buyer.pk).email_reminders is True
+
+    again = client.post(path, {"List-Unsubscribe": "One-Click"})
+
+    assert again.status_code == 400
+    assert "used or has expired" in again.content.decode() or "истек" in again.content.decode()
+    assert Preference.objects.get(pk=buyer.pk).email_reminders is True
+    assert Delivery.objects.get(pk=delivery.pk).unsubscribed_at is not None
+
+
+def test_an_expired_link_changes_nothing(buyer, run_on_commit, client, time_machine, settings):
+    path, delivery = _reminder_link(buyer, run_on_commit)
+    time_machine.shift(timedelta(days=settings.NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS, hours=1))
+
+    expired = client.post(path, {"List-Unsubscribe": "One-Click"})
+
+    assert expired.status_code == 400
+    assert Preference.objects.filter(pk=buyer.pk, email_reminders=False).count() == 0
+    assert Delivery.objects.get(pk=delivery.pk).unsubscribed_at is None

@@ -59,15 +59,16 @@ def sign_up_form(**changes) -> dict:
     }
 
 
-def test_signing_up_records_the_consent_with_its_version_and_signs_the_buyer_in():
+def test_signing_up_records_the_consent_with_its_version_and_asks_to_confirm_then_sign_in():
     client = Client(REMOTE_ADDR="198.51.100.7")
 
     response = client.post(SIGN_UP, sign_up_form())
 
     user = accounts.user_get_by_email(email="anna@example.com")
     assert response.status_code == 302
+    assert response["Location"].startswith(reverse("storefront:sign-in"))
     assert user is not None and user.full_name == "Анна Петрова" and user.language == "ru"
-    assert client.session["_auth_user_id"] == str(user.pk)
+    assert "_auth_user_id" not in client.session  # the same answer as for a taken e-mail
     (consent,) = accounts.consent_list(user=user)
     text = accounts.consent_text(purpose="account")
     assert (consent.purpose, consent.text_version) == ("account", text.version)
@@ -83,13 +84,19 @@ def test_without_the_consent_nobody_is_signed_up():
     assert accounts.user_get_by_email(email="anna@example.com") is None
 
 
-def test_a_taken_e_mail_is_said_beside_its_field_and_no_second_account_is_made():
-    UserFactory(email="anna@example.com")
+def test_a_taken_e_mail_is_answered_as_a_new_one_and_no_second_account_is_made():
+    owner = UserFactory(email="anna@example.com")
+    taken_client, new_client = Client(), Client()
 
-    response = Client().post(SIGN_UP, sign_up_form())
+    taken = taken_client.post(SIGN_UP, sign_up_form())
+    new = new_client.post(SIGN_UP, sign_up_form(email="boris@example.com"))
 
-    assert response.status_code == 400
+    assert taken.status_code == new.status_code == 302
+    assert taken["Location"] == new["Location"]
+    assert set(taken.cookies) == set(new.cookies)
     assert accounts.user_list().filter(email="anna@example.com").count() == 1
+    assert not accounts.consent_list(user=owner).exists()
+    assert "_auth_user_id" not in taken_client.session
 
 
 def test_the_consent_box_is_unticked_and_its_text_is_beside_it():

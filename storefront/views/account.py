@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -112,23 +112,28 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             if not error.details:
                 form.add_error(None, str(error.message))
         else:
-            accounts.consent_give(
-                purpose=ConsentPurpose.ACCOUNT,
-                user=user,
-                email=user.email,
-                phone=str(user.phone),
-                ip_address=ip_address,
-            )
-            signed_in = accounts.session_sign_in(
-                login=user.email, password=data["password"], ip_address=ip_address
-            )
-            login(request, signed_in, backend=BACKEND)
+            # An e-mail with an account already is answered as a new one, and its owner told
+            # by e-mail; so nobody is signed in here, lest the answer tell the two apart
+            # (docs/security.md, "Account enumeration").
+            if not user._state.adding:
+                accounts.consent_give(
+                    purpose=ConsentPurpose.ACCOUNT,
+                    user=user,
+                    email=user.email,
+                    phone=str(user.phone),
+                    ip_address=ip_address,
+                )
             messages.success(
                 request,
-                _("Welcome! We sent a link to %(email)s: open it to confirm the address.")
+                _(
+                    "We sent a message to %(email)s: open the link in it to confirm the "
+                    "address, then sign in."
+                )
                 % {"email": user.email},
             )
-            return HttpResponseRedirect(_next(request))
+            return HttpResponseRedirect(
+                f"{reverse('storefront:sign-in')}?{urlencode({'next': _next(request)})}"
+            )
     return _sign_in_page(
         request,
         form=form,

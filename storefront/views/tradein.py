@@ -60,6 +60,7 @@ def _photos_added(request: HttpRequest, trade_in: Any, files: list) -> int:
 
 @require_http_methods(["GET", "POST"])
 @throttled("lead", page=True)
+@throttled("upload", page=True)  # it takes photos too (docs/tradein.md, "Photos")
 @page
 def trade_in_new(request: HttpRequest) -> HttpResponse:
     """The appraisal form, for the car whose page sent the buyer (`car`) or for an order
@@ -189,7 +190,7 @@ def trade_in_step(request: HttpRequest, trade_in_id: UUID, step: str) -> HttpRes
 
 
 @require_POST
-@throttled("lead", page=True)
+@throttled("upload", page=True)
 @page
 def trade_in_photos(request: HttpRequest, trade_in_id: UUID) -> HttpResponse:
     if away := signed_in_or_away(request, request.path):

@@ -78,6 +78,7 @@ def test_the_shipped_limits_are_those_of_the_specification():
         "login": "10/min",
         "order_create": "20/min",
         "lead": "10/min",
+        "upload": "30/min",
         "user": "100/min",
         "anon": "100/min",
         "readiness": "60/min",

@@ -4,6 +4,7 @@ of queries however many rows they show."""
 import itertools
 from contextlib import ExitStack
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.urls import reverse
 from accounts import services as accounts_services
 from accounts.choices import ActivityType
 from accounts.models import ActivityLog
+from accounts.tests.factories import UserFactory
 from accounts.tokens import RefreshToken
 from catalog.models import Product, StockReservation
 from common.api.exceptions import ApplicationError
@@ -25,6 +27,7 @@ from crm import services as crm_services
 from crm.tests.factories import crm_client_make
 from documents import selectors as documents_selectors
 from documents import services as documents_services
+from documents.models import REQUISITE_FIELDS
 from documents.tests.factories import legal_entity_make
 from financing.models import LoanApplication, LoanInstallment
 from financing.tests.factories import application_make
@@ -133,8 +136,16 @@ def notifications_rows_make(customer, order) -> None:
 def documents_rows_make(order) -> None:
     """A legal entity (the first signs), and the order's offer: a document, its template and
     its year's numbering."""
-    legal_entity_make(showroom=f"Салон {order.pk}", is_default=not _default_entity_exists())
+    entity = legal_entity_make(
+        showroom=f"Салон {order.pk}", is_default=not _default_entity_exists()
+    )
     documents_services.document_generate(kind="offer", order_id=order.pk)
+    proposed: Any = {field: getattr(entity, field) for field in REQUISITE_FIELDS}
+    proposed["account"] = "40702810538000054321"
+    admin_user: Any = UserFactory(role="admin")
+    documents_services.requisites_change_propose(
+        legal_entity_id=entity.pk, values=proposed, user=admin_user
+    )
 
 
 def _default_entity_exists() -> bool:

@@ -159,9 +159,10 @@ MATRIX = {
     ("GET", f"{V1}/trade-ins/{{id}}/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/trade-ins/{{id}}/photos/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/trade-ins/{{id}}/offer"): STAFF,
-    ("POST", f"{V1}/trade-ins/{{id}}/accept"): OWNER_OR_STAFF,
-    ("POST", f"{V1}/trade-ins/{{id}}/decline"): OWNER_OR_STAFF,
-    ("POST", f"{V1}/trade-ins/{{id}}/withdraw"): OWNER_OR_STAFF,
+    # The customer's own steps: staff see the trade-in but take none of them (docs/security.md).
+    ("POST", f"{V1}/trade-ins/{{id}}/accept"): OWNER_ONLY,
+    ("POST", f"{V1}/trade-ins/{{id}}/decline"): OWNER_ONLY,
+    ("POST", f"{V1}/trade-ins/{{id}}/withdraw"): OWNER_ONLY,
     ("POST", f"{V1}/trade-ins/{{id}}/inspect"): STAFF,
     ("GET", f"{V1}/documents/"): SIGNED_IN,
     ("GET", f"{V1}/documents/{{id}}/file"): OWNER_OR_STAFF,

@@ -22,6 +22,9 @@ from common.transitions import StatusAssignmentRefused, StatusField
 from crm.choices import CLIENT_TRANSITIONS
 from crm.choices import ClientStatus as Cl
 from crm.models import Client
+from documents.choices import REQUISITES_CHANGE_TRANSITIONS
+from documents.choices import RequisitesChangeStatus as Rq
+from documents.models import RequisitesChange
 from financing.choices import APPLICATION_TRANSITIONS
 from financing.choices import ApplicationStatus as A
 from financing.models import LoanApplication
@@ -232,6 +235,11 @@ EXPECTED = {
             (Nd.QUEUED, Nd.FAILED): ANYONE,
             (Nd.QUEUED, Nd.SUPPRESSED): ANYONE,
         },
+    ),
+    "requisites change": (
+        RequisitesChange,
+        REQUISITES_CHANGE_TRANSITIONS,
+        {(Rq.PENDING, Rq.APPLIED): ANYONE, (Rq.PENDING, Rq.REJECTED): ANYONE},
     ),
     "trade-in": (
         TradeIn,

@@ -84,6 +84,11 @@ REFUSED: list[tuple[dict[str, str | None], str]] = [
         },
         "GOOGLE_REDIRECT_URI must be an https://",
     ),
+    (
+        {"SITE_URL": "http://autosalon.example.com"},
+        "SITE_URL is 'http://autosalon.example.com'; it",
+    ),
+    ({"SITE_URL": None}, "SITE_URL is 'http://127.0.0.1:8000'; it must be this site's https://"),
     ({"PAYMENTS_PROVIDER": None}, "PAYMENTS_PROVIDER is 'fake'"),
     ({"PAYMENTS_PROVIDER": "fake"}, "PAYMENTS_PROVIDER is 'fake'"),
     ({"YOOKASSA_SECRET_KEY": None}, "set YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY"),

@@ -115,9 +115,18 @@ def test_the_whole_deal_credits_the_old_car_and_takes_it_into_stock(customer, se
     assert disbursed.status_code == 200, disbursed.json()
     assert orders_selectors.order_get(user=customer, order_id=order.pk).status == "pending"
 
-    # 5. Staff inspect the car at handover: the credit is recorded, the order is paid; staff
-    # complete it.
-    inspected = client_for(first).post(
+    # 5. Staff inspect the car at handover: above the threshold, someone who did not approve
+    # the offer. The credit is recorded, the order is paid; staff complete it.
+    refused = client_for(first).post(
+        f"/api/v1/trade-ins/{trade_in_id}/inspect",
+        {"mileage_km": 148350, "findings": "Alone."},
+        format="json",
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (
+        403,
+        "second_approver_required",
+    )
+    inspected = client_for(UserFactory(role="manager")).post(
         f"/api/v1/trade-ins/{trade_in_id}/inspect",
         {"mileage_km": 148350, "findings": "As described; a scratch on the rear bumper."},
         format="json",

@@ -1,9 +1,11 @@
 from datetime import date
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api.serializers import DecisionOutputSerializer, StrictInputSerializer
 from common.cardnumbers import FreeTextField
+from common.images import RENDITIONS
 from common.money import MoneyField
 from tradein import selectors
 from tradein.choices import Condition
@@ -37,19 +39,47 @@ class InspectionInputSerializer(StrictInputSerializer):
 
 
 class TradeInPhotoInputSerializer(StrictInputSerializer):
-    file = serializers.FileField(help_text="JPEG, PNG, WebP or HEIC; at most 20 MB, 50 MP.")
+    file = serializers.FileField(
+        help_text="JPEG, PNG, WebP or HEIC; at most 20 MB, 8192 px on a side and 25 MP."
+    )
+
+
+class TradeInRenditionSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=400)
+    width = serializers.IntegerField(min_value=1)
+    height = serializers.IntegerField(min_value=1)
+
+
+class TradeInRenditionsSerializer(serializers.Serializer):
+    thumb = TradeInRenditionSerializer()
+    card = TradeInRenditionSerializer()
+    large = TradeInRenditionSerializer()
 
 
 class TradeInPhotoOutputSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.CharField(
+        max_length=400, help_text="The original, for the trade-in's customer and staff only."
+    )
+    renditions = serializers.SerializerMethodField(
+        help_text="Each rendition once the task has drawn it; the original until then."
+    )
 
     class Meta:
         model = TradeInPhoto
         fields = ["id", "url", "width", "height", "renditions", "created_at"]
         read_only_fields = fields
 
-    def get_url(self, photo: TradeInPhoto) -> str:
-        return photo.image.url
+    @extend_schema_field(TradeInRenditionsSerializer)
+    def get_renditions(self, photo: TradeInPhoto) -> dict:
+        shown = {}
+        for kind in RENDITIONS:
+            made = photo.renditions.get(kind)
+            shown[kind] = {
+                "url": photo.rendition_url(kind),
+                "width": made["width"] if made else photo.width,
+                "height": made["height"] if made else photo.height,
+            }
+        return shown
 
 
 class TradeInOutputSerializer(serializers.ModelSerializer):

@@ -6,6 +6,11 @@ urlpatterns = [
     path("trade-ins/", views.TradeInListCreateView.as_view(), name="trade-ins"),
     path("trade-ins/<uuid:pk>/", views.TradeInDetailView.as_view(), name="trade-in-detail"),
     path("trade-ins/<uuid:pk>/photos/", views.TradeInPhotoView.as_view(), name="trade-in-photos"),
+    path(
+        "trade-in-photos/<path:name>",
+        views.TradeInPhotoFileView.as_view(),
+        name="trade-in-photo-file",
+    ),
     path("trade-ins/<uuid:pk>/offer", views.OfferView.as_view(), name="trade-in-offer"),
     path("trade-ins/<uuid:pk>/accept", views.AcceptView.as_view(), name="trade-in-accept"),
     path("trade-ins/<uuid:pk>/decline", views.DeclineView.as_view(), name="trade-in-decline"),

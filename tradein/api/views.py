@@ -1,9 +1,17 @@
+import mimetypes
+from uuid import UUID
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.exceptions import NotFound
 from common.api.permissions import IsStaffRole
 from tradein import selectors, services
 from tradein.api import serializers as s
@@ -43,6 +51,8 @@ class TradeInDetailView(generics.RetrieveAPIView):
 
 class TradeInPhotoView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    # Uploads count in a bucket of their own (docs/tradein.md, "Photos").
+    throttle_scope = {"POST": "upload"}
 
     @extend_schema(
         request=s.TradeInPhotoInputSerializer,
@@ -57,6 +67,33 @@ class TradeInPhotoView(APIView):
             trade_in=trade_in, data=body.validated_data["file"].read()
         )
         return Response(s.TradeInPhotoOutputSerializer(photo).data, status.HTTP_201_CREATED)
+
+
+@extend_schema(exclude=True)  # a file, not a JSON operation; its address is in `url`
+class TradeInPhotoFileView(APIView):
+    """One file of a trade-in photo (the original or a rendition), for the trade-in's customer
+    and staff; to anyone else a 404, as a missing one (docs/tradein.md, "Photos"). On the
+    filesystem the file itself, in a bucket a redirect to a signed address that expires after
+    TRADEIN_PHOTO_URL_SECONDS."""
+
+    def get(self, request, name: str):
+        try:
+            trade_in_id = UUID(name.split("/", 1)[0])
+        except ValueError as exc:
+            raise NotFound() from exc
+        trade_in = selectors.trade_in_get(user=request.user, trade_in_id=trade_in_id)
+        photo = next((p for p in trade_in.photos.all() if name in p.names()), None)
+        if photo is None:
+            raise NotFound()
+        storage = photo.image.storage
+        response: HttpResponseBase
+        if not isinstance(storage, FileSystemStorage):
+            response = HttpResponseRedirect(storage.url(name))
+        else:
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+        response["Cache-Control"] = f"private, max-age={settings.TRADEIN_PHOTO_URL_SECONDS}"
+        return response
 
 
 class OfferView(APIView):

@@ -39,11 +39,12 @@ def offer_form(amount="900000.00", days=7) -> dict:
     return {"amount": amount, "valid_until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Avito"}
 
 
-def test_an_offer_above_the_threshold_takes_two_managers_then_the_inspection_confirms_it(
+def test_an_offer_above_the_threshold_takes_two_managers_then_a_third_inspects_it(
     customer, settings
 ):
     settings.TRADEIN_SECOND_APPROVAL_ABOVE = Decimal("500000")
     first, second = UserFactory(role="manager"), UserFactory(role="manager")
+    third = UserFactory(role="manager")
     trade_in = trade_in_make(customer)
 
     waiting = act(first, "offer", trade_in, **offer_form())
@@ -59,13 +60,18 @@ def test_an_offer_above_the_threshold_takes_two_managers_then_the_inspection_con
     assert OfferApproval.objects.filter(trade_in=trade_in).count() == 2
     services.trade_in_accept(user=customer, trade_in_id=trade_in.pk)
 
-    act(first, "inspect", trade_in, mileage_km="151000", findings="Скол на капоте", amount="")
+    # Above the threshold, neither who approved the offer sees the car alone.
+    for approver in (first, second):
+        refused = act(approver, "inspect", trade_in, mileage_km="1", findings="-", amount="")
+        assert [m.level for m in refused.context["messages"]] == [messages.ERROR]
+        assert TradeIn.objects.get(pk=trade_in.pk).status == "accepted"
+    act(third, "inspect", trade_in, mileage_km="151000", findings="Скол на капоте", amount="")
 
     inspected = TradeIn.objects.get(pk=trade_in.pk)
     assert (inspected.status, inspected.inspected_mileage_km, inspected.inspected_by_id) == (
         "inspected",
         151000,
-        first.pk,
+        third.pk,
     )
     assert list(
         OutboxEvent.objects.filter(aggregate_id=str(trade_in.pk))

@@ -1,12 +1,15 @@
 """Writes of the documents domain (docs/documents.md): template versions, and documents
-generated from them with numbers that have no gaps."""
+generated from them with numbers that have no gaps; the offer asked for again."""
 
 import hashlib
-from datetime import date
+import json
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -31,7 +34,9 @@ def template_version_create(
     *, kind: str, language: str, html: str, css: str = "", note: str = "", user: Actor | None
 ) -> DocumentTemplate:
     """The next version of a kind's template in a language; the documents made from earlier
-    versions keep theirs. A template that does not render the sample facts is refused."""
+    versions keep theirs. A template that does not render the sample facts, or whose CSS
+    would fetch anything but a `data:` address, is refused."""
+    rendering.css_check(css)
     rendering.html_render(html=html, facts=sample_facts(kind), language=language)
     for _attempt in range(3):  # two editors at once: the second takes the next number
         latest = (
@@ -164,54 +169,122 @@ def document_generate(
     consumers), an order that already has one gets nothing new: None."""
     if once and document_current(kind=kind, order_id=order_id) is not None:
         return None
+    stated, template = _stated(kind=kind, order_id=order_id, amount=amount)
+    with transaction.atomic(using=DB):
+        # One at a time per order and kind: of two consumers at once, the second finds the
+        # first one's document (`once`), and a regeneration supersedes the one current.
+        turn_take(_turn(kind, order_id), using=DB)
+        previous = document_current(kind=kind, order_id=order_id)
+        if once and previous is not None:  # another consumer made it meanwhile
+            return None
+        return _document_make(
+            kind=kind, order_id=order_id, stated=stated, template=template, previous=previous,
+            user=user,
+        )  # fmt: skip
+
+
+def offer_get_or_generate(*, order_id: Id, user: Actor | None) -> tuple[Document, bool]:
+    """The order's offer, asked for (docs/documents.md, "When"): the current one while what it
+    states and its template are the same, else a new one that supersedes it; and whether it is
+    new. One at a time per order, so that many requests at once make one offer; at most
+    `DOCUMENTS_OFFER_MAX_PER_ORDER_PER_HOUR` new ones an hour (429 after)."""
+    kind = DocumentKind.OFFER
+    with transaction.atomic(using=DB):
+        turn_take(_turn(kind, order_id), using=DB)
+        stated, template = _stated(kind=kind, order_id=order_id)
+        previous = document_current(kind=kind, order_id=order_id)
+        digest = _facts_digest(stated, template)
+        if previous is not None and previous.facts_sha256 == digest:
+            return previous, False
+        hour_ago = timezone.now() - timedelta(hours=1)
+        made = Document.objects.using(DB).filter(
+            kind=kind, order_id=order_id, created_at__gte=hour_ago
+        )
+        limit = settings.DOCUMENTS_OFFER_MAX_PER_ORDER_PER_HOUR
+        if made.count() >= limit:
+            raise ApplicationError(
+                _("The offer of this order was made %(count)s times this hour; ask again later.")
+                % {"count": limit},
+                code=DocumentErrorCode.OFFER_LIMIT,
+                status=429,
+                retry_after=3600,
+            )
+        document = _document_make(
+            kind=kind, order_id=order_id, stated=stated, template=template, previous=previous,
+            user=user,
+        )  # fmt: skip
+        return document, True
+
+
+def _turn(kind: str, order_id: Id) -> str:
+    return f"documents.generate:{kind}:{order_id}"
+
+
+def _stated(
+    *, kind: str, order_id: Id, amount: Decimal | None = None
+) -> tuple[dict[str, Any], DocumentTemplate]:
+    """What a kind's document of the order states now, and the template it is made with."""
     entity = legal_entity_default()
     stated = facts.order_facts(order_id)
     stated.update(facts.kind_facts(kind, stated, amount=amount))
     stated["seller"] = facts.seller_facts(entity)
-    language = facts.buyer_language(stated["buyer"]["id"])
-    template = template_current(kind=kind, language=language)
+    stated["_legal_entity"] = entity
+    stated["_language"] = facts.buyer_language(stated["buyer"]["id"])
+    return stated, template_current(kind=kind, language=stated["_language"])
+
+
+def _facts_digest(stated: dict[str, Any], template: DocumentTemplate) -> str:
+    """The SHA-256 of what a document states (not its number nor its date) and its template."""
+    content = {key: value for key, value in stated.items() if not key.startswith("_")}
+    content["template"] = str(template.pk)
+    text = json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _document_make(
+    *,
+    kind: str,
+    order_id: Id,
+    stated: dict[str, Any],
+    template: DocumentTemplate,
+    previous: Document | None,
+    user: Actor | None,
+) -> Document:
+    """Number, render and store the document, superseding `previous`. Call inside
+    atomic(using=DB), holding the order's turn for the kind. The seller's requisites are
+    kept in its facts as they were: a later change of them alters no issued document."""
+    digest = _facts_digest(stated, template)
+    entity, language = stated.pop("_legal_entity"), stated.pop("_language")
     now = timezone.localtime()
-    with transaction.atomic(using=DB):
-        # One at a time per order and kind: of two consumers at once, the second finds the
-        # first one's document (`once`), and a regeneration supersedes the one current.
-        turn_take(f"documents.generate:{kind}:{order_id}", using=DB)
-        previous = (
-            Document.objects.using(DB)
-            .filter(kind=kind, order_id=order_id, superseded_by__isnull=True)
-            .first()
-        )
-        if once and previous is not None:  # another consumer made it meanwhile
-            return None
-        sequence = document_number_take(kind=kind, year=now.year)
-        number = f"{NUMBER_PREFIXES[DocumentKind(kind)]}-{now.year}-{sequence:06d}"
-        stated["document"] = {"number": number, "date": now.date().isoformat()}
-        if kind == DocumentKind.INVOICE:
-            stated["qr"] = _invoice_qr(stated, number)
-        pdf = rendering.pdf_render(
-            html=template.html, css=template.css, facts=stated, language=language
-        )
-        document = Document(
-            kind=kind,
-            number=number,
-            year=now.year,
-            sequence=sequence,
-            order_id=order_id,
-            customer_id=stated["buyer"]["id"],
-            language=language,
-            template=template,
-            legal_entity=entity,
-            size=len(pdf),
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            supersedes=previous,
-            facts={key: value for key, value in stated.items() if key != "qr"}
-            | {"qr": {"payload": stated.get("qr", {}).get("payload", "")}},
-            created_by_id=user.pk if user is not None else None,
-        )
-        document.file.save(f"{now.year}/{kind}/{number}.pdf", ContentFile(pdf), save=False)
-        document.save(using=DB, force_insert=True)
-        events.DOCUMENT_READY.emit(
-            aggregate_id=document.pk, payload=events.document_payload(document)
-        )
+    sequence = document_number_take(kind=kind, year=now.year)
+    number = f"{NUMBER_PREFIXES[DocumentKind(kind)]}-{now.year}-{sequence:06d}"
+    stated["document"] = {"number": number, "date": now.date().isoformat()}
+    if kind == DocumentKind.INVOICE:
+        stated["qr"] = _invoice_qr(stated, number)
+    pdf = rendering.pdf_render(
+        html=template.html, css=template.css, facts=stated, language=language
+    )
+    document = Document(
+        kind=kind,
+        number=number,
+        year=now.year,
+        sequence=sequence,
+        order_id=order_id,
+        customer_id=stated["buyer"]["id"],
+        language=language,
+        template=template,
+        legal_entity=entity,
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        supersedes=previous,
+        facts={key: value for key, value in stated.items() if key != "qr"}
+        | {"qr": {"payload": stated.get("qr", {}).get("payload", "")}},
+        facts_sha256=digest,
+        created_by_id=user.pk if user is not None else None,
+    )
+    document.file.save(f"{now.year}/{kind}/{number}.pdf", ContentFile(pdf), save=False)
+    document.save(using=DB, force_insert=True)
+    events.DOCUMENT_READY.emit(aggregate_id=document.pk, payload=events.document_payload(document))
     return document
 
 

@@ -1,0 +1,33 @@
+"""Writes of the documents domain (docs/documents.md): template versions, documents generated
+from them with numbers that have no gaps, the offer asked for again, and the seller's
+requisites changed under four eyes."""
+
+from documents.services.papers import (
+    document_generate,
+    document_number_take,
+    offer_get_or_generate,
+    sample_facts,
+    template_version_create,
+)
+from documents.services.requisites import (
+    REQUISITES_PERMISSION,
+    RequisiteValues,
+    requisites_change_check,
+    requisites_change_confirm,
+    requisites_change_propose,
+    requisites_change_reject,
+)
+
+__all__ = [
+    "REQUISITES_PERMISSION",
+    "RequisiteValues",
+    "document_generate",
+    "document_number_take",
+    "offer_get_or_generate",
+    "requisites_change_check",
+    "requisites_change_confirm",
+    "requisites_change_propose",
+    "requisites_change_reject",
+    "sample_facts",
+    "template_version_create",
+]
