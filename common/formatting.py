@@ -113,6 +113,9 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "documents.legalentity": lambda n: ngettext(
         "%(count)d legal entity", "%(count)d legal entities", n
     ),
+    "documents.requisiteschange": lambda n: ngettext(
+        "%(count)d requisites change", "%(count)d requisites changes", n
+    ),
     "notifications.delivery": lambda n: ngettext(
         "%(count)d notification", "%(count)d notifications", n
     ),

@@ -133,7 +133,8 @@ class TradeInPhoto(TimestampedModel):
 
     def file_url(self, name: str) -> str:
         """The address of one of this photo's files: the view that checks who asks."""
-        return reverse("trade-in-photo-file", args=[name])
+        trade_in_id, filename = name.split("/", 1)
+        return reverse("trade-in-photo-file", args=[trade_in_id, filename])
 
     @property
     def url(self) -> str:

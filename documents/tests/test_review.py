@@ -3,9 +3,7 @@
 issued invoice keeps the account it was made with; a template's CSS fetches nothing; an offer
 asked for many times at once is made once."""
 
-import http.server
 import io
-import threading
 from decimal import Decimal
 
 import pytest
@@ -21,6 +19,7 @@ from documents import rendering, selectors, services
 from documents.models import Document, DocumentTemplate, RequisitesChange
 from documents.tests.factories import SELLER, legal_entity_make, text_of
 from orders.tests.factories import order_make, vehicle_make
+from tests.loopback import recording_stylesheet_server
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -216,30 +215,11 @@ def test_in_the_admin_a_manager_cannot_change_the_account_and_holders_propose_an
 
 # STYLESHEETS
 # ------------------------------------------------------------------------------
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    asked: list[str] = []
-
-    def do_GET(self):
-        type(self).asked.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/css")
-        self.end_headers()
-        self.wfile.write(b"body { color: red }")
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def listener():
     """A local HTTP server that records every request it is sent."""
-    _Recorder.asked = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server, _Recorder.asked
-    server.shutdown()
-    server.server_close()
+    with recording_stylesheet_server() as recorded:
+        yield recorded
 
 
 def test_a_templates_css_imports_nothing_from_the_disk_or_the_network(tmp_path, listener):

@@ -128,6 +128,13 @@ def test_a_buyer_finds_reserves_and_pays_for_a_car_and_watches_the_order_live(
         page.fill("#id_password", "Sekret-pass-2026")
         page.check("#id_consent")
         page.click("button.wide")
+        # Sign-up tells nobody whether an address has an account (docs/security.md,
+        # "Account enumeration"): it signs nobody in, and the buyer signs in next.
+        page.wait_for_url(re.compile(r"/account/sign-in/"))
+        expect(page.locator(".notice-success")).to_contain_text("anna@example.com")
+        page.fill("#id_login", "anna@example.com")
+        page.fill("#id_password", "Sekret-pass-2026")
+        page.click("button.wide")
         page.wait_for_url(f"**/cars/{k5.pk}/")
 
         # The link the verification e-mail carries, made as the e-mail makes it.

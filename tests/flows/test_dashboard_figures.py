@@ -291,9 +291,11 @@ def test_a_manager_without_clients_sees_zeros(customer, manager):
     assert figures["charts"]["top_models"] == []
 
 
-def test_used_cars_bought_and_the_trade_in_funnel(customer, admin_user, manager):
+def test_used_cars_bought_and_the_trade_in_funnel(customer, admin_user, manager, settings):
     """Four trade-ins: one left submitted, one offered, one accepted, one taken into stock;
-    the used-stock tile sums what the dealership paid for the one it bought."""
+    the used-stock tile sums what the dealership paid for the one it bought. (The customer's
+    credit is under the four-eyes threshold here: one manager offers and inspects.)"""
+    settings.TRADEIN_SECOND_APPROVAL_ABOVE = Decimal("5000000")
 
     def offered(trade_in, amount):
         tradein_services.trade_in_offer(

@@ -4,10 +4,8 @@ account in the admin changes nothing; a template's CSS that imports a local file
 address fetches neither; twenty requests at once for an order's offer make one document."""
 
 import contextlib
-import http.server
 import io
 import re
-import threading
 
 import httpx
 import pytest
@@ -20,6 +18,7 @@ from documents.models import Document, DocumentTemplate, LegalEntity
 from documents.tests.factories import SELLER, legal_entity_make
 from orders.tests.factories import order_make, vehicle_make
 from tests.feeds import bearer
+from tests.loopback import recording_stylesheet_server
 
 pytestmark = [
     pytest.mark.process,
@@ -81,29 +80,11 @@ def test_a_manager_editing_the_bank_account_in_the_admin_changes_nothing(server)
     assert 'name="account"' not in page.text  # the account is no input of the form
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    asked: list[str] = []
-
-    def do_GET(self):
-        type(self).asked.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/css")
-        self.end_headers()
-        self.wfile.write(b'body::after { content: "FETCHED-OVER-HTTP" }')
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def listener():
-    _Recorder.asked = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server, _Recorder.asked
-    server.shutdown()
-    server.server_close()
+    """A local HTTP server that records every request it is sent."""
+    with recording_stylesheet_server() as recorded:
+        yield recorded
 
 
 def test_a_templates_css_importing_a_file_and_a_local_address_fetches_nothing(

@@ -7,7 +7,7 @@ urlpatterns = [
     path("trade-ins/<uuid:pk>/", views.TradeInDetailView.as_view(), name="trade-in-detail"),
     path("trade-ins/<uuid:pk>/photos/", views.TradeInPhotoView.as_view(), name="trade-in-photos"),
     path(
-        "trade-in-photos/<path:name>",
+        "trade-in-photos/<uuid:trade_in_id>/<str:filename>",
         views.TradeInPhotoFileView.as_view(),
         name="trade-in-photo-file",
     ),

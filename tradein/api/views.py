@@ -76,11 +76,8 @@ class TradeInPhotoFileView(APIView):
     filesystem the file itself, in a bucket a redirect to a signed address that expires after
     TRADEIN_PHOTO_URL_SECONDS."""
 
-    def get(self, request, name: str):
-        try:
-            trade_in_id = UUID(name.split("/", 1)[0])
-        except ValueError as exc:
-            raise NotFound() from exc
+    def get(self, request, trade_in_id: UUID, filename: str):
+        name = f"{trade_in_id}/{filename}"
         trade_in = selectors.trade_in_get(user=request.user, trade_in_id=trade_in_id)
         photo = next((p for p in trade_in.photos.all() if name in p.names()), None)
         if photo is None:
