@@ -1,12 +1,13 @@
 """The money rule as a property of every path (docs/security.md, "Money only from money"):
 random sequences of API calls by a customer, two managers, an admin and the payment
 provider (the fake one, which captures what it is asked to) on one car's order: payments,
-refunds, trade-ins (submit, offer, accept, decline, withdraw, inspect) and status changes.
+refunds, trade-ins (submit, offer, accept, decline, withdraw, inspect), a loan from the
+manual lender (applied for, its disbursement recorded by staff) and status changes.
 After every step the databases must say:
 
 - no order is `paid`, `processing` or `completed` unless verified money covers its total:
-  charges the provider captured, less refunds, and trade-in credits that the customer
-  accepted and staff inspected;
+  charges the provider captured, less refunds, trade-in credits that the customer accepted
+  and staff inspected, and the customer's own loan that a lender paid;
 - one staff member acting alone (the customer placing the order, then nobody else doing
   anything) never makes the order paid;
 - the order's paid amount is its ledger, to the kopeck;
@@ -35,6 +36,8 @@ from hypothesis.stateful import (
 
 from accounts.tests.factories import UserFactory
 from conftest import client_for
+from financing.models import LoanApplication
+from financing.tests.factories import terms
 from orders.models import Order
 from orders.tests.factories import order_make, vehicle_make
 from payments.models import LedgerTransaction, Payment, Refund, RefundApproval
@@ -65,7 +68,8 @@ def ledger_net(order_id) -> Decimal:
 
 def verified_money(order: Order) -> Decimal:
     """What verified sources moved for the order: the provider's captures less refunds, and
-    credits of trade-ins their customer accepted and staff inspected."""
+    credits of trade-ins their customer accepted and staff inspected, and the loans of the
+    customer's own application that a lender paid."""
     payments = Payment.objects.filter(payable_id=order.pk, status__in=CAPTURED)
     captured = sum((p.amount for p in payments), Decimal(0))
     refunded = sum(
@@ -79,7 +83,15 @@ def verified_money(order: Order) -> Decimal:
         accepted_at__isnull=False,
         inspected_by_id__isnull=False,
     )
-    return captured - refunded + sum((t.offer_amount or Decimal(0) for t in credits), Decimal(0))
+    loans = LoanApplication.objects.filter(
+        order_id=order.pk, customer_id=order.customer_id, disbursed_at__isnull=False
+    ).exclude(status="returned")
+    return (
+        captured
+        - refunded
+        + sum((t.offer_amount or Decimal(0) for t in credits), Decimal(0))
+        + sum((loan.loan_amount for loan in loans), Decimal(0))
+    )
 
 
 class Deal(RuleBasedStateMachine):
@@ -98,6 +110,7 @@ class Deal(RuleBasedStateMachine):
         }
         self.order = order_make(self.people["customer"], (vehicle_make(price=str(PRICE)), 1))
         self.trade_ins: list[str] = []
+        self.loan: str | None = None
         self.payments: list[str] = []
         self.keys = 0
 
@@ -184,6 +197,27 @@ class Deal(RuleBasedStateMachine):
             format="json",
         )
 
+    @precondition(lambda self: self.loan is None)
+    @rule(who=st.sampled_from(["customer", "manager"]))
+    def apply_for_a_loan(self, who):
+        answer = self.client(who).post(
+            "/api/v1/financing/applications/",
+            {"order_id": str(self.order.pk), **terms(vehicle_price=str(PRICE))},
+            format="json",
+        )
+        if answer.status_code == 201:
+            self.loan = answer.json()["id"]
+
+    @precondition(lambda self: self.loan is not None)
+    @rule(who=st.sampled_from(["manager", "second manager", "admin"]))
+    def record_the_disbursement(self, who):
+        loan = LoanApplication.objects.get(pk=self.loan)
+        self.client(who).post(
+            f"/api/v1/financing/applications/{self.loan}/disburse",
+            {"amount": str(loan.loan_amount), "reference": "BANK-1"},
+            format="json",
+        )
+
     # WHAT ALWAYS HOLDS
     # --------------------------------------------------------------------------
     @invariant()
@@ -225,6 +259,7 @@ class OneManagerAlone(Deal):
 @pytest.mark.parametrize("machine", [Deal, OneManagerAlone], ids=["everyone", "one-manager"])
 def test_no_one_alone_makes_a_car_paid_and_the_books_add_up(machine, provider, settings):
     settings.TRADEIN_SECOND_APPROVAL_ABOVE = Decimal("1500000")
+    settings.FINANCING_LENDER = "manual"  # the lender pays by transfer; staff record it
     run_state_machine_as_test(
         machine,
         settings=hypothesis_settings(
