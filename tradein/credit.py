@@ -9,6 +9,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from common.api.exceptions import ApplicationError
+from common.db.transactions import turn_take
 from common.types import Actor, Id
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
@@ -62,7 +63,9 @@ def credit_total(trade_in: TradeIn, amount: Decimal) -> Decimal:
     """The credit the four-eyes threshold guards: `amount` for this trade-in with every
     other credit-bearing one of its order, and of its customer's not attached to any order
     (which an order may take later), so that three offers under the threshold on one order
-    count as their sum."""
+    count as their sum. Counted in the customer's turn, held to the end of the caller's
+    transaction: two offers made at once on two of their trade-ins see each other."""
+    turn_take(f"tradein-credit:{trade_in.customer_id}", using=DB)
     others = (
         TradeIn.objects.using(DB)
         .filter(status__in=CREDIT_BEARING, customer_id=trade_in.customer_id)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from common.api.exceptions import ApplicationError
-from conftest import client_for
+from conftest import client_for, run_concurrently
 from orders import services as orders_services
 from orders.tests.factories import order_make, vehicle_make
 from tradein import services
@@ -107,6 +107,17 @@ def test_offers_under_the_threshold_one_by_one_count_as_their_sum(customer, mana
     assert again.value.http_status == 403
     offered(second, UserFactory(role="manager"))
     assert TradeIn.objects.get(pk=second.pk).status == "offered"
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_two_offers_made_at_once_on_one_order_see_each_other(customer, manager):
+    order = order_make(customer, (vehicle_make(price="5000000.00"), 1))
+    pair = iter([trade_in_make(customer, order), trade_in_make(customer, order)])
+
+    run_concurrently(2, lambda: offered(next(pair), manager))
+
+    statuses = sorted(TradeIn.objects.filter(order_id=order.pk).values_list("status", flat=True))
+    assert statuses == ["offered", "submitted"]  # the second waits for a second person
 
 
 def test_open_trade_ins_not_yet_attached_count_too(customer, manager):
