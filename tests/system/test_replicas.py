@@ -82,14 +82,14 @@ SWEEP_INTERVAL = 3.0
 SYSTEM_ENV = {
     "EVENTS_RELAY_INTERVAL_SECONDS": "2",
     "EVENTS_RELAY_GRACE_SECONDS": "1",
-    "EVENTS_REDELIVER_AFTER_SECONDS": "5",
+    "EVENTS_REDELIVER_AFTER_SECONDS": "10",
     # A webhook POST claimed by the killed worker is sent again once its claim runs out, the
     # task time limit and a minute after it was claimed (integrations.services): 80 s, not
     # 180. No task of the test's runs for more than a few seconds.
     "CELERY_TASK_TIME_LIMIT": "20",
     "WEBHOOKS_DISPATCH_INTERVAL_SECONDS": "2",
     "PAYMENTS_PENDING_SWEEP_INTERVAL_SECONDS": str(SWEEP_INTERVAL),
-    "PAYMENTS_PENDING_SWEEP_AFTER_SECONDS": "15",
+    "PAYMENTS_PENDING_SWEEP_AFTER_SECONDS": "30",
     "CELERY_VISIBILITY_TIMEOUT": "5",
     "LOG_LEVEL": "INFO",
 }
