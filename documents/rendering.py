@@ -2,14 +2,13 @@
 the HTML, WeasyPrint lays it out with the fonts the machine has (DejaVu for Cyrillic,
 installed by `make install-system`, docs/operations.md "Documents")."""
 
+import functools
 from typing import Any
 
 import tinycss2
 from django.template import Context, Engine, TemplateSyntaxError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
 
 from common.api.exceptions import ApplicationError
 from documents.error_codes import DocumentErrorCode
@@ -39,11 +38,20 @@ ENGINE = Engine(
 )
 
 
-# Templates are written in the admin: they may embed data: URIs (the QR code), and fetch
-# nothing from the network or the disk. Every HTML and every stylesheet is given this fetcher:
-# a CSS object made without one would fetch with WeasyPrint's default, which reads `file:`
-# and `http:` (docs/documents.md, "Templates").
-DATA_ONLY = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+@functools.cache
+def data_only_fetcher():
+    """Templates are written in the admin: they may embed data: URIs (the QR code), and fetch
+    nothing from the network or the disk. Every HTML and every stylesheet is given this
+    fetcher: a CSS object made without one would fetch with WeasyPrint's default, which reads
+    `file:` and `http:` (docs/documents.md, "Templates").
+
+    WeasyPrint is imported here, at the first document, not at module level: it and its font
+    tables take 0.7 s to import, which every process (web, worker, relay, `manage.py`) paid
+    at start-up through the admin."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
 
 # The CSS functions whose string argument is an address.
 _ADDRESS_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set"}
@@ -104,11 +112,14 @@ def html_render(*, html: str, facts: dict[str, Any], language: str) -> str:
 
 def pdf_render(*, html: str, css: str, facts: dict[str, Any], language: str) -> bytes:
     """The PDF of `html` (a template) with `facts`, in `language`'s number formats."""
+    from weasyprint import CSS, HTML
+
     document = html_render(html=html, facts=facts, language=language)
-    pdf = HTML(string=document, base_url=None, url_fetcher=DATA_ONLY).write_pdf(
+    fetcher = data_only_fetcher()
+    pdf = HTML(string=document, base_url=None, url_fetcher=fetcher).write_pdf(
         stylesheets=[
-            CSS(string=BASE_CSS, url_fetcher=DATA_ONLY),
-            CSS(string=css or "", url_fetcher=DATA_ONLY),
+            CSS(string=BASE_CSS, url_fetcher=fetcher),
+            CSS(string=css or "", url_fetcher=fetcher),
         ]
     )
     assert pdf is not None  # written to memory, not a target

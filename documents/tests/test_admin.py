@@ -86,7 +86,7 @@ def test_a_template_fetches_nothing_from_the_network_or_the_disk(order):
         pages = PdfReader(io.BytesIO(file.read())).pages
     assert [image for page in pages for image in page.images] == []
     with pytest.raises(ValueError, match="disallowed protocol"):
-        rendering.DATA_ONLY.fetch("file:///etc/passwd")
+        rendering.data_only_fetcher().fetch("file:///etc/passwd")
 
 
 def test_staff_generate_a_document_again_from_its_list(admin_browser, order):
