@@ -44,10 +44,11 @@ def _keeper(request) -> bool:
 class LegalEntityAdmin(DatabaseAdminMixin, admin.ModelAdmin):
     """The requisites the customers pay to are read only here: a change of them is a proposal
     that another staff member confirms (docs/documents.md, "Requisites"). Only those allowed
-    to change the requisites add a legal entity or choose the one that signs."""
+    to change the requisites add a legal entity or choose the one that signs, and a new one
+    signs nothing until another of them confirms its requisites."""
 
     using = DB
-    list_display = ["short_name", "showroom", "inn", "is_default"]
+    list_display = ["short_name", "showroom", "inn", "account", "is_default", "confirmed_at"]
     fieldsets = [
         (None, {"fields": ["showroom", "is_default", "name", "short_name", "address"]}),
         (_("Registration"), {"fields": ["inn", "kpp", "ogrn", "phone", "email"]}),
@@ -74,16 +75,29 @@ class LegalEntityAdmin(DatabaseAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Four eyes"), {"fields": ["added_by_id", "confirmed_by_id", "confirmed_at"]}),
+    ]
+    actions = [
+        service_action(
+            lambda request, entity: services.legal_entity_confirm(
+                legal_entity_id=entity.pk, user=cast(RequisitesKeeper, request.user)
+            ),
+            description=_("Confirm the new legal entity's requisites (a second staff member)"),
+            done=_("Requisites confirmed"),
+        ),
     ]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and _keeper(request)
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ["requisites_change_link"]
-        readonly = [*REQUISITE_FIELDS, "requisites_change_link"]
-        return readonly if _keeper(request) else [*readonly, "is_default"]
+        four_eyes = ["requisites_change_link", "added_by_id", "confirmed_by_id", "confirmed_at"]
+        if obj is None:  # a new one signs nothing until it is confirmed
+            return [*four_eyes, "is_default"]
+        readonly = [*REQUISITE_FIELDS, *four_eyes]
+        if _keeper(request) and obj.confirmed_at is not None:
+            return readonly
+        return [*readonly, "is_default"]
 
     @display(_("change of the requisites"))
     def requisites_change_link(self, entity: LegalEntity) -> str:
@@ -97,7 +111,10 @@ class LegalEntityAdmin(DatabaseAdminMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        obj.save(using=DB)
+        if change:
+            obj.save(using=DB)
+        else:  # recorded as added by this staff member, waiting for another's confirmation
+            services.legal_entity_add(entity=obj, user=cast(RequisitesKeeper, request.user))
 
 
 class RequisitesChangeForm(forms.ModelForm):

@@ -1,6 +1,8 @@
 """The demo dealership's legal entity, for `manage.py seed_demo` (its requisites pass their
 check digits; the company is invented)."""
 
+from django.utils import timezone
+
 from documents.models import LegalEntity
 
 DB = "documents"
@@ -27,7 +29,9 @@ DEMO_SELLER = {
 
 def seed(stdout) -> None:
     entity, created = LegalEntity.objects.using(DB).get_or_create(
-        showroom="Главный салон", defaults={**DEMO_SELLER, "is_default": True}
+        showroom="Главный салон",
+        # The demo's seller comes confirmed: there is no second person to confirm it yet.
+        defaults={**DEMO_SELLER, "is_default": True, "confirmed_at": timezone.now()},
     )
     if created:
         stdout.write(f"Documents: {entity.short_name} signs the deal's papers.")

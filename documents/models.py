@@ -32,7 +32,9 @@ REQUISITE_FIELDS = ("inn", "kpp", "bank_name", "bik", "account", "correspondent_
 
 class LegalEntity(TimestampedModel):
     """Who sells: the dealership's legal entity as its papers name it, one per showroom. The
-    default one signs every document (`is_default`)."""
+    default one signs every document (`is_default`). One added in the admin signs nothing
+    until a second holder of `documents.change_requisites`, not the one who added it, confirms
+    its requisites (docs/documents.md, "Requisites")."""
 
     showroom = models.CharField(
         _("showroom"), max_length=200, unique=True, help_text=_("The showroom it sells from.")
@@ -71,6 +73,14 @@ class LegalEntity(TimestampedModel):
         help_text=_("Устава; доверенности № … от …"),
     )
 
+    added_by_id = models.UUIDField(_("added by"), null=True, blank=True, editable=False)
+    confirmed_by_id = models.UUIDField(
+        _("requisites confirmed by"), null=True, blank=True, editable=False
+    )
+    confirmed_at = models.DateTimeField(
+        _("requisites confirmed"), null=True, blank=True, editable=False
+    )
+
     class Meta:
         verbose_name = _("legal entity")
         verbose_name_plural = _("legal entities")
@@ -81,7 +91,15 @@ class LegalEntity(TimestampedModel):
                 fields=["is_default"],
                 condition=Q(is_default=True),
                 name="documents_one_default_legal_entity",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=False) | Q(confirmed_at__isnull=False),
+                name="documents_default_legal_entity_confirmed",
+                violation_error_message=_(
+                    "Only a legal entity whose requisites a second staff member confirmed "
+                    "signs the documents."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,8 @@ from documents.services.papers import (
 from documents.services.requisites import (
     REQUISITES_PERMISSION,
     RequisiteValues,
+    legal_entity_add,
+    legal_entity_confirm,
     requisites_change_check,
     requisites_change_confirm,
     requisites_change_propose,
@@ -23,6 +25,8 @@ __all__ = [
     "RequisiteValues",
     "document_generate",
     "document_number_take",
+    "legal_entity_add",
+    "legal_entity_confirm",
     "offer_get_or_generate",
     "requisites_change_check",
     "requisites_change_confirm",

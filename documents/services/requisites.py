@@ -1,7 +1,8 @@
 """The seller's requisites changed under four eyes (docs/documents.md, "Requisites"): a holder
 of `documents.change_requisites` proposes new values, which take effect only when another
-holder confirms them; the proposer cannot (common/four_eyes.py's refusal). Every holder is
-told by e-mail when a change is proposed and when it is applied."""
+holder confirms them; the proposer cannot (common/four_eyes.py's refusal). A legal entity a
+holder adds signs nothing until another holder confirms its requisites, in the same way. Every
+holder is told by e-mail when a change is proposed and when it is applied."""
 
 import logging
 from smtplib import SMTPException
@@ -196,24 +197,78 @@ def _validate(change: RequisitesChange) -> None:
         )
 
 
+def legal_entity_add(*, entity: LegalEntity, user: RequisitesKeeper) -> LegalEntity:
+    """Add a legal entity, its fields already checked (the admin's form does it): it waits,
+    signing nothing, until another holder confirms its requisites (`legal_entity_confirm`)."""
+    _permitted(user)
+    if entity.pk is not None:
+        raise ValueError("legal_entity_add adds a new legal entity only")
+    entity.added_by_id, entity.is_default = user.pk, False
+    entity.confirmed_by_id = entity.confirmed_at = None
+    with transaction.atomic(using=DB):
+        entity.save(using=DB, force_insert=True)
+        transaction.on_commit(lambda: _announce_entity(entity, confirmed=False), using=DB)
+    return entity
+
+
+def legal_entity_confirm(*, legal_entity_id: int, user: RequisitesKeeper) -> LegalEntity:
+    """Confirm a new legal entity's requisites: another holder than the one who added it.
+    Only then may it be chosen to sign (`is_default`, a constraint of the table)."""
+    _permitted(user)
+    with transaction.atomic(using=DB):
+        entity = LegalEntity.objects.using(DB).select_for_update().get(pk=legal_entity_id)
+        if entity.confirmed_at is not None:
+            raise ApplicationError(
+                _("This legal entity's requisites are confirmed already."),
+                code=DocumentErrorCode.REQUISITES_CHANGE_DECIDED,
+                status=409,
+            )
+        if user.pk == entity.added_by_id:
+            raise own_record_refused(gettext_lazy("legal entity"))
+        entity.confirmed_by_id, entity.confirmed_at = user.pk, timezone.now()
+        entity.save(using=DB, update_fields=["confirmed_by_id", "confirmed_at", "updated_at"])
+        transaction.on_commit(lambda: _announce_entity(entity, confirmed=True), using=DB)
+    return entity
+
+
 def _notify(change: RequisitesChange, *, applied: bool) -> None:
-    """An e-mail to every holder of the permission: a change proposed or applied."""
+    """A change proposed or applied, with the values before and after."""
     entity = LegalEntity.objects.using(DB).get(pk=change.legal_entity_id)
     subject = (
         _("The requisites of %(entity)s are changed")
         if applied
         else _("A change of the requisites of %(entity)s awaits confirmation")
     ) % {"entity": entity.short_name}
-    labels = {field.name: field.verbose_name for field in RequisitesChange._meta.concrete_fields}
-    lines = [subject + "."]
-    lines += [
+    labels = _labels()
+    lines = [
         f"{labels[field]}: {change.previous.get(field, '')} → {getattr(change, field)}"
         for field in REQUISITE_FIELDS
     ]
-    body = "\n".join(lines)
+    _announce(subject, lines, change_id=str(change.pk))
+
+
+def _announce_entity(entity: LegalEntity, *, confirmed: bool) -> None:
+    """A legal entity added, or its requisites confirmed, with those requisites."""
+    subject = (
+        _("The requisites of the new legal entity %(entity)s are confirmed")
+        if confirmed
+        else _("A new legal entity %(entity)s awaits confirmation of its requisites")
+    ) % {"entity": entity.short_name}
+    labels = _labels()
+    lines = [f"{labels[field]}: {getattr(entity, field)}" for field in REQUISITE_FIELDS]
+    _announce(subject, lines, legal_entity_id=entity.pk)
+
+
+def _labels() -> dict[str, str]:
+    return {field.name: str(field.verbose_name) for field in LegalEntity._meta.concrete_fields}
+
+
+def _announce(subject: str, lines: list[str], **logged) -> None:
+    """An e-mail to every holder of the permission."""
+    body = "\n".join([subject + ".", *lines])
     try:
         send_mass_mail(
             [(subject, body, None, [address]) for address in selectors.requisites_keepers_emails()]
         )
     except (OSError, SMTPException):  # the change stands; the log says who was not told
-        logger.exception("requisites change not announced", extra={"change_id": str(change.pk)})
+        logger.exception("requisites change not announced", extra=logged)

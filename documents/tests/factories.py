@@ -3,6 +3,7 @@ a document."""
 
 import io
 
+from django.utils import timezone
 from pypdf import PdfReader
 
 from documents.defaults import shipped_load
@@ -18,7 +19,7 @@ def legal_entity_make(**fields) -> LegalEntity:
     """The default legal entity, and the shipped templates (an earlier transactional test's
     flush may have emptied what the migration loaded): what generating a document needs."""
     shipped_load(DocumentTemplate, using=DB)
-    entity = LegalEntity(**{**SELLER, "is_default": True, **fields})
+    entity = LegalEntity(**{**SELLER, "is_default": True, "confirmed_at": timezone.now(), **fields})
     entity.full_clean()
     entity.save(using=DB)
     return entity

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.test import Client
 from pypdf import PdfReader
 
@@ -16,7 +17,7 @@ from accounts.tests.factories import UserFactory
 from common.api.exceptions import ApplicationError
 from conftest import client_for, run_concurrently
 from documents import rendering, selectors, services
-from documents.models import Document, DocumentTemplate, RequisitesChange
+from documents.models import Document, DocumentTemplate, LegalEntity, RequisitesChange
 from documents.tests.factories import SELLER, legal_entity_make, text_of
 from orders.tests.factories import order_make, vehicle_make
 from tests.loopback import recording_stylesheet_server
@@ -211,6 +212,93 @@ def test_in_the_admin_a_manager_cannot_change_the_account_and_holders_propose_an
         shown = browser.get(page, HTTP_ACCEPT_LANGUAGE="ru")
         assert shown.status_code == 200, page
     assert NEW_ACCOUNT in browser.get(f"{listing}{change.pk}/change/").content.decode()
+
+
+def _entity_form(**fields) -> dict:
+    """The legal entity's admin form as a browser posts it: a second showroom, paid to an
+    account of its own."""
+    return {
+        **SELLER,
+        "showroom": "Салон на Ленина",
+        "short_name": "ООО «Автосалон Восток»",
+        "account": NEW_ACCOUNT,
+        **fields,
+    }
+
+
+def test_a_new_legal_entity_signs_nothing_until_a_second_holder_confirms_it(
+    entity, django_capture_on_commit_callbacks
+):
+    """The review's gap: one holder alone added an entity with their account and made it the
+    one that signs, so the next invoice's QR code paid them."""
+    first_user = keeper(email="first@example.com")
+    second_user = keeper(email="second@example.com")
+    first, second = Client(), Client()
+    first.force_login(first_user)
+    second.force_login(second_user)
+    listing = "/admin/documents/legalentity/"
+
+    with django_capture_on_commit_callbacks(using="documents", execute=True):
+        added = first.post(f"{listing}add/", _entity_form(is_default="on"))
+
+    assert added.status_code == 302, added.content.decode()[:3000]
+    new = LegalEntity.objects.using("documents").get(showroom="Салон на Ленина")
+    assert (new.is_default, new.added_by_id, new.confirmed_at) == (False, first_user.pk, None)
+    assert selectors.legal_entity_default().pk == entity.pk
+    assert sorted(m.to[0] for m in mail.outbox) == ["first@example.com", "second@example.com"]
+    assert all(NEW_ACCOUNT in m.body for m in mail.outbox)
+
+    # Its adder can neither make it sign (the box is read only) nor confirm it.
+    change = f"{listing}{new.pk}/change/"
+    first.post(change, {**_entity_form(), "is_default": "on"})
+    own = first.post(
+        listing,
+        {"action": "requisites_confirmed", "_selected_action": [str(new.pk)]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert "другой сотрудник" in own.content.decode()
+    new.refresh_from_db()
+    assert (new.is_default, new.confirmed_at) == (False, None)
+    new.is_default = True
+    with pytest.raises(IntegrityError), transaction.atomic(using="documents"):
+        new.save(using="documents", update_fields=["is_default"])  # nor may anything else
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(using="documents", execute=True):
+        second.post(listing, {"action": "requisites_confirmed", "_selected_action": [str(new.pk)]})
+
+    new.refresh_from_db()
+    assert (new.confirmed_by_id, new.added_by_id) == (second_user.pk, first_user.pk)
+    assert new.confirmed_at is not None
+    assert all("confirmed" in m.subject or "подтверждены" in m.subject for m in mail.outbox)
+    # Confirmed, it may be chosen to sign: the old one let go first (one signs at a time).
+    first.post(f"{listing}{entity.pk}/change/", {**SELLER})
+    first.post(change, {**_entity_form(), "is_default": "on"})
+    assert selectors.legal_entity_default().pk == new.pk
+    assert selectors.legal_entity_default().account == NEW_ACCOUNT
+
+
+def test_a_legal_entity_is_confirmed_once_by_a_holder_only(manager):
+    first, second = keeper(), keeper()
+    new = services.legal_entity_add(entity=LegalEntity(**_entity_form()), user=first)
+
+    with pytest.raises(ApplicationError) as not_holder:
+        services.legal_entity_confirm(legal_entity_id=new.pk, user=manager)
+    services.legal_entity_confirm(legal_entity_id=new.pk, user=second)
+    with pytest.raises(ApplicationError) as again:
+        services.legal_entity_confirm(legal_entity_id=new.pk, user=first)
+    with pytest.raises(ApplicationError) as adding:
+        services.legal_entity_add(entity=LegalEntity(**_entity_form(showroom="Ещё")), user=manager)
+
+    assert (not_holder.value.code, not_holder.value.http_status) == (
+        "requisites_not_permitted",
+        403,
+    )
+    assert again.value.http_status == 409
+    assert adding.value.http_status == 403
+    assert LegalEntity.objects.using("documents").get(pk=new.pk).confirmed_by_id == second.pk
+    assert not LegalEntity.objects.using("documents").filter(showroom="Ещё").exists()
 
 
 # STYLESHEETS

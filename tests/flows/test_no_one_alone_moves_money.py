@@ -1,8 +1,10 @@
 """The money rule as a property of every path (docs/security.md, "Money only from money"):
 random sequences of API calls by a customer, two managers, an admin and the payment
-provider (the fake one, which captures what it is asked to) on one car's order: payments,
-refunds, trade-ins (submit, offer, accept, decline, withdraw, inspect), a loan from the
-manual lender (applied for, its disbursement recorded by staff) and status changes.
+provider (the fake one, which captures what it is asked to) on one car's order: the order's
+item (its quantity), payments, refunds, trade-ins (submit, offer, accept, decline, withdraw,
+inspect), a loan from the manual lender (applied for, its disbursement recorded by staff),
+KASKO (quoted, bought, its premium paid), claims on it (filed, approved or rejected) and
+status changes.
 After every step the databases must say:
 
 - no order is `paid`, `processing` or `completed` unless verified money covers its total:
@@ -11,7 +13,8 @@ After every step the databases must say:
 - one staff member acting alone (the customer placing the order, then nobody else doing
   anything) never makes the order paid;
 - the order's paid amount is its ledger, to the kopeck;
-- no payment's refunds pass the four-eyes threshold without two people's approval.
+- no payment's refunds pass the four-eyes threshold without two people's approval, and no
+  policy's approved claims pass theirs without two people's.
 
 `make test` runs a dozen sequences (tests/properties.py); `make soak` 150 of each machine,
 not the other properties' 500: a sequence is a dozen API calls with their events, some
@@ -38,8 +41,10 @@ from accounts.tests.factories import UserFactory
 from conftest import client_for
 from financing.models import LoanApplication
 from financing.tests.factories import terms
-from orders.models import Order
-from orders.tests.factories import order_make, vehicle_make
+from insurance.models import Claim, Policy
+from insurance.tests.factories import insured_vehicle_make
+from orders.models import Order, OrderItem
+from orders.tests.factories import order_make, product_make
 from payments.models import LedgerTransaction, Payment, Refund, RefundApproval
 from tests.properties import PROPERTY_EXAMPLES
 from tradein.models import TradeIn
@@ -54,6 +59,10 @@ CAPTURED = ("completed", "partially_refunded", "refunded")  # a payment's, once 
 APPROVED = ("pending", "completed")  # a refund's, once decided: sent to the provider, or done
 AMOUNTS = st.sampled_from(["400000.00", "1000000.00", "1400000.00", "1600000.00"])
 STATUSES = st.sampled_from(["paid", "processing", "completed", "cancelled", "pending"])
+STAFF = st.sampled_from(["manager", "second manager", "admin"])
+# Around the claims' four-eyes threshold (INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE, 500,000):
+# two under it that pass it together, and one over it alone.
+CLAIMED = st.sampled_from(["300000.00", "450000.00", "600000.00"])
 TRADE_IN_STEPS = st.sampled_from(["accept", "decline", "withdraw"])
 # A trade-in's statuses after which another may be put forward: the review's bypass credited
 # one order three times, each under the threshold.
@@ -108,7 +117,13 @@ class Deal(RuleBasedStateMachine):
             "second manager": UserFactory(role="manager"),
             "admin": UserFactory(role="admin"),
         }
-        self.order = order_make(self.people["customer"], (vehicle_make(price=str(PRICE)), 1))
+        # A car KASKO prices (insurance/tests), and an accessory whose quantity may change.
+        car = insured_vehicle_make(price=str(PRICE))
+        mats = product_make(stock=3, price="15000.00")
+        self.order = order_make(self.people["customer"], (car, 1), (mats, 1))
+        self.item = OrderItem.objects.get(order=self.order, product_id=mats.pk)
+        self.policy: str | None = None
+        self.claims: list[str] = []
         self.trade_ins: list[str] = []
         self.loan: str | None = None
         self.payments: list[str] = []
@@ -128,6 +143,12 @@ class Deal(RuleBasedStateMachine):
             return None
         return TradeIn.objects.get(pk=self.trade_ins[-1]).status
 
+    def policy_now(self) -> str | None:
+        return Policy.objects.get(pk=self.policy).status if self.policy else None
+
+    def claim_now(self) -> str | None:
+        return Claim.objects.get(pk=self.claims[-1]).status if self.claims else None
+
     # THE STEPS
     # --------------------------------------------------------------------------
     @precondition(lambda self: self.trade_in_now() in (None, *SETTLED))
@@ -141,7 +162,7 @@ class Deal(RuleBasedStateMachine):
             self.trade_ins.append(answer.json()["id"])
 
     @precondition(lambda self: self.trade_in_now() == "submitted")
-    @rule(who=st.sampled_from(["manager", "second manager", "admin"]), amount=AMOUNTS)
+    @rule(who=STAFF, amount=AMOUNTS)
     def offer(self, who, amount):
         self.client(who).post(
             f"/api/v1/trade-ins/{self.trade_ins[-1]}/offer",
@@ -155,7 +176,7 @@ class Deal(RuleBasedStateMachine):
         self.client(who).post(f"/api/v1/trade-ins/{self.trade_ins[-1]}/{step}")
 
     @precondition(lambda self: self.trade_in_now() == "accepted")
-    @rule(who=st.sampled_from(["manager", "second manager", "admin"]))
+    @rule(who=STAFF)
     def inspect(self, who):
         self.client(who).post(
             f"/api/v1/trade-ins/{self.trade_ins[-1]}/inspect",
@@ -165,8 +186,11 @@ class Deal(RuleBasedStateMachine):
 
     # Money from the customer's card: not one staff member's doing.
     @precondition(lambda self: not self.alone)
-    @rule(amount=st.sampled_from(["100000.00", "700000.00", "1000000.00"]))
+    @rule(amount=st.sampled_from(["100000.00", "700000.00", "the balance"]))
     def customer_pays(self, amount):
+        if amount == "the balance":
+            order = Order.objects.get(pk=self.order.pk)
+            amount = str(max(order.total_amount - order.paid_amount, Decimal("0.01")))
         answer = client_for(self.people["customer"]).post(
             "/api/v1/payments/",
             {"order_id": str(self.order.pk), "amount": amount, "method": "card"},
@@ -177,10 +201,7 @@ class Deal(RuleBasedStateMachine):
             self.payments.append(answer.json()["id"])
 
     @precondition(lambda self: bool(self.payments))
-    @rule(
-        who=st.sampled_from(["manager", "second manager", "admin"]),
-        amount=st.sampled_from(["50000.00", "100000.00", "150000.00"]),
-    )
+    @rule(who=STAFF, amount=st.sampled_from(["50000.00", "100000.00", "150000.00"]))
     def refund(self, who, amount):
         self.client(who).post(
             f"/api/v1/payments/{self.payments[-1]}/refund",
@@ -209,7 +230,7 @@ class Deal(RuleBasedStateMachine):
             self.loan = answer.json()["id"]
 
     @precondition(lambda self: self.loan is not None)
-    @rule(who=st.sampled_from(["manager", "second manager", "admin"]))
+    @rule(who=STAFF)
     def record_the_disbursement(self, who):
         loan = LoanApplication.objects.get(pk=self.loan)
         self.client(who).post(
@@ -217,6 +238,68 @@ class Deal(RuleBasedStateMachine):
             {"amount": str(loan.loan_amount), "reference": "BANK-1"},
             format="json",
         )
+
+    @rule(who=st.sampled_from(["customer", "manager", "admin"]), quantity=st.sampled_from([1, 3]))
+    def change_the_quantity(self, who, quantity):
+        self.client(who).patch(
+            f"/api/v1/orders/{self.order.pk}/items/{self.item.pk}/",
+            {"quantity": quantity},
+            format="json",
+        )
+
+    @precondition(lambda self: self.policy is None)
+    @rule(who=st.sampled_from(["customer", "manager"]))
+    def buy_kasko(self, who):
+        quote = self.client(who).post(
+            "/api/v1/insurance/quotes/",
+            {
+                "order_id": str(self.order.pk),
+                "insurance_type": "kasko",
+                "coverage_amount": "1000000.00",
+            },
+            format="json",
+        )
+        if quote.status_code != 201:
+            return
+        bought = self.client(who).post(f"/api/v1/insurance/quotes/{quote.json()['id']}/purchase")
+        if bought.status_code == 201:
+            self.policy = bought.json()["id"]
+
+    # The premium from the customer's card, as the car's price above.
+    @precondition(lambda self: self.policy is not None and not self.alone)
+    @rule()
+    def customer_pays_the_premium(self):
+        policy = Policy.objects.get(pk=self.policy)
+        client_for(self.people["customer"]).post(
+            "/api/v1/payments/",
+            {"policy_id": self.policy, "amount": str(policy.premium), "method": "card"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=self.key(),
+        )
+
+    @precondition(lambda self: self.policy_now() == "active")
+    @rule(who=st.sampled_from(["customer", "manager"]), amount=CLAIMED)
+    def file_a_claim(self, who, amount):
+        answer = self.client(who).post(
+            f"/api/v1/insurance/policies/{self.policy}/claims",
+            {
+                "incident_date": timezone.localdate().isoformat(),
+                "description": "A dent in the door",
+                "amount_claimed": amount,
+            },
+            format="json",
+        )
+        if answer.status_code == 201:
+            self.claims.append(answer.json()["id"])
+
+    @precondition(lambda self: self.claim_now() == "filed")
+    @rule(who=STAFF, approve=st.booleans())
+    def decide_the_claim(self, who, approve):
+        claim = Claim.objects.get(pk=self.claims[-1])
+        body = {"decision": "approved" if approve else "rejected", "reason": "Checked"}
+        if approve:
+            body["amount_approved"] = str(claim.amount_claimed)
+        self.client(who).post(f"/api/v1/insurance/claims/{claim.pk}/decision", body, format="json")
 
     # WHAT ALWAYS HOLDS
     # --------------------------------------------------------------------------
@@ -251,12 +334,43 @@ class Deal(RuleBasedStateMachine):
                 )
                 assert refunded <= threshold or len(set(deciders)) >= 2, refund.pk
 
+    @invariant()
+    def claims_past_the_threshold_took_two_people(self):
+        """Each approved claim that takes what its policy pays out past the threshold was
+        approved by two people."""
+        threshold = django_settings.INSURANCE_CLAIM_SECOND_APPROVAL_ABOVE
+        for policy in Policy.objects.filter(order_id=self.order.pk):
+            paid_out = Decimal(0)
+            for claim in Claim.objects.filter(policy=policy, status="approved").order_by(
+                "decided_at"
+            ):
+                paid_out += claim.amount_approved
+                approvers = claim.decisions.filter(decision="approved").values_list(
+                    "decided_by_id", flat=True
+                )
+                assert paid_out <= threshold or len(set(approvers)) >= 2, claim.pk
+
 
 class OneManagerAlone(Deal):
     alone = "manager"
 
 
-@pytest.mark.parametrize("machine", [Deal, OneManagerAlone], ids=["everyone", "one-manager"])
+class InsuredDeal(Deal):
+    """The deal after the customer paid the car and a KASKO policy's premium, all through
+    the API: claims come only on a policy that covers, which random sequences from the start
+    reach once in dozens."""
+
+    def __init__(self):
+        super().__init__()
+        self.customer_pays("the balance")
+        self.buy_kasko("customer")
+        self.customer_pays_the_premium()
+        assert self.policy_now() == "active", self.policy_now()
+
+
+@pytest.mark.parametrize(
+    "machine", [Deal, OneManagerAlone, InsuredDeal], ids=["everyone", "one-manager", "insured"]
+)
 def test_no_one_alone_makes_a_car_paid_and_the_books_add_up(machine, provider, settings):
     settings.TRADEIN_SECOND_APPROVAL_ABOVE = Decimal("1500000")
     settings.FINANCING_LENDER = "manual"  # the lender pays by transfer; staff record it
