@@ -263,7 +263,7 @@ def _labels() -> dict[str, str]:
     return {field.name: str(field.verbose_name) for field in LegalEntity._meta.concrete_fields}
 
 
-def _announce(subject: str, lines: list[str], **logged) -> None:
+def _announce(subject: str, lines: list[str], **logged: object) -> None:
     """An e-mail to every holder of the permission."""
     body = "\n".join([subject + ".", *lines])
     try:
