@@ -19,7 +19,7 @@ class AccountsConfig(DomainAppConfig):
     )
 
     def ready(self):
-        from accounts import handlers, selectors, tasks  # noqa: F401  # consumers and tasks
+        from accounts import handlers, selectors  # the consumers
         from common.admin.people import people_directory_provide
 
         people_directory_provide(selectors)  # the people other apps' admins show

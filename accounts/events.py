@@ -106,6 +106,15 @@ class UserEmailVerificationRequested:
 
 
 @dataclass(frozen=True)
+class UserRegistrationAttempted:
+    """Someone registered with the address of an account; the e-mail that tells its owner,
+    with the links to sign in and to reset the password, is sent when the event is
+    delivered."""
+
+    id: Uuid = described("The user whose address someone registered with.")
+
+
+@dataclass(frozen=True)
 class UserSignedOutEverywhere:
     """A user signed out of every device; the e-mail that tells them so, listing the
     external accounts linked to theirs, is sent when the event is delivered."""
@@ -254,6 +263,16 @@ USER_IDENTITY_LINK_REQUESTED = DomainEvent(
 USER_EMAIL_VERIFICATION_REQUESTED = DomainEvent(
     "user.email_verification_requested",
     payload=UserEmailVerificationRequested,
+    app_label="accounts",
+    internal=True,
+)
+# Someone registered with the address of an account; carries its owner's id. The answer to
+# the sign-up is a new account's, after the same work: this event's row and the activity's,
+# in one transaction, as a new account writes its own (docs/security.md, "Account
+# enumeration").
+USER_REGISTRATION_ATTEMPTED = DomainEvent(
+    "user.registration_attempted",
+    payload=UserRegistrationAttempted,
     app_label="accounts",
     internal=True,
 )

@@ -15,6 +15,7 @@ from accounts.emails import (
     email_verification_email_send,
     identity_link_email_send,
     password_reset_email_send,
+    registration_attempt_email_send,
     signed_out_everywhere_email_send,
 )
 from accounts.events import (
@@ -23,6 +24,7 @@ from accounts.events import (
     UserEmailVerificationRequested,
     UserIdentityLinkRequested,
     UserPasswordResetRequested,
+    UserRegistrationAttempted,
     UserSignedOutEverywhere,
 )
 from accounts.models import User
@@ -84,6 +86,18 @@ def send_email_verification(event: TypedEvent[UserEmailVerificationRequested]) -
     ).first()
     if user is not None:
         email_verification_email_send(user=user)
+
+
+@consumer(
+    "user.registration_attempted",
+    name="accounts.send_registration_attempt",
+    app_label="accounts",
+)
+def send_registration_attempt(event: TypedEvent[UserRegistrationAttempted]) -> None:
+    """Sent inside the delivery's transaction, as the password reset is."""
+    user = User.objects.filter(pk=event.payload.id, is_active=True).first()
+    if user is not None:
+        registration_attempt_email_send(user=user)
 
 
 @consumer(
