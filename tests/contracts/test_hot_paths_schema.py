@@ -4,19 +4,24 @@ documents their serializers: generated requests, and the successful ones made on
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck
+from hypothesis import HealthCheck, Phase
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from accounts.tokens import AccessToken
 from config.wsgi import application
 from orders.models import Order
 from orders.tests.factories import product_make
-from tests.properties import sized_property
+from tests.properties import PROPERTY_EXAMPLES, sized_property
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 HOT_PATHS = r"^/api/v1/(orders|catalog/products)/$"
 # As scripts/fuzz_api.py checks the whole API (docs/conventions.md, "Tests").
 CHECKS = [not_a_server_error, response_schema_conformance]
+# Schemathesis adds the schema's examples and its coverage phase (the boundary values of
+# every parameter: some 2,000 requests on these four operations, 40 s) as Hypothesis's
+# explicit examples: `make soak` runs them beside its 500 generated ones, `make test` only
+# the generated dozen.
+PHASES = [Phase.explicit, Phase.generate] if PROPERTY_EXAMPLES >= 100 else [Phase.generate]
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +40,7 @@ def bearer(user) -> dict:
 
 @schema.parametrize()
 @sized_property(
+    phases=PHASES,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_generated_requests_get_answers_the_schema_allows(case, customer):
