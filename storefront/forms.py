@@ -28,6 +28,12 @@ def term_choices() -> list[tuple[int, str]]:
     ]
 
 
+# The down payment first shown is the default share rounded down to this, a round figure. The
+# field takes any whole ruble (`step="1"`): with a step of 10,000 the first figure (20 % of
+# 1,990,000) was one the browser held invalid, and htmx then sent nothing.
+DOWN_PAYMENT_ROUNDING = 10000
+
+
 class CalculatorForm(forms.Form):
     """A car loan's terms on the vehicle page: the down payment and the term."""
 
@@ -38,7 +44,8 @@ class CalculatorForm(forms.Form):
 
     def __init__(self, data, *, price: Decimal) -> None:
         self.price = price
-        initial_down = (price * DEFAULT_DOWN_PAYMENT_PERCENT / 100).quantize(Decimal(1))
+        share = price * DEFAULT_DOWN_PAYMENT_PERCENT / 100
+        initial_down = (share // DOWN_PAYMENT_ROUNDING) * DOWN_PAYMENT_ROUNDING
         given = {name: data[name] for name in ("down_payment", "term_months") if data.get(name)}
         super().__init__({"down_payment": initial_down, "term_months": DEFAULT_TERM, **given})
 

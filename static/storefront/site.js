@@ -5,7 +5,7 @@
 
   // The listing's filters: a drawer on a phone, opened and closed by its buttons.
   function drawer(open) {
-    root.classList.toggle("drawer-open", open);
+    root.classList.toggle("filters-drawer-open", open);
     var toggle = document.querySelector("[data-drawer-open]");
     if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
     if (open) {
@@ -21,7 +21,7 @@
     if (event.target.id === "filters") drawer(false);
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && root.classList.contains("drawer-open")) drawer(false);
+    if (event.key === "Escape" && root.classList.contains("filters-drawer-open")) drawer(false);
   });
 
   // The gallery: the thumbnails and the arrow keys move between the photos in place.

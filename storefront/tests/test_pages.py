@@ -199,6 +199,22 @@ def test_the_vehicle_page_shows_the_specification_price_and_monthly_payment(clie
     assert "не является публичной офертой" in html
 
 
+def test_the_first_down_payment_is_one_the_browser_accepts_so_the_calculator_recalculates():
+    """20 % of 1,990,000 is 398,000, which a field stepping by 10,000 held invalid: the
+    browser refused the form and htmx sent nothing when the term changed."""
+    car = VehicleFactory(price=Decimal("1990000.00"))
+
+    html = html_of(Client(HTTP_ACCEPT_LANGUAGE="ru").get(car_url(car)))
+
+    field = re.search(r'<input type="number" id="id_down_payment"[^>]*>', html)
+    assert field is not None
+    step = re.search(r'step="(\d+)"', field.group()).group(1)
+    value = re.search(r'value="(\d+)"', field.group()).group(1)
+    assert value == "390000"  # 20 %, rounded down to a round figure
+    assert int(value) % int(step) == 0
+    assert int("398500") % int(step) == 0  # what a buyer types is taken too
+
+
 def test_a_down_payment_of_the_whole_price_is_refused_in_the_form(client_ru, lot):
     car = lot[0]
     response = client_ru.get(car_url(car), {"down_payment": "2500000", "term_months": "60"})
@@ -279,6 +295,23 @@ def test_a_car_removed_from_compare_leaves_it(client_ru, lot):
     client_ru.post(reverse("storefront:compare-remove", args=[lot[0].pk]))
 
     assert client_ru.session[SESSION_KEY] == [str(lot[1].pk)]
+
+
+def test_a_second_cars_page_offers_to_add_it_while_the_first_is_compared(client_ru, lot):
+    """The header's count of compared cars once took the car page's `compared` flag: with one
+    car compared, every other car's page offered to remove it, and two cars could not be
+    compared from the site."""
+    first, second = lot[:2]
+    client_ru.post(reverse("storefront:compare-add", args=[first.pk]))
+
+    other = html_of(client_ru.get(car_url(second)))
+    added = html_of(client_ru.get(car_url(first)))
+    client_ru.post(reverse("storefront:compare-add", args=[second.pk]))
+
+    assert reverse("storefront:compare-add", args=[second.pk]) in other
+    assert "Добавить к сравнению" in other and "В сравнении: убрать" not in other
+    assert reverse("storefront:compare-remove", args=[first.pk]) in added
+    assert client_ru.session[SESSION_KEY] == [str(first.pk), str(second.pk)]
 
 
 def test_a_form_without_its_csrf_token_is_refused(lot):

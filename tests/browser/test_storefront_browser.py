@@ -281,6 +281,54 @@ def test_a_buyer_trades_in_the_old_car_from_a_cars_page_with_a_photo(
     assert problems == []
 
 
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_a_buyer_filters_in_the_phones_drawer_and_compares_two_cars_from_their_pages(
+    chromium, server, lot, language
+):
+    """The drawer's open state once shared the button's class, whose `display: none` then hid
+    the whole page; and the header's count of compared cars once took the car page's flag,
+    so that a second car could not be added."""
+    k5, sportage = lot[0], lot[1]
+    with chromium_page(chromium, viewport=PHONE, locale=language) as page:
+        page.goto(f"{server.url}/cars/")
+        page.click("[data-drawer-open]")
+        shown_open = page.evaluate("getComputedStyle(document.documentElement).display")
+        expect(page.locator("#filters")).to_be_visible()
+        page.locator("#filters label.check", has_text="Kia").click()
+        page.fill("#f-max-price", "3000000")
+        page.click("#filters button[type=submit]")
+        page.wait_for_url(re.compile(r"max_price=3000000"))
+        expect(page.locator("#filters")).to_be_hidden()  # applying closes the drawer
+        expect(page.locator("#found")).to_be_visible()
+        found = page.locator("#found").inner_text()
+        cards = page.locator(".card-link").count()
+        page.click("[data-drawer-open]")
+        page.click("[data-drawer-close]")
+        expect(page.locator("#filters")).to_be_hidden()
+        width = page.evaluate("document.documentElement.scrollWidth")
+
+        # Two cars put aside from their own pages, then compared on a desktop.
+        for car in (k5, sportage):
+            page.goto(f"{server.url}/cars/{car.pk}/")
+            page.click(".compare-form button[aria-pressed=false]")
+            expect(page.locator(".compare-form button[aria-pressed=true]")).to_be_visible()
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{server.url}/compare/")
+        compared = page.locator("table.compare thead th a").all_inner_texts()
+        differing = page.locator("tr.differs th").all_inner_texts()
+        page.locator("table.compare thead th", has_text="Sportage").locator("button").click()
+        page.wait_for_url(re.compile(r"/compare/$"))
+        left = page.locator("table.compare thead th a").all_inner_texts()
+
+    assert shown_open != "none"  # the page stays, the drawer over it
+    assert found == {"ru": "Найден 1 автомобиль", "en": "1 car found"}[language]
+    assert cards == 1  # Kias up to 3,000,000: the K5 (2,900,000), not the Sportage (3,190,000)
+    assert width <= PHONE["width"]
+    assert compared == ["Kia K5", "Kia Sportage"]
+    assert any(("Кузов" if language == "ru" else "Body") in row for row in differing), differing
+    assert left == ["Kia K5"]
+
+
 def test_without_javascript_the_filters_and_the_calculator_still_work(chromium, server, lot):
     k5 = lot[0]
     with chromium_page(chromium, viewport=PHONE, java_script_enabled=False) as page:
