@@ -285,11 +285,26 @@ class EventRegistrationForm(ConsentForm):
 
 
 class InsureForm(DriverForm):
-    """A policy for the ordered car: OSAGO or KASKO, for the driver given."""
+    """A policy for the ordered car, priced first: OSAGO or KASKO, for the driver given. The
+    kinds the order holds an open policy of are not offered (`kinds`)."""
 
     insurance_type = forms.ChoiceField(
         label=_("Insurance"), choices=InsuranceType.choices, widget=forms.RadioSelect
     )
+
+    def __init__(self, *args, kinds: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            field = self.fields["insurance_type"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(value, label) for value, label in field.choices if value in kinds]
+
+
+class PolicyBuyForm(forms.Form):
+    """The confirming step: the quote the buyer was shown, bought and its premium paid once
+    (`key`)."""
+
+    quote = forms.UUIDField(widget=forms.HiddenInput)
     key = forms.UUIDField(widget=forms.HiddenInput)
 
 

@@ -31,6 +31,11 @@ urlpatterns = [
     path("account/orders/<uuid:order_id>/", checkout.order_detail, name="order"),
     path("account/orders/<uuid:order_id>/insure", checkout.order_insure, name="order-insure"),
     path(
+        "account/orders/<uuid:order_id>/insure/buy",
+        checkout.order_insure_buy,
+        name="order-insure-buy",
+    ),
+    path(
         "account/orders/<uuid:order_id>/documents/<uuid:document_id>",
         checkout.order_document,
         name="order-document",

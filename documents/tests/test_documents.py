@@ -80,14 +80,16 @@ def financed_deal(demo_data):
         method="card",
         idempotency_key=f"down-{order.pk}",
     )
-    insurance_services.policy_for_order(
+    quote = insurance_services.quote_create(
         user=client,
         order_id=order.pk,
         insurance_type="kasko",
         product_id=car.pk,
         driver_age=40,
         driver_experience_years=15,
+        unlimited_drivers=False,
     )
+    insurance_services.policy_for_quote(user=client, order_id=order.pk, quote_id=quote.pk)
     return client, orders_selectors.order_get(user=client, order_id=order.pk), application
 
 

@@ -14,7 +14,7 @@ from insurance.services.policies import (
     quote_purchase,
 )
 from insurance.services.quotes import (
-    policy_for_order,
+    policy_for_quote,
     premium_estimates,
     quote_create,
     quote_price,
@@ -27,7 +27,7 @@ __all__ = [
     "order_policies_car_paid",
     "policies_unpaid_lapse",
     "policy_cancel",
-    "policy_for_order",
+    "policy_for_quote",
     "policy_premium_paid",
     "premium_estimates",
     "quote_create",

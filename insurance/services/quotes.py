@@ -294,39 +294,32 @@ def quote_create(
     return quote
 
 
-def policy_for_order(
-    *,
-    user: Actor,
-    order_id: Id,
-    insurance_type: str,
-    product_id: UUID,
-    driver_age: int,
-    driver_experience_years: int,
-) -> Policy:
-    """The order's open policy of `insurance_type` (waiting for its premium, or active), else
-    one bought from a new quote for the driver named: a buyer's form sent twice, or twice at
-    once, buys one (the order's turn, `common.db.turn_take`)."""
+def policy_for_quote(*, user: Actor, order_id: Id, quote_id: Id) -> Policy:
+    """Buy the buyer's own quote for their order, after they saw its premium (the
+    storefront's confirming step): or, when the order already holds an open policy of that
+    kind (waiting for its premium, or active), that one. A confirmation sent twice, or twice
+    at once, buys one (the order's turn, `common.db.turn_take`). Another's quote, or one of
+    another order, is a 404."""
+    quote = (
+        Quote.objects.using(DB)
+        .filter(pk=quote_id, order_id=order_id, customer_id=user.pk)
+        .only("insurance_type")
+        .first()
+    )
+    if quote is None:
+        raise ApplicationError(_("Quote not found."), code=CommonErrorCode.NOT_FOUND, status=404)
     with transaction.atomic(using=DB):
-        turn_take(f"insurance.policy_for_order:{order_id}:{insurance_type}", using=DB)
+        turn_take(f"insurance.policy_for_order:{order_id}:{quote.insurance_type}", using=DB)
         policy = (
             Policy.objects.using(DB)
             .filter(
                 order_id=order_id,
                 customer_id=user.pk,
-                insurance_type=insurance_type,
+                insurance_type=quote.insurance_type,
                 status__in=(PolicyStatus.PENDING_PAYMENT, PolicyStatus.ACTIVE),
             )
             .first()
         )
         if policy is not None:
             return policy
-        quote = quote_create(
-            user=user,
-            order_id=order_id,
-            insurance_type=insurance_type,
-            product_id=product_id,
-            driver_age=driver_age,
-            driver_experience_years=driver_experience_years,
-            unlimited_drivers=False,
-        )
         return quote_purchase(quote_id=quote.pk)

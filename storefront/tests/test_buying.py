@@ -11,11 +11,13 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from accounts import selectors as accounts
 from accounts.tests.factories import PASSWORD, UserFactory
 from catalog import selectors as catalog
 from catalog.tests.factories import VehicleFactory
+from common import formatting
 from conftest import run_concurrently
 from documents import services as documents_services
 from documents.tests.factories import legal_entity_make
@@ -254,27 +256,76 @@ def test_the_order_page_says_the_status_in_words_and_the_deal(car):
     assert "3\xa0000\xa0000,00\xa0₽" in html
 
 
-def test_kasko_for_the_ordered_car_is_quoted_bought_and_its_premium_paid_once(car):
+DRIVER = {"driver_age": 40, "driver_experience_years": 15}
+
+
+def quoted(client, order, kind="kasko"):
+    """The first step of buying a policy on the order's page: its quote, priced for the
+    driver, shown; nothing bought."""
+    asked = client.post(
+        reverse("storefront:order-insure", args=[order.pk]), {"insurance_type": kind, **DRIVER}
+    )
+    assert asked.status_code == 302, asked
+    return asked["Location"]
+
+
+def test_kasko_is_priced_first_and_bought_only_on_the_button_that_names_its_premium(car):
+    """The review: one tap charged 114,950 ₽ for KASKO that the page had never priced, and
+    the form then offered KASKO again."""
     buyer = UserFactory()
     client = signed_in(buyer)
     reserve(client, car)
     (order,) = orders.orders_of_buyer(user=buyer)
-    form = {
-        "insurance_type": "kasko",
-        "driver_age": 40,
-        "driver_experience_years": 15,
-        "key": uuid.uuid4(),
-    }
 
-    first = client.post(reverse("storefront:order-insure", args=[order.pk]), form)
-    again = client.post(reverse("storefront:order-insure", args=[order.pk]), form)
+    shown = quoted(client, order)
+    page = client.get(shown).content.decode()
+    (quote,) = insurance.quote_list(user=buyer)
+    bought_before = (
+        insurance.policy_list(user=buyer).count(),
+        payments.payment_list(user=buyer).count(),
+    )
+    with translation.override("ru"):
+        premium = formatting.money(quote.premium, "RUB")
+    form = {"quote": quote.pk, "key": uuid.uuid4()}
+    first = client.post(reverse("storefront:order-insure-buy", args=[order.pk]), form)
+    again = client.post(reverse("storefront:order-insure-buy", args=[order.pk]), form)
+    after = client.get(reverse("storefront:order", args=[order.pk])).content.decode()
 
+    assert shown == f"/account/orders/{order.pk}/?quote={quote.pk}#insure"
+    assert bought_before == (0, 0)  # priced, not bought
+    assert f"Оформить полис и оплатить {premium}" in page
     (policy,) = insurance.policy_list(user=buyer)
     (payment,) = payments.payment_list(user=buyer)
     assert policy.order_id == order.pk and policy.insurance_type == "kasko"
+    assert policy.quote_id == quote.pk and policy.premium == quote.premium
     assert policy.coverage_amount == Decimal("3000000.00")
     assert payment.payable_id == policy.pk and payment.amount == policy.premium
     assert first["Location"] == again["Location"] == f"/account/orders/{order.pk}/"
+    assert 'value="kasko"' not in after and 'value="osago"' in after  # KASKO not offered again
+
+
+def test_another_buyers_quote_is_not_bought(car):
+    buyer, stranger = UserFactory(), UserFactory()
+    reserve(signed_in(buyer), car)
+    (order,) = orders.orders_of_buyer(user=buyer)
+    quoted(signed_in(buyer), order)
+    (quote,) = insurance.quote_list(user=buyer)
+    reserve(signed_in(stranger), VehicleFactory(price=Decimal("3000000.00")))
+    (own,) = orders.orders_of_buyer(user=stranger)
+
+    on_theirs = signed_in(stranger).post(
+        reverse("storefront:order-insure-buy", args=[order.pk]),
+        {"quote": quote.pk, "key": uuid.uuid4()},
+    )
+    on_own = signed_in(stranger).post(
+        reverse("storefront:order-insure-buy", args=[own.pk]),
+        {"quote": quote.pk, "key": uuid.uuid4()},
+    )
+
+    assert on_theirs.status_code == 404
+    assert on_own.status_code == 302
+    assert not insurance.policy_list(user=buyer).exists()
+    assert not insurance.policy_list(user=stranger).exists()
 
 
 def test_another_buyers_order_cannot_be_insured(car):
@@ -351,16 +402,15 @@ def test_kasko_sent_twice_at_the_same_moment_buys_one_policy_and_one_payment(car
     buyer = UserFactory()
     reserve(signed_in(buyer), car)
     (order,) = orders.orders_of_buyer(user=buyer)
-    form = {
-        "insurance_type": "kasko",
-        "driver_age": 40,
-        "driver_experience_years": 15,
-        "key": uuid.uuid4(),
-    }
+    quoted(signed_in(buyer), order)
+    (quote,) = insurance.quote_list(user=buyer)
+    form = {"quote": quote.pk, "key": uuid.uuid4()}
 
     landed = run_concurrently(
         2,
-        lambda: signed_in(buyer).post(reverse("storefront:order-insure", args=[order.pk]), form),
+        lambda: signed_in(buyer).post(
+            reverse("storefront:order-insure-buy", args=[order.pk]), form
+        ),
     )
 
     (policy,) = insurance.policy_list(user=buyer)

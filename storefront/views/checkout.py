@@ -45,6 +45,7 @@ from storefront.forms import (
     CheckoutForm,
     EventRegistrationForm,
     InsureForm,
+    PolicyBuyForm,
     TestDriveForm,
     TradeInForm,
 )
@@ -328,8 +329,9 @@ def _pay(
 @require_POST
 @page
 def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
-    """OSAGO or KASKO for the ordered car: a quote priced by the insurance app, bought, and
-    its premium paid through the provider. One open policy of a kind per order."""
+    """OSAGO or KASKO for the ordered car, priced first: a quote for the driver given, which
+    the order's page then shows with its premium and a button that names it
+    (`order_insure_buy`). Nothing is bought or charged here."""
     order_page = reverse("storefront:order", args=[order_id])
     if away := signed_in_or_away(request, order_page):
         return away
@@ -339,8 +341,42 @@ def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
         _errors_told(request, form)
         return HttpResponseRedirect(f"{order_page}#insure")
     data = form.cleaned_data
+    car = next(item for item in deal.order.line_items)
     try:
-        policy = _policy_bought(request, deal.order, data)
+        quote = insurance.quote_create(
+            user=buyer_of(request),
+            order_id=order_id,
+            insurance_type=data["insurance_type"],
+            product_id=car.product_id,
+            driver_age=data["driver_age"],
+            driver_experience_years=data["driver_experience_years"],
+            unlimited_drivers=False,
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return HttpResponseRedirect(f"{order_page}#insure")
+    return HttpResponseRedirect(f"{order_page}?quote={quote.pk}#insure")
+
+
+@require_POST
+@page
+def order_insure_buy(request: HttpRequest, order_id: UUID) -> HttpResponse:
+    """The quote the buyer was shown, bought, and its premium paid through the provider with
+    the form's key: sent twice, or twice at once, it buys one policy and pays once
+    (`insurance.services.policy_for_quote`)."""
+    order_page = reverse("storefront:order", args=[order_id])
+    if away := signed_in_or_away(request, order_page):
+        return away
+    orders.deal_of_buyer(user=buyer_of(request), order_id=order_id)  # another's: a 404
+    form = PolicyBuyForm(request.POST)
+    if not form.is_valid():
+        _errors_told(request, form)
+        return HttpResponseRedirect(f"{order_page}#insure")
+    data = form.cleaned_data
+    try:
+        policy = insurance.policy_for_quote(
+            user=buyer_of(request), order_id=order_id, quote_id=data["quote"]
+        )
         payment, _created = payments.payment_create(
             user=buyer_of(request),
             amount=policy.premium,
@@ -357,18 +393,21 @@ def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
     return HttpResponseRedirect(confirmation.confirmation_url or order_page)
 
 
-def _policy_bought(request: HttpRequest, order: Any, data: dict[str, Any]) -> Any:
-    """The order's open policy of the kind asked for (a repeated form pays it again), else
-    a new one bought from a new quote."""
-    car = next(item for item in order.line_items)
-    return insurance.policy_for_order(
-        user=buyer_of(request),
-        order_id=order.pk,
-        insurance_type=data["insurance_type"],
-        product_id=car.product_id,
-        driver_age=data["driver_age"],
-        driver_experience_years=data["driver_experience_years"],
+def _quote_shown(request: HttpRequest, order_id: UUID, open_kinds: set[str]) -> Any:
+    """The buyer's own quote for this order that the page was sent back with, while it can
+    be bought: its premium is what the confirming button names."""
+    try:
+        quote_id = UUID(request.GET.get("quote", ""))
+    except ValueError:
+        return None
+    quote = (
+        insurance_selectors.quote_list(user=buyer_of(request))
+        .filter(pk=quote_id, order_id=order_id, status="quoted")
+        .first()
     )
+    if quote is None or quote.is_expired or quote.insurance_type in open_kinds:
+        return None
+    return quote
 
 
 @require_GET
@@ -391,6 +430,9 @@ def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
     buyer = buyer_of(request)
     deal = orders.deal_of_buyer(user=buyer, order_id=order_id)
     policies = list(insurance_selectors.policy_list(user=buyer).filter(order_id=order_id))
+    # A kind the order holds an open policy of is not offered again.
+    open_kinds = {p.insurance_type for p in policies if p.status in ("pending_payment", "active")}
+    quote = _quote_shown(request, order_id, open_kinds)
     loan = (
         financing_selectors.application_list(user=buyer)
         .filter(order_id=order_id)
@@ -419,12 +461,16 @@ def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
             "policies": policies,
             "insure": InsureForm(
                 initial={
-                    "key": uuid.uuid4(),
-                    "insurance_type": "kasko",
+                    "insurance_type": quote.insurance_type if quote else "kasko",
                     "driver_age": 35,
                     "driver_experience_years": 10,
-                }
+                },
+                kinds=[kind for kind in ("osago", "kasko") if kind not in open_kinds],
             ),
+            "quote": quote,
+            "buy": PolicyBuyForm(initial={"quote": quote.pk, "key": uuid.uuid4()})
+            if quote
+            else None,
             "words": {str(code): str(word) for code, word in STATUS_WORDS.items()},
         },
     )

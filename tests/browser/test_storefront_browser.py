@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -20,6 +20,7 @@ from accounts import selectors as accounts_selectors
 from accounts import services as accounts
 from accounts.tests.factories import PASSWORD, UserFactory
 from catalog.tests.factories import VehicleFactory
+from common import formatting
 from financing import selectors as financing_selectors
 from insurance import selectors as insurance_selectors
 from orders import selectors as orders
@@ -209,9 +210,18 @@ def test_a_buyer_applies_for_a_loan_buys_kasko_and_books_a_test_drive(
         page.locator("label.slot", has_text="КАСКО").click()
         page.fill("#id_driver_age", "40")
         page.fill("#id_driver_experience_years", "18")
-        page.click("text=Оформить полис")
+        page.click("text=Рассчитать стоимость")
+        page.wait_for_url(re.compile(r"\?quote="))
+        expect(page.locator(".quote-price")).to_contain_text("КАСКО")
+        confirm = page.locator("#quote button")
+        expect(confirm).to_contain_text(re.compile(r"Оформить полис и оплатить [\d\s]+,\d\d\s₽"))
+        offered = confirm.inner_text()
+        confirm.click()
         page.wait_for_load_state()
         expect(page.locator(".notice-success")).to_contain_text("Полис оформлен")
+        kinds_left = page.locator("#insure input[name=insurance_type]").evaluate_all(
+            "inputs => inputs.map((input) => input.value)"
+        )
         snap(page, "storefront-ru-phone-kasko-order")
 
         # A test drive of another car, in its demo car's first free slot tomorrow.
@@ -229,6 +239,9 @@ def test_a_buyer_applies_for_a_loan_buys_kasko_and_books_a_test_drive(
     (drive,) = showroom_selectors.test_drive_list(user=buyer)
     assert application.order_id == order.pk and application.down_payment == Decimal("580000.00")
     assert policy.order_id == order.pk and policy.insurance_type == "kasko"
+    with translation.override("ru"):
+        assert formatting.money(policy.premium, "RUB") in offered.replace("\u202f", "\xa0")
+    assert kinds_left == ["osago"]  # KASKO is not offered a second time
     assert drive.start_time > timezone.now()
     purposes = {c.purpose for c in accounts_selectors.consent_list(user=buyer)}
     assert purposes == {"test_drive"}
