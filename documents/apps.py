@@ -11,7 +11,15 @@ class DocumentsConfig(DomainAppConfig):
     api_resources = (ApiResource("documents", "documents/", _("The deal's documents (PDF)")),)
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from documents import (  # noqa: F401  (registers the consumers and the task)
             handlers,
             tasks,
         )
+        from documents.models import LegalEntity
+        from documents.selectors import seller_contacts_forget
+
+        # The storefront's footer shows the seller as it is now, not a minute ago.
+        for signal in (post_save, post_delete):
+            signal.connect(seller_contacts_forget, sender=LegalEntity)

@@ -1,7 +1,10 @@
 """Reads of the documents domain, scoped to who asks: a customer sees the documents of their
 own orders, staff see all."""
 
+from typing import TypedDict
+
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +52,50 @@ def legal_entity_default() -> LegalEntity:
             status=409,
         )
     return entity
+
+
+class SellerContacts(TypedDict):
+    """The seller as a buyer must be able to read it on every page of a distance sale (the
+    Consumer Protection Law, art. 26.1): its name, INN, OGRN, address and phone."""
+
+    name: str
+    inn: str
+    ogrn: str
+    address: str
+    phone: str
+    email: str
+
+
+def seller_contacts() -> SellerContacts | None:
+    """The legal entity that signs the documents, as its contacts; None while there is none.
+    Read on every storefront page: kept in the cache for a minute."""
+    cached = cache.get(SELLER_CACHE_KEY)
+    if cached is not None:
+        return cached or None
+    entity = LegalEntity.objects.using(DB).filter(is_default=True).first()
+    contacts: SellerContacts | None = (
+        {
+            "name": entity.short_name,
+            "inn": entity.inn,
+            "ogrn": entity.ogrn,
+            "address": entity.address,
+            "phone": entity.phone,
+            "email": entity.email,
+        }
+        if entity
+        else None
+    )
+    cache.set(SELLER_CACHE_KEY, contacts or {}, SELLER_CACHE_SECONDS)
+    return contacts
+
+
+SELLER_CACHE_KEY = "documents:seller-contacts"
+SELLER_CACHE_SECONDS = 60
+
+
+def seller_contacts_forget(sender: object, **kwargs: object) -> None:
+    """`post_save` and `post_delete` receiver of LegalEntity: the next page reads it anew."""
+    cache.delete(SELLER_CACHE_KEY)
 
 
 def template_current(*, kind: str, language: str) -> DocumentTemplate:

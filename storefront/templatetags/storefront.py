@@ -1,6 +1,7 @@
 """The storefront's template helpers: prices, photos, links that keep a listing's state."""
 
 import json
+import re
 from typing import Any
 
 from django import template
@@ -9,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from catalog.selectors import photo_view
 from common import formatting
+from documents import selectors as documents_selectors
 from storefront import specs
 from storefront.compare import compared_ids
 
@@ -83,6 +85,16 @@ def ld_json(data: Any) -> SafeString:
 def chosen(request: Any, name: str) -> list[str]:
     """The values of a repeated filter in the current query."""
     return request.GET.getlist(name)
+
+
+@register.simple_tag
+def seller() -> dict[str, str] | None:
+    """The dealership's legal entity as every page's footer names it, its phone also as a
+    `tel:` address."""
+    contacts = documents_selectors.seller_contacts()
+    if contacts is None:
+        return None
+    return {**contacts, "tel": re.sub(r"[^\d+]", "", contacts["phone"])}
 
 
 @register.simple_tag(takes_context=True)

@@ -14,6 +14,7 @@ from accounts.tests.factories import UserFactory
 from catalog import selectors as catalog
 from catalog import services as catalog_services
 from catalog.tests.factories import ProductFactory, VehicleFactory
+from documents.tests.factories import SELLER, legal_entity_make
 from orders.tests.factories import order_make
 from showroom.tests.factories import event_make
 from storefront.compare import SESSION_KEY
@@ -98,8 +99,28 @@ def test_the_home_page_counts_the_lot_by_body_type_and_shows_the_newest_cars(cli
     newest = sorted(on_the_lot, key=lambda car: car.created_at, reverse=True)[:8]
     assert shown == [str(car.pk) for car in newest]
     assert event.title in html
-    for path in ("/api/docs/", "/admin/", "/dashboard/"):  # the footer, for staff and partners
-        assert f'href="{path}"' in html
+    assert 'href="/api/docs/"' in html  # the footer, for partners
+    for path in ("/admin/", "/dashboard/"):  # not for buyers: staff know where they work
+        assert f'href="{path}"' not in html
+
+
+def test_every_page_names_the_seller_and_how_to_reach_it(client_ru, lot):
+    """Distance selling needs the seller's name, INN, OGRN and address before the sale (the
+    Consumer Protection Law, art. 26.1): the footer reads them from the legal entity that
+    signs, and shows a change of it at once."""
+    entity = legal_entity_make()
+    pages = [client_ru.get(path) for path in ("/", "/cars/", car_url(lot[0]), "/compare/")]
+    entity.phone = "+7 (495) 765-43-21"
+    entity.save(using="documents", update_fields=["phone"])
+    changed = html_of(client_ru.get("/"))
+
+    for page in pages:
+        html = html_of(page)
+        assert SELLER["short_name"] in html.replace("&laquo;", "«").replace("&raquo;", "»")
+        assert f"ИНН {SELLER['inn']}" in html and f"ОГРН {SELLER['ogrn']}" in html
+        assert SELLER["address"] in html
+        assert f'href="tel:{SELLER["phone"]}"' in html
+    assert 'href="tel:+74957654321">+7 (495) 765-43-21</a>' in changed
 
 
 # LISTING
