@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import selectors as accounts_selectors
 from catalog import selectors as catalog_selectors
@@ -80,9 +80,12 @@ def _vehicle(product_id: Any) -> dict[str, Any]:
     except NotFound:
         return {}
     facts: dict[str, Any] = {field: _text(getattr(product, field, "")) for field in VEHICLE_FIELDS}
-    for field in ("body_type", "fuel", "transmission", "drive", "condition"):
+    for field in ("body_type", "fuel", "transmission", "drive", "condition", "color"):
         display = getattr(product, f"get_{field}_display", None)
         facts[f"{field}_label"] = _text(display()) if display and facts[field] else ""
+    # A document states the colour in words, as the catalog shows it: its code ("white")
+    # reached the contract and the act.
+    facts["color"] = facts.pop("color_label") or facts["color"]
     facts["list_price"] = _money(product.price)
     facts["options"] = list(getattr(product, "options", None) or [])
     facts["name"] = product.name
@@ -100,16 +103,19 @@ def order_facts(order_id: Any) -> dict[str, Any]:
     if papers is None:
         raise NotFound
     card = accounts_selectors.user_card(user_id=papers.view.customer_id)
-    lines: list[dict[str, Any]] = [
-        {
-            "name": line.product_name,
-            "quantity": line.quantity,
-            "unit_price": _money(line.unit_price),
-            "amount": _money(line.unit_price * line.quantity),
-            "vehicle": _vehicle(line.product_id),
-        }
-        for line in papers.lines
-    ]
+    # The car's words (its colour, body, fuel) in the language the document is written in,
+    # whatever the process making it speaks.
+    with translation.override(buyer_language(str(papers.view.customer_id))):
+        lines: list[dict[str, Any]] = [
+            {
+                "name": line.product_name,
+                "quantity": line.quantity,
+                "unit_price": _money(line.unit_price),
+                "amount": _money(line.unit_price * line.quantity),
+                "vehicle": _vehicle(line.product_id),
+            }
+            for line in papers.lines
+        ]
     total = papers.view.total_amount
     vehicle: dict[str, Any] = next(
         (line["vehicle"] for line in lines if line["vehicle"].get("vin")), {}

@@ -36,7 +36,7 @@ def pay(customer, order, amount, method="card"):
 
 def test_a_paid_order_gets_its_contract_and_a_completed_one_its_act(customer, manager):
     legal_entity_make()
-    order = order_make(customer, (vehicle_make(price="1800000.00"), 1))
+    order = order_make(customer, (vehicle_make(price="1800000.00", color="white"), 1))
 
     pay(customer, order, order.total_amount)  # the fake provider charges at commit
 
@@ -44,6 +44,10 @@ def test_a_paid_order_gets_its_contract_and_a_completed_one_its_act(customer, ma
     orders_services.order_status_set(order_id=order.pk, status="processing", user=manager)
     orders_services.order_status_set(order_id=order.pk, status="completed", user=manager)
     assert kinds_of(order) == ["handover_act", "sale_contract"]
+    staff: Any = UserFactory(role="manager")
+    for document in selectors.documents_of_order(user=staff, order_id=order.pk):
+        text = text_of(document)
+        assert "Белый" in text and "White" not in text, document.kind  # the colour, in words
 
 
 def test_a_bank_transfer_awaited_gets_an_invoice_for_its_amount(customer):
