@@ -297,7 +297,9 @@ class InsureForm(DriverForm):
         if kinds is not None:
             field = self.fields["insurance_type"]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = [(value, label) for value, label in field.choices if value in kinds]
+            field.choices = [
+                (value, label) for value, label in InsuranceType.choices if value in kinds
+            ]
 
 
 class PolicyBuyForm(forms.Form):

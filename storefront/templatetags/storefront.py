@@ -88,13 +88,13 @@ def chosen(request: Any, name: str) -> list[str]:
 
 
 @register.simple_tag
-def seller() -> dict[str, str] | None:
+def seller() -> dict[str, Any] | None:
     """The dealership's legal entity as every page's footer names it, its phone also as a
     `tel:` address."""
     contacts = documents_selectors.seller_contacts()
     if contacts is None:
         return None
-    return {**contacts, "tel": re.sub(r"[^\d+]", "", contacts["phone"])}
+    return {**dict(contacts), "tel": re.sub(r"[^\d+]", "", contacts["phone"])}
 
 
 @register.simple_tag(takes_context=True)
