@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from storefront.sitemaps import SITEMAPS
-from storefront.views import account, catalog, checkout, tradein
+from storefront.views import account, catalog, checkout, insurance, tradein
 
 app_name = "storefront"
 
@@ -29,10 +29,10 @@ urlpatterns = [
     path("checkout/<uuid:order_id>/", checkout.checkout, name="checkout"),
     path("account/orders/", checkout.order_list, name="orders"),
     path("account/orders/<uuid:order_id>/", checkout.order_detail, name="order"),
-    path("account/orders/<uuid:order_id>/insure", checkout.order_insure, name="order-insure"),
+    path("account/orders/<uuid:order_id>/insure", insurance.order_insure, name="order-insure"),
     path(
         "account/orders/<uuid:order_id>/insure/buy",
-        checkout.order_insure_buy,
+        insurance.order_insure_buy,
         name="order-insure-buy",
     ),
     path(

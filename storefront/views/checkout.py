@@ -30,7 +30,6 @@ from financing import selectors as financing_selectors
 from financing import services as financing
 from financing.choices import OPEN_STATUSES, FinancingType
 from insurance import selectors as insurance_selectors
-from insurance import services as insurance
 from orders import selectors as orders
 from orders import services as order_services
 from orders.choices import OrderStatus
@@ -324,73 +323,6 @@ def _pay(
     return payment_selectors.payment_get(
         user=buyer_of(request), payment_id=payment.pk
     ).confirmation_url
-
-
-@require_POST
-@page
-def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
-    """OSAGO or KASKO for the ordered car, priced first: a quote for the driver given, which
-    the order's page then shows with its premium and a button that names it
-    (`order_insure_buy`). Nothing is bought or charged here."""
-    order_page = reverse("storefront:order", args=[order_id])
-    if away := signed_in_or_away(request, order_page):
-        return away
-    deal = orders.deal_of_buyer(user=buyer_of(request), order_id=order_id)
-    form = InsureForm(request.POST)
-    if not form.is_valid():
-        _errors_told(request, form)
-        return HttpResponseRedirect(f"{order_page}#insure")
-    data = form.cleaned_data
-    car = next(item for item in deal.order.line_items)
-    try:
-        quote = insurance.quote_create(
-            user=buyer_of(request),
-            order_id=order_id,
-            insurance_type=data["insurance_type"],
-            product_id=car.product_id,
-            driver_age=data["driver_age"],
-            driver_experience_years=data["driver_experience_years"],
-            unlimited_drivers=False,
-        )
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-        return HttpResponseRedirect(f"{order_page}#insure")
-    return HttpResponseRedirect(f"{order_page}?quote={quote.pk}#insure")
-
-
-@require_POST
-@page
-def order_insure_buy(request: HttpRequest, order_id: UUID) -> HttpResponse:
-    """The quote the buyer was shown, bought, and its premium paid through the provider with
-    the form's key: sent twice, or twice at once, it buys one policy and pays once
-    (`insurance.services.policy_for_quote`)."""
-    order_page = reverse("storefront:order", args=[order_id])
-    if away := signed_in_or_away(request, order_page):
-        return away
-    orders.deal_of_buyer(user=buyer_of(request), order_id=order_id)  # another's: a 404
-    form = PolicyBuyForm(request.POST)
-    if not form.is_valid():
-        _errors_told(request, form)
-        return HttpResponseRedirect(f"{order_page}#insure")
-    data = form.cleaned_data
-    try:
-        policy = insurance.policy_for_quote(
-            user=buyer_of(request), order_id=order_id, quote_id=data["quote"]
-        )
-        payment, _created = payments.payment_create(
-            user=buyer_of(request),
-            amount=policy.premium,
-            method="card",
-            policy_id=policy.pk,
-            description=policy.get_insurance_type_display(),
-            idempotency_key=f"storefront:{data['key']}",
-        )
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-        return HttpResponseRedirect(f"{order_page}#insure")
-    confirmation = payment_selectors.payment_get(user=buyer_of(request), payment_id=payment.pk)
-    messages.success(request, _("The policy is bought: %(number)s.") % {"number": policy.number})
-    return HttpResponseRedirect(confirmation.confirmation_url or order_page)
 
 
 def _quote_shown(request: HttpRequest, order_id: UUID, open_kinds: set[str]) -> Any:
