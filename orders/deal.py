@@ -8,12 +8,14 @@ loan waiting for the down payment or the lender (`loan_awaiting_lender`), the le
 money (`loan_awaiting_disbursement`)."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import datetime, timedelta
+from decimal import ROUND_UP, Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext
 
 from common.formatting import money
-from orders.choices import LinkKind, OrderStatus
+from orders.choices import FINANCED_LOAN_STATUSES, LinkKind, OrderStatus
 from orders.models import Order, OrderLink
 
 ZERO = Decimal("0.00")
@@ -55,6 +57,11 @@ class Deal:
     trade_in: OrderLink | None
     balance_due: Decimal
     outstanding: list[Step] = field(default_factory=list)
+    # The prepayment that holds its cars (0 with no car), whether it is in, and until when
+    # a pending order holds them (None once it is no longer pending).
+    deposit: Decimal = ZERO
+    deposit_paid: bool = False
+    held_until: datetime | None = None
 
     @property
     def trade_in_credit(self) -> Decimal:
@@ -83,6 +90,38 @@ def credit_expected(trade_in: OrderLink | None) -> Decimal:
     return (trade_in.amount or ZERO) if trade_in is not None and accepted else ZERO
 
 
+def vehicle_deposit(total: Decimal) -> Decimal:
+    """The prepayment that holds a car: ORDERS_VEHICLE_DEPOSIT_PERCENT of its price, in
+    whole roubles up (docs/deal.md)."""
+    share: Decimal = total * settings.ORDERS_VEHICLE_DEPOSIT_PERCENT / 100
+    return share.quantize(Decimal(1), rounding=ROUND_UP)
+
+
+def unpaid_clock(
+    *, vehicles_total: Decimal | None, paid: Decimal, financed: bool, older_than: timedelta
+) -> tuple[timedelta, str]:
+    """How long a pending order may stay unpaid, counted from when it was placed, and the
+    reason its cancellation gives (docs/operations.md, "Unpaid orders"). `vehicles_total` is
+    its vehicle lines' total, None when it has none; `financed`, whether a loan for it is
+    approved or paid out."""
+    if financed or (vehicles_total is not None and paid >= vehicle_deposit(vehicles_total)):
+        days = settings.ORDERS_FINANCED_EXPIRE_DAYS
+        return timedelta(days=days), f"Financed, but not paid within {days} days"
+    if vehicles_total is not None:
+        hold = min(older_than, timedelta(hours=settings.ORDERS_VEHICLE_HOLD_HOURS))
+        return hold, f"Vehicle not paid within {_hours(hold)} hours"
+    return older_than, f"Not paid within {_hours(older_than)} hours"
+
+
+def _hours(age: timedelta) -> str:
+    return f"{age.total_seconds() / 3600:g}"
+
+
+def _vehicles_total(order: Order) -> Decimal | None:
+    vehicles = [item for item in order.line_items if item.is_vehicle]
+    return sum((item.line_total for item in vehicles), ZERO) if vehicles else None
+
+
 def deal_of(order: Order) -> Deal:
     """The deal of an order whose items and links are loaded (`selectors.order_get`)."""
     links = order.link_items
@@ -91,6 +130,17 @@ def deal_of(order: Order) -> Deal:
     loan = _latest(loans)
     trade_in = _latest([link for link in links if link.kind == LinkKind.TRADE_IN])
     balance = max(order.total_amount - order.paid_amount - credit_expected(trade_in), ZERO)
+    vehicles_total = _vehicles_total(order)
+    deposit = vehicle_deposit(vehicles_total) if vehicles_total is not None else ZERO
+    held_until = None
+    if order.status == OrderStatus.PENDING:
+        clock, _reason = unpaid_clock(
+            vehicles_total=vehicles_total,
+            paid=order.paid_amount,
+            financed=any(link.status in FINANCED_LOAN_STATUSES for link in loans),
+            older_than=timedelta(hours=settings.ORDERS_UNPAID_EXPIRE_HOURS),
+        )
+        held_until = order.created_at + clock
     return Deal(
         order=order,
         payments=payments,
@@ -102,6 +152,9 @@ def deal_of(order: Order) -> Deal:
         trade_in=trade_in,
         balance_due=balance,
         outstanding=_steps(order, loan, balance),
+        deposit=deposit,
+        deposit_paid=bool(deposit) and order.paid_amount >= deposit,
+        held_until=held_until,
     )
 
 

@@ -1,6 +1,7 @@
 """The storefront's forms: each validates what a buyer types before a service sees it."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -244,6 +245,13 @@ class CheckoutForm(forms.Form):
     employment_status = forms.ChoiceField(
         label=_("Employment"), choices=EmploymentStatus.choices, required=False
     )
+
+    def __init__(self, *args, deposit_offered: bool = True, **kwargs):
+        """`deposit_offered` False once the prepayment is in: the rest is what is left."""
+        super().__init__(*args, **kwargs)
+        if not deposit_offered:
+            plan: Any = self.fields["plan"]
+            plan.choices = [choice for choice in plan.choices if choice[0] != self.DEPOSIT]
 
     def clean(self):
         cleaned = super().clean()

@@ -48,6 +48,13 @@ def test_a_paid_order_gets_its_contract_and_a_completed_one_its_act(customer, ma
     for document in selectors.documents_of_order(user=staff, order_id=order.pk):
         text = text_of(document)
         assert "Белый" in text and "White" not in text, document.kind  # the colour, in words
+    (contract,) = selectors.documents_of_order(user=staff, order_id=order.pk).filter(
+        kind="sale_contract"
+    )
+    # What the site sells is a prepayment, an advance; the contract says so (ГК РФ ст. 380).
+    terms = text_of(contract)
+    assert "Предоплата и иные платежи" in terms and "Задаток" not in terms
+    assert "задатком (ст. 380 ГК РФ) она не является" in " ".join(terms.split())
 
 
 def test_a_bank_transfer_awaited_gets_an_invoice_for_its_amount(customer):

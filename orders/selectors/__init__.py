@@ -7,7 +7,7 @@ Other apps read orders through `order_view_get` and `order_cancelled` alone: the
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 from typing import Any, TypedDict
 from uuid import UUID
 
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from common.api.exceptions import ApplicationError, NotFound
 from common.money import to_cents
 from common.types import Actor, Id
-from orders import cache
+from orders import cache, deal
 from orders.choices import FINANCED_LOAN_STATUSES, PAID_STATUSES, LinkKind, OrderStatus
 from orders.deal import Deal, credit_expected, deal_of
 from orders.error_codes import OrderErrorCode
@@ -105,10 +105,9 @@ def deal_of_buyer(*, user: Actor, order_id: UUID) -> Deal:
 
 
 def vehicle_deposit(*, total: Decimal) -> Decimal:
-    """The deposit that holds a car: ORDERS_VEHICLE_DEPOSIT_PERCENT of its price, in whole
-    roubles up, as the checkout asks it and the offer states it (docs/deal.md)."""
-    share: Decimal = total * settings.ORDERS_VEHICLE_DEPOSIT_PERCENT / 100
-    return share.quantize(Decimal(1), rounding=ROUND_UP)
+    """The prepayment that holds a car of price `total`, as the checkout asks it and the
+    offer states it (`orders.deal.vehicle_deposit`)."""
+    return deal.vehicle_deposit(total)
 
 
 def vehicle_sale_prices(*, product_ids: list[UUID]) -> list[tuple[UUID, Decimal]]:

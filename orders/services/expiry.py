@@ -12,6 +12,7 @@ from django_stubs_ext import WithAnnotations
 
 from common.api.exceptions import ApplicationError
 from orders.choices import FINANCED_LOAN_STATUSES, LinkKind, OrderStatus
+from orders.deal import unpaid_clock
 from orders.models import Order, OrderItem, OrderLink
 from orders.services.status import order_status_set
 
@@ -20,10 +21,6 @@ DB = "orders"
 
 # EXPIRY
 # ------------------------------------------------------------------------------
-def _hours(age: timedelta) -> str:
-    return f"{age.total_seconds() / 3600:g}"
-
-
 class _HeldBy(TypedDict):
     """What `orders_unpaid_expire` prefetches of each order."""
 
@@ -34,18 +31,17 @@ class _HeldBy(TypedDict):
 def _unpaid_clock(
     order: "WithAnnotations[Order, _HeldBy]", *, older_than: timedelta
 ) -> tuple[timedelta, str]:
-    """How long a pending order may stay unpaid, and the reason its cancellation gives.
-    `order` carries its vehicle lines (`vehicle_items`) and its approved or disbursed loans
-    (`loans`)."""
-    vehicles_total = sum((item.line_total for item in order.vehicle_items), Decimal("0.00"))
-    deposit = vehicles_total * settings.ORDERS_VEHICLE_DEPOSIT_PERCENT / 100
-    if order.loans or (order.vehicle_items and order.paid_amount >= deposit):
-        days = settings.ORDERS_FINANCED_EXPIRE_DAYS
-        return timedelta(days=days), f"Financed, but not paid within {days} days"
-    if order.vehicle_items:
-        hold = min(older_than, timedelta(hours=settings.ORDERS_VEHICLE_HOLD_HOURS))
-        return hold, f"Vehicle not paid within {_hours(hold)} hours"
-    return older_than, f"Not paid within {_hours(older_than)} hours"
+    """The order's clock (`orders.deal.unpaid_clock`), from its prefetched vehicle lines
+    (`vehicle_items`) and approved or disbursed loans (`loans`)."""
+    vehicles = order.vehicle_items
+    return unpaid_clock(
+        vehicles_total=sum((item.line_total for item in vehicles), Decimal("0.00"))
+        if vehicles
+        else None,
+        paid=order.paid_amount,
+        financed=bool(order.loans),
+        older_than=older_than,
+    )
 
 
 def orders_unpaid_expire(*, older_than: timedelta, now: datetime | None = None) -> int:

@@ -250,10 +250,12 @@ def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
     deposit = _deposit(order.total_amount, own_part)
     ended = deal.trade_in is None or deal.trade_in.status in ("declined", "expired", "withdrawn")
     trade_in = None if ended else deal.trade_in
+    first_plan = CheckoutForm.FULL if deal.deposit_paid else CheckoutForm.DEPOSIT
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
+        deposit_offered=not deal.deposit_paid,
         initial={
-            "plan": request.GET.get("plan", CheckoutForm.DEPOSIT),
+            "plan": request.GET.get("plan", first_plan),
             "key": uuid.uuid4(),
             "down_payment": (order.total_amount * DEFAULT_DOWN_PAYMENT_PERCENT / 100).quantize(
                 Decimal("1")
@@ -272,6 +274,7 @@ def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "order": order,
         "deal": deal,
         "deposit": deposit,
+        "hold_days": settings.ORDERS_FINANCED_EXPIRE_DAYS,
         "own_part": own_part,
         "form": form,
         # The old car: its appraisal asked for here, or one asked for earlier credited.
