@@ -53,7 +53,9 @@ def test_a_reserved_order_says_until_when_the_car_is_held_and_what_holds_it_long
     assert "Забронирован, ждёт оплаты" in html and "button-primary" in html
 
 
-def test_after_the_prepayment_the_order_says_so_holds_the_car_longer_and_asks_the_rest(reserved, run_on_commit):
+def test_after_the_prepayment_the_order_says_so_holds_the_car_longer_and_asks_the_rest(
+    reserved, run_on_commit
+):
     client, buyer, order = reserved
 
     prepay(client, buyer, order, run_on_commit)
@@ -69,7 +71,9 @@ def test_after_the_prepayment_the_order_says_so_holds_the_car_longer_and_asks_th
     assert 'class="button button-primary" href="/checkout/' not in html
 
 
-def test_after_the_prepayment_the_checkout_offers_no_second_one_and_refuses_it(reserved, run_on_commit):
+def test_after_the_prepayment_the_checkout_offers_no_second_one_and_refuses_it(
+    reserved, run_on_commit
+):
     client, buyer, order = reserved
     prepay(client, buyer, order, run_on_commit)
     checkout = reverse("storefront:checkout", args=[order.pk])
