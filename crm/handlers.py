@@ -30,6 +30,8 @@ class Feed:
     summary: Callable[[dict], str]
     # Whether the event is about a customer at all: staff are no CRM clients.
     about_a_customer: Callable[[dict], bool] = lambda payload: True
+    # Whether it is money paid or an order paid: its client is a customer, no lead.
+    bought: Callable[[dict], bool] = lambda payload: False
 
 
 def _dealership_time(moment: str) -> str:
@@ -112,12 +114,14 @@ FEEDS = {
         "customer_id",
         lambda p: _("Order went from %(from)s to %(to)s")
         % {"from": _order_status(p.get("from_status")), "to": _order_status(p["status"])},
+        bought=lambda p: p["status"] == OrderStatus.PAID,
     ),
     "payment.completed": Feed(
         ActivityKind.PAYMENT_COMPLETED,
         "payment",
         "customer_id",
         lambda p: _("Paid %(amount)s") % {"amount": _money(p)},
+        bought=lambda p: True,
     ),
     "payment.refunded": Feed(
         ActivityKind.PAYMENT_REFUNDED,
@@ -229,6 +233,7 @@ def _recorder(feed: Feed):
             kind=feed.kind,
             source_type=feed.source_type,
             summary=summary,
+            bought=feed.bought(event.payload),
         )
 
     return record

@@ -18,6 +18,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from common.events import TypedEvent, consumer
@@ -106,7 +107,8 @@ def _payment_completed(payment: PaymentCompleted) -> Variables:
     return {
         **of_order(payment.order_id),
         "amount": Amount(payment.amount, payment.currency),
-        "receipts_url": f"{settings.SITE_URL}/api/v1/payments/{payment.id}/receipts/"
+        # The payer's page of them; the API's list is for programs (docs/storefront.md).
+        "receipts_url": settings.SITE_URL + reverse("storefront:receipts", args=[payment.id])
         if receipts
         else "",
     }

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from common.transitions import TransitionMap
 
@@ -128,6 +129,25 @@ class PaymentMode(models.TextChoices):
     FULL_PREPAYMENT = "full_prepayment", pgettext_lazy("payment mode", "Full prepayment")
     PARTIAL_PREPAYMENT = "partial_prepayment", pgettext_lazy("payment mode", "Partial prepayment")
     FULL_PAYMENT = "full_payment", pgettext_lazy("payment mode", "Full payment")
+
+
+# The VAT rate each receipt line's code stands for (the fiscal data format's codes, as the
+# providers take them): the percent, and its label; a prepayment's computed rate is the
+# full one's share of the price with it (20/120). None: the goods carry no VAT.
+VAT_RATES: dict[int, tuple[int | None, StrOrPromise]] = {
+    1: (None, pgettext_lazy("VAT", "no VAT")),
+    2: (0, "0%"),
+    3: (10, "10%"),
+    4: (20, "20%"),
+    5: (10, "10/110"),
+    6: (20, "20/120"),
+    7: (5, "5%"),
+    8: (7, "7%"),
+    9: (5, "5/105"),
+    10: (7, "7/107"),
+    11: (22, "22%"),
+    12: (22, "22/122"),
+}
 
 
 class PaymentSubject(models.TextChoices):

@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from storefront.sitemaps import SITEMAPS
-from storefront.views import account, catalog, checkout, insurance, tradein
+from storefront.views import account, catalog, checkout, insurance, receipts, tradein
 
 app_name = "storefront"
 
@@ -39,6 +39,11 @@ urlpatterns = [
         "account/orders/<uuid:order_id>/documents/<uuid:document_id>",
         checkout.order_document,
         name="order-document",
+    ),
+    path(
+        "account/payments/<uuid:payment_id>/receipts/",
+        receipts.payment_receipts,
+        name="receipts",
     ),
     path("trade-in/", tradein.trade_in_new, name="trade-in"),
     path("account/trade-ins/<uuid:trade_in_id>/", tradein.trade_in_detail, name="trade-in-detail"),

@@ -4,13 +4,11 @@ environment names services, see `.env.example`)."""
 from .base import *  # noqa: F403
 from .base import env
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The site as production shows it (its own 404 and 500 pages); DJANGO_DEBUG=true for
+# Django's debug pages. With no EMAIL_URL, mail goes to this machine's console
+# (config/settings/mail.py), so that a newcomer sees the verification and reset links.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 LANDING_SHOWS_DEMO_LOGINS = True
-
-# With no EMAIL_URL, mail goes to the console, which shows reset links and their tokens:
-# only while debugging. Otherwise nothing is sent.
-if not DEBUG and not env.str("EMAIL_URL", default=""):
-    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 # Embedded, tasks run in-process and no beat asks the lender later: the fake lender pays a
 # loan as soon as it has it (docs/deal.md, "The loan").

@@ -13,7 +13,7 @@ from accounts import selectors as accounts_selectors
 from common.events import Event
 from common.types import Actor, Id
 from crm import events
-from crm.choices import ActivityKind, ClientSource
+from crm.choices import CLIENT_TRANSITIONS, ActivityKind, ClientSource, ClientStatus
 from crm.models import Activity, Client
 from crm.services.clients import _live, _locked, lead_manager_pick, normalise_email
 
@@ -140,14 +140,24 @@ def _account_client_locked(user_id: Id) -> Client | None:
 
 
 def timeline_record(
-    *, user_id: Id, event: Event, kind: str, source_type: str, summary: str
+    *,
+    user_id: Id,
+    event: Event,
+    kind: str,
+    source_type: str,
+    summary: str,
+    bought: bool = False,
 ) -> Activity | None:
     """One timeline entry for another app's event about an account, at most once per event.
     The entry is dated when the event happened, so the timeline keeps the order of events
-    however they arrive."""
+    however they arrive. `bought`: the event is money paid or an order paid, which makes a
+    lead or a lapsed client an active customer (docs/crm.md, "Statuses")."""
     client = _account_client_locked(user_id)
     if client is None:
         return None
+    if bought and client.status != ClientStatus.ACTIVE:
+        CLIENT_TRANSITIONS.apply(client, ClientStatus.ACTIVE)
+        client.save(using=DB, update_fields=["status", "updated_at"])
     activity, _created = Activity.objects.using(DB).get_or_create(
         event_id=event.id,
         defaults={

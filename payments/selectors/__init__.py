@@ -1,13 +1,15 @@
 """Reads of the payments domain, scoped to who asks."""
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.api.exceptions import ApplicationError, NotFound
 from common.types import Actor, Id
-from payments.choices import ReceiptKind
+from payments.choices import VAT_RATES, PaymentMode, ReceiptKind
 from payments.error_codes import PaymentErrorCode
 from payments.models import (
     LedgerTransaction,
@@ -45,6 +47,48 @@ def receipt_list(*, user: Actor, payment_id: Id) -> QuerySet[Receipt]:
     return Receipt.objects.filter(
         Q(payment=payment) | Q(payable_id=payment.payable_id, kind=ReceiptKind.SETTLEMENT)
     ).order_by("created_at")
+
+
+@dataclass(frozen=True)
+class ReceiptLineView:
+    description: str
+    quantity: int
+    price: Decimal
+    amount: Decimal
+    mode: str  # PaymentMode's label: what the line settles
+    vat_rate: str  # VAT_RATES' label
+    vat: Decimal | None  # the VAT in the amount; None with no VAT
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    """A fiscal receipt as a person reads it: its lines priced, their VAT worked out."""
+
+    receipt: Receipt
+    lines: list[ReceiptLineView]
+
+    @property
+    def vat(self) -> Decimal:
+        return sum((line.vat or Decimal(0) for line in self.lines), Decimal(0))
+
+
+def _line_view(line: dict[str, Any]) -> ReceiptLineView:
+    price, quantity = Decimal(line["price"]), int(line["quantity"])
+    amount = price * quantity
+    rate, label = VAT_RATES.get(int(line["vat_code"]), (None, str(line["vat_code"])))
+    vat = (amount * rate / (100 + rate)).quantize(Decimal("0.01")) if rate is not None else None
+    return ReceiptLineView(
+        line["description"], quantity, price, amount, str(PaymentMode(line["payment_mode"]).label),
+        str(label), vat,
+    )  # fmt: skip
+
+
+def receipts_shown(*, user: Actor, payment_id: Id) -> list[ReceiptView]:
+    """A payment's receipts (`receipt_list`) for its payer's page: another's is a 404."""
+    return [
+        ReceiptView(receipt, [_line_view(line) for line in receipt.lines])
+        for receipt in receipt_list(user=user, payment_id=payment_id)
+    ]
 
 
 def receipts_exist(*, payment_id: Id) -> bool:

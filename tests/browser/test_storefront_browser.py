@@ -27,6 +27,7 @@ from orders import selectors as orders
 from orders import services as order_services
 from orders.tests.factories import order_make
 from payments import selectors as payments
+from payments import services as payments_services
 from showroom import selectors as showroom_selectors
 from showroom.tests.factories import event_make, resource_make
 from tests.browser.pages import chromium_browser, chromium_page, outside_the_browser_loop, snap
@@ -145,7 +146,7 @@ def test_a_buyer_finds_reserves_and_pays_for_a_car_and_watches_the_order_live(
             )
         )
         page.goto(f"{server.url}/verify-email?token={token}")
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_load_state()
 
         # Reserve, pay in full through the fake provider, and land on the order.
@@ -368,6 +369,11 @@ def test_without_javascript_the_filters_and_the_calculator_still_work(chromium, 
     assert before != after
 
 
+# How far right the header menu's furthest item reaches, in the page's pixels.
+MENU_RIGHT_EDGE = """Math.max(...[...document.querySelectorAll('.top-nav a, .top-nav button')]
+    .map(item => item.getBoundingClientRect().right))"""
+
+
 def storefront_pages(car, event) -> dict[str, str]:
     """Each page a stranger sees, by the name its screenshot takes."""
     return {
@@ -387,7 +393,7 @@ def storefront_pages(car, event) -> dict[str, str]:
     }
 
 
-def buyer_pages(order, consent, trade_in) -> dict[str, str]:
+def buyer_pages(order, consent, trade_in, payment) -> dict[str, str]:
     """Each page a signed-in buyer sees, by the name its screenshot takes."""
     return {
         "account": "/account/",
@@ -397,6 +403,8 @@ def buyer_pages(order, consent, trade_in) -> dict[str, str]:
         "order": f"/account/orders/{order.pk}/",
         "checkout": f"/checkout/{order.pk}/",
         "consent-withdraw": f"/account/consents/{consent.pk}/withdraw",
+        # The payment e-mail's link to its fiscal receipt.
+        "receipts": f"/account/payments/{payment.pk}/receipts/",
     }
 
 
@@ -423,11 +431,18 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
         amount=Decimal("640000.00"),
         valid_until=timezone.now() + timedelta(days=7),
     )
-    signed_in_pages = buyer_pages(order, consent, trade_in)
+    prepayment, _created = payments_services.payment_create(
+        user=buyer,
+        order_id=order.pk,
+        amount=Decimal("100000.00"),
+        method="card",
+        idempotency_key=f"prepayment-{order.pk}",
+    )  # fmt: skip; charged, with its receipt, at commit
+    signed_in_pages = buyer_pages(order, consent, trade_in, prepayment)
     assert AXE_AT_BOTH_WIDTHS.issubset(pages.keys() | signed_in_pages.keys())  # none renamed away
     if not AXE.exists():
         pytest.fail("axe-core is missing: `npm ci` (`make test` runs it)")
-    widths, problems, titles, texts, violations = {}, [], {}, {}, {}
+    widths, problems, titles, texts, violations, menu = {}, [], {}, {}, {}, {}
     with chromium_browser(chromium) as browser:
         for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
             # The CSP is bypassed for axe-core's own script, injected by the test.
@@ -447,9 +462,14 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
                     if slug in AXE_AT_BOTH_WIDTHS or (name, language) == ("phone", AXE_LANGUAGE):
                         violations[(name, slug)] = serious_violations(page)
                     snap(page, f"storefront-{language}-{name}-{slug}")
+                    # Every item of the menu on the screen, signed in too: none scrolled away.
+                    menu[(name, slug)] = page.evaluate(MENU_RIGHT_EDGE)
             context.close()
 
     assert len(titles) == len(pages) + len(signed_in_pages)
+    assert {
+        key: edge for key, edge in menu.items() if edge > (390 if key[0] == "phone" else 1366)
+    } == {}
     assert {
         key: width for key, width in widths.items() if width > (390 if key[0] == "phone" else 1366)
     } == {}

@@ -190,6 +190,7 @@ def test_the_storefront_serves_its_pages_on_the_embedded_postgresql(embedded_ser
                 "/sitemap.xml",
             )
         }
+        missing = http.get("/no-such-page/")
         found = {
             query: {
                 car["name"]
@@ -213,6 +214,10 @@ def test_the_storefront_serves_its_pages_on_the_embedded_postgresql(embedded_ser
     assert crossovers and all(car["body_type"] == "crossover" for car in crossovers)
     assert pages[f"/cars/{cars[0]['id']}/"].text.count('class="card-link"') >= 1  # similar cars
     assert f"/cars/{cars[0]['id']}/" in pages["/sitemap.xml"].text
+    # A wrong address gets the site's own 404, as in production: no debug page listing
+    # every URL pattern.
+    assert missing.status_code == 404 and "URLconf" not in missing.text
+    assert '<header class="top">' in missing.text  # the storefront's own page
 
 
 def test_embedded_server_pushes_a_demo_clients_order_change_over_the_in_memory_layer(
