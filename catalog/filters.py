@@ -125,6 +125,9 @@ class ProductFilter(FilterSet):
         choices=[("true", "true"), ("false", "false")], method="filter_in_stock"
     )
     search = django_filters.CharFilter(method="filter_search", max_length=200)
+    is_active = django_filters.BooleanFilter(
+        label="Staff only: false lists the vehicles off sale (a trade-in awaiting its price)"
+    )
     ordering = OrderingFilter(
         fields=["price", "created_at", "name", "year", "stock_quantity", "mileage_km", "power_hp"]
     )

@@ -127,6 +127,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "currency",
             "stock_quantity",
             "in_stock",
+            "is_active",
             "category",
             "category_name",
             "kind",
@@ -163,6 +164,7 @@ def product_row(product: Product) -> dict:
         "currency": product.currency,
         "stock_quantity": product.stock_quantity,
         "in_stock": product.stock_quantity > 0,
+        "is_active": product.is_active,
         "category": str(product.category_id),
         "category_name": product.category.name,
         "kind": product.kind,
@@ -201,6 +203,9 @@ class ProductInputSerializer(StrictInputSerializer):
         CURRENCY_REGEX, max_length=3, required=False, help_text="ISO 4217 code"
     )
     stock_quantity = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    is_active = serializers.BooleanField(
+        required=False, help_text="On sale: true puts a car priced after its trade-in on sale."
+    )
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     kind = serializers.ChoiceField(
         ProductKind.choices,

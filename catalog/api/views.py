@@ -1,7 +1,9 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -56,11 +58,26 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     filterset_class = ProductFilter
 
     def get_queryset(self):
-        return selectors.product_list()
+        # Staff see the products off sale too where they ask for them (`is_active`), and
+        # reach one by its id to price it and put it on sale.
+        staff = self.request.user.is_staff
+        if self.action == "list":
+            return selectors.product_list(include_inactive=staff and self._asks_inactive())
+        return selectors.product_list(include_inactive=staff)
+
+    def _asks_inactive(self) -> bool:
+        return "is_active" in self.request.query_params
 
     def list(self, request, *args, **kwargs):
-        """Public and the same for everyone: pages are served from the cache."""
+        """Public and the same for everyone: pages are served from the cache. Staff's list
+        by `is_active` is theirs alone: never cached, refused to anyone else."""
         params = request.query_params
+        if self._asks_inactive():
+            if not request.user.is_staff:
+                raise PermissionDenied(
+                    _("Only staff may list products by whether they are on sale.")
+                )
+            return Response(self._page())
         body, built = product_list_get_or_build(
             request.build_absolute_uri(),
             self._page,
@@ -81,7 +98,9 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self.get_paginated_response([s.product_row(product) for product in page]).data
 
     def get_object(self):
-        return selectors.product_get(product_id=self.kwargs["pk"])
+        return selectors.product_get(
+            product_id=self.kwargs["pk"], include_inactive=self.request.user.is_staff
+        )
 
     def _input(self, partial=False) -> dict:
         serializer = s.ProductInputSerializer(data=self.request.data, partial=partial)

@@ -26,12 +26,13 @@ from catalog.choices import (
     Transmission,
 )
 from catalog.filters import FACETS, ProductFilter
-from catalog.models import Category, Product, ProductPhoto, StockReservation
+from catalog.models import Category, DemoCar, Product, ProductPhoto, StockReservation
 from catalog.validators import normalize_vin, validate_vin
 from common.api.exceptions import ApplicationError, NotFound
 from common.db.databases import database_for_app
 from common.error_codes import CommonErrorCode
 from common.images import RENDITIONS
+from common.types import Id
 
 
 def category_list() -> QuerySet[Category]:
@@ -71,10 +72,11 @@ def category_tree() -> list[CategoryNode]:
     return roots
 
 
-def product_list() -> QuerySet[Product]:
-    return (
-        Product.objects.filter(is_active=True).select_related("category").prefetch_related("photos")
-    )
+def product_list(*, include_inactive: bool = False) -> QuerySet[Product]:
+    """The products on sale; with `include_inactive`, staff's view: those off sale too (a
+    used car taken in by trade-in waits there for its price, docs/tradein.md)."""
+    products = Product.objects.all() if include_inactive else Product.objects.filter(is_active=True)
+    return products.select_related("category").prefetch_related("photos")
 
 
 def photo_list(*, product_id: UUID | str) -> QuerySet[ProductPhoto]:
@@ -120,11 +122,21 @@ def photo_view(photo: ProductPhoto) -> dict[str, Any]:
     }
 
 
-def product_get(*, product_id: UUID | str) -> Product:
-    product = product_list().filter(pk=product_id).first()
+def product_get(*, product_id: UUID | str, include_inactive: bool = False) -> Product:
+    product = product_list(include_inactive=include_inactive).filter(pk=product_id).first()
     if product is None:
         raise NotFound
     return product
+
+
+def demo_cars_of_model(*, vehicle_id: Id) -> list[UUID]:
+    """The showroom resources that are active demo cars of `vehicle_id`'s model (its
+    `model_key`; the car itself where it has none), oldest first: a buyer test-drives a
+    model, not the very car, as `test_drive_available` says."""
+    key = Product.objects.filter(pk=vehicle_id).values_list("model_key", flat=True).first()
+    cars = Product.objects.filter(model_key=key) if key else Product.objects.filter(pk=vehicle_id)
+    demo_cars = DemoCar.objects.filter(product_id__in=cars.values("pk"), is_active=True)
+    return list(demo_cars.order_by("created_at").values_list("resource_id", flat=True))
 
 
 @dataclass(frozen=True)

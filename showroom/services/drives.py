@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from catalog import selectors as catalog_selectors
 from common.api.exceptions import ApplicationError, email_not_verified
 from common.db.transactions import turn_take
 from common.error_codes import CommonErrorCode
@@ -86,7 +87,13 @@ def test_drive_slots_free(*, vehicle_id: Id, day: date) -> list[tuple[datetime, 
 
 
 def _demo_car(vehicle_id: Id) -> Resource:
-    resource = Resource.objects.using(DB).filter(vehicle_id=vehicle_id, is_active=True).first()
+    """The demo car a buyer of `vehicle_id` drives: the car's own, else one of its model's
+    (the catalog's `demo_cars_of_model`, which `test_drive_available` follows)."""
+    active = Resource.objects.using(DB).filter(is_active=True)
+    resource = active.filter(vehicle_id=vehicle_id).first()
+    if resource is None:
+        of_model = catalog_selectors.demo_cars_of_model(vehicle_id=vehicle_id)
+        resource = active.filter(pk__in=of_model).order_by("created_at").first()
     if resource is None:
         raise ApplicationError(
             _("That vehicle has no demo car for test drives."),

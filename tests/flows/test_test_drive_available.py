@@ -2,17 +2,19 @@
 of the showroom's demo cars from its `resource.*` events, never by reading the showroom."""
 
 import importlib
-from datetime import time
+from datetime import time, timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.db import connections
 
+from catalog import selectors as catalog
 from catalog.models import DemoCar, Product
 from common.events import delivery, registry, types
 from orders.tests.factories import vehicle_make
 from showroom import services as showroom_services
+from showroom.tests.factories import resource_make, tomorrow_at
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -98,3 +100,26 @@ def test_demo_cars_from_before_the_catalog_listened_are_announced_by_a_migration
 
     assert shown(client, camry) and shown(client, lada)
     assert not shown(client, vesta)
+
+
+# A buyer test-drives a model: the flag and the booking read the same demo cars.
+def test_every_car_flagged_for_a_test_drive_books_its_models_demo_car(customer):
+    demo, on_the_lot = (vehicle_make(make="Kia", model="K5", trim="Prestige") for _ in range(2))
+    other = vehicle_make(make="Haval", model="Jolion", trim="Elite")
+    demo_car = resource_make(name="Demo K5", vehicle_id=demo.pk)
+    deliver_resource_events()
+
+    flagged = {car.pk: catalog.product_get(product_id=car.pk).test_drive_available
+               for car in (demo, on_the_lot, other)}  # fmt: skip
+    slots = showroom_services.test_drive_slots_free(
+        vehicle_id=on_the_lot.pk, day=tomorrow_at(10).date()
+    )
+    drive = showroom_services.test_drive_book(
+        user=customer, vehicle_id=on_the_lot.pk, start_time=tomorrow_at(10),
+        end_time=tomorrow_at(10) + timedelta(hours=1),
+    )  # fmt: skip
+
+    assert flagged == {demo.pk: True, on_the_lot.pk: True, other.pk: False}
+    assert slots and drive.resource_id == demo_car.pk
+    with pytest.raises(Exception, match="no demo car"):
+        showroom_services.test_drive_slots_free(vehicle_id=other.pk, day=tomorrow_at(10).date())
