@@ -55,8 +55,24 @@ YEAR_CODE_MANDATORY = frozenset("12345L")
 YEAR_TOLERANCE = 1
 
 
+# The makes as Russian buyers write them, in Cyrillic: each is the make the VIN table names
+# (a trade-in of a "Лада" agrees with a Lada's VIN).
+CYRILLIC_MAKES = {
+    "лада": "lada", "ваз": "lada", "тойота": "toyota", "киа": "kia", "кия": "kia",
+    "хендай": "hyundai", "хендэ": "hyundai", "хёндэ": "hyundai", "хундай": "hyundai",
+    "шкода": "skoda", "фольксваген": "volkswagen", "рено": "renault", "ниссан": "nissan",
+    "мазда": "mazda", "хонда": "honda", "субару": "subaru", "мерседес": "mercedes",
+    "мерседес бенц": "mercedes benz", "бмв": "bmw", "ауди": "audi", "шевроле": "chevrolet",
+    "лексус": "lexus", "джили": "geely", "чери": "chery", "хавал": "haval", "хавейл": "haval",
+    "ленд ровер": "land rover", "порше": "porsche", "вольво": "volvo", "тесла": "tesla",
+    "генезис": "genesis", "чанган": "changan", "эксид": "exeed", "омода": "omoda",
+    "джейку": "jaecoo", "танк": "tank", "грейт волл": "great wall", "бьюик": "buick",
+}  # fmt: skip
+
+
 def make_normalized(make: str) -> str:
-    return " ".join(make.lower().replace("-", " ").split())
+    words = " ".join(make.lower().replace("-", " ").replace("ё", "е").split())
+    return CYRILLIC_MAKES.get(words, CYRILLIC_MAKES.get(words.replace("е", "ё"), words))
 
 
 def vin_makes(vin: str) -> frozenset[str] | None:

@@ -37,6 +37,14 @@ def money(amount: Decimal | float | str | None, currency: str = "", *, whole: bo
     return f"{figure}\u00a0{currency}".strip()
 
 
+def percent(value: Decimal | float | str | None) -> str:
+    """A rate as the language writes it, without its sign: `15,90` in Russian, `15.90` in
+    English (the template adds ` %` or `%`)."""
+    if value is None or value == "":
+        return EMPTY
+    return number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True)
+
+
 def local_date(value: date | Missing) -> str:
     """A day in the language's short form: `24.11.2026` in Russian."""
     if value is None or value == "":

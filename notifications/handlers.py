@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import wraps
 from operator import attrgetter
@@ -23,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from common.events import TypedEvent, consumer
 from documents.choices import DocumentKind
-from notifications.services import Amount, Value, notify
+from notifications.services import Amount, Percent, Value, notify
 from payments import selectors as payments_selectors
 from showroom import selectors as showroom_selectors
 from tradein import selectors as tradein_selectors
@@ -124,7 +125,7 @@ def _loan_approved(loan: LoanApplicationApproved) -> Variables:
         "amount": Amount(loan.amount, loan.currency),
         "term_months": loan.term_months,
         "monthly_payment": Amount(loan.monthly_payment, loan.currency),
-        "annual_rate": loan.annual_rate,
+        "annual_rate": Percent(loan.annual_rate),
     }
 
 
@@ -141,8 +142,8 @@ def _policy_issued(policy: InsurancePolicyActivated) -> Variables:
         "policy_number": policy.number,
         "insurance_type": INSURANCE[policy.insurance_type],
         "premium": Amount(policy.premium, policy.currency),
-        "start_date": policy.start_date,
-        "end_date": policy.end_date,
+        "start_date": date.fromisoformat(policy.start_date),
+        "end_date": date.fromisoformat(policy.end_date),
     }
 
 

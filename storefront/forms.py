@@ -372,7 +372,10 @@ class TradeInForm(ConsentForm):
         max_value=2_000_000,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    condition = forms.ChoiceField(label=_("Condition"), choices=TradeInCondition.choices)
+    # Nothing chosen until the owner chooses: a preselected "Excellent" was sent unread.
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=[("", _("Choose…")), *TradeInCondition.choices]
+    )
     owners_count = forms.IntegerField(label=_("Owners, you included"), min_value=1, max_value=30)
     accident_history = forms.BooleanField(label=_("It has been in an accident"), required=False)
     notes = forms.CharField(

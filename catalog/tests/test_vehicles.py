@@ -80,6 +80,7 @@ def test_a_specification_that_contradicts_itself_is_refused(fields, field):
     ("fields", "field", "said"),
     [
         ({"make": "Toyota"}, "make", "Kia"),  # KNA is Kia's
+        ({"make": "Тойота"}, "make", "Kia"),  # in Cyrillic too
         ({"vin": vin_of("1G4", "R"), "make": "Buick", "year": 2019}, "year", "2024"),  # R: 2024
         ({"vin": vin_of("LVV", "S"), "make": "Chery", "year": 2018}, "year", "2025"),
     ],
@@ -101,6 +102,9 @@ def test_what_the_vin_contradicts_is_refused_naming_what_it_says(fields, field, 
         {"vin": vin_of("ZZZ", "R"), "make": "Anything", "year": 2024},  # an unknown maker
         {"make": "mercedes benz", "vin": vin_of("WDD", "R")},  # the make, however written
         {"make": "Lexus", "vin": vin_of("JTH", "R")},  # one manufacturer, several makes
+        {"vin": vin_of("XTA", "A"), "make": "Лада", "year": 2024},  # in Cyrillic, as buyers
+        {"make": "Киа", "vin": vin_of("KNA", "R")},  # write it (the trade-in form)
+        {"make": "Хёндэ", "vin": vin_of("KMH", "R")},
     ],
 )
 def test_what_the_vin_does_not_contradict_is_accepted(fields):

@@ -10,7 +10,7 @@ from notifications.services.deliveries import (
     deliveries_stalled_requeue,
     delivery_send,
 )
-from notifications.services.notices import Amount, Value, notify
+from notifications.services.notices import Amount, Percent, Value, notify
 from notifications.services.preferences import (
     UNSUBSCRIBE_SALT,
     preferences_update,
@@ -36,6 +36,7 @@ __all__ = [
     "REMINDER_HOURS",
     "UNSUBSCRIBE_SALT",
     "Amount",
+    "Percent",
     "SendLater",
     "Value",
     "deliveries_stalled_requeue",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
 from accounts import selectors as accounts_selectors
-from common.formatting import local_date, local_datetime, money
+from common.formatting import local_date, local_datetime, money, percent
 from common.queueing import task_queue
 from common.types import Id
 from notifications.catalogue import NOTICES
@@ -34,7 +34,14 @@ class Amount:
     currency: str
 
 
-Value = StrOrPromise | int | Amount | date | datetime | None
+@dataclass(frozen=True)
+class Percent:
+    """A rate in a notice's variables: `15,90` in Russian, `15.90` in English."""
+
+    value: Decimal | str
+
+
+Value = StrOrPromise | int | Amount | Percent | date | datetime | None
 
 
 def notify(
@@ -96,6 +103,8 @@ def notify(
 def _formatted(value: Value) -> str:
     if isinstance(value, Amount):
         return money(value.value, value.currency)
+    if isinstance(value, Percent):
+        return percent(value.value)
     if isinstance(value, datetime):
         return local_datetime(value)
     if isinstance(value, date):

@@ -4,6 +4,7 @@ written, followed on its own page where the offer is accepted or declined, and c
 the buyer's order; another buyer's trade-in is a 404."""
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -216,3 +217,20 @@ def test_withdrawing_the_consent_withdraws_the_trade_ins_not_yet_inspected(custo
 
     assert tradein.trade_in_get(user=customer, trade_in_id=trade_in.pk).status == "withdrawn"
     assert accounts.consent_list(user=customer).get(pk=consent.pk).withdrawn_at is not None
+
+
+def test_the_condition_starts_unchosen_must_be_chosen_and_a_lada_in_cyrillic_is_accepted(
+    customer,
+):
+    buyer = signed_in(customer)
+
+    page = buyer.get(NEW).content.decode()
+    unchosen = buyer.post(NEW, {k: v for k, v in old_car().items() if k != "condition"})
+    cyrillic = buyer.post(NEW, old_car(make="Лада"))  # the VIN is a Lada's
+
+    condition = page.split('name="condition"')[1].split("</select>")[0]
+    assert re.search(r'<option value=""[^>]*selected>Выберите…', condition)
+    assert not re.search(r'<option value="[a-z]+"[^>]*selected', condition)
+    assert unchosen.status_code == 400 and "condition" in unchosen.context["trade_in_form"].errors
+    assert cyrillic.status_code == 302
+    assert [t.make for t in tradein.trade_in_list(user=customer)] == ["Лада"]

@@ -1,0 +1,36 @@
+"""Numbers and dates in notices the way the customer's language writes them: a rate with a
+decimal comma in Russian, a policy's days as ДД.ММ.ГГГГ (they arrive as ISO strings)."""
+
+from datetime import date
+from types import SimpleNamespace
+
+from django.utils import translation
+
+from notifications.handlers import _policy_issued
+from notifications.services.notices import Percent, _formatted
+
+
+def test_a_rate_has_a_decimal_comma_in_russian_and_a_point_in_english():
+    with translation.override("ru"):
+        russian = _formatted(Percent("15.90"))
+    with translation.override("en"):
+        english = _formatted(Percent("15.90"))
+
+    assert (russian, english) == ("15,90", "15.90")
+
+
+def test_a_policys_days_are_read_as_dates_and_written_the_russian_way():
+    policy = SimpleNamespace(
+        number="KASKO-1",
+        insurance_type="kasko",
+        premium="114950.00",
+        currency="RUB",
+        start_date="2026-11-27",
+        end_date="2027-11-26",
+    )  # fmt: skip; the event's payload, as the consumer gets it
+
+    variables = _policy_issued(policy)  # type: ignore[arg-type]
+
+    assert variables["start_date"] == date(2026, 11, 27)
+    with translation.override("ru"):
+        assert _formatted(variables["end_date"]) == "26.11.2027"
