@@ -4,6 +4,7 @@ the car's page in one of the demo car's free slots, with its own consent."""
 import re
 import uuid
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from django.core import mail
@@ -333,3 +334,18 @@ def test_the_account_page_shows_and_saves_the_messages_the_buyer_wants():
     assert (preference.sms_reminders, preference.sms_transactional) == (False, False)
     shown = client.get(reverse("storefront:account")).content.decode()
     assert checked(shown, "email_marketing") and not checked(shown, "sms_reminders")
+
+
+def test_a_signed_out_tap_on_a_slot_keeps_it_through_the_sign_in(demo_car):
+    chosen = tomorrow_at(14).isoformat()
+    away = Client().post(
+        reverse("storefront:test-drive", args=[demo_car.pk]), {"start_time": chosen}
+    )
+    back = unquote(away["Location"].split("next=", 1)[1])
+
+    page = signed_in(UserFactory()).get(back).content.decode()
+
+    assert away["Location"].startswith(reverse("storefront:sign-in"))
+    assert back.startswith(reverse("storefront:car", args=[demo_car.pk])) and "#test-drive" in back
+    checked = re.findall(r'name="start_time" value="([^"]+)" required checked', page)
+    assert checked == [chosen]  # the slot tapped, not the day's first

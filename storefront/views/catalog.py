@@ -195,6 +195,8 @@ def _test_drive(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
         "day": day,
         "days": (today, today + timedelta(days=TEST_DRIVE_DAYS_AHEAD)),
         "test_drive": TestDriveForm(auto_id="drive_%s"),
+        # The slot chosen before signing in, chosen again (checkout.test_drive_book).
+        "chosen_slot": request.GET.get("slot", ""),
     }
 
 

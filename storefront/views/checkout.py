@@ -4,9 +4,10 @@ to pay and paying through the provider, following the order live and insuring it
 (docs/storefront.md, "Leads")."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -89,7 +91,8 @@ def signed_in_or_away(
     if request.user.is_authenticated:
         return None
     messages.info(request, why or _("Sign in or create an account to reserve a car."))
-    return HttpResponseRedirect(f"{reverse('storefront:sign-in')}?next={back}")
+    # The way back whole: its own query and fragment stay in `next`.
+    return HttpResponseRedirect(f"{reverse('storefront:sign-in')}?next={quote(back, safe='/')}")
 
 
 @require_POST
@@ -124,7 +127,11 @@ def test_drive_book(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
     """Books one of the demo car's free slots, with the consent a test drive needs; the
     showroom's own rules (a verified e-mail, the limits, the slot still free) decide."""
     car_page = reverse("storefront:car", args=[vehicle_id])
-    if away := signed_in_or_away(request, f"{car_page}#test-drive"):
+    if away := signed_in_or_away(
+        request,
+        f"{car_page}?{_slot_kept(request.POST.get('start_time', ''))}#test-drive",
+        _("Sign in or create an account to book the test drive: the time you chose is kept."),
+    ):
         return away
     form = TestDriveForm(request.POST)
     if not form.is_valid():
@@ -151,6 +158,15 @@ def test_drive_book(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
         % {"when": formatting.local_datetime(drive.start_time)},
     )
     return HttpResponseRedirect(reverse("storefront:account"))
+
+
+def _slot_kept(chosen: str) -> str:
+    """The car page's query that shows the slot a signed-out buyer chose, chosen again."""
+    try:
+        moment = datetime.fromisoformat(chosen)
+    except ValueError:
+        return ""
+    return urlencode({"day": moment.date().isoformat(), "slot": moment.isoformat()})
 
 
 @require_POST
