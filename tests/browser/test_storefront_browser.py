@@ -348,6 +348,31 @@ def test_a_buyer_filters_in_the_phones_drawer_and_compares_two_cars_from_their_p
     assert left == ["Kia K5"]
 
 
+def test_the_insurance_estimate_keeps_what_is_typed_while_it_recalculates(chromium, server, lot):
+    """The age's change asks for the premiums; the buyer types the experience while the
+    answer is on its way. Only the result is swapped, so what was typed stays."""
+    with chromium_page(chromium, viewport=PHONE, locale="ru") as page:
+        page.goto(f"{server.url}/cars/{lot[0].pk}/")
+        form = page.locator("#insurance-form")
+        form.locator("input[name=driver_age]").fill("30")
+        page.evaluate(TYPED_WHILE_THE_ANSWER_COMES)
+        expect(form.locator("input[name=driver_experience_years]")).to_have_value("12")
+        expect(form.locator("input[name=driver_age]")).to_have_value("30")
+        assert "ОСАГО" in form.locator(".calc-result").inner_text()
+
+
+# The age's change sent; "12" typed in the experience before the answer is swapped in; done
+# once the page has settled.
+TYPED_WHILE_THE_ANSWER_COMES = """() => new Promise(settled => {
+    const form = document.querySelector('#insurance-form');
+    document.body.addEventListener('htmx:beforeSwap', () => {
+        form.querySelector('input[name=driver_experience_years]').value = '12';
+    }, {once: true});
+    document.body.addEventListener('htmx:afterSettle', settled, {once: true});
+    form.querySelector('input[name=driver_age]').dispatchEvent(new Event('change', {bubbles: true}));
+})"""
+
+
 def test_without_javascript_the_filters_and_the_calculator_still_work(chromium, server, lot):
     k5 = lot[0]
     with chromium_page(chromium, viewport=PHONE, java_script_enabled=False) as page:
