@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from common.queueing import task_queue
 from common.types import Id
+from documents import selectors as documents_selectors
 from notifications import rendering
 from notifications.choices import DELIVERY_TRANSITIONS, Category, Channel, DeliveryStatus
 from notifications.models import Delivery, Preference, Suppression
@@ -144,6 +145,8 @@ def _deliver(delivery: Delivery) -> None:
     if delivery.channel == Channel.SMS:
         sms_backend().send(phone=delivery.recipient, text=text)
         return
+    # Every e-mail says who writes and how to reach them: the seller's legal entity.
+    seller = documents_selectors.seller_contacts()
     with translation.override(delivery.language):
         unsubscribe = (
             "" if delivery.category == Category.TRANSACTIONAL else unsubscribe_url(delivery)
@@ -156,11 +159,17 @@ def _deliver(delivery: Delivery) -> None:
                 ),
                 "unsubscribe_url": unsubscribe,
                 "site_url": settings.SITE_URL,
+                "seller": seller,
             },
         )
+    signature = (
+        "\n\n--\n" + "\n".join(filter(None, (seller["name"], seller["address"], seller["phone"])))
+        if seller
+        else ""
+    )
     message = EmailMultiAlternatives(
         subject=LINE_BREAKS.sub(" ", rendering.render(template.subject, delivery.context)).strip(),
-        body=text + (f"\n\n{unsubscribe}" if unsubscribe else ""),
+        body=text + signature + (f"\n\n{unsubscribe}" if unsubscribe else ""),
         to=[delivery.recipient],
         headers={"Message-ID": f"<{delivery.pk}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}>"}
         | (

@@ -15,6 +15,7 @@ from catalog.tests.factories import VehicleFactory
 from common.events import delivery, types
 from common.events.registry import outbox_model
 from common.formatting import local_datetime
+from documents.tests.factories import legal_entity_make
 from financing.tests.factories import application_make
 from notifications import services
 from notifications.models import Delivery, Suppression
@@ -226,3 +227,16 @@ def test_a_trade_in_offer_its_expiry_and_its_inspection_reach_the_customer(
         "Предложение за Lada Priora, 2012 истекает",
         "Осмотр вашего Lada Priora, 2012",
     ]
+
+
+def test_every_e_mail_is_signed_with_the_sellers_name_address_and_phone(russian, run_on_commit):
+    seller = legal_entity_make()
+    with run_on_commit():
+        order_make(russian, (vehicle_make(price="2100000.00"), 1))
+
+    (message,) = [m for m in mail.outbox if m.to == [russian.email]]
+    html, _mime = message.alternatives[0]
+
+    for said in (seller.short_name, seller.address, seller.phone):
+        assert said in message.body, said
+    assert seller.short_name in html and f'href="tel:{seller.phone.replace(" ", "")}"' in html
