@@ -249,6 +249,12 @@ def test_a_buyer_applies_for_a_loan_buys_kasko_and_books_a_test_drive(
     assert problems == []
 
 
+PHOTO_LOADED = """() => {
+    const img = document.querySelector('.trade-in-photos img');
+    return img !== null && img.complete && img.naturalWidth > 0;
+}"""
+
+
 def test_a_buyer_trades_in_the_old_car_from_a_cars_page_with_a_photo(
     chromium, server, lot, tmp_path
 ):
@@ -277,6 +283,8 @@ def test_a_buyer_trades_in_the_old_car_from_a_cars_page_with_a_photo(
         page.wait_for_url(re.compile(r"/account/trade-ins/[0-9a-f-]+/"))
         expect(page.locator(".notice-success")).to_contain_text("Оценщик изучит")
         expect(page.locator(".trade-in-photos img")).to_have_count(1)
+        # Read once the picture has arrived: a broken one never does, and fails here.
+        page.wait_for_function(PHOTO_LOADED)
         loaded = page.locator(".trade-in-photos img").evaluate("img => img.naturalWidth")
         snap(page, "storefront-ru-phone-trade-in-submitted")
 
