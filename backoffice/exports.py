@@ -45,7 +45,7 @@ TOTAL_LABEL = _("Total")
 
 def _order_cells(row: OrderRow, *, when, day) -> list:
     return [
-        str(row.id)[:8],
+        row.number,
         when(row.sold_at),
         day(row.period),
         row.customer_name,

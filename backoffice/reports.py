@@ -133,6 +133,7 @@ class OrderRow:
     """One sold order as the report lists it."""
 
     id: UUID
+    number: str
     sold_at: datetime  # on the dealership's clock
     period: date
     customer_name: str
@@ -255,6 +256,7 @@ class SalesReport:
             line.refunded += payment.refunded_amount
         return OrderRow(
             id=order.id,
+            number=order.number,
             sold_at=sold_at,
             period=period,
             customer_name=order.customer_name,

@@ -106,14 +106,19 @@ FEEDS = {
         ActivityKind.ORDER_PLACED,
         "order",
         "customer_id",
-        lambda p: _("Placed an order for %(amount)s") % {"amount": _money(p, "total_amount")},
+        lambda p: _("Placed order %(number)s for %(amount)s")
+        % {"number": p.get("number", ""), "amount": _money(p, "total_amount")},
     ),
     "order.status_changed": Feed(
         ActivityKind.ORDER_STATUS_CHANGED,
         "order",
         "customer_id",
-        lambda p: _("Order went from %(from)s to %(to)s")
-        % {"from": _order_status(p.get("from_status")), "to": _order_status(p["status"])},
+        lambda p: _("Order %(number)s went from %(from)s to %(to)s")
+        % {
+            "number": p.get("number", ""),
+            "from": _order_status(p.get("from_status")),
+            "to": _order_status(p["status"]),
+        },
         bought=lambda p: p["status"] == OrderStatus.PAID,
     ),
     "payment.completed": Feed(

@@ -123,7 +123,7 @@ def order_facts(order_id: Any) -> dict[str, Any]:
     return {
         "order": {
             "id": str(papers.view.id),
-            "number": str(papers.view.id)[:8].upper(),
+            "number": papers.view.number,
             "status": papers.view.status.value,
             "created_at": papers.created_at.isoformat(),
             "currency": papers.view.currency,

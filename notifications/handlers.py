@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 from common.events import TypedEvent, consumer
 from documents.choices import DocumentKind
 from notifications.services import Amount, Percent, Value, notify
+from orders import selectors as orders_selectors
 from payments import selectors as payments_selectors
 from showroom import selectors as showroom_selectors
 from tradein import selectors as tradein_selectors
@@ -74,12 +75,13 @@ def _notifying(handler: Callable[[TypedEvent[Any]], None]) -> Callable[[TypedEve
     return wrapped
 
 
-def of_order(order_id: str | None) -> dict[str, str]:
-    """An order's number and the page the customer follows it on."""
+def of_order(order_id: str | None, number: str | None = None) -> dict[str, str]:
+    """An order's number (read from orders when the event does not carry it) and the page the
+    customer follows it on."""
     if not order_id:
         return {}
     return {
-        "order_number": str(order_id)[:8].upper(),
+        "order_number": number or orders_selectors.order_number(order_id=order_id) or "",
         "order_url": f"{settings.SITE_URL}/account/orders/{order_id}/",
     }
 
@@ -87,12 +89,12 @@ def of_order(order_id: str | None) -> dict[str, str]:
 # THE VARIABLES OF EACH NOTICE, FROM ITS EVENT'S PAYLOAD
 # ------------------------------------------------------------------------------
 def _order_created(order: OrderCreated) -> Variables:
-    return {**of_order(order.id), "total": Amount(order.total_amount, order.currency)}
+    return {**of_order(order.id, order.number), "total": Amount(order.total_amount, order.currency)}
 
 
 def _order_ready(order: OrderStatusChanged) -> Variables | None:
     """Processing: paid, and the car is being made ready to hand over."""
-    return of_order(order.id) if order.status == "processing" else None
+    return of_order(order.id, order.number) if order.status == "processing" else None
 
 
 def _document_ready(document: OrderDocumentReady) -> Variables:

@@ -37,6 +37,9 @@ VEHICLE_NAME_SHOWN = 24
 # What a manager types for an order's number: the first characters of its id, as the list and
 # the e-mails show them (at least four), or the whole id.
 SHORT_ID = re.compile(r"[0-9a-f]{4,8}|[0-9a-f]{8}-[0-9a-f-]{1,28}", re.IGNORECASE)
+# An order's number as a person types it: its letter in either alphabet or none, the year and
+# the serial with or without its leading zeros (А-2026-000123, a-2026-123, 2026-123).
+HUMAN_NUMBER = re.compile(r"(?:[АAаa]\s*-?\s*)?(\d{4})\s*-\s*(\d{1,9})")
 
 
 def _status_action(status: OrderStatus, *, description, done):
@@ -145,7 +148,7 @@ class OrderAdmin(
     """Orders live in the `orders` database; this page only shows them. Status changes are
     the actions below, through `order_status_set`, as through the API.
 
-    Found by their number (the short id), the customer's name, e-mail or phone, and the
+    Found by their number (А-2026-000123, typed in either alphabet, or the id's beginning), the customer's name, e-mail or phone, and the
     vehicle's name or VIN (`get_search_results`); the list exports as CSV or XLSX and sums its
     totals under the table (docs/admin.md, "Lists")."""
 
@@ -205,7 +208,6 @@ class OrderAdmin(
     ]
     readonly_fields = [
         *(f.name for f in Order._meta.fields),
-        "number",
         "customer",
         "customer_id_person",
         "total",
@@ -259,19 +261,18 @@ class OrderAdmin(
                 Q(product_name__icontains=term) | Q(product_id__in=product_ids)
             )
         found = Q(pk__in=items.values("order_id"))
+        if number := HUMAN_NUMBER.fullmatch(term):
+            year, serial = number.groups()
+            found |= Q(number__endswith=f"-{year}-{int(serial):06d}")
         if SHORT_ID.fullmatch(term):
-            numbers = Order.objects.annotate(number=Cast("id", CharField())).filter(
-                number__startswith=term.lower()
+            ids = Order.objects.annotate(id_text=Cast("id", CharField())).filter(
+                id_text__startswith=term.lower()
             )
-            found |= Q(pk__in=numbers.values("pk"))
+            found |= Q(pk__in=ids.values("pk"))
         return found
 
     def has_status_change_permission(self, request):
         return request.user.has_perm("orders.change_order")
-
-    @display(_("Order"), ordering="created_at")
-    def number(self, order):
-        return short_id(order.pk)
 
     @display(_("Customer"), ordering="customer_name")
     def customer(self, order):

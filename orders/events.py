@@ -45,6 +45,11 @@ class OrderCreated:
     items: Annotated[list[OrderCreatedItem], Schema(minItems=1)] = described(
         "The ordered products, each with its quantity."
     )
+    number: Annotated[str, Schema(maxLength=24)] = described(
+        "The order's number as the buyer reads it (А-2026-000123); `id` stays the one to "
+        "refer to it by. Omitted by events stored before it was added.",
+        default="",
+    )
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,11 @@ class _OrderPayload:
     from_status: Literal["pending", "paid", "processing"] = described("The status the order left.")
     reason: str = described(
         "Why the status changed, as the person or system gave it; may be empty."
+    )
+    number: Annotated[str, Schema(maxLength=24)] = described(
+        "The order's number as the buyer reads it (А-2026-000123); `id` stays the one to "
+        "refer to it by. Omitted by events stored before it was added.",
+        default="",
     )
 
 
@@ -99,6 +109,7 @@ ORDER_CANCELLED = DomainEvent("order.cancelled", payload=OrderCancelled, app_lab
 def order_payload(order: Order, **extra) -> dict:
     return {
         "id": str(order.pk),
+        "number": order.number,
         "customer_id": str(order.customer_id),
         "status": order.status,
         "sequence": order.sequence,

@@ -16,7 +16,7 @@ def vehicles_of(items: list[OrderItem]) -> list[str]:
 
 
 class OrderResource(resources.ModelResource):
-    number = fields.Field(column_name=_("Order"))
+    number = fields.Field(attribute="number", column_name=_("Order"))
     created = fields.Field(column_name=_("Created"))
     customer = fields.Field(column_name=_("Customer"))
     email = fields.Field(column_name=_("E-mail"))
@@ -60,9 +60,6 @@ class OrderResource(resources.ModelResource):
 
     def _card(self, order):
         return getattr(self, "_people", {}).get(str(order.customer_id))
-
-    def dehydrate_number(self, order):
-        return str(order.pk)[:8]
 
     def dehydrate_created(self, order):
         return localtime(order.created_at).strftime("%Y-%m-%d %H:%M")

@@ -184,6 +184,7 @@ class TestDriveResource(resources.ModelResource):
     """The test-drive list as exported: what the list shows, the client by name and phone
     (loaded for the whole export in one query, from accounts)."""
 
+    number = fields.Field(attribute="number", column_name=_("number"))
     start_time = fields.Field(
         attribute="start_time", column_name=_("start"), widget=widgets.DateTimeWidget()
     )
@@ -201,7 +202,7 @@ class TestDriveResource(resources.ModelResource):
     class Meta:
         model = TestDrive
         fields = export_order = [
-            "id",
+            "number",
             "start_time",
             "end_time",
             "demo_car",
@@ -250,18 +251,18 @@ class OutcomeNoteForm(ReasonForm):
 
 @admin.register(TestDrive)
 class TestDriveAdmin(PeopleMixin, ExportMixin, ReadOnlyShowroomAdmin):
-    """The day's test drives: pick the day in the date bar, or days in the filter; find them by the client's
-    name, e-mail or phone, or by the demo car."""
+    """The day's test drives: pick the day in the date bar, or days in the filter; find them by
+    their number, the client's name, e-mail or phone, or by the demo car."""
 
     # Newest first; one column for the slot, for the list to fit 1366 px.
-    list_display = ["slot", "resource", "user_id_person", "status", "outcome_note"]
+    list_display = ["number", "slot", "resource", "user_id_person", "status", "outcome_note"]
     ordering = ["-start_time"]
     people_fields = {"user_id": _("client")}
     people_search_fields = ("user_id",)
     resource_classes = [TestDriveResource]
     list_filter = [date_range_filter("start_time", _("start")), "status", "resource"]
     list_select_related = ["resource"]
-    search_fields = ["=user_id", "resource__name"]
+    search_fields = ["number", "=user_id", "resource__name"]
     date_hierarchy = "start_time"
     actions = [
         service_action(

@@ -114,6 +114,7 @@ class TradeInAdmin(
 ):
     using = "tradein"
     list_display = [
+        "number",
         "vin",
         "make",
         "model",
@@ -124,7 +125,7 @@ class TradeInAdmin(
         "created",
     ]
     list_filter = ["status", "condition"]
-    search_fields = ["=vin", "make", "model", "=order_id", "=customer_id"]
+    search_fields = ["number", "=vin", "make", "model", "=order_id", "=customer_id"]
     people_fields = {"customer_id": _("customer")}
     people_search_fields = ("customer_id",)
     readonly_fields = ["suggested_price"]

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from django.db.models.expressions import DatabaseDefault
 
 
 def in_transaction() -> bool:
@@ -51,6 +52,16 @@ def _insert_statement(
     return _insert_statements[key]
 
 
+def _value(row: Model, field: Field[Any, Any], connection: BaseDatabaseWrapper) -> Any:
+    value = field.pre_save(row, True)
+    if isinstance(value, DatabaseDefault):  # nothing is read back: take it first
+        raise ValueError(
+            f"{type(row).__name__}.{field.name} is left to its database default, which "
+            "insert_rows cannot read back: set it first (common.db.numbers.number_take)"
+        )
+    return field.get_db_prep_save(value, connection)
+
+
 def insert_rows(rows: list[Model], *, using: str, then: str = "") -> None:
     """Insert new model instances as `save()` would (defaults from the constructor, `auto_now`
     fields stamped), and run `then` after them, a statement without parameters (a NOTIFY):
@@ -62,7 +73,7 @@ def insert_rows(rows: list[Model], *, using: str, then: str = "") -> None:
     statements = []
     for row in rows:
         sql, fields = _insert_statement(type(row), connection)
-        values = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+        values = [_value(row, field, connection) for field in fields]
         statements.append((sql, values))
         row._state.adding, row._state.db = False, using
     if then:

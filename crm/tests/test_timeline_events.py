@@ -82,7 +82,7 @@ def test_an_order_arriving_before_the_registration_makes_one_client_and_the_orde
         ("order_placed", str(order.pk)),
     ]
     # In the dealership's language (DEALERSHIP_LANGUAGE), which its staff read.
-    assert entries[1].summary == "Оформил заказ на 500,00\xa0₽"
+    assert entries[1].summary == f"Оформил заказ {order.number} на 500,00\xa0₽"
     assert client.last_activity_at == entries[1].occurred_at
 
 

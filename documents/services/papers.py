@@ -90,7 +90,7 @@ def sample_facts(kind: str) -> dict[str, Any]:
         "seller": DEMO_SELLER,
         "buyer": {"name": "Петрова Анна Сергеевна", "email": "anna@example.ru", "phone": ""},
         "order": {
-            "number": "1A2B3C4D",
+            "number": "А-2026-000123",
             "total": "1600000.00",
             "total_words": "Один миллион шестьсот тысяч рублей 00 копеек",
             "vat": "288524.59",

@@ -39,7 +39,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
                         user_id=hold.customer_id,
                         order_id=hold.order_id,
                         variables={
-                            "order_number": str(hold.order_id)[:8].upper(),
+                            "order_number": hold.order_number,
                             "order_url": f"{settings.SITE_URL}/account/orders/{hold.order_id}/",
                             "reserved_until": hold.ends_at,
                             "hours_left": hours,

@@ -56,9 +56,9 @@ def test_an_order_placed_reaches_its_customer_in_their_language(russian, english
 
     by_recipient = {message.to[0]: message for message in mail.outbox}
     ru, en = by_recipient[russian.email], by_recipient[english.email]
-    assert ru.subject == f"Заказ {str(ru_order.pk)[:8].upper()} оформлен"
+    assert ru.subject == f"Заказ {ru_order.number} оформлен"
     assert "2\xa0100\xa0000,00\xa0₽" in ru.body and "Анна Смирнова" in ru.body
-    assert en.subject == f"Order {str(en_order.pk)[:8].upper()} placed"
+    assert en.subject == f"Order {en_order.number} placed"
     assert "2,100,000.00\xa0RUB" in en.body
     assert "List-Unsubscribe" not in ru.extra_headers  # what the deal needs is not optional
     html, mime = ru.alternatives[0]
@@ -114,7 +114,7 @@ def test_paying_and_financing_tell_the_customer_with_the_amounts_in_their_langua
         )
 
     (loan,) = [m for m in mail.outbox if m.subject == "Your loan is approved"]
-    assert "1,200,000.00\xa0RUB" in loan.body and str(order.pk)[:8].upper() in loan.body
+    assert "1,200,000.00\xa0RUB" in loan.body and order.number in loan.body
     paid = Delivery.objects.get(user_id=english.pk, notice="payment.completed")
     assert paid.status == "sent"
     assert "300,000.00\xa0RUB" in paid.context["amount"]
@@ -132,7 +132,7 @@ def test_sms_goes_through_smsru_and_never_in_quiet_hours(
     (sent,) = smsru.received
     assert (sent["api_id"], sent["to"]) == (["test-api-id"], ["79151234567"])
     assert sent["msg"] == [
-        f"Заказ {str(order.pk)[:8].upper()} на 1\xa0000\xa0000,00\xa0₽ оформлен. "
+        f"Заказ {order.number} на 1\xa0000\xa0000,00\xa0₽ оформлен. "
         f"{settings.SITE_URL}/account/orders/{order.pk}/"
     ]
 

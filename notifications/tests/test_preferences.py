@@ -175,7 +175,7 @@ def test_an_edited_template_is_used_next_and_an_undocumented_variable_is_refused
     with run_on_commit():
         order = order_make(buyer, (vehicle_make(price="1000000.00"), 1))
     (message,) = [m for m in mail.outbox if m.to == [buyer.email]]
-    assert message.subject == f"Заказ {str(order.pk)[:8].upper()} принят"
+    assert message.subject == f"Заказ {order.number} принят"
     assert "Сумма: 1\xa0000\xa0000,00\xa0₽." in message.body
     assert Delivery.objects.get(order_id=order.pk, channel="email").template.version == 2
     preview = browser.get(

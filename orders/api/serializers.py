@@ -116,6 +116,7 @@ class OrderOutputSerializer(serializers.ModelSerializer):
         model = Order
         fields = [
             "id",
+            "number",
             "customer_id",
             "status",
             "items",
@@ -147,6 +148,7 @@ def order_body(order: Order) -> dict[str, Any]:
     holds the two to the same output."""
     return {
         "id": str(order.pk),
+        "number": order.number,
         "customer_id": str(order.customer_id),
         "status": order.status,
         "items": [

@@ -32,6 +32,7 @@ class OrderView:
     """An order as another domain may see it: data, not a model."""
 
     id: UUID
+    number: str  # what a person reads (common.db.numbers)
     customer_id: UUID
     status: OrderStatus
     currency: str
@@ -125,6 +126,7 @@ class Hold:
     """How long a pending order holds its car on no deposit (notifications remind of it)."""
 
     order_id: UUID
+    order_number: str
     customer_id: UUID
     ends_at: datetime
 
@@ -145,9 +147,9 @@ def vehicle_holds_ending(*, after: datetime, until: datetime) -> list[Hold]:
         )
         .exclude(links__kind=LinkKind.LOAN_APPLICATION, links__status__in=FINANCED_LOAN_STATUSES)
         .distinct()
-        .values_list("pk", "customer_id", "created_at")
+        .values_list("pk", "number", "customer_id", "created_at")
     )
-    return [Hold(pk, customer, placed + hold) for pk, customer, placed in orders]
+    return [Hold(pk, number, customer, placed + hold) for pk, number, customer, placed in orders]
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ def order_papers(*, order_id: Id) -> OrderPapers | None:
     return OrderPapers(
         view=OrderView(
             id=order.pk,
+            number=order.number,
             customer_id=order.customer_id,
             status=OrderStatus(order.status),
             currency=order.currency,
@@ -209,13 +212,19 @@ def trade_in_expected(*, order_id: Id) -> tuple[Decimal, datetime | None]:
     return credit_expected(link), link.reported_at if link else None
 
 
+def order_number(*, order_id: Id) -> str | None:
+    """The number a person reads of an order (for a notice about it); None for no such
+    order."""
+    return Order.objects.filter(pk=order_id).values_list("number", flat=True).first()
+
+
 def order_view_get(*, user: Actor, order_id: Id) -> OrderView:
     """The order for another domain acting for `user`. Another client's order is
     `order_not_found`, exactly like a missing one."""
     row = (
         _visible(user)
         .filter(pk=order_id)
-        .values("id", "customer_id", "status", "currency", "total_amount", "paid_amount")
+        .values("id", "number", "customer_id", "status", "currency", "total_amount", "paid_amount")
         .first()
     )
     if row is None:
@@ -224,6 +233,7 @@ def order_view_get(*, user: Actor, order_id: Id) -> OrderView:
         )
     return OrderView(
         id=row["id"],
+        number=row["number"],
         customer_id=row["customer_id"],
         status=OrderStatus(row["status"]),
         currency=row["currency"],

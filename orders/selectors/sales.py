@@ -27,6 +27,7 @@ class SoldLine:
 @dataclass(frozen=True)
 class SoldOrder:
     id: UUID
+    number: str
     sold_at: datetime
     customer_id: UUID
     customer_name: str
@@ -40,6 +41,7 @@ class SoldOrder:
 
 _FIELDS = (
     "id",
+    "number",
     "sold_at",
     "customer_id",
     "customer_name",

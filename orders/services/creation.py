@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from catalog import services as catalog_services
 from common.api import idempotency
 from common.api.exceptions import ApplicationError, email_not_verified
+from common.db.numbers import number_take
 from common.db.transactions import turn_take
 from orders import cache, events, realtime
 from orders.choices import Actor, OrderStatus
@@ -104,6 +105,7 @@ def _order_insert(
         _unpaid_vehicles_check(customer.pk, vehicles)
     order = Order(
         id=order_id,
+        number=number_take(Order._meta.get_field("number"), using=DB),
         customer_id=customer.pk,
         customer_email=customer.email,
         customer_name=customer.full_name,

@@ -59,6 +59,7 @@ def test_a_manager_moves_an_order_on_with_history_and_event(manager, customer):
     assert event.aggregate_id == str(order.pk)
     assert event.payload == {
         "id": str(order.pk),
+        "number": order.number,
         "customer_id": str(customer.pk),
         "status": "processing",
         "sequence": 3,

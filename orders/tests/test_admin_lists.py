@@ -66,8 +66,10 @@ def found(manager, term: str, **filters) -> set:
 @pytest.mark.parametrize(
     "term",
     [
-        "number",  # the first eight characters the list shows
-        "number-prefix",  # fewer of them
+        "number",  # as the list shows it: А-2026-000123
+        "number-latin",  # typed on an English keyboard, without the leading zeros
+        "number-bare",  # the year and the serial alone
+        "number-prefix",  # the id's beginning, as older e-mails showed it
         "Smirnova",  # the name
         "e.smirnova@example",  # the e-mail
         "916 123-45-67",  # the phone, as typed
@@ -77,8 +79,11 @@ def found(manager, term: str, **filters) -> set:
 )
 def test_an_order_is_found_by_number_person_vehicle_and_vin(manager, two_orders, term):
     vesta_order, _, vesta = two_orders
+    serial = vesta_order.number.rsplit("-", 1)[1]
     term = {
-        "number": str(vesta_order.pk)[:8],
+        "number": vesta_order.number,
+        "number-latin": "a-{}-{}".format(*vesta_order.number.split("-")[1:2], int(serial)),
+        "number-bare": "{} - {}".format(*vesta_order.number.split("-")[1:2], serial),
         "number-prefix": str(vesta_order.pk)[:5].upper(),
         "vin-tail": vesta.vin[-6:].lower(),
     }.get(term, term)
@@ -185,7 +190,7 @@ def test_the_list_exports_as_csv_with_its_search(manager, buyer, two_orders):
     order = Order.objects.get(pk=vesta_order.pk)
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["Order"] == str(order.pk)[:8]
+    assert row["Order"] == order.number
     assert (row["Customer"], row["E-mail"], row["Phone"]) == (
         "Ekaterina Smirnova",
         "e.smirnova@example.com",
@@ -211,7 +216,7 @@ def test_the_list_exports_as_xlsx_with_its_filters_and_money_as_numbers(manager,
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2  # the header and the cancelled order only
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["Order"] == str(mats_order.pk)[:8]
+    assert row["Order"] == mats_order.number
     assert row["Purchase"] == "Floor mats"
     assert row["Status"] == "Cancelled"
     assert isinstance(row["Total"], (int, float, Decimal))

@@ -22,6 +22,7 @@ def test_the_owner_gets_a_frozen_view_with_an_enum_status(customer):
 
     assert view == selectors.OrderView(
         id=order.pk,
+        number=order.number,
         customer_id=customer.pk,
         status=OrderStatus.PENDING,
         currency="RUB",

@@ -284,6 +284,7 @@ class TestDriveOutputSerializer(serializers.ModelSerializer):
         list_serializer_class = TestDriveListSerializer
         fields = [
             "id",
+            "number",
             "user_id",
             "client_name",
             "client_phone",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from showroom import services
 from showroom.choices import EventStatus
-from showroom.models import Event, OutboxEvent, Resource
+from showroom.models import Event, OutboxEvent, Resource, TestDrive
 from showroom.tests.factories import drive_make, event_make, resource_make, tomorrow_at
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -82,14 +82,15 @@ def test_the_date_filter_narrows_the_test_drives_and_the_export_keeps_it(pages, 
     export_url = f"{reverse('admin:showroom_testdrive_export')}?start_time__range__gte={day}"
     form = {"format": "0"}  # CSV
     form.update(
-        {f"testdriveresource_{name}": "on" for name in ("id", "start_time", "client", "phone")}
+        {f"testdriveresource_{name}": "on" for name in ("number", "start_time", "client", "phone")}
     )
     export = pages.post(f"{export_url}&start_time__range__lte={day}", form)
     assert export.status_code == 200
     assert export["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
-    assert rows[0] == ["id", "start", "client", "phone"]
+    assert rows[0] == ["number", "start", "client", "phone"]
     assert [row[2:] for row in rows[1:]] == [["Boris Orlov", "'+79035556677"]]  # + escaped in CSV
+    assert rows[1][0] == TestDrive.objects.get(user_id=boris.pk).number
 
 
 def _outbox(type_: str, aggregate_id) -> int:

@@ -86,3 +86,19 @@ def test_after_the_prepayment_the_checkout_offers_no_second_one_and_refuses_it(
     assert "Остаток, 2\xa0700\xa0000,00\xa0₽, сейчас." in page
     assert refused.status_code == 400
     assert [p.amount for p in payments.payment_list(user=buyer)] == [Decimal("300000.00")]
+
+
+def test_the_order_is_named_by_its_number_on_its_page_and_in_the_list_never_by_its_id(
+    reserved,
+):
+    client, _buyer, order = reserved
+
+    page = client.get(reverse("storefront:order", args=[order.pk])).content.decode()
+    listed = client.get(reverse("storefront:orders")).content.decode()
+
+    placed = formatting.local_date(order.created_at)
+    assert f"Заказ № {order.number} от {placed}" in page
+    assert f"<title>Заказ {order.number}" in page
+    assert order.number in listed
+    visible = re.sub(r"<[^>]+>", " ", page + listed)  # an id stays in links, never in text
+    assert str(order.pk) not in visible and str(order.pk)[:8] not in visible

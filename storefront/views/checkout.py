@@ -335,7 +335,7 @@ def _pay(
         amount=amount,
         method="card",
         order_id=order.pk,
-        description=_("Order %(number)s") % {"number": str(order.pk)[:8]},
+        description=_("Order %(number)s") % {"number": order.number},
         idempotency_key=f"storefront:{data['key']}",
     )
     # The embedded provider charges as the request commits: read what it answered.

@@ -90,7 +90,7 @@ def test_an_online_buyers_order_shows_on_exactly_one_managers_dashboard_and_repo
     for manager in managers:
         tiles = {tile["key"]: tile for tile in dashboard.figures(user=manager)["tiles"]}
         orders, _total = order_rows(csv_read(browser_for(manager).get(reverse("sales-report-csv"))))
-        listed = [row[0] for row in orders] == [str(order.pk)[:8]]
+        listed = [row[0] for row in orders] == [order.number]
         sold[manager.pk] = (tiles["revenue"]["values"]["today"]["value"] != "0.00", listed)
 
     assert sorted(sold.values()) == [(False, False), (False, False), (True, True)]

@@ -125,7 +125,7 @@ def test_the_csv_adds_up_to_the_sold_orders_to_the_kopeck(seeded):
     rows = csv_read(browser_for(seeded["admin"]).get(url("sales-report-csv", **MONTH)))
     orders, total = order_rows(rows)
 
-    assert sorted(row[0] for row in orders) == sorted(str(o.pk)[:8] for o in seeded["inside"])
+    assert sorted(row[0] for row in orders) == sorted(o.number for o in seeded["inside"])
     assert sum(money(row[TOTAL_COLUMN]) for row in orders) == expected
     assert money(total[TOTAL_COLUMN]) == expected
     # Sold on the dealership's clock: the first and the last minute of the month are in it.
@@ -135,7 +135,7 @@ def test_the_csv_adds_up_to_the_sold_orders_to_the_kopeck(seeded):
     (mallory,) = [row for row in orders if "HYPERLINK" in row[3]]
     assert mallory[3] == "'" + FORMULA_NAME
     # The first order's loan and policy, and its manager.
-    first = next(row for row in orders if row[0] == str(seeded["inside"][0].pk)[:8])
+    first = next(row for row in orders if row[0] == seeded["inside"][0].number)
     assert first[5] == seeded["manager"].full_name
     assert "1300000.00 RUB" in first[12] and first[12].startswith("Approved")
     assert first[14].startswith("KASKO ") and "(Active)" in first[14]
@@ -227,7 +227,7 @@ def test_a_manager_sees_their_own_clients_sales_and_an_admin_everyones(seeded):
 
     rows = csv_read(browser_for(seeded["manager"]).get(url("sales-report-csv", **MONTH)))
     orders, total = order_rows(rows)
-    assert sorted(row[0] for row in orders) == sorted(str(o.pk)[:8] for o in mine)
+    assert sorted(row[0] for row in orders) == sorted(o.number for o in mine)
     assert money(total[TOTAL_COLUMN]) == revenue(mine)
 
     page = browser_for(seeded["manager"]).get(url("sales-report", **MONTH))

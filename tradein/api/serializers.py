@@ -93,6 +93,7 @@ class TradeInOutputSerializer(serializers.ModelSerializer):
         model = TradeIn
         fields = [
             "id",
+            "number",
             "customer_id",
             "order_id",
             "vin",
