@@ -13,12 +13,15 @@ class DocumentsConfig(DomainAppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from common.admin.references import reference_choices_provide
         from documents import (  # noqa: F401  (registers the consumers and the task)
             handlers,
             tasks,
         )
         from documents.models import LegalEntity
-        from documents.selectors import seller_contacts_forget
+        from documents.selectors import legal_entity_choices, seller_contacts_forget
+
+        reference_choices_provide("legal_entity", legal_entity_choices)
 
         # The storefront's footer shows the seller as it is now, not a minute ago.
         for signal in (post_save, post_delete):

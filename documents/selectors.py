@@ -5,7 +5,7 @@ from typing import TypedDict
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.api.exceptions import ApplicationError, NotFound
@@ -66,6 +66,40 @@ class SellerContacts(TypedDict):
     email: str
 
 
+def legal_entity_choices() -> list[tuple[str, str]]:
+    """Every legal entity as a form's choice: its id and its short name with its showroom."""
+    return [
+        (str(entity.pk), str(entity))
+        for entity in LegalEntity.objects.using(DB).order_by("showroom")
+    ]
+
+
+def sellers_of(*, entity_ids: list[Id | None]) -> dict[str | None, SellerContacts]:
+    """The legal entities by id as their contacts, and the default one under None (a
+    showroom that names none sells under it)."""
+    ids = {str(pk) for pk in entity_ids if pk}
+    entities = LegalEntity.objects.using(DB).filter(Q(pk__in=ids) | Q(is_default=True))
+    found: dict[str | None, SellerContacts] = {}
+    for entity in entities:
+        contacts = _contacts(entity)
+        if str(entity.pk) in ids:
+            found[str(entity.pk)] = contacts
+        if entity.is_default:
+            found[None] = contacts
+    return found
+
+
+def _contacts(entity: LegalEntity) -> SellerContacts:
+    return {
+        "name": entity.short_name,
+        "inn": entity.inn,
+        "ogrn": entity.ogrn,
+        "address": entity.address,
+        "phone": entity.phone,
+        "email": entity.email,
+    }
+
+
 def seller_contacts() -> SellerContacts | None:
     """The legal entity that signs the documents, as its contacts; None while there is none.
     Read on every storefront page: kept in the cache for a minute."""
@@ -73,18 +107,7 @@ def seller_contacts() -> SellerContacts | None:
     if cached is not None:
         return cached or None
     entity = LegalEntity.objects.using(DB).filter(is_default=True).first()
-    contacts: SellerContacts | None = (
-        {
-            "name": entity.short_name,
-            "inn": entity.inn,
-            "ogrn": entity.ogrn,
-            "address": entity.address,
-            "phone": entity.phone,
-            "email": entity.email,
-        }
-        if entity
-        else None
-    )
+    contacts = _contacts(entity) if entity else None
     cache.set(SELLER_CACHE_KEY, contacts or {}, SELLER_CACHE_SECONDS)
     return contacts
 

@@ -12,9 +12,11 @@ COMMON = {
     "site_url": "https://autosalon.example.com",
 }
 ORDER = {
-    "order_number": "7F3A2C1B",
+    "order_number": "А-2026-000123",
     "order_url": "https://autosalon.example.com/account/orders/7f3a2c1b/",
 }
+# Where a visit is: the showroom, its city, address and phone.
+PLACE = "Автосалон на Ленинградке, Москва, Ленинградское шоссе, 16, +7 495 123-45-67"
 
 
 @dataclass(frozen=True)
@@ -91,28 +93,38 @@ _NOTICES: tuple[Notice, ...] = (
     Notice(
         "test_drive.booked",
         Category.TRANSACTIONAL,
-        {"vehicle": "Haval Jolion", "starts_at": "28.11.2026 11:00"},
+        {"vehicle": "Haval Jolion", "starts_at": "28.11.2026 11:00", "place": PLACE},
     ),
     Notice(
         "test_drive.reminder",
         Category.REMINDERS,
-        {"vehicle": "Haval Jolion", "starts_at": "28.11.2026 11:00", "hours_left": "2"},
+        {
+            "vehicle": "Haval Jolion",
+            "starts_at": "28.11.2026 11:00",
+            "hours_left": "2",
+            "place": PLACE,
+        },
     ),
     Notice(
         "test_drive.cancelled",
         Category.TRANSACTIONAL,
-        {"vehicle": "Haval Jolion", "starts_at": "28.11.2026 11:00"},
+        {"vehicle": "Haval Jolion", "starts_at": "28.11.2026 11:00", "place": PLACE},
     ),
     Notice(
         "registration.confirmed",
         Category.TRANSACTIONAL,
-        {"event": "День открытых дверей", "starts_at": "05.12.2026 12:00"},
+        {"event": "День открытых дверей", "starts_at": "05.12.2026 12:00", "place": "Главный зал"},
         channels=(Channel.EMAIL,),
     ),
     Notice(
         "registration.reminder",
         Category.REMINDERS,
-        {"event": "День открытых дверей", "starts_at": "05.12.2026 12:00", "hours_left": "24"},
+        {
+            "event": "День открытых дверей",
+            "starts_at": "05.12.2026 12:00",
+            "hours_left": "24",
+            "place": "Главный зал",
+        },
     ),
 )
 TRADE_IN = {"car": "Lada Priora, 2012", "amount": "800 000,00 ₽"}

@@ -296,7 +296,7 @@ def test_drive_booked_or_cancelled(event: TypedEvent[TestDriveBooked | TestDrive
             notice=event.type,
             key=event.id,
             user_id=visit.user_id,
-            variables={"vehicle": visit.title, "starts_at": visit.starts_at},
+            variables={"vehicle": visit.title, "starts_at": visit.starts_at, "place": visit.place},
         )
 
 
@@ -321,5 +321,5 @@ def seat_confirmed(
             notice="registration.confirmed",
             key=f"registration.confirmed:{visit.id}",
             user_id=visit.user_id,
-            variables={"event": visit.title, "starts_at": visit.starts_at},
+            variables={"event": visit.title, "starts_at": visit.starts_at, "place": visit.place},
         )

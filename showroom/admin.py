@@ -26,6 +26,7 @@ from common.admin import (
 )
 from common.admin.forms import ServiceFormAdminMixin
 from common.admin.people import PeopleMixin
+from common.admin.references import reference_field
 from common.formatting import local_datetime, local_time
 from common.types import Actor
 from showroom import services
@@ -35,9 +36,12 @@ from showroom.models import (
     Allocation,
     Event,
     EventCategory,
+    OpeningHours,
     Registration,
     Resource,
     ResourceType,
+    Showroom,
+    ShowroomHoliday,
     TestDrive,
 )
 
@@ -58,6 +62,33 @@ class ShowroomAdmin(DatabaseAdminMixin, admin.ModelAdmin):
 
 class ReadOnlyShowroomAdmin(ReadOnlyAdminMixin, ShowroomAdmin):
     pass
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+    max_num = 7
+
+
+class HolidayInline(admin.TabularInline):
+    model = ShowroomHoliday
+    extra = 0
+
+
+@admin.register(Showroom)
+class ShowroomPlaceAdmin(ShowroomAdmin):
+    """The group's showrooms: what the site's contacts page, footer and e-mails say of each
+    (docs/showrooms.md); its hours by weekday and its holidays below."""
+
+    list_display = ["name", "city", "address", "phone", "time_zone", "is_active", "position"]
+    list_filter = ["city", "is_active"]
+    search_fields = ["name", "city", "address", "brands"]
+    inlines = [OpeningHoursInline, HolidayInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "legal_entity_id":  # the documents app's, chosen by name
+            return reference_field("legal_entity", db_field)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(EventCategory)

@@ -116,17 +116,29 @@ class EventForm(ServiceForm):
 class ResourceForm(ServiceForm):
     """A resource (a demo car, a bay) created or edited; its deletion is the list's action."""
 
-    details_fields = {"type_id": "type"}
+    details_fields = {"type_id": "type", "showroom_id": "showroom"}
 
     class Meta:
         model = Resource
-        fields = ["name", "type", "quantity", "opens_at", "closes_at", "vehicle_id", "is_active"]
+        fields = [
+            "name",
+            "type",
+            "showroom",
+            "quantity",
+            "opens_at",
+            "closes_at",
+            "vehicle_id",
+            "is_active",
+        ]
 
     def service_call(self, data, changed):
         def fields(names):
             values = {name: data[name] for name in names}
             if "type" in values:
                 values["type_id"] = values.pop("type").pk
+            if "showroom" in values:
+                showroom = values.pop("showroom")
+                values["showroom_id"] = showroom.pk if showroom else None
             return values
 
         if self.instance._state.adding:

@@ -24,3 +24,13 @@ class ShowroomConfig(DomainAppConfig):
         )
 
         payable_owner_provide("registration", selectors.registration_payable_report)
+
+        # Every storefront page's contacts show the showrooms as they are now.
+        from django.db.models.signals import post_delete, post_save
+
+        from showroom.models import OpeningHours, Showroom, ShowroomHoliday
+        from showroom.selectors.showrooms import showrooms_forget
+
+        for model in (Showroom, OpeningHours, ShowroomHoliday):
+            for signal in (post_save, post_delete):
+                signal.connect(showrooms_forget, sender=model)

@@ -82,3 +82,32 @@ TEST_DRIVE_TRANSITIONS = TransitionMap(
 )
 # What staff record once a drive has started (docs/state-machines.md).
 TEST_DRIVE_OUTCOMES = (TestDriveStatus.COMPLETED, TestDriveStatus.NO_SHOW)
+
+
+class Weekday(models.IntegerChoices):
+    """ISO weekdays, as `date.isoweekday()` counts them."""
+
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
+
+
+# The time zones of Russia's cities a showroom may stand in (IANA names).
+SHOWROOM_TIME_ZONES = [
+    ("Europe/Kaliningrad", _("Kaliningrad (UTC+2)")),
+    ("Europe/Moscow", _("Moscow (UTC+3)")),
+    ("Europe/Samara", _("Samara (UTC+4)")),
+    ("Asia/Yekaterinburg", _("Yekaterinburg (UTC+5)")),
+    ("Asia/Omsk", _("Omsk (UTC+6)")),
+    ("Asia/Novosibirsk", _("Novosibirsk (UTC+7)")),
+    ("Asia/Krasnoyarsk", _("Krasnoyarsk (UTC+7)")),
+    ("Asia/Irkutsk", _("Irkutsk (UTC+8)")),
+    ("Asia/Yakutsk", _("Yakutsk (UTC+9)")),
+    ("Asia/Vladivostok", _("Vladivostok (UTC+10)")),
+    ("Asia/Magadan", _("Magadan (UTC+11)")),
+    ("Asia/Kamchatka", _("Kamchatka (UTC+12)")),
+]

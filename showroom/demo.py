@@ -1,4 +1,4 @@
-"""Showroom demo data for `manage.py seed_demo`: a model launch and a test-drive day next
+"""Showroom demo data for `manage.py seed_demo`: the group's three showrooms, a model launch and a test-drive day next
 week, a demo car of every new model in the catalog, a delivery bay, and a registration and a test
 drive of the demo client."""
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import selectors as accounts_selectors
 from catalog import selectors as catalog_selectors
 from showroom import services
-from showroom.models import Event
+from showroom.models import Event, OpeningHours, Showroom, ShowroomHoliday
 
 
 def _at(days: int, hour: int) -> datetime:
@@ -17,9 +17,71 @@ def _at(days: int, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
 
 
+# The group: two showrooms in Moscow and one in Yekaterinburg, two hours ahead of Moscow
+# (docs/showrooms.md). Hours by weekday: (opens, closes) for Monday to Sunday.
+WEEKDAYS_9_21 = [(time(9), time(21))] * 7
+SHOWROOMS = [
+    {
+        "name": "Автосалон на Ленинградке",
+        "brands": "Lada, Haval, Chery",
+        "city": "Москва",
+        "address": "Ленинградское шоссе, 16",
+        "latitude": "55.838410",
+        "longitude": "37.487400",
+        "phone": "+7 495 123-45-67",
+        "service_phone": "+7 495 123-45-68",
+        "email": "sales@autosalon.local",
+        "time_zone": "Europe/Moscow",
+        "hours": WEEKDAYS_9_21,
+    },
+    {
+        "name": "Автосалон на Варшавке",
+        "brands": "Geely, Tank",
+        "city": "Москва",
+        "address": "Варшавское шоссе, 170",
+        "latitude": "55.573300",
+        "longitude": "37.596900",
+        "phone": "+7 495 765-43-21",
+        "email": "south@autosalon.local",
+        "time_zone": "Europe/Moscow",
+        "hours": [(time(10), time(20))] * 6 + [(time(10), time(18))],
+    },
+    {
+        "name": "Автосалон на Космонавтов",
+        "brands": "Lada, Haval",
+        "city": "Екатеринбург",
+        "address": "проспект Космонавтов, 108",
+        "latitude": "56.900600",
+        "longitude": "60.613800",
+        "phone": "+7 343 222-33-44",
+        "email": "ekb@autosalon.local",
+        "time_zone": "Asia/Yekaterinburg",
+        "hours": [(time(9), time(20))] * 6,  # closed on Sundays
+    },
+]
+
+
+def _showrooms_seed() -> list[Showroom]:
+    showrooms = []
+    new_year = timezone.localdate().replace(month=1, day=1)
+    if new_year < timezone.localdate():
+        new_year = new_year.replace(year=new_year.year + 1)
+    for position, details in enumerate(SHOWROOMS):
+        fields = {key: value for key, value in details.items() if key != "hours"}
+        showroom = Showroom.objects.create(position=position, **fields)
+        OpeningHours.objects.bulk_create(
+            OpeningHours(showroom=showroom, weekday=day, opens_at=opens, closes_at=closes)
+            for day, (opens, closes) in enumerate(details["hours"], start=1)
+        )
+        ShowroomHoliday.objects.create(showroom=showroom, date=new_year, note="Новый год")
+        showrooms.append(showroom)
+    return showrooms
+
+
 def seed(stdout) -> None:
     if Event.objects.exists():
         return
+    showrooms = _showrooms_seed()
     # A demo car of every new model in the catalog, and the launch shows the first two.
     models_seen: set[tuple[str, str]] = set()
     demo_vehicles = []
@@ -57,14 +119,15 @@ def seed(stdout) -> None:
     )
     demo_cars = services.resource_type_create(name="Демонстрационный автомобиль")
     bays = services.resource_type_create(name="Зона выдачи")
-    for vehicle in demo_vehicles:
+    for index, vehicle in enumerate(demo_vehicles):
         services.resource_create(
             name=f"Демо {vehicle.name}",
             type_id=demo_cars.pk,
             quantity=1,
-            opens_at=time(8),
+            opens_at=time(9),
             closes_at=time(20),
             vehicle_id=vehicle.pk,
+            showroom_id=showrooms[index % len(showrooms)].pk,
         )
     services.resource_create(
         name="Зона выдачи", type_id=bays.pk, quantity=2, opens_at=time(8), closes_at=time(20)
@@ -76,4 +139,7 @@ def seed(stdout) -> None:
             services.test_drive_book(
                 user=client, vehicle_id=vehicles[0].pk, start_time=_at(2, 11), end_time=_at(2, 12)
             )
-    stdout.write("Showroom: a launch, a test-drive day, demo cars, a bay, a test drive.")
+    stdout.write(
+        "Showroom: three showrooms in two cities, a launch, a test-drive day, demo cars, a "
+        "bay, a test drive."
+    )

@@ -23,6 +23,9 @@ from showroom.choices import (
     EventStatus,
     TestDriveStatus,
 )
+from showroom.locations import OpeningHours as OpeningHours
+from showroom.locations import Showroom as Showroom
+from showroom.locations import ShowroomHoliday as ShowroomHoliday
 
 
 class EventCategory(TimestampedModel):
@@ -167,6 +170,15 @@ class Resource(TimestampedModel):
     )
     opens_at = models.TimeField(_("opens at"), help_text=_("In the dealership's time zone."))
     closes_at = models.TimeField(_("closes at"), help_text=_("In the dealership's time zone."))
+    showroom = models.ForeignKey(
+        Showroom,
+        verbose_name=_("showroom"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+        help_text=_("Where it stands: test drives of a demo car start there."),
+    )
     vehicle_id = models.UUIDField(  # a catalog product
         _("vehicle"),
         null=True,

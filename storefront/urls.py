@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from storefront.sitemaps import SITEMAPS
-from storefront.views import account, catalog, checkout, insurance, receipts, tradein
+from storefront.views import account, catalog, checkout, contacts, insurance, receipts, tradein
 
 app_name = "storefront"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("compare/<uuid:vehicle_id>/add", catalog.compare_add, name="compare-add"),
     path("compare/<uuid:vehicle_id>/remove", catalog.compare_remove, name="compare-remove"),
     path("privacy/", catalog.privacy, name="privacy"),
+    path("contacts/", contacts.contacts, name="contacts"),
     path("robots.txt", catalog.robots_txt, name="robots"),
     path("cars/<uuid:vehicle_id>/reserve", checkout.reserve, name="reserve"),
     path("cars/<uuid:vehicle_id>/callback", checkout.callback, name="callback"),

@@ -58,6 +58,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
                         variables={
                             title: visit.title,
                             "starts_at": visit.starts_at,
+                            "place": visit.place,
                             "hours_left": hours,
                         },
                     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import VehicleFactory
@@ -22,7 +22,7 @@ from notifications.models import Delivery, Suppression
 from orders.tests.factories import order_make, vehicle_make
 from payments import services as payments_services
 from showroom import services as showroom_services
-from showroom.tests.factories import resource_make, tomorrow_at
+from showroom.tests.factories import resource_make, showroom_make, tomorrow_at
 from tests.processes import free_port
 from tradein import services as tradein_services
 from tradein.tests.factories import trade_in_make
@@ -183,6 +183,28 @@ def test_a_test_drive_is_confirmed_then_reminded_a_day_and_two_hours_before_once
     assert subjects == ["Your test drive of the Haval Jolion", reminder, reminder]
     keys = Delivery.objects.filter(notice="test_drive.reminder").values_list("key", flat=True)
     assert sorted(key.rsplit(":", 1)[1] for key in keys) == ["2", "24"]
+
+
+def test_the_test_drive_email_says_where_to_come_the_demo_cars_showroom(russian, run_on_commit):
+    car = VehicleFactory(test_drive_available=True)
+    showroom = showroom_make(
+        name="Автосалон на Космонавтов",
+        city="Екатеринбург",
+        address="проспект Космонавтов, 108",
+        phone="+7 343 222-33-44",
+    )
+    resource_make(name="Haval Jolion", vehicle_id=car.pk, showroom=showroom)
+    start = tomorrow_at(15)
+    with run_on_commit():
+        showroom_services.test_drive_book(
+            user=russian, vehicle_id=car.pk, start_time=start, end_time=start + timedelta(hours=1)
+        )
+
+    (email,) = [m for m in mail.outbox if m.to == [russian.email]]
+    place = "Автосалон на Космонавтов, Екатеринбург, проспект Космонавтов, 108, +7 343 222-33-44"
+    with translation.override("ru"):
+        when = local_datetime(start)
+    assert f"Ждём вас на тест-драйв Haval Jolion {when} по адресу: {place}." in email.body
 
 
 def test_an_smtp_server_that_cannot_be_reached_is_tried_again_then_given_up(

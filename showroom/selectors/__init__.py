@@ -118,15 +118,32 @@ class Appointment:
     user_id: UUID
     title: str
     starts_at: datetime
+    # Where to come: the demo car's showroom, its address and phone; an event's location.
+    place: str = ""
+
+
+def _place(name: str | None, city: str | None, address: str | None, phone: str | None) -> str:
+    return ", ".join(part for part in (name, city, address, phone) if part)
 
 
 def _test_drive_appointments(test_drives: QuerySet[TestDrive]) -> list[Appointment]:
-    rows = test_drives.values_list("pk", "user_id", "resource__name", "start_time")
-    return [Appointment("test_drive", *row) for row in rows]
+    rows = test_drives.values_list(
+        "pk",
+        "user_id",
+        "resource__name",
+        "start_time",
+        "resource__showroom__name",
+        "resource__showroom__city",
+        "resource__showroom__address",
+        "resource__showroom__phone",
+    )
+    return [Appointment("test_drive", *row[:4], place=_place(*row[4:])) for row in rows]
 
 
 def _seat_appointments(registrations: QuerySet[Registration]) -> list[Appointment]:
-    rows = registrations.values_list("pk", "user_id", "event__title", "event__start_date")
+    rows = registrations.values_list(
+        "pk", "user_id", "event__title", "event__start_date", "event__location"
+    )
     return [Appointment("seat", *row) for row in rows]
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from showroom import services
 from showroom.choices import EventStatus
-from showroom.models import Allocation, TestDrive
+from showroom.models import Allocation, OpeningHours, Showroom, ShowroomHoliday, TestDrive
 
 
 def tomorrow_at(hour: int, minute: int = 0) -> datetime:
@@ -31,7 +31,7 @@ def event_make(*, capacity=10, price=None, waitlist_enabled=True, status=EventSt
     )
 
 
-def resource_make(*, name="Demo car", quantity=1, vehicle_id=None, opens_at=time(8)):
+def resource_make(*, name="Demo car", quantity=1, vehicle_id=None, opens_at=time(8), showroom=None):
     kind = services.resource_type_create(name=f"Type for {name} {timezone.now().timestamp()}")
     return services.resource_create(
         name=name,
@@ -40,7 +40,31 @@ def resource_make(*, name="Demo car", quantity=1, vehicle_id=None, opens_at=time
         opens_at=opens_at,
         closes_at=time(20),
         vehicle_id=vehicle_id,
+        showroom_id=showroom.pk if showroom else None,
     )
+
+
+def showroom_make(*, hours=((time(9), time(21)),) * 7, holidays=(), **fields) -> Showroom:
+    """A showroom open `hours` (Monday first; None a day off), with `holidays` of
+    (date, opens, closes)."""
+    details = {
+        "name": f"Автосалон {uuid.uuid4().hex[:6]}",
+        "city": "Москва",
+        "address": "Ленинградское шоссе, 16",
+        "phone": "+7 495 123-45-67",
+        **fields,
+    }
+    showroom = Showroom.objects.create(**details)
+    for weekday, day_hours in enumerate(hours, start=1):
+        if day_hours:
+            OpeningHours.objects.create(
+                showroom=showroom, weekday=weekday, opens_at=day_hours[0], closes_at=day_hours[1]
+            )
+    for day, opens, closes in holidays:
+        ShowroomHoliday.objects.create(
+            showroom=showroom, date=day, opens_at=opens, closes_at=closes
+        )
+    return showroom
 
 
 def drive_make(user, *, start=None, hours=1, vehicle_id=None) -> TestDrive:

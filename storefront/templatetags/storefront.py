@@ -2,6 +2,7 @@
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
@@ -11,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from catalog.selectors import photo_view
 from common import formatting
 from documents import selectors as documents_selectors
+from showroom.selectors.showrooms import showrooms_for_buyers
 from storefront import specs
 from storefront.compare import compared_ids
 
@@ -95,6 +97,26 @@ def seller() -> dict[str, Any] | None:
     if contacts is None:
         return None
     return {**dict(contacts), "tel": re.sub(r"[^\d+]", "", contacts["phone"])}
+
+
+@dataclass(frozen=True)
+class ShowroomToday:
+    id: str
+    name: str
+    city: str
+    phone: str
+    tel: str
+    today: str  # 09:00–21:00 on its own clock, empty when closed today
+
+
+@register.simple_tag
+def showrooms_today() -> list[ShowroomToday]:
+    """Every page's footer: each showroom with its phone and today's hours (its own day)."""
+    shown = []
+    for card in showrooms_for_buyers():
+        today = card.hours_text_on(card.now().date())
+        shown.append(ShowroomToday(str(card.id), card.name, card.city, card.phone, card.tel, today))
+    return shown
 
 
 @register.simple_tag(takes_context=True)

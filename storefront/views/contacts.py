@@ -1,0 +1,79 @@
+"""The dealership's contacts: every showroom with its address on a map, its phone to tap, its
+week's hours on its own clock and whether it is open now, and the legal entity that sells
+from it (the Consumer Protection Law, art. 26.1; docs/storefront.md, "Contacts")."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from common.formatting import local_date
+from documents import selectors as documents
+from documents.selectors import SellerContacts
+from showroom.choices import Weekday
+from showroom.selectors.showrooms import ShowroomCard, showrooms_for_buyers
+
+
+@dataclass(frozen=True)
+class DayRow:
+    label: str
+    hours: str  # 09:00–21:00, on the showroom's clock; empty on a day off
+    today: bool
+
+
+@dataclass(frozen=True)
+class ShowroomShown:
+    card: ShowroomCard
+    seller: SellerContacts | None
+    open_now: bool
+    closes_at: str  # today's closing, when open now
+    next_opening: str  # when it opens next, when closed now
+    week: list[DayRow]
+    utc_offset: str  # "UTC+5" where its clock is not the dealership's, else empty
+
+
+def shown(card: ShowroomCard, seller: SellerContacts | None) -> ShowroomShown:
+    now = card.now()
+    today = now.date()
+    hours_today = card.hours_on(today)
+    week = [
+        DayRow(label, card.hours_text_on(today + _days_to(today, day)), day == today.isoweekday())
+        for day, label in Weekday.choices
+    ]
+    opening = card.next_opening()
+    return ShowroomShown(
+        card=card,
+        seller=seller,
+        open_now=card.is_open(),
+        closes_at=f"{hours_today[1]:%H:%M}" if hours_today else "",
+        next_opening=f"{local_date(opening.date())} {opening:%H:%M}" if opening else "",
+        week=week,
+        utc_offset=_offset_unless_the_dealerships(now),
+    )
+
+
+def _days_to(today: date, weekday: int) -> timedelta:
+    """From `today` to the coming `weekday` (today itself when it is that day)."""
+    return timedelta(days=(weekday - today.isoweekday()) % 7)
+
+
+def _offset_unless_the_dealerships(now: datetime) -> str:
+    """`UTC+5` for a showroom's clock that differs from the dealership's, else empty."""
+    offset = now.utcoffset()
+    if offset is None or offset == timezone.localtime(now).utcoffset():
+        return ""
+    return f"UTC{int(offset.total_seconds() // 3600):+d}"
+
+
+@require_GET
+def contacts(request: HttpRequest) -> HttpResponse:
+    cards = showrooms_for_buyers()
+    sellers = documents.sellers_of(entity_ids=[card.legal_entity_id for card in cards])
+    showrooms = [
+        shown(card, sellers.get(str(card.legal_entity_id)) or sellers.get(None)) for card in cards
+    ]
+    cities = sorted({card.city for card in cards})
+    return render(request, "storefront/contacts.html", {"showrooms": showrooms, "cities": cities})
