@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from common.formatting import local_date
@@ -49,10 +50,20 @@ def shown(card: ShowroomCard, seller: SellerContacts | None) -> ShowroomShown:
         seller=seller,
         open_now=card.is_open(),
         closes_at=f"{hours_today[1]:%H:%M}" if hours_today else "",
-        next_opening=f"{local_date(opening.date())} {opening:%H:%M}" if opening else "",
+        next_opening=_when(opening, today) if opening else "",
         week=week,
         utc_offset=_offset_unless_the_dealerships(now),
     )
+
+
+def _when(moment: datetime, today: date) -> str:
+    """`today at 09:00`, `tomorrow at 09:00`, else the date and time, on its own clock."""
+    clock = f"{moment:%H:%M}"
+    if moment.date() == today:
+        return _("today at %(time)s") % {"time": clock}
+    if moment.date() == today + timedelta(days=1):
+        return _("tomorrow at %(time)s") % {"time": clock}
+    return f"{local_date(moment.date())} {clock}"
 
 
 def _days_to(today: date, weekday: int) -> timedelta:

@@ -29,7 +29,7 @@ from orders.tests.factories import order_make
 from payments import selectors as payments
 from payments import services as payments_services
 from showroom import selectors as showroom_selectors
-from showroom.tests.factories import event_make, resource_make
+from showroom.tests.factories import event_make, resource_make, showroom_make
 from tests.browser.pages import chromium_browser, chromium_page, outside_the_browser_loop, snap
 from tradein import selectors as tradein_selectors
 from tradein import services as tradein_services
@@ -416,6 +416,7 @@ def storefront_pages(car, event) -> dict[str, str]:
         "car": f"/cars/{car.pk}/",
         "compare": "/compare/",
         "privacy": "/privacy/",
+        "contacts": "/contacts/",
         "event": f"/events/{event.pk}/",
         "sign-in": "/account/sign-in/",
         "sign-up": "/account/sign-up/",
@@ -460,6 +461,16 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     order = order_make(buyer, (lot[0], 1))
     consent = accounts.consent_give(purpose="account", user=buyer, email=buyer.email)
     pages = storefront_pages(lot[1], event_make())
+    # The group's showrooms, as every page's footer and the contacts page show them.
+    showroom_make(name="Автосалон на Ленинградке", service_phone="+7 495 123-45-68")
+    showroom_make(
+        name="Автосалон на Космонавтов",
+        city="Екатеринбург",
+        address="проспект Космонавтов, 108",
+        phone="+7 343 222-33-44",
+        time_zone="Asia/Yekaterinburg",
+        position=1,
+    )
     trade_in = trade_in_make(buyer, order)
     tradein_services.trade_in_offer(
         user=UserFactory(role="manager"),
@@ -478,7 +489,7 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     assert AXE_AT_BOTH_WIDTHS.issubset(pages.keys() | signed_in_pages.keys())  # none renamed away
     if not AXE.exists():
         pytest.fail("axe-core is missing: `npm ci` (`make test` runs it)")
-    widths, problems, titles, texts, violations, menu = {}, [], {}, {}, {}, {}
+    widths, problems, titles, texts, violations, menu, dials = {}, [], {}, {}, {}, {}, {}
     with chromium_browser(chromium) as browser:
         for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
             # The CSP is bypassed for axe-core's own script, injected by the test.
@@ -503,9 +514,17 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
                     snap(page, f"storefront-{language}-{name}-{slug}")
                     # Every item of the menu on the screen, signed in too: none scrolled away.
                     menu[(name, slug)] = page.evaluate(MENU_RIGHT_EDGE)
+                    if slug == "contacts":  # each showroom's call button dials it
+                        calls = page.locator("a.call")
+                        expect(calls).to_have_count(2)
+                        dials[(name, calls.nth(1).get_attribute("href"))] = calls.nth(
+                            1
+                        ).is_visible()
             context.close()
 
     assert len(titles) == len(pages) + len(signed_in_pages)
+    assert dials == {("phone", "tel:+73432223344"): True, ("desktop", "tel:+73432223344"): True}
+    assert "Автосалон на Космонавтов" in texts["contacts"] and "+7 343 222-33-44" in texts["home"]
     assert {
         key: edge for key, edge in menu.items() if edge > (390 if key[0] == "phone" else 1366)
     } == {}

@@ -81,7 +81,7 @@ def test_a_holiday_overrides_the_weekday_and_the_page_reads_a_change_at_once():
         holidays=[(timezone.localdate(), None, None)],
     )
 
-    assert "Сейчас закрыто" in text(page(reverse("storefront:contacts")))
+    assert "Сейчас закрыто; откроется завтра в 00:00" in text(page(reverse("storefront:contacts")))
 
     showroom.holidays.all().delete()
     showroom.phone = "+7 495 000-00-01"
