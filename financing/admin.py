@@ -19,7 +19,6 @@ from common.admin import (
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     TotalsMixin,
-    admin_link,
     awaiting_second_approval_filter,
     date_range_filter,
     display,
@@ -28,6 +27,7 @@ from common.admin import (
     short_id,
 )
 from common.admin.people import PeopleMixin
+from common.admin.references import OrderLinksMixin
 from financing import services
 from financing.choices import ApplicationStatus, Decision
 from financing.models import ApplicationDecision, LoanApplication, LoanInstallment
@@ -113,7 +113,12 @@ class LoanInstallmentInline(ReadOnlyInline):
 
 @admin.register(LoanApplication)
 class LoanApplicationAdmin(
-    PeopleMixin, ExportMixin, TotalsMixin, CreatedColumnMixin, ReadOnlyFinancingAdmin
+    OrderLinksMixin,
+    PeopleMixin,
+    ExportMixin,
+    TotalsMixin,
+    CreatedColumnMixin,
+    ReadOnlyFinancingAdmin,
 ):
     # What picks a row at 1280 px; the rate and the monthly payment are on its page and in
     # the export (docs/admin.md, "What a manager sees").
@@ -270,9 +275,7 @@ class LoanApplicationAdmin(
 
     @display(_("Order"))
     def order(self, application):
-        return admin_link(
-            "admin:orders_order_change", application.order_id, short_id(application.order_id)
-        )
+        return self.order_link(application)
 
     @display(_("Term"), ordering="term_months")
     def term(self, application):

@@ -10,7 +10,6 @@ from common.admin import (
     ExportResource,
     ReadOnlyAdminMixin,
     TotalsMixin,
-    admin_link,
     awaiting_second_approval_filter,
     date_range_filter,
     display,
@@ -19,6 +18,7 @@ from common.admin import (
     short_id,
 )
 from common.admin.people import PeopleMixin
+from common.admin.references import OrderLinksMixin
 from insurance import services
 from insurance.choices import ClaimDecision, ClaimStatus, InsuranceType
 from insurance.models import Claim, ClaimDecisionRecord, Policy, Quote
@@ -49,7 +49,9 @@ class PolicyResource(ExportResource):
 SHORT_TYPES = {InsuranceType.OSAGO: _("OSAGO"), InsuranceType.KASKO: _("KASKO")}
 
 
-class ReadOnlyInsuranceAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyInsuranceAdmin(
+    OrderLinksMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Quotes, policies and claims change only through the services (with their events):
     cancellations and claim decisions are the actions below."""
 
@@ -57,9 +59,7 @@ class ReadOnlyInsuranceAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.Model
 
     @display(_("Order"))
     def order(self, obj):
-        return admin_link(
-            "admin:orders_order_change", obj.order_id, _("Order %s") % str(obj.order_id)[:8]
-        )
+        return self.order_link(obj)
 
     @display(_("Number"), ordering="created_at")
     def short_number(self, obj):

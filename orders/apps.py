@@ -15,4 +15,11 @@ class OrdersConfig(DomainAppConfig):
     )
 
     def ready(self):
-        from orders import handlers  # noqa: F401  (registers the event consumers)
+        from common.admin.references import reference_labels_provide
+        from orders import (
+            handlers,  # noqa: F401  (registers the event consumers)
+            selectors,
+        )
+
+        # Other apps' admins name an order by its number (payments', loans', policies').
+        reference_labels_provide("order", selectors.order_numbers)

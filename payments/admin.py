@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -27,6 +28,7 @@ from common.admin import (
     short_id,
 )
 from common.admin.people import PeopleMixin
+from common.admin.references import OrderLinksMixin
 from common.formatting import money
 from payments import services
 from payments.choices import PayableKind, PaymentMode, RefundDecision, RefundStatus
@@ -138,7 +140,12 @@ PAYABLE_PAGES = {
 
 @admin.register(Payment)
 class PaymentAdmin(
-    PeopleMixin, ExportMixin, TotalsMixin, CreatedColumnMixin, ReadOnlyPaymentsAdmin
+    OrderLinksMixin,
+    PeopleMixin,
+    ExportMixin,
+    TotalsMixin,
+    CreatedColumnMixin,
+    ReadOnlyPaymentsAdmin,
 ):
     list_display = [
         "number",
@@ -224,8 +231,13 @@ class PaymentAdmin(
 
     @display(_("For"))
     def paid_for(self, payment):
+        if payment.payable_kind == PayableKind.ORDER:
+            return format_html("{} {}", _("Order"), self.order_link(payment))
         page, label = PAYABLE_PAGES[payment.payable_kind]
         return admin_link(page, payment.payable_id, label % str(payment.payable_id)[:8])
+
+    def order_of(self, payment):
+        return payment.payable_id if payment.payable_kind == PayableKind.ORDER else None
 
     amount_shown = money_column("amount", _("Amount"))
 

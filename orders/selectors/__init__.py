@@ -212,6 +212,15 @@ def trade_in_expected(*, order_id: Id) -> tuple[Decimal, datetime | None]:
     return credit_expected(link), link.reported_at if link else None
 
 
+def order_numbers(*, ids: list[Id | None]) -> dict[str, str]:
+    """The numbers of these orders, by id as a string (one for each that exists)."""
+    wanted = {order_id for order_id in ids if order_id}
+    if not wanted:
+        return {}
+    rows = Order.objects.filter(pk__in=wanted).values_list("pk", "number")
+    return {str(pk): number for pk, number in rows}
+
+
 def order_number(*, order_id: Id) -> str | None:
     """The number a person reads of an order (for a notice about it); None for no such
     order."""

@@ -8,13 +8,16 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
+from django.db import connections
 from django.http import HttpResponseBase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
 from conftest import browser_for
+from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, product_make
 from payments import services
 from payments.admin import PaymentResource, RefundResource
@@ -164,3 +167,23 @@ def test_the_payment_list_reads_in_russian(manager, two_payments):
 
     assert "Платёж" in page and "Проведён" in page
     assert {"Ожидает", "Проведён", "Возвращён"} <= options
+
+
+def test_each_payment_names_its_order_by_number_read_once_for_the_page(manager, two_payments):
+    mine, older = two_payments
+    browser = browser_for(manager)
+    numbers = {
+        str(payment.payable_id): order_number
+        for payment in (mine, older)
+        for order_number in [orders_selectors.order_number(order_id=payment.payable_id)]
+    }
+
+    with CaptureQueriesContext(connections["orders"]) as orders_db:
+        response, _rows = listed(browser, PAYMENTS)
+    page = response.content.decode()
+
+    assert all(f">{number}</a>" in page for number in numbers.values())
+    assert not any(f">{order_id[:8]}</a>" in page for order_id in numbers)
+    assert len(orders_db.captured_queries) == 1  # the page's numbers at once
+    one = browser.get(reverse("admin:payments_payment_change", args=[mine.pk])).content.decode()
+    assert f">{numbers[str(mine.payable_id)]}</a>" in one

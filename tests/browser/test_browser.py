@@ -188,7 +188,7 @@ def test_the_admin_in_english_and_russian(chromium, server, sale):
         expect(page.locator("#result_list tbody tr")).to_have_count(1)
         page.locator("#result_list tbody tr th a").click()
         payment_url = page.url.split("?")[0]
-        page.get_by_role("link", name=f"Order {str(order.pk)[:8]}").click()
+        page.get_by_role("link", name=order.number).click()
         back_url = page.url
         page.goto(f"{server.url}/admin/financing/loanapplication/{application.pk}/change/")
         page.locator(".field-order a").click()
