@@ -4,11 +4,14 @@ when the staff feed says they changed. The sales report (docs/admin.md, "Reports
 chart and its CSV and XLSX downloads. A manager sees their own CRM clients' figures and orders,
 an admin everyone's; a query string the report cannot answer is a 400 page saying why."""
 
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,7 @@ from backoffice.reports import (
     report_customers,
     report_query,
 )
+from common.middleware import download_language
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -114,6 +118,13 @@ def sales_report_page(request):
     )
 
 
+def _in_language(lines: Iterator[str], language: str) -> Iterator[str]:
+    """The lines of a streamed file, each written in `language` (they are written as the
+    response is sent, after the view has returned)."""
+    with translation.override(language):
+        yield from lines
+
+
 @staff_member_required
 def sales_report_csv(request):
     try:
@@ -125,9 +136,8 @@ def sales_report_csv(request):
         message = gettext("“table” must be one of %(tables)s.") % {"tables": ", ".join(CSV_TABLES)}
         return _bad_query(request, ReportQueryError(message))
     report = SalesReport(query, report_customers(request.user))
-    response = StreamingHttpResponse(
-        csv_lines(report, table), content_type="text/csv; charset=utf-8"
-    )
+    lines = _in_language(csv_lines(report, table), download_language(request))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     name = query.file_stem if table == "orders" else f"{query.file_stem}-{table}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
@@ -140,8 +150,10 @@ def sales_report_xlsx(request):
     except ReportQueryError as error:
         return _bad_query(request, error)
     report = SalesReport(query, report_customers(request.user))
+    with translation.override(download_language(request)):
+        workbook = xlsx_file(report)
     return FileResponse(
-        xlsx_file(report),
+        workbook,
         as_attachment=True,
         filename=f"{query.file_stem}.xlsx",
         content_type=XLSX_TYPE,

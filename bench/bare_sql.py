@@ -5,7 +5,8 @@ Each process keeps a psycopg 3 pool per database (as the web workers do, config/
 and, in a closed loop, runs what one order creation sends, statement for statement
 (captured from the endpoint; `orders.services.order_create` and `catalog.services`): in the
 catalog database the conditional stock `UPDATE … RETURNING` and the reservation, one
-statement; in the orders database, in a transaction, the order, its item, its status-history
+statement; in the orders database the order's number (one `SELECT`), then in a transaction
+the order, its item, its status-history
 row, the outbox row and the relay's `NOTIFY`, one query. `http_throughput.py` runs it in
 slices interleaved with the HTTP scenarios, on the same databases and as many processes as
 the web has workers, and counts each slice's CPU: these processes' own (returned by
@@ -43,10 +44,12 @@ TAKE_AND_RESERVE = """
     SELECT id, name, price, currency, vin FROM taken"""
 ORDER = """
     INSERT INTO orders_order
-        (created_at, updated_at, id, customer_id, customer_email, customer_name,
+        (created_at, updated_at, id, number, customer_id, customer_email, customer_name,
          customer_synced_at, customer_scrubbed, status, currency, total_quantity, total_amount,
          paid_amount, paid_version, notes, sequence)
-    VALUES (%s, %s, %s, %s, %s, %s, NULL, false, 'pending', %s, %s, %s, 0, 0, '', 1)"""
+    VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, false, 'pending', %s, %s, %s, 0, 0, '', 1)"""
+# The order's number, taken before its rows (common.db.numbers.number_take).
+NUMBER = "SELECT autosalon_human_number('А', 'orders_order_number')"
 ITEM = """
     INSERT INTO orders_orderitem
         (created_at, updated_at, id, order_id, product_id, product_name, unit_price, quantity,
@@ -84,6 +87,8 @@ def order_create(catalog, orders, product_ids: list, customer_id: uuid.UUID) -> 
             )
             .fetchone()
         )
+    with orders.connection() as connection:
+        (number,) = connection.execute(NUMBER).fetchone()
     payload = {
         "id": str(order_id),
         "customer_id": str(customer_id),
@@ -93,6 +98,7 @@ def order_create(catalog, orders, product_ids: list, customer_id: uuid.UUID) -> 
         "paid_amount": "0.00",
         "currency": currency,
         "items": [{"product_id": str(product_id), "quantity": 1}],
+        "number": number,
     }
     # The order's rows, the outbox row and the NOTIFY go in one query of several statements,
     # as `common.db.insert_rows` sends them (client-side binding, as Django's).
@@ -100,7 +106,8 @@ def order_create(catalog, orders, product_ids: list, customer_id: uuid.UUID) -> 
         ClientCursor(connection).execute(
             ";".join([ORDER, ITEM, HISTORY, OUTBOX, "NOTIFY autosalon_outbox"]),
             (
-                *(now, now, order_id, customer_id, "bench@example.com", "Bench", currency, 1),
+                *(now, now, order_id, number, customer_id, "bench@example.com", "Bench"),
+                *(currency, 1),
                 price,
                 *(
                     now,

@@ -168,6 +168,23 @@ class UserLanguageMiddleware:
             return ""
 
 
+def download_language(request: HttpRequest) -> str:
+    """The language of a file a member of staff downloads (an export, the sales report): a
+    business record read by colleagues and the accountant, so the dealership's
+    (DEALERSHIP_LANGUAGE) unless the user chose another, with the switch (their saved
+    language, else its cookie); a browser's Accept-Language is no choice (docs/admin.md,
+    "Lists")."""
+    chosen = UserLanguageMiddleware._saved_language(request) or request.COOKIES.get(
+        settings.LANGUAGE_COOKIE_NAME, ""
+    )
+    if chosen:
+        try:
+            return str(translation.get_supported_language_variant(chosen))
+        except LookupError:  # a cookie of a language the site no longer speaks
+            pass
+    return str(settings.DEALERSHIP_LANGUAGE)
+
+
 # The name of the catch-all that answers an unknown `/api/` path (config/urls.py).
 API_NOT_FOUND_URL_NAME = "api-not-found"
 

@@ -3,6 +3,7 @@ week, a demo car of every new model in the catalog, a delivery bay, and a regist
 drive of the demo client."""
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ def _at(days: int, hour: int) -> datetime:
 # The group: two showrooms in Moscow and one in Yekaterinburg, two hours ahead of Moscow
 # (docs/showrooms.md). Hours by weekday: (opens, closes) for Monday to Sunday.
 WEEKDAYS_9_21 = [(time(9), time(21))] * 7
-SHOWROOMS = [
+SHOWROOMS: list[dict[str, Any]] = [
     {
         "name": "Автосалон на Ленинградке",
         "brands": "Lada, Haval, Chery",

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.options import Options
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.text import capfirst
 from django_stubs_ext import StrOrPromise
 from import_export import resources
@@ -21,6 +22,7 @@ from rangefilter.filters import DateRangeFilterBuilder
 from tablib import Dataset
 
 from common.formatting import money
+from common.middleware import download_language
 from common.spreadsheets import FORMULA_STARTS, QUOTING, XLSX_FORMULA_STARTS, cell_escape
 
 _ModelT = TypeVar("_ModelT", bound=models.Model)
@@ -97,6 +99,13 @@ class ExportMixin(ImportExportExportMixin):
 
     formats = [ExportCSV, ExportXLSX]
     export_form_class = ExportForm
+
+    def get_export_data(
+        self, file_format: Any, request: HttpRequest, queryset: QuerySet[Any], **kwargs: Any
+    ) -> Any:
+        """The file in the language files are kept in (`download_language`)."""
+        with translation.override(download_language(request)):
+            return super().get_export_data(file_format, request, queryset, **kwargs)
 
 
 class CurrencyTotals(TypedDict):

@@ -24,7 +24,7 @@ def reference_choices_provide(name: str, choices: Callable[[], list[tuple[str, s
     _providers[name] = choices
 
 
-def reference_field(name: str, db_field: models.Field) -> forms.Field:
+def reference_field(name: str, db_field: models.Field[Any, Any]) -> forms.Field | None:
     """A select of the records `name` lists (their id and label), for a UUID field that holds
     one; a plain UUID input while no app provides them."""
     provider = _providers.get(name)
@@ -56,7 +56,7 @@ ORDER_PAGE = "admin:orders_order_change"
 _PAGE_LABELS = "_order_labels"
 
 
-class OrderLinksMixin(admin.ModelAdmin):
+class OrderLinksMixin(admin.ModelAdmin[Any]):
     """For an admin whose rows name an order (`order_of(row)`: `order_id` by default): the
     order by its number, linked to its page; a list reads its page's numbers in one query."""
 

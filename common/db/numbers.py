@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, migrations
 from django.db.models import CharField, Field, Func
+from django.db.models.sql import Query
 
 # The function every database with a numbered table has (`number_function`): PostgreSQL
 # allows no subquery in a column's default, and the serial is read once to pad it.
@@ -31,19 +32,16 @@ def _checked(sequence: str) -> str:
 
 
 class HumanNumber(Func):
-    """The next number of `sequence`, prefixed: a column's `db_default`."""
+    """The next number of `sequence`, prefixed: a column's `db_default`. Written as literals,
+    not parameters: the default goes into DDL, which binds none."""
 
+    template = FUNCTION + "('%(prefix)s', '%(sequence)s')"
     output_field = CharField()
 
     def __init__(self, prefix: str, sequence: str):
-        if "'" in prefix:
+        if "'" in prefix or "%" in prefix:
             raise ValueError(f"not a prefix: {prefix!r}")
-        super().__init__()
-        self.prefix, self.sequence = prefix, _checked(sequence)
-
-    def as_sql(self, compiler, connection, **extra_context) -> tuple[str, list[Any]]:
-        # Literals, not parameters: the default is written into DDL, which binds none.
-        return f"{FUNCTION}('{self.prefix}', '{self.sequence}')", []
+        super().__init__(prefix=prefix, sequence=_checked(sequence))
 
 
 def number_take(field: Field[Any, Any], *, using: str) -> str:
@@ -51,10 +49,11 @@ def number_take(field: Field[Any, Any], *, using: str) -> str:
     by `common.db.insert_rows`, which reads nothing back."""
     default = field.db_default
     assert isinstance(default, HumanNumber), field
-    sql, _ = default.as_sql(None, connections[using])
+    sql, _ = default.as_sql(Query(None).get_compiler(using=using), connections[using])
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT {sql}")
-        return cursor.fetchone()[0]
+        (number,) = cursor.fetchone()
+        return str(number)
 
 
 def number_function() -> migrations.RunSQL:

@@ -127,7 +127,7 @@ def _card(showroom: Showroom, today: date) -> ShowroomCard:
 
 def showrooms_for_buyers() -> list[ShowroomCard]:
     """The showrooms open to buyers, in the site's order."""
-    cached = cache.get(CACHE_KEY)
+    cached: list[ShowroomCard] | None = cache.get(CACHE_KEY)
     if cached is not None:
         return cached
     today = timezone.localdate()

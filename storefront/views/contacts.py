@@ -41,7 +41,9 @@ def shown(card: ShowroomCard, seller: SellerContacts | None) -> ShowroomShown:
     today = now.date()
     hours_today = card.hours_on(today)
     week = [
-        DayRow(label, card.hours_text_on(today + _days_to(today, day)), day == today.isoweekday())
+        DayRow(
+            str(label), card.hours_text_on(today + _days_to(today, day)), day == today.isoweekday()
+        )
         for day, label in Weekday.choices
     ]
     opening = card.next_opening()

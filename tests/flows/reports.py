@@ -7,10 +7,11 @@ import io
 from backoffice.exports import ORDER_COLUMNS
 
 
-def csv_read(response) -> list[list[str]]:
+def csv_read(response, delimiter: str = ",") -> list[list[str]]:
+    """A Russian reader's file splits on ";", an English one's on ",": `delimiter`."""
     assert response.status_code == 200, response.content[:500]
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def order_rows(rows: list[list[str]]) -> tuple[list[list[str]], list[str]]:

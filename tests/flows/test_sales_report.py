@@ -9,6 +9,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.urls import reverse
@@ -45,6 +46,9 @@ def seeded(provider, run_on_commit, manager, admin_user, settings):
     one on each side of it, and one never paid; two customers with managers, one without
     (leads wait to be taken: CRM_LEAD_ASSIGNMENT=none)."""
     settings.CRM_LEAD_ASSIGNMENT = "none"
+    for member in (manager, admin_user):  # they chose English: the files are in it
+        member.language = "en"
+        member.save()
     other_manager = UserFactory(role="manager", full_name="Oleg Managerov")
     anna = UserFactory(full_name="Anna Petrova")
     boris = UserFactory(full_name="Boris Ivanov")
@@ -240,7 +244,7 @@ def test_a_manager_sees_their_own_clients_sales_and_an_admin_everyones(seeded):
     assert b'id="sales-chart-data"' in everyone.content
     assert b"echarts.min.js" in everyone.content
     # A manager without clients sees nothing, not everything.
-    lonely = browser_for(UserFactory(role="manager"))
+    lonely = browser_for(UserFactory(role="manager", language="en"))
     assert order_rows(csv_read(lonely.get(url("sales-report-csv", **MONTH))))[0] == []
 
 
@@ -363,9 +367,9 @@ def test_no_cell_runs_as_a_formula_in_a_spreadsheet_that_splits_on_semicolons(
 def test_each_table_is_a_csv_of_its_own_separated_as_the_readers_excel_splits(
     seeded, language, separator
 ):
-    response = browser_for(seeded["admin"]).get(
-        url("sales-report-csv", table="models", **MONTH), HTTP_ACCEPT_LANGUAGE=language
-    )
+    seeded["admin"].language = language
+    seeded["admin"].save()
+    response = browser_for(seeded["admin"]).get(url("sales-report-csv", table="models", **MONTH))
 
     assert response["Content-Disposition"].endswith('-models.csv"')
     text = b"".join(response.streaming_content).decode("utf-8")
@@ -375,3 +379,20 @@ def test_each_table_is_a_csv_of_its_own_separated_as_the_readers_excel_splits(
     assert {row[0] for row in rows[1:]} >= {"Skoda Octavia"}
     unknown = browser_for(seeded["admin"]).get(url("sales-report-csv", table="everything"))
     assert unknown.status_code == 400
+
+
+def test_the_files_are_in_the_dealerships_language_unless_the_user_chose_another(seeded):
+    admin = seeded["admin"]
+    admin.language = ""  # never chose: an English browser does not decide a shared file
+    admin.save()
+    browser = browser_for(admin)
+    csv_url, xlsx_url = url("sales-report-csv", **MONTH), url("sales-report-xlsx", **MONTH)
+
+    russian = csv_read(browser.get(csv_url, headers={"accept-language": "en"}), delimiter=";")
+    workbook = load_workbook(io.BytesIO(browser.get(xlsx_url).getvalue()))
+    assert russian[0][0] == "Заказ" and any(row[0] == "Итого" for row in russian)
+    assert "Заказы" in workbook.sheetnames and "Orders" not in workbook.sheetnames
+
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the switch: a choice
+    english = csv_read(browser.get(csv_url, headers={"accept-language": "ru"}))
+    assert english[0][0] == "Order" and any(row[0] == "Total" for row in english)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connections, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
+from common.db.numbers import number_take
 from common.db.transactions import insert_rows
 from orders.models import Order, OrderItem, OrderStatusHistory
 
@@ -18,7 +19,9 @@ DB = "orders"
 
 
 def _order(**fields) -> Order:
+    """An order as the hot path makes one: its number taken first (common/db/numbers.py)."""
     return Order(
+        number=number_take(Order._meta.get_field("number"), using=DB),
         customer_id=uuid.uuid4(),
         customer_email="a@example.com",
         customer_name="A",
