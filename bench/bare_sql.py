@@ -87,22 +87,21 @@ def order_create(catalog, orders, product_ids: list, customer_id: uuid.UUID) -> 
             )
             .fetchone()
         )
-    with orders.connection() as connection:
-        (number,) = connection.execute(NUMBER).fetchone()
-    payload = {
-        "id": str(order_id),
-        "customer_id": str(customer_id),
-        "status": "pending",
-        "sequence": 1,
-        "total_amount": str(price),
-        "paid_amount": "0.00",
-        "currency": currency,
-        "items": [{"product_id": str(product_id), "quantity": 1}],
-        "number": number,
-    }
-    # The order's rows, the outbox row and the NOTIFY go in one query of several statements,
-    # as `common.db.insert_rows` sends them (client-side binding, as Django's).
     with orders.connection() as connection, connection.transaction():
+        (number,) = connection.execute(NUMBER).fetchone()  # as the service, in its transaction
+        payload = {
+            "id": str(order_id),
+            "customer_id": str(customer_id),
+            "status": "pending",
+            "sequence": 1,
+            "total_amount": str(price),
+            "paid_amount": "0.00",
+            "currency": currency,
+            "items": [{"product_id": str(product_id), "quantity": 1}],
+            "number": number,
+        }
+        # The order's rows, the outbox row and the NOTIFY go in one query of several statements,
+        # as `common.db.insert_rows` sends them (client-side binding, as Django's).
         ClientCursor(connection).execute(
             ";".join([ORDER, ITEM, HISTORY, OUTBOX, "NOTIFY autosalon_outbox"]),
             (
