@@ -210,6 +210,14 @@ def client_for(user) -> APIClient:
     return client
 
 
+def chose_english(user):
+    """A member of staff who chose English with the switch: their downloads are in it, not in
+    the dealership's language (common.middleware.download_language)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return user
+
+
 def browser_for(user):
     """A Django test client logged in as `user`, for the HTML pages (the admin)."""
     from django.test import Client

@@ -31,7 +31,13 @@ from common.admin.people import PeopleMixin
 from common.admin.references import OrderLinksMixin
 from common.formatting import money
 from payments import services
-from payments.choices import PayableKind, PaymentMode, RefundDecision, RefundStatus
+from payments.choices import (
+    PayableKind,
+    PaymentMode,
+    RefundDecision,
+    RefundStatus,
+    vat_rate_label,
+)
 from payments.models import (
     LedgerTransaction,
     Payment,
@@ -124,15 +130,15 @@ class ReceiptInline(ReadOnlyInline):
             f"{line['description']} × {line['quantity']}: "
             f"{money(Decimal(line['price']), receipt.currency)}, "
             f"{PaymentMode(line['payment_mode']).label.lower()}, "
-            + _("VAT code %s")
-            % line["vat_code"]
+            + _("VAT %s")
+            % vat_rate_label(line["vat_code"])
             for line in receipt.lines
         )
 
 
-# Where each kind of payable is shown, and how a payment names it.
+# Where each kind of payable but an order (by its number: `order_link`) is shown, and how a
+# payment names it.
 PAYABLE_PAGES = {
-    PayableKind.ORDER: ("admin:orders_order_change", _("Order %s")),
     PayableKind.REGISTRATION: ("admin:showroom_registration_change", _("Event seat %s")),
     PayableKind.POLICY: ("admin:insurance_policy_change", _("Premium of policy %s")),
 }

@@ -150,6 +150,12 @@ VAT_RATES: dict[int, tuple[int | None, StrOrPromise]] = {
 }
 
 
+def vat_rate_label(code: int | str) -> str:
+    """A receipt line's VAT code as a person reads it (20%, no VAT); the code itself for
+    one the table does not know."""
+    return str(VAT_RATES.get(int(code), (None, code))[1])
+
+
 class PaymentSubject(models.TextChoices):
     """What a receipt line sells (признак предмета расчёта), in the API's words."""
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from conftest import browser_for
+from conftest import browser_for, chose_english
 from crm import services
 from crm.choices import ClientStatus
 from crm.models import Client, Contact, OutboxEvent
@@ -141,6 +141,7 @@ def test_the_client_list_finds_by_contact_phone_and_narrows_by_date(admin_user):
 
 
 def test_the_client_list_exports_its_filtered_rows_as_csv_and_xlsx(admin_user, manager):
+    chose_english(admin_user)  # the columns below are read in English
     crm_client_make(actor=manager, name="Irina Volkova", status="active", tags=["fleet"])
     crm_client_make(name="Walk-in Ivanov")
     pages = browser_for(admin_user)

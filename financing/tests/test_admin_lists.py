@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
-from conftest import browser_for
+from conftest import browser_for, chose_english
 from financing.admin import LoanApplicationResource
 from financing.models import LoanApplication
 from financing.tests.factories import application_make
@@ -81,6 +81,7 @@ def test_the_date_range_narrows_the_loans_and_their_totals(manager, two_loans):
 
 
 def test_the_export_holds_the_filtered_loans(manager, two_loans):
+    chose_english(manager)  # the columns below are read in English
     mine, _older = two_loans
     browser = browser_for(manager)
     since = (timezone.localdate() - timedelta(days=2)).isoformat()

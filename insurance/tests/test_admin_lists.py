@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from common.formatting import money
-from conftest import browser_for
+from conftest import browser_for, chose_english
 from insurance.admin import PolicyResource
 from insurance.models import Claim, Policy, Quote
 from insurance.tests.factories import claim_make, policy_make
@@ -82,6 +82,7 @@ def test_the_date_range_narrows_the_policies_and_their_premium(manager, two_poli
 
 
 def test_the_export_holds_the_filtered_policies(manager, two_policies):
+    chose_english(manager)  # the columns below are read in English
     mine, _older = two_policies
     browser = browser_for(manager)
     since = (timezone.localdate() - timedelta(days=2)).isoformat()

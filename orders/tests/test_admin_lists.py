@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from catalog import services as catalog_services
-from conftest import browser_for
+from conftest import browser_for, chose_english
 from orders import services
 from orders.models import Order
 from orders.tests.factories import order_make, product_make, vehicle_make
@@ -168,6 +168,7 @@ def export(manager, file_format: int, **filters):
 
 
 def test_the_list_exports_as_csv_with_its_search(manager, buyer, two_orders):
+    chose_english(manager)  # the columns below are read in English
     vesta_order = two_orders[0]
 
     response = export(manager, 0, q="Vesta")
@@ -206,6 +207,7 @@ def test_the_list_exports_as_csv_with_its_search(manager, buyer, two_orders):
 
 
 def test_the_list_exports_as_xlsx_with_its_filters_and_money_as_numbers(manager, buyer, two_orders):
+    chose_english(manager)  # the columns below are read in English
     mats_order = two_orders[1]
     services.order_status_set(order_id=mats_order.pk, status="cancelled", user=manager)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.api.exceptions import ApplicationError, NotFound
 from common.types import Actor, Id
-from payments.choices import VAT_RATES, PaymentMode, ReceiptKind
+from payments.choices import VAT_RATES, PaymentMode, ReceiptKind, vat_rate_label
 from payments.error_codes import PaymentErrorCode
 from payments.models import (
     LedgerTransaction,
@@ -75,11 +75,11 @@ class ReceiptView:
 def _line_view(line: dict[str, Any]) -> ReceiptLineView:
     price, quantity = Decimal(line["price"]), int(line["quantity"])
     amount = price * quantity
-    rate, label = VAT_RATES.get(int(line["vat_code"]), (None, str(line["vat_code"])))
+    rate = VAT_RATES.get(int(line["vat_code"]), (None, ""))[0]
     vat = (amount * rate / (100 + rate)).quantize(Decimal("0.01")) if rate is not None else None
     return ReceiptLineView(
         line["description"], quantity, price, amount, str(PaymentMode(line["payment_mode"]).label),
-        str(label), vat,
+        vat_rate_label(line["vat_code"]), vat,
     )  # fmt: skip
 
 

@@ -107,5 +107,5 @@ def test_a_payments_page_shows_its_fiscal_receipts_in_russian(manager, customer,
 
     text = page.content.decode()
     assert "Фискальные чеки" in text
-    assert "частичная предоплата, код НДС 12" in text
+    assert "частичная предоплата, НДС 22/122" in text
     assert "Зарегистрирован" in text  # the fake provider registers it at once

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
-from conftest import browser_for
+from conftest import browser_for, chose_english
 from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, product_make
 from payments import services
@@ -117,6 +117,7 @@ def test_the_date_range_narrows_the_list_and_its_totals(manager, two_payments):
 
 
 def test_the_export_holds_the_filtered_payments_as_csv_and_xlsx(manager, two_payments):
+    chose_english(manager)  # the columns below are read in English
     mine, older = two_payments
     browser = browser_for(manager)
     since = (timezone.localdate() - timedelta(days=2)).isoformat()
@@ -137,6 +138,7 @@ def test_the_export_holds_the_filtered_payments_as_csv_and_xlsx(manager, two_pay
 
 
 def test_refunds_are_found_filtered_totalled_and_exported(manager, two_payments):
+    chose_english(manager)  # the columns below are read in English
     mine, older = two_payments
     first = services.payment_refund(payment_id=mine.pk, amount=Decimal("300.00"), reason="Dent")
     second = services.payment_refund(payment_id=older.pk, amount=Decimal("50.00"), reason="Late")

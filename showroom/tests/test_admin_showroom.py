@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from conftest import chose_english
 from showroom import services
 from showroom.choices import EventStatus
 from showroom.models import Event, OutboxEvent, Resource, TestDrive
@@ -69,7 +70,10 @@ def test_registrations_find_the_client_by_name(pages, anna, boris):
     assert "Boris Orlov" not in page
 
 
-def test_the_date_filter_narrows_the_test_drives_and_the_export_keeps_it(pages, anna, boris):
+def test_the_date_filter_narrows_the_test_drives_and_the_export_keeps_it(
+    admin_user, pages, anna, boris
+):
+    chose_english(admin_user)  # the columns below are read in English
     drive_make(anna)  # tomorrow
     later = tomorrow_at(11) + timedelta(days=2)
     drive_make(boris, start=later)
