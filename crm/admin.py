@@ -93,7 +93,7 @@ class ManagerNamesMixin:
         if cards is None:  # a record's own page: one lookup
             cards = accounts_selectors.user_cards(user_ids=[client.manager_id])
         card = cards.get(str(client.manager_id))
-        return (card.full_name or card.email) if card else str(client.manager_id)[:8]
+        return (card.full_name or card.email) if card else _("a member of staff since removed")
 
 
 def _row_shown(row: dict) -> dict:

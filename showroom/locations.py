@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from common.formatting import local_date, local_time
+from common.formatting import local_date
 from common.models import TimestampedModel
 from showroom.choices import SHOWROOM_TIME_ZONES, Weekday
 
@@ -100,9 +100,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self):
-        return (
-            f"{self.get_weekday_display()} {local_time(self.opens_at)}–{local_time(self.closes_at)}"
-        )
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
 
 class ShowroomHoliday(models.Model):

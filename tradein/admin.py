@@ -22,6 +22,7 @@ from common.admin import (
     reason_action,
 )
 from common.admin.people import PeopleMixin
+from common.admin.references import OrderLinksMixin
 from common.formatting import money
 from tradein import selectors, services
 from tradein.choices import TradeInStatus
@@ -110,8 +111,16 @@ def _inspect(request, trade_in, mileage_km, findings, amount, reason):
 
 @admin.register(TradeIn)
 class TradeInAdmin(
-    PeopleMixin, CreatedColumnMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+    OrderLinksMixin,
+    PeopleMixin,
+    CreatedColumnMixin,
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
 ):
+    """A trade-in's page names its customer and staff by name and its order by number; the
+    ids are folded away under "Technical" (docs/admin.md, "What a manager sees")."""
+
     using = "tradein"
     list_display = [
         "number",
@@ -126,9 +135,56 @@ class TradeInAdmin(
     ]
     list_filter = ["status", "condition"]
     search_fields = ["number", "=vin", "make", "model", "=order_id", "=customer_id"]
-    people_fields = {"customer_id": _("customer")}
+    people_fields = {"customer_id": _("customer"), "inspected_by_id": _("inspected by")}
     people_search_fields = ("customer_id",)
-    readonly_fields = ["suggested_price"]
+    readonly_fields = ["suggested_price", "order"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "customer_id_person",
+                    "order",
+                    "status",
+                    ("make", "model", "year"),
+                    "vin",
+                    ("mileage_km", "condition"),
+                    ("owners_count", "accident_history"),
+                    "notes",
+                ]
+            },
+        ),
+        (
+            _("Offer"),
+            {
+                "fields": [
+                    "suggested_price",
+                    ("offer_amount", "currency"),
+                    "offer_valid_until",
+                    ("offered_at", "accepted_at"),
+                ]
+            },
+        ),
+        (
+            _("Inspection"),
+            {
+                "fields": [
+                    "inspected_mileage_km",
+                    "findings",
+                    "reduction_reason",
+                    ("inspected_by_id_person", "inspected_at"),
+                ]
+            },
+        ),
+        (
+            _("Technical"),
+            {
+                "classes": ["collapse"],
+                "fields": ["id", "customer_id", "order_id", "stock_product_id"],
+            },
+        ),
+    ]
     inlines = [OfferApprovalInline, PhotoInline]
     actions = [
         reason_action(
@@ -150,6 +206,10 @@ class TradeInAdmin(
     ]
 
     offer = money_column("offer_amount", _("Offer"), currency=lambda trade_in: trade_in.currency)
+
+    @display(_("order"))
+    def order(self, trade_in):
+        return self.order_link(trade_in)
 
     def has_appraise_permission(self, request):
         return request.user.has_perm("tradein.change_tradein")

@@ -14,6 +14,7 @@ from django.db import connections
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.choices import ActivityType
@@ -46,7 +47,7 @@ from payments.services.notifications import provider_notification_receive
 from payments.tests.factories import completed_payment_make
 from showroom import services as showroom_services
 from showroom.models import Allocation, Event, Registration, TestDrive
-from showroom.tests.factories import event_make, resource_make, tomorrow_at
+from showroom.tests.factories import event_make, resource_make, showroom_make, tomorrow_at
 from tradein.tests.factories import trade_in_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -157,14 +158,15 @@ def _default_entity_exists() -> bool:
 
 
 def showroom_rows_make(customer) -> None:
-    """An event in a category with a registration, a resource of a type with a test drive
-    (and so an allocation)."""
+    """A showroom with its hours and a holiday; an event in a category with a registration, a
+    resource of a type in that showroom with a test drive (and so an allocation)."""
+    showroom = showroom_make(holidays=[(timezone.localdate(), None, None)])
     event = event_make()
     category = showroom_services.category_create(name=f"Launches {event.pk}")
     showroom_services.event_update(event_id=event.pk, category_id=category.pk)
     showroom_services.registration_create(event_id=event.pk, user=customer)
     vehicle = product_make()
-    resource_make(vehicle_id=vehicle.pk)
+    resource_make(vehicle_id=vehicle.pk, showroom=showroom)
     showroom_services.test_drive_book(
         user=customer, vehicle_id=vehicle.pk, start_time=tomorrow_at(9), end_time=tomorrow_at(10)
     )
