@@ -104,6 +104,7 @@ class ShowroomToday:
     id: str
     name: str
     city: str
+    address: str
     phone: str
     tel: str
     today: str  # 09:00–21:00 on its own clock, empty when closed today
@@ -115,7 +116,11 @@ def showrooms_today() -> list[ShowroomToday]:
     shown = []
     for card in showrooms_for_buyers():
         today = card.hours_text_on(card.now().date())
-        shown.append(ShowroomToday(str(card.id), card.name, card.city, card.phone, card.tel, today))
+        shown.append(
+            ShowroomToday(
+                str(card.id), card.name, card.city, card.address, card.phone, card.tel, today
+            )
+        )
     return shown
 
 

@@ -5,7 +5,7 @@ the buyer's order; another buyer's trade-in is a 404."""
 
 import io
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,6 +21,7 @@ from accounts.tests.factories import UserFactory
 from catalog.tests.factories import VehicleFactory
 from orders import selectors as orders
 from orders.tests.factories import order_make
+from showroom.tests.factories import showroom_make
 from tradein import selectors as tradein
 from tradein import services as tradein_services
 from tradein.tests.factories import OLD_CAR, trade_in_make, vin_make
@@ -234,3 +235,18 @@ def test_the_condition_starts_unchosen_must_be_chosen_and_a_lada_in_cyrillic_is_
     assert unchosen.status_code == 400 and "condition" in unchosen.context["trade_in_form"].errors
     assert cyrillic.status_code == 302
     assert [t.make for t in tradein.trade_in_list(user=customer)] == ["Лада"]
+
+
+def test_an_accepted_trade_in_says_when_and_where_to_bring_the_car(customer):
+    showroom_make(name="Автосалон на Ленинградке", hours=((time(9), time(21)),) * 7)
+    trade_in = offered(customer)
+    buyer = signed_in(customer)
+    page_url = reverse("storefront:trade-in-detail", args=[trade_in.pk])
+    assert "Когда и куда привезти автомобиль" not in buyer.get(page_url).content.decode()
+
+    tradein_services.trade_in_accept(user=customer, trade_in_id=trade_in.pk)
+    page = buyer.get(page_url).content.decode()
+
+    assert "Когда и куда привезти автомобиль" in page and "когда приедете за новым" in page
+    assert "Автосалон на Ленинградке</strong>, Москва, Ленинградское шоссе, 16" in page
+    assert 'href="tel:+74951234567"' in page and "сегодня 09:00–21:00" in page
