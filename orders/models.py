@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from common.db.numbers import HumanNumber
+from common.db.numbers import number_field
 from common.models import IdempotencyKeyBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
 from orders.choices import ORDER_TRANSITIONS, LinkKind, OrderStatus
@@ -19,13 +19,7 @@ from orders.choices import ORDER_TRANSITIONS, LinkKind, OrderStatus
 class Order(TimestampedModel):
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     # What the buyer reads and says on the phone; `id` stays the API's (common.db.numbers).
-    number = models.CharField(
-        _("number"),
-        max_length=24,
-        unique=True,
-        editable=False,
-        db_default=HumanNumber("А", "orders_order_number"),
-    )
+    number = number_field("А", "orders_order_number")
     customer_id = models.UUIDField(_("customer ID"), db_index=True)
     customer_email = models.CharField(
         _("customer e-mail"),

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from common.db.numbers import HumanNumber
+from common.db.numbers import number_field
 from common.formatting import local_date, local_datetime, local_time
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
@@ -274,13 +274,7 @@ class TestDrive(TimestampedModel):
     started, staff record how it went (`completed` or `no_show`), with a note and who did."""
 
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
-    number = models.CharField(
-        _("number"),
-        max_length=24,
-        unique=True,
-        editable=False,
-        db_default=HumanNumber("ТД", "showroom_testdrive_number"),
-    )
+    number = number_field("ТД", "showroom_testdrive_number")
     user_id = models.UUIDField(_("client"), db_index=True)
     resource = models.ForeignKey(
         Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="test_drives"

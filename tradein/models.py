@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from common.db.numbers import HumanNumber
+from common.db.numbers import number_field
 from common.formatting import money
 from common.models import DecisionBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
@@ -21,13 +21,7 @@ class TradeIn(TimestampedModel):
     once the new car's order completes, taken into stock (docs/tradein.md)."""
 
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
-    number = models.CharField(
-        _("number"),
-        max_length=24,
-        unique=True,
-        editable=False,
-        db_default=HumanNumber("ТИ", "tradein_tradein_number"),
-    )
+    number = number_field("ТИ", "tradein_tradein_number")
     customer_id = models.UUIDField(_("customer"), db_index=True)
     order_id = models.UUIDField(_("order"), null=True, blank=True, db_index=True)
     vin = models.CharField(_("VIN"), max_length=17)

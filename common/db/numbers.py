@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connections, migrations
 from django.db.models import CharField, Field, Func
 from django.db.models.sql import Query
+from django.utils.translation import gettext_lazy as _
 
 # The function every database with a numbered table has (`number_function`): PostgreSQL
 # allows no subquery in a column's default, and the serial is read once to pad it.
@@ -42,6 +43,17 @@ class HumanNumber(Func):
         if "'" in prefix or "%" in prefix:
             raise ValueError(f"not a prefix: {prefix!r}")
         super().__init__(prefix=prefix, sequence=_checked(sequence))
+
+
+def number_field(prefix: str, sequence: str) -> CharField[str, str]:
+    """The `number` column of a numbered kind: unique, made by the database, never edited."""
+    return CharField(
+        _("number"),
+        max_length=24,
+        unique=True,
+        editable=False,
+        db_default=HumanNumber(prefix, sequence),
+    )
 
 
 def number_take(field: Field[Any, Any], *, using: str) -> str:

@@ -44,6 +44,17 @@ def resource_make(*, name="Demo car", quantity=1, vehicle_id=None, opens_at=time
     )
 
 
+# A showroom two hours ahead of Moscow, listed after Moscow's though its city comes first.
+YEKATERINBURG = {
+    "name": "Автосалон на Космонавтов",
+    "city": "Екатеринбург",
+    "address": "проспект Космонавтов, 108",
+    "phone": "+7 343 222-33-44",
+    "time_zone": "Asia/Yekaterinburg",
+    "position": 1,
+}
+
+
 def showroom_make(*, hours=((time(9), time(21)),) * 7, holidays=(), **fields) -> Showroom:
     """A showroom open `hours` (Monday first; None a day off), with `holidays` of
     (date, opens, closes)."""

@@ -29,7 +29,7 @@ from orders.tests.factories import order_make
 from payments import selectors as payments
 from payments import services as payments_services
 from showroom import selectors as showroom_selectors
-from showroom.tests.factories import event_make, resource_make, showroom_make
+from showroom.tests.factories import YEKATERINBURG, event_make, resource_make, showroom_make
 from tests.browser.pages import chromium_browser, chromium_page, outside_the_browser_loop, snap
 from tradein import selectors as tradein_selectors
 from tradein import services as tradein_services
@@ -463,14 +463,7 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     pages = storefront_pages(lot[1], event_make())
     # The group's showrooms, as every page's footer and the contacts page show them.
     showroom_make(name="Автосалон на Ленинградке", service_phone="+7 495 123-45-68")
-    showroom_make(
-        name="Автосалон на Космонавтов",
-        city="Екатеринбург",
-        address="проспект Космонавтов, 108",
-        phone="+7 343 222-33-44",
-        time_zone="Asia/Yekaterinburg",
-        position=1,
-    )
+    showroom_make(**YEKATERINBURG)
     trade_in = trade_in_make(buyer, order)
     tradein_services.trade_in_offer(
         user=UserFactory(role="manager"),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.tests.factories import legal_entity_make
-from showroom.tests.factories import showroom_make
+from showroom.tests.factories import YEKATERINBURG, showroom_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 EVERY_DAY = ((time(0), time(23, 59)),) * 7
@@ -47,15 +47,7 @@ def test_each_showroom_with_its_map_phone_hours_state_and_seller():
     ekb_today = timezone.now().astimezone(timezone.get_fixed_timezone(300)).date()
     closed = [None] * 7
     closed[(ekb_today + timedelta(days=2)).isoweekday() - 1] = (time(10), time(19))
-    showroom_make(
-        name="Автосалон на Космонавтов",
-        city="Екатеринбург",
-        address="проспект Космонавтов, 108",
-        phone="+7 343 222-33-44",
-        time_zone="Asia/Yekaterinburg",
-        hours=closed,
-        position=1,  # after Moscow's, though its city comes first
-    )
+    showroom_make(**YEKATERINBURG, hours=closed)
     showroom_make(name="Закрытый салон", is_active=False)
 
     html = page(reverse("storefront:contacts"))
