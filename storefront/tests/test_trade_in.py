@@ -250,3 +250,21 @@ def test_an_accepted_trade_in_says_when_and_where_to_bring_the_car(customer):
     assert "Когда и куда привезти автомобиль" in page and "когда приедете за новым" in page
     assert "Автосалон на Ленинградке</strong>, Москва, Ленинградское шоссе, 16" in page
     assert 'href="tel:+74951234567"' in page and "сегодня 09:00–21:00" in page
+
+
+def test_photos_chosen_with_a_refused_form_are_kept_and_go_with_the_next_try(customer):
+    buyer = signed_in(customer)
+
+    refused = buyer.post(NEW, {**old_car(make="Toyota"), "photos": [jpeg("front.jpg"), jpeg()]})
+
+    assert refused.status_code == 400
+    assert "2 фото из прошлой попытки сохранены" in refused.content.decode()
+    assert not tradein.trade_in_list(user=customer).exists()
+    # Another buyer's session holds none of them.
+    assert "из прошлой попытки" not in signed_in(UserFactory()).get(NEW).content.decode()
+
+    buyer.post(NEW, {**old_car(), "photos": [jpeg("back.jpg")]})
+
+    (trade_in,) = tradein.trade_in_list(user=customer)
+    assert trade_in.photos.count() == 3
+    assert "из прошлой попытки" not in buyer.get(NEW).content.decode()  # taken, not twice

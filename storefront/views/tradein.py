@@ -3,10 +3,13 @@ appraised from a car's page or the checkout, with photos; then followed on its o
 where the offer is accepted or declined, more photos are added and the trade-in is credited
 to an order. Every step is the tradein app's service, as the API's is."""
 
+import uuid
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,7 +24,7 @@ from common.api.exceptions import ApplicationError, NotFound
 from common.api.throttling import client_ip, throttled
 from orders import selectors as orders
 from orders.choices import OrderStatus
-from storefront.forms import TradeInForm, TradeInPhotosForm
+from storefront.forms import MAX_TRADE_IN_PHOTOS, TradeInForm, TradeInPhotosForm
 from storefront.pages import page
 from storefront.views.checkout import buyer_of, signed_in_or_away
 from tradein import selectors as tradein
@@ -56,6 +59,31 @@ def _photos_added(request: HttpRequest, trade_in: Any, files: list) -> int:
         else:
             added += 1
     return added
+
+
+# Photos chosen with a form that was refused (a wrong VIN, say) are kept for the next try,
+# which the browser cannot do (a file input comes back empty): in the cache for an hour,
+# under tokens in the buyer's session, at most a form's worth (docs/tradein.md, "Photos").
+PHOTOS_KEPT = "trade_in_photos_kept"
+PHOTOS_KEPT_SECONDS = 3600
+
+
+def _photos_keep(request: HttpRequest, files: list) -> None:
+    tokens = request.session.get(PHOTOS_KEPT, [])
+    for upload in files:
+        token = uuid.uuid4().hex
+        cache.set(f"{PHOTOS_KEPT}:{token}", (upload.name, upload.read()), PHOTOS_KEPT_SECONDS)
+        tokens.append(token)
+    request.session[PHOTOS_KEPT] = tokens[-MAX_TRADE_IN_PHOTOS:]
+
+
+def _photos_kept(request: HttpRequest, *, take: bool = False) -> list[ContentFile]:
+    """The photos kept from a refused try, still in the cache; taken out with `take`."""
+    tokens = request.session.pop(PHOTOS_KEPT, []) if take else request.session.get(PHOTOS_KEPT, [])
+    found = cache.get_many([f"{PHOTOS_KEPT}:{token}" for token in tokens])
+    if take:
+        cache.delete_many(list(found))
+    return [ContentFile(data, name=name) for name, data in found.values()]
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,7 +135,7 @@ def trade_in_new(request: HttpRequest) -> HttpResponse:
                 email=user.email,
                 ip_address=client_ip(request),
             )
-            _photos_added(request, trade_in, data["photos"])
+            _photos_added(request, trade_in, _photos_kept(request, take=True) + data["photos"])
             messages.success(
                 request,
                 _(
@@ -116,10 +144,12 @@ def trade_in_new(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return HttpResponseRedirect(_page_of(trade_in))
+    if form.is_bound:  # refused: what was chosen waits for the next try
+        _photos_keep(request, (form.cleaned_data.get("photos") or []) if form.cleaned_data else [])
     return render(
         request,
         "storefront/trade_in_new.html",
-        {"trade_in_form": form, "car": car},
+        {"trade_in_form": form, "car": car, "photos_kept": len(_photos_kept(request))},
         status=400 if form.is_bound else 200,
     )
 
