@@ -170,6 +170,7 @@ COUNTED: dict[str, Callable[[int], str]] = {
         "%(count)d registration", "%(count)d registrations", n
     ),
     "showroom.resource": lambda n: ngettext("%(count)d resource", "%(count)d resources", n),
+    "showroom.showroom": lambda n: ngettext("%(count)d showroom", "%(count)d showrooms", n),
     "showroom.resourcetype": lambda n: ngettext(
         "%(count)d resource type", "%(count)d resource types", n
     ),

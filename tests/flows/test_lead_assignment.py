@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD, UserFactory
 from backoffice import dashboard
-from conftest import browser_for, run_concurrently
+from conftest import browser_for, chose_english, run_concurrently
 from crm import services as crm_services
 from crm.models import Client, OutboxEvent
 from crm.tests.events import deliver
@@ -89,7 +89,8 @@ def test_an_online_buyers_order_shows_on_exactly_one_managers_dashboard_and_repo
     sold = {}
     for manager in managers:
         tiles = {tile["key"]: tile for tile in dashboard.figures(user=manager)["tiles"]}
-        orders, _total = order_rows(csv_read(browser_for(manager).get(reverse("sales-report-csv"))))
+        report = browser_for(chose_english(manager)).get(reverse("sales-report-csv"))
+        orders, _total = order_rows(csv_read(report))
         listed = [row[0] for row in orders] == [order.number]
         sold[manager.pk] = (tiles["revenue"]["values"]["today"]["value"] != "0.00", listed)
 

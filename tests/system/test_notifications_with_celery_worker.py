@@ -128,7 +128,7 @@ def test_placing_paying_and_financing_reach_each_customer_in_their_language(
             message=f"three e-mails to {buyer.email}",
         )
     ru, en = ({subject(m): text(m) for m in mailbox.to(b.email)} for b in buyers.values())
-    number = {language: str(order.pk)[:8].upper() for language, order in orders.items()}
+    number = {language: order.number for language, order in orders.items()}
     assert set(ru) == {
         f"Заказ {number['ru']} оформлен",
         "Платёж 300\xa0000,00\xa0₽ получен",
