@@ -6,7 +6,6 @@ masked in the list."""
 from django import forms
 from django.contrib import admin
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -73,13 +72,7 @@ class TemplateAdmin(VersionedTemplateAdmin[Template]):
     def preview(self, template):
         """The subject, the text and, for an e-mail, the HTML part as the customer sees it."""
         sample = NOTICES[template.notice].variables
-        html = render_to_string(
-            "notifications/email.html",
-            {
-                "body": rendering.render(template.body, sample, html=True).replace("\n", "<br>"),
-                "site_url": sample["site_url"],
-            },
-        )
+        html = services.email_html(template.body, sample, language=template.language)
         subject = rendering.render(template.subject, sample)
         text = rendering.render(template.body, sample)
         page = format_html(

@@ -9,6 +9,7 @@ from notifications.services.deliveries import (
     SendLater,
     deliveries_stalled_requeue,
     delivery_send,
+    email_html,
 )
 from notifications.services.notices import Amount, Percent, Value, notify
 from notifications.services.preferences import (
@@ -41,6 +42,7 @@ __all__ = [
     "Value",
     "deliveries_stalled_requeue",
     "delivery_send",
+    "email_html",
     "notify",
     "preferences_update",
     "reminders_send",

@@ -137,6 +137,23 @@ def _quiet_hours(user_id: Id) -> str:
     return ""
 
 
+def email_html(body: str, context: dict[str, str], *, language: str, unsubscribe: str = "") -> str:
+    """An e-mail's HTML part: its text in the dealership's layout, in `language`, signed with
+    the seller's name, address and phone, as the customer sees it (and the admin's preview,
+    and the e-mail walk of tests/browser)."""
+    with translation.override(language):
+        return render_to_string(
+            "notifications/email.html",
+            {
+                "body": linebreaks_filter(mark_safe(rendering.render(body, context, html=True))),
+                "unsubscribe_url": unsubscribe,
+                "site_url": settings.SITE_URL,
+                # Every e-mail says who writes and how to reach them: the seller.
+                "seller": documents_selectors.seller_contacts(),
+            },
+        )
+
+
 def _deliver(delivery: Delivery) -> None:
     template = delivery.template
     if template is None:
@@ -145,23 +162,14 @@ def _deliver(delivery: Delivery) -> None:
     if delivery.channel == Channel.SMS:
         sms_backend().send(phone=delivery.recipient, text=text)
         return
-    # Every e-mail says who writes and how to reach them: the seller's legal entity.
     seller = documents_selectors.seller_contacts()
     with translation.override(delivery.language):
         unsubscribe = (
             "" if delivery.category == Category.TRANSACTIONAL else unsubscribe_url(delivery)
         )
-        html = render_to_string(
-            "notifications/email.html",
-            {
-                "body": linebreaks_filter(
-                    mark_safe(rendering.render(template.body, delivery.context, html=True))
-                ),
-                "unsubscribe_url": unsubscribe,
-                "site_url": settings.SITE_URL,
-                "seller": seller,
-            },
-        )
+    html = email_html(
+        template.body, delivery.context, language=delivery.language, unsubscribe=unsubscribe
+    )
     signature = (
         "\n\n--\n" + "\n".join(filter(None, (seller["name"], seller["address"], seller["phone"])))
         if seller
