@@ -44,7 +44,8 @@ class ShowroomCard:
     longitude: Decimal | None
     legal_entity_id: UUID | None
     week: tuple[WeekdayHours, ...]
-    # Days of other hours, from today on: date -> (opens, closes), or None when closed.
+    # Days of other hours, from yesterday on (a showroom's today may be the dealership's
+    # yesterday): (date, opens, closes), no hours when closed.
     holidays: tuple[tuple[date, time | None, time | None], ...]
 
     @property

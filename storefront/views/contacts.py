@@ -1,6 +1,6 @@
 """The dealership's contacts: every showroom with its address on a map, its phone to tap, its
 week's hours on its own clock and whether it is open now, and the legal entity that sells
-from it (the Consumer Protection Law, art. 26.1; docs/storefront.md, "Contacts")."""
+from it (the Consumer Protection Law, art. 26.1; docs/showrooms.md, "Who reads them")."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta

@@ -1,4 +1,4 @@
-"""The dealership can be reached (docs/storefront.md, "Contacts"): the contacts page lists
+"""The dealership can be reached (docs/showrooms.md, "Who reads them"): the contacts page lists
 every showroom open to buyers with its address on a map, its phone to tap, its week's hours
 and whether it is open now, each on its own clock, and the legal entity that sells there;
 every page's footer names each showroom's phone and today's hours. They come from the
