@@ -77,12 +77,17 @@ def _photos_keep(request: HttpRequest, files: list) -> None:
     request.session[PHOTOS_KEPT] = tokens[-MAX_TRADE_IN_PHOTOS:]
 
 
-def _photos_kept(request: HttpRequest, *, take: bool = False) -> list[ContentFile]:
-    """The photos kept from a refused try, still in the cache; taken out with `take`."""
-    tokens = request.session.pop(PHOTOS_KEPT, []) if take else request.session.get(PHOTOS_KEPT, [])
+def _photos_kept_count(request: HttpRequest) -> int:
+    """How many are still kept (an hour's wait drops them), without reading them."""
+    tokens = request.session.get(PHOTOS_KEPT, [])
+    return sum(cache.has_key(f"{PHOTOS_KEPT}:{token}") for token in tokens)
+
+
+def _photos_taken(request: HttpRequest) -> list[ContentFile]:
+    """The photos kept from a refused try and still in the cache, taken out of it."""
+    tokens = request.session.pop(PHOTOS_KEPT, [])
     found = cache.get_many([f"{PHOTOS_KEPT}:{token}" for token in tokens])
-    if take:
-        cache.delete_many(list(found))
+    cache.delete_many(list(found))
     return [ContentFile(data, name=name) for name, data in found.values()]
 
 
@@ -135,7 +140,7 @@ def trade_in_new(request: HttpRequest) -> HttpResponse:
                 email=user.email,
                 ip_address=client_ip(request),
             )
-            _photos_added(request, trade_in, _photos_kept(request, take=True) + data["photos"])
+            _photos_added(request, trade_in, _photos_taken(request) + data["photos"])
             messages.success(
                 request,
                 _(
@@ -149,7 +154,7 @@ def trade_in_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "storefront/trade_in_new.html",
-        {"trade_in_form": form, "car": car, "photos_kept": len(_photos_kept(request))},
+        {"trade_in_form": form, "car": car, "photos_kept": _photos_kept_count(request)},
         status=400 if form.is_bound else 200,
     )
 
