@@ -28,10 +28,22 @@ ROOT = Path(__file__).resolve().parent.parent
 THROTTLE_BUCKETS = ("AUTH", "ORDER_CREATE", "LEAD", "UPLOAD", "USER", "ANON", "READINESS")
 
 
+# Every port free_port has handed out in this process. A port is free only until its server
+# binds it, seconds later; the kernel may offer one just closed again in the meantime (the
+# doubled system once gave an HTTP server and a feed server the same one, and the feed's
+# health check was answered by the HTTP server).
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on, never one this process has handed out before."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def environment() -> dict:
@@ -147,6 +159,8 @@ class _Server(_Process):
     """A server started as production starts it, through `python -m config.servers`."""
 
     role = ""
+    # What its log says once it listens on its port (granian's line, uvicorn's).
+    listening = r"(Listening at: |running on )http://127\.0\.0\.1:{port}\b"
 
     def __init__(self, log_path: Path, *, workers: int = 1, env: dict | None = None):
         super().__init__(log_path, env=env)
@@ -168,13 +182,18 @@ class _Server(_Process):
         ]
 
     def wait_ready(self, timeout: float = 60) -> None:
+        """Until it answers its health check on its port, and its own log says it listens
+        there: an answer alone may come from another server that took the port first."""
+        listening = re.compile(self.listening.format(port=self.port))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not self.exited():
             try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
+                answered = httpx.get(f"{self.url}/health", timeout=1).status_code == 200
             except httpx.TransportError:
-                time.sleep(0.2)
+                answered = False
+            if answered and listening.search(self.log_path.read_text(errors="replace")):
+                return
+            time.sleep(0.2)
         raise RuntimeError(f"server never answered:\n{self.log_path.read_text()[-3000:]}")
 
     def worker_pids(self) -> list[int]:
@@ -200,6 +219,9 @@ class FeedServer(_Server):
 class ProxyServer(_Server):
     """Caddy with the repository's Caddyfile in front of an HTTP and a feed server, as
     docker-compose.yml's `proxy`; or of several of each (replicas, balanced in turn)."""
+
+    # Caddy names no port when it serves; one that cannot bind exits, as `exited` sees.
+    listening = r"serving initial configuration"
 
     def __init__(
         self,
