@@ -45,6 +45,11 @@ def percent(value: Decimal | float | str | None) -> str:
     return number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True)
 
 
+def tel(phone: str) -> str:
+    """A phone as a `tel:` link dials it, `+74951234567`: its digits and the leading plus."""
+    return "".join(c for c in phone or "" if c.isdigit() or c == "+")
+
+
 def local_date(value: date | Missing) -> str:
     """A day in the language's short form: `24.11.2026` in Russian."""
     if value is None or value == "":

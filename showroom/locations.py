@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from common.formatting import local_date
+from common.formatting import local_date, tel
 from common.models import TimestampedModel
 from showroom.choices import SHOWROOM_TIME_ZONES, Weekday
 
@@ -72,8 +72,7 @@ class Showroom(TimestampedModel):
 
     @property
     def tel(self) -> str:
-        """The phone as a `tel:` link dials it: digits and the leading plus."""
-        return "".join(c for c in self.phone if c.isdigit() or c == "+")
+        return tel(self.phone)
 
 
 class OpeningHours(models.Model):

@@ -27,6 +27,12 @@ def local_datetime(moment: date | formatting.Missing) -> str:
 
 
 @register.filter
+def tel(phone: str) -> str:
+    """`<a href="tel:{{ seller.phone|tel }}">` → `tel:+74951234567`."""
+    return formatting.tel(phone)
+
+
+@register.filter
 def local_date(value: date | formatting.Missing) -> str:
     return formatting.local_date(value)
 

@@ -72,17 +72,18 @@ class ShowroomCard:
         hours = self.hours_on(day)
         return f"{hours[0]:%H:%M}–{hours[1]:%H:%M}" if hours else ""
 
-    def now(self) -> datetime:
-        return timezone.now().astimezone(ZoneInfo(self.time_zone))
+    def now(self, moment: datetime | None = None) -> datetime:
+        """`moment` (by default now) on its own clock."""
+        return (moment or timezone.now()).astimezone(ZoneInfo(self.time_zone))
 
     def is_open(self, moment: datetime | None = None) -> bool:
-        moment = (moment or timezone.now()).astimezone(ZoneInfo(self.time_zone))
+        moment = self.now(moment)
         hours = self.hours_on(moment.date())
         return hours is not None and hours[0] <= moment.time() < hours[1]
 
     def next_opening(self, moment: datetime | None = None) -> datetime | None:
         """When it opens next after `moment` (within a fortnight), on its own clock."""
-        moment = (moment or timezone.now()).astimezone(ZoneInfo(self.time_zone))
+        moment = self.now(moment)
         for ahead in range(15):
             day = moment.date() + timedelta(days=ahead)
             hours = self.hours_on(day)

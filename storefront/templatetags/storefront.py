@@ -1,7 +1,6 @@
 """The storefront's template helpers: prices, photos, links that keep a listing's state."""
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +95,7 @@ def seller() -> dict[str, Any] | None:
     contacts = documents_selectors.seller_contacts()
     if contacts is None:
         return None
-    return {**dict(contacts), "tel": re.sub(r"[^\d+]", "", contacts["phone"])}
+    return {**dict(contacts), "tel": formatting.tel(contacts["phone"])}
 
 
 @dataclass(frozen=True)

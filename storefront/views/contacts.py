@@ -46,11 +46,12 @@ def shown(card: ShowroomCard, seller: SellerContacts | None) -> ShowroomShown:
         )
         for day, label in Weekday.choices
     ]
-    opening = card.next_opening()
+    open_now = card.is_open(now)
+    opening = None if open_now else card.next_opening(now)
     return ShowroomShown(
         card=card,
         seller=seller,
-        open_now=card.is_open(),
+        open_now=open_now,
         closes_at=f"{hours_today[1]:%H:%M}" if hours_today else "",
         next_opening=_when(opening, today) if opening else "",
         week=week,
