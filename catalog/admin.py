@@ -12,9 +12,9 @@ from common.admin import (
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
     date_range_filter,
-    id_column,
     money_column,
 )
+from common.admin.references import OrderLinksMixin
 from common.api.exceptions import ApplicationError
 from common.images import photo_checked
 
@@ -254,10 +254,13 @@ class ProductAdmin(CatalogAdmin):
 
 
 @admin.register(StockReservation)
-class StockReservationAdmin(ReadOnlyAdminMixin, CatalogAdmin):
+class StockReservationAdmin(OrderLinksMixin, ReadOnlyAdminMixin, CatalogAdmin):
     list_display = ["order", "product", "quantity", "status", "created_at"]
-    order = id_column("order_id", _("Order"), page="admin:orders_order_change")
     list_filter = ["status", date_range_filter("created_at")]
     search_fields = ["=order_id", "product__name"]
     list_select_related = ["product"]
     readonly_fields = [f.name for f in StockReservation._meta.fields]
+
+    @admin.display(description=_("Order"), ordering="order_id")
+    def order(self, reservation):
+        return self.order_link(reservation)

@@ -106,16 +106,25 @@ FEEDS = {
         ActivityKind.ORDER_PLACED,
         "order",
         "customer_id",
-        lambda p: _("Placed order %(number)s for %(amount)s")
-        % {"number": p.get("number", ""), "amount": _money(p, "total_amount")},
+        lambda p: (
+            _("Placed order %(number)s for %(amount)s")
+            if p.get("number")
+            else _("Placed an order for %(amount)s")
+        )
+        % {"number": p.get("number"), "amount": _money(p, "total_amount")},
     ),
     "order.status_changed": Feed(
         ActivityKind.ORDER_STATUS_CHANGED,
         "order",
         "customer_id",
-        lambda p: _("Order %(number)s went from %(from)s to %(to)s")
+        lambda p: (
+            _("Order %(number)s went from %(from)s to %(to)s")
+            if p.get("number")
+            # An event stored before orders had numbers (docs/conventions.md, "Human numbers").
+            else _("The order went from %(from)s to %(to)s")
+        )
         % {
-            "number": p.get("number", ""),
+            "number": p.get("number"),
             "from": _order_status(p.get("from_status")),
             "to": _order_status(p["status"]),
         },

@@ -21,9 +21,12 @@ from common.admin import (
     display,
     service_action,
 )
+from common.admin.people import PeopleMixin
+from common.admin.references import OrderLinksMixin
 from common.api.exceptions import ApplicationError
 from common.types import Actor
 from documents import rendering, selectors, services
+from documents.choices import TEMPLATE_LANGUAGES
 from documents.models import (
     REQUISITE_FIELDS,
     Document,
@@ -141,21 +144,26 @@ class RequisitesChangeForm(forms.ModelForm):
 
 
 @admin.register(RequisitesChange)
-class RequisitesChangeAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+class RequisitesChangeAdmin(PeopleMixin, DatabaseAdminMixin, admin.ModelAdmin):
     """Proposals of new requisites: made by "add", confirmed or rejected from the list by
     another staff member allowed to (four eyes, docs/documents.md "Requisites"); never
     edited."""
 
     using = DB
     form = RequisitesChangeForm
+    people_fields = {
+        "proposed_by_id": _("proposed by"),
+        "confirmed_by_id": _("confirmed by"),
+        "rejected_by_id": _("rejected by"),
+    }
     list_display = [
         "legal_entity",
         "account",
         "bik",
         "status",
-        "proposed_by_id",
+        "proposed_by_id_person",
         "proposed_at",
-        "confirmed_by_id",
+        "confirmed_by_id_person",
         "confirmed_at",
     ]
     list_filter = ["status"]
@@ -163,11 +171,11 @@ class RequisitesChangeAdmin(DatabaseAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "status",
         "previous",
-        "proposed_by_id",
+        "proposed_by_id_person",
         "proposed_at",
-        "confirmed_by_id",
+        "confirmed_by_id_person",
         "confirmed_at",
-        "rejected_by_id",
+        "rejected_by_id_person",
         "rejected_at",
     ]
     actions = [
@@ -296,9 +304,9 @@ class DocumentTemplateAdmin(VersionedTemplateAdmin[DocumentTemplate]):
 
 
 @admin.register(Document)
-class DocumentAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class DocumentAdmin(OrderLinksMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     using = DB
-    list_display = ["number", "kind", "order_id", "language", "created_at", "file_link"]
+    list_display = ["number", "kind", "order", "language_name", "created_at", "file_link"]
     list_filter = ["kind", "language"]
     search_fields = ["number", "=order_id"]
     readonly_fields = ["file_link", "sha256", "supersedes", "template"]
@@ -312,6 +320,14 @@ class DocumentAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             done=_("Generated again"),
         )
     ]
+
+    @display(_("order"), ordering="order_id")
+    def order(self, document: Document) -> str:
+        return self.order_link(document)
+
+    @display(_("language"), ordering="language")
+    def language_name(self, document: Document) -> str:
+        return str(dict(TEMPLATE_LANGUAGES).get(document.language, document.language))
 
     @display(_("file"))
     def file_link(self, document: Document) -> str:

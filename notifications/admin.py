@@ -6,6 +6,7 @@ masked in the list."""
 from django import forms
 from django.contrib import admin
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +72,8 @@ class TemplateAdmin(VersionedTemplateAdmin[Template]):
 
     def preview(self, template):
         """The subject, the text and, for an e-mail, the HTML part as the customer sees it."""
-        sample = NOTICES[template.notice].variables
+        with translation.override(template.language):  # the samples as its language writes them
+            sample = NOTICES[template.notice].variables
         html = services.email_html(template.body, sample, language=template.language)
         subject = rendering.render(template.subject, sample)
         text = rendering.render(template.body, sample)
@@ -136,10 +138,12 @@ class SuppressionAdmin(DatabaseAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class PreferenceAdmin(PeopleMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     using = DB
+    people_fields = {"user_id": _("customer")}
+    people_search_fields = ("user_id",)
     list_display = [
-        "user_id",
+        "user_id_person",
         "email_reminders",
         "email_marketing",
         "sms_transactional",

@@ -3,15 +3,75 @@ notice with its category, its channels and its documented variables, with a samp
 for the admin's preview. A template naming any other variable is refused."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
+
+from common.formatting import local_date, local_datetime, money, percent
+from documents.choices import DocumentKind
 from notifications.choices import Category, Channel
 
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount in a notice's variables, formatted in the customer's language."""
+
+    value: Decimal | str
+    currency: str
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A rate in a notice's variables: `15,90` in Russian, `15.90` in English."""
+
+    value: Decimal | str
+
+
+Value = StrOrPromise | int | Amount | Percent | date | datetime | None
+
+
+def formatted(value: Value) -> str:
+    """A variable as the active language writes it: amounts, rates, dates and the words the
+    notices use (below) alike."""
+    if isinstance(value, Amount):
+        return money(value.value, value.currency)
+    if isinstance(value, Percent):
+        return percent(value.value)
+    if isinstance(value, datetime):
+        return local_datetime(value)
+    if isinstance(value, date):
+        return local_date(value)
+    return "" if value is None else str(value)
+
+
+# The words the notices put in their variables, in the customer's language.
+INSURANCE = {
+    "osago": pgettext_lazy("insurance type, short", "OSAGO"),
+    "kasko": pgettext_lazy("insurance type, short", "KASKO"),
+}
+CLAIM_DECISIONS = {
+    "approved": pgettext_lazy("claim decision", "approved"),
+    "rejected": pgettext_lazy("claim decision", "rejected"),
+}
+
+
+def _rub(amount: str) -> Amount:
+    return Amount(Decimal(amount), "RUB")
+
+
+def _moscow(day: int, month: int, hour: int) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=ZoneInfo("Europe/Moscow"))
+
+
 # Every notice has these.
-COMMON = {
+COMMON: dict[str, Value] = {
     "name": "Анна Смирнова",
     "site_url": "https://autosalon.example.com",
 }
-ORDER = {
+ORDER: dict[str, Value] = {
     "order_number": "А-2026-000123",
     "order_url": "https://autosalon.example.com/account/orders/7f3a2c1b/",
 }
@@ -23,27 +83,32 @@ PLACE = "Автосалон на Ленинградке, Москва, Лени�
 class Notice:
     key: str
     category: Category
-    sample: dict[str, str] = field(default_factory=dict)  # the notice's own variables
+    sample: dict[str, Value] = field(default_factory=dict)  # the notice's own variables
     channels: tuple[Channel, ...] = (Channel.EMAIL, Channel.SMS)
 
     @property
     def variables(self) -> dict[str, str]:
-        """Every variable a template of it may name, with a sample value."""
-        return {**COMMON, **self.sample}
+        """Every variable a template of it may name, with a sample value as the active
+        language writes it (the admin's preview, the e-mails' walk)."""
+        return {name: formatted(value) for name, value in {**COMMON, **self.sample}.items()}
 
 
 _NOTICES: tuple[Notice, ...] = (
-    Notice("order.created", Category.TRANSACTIONAL, {**ORDER, "total": "2 100 000,00 ₽"}),
+    Notice("order.created", Category.TRANSACTIONAL, {**ORDER, "total": _rub("2100000.00")}),
     Notice(
         "order.reservation_expiring",
         Category.REMINDERS,
-        {**ORDER, "reserved_until": "28.11.2026 18:00", "hours_left": "24"},
+        {**ORDER, "reserved_until": _moscow(28, 11, 18), "hours_left": "24"},
     ),
     Notice("order.ready_for_handover", Category.TRANSACTIONAL, ORDER),
     Notice(
         "order.document_ready",
         Category.TRANSACTIONAL,
-        {**ORDER, "document": "Договор купли-продажи", "document_number": "ДКП-2026-000123"},
+        {
+            **ORDER,
+            "document": DocumentKind.SALE_CONTRACT.label,
+            "document_number": "ДКП-2026-000123",
+        },
         channels=(Channel.EMAIL,),
     ),
     Notice(
@@ -51,56 +116,56 @@ _NOTICES: tuple[Notice, ...] = (
         Category.TRANSACTIONAL,
         {
             **ORDER,
-            "amount": "420 000,00 ₽",
+            "amount": _rub("420000.00"),
             "receipts_url": "https://autosalon.example.com/api/v1/payments/5d1e/receipts/",
         },
     ),
-    Notice("payment.refunded", Category.TRANSACTIONAL, {**ORDER, "amount": "30 000,00 ₽"}),
+    Notice("payment.refunded", Category.TRANSACTIONAL, {**ORDER, "amount": _rub("30000.00")}),
     Notice(
         "loan.approved",
         Category.TRANSACTIONAL,
         {
             **ORDER,
-            "amount": "1 680 000,00 ₽",
+            "amount": _rub("1680000.00"),
             "term_months": "36",
-            "monthly_payment": "58 912,44 ₽",
-            "annual_rate": "15,9",
+            "monthly_payment": _rub("58912.44"),
+            "annual_rate": Percent(Decimal("15.90")),
         },
     ),
     Notice("loan.declined", Category.TRANSACTIONAL, ORDER),
-    Notice("loan.disbursed", Category.TRANSACTIONAL, {**ORDER, "amount": "1 680 000,00 ₽"}),
+    Notice("loan.disbursed", Category.TRANSACTIONAL, {**ORDER, "amount": _rub("1680000.00")}),
     Notice(
         "policy.issued",
         Category.TRANSACTIONAL,
         {
             "policy_number": "KASKO-2026-000042",
-            "insurance_type": "КАСКО",
-            "premium": "96 400,00 ₽",
-            "start_date": "01.12.2026",
-            "end_date": "30.11.2027",
+            "insurance_type": INSURANCE["kasko"],
+            "premium": _rub("96400.00"),
+            "start_date": date(2026, 12, 1),
+            "end_date": date(2027, 11, 30),
         },
     ),
     Notice(
         "policy.lapsed",
         Category.TRANSACTIONAL,
-        {"policy_number": "KASKO-2026-000042", "insurance_type": "КАСКО"},
+        {"policy_number": "KASKO-2026-000042", "insurance_type": INSURANCE["kasko"]},
     ),
     Notice(
         "claim.decided",
         Category.TRANSACTIONAL,
-        {"decision": "одобрено", "amount_approved": "120 000,00 ₽"},
+        {"decision": CLAIM_DECISIONS["approved"], "amount_approved": _rub("120000.00")},
     ),
     Notice(
         "test_drive.booked",
         Category.TRANSACTIONAL,
-        {"vehicle": "Haval Jolion", "starts_at": "28.11.2026 11:00", "place": PLACE},
+        {"vehicle": "Haval Jolion", "starts_at": _moscow(28, 11, 11), "place": PLACE},
     ),
     Notice(
         "test_drive.reminder",
         Category.REMINDERS,
         {
             "vehicle": "Haval Jolion",
-            "starts_at": "28.11.2026 11:00",
+            "starts_at": _moscow(28, 11, 11),
             "hours_left": "2",
             "place": PLACE,
         },
@@ -108,12 +173,12 @@ _NOTICES: tuple[Notice, ...] = (
     Notice(
         "test_drive.cancelled",
         Category.TRANSACTIONAL,
-        {"vehicle": "Haval Jolion", "starts_at": "28.11.2026 11:00", "place": PLACE},
+        {"vehicle": "Haval Jolion", "starts_at": _moscow(28, 11, 11), "place": PLACE},
     ),
     Notice(
         "registration.confirmed",
         Category.TRANSACTIONAL,
-        {"event": "День открытых дверей", "starts_at": "05.12.2026 12:00", "place": "Главный зал"},
+        {"event": "День открытых дверей", "starts_at": _moscow(5, 12, 12), "place": "Главный зал"},
         channels=(Channel.EMAIL,),
     ),
     Notice(
@@ -121,24 +186,24 @@ _NOTICES: tuple[Notice, ...] = (
         Category.REMINDERS,
         {
             "event": "День открытых дверей",
-            "starts_at": "05.12.2026 12:00",
+            "starts_at": _moscow(5, 12, 12),
             "hours_left": "24",
             "place": "Главный зал",
         },
     ),
 )
-TRADE_IN = {"car": "Lada Priora, 2012", "amount": "800 000,00 ₽"}
+TRADE_IN: dict[str, Value] = {"car": "Lada Priora, 2012", "amount": _rub("800000.00")}
 _NOTICES += (
     Notice(
         "trade_in.offered",
         Category.TRANSACTIONAL,
-        {**TRADE_IN, "valid_until": "10.12.2026 18:00"},
+        {**TRADE_IN, "valid_until": _moscow(10, 12, 18)},
         channels=(Channel.EMAIL,),
     ),
     Notice(
         "trade_in.offer_expiring",
         Category.REMINDERS,
-        {**TRADE_IN, "valid_until": "10.12.2026 18:00"},
+        {**TRADE_IN, "valid_until": _moscow(10, 12, 18)},
         channels=(Channel.EMAIL,),
     ),
     Notice("trade_in.inspected", Category.TRANSACTIONAL, TRADE_IN, channels=(Channel.EMAIL,)),

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import pgettext_lazy
 
 from common.events import TypedEvent, consumer
 from documents.choices import DocumentKind
+from notifications.catalogue import CLAIM_DECISIONS, INSURANCE
 from notifications.services import Amount, Percent, Value, notify
 from orders import selectors as orders_selectors
 from payments import selectors as payments_selectors
@@ -53,15 +53,6 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
     from tradein.events import TradeInPayload
 
 Variables = Mapping[str, Value]
-
-INSURANCE = {
-    "osago": pgettext_lazy("insurance type, short", "OSAGO"),
-    "kasko": pgettext_lazy("insurance type, short", "KASKO"),
-}
-CLAIM_DECISIONS = {
-    "approved": pgettext_lazy("claim decision", "approved"),
-    "rejected": pgettext_lazy("claim decision", "rejected"),
-}
 
 
 def _notifying(handler: Callable[[TypedEvent[Any]], None]) -> Callable[[TypedEvent[Any]], None]:

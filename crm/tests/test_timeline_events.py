@@ -9,6 +9,7 @@ from accounts import services as accounts_services
 from accounts.tests.factories import PASSWORD
 from common.events import registry, types
 from crm import services
+from crm.handlers import FEEDS
 from crm.models import Activity, Client, OutboxEvent
 from crm.tests.events import deliver
 from crm.tests.factories import crm_client_make
@@ -134,3 +135,19 @@ def test_a_test_drive_entry_reads_its_time_on_the_dealerships_clock():
         assert summary({"start_time": "2026-11-25T09:30:00+03:00"}) == (
             "Записан на тест-драйв 25.11.2026 09:30"
         )
+
+
+def test_an_order_event_stored_before_orders_had_numbers_reads_whole():
+    """An event from before human numbers carries none: its entry reads as a sentence, with
+    no gap where the number would be."""
+    placed = {"total_amount": "500.00", "currency": "RUB"}
+    moved = {"from_status": "pending", "status": "paid"}
+
+    with translation.override("ru"):
+        assert FEEDS["order.created"].summary(placed) == "Оформил заказ на 500,00\xa0₽"
+        assert (
+            FEEDS["order.status_changed"].summary(moved)
+            == "Заказ перешёл из статуса «ожидает оплаты» в «оплачен»"
+        )
+        numbered = FEEDS["order.created"].summary({**placed, "number": "А-2026-000001"})
+    assert numbered == "Оформил заказ А-2026-000001 на 500,00\xa0₽"

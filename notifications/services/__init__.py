@@ -4,6 +4,7 @@ lease and the stalled ones handed back in `deliveries.py`, the customer's prefer
 unsubscribe link in `preferences.py`, the templates' versions in `templates.py`, the reminders
 in `reminders.py`."""
 
+from notifications.catalogue import Amount, Percent, Value
 from notifications.services.deliveries import (
     LINE_BREAKS,
     SendLater,
@@ -11,7 +12,7 @@ from notifications.services.deliveries import (
     delivery_send,
     email_html,
 )
-from notifications.services.notices import Amount, Percent, Value, notify
+from notifications.services.notices import notify
 from notifications.services.preferences import (
     UNSUBSCRIBE_SALT,
     preferences_update,

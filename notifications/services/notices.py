@@ -4,44 +4,21 @@ key in the consumer's transaction and sent by a task after the commit (docs/noti
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_stubs_ext import StrOrPromise
 
 from accounts import selectors as accounts_selectors
-from common.formatting import local_date, local_datetime, money, percent
 from common.queueing import task_queue
 from common.types import Id
-from notifications.catalogue import NOTICES
+from notifications.catalogue import NOTICES, Value, formatted
 from notifications.choices import Category, Channel, DeliveryStatus
 from notifications.models import Delivery, Preference, Suppression
 from notifications.services.deliveries import _close
 
 DB = "notifications"
-
-
-@dataclass(frozen=True)
-class Amount:
-    """An amount in a notice's variables, formatted in the customer's language."""
-
-    value: Decimal | str
-    currency: str
-
-
-@dataclass(frozen=True)
-class Percent:
-    """A rate in a notice's variables: `15,90` in Russian, `15.90` in English."""
-
-    value: Decimal | str
-
-
-Value = StrOrPromise | int | Amount | Percent | date | datetime | None
 
 
 def notify(
@@ -69,7 +46,7 @@ def notify(
         context = {
             "name": card.full_name or card.email,
             "site_url": settings.SITE_URL,
-            **{name: _formatted(value) for name, value in variables.items()},
+            **{name: formatted(value) for name, value in variables.items()},
         }
     made = []
     for channel in spec.channels:
@@ -98,18 +75,6 @@ def notify(
             _send_after_commit(delivery.pk)
         made.append(delivery)
     return made
-
-
-def _formatted(value: Value) -> str:
-    if isinstance(value, Amount):
-        return money(value.value, value.currency)
-    if isinstance(value, Percent):
-        return percent(value.value)
-    if isinstance(value, datetime):
-        return local_datetime(value)
-    if isinstance(value, date):
-        return local_date(value)
-    return "" if value is None else str(value)
 
 
 def _ruled_out(preference: Preference, channel: str, category: str, address: str) -> str:

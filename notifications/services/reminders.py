@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.services.notices import Amount, notify
+from notifications.catalogue import Amount
+from notifications.services.notices import notify
 from orders import selectors as orders_selectors
 from showroom import selectors as showroom_selectors
 from tradein import selectors as tradein_selectors

@@ -1,20 +1,21 @@
 """Numbers and dates in notices the way the customer's language writes them: a rate with a
-decimal comma in Russian, a policy's days as ДД.ММ.ГГГГ (they arrive as ISO strings)."""
+decimal comma in Russian, a policy's days as ДД.ММ.ГГГГ (they arrive as ISO strings), and
+the catalogue's samples, which the admin's preview and the e-mails' walk show, alike."""
 
 from datetime import date
 from types import SimpleNamespace
 
 from django.utils import translation
 
+from notifications.catalogue import NOTICES, Percent, formatted
 from notifications.handlers import _policy_issued
-from notifications.services.notices import Percent, _formatted
 
 
 def test_a_rate_has_a_decimal_comma_in_russian_and_a_point_in_english():
     with translation.override("ru"):
-        russian = _formatted(Percent("15.90"))
+        russian = formatted(Percent("15.90"))
     with translation.override("en"):
-        english = _formatted(Percent("15.90"))
+        english = formatted(Percent("15.90"))
 
     assert (russian, english) == ("15,90", "15.90")
 
@@ -33,4 +34,20 @@ def test_a_policys_days_are_read_as_dates_and_written_the_russian_way():
 
     assert variables["start_date"] == date(2026, 11, 27)
     with translation.override("ru"):
-        assert _formatted(variables["end_date"]) == "26.11.2027"
+        assert formatted(variables["end_date"]) == "26.11.2027"
+
+
+def test_the_samples_are_written_the_way_the_language_of_the_preview_writes_them():
+    loan, policy = NOTICES["loan.approved"], NOTICES["policy.issued"]
+    with translation.override("ru"):
+        russian = {**loan.variables, **policy.variables}
+    with translation.override("en"):
+        english = {**loan.variables, **policy.variables}
+
+    assert (russian["amount"], english["amount"]) == (
+        "1\xa0680\xa0000,00\xa0₽",
+        "1,680,000.00\xa0RUB",
+    )
+    assert (russian["annual_rate"], english["annual_rate"]) == ("15,90", "15.90")
+    assert (russian["insurance_type"], english["insurance_type"]) == ("КАСКО", "KASKO")
+    assert (russian["end_date"], english["end_date"]) == ("30.11.2027", "11/30/2027")

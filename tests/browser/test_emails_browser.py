@@ -4,7 +4,10 @@ sample, rendered as it is delivered (`notifications.services.email_html`), signe
 seller. Nothing runs off the screen, no word of the site's English reaches a Russian e-mail,
 no id shows; `make screenshots` saves each one to test-artifacts/."""
 
+import re
+
 import pytest
+from django.utils import translation
 
 from documents.tests.factories import legal_entity_make
 from notifications import services
@@ -16,6 +19,9 @@ from tests.browser.test_storefront_browser import DESKTOP, ENGLISH, PHONE
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
+# An amount the Russian way, `2 100 000,00`: never in an English e-mail.
+RUSSIAN_FIGURE = re.compile(r"\d[\u00a0 ]\d{3},\d{2}")
+
 
 def emails(language: str) -> dict[str, str]:
     """Each notice sent by e-mail, as its HTML part reads in `language`."""
@@ -25,7 +31,9 @@ def emails(language: str) -> dict[str, str]:
             continue
         template = services.template_current(notice=key, channel=Channel.EMAIL, language=language)
         assert template is not None and template.language == language, key
-        shown[key] = services.email_html(template.body, notice.variables, language=language)
+        with translation.override(language):  # the samples as the language writes them
+            variables = notice.variables
+        shown[key] = services.email_html(template.body, variables, language=language)
     return shown
 
 
@@ -55,3 +63,7 @@ def test_every_email_reads_whole_on_a_phone_and_a_desktop(chromium, language):
     if language == "ru":
         english = {key: ENGLISH.findall(text) for key, text in texts.items()}
         assert {key: words for key, words in english.items() if words} == {}
+    else:
+        russian = {key: RUSSIAN_FIGURE.findall(text) for key, text in texts.items()}
+        assert {key: figures for key, figures in russian.items() if figures} == {}
+        assert "2,100,000.00" in texts["order.created"]

@@ -2,11 +2,13 @@
 of queries however many rows they show."""
 
 import itertools
+import re
 from contextlib import ExitStack
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import quote
@@ -14,7 +16,8 @@ from django.db import connections
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
 
 from accounts import services as accounts_services
 from accounts.choices import ActivityType
@@ -213,6 +216,48 @@ def test_every_admin_page_renders_against_the_database_of_its_model(admin_user, 
         assert add.status_code == (200 if can_add else 403), label
 
 
+# A cell of a list: `<td class="field-status">…</td>` (and the row's link, a `th`).
+FULL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+CELL = re.compile(r'<(td|th) class="field-[^"]*"[^>]*>(.*?)</\1>', re.DOTALL)
+
+
+def raw_choice_values() -> dict[str, set[str]]:
+    """Each stored value of a choice of the project's models that differs from what it reads
+    as (`completed`, `purchased`, `active`), with the fields that store it: what a cell of a
+    list must never show for itself."""
+    values: dict[str, set[str]] = {}
+    with translation.override("en"):
+        for app_label in settings.DOMAIN_APPS:
+            for model in apps.get_app_config(app_label).get_models():
+                for field in model._meta.get_fields():
+                    for value, label in getattr(field, "flatchoices", None) or ():
+                        if isinstance(value, str) and value and value != str(label):
+                            values.setdefault(value, set()).add(f"{model._meta.label}.{field.name}")
+    return values
+
+
+def test_no_list_shows_a_stored_choice_instead_of_its_name(customer):
+    """A manager reads "Выполнен", "Куплен", "Действует" in every column of every list, the
+    columns that show another model's state included, never the stored `completed`,
+    `purchased` or `active`, nor a bare id where a person or an order is meant."""
+    rows_make(customer, 1)
+    raw = raw_choice_values()
+    assert {"completed", "purchased", "active"} <= raw.keys()  # what the review found
+    browser = browser_for(UserFactory(role="admin", language="ru"))
+    shown: dict[str, set[str]] = {}
+    for model in admin.site._registry:
+        response = browser.get(url(model, "changelist"))
+        assert response.status_code == 200, model._meta.label
+        for _tag, cell in CELL.findall(response.content.decode()):
+            text = strip_tags(cell)
+            found = {part.strip() for part in text.split("/") if part.strip() in raw}
+            if FULL_UUID.fullmatch(text.strip()):  # an id alone, which no person can say
+                found.add(text.strip())
+            if found:
+                shown.setdefault(model._meta.label, set()).update(found)
+    assert shown == {}
+
+
 LISTS = [
     Event,
     Registration,
@@ -263,3 +308,14 @@ def test_lists_make_as_many_queries_for_12_rows_as_for_2(admin_user, customer):
         assert many[label][0] == queries, (
             f"{label}: {queries} queries for 2 rows, {many[label][0]} for 12"
         )
+
+
+def test_a_stock_reservation_names_its_order_by_number(admin_user, customer):
+    rows_make(customer, 1)
+    reservation = StockReservation.objects.get()
+    number = Order.objects.get(pk=reservation.order_id).number
+
+    page = browser_for(admin_user).get(url(StockReservation, "changelist")).content.decode()
+
+    assert f">{number}</a>" in page
+    assert f">{str(reservation.order_id)[:8]}</a>" not in page
