@@ -2,6 +2,7 @@
 with its own valid VIN that agrees with its make and year, the same on every run."""
 
 import random
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -75,3 +76,19 @@ def test_each_demo_car_gets_three_to_six_drawn_pictures_sharing_files(run_on_com
         services.photo_delete(photo=first[0])
     assert default_storage.exists(first[1].image.name)  # the twin still shows it
     assert default_storage.exists(first[1].renditions["thumb"]["name"])
+
+
+def test_the_demo_names_its_categories_and_accessories_in_russian():
+    """A Russian dealership's own records read Russian (makes and models are names)."""
+
+    def names(tree):
+        for name, children in tree.items():
+            yield name
+            yield from names(children)
+
+    written = [*names(demo.TREE), *(name for name, _price, _stock in demo.ACCESSORIES)]
+    assert len(written) >= 14
+    assert [
+        name for name in written if re.search(r"[A-Za-z]{3,}", name) and "GPS" not in name
+    ] == []
+    assert all(re.search("[а-яё]", name) for name in written)
