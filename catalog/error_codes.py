@@ -9,3 +9,5 @@ class CatalogErrorCode(StrEnum):
     CATEGORY_TOO_DEEP = "category_too_deep"
     VIN_TAKEN = "vin_taken"
     VIN_CONTRADICTION = "vin_contradiction"
+    SHOWROOM_NOT_FOUND = "showroom_not_found"
+    ALREADY_THERE = "already_there"

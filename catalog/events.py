@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from catalog.models import Product
+from catalog.models import Product, VehicleTransfer
 from common.events import DomainEvent
 from common.events.payloads import (
     Currency,
+    DateTime,
     DecimalString,
     NonEmpty,
     Schema,
@@ -51,10 +52,26 @@ class ProductUpdated(_ProductPayload):
     """A product's details, price, stock on hand or availability changed."""
 
 
+@dataclass(frozen=True)
+class VehicleTransferred:
+    """A car was moved from one showroom of the group to another (docs/showrooms.md)."""
+
+    id: Uuid = described("The transfer.")
+    vehicle_id: Uuid = described("The car (a catalog product).")
+    from_showroom_id: Uuid | None = described("Where it stood, or null if it stood nowhere yet.")
+    to_showroom_id: Uuid = described("Where it stands now.")
+    to_city: NonEmpty = described("The city of the showroom it stands in now.")
+    transferred_by: Uuid = described("The member of staff who moved it.")
+    transferred_at: DateTime = described("When (a date and time).")
+
+
 # EVENT TYPES
 # ------------------------------------------------------------------------------
 PRODUCT_CREATED = DomainEvent("product.created", payload=ProductCreated, app_label="catalog")
 PRODUCT_UPDATED = DomainEvent("product.updated", payload=ProductUpdated, app_label="catalog")
+VEHICLE_TRANSFERRED = DomainEvent(
+    "vehicle.transferred", payload=VehicleTransferred, app_label="catalog"
+)
 
 
 def product_payload(product: Product) -> dict:
@@ -70,4 +87,16 @@ def product_payload(product: Product) -> dict:
         "model": product.model,
         "year": product.year,
         "vin": product.vin,
+    }
+
+
+def transfer_payload(transfer: VehicleTransfer, city: str) -> dict:
+    return {
+        "id": str(transfer.pk),
+        "vehicle_id": str(transfer.product_id),
+        "from_showroom_id": str(transfer.from_showroom_id) if transfer.from_showroom_id else None,
+        "to_showroom_id": str(transfer.to_showroom_id),
+        "to_city": city,
+        "transferred_by": str(transfer.transferred_by_id),
+        "transferred_at": transfer.transferred_at.isoformat(),
     }

@@ -20,7 +20,20 @@ from catalog.search import product_search
 from common.filters import OrderingFilter
 
 # The facets a listing counts, each a filter of the same name.
-FACETS = ["make", "model", "body_type", "fuel", "transmission", "drive", "condition", "color"]
+FACETS = [
+    "city",
+    "showroom",
+    "make",
+    "model",
+    "body_type",
+    "fuel",
+    "transmission",
+    "drive",
+    "condition",
+    "color",
+]
+# A facet's field where it is not the facet's own name.
+FACET_FIELDS = {"showroom": "showroom_id"}
 # At most this many values of one repeatable filter: more is no buyer's choice.
 MAX_VALUES = 20
 MAX_NAME_LENGTH = 60
@@ -95,12 +108,37 @@ def any_of(choices) -> SpecificationFilter:
     return SpecificationFilter(choices=choices, widget=RepeatedWidget, distinct=False)
 
 
+class IdsField(forms.Field):
+    """Several ids (`RepeatedWidget`)."""
+
+    widget = RepeatedWidget
+
+    def clean(self, value):
+        if len(value or []) > MAX_VALUES:
+            raise forms.ValidationError(_("At most %(count)s values.") % {"count": MAX_VALUES})
+        return [forms.UUIDField().clean(item) for item in value or []]
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "format": "uuid"}, "maxItems": MAX_VALUES}
+)
+class AnyIdFilter(django_filters.Filter):
+    """Any of several ids: `showroom=<id>&showroom=<id>`."""
+
+    field_class = IdsField
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+
+
 class ProductFilter(FilterSet):
     category = django_filters.UUIDFilter(
         method="filter_category", label="Category, with descendants"
     )
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
+    city = AnyNameFilter(field_name="city")
+    showroom = AnyIdFilter(field_name="showroom_id")
     make = AnyNameFilter(field_name="make")
     model = AnyNameFilter(field_name="model")
     condition = any_of(Condition.choices)

@@ -10,6 +10,7 @@ from common.events import TypedEvent, consumer
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
     from orders.events import OrderCancelled
+    from showroom.events import ShowroomCreated
 
 
 @consumer("order.cancelled", name="catalog.release_stock_of_cancelled_order", app_label="catalog")
@@ -35,4 +36,17 @@ def note_demo_car(event: TypedEvent[Any]) -> None:
         resource_id=report["id"],
         vehicle_id=None if deleted else report.get("vehicle_id"),
         is_active=bool(report.get("is_active")) and not deleted,
+    )
+
+
+@consumer("showroom_place.created", name="catalog.note_showroom_place_created", app_label="catalog")
+@consumer("showroom_place.updated", name="catalog.note_showroom_place_updated", app_label="catalog")
+def note_showroom(event: TypedEvent[ShowroomCreated]) -> None:
+    """The group's showrooms, where the catalog's cars stand (docs/showrooms.md)."""
+    showroom = event.payload
+    services.location_note(
+        showroom_id=showroom.id,
+        name=showroom.name,
+        city=showroom.city,
+        is_active=showroom.is_active,
     )

@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -172,6 +173,11 @@ class Product(TimestampedModel):
     # Whether the showroom has a demo car of it to test-drive, as its events report
     # (`DemoCar`, catalog/handlers.py).
     test_drive_available = models.BooleanField(_("test drive"), default=False)
+    # Where the car stands: a showroom of the group (the showroom app's, known here by its
+    # events: `Location`), and that showroom's city, kept with it for the listing's facets.
+    # Moved only by a transfer (`VehicleTransfer`, docs/showrooms.md "Where each car is").
+    showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
+    city = models.CharField(_("city"), max_length=100, blank=True, db_index=True)
     # What the search reads, written with the product (catalog/search.py): the weighted
     # full-text vector (PostgreSQL only) and the phonetic key of its names.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -286,6 +292,47 @@ class ProductPhoto(TimestampedModel):
 
     def __str__(self):
         return self.alt or str(self.pk)
+
+
+class Location(TimestampedModel):
+    """A showroom of the group as the showroom's `showroom_place.*` events report it: the catalog
+    places its cars in showrooms, names them in the listing's facets and checks a transfer's
+    destination without reading the showroom (docs/showrooms.md)."""
+
+    showroom_id = models.UUIDField(_("showroom"), primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100)
+    is_active = models.BooleanField(_("open to buyers"))
+
+    class Meta:
+        verbose_name = _("showroom")
+        verbose_name_plural = _("showrooms")
+        ordering = ["city", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+
+class VehicleTransfer(models.Model):
+    """A car moved from one showroom to another: who moved it, when, from where, to where."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("vehicle")
+    )
+    from_showroom_id = models.UUIDField(_("from"), null=True, blank=True)
+    to_showroom_id = models.UUIDField(_("to"))
+    transferred_by_id = models.UUIDField(_("transferred by"))
+    transferred_at = models.DateTimeField(_("transferred at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-transferred_at"]
+
+    def __str__(self):
+        return str(self.transferred_at)
 
 
 class DemoCar(TimestampedModel):

@@ -85,6 +85,9 @@ class ShowroomPlaceAdmin(ShowroomAdmin):
     search_fields = ["name", "city", "address", "brands"]
     inlines = [OpeningHoursInline, HolidayInline]
 
+    def save_model(self, request, obj, form, change):
+        services.showroom_save(showroom=obj)  # with its event
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "legal_entity_id":  # the documents app's, chosen by name
             return reference_field("legal_entity", db_field)

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts import selectors as accounts_selectors
 from catalog import selectors as catalog_selectors
+from catalog import services as catalog_services
+from common.api.exceptions import ApplicationError
 from showroom import services
 from showroom.models import Event, OpeningHours, Showroom, ShowroomHoliday
 
@@ -69,7 +71,7 @@ def _showrooms_seed() -> list[Showroom]:
         new_year = new_year.replace(year=new_year.year + 1)
     for position, details in enumerate(SHOWROOMS):
         fields = {key: value for key, value in details.items() if key != "hours"}
-        showroom = Showroom.objects.create(position=position, **fields)
+        showroom = services.showroom_save(showroom=Showroom(position=position, **fields))
         OpeningHours.objects.bulk_create(
             OpeningHours(showroom=showroom, weekday=day, opens_at=opens, closes_at=closes)
             for day, (opens, closes) in enumerate(details["hours"], start=1)
@@ -79,10 +81,28 @@ def _showrooms_seed() -> list[Showroom]:
     return showrooms
 
 
+def _cars_place(showrooms: list[Showroom]) -> dict[str, Showroom]:
+    """Each demo car in the showroom of its make (the sign's brands), the others in turn: the
+    catalog's stock delivered to the group. Returns where each stands, by the car's id."""
+    placed: dict[str, Showroom] = {}
+    others = 0
+    for vehicle_id, make in catalog_selectors.vehicles_unplaced():
+        showroom = next((s for s in showrooms if make and make in s.brands), None)
+        if showroom is None:
+            showroom, others = showrooms[others % len(showrooms)], others + 1
+        try:
+            catalog_services.vehicle_place(product_id=vehicle_id, showroom_id=showroom.pk)
+        except ApplicationError:  # the catalog has not heard of the showroom yet: next run
+            break
+        placed[vehicle_id] = showroom
+    return placed
+
+
 def seed(stdout) -> None:
     if Event.objects.exists():
         return
     showrooms = _showrooms_seed()
+    placed = _cars_place(showrooms)
     # A demo car of every new model in the catalog, and the launch shows the first two.
     models_seen: set[tuple[str, str]] = set()
     demo_vehicles = []
@@ -128,7 +148,7 @@ def seed(stdout) -> None:
             opens_at=time(9),
             closes_at=time(20),
             vehicle_id=vehicle.pk,
-            showroom_id=showrooms[index % len(showrooms)].pk,
+            showroom_id=placed.get(str(vehicle.pk), showrooms[index % len(showrooms)]).pk,
         )
     services.resource_create(
         name="Зона выдачи", type_id=bays.pk, quantity=2, opens_at=time(8), closes_at=time(20)

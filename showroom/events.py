@@ -15,7 +15,7 @@ from common.events.payloads import (
     Uuid,
     described,
 )
-from showroom.models import Allocation, Event, Registration, Resource, TestDrive
+from showroom.models import Allocation, Event, Registration, Resource, Showroom, TestDrive
 
 
 # PAYLOADS (docs/events.md, "The contract")
@@ -102,6 +102,33 @@ class EventRegistrationStatusChanged(_EventRegistrationPayload):
     status: Literal["confirmed", "pending_payment", "expired"] = described(
         "The registration's new status."
     )
+
+
+@dataclass(frozen=True)
+class _ShowroomPayload:
+    """The fields every showroom payload below carries, in order."""
+
+    id: Uuid = described("The showroom.")
+    name: NonEmpty = described("Its name, as the site shows it.")
+    city: NonEmpty = described("The city it stands in.")
+    address: str = described("Its address in the city.")
+    phone: str = described("Its sales phone, as buyers dial it.")
+    time_zone: NonEmpty = described("Its clock, an IANA time zone: Europe/Moscow.")
+    legal_entity_id: Uuid | None = described(
+        "The legal entity that sells from it (documents'), or null for the default one."
+    )
+    is_active: bool = described("Whether it is open to buyers (shown on the site).")
+
+
+@dataclass(frozen=True)
+class ShowroomCreated(_ShowroomPayload):
+    """A showroom of the dealer group was added."""
+
+
+@dataclass(frozen=True)
+class ShowroomUpdated(_ShowroomPayload):
+    """A showroom's details changed: its name, city, address, phone, clock or legal entity,
+    or it was closed to buyers (`is_active` false) or opened again."""
 
 
 @dataclass(frozen=True)
@@ -231,6 +258,12 @@ REGISTRATION_CHANGED = DomainEvent(
     payload=EventRegistrationStatusChanged,
     app_label="showroom",
 )
+SHOWROOM_CREATED = DomainEvent(
+    "showroom_place.created", payload=ShowroomCreated, app_label="showroom"
+)
+SHOWROOM_UPDATED = DomainEvent(
+    "showroom_place.updated", payload=ShowroomUpdated, app_label="showroom"
+)
 RESOURCE_CREATED = DomainEvent("resource.created", payload=ResourceCreated, app_label="showroom")
 RESOURCE_UPDATED = DomainEvent("resource.updated", payload=ResourceUpdated, app_label="showroom")
 RESOURCE_DELETED = DomainEvent("resource.deleted", payload=ResourceDeleted, app_label="showroom")
@@ -277,6 +310,19 @@ def registration_payload(registration: Registration) -> dict:
         "position": registration.position,
         "amount": None if event.price is None else str(event.price),
         "currency": event.currency,
+    }
+
+
+def showroom_payload(showroom: Showroom) -> dict:
+    return {
+        "id": str(showroom.pk),
+        "name": showroom.name,
+        "city": showroom.city,
+        "address": showroom.address,
+        "phone": showroom.phone,
+        "time_zone": showroom.time_zone,
+        "legal_entity_id": str(showroom.legal_entity_id) if showroom.legal_entity_id else None,
+        "is_active": showroom.is_active,
     }
 
 

@@ -134,6 +134,8 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             *SPECIFICATION,
             "model_key",
             "test_drive_available",
+            "showroom_id",
+            "city",
             "photos",
             "created_at",
             "updated_at",
@@ -186,6 +188,8 @@ def product_row(product: Product) -> dict:
         "owners_count": product.owners_count,
         "model_key": product.model_key,
         "test_drive_available": product.test_drive_available,
+        "showroom_id": str(product.showroom_id) if product.showroom_id else None,
+        "city": product.city,
         "photos": [photo_view(photo) for photo in product.photos.all()],
         "created_at": _moment.to_representation(product.created_at),
         "updated_at": _moment.to_representation(product.updated_at),
@@ -272,6 +276,11 @@ class FacetsOutputSerializer(serializers.Serializer):
 
     def to_representation(self, instance):
         return instance  # already plain data (`selectors.vehicle_facets`)
+
+
+class TransferInputSerializer(StrictInputSerializer):
+    showroom_id = serializers.UUIDField(help_text="The showroom the car moves to.")
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
 class CompareQuerySerializer(StrictInputSerializer):

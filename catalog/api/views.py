@@ -122,6 +122,18 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         services.product_deactivate(product=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(request=s.TransferInputSerializer, responses={200: s.ProductOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        """Move a car to another showroom of the group, staff only: kept in its history and
+        told as `vehicle.transferred` (docs/showrooms.md, "Where each car is")."""
+        data = s.TransferInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vehicle = services.vehicle_transfer(
+            user=request.user, product_id=self.get_object().pk, **data.validated_data
+        )
+        return Response(s.ProductOutputSerializer(vehicle).data)
+
     @extend_schema(filters=True, responses={200: s.FacetsOutputSerializer})
     @action(detail=False, methods=["get"], pagination_class=None)
     @takes_query_parameters(*selectors.FACET_PARAMETERS)

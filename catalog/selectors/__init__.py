@@ -10,7 +10,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connections
-from django.db.models import Count, F, Field, Max, Min, QuerySet, Value
+from django.db.models import Count, Field, Max, Min, QuerySet, Value
 from django.utils.datastructures import MultiValueDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,8 @@ from catalog.choices import (
 )
 from catalog.filters import FACETS, ProductFilter
 from catalog.models import Category, DemoCar, Product, ProductPhoto, StockReservation
+from catalog.selectors.locations import facet_values
+from catalog.selectors.locations import vehicles_unplaced as vehicles_unplaced
 from catalog.validators import normalize_vin, validate_vin
 from common.api.exceptions import ApplicationError, NotFound
 from common.db.databases import database_for_app
@@ -347,16 +349,14 @@ def vehicle_facets(*, params: MultiValueDict[str, str]) -> dict[str, Any]:
         return filterset.queryset_without(without).order_by()
 
     counted = [
-        matching(without=facet)
-        .exclude(**{facet: ""})
-        .values(value=F(facet))
+        facet_values(matching(without=facet), facet)
         .annotate(facet=Value(facet), count=Count("*"))
-        .values_list("facet", "value", "count")
+        .values_list("facet", "value", "label", "count")
         for facet in FACETS
     ]
     facets: dict[str, list[dict[str, Any]]] = {facet: [] for facet in FACETS}
-    for facet, value, count in counted[0].union(*counted[1:], all=True):
-        label = FACET_LABELS.get(facet, {}).get(value, value)
+    for facet, value, named, count in counted[0].union(*counted[1:], all=True):
+        label = named or FACET_LABELS.get(facet, {}).get(value, value)
         facets[facet].append({"value": value, "label": str(label), "count": count})
     for values in facets.values():
         values.sort(key=lambda item: (-item["count"], item["label"]))

@@ -1,7 +1,8 @@
 """Writes of the catalog: categories, products and stock. Stock changes only here. Categories
 in `categories.py`, products and a trade-in's used car taken in in `products.py`, the stock's
 take, reservations and releases in `stock.py` (a hot path: docs/conventions.md, "Hot paths"),
-the showroom's demo cars in `demo_cars.py`, vehicles' photos in `photos.py` (docs/api.md,
+the showroom's demo cars in `demo_cars.py`, where each car stands and its transfers in
+`locations.py`, vehicles' photos in `photos.py` (docs/api.md,
 "Vehicles" and "Photos")."""
 
 from catalog.services.categories import (
@@ -12,6 +13,7 @@ from catalog.services.categories import (
     category_update,
 )
 from catalog.services.demo_cars import demo_car_note
+from catalog.services.locations import location_note, vehicle_place, vehicle_transfer
 from catalog.services.photos import (
     MAX_PHOTOS,
     photo_add,
@@ -39,6 +41,7 @@ __all__ = [
     "category_delete",
     "category_update",
     "demo_car_note",
+    "location_note",
     "photo_add",
     "photo_delete",
     "photo_renditions_make",
@@ -50,5 +53,7 @@ __all__ = [
     "stock_release",
     "stock_reserve",
     "used_vehicle_take_in",
+    "vehicle_place",
+    "vehicle_transfer",
     "vin_agreement_check",
 ]

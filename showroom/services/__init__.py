@@ -1,5 +1,5 @@
 """Writes of the showroom: events and their registrations, resources and their allocations,
-test drives. Every state change goes through a transition map (showroom/choices.py) under
+test drives, and the showrooms themselves (`places.py`). Every state change goes through a transition map (showroom/choices.py) under
 the row lock that serialises it: an event's for its seats, a resource's for its time, and a
 person's own lock for their test drives. Events, their categories and registrations in
 `open_days.py`, resources and their types in `resources.py`, their bookings in
@@ -25,6 +25,7 @@ from showroom.services.open_days import (
     registrations_cancel_upcoming,
     registrations_expire_holds,
 )
+from showroom.services.places import showroom_save
 from showroom.services.resources import (
     resource_create,
     resource_delete,
@@ -48,6 +49,7 @@ __all__ = [
     "resource_delete",
     "resource_type_create",
     "resource_update",
+    "showroom_save",
     "test_drive_book",
     "test_drive_cancel",
     "test_drive_outcome_set",

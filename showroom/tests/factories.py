@@ -65,7 +65,7 @@ def showroom_make(*, hours=((time(9), time(21)),) * 7, holidays=(), **fields) ->
         "phone": "+7 495 123-45-67",
         **fields,
     }
-    showroom = Showroom.objects.create(**details)
+    showroom = services.showroom_save(showroom=Showroom(**details))
     for weekday, day_hours in enumerate(hours, start=1):
         if day_hours:
             OpeningHours.objects.create(

@@ -26,9 +26,11 @@ from financing import selectors as financing
 from insurance import services as insurance
 from showroom import selectors as showroom
 from showroom import services as showroom_services
+from showroom.selectors.showrooms import showrooms_for_buyers
 from storefront import compare, seo, specs
 from storefront.forms import CalculatorForm, CallbackForm, InsuranceForm, TestDriveForm, TradeInForm
 from storefront.pages import htmx, page
+from storefront.views.contacts import ShowroomShown, shown
 
 PAGE_SIZE = 24
 FEATURED = 8
@@ -44,6 +46,8 @@ ORDERINGS = [
 ]
 # The facets a listing offers, in this order; models once a make is chosen.
 FACET_LEGENDS = [
+    ("city", gettext_lazy("City")),
+    ("showroom", gettext_lazy("Showroom")),
     ("condition", gettext_lazy("Condition")),
     ("body_type", gettext_lazy("Body type")),
     ("make", gettext_lazy("Make")),
@@ -140,6 +144,7 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
             "specification": SimpleLazyObject(lambda: specs.specification(vehicle)),
             "fragment_seconds": settings.STOREFRONT_FRAGMENT_SECONDS,
             "available": available,
+            "where": _where(vehicle),
             "similar": catalog.vehicles_similar(vehicle=vehicle, limit=SIMILAR),
             "compared": vehicle.pk in compare.compared_ids(request),
             "callback": CallbackForm(
@@ -158,6 +163,13 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
             **drive,
         },
     )
+
+
+def _where(vehicle: Any) -> ShowroomShown | None:
+    """The showroom the car stands in, open or not now on its own clock; none for a car that
+    stands nowhere yet, or in a showroom closed to buyers."""
+    cards = [card for card in showrooms_for_buyers() if card.id == vehicle.showroom_id]
+    return shown(cards[0], None) if cards else None
 
 
 def _calculator(request: HttpRequest, vehicle: Any) -> dict[str, Any]:

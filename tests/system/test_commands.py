@@ -9,6 +9,7 @@ from accounts.models import ActivityLog, User
 from accounts.tests.factories import UserFactory
 from catalog import selectors as catalog_selectors
 from catalog.demo import ACCESSORIES, vehicle_count
+from catalog.models import Product
 from financing import selectors as financing_selectors
 from orders import selectors as orders_selectors
 
@@ -34,6 +35,11 @@ def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable(demo_data):
         "withdrawn",
     ]
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    # Every car stands in one of the three showrooms, each of which has some, in two cities.
+    vehicles = Product.objects.filter(kind="vehicle")
+    assert not vehicles.filter(showroom_id=None).exists()
+    assert vehicles.values("showroom_id").distinct().count() == 3
+    assert set(vehicles.values_list("city", flat=True)) == {"Москва", "Екатеринбург"}
     for spec in DEMO_USERS:
         user = User.objects.get(email=spec["email"])
         assert user.check_password(spec["password"])

@@ -1,0 +1,30 @@
+"""Where the cars stand (docs/showrooms.md): the listing's city and showroom facets with the
+showrooms' names, and the cars that stand nowhere yet."""
+
+from django.db.models import F, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce
+
+from catalog.choices import ProductKind
+from catalog.filters import FACET_FIELDS
+from catalog.models import Location, Product
+
+
+def facet_values(vehicles: QuerySet[Product], facet: str) -> QuerySet[Product]:
+    """The vehicles that state `facet`, its value as `value` and, for a showroom, its name as
+    `label` (`Location`, in the same query); empty where the value names itself."""
+    field = FACET_FIELDS.get(facet, facet)
+    if field == "showroom_id":
+        name = Location.objects.filter(pk=OuterRef("showroom_id")).values("name")[:1]
+        return vehicles.exclude(showroom_id=None).values(
+            value=Cast(field, TextField()), label=Coalesce(Subquery(name), Value(""))
+        )
+    return vehicles.exclude(**{field: ""}).values(value=F(field), label=Value(""))
+
+
+def vehicles_unplaced() -> list[tuple[str, str]]:
+    """(id, make) of each car that stands in no showroom yet."""
+    unplaced = Product.objects.filter(kind=ProductKind.VEHICLE, showroom_id=None)
+    return [
+        (str(pk), make)
+        for pk, make in unplaced.order_by("created_at", "pk").values_list("pk", "make")
+    ]

@@ -1,0 +1,181 @@
+"""Where each car stands (docs/showrooms.md, "Where each car is"): the catalog learns of the
+group's showrooms from their `showroom_place.*` events, a member of staff moves a car from one to
+another with its history and its `vehicle.transferred` event, the listing counts the cars by
+city and showroom, and the car's page says where it stands, on that showroom's clock."""
+
+import pytest
+from django.utils import timezone
+
+from catalog import services as catalog_services
+from catalog.models import Location, Product, VehicleTransfer
+from catalog.models import OutboxEvent as CatalogOutbox
+from common.events import delivery, registry, types
+from orders.tests.factories import vehicle_make
+from showroom import services as showroom_services
+from showroom.tests.factories import YEKATERINBURG, showroom_make
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+TRANSFER = "/api/v1/catalog/products/{}/transfer/"
+
+
+def deliver_showroom_events() -> None:
+    """Every `showroom_place.*` event not delivered yet, to the catalog's consumers, in order (as
+    the relay would)."""
+    rows = (
+        registry.outbox_model("showroom")
+        ._default_manager.filter(type__startswith="showroom_place.")
+        .order_by("occurred_at")
+    )
+    for row in rows:
+        consumer = "catalog.note_" + row.type.replace(".", "_")
+        delivery.deliver(consumer, types.event_from_outbox_row(row, "showroom").as_dict())
+
+
+@pytest.fixture
+def group():
+    """Two showrooms in Moscow and one in Yekaterinburg, known to the catalog."""
+    moscow = showroom_make(name="Автосалон на Ленинградке")
+    south = showroom_make(name="Автосалон на Варшавке", address="Варшавское шоссе, 170")
+    yekaterinburg = showroom_make(**YEKATERINBURG)
+    deliver_showroom_events()
+    return moscow, south, yekaterinburg
+
+
+def placed(showroom, **vehicle) -> Product:
+    car = vehicle_make(**vehicle)
+    catalog_services.vehicle_place(product_id=car.pk, showroom_id=showroom.pk)
+    car.refresh_from_db()
+    return car
+
+
+def test_the_catalog_knows_each_showroom_by_its_events(group):
+    moscow, _south, yekaterinburg = group
+
+    assert Location.objects.count() == 3
+    assert Location.objects.get(pk=yekaterinburg.pk).city == "Екатеринбург"
+    moscow.is_active = False
+    showroom_services.showroom_save(showroom=moscow)
+    deliver_showroom_events()
+    assert Location.objects.get(pk=moscow.pk).is_active is False
+
+
+def test_a_car_moved_to_yekaterinburg_stands_and_is_listed_there_with_its_history_and_event(
+    group, manager, manager_client
+):
+    moscow, _south, yekaterinburg = group
+    car = placed(moscow)
+    assert (car.showroom_id, car.city) == (moscow.pk, "Москва")
+
+    response = manager_client.post(
+        TRANSFER.format(car.pk), {"showroom_id": str(yekaterinburg.pk), "note": "Под заказ"}
+    )
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["showroom_id"], response.json()["city"]) == (
+        str(yekaterinburg.pk),
+        "Екатеринбург",
+    )
+    car.refresh_from_db()
+    assert (car.showroom_id, car.city) == (yekaterinburg.pk, "Екатеринбург")
+    transfer = VehicleTransfer.objects.get()
+    assert (transfer.product_id, transfer.from_showroom_id, transfer.to_showroom_id) == (
+        car.pk,
+        moscow.pk,
+        yekaterinburg.pk,
+    )
+    assert (transfer.transferred_by_id, transfer.note) == (manager.pk, "Под заказ")
+    assert abs(transfer.transferred_at - timezone.now()).total_seconds() < 60
+    event = CatalogOutbox.objects.get(type="vehicle.transferred")
+    assert event.aggregate_id == str(car.pk)
+    assert event.payload["from_showroom_id"] == str(moscow.pk)
+    assert (event.payload["to_showroom_id"], event.payload["to_city"]) == (
+        str(yekaterinburg.pk),
+        "Екатеринбург",
+    )
+    assert event.payload["transferred_by"] == str(manager.pk)
+
+    again = manager_client.post(TRANSFER.format(car.pk), {"showroom_id": str(yekaterinburg.pk)})
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "already_there")
+    assert VehicleTransfer.objects.count() == 1
+
+
+def test_only_staff_move_a_car_and_only_to_a_showroom_open_to_buyers(
+    group, manager_client, customer_client
+):
+    moscow, south, yekaterinburg = group
+    car = placed(moscow)
+    south.is_active = False
+    showroom_services.showroom_save(showroom=south)
+    deliver_showroom_events()
+
+    by_customer = customer_client.post(
+        TRANSFER.format(car.pk), {"showroom_id": str(yekaterinburg.pk)}
+    )
+    closed = manager_client.post(TRANSFER.format(car.pk), {"showroom_id": str(south.pk)})
+    unknown = manager_client.post(TRANSFER.format(car.pk), {"showroom_id": str(car.pk)})
+    not_an_id = manager_client.post(TRANSFER.format(car.pk), {"showroom_id": "Екатеринбург"})
+    missing = manager_client.post(TRANSFER.format(car.pk), {})
+    too_long = manager_client.post(
+        TRANSFER.format(car.pk), {"showroom_id": str(yekaterinburg.pk), "note": "x" * 501}
+    )
+
+    assert by_customer.status_code == 403
+    assert (closed.status_code, closed.json()["error"]["code"]) == (400, "showroom_not_found")
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "showroom_not_found")
+    for refused in (not_an_id, missing, too_long):
+        assert refused.status_code == 400
+        assert refused.json()["error"]["code"] == "validation_error"
+    car.refresh_from_db()
+    assert car.showroom_id == moscow.pk
+    assert not VehicleTransfer.objects.exists()
+    assert not CatalogOutbox.objects.filter(type="vehicle.transferred").exists()
+
+
+def test_a_showroom_that_moves_city_takes_its_cars_listing_with_it(group):
+    moscow, _south, _yekaterinburg = group
+    car = placed(moscow)
+
+    moscow.city = "Химки"
+    showroom_services.showroom_save(showroom=moscow)
+    deliver_showroom_events()
+
+    car.refresh_from_db()
+    assert car.city == "Химки"
+
+
+def test_the_listing_counts_the_cars_by_city_and_showroom_as_the_catalog_holds_them(group, client):
+    moscow, south, yekaterinburg = group
+    for showroom, count in ((moscow, 2), (south, 1), (yekaterinburg, 1)):
+        for _ in range(count):
+            placed(showroom, make="Haval", model="Jolion")
+    vehicle_make(make="Haval", model="Jolion")  # delivered to no showroom yet
+
+    everywhere = client.get("/api/v1/catalog/products/facets/").json()
+    in_moscow = client.get("/api/v1/catalog/products/facets/", {"city": "Москва"}).json()
+
+    cities = {item["value"]: item["count"] for item in everywhere["facets"]["city"]}
+    assert cities == {
+        city: Product.objects.filter(city=city).count() for city in ("Москва", "Екатеринбург")
+    }
+    assert cities == {"Москва": 3, "Екатеринбург": 1}
+    showrooms = {item["label"]: item["count"] for item in everywhere["facets"]["showroom"]}
+    assert showrooms == {moscow.name: 2, south.name: 1, yekaterinburg.name: 1}
+    assert in_moscow["count"] == 3
+    # A facet counts under every filter but its own: Moscow's showrooms only, every city.
+    assert {item["label"] for item in in_moscow["facets"]["showroom"]} == {moscow.name, south.name}
+    assert len(in_moscow["facets"]["city"]) == 2
+    listed = client.get("/api/v1/catalog/products/", {"showroom": str(yekaterinburg.pk)}).json()
+    assert [row["city"] for row in listed["results"]] == ["Екатеринбург"]
+
+
+def test_the_cars_page_says_where_it_stands_on_that_showrooms_clock(group, client):
+    _moscow, _south, yekaterinburg = group
+    car = placed(yekaterinburg)
+
+    page = client.get(f"/cars/{car.pk}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert "Где стоит автомобиль" in page
+    assert "Автосалон на Космонавтов" in page and "проспект Космонавтов, 108" in page
+    assert 'href="tel:+73432223344"' in page
+    assert "местное время, UTC+5" in page
