@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog import selectors as catalog
@@ -47,7 +47,7 @@ ORDERINGS = [
 # The facets a listing offers, in this order; models once a make is chosen.
 FACET_LEGENDS = [
     ("city", gettext_lazy("City")),
-    ("showroom", gettext_lazy("Showroom")),
+    ("showroom", pgettext_lazy("a car's place", "Showroom")),
     ("condition", gettext_lazy("Condition")),
     ("body_type", gettext_lazy("Body type")),
     ("make", gettext_lazy("Make")),

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from accounts import selectors as accounts_selectors
 from accounts import services as accounts
 from accounts.tests.factories import PASSWORD, UserFactory
+from catalog import services as catalog_services
 from catalog.tests.factories import VehicleFactory
 from common import formatting
 from financing import selectors as financing_selectors
@@ -463,7 +464,9 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     pages = storefront_pages(lot[1], event_make())
     # The group's showrooms, as every page's footer and the contacts page show them.
     showroom_make(name="Автосалон на Ленинградке", service_phone="+7 495 123-45-68")
-    showroom_make(**YEKATERINBURG)
+    yekaterinburg = showroom_make(**YEKATERINBURG)
+    # The car's page says where it stands (the catalog knows the showroom by its event).
+    catalog_services.vehicle_place(product_id=lot[1].pk, showroom_id=yekaterinburg.pk)
     trade_in = trade_in_make(buyer, order)
     tradein_services.trade_in_offer(
         user=UserFactory(role="manager"),
@@ -518,6 +521,8 @@ def test_every_storefront_page_fits_a_phone_and_a_desktop_with_no_error(
     assert len(titles) == len(pages) + len(signed_in_pages)
     assert dials == {("phone", "tel:+73432223344"): True, ("desktop", "tel:+73432223344"): True}
     assert "Автосалон на Космонавтов" in texts["contacts"] and "+7 343 222-33-44" in texts["home"]
+    where = "Где стоит автомобиль" if language == "ru" else "Where the car is"
+    assert where in texts["car"] and "проспект Космонавтов, 108" in texts["car"]
     assert {
         key: edge for key, edge in menu.items() if edge > (390 if key[0] == "phone" else 1366)
     } == {}
