@@ -6,14 +6,23 @@ from django.utils.translation import pgettext_lazy
 
 from catalog import services
 from catalog.choices import ProductKind
-from catalog.models import Category, Product, ProductPhoto, StockReservation
+from catalog.models import (
+    Category,
+    Location,
+    Product,
+    ProductPhoto,
+    StockReservation,
+    VehicleTransfer,
+)
 from catalog.selectors import photo_view
 from common.admin import (
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
+    ReadOnlyInline,
     date_range_filter,
     money_column,
 )
+from common.admin.people import person_shown
 from common.admin.references import OrderLinksMixin
 from common.api.exceptions import ApplicationError
 from common.images import photo_checked
@@ -62,6 +71,14 @@ class OptionsField(forms.CharField):
 
 class ProductAdminForm(forms.ModelForm):
     options = OptionsField(label=_("equipment"), required=False)
+    # A car is moved by a transfer, kept in its history (docs/showrooms.md).
+    move_to = forms.ModelChoiceField(
+        Location.objects.filter(is_active=True),
+        label=_("move to showroom"),
+        required=False,
+        help_text=_("Kept in the car's history below, with who moved it and when."),
+    )
+    move_note = forms.CharField(label=_("reason for the move"), max_length=500, required=False)
 
     class Meta:
         model = Product
@@ -73,6 +90,9 @@ class ProductAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("vin"):
             cleaned["kind"] = ProductKind.VEHICLE
+        move_to = cleaned.get("move_to")
+        if move_to is not None and move_to.pk == self.instance.showroom_id:
+            self.add_error("move_to", _("The car stands there already."))
         return cleaned
 
 
@@ -133,10 +153,37 @@ class PhotoInline(admin.TabularInline):
         )
 
 
+class TransferInline(ReadOnlyInline):
+    """Where the car has been moved, newest first."""
+
+    model = VehicleTransfer
+    fields = ["transferred_at", "moved_from", "moved_to", "by", "note"]
+    readonly_fields = fields
+
+    @admin.display(description=_("from"))
+    def moved_from(self, transfer):
+        return _showroom_name(transfer.from_showroom_id)
+
+    @admin.display(description=_("to"))
+    def moved_to(self, transfer):
+        return _showroom_name(transfer.to_showroom_id)
+
+    @admin.display(description=_("transferred by"))
+    def by(self, transfer):
+        return person_shown(transfer.transferred_by_id)
+
+
+def _showroom_name(showroom_id) -> str:
+    if showroom_id is None:
+        return "—"
+    location = Location.objects.filter(pk=showroom_id).first()
+    return str(location) if location else str(showroom_id)[:8]
+
+
 @admin.register(Product)
 class ProductAdmin(CatalogAdmin):
     form = ProductAdminForm
-    inlines = [PhotoInline]
+    inlines = [PhotoInline, TransferInline]
     list_display = [
         "name",
         "vin_shown",
@@ -158,7 +205,13 @@ class ProductAdmin(CatalogAdmin):
     ]
     search_fields = ["name", "make", "model", "trim", "vin"]
     list_select_related = ["category"]
-    readonly_fields = ["model_key", "test_drive_available", "created_at", "updated_at"]
+    readonly_fields = [
+        "stands_in",
+        "model_key",
+        "test_drive_available",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (
             None,
@@ -189,6 +242,7 @@ class ProductAdmin(CatalogAdmin):
                 ]
             },
         ),
+        (_("Where it stands"), {"fields": ["stands_in", ("move_to", "move_note")]}),
         (
             _("Technical"),
             {
@@ -207,12 +261,26 @@ class ProductAdmin(CatalogAdmin):
             return _("VIN to be entered")
         return product.vin or "—"
 
+    @admin.display(description=_("showroom"))
+    def stands_in(self, product):
+        return _showroom_name(product.showroom_id)
+
     def save_model(self, request, obj, form, change):
+        move = {"to": form.cleaned_data.pop("move_to", None)}
+        move["note"] = form.cleaned_data.pop("move_note", "")
         if change:
-            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            changed = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in form.cleaned_data
+            }
             services.product_update(product=obj, **changed)
         else:
             services.product_create(id=obj.pk, **form.cleaned_data)
+        if move["to"] is not None:
+            services.vehicle_transfer(
+                user=request.user, product_id=obj.pk, showroom_id=move["to"].pk, note=move["note"]
+            )
 
     def has_delete_permission(self, request, obj=None):
         return False  # products are withdrawn (is_active), never erased

@@ -33,6 +33,11 @@ def product_form(product, **changes) -> dict:
         "photos-INITIAL_FORMS": "0",
         "photos-MIN_NUM_FORMS": "0",
         "photos-MAX_NUM_FORMS": "1000",
+        # Its transfers, read only: none sent back.
+        "transfers-TOTAL_FORMS": "0",
+        "transfers-INITIAL_FORMS": "0",
+        "transfers-MIN_NUM_FORMS": "0",
+        "transfers-MAX_NUM_FORMS": "1000",
     }
     return {**data, **changes}
 

@@ -4,12 +4,15 @@ another with its history and its `vehicle.transferred` event, the listing counts
 city and showroom, and the car's page says where it stands, on that showroom's clock."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog import services as catalog_services
 from catalog.models import Location, Product, VehicleTransfer
 from catalog.models import OutboxEvent as CatalogOutbox
+from catalog.tests.test_admin import product_form
 from common.events import delivery, registry, types
+from conftest import browser_for
 from orders.tests.factories import vehicle_make
 from showroom import services as showroom_services
 from showroom.tests.factories import YEKATERINBURG, showroom_make
@@ -179,3 +182,30 @@ def test_the_cars_page_says_where_it_stands_on_that_showrooms_clock(group, clien
     assert "Автосалон на Космонавтов" in page and "проспект Космонавтов, 108" in page
     assert 'href="tel:+73432223344"' in page
     assert "местное время, UTC+5" in page
+
+
+def test_a_manager_moves_a_car_in_the_admin_and_reads_where_it_has_been(group, manager):
+    moscow, _south, yekaterinburg = group
+    car = placed(moscow)
+    browser = browser_for(manager)
+    change = reverse("admin:catalog_product_change", args=[car.pk])
+
+    there_already = browser.post(
+        change, product_form(car, move_to=str(moscow.pk)), HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    moved = browser.post(
+        change, product_form(car, move_to=str(yekaterinburg.pk), move_note="Под заказ")
+    )
+    page = browser.get(change, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert there_already.status_code == 200  # the form again, with its error
+    assert "Автомобиль уже стоит там." in there_already.content.decode()
+    assert moved.status_code == 302
+    car.refresh_from_db()
+    assert (car.showroom_id, car.city) == (yekaterinburg.pk, "Екатеринбург")
+    transfer = VehicleTransfer.objects.get()
+    assert (transfer.from_showroom_id, transfer.to_showroom_id) == (moscow.pk, yekaterinburg.pk)
+    assert (transfer.transferred_by_id, transfer.note) == (manager.pk, "Под заказ")
+    assert CatalogOutbox.objects.filter(type="vehicle.transferred").count() == 1
+    assert "Автосалон на Ленинградке (Москва)" in page  # moved from, by name
+    assert manager.full_name in page
