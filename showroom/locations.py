@@ -3,6 +3,7 @@ reaches it and when it is open, on its own clock. Models of the showroom app, ke
 `showroom/models.py`, which imports them."""
 
 import uuid
+from datetime import date, time
 
 from django.db import models
 from django.db.models import F, Q
@@ -73,6 +74,15 @@ class Showroom(TimestampedModel):
     @property
     def tel(self) -> str:
         return tel(self.phone)
+
+    def hours_on(self, day: date) -> tuple[time, time] | None:
+        """When it is open on `day` (its own calendar), a holiday's hours first; None when
+        closed."""
+        holiday = self.holidays.filter(date=day).first()
+        if holiday is not None:
+            return (holiday.opens_at, holiday.closes_at) if holiday.opens_at else None
+        hours = self.hours.filter(weekday=day.isoweekday()).first()
+        return (hours.opens_at, hours.closes_at) if hours else None
 
 
 class OpeningHours(models.Model):

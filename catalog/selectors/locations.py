@@ -1,12 +1,15 @@
 """Where the cars stand (docs/showrooms.md): the listing's city and showroom facets with the
 showrooms' names, and the cars that stand nowhere yet."""
 
+from uuid import UUID
+
 from django.db.models import F, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 
 from catalog.choices import ProductKind
 from catalog.filters import FACET_FIELDS
 from catalog.models import Location, Product
+from common.types import Id
 
 
 def facet_values(vehicles: QuerySet[Product], facet: str) -> QuerySet[Product]:
@@ -28,3 +31,8 @@ def vehicles_unplaced() -> list[tuple[str, str]]:
         (str(pk), make)
         for pk, make in unplaced.order_by("created_at", "pk").values_list("pk", "make")
     ]
+
+
+def vehicle_showroom_id(*, vehicle_id: Id) -> UUID | None:
+    """The showroom a car stands in, if any."""
+    return Product.objects.filter(pk=vehicle_id).values_list("showroom_id", flat=True).first()

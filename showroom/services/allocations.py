@@ -1,7 +1,8 @@
 """Allocations: a resource booked for a time, under the resource's row lock (its checks
 against the resource's opening hours and quantity), and released."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,6 +27,35 @@ def _dealership_zone() -> ZoneInfo:
     return ZoneInfo(settings.DEALERSHIP_TIME_ZONE)
 
 
+class Window(NamedTuple):
+    """When a resource can be booked on a day, and on which clock; `opens` None when not."""
+
+    zone: ZoneInfo
+    opens: time | None
+    closes: time | None
+
+
+def resource_zone(resource: Resource) -> ZoneInfo:
+    """The clock a resource's hours are read on: its showroom's, else the dealership's."""
+    if resource.showroom_id is None:
+        return _dealership_zone()
+    return ZoneInfo(resource.showroom.time_zone)
+
+
+def resource_window(resource: Resource, day: date) -> Window:
+    """When `resource` can be booked on `day`: where it stands in a showroom, that showroom's
+    hours that day within its own, both on the showroom's clock (docs/showrooms.md); else
+    its own hours on the dealership's clock."""
+    zone = resource_zone(resource)
+    if resource.showroom_id is None:
+        return Window(zone, resource.opens_at, resource.closes_at)
+    hours = resource.showroom.hours_on(day)
+    if hours is None:
+        return Window(zone, None, None)
+    opens, closes = max(hours[0], resource.opens_at), min(hours[1], resource.closes_at)
+    return Window(zone, opens, closes) if opens < closes else Window(zone, None, None)
+
+
 def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: int) -> None:
     problems: list[str | Promise] = []
     if end <= start:
@@ -36,20 +66,26 @@ def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: in
         problems.append(
             _("%(name)s has %(quantity)d.") % {"name": resource.name, "quantity": resource.quantity}
         )
-    # Opening hours are the dealership's wall-clock times, whatever zone the slot is written in.
-    zone = _dealership_zone()
+    # Opening hours are wall-clock times (`resource_window`), whatever zone the slot is in.
+    zone = resource_zone(resource)
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    if end > start and (
+    window = resource_window(resource, local_start.date())
+    if end > start and window.opens is None:
+        problems.append(
+            _("%(name)s cannot be booked on that day (%(zone)s).")
+            % {"name": resource.name, "zone": zone.key}
+        )
+    elif end > start and (
         local_start.date() != (local_end - timedelta(microseconds=1)).date()
-        or local_start.time() < resource.opens_at
-        or (local_end.time() > resource.closes_at or local_end.time() == datetime.min.time())
+        or local_start.time() < window.opens
+        or (local_end.time() > window.closes or local_end.time() == datetime.min.time())
     ):
         problems.append(
             _("%(name)s can be booked from %(opens)s to %(closes)s (%(zone)s), within one day.")
             % {
                 "name": resource.name,
-                "opens": f"{resource.opens_at:%H:%M}",
-                "closes": f"{resource.closes_at:%H:%M}",
+                "opens": f"{window.opens:%H:%M}",
+                "closes": f"{window.closes:%H:%M}",
                 "zone": zone.key,
             }
         )

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -26,6 +27,7 @@ from showroom.services.allocations import (
     _dealership_zone,
     _slot_check,
     allocation_create,
+    resource_window,
 )
 from showroom.services.resources import _peak_use
 
@@ -62,15 +64,17 @@ def test_drive_book(
 
 
 def test_drive_slots_free(*, vehicle_id: Id, day: date) -> list[tuple[datetime, datetime]]:
-    """The free slots of the vehicle's demo car on a dealership day, each
-    SHOWROOM_TEST_DRIVE_SLOT_MINUTES long from its opening time: those the booking itself
+    """The free slots of the vehicle's demo car on `day`, each SHOWROOM_TEST_DRIVE_SLOT_MINUTES
+    long from its opening time, written on its showroom's clock: those the booking itself
     would take (`test_drive_book`'s own checks: opening hours, not begun, within the horizon,
     the car not already allocated). A vehicle with no demo car is the booking's 409."""
     resource = _demo_car(vehicle_id)
-    zone = _dealership_zone()
+    window = resource_window(resource, day)  # on its showroom's clock where it stands in one
+    if window.opens is None or window.closes is None:
+        return []
     length = timedelta(minutes=settings.SHOWROOM_TEST_DRIVE_SLOT_MINUTES)
-    start = datetime.combine(day, resource.opens_at, zone)
-    closes = datetime.combine(day, resource.closes_at, zone)
+    start = datetime.combine(day, window.opens, window.zone)
+    closes = datetime.combine(day, window.closes, window.zone)
     free = []
     while start + length <= closes:
         end = start + length
@@ -88,12 +92,19 @@ def test_drive_slots_free(*, vehicle_id: Id, day: date) -> list[tuple[datetime, 
 
 def _demo_car(vehicle_id: Id) -> Resource:
     """The demo car a buyer of `vehicle_id` drives: the car's own, else one of its model's
-    (the catalog's `demo_cars_of_model`, which `test_drive_available` follows)."""
-    active = Resource.objects.using(DB).filter(is_active=True)
+    (the catalog's `demo_cars_of_model`, which `test_drive_available` follows), the one in
+    the showroom the car stands in first."""
+    active = Resource.objects.using(DB).filter(is_active=True).select_related("showroom")
     resource = active.filter(vehicle_id=vehicle_id).first()
     if resource is None:
         of_model = catalog_selectors.demo_cars_of_model(vehicle_id=vehicle_id)
-        resource = active.filter(pk__in=of_model).order_by("created_at").first()
+        here = catalog_selectors.vehicle_showroom_id(vehicle_id=vehicle_id)
+        resource = (
+            active.filter(pk__in=of_model)
+            .annotate(elsewhere=Case(When(showroom_id=here, then=0), default=1))
+            .order_by("elsewhere", "created_at")
+            .first()
+        )
     if resource is None:
         raise ApplicationError(
             _("That vehicle has no demo car for test drives."),

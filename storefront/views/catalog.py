@@ -203,7 +203,8 @@ def _test_drive(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
     except ApplicationError:  # no demo car after all
         return {"slots": None}
     return {
-        "slots": slots,
+        # Each slot's start, and its time on the clock of the showroom the demo car stands in.
+        "slots": [(start, f"{start:%H:%M}") for start, _end in slots],
         "day": day,
         "days": (today, today + timedelta(days=TEST_DRIVE_DAYS_AHEAD)),
         "test_drive": TestDriveForm(auto_id="drive_%s"),

@@ -3,6 +3,9 @@ group's showrooms from their `showroom_place.*` events, a member of staff moves 
 another with its history and its `vehicle.transferred` event, the listing counts the cars by
 city and showroom, and the car's page says where it stands, on that showroom's clock."""
 
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -11,11 +14,13 @@ from catalog import services as catalog_services
 from catalog.models import Location, Product, VehicleTransfer
 from catalog.models import OutboxEvent as CatalogOutbox
 from catalog.tests.test_admin import product_form
+from common.api.exceptions import ApplicationError
 from common.events import delivery, registry, types
 from conftest import browser_for
 from orders.tests.factories import vehicle_make
 from showroom import services as showroom_services
-from showroom.tests.factories import YEKATERINBURG, showroom_make
+from showroom.tests.factories import YEKATERINBURG, resource_make, showroom_make
+from tests.flows.test_test_drive_available import deliver_resource_events
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -209,3 +214,56 @@ def test_a_manager_moves_a_car_in_the_admin_and_reads_where_it_has_been(group, m
     assert CatalogOutbox.objects.filter(type="vehicle.transferred").count() == 1
     assert "Автосалон на Ленинградке (Москва)" in page  # moved from, by name
     assert manager.full_name in page
+
+
+def next_weekday(weekday: int) -> date:
+    """The next `weekday` (1 Monday … 7 Sunday) from tomorrow on."""
+    day = timezone.localdate() + timedelta(days=1)
+    return day + timedelta(days=(weekday - day.isoweekday()) % 7)
+
+
+def test_test_drive_slots_follow_the_hours_and_clock_of_the_showroom_the_car_stands_in(
+    customer,
+):
+    # Open 10–19 on its own clock, two hours ahead of Moscow, closed on Sundays.
+    far = showroom_make(**{**YEKATERINBURG, "name": "Урал"}, hours=[(time(10), time(19))] * 6)
+    car = vehicle_make(make="Haval", model="Jolion")
+    resource_make(vehicle_id=car.pk, showroom=far, opens_at=time(8))  # its own hours 8–20
+    monday, sunday = next_weekday(1), next_weekday(7)
+    ural = ZoneInfo("Asia/Yekaterinburg")
+
+    slots = showroom_services.test_drive_slots_free(vehicle_id=car.pk, day=monday)
+
+    assert slots[0][0] == datetime.combine(monday, time(10), ural)  # 08:00 in Moscow
+    assert slots[-1][1] == datetime.combine(monday, time(19), ural)
+    assert showroom_services.test_drive_slots_free(vehicle_id=car.pk, day=sunday) == []
+    at = datetime.combine(monday, time(9), ural)
+    with pytest.raises(ApplicationError) as before_opening:
+        showroom_services.test_drive_book(
+            user=customer,
+            vehicle_id=car.pk,
+            start_time=at,
+            end_time=at + timedelta(hours=1),
+        )
+    assert "10:00" in str(before_opening.value.message)
+    at = datetime.combine(monday, time(10), ural)
+    drive = showroom_services.test_drive_book(
+        user=customer, vehicle_id=car.pk, start_time=at, end_time=at + timedelta(hours=1)
+    )
+    assert drive.start_time == at
+
+
+def test_a_buyer_drives_the_models_demo_car_in_the_showroom_the_car_stands_in(group):
+    moscow, _south, yekaterinburg = group
+    first = vehicle_make(make="Haval", model="Jolion")
+    second = vehicle_make(make="Haval", model="Jolion")
+    resource_make(name="Demo in Moscow", vehicle_id=first.pk, showroom=moscow)
+    resource_make(name="Demo in Yekaterinburg", vehicle_id=second.pk, showroom=yekaterinburg)
+    deliver_resource_events()
+    wanted = placed(yekaterinburg, make="Haval", model="Jolion")
+    monday = next_weekday(1)
+
+    slots = showroom_services.test_drive_slots_free(vehicle_id=wanted.pk, day=monday)
+
+    assert slots[0][0].tzinfo == ZoneInfo("Asia/Yekaterinburg")
+    assert slots[0][0] == datetime.combine(monday, time(9), ZoneInfo("Asia/Yekaterinburg"))
