@@ -158,7 +158,7 @@ class TransferInline(ReadOnlyInline):
 
     model = VehicleTransfer
     fields = ["transferred_at", "moved_from", "moved_to", "by", "note"]
-    readonly_fields = fields
+    readonly_fields = ["transferred_at", "moved_from", "moved_to", "by", "note"]
 
     @admin.display(description=_("from"))
     def moved_from(self, transfer):

@@ -80,7 +80,8 @@ class Showroom(TimestampedModel):
         closed."""
         holiday = self.holidays.filter(date=day).first()
         if holiday is not None:
-            return (holiday.opens_at, holiday.closes_at) if holiday.opens_at else None
+            opens, closes = holiday.opens_at, holiday.closes_at
+            return (opens, closes) if opens is not None and closes is not None else None
         hours = self.hours.filter(weekday=day.isoweekday()).first()
         return (hours.opens_at, hours.closes_at) if hours else None
 

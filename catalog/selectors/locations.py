@@ -1,6 +1,7 @@
 """Where the cars stand (docs/showrooms.md): the listing's city and showroom facets with the
 showrooms' names, and the cars that stand nowhere yet."""
 
+from typing import Any
 from uuid import UUID
 
 from django.db.models import F, OuterRef, QuerySet, Subquery, TextField, Value
@@ -12,7 +13,7 @@ from catalog.models import Location, Product
 from common.types import Id
 
 
-def facet_values(vehicles: QuerySet[Product], facet: str) -> QuerySet[Product]:
+def facet_values(vehicles: QuerySet[Product], facet: str) -> QuerySet[Product, Any]:
     """The vehicles that state `facet`, its value as `value` and, for a showroom, its name as
     `label` (`Location`, in the same query); empty where the value names itself."""
     field = FACET_FIELDS.get(facet, facet)

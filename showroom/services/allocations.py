@@ -37,19 +37,18 @@ class Window(NamedTuple):
 
 def resource_zone(resource: Resource) -> ZoneInfo:
     """The clock a resource's hours are read on: its showroom's, else the dealership's."""
-    if resource.showroom_id is None:
-        return _dealership_zone()
-    return ZoneInfo(resource.showroom.time_zone)
+    showroom = resource.showroom
+    return _dealership_zone() if showroom is None else ZoneInfo(showroom.time_zone)
 
 
 def resource_window(resource: Resource, day: date) -> Window:
     """When `resource` can be booked on `day`: where it stands in a showroom, that showroom's
     hours that day within its own, both on the showroom's clock (docs/showrooms.md); else
     its own hours on the dealership's clock."""
-    zone = resource_zone(resource)
-    if resource.showroom_id is None:
+    zone, showroom = resource_zone(resource), resource.showroom
+    if showroom is None:
         return Window(zone, resource.opens_at, resource.closes_at)
-    hours = resource.showroom.hours_on(day)
+    hours = showroom.hours_on(day)
     if hours is None:
         return Window(zone, None, None)
     opens, closes = max(hours[0], resource.opens_at), min(hours[1], resource.closes_at)
@@ -70,22 +69,24 @@ def _slot_check(resource: Resource, start: datetime, end: datetime, quantity: in
     zone = resource_zone(resource)
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     window = resource_window(resource, local_start.date())
-    if end > start and window.opens is None:
-        problems.append(
-            _("%(name)s cannot be booked on that day (%(zone)s).")
-            % {"name": resource.name, "zone": zone.key}
-        )
+    opens, closes = window.opens, window.closes
+    if opens is None or closes is None:
+        if end > start:
+            problems.append(
+                _("%(name)s cannot be booked on that day (%(zone)s).")
+                % {"name": resource.name, "zone": zone.key}
+            )
     elif end > start and (
         local_start.date() != (local_end - timedelta(microseconds=1)).date()
-        or local_start.time() < window.opens
-        or (local_end.time() > window.closes or local_end.time() == datetime.min.time())
+        or local_start.time() < opens
+        or (local_end.time() > closes or local_end.time() == datetime.min.time())
     ):
         problems.append(
             _("%(name)s can be booked from %(opens)s to %(closes)s (%(zone)s), within one day.")
             % {
                 "name": resource.name,
-                "opens": f"{window.opens:%H:%M}",
-                "closes": f"{window.closes:%H:%M}",
+                "opens": f"{opens:%H:%M}",
+                "closes": f"{closes:%H:%M}",
                 "zone": zone.key,
             }
         )
