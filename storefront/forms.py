@@ -30,15 +30,58 @@ def term_choices() -> list[tuple[int, str]]:
 
 
 # The down payment first shown is the default share rounded down to this, a round figure. The
-# field takes any whole ruble (`step="1"`): with a step of 10,000 the first figure (20 % of
-# 1,990,000) was one the browser held invalid, and htmx then sent nothing.
+# field takes any amount (a text input, `RoublesInput`): a number input with a step of 10,000
+# held the first figure (20 % of 1,990,000) invalid, and htmx then sent nothing.
 DOWN_PAYMENT_ROUNDING = 10000
+
+
+# The spaces a buyer or the page groups thousands with: a space, a no-break and a narrow one.
+GROUPING = str.maketrans("", "", " \u00a0\u202f")
+
+
+class RoublesInput(forms.TextInput):
+    """An amount as a Russian reads it, `630 000`, grouped by thousands, with the phone's
+    digit keyboard: a number input shows `630000` and takes no space (issue 67)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            amount = Decimal(str(value).translate(GROUPING).replace(",", "."))
+        except ArithmeticError:
+            return str(value)  # what the buyer typed, shown back with its error
+        whole = amount == amount.to_integral_value()
+        figure = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
+        return figure.replace(",", "\u00a0").replace(".", ",")
+
+
+class RoublesField(forms.DecimalField):
+    """Whole roubles or kopecks, typed with or without the spaces of `RoublesInput` and with
+    a decimal comma or point."""
+
+    widget = RoublesInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.translate(GROUPING).replace(",", ".")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        # A DecimalField asks a number input for `step`; a text input has none.
+        return {
+            key: value
+            for key, value in super().widget_attrs(widget).items()
+            if key not in ("step", "min", "max")
+        }
 
 
 class CalculatorForm(forms.Form):
     """A car loan's terms on the vehicle page: the down payment and the term."""
 
-    down_payment = forms.DecimalField(
+    down_payment = RoublesField(
         label=_("Down payment, ₽"), min_value=Decimal(0), max_digits=12, decimal_places=2
     )
     term_months = forms.TypedChoiceField(label=_("Term"), coerce=int, choices=term_choices)
@@ -49,6 +92,11 @@ class CalculatorForm(forms.Form):
         initial_down = (share // DOWN_PAYMENT_ROUNDING) * DOWN_PAYMENT_ROUNDING
         given = {name: data[name] for name in ("down_payment", "term_months") if data.get(name)}
         super().__init__({"down_payment": initial_down, "term_months": DEFAULT_TERM, **given})
+
+    @property
+    def down_payment_shown(self) -> str:
+        """The down payment as the page shows it, `630 000` (`RoublesInput`)."""
+        return self.fields["down_payment"].widget.format_value(self["down_payment"].value()) or ""
 
     def clean_down_payment(self) -> Decimal:
         down: Decimal = self.cleaned_data["down_payment"]
@@ -227,7 +275,7 @@ class CheckoutForm(forms.Form):
         ],
     )
     key = forms.UUIDField(widget=forms.HiddenInput)
-    down_payment = forms.DecimalField(
+    down_payment = RoublesField(
         label=_("Down payment, ₽"),
         min_value=Decimal(0),
         max_digits=12,
@@ -235,7 +283,7 @@ class CheckoutForm(forms.Form):
         required=False,
     )
     term_months = forms.TypedChoiceField(label=_("Term"), coerce=int, choices=term_choices)
-    monthly_income = forms.DecimalField(
+    monthly_income = RoublesField(
         label=_("Monthly income after tax, ₽"),
         min_value=Decimal(1),
         max_digits=12,

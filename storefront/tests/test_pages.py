@@ -3,6 +3,7 @@ its calculator and insurance estimate, and the comparison, read as a buyer reads
 
 import json
 import re
+import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from unittest.mock import patch
 
@@ -18,6 +19,7 @@ from documents.tests.factories import SELLER, legal_entity_make
 from orders.tests.factories import order_make
 from showroom.tests.factories import event_make
 from storefront.compare import SESSION_KEY
+from storefront.forms import CheckoutForm
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -221,19 +223,17 @@ def test_the_vehicle_page_shows_the_specification_price_and_monthly_payment(clie
 
 
 def test_the_first_down_payment_is_one_the_browser_accepts_so_the_calculator_recalculates():
-    """20 % of 1,990,000 is 398,000, which a field stepping by 10,000 held invalid: the
-    browser refused the form and htmx sent nothing when the term changed."""
+    """20 % of 1,990,000 is 398,000, which a number field stepping by 10,000 held invalid:
+    the browser refused the form and htmx sent nothing when the term changed. A text field
+    of grouped roubles holds no amount invalid."""
     car = VehicleFactory(price=Decimal("1990000.00"))
 
     html = html_of(Client(HTTP_ACCEPT_LANGUAGE="ru").get(car_url(car)))
 
-    field = re.search(r'<input type="number" id="id_down_payment"[^>]*>', html)
+    field = re.search(r'<input type="text" id="id_down_payment"[^>]*>', html)
     assert field is not None
-    step = re.search(r'step="(\d+)"', field.group()).group(1)
-    value = re.search(r'value="(\d+)"', field.group()).group(1)
-    assert value == "390000"  # 20 %, rounded down to a round figure
-    assert int(value) % int(step) == 0
-    assert int("398500") % int(step) == 0  # what a buyer types is taken too
+    assert "step=" not in field.group() and "pattern=" not in field.group()  # any amount
+    assert 'value="390\xa0000"' in field.group()  # 20 %, rounded down to a round figure
 
 
 def test_a_down_payment_of_the_whole_price_is_refused_in_the_form(client_ru, lot):
@@ -405,3 +405,34 @@ def test_stock_stays_live_under_the_cached_fragments(fragments):
 
     held = Client().get(url).content.decode()
     assert reserve not in held and "Comfort" in held
+
+
+def test_amounts_are_typed_and_shown_grouped_as_a_russian_reads_them(client_ru):
+    """A down payment reads `630 000`, not `630000`, and is taken as typed, with its spaces
+    and a decimal comma (issue 67)."""
+    car = VehicleFactory(price=Decimal("3150000.00"))
+
+    first = client_ru.get(car_url(car)).content.decode()
+    typed = client_ru.get(car_url(car), {"down_payment": "1 250 000,50", "term_months": "12"})
+    shown = typed.content.decode()
+
+    assert 'name="down_payment" inputmode="decimal" autocomplete="off" value="630\xa0000"' in first
+    assert typed.status_code == 200
+    assert 'value="1\xa0250\xa0000,50"' in shown
+    assert "aria-invalid" not in shown.split('name="down_payment"')[1].split(">")[0]
+    form = CheckoutForm(
+        {
+            "plan": "loan",
+            "key": str(uuid.uuid4()),
+            "term_months": "60",
+            "down_payment": "600 000",
+            "monthly_income": "150\u202f000,00",
+            "employment_status": "employed",
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["down_payment"], form.cleaned_data["monthly_income"]) == (
+        Decimal("600000"),
+        Decimal("150000.00"),
+    )
+    assert 'value="600\xa0000"' in str(form["down_payment"])
