@@ -140,9 +140,13 @@ class _ResourcePayload:
     type_id: Uuid = described("Its resource type.")
     quantity: Annotated[int, Schema(minimum=1)] = described("How many of it can be booked at once.")
     opens_at: TimeOfDay = described(
-        "When it can be booked from each day, a time of day in the dealership's time zone."
+        "When it can be booked from each day, a time of day on its showroom's clock (the "
+        "dealership's time zone for one in no showroom)."
     )
-    closes_at: TimeOfDay = described("When bookings end each day, in the dealership's time zone.")
+    closes_at: TimeOfDay = described(
+        "When bookings end each day, on its showroom's clock (the dealership's time zone for "
+        "one in no showroom)."
+    )
     vehicle_id: Uuid | None = described("The catalog product it is the demo car of, or null.")
     is_active: bool = described("Whether it takes new bookings.")
 
