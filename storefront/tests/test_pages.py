@@ -436,3 +436,16 @@ def test_amounts_are_typed_and_shown_grouped_as_a_russian_reads_them(client_ru):
         Decimal("150000.00"),
     )
     assert 'value="600\xa0000"' in str(form["down_payment"])
+
+
+def test_the_listings_price_range_is_typed_and_shown_grouped(client_ru):
+    VehicleFactory(price=Decimal("1500000.00"))
+    dearer = VehicleFactory(price=Decimal("3190000.00"))
+
+    response = client_ru.get(CARS, {"min_price": "2 000 000"})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert 'name="min_price" inputmode="decimal" autocomplete="off" value="2\xa0000\xa0000"' in html
+    assert str(dearer.pk) in html
+    assert "Найден 1 автомобиль" in html

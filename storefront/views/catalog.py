@@ -28,7 +28,15 @@ from showroom import selectors as showroom
 from showroom import services as showroom_services
 from showroom.selectors.showrooms import showrooms_for_buyers
 from storefront import compare, seo, specs
-from storefront.forms import CalculatorForm, CallbackForm, InsuranceForm, TestDriveForm, TradeInForm
+from storefront.forms import (
+    GROUPING,
+    CalculatorForm,
+    CallbackForm,
+    InsuranceForm,
+    RoublesInput,
+    TestDriveForm,
+    TradeInForm,
+)
 from storefront.pages import htmx, page
 from storefront.views.contacts import ShowroomShown, shown
 
@@ -89,13 +97,19 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @page
 def car_list(request: HttpRequest) -> HttpResponse:
-    filters = request.GET.copy()
+    query = _amounts_plain(request.GET)
+    filters = query.copy()
     for name in NOT_FILTERS:
         filters.pop(name, None)
-    context: dict[str, Any] = {"orderings": ORDERINGS, "errors": {}}
+    context: dict[str, Any] = {
+        "orderings": ORDERINGS,
+        "errors": {},
+        # The price range as a Russian reads it, `1 500 000` (`RoublesInput`).
+        **{f"{name}_shown": RoublesInput().format_value(request.GET.get(name)) for name in AMOUNTS},
+    }
     try:
         facets = catalog.vehicle_facets(params=filters)
-        vehicles = catalog.vehicle_list(params=request.GET)
+        vehicles = catalog.vehicle_list(params=query)
     except ApplicationError as error:
         context.update(errors=error.details, facets=None, cars=None, count=0)
         status = 400
@@ -163,6 +177,20 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
             **drive,
         },
     )
+
+
+# The listing's amounts, typed grouped (`1 500 000`) and filtered plain.
+AMOUNTS = ("min_price", "max_price")
+
+
+def _amounts_plain(query: QueryDict) -> QueryDict:
+    """`query` with the price range as the filters take it: `1500000`, whatever spaces or
+    decimal comma it was typed with."""
+    plain = query.copy()
+    for name in AMOUNTS:
+        if plain.get(name):
+            plain[name] = plain[name].translate(GROUPING).replace(",", ".")
+    return plain
 
 
 def _where(vehicle: Any) -> ShowroomShown | None:
