@@ -188,8 +188,9 @@ def _amounts_plain(query: QueryDict) -> QueryDict:
     decimal comma it was typed with."""
     plain = query.copy()
     for name in AMOUNTS:
-        if plain.get(name):
-            plain[name] = plain[name].translate(GROUPING).replace(",", ".")
+        typed = str(plain.get(name) or "")
+        if typed:
+            plain[name] = typed.translate(GROUPING).replace(",", ".")
     return plain
 
 
