@@ -111,12 +111,11 @@ test: install
 	$(WITH_SERVICES) $(PYTEST) -m "not soak" $(PYTEST_ARGS)
 
 # The long stage, which CI runs after `make test` (README, "Testing"): the tests sized by
-# the environment at their long size (`sized`: the doubled system of tests/system/test_replicas.py
-# with 300 orders instead of 30, one process of every kind killed while they flow; the
-# every property test with 500 examples instead of 12, tests/properties.py), and the tests that only it runs
-# (`soak`: ninety days of demo history, the squash moving a database built from the replaced
-# migrations, a dead worker's payment waiting out the sweep).
-soak: export REPLICAS_ORDERS ?= 300
+# the environment at their long size (`sized`: every property test with 500 examples instead
+# of 12, tests/properties.py), and the tests that only it runs (`soak`: the doubled system of
+# tests/system/test_replicas.py, 300 orders while one process of every kind is killed; ninety
+# days of demo history; the squash moving a database built from the replaced migrations; a
+# dead worker's payment waiting out the sweep).
 soak: export PROPERTY_EXAMPLES ?= 500
 soak: bytecode
 	scripts/ensure_package.sh caddy caddy "the site's proxy"

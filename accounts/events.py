@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from accounts.models import User
 from common.events import DomainEvent
+from common.events.emitting import Occurrence, emit_together
 from common.events.payloads import (
     DateTime,
     NonEmpty,
@@ -334,22 +335,25 @@ def user_payload(user: User) -> dict:
     }
 
 
-def user_saved_emit(user: User, *, created: bool = False) -> None:
+def user_saved(user: User, *, created: bool = False) -> list[Occurrence]:
     """`user.created` (or `user.updated`) with the account, and `user.contact_changed` with
     the person's contact details for the project's own apps."""
-    (USER_CREATED if created else USER_UPDATED).emit(
-        aggregate_id=user.pk, payload=user_payload(user)
-    )
-    USER_CONTACT_CHANGED.emit(
-        aggregate_id=user.pk,
-        payload={
-            "id": str(user.pk),
-            "email": user.email,
-            "full_name": user.full_name,
-            "phone": str(user.phone or ""),
-            "updated_at": user.updated_at.isoformat(),
-        },
-    )
+    contact = {
+        "id": str(user.pk),
+        "email": user.email,
+        "full_name": user.full_name,
+        "phone": str(user.phone or ""),
+        "updated_at": user.updated_at.isoformat(),
+    }
+    return [
+        (USER_CREATED if created else USER_UPDATED, user.pk, user_payload(user)),
+        (USER_CONTACT_CHANGED, user.pk, contact),
+    ]
+
+
+def user_saved_emit(user: User, *, created: bool = False) -> None:
+    """`user_saved`'s two events, in one round trip."""
+    emit_together(user_saved(user, created=created))
 
 
 def user_admin_payload(user: User, *, actor: User | None, **extra) -> dict:

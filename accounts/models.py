@@ -188,19 +188,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         using: str | None = None,
         update_fields: Iterable[str] | None = None,
     ) -> None:
-        self.email = email_normalize(self.email)
-        self.username = username_normalize(self.username) or None
-        self.username_skeleton = usernames.skeleton(self.username) if self.username else None
+        self.normalize()
         if update_fields is not None and "username" in update_fields:
             update_fields = {*update_fields, "username_skeleton"}
-        for flag, value in ROLE_FLAGS[Role(self.role)].items():
-            setattr(self, flag, value)
         super().save(
             force_insert=force_insert,
             force_update=force_update,
             using=using,
             update_fields=update_fields,
         )
+
+    def normalize(self) -> None:
+        """What every save sets from the other fields: the e-mail and username as stored,
+        the username's look-alike key, the role's flags."""
+        self.email = email_normalize(self.email)
+        self.username = username_normalize(self.username) or None
+        self.username_skeleton = usernames.skeleton(self.username) if self.username else None
+        for flag, value in ROLE_FLAGS[Role(self.role)].items():
+            setattr(self, flag, value)
 
     @property
     def email_verified(self) -> bool:

@@ -22,6 +22,7 @@ from accounts.services.passwords import _validate_password
 from accounts.services.tokens import tokens_revoke_all
 from common.api.authentication import user_cache_forget
 from common.api.exceptions import ApplicationError
+from common.events.emitting import emit_together
 
 DB = "default"
 
@@ -71,21 +72,24 @@ def user_register(
     _validate_password(password, user)
     user.set_password(password)
     _username_free_required(username)
+    user.normalize()
+    user.created_at = user.updated_at = timezone.now()
     owner = User.objects.filter(email=user.email).first()
     if owner is not None:
         _registration_attempted(owner)
-        user.created_at = user.updated_at = timezone.now()
         return user
+    # The account, its activity row and its three events in one round trip, as the attempt's
+    # one: the request's work, and so its time, does not tell the two apart (docs/security.md,
+    # "Account enumeration"; bench/auth_timing.py). No `post_save`: nothing of a new account
+    # is cached yet.
+    occurrences = [
+        *events.user_saved(user, created=True),
+        (events.USER_EMAIL_VERIFICATION_REQUESTED, user.pk, {"id": str(user.pk)}),
+    ]
+    activity = ActivityLog(user=user, type=ActivityType.REGISTERED, details={})
     try:
         with transaction.atomic(using=DB):
-            user.save(using=DB)
-            events.user_saved_emit(user, created=True)
-            events.USER_EMAIL_VERIFICATION_REQUESTED.emit(
-                aggregate_id=user.pk,
-                payload={"id": str(user.pk)},
-                # in the event's own round trip (docs/conventions.md, "Hot paths")
-                rows=[ActivityLog(user=user, type=ActivityType.REGISTERED, details={})],
-            )
+            emit_together(occurrences, rows=[user, activity])
     except IntegrityError as exc:  # a concurrent registration won the race
         raise _taken_of(exc) from exc
     return user
@@ -93,9 +97,8 @@ def user_register(
 
 def _registration_attempted(owner: User) -> None:
     """Someone registered with `owner`'s e-mail: recorded, and the owner told by e-mail (the
-    event's consumer) that they may sign in or reset their password. One transaction of an
-    event and an activity row, as a new account's: the request's work, and so its time, does
-    not tell the two apart (bench/auth_timing.py)."""
+    event's consumer) that they may sign in or reset their password, in one round trip as a
+    new account is."""
     with transaction.atomic(using=DB):
         events.USER_REGISTRATION_ATTEMPTED.emit(
             aggregate_id=owner.pk,

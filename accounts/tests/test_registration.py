@@ -1,9 +1,12 @@
 import pytest
 from django.core import mail
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import services
 from accounts.choices import ActivityType, Role
-from accounts.models import ActivityLog, User
+from accounts.models import ActivityLog, OutboxEvent, User
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +137,35 @@ def test_invalid_registration_is_rejected_field_by_field_and_saves_nothing(api_c
     assert error["code"] == "validation_error"
     assert field in error["details"]
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_a_new_and_a_taken_email_make_the_same_round_trips(settings):
+    """The request's work does not tell the two apart (docs/security.md, "Account
+    enumeration"): the owner looked up, then one transaction of one round trip each; the new
+    account, its activity and its three events in it, the attempt's activity and event in
+    the other's."""
+    settings.EVENTS_PUBLISH_ON_COMMIT = False  # as the relay publishes in production
+    services.user_register(email="owner@example.com", password=VALID["password"])
+
+    def round_trips(email: str) -> list[str]:
+        with CaptureQueriesContext(connections["default"]) as queries:
+            services.user_register(email=email, password=VALID["password"], full_name="X")
+        statements = [query["sql"].split(" ", 1)[0] for query in queries.captured_queries]
+        return [verb for verb in statements if verb not in ("SAVEPOINT", "RELEASE")]
+
+    taken = round_trips("owner@example.com")
+    new = round_trips("new@example.com")
+
+    assert new == taken == ["SELECT", "INSERT"]
+    user = User.objects.get(email="new@example.com")
+    assert ActivityLog.objects.filter(user=user, type=ActivityType.REGISTERED).count() == 1
+    stored = OutboxEvent.objects.filter(aggregate_id=str(user.pk)).values_list("type", flat=True)
+    assert sorted(stored) == [
+        "user.contact_changed",
+        "user.created",
+        "user.email_verification_requested",
+    ]
+    contact = OutboxEvent.objects.get(aggregate_id=str(user.pk), type="user.contact_changed")
+    assert contact.payload["updated_at"] == user.updated_at.isoformat()
+    assert user.created_at == user.updated_at

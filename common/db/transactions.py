@@ -53,7 +53,11 @@ def _insert_statement(
 
 
 def _value(row: Model, field: Field[Any, Any], connection: BaseDatabaseWrapper) -> Any:
-    value = field.pre_save(row, True)
+    # A time the caller stamped already (an event's payload carries it) is kept.
+    stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    value = getattr(row, field.attname) if stamped else None
+    if value is None:
+        value = field.pre_save(row, True)
     if isinstance(value, DatabaseDefault):  # nothing is read back: take it first
         raise ValueError(
             f"{type(row).__name__}.{field.name} is left to its database default, which "
@@ -64,9 +68,9 @@ def _value(row: Model, field: Field[Any, Any], connection: BaseDatabaseWrapper) 
 
 def insert_rows(rows: list[Model], *, using: str, then: str = "") -> None:
     """Insert new model instances as `save()` would (defaults from the constructor, `auto_now`
-    fields stamped), and run `then` after them, a statement without parameters (a NOTIFY):
-    in one round trip, one query of several statements, which Django's
-    client-side parameter binding allows. For the hot write paths only (docs/conventions.md,
+    fields stamped unless the caller stamped them), and run `then` after them, a statement
+    without parameters (a NOTIFY): in one round trip, one query of several statements, which
+    Django's client-side parameter binding allows. For the hot write paths only (docs/conventions.md,
     "Hot paths"): no `pre_save`/`post_save` signal is sent and the primary key is the
     client's own, never read back."""
     connection = connections[using]

@@ -13,14 +13,16 @@ import functools
 import json
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
-from jsonschema import Draft202012Validator
 
 from common.events import registry
 from common.events.types import Event, JsonPayload
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SCHEMA_DIR = "event_schemas"
 SCHEMA_BASE_URI = "https://autosalon.example/schemas/events/"
@@ -41,7 +43,11 @@ def schema(app_label: str, type: str, version: int) -> dict[str, Any]:
 
 
 @functools.cache
-def _validator(app_label: str, type: str, version: int) -> Draft202012Validator:
+def _validator(app_label: str, type: str, version: int) -> "Draft202012Validator":
+    # Imported at the first check: a process that validates nothing (production's, the relay,
+    # beat) does not pay a tenth of a second at its start for it.
+    from jsonschema import Draft202012Validator
+
     # Formats too (uuid, date, date-time, email): a string of the wrong kind is a mismatch.
     return Draft202012Validator(
         schema(app_label, type, version), format_checker=Draft202012Validator.FORMAT_CHECKER

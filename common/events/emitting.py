@@ -69,9 +69,11 @@ class DomainEvent:
         """Record the event in the outbox; call inside `transaction.atomic(using=self.using)`.
         `rows`, new model instances of the change itself, are inserted before the outbox row
         and in the same round trip (`common.db.insert_rows`: no model signals)."""
-        connection = transaction.get_connection(self.using)
-        if not connection.in_atomic_block:
-            raise RuntimeError(f"{self.type} must be emitted inside atomic(using={self.using!r})")
+        (event,) = emit_together([(self, aggregate_id, payload)], rows=rows)
+        return event
+
+    def _outbox_row(self, aggregate_id: object, payload: JsonPayload) -> tuple[Event, Model, bool]:
+        """The event, its outbox row, and whether any consumer waits for it."""
         if settings.EVENTS_VALIDATE_PAYLOADS:
             contract.payload_check(self.app_label, self.type, self.schema_version, payload)
         event = Event(
@@ -101,15 +103,39 @@ class DomainEvent:
             published_at=None if consumed else event.occurred,
             delivered_at=None if consumed else event.occurred,
         )
-        # Published at commit, or by the relay (`events_relay --follow`), which listens:
-        # PostgreSQL delivers the NOTIFY when the transaction commits, and not at all if it
-        # rolls back (docs/operations.md, "Events: published by the relay").
-        by_relay = consumed and not settings.EVENTS_PUBLISH_ON_COMMIT
-        notify = f"NOTIFY {publishing.RELAY_CHANNEL}" if by_relay else ""
-        insert_rows([*rows, outbox_row], using=self.using, then=notify)
-        self.signal.send(sender=self, event=event)
-        if consumed and settings.EVENTS_PUBLISH_ON_COMMIT:
-            transaction.on_commit(
-                lambda: publishing.publish(self.app_label, [event]), using=self.using, robust=True
-            )
-        return event
+        return event, outbox_row, consumed
+
+
+Occurrence = tuple[DomainEvent, object, JsonPayload]  # the event, its aggregate's id, payload
+
+
+def emit_together(occurrences: Sequence[Occurrence], *, rows: Sequence[Model] = ()) -> list[Event]:
+    """Record events of one app, and `rows` before them, in one round trip, where an `emit`
+    each makes a round trip each: for a change that records several events at once (an
+    account's `user.created` and `user.contact_changed`), and for one whose time must not
+    tell which of its paths it took (registration, docs/security.md, "Account
+    enumeration"). Call inside `transaction.atomic` of the app's database."""
+    (app_label,) = {kind.app_label for kind, _, _ in occurrences}  # one outbox
+    using = database_for_app(app_label)
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        names = ", ".join(kind.type for kind, _, _ in occurrences)
+        raise RuntimeError(f"{names} must be emitted inside atomic(using={using!r})")
+    recorded = [
+        (kind, *kind._outbox_row(aggregate_id, payload))
+        for kind, aggregate_id, payload in occurrences
+    ]
+    consumed = [event for _, event, _, waited_for in recorded if waited_for]
+    # Published at commit, or by the relay (`events_relay --follow`), which listens:
+    # PostgreSQL delivers the NOTIFY when the transaction commits, and not at all if it
+    # rolls back (docs/operations.md, "Events: published by the relay").
+    by_relay = consumed and not settings.EVENTS_PUBLISH_ON_COMMIT
+    notify = f"NOTIFY {publishing.RELAY_CHANNEL}" if by_relay else ""
+    insert_rows([*rows, *(row for _, _, row, _ in recorded)], using=using, then=notify)
+    for kind, event, _, _ in recorded:
+        kind.signal.send(sender=kind, event=event)
+    if consumed and settings.EVENTS_PUBLISH_ON_COMMIT:
+        transaction.on_commit(
+            lambda: publishing.publish(app_label, consumed), using=using, robust=True
+        )
+    return [event for _, event, _, _ in recorded]
