@@ -99,8 +99,9 @@ bytecode: $(STAMP)
 # they started (BENCHMARKS.md, "The test suite"). The tests that need the machine to
 # themselves share the group `machine`, which one worker runs in turn (docs/conventions.md,
 # "Tests"). The soak, whose doubled system is timed against a loaded machine's task rate,
-# keeps two.
-PYTEST_WORKERS ?= 3
+# keeps two, and so does a run on a server of TEST_DATABASE_URL, whose connections (100 by
+# PostgreSQL's default) are not the run's to take.
+PYTEST_WORKERS ?= $(if $(TEST_DATABASE_URL),2,3)
 PYTEST = $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: install

@@ -207,13 +207,14 @@ class Cluster:
 
 
 # For the test suite (scripts/run_tests.py): nothing the tests write must survive a crash of
-# the server, which no test database outlives; and enough connections for two test workers,
-# the servers, Celery workers and relays they start, and PgBouncer in front of some.
+# the server, which no test database outlives; and enough connections for three test workers
+# (each a pool of up to 8 per database, 12 databases: 288 at a concurrency test's peak), the
+# servers, Celery workers and relays they start, and PgBouncer in front of some.
 TEST_SETTINGS = {
     "fsync": "off",
     "synchronous_commit": "off",
     "full_page_writes": "off",
-    "max_connections": "300",
+    "max_connections": "600",
     "shared_buffers": "128MB",
     "max_locks_per_transaction": "256",
 }

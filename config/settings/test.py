@@ -66,11 +66,12 @@ READINESS_CACHE_SECONDS = 0
 # in a concurrency test gives its connections back within seconds, not ten minutes.
 # The suite's own process (a `command`, config/settings/databases.py) holds at most 8 per
 # database: its concurrency tests run up to 50 threads, which then queue for a connection as
-# requests would, for up to 10 s rather than production's 2 (on a machine the other test
-# worker loads, fifty requests queue longer than 2 s for eight connections).
+# requests would, for up to 30 s rather than production's 2 (on a machine the other test
+# workers load, twenty requests for one order's offer queued more than 10 s for eight
+# connections behind the one rendering its PDF).
 for _database in DATABASES.values():  # noqa: F405
     if "pool" in _database["OPTIONS"]:
-        _database["OPTIONS"]["pool"].update(max_idle=5, max_size=8, timeout=10)
+        _database["OPTIONS"]["pool"].update(max_idle=5, max_size=8, timeout=30)
 
 # Each transactional test's teardown empties every database: by DELETE, a tenth of
 # TRUNCATE's time on tables of a few rows (common/db/postgresql/base.py).

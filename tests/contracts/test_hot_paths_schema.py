@@ -25,10 +25,13 @@ PHASES = [Phase.explicit, Phase.generate] if PROPERTY_EXAMPLES >= 100 else [Phas
 
 
 @pytest.fixture(scope="module")
-def hot_paths():
+def hot_paths(django_db_blocker):
     """The schema the site serves, loaded once for the module and as JSON: rendering the
-    whole API's schema as YAML takes seconds."""
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    whole API's schema as YAML takes seconds. Its request starts as every request does, by
+    checking the connections an earlier test of the worker left open: no test's database
+    access is open around a module's fixture, so it is opened for the request."""
+    with django_db_blocker.unblock():
+        return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
 schema = schemathesis.pytest.from_fixture("hot_paths").include(path_regex=HOT_PATHS)

@@ -2,8 +2,9 @@
 
 One database down must be one app down (docs/operations.md, "Faults"). Opening a connection
 is bounded by DATABASE_CONNECT_TIMEOUT and waiting for the pool by DATABASE_POOL_TIMEOUT;
-once an attempt has failed, a circuit breaker per alias (and per process) refuses at once
-for DATABASE_RETRY_AFTER_SECONDS, then lets one attempt through. Requests that need that
+once an attempt has failed (not a wait for a pool whose every connection is in use: a
+burst), a circuit breaker per alias (and per process) refuses at once for
+DATABASE_RETRY_AFTER_SECONDS, then lets one attempt through. Requests that need that
 database then fail in milliseconds with a 503 (`common.api.exceptions`) instead of each waiting
 out the timeouts in front of requests that need other databases."""
 
@@ -15,7 +16,7 @@ import pybreaker
 from django.conf import settings
 from django.db.backends.postgresql import base, operations
 from psycopg.rows import TupleRow
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}
 
@@ -39,6 +40,23 @@ class _PoolCheckOnRecovery(pybreaker.CircuitBreakerListener):
             pool.check()
 
 
+class _PoolBusy:
+    """Whether a wait for the pool ran out because every connection it may open is open and
+    in use: a burst of requests, not a database down, so the request that waited fails alone
+    and the breaker stays closed. A pool that waited out below its size could not open the
+    connections it needed: the database is down."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+
+    def __call__(self, exc: BaseException) -> bool:
+        pool = DatabaseWrapper._connection_pools.get(self.alias)
+        if not isinstance(exc, PoolTimeout) or pool is None:
+            return False
+        stats = pool.get_stats()
+        return stats.get("pool_size", 0) >= pool.max_size and not stats.get("pool_available")
+
+
 def breaker_for(alias: str) -> pybreaker.CircuitBreaker:
     if alias not in _breakers:
         _breakers.setdefault(
@@ -46,6 +64,7 @@ def breaker_for(alias: str) -> pybreaker.CircuitBreaker:
             pybreaker.CircuitBreaker(
                 fail_max=1,
                 reset_timeout=settings.DATABASE_RETRY_AFTER_SECONDS,
+                exclude=[_PoolBusy(alias)],
                 listeners=[_PoolCheckOnRecovery(alias)],
                 name=f"database:{alias}",
             ),
