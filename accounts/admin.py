@@ -1,3 +1,6 @@
+import uuid
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
@@ -8,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.models import ActivityLog, Consent, ExternalIdentity, SignInFailure, User
 from common.admin import ReadOnlyAdminMixin, date_range_filter
+from common.showrooms import showroom_names
 
 
 class StaffPasswordChangeForm(AdminPasswordChangeForm):
@@ -60,7 +64,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
         (_("Profile"), {"fields": ["username", "full_name", "phone", "language"]}),
-        (_("Access"), {"fields": ["role", "is_active", "linked_identities"]}),
+        (_("Access"), {"fields": ["role", "showroom_ids", "is_active", "linked_identities"]}),
         (_("Dates"), {"fields": ["last_login", "created_at", "updated_at"]}),
     ]
     add_fieldsets = [
@@ -88,6 +92,20 @@ class UserAdmin(DjangoUserAdmin):
                 for i in user.identities.all()
             ),
         ) or _("none")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Whose records a manager sees (docs/showrooms.md): ticked by name, kept as ids. Only
+        # admins open this page (accounts is not among the managers' apps).
+        if db_field.name == "showroom_ids":
+            return forms.TypedMultipleChoiceField(
+                choices=showroom_names,
+                coerce=uuid.UUID,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -144,6 +145,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("An inactive user cannot sign in; their tokens end at once."),
     )
     is_staff = models.BooleanField(_("staff"), default=False, editable=False)
+    # A manager's showrooms, by id (the showroom database's): whose orders they see and act
+    # on; none, every showroom's (docs/showrooms.md, "Staff per showroom").
+    showroom_ids = ArrayField(
+        models.UUIDField(),
+        verbose_name=_("showrooms"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "A manager sees and acts on the records of these showrooms only. None: every "
+            "showroom's, as the group's managers and the admins do."
+        ),
+    )
     # Every token carries it (accounts/tokens.py); revoking them all makes a new one.
     token_version = models.PositiveIntegerField(_("token version"), default=0, editable=False)
     # When the owner of the mailbox proved it (an e-mailed link, or a provider that vouched

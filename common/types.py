@@ -11,7 +11,8 @@ Id: TypeAlias = uuid.UUID | str
 
 
 class Actor(Protocol):
-    """Who asks: a signed-in user, of whom a service reads its id and its role."""
+    """Who asks: a signed-in user, of whom a service reads its id, its role and, of a member
+    of staff, the showrooms they work in (common.showrooms)."""
 
     @property
     def pk(self) -> uuid.UUID: ...
@@ -21,6 +22,9 @@ class Actor(Protocol):
 
     @property
     def is_superuser(self) -> bool: ...
+
+    @property
+    def showroom_ids(self) -> list[uuid.UUID]: ...
 
 
 class Applicant(Actor, Protocol):

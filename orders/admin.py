@@ -25,6 +25,7 @@ from common.admin import (
 )
 from common.admin.people import PeopleMixin
 from common.formatting import money
+from common.showrooms import showroom_names, visible_to
 from orders import services
 from orders.choices import LinkKind, OrderStatus
 from orders.deal import deal_of, premium_paid
@@ -178,6 +179,7 @@ class OrderAdmin(
                 "fields": [
                     "number",
                     "customer_id_person",
+                    "sold_by",
                     "status",
                     "total",
                     "paid",
@@ -194,6 +196,7 @@ class OrderAdmin(
                 "fields": [
                     "id",
                     "customer_id",
+                    "showroom_id",
                     "currency",
                     "total_quantity",
                     "sequence",
@@ -210,6 +213,7 @@ class OrderAdmin(
         *(f.name for f in Order._meta.fields),
         "customer",
         "customer_id_person",
+        "sold_by",
         "total",
         "paid",
         "deal",
@@ -238,9 +242,17 @@ class OrderAdmin(
     ]
     using = "orders"
 
+    @admin.display(description=_("showroom"))
+    def sold_by(self, order):
+        if order.showroom_id is None:
+            return _("the group (no car)")
+        return dict(showroom_names()).get(order.showroom_id, str(order.showroom_id))
+
     def get_queryset(self, request):
-        # The vehicle column and the export read each order's items: one query per page.
-        return super().get_queryset(request).prefetch_related(Prefetch("items"))
+        # A showroom's manager sees its orders only (common.showrooms); the vehicle column
+        # and the export read each order's items: one query per page.
+        orders = visible_to(request.user, super().get_queryset(request))
+        return orders.prefetch_related(Prefetch("items"))
 
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)

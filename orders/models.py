@@ -41,6 +41,10 @@ class Order(TimestampedModel):
         default=False,
         help_text=_("The customer's name and e-mail were erased at their request."),
     )
+    # The showroom that sells it, its car's when the order was placed (the showroom
+    # database's id); none for accessories alone: the group's (docs/showrooms.md, "Staff per
+    # showroom").
+    showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
     status = StatusField(
         _("status"),
         max_length=16,

@@ -18,6 +18,7 @@ class ShowroomConfig(DomainAppConfig):
 
     def ready(self):
         from common.payables import payable_owner_provide
+        from common.showrooms import showroom_names_provide
         from showroom import (
             handlers,  # noqa: F401  (registers the event consumers)
             selectors,
@@ -29,7 +30,9 @@ class ShowroomConfig(DomainAppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from showroom.models import OpeningHours, Showroom, ShowroomHoliday
-        from showroom.selectors.showrooms import showrooms_forget
+        from showroom.selectors.showrooms import showroom_names, showrooms_forget
+
+        showroom_names_provide(showroom_names)
 
         for model in (Showroom, OpeningHours, ShowroomHoliday):
             for signal in (post_save, post_delete):

@@ -15,7 +15,8 @@ from accounts.tests.factories import UserFactory
 from common.api.exceptions import ApplicationError
 from conftest import browser_for
 
-pytestmark = pytest.mark.django_db
+# The user page offers the showrooms by name (docs/showrooms.md): it reads them too.
+pytestmark = pytest.mark.django_db(databases=["default", "showroom"])
 
 
 def user_form(user, **changes) -> dict:

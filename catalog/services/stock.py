@@ -33,6 +33,8 @@ class ReservedLine:
     # A vehicle: orders holds vehicles by rules of their own (docs/operations.md,
     # "Unpaid orders").
     is_vehicle: bool
+    # Where it stands (docs/showrooms.md): a vehicle's showroom sells it.
+    showroom_id: UUID | None = None
 
 
 def _insufficient_stock(product: Product) -> ApplicationError:
@@ -49,7 +51,7 @@ _TAKE_SQL = f"""
        SET stock_quantity = stock_quantity - %(quantity)s, updated_at = %(now)s
      WHERE id = %(product_id)s AND is_active AND stock_quantity >= %(quantity)s
        AND (kind <> '{ProductKind.VEHICLE.value}' OR vin IS NOT NULL)
- RETURNING id, name, price, currency, kind
+ RETURNING id, name, price, currency, kind, showroom_id
 """
 # The take and the row that reserves what it took: one statement, atomic by itself.
 _TAKE_AND_RESERVE_SQL = f"""
@@ -62,7 +64,7 @@ _TAKE_AND_RESERVE_SQL = f"""
                       %(now)s, %(now)s
                  FROM taken
            )
-    SELECT id, name, price, currency, kind FROM taken
+    SELECT id, name, price, currency, kind, showroom_id FROM taken
 """
 
 
@@ -90,9 +92,15 @@ def _take(
         row = cursor.fetchone()
     if row is None:
         return None
-    _, name, price, currency, kind = row
+    _, name, price, currency, kind, showroom_id = row
     return ReservedLine(
-        product_id, name, to_cents(Decimal(str(price))), currency, quantity, kind == "vehicle"
+        product_id,
+        name,
+        to_cents(Decimal(str(price))),
+        currency,
+        quantity,
+        kind == "vehicle",
+        showroom_id,
     )
 
 

@@ -118,6 +118,7 @@ class OrderOutputSerializer(serializers.ModelSerializer):
             "id",
             "number",
             "customer_id",
+            "showroom_id",
             "status",
             "items",
             "total_quantity",
@@ -150,6 +151,7 @@ def order_body(order: Order) -> dict[str, Any]:
         "id": str(order.pk),
         "number": order.number,
         "customer_id": str(order.customer_id),
+        "showroom_id": None if order.showroom_id is None else str(order.showroom_id),
         "status": order.status,
         "items": [
             {

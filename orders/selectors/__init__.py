@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.api.exceptions import ApplicationError, NotFound
 from common.money import to_cents
+from common.showrooms import may_see, visible_to
 from common.types import Actor, Id
 from orders import cache, deal
 from orders.choices import FINANCED_LOAN_STATUSES, PAID_STATUSES, LinkKind, OrderStatus
@@ -69,12 +70,13 @@ def order_lines_get(*, user: Actor, order_id: Id) -> tuple[OrderView, list[Order
 
 
 def _visible(user: Actor) -> QuerySet[Order]:
-    return Order.objects.all() if user.is_staff else Order.objects.filter(customer_id=user.pk)
+    return visible_to(user, Order.objects.all())
 
 
 def order_list(*, user: Actor) -> QuerySet[Order]:
-    """The orders `user` may see: all of them for staff, a client's own otherwise. The list's
-    filters (orders.filters.OrderFilter, `customer_id` among them) only narrow this."""
+    """The orders `user` may see: those of their showrooms for staff (common.showrooms), a
+    client's own otherwise. The list's filters (orders.filters.OrderFilter, `customer_id`
+    among them) only narrow this."""
     return _visible(user).prefetch_related("items", "links")
 
 
@@ -259,7 +261,7 @@ def order_detail(
     body = cache.detail_get_or_build(
         order_id, lambda: render(order_get(user=user, order_id=order_id))
     )
-    if not user.is_staff and body["customer_id"] != str(user.pk):
+    if not may_see(user, owner_id=body["customer_id"], showroom_id=body["showroom_id"]):
         raise NotFound
     return body
 

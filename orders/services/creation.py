@@ -110,6 +110,7 @@ def _order_insert(
         customer_email=customer.email,
         customer_name=customer.full_name,
         currency=currencies.pop(),
+        showroom_id=next((line.showroom_id for line in lines if line.is_vehicle), None),
         notes=notes,
         total_quantity=sum(line.quantity for line in lines),
         total_amount=sum((line.unit_price * line.quantity for line in lines), Decimal("0.00")),

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from common.api.exceptions import NotFound
+from common.showrooms import may_see
 from common.types import Actor as Viewer
 from common.types import Id
 from orders import cache, events, realtime
@@ -43,11 +44,13 @@ def _history(
 # STATUS
 # ------------------------------------------------------------------------------
 def _actor(order: Order, user: Viewer | None) -> str:
+    """Who moves the order: the system, its showroom's staff, its customer; "" for anyone
+    else, to whom it is a 404 (common.showrooms)."""
     if user is None:
         return Actor.SYSTEM
-    if user.is_staff:
-        return Actor.STAFF
-    return Actor.CUSTOMER if order.customer_id == user.pk else ""
+    if not may_see(user, owner_id=order.customer_id, showroom_id=order.showroom_id):
+        return ""
+    return Actor.STAFF if user.is_staff else Actor.CUSTOMER
 
 
 def order_status_set(

@@ -142,3 +142,10 @@ def showrooms_for_buyers() -> list[ShowroomCard]:
 def showrooms_forget(sender: object, **kwargs: object) -> None:
     """`post_save`/`post_delete` receiver of a showroom, its hours and holidays."""
     cache.delete(CACHE_KEY)
+
+
+def showroom_names() -> list[tuple[UUID, str]]:
+    """Every showroom, open or not, by name and city: what the accounts admin offers a
+    manager to work in (common.showrooms)."""
+    rows = Showroom.objects.values_list("id", "name", "city")
+    return [(pk, f"{name}, {city}") for pk, name, city in rows]

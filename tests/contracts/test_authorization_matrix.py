@@ -30,6 +30,7 @@ from documents.tests.factories import legal_entity_make
 from financing.tests.factories import application_make
 from insurance.tests.factories import claim_make, policy_make, quote_make
 from integrations.tests.factories import webhook_delivery_make, webhook_subscription_make
+from orders.models import Order
 from orders.tests.factories import category_make, order_make, product_make, vehicle_make
 from payments import services as payments_services
 from payments.tests.factories import completed_payment_make
@@ -39,12 +40,24 @@ from tradein.tests.factories import trade_in_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
-ROLES = ["anonymous", "client", "other_client", "manager", "admin"]
+ROLES = ["anonymous", "client", "other_client", "manager", "other_showroom_manager", "admin"]
 OK = "ok"
+# The manager works in the showroom that sells the order in the paths; the other showroom's
+# manager in another of the group's (docs/showrooms.md, "Staff per showroom").
+SHOWROOM, OTHER_SHOWROOM = uuid.uuid4(), uuid.uuid4()
 
 
-def row(anonymous, client, other_client, manager, admin) -> dict:
-    return dict(zip(ROLES, [anonymous, client, other_client, manager, admin], strict=True))
+def row(anonymous, client, other_client, manager, admin, *, other_showroom=None) -> dict:
+    """`other_showroom`: what the other showroom's manager gets, by default what the manager
+    gets (a record that belongs to no showroom, or one whose app does not scope yet)."""
+    other_showroom = manager if other_showroom is None else other_showroom
+    return dict(
+        zip(
+            ROLES,
+            [anonymous, client, other_client, manager, other_showroom, admin],
+            strict=True,
+        )
+    )
 
 
 PUBLIC = row(OK, OK, OK, OK, OK)
@@ -54,6 +67,8 @@ OWNER_ONLY = row(401, OK, 404, 404, 404)
 STAFF = row(401, 403, 403, OK, OK)
 ADMIN = row(401, 403, 403, 403, OK)
 SELF_OR_ADMIN = row(401, OK, 404, 404, OK)
+# An order's: its customer's, and its showroom's staff's.
+OWNER_OR_SHOWROOM = row(401, OK, 404, OK, OK, other_showroom=404)
 
 V1 = "/api/v1"
 MATRIX = {
@@ -128,12 +143,12 @@ MATRIX = {
     ("POST", f"{V1}/orders/"): SIGNED_IN,
     ("GET", f"{V1}/orders/stats/"): STAFF,
     ("GET", f"{V1}/orders/stats/my"): SIGNED_IN,
-    ("GET", f"{V1}/orders/{{id}}/"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/orders/{{id}}/"): OWNER_OR_SHOWROOM,
     ("DELETE", f"{V1}/orders/{{id}}/"): ADMIN,
-    ("GET", f"{V1}/orders/{{id}}/history/"): OWNER_OR_STAFF,
-    ("GET", f"{V1}/orders/{{id}}/deal"): OWNER_OR_STAFF,
-    ("PATCH", f"{V1}/orders/{{id}}/items/{{item_id}}/"): OWNER_OR_STAFF,
-    ("POST", f"{V1}/orders/{{id}}/status"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/orders/{{id}}/history/"): OWNER_OR_SHOWROOM,
+    ("GET", f"{V1}/orders/{{id}}/deal"): OWNER_OR_SHOWROOM,
+    ("PATCH", f"{V1}/orders/{{id}}/items/{{item_id}}/"): OWNER_OR_SHOWROOM,
+    ("POST", f"{V1}/orders/{{id}}/status"): OWNER_OR_SHOWROOM,
     ("GET", f"{V1}/payments/"): SIGNED_IN,
     ("POST", f"{V1}/payments/"): SIGNED_IN,
     ("GET", f"{V1}/payments/{{id}}/"): OWNER_OR_STAFF,
@@ -168,8 +183,8 @@ MATRIX = {
     ("POST", f"{V1}/trade-ins/{{id}}/inspect"): STAFF,
     ("GET", f"{V1}/documents/"): SIGNED_IN,
     ("GET", f"{V1}/documents/{{id}}/file"): OWNER_OR_STAFF,
-    ("GET", f"{V1}/orders/{{id}}/documents/"): OWNER_OR_STAFF,
-    ("POST", f"{V1}/orders/{{id}}/documents/"): OWNER_OR_STAFF,
+    ("GET", f"{V1}/orders/{{id}}/documents/"): OWNER_OR_SHOWROOM,
+    ("POST", f"{V1}/orders/{{id}}/documents/"): OWNER_OR_SHOWROOM,
     ("GET", f"{V1}/insurance/policies/"): SIGNED_IN,
     ("GET", f"{V1}/insurance/policies/{{id}}/"): OWNER_OR_STAFF,
     ("POST", f"{V1}/insurance/policies/{{id}}/cancel"): OWNER_OR_STAFF,
@@ -321,7 +336,8 @@ class World:
             "anonymous": None,
             "client": UserFactory(role="client"),
             "other_client": UserFactory(role="client"),
-            "manager": UserFactory(role="manager"),
+            "manager": UserFactory(role="manager", showroom_ids=[SHOWROOM]),
+            "other_showroom_manager": UserFactory(role="manager", showroom_ids=[OTHER_SHOWROOM]),
             "admin": UserFactory(role="admin"),
         }
         self.client = self.users["client"]
@@ -415,6 +431,8 @@ class World:
     def order(self):
         if not hasattr(self, "_order"):
             self._order = order_make(self.client, (product_make(price="1000.00", stock=5), 1))
+            Order.objects.filter(pk=self._order.pk).update(showroom_id=SHOWROOM)
+            self._order.showroom_id = SHOWROOM
         return self._order
 
     def api(self, role: str) -> APIClient:

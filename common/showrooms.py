@@ -1,0 +1,68 @@
+"""Whose records a member of staff sees: a showroom's managers those of their showrooms, the
+group's managers and the admins every showroom's (docs/showrooms.md, "Staff per showroom").
+
+A record that belongs to a showroom carries its id (`showroom_id`: the showroom lives in the
+showroom database, the record in its own); a selector that lists records for a user narrows
+them with `visible_to`, the one place the rule is written. The showrooms' names, which the
+accounts admin offers a manager, come from the showroom app when it is ready
+(`showroom_names_provide`): common imports no app (docs/architecture.md)."""
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+from uuid import UUID
+
+from django.db.models import Model, QuerySet
+
+from common.types import Actor
+
+_ModelT = TypeVar("_ModelT", bound=Model)
+
+
+def showroom_scope(user: Actor) -> list[UUID] | None:
+    """The showrooms whose records `user`, a member of staff, sees and acts on; None for every
+    showroom's: an admin's, and a manager's who is bound to none (the group's manager)."""
+    if user.is_superuser or not user.showroom_ids:
+        return None
+    return list(user.showroom_ids)
+
+
+def visible_to(
+    user: Actor,
+    records: QuerySet[_ModelT],
+    *,
+    owner: str = "customer_id",
+    showroom: str = "showroom_id",
+) -> QuerySet[_ModelT]:
+    """`records` as `user` may see them: a client their own (`owner` names the field that
+    holds the client's id), staff those of their showrooms. A record of no showroom (an order
+    of accessories alone) is the group's: a showroom's manager does not see it."""
+    if not user.is_staff:
+        return records.filter(**{owner: user.pk})
+    scope = showroom_scope(user)
+    if scope is None:
+        return records
+    return records.filter(**{f"{showroom}__in": scope})
+
+
+def may_see(user: Actor, *, owner_id: object, showroom_id: object) -> bool:
+    """`visible_to`'s rule for one record already read (a cached rendering): its owner, or
+    staff of its showroom."""
+    if not user.is_staff:
+        return str(owner_id) == str(user.pk)
+    scope = showroom_scope(user)
+    return scope is None or str(showroom_id) in {str(pk) for pk in scope}
+
+
+ShowroomNames = Callable[[], Sequence[tuple[UUID, str]]]
+_names: ShowroomNames | None = None
+
+
+def showroom_names_provide(names: ShowroomNames) -> None:
+    global _names
+    _names = names
+
+
+def showroom_names() -> Sequence[tuple[UUID, str]]:
+    """Every showroom's id and name, in the group's order; none before the showroom app is
+    ready (a management command's early import)."""
+    return _names() if _names is not None else ()
