@@ -94,14 +94,13 @@ PACKAGES := $(patsubst %/__init__.py,%,$(wildcard */__init__.py))
 bytecode: $(STAMP)
 	$(BIN)/python -m compileall -q -j0 manage.py conftest.py $(PACKAGES)
 
-# Three workers (pytest-xdist) on two cores, each with its own test databases and Redis
-# database (config/settings/test.py): a third fills the time the others wait on the processes
-# they started (BENCHMARKS.md, "The test suite"). The tests that need the machine to
-# themselves share the group `machine`, which one worker runs in turn (docs/conventions.md,
-# "Tests"). The soak, whose doubled system is timed against a loaded machine's task rate,
-# keeps two, and so does a run on a server of TEST_DATABASE_URL, whose connections (100 by
-# PostgreSQL's default) are not the run's to take.
-PYTEST_WORKERS ?= $(if $(TEST_DATABASE_URL),2,3)
+# Two workers (pytest-xdist), each with its own test databases and Redis database
+# (config/settings/test.py); the tests that need the machine to themselves share the group
+# `machine`, which one worker runs in turn (docs/conventions.md, "Tests"). Three fill more of
+# the time the workers wait on their processes (BENCHMARKS.md, "The test suite": a fresh
+# clone's `make test` in 593 s), but under three the concurrency tests of twenty requests at
+# once sometimes wait out their pool: `PYTEST_WORKERS=3` to try it.
+PYTEST_WORKERS ?= 2
 PYTEST = $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: install
@@ -121,7 +120,6 @@ test: install
 # days of demo history; the squash moving a database built from the replaced migrations; a
 # dead worker's payment waiting out the sweep).
 soak: export PROPERTY_EXAMPLES ?= 500
-soak: PYTEST_WORKERS = 2
 soak: bytecode
 	scripts/ensure_package.sh caddy caddy "the site's proxy"
 	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"

@@ -115,8 +115,10 @@ def emit_together(occurrences: Sequence[Occurrence], *, rows: Sequence[Model] = 
     account's `user.created` and `user.contact_changed`), and for one whose time must not
     tell which of its paths it took (registration, docs/security.md, "Account
     enumeration"). Call inside `transaction.atomic` of the app's database."""
-    (app_label,) = {kind.app_label for kind, _, _ in occurrences}  # one outbox
-    using = database_for_app(app_label)
+    apps = {kind.app_label for kind, _, _ in occurrences}
+    if len(apps) != 1:
+        raise ValueError(f"Events emitted together share one app's outbox, not {sorted(apps)}")
+    app_label, using = occurrences[0][0].app_label, occurrences[0][0].using
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
         names = ", ".join(kind.type for kind, _, _ in occurrences)
