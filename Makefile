@@ -98,8 +98,8 @@ bytecode: $(STAMP)
 # (config/settings/test.py); the tests that need the machine to themselves share the group
 # `machine`, which one worker runs in turn (docs/conventions.md, "Tests"). Three fill more of
 # the time the workers wait on their processes (BENCHMARKS.md, "The test suite": a fresh
-# clone's `make test` in 593 s), but under three the concurrency tests of twenty requests at
-# once sometimes wait out their pool: `PYTEST_WORKERS=3` to try it.
+# clone's `make test` in 593 s), but under three the concurrency test of twenty orders at once
+# failed in three runs of seven: `PYTEST_WORKERS=3` to try it.
 PYTEST_WORKERS ?= 2
 PYTEST = $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
