@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 from uuid import UUID
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from common.types import Actor
 
@@ -33,22 +33,25 @@ def visible_to(
     owner: str = "customer_id",
     showroom: str = "showroom_id",
 ) -> QuerySet[_ModelT]:
-    """`records` as `user` may see them: a client their own (`owner` names the field that
-    holds the client's id), staff those of their showrooms. A record of no showroom (an order
-    of accessories alone) is the group's: a showroom's manager does not see it."""
+    """`records` as `user` may see them: their own (`owner` names the field that holds the
+    client's id), and for staff those of their showrooms too. A record of no showroom (an
+    order of accessories alone) is the group's: a showroom's manager does not see it."""
+    own = Q(**{owner: user.pk})
     if not user.is_staff:
-        return records.filter(**{owner: user.pk})
+        return records.filter(own)
     scope = showroom_scope(user)
     if scope is None:
         return records
-    return records.filter(**{f"{showroom}__in": scope})
+    return records.filter(own | Q(**{f"{showroom}__in": scope}))
 
 
 def may_see(user: Actor, *, owner_id: object, showroom_id: object) -> bool:
     """`visible_to`'s rule for one record already read (a cached rendering): its owner, or
     staff of its showroom."""
+    if str(owner_id) == str(user.pk):
+        return True
     if not user.is_staff:
-        return str(owner_id) == str(user.pk)
+        return False
     scope = showroom_scope(user)
     return scope is None or str(showroom_id) in {str(pk) for pk in scope}
 

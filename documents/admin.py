@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import (
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
+    ShowroomScopedAdminMixin,
     VersionedTemplateAdmin,
     display,
     service_action,
@@ -304,7 +305,13 @@ class DocumentTemplateAdmin(VersionedTemplateAdmin[DocumentTemplate]):
 
 
 @admin.register(Document)
-class DocumentAdmin(OrderLinksMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class DocumentAdmin(
+    ShowroomScopedAdminMixin,
+    OrderLinksMixin,
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
+):
     using = DB
     list_display = ["number", "kind", "order", "language_name", "created_at", "file_link"]
     list_filter = ["kind", "language"]

@@ -145,6 +145,8 @@ def order_facts(order_id: Any) -> dict[str, Any]:
         },
         "lines": lines,
         "vehicle": vehicle,
+        # Not stated on paper: the showroom whose staff see the document (docs/showrooms.md).
+        "_showroom_id": papers.view.showroom_id,
     }
 
 

@@ -1,5 +1,5 @@
 """Reads of the documents domain, scoped to who asks: a customer sees the documents of their
-own orders, staff see all."""
+own orders, staff those of their showrooms (common.showrooms)."""
 
 from typing import TypedDict
 
@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.api.exceptions import ApplicationError, NotFound
+from common.showrooms import visible_to
 from common.types import Actor, Id
 from documents.error_codes import DocumentErrorCode
 from documents.models import Document, DocumentTemplate, LegalEntity
@@ -18,7 +19,7 @@ DB = "documents"
 
 def document_list(*, user: Actor) -> QuerySet[Document]:
     documents = Document.objects.using(DB).select_related("supersedes")
-    return documents if user.is_staff else documents.filter(customer_id=user.pk)
+    return visible_to(user, documents)
 
 
 def documents_of_order(*, user: Actor, order_id: Id) -> QuerySet[Document]:

@@ -18,6 +18,7 @@ from common.admin import (
     ExportResource,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    ShowroomScopedAdminMixin,
     TotalsMixin,
     awaiting_second_approval_filter,
     date_range_filter,
@@ -113,6 +114,7 @@ class LoanInstallmentInline(ReadOnlyInline):
 
 @admin.register(LoanApplication)
 class LoanApplicationAdmin(
+    ShowroomScopedAdminMixin,
     OrderLinksMixin,
     PeopleMixin,
     ExportMixin,
@@ -301,7 +303,8 @@ class LoanApplicationAdmin(
 
 
 @admin.register(LoanInstallment)
-class LoanInstallmentAdmin(ReadOnlyFinancingAdmin):
+class LoanInstallmentAdmin(ShowroomScopedAdminMixin, ReadOnlyFinancingAdmin):
+    showroom_field, owner_field = "application__showroom_id", "application__customer_id"
     list_display = ["application", "number", "due_date", "payment", "principal", "interest"]
     list_select_related = ["application"]
     list_filter = [date_range_filter("due_date")]

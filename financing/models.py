@@ -31,6 +31,9 @@ class LoanApplication(TimestampedModel):
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     order_id = models.UUIDField(_("order"), db_index=True)
     customer_id = models.UUIDField(_("customer"), db_index=True)
+    # The showroom that sells its order (docs/showrooms.md, "Staff per showroom"): whose
+    # staff see it. None: the group's.
+    showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
     financing_type = models.CharField(
         _("financing type"), max_length=16, choices=FinancingType.choices
     )

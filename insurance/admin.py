@@ -9,6 +9,7 @@ from common.admin import (
     ExportMixin,
     ExportResource,
     ReadOnlyAdminMixin,
+    ShowroomScopedAdminMixin,
     TotalsMixin,
     awaiting_second_approval_filter,
     date_range_filter,
@@ -94,7 +95,7 @@ def _reject(request, claim, reason):
 
 
 @admin.register(Quote)
-class QuoteAdmin(PeopleMixin, ReadOnlyInsuranceAdmin):
+class QuoteAdmin(ShowroomScopedAdminMixin, PeopleMixin, ReadOnlyInsuranceAdmin):
     list_display = [
         "short_number",
         "order",
@@ -118,7 +119,9 @@ class QuoteAdmin(PeopleMixin, ReadOnlyInsuranceAdmin):
 
 
 @admin.register(Policy)
-class PolicyAdmin(PeopleMixin, ExportMixin, TotalsMixin, ReadOnlyInsuranceAdmin):
+class PolicyAdmin(
+    ShowroomScopedAdminMixin, PeopleMixin, ExportMixin, TotalsMixin, ReadOnlyInsuranceAdmin
+):
     list_display = [
         "number",
         "order",
@@ -167,7 +170,7 @@ class ClaimDecisionInline(DecisionTrailInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(PeopleMixin, TotalsMixin, ReadOnlyInsuranceAdmin):
+class ClaimAdmin(ShowroomScopedAdminMixin, PeopleMixin, TotalsMixin, ReadOnlyInsuranceAdmin):
     list_display = [
         "short_number",
         "policy",

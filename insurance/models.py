@@ -30,6 +30,9 @@ class Quote(TimestampedModel):
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     order_id = models.UUIDField(_("order"), db_index=True)
     customer_id = models.UUIDField(_("customer"), db_index=True)
+    # The showroom that sells its order (docs/showrooms.md, "Staff per showroom"): whose
+    # staff see it. None: the group's.
+    showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
     created_by_id = models.UUIDField(_("created by"))
     # The vehicle on the order (a catalog product), as the catalog described it and the order
     # priced it: never typed by the customer.
@@ -105,6 +108,9 @@ class Policy(TimestampedModel):
     number = models.CharField(_("number"), max_length=32, unique=True)
     order_id = models.UUIDField(_("order"), db_index=True)
     customer_id = models.UUIDField(_("customer"), db_index=True)
+    # The showroom that sells its order (docs/showrooms.md, "Staff per showroom"): whose
+    # staff see it. None: the group's.
+    showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
     insurance_type = models.CharField(
         _("insurance type"), max_length=8, choices=InsuranceType.choices
     )
@@ -178,6 +184,9 @@ class Claim(TimestampedModel):
     )
     order_id = models.UUIDField(_("order"), db_index=True)
     customer_id = models.UUIDField(_("customer"), db_index=True)
+    # The showroom that sells its order (docs/showrooms.md, "Staff per showroom"): whose
+    # staff see it. None: the group's.
+    showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
     filed_by_id = models.UUIDField(_("filed by"))
     incident_date = models.DateField(_("incident date"))
     description = models.TextField(_("description"), max_length=5000)

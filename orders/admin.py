@@ -14,6 +14,7 @@ from common.admin import (
     ExportMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    ShowroomScopedAdminMixin,
     TotalsMixin,
     admin_link,
     changelist_link,
@@ -25,7 +26,7 @@ from common.admin import (
 )
 from common.admin.people import PeopleMixin
 from common.formatting import money
-from common.showrooms import showroom_names, visible_to
+from common.showrooms import showroom_names
 from orders import services
 from orders.choices import LinkKind, OrderStatus
 from orders.deal import deal_of, premium_paid
@@ -138,6 +139,7 @@ class OrderLinkInline(ReadOnlyInline):
 
 @admin.register(Order)
 class OrderAdmin(
+    ShowroomScopedAdminMixin,
     ExportMixin,
     TotalsMixin,
     PeopleMixin,
@@ -249,10 +251,8 @@ class OrderAdmin(
         return dict(showroom_names()).get(order.showroom_id, str(order.showroom_id))
 
     def get_queryset(self, request):
-        # A showroom's manager sees its orders only (common.showrooms); the vehicle column
-        # and the export read each order's items: one query per page.
-        orders = visible_to(request.user, super().get_queryset(request))
-        return orders.prefetch_related(Prefetch("items"))
+        # The vehicle column and the export read each order's items: one query per page.
+        return super().get_queryset(request).prefetch_related(Prefetch("items"))
 
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)

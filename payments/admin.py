@@ -17,6 +17,7 @@ from common.admin import (
     ExportResource,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    ShowroomScopedAdminMixin,
     TotalsMixin,
     admin_link,
     awaiting_second_approval_filter,
@@ -30,7 +31,7 @@ from common.admin import (
 from common.admin.people import PeopleMixin
 from common.admin.references import OrderLinksMixin
 from common.formatting import money
-from payments import services
+from payments import selectors, services
 from payments.choices import (
     PayableKind,
     PaymentMode,
@@ -144,8 +145,19 @@ PAYABLE_PAGES = {
 }
 
 
+class PayableShowroomMixin(ShowroomScopedAdminMixin):
+    """Payments' rows belong to the showroom of their payable (`payable_field` names its id)."""
+
+    showroom_field = "payable_showroom_id"
+    payable_field = "payable_id"
+
+    def with_showroom(self, records):
+        return selectors.with_showroom(records, payable=self.payable_field)
+
+
 @admin.register(Payment)
 class PaymentAdmin(
+    PayableShowroomMixin,
     OrderLinksMixin,
     PeopleMixin,
     ExportMixin,
@@ -272,7 +284,10 @@ def _refund_decision_action(
 
 
 @admin.register(Refund)
-class RefundAdmin(ExportMixin, TotalsMixin, CreatedColumnMixin, ReadOnlyPaymentsAdmin):
+class RefundAdmin(
+    PayableShowroomMixin, ExportMixin, TotalsMixin, CreatedColumnMixin, ReadOnlyPaymentsAdmin
+):
+    payable_field, owner_field = "payment__payable_id", "payment__customer_id"
     list_display = ["number", "of_payment", "amount_shown", "status", "reason", "created"]
     list_filter = [
         awaiting_second_approval_filter(
@@ -326,7 +341,9 @@ class RefundAdmin(ExportMixin, TotalsMixin, CreatedColumnMixin, ReadOnlyPayments
 
 
 @admin.register(LedgerTransaction)
-class LedgerTransactionAdmin(TotalsMixin, CreatedColumnMixin, ReadOnlyPaymentsAdmin):
+class LedgerTransactionAdmin(
+    PayableShowroomMixin, TotalsMixin, CreatedColumnMixin, ReadOnlyPaymentsAdmin
+):
     list_display = [
         "created",
         "type",

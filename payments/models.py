@@ -48,6 +48,10 @@ class Payable(TimestampedModel):
     )
     # The order it belongs to: the order itself, or a premium's order (None for a seat).
     order_id = models.UUIDField(_("order"), null=True, blank=True, db_index=True)
+    # That order's showroom, noted with the payable: whose staff see the payments, refunds,
+    # receipts and ledger rows of it (docs/showrooms.md, "Staff per showroom"). None: the
+    # group's (a seat at an event, an order of accessories alone).
+    showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
     customer_id = models.UUIDField(_("customer"), db_index=True)
     total_amount = models.DecimalField(_("total amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)

@@ -18,6 +18,7 @@ from common.admin import (
     ExportMixin,
     ReadOnlyAdminMixin,
     ReasonForm,
+    ShowroomScopedAdminMixin,
     date_range_filter,
     id_column,
     money_column,
@@ -284,9 +285,11 @@ class OutcomeNoteForm(ReasonForm):
 
 
 @admin.register(TestDrive)
-class TestDriveAdmin(PeopleMixin, ExportMixin, ReadOnlyShowroomAdmin):
+class TestDriveAdmin(ShowroomScopedAdminMixin, PeopleMixin, ExportMixin, ReadOnlyShowroomAdmin):
     """The day's test drives: pick the day in the date bar, or days in the filter; find them by
     their number, the client's name, e-mail or phone, or by the demo car."""
+
+    showroom_field, owner_field = "resource__showroom_id", "user_id"
 
     # Newest first; one column for the slot, for the list to fit 1366 px.
     list_display = ["number", "slot", "resource", "user_id_person", "status", "outcome_note"]

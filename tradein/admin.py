@@ -17,6 +17,7 @@ from common.admin import (
     DecisionTrailInline,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    ShowroomScopedAdminMixin,
     display,
     money_column,
     reason_action,
@@ -111,6 +112,7 @@ def _inspect(request, trade_in, mileage_km, findings, amount, reason):
 
 @admin.register(TradeIn)
 class TradeInAdmin(
+    ShowroomScopedAdminMixin,
     OrderLinksMixin,
     PeopleMixin,
     CreatedColumnMixin,

@@ -24,6 +24,9 @@ class TradeIn(TimestampedModel):
     number = number_field("ТИ", "tradein_tradein_number")
     customer_id = models.UUIDField(_("customer"), db_index=True)
     order_id = models.UUIDField(_("order"), null=True, blank=True, db_index=True)
+    # Its order's showroom, where it is inspected (docs/showrooms.md, "Staff per showroom"):
+    # whose staff see it. None, not yet credited to an order: the group's.
+    showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
     vin = models.CharField(_("VIN"), max_length=17)
     make = models.CharField(_("make"), max_length=60)
     model = models.CharField(_("model"), max_length=60)

@@ -80,14 +80,14 @@ def trade_in_submit(
             code=TradeInErrorCode.VIN_IN_STOCK,
             status=409,
         )
-    if order_id is not None:
-        credit.own_pending_order(user, order_id)
+    order = credit.own_pending_order(user, order_id) if order_id is not None else None
     customer_id = user.pk
     try:
         with transaction.atomic(using=DB):
             trade_in = TradeIn.objects.using(DB).create(
                 customer_id=customer_id,
                 order_id=order_id,
+                showroom_id=order.showroom_id if order else None,
                 vin=checked,
                 make=make.strip(),
                 model=model.strip(),
@@ -128,8 +128,8 @@ def trade_in_attach(*, user: Actor, trade_in_id: Id, order_id: Id) -> TradeIn:
                 code=TradeInErrorCode.NOT_ATTACHABLE,
                 status=409,
             )
-        trade_in.order_id = order.id
-        trade_in.save(using=DB, update_fields=["order_id", "updated_at"])
+        trade_in.order_id, trade_in.showroom_id = order.id, order.showroom_id
+        trade_in.save(using=DB, update_fields=["order_id", "showroom_id", "updated_at"])
         events.trade_in_emit(trade_in)
     return trade_in
 

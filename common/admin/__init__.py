@@ -7,6 +7,7 @@ from common.admin.actions import (
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
     ReasonForm,
+    ShowroomScopedAdminMixin,
     reason_action,
     service_action,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "ReadOnlyAdminMixin",
     "ReadOnlyInline",
     "ReasonForm",
+    "ShowroomScopedAdminMixin",
     "TotalsMixin",
     "VersionedTemplateAdmin",
     "admin_link",

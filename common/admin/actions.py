@@ -4,7 +4,7 @@ a reason asked for where one is due, four eyes shown (docs/admin.md)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,6 +21,8 @@ from django_stubs_ext import StrOrPromise
 
 from common.api.exceptions import ApplicationError
 from common.formatting import count_of, money
+from common.showrooms import visible_to
+from common.types import Actor
 
 _ModelT = TypeVar("_ModelT", bound=models.Model)
 _F = TypeVar("_F", bound=Callable[..., object])
@@ -42,6 +44,26 @@ class DatabaseAdminMixin(admin.ModelAdmin[_ModelT]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[_ModelT]:
         return super().get_queryset(request).using(self.using)
+
+
+class ShowroomScopedAdminMixin(admin.ModelAdmin[_ModelT]):
+    """A ModelAdmin of records that belong to a showroom: a showroom's manager lists, opens
+    and acts on those of their showrooms only, as the API lets them (common.showrooms;
+    docs/showrooms.md, "Staff per showroom"). `showroom_field` names the record's showroom,
+    `owner_field` its client."""
+
+    showroom_field = "showroom_id"
+    owner_field = "customer_id"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[_ModelT]:
+        records = self.with_showroom(super().get_queryset(request))
+        user = cast(Actor, request.user)
+        return visible_to(user, records, owner=self.owner_field, showroom=self.showroom_field)
+
+    def with_showroom(self, records: QuerySet[_ModelT]) -> QuerySet[_ModelT]:
+        """`records` with what `showroom_field` names: a field of the model's by default, an
+        annotation where the showroom is another row's."""
+        return records
 
 
 class ReadOnlyAdminMixin:

@@ -255,6 +255,7 @@ def _document_make(
     kept in its facts as they were: a later change of them alters no issued document."""
     digest = _facts_digest(stated, template)
     entity, language = stated.pop("_legal_entity"), stated.pop("_language")
+    showroom_id = stated.pop("_showroom_id")
     now = timezone.localtime()
     sequence = document_number_take(kind=kind, year=now.year)
     number = f"{NUMBER_PREFIXES[DocumentKind(kind)]}-{now.year}-{sequence:06d}"
@@ -271,6 +272,7 @@ def _document_make(
         sequence=sequence,
         order_id=order_id,
         customer_id=stated["buyer"]["id"],
+        showroom_id=showroom_id,
         language=language,
         template=template,
         legal_entity=entity,

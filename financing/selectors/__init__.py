@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from common.api.exceptions import NotFound
+from common.showrooms import visible_to
 from common.types import Actor, Id
 from financing import rates, scoring
 from financing.choices import ApplicationStatus, FinancingType
@@ -82,7 +83,7 @@ def loan_offer_today(
 
 def application_list(*, user: Actor) -> QuerySet[LoanApplication]:
     applications = LoanApplication.objects.prefetch_related("decisions")
-    return applications if user.is_staff else applications.filter(customer_id=user.pk)
+    return visible_to(user, applications)
 
 
 def application_get(*, user: Actor, application_id: Id) -> LoanApplication:

@@ -67,6 +67,7 @@ def application_create(
     application = LoanApplication(
         order_id=order.id,
         customer_id=order.customer_id,
+        showroom_id=order.showroom_id,
         currency=order.currency,
         financing_type=financing_type,
         employment_status=employment_status,

@@ -1,11 +1,12 @@
 """Reads of the insurance domain, scoped to who asks: a client sees their own quotes,
-policies and claims; staff see all. Another client's is a 404, like a missing one."""
+policies and claims; staff those of their showrooms (common.showrooms). Another client's is a 404, like a missing one."""
 
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
 from common.api.exceptions import NotFound
+from common.showrooms import visible_to
 from common.types import Actor, Id
 from insurance import events
 from insurance.models import Claim, Policy, Quote
@@ -14,7 +15,7 @@ M = TypeVar("M", bound=Model)
 
 
 def _visible(queryset: QuerySet[M], user: Actor) -> QuerySet[M]:
-    return queryset if user.is_staff else queryset.filter(customer_id=user.pk)
+    return visible_to(user, queryset)
 
 
 def _one(queryset: QuerySet[M], pk: Id) -> M:

@@ -77,6 +77,7 @@ def claim_file(
             policy=policy,
             order_id=policy.order_id,
             customer_id=policy.customer_id,
+            showroom_id=policy.showroom_id,
             filed_by_id=user.pk,
             incident_date=incident_date,
             description=description,

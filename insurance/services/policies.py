@@ -94,6 +94,7 @@ def quote_purchase(*, quote_id: Id) -> Policy:
             quote=quote,
             order_id=quote.order_id,
             customer_id=quote.customer_id,
+            showroom_id=quote.showroom_id,
             insurance_type=quote.insurance_type,
             coverage_amount=quote.coverage_amount,
             premium=quote.premium,

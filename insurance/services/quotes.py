@@ -278,6 +278,7 @@ def quote_create(
             **inputs,
             order_id=order.id,
             customer_id=order.customer_id,
+            showroom_id=order.showroom_id,
             created_by_id=user.pk,
             product_id=vehicle.product_id,
             vehicle_price=price,

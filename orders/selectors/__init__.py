@@ -4,6 +4,7 @@ Other apps read orders through `order_view_get` and `order_cancelled` alone: the
 `OrderView`, a frozen copy with an enum status, never the model (docs/architecture.md §3.2).
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -39,6 +40,16 @@ class OrderView:
     currency: str
     total_amount: Decimal
     paid_amount: Decimal
+    # The showroom that sells it (docs/showrooms.md): what another domain's record of the
+    # order belongs to; None for an order of accessories alone, the group's.
+    showroom_id: UUID | None = None
+
+
+_VIEW_FIELDS = [field.name for field in dataclasses.fields(OrderView)]
+
+
+def _order_view(row: dict[str, Any]) -> OrderView:
+    return OrderView(**{**row, "status": OrderStatus(row["status"])})
 
 
 @dataclass(frozen=True)
@@ -177,15 +188,7 @@ def order_papers(*, order_id: Id) -> OrderPapers | None:
         return None
     deal = deal_of(order)
     return OrderPapers(
-        view=OrderView(
-            id=order.pk,
-            number=order.number,
-            customer_id=order.customer_id,
-            status=OrderStatus(order.status),
-            currency=order.currency,
-            total_amount=order.total_amount,
-            paid_amount=order.paid_amount,
-        ),
+        view=_order_view({name: getattr(order, name) for name in _VIEW_FIELDS}),
         created_at=order.created_at,
         customer_name=order.customer_name,
         customer_email=order.customer_email,
@@ -232,25 +235,12 @@ def order_number(*, order_id: Id) -> str | None:
 def order_view_get(*, user: Actor, order_id: Id) -> OrderView:
     """The order for another domain acting for `user`. Another client's order is
     `order_not_found`, exactly like a missing one."""
-    row = (
-        _visible(user)
-        .filter(pk=order_id)
-        .values("id", "number", "customer_id", "status", "currency", "total_amount", "paid_amount")
-        .first()
-    )
+    row = _visible(user).filter(pk=order_id).values(*_VIEW_FIELDS).first()
     if row is None:
         raise ApplicationError(
             _("There is no such order of yours."), code=OrderErrorCode.ORDER_NOT_FOUND, status=404
         )
-    return OrderView(
-        id=row["id"],
-        number=row["number"],
-        customer_id=row["customer_id"],
-        status=OrderStatus(row["status"]),
-        currency=row["currency"],
-        total_amount=row["total_amount"],
-        paid_amount=row["paid_amount"],
-    )
+    return _order_view(row)
 
 
 def order_detail(
@@ -277,6 +267,12 @@ def order_cancelled(*, order_id: Id) -> bool:
     asks after its own commit: had the order been cancelled meanwhile, with `order.cancelled`
     consumed before that commit, the attachment would outlive the order."""
     return not Order.objects.filter(pk=order_id).exclude(status=OrderStatus.CANCELLED).exists()
+
+
+def order_showroom(*, order_id: Id) -> UUID | None:
+    """The showroom that sells the order (None: the group's, or no such order), whoever asks:
+    what payments notes on the order's payables (docs/showrooms.md)."""
+    return Order.objects.filter(pk=order_id).values_list("showroom_id", flat=True).first()
 
 
 def order_paid_for(*, order_id: Id) -> bool:

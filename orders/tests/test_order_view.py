@@ -28,6 +28,7 @@ def test_the_owner_gets_a_frozen_view_with_an_enum_status(customer):
         currency="RUB",
         total_amount=Decimal("241.00"),
         paid_amount=Decimal("0.00"),
+        showroom_id=order.showroom_id,
     )
     assert type(view.status) is OrderStatus
     with pytest.raises(dataclasses.FrozenInstanceError):

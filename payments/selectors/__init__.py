@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from common.api.exceptions import ApplicationError, NotFound
+from common.showrooms import visible_to
 from common.types import Actor, Id
 from payments.choices import VAT_RATES, PaymentMode, ReceiptKind, vat_rate_label
 from payments.error_codes import PaymentErrorCode
@@ -20,10 +21,26 @@ from payments.models import (
     SavedPaymentMethod,
 )
 
+_Row = TypeVar("_Row", bound=Model)
+
+
+def with_showroom(rows: QuerySet[_Row], *, payable: str = "payable_id") -> QuerySet[_Row]:
+    """`rows` (payments, refunds, receipts, ledger rows) with their payable's showroom as
+    `payable_showroom_id`: the showroom they belong to (docs/showrooms.md)."""
+    showroom = Payable.objects.filter(payable_id=OuterRef(payable)).values("showroom_id")[:1]
+    # The stubs type an annotated queryset as of another model: it is of the same.
+    return cast(QuerySet[_Row], rows.annotate(payable_showroom_id=Subquery(showroom)))
+
+
+def _visible(user: Actor, rows: QuerySet[_Row]) -> QuerySet[_Row]:
+    """A client's own, a member of staff's of their showrooms (common.showrooms)."""
+    if not user.is_staff:
+        return visible_to(user, rows)
+    return visible_to(user, with_showroom(rows), showroom="payable_showroom_id")
+
 
 def payment_list(*, user: Actor) -> QuerySet[Payment]:
-    payments = Payment.objects.all()
-    return payments if user.is_staff else payments.filter(customer_id=user.pk)
+    return _visible(user, Payment.objects.all())
 
 
 def payment_status_public(*, payment_id: Id) -> str | None:
@@ -113,8 +130,7 @@ def refund_get(*, user: Actor, refund_id: Id) -> Refund:
 
 
 def ledger_list(*, user: Actor) -> QuerySet[LedgerTransaction]:
-    rows = LedgerTransaction.objects.all()
-    return rows if user.is_staff else rows.filter(customer_id=user.pk)
+    return _visible(user, LedgerTransaction.objects.all())
 
 
 def payment_method_list(*, user: Actor) -> QuerySet[SavedPaymentMethod]:

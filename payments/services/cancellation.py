@@ -11,7 +11,7 @@ from common.types import Id
 from payments.choices import REFUNDABLE_STATUSES, PayableKind
 from payments.models import Payable, Payment, Refund
 from payments.services import refunds
-from payments.services.ledger import payable_locked
+from payments.services.ledger import payable_locked, showroom_of
 
 DB = "payments"
 
@@ -41,6 +41,7 @@ def payable_settle_cancelled(
             defaults={
                 "payable_kind": kind,
                 "order_id": order_id,
+                "showroom_id": showroom_of(order_id),
                 "customer_id": customer_id,
                 "total_amount": total_amount,
                 "currency": currency,

@@ -10,6 +10,7 @@ from django.db.models import F, Sum
 
 from common.db.transactions import outside_transaction
 from common.types import Id
+from orders import selectors as orders_selectors
 from payments.breaker import provider_breaker
 from payments.choices import CAPTURED_STATUSES, TransactionType
 from payments.models import LedgerTransaction, Payable, Payment
@@ -24,6 +25,12 @@ def payable_locked(payable_id: Id) -> Payable:
     """The payable's row, locked. Every change of a payable's money takes this lock before
     the payment's own, so that they never deadlock and their sums are read in turn."""
     return Payable.objects.using(DB).select_for_update().get(payable_id=payable_id)
+
+
+def showroom_of(order_id: Id | None) -> uuid.UUID | None:
+    """The showroom a payable of the order belongs to, noted when payments first learns of
+    the payable: the order's (docs/showrooms.md, "Staff per showroom")."""
+    return orders_selectors.order_showroom(order_id=order_id) if order_id else None
 
 
 def payment_locked(payment_id: Id) -> tuple[Payable, Payment]:

@@ -18,7 +18,7 @@ from payments.error_codes import PaymentErrorCode
 from payments.models import LedgerTransaction, Payable, Refund
 from payments.services import refunds
 from payments.services.cancellation import _captured_of_cancelled, payable_settle_cancelled
-from payments.services.ledger import captured_changed, payable_locked
+from payments.services.ledger import captured_changed, payable_locked, showroom_of
 
 DB = "payments"
 
@@ -155,6 +155,7 @@ def payable_note(
         defaults={
             "payable_kind": kind,
             "order_id": order_id,
+            "showroom_id": showroom_of(order_id),
             "customer_id": customer_id,
             "total_amount": amount,
             "currency": currency,
@@ -242,6 +243,7 @@ def _order_payable_locked(order_id: Id, *, customer_id: Id, currency: str) -> Pa
         defaults={
             "payable_kind": PayableKind.ORDER,
             "order_id": order_id,
+            "showroom_id": showroom_of(order_id),
             "customer_id": customer_id,
             "total_amount": Decimal("0.00"),
             "currency": currency,

@@ -137,15 +137,16 @@ def _payable_order_locked(order: OrderView) -> Payable:
         defaults={
             "payable_kind": PayableKind.ORDER,
             "order_id": order.id,
+            "showroom_id": order.showroom_id,
             "customer_id": order.customer_id,
             "total_amount": order.total_amount,
             "currency": order.currency,
         },
     )
     payable = payable_locked(order.id)
-    if payable.total_amount != order.total_amount:
-        payable.total_amount = order.total_amount
-        payable.save(using=DB, update_fields=["total_amount", "updated_at"])
+    if (payable.total_amount, payable.showroom_id) != (order.total_amount, order.showroom_id):
+        payable.total_amount, payable.showroom_id = order.total_amount, order.showroom_id
+        payable.save(using=DB, update_fields=["total_amount", "showroom_id", "updated_at"])
     return payable
 
 

@@ -11,6 +11,7 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from common.api.exceptions import NotFound
+from common.showrooms import visible_to
 from common.types import Actor, Id
 from showroom import events
 from showroom.choices import SEAT_HOLDING, EventStatus, RegistrationStatus, TestDriveStatus
@@ -94,7 +95,8 @@ def allocation_get(*, user: Actor, allocation_id: Id) -> Allocation:
 
 def test_drive_list(*, user: Actor) -> QuerySet[TestDrive]:
     drives = TestDrive.objects.select_related("resource")
-    return drives if user.is_staff else drives.filter(user_id=user.pk)
+    # A demo car's test drives are its showroom's (docs/showrooms.md, "Staff per showroom").
+    return visible_to(user, drives, owner="user_id", showroom="resource__showroom_id")
 
 
 def test_drive_get(*, user: Actor, test_drive_id: Id) -> TestDrive:

@@ -102,6 +102,7 @@ class OfferView(APIView):
         summary="Offer a price; above the threshold a second staff member's offer confirms it",
     )
     def post(self, request, pk):
+        selectors.trade_in_get(user=request.user, trade_in_id=pk)  # their showroom's, or a 404
         body = s.OfferInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         trade_in = services.trade_in_offer(user=request.user, trade_in_id=pk, **body.validated_data)
@@ -120,6 +121,7 @@ class InspectionView(APIView):
         summary="Record the car as found at handover: confirm or lower its amount",
     )
     def post(self, request, pk):
+        selectors.trade_in_get(user=request.user, trade_in_id=pk)  # their showroom's, or a 404
         body = s.InspectionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         trade_in = services.trade_in_inspect(

@@ -1,5 +1,6 @@
 """Reads of the trade-in domain, scoped to who asks: a customer sees their own trade-ins
-(another's is a 404, like a missing one), staff see all."""
+(another's is a 404, like a missing one), staff those of their showrooms
+(common.showrooms)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ from django.db.models import QuerySet
 
 from catalog import selectors as catalog_selectors
 from common.api.exceptions import ApplicationError
+from common.showrooms import visible_to
 from common.types import Actor, Id
 from orders import selectors as orders_selectors
 from tradein import valuation
@@ -20,7 +22,7 @@ from tradein.models import TradeIn
 
 def trade_in_list(*, user: Actor) -> QuerySet[TradeIn]:
     trade_ins = TradeIn.objects.prefetch_related("photos", "decisions")
-    return trade_ins if user.is_staff else trade_ins.filter(customer_id=user.pk)
+    return visible_to(user, trade_ins)
 
 
 def trade_in_get(*, user: Actor, trade_in_id: Id) -> TradeIn:
