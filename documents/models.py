@@ -192,9 +192,13 @@ class DocumentTemplate(models.Model):
 
 
 class DocumentSequence(models.Model):
-    """The last number given to a kind's documents in a year: taken under its row's lock in
-    the transaction that stores the document, so numbers have no gaps and no repeats."""
+    """The last number a legal entity gave to a kind's documents in a year: taken under its
+    row's lock in the transaction that stores the document, so numbers have no gaps and no
+    repeats. Each legal entity of the group numbers its own papers."""
 
+    legal_entity = models.ForeignKey(
+        LegalEntity, verbose_name=_("legal entity"), on_delete=models.PROTECT
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     last = models.PositiveIntegerField(_("last number"), default=0)
@@ -203,7 +207,9 @@ class DocumentSequence(models.Model):
         verbose_name = _("document numbering")
         verbose_name_plural = _("document numbering")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year"], name="documents_sequence_once")
+            models.UniqueConstraint(
+                fields=["legal_entity", "kind", "year"], name="documents_sequence_once"
+            )
         ]
 
     def __str__(self) -> str:
@@ -216,7 +222,8 @@ class Document(models.Model):
 
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
-    number = models.CharField(_("number"), max_length=32, unique=True)
+    # Unique for its legal entity: another legal entity of the group numbers its own.
+    number = models.CharField(_("number"), max_length=32)
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("number in the year"))
     order_id = models.UUIDField(_("order"), db_index=True)
@@ -257,8 +264,11 @@ class Document(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year", "sequence"], name="documents_number_once"
-            )
+                fields=["legal_entity", "kind", "year", "sequence"], name="documents_number_once"
+            ),
+            models.UniqueConstraint(
+                fields=["legal_entity", "number"], name="documents_number_of_entity_once"
+            ),
         ]
         indexes = [models.Index(fields=["order_id", "kind"])]
 

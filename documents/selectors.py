@@ -13,6 +13,7 @@ from common.showrooms import visible_to
 from common.types import Actor, Id
 from documents.error_codes import DocumentErrorCode
 from documents.models import Document, DocumentTemplate, LegalEntity
+from showroom.selectors import showrooms
 
 DB = "documents"
 
@@ -55,6 +56,18 @@ def legal_entity_default() -> LegalEntity:
     return entity
 
 
+def legal_entity_of(*, showroom_id: Id | None) -> LegalEntity:
+    """The legal entity that sells from the showroom (docs/showrooms.md, "Documents"): the one
+    the showroom names once a second person confirmed its requisites, the default one
+    otherwise (a showroom that names none, an order of the group's)."""
+    entity_id = showrooms.showroom_legal_entity(showroom_id=showroom_id) if showroom_id else None
+    named = None
+    if entity_id is not None:
+        confirmed = LegalEntity.objects.using(DB).filter(confirmed_at__isnull=False)
+        named = confirmed.filter(pk=entity_id).first()
+    return named or legal_entity_default()
+
+
 class SellerContacts(TypedDict):
     """The seller as a buyer must be able to read it on every page of a distance sale (the
     Consumer Protection Law, art. 26.1): its name, INN, OGRN, address and phone."""
@@ -75,11 +88,12 @@ def legal_entity_choices() -> list[tuple[str, str]]:
     ]
 
 
-def sellers_of(*, entity_ids: list[Id | None]) -> dict[str | None, SellerContacts]:
+def sellers_of(*, entity_ids: list[int | None]) -> dict[str | None, SellerContacts]:
     """The legal entities by id as their contacts, and the default one under None (a
-    showroom that names none sells under it)."""
+    showroom that names none, or one not confirmed yet, sells under it: `legal_entity_of`)."""
     ids = {str(pk) for pk in entity_ids if pk}
-    entities = LegalEntity.objects.using(DB).filter(Q(pk__in=ids) | Q(is_default=True))
+    named = Q(pk__in=ids, confirmed_at__isnull=False)
+    entities = LegalEntity.objects.using(DB).filter(named | Q(is_default=True))
     found: dict[str | None, SellerContacts] = {}
     for entity in entities:
         contacts = _contacts(entity)

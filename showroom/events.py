@@ -114,8 +114,8 @@ class _ShowroomPayload:
     address: str = described("Its address in the city.")
     phone: str = described("Its sales phone, as buyers dial it.")
     time_zone: NonEmpty = described("Its clock, an IANA time zone: Europe/Moscow.")
-    legal_entity_id: Uuid | None = described(
-        "The legal entity that sells from it (documents'), or null for the default one."
+    legal_entity_id: int | None = described(
+        "The id of the legal entity that sells from it (documents'), or null for the default one."
     )
     is_active: bool = described("Whether it is open to buyers (shown on the site).")
 
@@ -325,7 +325,7 @@ def showroom_payload(showroom: Showroom) -> dict:
         "address": showroom.address,
         "phone": showroom.phone,
         "time_zone": showroom.time_zone,
-        "legal_entity_id": str(showroom.legal_entity_id) if showroom.legal_entity_id else None,
+        "legal_entity_id": showroom.legal_entity_id,
         "is_active": showroom.is_active,
     }
 

@@ -43,7 +43,7 @@ class Showroom(TimestampedModel):
     time_zone = models.CharField(
         _("time zone"), max_length=40, choices=SHOWROOM_TIME_ZONES, default="Europe/Moscow"
     )
-    legal_entity_id = models.UUIDField(  # documents.LegalEntity
+    legal_entity_id = models.BigIntegerField(  # documents.LegalEntity's id
         _("legal entity"),
         null=True,
         blank=True,

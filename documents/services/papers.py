@@ -22,8 +22,8 @@ from documents import events, facts, payment_qr, rendering
 from documents.choices import NUMBER_PREFIXES, DocumentKind
 from documents.demo import DEMO_SELLER
 from documents.error_codes import DocumentErrorCode
-from documents.models import Document, DocumentSequence, DocumentTemplate
-from documents.selectors import document_current, legal_entity_default, template_current
+from documents.models import Document, DocumentSequence, DocumentTemplate, LegalEntity
+from documents.selectors import document_current, legal_entity_of, template_current
 
 DB = "documents"
 
@@ -145,12 +145,14 @@ def sample_facts(kind: str) -> dict[str, Any]:
 
 # DOCUMENTS
 # ------------------------------------------------------------------------------
-def document_number_take(*, kind: str, year: int) -> int:
-    """The next number of a kind's documents in a year, under the sequence row's lock: the
-    caller's transaction holds it until it commits, so numbers have no gaps (a rolled-back
-    document gives its number back) and no repeats. Call inside atomic(using=DB)."""
-    DocumentSequence.objects.using(DB).get_or_create(kind=kind, year=year)
-    sequence = DocumentSequence.objects.using(DB).select_for_update().get(kind=kind, year=year)
+def document_number_take(*, kind: str, year: int, legal_entity: LegalEntity) -> int:
+    """The next number of a kind's documents of a legal entity in a year (each legal entity
+    numbers its own papers), under the sequence row's lock: the caller's transaction holds
+    it until it commits, so numbers have no gaps (a rolled-back document gives its number
+    back) and no repeats. Call inside atomic(using=DB)."""
+    key: dict[str, Any] = {"kind": kind, "year": year, "legal_entity": legal_entity}
+    DocumentSequence.objects.using(DB).get_or_create(**key)
+    sequence = DocumentSequence.objects.using(DB).select_for_update().get(**key)
     sequence.last += 1
     sequence.save(using=DB, update_fields=["last"])
     return sequence.last
@@ -224,8 +226,9 @@ def _stated(
     *, kind: str, order_id: Id, amount: Decimal | None = None
 ) -> tuple[dict[str, Any], DocumentTemplate]:
     """What a kind's document of the order states now, and the template it is made with."""
-    entity = legal_entity_default()
     stated = facts.order_facts(order_id)
+    # The showroom that sells the car sells under its own legal entity (docs/showrooms.md).
+    entity = legal_entity_of(showroom_id=stated["_showroom_id"])
     stated.update(facts.kind_facts(kind, stated, amount=amount))
     stated["seller"] = facts.seller_facts(entity)
     stated["_legal_entity"] = entity
@@ -257,7 +260,7 @@ def _document_make(
     entity, language = stated.pop("_legal_entity"), stated.pop("_language")
     showroom_id = stated.pop("_showroom_id")
     now = timezone.localtime()
-    sequence = document_number_take(kind=kind, year=now.year)
+    sequence = document_number_take(kind=kind, year=now.year, legal_entity=entity)
     number = f"{NUMBER_PREFIXES[DocumentKind(kind)]}-{now.year}-{sequence:06d}"
     stated["document"] = {"number": number, "date": now.date().isoformat()}
     if kind == DocumentKind.INVOICE:

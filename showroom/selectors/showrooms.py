@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.core.cache import cache
 from django.utils import timezone
 
+from common.types import Id
 from showroom.choices import Weekday
 from showroom.models import Showroom
 
@@ -42,7 +43,7 @@ class ShowroomCard:
     time_zone: str
     latitude: Decimal | None
     longitude: Decimal | None
-    legal_entity_id: UUID | None
+    legal_entity_id: int | None
     week: tuple[WeekdayHours, ...]
     # Days of other hours, from yesterday on (a showroom's today may be the dealership's
     # yesterday): (date, opens, closes), no hours when closed.
@@ -142,6 +143,13 @@ def showrooms_for_buyers() -> list[ShowroomCard]:
 def showrooms_forget(sender: object, **kwargs: object) -> None:
     """`post_save`/`post_delete` receiver of a showroom, its hours and holidays."""
     cache.delete(CACHE_KEY)
+
+
+def showroom_legal_entity(*, showroom_id: Id) -> int | None:
+    """The id of the legal entity that sells from the showroom (the documents app's); None
+    for one that names none, or no such showroom."""
+    found = Showroom.objects.filter(pk=showroom_id).values_list("legal_entity_id", flat=True)
+    return found.first()
 
 
 def showroom_names() -> list[tuple[UUID, str]]:

@@ -1,0 +1,74 @@
+"""A sale's papers under the legal entity of the showroom that sells the car (docs/showrooms.md,
+"Documents"): each showroom names the legal entity it sells under, and each legal entity numbers
+its own documents; a showroom that names none, or one whose requisites no second person has
+confirmed, sells under the group's default one."""
+
+import pytest
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from documents import services as documents_services
+from documents.tests.factories import legal_entity_make, text_of
+from orders.tests.factories import order_make
+from showroom import services as showroom_services
+from tests.flows.test_vehicle_locations import group, placed
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+__all__ = ["group"]  # the fixture, shared with the cars' locations
+
+# The Yekaterinburg showroom's own company (its INN and OGRN pass their check digits).
+URAL = {
+    "showroom": "Автосалон на Космонавтов",
+    "is_default": False,
+    "name": "Общество с ограниченной ответственностью «Урал Авто»",
+    "short_name": "ООО «Урал Авто»",
+    "inn": "1655012344",
+    "ogrn": "1161690012340",
+    "address": "620017, г. Екатеринбург, проспект Космонавтов, д. 108",
+}
+
+
+def sells_under(showroom, entity) -> None:
+    showroom.legal_entity_id = entity.pk
+    showroom_services.showroom_save(showroom=showroom)
+
+
+def invoice_for(showroom):
+    """An invoice for a car of `showroom`'s, sold to a buyer of its own."""
+    order = order_make(UserFactory(), (placed(showroom, make="Haval", model="Jolion"), 1))
+    return documents_services.document_generate(kind="invoice", order_id=order.pk)
+
+
+def test_each_showrooms_sale_is_papered_and_numbered_by_its_own_legal_entity(group):
+    leningradka, _varshavka, yekaterinburg = group
+    group_company = legal_entity_make()
+    ural = legal_entity_make(**URAL)
+    sells_under(yekaterinburg, ural)
+    year = timezone.localdate().year
+
+    moscow = [invoice_for(leningradka), invoice_for(leningradka)]
+    urals = invoice_for(yekaterinburg)
+
+    assert [document.legal_entity for document in moscow] == [group_company, group_company]
+    assert [document.number for document in moscow] == [f"СЧ-{year}-000001", f"СЧ-{year}-000002"]
+    assert urals.legal_entity == ural
+    assert urals.number == f"СЧ-{year}-000001"  # Ural Avto's first, whatever Moscow's count
+    assert urals.showroom_id == yekaterinburg.pk
+    assert urals.facts["seller"]["inn"] == "1655012344"
+    assert "ООО «Урал Авто»" in text_of(urals) and "1655012344" in text_of(urals)
+    assert "ООО «Урал Авто»" not in text_of(moscow[0])
+
+
+def test_a_showroom_naming_an_unconfirmed_legal_entity_sells_under_the_default_one(group):
+    _leningradka, varshavka, _yekaterinburg = group
+    group_company = legal_entity_make()
+    unconfirmed = legal_entity_make(
+        **{**URAL, "showroom": "Автосалон на Варшавке"}, confirmed_at=None
+    )
+    sells_under(varshavka, unconfirmed)
+
+    invoice = invoice_for(varshavka)
+
+    assert invoice.legal_entity == group_company
+    assert invoice.facts["seller"]["inn"] == group_company.inn
