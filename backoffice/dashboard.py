@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from backoffice.tiles import TILES, TileFigures, as_money
 from catalog.choices import DEFAULT_CURRENCY
 from catalog.selectors import dashboard as catalog_figures
-from common.figures import Period, dealership_today, dealership_zone, windows
+from common.figures import (
+    EVERY_SHOWROOM,
+    Period,
+    ShowroomPick,
+    dealership_today,
+    dealership_zone,
+    windows,
+)
 from common.figures import periods as make_periods
 from common.realtime import FEED_PUSH, group_send
 from crm.selectors import dashboard as crm_figures
@@ -77,6 +84,9 @@ class Figures(TypedDict):
 
     generated_at: str
     scope: Literal["all", "mine"]
+    # Whose: "every" showroom's (the group's total), "group" (the group's own, of no
+    # showroom) or a showroom's id (docs/dashboard.md, "By showroom").
+    showroom: str
     currency: str
     periods: list[PeriodFigures]
     tiles: list[TileFigures]
@@ -159,18 +169,19 @@ def events_connect() -> None:
         )
 
 
-def figures(*, user) -> Figures:
-    """The dashboard for `user`: everything for an admin, their clients' for a manager;
-    from the cache when nothing has changed for DASHBOARD_CACHE_SECONDS."""
+def figures(*, user, showroom: ShowroomPick = EVERY_SHOWROOM) -> Figures:
+    """The dashboard for `user`: everything for an admin, their clients' for a manager, of
+    `showroom` (a pick of `showroom_pick`); from the cache when nothing has changed for
+    DASHBOARD_CACHE_SECONDS."""
     scope = "all" if user.is_superuser else f"mine:{user.pk}"
-    key = f"dashboard:figures:{generation()}:{scope}:{get_language()}"
+    key = f"dashboard:figures:{generation()}:{scope}:{showroom}:{get_language()}"
     cached = cache.get(key)
     if cached is not None:
         return cached
     # Whose figures: read on a miss only. A change of the manager's clients is a CRM event,
     # which moves the generation on.
     customers = crm_figures.manager_customers(user=user)
-    result = figures_compute(user=user, customers=customers)
+    result = figures_compute(user=user, customers=customers, showroom=showroom)
     cache.set(key, result, timeout=settings.DASHBOARD_CACHE_SECONDS)
     return result
 
@@ -218,7 +229,7 @@ def _period_labels() -> dict[str, tuple[str, str]]:
     }
 
 
-def figures_compute(*, user, customers) -> Figures:
+def figures_compute(*, user, customers, showroom: ShowroomPick = EVERY_SHOWROOM) -> Figures:
     """Every figure, uncached: one query per figure, as many whatever the data holds."""
     today = dealership_today()
     periods = make_periods(today)
@@ -226,10 +237,14 @@ def figures_compute(*, user, customers) -> Figures:
     manager_id = None if customers is None else user.pk
     daily_from = today - timedelta(days=DAILY_DAYS - 1)
     revenue = order_figures.revenue_daily(
-        date_from=daily_from, date_to=today, currency=currency, customers=customers
+        date_from=daily_from,
+        date_to=today,
+        currency=currency,
+        customers=customers,
+        showroom=showroom,
     )
     created = order_figures.orders_created_daily(
-        date_from=daily_from, date_to=today, customers=customers
+        date_from=daily_from, date_to=today, customers=customers, showroom=showroom
     )
     w = _merge(
         _days_summed(periods, created=lambda day: created.get(day, 0)),
@@ -241,40 +256,60 @@ def figures_compute(*, user, customers) -> Figures:
         _prefixed(
             "pending",
             payment_figures.payments_pending(
-                periods=periods, currency=currency, customers=customers
+                periods=periods, currency=currency, customers=customers, showroom=showroom
             ),
         ),
         _prefixed(
             "refunds",
             payment_figures.refunds_completed(
-                periods=periods, currency=currency, customers=customers
+                periods=periods, currency=currency, customers=customers, showroom=showroom
             ),
         ),
-        _prefixed("loans", financing_figures.loan_decisions(periods=periods, customers=customers)),
         _prefixed(
-            "disbursed", financing_figures.loans_disbursed(periods=periods, customers=customers)
+            "loans",
+            financing_figures.loan_decisions(
+                periods=periods, customers=customers, showroom=showroom
+            ),
+        ),
+        _prefixed(
+            "disbursed",
+            financing_figures.loans_disbursed(
+                periods=periods, customers=customers, showroom=showroom
+            ),
         ),
         _prefixed(
             "policies",
             insurance_figures.policies_sold(
-                periods=periods, currency=currency, customers=customers
+                periods=periods, currency=currency, customers=customers, showroom=showroom
             ),
         ),
         _prefixed(
-            "drives", showroom_figures.test_drive_counts(periods=periods, customers=customers)
+            "drives",
+            showroom_figures.test_drive_counts(
+                periods=periods, customers=customers, showroom=showroom
+            ),
         ),
         _prefixed(
             "registrations",
-            showroom_figures.registrations_created(periods=periods, customers=customers),
+            showroom_figures.registrations_created(
+                periods=periods, customers=customers, showroom=showroom
+            ),
         ),
-        _prefixed("clients", crm_figures.clients_new(periods=periods, manager_id=manager_id)),
-        _prefixed("used", catalog_figures.used_bought(periods=periods, currency=currency)),
+        _prefixed(
+            "clients",
+            crm_figures.clients_new(periods=periods, manager_id=manager_id, showroom=showroom),
+        ),
+        _prefixed(
+            "used",
+            catalog_figures.used_bought(periods=periods, currency=currency, showroom=showroom),
+        ),
     )
     tiles = [tile.figures(periods, w) for tile in TILES]
     labels = _period_labels()
     return {
         "generated_at": timezone.localtime(timezone=dealership_zone()).isoformat(),
         "scope": "all" if customers is None else "mine",
+        "showroom": str(showroom),
         "currency": currency,
         "periods": [
             {
@@ -290,15 +325,24 @@ def figures_compute(*, user, customers) -> Figures:
         ],
         "tiles": tiles,
         "charts": _charts(
-            today=today, currency=currency, customers=customers, revenue=revenue, created=created
+            today=today,
+            currency=currency,
+            customers=customers,
+            showroom=showroom,
+            revenue=revenue,
+            created=created,
         ),
     }
 
 
-def _charts(*, today, currency, customers, revenue: dict, created: dict) -> Charts:
+def _charts(
+    *, today, currency, customers, showroom: ShowroomPick, revenue: dict, created: dict
+) -> Charts:
     chart_from = today - timedelta(days=CHART_DAYS - 1)
     daily_from = today - timedelta(days=DAILY_DAYS - 1)
-    funnel = order_figures.order_funnel(date_from=chart_from, date_to=today, customers=customers)
+    funnel = order_figures.order_funnel(
+        date_from=chart_from, date_to=today, customers=customers, showroom=showroom
+    )
     stage_labels = {
         "created": _("Created"),
         "paid": _("Paid"),
@@ -306,7 +350,7 @@ def _charts(*, today, currency, customers, revenue: dict, created: dict) -> Char
         "cancelled": _("Cancelled"),
     }
     trade_ins = tradein_figures.trade_in_funnel(
-        date_from=chart_from, date_to=today, customers=customers
+        date_from=chart_from, date_to=today, customers=customers, showroom=showroom
     )
     trade_in_labels = {
         "submitted": _("Submitted"),
@@ -317,7 +361,7 @@ def _charts(*, today, currency, customers, revenue: dict, created: dict) -> Char
     status_labels = dict(PaymentStatus.choices)
     weeks_from = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
     weekly = financing_figures.loan_approval_weekly(
-        date_from=weeks_from, date_to=today, customers=customers
+        date_from=weeks_from, date_to=today, customers=customers, showroom=showroom
     )
     return {
         "days": CHART_DAYS,
@@ -348,13 +392,21 @@ def _charts(*, today, currency, customers, revenue: dict, created: dict) -> Char
                 "amount": as_money(row["amount"]),
             }
             for row in payment_figures.payments_by_provider(
-                date_from=chart_from, date_to=today, currency=currency, customers=customers
+                date_from=chart_from,
+                date_to=today,
+                currency=currency,
+                customers=customers,
+                showroom=showroom,
             )
         ],
         "top_models": [
             {"model": row["model"], "count": row["count"], "revenue": as_money(row["revenue"])}
             for row in order_figures.top_models(
-                date_from=chart_from, date_to=today, currency=currency, customers=customers
+                date_from=chart_from,
+                date_to=today,
+                currency=currency,
+                customers=customers,
+                showroom=showroom,
             )
         ],
         "loan_approval_weekly": [
@@ -377,6 +429,8 @@ def _charts(*, today, currency, customers, revenue: dict, created: dict) -> Char
                 if row["id"]
                 else f"{reverse('admin:catalog_product_changelist')}?{urlencode({'q': row['name']})}",
             }
-            for row in catalog_figures.low_stock(threshold=settings.DASHBOARD_LOW_STOCK_THRESHOLD)
+            for row in catalog_figures.low_stock(
+                threshold=settings.DASHBOARD_LOW_STOCK_THRESHOLD, showroom=showroom
+            )
         ],
     }

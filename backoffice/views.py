@@ -5,10 +5,11 @@ chart and its CSV and XLSX downloads. A manager sees their own CRM clients' figu
 an admin everyone's; a query string the report cannot answer is a 400 page saying why."""
 
 from collections.abc import Iterator
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -27,18 +28,56 @@ from backoffice.reports import (
     report_customers,
     report_query,
 )
+from common.figures import EVERY_SHOWROOM, GROUP_OWN, ShowroomPick
 from common.middleware import download_language
+from common.showrooms import showroom_names, showroom_scope
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def showroom_picks(user) -> list[tuple[str, str]]:
+    """The showrooms whose figures `user` may ask for, (value, label) in the page's order: a
+    showroom's manager their showrooms'; the group's managers and the admins the group's
+    total, each showroom's and the group's own (docs/showrooms.md, "Staff per showroom")."""
+    scope = showroom_scope(user)
+    showrooms = [(str(pk), name) for pk, name in showroom_names() if scope is None or pk in scope]
+    if scope is not None:
+        return showrooms
+    every, own = (EVERY_SHOWROOM, gettext("The whole group")), (GROUP_OWN, gettext("No showroom"))
+    return [every, *showrooms, own]
+
+
+def showroom_pick(user, asked: str | None) -> ShowroomPick | None:
+    """The showroom `asked` for (a value of `showroom_picks`), or the first `user` may see;
+    None for one they may not, or no such one."""
+    picks = [value for value, _label in showroom_picks(user)]
+    value = asked or (picks[0] if picks else None)
+    if value is None or value not in picks:
+        return None
+    for named in (EVERY_SHOWROOM, GROUP_OWN):
+        if value == named:
+            return named
+    return UUID(value)
+
+
+def _showroom_asked(request) -> ShowroomPick:
+    """`?showroom=`, one of the user's picks; another showroom's, or none such, is a 404."""
+    showroom = showroom_pick(request.user, request.GET.get("showroom"))
+    if showroom is None:
+        raise Http404(gettext("There is no such showroom of yours."))
+    return showroom
+
+
 @staff_member_required
 def dashboard_page(request):
+    showroom = _showroom_asked(request)
     return render(
         request,
         "dashboard/index.html",
         {
-            "figures": figures(user=request.user),
+            "figures": figures(user=request.user, showroom=showroom),
+            "showrooms": showroom_picks(request.user),
+            "showroom": str(showroom),
             "changed_push": CHANGED_PUSH,
             "time_zone": settings.DEALERSHIP_TIME_ZONE,
         },
@@ -47,7 +86,7 @@ def dashboard_page(request):
 
 @staff_member_required
 def dashboard_figures(request):
-    response = JsonResponse(figures(user=request.user))
+    response = JsonResponse(figures(user=request.user, showroom=_showroom_asked(request)))
     # Another user's figures, or older ones, must never come out of a shared cache.
     response["Cache-Control"] = "private, no-store"
     return response

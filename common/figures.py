@@ -5,7 +5,7 @@ the server's zone; an interval is half-open, [start, end)."""
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, Final, Literal, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -130,11 +130,31 @@ def windowed(
     }
 
 
+# Which showroom's figures (docs/dashboard.md, "By showroom"): every showroom's together, the
+# group's total (EVERY_SHOWROOM); one showroom's, by its id; or the group's own, the records of
+# no showroom (GROUP_OWN: a seat at an event, an order of accessories alone, a client). The
+# group's total is the sum of each showroom's and the group's own.
+EVERY_SHOWROOM: Final = "every"
+GROUP_OWN: Final = "group"
+ShowroomPick = UUID | Literal["every", "group"]
+
+
 def scoped(
-    queryset: QuerySet[_M], customers: Iterable[UUID] | None, field: str = "customer_id"
+    queryset: QuerySet[_M],
+    customers: Iterable[UUID] | None,
+    field: str = "customer_id",
+    *,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
+    showroom_field: str | None = "showroom_id",
 ) -> QuerySet[_M]:
     """`customers` None is everyone (an admin); a list, even an empty one, is a manager's
-    clients (docs/dashboard.md, "Who sees what")."""
-    if customers is None:
+    clients (docs/dashboard.md, "Who sees what"). `showroom` narrows them to a showroom's,
+    by `showroom_field`: None for records that have no showroom, all of them the group's
+    own."""
+    if customers is not None:
+        queryset = queryset.filter(**{f"{field}__in": customers})
+    if showroom == EVERY_SHOWROOM:
         return queryset
-    return queryset.filter(**{f"{field}__in": customers})
+    if showroom_field is None:
+        return queryset if showroom == GROUP_OWN else queryset.none()
+    return queryset.filter(**{showroom_field: None if showroom == GROUP_OWN else showroom})

@@ -8,7 +8,7 @@ from django.db.models import CharField, Count, Min, Sum, UUIDField, Value
 
 from catalog.choices import Condition, ProductKind
 from catalog.models import Product
-from common.figures import Period, windowed
+from common.figures import EVERY_SHOWROOM, Period, ShowroomPick, scoped, windowed
 
 
 class LowStock(TypedDict):
@@ -18,12 +18,15 @@ class LowStock(TypedDict):
     stock_quantity: int
 
 
-def low_stock(*, threshold: int, limit: int = 20) -> list[LowStock]:
+def low_stock(
+    *, threshold: int, limit: int = 20, showroom: ShowroomPick = EVERY_SHOWROOM
+) -> list[LowStock]:
     """What runs low, `threshold` or fewer left, the scarcest first: an accessory by its
     count, and a model of cars (its `model_key`) by how many of its cars are on the lot, a
     car being one unit (docs/api.md, "Vehicles"). One query. Stock belongs to the
-    dealership, not to a manager's clients: everyone sees the same."""
-    on_sale = Product.objects.filter(is_active=True)
+    dealership, not to a manager's clients: everyone sees the same; a showroom's, what stands
+    in it (an accessory stands nowhere: the group's own)."""
+    on_sale = scoped(Product.objects.filter(is_active=True), None, showroom=showroom)
     accessories = (
         on_sale.filter(kind=ProductKind.ACCESSORY, stock_quantity__lte=threshold)
         .annotate(key=Value("", output_field=CharField()), left=Sum("stock_quantity"))
@@ -48,7 +51,9 @@ def low_stock(*, threshold: int, limit: int = 20) -> list[LowStock]:
     ]
 
 
-def used_bought(*, periods: list[Period], currency: str) -> dict[str, dict[str, Any]]:
+def used_bought(
+    *, periods: list[Period], currency: str, showroom: ShowroomPick = EVERY_SHOWROOM
+) -> dict[str, dict[str, Any]]:
     """The used cars the dealership bought into stock (trade-ins) in each window: how many,
     and what it paid for them. Stock is the dealership's: everyone sees the same. One
     query."""
@@ -59,7 +64,7 @@ def used_bought(*, periods: list[Period], currency: str) -> dict[str, dict[str, 
         currency=currency,
     )
     return windowed(
-        bought,
+        scoped(bought, None, showroom=showroom),
         periods,
         count=("created_at", lambda q: Count("pk", filter=q)),
         paid=("created_at", lambda q: Sum("purchase_price", filter=q)),

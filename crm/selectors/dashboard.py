@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from common.figures import Period, windowed
+from common.figures import EVERY_SHOWROOM, Period, ShowroomPick, scoped, windowed
 from common.types import Actor
 from crm.choices import ActivityKind
 from crm.models import Activity, Client
@@ -26,11 +26,15 @@ def manager_customers(*, user: Actor) -> list[UUID] | None:
 
 
 def clients_new(
-    *, periods: list[Period], manager_id: UUID | None = None
+    *,
+    periods: list[Period],
+    manager_id: UUID | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
 ) -> dict[str, dict[str, Any]]:
     """Clients who came to the CRM in each window (a manager's: assigned to them), and how
     many of them have placed an order since: lead → order conversion. Merged duplicates are
-    left out. One query."""
+    left out. A client is the group's own, not a showroom's (docs/showrooms.md). One
+    query."""
     clients = Client.objects.filter(merged_into__isnull=True).alias(
         ordered=Exists(
             Activity.objects.filter(client=OuterRef("pk"), kind=ActivityKind.ORDER_PLACED)
@@ -39,7 +43,7 @@ def clients_new(
     if manager_id is not None:
         clients = clients.filter(manager_id=manager_id)
     return windowed(
-        clients,
+        scoped(clients, None, showroom=showroom, showroom_field=None),
         periods,
         count=("created_at", lambda q: Count("pk", filter=q)),
         converted=("created_at", lambda q: Count("pk", filter=q & Q(ordered=True))),

@@ -13,7 +13,15 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 
-from common.figures import Period, day_bounds, dealership_zone, scoped, windowed
+from common.figures import (
+    EVERY_SHOWROOM,
+    Period,
+    ShowroomPick,
+    day_bounds,
+    dealership_zone,
+    scoped,
+    windowed,
+)
 from financing.choices import ApplicationStatus
 from financing.models import LoanApplication
 
@@ -30,11 +38,14 @@ def _decided() -> QuerySet[Any]:
 
 
 def loan_decisions(
-    *, periods: list[Period], customers: Iterable[UUID] | None = None
+    *,
+    periods: list[Period],
+    customers: Iterable[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
 ) -> dict[str, dict[str, Any]]:
     """Applications approved and declined in each window. One query."""
     return windowed(
-        scoped(_decided(), customers),
+        scoped(_decided(), customers, showroom=showroom),
         periods,
         approved=("decided", lambda q: Count("pk", filter=q & Q(status__in=APPROVED))),
         declined=("decided", lambda q: Count("pk", filter=q & Q(status__in=DECLINED))),
@@ -42,12 +53,17 @@ def loan_decisions(
 
 
 def loans_disbursed(
-    *, periods: list[Period], customers: Iterable[UUID] | None = None
+    *,
+    periods: list[Period],
+    customers: Iterable[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
 ) -> dict[str, dict[str, Any]]:
     """Loans the lender paid out in each window: how many and how much (any currency: the
     dealership lends in roubles). One query."""
     return windowed(
-        scoped(LoanApplication.objects.filter(disbursed_at__isnull=False), customers),
+        scoped(
+            LoanApplication.objects.filter(disbursed_at__isnull=False), customers, showroom=showroom
+        ),
         periods,
         count=("disbursed_at", lambda q: Count("pk", filter=q)),
         amount=("disbursed_at", lambda q: Sum("loan_amount", filter=q)),
@@ -55,13 +71,17 @@ def loans_disbursed(
 
 
 def loan_approval_weekly(
-    *, date_from: date, date_to: date, customers: Iterable[UUID] | None = None
+    *,
+    date_from: date,
+    date_to: date,
+    customers: Iterable[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
 ) -> dict[date, tuple[int, int]]:
     """Applications approved and declined per week (its Monday, at the dealership),
     `{monday: (approved, declined)}`; weeks without a decision are absent. One query."""
     start, end = day_bounds(date_from - timedelta(days=date_from.weekday()), date_to)
     rows = (
-        scoped(_decided().filter(decided__gte=start, decided__lt=end), customers)
+        scoped(_decided().filter(decided__gte=start, decided__lt=end), customers, showroom=showroom)
         .annotate(week=TruncWeek("decided", tzinfo=dealership_zone()))
         .values("week")
         .annotate(

@@ -7,18 +7,22 @@ from uuid import UUID
 
 from django.db.models import Count, Sum
 
-from common.figures import Period, scoped, windowed
+from common.figures import EVERY_SHOWROOM, Period, ShowroomPick, scoped, windowed
 from insurance.models import Policy
 
 
 def policies_sold(
-    *, periods: list[Period], currency: str, customers: Iterable[UUID] | None = None
+    *,
+    periods: list[Period],
+    currency: str,
+    customers: Iterable[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
 ) -> dict[str, dict[str, Any]]:
     """Policies whose premium was paid in each window (a policy is sold once paid, when it
     becomes active): how many, and the premium collected. One query."""
     policies = Policy.objects.filter(paid_at__isnull=False, currency=currency)
     return windowed(
-        scoped(policies, customers),
+        scoped(policies, customers, showroom=showroom),
         periods,
         count=("paid_at", lambda q: Count("pk", filter=q)),
         premium=("paid_at", lambda q: Sum("premium_paid", filter=q)),

@@ -15,7 +15,7 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django_stubs_ext import WithAnnotations
 
-from common.figures import day_bounds, dealership_zone, scoped
+from common.figures import EVERY_SHOWROOM, ShowroomPick, day_bounds, dealership_zone, scoped
 from orders.choices import OrderStatus
 from orders.models import Order, OrderItem
 
@@ -25,33 +25,44 @@ class SoldAt(TypedDict):
 
 
 def orders_with_sold_at(
-    *, customers: list[UUID] | None = None
+    *, customers: list[UUID] | None = None, showroom: ShowroomPick = EVERY_SHOWROOM
 ) -> "QuerySet[WithAnnotations[Order, SoldAt]]":
     """Every order that has been paid, annotated `sold_at`: when its history records the
     move to `paid` (an order is paid at most once: only `pending` leads there)."""
     orders = Order.objects.annotate(
         paid_row=FilteredRelation("history", condition=Q(history__to_status=OrderStatus.PAID))
     ).annotate(sold_at=F("paid_row__created_at"))
-    return scoped(orders.filter(sold_at__isnull=False), customers)
+    return scoped(orders.filter(sold_at__isnull=False), customers, showroom=showroom)
 
 
 def sold_orders(
-    *, date_from: date, date_to: date, customers: list[UUID] | None = None
+    *,
+    date_from: date,
+    date_to: date,
+    customers: list[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
 ) -> "QuerySet[WithAnnotations[Order, SoldAt]]":
     """The orders sold from `date_from` to `date_to` (dealership days, both included),
-    annotated `sold_at`. `customers` limits them to those customers' orders (None: all)."""
+    annotated `sold_at`. `customers` limits them to those customers' orders (None: all),
+    `showroom` to a showroom's (common.figures.scoped)."""
     start, end = day_bounds(date_from, date_to)
-    return orders_with_sold_at(customers=customers).filter(sold_at__gte=start, sold_at__lt=end)
+    sold = orders_with_sold_at(customers=customers, showroom=showroom)
+    return sold.filter(sold_at__gte=start, sold_at__lt=end)
 
 
 def revenue_daily(
-    *, date_from: date, date_to: date, currency: str, customers: list[UUID] | None = None
+    *,
+    date_from: date,
+    date_to: date,
+    currency: str,
+    customers: list[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
 ) -> dict[date, tuple[Decimal, int]]:
     """Revenue and orders sold per dealership day, `{day: (revenue, count)}`; days without
     a sale are absent. One query; the tiles of revenue and of the average order add its
     days up, so the chart and the tiles never disagree."""
     rows = (
-        sold_orders(date_from=date_from, date_to=date_to, customers=customers)
+        sold_orders(date_from=date_from, date_to=date_to, customers=customers, showroom=showroom)
         .filter(currency=currency)
         .annotate(day=TruncDate("sold_at", tzinfo=dealership_zone()))
         .values("day")
@@ -62,13 +73,18 @@ def revenue_daily(
 
 
 def orders_created_daily(
-    *, date_from: date, date_to: date, customers: list[UUID] | None = None
+    *,
+    date_from: date,
+    date_to: date,
+    customers: list[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
 ) -> dict[date, int]:
     """Orders placed per dealership day, cancelled ones too, `{day: count}`. One query; the
     orders tile adds its days up."""
     start, end = day_bounds(date_from, date_to)
+    created = Order.objects.filter(created_at__gte=start, created_at__lt=end)
     rows = (
-        scoped(Order.objects.filter(created_at__gte=start, created_at__lt=end), customers)
+        scoped(created, customers, showroom=showroom)
         .annotate(day=TruncDate("created_at", tzinfo=dealership_zone()))
         .values("day")
         .annotate(count=Count("pk"))
@@ -78,7 +94,11 @@ def orders_created_daily(
 
 
 def order_funnel(
-    *, date_from: date, date_to: date, customers: list[UUID] | None = None
+    *,
+    date_from: date,
+    date_to: date,
+    customers: list[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
 ) -> dict[str, int]:
     """What became of the orders created from `date_from` to `date_to`: how many were
     created, paid (ever), completed and cancelled (before or after payment). One query."""
@@ -86,7 +106,7 @@ def order_funnel(
     orders = Order.objects.annotate(
         paid_row=FilteredRelation("history", condition=Q(history__to_status=OrderStatus.PAID))
     ).filter(created_at__gte=start, created_at__lt=end)
-    return scoped(orders, customers).aggregate(
+    return scoped(orders, customers, showroom=showroom).aggregate(
         created=Count("pk"),
         paid=Count("pk", filter=Q(paid_row__isnull=False)),
         completed=Count("pk", filter=Q(status=OrderStatus.COMPLETED)),
@@ -106,6 +126,7 @@ def top_models(
     date_to: date,
     currency: str,
     customers: list[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
     limit: int = 10,
 ) -> list[TopModel]:
     """The vehicles sold most from `date_from` to `date_to` (by the product's name on the
@@ -122,7 +143,13 @@ def top_models(
         paid_row__created_at__lt=end,
     )
     rows = (
-        scoped(items, customers, field="order__customer_id")
+        scoped(
+            items,
+            customers,
+            field="order__customer_id",
+            showroom=showroom,
+            showroom_field="order__showroom_id",
+        )
         .values("product_name")
         .annotate(count=Sum("quantity"), revenue=Sum("line_total"))
         .order_by("-count", "-revenue", "product_name")[:limit]

@@ -14,6 +14,10 @@ const tilesBox = document.getElementById("tiles");
 const plurals = new Intl.PluralRules(locale);
 let figures = JSON.parse(document.getElementById("figures").textContent);
 
+// Another showroom's figures: the page again, for it (the form works without the script too).
+const showroomPick = document.getElementById("showroom-pick");
+showroomPick?.querySelector("select").addEventListener("change", () => showroomPick.submit());
+
 // Tiles where a rise is bad news: their arrow turns red when they grow.
 const GOOD_WHEN_DOWN = new Set(["pending_payments", "refunds", "loans_declined", "test_drives_no_show"]);
 
