@@ -1,5 +1,7 @@
 """Demo users for `manage.py seed_demo`. The passwords are documented in the README."""
 
+from typing import Any
+
 from django.utils import timezone
 
 from accounts import services
@@ -37,14 +39,18 @@ DEMO_USERS = [
 
 def seed(stdout) -> None:
     for spec in DEMO_USERS:
-        fields = {key: value for key, value in spec.items() if key not in {"email", "password"}}
-        user, created = User.objects.update_or_create(email=spec["email"], defaults=fields)
-        if user.email_verified_at is None:  # the demo's people have verified their e-mail
-            user.email_verified_at = timezone.now()
-            user.save(update_fields=["email_verified_at"])
-        user.set_password(spec["password"])
-        user.save(update_fields=["password"])
-        services.user_groups_sync(user=user)
-        stdout.write(
-            f"  {user.role:<8} {user.email} / {spec['password']}{' (new)' if created else ''}"
-        )
+        user_seed(spec, stdout)
+
+
+def user_seed(spec: dict[str, Any], stdout) -> User:
+    """A demo login as `spec` says (its e-mail, password and fields), made or reset."""
+    fields = {key: value for key, value in spec.items() if key not in {"email", "password"}}
+    user, created = User.objects.update_or_create(email=spec["email"], defaults=fields)
+    if user.email_verified_at is None:  # the demo's people have verified their e-mail
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    user.set_password(spec["password"])
+    user.save(update_fields=["password"])
+    services.user_groups_sync(user=user)
+    stdout.write(f"  {user.role:<8} {user.email} / {spec['password']}{' (new)' if created else ''}")
+    return user

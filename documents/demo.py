@@ -35,3 +35,29 @@ def seed(stdout) -> None:
     )
     if created:
         stdout.write(f"Documents: {entity.short_name} signs the deal's papers.")
+
+
+# The Yekaterinburg showroom's own company (docs/showrooms.md, "Documents"): it papers and
+# numbers that showroom's sales.
+URAL_SELLER = {
+    **DEMO_SELLER,
+    "name": "Общество с ограниченной ответственностью «Урал Авто»",
+    "short_name": "ООО «Урал Авто»",
+    "inn": "1655012344",
+    "kpp": "665801001",
+    "ogrn": "1161690012340",
+    "address": "620017, г. Екатеринбург, проспект Космонавтов, д. 108",
+    "phone": "+73432223344",
+    "email": "ekb@autosalon.local",
+    "signatory_name": "Петров Пётр Петрович",
+    "represented_by": "генерального директора Петрова Петра Петровича",
+}
+
+
+def showroom_entity_seed(showroom: str, details: dict) -> int:
+    """A showroom's own legal entity, its requisites confirmed (the demo has no second person
+    to confirm them): its id."""
+    entity, _created = LegalEntity.objects.using(DB).get_or_create(
+        showroom=showroom, defaults={**details, "confirmed_at": timezone.now()}
+    )
+    return entity.pk

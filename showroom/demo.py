@@ -164,3 +164,11 @@ def seed(stdout) -> None:
         "Showroom: three showrooms in two cities, a launch, a test-drive day, demo cars, a "
         "bay, a test drive."
     )
+
+
+def sells_under(*, name: str, legal_entity_id: int) -> None:
+    """The showroom `name` sells under the documents app's legal entity `legal_entity_id`."""
+    showroom = Showroom.objects.get(name=name)
+    if showroom.legal_entity_id != legal_entity_id:
+        showroom.legal_entity_id = legal_entity_id
+        services.showroom_save(showroom=showroom)

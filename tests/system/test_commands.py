@@ -10,8 +10,12 @@ from accounts.tests.factories import UserFactory
 from catalog import selectors as catalog_selectors
 from catalog.demo import ACCESSORIES, vehicle_count
 from catalog.models import Product
+from common.showrooms import showroom_names
+from demo import staff
+from documents import selectors as documents_selectors
 from financing import selectors as financing_selectors
 from orders import selectors as orders_selectors
+from showroom.selectors.showrooms import showrooms_for_buyers
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -22,7 +26,7 @@ def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable(demo_data):
     call_command("seed_demo", no_history=True, stdout=StringIO())
     client = User.objects.get(email="client@autosalon.local")
 
-    assert User.objects.count() == len(DEMO_USERS)
+    assert User.objects.count() == len(DEMO_USERS) + len(staff.MANAGERS)
     assert catalog_selectors.product_list().count() == vehicle_count() + len(ACCESSORIES)
     # Two orders of the orders demo and two that financing's demo finances; the insurance
     # demo insures the car of one of those.
@@ -44,6 +48,15 @@ def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable(demo_data):
         user = User.objects.get(email=spec["email"])
         assert user.check_password(spec["password"])
         assert user.role == spec["role"]
+    # Each showroom's manager works in it alone; Yekaterinburg sells under its own company.
+    names = dict(showroom_names())
+    assert {
+        user.email: [names[pk].split(",")[0] for pk in user.showroom_ids]
+        for user in User.objects.exclude(showroom_ids=[])
+    } == {email: [showroom] for showroom, email, _name in staff.MANAGERS}
+    ural = next(card for card in showrooms_for_buyers() if card.name == staff.URAL)
+    sellers = documents_selectors.sellers_of(entity_ids=[ural.legal_entity_id])
+    assert sellers[str(ural.legal_entity_id)]["name"] == "ООО «Урал Авто»"
 
 
 @pytest.mark.parametrize(("role", "superuser"), [("manager", False), ("admin", True)])

@@ -13,7 +13,7 @@ from django.test.utils import override_settings
 from accounts import demo as accounts_demo
 from catalog import demo as catalog_demo
 from crm import demo as crm_demo
-from demo import crossing, history
+from demo import crossing, history, staff
 from documents import demo as documents_demo
 from financing import demo as financing_demo
 from insurance import demo as insurance_demo
@@ -31,6 +31,7 @@ SEEDS = {
     "crm": crm_demo.seed,
     "documents": documents_demo.seed,
     "what crosses apps": crossing.seed,
+    "each showroom's people and company": staff.seed,
 }
 
 
