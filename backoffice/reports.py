@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import user_cards
 from catalog.choices import DEFAULT_CURRENCY
 from catalog.selectors import vehicles_get
-from common.figures import dealership_today, dealership_zone
+from common.figures import EVERY_SHOWROOM, ShowroomPick, dealership_today, dealership_zone
 from crm.selectors.dashboard import manager_customers
 from crm.selectors.sales import customer_managers
 from financing.choices import ApplicationStatus
@@ -53,6 +53,8 @@ class ReportQuery:
     date_from: date
     date_to: date
     group: str = "day"
+    # Whose sales: the whole group's, a showroom's or the group's own (common.figures).
+    showroom: ShowroomPick = EVERY_SHOWROOM
 
     @property
     def file_stem(self) -> str:
@@ -179,6 +181,7 @@ class SalesReport:
             date_from=self.query.date_from,
             date_to=self.query.date_to,
             customers=self.customers,
+            showroom=self.query.showroom,
             size=self.chunk_size,
         )
         for chunk in chunks:

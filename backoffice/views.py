@@ -4,6 +4,7 @@ when the staff feed says they changed. The sales report (docs/admin.md, "Reports
 chart and its CSV and XLSX downloads. A manager sees their own CRM clients' figures and orders,
 an admin everyone's; a query string the report cannot answer is a 400 page saying why."""
 
+import dataclasses
 from collections.abc import Iterator
 from uuid import UUID
 
@@ -96,14 +97,33 @@ def _bad_query(request, error: ReportQueryError):
     return render(
         request,
         "reports/sales.html",
-        {"error": str(error), "groups": GROUPS, "max_days": MAX_DAYS, "params": request.GET},
+        {
+            "error": str(error),
+            "groups": GROUPS,
+            "max_days": MAX_DAYS,
+            "params": request.GET,
+            "showrooms": showroom_picks(request.user),
+            "showroom": request.GET.get("showroom", ""),
+        },
         status=400,
     )
 
 
+def _report_query(request) -> ReportQuery:
+    """The report the query string asks for, of a showroom the user may see (`showroom`: a
+    404 for another's). ReportQueryError for dates or a grouping it cannot answer."""
+    showroom = _showroom_asked(request)
+    return dataclasses.replace(report_query(request.GET), showroom=showroom)
+
+
 def _links(query: ReportQuery) -> dict:
     params = urlencode(
-        {"from": query.date_from.isoformat(), "to": query.date_to.isoformat(), "group": query.group}
+        {
+            "from": query.date_from.isoformat(),
+            "to": query.date_to.isoformat(),
+            "group": query.group,
+            "showroom": str(query.showroom),
+        }
     )
     csv = reverse("sales-report-csv")
     return {
@@ -128,7 +148,7 @@ CSV_TABLE_TITLES = {
 @staff_member_required
 def sales_report_page(request):
     try:
-        query = report_query(request.GET)
+        query = _report_query(request)
     except ReportQueryError as error:
         return _bad_query(request, error)
     report = SalesReport(query, report_customers(request.user)).totals()
@@ -147,6 +167,8 @@ def sales_report_page(request):
         {
             "query": query,
             "groups": GROUPS,
+            "showrooms": showroom_picks(request.user),
+            "showroom": str(query.showroom),
             "max_days": MAX_DAYS,
             "report": report,
             "totals": sorted(report.total.items()),
@@ -167,7 +189,7 @@ def _in_language(lines: Iterator[str], language: str) -> Iterator[str]:
 @staff_member_required
 def sales_report_csv(request):
     try:
-        query = report_query(request.GET)
+        query = _report_query(request)
     except ReportQueryError as error:
         return _bad_query(request, error)
     table = request.GET.get("table", "orders")
@@ -185,7 +207,7 @@ def sales_report_csv(request):
 @staff_member_required
 def sales_report_xlsx(request):
     try:
-        query = report_query(request.GET)
+        query = _report_query(request)
     except ReportQueryError as error:
         return _bad_query(request, error)
     report = SalesReport(query, report_customers(request.user))

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.db.models import Q
 
+from common.figures import EVERY_SHOWROOM, ShowroomPick
 from orders.models import OrderItem
 from orders.selectors.dashboard import sold_orders
 
@@ -54,12 +55,19 @@ _FIELDS = (
 
 
 def sold_order_chunks(
-    *, date_from: date, date_to: date, customers: list[UUID] | None = None, size: int = 1000
+    *,
+    date_from: date,
+    date_to: date,
+    customers: list[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
+    size: int = 1000,
 ) -> Iterator[list[SoldOrder]]:
     """The sold orders, oldest sale first, `size` at a time: keyset pagination on
     (sold_at, id), so that each chunk is one indexed read however far into the range it is
     and a year of orders never sits in memory; each chunk's lines come by one IN-list."""
-    orders = sold_orders(date_from=date_from, date_to=date_to, customers=customers)
+    orders = sold_orders(
+        date_from=date_from, date_to=date_to, customers=customers, showroom=showroom
+    )
     after: tuple[datetime, UUID] | None = None
     while True:
         page = orders

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from backoffice import dashboard
+from backoffice.reports import ReportQuery, SalesReport
 from backoffice.views import showroom_pick, showroom_picks
-from common.figures import EVERY_SHOWROOM, GROUP_OWN, day_start
+from common.figures import EVERY_SHOWROOM, GROUP_OWN, day_start, dealership_today
 from conftest import browser_for
 from crm.tests.factories import crm_client_make
 from financing.tests.factories import application_make
@@ -139,3 +140,42 @@ def test_the_group_picks_any_showroom_from_the_page(group, admin_user):
     assert "Вся группа" in page and "Без салона" in page
     assert "Автосалон на Ленинградке, Москва" in page
     assert one["showroom"] == str(leningradka.pk)
+
+
+def test_the_sales_report_by_showroom_adds_up_to_the_groups(group, admin_user):
+    leningradka, varshavka, yekaterinburg = group
+    business_in(leningradka, "1500000.00")
+    business_in(varshavka, "2100000.00")
+    business_of_the_group()
+    today = dealership_today()
+    picks = [EVERY_SHOWROOM, leningradka.pk, varshavka.pk, yekaterinburg.pk, GROUP_OWN]
+
+    def report(pick):
+        query = ReportQuery(today, today, showroom=pick)
+        rows = list(SalesReport(query).rows())
+        return {row.number for row in rows}, sum((row.total_amount for row in rows), Decimal(0))
+
+    numbers, revenue = zip(*(report(pick) for pick in picks), strict=True)
+
+    assert revenue == (
+        Decimal("3605000.00"),
+        Decimal("1500000.00"),
+        Decimal("2100000.00"),
+        Decimal("0"),
+        Decimal("5000.00"),
+    )
+    assert numbers[0] == numbers[1] | numbers[2] | numbers[4]
+    assert not numbers[1] & numbers[2]
+
+
+def test_a_showrooms_manager_downloads_their_showrooms_sales_only(group):
+    leningradka, varshavka, _yekaterinburg = group
+    manager = UserFactory(role="manager", showroom_ids=[leningradka.pk])
+    browser = browser_for(manager)
+
+    own = browser.get(reverse("sales-report"), HTTP_ACCEPT_LANGUAGE="ru")
+    another = browser.get(reverse("sales-report-csv"), {"showroom": str(varshavka.pk)})
+
+    assert own.status_code == 200
+    assert own.context["query"].showroom == leningradka.pk
+    assert another.status_code == 404
