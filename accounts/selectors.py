@@ -13,7 +13,7 @@ from accounts.choices import Role
 from accounts.consents import TEXTS, ConsentText
 from accounts.models import ActivityLog, Consent, ExternalIdentity, User, email_normalize
 from common.api.exceptions import NotFound
-from common.types import Actor
+from common.types import Actor, Id
 
 # A user's id as callers hold it: a UUID (a model's, a URL's), or its text (a token's claim, an
 # event's payload). The ORM takes either.
@@ -113,13 +113,16 @@ def user_ids_matching(*, term: str, limit: int = 500) -> list[uuid.UUID]:
     return list(User.objects.filter(matches).values_list("pk", flat=True)[:limit])
 
 
-def manager_ids_active() -> list[uuid.UUID]:
-    """The active managers, oldest account first: who the CRM hands new leads to."""
-    return list(
-        User.objects.filter(role=Role.MANAGER, is_active=True)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)
-    )
+def manager_ids_active(*, showroom_id: Id | None = None) -> list[uuid.UUID]:
+    """The active managers, oldest account first: who the CRM hands new leads to. Those who
+    work in the showroom `showroom_id`; without one, the group's (bound to no showroom);
+    every active manager when there are none such (docs/showrooms.md)."""
+    managers = User.objects.filter(role=Role.MANAGER, is_active=True).order_by("created_at", "pk")
+    if showroom_id is not None:
+        working = managers.filter(showroom_ids__contains=[showroom_id])
+    else:
+        working = managers.filter(showroom_ids=[])
+    return list(working.values_list("pk", flat=True)) or list(managers.values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)

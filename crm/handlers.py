@@ -248,6 +248,8 @@ def _recorder(feed: Feed):
             source_type=feed.source_type,
             summary=summary,
             bought=feed.bought(event.payload),
+            # An order names its showroom: a lead of none is routed there (docs/crm.md).
+            showroom_id=event.payload.get("showroom_id"),
         )
 
     return record

@@ -64,6 +64,9 @@ class Client(TimestampedModel):
     # The client's account, if any.
     user_id = models.UUIDField(_("account"), null=True, blank=True)
     manager_id = models.UUIDField(_("manager"), null=True, blank=True, db_index=True)
+    # The showroom whose managers look after the client: the car's they first asked about
+    # or ordered (docs/crm.md, "Assignment"). None: the group's.
+    showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
     # When the manager was last given (or took) the client: the round robin's turn.
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     last_activity_at = models.DateTimeField(

@@ -50,6 +50,11 @@ class OrderCreated:
         "refer to it by. Omitted by events stored before it was added.",
         default="",
     )
+    showroom_id: Uuid | None = described(
+        "The showroom that sells it, its car's (docs/showrooms.md); null for an order of the "
+        "group's (accessories alone). Omitted by events stored before it was added.",
+        default=None,
+    )
 
 
 @dataclass(frozen=True)

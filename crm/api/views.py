@@ -150,9 +150,8 @@ class ClientMergeView(StaffView):
         summary="Fold a duplicate into this client: contacts and timeline move, nothing is lost",
     )
     def post(self, request, pk):
+        client = self.client()  # theirs to see, or a 404 before the body is read
         data = validated(s.MergeInputSerializer, request)
         duplicate = selectors.client_get(user=request.user, client_id=data["duplicate_id"])
-        services.client_merge(
-            actor=request.user, client_id=self.client().pk, duplicate_id=duplicate.pk
-        )
+        services.client_merge(actor=request.user, client_id=client.pk, duplicate_id=duplicate.pk)
         return self.rendered(pk)

@@ -10,18 +10,21 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.api.exceptions import NotFound
+from common.showrooms import visible_to
 from common.types import Actor, Id
 from crm.choices import ClientStatus
 from crm.models import Activity, Client, Contact
 
 
 def client_list(*, user: Actor) -> QuerySet[Client]:
+    """An admin's: every client. A manager's: their own, and the leads nobody has taken yet
+    that they may take: of their showrooms, for a showroom's manager (common.showrooms)."""
     clients = Client.objects.prefetch_related("tags")
     if user.is_superuser:
         return clients
-    return clients.filter(
-        Q(manager_id=user.pk) | Q(manager_id__isnull=True, status=ClientStatus.LEAD)
-    )
+    leads = clients.filter(manager_id__isnull=True, status=ClientStatus.LEAD)
+    untaken = visible_to(user, leads, owner="manager_id")
+    return clients.filter(Q(manager_id=user.pk) | Q(pk__in=untaken.values("pk")))
 
 
 def client_get(*, user: Actor, client_id: Id) -> Client:

@@ -114,9 +114,9 @@ def client_for_user(user_id: Id) -> Client | None:
 
 
 def _lead_create(**fields: Any) -> Client:
-    """A lead that came in by itself, given a manager (`lead_manager_pick`). Call inside
-    atomic(using=DB)."""
-    manager_id = lead_manager_pick()
+    """A lead that came in by itself, given a manager (`lead_manager_pick`): of its
+    showroom's, when it names one. Call inside atomic(using=DB)."""
+    manager_id = lead_manager_pick(showroom_id=fields.get("showroom_id"))
     client = Client.objects.using(DB).create(
         **fields, manager_id=manager_id, assigned_at=timezone.now() if manager_id else None
     )
@@ -147,14 +147,17 @@ def timeline_record(
     source_type: str,
     summary: str,
     bought: bool = False,
+    showroom_id: Id | None = None,
 ) -> Activity | None:
     """One timeline entry for another app's event about an account, at most once per event.
     The entry is dated when the event happened, so the timeline keeps the order of events
     however they arrive. `bought`: the event is money paid or an order paid, which makes a
-    lead or a lapsed client an active customer (docs/crm.md, "Statuses")."""
+    lead or a lapsed client an active customer (docs/crm.md, "Statuses"). `showroom_id`: the
+    showroom of the car it is about, which a client of none takes (`lead_route`)."""
     client = _account_client_locked(user_id)
     if client is None:
         return None
+    lead_route(client, showroom_id)
     if bought and client.status != ClientStatus.ACTIVE:
         CLIENT_TRANSITIONS.apply(client, ClientStatus.ACTIVE)
         client.save(using=DB, update_fields=["status", "updated_at"])
@@ -174,11 +177,35 @@ def timeline_record(
     return activity
 
 
-def callback_request(*, name: str, phone: str, about: str, user_id: Id | None = None) -> Activity:
+def lead_route(client: Client, showroom_id: Id | None) -> None:
+    """A client of no showroom yet takes the showroom of the car they ask about or order; a
+    lead whose manager does not work there goes to one who does, in turn (docs/crm.md,
+    "Assignment"). Call inside atomic(using=DB), the client locked."""
+    if showroom_id is None or client.showroom_id is not None:
+        return
+    client.showroom_id = showroom_id
+    fields = ["showroom_id", "updated_at"]
+    working = accounts_selectors.manager_ids_active(showroom_id=client.showroom_id)
+    if client.status == ClientStatus.LEAD and client.manager_id not in working:
+        manager_id = lead_manager_pick(showroom_id=client.showroom_id)
+        if manager_id is not None:
+            client.manager_id, client.assigned_at = manager_id, timezone.now()
+            fields += ["manager_id", "assigned_at"]
+    client.save(using=DB, update_fields=fields)
+    if "manager_id" in fields:
+        events.CLIENT_UPDATED.emit(
+            aggregate_id=client.pk, payload=events.client_payload(client, changed=["manager_id"])
+        )
+
+
+def callback_request(
+    *, name: str, phone: str, about: str, user_id: Id | None = None, showroom_id: Id | None = None
+) -> Activity:
     """A "call me back" left on the website (docs/crm.md, "Leads"): on the record of the
     account that left it, else of the live client with that phone, else of a new lead from
-    the website, given a manager as every lead that comes in by itself; an entry on its
-    timeline says what to call about."""
+    the website, given a manager as every lead that comes in by itself: one of the showroom
+    of the car it is about (`showroom_id`); an entry on its timeline says what to call
+    about."""
     with transaction.atomic(using=DB):
         client = _account_client_locked(user_id) if user_id is not None else None
         if client is None:
@@ -190,7 +217,10 @@ def callback_request(*, name: str, phone: str, about: str, user_id: Id | None = 
                 .first()
             )
         if client is None:
-            client = _lead_create(name=name, phone=phone, source=ClientSource.WEBSITE)
+            client = _lead_create(
+                name=name, phone=phone, source=ClientSource.WEBSITE, showroom_id=showroom_id
+            )
+        lead_route(client, showroom_id)
         return _activity_add(
             client,
             kind=ActivityKind.CALLBACK_REQUESTED,

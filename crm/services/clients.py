@@ -110,15 +110,16 @@ def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
 _ASSIGNMENT_TURN = "crm.lead_assignment"
 
 
-def lead_manager_pick() -> Id | None:
+def lead_manager_pick(*, showroom_id: Id | None = None) -> Id | None:
     """The manager a lead that came in by itself goes to (docs/crm.md, "Assignment"): with
-    CRM_LEAD_ASSIGNMENT=round_robin, the active manager whose last client was given to them
-    longest ago (one never given any first; the oldest account breaks a tie); None when
-    the setting is `none` or there is no active manager. Call inside atomic(using=DB): the
-    turn is held until the caller's transaction ends."""
+    CRM_LEAD_ASSIGNMENT=round_robin, the active manager of the lead's showroom (without one,
+    of the group) whose last client was given to them longest ago (one never given any
+    first; the oldest account breaks a tie); None when the setting is `none` or there is no
+    active manager. Call inside atomic(using=DB): the turn is held until the caller's
+    transaction ends."""
     if settings.CRM_LEAD_ASSIGNMENT != "round_robin":
         return None
-    managers = accounts_selectors.manager_ids_active()
+    managers = accounts_selectors.manager_ids_active(showroom_id=showroom_id)
     if not managers:
         return None
     turn_take(_ASSIGNMENT_TURN, using=DB)

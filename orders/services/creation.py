@@ -139,6 +139,7 @@ def _order_insert(
             items=[
                 {"product_id": str(line.product_id), "quantity": line.quantity} for line in lines
             ],
+            showroom_id=str(order.showroom_id) if order.showroom_id else None,
         ),
         rows=[order, *order.line_items, history],
     )

@@ -188,6 +188,7 @@ def callback(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
         phone=phone,
         about=f"{vehicle.make} {vehicle.model} {vehicle.year or ''} (VIN {vehicle.vin})".strip(),
         user_id=user.pk if user is not None else None,
+        showroom_id=vehicle.showroom_id,
     )
     accounts.consent_give(
         purpose=ConsentPurpose.CALLBACK, user=user, phone=phone, ip_address=client_ip(request)

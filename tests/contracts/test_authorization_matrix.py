@@ -221,20 +221,21 @@ MATRIX = {
     ("POST", f"{V1}/showroom/test-drives/{{id}}/reschedule"): OWNER_OR_SHOWROOM,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/cancel"): OWNER_OR_SHOWROOM,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/outcome"): SHOWROOM_STAFF,
-    # The CRM's clients are staff's; the one in the path is an unassigned lead (docs/api.md).
+    # The CRM's clients are staff's; the one in the path is an unassigned lead of the manager's
+    # showroom (docs/api.md, docs/crm.md).
     ("GET", f"{V1}/crm/clients/"): STAFF,
     ("POST", f"{V1}/crm/clients/"): STAFF,
-    ("GET", f"{V1}/crm/clients/{{id}}/"): STAFF,
-    ("PUT", f"{V1}/crm/clients/{{id}}/"): STAFF,
-    ("PATCH", f"{V1}/crm/clients/{{id}}/"): STAFF,
-    ("DELETE", f"{V1}/crm/clients/{{id}}/"): STAFF,
-    ("POST", f"{V1}/crm/clients/{{id}}/take"): STAFF,
-    ("GET", f"{V1}/crm/clients/{{id}}/contacts"): STAFF,
-    ("POST", f"{V1}/crm/clients/{{id}}/contacts"): STAFF,
-    ("GET", f"{V1}/crm/clients/{{id}}/activity"): STAFF,
-    ("POST", f"{V1}/crm/clients/{{id}}/activity"): STAFF,
-    ("GET", f"{V1}/crm/clients/{{id}}/duplicates"): STAFF,
-    ("POST", f"{V1}/crm/clients/{{id}}/merge"): STAFF,
+    ("GET", f"{V1}/crm/clients/{{id}}/"): SHOWROOM_STAFF,
+    ("PUT", f"{V1}/crm/clients/{{id}}/"): SHOWROOM_STAFF,
+    ("PATCH", f"{V1}/crm/clients/{{id}}/"): SHOWROOM_STAFF,
+    ("DELETE", f"{V1}/crm/clients/{{id}}/"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/crm/clients/{{id}}/take"): SHOWROOM_STAFF,
+    ("GET", f"{V1}/crm/clients/{{id}}/contacts"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/crm/clients/{{id}}/contacts"): SHOWROOM_STAFF,
+    ("GET", f"{V1}/crm/clients/{{id}}/activity"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/crm/clients/{{id}}/activity"): SHOWROOM_STAFF,
+    ("GET", f"{V1}/crm/clients/{{id}}/duplicates"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/crm/clients/{{id}}/merge"): SHOWROOM_STAFF,
 }
 
 # A body that a permitted caller could send, so that a refusal cannot hide behind a 400.
@@ -407,7 +408,7 @@ class World:
                 user=self.client,
             ).pk,
             "showroom/test-drives": lambda: self.test_drive.pk,
-            "crm/clients": lambda: crm_client_make(name="Matrix lead").pk,
+            "crm/clients": lambda: in_showroom(crm_client_make(name="Matrix lead")),
             "integrations/webhooks": lambda: webhook_subscription_make(self.users["admin"]).pk,
             "documents": lambda: self.document.pk,
             "trade-ins": lambda: in_showroom(trade_in_make(self.client)),
