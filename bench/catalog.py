@@ -60,9 +60,20 @@ TRANSMISSIONS = ["automatic", "automatic", "robot", "cvt", "manual"]
 DRIVES = ["fwd", "fwd", "awd", "rwd"]
 COLORS = ["white", "black", "silver", "grey", "blue", "red", "green", "brown", "beige"]
 
+# The dealer group (docs/showrooms.md): three showrooms in two cities, the cars shared among
+# them in turn.
+SHOWROOMS = [
+    ("b0000000-0000-4000-8000-000000000001", "Автосалон на Ленинградке", "Москва"),
+    ("b0000000-0000-4000-8000-000000000002", "Автосалон на Варшавке", "Москва"),
+    ("b0000000-0000-4000-8000-000000000003", "Автосалон на Космонавтов", "Екатеринбург"),
+]
+
 # What a buyer asks: white automatic crossovers under 3 million, and a search.
 LIST_QUERY = "body_type=crossover&color=white&transmission=automatic&max_price=3000000&search=haval"
 FACETS_QUERY = "body_type=crossover&color=white&transmission=automatic"
+# The same in one city, then in one showroom: the facets the storefront's filters show.
+CITY_QUERY = f"{FACETS_QUERY}&city=Москва"
+SHOWROOM_QUERY = f"{FACETS_QUERY}&showroom={SHOWROOMS[2][0]}"
 
 
 def sql_array(values) -> str:
@@ -79,7 +90,16 @@ def seed(vehicles: int) -> None:
         return f"({sql_array(values)})[1 + (g * {salt} / 7) % {len(values)}]"
 
     fuel = pick(FUELS, 3)
+    showroom_ids = sql_array(pk for pk, _, _ in SHOWROOMS)
+    cities = sql_array(city for _, _, city in SHOWROOMS)
+    at = f"(1 + g % {len(SHOWROOMS)})"
     with psycopg.connect(f"{PG}/{PREFIX}_catalog", autocommit=True) as db:
+        for pk, name, city in SHOWROOMS:
+            db.execute(
+                "INSERT INTO catalog_location (created_at, updated_at, showroom_id, name, city, "
+                "is_active) VALUES (now(), now(), %s, %s, %s, true)",
+                (pk, name, city),
+            )
         db.execute(
             "INSERT INTO catalog_category (created_at, updated_at, id, name, description, "
             "path, level) VALUES (now(), now(), md5('cars')::uuid, 'Cars', '', 'cars/', 0)"
@@ -91,7 +111,7 @@ def seed(vehicles: int) -> None:
                  stock_quantity, is_active, kind, make, model, trim, model_key, year, vin,
                  condition, body_type, fuel, engine_volume, power_hp, transmission, drive,
                  color, mileage_km, options, owners_count, test_drive_available, search_key,
-                 category_id)
+                 category_id, showroom_id, city)
             SELECT now() - g * interval '1 minute', now(), md5('vehicle' || g)::uuid,
                    {makes}[{m}] || ' ' || {models}[{m}],
                    'Автомобиль в отличном состоянии, полный комплект ключей',
@@ -108,7 +128,7 @@ def seed(vehicles: int) -> None:
                    CASE WHEN g % 4 = 0 THEN 5000 + (g * 31) % 200000 ELSE 0 END,
                    '[]', CASE WHEN g % 4 = 0 THEN 1 + g % 3 END, false,
                    lower({makes}[{m}] || ' ' || {models}[{m}] || ' base'),
-                   md5('cars')::uuid
+                   md5('cars')::uuid, {showroom_ids}[{at}]::uuid, {cities}[{at}]
               FROM generate_series(0, {vehicles - 1}) AS g
             """
         )
@@ -176,6 +196,12 @@ def measure(loads: int) -> None:
         "facets, 3 filters": timed(
             client, f"/api/v1/catalog/products/facets/?{FACETS_QUERY}", loads
         ),
+        "facets, 3 filters + city": timed(
+            client, f"/api/v1/catalog/products/facets/?{CITY_QUERY}", loads
+        ),
+        "facets, 3 filters + showroom": timed(
+            client, f"/api/v1/catalog/products/facets/?{SHOWROOM_QUERY}", loads
+        ),
         "compare, 4 cars": timed(
             client, f"/api/v1/catalog/products/compare/?ids={','.join(ids)}", loads
         ),
@@ -187,16 +213,54 @@ def measure(loads: int) -> None:
             f"{name:<28}{statistics.median(times):>11.1f}{p95(times):>9.1f}"
             f"{p95(times) / bare:>12.1f}{count:>9}"
         )
+    facets_checked(client)
     print("\nEXPLAIN of the list's and the facets' queries:")
     whole_tables = 0
     with connections["catalog"].cursor() as cursor:
-        for name in ("list, 3 filters + search", "facets, 3 filters"):
+        for name in (
+            "list, 3 filters + search",
+            "facets, 3 filters",
+            "facets, 3 filters + city",
+            "facets, 3 filters + showroom",
+        ):
             for sql in runs[name][2]:
                 cursor.execute(f"EXPLAIN {sql}")
                 plan = "\n".join(f"    {row[0]}" for row in cursor.fetchall())
                 whole_tables += plan.count("Seq Scan on catalog_product ")
                 print(f"\n  {name}: {sql[:160]}...\n{plan}")
     print(f"\nsequential scans of catalog_product: {whole_tables}")
+
+
+def facets_checked(client) -> None:
+    """The city and showroom facets' counts against the catalog's own count by SQL, under
+    the other filters (a facet is counted without its own): printed, and a mismatch fails the
+    bench (exit code 4)."""
+    from django.db import connections
+
+    answer = client.get(f"/api/v1/catalog/products/facets/?{SHOWROOM_QUERY}").json()
+    served = {
+        facet: {item["value"]: item["count"] for item in answer["facets"][facet]}
+        for facet in ("city", "showroom")
+    }
+    with connections["catalog"].cursor() as cursor:
+        counted = {}
+        for facet, column, narrowed in (
+            ("city", "city", "AND showroom_id = %s"),
+            ("showroom", "showroom_id::text", ""),
+        ):
+            cursor.execute(
+                f"SELECT {column}, count(*) FROM catalog_product WHERE is_active "
+                "AND kind = 'vehicle' AND stock_quantity > 0 AND body_type = 'crossover' "
+                f"AND color = 'white' AND transmission = 'automatic' {narrowed} "
+                f"GROUP BY {column}",
+                [SHOWROOMS[2][0]] if narrowed else [],
+            )
+            counted[facet] = dict(cursor.fetchall())
+    print(f"\nfacets served:  {served}\nfacets by SQL:  {counted}")
+    if served != counted:
+        print("the facets' counts differ from the catalog's")
+        sys.exit(4)
+    print("the city and showroom facets count as the catalog does")
 
 
 def run(script: str, description: str, measure: Callable[[int], None]) -> int:

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.api.exceptions import ApplicationError, NotFound
+from common.sellers import Seller
 from common.showrooms import visible_to
 from common.types import Actor, Id
 from documents.error_codes import DocumentErrorCode
@@ -66,6 +67,16 @@ def legal_entity_of(*, showroom_id: Id | None) -> LegalEntity:
         confirmed = LegalEntity.objects.using(DB).filter(confirmed_at__isnull=False)
         named = confirmed.filter(pk=entity_id).first()
     return named or legal_entity_default()
+
+
+def seller_of_showroom(showroom_id: Id | None) -> Seller | None:
+    """`legal_entity_of` as a fiscal receipt states it (common.sellers); None while no legal
+    entity signs."""
+    try:
+        entity = legal_entity_of(showroom_id=showroom_id)
+    except ApplicationError:  # no default legal entity yet
+        return None
+    return Seller(name=entity.short_name, inn=entity.inn, address=entity.address)
 
 
 class SellerContacts(TypedDict):

@@ -288,6 +288,11 @@ class Receipt(TimestampedModel):
     status = StatusField(
         _("status"), max_length=16, transitions=RECEIPT_TRANSITIONS, default=ReceiptStatus.PENDING
     )
+    # Who issues it (54-FZ): the legal entity that sells from the payable's showroom, as it
+    # was when the receipt was first sent (docs/showrooms.md, "Documents").
+    seller_name = models.CharField(_("seller"), max_length=200, blank=True)
+    seller_inn = models.CharField(_("seller's INN"), max_length=12, blank=True)
+    seller_address = models.CharField(_("seller's address"), max_length=500, blank=True)
     # Where the receipt goes: the customer's e-mail, or their phone without one.
     email = models.CharField(_("e-mail"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)

@@ -119,5 +119,5 @@ class OrderStatsView(APIView):
     def get(self, request):
         serializer = s.OrderStatsInputSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
-        stats = selectors.order_stats(**serializer.validated_data)
+        stats = selectors.order_stats(user=request.user, **serializer.validated_data)
         return Response(s.OrderStatsOutputSerializer(stats).data)

@@ -335,13 +335,15 @@ class OrderStats(TypedDict):
     by_day: list[DayStats]
 
 
-def order_stats(*, date_from: date | None = None, date_to: date | None = None) -> OrderStats:
+def order_stats(
+    *, user: Actor, date_from: date | None = None, date_to: date | None = None
+) -> OrderStats:
     """Counts, revenue and average order for staff, overall and by day (last 30 days unless
-    a range is given)."""
+    a range is given): of the orders `user` sees, their showrooms' (common.showrooms)."""
     today = timezone.localdate()
     date_from = date_from or today - timedelta(days=29)
     date_to = date_to or today
-    orders = Order.objects.filter(created_at__date__gte=date_from, created_at__date__lte=date_to)
+    orders = _visible(user).filter(created_at__date__gte=date_from, created_at__date__lte=date_to)
     not_cancelled = orders.exclude(status=OrderStatus.CANCELLED)
     averages = (
         not_cancelled.values("currency").annotate(avg=Avg("total_amount")).order_by("currency")

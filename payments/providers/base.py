@@ -66,6 +66,9 @@ class ReceiptRequest:
     lines: tuple[ReceiptLine, ...]
     currency: str
     tax_system_code: int | None = None
+    # The legal entity that issues it: a provider that registers receipts for several (a
+    # cash register per legal entity) files it under this INN.
+    seller_inn: str = ""
     charge_reference: str = ""
     prepaid: Decimal = Decimal(0)
 

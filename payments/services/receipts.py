@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 
 from accounts import selectors as accounts_selectors
 from common.money import CENT
+from common.sellers import seller_of
 from common.types import Id
 from orders import selectors as orders_selectors
 from payments.choices import (
@@ -202,6 +203,7 @@ def receipt_request(receipt: Receipt) -> ReceiptRequest:
         lines=tuple(_line(line) for line in receipt.lines),
         currency=receipt.currency,
         tax_system_code=settings.PAYMENTS_RECEIPT_TAX_SYSTEM_CODE,
+        seller_inn=receipt.seller_inn,
         charge_reference=receipt.payment.provider_reference
         if receipt.kind == ReceiptKind.SETTLEMENT
         else "",
@@ -210,9 +212,12 @@ def receipt_request(receipt: Receipt) -> ReceiptRequest:
 
 
 def _addressed(receipt: Receipt) -> None:
-    """Fix where the receipt goes on its first sending: the customer's e-mail, or their
-    phone without one. Read here, outside the transaction that recorded the receipt under
-    the payable's lock, so that no lock waits on another database's connection."""
+    """Fix who issues the receipt and where it goes on its first sending: the legal entity
+    that sells from its payable's showroom, or the one its payment's receipt named (a refund,
+    a settlement); the customer's e-mail, or their phone without one. Read here, outside
+    the transaction that recorded the receipt under the payable's lock, so that no lock
+    waits on another database's connection."""
+    _issued_by(receipt)
     if receipt.email or receipt.phone:
         return
     card = accounts_selectors.user_card(user_id=receipt.customer_id)
@@ -220,6 +225,33 @@ def _addressed(receipt: Receipt) -> None:
     receipt.phone = card.phone if card and not card.email else ""
     Receipt.objects.using(DB).filter(pk=receipt.pk, email="", phone="").update(
         email=receipt.email, phone=receipt.phone, updated_at=timezone.now()
+    )
+
+
+def _issued_by(receipt: Receipt) -> None:
+    if receipt.seller_inn:
+        return
+    first = (
+        Receipt.objects.using(DB)
+        .filter(payment_id=receipt.payment_id, kind=ReceiptKind.PAYMENT)
+        .exclude(seller_inn="")
+        .values("seller_name", "seller_inn", "seller_address")
+        .first()
+    )
+    if first is None:
+        payable = Payable.objects.using(DB).filter(payable_id=receipt.payable_id).first()
+        seller = seller_of(payable.showroom_id if payable else None)
+        if seller is None:
+            return
+        first = {
+            "seller_name": seller.name,
+            "seller_inn": seller.inn,
+            "seller_address": seller.address,
+        }
+    for name, value in first.items():
+        setattr(receipt, name, value)
+    Receipt.objects.using(DB).filter(pk=receipt.pk, seller_inn="").update(
+        **first, updated_at=timezone.now()
     )
 
 

@@ -4,12 +4,16 @@ its own documents; a showroom that names none, or one whose requisites no second
 confirmed, sells under the group's default one."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from conftest import browser_for
 from documents import services as documents_services
 from documents.tests.factories import legal_entity_make, text_of
 from orders.tests.factories import order_make
+from payments.models import Receipt
+from payments.tests.factories import completed_payment_make
 from showroom import services as showroom_services
 from tests.flows.test_vehicle_locations import group, placed
 
@@ -72,3 +76,31 @@ def test_a_showroom_naming_an_unconfirmed_legal_entity_sells_under_the_default_o
 
     assert invoice.legal_entity == group_company
     assert invoice.facts["seller"]["inn"] == group_company.inn
+
+
+def test_each_showrooms_fiscal_receipts_are_issued_by_its_legal_entity(group, provider):
+    leningradka, _varshavka, yekaterinburg = group
+    group_company = legal_entity_make()
+    sells_under(yekaterinburg, legal_entity_make(**URAL))
+    paid, buyers = {}, {}
+    for showroom in (leningradka, yekaterinburg):
+        buyers[showroom.pk] = buyer = UserFactory()
+        order = order_make(buyer, (placed(showroom, make="Haval", model="Jolion"), 1))
+        paid[showroom.pk] = completed_payment_make(buyer, order, "100000.00")
+
+    receipts = {pk: Receipt.objects.get(payment=payment) for pk, payment in paid.items()}
+    sent = provider.receipts()
+
+    issued = {pk: (r.seller_name, r.seller_inn) for pk, r in receipts.items()}
+    assert issued == {
+        leningradka.pk: (group_company.short_name, group_company.inn),
+        yekaterinburg.pk: ("ООО «Урал Авто»", "1655012344"),
+    }
+    assert {sent[str(r.pk)]["seller_inn"] for r in receipts.values()} == {
+        group_company.inn,
+        "1655012344",
+    }
+    page = browser_for(buyers[yekaterinburg.pk]).get(
+        reverse("storefront:receipts", args=[paid[yekaterinburg.pk].pk])
+    )
+    assert "ООО «Урал Авто»" in page.content.decode() and "1655012344" in page.content.decode()

@@ -144,3 +144,15 @@ def test_a_refund_of_another_showrooms_payment_is_refused_with_nothing_written(s
     assert answer.status_code == 404
     assert payment.refunds.count() == 0
     assert Decimal(payment.refunded_amount) == 0
+
+
+def test_the_order_statistics_count_a_managers_showrooms_orders_only(staff, sold_on_leningradka):
+    def total(user) -> int:
+        return client_for(user).get("/api/v1/orders/stats/").json()["total_orders"]
+
+    assert {name: total(user) for name, user in staff.items()} == {
+        "leningradka": 1,
+        "varshavka": 0,
+        "group": 1,
+        "admin": 1,
+    }
