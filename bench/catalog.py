@@ -2,15 +2,17 @@
 
 Fresh databases of its own (`autosalon_bench_catalog_*`), migrated, then seeded in bulk by
 SQL (`generate_series`): 100,000 vehicles of 30 models and 15 makes, new and used, in
-every body type, fuel, gearbox, drive and colour, with their search vectors, then
-`VACUUM ANALYZE`. Then, in this process, through Django's test client (the whole request,
-no network): the bare endpoint (`/api/v1/ping`), the product list with three filters and a
-search, the facets with three filters, and a comparison of four cars. Each once unmeasured, then N times, the
+every body type, fuel, gearbox, drive and colour, standing in three showrooms of two cities,
+with their search vectors, then `VACUUM ANALYZE`. Then, in this process, through Django's
+test client (the whole request, no network): the bare endpoint (`/api/v1/ping`), the product
+list with three filters and a search, the facets with three filters (and with a city, and
+with a showroom: the dealer group's facets), and a comparison of four cars. Each once unmeasured, then N times, the
 list's cache dropped before every load so each is built: median and p95, each p95 as a
 ratio of the bare endpoint's, and the queries per load. Then `EXPLAIN` of every query the
-list and the facets make, and whether any reads a table whole. It prints; it asserts
-nothing, but a load answered other than 200 fails the run (exit code 3, the count and the
-first error printed instead of figures). The databases are dropped afterwards.
+list and the facets make, and whether any reads a table whole; then the city and showroom
+facets' counts against the catalog's own by SQL. It prints; it asserts nothing, but a load
+answered other than 200 fails the run (exit code 3, the count and the first error printed
+instead of figures), and so do facets that count otherwise than the catalog (exit code 4). The databases are dropped afterwards.
 
     .venv/bin/python bench/catalog.py [--vehicles 100000] [--loads 50]
 """
@@ -92,7 +94,7 @@ def seed(vehicles: int) -> None:
     fuel = pick(FUELS, 3)
     showroom_ids = sql_array(pk for pk, _, _ in SHOWROOMS)
     cities = sql_array(city for _, _, city in SHOWROOMS)
-    at = f"(1 + g % {len(SHOWROOMS)})"
+    at = f"(1 + (g / 7) % {len(SHOWROOMS)})"  # every model in every showroom
     with psycopg.connect(f"{PG}/{PREFIX}_catalog", autocommit=True) as db:
         for pk, name, city in SHOWROOMS:
             db.execute(

@@ -228,6 +228,9 @@ class Product(TimestampedModel):
                     "mileage_km",
                     "power_hp",
                     "stock_quantity",
+                    # Where it stands: the city and showroom facets (docs/showrooms.md).
+                    "city",
+                    "showroom_id",
                 ],
                 condition=Q(is_active=True, kind=ProductKind.VEHICLE),
                 name="catalog_vehicle_facets",

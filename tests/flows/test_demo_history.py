@@ -20,7 +20,10 @@ from django.utils import timezone, translation
 
 from accounts.choices import Role
 from accounts.models import User
+from backoffice import dashboard
+from common.figures import EVERY_SHOWROOM, GROUP_OWN
 from common.formatting import money
+from common.showrooms import showroom_names
 from conftest import client_for
 from demo import history as demo_history
 from financing.models import LoanApplication
@@ -28,6 +31,7 @@ from insurance.models import Policy
 from orders.models import Order
 from payments.models import LedgerTransaction, Payment, Refund
 from showroom.models import Registration, TestDrive
+from tests.flows.test_dashboard_showrooms import sums
 from tests.processes import ROOT
 from tests.production import production_environment
 
@@ -176,6 +180,15 @@ def test_the_history_shows_ninety_days_of_business_the_same_every_time_and_once(
 
     # One truth: for every order the admin's summary, the API's deal and the ledger agree.
     assert deals_disagreeing_with_the_ledger(User.objects.get(email=demo_history.ADMIN_EMAIL)) == []
+
+    # The dashboard by showroom: the group's every sum is its showrooms' and its own.
+    chief = User.objects.get(email=demo_history.ADMIN_EMAIL)
+    picks = [pk for pk, _name in showroom_names()] + [GROUP_OWN]
+    group = sums(dashboard.figures(user=chief, showroom=EVERY_SHOWROOM))
+    parts = [sums(dashboard.figures(user=chief, showroom=pick)) for pick in picks]
+    assert len(picks) == 4
+    assert {key: sum(part[key] for part in parts) for key in group} == group
+    assert all(part[("revenue", "month", "value")] > 0 for part in parts[:3])
 
     # Running it again adds nothing.
     first = _state()
