@@ -11,7 +11,7 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from common.api.exceptions import NotFound
-from common.showrooms import visible_to
+from common.showrooms import showroom_scope, visible_to
 from common.types import Actor, Id
 from showroom import events
 from showroom.choices import SEAT_HOLDING, EventStatus, RegistrationStatus, TestDriveStatus
@@ -75,9 +75,13 @@ def resource_type_list() -> QuerySet[ResourceType]:
 
 
 def resource_list(*, user: Actor) -> QuerySet[Resource]:
-    """The active resources; staff see the deactivated ones too. Deleted ones are gone."""
+    """The active resources; staff see the deactivated ones too, a showroom's manager those
+    of their showrooms (common.showrooms). Deleted ones are gone."""
     resources = Resource.objects.select_related("type").filter(deleted_at__isnull=True)
-    return resources if user.is_staff else resources.filter(is_active=True)
+    if not user.is_staff:
+        return resources.filter(is_active=True)
+    scope = showroom_scope(user)
+    return resources if scope is None else resources.filter(showroom_id__in=scope)
 
 
 def resource_get(*, user: Actor, resource_id: Id) -> Resource:
@@ -86,7 +90,8 @@ def resource_get(*, user: Actor, resource_id: Id) -> Resource:
 
 def allocation_list(*, user: Actor) -> QuerySet[Allocation]:
     allocations = Allocation.objects.select_related("resource")
-    return allocations if user.is_staff else allocations.filter(created_by_id=user.pk)
+    # The bookings of a showroom's resources are its staff's (docs/showrooms.md).
+    return visible_to(user, allocations, owner="created_by_id", showroom="resource__showroom_id")
 
 
 def allocation_get(*, user: Actor, allocation_id: Id) -> Allocation:

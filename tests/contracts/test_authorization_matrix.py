@@ -208,13 +208,13 @@ MATRIX = {
     ("POST", f"{V1}/showroom/resource-types/"): STAFF,
     ("GET", f"{V1}/showroom/resources/"): SIGNED_IN,
     ("POST", f"{V1}/showroom/resources/"): STAFF,
-    ("GET", f"{V1}/showroom/resources/{{id}}/"): SIGNED_IN,
-    ("PUT", f"{V1}/showroom/resources/{{id}}/"): STAFF,
-    ("PATCH", f"{V1}/showroom/resources/{{id}}/"): STAFF,
-    ("DELETE", f"{V1}/showroom/resources/{{id}}/"): STAFF,
-    ("POST", f"{V1}/showroom/resources/{{id}}/allocate"): STAFF,
+    ("GET", f"{V1}/showroom/resources/{{id}}/"): row(401, OK, OK, OK, OK, other_showroom=404),
+    ("PUT", f"{V1}/showroom/resources/{{id}}/"): SHOWROOM_STAFF,
+    ("PATCH", f"{V1}/showroom/resources/{{id}}/"): SHOWROOM_STAFF,
+    ("DELETE", f"{V1}/showroom/resources/{{id}}/"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/showroom/resources/{{id}}/allocate"): SHOWROOM_STAFF,
     ("GET", f"{V1}/showroom/allocations/"): SIGNED_IN,
-    ("POST", f"{V1}/showroom/allocations/{{id}}/release"): STAFF,
+    ("POST", f"{V1}/showroom/allocations/{{id}}/release"): SHOWROOM_STAFF,
     ("GET", f"{V1}/showroom/test-drives/"): SIGNED_IN,
     ("POST", f"{V1}/showroom/test-drives/"): SIGNED_IN,
     ("GET", f"{V1}/showroom/test-drives/slots"): SIGNED_IN,
@@ -400,9 +400,9 @@ class World:
             "showroom/registrations": lambda: showroom_services.registration_create(
                 event_id=event_make().pk, user=self.client
             ).pk,
-            "showroom/resources": lambda: resource_make().pk,
+            "showroom/resources": lambda: self.resource.pk,
             "showroom/allocations": lambda: showroom_services.allocation_create(
-                resource_id=resource_make().pk,
+                resource_id=self.resource.pk,
                 start_time=tomorrow_at(11),
                 end_time=tomorrow_at(12),
                 user=self.client,
@@ -424,6 +424,11 @@ class World:
         if not hasattr(self, "_photo"):
             self._photo = catalog_services.photo_add(product=vehicle_make(), data=jpeg())
         return self._photo
+
+    @property
+    def resource(self):
+        """A resource of the manager's showroom."""
+        return resource_make(showroom=showroom_make(pk=SHOWROOM))
 
     @property
     def test_drive(self):
