@@ -36,6 +36,11 @@ PAYMENTS_RETURN_URL = env.str(
 YOOKASSA_SHOP_ID = env.str("YOOKASSA_SHOP_ID", default="")
 YOOKASSA_SECRET_KEY = env.str("YOOKASSA_SECRET_KEY", default="")
 YOOKASSA_API_URL = env.str("YOOKASSA_API_URL", default="https://api.yookassa.ru/v3")
+# A shop of its own for each legal entity of the group that sells under its own (a receipt is
+# registered under its shop's legal entity): {"<the seller's INN>": {"shop_id": "…",
+# "secret_key": "…"}}. A sale whose seller has none goes through the shop above
+# (docs/payments.md, "Providers").
+YOOKASSA_SHOPS = env.json("YOOKASSA_SHOPS", default={})
 # The networks YooKassa sends notifications from, as it publishes them.
 YOOKASSA_NOTIFICATION_NETWORKS = env.list(
     "YOOKASSA_NOTIFICATION_NETWORKS",

@@ -13,6 +13,7 @@ import functools
 import ipaddress
 import json
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -53,8 +54,38 @@ LIST_LIMIT = 100  # items per page, the API's maximum
 CENT = Decimal("0.01")
 
 
+@dataclass(frozen=True)
+class Shop:
+    """A YooKassa shop's credentials: the group's (the settings') or a legal entity's."""
+
+    shop_id: str
+    secret_key: str
+
+
+def shops() -> list[Shop]:
+    """The group's shop, then each legal entity's of its own (YOOKASSA_SHOPS)."""
+    own = [Shop(str(s["shop_id"]), str(s["secret_key"])) for s in settings.YOOKASSA_SHOPS.values()]
+    return [Shop(settings.YOOKASSA_SHOP_ID, settings.YOOKASSA_SECRET_KEY), *own]
+
+
+def shop_of(seller_inn: str) -> Shop:
+    """The shop that takes the money and registers the receipts of the seller of that INN: its
+    own, or the group's."""
+    own = settings.YOOKASSA_SHOPS.get(seller_inn) if seller_inn else None
+    return Shop(str(own["shop_id"]), str(own["secret_key"])) if own else shops()[0]
+
+
+def _seller(receipt: ReceiptRequest | None) -> str:
+    return receipt.seller_inn if receipt is not None else ""
+
+
 class _Client(ApiClient):
-    """The SDK's client with a timeout on every request: it sets none of its own."""
+    """The SDK's client for one shop, with a timeout on every request: it sets none of its
+    own, and keeps one shop's credentials in class attributes."""
+
+    def __init__(self, shop: Shop):
+        super().__init__()
+        self.shop_id, self.shop_password = shop.shop_id, shop.secret_key
 
     def get_session(self):
         session = super().get_session()
@@ -64,19 +95,26 @@ class _Client(ApiClient):
         return session
 
 
-class _Payments(yookassa.Payment):
+_Api = tuple[type[yookassa.Payment], type[yookassa.Refund], type[yookassa.Receipt]]
+
+
+@functools.cache
+def _api(shop: Shop) -> _Api:
+    """The SDK's payments, refunds and receipts, through `shop` (its classmethods make an
+    instance of the class for each call, which takes its client from here)."""
+    init = {"__init__": _bound_init(shop)}
+    return (
+        type("_Payments", (yookassa.Payment,), init),
+        type("_Refunds", (yookassa.Refund,), init),
+        type("_Receipts", (yookassa.Receipt,), init),
+    )
+
+
+def _bound_init(shop: Shop):
     def __init__(self):
-        self.client = _Client()
+        self.client = _Client(shop)
 
-
-class _Refunds(yookassa.Refund):
-    def __init__(self):
-        self.client = _Client()
-
-
-class _Receipts(yookassa.Receipt):
-    def __init__(self):
-        self.client = _Client()
+    return __init__
 
 
 class YooKassaProvider(RemoteProvider):
@@ -102,8 +140,9 @@ class YooKassaProvider(RemoteProvider):
         }
         if request.receipt is not None:
             params["receipt"] = _receipt(request.receipt)
+        payments, _refunds, _receipts = _api(shop_of(_seller(request.receipt)))
         with _errors(declined=True):
-            created = _Payments.create(params, idempotency_key=f"payment-{request.payment_id}")
+            created = payments.create(params, idempotency_key=f"payment-{request.payment_id}")
         return self._created(_payment_record(dict(created)))
 
     def refund(self, request: RefundRequest) -> ProviderRecord:
@@ -114,8 +153,9 @@ class YooKassaProvider(RemoteProvider):
         }
         if request.receipt is not None:
             params["receipt"] = _receipt(request.receipt)
+        _payments, refunds, _receipts = _api(shop_of(_seller(request.receipt)))
         with _errors(declined=True):
-            made = _Refunds.create(params, idempotency_key=f"refund-{request.refund_id}")
+            made = refunds.create(params, idempotency_key=f"refund-{request.refund_id}")
         return _refund_record(dict(made))
 
     def receipt(self, request: ReceiptRequest) -> ProviderRecord:
@@ -128,8 +168,9 @@ class YooKassaProvider(RemoteProvider):
                 {"type": "prepayment", "amount": _amount(request.prepaid, request.currency)}
             ],
         }
+        _payments, _refunds, receipts = _api(shop_of(request.seller_inn))
         with _errors(declined=True):
-            made = dict(_Receipts.create(params, idempotency_key=f"receipt-{request.receipt_id}"))
+            made = dict(receipts.create(params, idempotency_key=f"receipt-{request.receipt_id}"))
         return ProviderRecord(
             reference=str(made["id"]),
             ours=request.receipt_id,
@@ -139,14 +180,25 @@ class YooKassaProvider(RemoteProvider):
         )
 
     def fetch(self, kind: Kind, reference: str) -> ProviderRecord:
-        with _errors():
-            if kind is Kind.CHARGE:
-                return _payment_record(dict(_Payments.find_one(reference)))
-            return _refund_record(dict(_Refunds.find_one(reference)))
+        """The object from the shop that has it: the group's, then each legal entity's."""
+        *others, last = shops()
+        for shop in others:
+            try:
+                return _fetched(shop, kind, reference)
+            except LookupError:  # another shop's
+                continue
+        return _fetched(last, kind, reference)
 
     def records_between(self, kind: Kind, start: datetime, end: datetime) -> list[ProviderRecord]:
+        """Every shop's, the group's and each legal entity's."""
+        return [record for shop in shops() for record in self._shop_records(shop, kind, start, end)]
+
+    def _shop_records(
+        self, shop: Shop, kind: Kind, start: datetime, end: datetime
+    ) -> list[ProviderRecord]:
+        payments, refunds, _receipts = _api(shop)
         objects, parse = (
-            (_Payments, _payment_record) if kind is Kind.CHARGE else (_Refunds, _refund_record)
+            (payments, _payment_record) if kind is Kind.CHARGE else (refunds, _refund_record)
         )
         params = {
             "created_at.gte": start.isoformat(),
@@ -197,6 +249,14 @@ class YooKassaProvider(RemoteProvider):
             ours=claims.ours,
             claims=claims,
         )
+
+
+def _fetched(shop: Shop, kind: Kind, reference: str) -> ProviderRecord:
+    payments, refunds, _receipts = _api(shop)
+    with _errors():
+        if kind is Kind.CHARGE:
+            return _payment_record(dict(payments.find_one(reference)))
+        return _refund_record(dict(refunds.find_one(reference)))
 
 
 def _amount(amount: Decimal, currency: str) -> dict:

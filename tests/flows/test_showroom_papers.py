@@ -3,17 +3,23 @@
 its own documents; a showroom that names none, or one whose requisites no second person has
 confirmed, sells under the group's default one."""
 
+import base64
+import json
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from conftest import browser_for
+from conftest import browser_for, client_for
 from documents import services as documents_services
 from documents.tests.factories import legal_entity_make, text_of
 from orders.tests.factories import order_make
-from payments.models import Receipt
+from payments.models import Payment, Receipt
+from payments.providers import Kind, get_provider
 from payments.tests.factories import completed_payment_make
+from payments.tests.provider_api import YOOKASSA_API, requests_to, yookassa_payment
+from payments.tests.yookassa_flow import REFERENCE, answer_creates, pay
 from showroom import services as showroom_services
 from tests.flows.test_vehicle_locations import group, placed
 
@@ -104,3 +110,44 @@ def test_each_showrooms_fiscal_receipts_are_issued_by_its_legal_entity(group, pr
         reverse("storefront:receipts", args=[paid[yekaterinburg.pk].pk])
     )
     assert "ООО «Урал Авто»" in page.content.decode() and "1655012344" in page.content.decode()
+
+
+def test_a_showroom_with_a_shop_of_its_own_is_paid_through_it(
+    group, yookassa, run_on_commit, settings
+):
+    """YooKassa registers a receipt under its shop's legal entity: a legal entity of the group
+    with a shop of its own (YOOKASSA_SHOPS) takes its showroom's money through it, and an
+    object is looked for in every shop (docs/payments.md, "Providers")."""
+    _leningradka, _varshavka, yekaterinburg = group
+    legal_entity_make()
+    sells_under(yekaterinburg, legal_entity_make(**URAL))
+    settings.YOOKASSA_SHOPS = {"1655012344": {"shop_id": "200600", "secret_key": "ural_secret"}}
+    buyer = UserFactory()
+    order = order_make(buyer, (placed(yekaterinburg, make="Haval", model="Jolion"), 1))
+    answer_creates(yookassa)
+
+    with run_on_commit():
+        assert pay(client_for(buyer), order, "100000.00").status_code == 201
+    (created,) = requests_to(yookassa, "POST", "/v3/payments")
+    payment = Payment.objects.get()
+
+    def found_in_urals_shop(request):
+        if request.headers["Authorization"] != basic("200600", "ural_secret"):
+            return 404, {}, json.dumps({"type": "error", "code": "not_found"})
+        return 200, {}, json.dumps(yookassa_payment(payment, id=REFERENCE, status="succeeded"))
+
+    yookassa.add_callback(
+        "GET", f"{YOOKASSA_API}/payments/{REFERENCE}", callback=found_in_urals_shop
+    )
+    fetched = get_provider("yookassa").fetch(Kind.CHARGE, REFERENCE)
+
+    assert created.headers["Authorization"] == basic("200600", "ural_secret")
+    assert json.loads(created.body)["amount"]["value"] == "100000.00"
+    assert Receipt.objects.get(payment=payment).seller_inn == "1655012344"
+    assert fetched.reference == REFERENCE and fetched.state.value == "succeeded"
+    asked = [call.request.headers["Authorization"] for call in yookassa.calls[1:]]
+    assert asked == [basic("100500", "test_secret"), basic("200600", "ural_secret")]
+
+
+def basic(shop_id: str, secret: str) -> str:
+    return "Basic " + base64.b64encode(f"{shop_id}:{secret}".encode()).decode()
