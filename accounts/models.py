@@ -145,6 +145,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("An inactive user cannot sign in; their tokens end at once."),
     )
     is_staff = models.BooleanField(_("staff"), default=False, editable=False)
+    # The city a buyer chose on signing up: their lead goes to the managers of its showrooms
+    # (docs/crm.md, "Assignment").
+    city = models.CharField(_("city"), max_length=100, blank=True)
     # A manager's showrooms, by id (the showroom database's): whose orders they see and act
     # on; none, every showroom's (docs/showrooms.md, "Staff per showroom").
     showroom_ids = ArrayField(

@@ -1,7 +1,7 @@
 """Reads of the accounts domain, scoped to who asks."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeAlias
@@ -74,6 +74,7 @@ class UserCard:
     is_staff: bool
     is_active: bool
     language: str = ""  # the one they chose, or "" for the dealership's
+    city: str = ""  # the one a buyer chose on signing up, or ""
 
 
 def _card(user: User) -> UserCard:
@@ -85,6 +86,7 @@ def _card(user: User) -> UserCard:
         is_staff=user.is_staff,
         is_active=user.is_active,
         language=user.language,
+        city=user.city,
     )
 
 
@@ -113,13 +115,13 @@ def user_ids_matching(*, term: str, limit: int = 500) -> list[uuid.UUID]:
     return list(User.objects.filter(matches).values_list("pk", flat=True)[:limit])
 
 
-def manager_ids_active(*, showroom_id: Id | None = None) -> list[uuid.UUID]:
+def manager_ids_active(*, showroom_ids: Collection[Id] = ()) -> list[uuid.UUID]:
     """The active managers, oldest account first: who the CRM hands new leads to. Those who
-    work in the showroom `showroom_id`; without one, the group's (bound to no showroom);
-    every active manager when there are none such (docs/showrooms.md)."""
+    work in one of the showrooms `showroom_ids`; without any, the group's (bound to no
+    showroom); every active manager when there are none such (docs/showrooms.md)."""
     managers = User.objects.filter(role=Role.MANAGER, is_active=True).order_by("created_at", "pk")
-    if showroom_id is not None:
-        working = managers.filter(showroom_ids__contains=[showroom_id])
+    if showroom_ids:
+        working = managers.filter(showroom_ids__overlap=list(showroom_ids))
     else:
         working = managers.filter(showroom_ids=[])
     return list(working.values_list("pk", flat=True)) or list(managers.values_list("pk", flat=True))

@@ -11,6 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from accounts import selectors as accounts_selectors
 from accounts.choices import ConsentPurpose
+from catalog import selectors as catalog_selectors
 from financing.choices import EmploymentStatus
 from insurance.choices import InsuranceType
 from tradein.choices import Condition as TradeInCondition
@@ -191,6 +192,18 @@ class SignUpForm(ConsentForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters, not only digits, not a common password."),
     )
+    # Where the buyer is: a manager of a showroom of that city looks after them (docs/crm.md,
+    # "Assignment"). The group's cities, read when the form is made.
+    city = forms.ChoiceField(
+        label=_("Your city"),
+        required=False,
+        help_text=_("A manager of a showroom there will look after you."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Any"))] + [(city, city) for city in catalog_selectors.cities()]
+        self.fields["city"].choices = choices
 
 
 class GoogleSignInForm(ConsentForm):

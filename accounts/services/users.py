@@ -51,8 +51,9 @@ def user_register(
     phone: PhoneNumber | str = "",
     username: str | None = None,
     language: str = "",
+    city: str = "",
 ) -> User:
-    """A new client. The role is always `client`, whatever the caller asked for. The account
+    """A new client (of `city`, if they chose one: docs/crm.md, "Assignment"). The role is always `client`, whatever the caller asked for. The account
     works at once; its e-mail counts as verified only once the link e-mailed now is opened
     (`email_verify_confirm`). A username, if given, signs in as the e-mail does. `language`:
     the one the registering browser asked for, which the e-mails use.
@@ -68,6 +69,7 @@ def user_register(
         phone=phone,
         role=Role.CLIENT,
         language=language,
+        city=city,
     )
     _validate_password(password, user)
     user.set_password(password)

@@ -27,7 +27,9 @@ from catalog.choices import (
 )
 from catalog.filters import FACETS, ProductFilter
 from catalog.models import Category, DemoCar, Product, ProductPhoto, StockReservation
+from catalog.selectors.locations import cities as cities
 from catalog.selectors.locations import facet_values
+from catalog.selectors.locations import showroom_ids_in as showroom_ids_in
 from catalog.selectors.locations import vehicle_showroom_id as vehicle_showroom_id
 from catalog.selectors.locations import vehicles_unplaced as vehicles_unplaced
 from catalog.validators import normalize_vin, validate_vin

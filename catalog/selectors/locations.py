@@ -34,6 +34,23 @@ def vehicles_unplaced() -> list[tuple[str, str]]:
     ]
 
 
+def showroom_ids_in(*, city: str) -> list[UUID]:
+    """The group's showrooms open to buyers in `city`; none for no city, or one without."""
+    if not city:
+        return []
+    return list(Location.objects.filter(city=city, is_active=True).values_list("pk", flat=True))
+
+
+def cities() -> list[str]:
+    """The cities of the group's showrooms open to buyers, in the alphabet's order."""
+    return list(
+        Location.objects.filter(is_active=True)
+        .order_by("city")
+        .values_list("city", flat=True)
+        .distinct()
+    )
+
+
 def vehicle_showroom_id(*, vehicle_id: Id) -> UUID | None:
     """The showroom a car stands in, if any."""
     return Product.objects.filter(pk=vehicle_id).values_list("showroom_id", flat=True).first()

@@ -108,15 +108,16 @@ def client_for_user(user_id: Id) -> Client | None:
                 phone=card.phone,
                 source=ClientSource.REGISTRATION,
                 user_id=user_id,
+                city=card.city,
             )
     except IntegrityError:  # another event of the same account linked one first
         return Client.objects.using(DB).get(user_id=user_id)
 
 
-def _lead_create(**fields: Any) -> Client:
+def _lead_create(*, city: str = "", **fields: Any) -> Client:
     """A lead that came in by itself, given a manager (`lead_manager_pick`): of its
-    showroom's, when it names one. Call inside atomic(using=DB)."""
-    manager_id = lead_manager_pick(showroom_id=fields.get("showroom_id"))
+    showroom's when it names one, else of its `city`'s. Call inside atomic(using=DB)."""
+    manager_id = lead_manager_pick(showroom_id=fields.get("showroom_id"), city=city)
     client = Client.objects.using(DB).create(
         **fields, manager_id=manager_id, assigned_at=timezone.now() if manager_id else None
     )
@@ -185,9 +186,9 @@ def lead_route(client: Client, showroom_id: Id | None) -> None:
         return
     client.showroom_id = showroom_id
     fields = ["showroom_id", "updated_at"]
-    working = accounts_selectors.manager_ids_active(showroom_id=client.showroom_id)
+    working = accounts_selectors.manager_ids_active(showroom_ids=[showroom_id])
     if client.status == ClientStatus.LEAD and client.manager_id not in working:
-        manager_id = lead_manager_pick(showroom_id=client.showroom_id)
+        manager_id = lead_manager_pick(showroom_id=showroom_id)
         if manager_id is not None:
             client.manager_id, client.assigned_at = manager_id, timezone.now()
             fields += ["manager_id", "assigned_at"]

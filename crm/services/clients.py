@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
+from catalog import selectors as catalog_selectors
 from common.api.exceptions import ApplicationError
 from common.db.transactions import turn_take
 from common.error_codes import CommonErrorCode
@@ -110,16 +111,17 @@ def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
 _ASSIGNMENT_TURN = "crm.lead_assignment"
 
 
-def lead_manager_pick(*, showroom_id: Id | None = None) -> Id | None:
+def lead_manager_pick(*, showroom_id: Id | None = None, city: str = "") -> Id | None:
     """The manager a lead that came in by itself goes to (docs/crm.md, "Assignment"): with
     CRM_LEAD_ASSIGNMENT=round_robin, the active manager of the lead's showroom (without one,
-    of the group) whose last client was given to them longest ago (one never given any
-    first; the oldest account breaks a tie); None when the setting is `none` or there is no
-    active manager. Call inside atomic(using=DB): the turn is held until the caller's
-    transaction ends."""
+    of the showrooms of the buyer's `city`; without that, of the group) whose last client was
+    given to them longest ago (one never given any first; the oldest account breaks a tie);
+    None when the setting is `none` or there is no active manager. Call inside
+    atomic(using=DB): the turn is held until the caller's transaction ends."""
     if settings.CRM_LEAD_ASSIGNMENT != "round_robin":
         return None
-    managers = accounts_selectors.manager_ids_active(showroom_id=showroom_id)
+    showrooms = [showroom_id] if showroom_id else catalog_selectors.showroom_ids_in(city=city)
+    managers = accounts_selectors.manager_ids_active(showroom_ids=showrooms)
     if not managers:
         return None
     turn_take(_ASSIGNMENT_TURN, using=DB)

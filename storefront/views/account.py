@@ -105,6 +105,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 full_name=data["full_name"],
                 phone=data["phone"],
                 language=request.LANGUAGE_CODE,
+                city=data["city"],
             )
         except ApplicationError as error:
             for field, problems in error.details.items():

@@ -7,12 +7,14 @@ import pytest
 from django.urls import reverse
 
 from accounts import services as accounts_services
+from accounts.models import User
 from accounts.tests.factories import UserFactory
 from conftest import client_for
 from crm import services as crm_services
 from crm.models import Client, OutboxEvent
 from crm.tests.events import deliver
 from orders.tests.factories import order_make
+from storefront.tests.test_buying import sign_up_form
 from tests.flows.test_lead_assignment import register
 from tests.flows.test_vehicle_locations import group, placed
 
@@ -90,3 +92,22 @@ def test_a_showrooms_manager_sees_and_takes_its_untaken_leads_only(group, settin
     assert taken_by_north.status_code == 200
     lead.refresh_from_db()
     assert lead.manager_id == north.pk
+
+
+def test_a_buyer_who_signs_up_in_a_city_is_a_lead_of_its_showrooms_managers(group, client):
+    leningradka, _varshavka, yekaterinburg = group
+    UserFactory(role="manager")  # the group's
+    UserFactory(role="manager", showroom_ids=[leningradka.pk])
+    ural = UserFactory(role="manager", showroom_ids=[yekaterinburg.pk])
+    form = client.get(reverse("storefront:sign-up"), HTTP_ACCEPT_LANGUAGE="ru")
+
+    signed_up = client.post(reverse("storefront:sign-up"), sign_up_form(city="Екатеринбург"))
+    buyer = User.objects.get(email=sign_up_form()["email"])
+    crm_services.client_for_user(buyer.pk)  # what the CRM does on the account's first event
+    refused = client.post(reverse("storefront:sign-up"), sign_up_form(city="Атлантида"))
+
+    assert "Ваш город" in form.content.decode() and "Екатеринбург" in form.content.decode()
+    assert signed_up.status_code == 302
+    assert buyer.city == "Екатеринбург"
+    assert Client.objects.get(user_id=buyer.pk).manager_id == ural.pk
+    assert refused.status_code == 400 and "city" in refused.context["form"].errors
