@@ -22,8 +22,7 @@ DEFAULT_DOWN_PAYMENT_PERCENT = 20
 
 
 def term_choices() -> list[tuple[int, str]]:
-    """The loan terms, in the reader's language (a callable, called for each form: a plural
-    is chosen as it is formatted)."""
+    """The loan terms in the reader's language (called for each form: a plural per term)."""
     return [
         (term, ngettext("%(months)s month", "%(months)s months", term) % {"months": term})
         for term in TERMS
@@ -170,6 +169,10 @@ class ConsentForm(forms.Form):
         self.fields["consent"] = ConsentField(text)
 
 
+# A manager of a showroom of the buyer's city looks after them (docs/crm.md, "Assignment").
+CITY_HELP = _("A manager of a showroom there will look after you.")
+
+
 class SignUpForm(ConsentForm):
     consent_purpose = ConsentPurpose.ACCOUNT
 
@@ -192,18 +195,12 @@ class SignUpForm(ConsentForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters, not only digits, not a common password."),
     )
-    # Where the buyer is: a manager of a showroom of that city looks after them (docs/crm.md,
-    # "Assignment"). The group's cities, read when the form is made.
-    city = forms.ChoiceField(
-        label=_("Your city"),
-        required=False,
-        help_text=_("A manager of a showroom there will look after you."),
-    )
+    city = forms.ChoiceField(label=_("Your city"), required=False, help_text=CITY_HELP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("Any"))] + [(city, city) for city in catalog_selectors.cities()]
-        self.fields["city"].choices = choices
+        cities = catalog_selectors.cities()
+        self.fields["city"].choices = [("", _("Any")), *zip(cities, cities, strict=True)]
 
 
 class GoogleSignInForm(ConsentForm):
