@@ -39,8 +39,8 @@ def note_demo_car(event: TypedEvent[Any]) -> None:
     )
 
 
-@consumer("showroom_place.created", name="catalog.note_showroom_place_created", app_label="catalog")
-@consumer("showroom_place.updated", name="catalog.note_showroom_place_updated", app_label="catalog")
+@consumer("showroom.created", name="catalog.note_showroom_created", app_label="catalog")
+@consumer("showroom.updated", name="catalog.note_showroom_updated", app_label="catalog")
 def note_showroom(event: TypedEvent[ShowroomCreated]) -> None:
     """The group's showrooms, where the catalog's cars stand (docs/showrooms.md)."""
     showroom = event.payload

@@ -298,7 +298,7 @@ class ProductPhoto(TimestampedModel):
 
 
 class Location(TimestampedModel):
-    """A showroom of the group as the showroom's `showroom_place.*` events report it: the catalog
+    """A showroom of the group as the showroom's `showroom.*` events report it: the catalog
     places its cars in showrooms, names them in the listing's facets and checks a transfer's
     destination without reading the showroom (docs/showrooms.md)."""
 

@@ -10,7 +10,7 @@ DB = "showroom"
 
 
 def showroom_save(*, showroom: Showroom) -> Showroom:
-    """Add `showroom` or save its changes, with `showroom_place.created` or `showroom_place.updated` in the
+    """Add `showroom` or save its changes, with `showroom.created` or `showroom.updated` in the
     same transaction."""
     created = showroom._state.adding
     with transaction.atomic(using=DB):

@@ -1,5 +1,5 @@
 """Where each car stands (docs/showrooms.md, "Where each car is"): the catalog learns of the
-group's showrooms from their `showroom_place.*` events, a member of staff moves a car from one to
+group's showrooms from their `showroom.*` events, a member of staff moves a car from one to
 another with its history and its `vehicle.transferred` event, the listing counts the cars by
 city and showroom, and the car's page says where it stands, on that showroom's clock."""
 
@@ -28,11 +28,11 @@ TRANSFER = "/api/v1/catalog/products/{}/transfer/"
 
 
 def deliver_showroom_events() -> None:
-    """Every `showroom_place.*` event not delivered yet, to the catalog's consumers, in order (as
+    """Every `showroom.*` event not delivered yet, to the catalog's consumers, in order (as
     the relay would)."""
     rows = (
         registry.outbox_model("showroom")
-        ._default_manager.filter(type__startswith="showroom_place.")
+        ._default_manager.filter(type__startswith="showroom.")
         .order_by("occurred_at")
     )
     for row in rows:
