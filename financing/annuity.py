@@ -9,6 +9,8 @@ calculator and the stored schedules all come from these few functions.
   payment less the interest.
 - The last payment absorbs what rounding left over: the principal adds up exactly to S and
   the balance ends at 0.00.
+- A loan with a balloon B (остаточный платёж) pays B with its last installment:
+  P = (S − B·(1 + i)^−n)·i / (1 − (1 + i)^−n), at 0% (S − B) / n.
 """
 
 import calendar
@@ -38,13 +40,16 @@ def monthly_rate(annual_rate: Decimal) -> Decimal:
         return annual_rate / Decimal(1200)
 
 
-def monthly_payment(amount: Decimal, annual_rate: Decimal, term_months: int) -> Decimal:
+def monthly_payment(
+    amount: Decimal, annual_rate: Decimal, term_months: int, *, balloon: Decimal = Decimal(0)
+) -> Decimal:
     with localcontext() as context:
         context.prec = PRECISION
         i = monthly_rate(annual_rate)
         if not i:
-            return to_cents(amount / term_months)
-        return to_cents(amount * i / (1 - (1 + i) ** -term_months))
+            return to_cents((amount - balloon) / term_months)
+        discount = (1 + i) ** -term_months
+        return to_cents((amount - balloon * discount) * i / (1 - discount))
 
 
 def months_after(start: date, months: int, *, day: int | None = None) -> date:
@@ -62,11 +67,13 @@ def schedule(
     *,
     first_due_date: date,
     day: int | None = None,
+    balloon: Decimal = Decimal(0),
 ) -> list[Installment]:
     """The `term_months` installments of a loan of `amount` at `annual_rate` percent a year,
-    due monthly from `first_due_date` on `day` of the month (by default the first due date's).
+    due monthly from `first_due_date` on `day` of the month (by default the first due date's),
+    the last of them with the `balloon` too.
     """
-    payment = monthly_payment(amount, annual_rate, term_months)
+    payment = monthly_payment(amount, annual_rate, term_months, balloon=balloon)
     i = monthly_rate(annual_rate)
     day = day or first_due_date.day
     balance = amount
