@@ -78,3 +78,4 @@ class ConsentPurpose(models.TextChoices):
     TEST_DRIVE = "test_drive", pgettext_lazy("consent purpose", "A test drive")
     EVENTS = "events", pgettext_lazy("consent purpose", "Showroom events")
     TRADE_IN = "trade_in", pgettext_lazy("consent purpose", "The appraisal of a car to trade in")
+    LOAN = "loan", pgettext_lazy("consent purpose", "A loan application to a named bank")

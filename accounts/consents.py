@@ -61,4 +61,15 @@ TEXTS: dict[str, ConsentText] = {
             " once it is bought. I may withdraw this consent at any time on my account page."
         ),
     ),
+    ConsentPurpose.LOAN: ConsentText(
+        "2026-11",
+        _(
+            "I consent to the dealership transferring my name, contact details, date of birth,"
+            " employment, income and the terms of the loan I ask for to the bank named in this"
+            " consent, for it to consider my loan application and make me an offer, and to the"
+            " bank processing them to that end for up to 30 days, or as the law on consumer"
+            " credit requires once a loan is given. A consent names one bank; I may withdraw it"
+            " at any time on my account page."
+        ),
+    ),
 }

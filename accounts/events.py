@@ -129,9 +129,10 @@ class ConsentWithdrawn:
     9): the apps stop the processing it covered (docs/storefront.md, "Personal data")."""
 
     id: Uuid = described("The consent.")
-    purpose: Literal["account", "callback", "test_drive", "events", "trade_in"] = described(
-        "What it covered: the account and purchases, a call back, test drives, showroom events,"
-        " a trade-in's appraisal (version 2 added the last)."
+    purpose: Literal["account", "callback", "test_drive", "events", "trade_in", "loan"] = described(
+        "What it covered: the account and purchases, a call back, test drives, showroom"
+        " events, a trade-in's appraisal, a loan application to one bank (versions 2 and 3"
+        " added the last two)."
     )
     user_id: Uuid = described("The account that gave and withdrew it.")
     withdrawn_at: DateTime = described("When it was withdrawn.")
@@ -321,7 +322,7 @@ CONSENT_WITHDRAWN = DomainEvent(
     payload=ConsentWithdrawn,
     app_label="accounts",
     internal=True,
-    schema_version=2,
+    schema_version=3,
 )
 
 

@@ -360,6 +360,8 @@ class Consent(TimestampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    # To whom the data goes, where the purpose names one (a loan's bank: 152-FZ, art. 9).
+    recipient = models.CharField(_("recipient"), max_length=250, blank=True)
     text_version = models.CharField(_("version of the text"), max_length=20)
     given_at = models.DateTimeField(_("given at"))
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -11,6 +11,7 @@ class FinancingConfig(DomainAppConfig):
     api_resources = (
         ApiResource("loan-applications", "financing/applications/", _("Car loan applications")),
         ApiResource("loan-calculator", "financing/calculator", _("What a loan would cost")),
+        ApiResource("partner-banks", "financing/banks/", _("Partner banks and their programmes")),
     )
     periodic_jobs = (
         PeriodicJob(
@@ -18,6 +19,12 @@ class FinancingConfig(DomainAppConfig):
             "financing.tasks.lender_poll_task",
             60,
             setting="FINANCING_LENDER_POLL_SECONDS",
+        ),
+        PeriodicJob(
+            "financing-offers-time-out",
+            "financing.tasks.offers_time_out_task",
+            60,
+            setting="FINANCING_OFFERS_TIME_OUT_SECONDS",
         ),
     )
 

@@ -68,3 +68,60 @@ APPLICATION_TRANSITIONS = TransitionMap(
     },
     code=FinancingErrorCode.APPLICATION_NOT_PENDING,
 )
+
+
+class BankAdapter(models.TextChoices):
+    """How a partner bank receives applications and answers (docs/financing.md, "Banks")."""
+
+    MANUAL = "manual", pgettext_lazy("bank adapter", "Manual: staff record the bank's answer")
+    HTTP = "http", pgettext_lazy("bank adapter", "HTTP: JSON to the bank, a signed callback back")
+    DEMO = "demo", pgettext_lazy("bank adapter", "Demo: answers by itself (never in production)")
+
+
+# The lender (financing/lenders/) of a loan taken from a bank of each adapter.
+LENDER_OF_ADAPTER: dict[str, str] = {
+    BankAdapter.MANUAL: "manual",
+    BankAdapter.HTTP: "http",
+    BankAdapter.DEMO: "demo",
+}
+
+
+class VehicleCondition(models.TextChoices):
+    """The cars a programme finances: new, used, or either (blank)."""
+
+    ANY = "", pgettext_lazy("programme vehicles", "New and used")
+    NEW = "new", pgettext_lazy("programme vehicles", "New")
+    USED = "used", pgettext_lazy("programme vehicles", "Used")
+
+
+class OfferStatus(models.TextChoices):
+    REQUESTED = "requested", pgettext_lazy("bank offer status", "Waiting for the bank")
+    OFFERED = "offered", pgettext_lazy("bank offer status", "Offered")
+    REFUSED = "refused", pgettext_lazy("bank offer status", "Refused")
+    TIMED_OUT = "timed_out", pgettext_lazy("bank offer status", "No answer")
+    CHOSEN = "chosen", pgettext_lazy("bank offer status", "Chosen")
+    DECLINED = "declined", pgettext_lazy("bank offer status", "Declined")
+    EXPIRED = "expired", pgettext_lazy("bank offer status", "Expired")
+    WITHDRAWN = "withdrawn", pgettext_lazy("bank offer status", "Withdrawn")
+
+
+# A bank's answer still to come or an offer still to take: what the buyer may wait for.
+OPEN_OFFER_STATUSES = (OfferStatus.REQUESTED, OfferStatus.OFFERED)
+
+OFFER_TRANSITIONS = TransitionMap(
+    "bank offer",
+    OfferStatus,
+    {
+        (OfferStatus.REQUESTED, OfferStatus.OFFERED): (),
+        (OfferStatus.REQUESTED, OfferStatus.REFUSED): (),
+        (OfferStatus.REQUESTED, OfferStatus.TIMED_OUT): (),
+        (OfferStatus.REQUESTED, OfferStatus.WITHDRAWN): (),
+        (OfferStatus.REQUESTED, OfferStatus.DECLINED): (),  # another bank's offer was chosen
+        (OfferStatus.OFFERED, OfferStatus.CHOSEN): (),
+        (OfferStatus.OFFERED, OfferStatus.DECLINED): (),
+        (OfferStatus.OFFERED, OfferStatus.EXPIRED): (),
+        (OfferStatus.OFFERED, OfferStatus.WITHDRAWN): (),
+        (OfferStatus.CHOSEN, OfferStatus.WITHDRAWN): (),  # the order was cancelled
+    },
+    code=FinancingErrorCode.OFFER_NOT_OPEN,
+)

@@ -10,7 +10,7 @@ from accounts import selectors as accounts_selectors
 from catalog import selectors as catalog_selectors
 from common.money import to_cents
 from financing import scoring, services
-from financing.models import LoanApplication
+from financing.models import Bank, BankProgramme, LoanApplication, StateProgramme
 from orders import selectors as orders_selectors
 from orders import services as orders_services
 
@@ -20,6 +20,7 @@ APPROVED, REVIEWED, REJECTED = Decimal("4"), Decimal("2"), Decimal("1.25")
 
 
 def seed(stdout) -> None:
+    banks_seed()
     client = accounts_selectors.user_get_by_email(email="client@autosalon.local")
     if client is None or LoanApplication.objects.filter(customer_id=client.pk).exists():
         return
@@ -69,3 +70,72 @@ def _apply(client, order, income_per_payment: Decimal) -> LoanApplication:
         monthly_income=to_cents(offer.monthly_payment * income_per_payment),
         **terms,
     )
+
+
+# Three demo banks with different rates and rules (docs/financing.md, "Demo banks"): with a
+# down payment under 30% the third refuses, so one application gets two offers and a refusal.
+DEMO_BANKS = [
+    {
+        "code": "demo-stolichny",
+        "name": "Демо-банк Столичный",
+        "legal_name": "АО «Демо-банк Столичный», ИНН 7700000001",
+        "demo_rules": {},
+        "programmes": [
+            {"name": "Автокредит", "annual_rate": "15.90", "min_term_months": 12,
+             "max_term_months": 84, "min_down_payment_percent": "10"},
+            {"name": "Автокредит с остаточным платежом", "annual_rate": "12.90",
+             "min_term_months": 24, "max_term_months": 60, "min_down_payment_percent": "20",
+             "condition": "new", "balloon_percent": "30"},
+        ],
+    },
+    {
+        "code": "demo-volga",
+        "name": "Демо-банк Волга",
+        "legal_name": "ПАО «Демо-банк Волга», ИНН 1600000002",
+        "demo_rules": {},
+        "programmes": [
+            {"name": "Автокредит со страхованием жизни", "annual_rate": "11.90",
+             "min_term_months": 12, "max_term_months": 84, "min_down_payment_percent": "15",
+             "insurance_required": True, "insurance_percent": "1.20"},
+        ],
+    },
+    {
+        "code": "demo-region",
+        "name": "Демо-банк Регион",
+        "legal_name": "АО «Демо-банк Регион», ИНН 6600000003",
+        "demo_rules": {
+            "refuse_down_payment_below": "30",
+            "refusal": "Банк одобряет автокредит при первоначальном взносе от 30 %.",
+        },
+        "programmes": [
+            {"name": "Автокредит", "annual_rate": "13.50", "min_term_months": 12,
+             "max_term_months": 60, "min_down_payment_percent": "0", "max_vehicle_age_years": 7},
+        ],
+    },
+]  # fmt: skip
+
+
+def banks_seed() -> list[Bank]:
+    """The demo banks, their programmes and a state programme, once."""
+    banks = []
+    for position, spec in enumerate(DEMO_BANKS):
+        spec = dict(spec)
+        programmes = spec.pop("programmes")
+        bank, created = Bank.objects.get_or_create(
+            code=spec.pop("code"), defaults={**spec, "adapter": "demo", "position": position}
+        )
+        if created:
+            for programme in programmes:
+                BankProgramme.objects.create(bank=bank, **programme)
+        banks.append(bank)
+    StateProgramme.objects.get_or_create(
+        name="Первый автомобиль (демо)",
+        defaults={
+            "rate_discount": Decimal("2.00"),
+            "condition": "new",
+            "max_price": Decimal("5000000.00"),
+            "first_car_only": True,
+            "valid_from": timezone.localdate().replace(month=1, day=1),
+        },
+    )
+    return banks

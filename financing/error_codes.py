@@ -14,3 +14,10 @@ class FinancingErrorCode(StrEnum):
     DISBURSEMENT_AMOUNT_MISMATCH = "disbursement_amount_mismatch"
     DISBURSEMENT_REFERENCE_USED = "disbursement_reference_used"
     DISBURSEMENT_NOT_BY_HAND = "disbursement_not_by_hand"
+    # Partner banks' offers (docs/financing.md)
+    OFFER_NOT_OPEN = "offer_not_open"
+    OFFERS_ALREADY_REQUESTED = "offers_already_requested"
+    BANK_NOT_ELIGIBLE = "bank_not_eligible"
+    BANK_CONSENT_REQUIRED = "bank_consent_required"
+    ANSWER_NOT_BY_HAND = "answer_not_by_hand"
+    CALLBACK_REFUSED = "callback_refused"

@@ -15,7 +15,7 @@ from common.events.payloads import (
     described,
 )
 from financing.choices import ApplicationStatus
-from financing.models import LoanApplication
+from financing.models import BankOffer, LoanApplication
 
 
 # PAYLOADS (docs/events.md, "The contract")
@@ -119,6 +119,50 @@ class LoanApplicationReturned(_LoanAtLenderPayload):
     status: Literal["returned"] = described("The application's status: returned.")
 
 
+@dataclass(frozen=True)
+class _LoanOfferPayload:
+    """A partner bank's answer to an application (docs/financing.md, "Offers")."""
+
+    id: Uuid = described("The offer.")
+    application_id: Uuid = described("The loan application it answers.")
+    order_id: Uuid = described("The order financed.")
+    customer_id: Uuid = described("The applicant's user account.")
+    bank_id: Uuid = described("The partner bank.")
+    bank: NonEmpty = described("The bank's name, as the buyer reads it.")
+    status: str = described("Each type below declares its own.")
+    currency: Currency = described("ISO 4217 code of the loan's currency, e.g. RUB.")
+    amount: Money | None = described(
+        "The loan offered: a decimal amount as a string; null if none."
+    )
+    annual_rate: Money | None = described("The annual rate in percent; null if no offer.")
+    term_months: int | None = described("The term in months; null if no offer.")
+    monthly_payment: Money | None = described("The monthly payment; null if no offer.")
+    full_cost_percent: str | None = described(
+        "The full cost of credit (353-FZ, art. 6) in percent a year, to three places; null if"
+        " no offer."
+    )
+    full_cost_amount: Money | None = described(
+        "The full cost of credit in money: everything paid beyond the loan; null if no offer."
+    )
+    valid_until: DateTime | None = described("Until when the offer may be taken; null if none.")
+    reason: str = described("Why the bank refused, or did not answer; empty otherwise.")
+
+
+@dataclass(frozen=True)
+class LoanOfferAnswered(_LoanOfferPayload):
+    """A partner bank answered an application, or did not within its time: an offer, a
+    refusal with its reason, or no answer."""
+
+    status: Literal["offered", "refused", "timed_out"] = described("What the bank answered.")
+
+
+@dataclass(frozen=True)
+class LoanOfferChosen(_LoanOfferPayload):
+    """The buyer chose this bank's offer: the loan goes on with it, the others are declined."""
+
+    status: Literal["chosen"] = described("The offer's status: chosen.")
+
+
 # EVENT TYPES
 # ------------------------------------------------------------------------------
 # Named `financing.*` up to version 1; renamed at version 2 after their subject, the loan
@@ -173,6 +217,12 @@ LOAN_APPLICATION_RETURNED = DomainEvent(
     schema_version=2,
     formerly="financing.returned",
 )
+# Partner banks' offers (docs/financing.md, "Offers").
+LOAN_OFFER_ANSWERED = DomainEvent(
+    "loan_offer.answered", payload=LoanOfferAnswered, app_label="financing"
+)
+LOAN_OFFER_CHOSEN = DomainEvent("loan_offer.chosen", payload=LoanOfferChosen, app_label="financing")
+
 
 # The event that reports a decision, by the status decided.
 DECIDED = {
@@ -212,4 +262,30 @@ def loan_payload(application: LoanApplication, **overrides) -> dict:
         "disbursed_at": _moment(application.disbursed_at),
         "returned_at": _moment(application.returned_at),
         **overrides,
+    }
+
+
+def offer_payload(offer: BankOffer) -> dict:
+    application = offer.application
+
+    def text(value) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "id": str(offer.pk),
+        "application_id": str(application.pk),
+        "order_id": str(application.order_id),
+        "customer_id": str(application.customer_id),
+        "bank_id": str(offer.bank_id),
+        "bank": offer.bank.name,
+        "status": offer.status,
+        "currency": application.currency,
+        "amount": text(offer.amount),
+        "annual_rate": text(offer.annual_rate),
+        "term_months": offer.term_months,
+        "monthly_payment": text(offer.monthly_payment),
+        "full_cost_percent": text(offer.full_cost_percent),
+        "full_cost_amount": text(offer.full_cost_amount),
+        "valid_until": _moment(offer.valid_until),
+        "reason": offer.reason,
     }

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from itertools import pairwise
 
 from common.money import to_cents
 from financing.annuity import months_after
@@ -78,8 +79,9 @@ def base_period(dates: Sequence[date]) -> str:
     loan is given and first paid count too); a day when no interval is a standard one, the
     shorter of two found equally often."""
     days = sorted(set(dates))
-    found = Counter(_interval(a, b) for a, b in zip(days, days[1:], strict=False))
-    found.pop(None, None)
+    found = Counter(
+        interval for a, b in pairwise(days) if (interval := _interval(a, b)) is not None
+    )
     if not found:
         return "day"
     order = list(PERIODS_PER_YEAR)  # shortest first

@@ -34,10 +34,11 @@ REASONS: dict[str, StrOrPromise] = {
     "order_cancelled": _("The order was cancelled."),
     "returned_cancelled": _("The order was cancelled: the loan goes back to the lender."),
     "returned_late": _("Disbursed after the order was cancelled: returned to the lender."),
+    "bank_offer": _("The offer of %(bank)s chosen: %(rate)s%% a year, full cost %(full_cost)s%%."),
     "note": "%(text)s",
 }
 # How each figure reads: a percentage or a rate in the reader's decimals, an amount in roubles.
-_PERCENTAGES = frozenset({"rate", "dti", "limit", "down", "percent"})
+_PERCENTAGES = frozenset({"rate", "dti", "limit", "down", "percent", "full_cost"})
 _AMOUNTS = frozenset({"cap", "max"})
 
 

@@ -27,3 +27,7 @@ FINANCING_MIN_DOWN_PAYMENT_PERCENT = Decimal(
 )
 # The declared monthly income counts up to this many RUB: nobody's word buys more.
 FINANCING_INCOME_CAP = Decimal(env.str("FINANCING_INCOME_CAP", default="1000000"))
+# Demo banks (docs/financing.md, "Demo banks") answer by themselves this long after they are
+# asked; FINANCING_DEMO_BANKS off (production) refuses to send anything to one.
+FINANCING_DEMO_BANKS = env.bool("FINANCING_DEMO_BANKS", default=True)
+FINANCING_DEMO_BANK_ANSWER_SECONDS = env.int("FINANCING_DEMO_BANK_ANSWER_SECONDS", default=3)

@@ -50,3 +50,46 @@ def lender_poll_task() -> int:
     from financing import services
 
     return services.lenders_poll()
+
+
+# Partner banks (docs/financing.md)
+# ------------------------------------------------------------------------------
+BANK_TASK: _TaskOptions = {**LENDER_TASK, "max_retries": 8}
+
+
+@shared_task(**BANK_TASK)
+def offer_send_task(self, offer_id: str) -> str:
+    """Send the application to one bank; an unreachable bank is tried again, backing off."""
+    from financing import services
+
+    try:
+        return services.offer_send(offer_id=offer_id).status
+    except LenderUnavailable as exc:
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def offer_demo_answer_task(offer_id: str) -> str:
+    """A demo bank's answer (financing/banks/demo.py)."""
+    from financing import services
+
+    return services.offer_demo_answer(offer_id=offer_id).status
+
+
+@shared_task(**BANK_TASK)
+def offer_decline_task(self, offer_id: str) -> None:
+    """Tell a bank its offer is not taken."""
+    from financing import services
+
+    try:
+        services.offer_decline_send(offer_id=offer_id)
+    except LenderUnavailable as exc:
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def offers_time_out_task() -> int:
+    """Beat: banks that did not answer in time, offers not taken in time."""
+    from financing import services
+
+    return services.offers_time_out()

@@ -23,14 +23,16 @@ def consent_give(
     email: str = "",
     phone: str = "",
     ip_address: str | None = None,
+    recipient: str = "",
 ) -> Consent:
     """A consent to `purpose` in its current text, by a user or by whoever left `email` or
-    `phone` on a form."""
+    `phone` on a form, for the data to go to `recipient` where the purpose names one."""
     return Consent.objects.using(DB).create(
         user_id=user.pk if user is not None else None,
         email=email,
         phone=str(phone),
         purpose=purpose,
+        recipient=recipient,
         text_version=TEXTS[purpose].version,
         given_at=timezone.now(),
         ip_address=ip_address,

@@ -167,6 +167,8 @@ if not PAYMENTS_RETURN_URL.startswith("https://") or "{payment_id}" not in PAYME
 # (docs/security.md, "Money only from money").
 if FINANCING_LENDER == "fake":
     _refuse("FINANCING_LENDER is 'fake'; set it to manual (staff record each disbursement).")
+# Demo banks answer and pay by themselves, likewise: never sent to in production.
+FINANCING_DEMO_BANKS = False
 
 # EVENTS
 # ------------------------------------------------------------------------------

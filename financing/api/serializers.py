@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api.serializers import DecisionOutputSerializer, StrictInputSerializer
@@ -9,7 +10,7 @@ from common.cardnumbers import FreeTextField
 from common.money import CENT, MoneyField
 from financing.annuity import months_after
 from financing.choices import ApplicationStatus, Decision, EmploymentStatus, FinancingType
-from financing.models import LoanApplication, LoanInstallment
+from financing.models import Bank, BankOffer, BankProgramme, LoanApplication, LoanInstallment
 from financing.rates import MAX_TERM_MONTHS, MIN_TERM_MONTHS
 from financing.reasons import reason_code, reason_label
 
@@ -131,6 +132,10 @@ class LoanApplicationOutputSerializer(serializers.ModelSerializer):
             "decided_by_id",
             "decided_at",
             "decisions",
+            "asks_banks",
+            "bank_id",
+            "full_cost_percent",
+            "full_cost_amount",
             "lender",
             "sent_to_lender_at",
             "disbursement_reference",
@@ -160,3 +165,152 @@ class LoanOfferOutputSerializer(serializers.Serializer):
     reasons = ReasonOutputSerializer(many=True)
     rate_table_version = serializers.CharField()
     schedule = LoanInstallmentOutputSerializer(many=True)
+
+
+# PARTNER BANKS (docs/financing.md)
+# ------------------------------------------------------------------------------
+class BankProgrammeOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BankProgramme
+        fields = [
+            "id",
+            "name",
+            "annual_rate",
+            "min_term_months",
+            "max_term_months",
+            "min_down_payment_percent",
+            "condition",
+            "max_vehicle_age_years",
+            "min_price",
+            "max_price",
+            "makes",
+            "insurance_required",
+            "balloon_percent",
+        ]
+        read_only_fields = fields
+
+
+class BankOutputSerializer(serializers.ModelSerializer):
+    programmes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Bank
+        fields = ["id", "name", "legal_name", "code", "logo", "programmes"]
+        read_only_fields = fields
+
+    @extend_schema_field(BankProgrammeOutputSerializer(many=True))
+    def get_programmes(self, bank):
+        active = [programme for programme in bank.programmes.all() if programme.is_active]
+        return BankProgrammeOutputSerializer(active, many=True).data
+
+
+class OffersRequestInputSerializer(StrictInputSerializer):
+    """The banks to send the application to, each named in a consent of its own."""
+
+    banks = serializers.ListField(
+        child=serializers.UUIDField(),
+        min_length=1,
+        max_length=20,
+        help_text="Partner banks' ids (GET financing/banks/): your data goes to each of them.",
+    )
+    consent = serializers.BooleanField(
+        help_text="true: you consent to your data going to each bank named (152-FZ, art. 9)."
+    )
+
+    def validate_consent(self, value):
+        if value is not True:
+            raise serializers.ValidationError(_("Your consent is needed for each bank."))
+        return value
+
+
+class BankOfferOutputSerializer(serializers.ModelSerializer):
+    bank = serializers.CharField(source="bank.name", read_only=True)
+    state_programme = serializers.CharField(
+        source="state_programme.name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = BankOffer
+        fields = [
+            "id",
+            "application_id",
+            "bank_id",
+            "bank",
+            "status",
+            "requested_at",
+            "answered_at",
+            "amount",
+            "annual_rate",
+            "term_months",
+            "monthly_payment",
+            "balloon",
+            "insurance_required",
+            "insurance_premium",
+            "full_cost_percent",
+            "full_cost_amount",
+            "total_to_pay",
+            "valid_until",
+            "reason",
+            "state_programme",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "full_cost_percent": {
+                "help_text": "The full cost of credit (353-FZ, art. 6), percent a year."
+            },
+            "full_cost_amount": {"help_text": "The full cost of credit in money."},
+            "total_to_pay": {"help_text": "The payments and the premium: the loan's cost in all."},
+        }
+
+
+class OfferAnswerInputSerializer(StrictInputSerializer):
+    """A manual bank's answer, as staff record it."""
+
+    approved = serializers.BooleanField()
+    reference = serializers.CharField(max_length=100, help_text="The bank's reference.")
+    reason = FreeTextField(max_length=300, required=False, default="")
+    annual_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+    term_months = serializers.IntegerField(
+        min_value=MIN_TERM_MONTHS, max_value=MAX_TERM_MONTHS, required=False
+    )
+    insurance_premium = MoneyField(min_value=Decimal("0.00"), required=False)
+    balloon = MoneyField(min_value=Decimal("0.00"), required=False)
+    valid_days = serializers.IntegerField(min_value=1, max_value=90, required=False, default=7)
+
+    def validate(self, attrs):
+        if attrs["approved"] and attrs.get("annual_rate") is None:
+            raise serializers.ValidationError({"annual_rate": [_("An offer has a rate.")]})
+        if not attrs["approved"] and not attrs.get("reason"):
+            raise serializers.ValidationError({"reason": [_("A refusal has a reason.")]})
+        return attrs
+
+
+class BankCallbackInputSerializer(serializers.Serializer):
+    """A bank's signed callback (docs/financing.md, "The HTTP bank")."""
+
+    id = serializers.CharField(max_length=100, help_text="Unique per callback: a replay fails.")
+    kind = serializers.ChoiceField(choices=["offer", "refusal", "disbursed"])
+    offer_id = serializers.UUIDField()
+    reference = serializers.CharField(max_length=100, required=False, default="")
+    reason = serializers.CharField(max_length=300, required=False, default="")
+    annual_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+    term_months = serializers.IntegerField(
+        min_value=MIN_TERM_MONTHS, max_value=MAX_TERM_MONTHS, required=False
+    )
+    insurance_premium = MoneyField(min_value=Decimal("0.00"), required=False)
+    balloon = MoneyField(min_value=Decimal("0.00"), required=False)
+    valid_days = serializers.IntegerField(min_value=1, max_value=90, required=False, default=7)
+    amount = MoneyField(min_value=CENT, required=False, help_text="A disbursement's amount.")
+
+    def validate(self, attrs):
+        if attrs["kind"] == "offer" and attrs.get("annual_rate") is None:
+            raise serializers.ValidationError({"annual_rate": ["An offer has a rate."]})
+        if attrs["kind"] == "disbursed" and (attrs.get("amount") is None or not attrs["reference"]):
+            raise serializers.ValidationError(
+                {"amount": ["A disbursement has an amount and a reference."]}
+            )
+        return attrs

@@ -28,5 +28,26 @@ urlpatterns = [
         views.LoanScheduleView.as_view(),
         name="financing-application-schedule",
     ),
+    path("financing/banks/", views.BankListView.as_view(), name="financing-banks"),
+    path(
+        "financing/banks/<slug:code>/callback",
+        views.BankCallbackView.as_view(),
+        name="financing-bank-callback",
+    ),
+    path(
+        "financing/applications/<uuid:pk>/offers/",
+        views.ApplicationOffersView.as_view(),
+        name="financing-application-offers",
+    ),
+    path(
+        "financing/offers/<uuid:pk>/choose",
+        views.OfferChooseView.as_view(),
+        name="financing-offer-choose",
+    ),
+    path(
+        "financing/offers/<uuid:pk>/answer",
+        views.OfferAnswerView.as_view(),
+        name="financing-offer-answer",
+    ),
     path("financing/calculator", views.LoanCalculatorView.as_view(), name="financing-calculator"),
 ]

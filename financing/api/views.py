@@ -1,12 +1,17 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.actions import ActionView
 from common.api.permissions import IsStaffRole
+from common.api.throttling import client_ip
+from common.views import validated
 from financing import selectors, services
 from financing.api import serializers as s
+from financing.banks import BankAnswer
+from financing.banks.http import SIGNATURE_HEADERS
 from financing.filters import LoanApplicationFilter
 
 
@@ -88,3 +93,85 @@ class LoanCalculatorView(APIView):
             email_verified=getattr(request.user, "email_verified", False),
         )
         return Response(s.LoanOfferOutputSerializer(offer).data)
+
+
+# PARTNER BANKS (docs/financing.md)
+# ------------------------------------------------------------------------------
+class BankListView(generics.ListAPIView):
+    """The partner banks an application can go to, and their programmes."""
+
+    permission_classes = [AllowAny]
+    serializer_class = s.BankOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.banks_active()
+
+
+class ApplicationOffersView(generics.ListAPIView):
+    """An application's offers from the partner banks, cheapest in all first."""
+
+    serializer_class = s.BankOfferOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.offers_of(user=self.request.user, application_id=self.kwargs["pk"])
+
+    @extend_schema(
+        request=s.OffersRequestInputSerializer,
+        responses={201: s.BankOfferOutputSerializer(many=True)},
+        summary="Send your application to partner banks, consenting for each one",
+    )
+    def post(self, request, pk):
+        body = validated(s.OffersRequestInputSerializer, request)
+        made = services.offers_request(
+            user=request.user,
+            application_id=pk,
+            bank_ids=body["banks"],
+            ip_address=client_ip(request),
+        )
+        return Response(
+            s.BankOfferOutputSerializer(made, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+class OfferChooseView(ActionView):
+    input_serializer = None
+    output_serializer = s.LoanApplicationOutputSerializer
+    summary = "Take a bank's offer for your application; the other banks are declined"
+
+    def act(self, request, pk, body):
+        return services.offer_choose(user=request.user, offer_id=pk)
+
+
+class OfferAnswerView(ActionView):
+    permission_classes = [IsStaffRole]
+    input_serializer = s.OfferAnswerInputSerializer
+    output_serializer = s.BankOfferOutputSerializer
+    summary = "Record a manual bank's answer: an offer or a refusal (staff, four eyes)"
+
+    def act(self, request, pk, body):
+        offer = selectors.offer_get(user=request.user, offer_id=pk)
+        return services.offer_answer_record(
+            offer_id=offer.pk, answer=BankAnswer(**body), user=request.user
+        )
+
+
+class BankCallbackView(APIView):
+    """A partner bank's signed answer (docs/financing.md, "The HTTP bank"): the signature is
+    checked on the raw body before anything is read from it."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=s.BankCallbackInputSerializer,
+        responses={200: s.BankOfferOutputSerializer},
+        summary="A partner bank's answer or disbursement, signed with its secret",
+    )
+    def post(self, request, code):
+        headers = {name: request.headers.get(name, "") for name in SIGNATURE_HEADERS}
+        bank = services.bank_callback_verify(bank_code=code, headers=headers, body=request.body)
+        body = validated(s.BankCallbackInputSerializer, request)
+        offer = services.bank_callback_apply(bank=bank, callback=body)
+        return Response(s.BankOfferOutputSerializer(offer).data)

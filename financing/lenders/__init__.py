@@ -9,9 +9,12 @@ financing records what it asked (commit), asks, and records the answer (commit).
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from financing.models import Bank
 
 
 class LenderUnavailable(Exception):
@@ -25,6 +28,7 @@ class LoanRequest:
     currency: str
     term_months: int
     customer_id: str
+    offer_id: str = ""  # the partner bank's offer the buyer chose, if any
 
 
 @dataclass(frozen=True)
@@ -55,15 +59,24 @@ class Lender(Protocol):
         """When to ask about a loan just sent (None: leave it to the poll)."""
 
 
-def get_lender(name: str | None = None) -> Lender:
-    from financing.lenders.fake import FakeLender
+def get_lender(name: str | None = None, *, bank: "Bank | None" = None) -> Lender:
+    """The lender `name` (by default FINANCING_LENDER's); for a partner bank's loan, the one
+    its adapter names, acting for `bank`."""
+    from financing.lenders.bank import HttpBankLender
+    from financing.lenders.fake import DemoBankLender, FakeLender
     from financing.lenders.manual import ManualLender
 
     name = name or settings.FINANCING_LENDER
+    if name == HttpBankLender.name:
+        assert bank is not None, "an HTTP bank's loan is lent by its bank"
+        return HttpBankLender(bank)
     lenders: dict[str, type[Lender]] = {
         FakeLender.name: FakeLender,
         ManualLender.name: ManualLender,
+        DemoBankLender.name: DemoBankLender,
     }
     if name not in lenders:
         raise ValueError(f"Unknown lender {name!r}: one of {', '.join(lenders)}")
+    if name == DemoBankLender.name and not settings.FINANCING_DEMO_BANKS:
+        raise ValueError("A demo bank's loan: FINANCING_DEMO_BANKS is off.")
     return lenders[name]()

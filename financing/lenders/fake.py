@@ -29,3 +29,10 @@ class FakeLender:
 
     def next_check_seconds(self) -> float:
         return settings.FAKE_LENDER_DISBURSE_AFTER_SECONDS
+
+
+class DemoBankLender(FakeLender):
+    """A demo bank's loan, once its offer is chosen: it pays like the fake lender
+    (financing/banks/demo.py), and is refused with the demo banks in production."""
+
+    name = "demo"

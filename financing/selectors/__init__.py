@@ -1,19 +1,20 @@
 """Reads of the financing domain, scoped to who asks: a client sees only their own."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from common.api.exceptions import NotFound
 from common.showrooms import visible_to
 from common.types import Actor, Id
 from financing import rates, scoring
-from financing.choices import ApplicationStatus, FinancingType
-from financing.models import LoanApplication, LoanInstallment
+from financing.choices import ApplicationStatus, FinancingType, OfferStatus
+from financing.models import Bank, BankOffer, LoanApplication, LoanInstallment
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,14 @@ def loan_papers(*, order_id: Id) -> dict[str, Any] | None:
         "annual_rate": str(application.annual_rate),
         "monthly_payment": str(application.monthly_payment),
         "rate_table_version": application.rate_table_version,
+        # The partner bank whose offer was chosen, and the full cost it comes to (353-FZ).
+        "bank": application.bank.legal_name if application.bank else "",
+        "full_cost_percent": None
+        if application.full_cost_percent is None
+        else str(application.full_cost_percent),
+        "full_cost_amount": None
+        if application.full_cost_amount is None
+        else str(application.full_cost_amount),
         "schedule": [
             {
                 "number": row.number,
@@ -127,6 +136,35 @@ def loan_papers(*, order_id: Id) -> dict[str, Any] | None:
             for row in application.installments.order_by("number")
         ],
     }
+
+
+def offers_of(*, user: Actor, application_id: Id) -> QuerySet[BankOffer]:
+    """An application's offers, cheapest in all first, as whoever may see it sees them."""
+    application = application_get(user=user, application_id=application_id)
+    return (
+        BankOffer.objects.filter(application=application)
+        .select_related("bank", "application", "state_programme")
+        .order_by(F("total_to_pay").asc(nulls_last=True), "bank__position", "bank__name")
+    )
+
+
+def offer_get(*, user: Actor, offer_id: Id) -> BankOffer:
+    """An offer of an application `user` may see; any other is a 404."""
+    offer = BankOffer.objects.select_related("bank", "application").filter(pk=offer_id).first()
+    if offer is None or not application_list(user=user).filter(pk=offer.application_id).exists():
+        raise NotFound
+    return offer
+
+
+def best_offer(offers: Iterable[BankOffer]) -> BankOffer | None:
+    """The offer standing that costs the least in all (the payments and the premium); the
+    storefront marks it."""
+    standing = [o for o in offers if o.status == OfferStatus.OFFERED and o.total_to_pay is not None]
+    return min(standing, key=lambda o: (o.total_to_pay, o.bank.position), default=None)
+
+
+def banks_active() -> QuerySet[Bank]:
+    return Bank.objects.filter(is_active=True).prefetch_related("programmes")
 
 
 def application_schedule(*, user: Actor, application_id: Id) -> QuerySet[LoanInstallment]:

@@ -1,8 +1,16 @@
 """Writes of the financing domain: applications are scored, decided, sent to the lender,
 disbursed, returned and withdrawn only here (docs/deal.md, "The loan" and "Cancelling").
 Applications made and decided in `applications.py`, the lender's side (sending, asking,
-disbursement) in `lender.py`, withdrawal when the order is cancelled in `withdrawal.py`."""
+disbursement) in `lender.py`, withdrawal when the order is cancelled in `withdrawal.py`; partner banks' offers asked for and
+chosen in `offers.py`, the banks' answers in `answers.py` (docs/financing.md)."""
 
+from financing.services.answers import (
+    bank_callback_apply,
+    bank_callback_verify,
+    offer_answer_record,
+    offer_demo_answer,
+    offers_time_out,
+)
 from financing.services.applications import application_create, application_decide
 from financing.services.lender import (
     application_disburse,
@@ -12,6 +20,13 @@ from financing.services.lender import (
     order_paid_note,
     trade_in_credit_note,
 )
+from financing.services.offers import (
+    banks_eligible,
+    offer_choose,
+    offer_decline_send,
+    offer_send,
+    offers_request,
+)
 from financing.services.withdrawal import order_applications_withdraw
 
 __all__ = [
@@ -20,7 +35,17 @@ __all__ = [
     "application_disburse",
     "application_lender_check",
     "application_send",
+    "bank_callback_apply",
+    "bank_callback_verify",
+    "banks_eligible",
     "lenders_poll",
+    "offer_answer_record",
+    "offer_choose",
+    "offer_decline_send",
+    "offer_demo_answer",
+    "offer_send",
+    "offers_request",
+    "offers_time_out",
     "order_applications_withdraw",
     "order_paid_note",
     "trade_in_credit_note",

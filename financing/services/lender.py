@@ -14,9 +14,14 @@ from common import four_eyes
 from common.api.exceptions import ApplicationError
 from common.types import Actor, Id
 from financing import events
-from financing.choices import APPLICATION_TRANSITIONS, DISBURSEMENT_RECORDED, ApplicationStatus
+from financing.choices import (
+    APPLICATION_TRANSITIONS,
+    DISBURSEMENT_RECORDED,
+    LENDER_OF_ADAPTER,
+    ApplicationStatus,
+)
 from financing.error_codes import FinancingErrorCode
-from financing.lenders import LenderUnavailable, LoanRequest, get_lender
+from financing.lenders import Lender, LenderUnavailable, LoanRequest, get_lender
 from financing.lenders.manual import ManualLender
 from financing.models import ApplicationDecision, LoanApplication
 from financing.reasons import reason as reason_of
@@ -34,6 +39,8 @@ def _ready_to_send(application: LoanApplication) -> bool:
         application.status == ApplicationStatus.APPROVED
         and application.sent_to_lender_at is None
         and application.order_paid_amount + application.trade_in_credit >= application.down_payment
+        # Asked of partner banks, it goes to the one whose offer the buyer chose.
+        and (not application.asks_banks or application.bank_id is not None)
     )
 
 
@@ -100,13 +107,27 @@ def trade_in_credit_note(*, order_id: Id, credit: Decimal, reported_at: datetime
 
 
 def _loan_request(application: LoanApplication) -> LoanRequest:
+    chosen = (
+        application.offers.filter(bank_id=application.bank_id).first()
+        if application.bank_id
+        else None
+    )
     return LoanRequest(
         application_id=str(application.pk),
         amount=application.loan_amount,
         currency=application.currency,
         term_months=application.term_months,
         customer_id=str(application.customer_id),
+        offer_id="" if chosen is None else str(chosen.pk),
     )
+
+
+def lender_of(application: LoanApplication, name: str | None = None) -> Lender:
+    """The lender of an application: its chosen bank's (docs/financing.md), else the one
+    `name`d, by default FINANCING_LENDER."""
+    if (bank := application.bank) is not None:
+        return get_lender(LENDER_OF_ADAPTER[bank.adapter], bank=bank)
+    return get_lender(name)
 
 
 def application_send(*, application_id: Id) -> LoanApplication:
@@ -116,7 +137,7 @@ def application_send(*, application_id: Id) -> LoanApplication:
     application = LoanApplication.objects.using(DB).get(pk=application_id)
     if not _ready_to_send(application):
         return application
-    lender = get_lender()
+    lender = lender_of(application)
     reference = lender.submit(_loan_request(application))
     with transaction.atomic(using=DB):
         application = LoanApplication.objects.using(DB).select_for_update().get(pk=application_id)
@@ -147,7 +168,7 @@ def application_lender_check(*, application_id: Id) -> LoanApplication:
     application = LoanApplication.objects.using(DB).get(pk=application_id)
     if application.status != ApplicationStatus.APPROVED or application.sent_to_lender_at is None:
         return application
-    paid = get_lender(application.lender).disbursement(
+    paid = lender_of(application, application.lender).disbursement(
         _loan_request(application), application.lender_reference, application.sent_to_lender_at
     )
     if paid is None:

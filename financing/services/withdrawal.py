@@ -10,10 +10,10 @@ from django.utils import timezone
 from common.types import Id
 from financing import events
 from financing.choices import APPLICATION_TRANSITIONS, OPEN_STATUSES, ApplicationStatus
-from financing.lenders import get_lender
 from financing.models import LoanApplication
 from financing.reasons import reason as reason_of
-from financing.services.lender import _loan_request
+from financing.services.lender import _loan_request, lender_of
+from financing.services.offers import application_offers_withdraw
 
 DB = "financing"
 
@@ -45,12 +45,13 @@ def order_applications_withdraw(*, order_id: Id) -> int:
             APPLICATION_TRANSITIONS.apply(application, ApplicationStatus.WITHDRAWN)
             application.reasons = [*application.reasons, reason_of("order_cancelled")]
             application.save(using=DB, update_fields=["status", "reasons", "updated_at"])
+            application_offers_withdraw(application)
             events.LOAN_APPLICATION_WITHDRAWN.emit(
                 aggregate_id=application.pk, payload=events.application_payload(application)
             )
             if application.sent_to_lender_at is not None:
                 cancel = partial(
-                    get_lender(application.lender).cancel,
+                    lender_of(application, application.lender).cancel,
                     _loan_request(application),
                     application.lender_reference,
                 )

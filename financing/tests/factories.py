@@ -83,3 +83,19 @@ def lender_has_it(application, lender: str = "manual") -> None:
         services.application_send(application_id=application.pk)
     application.refresh_from_db()
     assert application.sent_to_lender_at is not None
+
+
+def banks_make():
+    """The three demo banks (financing/demo.py): two offer a 20%-down loan, the third
+    refuses it."""
+    from financing.demo import banks_seed
+
+    return banks_seed()
+
+
+def offers_url(application) -> str:
+    return reverse("financing-application-offers", args=[application.pk])
+
+
+def choose_url(offer) -> str:
+    return reverse("financing-offer-choose", args=[offer.pk])
