@@ -99,3 +99,28 @@ def offers_url(application) -> str:
 
 def choose_url(offer) -> str:
     return reverse("financing-offer-choose", args=[offer.pk])
+
+
+def offer_make(application, *, status: str = "offered"):
+    """A demo bank's offer on `application`, as if it had answered."""
+    from django.utils import timezone
+
+    from financing.models import BankOffer
+
+    bank = banks_make()[0]
+    return BankOffer.objects.create(
+        application=application,
+        bank=bank,
+        status=status,
+        consent_id=application.pk,
+        requested_at=timezone.now(),
+        answered_at=timezone.now(),
+        amount=application.loan_amount,
+        annual_rate=Decimal("12.00"),
+        term_months=application.term_months,
+        monthly_payment=application.monthly_payment,
+        full_cost_percent=Decimal("12.000"),
+        full_cost_amount=Decimal("1.00"),
+        total_to_pay=application.loan_amount,
+        valid_until=timezone.now() + timezone.timedelta(days=7),
+    )

@@ -27,7 +27,8 @@ from conftest import cache_clear, client_for
 from crm.tests.factories import crm_client_make
 from documents import services as documents_services
 from documents.tests.factories import legal_entity_make
-from financing.tests.factories import application_make
+from financing.models import Bank, LoanApplication
+from financing.tests.factories import application_make, offer_make
 from insurance.tests.factories import claim_make, policy_make, quote_make
 from integrations.tests.factories import webhook_delivery_make, webhook_subscription_make
 from orders.models import Order
@@ -168,6 +169,18 @@ MATRIX = {
     ("POST", f"{V1}/financing/applications/{{id}}/decision"): SHOWROOM_STAFF,
     ("POST", f"{V1}/financing/applications/{{id}}/disburse"): SHOWROOM_STAFF,
     ("POST", f"{V1}/financing/calculator"): SIGNED_IN,
+    ("GET", f"{V1}/financing/banks/"): PUBLIC,
+    # A bank's callback carries no user: without the bank's signature it is refused to anyone.
+    ("POST", f"{V1}/financing/banks/{{code}}/callback"): row(401, 401, 401, 401, 401),
+    ("GET", f"{V1}/financing/applications/{{id}}/offers/"): OWNER_OR_SHOWROOM,
+    # Only the applicant sends their application to banks and takes an offer.
+    ("POST", f"{V1}/financing/applications/{{id}}/offers/"): row(
+        401, OK, 404, 404, 404, other_showroom=404
+    ),
+    ("POST", f"{V1}/financing/offers/{{id}}/choose"): row(
+        401, OK, 404, 404, 404, other_showroom=404
+    ),
+    ("POST", f"{V1}/financing/offers/{{id}}/answer"): SHOWROOM_STAFF,
     ("GET", f"{V1}/insurance/quotes/"): SIGNED_IN,
     ("POST", f"{V1}/insurance/quotes/"): SIGNED_IN,
     ("GET", f"{V1}/insurance/quotes/{{id}}/"): OWNER_OR_SHOWROOM,
@@ -256,6 +269,20 @@ BODIES = {
         "reason": "Matrix",
     },
     ("POST", f"{V1}/payments/refunds/{{id}}/decision"): {"decision": "approved", "reason": "M"},
+    ("POST", f"{V1}/financing/applications/{{id}}/offers/"): {
+        "banks": [str(uuid.uuid4())],
+        "consent": True,
+    },
+    ("POST", f"{V1}/financing/offers/{{id}}/answer"): {
+        "approved": True,
+        "reference": "Matrix",
+        "annual_rate": "10.00",
+    },
+    ("POST", f"{V1}/financing/banks/{{code}}/callback"): {
+        "id": "matrix",
+        "kind": "refusal",
+        "offer_id": str(uuid.uuid4()),
+    },
     ("POST", f"{V1}/financing/applications/{{id}}/disburse"): {
         "amount": "1000.00",
         "reference": "Matrix",
@@ -357,6 +384,10 @@ class World:
             values["product_pk"] = self.photo.product_id
         if "{id}" in template:
             values["id"] = self._object_id(template)
+        if "{code}" in template:
+            values["code"] = Bank.objects.get_or_create(
+                code="matrix", defaults={"name": "Matrix", "adapter": "http", "secret": "x"}
+            )[0].code
         if "{item_id}" in template:
             values["item_id"] = self.order.line_items[0].pk
         if "{delivery_id}" in template:
@@ -393,6 +424,9 @@ class World:
             "financing/applications": lambda: in_showroom(
                 application_make(self.client, monthly_income="40000.00")
             ),
+            "financing/offers": lambda: offer_make(
+                LoanApplication.objects.get(pk=in_showroom(application_make(self.client)))
+            ).pk,
             "insurance/quotes": lambda: in_showroom(quote_make(self.client)),
             "insurance/policies": lambda: in_showroom(policy_make(self.client)),
             "insurance/claims": lambda: in_showroom(claim_make(self.client)),

@@ -1,0 +1,236 @@
+"""The HTTP bank (financing/banks/http.py) against a stand-in bank server this test starts: the
+application goes to it signed, its signed callback is accepted once, and an unsigned, wrongly
+signed, stale or replayed one is refused and logged with nothing written; a bank that never
+answers ends as "no answer"."""
+
+import json
+import threading
+import time
+from datetime import timedelta
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import client_for
+from financing import services
+from financing.banks import BankUnavailable
+from financing.banks.http import signature, signed_headers
+from financing.models import Bank, BankCallback, BankOffer, BankProgramme, LoanApplication
+from financing.tests.factories import application_make, choose_url, offers_url
+from orders.tests.factories import order_make, vehicle_make
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+SECRET = "stand-in-bank-secret"
+
+
+class StandInBank:
+    """A bank's API on a free port: it records what it is sent, checks our signature, and
+    answers with a reference, or, `silent`, never answers in time."""
+
+    def __init__(self):
+        self.received: list[tuple[str, dict, bool]] = []
+        self.silent = False
+        bank = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                timestamp = self.headers.get("X-Signature-Timestamp", "")
+                signed = self.headers.get("X-Signature") == signature(SECRET, timestamp, body)
+                bank.received.append((self.path, json.loads(body), signed))
+                if bank.silent:
+                    time.sleep(2)
+                answer = json.dumps({"reference": f"BANK-{len(bank.received)}"}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stand_in():
+    with StandInBank() as bank:
+        yield bank
+
+
+@pytest.fixture
+def bank(stand_in):
+    bank = Bank.objects.create(
+        name="Stand-in Bank",
+        legal_name="АО «Стенд-банк», ИНН 7700000099",
+        code="stand-in",
+        adapter="http",
+        endpoint=stand_in.url,
+        secret=SECRET,
+        timeout_seconds=1,
+        answer_within_minutes=30,
+    )
+    BankProgramme.objects.create(
+        bank=bank, name="Auto", annual_rate="14.00", min_term_months=12, max_term_months=84
+    )
+    return bank
+
+
+@pytest.fixture
+def offer(customer, bank, stand_in, run_on_commit):
+    order = order_make(customer, (vehicle_make(price="1000000.00", make="Lada", year=2026), 1))
+    application = application_make(customer, order)
+    with run_on_commit():
+        response = client_for(customer).post(
+            offers_url(application), {"banks": [str(bank.pk)], "consent": True}, format="json"
+        )
+    assert response.status_code == 201, response.json()
+    return BankOffer.objects.get(application=application)
+
+
+def callback(api_client, bank, body: dict, *, headers: dict | None = None):
+    raw = json.dumps(body).encode()
+    signed = signed_headers(SECRET, raw) if headers is None else headers
+    return api_client.post(
+        reverse("financing-bank-callback", args=[bank.code]),
+        data=raw,
+        content_type="application/json",
+        headers={k: v for k, v in signed.items() if k != "Content-Type"},
+    )
+
+
+OFFER = {"id": "cb-1", "kind": "offer", "reference": "BANK-1", "annual_rate": "13.50"}
+
+
+def test_the_application_goes_to_the_bank_signed_with_what_it_needs(offer, stand_in):
+    path, body, signed = stand_in.received[0]
+
+    assert (path, signed) == ("/applications", True)
+    assert body["offer_id"] == str(offer.pk) and body["amount"] == "800000.00"
+    assert body["callback_url"].endswith("/api/v1/financing/banks/stand-in/callback")
+    assert body["vehicle"] == {
+        "price": "1000000.00",
+        "condition": "new",
+        "make": "Lada",
+        "year": 2026,
+    }
+    assert "email" not in json.dumps(body)  # the bank gets the loan's terms, not the account
+    offer.refresh_from_db()
+    assert offer.sent_at is not None and offer.bank_reference == "BANK-1"
+
+
+def test_a_signed_callback_is_accepted_once_and_its_replay_refused(api_client, bank, offer, caplog):
+    first = callback(api_client, bank, {**OFFER, "offer_id": str(offer.pk)})
+    replay = callback(api_client, bank, {**OFFER, "offer_id": str(offer.pk)})
+
+    assert first.status_code == 200, first.json()
+    offer.refresh_from_db()
+    assert (offer.status, offer.annual_rate) == ("offered", Decimal("13.50"))
+    assert offer.full_cost_percent == Decimal("13.500")
+    assert replay.status_code == 409
+    assert replay.json()["error"]["code"] == "callback_refused"
+    assert BankCallback.objects.count() == 1
+    assert "replayed callback cb-1" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Signature": "sha256=" + "0" * 64, "X-Signature-Timestamp": str(int(time.time()))},
+        "stale",
+    ],
+    ids=["unsigned", "wrongly-signed", "stale"],
+)
+def test_an_unsigned_wrongly_signed_or_stale_callback_is_refused_and_logged(
+    api_client, bank, offer, caplog, headers
+):
+    body = {**OFFER, "offer_id": str(offer.pk)}
+    if headers == "stale":
+        headers = signed_headers(SECRET, json.dumps(body).encode(), now=time.time() - 3600)
+
+    response = callback(api_client, bank, body, headers=headers)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "callback_refused"
+    offer.refresh_from_db()
+    assert (offer.status, offer.answered_at) == ("requested", None)
+    assert not BankCallback.objects.exists()
+    assert "was refused" in caplog.text
+
+
+def test_a_refusal_says_why_and_an_offer_of_another_bank_is_not_found(api_client, bank, offer):
+    other = Bank.objects.create(
+        name="Other", legal_name="Other", code="other", adapter="http", secret=SECRET
+    )
+    refused = callback(
+        api_client,
+        bank,
+        {"id": "cb-2", "kind": "refusal", "offer_id": str(offer.pk), "reason": "Low income"},
+    )
+    elsewhere = callback(api_client, other, {**OFFER, "id": "cb-3", "offer_id": str(offer.pk)})
+
+    assert refused.status_code == 200
+    offer.refresh_from_db()
+    assert (offer.status, offer.reason) == ("refused", "Low income")
+    assert elsewhere.status_code == 404
+    assert BankCallback.objects.count() == 1
+
+
+def test_a_bank_that_never_answers_ends_as_no_answer(bank, offer, stand_in):
+    stand_in.silent = True
+    BankOffer.objects.filter(pk=offer.pk).update(sent_at=None)
+
+    with pytest.raises(BankUnavailable):  # the task tries again, backing off
+        services.offer_send(offer_id=offer.pk)
+    BankOffer.objects.filter(pk=offer.pk).update(
+        requested_at=timezone.now() - timedelta(minutes=31)
+    )
+    assert services.offers_time_out() == 1
+
+    offer.refresh_from_db()
+    assert (offer.status, offer.reason) == ("timed_out", "The bank did not answer in time.")
+
+
+def test_the_chosen_offer_is_accepted_at_the_bank_which_calls_back_its_disbursement(
+    api_client, customer, bank, offer, stand_in, run_on_commit
+):
+    assert callback(api_client, bank, {**OFFER, "offer_id": str(offer.pk)}).status_code == 200
+    with run_on_commit():
+        assert client_for(customer).post(choose_url(offer)).status_code == 200
+        services.order_paid_note(
+            order_id=offer.application.order_id, paid_amount=Decimal("200000.00"), version=1
+        )
+    application = LoanApplication.objects.get(pk=offer.application_id)
+    assert application.lender == "http" and application.sent_to_lender_at is not None
+    assert stand_in.received[-1][0] == f"/applications/{offer.pk}/accept"
+
+    paid = callback(
+        api_client,
+        bank,
+        {
+            "id": "cb-9",
+            "kind": "disbursed",
+            "offer_id": str(offer.pk),
+            "reference": "PAY-77",
+            "amount": "800000.00",
+        },
+    )
+
+    assert paid.status_code == 200, paid.json()
+    application.refresh_from_db()
+    assert (application.status, application.disbursement_reference) == ("disbursed", "PAY-77")
