@@ -260,14 +260,14 @@ class BankProgramme(TimestampedModel):
     )
     insurance_required = models.BooleanField(_("life insurance required"), default=False)
     insurance_percent = models.DecimalField(
-        _("insurance, % of the loan a year"),
+        _("insurance a year, percent of the loan"),
         max_digits=5,
         decimal_places=2,
         default=0,
         help_text=_("The premium, paid when the loan is given; it counts in the full cost."),
     )
     balloon_percent = models.DecimalField(
-        _("balloon, % of the price"),
+        _("balloon, percent of the price"),
         max_digits=5,
         decimal_places=2,
         default=0,

@@ -4,7 +4,16 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from storefront.sitemaps import SITEMAPS
-from storefront.views import account, catalog, checkout, contacts, insurance, receipts, tradein
+from storefront.views import (
+    account,
+    catalog,
+    checkout,
+    contacts,
+    insurance,
+    loans,
+    receipts,
+    tradein,
+)
 
 app_name = "storefront"
 
@@ -35,6 +44,13 @@ urlpatterns = [
         "account/orders/<uuid:order_id>/insure/buy",
         insurance.order_insure_buy,
         name="order-insure-buy",
+    ),
+    path("account/orders/<uuid:order_id>/loan/banks", loans.loan_banks, name="loan-banks"),
+    path("account/orders/<uuid:order_id>/loan/offers", loans.loan_offers_part, name="loan-offers"),
+    path(
+        "account/orders/<uuid:order_id>/loan/offers/<uuid:offer_id>/choose",
+        loans.loan_offer_choose,
+        name="loan-offer-choose",
     ),
     path(
         "account/orders/<uuid:order_id>/documents/<uuid:document_id>",

@@ -50,6 +50,7 @@ from storefront.forms import (
     TestDriveForm,
     TradeInForm,
 )
+from storefront.loans import loan_context
 from storefront.pages import page
 from tradein import selectors as tradein_selectors
 
@@ -401,6 +402,7 @@ def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
             .filter(payable_id__in=[order_id, *(policy.pk for policy in policies)])
             .order_by("-created_at"),
             "loan": loan,
+            **loan_context(buyer, loan),
             "documents": documents_selectors.documents_of_order(user=buyer, order_id=order_id),
             "schedule": financing_selectors.application_schedule(user=buyer, application_id=loan.pk)
             if loan
