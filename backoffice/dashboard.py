@@ -74,6 +74,9 @@ class Charts(TypedDict):
     top_models: list[dict[str, Any]]  # {"model", "count", "revenue"}
     # 12 weeks, zero-filled: {"week" (its Monday), "approved", "declined", "rate" or None}
     loan_approval_weekly: list[dict[str, Any]]
+    # Per partner bank over `days`: {"bank", "asked", "offered", "refused", "silent",
+    # "chosen", "rate" (offers of the answers, %, or None), "minutes" to answer, or None}
+    banks: list[dict[str, Any]]
     low_stock: list[dict[str, Any]]  # {"product", "sku" (a model's key, or ""), "stock", "href"}
 
 
@@ -420,6 +423,9 @@ def _charts(
             }
             for week in (weeks_from + timedelta(weeks=n) for n in range(WEEKS))
         ],
+        "banks": financing_figures.bank_answers(
+            date_from=chart_from, date_to=today, customers=customers, showroom=showroom
+        ),
         "low_stock": [
             {
                 "product": row["name"],

@@ -31,7 +31,15 @@ from common.admin.people import PeopleMixin
 from common.admin.references import OrderLinksMixin
 from financing import services
 from financing.choices import ApplicationStatus, Decision
-from financing.models import ApplicationDecision, LoanApplication, LoanInstallment
+from financing.models import (
+    ApplicationDecision,
+    Bank,
+    BankOffer,
+    BankProgramme,
+    LoanApplication,
+    LoanInstallment,
+    StateProgramme,
+)
 from financing.reasons import reason_label
 
 
@@ -110,6 +118,31 @@ class ApplicationDecisionInline(DecisionTrailInline):
 class LoanInstallmentInline(ReadOnlyInline):
     model = LoanInstallment
     fields = readonly_fields = ("number", "due_date", "payment", "principal", "interest", "balance")
+
+
+class BankOfferInline(ReadOnlyInline):
+    """Each bank's answer on the application's page, with how long it took."""
+
+    model = BankOffer
+    fields = readonly_fields = (
+        "bank",
+        "status",
+        "annual_rate",
+        "monthly_payment",
+        "full_cost_percent",
+        "total_to_pay",
+        "reason",
+        "requested_at",
+        "answer_time",
+    )
+
+    @display(_("answered in"))
+    def answer_time(self, offer):
+        if offer.answered_at is None:
+            return "—"
+        return _("%s min") % number_format(
+            (offer.answered_at - offer.requested_at).total_seconds() / 60, decimal_pos=1
+        )
 
 
 @admin.register(LoanApplication)
@@ -238,7 +271,7 @@ class LoanApplicationAdmin(
         "income",
         "debts",
     ]
-    inlines = [ApplicationDecisionInline, LoanInstallmentInline]
+    inlines = [BankOfferInline, ApplicationDecisionInline, LoanInstallmentInline]
     actions = [
         _decision_action(
             Decision.APPROVED,
@@ -309,3 +342,57 @@ class LoanInstallmentAdmin(ShowroomScopedAdminMixin, ReadOnlyFinancingAdmin):
     list_select_related = ["application"]
     list_filter = [date_range_filter("due_date")]
     search_fields = ["=application__id", "=application__order_id", "=application__customer_id"]
+
+
+# PARTNER BANKS (docs/financing.md, "Banks")
+# ------------------------------------------------------------------------------
+class BankConfigurationMixin(DatabaseAdminMixin, admin.ModelAdmin):
+    """Seen by staff, changed only by whoever holds `financing.configure_banks`: a bank's
+    address and secret say where buyers' data goes."""
+
+    using = "financing"
+
+    def _configures(self, request) -> bool:
+        return request.user.has_perm("financing.configure_banks")
+
+    def has_add_permission(self, request):
+        return self._configures(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._configures(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._configures(request)
+
+
+class BankProgrammeInline(admin.TabularInline):
+    model = BankProgramme
+    extra = 0
+    fields = [
+        "name",
+        "annual_rate",
+        "min_term_months",
+        "max_term_months",
+        "min_down_payment_percent",
+        "condition",
+        "max_vehicle_age_years",
+        "max_price",
+        "insurance_required",
+        "insurance_percent",
+        "balloon_percent",
+        "is_active",
+    ]
+
+
+@admin.register(Bank)
+class BankAdmin(BankConfigurationMixin):
+    list_display = ["name", "adapter", "is_active", "position"]
+    list_filter = ["adapter", "is_active"]
+    search_fields = ["name", "legal_name", "code"]
+    inlines = [BankProgrammeInline]
+
+
+@admin.register(StateProgramme)
+class StateProgrammeAdmin(BankConfigurationMixin):
+    list_display = ["name", "rate_discount", "condition", "valid_from", "valid_until", "is_active"]
+    list_filter = ["is_active", "condition"]

@@ -3,6 +3,7 @@ rejected then approved on the order waiting for payment, one pending review on a
 and one withdrawn with the new order it was for."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -74,7 +75,7 @@ def _apply(client, order, income_per_payment: Decimal) -> LoanApplication:
 
 # Three demo banks with different rates and rules (docs/financing.md, "Demo banks"): with a
 # down payment under 30% the third refuses, so one application gets two offers and a refusal.
-DEMO_BANKS = [
+DEMO_BANKS: list[dict[str, Any]] = [
     {
         "code": "demo-stolichny",
         "name": "Демо-банк Столичный",

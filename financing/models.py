@@ -228,6 +228,9 @@ class Bank(TimestampedModel):
         verbose_name = _("partner bank")
         verbose_name_plural = _("partner banks")
         ordering = ["position", "name"]
+        # Where applications and buyers' data go: not the managers' to change by default
+        # (docs/financing.md, "Banks"); it covers programmes and state programmes too.
+        permissions = [("configure_banks", _("Can configure partner banks and programmes"))]
 
     def __str__(self):
         return self.name

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 
 from common.figures import (
@@ -22,11 +22,18 @@ from common.figures import (
     scoped,
     windowed,
 )
-from financing.choices import ApplicationStatus
-from financing.models import LoanApplication
+from financing.choices import ApplicationStatus, OfferStatus
+from financing.models import BankOffer, LoanApplication
 
 APPROVED = (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED, ApplicationStatus.RETURNED)
 DECLINED = (ApplicationStatus.REJECTED,)
+# A bank's offer, whatever the buyer did with it since.
+OFFERED = (
+    OfferStatus.OFFERED,
+    OfferStatus.CHOSEN,
+    OfferStatus.DECLINED,
+    OfferStatus.EXPIRED,
+)
 
 
 def _decided() -> QuerySet[Any]:
@@ -91,3 +98,54 @@ def loan_approval_weekly(
         .order_by()
     )
     return {row["week"].date(): (row["approved"], row["declined"]) for row in rows}
+
+
+def bank_answers(
+    *,
+    date_from: date,
+    date_to: date,
+    customers: Iterable[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
+) -> list[dict[str, Any]]:
+    """Per partner bank, the applications sent to it from `date_from` to `date_to`: how many,
+    its offers, refusals and silences, the offers buyers took, its acceptance rate (offers
+    of the answers, in percent, None before any answer) and its mean time to answer in
+    minutes (docs/dashboard.md, "Banks"). One query."""
+    start, end = day_bounds(date_from, date_to)
+    offers = scoped(
+        BankOffer.objects.filter(requested_at__gte=start, requested_at__lt=end),
+        customers,
+        "application__customer_id",
+        showroom=showroom,
+        showroom_field="application__showroom_id",
+    )
+    offered = Q(status__in=OFFERED)
+    rows = (
+        offers.values("bank__name", "bank__position")
+        .annotate(
+            asked=Count("pk"),
+            offered=Count("pk", filter=offered),
+            refused=Count("pk", filter=Q(status=OfferStatus.REFUSED)),
+            silent=Count("pk", filter=Q(status=OfferStatus.TIMED_OUT)),
+            chosen=Count("pk", filter=Q(status=OfferStatus.CHOSEN)),
+            wait=Avg(F("answered_at") - F("requested_at"), filter=Q(answered_at__isnull=False)),
+        )
+        .order_by("bank__position", "bank__name")
+    )
+    return [
+        {
+            "bank": row["bank__name"],
+            "asked": row["asked"],
+            "offered": row["offered"],
+            "refused": row["refused"],
+            "silent": row["silent"],
+            "chosen": row["chosen"],
+            "rate": _share(row["offered"], row["offered"] + row["refused"] + row["silent"]),
+            "minutes": None if row["wait"] is None else round(row["wait"].total_seconds() / 60, 1),
+        }
+        for row in rows
+    ]
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if not whole else round(part * 100 / whole, 1)

@@ -103,6 +103,8 @@ def choose_url(offer) -> str:
 
 def offer_make(application, *, status: str = "offered"):
     """A demo bank's offer on `application`, as if it had answered."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from financing.models import BankOffer
@@ -122,5 +124,5 @@ def offer_make(application, *, status: str = "offered"):
         full_cost_percent=Decimal("12.000"),
         full_cost_amount=Decimal("1.00"),
         total_to_pay=application.loan_amount,
-        valid_until=timezone.now() + timezone.timedelta(days=7),
+        valid_until=timezone.now() + timedelta(days=7),
     )

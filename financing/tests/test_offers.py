@@ -221,3 +221,47 @@ def test_a_cancelled_order_withdraws_its_offers(customer, application, banks, ru
         "demo-stolichny": "withdrawn",
         "demo-region": "refused",
     }
+
+
+def test_the_dashboard_counts_each_banks_answers_and_its_acceptance_rate(
+    customer, application, banks, run_on_commit
+):
+    from django.utils import timezone
+
+    from financing.selectors.dashboard import bank_answers
+
+    with run_on_commit():
+        ask(customer, application, banks.values())
+    services.offer_choose(user=customer, offer_id=BankOffer.objects.get(bank__code="demo-volga").pk)
+    today = timezone.localdate()
+
+    rows = {row["bank"]: row for row in bank_answers(date_from=today, date_to=today)}
+    other_showroom = bank_answers(
+        date_from=today, date_to=today, showroom="00000000-0000-4000-8000-000000000001"
+    )
+
+    volga, region = rows["Демо-банк Волга"], rows["Демо-банк Регион"]
+    assert (volga["asked"], volga["offered"], volga["chosen"], volga["rate"]) == (1, 1, 1, 100.0)
+    assert (region["offered"], region["refused"], region["rate"]) == (0, 1, 0.0)
+    assert rows["Демо-банк Столичный"]["offered"] == 1  # declined since, an offer still
+    assert volga["minutes"] is not None and volga["minutes"] >= 0
+    assert other_showroom == []
+
+
+def test_a_manager_sees_the_banks_in_the_admin_but_cannot_change_them(manager, banks):
+    from django.test import Client
+
+    bank = banks["demo-volga"]
+    browser = Client()
+    browser.force_login(manager)
+
+    page = browser.get(reverse("admin:financing_bank_change", args=[bank.pk]))
+    changed = browser.post(
+        reverse("admin:financing_bank_change", args=[bank.pk]),
+        {"name": "Hijacked", "endpoint": "http://attacker.example"},
+    )
+
+    assert page.status_code == 200 and "Hijacked" not in page.content.decode()
+    assert changed.status_code == 403
+    bank.refresh_from_db()
+    assert bank.name == "Демо-банк Волга" and bank.endpoint == ""
