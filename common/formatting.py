@@ -145,6 +145,10 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "financing.loanapplication": lambda n: ngettext(
         "%(count)d loan application", "%(count)d loan applications", n
     ),
+    "financing.bank": lambda n: ngettext("%(count)d partner bank", "%(count)d partner banks", n),
+    "financing.stateprogramme": lambda n: ngettext(
+        "%(count)d state programme", "%(count)d state programmes", n
+    ),
     "financing.loaninstallment": lambda n: ngettext(
         "%(count)d loan installment", "%(count)d loan installments", n
     ),

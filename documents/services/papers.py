@@ -126,7 +126,8 @@ def sample_facts(kind: str) -> dict[str, Any]:
         "loan": {
             "down_payment": "320000.00", "term_months": 2, "loan_amount": "1280000.00",
             "annual_rate": "15.90", "monthly_payment": "648517.35",
-            "rate_table_version": "2026-11",
+            "rate_table_version": "2026-11", "bank": "АО «Демо-банк Столичный», ИНН 7700000001",
+            "full_cost_percent": "15.900", "full_cost_amount": "25234.16",
             "schedule": [
                 {"number": 1, "due_date": "2026-12-26", "payment": "648517.35",
                  "principal": "631557.35", "interest": "16960.00", "balance": "648442.65"},

@@ -287,7 +287,7 @@ class OfferAnswerInputSerializer(StrictInputSerializer):
         return attrs
 
 
-class BankCallbackInputSerializer(serializers.Serializer):
+class BankCallbackInputSerializer(StrictInputSerializer):
     """A bank's signed callback (docs/financing.md, "The HTTP bank")."""
 
     id = serializers.CharField(max_length=100, help_text="Unique per callback: a replay fails.")

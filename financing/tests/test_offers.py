@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.models import Consent
+from accounts import selectors as accounts_selectors
 from conftest import client_for
 from financing import services
 from financing.models import BankOffer, LoanApplication, LoanInstallment, OutboxEvent
 from financing.tests.factories import application_make, banks_make, choose_url, offers_url
-from orders.models import Order
+from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, vehicle_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -68,7 +68,7 @@ def test_three_demo_banks_answer_two_offers_and_one_refusal_with_its_reason(
     assert (stolichny.annual_rate, stolichny.balloon) == (Decimal("12.90"), Decimal("300000.00"))
     assert stolichny.full_cost_percent == Decimal("12.900")
     # each bank named in a consent of its own
-    consents = Consent.objects.filter(user=customer, purpose="loan")
+    consents = accounts_selectors.consent_list(user=customer).filter(purpose="loan")
     assert sorted(consents.values_list("recipient", flat=True)) == sorted(
         bank.legal_name for bank in banks.values()
     )
@@ -145,7 +145,7 @@ def test_the_chosen_bank_disburses_and_the_order_is_paid_by_the_loan(
     application.refresh_from_db()
     assert (application.status, application.lender) == ("disbursed", "demo")
     assert application.disbursement_reference.startswith("FAKE-")
-    order = Order.objects.get(pk=application.order_id)
+    order = orders_selectors.order_get(user=customer, order_id=application.order_id)
     assert (order.status, order.paid_amount) == ("paid", Decimal("1000000.00"))
 
 
@@ -187,7 +187,8 @@ def test_asking_needs_a_consent_eligible_banks_and_happens_once(
     assert no_banks.status_code == 400
     assert unknown.json()["error"]["code"] == "bank_not_eligible"
     assert theirs.status_code == 404
-    assert not BankOffer.objects.exists() and not Consent.objects.filter(purpose="loan").exists()
+    loan_consents = accounts_selectors.consent_list(user=customer).filter(purpose="loan")
+    assert not BankOffer.objects.exists() and not loan_consents.exists()
     with run_on_commit():
         ask(customer, application, [banks["demo-stolichny"]])
     twice = client_for(customer).post(url, {"banks": [stolichny], "consent": True}, format="json")
@@ -196,10 +197,7 @@ def test_asking_needs_a_consent_eligible_banks_and_happens_once(
 
 
 def test_a_used_car_too_old_for_a_banks_programme_does_not_go_to_that_bank(customer, banks):
-    old = vehicle_make(price="900000.00", make="Lada", model="Granta", year=2012)
-    from catalog.models import Product
-
-    Product.objects.filter(pk=old.pk).update(condition="used")
+    old = vehicle_make(price="900000.00", make="Lada", model="Granta", year=2012, condition="used")
     application = application_make(
         customer, order_make(customer, (old, 1)), vehicle_price="900000.00"
     )

@@ -25,9 +25,10 @@ from crm.models import Client
 from documents.choices import REQUISITES_CHANGE_TRANSITIONS
 from documents.choices import RequisitesChangeStatus as Rq
 from documents.models import RequisitesChange
-from financing.choices import APPLICATION_TRANSITIONS
+from financing.choices import APPLICATION_TRANSITIONS, OFFER_TRANSITIONS
 from financing.choices import ApplicationStatus as A
-from financing.models import LoanApplication
+from financing.choices import OfferStatus as Bo
+from financing.models import BankOffer, LoanApplication
 from insurance.choices import CLAIM_TRANSITIONS, POLICY_TRANSITIONS, QUOTE_TRANSITIONS
 from insurance.choices import ClaimStatus as C
 from insurance.choices import PolicyStatus as P
@@ -136,6 +137,22 @@ EXPECTED = {
             (A.APPROVED, A.DISBURSED): ANYONE,
             (A.DISBURSED, A.RETURNED): ANYONE,
             (A.WITHDRAWN, A.RETURNED): ANYONE,
+        },
+    ),
+    "bank offer": (
+        BankOffer,
+        OFFER_TRANSITIONS,
+        {
+            (Bo.REQUESTED, Bo.OFFERED): ANYONE,
+            (Bo.REQUESTED, Bo.REFUSED): ANYONE,
+            (Bo.REQUESTED, Bo.TIMED_OUT): ANYONE,
+            (Bo.REQUESTED, Bo.WITHDRAWN): ANYONE,
+            (Bo.REQUESTED, Bo.DECLINED): ANYONE,
+            (Bo.OFFERED, Bo.CHOSEN): ANYONE,
+            (Bo.OFFERED, Bo.DECLINED): ANYONE,
+            (Bo.OFFERED, Bo.EXPIRED): ANYONE,
+            (Bo.OFFERED, Bo.WITHDRAWN): ANYONE,
+            (Bo.CHOSEN, Bo.WITHDRAWN): ANYONE,
         },
     ),
     "quote": (

@@ -206,7 +206,7 @@ def _queries_per_alias(user) -> dict[str, int]:
 QUERIES = {
     "orders": 4,
     "payments": 3,
-    "financing": 3,
+    "financing": 4,
     "insurance": 1,
     "showroom": 2,
     "crm": 1,
