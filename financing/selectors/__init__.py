@@ -12,9 +12,9 @@ from django.utils import timezone
 from common.api.exceptions import NotFound
 from common.showrooms import visible_to
 from common.types import Actor, Id
-from financing import rates, scoring
+from financing import offers, rates, scoring
 from financing.choices import ApplicationStatus, FinancingType, OfferStatus
-from financing.models import Bank, BankOffer, LoanApplication, LoanInstallment
+from financing.models import Bank, BankOffer, LoanApplication, LoanInstallment, StateProgramme
 
 
 @dataclass(frozen=True)
@@ -161,6 +161,46 @@ def best_offer(offers: Iterable[BankOffer]) -> BankOffer | None:
     storefront marks it."""
     standing = [o for o in offers if o.status == OfferStatus.OFFERED and o.total_to_pay is not None]
     return min(standing, key=lambda o: (o.total_to_pay, o.bank.position), default=None)
+
+
+@dataclass(frozen=True)
+class FullCostFrom:
+    """The least full cost of credit the partner banks' programmes give a loan: "ПСК от …"."""
+
+    percent: Decimal
+    banks: int  # how many banks lend on it
+
+
+def full_cost_from(
+    *,
+    vehicle_price: Decimal,
+    down_payment: Decimal,
+    term_months: int,
+    condition: str,
+    make: str,
+    year: int | None,
+) -> FullCostFrom | None:
+    """The lowest full cost among the active banks' best programmes for this car and these
+    terms, with the state programmes any buyer gets; None when no bank lends on it."""
+    case = offers.LoanCase(
+        vehicle_price=vehicle_price,
+        down_payment=down_payment,
+        term_months=term_months,
+        condition=condition or "new",
+        make=make,
+        year=year,
+        first_car=False,
+        applied_on=timezone.localdate(),
+    )
+    if case.loan_amount < rates.MIN_LOAN_AMOUNT:
+        return None
+    state = offers.state_programme_for(list(StateProgramme.objects.all()), case)
+    costs = [
+        offers.programme_offer(programme, case, state).full_cost.percent
+        for bank in banks_active()
+        if (programme := offers.best_programme(list(bank.programmes.all()), case))
+    ]
+    return FullCostFrom(min(costs), len(costs)) if costs else None
 
 
 def banks_active() -> QuerySet[Bank]:

@@ -203,17 +203,22 @@ def _where(vehicle: Any) -> ShowroomShown | None:
 
 def _calculator(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
     form = CalculatorForm(request.GET, price=vehicle.price)
-    loan = None
+    loan = banks = None
     if form.is_valid():
+        terms = {
+            "vehicle_price": vehicle.price,
+            "down_payment": form.cleaned_data["down_payment"],
+            "term_months": form.cleaned_data["term_months"],
+        }
         try:
-            loan = financing.payment_estimate(
-                vehicle_price=vehicle.price,
-                down_payment=form.cleaned_data["down_payment"],
-                term_months=form.cleaned_data["term_months"],
-            )
+            loan = financing.payment_estimate(**terms)
         except ApplicationError as error:
             form.add_error(None, str(error.message))
-    return {"calculator": form, "loan": loan}
+        else:  # the partner banks' least full cost (docs/financing.md, "Offers")
+            banks = financing.full_cost_from(
+                **terms, condition=vehicle.condition, make=vehicle.make, year=vehicle.year
+            )
+    return {"calculator": form, "loan": loan, "banks_cost": banks}
 
 
 def _test_drive(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
