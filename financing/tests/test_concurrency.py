@@ -105,3 +105,36 @@ def test_a_cancellation_racing_a_disbursement_never_leaves_the_loan_with_a_cance
     assert OutboxEvent.objects.filter(type="loan_application.withdrawn").count() == int(
         withdrawn_first
     )
+
+
+def test_two_offers_taken_at_once_leave_exactly_one_chosen(customer):
+    from financing.models import BankOffer
+    from financing.tests.factories import banks_make, choose_url, offers_url
+    from orders.tests.factories import order_make, vehicle_make
+
+    banks = banks_make()
+    order = order_make(customer, (vehicle_make(price="1000000.00", year=2026), 1))
+    application = application_make(customer, order)
+    client = client_for(customer)
+    asked = client.post(
+        offers_url(application),
+        {"banks": [str(bank.pk) for bank in banks], "consent": True},
+        format="json",
+    )
+    assert asked.status_code == 201
+    offered = list(BankOffer.objects.filter(status="offered"))
+    assert len(offered) == 2
+    urls = queue.Queue()
+    for offer in offered * 4:
+        urls.put(choose_url(offer))
+
+    responses = run_concurrently(8, lambda: client_for(customer).post(urls.get()))
+
+    assert sorted(r.status_code for r in responses).count(200) == 1
+    assert {r.status_code for r in responses} == {200, 409}
+    assert BankOffer.objects.filter(status="chosen").count() == 1
+    assert BankOffer.objects.filter(status="declined").count() == 1
+    chosen = BankOffer.objects.get(status="chosen")
+    application.refresh_from_db()
+    assert application.bank_id == chosen.bank_id
+    assert LoanInstallment.objects.filter(application=application).count() == 60
