@@ -133,7 +133,11 @@ _NOTICES: tuple[Notice, ...] = (
         },
     ),
     Notice("loan.declined", Category.TRANSACTIONAL, ORDER),
-    Notice("loan.disbursed", Category.TRANSACTIONAL, {**ORDER, "amount": _rub("1680000.00")}),
+    Notice(
+        "loan.disbursed",
+        Category.TRANSACTIONAL,
+        {**ORDER, "amount": _rub("1680000.00"), "lender": "Демо-банк Волга"},
+    ),
     Notice(
         "policy.issued",
         Category.TRANSACTIONAL,

@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from common.events import TypedEvent, consumer
 from documents.choices import DocumentKind
+from financing import selectors as financing_selectors
 from notifications.catalogue import CLAIM_DECISIONS, INSURANCE
 from notifications.services import Amount, Percent, Value, notify
 from orders import selectors as orders_selectors
@@ -127,7 +128,12 @@ def _loan_declined(loan: LoanApplicationRejected) -> Variables:
 
 
 def _loan_disbursed(loan: LoanApplicationDisbursed) -> Variables:
-    return {**of_order(loan.order_id), "amount": Amount(loan.amount, loan.currency)}
+    return {
+        **of_order(loan.order_id),
+        "amount": Amount(loan.amount, loan.currency),
+        # the partner bank whose offer the buyer took, if one (docs/financing.md)
+        "lender": financing_selectors.bank_name(application_id=loan.id),
+    }
 
 
 def _policy_issued(policy: InsurancePolicyActivated) -> Variables:

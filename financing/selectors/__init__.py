@@ -203,6 +203,16 @@ def full_cost_from(
     return FullCostFrom(min(costs), len(costs)) if costs else None
 
 
+def bank_name(*, application_id: Id) -> str:
+    """The name of the partner bank whose offer the application took; "" if none."""
+    name = (
+        LoanApplication.objects.filter(pk=application_id)
+        .values_list("bank__name", flat=True)
+        .first()
+    )
+    return name or ""
+
+
 def banks_active() -> QuerySet[Bank]:
     return Bank.objects.filter(is_active=True).prefetch_related("programmes")
 

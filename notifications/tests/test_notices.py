@@ -262,3 +262,30 @@ def test_every_e_mail_is_signed_with_the_sellers_name_address_and_phone(russian,
     for said in (seller.short_name, seller.address, seller.phone):
         assert said in message.body, said
     assert seller.short_name in html and f'href="tel:{seller.phone.replace(" ", "")}"' in html
+
+
+def test_the_loans_disbursement_names_the_partner_bank_that_lent_it(russian, run_on_commit):
+    from financing import selectors as financing_selectors
+    from financing import services as financing_services
+    from financing.tests.factories import banks_make
+
+    banks = {bank.code: bank for bank in banks_make()}
+    order = order_make(russian, (vehicle_make(price="1000000.00", year=2026), 1))
+    application = application_make(russian, order)
+    with run_on_commit():
+        financing_services.offers_request(
+            user=russian, application_id=application.pk, bank_ids=[banks["demo-volga"].pk]
+        )
+    (offer,) = financing_selectors.offers_of(user=russian, application_id=application.pk)
+    financing_services.offer_choose(user=russian, offer_id=offer.pk)
+    mail.outbox.clear()
+
+    with run_on_commit():
+        financing_services.application_disburse(
+            application_id=application.pk, amount=application.loan_amount, reference="PAY-1"
+        )
+
+    (paid,) = [m for m in mail.outbox if m.subject == "Банк перечислил кредит"]
+    assert "Демо-банк Волга перечислил 800\xa0000,00\xa0₽" in paid.body
+    sent = Delivery.objects.get(user_id=russian.pk, notice="loan.disbursed", channel="sms")
+    assert sent.context["lender"] == "Демо-банк Волга"
