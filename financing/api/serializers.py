@@ -263,11 +263,9 @@ class BankOfferOutputSerializer(serializers.ModelSerializer):
         }
 
 
-class OfferAnswerInputSerializer(StrictInputSerializer):
-    """A manual bank's answer, as staff record it."""
+class _OfferTermsInputSerializer(StrictInputSerializer):
+    """A bank's answer: the terms of its offer, or the reason it refuses."""
 
-    approved = serializers.BooleanField()
-    reference = serializers.CharField(max_length=100, help_text="The bank's reference.")
     reason = FreeTextField(max_length=300, required=False, default="")
     annual_rate = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=Decimal("0"), required=False
@@ -279,6 +277,13 @@ class OfferAnswerInputSerializer(StrictInputSerializer):
     balloon = MoneyField(min_value=Decimal("0.00"), required=False)
     valid_days = serializers.IntegerField(min_value=1, max_value=90, required=False, default=7)
 
+
+class OfferAnswerInputSerializer(_OfferTermsInputSerializer):
+    """A manual bank's answer, as staff record it."""
+
+    approved = serializers.BooleanField()
+    reference = serializers.CharField(max_length=100, help_text="The bank's reference.")
+
     def validate(self, attrs):
         if attrs["approved"] and attrs.get("annual_rate") is None:
             raise serializers.ValidationError({"annual_rate": [_("An offer has a rate.")]})
@@ -287,23 +292,13 @@ class OfferAnswerInputSerializer(StrictInputSerializer):
         return attrs
 
 
-class BankCallbackInputSerializer(StrictInputSerializer):
+class BankCallbackInputSerializer(_OfferTermsInputSerializer):
     """A bank's signed callback (docs/financing.md, "The HTTP bank")."""
 
     id = serializers.CharField(max_length=100, help_text="Unique per callback: a replay fails.")
     kind = serializers.ChoiceField(choices=["offer", "refusal", "disbursed"])
     offer_id = serializers.UUIDField()
     reference = serializers.CharField(max_length=100, required=False, default="")
-    reason = serializers.CharField(max_length=300, required=False, default="")
-    annual_rate = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=Decimal("0"), required=False
-    )
-    term_months = serializers.IntegerField(
-        min_value=MIN_TERM_MONTHS, max_value=MAX_TERM_MONTHS, required=False
-    )
-    insurance_premium = MoneyField(min_value=Decimal("0.00"), required=False)
-    balloon = MoneyField(min_value=Decimal("0.00"), required=False)
-    valid_days = serializers.IntegerField(min_value=1, max_value=90, required=False, default=7)
     amount = MoneyField(min_value=CENT, required=False, help_text="A disbursement's amount.")
 
     def validate(self, attrs):
