@@ -159,16 +159,13 @@ class OfferAnswerView(ActionView):
 
 class BankCallbackView(APIView):
     """A partner bank's signed answer (docs/financing.md, "The HTTP bank"): the signature is
-    checked on the raw body before anything is read from it."""
+    checked on the raw body before anything is read from it. For the bank, not for API
+    clients: left out of the schema, as the payment provider's notifications are."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        request=s.BankCallbackInputSerializer,
-        responses={200: s.BankOfferOutputSerializer},
-        summary="A partner bank's answer or disbursement, signed with its secret",
-    )
+    @extend_schema(exclude=True)
     def post(self, request, code):
         headers = {name: request.headers.get(name, "") for name in SIGNATURE_HEADERS}
         bank = services.bank_callback_verify(bank_code=code, headers=headers, body=request.body)

@@ -27,7 +27,7 @@ from conftest import cache_clear, client_for
 from crm.tests.factories import crm_client_make
 from documents import services as documents_services
 from documents.tests.factories import legal_entity_make
-from financing.models import Bank, LoanApplication
+from financing.models import LoanApplication
 from financing.tests.factories import application_make, offer_make
 from insurance.tests.factories import claim_make, policy_make, quote_make
 from integrations.tests.factories import webhook_delivery_make, webhook_subscription_make
@@ -170,8 +170,6 @@ MATRIX = {
     ("POST", f"{V1}/financing/applications/{{id}}/disburse"): SHOWROOM_STAFF,
     ("POST", f"{V1}/financing/calculator"): SIGNED_IN,
     ("GET", f"{V1}/financing/banks/"): PUBLIC,
-    # A bank's callback carries no user: without the bank's signature it is refused to anyone.
-    ("POST", f"{V1}/financing/banks/{{code}}/callback"): row(401, 401, 401, 401, 401),
     ("GET", f"{V1}/financing/applications/{{id}}/offers/"): OWNER_OR_SHOWROOM,
     # Only the applicant sends their application to banks and takes an offer.
     ("POST", f"{V1}/financing/applications/{{id}}/offers/"): row(
@@ -278,11 +276,6 @@ BODIES = {
         "reference": "Matrix",
         "annual_rate": "10.00",
     },
-    ("POST", f"{V1}/financing/banks/{{code}}/callback"): {
-        "id": "matrix",
-        "kind": "refusal",
-        "offer_id": str(uuid.uuid4()),
-    },
     ("POST", f"{V1}/financing/applications/{{id}}/disburse"): {
         "amount": "1000.00",
         "reference": "Matrix",
@@ -384,10 +377,6 @@ class World:
             values["product_pk"] = self.photo.product_id
         if "{id}" in template:
             values["id"] = self._object_id(template)
-        if "{code}" in template:
-            values["code"] = Bank.objects.get_or_create(
-                code="matrix", defaults={"name": "Matrix", "adapter": "http", "secret": "x"}
-            )[0].code
         if "{item_id}" in template:
             values["item_id"] = self.order.line_items[0].pk
         if "{delivery_id}" in template:
