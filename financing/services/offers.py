@@ -217,7 +217,11 @@ def offer_choose(*, user: Actor, offer_id: Id) -> LoanApplication:
         )
         if application.customer_id != user.pk:
             raise NotFound
-        offers_of = BankOffer.objects.using(DB).select_for_update().filter(application=application)
+        offers_of = (
+            BankOffer.objects.using(DB)
+            .select_for_update(of=("self",))
+            .filter(application=application)
+        )
         rows = {row.pk: row for row in offers_of.select_related("bank")}
         offer = rows[offer.pk]
         if application.status != ApplicationStatus.APPROVED or application.bank_id is not None:

@@ -28,11 +28,13 @@ SECRET = "stand-in-bank-secret"
 
 class StandInBank:
     """A bank's API on a free port: it records what it is sent, checks our signature, and
-    answers with a reference, or, `silent`, never answers in time."""
+    answers with a reference, or, `silent`, holds the request until the test ends (longer
+    than the bank's timeout). Its thread only serves: every check is the test's own."""
 
     def __init__(self):
         self.received: list[tuple[str, dict, bool]] = []
         self.silent = False
+        self.released = threading.Event()
         bank = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,7 +44,7 @@ class StandInBank:
                 signed = self.headers.get("X-Signature") == signature(SECRET, timestamp, body)
                 bank.received.append((self.path, json.loads(body), signed))
                 if bank.silent:
-                    time.sleep(2)
+                    bank.released.wait(timeout=10)
                 answer = json.dumps({"reference": f"BANK-{len(bank.received)}"}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -62,6 +64,7 @@ class StandInBank:
         return self
 
     def __exit__(self, *exc):
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 
