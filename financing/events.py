@@ -69,9 +69,23 @@ class LoanApplicationRejected(_FinancingPayload):
 
 @dataclass(frozen=True)
 class LoanApplicationWithdrawn(_FinancingPayload):
-    """An open loan application was withdrawn because its order was cancelled."""
+    """An open loan application was withdrawn: its order was cancelled, or the buyer gave
+    the loan up (a credit discount it earned goes back into the price)."""
 
     status: Literal["withdrawn"] = described("The application's status: withdrawn.")
+
+
+@dataclass(frozen=True)
+class LoanApplicationDiscounted(_FinancingPayload):
+    """The dealer's credit discount was taken as the application went to the partner banks:
+    the order's price and the loan (`amount`) are both lower by it (docs/financing.md, "The
+    credit discount"); it goes back into the price if the loan is not taken."""
+
+    status: Literal["pending_review", "approved"] = described("The application's status.")
+    vehicle_price: Money = described("The car's price after the discount.")
+    down_payment: Money = described("The down payment, as it was.")
+    credit_discount: Money = described("The discount: a decimal amount as a string.")
+    credit_discount_name: NonEmpty = described("The discount's name, as the buyer reads it.")
 
 
 @dataclass(frozen=True)
@@ -217,6 +231,9 @@ LOAN_APPLICATION_RETURNED = DomainEvent(
     schema_version=2,
     formerly="financing.returned",
 )
+LOAN_APPLICATION_DISCOUNTED = DomainEvent(
+    "loan_application.discounted", payload=LoanApplicationDiscounted, app_label="financing"
+)
 # Partner banks' offers (docs/financing.md, "Offers").
 LOAN_OFFER_ANSWERED = DomainEvent(
     "loan_offer.answered", payload=LoanOfferAnswered, app_label="financing"
@@ -244,6 +261,16 @@ def application_payload(application: LoanApplication) -> dict:
         "annual_rate": str(application.annual_rate),
         "monthly_payment": str(application.monthly_payment),
         "rate_table_version": application.rate_table_version,
+    }
+
+
+def discounted_payload(application: LoanApplication) -> dict:
+    return {
+        **application_payload(application),
+        "vehicle_price": str(application.vehicle_price),
+        "down_payment": str(application.down_payment),
+        "credit_discount": str(application.credit_discount),
+        "credit_discount_name": application.credit_discount_name,
     }
 
 

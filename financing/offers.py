@@ -4,14 +4,15 @@ schedule and its full cost (docs/financing.md, "Offers"). It reads rows it is gi
 writes nothing, so the demo banks, the HTTP and manual banks' answers and the storefront's
 calculator all come to the same numbers."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from common.money import to_cents
 from financing import annuity
 from financing.full_cost import CashFlow, FullCost, full_cost
-from financing.models import BankProgramme, StateProgramme
+from financing.models import BankProgramme, CreditDiscount, StateProgramme
+from financing.models.banks import DealerRule
 
 HUNDRED = Decimal(100)
 
@@ -36,6 +37,10 @@ class LoanCase:
     @property
     def down_payment_percent(self) -> Decimal:
         return self.down_payment * HUNDRED / self.vehicle_price
+
+    def discounted(self, amount: Decimal) -> "LoanCase":
+        """The case with the car's price lowered by a credit discount of `amount`."""
+        return replace(self, vehicle_price=self.vehicle_price - amount)
 
 
 @dataclass(frozen=True)
@@ -89,21 +94,42 @@ def best_programme(programmes: list[BankProgramme], case: LoanCase) -> BankProgr
     return min(fitting, key=lambda p: (p.annual_rate, str(p.pk)), default=None)
 
 
+def rule_holds(rule: DealerRule, case: LoanCase) -> bool:
+    """Whether a state programme's or a credit discount's common rules hold for `case`: in
+    force on the day applied for, for its cars and its price."""
+    return (
+        rule.is_active
+        and rule.valid_from <= case.applied_on
+        and (rule.valid_until is None or case.applied_on <= rule.valid_until)
+        and (not rule.condition or rule.condition == case.condition)
+        and (rule.max_price is None or case.vehicle_price <= rule.max_price)
+        and _makes_fit(rule.makes, case.make)
+    )
+
+
 def state_programme_for(programmes: list[StateProgramme], case: LoanCase) -> StateProgramme | None:
     """The state programme, in force on the day applied for, that lowers the rate most."""
 
     def holds(programme: StateProgramme) -> bool:
-        return (
-            programme.is_active
-            and programme.valid_from <= case.applied_on
-            and (programme.valid_until is None or case.applied_on <= programme.valid_until)
-            and (not programme.condition or programme.condition == case.condition)
-            and (programme.max_price is None or case.vehicle_price <= programme.max_price)
-            and _makes_fit(programme.makes, case.make)
-            and (case.first_car or not programme.first_car_only)
-        )
+        return rule_holds(programme, case) and (case.first_car or not programme.first_car_only)
 
     return max(filter(holds, programmes), key=lambda p: p.rate_discount, default=None)
+
+
+def credit_discount_for(discounts: list[CreditDiscount], case: LoanCase) -> CreditDiscount | None:
+    """The dealer's credit discount `case` earns, the largest that holds: the loan left after
+    it at least its least loan (and above nothing), the term at least its shortest."""
+
+    def holds(discount: CreditDiscount) -> bool:
+        left = case.loan_amount - discount.amount
+        return (
+            rule_holds(discount, case)
+            and left > 0
+            and left >= discount.min_loan_amount
+            and case.term_months >= discount.min_term_months
+        )
+
+    return max(filter(holds, discounts), key=lambda d: (d.amount, str(d.pk)), default=None)
 
 
 def programme_offer(

@@ -35,11 +35,15 @@ REASONS: dict[str, StrOrPromise] = {
     "returned_cancelled": _("The order was cancelled: the loan goes back to the lender."),
     "returned_late": _("Disbursed after the order was cancelled: returned to the lender."),
     "bank_offer": _("The offer of %(bank)s chosen: %(rate)s%% a year, full cost %(full_cost)s%%."),
+    "credit_discount": _(
+        "%(name)s: the price and the loan lowered by %(amount)s with a partner bank."
+    ),
+    "buyer_withdrew": _("The buyer gave the loan up; the price is as without it."),
     "note": "%(text)s",
 }
 # How each figure reads: a percentage or a rate in the reader's decimals, an amount in roubles.
 _PERCENTAGES = frozenset({"rate", "dti", "limit", "down", "percent", "full_cost"})
-_AMOUNTS = frozenset({"cap", "max"})
+_AMOUNTS = frozenset({"cap", "max", "amount"})
 
 
 # A stored reason: {"code": "dti_within", "params": {"dti": "24.41", "limit": "40"}}.

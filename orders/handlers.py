@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from common.events import TypedEvent, consumer, contract
 from orders import services
@@ -12,6 +13,7 @@ from orders.choices import LinkKind
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
     from accounts.events import UserContactChanged, UserDeleted
+    from financing.events import LoanApplicationRejected, LoanApplicationWithdrawn
     from payments.events import (
         PaymentCompleted,
         PaymentLoanRecorded,
@@ -61,6 +63,23 @@ def paid_amount_from_payments(
     )
 
 
+@consumer(
+    {
+        "loan_application.withdrawn": "orders.credit_discount_back_on_withdrawn_loan",
+        "loan_application.rejected": "orders.credit_discount_back_on_rejected_loan",
+    },
+    app_label="orders",
+)
+def credit_discount_back(
+    event: TypedEvent[LoanApplicationWithdrawn | LoanApplicationRejected],
+) -> None:
+    """A loan not taken: the credit discount it earned goes back into the price (docs/deal.md,
+    "The credit discount"). Financing took it off before the loan went to the banks."""
+    services.order_credit_discount_return(
+        order_id=UUID(event.payload.order_id), loan_id=UUID(event.payload.id)
+    )
+
+
 # What other domains report about an order: noted as a link, pushed to the live feed. Every
 # such event's payload carries id, order_id, status, amount and currency.
 LINKED_EVENTS = {
@@ -73,6 +92,7 @@ LINKED_EVENTS = {
     "loan_application.approved": LinkKind.LOAN_APPLICATION,
     "loan_application.rejected": LinkKind.LOAN_APPLICATION,
     "loan_application.withdrawn": LinkKind.LOAN_APPLICATION,
+    "loan_application.discounted": LinkKind.LOAN_APPLICATION,
     "loan_application.sent_to_lender": LinkKind.LOAN_APPLICATION,
     "loan_application.disbursed": LinkKind.LOAN_APPLICATION,
     "loan_application.returned": LinkKind.LOAN_APPLICATION,

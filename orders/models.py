@@ -64,6 +64,16 @@ class Order(TimestampedModel):
         default=Decimal("0.00"),
         help_text=_("Captured payments less refunds, and the loan once disbursed."),
     )
+    # The dealer's credit discount the order's loan earned through a partner bank, already
+    # out of `total_amount`; back in if the loan is not taken (docs/deal.md, "The credit
+    # discount").
+    credit_discount = models.DecimalField(
+        _("credit discount"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    credit_discount_name = models.CharField(_("credit discount's name"), max_length=150, blank=True)
+    credit_discount_loan_id = models.UUIDField(
+        _("credit discount's loan application"), null=True, blank=True
+    )
     # The version of payments' report that `paid_amount` comes from (`payment.completed`,
     # `payment.refunded`): an older report, delivered late, changes nothing.
     paid_version = models.PositiveIntegerField(_("paid amount version"), default=0)
@@ -85,6 +95,9 @@ class Order(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(paid_amount__gte=0), name="orders_paid_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_discount__gte=0), name="orders_credit_discount_not_negative"
             ),
         ]
         indexes = [

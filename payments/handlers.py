@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
     from financing.events import (
         LoanApplicationApproved,
         LoanApplicationDisbursed,
+        LoanApplicationDiscounted,
         LoanApplicationReturned,
         LoanApplicationWithdrawn,
     )
@@ -156,11 +157,17 @@ def refund_cancelled_policy(event: TypedEvent[InsurancePolicyCancelled]) -> None
     {
         "loan_application.approved": "payments.note_approved_loan",
         "loan_application.withdrawn": "payments.note_withdrawn_loan",
+        "loan_application.discounted": "payments.note_discounted_loan",
     },
     app_label="payments",
 )
-def note_loan(event: TypedEvent[LoanApplicationApproved | LoanApplicationWithdrawn]) -> None:
-    """An approved loan is to pay what the down payment leaves: customers pay only that."""
+def note_loan(
+    event: TypedEvent[
+        LoanApplicationApproved | LoanApplicationWithdrawn | LoanApplicationDiscounted
+    ],
+) -> None:
+    """An approved loan is to pay what the down payment leaves: customers pay only that.
+    A credit discount lowers it after orders has lowered the price (docs/deal.md)."""
     report = event.payload
     services.order_financing_note(
         order_id=report.order_id,

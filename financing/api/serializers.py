@@ -136,6 +136,8 @@ class LoanApplicationOutputSerializer(serializers.ModelSerializer):
             "bank_id",
             "full_cost_percent",
             "full_cost_amount",
+            "credit_discount",
+            "credit_discount_name",
             "lender",
             "sent_to_lender_at",
             "disbursement_reference",
@@ -147,6 +149,10 @@ class LoanApplicationOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
         extra_kwargs = {
             "annual_rate": {"help_text": "Percent a year."},
+            "credit_discount": {
+                "help_text": "The dealer's credit discount taken when it went to the banks: "
+                "already out of vehicle_price and loan_amount."
+            },
             "debt_to_income": {
                 "help_text": "Percent: (monthly payment + existing debts) / monthly income."
             },

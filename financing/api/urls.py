@@ -24,6 +24,11 @@ urlpatterns = [
         name="financing-application-disburse",
     ),
     path(
+        "financing/applications/<uuid:pk>/withdraw",
+        views.LoanWithdrawView.as_view(),
+        name="financing-application-withdraw",
+    ),
+    path(
         "financing/applications/<uuid:pk>/schedule/",
         views.LoanScheduleView.as_view(),
         name="financing-application-schedule",

@@ -144,6 +144,15 @@ class OfferChooseView(ActionView):
         return services.offer_choose(user=request.user, offer_id=pk)
 
 
+class LoanWithdrawView(ActionView):
+    input_serializer = None
+    output_serializer = s.LoanApplicationOutputSerializer
+    summary = "Give your loan up before the lender pays; a credit discount goes back into the price"
+
+    def act(self, request, pk, body):
+        return services.application_withdraw(user=request.user, application_id=pk)
+
+
 class OfferAnswerView(ActionView):
     permission_classes = [IsStaffRole]
     input_serializer = s.OfferAnswerInputSerializer

@@ -1,7 +1,7 @@
 """Writes of the financing domain: applications are scored, decided, sent to the lender,
 disbursed, returned and withdrawn only here (docs/deal.md, "The loan" and "Cancelling").
 Applications made and decided in `applications.py`, the lender's side (sending, asking,
-disbursement) in `lender.py`, withdrawal when the order is cancelled in `withdrawal.py`; partner banks' offers asked for and
+disbursement) in `lender.py`, withdrawal (the order cancelled, or the buyer's own) in `withdrawal.py`; partner banks' offers asked for and
 chosen in `offers.py`, the banks' answers in `answers.py` (docs/financing.md)."""
 
 from financing.services.answers import (
@@ -22,12 +22,13 @@ from financing.services.lender import (
 )
 from financing.services.offers import (
     banks_eligible,
+    credit_discount_of,
     offer_choose,
     offer_decline_send,
     offer_send,
     offers_request,
 )
-from financing.services.withdrawal import order_applications_withdraw
+from financing.services.withdrawal import application_withdraw, order_applications_withdraw
 
 __all__ = [
     "application_create",
@@ -35,9 +36,11 @@ __all__ = [
     "application_disburse",
     "application_lender_check",
     "application_send",
+    "application_withdraw",
     "bank_callback_apply",
     "bank_callback_verify",
     "banks_eligible",
+    "credit_discount_of",
     "lenders_poll",
     "offer_answer_record",
     "offer_choose",

@@ -3,6 +3,7 @@ consents to, the buyer's choice among their answers, and the rest declined. The 
 answers are recorded in `answers.py`."""
 
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -31,12 +32,14 @@ from financing.error_codes import FinancingErrorCode
 from financing.models import (
     Bank,
     BankOffer,
+    CreditDiscount,
     LoanApplication,
     LoanInstallment,
 )
 from financing.reasons import reason as reason_of
 from financing.services.lender import _send_after_commit
 from orders import selectors as orders
+from orders import services as orders_services
 
 DB = "financing"
 logger = logging.getLogger(__name__)
@@ -61,9 +64,21 @@ def loan_case(application: LoanApplication) -> offers.LoanCase:
     )
 
 
+def credit_discount_of(application: LoanApplication) -> CreditDiscount | None:
+    """The dealer's credit discount the application earns if it goes to the banks (None once
+    it has gone: what it earned then is on it)."""
+    if application.asks_banks:
+        return None
+    discounts = list(CreditDiscount.objects.using(DB).filter(is_active=True))
+    return offers.credit_discount_for(discounts, loan_case(application))
+
+
 def banks_eligible(application: LoanApplication) -> list[Bank]:
-    """The active banks one of whose programmes takes the application."""
+    """The active banks one of whose programmes takes the application, as they would be
+    asked: at the price its credit discount leaves."""
     case = loan_case(application)
+    if discount := credit_discount_of(application):
+        case = case.discounted(discount.amount)
     banks = Bank.objects.using(DB).filter(is_active=True).prefetch_related("programmes")
     return [bank for bank in banks if offers.best_programme(list(bank.programmes.all()), case)]
 
@@ -74,7 +89,9 @@ def offers_request(
     *, user: Actor, application_id: Id, bank_ids: list[UUID], ip_address: str | None = None
 ) -> list[BankOffer]:
     """Send one's own application to `bank_ids`, each named in a consent of its own (152-FZ,
-    art. 9): only eligible active banks, once per application, while it waits for a bank."""
+    art. 9): only eligible active banks, once per application, while it waits for a bank.
+    The dealer's credit discount it earns is taken off the order's price and the loan first
+    (docs/financing.md, "The credit discount"), so the banks are asked for the smaller loan."""
     application = _own_application(user, application_id)
     if application.status not in (ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED):
         raise _not_open(application)
@@ -103,6 +120,7 @@ def offers_request(
         for pk in dict.fromkeys(bank_ids)
     }
     now = timezone.now()
+    compensate: Callable[[], object] | None = None
     try:
         with transaction.atomic(using=DB):
             application = (
@@ -110,6 +128,9 @@ def offers_request(
             )
             if application.asks_banks:
                 raise _already_requested()
+            if discount := credit_discount_of(application):
+                # Applied only past this lock: one request at a time changes the order.
+                compensate = _credit_discount_take(application, discount)
             application.asks_banks = True
             application.save(using=DB, update_fields=["asks_banks", "updated_at"])
             made = BankOffer.objects.using(DB).bulk_create(
@@ -124,9 +145,55 @@ def offers_request(
             )
             for offer in made:
                 transaction.on_commit(partial(_enqueue, "offer_send_task", offer.pk), using=DB)
-    except IntegrityError as exc:  # a concurrent request for the same application won
-        raise _already_requested() from exc
+    except BaseException as exc:
+        discounted = LoanApplication.objects.using(DB).filter(
+            pk=application.pk, credit_discount__gt=0
+        )
+        if compensate is not None and not discounted.exists():  # not committed: price back
+            compensate()
+        if isinstance(exc, IntegrityError):  # a concurrent request for the application won
+            raise _already_requested() from exc
+        raise
     return made
+
+
+def _credit_discount_take(
+    application: LoanApplication, discount: CreditDiscount
+) -> Callable[[], object]:
+    """Take `discount` off the order's price (committed there first: payments hears of the
+    smaller loan only after), then off the application's price and loan, whose schedule is
+    drawn again at its rate. Returns what puts the order's price back."""
+    orders_services.order_credit_discount_set(
+        order_id=application.order_id,
+        loan_id=application.pk,
+        amount=discount.amount,
+        name=discount.name,
+    )
+    application.vehicle_price -= discount.amount
+    application.loan_amount -= discount.amount
+    application.credit_discount = discount.amount
+    application.credit_discount_name = discount.name
+    application.reasons = [
+        *application.reasons,
+        reason_of("credit_discount", name=discount.name, amount=discount.amount),
+    ]
+    _terms_put(
+        application,
+        offers.offer_terms(
+            amount=application.loan_amount,
+            annual_rate=application.annual_rate,
+            term_months=application.term_months,
+            issued_on=timezone.localdate(),
+        ),
+    )
+    events.LOAN_APPLICATION_DISCOUNTED.emit(
+        aggregate_id=application.pk, payload=events.discounted_payload(application)
+    )
+    return partial(
+        orders_services.order_credit_discount_return,
+        order_id=application.order_id,
+        loan_id=application.pk,
+    )
 
 
 def _own_application(user: Actor, application_id: Id) -> LoanApplication:
@@ -258,12 +325,6 @@ def _take(application: LoanApplication, offer: BankOffer) -> None:
     )
     application.bank = offer.bank
     application.lender = LENDER_OF_ADAPTER[offer.bank.adapter]
-    application.annual_rate = terms.annual_rate
-    application.term_months = terms.term_months
-    application.monthly_payment = terms.monthly_payment
-    application.total_interest = sum((row.interest for row in terms.schedule), Decimal("0.00"))
-    application.full_cost_percent = terms.full_cost.percent
-    application.full_cost_amount = terms.full_cost.amount
     application.reasons = [
         *application.reasons,
         reason_of(
@@ -273,6 +334,17 @@ def _take(application: LoanApplication, offer: BankOffer) -> None:
             full_cost=terms.full_cost.percent,
         ),
     ]
+    _terms_put(application, terms)
+
+
+def _terms_put(application: LoanApplication, terms: offers.OfferTerms) -> None:
+    """Save the application with `terms`: its rate, payment, full cost and schedule."""
+    application.annual_rate = terms.annual_rate
+    application.term_months = terms.term_months
+    application.monthly_payment = terms.monthly_payment
+    application.total_interest = sum((row.interest for row in terms.schedule), Decimal("0.00"))
+    application.full_cost_percent = terms.full_cost.percent
+    application.full_cost_amount = terms.full_cost.amount
     application.save(using=DB)
     application.installments.using(DB).all().delete()
     LoanInstallment.objects.using(DB).bulk_create(

@@ -126,3 +126,26 @@ def offer_make(application, *, status: str = "offered"):
         total_to_pay=application.loan_amount,
         valid_until=timezone.now() + timedelta(days=7),
     )
+
+
+def credit_discount_make(
+    *, amount: str = "100000.00", name: str = "Выгода при покупке в кредит", **rules
+):
+    """The dealer's credit discount, in force from yesterday, for every car unless `rules`
+    narrow it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from financing.models import CreditDiscount
+
+    return CreditDiscount.objects.create(
+        name=name,
+        amount=Decimal(amount),
+        valid_from=timezone.localdate() - timedelta(days=1),
+        **rules,
+    )
+
+
+def withdraw_url(application) -> str:
+    return reverse("financing-application-withdraw", args=[application.pk])

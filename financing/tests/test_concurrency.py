@@ -138,3 +138,37 @@ def test_two_offers_taken_at_once_leave_exactly_one_chosen(customer):
     application.refresh_from_db()
     assert application.bank_id == chosen.bank_id
     assert LoanInstallment.objects.filter(application=application).count() == 60
+
+
+def test_ten_requests_to_the_banks_at_once_take_the_credit_discount_once(customer):
+    from financing.models import BankOffer
+    from financing.tests.factories import banks_make, credit_discount_make, offers_url
+    from orders import selectors as orders_selectors
+    from orders.tests.factories import order_make, vehicle_make
+
+    volga = next(bank for bank in banks_make() if bank.code == "demo-volga")
+    credit_discount_make(amount="100000.00")
+    order = order_make(customer, (vehicle_make(price="1000000.00", year=2026), 1))
+    application = application_make(customer, order)
+    body = {"banks": [str(volga.pk)], "consent": True}
+
+    responses = run_concurrently(
+        10, lambda: client_for(customer).post(offers_url(application), body, format="json")
+    )
+
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 9
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {
+        "offers_already_requested"
+    }
+    application.refresh_from_db()
+    assert (application.loan_amount, application.credit_discount) == (
+        Decimal("700000.00"),
+        Decimal("100000.00"),
+    )
+    order = orders_selectors.order_get(user=customer, order_id=order.pk)
+    assert (order.total_amount, order.credit_discount) == (
+        Decimal("900000.00"),
+        Decimal("100000.00"),
+    )
+    assert BankOffer.objects.count() == 1
+    assert OutboxEvent.objects.filter(type="loan_application.discounted").count() == 1

@@ -43,6 +43,9 @@ class OrderView:
     # The showroom that sells it (docs/showrooms.md): what another domain's record of the
     # order belongs to; None for an order of accessories alone, the group's.
     showroom_id: UUID | None = None
+    # The dealer's credit discount already out of `total_amount` (docs/deal.md).
+    credit_discount: Decimal = Decimal("0.00")
+    credit_discount_name: str = ""
 
 
 _VIEW_FIELDS = [field.name for field in dataclasses.fields(OrderView)]

@@ -1,6 +1,8 @@
-"""An item's quantity changed while its order is pending; the catalog's reservation follows."""
+"""What a pending order's total is made of: an item's quantity (the catalog's reservation
+follows) and the dealer's credit discount its loan earned."""
 
 import uuid
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -62,3 +64,62 @@ def order_item_quantity_set(*, order_id: uuid.UUID, item_id: uuid.UUID, quantity
             )
         raise
     return order
+
+
+# THE CREDIT DISCOUNT (docs/deal.md, "The credit discount")
+# ------------------------------------------------------------------------------
+def order_credit_discount_set(
+    *, order_id: uuid.UUID, loan_id: uuid.UUID, amount: Decimal, name: str = ""
+) -> Order:
+    """Take the dealer's credit discount of `amount` that loan application `loan_id` earned
+    off a pending order's total. Financing calls it before it announces the loan's smaller
+    amount, so the customer is never asked for more than the discounted price leaves."""
+    with transaction.atomic(using=DB):
+        order = Order.objects.using(DB).select_for_update().get(pk=order_id)
+        if (order.credit_discount, order.credit_discount_loan_id) == (amount, loan_id):
+            return order
+        if order.status != OrderStatus.PENDING:
+            raise ApplicationError(
+                _("The price can only change while the order is pending."),
+                code=OrderErrorCode.ORDER_NOT_EDITABLE,
+                status=409,
+            )
+        _credit_discount_put(order, amount=amount, name=name, loan_id=loan_id)
+    return order
+
+
+def order_credit_discount_return(*, order_id: uuid.UUID, loan_id: uuid.UUID) -> Order | None:
+    """The loan `loan_id` is not taken (withdrawn, rejected): the credit discount it earned
+    goes back into the pending order's price. A discount of another application, or an order
+    no longer pending (a cancelled one keeps its figures), is left as it is."""
+    with transaction.atomic(using=DB):
+        order = Order.objects.using(DB).select_for_update().filter(pk=order_id).first()
+        if (
+            order is None
+            or order.credit_discount_loan_id != loan_id
+            or order.status != OrderStatus.PENDING
+        ):
+            return None
+        _credit_discount_put(order, amount=Decimal("0.00"), name="", loan_id=None)
+    return order
+
+
+def _credit_discount_put(
+    order: Order, *, amount: Decimal, name: str, loan_id: uuid.UUID | None
+) -> None:
+    order.total_amount += order.credit_discount - amount
+    order.credit_discount = amount
+    order.credit_discount_name = name
+    order.credit_discount_loan_id = loan_id
+    _changed(order, PUSH_UPDATED)
+    order.save(
+        using=DB,
+        update_fields=[
+            "total_amount",
+            "credit_discount",
+            "credit_discount_name",
+            "credit_discount_loan_id",
+            "sequence",
+            "updated_at",
+        ],
+    )
