@@ -136,6 +136,11 @@ def order_facts(order_id: Any) -> dict[str, Any]:
             "loan_amount": _money(papers.loan_amount),
             "own_funds": _money(max(total - papers.loan_amount, Decimal(0))),
             "deposit": _money(orders_selectors.vehicle_deposit(total=total)),
+            # The dealer's credit discount, already out of `total`, held only with the loan
+            # through a partner bank (docs/financing.md, "The credit discount").
+            "credit_discount": _money(papers.view.credit_discount),
+            "credit_discount_name": papers.view.credit_discount_name,
+            "price_without_loan": _money(total + papers.view.credit_discount),
         },
         "buyer": {
             "id": str(papers.view.customer_id),
@@ -159,8 +164,9 @@ def kind_facts(kind: str, base: dict[str, Any], *, amount: Decimal | None) -> di
             (Decimal(line["vehicle"].get("list_price") or line["unit_price"]) * line["quantity"])
             for line in base["lines"]
         )
+        credit_discount = Decimal(order["credit_discount"])
         return {
-            "discount": _money(max(list_total - total, Decimal(0))),
+            "discount": _money(max(list_total - total - credit_discount, Decimal(0))),
             "list_total": _money(list_total),
             "valid_until": (timezone.localdate() + timedelta(days=7)).isoformat(),
             "loan": _loan_estimate(total),

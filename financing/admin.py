@@ -36,6 +36,7 @@ from financing.models import (
     Bank,
     BankOffer,
     BankProgramme,
+    CreditDiscount,
     LoanApplication,
     LoanInstallment,
     StateProgramme,
@@ -225,6 +226,8 @@ class LoanApplicationAdmin(
             {
                 "fields": [
                     "vehicle",
+                    "credit_discount",
+                    "credit_discount_name",
                     "down",
                     "loan",
                     "term_months",
@@ -396,3 +399,13 @@ class BankAdmin(BankConfigurationMixin):
 class StateProgrammeAdmin(BankConfigurationMixin):
     list_display = ["name", "rate_discount", "condition", "valid_from", "valid_until", "is_active"]
     list_filter = ["is_active", "condition"]
+
+
+@admin.register(CreditDiscount)
+class CreditDiscountAdmin(BankConfigurationMixin):
+    """The dealer's credit discounts (docs/financing.md, "The credit discount"): a price, so
+    changed by those who configure the banks, not by every manager."""
+
+    list_display = ["name", "amount", "condition", "valid_from", "valid_until", "is_active"]
+    list_filter = ["is_active", "condition"]
+    search_fields = ["name"]

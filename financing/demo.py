@@ -1,6 +1,7 @@
 """Demo loan applications for `manage.py seed_demo`, on the demo client's orders: one
 rejected then approved on the order waiting for payment, one pending review on a new order,
-and one withdrawn with the new order it was for."""
+and one withdrawn with the new order it was for; the demo banks and the dealer's credit
+discount."""
 
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,7 @@ from accounts import selectors as accounts_selectors
 from catalog import selectors as catalog_selectors
 from common.money import to_cents
 from financing import scoring, services
-from financing.models import Bank, BankProgramme, LoanApplication, StateProgramme
+from financing.models import Bank, BankProgramme, CreditDiscount, LoanApplication, StateProgramme
 from orders import selectors as orders_selectors
 from orders import services as orders_services
 
@@ -22,6 +23,7 @@ APPROVED, REVIEWED, REJECTED = Decimal("4"), Decimal("2"), Decimal("1.25")
 
 def seed(stdout) -> None:
     banks_seed()
+    credit_discount_seed()
     client = accounts_selectors.user_get_by_email(email="client@autosalon.local")
     if client is None or LoanApplication.objects.filter(customer_id=client.pk).exists():
         return
@@ -140,3 +142,18 @@ def banks_seed() -> list[Bank]:
         },
     )
     return banks
+
+
+def credit_discount_seed() -> CreditDiscount:
+    """The dealer's credit discount on new cars (docs/financing.md, "The credit discount")."""
+    discount, _ = CreditDiscount.objects.get_or_create(
+        name="Выгода при покупке в кредит",
+        defaults={
+            "amount": Decimal("100000.00"),
+            "condition": "new",
+            "min_loan_amount": Decimal("500000.00"),
+            "min_term_months": 12,
+            "valid_from": timezone.localdate().replace(month=1, day=1),
+        },
+    )
+    return discount

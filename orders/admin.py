@@ -184,6 +184,8 @@ class OrderAdmin(
                     "sold_by",
                     "status",
                     "total",
+                    "credit_discount",
+                    "credit_discount_name",
                     "paid",
                     "notes",
                 ]
@@ -203,6 +205,7 @@ class OrderAdmin(
                     "total_quantity",
                     "sequence",
                     "paid_version",
+                    "credit_discount_loan_id",
                     "customer_synced_at",
                     "customer_scrubbed",
                     "created_at",

@@ -71,6 +71,13 @@ class Deal:
         credited = trade_in is not None and trade_in.status in CREDITED
         return (trade_in.amount or ZERO) if trade_in is not None and credited else ZERO
 
+    @property
+    def price_without_loan(self) -> Decimal:
+        """The price before a credit discount the loan earned (docs/deal.md, "The credit
+        discount"): what the buyer pays if they give the loan up."""
+        return self.order.total_amount + self.order.credit_discount
+
+
 
 CREDITED = ("accepted", "inspected", "completed")
 

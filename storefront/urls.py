@@ -47,6 +47,7 @@ urlpatterns = [
     ),
     path("account/orders/<uuid:order_id>/loan/banks", loans.loan_banks, name="loan-banks"),
     path("account/orders/<uuid:order_id>/loan/offers", loans.loan_offers_part, name="loan-offers"),
+    path("account/orders/<uuid:order_id>/loan/withdraw", loans.loan_withdraw, name="loan-withdraw"),
     path(
         "account/orders/<uuid:order_id>/loan/offers/<uuid:offer_id>/choose",
         loans.loan_offer_choose,

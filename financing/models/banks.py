@@ -52,7 +52,8 @@ class Bank(TimestampedModel):
         verbose_name_plural = _("partner banks")
         ordering = ["position", "name"]
         # Where applications and buyers' data go: not the managers' to change by default
-        # (docs/financing.md, "Banks"); it covers programmes and state programmes too.
+        # (docs/financing.md, "Banks"); it covers programmes, state programmes and the
+        # dealer's credit discounts too.
         permissions = [("configure_banks", _("Can configure partner banks and programmes"))]
 
     def __str__(self):

@@ -323,6 +323,12 @@ class DealOutputSerializer(serializers.Serializer):
         help_text="The buyer's old car: its status and credit (accepted: expected; inspected: "
         "recorded with the order's money).",
     )
+    price_without_loan = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="The price before the credit discount the loan earned (order.credit_discount):"
+        " what the buyer pays if they give the loan up.",
+    )
     balance_due = serializers.DecimalField(max_digits=14, decimal_places=2)
     outstanding = DealStepOutputSerializer(
         many=True, help_text="What still stands between the order and paid."

@@ -87,6 +87,24 @@ def loan_offer_choose(request: HttpRequest, order_id: UUID, offer_id: UUID) -> H
     return HttpResponseRedirect(back)
 
 
+@require_POST
+@page
+def loan_withdraw(request: HttpRequest, order_id: UUID) -> HttpResponse:
+    """The buyer gives their loan up: the order is theirs to pay in full, at the price
+    without a credit discount."""
+    back = reverse("storefront:order", args=[order_id]) + "#loan"
+    if away := signed_in_or_away(request, back):
+        return away
+    loan = _loan_of(request, order_id)
+    try:
+        financing.application_withdraw(user=buyer_of(request), application_id=loan.pk)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The loan is given up: the order is yours to pay in full."))
+    return HttpResponseRedirect(back)
+
+
 @require_GET
 @page
 def loan_offers_part(request: HttpRequest, order_id: UUID) -> HttpResponse:
