@@ -149,6 +149,9 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "financing.stateprogramme": lambda n: ngettext(
         "%(count)d state programme", "%(count)d state programmes", n
     ),
+    "financing.creditdiscount": lambda n: ngettext(
+        "%(count)d credit discount", "%(count)d credit discounts", n
+    ),
     "financing.loaninstallment": lambda n: ngettext(
         "%(count)d loan installment", "%(count)d loan installments", n
     ),

@@ -69,8 +69,10 @@ class LoanApplicationRejected(_FinancingPayload):
 
 @dataclass(frozen=True)
 class LoanApplicationWithdrawn(_FinancingPayload):
-    """An open loan application was withdrawn: its order was cancelled, or the buyer gave
-    the loan up (a credit discount it earned goes back into the price)."""
+    """An open loan application was withdrawn because its order was cancelled."""
+
+    # Its description is version 1's, word for word, as a rename's must be (docs/events.md,
+    # "Names"): the buyer giving the loan up withdraws it too (docs/financing.md).
 
     status: Literal["withdrawn"] = described("The application's status: withdrawn.")
 

@@ -74,3 +74,39 @@ def test_nothing_goes_to_a_bank_not_ticked_and_another_buyers_order_is_not_found
     assert signed_in(customer).post(choose).status_code == 302
     application.refresh_from_db()
     assert application.bank_id == banks["demo-volga"].pk
+
+
+def test_the_order_page_shows_the_credit_discount_and_giving_the_loan_up_puts_the_price_back(
+    customer, banks, run_on_commit
+):
+    from financing.tests.factories import credit_discount_make
+    from orders import selectors as orders_selectors
+
+    credit_discount_make(amount="100000.00", name="Выгода при покупке в кредит")
+    order = order_make(customer, (vehicle_make(price="1000000.00", year=2026), 1))
+    with run_on_commit():
+        application = application_make(customer, order)
+    page = reverse("storefront:order", args=[order.pk])
+    before = signed_in(customer).get(page).content.decode().replace("\xa0", " ")
+    with run_on_commit():
+        signed_in(customer).post(
+            reverse("storefront:loan-banks", args=[order.pk]),
+            {"bank": [str(banks["demo-volga"].pk)]},
+        )
+    during = signed_in(customer).get(page).content.decode().replace("\xa0", " ")
+    stranger = signed_in(UserFactory()).post(reverse("storefront:loan-withdraw", args=[order.pk]))
+    with run_on_commit():
+        given_up = signed_in(customer).post(reverse("storefront:loan-withdraw", args=[order.pk]))
+    after = signed_in(customer).get(page).content.decode().replace("\xa0", " ")
+
+    assert "с кредитом через банк-партнёр автомобиль стоит на 100 000,00 ₽ меньше" in before
+    assert 'id="credit-discount"' in during and "−100 000,00 ₽" in during
+    assert "Цена без кредита" in during and "1 000 000,00 ₽" in during
+    assert "Отказаться от кредита" in during
+    assert stranger.status_code == 404 and given_up.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    assert orders_selectors.order_get(user=customer, order_id=order.pk).total_amount == Decimal(
+        "1000000.00"
+    )
+    assert 'id="credit-discount"' not in after and "Отказаться от кредита" not in after

@@ -16,7 +16,7 @@ from accounts.models import Consent
 from accounts.tests.factories import UserFactory
 from financing import services
 from financing.models import BankOffer, LoanApplication
-from financing.tests.factories import application_make, banks_make
+from financing.tests.factories import application_make, banks_make, credit_discount_make
 from orders.tests.factories import order_make, vehicle_make
 from tests.browser.pages import chromium_page, outside_the_browser_loop, snap
 from tests.browser.test_storefront_browser import sign_in
@@ -29,11 +29,23 @@ pytestmark = [
 SCREENS = {
     "ru": (
         {"width": 390, "height": 844},
-        {"send": "Отправить в банки", "best": "Выгоднее всего", "chosen": "Выбрано"},
+        {
+            "send": "Отправить в банки",
+            "best": "Выгоднее всего",
+            "chosen": "Выбрано",
+            "saves": "стоит на 100 000,00 ₽ меньше",
+            "without": "Цена без кредита",
+        },
     ),
     "en": (
         {"width": 1366, "height": 900},
-        {"send": "Send to the banks", "best": "Cheapest in all", "chosen": "Chosen"},
+        {
+            "send": "Send to the banks",
+            "best": "Cheapest in all",
+            "chosen": "Chosen",
+            "saves": "costs 100,000.00 RUB less",
+            "without": "Price without a loan",
+        },
     ),
 }
 
@@ -48,6 +60,7 @@ def the_banks_answer() -> None:
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_a_buyer_compares_three_banks_answers_and_takes_the_cheapest(chromium, server, language):
     banks_make()
+    credit_discount_make(amount="100000.00", name="Выгода при покупке в кредит")
     buyer = UserFactory(language=language)
     car = vehicle_make(price="2400000.00", make="Haval", model="Jolion", year=2026)
     order = order_make(buyer, (car, 1))
@@ -70,6 +83,7 @@ def test_a_buyer_compares_three_banks_answers_and_takes_the_cheapest(chromium, s
         picks = page.locator(".bank-pick")
         expect(picks).to_have_count(3)
         pick_text = picks.all_inner_texts()
+        saving = page.locator(".credit-discount-offer").inner_text()
         snap(page, f"loan-banks-{language}")
         page.get_by_role("button", name=words["send"]).click()
         expect(page.locator(".bank-offer")).to_have_count(3)
@@ -95,6 +109,7 @@ def test_a_buyer_compares_three_banks_answers_and_takes_the_cheapest(chromium, s
             words["chosen"]
         )
         chosen_page = page.locator("#loan").inner_text()
+        deal = page.locator("section[aria-labelledby=deal-title]").inner_text()
         snap(page, f"loan-chosen-{language}")
 
     offers = {o.bank.code: o for o in BankOffer.objects.select_related("bank")}
@@ -102,8 +117,16 @@ def test_a_buyer_compares_three_banks_answers_and_takes_the_cheapest(chromium, s
         (o for o in offers.values() if o.total_to_pay is not None), key=lambda o: o.total_to_pay
     )
     assert best_bank == cheapest.bank.code
+    application.refresh_from_db()
     assert all("Демо-банк" in text or "АО" in text for text in pick_text)
     assert len(waiting) == 3
+    # the dealer's credit discount: promised before, taken off the price and the loan after
+    assert words["saves"] in saving.replace("\xa0", " ")
+    assert words["without"] in deal and "Выгода при покупке в кредит" in deal
+    assert (application.loan_amount, application.credit_discount) == (
+        Decimal("1820000.00"),
+        Decimal("100000.00"),
+    )
     assert "30 %" in cards["demo-region"]  # the refusal, with the bank's reason
     for code in ("demo-stolichny", "demo-volga"):
         assert (
@@ -112,7 +135,6 @@ def test_a_buyer_compares_three_banks_answers_and_takes_the_cheapest(chromium, s
         )
     assert width <= viewport["width"]
     assert rows == (3 if language == "ru" else 1)  # stacked on a phone, side by side
-    application.refresh_from_db()
     assert application.bank.code == best_bank
     assert application.monthly_payment == offers[best_bank].monthly_payment
     assert offers[best_bank].bank.name in chosen_page

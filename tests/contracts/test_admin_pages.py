@@ -34,7 +34,7 @@ from documents import services as documents_services
 from documents.models import REQUISITE_FIELDS
 from documents.tests.factories import legal_entity_make
 from financing.models import LoanApplication, LoanInstallment
-from financing.tests.factories import application_make, offer_make
+from financing.tests.factories import application_make, credit_discount_make, offer_make
 from insurance.models import Claim, Policy, Quote
 from insurance.tests.factories import claim_make, insured_vehicle_make, policy_make, quote_make
 from integrations.models import WebhookDelivery
@@ -91,8 +91,10 @@ def _rows_make(customer) -> None:
             password="wrong",
         )
     order = order_make(customer, (insured_vehicle_make(price="1100000.00"), 1))
-    # with a partner bank's offer on it: the banks, their programmes and a state programme
+    # with a partner bank's offer on it: the banks, their programmes and a state programme;
+    # and the dealer's credit discount
     offer_make(application_make(customer, order, vehicle_price="1100.00", down_payment="100.00"))
+    credit_discount_make()
     payment = completed_payment_make(customer, order, "100.00")
     payments_services.payment_refund(
         payment_id=payment.pk, amount=Decimal("10.00"), reason="Scratch"

@@ -178,6 +178,10 @@ MATRIX = {
     ("POST", f"{V1}/financing/offers/{{id}}/choose"): row(
         401, OK, 404, 404, 404, other_showroom=404
     ),
+    # Only the buyer gives their own loan up: staff cannot do it in their name.
+    ("POST", f"{V1}/financing/applications/{{id}}/withdraw"): row(
+        401, OK, 404, 404, 404, other_showroom=404
+    ),
     ("POST", f"{V1}/financing/offers/{{id}}/answer"): SHOWROOM_STAFF,
     ("GET", f"{V1}/insurance/quotes/"): SIGNED_IN,
     ("POST", f"{V1}/insurance/quotes/"): SIGNED_IN,

@@ -121,7 +121,7 @@ def _rooms(block: str) -> list[str]:
 
 
 # Rooms that are a module or, grown, a package of modules re-exported from its __init__.
-EITHER_FORM = {"services.py", "services/", "selectors.py", "selectors/"}
+EITHER_FORM = {"models.py", "models/", "services.py", "services/", "selectors.py", "selectors/"}
 
 
 def _app_rooms(app: str) -> set[str]:
