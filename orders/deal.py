@@ -78,7 +78,6 @@ class Deal:
         return self.order.total_amount + self.order.credit_discount
 
 
-
 CREDITED = ("accepted", "inspected", "completed")
 
 

@@ -43,9 +43,7 @@ def words(document) -> str:
     return text_of(document).replace("\xa0", " ")
 
 
-def test_the_papers_state_the_credit_discount_and_the_price_without_the_loan(
-    customer, discounted
-):
+def test_the_papers_state_the_credit_discount_and_the_price_without_the_loan(customer, discounted):
     order_id = discounted.order_id
     offer = documents.document_generate(kind="offer", order_id=order_id)
     invoice = documents.document_generate(kind="invoice", order_id=order_id)

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Consent
 from accounts.tests.factories import UserFactory
+from common.events.publishing import redeliver, undelivered
 from financing import services
 from financing.models import BankOffer, LoanApplication
 from financing.tests.factories import application_make, banks_make, credit_discount_make
@@ -35,6 +36,7 @@ SCREENS = {
             "chosen": "Выбрано",
             "saves": "стоит на 100 000,00 ₽ меньше",
             "without": "Цена без кредита",
+            "due": "К оплате\n480 000,00 ₽",
         },
     ),
     "en": (
@@ -45,14 +47,18 @@ SCREENS = {
             "chosen": "Chosen",
             "saves": "costs 100,000.00 RUB less",
             "without": "Price without a loan",
+            "due": "Due\n480,000.00 RUB",
         },
     ),
 }
 
 
 def the_banks_answer() -> None:
-    """What a worker does with the applications the page sent: each goes to its bank, and the
-    demo banks answer (financing/banks/demo.py)."""
+    """What the relay and a worker do once the page sent the application (no worker runs
+    beside this site): its events reach their consumers (the order's loan takes the credit
+    discount's smaller amount), each application goes to its bank, and the demo banks answer
+    (financing/banks/demo.py)."""
+    redeliver("financing", undelivered("financing", due_only=False))
     for offer in BankOffer.objects.filter(status="requested"):
         services.offer_send(offer_id=offer.pk)
 
@@ -123,6 +129,8 @@ def test_a_buyer_compares_three_banks_answers_and_takes_the_cheapest(chromium, s
     # the dealer's credit discount: promised before, taken off the price and the loan after
     assert words["saves"] in saving.replace("\xa0", " ")
     assert words["without"] in deal and "Выгода при покупке в кредит" in deal
+    # the buyer's own part is the down payment still: the price and the loan fell together
+    assert words["due"] in deal.replace("\xa0", " "), deal
     assert (application.loan_amount, application.credit_discount) == (
         Decimal("1820000.00"),
         Decimal("100000.00"),
