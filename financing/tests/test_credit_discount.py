@@ -135,7 +135,7 @@ def test_the_loan_taken_keeps_the_discount_and_pays_the_lower_price(
 
 
 def test_a_loan_given_up_puts_the_discount_back_and_the_deal_agrees(
-    customer, application, banks, run_on_commit
+    customer, application, banks, run_on_commit, provider
 ):
     credit_discount_make(amount="100000.00")
     with run_on_commit():
@@ -158,8 +158,19 @@ def test_a_loan_given_up_puts_the_discount_back_and_the_deal_agrees(
     assert deal["order"]["credit_discount"] == "0.00"
     assert deal["balance_due"] == "1000000.00"
     assert deal["loan"]["status"] == "withdrawn"
-    # nothing is financed any more: the whole price is the buyer's to pay
+    # nothing is financed any more: the whole price is the buyer's to pay, and paying it
+    # pays the order at the price without the discount
     assert owed(customer, application) == "1000000.00"
+    with run_on_commit():
+        paid = client_for(customer).post(
+            reverse("payments-list"),
+            {"order_id": str(application.order_id), "amount": "1000000.00", "method": "card"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="in-full",
+        )
+    assert paid.status_code == 201, paid.json()
+    order = order_of(customer, application)
+    assert (order.status, order.paid_amount) == ("paid", Decimal("1000000.00"))
 
 
 def test_a_loan_rejected_by_staff_puts_the_discount_back(customer, manager, banks, run_on_commit):
