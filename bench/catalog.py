@@ -99,8 +99,8 @@ def seed(vehicles: int) -> None:
         for pk, name, city in SHOWROOMS:
             db.execute(
                 "INSERT INTO catalog_location (created_at, updated_at, showroom_id, name, city, "
-                "is_active) VALUES (now(), now(), %s, %s, %s, true)",
-                (pk, name, city),
+                "address, phone, is_active) VALUES (now(), now(), %s, %s, %s, %s, %s, true)",
+                (pk, name, city, "ул. Тестовая, 1", "+7 495 000-00-00"),
             )
         db.execute(
             "INSERT INTO catalog_category (created_at, updated_at, id, name, description, "
@@ -265,13 +265,21 @@ def facets_checked(client) -> None:
     print("the city and showroom facets count as the catalog does")
 
 
-def run(script: str, description: str, measure: Callable[[int], None]) -> int:
+def run(
+    script: str,
+    description: str,
+    measure: Callable[[int], None],
+    *,
+    vehicles: int = 100_000,
+    stock: Callable[[int], None] | None = None,
+) -> int:
     """A bench over the seeded stock (this one, bench/storefront.py): its databases made,
     migrated and seeded, `measure(loads)` run in a process of its own whose settings read
-    them (`script --measure-only`), and the databases dropped unless kept. Returns the exit
-    code, the measuring process's."""
+    them (`script --measure-only`), and the databases dropped unless kept; `stock` seeds
+    instead of `seed` (bench/feeds.py adds photos). Returns the exit code, the measuring
+    process's."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--vehicles", type=int, default=100_000)
+    parser.add_argument("--vehicles", type=int, default=vehicles)
     parser.add_argument("--loads", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the databases, to explain")
     parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
@@ -284,7 +292,7 @@ def run(script: str, description: str, measure: Callable[[int], None]) -> int:
     try:
         manage(env, "migrate_all")
         started = time.perf_counter()
-        seed(arguments.vehicles)
+        (stock or seed)(arguments.vehicles)
         print(f"seeded {arguments.vehicles:,} vehicles in {time.perf_counter() - started:.1f} s")
         print("load average: " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
         command = [sys.executable, script, "--measure-only", "--loads", str(arguments.loads)]

@@ -48,5 +48,7 @@ def note_showroom(event: TypedEvent[ShowroomCreated]) -> None:
         showroom_id=showroom.id,
         name=showroom.name,
         city=showroom.city,
+        address=showroom.address,
+        phone=showroom.phone,
         is_active=showroom.is_active,
     )

@@ -305,6 +305,10 @@ class Location(TimestampedModel):
     showroom_id = models.UUIDField(_("showroom"), primary_key=True)
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=100)
+    # Where buyers come and whom they call: what the classifieds' feeds state of each car
+    # (docs/feeds.md).
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
     is_active = models.BooleanField(_("open to buyers"))
 
     class Meta:

@@ -158,6 +158,9 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "insurance.claim": lambda n: ngettext("%(count)d claim", "%(count)d claims", n),
     "insurance.policy": lambda n: ngettext("%(count)d policy", "%(count)d policies", n),
     "insurance.quote": lambda n: ngettext("%(count)d quote", "%(count)d quotes", n),
+    "integrations.feed": lambda n: ngettext(
+        "%(count)d classifieds feed", "%(count)d classifieds feeds", n
+    ),
     "integrations.webhookdelivery": lambda n: ngettext(
         "%(count)d webhook delivery", "%(count)d webhook deliveries", n
     ),

@@ -7,5 +7,6 @@ CELERY_TASK_ALWAYS_EAGER says so, as with `.delay`."""
 from celery import current_app
 
 
-def task_queue(name: str, *args: object) -> None:
-    current_app.tasks[name].delay(*args)
+def task_queue(name: str, *args: object, countdown: float | None = None) -> None:
+    """Queue task `name` with `args`, to run `countdown` seconds from now if given."""
+    current_app.tasks[name].apply_async(args, countdown=countdown)

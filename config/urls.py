@@ -26,6 +26,7 @@ from common.ops import health
 from common.ops.metrics import metrics
 from common.views import ApiRootView, PingView, api_not_found, asyncapi, jwks
 from crm.views import my_clients_page
+from integrations.views import feed_file
 from notifications.views import unsubscribe_page
 from orders.views import order_dashboard
 from payments.views import payment_return_page
@@ -55,6 +56,7 @@ urlpatterns = [
     path("developers/", landing_page, name="landing"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path(".well-known/jwks.json", jwks, name="jwks"),
+    path("feeds/<slug:kind>/<str:token>.xml", feed_file, name="feed-file"),
     path("health", health.liveness, name="health"),
     path("health/ready", health.readiness, name="health-ready"),
     path("health/components", health.components, name="health-components"),

@@ -2,21 +2,27 @@
 Sending again goes through the services, as the API does."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.db import transaction
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import (
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
     date_range_filter,
+    display,
     reason_action,
     service_action,
 )
 from common.api.exceptions import ApplicationError
 from integrations import services
-from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from integrations.choices import Misfit
+from integrations.models import Feed, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from integrations.targets import target_check
 
 DB = "integrations"
@@ -182,3 +188,62 @@ class WebhookDeliveryAdmin(
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(Feed)
+class FeedAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+    """The classifieds' feeds (docs/feeds.md): where each is pulled from, how many cars it
+    holds, and the cars on sale it leaves out with the reasons, for a manager to fix."""
+
+    using = "integrations"
+    list_display = ["__str__", "kind", "published_count", "left_out", "generated_at", "is_active"]
+    list_filter = ["kind", "is_active"]
+    fields = [
+        "kind",
+        "showroom_id",
+        "contact_name",
+        "is_active",
+        "address",
+        "generated_at",
+        "published_count",
+        "left_out_list",
+    ]
+    readonly_fields = ["address", "generated_at", "published_count", "left_out_list"]
+
+    @display(_("cars left out"))
+    def left_out(self, feed: Feed) -> int:
+        return len(feed.excluded)
+
+    @display(_("address the site pulls"))
+    def address(self, feed: Feed) -> str:
+        if feed._state.adding:
+            return "—"
+        path = reverse("feed-file", args=[feed.kind, feed.token])
+        return f"{settings.SITE_URL}{path}"
+
+    @display(_("cars left out, and why"))
+    def left_out_list(self, feed: Feed) -> str:
+        if not feed.excluded:
+            return "—"
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a>: {}</li>',
+            (
+                (
+                    reverse("admin:catalog_product_change", args=[car["id"]]),
+                    car["name"],
+                    ", ".join(str(Misfit(reason).label) for reason in car["reasons"]),
+                )
+                for car in feed.excluded
+            ),
+        )
+        return format_html('<ul class="feed-left-out">{}</ul>', rows)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from integrations import tasks
+
+        feed_id = str(obj.pk)  # written by a worker: a large catalog takes a while
+        transaction.on_commit(
+            lambda: tasks.feed_generate_task.delay(feed_id), using="integrations", robust=True
+        )

@@ -16,6 +16,13 @@ class IntegrationsConfig(DomainAppConfig):
             5,
             setting="WEBHOOKS_DISPATCH_INTERVAL_SECONDS",
         ),
+        # The classifieds pull their feeds on their own schedule; written hourly at least.
+        PeriodicJob(
+            "feeds-generate",
+            "integrations.tasks.feeds_generate_task",
+            3600,
+            setting="FEEDS_GENERATE_INTERVAL_SECONDS",
+        ),
     )
 
     def ready(self):

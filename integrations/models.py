@@ -1,4 +1,5 @@
 import fnmatch
+import secrets
 import uuid
 
 from django.db import models
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
-from integrations.choices import DELIVERY_TRANSITIONS, DeliveryStatus
+from integrations.choices import DELIVERY_TRANSITIONS, DeliveryStatus, FeedKind
 from integrations.signing import secret_decrypt
 
 
@@ -136,6 +137,44 @@ class WebhookAttempt(TimestampedModel):
 
     def __str__(self):
         return f"{self.delivery_id} #{self.number}: {self.status_code or self.error}"
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Feed(TimestampedModel):
+    """A classified's feed of the cars on sale (docs/feeds.md): generated ahead into storage
+    (`file`, its `etag` the content's digest) and pulled by the site at its secret address;
+    which cars it left out, and why, for a manager to fix."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("format"), max_length=16, choices=FeedKind.choices)
+    showroom_id = models.UUIDField(
+        _("showroom"), null=True, blank=True, help_text=_("Empty: every showroom's cars.")
+    )
+    token = models.CharField(_("secret token"), max_length=64, unique=True, default=_feed_token)
+    contact_name = models.CharField(
+        _("contact name"),
+        max_length=100,
+        default="Отдел продаж",
+        help_text=_("Whom buyers ask for: ManagerName on Avito, the contact's name on Auto.ru."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    file = models.CharField(_("file in storage"), max_length=300, blank=True, editable=False)
+    etag = models.CharField(_("ETag"), max_length=64, blank=True, editable=False)
+    generated_at = models.DateTimeField(_("generated"), null=True, blank=True, editable=False)
+    published_count = models.PositiveIntegerField(_("cars in"), default=0, editable=False)
+    # [{"id", "name", "reasons": [Misfit codes]}], the cars on sale the feed left out.
+    excluded = models.JSONField(_("cars left out"), default=list, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("classifieds feed")
+        verbose_name_plural = _("classifieds feeds")
+        ordering = ["kind", "created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({str(self.pk)[:8]})"
 
 
 class OutboxEvent(OutboxEventBase):

@@ -1,10 +1,11 @@
-"""Reads of the integrations domain; only admins read it (the API and the admin)."""
+"""Reads of the integrations domain; only admins read it (the API and the admin), but for a
+classified pulling its feed by the feed's secret token."""
 
 from django.db.models import Prefetch, QuerySet
 
 from common.api.exceptions import NotFound
 from common.types import Id
-from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from integrations.models import Feed, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 DB = "integrations"
 
@@ -38,3 +39,13 @@ def delivery_get(*, subscription_id: Id, delivery_id: Id) -> WebhookDelivery:
     if delivery is None:
         raise NotFound
     return delivery
+
+
+def feed_served(*, kind: str, token: str) -> Feed | None:
+    """The active, written feed of `kind` whose secret `token` this is; None otherwise."""
+    return (
+        Feed.objects.using(DB)
+        .filter(kind=kind, token=token, is_active=True)
+        .exclude(file="")
+        .first()
+    )

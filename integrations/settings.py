@@ -24,3 +24,8 @@ WEBHOOKS_ALLOWED_NETWORKS = env.list(
 # After a rotation the replaced secret still signs, alongside the new one, this long.
 WEBHOOKS_SECRETS_KEY = env.list("WEBHOOKS_SECRETS_KEY", default=[])
 WEBHOOKS_SECRET_OVERLAP_SECONDS = env.int("WEBHOOKS_SECRET_OVERLAP_SECONDS", default=24 * 3600)
+
+# Feeds (docs/feeds.md): a change of the catalog has them written afresh this long after it,
+# once for every change in between. FEEDS_GENERATE_INTERVAL_SECONDS (3600 by default) is how
+# often beat writes them anyway.
+FEEDS_DEBOUNCE_SECONDS = env.int("FEEDS_DEBOUNCE_SECONDS", default=60)

@@ -16,13 +16,27 @@ from common.types import Actor, Id
 DB = "catalog"
 
 
-def location_note(*, showroom_id: Id, name: str, city: str, is_active: bool) -> None:
-    """What the showroom reports of a showroom: its name, city and whether buyers see it. A
-    city that changed moves the city its cars are listed under."""
+def location_note(
+    *,
+    showroom_id: Id,
+    name: str,
+    city: str,
+    is_active: bool,
+    address: str = "",
+    phone: str = "",
+) -> None:
+    """What the showroom reports of a showroom: its name, city, address and phone, and
+    whether buyers see it. A city that changed moves the city its cars are listed under."""
     with transaction.atomic(using=DB):
         Location.objects.using(DB).update_or_create(
             showroom_id=showroom_id,
-            defaults={"name": name, "city": city, "is_active": is_active},
+            defaults={
+                "name": name,
+                "city": city,
+                "address": address,
+                "phone": phone,
+                "is_active": is_active,
+            },
         )
         moved = Product.objects.using(DB).filter(showroom_id=showroom_id).exclude(city=city)
         if moved.update(city=city):

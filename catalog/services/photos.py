@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from catalog import events
 from catalog.cache import product_list_invalidate_after_commit
 from catalog.choices import ProductKind
 from catalog.models import Product, ProductPhoto
@@ -41,7 +42,7 @@ def photo_add(
     _room_check(ProductPhoto.objects.using(DB).filter(product_id=product.pk).count())
     checked = photo_checked(data)
     with transaction.atomic(using=DB):
-        Product.objects.using(DB).select_for_update().filter(pk=product.pk).first()
+        locked = Product.objects.using(DB).select_for_update().get(pk=product.pk)
         photos = ProductPhoto.objects.using(DB).filter(product_id=product.pk)
         count = photos.count()
         _room_check(count)  # again, under the lock: concurrent uploads
@@ -64,7 +65,7 @@ def photo_add(
             raise
         photo_id = photo.pk
         transaction.on_commit(lambda: _renditions_enqueue(photo_id), using=DB, robust=True)
-        product_list_invalidate_after_commit()
+        _photos_changed(locked)
     return photo
 
 
@@ -92,7 +93,7 @@ def photo_update(
     primary photo stays one: making another primary takes it from this one, and this one
     cannot stop being primary but by another taking its place."""
     with transaction.atomic(using=DB):
-        Product.objects.using(DB).select_for_update().filter(pk=photo.product_id).first()
+        locked = Product.objects.using(DB).select_for_update().get(pk=photo.product_id)
         photo = ProductPhoto.objects.using(DB).get(pk=photo.pk)
         siblings = ProductPhoto.objects.using(DB).filter(product_id=photo.product_id)
         if is_primary is False and photo.is_primary:
@@ -112,14 +113,14 @@ def photo_update(
                     siblings.filter(pk=sibling.pk).update(position=index)
             photo.position = min(position, len(ordered) - 1)
         photo.save(using=DB)
-        product_list_invalidate_after_commit()
+        _photos_changed(locked)
     return photo
 
 
 def photo_delete(*, photo: ProductPhoto) -> None:
     """Remove a photo and its files; the next one becomes primary if it was."""
     with transaction.atomic(using=DB):
-        Product.objects.using(DB).select_for_update().filter(pk=photo.product_id).first()
+        locked = Product.objects.using(DB).select_for_update().get(pk=photo.product_id)
         names = [str(photo.image.name), *(str(r["name"]) for r in photo.renditions.values())]
         ProductPhoto.objects.using(DB).filter(pk=photo.pk).delete()
         if photo.is_primary:
@@ -146,7 +147,14 @@ def photo_delete(*, photo: ProductPhoto) -> None:
                 storage.delete(name)
 
         transaction.on_commit(files_deleted, using=DB, robust=True)
-        product_list_invalidate_after_commit()
+        _photos_changed(locked)
+
+
+def _photos_changed(product: Product) -> None:
+    """A car's photos changed: the listing forgets it, and `product.updated` tells those who
+    show its photos elsewhere (the classifieds' feeds, docs/feeds.md)."""
+    events.PRODUCT_UPDATED.emit(aggregate_id=product.pk, payload=events.product_payload(product))
+    product_list_invalidate_after_commit()
 
 
 def photo_renditions_make(*, photo_id: Id) -> list[str]:

@@ -1,7 +1,8 @@
 """Writes of the integrations domain: webhook subscriptions, and the deliveries of events to
 them (docs/integrations.md, "Subscriptions", "Deliveries" and "Secrets"). Subscriptions and
 their secrets in `subscriptions.py`; recording, dispatching, signing, sending and sending
-again the deliveries in `deliveries.py`."""
+again the deliveries in `deliveries.py`; the classifieds' feeds written ahead in `feeds.py`
+(docs/feeds.md)."""
 
 from integrations.services.deliveries import (
     DB,
@@ -16,6 +17,12 @@ from integrations.services.deliveries import (
     signed_headers,
     signing_secrets,
     subscription_redeliver_since,
+)
+from integrations.services.feeds import (
+    feed_generate,
+    feeds_generate,
+    feeds_regenerate_soon,
+    feeds_regeneration_taken,
 )
 from integrations.services.subscriptions import (
     event_types_check,
@@ -36,6 +43,10 @@ __all__ = [
     "delivery_redeliver",
     "delivery_send",
     "event_types_check",
+    "feed_generate",
+    "feeds_generate",
+    "feeds_regenerate_soon",
+    "feeds_regeneration_taken",
     "ordering_key",
     "retry_delay",
     "signed_headers",

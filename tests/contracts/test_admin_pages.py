@@ -37,7 +37,7 @@ from financing.models import LoanApplication, LoanInstallment
 from financing.tests.factories import application_make, credit_discount_make, offer_make
 from insurance.models import Claim, Policy, Quote
 from insurance.tests.factories import claim_make, insured_vehicle_make, policy_make, quote_make
-from integrations.models import WebhookDelivery
+from integrations.models import Feed, WebhookDelivery
 from integrations.tests.factories import webhook_delivery_make, webhook_subscription_make
 from notifications import services as notifications_services
 from notifications.models import Suppression
@@ -95,6 +95,9 @@ def _rows_make(customer) -> None:
     # and the dealer's credit discount
     offer_make(application_make(customer, order, vehicle_price="1100.00", down_payment="100.00"))
     credit_discount_make()
+    Feed.objects.create(
+        kind="avito", excluded=[{"id": str(order.pk), "name": "A", "reasons": ["color"]}]
+    )
     payment = completed_payment_make(customer, order, "100.00")
     payments_services.payment_refund(
         payment_id=payment.pk, amount=Decimal("10.00"), reason="Scratch"

@@ -17,6 +17,7 @@ from demo import crossing, history, staff
 from documents import demo as documents_demo
 from financing import demo as financing_demo
 from insurance import demo as insurance_demo
+from integrations import demo as integrations_demo
 from orders import demo as orders_demo
 from showroom import demo as showroom_demo
 
@@ -32,6 +33,7 @@ SEEDS = {
     "documents": documents_demo.seed,
     "what crosses apps": crossing.seed,
     "each showroom's people and company": staff.seed,
+    "the classifieds' feeds": integrations_demo.seed,
 }
 
 

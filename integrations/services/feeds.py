@@ -1,0 +1,100 @@
+"""The classifieds' feeds written ahead (docs/feeds.md, "Serving"): on a schedule and soon
+after the catalog changes, never while a site waits. Each feed is written to a temporary
+file as its cars are read, then stored under its digest; the site is served the stored one."""
+
+import hashlib
+import logging
+import tempfile
+from types import ModuleType
+from typing import IO
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from common.queueing import task_queue
+from common.types import Id
+from integrations.choices import FeedKind
+from integrations.feeds import autoru, avito
+from integrations.feeds.selection import LeftOut, sort_out
+from integrations.feeds.writing import XmlWriter
+from integrations.models import Feed
+
+DB = "integrations"
+FORMATS: dict[str, ModuleType] = {FeedKind.AVITO: avito, FeedKind.AUTORU: autoru}
+QUEUED = "integrations:feeds-regeneration-queued"
+logger = logging.getLogger(__name__)
+
+
+def feed_generate(*, feed_id: Id) -> Feed:
+    """Write a feed afresh: its cars in its format, and the cars left out with their
+    reasons. Stored anew only when its content changed."""
+    feed = Feed.objects.using(DB).get(pk=feed_id)
+    format = FORMATS[feed.kind]
+    excluded: list[dict[str, object]] = []
+    published = 0
+    with tempfile.TemporaryFile() as raw:
+        out = XmlWriter(raw)
+        format.start(out)
+        for sorted_car in sort_out(feed, format):
+            if isinstance(sorted_car, LeftOut):
+                car = sorted_car.car
+                reasons = [reason.value for reason in sorted_car.reasons]
+                excluded.append({"id": str(car.id), "name": car.name, "reasons": reasons})
+            else:
+                format.write(out, sorted_car, feed)
+                published += 1
+        format.finish(out)
+        etag = _digest(raw)
+        previous = feed.file
+        if etag != feed.etag or not feed.file:
+            raw.seek(0)
+            feed.file = default_storage.save(f"feeds/{feed.pk}/{etag[:20]}.xml", File(raw))
+    feed.etag = etag
+    feed.generated_at = timezone.now()
+    feed.published_count = published
+    feed.excluded = excluded
+    feed.save(
+        using=DB,
+        update_fields=["file", "etag", "generated_at", "published_count", "excluded", "updated_at"],
+    )
+    if previous and previous != feed.file:
+        default_storage.delete(previous)
+    return feed
+
+
+def _digest(raw: IO[bytes]) -> str:
+    raw.seek(0)
+    digest = hashlib.sha256()
+    while chunk := raw.read(1 << 16):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def feeds_generate() -> int:
+    """Write every active feed afresh; how many. One that fails is logged, the others go on."""
+    written = 0
+    for feed_id in Feed.objects.using(DB).filter(is_active=True).values_list("pk", flat=True):
+        try:
+            feed_generate(feed_id=feed_id)
+        except Exception:
+            logger.exception("Feed %s could not be generated", feed_id)
+            continue
+        written += 1
+    return written
+
+
+def feeds_regenerate_soon() -> None:
+    """The catalog changed: the feeds are written afresh FEEDS_DEBOUNCE_SECONDS from now,
+    once for every change in between (a price list imported is one regeneration)."""
+    if cache.add(QUEUED, "1", timeout=settings.FEEDS_DEBOUNCE_SECONDS + 60):
+        task_queue(
+            "integrations.tasks.feeds_generate_task", countdown=settings.FEEDS_DEBOUNCE_SECONDS
+        )
+
+
+def feeds_regeneration_taken() -> None:
+    """The queued regeneration starts: a change from now on queues the next."""
+    cache.delete(QUEUED)
