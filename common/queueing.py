@@ -9,4 +9,8 @@ from celery import current_app
 
 def task_queue(name: str, *args: object, countdown: float | None = None) -> None:
     """Queue task `name` with `args`, to run `countdown` seconds from now if given."""
-    current_app.tasks[name].apply_async(args, countdown=countdown)
+    task = current_app.tasks[name]
+    if countdown is None:
+        task.delay(*args)
+    else:
+        task.apply_async(args, countdown=countdown)
