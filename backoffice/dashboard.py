@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from backoffice.tiles import TILES, TileFigures, as_money
+from backoffice.tiles import TILES, TileFigures, as_money, sources_table
 from catalog.choices import DEFAULT_CURRENCY
 from catalog.selectors import dashboard as catalog_figures
 from common.figures import (
@@ -77,6 +77,7 @@ class Charts(TypedDict):
     # Per partner bank over `days`: {"bank", "asked", "offered", "refused", "silent",
     # "chosen", "rate" (offers of the answers, %, or None), "minutes" to answer, or None}
     banks: list[dict[str, Any]]
+    sources: list[dict[str, object]]  # leads, orders and revenue per source (docs/feeds.md)
     low_stock: list[dict[str, Any]]  # {"product", "sku" (a model's key, or ""), "stock", "href"}
 
 
@@ -425,6 +426,13 @@ def _charts(
         ],
         "banks": financing_figures.bank_answers(
             date_from=chart_from, date_to=today, customers=customers, showroom=showroom
+        ),
+        "sources": sources_table(
+            date_from=chart_from,
+            date_to=today,
+            currency=currency,
+            customers=customers,
+            showroom=showroom,
         ),
         "low_stock": [
             {

@@ -39,6 +39,7 @@ TOTAL_COLUMN = 9
 PERIOD_COLUMNS = [_("Period"), _("Currency"), _("Orders"), _("Revenue"), _("Paid")]
 MODEL_COLUMNS = [_("Model"), _("Currency"), _("Orders"), _("Units"), _("Revenue")]
 MANAGER_COLUMNS = [_("Manager"), _("Currency"), _("Orders"), _("Revenue"), _("Paid")]
+SOURCE_COLUMNS = [_("Source"), _("Currency"), _("Orders"), _("Revenue"), _("Paid")]
 PROVIDER_COLUMNS = [_("Payment provider"), _("Currency"), _("Payments"), _("Paid"), _("Refunded")]
 TOTAL_LABEL = _("Total")
 
@@ -87,6 +88,11 @@ def _sections(report: SalesReport, *, day=date.isoformat) -> list[tuple[str, lis
             [[n, c, t.orders, t.revenue, t.paid] for n, c, t in report.manager_lines()],
         ),
         (
+            str(_("By source")),
+            SOURCE_COLUMNS,
+            [[n, c, t.orders, t.revenue, t.paid] for n, c, t in report.source_lines()],
+        ),
+        (
             str(_("By payment provider")),
             PROVIDER_COLUMNS,
             [[n, c, t.orders, t.paid, t.refunded] for n, c, t in report.provider_lines()],
@@ -112,7 +118,7 @@ class _Line:
 
 
 # The tables of the report, each a file of its own as CSV (`?table=`), a sheet as XLSX.
-CSV_TABLES = ("orders", "periods", "models", "managers", "providers")
+CSV_TABLES = ("orders", "periods", "models", "managers", "sources", "providers")
 
 
 def csv_delimiter() -> str:
@@ -168,6 +174,7 @@ SHEETS = {
     "summary": _("Summary"),
     "models": _("By model"),
     "managers": _("By manager"),
+    "sources": _("By source"),
     "providers": _("By provider"),
     "orders": _("Orders"),
 }
@@ -178,6 +185,7 @@ SHEET_WIDTHS = {
     "summary": [12, 9, 9, 16, 16],
     "models": [28, 9, 9, 9, 16],
     "managers": [28, 9, 9, 16, 16],
+    "sources": [18, 9, 9, 16, 16],
     "providers": [18, 9, 10, 16, 16],
     "orders": [10, 17, 11, 28, 28, 24, 32, 12, 9, 15, 15, 18, 32, 15, 40, 13],
 }
@@ -205,7 +213,7 @@ def xlsx_write(report: SalesReport, out: IO[bytes]) -> None:
     for currency, tally in report.total_lines():
         orders.append(_xlsx_cells(orders, _total_row(currency, tally, None), currency=currency))
     for key, (_title, header, rows) in zip(
-        ("summary", "models", "managers", "providers"),
+        ("summary", "models", "managers", "sources", "providers"),
         _sections(report, day=lambda day: day),
         strict=True,
     ):

@@ -31,7 +31,7 @@ from financing.choices import ApplicationStatus
 from financing.selectors.sales import order_loans
 from insurance.choices import InsuranceType, PolicyStatus
 from insurance.selectors.sales import order_policies
-from orders.choices import OrderStatus
+from orders.choices import OrderStatus, source_label
 from orders.selectors.sales import SoldOrder, sold_order_chunks
 from payments.choices import provider_label
 from payments.selectors.sales import order_payments
@@ -168,6 +168,7 @@ class SalesReport:
     by_period: dict[tuple[date, str], Tally] = field(default_factory=dict)
     by_model: dict[tuple[str, str], Tally] = field(default_factory=dict)
     by_manager: dict[tuple[str, str], Tally] = field(default_factory=dict)
+    by_source: dict[tuple[str, str], Tally] = field(default_factory=dict)
     by_provider: dict[tuple[str, str], Tally] = field(default_factory=dict)
     total: dict[str, Tally] = field(default_factory=dict)
     _done: bool = False
@@ -226,6 +227,7 @@ class SalesReport:
         for line in (
             self.by_period.setdefault((period, currency), Tally()),
             self.by_manager.setdefault((manager or "", currency), Tally()),
+            self.by_source.setdefault((source_label(order.source), currency), Tally()),
         ):
             line.orders += 1
             line.revenue += order.total_amount
@@ -305,6 +307,10 @@ class SalesReport:
 
     def manager_lines(self) -> list[tuple[str, str, Tally]]:
         return _biggest_first(self.by_manager, str(NO_MANAGER))
+
+    def source_lines(self) -> list[tuple[str, str, Tally]]:
+        """Where the buyers came from (docs/feeds.md, "Sources")."""
+        return _biggest_first(self.by_source, "")
 
     def provider_lines(self) -> list[tuple[str, str, Tally]]:
         return [

@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import DEFAULT_CURRENCY
 from common.figures import Period
+from crm.selectors.dashboard import leads_by_source
 from financing.selectors.dashboard import APPROVED
-from orders.choices import PAID_STATUSES
+from orders.choices import PAID_STATUSES, source_label
+from orders.selectors.dashboard import orders_by_source
 from payments.choices import UNSETTLED_STATUSES
 
 # One window's measures by name ("sold_revenue", "created", ...): sums of money and counts.
@@ -288,3 +290,34 @@ TILES: tuple[Tile, ...] = (
         opens=AdminList("catalog.product", filters={"condition__exact": "used"}),
     ),
 )
+
+
+def sources_table(
+    *, date_from, date_to, currency: str, customers, showroom
+) -> list[dict[str, object]]:
+    """Leads, orders and revenue per source over the charts' days (docs/feeds.md, "Sources"),
+    the busiest first: the CRM's leads, and the orders placed and paid. Three queries."""
+    leads = leads_by_source(date_from=date_from, date_to=date_to, showroom=showroom)
+    orders = orders_by_source(
+        date_from=date_from,
+        date_to=date_to,
+        currency=currency,
+        customers=customers,
+        showroom=showroom,
+    )
+
+    def busiest(source: str) -> tuple[int, str]:
+        placed = orders.get(source, {}).get("orders", 0)
+        return -(leads.get(source, 0) + (placed if isinstance(placed, int) else 0)), source
+
+    return [
+        {
+            "source": source,
+            "label": source_label(source),
+            "leads": leads.get(source, 0),
+            "orders": orders.get(source, {}).get("orders", 0),
+            "paid": orders.get(source, {}).get("paid", 0),
+            "revenue": as_money(orders.get(source, {}).get("revenue")),
+        }
+        for source in sorted({*leads, *orders}, key=busiest)
+    ]

@@ -121,12 +121,14 @@ class ClientAdmin(ManagerNamesMixin, ServiceFormAdminMixin, ExportMixin, CrmAdmi
         "type",
         "status",
         "source",
+        "lead_source",
         "tags",
     ]
     search_fields = ["name", "email", "phone", "contacts__name", "contacts__phone"]
     ordering = ["-last_activity_at"]
     inlines = [ContactInline]
     readonly_fields = [
+        "lead_source",  # from the source a manager gives, or the first order's
         "account_sign_ins",
         "timeline",
         "last_activity_at",
@@ -139,7 +141,7 @@ class ClientAdmin(ManagerNamesMixin, ServiceFormAdminMixin, ExportMixin, CrmAdmi
             None,
             {
                 "fields": [
-                    *["type", "name", "status", "source", "manager_id", "user_id"],
+                    *["type", "name", "status", "source", "lead_source", "manager_id", "user_id"],
                     "account_sign_ins",
                 ]
             },

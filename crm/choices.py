@@ -23,8 +23,25 @@ class ClientSource(models.TextChoices):
     WEBSITE = "website", _("Website")
     REFERRAL = "referral", _("Referral")
     EVENT = "event", _("Showroom event")
+    # A classified's own lead (a buyer who wrote or called through the ad), as a manager
+    # records it (docs/feeds.md, "Sources").
+    AVITO = "avito", "Avito"
+    AUTORU = "autoru", "Auto.ru"
     IMPORT = "import", _("Imported")
     OTHER = "other", _("Other")
+
+
+# How a client a manager records came, which is their lead's source (docs/feeds.md).
+STAFF_SOURCES = frozenset(
+    {
+        ClientSource.WALK_IN,
+        ClientSource.PHONE,
+        ClientSource.REFERRAL,
+        ClientSource.EVENT,
+        ClientSource.AVITO,
+        ClientSource.AUTORU,
+    }
+)
 
 
 class Channel(models.TextChoices):

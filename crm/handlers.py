@@ -19,7 +19,7 @@ from common.events import TypedEvent, consumer, contract
 from common.formatting import local_datetime, money
 from crm import services
 from crm.choices import ActivityKind
-from orders.choices import OrderStatus
+from orders.choices import OrderStatus, Source, source_label
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,11 @@ def _trade_in_feed(summary: Callable[[dict], str]) -> Feed:
     return Feed(ActivityKind.TRADE_IN, "trade_in", "customer_id", summary)
 
 
+def _from(source: str) -> str:
+    """Where the buyer of an order came from, when known (docs/feeds.md, "Sources")."""
+    return "" if source in ("", Source.DIRECT) else _(" (from %s)") % source_label(source)
+
+
 def _order_status(status: str | None) -> str:
     return str(dict(OrderStatus.choices).get(status, status)).lower() if status else _("new")
 
@@ -111,7 +116,8 @@ FEEDS = {
             if p.get("number")
             else _("Placed an order for %(amount)s")
         )
-        % {"number": p.get("number"), "amount": _money(p, "total_amount")},
+        % {"number": p.get("number"), "amount": _money(p, "total_amount")}
+        + _from(p.get("source", "direct")),
     ),
     "order.status_changed": Feed(
         ActivityKind.ORDER_STATUS_CHANGED,
@@ -248,8 +254,10 @@ def _recorder(feed: Feed):
             source_type=feed.source_type,
             summary=summary,
             bought=feed.bought(event.payload),
-            # An order names its showroom: a lead of none is routed there (docs/crm.md).
+            # An order names its showroom: a lead of none is routed there (docs/crm.md); and
+            # its source, which a client of none takes (docs/feeds.md, "Sources").
             showroom_id=event.payload.get("showroom_id"),
+            lead_source=event.payload.get("source", "") if event.type == "order.created" else "",
         )
 
     return record

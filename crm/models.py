@@ -61,6 +61,10 @@ class Client(TimestampedModel):
     source = models.CharField(
         _("source"), max_length=16, choices=ClientSource.choices, default=ClientSource.OTHER
     )
+    # Where the client came from, as the dashboard counts leads (docs/feeds.md, "Sources"):
+    # a lead a manager records, its source; a buyer from the website, the source of their
+    # first order (`orders.choices.source_of`); empty until known.
+    lead_source = models.CharField(_("lead source"), max_length=40, blank=True, db_index=True)
     # The client's account, if any.
     user_id = models.UUIDField(_("account"), null=True, blank=True)
     manager_id = models.UUIDField(_("manager"), null=True, blank=True, db_index=True)

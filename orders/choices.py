@@ -1,3 +1,7 @@
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -98,3 +102,50 @@ OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PROCESSING)
 # The staff feed's channel group: every order's pushes go to it, and the back office's
 # dashboard announces there that its figures changed (docs/architecture.md, "The feed").
 STAFF_GROUP = "orders.staff"
+
+
+# WHERE BUYERS COME FROM (docs/feeds.md, "Sources")
+# ------------------------------------------------------------------------------
+class Source(models.TextChoices):
+    """The sources the dashboard and the report name; any other campaign's `utm_source` is
+    kept as it came, and a referring site by its host."""
+
+    DIRECT = "direct", _("Direct or unknown")
+    AVITO = "avito", "Avito"
+    AUTORU = "autoru", "Auto.ru"
+    YANDEX = "yandex", _("Yandex")
+    GOOGLE = "google", "Google"
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone call")
+
+
+SOURCE_ALIASES = {"avito.ru": Source.AVITO, "auto.ru": Source.AUTORU, "auto_ru": Source.AUTORU}
+REFERRING_HOSTS = {
+    "avito.ru": Source.AVITO,
+    "auto.ru": Source.AUTORU,
+    "yandex.ru": Source.YANDEX,
+    "ya.ru": Source.YANDEX,
+    "google.com": Source.GOOGLE,
+    "google.ru": Source.GOOGLE,
+}
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
+
+
+def source_of(attribution: Mapping[str, str] | None) -> str:
+    """A visit's source: its `utm_source` (lower case, 40 characters of letters, digits, dots,
+    dashes and underscores; Auto.ru's spellings as one), else the site that referred it (the
+    known ones by name, another by its host), else direct."""
+    attribution = attribution or {}
+    utm = re.sub(r"[^a-z0-9._-]", "", attribution.get("utm_source", "").strip().lower())[:40]
+    if utm:
+        return SOURCE_ALIASES.get(utm, utm)
+    host = (urlsplit(attribution.get("referrer", "")).hostname or "").removeprefix("www.")
+    for known, source in REFERRING_HOSTS.items():
+        if host == known or host.endswith(f".{known}"):
+            return source
+    return host[:40] or Source.DIRECT
+
+
+def source_label(source: str) -> str:
+    """A source as people read it: the known ones by name, another as it is."""
+    return str(dict(Source.choices).get(source, source))

@@ -55,6 +55,12 @@ class OrderCreated:
         "group's (accessories alone). Omitted by events stored before it was added.",
         default=None,
     )
+    source: Annotated[str, Schema(maxLength=40)] = described(
+        'Where the buyer came from (docs/feeds.md, "Sources"): avito, autoru, yandex, '
+        "google, another campaign's utm_source or referring host, or direct. Omitted by "
+        "events stored before it was added.",
+        default="direct",
+    )
 
 
 @dataclass(frozen=True)

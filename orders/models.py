@@ -78,6 +78,10 @@ class Order(TimestampedModel):
     # `payment.refunded`): an older report, delivered late, changes nothing.
     paid_version = models.PositiveIntegerField(_("paid amount version"), default=0)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    # Where the buyer came from (docs/feeds.md, "Sources"): `choices.source_of` the visit's
+    # UTM tags and referrer, kept whole in `attribution`.
+    source = models.CharField(_("source"), max_length=40, default="direct", db_index=True)
+    attribution = models.JSONField(_("campaign and referrer"), default=dict, blank=True)
     # Grows with every change, so that a live client can notice a missed update.
     sequence = models.PositiveIntegerField(
         _("sequence"),

@@ -11,13 +11,15 @@ from django.http.response import HttpResponseBase
 from django.utils import translation
 
 from common.api.exceptions import NotFound
+from storefront.attribution import attribution_note
 
 _Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
 def page(view: Callable[..., _Response]) -> Callable[..., _Response]:
     """A storefront page: in the dealership's language unless the buyer chose another (the
-    switch's cookie, or their account's), and a 404 for whatever a selector does not find."""
+    switch's cookie, or their account's), and a 404 for whatever a selector does not find;
+    the visit's source noted (storefront/attribution.py)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> _Response:
@@ -27,6 +29,7 @@ def page(view: Callable[..., _Response]) -> Callable[..., _Response]:
         if not chosen:
             translation.activate(settings.DEALERSHIP_LANGUAGE)
             request.LANGUAGE_CODE = settings.DEALERSHIP_LANGUAGE
+        attribution_note(request)
         try:
             return view(request, *args, **kwargs)
         except NotFound as exc:

@@ -156,6 +156,7 @@ class ClientOutputSerializer(serializers.ModelSerializer):
             "tags",
             "status",
             "source",
+            "lead_source",
             "user_id",
             "manager_id",
             "last_activity_at",

@@ -1,12 +1,13 @@
 """The CRM's figures for the dashboard, and the manager's scope the other figures follow:
 aggregated in SQL on the `crm` database, one query per figure (docs/dashboard.md)."""
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from common.figures import EVERY_SHOWROOM, Period, ShowroomPick, scoped, windowed
+from common.figures import EVERY_SHOWROOM, Period, ShowroomPick, day_bounds, scoped, windowed
 from common.types import Actor
 from crm.choices import ActivityKind
 from crm.models import Activity, Client
@@ -48,3 +49,24 @@ def clients_new(
         count=("created_at", lambda q: Count("pk", filter=q)),
         converted=("created_at", lambda q: Count("pk", filter=q & Q(ordered=True))),
     )
+
+
+def leads_by_source(
+    *, date_from: date, date_to: date, showroom: ShowroomPick = EVERY_SHOWROOM
+) -> dict[str, int]:
+    """The clients who came to the CRM from `date_from` to `date_to`, per source (docs/feeds.md,
+    "Sources"): a manager's lead by how it came, a buyer by their first order's source, the
+    rest direct. Merged duplicates are left out. One query."""
+    start, end = day_bounds(date_from, date_to)
+    clients = scoped(
+        Client.objects.filter(merged_into__isnull=True, created_at__gte=start, created_at__lt=end),
+        None,
+        showroom=showroom,
+        showroom_field=None,
+    )
+    rows = clients.values("lead_source").annotate(count=Count("pk"))
+    counts: dict[str, int] = {}
+    for row in rows:
+        source = row["lead_source"] or "direct"
+        counts[source] = counts.get(source, 0) + row["count"]
+    return counts

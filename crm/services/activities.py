@@ -149,16 +149,21 @@ def timeline_record(
     summary: str,
     bought: bool = False,
     showroom_id: Id | None = None,
+    lead_source: str = "",
 ) -> Activity | None:
     """One timeline entry for another app's event about an account, at most once per event.
     The entry is dated when the event happened, so the timeline keeps the order of events
     however they arrive. `bought`: the event is money paid or an order paid, which makes a
     lead or a lapsed client an active customer (docs/crm.md, "Statuses"). `showroom_id`: the
-    showroom of the car it is about, which a client of none takes (`lead_route`)."""
+    showroom of the car it is about, which a client of none takes (`lead_route`).
+    `lead_source`: an order's source, which a client of none takes (docs/feeds.md)."""
     client = _account_client_locked(user_id)
     if client is None:
         return None
     lead_route(client, showroom_id)
+    if lead_source and not client.lead_source:
+        client.lead_source = lead_source[:40]
+        client.save(using=DB, update_fields=["lead_source", "updated_at"])
     if bought and client.status != ClientStatus.ACTIVE:
         CLIENT_TRANSITIONS.apply(client, ClientStatus.ACTIVE)
         client.save(using=DB, update_fields=["status", "updated_at"])

@@ -17,7 +17,7 @@ from common.db.transactions import turn_take
 from common.error_codes import CommonErrorCode
 from common.types import Actor, Id
 from crm import events
-from crm.choices import CLIENT_TRANSITIONS
+from crm.choices import CLIENT_TRANSITIONS, STAFF_SOURCES
 from crm.error_codes import CrmErrorCode
 from crm.models import Client, Tag
 
@@ -145,6 +145,8 @@ def client_create(*, actor: Actor, tags: Iterable[str] = (), **fields: Any) -> C
     if fields["manager_id"] is not None:
         fields["assigned_at"] = timezone.now()
     fields["user_id"] = _account_checked(fields.get("user_id"))
+    if fields.get("source") in STAFF_SOURCES:  # a walk-in, a call, a classified's lead
+        fields.setdefault("lead_source", fields["source"])
     try:
         with transaction.atomic(using=DB):
             client = Client.objects.using(DB).create(**fields)

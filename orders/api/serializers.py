@@ -1,5 +1,5 @@
 import uuid
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -22,12 +22,22 @@ class OrderItemInputSerializer(StrictInputSerializer):
     quantity = serializers.IntegerField(min_value=_MIN_QUANTITY, max_value=_MAX_QUANTITY)
 
 
+class AttributionInputSerializer(StrictInputSerializer):
+    """Where the buyer came from, as the partner's site saw it (docs/feeds.md, "Sources")."""
+
+    utm_source = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    utm_medium = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    utm_campaign = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    referrer = serializers.URLField(max_length=300, required=False, allow_blank=True)
+
+
 class OrderCreateInputSerializer(StrictInputSerializer):
     """Only products and quantities: prices, totals, status and customer come from the server."""
 
     # `OrderItemInputSerializer(many=True, ...)`, which DRF's stubs take without `max_length`.
     items = OrderItemInputSerializer.many_init(allow_empty=False, max_length=_MAX_ITEMS)
     notes = FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
+    attribution = AttributionInputSerializer(required=False)
 
 
 class OrderCreateInput(TypedDict):
@@ -35,6 +45,7 @@ class OrderCreateInput(TypedDict):
 
     items: list[OrderedItem]
     notes: str
+    attribution: NotRequired[dict[str, str]]
 
 
 # The body order creation is nearly always sent: items of a product id and a whole
@@ -125,6 +136,7 @@ class OrderOutputSerializer(serializers.ModelSerializer):
             "total_amount",
             "credit_discount",
             "credit_discount_name",
+            "source",
             "paid_amount",
             "currency",
             "notes",
@@ -170,6 +182,7 @@ def order_body(order: Order) -> dict[str, Any]:
         "total_amount": _money.to_representation(order.total_amount),
         "credit_discount": _money.to_representation(order.credit_discount),
         "credit_discount_name": order.credit_discount_name,
+        "source": order.source,
         "paid_amount": _money.to_representation(order.paid_amount),
         "currency": order.currency,
         "notes": order.notes,

@@ -38,6 +38,7 @@ class SoldOrder:
     total_amount: Decimal
     paid_amount: Decimal
     lines: tuple[SoldLine, ...]
+    source: str = "direct"  # where its buyer came from (docs/feeds.md, "Sources")
 
 
 _FIELDS = (
@@ -51,6 +52,7 @@ _FIELDS = (
     "currency",
     "total_amount",
     "paid_amount",
+    "source",
 )
 
 

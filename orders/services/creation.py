@@ -2,7 +2,7 @@
 customer's limit of unpaid vehicles; and an admin's deletion of a pending or cancelled one."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TypedDict
 
@@ -18,7 +18,7 @@ from common.api.exceptions import ApplicationError, email_not_verified
 from common.db.numbers import number_take
 from common.db.transactions import turn_take
 from orders import cache, events, realtime
-from orders.choices import Actor, OrderStatus
+from orders.choices import UTM_FIELDS, Actor, OrderStatus, source_of
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderIdempotencyKey, OrderItem
 from orders.services.status import _history
@@ -42,9 +42,11 @@ def order_create(
     items: Iterable[OrderedItem],
     notes: str = "",
     idempotency_key: str | None = None,
+    attribution: Mapping[str, str] | None = None,
 ) -> tuple[Order, bool]:
     """Create an order from catalog prices, reserving its stock. Returns (order, created):
     a repeated `idempotency_key` with the same request returns the first order.
+    `attribution` is the visit's UTM tags and referrer: the order's source.
 
     Saga: the reservation commits in the catalog first; if anything fails before the order
     commits, the reservation is released again. A crash in between is cleaned up by the
@@ -58,7 +60,7 @@ def order_create(
     def create() -> uuid.UUID:
         nonlocal created_order
         lines = catalog_services.stock_reserve(order_id=order_id, items=quantities)
-        created_order = _order_insert(order_id, customer, lines, notes)
+        created_order = _order_insert(order_id, customer, lines, notes, attribution or {})
         return order_id
 
     try:
@@ -89,6 +91,7 @@ def _order_insert(
     customer: Customer,
     lines: list[catalog_services.ReservedLine],
     notes: str,
+    attribution: Mapping[str, str],
 ) -> Order:
     currencies = {line.currency for line in lines}
     if len(currencies) != 1:
@@ -112,6 +115,12 @@ def _order_insert(
         currency=currencies.pop(),
         showroom_id=next((line.showroom_id for line in lines if line.is_vehicle), None),
         notes=notes,
+        source=source_of(attribution),
+        attribution={
+            name: str(attribution[name])[:300]
+            for name in (*UTM_FIELDS, "referrer")
+            if attribution.get(name)
+        },
         total_quantity=sum(line.quantity for line in lines),
         total_amount=sum((line.unit_price * line.quantity for line in lines), Decimal("0.00")),
     )
@@ -140,6 +149,7 @@ def _order_insert(
                 {"product_id": str(line.product_id), "quantity": line.quantity} for line in lines
             ],
             showroom_id=str(order.showroom_id) if order.showroom_id else None,
+            source=order.source,
         ),
         rows=[order, *order.line_items, history],
     )

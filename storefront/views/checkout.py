@@ -39,6 +39,7 @@ from payments import selectors as payment_selectors
 from payments import services as payments
 from showroom import selectors as showroom_selectors
 from showroom import services as showroom
+from storefront.attribution import attribution_of
 from storefront.forms import (
     DEFAULT_DOWN_PAYMENT_PERCENT,
     DEFAULT_TERM,
@@ -112,6 +113,7 @@ def reserve(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
             customer=buyer_of(request),
             items=[{"product_id": vehicle_id, "quantity": 1}],
             idempotency_key=f"storefront:{key}",
+            attribution=attribution_of(request),
         )
     except ApplicationError as error:
         messages.error(request, str(error.message))
