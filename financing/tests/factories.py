@@ -149,3 +149,16 @@ def credit_discount_make(
 
 def withdraw_url(application) -> str:
     return reverse("financing-application-withdraw", args=[application.pk])
+
+
+def payment_post(customer, order_id, amount: str, *, key: str | None = None):
+    """The customer's payment of `amount` on the order through the API (the fake provider
+    charges it); the response, whatever it is."""
+    from conftest import client_for
+
+    return client_for(customer).post(
+        reverse("payments-list"),
+        {"order_id": str(order_id), "amount": amount, "method": "card"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key or f"pay-{amount}",
+    )

@@ -18,6 +18,7 @@ from financing.tests.factories import (
     banks_make,
     credit_discount_make,
     offers_url,
+    payment_post,
     withdraw_url,
 )
 from orders import selectors as orders_selectors
@@ -56,11 +57,8 @@ def order_of(customer, application):
 def owed(customer, application) -> str:
     """What payments lets the customer pay now: a payment of a kopeck more than it is refused
     with the balance in its details."""
-    response = client_for(customer).post(
-        reverse("payments-list"),
-        {"order_id": str(application.order_id), "amount": "99999999.00", "method": "card"},
-        format="json",
-        HTTP_IDEMPOTENCY_KEY=f"probe-{timezone.now().timestamp()}",
+    response = payment_post(
+        customer, application.order_id, "99999999.00", key=f"probe-{timezone.now().timestamp()}"
     )
     assert response.status_code == 409, response.json()
     return response.json()["error"]["details"]["owed"]
@@ -116,12 +114,7 @@ def test_the_loan_taken_keeps_the_discount_and_pays_the_lower_price(
         )
 
     with run_on_commit():
-        response = client_for(customer).post(
-            reverse("payments-list"),
-            {"order_id": str(application.order_id), "amount": "200000.00", "method": "card"},
-            format="json",
-            HTTP_IDEMPOTENCY_KEY="down-payment",
-        )
+        response = payment_post(customer, application.order_id, "200000.00")
         assert response.status_code == 201, response.json()
 
     application.refresh_from_db()
@@ -162,12 +155,7 @@ def test_a_loan_given_up_puts_the_discount_back_and_the_deal_agrees(
     # pays the order at the price without the discount
     assert owed(customer, application) == "1000000.00"
     with run_on_commit():
-        paid = client_for(customer).post(
-            reverse("payments-list"),
-            {"order_id": str(application.order_id), "amount": "1000000.00", "method": "card"},
-            format="json",
-            HTTP_IDEMPOTENCY_KEY="in-full",
-        )
+        paid = payment_post(customer, application.order_id, "1000000.00")
     assert paid.status_code == 201, paid.json()
     order = order_of(customer, application)
     assert (order.status, order.paid_amount) == ("paid", Decimal("1000000.00"))

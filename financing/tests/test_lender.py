@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from financing import services
 from financing.models import LoanApplication, OutboxEvent
-from financing.tests.factories import application_make, car_order_make, lender_has_it
+from financing.tests.factories import (
+    application_make,
+    car_order_make,
+    lender_has_it,
+    payment_post,
+)
 from orders import selectors as orders_selectors
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -26,14 +31,7 @@ def events_of(type: str) -> int:
 
 def pay(customer, order, amount: str):
     """The customer pays part of the order through payments (the fake provider charges it)."""
-    from conftest import client_for
-
-    response = client_for(customer).post(
-        reverse("payments-list"),
-        {"order_id": str(order.pk), "amount": amount, "method": "card"},
-        format="json",
-        HTTP_IDEMPOTENCY_KEY=f"pay-{amount}",
-    )
+    response = payment_post(customer, order.pk, amount)
     assert response.status_code == 201, response.json()
 
 

@@ -11,7 +11,13 @@ from accounts import selectors as accounts_selectors
 from conftest import client_for
 from financing import services
 from financing.models import BankOffer, LoanApplication, LoanInstallment, OutboxEvent
-from financing.tests.factories import application_make, banks_make, choose_url, offers_url
+from financing.tests.factories import (
+    application_make,
+    banks_make,
+    choose_url,
+    offers_url,
+    payment_post,
+)
 from orders import selectors as orders_selectors
 from orders.tests.factories import order_make, vehicle_make
 
@@ -134,12 +140,7 @@ def test_the_chosen_bank_disburses_and_the_order_is_paid_by_the_loan(
     assert application.sent_to_lender_at is None  # nothing goes before the down payment
 
     with run_on_commit():
-        response = client_for(customer).post(
-            reverse("payments-list"),
-            {"order_id": str(application.order_id), "amount": "200000.00", "method": "card"},
-            format="json",
-            HTTP_IDEMPOTENCY_KEY="down-payment",
-        )
+        response = payment_post(customer, application.order_id, "200000.00")
         assert response.status_code == 201, response.json()
 
     application.refresh_from_db()

@@ -191,7 +191,14 @@ def test_the_xlsx_has_each_breakdown_and_adds_up_to_the_kopeck(seeded):
     assert response["Content-Disposition"].startswith("attachment")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
-    assert workbook.sheetnames == ["Summary", "By model", "By manager", "By source", "By provider", "Orders"]
+    assert workbook.sheetnames == [
+        "Summary",
+        "By model",
+        "By manager",
+        "By source",
+        "By provider",
+        "Orders",
+    ]
     # Read back as a spreadsheet reads it: money numbers in roubles, days and times as dates,
     # the header frozen, the columns sized.
     sheet = workbook["Orders"]
@@ -324,7 +331,14 @@ def test_the_command_writes_the_same_report(seeded, tmp_path):
         stdout=io.StringIO(),
     )
     workbook = load_workbook(tmp_path / "october.xlsx", read_only=True)
-    assert workbook.sheetnames == ["Summary", "By model", "By manager", "By source", "By provider", "Orders"]
+    assert workbook.sheetnames == [
+        "Summary",
+        "By model",
+        "By manager",
+        "By source",
+        "By provider",
+        "Orders",
+    ]
     summary = list(workbook["Summary"].iter_rows(values_only=True))
     assert summary[1][0] == datetime(2026, 10, 1) and money(summary[1][3]) == expected
     orders = list(workbook["Orders"].iter_rows(values_only=True))
