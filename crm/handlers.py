@@ -32,6 +32,9 @@ class Feed:
     about_a_customer: Callable[[dict], bool] = lambda payload: True
     # Whether it is money paid or an order paid: its client is a customer, no lead.
     bought: Callable[[dict], bool] = lambda payload: False
+    # Where the buyer came from, if the event says (docs/feeds.md, "Sources"): a client of no
+    # lead source takes it.
+    lead_source: Callable[[dict], str] = lambda payload: ""
 
 
 def _dealership_time(moment: str) -> str:
@@ -117,7 +120,8 @@ FEEDS = {
             else _("Placed an order for %(amount)s")
         )
         % {"number": p.get("number"), "amount": _money(p, "total_amount")}
-        + _from(p.get("source", "direct")),
+        + _from(p.get("source", Source.DIRECT)),
+        lead_source=lambda p: p.get("source", Source.DIRECT),
     ),
     "order.status_changed": Feed(
         ActivityKind.ORDER_STATUS_CHANGED,
@@ -257,7 +261,7 @@ def _recorder(feed: Feed):
             # An order names its showroom: a lead of none is routed there (docs/crm.md); and
             # its source, which a client of none takes (docs/feeds.md, "Sources").
             showroom_id=event.payload.get("showroom_id"),
-            lead_source=event.payload.get("source", "") if event.type == "order.created" else "",
+            lead_source=feed.lead_source(event.payload),
         )
 
     return record

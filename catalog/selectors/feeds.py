@@ -3,7 +3,7 @@ stock, with what a feed states of it and of its showroom, read in batches so tha
 of tens of thousands of cars is written without holding it in memory."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -13,30 +13,6 @@ from catalog.models import Location, Product, ProductPhoto
 from catalog.selectors import media_url
 
 BATCH = 2000
-FIELDS = (
-    "id",
-    "name",
-    "description",
-    "price",
-    "currency",
-    "make",
-    "model",
-    "trim",
-    "year",
-    "vin",
-    "condition",
-    "body_type",
-    "fuel",
-    "engine_volume",
-    "power_hp",
-    "transmission",
-    "drive",
-    "color",
-    "mileage_km",
-    "owners_count",
-    "showroom_id",
-    "city",
-)
 
 
 @dataclass(frozen=True)
@@ -75,6 +51,13 @@ class FeedVehicle:
     city: str
     showroom: FeedShowroom | None
     photos: tuple[str, ...]
+
+
+# The product's columns a feed reads: FeedVehicle's own, and where the car stands.
+FIELDS = (
+    *(field.name for field in fields(FeedVehicle) if field.name not in ("showroom", "photos")),
+    "showroom_id",
+)
 
 
 def feed_vehicles(*, showroom_id: UUID | None = None) -> Iterator[FeedVehicle]:

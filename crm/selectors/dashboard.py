@@ -11,6 +11,7 @@ from common.figures import EVERY_SHOWROOM, Period, ShowroomPick, day_bounds, sco
 from common.types import Actor
 from crm.choices import ActivityKind
 from crm.models import Activity, Client
+from orders.choices import Source
 
 
 def manager_customers(*, user: Actor) -> list[UUID] | None:
@@ -67,6 +68,6 @@ def leads_by_source(
     rows = clients.values("lead_source").annotate(count=Count("pk"))
     counts: dict[str, int] = {}
     for row in rows:
-        source = row["lead_source"] or "direct"
+        source = row["lead_source"] or Source.DIRECT
         counts[source] = counts.get(source, 0) + row["count"]
     return counts
