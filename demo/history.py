@@ -40,6 +40,7 @@ from demo.plan import (
     MANAGERS,
     MARKER_EMAIL,
     VEHICLE_MIN_STOCK,
+    DemoCar,
     Plan,
 )
 from demo.planner import Planner
@@ -50,6 +51,7 @@ from orders import services as orders_services
 from payments import services as payments_services
 from showroom import selectors as showroom_selectors
 from showroom import services as showroom_services
+from showroom.selectors.showrooms import showrooms_for_buyers
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -328,7 +330,7 @@ class History:
         starts = datetime.fromisoformat(start)
         self.drives[drive] = showroom_services.test_drive_book(
             user=self.users[person],
-            vehicle_id=self.demo_cars[car],
+            vehicle_id=self.demo_cars[car][0],
             start_time=starts,
             end_time=starts + timedelta(hours=1),
         ).pk
@@ -369,18 +371,35 @@ def demo_admin() -> "User":
     return admin
 
 
-def demo_cars_by_name(admin: "User") -> dict[str, UUID]:
-    """The vehicles the showroom has a demo car of, by their name: what a test drive books."""
+def demo_cars_by_name(admin: "User") -> dict[str, tuple[UUID, UUID | None]]:
+    """The demo cars of the showroom by their vehicle's name, what a test drive books: the
+    vehicle's id and the showroom's the car stands in."""
     names = {p.pk: p.name for p in catalog_selectors.product_list()}
     return {
-        names[r.vehicle_id]: r.vehicle_id
+        names[r.vehicle_id]: (r.vehicle_id, r.showroom_id)
         for r in showroom_selectors.resource_list(user=admin).filter(vehicle_id__isnull=False)
-        if r.vehicle_id in names
+        if r.vehicle_id is not None and r.vehicle_id in names
     }
 
 
+def demo_cars(admin: "User") -> list[DemoCar]:
+    """The demo cars by name, each with the days its showroom opens (every day where it
+    stands in none): the plan books a drive only on those."""
+    showrooms = {card.id: card for card in showrooms_for_buyers()}
+    cars = []
+    for name, (_, showroom_id) in sorted(demo_cars_by_name(admin).items()):
+        card = showrooms.get(showroom_id) if showroom_id else None
+        if card is None:
+            cars.append(DemoCar(name, frozenset(range(1, 8))))
+            continue
+        weekdays = frozenset(day.weekday for day in card.week if day.opens and day.closes)
+        closed = frozenset(day for day, opens, closes in card.holidays if not (opens and closes))
+        cars.append(DemoCar(name, weekdays, closed))
+    return cars
+
+
 def plan(now: datetime | None = None) -> Plan:
-    cars = sorted(demo_cars_by_name(demo_admin()))
+    cars = demo_cars(demo_admin())
     vehicles, accessories = catalog_for_plan()
     # To the minute: a run makes the plan a few seconds after it started.
     now = (now or timezone.now()).replace(second=0, microsecond=0)

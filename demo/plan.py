@@ -3,7 +3,7 @@ what they buy, and the steps a plan is made of (docs/operations.md, "Demo data")
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TypedDict
 
@@ -86,6 +86,18 @@ INSURANCE_DRIVER: InsuranceDriver = {"driver_age": 38, "driver_experience_years"
 INCOME_MULTIPLE = {"approved": Decimal("4"), "review": Decimal("2"), "rejected": Decimal("1.25")}
 
 
+@dataclass(frozen=True)
+class DemoCar:
+    """A car the showroom has a demo of, and the days its showroom takes test drives."""
+
+    name: str
+    weekdays: frozenset[int]  # ISO weekdays (Monday 1) its showroom opens on
+    closed: frozenset[date] = frozenset()  # its showroom's days off besides
+
+    def open_on(self, day: date) -> bool:
+        return day.isoweekday() in self.weekdays and day not in self.closed
+
+
 @dataclass(order=True)
 class Step:
     at: datetime
@@ -109,6 +121,9 @@ class Person:
     # Until their car's order is paid or cancelled: one at a time, well within the limit of
     # unpaid vehicles (ORDERS_MAX_UNPAID_VEHICLES).
     busy_until: datetime | None = None
+    # Until their last test drive starts: one booked at a time, within the limit of drives
+    # booked at once (SHOWROOM_TEST_DRIVE_MAX_ACTIVE).
+    drives_until: datetime | None = None
 
 
 @dataclass

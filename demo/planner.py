@@ -21,6 +21,7 @@ from demo.plan import (
     MANAGERS,
     SEED,
     SURNAMES,
+    DemoCar,
     Person,
     Plan,
     Step,
@@ -30,7 +31,9 @@ from demo.plan import (
 class Planner(DealSteps):
     """Draws the history: who appears when, what they buy and how it goes."""
 
-    def __init__(self, now: datetime, vehicles: list[tuple], accessories: list[tuple], cars):
+    def __init__(
+        self, now: datetime, vehicles: list[tuple], accessories: list[tuple], cars: list[DemoCar]
+    ):
         self.rng = random.Random(SEED)
         self.now = now
         self.zone = ZoneInfo(settings.DEALERSHIP_TIME_ZONE)
@@ -44,7 +47,7 @@ class Planner(DealSteps):
         self.prices = {name: Decimal(price) for name, price, _ in vehicles + accessories}
         # What staff give back once an order is completed: (share or amount, reason) by order.
         self.after_sale: dict[str, tuple[str, str]] = {}
-        self.cars = cars  # names of the vehicles with a demo car for test drives
+        self.cars = cars  # the vehicles with a demo car for test drives, by name
         self.people: list[Person] = []
         self.used_names: set[str] = set()
         self.slots: set[tuple] = set()
@@ -200,6 +203,7 @@ class Planner(DealSteps):
     def drive(self, person: Person, booked: datetime, start: datetime, car: str, outcome) -> None:
         key = f"d{len(self.slots)}"
         self.slots.add((start, car))
+        person.drives_until = max(start, person.drives_until or start)
         self.add(
             booked, "drive_book", drive=key, person=person.key, car=car, start=start.isoformat()
         )
@@ -214,29 +218,33 @@ class Planner(DealSteps):
                 manager=person.manager,
             )
 
+    @staticmethod
+    def may_book(person: Person, booked: datetime) -> bool:
+        """Whether `person`'s drives have all begun by `booked`: one booked at a time."""
+        return person.drives_until is None or person.drives_until <= booked
+
+    def cars_on(self, day: date) -> list[str]:
+        """The demo cars whose showrooms take test drives on `day`; the hours a drive starts
+        at (10:00 to 17:00 in Moscow) are within every demo showroom's on a day it opens."""
+        return [car.name for car in self.cars if car.open_on(day)]
+
     def free_slot(self, day: date) -> tuple[datetime, str] | None:
-        for _ in range(6):
+        cars = self.cars_on(day)
+        for _ in range(6 if cars else 0):
             start = self.at(day, self.rng.randint(10, 17))
-            car = self.rng.choice(self.cars)
+            car = self.rng.choice(cars)
             if (start, car) not in self.slots:
                 return start, car
         return None
 
-    @staticmethod
-    def showrooms_open(day: date) -> bool:
-        """Whether every demo showroom takes test drives on `day` (showroom/demo.py): not on a
-        Sunday, when the one in Yekaterinburg is closed, nor on New Year's Day, every
-        showroom's holiday."""
-        return day.weekday() != 6 and (day.month, day.day) != (1, 1)
-
     def showroom_day(self, day: date) -> None:
-        if not self.cars or not self.showrooms_open(day):
+        if not self.cars:
             return
         for _ in range(self.rng.choice([0, 1, 1, 2])):
             found = self.free_slot(day)
             booked = self.at(day - timedelta(days=self.rng.randint(1, 3)), self.rng.randint(10, 18))
             person = self.customer(booked)
-            if found is None or person is None:
+            if found is None or person is None or not self.may_book(person, booked):
                 continue
             start, car = found
             outcome = (
@@ -250,25 +258,18 @@ class Planner(DealSteps):
 
     def drive_today(self) -> None:
         """A test drive today, later today when the showroom is still open (until 18:00)."""
-        if not self.cars or not self.showrooms_open(self.today):
+        if not self.cars:
             return
         local = timezone.localtime(self.now, self.zone)
         hour = max(local.hour + 1, 10) if local.hour < 17 else 11
         start = self.at(self.today, hour)
-        for car in self.cars:
-            if (start, car) in self.slots:
-                continue
-            booked = self.at(self.today - timedelta(days=1), 16)
-            person = self.customer(booked)
-            if person is not None:
-                self.drive(
-                    person,
-                    booked,
-                    start,
-                    car,
-                    "completed" if start < self.now - timedelta(hours=2) else None,
-                )
-            return
+        free = [car for car in self.cars_on(self.today) if (start, car) not in self.slots]
+        booked = self.at(self.today - timedelta(days=1), 16)
+        people = [self.customer(booked) for _ in range(5)] if free else []
+        person = next((p for p in people if p is not None and self.may_book(p, booked)), None)
+        if person is not None:
+            outcome = "completed" if start < self.now - timedelta(hours=2) else None
+            self.drive(person, booked, start, free[0], outcome)
 
     def events(self) -> None:
         """An event every fortnight: announced two weeks ahead, registrations until it
