@@ -45,6 +45,11 @@ FRONTEND_EMAIL_CHANGE_URL = env.str(
 # The current address is sent a link that stops the change, or undoes it once made, for
 # this many hours; it opens this page (docs/security.md, "Changing the e-mail").
 ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS = env.int("ACCOUNTS_EMAIL_CHANGE_CANCEL_HOURS", default=72)
+# Signing up and asking for a password reset answer no sooner than this many seconds after
+# the request came, whatever the address (docs/security.md, "Account enumeration"): more
+# than either's work (a sign-up's password hash is about 0.2 s), so that their time tells
+# nobody whether an address has an account. 0 answers once the work is done.
+ACCOUNTS_ANSWER_AFTER_SECONDS = env.float("ACCOUNTS_ANSWER_AFTER_SECONDS", default=0.6)
 FRONTEND_EMAIL_CHANGE_CANCEL_URL = env.str(
     "FRONTEND_EMAIL_CHANGE_CANCEL_URL",
     default=f"{_site_url}/cancel-email-change?token={{token}}",

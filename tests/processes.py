@@ -68,6 +68,8 @@ def environment() -> dict:
         DATABASE_POOL_MIN_SIZE="0",
         # As in the suite's settings: the relay's own tests run the relay process.
         EVENTS_PUBLISH_ON_COMMIT=str(settings.EVENTS_PUBLISH_ON_COMMIT),
+        # As in the test settings: sign-up and reset answer at once.
+        ACCOUNTS_ANSWER_AFTER_SECONDS=str(settings.ACCOUNTS_ANSWER_AFTER_SECONDS),
         # As in the test settings: a test that takes a component down reads readiness at once.
         READINESS_CACHE_SECONDS=str(settings.READINESS_CACHE_SECONDS),
         # As in the test settings; tests of the limits pass the defaults to their server.

@@ -15,6 +15,7 @@ from accounts.api import serializers as s
 from accounts.error_codes import AccountErrorCode
 from common.api.exceptions import ApplicationError
 from common.api.throttling import client_ip
+from common.pacing import answers_after
 
 
 class PublicAuthView(APIView):
@@ -47,6 +48,7 @@ class RegisterView(PublicAuthView):
         responses={201: s.UserOutputSerializer},
         summary="Register a client",
     )
+    @answers_after("ACCOUNTS_ANSWER_AFTER_SECONDS")  # docs/security.md, "Account enumeration"
     def post(self, request):
         user = services.user_register(
             **self.validated(s.UserRegisterInputSerializer), language=_chosen_language(request)
@@ -122,6 +124,7 @@ class PasswordResetView(PublicAuthView):
         },
         summary="E-mail a password reset link",
     )
+    @answers_after("ACCOUNTS_ANSWER_AFTER_SECONDS")
     def post(self, request):
         services.password_reset_request(
             **self.validated(s.PasswordResetInputSerializer), ip_address=client_ip(request)

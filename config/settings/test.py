@@ -44,6 +44,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Argon2 is slow on purpose; the suite hashes thousands of passwords. The one test that
 # checks the production hasher switches back to base.PASSWORD_HASHERS.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Sign-up and reset answer at once: the tests of the floor set their own
+# (storefront/tests/test_answer_floor.py).
+ACCOUNTS_ANSWER_AFTER_SECONDS = 0.0
 
 # Tasks run in-process unless a test starts a real worker of its own, and events are
 # published on commit by the code that emits them; the relay's own tests switch this off

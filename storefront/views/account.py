@@ -21,6 +21,7 @@ from accounts import services as accounts
 from accounts.choices import ConsentPurpose
 from common.api.exceptions import ApplicationError
 from common.api.throttling import client_ip, throttled
+from common.pacing import answers_after
 from notifications import selectors as notifications_selectors
 from notifications import services as notifications_services
 from showroom import selectors as showroom
@@ -94,6 +95,7 @@ def _sign_in_page(
 @require_http_methods(["GET", "POST"])
 @throttled("register", page=True)
 @page
+@answers_after("ACCOUNTS_ANSWER_AFTER_SECONDS")  # docs/security.md, "Account enumeration"
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -202,6 +204,7 @@ def _google_refused(request: HttpRequest, message: str, *, status: int = 400) ->
 @require_http_methods(["GET", "POST"])
 @throttled("register", page=True)
 @page
+@answers_after("ACCOUNTS_ANSWER_AFTER_SECONDS")
 def password_forgotten(request: HttpRequest) -> HttpResponse:
     """Asks for a link to set a new password; the answer is the same whether or not the
     address has an account, so that nobody learns who has one."""
