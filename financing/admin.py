@@ -409,3 +409,14 @@ class CreditDiscountAdmin(BankConfigurationMixin):
     list_display = ["name", "amount", "condition", "valid_from", "valid_until", "is_active"]
     list_filter = ["is_active", "condition"]
     search_fields = ["name"]
+
+    # Through the services, whose events tell the classifieds' feeds (docs/feeds.md).
+    def save_model(self, request, obj, form, change):
+        services.credit_discount_save(discount=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.credit_discount_delete(discount=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for discount in queryset:
+            services.credit_discount_delete(discount=discount, user=request.user)

@@ -146,14 +146,16 @@ def banks_seed() -> list[Bank]:
 
 def credit_discount_seed() -> CreditDiscount:
     """The dealer's credit discount on new cars (docs/financing.md, "The credit discount")."""
-    discount, _ = CreditDiscount.objects.get_or_create(
-        name="Выгода при покупке в кредит",
-        defaults={
-            "amount": Decimal("100000.00"),
-            "condition": "new",
-            "min_loan_amount": Decimal("500000.00"),
-            "min_term_months": 12,
-            "valid_from": timezone.localdate().replace(month=1, day=1),
-        },
+    name = "Выгода при покупке в кредит"
+    existing = CreditDiscount.objects.filter(name=name).first()
+    if existing is not None:
+        return existing
+    discount = CreditDiscount(
+        name=name,
+        amount=Decimal("100000.00"),
+        condition="new",
+        min_loan_amount=Decimal("500000.00"),
+        min_term_months=12,
+        valid_from=timezone.localdate().replace(month=1, day=1),
     )
-    return discount
+    return services.credit_discount_save(discount=discount, user=None)

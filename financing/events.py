@@ -2,11 +2,14 @@
 order and in its live feed, from the payload alone."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Literal
 
+from catalog.choices import DEFAULT_CURRENCY
 from common.events import DomainEvent
 from common.events.payloads import (
     Currency,
+    Date,
     DateTime,
     Money,
     NonEmpty,
@@ -15,7 +18,7 @@ from common.events.payloads import (
     described,
 )
 from financing.choices import ApplicationStatus
-from financing.models import BankOffer, LoanApplication
+from financing.models import BankOffer, CreditDiscount, LoanApplication
 
 
 # PAYLOADS (docs/events.md, "The contract")
@@ -179,6 +182,45 @@ class LoanOfferChosen(_LoanOfferPayload):
     status: Literal["chosen"] = described("The offer's status: chosen.")
 
 
+@dataclass(frozen=True)
+class _CreditDiscountPayload:
+    """The fields every credit discount payload below carries, in order: the dealer's
+    discount for buying on credit and the cars it is for (docs/financing.md, "The credit
+    discount")."""
+
+    id: Uuid = described("The credit discount.")
+    name: NonEmpty = described("Its name, as buyers read it.")
+    amount: Money = described("How much the car's price falls: a decimal amount as a string.")
+    currency: Currency = described("ISO 4217 code of the amount's currency, e.g. RUB.")
+    condition: Literal["", "new", "used"] = described("For new cars, used ones, or any (empty).")
+    max_price: Money | None = described("The highest price of a car it is for, or null.")
+    makes: list[str] = described("The makes it is for; empty: every make.")
+    valid_from: Date = described("The first day it holds.")
+    valid_until: Date | None = described("The last day it holds, or null.")
+    min_loan_amount: Money = described("The least loan the buyer must take after it.")
+    min_term_months: Annotated[int, Schema(minimum=0)] = described("The shortest loan term.")
+    is_active: bool = described("Whether it is offered.")
+    updated_at: DateTime = described("When it was last changed: the newest wins.")
+
+
+@dataclass(frozen=True)
+class CreditDiscountCreated(_CreditDiscountPayload):
+    """The dealer added a credit discount."""
+
+
+@dataclass(frozen=True)
+class CreditDiscountUpdated(_CreditDiscountPayload):
+    """A credit discount changed: its amount, its cars or its dates, or it was stopped
+    (`is_active` false) or offered again."""
+
+
+@dataclass(frozen=True)
+class CreditDiscountDeleted(_CreditDiscountPayload):
+    """A credit discount was deleted: it is offered no more."""
+
+    is_active: Literal[False] = described("Always false: it is offered no more.")
+
+
 # EVENT TYPES
 # ------------------------------------------------------------------------------
 # Named `financing.*` up to version 1; renamed at version 2 after their subject, the loan
@@ -241,6 +283,18 @@ LOAN_OFFER_ANSWERED = DomainEvent(
     "loan_offer.answered", payload=LoanOfferAnswered, app_label="financing"
 )
 LOAN_OFFER_CHOSEN = DomainEvent("loan_offer.chosen", payload=LoanOfferChosen, app_label="financing")
+
+
+# The dealer's credit discounts, for whoever shows them (the classifieds' feeds, docs/feeds.md).
+CREDIT_DISCOUNT_CREATED = DomainEvent(
+    "credit_discount.created", payload=CreditDiscountCreated, app_label="financing"
+)
+CREDIT_DISCOUNT_UPDATED = DomainEvent(
+    "credit_discount.updated", payload=CreditDiscountUpdated, app_label="financing"
+)
+CREDIT_DISCOUNT_DELETED = DomainEvent(
+    "credit_discount.deleted", payload=CreditDiscountDeleted, app_label="financing"
+)
 
 
 # The event that reports a decision, by the status decided.
@@ -317,4 +371,25 @@ def offer_payload(offer: BankOffer) -> dict:
         "full_cost_amount": text(offer.full_cost_amount),
         "valid_until": _moment(offer.valid_until),
         "reason": offer.reason,
+    }
+
+
+def credit_discount_payload(discount: CreditDiscount) -> dict:
+    def money(value) -> str:
+        return f"{Decimal(value):.2f}"  # as typed in, or as stored
+
+    return {
+        "id": str(discount.pk),
+        "name": discount.name,
+        "amount": money(discount.amount),
+        "currency": DEFAULT_CURRENCY,
+        "condition": discount.condition,
+        "max_price": None if discount.max_price is None else money(discount.max_price),
+        "makes": list(discount.makes),
+        "valid_from": discount.valid_from.isoformat(),
+        "valid_until": discount.valid_until.isoformat() if discount.valid_until else None,
+        "min_loan_amount": money(discount.min_loan_amount),
+        "min_term_months": discount.min_term_months,
+        "is_active": discount.is_active,
+        "updated_at": discount.updated_at.isoformat(),
     }

@@ -28,3 +28,19 @@ def feeds_on_stock_change(event: TypedEvent[Any]) -> None:
     """A car's price, photos, showroom or stock changed (an order reserves it, a cancelled
     one frees it): the classifieds' feeds are written afresh soon (docs/feeds.md)."""
     services.feeds_regenerate_soon()
+
+
+@consumer(
+    {
+        "credit_discount.created": "integrations.feeds_on_credit_discount_created",
+        "credit_discount.updated": "integrations.feeds_on_credit_discount_updated",
+        "credit_discount.deleted": "integrations.feeds_on_credit_discount_deleted",
+    },
+    app_label="integrations",
+    reads_json=True,
+)
+def feeds_on_credit_discount(event: TypedEvent[Any]) -> None:
+    """The dealer's credit discounts, which the feeds state (docs/feeds.md, "Discounts")."""
+    services.credit_discount_note(
+        report=event.payload, deleted=event.type == "credit_discount.deleted"
+    )

@@ -177,6 +177,34 @@ class Feed(TimestampedModel):
         return f"{self.get_kind_display()} ({str(self.pk)[:8]})"
 
 
+class CreditDiscount(models.Model):
+    """The dealer's credit discount as financing's `credit_discount.*` events report it, the
+    newest change kept: what a feed says a car saves with a loan (docs/feeds.md,
+    "Discounts"). Financing owns the rule; this is its copy."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, editable=False)
+    name = models.CharField(_("name"), max_length=150)
+    amount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2)
+    condition = models.CharField(_("cars"), max_length=8, blank=True)
+    max_price = models.DecimalField(
+        _("highest price"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    makes = models.JSONField(_("makes"), default=list, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    min_loan_amount = models.DecimalField(_("least loan"), max_digits=12, decimal_places=2)
+    is_active = models.BooleanField(_("active"))
+    updated_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("credit discount")
+        verbose_name_plural = _("credit discounts")
+        ordering = ["-amount"]
+
+    def __str__(self):
+        return self.name
+
+
 class OutboxEvent(OutboxEventBase):
     """Empty so far (integrations emits no event), kept like every app's so that the relay,
     the metrics and the dead-letter commands treat it as the others."""

@@ -2,7 +2,8 @@
 disbursed, returned and withdrawn only here (docs/deal.md, "The loan" and "Cancelling").
 Applications made and decided in `applications.py`, the lender's side (sending, asking,
 disbursement) in `lender.py`, withdrawal (the order cancelled, or the buyer's own) in `withdrawal.py`; partner banks' offers asked for and
-chosen in `offers.py`, the banks' answers in `answers.py` (docs/financing.md)."""
+chosen in `offers.py`, the banks' answers in `answers.py`; the dealer's credit discounts
+saved with their events in `discounts.py` (docs/financing.md)."""
 
 from financing.services.answers import (
     bank_callback_apply,
@@ -12,6 +13,7 @@ from financing.services.answers import (
     offers_time_out,
 )
 from financing.services.applications import application_create, application_decide
+from financing.services.discounts import credit_discount_delete, credit_discount_save
 from financing.services.lender import (
     application_disburse,
     application_lender_check,
@@ -40,7 +42,9 @@ __all__ = [
     "bank_callback_apply",
     "bank_callback_verify",
     "banks_eligible",
+    "credit_discount_delete",
     "credit_discount_of",
+    "credit_discount_save",
     "lenders_poll",
     "offer_answer_record",
     "offer_choose",

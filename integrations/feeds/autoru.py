@@ -1,6 +1,8 @@
 """Auto.ru's dealer feed (docs/feeds.md, "Auto.ru"): `<data><cars><car>…</car></cars></data>`,
 one `car` per car, its `unique_id` the car's own and never changing."""
 
+from decimal import Decimal
+
 from catalog.selectors.feeds import FeedVehicle
 from integrations.choices import Misfit
 from integrations.feeds import mappings as m
@@ -58,7 +60,9 @@ def modification(car: FeedVehicle) -> str:
     return f"{engine} {m.AUTORU_TRANSMISSION[car.transmission]} ({car.power_hp} л.с.)"
 
 
-def write(out: XmlWriter, car: FeedVehicle, feed: Feed) -> None:
+def write(out: XmlWriter, car: FeedVehicle, feed: Feed, credit_discount: Decimal | None) -> None:
+    """One car's `car`: with the dealer's credit discount, when one holds for it, as the
+    discount with a loan and the largest discount (docs/feeds.md, "Discounts")."""
     showroom = car.showroom
     assert showroom is not None  # `misfits` left a car without one out
     with out.element("car"):
@@ -80,6 +84,9 @@ def write(out: XmlWriter, car: FeedVehicle, feed: Feed) -> None:
         out.text("year", car.year)
         out.text("price", int(car.price))
         out.text("currency", "RUR")
+        if credit_discount:
+            out.text("credit_discount", int(credit_discount))
+            out.text("max_discount", int(credit_discount))
         out.text("vin", car.vin)
         out.text("unique_id", car.id)
         out.text("description", car.description or car.name)

@@ -2,6 +2,8 @@
 `<Ads formatVersion="3" target="Avito.ru"><Ad>…</Ad></Ads>`, one `Ad` per car, its `Id` the
 car's own and never changing."""
 
+from decimal import Decimal
+
 from catalog.selectors.feeds import FeedVehicle
 from integrations.choices import Misfit
 from integrations.feeds import mappings as m
@@ -56,7 +58,9 @@ def finish(out: XmlWriter) -> None:
     out.end()
 
 
-def write(out: XmlWriter, car: FeedVehicle, feed: Feed) -> None:
+def write(out: XmlWriter, car: FeedVehicle, feed: Feed, credit_discount: Decimal | None) -> None:
+    """One car's `Ad`. A credit discount is not stated: Avito's element for it is not known
+    here for certain, and a wrong one would be worse than none (docs/feeds.md, "Discounts")."""
     showroom = car.showroom
     assert showroom is not None  # `misfits` left a car without one out
     with out.element("Ad"):

@@ -4,6 +4,7 @@ the reasons its format gives."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 from catalog.selectors.feeds import FeedVehicle, feed_vehicles
@@ -23,7 +24,9 @@ class Format(Protocol):
 
     def start(self, out: XmlWriter) -> None: ...
 
-    def write(self, out: XmlWriter, car: FeedVehicle, feed: Feed) -> None: ...
+    def write(
+        self, out: XmlWriter, car: FeedVehicle, feed: Feed, credit_discount: Decimal | None
+    ) -> None: ...
 
     def finish(self, out: XmlWriter) -> None: ...
 

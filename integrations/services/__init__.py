@@ -19,6 +19,7 @@ from integrations.services.deliveries import (
     subscription_redeliver_since,
 )
 from integrations.services.feeds import (
+    credit_discount_note,
     feed_generate,
     feeds_generate,
     feeds_regenerate_soon,
@@ -37,6 +38,7 @@ from integrations.services.subscriptions import (
 __all__ = [
     "DB",
     "RESPONSE_EXCERPT_CHARS",
+    "credit_discount_note",
     "deliveries_dispatch",
     "deliveries_due",
     "deliveries_record",

@@ -5,22 +5,26 @@ file as its cars are read, then stored under its digest; the site is served the 
 import hashlib
 import logging
 import tempfile
+from datetime import datetime
+from decimal import Decimal
 from types import ModuleType
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from common.queueing import task_queue
 from common.types import Id
 from integrations.choices import FeedKind
 from integrations.feeds import autoru, avito
+from integrations.feeds.discounts import Discounts
 from integrations.feeds.selection import LeftOut, sort_out
 from integrations.feeds.writing import XmlWriter
-from integrations.models import Feed
+from integrations.models import CreditDiscount, Feed
 
 DB = "integrations"
 FORMATS: dict[str, ModuleType] = {FeedKind.AVITO: avito, FeedKind.AUTORU: autoru}
@@ -33,6 +37,7 @@ def feed_generate(*, feed_id: Id) -> Feed:
     reasons. Stored anew only when its content changed."""
     feed = Feed.objects.using(DB).get(pk=feed_id)
     format = FORMATS[feed.kind]
+    discounts = Discounts.in_force()
     excluded: list[dict[str, object]] = []
     published = 0
     with tempfile.TemporaryFile() as raw:
@@ -44,7 +49,7 @@ def feed_generate(*, feed_id: Id) -> Feed:
                 reasons = [reason.value for reason in sorted_car.reasons]
                 excluded.append({"id": str(car.id), "name": car.name, "reasons": reasons})
             else:
-                format.write(out, sorted_car, feed)
+                format.write(out, sorted_car, feed, discounts.credit(sorted_car))
                 published += 1
         format.finish(out)
         etag = _digest(raw)
@@ -84,6 +89,39 @@ def feeds_generate() -> int:
             continue
         written += 1
     return written
+
+
+def credit_discount_note(*, report: dict[str, Any], deleted: bool) -> None:
+    """A credit discount as financing's event reports it (docs/feeds.md, "Discounts"): kept
+    unless a newer change is kept already, gone once deleted; the feeds written afresh soon."""
+    updated_at = datetime.fromisoformat(report["updated_at"])
+    with transaction.atomic(using=DB):
+        kept = CreditDiscount.objects.using(DB).select_for_update().filter(pk=report["id"]).first()
+        if kept is not None and kept.updated_at > updated_at:
+            return
+        if deleted:
+            CreditDiscount.objects.using(DB).filter(pk=report["id"]).delete()
+        else:
+            CreditDiscount.objects.using(DB).update_or_create(
+                pk=report["id"],
+                defaults={
+                    "name": report["name"],
+                    "amount": Decimal(report["amount"]),
+                    "condition": report["condition"],
+                    "max_price": _decimal(report["max_price"]),
+                    "makes": report["makes"],
+                    "valid_from": report["valid_from"],
+                    "valid_until": report["valid_until"],
+                    "min_loan_amount": Decimal(report["min_loan_amount"]),
+                    "is_active": report["is_active"],
+                    "updated_at": updated_at,
+                },
+            )
+    feeds_regenerate_soon()
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
 
 
 def feeds_regenerate_soon() -> None:

@@ -13,64 +13,15 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog import services as catalog_services
-from catalog.tests.factories import jpeg, vehicle, vin_of
+from catalog.tests.factories import jpeg
 from integrations import services
 from integrations.feeds import autoru, avito
 from integrations.models import Feed
+from integrations.tests.factories import on_sale, read, refreshed
 from orders.tests.factories import order_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 DOCS = Path(__file__).resolve().parents[2] / "docs/feeds.md"
-SHOWROOM = "7d9d1b8e-6a51-4a7c-9e63-0c2f1f9d8c11"
-
-
-@pytest.fixture
-def showroom():
-    catalog_services.location_note(
-        showroom_id=SHOWROOM,
-        name="Автосалон на Ленинградке",
-        city="Москва",
-        address="Ленинградское шоссе, 16",
-        phone="+7 495 123-45-67",
-        is_active=True,
-    )
-    return SHOWROOM
-
-
-def on_sale(showroom, *, photos: int = 1, **fields):
-    car = vehicle(**fields)
-    catalog_services.vehicle_place(product_id=car.pk, showroom_id=showroom)
-    for _ in range(photos):
-        catalog_services.photo_add(product=car, data=jpeg())
-    return car
-
-
-@pytest.fixture
-def stock(showroom):
-    """A new Kia and a used Lada that every feed takes; a car with no photo, and one whose
-    colour no site has a word for."""
-    return {
-        "kia": on_sale(showroom),
-        "lada": on_sale(
-            showroom,
-            name="Lada Vesta",
-            make="Lada",
-            model="Vesta",
-            trim="",
-            year=2021,
-            vin=vin_of("XTA", "M", serial=7),
-            condition="used",
-            mileage_km=41000,
-            owners_count=2,
-            body_type="crossover",
-            transmission="manual",
-            engine_volume=Decimal("1.6"),
-            power_hp=106,
-            price=Decimal("1290000.00"),
-        ),
-        "bare": on_sale(showroom, photos=0, vin=vin_of("KNA", "R", serial=8)),
-        "odd": on_sale(showroom, color="other", vin=vin_of("KNA", "R", serial=9)),
-    }
 
 
 def required_in_docs(section: str) -> list[str]:
@@ -182,17 +133,6 @@ def test_a_price_or_a_photo_changed_and_a_sold_car_reach_the_feed_it_regenerates
     ids = {ad.findtext("Id") for ad in ET.fromstring(read(feed)).findall("Ad")}
     assert ids == {str(lada.pk)}
     assert feed.etag != before
-
-
-def refreshed(feed: Feed) -> Feed:
-    return Feed.objects.get(pk=feed.pk)
-
-
-def read(feed: Feed) -> bytes:
-    from django.core.files.storage import default_storage
-
-    with default_storage.open(feed.file, "rb") as file:
-        return file.read()
 
 
 def test_the_admin_lists_the_cars_left_out_with_their_reasons(admin_user, stock):

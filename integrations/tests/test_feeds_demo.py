@@ -41,3 +41,22 @@ def test_the_demo_stocks_feed_is_complete_and_names_what_it_leaves_out(demo_data
     assert all(
         car["reasons"] and set(car["reasons"]) <= set(Misfit.values) for car in feed.excluded
     )
+
+
+def test_the_demos_credit_discount_is_in_autorus_feed_for_the_new_cars_it_holds_for(demo_data):
+    """The demo's discount (financing/demo.py: 100,000 ₽ off a new car, a loan of at least
+    500,000 ₽ left) reaches integrations by its event, and the feed states it."""
+    feed = services.feed_generate(feed_id=Feed.objects.get(kind="autoru", showroom_id=None).pk)
+
+    with default_storage.open(feed.file, "rb") as file:
+        cars = ET.fromstring(file.read()).findall("cars/car")
+    on_sale = {str(car.id): car for car in feed_vehicles()}
+    stated = {car.findtext("unique_id"): car.findtext("credit_discount") for car in cars}
+    expected = {
+        car_id: "100000"
+        if on_sale[car_id].condition == "new" and on_sale[car_id].price >= 600000
+        else None
+        for car_id in stated
+    }
+    assert stated == expected
+    assert "100000" in stated.values() and None in stated.values()  # new cars and used ones
