@@ -200,7 +200,9 @@ class _CreditDiscountPayload:
     min_loan_amount: Money = described("The least loan the buyer must take after it.")
     min_term_months: Annotated[int, Schema(minimum=0)] = described("The shortest loan term.")
     is_active: bool = described("Whether it is offered.")
-    updated_at: DateTime = described("When it was last changed: the newest wins.")
+    updated_at: DateTime = described(
+        "When it was last changed, or deleted: the newest report wins."
+    )
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,4 @@ def feeds_on_stock_change(event: TypedEvent[Any]) -> None:
 )
 def feeds_on_credit_discount(event: TypedEvent[Any]) -> None:
     """The dealer's credit discounts, which the feeds state (docs/feeds.md, "Discounts")."""
-    services.credit_discount_note(
-        report=event.payload, deleted=event.type == "credit_discount.deleted"
-    )
+    services.credit_discount_note(report=event.payload)  # a deleted one reports inactive

@@ -3,6 +3,7 @@ classifieds' feeds, docs/feeds.md) learns of every change (docs/financing.md, "T
 discount")."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from common.types import Actor
 from financing import events
@@ -24,9 +25,14 @@ def credit_discount_save(*, discount: CreditDiscount, user: Actor | None) -> Cre
 
 
 def credit_discount_delete(*, discount: CreditDiscount, user: Actor | None) -> None:
-    """A credit discount gone, with `credit_discount.deleted`: an application that took it
-    keeps its amount (the order states it)."""
+    """A credit discount gone, with `credit_discount.deleted`, stamped with the moment of
+    its deletion (newer than any change of it): an application that took it keeps its
+    amount (the order states it)."""
     with transaction.atomic(using=DB):
-        payload = {**events.credit_discount_payload(discount), "is_active": False}
+        payload = {
+            **events.credit_discount_payload(discount),
+            "is_active": False,
+            "updated_at": timezone.now().isoformat(),
+        }
         events.CREDIT_DISCOUNT_DELETED.emit(aggregate_id=discount.pk, payload=payload)
         discount.delete(using=DB)

@@ -91,32 +91,31 @@ def feeds_generate() -> int:
     return written
 
 
-def credit_discount_note(*, report: dict[str, Any], deleted: bool) -> None:
+def credit_discount_note(*, report: dict[str, Any]) -> None:
     """A credit discount as financing's event reports it (docs/feeds.md, "Discounts"): kept
-    unless a newer change is kept already, gone once deleted; the feeds written afresh soon."""
+    unless a newer change is kept already. A deleted one stays as offered no more, stamped
+    with its deletion, so that a late report of an earlier change cannot bring it back. The
+    feeds are written afresh soon."""
     updated_at = datetime.fromisoformat(report["updated_at"])
     with transaction.atomic(using=DB):
         kept = CreditDiscount.objects.using(DB).select_for_update().filter(pk=report["id"]).first()
         if kept is not None and kept.updated_at > updated_at:
             return
-        if deleted:
-            CreditDiscount.objects.using(DB).filter(pk=report["id"]).delete()
-        else:
-            CreditDiscount.objects.using(DB).update_or_create(
-                pk=report["id"],
-                defaults={
-                    "name": report["name"],
-                    "amount": Decimal(report["amount"]),
-                    "condition": report["condition"],
-                    "max_price": _decimal(report["max_price"]),
-                    "makes": report["makes"],
-                    "valid_from": report["valid_from"],
-                    "valid_until": report["valid_until"],
-                    "min_loan_amount": Decimal(report["min_loan_amount"]),
-                    "is_active": report["is_active"],
-                    "updated_at": updated_at,
-                },
-            )
+        CreditDiscount.objects.using(DB).update_or_create(
+            pk=report["id"],
+            defaults={
+                "name": report["name"],
+                "amount": Decimal(report["amount"]),
+                "condition": report["condition"],
+                "max_price": _decimal(report["max_price"]),
+                "makes": report["makes"],
+                "valid_from": report["valid_from"],
+                "valid_until": report["valid_until"],
+                "min_loan_amount": Decimal(report["min_loan_amount"]),
+                "is_active": report["is_active"],
+                "updated_at": updated_at,
+            },
+        )
     feeds_regenerate_soon()
 
 

@@ -49,9 +49,9 @@ def report(**changes) -> dict:
     }
 
 
-def noted(run_on_commit, payload: dict, *, deleted: bool = False) -> None:
+def noted(run_on_commit, payload: dict) -> None:
     with run_on_commit():
-        services.credit_discount_note(report=payload, deleted=deleted)
+        services.credit_discount_note(report=payload)
 
 
 def test_a_credit_discount_reaches_the_autoru_feed_for_the_cars_it_holds_for_as_it_changes(
@@ -75,8 +75,12 @@ def test_a_credit_discount_reaches_the_autoru_feed_for_the_cars_it_holds_for_as_
     assert discounts_in(feed) == {kia: (None, None), lada: (None, None)}
     assert CreditDiscount.objects.get().is_active is False
 
-    noted(run_on_commit, report(is_active=False), deleted=True)
-    assert not CreditDiscount.objects.exists()
+    # Deleted (stamped with its deletion), then a late report of the change before it.
+    late = report(amount="200000.00", condition="")
+    noted(run_on_commit, report(is_active=False, updated_at=timezone.now().isoformat()))
+    noted(run_on_commit, late)
+    assert discounts_in(feed) == {kia: (None, None), lada: (None, None)}
+    assert CreditDiscount.objects.get().is_active is False
 
 
 def test_avitos_feed_states_no_discount(stock, run_on_commit):
@@ -143,7 +147,7 @@ def test_an_older_report_of_a_discount_changes_nothing_and_a_replay_nothing_more
     )
 
     noted(run_on_commit, older)
-    noted(run_on_commit, older, deleted=True)
+    noted(run_on_commit, {**older, "is_active": False})
     noted(run_on_commit, newest)  # the same report again
 
     kept = CreditDiscount.objects.get()

@@ -1,7 +1,7 @@
 """A credit discount saved in financing, by its service or in the admin, reaches the
 classifieds through its events (docs/feeds.md, "Discounts"; docs/financing.md, "The credit
-discount"): integrations' copy follows every change and deletion, and Auto.ru's feed states
-it for the cars it holds for."""
+discount"): integrations' copy follows every change and its deletion, and Auto.ru's feed
+states it for the cars it holds for."""
 
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -59,10 +59,12 @@ def test_a_discount_saved_changed_and_deleted_in_financing_follows_into_the_feed
         financing_services.credit_discount_save(discount=discount, user=None)
     assert stated(feed) == {kia: "150000", lada: "150000"}
 
+    discount_id = discount.pk  # a deleted instance forgets it
     with run_on_commit():
         financing_services.credit_discount_delete(discount=discount, user=None)
     assert stated(feed) == {kia: None, lada: None}
-    assert not CreditDiscount.objects.exists() and not FinancingDiscount.objects.exists()
+    assert not FinancingDiscount.objects.exists()
+    assert CreditDiscount.objects.get(pk=discount_id).is_active is False  # offered no more
 
 
 def test_the_admin_saves_a_discount_through_financing_and_the_feeds_hear_of_it(
