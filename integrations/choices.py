@@ -31,6 +31,7 @@ class FeedKind(models.TextChoices):
 
     AVITO = "avito", _("Avito Autoload")
     AUTORU = "autoru", _("Auto.ru dealer feed")
+    YANDEX = "yandex", _("Yandex car feed")
 
 
 class Misfit(models.TextChoices):

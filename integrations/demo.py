@@ -1,5 +1,5 @@
-"""The classifieds' feeds of `make run` (docs/feeds.md): Avito's and Auto.ru's, of every
-showroom's cars, written once the demo stock is in."""
+"""The classifieds' feeds of `make run` (docs/feeds.md): Avito's, Auto.ru's and Yandex's, of
+every showroom's cars, written once the demo stock is in."""
 
 from integrations import services
 from integrations.choices import FeedKind
@@ -7,7 +7,7 @@ from integrations.models import Feed
 
 
 def seed(stdout) -> None:
-    for kind in (FeedKind.AVITO, FeedKind.AUTORU):
+    for kind in FeedKind:
         feed, _ = Feed.objects.get_or_create(kind=kind, showroom_id=None)
         feed = services.feed_generate(feed_id=feed.pk)
         stdout.write(

@@ -60,15 +60,24 @@ def modification(car: FeedVehicle) -> str:
     return f"{engine} {m.AUTORU_TRANSMISSION[car.transmission]} ({car.power_hp} л.с.)"
 
 
-def write(out: XmlWriter, car: FeedVehicle, feed: Feed, credit_discount: Decimal | None) -> None:
+def write(
+    out: XmlWriter,
+    car: FeedVehicle,
+    feed: Feed,
+    credit_discount: Decimal | None,
+    *,
+    url: str | None = None,
+) -> None:
     """One car's `car`: with the dealer's credit discount, when one holds for it, as the
-    discount with a loan and the largest discount (docs/feeds.md, "Discounts")."""
+    discount with a loan and the largest discount (docs/feeds.md, "Discounts"); with `url`,
+    the car's page on the dealer's site, for Yandex (`yandex.py`)."""
     showroom = car.showroom
     assert showroom is not None  # `misfits` left a car without one out
     with out.element("car"):
         out.text("mark_id", car.make)
         out.text("folder_id", car.model)
         out.text("modification_id", modification(car))
+        out.text("url", url)
         if car.trim:
             out.text("complectation_name", car.trim)
         out.text("body_type", m.AUTORU_BODY_TYPE[car.body_type])

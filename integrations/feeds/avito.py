@@ -59,8 +59,8 @@ def finish(out: XmlWriter) -> None:
 
 
 def write(out: XmlWriter, car: FeedVehicle, feed: Feed, credit_discount: Decimal | None) -> None:
-    """One car's `Ad`. A credit discount is not stated: Avito's element for it is not known
-    here for certain, and a wrong one would be worse than none (docs/feeds.md, "Discounts")."""
+    """One car's `Ad`: with the dealer's credit discount, when one holds for it, as the
+    discount with a loan and the largest discount (docs/feeds.md, "Discounts")."""
     showroom = car.showroom
     assert showroom is not None  # `misfits` left a car without one out
     with out.element("Ad"):
@@ -75,6 +75,9 @@ def write(out: XmlWriter, car: FeedVehicle, feed: Feed, credit_discount: Decimal
         out.text("Year", car.year)
         out.text("VIN", car.vin)
         out.text("Price", int(car.price))
+        if credit_discount:
+            out.text("CreditDiscount", int(credit_discount))
+            out.text("MaxDiscount", int(credit_discount))
         out.text("Description", car.description or car.name)
         with out.element("Images"):
             for url in car.photos:

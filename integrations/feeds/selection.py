@@ -14,7 +14,7 @@ from integrations.models import Feed
 
 
 class Format(Protocol):
-    """A classified's format: one module each (avito.py, autoru.py)."""
+    """A classified's format: one module each (avito.py, autoru.py, yandex.py)."""
 
     # The elements every car carries, and those a used car carries too (docs/feeds.md).
     REQUIRED: tuple[str, ...]

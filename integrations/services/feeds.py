@@ -20,14 +20,18 @@ from django.utils import timezone
 from common.queueing import task_queue
 from common.types import Id
 from integrations.choices import FeedKind
-from integrations.feeds import autoru, avito
+from integrations.feeds import autoru, avito, yandex
 from integrations.feeds.discounts import Discounts
 from integrations.feeds.selection import LeftOut, sort_out
 from integrations.feeds.writing import XmlWriter
 from integrations.models import CreditDiscount, Feed
 
 DB = "integrations"
-FORMATS: dict[str, ModuleType] = {FeedKind.AVITO: avito, FeedKind.AUTORU: autoru}
+FORMATS: dict[str, ModuleType] = {
+    FeedKind.AVITO: avito,
+    FeedKind.AUTORU: autoru,
+    FeedKind.YANDEX: yandex,
+}
 QUEUED = "integrations:feeds-regeneration-queued"
 logger = logging.getLogger(__name__)
 

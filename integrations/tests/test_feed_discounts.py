@@ -1,7 +1,7 @@
 """The dealer's credit discount on the classifieds (docs/feeds.md, "Discounts"): the reports of
 financing's `credit_discount.*` events keep integrations' copy of each discount, the newest
-kept, and Auto.ru's feed states it (`credit_discount`, `max_discount`) for the cars it holds
-for, written afresh when it changes; Avito's states none. From financing's own save through
+kept, and the feeds state it for the cars it holds for (Auto.ru's `credit_discount` and
+`max_discount`, Avito's `CreditDiscount` and `MaxDiscount`), written afresh when it changes. From financing's own save through
 the events: tests/flows/test_credit_discount_feeds.py."""
 
 import xml.etree.ElementTree as ET
@@ -83,12 +83,20 @@ def test_a_credit_discount_reaches_the_autoru_feed_for_the_cars_it_holds_for_as_
     assert CreditDiscount.objects.get().is_active is False
 
 
-def test_avitos_feed_states_no_discount(stock, run_on_commit):
-    noted(run_on_commit, report(condition=""))
+def test_avitos_feed_states_the_discount_of_the_cars_it_holds_for(stock, run_on_commit):
     feed = services.feed_generate(feed_id=Feed.objects.create(kind="avito").pk)
+    assert "Discount" not in read(feed).decode()
 
-    text = read(feed).decode()
-    assert feed.published_count == 2 and "Discount" not in text and "150000" not in text
+    noted(run_on_commit, report())
+    ads = ET.fromstring(read(services.feed_generate(feed_id=feed.pk))).findall("Ad")
+
+    stated = {
+        ad.findtext("Id"): (ad.findtext("CreditDiscount"), ad.findtext("MaxDiscount")) for ad in ads
+    }
+    assert stated == {
+        str(stock["kia"].pk): ("150000", "150000"),  # new: it holds
+        str(stock["lada"].pk): (None, None),  # used: it does not
+    }
 
 
 def car(**fields):

@@ -1,4 +1,4 @@
-"""The classifieds' feeds (docs/feeds.md): Avito's and Auto.ru's XML of the cars on sale, every
+"""The classifieds' feeds (docs/feeds.md): Avito's, Auto.ru's and Yandex's XML of the cars on sale, every
 published car carrying each element its format requires (the lists in docs/feeds.md), the
 cars left out listed with their reasons; written ahead, served at a secret address with its
 ETag, and written afresh when a price, a photo or the stock changes."""
@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -15,7 +16,7 @@ from django.urls import reverse
 from catalog import services as catalog_services
 from catalog.tests.factories import jpeg
 from integrations import services
-from integrations.feeds import autoru, avito
+from integrations.feeds import autoru, avito, yandex
 from integrations.models import Feed
 from integrations.tests.factories import on_sale, read, refreshed
 from orders.tests.factories import order_make
@@ -78,6 +79,47 @@ def test_the_autoru_feed_of_the_cars_on_sale_is_well_formed_and_complete(stock):
     assert lada.findtext("body_type") == "Внедорожник 5 дв."
     assert cars[str(stock["kia"].pk)].findtext("contact_info/contact/phone") == "+7 495 123-45-67"
     assert {car["id"] for car in feed.excluded} == {str(stock["bare"].pk), str(stock["odd"].pk)}
+
+
+def test_the_yandex_feed_is_autorus_with_each_cars_page_tagged_as_yandexs(
+    settings, stock, showroom
+):
+    settings.SITE_URL = "https://autosalon.example"
+    every = services.feed_generate(feed_id=Feed.objects.create(kind="yandex").pk)
+    own = services.feed_generate(
+        feed_id=Feed.objects.create(kind="yandex", showroom_id=showroom).pk
+    )
+
+    cars = {
+        car.findtext("unique_id"): car for car in ET.fromstring(read(every)).findall("cars/car")
+    }
+    assert set(cars) == {str(stock["kia"].pk), str(stock["lada"].pk)}
+    assert list(yandex.REQUIRED) == [*required_in_docs("autoru-required"), "url"]
+    assert required_in_docs("yandex-required") == ["url"]
+    for car_id, car in cars.items():
+        assert [name for name in yandex.REQUIRED if car.find(name) is None] == []
+        link = urlsplit(car.findtext("url"))
+        assert f"{link.scheme}://{link.netloc}{link.path}" == (
+            f"https://autosalon.example/cars/{car_id}/"
+        )
+        assert parse_qs(link.query) == {
+            "utm_source": ["yandex"],
+            "utm_medium": ["feed"],
+            "utm_campaign": ["all"],
+        }
+    lada = cars[str(stock["lada"].pk)]
+    assert [name for name in yandex.REQUIRED_USED if lada.find(name) is None] == []
+    assert lada.findtext("modification_id") == "1.6 MT (106 л.с.)"
+    # a showroom's own feed names it as the link's campaign
+    campaigns = {
+        parse_qs(urlsplit(car.findtext("url")).query)["utm_campaign"][0]
+        for car in ET.fromstring(read(own)).findall("cars/car")
+    }
+    assert campaigns == {str(showroom)}
+    assert {car["id"] for car in every.excluded} == {str(stock["bare"].pk), str(stock["odd"].pk)}
+    # Auto.ru's own feed carries no link: buyers there stay on Auto.ru
+    autoru_feed = services.feed_generate(feed_id=Feed.objects.create(kind="autoru").pk)
+    assert ET.fromstring(read(autoru_feed)).findall("cars/car/url") == []
 
 
 def test_a_car_of_a_showroom_without_contacts_is_left_out_with_its_reason(showroom):

@@ -1,4 +1,4 @@
-"""The classifieds' feeds of the demo stock (docs/feeds.md), as `make run` seeds them: both are
+"""The classifieds' feeds of the demo stock (docs/feeds.md), as `make run` seeds them: each is
 well-formed XML, every car in them carries each element docs/feeds.md lists for its format,
 and every car on sale that is not in them is listed with its reasons."""
 
@@ -10,13 +10,17 @@ from django.core.files.storage import default_storage
 from catalog.selectors.feeds import feed_vehicles
 from integrations import services
 from integrations.choices import Misfit
-from integrations.feeds import autoru, avito
+from integrations.feeds import autoru, avito, yandex
 from integrations.models import Feed
 
 # The demo as seeded once (conftest.py, `demo_data`).
 pytestmark = [pytest.mark.django_db(databases="__all__"), pytest.mark.xdist_group("demo_data")]
 
-FORMATS = {"avito": (avito, "Ad", "Id"), "autoru": (autoru, "cars/car", "unique_id")}
+FORMATS = {
+    "avito": (avito, "Ad", "Id"),
+    "autoru": (autoru, "cars/car", "unique_id"),
+    "yandex": (yandex, "cars/car", "unique_id"),
+}
 
 
 @pytest.mark.parametrize("kind", FORMATS)

@@ -1,10 +1,13 @@
 """Where buyers come from (docs/feeds.md, "Sources"): a buyer who arrives by Avito's feed link
 (`?utm_source=avito&utm_medium=feed`), signs in and buys is counted under Avito on the
-dashboard and in the sales report, and their CRM record and timeline say so; a walk-in a
-manager records is a walk-in lead; an order through the API names its own source."""
+dashboard and in the sales report, and their CRM record and timeline say so; one who follows a
+car's link in Yandex's feed is counted under Yandex; a walk-in a manager records is a walk-in
+lead; an order through the API names its own source."""
 
 import uuid
+import xml.etree.ElementTree as ET
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -14,6 +17,9 @@ from accounts.tests.factories import UserFactory
 from conftest import client_for
 from crm import selectors as crm_selectors
 from crm.selectors.dashboard import leads_by_source
+from integrations import services as integrations_services
+from integrations.models import Feed
+from integrations.tests.factories import feed_showroom_make, on_sale, read
 from orders import selectors as orders_selectors
 from orders import services as order_services
 from orders.choices import source_of
@@ -61,6 +67,30 @@ def test_a_buyer_from_avitos_feed_is_counted_under_avito(admin_user, run_on_comm
     assert client.lead_source == "avito"
     placed = client.activities.get(kind="order_placed")
     assert "Avito" in placed.summary
+
+
+def test_a_buyer_who_follows_a_cars_link_in_yandexs_feed_is_counted_under_yandex(
+    admin_user, run_on_commit
+):
+    car = on_sale(feed_showroom_make())
+    feed = integrations_services.feed_generate(feed_id=Feed.objects.create(kind="yandex").pk)
+    (link,) = [url.text for url in ET.fromstring(read(feed)).findall("cars/car/url")]
+    link = urlsplit(link)
+    browser = Client(HTTP_ACCEPT_LANGUAGE="ru")
+
+    landed = browser.get(f"{link.path}?{link.query}")
+    with run_on_commit():
+        buyer = UserFactory(role="client")
+    browser.force_login(buyer)
+    with run_on_commit():
+        browser.post(reverse("storefront:reserve", args=[car.pk]), {"key": uuid.uuid4()})
+
+    assert landed.status_code == 200 and link.path == reverse("storefront:car", args=[car.pk])
+    order = orders_selectors.order_list(user=buyer).get()
+    assert (order.source, order.attribution["utm_medium"]) == ("yandex", "feed")
+    assert order.attribution["utm_campaign"] == "all"
+    yandex = sources_on_the_dashboard(admin_user)["yandex"]
+    assert (yandex["label"], yandex["orders"], yandex["leads"]) == ("Yandex", 1, 1)
 
 
 def test_a_walk_in_recorded_by_a_manager_is_a_walk_in_lead(manager, admin_user):
