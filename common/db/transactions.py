@@ -8,6 +8,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.expressions import DatabaseDefault
 
+from common.db.pools import idle_connections_return
+
 
 def in_transaction() -> bool:
     """Whether any database connection of this thread is inside `atomic`, not counting the
@@ -97,6 +99,10 @@ def turn_take(name: str, *, using: str) -> None:
     """Wait for the turn called `name` on database `using`, held until the transaction ends:
     a PostgreSQL advisory lock on the name's hash, for work that has no row to lock (the
     first policy of an order, the next lead's manager, one person's bookings). Call inside
-    `atomic(using=using)`."""
+    `atomic(using=using)`.
+
+    Before it waits, the thread gives back its idle connections to the other databases
+    (common/db/pools.py): whoever holds the turn may need one."""
+    idle_connections_return(keep=using)
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [name])

@@ -18,6 +18,8 @@ from django.db.backends.postgresql import base, operations
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from common.db.pools import idle_connections_return, pool_exhausted
+
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}
 
 
@@ -120,6 +122,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
     _connection_pools: ClassVar[dict[str, ConnectionPool[psycopg.Connection[TupleRow]]]]
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> psycopg.Connection[TupleRow]:
+        pool = self.pool
+        if pool is not None and pool_exhausted(pool):  # about to wait (common/db/pools.py)
+            idle_connections_return(keep=self.alias)
         try:
             connection: psycopg.Connection[TupleRow] = breaker_for(self.alias).call(
                 super().get_new_connection, conn_params
