@@ -3,7 +3,6 @@ connection, holds no idle connection to another database: whoever it waits for m
 (common/db/pools.py, docs/operations.md "Connections")."""
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,6 +13,7 @@ from psycopg_pool import ConnectionPool
 
 from common.db.postgresql.base import DatabaseWrapper
 from common.db.transactions import turn_take
+from tests.processes import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "documents"])
 TURN = "tests.turn"
@@ -55,9 +55,7 @@ def test_a_thread_that_waits_for_a_turn_gives_back_its_other_databases_connectio
         turn_take(TURN, using="documents")
         waiter = pool.submit(wait_for_the_turn)
         assert read.wait(10), waiter.exception(0) if waiter.done() else "never read"
-        deadline = time.monotonic() + 10
-        while not waiting_for_a_turn() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_for(waiting_for_a_turn, timeout=10, message="the thread waiting for the turn")
         given_back = idle("default")
     holding, took_it = waiter.result(timeout=10)  # raises what the thread raised
 
@@ -81,9 +79,7 @@ def test_a_connection_in_a_transaction_is_kept_while_waiting():
                 connections.close_all()
 
         waiter = pool.submit(wait_inside_a_transaction)
-        deadline = time.monotonic() + 10
-        while not waiting_for_a_turn() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_for(waiting_for_a_turn, timeout=10, message="the thread waiting for the turn")
     assert waiter.result(timeout=10) is True
 
 
@@ -109,9 +105,11 @@ def test_a_thread_that_waits_for_a_full_pool_gives_back_its_other_databases_conn
         waiter = threads.submit(query_documents)
         try:
             assert read.wait(10), waiter.exception(0) if waiter.done() else "never read"
-            deadline = time.monotonic() + 10
-            while not pool.get_stats().get("requests_waiting") and time.monotonic() < deadline:
-                time.sleep(0.01)
+            wait_for(
+                lambda: pool.get_stats().get("requests_waiting"),
+                timeout=10,
+                message="the thread waiting for a connection",
+            )
             given_back = idle("default")
         finally:
             for connection in taken:
