@@ -12,6 +12,7 @@ Common imports no app: each owner hands its lookup over when it is ready
 directory (common/admin/people.py)."""
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 PayableReport = Mapping[str, Any]  # what the owner's event says of the payable
@@ -28,3 +29,21 @@ def payable_report(kind: str, payable_id: object) -> PayableReport | None:
     such record, or no owner of that kind."""
     lookup = _owners.get(kind)
     return None if lookup is None else lookup(str(payable_id))
+
+
+# What an order has received, as payments' ledger says now (docs/deal.md, "Never paid past
+# the total"): financing checks a loan against it before the loan may pay the order. Payments
+# hands its selector over when it is ready, as the owners above hand theirs.
+_received: list[Callable[[str], Decimal]] = []
+
+
+def order_received_provide(lookup: Callable[[str], Decimal]) -> None:
+    _received[:] = [lookup]
+
+
+def order_received(order_id: object) -> Decimal:
+    """What the order has received of verified money; a process without payments (none in
+    this project) knows of nothing received."""
+    if not _received:
+        raise LookupError("payments has not handed over what orders received")
+    return _received[0](str(order_id))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -80,6 +82,16 @@ def _disburse(request, application, reference):
     if recorded.status == ApplicationStatus.APPROVED:  # the first of two recordings
         return AwaitingSecondApproval(settings.FINANCING_SECOND_APPROVAL_ABOVE, recorded.currency)
     return recorded
+
+
+def _overpayment_return(request, application, reason):
+    """A lender's overpayment sent back: every return takes two staff members (docs/deal.md)."""
+    returned = services.application_overpayment_return(
+        application_id=application.pk, user=request.user, reason=reason
+    )
+    if returned.status == ApplicationStatus.OVERPAID:  # the first of two
+        return AwaitingSecondApproval(Decimal("0.00"), returned.currency)
+    return returned
 
 
 class LoanApplicationResource(ExportResource):
@@ -293,6 +305,13 @@ class LoanApplicationAdmin(
             done=pgettext_lazy("action done", "Disbursed"),
             permission="decide",
             form_class=DisbursementForm,
+        ),
+        reason_action(
+            _overpayment_return,
+            name="return_overpayment",
+            description=_("Return the selected lender's overpayment to the lender"),
+            done=pgettext_lazy("action done", "Returned to the lender"),
+            permission="decide",
         ),
     ]
 

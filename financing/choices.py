@@ -18,6 +18,10 @@ class ApplicationStatus(models.TextChoices):
         "returned",
         pgettext_lazy("loan application status", "Returned"),
     )  # the order was cancelled: the loan went back
+    OVERPAID = (
+        "overpaid",
+        pgettext_lazy("loan application status", "Overpaid: to return to the lender"),
+    )  # the lender's money arrived for an order already paid (docs/deal.md)
 
 
 class FinancingType(models.TextChoices):
@@ -65,6 +69,10 @@ APPLICATION_TRANSITIONS = TransitionMap(
         (ApplicationStatus.DISBURSED, ApplicationStatus.RETURNED): (),
         # A disbursement that arrives after the order was cancelled goes straight back.
         (ApplicationStatus.WITHDRAWN, ApplicationStatus.RETURNED): (),
+        # Money that would have paid the order past its total is held (payments), and goes
+        # back to the lender under four eyes (docs/deal.md, "Never paid past the total").
+        (ApplicationStatus.DISBURSED, ApplicationStatus.OVERPAID): (),
+        (ApplicationStatus.OVERPAID, ApplicationStatus.RETURNED): (),
     },
     code=FinancingErrorCode.APPLICATION_NOT_PENDING,
 )

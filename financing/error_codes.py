@@ -14,6 +14,11 @@ class FinancingErrorCode(StrEnum):
     DISBURSEMENT_AMOUNT_MISMATCH = "disbursement_amount_mismatch"
     DISBURSEMENT_REFERENCE_USED = "disbursement_reference_used"
     DISBURSEMENT_NOT_BY_HAND = "disbursement_not_by_hand"
+    # Where the deal's paths meet (docs/deal.md, "Never paid past the total")
+    LOAN_WOULD_OVERPAY = "loan_would_overpay"
+    LOAN_NOT_SENT = "loan_not_sent"
+    NOT_THE_CHOSEN_BANK = "not_the_chosen_bank"
+    OVERPAYMENT_NOT_HELD = "overpayment_not_held"
     # Partner banks' offers (docs/financing.md)
     OFFER_NOT_OPEN = "offer_not_open"
     OFFERS_ALREADY_REQUESTED = "offers_already_requested"

@@ -9,14 +9,41 @@ from common.events import TypedEvent, consumer
 from financing import services
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
-    from orders.events import OrderCancelled
-    from payments.events import PaymentCompleted, PaymentRefunded, PaymentTradeInRecorded
+    from orders.events import OrderCancelled, OrderStatusChanged
+    from payments.events import (
+        PaymentCompleted,
+        PaymentLoanOverpaymentHeld,
+        PaymentRefunded,
+        PaymentTradeInRecorded,
+    )
     from tradein.events import TradeInPayload
 
 
 @consumer("order.cancelled", name="financing.withdraw_on_order_cancelled", app_label="financing")
 def withdraw_on_order_cancelled(event: TypedEvent[OrderCancelled]) -> None:
     services.order_applications_withdraw(order_id=event.aggregate_id)
+
+
+@consumer("order.status_changed", name="financing.withdraw_on_order_paid", app_label="financing")
+def withdraw_on_order_paid(event: TypedEvent[OrderStatusChanged]) -> None:
+    """Paid in full by other money: the order's loans not paid out are not needed
+    (docs/deal.md, "Never paid past the total")."""
+    if event.payload.status == "paid":
+        services.order_paid_applications_withdraw(
+            order_id=event.aggregate_id, paid_at=event.occurred
+        )
+
+
+@consumer(
+    "payment.loan_overpayment_held",
+    name="financing.note_overpaid_loan",
+    app_label="financing",
+)
+def note_overpaid_loan(event: TypedEvent[PaymentLoanOverpaymentHeld]) -> None:
+    """The lender's money arrived for an order already paid: held for it (docs/deal.md)."""
+    services.application_overpaid_note(
+        application_id=event.payload.loan_application_id, amount=Decimal(event.payload.amount)
+    )
 
 
 @consumer(

@@ -29,6 +29,7 @@ class LoanCase:
     year: int | None
     first_car: bool
     applied_on: date
+    has_vehicle: bool = True  # an order of accessories alone has none: no car's discount
 
     @property
     def loan_amount(self) -> Decimal:

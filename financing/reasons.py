@@ -39,6 +39,11 @@ REASONS: dict[str, StrOrPromise] = {
         "%(name)s: the price and the loan lowered by %(amount)s with a partner bank."
     ),
     "buyer_withdrew": _("The buyer gave the loan up; the price is as without it."),
+    "order_paid_otherwise": _("The order was paid in full by other money: no loan is needed."),
+    "overpayment_held": _(
+        "The lender's %(amount)s arrived for an order already paid: held to return to it."
+    ),
+    "overpayment_returned": _("The lender's overpayment was returned to it."),
     "note": "%(text)s",
 }
 # How each figure reads: a percentage or a rate in the reader's decimals, an amount in roubles.

@@ -46,6 +46,7 @@ LINK_STAGES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("approved", "rejected", "withdrawn"),
         ("sent_to_lender",),
         ("disbursed",),
+        ("overpaid",),
         ("returned",),
     ),
     LinkKind.INSURANCE_QUOTE: (("quoted",), ("purchased", "cancelled")),
@@ -66,6 +67,8 @@ def link_stage(kind: str, status: str) -> int:
 # A loan application in one of these states, as financing reports it, finances its order:
 # the order keeps its stock longer (docs/operations.md, "Unpaid orders").
 FINANCED_LOAN_STATUSES = ("approved", "sent_to_lender", "disbursed")
+# A loan application in one of these is sized on the order's lines: they stay as they are.
+LOAN_SIZED_STATUSES = ("pending_review", "approved", "sent_to_lender", "disbursed")
 
 
 class Actor(models.TextChoices):

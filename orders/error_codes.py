@@ -6,6 +6,7 @@ class OrderErrorCode(StrEnum):
     INVALID_TRANSITION = "invalid_transition"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
     ORDER_NOT_EDITABLE = "order_not_editable"
+    ORDER_FINANCED = "order_financed"
     ORDER_NOT_DELETABLE = "order_not_deletable"
     CURRENCY_MISMATCH = "currency_mismatch"
     UNPAID_VEHICLE_LIMIT = "unpaid_vehicle_limit"

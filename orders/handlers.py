@@ -96,6 +96,7 @@ LINKED_EVENTS = {
     "loan_application.sent_to_lender": LinkKind.LOAN_APPLICATION,
     "loan_application.disbursed": LinkKind.LOAN_APPLICATION,
     "loan_application.returned": LinkKind.LOAN_APPLICATION,
+    "payment.loan_overpayment_held": LinkKind.LOAN_APPLICATION,
     "insurance_quote.created": LinkKind.INSURANCE_QUOTE,
     "insurance_quote.cancelled": LinkKind.INSURANCE_QUOTE,
     "insurance_policy.purchased": LinkKind.INSURANCE_POLICY,
@@ -119,7 +120,12 @@ LINKED_EVENTS = {
 
 
 # A link's status where the event's own says less: a loan with the lender is still approved.
-LINK_STATUS = {"loan_application.sent_to_lender": "sent_to_lender"}
+LINK_STATUS = {
+    "loan_application.sent_to_lender": "sent_to_lender",
+    "payment.loan_overpayment_held": "overpaid",  # the loan paid nothing: held to return
+}
+# The record a link is of, where the event is about another (a ledger row of the loan).
+LINK_RECORD = {"payment.loan_overpayment_held": "loan_application_id"}
 
 
 # One handler for every linked type: it reads the payload's JSON (docs/events.md). Each type's
@@ -141,7 +147,8 @@ def note_link(event: TypedEvent[Any]) -> None:
     status: str = LINK_STATUS.get(event.type) or report["status"]
     # A policy's link keeps its price; whether it is paid, its status says (docs/deal.md).
     amount = report["premium"] if kind == LinkKind.INSURANCE_POLICY else report.get("amount")
-    notes: list[tuple[str, str, str, str | None]] = [(kind, report["id"], status, amount)]
+    record = report[LINK_RECORD.get(event.type, "id")]
+    notes: list[tuple[str, str, str, str | None]] = [(kind, record, status, amount)]
     if event.type == "insurance_policy.purchased":  # the policy's event is also its quote's end
         notes.append((LinkKind.INSURANCE_QUOTE, report["quote_id"], "purchased", report["premium"]))
     refunded = report.get("refunded_amount") if kind == LinkKind.PAYMENT else None

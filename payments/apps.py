@@ -24,9 +24,12 @@ class PaymentsConfig(DomainAppConfig):
     def ready(self):
         from common.ops.health import register_component_check
         from common.ops.metrics import register_breaker
+        from common.payables import order_received_provide
         from payments import handlers, tasks  # noqa: F401  (register the consumers and tasks)
         from payments.breaker import breaker_state, provider_breaker
+        from payments.selectors import received
 
+        order_received_provide(received)
         register_component_check("breaker:payment_provider", breaker_state)
         register_breaker(
             "autosalon_payments_provider_breaker_state",

@@ -94,6 +94,17 @@ class TransactionType(models.TextChoices):
         "trade_in_credit",
         pgettext_lazy("ledger entry type", "Trade-in credit"),
     )
+    # A lender's money that would have paid the order past its total (docs/deal.md, "Never
+    # paid past the total"): held for the lender, never the buyer's, until staff send it back
+    # under four eyes. Neither counts in what the order has received.
+    LOAN_OVERPAYMENT = (
+        "loan_overpayment",
+        pgettext_lazy("ledger entry type", "Lender's overpayment held"),
+    )
+    LOAN_OVERPAYMENT_RETURN = (
+        "loan_overpayment_return",
+        pgettext_lazy("ledger entry type", "Lender's overpayment returned"),
+    )
 
 
 class ReceiptKind(models.TextChoices):

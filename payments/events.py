@@ -143,9 +143,8 @@ class PaymentRequiresAction(_PaymentPayload):
 
 
 @dataclass(frozen=True)
-class PaymentLoanRecorded:
-    """The lender's money moved against an order and is in the ledger: a loan disbursed to
-    the dealership, or returned to the lender when the order was cancelled (docs/deal.md)."""
+class _LoanMoneyPayload:
+    """The fields every payload of a lender's money against an order carries first."""
 
     id: Uuid = described("The ledger row.")
     payable_kind: Annotated[Literal["order"], Schema(exactly=True, const="order")] = described(
@@ -155,6 +154,13 @@ class PaymentLoanRecorded:
     order_id: Uuid = described("The order (the same as payable_id).")
     loan_application_id: Uuid = described("The loan application whose money moved.")
     customer_id: Uuid = described("The borrower.")
+
+
+@dataclass(frozen=True)
+class PaymentLoanRecorded(_LoanMoneyPayload):
+    """The lender's money moved against an order and is in the ledger: a loan disbursed to
+    the dealership, or returned to the lender when the order was cancelled (docs/deal.md)."""
+
     type: Literal["loan_disbursement", "loan_return"] = described(
         "Disbursed by the lender, or returned to it."
     )
@@ -171,6 +177,21 @@ class PaymentLoanRecorded:
     payable_paid_version: Annotated[int, Schema(minimum=1)] = described(
         "Version of `payable_paid_amount` for this payable: a consumer keeps the highest it has"
         " seen."
+    )
+
+
+@dataclass(frozen=True)
+class PaymentLoanOverpaymentHeld(_LoanMoneyPayload):
+    """A lender's disbursement arrived for an order whose other money already covers its
+    total: it is held for the lender as an overpayment, never counted as the buyer's, and
+    goes back under four eyes (docs/deal.md, "Never paid past the total")."""
+
+    type: Literal["loan_overpayment"] = described("The lender's money held to return.")
+    amount: Money = described("What the lender sent: a decimal amount as a string.")
+    currency: Currency = described("ISO 4217 code, e.g. RUB.")
+    order_total: Money = described("The order's total when the money arrived.")
+    payable_paid_amount: Money = described(
+        "What the order had received of other money, which this does not change."
     )
 
 
@@ -234,6 +255,10 @@ PAYMENT_REQUIRES_ACTION = _payable_event("payment.requires_action", PaymentRequi
 # The lender's money moved against a payable (docs/deal.md, "The loan"): not a payment.
 LEDGER_LOAN_RECORDED = DomainEvent(
     "payment.loan_recorded", payload=PaymentLoanRecorded, app_label="payments"
+)
+# The lender's money that would overpay the order, held for the lender (docs/deal.md).
+LEDGER_LOAN_OVERPAYMENT_HELD = DomainEvent(
+    "payment.loan_overpayment_held", payload=PaymentLoanOverpaymentHeld, app_label="payments"
 )
 # A trade-in's credit recorded against its order (docs/tradein.md): not a payment either.
 LEDGER_TRADE_IN_RECORDED = DomainEvent(

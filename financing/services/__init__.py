@@ -1,7 +1,8 @@
 """Writes of the financing domain: applications are scored, decided, sent to the lender,
 disbursed, returned and withdrawn only here (docs/deal.md, "The loan" and "Cancelling").
 Applications made and decided in `applications.py`, the lender's side (sending, asking,
-disbursement) in `lender.py`, withdrawal (the order cancelled, or the buyer's own) in `withdrawal.py`; partner banks' offers asked for and
+disbursement) in `lender.py`, withdrawal (the order cancelled or paid otherwise, or the buyer's own) in `withdrawal.py`;
+a lender's overpayment held and returned in `overpayment.py`; partner banks' offers asked for and
 chosen in `offers.py`, the banks' answers in `answers.py`; the dealer's credit discounts
 saved with their events in `discounts.py` (docs/financing.md)."""
 
@@ -30,13 +31,23 @@ from financing.services.offers import (
     offer_send,
     offers_request,
 )
-from financing.services.withdrawal import application_withdraw, order_applications_withdraw
+from financing.services.overpayment import (
+    application_overpaid_note,
+    application_overpayment_return,
+)
+from financing.services.withdrawal import (
+    application_withdraw,
+    order_applications_withdraw,
+    order_paid_applications_withdraw,
+)
 
 __all__ = [
     "application_create",
     "application_decide",
     "application_disburse",
     "application_lender_check",
+    "application_overpaid_note",
+    "application_overpayment_return",
     "application_send",
     "application_withdraw",
     "bank_callback_apply",
@@ -54,6 +65,7 @@ __all__ = [
     "offers_request",
     "offers_time_out",
     "order_applications_withdraw",
+    "order_paid_applications_withdraw",
     "order_paid_note",
     "trade_in_credit_note",
 ]

@@ -209,7 +209,12 @@ def bank_callback_verify(*, bank_code: str, headers: dict[str, str], body: bytes
 def bank_callback_apply(*, bank: Bank, callback: dict[str, Any]) -> BankOffer:
     """A verified callback, applied once in one transaction with the record of its id: its
     replay is refused (409) and logged, and so is an answer to an offer already answered."""
-    offer = BankOffer.objects.using(DB).filter(pk=callback["offer_id"], bank=bank).first()
+    offer = (
+        BankOffer.objects.using(DB)
+        .select_related("application")
+        .filter(pk=callback["offer_id"], bank=bank)
+        .first()
+    )
     if offer is None:
         raise NotFound
     try:
@@ -221,6 +226,7 @@ def bank_callback_apply(*, bank: Bank, callback: dict[str, Any]) -> BankOffer:
                 body={key: str(value) for key, value in callback.items()},
             )
             if callback["kind"] == "disbursed":
+                _chosen_lender_check(offer, bank, callback["amount"])
                 application_disburse(
                     application_id=offer.application_id,
                     amount=callback["amount"],
@@ -235,6 +241,40 @@ def bank_callback_apply(*, bank: Bank, callback: dict[str, Any]) -> BankOffer:
             code=FinancingErrorCode.CALLBACK_REFUSED,
             status=409,
         ) from exc
+
+
+def _chosen_lender_check(offer: BankOffer, bank: Bank, amount: Decimal) -> None:
+    """Only the bank whose offer the buyer chose, and to which the loan went, disburses it,
+    and only the amount chosen (docs/deal.md, "Each source bound to its terms"): any other
+    bank's `disbursed` is refused, logged, and writes nothing."""
+    application = offer.application
+    chosen = (
+        offer.status == OfferStatus.CHOSEN
+        and application.bank_id == bank.pk
+        and application.sent_to_lender_at is not None
+    )
+    if not chosen:
+        logger.warning(
+            "Bank %s reported a disbursement of offer %s, which is %s and not the chosen lender's",
+            bank.code,
+            offer.pk,
+            offer.status,
+        )
+        raise ApplicationError(
+            _("Only the bank whose offer was chosen, once the loan went to it, disburses it."),
+            code=FinancingErrorCode.NOT_THE_CHOSEN_BANK,
+            status=409,
+        )
+    if Decimal(amount) != offer.amount:
+        logger.warning(
+            "Bank %s reported %s for offer %s of %s", bank.code, amount, offer.pk, offer.amount
+        )
+        raise ApplicationError(
+            _("The loan chosen is %s.") % offer.amount,
+            code=FinancingErrorCode.DISBURSEMENT_AMOUNT_MISMATCH,
+            status=400,
+            details={"amount": [_("Exactly %s.") % offer.amount]},
+        )
 
 
 def _answer_of(callback: dict[str, Any]) -> BankAnswer:

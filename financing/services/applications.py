@@ -18,7 +18,7 @@ from financing.choices import APPLICATION_TRANSITIONS, ApplicationStatus, Decisi
 from financing.error_codes import FinancingErrorCode
 from financing.models import ApplicationDecision, LoanApplication, LoanInstallment
 from financing.reasons import reason as reason_of
-from financing.services.lender import _send_after_commit
+from financing.services.lender import _send_after_commit, overpay_refusal
 from financing.services.withdrawal import _open_applications, order_applications_withdraw
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
@@ -156,6 +156,8 @@ def application_decide(
                 code=FinancingErrorCode.APPLICATION_NOT_PENDING,
                 status=409,
             )
+        if decision == Decision.APPROVED and (refusal := overpay_refusal(application)):
+            raise refusal  # the order is paid otherwise: approving would pay it twice
         ruling = four_eyes.decision_take(
             what=_("loan application"),
             owner_id=application.customer_id,

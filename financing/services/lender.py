@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common import four_eyes
 from common.api.exceptions import ApplicationError
+from common.formatting import money
+from common.payables import order_received
 from common.types import Actor, Id
 from financing import events
 from financing.choices import (
@@ -25,6 +27,7 @@ from financing.lenders import Lender, LenderUnavailable, LoanRequest, get_lender
 from financing.lenders.manual import ManualLender
 from financing.models import ApplicationDecision, LoanApplication
 from financing.reasons import reason as reason_of
+from orders import selectors as orders_selectors
 
 DB = "financing"
 logger = logging.getLogger(__name__)
@@ -41,6 +44,37 @@ def _ready_to_send(application: LoanApplication) -> bool:
         and application.order_paid_amount + application.trade_in_credit >= application.down_payment
         # Asked of partner banks, it goes to the one whose offer the buyer chose.
         and (not application.asks_banks or application.bank_id is not None)
+    )
+
+
+def overpay_refusal(application: LoanApplication) -> ApplicationError | None:
+    """Why the loan would pay its order past its total (docs/deal.md, "Never paid past the
+    total"), or None: what the order has received (payments' ledger, the source of truth
+    for money), plus the credit of an accepted trade-in still to be inspected, plus the
+    loan, against the order's total."""
+    total = orders_selectors.order_total(order_id=application.order_id)
+    received = order_received(application.order_id)
+    after = received + application.trade_in_credit + application.loan_amount
+    if total is None or after <= total:
+        return None
+    figures = {
+        "total": money(total, application.currency),
+        "received": money(received + application.trade_in_credit, application.currency),
+        "loan": money(application.loan_amount, application.currency),
+    }
+    return ApplicationError(
+        _(
+            "The order's total is %(total)s and it has already received %(received)s: "
+            "a loan of %(loan)s would pay it past its total."
+        )
+        % figures,
+        code=FinancingErrorCode.LOAN_WOULD_OVERPAY,
+        status=409,
+        details={
+            "total": str(total),
+            "received": str(received + application.trade_in_credit),
+            "loan_amount": str(application.loan_amount),
+        },
     )
 
 
@@ -137,6 +171,9 @@ def application_send(*, application_id: Id) -> LoanApplication:
     application = LoanApplication.objects.using(DB).get(pk=application_id)
     if not _ready_to_send(application):
         return application
+    if overpay_refusal(application) is not None:  # withdrawn once orders reports it paid
+        logger.warning("Application %s is not sent: its order is paid otherwise", application.pk)
+        return application
     lender = lender_of(application)
     reference = lender.submit(_loan_request(application))
     with transaction.atomic(using=DB):
@@ -227,6 +264,12 @@ def application_disburse(
                 code=FinancingErrorCode.APPLICATION_NOT_APPROVED,
                 status=409,
             )
+        if user is None and application.sent_to_lender_at is None:
+            raise ApplicationError(
+                _("A loan that has not gone to its lender cannot have been disbursed by it."),
+                code=FinancingErrorCode.LOAN_NOT_SENT,
+                status=409,
+            )
         taken = LoanApplication.objects.using(DB).filter(disbursement_reference=reference)
         if taken.exists():
             raise ApplicationError(
@@ -243,8 +286,13 @@ def application_disburse(
                 status=400,
                 details={"amount": [_("Exactly %s.") % application.loan_amount]},
             )
-        if user is not None and not _recorded_by_hand(application, amount, reference, user):
-            return application  # a first record, waiting for a second staff member
+        if user is not None:
+            # Staff record no money that would pay the order past its total; a lender's that
+            # arrives anyway is held by payments as an overpayment to return.
+            if not late and (refusal := overpay_refusal(application)):
+                raise refusal
+            if not _recorded_by_hand(application, amount, reference, user):
+                return application  # a first record, waiting for a second staff member
         now = timezone.now()
         application.disbursement_reference = reference
         application.disbursed_at = now

@@ -61,6 +61,7 @@ def loan_case(application: LoanApplication) -> offers.LoanCase:
         year=vehicle.year if vehicle else None,
         first_car=application.first_car,
         applied_on=timezone.localdate(),
+        has_vehicle=vehicle is not None,
     )
 
 
@@ -69,8 +70,11 @@ def credit_discount_of(application: LoanApplication) -> CreditDiscount | None:
     it has gone: what it earned then is on it)."""
     if application.asks_banks:
         return None
+    case = loan_case(application)
+    if not case.has_vehicle:  # an order without a car earns no car's discount
+        return None
     discounts = list(CreditDiscount.objects.using(DB).filter(is_active=True))
-    return offers.credit_discount_for(discounts, loan_case(application))
+    return offers.credit_discount_for(discounts, case)
 
 
 def banks_eligible(application: LoanApplication) -> list[Bank]:
@@ -93,7 +97,9 @@ def offers_request(
     The dealer's credit discount it earns is taken off the order's price and the loan first
     (docs/financing.md, "The credit discount"), so the banks are asked for the smaller loan."""
     application = _own_application(user, application_id)
-    if application.status not in (ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED):
+    # Only an approved application goes to the banks: one waiting for staff would take a
+    # credit discount for a loan nobody has agreed to (docs/financing.md).
+    if application.status != ApplicationStatus.APPROVED:
         raise _not_open(application)
     if not bank_ids:
         raise ApplicationError(

@@ -2,6 +2,7 @@
 already paid out returned to the lender (docs/deal.md, "Cancelling"); and the buyer's own
 loan given up before the lender pays (docs/financing.md, "The credit discount")."""
 
+from datetime import datetime
 from functools import partial
 
 from django.db import transaction
@@ -47,6 +48,26 @@ def order_applications_withdraw(*, order_id: Id) -> int:
                 )
                 continue
             _withdraw(application, "order_cancelled")
+    return len(applications)
+
+
+def order_paid_applications_withdraw(*, order_id: Id, paid_at: datetime) -> int:
+    """The order was paid in full by other money (`order.status_changed` to paid at
+    `paid_at`): the applications it had before then and that no lender has paid are not
+    needed, and are withdrawn, their banks and lender told; a credit discount goes back into
+    the price with them (docs/deal.md, "Never paid past the total"). Returns how many."""
+    with transaction.atomic(using=DB):
+        applications = list(
+            LoanApplication.objects.using(DB)
+            .select_for_update()
+            .filter(
+                order_id=order_id,
+                status__in=(ApplicationStatus.PENDING_REVIEW, ApplicationStatus.APPROVED),
+                created_at__lt=paid_at,
+            )
+        )
+        for application in applications:
+            _withdraw(application, "order_paid_otherwise")
     return len(applications)
 
 

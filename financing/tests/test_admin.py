@@ -71,3 +71,27 @@ def test_applications_cannot_be_edited_in_the_admin(manager, customer):
     assert response.status_code == 403
     application.refresh_from_db()
     assert application.status == "pending_review"
+
+
+def test_a_lenders_overpayment_goes_back_on_two_staff_members_word(manager, admin_user, customer):
+    from decimal import Decimal
+
+    application = application_make(customer)
+    LoanApplication.objects.filter(pk=application.pk).update(
+        status="overpaid", disbursement_reference="BANK-9", loan_amount=Decimal("800000.00")
+    )
+
+    first = decision_action(browser_for(manager), [application], "return_overpayment", "Sent")
+    application.refresh_from_db()
+    status_after_first = application.status
+    decision_action(browser_for(admin_user), [application], "return_overpayment", "Sent")
+
+    application.refresh_from_db()
+    assert status_after_first == "overpaid"
+    assert [m.level_tag for m in get_messages(first.wsgi_request)] == ["warning"]
+    assert application.status == "returned" and application.returned_at is not None
+    assert sorted(application.decisions.values_list("decided_by_id", "final")) == sorted(
+        [(manager.pk, False), (admin_user.pk, True)]
+    )
+    event = OutboxEvent.objects.get(type="loan_application.returned")
+    assert event.payload["amount"] == "800000.00"

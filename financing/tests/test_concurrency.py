@@ -52,6 +52,7 @@ def payments_loan_rows(order) -> list:
 def test_ten_concurrent_records_of_one_disbursement_disburse_it_once(customer):
     order = car_order_make(customer)
     application = application_make(customer, order)  # approved by scoring: 800,000.00
+    lender_has_it(application, lender="fake")  # only a lender the loan went to pays it
 
     results = run_concurrently(
         10,

@@ -161,24 +161,32 @@ def test_a_loan_given_up_puts_the_discount_back_and_the_deal_agrees(
     assert (order.status, order.paid_amount) == ("paid", Decimal("1000000.00"))
 
 
-def test_a_loan_rejected_by_staff_puts_the_discount_back(customer, manager, banks, run_on_commit):
+def test_an_application_waiting_for_staff_goes_to_no_bank_and_takes_no_discount(
+    customer, banks, run_on_commit
+):
+    """The fifth review: banks asked while the application waited for staff gave the credit
+    discount to a loan nobody had agreed to, and the buyer then paid the lower price in cash."""
     credit_discount_make(amount="100000.00")
     car = vehicle_make(price="1000000.00", make="Lada", model="Vesta", year=2026)
     application = application_make(
         customer, order_make(customer, (car, 1)), monthly_income="40000.00"
     )
     assert application.status == "pending_review"
-    with run_on_commit():
-        ask(customer, application, [banks["demo-volga"]])
-    assert order_of(customer, application).total_amount == Decimal("900000.00")
 
     with run_on_commit():
-        services.application_decide(
-            application_id=application.pk, decision="rejected", reason="Income", user=manager
+        response = client_for(customer).post(
+            offers_url(application),
+            {"banks": [str(banks["demo-volga"].pk)], "consent": True},
+            format="json",
         )
 
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "application_not_approved"
     order = order_of(customer, application)
     assert (order.total_amount, order.credit_discount) == (Decimal("1000000.00"), Decimal("0"))
+    application.refresh_from_db()
+    assert (application.asks_banks, application.credit_discount) == (False, Decimal("0.00"))
+    assert not BankOffer.objects.exists()
 
 
 def test_no_discount_where_its_rules_do_not_hold(customer, application, banks, run_on_commit):

@@ -75,12 +75,12 @@ def stand_in():
         yield bank
 
 
-@pytest.fixture
-def bank(stand_in):
+def http_bank_make(stand_in, *, code="stand-in", name="Stand-in Bank", rate="14.00") -> Bank:
+    """An HTTP bank served by `stand_in`, with one programme for any car at `rate`."""
     bank = Bank.objects.create(
-        name="Stand-in Bank",
-        legal_name="АО «Стенд-банк», ИНН 7700000099",
-        code="stand-in",
+        name=name,
+        legal_name=f"АО «{name}», ИНН 7700000099",
+        code=code,
         adapter="http",
         endpoint=stand_in.url,
         secret=SECRET,
@@ -88,9 +88,14 @@ def bank(stand_in):
         answer_within_minutes=30,
     )
     BankProgramme.objects.create(
-        bank=bank, name="Auto", annual_rate="14.00", min_term_months=12, max_term_months=84
+        bank=bank, name="Auto", annual_rate=rate, min_term_months=12, max_term_months=84
     )
     return bank
+
+
+@pytest.fixture
+def bank(stand_in):
+    return http_bank_make(stand_in)
 
 
 @pytest.fixture
@@ -237,3 +242,63 @@ def test_the_chosen_offer_is_accepted_at_the_bank_which_calls_back_its_disbursem
     assert paid.status_code == 200, paid.json()
     application.refresh_from_db()
     assert (application.status, application.disbursement_reference) == ("disbursed", "PAY-77")
+
+
+def test_only_the_chosen_bank_disburses_after_the_loan_went_to_it_and_only_the_chosen_amount(
+    api_client, customer, bank, stand_in, run_on_commit, caplog
+):
+    """The fifth review: the buyer asked two banks and chose A; B's signed `disbursed` for
+    its own declined offer answered 200 and paid the order with money A never lent."""
+    other = http_bank_make(stand_in, code="second", name="Second Bank", rate="13.00")
+    order = order_make(customer, (vehicle_make(price="1000000.00", make="Lada", year=2026), 1))
+    application = application_make(customer, order)
+    with run_on_commit():
+        asked = client_for(customer).post(
+            offers_url(application),
+            {"banks": [str(bank.pk), str(other.pk)], "consent": True},
+            format="json",
+        )
+    assert asked.status_code == 201, asked.json()
+    chosen = BankOffer.objects.get(application=application, bank=bank)
+    declined = BankOffer.objects.get(application=application, bank=other)
+    for n, offer in enumerate((chosen, declined)):
+        body = {**OFFER, "id": f"cb-offer-{n}", "offer_id": str(offer.pk)}
+        assert callback(api_client, offer.bank, body).status_code == 200
+
+    def disbursed(of, number, amount="800000.00"):
+        body = {
+            "id": f"cb-paid-{number}",
+            "kind": "disbursed",
+            "offer_id": str(of.pk),
+            "reference": f"PAY-{number}",
+            "amount": amount,
+        }
+        return callback(api_client, of.bank, body)
+
+    before_choice = disbursed(chosen, 1)  # offered, not yet chosen nor sent
+    with run_on_commit():
+        assert client_for(customer).post(choose_url(chosen)).status_code == 200
+    before_sending = disbursed(chosen, 2)  # chosen, but the down payment is not in
+    with run_on_commit():
+        services.order_paid_note(order_id=order.pk, paid_amount=Decimal("200000.00"), version=1)
+    by_the_other = disbursed(declined, 3)
+    more = disbursed(chosen, 4, amount="900000.00")
+    application.refresh_from_db()
+    declined.refresh_from_db()
+    written = BankCallback.objects.filter(kind="disbursed").count()
+
+    assert [r.status_code for r in (before_choice, before_sending, by_the_other)] == [409] * 3
+    assert by_the_other.json()["error"]["code"] == "not_the_chosen_bank"
+    assert more.status_code == 400 and more.json()["error"]["code"] == (
+        "disbursement_amount_mismatch"
+    )
+    assert declined.status == "declined"
+    assert (application.status, application.disbursement_reference) == ("approved", None)
+    assert application.bank_id == bank.pk and written == 0  # nothing recorded of any of them
+    assert "not the chosen lender" in caplog.text
+
+    paid = disbursed(chosen, 5)
+
+    assert paid.status_code == 200, paid.json()
+    application.refresh_from_db()
+    assert (application.status, application.disbursement_reference) == ("disbursed", "PAY-5")

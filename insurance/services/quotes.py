@@ -16,12 +16,18 @@ from catalog.selectors import VehicleView
 from common.api.exceptions import ApplicationError
 from common.db.transactions import turn_take
 from common.error_codes import CommonErrorCode
+from common.formatting import money
 from common.types import Actor, Id
 from insurance import events, pricing, rulesets
 from insurance.choices import InsuranceType, PolicyStatus
 from insurance.error_codes import InsuranceErrorCode
 from insurance.models import Policy, Quote
-from insurance.services.policies import _cancel_if_order_cancelled, quote_purchase
+from insurance.services.policies import (
+    _cancel_if_order_cancelled,
+    _lapse,
+    _quote_conflict,
+    quote_purchase,
+)
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
 from orders.selectors import OrderView
@@ -202,11 +208,12 @@ def premium_estimates(
     driver_age: int,
     driver_experience_years: int,
     today: date,
+    territory: str = rulesets.OSAGO.default_territory,
 ) -> dict[str, pricing.Price]:
     """What a year of OSAGO, and of KASKO for the vehicle's price, would cost one named
-    driver in the dealership's territory with a first policy's class: the storefront's
-    estimate, priced as a quote is. It writes nothing; a price KASKO does not cover is left
-    out."""
+    driver in `territory` (where the car is sold: `insurance.selectors.territory_of`) with a
+    first policy's class: the storefront's estimate, priced as a quote is. It writes
+    nothing; a price KASKO does not cover is left out."""
     estimates = {}
     for insurance_type, ruleset in (
         (InsuranceType.OSAGO, rulesets.OSAGO),
@@ -224,7 +231,7 @@ def premium_estimates(
             driver_age=driver_age,
             driver_experience_years=driver_experience_years,
             engine_power_hp=engine_power_hp,
-            territory=rulesets.OSAGO.default_territory,
+            territory=territory,
             period_months=12,
             bonus_malus_class=rulesets.OSAGO.default_bonus_malus_class,
             today=today,
@@ -295,24 +302,37 @@ def quote_create(
     return quote
 
 
-def policy_for_quote(*, user: Actor, order_id: Id, quote_id: Id) -> Policy:
-    """Buy the buyer's own quote for their order, after they saw its premium (the
-    storefront's confirming step): or, when the order already holds an open policy of that
-    kind (waiting for its premium, or active), that one. A confirmation sent twice, or twice
-    at once, buys one (the order's turn, `common.db.turn_take`). Another's quote, or one of
-    another order, is a 404."""
+def policy_for_quote(
+    *, user: Actor, order_id: Id, quote_id: Id, premium: Decimal | None = None
+) -> Policy:
+    """Buy the quote the buyer pressed the button of, for their order, at the premium that
+    button named (`premium`: a quote that no longer costs it is refused). A confirmation sent
+    twice, or twice at once, buys one (the order's turn, `common.db.turn_take`). An unpaid
+    policy of the same kind bought from another quote is replaced: it lapses, so that the
+    policy bought is always the one the buyer chose; an active one of that kind is a 409.
+    Another's quote, or one of another order, is a 404."""
     quote = (
         Quote.objects.using(DB)
         .filter(pk=quote_id, order_id=order_id, customer_id=user.pk)
-        .only("insurance_type")
+        .only("insurance_type", "premium", "currency")
         .first()
     )
     if quote is None:
         raise ApplicationError(_("Quote not found."), code=CommonErrorCode.NOT_FOUND, status=404)
+    if premium is not None and premium != quote.premium:
+        raise _quote_conflict(
+            _("This quote's premium is %(premium)s, not %(named)s.")
+            % {
+                "premium": money(quote.premium, quote.currency),
+                "named": money(premium, quote.currency),
+            },
+            InsuranceErrorCode.QUOTE_NOT_PURCHASABLE,
+        )
     with transaction.atomic(using=DB):
         turn_take(f"insurance.policy_for_order:{order_id}:{quote.insurance_type}", using=DB)
-        policy = (
+        held = (
             Policy.objects.using(DB)
+            .select_for_update()
             .filter(
                 order_id=order_id,
                 customer_id=user.pk,
@@ -321,6 +341,14 @@ def policy_for_quote(*, user: Actor, order_id: Id, quote_id: Id) -> Policy:
             )
             .first()
         )
-        if policy is not None:
-            return policy
+        if held is not None and held.quote_id == quote.pk:
+            return held  # the same button again
+        if held is not None and held.status == PolicyStatus.ACTIVE:
+            raise _quote_conflict(
+                _("The order already has an active %(kind)s policy, %(number)s.")
+                % {"kind": held.get_insurance_type_display(), "number": held.number},
+                InsuranceErrorCode.QUOTE_NOT_PURCHASABLE,
+            )
+        if held is not None:  # unpaid, from another quote: the buyer chose this one instead
+            _lapse(held, "Replaced by another quote the buyer chose before paying.")
         return quote_purchase(quote_id=quote.pk)

@@ -6,14 +6,16 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from catalog import services as catalog_services
 from common.api.exceptions import ApplicationError, NotFound
-from orders.choices import OrderStatus
+from common.formatting import money
+from orders.choices import LOAN_SIZED_STATUSES, LinkKind, OrderStatus
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderItem
 from orders.services.creation import _unpaid_vehicles_check
-from orders.services.status import PUSH_UPDATED, _changed
+from orders.services.status import PAID_UNTIL_REFUNDED, PUSH_UPDATED, _changed, order_status_set
 
 DB = "orders"
 
@@ -38,6 +40,18 @@ def order_item_quantity_set(*, order_id: uuid.UUID, item_id: uuid.UUID, quantity
                 raise NotFound
             if item.quantity == quantity:
                 return order
+            _loan_sized_check(order)
+            if (
+                order.total_amount + item.unit_price * (quantity - item.quantity)
+                < order.paid_amount
+            ):
+                raise ApplicationError(
+                    _("The order has received %(paid)s: its total cannot fall below that.")
+                    % {"paid": money(order.paid_amount, order.currency)},
+                    code=OrderErrorCode.ORDER_NOT_EDITABLE,
+                    status=409,
+                    details={"quantity": [_("The order would be paid past its total.")]},
+                )
             if item.is_vehicle and quantity > item.quantity:
                 # The same limit, under the same per-customer lock, as a new order's.
                 _unpaid_vehicles_check(order.customer_id, quantity - item.quantity)
@@ -66,6 +80,21 @@ def order_item_quantity_set(*, order_id: uuid.UUID, item_id: uuid.UUID, quantity
     return order
 
 
+def _loan_sized_check(order: Order) -> None:
+    """A loan is sized on the order's lines and amounts: while an application is open (as
+    financing last reported it), they stay as they are (docs/deal.md, "Each source bound to
+    its terms"); the buyer gives the loan up first."""
+    open_loan = order.links.using(DB).filter(
+        kind=LinkKind.LOAN_APPLICATION, status__in=LOAN_SIZED_STATUSES
+    )
+    if open_loan.exists():
+        raise ApplicationError(
+            _("The order's loan is sized on its lines: give the loan up to change them."),
+            code=OrderErrorCode.ORDER_FINANCED,
+            status=409,
+        )
+
+
 # THE CREDIT DISCOUNT (docs/deal.md, "The credit discount")
 # ------------------------------------------------------------------------------
 def order_credit_discount_set(
@@ -89,18 +118,26 @@ def order_credit_discount_set(
 
 
 def order_credit_discount_return(*, order_id: uuid.UUID, loan_id: uuid.UUID) -> Order | None:
-    """The loan `loan_id` is not taken (withdrawn, rejected): the credit discount it earned
-    goes back into the pending order's price. A discount of another application, or an order
-    no longer pending (a cancelled one keeps its figures), is left as it is."""
+    """The loan `loan_id` does not pay the order (withdrawn, rejected, or not needed once the
+    order was paid otherwise): the credit discount it earned goes back into the price,
+    whatever the order's state, and the buyer owes it. A paid order whose money no longer
+    covers the dearer total owes again (`pending`). A discount of another application, or a
+    cancelled order (which keeps its figures), is left as it is (docs/deal.md)."""
     with transaction.atomic(using=DB):
         order = Order.objects.using(DB).select_for_update().filter(pk=order_id).first()
         if (
             order is None
             or order.credit_discount_loan_id != loan_id
-            or order.status != OrderStatus.PENDING
+            or order.status == OrderStatus.CANCELLED
         ):
             return None
         _credit_discount_put(order, amount=Decimal("0.00"), name="", loan_id=None)
+        if order.status in PAID_UNTIL_REFUNDED and order.paid_amount < order.total_amount:
+            order = order_status_set(
+                order_id=order.pk,
+                status=OrderStatus.PENDING,
+                reason=gettext_noop("The credit discount went back into the price"),
+            )
     return order
 
 

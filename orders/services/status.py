@@ -98,7 +98,7 @@ def order_paid_amount_set(*, order_id: Id, paid_amount: Decimal, version: int) -
             order = order_status_set(
                 order_id=order.pk, status=OrderStatus.PAID, reason=gettext_noop("Paid in full")
             )
-        elif order.status in _PAID_UNTIL_REFUNDED and paid_amount < order.total_amount:
+        elif order.status in PAID_UNTIL_REFUNDED and paid_amount < order.total_amount:
             order = order_status_set(
                 order_id=order.pk,
                 status=OrderStatus.CANCELLED if paid_amount <= 0 else OrderStatus.PENDING,
@@ -110,4 +110,4 @@ def order_paid_amount_set(*, order_id: Id, paid_amount: Decimal, version: int) -
 
 
 # What a refund takes back: the order is no longer paid for (a completed one stays so).
-_PAID_UNTIL_REFUNDED = (OrderStatus.PAID, OrderStatus.PROCESSING)
+PAID_UNTIL_REFUNDED = (OrderStatus.PAID, OrderStatus.PROCESSING)

@@ -4,13 +4,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from common.api.exceptions import ApplicationError, NotFound
 from common.showrooms import visible_to
 from common.types import Actor, Id
-from payments.choices import VAT_RATES, PaymentMode, ReceiptKind, vat_rate_label
+from payments.choices import (
+    CAPTURED_STATUSES,
+    VAT_RATES,
+    PaymentMode,
+    ReceiptKind,
+    TransactionType,
+    vat_rate_label,
+)
 from payments.error_codes import PaymentErrorCode
 from payments.models import (
     LedgerTransaction,
@@ -21,6 +28,7 @@ from payments.models import (
     SavedPaymentMethod,
 )
 
+DB = "payments"
 _Row = TypeVar("_Row", bound=Model)
 
 
@@ -143,3 +151,32 @@ def payment_method_get(*, user: Actor, method_id: Id) -> SavedPaymentMethod:
     if method is None:
         raise NotFound
     return method
+
+
+# What a payable receives other than its payments: the lender's money and a trade-in's credit.
+CREDIT_TYPES = (
+    TransactionType.LOAN_DISBURSEMENT,
+    TransactionType.LOAN_RETURN,
+    TransactionType.TRADE_IN_CREDIT,
+)
+
+
+def credits_received(payable_id: Id) -> Decimal:
+    """What the payable holds other than its payments: the lender's money (disbursed, less
+    returned) and a trade-in's credit."""
+    rows = LedgerTransaction.objects.using(DB).filter(payable_id=payable_id, type__in=CREDIT_TYPES)
+    total: Decimal | None = rows.aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0.00")
+
+
+def received(payable_id: Id) -> Decimal:
+    """What the payable holds: its captured payments net of refunds, the lender's
+    disbursements net of returns, and a trade-in's credit; a lender's overpayment held to
+    return is not in it (docs/deal.md, "Never paid past the total"). What financing checks a
+    loan against before it lets the loan pay the order."""
+    paid: Decimal | None = (
+        Payment.objects.using(DB)
+        .filter(payable_id=payable_id, status__in=CAPTURED_STATUSES)
+        .aggregate(paid=Sum(F("amount") - F("refunded_amount")))["paid"]
+    )
+    return (paid or Decimal("0.00")) + credits_received(payable_id)

@@ -6,15 +6,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import ParamSpec, TypeVar
 
-from django.db.models import F, Sum
-
 from common.db.transactions import outside_transaction
 from common.types import Id
 from orders import selectors as orders_selectors
 from payments.breaker import provider_breaker
-from payments.choices import CAPTURED_STATUSES, TransactionType
+from payments.choices import TransactionType
 from payments.models import LedgerTransaction, Payable, Payment
 from payments.providers import ProviderRecord
+from payments.selectors import received
 
 DB = "payments"
 P = ParamSpec("P")
@@ -52,33 +51,6 @@ def ledger_record(
         amount=amount,
         currency=payment.currency,
     )
-
-
-# What a payable receives other than its payments: the lender's money and a trade-in's credit.
-CREDIT_TYPES = (
-    TransactionType.LOAN_DISBURSEMENT,
-    TransactionType.LOAN_RETURN,
-    TransactionType.TRADE_IN_CREDIT,
-)
-
-
-def credits_received(payable_id: Id) -> Decimal:
-    """What the payable holds other than its payments: the lender's money (disbursed, less
-    returned) and a trade-in's credit."""
-    rows = LedgerTransaction.objects.using(DB).filter(payable_id=payable_id, type__in=CREDIT_TYPES)
-    total: Decimal | None = rows.aggregate(total=Sum("amount"))["total"]
-    return total or Decimal("0.00")
-
-
-def received(payable_id: Id) -> Decimal:
-    """What the payable holds: its captured payments net of refunds, the lender's
-    disbursements net of returns, and a trade-in's credit."""
-    paid: Decimal | None = (
-        Payment.objects.using(DB)
-        .filter(payable_id=payable_id, status__in=CAPTURED_STATUSES)
-        .aggregate(paid=Sum(F("amount") - F("refunded_amount")))["paid"]
-    )
-    return (paid or Decimal("0.00")) + credits_received(payable_id)
 
 
 def captured_changed(payable: Payable) -> dict[str, str | int]:

@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from common.api.exceptions import ApplicationError
 from common.payables import payable_report
 from common.types import Actor, Id
+from orders import selectors as orders_selectors
 from payments import events
 from payments.choices import PayableKind, TransactionType
 from payments.error_codes import PaymentErrorCode
 from payments.models import LedgerTransaction, Payable, Refund
+from payments.selectors import received
 from payments.services import refunds
 from payments.services.cancellation import _captured_of_cancelled, payable_settle_cancelled
 from payments.services.ledger import captured_changed, payable_locked, showroom_of
@@ -288,16 +290,27 @@ def loan_record(
 ) -> LedgerTransaction | None:
     """Record the lender's money against the order, once per loan and direction: what it
     disbursed (positive) or what went back to it (negative). The order's received amount
-    changes with it, and `payment.loan_recorded` reports it. None when already recorded."""
+    changes with it, and `payment.loan_recorded` reports it. None when already recorded.
+
+    Money that would take what the order has received past its total (the order paid by
+    other money meanwhile) is not the buyer's: it is held as a `loan_overpayment`, which
+    counts in nothing the order has received, `payment.loan_overpayment_held` says so, and
+    its return (`loan_return` from financing, once staff decided it) is a
+    `loan_overpayment_return` (docs/deal.md, "Never paid past the total")."""
     with transaction.atomic(using=DB):
         payable = _order_payable_locked(order_id, customer_id=customer_id, currency=currency)
-        if (
-            LedgerTransaction.objects.using(DB)
-            .filter(loan_application_id=application_id, type=type)
-            .exists()
-        ):
+        loan_rows = LedgerTransaction.objects.using(DB).filter(loan_application_id=application_id)
+        held = loan_rows.filter(type=TransactionType.LOAN_OVERPAYMENT).exists()
+        if type == TransactionType.LOAN_DISBURSEMENT and held:
             return None
-        signed = amount if type == TransactionType.LOAN_DISBURSEMENT else -amount
+        if type == TransactionType.LOAN_RETURN and held:
+            type = TransactionType.LOAN_OVERPAYMENT_RETURN
+        if loan_rows.filter(type=type).exists():
+            return None
+        total = _order_total_locked(payable)
+        if type == TransactionType.LOAN_DISBURSEMENT and received(order_id) + amount > total:
+            type = TransactionType.LOAN_OVERPAYMENT
+        signed = amount if type in _LENDERS_MONEY_IN else -amount
         row = LedgerTransaction.objects.using(DB).create(
             payable_id=order_id,
             payable_kind=PayableKind.ORDER,
@@ -310,11 +323,35 @@ def loan_record(
         )
         payable.financed_amount = Decimal("0.00")
         payable.save(using=DB, update_fields=["financed_amount", "updated_at"])
-        events.LEDGER_LOAN_RECORDED.emit(
-            aggregate_id=row.pk,
-            payload={**events.loan_payload(row, payable), **captured_changed(payable)},
-        )
+        if type == TransactionType.LOAN_OVERPAYMENT:
+            events.LEDGER_LOAN_OVERPAYMENT_HELD.emit(
+                aggregate_id=row.pk,
+                payload={
+                    **events.loan_payload(row, payable),
+                    "order_total": str(total),
+                    "payable_paid_amount": str(received(order_id)),
+                },
+            )
+        elif type != TransactionType.LOAN_OVERPAYMENT_RETURN:
+            events.LEDGER_LOAN_RECORDED.emit(
+                aggregate_id=row.pk,
+                payload={**events.loan_payload(row, payable), **captured_changed(payable)},
+            )
     return row
+
+
+# The lender's money coming in: a disbursement, or one held because it would overpay.
+_LENDERS_MONEY_IN = (TransactionType.LOAN_DISBURSEMENT, TransactionType.LOAN_OVERPAYMENT)
+
+
+def _order_total_locked(payable: Payable) -> Decimal:
+    """The order's total as orders has it now (a loan's discount or a line changed since
+    payments last saw it), noted on its payable, whose lock the caller holds."""
+    total = orders_selectors.order_total(order_id=payable.payable_id)
+    if total is not None and total != payable.total_amount:
+        payable.total_amount = total
+        payable.save(using=DB, update_fields=["total_amount", "updated_at"])
+    return payable.total_amount
 
 
 # TRADE-INS (docs/tradein.md)

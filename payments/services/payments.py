@@ -38,10 +38,10 @@ from payments.providers import (
     State,
     get_provider,
 )
+from payments.selectors import credits_received
 from payments.services import receipts, refunds
 from payments.services.ledger import (
     captured_changed,
-    credits_received,
     disagreement,
     ledger_record,
     payable_locked,

@@ -14,7 +14,7 @@ from orders.tests.factories import order_make, product_make
 from payments import services
 from payments.choices import TransactionType
 from payments.models import LedgerTransaction, OutboxEvent, Payable, Payment
-from payments.services.ledger import received
+from payments.selectors import received
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 URL = reverse("payments-list")

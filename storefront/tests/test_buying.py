@@ -252,7 +252,8 @@ def test_the_order_page_says_the_status_in_words_and_the_deal(car):
     html = client.get(reverse("storefront:order", args=[order.pk])).content.decode()
 
     assert "Забронирован, ждёт оплаты" in html
-    assert f'data-order="{order.pk}"' in html and 'data-word-paid="Оплачен"' in html
+    # The live script shows the words the feed sends: the page gives it none of its own.
+    assert f'data-order="{order.pk}"' in html and "data-word-" not in html
     assert "3\xa0000\xa0000,00\xa0₽" in html
 
 
@@ -286,7 +287,7 @@ def test_kasko_is_priced_first_and_bought_only_on_the_button_that_names_its_prem
     )
     with translation.override("ru"):
         premium = formatting.money(quote.premium, "RUB")
-    form = {"quote": quote.pk, "key": uuid.uuid4()}
+    form = {"quote": quote.pk, "premium": quote.premium, "key": uuid.uuid4()}
     first = client.post(reverse("storefront:order-insure-buy", args=[order.pk]), form)
     again = client.post(reverse("storefront:order-insure-buy", args=[order.pk]), form)
     after = client.get(reverse("storefront:order", args=[order.pk])).content.decode()
@@ -304,6 +305,49 @@ def test_kasko_is_priced_first_and_bought_only_on_the_button_that_names_its_prem
     assert 'value="kasko"' not in after and 'value="osago"' in after  # KASKO not offered again
 
 
+def test_the_policy_bought_is_the_quote_whose_button_was_pressed_at_its_premium(car):
+    """The fifth review: a young driver's OSAGO quote was bought and left waiting for its
+    premium; a second quote for an experienced driver showed its own premium on the button,
+    and pressing it charged the first one's and made the young driver's policy."""
+    buyer = UserFactory()
+    client = signed_in(buyer)
+    reserve(client, car)
+    (order,) = orders.orders_of_buyer(user=buyer)
+    buy_url = reverse("storefront:order-insure-buy", args=[order.pk])
+    client.post(
+        reverse("storefront:order-insure", args=[order.pk]),
+        {"insurance_type": "osago", "driver_age": 19, "driver_experience_years": 1},
+    )
+    (young,) = insurance.quote_list(user=buyer)
+    client.post(buy_url, {"quote": young.pk, "premium": young.premium, "key": uuid.uuid4()})
+    (waiting,) = insurance.policy_list(user=buyer)
+    quoted(client, order, kind="osago")
+    experienced = insurance.quote_list(user=buyer).exclude(pk=young.pk).get()
+    assert experienced.premium < young.premium  # the two buttons name two premiums
+
+    named_otherwise = client.post(
+        buy_url, {"quote": experienced.pk, "premium": young.premium, "key": uuid.uuid4()}
+    )
+    after_mismatch = insurance.policy_list(user=buyer).count()
+    pressed = client.post(
+        buy_url, {"quote": experienced.pk, "premium": experienced.premium, "key": uuid.uuid4()}
+    )
+
+    assert named_otherwise.status_code == 302 and after_mismatch == 1  # nothing bought
+    assert pressed.status_code == 302
+    bought = insurance.policy_list(user=buyer).get(quote_id=experienced.pk)
+    assert (bought.status, bought.premium) == ("pending_payment", experienced.premium)
+    waiting.refresh_from_db()
+    assert waiting.status == "lapsed"  # the young driver's policy, never paid, is replaced
+    charged = payments.payment_list(user=buyer).get(payable_id=bought.pk)
+    assert charged.amount == experienced.premium
+    assert (
+        not payments.payment_list(user=buyer)
+        .filter(amount=young.premium)
+        .exclude(payable_id=waiting.pk)
+    )
+
+
 def test_another_buyers_quote_is_not_bought(car):
     buyer, stranger = UserFactory(), UserFactory()
     reserve(signed_in(buyer), car)
@@ -315,11 +359,11 @@ def test_another_buyers_quote_is_not_bought(car):
 
     on_theirs = signed_in(stranger).post(
         reverse("storefront:order-insure-buy", args=[order.pk]),
-        {"quote": quote.pk, "key": uuid.uuid4()},
+        {"quote": quote.pk, "premium": quote.premium, "key": uuid.uuid4()},
     )
     on_own = signed_in(stranger).post(
         reverse("storefront:order-insure-buy", args=[own.pk]),
-        {"quote": quote.pk, "key": uuid.uuid4()},
+        {"quote": quote.pk, "premium": quote.premium, "key": uuid.uuid4()},
     )
 
     assert on_theirs.status_code == 404
@@ -404,7 +448,7 @@ def test_kasko_sent_twice_at_the_same_moment_buys_one_policy_and_one_payment(car
     (order,) = orders.orders_of_buyer(user=buyer)
     quoted(signed_in(buyer), order)
     (quote,) = insurance.quote_list(user=buyer)
-    form = {"quote": quote.pk, "key": uuid.uuid4()}
+    form = {"quote": quote.pk, "premium": quote.premium, "key": uuid.uuid4()}
 
     landed = run_concurrently(
         2,

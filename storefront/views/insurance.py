@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.api.exceptions import ApplicationError
+from documents import selectors as documents
+from insurance import selectors as insurance_selectors
 from insurance import services as insurance
 from orders import selectors as orders
 from payments import selectors as payment_selectors
@@ -22,7 +24,8 @@ from storefront.views.checkout import _errors_told, buyer_of, signed_in_or_away
 @require_POST
 @page
 def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
-    """OSAGO or KASKO for the ordered car, priced first: a quote for the driver given, which
+    """OSAGO or KASKO for the ordered car, priced first: a quote for the driver given, in the
+    territory of the city its seller sells it in (docs/showrooms.md, "One seller"), which
     the order's page then shows with its premium and a button that names it
     (`order_insure_buy`). Nothing is bought or charged here."""
     order_page = reverse("storefront:order", args=[order_id])
@@ -35,6 +38,8 @@ def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
         return HttpResponseRedirect(f"{order_page}#insure")
     data = form.cleaned_data
     car = next(item for item in deal.order.line_items)
+    seller = documents.seller_of(showroom_id=deal.order.showroom_id)
+    territory = insurance_selectors.territory_of(city=seller.city if seller else "")
     try:
         quote = insurance.quote_create(
             user=buyer_of(request),
@@ -44,6 +49,7 @@ def order_insure(request: HttpRequest, order_id: UUID) -> HttpResponse:
             driver_age=data["driver_age"],
             driver_experience_years=data["driver_experience_years"],
             unlimited_drivers=False,
+            territory=territory.code,
         )
     except ApplicationError as error:
         messages.error(request, str(error.message))
@@ -68,7 +74,10 @@ def order_insure_buy(request: HttpRequest, order_id: UUID) -> HttpResponse:
     data = form.cleaned_data
     try:
         policy = insurance.policy_for_quote(
-            user=buyer_of(request), order_id=order_id, quote_id=data["quote"]
+            user=buyer_of(request),
+            order_id=order_id,
+            quote_id=data["quote"],
+            premium=data["premium"],
         )
         payment, _created = payments.payment_create(
             user=buyer_of(request),

@@ -24,7 +24,7 @@ from common.api.exceptions import ApplicationError, NotFound
 from common.api.throttling import client_ip, throttled
 from orders import selectors as orders
 from orders.choices import OrderStatus
-from storefront.forms import MAX_TRADE_IN_PHOTOS, TradeInForm, TradeInPhotosForm
+from storefront.forms.trade_in import MAX_TRADE_IN_PHOTOS, TradeInForm, TradeInPhotosForm
 from storefront.pages import page
 from storefront.views.checkout import buyer_of, signed_in_or_away
 from tradein import selectors as tradein

@@ -137,6 +137,8 @@ EXPECTED = {
             (A.APPROVED, A.DISBURSED): ANYONE,
             (A.DISBURSED, A.RETURNED): ANYONE,
             (A.WITHDRAWN, A.RETURNED): ANYONE,
+            (A.DISBURSED, A.OVERPAID): ANYONE,
+            (A.OVERPAID, A.RETURNED): ANYONE,
         },
     ),
     "bank offer": (

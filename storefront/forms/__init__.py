@@ -1,4 +1,5 @@
-"""The storefront's forms: each validates what a buyer types before a service sees it."""
+"""The storefront's forms: each validates what a buyer types before a service sees it. The
+consent's and the trade-in's are in modules of their own."""
 
 from decimal import Decimal
 from typing import Any
@@ -9,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from phonenumber_field.formfields import PhoneNumberField
 
-from accounts import selectors as accounts_selectors
 from accounts.choices import ConsentPurpose
 from catalog import selectors as catalog_selectors
 from financing.choices import EmploymentStatus
 from insurance.choices import InsuranceType
-from tradein.choices import Condition as TradeInCondition
+from storefront.forms.consent import ConsentForm
+from storefront.forms.trade_in import TradeInForm as TradeInForm  # the order's page offers it
 
 TERMS = [12, 24, 36, 48, 60, 72, 84]
 DEFAULT_TERM = 60
@@ -142,31 +143,6 @@ class SignInForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-
-
-class ConsentField(forms.BooleanField):
-    """A consent to personal data processing: its own box, unticked, its text beside it
-    (docs/storefront.md, "Personal data")."""
-
-    def __init__(self, text) -> None:
-        super().__init__(
-            label=text.text,
-            required=True,
-            error_messages={"required": _("Without this consent we cannot go on.")},
-        )
-        self.version = text.version
-
-
-class ConsentForm(forms.Form):
-    """A form that takes personal data: its consent to `consent_purpose`, in the text's
-    current version, is its last field."""
-
-    consent_purpose: str
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        text = accounts_selectors.consent_text(purpose=self.consent_purpose)
-        self.fields["consent"] = ConsentField(text)
 
 
 # A manager of a showroom of the buyer's city looks after them (docs/crm.md, "Assignment").
@@ -369,82 +345,9 @@ class InsureForm(DriverForm):
 
 
 class PolicyBuyForm(forms.Form):
-    """The confirming step: the quote the buyer was shown, bought and its premium paid once
-    (`key`)."""
+    """The confirming step: the quote whose button was pressed, bought at the premium the
+    button named or not at all, and its premium paid once (`key`)."""
 
     quote = forms.UUIDField(widget=forms.HiddenInput)
+    premium = forms.DecimalField(max_digits=14, decimal_places=2, widget=forms.HiddenInput)
     key = forms.UUIDField(widget=forms.HiddenInput)
-
-
-class PhotosInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input; each is checked by the service that keeps it
-    (common/images.py)."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault(
-            "widget", PhotosInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"})
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None) -> list:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(files) > MAX_TRADE_IN_PHOTOS:
-            raise forms.ValidationError(
-                _("At most %(count)s photos.") % {"count": MAX_TRADE_IN_PHOTOS}
-            )
-        if not files and self.required:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        return [super(PhotosField, self).clean(file, initial) for file in files]
-
-
-MAX_TRADE_IN_PHOTOS = 10
-
-
-class TradeInPhotosForm(forms.Form):
-    photos = PhotosField(label=_("Photos"), help_text=_("JPEG, PNG or WebP; up to 10 at once."))
-
-
-class TradeInForm(ConsentForm):
-    """The old car to appraise, as its owner describes it, with photos and the consent; the
-    VIN's checks are the catalog's, made by the service (docs/tradein.md)."""
-
-    consent_purpose = ConsentPurpose.TRADE_IN
-
-    vin = forms.CharField(
-        label=_("VIN"),
-        min_length=17,
-        max_length=17,
-        help_text=_("17 characters, from the registration certificate."),
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
-    )
-    make = forms.CharField(label=_("Make"), max_length=60)
-    model = forms.CharField(label=_("Model"), max_length=60)
-    year = forms.IntegerField(label=_("Year"), min_value=1950, max_value=2100)
-    mileage_km = forms.IntegerField(
-        label=_("Mileage, km"),
-        min_value=0,
-        max_value=2_000_000,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    # Nothing chosen until the owner chooses: a preselected "Excellent" was sent unread.
-    condition = forms.ChoiceField(
-        label=_("Condition"), choices=[("", _("Choose…")), *TradeInCondition.choices]
-    )
-    owners_count = forms.IntegerField(label=_("Owners, you included"), min_value=1, max_value=30)
-    accident_history = forms.BooleanField(label=_("It has been in an accident"), required=False)
-    notes = forms.CharField(
-        label=_("Anything else"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    photos = PhotosField(
-        label=_("Photos"),
-        required=False,
-        help_text=_("Outside from each side, the interior and the dashboard with the mileage."),
-    )
-    order = forms.UUIDField(widget=forms.HiddenInput, required=False)
