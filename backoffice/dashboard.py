@@ -1,8 +1,10 @@
 """The dashboard's figures (docs/dashboard.md): each app's dashboard selectors
 (`<app>/selectors/dashboard.py`, one SQL query per figure on the app's own database) composed
-into the tiles of backoffice/tiles.py and the charts, and cached briefly per scope and language
-under a generation counter that every domain event of interest moves on. `Figures` is the JSON
-the page and its script read: keys may be added, never renamed."""
+into the tiles of backoffice/tiles.py and the charts, and cached briefly per showroom picked and
+language under a generation counter that every domain event of interest moves on. Whose
+figures is the pick alone: every member of staff who may pick a showroom sees all its records
+(docs/dashboard.md, "Who sees what"). `Figures` is the JSON the page and its script read: keys
+may be added, never renamed."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -11,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -29,6 +32,7 @@ from common.figures import (
 )
 from common.figures import periods as make_periods
 from common.realtime import FEED_PUSH, group_send
+from common.showrooms import showroom_scope
 from crm.selectors import dashboard as crm_figures
 from financing.selectors import dashboard as financing_figures
 from insurance.selectors import dashboard as insurance_figures
@@ -77,6 +81,7 @@ class Charts(TypedDict):
     # Per partner bank over `days`: {"bank", "asked", "offered", "refused", "silent",
     # "chosen", "rate" (offers of the answers, %, or None), "minutes" to answer, or None}
     banks: list[dict[str, Any]]
+    bank_applications: int  # the applications that went to the banks over `days`
     sources: list[dict[str, object]]  # leads, orders and revenue per source (docs/feeds.md)
     low_stock: list[dict[str, Any]]  # {"product", "sku" (a model's key, or ""), "stock", "href"}
 
@@ -87,7 +92,9 @@ class Figures(TypedDict):
     a string with one decimal ("66.7"), or None when there is nothing to divide by."""
 
     generated_at: str
-    scope: Literal["all", "mine"]
+    # Always "all": every record of `showroom`, whoever of its staff asks (docs/dashboard.md,
+    # "Who sees what"); the showroom picked says whose.
+    scope: Literal["all"]
     # Whose: "every" showroom's (the group's total), "group" (the group's own, of no
     # showroom) or a showroom's id (docs/dashboard.md, "By showroom").
     showroom: str
@@ -154,6 +161,9 @@ def events_connect() -> None:
         financing_events.LOAN_APPLICATION_WITHDRAWN,
         financing_events.LOAN_APPLICATION_DISBURSED,
         financing_events.LOAN_APPLICATION_RETURNED,
+        financing_events.LOAN_APPLICATION_DISCOUNTED,
+        financing_events.LOAN_OFFER_ANSWERED,
+        financing_events.LOAN_OFFER_CHOSEN,
         insurance_events.ACTIVATED,
         insurance_events.CANCELLED,
         showroom_events.REGISTRATION_CREATED,
@@ -174,18 +184,18 @@ def events_connect() -> None:
 
 
 def figures(*, user, showroom: ShowroomPick = EVERY_SHOWROOM) -> Figures:
-    """The dashboard for `user`: everything for an admin, their clients' for a manager, of
-    `showroom` (a pick of `showroom_pick`); from the cache when nothing has changed for
-    DASHBOARD_CACHE_SECONDS."""
-    scope = "all" if user.is_superuser else f"mine:{user.pk}"
-    key = f"dashboard:figures:{generation()}:{scope}:{showroom}:{get_language()}"
+    """The figures of `showroom` (a pick of `backoffice.views.showroom_pick`) for `user`, a
+    member of staff who may see it: the same for everyone who may, an admin and the group's
+    manager alike (docs/dashboard.md, "Who sees what"); from the cache when nothing has
+    changed for DASHBOARD_CACHE_SECONDS. PermissionDenied for another showroom's."""
+    scope = showroom_scope(user)
+    if not user.is_staff or (scope is not None and showroom not in scope):
+        raise PermissionDenied
+    key = f"dashboard:figures:{generation()}:{showroom}:{get_language()}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    # Whose figures: read on a miss only. A change of the manager's clients is a CRM event,
-    # which moves the generation on.
-    customers = crm_figures.manager_customers(user=user)
-    result = figures_compute(user=user, customers=customers, showroom=showroom)
+    result = figures_compute(showroom=showroom)
     cache.set(key, result, timeout=settings.DASHBOARD_CACHE_SECONDS)
     return result
 
@@ -233,22 +243,18 @@ def _period_labels() -> dict[str, tuple[str, str]]:
     }
 
 
-def figures_compute(*, user, customers, showroom: ShowroomPick = EVERY_SHOWROOM) -> Figures:
-    """Every figure, uncached: one query per figure, as many whatever the data holds."""
+def figures_compute(*, showroom: ShowroomPick = EVERY_SHOWROOM) -> Figures:
+    """Every figure of `showroom`, uncached: one query per figure, as many whatever the data
+    holds."""
     today = dealership_today()
     periods = make_periods(today)
     currency = DEFAULT_CURRENCY
-    manager_id = None if customers is None else user.pk
     daily_from = today - timedelta(days=DAILY_DAYS - 1)
     revenue = order_figures.revenue_daily(
-        date_from=daily_from,
-        date_to=today,
-        currency=currency,
-        customers=customers,
-        showroom=showroom,
+        date_from=daily_from, date_to=today, currency=currency, showroom=showroom
     )
     created = order_figures.orders_created_daily(
-        date_from=daily_from, date_to=today, customers=customers, showroom=showroom
+        date_from=daily_from, date_to=today, showroom=showroom
     )
     w = _merge(
         _days_summed(periods, created=lambda day: created.get(day, 0)),
@@ -259,49 +265,37 @@ def figures_compute(*, user, customers, showroom: ShowroomPick = EVERY_SHOWROOM)
         ),
         _prefixed(
             "pending",
-            payment_figures.payments_pending(
-                periods=periods, currency=currency, customers=customers, showroom=showroom
-            ),
+            payment_figures.payments_pending(periods=periods, currency=currency, showroom=showroom),
         ),
         _prefixed(
             "refunds",
             payment_figures.refunds_completed(
-                periods=periods, currency=currency, customers=customers, showroom=showroom
+                periods=periods, currency=currency, showroom=showroom
             ),
         ),
         _prefixed(
             "loans",
-            financing_figures.loan_decisions(
-                periods=periods, customers=customers, showroom=showroom
-            ),
+            financing_figures.loan_decisions(periods=periods, showroom=showroom),
         ),
         _prefixed(
             "disbursed",
-            financing_figures.loans_disbursed(
-                periods=periods, customers=customers, showroom=showroom
-            ),
+            financing_figures.loans_disbursed(periods=periods, showroom=showroom),
         ),
         _prefixed(
             "policies",
-            insurance_figures.policies_sold(
-                periods=periods, currency=currency, customers=customers, showroom=showroom
-            ),
+            insurance_figures.policies_sold(periods=periods, currency=currency, showroom=showroom),
         ),
         _prefixed(
             "drives",
-            showroom_figures.test_drive_counts(
-                periods=periods, customers=customers, showroom=showroom
-            ),
+            showroom_figures.test_drive_counts(periods=periods, showroom=showroom),
         ),
         _prefixed(
             "registrations",
-            showroom_figures.registrations_created(
-                periods=periods, customers=customers, showroom=showroom
-            ),
+            showroom_figures.registrations_created(periods=periods, showroom=showroom),
         ),
         _prefixed(
             "clients",
-            crm_figures.clients_new(periods=periods, manager_id=manager_id, showroom=showroom),
+            crm_figures.clients_new(periods=periods, showroom=showroom),
         ),
         _prefixed(
             "used",
@@ -312,7 +306,7 @@ def figures_compute(*, user, customers, showroom: ShowroomPick = EVERY_SHOWROOM)
     labels = _period_labels()
     return {
         "generated_at": timezone.localtime(timezone=dealership_zone()).isoformat(),
-        "scope": "all" if customers is None else "mine",
+        "scope": "all",
         "showroom": str(showroom),
         "currency": currency,
         "periods": [
@@ -329,24 +323,15 @@ def figures_compute(*, user, customers, showroom: ShowroomPick = EVERY_SHOWROOM)
         ],
         "tiles": tiles,
         "charts": _charts(
-            today=today,
-            currency=currency,
-            customers=customers,
-            showroom=showroom,
-            revenue=revenue,
-            created=created,
+            today=today, currency=currency, showroom=showroom, revenue=revenue, created=created
         ),
     }
 
 
-def _charts(
-    *, today, currency, customers, showroom: ShowroomPick, revenue: dict, created: dict
-) -> Charts:
+def _charts(*, today, currency, showroom: ShowroomPick, revenue: dict, created: dict) -> Charts:
     chart_from = today - timedelta(days=CHART_DAYS - 1)
     daily_from = today - timedelta(days=DAILY_DAYS - 1)
-    funnel = order_figures.order_funnel(
-        date_from=chart_from, date_to=today, customers=customers, showroom=showroom
-    )
+    funnel = order_figures.order_funnel(date_from=chart_from, date_to=today, showroom=showroom)
     stage_labels = {
         "created": _("Created"),
         "paid": _("Paid"),
@@ -354,7 +339,7 @@ def _charts(
         "cancelled": _("Cancelled"),
     }
     trade_ins = tradein_figures.trade_in_funnel(
-        date_from=chart_from, date_to=today, customers=customers, showroom=showroom
+        date_from=chart_from, date_to=today, showroom=showroom
     )
     trade_in_labels = {
         "submitted": _("Submitted"),
@@ -365,7 +350,7 @@ def _charts(
     status_labels = dict(PaymentStatus.choices)
     weeks_from = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
     weekly = financing_figures.loan_approval_weekly(
-        date_from=weeks_from, date_to=today, customers=customers, showroom=showroom
+        date_from=weeks_from, date_to=today, showroom=showroom
     )
     return {
         "days": CHART_DAYS,
@@ -396,21 +381,13 @@ def _charts(
                 "amount": as_money(row["amount"]),
             }
             for row in payment_figures.payments_by_provider(
-                date_from=chart_from,
-                date_to=today,
-                currency=currency,
-                customers=customers,
-                showroom=showroom,
+                date_from=chart_from, date_to=today, currency=currency, showroom=showroom
             )
         ],
         "top_models": [
             {"model": row["model"], "count": row["count"], "revenue": as_money(row["revenue"])}
             for row in order_figures.top_models(
-                date_from=chart_from,
-                date_to=today,
-                currency=currency,
-                customers=customers,
-                showroom=showroom,
+                date_from=chart_from, date_to=today, currency=currency, showroom=showroom
             )
         ],
         "loan_approval_weekly": [
@@ -424,15 +401,15 @@ def _charts(
             }
             for week in (weeks_from + timedelta(weeks=n) for n in range(WEEKS))
         ],
+        # Every application of the pick that went to the banks, by when it was sent.
         "banks": financing_figures.bank_answers(
-            date_from=chart_from, date_to=today, customers=customers, showroom=showroom
+            date_from=chart_from, date_to=today, showroom=showroom
+        ),
+        "bank_applications": financing_figures.bank_applications(
+            date_from=chart_from, date_to=today, showroom=showroom
         ),
         "sources": sources_table(
-            date_from=chart_from,
-            date_to=today,
-            currency=currency,
-            customers=customers,
-            showroom=showroom,
+            date_from=chart_from, date_to=today, currency=currency, showroom=showroom
         ),
         "low_stock": [
             {

@@ -25,7 +25,6 @@ from accounts.selectors import user_cards
 from catalog.choices import DEFAULT_CURRENCY
 from catalog.selectors import vehicles_get
 from common.figures import EVERY_SHOWROOM, ShowroomPick, dealership_today, dealership_zone
-from crm.selectors.dashboard import manager_customers
 from crm.selectors.sales import customer_managers
 from financing.choices import ApplicationStatus
 from financing.selectors.sales import order_loans
@@ -93,12 +92,6 @@ def report_query(params) -> ReportQuery:
     return ReportQuery(date_from, date_to, group)
 
 
-def report_customers(user) -> list[UUID] | None:
-    """Whose orders `user` sees: an admin everyone's (None), a manager their own CRM
-    clients' (the dashboard's scope, `crm.selectors.dashboard.manager_customers`)."""
-    return None if user is None else manager_customers(user=user)
-
-
 def period_start(day: date, group: str) -> date:
     if group == "week":
         return day - timedelta(days=day.weekday())  # weeks begin on Monday in Russia
@@ -159,11 +152,11 @@ NO_MANAGER = _("No manager")
 
 @dataclass
 class SalesReport:
-    """The report of `query` for the orders of `customers` (None: all). Iterating `rows()`
-    once fills the totals; `totals()` runs it without keeping the rows when nobody has."""
+    """The report of `query`: every order sold of its showroom picked, whoever reads it, as
+    on the dashboard (docs/dashboard.md, "Who sees what"). Iterating `rows()` once fills the
+    totals; `totals()` runs it without keeping the rows when nobody has."""
 
     query: ReportQuery
-    customers: list[UUID] | None = None
     chunk_size: int = CHUNK_SIZE
     by_period: dict[tuple[date, str], Tally] = field(default_factory=dict)
     by_model: dict[tuple[str, str], Tally] = field(default_factory=dict)
@@ -181,7 +174,6 @@ class SalesReport:
         chunks = sold_order_chunks(
             date_from=self.query.date_from,
             date_to=self.query.date_to,
-            customers=self.customers,
             showroom=self.query.showroom,
             size=self.chunk_size,
         )

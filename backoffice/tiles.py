@@ -292,18 +292,12 @@ TILES: tuple[Tile, ...] = (
 )
 
 
-def sources_table(
-    *, date_from, date_to, currency: str, customers, showroom
-) -> list[dict[str, object]]:
+def sources_table(*, date_from, date_to, currency: str, showroom) -> list[dict[str, object]]:
     """Leads, orders and revenue per source over the charts' days (docs/feeds.md, "Sources"),
     the busiest first: the CRM's leads, and the orders placed and paid. Three queries."""
     leads = leads_by_source(date_from=date_from, date_to=date_to, showroom=showroom)
     orders = orders_by_source(
-        date_from=date_from,
-        date_to=date_to,
-        currency=currency,
-        customers=customers,
-        showroom=showroom,
+        date_from=date_from, date_to=date_to, currency=currency, showroom=showroom
     )
 
     def busiest(source: str) -> tuple[int, str]:

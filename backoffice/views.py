@@ -1,8 +1,10 @@
 """The back office's staff pages. The dashboard (docs/dashboard.md) shows every figure as
 numbers without JavaScript, and serves the same figures as JSON, which its script fetches again
 when the staff feed says they changed. The sales report (docs/admin.md, "Reports") has its
-chart and its CSV and XLSX downloads. A manager sees their own CRM clients' figures and orders,
-an admin everyone's; a query string the report cannot answer is a 400 page saying why."""
+chart and its CSV and XLSX downloads. Both are of the showroom picked, every record of it: a
+showroom's manager picks among their showrooms, the group's managers and the admins among them
+all and the group's (docs/dashboard.md, "Who sees what"); a query string the report cannot
+answer is a 400 page saying why."""
 
 import dataclasses
 from collections.abc import Iterator
@@ -26,7 +28,6 @@ from backoffice.reports import (
     ReportQuery,
     ReportQueryError,
     SalesReport,
-    report_customers,
     report_query,
 )
 from common.figures import EVERY_SHOWROOM, GROUP_OWN, ShowroomPick
@@ -72,13 +73,15 @@ def _showroom_asked(request) -> ShowroomPick:
 @staff_member_required
 def dashboard_page(request):
     showroom = _showroom_asked(request)
+    showrooms = showroom_picks(request.user)
     return render(
         request,
         "dashboard/index.html",
         {
             "figures": figures(user=request.user, showroom=showroom),
-            "showrooms": showroom_picks(request.user),
+            "showrooms": showrooms,
             "showroom": str(showroom),
+            "showroom_label": dict(showrooms)[str(showroom)],
             "changed_push": CHANGED_PUSH,
             "time_zone": settings.DEALERSHIP_TIME_ZONE,
         },
@@ -151,7 +154,7 @@ def sales_report_page(request):
         query = _report_query(request)
     except ReportQueryError as error:
         return _bad_query(request, error)
-    report = SalesReport(query, report_customers(request.user)).totals()
+    report = SalesReport(query).totals()
     periods = report.period_lines()
     # The chart shows the report's main currency (the one with most revenue: roubles here).
     currency = max(report.total, key=lambda c: report.total[c].revenue, default="RUB")
@@ -196,7 +199,7 @@ def sales_report_csv(request):
     if table not in CSV_TABLES:
         message = gettext("“table” must be one of %(tables)s.") % {"tables": ", ".join(CSV_TABLES)}
         return _bad_query(request, ReportQueryError(message))
-    report = SalesReport(query, report_customers(request.user))
+    report = SalesReport(query)
     lines = _in_language(csv_lines(report, table), download_language(request))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     name = query.file_stem if table == "orders" else f"{query.file_stem}-{table}"
@@ -210,7 +213,7 @@ def sales_report_xlsx(request):
         query = _report_query(request)
     except ReportQueryError as error:
         return _bad_query(request, error)
-    report = SalesReport(query, report_customers(request.user))
+    report = SalesReport(query)
     with translation.override(download_language(request)):
         workbook = xlsx_file(report)
     return FileResponse(

@@ -1,49 +1,28 @@
-"""The CRM's figures for the dashboard, and the manager's scope the other figures follow:
-aggregated in SQL on the `crm` database, one query per figure (docs/dashboard.md)."""
+"""The CRM's figures for the dashboard: aggregated in SQL on the `crm` database, one query per
+figure (docs/dashboard.md). A client belongs to no showroom here: the group's own."""
 
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from common.figures import EVERY_SHOWROOM, Period, ShowroomPick, day_bounds, scoped, windowed
-from common.types import Actor
 from crm.choices import ActivityKind
 from crm.models import Activity, Client
 from orders.choices import Source
 
 
-def manager_customers(*, user: Actor) -> list[UUID] | None:
-    """The accounts (`user_id`) of the clients `user` manages, whose orders, payments, loans,
-    policies and visits the dashboard counts for them; None for an admin: everyone's. A
-    manager sees their own clients, as on their list of clients (`crm.selectors.my_clients`),
-    archived ones too: what they sold stays theirs."""
-    if user.is_superuser:
-        return None
-    accounts = Client.objects.filter(manager_id=user.pk, user_id__isnull=False).values_list(
-        "user_id", flat=True
-    )
-    return [user_id for user_id in accounts if user_id is not None]  # none is, by the filter
-
-
 def clients_new(
-    *,
-    periods: list[Period],
-    manager_id: UUID | None = None,
-    showroom: ShowroomPick = EVERY_SHOWROOM,
+    *, periods: list[Period], showroom: ShowroomPick = EVERY_SHOWROOM
 ) -> dict[str, dict[str, Any]]:
-    """Clients who came to the CRM in each window (a manager's: assigned to them), and how
-    many of them have placed an order since: lead → order conversion. Merged duplicates are
-    left out. A client is the group's own, not a showroom's (docs/showrooms.md). One
-    query."""
+    """Clients who came to the CRM in each window, and how many of them have placed an order
+    since: lead → order conversion. Merged duplicates are left out. A client is the group's
+    own, not a showroom's (docs/showrooms.md). One query."""
     clients = Client.objects.filter(merged_into__isnull=True).alias(
         ordered=Exists(
             Activity.objects.filter(client=OuterRef("pk"), kind=ActivityKind.ORDER_PLACED)
         )
     )
-    if manager_id is not None:
-        clients = clients.filter(manager_id=manager_id)
     return windowed(
         scoped(clients, None, showroom=showroom, showroom_field=None),
         periods,

@@ -1,6 +1,5 @@
-"""Reads of the CRM for the sales report (backoffice/reports.py): who manages a customer
-(docs/admin.md, "Reports"). Whose customers a manager sees is the dashboard's
-`crm.selectors.dashboard.manager_customers`."""
+"""Reads of the CRM for the sales report (backoffice/reports.py): who manages a customer, for
+its breakdown by manager (docs/admin.md, "Reports")."""
 
 from uuid import UUID
 

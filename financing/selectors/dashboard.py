@@ -100,6 +100,37 @@ def loan_approval_weekly(
     return {row["week"].date(): (row["approved"], row["declined"]) for row in rows}
 
 
+def _asked(
+    date_from: date, date_to: date, customers: Iterable[UUID] | None, showroom: ShowroomPick
+) -> QuerySet[BankOffer]:
+    """Every bank's offer asked for from `date_from` to `date_to` (by when the application
+    was sent, whatever became of it since), of the applications in scope: by their customer
+    and their showroom (their order's)."""
+    start, end = day_bounds(date_from, date_to)
+    return scoped(
+        BankOffer.objects.filter(requested_at__gte=start, requested_at__lt=end),
+        customers,
+        "application__customer_id",
+        showroom=showroom,
+        showroom_field="application__showroom_id",
+    )
+
+
+def bank_applications(
+    *,
+    date_from: date,
+    date_to: date,
+    customers: Iterable[UUID] | None = None,
+    showroom: ShowroomPick = EVERY_SHOWROOM,
+) -> int:
+    """How many applications went to the partner banks from `date_from` to `date_to`: one
+    sent to three banks is one (docs/dashboard.md, "Banks"). One query."""
+    counted = _asked(date_from, date_to, customers, showroom).aggregate(
+        applications=Count("application_id", distinct=True)
+    )
+    return int(counted["applications"])
+
+
 def bank_answers(
     *,
     date_from: date,
@@ -111,14 +142,7 @@ def bank_answers(
     its offers, refusals and silences, the offers buyers took, its acceptance rate (offers
     of the answers, in percent, None before any answer) and its mean time to answer in
     minutes (docs/dashboard.md, "Banks"). One query."""
-    start, end = day_bounds(date_from, date_to)
-    offers = scoped(
-        BankOffer.objects.filter(requested_at__gte=start, requested_at__lt=end),
-        customers,
-        "application__customer_id",
-        showroom=showroom,
-        showroom_field="application__showroom_id",
-    )
+    offers = _asked(date_from, date_to, customers, showroom)
     offered = Q(status__in=OFFERED)
     rows = (
         offers.values("bank__name", "bank__position")

@@ -227,7 +227,7 @@ def test_the_dashboard_counts_each_banks_answers_and_its_acceptance_rate(
 ):
     from django.utils import timezone
 
-    from financing.selectors.dashboard import bank_answers
+    from financing.selectors.dashboard import bank_answers, bank_applications
 
     with run_on_commit():
         ask(customer, application, banks.values())
@@ -245,6 +245,8 @@ def test_the_dashboard_counts_each_banks_answers_and_its_acceptance_rate(
     assert rows["Демо-банк Столичный"]["offered"] == 1  # declined since, an offer still
     assert volga["minutes"] is not None and volga["minutes"] >= 0
     assert other_showroom == []
+    # One application, sent to three banks.
+    assert bank_applications(date_from=today, date_to=today) == 1
 
 
 def test_a_manager_sees_the_banks_in_the_admin_but_cannot_change_them(manager, banks):

@@ -276,6 +276,39 @@ function renderCharts() {
   chart("chart-low-stock").setOption(lowStockOption(), { notMerge: true });
 }
 
+// The partner banks' answers (a table, no chart): its rows and how many applications went to
+// the banks, written again from the figures fetched.
+function bankCell(text, numeric = true) {
+  const cell = document.createElement("td");
+  if (numeric) cell.className = "number";
+  cell.textContent = text;
+  return cell;
+}
+
+function renderBanks() {
+  const box = document.getElementById("banks");
+  if (!box) return;
+  const applications = box.querySelector(".applications");
+  applications.textContent = countText(applications, figures.charts.bank_applications ?? 0);
+  const rows = figures.charts.banks.map((row) => {
+    const line = document.createElement("tr");
+    line.append(
+      bankCell(row.bank, false),
+      ...[row.asked, row.offered, row.refused, row.silent, row.chosen].map((n) => bankCell(number(n))),
+      bankCell(row.rate === null ? "—" : `${number(row.rate, 1)} %`),
+      bankCell(row.minutes === null ? "—" : number(row.minutes, 1)),
+    );
+    return line;
+  });
+  if (!rows.length) {
+    const empty = bankCell(box.dataset.textEmpty, false);
+    empty.colSpan = 8;
+    rows.push(document.createElement("tr"));
+    rows[0].append(empty);
+  }
+  box.querySelector("tbody").replaceChildren(...rows);
+}
+
 function chooseDays(days) {
   revenueDays = days;
   document.querySelectorAll("#days-switch button").forEach((button) => {
@@ -287,6 +320,7 @@ function chooseDays(days) {
 function render() {
   renderTiles();
   renderCharts();
+  renderBanks();
   document.body.dataset.generatedAt = figures.generated_at;
 }
 
