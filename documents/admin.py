@@ -1,7 +1,8 @@
 """The documents in the admin (docs/documents.md): the legal entity edited as a form, its
 requisites read only and changed by a proposal another staff member confirms; a template's new
 version written from the current one and previewed as a PDF; documents read only, opened, and
-generated again (a new number that supersedes the old)."""
+generated again (a new number that supersedes the old), each marked in force, replaced (by
+which) or void."""
 
 from typing import cast
 
@@ -313,10 +314,13 @@ class DocumentAdmin(
     admin.ModelAdmin,
 ):
     using = DB
-    list_display = ["number", "kind", "order", "language_name", "created_at", "file_link"]
+    list_display = [
+        "number", "kind", "order", "language_name", "created_at", "standing", "file_link"
+    ]  # fmt: skip
     list_filter = ["kind", "language"]
+    list_select_related = ["superseded_by"]
     search_fields = ["number", "=order_id"]
-    readonly_fields = ["file_link", "sha256", "supersedes", "template"]
+    readonly_fields = ["file_link", "sha256", "supersedes", "standing", "template"]
     exclude = ["facts", "file"]
     actions = [
         service_action(
@@ -335,6 +339,24 @@ class DocumentAdmin(
     @display(_("language"), ordering="language")
     def language_name(self, document: Document) -> str:
         return str(dict(TEMPLATE_LANGUAGES).get(document.language, document.language))
+
+    @display(_("in force"))
+    def standing(self, document: Document) -> str:
+        """In force, replaced by a newer one (linked), or void with no successor
+        (docs/documents.md, "Papers follow the terms")."""
+        replaced_by = document.replaced_by
+        if replaced_by is not None:
+            return format_html(
+                '{} <a href="{}">{}</a>',
+                _("replaced by"),
+                reverse("admin:documents_document_change", args=[replaced_by.pk]),
+                replaced_by.number,
+            )
+        if document.voided_at is not None:
+            return format_html(
+                "{}: {}", _("void"), document.get_void_reason_display() or document.void_reason
+            )
+        return str(_("in force"))
 
     @display(_("file"))
     def file_link(self, document: Document) -> str:

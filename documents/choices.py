@@ -27,6 +27,14 @@ NUMBER_PREFIXES = {
     DocumentKind.TRADE_IN_CONTRACT: "ДВ",
 }
 
+
+class VoidReason(models.TextChoices):
+    """Why a document is void with no successor (docs/documents.md, "Papers follow the
+    terms")."""
+
+    LOAN_WITHDRAWN = "loan_withdrawn", _("the loan was given up")
+
+
 # The languages a document template is written in (settings.LANGUAGES).
 TEMPLATE_LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 

@@ -1,26 +1,30 @@
 """Reads of the documents domain, scoped to who asks: a customer sees the documents of their
-own orders, staff those of their showrooms (common.showrooms)."""
-
-from typing import TypedDict
+own orders, staff those of their showrooms (common.showrooms); and who sells a showroom's, an
+order's or a car's sale, `seller_of`, which every surface of a sale reads (docs/showrooms.md,
+"One seller")."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from catalog import selectors as catalog_selectors
 from common.api.exceptions import ApplicationError, NotFound
 from common.sellers import Seller
 from common.showrooms import visible_to
 from common.types import Actor, Id
 from documents.error_codes import DocumentErrorCode
 from documents.models import Document, DocumentTemplate, LegalEntity
+from orders import selectors as orders_selectors
 from showroom.selectors import showrooms
 
 DB = "documents"
 
 
 def document_list(*, user: Actor) -> QuerySet[Document]:
-    documents = Document.objects.using(DB).select_related("supersedes")
+    """With what each replaces and what replaced it (docs/documents.md, "Papers follow the
+    terms"), read in the same query."""
+    documents = Document.objects.using(DB).select_related("supersedes", "superseded_by")
     return visible_to(user, documents)
 
 
@@ -38,11 +42,18 @@ def document_get(*, user: Actor, document_id: Id) -> Document:
 
 
 def document_current(*, kind: str, order_id: Id) -> Document | None:
-    """The order's document of a kind that nothing has superseded."""
+    """The order's document of a kind that nothing has superseded, nor made void."""
     return (
         Document.objects.using(DB)
-        .filter(kind=kind, order_id=order_id, superseded_by__isnull=True)
+        .filter(kind=kind, order_id=order_id, superseded_by__isnull=True, voided_at__isnull=True)
         .first()
+    )
+
+
+def document_number(*, document_id: Id) -> str | None:
+    """A document's number; None for one that is not there."""
+    return (
+        Document.objects.using(DB).filter(pk=document_id).values_list("number", flat=True).first()
     )
 
 
@@ -61,7 +72,20 @@ def legal_entity_of(*, showroom_id: Id | None) -> LegalEntity:
     """The legal entity that sells from the showroom (docs/showrooms.md, "Documents"): the one
     the showroom names once a second person confirmed its requisites, the default one
     otherwise (a showroom that names none, an order of the group's)."""
-    entity_id = showrooms.showroom_legal_entity(showroom_id=showroom_id) if showroom_id else None
+    entity_id, _city = _sale_place(showroom_id)
+    return _entity_selling(entity_id)
+
+
+def _sale_place(showroom_id: Id | None) -> tuple[int | None, str]:
+    """The legal entity the showroom names (None: none) and its city; nothing for no
+    showroom (a sale of the group's own)."""
+    found = showrooms.showroom_sale_place(showroom_id=showroom_id) if showroom_id else None
+    return found if found is not None else (None, "")
+
+
+def _entity_selling(entity_id: int | None) -> LegalEntity:
+    """The legal entity named, once a second person confirmed its requisites; else the
+    default one."""
     named = None
     if entity_id is not None:
         confirmed = LegalEntity.objects.using(DB).filter(confirmed_at__isnull=False)
@@ -69,26 +93,41 @@ def legal_entity_of(*, showroom_id: Id | None) -> LegalEntity:
     return named or legal_entity_default()
 
 
-def seller_of_showroom(showroom_id: Id | None) -> Seller | None:
-    """`legal_entity_of` as a fiscal receipt states it (common.sellers); None while no legal
-    entity signs."""
+def seller_of(
+    *, showroom_id: Id | None = None, order_id: Id | None = None, product_id: Id | None = None
+) -> Seller | None:
+    """Who sells, the one answer every surface of a sale reads (docs/showrooms.md, "One
+    seller"): of a showroom, or of one of an order (the showroom that sold its car) or of a
+    car (the one it stands in), whichever is given: the legal entity `legal_entity_of` names,
+    with the showroom's city. The group's default one for an order of the group's, a car that
+    stands nowhere, or with nothing given; None while no legal entity signs."""
+    if order_id is not None:
+        showroom_id = orders_selectors.order_showroom(order_id=order_id)
+    elif product_id is not None:
+        showroom_id = catalog_selectors.vehicle_showroom_id(vehicle_id=product_id)
+    entity_id, city = _sale_place(showroom_id)
     try:
-        entity = legal_entity_of(showroom_id=showroom_id)
+        entity = _entity_selling(entity_id)
     except ApplicationError:  # no default legal entity yet
         return None
-    return Seller(name=entity.short_name, inn=entity.inn, address=entity.address)
+    return _seller(entity, city)
 
 
-class SellerContacts(TypedDict):
-    """The seller as a buyer must be able to read it on every page of a distance sale (the
-    Consumer Protection Law, art. 26.1): its name, INN, OGRN, address and phone."""
+def _seller(entity: LegalEntity, city: str = "") -> Seller:
+    return Seller(
+        name=entity.short_name,
+        inn=entity.inn,
+        address=entity.address,
+        ogrn=entity.ogrn,
+        phone=entity.phone,
+        email=entity.email,
+        city=city,
+    )
 
-    name: str
-    inn: str
-    ogrn: str
-    address: str
-    phone: str
-    email: str
+
+def seller_of_showroom(showroom_id: Id | None) -> Seller | None:
+    """`seller_of` a showroom, as common.sellers asks for it (payments' fiscal receipts)."""
+    return seller_of(showroom_id=showroom_id)
 
 
 def legal_entity_choices() -> list[tuple[str, str]]:
@@ -99,46 +138,18 @@ def legal_entity_choices() -> list[tuple[str, str]]:
     ]
 
 
-def sellers_of(*, entity_ids: list[int | None]) -> dict[str | None, SellerContacts]:
-    """The legal entities by id as their contacts, and the default one under None (a
-    showroom that names none, or one not confirmed yet, sells under it: `legal_entity_of`)."""
-    ids = {str(pk) for pk in entity_ids if pk}
-    named = Q(pk__in=ids, confirmed_at__isnull=False)
-    entities = LegalEntity.objects.using(DB).filter(named | Q(is_default=True))
-    found: dict[str | None, SellerContacts] = {}
-    for entity in entities:
-        contacts = _contacts(entity)
-        if str(entity.pk) in ids:
-            found[str(entity.pk)] = contacts
-        if entity.is_default:
-            found[None] = contacts
-    return found
-
-
-def _contacts(entity: LegalEntity) -> SellerContacts:
-    return {
-        "name": entity.short_name,
-        "inn": entity.inn,
-        "ogrn": entity.ogrn,
-        "address": entity.address,
-        "phone": entity.phone,
-        "email": entity.email,
-    }
-
-
-def seller_contacts() -> SellerContacts | None:
-    """The legal entity that signs the documents, as its contacts; None while there is none.
-    Read on every storefront page: kept in the cache for a minute."""
+def seller_contacts() -> Seller | None:
+    """The group's seller (`seller_of` no showroom), as a page about no one car names it in
+    its footer; None while there is none. Read on every storefront page: kept in the cache
+    for a minute."""
     cached = cache.get(SELLER_CACHE_KEY)
-    if cached is not None:
-        return cached or None
-    entity = LegalEntity.objects.using(DB).filter(is_default=True).first()
-    contacts = _contacts(entity) if entity else None
-    cache.set(SELLER_CACHE_KEY, contacts or {}, SELLER_CACHE_SECONDS)
-    return contacts
+    if cached is None:
+        cached = seller_of() or False  # False: none, known
+        cache.set(SELLER_CACHE_KEY, cached, SELLER_CACHE_SECONDS)
+    return cached if isinstance(cached, Seller) else None
 
 
-SELLER_CACHE_KEY = "documents:seller-contacts"
+SELLER_CACHE_KEY = "documents:group-seller"
 SELLER_CACHE_SECONDS = 60
 
 

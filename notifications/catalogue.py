@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import number_format
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
@@ -25,9 +26,11 @@ class Amount:
 
 @dataclass(frozen=True)
 class Percent:
-    """A rate in a notice's variables: `15,90` in Russian, `15.90` in English."""
+    """A rate in a notice's variables: `15,90` in Russian, `15.90` in English; the full cost
+    of credit to three places (353-FZ, art. 6), `16,284`."""
 
     value: Decimal | str
+    places: int = 2
 
 
 Value = StrOrPromise | int | Amount | Percent | date | datetime | None
@@ -39,7 +42,9 @@ def formatted(value: Value) -> str:
     if isinstance(value, Amount):
         return money(value.value, value.currency)
     if isinstance(value, Percent):
-        return percent(value.value)
+        if value.places == 2 or value.value == "":
+            return percent(value.value)
+        return number_format(Decimal(str(value.value)), decimal_pos=value.places, use_l10n=True)
     if isinstance(value, datetime):
         return local_datetime(value)
     if isinstance(value, date):
@@ -121,16 +126,34 @@ _NOTICES: tuple[Notice, ...] = (
         },
     ),
     Notice("payment.refunded", Category.TRANSACTIONAL, {**ORDER, "amount": _rub("30000.00")}),
+    # The dealership's own pre-check: pre-approved, what was asked for, and no rate or
+    # payment, which only a bank's offer sets (docs/financing.md, "The flow").
     Notice(
         "loan.approved",
         Category.TRANSACTIONAL,
+        {**ORDER, "amount": _rub("1680000.00"), "term_months": "36"},
+    ),
+    # The terms come with the bank's offer the buyer took.
+    Notice(
+        "loan.offer_chosen",
+        Category.TRANSACTIONAL,
         {
             **ORDER,
-            "amount": _rub("1680000.00"),
+            "bank": "Демо-банк Волга",
+            "amount": _rub("1580000.00"),
             "term_months": "36",
-            "monthly_payment": _rub("58912.44"),
-            "annual_rate": Percent(Decimal("15.90")),
+            "annual_rate": Percent(Decimal("11.90")),
+            "monthly_payment": _rub("52403.18"),
+            "full_cost_percent": Percent(Decimal("12.612"), places=3),
         },
+    ),
+    # The loan's schedule drawn again under a new number (docs/documents.md, "Papers follow
+    # the terms"): told instead of `order.document_ready`.
+    Notice(
+        "loan.schedule_reissued",
+        Category.TRANSACTIONAL,
+        {**ORDER, "document_number": "ГП-2026-000124", "replaced_number": "ГП-2026-000123"},
+        channels=(Channel.EMAIL,),
     ),
     Notice("loan.declined", Category.TRANSACTIONAL, ORDER),
     Notice(

@@ -95,20 +95,69 @@ TEXTS: dict[str, dict[str, tuple[str, str, str | None]]] = {
             "Refund of {{ amount }} made.",
         ),
     },
+    # The dealership's own pre-check, before any bank: no rate, no payment (docs/financing.md).
     "loan.approved": {
         "ru": (
-            "Кредит одобрен",
-            "Здравствуйте, {{ name }}!\n\nКредит {{ amount }} по заказу {{ order_number }} "
-            "одобрен: {{ term_months }} мес., {{ annual_rate }} % годовых, платёж "
-            "{{ monthly_payment }} в месяц.\n\nЗаказ: {{ order_url }}",
-            "Кредит {{ amount }} одобрен: {{ monthly_payment }} в месяц. {{ order_url }}",
+            "Кредит предварительно одобрен",
+            "Здравствуйте, {{ name }}!\n\nЗаявка на кредит {{ amount }} на {{ term_months }} "
+            "мес. по заказу {{ order_number }} предварительно одобрена автосалоном. Это ещё не "
+            "решение банка: отправьте заявку в банки-партнёры на странице заказа. Ставку и "
+            "платёж назовёт банк в своём предложении, и мы напишем, когда вы его выберете.\n\n"
+            "Заказ: {{ order_url }}",
+            "Заявка на кредит {{ amount }} предварительно одобрена. Ставку назовёт банк. "
+            "{{ order_url }}",
         ),
         "en": (
-            "Your loan is approved",
-            "Hello {{ name }},\n\nYour loan of {{ amount }} for order {{ order_number }} is "
-            "approved: {{ term_months }} months at {{ annual_rate }}% a year, "
-            "{{ monthly_payment }} a month.\n\nYour order: {{ order_url }}",
-            "Loan of {{ amount }} approved: {{ monthly_payment }} a month. {{ order_url }}",
+            "Your loan is pre-approved",
+            "Hello {{ name }},\n\nThe dealership has pre-approved your application for a "
+            "loan of {{ amount }} over {{ term_months }} months for order {{ order_number }}. "
+            "It is not a bank's decision yet: send the application to our partner banks from "
+            "your order's page. The bank's offer sets the rate and the payment, and we will "
+            "write once you have chosen one.\n\nYour order: {{ order_url }}",
+            "Your loan application for {{ amount }} is pre-approved. The bank sets the rate. "
+            "{{ order_url }}",
+        ),
+    },
+    # The terms, once the buyer took a bank's offer.
+    "loan.offer_chosen": {
+        "ru": (
+            "Вы выбрали предложение банка {{ bank }}",
+            "Здравствуйте, {{ name }}!\n\nВы выбрали предложение банка {{ bank }} по заказу "
+            "{{ order_number }}: кредит {{ amount }} на {{ term_months }} мес. под "
+            "{{ annual_rate }} % годовых, платёж {{ monthly_payment }} в месяц, полная "
+            "стоимость кредита {{ full_cost_percent }} % годовых. Окончательные условия "
+            "установит кредитный договор с банком.\n\nЗаказ: {{ order_url }}",
+            "Кредит в банке {{ bank }}: {{ amount }} под {{ annual_rate }} %, платёж "
+            "{{ monthly_payment }} в месяц. {{ order_url }}",
+        ),
+        "en": (
+            "You chose the offer of {{ bank }}",
+            "Hello {{ name }},\n\nYou chose the offer of {{ bank }} for order "
+            "{{ order_number }}: a loan of {{ amount }} over {{ term_months }} months at "
+            "{{ annual_rate }}% a year, {{ monthly_payment }} a month, the full cost of credit "
+            "{{ full_cost_percent }}% a year. The loan contract with the bank sets the final "
+            "terms.\n\nYour order: {{ order_url }}",
+            "Your loan from {{ bank }}: {{ amount }} at {{ annual_rate }}%, "
+            "{{ monthly_payment }} a month. {{ order_url }}",
+        ),
+    },
+    # The loan's terms changed and its schedule was drawn again (docs/documents.md).
+    "loan.schedule_reissued": {
+        "ru": (
+            "График платежей переоформлен: № {{ document_number }}",
+            "Здравствуйте, {{ name }}!\n\nУсловия кредита по заказу {{ order_number }} "
+            "изменились, и мы переоформили график платежей: новый № {{ document_number }} "
+            "заменяет № {{ replaced_number }}, который больше не действует. Новый график — в "
+            "вашем заказе: {{ order_url }}",
+            None,
+        ),
+        "en": (
+            "Your loan schedule was re-issued: No. {{ document_number }}",
+            "Hello {{ name }},\n\nThe terms of the loan for order {{ order_number }} changed, "
+            "so we re-issued its payment schedule: No. {{ document_number }} replaces "
+            "No. {{ replaced_number }}, which no longer applies. The new schedule is in your "
+            "order: {{ order_url }}",
+            None,
         ),
     },
     "loan.declined": {
@@ -324,6 +373,22 @@ def shipped_load(template_model) -> int:
 # whose latest version still says the old text gets the new one as its next version; one a
 # manager has rewritten keeps theirs (`shipped_update`).
 REWRITTEN = {
+    # The dealership's pre-check is a pre-approval and names no rate nor payment: a bank's
+    # offer does (docs/financing.md).
+    ("loan.approved", "ru"): (
+        "Кредит одобрен",
+        "Здравствуйте, {{ name }}!\n\nКредит {{ amount }} по заказу {{ order_number }} "
+        "одобрен: {{ term_months }} мес., {{ annual_rate }} % годовых, платёж "
+        "{{ monthly_payment }} в месяц.\n\nЗаказ: {{ order_url }}",
+        "Кредит {{ amount }} одобрен: {{ monthly_payment }} в месяц. {{ order_url }}",
+    ),
+    ("loan.approved", "en"): (
+        "Your loan is approved",
+        "Hello {{ name }},\n\nYour loan of {{ amount }} for order {{ order_number }} is "
+        "approved: {{ term_months }} months at {{ annual_rate }}% a year, "
+        "{{ monthly_payment }} a month.\n\nYour order: {{ order_url }}",
+        "Loan of {{ amount }} approved: {{ monthly_payment }} a month. {{ order_url }}",
+    ),
     # The loan's e-mail names the partner bank that lent it (docs/financing.md).
     ("loan.disbursed", "ru"): (
         "Банк перечислил кредит",

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from common.events import TypedEvent, consumer
+from documents import selectors as documents_selectors
 from documents.choices import DocumentKind
 from financing import selectors as financing_selectors
 from notifications.catalogue import CLAIM_DECISIONS, INSURANCE
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         LoanApplicationApproved,
         LoanApplicationDisbursed,
         LoanApplicationRejected,
+        LoanOfferChosen,
     )
     from insurance.events import (
         InsurancePolicyActivated,
@@ -90,11 +92,29 @@ def _order_ready(order: OrderStatusChanged) -> Variables | None:
 
 
 def _document_ready(document: OrderDocumentReady) -> Variables:
+    replaced = document.supersedes if _schedule_reissued(document) else None
+    if replaced is not None:
+        return {
+            **of_order(document.order_id),
+            "document_number": document.number,
+            "replaced_number": documents_selectors.document_number(document_id=replaced) or "",
+        }
     return {
         **of_order(document.order_id),
         "document": DocumentKind(document.kind).label,
         "document_number": document.number,
     }
+
+
+def _schedule_reissued(document: OrderDocumentReady) -> bool:
+    """A loan schedule drawn again, under a new number, as the loan's terms changed
+    (docs/documents.md, "Papers follow the terms"): told as re-issued, instead of as a new
+    document."""
+    return document.kind == DocumentKind.LOAN_SCHEDULE and document.supersedes is not None
+
+
+def _document_notice(document: OrderDocumentReady) -> str:
+    return "loan.schedule_reissued" if _schedule_reissued(document) else "order.document_ready"
 
 
 def _payment_completed(payment: PaymentCompleted) -> Variables:
@@ -114,12 +134,25 @@ def _payment_refunded(payment: PaymentRefunded) -> Variables:
 
 
 def _loan_approved(loan: LoanApplicationApproved) -> Variables:
+    """The dealership's pre-check: what was asked for, and no rate nor payment, which no bank
+    has offered yet (docs/financing.md, "The flow")."""
     return {
         **of_order(loan.order_id),
         "amount": Amount(loan.amount, loan.currency),
         "term_months": loan.term_months,
-        "monthly_payment": Amount(loan.monthly_payment, loan.currency),
-        "annual_rate": Percent(loan.annual_rate),
+    }
+
+
+def _loan_offer_chosen(offer: LoanOfferChosen) -> Variables:
+    """The bank's terms the buyer took."""
+    return {
+        **of_order(offer.order_id),
+        "bank": offer.bank,
+        "amount": Amount(offer.amount or "", offer.currency),
+        "term_months": offer.term_months,
+        "annual_rate": Percent(offer.annual_rate or ""),
+        "monthly_payment": Amount(offer.monthly_payment or "", offer.currency),
+        "full_cost_percent": Percent(offer.full_cost_percent or "", places=3),
     }
 
 
@@ -185,13 +218,15 @@ class EventNotice:
     variables: Callable[[Any], Variables | None]
     # The payload's order: an order's own events name it by their `id`.
     order_of: Callable[[Any], str | None] = attrgetter("order_id")
+    # Where the payload tells which notice it is (a schedule re-issued is no new document).
+    notice_of: Callable[[Any], str] | None = None
 
     def consume(self, event: TypedEvent[Any]) -> None:
         payload = event.payload
         variables = self.variables(payload)
         if variables is not None:
             notify(
-                notice=self.notice,
+                notice=self.notice_of(payload) if self.notice_of else self.notice,
                 key=event.id,
                 user_id=payload.customer_id,
                 order_id=self.order_of(payload),
@@ -220,6 +255,7 @@ EVENT_NOTICES = (
         "notifications.document_ready",
         "order.document_ready",
         _document_ready,
+        notice_of=_document_notice,
     ),
     # PAYMENTS
     EventNotice(
@@ -234,6 +270,12 @@ EVENT_NOTICES = (
     # FINANCING AND INSURANCE
     EventNotice(
         "loan_application.approved", "notifications.loan_approved", "loan.approved", _loan_approved
+    ),
+    EventNotice(
+        "loan_offer.chosen",
+        "notifications.loan_offer_chosen",
+        "loan.offer_chosen",
+        _loan_offer_chosen,
     ),
     EventNotice(
         "loan_application.rejected", "notifications.loan_declined", "loan.declined", _loan_declined

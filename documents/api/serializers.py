@@ -7,9 +7,17 @@ from documents.models import Document
 
 
 class DocumentOutputSerializer(serializers.ModelSerializer):
-    """A generated document; `url` reads its PDF, for the order's customer and staff."""
+    """A generated document; `url` reads its PDF, for the order's customer and staff. One
+    replaced names its successor (`superseded_by`); one void with none, when it became so
+    (docs/documents.md, "Papers follow the terms")."""
 
     supersedes = serializers.UUIDField(source="supersedes_id", allow_null=True, read_only=True)
+    superseded_by = serializers.UUIDField(
+        source="replaced_by.pk",
+        allow_null=True,
+        read_only=True,
+        help_text="The document that replaced this one, if any.",
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -24,6 +32,8 @@ class DocumentOutputSerializer(serializers.ModelSerializer):
             "sha256",
             "size",
             "supersedes",
+            "superseded_by",
+            "voided_at",
             "url",
         ]
 

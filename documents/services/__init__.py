@@ -1,6 +1,6 @@
 """Writes of the documents domain (docs/documents.md): template versions, documents generated
-from them with numbers that have no gaps, the offer asked for again, and the seller's
-requisites changed under four eyes."""
+from them with numbers that have no gaps, the offer asked for again, the loan's schedule
+following its terms, and the seller's requisites changed under four eyes."""
 
 from documents.services.papers import (
     document_generate,
@@ -19,14 +19,18 @@ from documents.services.requisites import (
     requisites_change_propose,
     requisites_change_reject,
 )
+from documents.services.schedules import document_void, loan_schedule_follow, loan_terms_note
 
 __all__ = [
     "REQUISITES_PERMISSION",
     "RequisiteValues",
     "document_generate",
     "document_number_take",
+    "document_void",
     "legal_entity_add",
     "legal_entity_confirm",
+    "loan_schedule_follow",
+    "loan_terms_note",
     "offer_get_or_generate",
     "requisites_change_check",
     "requisites_change_confirm",

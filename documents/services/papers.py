@@ -264,6 +264,9 @@ def _document_make(
     sequence = document_number_take(kind=kind, year=now.year, legal_entity=entity)
     number = f"{NUMBER_PREFIXES[DocumentKind(kind)]}-{now.year}-{sequence:06d}"
     stated["document"] = {"number": number, "date": now.date().isoformat()}
+    if previous is not None:  # the paper says which one it replaces (docs/documents.md)
+        replaced_on = timezone.localtime(previous.created_at).date()
+        stated["replaces"] = {"number": previous.number, "date": replaced_on.isoformat()}
     if kind == DocumentKind.INVOICE:
         stated["qr"] = _invoice_qr(stated, number)
     pdf = rendering.pdf_render(

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from common.queueing import task_queue
+from common.sellers import Seller
 from common.types import Id
 from documents import selectors as documents_selectors
 from notifications import rendering
@@ -137,10 +138,25 @@ def _quiet_hours(user_id: Id) -> str:
     return ""
 
 
-def email_html(body: str, context: dict[str, str], *, language: str, unsubscribe: str = "") -> str:
+def email_html(
+    body: str,
+    context: dict[str, str],
+    *,
+    language: str,
+    unsubscribe: str = "",
+    order_id: Id | None = None,
+) -> str:
     """An e-mail's HTML part: its text in the dealership's layout, in `language`, signed with
-    the seller's name, address and phone, as the customer sees it (and the admin's preview,
-    and the e-mail walk of tests/browser)."""
+    the seller's name, INN, address and phone, as the customer sees it (and the admin's
+    preview, and the e-mail walk of tests/browser): the seller of the order it is about, the
+    group's when it is about none (docs/showrooms.md, "One seller")."""
+    seller = documents_selectors.seller_of(order_id=order_id)
+    return _email_html(body, context, language, unsubscribe, seller)
+
+
+def _email_html(
+    body: str, context: dict[str, str], language: str, unsubscribe: str, seller: Seller | None
+) -> str:
     with translation.override(language):
         return render_to_string(
             "notifications/email.html",
@@ -149,7 +165,7 @@ def email_html(body: str, context: dict[str, str], *, language: str, unsubscribe
                 "unsubscribe_url": unsubscribe,
                 "site_url": settings.SITE_URL,
                 # Every e-mail says who writes and how to reach them: the seller.
-                "seller": documents_selectors.seller_contacts(),
+                "seller": seller,
             },
         )
 
@@ -162,19 +178,13 @@ def _deliver(delivery: Delivery) -> None:
     if delivery.channel == Channel.SMS:
         sms_backend().send(phone=delivery.recipient, text=text)
         return
-    seller = documents_selectors.seller_contacts()
+    seller = documents_selectors.seller_of(order_id=delivery.order_id)
     with translation.override(delivery.language):
         unsubscribe = (
             "" if delivery.category == Category.TRANSACTIONAL else unsubscribe_url(delivery)
         )
-    html = email_html(
-        template.body, delivery.context, language=delivery.language, unsubscribe=unsubscribe
-    )
-    signature = (
-        "\n\n--\n" + "\n".join(filter(None, (seller["name"], seller["address"], seller["phone"])))
-        if seller
-        else ""
-    )
+        signature = _signature(seller)
+    html = _email_html(template.body, delivery.context, delivery.language, unsubscribe, seller)
     message = EmailMultiAlternatives(
         subject=LINE_BREAKS.sub(" ", rendering.render(template.subject, delivery.context)).strip(),
         body=text + signature + (f"\n\n{unsubscribe}" if unsubscribe else ""),
@@ -191,6 +201,15 @@ def _deliver(delivery: Delivery) -> None:
     )
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def _signature(seller: Seller | None) -> str:
+    """The text part's signature: the seller's name, INN, address and phone, in the active
+    language."""
+    if seller is None:
+        return ""
+    named = f"{seller.name}, {_('INN')} {seller.inn}"
+    return "\n\n--\n" + "\n".join(filter(None, (named, seller.address, seller.phone)))
 
 
 def deliveries_stalled_requeue() -> int:

@@ -38,16 +38,18 @@ def test_a_policys_days_are_read_as_dates_and_written_the_russian_way():
 
 
 def test_the_samples_are_written_the_way_the_language_of_the_preview_writes_them():
-    loan, policy = NOTICES["loan.approved"], NOTICES["policy.issued"]
+    loan, policy = NOTICES["loan.offer_chosen"], NOTICES["policy.issued"]
     with translation.override("ru"):
         russian = {**loan.variables, **policy.variables}
     with translation.override("en"):
         english = {**loan.variables, **policy.variables}
 
     assert (russian["amount"], english["amount"]) == (
-        "1\xa0680\xa0000,00\xa0₽",
-        "1,680,000.00\xa0RUB",
+        "1\xa0580\xa0000,00\xa0₽",
+        "1,580,000.00\xa0RUB",
     )
-    assert (russian["annual_rate"], english["annual_rate"]) == ("15,90", "15.90")
+    assert (russian["annual_rate"], english["annual_rate"]) == ("11,90", "11.90")
+    # The full cost of credit to three places (353-FZ, art. 6).
+    assert (russian["full_cost_percent"], english["full_cost_percent"]) == ("12,612", "12.612")
     assert (russian["insurance_type"], english["insurance_type"]) == ("КАСКО", "KASKO")
     assert (russian["end_date"], english["end_date"]) == ("30.11.2027", "11/30/2027")
