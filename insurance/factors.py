@@ -34,6 +34,15 @@ TERRITORIES: dict[str, StrOrPromise] = {
     "moscow": pgettext_lazy("territory", "Moscow"),
     "saint_petersburg": pgettext_lazy("territory", "Saint Petersburg"),
     "moscow_region": pgettext_lazy("territory", "Moscow region"),
+    "yekaterinburg": pgettext_lazy("territory", "Yekaterinburg"),
+}
+# Where each territory is, as a sentence about a premium says it: "for one driver in
+# Yekaterinburg", "для одного водителя в Екатеринбурге".
+TERRITORIES_WHERE: dict[str, StrOrPromise] = {
+    "moscow": pgettext_lazy("territory", "in Moscow"),
+    "saint_petersburg": pgettext_lazy("territory", "in Saint Petersburg"),
+    "moscow_region": pgettext_lazy("territory", "in the Moscow region"),
+    "yekaterinburg": pgettext_lazy("territory", "in Yekaterinburg"),
 }
 MAKE_GROUPS: dict[str, StrOrPromise] = {
     "standard": pgettext_lazy("make group", "standard"),

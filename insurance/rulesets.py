@@ -219,6 +219,9 @@ OSAGO_2025 = OsagoRuleset(
         "moscow": D("1.8"),
         "saint_petersburg": D("1.64"),
         "moscow_region": D("1.56"),
+        # The group's showroom there (docs/showrooms.md): a place the dealership sells in
+        # added to the subset, no value of the directive's changed.
+        "yekaterinburg": D("1.72"),
     },
     default_territory="moscow",
     bonus_malus={
@@ -322,3 +325,12 @@ KASKO_2026 = KaskoRuleset(
 # The rulesets new quotes are priced with.
 OSAGO = OSAGO_2025
 KASKO = KASKO_2026
+
+# The territory of the OSAGO table a car sold in each city is priced in, by the city as its
+# showroom names it, in lower case (docs/showrooms.md, "One seller"): a car sold in a city not
+# here, or by none, is priced in `OSAGO.default_territory`.
+CITY_TERRITORIES = {
+    "москва": "moscow",
+    "санкт-петербург": "saint_petersburg",
+    "екатеринбург": "yekaterinburg",
+}

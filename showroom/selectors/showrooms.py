@@ -145,10 +145,11 @@ def showrooms_forget(sender: object, **kwargs: object) -> None:
     cache.delete(CACHE_KEY)
 
 
-def showroom_legal_entity(*, showroom_id: Id) -> int | None:
-    """The id of the legal entity that sells from the showroom (the documents app's); None
-    for one that names none, or no such showroom."""
-    found = Showroom.objects.filter(pk=showroom_id).values_list("legal_entity_id", flat=True)
+def showroom_sale_place(*, showroom_id: Id) -> tuple[int | None, str] | None:
+    """Where a showroom's sales are made: the id of the legal entity that sells from it (the
+    documents app's; None for one that names none) and its city; None for no such showroom,
+    open to buyers or not (docs/showrooms.md, "One seller")."""
+    found = Showroom.objects.filter(pk=showroom_id).values_list("legal_entity_id", "city")
     return found.first()
 
 

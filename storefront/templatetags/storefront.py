@@ -1,16 +1,19 @@
 """The storefront's template helpers: prices, photos, links that keep a listing's state."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
+from django_stubs_ext import StrOrPromise
 
 from catalog.selectors import photo_view
 from common import formatting
 from documents import selectors as documents_selectors
+from insurance import selectors as insurance_selectors
 from showroom.selectors.showrooms import showrooms_for_buyers
 from storefront import specs
 from storefront.compare import compared_ids
@@ -88,14 +91,38 @@ def chosen(request: Any, name: str) -> list[str]:
     return request.GET.getlist(name)
 
 
-@register.simple_tag
-def seller() -> dict[str, Any] | None:
-    """The dealership's legal entity as every page's footer names it, its phone also as a
-    `tel:` address."""
-    contacts = documents_selectors.seller_contacts()
-    if contacts is None:
-        return None
-    return {**dict(contacts), "tel": formatting.tel(contacts["phone"])}
+@register.simple_tag(takes_context=True)
+def seller(context: Context) -> dict[str, Any] | None:
+    """The legal entity a page names as the seller (docs/showrooms.md, "One seller"), its
+    phone also as a `tel:` address: on a page about one car's sale the one that sells it (the
+    car's page gives it as `car_seller`; the checkout and the order's page show the `order`
+    it is of), on any other the group's. Read once a page: its footer and its body ask."""
+    memo = context.render_context
+    if SELLER_OF_PAGE not in memo:
+        found = context.get("car_seller")
+        order = context.get("order")
+        if found is None and order is not None:
+            found = documents_selectors.seller_of(showroom_id=getattr(order, "showroom_id", None))
+        contacts = found or documents_selectors.seller_contacts()
+        shown = {**asdict(contacts), "tel": formatting.tel(contacts.phone)} if contacts else None
+        memo[SELLER_OF_PAGE] = shown
+    return memo[SELLER_OF_PAGE]
+
+
+SELLER_OF_PAGE = "storefront.seller"
+
+
+@register.filter
+def insured_where(city: str) -> StrOrPromise:
+    """Where a car sold in `city` (its seller's showroom's, the `seller` tag's `city`) is
+    insured, as a sentence about its premium says it: "in Yekaterinburg"."""
+    return insurance_selectors.territory_of(city=city or "").where
+
+
+@register.filter
+def territory_where(code: str) -> StrOrPromise:
+    """Where a quote's territory is, as a sentence about its premium says it."""
+    return insurance_selectors.territory_get(code=code or "").where
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog import selectors as catalog
 from catalog.choices import ProductKind
 from common.api.exceptions import ApplicationError, NotFound
+from common.sellers import Seller
+from documents import selectors as documents
 from financing import selectors as financing
+from insurance import selectors as insurance_selectors
 from insurance import services as insurance
 from showroom import selectors as showroom
 from showroom import services as showroom_services
@@ -142,7 +145,10 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
         raise Http404
     calculator = _calculator(request, vehicle)
     drive = _test_drive(request, vehicle)
-    estimate = _insurance(request, vehicle)
+    # Who sells the car, its page and footer say, and where its insurance is priced
+    # (docs/showrooms.md, "One seller").
+    seller = documents.seller_of(showroom_id=vehicle.showroom_id)
+    estimate = _insurance(request, vehicle, seller)
     if htmx(request) and request.GET.get("part") in ("calculator", "insurance", "test_drive"):
         part = request.GET["part"]
         context = {"vehicle": vehicle, **calculator, **estimate, **drive}
@@ -159,6 +165,7 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
             "fragment_seconds": settings.STOREFRONT_FRAGMENT_SECONDS,
             "available": available,
             "where": _where(vehicle),
+            "car_seller": seller,
             "similar": catalog.vehicles_similar(vehicle=vehicle, limit=SIMILAR),
             "compared": vehicle.pk in compare.compared_ids(request),
             "callback": CallbackForm(
@@ -247,8 +254,10 @@ def _test_drive(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
     }
 
 
-def _insurance(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
+def _insurance(request: HttpRequest, vehicle: Any, seller: Seller | None) -> dict[str, Any]:
+    """The estimate, priced in the territory of the city its seller sells it in."""
     form = InsuranceForm(request.GET)
+    territory = insurance_selectors.territory_of(city=seller.city if seller else "")
     premiums = {}
     if form.is_valid() and vehicle.year:
         premiums = insurance.premium_estimates(
@@ -257,9 +266,10 @@ def _insurance(request: HttpRequest, vehicle: Any) -> dict[str, Any]:
             vehicle_year=vehicle.year,
             engine_power_hp=vehicle.power_hp,
             today=timezone.localdate(),
+            territory=territory.code,
             **form.cleaned_data,
         )
-    return {"insurance": form, "premiums": premiums}
+    return {"insurance": form, "premiums": premiums, "territory": territory}
 
 
 @require_GET

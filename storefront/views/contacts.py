@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from common.formatting import local_date
+from common.sellers import Seller
 from documents import selectors as documents
-from documents.selectors import SellerContacts
 from showroom.choices import Weekday
 from showroom.selectors.showrooms import ShowroomCard, showrooms_for_buyers
 
@@ -28,7 +28,7 @@ class DayRow:
 @dataclass(frozen=True)
 class ShowroomShown:
     card: ShowroomCard
-    seller: SellerContacts | None
+    seller: Seller | None
     open_now: bool
     closes_at: str  # today's closing, when open now
     next_opening: str  # when it opens next, when closed now
@@ -36,7 +36,7 @@ class ShowroomShown:
     utc_offset: str  # "UTC+5" where its clock is not the dealership's, else empty
 
 
-def shown(card: ShowroomCard, seller: SellerContacts | None) -> ShowroomShown:
+def shown(card: ShowroomCard, seller: Seller | None) -> ShowroomShown:
     now = card.now()
     today = now.date()
     hours_today = card.hours_on(today)
@@ -85,9 +85,8 @@ def _offset_unless_the_dealerships(now: datetime) -> str:
 @require_GET
 def contacts(request: HttpRequest) -> HttpResponse:
     cards = showrooms_for_buyers()
-    sellers = documents.sellers_of(entity_ids=[card.legal_entity_id for card in cards])
-    showrooms = [
-        shown(card, sellers.get(str(card.legal_entity_id)) or sellers.get(None)) for card in cards
-    ]
+    # Each showroom's seller as its cars' pages, papers and receipts name it
+    # (docs/showrooms.md, "One seller").
+    showrooms = [shown(card, documents.seller_of(showroom_id=card.id)) for card in cards]
     cities = sorted({card.city for card in cards})
     return render(request, "storefront/contacts.html", {"showrooms": showrooms, "cities": cities})

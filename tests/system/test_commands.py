@@ -55,8 +55,7 @@ def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable(demo_data):
         for user in User.objects.exclude(showroom_ids=[])
     } == {email: [showroom] for showroom, email, _name in staff.MANAGERS}
     ural = next(card for card in showrooms_for_buyers() if card.name == staff.URAL)
-    sellers = documents_selectors.sellers_of(entity_ids=[ural.legal_entity_id])
-    assert sellers[str(ural.legal_entity_id)]["name"] == "ООО «Урал Авто»"
+    assert documents_selectors.seller_of(showroom_id=ural.id).name == "ООО «Урал Авто»"
 
 
 @pytest.mark.parametrize(("role", "superuser"), [("manager", False), ("admin", True)])
