@@ -128,16 +128,32 @@ def _vehicles_total(order: Order) -> Decimal | None:
     return sum((item.line_total for item in vehicles), ZERO) if vehicles else None
 
 
+def deposit_of(order: Order) -> Decimal:
+    """The prepayment that holds the order's cars, 0 with no car (its lines loaded)."""
+    vehicles_total = _vehicles_total(order)
+    return vehicle_deposit(vehicles_total) if vehicles_total is not None else ZERO
+
+
+def prepaid(*, paid: Decimal, deposit: Decimal) -> bool:
+    """Whether what the order holds covers its prepayment (an order with no car has none)."""
+    return bool(deposit) and paid >= deposit
+
+
+def loan_of(order: Order) -> OrderLink | None:
+    """The order's loan application as financing last reported it: the latest of its links."""
+    return _latest([link for link in order.link_items if link.kind == LinkKind.LOAN_APPLICATION])
+
+
 def deal_of(order: Order) -> Deal:
     """The deal of an order whose items and links are loaded (`selectors.order_get`)."""
     links = order.link_items
     payments = [link for link in links if link.kind == LinkKind.PAYMENT]
     loans = [link for link in links if link.kind == LinkKind.LOAN_APPLICATION]
-    loan = _latest(loans)
+    loan = loan_of(order)
     trade_in = _latest([link for link in links if link.kind == LinkKind.TRADE_IN])
     balance = max(order.total_amount - order.paid_amount - credit_expected(trade_in), ZERO)
     vehicles_total = _vehicles_total(order)
-    deposit = vehicle_deposit(vehicles_total) if vehicles_total is not None else ZERO
+    deposit = deposit_of(order)
     held_until = None
     if order.status == OrderStatus.PENDING:
         clock, _reason = unpaid_clock(
@@ -159,7 +175,7 @@ def deal_of(order: Order) -> Deal:
         balance_due=balance,
         outstanding=_steps(order, loan, balance),
         deposit=deposit,
-        deposit_paid=bool(deposit) and order.paid_amount >= deposit,
+        deposit_paid=prepaid(paid=order.paid_amount, deposit=deposit),
         held_until=held_until,
     )
 

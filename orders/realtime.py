@@ -1,12 +1,14 @@
 """What the live order feed sends (docs/architecture.md §3.5): who receives an order's
 pushes, and the message. Every push carries the order's sequence number, so a client can
-notice a gap."""
+notice a gap, and the status in the buyer's words in every language (`orders.wording`), so
+that no page maps a status to words of its own (docs/storefront.md, "Buying")."""
 
 from django.db import transaction
 
 from common.realtime import FEED_PUSH, group_send, group_send_after_commit
 from orders.choices import STAFF_GROUP
 from orders.models import Order, OrderLink
+from orders.wording import order_status_texts
 
 DB = "orders"
 PUSH = FEED_PUSH  # the consumer method that forwards a push: `order_push`
@@ -21,13 +23,16 @@ def customer_group(customer_id) -> str:
 
 
 def order_live(order: Order) -> dict:
-    """The order as the feed shows it; the REST resource has the rest."""
+    """The order as the feed shows it; the REST resource has the rest. The status's words
+    read its lines and links, loaded or read once."""
     return {
         "id": str(order.pk),
         "customer_id": str(order.customer_id),
         "customer_email": order.customer_email,
         "customer_name": order.customer_name,  # what the staff dashboard shows
         "status": order.status,
+        # {"en": ..., "ru": ...}: what the buyer's page shows, in its language.
+        "status_text": order_status_texts(order),
         "sequence": order.sequence,
         "total_quantity": order.total_quantity,
         "total_amount": str(order.total_amount),
@@ -61,7 +66,10 @@ def _message(order: Order, event: str, link: OrderLink | None = None) -> dict:
 
 
 def order_push_after_commit(order: Order, event: str, link: OrderLink | None = None) -> None:
-    """Push the order, as this transaction leaves it, to its subscribers once it commits."""
+    """Push the order, as this transaction leaves it, to its subscribers once it commits.
+    The status's words read its lines and links (a new order's are set): they are read here,
+    inside the transaction, so that the message built after the commit reads no database."""
+    _loaded = (order.line_items, order.link_items)
     group_send_after_commit(_groups(order), lambda: _message(order, event, link), using=DB)
 
 
@@ -69,7 +77,8 @@ def orders_push_after_commit(order_ids: list, event: str) -> None:
     """Push orders changed in bulk, read back once the transaction commits."""
 
     def send():
-        for order in Order.objects.using(DB).filter(pk__in=order_ids):
+        orders = Order.objects.using(DB).filter(pk__in=order_ids)
+        for order in orders.prefetch_related("items", "links"):
             group_send(_groups(order), _message(order, event))
 
     transaction.on_commit(send, using=DB)

@@ -22,7 +22,7 @@ from common.api.exceptions import ApplicationError, NotFound
 from common.money import to_cents
 from common.showrooms import may_see, visible_to
 from common.types import Actor, Id
-from orders import cache, deal
+from orders import cache, deal, wording
 from orders.choices import FINANCED_LOAN_STATUSES, PAID_STATUSES, LinkKind, OrderStatus
 from orders.deal import Deal, credit_expected, deal_of
 from orders.error_codes import OrderErrorCode
@@ -119,6 +119,18 @@ def deal_of_buyer(*, user: Actor, order_id: UUID) -> Deal:
     if order is None:
         raise NotFound
     return deal_of(order)
+
+
+def order_status_text(*, order: Order) -> str:
+    """The order's status in its buyer's words, in the active language, as its page and its
+    live feed say it (`orders.wording`): an order of `orders_of_buyer` or `deal_of_buyer`,
+    whose lines and links are loaded."""
+    return wording.order_status_text(order)
+
+
+def order_status_words(*, status: str) -> str:
+    """A status in the buyer's words with nothing of the deal (a step of the history)."""
+    return wording.status_text(status=status)
 
 
 def vehicle_deposit(*, total: Decimal) -> Decimal:
@@ -261,8 +273,9 @@ def order_detail(
 
 
 def order_live_find(*, user: Actor, order_id: Id) -> Order | None:
-    """The order for the live feed, or None when the user may not see it."""
-    return _visible(user).filter(pk=order_id).first()
+    """The order for the live feed, or None when the user may not see it; with its lines and
+    links, which the status's words read (`orders.wording`)."""
+    return _visible(user).filter(pk=order_id).prefetch_related("items", "links").first()
 
 
 def order_cancelled(*, order_id: Id) -> bool:
@@ -278,13 +291,19 @@ def order_showroom(*, order_id: Id) -> UUID | None:
     return Order.objects.filter(pk=order_id).values_list("showroom_id", flat=True).first()
 
 
+def order_total(*, order_id: Id) -> Decimal | None:
+    """The order's total now, whoever asks (None: no such order): what payments holds the
+    lender's money to, so that no order is paid past it (docs/deal.md)."""
+    return Order.objects.filter(pk=order_id).values_list("total_amount", flat=True).first()
+
+
 def order_paid_for(*, order_id: Id) -> bool:
     """Whether the order has been paid for in full (by its buyer, its lender, or both)."""
     return Order.objects.filter(pk=order_id, status__in=PAID_STATUSES).exists()
 
 
 def order_live_recent(*, user: Actor, limit: int) -> list[Order]:
-    return list(_visible(user)[:limit])
+    return list(_visible(user).prefetch_related("items", "links")[:limit])
 
 
 def order_history(*, user: Actor, order_id: UUID) -> QuerySet[OrderStatusHistory]:

@@ -1,20 +1,25 @@
 // A buyer's order page, live (docs/storefront.md, "Buying"): a ticket bought with the page's
 // session, then `ws/orders/<id>/`; every push newer than what the page shows replaces its
 // status. When the socket closes it is opened again after an exponential backoff.
+// The words are the server's: each message carries the status's text in every language
+// (orders/wording.py), and the page shows the one of its own; it never words a code itself.
 (function () {
   "use strict";
   var status = document.getElementById("order-status");
   var state = document.getElementById("live-state");
   if (!status || !window.WebSocket || !window.fetch) return;
+  var language = document.documentElement.lang;
   var attempt = 0;
 
   function show(order) {
     if (!order || order.id !== status.dataset.order) return;
     if (Number(order.sequence) < Number(status.dataset.sequence)) return;
+    var text = order.status_text && order.status_text[language];
+    if (!text) return; // nothing in the page's language: it keeps what it says
     status.dataset.sequence = order.sequence;
     status.dataset.status = order.status;
     status.className = "status status-" + order.status;
-    status.textContent = status.getAttribute("data-word-" + order.status) || order.status;
+    status.textContent = text;
   }
 
   function live(on) {
