@@ -17,7 +17,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services as accounts
@@ -29,8 +28,6 @@ from common.api.throttling import client_ip, throttled
 from crm import services as crm
 from documents import selectors as documents_selectors
 from financing import selectors as financing_selectors
-from financing import services as financing
-from financing.choices import OPEN_STATUSES, FinancingType
 from insurance import selectors as insurance_selectors
 from orders import selectors as orders
 from orders import services as order_services
@@ -39,6 +36,7 @@ from payments import selectors as payment_selectors
 from payments import services as payments
 from showroom import selectors as showroom_selectors
 from showroom import services as showroom
+from storefront import loans
 from storefront.attribution import attribution_of
 from storefront.forms import (
     DEFAULT_DOWN_PAYMENT_PERCENT,
@@ -54,15 +52,6 @@ from storefront.forms import (
 from storefront.loans import loan_context
 from storefront.pages import page
 from tradein import selectors as tradein_selectors
-
-# What a storefront order's statuses say to its buyer (the feed sends the codes).
-STATUS_WORDS = {
-    OrderStatus.PENDING: pgettext_lazy("a buyer's order", "Reserved, waiting for payment"),
-    OrderStatus.PAID: pgettext_lazy("a buyer's order", "Paid"),
-    OrderStatus.PROCESSING: pgettext_lazy("a buyer's order", "Being prepared for handover"),
-    OrderStatus.COMPLETED: pgettext_lazy("a buyer's order", "Handed over"),
-    OrderStatus.CANCELLED: pgettext_lazy("a buyer's order", "Cancelled"),
-}
 
 
 def buyer_of(request: HttpRequest) -> Any:
@@ -271,23 +260,25 @@ def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
     ended = deal.trade_in is None or deal.trade_in.status in ("declined", "expired", "withdrawn")
     trade_in = None if ended else deal.trade_in
     first_plan = CheckoutForm.FULL if deal.deposit_paid else CheckoutForm.DEPOSIT
+    paid = loans.paid_towards_down_payment(deal)  # what a loan's down payment counts in
+    share = (order.total_amount * DEFAULT_DOWN_PAYMENT_PERCENT / 100).quantize(Decimal("1"))
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
         deposit_offered=not deal.deposit_paid,
         initial={
             "plan": request.GET.get("plan", first_plan),
             "key": uuid.uuid4(),
-            "down_payment": (order.total_amount * DEFAULT_DOWN_PAYMENT_PERCENT / 100).quantize(
-                Decimal("1")
-            ),
+            "down_payment": max(share, paid),
             "term_months": DEFAULT_TERM,
         },
     )
     if form.is_valid():
         try:
-            payment_url = _pay(request, form.cleaned_data, order, deposit, own_part)
+            payment_url = _pay(request, form.cleaned_data, deal, deposit, own_part)
         except ApplicationError as error:
-            form.add_error(None, str(error.message))
+            # Told beside the field it is about, with what was typed kept.
+            loan_plan = form.cleaned_data["plan"] == CheckoutForm.LOAN
+            form.add_error(loans.field_of(error) if loan_plan else None, str(error.message))
         else:
             return HttpResponseRedirect(payment_url or order_page)
     context = {
@@ -296,6 +287,7 @@ def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "deposit": deposit,
         "hold_days": settings.ORDERS_FINANCED_EXPIRE_DAYS,
         "own_part": own_part,
+        "paid": paid,
         "form": form,
         # The old car: its appraisal asked for here, or one asked for earlier credited.
         "trade_in": trade_in,
@@ -308,44 +300,41 @@ def checkout(request: HttpRequest, order_id: UUID) -> HttpResponse:
 
 
 def _pay(
-    request: HttpRequest, data: dict[str, Any], order: Any, deposit: Decimal, balance: Decimal
+    request: HttpRequest, data: dict[str, Any], deal: Any, deposit: Decimal, balance: Decimal
 ) -> str:
     """Makes the payment (and the loan application) `data` chose; the provider's page to
-    confirm it on, if it asks for one."""
-    if data["plan"] == CheckoutForm.LOAN:
-        # The order's application already open (the form sent again after a failed down
-        # payment) is the one whose down payment is due; a second is never made.
-        application = (
-            financing_selectors.application_list(user=buyer_of(request))
-            .filter(order_id=order.pk, status__in=OPEN_STATUSES)
-            .first()
-        ) or financing.application_create(
-            user=buyer_of(request),
-            order_id=order.pk,
-            vehicle_price=order.total_amount,
-            down_payment=data["down_payment"],
-            term_months=data["term_months"],
-            financing_type=FinancingType.CAR_LOAN,
-            employment_status=data["employment_status"],
-            monthly_income=data["monthly_income"],
-        )
-        amount = application.down_payment
-    else:
+    confirm it on, if it asks for one. A loan's down payment counts what is paid already,
+    and one refused withdraws the application this request made (storefront/loans.py)."""
+    buyer = buyer_of(request)
+    if data["plan"] != CheckoutForm.LOAN:
         amount = deposit if data["plan"] == CheckoutForm.DEPOSIT else balance
+        return _paid(buyer, deal.order, data["key"], amount)
+    loan = loans.loan_checkout(buyer=buyer, deal=deal, data=data)
+    try:
+        payment_page = _paid(buyer, deal.order, data["key"], loan.owed)
+    except Exception:
+        loans.loan_checkout_undone(buyer, loan)  # no loan stands for a form told refused
+        raise
+    if loan.note:
+        messages.info(request, loan.note)
+    return payment_page
+
+
+def _paid(buyer: Any, order: Any, key: UUID, amount: Decimal) -> str:
+    """The order's payment of `amount`, none of nothing; the provider's page to confirm it
+    on, if it asks for one."""
     if amount <= 0:
         return ""
     payment, _created = payments.payment_create(
-        user=buyer_of(request),
+        user=buyer,
         amount=amount,
         method="card",
         order_id=order.pk,
         description=_("Order %(number)s") % {"number": order.number},
-        idempotency_key=f"storefront:{data['key']}",
+        idempotency_key=f"storefront:{key}",
     )
     # The embedded provider charges as the request commits: read what it answered.
-    return payment_selectors.payment_get(
-        user=buyer_of(request), payment_id=payment.pk
-    ).confirmation_url
+    return payment_selectors.payment_get(user=buyer, payment_id=payment.pk).confirmation_url
 
 
 def _quote_shown(request: HttpRequest, order_id: UUID, open_kinds: set[str]) -> Any:
@@ -370,11 +359,13 @@ def _quote_shown(request: HttpRequest, order_id: UUID, open_kinds: set[str]) -> 
 def order_list(request: HttpRequest) -> HttpResponse:
     if away := signed_in_or_away(request, reverse("storefront:orders")):
         return away
-    return render(
-        request,
-        "storefront/orders.html",
-        {"orders": orders.orders_of_buyer(user=buyer_of(request)), "words": STATUS_WORDS},
-    )
+    buyer = buyer_of(request)
+    # Each order with its status in the words its page and its live feed use (orders.wording).
+    listed = [
+        (order, orders.order_status_text(order=order))
+        for order in orders.orders_of_buyer(user=buyer)
+    ]
+    return render(request, "storefront/orders.html", {"orders": listed})
 
 
 @require_GET
@@ -410,7 +401,12 @@ def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
             if loan
             else (),
             "order": deal.order,
-            "history": orders.order_history(user=buyer_of(request), order_id=order_id),
+            # The status in the one wording the live feed sends too (orders.wording).
+            "status_text": orders.order_status_text(order=deal.order),
+            "history": [
+                (change, orders.order_status_words(status=change.to_status))
+                for change in orders.order_history(user=buyer, order_id=order_id)
+            ],
             # What the loan waits for; the buyer's own part is the amount due, shown apart.
             "waiting_for": [step for step in deal.outstanding if step.code != "payment_due"],
             "own_part": _own_part(deal),
@@ -424,10 +420,11 @@ def order_detail(request: HttpRequest, order_id: UUID) -> HttpResponse:
                 kinds=[kind for kind in ("osago", "kasko") if kind not in open_kinds],
             ),
             "quote": quote,
-            "buy": PolicyBuyForm(initial={"quote": quote.pk, "key": uuid.uuid4()})
+            "buy": PolicyBuyForm(
+                initial={"quote": quote.pk, "premium": quote.premium, "key": uuid.uuid4()}
+            )
             if quote
             else None,
-            "words": {str(code): str(word) for code, word in STATUS_WORDS.items()},
         },
     )
 
