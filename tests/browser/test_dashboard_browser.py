@@ -193,8 +193,8 @@ def expected_tiles() -> dict[str, dict[str, tuple[str, str]]]:
         paid_rows = OrderStatusHistory.objects.filter(
             to_status="paid", created_at__gte=start, created_at__lt=end
         )
-        sold = Order.objects.filter(pk__in=paid_rows.values("order_id"), currency="RUB")
-        sold = sold.aggregate(n=Count("pk"), total=Sum("total_amount"))
+        sold_orders = Order.objects.filter(pk__in=paid_rows.values("order_id"), currency="RUB")
+        sold = sold_orders.aggregate(n=Count("pk"), total=Sum("total_amount"))
         pending = Payment.objects.filter(
             status__in=["pending", "requires_action"],
             currency="RUB",

@@ -8,6 +8,7 @@ own «Урал Авто», as `seed_demo` sets them up."""
 import re
 import uuid
 from datetime import time
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -91,8 +92,8 @@ def names(text: str, seller: tuple[str, str]) -> bool:
     return name in text and f"ИНН {inn}" in text
 
 
-def buyer_client() -> tuple[object, Client]:
-    buyer = UserFactory(language="ru")
+def buyer_client() -> tuple[Any, Client]:
+    buyer: Any = UserFactory(language="ru")
     client = Client()
     client.force_login(buyer)
     return buyer, client
