@@ -28,7 +28,7 @@ from common.admin.people import PeopleMixin
 from common.formatting import money
 from common.showrooms import showroom_names
 from orders import services
-from orders.choices import LinkKind, OrderStatus
+from orders.choices import LinkKind, OrderStatus, link_status_words
 from orders.deal import deal_of, premium_paid
 from orders.exports import OrderResource, vehicles_of
 from orders.models import Order, OrderItem, OrderLink, OrderStatusHistory
@@ -127,8 +127,12 @@ class OrderLinkInline(ReadOnlyInline):
     its own page."""
 
     model = OrderLink
-    fields = readonly_fields = ("kind", "record", "status", "amount_shown", "reported_at")
+    fields = readonly_fields = ("kind", "record", "status_shown", "amount_shown", "reported_at")
     verbose_name_plural = _("Payments, loans and insurance")
+
+    @display(_("Status"))
+    def status_shown(self, link):
+        return link_status_words(link.kind, link.status)
 
     @display(_("Record"))
     def record(self, link):
@@ -343,7 +347,10 @@ class OrderAdmin(
             (_("Payments refunded"), money(deal.refunded, currency)),
             (
                 _("Loan"),
-                f"{deal.loan.status}, {money(deal.loan.amount, currency)}" if deal.loan else "—",
+                f"{link_status_words(deal.loan.kind, deal.loan.status)}, "
+                f"{money(deal.loan.amount, currency)}"
+                if deal.loan
+                else "—",
             ),
             *(
                 (

@@ -152,3 +152,24 @@ def source_of(attribution: Mapping[str, str] | None) -> str:
 def source_label(source: str) -> str:
     """A source as people read it: the known ones by name, another as it is."""
     return str(dict(Source.choices).get(source, source))
+
+
+# A loan application's status as financing reports it, in staff's words (the order's admin):
+# orders cannot read financing's labels, and a raw code is no word.
+LOAN_STATUS_WORDS = {
+    "pending_review": pgettext_lazy("loan on an order", "Under review"),
+    "approved": pgettext_lazy("loan on an order", "Approved"),
+    "rejected": pgettext_lazy("loan on an order", "Rejected"),
+    "withdrawn": pgettext_lazy("loan on an order", "Withdrawn"),
+    "sent_to_lender": pgettext_lazy("loan on an order", "With the lender"),
+    "disbursed": pgettext_lazy("loan on an order", "Disbursed"),
+    "overpaid": pgettext_lazy("loan on an order", "Overpaid: to return to the lender"),
+    "returned": pgettext_lazy("loan on an order", "Returned to the lender"),
+}
+
+
+def link_status_words(kind: str, status: str) -> str:
+    """A linked record's status in words where orders has them (a loan's), else as reported."""
+    if kind == "loan_application":
+        return str(LOAN_STATUS_WORDS.get(status, status))
+    return status

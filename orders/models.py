@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from common.db.numbers import number_field
 from common.models import IdempotencyKeyBase, InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
-from orders.choices import ORDER_TRANSITIONS, LinkKind, OrderStatus
+from orders.choices import ORDER_TRANSITIONS, LinkKind, OrderStatus, link_status_words
 
 
 class Order(TimestampedModel):
@@ -221,7 +221,8 @@ class OrderLink(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {str(self.reference_id)[:8]}: {self.status}"
+        status = link_status_words(self.kind, self.status)
+        return f"{self.get_kind_display()} {str(self.reference_id)[:8]}: {status}"
 
 
 class OrderIdempotencyKey(IdempotencyKeyBase):

@@ -29,15 +29,19 @@ def test_seed_demo_creates_a_user_of_every_role_and_is_repeatable(demo_data):
     assert User.objects.count() == len(DEMO_USERS) + len(staff.MANAGERS)
     assert catalog_selectors.product_list().count() == vehicle_count() + len(ACCESSORIES)
     # Two orders of the orders demo and two that financing's demo finances; the insurance
-    # demo insures the car of one of those.
+    # demo insures the car of one of those, which the client then pays in full by card: the
+    # loan under review on it is withdrawn, as an order paid otherwise needs none
+    # (docs/deal.md, "Never paid past the total").
     assert orders_selectors.order_stats_for_customer(user=client)["total_orders"] == 4
     applications = financing_selectors.application_list(user=client)
     assert sorted(applications.values_list("status", flat=True)) == [
         "approved",
-        "pending_review",
         "rejected",
         "withdrawn",
+        "withdrawn",
     ]
+    paid_otherwise = applications.filter(reasons__contains=[{"code": "order_paid_otherwise"}])
+    assert paid_otherwise.count() == 1
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     # Every car stands in one of the three showrooms, each of which has some, in two cities.
     vehicles = Product.objects.filter(kind="vehicle")
