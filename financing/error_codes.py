@@ -17,6 +17,7 @@ class FinancingErrorCode(StrEnum):
     # Where the deal's paths meet (docs/deal.md, "Never paid past the total")
     LOAN_WOULD_OVERPAY = "loan_would_overpay"
     LOAN_NOT_SENT = "loan_not_sent"
+    LOAN_WITH_ITS_LENDER = "loan_with_its_lender"
     NOT_THE_CHOSEN_BANK = "not_the_chosen_bank"
     OVERPAYMENT_NOT_HELD = "overpayment_not_held"
     # Partner banks' offers (docs/financing.md)

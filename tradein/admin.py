@@ -137,7 +137,11 @@ class TradeInAdmin(
     ]
     list_filter = ["status", "condition"]
     search_fields = ["number", "=vin", "make", "model", "=order_id", "=customer_id"]
-    people_fields = {"customer_id": _("customer"), "inspected_by_id": _("inspected by")}
+    people_fields = {
+        "customer_id": _("customer"),
+        "accepted_by_id": _("accepted by"),
+        "inspected_by_id": _("inspected by"),
+    }
     people_search_fields = ("customer_id",)
     readonly_fields = ["suggested_price", "order"]
     fieldsets = [
@@ -164,7 +168,8 @@ class TradeInAdmin(
                     "suggested_price",
                     ("offer_amount", "currency"),
                     "offer_valid_until",
-                    ("offered_at", "accepted_at"),
+                    "offered_at",
+                    ("accepted_by_id_person", "accepted_at"),
                 ]
             },
         ),

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from common.api.exceptions import ApplicationError
 from common.db.transactions import turn_take
+from common.formatting import money
+from common.payables import order_received
 from common.types import Actor, Id
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
@@ -74,3 +76,27 @@ def credit_total(trade_in: TradeIn, amount: Decimal) -> Decimal:
         .aggregate(total=Sum("offer_amount"))["total"]
     )
     return amount + (others or Decimal(0))
+
+
+def owed_check(trade_in: TradeIn, amount: Decimal) -> None:
+    """A confirmed credit pays the order no more than it still owes by payments' ledger (the
+    source of truth for money, ahead of what orders has heard): past it, the inspection is
+    refused and the offer stays to be lowered, or card money refunded first (docs/deal.md,
+    "Never paid past the total")."""
+    if trade_in.order_id is None:
+        return
+    total = orders_selectors.order_total(order_id=trade_in.order_id)
+    if total is None:
+        return
+    owed = max(total - order_received(trade_in.order_id), Decimal("0.00"))
+    if amount > owed:
+        raise ApplicationError(
+            _(
+                "The order still owes %(owed)s: a credit of %(amount)s would pay it past its "
+                "total. Lower the amount to at most that, or refund the card payment first."
+            )
+            % {"owed": money(owed, trade_in.currency), "amount": money(amount, trade_in.currency)},
+            code=TradeInErrorCode.CREDIT_WOULD_OVERPAY,
+            status=409,
+            details={"amount": [_("At most %s.") % owed]},
+        )

@@ -8,4 +8,5 @@ class TradeInErrorCode(StrEnum):
     OFFER_EXPIRED = "offer_expired"
     OFFER_TOO_LONG = "offer_too_long"
     INSPECTION_RAISES = "inspection_raises"
+    CREDIT_WOULD_OVERPAY = "trade_in_would_overpay"
     NOT_ATTACHABLE = "trade_in_not_attachable"

@@ -50,6 +50,9 @@ class TradeIn(TimestampedModel):
     offer_valid_until = models.DateTimeField(_("offer valid until"), null=True, blank=True)
     offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    # Who accepted the offer: only the customer may (docs/tradein.md, "The offer"); a credit
+    # counts as the buyer's money only when they did (docs/security.md, "Money only from money").
+    accepted_by_id = models.UUIDField(_("accepted by"), null=True, blank=True)
     # The inspection at handover: the car seen, its amount confirmed or lowered.
     inspected_mileage_km = models.PositiveIntegerField(
         _("mileage checked, km"), null=True, blank=True

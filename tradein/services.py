@@ -222,7 +222,13 @@ def trade_in_accept(*, user: Actor, trade_in_id: Id) -> TradeIn:
                 code=TradeInErrorCode.OFFER_EXPIRED,
                 status=409,
             )
-        return _move(trade_in, TradeInStatus.ACCEPTED, Role.CUSTOMER, accepted_at=timezone.now())
+        return _move(
+            trade_in,
+            TradeInStatus.ACCEPTED,
+            Role.CUSTOMER,
+            accepted_at=timezone.now(),
+            accepted_by_id=user.pk,
+        )
 
 
 def trade_in_decline(*, user: Actor, trade_in_id: Id) -> TradeIn:
@@ -338,6 +344,7 @@ def trade_in_inspect(
                 offered_at=timezone.now(),
                 **seen,
             )
+        credit.owed_check(trade_in, amount)
         return _move(trade_in, TradeInStatus.INSPECTED, Role.STAFF, **seen)
 
 

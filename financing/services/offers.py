@@ -37,7 +37,7 @@ from financing.models import (
     LoanInstallment,
 )
 from financing.reasons import reason as reason_of
-from financing.services.lender import _send_after_commit
+from financing.services.lender import _send_after_commit, overpay_refusal
 from orders import selectors as orders
 from orders import services as orders_services
 
@@ -101,6 +101,7 @@ def offers_request(
     # credit discount for a loan nobody has agreed to (docs/financing.md).
     if application.status != ApplicationStatus.APPROVED:
         raise _not_open(application)
+    refuse_if_unsendable(application)
     if not bank_ids:
         raise ApplicationError(
             _("Choose at least one bank and consent to your data going to it."),
@@ -134,6 +135,7 @@ def offers_request(
             )
             if application.asks_banks:
                 raise _already_requested()
+            refuse_if_unsendable(application)
             if discount := credit_discount_of(application):
                 # Applied only past this lock: one request at a time changes the order.
                 compensate = _credit_discount_take(application, discount)
@@ -200,6 +202,22 @@ def _credit_discount_take(
         order_id=application.order_id,
         loan_id=application.pk,
     )
+
+
+def refuse_if_unsendable(application: LoanApplication) -> None:
+    """A loan already with its lender is not asked of the banks too: the chosen bank would
+    pay a loan it was never sent, beside the lender's. Nor is one that would pay the order
+    past its total by payments' ledger, which may be ahead of what financing has heard: the
+    credit discount would take the price below what the order received (docs/deal.md,
+    "Never paid past the total")."""
+    if application.sent_to_lender_at is not None:
+        raise ApplicationError(
+            _("The loan has already gone to its lender: it is not asked of the banks."),
+            code=FinancingErrorCode.LOAN_WITH_ITS_LENDER,
+            status=409,
+        )
+    if refusal := overpay_refusal(application):
+        raise refusal
 
 
 def _own_application(user: Actor, application_id: Id) -> LoanApplication:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from catalog import services as catalog_services
 from common.api.exceptions import ApplicationError, NotFound
 from common.formatting import money
+from common.payables import order_received
 from orders.choices import LOAN_SIZED_STATUSES, LinkKind, OrderStatus
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderItem
@@ -41,17 +42,11 @@ def order_item_quantity_set(*, order_id: uuid.UUID, item_id: uuid.UUID, quantity
             if item.quantity == quantity:
                 return order
             _loan_sized_check(order)
-            if (
-                order.total_amount + item.unit_price * (quantity - item.quantity)
-                < order.paid_amount
-            ):
-                raise ApplicationError(
-                    _("The order has received %(paid)s: its total cannot fall below that.")
-                    % {"paid": money(order.paid_amount, order.currency)},
-                    code=OrderErrorCode.ORDER_NOT_EDITABLE,
-                    status=409,
-                    details={"quantity": [_("The order would be paid past its total.")]},
-                )
+            _received_check(
+                order,
+                order.total_amount + item.unit_price * (quantity - item.quantity),
+                field="quantity",
+            )
             if item.is_vehicle and quantity > item.quantity:
                 # The same limit, under the same per-customer lock, as a new order's.
                 _unpaid_vehicles_check(order.customer_id, quantity - item.quantity)
@@ -78,6 +73,21 @@ def order_item_quantity_set(*, order_id: uuid.UUID, item_id: uuid.UUID, quantity
             )
         raise
     return order
+
+
+def _received_check(order: Order, total: Decimal, *, field: str) -> None:
+    """The order's total never falls below what it has received: payments' ledger as it
+    stands now, which may be ahead of what orders has heard, or orders' own figure where that
+    is more (a refund not yet reported) (docs/deal.md, "Never paid past the total")."""
+    received = max(order.paid_amount, order_received(order.pk))
+    if total < received:
+        raise ApplicationError(
+            _("The order has received %(paid)s: its total cannot fall below that.")
+            % {"paid": money(received, order.currency)},
+            code=OrderErrorCode.ORDER_NOT_EDITABLE,
+            status=409,
+            details={field: [_("The order would be paid past its total.")]},
+        )
 
 
 def _loan_sized_check(order: Order) -> None:
@@ -113,6 +123,8 @@ def order_credit_discount_set(
                 code=OrderErrorCode.ORDER_NOT_EDITABLE,
                 status=409,
             )
+        discounted = order.total_amount + order.credit_discount - amount
+        _received_check(order, discounted, field="credit_discount")
         _credit_discount_put(order, amount=amount, name=name, loan_id=loan_id)
     return order
 

@@ -52,7 +52,10 @@ def test_only_the_customer_takes_their_steps_staff_get_a_404_and_nothing_changes
 
     taken = client_for(customer).post(f"/api/v1/trade-ins/{trade_in.pk}/{step}")
     assert taken.status_code == 200, taken.content
-    assert TradeIn.objects.get(pk=trade_in.pk).status == taken.json()["status"] != "offered"
+    after = TradeIn.objects.get(pk=trade_in.pk)
+    assert after.status == taken.json()["status"] != "offered"
+    # who accepted it, for the money rule's check (docs/security.md)
+    assert after.accepted_by_id == (customer.pk if step == "accept" else None)
 
 
 def test_staff_cannot_put_a_trade_in_into_a_customers_order(customer, manager):
