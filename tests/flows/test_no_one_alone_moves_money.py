@@ -73,11 +73,13 @@ from hypothesis.stateful import (
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
+from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from common.api.exceptions import ApplicationError
 from common.events import publishing
 from common.events.registry import outbox_apps
 from conftest import client_for
+from documents import demo as documents_demo
 from documents.models import Document, LegalEntity
 from documents.tests.factories import legal_entity_make
 from financing import services as financing_services
@@ -98,6 +100,8 @@ from orders import services as order_services
 from orders.models import Order, OrderItem
 from orders.tests.factories import category_make
 from payments.models import LedgerTransaction, Payment, Refund, RefundApproval
+from showroom import services as showroom_services
+from showroom.tests.factories import showroom_make
 from tests.loopback import LoopbackServer
 from tests.properties import PROPERTY_EXAMPLES
 from tradein.models import TradeIn
@@ -126,6 +130,8 @@ TRADE_IN_STEPS = st.sampled_from(["accept", "decline", "withdraw"])
 # one order three times, each under the threshold.
 SETTLED = ("inspected", "declined", "withdrawn", "expired")
 
+# Yekaterinburg's showroom and its legal entity (`partners` makes them).
+URAL: dict = {}
 # The order: what the buyer puts in it.
 CAR_AND_MATS = "a car and its mats"
 CAR_AND_20_MATS = "a car and twenty mats"
@@ -279,6 +285,7 @@ class Deal(RuleBasedStateMachine):
         "the_policy_bought_is_the_button_pressed",
         "refunds_past_the_threshold_took_two_people",
         "claims_past_the_threshold_took_two_people",
+        "every_paper_names_the_cars_seller",
     )
 
     def __init__(self):
@@ -302,7 +309,7 @@ class Deal(RuleBasedStateMachine):
         self.handed_over = False  # seen completed: what is refunded after it is after-sale
         self.late = None  # the relay fallen behind: the settings that hold the events back
 
-    def place(self, lines: str) -> None:
+    def place(self, lines: str, in_yekaterinburg: bool = False) -> None:
         # A car KASKO and OSAGO price (insurance/tests), named so that it is the order's
         # first line, and an accessory whose quantity may change.
         car = product(
@@ -314,6 +321,8 @@ class Deal(RuleBasedStateMachine):
             model="Octavia",
             year=timezone.localdate().year,
         )
+        if in_yekaterinburg:  # sold by Yekaterinburg's own legal entity
+            catalog_services.vehicle_place(product_id=car.pk, showroom_id=URAL["showroom"])
         mats = product("Floor mats", "15000.00", 25)
         cams = product("Dash cam", "12900.00", 80)
         items = {
@@ -326,6 +335,7 @@ class Deal(RuleBasedStateMachine):
             items=[{"product_id": p.pk, "quantity": q} for p, q in items],
         )
         self.car = lines != ACCESSORIES
+        self.car_id = car.pk
         self.item = OrderItem.objects.get(order=self.order, product_id=items[-1][0].pk)
 
     @initialize(
@@ -342,8 +352,8 @@ class Deal(RuleBasedStateMachine):
         random runs reach the banks' offers and the lenders' money. With `papers`, the
         dealership's legal entity signs documents, the loan's schedule among them (each a
         PDF: not in every run)."""
-        LegalEntity.objects.update(is_default=papers)
-        self.place(lines)
+        LegalEntity.objects.filter(showroom="").update(is_default=papers)
+        self.place(lines, in_yekaterinburg=papers)
         if loan is not None:
             self.apply_for_a_loan("customer", "a fifth", loan)
             if banks is not None and self.loans:
@@ -924,6 +934,20 @@ class Deal(RuleBasedStateMachine):
                 )
                 assert paid_out <= threshold or len(set(approvers)) >= 2, claim.pk
 
+    @invariant()
+    def every_paper_names_the_cars_seller(self):
+        """Each paper of the order is the seller's: the legal entity of the showroom its car
+        stands in, Yekaterinburg's own in the runs with papers, or the group's (docs/showrooms.md,
+        "One seller")."""
+        stands = catalog_selectors.vehicle_showroom_id(vehicle_id=self.car_id)
+        seller = URAL["entity"] if stands == URAL["showroom"] else None
+        for paper in Document.objects.filter(order_id=self.order.pk).select_related("legal_entity"):
+            expected = seller or LegalEntity.objects.get(is_default=True)
+            assert paper.legal_entity_id == expected.pk, (
+                f"{paper.number} is {paper.legal_entity.short_name}'s; the car is sold by "
+                f"{expected.short_name}"
+            )
+
 
 class OneManagerAlone(Deal):
     alone = "manager"
@@ -975,6 +999,13 @@ def partners(bank_server, provider, settings):
         )
     credit_discount_make(amount="100000.00")
     legal_entity_make(is_default=False)  # the runs with papers make it the default
+    # Yekaterinburg's showroom, which sells under its own legal entity: the runs with papers
+    # place their car there (docs/showrooms.md, "One seller").
+    ural = legal_entity_make(**documents_demo.URAL_SELLER, showroom="Урал", is_default=False)
+    showroom = showroom_make(name="Урал", city="Екатеринбург")  # the catalog hears of it
+    showroom.legal_entity_id = ural.pk
+    showroom_services.showroom_save(showroom=showroom)
+    URAL.update(showroom=showroom.pk, entity=ural)
 
 
 @pytest.mark.parametrize(
@@ -1100,6 +1131,7 @@ def test_the_schedule_in_force_states_the_chosen_offers_loan(partners):
         loan = deal.loan()
         schedules = Document.objects.filter(order_id=deal.order.pk, kind="loan_schedule")
         in_force = schedules.get(superseded_by__isnull=True)
+        assert in_force.legal_entity_id == URAL["entity"].pk  # the car's showroom's seller
         assert in_force.facts["loan"]["id"] == str(loan.pk)
         assert in_force.facts["loan"]["loan_amount"] == str(deal.offer_of("bank-a").amount)
         assert loan.loan_amount == Decimal("712000.00")
