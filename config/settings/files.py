@@ -42,6 +42,9 @@ if MEDIA_STORAGE == "s3":
 # var/documents in the embedded run, in the bucket below with MEDIA_STORAGE=s3.
 DOCUMENTS_ROOT = Path(env.str("DOCUMENTS_ROOT", default=str(VAR_DIR / "documents")))
 TRADEIN_PHOTOS_ROOT = Path(env.str("TRADEIN_PHOTOS_ROOT", default=str(VAR_DIR / "tradein-photos")))
+# The classifieds' feeds: private, outside MEDIA_ROOT, read only at each feed's secret address
+# (docs/feeds.md, "Serving").
+FEEDS_ROOT = Path(env.str("FEEDS_ROOT", default=str(VAR_DIR / "feeds")))
 # How long the signed address of a trade-in photo in the bucket stays valid, in seconds: the
 # view hands it out to its owner or staff only (docs/tradein.md, "Photos").
 TRADEIN_PHOTO_URL_SECONDS = env.int("TRADEIN_PHOTO_URL_SECONDS", default=300)
@@ -58,6 +61,11 @@ STORAGES = {
     "tradein_photos": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": TRADEIN_PHOTOS_ROOT, "base_url": "/api/v1/trade-in-photos/"},
+    },
+    # The classifieds' feeds: never linked to, served only by integrations.views.feed_file.
+    "feeds": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": FEEDS_ROOT, "base_url": "/not-served/"},
     },
 }
 if MEDIA_STORAGE == "s3":
@@ -85,6 +93,18 @@ if MEDIA_STORAGE == "s3":
             # Private: signed addresses that expire, never a public one.
             "querystring_auth": True,
             "querystring_expire": TRADEIN_PHOTO_URL_SECONDS,
+            "default_acl": "private",
+            "custom_domain": None,
+        },
+    }
+    STORAGES["feeds"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **MEDIA_S3_OPTIONS,
+            "bucket_name": env.str("FEEDS_S3_BUCKET", default=MEDIA_S3_OPTIONS["bucket_name"]),
+            "location": "feeds",
+            # Private: the app reads the file and serves it; no address of the bucket's.
+            "querystring_auth": True,
             "default_acl": "private",
             "custom_domain": None,
         },

@@ -35,6 +35,10 @@ os.environ.setdefault(
 os.environ.setdefault(
     "TRADEIN_PHOTOS_ROOT", tempfile.mkdtemp(prefix=f"autosalon-tradein-photos-{_WORKER or 'main'}-")
 )
+# And the classifieds' feeds, private too.
+os.environ.setdefault(
+    "FEEDS_ROOT", tempfile.mkdtemp(prefix=f"autosalon-feeds-{_WORKER or 'main'}-")
+)
 
 from .base import *  # noqa: E402, F403
 from .base import THROTTLE_RATES, VAR_DIR, env  # noqa: E402

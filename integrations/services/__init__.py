@@ -19,8 +19,10 @@ from integrations.services.deliveries import (
     subscription_redeliver_since,
 )
 from integrations.services.feeds import (
+    FeedNotWellFormed,
     credit_discount_note,
     feed_generate,
+    feed_storage,
     feeds_generate,
     feeds_regenerate_soon,
     feeds_regeneration_taken,
@@ -38,6 +40,7 @@ from integrations.services.subscriptions import (
 __all__ = [
     "DB",
     "RESPONSE_EXCERPT_CHARS",
+    "FeedNotWellFormed",
     "credit_discount_note",
     "deliveries_dispatch",
     "deliveries_due",
@@ -46,6 +49,7 @@ __all__ = [
     "delivery_send",
     "event_types_check",
     "feed_generate",
+    "feed_storage",
     "feeds_generate",
     "feeds_regenerate_soon",
     "feeds_regeneration_taken",

@@ -1,10 +1,12 @@
 """The classifieds' feeds written ahead (docs/feeds.md, "Serving"): on a schedule and soon
 after the catalog changes, never while a site waits. Each feed is written to a temporary
-file as its cars are read, then stored under its digest; the site is served the stored one."""
+file as its cars are read, parsed back, then stored under its digest in the feeds' private
+storage; the site is served the stored one, at the feed's secret address only."""
 
 import hashlib
 import logging
 import tempfile
+import xml.etree.ElementTree as ET
 from datetime import datetime
 from decimal import Decimal
 from types import ModuleType
@@ -13,7 +15,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,9 +38,21 @@ QUEUED = "integrations:feeds-regeneration-queued"
 logger = logging.getLogger(__name__)
 
 
+class FeedNotWellFormed(Exception):
+    """A feed written that does not parse as XML: it is not published, the previous one
+    stays (docs/feeds.md, "Serving")."""
+
+
+def feed_storage() -> Storage:
+    """The feeds' files: private, outside the public media, read only by the view that
+    checks the feed's token (docs/feeds.md, "Serving")."""
+    return storages["feeds"]
+
+
 def feed_generate(*, feed_id: Id) -> Feed:
     """Write a feed afresh: its cars in its format, and the cars left out with their
-    reasons. Stored anew only when its content changed."""
+    reasons. Stored anew only when its content changed, and only once it parses: one that
+    does not raises FeedNotWellFormed and changes nothing, the previous file still served."""
     feed = Feed.objects.using(DB).get(pk=feed_id)
     format = FORMATS[feed.kind]
     discounts = Discounts.in_force()
@@ -56,11 +70,13 @@ def feed_generate(*, feed_id: Id) -> Feed:
                 format.write(out, sorted_car, feed, discounts.credit(sorted_car))
                 published += 1
         format.finish(out)
+        _parsed(raw, feed)
         etag = _digest(raw)
         previous = feed.file
-        if etag != feed.etag or not feed.file:
+        storage = feed_storage()
+        if etag != feed.etag or not feed.file or not storage.exists(feed.file):
             raw.seek(0)
-            feed.file = default_storage.save(f"feeds/{feed.pk}/{etag[:20]}.xml", File(raw))
+            feed.file = storage.save(f"{feed.pk}/{etag[:20]}.xml", File(raw))
     feed.etag = etag
     feed.generated_at = timezone.now()
     feed.published_count = published
@@ -70,8 +86,21 @@ def feed_generate(*, feed_id: Id) -> Feed:
         update_fields=["file", "etag", "generated_at", "published_count", "excluded", "updated_at"],
     )
     if previous and previous != feed.file:
-        default_storage.delete(previous)
+        storage.delete(previous)
     return feed
+
+
+def _parsed(raw: IO[bytes], feed: Feed) -> None:
+    """The feed written must parse before anything is published: read back as it streams,
+    each element let go once read, so that a feed of any size takes little memory."""
+    raw.seek(0)
+    try:
+        for _event, element in ET.iterparse(raw, events=("end",)):
+            element.clear()
+    except ET.ParseError as exc:
+        raise FeedNotWellFormed(
+            f"The {feed.kind} feed {feed.pk} is not well-formed: {exc}"
+        ) from exc
 
 
 def _digest(raw: IO[bytes]) -> str:

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from catalog import services as catalog_services
@@ -52,8 +51,8 @@ def refreshed(feed: Feed) -> Feed:
 
 
 def read(feed: Feed) -> bytes:
-    """The feed's file as stored."""
-    with default_storage.open(feed.file, "rb") as file:
+    """The feed's file as stored, in the feeds' private storage."""
+    with services.feed_storage().open(feed.file, "rb") as file:
         return file.read()
 
 

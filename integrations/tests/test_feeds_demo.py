@@ -5,7 +5,6 @@ and every car on sale that is not in them is listed with its reasons."""
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.files.storage import default_storage
 
 from catalog.selectors.feeds import feed_vehicles
 from integrations import services
@@ -30,7 +29,7 @@ def test_the_demo_stocks_feed_is_complete_and_names_what_it_leaves_out(demo_data
 
     feed = services.feed_generate(feed_id=feed.pk)
 
-    with default_storage.open(feed.file, "rb") as file:
+    with services.feed_storage().open(feed.file, "rb") as file:
         cars = ET.fromstring(file.read()).findall(path)
     on_sale = {str(car.id): car.condition for car in feed_vehicles()}
     assert len(cars) == feed.published_count >= 10
@@ -52,7 +51,7 @@ def test_the_demos_credit_discount_is_in_autorus_feed_for_the_new_cars_it_holds_
     500,000 ₽ left) reaches integrations by its event, and the feed states it."""
     feed = services.feed_generate(feed_id=Feed.objects.get(kind="autoru", showroom_id=None).pk)
 
-    with default_storage.open(feed.file, "rb") as file:
+    with services.feed_storage().open(feed.file, "rb") as file:
         cars = ET.fromstring(file.read()).findall("cars/car")
     on_sale = {str(car.id): car for car in feed_vehicles()}
     stated = {car.findtext("unique_id"): car.findtext("credit_discount") for car in cars}
