@@ -21,6 +21,9 @@ THROTTLE_RATES = {
     "lead": env.str("THROTTLE_RATE_LEAD", default="10/min"),
     # Photo uploads (a vehicle's, a trade-in's), per user: each one is decoded.
     "upload": env.str("THROTTLE_RATE_UPLOAD", default="30/min"),
+    # Asking for an order's document (`POST orders/{id}/documents/`), per user: each new one
+    # is a PDF rendered and a number taken (docs/security.md, "Documents asked for again").
+    "document": env.str("THROTTLE_RATE_DOCUMENT", default="10/min"),
     "user": env.str("THROTTLE_RATE_USER", default="100/min"),
     "anon": env.str("THROTTLE_RATE_ANON", default="100/min"),
     # /health/components, per client address: a monitor asks every few seconds; a flood of

@@ -28,6 +28,7 @@ class OrderDocumentListView(generics.ListAPIView):
     """An order's documents, the newest first; asking for one makes it."""
 
     serializer_class = s.DocumentOutputSerializer
+    throttle_scope = {"POST": "document"}  # each one renders a PDF (docs/security.md)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator asks
@@ -38,9 +39,9 @@ class OrderDocumentListView(generics.ListAPIView):
     @extend_schema(
         request=s.DocumentRequestInputSerializer,
         responses={200: s.DocumentOutputSerializer, 201: s.DocumentOutputSerializer},
-        summary="Make a document of the order now: the offer for its customer (the current one, "
-        "200, while what it states is the same), any other kind for staff (it supersedes the "
-        "current one)",
+        summary="Make a document of the order now: the offer for its customer, any kind for "
+        "staff; the one in force (200) while what it states is the same, else a new one that "
+        "supersedes it (201)",
     )
     def post(self, request, pk):
         serializer = s.DocumentRequestInputSerializer(data=request.data)
@@ -53,13 +54,9 @@ class OrderDocumentListView(generics.ListAPIView):
                 code=DocumentErrorCode.KIND_NOT_REQUESTABLE,
                 status=403,
             )
-        if kind == DocumentKind.OFFER:
-            document, made = services.offer_get_or_generate(order_id=order.id, user=request.user)
-        else:
-            document, made = (
-                services.document_generate(kind=kind, order_id=order.id, user=request.user),
-                True,
-            )
+        document, made = services.document_get_or_generate(
+            kind=kind, order_id=order.id, user=request.user
+        )
         return Response(
             s.DocumentOutputSerializer(document).data,
             status=status.HTTP_201_CREATED if made else status.HTTP_200_OK,

@@ -1,5 +1,5 @@
 """Writes of the documents domain (docs/documents.md): template versions, and documents
-generated from them with numbers that have no gaps; the offer asked for again."""
+generated from them with numbers that have no gaps; a document asked for again."""
 
 import hashlib
 import json
@@ -186,12 +186,14 @@ def document_generate(
         )  # fmt: skip
 
 
-def offer_get_or_generate(*, order_id: Id, user: Actor | None) -> tuple[Document, bool]:
-    """The order's offer, asked for (docs/documents.md, "When"): the current one while what it
-    states and its template are the same, else a new one that supersedes it; and whether it is
-    new. One at a time per order, so that many requests at once make one offer; at most
-    `DOCUMENTS_OFFER_MAX_PER_ORDER_PER_HOUR` new ones an hour (429 after)."""
-    kind = DocumentKind.OFFER
+def document_get_or_generate(
+    *, kind: str, order_id: Id, user: Actor | None
+) -> tuple[Document, bool]:
+    """The order's document of `kind`, asked for (docs/documents.md, "Asked for again"): the
+    one in force while what it states and its template are the same, else a new one that
+    supersedes it; and whether it is new. One at a time per order and kind, so that many
+    requests at once make one document. At most `DOCUMENTS_OFFER_MAX_PER_ORDER_PER_HOUR` new
+    offers an hour (429 after); staff's requests are rate-limited by the API instead."""
     with transaction.atomic(using=DB):
         turn_take(_turn(kind, order_id), using=DB)
         stated, template = _stated(kind=kind, order_id=order_id)
@@ -199,24 +201,29 @@ def offer_get_or_generate(*, order_id: Id, user: Actor | None) -> tuple[Document
         digest = _facts_digest(stated, template)
         if previous is not None and previous.facts_sha256 == digest:
             return previous, False
-        hour_ago = timezone.now() - timedelta(hours=1)
-        made = Document.objects.using(DB).filter(
-            kind=kind, order_id=order_id, created_at__gte=hour_ago
-        )
-        limit = settings.DOCUMENTS_OFFER_MAX_PER_ORDER_PER_HOUR
-        if made.count() >= limit:
-            raise ApplicationError(
-                _("The offer of this order was made %(count)s times this hour; ask again later.")
-                % {"count": limit},
-                code=DocumentErrorCode.OFFER_LIMIT,
-                status=429,
-                retry_after=3600,
-            )
+        if kind == DocumentKind.OFFER:
+            _offers_limit_check(order_id)
         document = _document_make(
             kind=kind, order_id=order_id, stated=stated, template=template, previous=previous,
             user=user,
         )  # fmt: skip
         return document, True
+
+
+def _offers_limit_check(order_id: Id) -> None:
+    hour_ago = timezone.now() - timedelta(hours=1)
+    made = Document.objects.using(DB).filter(
+        kind=DocumentKind.OFFER, order_id=order_id, created_at__gte=hour_ago
+    )
+    limit = settings.DOCUMENTS_OFFER_MAX_PER_ORDER_PER_HOUR
+    if made.count() >= limit:
+        raise ApplicationError(
+            _("The offer of this order was made %(count)s times this hour; ask again later.")
+            % {"count": limit},
+            code=DocumentErrorCode.OFFER_LIMIT,
+            status=429,
+            retry_after=3600,
+        )
 
 
 def _turn(kind: str, order_id: Id) -> str:
@@ -237,9 +244,19 @@ def _stated(
     return stated, template_current(kind=kind, language=stated["_language"])
 
 
+# What a document states of the moment it is made, not of the order: asked for again, a
+# handover act is the one made, whatever the clock says now.
+_MOMENTS = frozenset({"handed_over_at"})
+
+
 def _facts_digest(stated: dict[str, Any], template: DocumentTemplate) -> str:
-    """The SHA-256 of what a document states (not its number nor its date) and its template."""
-    content = {key: value for key, value in stated.items() if not key.startswith("_")}
+    """The SHA-256 of what a document states (not its number, its date nor the moment it was
+    made) and its template."""
+    content = {
+        key: value
+        for key, value in stated.items()
+        if not key.startswith("_") and key not in _MOMENTS
+    }
     content["template"] = str(template.pk)
     text = json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()

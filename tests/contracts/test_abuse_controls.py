@@ -79,6 +79,7 @@ def test_the_shipped_limits_are_those_of_the_specification():
         "order_create": "20/min",
         "lead": "10/min",
         "upload": "30/min",
+        "document": "10/min",
         "user": "100/min",
         "anon": "100/min",
         "readiness": "60/min",
