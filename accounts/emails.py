@@ -107,19 +107,33 @@ def email_change_emails_send(*, user: User, new_email: str) -> None:
     """The link that changes the account's e-mail, to the new address
     (`FRONTEND_EMAIL_CHANGE_URL`, by default this site's own `/change-email`), signed here so
     that it is never stored; and a notice to the current address, which can stop the change
-    (docs/security.md, "Changing the e-mail")."""
-    _send(
-        user=user,
-        to=new_email,
-        template="email_change_confirm",
-        context={
-            "new_email": new_email,
-            "confirm_url": settings.FRONTEND_EMAIL_CHANGE_URL.format(
-                token=email_change_token(user=user, new_email=new_email)
-            ),
-            "valid_hours": settings.ACCOUNTS_EMAIL_VERIFY_HOURS,
-        },
-    )
+    (docs/security.md, "Changing the e-mail"). An address another account has gets no link:
+    its owner is told that someone asked for it and nothing changed, and the current address
+    hears the same as for a free one, so that the asker learns nothing of the other account
+    (docs/security.md, "Account enumeration")."""
+    owner = User.objects.filter(email=new_email).exclude(pk=user.pk).first()
+    if owner is None:
+        _send(
+            user=user,
+            to=new_email,
+            template="email_change_confirm",
+            context={
+                "new_email": new_email,
+                "confirm_url": settings.FRONTEND_EMAIL_CHANGE_URL.format(
+                    token=email_change_token(user=user, new_email=new_email)
+                ),
+                "valid_hours": settings.ACCOUNTS_EMAIL_VERIFY_HOURS,
+            },
+        )
+    elif owner.is_active:
+        _send(
+            user=owner,
+            template="email_change_attempt",
+            context={
+                "sign_in_url": f"{settings.SITE_URL}/account/sign-in/",
+                "reset_url": f"{settings.SITE_URL}/account/password/",
+            },
+        )
     _send(
         user=user,
         template="email_change_requested",

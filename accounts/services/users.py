@@ -16,7 +16,7 @@ from accounts.choices import ActivityType, Role
 from accounts.error_codes import AccountErrorCode
 from accounts.models import ActivityLog, User, email_normalize, username_normalize
 from accounts.services.activity import activity_record, password_sign_in_recent
-from accounts.services.email import _email_free_required, _email_taken, email_change_request
+from accounts.services.email import _email_taken, email_change_request
 from accounts.services.groups import user_groups_sync
 from accounts.services.passwords import _validate_password
 from accounts.services.tokens import tokens_revoke_all
@@ -170,7 +170,8 @@ def user_me_update(
 ) -> User:
     """The user's own changes (`users/me`): name, phone and username at once; a new e-mail
     only with the current password or a recent password sign-in, and only once confirmed
-    from it (`email_change_request`). A taken e-mail or username changes nothing."""
+    from it (`email_change_request`), answered alike whether another account has it or not.
+    A taken username changes nothing."""
     if email is not None and email_normalize(email) != user.email:
         # A stolen access token alone must not move the account to another mailbox
         # (docs/security.md, "Changing the e-mail").
@@ -184,7 +185,6 @@ def user_me_update(
                 code=AccountErrorCode.REAUTHENTICATION_REQUIRED,
                 status=403,
             )
-        _email_free_required(email)
     user = user_profile_update(user=user, **fields)
     if email is not None:
         email_change_request(user=user, new_email=email, ip_address=ip_address)

@@ -118,26 +118,49 @@ def test_the_link_changes_the_email_once(django_capture_on_commit_callbacks):
     assert user.activity.filter(type="email_changed").count() == 1
 
 
-def test_an_address_someone_has_is_a_409_and_nothing_is_sent_or_changed(
+def test_an_address_someone_has_is_answered_as_a_free_one_and_its_owner_is_told(
     django_capture_on_commit_callbacks,
 ):
-    UserFactory(email="taken@example.com")
-    user = UserFactory(email="old@example.com", full_name="Anna")
+    owner = UserFactory(email="taken@example.com", full_name="Owner")
+    asker = UserFactory(email="asker@example.com", full_name="Anna", email_verified_at=None)
+    control = UserFactory(email="control@example.com", full_name="Anna", email_verified_at=None)
 
-    response = ask_for(
-        django_capture_on_commit_callbacks,
-        client_for(user),
-        "TAKEN@example.com",
-        full_name="Someone",
+    # When a fresh, unverified account asks for an address that has an account, and another
+    # for one that has none
+    taken = ask_for(
+        django_capture_on_commit_callbacks, client_for(asker), "TAKEN@example.com", full_name="B"
+    )
+    taken_mail = list(mail.outbox)
+    mail.outbox.clear()
+    free = ask_for(
+        django_capture_on_commit_callbacks, client_for(control), "free@example.com", full_name="B"
     )
 
-    assert response.status_code == 409
-    assert response.json()["error"]["code"] == "email_taken"
-    assert mail.outbox == []
-    assert User.objects.filter(pk=user.pk).values_list("email", "full_name").get() == (
-        "old@example.com",
-        "Anna",
-    )
+    # Then both are answered alike: 200, the change waiting for the new address (each body
+    # but for what is each account's own)
+    own = ("id", "email", "created_at", "updated_at")
+    assert (taken.status_code, free.status_code) == (200, 200), taken.content
+    answers = [
+        {key: value for key, value in response.json().items() if key not in own}
+        for response in (taken, free)
+    ]
+    assert answers[0] == answers[1]
+    assert (taken.json()["email"], free.json()["email"]) == (asker.email, control.email)
+    # Each account keeps its e-mail; the other fields asked for change alike
+    emails = dict(User.objects.values_list("pk", "email"))
+    assert (emails[owner.pk], emails[asker.pk]) == ("taken@example.com", "asker@example.com")
+    assert User.objects.get(pk=asker.pk).full_name == "B"
+    assert asker.activity.filter(type="email_change_requested").count() == 1
+    # The asker's mailbox hears the same in both cases; the taken address gets no link, only a
+    # notice that nothing changed
+    notice, told = sorted(taken_mail, key=lambda message: message.to)
+    assert notice.to == ["asker@example.com"] and told.to == ["taken@example.com"]
+    (control_notice,) = (m for m in mail.outbox if m.to == ["control@example.com"])
+    assert notice.subject == control_notice.subject
+    for text in (told.body, told.alternatives[0][0]):
+        assert "token=" not in text
+    assert "asker@example.com" not in told.body
+    assert not owner.activity.exists()
 
 
 def test_an_address_taken_before_the_confirmation_is_a_409_then(
