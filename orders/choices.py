@@ -134,15 +134,44 @@ REFERRING_HOSTS = {
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
 
 
+# A label of a host name as DNS has it (after IDNA): letters, digits and inner dashes.
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def referrer_host(referrer: str) -> str:
+    """The host of an http(s) referrer, in lower case and ASCII (IDNA), when it is a host name
+    of two labels or more, 253 characters at most; "" for anything else: a malformed address
+    (`http://[::1`), an address (`::1`, `127.0.0.1` is a name of digits and passes), markup,
+    another scheme (docs/feeds.md, "Sources")."""
+    try:
+        parts = urlsplit(referrer.strip())
+        host = (parts.hostname or "").rstrip(".")
+        host = host.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        return ""
+    labels = host.split(".")
+    if parts.scheme not in ("http", "https") or len(host) > 253 or len(labels) < 2:
+        return ""
+    return host if all(_HOST_LABEL.fullmatch(label) for label in labels) else ""
+
+
+def referrer_origin(referrer: str) -> str:
+    """What is kept of a referrer: its scheme and host (`https://drom.ru`), never its path nor
+    its query (a search's words), or "" when `referrer_host` finds no host in it."""
+    host = referrer_host(referrer)
+    return f"{urlsplit(referrer.strip()).scheme}://{host}" if host else ""
+
+
 def source_of(attribution: Mapping[str, str] | None) -> str:
     """A visit's source: its `utm_source` (lower case, 40 characters of letters, digits, dots,
     dashes and underscores; Auto.ru's spellings as one), else the site that referred it (the
-    known ones by name, another by its host), else direct."""
+    known ones by name, another by its host, `referrer_host`, cut to 40 characters), else
+    direct."""
     attribution = attribution or {}
     utm = re.sub(r"[^a-z0-9._-]", "", attribution.get("utm_source", "").strip().lower())[:40]
     if utm:
         return SOURCE_ALIASES.get(utm, utm)
-    host = (urlsplit(attribution.get("referrer", "")).hostname or "").removeprefix("www.")
+    host = referrer_host(attribution.get("referrer", "")).removeprefix("www.")
     for known, source in REFERRING_HOSTS.items():
         if host == known or host.endswith(f".{known}"):
             return source

@@ -18,7 +18,7 @@ from common.api.exceptions import ApplicationError, email_not_verified
 from common.db.numbers import number_take
 from common.db.transactions import turn_take
 from orders import cache, events, realtime
-from orders.choices import UTM_FIELDS, Actor, OrderStatus, source_of
+from orders.choices import UTM_FIELDS, Actor, OrderStatus, referrer_origin, source_of
 from orders.error_codes import OrderErrorCode
 from orders.models import Order, OrderIdempotencyKey, OrderItem
 from orders.services.status import _history
@@ -86,6 +86,15 @@ def order_create(
     return Order.objects.using(DB).get(pk=resource_id), False
 
 
+def _attribution_kept(attribution: Mapping[str, str]) -> dict[str, str]:
+    """The tags as they came, 300 characters each, and the referrer's scheme and host only
+    (`referrer_origin`: no path, no query, nothing that is not a host name)."""
+    kept = {name: str(attribution[name])[:300] for name in UTM_FIELDS if attribution.get(name)}
+    if referrer := referrer_origin(str(attribution.get("referrer") or "")):
+        kept["referrer"] = referrer
+    return kept
+
+
 def _order_insert(
     order_id: uuid.UUID,
     customer: Customer,
@@ -116,11 +125,7 @@ def _order_insert(
         showroom_id=next((line.showroom_id for line in lines if line.is_vehicle), None),
         notes=notes,
         source=source_of(attribution),
-        attribution={
-            name: str(attribution[name])[:300]
-            for name in (*UTM_FIELDS, "referrer")
-            if attribution.get(name)
-        },
+        attribution=_attribution_kept(attribution),
         total_quantity=sum(line.quantity for line in lines),
         total_amount=sum((line.unit_price * line.quantity for line in lines), Decimal("0.00")),
     )

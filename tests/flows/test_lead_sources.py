@@ -141,3 +141,68 @@ def test_an_api_order_names_its_source_and_a_bad_one_is_refused(customer):
 )
 def test_a_visits_source_is_its_campaign_else_its_referrer_else_direct(attribution, source):
     assert source_of(attribution) == source
+
+
+# THE REFERER, AS ANY CLIENT SENDS IT (docs/security.md, "Where a buyer came from")
+# ------------------------------------------------------------------------------
+@pytest.mark.parametrize("referer", ["http://[::1", "http://[::1]:80/", "https://", "http:///x"])
+def test_a_malformed_referer_is_ignored(referer):
+    browser = Client(HTTP_ACCEPT_LANGUAGE="ru")
+
+    page = browser.get(reverse("storefront:cars"), HTTP_REFERER=referer)
+
+    assert page.status_code == 200
+    assert "attribution" not in browser.session
+
+
+@pytest.mark.parametrize(
+    ("referer", "kept", "source"),
+    [
+        (
+            "https://Drom.RU/moskva/<script>alert(1)</script>?q=" + "x" * 5000,
+            "https://drom.ru",
+            "drom.ru",
+        ),
+        ("https://www.avito.ru/moskva/avtomobili?text=vesta", "https://www.avito.ru", "avito"),
+        ("http://<script>alert(1)</script>/", None, "direct"),
+        ("javascript:alert(1)//evil.example", None, "direct"),
+        ("https://" + "a" * 300 + ".example/", None, "direct"),
+    ],
+    ids=["long-and-html", "avito", "html-host", "javascript", "long-host"],
+)
+def test_a_referer_is_kept_as_its_validated_host_only(
+    admin_user, run_on_commit, referer, kept, source
+):
+    car = vehicle_make(price="1500000.00")
+    browser = Client(HTTP_ACCEPT_LANGUAGE="ru")
+
+    browser.get(reverse("storefront:car", args=[car.pk]), HTTP_REFERER=referer)
+    noted = browser.session.get("attribution", {}).get("referrer")
+    with run_on_commit():
+        buyer = UserFactory(role="client")
+    browser.force_login(buyer)
+    with run_on_commit():
+        browser.post(reverse("storefront:reserve", args=[car.pk]), {"key": uuid.uuid4()})
+
+    assert noted == kept
+    order = orders_selectors.order_list(user=buyer).get()
+    assert order.source == source
+    assert order.attribution.get("referrer") == kept
+    client = crm_selectors.client_list(user=admin_user).get(user_id=buyer.pk)
+    assert client.lead_source == source
+    assert len(client.lead_source) <= 40 and "<" not in client.lead_source
+
+
+@pytest.mark.parametrize(
+    ("referrer", "source"),
+    [
+        ("http://[::1", "direct"),
+        ("http://<script>alert(1)</script>/", "direct"),
+        ("https://" + "b" * 64 + ".example/", "direct"),
+        ("https://xn--80aswg.xn--p1ai/", "xn--80aswg.xn--p1ai"),
+        ("https://сайт.рф/путь", "xn--80aswg.xn--p1ai"),
+    ],
+    ids=["ipv6-unclosed", "html-host", "long-label", "punycode", "idn"],
+)
+def test_an_unreadable_referrer_is_no_source(referrer, source):
+    assert source_of({"referrer": referrer}) == source
