@@ -1,7 +1,8 @@
 """The registry of domain apps (docs/adding-an-app.md). Each domain app's `AppConfig` is a
 `DomainAppConfig` and declares what the rest of the project needs to know of it: its database
 and that database's environment variable, its section of the admin's index and whether
-managers may use it, its resources in the API's index, and its periodic jobs. The settings
+managers may use it, its resources in the API's index, its periodic jobs, and the service
+that encrypts its stored secrets again (`manage.py secrets_reencrypt`). The settings
 (`DOMAIN_APPS` is the one list of apps), the database router, the admin site, the landing
 page, the beat schedule, the managers' group and the bench derive from these declarations.
 
@@ -13,6 +14,7 @@ from importlib import import_module
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 from django_stubs_ext import StrOrPromise
 
 
@@ -47,6 +49,10 @@ class DomainAppConfig(AppConfig):
     managers_may_use = False
     api_resources: tuple[ApiResource, ...] = ()
     periodic_jobs: tuple[PeriodicJob, ...] = ()
+    # The dotted name of the service that seals every secret the app stores encrypted again
+    # with the first key (common/encryption.py; `manage.py secrets_reencrypt`), and returns
+    # how many records it sealed; "" for an app that stores none.
+    secrets_reencrypt = ""
 
     @classmethod
     def alias(cls) -> str:
@@ -76,6 +82,16 @@ def declaration(app: str) -> type[DomainAppConfig]:
 def domain_apps() -> list[DomainAppConfig]:
     """The installed domain apps' configs, in the order of DOMAIN_APPS."""
     return [config for config in apps.get_app_configs() if isinstance(config, DomainAppConfig)]
+
+
+def secrets_reencrypt_all() -> dict[str, int]:
+    """Every domain app's stored secrets sealed again with the first key, app by app (by
+    the service each declares): how many records of each."""
+    return {
+        config.label: import_string(config.secrets_reencrypt)()
+        for config in domain_apps()
+        if config.secrets_reencrypt
+    }
 
 
 def manager_app_labels() -> list[str]:

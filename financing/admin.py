@@ -1,3 +1,6 @@
+"""The financing admin: loan applications, decided, disbursed and returned through the
+services; the partner banks' pages in `admin_banks.py` (docs/financing.md, "Banks")."""
+
 from decimal import Decimal
 
 from django import forms
@@ -31,17 +34,16 @@ from common.admin import (
 )
 from common.admin.people import PeopleMixin
 from common.admin.references import OrderLinksMixin
-from financing import services
+from financing import (
+    admin_banks,  # noqa: F401  (registers the partner banks' pages)
+    services,
+)
 from financing.choices import ApplicationStatus, Decision
 from financing.models import (
     ApplicationDecision,
-    Bank,
     BankOffer,
-    BankProgramme,
-    CreditDiscount,
     LoanApplication,
     LoanInstallment,
-    StateProgramme,
 )
 from financing.reasons import reason_label
 
@@ -364,78 +366,3 @@ class LoanInstallmentAdmin(ShowroomScopedAdminMixin, ReadOnlyFinancingAdmin):
     list_select_related = ["application"]
     list_filter = [date_range_filter("due_date")]
     search_fields = ["=application__id", "=application__order_id", "=application__customer_id"]
-
-
-# PARTNER BANKS (docs/financing.md, "Banks")
-# ------------------------------------------------------------------------------
-class BankConfigurationMixin(DatabaseAdminMixin, admin.ModelAdmin):
-    """Seen by staff, changed only by whoever holds `financing.configure_banks`: a bank's
-    address and secret say where buyers' data goes."""
-
-    using = "financing"
-
-    def _configures(self, request) -> bool:
-        return request.user.has_perm("financing.configure_banks")
-
-    def has_add_permission(self, request):
-        return self._configures(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._configures(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._configures(request)
-
-
-class BankProgrammeInline(admin.TabularInline):
-    model = BankProgramme
-    extra = 0
-    fields = [
-        "name",
-        "annual_rate",
-        "min_term_months",
-        "max_term_months",
-        "min_down_payment_percent",
-        "condition",
-        "max_vehicle_age_years",
-        "max_price",
-        "insurance_required",
-        "insurance_percent",
-        "balloon_percent",
-        "is_active",
-    ]
-
-
-@admin.register(Bank)
-class BankAdmin(BankConfigurationMixin):
-    list_display = ["name", "adapter", "is_active", "position"]
-    list_filter = ["adapter", "is_active"]
-    search_fields = ["name", "legal_name", "code"]
-    inlines = [BankProgrammeInline]
-
-
-@admin.register(StateProgramme)
-class StateProgrammeAdmin(BankConfigurationMixin):
-    list_display = ["name", "rate_discount", "condition", "valid_from", "valid_until", "is_active"]
-    list_filter = ["is_active", "condition"]
-
-
-@admin.register(CreditDiscount)
-class CreditDiscountAdmin(BankConfigurationMixin):
-    """The dealer's credit discounts (docs/financing.md, "The credit discount"): a price, so
-    changed by those who configure the banks, not by every manager."""
-
-    list_display = ["name", "amount", "condition", "valid_from", "valid_until", "is_active"]
-    list_filter = ["is_active", "condition"]
-    search_fields = ["name"]
-
-    # Through the services, whose events tell the classifieds' feeds (docs/feeds.md).
-    def save_model(self, request, obj, form, change):
-        services.credit_discount_save(discount=obj, user=request.user)
-
-    def delete_model(self, request, obj):
-        services.credit_discount_delete(discount=obj, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for discount in queryset:
-            services.credit_discount_delete(discount=discount, user=request.user)

@@ -13,6 +13,7 @@ class FinancingConfig(DomainAppConfig):
         ApiResource("loan-calculator", "financing/calculator", _("What a loan would cost")),
         ApiResource("partner-banks", "financing/banks/", _("Partner banks and their programmes")),
     )
+    secrets_reencrypt = "financing.services.bank_secrets_reencrypt"
     periodic_jobs = (
         PeriodicJob(
             "financing-lender-poll",

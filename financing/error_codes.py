@@ -27,3 +27,4 @@ class FinancingErrorCode(StrEnum):
     BANK_CONSENT_REQUIRED = "bank_consent_required"
     ANSWER_NOT_BY_HAND = "answer_not_by_hand"
     CALLBACK_REFUSED = "callback_refused"
+    BANK_SECRET_INVALID = "bank_secret_invalid"

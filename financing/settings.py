@@ -31,3 +31,7 @@ FINANCING_INCOME_CAP = Decimal(env.str("FINANCING_INCOME_CAP", default="1000000"
 # asked; FINANCING_DEMO_BANKS off (production) refuses to send anything to one.
 FINANCING_DEMO_BANKS = env.bool("FINANCING_DEMO_BANKS", default=True)
 FINANCING_DEMO_BANK_ANSWER_SECONDS = env.int("FINANCING_DEMO_BANK_ANSWER_SECONDS", default=3)
+# A bank's callback secret replaced in the admin: the one it replaces still verifies the
+# bank's callbacks this many hours, so that the bank can change over (docs/financing.md,
+# "The bank's secret"); 0 ends it at once.
+FINANCING_BANK_SECRET_OVERLAP_HOURS = env.int("FINANCING_BANK_SECRET_OVERLAP_HOURS", default=24)

@@ -9,6 +9,7 @@ class IntegrationsConfig(DomainAppConfig):
     api_resources = (
         ApiResource("webhooks", "integrations/webhooks/", _("Webhook subscriptions (admins)")),
     )
+    secrets_reencrypt = "integrations.services.subscription_secrets_reencrypt"
     periodic_jobs = (
         PeriodicJob(
             "webhooks-dispatch",

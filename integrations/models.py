@@ -5,10 +5,10 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.encryption import secret_decrypt
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
 from integrations.choices import DELIVERY_TRANSITIONS, DeliveryStatus, FeedKind
-from integrations.signing import secret_decrypt
 
 
 class WebhookSubscription(TimestampedModel):

@@ -1,16 +1,20 @@
 """The subscriptions' signing secrets (docs/integrations.md, "Secrets"): made here, kept in
-the database only encrypted (Fernet, with WEBHOOKS_SECRETS_KEY), and opened only to sign a
-delivery. Each key of the setting decrypts; the first encrypts, so that a new key can be put
-first while the old one still opens what it sealed (`manage.py integrations_secrets_reencrypt`
-then seals everything with the new one)."""
+the database only encrypted and opened only to sign a delivery, by the project's one
+encryption of stored secrets (common/encryption.py, WEBHOOKS_SECRETS_KEY)."""
 
 import base64
 import secrets
-from functools import cache
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
-from django.utils.crypto import salted_hmac
+from common.encryption import secret_decrypt, secret_encrypt, secret_reencrypt
+
+# The migration that encrypted the secrets stored in plain text imports them from here.
+__all__ = [
+    "SECRET_PREFIX",
+    "secret_decrypt",
+    "secret_encrypt",
+    "secret_generate",
+    "secret_reencrypt",
+]
 
 SECRET_PREFIX = "whsec_"
 
@@ -18,43 +22,3 @@ SECRET_PREFIX = "whsec_"
 def secret_generate() -> str:
     """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
     return f"{SECRET_PREFIX}{base64.b64encode(secrets.token_bytes(32)).decode()}"
-
-
-def development_key() -> str:
-    """The key where WEBHOOKS_SECRETS_KEY is unset (development and tests only: production
-    refuses to start without it), derived from SECRET_KEY: changing SECRET_KEY then makes
-    the stored secrets unreadable."""
-    digest = salted_hmac(
-        "integrations.webhook-secrets", "key", secret=settings.SECRET_KEY, algorithm="sha256"
-    ).digest()
-    return base64.urlsafe_b64encode(digest).decode()
-
-
-@cache
-def _box(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in keys])
-
-
-def box() -> MultiFernet:
-    return _box(tuple(settings.WEBHOOKS_SECRETS_KEY) or (development_key(),))
-
-
-def secret_encrypt(secret: str) -> str:
-    return box().encrypt(secret.encode()).decode()
-
-
-def secret_decrypt(token: str) -> str:
-    """The secret a token seals; a token no configured key opens is a configuration error
-    (the key was changed without keeping the old one), raised as such."""
-    try:
-        return box().decrypt(token.encode()).decode()
-    except InvalidToken as exc:
-        raise RuntimeError(
-            "A webhook secret cannot be decrypted with WEBHOOKS_SECRETS_KEY: keep the key it "
-            'was sealed with in the list (docs/integrations.md, "Secrets").'
-        ) from exc
-
-
-def secret_reencrypt(token: str) -> str:
-    """The same secret sealed with the first key."""
-    return box().rotate(token.encode()).decode()

@@ -7,17 +7,22 @@
     X-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" under the bank's secret>
 
 A callback whose signature is missing or wrong, older than CALLBACK_MAX_AGE_SECONDS, or whose
-`id` was accepted before, is refused and logged, and changes nothing."""
+`id` was accepted before, is refused and logged, and changes nothing. Requests to the bank are
+signed with its current secret; its callbacks verify under it, or under the one it replaced
+while that one's overlap lasts (financing/services/banks.py)."""
 
 import hashlib
 import hmac
 import json
 import time
+from datetime import datetime
 from typing import Any
 
 import httpx
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 
+from common.encryption import secret_decrypt
 from financing.banks import BankUnavailable
 from financing.models import Bank
 
@@ -39,13 +44,27 @@ def signed_headers(secret: str, body: bytes, now: float | None = None) -> dict[s
     }
 
 
+def verifying_secrets(bank: Bank, now: datetime) -> list[str]:
+    """The secrets a callback may be signed with at `now`: the current one and, until its
+    overlap ends, the one it replaced (docs/financing.md, "The bank's secret")."""
+    secrets = [bank.secret] if bank.secret_encrypted else []
+    expires_at = bank.previous_secret_expires_at
+    if bank.previous_secret_encrypted and expires_at is not None and now < expires_at:
+        secrets.append(secret_decrypt(bank.previous_secret_encrypted))
+    return secrets
+
+
 def signature_problem(bank: Bank, headers: dict[str, str], body: bytes) -> str | None:
     """Why a callback's signature does not hold ("unsigned", "wrong signature", "stale"),
-    or None when it does."""
+    or None when it does, under the current secret or the one it replaced, within its
+    overlap."""
     given, timestamp = headers.get("X-Signature", ""), headers.get("X-Signature-Timestamp", "")
-    if not given or not timestamp or not bank.secret:
+    secrets = verifying_secrets(bank, timezone.now())
+    if not given or not timestamp or not secrets:
         return "unsigned"
-    if not hmac.compare_digest(given, signature(bank.secret, timestamp, body)):
+    # Every secret is compared, so that the time taken says nothing of which one matched.
+    matches = [hmac.compare_digest(given, signature(s, timestamp, body)) for s in secrets]
+    if not any(matches):
         return "wrong signature"
     try:
         age = time.time() - int(timestamp)

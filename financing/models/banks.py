@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.encryption import secret_decrypt
 from common.models import DecisionBase, TimestampedModel
 from common.transitions import StatusField
 from financing.choices import OFFER_TRANSITIONS, BankAdapter, VehicleCondition
@@ -30,12 +31,18 @@ class Bank(TimestampedModel):
     endpoint = models.URLField(
         _("endpoint"), blank=True, help_text=_("Where the HTTP adapter sends applications.")
     )
-    secret = models.CharField(
-        _("callback secret"),
-        max_length=128,
-        blank=True,
-        help_text=_("The key of the HMAC the bank signs its answers with (HTTP adapter)."),
+    # The key of the HMAC both ways are signed with (HTTP adapter), kept only encrypted
+    # (common/encryption.py), set only through `bank_secret_set` and never shown
+    # (docs/financing.md, "The bank's secret"). The one a change replaced still verifies the
+    # bank's callbacks until `previous_secret_expires_at`.
+    secret_encrypted = models.TextField(_("callback secret (encrypted)"), blank=True)
+    previous_secret_encrypted = models.TextField(
+        _("previous callback secret (encrypted)"), blank=True
     )
+    previous_secret_expires_at = models.DateTimeField(
+        _("previous secret valid until"), null=True, blank=True
+    )
+    secret_rotated_at = models.DateTimeField(_("secret last set"), null=True, blank=True)
     timeout_seconds = models.PositiveSmallIntegerField(_("request timeout, s"), default=10)
     answer_within_minutes = models.PositiveIntegerField(
         _("answers within, minutes"),
@@ -58,6 +65,11 @@ class Bank(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def secret(self) -> str:
+        """The current secret, decrypted: for signing and verifying, never for showing."""
+        return secret_decrypt(self.secret_encrypted) if self.secret_encrypted else ""
 
 
 class BankProgramme(TimestampedModel):

@@ -3,7 +3,8 @@ disbursed, returned and withdrawn only here (docs/deal.md, "The loan" and "Cance
 Applications made and decided in `applications.py`, the lender's side (sending, asking,
 disbursement) in `lender.py`, withdrawal (the order cancelled or paid otherwise, or the buyer's own) in `withdrawal.py`;
 a lender's overpayment held and returned in `overpayment.py`; partner banks' offers asked for and
-chosen in `offers.py`, the banks' answers in `answers.py`; the dealer's credit discounts
+chosen in `offers.py`, the banks' answers in `answers.py`, a bank's callback secret set and
+sealed again in `banks.py`; the dealer's credit discounts
 saved with their events in `discounts.py` (docs/financing.md)."""
 
 from financing.services.answers import (
@@ -14,6 +15,12 @@ from financing.services.answers import (
     offers_time_out,
 )
 from financing.services.applications import application_create, application_decide
+from financing.services.banks import (
+    bank_secret_check,
+    bank_secret_overlap_hours,
+    bank_secret_set,
+    bank_secrets_reencrypt,
+)
 from financing.services.discounts import credit_discount_delete, credit_discount_save
 from financing.services.lender import (
     application_disburse,
@@ -52,6 +59,10 @@ __all__ = [
     "application_withdraw",
     "bank_callback_apply",
     "bank_callback_verify",
+    "bank_secret_check",
+    "bank_secret_overlap_hours",
+    "bank_secret_set",
+    "bank_secrets_reencrypt",
     "banks_eligible",
     "credit_discount_delete",
     "credit_discount_of",

@@ -19,9 +19,22 @@ from financing import events, offers
 from financing.banks import BankAnswer
 from financing.banks.demo import demo_refusal
 from financing.banks.http import signature_problem
-from financing.choices import OFFER_TRANSITIONS, OPEN_OFFER_STATUSES, BankAdapter, OfferStatus
+from financing.choices import (
+    LENDER_OF_ADAPTER,
+    OFFER_TRANSITIONS,
+    OPEN_OFFER_STATUSES,
+    BankAdapter,
+    OfferStatus,
+)
 from financing.error_codes import FinancingErrorCode
-from financing.models import Bank, BankCallback, BankOffer, OfferDecision, StateProgramme
+from financing.models import (
+    Bank,
+    BankCallback,
+    BankOffer,
+    LoanApplication,
+    OfferDecision,
+    StateProgramme,
+)
 from financing.services.lender import application_disburse
 from financing.services.offers import loan_case
 
@@ -226,7 +239,7 @@ def bank_callback_apply(*, bank: Bank, callback: dict[str, Any]) -> BankOffer:
                 body={key: str(value) for key, value in callback.items()},
             )
             if callback["kind"] == "disbursed":
-                _chosen_lender_check(offer, bank, callback["amount"])
+                _chosen_lender_check(offer.pk, bank, callback["amount"])
                 application_disburse(
                     application_id=offer.application_id,
                     amount=callback["amount"],
@@ -243,15 +256,23 @@ def bank_callback_apply(*, bank: Bank, callback: dict[str, Any]) -> BankOffer:
         ) from exc
 
 
-def _chosen_lender_check(offer: BankOffer, bank: Bank, amount: Decimal) -> None:
+def _chosen_lender_check(offer_id: Id, bank: Bank, amount: Decimal) -> None:
     """Only the bank whose offer the buyer chose, and to which the loan went, disburses it,
     and only the amount chosen (docs/deal.md, "Each source bound to its terms"): any other
-    bank's `disbursed` is refused, logged, and writes nothing."""
-    application = offer.application
+    bank's `disbursed` is refused, logged, and writes nothing. Checked under the
+    application's lock, then the offer's (the order `offer_choose` takes them in), so that
+    nothing withdraws or changes either between the check and the disbursement;
+    `application_disburse` then takes only a loan still waiting for its money."""
+    application_id = (
+        BankOffer.objects.using(DB).values_list("application_id", flat=True).get(pk=offer_id)
+    )
+    application = LoanApplication.objects.using(DB).select_for_update().get(pk=application_id)
+    offer = BankOffer.objects.using(DB).select_for_update().get(pk=offer_id)
     chosen = (
         offer.status == OfferStatus.CHOSEN
         and application.bank_id == bank.pk
         and application.sent_to_lender_at is not None
+        and application.lender == LENDER_OF_ADAPTER[bank.adapter]
     )
     if not chosen:
         logger.warning(

@@ -4,93 +4,29 @@ signed, stale or replayed one is refused and logged with nothing written; a bank
 answers ends as "no answer"."""
 
 import json
-import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
 from financing import services
 from financing.banks import BankUnavailable
-from financing.banks.http import signature, signed_headers
-from financing.models import Bank, BankCallback, BankOffer, BankProgramme, LoanApplication
+from financing.banks.http import signed_headers
+from financing.models import Bank, BankCallback, BankOffer, LoanApplication, OutboxEvent
 from financing.tests.factories import application_make, choose_url, offers_url
+from financing.tests.stand_in import OFFER, SECRET, StandInBank, callback, http_bank_make
 from orders.tests.factories import order_make, vehicle_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
-SECRET = "stand-in-bank-secret"
-
-
-class StandInBank:
-    """A bank's API on a free port: it records what it is sent, checks our signature, and
-    answers with a reference, or, `silent`, holds the request until the test ends (longer
-    than the bank's timeout). Its thread only serves: every check is the test's own."""
-
-    def __init__(self):
-        self.received: list[tuple[str, dict, bool]] = []
-        self.silent = False
-        self.released = threading.Event()
-        bank = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                timestamp = self.headers.get("X-Signature-Timestamp", "")
-                signed = self.headers.get("X-Signature") == signature(SECRET, timestamp, body)
-                bank.received.append((self.path, json.loads(body), signed))
-                if bank.silent:
-                    bank.released.wait(timeout=10)
-                answer = json.dumps({"reference": f"BANK-{len(bank.received)}"}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.released.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
 def stand_in():
     with StandInBank() as bank:
         yield bank
-
-
-def http_bank_make(stand_in, *, code="stand-in", name="Stand-in Bank", rate="14.00") -> Bank:
-    """An HTTP bank served by `stand_in`, with one programme for any car at `rate`."""
-    bank = Bank.objects.create(
-        name=name,
-        legal_name=f"АО «{name}», ИНН 7700000099",
-        code=code,
-        adapter="http",
-        endpoint=stand_in.url,
-        secret=SECRET,
-        timeout_seconds=1,
-        answer_within_minutes=30,
-    )
-    BankProgramme.objects.create(
-        bank=bank, name="Auto", annual_rate=rate, min_term_months=12, max_term_months=84
-    )
-    return bank
 
 
 @pytest.fixture
@@ -108,20 +44,6 @@ def offer(customer, bank, stand_in, run_on_commit):
         )
     assert response.status_code == 201, response.json()
     return BankOffer.objects.get(application=application)
-
-
-def callback(api_client, bank, body: dict, *, headers: dict | None = None):
-    raw = json.dumps(body).encode()
-    signed = signed_headers(SECRET, raw) if headers is None else headers
-    return api_client.post(
-        reverse("financing-bank-callback", args=[bank.code]),
-        data=raw,
-        content_type="application/json",
-        headers={k: v for k, v in signed.items() if k != "Content-Type"},
-    )
-
-
-OFFER = {"id": "cb-1", "kind": "offer", "reference": "BANK-1", "annual_rate": "13.50"}
 
 
 def test_the_application_goes_to_the_bank_signed_with_what_it_needs(offer, stand_in):
@@ -182,9 +104,8 @@ def test_an_unsigned_wrongly_signed_or_stale_callback_is_refused_and_logged(
 
 
 def test_a_refusal_says_why_and_an_offer_of_another_bank_is_not_found(api_client, bank, offer):
-    other = Bank.objects.create(
-        name="Other", legal_name="Other", code="other", adapter="http", secret=SECRET
-    )
+    other = Bank.objects.create(name="Other", legal_name="Other", code="other", adapter="http")
+    services.bank_secret_set(bank_id=other.pk, secret=SECRET)
     refused = callback(
         api_client,
         bank,
@@ -295,6 +216,7 @@ def test_only_the_chosen_bank_disburses_after_the_loan_went_to_it_and_only_the_c
     assert declined.status == "declined"
     assert (application.status, application.disbursement_reference) == ("approved", None)
     assert application.bank_id == bank.pk and written == 0  # nothing recorded of any of them
+    assert not OutboxEvent.objects.filter(type="loan_application.disbursed").exists()
     assert "not the chosen lender" in caplog.text
 
     paid = disbursed(chosen, 5)

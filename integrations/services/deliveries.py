@@ -16,6 +16,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from common.api.exceptions import ApplicationError
+from common.encryption import secret_decrypt
 from common.events import Event
 from common.events.contract import envelope
 from common.events.registry import published_as
@@ -24,7 +25,6 @@ from common.types import Id
 from integrations.choices import DELIVERY_TRANSITIONS, DeliveryStatus
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from integrations.services.subscriptions import subscription_disable
-from integrations.signing import secret_decrypt
 from integrations.targets import Target, target_check
 
 DB = "integrations"

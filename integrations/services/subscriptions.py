@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
 from common.api.exceptions import ApplicationError
+from common.encryption import secret_encrypt, secret_reencrypt
 from common.events.contract import event_types
 from common.types import Id
 from integrations.choices import DeliveryStatus
 from integrations.error_codes import IntegrationErrorCode
 from integrations.models import WebhookDelivery, WebhookSubscription
-from integrations.signing import secret_encrypt, secret_generate, secret_reencrypt
+from integrations.signing import secret_generate
 from integrations.targets import target_check
 
 DB = "integrations"

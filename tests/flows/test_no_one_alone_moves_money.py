@@ -990,10 +990,10 @@ def partners(bank_server, provider, settings):
             code=code,
             adapter="http",
             endpoint=bank_server.base_url,
-            secret=SECRET,
             timeout_seconds=2,
             answer_within_minutes=30,
         )
+        financing_services.bank_secret_set(bank_id=bank.pk, secret=SECRET)
         BankProgramme.objects.create(
             bank=bank, name="Auto", annual_rate="14.00", min_term_months=12, max_term_months=84
         )

@@ -1,15 +1,12 @@
-from django.core.management import BaseCommand
-
-from integrations import services
+from django.core.management import BaseCommand, call_command
 
 
 class Command(BaseCommand):
     help = (
-        "Encrypt every webhook secret again with the first key of WEBHOOKS_SECRETS_KEY, after "
-        "a new key was put first; then the old key can leave the list "
-        '(docs/integrations.md, "Secrets").'
+        "The former name of `secrets_reencrypt`, kept: encrypt every stored secret again (the "
+        "webhook subscriptions' and the partner banks') with the first key of "
+        'WEBHOOKS_SECRETS_KEY (docs/integrations.md, "Secrets").'
     )
 
     def handle(self, *args, **options):
-        count = services.subscription_secrets_reencrypt()
-        self.stdout.write(self.style.SUCCESS(f"Encrypted again: {count} subscriptions."))
+        call_command("secrets_reencrypt", stdout=self.stdout, stderr=self.stderr)
