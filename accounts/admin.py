@@ -64,7 +64,10 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
         (_("Profile"), {"fields": ["username", "full_name", "phone", "language"]}),
-        (_("Access"), {"fields": ["role", "showroom_ids", "is_active", "linked_identities"]}),
+        (
+            _("Access"),
+            {"fields": ["role", "whole_group", "showroom_ids", "is_active", "linked_identities"]},
+        ),
         (_("Dates"), {"fields": ["last_login", "created_at", "updated_at"]}),
     ]
     add_fieldsets = [

@@ -20,6 +20,7 @@ DEMO_USERS = [
         "password": "Manager-demo-2026",
         "full_name": "Максим Громов",
         "role": Role.MANAGER,
+        "whole_group": True,  # the group's manager (docs/showrooms.md)
     },
     {
         "email": "client@autosalon.local",

@@ -149,15 +149,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     # (docs/crm.md, "Assignment").
     city = models.CharField(_("city"), max_length=100, blank=True)
     # A manager's showrooms, by id (the showroom database's): whose orders they see and act
-    # on; none, every showroom's (docs/showrooms.md, "Staff per showroom").
+    # on. Every showroom's only by the explicit grant below, never by the absence of a tick
+    # (docs/showrooms.md, "Staff per showroom").
     showroom_ids = ArrayField(
         models.UUIDField(),
         verbose_name=_("showrooms"),
         default=list,
         blank=True,
+        help_text=_("A manager sees and acts on the records of these showrooms only."),
+    )
+    whole_group = models.BooleanField(
+        _("the whole group"),
+        default=False,
         help_text=_(
-            "A manager sees and acts on the records of these showrooms only. None: every "
-            "showroom's, as the group's managers and the admins do."
+            "The group's manager: sees and acts on every showroom's records and the group's "
+            "own, as the admins do."
         ),
     )
     # Every token carries it (accounts/tokens.py); revoking them all makes a new one.
@@ -213,6 +219,14 @@ class User(AbstractBaseUser, PermissionsMixin):
             using=using,
             update_fields=update_fields,
         )
+
+    def clean(self) -> None:
+        super().clean()
+        # The group-wide view is granted, never left to a missing tick (docs/showrooms.md).
+        if self.role == Role.MANAGER and not self.whole_group and not self.showroom_ids:
+            raise ValidationError(
+                {"showroom_ids": _("Tick the showrooms this manager works in, or the whole group.")}
+            )
 
     def normalize(self) -> None:
         """What every save sets from the other fields: the e-mail and username as stored,

@@ -117,13 +117,13 @@ def user_ids_matching(*, term: str, limit: int = 500) -> list[uuid.UUID]:
 
 def manager_ids_active(*, showroom_ids: Collection[Id] = ()) -> list[uuid.UUID]:
     """The active managers, oldest account first: who the CRM hands new leads to. Those who
-    work in one of the showrooms `showroom_ids`; without any, the group's (bound to no
-    showroom); every active manager when there are none such (docs/showrooms.md)."""
+    work in one of the showrooms `showroom_ids`; without any, the group's (`whole_group`);
+    every active manager when there are none such (docs/showrooms.md)."""
     managers = User.objects.filter(role=Role.MANAGER, is_active=True).order_by("created_at", "pk")
     if showroom_ids:
         working = managers.filter(showroom_ids__overlap=list(showroom_ids))
     else:
-        working = managers.filter(showroom_ids=[])
+        working = managers.filter(whole_group=True)
     return list(working.values_list("pk", flat=True)) or list(managers.values_list("pk", flat=True))
 
 

@@ -36,7 +36,7 @@ from common.showrooms import showroom_scope
 from crm.selectors import dashboard as crm_figures
 from financing.selectors import dashboard as financing_figures
 from insurance.selectors import dashboard as insurance_figures
-from orders.choices import STAFF_GROUP
+from orders.choices import STAFF_NOTICES_GROUP
 from orders.selectors import dashboard as order_figures
 from payments.choices import PaymentStatus, provider_label
 from payments.selectors import dashboard as payment_figures
@@ -125,7 +125,7 @@ def dashboard_changed() -> None:
     """Something the figures count has changed: forget them, and tell the open dashboards
     over the staff feed (they fetch `figures.json` again)."""
     generation_bump()
-    group_send([STAFF_GROUP], {"type": FEED_PUSH, "push": {"type": CHANGED_PUSH}})
+    group_send([STAFF_NOTICES_GROUP], {"type": FEED_PUSH, "push": {"type": CHANGED_PUSH}})
 
 
 def _on_event(sender, event, **kwargs):

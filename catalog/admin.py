@@ -26,6 +26,8 @@ from common.admin.people import person_shown
 from common.admin.references import OrderLinksMixin
 from common.api.exceptions import ApplicationError
 from common.images import photo_checked
+from common.showrooms import in_scope, scope_check
+from common.types import Actor
 
 
 class CatalogAdmin(DatabaseAdminMixin, admin.ModelAdmin):
@@ -84,15 +86,28 @@ class ProductAdminForm(forms.ModelForm):
         model = Product
         exclude: list[str] = []  # the fieldsets choose what is shown
 
+    user: Actor  # who fills it in (ProductAdmin.get_form)
+
     def clean(self):
         """A product given a VIN is a vehicle, as the service makes it (docs/api.md,
-        "Vehicles"): so the form checks the constraints of the product that will be saved."""
+        "Vehicles"): so the form checks the constraints of the product that will be saved. A
+        new car stands in the showroom chosen under "Where it stands", one of the staff
+        member's own: required when the group has several (docs/showrooms.md)."""
         cleaned = super().clean()
         if cleaned.get("vin"):
             cleaned["kind"] = ProductKind.VEHICLE
         move_to = cleaned.get("move_to")
-        if move_to is not None and move_to.pk == self.instance.showroom_id:
-            self.add_error("move_to", _("The car stands there already."))
+        if not self.instance._state.adding:
+            if move_to is not None and move_to.pk == self.instance.showroom_id:
+                self.add_error("move_to", _("The car stands there already."))
+        elif cleaned.get("kind") == ProductKind.VEHICLE:
+            try:
+                where = services.showroom_for_new_car(move_to.pk if move_to else None)
+                scope_check(self.user, where.pk if where else None)
+            except ApplicationError as exc:
+                self.add_error("move_to", str(exc.message))
+        elif move_to is not None:
+            self.add_error("move_to", _("Only a car stands in a showroom."))
         return cleaned
 
 
@@ -180,6 +195,26 @@ def _showroom_name(showroom_id) -> str:
     return str(location) if location else str(showroom_id)[:8]
 
 
+class StandsInFilter(admin.SimpleListFilter):
+    """Where each car stands, and the cars that stand nowhere: none should (docs/showrooms.md,
+    "Where each car is"; `/health/components` counts them)."""
+
+    title = _("showroom")
+    parameter_name = "stands_in"
+    NOWHERE = "nowhere"
+
+    def lookups(self, request, model_admin):
+        places = [(str(pk), name) for pk, name in Location.objects.values_list("pk", "name")]
+        return [*places, (self.NOWHERE, _("Nowhere"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NOWHERE:
+            return queryset.filter(kind=ProductKind.VEHICLE, showroom_id=None)
+        if self.value():
+            return queryset.filter(showroom_id=self.value())
+        return queryset
+
+
 @admin.register(Product)
 class ProductAdmin(CatalogAdmin):
     form = ProductAdminForm
@@ -197,6 +232,7 @@ class ProductAdmin(CatalogAdmin):
         "is_active",
         "kind",
         VinFilter,
+        StandsInFilter,
         "condition",
         "body_type",
         "make",
@@ -265,6 +301,22 @@ class ProductAdmin(CatalogAdmin):
     def stands_in(self, product):
         return _showroom_name(product.showroom_id)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        if obj is None:  # a new car is placed, not moved
+            form.base_fields["move_to"].label = _("showroom")
+            form.base_fields["move_to"].help_text = _(
+                "Where the car stands: required when the group has several showrooms."
+            )
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        """A car is changed by its showroom's staff or the group's; a product of the group's
+        (an accessory) by the group's (docs/showrooms.md). Others see its page read-only."""
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or in_scope(request.user, obj.showroom_id))
+
     def save_model(self, request, obj, form, change):
         move = {"to": form.cleaned_data.pop("move_to", None)}
         move["note"] = form.cleaned_data.pop("move_note", "")
@@ -274,10 +326,16 @@ class ProductAdmin(CatalogAdmin):
                 for name in form.changed_data
                 if name in form.cleaned_data
             }
-            services.product_update(product=obj, **changed)
+            services.product_update(product=obj, user=request.user, **changed)
         else:
-            services.product_create(id=obj.pk, **form.cleaned_data)
-        if move["to"] is not None:
+            to = move.pop("to")
+            services.product_add(
+                user=request.user,
+                id=obj.pk,
+                showroom_id=to.pk if to is not None else None,
+                **form.cleaned_data,
+            )
+        if move.get("to") is not None:
             services.vehicle_transfer(
                 user=request.user, product_id=obj.pk, showroom_id=move["to"].pk, note=move["note"]
             )

@@ -15,3 +15,7 @@ class CatalogConfig(DomainAppConfig):
 
     def ready(self):
         from catalog import handlers  # noqa: F401  (registers the event consumers)
+        from catalog.selectors.locations import cars_unplaced_report
+        from common.ops.health import register_component_check
+
+        register_component_check("records:cars_without_showroom", cars_unplaced_report)

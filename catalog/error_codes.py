@@ -10,4 +10,5 @@ class CatalogErrorCode(StrEnum):
     VIN_TAKEN = "vin_taken"
     VIN_CONTRADICTION = "vin_contradiction"
     SHOWROOM_NOT_FOUND = "showroom_not_found"
+    SHOWROOM_REQUIRED = "showroom_required"
     ALREADY_THERE = "already_there"

@@ -30,5 +30,7 @@ class CommonErrorCode(StrEnum):
     # a threshold needs a second, different staff member.
     OWN_RECORD = "own_record"
     SECOND_APPROVER_REQUIRED = "second_approver_required"
+    # Staff of another showroom, where a record changes (common/showrooms.py).
+    OUTSIDE_YOUR_SHOWROOMS = "outside_your_showrooms"
     # A photo that is not one (common/images.py), wherever it is uploaded.
     PHOTO_REFUSED = "photo_refused"

@@ -26,6 +26,9 @@ class Actor(Protocol):
     @property
     def showroom_ids(self) -> list[uuid.UUID]: ...
 
+    @property
+    def whole_group(self) -> bool: ...
+
 
 class Applicant(Actor, Protocol):
     """A user asking for something that only a verified e-mail gets by itself (a loan

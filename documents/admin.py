@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import (
     DatabaseAdminMixin,
+    GroupChangesAdminMixin,
     ReadOnlyAdminMixin,
     ShowroomScopedAdminMixin,
     VersionedTemplateAdmin,
@@ -46,7 +47,7 @@ def _keeper(request) -> bool:
 
 
 @admin.register(LegalEntity)
-class LegalEntityAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+class LegalEntityAdmin(GroupChangesAdminMixin, DatabaseAdminMixin, admin.ModelAdmin):
     """The requisites the customers pay to are read only here: a change of them is a proposal
     that another staff member confirms (docs/documents.md, "Requisites"). Only those allowed
     to change the requisites add a legal entity or choose the one that signs, and a new one

@@ -15,9 +15,11 @@ from accounts import selectors as accounts_selectors
 from common.admin import DatabaseAdminMixin, ReadOnlyAdminMixin, VersionedTemplateAdmin, display
 from common.admin.people import PeopleMixin
 from common.formatting import short_datetime
+from common.showrooms import showroom_scope
 from notifications import rendering, selectors, services
 from notifications.catalogue import NOTICES
 from notifications.models import Delivery, Preference, Suppression, Template
+from orders import selectors as orders_selectors
 
 DB = "notifications"
 
@@ -103,6 +105,16 @@ class DeliveryAdmin(PeopleMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.M
     search_fields = ["=order_id", "=user_id"]
     people_search_fields = ("user_id",)
     exclude = ["context"]
+
+    def get_queryset(self, request):
+        """A showroom's staff see the deliveries about their showrooms' orders; the group's
+        staff every one (docs/showrooms.md, "Staff per showroom")."""
+        deliveries = super().get_queryset(request)
+        scope = showroom_scope(request.user)
+        if scope is None:
+            return deliveries
+        orders = list(orders_selectors.order_ids_of_showrooms(showroom_ids=scope))
+        return deliveries.filter(order_id__in=orders)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -102,9 +102,12 @@ ORDER_TRANSITIONS = TransitionMap(
 PAID_STATUSES = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.COMPLETED)
 OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PROCESSING)
 
-# The staff feed's channel group: every order's pushes go to it, and the back office's
-# dashboard announces there that its figures changed (docs/architecture.md, "The feed").
+# The staff feed's channel groups: every order's pushes go to the group's staff (an admin,
+# the group's manager), a showroom's orders' to that showroom's too (`orders.realtime.
+# showroom_group`); what names no record, such as the back office's dashboard announcing
+# that its figures changed, to every member of staff (docs/architecture.md, "The feed").
 STAFF_GROUP = "orders.staff"
+STAFF_NOTICES_GROUP = "orders.staff.notices"
 
 
 # WHERE BUYERS COME FROM (docs/feeds.md, "Sources")

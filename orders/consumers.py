@@ -1,7 +1,8 @@
 """The live order feed (docs/architecture.md §3.5).
 
-`ws/orders/` carries a client's own orders, or every order for staff; `ws/orders/<id>/` one
-order, for its owner or staff. On connect the client gets a snapshot, then a push for every
+`ws/orders/` carries a client's own orders, or for staff the orders of their scope (every
+order for the group's staff, their showrooms' for a showroom's); `ws/orders/<id>/` one order,
+for its owner or staff who may see it. On connect the client gets a snapshot, then a push for every
 change, each with the order's sequence number: a gap means a missed push, and the client
 refetches over REST."""
 
@@ -32,15 +33,15 @@ class OrderFeedConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)  # missing or another customer's: the same
             return
         if order_id is not None:
-            feed = realtime.order_group(order_id)
-        elif user.is_staff:
-            feed = realtime.STAFF_GROUP
+            feeds = [realtime.order_group(order_id)]
+        elif user.is_staff:  # the orders of their scope only (docs/showrooms.md)
+            feeds = realtime.staff_groups(user)
         else:
-            feed = realtime.customer_group(user.pk)
+            feeds = [realtime.customer_group(user.pk)]
         # Join before reading the snapshot, so that no change falls between the two; and
         # before asking whether the sign-in still holds, so that a revocation committed after
         # the ticket was taken either shows here or reaches this socket through its group.
-        for group in (feed, user_group(user.pk)):
+        for group in (*feeds, user_group(user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups.append(group)
         if not await self._session_current(user):

@@ -6,7 +6,8 @@ that no page maps a status to words of its own (docs/storefront.md, "Buying").""
 from django.db import transaction
 
 from common.realtime import FEED_PUSH, group_send, group_send_after_commit
-from orders.choices import STAFF_GROUP
+from common.showrooms import showroom_scope
+from orders.choices import STAFF_GROUP, STAFF_NOTICES_GROUP
 from orders.models import Order, OrderLink
 from orders.wording import order_status_texts
 
@@ -20,6 +21,19 @@ def order_group(order_id) -> str:
 
 def customer_group(customer_id) -> str:
     return f"orders.customer.{customer_id}"
+
+
+def showroom_group(showroom_id) -> str:
+    """A showroom's staff: its orders' pushes, and no other's (common.showrooms)."""
+    return f"orders.showroom.{showroom_id}"
+
+
+def staff_groups(user) -> list[str]:
+    """The groups a member of staff's feed joins: every order's for the group's staff, their
+    showrooms' orders' for a showroom's, and the notices for all."""
+    scope = showroom_scope(user)
+    orders = [STAFF_GROUP] if scope is None else [showroom_group(pk) for pk in scope]
+    return [*orders, STAFF_NOTICES_GROUP]
 
 
 def order_live(order: Order) -> dict:
@@ -54,7 +68,10 @@ def link_live(link: OrderLink) -> dict:
 
 
 def _groups(order: Order) -> list[str]:
-    return [order_group(order.pk), customer_group(order.customer_id), STAFF_GROUP]
+    groups = [order_group(order.pk), customer_group(order.customer_id), STAFF_GROUP]
+    if order.showroom_id is not None:
+        groups.append(showroom_group(order.showroom_id))
+    return groups
 
 
 def _message(order: Order, event: str, link: OrderLink | None = None) -> dict:

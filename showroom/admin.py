@@ -16,6 +16,7 @@ from accounts import selectors as accounts_selectors
 from common.admin import (
     DatabaseAdminMixin,
     ExportMixin,
+    GroupChangesAdminMixin,
     ReadOnlyAdminMixin,
     ReasonForm,
     ShowroomScopedAdminMixin,
@@ -77,9 +78,10 @@ class HolidayInline(admin.TabularInline):
 
 
 @admin.register(Showroom)
-class ShowroomPlaceAdmin(ShowroomAdmin):
+class ShowroomPlaceAdmin(GroupChangesAdminMixin, ShowroomAdmin):
     """The group's showrooms: what the site's contacts page, footer and e-mails say of each
-    (docs/showrooms.md); its hours by weekday and its holidays below."""
+    (docs/showrooms.md); its hours by weekday and its holidays below. Changed by the group's
+    manager or an admin only."""
 
     list_display = ["name", "city", "address", "phone", "time_zone", "is_active", "position"]
     list_filter = ["city", "is_active"]
@@ -108,9 +110,12 @@ class ResourceTypeAdmin(ShowroomAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(ServiceFormAdminMixin, ShowroomAdmin):
+class ResourceAdmin(ShowroomScopedAdminMixin, ServiceFormAdminMixin, ShowroomAdmin):
     """Saved through the services, so that their events go out as through the API; deleted
-    by the action, which refuses one with bookings still to come (deactivate it instead)."""
+    by the action, which refuses one with bookings still to come (deactivate it instead). A
+    showroom's staff see and change their showrooms' (docs/showrooms.md)."""
+
+    owner_field = None  # a resource is the showroom's, nobody's own
 
     form = ResourceForm
     list_display = [
@@ -130,7 +135,9 @@ class ResourceAdmin(ServiceFormAdminMixin, ShowroomAdmin):
     readonly_fields = ["deleted_at", "created_at", "updated_at"]
     actions = [
         service_action(
-            lambda request, resource: services.resource_delete(resource_id=resource.pk),
+            lambda request, resource: services.resource_delete(
+                resource_id=resource.pk, user=_staff(request)
+            ),
             description=_("Delete the selected resources (none with bookings still to come)"),
             done=_("Deleted"),
         )
@@ -200,7 +207,10 @@ class RegistrationAdmin(PeopleMixin, ReadOnlyShowroomAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(ReadOnlyShowroomAdmin):
+class AllocationAdmin(ShowroomScopedAdminMixin, ReadOnlyShowroomAdmin):
+    """The bookings of a showroom's resources are its staff's (docs/showrooms.md)."""
+
+    showroom_field, owner_field = "resource__showroom_id", "created_by_id"
     list_display = ["resource", "start_time", "end_time", "quantity", "status", "event"]
     list_filter = [date_range_filter("start_time", _("start")), "resource", "status"]
     list_select_related = ["resource", "event"]
@@ -208,7 +218,9 @@ class AllocationAdmin(ReadOnlyShowroomAdmin):
     ordering = ["resource__name", "start_time"]
     actions = [
         service_action(
-            lambda request, allocation: services.allocation_release(allocation_id=allocation.pk),
+            lambda request, allocation: services.allocation_release(
+                allocation_id=allocation.pk, user=_staff(request)
+            ),
             description=_("Release the selected bookings"),
             done=_("Released"),
         )

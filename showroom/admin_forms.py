@@ -141,8 +141,11 @@ class ResourceForm(ServiceForm):
                 values["showroom_id"] = showroom.pk if showroom else None
             return values
 
+        user = self.admin_request.user if self.admin_request else None
         if self.instance._state.adding:
-            return services.resource_create(**fields(self.fields))
+            return services.resource_create(user=user, **fields(self.fields))
         if changed:
-            return services.resource_update(resource_id=self.instance.pk, **fields(changed))
+            return services.resource_update(
+                resource_id=self.instance.pk, user=user, **fields(changed)
+            )
         return None

@@ -9,6 +9,7 @@ class ShowroomConfig(DomainAppConfig):
     admin_section = "showroom"
     managers_may_use = True
     api_resources = (
+        ApiResource("showrooms", "showrooms/", _("The group's showrooms: contacts and hours")),
         ApiResource("showroom-events", "showroom/events/", _("Showroom events and registrations")),
         ApiResource("test-drives", "showroom/test-drives/", _("Test drives")),
     )

@@ -10,7 +10,6 @@ from django.utils import timezone
 from accounts import selectors as accounts_selectors
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
-from common.api.exceptions import ApplicationError
 from showroom import services
 from showroom.models import Event, OpeningHours, Showroom, ShowroomHoliday
 
@@ -81,28 +80,44 @@ def _showrooms_seed() -> list[Showroom]:
     return showrooms
 
 
+def _catalog_told(showrooms: list[Showroom]) -> None:
+    """The catalog's copy of each showroom (`catalog.Location`), written through the
+    catalog's own service as `showroom.created` will write it: the seed places the cars now,
+    whenever the relay carries the events (in services mode, later and in any order)."""
+    for showroom in showrooms:
+        catalog_services.location_note(
+            showroom_id=showroom.pk,
+            name=showroom.name,
+            city=showroom.city,
+            address=showroom.address,
+            phone=showroom.phone,
+            is_active=showroom.is_active,
+        )
+
+
 def _cars_place(showrooms: list[Showroom]) -> dict[str, Showroom]:
-    """Each demo car in the showroom of its make (the sign's brands), the others in turn: the
-    catalog's stock delivered to the group. Returns where each stands, by the car's id."""
+    """Each demo car that stands nowhere yet in the showroom of its make (the sign's brands),
+    the others in turn: the catalog's stock delivered to the group. Returns where each
+    stands, by the car's id."""
     placed: dict[str, Showroom] = {}
     others = 0
     for vehicle_id, make in catalog_selectors.vehicles_unplaced():
         showroom = next((s for s in showrooms if make and make in s.brands), None)
         if showroom is None:
             showroom, others = showrooms[others % len(showrooms)], others + 1
-        try:
-            catalog_services.vehicle_place(product_id=vehicle_id, showroom_id=showroom.pk)
-        except ApplicationError:  # the catalog has not heard of the showroom yet: next run
-            break
+        catalog_services.vehicle_place(product_id=vehicle_id, showroom_id=showroom.pk)
         placed[vehicle_id] = showroom
     return placed
 
 
 def seed(stdout) -> None:
+    """The showrooms, their cars and their events, once; a later run places any car that
+    stands nowhere (one an earlier version of this seed left behind)."""
+    showrooms = list(Showroom.objects.order_by("position")) or _showrooms_seed()
+    _catalog_told(showrooms)
+    placed = _cars_place(showrooms)
     if Event.objects.exists():
         return
-    showrooms = _showrooms_seed()
-    placed = _cars_place(showrooms)
     # A demo car of every new model in the catalog, and the launch shows the first two.
     models_seen: set[tuple[str, str]] = set()
     demo_vehicles = []

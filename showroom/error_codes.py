@@ -14,6 +14,7 @@ class ShowroomErrorCode(StrEnum):
     RESOURCE_IN_USE = "resource_in_use"
     ALLOCATION_INVALID = "allocation_invalid"
     ALLOCATION_NOT_ACTIVE = "allocation_not_active"
+    ALLOCATION_HELD = "allocation_held"
     TEST_DRIVE_NOT_CHANGEABLE = "test_drive_not_changeable"
     TEST_DRIVE_LIMIT_REACHED = "test_drive_limit_reached"
     TEST_DRIVE_TOO_LONG = "test_drive_too_long"

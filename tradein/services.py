@@ -375,6 +375,7 @@ def trade_ins_stock(*, order_id: Id) -> list[TradeIn]:
                 currency=trade_in.currency,
                 description=trade_in.findings,
                 photos=[_bytes(photo) for photo in trade_in.photos.using(DB).all()],
+                showroom_id=trade_in.showroom_id,  # where it was handed over
             )
             stocked.append(
                 _move(trade_in, TradeInStatus.COMPLETED, Role.SYSTEM, stock_product_id=product)

@@ -57,6 +57,7 @@ from accounts.services.users import (
     user_profile_update,
     user_register,
     user_role_set,
+    user_whole_group_grant,
 )
 
 __all__ = [
@@ -106,6 +107,7 @@ __all__ = [
     "user_profile_update",
     "user_register",
     "user_role_set",
+    "user_whole_group_grant",
     "ws_ticket_consume",
     "ws_ticket_issue",
 ]

@@ -239,6 +239,19 @@ def user_role_set(*, actor: User | None, user: User, role: Role) -> User:
     return user
 
 
+def user_whole_group_grant(*, user: User) -> User:
+    """An operator makes a manager the group's: every showroom's records, by the explicit
+    grant (docs/showrooms.md, "Staff per showroom"). Open sockets were authorised for the
+    narrower view: they end, and the manager signs in again."""
+    with transaction.atomic(using=DB):
+        user = _user_locked(user)
+        if not user.whole_group:
+            user.whole_group = True
+            user.save(update_fields=["whole_group", "updated_at"])
+            tokens_revoke_all(user=user, reason="role_changed")
+    return user
+
+
 def user_active_set(
     *, actor: User | None, user: User, is_active: bool, reason: str = "command line"
 ) -> User:

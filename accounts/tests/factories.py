@@ -19,6 +19,12 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     # loan that scoring approves (docs/security.md); `email_verified_at=None` for one who has not.
     email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.django.Password(PASSWORD)
+    # A manager the tests make is the group's unless given showrooms: the grant is explicit
+    # (docs/showrooms.md, "Staff per showroom").
+    showroom_ids = factory.LazyFunction(list)
+    whole_group = factory.LazyAttribute(
+        lambda user: user.role == "manager" and not user.showroom_ids
+    )
 
     @factory.post_generation
     def groups(obj, create, extracted, **kwargs):

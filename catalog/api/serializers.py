@@ -211,6 +211,11 @@ class ProductInputSerializer(StrictInputSerializer):
         required=False, help_text="On sale: true puts a car priced after its trade-in on sale."
     )
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    showroom_id = serializers.UUIDField(
+        required=False,
+        help_text="Where a new car stands: required when the group has several showrooms, "
+        "the only one otherwise. A car moves later by its transfer.",
+    )
     kind = serializers.ChoiceField(
         ProductKind.choices,
         required=False,

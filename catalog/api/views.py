@@ -3,8 +3,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from catalog import selectors, services
@@ -109,17 +110,20 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=s.ProductInputSerializer, responses={201: s.ProductOutputSerializer})
     def create(self, request):
-        product = services.product_create(**self._input())
+        product = services.product_add(user=request.user, **self._input())
         return Response(s.ProductOutputSerializer(product).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProductInputSerializer, responses={200: s.ProductOutputSerializer})
     def partial_update(self, request, pk=None):
-        product = services.product_update(product=self.get_object(), **self._input(partial=True))
+        changes = self._input(partial=True)
+        if "showroom_id" in changes:  # a car moves by its transfer, which is kept
+            raise ValidationError({"showroom_id": [_("Move the car with its transfer.")]})
+        product = services.product_update(product=self.get_object(), user=request.user, **changes)
         return Response(s.ProductOutputSerializer(product).data)
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
-        services.product_deactivate(product=self.get_object())
+        services.product_deactivate(product=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=s.TransferInputSerializer, responses={200: s.ProductOutputSerializer})
@@ -191,6 +195,12 @@ class ProductPhotoViewSet(
 
     def product(self):
         return selectors.product_get(product_id=self.kwargs["product_pk"])
+
+    def initial(self, request, *args, **kwargs):
+        """A car's photos change only by its showroom's staff, or the group's."""
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS:
+            services.product_scope_check(user=request.user, product=self.product())
 
     def get_queryset(self):
         return selectors.photo_list(product_id=self.product().pk)

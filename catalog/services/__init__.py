@@ -13,7 +13,12 @@ from catalog.services.categories import (
     category_update,
 )
 from catalog.services.demo_cars import demo_car_note
-from catalog.services.locations import location_note, vehicle_place, vehicle_transfer
+from catalog.services.locations import (
+    location_note,
+    showroom_for_new_car,
+    vehicle_place,
+    vehicle_transfer,
+)
 from catalog.services.photos import (
     MAX_PHOTOS,
     photo_add,
@@ -23,8 +28,10 @@ from catalog.services.photos import (
 )
 from catalog.services.products import (
     ProductFields,
+    product_add,
     product_create,
     product_deactivate,
+    product_scope_check,
     product_update,
     used_vehicle_take_in,
     vin_agreement_check,
@@ -46,9 +53,12 @@ __all__ = [
     "photo_delete",
     "photo_renditions_make",
     "photo_update",
+    "product_add",
     "product_create",
     "product_deactivate",
+    "product_scope_check",
     "product_update",
+    "showroom_for_new_car",
     "stock_adjust",
     "stock_release",
     "stock_reserve",

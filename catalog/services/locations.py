@@ -11,6 +11,7 @@ from catalog.choices import ProductKind
 from catalog.error_codes import CatalogErrorCode
 from catalog.models import Location, Product, VehicleTransfer
 from common.api.exceptions import ApplicationError
+from common.showrooms import scope_check
 from common.types import Actor, Id
 
 DB = "catalog"
@@ -54,11 +55,27 @@ def vehicle_place(*, product_id: Id, showroom_id: Id) -> None:
     product_list_invalidate_after_commit()
 
 
+def showroom_for_new_car(showroom_id: Id | None) -> Location | None:
+    """Where a new car stands (docs/showrooms.md, "Where each car is"): the showroom named,
+    open to buyers; unnamed, the group's only one. The group with several, it must be named
+    (`showroom_required`); with none yet, the car stands nowhere."""
+    if showroom_id is not None:
+        return _location(showroom_id)
+    open_to_buyers = list(Location.objects.using(DB).filter(is_active=True)[:2])
+    if len(open_to_buyers) > 1:
+        raise ApplicationError(
+            _("Say which showroom the car stands in: the group has several."),
+            code=CatalogErrorCode.SHOWROOM_REQUIRED,
+            details={"showroom_id": [_("Required: the group has several showrooms.")]},
+        )
+    return open_to_buyers[0] if open_to_buyers else None
+
+
 def vehicle_transfer(*, user: Actor, product_id: Id, showroom_id: Id, note: str = "") -> Product:
     """Move a car to another showroom of the group: the car stands and is listed there from
-    now on, the move is kept (who, when, from, to) and told (`vehicle.transferred`). Two moves
-    of one car at once happen one after the other (the car's row lock)."""
-    location = _location(showroom_id)
+    now on, the move is kept (who, when, from, to) and told (`vehicle.transferred`). Only
+    staff of the showroom it stands in, or the group's, move it. Two moves of one car at once
+    happen one after the other (the car's row lock)."""
     with transaction.atomic(using=DB):
         vehicle = (
             Product.objects.using(DB)
@@ -72,6 +89,8 @@ def vehicle_transfer(*, user: Actor, product_id: Id, showroom_id: Id, note: str 
                 code=CatalogErrorCode.PRODUCT_UNAVAILABLE,
                 status=404,
             )
+        scope_check(user, vehicle.showroom_id)
+        location = _location(showroom_id)
         if vehicle.showroom_id == location.pk:
             raise ApplicationError(
                 _("The car stands in %(showroom)s already.") % {"showroom": location.name},

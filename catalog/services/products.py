@@ -14,16 +14,19 @@ from catalog import events
 from catalog.cache import product_list_invalidate_after_commit
 from catalog.choices import Condition, Fuel, ProductKind
 from catalog.error_codes import CatalogErrorCode
-from catalog.models import Category, Product
+from catalog.models import Category, Location, Product
 from catalog.search import search_fields_prepare
 from catalog.services.categories import category_create
 from catalog.services.demo_cars import _demo_car_of_model
+from catalog.services.locations import showroom_for_new_car
 from catalog.services.photos import photo_add
 from catalog.validators import normalize_vin
 from catalog.vin_decode import vin_contradictions
 from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
 from common.events import DomainEvent
+from common.showrooms import scope_check
+from common.types import Actor, Id
 
 DB = "catalog"
 
@@ -133,17 +136,50 @@ class ProductFields(TypedDict, total=False):
     purchase_price: Decimal | None
 
 
-def product_create(**fields: Unpack[ProductFields]) -> Product:
+def product_create(
+    *, standing_in: Location | None = None, **fields: Unpack[ProductFields]
+) -> Product:
+    """A product; a car `standing_in` a showroom stands there from its creation."""
     if (vin := fields.get("vin")) and Product.objects.filter(vin=normalize_vin(vin)).exists():
         raise _vin_taken()
-    return _save_product(Product(**fields), events.PRODUCT_CREATED)
+    product = Product(**fields)
+    if standing_in is not None:
+        product.showroom_id, product.city = standing_in.pk, standing_in.city
+    return _save_product(product, events.PRODUCT_CREATED)
 
 
-def product_update(*, product: Product, **fields: Unpack[ProductFields]) -> Product:
-    """Change a product. A manager's `stock_quantity` is a count of what is on the lot: it
-    replaces the stored number under a row lock."""
+def product_add(
+    *, user: Actor, showroom_id: Id | None = None, **fields: Unpack[ProductFields]
+) -> Product:
+    """A product staff add (the API, the admin) or an import brings: a car stands in a
+    showroom from its creation, the one named or the group's only one, named when the group
+    has several (`showroom_required`), and one of the staff member's own (docs/showrooms.md,
+    "Where each car is"). An accessory is the group's, and stands nowhere."""
+    is_vehicle = bool(fields.get("vin")) or fields.get("kind") == ProductKind.VEHICLE
+    if not is_vehicle:
+        if showroom_id is not None:
+            raise ApplicationError(
+                _("Only a car stands in a showroom."),
+                code=CommonErrorCode.VALIDATION_ERROR,
+                details={"showroom_id": [_("Only for a car.")]},
+            )
+        scope_check(user, None)
+        return product_create(**fields)
+    location = showroom_for_new_car(showroom_id)
+    scope_check(user, location.pk if location else None)
+    return product_create(standing_in=location, **fields)
+
+
+def product_update(
+    *, product: Product, user: Actor | None = None, **fields: Unpack[ProductFields]
+) -> Product:
+    """Change a product: `user`, a member of staff, of the showroom the car stands in, or
+    the group's (its price, its details; docs/showrooms.md). A manager's `stock_quantity` is
+    a count of what is on the lot: it replaces the stored number under a row lock."""
     with transaction.atomic(using=DB):
         product = Product.objects.using(DB).select_for_update().get(pk=product.pk)
+        if user is not None:
+            scope_check(user, product.showroom_id)
         vin = normalize_vin(fields.get("vin") or "")
         if vin and Product.objects.using(DB).filter(vin=vin).exclude(pk=product.pk).exists():
             raise _vin_taken()
@@ -152,9 +188,15 @@ def product_update(*, product: Product, **fields: Unpack[ProductFields]) -> Prod
         return _save_product(product, events.PRODUCT_UPDATED)
 
 
-def product_deactivate(*, product: Product) -> Product:
+def product_deactivate(*, product: Product, user: Actor | None = None) -> Product:
     """Products are withdrawn, not erased: orders and reservations still point at them."""
-    return product_update(product=product, is_active=False)
+    return product_update(product=product, user=user, is_active=False)
+
+
+def product_scope_check(*, user: Actor, product: Product) -> None:
+    """What staff change of a product (its photos too) is their showroom's, or the group's
+    staff's (common.showrooms)."""
+    scope_check(user, product.showroom_id)
 
 
 def used_vehicle_take_in(
@@ -170,14 +212,22 @@ def used_vehicle_take_in(
     currency: str,
     description: str,
     photos: list[bytes],
+    showroom_id: Id | None = None,
 ) -> UUID:
     """A used car the dealership bought for `price` (a trade-in, docs/tradein.md), into
     stock: one car, with its photos and its purchase price, off sale until a manager sets
-    its sale price, in the used cars' category. Once per `product_id`: taken in again, it
-    is the same car."""
+    its sale price, in the used cars' category, standing in `showroom_id`, where it was
+    handed over (the group's only showroom for a trade-in of the group's; with several, in
+    none until a manager places it: the admin lists such cars). Once per `product_id`: taken
+    in again, it is the same car."""
     if Product.objects.using(DB).filter(pk=product_id).exists():
         return product_id
+    try:
+        where = showroom_for_new_car(showroom_id)
+    except ApplicationError:  # a showroom since closed, or the group's with several
+        where = None
     product = product_create(
+        standing_in=where,
         id=product_id,
         name=f"{make} {model}, {year}",
         description=description,

@@ -5,6 +5,7 @@ admin and the site itself (docs/admin.md)."""
 from common.admin.actions import (
     AwaitingSecondApproval,
     DatabaseAdminMixin,
+    GroupChangesAdminMixin,
     ReadOnlyAdminMixin,
     ReasonForm,
     ShowroomScopedAdminMixin,
@@ -42,6 +43,7 @@ __all__ = [
     "ExportMixin",
     "ExportResource",
     "ExportXLSX",
+    "GroupChangesAdminMixin",
     "ReadOnlyAdminMixin",
     "ReadOnlyInline",
     "ReasonForm",

@@ -21,7 +21,7 @@ from django_stubs_ext import StrOrPromise
 
 from common.api.exceptions import ApplicationError
 from common.formatting import count_of, money
-from common.showrooms import visible_to
+from common.showrooms import in_scope, visible_to
 from common.types import Actor
 
 _ModelT = TypeVar("_ModelT", bound=models.Model)
@@ -53,7 +53,7 @@ class ShowroomScopedAdminMixin(admin.ModelAdmin[_ModelT]):
     `owner_field` its client."""
 
     showroom_field = "showroom_id"
-    owner_field = "customer_id"
+    owner_field: str | None = "customer_id"  # None: records nobody owns
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[_ModelT]:
         records = self.with_showroom(super().get_queryset(request))
@@ -64,6 +64,24 @@ class ShowroomScopedAdminMixin(admin.ModelAdmin[_ModelT]):
         """`records` with what `showroom_field` names: a field of the model's by default, an
         annotation where the showroom is another row's."""
         return records
+
+
+class GroupChangesAdminMixin(admin.ModelAdmin[_ModelT]):
+    """Records of the whole group (a showroom's details, a legal entity): a showroom's staff
+    read them, the group's staff (its manager, the admins) alone add, change and delete them
+    (docs/showrooms.md, "Staff per showroom")."""
+
+    def _group_staff(self, request: HttpRequest) -> bool:
+        return in_scope(cast(Actor, request.user), None)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._group_staff(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
+        return self._group_staff(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
+        return self._group_staff(request) and super().has_delete_permission(request, obj)
 
 
 class ReadOnlyAdminMixin:

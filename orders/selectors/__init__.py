@@ -291,6 +291,12 @@ def order_showroom(*, order_id: Id) -> UUID | None:
     return Order.objects.filter(pk=order_id).values_list("showroom_id", flat=True).first()
 
 
+def order_ids_of_showrooms(*, showroom_ids: list[UUID]) -> QuerySet[Order, UUID]:
+    """The ids of the orders the showrooms sell: what other apps narrow a showroom's staff's
+    view of their order-bound records to (notifications' deliveries)."""
+    return Order.objects.filter(showroom_id__in=showroom_ids).values_list("pk", flat=True)
+
+
 def order_total(*, order_id: Id) -> Decimal | None:
     """The order's total now, whoever asks (None: no such order): what payments holds the
     lender's money to, so that no order is paid past it (docs/deal.md)."""

@@ -139,6 +139,11 @@ class ResourceInputSerializer(StrictInputSerializer):
     opens_at = ClockTimeField()
     closes_at = ClockTimeField()
     vehicle_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+    showroom_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="The showroom it stands in: one of a showroom's staff's own; null: the group's.",
+    )
 
     def validate(self, data):
         if data["closes_at"] <= data["opens_at"]:
@@ -175,6 +180,7 @@ class ResourceOutputSerializer(serializers.ModelSerializer):
             "opens_at",
             "closes_at",
             "vehicle_id",
+            "showroom_id",
             "is_active",
             "created_at",
             "updated_at",
@@ -299,3 +305,54 @@ class TestDriveOutputSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+# THE GROUP'S SHOWROOMS, AS THE CONTACTS PAGE SHOWS THEM
+# ------------------------------------------------------------------------------
+class WeekdayHoursSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(help_text="1 Monday … 7 Sunday (ISO 8601).")
+    opens = serializers.TimeField(allow_null=True, help_text="On its own clock; null: closed.")
+    closes = serializers.TimeField(allow_null=True)
+
+
+class HolidaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    opens = serializers.TimeField(allow_null=True, help_text="Null: closed that day.")
+    closes = serializers.TimeField(allow_null=True)
+
+    def to_representation(self, instance):
+        day, opens, closes = instance
+        return super().to_representation({"date": day, "opens": opens, "closes": closes})
+
+
+class ShowroomOutputSerializer(serializers.Serializer):
+    """A showroom open to buyers (docs/showrooms.md): its contacts, brands, clock and hours,
+    its holidays from yesterday on, and whether it is open now."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    brands = serializers.SerializerMethodField()
+    city = serializers.CharField()
+    address = serializers.CharField()
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    map_url = serializers.URLField()
+    phone = serializers.CharField()
+    service_phone = serializers.CharField()
+    email = serializers.EmailField()
+    time_zone = serializers.CharField(help_text="IANA time zone: its hours are on this clock.")
+    is_open_now = serializers.SerializerMethodField()
+    next_opening = serializers.SerializerMethodField()
+    week = WeekdayHoursSerializer(many=True)
+    holidays = HolidaySerializer(many=True)
+
+    def get_brands(self, card) -> list[str]:
+        return [brand.strip() for brand in card.brands.split(",") if brand.strip()]
+
+    def get_is_open_now(self, card) -> bool:
+        return card.is_open()
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_next_opening(self, card):
+        opening = card.next_opening()
+        return opening.isoformat() if opening else None

@@ -3,6 +3,7 @@ from django.urls import path
 from showroom.api import views
 
 urlpatterns = [
+    path("showrooms/", views.ShowroomListView.as_view(), name="showrooms"),
     path(
         "showroom/categories/", views.CategoryListCreateView.as_view(), name="showroom-categories"
     ),

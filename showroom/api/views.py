@@ -1,7 +1,7 @@
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,10 +12,22 @@ from showroom import selectors, services
 from showroom.api import serializers as s
 from showroom.filters import AllocationFilter, EventFilter, TestDriveFilter
 from showroom.models import Registration
+from showroom.selectors.showrooms import showrooms_for_buyers
 
 
 def _created(serializer_class, instance) -> Response:
     return Response(serializer_class(instance).data, status=status.HTTP_201_CREATED)
+
+
+class ShowroomListView(APIView):
+    """The group's showrooms open to buyers, for anyone: what the contacts page shows."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: s.ShowroomOutputSerializer(many=True)})
+    def get(self, request):
+        cards = showrooms_for_buyers()
+        return Response(s.ShowroomOutputSerializer(cards, many=True).data)
 
 
 class CategoryListCreateView(generics.ListAPIView):
@@ -160,7 +172,8 @@ class ResourceListCreateView(generics.ListAPIView):
     @extend_schema(request=s.ResourceInputSerializer, responses={201: s.ResourceOutputSerializer})
     def post(self, request):
         data = validated(s.ResourceInputSerializer, request)
-        return _created(s.ResourceOutputSerializer, services.resource_create(**data))
+        resource = services.resource_create(user=request.user, **data)
+        return _created(s.ResourceOutputSerializer, resource)
 
 
 class ResourceDetailView(APIView):
@@ -191,7 +204,7 @@ class ResourceDetailView(APIView):
     def _update(self, request, pk, *, partial: bool) -> Response:
         resource = self._resource(pk)
         data = validated(s.ResourceUpdateInputSerializer, request, partial=partial)
-        services.resource_update(resource_id=resource.pk, **data)
+        services.resource_update(resource_id=resource.pk, user=request.user, **data)
         return Response(s.ResourceOutputSerializer(self._resource(pk)).data)
 
     @extend_schema(
@@ -199,7 +212,7 @@ class ResourceDetailView(APIView):
         summary="Delete a resource with no booking still to come (staff); 409 otherwise",
     )
     def delete(self, request, pk):
-        services.resource_delete(resource_id=self._resource(pk).pk)
+        services.resource_delete(resource_id=self._resource(pk).pk, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -240,7 +253,7 @@ class AllocationReleaseView(APIView):
         allocation = selectors.allocation_get(user=request.user, allocation_id=pk)
         return Response(
             s.AllocationOutputSerializer(
-                services.allocation_release(allocation_id=allocation.pk)
+                services.allocation_release(allocation_id=allocation.pk, user=request.user)
             ).data
         )
 

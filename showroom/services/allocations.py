@@ -12,11 +12,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common.api.exceptions import ApplicationError
+from common.showrooms import scope_check
 from common.types import Actor, Id
 from showroom import events
 from showroom.choices import ALLOCATION_TRANSITIONS, AllocationStatus
 from showroom.error_codes import ShowroomErrorCode
-from showroom.models import Allocation, Resource
+from showroom.models import Allocation, Resource, TestDrive
 from showroom.services.resources import _peak_use, _resource_locked
 
 DB = "showroom"
@@ -152,11 +153,35 @@ def _unavailable(resource: Resource) -> ApplicationError:
     )
 
 
-def allocation_release(*, allocation_id: Id) -> Allocation:
+def allocation_release(*, allocation_id: Id, user: Actor | None = None) -> Allocation:
+    """Give a booking back: `user`, staff of its resource's showroom or the group's. A test
+    drive's or an event's booking is given back with it (its cancellation), never alone: the
+    test drive would stand booked on a slot another could take."""
     with transaction.atomic(using=DB):
-        allocation = Allocation.objects.using(DB).select_for_update().get(pk=allocation_id)
+        allocation = (
+            Allocation.objects.using(DB)
+            .select_for_update()
+            .select_related("resource")
+            .get(pk=allocation_id)
+        )
+        if user is not None:
+            scope_check(user, allocation.resource.showroom_id)
+        if held_by := _held_by(allocation):
+            raise ApplicationError(held_by, code=ShowroomErrorCode.ALLOCATION_HELD, status=409)
         _allocation_release(allocation)
     return allocation
+
+
+def _held_by(allocation: Allocation) -> str | Promise:
+    """Why an active booking is not given back alone ("" for none): a test drive or an
+    event holds it."""
+    if allocation.status != AllocationStatus.ACTIVE:
+        return ""
+    if TestDrive.objects.using(DB).filter(allocation=allocation).exists():
+        return _("This booking is a test drive's: cancel the test drive, and it is given back.")
+    if allocation.event_id is not None:
+        return _("This booking is an event's: cancel the event, and it is given back.")
+    return ""
 
 
 def _allocation_release(allocation: Allocation) -> None:

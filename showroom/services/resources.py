@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 
 from common.api.exceptions import ApplicationError
 from common.error_codes import CommonErrorCode
-from common.types import Id
+from common.showrooms import scope_check
+from common.types import Actor, Id
 from showroom import events
 from showroom.choices import AllocationStatus
 from showroom.error_codes import ShowroomErrorCode
@@ -61,7 +62,11 @@ def _existing(
         )
 
 
-def resource_create(*, type_id: Id, **fields: Any) -> Resource:
+def resource_create(*, type_id: Id, user: Actor | None = None, **fields: Any) -> Resource:
+    """A resource; `user`, a member of staff, adds it to one of their showrooms (or the
+    group's staff anywhere; common.showrooms)."""
+    if user is not None:
+        scope_check(user, fields.get("showroom_id"))
     _existing(ResourceType, type_id, "type_id", ShowroomErrorCode.RESOURCE_TYPE_NOT_FOUND)
     with transaction.atomic(using=DB):
         resource = Resource.objects.using(DB).create(type_id=type_id, **fields)
@@ -71,15 +76,20 @@ def resource_create(*, type_id: Id, **fields: Any) -> Resource:
     return resource
 
 
-def resource_update(*, resource_id: Id, **fields: Any) -> Resource:
+def resource_update(*, resource_id: Id, user: Actor | None = None, **fields: Any) -> Resource:
     """Change a resource's details, or deactivate it (`is_active` false: it takes no new
     booking, and those it has stand) or activate it again. Its bookings still to come keep
-    their times: the quantity cannot go below what they use at once."""
+    their times: the quantity cannot go below what they use at once. `user`, a member of
+    staff, changes one of their showrooms', and moves it only to another of theirs."""
     _existing(
         ResourceType, fields.get("type_id"), "type_id", ShowroomErrorCode.RESOURCE_TYPE_NOT_FOUND
     )
     with transaction.atomic(using=DB):
         resource = _resource_locked(resource_id)
+        if user is not None:
+            scope_check(user, resource.showroom_id)
+            if "showroom_id" in fields:
+                scope_check(user, fields["showroom_id"])
         for name, value in fields.items():
             setattr(resource, name, value)
         if resource.closes_at <= resource.opens_at:
@@ -108,12 +118,14 @@ def resource_update(*, resource_id: Id, **fields: Any) -> Resource:
     return resource
 
 
-def resource_delete(*, resource_id: Id) -> None:
+def resource_delete(*, resource_id: Id, user: Actor | None = None) -> None:
     """Delete a resource that has no booking still to come (deactivate one that has). Its
     row stays, deactivated and marked deleted, for its past bookings and test drives to keep
     it; the API no longer shows it."""
     with transaction.atomic(using=DB):
         resource = _resource_locked(resource_id)
+        if user is not None:
+            scope_check(user, resource.showroom_id)
         ahead = _allocations_ahead(resource).count()
         if ahead:
             raise ApplicationError(

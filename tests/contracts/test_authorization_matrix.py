@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 from accounts import services as accounts_services
 from accounts.tests.factories import UserFactory
 from catalog import services as catalog_services
+from catalog.models import Product
 from catalog.tests.factories import jpeg
 from conftest import cache_clear, client_for
 from crm.tests.factories import crm_client_make
@@ -71,6 +72,9 @@ SELF_OR_ADMIN = row(401, OK, 404, 404, OK)
 # An order's, or a record of an order's: its customer's, and its showroom's staff's.
 OWNER_OR_SHOWROOM = row(401, OK, 404, OK, OK, other_showroom=404)
 SHOWROOM_STAFF = row(401, 403, 403, OK, OK, other_showroom=404)
+# A car: everyone reads it; its showroom's staff and the group's change it, another showroom's
+# are refused (403: the car itself is public).
+CAR_STAFF = row(401, 403, 403, OK, OK, other_showroom=403)
 
 V1 = "/api/v1"
 MATRIX = {
@@ -131,16 +135,16 @@ MATRIX = {
     ("GET", f"{V1}/catalog/products/"): PUBLIC,
     ("POST", f"{V1}/catalog/products/"): STAFF,
     ("GET", f"{V1}/catalog/products/{{id}}/"): PUBLIC,
-    ("PATCH", f"{V1}/catalog/products/{{id}}/"): STAFF,
-    ("DELETE", f"{V1}/catalog/products/{{id}}/"): STAFF,
-    ("POST", f"{V1}/catalog/products/{{id}}/transfer/"): STAFF,
+    ("PATCH", f"{V1}/catalog/products/{{id}}/"): CAR_STAFF,
+    ("DELETE", f"{V1}/catalog/products/{{id}}/"): CAR_STAFF,
+    ("POST", f"{V1}/catalog/products/{{id}}/transfer/"): CAR_STAFF,
     ("GET", f"{V1}/catalog/products/facets/"): PUBLIC,
     ("GET", f"{V1}/catalog/products/compare/"): PUBLIC,
     ("GET", f"{V1}/catalog/products/{{product_pk}}/photos/"): PUBLIC,
-    ("POST", f"{V1}/catalog/products/{{product_pk}}/photos/"): STAFF,
+    ("POST", f"{V1}/catalog/products/{{product_pk}}/photos/"): CAR_STAFF,
     ("GET", f"{V1}/catalog/products/{{product_pk}}/photos/{{id}}/"): PUBLIC,
-    ("PATCH", f"{V1}/catalog/products/{{product_pk}}/photos/{{id}}/"): STAFF,
-    ("DELETE", f"{V1}/catalog/products/{{product_pk}}/photos/{{id}}/"): STAFF,
+    ("PATCH", f"{V1}/catalog/products/{{product_pk}}/photos/{{id}}/"): CAR_STAFF,
+    ("DELETE", f"{V1}/catalog/products/{{product_pk}}/photos/{{id}}/"): CAR_STAFF,
     ("GET", f"{V1}/orders/"): SIGNED_IN,
     ("POST", f"{V1}/orders/"): SIGNED_IN,
     ("GET", f"{V1}/orders/stats/"): STAFF,
@@ -221,6 +225,7 @@ MATRIX = {
     ("POST", f"{V1}/showroom/registrations/{{id}}/cancel"): OWNER_OR_STAFF,
     ("GET", f"{V1}/showroom/resource-types/"): SIGNED_IN,
     ("POST", f"{V1}/showroom/resource-types/"): STAFF,
+    ("GET", f"{V1}/showrooms/"): PUBLIC,
     ("GET", f"{V1}/showroom/resources/"): SIGNED_IN,
     ("POST", f"{V1}/showroom/resources/"): STAFF,
     ("GET", f"{V1}/showroom/resources/{{id}}/"): row(401, OK, OK, OK, OK, other_showroom=404),
@@ -396,7 +401,7 @@ class World:
         return {
             "users": lambda: self.client.pk,
             "catalog/categories": lambda: category_make().pk,
-            "catalog/products": lambda: product_make().pk,
+            "catalog/products": lambda: self.car.pk,
             "catalog/products/{product_pk}/photos": lambda: self.photo.pk,
             "orders": lambda: self.order.pk,
             "payments": lambda: completed_payment_make(self.client, self.order, "100.00").pk,
@@ -449,8 +454,16 @@ class World:
     @property
     def photo(self):
         if not hasattr(self, "_photo"):
-            self._photo = catalog_services.photo_add(product=vehicle_make(), data=jpeg())
+            self._photo = catalog_services.photo_add(product=self.car, data=jpeg())
         return self._photo
+
+    @property
+    def car(self):
+        """A car that stands in the manager's showroom."""
+        car = vehicle_make()
+        Product.objects.filter(pk=car.pk).update(showroom_id=SHOWROOM)
+        car.showroom_id = SHOWROOM
+        return car
 
     @property
     def resource(self):

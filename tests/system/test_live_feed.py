@@ -3,6 +3,7 @@ layer; payments are processed by a real Celery worker. Everything is committed."
 
 import json
 import time
+import uuid
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ from accounts.tokens import AccessToken
 from common.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 from orders import selectors as orders_selectors
 from orders import services as orders_services
+from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from tests.feeds import bearer, receive, receive_until, subscribe, ticket_for
 
@@ -287,3 +289,28 @@ def test_a_payment_waiting_for_the_customers_confirmation_is_pushed(server, cust
         "currency": "RUB",
     }
     assert pushes[-1]["order"]["status"] == "pending"
+
+
+def test_a_showrooms_managers_feed_carries_only_that_showrooms_orders(server, customer):
+    """Finding 4 of the fifth review: every showroom's orders went to every member of staff
+    (docs/showrooms.md, "Staff per showroom")."""
+    leningradka, varshavka = uuid.uuid4(), uuid.uuid4()
+    manager = UserFactory(role="manager", showroom_ids=[leningradka])
+    ours, theirs = (order_make(customer, (product_make(), 1)) for _ in range(2))
+    Order.objects.filter(pk=ours.pk).update(showroom_id=leningradka)
+    Order.objects.filter(pk=theirs.pk).update(showroom_id=varshavka)
+
+    with subscribe(server, "ws/orders/", f"ticket={ticket_for(server, manager)}") as staff_ws:
+        snapshot = receive(staff_ws)
+        for order in (theirs, ours):
+            orders_services.order_status_set(order_id=order.pk, status="cancelled", user=customer)
+        pushes = [
+            push
+            for push in receive_until(
+                staff_ws, lambda m: m.get("order", {}).get("id") == str(ours.pk)
+            )
+            if "order" in push
+        ]
+
+    assert [o["id"] for o in snapshot["orders"]] == [str(ours.pk)]
+    assert [p["order"]["id"] for p in pushes] == [str(ours.pk)]

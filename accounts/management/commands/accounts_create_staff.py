@@ -17,11 +17,17 @@ class Command(BaseCommand):
         parser.add_argument("--role", choices=[Role.MANAGER, Role.ADMIN], required=True)
         parser.add_argument("--full-name", default="")
         parser.add_argument(
+            "--whole-group",
+            action="store_true",
+            help="A manager of the whole group, who sees every showroom's records; without "
+            "it, tick the manager's showrooms in the admin (docs/showrooms.md).",
+        )
+        parser.add_argument(
             "--password",
             help="Password for a new user; asked for interactively when omitted.",
         )
 
-    def handle(self, *args, email, role, full_name, password, **options):
+    def handle(self, *args, email, role, full_name, password, whole_group, **options):
         user = User.objects.filter(email=email_normalize(email)).first()
         if user is None:
             password = password or getpass.getpass("Password: ")
@@ -32,4 +38,6 @@ class Command(BaseCommand):
                 details = json.dumps(exc.details, default=str, ensure_ascii=False)
                 raise CommandError(f"{exc.message} {details}") from exc
         user = services.user_role_set(actor=None, user=user, role=Role(role))
+        if whole_group:
+            user = services.user_whole_group_grant(user=user)
         self.stdout.write(self.style.SUCCESS(f"{user.email} is now {user.role}."))

@@ -25,10 +25,12 @@ from showroom import demo as showroom_demo
 SEEDS = {
     "accounts": accounts_demo.seed,
     "catalog": catalog_demo.seed,
+    # The showrooms before the orders: each car stands in one before anyone buys it, so
+    # that every order belongs to its car's showroom (docs/showrooms.md).
+    "showroom": showroom_demo.seed,
     "orders": orders_demo.seed,
     "financing": financing_demo.seed,
     "insurance": insurance_demo.seed,
-    "showroom": showroom_demo.seed,
     "crm": crm_demo.seed,
     "documents": documents_demo.seed,
     "what crosses apps": crossing.seed,
