@@ -8,7 +8,7 @@ from accounts import services
 from accounts.choices import Role
 from accounts.models import User
 
-DEMO_USERS = [
+DEMO_USERS: list[dict[str, Any]] = [
     {
         "email": "admin@autosalon.local",
         "password": "Admin-demo-2026",

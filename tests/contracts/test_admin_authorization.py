@@ -57,7 +57,7 @@ class World:
         )
 
     def delivery(self) -> Delivery:
-        customer = UserFactory()
+        customer = UserFactory.create()
         order = order_make(customer, (product_make(), 1))
         Order.objects.filter(pk=order.pk).update(showroom_id=self.showroom.pk)
         return Delivery.objects.create(
