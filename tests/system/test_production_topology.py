@@ -312,3 +312,33 @@ def test_a_showrooms_manager_sees_that_showrooms_records_only(stack):
     assert {r["id"] for r in resources} == {
         r["id"] for r in all_resources if r["vehicle_id"] in cars_here
     }
+
+
+def test_a_car_created_through_the_api_stands_where_it_was_told(stack):
+    ids = stack.showroom_ids()
+    where = next(i for name, i in ids.items() if name != LENINGRADKA)
+    group = stack.bearer("manager@autosalon.local")
+    category = stack.cars()[0]["category"]
+    car = {
+        "name": "Haval Jolion",
+        "price": "2199000.00",
+        "category": category,
+        "vin": "LGWEF4A59RF000001",
+        "make": "Haval",
+        "model": "Jolion",
+        "year": 2024,
+        "showroom_id": where,
+    }
+
+    made = stack.http.post("/api/v1/catalog/products/", json=car, headers=group)
+
+    assert made.status_code == 201, made.text
+    answer = stack.http.get(f"/api/v1/catalog/products/{made.json()['id']}/")
+    assert answer.json()["showroom_id"] == where
+    # A showroom's manager does not stock another's.
+    refused = stack.http.post(
+        "/api/v1/catalog/products/",
+        json={**car, "vin": "LGWEF4A59RF000002"},
+        headers=stack.bearer(LENINGRADKA_MANAGER),
+    )
+    assert refused.status_code == 403, refused.text
