@@ -19,6 +19,7 @@ from conftest import browser_for
 from documents.models import LegalEntity
 from documents.tests.factories import legal_entity_make
 from notifications.models import Delivery
+from notifications.tests.factories import order_delivery_make
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from showroom import services as showroom_services
@@ -60,15 +61,7 @@ class World:
         customer = UserFactory.create()
         order = order_make(customer, (product_make(), 1))
         Order.objects.filter(pk=order.pk).update(showroom_id=self.showroom.pk)
-        return Delivery.objects.create(
-            user_id=customer.pk,
-            order_id=order.pk,
-            notice="order.status_changed",
-            channel="email",
-            recipient=customer.email,
-            category="transactional",
-            key=f"matrix-{order.pk}",
-        )
+        return order_delivery_make(customer, order)
 
 
 def action(browser, model: str, name: str, pk) -> None:

@@ -17,7 +17,7 @@ from catalog.tests.factories import jpeg
 from conftest import browser_for, client_for
 from documents.models import LegalEntity
 from documents.tests.factories import legal_entity_make
-from notifications.models import Delivery
+from notifications.tests.factories import order_delivery_make
 from orders.tests.factories import order_make, product_make, vehicle_make
 from showroom import services as showroom_services
 from showroom.models import Allocation, Resource, Showroom
@@ -291,18 +291,7 @@ def test_the_deliveries_are_scoped_by_their_orders_showroom(group, staff, custom
     theirs = order_make(customer, (placed(group[1]), 1))
     ours = order_make(customer, (placed(group[0]), 1))
     assert (theirs.showroom_id, ours.showroom_id) == (group[1].pk, group[0].pk)
-    made = {
-        order.pk: Delivery.objects.create(
-            user_id=customer.pk,
-            order_id=order.pk,
-            notice="order.status_changed",
-            channel="email",
-            recipient=customer.email,
-            category="transactional",
-            key=f"order-{order.pk}",
-        )
-        for order in (theirs, ours)
-    }
+    made = {order.pk: order_delivery_make(customer, order) for order in (theirs, ours)}
 
     page = browser_for(staff["leningradka"]).get(reverse("admin:notifications_delivery_changelist"))
 
