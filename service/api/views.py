@@ -1,4 +1,3 @@
-from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
@@ -28,13 +27,12 @@ class SlotsView(APIView):
         slots = services.slots_free(
             showroom_id=data["showroom_id"], day=data["date"], menu_id=data["menu_id"]
         )
-        minutes = int((slots[0][1] - slots[0][0]).total_seconds() // 60) if slots else 0
         return Response(
             s.SlotsOutputSerializer(
                 {
                     "showroom_id": data["showroom_id"],
                     "date": data["date"],
-                    "minutes": minutes or settings.SERVICE_SLOT_MINUTES,
+                    "minutes": services.work_minutes(menu_id=data["menu_id"]),
                     "slots": [{"start_time": start, "end_time": end} for start, end in slots],
                 }
             ).data

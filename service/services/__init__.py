@@ -9,6 +9,7 @@ from service.services.bookings import (
     booking_link_token,
     booking_reschedule,
     slots_free,
+    work_minutes,
 )
 from service.services.codes import phone_code_check, phone_code_send, phone_code_spend
 from service.services.resources import (
@@ -37,4 +38,5 @@ __all__ = [
     "phone_code_send",
     "phone_code_spend",
     "slots_free",
+    "work_minutes",
 ]

@@ -63,6 +63,12 @@ def menu_active(menu_id: Id) -> MaintenanceMenu:
     return menu
 
 
+def work_minutes(*, menu_id: Id | None) -> int:
+    """How long the work books a bay: a menu's (`booking_length`), or a complaint's."""
+    length = booking_length(None if menu_id is None else menu_active(menu_id))
+    return int(length.total_seconds() // 60)
+
+
 def booking_length(menu: MaintenanceMenu | None) -> timedelta:
     """A menu's norm hours rounded up to whole slots; an hour for a complaint."""
     if menu is None:
@@ -132,11 +138,11 @@ def slots_free(
     """The starts on `day` (the showroom's calendar) at which some bay is free for the
     menu's norm hours (an hour for a complaint), every SERVICE_SLOT_MINUTES from opening."""
     card = showroom_card(showroom_id)
-    menu = None if menu_id is None else menu_active(menu_id)
+    length = booking_length(None if menu_id is None else menu_active(menu_id))
     hours = card.hours_on(day)
     if hours is None:
         return []
-    zone, length = ZoneInfo(card.time_zone), booking_length(menu)
+    zone = ZoneInfo(card.time_zone)
     step = timedelta(minutes=settings.SERVICE_SLOT_MINUTES)
     start, closes = datetime.combine(day, hours[0], zone), datetime.combine(day, hours[1], zone)
     bays = list(Bay.objects.using(DB).filter(showroom_id=showroom_id, is_active=True))
