@@ -142,6 +142,19 @@ COUNTED: dict[str, Callable[[int], str]] = {
         "%(count)d notification template", "%(count)d notification templates", n
     ),
     "tradein.tradein": lambda n: ngettext("%(count)d trade-in", "%(count)d trade-ins", n),
+    "service.bay": lambda n: ngettext("%(count)d service bay", "%(count)d service bays", n),
+    "service.advisor": lambda n: ngettext(
+        "%(count)d service advisor", "%(count)d service advisors", n
+    ),
+    "service.labourrate": lambda n: ngettext("%(count)d labour rate", "%(count)d labour rates", n),
+    "service.operation": lambda n: ngettext("%(count)d operation", "%(count)d operations", n),
+    "service.part": lambda n: ngettext("%(count)d part", "%(count)d parts", n),
+    "service.maintenancemenu": lambda n: ngettext(
+        "%(count)d maintenance menu", "%(count)d maintenance menus", n
+    ),
+    "service.booking": lambda n: ngettext(
+        "%(count)d service booking", "%(count)d service bookings", n
+    ),
     "financing.loanapplication": lambda n: ngettext(
         "%(count)d loan application", "%(count)d loan applications", n
     ),

@@ -48,6 +48,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("documents.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("tradein.api.urls")),
+    path("", include("service.api.urls")),
 ]
 
 urlpatterns = [

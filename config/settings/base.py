@@ -56,6 +56,7 @@ from integrations.settings import *  # noqa: E402, F403
 from tradein.settings import *  # noqa: E402, F403
 from documents.settings import *  # noqa: E402, F403
 from notifications.settings import *  # noqa: E402, F403
+from service.settings import *  # noqa: E402, F403
 from backoffice.settings import *  # noqa: E402, F403
 
 # What the registry of apps below builds on.
@@ -83,6 +84,7 @@ DOMAIN_APPS = [
     "documents",
     "notifications",
     "tradein",
+    "service",
 ]
 FRAMEWORK_APPS = [
     "common.apps.AdminConfig",  # Django's admin on the Autosalon site (common/admin/site.py)

@@ -23,7 +23,8 @@ DATABASES="accounts:auth_db catalog:catalog_db orders:order_db payments:payment_
 financing:financing_db insurance:insurance_db showroom:showroom_db crm:crm_db
 integrations:integrations_db documents:documents_db
 notifications:notifications_db
-tradein:tradein_db"
+tradein:tradein_db
+service:service_db"
 
 password() {
 	# 32 letters and digits: nothing that needs escaping in a URL, a config file or a shell.

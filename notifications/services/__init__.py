@@ -2,9 +2,10 @@
 notice made deliveries in the consumer's transaction in `notices.py`, a delivery sent under a
 lease and the stalled ones handed back in `deliveries.py`, the customer's preferences and the
 unsubscribe link in `preferences.py`, the templates' versions in `templates.py`, the reminders
-in `reminders.py`."""
+in `reminders.py`, a code sent by SMS to a phone of no account in `codes.py`."""
 
 from notifications.catalogue import Amount, Percent, Value
+from notifications.services.codes import sms_send
 from notifications.services.deliveries import (
     LINE_BREAKS,
     SendLater,
@@ -47,6 +48,7 @@ __all__ = [
     "notify",
     "preferences_update",
     "reminders_send",
+    "sms_send",
     "template_current",
     "template_problems",
     "template_version_create",

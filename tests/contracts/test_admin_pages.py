@@ -48,6 +48,8 @@ from payments.models import LedgerTransaction, Payment, Refund
 from payments.providers import Kind, Notification
 from payments.services.notifications import provider_notification_receive
 from payments.tests.factories import completed_payment_make
+from service import services as service_services
+from service.tests.factories import booking_make, menu_make, service_showroom_make
 from showroom import services as showroom_services
 from showroom.models import Allocation, Event, Registration, TestDrive
 from showroom.tests.factories import event_make, resource_make, showroom_make, tomorrow_at
@@ -124,6 +126,16 @@ def _rows_make(customer) -> None:
     documents_rows_make(order)
     notifications_rows_make(customer, order)
     trade_in_make(customer, order)  # and its photo-less appraisal
+    service_rows_make(customer)
+
+
+def service_rows_make(customer) -> None:
+    """A showroom's bay, advisor and labour rate; a maintenance menu with its operation and
+    part; the customer's booking with that menu."""
+    showroom = service_showroom_make()
+    service_services.labour_rate_set(showroom_id=showroom.pk, rate=Decimal("2500.00"))
+    menu = menu_make(model=f"Vesta {showroom.pk.hex[:6]}")
+    booking_make(customer, showroom, menu_id=menu.pk, complaint="")
 
 
 def notifications_rows_make(customer, order) -> None:

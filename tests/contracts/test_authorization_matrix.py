@@ -36,6 +36,7 @@ from orders.models import Order
 from orders.tests.factories import category_make, order_make, product_make, vehicle_make
 from payments import services as payments_services
 from payments.tests.factories import completed_payment_make
+from service.tests.factories import booking_make, service_showroom_make
 from showroom import services as showroom_services
 from showroom.tests.factories import event_make, resource_make, showroom_make, tomorrow_at
 from tradein.tests.factories import trade_in_make
@@ -241,6 +242,20 @@ MATRIX = {
     ("POST", f"{V1}/showroom/test-drives/{{id}}/reschedule"): OWNER_OR_SHOWROOM,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/cancel"): OWNER_OR_SHOWROOM,
     ("POST", f"{V1}/showroom/test-drives/{{id}}/outcome"): SHOWROOM_STAFF,
+    # The service department (docs/service.md): anyone books, the phone confirmed by a code
+    # where not signed in; a booking is its customer's and its showroom's staff's, and its
+    # signed link's (the token in the body decides, a 400 without one).
+    ("GET", f"{V1}/service/slots"): PUBLIC,
+    ("GET", f"{V1}/service/menus/"): PUBLIC,
+    ("POST", f"{V1}/service/phone-codes"): PUBLIC,
+    ("GET", f"{V1}/service/bookings/"): SIGNED_IN,
+    ("POST", f"{V1}/service/bookings/"): PUBLIC,
+    ("GET", f"{V1}/service/bookings/{{id}}/"): OWNER_OR_SHOWROOM,
+    ("POST", f"{V1}/service/bookings/{{id}}/reschedule"): OWNER_OR_SHOWROOM,
+    ("POST", f"{V1}/service/bookings/{{id}}/cancel"): OWNER_OR_SHOWROOM,
+    ("POST", f"{V1}/service/link/booking"): PUBLIC,
+    ("POST", f"{V1}/service/link/reschedule"): PUBLIC,
+    ("POST", f"{V1}/service/link/cancel"): PUBLIC,
     # The CRM's clients are staff's; the one in the path is an unassigned lead of the manager's
     # showroom (docs/api.md, docs/crm.md).
     ("GET", f"{V1}/crm/clients/"): STAFF,
@@ -334,6 +349,9 @@ BODIES = {
         "end_time": tomorrow_at(16).isoformat(),
     },
     ("POST", f"{V1}/showroom/test-drives/{{id}}/outcome"): {"outcome": "completed"},
+    ("POST", f"{V1}/service/bookings/{{id}}/reschedule"): {
+        "start_time": tomorrow_at(15).isoformat()
+    },
     ("POST", f"{V1}/crm/clients/"): {"name": "Matrix"},
     ("PUT", f"{V1}/crm/clients/{{id}}/"): {"name": "Matrix", "type": "organization"},
     ("PATCH", f"{V1}/crm/clients/{{id}}/"): {"industry": "IT"},
@@ -440,6 +458,9 @@ class World:
                 user=self.client,
             ).pk,
             "showroom/test-drives": lambda: self.test_drive.pk,
+            "service/bookings": lambda: booking_make(
+                self.client, service_showroom_make(pk=SHOWROOM)
+            ).pk,
             "crm/clients": lambda: in_showroom(crm_client_make(name="Matrix lead")),
             "integrations/webhooks": lambda: webhook_subscription_make(self.users["admin"]).pk,
             "documents": lambda: self.document.pk,

@@ -56,6 +56,9 @@ from payments.choices import PaymentStatus as Pay
 from payments.choices import ReceiptStatus as Rc
 from payments.choices import RefundStatus as R
 from payments.models import Payment, ProviderNotification, Receipt, Refund
+from service.choices import BOOKING_TRANSITIONS
+from service.choices import BookingStatus as Sb
+from service.models import Booking as ServiceBooking
 from showroom.choices import (
     ALLOCATION_TRANSITIONS,
     EVENT_TRANSITIONS,
@@ -275,6 +278,11 @@ EXPECTED = {
             (Ti.OFFERED, Ti.WITHDRAWN): {TiActor.CUSTOMER},
             (Ti.ACCEPTED, Ti.WITHDRAWN): {TiActor.CUSTOMER},
         },
+    ),
+    "service booking": (
+        ServiceBooking,
+        BOOKING_TRANSITIONS,
+        {(Sb.BOOKED, Sb.CANCELLED): ANYONE},
     ),
     "inbox entry": (
         InboxEvent,

@@ -19,6 +19,7 @@ from financing import demo as financing_demo
 from insurance import demo as insurance_demo
 from integrations import demo as integrations_demo
 from orders import demo as orders_demo
+from service import demo as service_demo
 from showroom import demo as showroom_demo
 
 # Each app's own few records, in the order they build on one another, then what crosses apps.
@@ -35,6 +36,8 @@ SEEDS = {
     "documents": documents_demo.seed,
     "what crosses apps": crossing.seed,
     "each showroom's people and company": staff.seed,
+    # After the showrooms' managers: each showroom's is its service advisor in the demo.
+    "service": service_demo.seed,
     "the classifieds' feeds": integrations_demo.seed,
 }
 

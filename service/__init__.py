@@ -1,0 +1,1 @@
+"""The service department: bays, advisors, rates, operations, maintenance menus and online booking (docs/service.md)."""

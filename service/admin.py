@@ -1,0 +1,136 @@
+"""The service department in the admin (docs/service.md): bays, advisors and labour rates of
+a showroom, scoped to its staff; operations, parts and maintenance menus, the group's; the
+bookings, read here and cancelled through the service."""
+
+from typing import cast
+from uuid import UUID
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from common.admin import (
+    DatabaseAdminMixin,
+    ReadOnlyAdminMixin,
+    ShowroomScopedAdminMixin,
+    date_range_filter,
+    display,
+    service_action,
+)
+from common.showrooms import scope_check, showroom_names
+from common.types import Actor
+from service import services
+from service.models import (
+    Advisor,
+    Bay,
+    Booking,
+    LabourRate,
+    MaintenanceMenu,
+    MenuPart,
+    Operation,
+    Part,
+)
+
+
+def _showrooms() -> list[tuple[UUID, str]]:
+    return list(showroom_names())
+
+
+class ShowroomRecordForm(forms.ModelForm):
+    """A showroom's record: its showroom chosen by name."""
+
+    showroom_id = forms.TypedChoiceField(label=_("showroom"), coerce=UUID, choices=_showrooms)
+
+
+class ShowroomRecordAdmin(ShowroomScopedAdminMixin, DatabaseAdminMixin, admin.ModelAdmin):
+    """A record of one showroom: its staff and the group's edit it, in their showrooms."""
+
+    using = "service"
+    owner_field = None
+    form = ShowroomRecordForm
+
+    @display(_("Showroom"), ordering="showroom_id")
+    def showroom(self, obj):
+        return dict(showroom_names()).get(obj.showroom_id, str(obj.showroom_id))
+
+    def save_model(self, request, obj, form, change):
+        scope_check(cast(Actor, request.user), obj.showroom_id)
+        obj.save(using=self.using)
+
+
+@admin.register(Bay)
+class BayAdmin(ShowroomRecordAdmin):
+    list_display = ["name", "showroom", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Advisor)
+class AdvisorAdmin(ShowroomRecordAdmin):
+    list_display = ["name", "position", "showroom", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "=user_id"]
+
+
+@admin.register(LabourRate)
+class LabourRateAdmin(ShowroomRecordAdmin):
+    list_display = ["showroom", "kind", "rate"]
+    search_fields = ["kind"]
+
+
+@admin.register(Operation)
+class OperationAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+    using = "service"
+    list_display = ["code", "name", "norm_hours"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Part)
+class PartAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+    using = "service"
+    list_display = ["number", "manufacturer", "name", "price"]
+    list_filter = ["manufacturer"]
+    search_fields = ["number", "name"]
+
+
+class MenuPartInline(admin.TabularInline):
+    model = MenuPart
+    extra = 0
+    autocomplete_fields = ["part"]
+
+
+@admin.register(MaintenanceMenu)
+class MaintenanceMenuAdmin(DatabaseAdminMixin, admin.ModelAdmin):
+    using = "service"
+    list_display = ["name", "make", "model", "interval_km", "interval_months", "is_active"]
+    list_filter = ["make", "is_active"]
+    search_fields = ["name", "make", "model"]
+    filter_horizontal = ["operations"]
+    inlines = [MenuPartInline]
+
+
+@admin.register(Booking)
+class BookingAdmin(
+    ShowroomScopedAdminMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
+    """Bookings change only through the service (its events): cancelled by the action."""
+
+    using = "service"
+    list_display = ["start_time", "showroom", "bay", "advisor", "vin", "plate", "menu", "status"]
+    list_filter = [date_range_filter("start_time", _("start")), "status"]
+    list_select_related = ["bay", "advisor", "menu"]
+    search_fields = ["vin", "plate", "phone"]
+    date_hierarchy = "start_time"
+    actions = [
+        service_action(
+            lambda request, booking: services.booking_cancel(
+                booking_id=booking.pk, user=cast(Actor, request.user)
+            ),
+            description=_("Cancel the selected service bookings"),
+            done=_("Cancelled"),
+        )
+    ]
+
+    @display(_("Showroom"), ordering="showroom_id")
+    def showroom(self, obj):
+        return dict(showroom_names()).get(obj.showroom_id, str(obj.showroom_id))

@@ -1,0 +1,1 @@
+"""Reactions to other apps' events: none yet (docs/service.md, "Not built yet")."""

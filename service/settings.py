@@ -1,0 +1,17 @@
+"""The service app's settings (docs/conventions.md, "Settings"): its slots and the phone codes of
+anonymous bookers (docs/service.md)."""
+
+from common.environment import env
+
+# SERVICE (docs/service.md)
+# ------------------------------------------------------------------------------
+# Slots start every this many minutes from the showroom's opening, and a booking's length is
+# its menu's norm hours rounded up to it (an hour for a complaint).
+SERVICE_SLOT_MINUTES = env.int("SERVICE_SLOT_MINUTES", default=30)
+# How many days ahead a booking may be made.
+SERVICE_BOOKING_HORIZON_DAYS = env.int("SERVICE_BOOKING_HORIZON_DAYS", default=60)
+# A phone code sent to an anonymous booker is valid this many seconds, for this many tries.
+SERVICE_PHONE_CODE_SECONDS = env.int("SERVICE_PHONE_CODE_SECONDS", default=600)
+SERVICE_PHONE_CODE_ATTEMPTS = env.int("SERVICE_PHONE_CODE_ATTEMPTS", default=5)
+# A signed link to change an anonymous booking stays valid this many days.
+SERVICE_LINK_DAYS = env.int("SERVICE_LINK_DAYS", default=90)
