@@ -47,7 +47,8 @@ def test_components_checks_every_database_and_redis(client):
     body = response.json()
     assert body["failing"] == []
     expected = {f"database:{alias}" for alias in settings.DATABASES} | {"redis", "broker"}
-    assert set(body["components"]) == expected | {"breaker:payment_provider"}
+    checks = {"breaker:payment_provider", "records:cars_without_showroom"}
+    assert set(body["components"]) == expected | checks
     assert body["components"]["breaker:payment_provider"]["state"] == "closed"
     assert all(state["status"] == "up" for state in body["components"].values())
 

@@ -155,9 +155,13 @@ def test_twenty_requests_at_once_for_the_offer_make_one_document(server):
 
     responses = run_concurrently(20, ask)
 
-    assert sorted(r.status_code for r in responses) == [200] * 19 + [201], [
-        r.text[:300] for r in responses if r.status_code not in (200, 201)
+    # Past the document requests' rate limit (THROTTLE_RATE_DOCUMENT) the rest are 429s;
+    # of those answered, one made the offer and the others got that one.
+    statuses = sorted(r.status_code for r in responses)
+    answered = [r for r in responses if r.status_code in (200, 201)]
+    assert statuses.count(201) == 1 and set(statuses) <= {200, 201, 429}, [
+        r.text[:300] for r in responses if r.status_code not in (200, 201, 429)
     ]
-    assert len({r.json()["id"] for r in responses}) == 1
+    assert len({r.json()["id"] for r in answered}) == 1
     assert Document.objects.filter(order_id=order.pk, kind="offer").count() == 1
     assert LegalEntity.objects.get().account == SELLER["account"]
