@@ -11,5 +11,6 @@ class ServiceErrorCode(StrEnum):
     NO_ADVISOR = "no_advisor"
     PHONE_CODE_REQUIRED = "phone_code_required"
     PHONE_CODE_INVALID = "phone_code_invalid"
+    PHONE_CODES_EXHAUSTED = "phone_codes_exhausted"
     LINK_INVALID = "link_invalid"
     BOOKING_NOT_CHANGEABLE = "booking_not_changeable"

@@ -13,5 +13,8 @@ SERVICE_BOOKING_HORIZON_DAYS = env.int("SERVICE_BOOKING_HORIZON_DAYS", default=6
 # A phone code sent to an anonymous booker is valid this many seconds, for this many tries.
 SERVICE_PHONE_CODE_SECONDS = env.int("SERVICE_PHONE_CODE_SECONDS", default=600)
 SERVICE_PHONE_CODE_ATTEMPTS = env.int("SERVICE_PHONE_CODE_ATTEMPTS", default=5)
+# At most this many codes are sent to one phone an hour, from however many addresses: the
+# per-address rate limit alone lets many addresses pump texts to one number at our cost.
+SERVICE_PHONE_CODES_PER_HOUR = env.int("SERVICE_PHONE_CODES_PER_HOUR", default=5)
 # A signed link to change an anonymous booking stays valid this many days.
 SERVICE_LINK_DAYS = env.int("SERVICE_LINK_DAYS", default=90)

@@ -26,7 +26,16 @@ def _hash(code_id: object, code: str) -> str:
 
 
 def phone_code_send(*, phone: str) -> PhoneCode:
-    """Make a code for `phone` (committed), then send it by SMS, outside any transaction."""
+    """Make a code for `phone` (committed), then send it by SMS, outside any transaction. At
+    most SERVICE_PHONE_CODES_PER_HOUR to one phone an hour (429 `phone_codes_exhausted`)."""
+    hour_ago = timezone.now() - timedelta(hours=1)
+    sent = PhoneCode.objects.using(DB).filter(phone=phone, created_at__gte=hour_ago).count()
+    if sent >= settings.SERVICE_PHONE_CODES_PER_HOUR:
+        raise ApplicationError(
+            _("Too many codes were sent to this phone: try again in an hour."),
+            code=ServiceErrorCode.PHONE_CODES_EXHAUSTED,
+            status=429,
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     phone_code = PhoneCode(
         phone=phone,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from common.api.exceptions import ApplicationError
 from service import services
+from service.models import PhoneCode
 from service.tests.factories import booking_make, local_at, service_showroom_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -68,3 +69,21 @@ def test_a_code_is_refused_after_its_tries_and_once_expired(settings):
         services.phone_code_check(phone_code_id=fresh.pk, phone=phone, code=fresh_code)
     assert expired.value.code == "phone_code_invalid"
     services.phone_code_check(phone_code_id=fresh.pk, phone=phone, code=fresh_code)  # in time
+
+
+def test_one_phone_gets_at_most_its_codes_an_hour_whoever_asks(settings):
+    settings.SERVICE_PHONE_CODES_PER_HOUR = 2
+    phone = "+79161230000"
+    with mock.patch("notifications.sms.ConsoleBackend.send", return_value="") as texts:
+        for _ in range(2):
+            services.phone_code_send(phone=phone)
+        with pytest.raises(ApplicationError) as refused:
+            services.phone_code_send(phone=phone)
+        services.phone_code_send(phone="+79161230001")  # another phone is not held back
+
+        assert refused.value.code == "phone_codes_exhausted"
+        assert texts.call_count == 3
+        assert PhoneCode.objects.filter(phone=phone).count() == 2
+        with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+            services.phone_code_send(phone=phone)  # an hour later, one more
+        assert PhoneCode.objects.filter(phone=phone).count() == 3
