@@ -49,6 +49,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "documents.choices.DocumentKind",
         "VehicleConditionEnum": "catalog.choices.Condition",
         "TradeInConditionEnum": "tradein.choices.Condition",
+        "ServiceBookingStatusEnum": "service.choices.BookingStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

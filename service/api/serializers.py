@@ -40,7 +40,7 @@ class BookingCreateInputSerializer(StrictInputSerializer):
     showroom_id = serializers.UUIDField()
     start_time = serializers.DateTimeField()
     vin = serializers.RegexField(
-        r"^[A-HJ-NPR-Za-hj-npr-z0-9]{17}$",
+        r"^([A-HJ-NPR-Za-hj-npr-z0-9]{17})?$",  # 17 characters without I, O, Q; or none
         max_length=17,
         required=False,
         default="",
