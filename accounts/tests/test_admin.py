@@ -37,6 +37,7 @@ def test_a_manager_logs_into_the_admin_and_sees_only_the_apps_they_run(manager):
         "notifications",
         "orders",
         "payments",
+        "service",
         "showroom",
         "tradein",
     ]

@@ -25,6 +25,7 @@ MANAGER_APPS = (
     "documents",
     "notifications",
     "tradein",
+    "service",
 )
 
 pytestmark = pytest.mark.django_db(databases="__all__")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from django.conf import settings
 
 from tests.processes import wait_for
 
@@ -63,7 +64,7 @@ def test_two_runs_at_once_share_nothing_and_a_stopped_one_leaves_no_process(tmp_
         }
         first, second = reports["first"]["env"], reports["second"]["env"]
         # Their own server (a socket each), database names and Redis.
-        assert len(first) == len(second) == 13
+        assert len(first) == len(second) == len(settings.DATABASES) + 1
         assert set(first.values()).isdisjoint(second.values())
         assert first["DATABASE_URL_CATALOG"].startswith("postgresql://postgres@%2Ftmp%2F")
         servers = {}
