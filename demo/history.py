@@ -113,8 +113,14 @@ class History:
         email, full_name, phone = MANAGERS[index]
         user = accounts_selectors.user_get_by_email(email=email)
         if user is None:
+            # The plan's salespeople sell in every showroom (docs/showrooms.md).
             user = accounts_services.user_create(
-                actor=self.admin, email=email, role=Role.MANAGER, full_name=full_name, phone=phone
+                actor=self.admin,
+                email=email,
+                role=Role.MANAGER,
+                full_name=full_name,
+                phone=phone,
+                whole_group=True,
             )
         self.managers.append(user)
 

@@ -14,6 +14,7 @@ from accounts.models import (
 )
 from common.api.serializers import StrictInputSerializer
 from common.cardnumbers import FreeTextField
+from common.showrooms import showroom_names
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -33,6 +34,8 @@ class UserOutputSerializer(serializers.ModelSerializer):
             "full_name",
             "phone",
             "role",
+            "whole_group",
+            "showroom_ids",
             "is_active",
             "created_at",
             "updated_at",
@@ -125,6 +128,30 @@ class UserCreateInputSerializer(StrictInputSerializer):
     full_name = FreeTextField(max_length=200, required=False, allow_blank=True, default="")
     phone = PhoneNumberField(required=False, allow_blank=True, default="")
     role = serializers.ChoiceField(choices=Role.choices)
+    whole_group = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A manager of the whole group, who sees every showroom's records.",
+    )
+    showroom_ids = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text="The showrooms a manager works in (`GET /api/v1/showrooms/`). A manager is "
+        "opened with these or `whole_group`, never neither.",
+    )
+
+    def validate_showroom_ids(self, value):
+        if not value:
+            return value
+        known = {showroom_id for showroom_id, _name in showroom_names()}
+        unknown = [str(showroom_id) for showroom_id in value if showroom_id not in known]
+        if unknown:
+            raise serializers.ValidationError(
+                _("No such showroom: %(ids)s.") % {"ids": ", ".join(unknown)}
+            )
+        return list(dict.fromkeys(value))
 
 
 class UserAdminUpdateInputSerializer(StrictInputSerializer):

@@ -1,6 +1,8 @@
 """Users: registration, their own changes (profile, language) and an admin's (role,
 activation, creation, deletion)."""
 
+import uuid
+from collections.abc import Collection
 from typing import TypedDict, Unpack
 
 from django.conf import settings
@@ -302,11 +304,28 @@ def user_delete(*, actor: User, user: User) -> None:
 
 
 def user_create(
-    *, actor: User, email: str, role: Role, full_name: str = "", phone: PhoneNumber | str = ""
+    *,
+    actor: User,
+    email: str,
+    role: Role,
+    full_name: str = "",
+    phone: PhoneNumber | str = "",
+    whole_group: bool = False,
+    showroom_ids: Collection[uuid.UUID] = (),
 ) -> User:
     """An account an admin opens, of any role, with no password: its owner sets one from
-    the link e-mailed now (the password reset's), and the response never holds one."""
-    user = User(email=email, full_name=full_name, phone=phone, role=role)
+    the link e-mailed now (the password reset's), and the response never holds one. A
+    manager is opened with the showrooms they work in or the whole group, never neither
+    (docs/showrooms.md, "Staff per showroom")."""
+    user = User(
+        email=email,
+        full_name=full_name,
+        phone=phone,
+        role=role,
+        whole_group=whole_group,
+        showroom_ids=list(showroom_ids),
+    )
+    user.clean()
     user.set_unusable_password()
     if User.objects.filter(email=email_normalize(email)).exists():
         raise _email_taken()

@@ -34,7 +34,12 @@ def test_an_admin_creates_a_manager_who_sets_a_password_from_the_emailed_link_an
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("users-list"),
-            {"email": "New.Manager@Example.COM", "full_name": "New Manager", "role": "manager"},
+            {
+                "email": "New.Manager@Example.COM",
+                "full_name": "New Manager",
+                "role": "manager",
+                "whole_group": True,
+            },
         )
 
     # then the account exists, with no password, a manager's staff flags and group

@@ -277,7 +277,11 @@ MATRIX = {
 BODIES = {
     # A showroom the catalog does not know: staff get past the gate to a 400.
     ("POST", f"{V1}/catalog/products/{{id}}/transfer/"): {"showroom_id": str(uuid.uuid4())},
-    ("POST", f"{V1}/users/"): {"email": "matrix@example.com", "role": "manager"},
+    ("POST", f"{V1}/users/"): {
+        "email": "matrix@example.com",
+        "role": "manager",
+        "whole_group": True,
+    },
     ("PATCH", f"{V1}/users/{{id}}"): {"full_name": "Matrix"},
     ("PATCH", f"{V1}/users/{{id}}/role"): {"role": "manager"},
     ("PATCH", f"{V1}/catalog/categories/{{id}}/"): {"description": "Updated"},

@@ -3,6 +3,7 @@ as the fifth security review made each finding, with the demo's shape: two Mosco
 and Yekaterinburg, a manager of each Moscow one, the group's manager, an admin. Each refusal
 writes nothing; the staff of the record's showroom, and the group's, still act."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.tests.factories import UserFactory
 from catalog.models import Product, ProductPhoto, VehicleTransfer
 from catalog.selectors.locations import cars_unplaced_report
@@ -207,6 +209,40 @@ def test_a_manager_without_a_tick_sees_no_showrooms_records(sold_on_leningradka)
     with pytest.raises(ValidationError) as refused:
         forgotten.full_clean()
     assert "showroom_ids" in refused.value.message_dict
+
+
+def test_an_admin_opens_a_manager_with_their_showrooms_or_the_group_never_neither(
+    group, admin_user
+):
+    moscow, _varshavka, yekaterinburg = group
+    api = client_for(admin_user)
+    opened = {"email": "new.manager@example.com", "role": "manager"}
+
+    neither = api.post("/api/v1/users/", opened, format="json")
+    unknown = api.post(
+        "/api/v1/users/", {**opened, "showroom_ids": [str(uuid.uuid4())]}, format="json"
+    )
+    assert neither.status_code == unknown.status_code == 400, (neither.content, unknown.content)
+    assert "showroom_ids" in neither.json()["error"]["details"]
+    assert "showroom_ids" in unknown.json()["error"]["details"]
+    assert not User.objects.filter(email=opened["email"]).exists()
+
+    ticked = api.post(
+        "/api/v1/users/",
+        {**opened, "showroom_ids": [str(moscow.pk), str(yekaterinburg.pk)]},
+        format="json",
+    )
+    group_wide = api.post(
+        "/api/v1/users/", {**opened, "email": "group@example.com", "whole_group": True}
+    )
+    assert ticked.status_code == group_wide.status_code == 201, (ticked.content, group_wide.content)
+    manager = User.objects.get(email=opened["email"])
+    assert (manager.whole_group, set(manager.showroom_ids)) == (
+        False,
+        {moscow.pk, yekaterinburg.pk},
+    )
+    assert User.objects.get(email="group@example.com").whole_group is True
+    assert ticked.json()["showroom_ids"] == [str(moscow.pk), str(yekaterinburg.pk)]
 
 
 # FINDING 5: THE ADMIN'S PAGES OUTSIDE THE MANAGER'S SHOWROOM
