@@ -29,6 +29,8 @@ from service.models import (
     MenuPart,
     Operation,
     Part,
+    WorkOrder,
+    WorkOrderLine,
 )
 
 
@@ -134,3 +136,41 @@ class BookingAdmin(
     @display(_("Showroom"), ordering="showroom_id")
     def showroom(self, obj):
         return dict(showroom_names()).get(obj.showroom_id, str(obj.showroom_id))
+
+
+class WorkOrderLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = WorkOrderLine
+    extra = 0
+    fields = [
+        "kind",
+        "name",
+        "code",
+        "norm_hours",
+        "quantity",
+        "amount",
+        "pay_type",
+        "state",
+        "decided_how",
+        "decided_by",
+        "decided_at",
+        "done_at",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(
+    ShowroomScopedAdminMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
+    """Work orders change only through the service (its map and events): read here with
+    every line, who decided it and how (docs/service.md, "The work order")."""
+
+    using = "service"
+    list_display = ["number", "created_at", "showroom", "advisor", "vin", "plate", "status"]
+    list_filter = [date_range_filter("created_at", _("opened")), "status"]
+    list_select_related = ["advisor"]
+    search_fields = ["number", "vin", "plate", "customer_phone", "customer_name"]
+    date_hierarchy = "created_at"
+    inlines = [WorkOrderLineInline]
+
+    showroom = BookingAdmin.showroom

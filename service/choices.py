@@ -18,3 +18,79 @@ BOOKING_TRANSITIONS = TransitionMap(
     {(BookingStatus.BOOKED, BookingStatus.CANCELLED): ()},
     code=ServiceErrorCode.BOOKING_NOT_CHANGEABLE,
 )
+
+
+class WorkOrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AGREED = "agreed", _("Agreed")
+    IN_WORK = "in_work", _("In work")
+    WAITING = "waiting", _("Waiting for the customer")
+    DONE = "done", _("Done")
+    HANDED_OVER = "handed_over", _("Handed over")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The work order's map (docs/state-machines.md, "Work order"): signed by the customer (on the
+# site or on paper), taken into work, waiting while a proposed job awaits the customer's word,
+# done, handed over with nothing owed (or a balance a second person allowed), closed.
+WORK_ORDER_TRANSITIONS = TransitionMap(
+    "work order",
+    WorkOrderStatus,
+    {
+        (WorkOrderStatus.DRAFT, WorkOrderStatus.AGREED): (),
+        (WorkOrderStatus.AGREED, WorkOrderStatus.IN_WORK): (),
+        (WorkOrderStatus.IN_WORK, WorkOrderStatus.WAITING): (),
+        (WorkOrderStatus.WAITING, WorkOrderStatus.IN_WORK): (),
+        (WorkOrderStatus.IN_WORK, WorkOrderStatus.DONE): (),
+        (WorkOrderStatus.DONE, WorkOrderStatus.HANDED_OVER): (),
+        (WorkOrderStatus.HANDED_OVER, WorkOrderStatus.CLOSED): (),
+        (WorkOrderStatus.DRAFT, WorkOrderStatus.CANCELLED): (),
+        (WorkOrderStatus.AGREED, WorkOrderStatus.CANCELLED): (),
+    },
+    code=ServiceErrorCode.WORK_ORDER_NOT_CHANGEABLE,
+)
+
+
+class Instruction(models.TextChoices):
+    """The customer's word, given in advance, on faults found during the work (ПП РФ № 780)."""
+
+    CALL = "call", _("Call me before any extra work")
+    UP_TO = "up_to", _("Go ahead up to an amount")
+    NOTHING = "nothing", _("Do no extra work")
+
+
+class LineKind(models.TextChoices):
+    LABOUR = "labour", _("Work")
+    PART = "part", _("Part")
+
+
+class PayType(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    WARRANTY = "warranty", _("Warranty")
+    INTERNAL = "internal", _("Internal")
+
+
+class SuppliedBy(models.TextChoices):
+    DEALER = "dealer", _("Dealer")
+    CUSTOMER = "customer", _("Customer")
+
+
+class LineState(models.TextChoices):
+    """A line signed with the order is `agreed`; one found during the work is `proposed` until
+    the customer (or their advance instruction) approves or declines it."""
+
+    AGREED = "agreed", _("Agreed")
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class Channel(models.TextChoices):
+    """How the customer's word reached the work order."""
+
+    SITE = "site", _("On the site, signed in")
+    LINK = "link", _("By the link sent to them")
+    PHONE = "phone", _("By phone, recorded by the advisor")
+    PAPER = "paper", _("On paper")
+    INSTRUCTION = "instruction", _("By their advance instruction")

@@ -1,12 +1,13 @@
 """Events the service department emits (docs/architecture.md §3.4; docs/events.md). A booking's
-payload names no phone, e-mail or name: only ids, times and its status."""
+or a work order's payload names no phone, e-mail or name: only ids, numbers, times, money and
+statuses."""
 
 from dataclasses import dataclass
 from typing import Literal
 
 from common.events import DomainEvent
-from common.events.payloads import DateTime, Uuid, described
-from service.models import Booking
+from common.events.payloads import DateTime, Money, Uuid, described
+from service.models import Booking, WorkOrder, WorkOrderLine
 
 
 # PAYLOADS (docs/events.md, "The contract")
@@ -49,6 +50,56 @@ class ServiceBookingCancelled(_BookingPayload):
     status: Literal["cancelled"] = described("The booking's status: cancelled.")
 
 
+@dataclass(frozen=True)
+class _WorkOrderPayload:
+    id: Uuid = described("The work order.")
+    number: str = described("Its number, ЗН-<year>-<serial>.")
+    showroom_id: Uuid = described("The showroom that does the work.")
+    customer_id: Uuid | None = described("The customer's account; null for one without.")
+    booking_id: Uuid | None = described("The booking it follows; null for a car driven in.")
+    status: str = described("Its status now.")
+    customer_total: Money = described("What the customer pays for the lines that count.")
+    warranty_total: Money = described("What the warranty pays.")
+    internal_total: Money = described("What the dealer bears itself.")
+    actor_id: Uuid | None = described("Who acted; null for a customer acting by the link.")
+
+
+@dataclass(frozen=True)
+class WorkOrderOpened(_WorkOrderPayload):
+    """An advisor opened a work order (заказ-наряд), a draft until the customer signs it."""
+
+
+@dataclass(frozen=True)
+class WorkOrderStatusChanged(_WorkOrderPayload):
+    """A work order moved along its map (docs/state-machines.md, "Work order")."""
+
+    from_status: str = described("Its status before.")
+
+
+@dataclass(frozen=True)
+class _LinePayload:
+    id: Uuid = described("The line.")
+    work_order_id: Uuid = described("Its work order.")
+    kind: str = described("labour or part.")
+    pay_type: str = described("customer, warranty or internal.")
+    amount: Money = described("Its price.")
+    state: str = described("proposed, approved or declined.")
+    decided_how: str = described(
+        "How the customer's word came: site, link, phone or instruction; empty while proposed."
+    )
+
+
+@dataclass(frozen=True)
+class WorkOrderLineProposed(_LinePayload):
+    """A job found during the work was proposed to the customer (decided at once where their
+    advance instruction covers it)."""
+
+
+@dataclass(frozen=True)
+class WorkOrderLineDecided(_LinePayload):
+    """The customer approved or declined a proposed job."""
+
+
 # EVENT TYPES
 # ------------------------------------------------------------------------------
 SERVICE_BOOKING_CREATED = DomainEvent(
@@ -59,6 +110,17 @@ SERVICE_BOOKING_RESCHEDULED = DomainEvent(
 )
 SERVICE_BOOKING_CANCELLED = DomainEvent(
     "service_booking.cancelled", payload=ServiceBookingCancelled, app_label="service"
+)
+
+WORK_ORDER_OPENED = DomainEvent("work_order.opened", payload=WorkOrderOpened, app_label="service")
+WORK_ORDER_STATUS_CHANGED = DomainEvent(
+    "work_order.status_changed", payload=WorkOrderStatusChanged, app_label="service"
+)
+WORK_ORDER_LINE_PROPOSED = DomainEvent(
+    "work_order.line_proposed", payload=WorkOrderLineProposed, app_label="service"
+)
+WORK_ORDER_LINE_DECIDED = DomainEvent(
+    "work_order.line_decided", payload=WorkOrderLineDecided, app_label="service"
 )
 
 
@@ -73,4 +135,35 @@ def booking_payload(booking: Booking) -> dict:
         "start_time": booking.start_time.isoformat(),
         "end_time": booking.end_time.isoformat(),
         "status": booking.status,
+    }
+
+
+def work_order_payload(work_order: WorkOrder, *, user=None, from_status: str = "") -> dict:
+    totals = work_order.totals()
+    payload = {
+        "id": str(work_order.pk),
+        "number": work_order.number,
+        "showroom_id": str(work_order.showroom_id),
+        "customer_id": None if work_order.customer_id is None else str(work_order.customer_id),
+        "booking_id": None if work_order.booking_id is None else str(work_order.booking_id),
+        "status": work_order.status,
+        "customer_total": str(totals["customer"]),
+        "warranty_total": str(totals["warranty"]),
+        "internal_total": str(totals["internal"]),
+        "actor_id": None if user is None else str(user.pk),
+    }
+    if from_status:
+        payload["from_status"] = from_status
+    return payload
+
+
+def line_payload(line: WorkOrderLine) -> dict:
+    return {
+        "id": str(line.pk),
+        "work_order_id": str(line.work_order_id),
+        "kind": line.kind,
+        "pay_type": line.pay_type,
+        "amount": str(line.amount),
+        "state": line.state,
+        "decided_how": line.decided_how,
     }

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from common.api.exceptions import NotFound
 from common.showrooms import visible_to
 from common.types import Actor, Id
-from service.models import Booking, MaintenanceMenu
+from service.models import Booking, MaintenanceMenu, WorkOrder
 
 DB = "service"
 
@@ -34,6 +34,32 @@ def booking_of_link(*, booking_id: Id) -> Booking:
     if booking is None:
         raise NotFound
     return booking
+
+
+def work_order_list(*, user: Actor) -> QuerySet[WorkOrder]:
+    work_orders = WorkOrder.objects.using(DB).select_related("advisor").prefetch_related("lines")
+    return visible_to(user, work_orders, owner="customer_id", showroom="showroom_id")
+
+
+def work_order_get(*, user: Actor, work_order_id: Id) -> WorkOrder:
+    work_order = work_order_list(user=user).filter(pk=work_order_id).first()
+    if work_order is None:
+        raise NotFound
+    return work_order
+
+
+def work_order_of_link(*, work_order_id: Id) -> WorkOrder:
+    """The work order a signed link names (its signature checked by the service)."""
+    work_order = (
+        WorkOrder.objects.using(DB)
+        .select_related("advisor")
+        .prefetch_related("lines")
+        .filter(pk=work_order_id)
+        .first()
+    )
+    if work_order is None:
+        raise NotFound
+    return work_order
 
 
 def menu_list() -> QuerySet[MaintenanceMenu]:

@@ -18,3 +18,7 @@ SERVICE_PHONE_CODE_ATTEMPTS = env.int("SERVICE_PHONE_CODE_ATTEMPTS", default=5)
 SERVICE_PHONE_CODES_PER_HOUR = env.int("SERVICE_PHONE_CODES_PER_HOUR", default=5)
 # A signed link to change an anonymous booking stays valid this many days.
 SERVICE_LINK_DAYS = env.int("SERVICE_LINK_DAYS", default=90)
+# A new work order's warranty on the works and on the parts the dealer supplied, in months
+# (ПП РФ № 780 asks the contract to state them; the advisor may change them on a draft).
+SERVICE_WORKS_WARRANTY_MONTHS = env.int("SERVICE_WORKS_WARRANTY_MONTHS", default=6)
+SERVICE_PARTS_WARRANTY_MONTHS = env.int("SERVICE_PARTS_WARRANTY_MONTHS", default=12)

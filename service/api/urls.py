@@ -1,6 +1,7 @@
 from django.urls import path
 
 from service.api import views
+from service.api import work_order_views as wo
 
 urlpatterns = [
     path("service/slots", views.SlotsView.as_view(), name="service-slots"),
@@ -25,4 +26,52 @@ urlpatterns = [
         name="service-link-reschedule",
     ),
     path("service/link/cancel", views.LinkCancelView.as_view(), name="service-link-cancel"),
+    path("service/work-orders/", wo.WorkOrderListView.as_view(), name="service-work-orders"),
+    path(
+        "service/work-orders/<uuid:pk>/",
+        wo.WorkOrderDetailView.as_view(),
+        name="service-work-order",
+    ),
+    path(
+        "service/work-orders/<uuid:pk>/lines/",
+        wo.LineAddView.as_view(),
+        name="service-work-order-lines",
+    ),
+    path(
+        "service/work-orders/<uuid:pk>/lines/<uuid:line_id>/decide",
+        wo.LineDecideView.as_view(),
+        name="service-work-order-line-decide",
+    ),
+    path(
+        "service/work-orders/<uuid:pk>/lines/<uuid:line_id>/done",
+        wo.LineDoneView.as_view(),
+        name="service-work-order-line-done",
+    ),
+    *(
+        path(
+            f"service/work-orders/<uuid:pk>/{step}",
+            view.as_view(),
+            name=f"service-work-order-{step}",
+        )
+        for step, view in [
+            ("sign", wo.SignView),
+            ("start", wo.StartView),
+            ("complete", wo.CompleteView),
+            ("allow-balance", wo.BalanceAllowView),
+            ("hand-over", wo.HandOverView),
+            ("close", wo.CloseView),
+            ("cancel", wo.CancelView),
+        ]
+    ),
+    path("service/link/work-order", wo.LinkWorkOrderView.as_view(), name="service-link-work-order"),
+    path(
+        "service/link/work-order/sign",
+        wo.LinkSignView.as_view(),
+        name="service-link-work-order-sign",
+    ),
+    path(
+        "service/link/work-order/decide",
+        wo.LinkDecideView.as_view(),
+        name="service-link-work-order-decide",
+    ),
 ]

@@ -1,5 +1,6 @@
 """Writes of the service department: its resources in `resources.py`, the phone codes of
-anonymous bookers in `codes.py`, the bookings in `bookings.py` (docs/service.md)."""
+anonymous bookers in `codes.py`, the bookings in `bookings.py`, the work orders in
+`work_orders.py` and their lines in `work_order_lines.py` (docs/service.md)."""
 
 from service.services.bookings import (
     booking_cancel,
@@ -20,6 +21,20 @@ from service.services.resources import (
     operation_create,
     part_create,
 )
+from service.services.work_order_lines import line_add, line_decide, line_done
+from service.services.work_orders import (
+    work_order_balance_allow,
+    work_order_cancel,
+    work_order_close,
+    work_order_complete,
+    work_order_hand_over,
+    work_order_id_of_link,
+    work_order_link_token,
+    work_order_open,
+    work_order_sign,
+    work_order_start,
+    work_order_update,
+)
 
 __all__ = [
     "advisor_create",
@@ -31,6 +46,9 @@ __all__ = [
     "booking_link_token",
     "booking_reschedule",
     "labour_rate_set",
+    "line_add",
+    "line_decide",
+    "line_done",
     "menu_create",
     "operation_create",
     "part_create",
@@ -39,4 +57,15 @@ __all__ = [
     "phone_code_spend",
     "slots_free",
     "work_minutes",
+    "work_order_balance_allow",
+    "work_order_cancel",
+    "work_order_close",
+    "work_order_complete",
+    "work_order_hand_over",
+    "work_order_id_of_link",
+    "work_order_link_token",
+    "work_order_open",
+    "work_order_sign",
+    "work_order_start",
+    "work_order_update",
 ]

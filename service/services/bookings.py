@@ -9,7 +9,6 @@ from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -22,11 +21,11 @@ from service import events
 from service.choices import BOOKING_TRANSITIONS, BookingStatus
 from service.error_codes import ServiceErrorCode
 from service.models import Advisor, Bay, Booking, MaintenanceMenu
+from service.services import links
 from service.services.codes import phone_code_check, phone_code_spend
 from showroom.selectors.showrooms import ShowroomCard, showrooms_for_buyers
 
 DB = "service"
-LINK_SALT = "service.booking_link"
 
 
 class Vehicle(TypedDict, total=False):
@@ -339,20 +338,8 @@ def booking_cancel(*, booking_id: Id, user: Actor | None) -> Booking:
 
 def booking_link_token(booking: Booking) -> str:
     """The signed token of the link an anonymous booker changes the booking with."""
-    return signing.dumps(str(booking.pk), salt=LINK_SALT)
+    return links.link_token(booking.pk, salt=links.BOOKING)
 
 
 def booking_id_of_link(token: str) -> str:
-    """The booking a link's token names, if its signature holds and it is not too old."""
-    try:
-        booking_id: str = signing.loads(
-            token, salt=LINK_SALT, max_age=timedelta(days=settings.SERVICE_LINK_DAYS)
-        )
-    except signing.BadSignature as exc:
-        raise ApplicationError(
-            _("The link is invalid or has expired."),
-            code=ServiceErrorCode.LINK_INVALID,
-            status=400,
-            details={"token": [_("The link is invalid or has expired.")]},
-        ) from exc
-    return booking_id
+    return links.id_of_link(token, salt=links.BOOKING)

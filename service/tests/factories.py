@@ -7,14 +7,18 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from documents.models import LegalEntity
+from documents.tests.factories import legal_entity_make
 from service import services
-from service.models import Advisor, Bay, Booking, MaintenanceMenu
+from service.models import Advisor, Bay, Booking, MaintenanceMenu, WorkOrder
 from showroom.tests.factories import showroom_make
 
 
 def service_showroom_make(*, bays: int = 1, advisors: int = 1, **fields):
-    """A showroom open 9–21 every day, with `bays` bays and `advisors` advisors."""
+    """A showroom open 9–21 every day, with `bays` bays and `advisors` advisors, at 2 500 ₽
+    a norm hour."""
     showroom = showroom_make(**fields)
+    services.labour_rate_set(showroom_id=showroom.pk, rate=Decimal("2500.00"))
     for number in range(1, bays + 1):
         services.bay_create(showroom_id=showroom.pk, name=f"Пост {number}")
     for number in range(1, advisors + 1):
@@ -66,3 +70,30 @@ def booking_make(user, showroom, start: datetime | None = None, **fields) -> Boo
         start_time=start or local_at(showroom, 10),
         **{"vin": "XTA21900000000001", "mileage_km": 30000, "complaint": "Стучит", **fields},
     )
+
+
+def work_order_make(staff, customer, showroom=None, start=None, **terms) -> WorkOrder:
+    """A draft work order that `staff` opens from `customer`'s booking of a ТО-1 (1.5 norm
+    hours and four litres of oil) in `showroom` (a new one by default); for a car driven in
+    by someone without an account (`customer` None), with the ТО-1's work alone. The seller's
+    legal entity is the documents app's default."""
+    if not LegalEntity.objects.filter(is_default=True).exists():
+        legal_entity_make()
+    showroom = showroom or service_showroom_make()
+    menu = MaintenanceMenu.objects.filter(make="Lada", model="Vesta", name="ТО-1").first()
+    menu = menu or menu_make()
+    terms = {"customer_name": "Иван Петров", "customer_phone": "+79161234567", **terms}
+    if customer is None:
+        work_order = services.work_order_open(
+            user=staff,
+            showroom_id=showroom.pk,
+            **{"make": "Lada", "model": "Vesta", "vin": "XTA21900000000002", "mileage_in": 30000},
+            **terms,
+        )
+        operation = menu.operations.first()
+        services.line_add(
+            user=staff, work_order_id=work_order.pk, kind="labour", operation_id=operation.pk
+        )
+        return work_order
+    booking = booking_make(customer, showroom, start, menu_id=menu.pk, complaint="")
+    return services.work_order_open(user=staff, booking_id=booking.pk, **terms)

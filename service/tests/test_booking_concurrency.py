@@ -1,4 +1,7 @@
-"""Two bookings for one bay's slot at once: one wins, the other is told 409 `slot_taken`."""
+"""Two bookings for one bay's slot at once: one wins, the other is told 409 `slot_taken`. Two
+words on one proposed job at once: one is taken, the other is told 409 `line_decided`."""
+
+from decimal import Decimal
 
 import pytest
 
@@ -6,8 +9,9 @@ from accounts.tests.factories import UserFactory
 from common.api.exceptions import ApplicationError
 from conftest import run_concurrently
 from service import services
-from service.models import Booking
-from service.tests.factories import local_at, service_showroom_make
+from service.choices import Channel, LineKind
+from service.models import Booking, OutboxEvent
+from service.tests.factories import local_at, service_showroom_make, work_order_make
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -38,3 +42,39 @@ def test_two_bookings_of_the_last_bay_at_once_one_wins():
     assert statuses == [201, 409], results
     assert [code for status, code in results if status == 409] == ["slot_taken"]
     assert Booking.objects.count() == 1
+
+
+def test_two_words_on_one_proposed_job_at_once_one_is_taken():
+    showroom = service_showroom_make()
+    advisor = UserFactory(role="manager", showroom_ids=[showroom.pk])
+    customer = UserFactory()
+    work_order = work_order_make(advisor, customer, showroom)
+    services.work_order_sign(user=customer, work_order_id=work_order.pk, channel=Channel.SITE)
+    services.work_order_start(user=advisor, work_order_id=work_order.pk)
+    line = services.line_add(
+        user=advisor,
+        work_order_id=work_order.pk,
+        kind=LineKind.LABOUR,
+        name="Замена сайлентблоков",
+        norm_hours=Decimal("2"),
+    )
+    words = iter([True, False])
+
+    def decide():
+        try:
+            decided = services.line_decide(
+                user=customer,
+                work_order_id=work_order.pk,
+                line_id=line.pk,
+                approve=next(words),
+                channel=Channel.SITE,
+            )
+        except ApplicationError as exc:
+            return exc.http_status, exc.code
+        return 200, decided.state
+
+    results = run_concurrently(2, decide)
+
+    assert sorted(status for status, _ in results) == [200, 409], results
+    assert [code for status, code in results if status == 409] == ["line_decided"]
+    assert OutboxEvent.objects.filter(type="work_order.line_decided").count() == 1

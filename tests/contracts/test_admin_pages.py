@@ -48,8 +48,13 @@ from payments.models import LedgerTransaction, Payment, Refund
 from payments.providers import Kind, Notification
 from payments.services.notifications import provider_notification_receive
 from payments.tests.factories import completed_payment_make
-from service import services as service_services
-from service.tests.factories import booking_make, menu_make, service_showroom_make
+from service.tests.factories import (
+    booking_make,
+    local_at,
+    menu_make,
+    service_showroom_make,
+    work_order_make,
+)
 from showroom import services as showroom_services
 from showroom.models import Allocation, Event, Registration, TestDrive
 from showroom.tests.factories import event_make, resource_make, showroom_make, tomorrow_at
@@ -131,11 +136,11 @@ def _rows_make(customer) -> None:
 
 def service_rows_make(customer) -> None:
     """A showroom's bay, advisor and labour rate; a maintenance menu with its operation and
-    part; the customer's booking with that menu."""
+    part; the customer's booking with that menu, and the work order opened from another."""
     showroom = service_showroom_make()
-    service_services.labour_rate_set(showroom_id=showroom.pk, rate=Decimal("2500.00"))
     menu = menu_make(model=f"Vesta {showroom.pk.hex[:6]}")
     booking_make(customer, showroom, menu_id=menu.pk, complaint="")
+    work_order_make(UserFactory(role="admin"), customer, showroom, start=local_at(showroom, 14))
 
 
 def notifications_rows_make(customer, order) -> None:

@@ -36,7 +36,7 @@ from orders.models import Order
 from orders.tests.factories import category_make, order_make, product_make, vehicle_make
 from payments import services as payments_services
 from payments.tests.factories import completed_payment_make
-from service.tests.factories import booking_make, service_showroom_make
+from service.tests.factories import booking_make, service_showroom_make, work_order_make
 from showroom import services as showroom_services
 from showroom.tests.factories import event_make, resource_make, showroom_make, tomorrow_at
 from tradein.tests.factories import trade_in_make
@@ -256,6 +256,25 @@ MATRIX = {
     ("POST", f"{V1}/service/link/booking"): PUBLIC,
     ("POST", f"{V1}/service/link/reschedule"): PUBLIC,
     ("POST", f"{V1}/service/link/cancel"): PUBLIC,
+    # A work order: its showroom's staff open and move it; its customer reads, signs, answers
+    # the jobs proposed and cancels before the work; anyone with its signed link does too.
+    ("GET", f"{V1}/service/work-orders/"): SIGNED_IN,
+    ("POST", f"{V1}/service/work-orders/"): STAFF,
+    ("GET", f"{V1}/service/work-orders/{{id}}/"): OWNER_OR_SHOWROOM,
+    ("PATCH", f"{V1}/service/work-orders/{{id}}/"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/service/work-orders/{{id}}/lines/"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/service/work-orders/{{id}}/lines/{{line_id}}/decide"): OWNER_OR_SHOWROOM,
+    ("POST", f"{V1}/service/work-orders/{{id}}/lines/{{line_id}}/done"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/service/work-orders/{{id}}/sign"): OWNER_OR_SHOWROOM,
+    ("POST", f"{V1}/service/work-orders/{{id}}/start"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/service/work-orders/{{id}}/complete"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/service/work-orders/{{id}}/allow-balance"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/service/work-orders/{{id}}/hand-over"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/service/work-orders/{{id}}/close"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/service/work-orders/{{id}}/cancel"): OWNER_OR_SHOWROOM,
+    ("POST", f"{V1}/service/link/work-order"): PUBLIC,
+    ("POST", f"{V1}/service/link/work-order/sign"): PUBLIC,
+    ("POST", f"{V1}/service/link/work-order/decide"): PUBLIC,
     # The CRM's clients are staff's; the one in the path is an unassigned lead of the manager's
     # showroom (docs/api.md, docs/crm.md).
     ("GET", f"{V1}/crm/clients/"): STAFF,
@@ -408,6 +427,8 @@ class World:
             values["product_pk"] = self.photo.product_id
         if "{id}" in template:
             values["id"] = self._object_id(template)
+        if "{line_id}" in template:
+            values["line_id"] = self.work_order.lines.first().pk
         if "{item_id}" in template:
             values["item_id"] = self.order.line_items[0].pk
         if "{delivery_id}" in template:
@@ -465,6 +486,7 @@ class World:
             "service/bookings": lambda: booking_make(
                 self.client, service_showroom_make(pk=SHOWROOM)
             ).pk,
+            "service/work-orders": lambda: self.work_order.pk,
             "crm/clients": lambda: in_showroom(crm_client_make(name="Matrix lead")),
             "integrations/webhooks": lambda: webhook_subscription_make(self.users["admin"]).pk,
             "documents": lambda: self.document.pk,
@@ -505,6 +527,14 @@ class World:
             start_time=tomorrow_at(13),
             end_time=tomorrow_at(14),
         )
+
+    @property
+    def work_order(self):
+        """A draft work order of the manager's showroom for the client's booked ТО-1."""
+        if not hasattr(self, "_work_order"):
+            showroom = service_showroom_make(pk=SHOWROOM)
+            self._work_order = work_order_make(self.users["admin"], self.client, showroom)
+        return self._work_order
 
     @property
     def order(self):

@@ -1,5 +1,5 @@
-"""Models of the service department; they live in the `service` database. Showrooms, users and
-vehicles belong to other databases and are referenced by id (docs/architecture.md §3.1)."""
+"""The service department's resources (bays, advisors, rates, operations, parts, menus) and its
+bookings."""
 
 import uuid
 
