@@ -141,7 +141,7 @@ class BookingAdmin(
 class WorkOrderLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = WorkOrderLine
     extra = 0
-    fields = [
+    fields = (
         "kind",
         "name",
         "code",
@@ -154,7 +154,7 @@ class WorkOrderLineInline(ReadOnlyAdminMixin, admin.TabularInline):
         "decided_by",
         "decided_at",
         "done_at",
-    ]
+    )
     readonly_fields = fields
 
 

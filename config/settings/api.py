@@ -50,6 +50,9 @@ SPECTACULAR_SETTINGS = {
         "VehicleConditionEnum": "catalog.choices.Condition",
         "TradeInConditionEnum": "tradein.choices.Condition",
         "ServiceBookingStatusEnum": "service.choices.BookingStatus",
+        "WorkOrderStatusEnum": "service.choices.WorkOrderStatus",
+        "WorkOrderLineKindEnum": "service.choices.LineKind",
+        "WorkOrderChannelEnum": "service.choices.Channel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,5 +1,7 @@
 """The work order's API shapes (docs/service.md, "The work order")."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from common.api.serializers import StrictInputSerializer
@@ -9,7 +11,7 @@ from service.models import WorkOrder, WorkOrderLine
 
 __all__ = ["LinkInputSerializer"]  # the link's token, as the bookings' links take it
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 VIN = r"^([A-HJ-NPR-Za-hj-npr-z0-9]{17})?$"  # 17 characters without I, O, Q; or none
 
 

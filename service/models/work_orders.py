@@ -4,6 +4,7 @@ works and parts, and the customer's word on each job found during the work (docs
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
@@ -24,7 +25,7 @@ from service.choices import (
 )
 from service.models.resources import Advisor, Booking, Operation, Part
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 # The lines that count: signed with the order, or approved since.
 COUNTED = (LineState.AGREED, LineState.APPROVED)
 
@@ -165,7 +166,10 @@ class WorkOrderLine(TimestampedModel):
     )
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(
-        _("opcode or part number"), max_length=64, blank=True, help_text=_("артикул")
+        _("opcode or part number"),
+        max_length=64,
+        blank=True,
+        help_text=_("The operation's code, or the part's number (артикул)."),
     )
     manufacturer = models.CharField(_("manufacturer"), max_length=100, blank=True)
     norm_hours = models.DecimalField(

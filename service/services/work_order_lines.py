@@ -6,7 +6,7 @@ order takes: its row locked, the caller's scope checked, its status moved by
 WORK_ORDER_TRANSITIONS with its event."""
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +29,7 @@ from service.choices import (
 from service.error_codes import ServiceErrorCode
 from service.models import (
     LabourRate,
+    MaintenanceMenu,
     Operation,
     Part,
     WorkOrder,
@@ -81,7 +82,9 @@ def staff_locked(user: Actor, work_order_id: Id) -> WorkOrder:
     return work_order
 
 
-def move(work_order: WorkOrder, target: WorkOrderStatus, *, user: Actor | None, **fields) -> None:
+def move(
+    work_order: WorkOrder, target: WorkOrderStatus, *, user: Actor | None, **fields: Any
+) -> None:
     """Move the locked order to `target`, save it with `fields`, and say so."""
     source = work_order.status
     WORK_ORDER_TRANSITIONS.apply(work_order, target)
@@ -116,8 +119,8 @@ def _line_of(work_order: WorkOrder, kind: str, data: LineInput) -> WorkOrderLine
         pay_type=data.get("pay_type", PayType.CUSTOMER),
     )
     if kind == LineKind.LABOUR:
-        if data.get("operation_id"):
-            operation = Operation.objects.using(DB).filter(pk=data["operation_id"]).first()
+        if operation_id := data.get("operation_id"):
+            operation = Operation.objects.using(DB).filter(pk=operation_id).first()
             if operation is None:
                 raise refused(
                     _("No such operation."),
@@ -137,8 +140,8 @@ def _line_of(work_order: WorkOrder, kind: str, data: LineInput) -> WorkOrderLine
             )
         line.amount = line.norm_hours * line.rate
     else:
-        if data.get("part_id"):
-            part = Part.objects.using(DB).filter(pk=data["part_id"]).first()
+        if part_id := data.get("part_id"):
+            part = Part.objects.using(DB).filter(pk=part_id).first()
             if part is None:
                 raise refused(_("No such part."), ServiceErrorCode.PART_NOT_FOUND, 400, "part_id")
             line.part, line.code, line.manufacturer = part, part.number, part.manufacturer
@@ -160,7 +163,7 @@ def _line_of(work_order: WorkOrder, kind: str, data: LineInput) -> WorkOrderLine
     return line
 
 
-def menu_lines(work_order: WorkOrder, menu) -> None:
+def menu_lines(work_order: WorkOrder, menu: MaintenanceMenu) -> None:
     for operation in menu.operations.all():
         _line_save(
             work_order, _line_of(work_order, LineKind.LABOUR, {"operation_id": operation.pk})
@@ -235,6 +238,24 @@ def _decision_record(line: WorkOrderLine, state: str, how: str, by: str) -> None
     )
 
 
+def customers_word(work_order: WorkOrder, user: Actor | None, channel: str) -> str:
+    """Who gives the customer's word by `channel`, checked: the customer signed in (SITE), the
+    holder of the signed link (LINK), or the showroom's staff recording a call or paper
+    (PHONE, PAPER), named beside the customer."""
+    if channel in (Channel.PHONE, Channel.PAPER):
+        if user is None:
+            raise NotFound
+        scope_check(user, work_order.showroom_id)
+        staff = getattr(user, "full_name", "") or str(user.pk)
+        return _("%(customer)s (recorded by %(staff)s)") % {
+            "customer": work_order.customer_name,
+            "staff": staff,
+        }
+    if channel == Channel.SITE and (user is None or str(user.pk) != str(work_order.customer_id)):
+        raise NotFound
+    return work_order.customer_name
+
+
 def line_decide(
     *, user: Actor | None, work_order_id: Id, line_id: Id, approve: bool, channel: str
 ) -> WorkOrderLine:
@@ -243,14 +264,7 @@ def line_decide(
     Given once: a second word on the same line is refused."""
     with transaction.atomic(using=DB):
         work_order = locked(work_order_id)
-        by = work_order.customer_name
-        if channel == Channel.PHONE:
-            scope_check(user, work_order.showroom_id)
-            by = f"{work_order.customer_name} ({_('recorded by')} {user.get_full_name() or user.email})"
-        elif channel == Channel.SITE and (
-            user is None or str(user.pk) != str(work_order.customer_id)
-        ):
-            raise NotFound
+        by = customers_word(work_order, user, channel)
         line = work_order.lines.select_for_update().filter(pk=line_id).first()
         if line is None:
             raise NotFound

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.api.exceptions import ApplicationError, NotFound
+from common.api.exceptions import ApplicationError
 from common.db.numbers import number_take
 from common.showrooms import scope_check
 from common.types import Actor, Id
@@ -38,6 +38,7 @@ from service.models import (
 from service.services import links
 from service.services.work_order_lines import (
     DB,
+    customers_word,
     locked,
     menu_lines,
     move,
@@ -217,12 +218,7 @@ def work_order_sign(
     found as they sign."""
     with transaction.atomic(using=DB):
         work_order = locked(work_order_id)
-        if channel == Channel.PAPER:
-            scope_check(user, work_order.showroom_id)
-        elif channel == Channel.SITE and (
-            user is None or str(user.pk) != str(work_order.customer_id)
-        ):
-            raise NotFound
+        customers_word(work_order, user, channel)
         if not work_order.lines.exists():
             raise refused(
                 _("A work order without works is not signed."), ServiceErrorCode.LINE_INVALID, 400
@@ -237,7 +233,7 @@ def work_order_sign(
             user=user,
             signed_at=timezone.now(),
             signed_how=channel,
-            signed_recorded_by=user.pk if channel == Channel.PAPER else None,
+            signed_recorded_by=user.pk if user is not None and channel == Channel.PAPER else None,
             instruction=work_order.instruction,
             instruction_limit=work_order.instruction_limit,
         )

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from documents.models import LegalEntity
+from common.api.exceptions import ApplicationError
+from documents import selectors as documents_selectors
 from documents.tests.factories import legal_entity_make
 from service import services
 from service.models import Advisor, Bay, Booking, MaintenanceMenu, WorkOrder
@@ -77,20 +78,20 @@ def work_order_make(staff, customer, showroom=None, start=None, **terms) -> Work
     hours and four litres of oil) in `showroom` (a new one by default); for a car driven in
     by someone without an account (`customer` None), with the ТО-1's work alone. The seller's
     legal entity is the documents app's default."""
-    if not LegalEntity.objects.filter(is_default=True).exists():
+    try:
+        documents_selectors.legal_entity_default()
+    except ApplicationError:  # none signs yet
         legal_entity_make()
     showroom = showroom or service_showroom_make()
     menu = MaintenanceMenu.objects.filter(make="Lada", model="Vesta", name="ТО-1").first()
     menu = menu or menu_make()
     terms = {"customer_name": "Иван Петров", "customer_phone": "+79161234567", **terms}
     if customer is None:
+        car = {"make": "Lada", "model": "Vesta", "vin": "XTA21900000000002", "mileage_in": 30000}
         work_order = services.work_order_open(
-            user=staff,
-            showroom_id=showroom.pk,
-            **{"make": "Lada", "model": "Vesta", "vin": "XTA21900000000002", "mileage_in": 30000},
-            **terms,
+            user=staff, showroom_id=showroom.pk, **{**car, **terms}
         )
-        operation = menu.operations.first()
+        operation = menu.operations.get()
         services.line_add(
             user=staff, work_order_id=work_order.pk, kind="labour", operation_id=operation.pk
         )
