@@ -155,6 +155,10 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "service.booking": lambda n: ngettext(
         "%(count)d service booking", "%(count)d service bookings", n
     ),
+    "service.workorder": lambda n: ngettext("%(count)d work order", "%(count)d work orders", n),
+    "service.partstock": lambda n: ngettext(
+        "%(count)d part on the shelf", "%(count)d parts on the shelf", n
+    ),
     "financing.loanapplication": lambda n: ngettext(
         "%(count)d loan application", "%(count)d loan applications", n
     ),

@@ -2,11 +2,13 @@
 a showroom, scoped to its staff; operations, parts and maintenance menus, the group's; the
 bookings, read here and cancelled through the service."""
 
+from decimal import Decimal
 from typing import cast
 from uuid import UUID
 
 from django import forms
 from django.contrib import admin
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import (
@@ -29,6 +31,7 @@ from service.models import (
     MenuPart,
     Operation,
     Part,
+    PartStock,
     WorkOrder,
     WorkOrderLine,
 )
@@ -38,10 +41,15 @@ def _showrooms() -> list[tuple[UUID, str]]:
     return list(showroom_names())
 
 
+def _uuid(value: object) -> UUID:
+    # The form coerces what was posted and, to tell a change, the initial value: already one.
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
 class ShowroomRecordForm(forms.ModelForm):
     """A showroom's record: its showroom chosen by name."""
 
-    showroom_id = forms.TypedChoiceField(label=_("showroom"), coerce=UUID, choices=_showrooms)
+    showroom_id = forms.TypedChoiceField(label=_("showroom"), coerce=_uuid, choices=_showrooms)
 
 
 class ShowroomRecordAdmin(ShowroomScopedAdminMixin, DatabaseAdminMixin, admin.ModelAdmin):
@@ -78,6 +86,59 @@ class AdvisorAdmin(ShowroomRecordAdmin):
 class LabourRateAdmin(ShowroomRecordAdmin):
     list_display = ["showroom", "kind", "rate"]
     search_fields = ["kind"]
+
+
+class LowStockFilter(admin.SimpleListFilter):
+    title = _("stock")
+    parameter_name = "low"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Low: free at or below its mark"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(on_hand__lte=F("reserved") + F("min_quantity"))
+        return queryset
+
+
+class PartStockForm(ShowroomRecordForm):
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("on_hand") is not None:
+            reserved = PartStock.objects.using("service").get(pk=self.instance.pk).reserved
+            if data["on_hand"] < reserved:
+                self.add_error("on_hand", _("Not below what work orders have reserved."))
+        return data
+
+
+@admin.register(PartStock)
+class PartStockAdmin(ShowroomRecordAdmin):
+    """A showroom's shelf of a part: what arrives is added to what the form showed (a count
+    lower writes off), through the service, which never takes it below what work orders have
+    reserved (docs/service.md, "Parts")."""
+
+    list_display = ["part", "showroom", "on_hand", "reserved", "free", "min_quantity"]
+    list_filter = [LowStockFilter]
+    list_select_related = ["part"]
+    search_fields = ["part__number", "part__name"]
+    autocomplete_fields = ["part"]
+    readonly_fields = ["reserved"]
+
+    @display(_("free"))
+    def free(self, obj):
+        return obj.free
+
+    form = PartStockForm
+
+    def save_model(self, request, obj, form, change):
+        stock = services.stock_receive(
+            showroom_id=obj.showroom_id,
+            part_id=obj.part_id,
+            quantity=obj.on_hand - Decimal(form.initial.get("on_hand") or 0),
+            min_quantity=obj.min_quantity,
+            user=cast(Actor, request.user),
+        )
+        obj.pk = stock.pk
 
 
 @admin.register(Operation)

@@ -94,3 +94,14 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("By phone, recorded by the advisor")
     PAPER = "paper", _("On paper")
     INSTRUCTION = "instruction", _("By their advance instruction")
+
+
+class StockState(models.TextChoices):
+    """Where a dealer's part of a line stands in the warehouse: none (a work, a part the
+    customer brought or one not from the catalogue), reserved, issued to the car, or released
+    (declined or cancelled)."""
+
+    NONE = "", _("Not from stock")
+    RESERVED = "reserved", _("Reserved")
+    ISSUED = "issued", _("Issued")
+    RELEASED = "released", _("Released")

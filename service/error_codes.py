@@ -19,6 +19,7 @@ class ServiceErrorCode(StrEnum):
     BOOKING_HAS_WORK_ORDER = "booking_has_work_order"
     OPERATION_NOT_FOUND = "operation_not_found"
     PART_NOT_FOUND = "part_not_found"
+    PART_OUT_OF_STOCK = "part_out_of_stock"
     LINE_INVALID = "line_invalid"
     LINE_DECIDED = "line_decided"
     LINE_NOT_APPROVED = "line_not_approved"

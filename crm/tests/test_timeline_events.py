@@ -43,7 +43,11 @@ def test_a_registering_user_becomes_a_lead_with_a_registered_entry():
 
 def test_a_staff_account_an_admin_opens_is_nobodys_lead(admin_user):
     staff = accounts_services.user_create(
-        actor=admin_user, email="new.manager@example.com", role="manager", full_name="Oleg"
+        actor=admin_user,
+        email="new.manager@example.com",
+        role="manager",
+        full_name="Oleg",
+        whole_group=True,
     )
 
     assert deliver("accounts", "user.created") is True  # consumed, with nothing to record

@@ -12,6 +12,7 @@ from service.models.resources import (
     Operation,
     OutboxEvent,
     Part,
+    PartStock,
     PhoneCode,
     TsTzRange,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "Operation",
     "OutboxEvent",
     "Part",
+    "PartStock",
     "PhoneCode",
     "TsTzRange",
     "WorkOrder",

@@ -134,6 +134,49 @@ class Part(TimestampedModel):
         return f"{self.number} {self.name}"
 
 
+class PartStock(TimestampedModel):
+    """A part's stock in a showroom's warehouse: on hand, and of it reserved by work orders.
+    PostgreSQL keeps the reserved within what is on hand; a reservation takes what is free or
+    nothing (docs/service.md, "Parts")."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    part = models.ForeignKey(
+        Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="stock"
+    )
+    showroom_id = models.UUIDField(_("showroom"), db_index=True)
+    on_hand = models.DecimalField(_("on hand"), max_digits=10, decimal_places=2, default=0)
+    reserved = models.DecimalField(
+        _("reserved"), max_digits=10, decimal_places=2, default=0, editable=False
+    )
+    min_quantity = models.DecimalField(
+        _("low stock at"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        help_text=_("The dashboard warns when what is free falls to this."),
+    )
+
+    class Meta:
+        verbose_name = _("part stock")
+        verbose_name_plural = _("parts stock")
+        ordering = ["showroom_id", "part"]
+        constraints = [
+            models.UniqueConstraint(fields=["part", "showroom_id"], name="service_stock_part"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="service_stock_reserved"),
+            models.CheckConstraint(
+                condition=Q(on_hand__gte=F("reserved")), name="service_stock_within_hand"
+            ),
+            models.CheckConstraint(condition=Q(min_quantity__gte=0), name="service_stock_min"),
+        ]
+
+    def __str__(self):
+        return f"{self.part}: {self.on_hand}"
+
+    @property
+    def free(self):
+        return self.on_hand - self.reserved
+
+
 class MaintenanceMenu(TimestampedModel):
     """A scheduled maintenance (ТО-1, ТО-2 …) of a make and model, due every `interval_km` or
     `interval_months`, whichever comes first: its operations and parts."""

@@ -20,6 +20,7 @@ from service.choices import (
     LineKind,
     LineState,
     PayType,
+    StockState,
     SuppliedBy,
     WorkOrderStatus,
 )
@@ -187,6 +188,9 @@ class WorkOrderLine(TimestampedModel):
         _("pay type"), max_length=8, choices=PayType.choices, default=PayType.CUSTOMER
     )
     amount = models.DecimalField(_("amount"), **MONEY)
+    stock = models.CharField(
+        _("stock"), max_length=8, choices=StockState.choices, default=StockState.NONE, blank=True
+    )
     state = models.CharField(_("state"), max_length=8, choices=LineState.choices)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_how = models.CharField(

@@ -21,6 +21,7 @@ from service.services.resources import (
     operation_create,
     part_create,
 )
+from service.services.stock import stock_receive
 from service.services.work_order_lines import line_add, line_decide, line_done
 from service.services.work_orders import (
     work_order_balance_allow,
@@ -56,6 +57,7 @@ __all__ = [
     "phone_code_send",
     "phone_code_spend",
     "slots_free",
+    "stock_receive",
     "work_minutes",
     "work_order_balance_allow",
     "work_order_cancel",

@@ -5,6 +5,7 @@ recorded by staff) or within their advance instruction. Also the steps every cha
 order takes: its row locked, the caller's scope checked, its status moved by
 WORK_ORDER_TRANSITIONS with its event."""
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypedDict, Unpack
 
@@ -23,6 +24,7 @@ from service.choices import (
     LineKind,
     LineState,
     PayType,
+    StockState,
     SuppliedBy,
     WorkOrderStatus,
 )
@@ -35,6 +37,7 @@ from service.models import (
     WorkOrder,
     WorkOrderLine,
 )
+from service.services.stock import stock_reserve, stock_settle
 
 DB = "service"
 CENT = Decimal("0.01")
@@ -177,6 +180,7 @@ def _line_save(work_order: WorkOrder, line: WorkOrderLine) -> None:
     line.state = (
         LineState.AGREED if work_order.status == WorkOrderStatus.DRAFT else LineState.PROPOSED
     )
+    stock_reserve(line, work_order.showroom_id)
     line.save(using=DB)
 
 
@@ -231,11 +235,22 @@ def line_add(
 
 
 def _decision_record(line: WorkOrderLine, state: str, how: str, by: str) -> None:
+    """The customer's word on `line`; a declined line's part goes back to the shelf."""
     line.state, line.decided_how, line.decided_by = state, how, by[:200]
     line.decided_at = timezone.now()
+    if state == LineState.DECLINED:
+        stock_settle(line, line.work_order.showroom_id, StockState.RELEASED)
     line.save(
-        using=DB, update_fields=["state", "decided_how", "decided_by", "decided_at", "updated_at"]
+        using=DB,
+        update_fields=["state", "decided_how", "decided_by", "decided_at", "stock", "updated_at"],
     )
+
+
+def line_finish(line: WorkOrderLine, when: datetime) -> None:
+    """A job that counts is done, and its part issued to the car."""
+    line.done_at = when
+    stock_settle(line, line.work_order.showroom_id, StockState.ISSUED)
+    line.save(using=DB, update_fields=["done_at", "stock", "updated_at"])
 
 
 def customers_word(work_order: WorkOrder, user: Actor | None, channel: str) -> str:
@@ -296,6 +311,5 @@ def line_done(*, user: Actor, work_order_id: Id, line_id: Id) -> WorkOrderLine:
                 ServiceErrorCode.LINE_NOT_APPROVED,
             )
         if line.done_at is None:
-            line.done_at = timezone.now()
-            line.save(using=DB, update_fields=["done_at", "updated_at"])
+            line_finish(line, timezone.now())
     return line

@@ -27,6 +27,7 @@ from service.choices import (
     Channel,
     Instruction,
     LineState,
+    StockState,
     WorkOrderStatus,
 )
 from service.error_codes import ServiceErrorCode
@@ -35,10 +36,13 @@ from service.models import (
     Booking,
     WorkOrder,
 )
+from service.models.work_orders import COUNTED
 from service.services import links
+from service.services.stock import stock_settle
 from service.services.work_order_lines import (
     DB,
     customers_word,
+    line_finish,
     locked,
     menu_lines,
     move,
@@ -261,9 +265,8 @@ def work_order_complete(*, user: Actor, work_order_id: Id) -> WorkOrder:
             )
         now = timezone.now()
         move(work_order, WorkOrderStatus.DONE, user=user, completed_at=now)
-        work_order.lines.filter(
-            state__in=(LineState.AGREED, LineState.APPROVED), done_at__isnull=True
-        ).update(done_at=now, updated_at=now)
+        for line in work_order.lines.filter(state__in=COUNTED, done_at__isnull=True):
+            line_finish(line, now)
     return work_order
 
 
@@ -331,6 +334,9 @@ def work_order_cancel(*, user: Actor, work_order_id: Id) -> WorkOrder:
         if str(user.pk) != str(work_order.customer_id):
             scope_check(user, work_order.showroom_id)
         move(work_order, WorkOrderStatus.CANCELLED, user=user)
+        for line in work_order.lines.filter(stock=StockState.RESERVED):
+            stock_settle(line, work_order.showroom_id, StockState.RELEASED)
+            line.save(using=DB, update_fields=["stock", "updated_at"])
     return work_order
 
 

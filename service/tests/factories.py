@@ -75,7 +75,8 @@ def booking_make(user, showroom, start: datetime | None = None, **fields) -> Boo
 
 def work_order_make(staff, customer, showroom=None, start=None, **terms) -> WorkOrder:
     """A draft work order that `staff` opens from `customer`'s booking of a ТО-1 (1.5 norm
-    hours and four litres of oil) in `showroom` (a new one by default); for a car driven in
+    hours and four litres of oil, a hundred on the shelf) in `showroom` (a new one by
+    default); for a car driven in
     by someone without an account (`customer` None), with the ТО-1's work alone. The seller's
     legal entity is the documents app's default."""
     try:
@@ -85,6 +86,10 @@ def work_order_make(staff, customer, showroom=None, start=None, **terms) -> Work
     showroom = showroom or service_showroom_make()
     menu = MaintenanceMenu.objects.filter(make="Lada", model="Vesta", name="ТО-1").first()
     menu = menu or menu_make()
+    for menu_part in menu.parts.all():
+        services.stock_receive(
+            showroom_id=showroom.pk, part_id=menu_part.part_id, quantity=Decimal("100")
+        )
     terms = {"customer_name": "Иван Петров", "customer_phone": "+79161234567", **terms}
     if customer is None:
         car = {"make": "Lada", "model": "Vesta", "vin": "XTA21900000000002", "mileage_in": 30000}

@@ -1,5 +1,6 @@
 """Two bookings for one bay's slot at once: one wins, the other is told 409 `slot_taken`. Two
-words on one proposed job at once: one is taken, the other is told 409 `line_decided`."""
+words on one proposed job at once: one is taken, the other is told 409 `line_decided`. Two work
+orders reserving the last unit of a part: one gets it, the other is told 409 `part_out_of_stock`."""
 
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from common.api.exceptions import ApplicationError
 from conftest import run_concurrently
 from service import services
 from service.choices import Channel, LineKind
-from service.models import Booking, OutboxEvent
+from service.models import Booking, OutboxEvent, PartStock, WorkOrderLine
 from service.tests.factories import local_at, service_showroom_make, work_order_make
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
@@ -78,3 +79,30 @@ def test_two_words_on_one_proposed_job_at_once_one_is_taken():
     assert sorted(status for status, _ in results) == [200, 409], results
     assert [code for status, code in results if status == 409] == ["line_decided"]
     assert OutboxEvent.objects.filter(type="work_order.line_decided").count() == 1
+
+
+def test_two_work_orders_reserving_the_last_unit_of_a_part_one_gets_it():
+    showroom = service_showroom_make(bays=2)
+    advisor = UserFactory(role="manager", showroom_ids=[showroom.pk])
+    orders = [work_order_make(advisor, UserFactory(), showroom) for _ in range(2)]
+    part = services.part_create(
+        number="04465-33471", manufacturer="Toyota", name="Колодки", price=Decimal("4500")
+    )
+    services.stock_receive(showroom_id=showroom.pk, part_id=part.pk, quantity=Decimal("1"))
+    turn = iter(orders)
+
+    def reserve():
+        try:
+            line = services.line_add(
+                user=advisor, work_order_id=next(turn).pk, kind=LineKind.PART, part_id=part.pk
+            )
+        except ApplicationError as exc:
+            return exc.http_status, exc.code
+        return 201, line.stock
+
+    results = run_concurrently(2, reserve)
+
+    assert sorted(results) == [(201, "reserved"), (409, "part_out_of_stock")], results
+    stock = PartStock.objects.get(part=part, showroom_id=showroom.pk)
+    assert (stock.on_hand, stock.reserved) == (Decimal("1"), Decimal("1"))
+    assert WorkOrderLine.objects.filter(part=part).count() == 1

@@ -56,9 +56,11 @@ from payments.choices import PaymentStatus as Pay
 from payments.choices import ReceiptStatus as Rc
 from payments.choices import RefundStatus as R
 from payments.models import Payment, ProviderNotification, Receipt, Refund
-from service.choices import BOOKING_TRANSITIONS
+from service.choices import BOOKING_TRANSITIONS, WORK_ORDER_TRANSITIONS
 from service.choices import BookingStatus as Sb
+from service.choices import WorkOrderStatus as Wo
 from service.models import Booking as ServiceBooking
+from service.models import WorkOrder
 from showroom.choices import (
     ALLOCATION_TRANSITIONS,
     EVENT_TRANSITIONS,
@@ -283,6 +285,21 @@ EXPECTED = {
         ServiceBooking,
         BOOKING_TRANSITIONS,
         {(Sb.BOOKED, Sb.CANCELLED): ANYONE},
+    ),
+    "work order": (
+        WorkOrder,
+        WORK_ORDER_TRANSITIONS,
+        {
+            (Wo.DRAFT, Wo.AGREED): ANYONE,
+            (Wo.AGREED, Wo.IN_WORK): ANYONE,
+            (Wo.IN_WORK, Wo.WAITING): ANYONE,
+            (Wo.WAITING, Wo.IN_WORK): ANYONE,
+            (Wo.IN_WORK, Wo.DONE): ANYONE,
+            (Wo.DONE, Wo.HANDED_OVER): ANYONE,
+            (Wo.HANDED_OVER, Wo.CLOSED): ANYONE,
+            (Wo.DRAFT, Wo.CANCELLED): ANYONE,
+            (Wo.AGREED, Wo.CANCELLED): ANYONE,
+        },
     ),
     "inbox entry": (
         InboxEvent,
