@@ -1,14 +1,15 @@
 """The service department's demo for `manage.py seed_demo` (docs/service.md, "Demo"): two bays
 and an advisor in each showroom (its manager, demo/staff.py, as the advisor), a labour rate, a
-few operations and parts, and ТО-1 and ТО-2 for some of the demo models. Runs once: a bay in
-a showroom means that showroom has been seeded."""
+few operations and parts with forty of each on every showroom's shelf, and ТО-1 and ТО-2 for
+some of the demo models. Runs once: a bay in a showroom means that showroom has been seeded,
+a shelf that a part has, that the part has been stocked there."""
 
 import uuid
 from decimal import Decimal
 
 from accounts import selectors as accounts_selectors
 from service import services
-from service.models import Bay, Operation, Part
+from service.models import Bay, Operation, Part, PartStock
 from showroom.selectors.showrooms import showrooms_for_buyers
 
 # (code, name, norm hours)
@@ -84,6 +85,7 @@ def seed(stdout) -> None:
     _catalogue()
     made = 0
     for showroom in showrooms_for_buyers():
+        _shelves(showroom.id)
         if Bay.objects.filter(showroom_id=showroom.id).exists():
             continue
         for name in ("Пост 1", "Пост 2"):
@@ -99,3 +101,13 @@ def seed(stdout) -> None:
     stdout.write(
         f"  service: {made} showrooms given bays and an advisor, {Part.objects.count()} parts"
     )
+
+
+def _shelves(showroom_id) -> None:
+    stocked = set(
+        PartStock.objects.filter(showroom_id=showroom_id).values_list("part_id", flat=True)
+    )
+    for part in Part.objects.exclude(pk__in=stocked):
+        services.stock_receive(
+            showroom_id=showroom_id, part_id=part.pk, quantity=Decimal(40), min_quantity=Decimal(8)
+        )
