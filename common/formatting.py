@@ -156,6 +156,9 @@ COUNTED: dict[str, Callable[[int], str]] = {
         "%(count)d service booking", "%(count)d service bookings", n
     ),
     "service.workorder": lambda n: ngettext("%(count)d work order", "%(count)d work orders", n),
+    "service.warrantyclaim": lambda n: ngettext(
+        "%(count)d warranty claim", "%(count)d warranty claims", n
+    ),
     "service.partstock": lambda n: ngettext(
         "%(count)d part on the shelf", "%(count)d parts on the shelf", n
     ),

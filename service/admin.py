@@ -32,6 +32,7 @@ from service.models import (
     Operation,
     Part,
     PartStock,
+    WarrantyClaim,
     WorkOrder,
     WorkOrderLine,
 )
@@ -233,5 +234,20 @@ class WorkOrderAdmin(
     search_fields = ["number", "vin", "plate", "customer_phone", "customer_name"]
     date_hierarchy = "created_at"
     inlines = [WorkOrderLineInline]
+
+    showroom = BookingAdmin.showroom
+
+
+@admin.register(WarrantyClaim)
+class WarrantyClaimAdmin(
+    ShowroomScopedAdminMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
+    """Claims move through the service (`POST /api/v1/service/warranty-claims/{id}/status`)."""
+
+    using = "service"
+    list_display = ["work_order", "created_at", "showroom", "manufacturer", "amount", "status"]
+    list_filter = ["status", "manufacturer"]
+    list_select_related = ["work_order"]
+    search_fields = ["work_order__number", "manufacturer"]
 
     showroom = BookingAdmin.showroom

@@ -105,3 +105,26 @@ class StockState(models.TextChoices):
     RESERVED = "reserved", _("Reserved")
     ISSUED = "issued", _("Issued")
     RELEASED = "released", _("Released")
+
+
+class WarrantyClaimStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUBMITTED = "submitted", _("Submitted to the manufacturer")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    PAID = "paid", _("Paid by the manufacturer")
+
+
+# A claim to the manufacturer for a work order's warranty lines (docs/service.md, "Warranty
+# claims"): opened when the order is done, submitted, accepted or rejected, paid.
+WARRANTY_CLAIM_TRANSITIONS = TransitionMap(
+    "warranty claim",
+    WarrantyClaimStatus,
+    {
+        (WarrantyClaimStatus.OPEN, WarrantyClaimStatus.SUBMITTED): (),
+        (WarrantyClaimStatus.SUBMITTED, WarrantyClaimStatus.ACCEPTED): (),
+        (WarrantyClaimStatus.SUBMITTED, WarrantyClaimStatus.REJECTED): (),
+        (WarrantyClaimStatus.ACCEPTED, WarrantyClaimStatus.PAID): (),
+    },
+    code=ServiceErrorCode.WARRANTY_CLAIM_NOT_CHANGEABLE,
+)

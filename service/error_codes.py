@@ -26,4 +26,5 @@ class ServiceErrorCode(StrEnum):
     APPROVAL_PENDING = "approval_pending"
     BALANCE_OWED = "balance_owed"
     FOUR_EYES = "four_eyes"
+    WARRANTY_CLAIM_NOT_CHANGEABLE = "warranty_claim_not_changeable"
     NOT_YOURS_TO_SIGN = "not_yours_to_sign"

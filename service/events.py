@@ -7,7 +7,7 @@ from typing import Literal
 
 from common.events import DomainEvent
 from common.events.payloads import DateTime, Money, Uuid, described
-from service.models import Booking, WorkOrder, WorkOrderLine
+from service.models import Booking, WarrantyClaim, WorkOrder, WorkOrderLine
 
 
 # PAYLOADS (docs/events.md, "The contract")
@@ -100,6 +100,29 @@ class WorkOrderLineDecided(_LinePayload):
     """The customer approved or declined a proposed job."""
 
 
+@dataclass(frozen=True)
+class _WarrantyClaimPayload:
+    id: Uuid = described("The warranty claim.")
+    work_order_id: Uuid = described("The work order whose warranty lines it claims.")
+    showroom_id: Uuid = described("The showroom that did the work.")
+    manufacturer: str = described("The make of the car: whom the claim goes to.")
+    amount: Money = described("What the warranty lines cost.")
+    status: str = described("open, submitted, accepted, rejected or paid.")
+    actor_id: Uuid | None = described("The member of staff who acted.")
+
+
+@dataclass(frozen=True)
+class WarrantyClaimOpened(_WarrantyClaimPayload):
+    """A done work order's warranty lines were claimed from the manufacturer."""
+
+
+@dataclass(frozen=True)
+class WarrantyClaimStatusChanged(_WarrantyClaimPayload):
+    """A warranty claim moved: submitted, accepted, rejected or paid."""
+
+    from_status: str = described("Its status before.")
+
+
 # EVENT TYPES
 # ------------------------------------------------------------------------------
 SERVICE_BOOKING_CREATED = DomainEvent(
@@ -121,6 +144,13 @@ WORK_ORDER_LINE_PROPOSED = DomainEvent(
 )
 WORK_ORDER_LINE_DECIDED = DomainEvent(
     "work_order.line_decided", payload=WorkOrderLineDecided, app_label="service"
+)
+
+WARRANTY_CLAIM_OPENED = DomainEvent(
+    "warranty_claim.opened", payload=WarrantyClaimOpened, app_label="service"
+)
+WARRANTY_CLAIM_STATUS_CHANGED = DomainEvent(
+    "warranty_claim.status_changed", payload=WarrantyClaimStatusChanged, app_label="service"
 )
 
 
@@ -167,3 +197,18 @@ def line_payload(line: WorkOrderLine) -> dict:
         "state": line.state,
         "decided_how": line.decided_how,
     }
+
+
+def warranty_claim_payload(claim: WarrantyClaim, *, user=None, from_status: str = "") -> dict:
+    payload = {
+        "id": str(claim.pk),
+        "work_order_id": str(claim.work_order_id),
+        "showroom_id": str(claim.showroom_id),
+        "manufacturer": claim.manufacturer,
+        "amount": str(claim.amount),
+        "status": claim.status,
+        "actor_id": None if user is None else str(user.pk),
+    }
+    if from_status:
+        payload["from_status"] = from_status
+    return payload

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from common.api.exceptions import NotFound
 from common.showrooms import visible_to
 from common.types import Actor, Id
-from service.models import Booking, MaintenanceMenu, WorkOrder
+from service.models import Booking, MaintenanceMenu, WarrantyClaim, WorkOrder
 
 DB = "service"
 
@@ -60,6 +60,19 @@ def work_order_of_link(*, work_order_id: Id) -> WorkOrder:
     if work_order is None:
         raise NotFound
     return work_order
+
+
+def warranty_claim_list(*, user: Actor) -> QuerySet[WarrantyClaim]:
+    """Staff's: their showrooms' claims (the customer has none to see)."""
+    claims = WarrantyClaim.objects.using(DB).select_related("work_order")
+    return visible_to(user, claims, owner=None, showroom="showroom_id")
+
+
+def warranty_claim_get(*, user: Actor, claim_id: Id) -> WarrantyClaim:
+    claim = warranty_claim_list(user=user).filter(pk=claim_id).first()
+    if claim is None:
+        raise NotFound
+    return claim
 
 
 def menu_list() -> QuerySet[MaintenanceMenu]:

@@ -51,6 +51,7 @@ SPECTACULAR_SETTINGS = {
         "TradeInConditionEnum": "tradein.choices.Condition",
         "ServiceBookingStatusEnum": "service.choices.BookingStatus",
         "WorkOrderStatusEnum": "service.choices.WorkOrderStatus",
+        "WarrantyClaimStatusEnum": "service.choices.WarrantyClaimStatus",
         "WorkOrderLineKindEnum": "service.choices.LineKind",
         "WorkOrderChannelEnum": "service.choices.Channel",
     },

@@ -74,4 +74,14 @@ urlpatterns = [
         wo.LinkDecideView.as_view(),
         name="service-link-work-order-decide",
     ),
+    path(
+        "service/warranty-claims/",
+        wo.WarrantyClaimListView.as_view(),
+        name="service-warranty-claims",
+    ),
+    path(
+        "service/warranty-claims/<uuid:pk>/status",
+        wo.WarrantyClaimMoveView.as_view(),
+        name="service-warranty-claim-status",
+    ),
 ]

@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from common.api.serializers import StrictInputSerializer
 from service.api.serializers import LinkInputSerializer
-from service.choices import Instruction, LineKind, PayType, SuppliedBy
-from service.models import WorkOrder, WorkOrderLine
+from service.choices import Instruction, LineKind, PayType, SuppliedBy, WarrantyClaimStatus
+from service.models import WarrantyClaim, WorkOrder, WorkOrderLine
 
 __all__ = ["LinkInputSerializer"]  # the link's token, as the bookings' links take it
 
@@ -191,3 +191,27 @@ class WorkOrderOpenedOutputSerializer(WorkOrderOutputSerializer):
 
     class Meta(WorkOrderOutputSerializer.Meta):
         fields = [*WorkOrderOutputSerializer.Meta.fields, "link_token"]
+
+
+class WarrantyClaimOutputSerializer(serializers.ModelSerializer):
+    work_order_number = serializers.CharField(source="work_order.number")
+
+    class Meta:
+        model = WarrantyClaim
+        fields = [
+            "id",
+            "work_order_id",
+            "work_order_number",
+            "showroom_id",
+            "manufacturer",
+            "amount",
+            "status",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class WarrantyClaimMoveInputSerializer(StrictInputSerializer):
+    status = serializers.ChoiceField(choices=WarrantyClaimStatus.choices)
+    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)

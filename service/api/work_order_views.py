@@ -178,6 +178,37 @@ class CancelView(APIView):
         return _answer(services.work_order_cancel(user=request.user, work_order_id=work_order.pk))
 
 
+# WARRANTY CLAIMS
+# ------------------------------------------------------------------------------
+class WarrantyClaimListView(generics.ListAPIView):
+    """The warranty claims of your showrooms."""
+
+    permission_classes = [IsStaffRole]
+    serializer_class = s.WarrantyClaimOutputSerializer
+
+    def get_queryset(self):
+        return selectors.warranty_claim_list(user=self.request.user)
+
+
+class WarrantyClaimMoveView(APIView):
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(
+        request=s.WarrantyClaimMoveInputSerializer,
+        responses={200: s.WarrantyClaimOutputSerializer},
+        summary="Move a warranty claim as the manufacturer answers",
+    )
+    def post(self, request, pk):
+        claim = selectors.warranty_claim_get(user=request.user, claim_id=pk)
+        data = validated(s.WarrantyClaimMoveInputSerializer, request)
+        claim = services.warranty_claim_move(user=request.user, claim_id=claim.pk, **data)
+        return Response(
+            s.WarrantyClaimOutputSerializer(
+                selectors.warranty_claim_get(user=request.user, claim_id=claim.pk)
+            ).data
+        )
+
+
 # THE SIGNED LINK
 # ------------------------------------------------------------------------------
 class LinkWorkOrderView(APIView):

@@ -16,7 +16,7 @@ from service.models.resources import (
     PhoneCode,
     TsTzRange,
 )
-from service.models.work_orders import WorkOrder, WorkOrderLine
+from service.models.work_orders import WarrantyClaim, WorkOrder, WorkOrderLine
 
 __all__ = [
     "Advisor",
@@ -32,6 +32,7 @@ __all__ = [
     "PartStock",
     "PhoneCode",
     "TsTzRange",
+    "WarrantyClaim",
     "WorkOrder",
     "WorkOrderLine",
 ]

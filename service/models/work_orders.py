@@ -14,6 +14,7 @@ from common.db.numbers import number_field
 from common.models import TimestampedModel
 from common.transitions import StatusField
 from service.choices import (
+    WARRANTY_CLAIM_TRANSITIONS,
     WORK_ORDER_TRANSITIONS,
     Channel,
     Instruction,
@@ -22,6 +23,7 @@ from service.choices import (
     PayType,
     StockState,
     SuppliedBy,
+    WarrantyClaimStatus,
     WorkOrderStatus,
 )
 from service.models.resources import Advisor, Booking, Operation, Part
@@ -226,3 +228,37 @@ class WorkOrderLine(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+
+class WarrantyClaim(TimestampedModel):
+    """A claim to the manufacturer for what a work order's warranty lines cost the dealer:
+    opened when the order is done, then submitted, accepted or rejected, and paid."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    work_order = models.OneToOneField(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.PROTECT,
+        related_name="warranty_claim",
+    )
+    showroom_id = models.UUIDField(_("showroom"), db_index=True)
+    manufacturer = models.CharField(_("manufacturer"), max_length=60)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    status = StatusField(
+        _("status"),
+        max_length=16,
+        transitions=WARRANTY_CLAIM_TRANSITIONS,
+        default=WarrantyClaimStatus.OPEN,
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("The manufacturer's answer."))
+
+    class Meta:
+        verbose_name = _("warranty claim")
+        verbose_name_plural = _("warranty claims")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="service_claim_amount")
+        ]
+
+    def __str__(self):
+        return f"{self.work_order} — {self.manufacturer}"

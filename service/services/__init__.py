@@ -22,6 +22,7 @@ from service.services.resources import (
     part_create,
 )
 from service.services.stock import stock_receive
+from service.services.warranty import warranty_claim_move
 from service.services.work_order_lines import line_add, line_decide, line_done
 from service.services.work_orders import (
     work_order_balance_allow,
@@ -58,6 +59,7 @@ __all__ = [
     "phone_code_spend",
     "slots_free",
     "stock_receive",
+    "warranty_claim_move",
     "work_minutes",
     "work_order_balance_allow",
     "work_order_cancel",

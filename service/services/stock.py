@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from common.api.exceptions import ApplicationError
 from common.showrooms import scope_check
 from common.types import Actor, Id
-from service.choices import StockState
+from service.choices import StockState, SuppliedBy
 from service.error_codes import ServiceErrorCode
 from service.models import Part, PartStock, WorkOrderLine
 
@@ -56,16 +56,11 @@ def stock_receive(
     return stock
 
 
-def _stocked(line: WorkOrderLine) -> bool:
-    """Whether the line takes a part from the warehouse: a catalogue part the dealer supplies."""
-    return line.part_id is not None and line.supplied_by == "dealer"
-
-
 def stock_reserve(line: WorkOrderLine, showroom_id: Id) -> None:
     """Reserve the line's part in the showroom, in the caller's transaction; 409 when what is
     free does not cover it."""
-    if not _stocked(line):
-        return
+    if line.part_id is None or line.supplied_by != SuppliedBy.DEALER:
+        return  # a work, a part the customer brought, or one not from the catalogue
     taken = (
         PartStock.objects.using(DB)
         .filter(
@@ -88,7 +83,7 @@ def stock_reserve(line: WorkOrderLine, showroom_id: Id) -> None:
 
 def stock_settle(line: WorkOrderLine, showroom_id: Id, outcome: StockState) -> None:
     """A reserved part issued to the car (leaves the warehouse) or released (free again)."""
-    if line.stock != StockState.RESERVED:
+    if line.stock != StockState.RESERVED or line.part_id is None:
         return
     change = {"reserved": F("reserved") - line.quantity, "updated_at": timezone.now()}
     if outcome == StockState.ISSUED:

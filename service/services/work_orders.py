@@ -39,6 +39,7 @@ from service.models import (
 from service.models.work_orders import COUNTED
 from service.services import links
 from service.services.stock import stock_settle
+from service.services.warranty import warranty_claim_open
 from service.services.work_order_lines import (
     DB,
     customers_word,
@@ -255,7 +256,8 @@ def work_order_start(*, user: Actor, work_order_id: Id) -> WorkOrder:
 
 
 def work_order_complete(*, user: Actor, work_order_id: Id) -> WorkOrder:
-    """Done: every job that counts is done; none may wait for the customer's word."""
+    """Done: every job that counts is done, none waits for the customer's word, and what the
+    warranty pays for is claimed from the manufacturer."""
     with transaction.atomic(using=DB):
         work_order = staff_locked(user, work_order_id)
         if work_order.lines.filter(state=LineState.PROPOSED).exists():
@@ -267,6 +269,7 @@ def work_order_complete(*, user: Actor, work_order_id: Id) -> WorkOrder:
         move(work_order, WorkOrderStatus.DONE, user=user, completed_at=now)
         for line in work_order.lines.filter(state__in=COUNTED, done_at__isnull=True):
             line_finish(line, now)
+        warranty_claim_open(work_order, user=user)
     return work_order
 
 

@@ -13,7 +13,7 @@ from accounts.tests.factories import UserFactory
 from conftest import client_for
 from service import services
 from service.choices import Channel, LineState, WorkOrderStatus
-from service.models import OutboxEvent, WorkOrder, WorkOrderLine
+from service.models import OutboxEvent, WarrantyClaim, WorkOrder, WorkOrderLine
 from service.tests.factories import service_showroom_make, work_order_make
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -296,3 +296,50 @@ def test_a_signed_orders_terms_are_not_changed_and_a_car_in_work_is_not_cancelle
     assert cancelled.status_code == 409
     assert cancelled.json()["error"]["code"] == "work_order_not_changeable"
     assert WorkOrder.objects.get(pk=work_order.pk).instruction == "call"
+
+
+def test_a_done_orders_warranty_lines_are_claimed_from_the_manufacturer_and_the_claim_moves(
+    advisor, customer, showroom
+):
+    api = client_for(advisor)
+    work_order = work_order_make(advisor, customer, showroom)
+    extra(api, work_order, name="Замена датчика по гарантии", pay_type="warranty")  # 5 000
+    client_for(customer).post(url(work_order, "sign"), {}, format="json")
+    api.post(url(work_order, "start"))
+    assert api.post(url(work_order, "complete")).status_code == 200
+
+    claim = WarrantyClaim.objects.get(work_order=work_order)
+    assert (claim.manufacturer, claim.amount, claim.status) == ("Lada", Decimal("5000.00"), "open")
+    assert WorkOrder.objects.get(pk=work_order.pk).customer_total == Decimal("7350.00")
+    listed = api.get("/api/v1/service/warranty-claims/").json()["results"]
+    assert [row["work_order_number"] for row in listed] == [work_order.number]
+
+    move = f"/api/v1/service/warranty-claims/{claim.pk}/status"
+    skipped = api.post(move, {"status": "paid"}, format="json")
+    assert skipped.status_code == 409
+    assert skipped.json()["error"]["code"] == "warranty_claim_not_changeable"
+    assert api.post(move, {"status": "submitted"}, format="json").status_code == 200
+    rejected = api.post(
+        move, {"status": "rejected", "note": "Не гарантийный случай"}, format="json"
+    )
+    assert rejected.status_code == 200, rejected.content
+    claim.refresh_from_db()
+    assert (claim.status, claim.note) == ("rejected", "Не гарантийный случай")
+    changes = OutboxEvent.objects.filter(
+        type="warranty_claim.status_changed", aggregate_id=claim.pk
+    )
+    assert sorted(row.payload["status"] for row in changes) == ["rejected", "submitted"]
+    # Another showroom's staff neither see nor move it.
+    elsewhere = client_for(UserFactory(role="manager", showroom_ids=[service_showroom_make().pk]))
+    assert elsewhere.get("/api/v1/service/warranty-claims/").json()["results"] == []
+    assert elsewhere.post(move, {"status": "accepted"}, format="json").status_code == 404
+
+
+def test_an_order_without_warranty_lines_claims_nothing(advisor, customer, showroom):
+    api = client_for(advisor)
+    work_order = work_order_make(advisor, customer, showroom)
+    client_for(customer).post(url(work_order, "sign"), {}, format="json")
+    api.post(url(work_order, "start"))
+
+    assert api.post(url(work_order, "complete")).status_code == 200
+    assert not WarrantyClaim.objects.exists()

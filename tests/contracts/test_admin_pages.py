@@ -48,6 +48,8 @@ from payments.models import LedgerTransaction, Payment, Refund
 from payments.providers import Kind, Notification
 from payments.services.notifications import provider_notification_receive
 from payments.tests.factories import completed_payment_make
+from service import services as service_services
+from service.choices import Channel
 from service.tests.factories import (
     booking_make,
     local_at,
@@ -136,11 +138,26 @@ def _rows_make(customer) -> None:
 
 def service_rows_make(customer) -> None:
     """A showroom's bay, advisor and labour rate; a maintenance menu with its operation and
-    part; the customer's booking with that menu, and the work order opened from another."""
+    part and its shelf; the customer's booking with that menu, and the work order done from
+    another, with its lines and the warranty claim of one."""
     showroom = service_showroom_make()
     menu = menu_make(model=f"Vesta {showroom.pk.hex[:6]}")
     booking_make(customer, showroom, menu_id=menu.pk, complaint="")
-    work_order_make(UserFactory(role="admin"), customer, showroom, start=local_at(showroom, 14))
+    admin_user = UserFactory.create(role="admin")
+    work_order = work_order_make(admin_user, customer, showroom, start=local_at(showroom, 14))
+    service_services.line_add(
+        user=admin_user,
+        work_order_id=work_order.pk,
+        kind="labour",
+        name="Гарантийная замена датчика",
+        norm_hours=Decimal("1"),
+        pay_type="warranty",
+    )
+    service_services.work_order_sign(
+        user=customer, work_order_id=work_order.pk, channel=Channel.SITE
+    )
+    service_services.work_order_start(user=admin_user, work_order_id=work_order.pk)
+    service_services.work_order_complete(user=admin_user, work_order_id=work_order.pk)  # a claim
 
 
 def notifications_rows_make(customer, order) -> None:

@@ -36,6 +36,7 @@ from orders.models import Order
 from orders.tests.factories import category_make, order_make, product_make, vehicle_make
 from payments import services as payments_services
 from payments.tests.factories import completed_payment_make
+from service.models import WarrantyClaim
 from service.tests.factories import booking_make, service_showroom_make, work_order_make
 from showroom import services as showroom_services
 from showroom.tests.factories import event_make, resource_make, showroom_make, tomorrow_at
@@ -272,6 +273,8 @@ MATRIX = {
     ("POST", f"{V1}/service/work-orders/{{id}}/hand-over"): SHOWROOM_STAFF,
     ("POST", f"{V1}/service/work-orders/{{id}}/close"): SHOWROOM_STAFF,
     ("POST", f"{V1}/service/work-orders/{{id}}/cancel"): OWNER_OR_SHOWROOM,
+    ("GET", f"{V1}/service/warranty-claims/"): STAFF,
+    ("POST", f"{V1}/service/warranty-claims/{{id}}/status"): SHOWROOM_STAFF,
     ("POST", f"{V1}/service/link/work-order"): PUBLIC,
     ("POST", f"{V1}/service/link/work-order/sign"): PUBLIC,
     ("POST", f"{V1}/service/link/work-order/decide"): PUBLIC,
@@ -487,6 +490,12 @@ class World:
                 self.client, service_showroom_make(pk=SHOWROOM)
             ).pk,
             "service/work-orders": lambda: self.work_order.pk,
+            "service/warranty-claims": lambda: WarrantyClaim.objects.create(
+                work_order=self.work_order,
+                showroom_id=SHOWROOM,
+                manufacturer="Lada",
+                amount=Decimal("3750.00"),
+            ).pk,
             "crm/clients": lambda: in_showroom(crm_client_make(name="Matrix lead")),
             "integrations/webhooks": lambda: webhook_subscription_make(self.users["admin"]).pk,
             "documents": lambda: self.document.pk,

@@ -56,11 +56,16 @@ from payments.choices import PaymentStatus as Pay
 from payments.choices import ReceiptStatus as Rc
 from payments.choices import RefundStatus as R
 from payments.models import Payment, ProviderNotification, Receipt, Refund
-from service.choices import BOOKING_TRANSITIONS, WORK_ORDER_TRANSITIONS
+from service.choices import (
+    BOOKING_TRANSITIONS,
+    WARRANTY_CLAIM_TRANSITIONS,
+    WORK_ORDER_TRANSITIONS,
+)
 from service.choices import BookingStatus as Sb
+from service.choices import WarrantyClaimStatus as Wc
 from service.choices import WorkOrderStatus as Wo
 from service.models import Booking as ServiceBooking
-from service.models import WorkOrder
+from service.models import WarrantyClaim, WorkOrder
 from showroom.choices import (
     ALLOCATION_TRANSITIONS,
     EVENT_TRANSITIONS,
@@ -299,6 +304,16 @@ EXPECTED = {
             (Wo.HANDED_OVER, Wo.CLOSED): ANYONE,
             (Wo.DRAFT, Wo.CANCELLED): ANYONE,
             (Wo.AGREED, Wo.CANCELLED): ANYONE,
+        },
+    ),
+    "warranty claim": (
+        WarrantyClaim,
+        WARRANTY_CLAIM_TRANSITIONS,
+        {
+            (Wc.OPEN, Wc.SUBMITTED): ANYONE,
+            (Wc.SUBMITTED, Wc.ACCEPTED): ANYONE,
+            (Wc.SUBMITTED, Wc.REJECTED): ANYONE,
+            (Wc.ACCEPTED, Wc.PAID): ANYONE,
         },
     ),
     "inbox entry": (
