@@ -1,11 +1,25 @@
 """Reads of the service department, scoped to who asks (docs/showrooms.md, "Staff per
-showroom"): a customer reads their own bookings, staff their showrooms'."""
+showroom"): a customer reads their own bookings and work orders, staff their showrooms'; and a
+customer's cars ("Мои автомобили"): those they bought here (their completed orders' vehicles)
+and those they brought to the service, one per VIN or plate, each with its service history at
+this dealer and the next maintenance due."""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from catalog import selectors as catalog_selectors
 from common.api.exceptions import NotFound
 from common.showrooms import visible_to
 from common.types import Actor, Id
+from orders import selectors as orders_selectors
+from orders.choices import OrderStatus
+from service.choices import WorkOrderStatus
 from service.models import Booking, MaintenanceMenu, WarrantyClaim, WorkOrder
 
 DB = "service"
@@ -78,3 +92,123 @@ def warranty_claim_get(*, user: Actor, claim_id: Id) -> WarrantyClaim:
 def menu_list() -> QuerySet[MaintenanceMenu]:
     """The active maintenance menus (the API filters them by make and model)."""
     return MaintenanceMenu.objects.using(DB).filter(is_active=True).prefetch_related("operations")
+
+
+# "МОИ АВТОМОБИЛИ" (docs/service.md, "The customer's cars")
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Visit:
+    work_order_id: str
+    number: str
+    opened: date
+    status: str
+    mileage_km: int
+    customer_total: Decimal
+    works: list[str]
+
+
+@dataclass
+class MyCar:
+    vin: str
+    plate: str
+    make: str
+    model: str
+    year: int | None
+    bought_here: bool = False
+    since: date | None = None  # bought, or first seen by the service
+    mileage_km: int | None = None
+    visits: list[Visit] = field(default_factory=list)
+    next_due_date: date | None = None
+    next_due_km: int | None = None
+    next_menu: str = ""
+
+
+def _months_later(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _car(cars: dict[str, MyCar], vin: str, plate: str, **known: Any) -> MyCar:
+    key = vin or plate
+    if key not in cars:
+        cars[key] = MyCar(vin=vin, plate=plate, **known)
+    return cars[key]
+
+
+def _next_due(car: MyCar, menu: MaintenanceMenu | None, since: date, mileage: int) -> None:
+    """The next maintenance: its menu's interval after the last one, or the first menu of the
+    car's model after it was bought, whichever of months or km comes first."""
+    if menu is None:
+        menu = (
+            MaintenanceMenu.objects.using(DB)
+            .filter(make__iexact=car.make, model__iexact=car.model, is_active=True)
+            .order_by("interval_km")
+            .first()
+        )
+    if menu is not None:
+        car.next_menu = menu.name
+        car.next_due_date = _months_later(since, menu.interval_months)
+        car.next_due_km = mileage + menu.interval_km
+
+
+def my_cars(*, user: Actor) -> list[MyCar]:
+    cars: dict[str, MyCar] = {}
+    bought = orders_selectors.orders_of_buyer(user=user).filter(status=OrderStatus.COMPLETED)
+    sold_on = {
+        item.product_id: timezone.localdate(order.created_at)
+        for order in bought
+        for item in order.items.all()
+        if item.is_vehicle
+    }
+    for vehicle in catalog_selectors.vehicles_get(product_ids=sold_on).values():
+        car = _car(cars, vehicle.vin, "", make=vehicle.make, model=vehicle.model, year=vehicle.year)
+        car.bought_here, car.since = True, sold_on[vehicle.product_id]
+        car.mileage_km = vehicle.mileage_km or 0
+    work_orders = (
+        WorkOrder.objects.using(DB)
+        .filter(customer_id=user.pk)
+        .exclude(status=WorkOrderStatus.CANCELLED)
+        .select_related("booking__menu")
+        .prefetch_related("lines")
+        .order_by("created_at")
+    )
+    last_menu: dict[str, tuple[MaintenanceMenu | None, date, int]] = {}
+    for work_order in work_orders:
+        car = _car(
+            cars, work_order.vin, work_order.plate,
+            make=work_order.make, model=work_order.model, year=work_order.year,
+        )  # fmt: skip
+        opened = timezone.localdate(work_order.created_at)
+        car.since = car.since or opened
+        car.mileage_km = max(car.mileage_km or 0, work_order.mileage_out or work_order.mileage_in)
+        car.visits.append(
+            Visit(
+                str(work_order.pk),
+                work_order.number,
+                opened,
+                work_order.status,
+                work_order.mileage_in,
+                work_order.customer_total,
+                [line.name for line in work_order.lines_counted()],
+            )
+        )
+        menu = work_order.booking.menu if work_order.booking else None
+        if menu is not None:
+            last_menu[work_order.vin or work_order.plate] = (menu, opened, work_order.mileage_in)
+    for booking in Booking.objects.using(DB).filter(customer_id=user.pk).select_related("menu"):
+        if (booking.vin or booking.plate) not in cars and booking.menu is not None:
+            car = _car(
+                cars,
+                booking.vin,
+                booking.plate,
+                make=booking.menu.make,
+                model=booking.menu.model,
+                year=None,
+            )
+            car.mileage_km = booking.mileage_km
+    for key, car in cars.items():
+        menu, since, mileage = last_menu.get(key, (None, car.since, car.mileage_km or 0))
+        if since is not None:
+            _next_due(car, menu, since, mileage)
+    return list(cars.values())

@@ -84,4 +84,5 @@ urlpatterns = [
         wo.WarrantyClaimMoveView.as_view(),
         name="service-warranty-claim-status",
     ),
+    path("service/my-cars/", wo.MyCarsView.as_view(), name="service-my-cars"),
 ]

@@ -215,3 +215,28 @@ class WarrantyClaimOutputSerializer(serializers.ModelSerializer):
 class WarrantyClaimMoveInputSerializer(StrictInputSerializer):
     status = serializers.ChoiceField(choices=WarrantyClaimStatus.choices)
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class VisitSerializer(serializers.Serializer):
+    work_order_id = serializers.UUIDField()
+    number = serializers.CharField()
+    opened = serializers.DateField()
+    status = serializers.CharField()
+    mileage_km = serializers.IntegerField()
+    customer_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    works = serializers.ListField(child=serializers.CharField())
+
+
+class MyCarSerializer(serializers.Serializer):
+    vin = serializers.CharField()
+    plate = serializers.CharField()
+    make = serializers.CharField()
+    model = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    bought_here = serializers.BooleanField()
+    since = serializers.DateField(allow_null=True)
+    mileage_km = serializers.IntegerField(allow_null=True)
+    visits = VisitSerializer(many=True, help_text="Its work orders here, the oldest first.")
+    next_due_date = serializers.DateField(allow_null=True)
+    next_due_km = serializers.IntegerField(allow_null=True)
+    next_menu = serializers.CharField(help_text="The maintenance due next (ТО-1 …).")

@@ -178,6 +178,14 @@ class CancelView(APIView):
         return _answer(services.work_order_cancel(user=request.user, work_order_id=work_order.pk))
 
 
+class MyCarsView(APIView):
+    """Мои автомобили: the cars you bought here or brought to the service."""
+
+    @extend_schema(responses={200: s.MyCarSerializer(many=True)}, summary="Your cars")
+    def get(self, request):
+        return Response(s.MyCarSerializer(selectors.my_cars(user=request.user), many=True).data)
+
+
 # WARRANTY CLAIMS
 # ------------------------------------------------------------------------------
 class WarrantyClaimListView(generics.ListAPIView):

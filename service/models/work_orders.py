@@ -131,7 +131,7 @@ class WorkOrder(TimestampedModel):
     def __str__(self):
         return self.number
 
-    def lines_counted(self):
+    def lines_counted(self) -> list["WorkOrderLine"]:
         return [line for line in self.lines.all() if line.state in COUNTED]
 
     def totals(self) -> dict[str, Decimal]:

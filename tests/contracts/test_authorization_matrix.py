@@ -273,6 +273,7 @@ MATRIX = {
     ("POST", f"{V1}/service/work-orders/{{id}}/hand-over"): SHOWROOM_STAFF,
     ("POST", f"{V1}/service/work-orders/{{id}}/close"): SHOWROOM_STAFF,
     ("POST", f"{V1}/service/work-orders/{{id}}/cancel"): OWNER_OR_SHOWROOM,
+    ("GET", f"{V1}/service/my-cars/"): SIGNED_IN,
     ("GET", f"{V1}/service/warranty-claims/"): STAFF,
     ("POST", f"{V1}/service/warranty-claims/{{id}}/status"): SHOWROOM_STAFF,
     ("POST", f"{V1}/service/link/work-order"): PUBLIC,
