@@ -12,6 +12,7 @@ from storefront.views import (
     insurance,
     loans,
     receipts,
+    service,
     tradein,
 )
 
@@ -79,6 +80,18 @@ urlpatterns = [
         "account/trade-ins/<uuid:trade_in_id>/<slug:step>",
         tradein.trade_in_step,
         name="trade-in-step",
+    ),
+    path("account/cars/", service.my_cars, name="my-cars"),
+    path("account/service/<uuid:work_order_id>/", service.work_order_page, name="work-order"),
+    path(
+        "account/service/<uuid:work_order_id>/sign",
+        service.work_order_sign,
+        name="work-order-sign",
+    ),
+    path(
+        "account/service/<uuid:work_order_id>/lines/<uuid:line_id>/<slug:decision>",
+        service.work_order_decide,
+        name="work-order-decide",
     ),
     path("account/", account.account_page, name="account"),
     path("account/notifications/", account.account_notifications, name="account-notifications"),

@@ -1,0 +1,123 @@
+"""The service department on the storefront (docs/storefront.md, "Service"): "Мои автомобили",
+each car with its visits and the next maintenance due; a work order's page, where its customer
+signs it, with their instruction for faults found, and approves or declines each job proposed
+during the work. Every step is the service app's, as the API's is."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from common.api.exceptions import ApplicationError
+from service import selectors as service
+from service import services as service_services
+from service.choices import Channel, LineState, WorkOrderStatus
+from storefront.forms.service import WorkOrderSignForm
+from storefront.pages import page
+from storefront.views.checkout import buyer_of, signed_in_or_away
+
+
+@require_GET
+@page
+def my_cars(request: HttpRequest) -> HttpResponse:
+    if away := signed_in_or_away(request, request.path, _("Sign in to see your cars.")):
+        return away
+    cars = service.my_cars(user=buyer_of(request))
+    return render(request, "storefront/my_cars.html", {"cars": cars})
+
+
+def _own(request: HttpRequest, work_order_id: UUID) -> Any:
+    work_order = service.work_order_get(user=buyer_of(request), work_order_id=work_order_id)
+    if str(work_order.customer_id) != str(request.user.pk):
+        raise Http404
+    return work_order
+
+
+@require_GET
+@page
+def work_order_page(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
+    if away := signed_in_or_away(request, request.path, _("Sign in to see your work order.")):
+        return away
+    return _work_order_render(request, _own(request, work_order_id), WorkOrderSignForm())
+
+
+def _work_order_render(
+    request: HttpRequest, work_order: Any, form: WorkOrderSignForm, status: int = 200
+) -> HttpResponse:
+    lines = list(work_order.lines.all())
+    return render(
+        request,
+        "storefront/work_order.html",
+        {
+            "work_order": work_order,
+            "agreed": [line for line in lines if line.state != LineState.PROPOSED],
+            "proposed": [line for line in lines if line.state == LineState.PROPOSED],
+            "form": form if work_order.status == WorkOrderStatus.DRAFT else None,
+        },
+        status=status,
+    )
+
+
+def _back(work_order_id: UUID) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("storefront:work-order", args=[work_order_id]))
+
+
+@require_POST
+@page
+def work_order_sign(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
+    if away := signed_in_or_away(request, reverse("storefront:work-order", args=[work_order_id])):
+        return away
+    work_order = _own(request, work_order_id)
+    form = WorkOrderSignForm(request.POST)
+    if not form.is_valid():
+        return _work_order_render(request, work_order, form, status=400)
+    try:
+        service_services.work_order_sign(
+            user=buyer_of(request),
+            work_order_id=work_order.pk,
+            channel=Channel.SITE,
+            instruction=form.cleaned_data["instruction"],
+            instruction_limit=form.cleaned_data["instruction_limit"],
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Signed. We will call you when the car is ready."))
+    return _back(work_order_id)
+
+
+@require_POST
+@page
+def work_order_decide(
+    request: HttpRequest, work_order_id: UUID, line_id: UUID, decision: str
+) -> HttpResponse:
+    if decision not in ("approve", "decline"):
+        raise Http404
+    if away := signed_in_or_away(request, reverse("storefront:work-order", args=[work_order_id])):
+        return away
+    work_order = _own(request, work_order_id)
+    try:
+        line = service_services.line_decide(
+            user=buyer_of(request),
+            work_order_id=work_order.pk,
+            line_id=line_id,
+            approve=decision == "approve",
+            channel=Channel.SITE,
+        )
+    except ApplicationError as error:
+        if error.http_status == 404:
+            raise Http404 from error
+        messages.error(request, str(error.message))
+    else:
+        done = (
+            _("Approved: %(name)s.")
+            if line.state == LineState.APPROVED
+            else _("Declined: %(name)s.")
+        )
+        messages.success(request, done % {"name": line.name})
+    return _back(work_order_id)
