@@ -41,6 +41,8 @@ from service.services.stock import stock_reserve, stock_settle
 
 DB = "service"
 CENT = Decimal("0.01")
+# Beyond what the amount's column holds (12 digits, 2 of them after the point).
+LINE_AMOUNT_LIMIT = Decimal("1e10")
 # Lines are added while the order is open: as its terms before signing, as proposals after.
 OPEN = (
     WorkOrderStatus.DRAFT,
@@ -162,6 +164,13 @@ def _line_of(work_order: WorkOrder, kind: str, data: LineInput) -> WorkOrderLine
         line.amount = line.quantity * line.unit_price
     if not line.name:
         raise refused(_("Name the work or the part."), ServiceErrorCode.LINE_INVALID, 400, "name")
+    if line.amount >= LINE_AMOUNT_LIMIT:
+        raise refused(
+            _("A line of this amount is not taken: check the quantity and the price."),
+            ServiceErrorCode.LINE_INVALID,
+            400,
+            "quantity" if kind == LineKind.PART else "norm_hours",
+        )
     line.amount = line.amount.quantize(CENT, ROUND_HALF_UP)
     return line
 

@@ -343,3 +343,25 @@ def test_an_order_without_warranty_lines_claims_nothing(advisor, customer, showr
 
     assert api.post(url(work_order, "complete")).status_code == 200
     assert not WarrantyClaim.objects.exists()
+
+
+def test_a_line_with_a_wrong_type_or_a_huge_amount_is_refused_and_nothing_is_added(
+    advisor, customer, showroom
+):
+    api = client_for(advisor)
+    work_order = work_order_make(advisor, customer, showroom)
+    before = work_order.lines.count()
+
+    wrong = api.post(url(work_order, "lines/"), {"kind": "labour", "norm_hours": "два"})
+    huge = api.post(
+        url(work_order, "lines/"),
+        {"kind": "part", "name": "Двигатель", "quantity": "999999", "unit_price": "99999999"},
+        format="json",
+    )
+    nameless = api.post(url(work_order, "lines/"), {"kind": "labour", "norm_hours": "1"})
+
+    assert (wrong.status_code, huge.status_code, nameless.status_code) == (400, 400, 400)
+    assert "norm_hours" in wrong.json()["error"]["details"]
+    assert "quantity" in huge.json()["error"]["details"]
+    assert "name" in nameless.json()["error"]["details"]
+    assert work_order.lines.count() == before
