@@ -110,8 +110,8 @@ class BookingRescheduleView(APIView):
         summary="Move a service booking to another start",
     )
     def post(self, request, pk):
-        data = validated(s.BookingRescheduleInputSerializer, request)
         booking = selectors.booking_get(user=request.user, booking_id=pk)
+        data = validated(s.BookingRescheduleInputSerializer, request)
         booking = services.booking_reschedule(booking_id=booking.pk, user=request.user, **data)
         return Response(s.BookingOutputSerializer(booking).data)
 

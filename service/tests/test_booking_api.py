@@ -204,6 +204,8 @@ def test_staff_see_and_act_on_their_showrooms_bookings_only(showroom):
 
     assert listed == {str(here.pk)}
     assert api.post(f"{URL}{there.pk}/cancel").status_code == 404
+    # Another's booking is not there, whatever the body says.
+    assert api.post(f"{URL}{there.pk}/reschedule", {}).status_code == 404
     assert api.post(f"{URL}{here.pk}/cancel").status_code == 200
     there.refresh_from_db()
     assert there.status == BookingStatus.BOOKED
