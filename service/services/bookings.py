@@ -9,7 +9,7 @@ from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from service.services.codes import phone_code_check, phone_code_spend
 from showroom.selectors.showrooms import ShowroomCard, showrooms_for_buyers
 
 DB = "service"
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 
 
 class Vehicle(TypedDict, total=False):
@@ -201,13 +202,19 @@ def _slot_taken() -> ApplicationError:
 
 def _into_a_free_bay(booking: Booking, *, but: Id | None = None) -> None:
     """Save `booking` into the first bay free for its time; the exclusion constraint decides
-    between racing bookings, each try in a savepoint of its own."""
+    between racing bookings, each try in a savepoint of its own. Two inserted into one bay at
+    once may each wait on the other's row in the constraint's check: PostgreSQL then ends one
+    of them (`deadlock_detected`), and that one lost the bay as surely as by a conflict."""
     for bay in _free_bays(booking.showroom_id, booking.start_time, booking.end_time, but=but):
         booking.bay = bay
         try:
             with transaction.atomic(using=DB):
                 booking.save(using=DB)
         except IntegrityError:
+            continue
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+                raise
             continue
         return
     raise _slot_taken()
