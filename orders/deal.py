@@ -62,14 +62,15 @@ class Deal:
     deposit: Decimal = ZERO
     deposit_paid: bool = False
     held_until: datetime | None = None
+    # Every trade-in of the order (`trade_in` is the latest): an order may take more than one
+    # old car, each credited on its own (docs/tradein.md).
+    trade_ins: list[OrderLink] = field(default_factory=list)
 
     @property
     def trade_in_credit(self) -> Decimal:
-        """What the old car takes off the price: expected once accepted, recorded (in the
-        paid amount) once inspected."""
-        trade_in = self.trade_in
-        credited = trade_in is not None and trade_in.status in CREDITED
-        return (trade_in.amount or ZERO) if trade_in is not None and credited else ZERO
+        """What the old cars take off the price: each expected once accepted, recorded (in
+        the paid amount) once inspected."""
+        return _sum(self.trade_ins, CREDITED)
 
     @property
     def price_without_loan(self) -> Decimal:
@@ -89,11 +90,10 @@ def _sum(links: list[OrderLink], statuses: tuple[str, ...]) -> Decimal:
     return sum((link.amount or ZERO for link in links if link.status in statuses), ZERO)
 
 
-def credit_expected(trade_in: OrderLink | None) -> Decimal:
-    """An accepted trade-in's credit: the order's, though recorded as money only once the
+def credit_expected(trade_ins: list[OrderLink]) -> Decimal:
+    """The accepted trade-ins' credit: the order's, though recorded as money only once each
     car is inspected (then it is in the paid amount, and expected no more)."""
-    accepted = trade_in is not None and trade_in.status == "accepted"
-    return (trade_in.amount or ZERO) if trade_in is not None and accepted else ZERO
+    return _sum(trade_ins, ("accepted",))
 
 
 def vehicle_deposit(total: Decimal) -> Decimal:
@@ -150,8 +150,8 @@ def deal_of(order: Order) -> Deal:
     payments = [link for link in links if link.kind == LinkKind.PAYMENT]
     loans = [link for link in links if link.kind == LinkKind.LOAN_APPLICATION]
     loan = loan_of(order)
-    trade_in = _latest([link for link in links if link.kind == LinkKind.TRADE_IN])
-    balance = max(order.total_amount - order.paid_amount - credit_expected(trade_in), ZERO)
+    trade_ins = [link for link in links if link.kind == LinkKind.TRADE_IN]
+    balance = max(order.total_amount - order.paid_amount - credit_expected(trade_ins), ZERO)
     vehicles_total = _vehicles_total(order)
     deposit = deposit_of(order)
     held_until = None
@@ -171,12 +171,13 @@ def deal_of(order: Order) -> Deal:
         refunded=sum((link.refunded_amount or ZERO for link in payments), ZERO),
         loan=loan,
         policies=[link for link in links if link.kind == LinkKind.INSURANCE_POLICY],
-        trade_in=trade_in,
+        trade_in=_latest(trade_ins),
         balance_due=balance,
         outstanding=_steps(order, loan, balance),
         deposit=deposit,
         deposit_paid=prepaid(paid=order.paid_amount, deposit=deposit),
         held_until=held_until,
+        trade_ins=trade_ins,
     )
 
 

@@ -221,15 +221,13 @@ def order_papers(*, order_id: Id) -> OrderPapers | None:
 
 
 def trade_in_expected(*, order_id: Id) -> tuple[Decimal, datetime | None]:
-    """The credit the order's accepted trade-in promises and has not paid in yet (the
-    inspection records it as money), and when the trade-in was last reported: (0, None)
+    """The credit the order's accepted trade-ins promise and have not paid in yet (the
+    inspection records it as money), and when a trade-in was last reported: (0, None)
     without one (financing counts it in a down payment, docs/tradein.md)."""
-    link = (
-        OrderLink.objects.filter(order_id=order_id, kind=LinkKind.TRADE_IN)
-        .order_by("-reported_at")
-        .first()
+    links = list(
+        OrderLink.objects.filter(order_id=order_id, kind=LinkKind.TRADE_IN).order_by("-reported_at")
     )
-    return credit_expected(link), link.reported_at if link else None
+    return credit_expected(links), links[0].reported_at if links else None
 
 
 def order_numbers(*, ids: list[Id | None]) -> dict[str, str]:

@@ -828,10 +828,13 @@ class Deal(RuleBasedStateMachine):
         if self.late is not None:
             return
         deal = orders_selectors.deal_of_buyer(user=self.people["customer"], order_id=self.order.pk)
-        loan, trade_in = deal.loan, deal.trade_in
+        loan = deal.loan
         lent = (loan.amount or 0) if loan is not None and loan.status == "disbursed" else 0
-        recorded = trade_in is not None and trade_in.status in ("inspected", "completed")
-        credited = (trade_in.amount or 0) if recorded else 0
+        # Every old car recorded: an order may take more than one (found: a second trade-in
+        # hid the first one's credit, inspected, from the deal).
+        credited = sum(
+            (t.amount or 0 for t in deal.trade_ins if t.status in ("inspected", "completed")), 0
+        )
         shown = deal.captured - deal.refunded + lent + credited
         assert shown == ledger_net(self.order.pk), (
             f"the deal shows {shown}: {deal.captured} captured, {deal.refunded} refunded, "

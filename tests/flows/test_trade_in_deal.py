@@ -324,3 +324,26 @@ def test_a_loan_counts_the_accepted_credit_in_its_down_payment_until_it_is_lower
     shown = financing_selectors.application_list(user=staff).get(pk=later.pk)
     assert shown.trade_in_credit == Decimal("0.00")  # offered again: no credit yet
     assert shown.status == "approved"
+
+
+def test_a_second_old_car_does_not_hide_the_first_ones_credit(customer):
+    # Found by the deal's state machine: the deal showed the latest trade-in alone, so a
+    # second one asked for after the first was inspected hid its credit from the buyer.
+    order = order_make(customer, (vehicle_make(price="3000000.00"), 1))
+    staff, first = accepted_trade_in(customer, order)
+    services.trade_in_accept(user=customer, trade_in_id=first.pk)
+    services.trade_in_inspect(
+        user=staff,
+        trade_in_id=first.pk,
+        mileage_km=factories.OLD_CAR["mileage_km"],
+        findings="As described",
+    )
+    _staff, second = accepted_trade_in(customer, order, amount="500000.00")
+    services.trade_in_accept(user=customer, trade_in_id=second.pk)
+
+    deal = orders_selectors.deal_of_buyer(user=customer, order_id=order.pk)
+
+    assert str(deal.trade_in.reference_id) == str(second.pk)  # the latest, on the page
+    assert deal.trade_in_credit == Decimal("1300000.00")  # 800 000 recorded, 500 000 expected
+    assert deal.balance_due == Decimal("1700000.00")
+    assert payments_selectors.payable_trade_in_expected(order_id=order.pk) == Decimal("500000.00")
