@@ -142,6 +142,7 @@ class ReceiptInline(ReadOnlyInline):
 PAYABLE_PAGES = {
     PayableKind.REGISTRATION: ("admin:showroom_registration_change", _("Event seat %s")),
     PayableKind.POLICY: ("admin:insurance_policy_change", _("Premium of policy %s")),
+    PayableKind.WORK_ORDER: ("admin:service_workorder_change", _("Work order %s")),
 }
 
 

@@ -20,11 +20,12 @@ def provider_label(code: str) -> str:
 
 class PayableKind(models.TextChoices):
     """What a payment settles (docs/deal.md, "Payables"): an order, a seat at a paid showroom
-    event, or an insurance policy's premium."""
+    event, an insurance policy's premium, or a service work order (docs/service.md)."""
 
     ORDER = "order", pgettext_lazy("payable kind", "Order")
     REGISTRATION = "registration", pgettext_lazy("payable kind", "Event registration")
     POLICY = "policy", pgettext_lazy("payable kind", "Insurance premium")
+    WORK_ORDER = "work_order", pgettext_lazy("payable kind", "Service work order")
 
 
 class PaymentStatus(models.TextChoices):

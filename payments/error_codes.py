@@ -5,6 +5,7 @@ class PaymentErrorCode(StrEnum):
     ORDER_NOT_PAYABLE = "order_not_payable"
     REGISTRATION_NOT_FOUND = "registration_not_found"
     POLICY_NOT_FOUND = "policy_not_found"
+    WORK_ORDER_NOT_FOUND = "work_order_not_found"
     AMOUNT_EXCEEDS_BALANCE = "amount_exceeds_balance"
     PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
     REFUND_EXCEEDS_CAPTURED = "refund_exceeds_captured"

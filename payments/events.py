@@ -33,10 +33,11 @@ def _payable_from_v1(payload: dict) -> dict:
 
 # PAYLOADS (docs/events.md, "The contract")
 # ------------------------------------------------------------------------------
-# A payment of a seat belongs to no order; every other payable belongs to one.
+# A payment of a seat or of a service work order belongs to no order; every other payable
+# belongs to one.
 ORDER_ID_UNLESS_A_SEAT: dict[str, Any] = {
     "if": {
-        "properties": {"payable_kind": {"const": "registration"}},
+        "properties": {"payable_kind": {"enum": ["registration", "work_order"]}},
         "required": ["payable_kind"],
     },
     "then": {"properties": {"order_id": {"type": "null"}}},
@@ -50,16 +51,17 @@ class _PaymentPayload:
 
     json_schema_extra: ClassVar[dict[str, Any]] = ORDER_ID_UNLESS_A_SEAT
     id: Uuid = described("The payment.")
-    payable_kind: Literal["order", "registration", "policy"] = described(
-        "What the payment settles (a payable): an order, a seat at a paid showroom event, or an"
-        " insurance policy's premium."
+    payable_kind: Literal["order", "registration", "policy", "work_order"] = described(
+        "What the payment settles (a payable): an order, a seat at a paid showroom event, an"
+        " insurance policy's premium, or a service work order."
     )
     payable_id: Uuid = described(
-        "The payable: the order's, the registration's or the policy's id, by `payable_kind`."
+        "The payable: the order's, the registration's, the policy's or the work order's id, by"
+        " `payable_kind`."
     )
     order_id: Uuid | None = described(
         "The order the payable belongs to: the order itself, or the insured order of a premium;"
-        " null for a seat at an event."
+        " null for a seat at an event or a work order."
     )
     customer_id: Uuid = described("The paying customer's user account.")
     amount: DecimalString = described(

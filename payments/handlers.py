@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         InsurancePolicyPurchased,
     )
     from orders.events import OrderCancelled, OrderStatusChanged
+    from service.events import WorkOrderStatusChanged
     from showroom.events import (
         EventRegistrationCancelled,
         EventRegistrationCreated,
@@ -53,12 +54,23 @@ def settle_handed_over_order(event: TypedEvent[OrderStatusChanged]) -> None:
     prepaid for them (docs/payments.md, "Fiscal receipts"), in a task: it calls the
     provider."""
     if event.payload.status == "completed":
-        order_id = event.payload.id
-        transaction.on_commit(
-            lambda: task_queue("payments.tasks.settlement_receipt_task", order_id),
-            using="payments",
-            robust=True,
-        )
+        _settlement_queue(event.payload.id)
+
+
+@consumer("work_order.status_changed", name="payments.settle_handed_over_car", app_label="payments")
+def settle_handed_over_car(event: TypedEvent[WorkOrderStatusChanged]) -> None:
+    """A serviced car handed over: its works are rendered, and the settlement receipt closes
+    what was prepaid for them (docs/service.md, "Payment")."""
+    if event.payload.status == "handed_over":
+        _settlement_queue(event.payload.id)
+
+
+def _settlement_queue(payable_id: str) -> None:
+    transaction.on_commit(
+        lambda: task_queue("payments.tasks.settlement_receipt_task", payable_id),
+        using="payments",
+        robust=True,
+    )
 
 
 @consumer(

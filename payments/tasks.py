@@ -75,12 +75,12 @@ def provider_notification_task(self, notification_id: str) -> str:
 
 
 @shared_task(**MONEY_TASK)
-def settlement_receipt_task(self, order_id: str) -> str:
-    """Register the settlement receipt of an order handed over. While the provider is down
-    it tries again; after the retry budget the sweep registers it."""
+def settlement_receipt_task(self, payable_id: str) -> str:
+    """Register the settlement receipt of an order, or a work order, handed over. While the
+    provider is down it tries again; after the retry budget the sweep registers it."""
 
     def issue() -> str:
-        receipt = receipts.settlement_receipt_issue(order_id=order_id)
+        receipt = receipts.settlement_receipt_issue(payable_id=payable_id)
         return "none" if receipt is None else receipt.status
 
     return _retrying(self, issue, exhausted=lambda exc: "pending")

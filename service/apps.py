@@ -14,4 +14,8 @@ class ServiceConfig(DomainAppConfig):
     )
 
     def ready(self):
+        from common.payables import payable_owner_provide
         from service import handlers  # noqa: F401  (registers the event consumers)
+        from service import selectors
+
+        payable_owner_provide("work_order", selectors.work_order_payable_report)

@@ -19,7 +19,7 @@ from common.showrooms import visible_to
 from common.types import Actor, Id
 from orders import selectors as orders_selectors
 from orders.choices import OrderStatus
-from service.choices import WorkOrderStatus
+from service.choices import LineKind, PayType, WorkOrderStatus
 from service.models import Booking, MaintenanceMenu, WarrantyClaim, WorkOrder
 
 DB = "service"
@@ -74,6 +74,59 @@ def work_order_of_link(*, work_order_id: Id) -> WorkOrder:
     if work_order is None:
         raise NotFound
     return work_order
+
+
+# What may be paid: from the customer's signature until the car is handed over.
+PAYABLE_STATUSES = (
+    WorkOrderStatus.AGREED,
+    WorkOrderStatus.IN_WORK,
+    WorkOrderStatus.WAITING,
+    WorkOrderStatus.DONE,
+    WorkOrderStatus.HANDED_OVER,
+)
+WORK_DONE = (WorkOrderStatus.DONE, WorkOrderStatus.HANDED_OVER, WorkOrderStatus.CLOSED)
+
+
+def work_order_payable_report(work_order_id: str) -> dict[str, Any] | None:
+    """The work order as payments asks of it before every payment (common/payables.py): the
+    customer's total now, whether its work is done (a full payment, not a prepayment), why it
+    cannot be paid (`closed`: its status, or empty), and the lines the customer pays, works
+    and parts apart for the receipt (docs/service.md, "Payment")."""
+    work_order = (
+        WorkOrder.objects.using(DB).prefetch_related("lines").filter(pk=work_order_id).first()
+    )
+    if work_order is None:
+        return None
+    paid = [
+        line
+        for line in work_order.lines_counted()
+        if line.pay_type == PayType.CUSTOMER and line.amount > 0
+    ]
+    return {
+        "id": str(work_order.pk),
+        "customer_id": str(work_order.customer_id) if work_order.customer_id else None,
+        "showroom_id": str(work_order.showroom_id),
+        "amount": str(work_order.customer_total),
+        "currency": "RUB",
+        "work_done": work_order.status in WORK_DONE,
+        "closed": ""
+        if work_order.status in PAYABLE_STATUSES
+        else str(work_order.get_status_display()),
+        "lines": [
+            {
+                "description": f"{line.name} ({line.code})" if line.code else line.name,
+                "quantity": _whole(line.quantity),
+                "amount": str(line.amount),
+                "goods": line.kind == LineKind.PART,
+            }
+            for line in paid
+        ],
+    }
+
+
+def _whole(quantity: Decimal | None) -> int:
+    """A receipt counts whole units: litres of oil are one unit of their whole amount."""
+    return int(quantity) if quantity and quantity == int(quantity) else 1
 
 
 def warranty_claim_list(*, user: Actor) -> QuerySet[WarrantyClaim]:

@@ -89,6 +89,11 @@ urlpatterns = [
         name="work-order-sign",
     ),
     path(
+        "account/service/<uuid:work_order_id>/pay",
+        service.work_order_pay,
+        name="work-order-pay",
+    ),
+    path(
         "account/service/<uuid:work_order_id>/lines/<uuid:line_id>/<slug:decision>",
         service.work_order_decide,
         name="work-order-decide",

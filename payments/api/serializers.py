@@ -18,18 +18,23 @@ from payments.choices import (
 )
 from payments.models import LedgerTransaction, Payment, Receipt, Refund, SavedPaymentMethod
 
-PAYABLE_IDS = ("order_id", "registration_id", "policy_id")
+PAYABLE_IDS = ("order_id", "registration_id", "policy_id", "work_order_id")
 
 
 class PaymentCreateInputSerializer(NoCardNumbersMixin, StrictInputSerializer):
     """Pays a payable (docs/deal.md, "Payables"): an order, a seat held at a paid showroom
-    event, or a bought policy's premium; exactly one of the three ids. The currency is the
+    event, a bought policy's premium or a service work order; exactly one of the four ids. The currency is the
     payable's; status and amounts captured are the server's."""
 
     order_id = serializers.UUIDField(required=False, default=None)
     registration_id = serializers.UUIDField(required=False, default=None)
     policy_id = serializers.UUIDField(
         required=False, default=None, help_text="A policy waiting for its premium."
+    )
+    work_order_id = serializers.UUIDField(
+        required=False,
+        default=None,
+        help_text="A service work order: its works and parts, or a prepayment for parts.",
     )
     amount = MoneyField(min_value=CENT)
     method = serializers.ChoiceField(choices=PaymentMethodType.choices)
@@ -42,7 +47,9 @@ class PaymentCreateInputSerializer(NoCardNumbersMixin, StrictInputSerializer):
 
     def validate(self, data):
         if sum(data[name] is not None for name in PAYABLE_IDS) != 1:
-            message = _("Give exactly one of order_id, registration_id and policy_id.")
+            message = _(
+                "Give exactly one of order_id, registration_id, policy_id and work_order_id."
+            )
             raise serializers.ValidationError({name: [message] for name in PAYABLE_IDS})
         return data
 
@@ -51,6 +58,7 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
     order_id = serializers.SerializerMethodField()
     registration_id = serializers.SerializerMethodField()
     policy_id = serializers.SerializerMethodField()
+    work_order_id = serializers.SerializerMethodField()
     confirmation_url = serializers.SerializerMethodField(
         help_text="While the status is requires_action: where the customer confirms the "
         "payment (the provider's page, 3-D Secure included)."
@@ -68,6 +76,7 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
             "order_id",
             "registration_id",
             "policy_id",
+            "work_order_id",
             "customer_id",
             "amount",
             "refunded_amount",
@@ -101,6 +110,9 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
 
     def get_policy_id(self, payment) -> uuid.UUID | None:
         return self._payable_id_of(payment, PayableKind.POLICY)
+
+    def get_work_order_id(self, payment) -> uuid.UUID | None:
+        return self._payable_id_of(payment, PayableKind.WORK_ORDER)
 
 
 class PaymentRefundInputSerializer(StrictInputSerializer):

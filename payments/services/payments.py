@@ -49,6 +49,7 @@ from payments.services.ledger import (
     provider_call,
 )
 from payments.services.payables import _payable_noted_locked
+from payments.services.work_orders import work_order_payable_locked
 
 DB = "payments"
 logger = logging.getLogger(__name__)
@@ -66,12 +67,13 @@ def payment_create(
     order_id: Id | None = None,
     registration_id: Id | None = None,
     policy_id: Id | None = None,
+    work_order_id: Id | None = None,
     description: str = "",
     payment_method_id: Id | None = None,
     idempotency_key: str,
 ) -> tuple[Payment, bool]:
-    """Create a pending payment of a payable: an order, a seat at a paid event or a policy's
-    premium (exactly one of the three ids); `payment.created` has Celery process it. Returns
+    """Create a pending payment of a payable: an order, a seat at a paid event, a policy's
+    premium or a service work order (exactly one of the four ids); `payment.created` has Celery process it. Returns
     (payment, created): the same key and request return the first payment
     (`common.api.idempotency.run_once`)."""
 
@@ -83,6 +85,9 @@ def payment_create(
             payable = _payable_order_locked(order)
             pending = order.status is OrderStatus.PENDING
             held = _check_balance(payable, amount, closed=None if pending else order.status)
+        elif work_order_id is not None:
+            payable, closed = work_order_payable_locked(user, work_order_id)
+            held = _check_balance(payable, amount, closed=closed)
         else:
             kind = PayableKind.REGISTRATION if registration_id else PayableKind.POLICY
             payable = _payable_noted_locked(user, kind, registration_id or policy_id)
@@ -116,6 +121,9 @@ def payment_create(
             "order_id": order_id,
             "registration_id": registration_id,
             "policy_id": policy_id,
+            # Named only when given, so that a key kept from before work orders were payable
+            # still matches its request.
+            **({"work_order_id": work_order_id} if work_order_id else {}),
             "amount": amount,
             "method": method,
             "description": description,

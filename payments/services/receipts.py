@@ -41,6 +41,7 @@ from payments.providers import (
     get_provider,
 )
 from payments.services.ledger import provider_call
+from payments.services.work_orders import work_order_report
 
 DB = "payments"
 logger = logging.getLogger(__name__)
@@ -124,18 +125,40 @@ def _order_lines(order_id: Id, total: Decimal, mode: PaymentMode) -> list[Receip
     return _shared(lines, [good.unit_price * good.quantity for good in goods], total)
 
 
+def _work_order_lines(work_order_id: Id, total: Decimal, mode: PaymentMode) -> list[ReceiptLine]:
+    """The work order's lines its customer pays, `total` shared between them by their
+    amounts: works as services (`услуга`), parts as goods (`товар`). A part's fractional
+    quantity (litres of oil) is one unit of its whole amount."""
+    report = work_order_report(work_order_id)
+    if report is None:
+        raise LookupError(f"The service app knows no work order {work_order_id}.")
+    kinds = {True: ReceiptItemKind.GOODS, False: ReceiptItemKind.SERVICE}
+    paid = report["lines"]
+    lines = [
+        _sold(line["description"], line["quantity"], kinds[line["goods"]], mode) for line in paid
+    ]
+    return _shared(lines, [Decimal(line["amount"]) for line in paid], total)
+
+
+# What is handed over later, settled at the handover: an order's goods, a work order's works.
+_HANDED_OVER = {PayableKind.ORDER: _order_lines, PayableKind.WORK_ORDER: _work_order_lines}
+
+
 def _payment_lines(payable: Payable, amount: Decimal, *, held: Decimal) -> list[ReceiptLine]:
     """A payment of `amount` towards `payable`, which payments already hold `held` of. An
-    order's goods are handed over later: a payment short of the whole price prepays part of
-    it, one that completes it prepays all of it; the handover settles them. A seat or a
-    premium is paid in full."""
-    if payable.payable_kind == PayableKind.ORDER:
+    order's goods, or a work order's works not yet done, are handed over later: a payment
+    short of the whole price prepays part of it, one that completes it prepays all of it;
+    the handover settles them. A work order paid once its work is done, a seat or a premium
+    is paid in full."""
+    if lines_of := _HANDED_OVER.get(PayableKind(payable.payable_kind)):
         mode = (
             PaymentMode.FULL_PREPAYMENT
             if held + amount >= payable.total_amount
             else PaymentMode.PARTIAL_PREPAYMENT
         )
-        return _order_lines(payable.payable_id, amount, mode)
+        if payable.payable_kind == PayableKind.WORK_ORDER and _work_done(payable.payable_id):
+            mode = PaymentMode.FULL_PAYMENT
+        return lines_of(payable.payable_id, amount, mode)
     kind, description = (
         (ReceiptItemKind.INSURANCE, pgettext("receipt line", "Insurance premium"))
         if payable.payable_kind == PayableKind.POLICY
@@ -280,12 +303,17 @@ def registration_note(receipts: QuerySet[Receipt], held: ProviderRecord) -> None
 
 # THE SETTLEMENT AT HANDOVER
 # ------------------------------------------------------------------------------
-def settlement_receipt_issue(*, order_id: Id) -> Receipt | None:
-    """Close what the order's payments prepaid, now that its goods are handed over: a
-    full-payment receipt of the goods, settled by the prepayments (their receipts, net of
-    refunds), once. None when nothing was prepaid through a fiscal provider. Provider
-    outages propagate, leaving the receipt for the sweep."""
-    receipt = _settlement_reserve(order_id)
+def _work_done(work_order_id: Id) -> bool:
+    report = work_order_report(work_order_id)
+    return bool(report and report["work_done"])
+
+
+def settlement_receipt_issue(*, payable_id: Id) -> Receipt | None:
+    """Close what an order's or a work order's payments prepaid, now that its goods or works
+    are handed over: a full-payment receipt of them, settled by the prepayments (their
+    receipts, net of refunds), once. None when nothing was prepaid through a fiscal
+    provider. Provider outages propagate, leaving the receipt for the sweep."""
+    receipt = _settlement_reserve(payable_id)
     if receipt is None or receipt.provider_reference or receipt.status != ReceiptStatus.PENDING:
         return receipt
     provider = get_provider(receipt.provider)
@@ -298,27 +326,32 @@ def settlement_receipt_issue(*, order_id: Id) -> Receipt | None:
     return Receipt.objects.using(DB).get(pk=receipt.pk)
 
 
-def _settlement_reserve(order_id: Id) -> Receipt | None:
+def _settlement_reserve(payable_id: Id) -> Receipt | None:
     with transaction.atomic(using=DB):
         payable = (
             Payable.objects.using(DB)
             .select_for_update()
-            .filter(payable_id=order_id, payable_kind=PayableKind.ORDER)
+            .filter(payable_id=payable_id, payable_kind__in=_HANDED_OVER)
             .first()
         )
         if payable is None:
             return None
-        receipts = Receipt.objects.using(DB).filter(payable_id=order_id)
+        receipts = Receipt.objects.using(DB).filter(payable_id=payable_id)
         if settled := receipts.filter(kind=ReceiptKind.SETTLEMENT).first():
             return settled
-        paid = receipts.filter(kind=ReceiptKind.PAYMENT, payment__status__in=CAPTURED_STATUSES)
-        returned = receipts.filter(kind=ReceiptKind.REFUND, refund__status=RefundStatus.COMPLETED)
+        # Only prepayments are settled: a work order paid once its work was done was paid in full.
+        prepayments = receipts.exclude(lines__0__payment_mode=PaymentMode.FULL_PAYMENT)
+        paid = prepayments.filter(kind=ReceiptKind.PAYMENT, payment__status__in=CAPTURED_STATUSES)
+        returned = prepayments.filter(
+            kind=ReceiptKind.REFUND, refund__status=RefundStatus.COMPLETED
+        )
         prepaid = _total(paid) - _total(returned)
         last = paid.order_by("-payment__processed_at").select_related("payment").first()
         if last is None or prepaid <= 0:
             return None
+        lines_of = _HANDED_OVER[PayableKind(payable.payable_kind)]
         with translation.override(FISCAL_LANGUAGE):
-            lines = _order_lines(order_id, prepaid, PaymentMode.FULL_PAYMENT)
+            lines = lines_of(payable_id, prepaid, PaymentMode.FULL_PAYMENT)
         return _record(
             kind=ReceiptKind.SETTLEMENT, payment=last.payment, lines=lines, prepaid=prepaid
         )
@@ -337,8 +370,8 @@ def settlements_unsent_issue(*, older_than: timedelta) -> int:
         created_at__lt=timezone.now() - older_than,
     )
     issued = 0
-    for order_id in list(unsent.values_list("payable_id", flat=True)):
-        issued += bool(settlement_receipt_issue(order_id=order_id))
+    for payable_id in list(unsent.values_list("payable_id", flat=True)):
+        issued += bool(settlement_receipt_issue(payable_id=payable_id))
     return issued
 
 

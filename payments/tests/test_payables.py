@@ -18,7 +18,7 @@ from payments.selectors import received
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 URL = reverse("payments-list")
-PAYABLE_IDS = {"order_id", "registration_id", "policy_id"}
+PAYABLE_IDS = {"order_id", "registration_id", "policy_id", "work_order_id"}
 
 
 def pay(client, amount: str, key: str = "key-1", **payable_ids):

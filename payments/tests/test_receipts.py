@@ -84,7 +84,7 @@ def test_a_deposit_and_the_rest_are_prepayments_that_the_handover_settles(
     assert settlement.provider_reference == f"fake_rc_{settlement.pk}"
 
     # Issued again (a replayed event, a retried task) it is the same one, registered once.
-    assert settlement_receipt_issue(order_id=order.pk).pk == settlement.pk
+    assert settlement_receipt_issue(payable_id=order.pk).pk == settlement.pk
     assert Receipt.objects.filter(kind="settlement").count() == 1
     assert len(provider.receipts()) == 3
 

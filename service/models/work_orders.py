@@ -105,7 +105,10 @@ class WorkOrder(TimestampedModel):
     signed_recorded_by = models.UUIDField(_("signing recorded by"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    # What payments reports the order has received (docs/service.md, "Payment"), and the
+    # version of that report: an older one arriving late changes nothing.
     amount_paid = models.DecimalField(_("paid"), default=Decimal("0"), **MONEY)
+    paid_version = models.PositiveIntegerField(_("payment report version"), default=0)
     balance_allowed_by = models.UUIDField(
         _("balance allowed by"),
         null=True,

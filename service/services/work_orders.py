@@ -323,6 +323,15 @@ def work_order_hand_over(*, user: Actor, work_order_id: Id, mileage_out: int) ->
     return work_order
 
 
+def work_order_paid(*, work_order_id: Id, paid_amount: Decimal, version: int) -> None:
+    """Payments reported what the order has received (`version` orders the reports; an
+    older one arriving late changes nothing): docs/service.md, "Payment"."""
+    with transaction.atomic(using=DB):
+        WorkOrder.objects.using(DB).filter(pk=work_order_id, paid_version__lt=version).update(
+            amount_paid=paid_amount, paid_version=version, updated_at=timezone.now()
+        )
+
+
 def work_order_close(*, user: Actor, work_order_id: Id) -> WorkOrder:
     with transaction.atomic(using=DB):
         work_order = staff_locked(user, work_order_id)

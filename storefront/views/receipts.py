@@ -14,6 +14,7 @@ from documents import selectors as documents
 from insurance import selectors as insurance
 from payments import selectors as payments
 from payments.choices import PayableKind
+from service import selectors as service
 from storefront.pages import page
 from storefront.views.checkout import buyer_of, signed_in_or_away
 
@@ -36,9 +37,13 @@ def payment_receipts(request: HttpRequest, payment_id: UUID) -> HttpResponse:
 
 def _seller(buyer: Any, payment: Any) -> Seller | None:
     """Who issues the receipts a payment has not had sent yet (a sent one states its own):
-    the seller of the order it pays, or of the order whose car a premium insures; the
-    group's for a seat at an event (docs/showrooms.md, "One seller")."""
+    the seller of the order it pays, or of the order whose car a premium insures, or the
+    showroom that services the car of a work order; the group's for a seat at an event
+    (docs/showrooms.md, "One seller")."""
     order_id = None
+    if payment.payable_kind == PayableKind.WORK_ORDER:
+        work_order = service.work_order_get(user=buyer, work_order_id=payment.payable_id)
+        return documents.seller_of(showroom_id=work_order.showroom_id)
     if payment.payable_kind == PayableKind.ORDER:
         order_id = payment.payable_id
     elif payment.payable_kind == PayableKind.POLICY:

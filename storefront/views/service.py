@@ -1,8 +1,10 @@
 """The service department on the storefront (docs/storefront.md, "Service"): "Мои автомобили",
 each car with its visits and the next maintenance due; a work order's page, where its customer
-signs it, with their instruction for faults found, and approves or declines each job proposed
-during the work. Every step is the service app's, as the API's is."""
+signs it, with their instruction for faults found, approves or declines each job proposed
+during the work, and pays by card with the receipts of each payment. Every step is the
+service app's (and payments'), as the API's is."""
 
+import uuid
 from typing import Any
 from uuid import UUID
 
@@ -14,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.api.exceptions import ApplicationError
+from payments import selectors as payments_selectors
+from payments import services as payments
 from service import selectors as service
 from service import services as service_services
 from service.choices import Channel, LineState, WorkOrderStatus
-from storefront.forms.service import WorkOrderSignForm
+from storefront.forms.service import WorkOrderPayForm, WorkOrderSignForm
 from storefront.pages import page
 from storefront.views.checkout import buyer_of, signed_in_or_away
 
@@ -47,9 +51,16 @@ def work_order_page(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
 
 
 def _work_order_render(
-    request: HttpRequest, work_order: Any, form: WorkOrderSignForm, status: int = 200
+    request: HttpRequest,
+    work_order: Any,
+    form: WorkOrderSignForm,
+    status: int = 200,
+    pay_form: WorkOrderPayForm | None = None,
 ) -> HttpResponse:
     lines = list(work_order.lines.all())
+    payable = work_order.status in service.PAYABLE_STATUSES and work_order.balance > 0
+    if payable and pay_form is None:
+        pay_form = WorkOrderPayForm(initial={"amount": work_order.balance, "key": uuid.uuid4()})
     return render(
         request,
         "storefront/work_order.html",
@@ -58,6 +69,10 @@ def _work_order_render(
             "agreed": [line for line in lines if line.state != LineState.PROPOSED],
             "proposed": [line for line in lines if line.state == LineState.PROPOSED],
             "form": form if work_order.status == WorkOrderStatus.DRAFT else None,
+            "pay_form": pay_form if payable else None,
+            "payments": payments_selectors.payment_list(user=buyer_of(request))
+            .filter(payable_id=work_order.pk)
+            .order_by("created_at"),
         },
         status=status,
     )
@@ -121,3 +136,35 @@ def work_order_decide(
         )
         messages.success(request, done % {"name": line.name})
     return _back(work_order_id)
+
+
+@require_POST
+@page
+def work_order_pay(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
+    """The balance, or a prepayment, by card through the provider with the form's key: sent
+    twice, it pays once (`payments.services.payment_create`)."""
+    if away := signed_in_or_away(request, reverse("storefront:work-order", args=[work_order_id])):
+        return away
+    work_order = _own(request, work_order_id)
+    form = WorkOrderPayForm(request.POST)
+    if not form.is_valid():
+        return _work_order_render(
+            request, work_order, WorkOrderSignForm(), status=400, pay_form=form
+        )
+    try:
+        payment, _created = payments.payment_create(
+            user=buyer_of(request),
+            amount=form.cleaned_data["amount"],
+            method="card",
+            work_order_id=work_order.pk,
+            description=_("Work order %(number)s") % {"number": work_order.number},
+            idempotency_key=f"storefront:{form.cleaned_data['key']}",
+        )
+    except ApplicationError as error:
+        form.add_error("amount", str(error.message))
+        return _work_order_render(
+            request, work_order, WorkOrderSignForm(), status=409, pay_form=form
+        )
+    # The embedded provider charges as the request commits: read what it answered.
+    confirmation = payments_selectors.payment_get(user=buyer_of(request), payment_id=payment.pk)
+    return HttpResponseRedirect(confirmation.confirmation_url or _back(work_order_id).url)
