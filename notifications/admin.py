@@ -5,6 +5,7 @@ masked in the list."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.html import format_html
@@ -107,21 +108,21 @@ class DeliveryAdmin(PeopleMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.M
     exclude = ["context"]
 
     def get_queryset(self, request):
-        """A showroom's staff see the deliveries about their showrooms' orders; the group's
-        staff every one (docs/showrooms.md, "Staff per showroom")."""
+        """A showroom's staff see the deliveries about their showrooms' orders and service
+        bookings; the group's staff every one (docs/showrooms.md, "Staff per showroom")."""
         deliveries = super().get_queryset(request)
         scope = showroom_scope(request.user)
         if scope is None:
             return deliveries
         orders = list(orders_selectors.order_ids_of_showrooms(showroom_ids=scope))
-        return deliveries.filter(order_id__in=orders)
+        return deliveries.filter(Q(order_id__in=orders) | Q(showroom_id__in=scope))
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         cards = accounts_selectors.user_cards(user_ids=[d.user_id for d in changelist.result_list])
         for delivery in changelist.result_list:
             card = cards.get(str(delivery.user_id))
-            delivery.customer_name = card.full_name if card else str(delivery.user_id)[:8]
+            delivery.customer_name = card.full_name if card else _customer_of(delivery)
         return changelist
 
     @display(_("created"), ordering="created_at")
@@ -130,11 +131,19 @@ class DeliveryAdmin(PeopleMixin, DatabaseAdminMixin, ReadOnlyAdminMixin, admin.M
 
     @display(_("customer"))
     def customer(self, delivery: Delivery) -> str:
-        return getattr(delivery, "customer_name", str(delivery.user_id)[:8])
+        return getattr(delivery, "customer_name", None) or _customer_of(delivery)
 
     @display(_("recipient"))
     def recipient_masked(self, delivery: Delivery) -> str:
         return selectors.masked(delivery.recipient)
+
+
+def _customer_of(delivery: Delivery) -> str:
+    """A customer no card was read for: their id's start, or the name a person of no account
+    gave (docs/notifications.md, "Without an account")."""
+    if delivery.user_id is None:
+        return _("%(name)s (no account)") % {"name": delivery.context.get("name") or "—"}
+    return str(delivery.user_id)[:8]
 
 
 @admin.register(Suppression)

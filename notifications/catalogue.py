@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
@@ -33,7 +33,16 @@ class Percent:
     places: int = 2
 
 
-Value = StrOrPromise | int | Amount | Percent | date | datetime | None
+@dataclass(frozen=True)
+class OnClock:
+    """A moment on a place's own clock (a showroom's, where the car is expected), not the
+    dealership's: `28.11.2026 10:30` as the customer's language writes it."""
+
+    moment: datetime
+    time_zone: str
+
+
+Value = StrOrPromise | int | Amount | Percent | OnClock | date | datetime | None
 
 
 def formatted(value: Value) -> str:
@@ -45,6 +54,9 @@ def formatted(value: Value) -> str:
         if value.places == 2 or value.value == "":
             return percent(value.value)
         return number_format(Decimal(str(value.value)), decimal_pos=value.places, use_l10n=True)
+    if isinstance(value, OnClock):
+        there = value.moment.astimezone(ZoneInfo(value.time_zone))
+        return f"{date_format(there, 'SHORT_DATE_FORMAT')} {date_format(there, 'H:i')}"
     if isinstance(value, datetime):
         return local_datetime(value)
     if isinstance(value, date):
@@ -234,5 +246,37 @@ _NOTICES += (
         channels=(Channel.EMAIL,),
     ),
     Notice("trade_in.inspected", Category.TRANSACTIONAL, TRADE_IN, channels=(Channel.EMAIL,)),
+)
+# The service department's (docs/service.md, "Messages"): a booking's car, work, time on the
+# showroom's clock, place, and the signed link that moves or cancels it.
+SERVICE_BOOKING: dict[str, Value] = {
+    "car": "Lada Vesta, А123ВС777",
+    "work": "ТО-1",
+    "starts_at": OnClock(_moscow(28, 11, 10), "Europe/Moscow"),
+    "place": PLACE,
+    "booking_url": "https://autosalon.example.com/service/booking/IjdmM2EyYzFiIg:1vX9k2/",
+}
+BOOK_URL = "https://autosalon.example.com/service/booking/?vin=XTA21900000000001"
+_NOTICES += (
+    Notice("service_booking.created", Category.TRANSACTIONAL, SERVICE_BOOKING),
+    Notice("service_booking.rescheduled", Category.TRANSACTIONAL, SERVICE_BOOKING),
+    Notice(
+        "service_booking.cancelled",
+        Category.TRANSACTIONAL,
+        {**{k: v for k, v in SERVICE_BOOKING.items() if k != "booking_url"}, "book_url": BOOK_URL},
+    ),
+    Notice("service_booking.reminder", Category.REMINDERS, SERVICE_BOOKING),
+    Notice(
+        "service.maintenance_due",
+        Category.REMINDERS,
+        {
+            "car": "Lada Vesta, А123ВС777",
+            "menu": "ТО-2",
+            "due_date": date(2026, 12, 1),
+            "due_km": "30000",
+            "mileage_km": "29400",
+            "book_url": BOOK_URL,
+        },
+    ),
 )
 NOTICES: dict[str, Notice] = {notice.key: notice for notice in _NOTICES}

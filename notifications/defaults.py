@@ -2,6 +2,8 @@
 notice's e-mail (subject and text) and SMS, in Russian and English. A migration loads them;
 staff edit them in the admin, which adds versions."""
 
+from notifications.defaults_service import SERVICE_TEXTS
+
 # notice: {language: (e-mail subject, e-mail text, SMS text or None)}
 TEXTS: dict[str, dict[str, tuple[str, str, str | None]]] = {
     "order.created": {
@@ -347,6 +349,7 @@ TEXTS: dict[str, dict[str, tuple[str, str, str | None]]] = {
             None,
         ),
     },
+    **SERVICE_TEXTS,  # the service department's (notifications/defaults_service.py)
 }
 
 

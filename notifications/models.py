@@ -109,8 +109,15 @@ class Delivery(TimestampedModel):
     notice = models.CharField(_("notice"), max_length=64)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    user_id = models.UUIDField(_("customer"), db_index=True)
+    # None for a person of no account (a service booker who confirmed a phone): their
+    # contact is the recipient, their quiet hours are kept in `time_zone`
+    # (docs/notifications.md, "Without an account").
+    user_id = models.UUIDField(_("customer"), null=True, blank=True, db_index=True)
     order_id = models.UUIDField(_("order"), null=True, blank=True, db_index=True)
+    # The showroom a notice about no order is about (a service booking): it signs the e-mail
+    # and its staff see the delivery.
+    showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     recipient = models.CharField(_("recipient"), max_length=254)
     language = models.CharField(_("language"), max_length=8)
     context = models.JSONField(_("variables"), default=dict)

@@ -1,15 +1,25 @@
-"""The service department's reactions to other apps' events (docs/service.md)."""
+"""The service department's reactions to other apps' events, and to its own bookings' (the
+booker told of them: docs/service.md, "Messages")."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+
 from common.events import TypedEvent, consumer
 from service import services
+from service.services import messages
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
     from payments.events import PaymentCompleted, PaymentRefunded
+    from service.events import (
+        ServiceBookingCancelled,
+        ServiceBookingCreated,
+        ServiceBookingRescheduled,
+    )
 
 
 @consumer("payment.completed", name="service.note_work_order_paid", app_label="service")
@@ -25,3 +35,27 @@ def note_work_order_paid(event: TypedEvent[PaymentCompleted | PaymentRefunded]) 
         paid_amount=Decimal(report.payable_paid_amount),
         version=report.payable_paid_version,
     )
+
+
+@consumer(
+    {
+        "service_booking.created": "service.notify_booking_created",
+        "service_booking.rescheduled": "service.notify_booking_rescheduled",
+        "service_booking.cancelled": "service.notify_booking_cancelled",
+    },
+    app_label="service",
+)
+def booking_told(
+    event: TypedEvent[ServiceBookingCreated | ServiceBookingRescheduled | ServiceBookingCancelled],
+) -> None:
+    """The booker hears of the booking made, moved or cancelled, by e-mail and SMS, with the
+    showroom's address and the signed link (docs/service.md, "Messages"); nothing while
+    NOTIFICATIONS_ON_EVENTS is off (`seed_demo`'s history). The deliveries are claimed in the
+    notifications database, keyed by the event's id: a redelivered event tells no one twice."""
+    if settings.NOTIFICATIONS_ON_EVENTS:
+        messages.booking_notice_send(
+            booking_id=event.payload.id,
+            notice=event.type,
+            key=event.id,
+            start_time=datetime.fromisoformat(event.payload.start_time),
+        )

@@ -174,6 +174,9 @@ class MyCar:
     next_due_date: date | None = None
     next_due_km: int | None = None
     next_menu: str = ""
+    # (day, km) as each was known: bought, booked, brought in; the estimate of its mileage
+    # today reads it (service/maintenance.py).
+    mileage_history: list[tuple[date, int]] = field(default_factory=list)
 
 
 def _months_later(day: date, months: int) -> date:
@@ -218,6 +221,7 @@ def my_cars(*, user: Actor) -> list[MyCar]:
         car = _car(cars, vehicle.vin, "", make=vehicle.make, model=vehicle.model, year=vehicle.year)
         car.bought_here, car.since = True, sold_on[vehicle.product_id]
         car.mileage_km = vehicle.mileage_km or 0
+        car.mileage_history.append((car.since, car.mileage_km))
     work_orders = (
         WorkOrder.objects.using(DB)
         .filter(customer_id=user.pk)
@@ -235,6 +239,7 @@ def my_cars(*, user: Actor) -> list[MyCar]:
         opened = timezone.localdate(work_order.created_at)
         car.since = car.since or opened
         car.mileage_km = max(car.mileage_km or 0, work_order.mileage_out or work_order.mileage_in)
+        car.mileage_history.append((opened, work_order.mileage_in))
         car.visits.append(
             Visit(
                 str(work_order.pk),
@@ -250,7 +255,10 @@ def my_cars(*, user: Actor) -> list[MyCar]:
         if menu is not None:
             last_menu[work_order.vin or work_order.plate] = (menu, opened, work_order.mileage_in)
     for booking in Booking.objects.using(DB).filter(customer_id=user.pk).select_related("menu"):
-        if (booking.vin or booking.plate) not in cars and booking.menu is not None:
+        if (booking.vin or booking.plate) in cars:
+            booked = timezone.localdate(booking.created_at)
+            cars[booking.vin or booking.plate].mileage_history.append((booked, booking.mileage_km))
+        elif booking.menu is not None:
             car = _car(
                 cars,
                 booking.vin,

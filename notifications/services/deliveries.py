@@ -5,7 +5,6 @@ failure tried again; the sweep that hands back the stalled ones (docs/notificati
 import re
 import smtplib
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,9 +20,9 @@ from common.queueing import task_queue
 from common.sellers import Seller
 from common.types import Id
 from documents import selectors as documents_selectors
-from notifications import rendering
+from notifications import rendering, selectors
 from notifications.choices import DELIVERY_TRANSITIONS, Category, Channel, DeliveryStatus
-from notifications.models import Delivery, Preference, Suppression
+from notifications.models import Delivery, Suppression
 from notifications.services.preferences import unsubscribe_url
 from notifications.services.templates import template_current
 from notifications.sms import PermanentFailure, TemporaryFailure, sms_backend
@@ -50,7 +49,7 @@ def delivery_send(*, delivery_id: Id) -> Delivery:
     if delivery is None:
         return Delivery.objects.using(DB).get(pk=delivery_id)
     try:
-        if delivery.channel == Channel.SMS and (quiet := _quiet_hours(delivery.user_id)):
+        if delivery.channel == Channel.SMS and (quiet := _quiet_hours(delivery)):
             return _close(delivery, DeliveryStatus.SUPPRESSED, quiet)
         _deliver(delivery)
     except (TemporaryFailure, PermanentFailure, OSError, smtplib.SMTPException) as exc:
@@ -120,15 +119,11 @@ def _close(delivery: Delivery, status: DeliveryStatus, reason: str) -> Delivery:
     return delivery
 
 
-def _quiet_hours(user_id: Id) -> str:
-    """Why an SMS must not go now, in the customer's quiet hours, or ""."""
-    zone = (
-        Preference.objects.using(DB).filter(pk=user_id).values_list("time_zone", flat=True).first()
-        or settings.TIME_ZONE
-    )
+def _quiet_hours(delivery: Delivery) -> str:
+    """Why an SMS must not go now, in the recipient's quiet hours, or ""."""
+    zone = selectors.quiet_hours_zone(user_id=delivery.user_id, time_zone=delivery.time_zone)
     start, end = settings.NOTIFICATIONS_QUIET_HOURS
-    hour = timezone.now().astimezone(ZoneInfo(zone)).hour
-    if hour >= start or hour < end:
+    if selectors.in_quiet_hours(zone=zone):
         with translation.override(settings.DEALERSHIP_LANGUAGE):
             return _("Quiet hours: no SMS from %(start)02d:00 to %(end)02d:00 (%(zone)s).") % {
                 "start": start,
@@ -178,7 +173,9 @@ def _deliver(delivery: Delivery) -> None:
     if delivery.channel == Channel.SMS:
         sms_backend().send(phone=delivery.recipient, text=text)
         return
-    seller = documents_selectors.seller_of(order_id=delivery.order_id)
+    seller = documents_selectors.seller_of(
+        order_id=delivery.order_id, showroom_id=delivery.showroom_id
+    )
     with translation.override(delivery.language):
         unsubscribe = (
             "" if delivery.category == Category.TRANSACTIONAL else unsubscribe_url(delivery)

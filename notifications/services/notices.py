@@ -4,6 +4,7 @@ key in the consumer's transaction and sent by a task after the commit (docs/noti
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +29,7 @@ def notify(
     user_id: Id,
     variables: Mapping[str, Value],
     order_id: Id | None = None,
+    showroom_id: Id | None = None,
 ) -> list[Delivery]:
     """Claim a delivery of `notice` to the customer on each of its channels they have an
     address for, once per `key` (the event's id, or a reminder's moment): a second call
@@ -37,20 +39,92 @@ def notify(
     card = accounts_selectors.user_card(user_id=user_id)
     if card is None or not card.is_active:
         return []
-    spec = NOTICES[notice]
     preference = Preference.objects.using(DB).filter(pk=user_id).first() or Preference(
         user_id=user_id
     )
-    language = card.language or settings.DEALERSHIP_LANGUAGE
-    with translation.override(language):
+    return _claim(
+        Recipient(
+            name=card.full_name or card.email,
+            email=card.email,
+            phone=card.phone,
+            language=card.language or settings.DEALERSHIP_LANGUAGE,
+            user_id=user_id,
+        ),
+        preference,
+        notice=notice,
+        key=key,
+        variables=variables,
+        order_id=order_id,
+        showroom_id=showroom_id,
+    )
+
+
+def notify_contact(
+    *,
+    notice: str,
+    key: str,
+    name: str,
+    email: str,
+    phone: str,
+    variables: Mapping[str, Value],
+    time_zone: str = "",
+    showroom_id: Id | None = None,
+) -> list[Delivery]:
+    """`notify` for a person of no account (a service booker who confirmed a phone): the
+    deliveries go to the e-mail and the phone they gave, in the dealership's language, once
+    per `key`, and are sent, retried and logged as any other (docs/notifications.md, "Without
+    an account"). They have no preferences to keep: what a suppression of the address rules
+    out (a bounce, an unsubscribe link used) is recorded as suppressed; their SMS keeps the
+    quiet hours of `time_zone` (the showroom's), the dealership's when empty. Marketing never
+    goes to them: they gave no consent."""
+    return _claim(
+        Recipient(
+            name=name,
+            email=email,
+            phone=phone,
+            language=settings.DEALERSHIP_LANGUAGE,
+            time_zone=time_zone,
+        ),
+        Preference(),
+        notice=notice,
+        key=key,
+        variables=variables,
+        showroom_id=showroom_id,
+    )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a notice goes to: an account's card, or a contact of no account."""
+
+    name: str
+    email: str
+    phone: str
+    language: str
+    user_id: Id | None = None
+    time_zone: str = ""
+
+
+def _claim(
+    recipient: Recipient,
+    preference: Preference,
+    *,
+    notice: str,
+    key: str,
+    variables: Mapping[str, Value],
+    order_id: Id | None = None,
+    showroom_id: Id | None = None,
+) -> list[Delivery]:
+    spec = NOTICES[notice]
+    with translation.override(recipient.language):
         context = {
-            "name": card.full_name or card.email,
+            "name": recipient.name,
             "site_url": settings.SITE_URL,
             **{name: formatted(value) for name, value in variables.items()},
         }
     made = []
     for channel in spec.channels:
-        address = card.email if channel == Channel.EMAIL else card.phone
+        address = recipient.email if channel == Channel.EMAIL else recipient.phone
         if not address:
             continue
         delivery, created = Delivery.objects.using(DB).get_or_create(
@@ -60,9 +134,11 @@ def notify(
             defaults={
                 "notice": notice,
                 "category": spec.category,
-                "user_id": user_id,
+                "user_id": recipient.user_id,
                 "order_id": order_id,
-                "language": language,
+                "showroom_id": showroom_id,
+                "time_zone": recipient.time_zone,
+                "language": recipient.language,
                 "context": context,
             },
         )

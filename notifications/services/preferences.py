@@ -6,14 +6,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.api.exceptions import ApplicationError
 from common.types import Actor
 from notifications.choices import Category, Channel
 from notifications.error_codes import NotificationErrorCode
-from notifications.models import Delivery, Preference
+from notifications.models import Delivery, Preference, Suppression
 
 DB = "notifications"
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -45,14 +45,31 @@ def unsubscribe(*, token: str) -> Delivery:
             or delivery.unsubscribed_at is not None
         ):
             raise _link_invalid()
-        preference, _created = Preference.objects.using(DB).get_or_create(user_id=delivery.user_id)
-        field = f"{delivery.channel}_{delivery.category}"
         delivery.unsubscribed_at = timezone.now()
         delivery.save(using=DB, update_fields=["unsubscribed_at", "updated_at"])
+        if delivery.user_id is None:
+            _contact_unsubscribe(delivery)
+            return delivery
+        preference, _created = Preference.objects.using(DB).get_or_create(user_id=delivery.user_id)
+        field = f"{delivery.channel}_{delivery.category}"
         if getattr(preference, field):
             setattr(preference, field, False)
             preference.save(using=DB, update_fields=[field, "updated_at"])
     return delivery
+
+
+def _contact_unsubscribe(delivery: Delivery) -> None:
+    """A person of no account has no preferences: their address stops getting the category on
+    the channel (a suppression of that category; docs/notifications.md, "Without an
+    account")."""
+    with translation.override(settings.DEALERSHIP_LANGUAGE):
+        reason = _("Unsubscribed by the link in an e-mail.")
+    Suppression.objects.using(DB).get_or_create(
+        channel=delivery.channel,
+        address=delivery.recipient,
+        category=delivery.category,
+        defaults={"reason": reason},
+    )
 
 
 def _link_invalid() -> ApplicationError:

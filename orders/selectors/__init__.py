@@ -295,6 +295,13 @@ def order_ids_of_showrooms(*, showroom_ids: list[UUID]) -> QuerySet[Order, UUID]
     return Order.objects.filter(showroom_id__in=showroom_ids).values_list("pk", flat=True)
 
 
+def buyer_ids_of_completed_orders() -> QuerySet[Order, UUID]:
+    """The customers who took home what they bought here (a completed order): whose cars the
+    service's maintenance reminders look at (docs/service.md, "Messages")."""
+    completed = Order.objects.filter(status=OrderStatus.COMPLETED)
+    return completed.order_by().values_list("customer_id", flat=True).distinct()
+
+
 def order_total(*, order_id: Id) -> Decimal | None:
     """The order's total now, whoever asks (None: no such order): what payments holds the
     lender's money to, so that no order is paid past it (docs/deal.md)."""
