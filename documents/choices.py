@@ -14,6 +14,10 @@ class DocumentKind(models.TextChoices):
     HANDOVER_ACT = "handover_act", pgettext_lazy("document", "Handover act")
     LOAN_SCHEDULE = "loan_schedule", pgettext_lazy("document", "Loan schedule")
     TRADE_IN_CONTRACT = "trade_in_contract", pgettext_lazy("document", "Buy-back contract")
+    # The service department's papers of a work order (docs/service.md, "Papers").
+    ACCEPTANCE_ACT = "acceptance_act", pgettext_lazy("document", "Acceptance act")
+    WORK_ORDER = "work_order", pgettext_lazy("document", "Work order")
+    COMPLETION_ACT = "completion_act", pgettext_lazy("document", "Completion act")
 
 
 # A document's number is its kind's prefix, the year and its place in that year's sequence of
@@ -25,6 +29,9 @@ NUMBER_PREFIXES = {
     DocumentKind.HANDOVER_ACT: "АПП",
     DocumentKind.LOAN_SCHEDULE: "ГП",
     DocumentKind.TRADE_IN_CONTRACT: "ДВ",
+    DocumentKind.ACCEPTANCE_ACT: "АПР",  # акт приёма автомобиля в ремонт
+    DocumentKind.WORK_ORDER: "ПЗН",  # печатная форма заказ-наряда: its own number is ЗН-…
+    DocumentKind.COMPLETION_ACT: "АВР",  # акт выполненных работ
 }
 
 

@@ -228,7 +228,8 @@ class Document(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("number in the year"))
     order_id = models.UUIDField(_("order"), db_index=True)
-    customer_id = models.UUIDField(_("customer"), db_index=True)
+    # None: a service paper of a car driven in by someone without an account.
+    customer_id = models.UUIDField(_("customer"), null=True, blank=True, db_index=True)
     # Its order's showroom (docs/showrooms.md, "Staff per showroom"): whose staff see it.
     showroom_id = models.UUIDField(_("showroom"), null=True, blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=5)

@@ -83,6 +83,11 @@ def _sale_place(showroom_id: Id | None) -> tuple[int | None, str]:
     return found if found is not None else (None, "")
 
 
+def sale_city(*, showroom_id: Id | None) -> str:
+    """The city a showroom's papers are made in (empty: the group's own)."""
+    return _sale_place(showroom_id)[1]
+
+
 def _entity_selling(entity_id: int | None) -> LegalEntity:
     """The legal entity named, once a second person confirmed its requisites; else the
     default one."""

@@ -60,6 +60,16 @@ class Instruction(models.TextChoices):
     NOTHING = "nothing", _("Do no extra work")
 
 
+class FuelLevel(models.TextChoices):
+    """The fuel gauge as the car was accepted (the acceptance act)."""
+
+    EMPTY = "empty", _("Reserve")
+    QUARTER = "quarter", _("A quarter")
+    HALF = "half", _("Half")
+    THREE_QUARTERS = "three_quarters", _("Three quarters")
+    FULL = "full", _("Full")
+
+
 class LineKind(models.TextChoices):
     LABOUR = "labour", _("Work")
     PART = "part", _("Part")

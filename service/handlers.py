@@ -11,7 +11,7 @@ from django.conf import settings
 
 from common.events import TypedEvent, consumer
 from service import services
-from service.services import messages
+from service.services import messages, papers
 
 if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/events.md)
     from payments.events import PaymentCompleted, PaymentRefunded
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         ServiceBookingCancelled,
         ServiceBookingCreated,
         ServiceBookingRescheduled,
+        WorkOrderStatusChanged,
     )
 
 
@@ -59,3 +60,11 @@ def booking_told(
             key=event.id,
             start_time=datetime.fromisoformat(event.payload.start_time),
         )
+
+
+@consumer("work_order.status_changed", name="service.work_order_papers", app_label="service")
+def work_order_papers(event: TypedEvent[WorkOrderStatusChanged]) -> None:
+    """Signed: the acceptance act and the work order; done: the completion act and the work
+    order as it ended (docs/service.md, "Papers"). A redelivered event makes no second
+    paper."""
+    papers.papers_issue(work_order_id=event.payload.id, status=event.payload.status)

@@ -13,6 +13,7 @@ from storefront.views import (
     loans,
     receipts,
     service,
+    service_booking,
     tradein,
 )
 
@@ -82,11 +83,18 @@ urlpatterns = [
         name="trade-in-step",
     ),
     path("account/cars/", service.my_cars, name="my-cars"),
+    path("service/", service_booking.booking_page, name="service-book"),
+    path("service/booking/<str:token>/", service_booking.booking_link_page, name="service-booking"),
     path("account/service/<uuid:work_order_id>/", service.work_order_page, name="work-order"),
     path(
         "account/service/<uuid:work_order_id>/sign",
         service.work_order_sign,
         name="work-order-sign",
+    ),
+    path(
+        "account/service/<uuid:work_order_id>/papers/<uuid:document_id>",
+        service.work_order_paper,
+        name="work-order-paper",
     ),
     path(
         "account/service/<uuid:work_order_id>/pay",

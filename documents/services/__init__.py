@@ -6,6 +6,7 @@ from documents.services.papers import (
     document_generate,
     document_get_or_generate,
     document_number_take,
+    paper_issue,
     sample_facts,
     template_version_create,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "legal_entity_confirm",
     "loan_schedule_follow",
     "loan_terms_note",
+    "paper_issue",
     "requisites_change_check",
     "requisites_change_confirm",
     "requisites_change_propose",

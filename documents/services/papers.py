@@ -23,7 +23,8 @@ from documents.choices import NUMBER_PREFIXES, DocumentKind
 from documents.demo import DEMO_SELLER
 from documents.error_codes import DocumentErrorCode
 from documents.models import Document, DocumentSequence, DocumentTemplate, LegalEntity
-from documents.selectors import document_current, legal_entity_of, template_current
+from documents.selectors import document_current, legal_entity_of, sale_city, template_current
+from documents.services.service_facts import SERVICE_KINDS, service_sample
 
 DB = "documents"
 
@@ -136,6 +137,8 @@ def sample_facts(kind: str) -> dict[str, Any]:
             ],
         },
     }  # fmt: skip
+    if kind in SERVICE_KINDS:
+        sample.update(service_sample())
     if kind == DocumentKind.INVOICE:
         sample["qr"] = _invoice_qr(sample, sample["document"]["number"])
     if kind == DocumentKind.TRADE_IN_CONTRACT:
@@ -210,6 +213,42 @@ def document_get_or_generate(
         return document, True
 
 
+def paper_issue(
+    *,
+    kind: str,
+    work_order_id: Id,
+    customer_id: Id | None,
+    showroom_id: Id,
+    stated: dict[str, Any],
+    printed_only: dict[str, Any] | None = None,
+) -> tuple[Document, bool]:
+    """A service paper of a work order (docs/service.md, "Papers"), from the facts the
+    service app states: the one in force while they and its template are the same, else a
+    new one that supersedes it; and whether it is new. Numbered by the showroom's legal
+    entity and in its customer's language, as an order's papers are; no `document.ready`,
+    which the deal's consumers read as an order's."""
+    entity = legal_entity_of(showroom_id=showroom_id)
+    language = facts.buyer_language(str(customer_id)) if customer_id else "ru"
+    stated = {
+        **stated,
+        "buyer": {**stated.get("buyer", {}), "id": str(customer_id) if customer_id else None},
+        "seller": facts.seller_facts(entity),
+        "work_order": {**stated.get("work_order", {}), "city": sale_city(showroom_id=showroom_id)},
+    }
+    template = template_current(kind=kind, language=language)
+    with transaction.atomic(using=DB):
+        turn_take(_turn(kind, work_order_id), using=DB)
+        previous = document_current(kind=kind, order_id=work_order_id)
+        if previous is not None and previous.facts_sha256 == _facts_digest(stated, template):
+            return previous, False
+        stated.update(_legal_entity=entity, _language=language, _showroom_id=showroom_id)
+        document = _document_make(
+            kind=kind, order_id=work_order_id, stated=stated, template=template,
+            previous=previous, user=None, printed_only=printed_only, announce=False,
+        )  # fmt: skip
+        return document, True
+
+
 def _offers_limit_check(order_id: Id) -> None:
     hour_ago = timezone.now() - timedelta(hours=1)
     made = Document.objects.using(DB).filter(
@@ -270,10 +309,14 @@ def _document_make(
     template: DocumentTemplate,
     previous: Document | None,
     user: Actor | None,
+    printed_only: dict[str, Any] | None = None,
+    announce: bool = True,
 ) -> Document:
     """Number, render and store the document, superseding `previous`. Call inside
     atomic(using=DB), holding the order's turn for the kind. The seller's requisites are
-    kept in its facts as they were: a later change of them alters no issued document."""
+    kept in its facts as they were: a later change of them alters no issued document.
+    `printed_only` is rendered but not kept in the facts (photos); `announce` emits
+    `document.ready`, which the deal's consumers read as an order's paper."""
     digest = _facts_digest(stated, template)
     entity, language = stated.pop("_legal_entity"), stated.pop("_language")
     showroom_id = stated.pop("_showroom_id")
@@ -287,7 +330,10 @@ def _document_make(
     if kind == DocumentKind.INVOICE:
         stated["qr"] = _invoice_qr(stated, number)
     pdf = rendering.pdf_render(
-        html=template.html, css=template.css, facts=stated, language=language
+        html=template.html,
+        css=template.css,
+        facts={**stated, **(printed_only or {})},
+        language=language,
     )
     document = Document(
         kind=kind,
@@ -295,7 +341,7 @@ def _document_make(
         year=now.year,
         sequence=sequence,
         order_id=order_id,
-        customer_id=stated["buyer"]["id"],
+        customer_id=stated["buyer"].get("id"),  # none: a walk-in of the service
         showroom_id=showroom_id,
         language=language,
         template=template,
@@ -310,7 +356,10 @@ def _document_make(
     )
     document.file.save(f"{now.year}/{kind}/{number}.pdf", ContentFile(pdf), save=False)
     document.save(using=DB, force_insert=True)
-    events.DOCUMENT_READY.emit(aggregate_id=document.pk, payload=events.document_payload(document))
+    if announce:
+        events.DOCUMENT_READY.emit(
+            aggregate_id=document.pk, payload=events.document_payload(document)
+        )
     return document
 
 

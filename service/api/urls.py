@@ -47,6 +47,11 @@ urlpatterns = [
         wo.LineDoneView.as_view(),
         name="service-work-order-line-done",
     ),
+    path(
+        "service/work-orders/<uuid:pk>/photos/",
+        wo.PhotoListView.as_view(),
+        name="service-work-order-photos",
+    ),
     *(
         path(
             f"service/work-orders/<uuid:pk>/{step}",

@@ -6,7 +6,14 @@ from rest_framework import serializers
 
 from common.api.serializers import StrictInputSerializer
 from service.api.serializers import LinkInputSerializer
-from service.choices import Instruction, LineKind, PayType, SuppliedBy, WarrantyClaimStatus
+from service.choices import (
+    FuelLevel,
+    Instruction,
+    LineKind,
+    PayType,
+    SuppliedBy,
+    WarrantyClaimStatus,
+)
 from service.models import WarrantyClaim, WorkOrder, WorkOrderLine
 
 __all__ = ["LinkInputSerializer"]  # the link's token, as the bookings' links take it
@@ -34,6 +41,21 @@ class WorkOrderTermsSerializer(StrictInputSerializer):
     body_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     mileage_in = serializers.IntegerField(min_value=0, max_value=2_000_000, required=False)
     vehicle_value = serializers.DecimalField(**MONEY, required=False, allow_null=True)
+    completeness = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="What came with the car."
+    )
+    damage = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="Visible damage."
+    )
+    fuel_level = serializers.ChoiceField(
+        choices=FuelLevel.choices, required=False, allow_blank=True
+    )
+    belongings = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="The customer's belongings left in the car.",
+    )
     deadline = serializers.DateTimeField(required=False)
     works_warranty_months = serializers.IntegerField(min_value=0, max_value=120, required=False)
     parts_warranty_months = serializers.IntegerField(min_value=0, max_value=120, required=False)
@@ -96,6 +118,21 @@ class LinkSignInputSerializer(LinkInputSerializer, SignInputSerializer):
     pass
 
 
+class LineDoneInputSerializer(StrictInputSerializer):
+    mechanic = serializers.CharField(
+        max_length=200,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Who did the job, for the completion act; the one recording it by default.",
+    )
+
+
+class PhotoInputSerializer(StrictInputSerializer):
+    file = serializers.FileField(help_text="A JPEG, PNG, WebP or HEIC photo of the car.")
+    caption = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
 class HandOverInputSerializer(StrictInputSerializer):
     mileage_out = serializers.IntegerField(min_value=0, max_value=2_000_000)
 
@@ -121,6 +158,7 @@ class LineOutputSerializer(serializers.ModelSerializer):
             "decided_how",
             "decided_by",
             "done_at",
+            "done_by",
         ]
 
 
@@ -164,6 +202,10 @@ class WorkOrderOutputSerializer(serializers.ModelSerializer):
             "mileage_in",
             "mileage_out",
             "vehicle_value",
+            "completeness",
+            "damage",
+            "fuel_level",
+            "belongings",
             "deadline",
             "works_warranty_months",
             "parts_warranty_months",

@@ -5,6 +5,7 @@ body: another's is a 404 whatever was sent."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -109,11 +110,39 @@ class LineDecideView(APIView):
 class LineDoneView(APIView):
     permission_classes = [IsStaffRole]
 
-    @extend_schema(request=None, responses={200: s.WorkOrderOutputSerializer}, summary="A job done")
+    @extend_schema(
+        request=s.LineDoneInputSerializer,
+        responses={200: s.WorkOrderOutputSerializer},
+        summary="A job done, and by whom",
+    )
     def post(self, request, pk, line_id):
         work_order = selectors.work_order_get(user=request.user, work_order_id=pk)
-        services.line_done(user=request.user, work_order_id=work_order.pk, line_id=line_id)
+        data = validated(s.LineDoneInputSerializer, request)
+        services.line_done(user=request.user, work_order_id=work_order.pk, line_id=line_id, **data)
         return _answer(work_order)
+
+
+class PhotoListView(APIView):
+    """Photos of the car as it was accepted, printed on the acceptance act."""
+
+    permission_classes = [IsStaffRole]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.PhotoInputSerializer},
+        responses={201: s.WorkOrderOutputSerializer},
+        summary="Add a photo of the car as it was accepted",
+    )
+    def post(self, request, pk):
+        work_order = selectors.work_order_get(user=request.user, work_order_id=pk)
+        data = validated(s.PhotoInputSerializer, request)
+        services.acceptance_photo_add(
+            user=request.user,
+            work_order_id=work_order.pk,
+            data=data["file"].read(),
+            caption=data["caption"],
+        )
+        return _answer(work_order, status.HTTP_201_CREATED)
 
 
 class SignView(APIView):

@@ -16,9 +16,10 @@ from service.models.resources import (
     PhoneCode,
     TsTzRange,
 )
-from service.models.work_orders import WarrantyClaim, WorkOrder, WorkOrderLine
+from service.models.work_orders import AcceptancePhoto, WarrantyClaim, WorkOrder, WorkOrderLine
 
 __all__ = [
+    "AcceptancePhoto",
     "Advisor",
     "Bay",
     "Booking",

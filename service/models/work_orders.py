@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from service.choices import (
     WARRANTY_CLAIM_TRANSITIONS,
     WORK_ORDER_TRANSITIONS,
     Channel,
+    FuelLevel,
     Instruction,
     LineKind,
     LineState,
@@ -79,6 +81,14 @@ class WorkOrder(TimestampedModel):
     vehicle_value = models.DecimalField(
         _("value of the vehicle agreed"), null=True, blank=True, **MONEY
     )
+    # The car as it was accepted into repair (the acceptance act): what came with it, the damage
+    # seen, the fuel, the customer's belongings left in it; its photos are AcceptancePhoto.
+    completeness = models.TextField(
+        _("completeness"), blank=True, help_text=_("Keys, spare wheel, tools, documents…")
+    )
+    damage = models.TextField(_("visible damage"), blank=True)
+    fuel_level = models.CharField(_("fuel"), max_length=16, choices=FuelLevel.choices, blank=True)
+    belongings = models.TextField(_("customer's belongings in the car"), blank=True)
     # The terms.
     deadline = models.DateTimeField(_("deadline"))
     works_warranty_months = models.PositiveSmallIntegerField(_("warranty on works, months"))
@@ -208,6 +218,9 @@ class WorkOrderLine(TimestampedModel):
         help_text=_("The customer's name, and the staff member who recorded a call."),
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.CharField(
+        _("done by"), max_length=200, blank=True, help_text=_("The technician, as recorded.")
+    )
 
     class Meta:
         verbose_name = _("work order line")
@@ -231,6 +244,40 @@ class WorkOrderLine(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+
+def private_storage() -> Storage:
+    """The documents' storage: private, read back only through a view that checks who asks."""
+    return storages["documents"]
+
+
+def photo_path(photo: "AcceptancePhoto", filename: str) -> str:
+    """Under its work order, by a random name nobody can guess."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"service/{photo.work_order_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class AcceptancePhoto(TimestampedModel):
+    """A photo of the car as it was accepted into repair: the checked copy of the upload
+    (common/images.py), kept in the private documents' storage and printed small on the
+    acceptance act."""
+
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    work_order = models.ForeignKey(
+        WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.FileField(
+        _("image"), upload_to=photo_path, storage=private_storage, max_length=300
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("acceptance photo")
+        verbose_name_plural = _("acceptance photos")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.caption or str(self.image.name)
 
 
 class WarrantyClaim(TimestampedModel):

@@ -13,6 +13,7 @@ from service.services.bookings import (
     work_minutes,
 )
 from service.services.codes import phone_code_check, phone_code_send, phone_code_spend
+from service.services.papers import acceptance_photo_add, papers_issue
 from service.services.resources import (
     advisor_create,
     bay_create,
@@ -40,6 +41,7 @@ from service.services.work_orders import (
 )
 
 __all__ = [
+    "acceptance_photo_add",
     "advisor_create",
     "bay_create",
     "booking_cancel",
@@ -54,6 +56,7 @@ __all__ = [
     "line_done",
     "menu_create",
     "operation_create",
+    "papers_issue",
     "part_create",
     "phone_code_check",
     "phone_code_send",

@@ -255,11 +255,17 @@ def _decision_record(line: WorkOrderLine, state: str, how: str, by: str) -> None
     )
 
 
-def line_finish(line: WorkOrderLine, when: datetime) -> None:
-    """A job that counts is done, and its part issued to the car."""
+def line_finish(line: WorkOrderLine, when: datetime, by: str) -> None:
+    """A job that counts is done (by whom, for the completion act), and its part issued to
+    the car."""
     line.done_at = when
+    line.done_by = by[:200]
     stock_settle(line, line.work_order.showroom_id, StockState.ISSUED)
-    line.save(using=DB, update_fields=["done_at", "stock", "updated_at"])
+    line.save(using=DB, update_fields=["done_at", "done_by", "stock", "updated_at"])
+
+
+def staff_name(user: Actor) -> str:
+    return getattr(user, "full_name", "") or str(user.pk)
 
 
 def customers_word(work_order: WorkOrder, user: Actor | None, channel: str) -> str:
@@ -270,7 +276,7 @@ def customers_word(work_order: WorkOrder, user: Actor | None, channel: str) -> s
         if user is None:
             raise NotFound
         scope_check(user, work_order.showroom_id)
-        staff = getattr(user, "full_name", "") or str(user.pk)
+        staff = staff_name(user)
         return _("%(customer)s (recorded by %(staff)s)") % {
             "customer": work_order.customer_name,
             "staff": staff,
@@ -304,7 +310,8 @@ def line_decide(
     return line
 
 
-def line_done(*, user: Actor, work_order_id: Id, line_id: Id) -> WorkOrderLine:
+def line_done(*, user: Actor, work_order_id: Id, line_id: Id, mechanic: str = "") -> WorkOrderLine:
+    """A job done, by `mechanic` (the technician's name; the one recording it by default)."""
     with transaction.atomic(using=DB):
         work_order = staff_locked(user, work_order_id)
         line = work_order.lines.select_for_update().filter(pk=line_id).first()
@@ -320,5 +327,5 @@ def line_done(*, user: Actor, work_order_id: Id, line_id: Id) -> WorkOrderLine:
                 ServiceErrorCode.LINE_NOT_APPROVED,
             )
         if line.done_at is None:
-            line_finish(line, timezone.now())
+            line_finish(line, timezone.now(), mechanic.strip() or staff_name(user))
     return line

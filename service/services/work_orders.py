@@ -49,6 +49,7 @@ from service.services.work_order_lines import (
     move,
     refused,
     staff_locked,
+    staff_name,
 )
 
 
@@ -69,6 +70,10 @@ class Terms(TypedDict, total=False):
     body_number: str
     mileage_in: int
     vehicle_value: Decimal | None
+    completeness: str
+    damage: str
+    fuel_level: str
+    belongings: str
     deadline: datetime
     works_warranty_months: int
     parts_warranty_months: int
@@ -268,7 +273,7 @@ def work_order_complete(*, user: Actor, work_order_id: Id) -> WorkOrder:
         now = timezone.now()
         move(work_order, WorkOrderStatus.DONE, user=user, completed_at=now)
         for line in work_order.lines.filter(state__in=COUNTED, done_at__isnull=True):
-            line_finish(line, now)
+            line_finish(line, now, staff_name(user))
         warranty_claim_open(work_order, user=user)
     return work_order
 

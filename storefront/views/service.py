@@ -9,13 +9,20 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.api.exceptions import ApplicationError
+from documents import selectors as documents_selectors
 from payments import selectors as payments_selectors
 from payments import services as payments
 from service import selectors as service
@@ -70,6 +77,9 @@ def _work_order_render(
             "proposed": [line for line in lines if line.state == LineState.PROPOSED],
             "form": form if work_order.status == WorkOrderStatus.DRAFT else None,
             "pay_form": pay_form if payable else None,
+            "papers": documents_selectors.documents_of_order(
+                user=buyer_of(request), order_id=work_order.pk
+            ).filter(superseded_by__isnull=True),
             "payments": payments_selectors.payment_list(user=buyer_of(request))
             .filter(payable_id=work_order.pk)
             .order_by("created_at"),
@@ -168,3 +178,20 @@ def work_order_pay(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
     # The embedded provider charges as the request commits: read what it answered.
     confirmation = payments_selectors.payment_get(user=buyer_of(request), payment_id=payment.pk)
     return HttpResponseRedirect(confirmation.confirmation_url or _back(work_order_id).url)
+
+
+@require_GET
+@page
+def work_order_paper(
+    request: HttpRequest, work_order_id: UUID, document_id: UUID
+) -> HttpResponse | FileResponse:
+    """One of the work order's papers, as its PDF; another customer's is a 404."""
+    if away := signed_in_or_away(request, reverse("storefront:work-order", args=[work_order_id])):
+        return away
+    work_order = _own(request, work_order_id)
+    document = documents_selectors.document_get(user=buyer_of(request), document_id=document_id)
+    if document.order_id != work_order.pk:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
+    )
