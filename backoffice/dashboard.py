@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from backoffice.service_figures import parts_low, service_events, service_measures
 from backoffice.tiles import TILES, TileFigures, as_money, sources_table
 from catalog.choices import DEFAULT_CURRENCY
 from catalog.selectors import dashboard as catalog_figures
@@ -84,6 +85,9 @@ class Charts(TypedDict):
     bank_applications: int  # the applications that went to the banks over `days`
     sources: list[dict[str, object]]  # leads, orders and revenue per source (docs/feeds.md)
     low_stock: list[dict[str, Any]]  # {"product", "sku" (a model's key, or ""), "stock", "href"}
+    # The parts' shelves running low: {"part", "number", "manufacturer", "showroom", "free",
+    # "min", "href"} (backoffice/service_figures.py)
+    parts_low: list[dict[str, Any]]
 
 
 class Figures(TypedDict):
@@ -176,6 +180,7 @@ def events_connect() -> None:
         crm_events.CLIENT_CREATED,
         crm_events.CLIENT_UPDATED,
         *tradein_events.BY_STATUS.values(),
+        *service_events(),
     ]
     for domain_event in moving:
         domain_event.signal.connect(
@@ -301,6 +306,7 @@ def figures_compute(*, showroom: ShowroomPick = EVERY_SHOWROOM) -> Figures:
             "used",
             catalog_figures.used_bought(periods=periods, currency=currency, showroom=showroom),
         ),
+        service_measures(periods=periods, showroom=showroom),
     )
     tiles = [tile.figures(periods, w) for tile in TILES]
     labels = _period_labels()
@@ -424,4 +430,5 @@ def _charts(*, today, currency, showroom: ShowroomPick, revenue: dict, created: 
                 threshold=settings.DASHBOARD_LOW_STOCK_THRESHOLD, showroom=showroom
             )
         ],
+        "parts_low": parts_low(showroom=showroom),
     }

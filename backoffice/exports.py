@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.reports import OrderRow, SalesReport, Tally
+from backoffice.service_report import SERVICE_COLUMNS, ServiceSheet
+from catalog.choices import DEFAULT_CURRENCY
 from common.spreadsheets import QUOTING, cell_escape
 
 # Files: the same report as CSV (streamed) or XLSX (written to a temporary file).
@@ -118,7 +120,8 @@ class _Line:
 
 
 # The tables of the report, each a file of its own as CSV (`?table=`), a sheet as XLSX.
-CSV_TABLES = ("orders", "periods", "models", "managers", "sources", "providers")
+BREAKDOWNS = ("periods", "models", "managers", "sources", "providers")
+CSV_TABLES = ("orders", *BREAKDOWNS, "service")
 
 
 def csv_delimiter() -> str:
@@ -142,9 +145,16 @@ def csv_lines(report: SalesReport, table: str = "orders") -> Iterator[str]:
         for currency, tally in report.total_lines():
             yield writer.writerow(_total_row(currency, tally, ""))
         return
+    if table == "service":  # the work orders of the range (backoffice/service_report.py)
+        sheet = ServiceSheet(report.query)
+        yield "\ufeff" + writer.writerow([str(c) for c in SERVICE_COLUMNS])
+        for cells in sheet.rows(when=_minute, day=date.isoformat):
+            yield writer.writerow([_text(c) for c in cells])
+        yield writer.writerow([_text(c) for c in sheet.total_row()])
+        return
     for _row in report.rows():  # the breakdowns are totalled as the orders are read
         pass
-    _title, header, rows = dict(zip(CSV_TABLES[1:], _sections(report), strict=True))[table]
+    _title, header, rows = dict(zip(BREAKDOWNS, _sections(report), strict=True))[table]
     yield "\ufeff" + writer.writerow([str(c) for c in header])
     for cells in rows:
         yield writer.writerow([_text(c) for c in cells])
@@ -177,6 +187,7 @@ SHEETS = {
     "sources": _("By source"),
     "providers": _("By provider"),
     "orders": _("Orders"),
+    "service": _("Service"),
 }
 
 
@@ -188,6 +199,7 @@ SHEET_WIDTHS = {
     "sources": [18, 9, 9, 16, 16],
     "providers": [18, 9, 10, 16, 16],
     "orders": [10, 17, 11, 28, 28, 24, 32, 12, 9, 15, 15, 18, 32, 15, 40, 13],
+    "service": [16, 11, 28, 24, 15, 15, 15, 22, 17],
 }
 
 
@@ -220,6 +232,11 @@ def xlsx_write(report: SalesReport, out: IO[bytes]) -> None:
         sheets[key].append([str(c) for c in header])
         for cells in rows:
             sheets[key].append(_xlsx_cells(sheets[key], cells, currency=cells[1]))
+    service, sheet = sheets["service"], ServiceSheet(report.query)
+    service.append([str(c) for c in SERVICE_COLUMNS])
+    for cells in sheet.rows(when=_naive, day=lambda day: day):
+        service.append(_xlsx_cells(service, cells, currency=DEFAULT_CURRENCY))
+    service.append(_xlsx_cells(service, sheet.total_row(), currency=DEFAULT_CURRENCY))
     workbook.save(out)
 
 

@@ -127,6 +127,8 @@ class Tile:
 PAID_ORDERS = AdminList("orders.order", filters={"status__in": ",".join(PAID_STATUSES)})
 LOANS = "financing.loanapplication"
 POLICIES_PAID = AdminList("insurance.policy", filters={"status__in": "active,cancelled"})
+# The work orders handed over: the list filters by the day they were opened (docs/dashboard.md).
+SERVICE_HANDED_OVER = AdminList("service.workorder", filters={"status__in": "handed_over,closed"})
 
 # In the order the page shows them. The measures are named by backoffice/dashboard.py.
 TILES: tuple[Tile, ...] = (
@@ -288,6 +290,45 @@ TILES: tuple[Tile, ...] = (
         value=money("used_paid"),
         count=count("used_count"),
         opens=AdminList("catalog.product", filters={"condition__exact": "used"}),
+    ),
+    # The service department (docs/dashboard.md, "Service").
+    Tile(
+        key="service_bay_load",
+        label=_("Bay load"),
+        kind="percent",
+        help=_("Hours booked in the service bays of those they stand open in the period."),
+        value=percent("service_booked", "service_open"),
+        count=count("service_bookings"),
+        opens=AdminList(
+            "service.booking", dated_by="start_time", filters={"status__exact": "booked"}
+        ),
+    ),
+    Tile(
+        key="service_revenue",
+        label=_("Service revenue"),
+        kind="money",
+        help=_("What customers pay for the work orders handed over in the period."),
+        value=money("service_revenue"),
+        count=count("service_orders"),
+        opens=SERVICE_HANDED_OVER,
+    ),
+    Tile(
+        key="service_average_order",
+        label=_("Average work order"),
+        kind="money",
+        help=_("Service revenue divided by the work orders handed over with a sum to pay."),
+        value=average("service_revenue", of="service_orders"),
+        count=count("service_orders"),
+        opens=SERVICE_HANDED_OVER,
+    ),
+    Tile(
+        key="service_extra_approved",
+        label=_("Extra work approved"),
+        kind="percent",
+        help=_("Approved of the proposed jobs decided in the period."),
+        value=percent("service_approved", "service_approved", "service_declined"),
+        count=counted("service_approved", "service_declined"),
+        opens=AdminList("service.workorder", dated_by=None),
     ),
 )
 

@@ -145,6 +145,7 @@ CSV_TABLE_TITLES = {
     "models": _("by model"),
     "managers": _("by manager"),
     "providers": _("by payment provider"),
+    "service": _("service work orders"),
 }
 
 

@@ -71,6 +71,9 @@ class ActivityKind(models.TextChoices):
     TEST_DRIVE_BOOKED = "test_drive_booked", _("Test drive booked")
     TEST_DRIVE_CANCELLED = "test_drive_cancelled", _("Test drive cancelled")
     TRADE_IN = "trade_in", _("Trade-in")
+    SERVICE_BOOKING = "service_booking", _("Service booking")
+    WORK_ORDER = "work_order", _("Work order")
+    WARRANTY_CLAIM = "warranty_claim", _("Warranty claim")
     # Left on the storefront (crm.services.callback_request).
     CALLBACK_REQUESTED = "callback_requested", _("Asked to be called back")
     # A consent to personal data processing withdrawn (accounts' `consent.withdrawn`).

@@ -97,6 +97,127 @@ def _from(source: str) -> str:
     return "" if source in ("", Source.DIRECT) else _(" (from %s)") % source_label(source)
 
 
+# The service's statuses as its events name them (crm does not import service).
+WORK_ORDER_STATUSES = {
+    "draft": pgettext_lazy("work order", "draft"),
+    "agreed": pgettext_lazy("work order", "agreed"),
+    "in_work": pgettext_lazy("work order", "in work"),
+    "waiting": pgettext_lazy("work order", "waiting for the customer"),
+    "done": pgettext_lazy("work order", "done"),
+    "handed_over": pgettext_lazy("work order", "handed over"),
+    "closed": pgettext_lazy("work order", "closed"),
+    "cancelled": pgettext_lazy("work order", "cancelled"),
+}
+CLAIM_STATUSES = {
+    "open": pgettext_lazy("warranty claim", "opened"),
+    "submitted": pgettext_lazy("warranty claim", "submitted to the manufacturer"),
+    "accepted": pgettext_lazy("warranty claim", "accepted"),
+    "rejected": pgettext_lazy("warranty claim", "rejected"),
+    "paid": pgettext_lazy("warranty claim", "paid by the manufacturer"),
+}
+
+
+def _roubles(payload: dict, field: str = "amount") -> str:
+    return money(payload[field], "RUB")  # the service's money is in roubles
+
+
+def _service_feed(kind: ActivityKind, source_type: str, summary: Callable[[dict], str]) -> Feed:
+    """A service event on the timeline of its customer's account; a booker or a customer
+    without one has no CRM client to file it under (docs/service.md, "The CRM's timeline")."""
+    return Feed(
+        kind,
+        source_type,
+        "customer_id",
+        summary,
+        about_a_customer=lambda p: p.get("customer_id") is not None,
+    )
+
+
+def _work_order_moved(p: dict) -> str:
+    summary = _("Work order %(number)s went from %(from)s to %(to)s") % {
+        "number": p["number"],
+        "from": WORK_ORDER_STATUSES.get(p["from_status"], p["from_status"]),
+        "to": WORK_ORDER_STATUSES.get(p["status"], p["status"]),
+    }
+    if p["status"] in ("done", "handed_over"):
+        summary += _("; %(total)s to pay") % {"total": _roubles(p, "customer_total")}
+    return summary
+
+
+def _line(p: dict) -> str:
+    """A proposed job, named by its work order when the event says which."""
+    if p.get("number"):
+        return _("Extra work of %(amount)s on %(number)s") % {
+            "amount": _roubles(p),
+            "number": p["number"],
+        }
+    return _("Extra work of %(amount)s") % {"amount": _roubles(p)}
+
+
+SERVICE_FEEDS = {
+    "service_booking.created": _service_feed(
+        ActivityKind.SERVICE_BOOKING,
+        "service_booking",
+        lambda p: _("Booked a service for %(when)s") % {"when": _dealership_time(p["start_time"])},
+    ),
+    "service_booking.rescheduled": _service_feed(
+        ActivityKind.SERVICE_BOOKING,
+        "service_booking",
+        lambda p: _("Service booking moved to %(when)s")
+        % {"when": _dealership_time(p["start_time"])},
+    ),
+    "service_booking.cancelled": _service_feed(
+        ActivityKind.SERVICE_BOOKING,
+        "service_booking",
+        lambda p: _("Service booking for %(when)s cancelled")
+        % {"when": _dealership_time(p["start_time"])},
+    ),
+    "work_order.opened": _service_feed(
+        ActivityKind.WORK_ORDER,
+        "work_order",
+        lambda p: _("Work order %(number)s opened") % {"number": p["number"]},
+    ),
+    "work_order.status_changed": _service_feed(
+        ActivityKind.WORK_ORDER, "work_order", _work_order_moved
+    ),
+    "work_order.line_proposed": _service_feed(
+        ActivityKind.WORK_ORDER,
+        "work_order_line",
+        lambda p: (
+            _("%(line)s proposed")
+            if p["state"] == "proposed"
+            # decided at once by the customer's advance instruction
+            else _("%(line)s approved by the advance instruction")
+            if p["state"] == "approved"
+            else _("%(line)s declined by the advance instruction")
+        )
+        % {"line": _line(p)},
+    ),
+    "work_order.line_decided": _service_feed(
+        ActivityKind.WORK_ORDER,
+        "work_order_line",
+        lambda p: (_("%(line)s approved") if p["state"] == "approved" else _("%(line)s declined"))
+        % {"line": _line(p)},
+    ),
+    "warranty_claim.opened": _service_feed(
+        ActivityKind.WARRANTY_CLAIM,
+        "warranty_claim",
+        lambda p: _("Warranty claim of %(amount)s to %(manufacturer)s opened")
+        % {"amount": _roubles(p), "manufacturer": p["manufacturer"]},
+    ),
+    "warranty_claim.status_changed": _service_feed(
+        ActivityKind.WARRANTY_CLAIM,
+        "warranty_claim",
+        lambda p: _("Warranty claim of %(amount)s to %(manufacturer)s: %(status)s")
+        % {
+            "amount": _roubles(p),
+            "manufacturer": p["manufacturer"],
+            "status": CLAIM_STATUSES.get(p["status"], p["status"]),
+        },
+    ),
+}
+
+
 def _order_status(status: str | None) -> str:
     return str(dict(OrderStatus.choices).get(status, status)).lower() if status else _("new")
 
@@ -241,6 +362,10 @@ FEEDS = {
         lambda p: _("Test drive cancelled"),
     ),
 }
+
+
+# The service department's bookings, work orders and warranty claims (docs/service.md).
+FEEDS.update(SERVICE_FEEDS)
 
 
 def _recorder(feed: Feed):

@@ -8,7 +8,10 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import (
@@ -21,7 +24,7 @@ from common.admin import (
 )
 from common.showrooms import scope_check, showroom_names
 from common.types import Actor
-from service import services
+from service import managers, services
 from service.models import (
     Advisor,
     Bay,
@@ -234,8 +237,37 @@ class WorkOrderAdmin(
     search_fields = ["number", "vin", "plate", "customer_phone", "customer_name"]
     date_hierarchy = "created_at"
     inlines = [WorkOrderLineInline]
+    change_list_template = "admin/service/workorder/change_list.html"
 
     showroom = BookingAdmin.showroom
+
+    # THE ADVISOR'S DAY (docs/service.md, "The advisor's day")
+    # --------------------------------------------------------------------------
+    def get_urls(self):
+        day = self.admin_site.admin_view(self.advisor_day_view)
+        return [
+            path("advisor-day/", day, name="service_workorder_advisor_day"),
+            *super().get_urls(),
+        ]
+
+    def advisor_day_view(self, request):
+        """Today in each of the staff member's showrooms, on its own clock: the bookings, the
+        cars in work, the orders waiting for the customer's word and those done, each linked
+        to its work order's page (service/managers.py, `advisor_day`)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        names = dict(showroom_names())
+        days = managers.advisor_day(user=cast(Actor, request.user))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("The advisor's day"),
+            "opts": self.model._meta,
+            "days": sorted(
+                ((names.get(day.showroom_id, str(day.showroom_id)), day) for day in days),
+                key=lambda named: named[0],
+            ),
+        }
+        return TemplateResponse(request, "admin/service/advisor_day.html", context)
 
 
 @admin.register(WarrantyClaim)

@@ -87,6 +87,10 @@ class _LinePayload:
     decided_how: str = described(
         "How the customer's word came: site, link, phone or instruction; empty while proposed."
     )
+    number: str = described("Its work order's number, ЗН-<year>-<serial>.", default="")
+    customer_id: Uuid | None = described(
+        "Its work order's customer's account; null for one without.", default=None
+    )
 
 
 @dataclass(frozen=True)
@@ -115,12 +119,21 @@ class _WarrantyClaimPayload:
 class WarrantyClaimOpened(_WarrantyClaimPayload):
     """A done work order's warranty lines were claimed from the manufacturer."""
 
+    number: str = described("Its work order's number, ЗН-<year>-<serial>.", default="")
+    customer_id: Uuid | None = described(
+        "Its work order's customer's account; null for one without.", default=None
+    )
+
 
 @dataclass(frozen=True)
 class WarrantyClaimStatusChanged(_WarrantyClaimPayload):
     """A warranty claim moved: submitted, accepted, rejected or paid."""
 
     from_status: str = described("Its status before.")
+    number: str = described("Its work order's number, ЗН-<year>-<serial>.", default="")
+    customer_id: Uuid | None = described(
+        "Its work order's customer's account; null for one without.", default=None
+    )
 
 
 # EVENT TYPES
@@ -196,6 +209,17 @@ def line_payload(line: WorkOrderLine) -> dict:
         "amount": str(line.amount),
         "state": line.state,
         "decided_how": line.decided_how,
+        **_work_order_of(line.work_order),
+    }
+
+
+def _work_order_of(work_order: WorkOrder) -> dict:
+    """Whose work order a line or a claim is: its number and its customer's account, which the
+    CRM's timeline files it under (docs/events.md, "The CRM's timeline")."""
+    customer_id = work_order.customer_id
+    return {
+        "number": work_order.number,
+        "customer_id": None if customer_id is None else str(customer_id),
     }
 
 
@@ -211,4 +235,4 @@ def warranty_claim_payload(claim: WarrantyClaim, *, user=None, from_status: str 
     }
     if from_status:
         payload["from_status"] = from_status
-    return payload
+    return {**payload, **_work_order_of(claim.work_order)}

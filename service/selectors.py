@@ -273,3 +273,14 @@ def my_cars(*, user: Actor) -> list[MyCar]:
         if since is not None:
             _next_due(car, menu, since, mileage)
     return list(cars.values())
+
+
+# What the managers read: the dashboard's figures and the sales report's service sheet, kept in
+# a module of their own (service/managers.py) and read by other apps from here.
+from service.managers import PartLow as PartLow  # noqa: E402
+from service.managers import ServiceSheetRow as ServiceSheetRow  # noqa: E402
+from service.managers import bay_load as bay_load  # noqa: E402
+from service.managers import extra_work_decisions as extra_work_decisions  # noqa: E402
+from service.managers import parts_low as parts_low  # noqa: E402
+from service.managers import service_revenue as service_revenue  # noqa: E402
+from service.managers import work_order_report_chunks as work_order_report_chunks  # noqa: E402

@@ -33,6 +33,8 @@ SOURCE_PAGES = {
     "insurance_claim": "insurance-claim-detail",
     "user": "users-detail",
     "client": "crm-client",
+    "service_booking": "service-booking",
+    "work_order": "service-work-order",
 }
 
 

@@ -10,6 +10,7 @@ changed. Each caller meets the row's records as they were made (each request rol
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -22,6 +23,9 @@ from notifications.models import Delivery
 from notifications.tests.factories import order_delivery_make
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
+from service import services as service_services
+from service.models import WorkOrder
+from service.tests.factories import work_order_make
 from showroom import services as showroom_services
 from showroom.models import Allocation, Resource, Showroom
 from showroom.tests.factories import resource_make, showroom_make, tomorrow_at
@@ -56,6 +60,17 @@ class World:
             end_time=tomorrow_at(12),
             user=self.users["admin"],
         )
+
+    def work_order(self) -> WorkOrder:
+        """A car driven into the showroom's service, in work."""
+        service_services.labour_rate_set(showroom_id=self.showroom.pk, rate=Decimal("2500.00"))
+        service_services.bay_create(showroom_id=self.showroom.pk, name="Пост 1")
+        service_services.advisor_create(
+            showroom_id=self.showroom.pk, user_id=self.users["manager"].pk, name="Мастер"
+        )
+        work_order = work_order_make(self.users["admin"], None, self.showroom)
+        WorkOrder.objects.filter(pk=work_order.pk).update(status="in_work")
+        return work_order
 
     def delivery(self) -> Delivery:
         customer = UserFactory.create()
@@ -93,6 +108,13 @@ def lists_a_delivery(world: World, browser) -> bool:
     return page.status_code == 200 and str(delivery.pk) in page.content.decode()
 
 
+def finds_a_car_in_the_advisors_day(world: World, browser) -> bool:
+    work_order = world.work_order()
+    page = browser.get(reverse("admin:service_workorder_advisor_day"))
+    link = reverse("admin:service_workorder_change", args=[work_order.pk])
+    return page.status_code == 200 and link in page.content.decode()
+
+
 def offers_to_save(browser, page: str) -> bool:
     """The change page offers its form to save (a read-only page, a 403 or the sign-in page
     does not); the flows test posts to it (tests/flows/test_scope_where_records_change.py)."""
@@ -122,6 +144,7 @@ MATRIX: dict[str, tuple[Callable[[World, object], bool], dict]] = {
     "resource: delete (action)": (deletes_a_resource, SHOWROOM_STAFF),
     "booking: release (action)": (releases_a_booking, SHOWROOM_STAFF),
     "delivery: find it in the list": (lists_a_delivery, SHOWROOM_STAFF),
+    "work order: find it in the advisor's day": (finds_a_car_in_the_advisors_day, SHOWROOM_STAFF),
     "showroom: change": (changes_a_showroom, GROUP_CHANGES),
     "legal entity: read": (reads_a_legal_entity, STAFF_READ),
     "legal entity: change": (changes_a_legal_entity, GROUP_CHANGES),

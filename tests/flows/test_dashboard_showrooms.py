@@ -67,7 +67,7 @@ def business_of_the_group():
 
 # Figures that are not sums: an average and the percentages. Their counts are (the rows of
 # the average, the whole of a percentage).
-RATIOS = {"average_order"}
+RATIOS = {"average_order", "service_average_order"}
 
 
 def sums(figures: dict) -> dict:

@@ -200,6 +200,7 @@ def test_the_xlsx_has_each_breakdown_and_adds_up_to_the_kopeck(seeded):
         "By source",
         "By provider",
         "Orders",
+        "Service",
     ]
     # Read back as a spreadsheet reads it: money numbers in roubles, days and times as dates,
     # the header frozen, the columns sized.
@@ -343,6 +344,7 @@ def test_the_command_writes_the_same_report(seeded, tmp_path):
         "By source",
         "By provider",
         "Orders",
+        "Service",
     ]
     summary = list(workbook["Summary"].iter_rows(values_only=True))
     assert summary[1][0] == datetime(2026, 10, 1) and money(summary[1][3]) == expected

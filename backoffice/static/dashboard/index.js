@@ -309,6 +309,40 @@ function renderBanks() {
   box.querySelector("tbody").replaceChildren(...rows);
 }
 
+// The parts running low (a table, no chart), written again from the figures fetched.
+function quantity(value) {
+  // "4", "1,5": a part's quantity, its decimals only where it has some.
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(Number(value));
+}
+
+function renderPartsLow() {
+  const box = document.getElementById("parts-low");
+  if (!box) return;
+  const rows = figures.charts.parts_low.map((row) => {
+    const line = document.createElement("tr");
+    const link = document.createElement("a");
+    link.href = row.href;
+    link.textContent = row.part;
+    const name = bankCell("", false);
+    name.append(link);
+    line.append(
+      name,
+      bankCell(`${row.number} ${row.manufacturer}`, false),
+      bankCell(row.showroom, false),
+      bankCell(quantity(row.free)),
+      bankCell(quantity(row.min)),
+    );
+    return line;
+  });
+  if (!rows.length) {
+    const empty = bankCell(box.dataset.textEmpty, false);
+    empty.colSpan = 5;
+    rows.push(document.createElement("tr"));
+    rows[0].append(empty);
+  }
+  box.querySelector("tbody").replaceChildren(...rows);
+}
+
 function chooseDays(days) {
   revenueDays = days;
   document.querySelectorAll("#days-switch button").forEach((button) => {
@@ -321,6 +355,7 @@ function render() {
   renderTiles();
   renderCharts();
   renderBanks();
+  renderPartsLow();
   document.body.dataset.generatedAt = figures.generated_at;
 }
 
