@@ -256,7 +256,7 @@ SERVICE_BOOKING: dict[str, Value] = {
     "place": PLACE,
     "booking_url": "https://autosalon.example.com/service/booking/IjdmM2EyYzFiIg:1vX9k2/",
 }
-BOOK_URL = "https://autosalon.example.com/service/booking/?vin=XTA21900000000001"
+BOOK_URL = "https://autosalon.example.com/service/?vin=XTA21900000000001"
 _NOTICES += (
     Notice("service_booking.created", Category.TRANSACTIONAL, SERVICE_BOOKING),
     Notice("service_booking.rescheduled", Category.TRANSACTIONAL, SERVICE_BOOKING),

@@ -35,7 +35,7 @@ NOTIFICATIONS = "notifications"
 REMINDER_HOURS = 24
 # The storefront's booking pages: one booking by its signed link, and a new booking.
 BOOKING_PAGE = "/service/booking/{token}/"
-BOOK_PAGE = "/service/booking/"
+BOOK_PAGE = "/service/"  # the storefront's booking page
 CANCELLED = "service_booking.cancelled"  # told with the page to book again, not the link
 COMPLAINT_WORK = pgettext_lazy("service booking's work", "diagnostics and repair")
 

@@ -167,7 +167,7 @@ def test_reschedule_and_cancel_are_told_once_each(showroom, customer, sms, run_o
     assert links.id_of_link(token_in(moved.body), salt=links.BOOKING) == str(booking.pk)
     cancelled = next(m for m in mail.outbox if "отменена" in m.subject)
     assert local_at(showroom, 15).strftime("%d.%m.%Y 15:00") in cancelled.subject
-    assert f"/service/booking/?vin={booking.vin}" in cancelled.body  # to book again
+    assert f"/service/?vin={booking.vin}" in cancelled.body  # to book again
     for notice in ("service_booking.rescheduled", "service_booking.cancelled"):
         assert deliveries(showroom, notice) == [
             ("email", customer.email, "sent"),
@@ -308,7 +308,7 @@ def test_the_maintenance_reminder_goes_once_when_due_and_not_to_one_who_opted_ou
     )
     [email] = mail.outbox
     assert email.to == [keen.email] and "ТО-1" in email.subject
-    assert "45000" in email.body and "/service/booking/?vin=XTA21900000000001" in email.body
+    assert "45000" in email.body and "/service/?vin=XTA21900000000001" in email.body
     assert [phone for phone, _text in sms] == [keen.phone]
 
 

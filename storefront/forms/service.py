@@ -45,7 +45,10 @@ class WorkOrderPayForm(forms.Form):
 
 
 class KilometresField(forms.IntegerField):
-    """Whole kilometres, typed with or without the spaces that group thousands."""
+    """Whole kilometres, typed with or without the spaces that group thousands: a text input
+    with a numeric keyboard, since a number input takes no spaces."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):

@@ -1,9 +1,11 @@
 """The service department as its customer uses it, in headless Chromium (docs/storefront.md,
-"Service"): the customer signs the work order the advisor opened from their booking, giving
-"go ahead up to 6 000 ₽" for faults found; the advisor proposes two jobs found during the work;
-the customer finds the car in "Мои автомобили", opens the work order, approves one job and
-declines the other; the advisor completes the order, and the page shows what was done and what
-it costs. On a 390 px phone in Russian and on a desktop in English."""
+"Service"): the customer books a maintenance by VIN on the site and finds the car in "Мои
+автомобили"; signs the work order the advisor opened from the booking, giving "go ahead up to
+6 000 ₽" for faults found; the advisor proposes jobs found during the work; the customer
+approves one and declines another; the advisor completes the order, the page shows what was
+done and what it costs, the customer pays by card, and the receipt and the three papers (the
+acceptance act, the work order, the completion act) open. On a 390 px phone in Russian and on
+a desktop in English."""
 
 import re
 from decimal import Decimal
@@ -15,8 +17,8 @@ from playwright.sync_api import expect
 from accounts.tests.factories import PASSWORD, UserFactory
 from service import services
 from service.choices import LineKind
-from service.models import WorkOrder, WorkOrderLine
-from service.tests.factories import service_showroom_make, work_order_make
+from service.models import Booking, MaintenanceMenu, WorkOrder, WorkOrderLine
+from service.tests.factories import local_at, service_showroom_make, work_order_make
 from tests.browser.pages import chromium_page, outside_the_browser_loop, snap
 
 pytestmark = [
@@ -37,6 +39,12 @@ WORDS = {
         "done": "Выполнен",
         "pay": "18 350,00 ₽",
         "small": "Замена щёток стеклоочистителя",
+        "book": "Записаться на сервис",
+        "find": "Показать свободное время",
+        "booked": "Записаться",
+        "pay_card": "Оплатить картой",
+        "receipt": "Чек",
+        "papers": ["Акт приёма в ремонт", "Заказ-наряд", "Акт выполненных работ"],
     },
     "en": {
         "cars": "My cars",
@@ -48,8 +56,31 @@ WORDS = {
         "done": "Done",
         "pay": "18,350.00 RUB",
         "small": "Замена щёток стеклоочистителя",
+        "book": "Book a service visit",
+        "find": "Show free times",
+        "booked": "Book",
+        "pay_card": "Pay by card",
+        "receipt": "Receipt",
+        "papers": ["Acceptance act", "Work order", "Completion act"],
     },
 }
+VIN = "XTA21900000000123"
+
+
+def opened(advisor, showroom, menu) -> WorkOrder:
+    """The advisor's work order of the booking made on the site, with the menu's parts on the
+    shelf."""
+    for menu_part in menu.parts.all():
+        services.stock_receive(
+            showroom_id=showroom.pk, part_id=menu_part.part_id, quantity=Decimal("10")
+        )
+    booking = Booking.objects.get(vin=VIN)
+    return services.work_order_open(
+        user=advisor,
+        booking_id=booking.pk,
+        customer_name="Иван Петров",
+        customer_phone="+79161234567",
+    )
 
 
 def spaced(text: str) -> str:
@@ -70,12 +101,14 @@ def propose(advisor, work_order, name: str, hours: str) -> None:
     ("language", "viewport"), [("ru", PHONE), ("en", DESKTOP)], ids=["ru-phone", "en-desktop"]
 )
 def test_the_customer_signs_answers_each_job_found_and_sees_the_car_done(
-    chromium, server, language, viewport
+    chromium, server, worker, language, viewport
 ):
     customer = UserFactory(language=language)
     showroom = service_showroom_make()
     advisor = UserFactory(role="manager", showroom_ids=[showroom.pk])
-    work_order = work_order_make(advisor, customer, showroom)
+    work_order_make(advisor, UserFactory(), showroom, start=local_at(showroom, 15))  # the menu
+    menu = MaintenanceMenu.objects.get(name="ТО-1")
+    start = local_at(showroom, 10)
     words = WORDS[language]
     name = f"service-{language}-{viewport['width']}"
     connections.close_all()
@@ -89,10 +122,27 @@ def test_the_customer_signs_answers_each_job_found_and_sees_the_car_done(
         page.click("button.wide")
         page.wait_for_url(f"{server.url}/")
 
-        # The car is in "My cars", with the work order the advisor opened.
+        # A maintenance booked by VIN, at the day's first free time.
+        page.goto(f"{server.url}/account/cars/")
+        page.get_by_role("link", name=words["book"]).first.click()
+        page.fill("#id_vin", VIN)
+        page.fill("#id_mileage_km", "30 000")
+        page.select_option("#id_menu", str(menu.pk))
+        page.select_option("#id_showroom", str(showroom.pk))
+        page.fill("#id_day", start.date().isoformat())
+        page.get_by_role("button", name=words["find"]).click()
+        page.locator(f"input[name=start][value='{start.isoformat()}']").check()
+        snap(page, f"{name}-booking")
+        page.get_by_role("button", name=words["booked"], exact=True).click()
+        page.wait_for_url(re.compile(r"/service/booking/"))
+        snap(page, f"{name}-booked")
+
+        # The car is in "My cars"; the advisor opens the work order from the booking.
+        work_order = outside_the_browser_loop(lambda: opened(advisor, showroom, menu))
         page.goto(f"{server.url}/account/")
         page.get_by_role("link", name=re.compile(words["cars"])).click()
         page.wait_for_url(re.compile(r"/account/cars/"))
+        cars_text = page.locator("main").inner_text()
         snap(page, f"{name}-cars")
         page.get_by_role("link", name=work_order.number).click()
         page.wait_for_url(re.compile(r"/account/service/"))
@@ -136,13 +186,39 @@ def test_the_customer_signs_answers_each_job_found_and_sees_the_car_done(
         )
         page.reload()
         status = page.locator(".order-status").inner_text()
-        total = page.locator(".calc-main dd").inner_text()
+        total = page.locator(".calc-main dd").first.inner_text()
         declined = page.locator(".line-declined").inner_text()
         width = page.evaluate("document.documentElement.scrollWidth")
         snap(page, f"{name}-done")
 
+        # Paid by card: the receipt and the three papers open.
+        page.get_by_role("button", name=words["pay_card"]).click()
+        page.wait_for_url(re.compile(r"/account/service/"))
+        receipt_link = page.get_by_role("link", name=words["receipt"])
+        for _second in range(30):  # the worker charges it and makes the papers: shown once done
+            if receipt_link.count() and page.locator(".papers a").count() == 3:
+                break
+            page.wait_for_timeout(1000)
+            page.reload()
+        work_order_page = page.url
+        receipt_link.click()
+        page.wait_for_url(re.compile(r"/receipts"))
+        receipt = page.locator("main").inner_text()
+        snap(page, f"{name}-receipt")
+        page.goto(work_order_page)
+        papers = {}
+        for paper in words["papers"]:
+            link = page.locator(".papers a", has_text=re.compile(f"^{paper}$"))
+            answer = page.request.get(server.url + link.get_attribute("href"))
+            papers[paper] = (answer.headers["content-type"], answer.body()[:4])
+        snap(page, f"{name}-paid")
+
+    assert VIN in cars_text
     assert still_up_to
     assert words["done"] in status
+    assert spaced(words["pay"]) in spaced(receipt)
+    assert papers == {paper: ("application/pdf", b"%PDF") for paper in words["papers"]}
+    assert WorkOrder.objects.get(pk=work_order.pk).balance == 0
     assert spaced(total) == words["pay"]  # 7 350 + 1 000 + 10 000; the pads not
     assert "Замена колодок" in declined
     assert width <= viewport["width"]
