@@ -4,7 +4,7 @@ payment by card (docs/service.md, "Payment")."""
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -100,10 +100,12 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args: Any, showrooms: list[Any], menus: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["showroom"].choices = [(str(card.id), card.name) for card in showrooms]
-        self.fields["menu"].choices = [("", _("No, I describe the problem"))] + [
-            (str(menu.pk), _menu_label(menu)) for menu in menus
+        cast(forms.ChoiceField, self.fields["showroom"]).choices = [
+            (str(card.id), card.name) for card in showrooms
         ]
+        cast(forms.ChoiceField, self.fields["menu"]).choices = [
+            ("", _("No, I describe the problem"))
+        ] + [(str(menu.pk), _menu_label(menu)) for menu in menus]
 
     def clean_vin(self) -> str:
         return self.cleaned_data["vin"].upper()
@@ -112,7 +114,7 @@ class BookingForm(forms.Form):
         return self.cleaned_data["plate"].upper().replace(" ", "")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("vin") and not data.get("plate"):
             self.add_error("vin", _("Give the VIN or the plate."))
         if not data.get("menu") and not (data.get("complaint") or "").strip():

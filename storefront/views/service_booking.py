@@ -22,6 +22,7 @@ from service import services as service_services
 from showroom.selectors.showrooms import showrooms_for_buyers
 from storefront.forms.service import BookingForm
 from storefront.pages import page
+from storefront.views.checkout import buyer_of
 
 FIND, BOOK = "find", "book"
 
@@ -73,11 +74,13 @@ def _book(request: HttpRequest, form: BookingForm) -> HttpResponse:
         return _render(request, form, slots=_slots(form), status=400)
     if anonymous and not data["phone_code"]:
         sent = service_services.phone_code_send(phone=data["phone"])
-        form.data = form.data.copy()
-        form.data["phone_code"] = str(sent.pk)
-        return _render(request, form, slots=_slots(form), code_sent=True)
+        posted = request.POST.copy()
+        posted["phone_code"] = str(sent.pk)
+        asked = _form(request, posted)
+        asked.is_valid()
+        return _render(request, asked, slots=_slots(asked), code_sent=True)
     booking = service_services.booking_create(
-        user=None if anonymous else request.user,
+        user=None if anonymous else buyer_of(request),
         showroom_id=data["showroom"],
         start_time=data["start"],
         menu_id=data.get("menu"),
@@ -150,7 +153,9 @@ def booking_link_page(request: HttpRequest, token: str) -> HttpResponse:
     slots = None
     if day is not None and booking.status == "booked":
         menu_id = booking.menu_id
-        slots = service_services.slots_free(showroom_id=booking.showroom_id, day=day, menu_id=menu_id)
+        slots = service_services.slots_free(
+            showroom_id=booking.showroom_id, day=day, menu_id=menu_id
+        )
     card = next((c for c in showrooms_for_buyers() if c.id == booking.showroom_id), None)
     return render(
         request,

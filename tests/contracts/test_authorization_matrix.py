@@ -266,6 +266,7 @@ MATRIX = {
     ("POST", f"{V1}/service/work-orders/{{id}}/lines/"): SHOWROOM_STAFF,
     ("POST", f"{V1}/service/work-orders/{{id}}/lines/{{line_id}}/decide"): OWNER_OR_SHOWROOM,
     ("POST", f"{V1}/service/work-orders/{{id}}/lines/{{line_id}}/done"): SHOWROOM_STAFF,
+    ("POST", f"{V1}/service/work-orders/{{id}}/photos/"): SHOWROOM_STAFF,
     ("POST", f"{V1}/service/work-orders/{{id}}/sign"): OWNER_OR_SHOWROOM,
     ("POST", f"{V1}/service/work-orders/{{id}}/start"): SHOWROOM_STAFF,
     ("POST", f"{V1}/service/work-orders/{{id}}/complete"): SHOWROOM_STAFF,

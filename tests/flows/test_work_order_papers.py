@@ -73,9 +73,7 @@ def accepted(advisor, customer, showroom) -> WorkOrder:
     return WorkOrder.objects.get(pk=work_order.pk)
 
 
-def test_signed_the_acceptance_act_and_the_work_order_are_made_once(
-    advisor, customer, showroom
-):
+def test_signed_the_acceptance_act_and_the_work_order_are_made_once(advisor, customer, showroom):
     work_order = accepted(advisor, customer, showroom)
 
     made = papers(work_order)
@@ -128,9 +126,7 @@ def test_done_the_completion_act_names_who_did_each_job_and_the_work_order_is_re
     assert made["work_order"].supersedes_id == first_paper.pk
 
 
-def test_only_the_customer_opens_the_papers_and_a_photo_must_be_one(
-    advisor, customer, showroom
-):
+def test_only_the_customer_opens_the_papers_and_a_photo_must_be_one(advisor, customer, showroom):
     work_order = accepted(advisor, customer, showroom)
     act = papers(work_order)["acceptance_act"]
     page = reverse("storefront:work-order", args=[work_order.pk])
