@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.transitions import TransitionMap
 from service.error_codes import ServiceErrorCode
@@ -61,13 +62,14 @@ class Instruction(models.TextChoices):
 
 
 class FuelLevel(models.TextChoices):
-    """The fuel gauge as the car was accepted (the acceptance act)."""
+    """The fuel gauge as the car was accepted (the acceptance act). In a context of their own:
+    "Reserve" alone is the storefront's button, which one catalogue's word would take over."""
 
-    EMPTY = "empty", _("Reserve")
-    QUARTER = "quarter", _("A quarter")
-    HALF = "half", _("Half")
-    THREE_QUARTERS = "three_quarters", _("Three quarters")
-    FULL = "full", _("Full")
+    EMPTY = "empty", pgettext_lazy("fuel gauge", "Reserve")
+    QUARTER = "quarter", pgettext_lazy("fuel gauge", "A quarter")
+    HALF = "half", pgettext_lazy("fuel gauge", "Half")
+    THREE_QUARTERS = "three_quarters", pgettext_lazy("fuel gauge", "Three quarters")
+    FULL = "full", pgettext_lazy("fuel gauge", "Full")
 
 
 class LineKind(models.TextChoices):
@@ -118,11 +120,14 @@ class StockState(models.TextChoices):
 
 
 class WarrantyClaimStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    SUBMITTED = "submitted", _("Submitted to the manufacturer")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
-    PAID = "paid", _("Paid by the manufacturer")
+    """A claim's words in a context of their own: "Accepted" and "Rejected" alone are other
+    catalogues' too, of other genders and numbers."""
+
+    OPEN = "open", pgettext_lazy("warranty claim", "Open")
+    SUBMITTED = "submitted", pgettext_lazy("warranty claim", "Submitted to the manufacturer")
+    ACCEPTED = "accepted", pgettext_lazy("warranty claim", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("warranty claim", "Rejected")
+    PAID = "paid", pgettext_lazy("warranty claim", "Paid by the manufacturer")
 
 
 # A claim to the manufacturer for a work order's warranty lines (docs/service.md, "Warranty

@@ -128,10 +128,13 @@ def _order_lines(order_id: Id, total: Decimal, mode: PaymentMode) -> list[Receip
 def _work_order_lines(work_order_id: Id, total: Decimal, mode: PaymentMode) -> list[ReceiptLine]:
     """The work order's lines its customer pays, `total` shared between them by their
     amounts: works as services (`услуга`), parts as goods (`товар`). A part's fractional
-    quantity (litres of oil) is one unit of its whole amount."""
+    quantity (litres of oil) is one unit of its whole amount. Once the work is done nothing
+    is prepaid: the works are rendered, and a payment is a full one."""
     report = work_order_report(work_order_id)
     if report is None:
         raise LookupError(f"The service app knows no work order {work_order_id}.")
+    if report["work_done"]:
+        mode = PaymentMode.FULL_PAYMENT
     kinds = {True: ReceiptItemKind.GOODS, False: ReceiptItemKind.SERVICE}
     paid = report["lines"]
     lines = [
@@ -148,16 +151,14 @@ def _payment_lines(payable: Payable, amount: Decimal, *, held: Decimal) -> list[
     """A payment of `amount` towards `payable`, which payments already hold `held` of. An
     order's goods, or a work order's works not yet done, are handed over later: a payment
     short of the whole price prepays part of it, one that completes it prepays all of it;
-    the handover settles them. A work order paid once its work is done, a seat or a premium
-    is paid in full."""
+    the handover settles them (`_work_order_lines`: once the work is done, in full). A seat
+    or a premium is paid in full."""
     if lines_of := _HANDED_OVER.get(PayableKind(payable.payable_kind)):
         mode = (
             PaymentMode.FULL_PREPAYMENT
             if held + amount >= payable.total_amount
             else PaymentMode.PARTIAL_PREPAYMENT
         )
-        if payable.payable_kind == PayableKind.WORK_ORDER and _work_done(payable.payable_id):
-            mode = PaymentMode.FULL_PAYMENT
         return lines_of(payable.payable_id, amount, mode)
     kind, description = (
         (ReceiptItemKind.INSURANCE, pgettext("receipt line", "Insurance premium"))
@@ -303,11 +304,6 @@ def registration_note(receipts: QuerySet[Receipt], held: ProviderRecord) -> None
 
 # THE SETTLEMENT AT HANDOVER
 # ------------------------------------------------------------------------------
-def _work_done(work_order_id: Id) -> bool:
-    report = work_order_report(work_order_id)
-    return bool(report and report["work_done"])
-
-
 def settlement_receipt_issue(*, payable_id: Id) -> Receipt | None:
     """Close what an order's or a work order's payments prepaid, now that its goods or works
     are handed over: a full-payment receipt of them, settled by the prepayments (their

@@ -440,6 +440,11 @@ def order_document(
     document = documents_selectors.document_get(user=buyer_of(request), document_id=document_id)
     if document.order_id != order_id:
         raise Http404
+    return document_pdf(document)
+
+
+def document_pdf(document: Any) -> FileResponse:
+    """A document's PDF, named by its number: an order's paper, or a work order's."""
     return FileResponse(
         document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
     )

@@ -9,13 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseRedirect,
-)
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,7 +24,7 @@ from service import services as service_services
 from service.choices import Channel, LineState, WorkOrderStatus
 from storefront.forms.service import WorkOrderPayForm, WorkOrderSignForm
 from storefront.pages import page
-from storefront.views.checkout import buyer_of, signed_in_or_away
+from storefront.views.checkout import buyer_of, document_pdf, signed_in_or_away
 
 
 @require_GET
@@ -192,6 +186,4 @@ def work_order_paper(
     document = documents_selectors.document_get(user=buyer_of(request), document_id=document_id)
     if document.order_id != work_order.pk:
         raise Http404
-    return FileResponse(
-        document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
-    )
+    return document_pdf(document)

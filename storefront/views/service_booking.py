@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.signing import BadSignature
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,6 +24,17 @@ from storefront.pages import page
 from storefront.views.checkout import buyer_of
 
 FIND, BOOK = "find", "book"
+# The field each of the service's refusals is about; the rest (a slot just taken, no advisor)
+# stand above the form.
+FIELD_OF_REFUSAL = {
+    "phone_code_required": "code",
+    "phone_code_invalid": "code",
+    "phone_codes_exhausted": "phone",
+    "vehicle_required": "vin",
+    "work_required": "complaint",
+    "menu_not_found": "menu",
+    "showroom_not_found": "showroom",
+}
 
 
 def _form(request: HttpRequest, data: Any = None) -> BookingForm:
@@ -61,8 +71,7 @@ def booking_page(request: HttpRequest) -> HttpResponse:
     try:
         return _book(request, form)
     except ApplicationError as error:
-        field = "code" if "code" in str(error.code) else None
-        form.add_error(field, str(error.message))
+        form.add_error(FIELD_OF_REFUSAL.get(error.code), str(error.message))
         return _render(request, form, slots=_slots(form), status=error.http_status)
 
 
@@ -123,7 +132,7 @@ def _render(
 def _booking_of(token: str) -> Any:
     try:
         return service.booking_of_link(booking_id=service_services.booking_id_of_link(token))
-    except (BadSignature, ApplicationError, NotFound) as error:
+    except (ApplicationError, NotFound) as error:  # a bad or old link, a booking gone
         raise Http404 from error
 
 
