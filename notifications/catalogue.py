@@ -279,4 +279,20 @@ _NOTICES += (
         },
     ),
 )
+# A job found during the work that waits for the customer's word: its price (empty for a
+# warranty or internal one, which costs them nothing) and the work order's signed link.
+_NOTICES += (
+    Notice(
+        "work_order.line_proposed",
+        Category.TRANSACTIONAL,
+        {
+            "car": "Lada Vesta, А123ВС777",
+            "work_order_number": "ЗН-2026-000042",
+            "work": "Замена сайлентблоков",
+            "price": _rub("5000.00"),
+            "work_order_url": "https://autosalon.example.com/service/work-order/"
+            "IjdmM2EyYzFiIg:1vX9k2/",
+        },
+    ),
+)
 NOTICES: dict[str, Notice] = {notice.key: notice for notice in _NOTICES}

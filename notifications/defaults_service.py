@@ -8,6 +8,8 @@ WHERE_RU = "{% if place %}\nАдрес: {{ place }}{% endif %}"
 WHERE_EN = "{% if place %}\nWhere: {{ place }}{% endif %}"
 LINK_RU = "\n\nПеренести или отменить запись: {{ booking_url }}"
 LINK_EN = "\n\nTo move or cancel it: {{ booking_url }}"
+PRICE_RU = "{% if price %}{{ price }}{% else %}бесплатно для вас{% endif %}"
+PRICE_EN = "{% if price %}{{ price }}{% else %}free of charge for you{% endif %}"
 
 # notice: {language: (e-mail subject, e-mail text, SMS text)}
 SERVICE_TEXTS: dict[str, dict[str, tuple[str, str, str | None]]] = {
@@ -67,6 +69,28 @@ SERVICE_TEXTS: dict[str, dict[str, tuple[str, str, str | None]]] = {
             HELLO_EN + "A reminder: we expect your car in our service on {{ starts_at }}.\n"
             "Car: {{ car }}\nWork: {{ work }}" + WHERE_EN + LINK_EN,
             "Reminder: service on {{ starts_at }}, {{ place }}. Move or cancel: {{ booking_url }}",
+        ),
+    },
+    "work_order.line_proposed": {
+        "ru": (
+            "Нужно ваше согласие: {{ work }}",
+            HELLO_RU + "Работая с вашим автомобилем ({{ car }}) по заказ-наряду "
+            "{{ work_order_number }}, мы нашли, что нужно сделать ещё:\n{{ work }} — "
+            + PRICE_RU
+            + ".\n\nБез вашего согласия мы эту работу не делаем. Согласиться или "
+            "отказаться: {{ work_order_url }}",
+            "{{ car }}: нужна работа «{{ work }}», " + PRICE_RU + ". Согласиться или "
+            "отказаться: {{ work_order_url }}",
+        ),
+        "en": (
+            "Your approval is needed: {{ work }}",
+            HELLO_EN + "Working on your car ({{ car }}) under work order "
+            "{{ work_order_number }}, we found more to do:\n{{ work }} — "
+            + PRICE_EN
+            + ".\n\nWe do not do it without your approval. Approve or decline it: "
+            "{{ work_order_url }}",
+            "{{ car }}: {{ work }} is needed, " + PRICE_EN + ". Approve or decline: "
+            "{{ work_order_url }}",
         ),
     },
     "service.maintenance_due": {

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
         ServiceBookingCancelled,
         ServiceBookingCreated,
         ServiceBookingRescheduled,
+        WorkOrderLineProposed,
         WorkOrderStatusChanged,
     )
 
@@ -60,6 +61,16 @@ def booking_told(
             key=event.id,
             start_time=datetime.fromisoformat(event.payload.start_time),
         )
+
+
+@consumer("work_order.line_proposed", name="service.notify_line_proposed", app_label="service")
+def line_proposed_told(event: TypedEvent[WorkOrderLineProposed]) -> None:
+    """The customer hears of a job found during the work that waits for their word, by e-mail
+    and SMS, with its price and the work order's signed link (docs/service.md, "Messages"):
+    not of one their advance instruction decided. One message per job, keyed by the event's
+    id: a redelivered event tells no one twice. Nothing while NOTIFICATIONS_ON_EVENTS is off."""
+    if settings.NOTIFICATIONS_ON_EVENTS and event.payload.state == "proposed":
+        messages.line_proposed_send(line_id=event.payload.id, key=event.id)
 
 
 @consumer("work_order.status_changed", name="service.work_order_papers", app_label="service")

@@ -106,6 +106,21 @@ urlpatterns = [
         service.work_order_decide,
         name="work-order-decide",
     ),
+    path(
+        "service/work-order/<str:token>/",
+        service.work_order_link_page,
+        name="work-order-link",
+    ),
+    path(
+        "service/work-order/<str:token>/sign",
+        service.work_order_link_sign,
+        name="work-order-link-sign",
+    ),
+    path(
+        "service/work-order/<str:token>/lines/<uuid:line_id>/<slug:decision>",
+        service.work_order_link_decide,
+        name="work-order-link-decide",
+    ),
     path("account/", account.account_page, name="account"),
     path("account/notifications/", account.account_notifications, name="account-notifications"),
     path(

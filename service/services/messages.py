@@ -1,11 +1,12 @@
 """What the service department tells its customers (docs/service.md, "Messages"): a booking
 made, moved or cancelled, a reminder the day before, each with the showroom's address and the
-signed link that moves or cancels it; and a car's maintenance come due. Sent through the
-notifications app: to the account of a booker signed in (`notify`, within their preferences),
-to the phone and e-mail of one who was not (`notify_contact`). The deliveries are claimed in
-the notifications database's own transaction, each keyed once (the event's id, the booking's
-start, the maintenance's due date), so that a second run or a redelivered event tells no one
-twice."""
+signed link that moves or cancels it; a job found during the work that waits for the
+customer's word, with its price and the work order's signed link; and a car's maintenance come
+due. Sent through the notifications app: to the account of a customer signed in (`notify`,
+within their preferences), to the phone and e-mail of one who was not (`notify_contact`). The
+deliveries are claimed in the notifications database's own transaction, each keyed once (the
+event's id, the booking's start, the maintenance's due date), so that a second run or a
+redelivered event tells no one twice."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,11 +22,11 @@ from django.utils.translation import pgettext_lazy
 from common.types import Id
 from notifications import selectors as notifications_selectors
 from notifications import services as notifications_services
-from notifications.services import OnClock, Value
+from notifications.services import Amount, OnClock, Value
 from orders import selectors as orders_selectors
 from service import maintenance, selectors
-from service.choices import BookingStatus
-from service.models import Booking, WorkOrder
+from service.choices import BookingStatus, LineState, PayType
+from service.models import Booking, WorkOrder, WorkOrderLine
 from service.services import links
 from showroom.selectors.showrooms import ShowroomCard, showrooms_for_buyers
 
@@ -36,6 +37,8 @@ REMINDER_HOURS = 24
 # The storefront's booking pages: one booking by its signed link, and a new booking.
 BOOKING_PAGE = "/service/booking/{token}/"
 BOOK_PAGE = "/service/"  # the storefront's booking page
+# The storefront's work order page by its signed link, where a job proposed is answered.
+WORK_ORDER_PAGE = "/service/work-order/{token}/"
 CANCELLED = "service_booking.cancelled"  # told with the page to book again, not the link
 COMPLAINT_WORK = pgettext_lazy("service booking's work", "diagnostics and repair")
 
@@ -75,35 +78,52 @@ def _variables(booking: Booking, card: ShowroomCard | None, start: datetime) -> 
     }
 
 
+@dataclass(frozen=True)
+class _Contact:
+    """Whom a message goes to: a booker, or a work order's customer."""
+
+    customer_id: UUID | None
+    name: str
+    email: str
+    phone: str
+    showroom_id: UUID
+
+
+def _booker(booking: Booking) -> _Contact:
+    return _Contact(
+        booking.customer_id, booking.name, booking.email, booking.phone, booking.showroom_id
+    )
+
+
 def _tell(
-    booking: Booking,
+    contact: _Contact,
     card: ShowroomCard | None,
     *,
     notice: str,
     key: str,
     variables: dict[str, Value],
 ) -> int:
-    """The booker told `notice`: an account's owner within their preferences, anyone else at
-    the phone and e-mail they gave. How many deliveries were claimed."""
+    """The customer told `notice`: an account's owner within their preferences, anyone else
+    at the phone and e-mail they gave. How many deliveries were claimed."""
     with transaction.atomic(using=NOTIFICATIONS):
-        if booking.customer_id is not None:
+        if contact.customer_id is not None:
             made = notifications_services.notify(
                 notice=notice,
                 key=key,
-                user_id=booking.customer_id,
+                user_id=contact.customer_id,
                 variables=variables,
-                showroom_id=booking.showroom_id,
+                showroom_id=contact.showroom_id,
             )
         else:
             made = notifications_services.notify_contact(
                 notice=notice,
                 key=key,
-                name=booking.name,
-                email=booking.email,
-                phone=booking.phone,
+                name=contact.name,
+                email=contact.email,
+                phone=contact.phone,
                 variables=variables,
                 time_zone=card.time_zone if card else "",
-                showroom_id=booking.showroom_id,
+                showroom_id=contact.showroom_id,
             )
     return len(made)
 
@@ -123,7 +143,7 @@ def booking_notice_send(
         variables["book_url"] = book_url(vin=booking.vin, plate=booking.plate)
     else:
         variables["booking_url"] = booking_url(booking)
-    return _tell(booking, card, notice=notice, key=key, variables=variables)
+    return _tell(_booker(booking), card, notice=notice, key=key, variables=variables)
 
 
 def booking_reminders_send(*, now: datetime | None = None) -> int:
@@ -150,13 +170,55 @@ def booking_reminders_send(*, now: datetime | None = None) -> int:
         variables = _variables(booking, card, booking.start_time)
         variables["booking_url"] = booking_url(booking)
         claimed += _tell(
-            booking,
+            _booker(booking),
             card,
             notice="service_booking.reminder",
             key=f"service_booking.reminder:{booking.pk}:{booking.start_time.isoformat()}",
             variables=variables,
         )
     return claimed
+
+
+def work_order_url(work_order: WorkOrder) -> str:
+    """The work order's page by its signed link, where its customer signs it and answers each
+    job proposed without signing in: signed now, valid SERVICE_LINK_DAYS."""
+    token = links.link_token(work_order.pk, salt=links.WORK_ORDER)
+    return settings.SITE_URL + WORK_ORDER_PAGE.format(token=token)
+
+
+def line_proposed_send(*, line_id: Id, key: str) -> int:
+    """Tell the customer of a job found during the work that waits for their word: its name,
+    its price (none for a warranty or internal one: it costs them nothing) and the link of the
+    work order's page where they approve or decline it, once per `key` (the event's id).
+    Nothing for one their advance instruction decided, or decided since. How many deliveries
+    were claimed."""
+    line = (
+        WorkOrderLine.objects.using(DB)
+        .select_related("work_order__booking")
+        .filter(pk=line_id, state=LineState.PROPOSED)
+        .first()
+    )
+    if line is None:
+        return 0
+    work_order = line.work_order
+    booking = work_order.booking
+    contact = _Contact(
+        work_order.customer_id,
+        work_order.customer_name,
+        booking.email if booking is not None else "",
+        work_order.customer_phone,
+        work_order.showroom_id,
+    )
+    car = f"{work_order.make} {work_order.model}"
+    variables: dict[str, Value] = {
+        "car": ", ".join(part for part in (car, work_order.plate or work_order.vin) if part),
+        "work_order_number": work_order.number,
+        "work": line.name,
+        "price": Amount(line.amount, "RUB") if line.pay_type == PayType.CUSTOMER else None,
+        "work_order_url": work_order_url(work_order),
+    }
+    card = _card(work_order.showroom_id)
+    return _tell(contact, card, notice="work_order.line_proposed", key=key, variables=variables)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
 """The service department on the storefront (docs/storefront.md, "Service"): "Мои автомобили",
 each car with its visits and the next maintenance due; a work order's page, where its customer
 signs it, with their instruction for faults found, approves or declines each job proposed
-during the work, and pays by card with the receipts of each payment. Every step is the
-service app's (and payments'), as the API's is."""
+during the work, and pays by card with the receipts of each payment. The same page, reached by
+the work order's signed link that its messages carry, lets whoever holds the link sign it and
+answer each job proposed, without an account. Every step is the service app's (and
+payments'), as the API's is."""
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from common.api.exceptions import ApplicationError
+from common.api.exceptions import ApplicationError, NotFound
 from documents import selectors as documents_selectors
 from payments import selectors as payments_selectors
 from payments import services as payments
@@ -36,6 +39,33 @@ def my_cars(request: HttpRequest) -> HttpResponse:
     return render(request, "storefront/my_cars.html", {"cars": cars})
 
 
+@dataclass(frozen=True)
+class _Way:
+    """How the page was reached: by its customer signed in (the order's id in the paths, the
+    word given on the SITE) or by the signed link (its token in the paths, the word given by
+    LINK, nobody signed in: no papers, no payments)."""
+
+    key: Any  # what the page's paths carry: the work order's id, or the link's token
+    user: Any  # the customer signed in; None by the link
+    channel: str
+    page_view: str  # the page's URL name; its steps' are it and "-sign", "-decide"
+
+    @property
+    def by_link(self) -> bool:
+        return self.channel == Channel.LINK
+
+    @property
+    def sign_view(self) -> str:
+        return f"{self.page_view}-sign"
+
+    @property
+    def decide_view(self) -> str:
+        return f"{self.page_view}-decide"
+
+    def back(self) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse(self.page_view, args=[self.key]))
+
+
 def _own(request: HttpRequest, work_order_id: UUID) -> Any:
     work_order = service.work_order_get(user=buyer_of(request), work_order_id=work_order_id)
     if str(work_order.customer_id) != str(request.user.pk):
@@ -43,12 +73,32 @@ def _own(request: HttpRequest, work_order_id: UUID) -> Any:
     return work_order
 
 
+def _signed_in(request: HttpRequest, work_order_id: UUID) -> _Way:
+    return _Way(work_order_id, buyer_of(request), Channel.SITE, "storefront:work-order")
+
+
+def _of_link(token: str) -> tuple[Any, _Way]:
+    """The work order the token names, and the way by its link; a bad or old token, or an
+    order gone, is a 404."""
+    try:
+        work_order_id = service_services.work_order_id_of_link(token)
+        work_order = service.work_order_of_link(work_order_id=work_order_id)
+    except (ApplicationError, NotFound) as error:
+        raise Http404 from error
+    return work_order, _Way(token, None, Channel.LINK, "storefront:work-order-link")
+
+
 @require_GET
 @page
 def work_order_page(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
     if away := signed_in_or_away(request, request.path, _("Sign in to see your work order.")):
         return away
-    return _work_order_render(request, _own(request, work_order_id), WorkOrderSignForm())
+    return _work_order_render(
+        request,
+        _own(request, work_order_id),
+        WorkOrderSignForm(),
+        way=_signed_in(request, work_order_id),
+    )
 
 
 def _work_order_render(
@@ -57,9 +107,12 @@ def _work_order_render(
     form: WorkOrderSignForm,
     status: int = 200,
     pay_form: WorkOrderPayForm | None = None,
+    *,
+    way: _Way,
 ) -> HttpResponse:
     lines = list(work_order.lines.all())
     payable = work_order.status in service.PAYABLE_STATUSES and work_order.balance > 0
+    payable = payable and not way.by_link
     if payable and pay_form is None:
         pay_form = WorkOrderPayForm(initial={"amount": work_order.balance, "key": uuid.uuid4()})
     return render(
@@ -71,35 +124,31 @@ def _work_order_render(
             "proposed": [line for line in lines if line.state == LineState.PROPOSED],
             "form": form if work_order.status == WorkOrderStatus.DRAFT else None,
             "pay_form": pay_form if payable else None,
-            "papers": documents_selectors.documents_of_order(
+            "papers": None
+            if way.by_link
+            else documents_selectors.documents_of_order(
                 user=buyer_of(request), order_id=work_order.pk
             ).filter(superseded_by__isnull=True),
-            "payments": payments_selectors.payment_list(user=buyer_of(request))
+            "payments": None
+            if way.by_link
+            else payments_selectors.payment_list(user=buyer_of(request))
             .filter(payable_id=work_order.pk)
             .order_by("created_at"),
+            "via": way,
         },
         status=status,
     )
 
 
-def _back(work_order_id: UUID) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("storefront:work-order", args=[work_order_id]))
-
-
-@require_POST
-@page
-def work_order_sign(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
-    if away := signed_in_or_away(request, reverse("storefront:work-order", args=[work_order_id])):
-        return away
-    work_order = _own(request, work_order_id)
+def _sign(request: HttpRequest, work_order: Any, way: _Way) -> HttpResponse:
     form = WorkOrderSignForm(request.POST)
     if not form.is_valid():
-        return _work_order_render(request, work_order, form, status=400)
+        return _work_order_render(request, work_order, form, status=400, way=way)
     try:
         service_services.work_order_sign(
-            user=buyer_of(request),
+            user=way.user,
             work_order_id=work_order.pk,
-            channel=Channel.SITE,
+            channel=way.channel,
             instruction=form.cleaned_data["instruction"],
             instruction_limit=form.cleaned_data["instruction_limit"],
         )
@@ -107,26 +156,27 @@ def work_order_sign(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Signed. We will call you when the car is ready."))
-    return _back(work_order_id)
+    return way.back()
 
 
 @require_POST
 @page
-def work_order_decide(
-    request: HttpRequest, work_order_id: UUID, line_id: UUID, decision: str
-) -> HttpResponse:
-    if decision not in ("approve", "decline"):
-        raise Http404
+def work_order_sign(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
     if away := signed_in_or_away(request, reverse("storefront:work-order", args=[work_order_id])):
         return away
-    work_order = _own(request, work_order_id)
+    return _sign(request, _own(request, work_order_id), _signed_in(request, work_order_id))
+
+
+def _decide(
+    request: HttpRequest, work_order: Any, way: _Way, line_id: UUID, decision: str
+) -> HttpResponse:
     try:
         line = service_services.line_decide(
-            user=buyer_of(request),
+            user=way.user,
             work_order_id=work_order.pk,
             line_id=line_id,
             approve=decision == "approve",
-            channel=Channel.SITE,
+            channel=way.channel,
         )
     except ApplicationError as error:
         if error.http_status == 404:
@@ -139,7 +189,20 @@ def work_order_decide(
             else _("Declined: %(name)s.")
         )
         messages.success(request, done % {"name": line.name})
-    return _back(work_order_id)
+    return way.back()
+
+
+@require_POST
+@page
+def work_order_decide(
+    request: HttpRequest, work_order_id: UUID, line_id: UUID, decision: str
+) -> HttpResponse:
+    if decision not in ("approve", "decline"):
+        raise Http404
+    if away := signed_in_or_away(request, reverse("storefront:work-order", args=[work_order_id])):
+        return away
+    work_order = _own(request, work_order_id)
+    return _decide(request, work_order, _signed_in(request, work_order_id), line_id, decision)
 
 
 @require_POST
@@ -151,9 +214,10 @@ def work_order_pay(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
         return away
     work_order = _own(request, work_order_id)
     form = WorkOrderPayForm(request.POST)
+    way = _signed_in(request, work_order_id)
     if not form.is_valid():
         return _work_order_render(
-            request, work_order, WorkOrderSignForm(), status=400, pay_form=form
+            request, work_order, WorkOrderSignForm(), status=400, pay_form=form, way=way
         )
     try:
         payment, _created = payments.payment_create(
@@ -167,11 +231,11 @@ def work_order_pay(request: HttpRequest, work_order_id: UUID) -> HttpResponse:
     except ApplicationError as error:
         form.add_error("amount", str(error.message))
         return _work_order_render(
-            request, work_order, WorkOrderSignForm(), status=409, pay_form=form
+            request, work_order, WorkOrderSignForm(), status=409, pay_form=form, way=way
         )
     # The embedded provider charges as the request commits: read what it answered.
     confirmation = payments_selectors.payment_get(user=buyer_of(request), payment_id=payment.pk)
-    return HttpResponseRedirect(confirmation.confirmation_url or _back(work_order_id).url)
+    return HttpResponseRedirect(confirmation.confirmation_url or way.back().url)
 
 
 @require_GET
@@ -187,3 +251,30 @@ def work_order_paper(
     if document.order_id != work_order.pk:
         raise Http404
     return document_pdf(document)
+
+
+# THE WORK ORDER BY ITS SIGNED LINK
+# ------------------------------------------------------------------------------
+@require_GET
+@page
+def work_order_link_page(request: HttpRequest, token: str) -> HttpResponse:
+    work_order, way = _of_link(token)
+    return _work_order_render(request, work_order, WorkOrderSignForm(), way=way)
+
+
+@require_POST
+@page
+def work_order_link_sign(request: HttpRequest, token: str) -> HttpResponse:
+    work_order, way = _of_link(token)
+    return _sign(request, work_order, way)
+
+
+@require_POST
+@page
+def work_order_link_decide(
+    request: HttpRequest, token: str, line_id: UUID, decision: str
+) -> HttpResponse:
+    if decision not in ("approve", "decline"):
+        raise Http404
+    work_order, way = _of_link(token)
+    return _decide(request, work_order, way, line_id, decision)
