@@ -12,19 +12,24 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import number_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import (
     DatabaseAdminMixin,
     ReadOnlyAdminMixin,
     ShowroomScopedAdminMixin,
+    admin_link,
     date_range_filter,
     display,
     service_action,
 )
+from common.formatting import local_date
 from common.showrooms import scope_check, showroom_names
 from common.types import Actor
-from service import managers, services
+from service import managers, selectors, services
 from service.models import (
     Advisor,
     Bay,
@@ -238,8 +243,32 @@ class WorkOrderAdmin(
     date_hierarchy = "created_at"
     inlines = [WorkOrderLineInline]
     change_list_template = "admin/service/workorder/change_list.html"
+    readonly_fields = ["car_history"]
 
     showroom = BookingAdmin.showroom
+
+    @display(_("the car's service history"))
+    def car_history(self, work_order):
+        """Every visit of the car at the dealer, each showroom's (docs/service.md, "Each
+        car's history"): number, day, showroom, mileage and the works done."""
+        visits = selectors.car_history(vin=work_order.vin)
+        if not visits:
+            return _("No visit before this one.") if work_order.vin else "—"
+        names = dict(showroom_names())
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} · {} · {} · {} · {}",
+            (
+                (
+                    admin_link("admin:service_workorder_change", visit.work_order_id, visit.number),
+                    local_date(visit.opened),
+                    names.get(visit.showroom_id, "—"),
+                    _("%(km)s km") % {"km": number_format(visit.mileage_km, force_grouping=True)},
+                    "; ".join(visit.works) or "—",
+                )
+                for visit in visits
+            ),
+        )
 
     # THE ADVISOR'S DAY (docs/service.md, "The advisor's day")
     # --------------------------------------------------------------------------

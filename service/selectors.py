@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -158,6 +159,36 @@ class Visit:
     mileage_km: int
     customer_total: Decimal
     works: list[str]
+    showroom_id: UUID | None = None
+
+
+def _visit(work_order: WorkOrder) -> Visit:
+    return Visit(
+        str(work_order.pk),
+        work_order.number,
+        timezone.localdate(work_order.created_at),
+        work_order.status,
+        work_order.mileage_in,
+        work_order.customer_total,
+        [line.name for line in work_order.lines_counted()],
+        work_order.showroom_id,
+    )
+
+
+def car_history(*, vin: str) -> list[Visit]:
+    """A car's service at this dealer, every showroom's, oldest first: the visits whose work
+    is done (docs/service.md, "Each car's history"). What staff read on a work order's page,
+    and a used car's page shows of the car it sells; no customer and no money in it but the
+    totals, which only staff are shown."""
+    if not vin:
+        return []
+    done = (
+        WorkOrder.objects.using(DB)
+        .filter(vin=vin.upper(), status__in=WORK_DONE)
+        .prefetch_related("lines")
+        .order_by("created_at")
+    )
+    return [_visit(work_order) for work_order in done]
 
 
 @dataclass
@@ -240,17 +271,7 @@ def my_cars(*, user: Actor) -> list[MyCar]:
         car.since = car.since or opened
         car.mileage_km = max(car.mileage_km or 0, work_order.mileage_out or work_order.mileage_in)
         car.mileage_history.append((opened, work_order.mileage_in))
-        car.visits.append(
-            Visit(
-                str(work_order.pk),
-                work_order.number,
-                opened,
-                work_order.status,
-                work_order.mileage_in,
-                work_order.customer_total,
-                [line.name for line in work_order.lines_counted()],
-            )
-        )
+        car.visits.append(_visit(work_order))
         menu = work_order.booking.menu if work_order.booking else None
         if menu is not None:
             last_menu[work_order.vin or work_order.plate] = (menu, opened, work_order.mileage_in)

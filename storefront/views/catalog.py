@@ -20,13 +20,14 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog import selectors as catalog
-from catalog.choices import ProductKind
+from catalog.choices import Condition, ProductKind
 from common.api.exceptions import ApplicationError, NotFound
 from common.sellers import Seller
 from documents import selectors as documents
 from financing import selectors as financing
 from insurance import selectors as insurance_selectors
 from insurance import services as insurance
+from service import selectors as service
 from showroom import selectors as showroom
 from showroom import services as showroom_services
 from showroom.selectors.showrooms import showrooms_for_buyers
@@ -167,6 +168,11 @@ def car_detail(request: HttpRequest, vehicle_id: UUID) -> HttpResponse:
             "where": _where(vehicle),
             "car_seller": seller,
             "similar": catalog.vehicles_similar(vehicle=vehicle, limit=SIMILAR),
+            # A used car's visits to our service, by its VIN (docs/service.md, "Each car's
+            # history"): a car taken in by trade-in brings its own.
+            "service_history": service.car_history(vin=vehicle.vin or "")
+            if vehicle.condition == Condition.USED
+            else [],
             "compared": vehicle.pk in compare.compared_ids(request),
             "callback": CallbackForm(
                 initial={"name": getattr(request.user, "full_name", "")},
