@@ -69,9 +69,11 @@ def notify_contact(
     variables: Mapping[str, Value],
     time_zone: str = "",
     showroom_id: Id | None = None,
+    language: str = "",
 ) -> list[Delivery]:
     """`notify` for a person of no account (a service booker who confirmed a phone): the
-    deliveries go to the e-mail and the phone they gave, in the dealership's language, once
+    deliveries go to the e-mail and the phone they gave, in `language` (the one they were
+    served in; the dealership's when empty), once
     per `key`, and are sent, retried and logged as any other (docs/notifications.md, "Without
     an account"). They have no preferences to keep: what a suppression of the address rules
     out (a bounce, an unsubscribe link used) is recorded as suppressed; their SMS keeps the
@@ -82,7 +84,7 @@ def notify_contact(
             name=name,
             email=email,
             phone=phone,
-            language=settings.DEALERSHIP_LANGUAGE,
+            language=language or settings.DEALERSHIP_LANGUAGE,
             time_zone=time_zone,
         ),
         Preference(),

@@ -277,6 +277,8 @@ class Booking(TimestampedModel):
         related_name="bookings",
     )
     complaint = models.TextField(_("complaint"), blank=True)
+    # The language the booker was served in: what someone of no account hears in.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     start_time = models.DateTimeField(_("start"))
     end_time = models.DateTimeField(_("end"))
     status = StatusField(

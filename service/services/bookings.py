@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.api.exceptions import ApplicationError
@@ -287,6 +287,7 @@ def booking_create(
             mileage_km=vehicle.get("mileage_km", 0),
             menu=menu,
             complaint=complaint,
+            language=(translation.get_language() or "")[:2],
             start_time=start_time,
             end_time=end_time,
         )

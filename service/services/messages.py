@@ -87,11 +87,17 @@ class _Contact:
     email: str
     phone: str
     showroom_id: UUID
+    language: str = ""  # the one they booked in; the dealership's when unknown
 
 
 def _booker(booking: Booking) -> _Contact:
     return _Contact(
-        booking.customer_id, booking.name, booking.email, booking.phone, booking.showroom_id
+        booking.customer_id,
+        booking.name,
+        booking.email,
+        booking.phone,
+        booking.showroom_id,
+        booking.language,
     )
 
 
@@ -124,6 +130,7 @@ def _tell(
                 variables=variables,
                 time_zone=card.time_zone if card else "",
                 showroom_id=contact.showroom_id,
+                language=contact.language,
             )
     return len(made)
 
@@ -208,6 +215,7 @@ def line_proposed_send(*, line_id: Id, key: str) -> int:
         booking.email if booking is not None else "",
         work_order.customer_phone,
         work_order.showroom_id,
+        booking.language if booking is not None else "",
     )
     car = f"{work_order.make} {work_order.model}"
     variables: dict[str, Value] = {

@@ -13,6 +13,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from common.events import delivery, types
@@ -122,7 +123,7 @@ def test_a_signed_in_booker_hears_of_the_booking_with_the_address_and_the_link(
 def test_an_anonymous_booker_gets_the_sms_at_the_phone_and_the_email_if_given(
     showroom, sms, run_on_commit
 ):
-    with run_on_commit():
+    with run_on_commit(), translation.override("ru"):  # booked on the Russian site
         booking = anonymous_booking(
             showroom, sms, local_at(showroom, 11), name="Пётр", email="petr@example.com"
         )
@@ -150,6 +151,20 @@ def test_an_anonymous_booker_without_an_email_gets_the_sms_alone(showroom, sms, 
 
     assert deliveries(showroom, "service_booking.created") == [("sms", "+79161112233", "sent")]
     assert mail.outbox == []
+
+
+def test_an_anonymous_booker_hears_in_the_language_they_booked_in(showroom, sms, run_on_commit):
+    with run_on_commit(), translation.override("en"):
+        booking = anonymous_booking(showroom, sms, local_at(showroom, 12), email="j@example.com")
+
+    assert booking.language == "en"
+    [email] = mail.outbox
+    assert email.subject.startswith("Service booked for")
+    with run_on_commit(), translation.override("ru"):
+        russian = anonymous_booking(showroom, sms, local_at(showroom, 14), phone="+79160000001")
+    assert russian.language == "ru"
+    [(_phone, text)] = [sent for sent in sms if sent[0] == "+79160000001"]
+    assert text.startswith("Запись в сервис")
 
 
 def test_reschedule_and_cancel_are_told_once_each(showroom, customer, sms, run_on_commit):
