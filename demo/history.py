@@ -44,6 +44,8 @@ from demo.plan import (
     Plan,
 )
 from demo.planner import Planner
+from demo.service_history import ServiceVisits, service_days
+from demo.service_plan import ServicePlanner
 from financing import selectors as financing_selectors
 from financing import services as financing_services
 from insurance import services as insurance_services
@@ -59,7 +61,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class History:
+class History(ServiceVisits):
     """Carries a plan out through the services, each step at its moment."""
 
     def __init__(self, stdout, verbosity: int):
@@ -85,6 +87,7 @@ class History:
         for product in on_sale.order_by("created_at", "pk"):
             self.products[product.name].append(product)
         self.demo_cars = demo_cars_by_name(self.admin)
+        self.visits_init()
 
     def run(self, plan: Plan) -> None:
         total = plan.count("order")
@@ -409,7 +412,9 @@ def plan(now: datetime | None = None) -> Plan:
     vehicles, accessories = catalog_for_plan()
     # To the minute: a run makes the plan a few seconds after it started.
     now = (now or timezone.now()).replace(second=0, microsecond=0)
-    return Planner(now, vehicles, accessories, cars).build()
+    sales = Planner(now, vehicles, accessories, cars).build()
+    # The service's visits, drawn after the sales from their buyers (demo/service_plan.py).
+    return ServicePlanner(sales, service_days(), {name for name, _, _ in vehicles}).build()
 
 
 def history_exists() -> bool:
@@ -422,7 +427,8 @@ def seed(stdout, *, verbosity: int = 1, now: datetime | None = None) -> History 
     the_plan = plan(now)
     stdout.write(
         f"  {DAYS} days of history: {len(the_plan.steps)} steps, "
-        f"{the_plan.count('order')} orders, {the_plan.count('register')} customers "
+        f"{the_plan.count('order')} orders, {the_plan.count('register')} customers, "
+        f"{the_plan.count('service_sign')} service visits "
         f"(plan {the_plan.fingerprint()[:12]})"
     )
     history = History(stdout, verbosity)

@@ -2,7 +2,9 @@
 and an advisor in each showroom (its manager, demo/staff.py, as the advisor), a labour rate, a
 few operations and parts with forty of each on every showroom's shelf, and ТО-1 and ТО-2 for
 some of the demo models. Runs once: a bay in a showroom means that showroom has been seeded,
-a shelf that a part has, that the part has been stocked there."""
+a shelf that a part has, that the part has been stocked there. The demo history's weekly
+delivery tops each shelf up again (`shelves_top_up`), and finds the catalogue's operations
+and parts by code (`catalogue_ids`)."""
 
 import uuid
 from decimal import Decimal
@@ -31,6 +33,7 @@ PARTS = [
     ("SP-400", "NGK", "Свеча зажигания", "690.00"),
 ]
 ONE = Decimal(1)
+SHELF = Decimal(40)  # of each part on every showroom's shelf
 MODELS = [("Lada", "Vesta"), ("Kia", "K5"), ("Haval", "F7"), ("Toyota", "RAV4")]
 
 
@@ -109,5 +112,23 @@ def _shelves(showroom_id) -> None:
     )
     for part in Part.objects.exclude(pk__in=stocked):
         services.stock_receive(
-            showroom_id=showroom_id, part_id=part.pk, quantity=Decimal(40), min_quantity=Decimal(8)
+            showroom_id=showroom_id, part_id=part.pk, quantity=SHELF, min_quantity=Decimal(8)
         )
+
+
+def shelves_top_up(showroom_id) -> None:
+    """A delivery that brings each part of the showroom's shelf back up to SHELF."""
+    for stock in PartStock.objects.filter(showroom_id=showroom_id, on_hand__lt=SHELF):
+        services.stock_receive(
+            showroom_id=showroom_id, part_id=stock.part_id, quantity=SHELF - stock.on_hand
+        )
+
+
+def catalogue_ids() -> dict[str, uuid.UUID]:
+    """The demo's operations by code and parts by number (none of them alike)."""
+    operations = Operation.objects.filter(code__in=[code for code, _, _ in OPERATIONS])
+    parts = Part.objects.filter(number__in=[number for number, _, _, _ in PARTS])
+    return {
+        **dict(operations.values_list("code", "pk")),
+        **dict(parts.values_list("number", "pk")),
+    }

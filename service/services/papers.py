@@ -63,7 +63,11 @@ def acceptance_photo_add(
 
 def papers_issue(*, work_order_id: Id, status: str) -> list[Any]:
     """The papers of the order at `status` (PAPERS_AT), each the one in force while what it
-    says is the same: an event delivered twice makes no second paper."""
+    says is the same: an event delivered twice makes no second paper. None while
+    DOCUMENTS_ON_EVENTS is off, as the documents app's own consumers make none (`seed_demo`'s
+    history: docs/service.md, "Demo")."""
+    if not settings.DOCUMENTS_ON_EVENTS:
+        return []
     kinds = PAPERS_AT.get(WorkOrderStatus(status), ())
     work_order = (
         WorkOrder.objects.using(DB)
