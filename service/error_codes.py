@@ -4,6 +4,7 @@ from enum import StrEnum
 class ServiceErrorCode(StrEnum):
     SHOWROOM_NOT_FOUND = "showroom_not_found"
     MENU_NOT_FOUND = "menu_not_found"
+    MENU_NOT_FOR_CAR = "menu_not_for_car"
     WORK_REQUIRED = "work_required"
     VEHICLE_REQUIRED = "vehicle_required"
     SLOT_INVALID = "slot_invalid"

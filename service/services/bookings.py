@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from catalog import selectors as catalog_selectors
 from common.api.exceptions import ApplicationError
 from common.showrooms import scope_check
 from common.types import Actor, Id
@@ -239,6 +240,22 @@ def _work(menu_id: Id | None, complaint: str) -> MaintenanceMenu | None:
     return None
 
 
+def _menu_fits(menu: MaintenanceMenu | None, vin: str) -> None:
+    """A maintenance of one make is not booked for a car whose VIN names another (the
+    catalog's decoding of its manufacturer, docs/service.md "Booking"); a VIN the decoding
+    does not know, or a plate alone, is taken at its word."""
+    if menu is None or not vin:
+        return
+    if catalog_selectors.vin_made_by(vin=vin, make=menu.make) is False:
+        message = _("%(menu)s is for a %(make)s: this VIN is of another make.") % {
+            "menu": menu.name,
+            "make": menu.make,
+        }
+        raise ApplicationError(
+            message, code=ServiceErrorCode.MENU_NOT_FOR_CAR, details={"menu_id": [message]}
+        )
+
+
 def _phone_confirm(user: Actor | None, phone: str, phone_code_id: Id | None, code: str) -> None:
     """A booker who is not signed in proves the phone is theirs with the code sent to it."""
     if user is not None:
@@ -268,6 +285,7 @@ def booking_create(
     _vehicle_check(vin, plate)
     card = showroom_card(showroom_id)
     menu = _work(menu_id, complaint)
+    _menu_fits(menu, vin)
     end_time = start_time + booking_length(menu)
     _slot_check(card, start_time, end_time)
     phone = vehicle.get("phone", "")

@@ -209,3 +209,24 @@ def test_staff_see_and_act_on_their_showrooms_bookings_only(showroom):
     assert api.post(f"{URL}{here.pk}/cancel").status_code == 200
     there.refresh_from_db()
     assert there.status == BookingStatus.BOOKED
+
+
+def test_a_menu_of_one_make_is_not_booked_for_a_vin_of_another(showroom):
+    menu = menu_make()  # Lada Vesta's ТО-1
+    api = client_for(UserFactory(role="client"))
+    start = local_at(showroom, 10)
+
+    kia = api.post(
+        URL, body(showroom, start, menu_id=str(menu.pk), vin="KNAGH41BBH5012345"), format="json"
+    )
+
+    assert kia.status_code == 400, kia.content
+    assert kia.json()["error"]["code"] == "menu_not_for_car"
+    assert "menu_id" in kia.json()["error"]["details"]
+    assert not Booking.objects.exists()
+    unknown = api.post(  # a manufacturer the decoding does not know: taken at its word
+        URL, body(showroom, start, menu_id=str(menu.pk), vin="ZZZ21900000000001"), format="json"
+    )
+    assert unknown.status_code == 201, unknown.content
+    booked = Booking.objects.get()
+    assert (booked.vin, booked.menu_id) == ("ZZZ21900000000001", menu.pk)

@@ -33,6 +33,7 @@ FIELD_OF_REFUSAL = {
     "vehicle_required": "vin",
     "work_required": "complaint",
     "menu_not_found": "menu",
+    "menu_not_for_car": "menu",
     "showroom_not_found": "showroom",
 }
 
