@@ -153,7 +153,7 @@ class PartStockAdmin(ShowroomRecordAdmin):
 @admin.register(Operation)
 class OperationAdmin(DatabaseAdminMixin, admin.ModelAdmin):
     using = "service"
-    list_display = ["code", "name", "norm_hours"]
+    list_display = ["code", "name", "norm_hours", "rate_kind"]
     search_fields = ["code", "name"]
 
 

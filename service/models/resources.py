@@ -92,6 +92,15 @@ class Operation(TimestampedModel):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     norm_hours = models.DecimalField(_("norm hours"), max_digits=6, decimal_places=2)
+    rate_kind = models.CharField(
+        _("kind of work"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The kind whose labour rate prices it, where the showroom has one (body work, "
+            "diagnostics…); empty: the general rate."
+        ),
+    )
     makes = ArrayField(
         models.CharField(max_length=60), verbose_name=_("makes"), default=list, blank=True
     )

@@ -61,11 +61,13 @@ def operation_create(
     norm_hours: Decimal,
     makes: Iterable[str] = (),
     vehicle_models: Iterable[str] = (),
+    rate_kind: str = "",
 ) -> Operation:
     return Operation.objects.using(DB).create(
         code=code,
         name=name,
         norm_hours=norm_hours,
+        rate_kind=rate_kind,
         makes=list(makes),
         vehicle_models=list(vehicle_models),
     )

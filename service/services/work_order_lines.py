@@ -104,8 +104,16 @@ def move(
 
 # LINES
 # ------------------------------------------------------------------------------
-def _rate(showroom_id: Id) -> Decimal:
-    rate = LabourRate.objects.using(DB).filter(showroom_id=showroom_id, kind="").first()
+def _rate(showroom_id: Id, kind: str = "") -> Decimal:
+    """The showroom's rate of a norm hour for the kind of work, where it has one; its general
+    rate otherwise (docs/service.md, "Resources")."""
+    rates = {
+        rate.kind: rate
+        for rate in LabourRate.objects.using(DB).filter(
+            showroom_id=showroom_id, kind__in={"", kind}
+        )
+    }
+    rate = rates.get(kind) or rates.get("")
     if rate is None:
         raise refused(_("The showroom has no labour rate."), ServiceErrorCode.LINE_INVALID, 400)
     return rate.rate
@@ -138,7 +146,9 @@ def _line_of(work_order: WorkOrder, kind: str, data: LineInput) -> WorkOrderLine
             line.norm_hours = data.get("norm_hours") or operation.norm_hours
         else:
             line.norm_hours = data.get("norm_hours")
-        line.rate = _rate(work_order.showroom_id)
+        line.rate = _rate(
+            work_order.showroom_id, line.operation.rate_kind if line.operation else ""
+        )
         if not line.norm_hours or line.norm_hours <= 0:
             raise refused(
                 _("Give the norm hours."), ServiceErrorCode.LINE_INVALID, 400, "norm_hours"

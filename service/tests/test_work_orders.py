@@ -365,3 +365,28 @@ def test_a_line_with_a_wrong_type_or_a_huge_amount_is_refused_and_nothing_is_add
     assert "quantity" in huge.json()["error"]["details"]
     assert "name" in nameless.json()["error"]["details"]
     assert work_order.lines.count() == before
+
+
+def test_a_job_of_a_kind_the_showroom_prices_apart_takes_that_rate(advisor, customer, showroom):
+    services.labour_rate_set(showroom_id=showroom.pk, kind="Кузовной ремонт", rate=Decimal("3500"))
+    body = services.operation_create(
+        code="BODY-1", name="Рихтовка крыла", norm_hours=Decimal("2"), rate_kind="Кузовной ремонт"
+    )
+    diagnostics = services.operation_create(
+        code="DIAG-1", name="Диагностика", norm_hours=Decimal("1"), rate_kind="Диагностика"
+    )
+    work_order = work_order_make(advisor, customer, showroom)
+    api = client_for(advisor)
+
+    for operation in (body, diagnostics):
+        answer = api.post(
+            url(work_order, "lines/"),
+            {"kind": "labour", "operation_id": str(operation.pk)},
+            format="json",
+        )
+        assert answer.status_code == 201, answer.content
+
+    lines = {line.code: line for line in WorkOrderLine.objects.filter(work_order=work_order)}
+    assert (lines["BODY-1"].rate, lines["BODY-1"].amount) == (Decimal("3500"), Decimal("7000"))
+    # A kind the showroom has no rate of: its general one.
+    assert (lines["DIAG-1"].rate, lines["DIAG-1"].amount) == (Decimal("2500"), Decimal("2500"))
