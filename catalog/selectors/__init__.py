@@ -32,8 +32,8 @@ from catalog.selectors.locations import facet_values
 from catalog.selectors.locations import showroom_ids_in as showroom_ids_in
 from catalog.selectors.locations import vehicle_showroom_id as vehicle_showroom_id
 from catalog.selectors.locations import vehicles_unplaced as vehicles_unplaced
+from catalog.selectors.vins import vin_made_by as vin_made_by
 from catalog.validators import normalize_vin, validate_vin
-from catalog.vin_decode import make_normalized, vin_makes
 from common.api.exceptions import ApplicationError, NotFound
 from common.db.databases import database_for_app
 from common.error_codes import CommonErrorCode
@@ -194,15 +194,6 @@ def vin_checked(*, vin: str) -> str:
     every app that takes a VIN (a trade-in's)."""
     validate_vin(vin)
     return normalize_vin(vin)
-
-
-def vin_made_by(*, vin: str, make: str) -> bool | None:
-    """Whether the VIN's manufacturer builds `make` (catalog/vin_decode.py); None when the
-    VIN's manufacturer is not in the table, so nothing can be said."""
-    makes = vin_makes(normalize_vin(vin))
-    if makes is None:
-        return None
-    return make_normalized(make) in {make_normalized(known) for known in makes}
 
 
 def vin_in_stock(*, vin: str) -> bool:
