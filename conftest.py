@@ -8,7 +8,9 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 
-pytest_plugins = ["pytester"]  # tests/system/test_concurrency_helper.py runs a suite of its own
+# pytester: tests/system/test_concurrency_helper.py runs a suite of its own; the exchange with
+# 1C's fixtures serve its app's tests and the flows' (tests/onec_exchange.py).
+pytest_plugins = ["pytester", "tests.onec_exchange"]
 
 
 def pytest_configure(config):

@@ -33,6 +33,7 @@ from backoffice.reports import (
 from common.figures import EVERY_SHOWROOM, GROUP_OWN, ShowroomPick
 from common.middleware import download_language
 from common.showrooms import showroom_names, showroom_scope
+from onec import selectors as onec_selectors
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -84,6 +85,7 @@ def dashboard_page(request):
             "showroom_label": dict(showrooms)[str(showroom)],
             "changed_push": CHANGED_PUSH,
             "time_zone": settings.DEALERSHIP_TIME_ZONE,
+            "onec": onec_selectors.exchange_status(),
         },
     )
 

@@ -156,6 +156,28 @@ COUNTED: dict[str, Callable[[int], str]] = {
         "%(count)d service booking", "%(count)d service bookings", n
     ),
     "service.workorder": lambda n: ngettext("%(count)d work order", "%(count)d work orders", n),
+    "onec.exchangeaccount": lambda n: ngettext(
+        "%(count)d 1C exchange account", "%(count)d 1C exchange accounts", n
+    ),
+    "onec.exchangesession": lambda n: ngettext(
+        "%(count)d 1C exchange session", "%(count)d 1C exchange sessions", n
+    ),
+    "onec.exchangefile": lambda n: ngettext(
+        "%(count)d 1C exchange file", "%(count)d 1C exchange files", n
+    ),
+    "onec.groupmapping": lambda n: ngettext("%(count)d 1C group", "%(count)d 1C groups", n),
+    "onec.propertymapping": lambda n: ngettext(
+        "%(count)d 1C property", "%(count)d 1C properties", n
+    ),
+    "onec.warehousemapping": lambda n: ngettext(
+        "%(count)d 1C warehouse", "%(count)d 1C warehouses", n
+    ),
+    "onec.pricetypemapping": lambda n: ngettext(
+        "%(count)d 1C retail price type", "%(count)d 1C retail price types", n
+    ),
+    "onec.statusmapping": lambda n: ngettext(
+        "%(count)d 1C order status", "%(count)d 1C order statuses", n
+    ),
     "service.warrantyclaim": lambda n: ngettext(
         "%(count)d warranty claim", "%(count)d warranty claims", n
     ),
@@ -192,6 +214,9 @@ COUNTED: dict[str, Callable[[int], str]] = {
         "%(count)d ledger entry", "%(count)d ledger entries", n
     ),
     "payments.payment": lambda n: ngettext("%(count)d payment", "%(count)d payments", n),
+    "payments.deskpayment": lambda n: ngettext(
+        "%(count)d cash desk payment", "%(count)d cash desk payments", n
+    ),
     "payments.providernotification": lambda n: ngettext(
         "%(count)d provider notification", "%(count)d provider notifications", n
     ),

@@ -28,6 +28,7 @@ from common.views import ApiRootView, PingView, api_not_found, asyncapi, jwks
 from crm.views import my_clients_page
 from integrations.views import feed_file
 from notifications.views import unsubscribe_page
+from onec.views import exchange as onec_exchange
 from orders.views import order_dashboard
 from payments.views import payment_return_page
 from storefront import urls as storefront_urls
@@ -58,6 +59,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path(".well-known/jwks.json", jwks, name="jwks"),
     path("feeds/<slug:kind>/<str:token>.xml", feed_file, name="feed-file"),
+    # 1C's exchange with the site (docs/1c.md): its own accounts, its own plain-text protocol.
+    path("exchange/1c/", onec_exchange, name="onec-exchange"),
     path("health", health.liveness, name="health"),
     path("health/ready", health.readiness, name="health-ready"),
     path("health/components", health.components, name="health-components"),

@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
     from orders.events import OrderCancelled, OrderStatusChanged
     from payments.events import (
         PaymentCompleted,
+        PaymentDeskRecorded,
         PaymentLoanOverpaymentHeld,
         PaymentRefunded,
         PaymentTradeInRecorded,
@@ -51,11 +52,14 @@ def note_overpaid_loan(event: TypedEvent[PaymentLoanOverpaymentHeld]) -> None:
         "payment.completed": "financing.note_paid_on_payment",
         "payment.refunded": "financing.note_paid_on_refund",
         "payment.trade_in_recorded": "financing.note_paid_on_trade_in",
+        "payment.desk_recorded": "financing.note_paid_at_desk",
     },
     app_label="financing",
 )
 def note_order_paid(
-    event: TypedEvent[PaymentCompleted | PaymentRefunded | PaymentTradeInRecorded],
+    event: TypedEvent[
+        PaymentCompleted | PaymentRefunded | PaymentTradeInRecorded | PaymentDeskRecorded
+    ],
 ) -> None:
     """The down payment is in when what the order received covers it (docs/deal.md)."""
     report = event.payload

@@ -109,6 +109,7 @@ ROLE_NAMES = {
     "admin": pgettext_lazy("who changed it", "admin"),
     "staff": pgettext_lazy("who changed it", "staff"),
     "system": pgettext_lazy("who changed it", "system"),
+    "1c": pgettext_lazy("who changed it", "1C accounting"),
 }
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the producers' payload types, for the checker only (docs/ev
     from financing.events import LoanApplicationRejected, LoanApplicationWithdrawn
     from payments.events import (
         PaymentCompleted,
+        PaymentDeskRecorded,
         PaymentLoanRecorded,
         PaymentRefunded,
         PaymentTradeInRecorded,
@@ -43,12 +44,17 @@ def scrub_deleted_customer(event: TypedEvent[UserDeleted]) -> None:
         "payment.refunded": "orders.paid_amount_on_payment_refunded",
         "payment.loan_recorded": "orders.paid_amount_on_loan_recorded",
         "payment.trade_in_recorded": "orders.paid_amount_on_trade_in_recorded",
+        "payment.desk_recorded": "orders.paid_amount_on_desk_recorded",
     },
     app_label="orders",
 )
 def paid_amount_from_payments(
     event: TypedEvent[
-        PaymentCompleted | PaymentRefunded | PaymentLoanRecorded | PaymentTradeInRecorded
+        PaymentCompleted
+        | PaymentRefunded
+        | PaymentLoanRecorded
+        | PaymentTradeInRecorded
+        | PaymentDeskRecorded
     ],
 ) -> None:
     """Payments is the source of truth for money: its event reports what the order has

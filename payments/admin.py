@@ -33,6 +33,7 @@ from common.admin.references import OrderLinksMixin
 from common.formatting import money
 from payments import selectors, services
 from payments.choices import (
+    DeskPaymentStatus,
     PayableKind,
     PaymentMode,
     RefundDecision,
@@ -40,6 +41,8 @@ from payments.choices import (
     vat_rate_label,
 )
 from payments.models import (
+    DeskPayment,
+    DeskPaymentDecision,
     LedgerTransaction,
     Payment,
     ProviderNotification,
@@ -47,6 +50,7 @@ from payments.models import (
     Refund,
     RefundApproval,
 )
+from payments.services import desk
 
 
 def _refund(request, payment, reason):
@@ -267,17 +271,18 @@ class RefundApprovalInline(DecisionTrailInline):
     model = RefundApproval
 
 
-def _refund_decision_action(
-    decision: RefundDecision, *, description: StrOrPromise, done: StrOrPromise
+def _decision_action(
+    decide, record: str, decision: RefundDecision, *, description: StrOrPromise, done: StrOrPromise
 ):
-    def apply(request, refund, reason):
-        services.refund_decide(
-            refund_id=refund.pk, decision=decision, reason=reason, user=request.user
-        )
+    """An action deciding the selected records awaiting a second staff member: `decide` is the
+    service, called with the record's id under `<record>_id`."""
+
+    def apply(request, row, reason):
+        decide(**{f"{record}_id": row.pk}, decision=decision, reason=reason, user=request.user)
 
     return reason_action(
         apply,
-        name=f"refund_{decision.value}",
+        name=f"{record}_{decision.value}",
         description=description,
         done=done,
         permission="refund",
@@ -311,12 +316,16 @@ class RefundAdmin(
     resource_classes = [RefundResource]
     inlines = [RefundApprovalInline]
     actions = [
-        _refund_decision_action(
+        _decision_action(
+            services.refund_decide,
+            "refund",
             RefundDecision.APPROVED,
             description=_("Approve the selected refunds awaiting a second staff member"),
             done=pgettext_lazy("action done", "Approved"),
         ),
-        _refund_decision_action(
+        _decision_action(
+            services.refund_decide,
+            "refund",
             RefundDecision.REJECTED,
             description=_("Reject the selected refunds awaiting a second staff member"),
             done=pgettext_lazy("action done", "Rejected"),
@@ -339,6 +348,56 @@ class RefundAdmin(
     amount_shown = money_column(
         "amount", _("Amount"), currency=lambda refund: refund.payment.currency
     )
+
+
+class DeskPaymentDecisionInline(DecisionTrailInline):
+    model = DeskPaymentDecision
+
+
+@admin.register(DeskPayment)
+class DeskPaymentAdmin(
+    PayableShowroomMixin, TotalsMixin, CreatedColumnMixin, ReadOnlyPaymentsAdmin
+):
+    """What the dealership's cash desk took, as 1C reports it (docs/1c.md, "Payments")."""
+
+    payable_field = "order_id"
+    list_display = ["document_number", "source", "order", "amount_shown", "status", "created"]
+    list_filter = [
+        awaiting_second_approval_filter(
+            waiting=Q(status=DeskPaymentStatus.AWAITING_APPROVAL), not_by=("customer_id",)
+        ),
+        date_range_filter("created_at"),
+        "status",
+        "source",
+    ]
+    search_fields = ["document_number", "^order_id"]
+    totals = ["amount"]
+    inlines = [DeskPaymentDecisionInline]
+    actions = [
+        _decision_action(
+            desk.desk_payment_decide,
+            "desk_payment",
+            RefundDecision.APPROVED,
+            description=_("Approve the selected cash desk payments"),
+            done=pgettext_lazy("action done", "Approved"),
+        ),
+        _decision_action(
+            desk.desk_payment_decide,
+            "desk_payment",
+            RefundDecision.REJECTED,
+            description=_("Reject the selected cash desk payments"),
+            done=pgettext_lazy("action done", "Rejected"),
+        ),
+    ]
+
+    def has_refund_permission(self, request):
+        return request.user.has_perm("payments.add_refund")
+
+    @display(_("Order"))
+    def order(self, row):
+        return admin_link("admin:orders_order_change", row.order_id, short_id(row.order_id))
+
+    amount_shown = money_column("amount", _("Amount"), currency=lambda row: row.currency)
 
 
 @admin.register(LedgerTransaction)

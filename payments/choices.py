@@ -106,6 +106,9 @@ class TransactionType(models.TextChoices):
         "loan_overpayment_return",
         pgettext_lazy("ledger entry type", "Lender's overpayment returned"),
     )
+    # Money the dealership's own cash desk took, as its accounting (1C) reports it
+    # (docs/1c.md, "Payments"): no provider moved it, and the desk printed its receipt.
+    DESK_PAYMENT = "desk_payment", pgettext_lazy("ledger entry type", "Paid at the cash desk (1C)")
 
 
 class ReceiptKind(models.TextChoices):
@@ -245,3 +248,31 @@ class RefundDecision(models.TextChoices):
 
 # A payment in one of these can still give money back.
 REFUNDABLE_STATUSES = PAYMENT_TRANSITIONS.sources(PaymentStatus.REFUNDED)
+
+
+class DeskPaymentStatus(models.TextChoices):
+    """A payment the dealership's accounting (1C) reports: in the ledger at once, or above
+    PAYMENTS_DESK_SECOND_APPROVAL_ABOVE once two staff members approve it (docs/1c.md)."""
+
+    AWAITING_APPROVAL = (
+        "awaiting_approval",
+        pgettext_lazy("desk payment status", "Awaiting approval"),
+    )
+    RECORDED = "recorded", pgettext_lazy("desk payment status", "Recorded")
+    REJECTED = "rejected", pgettext_lazy("desk payment status", "Rejected")
+
+
+DESK_PAYMENT_TRANSITIONS = TransitionMap(
+    "desk payment",
+    DeskPaymentStatus,
+    {
+        (DeskPaymentStatus.AWAITING_APPROVAL, DeskPaymentStatus.RECORDED): (),
+        (DeskPaymentStatus.AWAITING_APPROVAL, DeskPaymentStatus.REJECTED): (),
+    },
+)
+
+
+class DeskSource(models.TextChoices):
+    """Whose cash desk reported a payment."""
+
+    ONEC = "1c", pgettext_lazy("desk payment source", "1C")

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class PaymentErrorCode(StrEnum):
+    DESK_DOCUMENT_TAKEN = "desk_document_taken"
     ORDER_NOT_PAYABLE = "order_not_payable"
     REGISTRATION_NOT_FOUND = "registration_not_found"
     POLICY_NOT_FOUND = "policy_not_found"

@@ -198,6 +198,31 @@ class PaymentLoanOverpaymentHeld(_LoanMoneyPayload):
 
 
 @dataclass(frozen=True)
+class PaymentDeskRecorded:
+    """Money the dealership's own cash desk took for an order, as its accounting (1C)
+    reports it, is in the ledger as a `desk_payment` row (docs/1c.md, "Payments")."""
+
+    id: Uuid = described("The ledger row.")
+    payable_kind: Annotated[Literal["order"], Schema(exactly=True, const="order")] = described(
+        "A desk payment pays an order."
+    )
+    payable_id: Uuid = described("The order.")
+    order_id: Uuid = described("The order (the same as payable_id).")
+    customer_id: Uuid = described("The buyer.")
+    type: Literal["desk_payment"] = described("Paid at the dealership's cash desk.")
+    amount: Money = described("What the desk took: a decimal amount as a string.")
+    currency: Currency = described("ISO 4217 code, e.g. RUB.")
+    document_number: str = described("The accounting's document of the payment.")
+    payable_paid_amount: Money = described(
+        "What the order has received after this change; a decimal amount as a string."
+    )
+    payable_paid_version: Annotated[int, Schema(minimum=1)] = described(
+        "Version of `payable_paid_amount` for this payable: a consumer keeps the highest it has"
+        " seen."
+    )
+
+
+@dataclass(frozen=True)
 class PaymentTradeInRecorded:
     """The buyer's old car, inspected at handover, is credited to the order and is in the
     ledger as a `trade_in_credit` row (docs/tradein.md): not money from a provider."""
@@ -266,6 +291,9 @@ LEDGER_LOAN_OVERPAYMENT_HELD = DomainEvent(
 LEDGER_TRADE_IN_RECORDED = DomainEvent(
     "payment.trade_in_recorded", payload=PaymentTradeInRecorded, app_label="payments"
 )
+LEDGER_DESK_RECORDED = DomainEvent(
+    "payment.desk_recorded", payload=PaymentDeskRecorded, app_label="payments"
+)
 # A notification from the provider, applied off the request that received it.
 PROVIDER_NOTIFIED = DomainEvent(
     "payment.provider_notified",
@@ -318,4 +346,16 @@ def trade_in_credit_payload(row: LedgerTransaction, payable: Payable) -> dict:
         "type": row.type,
         "amount": str(row.amount),
         "currency": row.currency,
+    }
+
+
+def desk_payload(row: LedgerTransaction, payable: Payable, document_number: str) -> dict:
+    return {
+        "id": str(row.pk),
+        **_payable_fields(row.payable_kind, row.payable_id, payable.order_id),
+        "customer_id": str(row.customer_id),
+        "type": row.type,
+        "amount": str(row.amount),
+        "currency": row.currency,
+        "document_number": document_number,
     }

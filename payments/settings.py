@@ -67,6 +67,12 @@ FAKE_PROVIDER_DIR = env.str("FAKE_PROVIDER_DIR", default=str(var_dir() / "fake-p
 PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE = Decimal(
     env.str("PAYMENTS_REFUND_SECOND_APPROVAL_ABOVE", default="100000")
 )
+# A payment the dealership's accounting (1C) reports above this many RUB enters the ledger only
+# once two staff members approve it: the threshold of a disbursement recorded by hand
+# (FINANCING_SECOND_APPROVAL_ABOVE; docs/1c.md, "Payments").
+PAYMENTS_DESK_SECOND_APPROVAL_ABOVE = Decimal(
+    env.str("PAYMENTS_DESK_SECOND_APPROVAL_ABOVE", default="3000000")
+)
 # Fiscal receipts (54-FZ, docs/payments.md): the VAT code of each kind of thing sold, at full
 # payment, in the provider's codes (11: 22%, from 2026; 1: no VAT, as insurance premiums
 # are exempt); a prepayment takes the computed rate of the same code (22/122: 12). The

@@ -42,7 +42,7 @@ from common.db.cluster import TEST_SETTINGS, Cluster, ClusterError  # noqa: E402
 from scripts.check_services import check_kafka_broker, check_rabbitmq, check_redis  # noqa: E402
 
 APPS = ["accounts", "catalog", "orders", "payments", "financing", "insurance", "showroom",
-        "crm", "integrations", "documents", "notifications", "tradein", "service"]  # fmt: skip
+        "crm", "integrations", "documents", "notifications", "tradein", "service", "onec"]  # fmt: skip
 # The first worker's Redis database; worker gwN takes the one N below (config/settings/test.py).
 REDIS_DATABASE = 15
 PR_SET_CHILD_SUBREAPER = 36

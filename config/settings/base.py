@@ -57,6 +57,7 @@ from tradein.settings import *  # noqa: E402, F403
 from documents.settings import *  # noqa: E402, F403
 from notifications.settings import *  # noqa: E402, F403
 from service.settings import *  # noqa: E402, F403
+from onec.settings import *  # noqa: E402, F403
 from backoffice.settings import *  # noqa: E402, F403
 
 # What the registry of apps below builds on.
@@ -85,6 +86,7 @@ DOMAIN_APPS = [
     "notifications",
     "tradein",
     "service",
+    "onec",
 ]
 FRAMEWORK_APPS = [
     "common.apps.AdminConfig",  # Django's admin on the Autosalon site (common/admin/site.py)

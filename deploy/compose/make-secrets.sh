@@ -24,7 +24,8 @@ financing:financing_db insurance:insurance_db showroom:showroom_db crm:crm_db
 integrations:integrations_db documents:documents_db
 notifications:notifications_db
 tradein:tradein_db
-service:service_db"
+service:service_db
+onec:onec_db"
 
 password() {
 	# 32 letters and digits: nothing that needs escaping in a URL, a config file or a shell.

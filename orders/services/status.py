@@ -16,7 +16,9 @@ from orders.choices import ORDER_TRANSITIONS, Actor, OrderStatus
 from orders.models import Order, OrderLink, OrderStatusHistory
 
 DB = "orders"
-PUSH_UPDATED = "order.updated"  # a live push for a change that is not an event of its own
+PUSH_UPDATED = "order.updated"
+# The history's name for a status the dealership's accounting (1C) reported.
+ACCOUNTING_ROLE = "1c"  # a live push for a change that is not an event of its own
 
 
 def _changed(order: Order, event: str, link: OrderLink | None = None) -> None:
@@ -54,21 +56,31 @@ def _actor(order: Order, user: Viewer | None) -> str:
 
 
 def order_status_set(
-    *, order_id: uuid.UUID, status: str, user: Viewer | None = None, reason: str = ""
+    *,
+    order_id: uuid.UUID,
+    status: str,
+    user: Viewer | None = None,
+    reason: str = "",
+    by_accounting: bool = False,
 ) -> Order:
     """Move an order along its lifecycle. `user` is None when the system acts (payments).
-    Another customer's order is a 404, exactly like a missing one."""
+    Another customer's order is a 404, exactly like a missing one. `by_accounting`: the
+    dealership's accounting (1C) reports the status, and moves it as staff may (docs/1c.md,
+    "Orders")."""
     with transaction.atomic(using=DB):
         order = Order.objects.using(DB).select_for_update().filter(pk=order_id).first()
-        if order is None or _actor(order, user) == "":
+        if order is None:
             raise NotFound
-        actor = _actor(order, user)
+        actor: str = Actor.STAFF if by_accounting else _actor(order, user)
+        if actor == "":
+            raise NotFound
         from_status = ORDER_TRANSITIONS.apply(order, status, actor=actor)
         _changed(order, events.ORDER_STATUS_CHANGED.type)
         order.save(using=DB, update_fields=["status", "sequence", "updated_at"])
-        _history(order, from_status=from_status, user=user, actor=actor, reason=reason).save(
-            using=DB
-        )
+        history = _history(order, from_status=from_status, user=user, actor=actor, reason=reason)
+        if by_accounting:
+            history.changed_by_role = ACCOUNTING_ROLE
+        history.save(using=DB)
         payload = events.order_payload(order, from_status=from_status, reason=reason)
         events.ORDER_STATUS_CHANGED.emit(aggregate_id=order.pk, payload=payload)
         if status == OrderStatus.CANCELLED:

@@ -153,11 +153,13 @@ def payment_method_get(*, user: Actor, method_id: Id) -> SavedPaymentMethod:
     return method
 
 
-# What a payable receives other than its payments: the lender's money and a trade-in's credit.
+# What a payable receives other than its payments: the lender's money, a trade-in's credit
+# and what the dealership's cash desk took (docs/1c.md, "Payments").
 CREDIT_TYPES = (
     TransactionType.LOAN_DISBURSEMENT,
     TransactionType.LOAN_RETURN,
     TransactionType.TRADE_IN_CREDIT,
+    TransactionType.DESK_PAYMENT,
 )
 
 

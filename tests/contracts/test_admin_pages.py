@@ -41,6 +41,7 @@ from integrations.models import Feed, WebhookDelivery
 from integrations.tests.factories import webhook_delivery_make, webhook_subscription_make
 from notifications import services as notifications_services
 from notifications.models import Suppression
+from onec.tests.factories import onec_rows_make
 from orders.models import Order
 from orders.tests.factories import order_make, product_make
 from payments import services as payments_services
@@ -134,6 +135,11 @@ def _rows_make(customer) -> None:
     notifications_rows_make(customer, order)
     trade_in_make(customer, order)  # and its photo-less appraisal
     service_rows_make(customer)
+    # A payment 1C reports above the threshold, waiting for a second approval.
+    with override_settings(PAYMENTS_DESK_SECOND_APPROVAL_ABOVE=Decimal("100")):
+        onec_rows_make(
+            order_id=order.pk, approver=UserFactory.create(role="admin"), amount="500.00"
+        )
 
 
 def service_rows_make(customer) -> None:

@@ -110,7 +110,15 @@ def test_the_event_catalogue_lists_every_event_and_every_consumer():
     assert sorted(c for c in consumers if f"`{c}`" not in catalogue) == []
 
 
-NUMBERS = {8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen"}
+NUMBERS = {
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    11: "eleven",
+    12: "twelve",
+    13: "thirteen",
+    14: "fourteen",
+}
 
 
 def _rooms(block: str) -> list[str]:

@@ -81,9 +81,9 @@ def test_each_list_of_apps_in_pyproject_names_every_app(name):
     assert [app for app in settings.DOMAIN_APPS if app not in listed] == []
 
 
-def test_the_registry_holds_the_thirteen_apps_in_their_order():
+def test_the_registry_holds_the_fourteen_apps_in_their_order():
     assert [config.label for config in domain_apps()] == settings.DOMAIN_APPS
-    assert len(settings.DOMAIN_APPS) == 13
+    assert len(settings.DOMAIN_APPS) == 14
     assert declaration("accounts").alias() == "default"
     assert settings.DATABASE_ENV_VARS["default"] == "DATABASE_URL_ACCOUNTS"
 

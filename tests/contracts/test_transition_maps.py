@@ -40,22 +40,27 @@ from integrations.models import WebhookDelivery
 from notifications.choices import DELIVERY_TRANSITIONS as NOTIFICATION_DELIVERY_TRANSITIONS
 from notifications.choices import DeliveryStatus as Nd
 from notifications.models import Delivery as NotificationDelivery
+from onec.choices import FILE_TRANSITIONS
+from onec.choices import FileStatus as Fs
+from onec.models import ExchangeFile
 from orders import services as order_services
 from orders.choices import ORDER_TRANSITIONS, Actor
 from orders.choices import OrderStatus as O
 from orders.models import InboxEvent, Order
 from orders.tests.factories import order_make, product_make
 from payments.choices import (
+    DESK_PAYMENT_TRANSITIONS,
     NOTIFICATION_TRANSITIONS,
     PAYMENT_TRANSITIONS,
     RECEIPT_TRANSITIONS,
     REFUND_TRANSITIONS,
 )
+from payments.choices import DeskPaymentStatus as Dk
 from payments.choices import NotificationStatus as N
 from payments.choices import PaymentStatus as Pay
 from payments.choices import ReceiptStatus as Rc
 from payments.choices import RefundStatus as R
-from payments.models import Payment, ProviderNotification, Receipt, Refund
+from payments.models import DeskPayment, Payment, ProviderNotification, Receipt, Refund
 from service.choices import (
     BOOKING_TRANSITIONS,
     WARRANTY_CLAIM_TRANSITIONS,
@@ -254,6 +259,23 @@ EXPECTED = {
         {
             (Rc.PENDING, Rc.SUCCEEDED): ANYONE,
             (Rc.PENDING, Rc.CANCELED): ANYONE,
+        },
+    ),
+    "cash desk payment": (
+        DeskPayment,
+        DESK_PAYMENT_TRANSITIONS,
+        {(Dk.AWAITING_APPROVAL, Dk.RECORDED): ANYONE, (Dk.AWAITING_APPROVAL, Dk.REJECTED): ANYONE},
+    ),
+    "1C exchange file": (
+        ExchangeFile,
+        FILE_TRANSITIONS,
+        {
+            (Fs.RECEIVING, Fs.IMPORTING): ANYONE,
+            (Fs.RECEIVING, Fs.FAILED): ANYONE,
+            (Fs.IMPORTING, Fs.APPLIED): ANYONE,
+            (Fs.IMPORTING, Fs.FAILED): ANYONE,
+            (Fs.APPLIED, Fs.RECEIVING): ANYONE,
+            (Fs.FAILED, Fs.RECEIVING): ANYONE,
         },
     ),
     "notification": (

@@ -18,6 +18,7 @@ from documents import demo as documents_demo
 from financing import demo as financing_demo
 from insurance import demo as insurance_demo
 from integrations import demo as integrations_demo
+from onec import demo as onec_demo
 from orders import demo as orders_demo
 from service import demo as service_demo
 from showroom import demo as showroom_demo
@@ -39,6 +40,8 @@ SEEDS = {
     # After the showrooms' managers: each showroom's is its service advisor in the demo.
     "service": service_demo.seed,
     "the classifieds' feeds": integrations_demo.seed,
+    # After the showrooms: each of 1C's warehouses is mapped to one.
+    "the exchange with 1C": onec_demo.seed,
 }
 
 

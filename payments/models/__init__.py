@@ -223,6 +223,15 @@ class LedgerTransaction(TimestampedModel):
     )
     loan_application_id = models.UUIDField(_("loan application"), null=True, blank=True)
     trade_in_id = models.UUIDField(_("trade-in"), null=True, blank=True)
+    # What the dealership's cash desk took, as its accounting (1C) reported it (docs/1c.md).
+    desk_payment = models.OneToOneField(
+        "payments.DeskPayment",
+        verbose_name=_("cash desk payment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entry",
+    )
     payable_id = models.UUIDField(_("payable"), db_index=True)
     payable_kind = models.CharField(
         _("payable kind"), max_length=16, choices=PayableKind.choices, default=PayableKind.ORDER
@@ -252,7 +261,8 @@ class LedgerTransaction(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(payment__isnull=False)
                 | Q(loan_application_id__isnull=False)
-                | Q(trade_in_id__isnull=False),
+                | Q(trade_in_id__isnull=False)
+                | Q(desk_payment__isnull=False),
                 name="payments_ledger_has_source_or_trade_in",
             ),
         ]
@@ -421,3 +431,7 @@ class OutboxEvent(OutboxEventBase):
 
 class InboxEvent(InboxEventBase):
     """The events this app has consumed, once each (docs/events.md)."""
+
+
+# The cash desk's payments live in a module of their own (payments/models/desk.py).
+from payments.models.desk import DeskPayment, DeskPaymentDecision  # noqa: E402, F401
