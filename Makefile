@@ -121,11 +121,13 @@ test: install
 
 # The long stage, which CI runs after `make test` (README, "Testing"): the tests sized by
 # the environment at their long size (`sized`: every property test with 500 examples instead
-# of 12, tests/properties.py), and the tests that only it runs (`soak`: the doubled system of
+# of 12, tests/properties.py; the exchange with 1C at 2,000 cars and 5,000 parts,
+# tests/system/test_onec_served.py), and the tests that only it runs (`soak`: the doubled system of
 # tests/system/test_replicas.py, 300 orders while one process of every kind is killed; ninety
 # days of demo history; the squash moving a database built from the replaced migrations; a
 # dead worker's payment waiting out the sweep).
 soak: export PROPERTY_EXAMPLES ?= 500
+soak: export ONEC_EXCHANGE_SIZE ?= full
 soak: bytecode
 	scripts/ensure_package.sh caddy caddy "the site's proxy"
 	scripts/ensure_package.sh /usr/sbin/pgbouncer pgbouncer "the tests behind a connection pooler"

@@ -7,10 +7,12 @@ importers' (onec/services/)."""
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import IO
+from typing import IO, Any
 from xml.etree.ElementTree import Element
 
-from onec.xml import FileRefused, child, children, local, records, text
+import orjson
+
+from onec.xml import FileRefused, child, children, records, text
 
 # What 1C writes for "yes" in its requisites.
 TRUE_WORDS = frozenset({"true", "да", "1"})
@@ -184,7 +186,7 @@ def _offer(element: Element) -> Offer:
     }
     stock: dict[str, Decimal] | None = None
     for item in element:
-        if local(item.tag) == "Склад" and item.get("ИдСклада") is not None:
+        if item.tag == "Склад" and item.get("ИдСклада") is not None:
             quantity = item.get("КоличествоНаСкладе", "0")
             stock = stock or {}
             stock[item.get("ИдСклада", "")] = number(quantity, f"{what}, остаток")
@@ -259,3 +261,45 @@ def read_orders(stream: IO[bytes]) -> Iterator[OrderRecord]:
             requisites=_requisites(element),
             basis=text(element, "Основание"),
         )
+
+
+# KEPT BETWEEN CALLS
+# ------------------------------------------------------------------------------
+# A file is read once; its records are kept in batches until applied (onec/services/imports.py).
+Record = Classifier | GoodRecord | PriceType | Warehouse | Offer | OrderRecord
+
+
+def _decimals(values: dict[str, Any] | None) -> dict[str, Decimal] | None:
+    return None if values is None else {key: Decimal(value) for key, value in values.items()}
+
+
+def _loaded(kind: str, data: dict[str, Any]) -> Record:
+    if kind == "Classifier":
+        return Classifier(
+            [Group(**group) for group in data["groups"]],
+            [Property(**prop) for prop in data["properties"]],
+        )
+    if kind == "GoodRecord":
+        return GoodRecord(**{**data, "group_ids": tuple(data["group_ids"])})
+    if kind == "Offer":
+        quantity = data["quantity"]
+        return Offer(
+            **{
+                **data,
+                "prices": _decimals(data["prices"]) or {},
+                "stock": _decimals(data["stock"]),
+                "quantity": None if quantity is None else Decimal(quantity),
+            }
+        )
+    if kind == "OrderRecord":
+        amount = data["sum"]
+        return OrderRecord(**{**data, "sum": None if amount is None else Decimal(amount)})
+    return {"PriceType": PriceType, "Warehouse": Warehouse}[kind](**data)
+
+
+def records_dump(records: list[Record]) -> bytes:
+    return orjson.dumps([[type(record).__name__, record] for record in records], default=str)
+
+
+def records_load(data: bytes) -> list[Record]:
+    return [_loaded(kind, values) for kind, values in orjson.loads(data)]

@@ -46,6 +46,7 @@ class OneC:
         *,
         client: httpx.Client | None = None,
         path: str = "/exchange/1c/",
+        max_part: int = 0,
     ) -> None:
         # An import step may run for a while before it answers "progress".
         self.client = client or httpx.Client(timeout=120.0)
@@ -55,6 +56,8 @@ class OneC:
         self.cookie_type = ""  # the exchange it was given for: a site may hold them apart
         self.zip = False
         self.file_limit = 0  # bytes a part may hold; 0: no limit
+        # A smaller part than the site allows, as a 1C set up so sends (0: the site's limit).
+        self.max_part = max_part
 
     def _call(self, method: str, params: dict[str, str], content: bytes | None = None) -> str:
         headers = {"Cookie": self.cookie} if self.cookie else {}
@@ -110,7 +113,8 @@ class OneC:
 
     def send_file(self, filename: str, data: bytes, *, type: str = "catalog") -> int:
         """`data` in parts of at most file_limit bytes, each a request of its own; how many."""
-        size = self.file_limit if self.file_limit > 0 else max(len(data), 1)
+        limits = [limit for limit in (self.file_limit, self.max_part) if limit > 0]
+        size = min(limits) if limits else max(len(data), 1)
         parts = [data[start : start + size] for start in range(0, len(data), size)] or [b""]
         for part in parts:
             params = {"type": type, "mode": "file", "filename": filename}

@@ -143,7 +143,7 @@ def _sale_file_tried(session: ExchangeSession, filename: str, encoding: str) -> 
         if answer.word != "progress":
             break
         answer = imports.file_import(session=session, name=filename)
-    if answer.word == "failure" and imports.cut_off(answer.text):
+    if answer.word == "failure" and answer.cut_off:
         files.file_reopen(session=session, name=filename)
         return _answer("success", encoding=encoding)
     return _answer(answer.word, *([answer.text] if answer.text else []), encoding=encoding)

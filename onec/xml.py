@@ -3,6 +3,7 @@ network (defusedxml); a limit on depth and on the number of elements; the file r
 stream, each record handed on whole and then let go, so that a file of 30,000 goods is never
 held at once."""
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
@@ -17,41 +18,48 @@ _EXPAT_WORDS = {
     "mismatched tag": "элемент закрыт не тем тегом, которым открыт",
     "not well-formed (invalid token)": "недопустимый символ",
     "unclosed token": "незакрытый элемент",
+    "partial character": "оборванный символ",
     "junk after document element": "лишнее после корневого элемента",
     "unknown encoding": "неизвестная кодировка",
     "undefined entity": "неизвестная сущность",
 }
 
 
+# What expat says of a file that ends too soon: a part of it may still be on its way.
+_CUT_OFF = frozenset({"no element found", "unclosed token", "partial character"})
+
+
 class FileRefused(Exception):
-    """The file cannot be applied; the message says why, in the words 1C's operator reads."""
+    """The file cannot be applied; the message says why, in the words 1C's operator reads.
+    `cut_off`: it only ended too soon."""
+
+    def __init__(self, message: str, *, cut_off: bool = False):
+        super().__init__(message)
+        self.cut_off = cut_off
 
 
+@functools.cache
 def local(tag: str) -> str:
     """A tag without its namespace: some of 1C's versions write `urn:1C.ru:commerceml_2`."""
     return tag.rsplit("}", 1)[-1]
 
 
+# The elements `records` hands on have their tags without namespace already: ElementTree's
+# own `find` and `findall` read them, with paths of names separated by "/".
 def text(element: Element | None, path: str = "") -> str:
-    """The stripped text of `element`'s child at `path` (names separated by "/", namespaces
-    ignored), or of `element` itself; "" when absent."""
-    found = child(element, path) if path else element
+    """The stripped text of `element`'s child at `path`, or of `element` itself; "" when
+    absent."""
+    found = element.find(path) if path and element is not None else element
     return (found.text or "").strip() if found is not None else ""
 
 
 def child(element: Element | None, path: str) -> Element | None:
-    for name in path.split("/"):
-        if element is None:
-            return None
-        element = next((item for item in element if local(item.tag) == name), None)
-    return element
+    return element.find(path) if element is not None else None
 
 
 def children(element: Element | None, path: str) -> list[Element]:
-    """The children of `element` named by the path's last name, under the rest of the path."""
-    *parents, name = path.split("/")
-    holder = child(element, "/".join(parents)) if parents else element
-    return [item for item in holder if local(item.tag) == name] if holder is not None else []
+    """The elements at `path` under `element`."""
+    return element.findall(path) if element is not None else []
 
 
 def records(
@@ -68,7 +76,8 @@ def records(
         for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 count += 1
-                path.append(local(element.tag))
+                element.tag = local(element.tag)
+                path.append(element.tag)
                 elements.append(element)
                 if len(path) > max_depth:
                     raise FileRefused(f"Вложенность элементов больше {max_depth}.")
@@ -87,7 +96,8 @@ def records(
         said = str(exc).split(":")[0]
         why = _EXPAT_WORDS.get(said, said)
         raise FileRefused(
-            f"Файл не разобран как XML: {why} (строка {line}, позиция {column + 1})."
+            f"Файл не разобран как XML: {why} (строка {line}, позиция {column + 1}).",
+            cut_off=said in _CUT_OFF,
         ) from exc
     except DefusedXmlException as exc:
         raise FileRefused("Файл объявляет DTD или сущности: такие файлы не принимаются.") from exc

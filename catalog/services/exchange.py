@@ -18,10 +18,11 @@ from catalog import events
 from catalog.cache import product_list_invalidate_after_commit, product_stock_changed_after_commit
 from catalog.choices import ProductKind, ReservationStatus
 from catalog.models import Category, Location, Product, StockReservation, VehicleTransfer
-from catalog.search import search_fields_prepare
+from catalog.search import search_fields_prepare, search_vectors_write
 from catalog.services.products import _vehicle_checked
 from catalog.validators import normalize_vin
 from common.api.exceptions import ApplicationError
+from common.db.transactions import update_rows
 from common.events.emitting import emit_together
 
 DB = "catalog"
@@ -136,15 +137,15 @@ def goods_apply(rows: list[GoodRow]) -> Outcomes:
                 outcomes.refused[row.id] = _why(exc)
                 continue
             search_fields_prepare(product)
+            product.search_vector = None  # of the whole batch at once, below
             (new if product._state.adding else changed).append(product)
             outcomes.done[row.id] = CREATED if product._state.adding else CHANGED
         _vins_unique(new + changed, outcomes)
         new = [product for product in new if product.pk not in outcomes.refused]
         changed = [product for product in changed if product.pk not in outcomes.refused]
         Product.objects.using(DB).bulk_create(new)
-        Product.objects.using(DB).bulk_update(
-            changed, [*SPECIFICATION, "description", "model_key", "search_key", "search_vector"]
-        )
+        update_rows(changed, [*SPECIFICATION, "description", "model_key", "search_key"], using=DB)
+        search_vectors_write([product.pk for product in new + changed])
         _announce(
             [(events.PRODUCT_CREATED, p) for p in new]
             + [(events.PRODUCT_UPDATED, p) for p in changed]
@@ -217,8 +218,10 @@ def offers_apply(*, rows: list[OfferRow], actor_id: UUID) -> Outcomes:
                 continue
             changed.append(product)
             outcomes.done[row.id] = CHANGED
-        Product.objects.using(DB).bulk_update(
-            changed, ["price", "currency", "stock_quantity", "showroom_id", "city", "is_active"]
+        update_rows(
+            changed,
+            ["price", "currency", "stock_quantity", "showroom_id", "city", "is_active"],
+            using=DB,
         )
         _announce([(events.PRODUCT_UPDATED, product) for product in changed])
         if transfers:

@@ -95,6 +95,44 @@ def insert_rows(rows: list[Model], *, using: str, then: str = "") -> None:
                 cursor.execute(sql, values)
 
 
+def update_rows(rows: list[Model], fields: list[str], *, using: str) -> int:
+    """Write `fields` of saved model instances, and their `auto_now` fields stamped as `save()`
+    would, in one `UPDATE … FROM (VALUES …)`: where Django's `bulk_update` builds a CASE per
+    field and row, which takes seconds of CPU for the thousands of rows a batch of the
+    exchange with 1C changes (docs/1c.md). Plain values only, no expression; no signal.
+    Returns the rows updated."""
+    if not rows:
+        return 0
+    model, connection = type(rows[0]), connections[using]
+    options, quote = model._meta, connection.ops.quote_name
+    stamped = [
+        field.name
+        for field in options.concrete_fields
+        if getattr(field, "auto_now", False) and field.name not in fields
+    ]
+    columns = [options.pk, *(options.get_field(name) for name in [*fields, *stamped])]
+    values, params = [], []
+    for row in rows:
+        values.append("(" + ", ".join(["%s"] * len(columns)) + ")")
+        for field in columns:
+            value = field.pre_save(row, False) if field.name in stamped else None
+            value = getattr(row, field.attname) if value is None else value
+            params.append(field.get_db_prep_save(value, connection))
+    names = [quote(_column(field)) for field in columns]
+    sets = ", ".join(
+        f"{name} = v.{name}::{field.db_type(connection)}"
+        for name, field in zip(names[1:], columns[1:], strict=True)
+    )
+    sql = (
+        f"UPDATE {quote(options.db_table)} AS t SET {sets} "
+        f"FROM (VALUES {', '.join(values)}) AS v ({', '.join(names)}) "
+        f"WHERE t.{names[0]} = v.{names[0]}::{options.pk.db_type(connection)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
 def turn_take(name: str, *, using: str) -> None:
     """Wait for the turn called `name` on database `using`, held until the transaction ends:
     a PostgreSQL advisory lock on the name's hash, for work that has no row to lock (the

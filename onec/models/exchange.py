@@ -105,6 +105,7 @@ class ExchangeFile(TimestampedModel):
     checked = models.BooleanField(_("checked whole"), default=False)
     total = models.PositiveIntegerField(_("records"), default=0)
     position = models.PositiveIntegerField(_("records done"), default=0)
+    batches_done = models.PositiveIntegerField(default=0, editable=False)
     created = models.PositiveIntegerField(_("created"), default=0)
     changed = models.PositiveIntegerField(_("changed"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
@@ -144,6 +145,24 @@ class FileChunk(models.Model):
 
     def __str__(self):
         return f"{self.file_id} #{self.seq}"
+
+
+class FileBatch(models.Model):
+    """A batch of a file's records, read and checked, kept until applied: the file is read
+    once, and each import call applies the batches from where the last stopped. Batch 0 holds
+    what the rest need (the classifier, the warehouses and price types declared)."""
+
+    id = models.BigAutoField(primary_key=True)
+    file = models.ForeignKey(ExchangeFile, on_delete=models.CASCADE, related_name="batches")
+    seq = models.PositiveIntegerField()
+    records = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["file", "seq"], name="onec_batch_seq")]
+
+    def __str__(self):
+        return f"{self.file_id} batch {self.seq}"
 
 
 class Refusal(models.Model):

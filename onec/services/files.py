@@ -81,8 +81,9 @@ def file_reopen(*, session: ExchangeSession, name: str) -> None:
 def _start_over(file: ExchangeFile) -> None:
     FILE_TRANSITIONS.apply(file, FileStatus.RECEIVING)
     file.chunks.all().delete()
+    file.batches.all().delete()
     file.refusals.all().delete()
-    file.parts = file.size = file.total = file.position = 0
+    file.parts = file.size = file.total = file.position = file.batches_done = 0
     file.created = file.changed = file.unchanged = file.refused = file.skipped = 0
     file.checked, file.failure_reason, file.finished_at = False, "", None
     file.save(using=DB)

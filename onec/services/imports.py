@@ -1,11 +1,12 @@
 """`mode=import`: a file 1C sent applied a step at a time (docs/1c.md, "Importing"). The first
-call reads the whole file and refuses it, changing nothing, if anything in it cannot be
-applied; then each call applies whole batches, each in its own transactions, keeps how far it
-got, and after about ONEC_STEP_SECONDS answers `progress`, so that 1C calls again; the last
-answers `success`. A call that finds another at work on the file answers `progress` too."""
+call reads the whole file, once, and refuses it, changing nothing, if anything in it cannot be
+applied; it keeps its records in batches. Then each call applies whole batches, each in its
+own transactions, keeps how far it got, and after about ONEC_STEP_SECONDS answers `progress`,
+so that 1C calls again; the last answers `success`. A call that finds another at work on the
+file answers `progress` too."""
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,8 +17,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from onec.choices import FILE_TRANSITIONS, ExchangeType, FileStatus, Outcome
-from onec.commerceml import Classifier, Offer, read_import, read_offers, read_orders
-from onec.models import ExchangeAccount, ExchangeFile, ExchangeSession, Refusal
+from onec.commerceml import (
+    Classifier,
+    Offer,
+    OrderRecord,
+    PriceType,
+    Record,
+    Warehouse,
+    read_import,
+    read_offers,
+    read_orders,
+    records_dump,
+    records_load,
+)
+from onec.models import ExchangeAccount, ExchangeFile, ExchangeSession, FileBatch, Refusal
 from onec.services import goods, offers, sale
 from onec.services.files import archive_unpack, file_fail, file_stream, is_picture, name_checked
 from onec.services.goods import Counts
@@ -34,15 +47,11 @@ class Answer:
 
     word: str
     text: str = ""
+    cut_off: bool = False  # refused only for ending too soon (onec.xml.FileRefused)
 
 
 SUCCESS = Answer("success")
 PROGRESS = Answer("progress")
-
-
-def cut_off(reason: str) -> bool:
-    """Whether a file was refused only for ending too soon: more of it may be on its way."""
-    return "файл оборван" in reason
 
 
 def _kind(name: str) -> str:
@@ -104,113 +113,91 @@ def _step(file: ExchangeFile, account: ExchangeAccount, kind: str) -> Answer:
         done = _apply(file, account, kind)
     except FileRefused as exc:
         file_fail(file, str(exc))
-        return Answer("failure", str(exc))
+        return Answer("failure", str(exc), cut_off=exc.cut_off)
     return _finish(file, account) if done else PROGRESS
 
 
+_READERS = {"import": read_import, "offers": read_offers, "orders": read_orders}
+
+
 def _check(file: ExchangeFile, kind: str) -> int:
-    """Read the whole file; refuse it if anything in it could not be applied. How many records
-    it has."""
-    count = 0
-    with file_stream(file) as stream:
-        if kind == "import":
-            for record in read_import(stream):
-                count += not isinstance(record, Classifier)
-        elif kind == "offers":
-            mapping = offers.offers_map()
-            for item in read_offers(stream):
-                if isinstance(item, Offer):
-                    offers.offer_check(item, mapping)
-                    count += 1
-                else:
-                    offers.declared(item, mapping, save=False)
-        else:
-            for document in read_orders(stream):
-                sale.document_check(document)
-                count += 1
+    """Read the whole file once; refuse it if anything in it could not be applied, or keep its
+    records in batches of about ONEC_BATCH for the calls that apply them: batch 0 what the
+    rest need (the classifier, the warehouses and price types declared), then the records, an
+    offers' batch ending between goods, never between a good's characteristics. How many
+    records it has."""
+    mapping = offers.offers_map() if kind == "offers" else None
+    head: list[Record] = []
+    batch: list[Record] = []
+    seq, count = 1, 0
+    with transaction.atomic(using=DB), file_stream(file) as stream:
+        FileBatch.objects.using(DB).filter(file=file).delete()
+        for record in _READERS[kind](stream):
+            if isinstance(record, Classifier | PriceType | Warehouse):
+                if mapping is not None and not isinstance(record, Classifier):
+                    offers.declared(record, mapping, save=False)
+                head.append(record)
+                continue
+            if isinstance(record, Offer):
+                assert mapping is not None
+                offers.offer_check(record, mapping)
+                previous = batch[-1] if batch else None
+                ends_a_good = not isinstance(previous, Offer) or record.good_id != previous.good_id
+            else:
+                ends_a_good = True
+                if isinstance(record, OrderRecord):
+                    sale.document_check(record)
+            if len(batch) >= settings.ONEC_BATCH and ends_a_good:
+                _keep(file, seq, batch)
+                seq, batch = seq + 1, []
+            batch.append(record)
+            count += 1
+        if batch:
+            _keep(file, seq, batch)
+        _keep(file, 0, head)
     return count
+
+
+def _keep(file: ExchangeFile, seq: int, records: list[Record]) -> None:
+    FileBatch.objects.using(DB).create(
+        file=file, seq=seq, records=len(records), data=records_dump(records)
+    )
 
 
 def _apply(file: ExchangeFile, account: ExchangeAccount, kind: str) -> bool:
     """Apply whole batches from where the last call stopped, for about ONEC_STEP_SECONDS;
     whether the file is done."""
     started = time.monotonic()
-    with file_stream(file) as stream:
-        batches = _batches(stream, kind, account, file.position)
-        for apply, batch in batches:
-            counts = Counts()
-            apply(batch, counts)
-            _progress(file, len(batch), counts)
-            if time.monotonic() - started > settings.ONEC_STEP_SECONDS:
-                return file.position >= file.total
+    kept = FileBatch.objects.using(DB).filter(file=file)
+    head = records_load(kept.values_list("data", flat=True).get(seq=0))
+    apply = _applier(kind, account, head)
+    seqs = kept.filter(seq__gt=file.batches_done).order_by("seq").values_list("seq", flat=True)
+    for seq in list(seqs):
+        batch = records_load(kept.values_list("data", flat=True).get(seq=seq))
+        counts = Counts()
+        apply(batch, counts)
+        _progress(file, len(batch), counts)
+        if time.monotonic() - started > settings.ONEC_STEP_SECONDS:
+            return file.position >= file.total
     return True
 
 
 Apply = Callable[[list[Any], Counts], None]
 
 
-def _batches(
-    stream: Any, kind: str, account: ExchangeAccount, skip: int
-) -> Iterator[tuple[Apply, list[Any]]]:
-    """The file's records past the first `skip`, in batches of ONEC_BATCH, each with what
-    applies it. An offers' batch ends between goods, never between a good's characteristics."""
-    size = settings.ONEC_BATCH
-    batch: list[Any] = []
-    apply: Apply
+def _applier(kind: str, account: ExchangeAccount, head: list[Record]) -> Apply:
+    """What applies a batch of the file, given its batch 0."""
     if kind == "import":
-        mapping = None
-        for record in read_import(stream):
-            if isinstance(record, Classifier):
-                mapping = goods.catalog_map(record, account)
-                continue
-            mapping = mapping or goods.catalog_map(None, account)
-            if skip:
-                skip -= 1
-                continue
-            batch.append(record)
-            if len(batch) >= size:
-                yield _bound(goods.goods_apply, mapping), batch
-                batch = []
-        if batch:
-            yield _bound(goods.goods_apply, mapping or goods.catalog_map(None, account)), batch
-        return
+        classifier = next((record for record in head if isinstance(record, Classifier)), None)
+        mapping = goods.catalog_map(classifier, account)
+        return lambda batch, counts: goods.goods_apply(batch, mapping, counts)
     if kind == "offers":
         offers_mapping = offers.offers_map()
-        apply = _bound(offers.offers_apply, offers_mapping, account)
-        for item in read_offers(stream):
-            if not isinstance(item, Offer):
-                offers.declared(item, offers_mapping, save=True)
-                continue
-            if skip:
-                skip -= 1
-                continue
-            if len(batch) >= size and item.good_id != batch[-1].good_id:
-                yield apply, batch
-                batch = []
-            batch.append(item)
-        if batch:
-            yield apply, batch
-        return
-    apply = _bound(sale.documents_apply, account)
-    for document in read_orders(stream):
-        if skip:
-            skip -= 1
-            continue
-        batch.append(document)
-        if len(batch) >= size:
-            yield apply, batch
-            batch = []
-    if batch:
-        yield apply, batch
-
-
-def _bound(function: Callable[..., None], *context: Any) -> Apply:
-    """`function(batch, *context, counts)`, as a batch's apply."""
-
-    def apply(batch: list[Any], counts: Counts) -> None:
-        function(batch, *context, counts)
-
-    return apply
+        for record in head:
+            assert isinstance(record, PriceType | Warehouse)
+            offers.declared(record, offers_mapping, save=True)
+        return lambda batch, counts: offers.offers_apply(batch, offers_mapping, account, counts)
+    return lambda batch, counts: sale.documents_apply(batch, account, counts)
 
 
 def _progress(file: ExchangeFile, applied: int, counts: Counts) -> None:
@@ -224,6 +211,7 @@ def _progress(file: ExchangeFile, applied: int, counts: Counts) -> None:
         said = {outcome.value: counts.counts.get(outcome.value, 0) for outcome in Outcome}
         ExchangeFile.objects.using(DB).filter(pk=file.pk).update(
             position=F("position") + applied,
+            batches_done=F("batches_done") + 1,
             **{name: F(name) + times for name, times in said.items() if times},
             updated_at=timezone.now(),
         )

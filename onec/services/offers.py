@@ -15,6 +15,7 @@ from uuid import UUID
 from django.db import transaction
 
 from catalog.services import exchange as catalog_exchange
+from common.db.transactions import update_rows
 from onec.choices import GoodKind, Outcome
 from onec.commerceml import Offer, PriceType, Warehouse
 from onec.models import ExchangeAccount, Good, PriceTypeMapping, WarehouseMapping
@@ -179,4 +180,4 @@ def offers_apply(
         counts.add(outcomes.done[record])
         saved.append(good)
     with transaction.atomic(using=DB):
-        Good.objects.using(DB).bulk_update(saved, ["offer_digest", "priced"])
+        update_rows(saved, ["offer_digest", "priced"], using=DB)

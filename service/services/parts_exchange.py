@@ -8,8 +8,8 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Q
 
+from common.db.transactions import update_rows
 from service.models import Part, PartStock
 
 DB = "service"
@@ -46,12 +46,13 @@ def parts_apply(rows: list[PartRow]) -> PartOutcomes:
     outcomes = PartOutcomes()
     with transaction.atomic(using=DB):
         by_id = Part.objects.using(DB).select_for_update().in_bulk([row.id for row in rows])
-        numbers = Q(pk__in=[])
-        for row in rows:
-            numbers |= Q(manufacturer=row.manufacturer, number=row.number)
+        wanted = {(row.manufacturer, row.number) for row in rows}
         by_number = {
             (part.manufacturer, part.number): part
-            for part in Part.objects.using(DB).select_for_update().filter(numbers)
+            for part in Part.objects.using(DB)
+            .select_for_update()
+            .filter(number__in={number for _maker, number in wanted})
+            if (part.manufacturer, part.number) in wanted
         }
         new, changed = [], []
         for row in rows:
@@ -77,7 +78,7 @@ def parts_apply(rows: list[PartRow]) -> PartOutcomes:
             part.manufacturer, part.number, part.name = row.manufacturer, row.number, row.name[:200]
             by_number[(row.manufacturer, row.number)] = part
         Part.objects.using(DB).bulk_create(new)
-        Part.objects.using(DB).bulk_update(changed, ["manufacturer", "number", "name"])
+        update_rows(changed, ["manufacturer", "number", "name"], using=DB)
     return outcomes
 
 
@@ -118,7 +119,7 @@ def parts_offers_apply(rows: list[PartOfferRow]) -> PartOutcomes:
                     counted.append(stock)
                     outcome = CHANGED
             outcomes.done[row.id] = outcome
-        Part.objects.using(DB).bulk_update(priced, ["price"])
+        update_rows(priced, ["price"], using=DB)
         PartStock.objects.using(DB).bulk_create(new_stock)
-        PartStock.objects.using(DB).bulk_update(counted, ["on_hand"])
+        update_rows(counted, ["on_hand"], using=DB)
     return outcomes
