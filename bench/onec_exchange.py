@@ -114,8 +114,8 @@ def measure(directory: Path) -> None:
     from service.models import Part
 
     _prepare()
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"resident before the first exchange (Django and the app loaded): {rss_mb:.0f} MB")
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"resident before the first exchange (Django and the apps loaded): {before_mb:.0f} MB")
     for name in ("first", "first", "second"):
         label = {"first": "the first exchange", "second": "prices and stock changed"}[name]
         if name == "first" and ExchangeFile.objects.filter(status="applied").exists():
@@ -127,7 +127,8 @@ def measure(directory: Path) -> None:
         print(
             f"{label:26} CPU {cpu:6.1f} s ({cpu / CPU_TARGET_SECONDS:.2f} of {CPU_TARGET_SECONDS} s), "
             f"wall {wall:6.1f} s, peak resident {rss_mb:5.0f} MB "
-            f"({rss_mb / MEMORY_TARGET_MB:.2f} of {MEMORY_TARGET_MB} MB); import calls {calls}"
+            f"({rss_mb / MEMORY_TARGET_MB:.2f} of {MEMORY_TARGET_MB} MB, {rss_mb - before_mb:+.0f} MB "
+            f"over the start); import calls {calls}"
         )
     print(
         f"on the site: {Product.objects.filter(is_active=True).count():,} products on sale, "

@@ -87,22 +87,14 @@ class RefusalInline(ReadOnlyInline):
     max_num = 0
 
 
+# What a file did: the exchange log's columns of each file.
+FILE_OUTCOMES = ("total", "position", "created", "changed", "unchanged", "refused", "skipped",
+                 "failure_reason", "finished_at")  # fmt: skip
+
+
 class FileInline(ReadOnlyInline):
     model = ExchangeFile
-    fields = readonly_fields = (
-        "file_link",
-        "status",
-        "size",
-        "total",
-        "position",
-        "created",
-        "changed",
-        "unchanged",
-        "refused",
-        "skipped",
-        "failure_reason",
-        "finished_at",
-    )
+    fields = readonly_fields = ("file_link", "status", "size", *FILE_OUTCOMES)
 
     @display(_("file"))
     def file_link(self, obj):
@@ -132,22 +124,7 @@ class ExchangeFileAdmin(ReadOnlyAdminMixin, OnecAdmin):
                     "refused", "skipped", "finished_at"]  # fmt: skip
     list_filter = ["status"]
     search_fields = ["name"]
-    fields = readonly_fields = (
-        "session",
-        "name",
-        "status",
-        "size",
-        "parts",
-        "total",
-        "position",
-        "created",
-        "changed",
-        "unchanged",
-        "refused",
-        "skipped",
-        "failure_reason",
-        "finished_at",
-    )
+    fields = readonly_fields = ("session", "name", "status", "size", "parts", *FILE_OUTCOMES)
     inlines = [RefusalInline]
 
 
@@ -196,7 +173,7 @@ class WarehouseMappingAdmin(OnecAdmin):
 
     @display(_("Showroom"))
     def showroom(self, obj):
-        return dict(showroom_names()).get(obj.showroom_id, str(obj.showroom_id))
+        return dict(showroom_names()).get(obj.showroom_id, "—")
 
 
 @admin.register(PriceTypeMapping)
