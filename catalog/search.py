@@ -15,7 +15,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import BooleanField, Case, F, FloatField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Concat
 from django.utils import translation
 
@@ -66,7 +66,7 @@ def kinds_named(product: Product) -> str:
     return " ".join(names)
 
 
-def _vector(make, model, trim, name, kinds, description) -> SearchVector:
+def _vector(make, model, trim, name, kinds, description) -> CombinedExpression:
     """The search vector of these texts, values or columns alike."""
     return (
         SearchVector(make, model, trim, config="simple", weight="A")
@@ -84,8 +84,14 @@ def search_fields_prepare(product: Product) -> None:
     product.search_key = phonetic_key(
         " ".join([product.name, product.make, product.model, product.trim])
     )
-    values = (product.make, product.model, product.trim, product.name, kinds_named(product))
-    product.search_vector = _vector(*map(Value, values), Value(product.description))
+    product.search_vector = _vector(
+        Value(product.make),
+        Value(product.model),
+        Value(product.trim),
+        Value(product.name),
+        Value(kinds_named(product)),
+        Value(product.description),
+    )
 
 
 def _kinds_named_column() -> Concat:

@@ -1,6 +1,7 @@
 """Small helpers about database transactions (docs/architecture.md §3.3), and the inserts of
 the hot write paths (docs/conventions.md, "Hot paths")."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections
@@ -95,7 +96,7 @@ def insert_rows(rows: list[Model], *, using: str, then: str = "") -> None:
                 cursor.execute(sql, values)
 
 
-def update_rows(rows: list[Model], fields: list[str], *, using: str) -> int:
+def update_rows(rows: Sequence[Model], fields: Sequence[str], *, using: str) -> int:
     """Write `fields` of saved model instances, and their `auto_now` fields stamped as `save()`
     would, in one `UPDATE … FROM (VALUES …)`: where Django's `bulk_update` builds a CASE per
     field and row, which takes seconds of CPU for the thousands of rows a batch of the
@@ -110,7 +111,11 @@ def update_rows(rows: list[Model], fields: list[str], *, using: str) -> int:
         for field in options.concrete_fields
         if getattr(field, "auto_now", False) and field.name not in fields
     ]
-    columns = [options.pk, *(options.get_field(name) for name in [*fields, *stamped])]
+    columns: list[Field[Any, Any]] = [options.pk]
+    for name in [*fields, *stamped]:
+        field = options.get_field(name)
+        assert isinstance(field, Field), f"{name} is not a column of {model.__name__}"
+        columns.append(field)
     values, params = [], []
     for row in rows:
         values.append("(" + ", ".join(["%s"] * len(columns)) + ")")
@@ -130,7 +135,8 @@ def update_rows(rows: list[Model], fields: list[str], *, using: str) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        updated: int = cursor.rowcount
+        return updated
 
 
 def turn_take(name: str, *, using: str) -> None:

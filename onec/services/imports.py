@@ -169,11 +169,11 @@ def _apply(file: ExchangeFile, account: ExchangeAccount, kind: str) -> bool:
     whether the file is done."""
     started = time.monotonic()
     kept = FileBatch.objects.using(DB).filter(file=file)
-    head = records_load(kept.values_list("data", flat=True).get(seq=0))
+    head = records_load(bytes(kept.values_list("data", flat=True).get(seq=0)))
     apply = _applier(kind, account, head)
     seqs = kept.filter(seq__gt=file.batches_done).order_by("seq").values_list("seq", flat=True)
     for seq in list(seqs):
-        batch = records_load(kept.values_list("data", flat=True).get(seq=seq))
+        batch = records_load(bytes(kept.values_list("data", flat=True).get(seq=seq)))
         counts = Counts()
         apply(batch, counts)
         _progress(file, len(batch), counts)
