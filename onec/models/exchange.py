@@ -6,7 +6,9 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.models import InboxEventBase, OutboxEventBase, TimestampedModel
 from common.transitions import StatusField
@@ -85,7 +87,7 @@ class ExchangeSession(TimestampedModel):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.account} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.account} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class ExchangeFile(TimestampedModel):
@@ -106,11 +108,11 @@ class ExchangeFile(TimestampedModel):
     total = models.PositiveIntegerField(_("records"), default=0)
     position = models.PositiveIntegerField(_("records done"), default=0)
     batches_done = models.PositiveIntegerField(default=0, editable=False)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    changed = models.PositiveIntegerField(_("changed"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    refused = models.PositiveIntegerField(_("refused"), default=0)
-    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("1c count", "created"), default=0)
+    changed = models.PositiveIntegerField(pgettext_lazy("1c count", "changed"), default=0)
+    unchanged = models.PositiveIntegerField(pgettext_lazy("1c count", "unchanged"), default=0)
+    refused = models.PositiveIntegerField(pgettext_lazy("1c count", "refused"), default=0)
+    skipped = models.PositiveIntegerField(pgettext_lazy("1c count", "skipped"), default=0)
     failure_reason = models.TextField(_("why it was refused"), blank=True)
     # An import call at work on the file holds it until then: another waits (`progress`).
     busy_until = models.DateTimeField(null=True, blank=True, editable=False)

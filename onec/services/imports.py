@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from onec.choices import FILE_TRANSITIONS, ExchangeType, FileStatus, Outcome
 from onec.commerceml import (
@@ -84,7 +84,9 @@ def file_import(*, session: ExchangeSession, name: str) -> Answer:
     if not _lease(file):
         return PROGRESS
     try:
-        return _step(file, session.account, _kind(name))
+        # What the log keeps of a refusal is read by 1C's operator and the dealer's staff.
+        with translation.override("ru"):
+            return _step(file, session.account, _kind(name))
     finally:
         ExchangeFile.objects.using(DB).filter(pk=file.pk).update(busy_until=None)
 
