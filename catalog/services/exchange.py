@@ -37,12 +37,14 @@ SPECIFICATION = (
 
 @dataclass(frozen=True)
 class GoodRow:
-    """One of 1C's goods as a product: its id, its fields (`SPECIFICATION`'s), and its
-    description where 1C's is to be written."""
+    """One of 1C's goods as a product: its id, its fields (`SPECIFICATION`'s), and 1C's
+    description, written on a new product, or over the site's own when `overwrite_description`
+    says so."""
 
     id: UUID
     fields: dict[str, Any]
-    description: str | None = None
+    description: str = ""
+    overwrite_description: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def goods_apply(rows: list[GoodRow]) -> Outcomes:
             before = {name: getattr(product, name) for name in (*SPECIFICATION, "description")}
             for name, value in row.fields.items():
                 setattr(product, name, value)
-            if row.description is not None:
+            if product._state.adding or row.overwrite_description:
                 product.description = row.description
             if product._state.adding:
                 product.is_active = False  # on sale once an offer prices it

@@ -154,13 +154,12 @@ def goods_apply(records: list[GoodRecord], mapping: CatalogMap, counts: Counts) 
             fields["kind"] = "accessory"
         if record.deleted:
             fields["is_active"] = False
-        description = record.description if mapping.overwrite_descriptions or not known else None
         digest = _digest([fields, record.description])
         if known and known.import_digest == digest:
             counts.add(Outcome.UNCHANGED)
             continue
-        products.append(_Product(record, fields, description, digest))
-    _products_write(products, goods, counts)
+        products.append(_Product(record, fields, digest))
+    _products_write(products, goods, mapping.overwrite_descriptions, counts)
     _parts_write(parts, counts)
 
 
@@ -168,11 +167,12 @@ def goods_apply(records: list[GoodRecord], mapping: CatalogMap, counts: Counts) 
 class _Product:
     record: GoodRecord
     fields: dict[str, Any]
-    description: str | None
     digest: str
 
 
-def _products_write(products: list[_Product], goods: dict[str, Good], counts: Counts) -> None:
+def _products_write(
+    products: list[_Product], goods: dict[str, Good], overwrite_description: bool, counts: Counts
+) -> None:
     """A good not yet known takes the id of a car already on the site with its VIN, or one of
     its own from its 1C id."""
     by_vin = catalog_exchange.product_ids_by_vin(
@@ -185,7 +185,11 @@ def _products_write(products: list[_Product], goods: dict[str, Good], counts: Co
         if product_id is None:
             vin = str(product.fields.get("vin") or "").upper()
             product_id = by_vin.get(vin) or uuid.uuid5(NAMESPACE, product.record.onec_id)
-        rows.append(catalog_exchange.GoodRow(product_id, product.fields, product.description))
+        rows.append(
+            catalog_exchange.GoodRow(
+                product_id, product.fields, product.record.description, overwrite_description
+            )
+        )
     outcomes = catalog_exchange.goods_apply(rows)
     kinds = {"vehicle": GoodKind.VEHICLE, "accessory": GoodKind.ACCESSORY}
     applied = []

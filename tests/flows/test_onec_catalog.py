@@ -150,3 +150,15 @@ def test_windows_1251_split_offers_in_a_zip(onec, onec_account):
     assert not Part.objects.filter(price=0).exists()
     names = set(ExchangeFile.objects.filter(status="applied").values_list("name", flat=True))
     assert {"exchange.zip", "import.xml", "offers.xml", "prices.xml", "rests.xml"} <= names
+
+
+def test_a_car_entered_on_the_site_first_is_the_same_car_and_keeps_its_text(onec):
+    onec.catalog_exchange(catalog_sample(cars=3, parts=0))
+    entered = _car(3)
+    Product.objects.filter(pk=entered.pk).update(description="Описание менеджера")
+    Good.objects.filter(onec_id=good_id("car", 3)).delete()  # as if 1C never sent it
+
+    onec.catalog_exchange(catalog_sample(cars=3, parts=0))
+
+    assert Product.objects.filter(kind="vehicle").count() == 3
+    assert _car(3).pk == entered.pk and _car(3).description == "Описание менеджера"
