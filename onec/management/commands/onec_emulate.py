@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 from django.core.management import BaseCommand, CommandError
 
+from onec import demo
 from onec.emulator import ExchangeFailed, OneC
 from onec.samples import catalog_sample
 
@@ -30,8 +31,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="the site's root")
         parser.add_argument("--path", default="/exchange/1c/", help="the exchange's URL path")
-        parser.add_argument("--login", default="", help="the exchange account's login")
-        parser.add_argument("--password", default="")
+        parser.add_argument(
+            "--login", default=demo.LOGIN, help="the exchange account's (the demo's by default)"
+        )
+        parser.add_argument("--password", default=demo.PASSWORD)
         parser.add_argument("--cars", type=int, default=2000)
         parser.add_argument("--parts", type=int, default=5000)
         parser.add_argument("--accessories", type=int, default=0)
