@@ -137,7 +137,7 @@ class ExchangeFile(TimestampedModel):
 class FileChunk(models.Model):
     """One part of a file as 1C sent it (`mode=file`), in order."""
 
-    id = models.BigAutoField(primary_key=True)
+    id = models.BigAutoField(_("ID"), primary_key=True)
     file = models.ForeignKey(ExchangeFile, on_delete=models.CASCADE, related_name="chunks")
     seq = models.PositiveIntegerField()
     data = models.BinaryField()
@@ -154,7 +154,7 @@ class FileBatch(models.Model):
     once, and each import call applies the batches from where the last stopped. Batch 0 holds
     what the rest need (the classifier, the warehouses and price types declared)."""
 
-    id = models.BigAutoField(primary_key=True)
+    id = models.BigAutoField(_("ID"), primary_key=True)
     file = models.ForeignKey(ExchangeFile, on_delete=models.CASCADE, related_name="batches")
     seq = models.PositiveIntegerField()
     records = models.PositiveIntegerField()
@@ -170,7 +170,7 @@ class FileBatch(models.Model):
 class Refusal(models.Model):
     """A record an import refused, and why: what the exchange log shows of it."""
 
-    id = models.BigAutoField(primary_key=True)
+    id = models.BigAutoField(_("ID"), primary_key=True)
     file = models.ForeignKey(
         ExchangeFile, verbose_name=_("file"), on_delete=models.CASCADE, related_name="refusals"
     )

@@ -61,6 +61,7 @@ DB_SERVICES = [
     "notifications_db",
     "tradein_db",
     "service_db",
+    "onec_db",
 ]
 # The long-running processes of the app's image; `migrate` and `kafka_topics` are one-shot.
 APP_SERVICES = ["web", "ws", "worker", "beat", "relay"]
@@ -338,7 +339,7 @@ def test_services_wait_for_healthy_backing_services(service):
 
 # DATABASES: THROUGH PGBOUNCER, A PASSWORD EACH, FROM SECRETS
 # ------------------------------------------------------------------------------
-def test_pgbouncer_pools_all_thirteen_databases_in_transaction_mode():
+def test_pgbouncer_pools_all_fourteen_databases_in_transaction_mode():
     databases = pgbouncer_databases()
     config = pgbouncer_config()["pgbouncer"]
     pgbouncer = SERVICES["pgbouncer"]
@@ -374,7 +375,7 @@ def test_a_real_pgbouncer_runs_the_file_and_lets_the_app_in_with_its_secrets(sec
     text = re.sub(r"(?m)^listen_addr = .*$", "listen_addr = 127.0.0.1", text)
     text = re.sub(r"(?m)^listen_port = .*$", f"listen_port = {port}", text)
     text = re.sub(r"(?m)^auth_file = .*$", f"auth_file = {userlist}", text)
-    assert text.count("127.0.0.1 port=5432") == 13 and str(port) in text and str(userlist) in text
+    assert text.count("127.0.0.1 port=5432") == len(DB_SERVICES) and str(port) in text and str(userlist) in text
     config = tmp_path / "pgbouncer.ini"
     config.write_text(text)
     if os.geteuid() == 0:  # PgBouncer refuses to run as root
