@@ -375,7 +375,11 @@ def test_a_real_pgbouncer_runs_the_file_and_lets_the_app_in_with_its_secrets(sec
     text = re.sub(r"(?m)^listen_addr = .*$", "listen_addr = 127.0.0.1", text)
     text = re.sub(r"(?m)^listen_port = .*$", f"listen_port = {port}", text)
     text = re.sub(r"(?m)^auth_file = .*$", f"auth_file = {userlist}", text)
-    assert text.count("127.0.0.1 port=5432") == len(DB_SERVICES) and str(port) in text and str(userlist) in text
+    assert (
+        text.count("127.0.0.1 port=5432") == len(DB_SERVICES)
+        and str(port) in text
+        and str(userlist) in text
+    )
     config = tmp_path / "pgbouncer.ini"
     config.write_text(text)
     if os.geteuid() == 0:  # PgBouncer refuses to run as root
